@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+/** Field types for environment variables; each parses a string and says what it expected. */
+export const env = {
+  string: () => z.string(),
+  port: (fallback: number) =>
+    z.coerce
+      .number({ error: 'expected a TCP port number' })
+      .int('expected a whole number')
+      .min(0, 'expected a port from 0 to 65535')
+      .max(65535, 'expected a port from 0 to 65535')
+      .default(fallback),
+  int: (fallback: number, min = 0) =>
+    z.coerce.number({ error: 'expected a number' }).int('expected a whole number').min(min).default(fallback),
+  bool: (fallback: boolean) =>
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
+      .transform((v) => v === 'true' || v === '1' || v === 'yes')
+      .default(fallback),
+  url: (protocols: readonly string[]) =>
+    z.string().refine(
+      (v) => {
+        try {
+          return protocols.includes(new URL(v).protocol.replace(/:$/, ''));
+        } catch {
+          return false;
+        }
+      },
+      { message: `expected a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}` },
+    ),
+  /** A comma-separated list of host:port pairs, as Kafka clients take them. */
+  hostPorts: () =>
+    z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
+      .refine((list) => list.length > 0 && list.every((hp) => /^[^\s:]+:\d{1,5}$/.test(hp)), {
+        message: 'expected a comma-separated list of host:port',
+      }),
+  oneOf: <const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) =>
+    z.enum(values, { error: `expected one of ${values.join(', ')}` }).default(fallback as never),
+};

@@ -1,0 +1,32 @@
+import { ConfigError, env, loadConfig } from './index';
+
+describe('loadConfig', () => {
+  const shape = {
+    KAFKA_BROKERS: env.hostPorts(),
+    MONGO_URL: env.url(['mongodb']),
+    PORT: env.port(8080),
+    DEBUG: env.bool(false),
+  };
+
+  it('parses and applies defaults', () => {
+    const cfg = loadConfig('svc', shape, { KAFKA_BROKERS: 'a:1, b:2', MONGO_URL: 'mongodb://x:1/db' });
+    expect(cfg).toEqual({ KAFKA_BROKERS: ['a:1', 'b:2'], MONGO_URL: 'mongodb://x:1/db', PORT: 8080, DEBUG: false });
+  });
+
+  it('lists every bad or missing variable in one error', () => {
+    let error: unknown;
+    try {
+      loadConfig('ingestion', shape, { MONGO_URL: 'http://nope', PORT: '70000', DEBUG: 'maybe', KAFKA_BROKERS: ' ' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect((error as ConfigError).problems).toHaveLength(4);
+    expect(message).toContain('ingestion: invalid configuration (4 problems)');
+    expect(message).toContain('KAFKA_BROKERS is required but not set');
+    expect(message).toContain('MONGO_URL="http://nope": expected a URL starting with mongodb://');
+    expect(message).toContain('PORT="70000": expected a port from 0 to 65535');
+    expect(message).toContain('DEBUG="maybe": expected true or false');
+  });
+});

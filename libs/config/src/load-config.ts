@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+/** Thrown at start when the environment does not satisfy a service's schema; lists every problem at once. */
+export class ConfigError extends Error {
+  constructor(
+    readonly service: string,
+    readonly problems: readonly string[],
+  ) {
+    super(
+      `${service}: invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((p) => `  - ${p}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+type Source = Record<string, string | undefined>;
+
+/**
+ * Reads a service's configuration from environment variables.
+ *
+ * The schema's keys are the variable names, so a message can always name the variable to fix.
+ * Empty strings count as unset: `FOO=` in a shell or a Kubernetes manifest means "no value".
+ */
+export function loadConfig<S extends z.ZodRawShape>(
+  service: string,
+  shape: S,
+  source: Source = process.env,
+): z.infer<z.ZodObject<S>> {
+  const input: Record<string, string | undefined> = {};
+  for (const key of Object.keys(shape)) {
+    const raw = source[key];
+    input[key] = raw === undefined || raw.trim() === '' ? undefined : raw;
+  }
+  const result = z.object(shape).safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join('.') || '(environment)';
+    const value = input[String(issue.path[0])];
+    if (value === undefined) return `${name} is required but not set`;
+    return `${name}=${JSON.stringify(value)}: ${issue.message}`;
+  });
+  throw new ConfigError(service, problems);
+}

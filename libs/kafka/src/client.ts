@@ -1,0 +1,133 @@
+import { Kafka, logLevel, type LogEntry, type Admin } from 'kafkajs';
+import type { Logger } from '@manifold/logger';
+import { EventProducer, type ProducerOptions } from './producer';
+import { ConsumerRunner, type ConsumerOptions } from './consumer';
+import { KafkaUnavailableError } from './errors';
+import type { TopicSpec } from './types';
+
+export interface KafkaClientOptions {
+  brokers: readonly string[];
+  clientId: string;
+  logger: Logger;
+  /** How long to wait for a broker connection before giving up (ms). */
+  connectionTimeoutMs?: number;
+  /** How long one request may take before it is considered failed (ms). */
+  requestTimeoutMs?: number;
+}
+
+const levelNames: Record<logLevel, 'error' | 'warn' | 'info' | 'debug' | undefined> = {
+  [logLevel.NOTHING]: undefined,
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** A connection to one Kafka cluster: makes producers and consumers, and manages topics. */
+export class KafkaClient {
+  private readonly kafka: Kafka;
+  private adminClient: Admin | undefined;
+
+  constructor(private readonly options: KafkaClientOptions) {
+    const log = options.logger.child({ component: 'kafka' });
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: [...options.brokers],
+      connectionTimeout: options.connectionTimeoutMs ?? 3000,
+      requestTimeout: options.requestTimeoutMs ?? 10000,
+      retry: { initialRetryTime: 100, retries: 5 },
+      logLevel: logLevel.WARN,
+      logCreator:
+        () =>
+        ({ level, log: entry }: LogEntry) => {
+          const name = levelNames[level];
+          if (!name) return;
+          const { message, ...rest } = entry;
+          log[name](rest, message);
+        },
+    });
+  }
+
+  get brokers(): readonly string[] {
+    return this.options.brokers;
+  }
+
+  /** A connected producer: idempotent, waits for all in-sync replicas. */
+  async producer(options: ProducerOptions = {}): Promise<EventProducer> {
+    const producer = new EventProducer(this.kafka, options);
+    await producer.connect();
+    return producer;
+  }
+
+  /** A consumer group member; call `run` to start it. */
+  consumer(options: ConsumerOptions): ConsumerRunner {
+    return new ConsumerRunner(this.kafka, options, this.options.logger);
+  }
+
+  private async admin(): Promise<Admin> {
+    if (!this.adminClient) {
+      const admin = this.kafka.admin();
+      try {
+        await admin.connect();
+      } catch (error) {
+        throw new KafkaUnavailableError(`Kafka is not reachable at ${this.options.brokers.join(',')}`, error);
+      }
+      this.adminClient = admin;
+    }
+    return this.adminClient;
+  }
+
+  /** Confirms that the cluster answers metadata requests; throws KafkaUnavailableError otherwise. */
+  async ping(): Promise<{ brokers: number }> {
+    try {
+      const { brokers } = await (await this.admin()).describeCluster();
+      return { brokers: brokers.length };
+    } catch (error) {
+      if (error instanceof KafkaUnavailableError) throw error;
+      throw new KafkaUnavailableError(`Kafka at ${this.options.brokers.join(',')} did not answer`, error);
+    }
+  }
+
+  /** Creates the topics that do not exist yet; existing topics are left as they are. */
+  async ensureTopics(specs: readonly TopicSpec[]): Promise<void> {
+    const admin = await this.admin();
+    const existing = new Set(await admin.listTopics());
+    const missing = specs.filter((s) => !existing.has(s.topic));
+    if (missing.length === 0) return;
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((s) => ({
+        topic: s.topic,
+        numPartitions: s.partitions ?? 1,
+        replicationFactor: s.replicationFactor ?? 1,
+        configEntries: Object.entries(s.config ?? {}).map(([name, value]) => ({ name, value })),
+      })),
+    });
+  }
+
+  async deleteTopics(topics: readonly string[]): Promise<void> {
+    await (await this.admin()).deleteTopics({ topics: [...topics] });
+  }
+
+  async listTopics(): Promise<string[]> {
+    return (await this.admin()).listTopics();
+  }
+
+  /** The group's committed offset per partition of a topic ("-1" when nothing is committed). */
+  async committedOffsets(groupId: string, topic: string): Promise<Map<number, string>> {
+    const [result] = await (await this.admin()).fetchOffsets({ groupId, topics: [topic] });
+    return new Map((result?.partitions ?? []).map((p) => [p.partition, p.offset]));
+  }
+
+  /** The offset after the last message of each partition (the "high watermark"). */
+  async endOffsets(topic: string): Promise<Map<number, string>> {
+    const offsets = await (await this.admin()).fetchTopicOffsets(topic);
+    return new Map(offsets.map((p) => [p.partition, p.high]));
+  }
+
+  async disconnect(): Promise<void> {
+    const admin = this.adminClient;
+    this.adminClient = undefined;
+    await admin?.disconnect();
+  }
+}

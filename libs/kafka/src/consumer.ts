@@ -1,0 +1,110 @@
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Logger } from '@manifold/logger';
+import { decodeHeaders } from './headers';
+import type { ConsumedBatch, ConsumedMessage } from './types';
+
+export interface BatchContext {
+  /** Tells the group coordinator this member is alive during long processing. */
+  heartbeat(): Promise<void>;
+  /** False once stop() was called: long handlers may finish early and leave the rest uncommitted. */
+  isRunning(): boolean;
+}
+
+export interface ConsumerOptions {
+  groupId: string;
+  topics: readonly string[];
+  /** Where a group with no committed offset starts. Default: the earliest message. */
+  fromBeginning?: boolean;
+  /** How many partitions are processed at once. */
+  partitionsConsumedConcurrently?: number;
+  /**
+   * Processes one batch from one partition. The batch's offsets are committed only after this
+   * resolves; if it throws, nothing is committed and the batch is delivered again.
+   */
+  handleBatch(batch: ConsumedBatch, context: BatchContext): Promise<void>;
+}
+
+/**
+ * A consumer group member that commits only after processing (at-least-once) and, on stop,
+ * finishes the batch in hand, commits it, then leaves the group.
+ */
+export class ConsumerRunner {
+  private readonly consumer: Consumer;
+  private readonly log: Logger;
+  private running = false;
+
+  constructor(
+    kafka: Kafka,
+    private readonly options: ConsumerOptions,
+    logger: Logger,
+  ) {
+    this.log = logger.child({ component: 'kafka-consumer', groupId: options.groupId });
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 30000,
+      heartbeatInterval: 3000,
+      retry: { retries: 10, initialRetryTime: 200 },
+    });
+  }
+
+  get groupId(): string {
+    return this.options.groupId;
+  }
+
+  async run(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: this.options.fromBeginning ?? true });
+    this.running = true;
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+      eachBatch: (payload) => this.processBatch(payload),
+    });
+    this.log.info({ topics: this.options.topics }, 'consumer started');
+  }
+
+  private async processBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    if (batch.messages.length === 0 || !payload.isRunning() || payload.isStale()) return;
+    const messages: ConsumedMessage[] = batch.messages.map((m) => ({
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: m.offset,
+      key: m.key ?? null,
+      value: m.value ?? null,
+      headers: decodeHeaders(m.headers),
+      timestamp: Number(m.timestamp),
+    }));
+    await this.options.handleBatch(
+      { topic: batch.topic, partition: batch.partition, messages },
+      { heartbeat: payload.heartbeat, isRunning: () => this.running && payload.isRunning() },
+    );
+    const last = messages[messages.length - 1];
+    if (!last) return;
+    payload.resolveOffset(last.offset);
+    // Committed through the batch rather than consumer.commitOffsets, which kafkajs skips once
+    // stop() has begun: the batch finishing during a drain must still be committed.
+    await payload.commitOffsetsIfNecessary({
+      topics: [
+        {
+          topic: batch.topic,
+          partitions: [{ partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }],
+        },
+      ],
+    });
+  }
+
+  /** Waits for the batch in hand to finish and be committed, then leaves the group. */
+  async stop(): Promise<void> {
+    if (!this.running) {
+      await this.consumer.disconnect();
+      return;
+    }
+    this.running = false;
+    await this.consumer.stop();
+    await this.consumer.disconnect();
+    this.log.info('consumer stopped');
+  }
+}

@@ -1,0 +1,7 @@
+// The only module in Manifold that imports kafkajs. Everything else uses these types, so
+// replacing the client library (kafkajs is unmaintained) is a change to this folder alone.
+export { KafkaClient, type KafkaClientOptions } from './client';
+export type { OutgoingMessage, ConsumedMessage, ConsumedBatch, TopicSpec, MessageHeaders } from './types';
+export type { EventProducer, SendOptions } from './producer';
+export type { ConsumerRunner, ConsumerOptions, BatchContext } from './consumer';
+export { KafkaUnavailableError } from './errors';

@@ -1,0 +1,80 @@
+import { CompressionTypes, type Kafka, type Producer } from 'kafkajs';
+import { KafkaUnavailableError } from './errors';
+import type { OutgoingMessage } from './types';
+
+export interface ProducerOptions {
+  /** Compress batches on the wire and on disk. */
+  compression?: 'none' | 'gzip';
+}
+
+export interface SendOptions {
+  /** Fail with KafkaUnavailableError when the broker has not acknowledged within this time (ms). */
+  timeoutMs?: number;
+}
+
+/**
+ * Sends messages and resolves only once every in-sync replica has them (acks=all).
+ * The producer is idempotent: retries inside the client never write a message twice.
+ */
+export class EventProducer {
+  private readonly producer: Producer;
+  private readonly compression: CompressionTypes;
+
+  constructor(kafka: Kafka, options: ProducerOptions) {
+    this.producer = kafka.producer({
+      idempotent: true,
+      // Idempotence keeps order per partition only with a single request in flight in kafkajs.
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
+    });
+    this.compression = options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
+  }
+
+  async connect(): Promise<void> {
+    try {
+      await this.producer.connect();
+    } catch (error) {
+      throw new KafkaUnavailableError('could not connect the Kafka producer', error);
+    }
+  }
+
+  async send(topic: string, messages: readonly OutgoingMessage[], options: SendOptions = {}): Promise<void> {
+    const sending = this.producer.send({
+      topic,
+      acks: -1,
+      compression: this.compression,
+      messages: messages.map((m) => ({ key: m.key ?? null, value: m.value, headers: m.headers })),
+    });
+    const timeoutMs = options.timeoutMs;
+    if (timeoutMs === undefined) {
+      await sending.catch((error: unknown) => {
+        throw new KafkaUnavailableError(`publishing to ${topic} failed`, error);
+      });
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new KafkaUnavailableError(`Kafka did not acknowledge ${topic} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+    });
+    // A late failure of the abandoned send must not become an unhandled rejection.
+    sending.catch(() => undefined);
+    try {
+      await Promise.race([
+        sending.catch((error: unknown) => {
+          throw new KafkaUnavailableError(`publishing to ${topic} failed`, error);
+        }),
+        timeout,
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async disconnect(): Promise<void> {
+    await this.producer.disconnect();
+  }
+}

@@ -1,0 +1,65 @@
+import { MongoClient, type Db } from 'mongodb';
+import type { Logger } from '@manifold/logger';
+import { MongoUnavailableError } from './errors';
+
+export interface ConnectMongoOptions {
+  /** mongodb:// URL; its path names the database unless `database` is given. */
+  url: string;
+  database?: string;
+  appName: string;
+  logger: Logger;
+  /** How long to wait for a server before failing (ms). */
+  serverSelectionTimeoutMs?: number;
+}
+
+export interface MongoConnection {
+  client: MongoClient;
+  db: Db;
+  /** Round trip to the server; throws MongoUnavailableError when it does not answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to MongoDB (FerretDB locally) and proves the connection with a ping.
+ *
+ * Production runs real MongoDB and local runs FerretDB 1.24, so callers keep to what both
+ * support: CRUD, unique indexes and simple aggregations; no transactions, change streams or TTL.
+ */
+export async function connectMongo(options: ConnectMongoOptions): Promise<MongoConnection> {
+  const database = options.database ?? (new URL(options.url).pathname.replace(/^\//, '') || 'manifold');
+  const client = new MongoClient(options.url, {
+    appName: options.appName,
+    serverSelectionTimeoutMS: options.serverSelectionTimeoutMs ?? 5000,
+    // FerretDB reports a standalone server without sessions support for retryable writes.
+    retryWrites: false,
+  });
+  const where = redact(options.url);
+  const ping = async (): Promise<void> => {
+    try {
+      await client.db('admin').command({ ping: 1 });
+    } catch (error) {
+      throw new MongoUnavailableError(`MongoDB is not reachable at ${where}`, error);
+    }
+  };
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.close().catch(() => undefined);
+    throw new MongoUnavailableError(`MongoDB is not reachable at ${where}`, error);
+  }
+  await ping();
+  options.logger.info({ url: where, database }, 'connected to MongoDB');
+  return { client, db: client.db(database), ping, close: () => client.close() };
+}
+
+/** Drops credentials from a URL so it can be logged. */
+function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}

@@ -1,0 +1,4 @@
+export { testInfrastructure, INFRA_VARIABLES, type TestInfrastructure } from './infrastructure';
+export { requireKafka, requireMongo, requirePostgres, MissingServiceError } from './probes';
+export { uniqueName } from './names';
+export { testLogger } from './test-logger';
