@@ -22,8 +22,12 @@ describe('warehouse PostgreSQL', () => {
     await client.query(`create schema ${schema}`);
     await client.query(`create table ${schema}.tracks (id text primary key, event text not null, props jsonb)`);
     await client.query(`insert into ${schema}.tracks values ($1, $2, $3), ($4, $5, $6)`, [
-      'm1', 'Signed Up', { plan: 'pro' },
-      'm2', 'Order Completed', { total: 9.5 },
+      'm1',
+      'Signed Up',
+      { plan: 'pro' },
+      'm2',
+      'Order Completed',
+      { total: 9.5 },
     ]);
     const { rows } = await client.query<{ id: string; event: string; props: Record<string, unknown> }>(
       `select id, event, props from ${schema}.tracks order by id`,

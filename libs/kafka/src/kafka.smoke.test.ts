@@ -92,7 +92,7 @@ describe('Kafka wrapper against a real broker', () => {
 
     await producer.disconnect();
     await client.deleteTopics([topic]);
-        expect(await client.listTopics()).not.toContain(topic);
+    expect(await client.listTopics()).not.toContain(topic);
   }, 90000);
 
   it('on stop, finishes the batch in hand and commits it; a failed batch is not committed', async () => {

@@ -13,7 +13,15 @@ export function createLogger(service: string, level: string = process.env['LOG_L
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: {
-      paths: ['writeKey', '*.writeKey', 'authorization', '*.authorization', '*.headers.authorization', 'password', '*.password'],
+      paths: [
+        'writeKey',
+        '*.writeKey',
+        'authorization',
+        '*.authorization',
+        '*.headers.authorization',
+        'password',
+        '*.password',
+      ],
       censor: '[redacted]',
     },
   });

@@ -10,7 +10,12 @@ describe('MongoDB helper against a real server', () => {
     await requireMongo(mongoUrl);
     // FerretDB takes only Latin letters (and digits) in database names.
     const database = uniqueName('smoke').replace(/[^a-z0-9]/gi, '');
-    connection = await connectMongo({ url: mongoUrl, database, appName: 'mongo-smoke', logger: testLogger('mongo-smoke') });
+    connection = await connectMongo({
+      url: mongoUrl,
+      database,
+      appName: 'mongo-smoke',
+      logger: testLogger('mongo-smoke'),
+    });
   });
 
   afterAll(async () => {

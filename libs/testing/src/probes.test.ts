@@ -30,17 +30,29 @@ describe('infrastructure probes', () => {
   it.each([
     ['Kafka', 'KAFKA_BROKERS', () => requireKafka([`127.0.0.1:${closedPort}`])],
     ['MongoDB', 'MONGO_URL', () => requireMongo(`mongodb://127.0.0.1:${closedPort}/`)],
-    ['PostgreSQL', 'WAREHOUSE_POSTGRES_URL', () => requirePostgres(`postgres://postgres@127.0.0.1:${closedPort}/postgres`)],
+    [
+      'PostgreSQL',
+      'WAREHOUSE_POSTGRES_URL',
+      () => requirePostgres(`postgres://postgres@127.0.0.1:${closedPort}/postgres`),
+    ],
     ['Kafka', 'KAFKA_BROKERS', () => requireKafka([`127.0.0.1:${silentPort}`])],
     ['MongoDB', 'MONGO_URL', () => requireMongo(`mongodb://127.0.0.1:${silentPort}/`)],
-    ['PostgreSQL', 'WAREHOUSE_POSTGRES_URL', () => requirePostgres(`postgres://postgres@127.0.0.1:${silentPort}/postgres`)],
-  ])('%s probe names the missing service and %s', async (service, variable, probe) => {
-    const error = await probe().then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(MissingServiceError);
-    expect((error as Error).message).toContain(service);
-    expect((error as Error).message).toContain(variable);
-  }, 30000);
+    [
+      'PostgreSQL',
+      'WAREHOUSE_POSTGRES_URL',
+      () => requirePostgres(`postgres://postgres@127.0.0.1:${silentPort}/postgres`),
+    ],
+  ])(
+    '%s probe names the missing service and %s',
+    async (service, variable, probe) => {
+      const error = await probe().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(MissingServiceError);
+      expect((error as Error).message).toContain(service);
+      expect((error as Error).message).toContain(variable);
+    },
+    30000,
+  );
 });

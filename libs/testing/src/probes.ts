@@ -31,7 +31,12 @@ export async function requireKafka(brokers: string[]): Promise<void> {
 
 export async function requireMongo(url: string): Promise<void> {
   try {
-    const connection = await connectMongo({ url, appName: 'test-probe', logger: quietLogger, serverSelectionTimeoutMs: 1500 });
+    const connection = await connectMongo({
+      url,
+      appName: 'test-probe',
+      logger: quietLogger,
+      serverSelectionTimeoutMs: 1500,
+    });
     await connection.close();
   } catch (error) {
     throw new MissingServiceError('MongoDB (FerretDB locally)', INFRA_VARIABLES.mongo, url, error);

@@ -1,0 +1,51 @@
+import type { ConsumedMessage, OutgoingMessage } from '@manifold/kafka';
+import { EVENT_HEADERS } from './topics';
+import { isCallType, type SpecEvent } from './spec';
+
+export interface EventMetadata {
+  sourceId: string;
+  workspaceId: string;
+}
+
+export interface DecodedEvent {
+  event: SpecEvent;
+  metadata: EventMetadata;
+}
+
+/** One user's events share a partition so they stay in order; anonymous ones by anonymousId. */
+export function partitionKey(event: Pick<SpecEvent, 'userId' | 'anonymousId' | 'messageId'>): string {
+  return event.userId || event.anonymousId || event.messageId;
+}
+
+/** The Kafka message for an accepted event: JSON body, metadata in headers. */
+export function encodeEventMessage(
+  event: SpecEvent,
+  metadata: EventMetadata,
+  extraHeaders: Record<string, string> = {},
+): OutgoingMessage {
+  return {
+    key: partitionKey(event),
+    value: JSON.stringify(event),
+    headers: {
+      ...extraHeaders,
+      [EVENT_HEADERS.sourceId]: metadata.sourceId,
+      [EVENT_HEADERS.workspaceId]: metadata.workspaceId,
+      [EVENT_HEADERS.messageId]: event.messageId,
+      [EVENT_HEADERS.type]: event.type,
+      [EVENT_HEADERS.receivedAt]: event.receivedAt,
+    },
+  };
+}
+
+/** Reads an event message back; throws on a message that is not one (callers dead-letter it). */
+export function decodeEventMessage(message: ConsumedMessage): DecodedEvent {
+  const sourceId = message.headers[EVENT_HEADERS.sourceId];
+  const workspaceId = message.headers[EVENT_HEADERS.workspaceId];
+  if (!sourceId || !workspaceId) throw new Error('event message without source or workspace header');
+  if (!message.value) throw new Error('event message without a body');
+  const event = JSON.parse(message.value.toString('utf8')) as SpecEvent;
+  if (!isCallType(event.type) || typeof event.messageId !== 'string') {
+    throw new Error('event message body is not a Spec event');
+  }
+  return { event, metadata: { sourceId, workspaceId } };
+}

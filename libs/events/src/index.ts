@@ -1,0 +1,10 @@
+export type { SpecEvent, CallType, EventContext, IntegrationsObject } from './spec';
+export { CALL_TYPES, isCallType } from './spec';
+export { TOPICS, EVENT_HEADERS } from './topics';
+export {
+  encodeEventMessage,
+  decodeEventMessage,
+  partitionKey,
+  type EventMetadata,
+  type DecodedEvent,
+} from './event-message';
