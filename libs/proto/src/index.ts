@@ -1,1 +1,12 @@
-export {};
+// The control plane's gRPC API, generated from proto/ by `pnpm gen` (see proto/gen.sh).
+export * from './gen/manifold/controlplane/v1/common';
+export * from './gen/manifold/controlplane/v1/workspaces';
+export * from './gen/manifold/controlplane/v1/sources';
+export * from './gen/manifold/controlplane/v1/destinations';
+export * from './gen/manifold/controlplane/v1/catalog';
+export * from './gen/manifold/controlplane/v1/config_stream';
+// Helpers every generated file declares; re-exported once to settle the name clash.
+export { protobufPackage, type DeepPartial, type MessageFns } from './gen/manifold/controlplane/v1/common';
+export { protobufFileName } from './gen/manifold/controlplane/v1/config_stream';
+export { descriptorSetBase64 } from './gen/descriptor-set';
+export { connectControlPlane, type ControlPlaneClients, type ConnectControlPlaneOptions, type Promisified } from './client';
