@@ -1,1 +1,35 @@
-export {};
+// The Segment warehouse layout (segment-spec.md §4) as pure data, and the engines that load it:
+// PostgreSQL (COPY into staging, then merge) and DuckDB (embedded default).
+export * from './layout';
+export type { WarehouseEngine, SourceLoadResult } from './engines/engine';
+export {
+  PostgresEngine,
+  type PostgresConnection,
+  type PostgresEngineOptions,
+} from './engines/postgres/postgres-engine';
+export { DuckdbEngine, type DuckdbEngineOptions } from './engines/duckdb/duckdb-engine';
+export { createEngine, type EngineSettings } from './engines/create-engine';
+export { copyChunks } from './engines/postgres/copy-text';
+export { quoteIdent, qualified } from './engines/sql';
+export {
+  WAREHOUSE_KINDS,
+  POSTGRES_SETTINGS_SCHEMA,
+  DUCKDB_SETTINGS_SCHEMA,
+  warehouseKind,
+  secretSettings,
+  validateWarehouseSettings,
+  InvalidWarehouseSettingsError,
+  type WarehouseKind,
+  type WarehouseKindId,
+  type SettingsSchema,
+  type SettingsProperty,
+} from './kinds';
+export {
+  WAREHOUSE_LOADS_TOPIC,
+  encodeLoadRecord,
+  decodeLoadRecord,
+  type WarehouseLoadRecord,
+  type WarehouseLoadStatus,
+} from './load-record';
+export { warehouseAllowed } from './integrations';
+export { sampleEvents } from './testing/sample-events';

@@ -1,0 +1,188 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { Logger } from '@manifold/logger';
+import {
+  planLoad,
+  type CellValue,
+  type LoadPlan,
+  type SchemaCatalog,
+  type SourceBatch,
+  type TablePlan,
+} from '../../layout';
+import type { SourceLoadResult, WarehouseEngine } from '../engine';
+import { qualified, quoteIdent } from '../sql';
+import { DUCKDB_TYPES, columnTypeFromDuckdb } from './types';
+
+export interface DuckdbEngineOptions {
+  /** The database file; created (with its folder) on first load. */
+  path: string;
+  logger: Logger;
+}
+
+/**
+ * Loads into a DuckDB file, the embedded default for local runs. The file is opened for each
+ * load and closed after it, so between loads anyone (the duckdb CLI, a notebook) can open it.
+ * Rows go through an appender into an all-text staging table; the INSERT casts them.
+ */
+export class DuckdbEngine implements WarehouseEngine {
+  readonly kind = 'duckdb';
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: DuckdbEngineOptions) {}
+
+  async ping(): Promise<void> {
+    await this.withConnection(async (connection) => {
+      await connection.run('SELECT 1');
+    });
+  }
+
+  load(batch: SourceBatch): Promise<SourceLoadResult> {
+    return this.withConnection(async (connection) => {
+      await connection.run('BEGIN TRANSACTION');
+      try {
+        const plan = planLoad(batch, await readCatalog(connection, batch.schema));
+        await applyDdl(connection, plan);
+        const rowsByTable: Record<string, number> = {};
+        for (const [index, table] of plan.tables.entries()) {
+          rowsByTable[table.name] = await loadTable(connection, plan.schema, table, index);
+        }
+        await connection.run('COMMIT');
+        return { plan, rowsByTable };
+      } catch (error) {
+        await connection.run('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  catalog(schema: string): Promise<SchemaCatalog | undefined> {
+    return this.withConnection((connection) => readCatalog(connection, schema));
+  }
+
+  readTable(schema: string, table: string): Promise<Array<Record<string, CellValue | null>>> {
+    return this.withConnection(async (connection) => {
+      const columns = (await readCatalog(connection, schema))?.get(table);
+      if (!columns) throw new Error(`no table ${schema}.${table}`);
+      const select = [...columns].map(([name, type]) => {
+        const col = quoteIdent(name);
+        if (type === 'timestamp') return `strftime(${col} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS ${col}`;
+        if (type === 'integer') return `CAST(${col} AS DOUBLE) AS ${col}`;
+        return col;
+      });
+      const result = await connection.runAndReadAll(
+        `SELECT ${select.join(', ')} FROM ${qualified(schema, table)} ORDER BY id`,
+      );
+      return result.getRowObjectsJS() as Array<Record<string, CellValue | null>>;
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.queue.catch(() => undefined);
+  }
+
+  /** One load at a time per file: DuckDB allows a single writing process. */
+  private withConnection<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    const run = this.queue.then(async () => {
+      await mkdir(dirname(this.options.path), { recursive: true });
+      const instance = await DuckDBInstance.create(this.options.path);
+      const connection = await instance.connect();
+      try {
+        return await work(connection);
+      } finally {
+        connection.closeSync();
+        instance.closeSync();
+      }
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+async function readCatalog(connection: DuckDBConnection, schema: string): Promise<SchemaCatalog | undefined> {
+  const exists = await connection.runAndReadAll(
+    'SELECT 1 FROM information_schema.schemata WHERE schema_name = $1 AND catalog_name = current_database()',
+    [schema],
+  );
+  if (exists.currentRowCount === 0) return undefined;
+  const result = await connection.runAndReadAll(
+    `SELECT table_name, column_name, data_type FROM information_schema.columns
+      WHERE table_schema = $1 AND table_catalog = current_database() ORDER BY table_name, ordinal_position`,
+    [schema],
+  );
+  const catalog: SchemaCatalog = new Map();
+  for (const [tableName, columnName, dataType] of result.getRowsJS() as Array<[string, string, string]>) {
+    let table = catalog.get(tableName);
+    if (!table) catalog.set(tableName, (table = new Map()));
+    table.set(columnName, columnTypeFromDuckdb(dataType));
+  }
+  return catalog;
+}
+
+async function applyDdl(connection: DuckDBConnection, plan: LoadPlan): Promise<void> {
+  if (plan.createSchema) await connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(plan.schema)}`);
+  for (const table of plan.tables) {
+    const name = qualified(plan.schema, table.name);
+    if (table.create) {
+      const columns = table.columns.map(
+        (c) => `${quoteIdent(c.name)} ${DUCKDB_TYPES[c.type]}${c.name === 'id' ? ' PRIMARY KEY' : ''}`,
+      );
+      await connection.run(`CREATE TABLE IF NOT EXISTS ${name} (${columns.join(', ')})`);
+    }
+    for (const column of table.addColumns) {
+      await connection.run(
+        `ALTER TABLE ${name} ADD COLUMN IF NOT EXISTS ${quoteIdent(column.name)} ${DUCKDB_TYPES[column.type]}`,
+      );
+    }
+  }
+}
+
+async function loadTable(
+  connection: DuckDBConnection,
+  schema: string,
+  table: TablePlan,
+  index: number,
+): Promise<number> {
+  if (table.rows.length === 0) return 0;
+  const stageName = `manifold_stage_${index}`;
+  const stage = `temp.main.${quoteIdent(stageName)}`;
+  await connection.run(
+    `CREATE OR REPLACE TEMP TABLE ${quoteIdent(stageName)} (${table.columns.map((c) => `${quoteIdent(c.name)} VARCHAR`).join(', ')})`,
+  );
+  const appender = await connection.createAppender(stageName, 'main', 'temp');
+  for (const row of table.rows) {
+    for (const cell of row) {
+      if (cell === null) appender.appendNull();
+      else appender.appendVarchar(typeof cell === 'string' ? cell : String(cell));
+    }
+    appender.endRow();
+  }
+  appender.closeSync();
+
+  const columnList = table.columns.map((c) => quoteIdent(c.name)).join(', ');
+  const casts = table.columns.map((c) => `CAST(${quoteIdent(c.name)} AS ${DUCKDB_TYPES[c.type]})`).join(', ');
+  const target = qualified(schema, table.name);
+  const sql =
+    table.kind === 'users'
+      ? mergeUsersSql(target, stage, table, columnList, casts)
+      : `INSERT INTO ${target} (${columnList}) SELECT ${casts} FROM ${stage} ON CONFLICT (id) DO NOTHING`;
+  const result = await connection.run(sql);
+  const changed = result.rowsChanged;
+  await connection.run(`DROP TABLE ${stage}`);
+  return Number(changed);
+}
+
+/** Same rule as the PostgreSQL engine (and foldUser): the later identify wins trait by trait. */
+function mergeUsersSql(target: string, stage: string, table: TablePlan, columnList: string, casts: string): string {
+  const newer = `${target}.received_at IS NULL OR excluded.received_at >= ${target}.received_at`;
+  const sets = table.columns
+    .filter((c) => c.name !== 'id')
+    .map((c) => {
+      const col = quoteIdent(c.name);
+      const current = `${target}.${col}`;
+      if (c.name === 'received_at') return `${col} = GREATEST(${current}, excluded.${col})`;
+      if (c.name === 'uuid_ts') return `${col} = excluded.${col}`;
+      return `${col} = CASE WHEN ${newer} THEN COALESCE(excluded.${col}, ${current}) ELSE COALESCE(${current}, excluded.${col}) END`;
+    });
+  return `INSERT INTO ${target} (${columnList}) SELECT ${casts} FROM ${stage} ON CONFLICT (id) DO UPDATE SET ${sets.join(', ')}`;
+}

@@ -1,0 +1,28 @@
+import type { CellValue, LoadPlan, SchemaCatalog, SourceBatch } from '../layout';
+
+export interface SourceLoadResult {
+  /** What was executed: tables created, columns added, notices. */
+  plan: LoadPlan;
+  /** Rows that changed per table: new event rows (duplicates excluded) and upserted users. */
+  rowsByTable: Record<string, number>;
+}
+
+/**
+ * One warehouse engine: executes a source's load plan in a single transaction, so a load is
+ * either entirely in the warehouse or not at all. The caller commits Kafka offsets only after
+ * load() resolves.
+ */
+export interface WarehouseEngine {
+  readonly kind: string;
+  /** Connects and runs a trivial query; throws when the warehouse cannot be reached. */
+  ping(): Promise<void>;
+  load(batch: SourceBatch): Promise<SourceLoadResult>;
+  /** The tables and column types of a schema; undefined when the schema does not exist. */
+  catalog(schema: string): Promise<SchemaCatalog | undefined>;
+  /**
+   * Every row of a table ordered by id, with engine types read back as layout cells
+   * (timestamps as ISO-8601 UTC with milliseconds). For tests, checks and small tables only.
+   */
+  readTable(schema: string, table: string): Promise<Array<Record<string, CellValue | null>>>;
+  close(): Promise<void>;
+}

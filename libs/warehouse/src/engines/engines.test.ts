@@ -1,0 +1,241 @@
+// The same behaviour from both engines, against a real PostgreSQL (a schema per test) and real
+// DuckDB files in a temporary folder.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SpecEvent } from '@manifold/events';
+import { requirePostgres, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
+import { buildSourceBatch, schemaNameForSource, type ColumnType } from '../layout';
+import { sampleEvents } from '../testing/sample-events';
+import { DuckdbEngine } from './duckdb/duckdb-engine';
+import type { WarehouseEngine } from './engine';
+import { PostgresEngine } from './postgres/postgres-engine';
+
+const logger = testLogger('warehouse-engines');
+let tempDir: string;
+
+beforeAll(async () => {
+  await requirePostgres(testInfrastructure().warehousePostgresUrl);
+  tempDir = await mkdtemp(join(tmpdir(), 'manifold-duckdb-'));
+});
+
+afterAll(async () => {
+  await rm(tempDir, { recursive: true, force: true });
+});
+
+const engines: Array<[string, () => WarehouseEngine]> = [
+  ['postgres', () => new PostgresEngine({ connection: { url: testInfrastructure().warehousePostgresUrl }, logger })],
+  ['duckdb', () => new DuckdbEngine({ path: join(tempDir, `${uniqueName('wh')}.duckdb`), logger })],
+];
+
+describe.each(engines)('%s engine', (_kind, makeEngine) => {
+  let engine: WarehouseEngine;
+  let schema: string;
+
+  beforeEach(() => {
+    engine = makeEngine();
+    schema = schemaNameForSource(uniqueName('src'));
+  });
+
+  afterEach(async () => {
+    await engine.close();
+  });
+
+  const load = (events: SpecEvent[]) =>
+    engine.load(buildSourceBatch(events, { schema, uuidTs: new Date().toISOString(), maxStringLength: 512 }));
+
+  const columns = async (table: string): Promise<Record<string, ColumnType>> =>
+    Object.fromEntries((await engine.catalog(schema))?.get(table) ?? []);
+
+  it('creates the schema, a table per call type and per event, with every column typed', async () => {
+    const identify = sampleEvents.identify({ traits: { email: 'a@x.io', address: { postalCode: '75001' } } });
+    const track = sampleEvents.track({
+      event: 'Order Completed',
+      properties: {
+        revenue: 19.99,
+        items: 2,
+        gift: false,
+        products: [{ sku: 'A', price: 9.99 }],
+        deliveredAt: '2026-03-02T08:00:00.000Z',
+        'Coupon Code!': 'SPRING',
+        userId: 'reserved-and-discarded',
+      },
+    });
+    const events = [
+      identify,
+      track,
+      sampleEvents.page(),
+      sampleEvents.screen(),
+      sampleEvents.group(),
+      sampleEvents.alias(),
+    ];
+    const result = await load(events);
+    expect(result.rowsByTable).toEqual({
+      identifies: 1,
+      users: 1,
+      tracks: 1,
+      order_completed: 1,
+      pages: 1,
+      screens: 1,
+      groups: 1,
+      aliases: 1,
+    });
+    const catalog = await engine.catalog(schema);
+    expect([...(catalog?.keys() ?? [])].sort()).toEqual(
+      ['aliases', 'groups', 'identifies', 'order_completed', 'pages', 'screens', 'tracks', 'users'].sort(),
+    );
+    const common = {
+      id: 'string',
+      anonymous_id: 'string',
+      user_id: 'string',
+      received_at: 'timestamp',
+      sent_at: 'timestamp',
+      timestamp: 'timestamp',
+      original_timestamp: 'timestamp',
+      uuid_ts: 'timestamp',
+      context_library_name: 'string',
+      context_library_version: 'string',
+      context_ip: 'string',
+    };
+    expect(await columns('order_completed')).toEqual({
+      ...common,
+      event: 'string',
+      event_text: 'string',
+      revenue: 'float',
+      items: 'integer',
+      gift: 'boolean',
+      products: 'string',
+      delivered_at: 'timestamp',
+      coupon_code: 'string',
+    });
+    expect(await columns('tracks')).toEqual({ ...common, event: 'string', event_text: 'string' });
+    expect(await columns('identifies')).toEqual({ ...common, email: 'string', address_postal_code: 'string' });
+    expect(await columns('users')).toEqual({
+      id: 'string',
+      received_at: 'timestamp',
+      uuid_ts: 'timestamp',
+      email: 'string',
+      address_postal_code: 'string',
+    });
+    expect(await columns('aliases')).toEqual({ ...common, previous_id: 'string' });
+    expect(await columns('groups')).toEqual({ ...common, group_id: 'string', name: 'string', employees: 'integer' });
+
+    const [row] = await engine.readTable(schema, 'order_completed');
+    expect(row).toMatchObject({
+      id: track.messageId,
+      user_id: 'user-1',
+      received_at: '2026-03-01T10:00:01.000Z',
+      event: 'order_completed',
+      event_text: 'Order Completed',
+      revenue: 19.99,
+      items: 2,
+      gift: false,
+      products: '[{"sku":"A","price":9.99}]',
+      delivered_at: '2026-03-02T08:00:00.000Z',
+      coupon_code: 'SPRING',
+    });
+    expect(result.plan.notices).toContainEqual(
+      expect.objectContaining({ kind: 'reserved_name', column: 'user_id', path: 'userId' }),
+    );
+  });
+
+  it('adds a column for a new property, keeping earlier rows', async () => {
+    await load([sampleEvents.track({ properties: { revenue: 10 } })]);
+    const later = sampleEvents.track({ properties: { revenue: 12, newThing: 'hello' } });
+    const result = await load([later]);
+    expect(result.plan.tables.find((t) => t.name === 'order_completed')?.addColumns).toEqual([
+      { name: 'new_thing', type: 'string' },
+    ]);
+    expect((await columns('order_completed'))['new_thing']).toBe('string');
+    const rows = await engine.readTable(schema, 'order_completed');
+    expect(rows.map((r) => r['new_thing']).sort()).toEqual(['hello', null].sort());
+  });
+
+  it('keeps the first type of a column; a conflicting value is cast or dropped and reported, not failing the load', async () => {
+    await load([sampleEvents.track({ properties: { revenue: 10, size: 'L' } })]);
+    const conflicting = sampleEvents.track({ properties: { revenue: 'lots', size: 42 } });
+    const result = await load([conflicting]);
+    expect(result.rowsByTable['order_completed']).toBe(1);
+    expect(await columns('order_completed')).toMatchObject({ revenue: 'integer', size: 'string' });
+    const row = (await engine.readTable(schema, 'order_completed')).find((r) => r['id'] === conflicting.messageId);
+    expect(row).toMatchObject({ revenue: null, size: '42' });
+    expect(result.plan.notices).toEqual(
+      expect.arrayContaining([
+        {
+          kind: 'type_conflict',
+          table: 'order_completed',
+          column: 'revenue',
+          columnType: 'integer',
+          valueType: 'string',
+          action: 'dropped',
+          count: 1,
+        },
+        {
+          kind: 'type_conflict',
+          table: 'order_completed',
+          column: 'size',
+          columnType: 'string',
+          valueType: 'integer',
+          action: 'cast',
+          count: 1,
+        },
+      ]),
+    );
+  });
+
+  it('updates a user in place with the latest traits; an identify arriving late only fills traits the user lacks', async () => {
+    const first = sampleEvents.identify({
+      userId: 'u-42',
+      receivedAt: '2026-03-01T10:00:00.000Z',
+      traits: { plan: 'free', city: 'Paris', age: 30 },
+    });
+    const second = sampleEvents.identify({
+      userId: 'u-42',
+      receivedAt: '2026-03-01T12:00:00.000Z',
+      traits: { plan: 'pro', company: { name: 'Acme' } },
+    });
+    const late = sampleEvents.identify({
+      userId: 'u-42',
+      receivedAt: '2026-03-01T11:00:00.000Z',
+      traits: { plan: 'team', city: 'Lyon', phone: '555-0100' },
+    });
+    await load([first]);
+    await load([second]);
+    const result = await load([late]);
+    expect(result.rowsByTable['users']).toBe(1);
+    const users = await engine.readTable(schema, 'users');
+    expect(users).toEqual([
+      expect.objectContaining({
+        id: 'u-42',
+        plan: 'pro',
+        city: 'Paris',
+        age: 30,
+        phone: '555-0100',
+        company_name: 'Acme',
+        received_at: '2026-03-01T12:00:00.000Z',
+      }),
+    ]);
+    expect(await engine.readTable(schema, 'identifies')).toHaveLength(3);
+  });
+
+  it('stores a redelivered event once, within a load and across loads', async () => {
+    const track = sampleEvents.track();
+    const identify = sampleEvents.identify();
+    const first = await load([track, track, identify]);
+    expect(first.rowsByTable).toMatchObject({ tracks: 1, order_completed: 1, identifies: 1 });
+    const again = await load([track, identify, sampleEvents.page()]);
+    expect(again.rowsByTable).toMatchObject({ tracks: 0, order_completed: 0, identifies: 0, pages: 1 });
+    expect(await engine.readTable(schema, 'tracks')).toHaveLength(1);
+    expect(await engine.readTable(schema, 'order_completed')).toHaveLength(1);
+    expect(await engine.readTable(schema, 'identifies')).toHaveLength(1);
+    expect(await engine.readTable(schema, 'users')).toHaveLength(1);
+  });
+
+  it('keeps text with tabs, newlines, backslashes and quotes intact', async () => {
+    const odd = 'tab\there\nnew "line" \\ back\\slash \r end';
+    const event = sampleEvents.track({ event: 'Note "Saved"', properties: { body: odd } });
+    await load([event]);
+    const [row] = await engine.readTable(schema, 'note_saved');
+    expect(row).toMatchObject({ body: odd, event_text: 'Note "Saved"' });
+  });
+});

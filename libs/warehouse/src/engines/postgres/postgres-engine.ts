@@ -1,0 +1,201 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Logger } from '@manifold/logger';
+import {
+  planLoad,
+  type CellValue,
+  type LoadPlan,
+  type SchemaCatalog,
+  type SourceBatch,
+  type TablePlan,
+} from '../../layout';
+import type { SourceLoadResult, WarehouseEngine } from '../engine';
+import { qualified, quoteIdent } from '../sql';
+import { copyChunks } from './copy-text';
+import { POSTGRES_TYPES, columnTypeFromPostgres } from './types';
+
+export interface PostgresConnection {
+  /** postgres://user:password@host:port/database; or the parts below. */
+  url?: string;
+  host?: string;
+  port?: number;
+  user?: string;
+  password?: string;
+  database?: string;
+  ssl?: boolean;
+}
+
+export interface PostgresEngineOptions {
+  connection: PostgresConnection;
+  logger: Logger;
+  /** How long to wait for a connection before the load fails (and is retried later). */
+  connectTimeoutMs?: number;
+  /** Longest a single statement may run. */
+  statementTimeoutMs?: number;
+}
+
+/**
+ * Loads into PostgreSQL: per table, COPY into a temporary staging table, then one INSERT … SELECT
+ * that skips ids already present (events) or merges traits (users), all in one transaction.
+ */
+export class PostgresEngine implements WarehouseEngine {
+  readonly kind = 'postgres';
+  private readonly pool: pg.Pool;
+  private readonly log: Logger;
+
+  constructor(options: PostgresEngineOptions) {
+    const c = options.connection;
+    this.log = options.logger.child({ component: 'postgres-engine' });
+    this.pool = new pg.Pool({
+      ...(c.url ? { connectionString: c.url } : {}),
+      ...(c.host ? { host: c.host } : {}),
+      ...(c.port ? { port: c.port } : {}),
+      ...(c.user ? { user: c.user } : {}),
+      ...(c.password ? { password: c.password } : {}),
+      ...(c.database ? { database: c.database } : {}),
+      ...(c.ssl ? { ssl: { rejectUnauthorized: true } } : {}),
+      max: 2,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+      idleTimeoutMillis: 30000,
+      statement_timeout: options.statementTimeoutMs ?? 10 * 60 * 1000,
+      application_name: 'manifold-warehouse-loader',
+    });
+    // An idle connection that breaks (warehouse restarted, network cut) must not crash the
+    // process; the next load simply gets a new connection.
+    this.pool.on('error', (error) => this.log.warn({ err: error }, 'idle warehouse connection failed'));
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('select 1');
+  }
+
+  async load(batch: SourceBatch): Promise<SourceLoadResult> {
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      // One load per schema at a time, whichever loader process runs it.
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`manifold-warehouse:${batch.schema}`]);
+      const plan = planLoad(batch, await readCatalog(client, batch.schema));
+      await applyDdl(client, plan);
+      const rowsByTable: Record<string, number> = {};
+      for (const [index, table] of plan.tables.entries()) {
+        rowsByTable[table.name] = await loadTable(client, plan.schema, table, index);
+      }
+      await client.query('COMMIT');
+      return { plan, rowsByTable };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async catalog(schema: string): Promise<SchemaCatalog | undefined> {
+    const client = await this.pool.connect();
+    try {
+      return await readCatalog(client, schema);
+    } finally {
+      client.release();
+    }
+  }
+
+  async readTable(schema: string, table: string): Promise<Array<Record<string, CellValue | null>>> {
+    const columns = (await this.catalog(schema))?.get(table);
+    if (!columns) throw new Error(`no table ${schema}.${table}`);
+    const select = [...columns].map(([name, type]) => {
+      const col = quoteIdent(name);
+      if (type === 'timestamp') return `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${col}`;
+      if (type === 'integer') return `${col}::double precision AS ${col}`;
+      return col;
+    });
+    const { rows } = await this.pool.query<Record<string, CellValue | null>>(
+      `SELECT ${select.join(', ')} FROM ${qualified(schema, table)} ORDER BY id`,
+    );
+    return rows;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+async function readCatalog(client: pg.PoolClient, schema: string): Promise<SchemaCatalog | undefined> {
+  const exists = await client.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [schema]);
+  if (exists.rowCount === 0) return undefined;
+  const { rows } = await client.query<{ table_name: string; column_name: string; data_type: string }>(
+    `SELECT table_name, column_name, data_type FROM information_schema.columns
+      WHERE table_schema = $1 ORDER BY table_name, ordinal_position`,
+    [schema],
+  );
+  const catalog: SchemaCatalog = new Map();
+  for (const row of rows) {
+    let table = catalog.get(row.table_name);
+    if (!table) catalog.set(row.table_name, (table = new Map()));
+    table.set(row.column_name, columnTypeFromPostgres(row.data_type));
+  }
+  return catalog;
+}
+
+async function applyDdl(client: pg.PoolClient, plan: LoadPlan): Promise<void> {
+  if (plan.createSchema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(plan.schema)}`);
+  for (const table of plan.tables) {
+    const name = qualified(plan.schema, table.name);
+    if (table.create) {
+      const columns = table.columns.map(
+        (c) => `${quoteIdent(c.name)} ${POSTGRES_TYPES[c.type]}${c.name === 'id' ? ' PRIMARY KEY' : ''}`,
+      );
+      await client.query(`CREATE TABLE IF NOT EXISTS ${name} (${columns.join(', ')})`);
+    }
+    for (const column of table.addColumns) {
+      await client.query(
+        `ALTER TABLE ${name} ADD COLUMN IF NOT EXISTS ${quoteIdent(column.name)} ${POSTGRES_TYPES[column.type]}`,
+      );
+    }
+  }
+}
+
+async function loadTable(client: pg.PoolClient, schema: string, table: TablePlan, index: number): Promise<number> {
+  if (table.rows.length === 0) return 0;
+  const stage = quoteIdent(`manifold_stage_${index}`);
+  const columnList = table.columns.map((c) => quoteIdent(c.name)).join(', ');
+  await client.query(
+    `CREATE TEMP TABLE ${stage} (${table.columns.map((c) => `${quoteIdent(c.name)} ${POSTGRES_TYPES[c.type]}`).join(', ')}) ON COMMIT DROP`,
+  );
+  await pipeline(
+    Readable.from(copyChunks(table.rows)),
+    client.query(copyFrom(`COPY ${stage} (${columnList}) FROM STDIN`)),
+  );
+  const target = qualified(schema, table.name);
+  const result = await client.query(
+    table.kind === 'users'
+      ? mergeUsersSql(target, stage, table)
+      : `INSERT INTO ${target} (${columnList}) SELECT ${columnList} FROM ${stage} ON CONFLICT (id) DO NOTHING`,
+  );
+  return result.rowCount ?? 0;
+}
+
+/**
+ * The stored user row takes each trait of the incoming one if the incoming identify is the
+ * later one (by received_at), else only fills traits it lacks: the rule of foldUser, so the
+ * result does not depend on the order loads ran in, and running one twice changes nothing.
+ */
+function mergeUsersSql(target: string, stage: string, table: TablePlan): string {
+  const columnList = table.columns.map((c) => quoteIdent(c.name)).join(', ');
+  const newer = 't.received_at IS NULL OR excluded.received_at >= t.received_at';
+  const sets = table.columns
+    .filter((c) => c.name !== 'id')
+    .map((c) => {
+      const col = quoteIdent(c.name);
+      if (c.name === 'received_at') return `${col} = GREATEST(t.${col}, excluded.${col})`;
+      if (c.name === 'uuid_ts') return `${col} = excluded.${col}`;
+      return `${col} = CASE WHEN ${newer} THEN COALESCE(excluded.${col}, t.${col}) ELSE COALESCE(t.${col}, excluded.${col}) END`;
+    });
+  return `INSERT INTO ${target} AS t (${columnList}) SELECT ${columnList} FROM ${stage}
+    ON CONFLICT (id) DO UPDATE SET ${sets.join(', ')}`;
+}

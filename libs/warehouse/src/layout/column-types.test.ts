@@ -1,0 +1,34 @@
+import { coerce, typeOfValue } from './column-types';
+
+describe('column types', () => {
+  it('types values the way a new column would be typed', () => {
+    expect(typeOfValue(true)).toBe('boolean');
+    expect(typeOfValue(42)).toBe('integer');
+    expect(typeOfValue(4.2)).toBe('float');
+    expect(typeOfValue(2 ** 60)).toBe('float');
+    expect(typeOfValue('hello')).toBe('string');
+    expect(typeOfValue('2026-01-02T03:04:05.678Z')).toBe('timestamp');
+    expect(typeOfValue('2026-01-02 03:04:05+02:00')).toBe('timestamp');
+    expect(typeOfValue('2026-01-02')).toBe('string');
+    expect(typeOfValue('2026-13-45T99:00:00Z')).toBe('string');
+  });
+
+  it('casts what converts without ambiguity and refuses the rest', () => {
+    expect(coerce(3.7, 'float', 'integer')).toEqual({ ok: true, value: 3, cast: true });
+    expect(coerce('12', 'string', 'integer')).toEqual({ ok: true, value: 12, cast: true });
+    expect(coerce('twelve', 'string', 'integer')).toEqual({ ok: false });
+    expect(coerce(true, 'boolean', 'integer')).toEqual({ ok: false });
+    expect(coerce(5, 'integer', 'float')).toEqual({ ok: true, value: 5, cast: false });
+    expect(coerce(5, 'integer', 'string')).toEqual({ ok: true, value: '5', cast: true });
+    expect(coerce(false, 'boolean', 'string')).toEqual({ ok: true, value: 'false', cast: true });
+    expect(coerce('TRUE', 'string', 'boolean')).toEqual({ ok: true, value: true, cast: true });
+    expect(coerce(1, 'integer', 'boolean')).toEqual({ ok: false });
+    expect(coerce('2026-01-02', 'string', 'timestamp')).toEqual({
+      ok: true,
+      value: '2026-01-02T00:00:00.000Z',
+      cast: true,
+    });
+    expect(coerce(1700000000, 'integer', 'timestamp')).toEqual({ ok: false });
+    expect(coerce('2026-01-02T00:00:00Z', 'timestamp', 'integer')).toEqual({ ok: false });
+  });
+});

@@ -1,0 +1,90 @@
+import { coerce, typeOfValue, type CellValue, type ColumnType } from './column-types';
+import type { LoadNotice } from './notices';
+import { NoticeCounter } from './notices';
+import type { SourceBatch, TableData } from './source-batch';
+
+/** What a warehouse already has: table → column → type. */
+export type SchemaCatalog = Map<string, Map<string, ColumnType>>;
+
+export interface ColumnSpec {
+  name: string;
+  type: ColumnType;
+}
+
+export interface TablePlan {
+  name: string;
+  kind: TableData['kind'];
+  /** The table does not exist yet: create it with `columns`. */
+  create: boolean;
+  /** Columns the existing table lacks, to add before loading (ALTER TABLE … ADD COLUMN). */
+  addColumns: ColumnSpec[];
+  /** The columns this load writes, `id` first; each row has one cell per column. */
+  columns: ColumnSpec[];
+  rows: Array<Array<CellValue | null>>;
+}
+
+export interface LoadPlan {
+  schema: string;
+  /** Whether the schema itself must be created. */
+  createSchema: boolean;
+  tables: TablePlan[];
+  notices: LoadNotice[];
+}
+
+/**
+ * Fits a laid-out batch to the warehouse as it is: new tables and columns take the batch's
+ * first-seen types, existing columns keep theirs, and values of another type are cast or
+ * dropped with a notice (segment-spec.md §4.4). Pure: the engines only execute the plan.
+ */
+export function planLoad(batch: SourceBatch, catalog: SchemaCatalog | undefined): LoadPlan {
+  const notices = new NoticeCounter();
+  notices.addAll(batch.notices.list());
+  const tables: TablePlan[] = [];
+  for (const table of batch.tables.values()) tables.push(planTable(table, catalog?.get(table.name), notices));
+  return { schema: batch.schema, createSchema: catalog === undefined, tables, notices: notices.list() };
+}
+
+function planTable(table: TableData, existing: Map<string, ColumnType> | undefined, notices: NoticeCounter): TablePlan {
+  const columns: ColumnSpec[] = [];
+  const addColumns: ColumnSpec[] = [];
+  for (const [name, batchType] of table.columns) {
+    const current = existing?.get(name);
+    const spec = { name, type: current ?? batchType };
+    columns.push(spec);
+    if (existing && current === undefined) addColumns.push(spec);
+  }
+  // `id` first, so engines and tests can rely on it.
+  columns.sort((a, b) => (a.name === 'id' ? -1 : b.name === 'id' ? 1 : 0));
+
+  const rows = table.rows.map((row) =>
+    columns.map(({ name, type }) => {
+      const value = row.get(name);
+      if (value === undefined) return null;
+      const valueType = typeOfValue(value);
+      const fitted = coerce(value, valueType, type);
+      if (!fitted.ok) {
+        notices.add({
+          kind: 'type_conflict',
+          table: table.name,
+          column: name,
+          columnType: type,
+          valueType,
+          action: 'dropped',
+        });
+        return null;
+      }
+      if (fitted.cast) {
+        notices.add({
+          kind: 'type_conflict',
+          table: table.name,
+          column: name,
+          columnType: type,
+          valueType,
+          action: 'cast',
+        });
+      }
+      return fitted.value;
+    }),
+  );
+  return { name: table.name, kind: table.kind, create: existing === undefined, addColumns, columns, rows };
+}

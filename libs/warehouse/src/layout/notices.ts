@@ -1,0 +1,62 @@
+import type { ColumnType } from './column-types';
+
+/**
+ * Something about the data that did not fail the load but changed what was stored; reported in
+ * the load history like Segment's sync notices. Counted per table, column and kind.
+ */
+export type LoadNotice =
+  | {
+      kind: 'reserved_name';
+      /** A property or trait whose name belongs to a system column; its value was discarded. */
+      table: string;
+      column: string;
+      path: string;
+      count: number;
+    }
+  | {
+      kind: 'unusable_name';
+      /** A key with no letters or digits left after snake_casing; its value was discarded. */
+      table: string;
+      path: string;
+      count: number;
+    }
+  | {
+      kind: 'unusable_event_name';
+      /** A track whose event name gives no table name: loaded into `tracks` only. */
+      table: 'tracks';
+      event: string;
+      count: number;
+    }
+  | {
+      kind: 'type_conflict';
+      /** A value of another type than its column's: cast, or dropped (stored as null) if it cannot be. */
+      table: string;
+      column: string;
+      columnType: ColumnType;
+      valueType: ColumnType;
+      action: 'cast' | 'dropped';
+      count: number;
+    };
+
+type WithoutCount<T> = T extends unknown ? Omit<T, 'count'> : never;
+export type NoticeInput = WithoutCount<LoadNotice>;
+
+/** Adds up notices that say the same thing, so a million bad values make one notice. */
+export class NoticeCounter {
+  private readonly byKey = new Map<string, LoadNotice>();
+
+  add(notice: NoticeInput, count = 1): void {
+    const key = JSON.stringify(notice);
+    const existing = this.byKey.get(key);
+    if (existing) existing.count += count;
+    else this.byKey.set(key, { ...notice, count } as LoadNotice);
+  }
+
+  addAll(notices: readonly LoadNotice[]): void {
+    for (const { count, ...rest } of notices) this.add(rest as NoticeInput, count);
+  }
+
+  list(): LoadNotice[] {
+    return [...this.byKey.values()];
+  }
+}

@@ -1,0 +1,36 @@
+// A port of segmentio/go-snakecase, which names Segment's warehouse schemas, tables and columns
+// (segment-spec.md §4.3): identical names matter, because users' SQL depends on them.
+
+const ALREADY_SNAKE = /^[a-z0-9]+(_[a-z0-9]+)*$/;
+
+function isUpper(c: string): boolean {
+  return c >= 'A' && c <= 'Z';
+}
+function isLower(c: string): boolean {
+  return c >= 'a' && c <= 'z';
+}
+function isDigit(c: string): boolean {
+  return c >= '0' && c <= '9';
+}
+
+/**
+ * Words are a run of capitals/digits followed by a run of lowercase letters/digits; every other
+ * character (punctuation, spaces, non-ASCII) separates words and is dropped.
+ */
+export function snakeCase(input: string): string {
+  if (ALREADY_SNAKE.test(input)) return input;
+  const words: string[] = [];
+  let i = 0;
+  const n = input.length;
+  while (i < n) {
+    const start = i;
+    while (i < n && (isUpper(input[i] as string) || isDigit(input[i] as string))) i++;
+    while (i < n && (isLower(input[i] as string) || isDigit(input[i] as string))) i++;
+    if (i > start) {
+      words.push(input.slice(start, i).toLowerCase());
+    } else {
+      i++; // a separator
+    }
+  }
+  return words.join('_');
+}

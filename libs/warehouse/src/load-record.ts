@@ -1,0 +1,103 @@
+import { Ajv } from 'ajv';
+import type { LoadNotice } from './layout';
+
+/**
+ * Load history: one record per load attempt of one source into one warehouse, published by
+ * the loader (key: warehouse id) and consumed by the control plane, which serves it to the
+ * console. Segment's sync statuses (segment-spec.md §4.5): success = all rows and no notices,
+ * partial = rows loaded with notices, failure = nothing loaded (the load is retried).
+ */
+export const WAREHOUSE_LOADS_TOPIC = 'manifold.warehouse-loads.v1';
+
+export type WarehouseLoadStatus = 'success' | 'partial' | 'failure';
+
+export interface WarehouseLoadRecord {
+  /** Unique per attempt. */
+  loadId: string;
+  warehouseId: string;
+  workspaceId: string;
+  sourceId: string;
+  /** The schema loaded into (from the source's slug). */
+  schema: string;
+  status: WarehouseLoadStatus;
+  /** ISO-8601. */
+  startedAt: string;
+  finishedAt: string;
+  /** Events this load took from Kafka for this source (after removing repeated message ids). */
+  events: number;
+  /** Rows written per table: new event rows (redeliveries excluded) and upserted users. */
+  rowsByTable: Record<string, number>;
+  /** Sum of rowsByTable. */
+  rows: number;
+  /** Tables created and columns added by this load. */
+  tablesCreated: string[];
+  columnsAdded: Array<{ table: string; column: string; type: string }>;
+  notices: LoadNotice[];
+  /** Why the load failed; empty on success. Secrets are never included. */
+  errors: string[];
+  /** 1 for the first attempt at these events, counting up while the warehouse keeps failing. */
+  attempt: number;
+}
+
+const recordSchema = {
+  type: 'object',
+  required: [
+    'loadId',
+    'warehouseId',
+    'workspaceId',
+    'sourceId',
+    'schema',
+    'status',
+    'startedAt',
+    'finishedAt',
+    'events',
+    'rowsByTable',
+    'rows',
+    'tablesCreated',
+    'columnsAdded',
+    'notices',
+    'errors',
+    'attempt',
+  ],
+  properties: {
+    loadId: { type: 'string' },
+    warehouseId: { type: 'string' },
+    workspaceId: { type: 'string' },
+    sourceId: { type: 'string' },
+    schema: { type: 'string' },
+    status: { enum: ['success', 'partial', 'failure'] },
+    startedAt: { type: 'string' },
+    finishedAt: { type: 'string' },
+    events: { type: 'integer', minimum: 0 },
+    rowsByTable: { type: 'object', additionalProperties: { type: 'integer', minimum: 0 } },
+    rows: { type: 'integer', minimum: 0 },
+    tablesCreated: { type: 'array', items: { type: 'string' } },
+    columnsAdded: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['table', 'column', 'type'],
+        properties: { table: { type: 'string' }, column: { type: 'string' }, type: { type: 'string' } },
+      },
+    },
+    notices: { type: 'array', items: { type: 'object', required: ['kind', 'count'] } },
+    errors: { type: 'array', items: { type: 'string' } },
+    attempt: { type: 'integer', minimum: 1 },
+  },
+} as const;
+
+const validateRecord = new Ajv({ allErrors: true }).compile(recordSchema);
+
+export function encodeLoadRecord(record: WarehouseLoadRecord): { key: string; value: string } {
+  return { key: record.warehouseId, value: JSON.stringify(record) };
+}
+
+/** Parses a load-history message; throws with every problem when it is not a load record. */
+export function decodeLoadRecord(value: Buffer | string): WarehouseLoadRecord {
+  const parsed: unknown = JSON.parse(typeof value === 'string' ? value : value.toString('utf8'));
+  if (!validateRecord(parsed)) {
+    const problems = (validateRecord.errors ?? []).map((e) => `${e.instancePath || 'record'} ${e.message ?? ''}`);
+    throw new Error(`not a warehouse load record: ${problems.join('; ')}`);
+  }
+  return parsed as unknown as WarehouseLoadRecord;
+}
