@@ -1,1 +1,90 @@
-export {};
+// The destination kit: how a destination is declared, and the pure functions the translator
+// calls to route, map, build requests and read responses. See README.md.
+export {
+  defineDestination,
+  defineAction,
+  secret,
+  isUnsupported,
+  type DestinationDefinition,
+  type ActionDefinition,
+  type ActionBatching,
+  type AnyAction,
+  type FieldMapping,
+  type FieldsSchema,
+  type SettingsSchema,
+  type RouteRule,
+  type Routes,
+  type Unsupported,
+} from './definition';
+export {
+  parseSettings,
+  routeEvent,
+  prepareEvent,
+  buildRequests,
+  translateEvent,
+  classifyResponse,
+  type ParsedSettings,
+  type SettingsResult,
+  type RouteResult,
+  type PreparedEvent,
+  type Translation,
+} from './translate';
+export { catalogEntry, type CatalogEntry, type CatalogAction } from './catalog';
+export { validateDefinition } from './validate-definition';
+export {
+  drop,
+  combineOutcomes,
+  outcomeOfError,
+  DestinationError,
+  DropEventError,
+  RetryableError,
+  DeadLetterError,
+  type DropReason,
+  type DeadLetterReason,
+  type Outcome,
+  type DeliveryOutcome,
+  type DropOutcome,
+  type DeliveredOutcome,
+  type RetryOutcome,
+  type DeadLetterOutcome,
+} from './outcome';
+export {
+  classifyHttpResponse,
+  classifyNetworkError,
+  isRetryableStatus,
+  retryAfterMs,
+  outcomesPerEvent,
+  parseJsonBody,
+  truncate,
+  type ResponseOutcome,
+} from './classify';
+export {
+  jsonRequest,
+  formRequest,
+  basicAuth,
+  joinUrl,
+  headerValue,
+  lowerCaseKeys,
+  USER_AGENT,
+  type RequestDescriptor,
+  type HttpResponseInfo,
+  type HttpMethod,
+} from './request';
+export {
+  resolveMapping,
+  validateMapping,
+  getPath,
+  isPlainObject,
+  MappingError,
+  DIRECTIVES,
+  type Mapping,
+  type MappingValue,
+} from './mapping';
+export { compileFql, parseFql, evaluateFql, FqlSyntaxError, snakecase, kebabcase, titlecase } from './fql';
+export {
+  integrationsDrop,
+  integrationOptions,
+  applyDestinationFilters,
+  type FilterOptions,
+  type FilterResult,
+} from './routing';

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { CALL_TYPES, type CallType } from '@manifold/events';
+import { isUnsupported, type DestinationDefinition, type SettingsSchema } from './definition';
+import type { Mapping } from './mapping';
+
+export interface CatalogAction {
+  id: string;
+  title: string;
+  description: string;
+  /** JSON Schema of the mapped payload. */
+  fieldsSchema: Record<string, unknown>;
+  defaultMapping: Mapping;
+  /** Most events per request when the action batches. */
+  maxBatchSize?: number;
+}
+
+/** What the control plane shows and validates for a destination type; derived, never written by hand. */
+export interface CatalogEntry {
+  id: string;
+  name: string;
+  description: string;
+  categories: string[];
+  /** JSON Schema (draft 2020-12) of the settings, as the user fills them in (defaults not required). */
+  settingsSchema: Record<string, unknown>;
+  /** Settings to store encrypted and never show back (marked `secret: true` in the schema). */
+  secretSettings: string[];
+  supportedCallTypes: CallType[];
+  actions: CatalogAction[];
+}
+
+export function catalogEntry<S extends SettingsSchema>(destination: DestinationDefinition<S>): CatalogEntry {
+  const settingsSchema = z.toJSONSchema(destination.settings, { io: 'input' }) as Record<string, unknown>;
+  const properties = (settingsSchema['properties'] ?? {}) as Record<string, Record<string, unknown>>;
+  return {
+    id: destination.id,
+    name: destination.name,
+    description: destination.description,
+    categories: [...destination.categories],
+    settingsSchema,
+    secretSettings: Object.keys(properties).filter((key) => properties[key]?.['secret'] === true),
+    supportedCallTypes: CALL_TYPES.filter((type) => {
+      const route = destination.routes[type];
+      return route !== undefined && !isUnsupported(route) && route.length > 0;
+    }),
+    actions: Object.entries(destination.actions).map(([id, action]) => ({
+      id,
+      title: action.title,
+      description: action.description,
+      fieldsSchema: z.toJSONSchema(action.fields, { io: 'output', unrepresentable: 'any' }) as Record<string, unknown>,
+      defaultMapping: action.defaultMapping as Mapping,
+      ...(action.batch ? { maxBatchSize: action.batch.maxEvents } : {}),
+    })),
+  };
+}

@@ -1,0 +1,124 @@
+import { headerValue, type HttpResponseInfo, type RequestDescriptor } from './request';
+import { combineOutcomes, type DeliveryOutcome } from './outcome';
+
+// Retry rules of Segment's Actions framework (segment-spec.md §6.5): 4xx are final except 408,
+// 423 and 429; 5xx are retried except 501; network errors are retried.
+
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 423 || status === 429 || (status >= 500 && status <= 599 && status !== 501);
+}
+
+/**
+ * Milliseconds to wait according to `Retry-After` (delta-seconds or an HTTP date), falling back
+ * to `X-RateLimit-Reset` read as seconds; undefined when neither is usable.
+ */
+export function retryAfterMs(headers: HttpResponseInfo['headers'], now: number = Date.now()): number | undefined {
+  for (const name of ['retry-after', 'x-ratelimit-reset']) {
+    const raw = headerValue(headers, name)?.trim();
+    if (!raw) continue;
+    if (/^\d+(\.\d+)?$/.test(raw)) return Math.round(Number(raw) * 1000);
+    if (name === 'retry-after') {
+      const date = Date.parse(raw);
+      if (!Number.isNaN(date)) return Math.max(0, date - now);
+    }
+  }
+  return undefined;
+}
+
+/** The generic reading of a response: 2xx delivered, retryable statuses retried, everything else rejected. */
+export function classifyHttpResponse(response: HttpResponseInfo, now: number = Date.now()): DeliveryOutcome {
+  const { status } = response;
+  if (status >= 200 && status < 300) return { kind: 'delivered', status };
+  if (isRetryableStatus(status)) {
+    const after = retryAfterMs(response.headers, now);
+    return { kind: 'retry', reason: `HTTP ${status}`, status, ...(after !== undefined ? { retryAfterMs: after } : {}) };
+  }
+  return {
+    kind: 'dead-letter',
+    reason: 'REJECTED',
+    status,
+    message: `HTTP ${status}: ${truncate(response.body, 500)}`,
+  };
+}
+
+/** Error codes that mean "the request may not have reached the API": retried (§6.5). */
+const NETWORK_CODES = new Set([
+  'ENOTFOUND',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EREFUSED',
+  'EPIPE',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_ABORTED',
+]);
+
+/**
+ * A request that got no response. Timeouts and connection failures are retried; an error that
+ * will recur identically (an invalid URL in the settings) goes to the dead-letter topic.
+ */
+export function classifyNetworkError(error: unknown): DeliveryOutcome {
+  const code = errorCode(error);
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === 'ERR_INVALID_URL' || code === 'UND_ERR_INVALID_ARG') {
+    return { kind: 'dead-letter', reason: 'INVALID_SETTINGS', message: `cannot send: ${message}` };
+  }
+  if (code && NETWORK_CODES.has(code)) return { kind: 'retry', reason: code };
+  if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) {
+    return { kind: 'retry', reason: error.name };
+  }
+  return { kind: 'retry', reason: code ?? message };
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') return code;
+  const cause = (error as { cause?: unknown }).cause;
+  return cause ? errorCode(cause) : undefined;
+}
+
+/**
+ * What a destination's classifier may answer: one outcome for the whole request, or (for a JSON
+ * array body) one per array element, for APIs that accept or reject items one by one.
+ */
+export type ResponseOutcome = DeliveryOutcome | { kind: 'per-item'; items: DeliveryOutcome[] };
+
+/**
+ * Outcome per event of a batch: `eventCount` events went into `request`. A per-item outcome is
+ * mapped back through `request.itemEvents`; an event with several items gets the combination.
+ */
+export function outcomesPerEvent(
+  request: RequestDescriptor,
+  outcome: ResponseOutcome,
+  eventCount: number,
+): DeliveryOutcome[] {
+  if (outcome.kind !== 'per-item') return Array.from({ length: eventCount }, () => outcome);
+  const byEvent: DeliveryOutcome[][] = Array.from({ length: eventCount }, () => []);
+  outcome.items.forEach((item, index) => {
+    const eventIndex = request.itemEvents?.[index] ?? (eventCount === 1 ? 0 : index);
+    byEvent[eventIndex]?.push(item);
+  });
+  return byEvent.map((items) => (items.length > 0 ? combineOutcomes(items) : { kind: 'delivered', status: 200 }));
+}
+
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
+}
+
+/** A JSON body, or undefined when the body is not JSON. */
+export function parseJsonBody(body: string): unknown {
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,103 @@
+import type { z } from 'zod';
+import type { CallType } from '@manifold/events';
+import type { ResponseOutcome } from './classify';
+import type { Mapping, MappingValue } from './mapping';
+import type { HttpResponseInfo, RequestDescriptor } from './request';
+
+/** A destination's settings: a zod object. Mark secrets with `secret()`; defaults are the real API hosts. */
+export type SettingsSchema = z.ZodObject;
+/** An action's fields: a zod object whose output type is the mapped payload `perform` receives. */
+export type FieldsSchema = z.ZodObject;
+
+/** Default mapping of an action: one mapping-kit value per field (keys checked against the fields). */
+export type FieldMapping<F extends FieldsSchema> = { [K in keyof z.input<F>]?: MappingValue };
+
+/**
+ * One operation of a destination's API (e.g. Mixpanel "track event"). The event is mapped with
+ * `defaultMapping` (overridable per route), validated against `fields`, and `perform` turns the
+ * valid payload into requests. `perform` is pure: no I/O, no clock, no randomness.
+ */
+export interface ActionDefinition<Settings, F extends FieldsSchema> {
+  title: string;
+  description: string;
+  fields: F;
+  defaultMapping: FieldMapping<F>;
+  /** Throws DropEventError for what the API cannot take; never does I/O. */
+  perform(payload: z.output<F>, settings: Settings): RequestDescriptor[];
+  /** Present when several events can share requests. */
+  batch?: ActionBatching<Settings, F>;
+}
+
+export interface ActionBatching<Settings, F extends FieldsSchema> {
+  /** Most events one call of `perform` may receive. */
+  maxEvents: number;
+  /** Payloads whose keys differ never share a batch (e.g. different URLs); all share one when absent. */
+  key?(payload: z.output<F>, settings: Settings): string;
+  /**
+   * Requests for several payloads at once. Requests with a JSON array body set `itemEvents`
+   * (array element → payload index) so per-item API answers can be mapped back to events.
+   */
+  perform(payloads: z.output<F>[], settings: Settings): RequestDescriptor[];
+}
+
+/** An action whose payload type has been forgotten: what a destination stores and the translator handles. */
+export type AnyAction<Settings = Record<string, unknown>> = ActionDefinition<Settings, FieldsSchema>;
+
+/**
+ * Which action handles an event of one call type. Rules are tried in order; the first whose `if`
+ * (an FQL condition, Segment's trigger syntax) matches wins. `mapping` overrides fields of the
+ * action's default mapping for this route (e.g. page → event name "Viewed {{name}}").
+ */
+export interface RouteRule {
+  if?: string;
+  action: string;
+  mapping?: Mapping;
+}
+
+/** A call type the destination cannot take, with the reason recorded on each dropped event. */
+export interface Unsupported {
+  unsupported: string;
+}
+
+export type Routes = Partial<Record<CallType, readonly RouteRule[] | Unsupported>>;
+
+export interface DestinationDefinition<S extends SettingsSchema = SettingsSchema> {
+  /** Catalog id and translator type, e.g. "mixpanel". */
+  id: string;
+  /** Catalog display name; also the destination's key in the `integrations` object ("Mixpanel"). */
+  name: string;
+  description: string;
+  categories: readonly string[];
+  settings: S;
+  actions: Record<string, AnyAction<z.output<S>>>;
+  /** Call types absent here are dropped as UNSUPPORTED_EVENT_TYPE. */
+  routes: Routes;
+  /**
+   * Reads the API's answer to one request when the generic reading (2xx delivered, 408/423/429/5xx
+   * retried, other statuses rejected) is not enough: errors inside 200s, partial acceptance, ...
+   */
+  classifyResponse?(response: HttpResponseInfo, request: RequestDescriptor): ResponseOutcome;
+}
+
+/** Identity helpers that let TypeScript infer payload and settings types from the schemas. */
+export function defineAction<S extends SettingsSchema, F extends FieldsSchema>(
+  _settings: S,
+  action: ActionDefinition<z.output<S>, F>,
+): ActionDefinition<z.output<S>, F> {
+  return action;
+}
+
+export function defineDestination<S extends SettingsSchema>(
+  definition: DestinationDefinition<S>,
+): DestinationDefinition<S> {
+  return definition;
+}
+
+/** Marks a settings field as secret: stored encrypted by the control plane, never shown back. */
+export function secret<T extends z.ZodType>(schema: T, description?: string): T {
+  return schema.meta({ secret: true, writeOnly: true, ...(description ? { description } : {}) }) as T;
+}
+
+export function isUnsupported(route: readonly RouteRule[] | Unsupported | undefined): route is Unsupported {
+  return route !== undefined && !Array.isArray(route) && 'unsupported' in route;
+}

@@ -1,0 +1,12 @@
+export {
+  resolveMapping,
+  validateMapping,
+  MappingError,
+  DIRECTIVES,
+  isPlainObject,
+  type Mapping,
+  type MappingValue,
+  type JsonPrimitive,
+  type DirectiveName,
+} from './resolve';
+export { getPath, parsePath } from './path';

@@ -1,0 +1,139 @@
+import { resolveMapping, validateMapping, MappingError, type MappingValue } from './index';
+
+const event = {
+  type: 'track',
+  event: 'Order Completed',
+  userId: 'u-1',
+  anonymousId: null,
+  properties: {
+    revenue: 12.5,
+    zero: 0,
+    empty: '',
+    nested: { a: { b: 1 }, list: [1, 2] },
+    products: [
+      { product_id: 'p1', price: 10, name: 'Shoe' },
+      { product_id: 'p2', price: 2.5, name: 'Sock' },
+    ],
+    single: { product_id: 'p9' },
+    json: '{"x":1}',
+    badJson: '{nope',
+    text: 'Hello World hello',
+  },
+  context: { traits: { email: 'A@B.C' } },
+};
+
+const cases: [string, MappingValue, unknown][] = [
+  ['@path with $.', { '@path': '$.properties.revenue' }, 12.5],
+  ['@path without prefix', { '@path': 'event' }, 'Order Completed'],
+  ['@path with index', { '@path': '$.properties.products[1].name' }, 'Sock'],
+  ['@path missing', { '@path': '$.properties.nope.deeper' }, undefined],
+  ['@path root', { '@path': '$.' }, event],
+  ['@template', { '@template': '{{event}} by {{userId}}{{missing}}' }, 'Order Completed by u-1'],
+  ['@template object', { '@template': 'n={{properties.nested.a}}' }, 'n={"b":1}'],
+  ['@literal keeps directives raw', { '@literal': { '@path': 'x' } }, { '@path': 'x' }],
+  ['@if exists then', { '@if': { exists: { '@path': '$.userId' }, then: 'yes', else: 'no' } }, 'yes'],
+  ['@if null is not existing', { '@if': { exists: { '@path': '$.anonymousId' }, then: 'yes', else: 'no' } }, 'no'],
+  ['@if missing branch omitted', { '@if': { exists: { '@path': '$.nope' }, then: 'yes' } }, undefined],
+  ['@if blank 0', { '@if': { blank: { '@path': '$.properties.zero' }, then: 'blank', else: 'set' } }, 'blank'],
+  ['@if blank empty string', { '@if': { blank: { '@path': '$.properties.empty' }, then: 'blank' } }, 'blank'],
+  ['@if blank set', { '@if': { blank: { '@path': '$.properties.revenue' }, then: 'blank', else: 'set' } }, 'set'],
+  [
+    '@arrayPath with shape',
+    { '@arrayPath': ['$.properties.products', { id: { '@path': '$.product_id' }, cost: { '@path': '$.price' } }] },
+    [
+      { id: 'p1', cost: 10 },
+      { id: 'p2', cost: 2.5 },
+    ],
+  ],
+  [
+    '@arrayPath wraps an object',
+    { '@arrayPath': ['$.properties.single', { id: { '@path': 'product_id' } }] },
+    [{ id: 'p9' }],
+  ],
+  ['@arrayPath missing', { '@arrayPath': ['$.properties.none'] }, undefined],
+  ['@case lower', { '@case': { operator: 'lower', value: { '@path': '$.context.traits.email' } } }, 'a@b.c'],
+  ['@case upper', { '@case': { operator: 'upper', value: 'abc' } }, 'ABC'],
+  ['@case non-string untouched', { '@case': { operator: 'upper', value: 3 } }, 3],
+  ['@replace global', { '@replace': { value: 'a.b.c', pattern: '.', replacement: '_' } }, 'a_b_c'],
+  ['@replace first only', { '@replace': { value: 'a.b.c', pattern: '.', replacement: '_', global: false } }, 'a_b.c'],
+  [
+    '@replace ignorecase and second pair',
+    {
+      '@replace': {
+        value: { '@path': '$.properties.text' },
+        pattern: 'hello',
+        replacement: 'bye',
+        ignorecase: true,
+        pattern2: ' ',
+        replacement2: '-',
+      },
+    },
+    'bye-World-bye',
+  ],
+  [
+    '@merge right: later wins',
+    { '@merge': { objects: [{ a: 1, b: 1 }, { b: 2 }], direction: 'right' } },
+    { a: 1, b: 2 },
+  ],
+  [
+    '@merge left: earlier wins',
+    {
+      '@merge': {
+        objects: [
+          { a: 1, b: 1 },
+          { b: 2, c: 3 },
+        ],
+        direction: 'left',
+      },
+    },
+    { a: 1, b: 1, c: 3 },
+  ],
+  ['@transform', { '@transform': { apply: { '@path': '$.properties.nested' }, mapping: { '@path': '$.a.b' } } }, 1],
+  [
+    '@flatten',
+    { '@flatten': { value: { '@path': '$.properties.nested' }, separator: '_' } },
+    { a_b: 1, list_0: 1, list_1: 2 },
+  ],
+  [
+    '@flatten omitArrays',
+    { '@flatten': { value: { '@path': '$.properties.nested' }, omitArrays: true } },
+    { 'a.b': 1, list: [1, 2] },
+  ],
+  ['@json encode', { '@json': { mode: 'encode', value: { '@path': '$.properties.nested.a' } } }, '{"b":1}'],
+  ['@json decode', { '@json': { mode: 'decode', value: { '@path': '$.properties.json' } } }, { x: 1 }],
+  [
+    '@json decode invalid returns input',
+    { '@json': { mode: 'decode', value: { '@path': '$.properties.badJson' } } },
+    '{nope',
+  ],
+  ['@excludeWhenNull null', { k: { '@excludeWhenNull': { '@path': '$.anonymousId' } } }, {}],
+  ['@excludeWhenNull value', { k: { '@excludeWhenNull': { '@path': '$.userId' } } }, { k: 'u-1' }],
+  [
+    'null kept, undefined dropped',
+    { a: { '@path': '$.anonymousId' }, b: { '@path': '$.nope' }, c: 'raw' },
+    { a: null, c: 'raw' },
+  ],
+  ['arrays resolve each item', [{ '@path': '$.userId' }, { '@path': '$.nope' }, 1], ['u-1', 1]],
+];
+
+describe('resolveMapping', () => {
+  it.each(cases)('%s', (_name, mapping, expected) => {
+    expect(resolveMapping(mapping, event)).toEqual(expected);
+  });
+
+  it('refuses a directive beside raw keys, and unknown directives', () => {
+    expect(() => resolveMapping({ '@path': '$.a', other: 1 }, event)).toThrow(MappingError);
+    expect(() => resolveMapping({ '@liquid': '{{ x }}' }, event)).toThrow('unknown directive @liquid');
+  });
+});
+
+describe('validateMapping', () => {
+  it('finds misplaced and unknown directives anywhere in a mapping', () => {
+    expect(validateMapping({ a: { '@path': '$.x' }, b: [{ c: { '@template': 'x' } }] })).toEqual([]);
+    expect(validateMapping({ a: { '@path': '$.x', raw: 1 } })).toEqual([
+      '$.a: a directive must be alone in its object (keys @path, raw)',
+    ]);
+    expect(validateMapping({ a: [{ '@liquid': 'x' }] })).toEqual(['$.a[0]: unknown directive @liquid']);
+    expect(validateMapping({ a: { '@path': 3 } })).toEqual(['$.a: @path takes a string']);
+  });
+});

@@ -1,0 +1,2 @@
+export { integrationsDrop, integrationOptions } from './integrations';
+export { applyDestinationFilters, type FilterOptions, type FilterResult } from './filters';

@@ -1,0 +1,153 @@
+import type { DestinationConfig } from '@manifold/config-client';
+import type { SpecEvent } from '@manifold/events';
+import type { z } from 'zod';
+import { classifyHttpResponse, type ResponseOutcome } from './classify';
+import { isUnsupported, type AnyAction, type DestinationDefinition, type SettingsSchema } from './definition';
+import { compileFql } from './fql';
+import { resolveMapping } from './mapping';
+import { drop, outcomeOfError, type DeadLetterOutcome, type DropOutcome, type Outcome } from './outcome';
+import type { HttpResponseInfo, RequestDescriptor } from './request';
+import { applyDestinationFilters, integrationsDrop, type FilterOptions } from './routing';
+
+export type ParsedSettings<S extends SettingsSchema> = z.output<S>;
+
+export type SettingsResult<S extends SettingsSchema> =
+  { ok: true; settings: ParsedSettings<S> } | { ok: false; outcome: DeadLetterOutcome };
+
+/** Validates a destination instance's settings (defaults applied). Parse once per config version. */
+export function parseSettings<S extends SettingsSchema>(
+  destination: DestinationDefinition<S>,
+  raw: unknown,
+): SettingsResult<S> {
+  const result = destination.settings.safeParse(raw);
+  if (result.success) return { ok: true, settings: result.data };
+  return {
+    ok: false,
+    outcome: {
+      kind: 'dead-letter',
+      reason: 'INVALID_SETTINGS',
+      message: `${destination.name} settings: ${formatIssues(result.error.issues)}`,
+    },
+  };
+}
+
+export type RouteResult = { kind: 'keep'; event: SpecEvent } | DropOutcome;
+
+/**
+ * Whether an event goes to one destination instance, and in what form: the `integrations`
+ * object first, then the instance's destination filters (which may remove properties).
+ */
+export function routeEvent(
+  event: SpecEvent,
+  instance: Pick<DestinationConfig, 'catalogName' | 'filters'>,
+  options: FilterOptions = {},
+): RouteResult {
+  const excluded = integrationsDrop(event, instance.catalogName);
+  if (excluded) return excluded;
+  return applyDestinationFilters(event, instance.filters, options);
+}
+
+/** An event mapped and validated for one action, ready to be sent alone or batched. */
+export interface PreparedEvent {
+  action: string;
+  payload: Record<string, unknown>;
+  /** Set when the action batches: only events with equal keys share a batch. */
+  batchKey?: string;
+}
+
+/** Picks the action for an event, maps it and validates the payload. Pure. */
+export function prepareEvent<S extends SettingsSchema>(
+  destination: DestinationDefinition<S>,
+  event: SpecEvent,
+  settings: ParsedSettings<S>,
+): PreparedEvent | DropOutcome | DeadLetterOutcome {
+  try {
+    const routes = destination.routes[event.type];
+    if (routes === undefined || isUnsupported(routes)) {
+      const why = isUnsupported(routes) ? routes.unsupported : `${destination.name} does not take ${event.type} calls`;
+      return drop('UNSUPPORTED_EVENT_TYPE', why);
+    }
+    const rule = routes.find((r) => r.if === undefined || triggerMatches(destination, r.if, event));
+    if (!rule) return drop('NO_MATCHING_MAPPING', `no ${destination.name} route matches this ${event.type} event`);
+    const action = actionOf(destination, rule.action);
+    const mapped = resolveMapping({ ...action.defaultMapping, ...rule.mapping } as Record<string, never>, event);
+    const parsed = action.fields.safeParse(mapped);
+    if (!parsed.success) {
+      return drop('INVALID_PAYLOAD', `${destination.name} ${action.title}: ${formatIssues(parsed.error.issues)}`);
+    }
+    const payload = parsed.data as Record<string, unknown>;
+    const prepared: PreparedEvent = { action: rule.action, payload };
+    if (action.batch) prepared.batchKey = `${rule.action}:${action.batch.key?.(payload, settings) ?? ''}`;
+    return prepared;
+  } catch (error) {
+    return outcomeOfError(error) as DropOutcome | DeadLetterOutcome;
+  }
+}
+
+/**
+ * Requests for payloads prepared for the same action (and batch key). One payload uses the
+ * action's `perform`; several need an action that batches, and at most its `maxEvents`.
+ * Throws DestinationError (e.g. DropEventError) for what the API cannot take.
+ */
+export function buildRequests<S extends SettingsSchema>(
+  destination: DestinationDefinition<S>,
+  actionName: string,
+  payloads: Record<string, unknown>[],
+  settings: ParsedSettings<S>,
+): RequestDescriptor[] {
+  const action = actionOf(destination, actionName);
+  if (payloads.length === 1) return action.perform(payloads[0] as Record<string, unknown>, settings);
+  if (!action.batch) throw new Error(`${destination.id}.${actionName} does not batch`);
+  if (payloads.length === 0 || payloads.length > action.batch.maxEvents) {
+    throw new Error(`${destination.id}.${actionName} takes 1 to ${action.batch.maxEvents} events per batch`);
+  }
+  return action.batch.perform(payloads, settings);
+}
+
+export type Translation =
+  | { kind: 'requests'; action: string; payload: Record<string, unknown>; requests: RequestDescriptor[] }
+  | DropOutcome
+  | DeadLetterOutcome;
+
+/** One event in, its requests (or the reason there are none) out. Pure. */
+export function translateEvent<S extends SettingsSchema>(
+  destination: DestinationDefinition<S>,
+  event: SpecEvent,
+  settings: ParsedSettings<S>,
+): Translation {
+  const prepared = prepareEvent(destination, event, settings);
+  if ('kind' in prepared) return prepared;
+  try {
+    const requests = buildRequests(destination, prepared.action, [prepared.payload], settings);
+    if (requests.length === 0)
+      return drop('NOTHING_TO_SEND', `${destination.name} ${prepared.action}: nothing to send`);
+    return { kind: 'requests', action: prepared.action, payload: prepared.payload, requests };
+  } catch (error) {
+    return outcomeOfError(error) as Exclude<Outcome, { kind: 'delivered' | 'retry' }>;
+  }
+}
+
+/** The destination's reading of its API's answer to `request` (the generic one when it has none). */
+export function classifyResponse(
+  destination: Pick<DestinationDefinition, 'classifyResponse'>,
+  request: RequestDescriptor,
+  response: HttpResponseInfo,
+): ResponseOutcome {
+  return destination.classifyResponse?.(response, request) ?? classifyHttpResponse(response);
+}
+
+function triggerMatches(destination: DestinationDefinition, trigger: string, event: SpecEvent): boolean {
+  const compiled = compileFql(trigger);
+  if (!compiled.ok) throw new Error(`${destination.id}: invalid route condition "${trigger}": ${compiled.error}`);
+  return compiled.matches(event);
+}
+
+function actionOf(destination: DestinationDefinition, name: string): AnyAction {
+  const action = destination.actions[name];
+  if (!action) throw new Error(`${destination.id} has no action "${name}"`);
+  return action as AnyAction;
+}
+
+function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`).join('; ');
+}
