@@ -1,1 +1,14 @@
-export {};
+export { createIngestionApp, type IngestionApp, type IngestionAppDeps } from './app';
+export { startIngestion, type StartIngestionOptions, type RunningIngestion } from './start';
+export {
+  DEFAULT_SETTINGS,
+  ingestionSettings,
+  type IngestionSettings,
+  type IngestionSettingsOverrides,
+  type PublishSettings,
+} from './settings';
+export { loadIngestionConfig, settingsFromConfig, ingestionConfigShape, type IngestionConfig } from './config';
+export { IngestionError, REASON_CODES, type ReasonCode, type Rejection } from './http/errors';
+export { PublishQueue, type PublishQueueOptions, type MessageSender } from './publish/publish-queue';
+export { LiveDebugger, type DebuggerEntry, type DebuggerStatus } from './debugger/live-debugger';
+export { AnalyticsJsBundle } from './analytics-js/bundle';

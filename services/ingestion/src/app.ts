@@ -1,0 +1,128 @@
+import type { RequestListener } from 'node:http';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { ConfigView } from '@manifold/config-client';
+import type { Logger } from '@manifold/logger';
+import type { Meter, Tracer } from '@manifold/telemetry';
+import { AnalyticsJsBundle } from './analytics-js/bundle';
+import { analyticsJsRoutes } from './analytics-js/routes';
+import { LiveDebugger } from './debugger/live-debugger';
+import { debuggerRoutes } from './debugger/routes';
+import { IngestionError } from './http/errors';
+import { createProxyTrust } from './http/proxy-trust';
+import { answerPreflight, corsHeaders, sendError } from './http/respond';
+import { createIngestionMetrics } from './metrics';
+import { PublishQueue, type MessageSender } from './publish/publish-queue';
+import { RateLimiter } from './rate-limit';
+import type { IngestionSettings } from './settings';
+import { createTrackingHandler } from './tracking/handler';
+import { Ingestor } from './tracking/ingestor';
+import { pixelRoutes } from './tracking/pixel';
+import { trackingRoute } from './tracking/routes';
+
+export interface IngestionAppDeps {
+  configView: ConfigView;
+  /** Where accepted events go; a connected `EventProducer` from @manifold/kafka. */
+  producer: MessageSender;
+  logger: Logger;
+  meter: Meter;
+  tracer: Tracer;
+  settings: IngestionSettings;
+  /** The analytics.js files to serve; read from @segment/analytics-next when not given. */
+  bundle?: AnalyticsJsBundle;
+}
+
+export interface IngestionApp {
+  /** The request listener for an HTTP (or HTTPS) server. */
+  handler: RequestListener;
+  liveDebugger: LiveDebugger;
+  publisher: PublishQueue;
+  /** Ends debugger streams and waits until every queued event is acknowledged or failed. */
+  drain(): Promise<void>;
+}
+
+/**
+ * The ingestion service without its process around it: tests build it with an in-memory
+ * config view and a real Kafka producer. The Tracking API's POST routes are handled by plain
+ * node:http code (the hot path); everything else goes through express.
+ */
+export function createIngestionApp(deps: IngestionAppDeps): IngestionApp {
+  const { settings, logger, configView } = deps;
+  const metrics = createIngestionMetrics(deps.meter);
+  const proxyTrust = createProxyTrust(settings.trustedProxies);
+  const liveDebugger = new LiveDebugger(settings.debuggerBufferSize);
+  const publisher = new PublishQueue(deps.producer, {
+    topic: settings.topic,
+    ...settings.publish,
+    onSend: ({ messages, durationMs, ok }) => {
+      const outcome = ok ? 'ok' : 'error';
+      metrics.publishDuration.record(durationMs / 1000, { outcome });
+      metrics.publishBatchSize.record(messages, { outcome });
+    },
+  });
+  const ingestor = new Ingestor({
+    configView,
+    publisher,
+    rateLimiter: new RateLimiter(settings.rateLimit),
+    liveDebugger,
+    metrics,
+    logger,
+  });
+  const handleTracking = createTrackingHandler({
+    ingestor,
+    proxyTrust,
+    metrics,
+    tracer: deps.tracer,
+    logger,
+    limits: settings.limits,
+  });
+  const debug = debuggerRoutes({ liveDebugger, configView, adminToken: settings.adminToken });
+
+  const web = express();
+  web.disable('x-powered-by');
+  web.use((req: Request, res: Response, next: NextFunction) => {
+    res.set(corsHeaders(req) as Record<string, string>);
+    res.on('finish', () => {
+      const route = req.route ? `${req.baseUrl}${String((req.route as { path: unknown }).path)}` : 'other';
+      metrics.requests.add(1, { route, status: res.statusCode });
+    });
+    next();
+  });
+  web.use(
+    analyticsJsRoutes({
+      configView,
+      bundle: deps.bundle ?? new AnalyticsJsBundle(),
+      proxyTrust,
+      publicBaseUrl: settings.publicBaseUrl,
+    }),
+  );
+  web.use(pixelRoutes({ ingestor, proxyTrust, logger, maxCallBytes: settings.limits.maxCallBytes }));
+  web.use(debug.router);
+  web.use((req: Request) => {
+    throw new IngestionError(404, 'not_found', `no route for ${req.method} ${req.path}`);
+  });
+  web.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (error instanceof IngestionError) return sendError(req, res, error);
+    logger.error({ err: error, path: req.path }, 'request failed unexpectedly');
+    sendError(req, res, new IngestionError(500, 'unavailable', 'internal error; retry later'));
+  });
+
+  const handler: RequestListener = (req, res) => {
+    if (req.method === 'POST') {
+      const route = trackingRoute(req.url ?? '/');
+      if (route) return handleTracking(req, res, route);
+    } else if (req.method === 'OPTIONS') {
+      return answerPreflight(req, res);
+    }
+    web(req, res);
+  };
+
+  return {
+    handler,
+    liveDebugger,
+    publisher,
+    async drain() {
+      debug.closeStreams();
+      await publisher.drain();
+    },
+  };
+}

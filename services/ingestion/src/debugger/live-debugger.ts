@@ -1,0 +1,91 @@
+import type { Rejection } from '../http/errors';
+
+export type DebuggerStatus = 'accepted' | 'rejected' | 'failed';
+
+/** One event as the console's debugger shows it. */
+export interface DebuggerEntry {
+  /** Increasing per source; the SSE event id, so a reconnecting stream resumes after it. */
+  seq: number;
+  sourceId: string;
+  /** When ingestion decided (ISO-8601). */
+  at: string;
+  status: DebuggerStatus;
+  type?: string | undefined;
+  messageId?: string | undefined;
+  /** Why it was not accepted (rejected: Spec or limits; failed: Kafka did not take it). */
+  reason?: Rejection | undefined;
+  /** The stored event when accepted; what was sent (without the write key) otherwise. */
+  event: unknown;
+}
+
+export type NewDebuggerEntry = Omit<DebuggerEntry, 'seq' | 'sourceId' | 'at'>;
+
+class Ring {
+  readonly items: DebuggerEntry[] = [];
+  next = 0;
+  seq = 0;
+
+  constructor(private readonly capacity: number) {}
+
+  push(entry: DebuggerEntry): void {
+    if (this.items.length < this.capacity) this.items.push(entry);
+    else this.items[this.next] = entry;
+    this.next = (this.next + 1) % this.capacity;
+  }
+
+  /** Oldest first. */
+  ordered(): DebuggerEntry[] {
+    if (this.items.length < this.capacity) return this.items.slice();
+    return [...this.items.slice(this.next), ...this.items.slice(0, this.next)];
+  }
+}
+
+type Listener = (entry: DebuggerEntry) => void;
+
+/**
+ * The last N events of each source and a feed of new ones. It lives in this process: each
+ * replica shows the traffic it received (the console merges replicas or uses one).
+ */
+export class LiveDebugger {
+  private readonly rings = new Map<string, Ring>();
+  private readonly listeners = new Map<string, Set<Listener>>();
+
+  constructor(private readonly capacity: number) {}
+
+  record(sourceId: string, entry: NewDebuggerEntry): void {
+    if (this.capacity <= 0) return;
+    let ring = this.rings.get(sourceId);
+    if (!ring) {
+      ring = new Ring(this.capacity);
+      this.rings.set(sourceId, ring);
+    }
+    const full: DebuggerEntry = { seq: ++ring.seq, sourceId, at: new Date().toISOString(), ...entry };
+    ring.push(full);
+    const listeners = this.listeners.get(sourceId);
+    if (listeners) for (const listener of listeners) listener(full);
+  }
+
+  /** Up to `limit` most recent entries, oldest first, optionally only those after `afterSeq`. */
+  recent(sourceId: string, limit = this.capacity, afterSeq = 0): DebuggerEntry[] {
+    const all = this.rings.get(sourceId)?.ordered() ?? [];
+    const newer = afterSeq > 0 ? all.filter((e) => e.seq > afterSeq) : all;
+    return newer.slice(Math.max(0, newer.length - limit));
+  }
+
+  subscribe(sourceId: string, listener: Listener): () => void {
+    let set = this.listeners.get(sourceId);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(sourceId, set);
+    }
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.listeners.delete(sourceId);
+    };
+  }
+
+  subscriberCount(sourceId: string): number {
+    return this.listeners.get(sourceId)?.size ?? 0;
+  }
+}

@@ -1,0 +1,111 @@
+import { timingSafeEqual } from 'node:crypto';
+import { Router, type Request, type Response, type NextFunction } from 'express';
+import type { ConfigView } from '@manifold/config-client';
+import { IngestionError } from '../http/errors';
+import { writeKeyFromAuthorization } from '../http/write-key';
+import type { DebuggerEntry, LiveDebugger } from './live-debugger';
+
+export interface DebuggerRoutesOptions {
+  liveDebugger: LiveDebugger;
+  configView: ConfigView;
+  /** A service token for the console (`Authorization: Bearer <token>`); unset: write keys only. */
+  adminToken: string | undefined;
+  /** How often an idle stream sends a comment, so proxies do not close it (ms). */
+  heartbeatMs?: number;
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Debugger data is event data, so it is shown only to a caller holding the source's own write
+ * key (Basic auth, as the tracking API takes it) or the console's service token (Bearer).
+ */
+function authorize(options: DebuggerRoutesOptions) {
+  return (req: Request, _res: Response, next: NextFunction): void => {
+    const sourceId = String(req.params['sourceId']);
+    const authorization = req.headers.authorization;
+    if (options.adminToken && authorization?.toLowerCase().startsWith('bearer ')) {
+      if (sameSecret(authorization.slice(7).trim(), options.adminToken)) return next();
+    }
+    const writeKey = writeKeyFromAuthorization(authorization);
+    if (writeKey !== undefined && options.configView.sourceForWriteKey(writeKey)?.id === sourceId) return next();
+    next(
+      new IngestionError(
+        401,
+        'unauthorized',
+        "the debugger needs the source's write key (Basic auth) or the service token (Bearer)",
+        { 'www-authenticate': 'Basic realm="manifold-debugger"' },
+      ),
+    );
+  };
+}
+
+function positiveInt(value: unknown, fallback: number): number {
+  const n = typeof value === 'string' ? Number(value) : NaN;
+  return Number.isInteger(n) && n >= 0 ? n : fallback;
+}
+
+/** `GET /debugger/sources/:sourceId/events` (recent) and `.../stream` (Server-Sent Events). */
+export function debuggerRoutes(options: DebuggerRoutesOptions): { router: Router; closeStreams(): void } {
+  const router = Router();
+  const open = new Set<() => void>();
+  const { liveDebugger } = options;
+  const heartbeatMs = options.heartbeatMs ?? 15000;
+
+  router.get('/debugger/sources/:sourceId/events', authorize(options), (req, res) => {
+    const sourceId = String(req.params['sourceId']);
+    const limit = positiveInt(req.query['limit'], Number.MAX_SAFE_INTEGER);
+    const after = positiveInt(req.query['after'], 0);
+    res.json({ sourceId, events: liveDebugger.recent(sourceId, limit, after) });
+  });
+
+  router.get('/debugger/sources/:sourceId/stream', authorize(options), (req, res) => {
+    const sourceId = String(req.params['sourceId']);
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      // Stops nginx-style proxies from holding the stream back.
+      'x-accel-buffering': 'no',
+    });
+    res.flushHeaders();
+    const write = (entry: DebuggerEntry): void => {
+      res.write(`id: ${entry.seq}\nevent: ${entry.status}\ndata: ${JSON.stringify(entry)}\n\n`);
+    };
+    // A new viewer first gets the buffered events (`?recent=N` for fewer); a reconnecting
+    // EventSource sends Last-Event-ID and gets only what it missed.
+    const after = positiveInt(req.headers['last-event-id'] ?? req.query['after'], 0);
+    const backlog =
+      after > 0
+        ? liveDebugger.recent(sourceId, Number.MAX_SAFE_INTEGER, after)
+        : liveDebugger.recent(sourceId, positiveInt(req.query['recent'], Number.MAX_SAFE_INTEGER));
+    for (const entry of backlog) write(entry);
+    res.write(': connected\n\n');
+    const unsubscribe = liveDebugger.subscribe(sourceId, write);
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), heartbeatMs);
+    const close = (): void => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      open.delete(end);
+    };
+    const end = (): void => {
+      close();
+      res.end();
+    };
+    open.add(end);
+    req.on('close', close);
+    res.on('error', close);
+  });
+
+  return {
+    router,
+    // Streams never end on their own; shutdown ends them so the server can close.
+    closeStreams: () => {
+      for (const end of [...open]) end();
+    },
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * The write key from `Authorization: Basic base64("<key>:")`. Segment also tolerates a key
+ * encoded without the trailing colon, so both forms are read. Other schemes (Bearer) carry
+ * no write key; the body's `writeKey` is used then.
+ */
+export function writeKeyFromAuthorization(header: string | undefined): string | undefined {
+  if (!header || header.length < 7) return undefined;
+  if (header.slice(0, 6).toLowerCase() !== 'basic ') return undefined;
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const key = colon === -1 ? decoded : decoded.slice(0, colon);
+  return key.length > 0 ? key : undefined;
+}
+
+/** The write key in a body: at the top level, else in the first batch item (analytics.js copies it there). */
+export function writeKeyFromBody(body: Record<string, unknown>): string | undefined {
+  const top = body['writeKey'];
+  if (typeof top === 'string' && top) return top;
+  const batch = body['batch'];
+  if (Array.isArray(batch)) {
+    const first: unknown = batch[0];
+    if (first && typeof first === 'object') {
+      const key = (first as Record<string, unknown>)['writeKey'];
+      if (typeof key === 'string' && key) return key;
+    }
+  }
+  return undefined;
+}

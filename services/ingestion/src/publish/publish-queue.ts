@@ -1,0 +1,205 @@
+import { KafkaUnavailableError, type OutgoingMessage, type SendOptions } from '@manifold/kafka';
+
+/** What the queue needs of a producer; `EventProducer` from @manifold/kafka is one. */
+export interface MessageSender {
+  send(topic: string, messages: readonly OutgoingMessage[], options?: SendOptions): Promise<void>;
+}
+
+export interface PublishQueueOptions {
+  topic: string;
+  /** A send goes out once this many messages wait... */
+  maxBatchMessages: number;
+  /** ...or this many bytes (kept under the broker's record-batch limit)... */
+  maxBatchBytes: number;
+  /** ...or when the first waiting message has waited this long (ms). */
+  lingerMs: number;
+  /** A send not acknowledged in this time fails; so does a message that waited this long to be sent. */
+  timeoutMs: number;
+  /** Past this many bytes waiting, new messages are refused at once instead of queued. */
+  maxQueuedBytes: number;
+  /** Sends in flight at once; the next batch fills while they are. */
+  maxConcurrentSends: number;
+  /** Told about each send, for metrics. */
+  onSend?: (outcome: { messages: number; bytes: number; durationMs: number; ok: boolean }) => void;
+}
+
+/** One caller's messages; settled when all of its parts are acknowledged, or one fails. */
+interface Publication {
+  partsLeft: number;
+  enqueuedAt: number;
+  settled: boolean;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+interface Part {
+  publication: Publication;
+  messages: OutgoingMessage[];
+  bytes: number;
+}
+
+function messageBytes(message: OutgoingMessage): number {
+  let bytes = message.value.length + (message.key?.length ?? 0) + 24;
+  if (message.headers) for (const name in message.headers) bytes += name.length + (message.headers[name]?.length ?? 0);
+  return bytes;
+}
+
+/**
+ * Gathers the messages of concurrent requests into few Kafka sends, so the broker sees one
+ * request per few milliseconds instead of one per HTTP call, and tells each caller when its own
+ * messages are acknowledged (acks=all) or have failed. Nothing is ever reported published that
+ * the broker did not acknowledge.
+ */
+export class PublishQueue {
+  private readonly pending: Part[] = [];
+  private pendingMessages = 0;
+  private pendingBytes = 0;
+  private inFlight = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly idleWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly sender: MessageSender,
+    private readonly options: PublishQueueOptions,
+  ) {}
+
+  /** Bytes waiting to be sent, for a gauge. */
+  get queuedBytes(): number {
+    return this.pendingBytes;
+  }
+
+  get sendsInFlight(): number {
+    return this.inFlight;
+  }
+
+  /** Resolves once every message is acknowledged by Kafka; rejects with KafkaUnavailableError otherwise. */
+  publish(messages: readonly OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return Promise.resolve();
+    if (this.pendingBytes > this.options.maxQueuedBytes) {
+      return Promise.reject(
+        new KafkaUnavailableError(`more than ${this.options.maxQueuedBytes} bytes are waiting for Kafka already`),
+      );
+    }
+    return new Promise<void>((resolve, reject) => {
+      const publication: Publication = { partsLeft: 0, enqueuedAt: Date.now(), settled: false, resolve, reject };
+      let part: Part = { publication, messages: [], bytes: 0 };
+      for (const message of messages) {
+        const bytes = messageBytes(message);
+        if (part.messages.length > 0 && part.bytes + bytes > this.options.maxBatchBytes) {
+          this.enqueue(part);
+          part = { publication, messages: [], bytes: 0 };
+        }
+        part.messages.push(message);
+        part.bytes += bytes;
+      }
+      this.enqueue(part);
+      this.schedule();
+    });
+  }
+
+  /** Sends whatever waits and resolves once no send is in flight. */
+  async drain(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.pending.length > 0 && this.inFlight < this.options.maxConcurrentSends) this.flush();
+    if (this.inFlight === 0 && this.pending.length === 0) return;
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private enqueue(part: Part): void {
+    part.publication.partsLeft++;
+    this.pending.push(part);
+    this.pendingMessages += part.messages.length;
+    this.pendingBytes += part.bytes;
+  }
+
+  private schedule(): void {
+    const full =
+      this.pendingMessages >= this.options.maxBatchMessages || this.pendingBytes >= this.options.maxBatchBytes;
+    if (full && this.inFlight < this.options.maxConcurrentSends) {
+      this.flush();
+      return;
+    }
+    if (this.timer === undefined) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        if (this.inFlight < this.options.maxConcurrentSends) this.flush();
+        // Otherwise the send in flight flushes when it completes.
+      }, this.options.lingerMs);
+    }
+  }
+
+  /** Takes the oldest parts that fit in one send and sends them. */
+  private flush(): void {
+    const now = Date.now();
+    const parts: Part[] = [];
+    const messages: OutgoingMessage[] = [];
+    let bytes = 0;
+    while (this.pending.length > 0) {
+      const part = this.pending[0] as Part;
+      if (
+        messages.length > 0 &&
+        (messages.length + part.messages.length > this.options.maxBatchMessages ||
+          bytes + part.bytes > this.options.maxBatchBytes)
+      ) {
+        break;
+      }
+      this.pending.shift();
+      this.pendingMessages -= part.messages.length;
+      this.pendingBytes -= part.bytes;
+      const { publication } = part;
+      if (publication.settled) continue;
+      if (now - publication.enqueuedAt > this.options.timeoutMs) {
+        this.fail(publication, new KafkaUnavailableError(`Kafka took no messages for ${this.options.timeoutMs} ms`));
+        continue;
+      }
+      parts.push(part);
+      for (const message of part.messages) messages.push(message);
+      bytes += part.bytes;
+    }
+    if (this.pending.length === 0) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    if (messages.length === 0) {
+      this.notifyIfIdle();
+      return;
+    }
+    this.inFlight++;
+    const started = performance.now();
+    this.sender.send(this.options.topic, messages, { timeoutMs: this.options.timeoutMs }).then(
+      () => this.completed(parts, messages.length, bytes, started, undefined),
+      (error: unknown) => this.completed(parts, messages.length, bytes, started, error),
+    );
+  }
+
+  private completed(parts: Part[], count: number, bytes: number, started: number, error: unknown): void {
+    this.inFlight--;
+    this.options.onSend?.({ messages: count, bytes, durationMs: performance.now() - started, ok: !error });
+    for (const { publication } of parts) {
+      if (publication.settled) continue;
+      if (error) {
+        this.fail(
+          publication,
+          error instanceof KafkaUnavailableError ? error : new KafkaUnavailableError('publishing failed', error),
+        );
+      } else if (--publication.partsLeft === 0) {
+        publication.settled = true;
+        publication.resolve();
+      }
+    }
+    // Whatever gathered during this send has waited at least that long already: send it now.
+    if (this.pending.length > 0) this.flush();
+    else this.notifyIfIdle();
+  }
+
+  private fail(publication: Publication, error: Error): void {
+    publication.settled = true;
+    publication.reject(error);
+  }
+
+  private notifyIfIdle(): void {
+    if (this.inFlight > 0 || this.pending.length > 0) return;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+}

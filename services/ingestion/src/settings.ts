@@ -1,0 +1,68 @@
+import { TOPICS } from '@manifold/events';
+import type { RequestLimits } from './tracking/handler';
+
+export interface PublishSettings {
+  /** See PublishQueueOptions: a send goes out at this many messages, bytes, or ms of waiting. */
+  maxBatchMessages: number;
+  maxBatchBytes: number;
+  lingerMs: number;
+  /** A request whose events Kafka has not acknowledged in this time is answered 503 (ms). */
+  timeoutMs: number;
+  maxQueuedBytes: number;
+  maxConcurrentSends: number;
+}
+
+export interface IngestionSettings {
+  /** The Kafka topic of accepted events. */
+  topic: string;
+  limits: RequestLimits;
+  publish: PublishSettings;
+  /** Per write key, per replica; 0 requests per second turns it off. */
+  rateLimit: { requestsPerSecond: number; burst: number };
+  /** Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (IPs, CIDRs, `loopback`, ...). */
+  trustedProxies: string[];
+  /** Where browsers reach this service, for analytics.js's apiHost; unset: each request's Host. */
+  publicBaseUrl: string | undefined;
+  /** Events kept per source for the live debugger. */
+  debuggerBufferSize: number;
+  /** Service token that opens every source's debugger (for the console). */
+  adminToken: string | undefined;
+}
+
+/** Segment's limits (segment-spec.md §1.3) and publishing tuned for one small broker. */
+export const DEFAULT_SETTINGS: IngestionSettings = {
+  topic: TOPICS.events,
+  limits: { maxCallBytes: 32 * 1024, maxBatchBytes: 500 * 1024, maxBatchItems: 2500 },
+  publish: {
+    maxBatchMessages: 2000,
+    maxBatchBytes: 900 * 1024,
+    lingerMs: 2,
+    timeoutMs: 5000,
+    maxQueuedBytes: 64 * 1024 * 1024,
+    maxConcurrentSends: 2,
+  },
+  rateLimit: { requestsPerSecond: 0, burst: 0 },
+  trustedProxies: [],
+  publicBaseUrl: undefined,
+  debuggerBufferSize: 100,
+  adminToken: undefined,
+};
+
+export interface IngestionSettingsOverrides extends Partial<
+  Omit<IngestionSettings, 'limits' | 'publish' | 'rateLimit'>
+> {
+  limits?: Partial<RequestLimits>;
+  publish?: Partial<PublishSettings>;
+  rateLimit?: Partial<IngestionSettings['rateLimit']>;
+}
+
+/** The defaults with some settings replaced (nested groups are merged, not replaced). */
+export function ingestionSettings(overrides: IngestionSettingsOverrides = {}): IngestionSettings {
+  return {
+    ...DEFAULT_SETTINGS,
+    ...overrides,
+    limits: { ...DEFAULT_SETTINGS.limits, ...overrides.limits },
+    publish: { ...DEFAULT_SETTINGS.publish, ...overrides.publish },
+    rateLimit: { ...DEFAULT_SETTINGS.rateLimit, ...overrides.rateLimit },
+  };
+}

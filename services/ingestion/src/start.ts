@@ -1,0 +1,77 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { EventProducer, KafkaClient } from '@manifold/kafka';
+import { createIngestionApp, type IngestionApp, type IngestionAppDeps } from './app';
+
+export interface StartIngestionOptions extends Omit<IngestionAppDeps, 'producer'> {
+  kafka: KafkaClient;
+  port: number;
+  host?: string;
+  /** Partitions and replication of the events topic when ingestion has to create it. */
+  partitions: number;
+  replicationFactor: number;
+  /** How long shutdown waits for requests in progress before closing their connections (ms). */
+  drainTimeoutMs?: number;
+}
+
+export interface RunningIngestion {
+  app: IngestionApp;
+  server: Server;
+  producer: EventProducer;
+  port: number;
+  /** http://host:port of the listener. */
+  url: string;
+  /** Stops taking requests, answers those in progress, flushes to Kafka, then disconnects. */
+  close(): Promise<void>;
+}
+
+/**
+ * A record batch of one send can hold up to PublishSettings.maxBatchBytes of one partition's
+ * events; the topic allows more than the broker's 1 MB default so a full batch is never refused.
+ */
+const EVENTS_TOPIC_MAX_MESSAGE_BYTES = String(8 * 1024 * 1024);
+
+export async function startIngestion(options: StartIngestionOptions): Promise<RunningIngestion> {
+  const { kafka, settings, logger } = options;
+  await kafka.ensureTopics([
+    {
+      topic: settings.topic,
+      partitions: options.partitions,
+      replicationFactor: options.replicationFactor,
+      config: { 'max.message.bytes': EVENTS_TOPIC_MAX_MESSAGE_BYTES },
+    },
+  ]);
+  const producer = await kafka.producer();
+  const app = createIngestionApp({ ...options, producer });
+
+  const server = createServer({ keepAliveTimeout: 65000, requestTimeout: 30000 }, app.handler);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '0.0.0.0', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
+  logger.info({ url, topic: settings.topic }, 'ingestion listening');
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await app.drain();
+      // Keep-alive connections become idle as their last answer goes out; close them as they do.
+      const sweeper = setInterval(() => server.closeIdleConnections(), 50);
+      const forced = setTimeout(() => server.closeAllConnections(), options.drainTimeoutMs ?? 10000);
+      await closed;
+      clearInterval(sweeper);
+      clearTimeout(forced);
+      await app.drain();
+      await producer.disconnect();
+      logger.info('ingestion stopped');
+    })());
+
+  return { app, server, producer, port: address.port, url, close };
+}

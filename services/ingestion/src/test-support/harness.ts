@@ -1,0 +1,123 @@
+import { InMemoryConfigView, type ConfigSnapshot } from '@manifold/config-client';
+import { KafkaClient, type ConsumedMessage } from '@manifold/kafka';
+import { metrics, trace } from '@manifold/telemetry';
+import { testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
+import { startIngestion, type RunningIngestion } from '../start';
+import { ingestionSettings, type IngestionSettingsOverrides } from '../settings';
+
+export const WRITE_KEY = 'wk-live-0123456789abcdef';
+export const DISABLED_WRITE_KEY = 'wk-disabled-0123456789ab';
+export const SOURCE_ID = 'src-web';
+export const WORKSPACE_ID = 'ws-acme';
+
+export function testSnapshot(): ConfigSnapshot {
+  return {
+    version: 1,
+    sources: [
+      {
+        id: SOURCE_ID,
+        workspaceId: WORKSPACE_ID,
+        workspaceSlug: 'acme',
+        slug: 'web',
+        name: 'Web',
+        enabled: true,
+        writeKeys: [WRITE_KEY],
+        type: 'javascript',
+      },
+      {
+        id: 'src-off',
+        workspaceId: WORKSPACE_ID,
+        workspaceSlug: 'acme',
+        slug: 'off',
+        name: 'Off',
+        enabled: false,
+        writeKeys: [DISABLED_WRITE_KEY],
+        type: 'http',
+      },
+    ],
+    destinations: [],
+    warehouses: [],
+  };
+}
+
+export interface TestIngestion {
+  running: RunningIngestion;
+  url: string;
+  topic: string;
+  kafka: KafkaClient;
+  configView: InMemoryConfigView;
+  close(): Promise<void>;
+}
+
+/** A real ingestion server on a free port, publishing to a fresh topic of the test Kafka. */
+export async function startTestIngestion(
+  overrides: IngestionSettingsOverrides = {},
+  brokers: string[] = testInfrastructure().kafkaBrokers,
+): Promise<TestIngestion> {
+  const logger = testLogger('ingestion-test');
+  const kafka = new KafkaClient({ brokers, clientId: uniqueName('ingestion-test'), logger });
+  const topic = overrides.topic ?? uniqueName('ingestion-events');
+  const configView = new InMemoryConfigView(testSnapshot());
+  const running = await startIngestion({
+    kafka,
+    configView,
+    logger,
+    meter: metrics.getMeter('ingestion-test'),
+    tracer: trace.getTracer('ingestion-test'),
+    settings: ingestionSettings({ ...overrides, topic }),
+    port: 0,
+    host: '127.0.0.1',
+    partitions: 3,
+    replicationFactor: 1,
+    drainTimeoutMs: 2000,
+  });
+  return {
+    running,
+    url: running.url,
+    topic,
+    kafka,
+    configView,
+    async close() {
+      await running.close();
+      await kafka.disconnect();
+    },
+  };
+}
+
+/**
+ * Reads the topic from the beginning until `count` messages arrived (or `timeoutMs` passed, and
+ * then returns what arrived, so the caller's assertion says what is missing).
+ */
+export async function readMessages(
+  kafka: KafkaClient,
+  topic: string,
+  count: number,
+  timeoutMs = 20000,
+): Promise<ConsumedMessage[]> {
+  const received: ConsumedMessage[] = [];
+  let done: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  const consumer = kafka.consumer({
+    groupId: uniqueName('ingestion-test-reader'),
+    topics: [topic],
+    fromBeginning: true,
+    handleBatch: async (batch) => {
+      received.push(...batch.messages);
+      if (received.length >= count) done();
+    },
+  });
+  await consumer.run();
+  const timer = setTimeout(done, timeoutMs);
+  await finished;
+  clearTimeout(timer);
+  await consumer.stop();
+  return received;
+}
+
+export function parseValue(message: ConsumedMessage): Record<string, unknown> {
+  return JSON.parse((message.value ?? Buffer.alloc(0)).toString('utf8')) as Record<string, unknown>;
+}
+
+export function basicAuth(writeKey: string, withColon = true): string {
+  return `Basic ${Buffer.from(withColon ? `${writeKey}:` : writeKey).toString('base64')}`;
+}

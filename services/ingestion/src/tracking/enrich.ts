@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import type { CallType, SpecEvent } from '@manifold/events';
+import { isPlainObject } from './validate';
+
+/** What the server knows about a request, applied to each of its events. */
+export interface RequestFacts {
+  /** Server clock at receipt. */
+  receivedAtMs: number;
+  receivedAt: string;
+  /** The caller's address, for `context.ip` when the event has none. */
+  ip: string | undefined;
+  /** Batch envelope fields, merged into every item (the item's own values win). */
+  sentAt?: unknown;
+  context?: Record<string, unknown> | undefined;
+  integrations?: Record<string, unknown> | undefined;
+}
+
+/** The tracking API version stamped on every event, as Segment does (§1.6). */
+export const TRACKING_API_VERSION = 2;
+
+/**
+ * Turns a validated call into the stored event (segment-spec.md §1.6, §2.4): server `messageId`
+ * when missing, `receivedAt`, the client's `timestamp` kept as `originalTimestamp` and
+ * `timestamp` corrected for the client's clock skew, envelope context/integrations merged,
+ * `context.ip` from the request, the write key removed. Mutates and returns `call`.
+ */
+export function enrichCall(call: Record<string, unknown>, type: CallType, facts: RequestFacts): SpecEvent {
+  delete call['writeKey'];
+  call['type'] = type;
+  if (typeof call['messageId'] !== 'string') call['messageId'] = `api-${randomUUID()}`;
+  call['receivedAt'] = facts.receivedAt;
+
+  const sentAt = typeof call['sentAt'] === 'string' ? call['sentAt'] : facts.sentAt;
+  if (typeof sentAt === 'string') call['sentAt'] = sentAt;
+  const timestamp = call['timestamp'];
+  if (typeof timestamp === 'string') {
+    call['originalTimestamp'] = timestamp;
+    call['timestamp'] = correctedTimestamp(timestamp, typeof sentAt === 'string' ? sentAt : undefined, facts);
+  } else {
+    call['timestamp'] = facts.receivedAt;
+  }
+
+  const ownContext = isPlainObject(call['context']) ? call['context'] : undefined;
+  const context = facts.context ? { ...facts.context, ...ownContext } : (ownContext ?? {});
+  if (context['ip'] === undefined && facts.ip !== undefined) context['ip'] = facts.ip;
+  call['context'] = context;
+
+  const ownIntegrations = isPlainObject(call['integrations']) ? call['integrations'] : undefined;
+  call['integrations'] = facts.integrations ? { ...facts.integrations, ...ownIntegrations } : (ownIntegrations ?? {});
+  call['version'] = TRACKING_API_VERSION;
+  return call as SpecEvent;
+}
+
+/**
+ * `timestamp = receivedAt − (sentAt − originalTimestamp)`: the gap between the client's send
+ * time and our receipt is taken as clock skew. Without `sentAt` there is nothing to correct
+ * with, so the client's time stands (historical imports).
+ */
+function correctedTimestamp(original: string, sentAt: string | undefined, facts: RequestFacts): string {
+  const originalMs = Date.parse(original);
+  if (sentAt === undefined) return new Date(originalMs).toISOString();
+  const sentAtMs = Date.parse(sentAt);
+  if (Number.isNaN(sentAtMs)) return new Date(originalMs).toISOString();
+  return new Date(facts.receivedAtMs - (sentAtMs - originalMs)).toISOString();
+}

@@ -1,0 +1,149 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '@manifold/logger';
+import {
+  extractTraceContext,
+  injectTraceContext,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Span,
+  type Tracer,
+} from '@manifold/telemetry';
+import { IngestionError } from '../http/errors';
+import type { ProxyTrust } from '../http/proxy-trust';
+import { readBody } from '../http/read-body';
+import { sendError, sendJson } from '../http/respond';
+import { writeKeyFromAuthorization, writeKeyFromBody } from '../http/write-key';
+import type { IngestionMetrics } from '../metrics';
+import { recordClientMetrics } from './client-metrics';
+import type { Attempt, Ingestor } from './ingestor';
+import { processBatch, processCall, type ProcessedBody } from './process-body';
+import type { TrackingRoute } from './routes';
+import { isPlainObject } from './validate';
+
+export interface RequestLimits {
+  maxCallBytes: number;
+  maxBatchBytes: number;
+  maxBatchItems: number;
+}
+
+export interface TrackingHandlerDeps {
+  ingestor: Ingestor;
+  proxyTrust: ProxyTrust;
+  metrics: IngestionMetrics;
+  tracer: Tracer;
+  logger: Logger;
+  limits: RequestLimits;
+}
+
+const OK_BODY = '{"success":true}';
+
+export function parseJsonObject(body: Buffer): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch (error) {
+    throw IngestionError.badRequest(`the body is not valid JSON: ${(error as Error).message}`);
+  }
+  if (!isPlainObject(parsed)) throw IngestionError.badRequest('the body must be a JSON object');
+  return parsed;
+}
+
+/**
+ * The hot path: POST /v1/{identify,track,...,batch,...}. Plain node:http, no framework, since
+ * this runs for every event. A 200 is sent only once Kafka acknowledged every accepted event.
+ */
+type Context = ReturnType<typeof extractTraceContext>;
+
+export function createTrackingHandler(deps: TrackingHandlerDeps) {
+  const { ingestor, proxyTrust, metrics, tracer, logger, limits } = deps;
+  const batchLimits = { maxItems: limits.maxBatchItems, maxItemBytes: limits.maxCallBytes };
+
+  async function ingest(
+    req: IncomingMessage,
+    route: TrackingRoute,
+    parent: Context,
+    span: Span,
+    attempt: Attempt,
+  ): Promise<string> {
+    const receivedAtMs = Date.now();
+    const body = await readBody(req, route.kind === 'batch' ? limits.maxBatchBytes : limits.maxCallBytes);
+    const parsed = parseJsonObject(body);
+    attempt.body = parsed;
+    if (route.kind === 'client-metrics') {
+      recordClientMetrics(parsed, metrics);
+      return OK_BODY;
+    }
+    const writeKey = writeKeyFromAuthorization(req.headers.authorization) ?? writeKeyFromBody(parsed);
+    const source = ingestor.authenticate(writeKey);
+    attempt.source = source;
+    span.setAttribute('manifold.source_id', source.id);
+    ingestor.checkRateLimit(writeKey as string);
+
+    const facts = { receivedAtMs, receivedAt: new Date(receivedAtMs).toISOString(), ip: proxyTrust.clientIp(req) };
+    const processed: ProcessedBody =
+      route.kind === 'call'
+        ? processCall(parsed, route.type, facts)
+        : processBatch(parsed, body.length, batchLimits, facts);
+    span.setAttribute('manifold.events.accepted', processed.accepted.length);
+    span.setAttribute('manifold.events.rejected', processed.rejected.length);
+
+    const traceHeaders: Record<string, string> = {};
+    injectTraceContext(traceHeaders, trace.setSpan(parent, span));
+    attempt.handedOver = true;
+    await ingestor.publish(source, processed, traceHeaders);
+
+    const { rejected, accepted } = processed;
+    if (rejected.length === 0) return OK_BODY;
+    if (route.kind === 'call') {
+      const only = rejected[0] as (typeof rejected)[number];
+      throw new IngestionError(400, only.code, only.message);
+    }
+    const items = rejected.map(({ index, code, message }) => ({ index, code, message }));
+    if (accepted.length === 0) {
+      throw new IngestionError(400, 'empty_batch_result', 'no call in the batch was valid', {}, { rejected: items });
+    }
+    // 200, so that SDKs do not send the accepted calls again; the list says what was dropped.
+    return JSON.stringify({
+      success: true,
+      code: 'multi_user_error',
+      message: `${rejected.length} of ${rejected.length + accepted.length} calls were rejected; the others were accepted`,
+      rejected: items,
+    });
+  }
+
+  return function handleTracking(req: IncomingMessage, res: ServerResponse, route: TrackingRoute): void {
+    const parentContext = extractTraceContext(req.headers);
+    const span = tracer.startSpan(
+      `POST ${route.name}`,
+      { kind: SpanKind.SERVER, attributes: { 'http.request.method': 'POST', 'http.route': route.name } },
+      parentContext,
+    );
+    const attempt: Attempt = { handedOver: false };
+    ingest(req, route, parentContext, span, attempt).then(
+      (body) => {
+        sendJson(req, res, 200, body);
+        finish(200);
+      },
+      (error: unknown) => {
+        if (error instanceof IngestionError) {
+          if (!attempt.handedOver) ingestor.reportRefused(error, attempt.source, attempt.body);
+          sendError(req, res, error);
+          finish(error.status, error.message);
+          return;
+        }
+        logger.error({ err: error, route: route.name }, 'request failed unexpectedly');
+        const internal = new IngestionError(500, 'unavailable', 'internal error; retry later');
+        sendError(req, res, internal);
+        finish(500, String(error));
+      },
+    );
+
+    function finish(status: number, message?: string): void {
+      span.setAttribute('http.response.status_code', status);
+      if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR, message });
+      span.end();
+      metrics.requests.add(1, { route: route.name, status });
+    }
+  };
+}

@@ -1,0 +1,125 @@
+import type { ConfigView, SourceConfig } from '@manifold/config-client';
+import { encodeEventMessage } from '@manifold/events';
+import type { Logger } from '@manifold/logger';
+import type { LiveDebugger } from '../debugger/live-debugger';
+import { IngestionError } from '../http/errors';
+import type { IngestionMetrics } from '../metrics';
+import type { PublishQueue } from '../publish/publish-queue';
+import type { RateLimiter } from '../rate-limit';
+import type { ProcessedBody } from './process-body';
+import { isPlainObject } from './validate';
+
+/** What is known of a request so far, so that a failure can be reported against it. */
+export interface Attempt {
+  source?: SourceConfig;
+  body?: Record<string, unknown>;
+  /** Set once the events went to `publish`, which then reports their outcome itself. */
+  handedOver: boolean;
+}
+
+export interface IngestorDeps {
+  configView: ConfigView;
+  publisher: PublishQueue;
+  rateLimiter: RateLimiter;
+  liveDebugger: LiveDebugger;
+  metrics: IngestionMetrics;
+  logger: Logger;
+}
+
+/**
+ * The steps every entry point (JSON API, pixel) shares once a body is parsed: who is sending,
+ * whether they may, and getting the accepted events durably into Kafka, with every outcome
+ * counted and shown in the live debugger.
+ */
+export class Ingestor {
+  constructor(private readonly deps: IngestorDeps) {}
+
+  /** The source of a write key, from the in-memory config snapshot (never a network call). */
+  authenticate(writeKey: string | undefined): SourceConfig {
+    if (writeKey === undefined) {
+      throw new IngestionError(
+        401,
+        'unknown_source',
+        'no write key: send it as the Basic auth username or as writeKey in the body',
+      );
+    }
+    const source = this.deps.configView.sourceForWriteKey(writeKey);
+    if (!source) throw new IngestionError(401, 'unknown_source', 'no source has this write key');
+    if (!source.enabled) throw new IngestionError(403, 'source_disabled', `source ${source.id} is disabled`);
+    return source;
+  }
+
+  checkRateLimit(writeKey: string): void {
+    const waitSeconds = this.deps.rateLimiter.take(writeKey);
+    if (waitSeconds > 0) {
+      throw new IngestionError(429, 'rate_limited', `too many requests for this write key; retry in ${waitSeconds} s`, {
+        'retry-after': String(waitSeconds),
+      });
+    }
+  }
+
+  /**
+   * Counts (and, when the source is known, shows in the debugger) a request refused as a whole
+   * before its events were judged one by one: bad JSON, unknown key, disabled source, rate limit.
+   */
+  reportRefused(
+    error: IngestionError,
+    source: SourceConfig | undefined,
+    body: Record<string, unknown> | undefined,
+  ): void {
+    const batch = body?.['batch'];
+    const events = Array.isArray(batch) ? Math.max(1, batch.length) : 1;
+    this.deps.metrics.eventsRejected.add(events, { reason: error.code });
+    if (!source) return;
+    if (body) delete body['writeKey'];
+    if (Array.isArray(batch)) for (const item of batch) if (isPlainObject(item)) delete item['writeKey'];
+    this.deps.liveDebugger.record(source.id, {
+      status: 'rejected',
+      type: typeof body?.['type'] === 'string' ? body['type'] : undefined,
+      reason: { code: error.code, message: error.message },
+      event: body,
+    });
+  }
+
+  /**
+   * Publishes the accepted events and resolves once Kafka acknowledged all of them; throws a 503
+   * IngestionError when it did not. Rejected items are recorded either way.
+   */
+  async publish(source: SourceConfig, processed: ProcessedBody, traceHeaders: Record<string, string>): Promise<void> {
+    const { liveDebugger, metrics } = this.deps;
+    for (const item of processed.rejected) {
+      metrics.eventsRejected.add(1, { reason: item.code });
+      liveDebugger.record(source.id, {
+        status: 'rejected',
+        type: item.type,
+        reason: { code: item.code, message: item.message },
+        event: item.input,
+      });
+    }
+    const { accepted } = processed;
+    if (accepted.length === 0) return;
+    const metadata = { sourceId: source.id, workspaceId: source.workspaceId };
+    const messages = accepted.map((event) => encodeEventMessage(event, metadata, traceHeaders));
+    try {
+      await this.deps.publisher.publish(messages);
+    } catch (error) {
+      const message = 'events could not be stored in Kafka; retry later';
+      this.deps.logger.warn({ err: error, sourceId: source.id, events: accepted.length }, message);
+      metrics.eventsRejected.add(accepted.length, { reason: 'unavailable' });
+      for (const event of accepted) {
+        liveDebugger.record(source.id, {
+          status: 'failed',
+          type: event.type,
+          messageId: event.messageId,
+          reason: { code: 'unavailable', message },
+          event,
+        });
+      }
+      throw IngestionError.unavailable(message);
+    }
+    for (const event of accepted) {
+      metrics.eventsAccepted.add(1, { type: event.type });
+      liveDebugger.record(source.id, { status: 'accepted', type: event.type, messageId: event.messageId, event });
+    }
+  }
+}

@@ -1,0 +1,95 @@
+import type { CallType } from '@manifold/events';
+import type { Rejection } from '../http/errors';
+
+/** A JSON object (not an array, not null). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const MAX_MESSAGE_ID_LENGTH = 100;
+
+function isPresent(value: unknown): boolean {
+  return value !== undefined && value !== null;
+}
+
+function isNonEmptyString(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0;
+}
+
+function isDate(value: unknown): boolean {
+  return typeof value === 'string' && !Number.isNaN(Date.parse(value));
+}
+
+function reject(code: Rejection['code'], message: string): Rejection {
+  return { code, message };
+}
+
+/**
+ * Checks one call against the Spec (segment-spec.md §1.5, §2). Returns why it breaks it, or
+ * undefined when it is valid. `null` counts as absent: analytics.js sends `userId: null` for
+ * anonymous visitors.
+ */
+export function validateCall(call: Record<string, unknown>, type: CallType): Rejection | undefined {
+  const { userId, anonymousId } = call;
+  if (isPresent(userId) && !isNonEmptyString(userId)) {
+    return reject('id_not_string', 'userId must be a non-empty string');
+  }
+  if (isPresent(anonymousId) && !isNonEmptyString(anonymousId)) {
+    return reject('id_not_string', 'anonymousId must be a non-empty string');
+  }
+  if (!isPresent(userId) && !isPresent(anonymousId)) {
+    return reject('no_user_anon_id', `${type} needs a userId or an anonymousId`);
+  }
+
+  const messageId = call['messageId'];
+  if (isPresent(messageId) && (!isNonEmptyString(messageId) || messageId.length > MAX_MESSAGE_ID_LENGTH)) {
+    return reject('bad_request', `messageId must be a non-empty string of at most ${MAX_MESSAGE_ID_LENGTH} characters`);
+  }
+  for (const field of ['context', 'integrations'] as const) {
+    if (isPresent(call[field]) && !isPlainObject(call[field])) {
+      return reject('bad_request', `${field} must be an object`);
+    }
+  }
+  for (const field of ['timestamp', 'sentAt'] as const) {
+    if (isPresent(call[field]) && !isDate(call[field])) {
+      return reject('bad_request', `${field} must be an ISO-8601 date`);
+    }
+  }
+  if (isPresent(call['properties']) && !isPlainObject(call['properties'])) {
+    return reject('properties_not_object', 'properties must be an object');
+  }
+  if (isPresent(call['traits']) && !isPlainObject(call['traits'])) {
+    return reject('traits_not_object', 'traits must be an object');
+  }
+
+  switch (type) {
+    case 'track': {
+      const event = call['event'];
+      if (!isPresent(event)) return reject('event_not_defined', 'track needs an event name');
+      if (!isNonEmptyString(event)) return reject('event_not_string', 'event must be a non-empty string');
+      return undefined;
+    }
+    case 'page':
+    case 'screen':
+      if (isPresent(call['name']) && !isNonEmptyString(call['name'])) {
+        return reject('name_not_string', 'name must be a non-empty string when present');
+      }
+      if (isPresent(call['category']) && !isNonEmptyString(call['category'])) {
+        return reject('category_not_string', 'category must be a non-empty string when present');
+      }
+      return undefined;
+    case 'group':
+      return requiredId(call, 'groupId', 'group');
+    case 'alias':
+      return requiredId(call, 'previousId', 'alias');
+    case 'identify':
+      return undefined;
+  }
+}
+
+function requiredId(call: Record<string, unknown>, field: string, type: CallType): Rejection | undefined {
+  const value = call[field];
+  if (!isPresent(value)) return reject('id_required', `${type} needs a ${field}`);
+  if (!isNonEmptyString(value)) return reject('id_not_string', `${field} must be a non-empty string`);
+  return undefined;
+}
