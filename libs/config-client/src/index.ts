@@ -10,3 +10,4 @@ export type {
 } from './snapshot';
 export type { ConfigView } from './config-view';
 export { InMemoryConfigView } from './in-memory-config-view';
+export { connectConfigStream, type ConfigStreamClient, type ConnectConfigStreamOptions } from './config-stream-client';

@@ -8,3 +8,4 @@ export {
   type EventMetadata,
   type DecodedEvent,
 } from './event-message';
+export type { DeliveryReport, DeliveryOutcome, WarehouseLoadReport } from './reports';

@@ -9,6 +9,10 @@ export const TOPICS = {
   retry: (destinationType: string) => `manifold.retry.${destinationType}.v1`,
   /** Per destination type: events that will not be delivered, with the reason. */
   deadLetter: (destinationType: string) => `manifold.dlq.${destinationType}.v1`,
+  /** DeliveryReport JSON from translators, keyed by destination id. */
+  deliveryReports: 'manifold.delivery-reports.v1',
+  /** WarehouseLoadReport JSON from the warehouse loader, keyed by warehouse id. */
+  warehouseLoads: 'manifold.warehouse-loads.v1',
 } as const;
 
 /** Kafka headers set on every event message, so consumers can route without parsing the body. */

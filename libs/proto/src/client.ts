@@ -4,33 +4,32 @@ import {
   type CallOptions,
   type ChannelCredentials,
   type Client,
-  type ClientUnaryCall,
   type ServiceError,
 } from '@grpc/grpc-js';
-import { CatalogServiceClient } from './gen/manifold/controlplane/v1/catalog';
+import { CatalogServiceClient, CatalogServiceDefinition } from './gen/manifold/controlplane/v1/catalog';
+import type { DeepPartial, MessageFns } from './gen/manifold/controlplane/v1/common';
 import { ConfigServiceClient } from './gen/manifold/controlplane/v1/config_stream';
-import { DestinationServiceClient } from './gen/manifold/controlplane/v1/destinations';
-import { SourceServiceClient } from './gen/manifold/controlplane/v1/sources';
-import { WorkspaceServiceClient } from './gen/manifold/controlplane/v1/workspaces';
+import { DestinationServiceClient, DestinationServiceDefinition } from './gen/manifold/controlplane/v1/destinations';
+import { SourceServiceClient, SourceServiceDefinition } from './gen/manifold/controlplane/v1/sources';
+import { WorkspaceServiceClient, WorkspaceServiceDefinition } from './gen/manifold/controlplane/v1/workspaces';
 
-type UnaryCallback<Res> = (error: ServiceError | null, response: Res) => void;
+type CallOverrides = { deadlineMs?: number; actor?: string };
 
-/** A grpc-js client's unary methods as promise-returning functions of (request, options?). */
-export type Promisified<C> = {
-  [K in keyof C as C[K] extends (
-    request: never,
-    metadata: Metadata,
-    options: Partial<CallOptions>,
-    callback: UnaryCallback<never>,
-  ) => ClientUnaryCall
-    ? K
-    : never]: C[K] extends (
-    request: infer Req,
-    metadata: Metadata,
-    options: Partial<CallOptions>,
-    callback: UnaryCallback<infer Res>,
-  ) => ClientUnaryCall
-    ? (request: Req, options?: { deadlineMs?: number; actor?: string }) => Promise<Res>
+interface MethodDefinition {
+  requestType: unknown;
+  responseStream: boolean;
+}
+
+/**
+ * A service's unary methods as `(request, options?) => Promise<response>`. Requests are partial:
+ * fields left out take their proto3 defaults (the request type's fromPartial fills them).
+ */
+export type PromiseClient<D extends { methods: Record<string, MethodDefinition> }> = {
+  [K in keyof D['methods'] as D['methods'][K]['responseStream'] extends false ? K : never]: D['methods'][K] extends {
+    requestType: MessageFns<infer Req>;
+    responseType: MessageFns<infer Res>;
+  }
+    ? (request: DeepPartial<Req>, options?: CallOverrides) => Promise<Res>
     : never;
 };
 
@@ -45,10 +44,10 @@ export interface ConnectControlPlaneOptions {
 }
 
 export interface ControlPlaneClients {
-  workspaces: Promisified<WorkspaceServiceClient>;
-  sources: Promisified<SourceServiceClient>;
-  destinations: Promisified<DestinationServiceClient>;
-  catalog: Promisified<CatalogServiceClient>;
+  workspaces: PromiseClient<typeof WorkspaceServiceDefinition>;
+  sources: PromiseClient<typeof SourceServiceDefinition>;
+  destinations: PromiseClient<typeof DestinationServiceDefinition>;
+  catalog: PromiseClient<typeof CatalogServiceDefinition>;
   /** The streaming config client, used raw (see libs/config-client). */
   config: ConfigServiceClient;
   metadata(actor?: string): Metadata;
@@ -73,34 +72,38 @@ export function connectControlPlane(options: ConnectControlPlaneOptions): Contro
     config: new ConfigServiceClient(options.address, creds),
   };
   return {
-    workspaces: promisify(raw.workspaces, metadata),
-    sources: promisify(raw.sources, metadata),
-    destinations: promisify(raw.destinations, metadata),
-    catalog: promisify(raw.catalog, metadata),
+    workspaces: promisify(raw.workspaces, WorkspaceServiceDefinition, metadata),
+    sources: promisify(raw.sources, SourceServiceDefinition, metadata),
+    destinations: promisify(raw.destinations, DestinationServiceDefinition, metadata),
+    catalog: promisify(raw.catalog, CatalogServiceDefinition, metadata),
     config: raw.config,
     metadata,
     close: () => Object.values(raw).forEach((c: Client) => c.close()),
   };
 }
 
-function promisify<C extends Client>(client: C, metadata: (actor?: string) => Metadata): Promisified<C> {
-  return new Proxy({} as Promisified<C>, {
-    get(_target, name) {
-      const method = (client as unknown as Record<string | symbol, unknown>)[name];
-      if (typeof method !== 'function') return undefined;
-      return (request: unknown, options: { deadlineMs?: number; actor?: string } = {}) =>
-        new Promise((resolve, reject) => {
-          const callOptions: Partial<CallOptions> = {
-            deadline: Date.now() + (options.deadlineMs ?? 15000),
-          };
-          (method as (...args: unknown[]) => unknown).call(
-            client,
-            request,
-            metadata(options.actor),
-            callOptions,
-            (error: ServiceError | null, response: unknown) => (error ? reject(error) : resolve(response)),
-          );
-        });
-    },
-  });
+function promisify<D extends { methods: Record<string, MethodDefinition> }>(
+  client: Client,
+  definition: D,
+  metadata: (actor?: string) => Metadata,
+): PromiseClient<D> {
+  const out: Record<string, (request: unknown, options?: CallOverrides) => Promise<unknown>> = {};
+  for (const [name, method] of Object.entries(definition.methods)) {
+    if (method.responseStream) continue;
+    const call = (client as unknown as Record<string, (...args: unknown[]) => unknown>)[name];
+    if (typeof call !== 'function') continue;
+    const requestType = method.requestType as unknown as { fromPartial(o: unknown): unknown };
+    out[name] = (request, options = {}) =>
+      new Promise((resolve, reject) => {
+        const callOptions: Partial<CallOptions> = { deadline: Date.now() + (options.deadlineMs ?? 15000) };
+        call.call(
+          client,
+          requestType.fromPartial(request ?? {}),
+          metadata(options.actor),
+          callOptions,
+          (error: ServiceError | null, response: unknown) => (error ? reject(error) : resolve(response)),
+        );
+      });
+  }
+  return out as PromiseClient<D>;
 }

@@ -9,4 +9,9 @@ export * from './gen/manifold/controlplane/v1/config_stream';
 export { protobufPackage, type DeepPartial, type MessageFns } from './gen/manifold/controlplane/v1/common';
 export { protobufFileName } from './gen/manifold/controlplane/v1/config_stream';
 export { descriptorSetBase64 } from './gen/descriptor-set';
-export { connectControlPlane, type ControlPlaneClients, type ConnectControlPlaneOptions, type Promisified } from './client';
+export {
+  connectControlPlane,
+  type ControlPlaneClients,
+  type ConnectControlPlaneOptions,
+  type PromiseClient,
+} from './client';

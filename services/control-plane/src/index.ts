@@ -1,1 +1,3 @@
-export {};
+export { startControlPlane, type ControlPlane, type StartControlPlaneOptions } from './start-control-plane';
+export type { CatalogEntryDefinition, SettingsSchema } from './domain/catalog';
+export { SECRET_MASK } from './domain/secrets';

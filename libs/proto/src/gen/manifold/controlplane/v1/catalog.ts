@@ -1216,6 +1216,46 @@ export const ListIntegrationRequestsResponse: MessageFns<ListIntegrationRequests
   },
 };
 
+export type CatalogServiceDefinition = typeof CatalogServiceDefinition;
+export const CatalogServiceDefinition = {
+  name: "CatalogService",
+  fullName: "manifold.controlplane.v1.CatalogService",
+  methods: {
+    listCatalog: {
+      name: "ListCatalog",
+      requestType: ListCatalogRequest as typeof ListCatalogRequest,
+      requestStream: false,
+      responseType: ListCatalogResponse as typeof ListCatalogResponse,
+      responseStream: false,
+      options: {},
+    },
+    getCatalogEntry: {
+      name: "GetCatalogEntry",
+      requestType: GetCatalogEntryRequest as typeof GetCatalogEntryRequest,
+      requestStream: false,
+      responseType: CatalogEntry as typeof CatalogEntry,
+      responseStream: false,
+      options: {},
+    },
+    createIntegrationRequest: {
+      name: "CreateIntegrationRequest",
+      requestType: CreateIntegrationRequestRequest as typeof CreateIntegrationRequestRequest,
+      requestStream: false,
+      responseType: IntegrationRequest as typeof IntegrationRequest,
+      responseStream: false,
+      options: {},
+    },
+    listIntegrationRequests: {
+      name: "ListIntegrationRequests",
+      requestType: ListIntegrationRequestsRequest as typeof ListIntegrationRequestsRequest,
+      requestStream: false,
+      responseType: ListIntegrationRequestsResponse as typeof ListIntegrationRequestsResponse,
+      responseStream: false,
+      options: {},
+    },
+  },
+} as const;
+
 export type CatalogServiceService = typeof CatalogServiceService;
 export const CatalogServiceService = {
   listCatalog: {

@@ -1381,6 +1381,22 @@ export const ConfigUpdate: MessageFns<ConfigUpdate> = {
   },
 };
 
+export type ConfigServiceDefinition = typeof ConfigServiceDefinition;
+export const ConfigServiceDefinition = {
+  name: "ConfigService",
+  fullName: "manifold.controlplane.v1.ConfigService",
+  methods: {
+    watchConfig: {
+      name: "WatchConfig",
+      requestType: WatchConfigRequest as typeof WatchConfigRequest,
+      requestStream: false,
+      responseType: ConfigUpdate as typeof ConfigUpdate,
+      responseStream: true,
+      options: {},
+    },
+  },
+} as const;
+
 export type ConfigServiceService = typeof ConfigServiceService;
 export const ConfigServiceService = {
   watchConfig: {

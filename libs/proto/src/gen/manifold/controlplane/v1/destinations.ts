@@ -2659,6 +2659,94 @@ export const ListWarehouseLoadsResponse: MessageFns<ListWarehouseLoadsResponse> 
   },
 };
 
+export type DestinationServiceDefinition = typeof DestinationServiceDefinition;
+export const DestinationServiceDefinition = {
+  name: "DestinationService",
+  fullName: "manifold.controlplane.v1.DestinationService",
+  methods: {
+    createDestination: {
+      name: "CreateDestination",
+      requestType: CreateDestinationRequest as typeof CreateDestinationRequest,
+      requestStream: false,
+      responseType: Destination as typeof Destination,
+      responseStream: false,
+      options: {},
+    },
+    getDestination: {
+      name: "GetDestination",
+      requestType: GetDestinationRequest as typeof GetDestinationRequest,
+      requestStream: false,
+      responseType: Destination as typeof Destination,
+      responseStream: false,
+      options: {},
+    },
+    listDestinations: {
+      name: "ListDestinations",
+      requestType: ListDestinationsRequest as typeof ListDestinationsRequest,
+      requestStream: false,
+      responseType: ListDestinationsResponse as typeof ListDestinationsResponse,
+      responseStream: false,
+      options: {},
+    },
+    updateDestination: {
+      name: "UpdateDestination",
+      requestType: UpdateDestinationRequest as typeof UpdateDestinationRequest,
+      requestStream: false,
+      responseType: Destination as typeof Destination,
+      responseStream: false,
+      options: {},
+    },
+    deleteDestination: {
+      name: "DeleteDestination",
+      requestType: DeleteDestinationRequest as typeof DeleteDestinationRequest,
+      requestStream: false,
+      responseType: DeleteDestinationResponse as typeof DeleteDestinationResponse,
+      responseStream: false,
+      options: {},
+    },
+    connectSource: {
+      name: "ConnectSource",
+      requestType: ConnectSourceRequest as typeof ConnectSourceRequest,
+      requestStream: false,
+      responseType: Destination as typeof Destination,
+      responseStream: false,
+      options: {},
+    },
+    disconnectSource: {
+      name: "DisconnectSource",
+      requestType: DisconnectSourceRequest as typeof DisconnectSourceRequest,
+      requestStream: false,
+      responseType: Destination as typeof Destination,
+      responseStream: false,
+      options: {},
+    },
+    setDestinationFilters: {
+      name: "SetDestinationFilters",
+      requestType: SetDestinationFiltersRequest as typeof SetDestinationFiltersRequest,
+      requestStream: false,
+      responseType: Destination as typeof Destination,
+      responseStream: false,
+      options: {},
+    },
+    getDeliveryStats: {
+      name: "GetDeliveryStats",
+      requestType: GetDeliveryStatsRequest as typeof GetDeliveryStatsRequest,
+      requestStream: false,
+      responseType: DeliveryStats as typeof DeliveryStats,
+      responseStream: false,
+      options: {},
+    },
+    listWarehouseLoads: {
+      name: "ListWarehouseLoads",
+      requestType: ListWarehouseLoadsRequest as typeof ListWarehouseLoadsRequest,
+      requestStream: false,
+      responseType: ListWarehouseLoadsResponse as typeof ListWarehouseLoadsResponse,
+      responseStream: false,
+      options: {},
+    },
+  },
+} as const;
+
 export type DestinationServiceService = typeof DestinationServiceService;
 export const DestinationServiceService = {
   createDestination: {

@@ -1493,6 +1493,62 @@ export const RotateWriteKeyRequest: MessageFns<RotateWriteKeyRequest> = {
   },
 };
 
+export type SourceServiceDefinition = typeof SourceServiceDefinition;
+export const SourceServiceDefinition = {
+  name: "SourceService",
+  fullName: "manifold.controlplane.v1.SourceService",
+  methods: {
+    createSource: {
+      name: "CreateSource",
+      requestType: CreateSourceRequest as typeof CreateSourceRequest,
+      requestStream: false,
+      responseType: Source as typeof Source,
+      responseStream: false,
+      options: {},
+    },
+    getSource: {
+      name: "GetSource",
+      requestType: GetSourceRequest as typeof GetSourceRequest,
+      requestStream: false,
+      responseType: Source as typeof Source,
+      responseStream: false,
+      options: {},
+    },
+    listSources: {
+      name: "ListSources",
+      requestType: ListSourcesRequest as typeof ListSourcesRequest,
+      requestStream: false,
+      responseType: ListSourcesResponse as typeof ListSourcesResponse,
+      responseStream: false,
+      options: {},
+    },
+    updateSource: {
+      name: "UpdateSource",
+      requestType: UpdateSourceRequest as typeof UpdateSourceRequest,
+      requestStream: false,
+      responseType: Source as typeof Source,
+      responseStream: false,
+      options: {},
+    },
+    deleteSource: {
+      name: "DeleteSource",
+      requestType: DeleteSourceRequest as typeof DeleteSourceRequest,
+      requestStream: false,
+      responseType: DeleteSourceResponse as typeof DeleteSourceResponse,
+      responseStream: false,
+      options: {},
+    },
+    rotateWriteKey: {
+      name: "RotateWriteKey",
+      requestType: RotateWriteKeyRequest as typeof RotateWriteKeyRequest,
+      requestStream: false,
+      responseType: Source as typeof Source,
+      responseStream: false,
+      options: {},
+    },
+  },
+} as const;
+
 export type SourceServiceService = typeof SourceServiceService;
 export const SourceServiceService = {
   createSource: {

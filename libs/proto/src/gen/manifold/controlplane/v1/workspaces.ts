@@ -1118,6 +1118,62 @@ export const SetAutoDisableExceptionRequest: MessageFns<SetAutoDisableExceptionR
   },
 };
 
+export type WorkspaceServiceDefinition = typeof WorkspaceServiceDefinition;
+export const WorkspaceServiceDefinition = {
+  name: "WorkspaceService",
+  fullName: "manifold.controlplane.v1.WorkspaceService",
+  methods: {
+    createWorkspace: {
+      name: "CreateWorkspace",
+      requestType: CreateWorkspaceRequest as typeof CreateWorkspaceRequest,
+      requestStream: false,
+      responseType: Workspace as typeof Workspace,
+      responseStream: false,
+      options: {},
+    },
+    getWorkspace: {
+      name: "GetWorkspace",
+      requestType: GetWorkspaceRequest as typeof GetWorkspaceRequest,
+      requestStream: false,
+      responseType: Workspace as typeof Workspace,
+      responseStream: false,
+      options: {},
+    },
+    listWorkspaces: {
+      name: "ListWorkspaces",
+      requestType: ListWorkspacesRequest as typeof ListWorkspacesRequest,
+      requestStream: false,
+      responseType: ListWorkspacesResponse as typeof ListWorkspacesResponse,
+      responseStream: false,
+      options: {},
+    },
+    updateWorkspace: {
+      name: "UpdateWorkspace",
+      requestType: UpdateWorkspaceRequest as typeof UpdateWorkspaceRequest,
+      requestStream: false,
+      responseType: Workspace as typeof Workspace,
+      responseStream: false,
+      options: {},
+    },
+    deleteWorkspace: {
+      name: "DeleteWorkspace",
+      requestType: DeleteWorkspaceRequest as typeof DeleteWorkspaceRequest,
+      requestStream: false,
+      responseType: DeleteWorkspaceResponse as typeof DeleteWorkspaceResponse,
+      responseStream: false,
+      options: {},
+    },
+    setAutoDisableException: {
+      name: "SetAutoDisableException",
+      requestType: SetAutoDisableExceptionRequest as typeof SetAutoDisableExceptionRequest,
+      requestStream: false,
+      responseType: Workspace as typeof Workspace,
+      responseStream: false,
+      options: {},
+    },
+  },
+} as const;
+
 export type WorkspaceServiceService = typeof WorkspaceServiceService;
 export const WorkspaceServiceService = {
   createWorkspace: {

@@ -1,0 +1,69 @@
+import type {
+  ConfigDelta,
+  ConfigSnapshot as ProtoSnapshot,
+  DestinationConfig as ProtoDestination,
+  SourceConfig as ProtoSource,
+  WarehouseConfig as ProtoWarehouse,
+} from '@manifold/proto';
+import type {
+  ConfigSnapshot,
+  DestinationConfig,
+  DestinationFilterAction,
+  SourceConfig,
+  WarehouseConfig,
+} from './snapshot';
+
+// The wire types come from ts-proto (settings as untyped JSON objects); this is the one place
+// they become the data plane's typed snapshot.
+
+const source = (s: ProtoSource): SourceConfig => ({ ...s });
+
+const destination = (d: ProtoDestination): DestinationConfig => ({
+  id: d.id,
+  workspaceId: d.workspaceId,
+  catalogId: d.catalogId,
+  catalogName: d.catalogName,
+  name: d.name,
+  enabled: d.enabled,
+  settings: (d.settings ?? {}) as Record<string, unknown>,
+  sourceIds: d.sourceIds,
+  filters: d.filters.map((f) => ({
+    id: f.id,
+    sourceId: f.sourceId,
+    title: f.title,
+    if: f.if,
+    actions: (f.actions ?? []) as DestinationFilterAction[],
+    enabled: f.enabled,
+  })),
+});
+
+const warehouse = (w: ProtoWarehouse): WarehouseConfig => ({
+  ...w,
+  settings: (w.settings ?? {}) as Record<string, unknown>,
+});
+
+export function snapshotFromProto(s: ProtoSnapshot): ConfigSnapshot {
+  return {
+    version: s.version,
+    sources: s.sources.map(source),
+    destinations: s.destinations.map(destination),
+    warehouses: s.warehouses.map(warehouse),
+  };
+}
+
+/** Applies a delta to a snapshot, returning the new one (the old one is left untouched). */
+export function applyDelta(current: ConfigSnapshot, delta: ConfigDelta): ConfigSnapshot {
+  return {
+    version: delta.toVersion,
+    sources: merge(current.sources, delta.upsertedSources.map(source), delta.deletedSourceIds),
+    destinations: merge(current.destinations, delta.upsertedDestinations.map(destination), delta.deletedDestinationIds),
+    warehouses: merge(current.warehouses, delta.upsertedWarehouses.map(warehouse), delta.deletedWarehouseIds),
+  };
+}
+
+function merge<T extends { id: string }>(items: readonly T[], upserted: readonly T[], deleted: readonly string[]): T[] {
+  const byId = new Map(items.map((item) => [item.id, item]));
+  for (const id of deleted) byId.delete(id);
+  for (const item of upserted) byId.set(item.id, item);
+  return [...byId.values()];
+}

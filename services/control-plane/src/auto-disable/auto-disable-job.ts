@@ -1,0 +1,146 @@
+import type { Logger } from '@manifold/logger';
+import { refreshSourceLinks } from '../domain/links';
+import type { SourceDoc, StatusChangeDoc } from '../store/documents';
+import type { Store } from '../store/store';
+import type { Mailer } from './mailer';
+
+export interface AutoDisableOptions {
+  /** A source with no enabled destination for this long is disabled. */
+  afterDays: number;
+  /** The owner is warned at least this long before. */
+  warnDaysBefore: number;
+  /** How often the sweep runs (ms). */
+  intervalMs: number;
+}
+
+const DAY = 86_400_000;
+const ACTOR = 'manifold (auto-disable)';
+
+export interface SweepResult {
+  warned: string[];
+  disabled: string[];
+}
+
+/**
+ * Disables sources that have had no enabled destination for 14 days, after warning the
+ * workspace owner by email at least 3 days ahead. Safe with several replicas: each warning
+ * and each disable is claimed with a conditional update, so only one replica acts on it.
+ */
+export class AutoDisableJob {
+  private readonly options: AutoDisableOptions;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly store: Store,
+    private readonly mailer: Mailer,
+    private readonly logger: Logger,
+    private readonly now: () => Date,
+    private readonly onChange: () => Promise<void>,
+    options: Partial<AutoDisableOptions> = {},
+  ) {
+    this.options = { afterDays: 14, warnDaysBefore: 3, intervalMs: 60 * 60 * 1000, ...options };
+  }
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.running = this.runOnce().catch((error: unknown) =>
+        this.logger.error({ err: error }, 'auto-disable sweep failed'),
+      );
+    }, this.options.intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  async runOnce(): Promise<SweepResult> {
+    const now = this.now();
+    const { afterDays, warnDaysBefore } = this.options;
+    const warnFrom = new Date(now.getTime() - (afterDays - warnDaysBefore) * DAY);
+    const result: SweepResult = { warned: [], disabled: [] };
+    const candidates = await this.store.sources
+      .find({ enabled: true, withoutDestinationSince: { $ne: null, $lte: warnFrom } })
+      .toArray();
+    for (const candidate of candidates) {
+      // The links may be stale after a crash between writes: recompute before acting.
+      await refreshSourceLinks(this.store, [candidate._id], now);
+      const source = await this.store.sources.findOne({ _id: candidate._id });
+      if (!source?.enabled || !source.withoutDestinationSince || source.withoutDestinationSince > warnFrom) continue;
+      const workspace = await this.store.workspaces.findOne({ _id: source.workspaceId });
+      if (!workspace || workspace.autoDisableExceptions.includes(source._id)) continue;
+
+      const dueAt = new Date(source.withoutDestinationSince.getTime() + afterDays * DAY);
+      if (!source.autoDisableWarnedAt) {
+        // The disable date is never less than the warning period after the warning.
+        const disableOn = new Date(Math.max(dueAt.getTime(), now.getTime() + warnDaysBefore * DAY));
+        if (await this.warn(source, workspace.ownerEmail, workspace.slug, disableOn, now))
+          result.warned.push(source._id);
+        continue;
+      }
+      const warnedLongEnough = source.autoDisableWarnedAt.getTime() + warnDaysBefore * DAY <= now.getTime();
+      if (now >= dueAt && warnedLongEnough && (await this.disable(source, now))) result.disabled.push(source._id);
+    }
+    if (result.disabled.length > 0) await this.onChange();
+    return result;
+  }
+
+  private async warn(
+    source: SourceDoc,
+    ownerEmail: string,
+    workspaceSlug: string,
+    disableOn: Date,
+    now: Date,
+  ): Promise<boolean> {
+    const entry: StatusChangeDoc = {
+      status: 'warned',
+      changedBy: ACTOR,
+      changedAt: now,
+      reason: `no enabled destination since ${source.withoutDestinationSince?.toISOString()}; will be disabled on ${disableOn.toISOString()}; owner ${ownerEmail} notified`,
+    };
+    const claimed = await this.store.sources.findOneAndUpdate(
+      { _id: source._id, enabled: true, autoDisableWarnedAt: null },
+      { $set: { autoDisableWarnedAt: now }, $push: { statusHistory: entry } },
+    );
+    if (!claimed) return false; // another replica warned first
+    try {
+      await this.mailer.send({
+        to: ownerEmail,
+        subject: `Manifold: source "${source.name}" will be disabled on ${disableOn.toISOString().slice(0, 10)}`,
+        text:
+          `The source "${source.name}" (/${workspaceSlug}/sources/${source.slug}) has had no enabled destination ` +
+          `since ${source.withoutDestinationSince?.toISOString()}.\n\n` +
+          `Manifold disables sources without an enabled destination after ${this.options.afterDays} days, so it will be ` +
+          `disabled on ${disableOn.toISOString()} and its events will be dropped from then on.\n\n` +
+          `To keep it: connect an enabled destination, or add the source to the workspace's auto-disable exception list.\n`,
+      });
+    } catch (error) {
+      // Undo the claim so the next sweep tries again; no disable happens without a warning.
+      await this.store.sources.updateOne(
+        { _id: source._id },
+        { $set: { autoDisableWarnedAt: null }, $pull: { statusHistory: { status: 'warned', changedAt: now } } },
+      );
+      this.logger.error({ err: error, sourceId: source._id }, 'auto-disable warning mail failed; will retry');
+      return false;
+    }
+    this.logger.info({ sourceId: source._id, to: ownerEmail, disableOn }, 'auto-disable warning sent');
+    return true;
+  }
+
+  private async disable(source: SourceDoc, now: Date): Promise<boolean> {
+    const status: StatusChangeDoc = {
+      status: 'disabled',
+      changedBy: ACTOR,
+      changedAt: now,
+      reason: `auto-disabled: no enabled destination since ${source.withoutDestinationSince?.toISOString()} (${this.options.afterDays} days)`,
+    };
+    const updated = await this.store.sources.findOneAndUpdate(
+      { _id: source._id, enabled: true },
+      { $set: { enabled: false, status }, $push: { statusHistory: status } },
+    );
+    if (updated) this.logger.info({ sourceId: source._id }, 'source auto-disabled');
+    return updated !== null;
+  }
+}

@@ -1,0 +1,29 @@
+import { env, loadConfig } from '@manifold/config';
+import { type z } from 'zod';
+
+export function controlPlaneConfig(source: NodeJS.ProcessEnv = process.env) {
+  return loadConfig(
+    'control-plane',
+    {
+      GRPC_HOST: env.string().default('0.0.0.0'),
+      GRPC_PORT: env.port(50051),
+      ADMIN_PORT: env.port(9102),
+      MONGO_URL: env.url(['mongodb', 'mongodb+srv']),
+      MONGO_DATABASE: env.string().default('manifold'),
+      CONTROL_PLANE_TOKEN: env.string().min(16, 'must be at least 16 characters'),
+      CONTROL_PLANE_SECRET_KEY: env
+        .string()
+        .refine(
+          (v) => Buffer.from(v, 'base64').length === 32,
+          'must be 32 bytes, base64-encoded (openssl rand -base64 32)',
+        ),
+      CONFIG_POLL_INTERVAL_MS: env.int(1000, 50),
+      SMTP_URL: env.url(['smtp', 'smtps']).optional(),
+      MAIL_FROM: env.string().default('Manifold <manifold@localhost>'),
+      AUTO_DISABLE_INTERVAL_MS: env.int(3_600_000, 1000),
+      KAFKA_BROKERS: env.hostPorts().optional(),
+      OTEL_EXPORTER_OTLP_ENDPOINT: env.url(['http', 'https']).optional(),
+    } satisfies z.ZodRawShape,
+    source,
+  );
+}

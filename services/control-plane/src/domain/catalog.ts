@@ -1,0 +1,80 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { FieldViolation } from './errors';
+
+/** JSON Schema of a destination's settings; `secret: true` on a property marks it secret. */
+export type SettingsSchema = Record<string, unknown> & {
+  properties?: Record<string, Record<string, unknown>>;
+};
+
+/** One destination type, as the translators (or the warehouse loader) define it in code. */
+export interface CatalogEntryDefinition {
+  id: string;
+  name: string;
+  description: string;
+  categories: string[];
+  settingsSchema: SettingsSchema;
+  supportedCallTypes: string[];
+  warehouse: boolean;
+}
+
+interface CompiledEntry {
+  entry: CatalogEntryDefinition;
+  validate: ValidateFunction;
+  secretFields: string[];
+}
+
+/** The catalog, built once from the definitions in code, with settings validators compiled. */
+export class Catalog {
+  private readonly entries = new Map<string, CompiledEntry>();
+
+  constructor(definitions: readonly CatalogEntryDefinition[]) {
+    // strict: false lets schemas carry our own keywords (secret) and UI hints.
+    const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
+    addFormats.default(ajv);
+    for (const entry of definitions) {
+      if (this.entries.has(entry.id)) throw new Error(`duplicate catalog id ${entry.id}`);
+      const secretFields = Object.entries(entry.settingsSchema.properties ?? {})
+        .filter(([, schema]) => schema['secret'] === true)
+        .map(([name]) => name);
+      this.entries.set(entry.id, { entry, validate: ajv.compile(entry.settingsSchema), secretFields });
+    }
+  }
+
+  list(): CatalogEntryDefinition[] {
+    return [...this.entries.values()].map((e) => e.entry);
+  }
+
+  get(id: string): CatalogEntryDefinition | undefined {
+    return this.entries.get(id)?.entry;
+  }
+
+  secretFields(id: string): string[] {
+    return this.entries.get(id)?.secretFields ?? [];
+  }
+
+  /** Validates (and fills defaults into) settings; returns every violation, named settings.<field>. */
+  validateSettings(id: string, settings: Record<string, unknown>): FieldViolation[] {
+    const compiled = this.entries.get(id);
+    if (!compiled) return [{ field: 'catalog_id', message: `unknown catalog entry ${JSON.stringify(id)}` }];
+    if (compiled.validate(settings)) return [];
+    return (compiled.validate.errors ?? []).map(toViolation);
+  }
+}
+
+function toViolation(error: ErrorObject): FieldViolation {
+  const path = error.instancePath
+    .split('/')
+    .filter(Boolean)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (error.keyword === 'required') path.push(String(error.params['missingProperty']));
+  if (error.keyword === 'additionalProperties') path.push(String(error.params['additionalProperty']));
+  const field = ['settings', ...path].join('.');
+  const message =
+    error.keyword === 'required'
+      ? 'is required'
+      : error.keyword === 'additionalProperties'
+        ? 'is not a setting of this destination'
+        : (error.message ?? 'is invalid');
+  return { field, message };
+}

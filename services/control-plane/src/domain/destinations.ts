@@ -1,0 +1,294 @@
+import type {
+  ConnectSourceRequest,
+  CreateDestinationRequest,
+  Destination,
+  DestinationFilter,
+  ListDestinationsRequest,
+  ListDestinationsResponse,
+  SetDestinationFiltersRequest,
+  UpdateDestinationRequest,
+} from '@manifold/proto';
+import { isDuplicateKeyError } from '@manifold/mongo';
+import type { Catalog } from './catalog';
+import type { CallContext } from './context';
+import { ControlPlaneError, Violations } from './errors';
+import { newId } from './ids';
+import { refreshDestinationSourceNames, refreshSourceLinks } from './links';
+import { maskSecrets, mergeSettingsUpdate, openSecrets, sealSecrets, type SecretBox, type Settings } from './secrets';
+import { resolveSource } from './sources';
+import { checkName } from './validation';
+import { resolveWorkspace } from './workspaces';
+import type { DestinationDoc, DestinationFilterDoc, StatusChangeDoc, WorkspaceDoc } from '../store/documents';
+import { buildListQuery, pageInfo, type ListFields } from '../store/list-query';
+import type { Store } from '../store/store';
+
+const DEFAULT_SYNC_INTERVAL_SECONDS = 3600;
+const FILTER_ACTIONS = ['DROP', 'SAMPLE', 'DROP_PROPERTIES', 'ALLOW_PROPERTIES'];
+
+export const DESTINATION_LIST_FIELDS: ListFields = {
+  status: { path: 'enabled', kind: 'boolean-status' },
+  created_at: { path: 'createdAt', kind: 'date' },
+  type: { path: 'type', kind: 'string' },
+  sources: { path: 'sourceNames', sortPath: 'sourceCount', kind: 'array' },
+  category: { path: 'categories', sortPath: 'category', kind: 'array' },
+  name: { path: 'name', sortPath: 'nameSort', kind: 'string' },
+  created_by: { path: 'createdBy', kind: 'string' },
+  warehouse: { path: 'warehouseLabel', kind: 'string' },
+};
+
+export async function resolveDestination(store: Store, workspace: WorkspaceDoc, key: string): Promise<DestinationDoc> {
+  if (!key) throw ControlPlaneError.invalid([{ field: 'destination', message: 'is required (id or name)' }]);
+  const doc = await store.destinations.findOne({ workspaceId: workspace._id, $or: [{ _id: key }, { name: key }] });
+  if (!doc) throw ControlPlaneError.notFound('destination', key);
+  return doc;
+}
+
+function checkSyncInterval(v: Violations, seconds: number): void {
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 7 * 86400)
+    v.add('sync_interval_seconds', 'must be a whole number of seconds from 1 to 604800 (7 days)');
+}
+
+function checkFilters(v: Violations, filters: DestinationFilter[], sourceIds: readonly string[]): void {
+  filters.forEach((f, i) => {
+    const at = `filters[${i}]`;
+    if (!f.title || f.title.length > 64) v.add(`${at}.title`, 'is required, at most 64 characters');
+    if (!f.if) v.add(`${at}.if`, 'is required (an FQL condition, or "all")');
+    if (!sourceIds.includes(f.sourceId)) v.add(`${at}.source_id`, 'must be a source connected to this destination');
+    const actions = f.actions ?? [];
+    if (actions.length === 0) v.add(`${at}.actions`, 'needs at least one action');
+    actions.forEach((a: unknown, j: number) => {
+      const type = typeof a === 'object' && a !== null ? (a as Record<string, unknown>)['type'] : undefined;
+      if (typeof type !== 'string' || !FILTER_ACTIONS.includes(type))
+        v.add(`${at}.actions[${j}].type`, `must be one of ${FILTER_ACTIONS.join(', ')}`);
+      if (type === 'SAMPLE') {
+        const percent = (a as Record<string, unknown>)['percent'];
+        if (typeof percent !== 'number' || percent < 0 || percent > 1)
+          v.add(`${at}.actions[${j}].percent`, 'must be a number from 0 to 1');
+      }
+    });
+  });
+}
+
+export class Destinations {
+  constructor(
+    private readonly store: Store,
+    private readonly catalog: Catalog,
+    private readonly box: SecretBox,
+    private readonly onChange: () => Promise<void>,
+  ) {}
+
+  toDestination(doc: DestinationDoc): Destination {
+    return {
+      id: doc._id,
+      workspaceId: doc.workspaceId,
+      name: doc.name,
+      catalogId: doc.catalogId,
+      settings: maskSecrets(doc.settings, this.catalog.secretFields(doc.catalogId)),
+      enabled: doc.enabled,
+      status: doc.status,
+      sourceIds: doc.sourceIds,
+      sourceNames: doc.sourceNames,
+      createdAt: doc.createdAt,
+      createdBy: doc.createdBy,
+      type: doc.type,
+      categories: doc.categories,
+      warehouse: doc.warehouse,
+      syncIntervalSeconds: doc.syncIntervalSeconds,
+      filters: doc.filters,
+    };
+  }
+
+  /** Settings in clear, for the data plane's config stream only. */
+  openSettings(doc: DestinationDoc): Settings {
+    return openSecrets(doc.settings, this.catalog.secretFields(doc.catalogId), this.box);
+  }
+
+  async create(req: CreateDestinationRequest, ctx: CallContext): Promise<Destination> {
+    const workspace = await resolveWorkspace(this.store, req.workspace);
+    const entry = this.catalog.get(req.catalogId);
+    const v = new Violations();
+    checkName(v, 'name', req.name);
+    if (!entry) v.add('catalog_id', `unknown catalog entry ${JSON.stringify(req.catalogId)}`);
+    const settings: Settings = { ...(req.settings ?? {}) };
+    if (entry) v.addAll(this.catalog.validateSettings(entry.id, settings));
+    const interval = req.syncIntervalSeconds || DEFAULT_SYNC_INTERVAL_SECONDS;
+    if (entry?.warehouse) checkSyncInterval(v, interval);
+    const sourceIds: string[] = [];
+    for (const [i, key] of req.sources.entries()) {
+      try {
+        sourceIds.push((await resolveSource(this.store, workspace, key))._id);
+      } catch {
+        v.add(`sources[${i}]`, `no source ${JSON.stringify(key)} in this workspace`);
+      }
+    }
+    v.throwIfAny();
+    if (!entry) throw ControlPlaneError.invalid([{ field: 'catalog_id', message: 'is required' }]);
+    const enabled = req.enabled ?? true;
+    const status: StatusChangeDoc = {
+      status: enabled ? 'enabled' : 'disabled',
+      changedBy: ctx.actor,
+      changedAt: ctx.now,
+      reason: 'created',
+    };
+    const doc: DestinationDoc = {
+      _id: newId('dst'),
+      workspaceId: workspace._id,
+      name: req.name.trim(),
+      nameSort: req.name.trim().toLowerCase(),
+      catalogId: entry.id,
+      type: entry.name,
+      categories: entry.categories,
+      category: entry.categories[0] ?? '',
+      settings: sealSecrets(settings, this.catalog.secretFields(entry.id), this.box),
+      enabled,
+      status,
+      statusHistory: [status],
+      sourceIds: [...new Set(sourceIds)],
+      sourceNames: [],
+      sourceCount: 0,
+      createdAt: ctx.now,
+      createdBy: ctx.actor,
+      warehouse: entry.warehouse,
+      warehouseLabel: entry.warehouse ? 'warehouse' : 'destination',
+      syncIntervalSeconds: entry.warehouse ? interval : 0,
+      filters: [],
+    };
+    try {
+      await this.store.destinations.insertOne(doc);
+    } catch (error) {
+      if (isDuplicateKeyError(error))
+        throw ControlPlaneError.alreadyExists(
+          `a destination named ${JSON.stringify(req.name)} already exists in this workspace`,
+        );
+      throw error;
+    }
+    await refreshDestinationSourceNames(this.store, [doc._id]);
+    await refreshSourceLinks(this.store, doc.sourceIds, ctx.now);
+    await this.onChange();
+    return this.get(workspace._id, doc._id);
+  }
+
+  async get(workspaceKey: string, destinationKey: string): Promise<Destination> {
+    const workspace = await resolveWorkspace(this.store, workspaceKey);
+    return this.toDestination(await resolveDestination(this.store, workspace, destinationKey));
+  }
+
+  async list(req: ListDestinationsRequest): Promise<ListDestinationsResponse> {
+    const workspace = await resolveWorkspace(this.store, req.workspace);
+    const q = buildListQuery<DestinationDoc>(
+      req.page,
+      DESTINATION_LIST_FIELDS,
+      { workspaceId: workspace._id },
+      { nameSort: 1, _id: 1 },
+    );
+    const [docs, total] = await Promise.all([
+      this.store.destinations.find(q.filter, { sort: q.sort, skip: q.skip, limit: q.limit }).toArray(),
+      this.store.destinations.countDocuments(q.filter),
+    ]);
+    return { destinations: docs.map((d) => this.toDestination(d)), page: pageInfo(q.skip, docs.length, total) };
+  }
+
+  async update(req: UpdateDestinationRequest, ctx: CallContext): Promise<Destination> {
+    const workspace = await resolveWorkspace(this.store, req.workspace);
+    const doc = await resolveDestination(this.store, workspace, req.destination);
+    const secretFields = this.catalog.secretFields(doc.catalogId);
+    const v = new Violations();
+    if (req.name !== undefined) checkName(v, 'name', req.name);
+    let settings: Settings | undefined;
+    if (req.settings) {
+      // Validate the merged result in clear, as the data plane will see it.
+      const current = this.openSettings(doc);
+      settings = mergeSettingsUpdate(current, req.settings, secretFields);
+      v.addAll(this.catalog.validateSettings(doc.catalogId, settings));
+    }
+    if (req.syncIntervalSeconds !== undefined) {
+      if (!doc.warehouse) v.add('sync_interval_seconds', 'applies to warehouses only');
+      else checkSyncInterval(v, req.syncIntervalSeconds);
+    }
+    v.throwIfAny();
+    const set: Record<string, unknown> = {};
+    if (req.name !== undefined) {
+      set['name'] = req.name.trim();
+      set['nameSort'] = req.name.trim().toLowerCase();
+    }
+    if (settings) set['settings'] = sealSecrets(settings, secretFields, this.box);
+    if (req.syncIntervalSeconds !== undefined) set['syncIntervalSeconds'] = req.syncIntervalSeconds;
+    const statusChange =
+      req.enabled !== undefined && req.enabled !== doc.enabled
+        ? {
+            status: req.enabled ? 'enabled' : 'disabled',
+            changedBy: ctx.actor,
+            changedAt: ctx.now,
+            reason: req.reason || (req.enabled ? 'enabled by a user' : 'disabled by a user'),
+          }
+        : undefined;
+    if (statusChange) {
+      set['enabled'] = req.enabled;
+      set['status'] = statusChange;
+    }
+    try {
+      await this.store.destinations.updateOne(
+        { _id: doc._id },
+        { $set: set, ...(statusChange ? { $push: { statusHistory: statusChange } } : {}) },
+      );
+    } catch (error) {
+      if (isDuplicateKeyError(error))
+        throw ControlPlaneError.alreadyExists(
+          `a destination named ${JSON.stringify(req.name)} already exists in this workspace`,
+        );
+      throw error;
+    }
+    if (statusChange || req.name !== undefined) await refreshSourceLinks(this.store, doc.sourceIds, ctx.now);
+    await this.onChange();
+    return this.get(workspace._id, doc._id);
+  }
+
+  async delete(workspaceKey: string, destinationKey: string, now: Date): Promise<void> {
+    const workspace = await resolveWorkspace(this.store, workspaceKey);
+    const doc = await resolveDestination(this.store, workspace, destinationKey);
+    await this.store.destinations.deleteOne({ _id: doc._id });
+    await refreshSourceLinks(this.store, doc.sourceIds, now);
+    await this.onChange();
+  }
+
+  async connect(req: ConnectSourceRequest, connect: boolean, ctx: CallContext): Promise<Destination> {
+    const workspace = await resolveWorkspace(this.store, req.workspace);
+    const destination = await resolveDestination(this.store, workspace, req.destination);
+    const source = await resolveSource(this.store, workspace, req.source);
+    await this.store.destinations.updateOne(
+      { _id: destination._id },
+      connect ? { $addToSet: { sourceIds: source._id } } : { $pull: { sourceIds: source._id } },
+    );
+    if (!connect) {
+      // Filters belong to a source-destination pair; they go with the connection.
+      await this.store.destinations.updateOne(
+        { _id: destination._id },
+        { $set: { filters: destination.filters.filter((f) => f.sourceId !== source._id) } },
+      );
+    }
+    await refreshDestinationSourceNames(this.store, [destination._id]);
+    await refreshSourceLinks(this.store, [source._id], ctx.now);
+    await this.onChange();
+    return this.get(workspace._id, destination._id);
+  }
+
+  async setFilters(req: SetDestinationFiltersRequest): Promise<Destination> {
+    const workspace = await resolveWorkspace(this.store, req.workspace);
+    const destination = await resolveDestination(this.store, workspace, req.destination);
+    const v = new Violations();
+    if (destination.warehouse) v.add('destination', 'destination filters do not apply to warehouses');
+    checkFilters(v, req.filters, destination.sourceIds);
+    v.throwIfAny();
+    const filters: DestinationFilterDoc[] = req.filters.map((f) => ({
+      id: f.id || newId('flt'),
+      sourceId: f.sourceId,
+      title: f.title,
+      if: f.if,
+      actions: (f.actions ?? []) as Array<Record<string, unknown>>,
+      enabled: f.enabled,
+    }));
+    await this.store.destinations.updateOne({ _id: destination._id }, { $set: { filters } });
+    await this.onChange();
+    return this.get(workspace._id, destination._id);
+  }
+}

@@ -1,0 +1,172 @@
+import type {
+  DeliveryStats,
+  GetDeliveryStatsRequest,
+  ListWarehouseLoadsRequest,
+  ListWarehouseLoadsResponse,
+} from '@manifold/proto';
+import type { DeliveryReport, WarehouseLoadReport } from '@manifold/events';
+import type { Collection, Db } from 'mongodb';
+import { resolveDestination } from './destinations';
+import { resolveWorkspace } from './workspaces';
+import type { Store } from '../store/store';
+
+/** Latency histogram bucket upper bounds (ms); the last bucket is open-ended. */
+export const LATENCY_BUCKETS_MS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000];
+
+/** Counts for one destination, one minute, one outcome and reason. */
+interface DeliveryCounterDoc {
+  _id: string;
+  destinationId: string;
+  workspaceId: string;
+  minute: Date;
+  outcome: string;
+  reason: string;
+  count: number;
+  /** h0..hN: how many delivered events fell in each latency bucket (flat fields: FerretDB-safe). */
+  [bucket: `h${number}`]: number;
+}
+
+interface WarehouseLoadDoc {
+  _id: string;
+  warehouseId: string;
+  workspaceId: string;
+  sourceId: string;
+  startedAt: Date;
+  finishedAt: Date;
+  status: string;
+  rows: Array<{ table: string; rows: number }>;
+  errors: string[];
+}
+
+function bucketOf(ms: number): number {
+  const i = LATENCY_BUCKETS_MS.findIndex((bound) => ms <= bound);
+  return i === -1 ? LATENCY_BUCKETS_MS.length : i;
+}
+
+/** Delivery stats and warehouse load history, aggregated from the data plane's reports. */
+export class Observability {
+  private readonly counters: Collection<DeliveryCounterDoc>;
+  private readonly loads: Collection<WarehouseLoadDoc>;
+
+  constructor(
+    private readonly store: Store,
+    db: Db,
+  ) {
+    this.counters = db.collection('delivery_counters');
+    this.loads = db.collection('warehouse_loads');
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.counters.createIndex({ destinationId: 1, minute: 1 }, { name: 'by_destination_minute' });
+    await this.loads.createIndex({ warehouseId: 1, startedAt: -1 }, { name: 'by_warehouse_time' });
+  }
+
+  async recordDelivery(reports: readonly DeliveryReport[]): Promise<void> {
+    for (const r of reports) {
+      const at = new Date(r.at);
+      const minute = new Date(Math.floor(at.getTime() / 60000) * 60000);
+      const reason = r.reason ?? '';
+      const inc: Record<string, number> = { count: r.count };
+      for (const ms of r.latenciesMs ?? []) {
+        const key = `h${bucketOf(ms)}`;
+        inc[key] = (inc[key] ?? 0) + 1;
+      }
+      await this.counters.updateOne(
+        { _id: `${r.destinationId}|${minute.toISOString()}|${r.outcome}|${reason}` },
+        {
+          $inc: inc,
+          $setOnInsert: {
+            destinationId: r.destinationId,
+            workspaceId: r.workspaceId,
+            minute,
+            outcome: r.outcome,
+            reason,
+          },
+        },
+        { upsert: true },
+      );
+    }
+  }
+
+  async recordLoad(report: WarehouseLoadReport): Promise<void> {
+    // Keyed by load id: a report delivered twice is stored once.
+    await this.loads.updateOne(
+      { _id: report.loadId },
+      {
+        $set: {
+          warehouseId: report.warehouseId,
+          workspaceId: report.workspaceId,
+          sourceId: report.sourceId,
+          startedAt: new Date(report.startedAt),
+          finishedAt: new Date(report.finishedAt),
+          status: report.status,
+          rows: report.rows,
+          errors: report.errors,
+        },
+      },
+      { upsert: true },
+    );
+  }
+
+  async deliveryStats(req: GetDeliveryStatsRequest, now: Date): Promise<DeliveryStats> {
+    const workspace = await resolveWorkspace(this.store, req.workspace);
+    const destination = await resolveDestination(this.store, workspace, req.destination);
+    const since = req.since ?? new Date(now.getTime() - 24 * 3600 * 1000);
+    const docs = await this.counters.find({ destinationId: destination._id, minute: { $gte: since } }).toArray();
+    const totals = { delivered: 0, retried: 0, failed: 0, filtered: 0 };
+    const failures = new Map<string, number>();
+    const filtered = new Map<string, number>();
+    const histogram = new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0);
+    let updatedAt: Date | undefined;
+    for (const doc of docs) {
+      if (doc.outcome in totals) totals[doc.outcome as keyof typeof totals] += doc.count;
+      if (doc.outcome === 'failed') failures.set(doc.reason, (failures.get(doc.reason) ?? 0) + doc.count);
+      if (doc.outcome === 'filtered') filtered.set(doc.reason, (filtered.get(doc.reason) ?? 0) + doc.count);
+      histogram.forEach((_, i) => (histogram[i] = (histogram[i] ?? 0) + (doc[`h${i}`] ?? 0)));
+      if (!updatedAt || doc.minute > updatedAt) updatedAt = doc.minute;
+    }
+    const byCount = (m: Map<string, number>) =>
+      [...m].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count);
+    return {
+      destinationId: destination._id,
+      ...totals,
+      failuresByReason: byCount(failures),
+      filteredByReason: byCount(filtered),
+      latencyP50Ms: percentile(histogram, 0.5),
+      latencyP95Ms: percentile(histogram, 0.95),
+      updatedAt,
+    };
+  }
+
+  async warehouseLoads(req: ListWarehouseLoadsRequest): Promise<ListWarehouseLoadsResponse> {
+    const workspace = await resolveWorkspace(this.store, req.workspace);
+    const warehouse = await resolveDestination(this.store, workspace, req.destination);
+    const docs = await this.loads
+      .find({ warehouseId: warehouse._id }, { sort: { startedAt: -1 }, limit: Math.min(Math.max(req.limit, 1), 500) })
+      .toArray();
+    return {
+      loads: docs.map((d) => ({
+        id: d._id,
+        warehouseId: d.warehouseId,
+        sourceId: d.sourceId,
+        startedAt: d.startedAt,
+        finishedAt: d.finishedAt,
+        rows: d.rows,
+        errors: d.errors,
+        status: d.status,
+      })),
+    };
+  }
+}
+
+/** The upper bound of the bucket holding the q-th quantile; 0 with no data. */
+function percentile(histogram: number[], q: number): number {
+  const total = histogram.reduce((a, b) => a + b, 0);
+  if (total === 0) return 0;
+  let seen = 0;
+  for (const [i, count] of histogram.entries()) {
+    seen += count;
+    if (seen >= q * total) return LATENCY_BUCKETS_MS[i] ?? LATENCY_BUCKETS_MS[LATENCY_BUCKETS_MS.length - 1]! * 2;
+  }
+  return 0;
+}

@@ -1,0 +1,82 @@
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { loadFileDescriptorSetFromBuffer } from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation } from 'grpc-health-check';
+import {
+  CatalogServiceService,
+  ConfigServiceService,
+  descriptorSetBase64,
+  DestinationServiceService,
+  SourceServiceService,
+  WorkspaceServiceService,
+} from '@manifold/proto';
+import type { HandlerDeps } from './call-handler';
+import {
+  catalogService,
+  configService,
+  destinationService,
+  sourceService,
+  workspaceService,
+  type Domain,
+} from './services';
+
+const SERVICE_NAMES = [
+  'manifold.controlplane.v1.WorkspaceService',
+  'manifold.controlplane.v1.SourceService',
+  'manifold.controlplane.v1.DestinationService',
+  'manifold.controlplane.v1.CatalogService',
+  'manifold.controlplane.v1.ConfigService',
+];
+
+export interface GrpcServer {
+  port: number;
+  health: HealthImplementation;
+  stop(): Promise<void>;
+}
+
+/** The control plane's gRPC server, with grpc.health.v1 and server reflection for grpcurl. */
+export async function startGrpcServer(
+  domain: Domain,
+  deps: HandlerDeps,
+  host: string,
+  port: number,
+): Promise<GrpcServer> {
+  const server = new Server({
+    // Watchers hold streams for hours: ping them so dead peers are noticed and released.
+    'grpc.keepalive_time_ms': 30000,
+    'grpc.keepalive_timeout_ms': 10000,
+    'grpc.keepalive_permit_without_calls': 1,
+  });
+  server.addService(WorkspaceServiceService, workspaceService(domain, deps));
+  server.addService(SourceServiceService, sourceService(domain, deps));
+  server.addService(DestinationServiceService, destinationService(domain, deps));
+  server.addService(CatalogServiceService, catalogService(domain, deps));
+  server.addService(ConfigServiceService, configService(domain, deps));
+
+  const health = new HealthImplementation(
+    Object.fromEntries([['', 'SERVING'], ...SERVICE_NAMES.map((name) => [name, 'SERVING'])]),
+  );
+  health.addToServer(server);
+  const descriptors = loadFileDescriptorSetFromBuffer(Buffer.from(descriptorSetBase64, 'base64'));
+  new ReflectionService(descriptors).addToServer(server);
+
+  const bound = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (error, p) =>
+      error ? reject(error) : resolve(p),
+    ),
+  );
+  return {
+    port: bound,
+    health,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        for (const name of ['', ...SERVICE_NAMES]) health.setStatus(name, 'NOT_SERVING');
+        // Let unary calls finish; config streams are long-lived, so force them after a moment.
+        const force = setTimeout(() => server.forceShutdown(), 3000);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      }),
+  };
+}

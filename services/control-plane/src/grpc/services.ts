@@ -1,0 +1,116 @@
+import type { handleServerStreamingCall, ServerWritableStream } from '@grpc/grpc-js';
+import type {
+  CatalogServiceServer,
+  ConfigServiceServer,
+  ConfigUpdate,
+  DestinationServiceServer,
+  SourceServiceServer,
+  WatchConfigRequest,
+  WorkspaceServiceServer,
+} from '@manifold/proto';
+import type { ConfigBroadcaster } from '../config-stream/broadcaster';
+import type { CatalogQueries } from '../domain/catalog-service';
+import type { Destinations } from '../domain/destinations';
+import { resolveSource } from '../domain/sources';
+import type { Sources } from '../domain/sources';
+import type { Workspaces } from '../domain/workspaces';
+import { resolveWorkspace } from '../domain/workspaces';
+import type { Observability } from '../domain/observability';
+import type { Store } from '../store/store';
+import { authenticate, toServiceError, unary, type HandlerDeps } from './call-handler';
+
+export interface Domain {
+  store: Store;
+  workspaces: Workspaces;
+  sources: Sources;
+  destinations: Destinations;
+  catalog: CatalogQueries;
+  observability: Observability;
+  broadcaster: ConfigBroadcaster;
+}
+
+export function workspaceService(d: Domain, deps: HandlerDeps): WorkspaceServiceServer {
+  return {
+    createWorkspace: unary('CreateWorkspace', deps, (req, ctx) => d.workspaces.create(req, ctx)),
+    getWorkspace: unary('GetWorkspace', deps, (req) => d.workspaces.get(req.workspace)),
+    listWorkspaces: unary('ListWorkspaces', deps, (req) => d.workspaces.list(req)),
+    updateWorkspace: unary('UpdateWorkspace', deps, (req) => d.workspaces.update(req)),
+    deleteWorkspace: unary('DeleteWorkspace', deps, async (req) => {
+      await d.workspaces.delete(req.workspace);
+      return {};
+    }),
+    setAutoDisableException: unary('SetAutoDisableException', deps, async (req) => {
+      const workspace = await resolveWorkspace(d.store, req.workspace);
+      const source = await resolveSource(d.store, workspace, req.source);
+      return d.workspaces.setAutoDisableException(req, source._id);
+    }),
+  };
+}
+
+export function sourceService(d: Domain, deps: HandlerDeps): SourceServiceServer {
+  return {
+    createSource: unary('CreateSource', deps, (req, ctx) => d.sources.create(req, ctx)),
+    getSource: unary('GetSource', deps, (req, ctx) => d.sources.get(req.workspace, req.source, ctx.now)),
+    listSources: unary('ListSources', deps, (req, ctx) => d.sources.list(req, ctx.now)),
+    updateSource: unary('UpdateSource', deps, (req, ctx) => d.sources.update(req, ctx)),
+    deleteSource: unary('DeleteSource', deps, async (req) => {
+      await d.sources.delete(req.workspace, req.source);
+      return {};
+    }),
+    rotateWriteKey: unary('RotateWriteKey', deps, (req, ctx) => d.sources.rotateWriteKey(req, ctx)),
+  };
+}
+
+export function destinationService(d: Domain, deps: HandlerDeps): DestinationServiceServer {
+  return {
+    createDestination: unary('CreateDestination', deps, (req, ctx) => d.destinations.create(req, ctx)),
+    getDestination: unary('GetDestination', deps, (req) => d.destinations.get(req.workspace, req.destination)),
+    listDestinations: unary('ListDestinations', deps, (req) => d.destinations.list(req)),
+    updateDestination: unary('UpdateDestination', deps, (req, ctx) => d.destinations.update(req, ctx)),
+    deleteDestination: unary('DeleteDestination', deps, async (req, ctx) => {
+      await d.destinations.delete(req.workspace, req.destination, ctx.now);
+      return {};
+    }),
+    connectSource: unary('ConnectSource', deps, (req, ctx) => d.destinations.connect(req, true, ctx)),
+    disconnectSource: unary('DisconnectSource', deps, (req, ctx) => d.destinations.connect(req, false, ctx)),
+    setDestinationFilters: unary('SetDestinationFilters', deps, (req) => d.destinations.setFilters(req)),
+    getDeliveryStats: unary('GetDeliveryStats', deps, (req, ctx) => d.observability.deliveryStats(req, ctx.now)),
+    listWarehouseLoads: unary('ListWarehouseLoads', deps, (req) => d.observability.warehouseLoads(req)),
+  };
+}
+
+export function catalogService(d: Domain, deps: HandlerDeps): CatalogServiceServer {
+  return {
+    listCatalog: unary('ListCatalog', deps, (req) => d.catalog.list(req)),
+    getCatalogEntry: unary('GetCatalogEntry', deps, (req) => d.catalog.get(req.id)),
+    createIntegrationRequest: unary('CreateIntegrationRequest', deps, (req, ctx) =>
+      d.catalog.requestIntegration(req, ctx),
+    ),
+    listIntegrationRequests: unary('ListIntegrationRequests', deps, (req) => d.catalog.listRequests(req)),
+  };
+}
+
+/** A snapshot first, then a delta per change, until the client goes away. */
+export function configService(d: Domain, deps: HandlerDeps): ConfigServiceServer {
+  const watchConfig: handleServerStreamingCall<WatchConfigRequest, ConfigUpdate> = (
+    call: ServerWritableStream<WatchConfigRequest, ConfigUpdate>,
+  ) => {
+    try {
+      authenticate(call.metadata, deps);
+    } catch (error) {
+      call.emit('error', toServiceError(error, deps.logger, 'WatchConfig'));
+      return;
+    }
+    const log = deps.logger.child({ watcher: call.request.client || 'unnamed', peer: call.getPeer() });
+    const unsubscribe = d.broadcaster.subscribe((update) => call.write(update));
+    call.write({ update: { $case: 'snapshot', value: d.broadcaster.current() } });
+    log.info('config watcher connected');
+    const close = (): void => {
+      unsubscribe();
+      log.info('config watcher gone');
+    };
+    call.on('cancelled', close);
+    call.on('close', close);
+  };
+  return { watchConfig };
+}

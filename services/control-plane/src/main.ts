@@ -1,0 +1,27 @@
+import { runService } from '@manifold/service';
+import { controlPlaneConfig } from './config';
+import { startControlPlane } from './start-control-plane';
+
+const config = controlPlaneConfig();
+
+void runService({
+  name: 'control-plane',
+  adminPort: config.ADMIN_PORT,
+  otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+  async start(ctx) {
+    const controlPlane = await startControlPlane({
+      mongoUrl: config.MONGO_URL,
+      database: config.MONGO_DATABASE,
+      grpcHost: config.GRPC_HOST,
+      grpcPort: config.GRPC_PORT,
+      token: config.CONTROL_PLANE_TOKEN,
+      secretKey: config.CONTROL_PLANE_SECRET_KEY,
+      logger: ctx.logger,
+      configPollIntervalMs: config.CONFIG_POLL_INTERVAL_MS,
+      smtp: config.SMTP_URL ? { url: config.SMTP_URL, from: config.MAIL_FROM } : undefined,
+      autoDisable: { intervalMs: config.AUTO_DISABLE_INTERVAL_MS },
+    });
+    ctx.onShutdown('control plane', () => controlPlane.stop());
+    ctx.readiness.add('mongodb', () => controlPlane.domain.store.db.command({ ping: 1 }).then(() => undefined));
+  },
+}).catch(() => process.exit(1));

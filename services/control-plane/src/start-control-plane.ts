@@ -1,0 +1,123 @@
+import type { Logger } from '@manifold/logger';
+import { connectMongo } from '@manifold/mongo';
+import { buildSnapshot } from './config-stream/build-snapshot';
+import { ConfigBroadcaster } from './config-stream/broadcaster';
+import { Catalog, type CatalogEntryDefinition } from './domain/catalog';
+import { CatalogQueries } from './domain/catalog-service';
+import { Destinations } from './domain/destinations';
+import { Observability } from './domain/observability';
+import { SecretBox } from './domain/secrets';
+import { Sources } from './domain/sources';
+import { Workspaces } from './domain/workspaces';
+import { startGrpcServer } from './grpc/server';
+import type { Domain } from './grpc/services';
+import { Store } from './store/store';
+import { defaultCatalog } from './default-catalog';
+import { AutoDisableJob, type AutoDisableOptions } from './auto-disable/auto-disable-job';
+import { createMailer, type SmtpSettings } from './auto-disable/mailer';
+
+export interface StartControlPlaneOptions {
+  mongoUrl: string;
+  database: string;
+  grpcHost?: string;
+  /** 0 picks a free port. */
+  grpcPort: number;
+  /** The service token every caller must present. */
+  token: string;
+  /** 32 bytes, base64: encrypts secret settings at rest. */
+  secretKey: string;
+  logger: Logger;
+  catalog?: readonly CatalogEntryDefinition[];
+  /** How often to notice writes made through other replicas (ms). */
+  configPollIntervalMs?: number;
+  /** Mail for auto-disable warnings; without it, warnings are only recorded and logged. */
+  smtp?: SmtpSettings;
+  autoDisable?: Partial<AutoDisableOptions> & { enabled?: boolean };
+  /** The clock; tests move it. */
+  now?: () => Date;
+}
+
+export interface ControlPlane {
+  /** host:port of the gRPC server. */
+  address: string;
+  domain: Domain;
+  autoDisable: AutoDisableJob;
+  stop(): Promise<void>;
+}
+
+/** Starts one control-plane replica: MongoDB store, gRPC API, config stream, auto-disable job. */
+export async function startControlPlane(options: StartControlPlaneOptions): Promise<ControlPlane> {
+  const now = options.now ?? (() => new Date());
+  const logger = options.logger;
+  const mongo = await connectMongo({
+    url: options.mongoUrl,
+    database: options.database,
+    appName: 'manifold-control-plane',
+    logger,
+  });
+  const stops: Array<() => Promise<void> | void> = [() => mongo.close()];
+  try {
+    const store = new Store(mongo.db);
+    await store.ensureIndexes();
+    const catalog = new Catalog(options.catalog ?? defaultCatalog());
+    const box = new SecretBox(options.secretKey);
+    const broadcaster = new ConfigBroadcaster({
+      readVersion: () => store.configVersionNow(),
+      build: (version, at) => buildSnapshot(store, catalog, box, version, at),
+      logger,
+      now,
+      pollIntervalMs: options.configPollIntervalMs ?? 1000,
+    });
+    const onChange = async (): Promise<void> => {
+      await store.bumpConfigVersion();
+      await broadcaster.refresh();
+    };
+    const observability = new Observability(store, mongo.db);
+    await observability.ensureIndexes();
+    const domain: Domain = {
+      store,
+      workspaces: new Workspaces(store),
+      sources: new Sources(store, onChange),
+      destinations: new Destinations(store, catalog, box, onChange),
+      catalog: new CatalogQueries(store, catalog),
+      observability,
+      broadcaster,
+    };
+    await broadcaster.start();
+    stops.push(() => broadcaster.stop());
+
+    const autoDisable = new AutoDisableJob(
+      store,
+      createMailer(options.smtp, logger),
+      logger,
+      now,
+      onChange,
+      options.autoDisable,
+    );
+    if (options.autoDisable?.enabled ?? true) {
+      autoDisable.start();
+      stops.push(() => autoDisable.stop());
+    }
+
+    const grpc = await startGrpcServer(
+      domain,
+      { token: options.token, logger, now },
+      options.grpcHost ?? '127.0.0.1',
+      options.grpcPort,
+    );
+    stops.push(() => grpc.stop());
+    const host = options.grpcHost && options.grpcHost !== '0.0.0.0' ? options.grpcHost : '127.0.0.1';
+    logger.info({ port: grpc.port }, 'control plane listening');
+    return {
+      address: `${host}:${grpc.port}`,
+      domain,
+      autoDisable,
+      stop: async () => {
+        for (const stop of stops.reverse()) await stop();
+      },
+    };
+  } catch (error) {
+    for (const stop of stops.reverse()) await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,107 @@
+// The shapes stored in MongoDB. Kept within what FerretDB 1.24 supports: no keys starting
+// with "$" or containing ".", no nested arrays, plain CRUD with unique indexes.
+
+export interface StatusChangeDoc {
+  status: string;
+  changedBy: string;
+  changedAt: Date;
+  reason: string;
+}
+
+export interface WorkspaceDoc {
+  _id: string;
+  slug: string;
+  name: string;
+  ownerEmail: string;
+  members: Array<{ email: string; role: string }>;
+  createdAt: Date;
+  createdBy: string;
+  autoDisableExceptions: string[];
+}
+
+export interface SourceDoc {
+  _id: string;
+  workspaceId: string;
+  slug: string;
+  name: string;
+  /** Lower-cased name: sorting by name ignores case (FerretDB has no collations). */
+  nameSort: string;
+  enabled: boolean;
+  status: StatusChangeDoc;
+  statusHistory: StatusChangeDoc[];
+  environment: string;
+  type: string;
+  category: string;
+  createdAt: Date;
+  createdBy: string;
+  destinationIds: string[];
+  /** Denormalised for listing: names of connected destinations and how many there are. */
+  destinationNames: string[];
+  destinationCount: number;
+  withoutDestinationSince: Date | null;
+  autoDisableWarnedAt: Date | null;
+}
+
+/** One document per write key: _id is the key itself, so uniqueness across workspaces is free. */
+export interface WriteKeyDoc {
+  _id: string;
+  sourceId: string;
+  workspaceId: string;
+  createdAt: Date;
+  expiresAt: Date | null;
+}
+
+export interface DestinationFilterDoc {
+  id: string;
+  sourceId: string;
+  title: string;
+  if: string;
+  actions: Array<Record<string, unknown>>;
+  enabled: boolean;
+}
+
+export interface DestinationDoc {
+  _id: string;
+  workspaceId: string;
+  name: string;
+  /** Lower-cased name, for case-insensitive sorting. */
+  nameSort: string;
+  catalogId: string;
+  /** Catalog display name and categories, copied for listing. */
+  type: string;
+  categories: string[];
+  category: string;
+  /** Secret fields sealed (see domain/secrets.ts). */
+  settings: Record<string, unknown>;
+  enabled: boolean;
+  status: StatusChangeDoc;
+  statusHistory: StatusChangeDoc[];
+  sourceIds: string[];
+  sourceNames: string[];
+  sourceCount: number;
+  createdAt: Date;
+  createdBy: string;
+  warehouse: boolean;
+  /** "warehouse" or "destination", so lists can filter on the kind. */
+  warehouseLabel: 'warehouse' | 'destination';
+  syncIntervalSeconds: number;
+  filters: DestinationFilterDoc[];
+}
+
+export interface IntegrationRequestDoc {
+  _id: string;
+  workspaceId: string;
+  name: string;
+  /** Lower-cased, trimmed name: requests are counted per integration by this key. */
+  nameKey: string;
+  website: string;
+  useCase: string;
+  requestedBy: string;
+  createdAt: Date;
+}
+
+/** The single counter every configuration write increments; replicas poll it to notice writes. */
+export interface ConfigVersionDoc {
+  _id: 'config';
+  version: number;
+}

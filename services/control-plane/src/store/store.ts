@@ -1,0 +1,54 @@
+import type { Collection, Db } from 'mongodb';
+import type {
+  ConfigVersionDoc,
+  DestinationDoc,
+  IntegrationRequestDoc,
+  SourceDoc,
+  WorkspaceDoc,
+  WriteKeyDoc,
+} from './documents';
+
+/** The control plane's collections, with the indexes its invariants rely on. */
+export class Store {
+  readonly workspaces: Collection<WorkspaceDoc>;
+  readonly sources: Collection<SourceDoc>;
+  readonly writeKeys: Collection<WriteKeyDoc>;
+  readonly destinations: Collection<DestinationDoc>;
+  readonly integrationRequests: Collection<IntegrationRequestDoc>;
+  readonly configVersion: Collection<ConfigVersionDoc>;
+
+  constructor(readonly db: Db) {
+    this.workspaces = db.collection('workspaces');
+    this.sources = db.collection('sources');
+    this.writeKeys = db.collection('write_keys');
+    this.destinations = db.collection('destinations');
+    this.integrationRequests = db.collection('integration_requests');
+    this.configVersion = db.collection('config_version');
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await Promise.all([
+      this.workspaces.createIndex({ slug: 1 }, { unique: true, name: 'slug_unique' }),
+      this.sources.createIndex({ workspaceId: 1, slug: 1 }, { unique: true, name: 'workspace_slug_unique' }),
+      this.sources.createIndex({ workspaceId: 1, name: 1 }, { unique: true, name: 'workspace_name_unique' }),
+      this.writeKeys.createIndex({ sourceId: 1 }, { name: 'by_source' }),
+      this.destinations.createIndex({ workspaceId: 1, name: 1 }, { unique: true, name: 'workspace_name_unique' }),
+      this.destinations.createIndex({ sourceIds: 1 }, { name: 'by_source' }),
+      this.integrationRequests.createIndex({ nameKey: 1 }, { name: 'by_name' }),
+    ]);
+  }
+
+  /** Marks that configuration changed; returns the new version. */
+  async bumpConfigVersion(): Promise<number> {
+    const doc = await this.configVersion.findOneAndUpdate(
+      { _id: 'config' },
+      { $inc: { version: 1 } },
+      { upsert: true, returnDocument: 'after' },
+    );
+    return doc?.version ?? 0;
+  }
+
+  async configVersionNow(): Promise<number> {
+    return (await this.configVersion.findOne({ _id: 'config' }))?.version ?? 0;
+  }
+}
