@@ -1,1 +1,19 @@
-export {};
+// Local stand-ins for destination APIs, validating requests the way the real ones do.
+export {
+  Emulator,
+  type EmulatorOptions,
+  type EmulatorRequest,
+  type EmulatorResponse,
+  type RecordedRequest,
+  type Failure,
+} from './emulator';
+export { WebhookEmulator, type WebhookEmulatorOptions, type WebhookDelivery } from './webhook';
+export {
+  MixpanelEmulator,
+  type MixpanelEmulatorOptions,
+  type MixpanelEvent,
+  type MixpanelFailedRecord,
+} from './mixpanel';
+export { AmplitudeEmulator, type AmplitudeEmulatorOptions, type AmplitudeEvent } from './amplitude';
+export { Ga4Emulator, type Ga4EmulatorOptions, type Ga4Collected } from './ga4';
+export { validateGa4Body, type Ga4ValidationMessage, type Ga4ValidationCode, type Ga4Stream } from './ga4-validation';
