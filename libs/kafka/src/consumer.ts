@@ -22,6 +22,21 @@ export interface ConsumerOptions {
    * resolves; if it throws, nothing is committed and the batch is delivered again.
    */
   handleBatch(batch: ConsumedBatch, context: BatchContext): Promise<void>;
+  /**
+   * 'afterBatch' (default): each batch is committed once handleBatch resolves.
+   * 'manual': batches are marked as read but never committed by the consumer; the caller commits
+   * with `commit()` once what it took is durably processed (e.g. after a warehouse transaction
+   * that spans many batches). Anything uncommitted is delivered again after a restart or rebalance.
+   */
+  commitMode?: 'afterBatch' | 'manual';
+}
+
+/** The next offset to read in one partition, as committed for a group. */
+export interface PartitionOffset {
+  topic: string;
+  partition: number;
+  /** The offset of the first message NOT yet processed (last processed + 1). */
+  offset: string;
 }
 
 /**
@@ -87,6 +102,7 @@ export class ConsumerRunner {
     const last = messages[messages.length - 1];
     if (!last) return;
     payload.resolveOffset(last.offset);
+    if (this.options.commitMode === 'manual') return;
     // Committed through the batch rather than consumer.commitOffsets, which kafkajs skips once
     // stop() has begun: the batch finishing during a drain must still be committed.
     await payload.commitOffsetsIfNecessary({
@@ -97,6 +113,16 @@ export class ConsumerRunner {
         },
       ],
     });
+  }
+
+  /**
+   * Commits offsets taken in 'manual' mode. Must be called before stop(): kafkajs ignores commits
+   * once stopping has begun. Fails (and commits nothing) when the group is rebalancing; the
+   * messages are then delivered again to whichever member owns the partition.
+   */
+  async commit(offsets: readonly PartitionOffset[]): Promise<void> {
+    if (offsets.length === 0) return;
+    await this.consumer.commitOffsets(offsets.map((o) => ({ ...o })));
   }
 
   /** Waits for the batch in hand to finish and be committed, then leaves the group. */

@@ -1,0 +1,29 @@
+import { env, loadConfig } from '@manifold/config';
+
+export function loadLoaderConfig(source: Record<string, string | undefined> = process.env) {
+  return loadConfig(
+    'warehouse-loader',
+    {
+      ADMIN_PORT: env.port(9104),
+      KAFKA_BROKERS: env.hostPorts().default(['127.0.0.1:9092']),
+      CONTROL_PLANE_ADDRESS: env.string().default('127.0.0.1:50051'),
+      CONTROL_PLANE_TOKEN: env.string().optional(),
+      /** Where the last configuration is kept for restarts while the control plane is down. */
+      CONFIG_CACHE_FILE: env.string().optional(),
+      /** Instead of the control plane: a JSON configuration snapshot (local runs and tests). */
+      WAREHOUSE_CONFIG_FILE: env.string().optional(),
+      /** The embedded DuckDB warehouse every source loads into; empty turns it off. */
+      EMBEDDED_DUCKDB_PATH: env.string().optional(),
+      EMBEDDED_SYNC_INTERVAL_SECONDS: env.int(60, 1),
+      EVENTS_TOPIC: env.string().optional(),
+      WAREHOUSE_LOADS_TOPIC: env.string().optional(),
+      /** First retry delay after a failed load; doubles up to RETRY_MAX_MS. */
+      RETRY_INITIAL_MS: env.int(1000, 10),
+      RETRY_MAX_MS: env.int(300000, 10),
+      OTEL_EXPORTER_OTLP_ENDPOINT: env.string().optional(),
+    },
+    source,
+  );
+}
+
+export type LoaderConfig = ReturnType<typeof loadLoaderConfig>;

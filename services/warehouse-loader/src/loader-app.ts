@@ -1,0 +1,60 @@
+import type { ConfigView } from '@manifold/config-client';
+import { KafkaClient } from '@manifold/kafka';
+import type { Logger } from '@manifold/logger';
+import type { ReadinessRegistry } from '@manifold/service';
+import { WAREHOUSE_LOADS_TOPIC } from '@manifold/warehouse';
+import { KafkaLoadHistory } from './load-history';
+import { LoaderSupervisor } from './loader-supervisor';
+import type { WarehouseLoaderOptions } from './warehouse-loader';
+
+export interface LoaderAppOptions {
+  config: ConfigView;
+  kafkaBrokers: readonly string[];
+  logger: Logger;
+  /** Default: the accepted-events topic. */
+  eventsTopic?: string;
+  /** Default: WAREHOUSE_LOADS_TOPIC. */
+  loadsTopic?: string;
+  loaderOptions?: Omit<WarehouseLoaderOptions, 'warehouse' | 'config' | 'kafka' | 'history' | 'logger' | 'eventsTopic'>;
+  readiness?: ReadinessRegistry;
+}
+
+export interface LoaderApp {
+  supervisor: LoaderSupervisor;
+  /** Finishes loads in progress, commits, and disconnects; in that order. */
+  stop(): Promise<void>;
+}
+
+/** Wires Kafka, the load history and the supervisor; what main.ts and test processes run. */
+export async function startLoaderApp(options: LoaderAppOptions): Promise<LoaderApp> {
+  const kafka = new KafkaClient({
+    brokers: options.kafkaBrokers,
+    clientId: 'warehouse-loader',
+    logger: options.logger,
+  });
+  const loadsTopic = options.loadsTopic ?? WAREHOUSE_LOADS_TOPIC;
+  await kafka.ensureTopics([
+    { topic: loadsTopic, partitions: 1, config: { 'retention.ms': String(30 * 24 * 3600 * 1000) } },
+  ]);
+  const producer = await kafka.producer();
+  const history = new KafkaLoadHistory(producer, options.logger.child({ component: 'load-history' }), loadsTopic);
+  const supervisor = new LoaderSupervisor({
+    config: options.config,
+    kafka,
+    history,
+    logger: options.logger,
+    loaderOptions: { ...options.loaderOptions, ...(options.eventsTopic ? { eventsTopic: options.eventsTopic } : {}) },
+  });
+  options.readiness?.add('kafka', async () => {
+    await kafka.ping();
+  });
+  await supervisor.start();
+  return {
+    supervisor,
+    stop: async () => {
+      await supervisor.stop();
+      await producer.disconnect();
+      await kafka.disconnect();
+    },
+  };
+}

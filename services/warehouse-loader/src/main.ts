@@ -1,0 +1,63 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { ConfigError } from '@manifold/config';
+import { InMemoryConfigView, connectConfigStream, type ConfigSnapshot, type ConfigView } from '@manifold/config-client';
+import { runService } from '@manifold/service';
+import { loadLoaderConfig } from './config';
+import { WithEmbeddedWarehouse } from './embedded-warehouse';
+import { startLoaderApp } from './loader-app';
+
+async function main(): Promise<void> {
+  const config = loadLoaderConfig();
+  if (!config.WAREHOUSE_CONFIG_FILE && !config.CONTROL_PLANE_TOKEN) {
+    throw new ConfigError('warehouse-loader', [
+      'CONTROL_PLANE_TOKEN is required but not set (or set WAREHOUSE_CONFIG_FILE to run from a configuration file)',
+    ]);
+  }
+  await runService({
+    name: 'warehouse-loader',
+    adminPort: config.ADMIN_PORT,
+    otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+    // A last load may take a while; Kafka keeps whatever it does not finish.
+    shutdownTimeoutMs: 60000,
+    start: async (context) => {
+      let view: ConfigView;
+      if (config.WAREHOUSE_CONFIG_FILE) {
+        const snapshot = JSON.parse(await readFile(config.WAREHOUSE_CONFIG_FILE, 'utf8')) as ConfigSnapshot;
+        view = new InMemoryConfigView(snapshot);
+        context.logger.info({ file: config.WAREHOUSE_CONFIG_FILE }, 'configuration from a file');
+      } else {
+        const stream = await connectConfigStream({
+          address: config.CONTROL_PLANE_ADDRESS,
+          token: config.CONTROL_PLANE_TOKEN ?? '',
+          logger: context.logger.child({ component: 'config-stream' }),
+          client: 'warehouse-loader',
+          ...(config.CONFIG_CACHE_FILE ? { cacheFile: config.CONFIG_CACHE_FILE } : {}),
+        });
+        context.onShutdown('config stream', () => stream.close());
+        view = stream;
+      }
+      if (config.EMBEDDED_DUCKDB_PATH) {
+        view = new WithEmbeddedWarehouse(view, {
+          path: resolve(config.EMBEDDED_DUCKDB_PATH),
+          syncIntervalSeconds: config.EMBEDDED_SYNC_INTERVAL_SECONDS,
+        });
+      }
+      const app = await startLoaderApp({
+        config: view,
+        kafkaBrokers: config.KAFKA_BROKERS,
+        logger: context.logger,
+        readiness: context.readiness,
+        ...(config.EVENTS_TOPIC ? { eventsTopic: config.EVENTS_TOPIC } : {}),
+        ...(config.WAREHOUSE_LOADS_TOPIC ? { loadsTopic: config.WAREHOUSE_LOADS_TOPIC } : {}),
+        loaderOptions: { backoff: { initialMs: config.RETRY_INITIAL_MS, maxMs: config.RETRY_MAX_MS } },
+      });
+      context.onShutdown('warehouse loaders', () => app.stop());
+    },
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,99 @@
+// Shared pieces of the loader's tests: a unique events topic, producing events as ingestion
+// does, a configuration snapshot, and waiting for conditions.
+import type { ConfigSnapshot, SourceConfig, WarehouseConfig } from '@manifold/config-client';
+import { encodeEventMessage, type SpecEvent } from '@manifold/events';
+import type { EventProducer, KafkaClient } from '@manifold/kafka';
+import { uniqueName } from '@manifold/testing';
+import type { WarehouseLoadRecord } from '@manifold/warehouse';
+import type { LoadHistory } from '../load-history';
+
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export function source(overrides: Partial<SourceConfig> = {}): SourceConfig {
+  const slug = uniqueName('src');
+  return {
+    id: uniqueName('source'),
+    workspaceId: 'ws-1',
+    workspaceSlug: 'acme',
+    slug,
+    name: slug,
+    enabled: true,
+    writeKeys: [uniqueName('key')],
+    type: 'http',
+    ...overrides,
+  };
+}
+
+export function warehouse(
+  kind: 'postgres' | 'duckdb',
+  settings: Record<string, unknown>,
+  sourceIds: string[],
+  overrides: Partial<WarehouseConfig> = {},
+): WarehouseConfig {
+  return {
+    id: uniqueName(`wh-${kind}`),
+    workspaceId: 'ws-1',
+    name: kind,
+    enabled: true,
+    kind,
+    settings,
+    syncIntervalSeconds: 1,
+    sourceIds,
+    ...overrides,
+  };
+}
+
+export function snapshot(sources: SourceConfig[], warehouses: WarehouseConfig[], version = 1): ConfigSnapshot {
+  return { version, sources, destinations: [], warehouses };
+}
+
+export async function eventsTopic(kafka: KafkaClient, partitions = 2): Promise<string> {
+  const topic = uniqueName('wh-events');
+  await kafka.ensureTopics([{ topic, partitions }]);
+  return topic;
+}
+
+export async function produce(
+  producer: EventProducer,
+  topic: string,
+  from: SourceConfig,
+  events: readonly SpecEvent[],
+): Promise<void> {
+  const messages = events.map((e) => encodeEventMessage(e, { sourceId: from.id, workspaceId: from.workspaceId }));
+  for (let i = 0; i < messages.length; i += 500) {
+    await producer.send(topic, messages.slice(i, i + 500), { timeoutMs: 20000 });
+  }
+}
+
+export class MemoryHistory implements LoadHistory {
+  readonly records: WarehouseLoadRecord[] = [];
+
+  async record(record: WarehouseLoadRecord): Promise<void> {
+    this.records.push(record);
+  }
+
+  rowsLoaded(warehouseId: string, table: string): number {
+    return this.records
+      .filter((r) => r.warehouseId === warehouseId)
+      .reduce((sum, r) => sum + (r.rowsByTable[table] ?? 0), 0);
+  }
+}
+
+/** True once the group has committed every message of the topic. */
+export async function caughtUp(kafka: KafkaClient, groupId: string, topic: string): Promise<boolean> {
+  const [committed, ends] = await Promise.all([kafka.committedOffsets(groupId, topic), kafka.endOffsets(topic)]);
+  for (const [partition, end] of ends) {
+    if (end !== '0' && committed.get(partition) !== end) return false;
+  }
+  return true;
+}

@@ -1,0 +1,258 @@
+// The loader against a real Kafka, a real PostgreSQL and real DuckDB files.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InMemoryConfigView } from '@manifold/config-client';
+import { KafkaClient, type EventProducer } from '@manifold/kafka';
+import { requireKafka, requirePostgres, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
+import {
+  DuckdbEngine,
+  PostgresEngine,
+  decodeLoadRecord,
+  sampleEvents,
+  schemaNameForSource,
+  type WarehouseLoadRecord,
+} from '@manifold/warehouse';
+import { startLoaderApp } from './loader-app';
+import { LoaderSupervisor } from './loader-supervisor';
+import { MemoryHistory, caughtUp, eventsTopic, produce, snapshot, source, waitFor, warehouse } from './testing/harness';
+import { TcpProxy } from './testing/tcp-proxy';
+
+const logger = testLogger('warehouse-loader');
+const { kafkaBrokers, warehousePostgresUrl } = testInfrastructure();
+let kafka: KafkaClient;
+let producer: EventProducer;
+let reader: PostgresEngine;
+let tempDir: string;
+
+beforeAll(async () => {
+  await requireKafka(kafkaBrokers);
+  await requirePostgres(warehousePostgresUrl);
+  kafka = new KafkaClient({ brokers: kafkaBrokers, clientId: 'warehouse-loader-test', logger });
+  producer = await kafka.producer();
+  reader = new PostgresEngine({ connection: { url: warehousePostgresUrl }, logger });
+  tempDir = await mkdtemp(join(tmpdir(), 'manifold-loader-'));
+});
+
+afterAll(async () => {
+  await producer?.disconnect();
+  await kafka?.disconnect();
+  await reader?.close();
+  await rm(tempDir, { recursive: true, force: true });
+});
+
+async function countRows(schema: string, table: string): Promise<number> {
+  const catalog = await reader.catalog(schema);
+  if (!catalog?.has(table)) return 0;
+  return (await reader.readTable(schema, table)).length;
+}
+
+describe('warehouse loader', () => {
+  it('loads the events of connected sources on the interval, skips the rest, commits, and publishes load history', async () => {
+    const topic = await eventsTopic(kafka);
+    const loadsTopic = uniqueName('wh-loads');
+    const web = source();
+    const app2 = source();
+    const unconnected = source();
+    const pg = warehouse('postgres', { url: warehousePostgresUrl }, [web.id, app2.id]);
+    const view = new InMemoryConfigView(snapshot([web, app2, unconnected], [pg]));
+
+    const webEvents = [
+      sampleEvents.identify({ userId: 'u1' }),
+      sampleEvents.track({ userId: 'u1' }),
+      sampleEvents.page({ userId: 'u2' }),
+      // All:false blocks streaming destinations, not warehouses.
+      sampleEvents.track({ userId: 'u3', integrations: { All: false } }),
+    ];
+    const blocked = [
+      sampleEvents.track({ integrations: { Warehouses: { all: false } } }),
+      sampleEvents.track({ integrations: { Warehouses: { warehouseIds: ['some-other-warehouse'] } } }),
+    ];
+    const allowedById = sampleEvents.track({ integrations: { Warehouses: { warehouseIds: [pg.id] } } });
+    await produce(producer, topic, web, [...webEvents, ...blocked, allowedById]);
+    await produce(producer, topic, app2, [sampleEvents.screen(), sampleEvents.group()]);
+    await produce(producer, topic, unconnected, [sampleEvents.track(), sampleEvents.track()]);
+    await producer.send(topic, [{ value: 'not json at all', headers: {} }]);
+
+    const app = await startLoaderApp({ config: view, kafkaBrokers, logger, eventsTopic: topic, loadsTopic });
+    try {
+      const groupId = app.supervisor.loader(pg.id)?.groupId ?? '';
+      await waitFor(() => caughtUp(kafka, groupId, topic), 30000, 'the loader to commit every message');
+      const webSchema = schemaNameForSource(web.slug);
+      expect(await countRows(webSchema, 'tracks')).toBe(3);
+      expect(await countRows(webSchema, 'order_completed')).toBe(3);
+      expect(await countRows(webSchema, 'identifies')).toBe(1);
+      expect(await countRows(webSchema, 'users')).toBe(1);
+      expect(await countRows(webSchema, 'pages')).toBe(1);
+      const trackIds = (await reader.readTable(webSchema, 'tracks')).map((r) => r['id']).sort();
+      expect(trackIds).toEqual([webEvents[1]!.messageId, webEvents[3]!.messageId, allowedById.messageId].sort());
+      const appSchema = schemaNameForSource(app2.slug);
+      expect(await countRows(appSchema, 'screens')).toBe(1);
+      expect(await countRows(appSchema, 'groups')).toBe(1);
+      expect(await reader.catalog(schemaNameForSource(unconnected.slug))).toBeUndefined();
+      expect(app.supervisor.loader(pg.id)?.stats.undecodableMessages).toBe(1);
+    } finally {
+      await app.stop();
+    }
+
+    // The load history reached its topic, one record per source load.
+    const records: WarehouseLoadRecord[] = [];
+    const consumer = kafka.consumer({
+      groupId: uniqueName('loads-reader'),
+      topics: [loadsTopic],
+      handleBatch: async (batch) => {
+        for (const m of batch.messages) if (m.value) records.push(decodeLoadRecord(m.value));
+      },
+    });
+    await consumer.run();
+    await waitFor(() => records.length >= 2, 20000, 'two load records');
+    await consumer.stop();
+    const webRecord = records.find((r) => r.sourceId === web.id);
+    expect(webRecord).toMatchObject({
+      warehouseId: pg.id,
+      workspaceId: 'ws-1',
+      schema: schemaNameForSource(web.slug),
+      status: 'success',
+      events: 5,
+      rowsByTable: { identifies: 1, users: 1, tracks: 3, order_completed: 3, pages: 1 },
+      rows: 9,
+      errors: [],
+      attempt: 1,
+    });
+    expect(webRecord?.tablesCreated.sort()).toEqual(['identifies', 'order_completed', 'pages', 'tracks', 'users']);
+    expect(Date.parse(webRecord?.finishedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(webRecord?.startedAt ?? ''));
+  }, 90000);
+
+  it('loads before the interval once a batch is full', async () => {
+    const topic = await eventsTopic(kafka, 1);
+    const web = source();
+    const pg = warehouse('postgres', { url: warehousePostgresUrl, batchSize: 50 }, [web.id], {
+      syncIntervalSeconds: 3600,
+    });
+    const history = new MemoryHistory();
+    const supervisor = new LoaderSupervisor({
+      config: new InMemoryConfigView(snapshot([web], [pg])),
+      kafka,
+      history,
+      logger,
+      loaderOptions: { eventsTopic: topic },
+    });
+    await supervisor.start();
+    try {
+      await produce(
+        producer,
+        topic,
+        web,
+        Array.from({ length: 60 }, () => sampleEvents.track()),
+      );
+      await waitFor(() => history.rowsLoaded(pg.id, 'tracks') === 60, 30000, 'a full batch to load early');
+      await produce(
+        producer,
+        topic,
+        web,
+        Array.from({ length: 30 }, () => sampleEvents.track()),
+      );
+      // A batch that is not full waits for the (hour-long) interval.
+      await waitFor(() => supervisor.loader(pg.id)?.stats.pendingEvents === 30, 10000, '30 waiting events');
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(history.rowsLoaded(pg.id, 'tracks')).toBe(60);
+      await supervisor.loader(pg.id)?.flushNow();
+      expect(await countRows(schemaNameForSource(web.slug), 'tracks')).toBe(90);
+    } finally {
+      await supervisor.stop();
+    }
+  }, 60000);
+
+  it('retries a warehouse that is down with backoff while another keeps loading, and loses nothing', async () => {
+    const topic = await eventsTopic(kafka);
+    const web = source();
+    const target = new URL(warehousePostgresUrl);
+    const proxy = new TcpProxy(target.hostname, Number(target.port));
+    await proxy.start();
+    const proxied = new URL(warehousePostgresUrl);
+    proxied.port = String(proxy.port);
+    const pg = warehouse('postgres', { url: proxied.toString() }, [web.id]);
+    const duck = warehouse('duckdb', { path: join(tempDir, `${uniqueName('other')}.duckdb`) }, [web.id]);
+    const history = new MemoryHistory();
+    const supervisor = new LoaderSupervisor({
+      config: new InMemoryConfigView(snapshot([web], [pg, duck])),
+      kafka,
+      history,
+      logger,
+      loaderOptions: { eventsTopic: topic, backoff: { initialMs: 200, maxMs: 1000 } },
+    });
+    await supervisor.start();
+    const schema = schemaNameForSource(web.slug);
+    try {
+      const before = Array.from({ length: 30 }, () => sampleEvents.track());
+      await produce(producer, topic, web, before);
+      await waitFor(async () => (await countRows(schema, 'tracks')) === 30, 30000, 'the first load');
+
+      proxy.cut();
+      const during = [
+        ...Array.from({ length: 40 }, () => sampleEvents.track()),
+        sampleEvents.identify({ userId: 'outage-user', traits: { plan: 'pro' } }),
+      ];
+      await produce(producer, topic, web, during);
+      await waitFor(
+        () => history.records.filter((r) => r.warehouseId === pg.id && r.status === 'failure').length >= 3,
+        30000,
+        'several failed attempts',
+      );
+      const failures = history.records.filter((r) => r.warehouseId === pg.id && r.status === 'failure');
+      expect(failures.map((r) => r.attempt).slice(0, 3)).toEqual([1, 2, 3]);
+      expect(failures[0]?.errors[0]).toBeTruthy();
+      expect(failures[0]?.events).toBeGreaterThan(0);
+      // The other warehouse loaded everything meanwhile.
+      await waitFor(() => history.rowsLoaded(duck.id, 'tracks') === 70, 30000, 'the DuckDB warehouse to load');
+      expect(await countRows(schema, 'tracks')).toBe(30);
+      expect(await caughtUp(kafka, supervisor.loader(pg.id)?.groupId ?? '', topic)).toBe(false);
+
+      proxy.restore();
+      await waitFor(() => caughtUp(kafka, supervisor.loader(pg.id)?.groupId ?? '', topic), 30000, 'recovery');
+      const ids = (await reader.readTable(schema, 'tracks')).map((r) => r['id']).sort();
+      expect(ids).toEqual([...before, ...during.slice(0, 40)].map((e) => e.messageId).sort());
+      expect(await reader.readTable(schema, 'users')).toEqual([
+        expect.objectContaining({ id: 'outage-user', plan: 'pro' }),
+      ]);
+      const recovered = history.records.filter((r) => r.warehouseId === pg.id && r.status !== 'failure').at(-1);
+      expect(recovered?.attempt).toBeGreaterThan(1);
+    } finally {
+      await supervisor.stop();
+      await proxy.stop();
+    }
+    const duckReader = new DuckdbEngine({ path: duck.settings['path'] as string, logger });
+    expect(await duckReader.readTable(schema, 'tracks')).toHaveLength(70);
+  }, 90000);
+
+  it('follows configuration changes; a warehouse with invalid settings is reported and the others run', async () => {
+    const topic = await eventsTopic(kafka, 1);
+    const web = source();
+    const good = warehouse('duckdb', { path: join(tempDir, `${uniqueName('good')}.duckdb`) }, [web.id]);
+    const bad = warehouse('postgres', { host: 'h' }, [web.id]);
+    const view = new InMemoryConfigView(snapshot([web], [good, bad]));
+    const history = new MemoryHistory();
+    const supervisor = new LoaderSupervisor({
+      config: view,
+      kafka,
+      history,
+      logger,
+      loaderOptions: { eventsTopic: topic },
+    });
+    await supervisor.start();
+    try {
+      expect(supervisor.running).toEqual([good.id]);
+      await produce(producer, topic, web, [sampleEvents.track()]);
+      await waitFor(() => history.rowsLoaded(good.id, 'tracks') === 1, 20000, 'the valid warehouse to load');
+
+      const fixed = { ...bad, settings: { url: warehousePostgresUrl } };
+      const disabled = { ...good, enabled: false };
+      view.replace(snapshot([web], [disabled, fixed], 2));
+      await supervisor.reconcile();
+      expect(supervisor.running).toEqual([fixed.id]);
+      await waitFor(() => history.rowsLoaded(fixed.id, 'tracks') === 1, 20000, 'the fixed warehouse to load');
+    } finally {
+      await supervisor.stop();
+    }
+  }, 60000);
+});
