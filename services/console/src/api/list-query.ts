@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import type { PageRequest } from '@manifold/proto';
+import { HttpError } from '../server/http-error';
+
+const many = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]));
+
+/**
+ * Query parameters of a sortable, filterable list: `sort=-created_at,name`, one parameter per
+ * value filter (`type=javascript&type=node`: any of them), and `<field>_from`/`<field>_to` for times.
+ */
+export function listQuery(valueFields: readonly string[], timeFields: readonly string[]) {
+  const shape: Record<string, z.ZodType> = {
+    page_size: z.coerce.number().int().min(1).max(500).optional().describe('Rows per page, 1..500 (default 50)'),
+    page_token: z.string().optional().describe("The previous page's nextPageToken"),
+    sort: z
+      .string()
+      .optional()
+      .describe(
+        `Comma-separated fields, "-" before a field for descending. Fields: ${[...valueFields, ...timeFields].join(', ')}`,
+      ),
+  };
+  for (const field of valueFields) shape[field] = many.describe(`Only rows whose ${field} is one of these values`);
+  for (const field of timeFields) {
+    shape[`${field}_from`] = z.iso.datetime().optional().describe(`Only rows with ${field} at or after this time`);
+    shape[`${field}_to`] = z.iso.datetime().optional().describe(`Only rows with ${field} at or before this time`);
+  }
+  return z.object(shape);
+}
+
+/** The control plane's PageRequest for a parsed list query. */
+export function toPageRequest(
+  query: Record<string, unknown>,
+  valueFields: readonly string[],
+  timeFields: readonly string[],
+): PageRequest {
+  const sortable = new Set([...valueFields, ...timeFields]);
+  const sort = typeof query['sort'] === 'string' && query['sort'] !== '' ? query['sort'].split(',') : [];
+  const bad = sort.map((s) => s.trim().replace(/^-/, '')).filter((f) => !sortable.has(f));
+  if (bad.length > 0) {
+    throw new HttpError(400, 'invalid_argument', `cannot sort by ${bad.join(', ')}`, [
+      { field: 'sort', message: `sortable fields are ${[...sortable].join(', ')}` },
+    ]);
+  }
+  const filters: PageRequest['filters'] = [];
+  for (const field of valueFields) {
+    const values = query[field] as string[];
+    if (values.length > 0) filters.push({ field, values, from: undefined, to: undefined });
+  }
+  for (const field of timeFields) {
+    const from = query[`${field}_from`] as string | undefined;
+    const to = query[`${field}_to`] as string | undefined;
+    if (from || to) {
+      filters.push({ field, values: [], from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined });
+    }
+  }
+  return {
+    pageSize: typeof query['page_size'] === 'number' ? query['page_size'] : 0,
+    pageToken: typeof query['page_token'] === 'string' ? query['page_token'] : '',
+    sort: sort.map((s) => ({ field: s.trim().replace(/^-/, ''), descending: s.trim().startsWith('-') })),
+    filters,
+  };
+}

@@ -1,0 +1,203 @@
+// The Public API's resource shapes. Routes return these and the OpenAPI document is generated from them.
+import { z } from 'zod';
+
+export const modelRegistry = z.registry<{ id: string; description?: string }>();
+
+const timestamp = z.iso.datetime().describe('RFC 3339 time');
+const optionalTimestamp = timestamp.nullable();
+
+function model<T extends z.ZodType>(id: string, schema: T, description?: string): T {
+  modelRegistry.add(schema, description ? { id, description } : { id });
+  return schema;
+}
+
+export const ErrorBody = model(
+  'Error',
+  z.object({
+    error: z.object({
+      code: z.enum([
+        'invalid_argument',
+        'unauthenticated',
+        'forbidden',
+        'not_found',
+        'already_exists',
+        'csrf',
+        'unavailable',
+        'internal',
+      ]),
+      message: z.string(),
+      fields: z
+        .array(z.object({ field: z.string(), message: z.string() }))
+        .optional()
+        .describe('Problems with single fields, e.g. settings.apiKey'),
+    }),
+  }),
+);
+
+export const PageInfo = model(
+  'PageInfo',
+  z.object({ nextPageToken: z.string().describe('Empty on the last page'), totalCount: z.number().int() }),
+);
+
+export const StatusChange = model(
+  'StatusChange',
+  z.object({ status: z.string(), changedBy: z.string(), changedAt: optionalTimestamp, reason: z.string() }),
+);
+
+export const Member = model(
+  'WorkspaceMember',
+  z.object({ email: z.email(), role: z.enum(['owner', 'member', 'read-only']) }),
+);
+
+export const Workspace = model(
+  'Workspace',
+  z.object({
+    id: z.string(),
+    slug: z.string(),
+    name: z.string(),
+    ownerEmail: z.string(),
+    members: z.array(Member),
+    createdAt: optionalTimestamp,
+    createdBy: z.string(),
+    autoDisableExceptions: z.array(z.string()),
+    role: z.enum(['owner', 'member', 'read-only']).describe("The caller's role in the workspace"),
+  }),
+);
+
+export const WriteKey = model(
+  'WriteKey',
+  z.object({
+    key: z.string(),
+    createdAt: optionalTimestamp,
+    expiresAt: optionalTimestamp.describe('Set on a rotated-out key: it keeps working until then'),
+  }),
+);
+
+export const Source = model(
+  'Source',
+  z.object({
+    id: z.string(),
+    workspaceId: z.string(),
+    slug: z.string(),
+    name: z.string(),
+    enabled: z.boolean(),
+    status: StatusChange.nullable(),
+    statusHistory: z.array(StatusChange),
+    environment: z.string(),
+    type: z.string(),
+    category: z.string(),
+    createdAt: optionalTimestamp,
+    createdBy: z.string(),
+    destinationIds: z.array(z.string()),
+    destinationNames: z.array(z.string()),
+    writeKeys: z.array(WriteKey).describe('The current key first'),
+    autoDisableExempt: z.boolean(),
+    withoutDestinationSince: optionalTimestamp,
+    autoDisableWarnedAt: optionalTimestamp,
+  }),
+);
+
+export const DestinationFilter = model(
+  'DestinationFilter',
+  z.object({
+    id: z.string(),
+    sourceId: z.string(),
+    title: z.string(),
+    if: z.string(),
+    actions: z.array(z.unknown()),
+    enabled: z.boolean(),
+  }),
+);
+
+export const Destination = model(
+  'Destination',
+  z.object({
+    id: z.string(),
+    workspaceId: z.string(),
+    name: z.string(),
+    catalogId: z.string(),
+    settings: z.record(z.string(), z.unknown()).describe('Secret settings are masked'),
+    enabled: z.boolean(),
+    status: StatusChange.nullable(),
+    sourceIds: z.array(z.string()),
+    sourceNames: z.array(z.string()),
+    createdAt: optionalTimestamp,
+    createdBy: z.string(),
+    type: z.string(),
+    categories: z.array(z.string()),
+    warehouse: z.boolean(),
+    syncIntervalSeconds: z.number().int(),
+    filters: z.array(DestinationFilter),
+  }),
+);
+
+export const CatalogEntry = model(
+  'CatalogEntry',
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    categories: z.array(z.string()),
+    settingsSchema: z.record(z.string(), z.unknown()).describe('JSON Schema; secret fields carry "secret": true'),
+    supportedCallTypes: z.array(z.string()),
+    warehouse: z.boolean(),
+  }),
+);
+
+const Count = z.object({ reason: z.string(), count: z.number().int() });
+
+export const DeliveryStats = model(
+  'DeliveryStats',
+  z.object({
+    destinationId: z.string(),
+    delivered: z.number().int(),
+    retried: z.number().int(),
+    failed: z.number().int(),
+    filtered: z.number().int(),
+    failuresByReason: z.array(Count),
+    filteredByReason: z.array(Count),
+    latencyP50Ms: z.number(),
+    latencyP95Ms: z.number(),
+    updatedAt: optionalTimestamp,
+  }),
+);
+
+export const WarehouseLoad = model(
+  'WarehouseLoad',
+  z.object({
+    id: z.string(),
+    warehouseId: z.string(),
+    sourceId: z.string(),
+    startedAt: optionalTimestamp,
+    finishedAt: optionalTimestamp,
+    rows: z.array(z.object({ table: z.string(), rows: z.number().int() })),
+    errors: z.array(z.string()),
+    status: z.string(),
+  }),
+);
+
+export const IntegrationRequest = model(
+  'IntegrationRequest',
+  z.object({
+    id: z.string(),
+    workspaceId: z.string(),
+    name: z.string(),
+    website: z.string(),
+    useCase: z.string(),
+    requestedBy: z.string(),
+    createdAt: optionalTimestamp,
+  }),
+);
+
+export const ApiToken = model(
+  'ApiToken',
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    hint: z.string().describe('The first characters of the token'),
+    createdAt: timestamp,
+    lastUsedAt: optionalTimestamp,
+  }),
+);
+
+export const Empty = model('Empty', z.object({}));

@@ -1,0 +1,78 @@
+import type { Express, Request, Response } from 'express';
+import type { z } from 'zod';
+import { requirePrincipal } from '../server/authenticate';
+import type { ConsoleContext } from '../server/context';
+import { checkCsrf, isUnsafe } from '../server/csrf';
+import { HttpError, type FieldViolation } from '../server/http-error';
+import { toHttpError } from '../control-plane/grpc-errors';
+import { authorizeWorkspace } from './access';
+import type { RouteDefinition } from './route';
+
+function parse<T extends z.ZodType>(schema: T | undefined, input: unknown, where: string): z.output<T> {
+  if (!schema) return {} as z.output<T>;
+  const result = schema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  const fields: FieldViolation[] = result.error.issues.map((issue) => ({
+    field: issue.path.map(String).join('.') || where,
+    message: issue.message,
+  }));
+  throw new HttpError(
+    400,
+    'invalid_argument',
+    `invalid ${where}: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`,
+    fields,
+  );
+}
+
+/** Serves each route under /api/v1: authenticate, guard against CSRF, validate, authorize, run. */
+export function mountApiRoutes(app: Express, routes: readonly RouteDefinition[], context: ConsoleContext): void {
+  for (const route of routes) {
+    app[route.method](`/api/v1${route.path}`, async (req: Request, res: Response) => {
+      try {
+        const principal = await requirePrincipal(req, context.stores);
+        if (principal.via === 'session' && isUnsafe(req))
+          checkCsrf(req, principal.session.csrfToken, context.publicUrl);
+        if (route.sessionOnly && principal.via !== 'session') {
+          throw new HttpError(403, 'forbidden', 'sign in to the console to manage API tokens');
+        }
+        // Authorization comes before validation: outsiders learn nothing, not even what input is valid.
+        const access =
+          route.access === 'user'
+            ? undefined
+            : await authorizeWorkspace(
+                context.controlPlane,
+                String(req.params['workspace']),
+                principal.email,
+                route.access,
+              );
+        const params = parse(route.params, req.params, 'path');
+        const query = parse(route.query, req.query, 'query');
+        const body = parse(route.body, req.body, 'body');
+        const result = await route.handler({
+          params,
+          query,
+          body,
+          email: principal.email,
+          workspace: access?.workspace,
+          role: access?.role,
+          controlPlane: context.controlPlane,
+          stores: context.stores,
+          via: principal.via,
+        });
+        res.status(route.status ?? 200).json(result);
+      } catch (error) {
+        sendError(res, error, context);
+      }
+    });
+  }
+}
+
+export function sendError(res: Response, error: unknown, context: Pick<ConsoleContext, 'logger'>): void {
+  const mapped = toHttpError(error);
+  if (mapped instanceof HttpError) {
+    res.status(mapped.status).json(mapped.toJSON());
+    return;
+  }
+  context.logger.error({ err: error }, 'request failed');
+  res.status(500).json(new HttpError(500, 'internal', 'internal error').toJSON());
+}

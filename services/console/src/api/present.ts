@@ -1,0 +1,136 @@
+// Turns control-plane messages into the Public API's JSON shapes (dates as RFC 3339 strings).
+import type * as proto from '@manifold/proto';
+import type { z } from 'zod';
+import type * as models from './models';
+import type { Role } from './access';
+
+const iso = (date: Date | undefined): string | null => (date ? date.toISOString() : null);
+
+export function presentStatus(change: proto.StatusChange | undefined): z.input<typeof models.StatusChange> | null {
+  if (!change) return null;
+  return {
+    status: change.status,
+    changedBy: change.changedBy,
+    changedAt: iso(change.changedAt),
+    reason: change.reason,
+  };
+}
+
+export function presentWorkspace(workspace: proto.Workspace, role: Role): z.input<typeof models.Workspace> {
+  return {
+    id: workspace.id,
+    slug: workspace.slug,
+    name: workspace.name,
+    ownerEmail: workspace.ownerEmail,
+    members: workspace.members.map((m) => ({ email: m.email, role: m.role as Role })),
+    createdAt: iso(workspace.createdAt),
+    createdBy: workspace.createdBy,
+    autoDisableExceptions: workspace.autoDisableExceptions,
+    role,
+  };
+}
+
+export function presentSource(source: proto.Source): z.input<typeof models.Source> {
+  return {
+    id: source.id,
+    workspaceId: source.workspaceId,
+    slug: source.slug,
+    name: source.name,
+    enabled: source.enabled,
+    status: presentStatus(source.status),
+    statusHistory: source.statusHistory.map((s) => presentStatus(s)).filter((s) => s !== null),
+    environment: source.environment,
+    type: source.type,
+    category: source.category,
+    createdAt: iso(source.createdAt),
+    createdBy: source.createdBy,
+    destinationIds: source.destinationIds,
+    destinationNames: source.destinationNames,
+    writeKeys: source.writeKeys.map((k) => ({ key: k.key, createdAt: iso(k.createdAt), expiresAt: iso(k.expiresAt) })),
+    autoDisableExempt: source.autoDisableExempt,
+    withoutDestinationSince: iso(source.withoutDestinationSince),
+    autoDisableWarnedAt: iso(source.autoDisableWarnedAt),
+  };
+}
+
+export function presentDestination(destination: proto.Destination): z.input<typeof models.Destination> {
+  return {
+    id: destination.id,
+    workspaceId: destination.workspaceId,
+    name: destination.name,
+    catalogId: destination.catalogId,
+    settings: destination.settings ?? {},
+    enabled: destination.enabled,
+    status: presentStatus(destination.status),
+    sourceIds: destination.sourceIds,
+    sourceNames: destination.sourceNames,
+    createdAt: iso(destination.createdAt),
+    createdBy: destination.createdBy,
+    type: destination.type,
+    categories: destination.categories,
+    warehouse: destination.warehouse,
+    syncIntervalSeconds: destination.syncIntervalSeconds,
+    filters: destination.filters.map((f) => ({
+      id: f.id,
+      sourceId: f.sourceId,
+      title: f.title,
+      if: f.if,
+      actions: f.actions ?? [],
+      enabled: f.enabled,
+    })),
+  };
+}
+
+export function presentCatalogEntry(entry: proto.CatalogEntry): z.input<typeof models.CatalogEntry> {
+  return {
+    id: entry.id,
+    name: entry.name,
+    description: entry.description,
+    categories: entry.categories,
+    settingsSchema: entry.settingsSchema ?? {},
+    supportedCallTypes: entry.supportedCallTypes,
+    warehouse: entry.warehouse,
+  };
+}
+
+export function presentDeliveryStats(stats: proto.DeliveryStats): z.input<typeof models.DeliveryStats> {
+  return {
+    destinationId: stats.destinationId,
+    delivered: stats.delivered,
+    retried: stats.retried,
+    failed: stats.failed,
+    filtered: stats.filtered,
+    failuresByReason: stats.failuresByReason.map((f) => ({ reason: f.reason, count: f.count })),
+    filteredByReason: stats.filteredByReason.map((f) => ({ reason: f.reason, count: f.count })),
+    latencyP50Ms: stats.latencyP50Ms,
+    latencyP95Ms: stats.latencyP95Ms,
+    updatedAt: iso(stats.updatedAt),
+  };
+}
+
+export function presentWarehouseLoad(load: proto.WarehouseLoad): z.input<typeof models.WarehouseLoad> {
+  return {
+    id: load.id,
+    warehouseId: load.warehouseId,
+    sourceId: load.sourceId,
+    startedAt: iso(load.startedAt),
+    finishedAt: iso(load.finishedAt),
+    rows: load.rows.map((r) => ({ table: r.table, rows: r.rows })),
+    errors: load.errors,
+    status: load.status,
+  };
+}
+
+export function presentIntegrationRequest(
+  request: proto.IntegrationRequest,
+): z.input<typeof models.IntegrationRequest> {
+  return {
+    id: request.id,
+    workspaceId: request.workspaceId,
+    name: request.name,
+    website: request.website,
+    useCase: request.useCase,
+    requestedBy: request.requestedBy,
+    createdAt: iso(request.createdAt),
+  };
+}

@@ -1,0 +1,221 @@
+// The Public API against a real control plane (gRPC) and real MongoDB-wire storage (FerretDB).
+import { apiRoutes } from './routes';
+import { ConsoleClient } from '../testing/http-client';
+import { startConsoleStack, type ConsoleStack } from '../testing/stack';
+
+const OWNER = 'owner@alpha.test';
+const OUTSIDER = 'outsider@beta.test';
+const READER = 'reader@alpha.test';
+const PASSWORD = 'correct horse battery';
+
+describe('console Public API', () => {
+  let stack: ConsoleStack;
+  let owner: ConsoleClient;
+  let outsider: ConsoleClient;
+  let outsiderToken: ConsoleClient;
+  let reader: ConsoleClient;
+  let ids: Record<string, string>;
+
+  beforeAll(async () => {
+    stack = await startConsoleStack();
+    const url = stack.console.url;
+    owner = new ConsoleClient(url);
+    expect((await owner.setup(OWNER, PASSWORD, 'alpha', 'Alpha Inc')).status).toBe(201);
+
+    // Alpha has a source, a destination and a warehouse, so 404s below come from authorization alone.
+    const source = await owner.call('POST', '/api/v1/workspaces/alpha/sources', { slug: 'web', name: 'Website' });
+    expect(source.status).toBe(201);
+    const destination = await owner.call('POST', '/api/v1/workspaces/alpha/destinations', {
+      name: 'Acme',
+      catalogId: 'acme-analytics',
+      settings: { apiKey: 'secret-key-123' },
+      sources: ['web'],
+    });
+    expect(destination.status).toBe(201);
+    const warehouse = await owner.call('POST', '/api/v1/workspaces/alpha/destinations', {
+      name: 'Lake',
+      catalogId: 'test-postgres',
+      settings: { url: 'postgres://x' },
+    });
+    expect(warehouse.status).toBe(201);
+    ids = {
+      workspace: 'alpha',
+      source: String(source.body['id']),
+      destination: String(destination.body['id']),
+      entry: 'acme-analytics',
+      email: OWNER,
+      page: 'sources',
+      id: 'none',
+    };
+
+    // The outsider owns workspace beta, made by alpha's owner, who then leaves it.
+    expect((await owner.call('POST', '/api/v1/workspaces', { slug: 'beta', name: 'Beta' })).status).toBe(201);
+    expect(
+      (await owner.call('PUT', `/api/v1/workspaces/beta/members/${OUTSIDER}`, { role: 'owner', password: PASSWORD }))
+        .status,
+    ).toBe(200);
+    expect((await owner.call('DELETE', `/api/v1/workspaces/beta/members/${OWNER}`)).status).toBe(200);
+    expect(
+      (await owner.call('PUT', `/api/v1/workspaces/alpha/members/${READER}`, { role: 'read-only', password: PASSWORD }))
+        .status,
+    ).toBe(200);
+
+    outsider = new ConsoleClient(url);
+    expect((await outsider.signIn(OUTSIDER, PASSWORD)).status).toBe(200);
+    const token = await outsider.call('POST', '/api/v1/me/tokens', { name: 'ci' });
+    expect(token.status).toBe(201);
+    outsiderToken = new ConsoleClient(url);
+    outsiderToken.bearer = String(token.body['token']);
+    reader = new ConsoleClient(url);
+    expect((await reader.signIn(READER, PASSWORD)).status).toBe(200);
+  }, 60000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  const concretePath = (path: string) => path.replace(/:([A-Za-z_]+)/g, (_, name: string) => ids[name] ?? 'x');
+  const workspaceRoutes = () => apiRoutes.filter((r) => r.access !== 'user');
+
+  it('answers 404 to a member of another workspace on every workspace route, by session and by API token', async () => {
+    expect(workspaceRoutes().length).toBeGreaterThan(20);
+    for (const client of [outsider, outsiderToken]) {
+      for (const route of workspaceRoutes()) {
+        const response = await client.call(route.method.toUpperCase(), `/api/v1${concretePath(route.path)}`, {});
+        expect({ route: route.operationId, status: response.status }).toEqual({
+          route: route.operationId,
+          status: 404,
+        });
+      }
+      const stream = await client.call('GET', `/api/v1/workspaces/alpha/sources/${ids['source']}/debugger`);
+      expect(stream.status).toBe(404);
+      expect((await client.call('GET', '/alpha/sources')).status).toBe(404);
+    }
+    // The outsider's own workspace works, and lists only it.
+    const mine = await outsiderToken.call<{ workspaces: Array<{ slug: string }> }>('GET', '/api/v1/workspaces');
+    expect(mine.body.workspaces.map((w) => w.slug)).toEqual(['beta']);
+    expect((await outsiderToken.call('GET', '/api/v1/workspaces/beta/sources')).status).toBe(200);
+  });
+
+  it('lets read-only members read but not write', async () => {
+    expect((await reader.call('GET', '/api/v1/workspaces/alpha/sources')).status).toBe(200);
+    expect((await reader.call('GET', `/api/v1/workspaces/alpha/destinations/${ids['destination']}`)).status).toBe(200);
+    for (const route of workspaceRoutes().filter((r) => r.method !== 'get')) {
+      const response = await reader.call(route.method.toUpperCase(), `/api/v1${concretePath(route.path)}`, {});
+      expect({ route: route.operationId, status: response.status }).toEqual({ route: route.operationId, status: 403 });
+    }
+  });
+
+  it('needs a session or token, and the CSRF token and same origin for session writes', async () => {
+    const anonymous = new ConsoleClient(stack.console.url);
+    expect((await anonymous.call('GET', '/api/v1/workspaces/alpha/sources')).status).toBe(401);
+    const page = await anonymous.call('GET', '/alpha/sources');
+    expect(page.status).toBe(302);
+    expect(page.headers['location']).toBe('/signin?next=%2Falpha%2Fsources');
+
+    const body = { slug: 'app', name: 'App' };
+    const noCsrf = await owner.call('POST', '/api/v1/workspaces/alpha/sources', body, { 'x-csrf-token': '' });
+    expect(noCsrf.status).toBe(403);
+    const otherSite = await owner.call('POST', '/api/v1/workspaces/alpha/sources', body, {
+      origin: 'https://evil.test',
+    });
+    expect(otherSite.status).toBe(403);
+    const badToken = new ConsoleClient(stack.console.url);
+    badToken.bearer = 'mfd_not-a-real-token';
+    expect((await badToken.call('GET', '/api/v1/workspaces')).status).toBe(401);
+    // API tokens cannot mint more tokens.
+    expect((await outsiderToken.call('POST', '/api/v1/me/tokens', { name: 'more' })).status).toBe(403);
+  });
+
+  it('sets an HttpOnly SameSite session cookie and refuses a second first-run setup', async () => {
+    const client = new ConsoleClient(stack.console.url);
+    const signedIn = await client.signIn(OWNER, PASSWORD);
+    const cookie = String(signedIn.headers['set-cookie']);
+    expect(cookie).toMatch(/manifold_session=[^;]+/);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    expect((await client.signIn(OWNER, 'wrong password!')).status).toBe(401);
+    expect((await new ConsoleClient(stack.console.url).setup('x@y.test', PASSWORD, 'gamma')).status).toBe(409);
+    const state = await client.call<{ setupNeeded: boolean }>('GET', '/auth/state');
+    expect(state.body.setupNeeded).toBe(false);
+  });
+
+  it("maps the control plane's settings violations onto fields", async () => {
+    const bad = await owner.call<{ error: { code: string; fields: Array<{ field: string; message: string }> } }>(
+      'POST',
+      '/api/v1/workspaces/alpha/destinations',
+      { name: 'Acme 2', catalogId: 'acme-analytics', settings: { apiKey: 'short', region: 'mars' } },
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('invalid_argument');
+    const fields = bad.body.error.fields.map((f) => f.field);
+    expect(fields).toEqual(expect.arrayContaining(['settings.apiKey', 'settings.region']));
+    // Secrets come back masked.
+    const saved = await owner.call<{ settings: Record<string, unknown> }>(
+      'GET',
+      `/api/v1/workspaces/alpha/destinations/${ids['destination']}`,
+    );
+    expect(saved.body.settings['apiKey']).not.toBe('secret-key-123');
+  });
+
+  it('sorts and filters sources through the control plane', async () => {
+    for (const [slug, environment, type] of [
+      ['api', 'dev', 'node'],
+      ['ios-app', 'prod', 'ios'],
+      ['backend', 'dev', 'python'],
+    ] as const) {
+      const created = await owner.call('POST', '/api/v1/workspaces/alpha/sources', {
+        slug,
+        name: slug,
+        environment,
+        type,
+        category: type === 'ios' ? 'mobile' : 'server',
+      });
+      expect(created.status).toBe(201);
+    }
+    const dev = await owner.call<{ sources: Array<{ slug: string }>; page: { totalCount: number } }>(
+      'GET',
+      '/api/v1/workspaces/alpha/sources?environment=dev&sort=-name',
+    );
+    expect(dev.body.sources.map((s) => s.slug)).toEqual(['backend', 'api']);
+    expect(dev.body.page.totalCount).toBe(2);
+    const two = await owner.call<{ sources: Array<{ slug: string }> }>(
+      'GET',
+      '/api/v1/workspaces/alpha/sources?type=node&type=ios&sort=type',
+    );
+    expect(two.body.sources.map((s) => s.slug)).toEqual(['ios-app', 'api']);
+    const bad = await owner.call('GET', '/api/v1/workspaces/alpha/sources?sort=password');
+    expect(bad.status).toBe(400);
+  });
+
+  it('keeps up to five chosen columns per user and page, refusing a sixth with the reason', async () => {
+    const five = ['status', 'environment', 'destinations', 'type', 'category'];
+    expect((await owner.call('PUT', '/api/v1/me/columns/sources', { columns: five })).status).toBe(200);
+    const six = await owner.call<{ error: { message: string } }>('PUT', '/api/v1/me/columns/sources', {
+      columns: [...five, 'created_at'],
+    });
+    expect(six.status).toBe(400);
+    expect(six.body.error.message).toMatch(/at most 5 columns/);
+    expect((await owner.call('GET', '/api/v1/me/columns/sources')).body).toEqual({ columns: five });
+    // Per user: the reader still has the defaults.
+    expect((await reader.call('GET', '/api/v1/me/columns/sources')).body).toEqual({
+      columns: ['status', 'environment', 'destinations'],
+    });
+  });
+
+  it('serves an OpenAPI 3.1 document with every route and resolvable schema references', async () => {
+    const doc = await new ConsoleClient(stack.console.url).call<{
+      openapi: string;
+      paths: Record<string, Record<string, { operationId: string }>>;
+      components: { schemas: Record<string, unknown> };
+    }>('GET', '/api/openapi.json');
+    expect(doc.status).toBe(200);
+    expect(doc.body.openapi).toBe('3.1.0');
+    const operations = Object.values(doc.body.paths).flatMap((p) => Object.values(p).map((o) => o.operationId));
+    for (const route of apiRoutes) expect(operations).toContain(route.operationId);
+    const refs = JSON.stringify(doc.body).match(/#\/components\/schemas\/[A-Za-z]+/g) ?? [];
+    expect(refs.length).toBeGreaterThan(20);
+    for (const ref of refs) expect(doc.body.components.schemas).toHaveProperty(ref.split('/').pop()!);
+    expect(doc.body.paths['/api/v1/workspaces/{workspace}/sources']?.['get']).toBeDefined();
+  });
+});

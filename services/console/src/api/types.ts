@@ -1,0 +1,16 @@
+// The Public API's JSON types, for clients in TypeScript (the web app among them).
+import type { z } from 'zod';
+import type * as models from './models';
+
+export type ApiErrorBody = z.output<typeof models.ErrorBody>;
+export type PageInfo = z.output<typeof models.PageInfo>;
+export type StatusChange = z.output<typeof models.StatusChange>;
+export type Workspace = z.output<typeof models.Workspace>;
+export type WorkspaceMember = z.output<typeof models.Member>;
+export type Source = z.output<typeof models.Source>;
+export type Destination = z.output<typeof models.Destination>;
+export type CatalogEntry = z.output<typeof models.CatalogEntry>;
+export type DeliveryStats = z.output<typeof models.DeliveryStats>;
+export type WarehouseLoad = z.output<typeof models.WarehouseLoad>;
+export type IntegrationRequest = z.output<typeof models.IntegrationRequest>;
+export type ApiToken = z.output<typeof models.ApiToken>;

@@ -1,0 +1,38 @@
+import type { CallOptions, ClientUnaryCall, Metadata, ServiceError } from '@grpc/grpc-js';
+import {
+  connectControlPlane,
+  type CatalogServiceClient,
+  type DestinationServiceClient,
+  type SourceServiceClient,
+  type WorkspaceServiceClient,
+} from '@manifold/proto';
+
+type PromiseMethod<F> = F extends (
+  request: infer Req,
+  metadata: Metadata,
+  options: Partial<CallOptions>,
+  callback: (error: ServiceError | null, response: infer Res) => void,
+) => ClientUnaryCall
+  ? (request: Req, options?: { deadlineMs?: number; actor?: string }) => Promise<Res>
+  : never;
+
+/**
+ * The unary methods of a generated client as promises. (`Promisified` in @manifold/proto filters
+ * every method out under strictFunctionTypes, so the console types the same runtime objects here.)
+ */
+export type PromiseClient<C> = {
+  [K in keyof C as [PromiseMethod<C[K]>] extends [never] ? never : K]: PromiseMethod<C[K]>;
+};
+
+export interface ControlPlane {
+  workspaces: PromiseClient<WorkspaceServiceClient>;
+  sources: PromiseClient<SourceServiceClient>;
+  destinations: PromiseClient<DestinationServiceClient>;
+  catalog: PromiseClient<CatalogServiceClient>;
+  close(): void;
+}
+
+/** The control plane's clients, authenticated with the console's service token; each call names its actor. */
+export function connectConsoleControlPlane(address: string, token: string): ControlPlane {
+  return connectControlPlane({ address, token, actor: 'console' }) as unknown as ControlPlane;
+}

@@ -1,0 +1,49 @@
+import { status, type ServiceError } from '@grpc/grpc-js';
+import { HttpError, type FieldViolation } from '../server/http-error';
+
+function isServiceError(error: unknown): error is ServiceError {
+  return error instanceof Error && typeof (error as Partial<ServiceError>).code === 'number' && 'metadata' in error;
+}
+
+/** The control plane's per-field problems from the `x-field-violations` trailer, when it sent them. */
+export function fieldViolations(error: ServiceError): FieldViolation[] {
+  const raw = error.metadata?.get('x-field-violations')[0];
+  if (raw === undefined) return [];
+  try {
+    const parsed: unknown = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
+    if (!Array.isArray(parsed)) return [];
+    return parsed.flatMap((item: unknown) => {
+      if (typeof item !== 'object' || item === null) return [];
+      const { field, message } = item as Record<string, unknown>;
+      return typeof field === 'string' && typeof message === 'string' ? [{ field, message }] : [];
+    });
+  } catch {
+    return [];
+  }
+}
+
+/** Turns a control-plane gRPC error into the HTTP error the console answers with; other errors pass through. */
+export function toHttpError(error: unknown): unknown {
+  if (!isServiceError(error)) return error;
+  const message = error.details || error.message;
+  switch (error.code) {
+    case status.INVALID_ARGUMENT:
+    case status.FAILED_PRECONDITION:
+    case status.OUT_OF_RANGE:
+      return new HttpError(400, 'invalid_argument', message, fieldViolations(error));
+    case status.NOT_FOUND:
+      return new HttpError(404, 'not_found', message);
+    case status.ALREADY_EXISTS:
+      return new HttpError(409, 'already_exists', message, fieldViolations(error));
+    case status.PERMISSION_DENIED:
+      return new HttpError(403, 'forbidden', message);
+    case status.UNAVAILABLE:
+    case status.DEADLINE_EXCEEDED:
+      return new HttpError(503, 'unavailable', `the control plane is unavailable: ${message}`);
+    case status.UNAUTHENTICATED:
+      // The console's own service token was refused: a deployment problem, not the user's.
+      return new HttpError(502, 'internal', 'the control plane refused the console: check CONTROL_PLANE_TOKEN');
+    default:
+      return new HttpError(502, 'internal', `control plane error: ${message}`);
+  }
+}

@@ -1,0 +1,36 @@
+import { runService } from '@manifold/service';
+import { loadConsoleConfig } from './config';
+import { startConsole } from './start-console';
+
+async function main(): Promise<void> {
+  const config = loadConsoleConfig();
+  await runService({
+    name: 'console',
+    adminPort: config.ADMIN_PORT,
+    otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+    async start({ logger, readiness, onShutdown }) {
+      const running = await startConsole({
+        mongoUrl: config.MONGO_URL,
+        database: config.CONSOLE_DATABASE,
+        controlPlaneAddress: config.CONTROL_PLANE_ADDRESS,
+        controlPlaneToken: config.CONTROL_PLANE_TOKEN,
+        port: config.PORT,
+        host: config.HOST,
+        logger,
+        publicUrl: config.PUBLIC_URL,
+        ingestionPublicUrl: config.INGESTION_PUBLIC_URL,
+        ingestionUrl: config.INGESTION_URL,
+        ingestionAdminToken: config.INGESTION_ADMIN_TOKEN,
+        sessionTtlMs: config.SESSION_TTL_HOURS * 3600 * 1000,
+        trustProxy: config.TRUST_PROXY_HOPS,
+      });
+      onShutdown('console http', () => running.stop());
+      readiness.add('mongo', () => running.ping());
+    },
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

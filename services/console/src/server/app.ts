@@ -1,0 +1,60 @@
+import express, { type Express } from 'express';
+import { mountApiRoutes, sendError } from '../api/mount';
+import { buildOpenApiDocument } from '../api/openapi';
+import { apiRoutes } from '../api/routes';
+import { mountAuthRoutes } from './auth-routes';
+import type { ConsoleContext } from './context';
+import { mountDebuggerProxy } from './debugger-proxy';
+import { HttpError } from './http-error';
+import { mountWebApp } from './spa';
+
+export interface ConsoleAppOptions {
+  sessionTtlMs: number;
+  webRoot: string;
+  /** Express's `trust proxy` (e.g. 1 behind one TLS-terminating proxy), so Secure cookies follow https. */
+  trustProxy: boolean | number | string;
+}
+
+/** The console's HTTP surface: the Public API (and its document), sessions, the debugger relay and the web app. */
+export function createConsoleApp(context: ConsoleContext, options: ConsoleAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxy);
+  app.use((_req, res, next) => {
+    res.set({
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'same-origin',
+    });
+    next();
+  });
+
+  const openApi = buildOpenApiDocument(apiRoutes);
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(openApi);
+  });
+
+  mountAuthRoutes(app, context, options.sessionTtlMs);
+  mountDebuggerProxy(app, context);
+  app.get('/api/v1/config', (_req, res) => {
+    res.json({ ingestionPublicUrl: context.ingestionPublicUrl });
+  });
+  app.use('/api/v1', express.json({ limit: '1mb' }));
+  mountApiRoutes(app, apiRoutes, context);
+  app.use('/api', (_req, res) => {
+    res.status(404).json(new HttpError(404, 'not_found', 'no such API route').toJSON());
+  });
+  mountWebApp(app, context, options.webRoot);
+
+  // Body-parser errors (bad JSON, too large) and anything else thrown outside a route.
+  app.use((error: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (res.headersSent) return next(error);
+    const status = (error as { status?: unknown }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      const message = error instanceof Error ? error.message : 'bad request';
+      return res.status(status).json(new HttpError(status, 'invalid_argument', message).toJSON());
+    }
+    sendError(res, error, context);
+  });
+  return app;
+}

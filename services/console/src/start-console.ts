@@ -1,0 +1,94 @@
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Logger } from '@manifold/logger';
+import { connectMongo } from '@manifold/mongo';
+import { connectConsoleControlPlane } from './control-plane/clients';
+import { createConsoleApp } from './server/app';
+import { openStores } from './server/stores';
+
+export interface StartConsoleOptions {
+  mongoUrl: string;
+  /** The console's own database (accounts, sessions, API tokens, column choices). */
+  database: string;
+  /** host:port of the control plane's gRPC server. */
+  controlPlaneAddress: string;
+  controlPlaneToken: string;
+  /** 0 picks a free port. */
+  port: number;
+  host?: string;
+  logger: Logger;
+  publicUrl?: string | undefined;
+  ingestionPublicUrl: string;
+  ingestionUrl: string;
+  ingestionAdminToken?: string | undefined;
+  sessionTtlMs?: number;
+  /** The built web app (vite's output); defaults to dist/web beside this package. */
+  webRoot?: string;
+  trustProxy?: boolean | number | string;
+}
+
+export interface RunningConsole {
+  /** http://127.0.0.1:port */
+  url: string;
+  port: number;
+  /** Throws when the console's MongoDB does not answer (for /readyz). */
+  ping(): Promise<void>;
+  /** Stops accepting requests, then closes the control-plane channel and MongoDB. */
+  stop(): Promise<void>;
+}
+
+export function defaultWebRoot(): string {
+  const candidates = [join(__dirname, 'web'), join(__dirname, '..', 'dist', 'web')];
+  return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? candidates[1]!;
+}
+
+export async function startConsole(options: StartConsoleOptions): Promise<RunningConsole> {
+  const sessionTtlMs = options.sessionTtlMs ?? 12 * 60 * 60 * 1000;
+  const mongo = await connectMongo({
+    url: options.mongoUrl,
+    database: options.database,
+    appName: 'console',
+    logger: options.logger,
+  });
+  const controlPlane = connectConsoleControlPlane(options.controlPlaneAddress, options.controlPlaneToken);
+  try {
+    const stores = await openStores(mongo.db, { sessionTtlMs });
+    const app = createConsoleApp(
+      {
+        controlPlane,
+        stores,
+        logger: options.logger,
+        publicUrl: options.publicUrl,
+        ingestionPublicUrl: options.ingestionPublicUrl,
+        ingestionUrl: options.ingestionUrl,
+        ingestionAdminToken: options.ingestionAdminToken,
+      },
+      { sessionTtlMs, webRoot: options.webRoot ?? defaultWebRoot(), trustProxy: options.trustProxy ?? false },
+    );
+    const server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(options.port, options.host ?? '127.0.0.1', (error?: Error) =>
+        error ? reject(error) : resolve(s),
+      );
+    });
+    const port = (server.address() as AddressInfo).port;
+    options.logger.info({ port }, 'console listening');
+    return {
+      url: `http://127.0.0.1:${port}`,
+      port,
+      ping: () => mongo.ping(),
+      stop: async () => {
+        // Open debugger streams would keep close() waiting forever.
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        controlPlane.close();
+        await mongo.close();
+      },
+    };
+  } catch (error) {
+    controlPlane.close();
+    await mongo.close();
+    throw error;
+  }
+}

@@ -1,0 +1,58 @@
+// Test support: an HTTP client that keeps a session cookie and CSRF token, like the web app does.
+import { request } from 'undici';
+
+export interface HttpResult<T = unknown> {
+  status: number;
+  body: T;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export class ConsoleClient {
+  cookie: string | undefined;
+  csrfToken: string | undefined;
+  bearer: string | undefined;
+
+  constructor(readonly baseUrl: string) {}
+
+  async call<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<HttpResult<T>> {
+    const allHeaders: Record<string, string> = { origin: this.baseUrl, ...headers };
+    if (body !== undefined) allHeaders['content-type'] = 'application/json';
+    if (this.cookie) allHeaders['cookie'] = this.cookie;
+    if (this.bearer) allHeaders['authorization'] = `Bearer ${this.bearer}`;
+    if (this.csrfToken && method !== 'GET' && !('x-csrf-token' in headers)) allHeaders['x-csrf-token'] = this.csrfToken;
+    const response = await request(`${this.baseUrl}${path}`, {
+      method: method as 'GET',
+      headers: allHeaders,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const setCookie = response.headers['set-cookie'];
+    for (const line of Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : []) {
+      const pair = line.split(';')[0]!;
+      if (pair.startsWith('manifold_session=')) this.cookie = pair.endsWith('=') ? undefined : pair;
+    }
+    const text = await response.body.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // HTML pages stay text.
+    }
+    if (parsed && typeof parsed === 'object' && 'csrfToken' in parsed) {
+      this.csrfToken = (parsed as { csrfToken?: string }).csrfToken ?? undefined;
+    }
+    return { status: response.statusCode, body: parsed as T, headers: response.headers };
+  }
+
+  async setup(email: string, password: string, workspaceSlug: string, workspaceName = workspaceSlug) {
+    return this.call('POST', '/auth/setup', { email, password, workspaceSlug, workspaceName });
+  }
+
+  async signIn(email: string, password: string) {
+    return this.call('POST', '/auth/signin', { email, password });
+  }
+}

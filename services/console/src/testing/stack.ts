@@ -1,0 +1,122 @@
+// Test support: a real control plane and console (and their MongoDB databases), started in-process.
+import { randomBytes } from 'node:crypto';
+import { startControlPlane, type ControlPlane } from '@manifold/control-plane';
+import { connectMongo } from '@manifold/mongo';
+import { requireMongo, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
+import { startConsole, type RunningConsole } from '../start-console';
+
+type CatalogDefinitions = NonNullable<Parameters<typeof startControlPlane>[0]['catalog']>;
+
+/** Destinations defined for these tests, validated by the control plane like real ones. */
+export const TEST_CATALOG: CatalogDefinitions = [
+  {
+    id: 'acme-analytics',
+    name: 'Acme Analytics',
+    description: 'Product analytics for tests: a secret API key and a region',
+    categories: ['analytics'],
+    supportedCallTypes: ['track', 'identify', 'page'],
+    warehouse: false,
+    settingsSchema: {
+      type: 'object',
+      required: ['apiKey'],
+      additionalProperties: false,
+      properties: {
+        apiKey: { type: 'string', minLength: 8, secret: true, title: 'API key' },
+        region: { type: 'string', enum: ['us', 'eu'], default: 'us', title: 'Region' },
+      },
+    },
+  },
+  {
+    id: 'mail-blaster',
+    name: 'Mail Blaster',
+    description: 'Email marketing for tests',
+    categories: ['email', 'marketing'],
+    supportedCallTypes: ['identify'],
+    warehouse: false,
+    settingsSchema: { type: 'object', properties: { token: { type: 'string', secret: true } } },
+  },
+  {
+    id: 'test-postgres',
+    name: 'Test Postgres',
+    description: 'A warehouse for tests',
+    categories: ['warehouses'],
+    supportedCallTypes: ['identify', 'track', 'page', 'screen', 'group', 'alias'],
+    warehouse: true,
+    settingsSchema: {
+      type: 'object',
+      required: ['url'],
+      properties: { url: { type: 'string', minLength: 1 }, password: { type: 'string', secret: true } },
+    },
+  },
+];
+
+export interface ConsoleStack {
+  controlPlane: ControlPlane;
+  controlPlaneToken: string;
+  console: RunningConsole;
+  stop(): Promise<void>;
+}
+
+const databaseName = (prefix: string) => uniqueName(prefix).replace(/[^a-z0-9]/gi, '');
+
+export async function startConsoleStack(
+  options: {
+    catalog?: CatalogDefinitions;
+    ingestionUrl?: string;
+    ingestionPublicUrl?: string;
+    ingestionAdminToken?: string;
+    webRoot?: string;
+  } = {},
+): Promise<ConsoleStack> {
+  const { mongoUrl } = testInfrastructure();
+  await requireMongo(mongoUrl);
+  const controlPlaneToken = `cp-token-${randomBytes(12).toString('hex')}`;
+  const controlPlaneDatabase = databaseName('consolecp');
+  const consoleDatabase = databaseName('console');
+  const controlPlane = await startControlPlane({
+    mongoUrl,
+    database: controlPlaneDatabase,
+    grpcPort: 0,
+    token: controlPlaneToken,
+    secretKey: randomBytes(32).toString('base64'),
+    logger: testLogger('control-plane'),
+    catalog: options.catalog ?? TEST_CATALOG,
+    configPollIntervalMs: 200,
+    autoDisable: { enabled: false },
+  });
+  const running = await startConsole({
+    mongoUrl,
+    database: consoleDatabase,
+    controlPlaneAddress: controlPlane.address,
+    controlPlaneToken,
+    port: 0,
+    logger: testLogger('console'),
+    ingestionUrl: options.ingestionUrl ?? 'http://127.0.0.1:9',
+    ingestionPublicUrl: options.ingestionPublicUrl ?? 'http://127.0.0.1:9',
+    ingestionAdminToken: options.ingestionAdminToken,
+    ...(options.webRoot ? { webRoot: options.webRoot } : {}),
+  });
+  return {
+    controlPlane,
+    controlPlaneToken,
+    console: running,
+    async stop() {
+      await running.stop();
+      await controlPlane.stop();
+      const mongo = await connectMongo({
+        url: mongoUrl,
+        appName: 'console-test-cleanup',
+        logger: testLogger('cleanup'),
+      });
+      await mongo.client
+        .db(controlPlaneDatabase)
+        .dropDatabase()
+        .catch(() => undefined);
+      await mongo.client
+        .db(consoleDatabase)
+        .dropDatabase()
+        .catch(() => undefined);
+      await mongo.close();
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { createContext, useContext } from 'react';
+import { Link, Navigate, NavLink, Outlet, useLocation, useParams } from 'react-router';
+import type { Workspace } from '../../../src/api/types';
+import { api, ApiError, wsPath } from '../api';
+import { NotFoundPage } from '../pages/NotFoundPage';
+import { AUTH_QUERY_KEY, useAuth } from '../session';
+
+const WorkspaceContext = createContext<Workspace | null>(null);
+
+/** The workspace of the current page, with the signed-in user's role in it. */
+export function useWorkspace(): Workspace {
+  const workspace = useContext(WorkspaceContext);
+  if (!workspace) throw new Error('useWorkspace outside a workspace page');
+  return workspace;
+}
+
+export function useCanWrite(): boolean {
+  return useWorkspace().role !== 'read-only';
+}
+
+export function SignOutButton() {
+  const queryClient = useQueryClient();
+  return (
+    <button
+      className="link-button"
+      onClick={async () => {
+        await api.post('/auth/signout');
+        queryClient.clear();
+        await queryClient.invalidateQueries({ queryKey: AUTH_QUERY_KEY });
+        window.location.assign('/signin');
+      }}
+    >
+      Sign out
+    </button>
+  );
+}
+
+export function WorkspaceLayout() {
+  const { workspace: slug = '' } = useParams();
+  const location = useLocation();
+  const auth = useAuth();
+  const workspace = useQuery({
+    queryKey: ['workspace', slug],
+    queryFn: () => api.get<Workspace>(wsPath(slug)),
+    enabled: !!auth.data?.user,
+  });
+  if (auth.isPending) return <p className="loading">Loading…</p>;
+  if (!auth.data?.user) return <Navigate to={`/signin?next=${encodeURIComponent(location.pathname)}`} replace />;
+  if (workspace.error instanceof ApiError && workspace.error.status === 404) return <NotFoundPage />;
+  if (workspace.error) return <p className="error">{workspace.error.message}</p>;
+  if (!workspace.data) return <p className="loading">Loading…</p>;
+  const ws = workspace.data;
+  const nav = [
+    ['sources', 'Sources'],
+    ['destinations', 'Destinations'],
+    ['warehouses', 'Warehouses'],
+    ['catalog', 'Catalog'],
+    ['requests', 'Requests'],
+    ['settings', 'Settings'],
+  ] as const;
+  return (
+    <WorkspaceContext.Provider value={ws}>
+      <div className="shell">
+        <aside className="sidebar">
+          <Link to="/" className="brand">
+            <img src="/favicon.svg" alt="" width={22} height={22} /> Manifold
+          </Link>
+          <div className="workspace-name" title={ws.slug}>
+            {ws.name}
+            <span className={`role role-${ws.role}`}>{ws.role}</span>
+          </div>
+          <nav>
+            {nav.map(([path, label]) => (
+              <NavLink key={path} to={`/${ws.slug}/${path}`}>
+                {label}
+              </NavLink>
+            ))}
+          </nav>
+          <div className="sidebar-footer">
+            <Link to="/account">{auth.data.user.email}</Link>
+            <SignOutButton />
+          </div>
+        </aside>
+        <main className="content">
+          <Outlet />
+        </main>
+      </div>
+    </WorkspaceContext.Provider>
+  );
+}

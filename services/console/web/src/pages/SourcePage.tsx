@@ -1,0 +1,216 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { analyticsSnippet } from '../../../src/shared/snippet';
+import type { Source } from '../../../src/api/types';
+import { api, ApiError, formatTime, wsPath } from '../api';
+import { CopyButton } from '../components/CopyButton';
+import { ErrorNotice } from '../components/FormField';
+import { LiveDebugger } from '../components/LiveDebugger';
+import { useCanWrite, useWorkspace } from '../components/WorkspaceLayout';
+import { useConsoleConfig } from '../session';
+import { NotFoundPage } from './NotFoundPage';
+
+const AUTO_DISABLE_DAYS = 14;
+
+function AutoDisableNotice({
+  source,
+  onToggle,
+  canWrite,
+}: {
+  source: Source;
+  onToggle(exempt: boolean): void;
+  canWrite: boolean;
+}) {
+  const since = source.withoutDestinationSince ? new Date(source.withoutDestinationSince) : undefined;
+  const due = since ? new Date(since.getTime() + AUTO_DISABLE_DAYS * 86400_000) : undefined;
+  return (
+    <section className="card" aria-label="Auto-disable">
+      <h2>Auto-disable</h2>
+      {since && source.enabled && !source.autoDisableExempt ? (
+        <div className="notice notice-warning" data-testid="auto-disable-warning">
+          This source has had no enabled destination since {formatTime(source.withoutDestinationSince)}. Sources without
+          one are disabled after {AUTO_DISABLE_DAYS} days{due ? `, here on ${formatTime(due.toISOString())}` : ''}.
+          {source.autoDisableWarnedAt ? ` The owners were warned on ${formatTime(source.autoDisableWarnedAt)}.` : ''}
+        </div>
+      ) : null}
+      <label className="toggle">
+        <input
+          type="checkbox"
+          name="auto-disable-exempt"
+          checked={source.autoDisableExempt}
+          disabled={!canWrite}
+          onChange={(e) => onToggle(e.target.checked)}
+        />
+        Exception: never auto-disable this source
+      </label>
+    </section>
+  );
+}
+
+export function SourcePage() {
+  const workspace = useWorkspace();
+  const canWrite = useCanWrite();
+  const navigate = useNavigate();
+  const { source: slug = '' } = useParams();
+  const queryClient = useQueryClient();
+  const config = useConsoleConfig();
+  const path = wsPath(workspace.slug, 'sources', slug);
+  const source = useQuery({ queryKey: ['source', workspace.slug, slug], queryFn: () => api.get<Source>(path) });
+  const update = (data: Source) => {
+    queryClient.setQueryData(['source', workspace.slug, slug], data);
+    void queryClient.invalidateQueries({ queryKey: ['list'] });
+  };
+  const [reason, setReason] = useState('');
+  const setEnabled = useMutation({
+    mutationFn: (enabled: boolean) => api.patch<Source>(path, { enabled, reason }),
+    onSuccess: (data) => {
+      setReason('');
+      update(data);
+    },
+  });
+  const rotate = useMutation({
+    mutationFn: () => api.post<Source>(`${path}/write-keys/rotate`, {}),
+    onSuccess: update,
+  });
+  const exempt = useMutation({
+    mutationFn: (value: boolean) => api.put<Source>(`${path}/auto-disable-exception`, { exempt: value }),
+    onSuccess: update,
+  });
+  const remove = useMutation({
+    mutationFn: () => api.delete(path),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: ['list'] });
+      void navigate(`/${workspace.slug}/sources`);
+    },
+  });
+
+  if (source.error instanceof ApiError && source.error.status === 404) return <NotFoundPage />;
+  if (source.error) return <ErrorNotice error={source.error} />;
+  if (!source.data) return <p className="loading">Loading…</p>;
+  const s = source.data;
+  const currentKey = s.writeKeys[0]?.key ?? '';
+  const snippet = config.data ? analyticsSnippet(currentKey, config.data.ingestionPublicUrl) : '';
+
+  return (
+    <>
+      <div className="page-header">
+        <div>
+          <div className="breadcrumbs">
+            <Link to={`/${workspace.slug}/sources`}>Sources</Link> /
+          </div>
+          <h1>
+            {s.name}{' '}
+            <span className={`badge badge-${s.enabled ? 'enabled' : 'disabled'}`}>
+              {s.enabled ? 'enabled' : 'disabled'}
+            </span>
+          </h1>
+          <p className="muted">
+            {s.type} · {s.category} · {s.environment} · created {formatTime(s.createdAt)} by {s.createdBy}
+          </p>
+        </div>
+        {canWrite ? (
+          <div className="actions">
+            <input
+              placeholder="Reason (optional)"
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              aria-label="Reason"
+            />
+            <button onClick={() => setEnabled.mutate(!s.enabled)}>{s.enabled ? 'Disable' : 'Enable'}</button>
+            <button
+              className="danger"
+              onClick={() => {
+                if (window.confirm(`Delete the source ${s.name}?`)) remove.mutate();
+              }}
+            >
+              Delete
+            </button>
+          </div>
+        ) : null}
+      </div>
+      <ErrorNotice error={setEnabled.error ?? rotate.error ?? exempt.error ?? remove.error} />
+
+      <div className="grid-2">
+        <section className="card" aria-label="Write key">
+          <h2>Write key</h2>
+          <div className="key-row">
+            <code data-testid="write-key">{currentKey}</code>
+            <CopyButton text={currentKey} label="Copy write key" />
+            {canWrite ? (
+              <button
+                onClick={() => {
+                  if (window.confirm('Issue a new write key? The current one keeps working for 24 hours.'))
+                    rotate.mutate();
+                }}
+              >
+                Rotate
+              </button>
+            ) : null}
+          </div>
+          {s.writeKeys.slice(1).map((key) => (
+            <p key={key.key} className="muted">
+              Previous key <code>{key.key}</code> works until {formatTime(key.expiresAt)}.
+            </p>
+          ))}
+        </section>
+
+        <section className="card" aria-label="Connected destinations">
+          <h2>Connected destinations</h2>
+          {s.destinationIds.length === 0 ? <p className="muted">None yet.</p> : null}
+          <ul>
+            {s.destinationIds.map((id, i) => (
+              <li key={id}>
+                <Link to={`/${workspace.slug}/destinations/${id}`}>{s.destinationNames[i] ?? id}</Link>
+              </li>
+            ))}
+          </ul>
+          {canWrite ? <Link to={`/${workspace.slug}/catalog`}>Add a destination</Link> : null}
+        </section>
+      </div>
+
+      <section className="card" aria-label="Snippet">
+        <div className="section-header">
+          <h2>analytics.js snippet</h2>
+          <CopyButton text={snippet} label="Copy snippet" />
+        </div>
+        <p className="muted">
+          Paste it into the &lt;head&gt; of your site. It loads analytics.js from this installation.
+        </p>
+        <pre className="snippet" data-testid="snippet">
+          {snippet}
+        </pre>
+      </section>
+
+      <LiveDebugger streamUrl={`${path}/debugger`} />
+
+      <AutoDisableNotice source={s} canWrite={canWrite} onToggle={(value) => exempt.mutate(value)} />
+
+      <section className="card" aria-label="Status history">
+        <h2>Status history</h2>
+        <table className="data-table compact">
+          <thead>
+            <tr>
+              <th>When</th>
+              <th>Status</th>
+              <th>By</th>
+              <th>Reason</th>
+            </tr>
+          </thead>
+          <tbody>
+            {[...s.statusHistory].reverse().map((change, i) => (
+              <tr key={i}>
+                <td>{formatTime(change.changedAt)}</td>
+                <td>
+                  <span className={`badge badge-${change.status}`}>{change.status}</span>
+                </td>
+                <td>{change.changedBy}</td>
+                <td>{change.reason || <span className="muted">—</span>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </>
+  );
+}
