@@ -8,4 +8,4 @@ export {
   type EventMetadata,
   type DecodedEvent,
 } from './event-message';
-export type { DeliveryReport, DeliveryOutcome, WarehouseLoadReport } from './reports';
+export type { DeliveryReport, DeliveryOutcome } from './reports';

@@ -1,5 +1,5 @@
-// Reports the data plane publishes about its work; the control plane aggregates them so the
-// console can show delivery stats and warehouse load history.
+// Reports the translators publish about their deliveries; the control plane aggregates them so
+// the console can show delivery stats. (Warehouse load records are defined in libs/warehouse.)
 
 export type DeliveryOutcome = 'delivered' | 'retried' | 'failed' | 'filtered';
 
@@ -16,16 +16,4 @@ export interface DeliveryReport {
   latenciesMs?: number[];
   /** When it happened (ISO-8601). */
   at: string;
-}
-
-export interface WarehouseLoadReport {
-  loadId: string;
-  warehouseId: string;
-  workspaceId: string;
-  sourceId: string;
-  startedAt: string;
-  finishedAt: string;
-  status: 'succeeded' | 'failed' | 'partial';
-  rows: Array<{ table: string; rows: number }>;
-  errors: string[];
 }

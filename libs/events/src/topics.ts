@@ -11,8 +11,6 @@ export const TOPICS = {
   deadLetter: (destinationType: string) => `manifold.dlq.${destinationType}.v1`,
   /** DeliveryReport JSON from translators, keyed by destination id. */
   deliveryReports: 'manifold.delivery-reports.v1',
-  /** WarehouseLoadReport JSON from the warehouse loader, keyed by warehouse id. */
-  warehouseLoads: 'manifold.warehouse-loads.v1',
 } as const;
 
 /** Kafka headers set on every event message, so consumers can route without parsing the body. */

@@ -1,3 +1,4 @@
+import { WAREHOUSE_KINDS } from '@manifold/warehouse';
 import type { CatalogEntryDefinition } from './domain/catalog';
 
 /**
@@ -5,5 +6,15 @@ import type { CatalogEntryDefinition } from './domain/catalog';
  * read from their definitions in code so it is never maintained twice.
  */
 export function defaultCatalog(): CatalogEntryDefinition[] {
-  return [];
+  const warehouses = WAREHOUSE_KINDS.map((kind): CatalogEntryDefinition => ({
+    id: kind.id,
+    name: kind.name,
+    description: kind.description,
+    categories: ['warehouses'],
+    settingsSchema: { ...kind.settingsSchema },
+    // A warehouse takes every call type: each has its table.
+    supportedCallTypes: ['identify', 'track', 'page', 'screen', 'group', 'alias'],
+    warehouse: true,
+  }));
+  return [...warehouses];
 }

@@ -6,6 +6,7 @@ import { Catalog, type CatalogEntryDefinition } from './domain/catalog';
 import { CatalogQueries } from './domain/catalog-service';
 import { Destinations } from './domain/destinations';
 import { Observability } from './domain/observability';
+import { startReportConsumer } from './domain/report-consumer';
 import { SecretBox } from './domain/secrets';
 import { Sources } from './domain/sources';
 import { Workspaces } from './domain/workspaces';
@@ -33,6 +34,10 @@ export interface StartControlPlaneOptions {
   /** Mail for auto-disable warnings; without it, warnings are only recorded and logged. */
   smtp?: SmtpSettings;
   autoDisable?: Partial<AutoDisableOptions> & { enabled?: boolean };
+  /** When set, delivery reports and warehouse load records are read from these brokers. */
+  kafkaBrokers?: readonly string[];
+  /** Consumer group for those reports; tests use their own. */
+  reportsGroupId?: string;
   /** The clock; tests move it. */
   now?: () => Date;
 }
@@ -85,6 +90,10 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
     };
     await broadcaster.start();
     stops.push(() => broadcaster.stop());
+    if (options.kafkaBrokers?.length) {
+      const reports = await startReportConsumer(options.kafkaBrokers, observability, logger, options.reportsGroupId);
+      stops.push(() => reports.stop());
+    }
 
     const autoDisable = new AutoDisableJob(
       store,

@@ -23,7 +23,7 @@ function toEntry(d: CatalogEntryDefinition): CatalogEntry {
     name: d.name,
     description: d.description,
     categories: d.categories,
-    settingsSchema: d.settingsSchema,
+    settingsSchema: { ...d.settingsSchema },
     supportedCallTypes: d.supportedCallTypes,
     warehouse: d.warehouse,
   };

@@ -1,11 +1,10 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { FieldViolation } from './errors';
 
 /** JSON Schema of a destination's settings; `secret: true` on a property marks it secret. */
-export type SettingsSchema = Record<string, unknown> & {
-  properties?: Record<string, Record<string, unknown>>;
-};
+export type SettingsSchema = object;
 
 /** One destination type, as the translators (or the warehouse loader) define it in code. */
 export interface CatalogEntryDefinition {
@@ -29,13 +28,15 @@ export class Catalog {
   private readonly entries = new Map<string, CompiledEntry>();
 
   constructor(definitions: readonly CatalogEntryDefinition[]) {
-    // strict: false lets schemas carry our own keywords (secret) and UI hints.
-    const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
+    // Draft 2020-12 (what zod emits); strict: false lets schemas carry our own keywords
+    // (secret) and UI hints.
+    const ajv = new Ajv2020({ allErrors: true, strict: false, useDefaults: true });
     addFormats.default(ajv);
     for (const entry of definitions) {
       if (this.entries.has(entry.id)) throw new Error(`duplicate catalog id ${entry.id}`);
-      const secretFields = Object.entries(entry.settingsSchema.properties ?? {})
-        .filter(([, schema]) => schema['secret'] === true)
+      const properties = (entry.settingsSchema as { properties?: Record<string, { secret?: unknown }> }).properties;
+      const secretFields = Object.entries(properties ?? {})
+        .filter(([, schema]) => schema.secret === true)
         .map(([name]) => name);
       this.entries.set(entry.id, { entry, validate: ajv.compile(entry.settingsSchema), secretFields });
     }

@@ -4,7 +4,8 @@ import type {
   ListWarehouseLoadsRequest,
   ListWarehouseLoadsResponse,
 } from '@manifold/proto';
-import type { DeliveryReport, WarehouseLoadReport } from '@manifold/events';
+import type { DeliveryReport } from '@manifold/events';
+import type { WarehouseLoadRecord } from '@manifold/warehouse';
 import type { Collection, Db } from 'mongodb';
 import { resolveDestination } from './destinations';
 import { resolveWorkspace } from './workspaces';
@@ -88,20 +89,20 @@ export class Observability {
     }
   }
 
-  async recordLoad(report: WarehouseLoadReport): Promise<void> {
-    // Keyed by load id: a report delivered twice is stored once.
+  async recordLoad(record: WarehouseLoadRecord): Promise<void> {
+    // Keyed by load id: a record delivered twice is stored once.
     await this.loads.updateOne(
-      { _id: report.loadId },
+      { _id: record.loadId },
       {
         $set: {
-          warehouseId: report.warehouseId,
-          workspaceId: report.workspaceId,
-          sourceId: report.sourceId,
-          startedAt: new Date(report.startedAt),
-          finishedAt: new Date(report.finishedAt),
-          status: report.status,
-          rows: report.rows,
-          errors: report.errors,
+          warehouseId: record.warehouseId,
+          workspaceId: record.workspaceId,
+          sourceId: record.sourceId,
+          startedAt: new Date(record.startedAt),
+          finishedAt: new Date(record.finishedAt),
+          status: record.status,
+          rows: Object.entries(record.rowsByTable).map(([table, rows]) => ({ table, rows })),
+          errors: [...record.errors, ...record.notices.map((n) => JSON.stringify(n))],
         },
       },
       { upsert: true },

@@ -592,17 +592,24 @@ describe('control plane gRPC API (real FerretDB)', () => {
         warehouseId: dw.id,
         workspaceId: dw.workspaceId,
         sourceId: web.id,
+        schema: 'website',
         startedAt: '2026-01-01T00:00:00.000Z',
         finishedAt: '2026-01-01T00:00:02.000Z',
-        status: 'succeeded' as const,
-        rows: [{ table: 'tracks', rows: 10 }],
+        status: 'success' as const,
+        events: 10,
+        rowsByTable: { tracks: 10 },
+        rows: 10,
+        tablesCreated: ['tracks'],
+        columnsAdded: [],
+        notices: [],
         errors: [],
+        attempt: 1,
       };
       await h.controlPlane.domain.observability.recordLoad(load);
       await h.controlPlane.domain.observability.recordLoad(load);
       const loads = await h.client.destinations.listWarehouseLoads({ workspace: 'shop', destination: 'DW', limit: 10 });
       expect(loads.loads).toEqual([
-        expect.objectContaining({ id: 'load-1', rows: [{ table: 'tracks', rows: 10 }], status: 'succeeded' }),
+        expect.objectContaining({ id: 'load-1', rows: [{ table: 'tracks', rows: 10 }], status: 'success' }),
       ]);
     });
 

@@ -1,0 +1,123 @@
+import { TOPICS, type DeliveryReport } from '@manifold/events';
+import { KafkaClient } from '@manifold/kafka';
+import { requireKafka, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
+import { WAREHOUSE_LOADS_TOPIC, type WarehouseLoadRecord } from '@manifold/warehouse';
+import { startTestControlPlane, type Harness } from '../test-support/harness';
+
+async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 20000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('report consumer (real Kafka)', () => {
+  const { kafkaBrokers } = testInfrastructure();
+  let h: Harness;
+  let kafka: KafkaClient;
+
+  beforeAll(async () => {
+    await requireKafka(kafkaBrokers);
+    h = await startTestControlPlane({ kafkaBrokers, reportsGroupId: uniqueName('cp-reports') });
+    kafka = new KafkaClient({ brokers: kafkaBrokers, clientId: 'report-test', logger: testLogger('report-test') });
+  });
+
+  afterAll(async () => {
+    await kafka?.disconnect();
+    await h?.stop();
+  });
+
+  it('turns delivery reports and load records from Kafka into stats and load history', async () => {
+    await h.client.workspaces.createWorkspace({ slug: 'r', name: 'R', ownerEmail: 'o@r.test' });
+    const src = await h.client.sources.createSource({
+      workspace: 'r',
+      slug: 'web',
+      name: 'Web',
+      environment: 'prod',
+      type: 'javascript',
+      category: 'website',
+    });
+    const dest = await h.client.destinations.createDestination({
+      workspace: 'r',
+      name: 'A',
+      catalogId: 'test-analytics',
+      settings: { apiKey: '12345678' },
+      sources: ['web'],
+    });
+    const dw = await h.client.destinations.createDestination({
+      workspace: 'r',
+      name: 'DW',
+      catalogId: 'test-warehouse',
+      settings: { url: 'x' },
+      sources: ['web'],
+      syncIntervalSeconds: 60,
+    });
+
+    const producer = await kafka.producer();
+    const at = new Date().toISOString();
+    const reports: DeliveryReport[] = [
+      {
+        destinationId: dest.id,
+        workspaceId: dest.workspaceId,
+        outcome: 'delivered',
+        count: 5,
+        latenciesMs: [10, 10, 10, 10, 10],
+        at,
+      },
+      {
+        destinationId: dest.id,
+        workspaceId: dest.workspaceId,
+        outcome: 'filtered',
+        reason: 'FILTERED_BY_RULES',
+        count: 1,
+        at,
+      },
+    ];
+    await producer.send(TOPICS.deliveryReports, [{ key: dest.id, value: JSON.stringify(reports) }]);
+    const load: WarehouseLoadRecord = {
+      loadId: uniqueName('load'),
+      warehouseId: dw.id,
+      workspaceId: dw.workspaceId,
+      sourceId: src.id,
+      schema: 'web',
+      status: 'partial',
+      startedAt: at,
+      finishedAt: at,
+      events: 3,
+      rowsByTable: { pages: 2, tracks: 1 },
+      rows: 3,
+      tablesCreated: [],
+      columnsAdded: [],
+      notices: [],
+      errors: [],
+      attempt: 1,
+    };
+    await producer.send(WAREHOUSE_LOADS_TOPIC, [{ key: dw.id, value: JSON.stringify(load) }]);
+    await producer.disconnect();
+
+    const stats = await eventually(
+      () => h.client.destinations.getDeliveryStats({ workspace: 'r', destination: 'A' }),
+      (s) => s.delivered === 5 && s.filtered === 1,
+    );
+    expect(stats).toMatchObject({
+      delivered: 5,
+      filtered: 1,
+      filteredByReason: [{ reason: 'FILTERED_BY_RULES', count: 1 }],
+      latencyP50Ms: 10,
+    });
+    const loads = await eventually(
+      () => h.client.destinations.listWarehouseLoads({ workspace: 'r', destination: 'DW', limit: 5 }),
+      (l) => l.loads.length === 1,
+    );
+    expect(loads.loads[0]).toMatchObject({
+      id: load.loadId,
+      status: 'partial',
+      rows: [
+        { table: 'pages', rows: 2 },
+        { table: 'tracks', rows: 1 },
+      ],
+    });
+  }, 60000);
+});

@@ -1,0 +1,51 @@
+import { KafkaClient, type ConsumerRunner } from '@manifold/kafka';
+import type { Logger } from '@manifold/logger';
+import { TOPICS, type DeliveryReport } from '@manifold/events';
+import { WAREHOUSE_LOADS_TOPIC, type WarehouseLoadRecord } from '@manifold/warehouse';
+import type { Observability } from './observability';
+
+/**
+ * Feeds the data plane's reports (delivery outcomes from translators, load records from the
+ * warehouse loader) into the control plane's store, where the console reads them.
+ * Replicas share one consumer group, so each report is counted by one replica.
+ */
+export async function startReportConsumer(
+  brokers: readonly string[],
+  observability: Observability,
+  logger: Logger,
+  groupId = 'manifold-control-plane-reports',
+): Promise<{ stop(): Promise<void> }> {
+  const kafka = new KafkaClient({ brokers, clientId: 'manifold-control-plane', logger });
+  await kafka.ensureTopics([
+    { topic: TOPICS.deliveryReports, partitions: 3 },
+    { topic: WAREHOUSE_LOADS_TOPIC, partitions: 1 },
+  ]);
+  const consumer: ConsumerRunner = kafka.consumer({
+    groupId,
+    topics: [TOPICS.deliveryReports, WAREHOUSE_LOADS_TOPIC],
+    handleBatch: async (batch) => {
+      for (const message of batch.messages) {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(message.value?.toString('utf8') ?? 'null');
+        } catch {
+          logger.warn({ topic: batch.topic, offset: message.offset }, 'skipping a report that is not JSON');
+          continue;
+        }
+        const items = Array.isArray(parsed) ? parsed : [parsed];
+        if (batch.topic === WAREHOUSE_LOADS_TOPIC) {
+          for (const item of items) await observability.recordLoad(item as WarehouseLoadRecord);
+        } else {
+          await observability.recordDelivery(items as DeliveryReport[]);
+        }
+      }
+    },
+  });
+  await consumer.run();
+  return {
+    async stop() {
+      await consumer.stop();
+      await kafka.disconnect();
+    },
+  };
+}
