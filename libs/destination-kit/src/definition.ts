@@ -77,6 +77,12 @@ export interface DestinationDefinition<S extends SettingsSchema = SettingsSchema
    * retried, other statuses rejected) is not enough: errors inside 200s, partial acceptance, ...
    */
   classifyResponse?(response: HttpResponseInfo, request: RequestDescriptor): ResponseOutcome;
+  /**
+   * The next requests of a multi-request flow, from the 2xx answer to a request that set
+   * `followUp` (see `followUpRequests`). Pure like `perform`; throws DropEventError or
+   * DeadLetterError when the answer ends the flow (e.g. no unique contact to attach).
+   */
+  followUp?(response: HttpResponseInfo, request: RequestDescriptor, settings: z.output<S>): RequestDescriptor[];
 }
 
 /** Identity helpers that let TypeScript infer payload and settings types from the schemas. */

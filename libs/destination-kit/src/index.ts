@@ -30,6 +30,7 @@ export {
   type Translation,
 } from './translate';
 export { catalogEntry, type CatalogEntry, type CatalogAction } from './catalog';
+export { followUpRequests } from './follow-up';
 export { validateDefinition } from './validate-definition';
 export {
   drop,
@@ -67,6 +68,7 @@ export {
   lowerCaseKeys,
   USER_AGENT,
   type RequestDescriptor,
+  type FollowUpStep,
   type HttpResponseInfo,
   type HttpMethod,
 } from './request';

@@ -16,6 +16,18 @@ export interface RequestDescriptor {
    * order of the payloads given to the batch. Lets a per-item response be mapped back to events.
    */
   itemEvents?: number[];
+  /**
+   * Set on a step of a multi-request flow whose answer decides what to send next (e.g. search a
+   * contact, then update or create it). After a 2xx answer the translator calls `followUpRequests`
+   * and sends what it returns, in order. Plain JSON, so it can be logged with the request.
+   */
+  followUp?: FollowUpStep;
+}
+
+/** Which step of a destination's flow a request is, and what the next step needs from the event. */
+export interface FollowUpStep {
+  step: string;
+  state?: unknown;
 }
 
 /** What the translator saw of a response, enough for the classifiers. */

@@ -1,0 +1,23 @@
+import type { DestinationDefinition, SettingsSchema } from './definition';
+import type { HttpResponseInfo, RequestDescriptor } from './request';
+import type { ParsedSettings } from './translate';
+
+/**
+ * What to send after `request` got `response`, for APIs that need several dependent calls per
+ * event (Intercom: search the contact, then update it or create it). Empty when the request is not
+ * a flow step or the answer is not 2xx (then `classifyResponse` decides, and a retry restarts the
+ * flow from its first request: every step is a read or an idempotent write).
+ *
+ * The event's outcome is the outcome of the last request sent. Throws a DestinationError when the
+ * answer ends the flow (`outcomeOfError` turns it into a drop or dead-letter outcome).
+ */
+export function followUpRequests<S extends SettingsSchema>(
+  destination: DestinationDefinition<S>,
+  request: RequestDescriptor,
+  response: HttpResponseInfo,
+  settings: ParsedSettings<S>,
+): RequestDescriptor[] {
+  if (!request.followUp || !destination.followUp) return [];
+  if (response.status < 200 || response.status > 299) return [];
+  return destination.followUp(response, request, settings);
+}
