@@ -1,6 +1,6 @@
 import type { Meter } from '@manifold/telemetry';
 
-/** The ingestion service's instruments (Prometheus names get `_total` / unit suffixes). */
+/** The ingestion service's instruments (the Prometheus exporter adds `_total` to counters). */
 export function createIngestionMetrics(meter: Meter) {
   return {
     requests: meter.createCounter('ingestion_http_requests', {
@@ -12,7 +12,7 @@ export function createIngestionMetrics(meter: Meter) {
     eventsRejected: meter.createCounter('ingestion_events_rejected', {
       description: 'Events not accepted, by reason code (unavailable = Kafka did not take them)',
     }),
-    publishDuration: meter.createHistogram('ingestion_kafka_publish_duration', {
+    publishDuration: meter.createHistogram('ingestion_kafka_publish_duration_seconds', {
       description: 'Time from handing a batch to Kafka until every in-sync replica acknowledged it',
       unit: 's',
       advice: { explicitBucketBoundaries: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] },
