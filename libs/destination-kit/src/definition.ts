@@ -29,8 +29,10 @@ export interface ActionDefinition<Settings, F extends FieldsSchema> {
 }
 
 export interface ActionBatching<Settings, F extends FieldsSchema> {
-  /** Most events one call of `perform` may receive. */
+  /** Most events one call of `perform` may receive (the API's cap). */
   maxEvents: number;
+  /** Events per batch for these settings (e.g. a user's batch-size setting); `maxEvents` when absent. 1 = off. */
+  size?(settings: Settings): number;
   /** Payloads whose keys differ never share a batch (e.g. different URLs); all share one when absent. */
   key?(payload: z.output<F>, settings: Settings): string;
   /**

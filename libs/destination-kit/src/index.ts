@@ -21,6 +21,7 @@ export {
   routeEvent,
   prepareEvent,
   buildRequests,
+  batchSize,
   translateEvent,
   classifyResponse,
   type ParsedSettings,

@@ -77,7 +77,9 @@ export function prepareEvent<S extends SettingsSchema>(
     }
     const payload = parsed.data as Record<string, unknown>;
     const prepared: PreparedEvent = { action: rule.action, payload };
-    if (action.batch) prepared.batchKey = `${rule.action}:${action.batch.key?.(payload, settings) ?? ''}`;
+    if (batchSize(destination, rule.action, settings) > 1) {
+      prepared.batchKey = `${rule.action}:${action.batch?.key?.(payload, settings) ?? ''}`;
+    }
     return prepared;
   } catch (error) {
     return outcomeOfError(error) as DropOutcome | DeadLetterOutcome;
@@ -98,10 +100,26 @@ export function buildRequests<S extends SettingsSchema>(
   const action = actionOf(destination, actionName);
   if (payloads.length === 1) return action.perform(payloads[0] as Record<string, unknown>, settings);
   if (!action.batch) throw new Error(`${destination.id}.${actionName} does not batch`);
-  if (payloads.length === 0 || payloads.length > action.batch.maxEvents) {
-    throw new Error(`${destination.id}.${actionName} takes 1 to ${action.batch.maxEvents} events per batch`);
+  const limit = batchSize(destination, actionName, settings);
+  if (payloads.length === 0 || payloads.length > limit) {
+    throw new Error(`${destination.id}.${actionName} takes 1 to ${limit} events per batch`);
   }
   return action.batch.perform(payloads, settings);
+}
+
+/**
+ * How many events of `actionName` may share requests under these settings: 1 when the action
+ * does not batch (or batching is turned off in the settings).
+ */
+export function batchSize<S extends SettingsSchema>(
+  destination: DestinationDefinition<S>,
+  actionName: string,
+  settings: ParsedSettings<S>,
+): number {
+  const batch = actionOf(destination, actionName).batch;
+  if (!batch) return 1;
+  const wanted = batch.size?.(settings) ?? batch.maxEvents;
+  return Math.max(1, Math.min(batch.maxEvents, Math.floor(wanted)));
 }
 
 export type Translation =

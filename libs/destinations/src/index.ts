@@ -1,1 +1,28 @@
-export {};
+// Every destination Manifold delivers to, each declared with @manifold/destination-kit in its
+// own folder. The catalog the control plane serves is derived from these definitions.
+import { catalogEntry, type CatalogEntry, type DestinationDefinition } from '@manifold/destination-kit';
+import { mixpanel } from './mixpanel';
+import { webhook } from './webhook';
+
+/** All destination definitions, by catalog id. */
+export const DESTINATIONS: readonly DestinationDefinition[] = [webhook, mixpanel];
+
+const byId = new Map(DESTINATIONS.map((d) => [d.id, d]));
+
+/** The definition of a catalog id (a DestinationConfig's `catalogId`), or undefined. */
+export function destinationById(id: string): DestinationDefinition | undefined {
+  return byId.get(id);
+}
+
+/** Catalog ids of every destination type, e.g. for a translator's "which types" setting. */
+export function destinationIds(): string[] {
+  return DESTINATIONS.map((d) => d.id);
+}
+
+/** The catalog entries of every destination, for the control plane. */
+export function catalog(): CatalogEntry[] {
+  return DESTINATIONS.map((d) => catalogEntry(d));
+}
+
+export { webhook, webhookSignature, webhookSettings, type WebhookSettings } from './webhook';
+export { mixpanel, mixpanelInsertId, mixpanelSettings, type MixpanelSettings } from './mixpanel';

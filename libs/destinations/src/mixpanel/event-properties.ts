@@ -1,0 +1,163 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { coalesce, compact, epochMs, isoDateTime, record, soft } from '../common/fields';
+
+/** Fields every Mixpanel event action maps (destination-apis.md §2.6, Segment's trackEvent). */
+export const eventFields = {
+  event: z.string().min(1),
+  distinct_id: z.string(),
+  anonymous_id: soft.string(),
+  user_id: soft.string(),
+  group_id: soft.string(),
+  insert_id: z.string().min(1),
+  timestamp: isoDateTime(),
+  ip: soft.string(),
+  url: soft.string(),
+  referrer: soft.string(),
+  os_name: soft.string(),
+  os_version: soft.string(),
+  device_model: soft.string(),
+  device_manufacturer: soft.string(),
+  device_name: soft.string(),
+  device_type: soft.string(),
+  app_name: soft.string(),
+  app_namespace: soft.string(),
+  app_build: soft.string(),
+  app_version: soft.string(),
+  carrier: soft.string(),
+  wifi: soft.boolean(),
+  bluetooth: soft.boolean(),
+  cellular: soft.boolean(),
+  screen_width: soft.number(),
+  screen_height: soft.number(),
+  screen_density: soft.number(),
+  locale: soft.string(),
+  timezone: soft.string(),
+  country: soft.string(),
+  library_name: soft.string(),
+  library_version: soft.string(),
+  utm_source: soft.string(),
+  utm_medium: soft.string(),
+  utm_campaign: soft.string(),
+  utm_term: soft.string(),
+  utm_content: soft.string(),
+  properties: record(),
+};
+
+export const eventMapping = {
+  event: { '@path': '$.event' },
+  distinct_id: {
+    '@if': {
+      exists: { '@path': '$.userId' },
+      then: { '@path': '$.userId' },
+      else: { '@if': { exists: { '@path': '$.anonymousId' }, then: { '@path': '$.anonymousId' }, else: '' } },
+    },
+  },
+  anonymous_id: { '@path': '$.anonymousId' },
+  user_id: { '@path': '$.userId' },
+  group_id: { '@path': '$.context.groupId' },
+  insert_id: { '@path': '$.messageId' },
+  timestamp: coalesce('$.timestamp', '$.receivedAt'),
+  ip: { '@path': '$.context.ip' },
+  url: { '@path': '$.context.page.url' },
+  referrer: { '@path': '$.context.page.referrer' },
+  os_name: { '@path': '$.context.os.name' },
+  os_version: { '@path': '$.context.os.version' },
+  device_model: { '@path': '$.context.device.model' },
+  device_manufacturer: { '@path': '$.context.device.manufacturer' },
+  device_name: { '@path': '$.context.device.name' },
+  device_type: { '@path': '$.context.device.type' },
+  app_name: { '@path': '$.context.app.name' },
+  app_namespace: { '@path': '$.context.app.namespace' },
+  app_build: { '@path': '$.context.app.build' },
+  app_version: { '@path': '$.context.app.version' },
+  carrier: { '@path': '$.context.network.carrier' },
+  wifi: { '@path': '$.context.network.wifi' },
+  bluetooth: { '@path': '$.context.network.bluetooth' },
+  cellular: { '@path': '$.context.network.cellular' },
+  screen_width: { '@path': '$.context.screen.width' },
+  screen_height: { '@path': '$.context.screen.height' },
+  screen_density: { '@path': '$.context.screen.density' },
+  locale: { '@path': '$.context.locale' },
+  timezone: { '@path': '$.context.timezone' },
+  country: { '@path': '$.context.location.country' },
+  library_name: { '@path': '$.context.library.name' },
+  library_version: { '@path': '$.context.library.version' },
+  utm_source: { '@path': '$.context.campaign.source' },
+  utm_medium: { '@path': '$.context.campaign.medium' },
+  utm_campaign: { '@path': '$.context.campaign.name' },
+  utm_term: { '@path': '$.context.campaign.term' },
+  utm_content: { '@path': '$.context.campaign.content' },
+  properties: { '@path': '$.properties' },
+} as const;
+
+export type EventPayload = z.output<z.ZodObject<typeof eventFields>>;
+
+export interface MixpanelImportEvent {
+  event: string;
+  properties: Record<string, unknown>;
+}
+
+/** Properties Mixpanel sets itself: user properties with these names would overwrite ours. */
+const RESERVED = new Set(['time', 'id', '$anon_id', 'distinct_id', '$group_id', '$insert_id', '$user_id']);
+
+/**
+ * `$insert_id` must be at most 36 bytes of [A-Za-z0-9-]; Spec messageIds are often longer
+ * (`ajs-next-<ms>-<uuid>`). Valid ids pass through; others become a stable 32-hex digest, so a
+ * retried event keeps its id and Mixpanel still de-duplicates it.
+ */
+export function mixpanelInsertId(id: string): string {
+  if (/^[A-Za-z0-9-]{1,36}$/.test(id)) return id;
+  return createHash('sha256').update(id).digest('hex').slice(0, 32);
+}
+
+/** One /import event from a mapped payload (Segment's trackEvent property layout). */
+export function importEvent(payload: EventPayload, eventName = payload.event): MixpanelImportEvent {
+  const own: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(payload.properties)) if (!RESERVED.has(key)) own[key] = value;
+  return {
+    event: eventName,
+    properties: {
+      ...compact({
+        time: epochMs(payload.timestamp),
+        distinct_id: payload.distinct_id,
+        $device_id: payload.anonymous_id,
+        $user_id: payload.user_id,
+        $insert_id: mixpanelInsertId(payload.insert_id),
+        $group_id: payload.group_id,
+        ip: payload.ip,
+        $current_url: payload.url,
+        $referrer: payload.referrer,
+        $os: payload.os_name,
+        $os_version: payload.os_version,
+        $model: payload.device_model,
+        $manufacturer: payload.device_manufacturer,
+        $device: payload.device_type,
+        $device_name: payload.device_name,
+        $app_name: payload.app_name,
+        $app_namespace: payload.app_namespace,
+        $app_build_number: payload.app_build,
+        $app_version_string: payload.app_version,
+        $carrier: payload.carrier,
+        $wifi_enabled: payload.wifi,
+        $bluetooth_enabled: payload.bluetooth,
+        $cellular_enabled: payload.cellular,
+        $screen_width: payload.screen_width,
+        $screen_height: payload.screen_height,
+        $screen_density: payload.screen_density,
+        $locale: payload.locale,
+        timezone: payload.timezone,
+        mp_country_code: payload.country,
+        $lib_version: payload.library_version,
+        mp_lib: payload.library_name ? `Manifold: ${payload.library_name}` : undefined,
+        $source: 'manifold',
+        utm_source: payload.utm_source,
+        utm_medium: payload.utm_medium,
+        utm_campaign: payload.utm_campaign,
+        utm_term: payload.utm_term,
+        utm_content: payload.utm_content,
+      }),
+      ...own,
+    },
+  };
+}
