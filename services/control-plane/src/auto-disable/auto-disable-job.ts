@@ -1,4 +1,5 @@
 import type { Logger } from '@manifold/logger';
+import { isDuplicateKeyError } from '@manifold/mongo';
 import { refreshSourceLinks } from '../domain/links';
 import type { SourceDoc, StatusChangeDoc } from '../store/documents';
 import type { Store } from '../store/store';
@@ -23,8 +24,10 @@ export interface SweepResult {
 
 /**
  * Disables sources that have had no enabled destination for 14 days, after warning the
- * workspace owner by email at least 3 days ahead. Safe with several replicas: each warning
- * and each disable is claimed with a conditional update, so only one replica acts on it.
+ * workspace owner by email at least 3 days ahead. Safe with several replicas: each warning and
+ * each disable is first claimed by inserting a document with a unique _id, so only one replica
+ * acts on it. (A conditional findOneAndUpdate is not enough: FerretDB does not make it atomic
+ * across concurrent callers, while a unique _id insert is atomic in both it and MongoDB.)
  */
 export class AutoDisableJob {
   private readonly options: AutoDisableOptions;
@@ -100,11 +103,12 @@ export class AutoDisableJob {
       changedAt: now,
       reason: `no enabled destination since ${source.withoutDestinationSince?.toISOString()}; will be disabled on ${disableOn.toISOString()}; owner ${ownerEmail} notified`,
     };
-    const claimed = await this.store.sources.findOneAndUpdate(
-      { _id: source._id, enabled: true, autoDisableWarnedAt: null },
+    const claim = `${source._id}|warn|${source.withoutDestinationSince?.toISOString()}`;
+    if (!(await this.claim(claim, now))) return false; // another replica warned first
+    await this.store.sources.updateOne(
+      { _id: source._id },
       { $set: { autoDisableWarnedAt: now }, $push: { statusHistory: entry } },
     );
-    if (!claimed) return false; // another replica warned first
     try {
       await this.mailer.send({
         to: ownerEmail,
@@ -120,8 +124,9 @@ export class AutoDisableJob {
       // Undo the claim so the next sweep tries again; no disable happens without a warning.
       await this.store.sources.updateOne(
         { _id: source._id },
-        { $set: { autoDisableWarnedAt: null }, $pull: { statusHistory: { status: 'warned', changedAt: now } } },
+        { $set: { autoDisableWarnedAt: null, statusHistory: source.statusHistory } },
       );
+      await this.store.autoDisableClaims.deleteOne({ _id: claim });
       this.logger.error({ err: error, sourceId: source._id }, 'auto-disable warning mail failed; will retry');
       return false;
     }
@@ -136,11 +141,25 @@ export class AutoDisableJob {
       changedAt: now,
       reason: `auto-disabled: no enabled destination since ${source.withoutDestinationSince?.toISOString()} (${this.options.afterDays} days)`,
     };
-    const updated = await this.store.sources.findOneAndUpdate(
+    if (!(await this.claim(`${source._id}|disable|${source.withoutDestinationSince?.toISOString()}`, now)))
+      return false;
+    const updated = await this.store.sources.updateOne(
       { _id: source._id, enabled: true },
       { $set: { enabled: false, status }, $push: { statusHistory: status } },
     );
-    if (updated) this.logger.info({ sourceId: source._id }, 'source auto-disabled');
-    return updated !== null;
+    if (updated.modifiedCount === 0) return false;
+    this.logger.info({ sourceId: source._id }, 'source auto-disabled');
+    return true;
+  }
+
+  /** True for the one replica whose insert of this claim succeeds. */
+  private async claim(id: string, now: Date): Promise<boolean> {
+    try {
+      await this.store.autoDisableClaims.insertOne({ _id: id, claimedAt: now });
+      return true;
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return false;
+      throw error;
+    }
   }
 }

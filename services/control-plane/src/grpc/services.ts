@@ -102,15 +102,28 @@ export function configService(d: Domain, deps: HandlerDeps): ConfigServiceServer
       return;
     }
     const log = deps.logger.child({ watcher: call.request.client || 'unnamed', peer: call.getPeer() });
-    const unsubscribe = d.broadcaster.subscribe((update) => call.write(update));
-    call.write({ update: { $case: 'snapshot', value: d.broadcaster.current() } });
-    log.info('config watcher connected');
+    let unsubscribe: (() => void) | undefined;
+    let gone = false;
     const close = (): void => {
-      unsubscribe();
+      if (gone) return;
+      gone = true;
+      unsubscribe?.();
       log.info('config watcher gone');
     };
     call.on('cancelled', close);
     call.on('close', close);
+    // Catch up with writes made through other replicas first, so the first snapshot is fresh;
+    // subscribing and sending it happen in one tick, so no delta falls between them.
+    const start = (): void => {
+      if (gone) return;
+      unsubscribe = d.broadcaster.subscribe((update) => call.write(update));
+      call.write({ update: { $case: 'snapshot', value: d.broadcaster.current() } });
+      log.info('config watcher connected');
+    };
+    d.broadcaster.refresh().then(start, (error: unknown) => {
+      log.warn({ err: error }, 'could not refresh the configuration; sending the last snapshot');
+      start();
+    });
   };
   return { watchConfig };
 }

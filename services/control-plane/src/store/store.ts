@@ -16,6 +16,8 @@ export class Store {
   readonly destinations: Collection<DestinationDoc>;
   readonly integrationRequests: Collection<IntegrationRequestDoc>;
   readonly configVersion: Collection<ConfigVersionDoc>;
+  /** One document per auto-disable action taken, so replicas never act twice. */
+  readonly autoDisableClaims: Collection<{ _id: string; claimedAt: Date }>;
 
   constructor(readonly db: Db) {
     this.workspaces = db.collection('workspaces');
@@ -24,6 +26,7 @@ export class Store {
     this.destinations = db.collection('destinations');
     this.integrationRequests = db.collection('integration_requests');
     this.configVersion = db.collection('config_version');
+    this.autoDisableClaims = db.collection('auto_disable_claims');
   }
 
   async ensureIndexes(): Promise<void> {

@@ -1,0 +1,228 @@
+import type { AddressInfo } from 'node:net';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { testLogger } from '@manifold/testing';
+import { createMailer } from './mailer';
+import { AutoDisableJob } from './auto-disable-job';
+import { startTestControlPlane, type Harness } from '../test-support/harness';
+
+const DAY = 86_400_000;
+
+interface ReceivedMail {
+  to: string[];
+  subject: string;
+  text: string;
+}
+
+/** A real SMTP server in this process: mail really crosses the wire and is parsed by it. */
+async function startSmtp(): Promise<{ url: string; mails: ReceivedMail[]; stop(): Promise<void> }> {
+  const mails: ReceivedMail[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, session, callback) {
+      simpleParser(stream).then(
+        (parsed) => {
+          mails.push({
+            to: session.envelope.rcptTo.map((r) => r.address),
+            subject: parsed.subject ?? '',
+            text: parsed.text ?? '',
+          });
+          callback();
+        },
+        (error: Error) => callback(error),
+      );
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.server.address() as AddressInfo;
+  return { url: `smtp://127.0.0.1:${port}`, mails, stop: () => new Promise((r) => server.close(() => r())) };
+}
+
+describe('auto-disable of sources without an enabled destination', () => {
+  let clock = new Date('2026-03-01T12:00:00.000Z');
+  let h: Harness;
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    h = await startTestControlPlane({
+      now: () => clock,
+      smtp: { url: smtp.url, from: 'Manifold <noreply@manifold.test>' },
+    });
+  });
+
+  afterAll(async () => {
+    await h?.stop();
+    await smtp?.stop();
+  });
+
+  const advanceTo = (days: number, start: Date) => (clock = new Date(start.getTime() + days * DAY));
+
+  it('warns the owner 3 days ahead, disables after 14 days, honours exceptions, and never acts twice', async () => {
+    const t0 = clock;
+    await h.client.workspaces.createWorkspace({ slug: 'ad', name: 'AD', ownerEmail: 'owner@ad.test' });
+    const lonely = await h.client.sources.createSource({
+      workspace: 'ad',
+      slug: 'lonely',
+      name: 'Lonely',
+      environment: 'prod',
+      type: 'node',
+      category: 'server',
+    });
+    const kept = await h.client.sources.createSource({
+      workspace: 'ad',
+      slug: 'kept',
+      name: 'Kept',
+      environment: 'prod',
+      type: 'node',
+      category: 'server',
+    });
+    const fed = await h.client.sources.createSource({
+      workspace: 'ad',
+      slug: 'fed',
+      name: 'Fed',
+      environment: 'prod',
+      type: 'node',
+      category: 'server',
+    });
+    await h.client.workspaces.setAutoDisableException({ workspace: 'ad', source: 'kept', exempt: true });
+    await h.client.destinations.createDestination({
+      workspace: 'ad',
+      name: 'A',
+      catalogId: 'test-analytics',
+      settings: { apiKey: '12345678' },
+      sources: ['fed'],
+    });
+    expect((await h.client.sources.getSource({ workspace: 'ad', source: 'kept' })).autoDisableExempt).toBe(true);
+
+    // Two replicas' jobs over the same database, with the same clock and a real mailer each.
+    const store = h.controlPlane.domain.store;
+    const mailer = createMailer({ url: smtp.url, from: 'Manifold <noreply@manifold.test>' }, testLogger('mail'));
+    const onChange = async () => {
+      await store.bumpConfigVersion();
+      await h.controlPlane.domain.broadcaster.refresh();
+    };
+    const replicaA = new AutoDisableJob(store, mailer, testLogger('ad-a'), () => clock, onChange);
+    const replicaB = new AutoDisableJob(store, mailer, testLogger('ad-b'), () => clock, onChange);
+
+    advanceTo(10.9, t0);
+    expect(await replicaA.runOnce()).toEqual({ warned: [], disabled: [] });
+    expect(smtp.mails).toHaveLength(0);
+
+    advanceTo(11, t0);
+    const [first, second] = await Promise.all([replicaA.runOnce(), replicaB.runOnce()]);
+    expect([...first.warned, ...second.warned]).toEqual([lonely.id]);
+    expect(smtp.mails).toHaveLength(1);
+    const mail = smtp.mails[0];
+    expect(mail?.to).toEqual(['owner@ad.test']);
+    expect(mail?.subject).toBe('Manifold: source "Lonely" will be disabled on 2026-03-15');
+    expect(mail?.text).toContain('(/ad/sources/lonely) has had no enabled destination since 2026-03-01T12:00:00.000Z');
+    const warnedSource = await h.client.sources.getSource({ workspace: 'ad', source: 'lonely' });
+    expect(warnedSource.autoDisableWarnedAt).toEqual(clock);
+    expect(warnedSource.statusHistory.at(-1)).toMatchObject({ status: 'warned', changedBy: 'manifold (auto-disable)' });
+
+    advanceTo(13.9, t0);
+    expect(await replicaA.runOnce()).toEqual({ warned: [], disabled: [] });
+    expect((await h.client.sources.getSource({ workspace: 'ad', source: 'lonely' })).enabled).toBe(true);
+
+    advanceTo(14, t0);
+    const [d1, d2] = await Promise.all([replicaA.runOnce(), replicaB.runOnce()]);
+    expect([...d1.disabled, ...d2.disabled]).toEqual([lonely.id]);
+    const disabled = await h.client.sources.getSource({ workspace: 'ad', source: 'lonely' });
+    expect(disabled.enabled).toBe(false);
+    expect(disabled.status).toMatchObject({ status: 'disabled', changedBy: 'manifold (auto-disable)' });
+    expect(disabled.status?.reason).toMatch(
+      /^auto-disabled: no enabled destination since 2026-03-01T12:00:00.000Z \(14 days\)$/,
+    );
+    expect(disabled.statusHistory.map((s) => s.status)).toEqual(['enabled', 'warned', 'disabled']);
+    // The data plane learns of it through the config stream.
+    expect(h.controlPlane.domain.broadcaster.current().sources.find((s) => s.id === lonely.id)?.enabled).toBe(false);
+
+    // The exempt source and the fed one were never touched, even much later.
+    advanceTo(40, t0);
+    await replicaA.runOnce();
+    for (const id of [kept.id, fed.id]) {
+      const s = await h.client.sources.getSource({ workspace: 'ad', source: id });
+      expect(s).toMatchObject({ enabled: true });
+      expect(s.autoDisableWarnedAt).toBeUndefined();
+    }
+    expect(smtp.mails).toHaveLength(1);
+  });
+
+  it('restarts the clock when an enabled destination is connected, and warns late sources before disabling', async () => {
+    const t0 = clock;
+    await h.client.workspaces.createWorkspace({ slug: 'ad2', name: 'AD2', ownerEmail: 'owner2@ad.test' });
+    const src = await h.client.sources.createSource({
+      workspace: 'ad2',
+      slug: 'site',
+      name: 'Site',
+      environment: 'prod',
+      type: 'javascript',
+      category: 'website',
+    });
+    const job = h.controlPlane.autoDisable;
+
+    advanceTo(12, t0);
+    expect((await job.runOnce()).warned).toEqual([src.id]);
+    // Connecting an enabled destination on day 12 clears the warning and stops the clock.
+    await h.client.destinations.createDestination({
+      workspace: 'ad2',
+      name: 'Dest',
+      catalogId: 'test-analytics',
+      settings: { apiKey: '12345678' },
+      sources: ['site'],
+    });
+    let s = await h.client.sources.getSource({ workspace: 'ad2', source: 'site' });
+    expect(s.withoutDestinationSince).toBeUndefined();
+    expect(s.autoDisableWarnedAt).toBeUndefined();
+
+    // Disabling that destination on day 20 starts a new 14 days from then.
+    advanceTo(20, t0);
+    await h.client.destinations.updateDestination({ workspace: 'ad2', destination: 'Dest', enabled: false });
+    s = await h.client.sources.getSource({ workspace: 'ad2', source: 'site' });
+    expect(s.withoutDestinationSince).toEqual(clock);
+    advanceTo(30, t0);
+    expect(await job.runOnce()).toEqual({ warned: [], disabled: [] });
+
+    // If the job only runs past the deadline, the owner still gets 3 days' notice first.
+    advanceTo(40, t0);
+    expect(await job.runOnce()).toEqual({ warned: [src.id], disabled: [] });
+    const mail = smtp.mails.at(-1);
+    expect(mail?.to).toEqual(['owner2@ad.test']);
+    advanceTo(42.9, t0);
+    expect((await job.runOnce()).disabled).toEqual([]);
+    advanceTo(43, t0);
+    expect((await job.runOnce()).disabled).toEqual([src.id]);
+  });
+
+  it('does not record a warning whose mail could not be sent, and retries it', async () => {
+    const t0 = clock;
+    await h.client.workspaces.createWorkspace({ slug: 'ad3', name: 'AD3', ownerEmail: 'owner3@ad.test' });
+    const src = await h.client.sources.createSource({
+      workspace: 'ad3',
+      slug: 'srv',
+      name: 'Srv',
+      environment: 'prod',
+      type: 'node',
+      category: 'server',
+    });
+    const broken = new AutoDisableJob(
+      h.controlPlane.domain.store,
+      { delivers: true, send: () => Promise.reject(new Error('SMTP down')) },
+      testLogger('ad-broken'),
+      () => clock,
+      async () => undefined,
+    );
+    advanceTo(11, t0);
+    expect(await broken.runOnce()).toEqual({ warned: [], disabled: [] });
+    let s = await h.client.sources.getSource({ workspace: 'ad3', source: 'srv' });
+    expect(s.autoDisableWarnedAt).toBeUndefined();
+    expect(s.statusHistory.map((x) => x.status)).toEqual(['enabled']);
+    advanceTo(15, t0);
+    expect((await broken.runOnce()).disabled).toEqual([]);
+    expect((await h.controlPlane.autoDisable.runOnce()).warned).toEqual([src.id]);
+    s = await h.client.sources.getSource({ workspace: 'ad3', source: 'srv' });
+    expect(s.enabled).toBe(true);
+  });
+});
