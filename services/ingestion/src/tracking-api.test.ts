@@ -61,7 +61,8 @@ describe('the Tracking API', () => {
         sentAt: '2026-01-01T10:00:05.000Z',
         context: { library: { name: 'curl' } },
       },
-      { headers: { authorization: basicAuth(WRITE_KEY) } },
+      // No proxy is trusted here, so a forwarded address must not become context.ip.
+      { headers: { authorization: basicAuth(WRITE_KEY), 'x-forwarded-for': '203.0.113.9' } },
     );
     expect(answer).toMatchObject({ status: 200, body: { success: true } });
     expect(answer.headers.get('access-control-allow-origin')).toBe('*');

@@ -25,7 +25,11 @@ export function analyticsJsRoutes(options: AnalyticsJsRoutesOptions): Router {
 
   const publicOrigin = (req: Request): URL => {
     if (options.publicBaseUrl) return new URL(options.publicBaseUrl);
-    return new URL(`${options.proxyTrust.protocol(req)}://${req.headers.host ?? 'localhost'}`);
+    try {
+      return new URL(`${options.proxyTrust.protocol(req)}://${options.proxyTrust.host(req) ?? 'localhost'}`);
+    } catch {
+      throw IngestionError.badRequest('the Host header is not a valid host');
+    }
   };
 
   const knownSource = (writeKey: string) => {

@@ -7,6 +7,13 @@ export interface ProxyTrust {
   clientIp(req: IncomingMessage): string | undefined;
   /** The scheme the caller used: X-Forwarded-Proto from a trusted proxy, else the socket's. */
   protocol(req: IncomingMessage): 'http' | 'https';
+  /** The host the caller asked for: X-Forwarded-Host from a trusted proxy, else Host. */
+  host(req: IncomingMessage): string | undefined;
+}
+
+function firstValue(header: string | string[] | undefined): string | undefined {
+  const value = (Array.isArray(header) ? header[0] : header)?.split(',')[0]?.trim();
+  return value ? value : undefined;
 }
 
 /**
@@ -24,12 +31,12 @@ export function createProxyTrust(trustedProxies: readonly string[]): ProxyTrust 
     clientIp: (req) => stripMappedPrefix(trust ? proxyaddr(req, trust) : req.socket.remoteAddress),
     protocol: (req) => {
       if (peerIsTrusted(req)) {
-        const header = req.headers['x-forwarded-proto'];
-        const first = (Array.isArray(header) ? header[0] : header)?.split(',')[0]?.trim().toLowerCase();
-        if (first === 'https' || first === 'http') return first;
+        const forwarded = firstValue(req.headers['x-forwarded-proto'])?.toLowerCase();
+        if (forwarded === 'https' || forwarded === 'http') return forwarded;
       }
       return (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
     },
+    host: (req) => (peerIsTrusted(req) ? firstValue(req.headers['x-forwarded-host']) : undefined) ?? req.headers.host,
   };
 }
 

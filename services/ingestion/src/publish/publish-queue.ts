@@ -113,18 +113,17 @@ export class PublishQueue {
     this.pendingBytes += part.bytes;
   }
 
+  private isFull(): boolean {
+    return this.pendingMessages >= this.options.maxBatchMessages || this.pendingBytes >= this.options.maxBatchBytes;
+  }
+
   private schedule(): void {
-    const full =
-      this.pendingMessages >= this.options.maxBatchMessages || this.pendingBytes >= this.options.maxBatchBytes;
-    if (full && this.inFlight < this.options.maxConcurrentSends) {
-      this.flush();
-      return;
-    }
-    if (this.timer === undefined) {
+    while (this.pending.length > 0 && this.inFlight < this.options.maxConcurrentSends && this.isFull()) this.flush();
+    if (this.pending.length > 0 && this.timer === undefined) {
       this.timer = setTimeout(() => {
         this.timer = undefined;
-        if (this.inFlight < this.options.maxConcurrentSends) this.flush();
-        // Otherwise the send in flight flushes when it completes.
+        // When every send slot is busy, the next completing send flushes instead.
+        while (this.pending.length > 0 && this.inFlight < this.options.maxConcurrentSends) this.flush();
       }, this.options.lingerMs);
     }
   }
