@@ -8,6 +8,21 @@ export interface BatchContext {
   heartbeat(): Promise<void>;
   /** False once stop() was called: long handlers may finish early and leave the rest uncommitted. */
   isRunning(): boolean;
+  /**
+   * Stops fetching this batch's partition (other partitions go on) until the returned function
+   * is called. Pair it with `BatchProgress.unprocessedFrom`: the messages not processed are
+   * fetched again once the partition is resumed (e.g. a delay queue waiting for a due time).
+   */
+  pause(): () => void;
+}
+
+/** What a handler may report back when it did not process its whole batch. */
+export interface BatchProgress {
+  /**
+   * Offset of the first message left unprocessed: it and everything after it are neither
+   * committed nor skipped, and are fetched again (after a pause, once resumed).
+   */
+  unprocessedFrom?: string;
 }
 
 export interface ConsumerOptions {
@@ -18,10 +33,15 @@ export interface ConsumerOptions {
   /** How many partitions are processed at once. */
   partitionsConsumedConcurrently?: number;
   /**
+   * Longest time one fetch waits on the broker for new data (ms; kafkajs's default is 5000). A
+   * partition resumed after a pause is read from the next fetch on, so delay queues lower this.
+   */
+  maxWaitTimeMs?: number;
+  /**
    * Processes one batch from one partition. The batch's offsets are committed only after this
    * resolves; if it throws, nothing is committed and the batch is delivered again.
    */
-  handleBatch(batch: ConsumedBatch, context: BatchContext): Promise<void>;
+  handleBatch(batch: ConsumedBatch, context: BatchContext): Promise<void | BatchProgress>;
   /**
    * 'afterBatch' (default): each batch is committed once handleBatch resolves.
    * 'manual': batches are marked as read but never committed by the consumer; the caller commits
@@ -60,6 +80,7 @@ export class ConsumerRunner {
       sessionTimeout: 30000,
       heartbeatInterval: 3000,
       retry: { retries: 10, initialRetryTime: 200 },
+      ...(options.maxWaitTimeMs !== undefined ? { maxWaitTimeInMs: options.maxWaitTimeMs } : {}),
     });
   }
 
@@ -95,11 +116,11 @@ export class ConsumerRunner {
       headers: decodeHeaders(m.headers),
       timestamp: Number(m.timestamp),
     }));
-    await this.options.handleBatch(
+    const progress = await this.options.handleBatch(
       { topic: batch.topic, partition: batch.partition, messages },
-      { heartbeat: payload.heartbeat, isRunning: () => this.running && payload.isRunning() },
+      { heartbeat: payload.heartbeat, isRunning: () => this.running && payload.isRunning(), pause: payload.pause },
     );
-    const last = messages[messages.length - 1];
+    const last = lastProcessed(messages, progress ? progress.unprocessedFrom : undefined);
     if (!last) return;
     payload.resolveOffset(last.offset);
     if (this.options.commitMode === 'manual') return;
@@ -136,4 +157,14 @@ export class ConsumerRunner {
     await this.consumer.disconnect();
     this.log.info('consumer stopped');
   }
+}
+
+/** The last message before `unprocessedFrom` (the whole batch when it is undefined). */
+function lastProcessed(
+  messages: readonly ConsumedMessage[],
+  unprocessedFrom: string | undefined,
+): ConsumedMessage | undefined {
+  if (unprocessedFrom === undefined) return messages[messages.length - 1];
+  const index = messages.findIndex((m) => m.offset === unprocessedFrom);
+  return index === -1 ? messages[messages.length - 1] : messages[index - 1];
 }

@@ -3,5 +3,5 @@
 export { KafkaClient, type KafkaClientOptions } from './client';
 export type { OutgoingMessage, ConsumedMessage, ConsumedBatch, TopicSpec, MessageHeaders } from './types';
 export type { EventProducer, SendOptions } from './producer';
-export type { ConsumerRunner, ConsumerOptions, BatchContext, PartitionOffset } from './consumer';
+export type { ConsumerRunner, ConsumerOptions, BatchContext, BatchProgress, PartitionOffset } from './consumer';
 export { KafkaUnavailableError } from './errors';

@@ -1,0 +1,110 @@
+import { env, loadConfig } from '@manifold/config';
+import { z } from 'zod';
+import { parseDuration } from './duration';
+import { DEFAULT_SETTINGS, type TranslatorSettings } from './settings';
+
+const d = DEFAULT_SETTINGS;
+
+const duration = (fallback: string) =>
+  env
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      try {
+        return parseDuration(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    });
+
+const durations = (fallback: string) =>
+  env
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      try {
+        const list = value.split(',').map((v) => parseDuration(v));
+        if (list.length === 0 || list.some((ms) => ms <= 0)) throw new Error('expected positive durations');
+        if (new Set(list).size !== list.length) throw new Error('expected different durations');
+        return list.sort((a, b) => a - b);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `expected e.g. 5s,30s,2m: ${(error as Error).message}` });
+        return z.NEVER;
+      }
+    });
+
+const types = () =>
+  env
+    .string()
+    .default('all')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean),
+    );
+
+/** Every environment variable the translator process reads. */
+export const translatorConfigShape = {
+  ADMIN_PORT: env.port(9103),
+  KAFKA_BROKERS: env.hostPorts(),
+  KAFKA_EVENTS_TOPIC: env.string().default(d.eventsTopic),
+  KAFKA_EVENTS_PARTITIONS: env.int(d.eventsTopicPartitions, 1),
+  KAFKA_TOPIC_PARTITIONS: env.int(d.topicPartitions, 1),
+  KAFKA_REPLICATION_FACTOR: env.int(d.replicationFactor, 1),
+  KAFKA_PRODUCE_TIMEOUT: duration('10s'),
+  CONTROL_PLANE_ADDRESS: env.string().default('127.0.0.1:50051'),
+  CONTROL_PLANE_TOKEN: env.string(),
+  CONFIG_CACHE_FILE: env.string().optional(),
+  MONGO_URL: env.url(['mongodb']),
+  /** Comma-separated catalog ids, or `all`. */
+  DESTINATION_TYPES: types(),
+  START_FROM: env.oneOf(['earliest', 'latest'] as const, d.startFrom),
+  PARTITIONS_CONSUMED_CONCURRENTLY: env.int(d.partitionsConsumedConcurrently, 1),
+  RETRY_TIERS: durations('5s,30s,2m,10m,30m,1h'),
+  RETRY_WINDOW: duration('4h'),
+  REQUEST_TIMEOUT: duration('10s'),
+  INSTANCE_CONCURRENCY: env.int(d.instanceConcurrency, 1),
+  CONNECTIONS_PER_ORIGIN: env.int(d.connectionsPerOrigin, 1),
+  DEDUP_WINDOW: duration('24h'),
+  CLAIM_SWEEP_INTERVAL: duration('10m'),
+  REPORT_INTERVAL: duration('1s'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: env.url(['http', 'https']).optional(),
+};
+
+export type TranslatorConfig = ReturnType<typeof loadTranslatorConfig>;
+
+export function loadTranslatorConfig(source: Record<string, string | undefined> = process.env) {
+  return loadConfig('translator', translatorConfigShape, source);
+}
+
+/** Settings from the environment; `all` becomes every type in `knownTypes`, and unknown types are refused. */
+export function settingsFromConfig(config: TranslatorConfig, knownTypes: readonly string[]): TranslatorSettings {
+  const wanted = config.DESTINATION_TYPES.includes('all') ? [...knownTypes] : config.DESTINATION_TYPES;
+  const unknown = wanted.filter((type) => !knownTypes.includes(type));
+  if (unknown.length > 0) {
+    throw new Error(
+      `translator: DESTINATION_TYPES names unknown types ${unknown.join(', ')} (known: ${knownTypes.join(', ')})`,
+    );
+  }
+  return {
+    ...DEFAULT_SETTINGS,
+    destinationTypes: [...new Set(wanted)],
+    eventsTopic: config.KAFKA_EVENTS_TOPIC,
+    startFrom: config.START_FROM,
+    partitionsConsumedConcurrently: config.PARTITIONS_CONSUMED_CONCURRENTLY,
+    retryDelaysMs: config.RETRY_TIERS,
+    retryWindowMs: config.RETRY_WINDOW,
+    requestTimeoutMs: config.REQUEST_TIMEOUT,
+    instanceConcurrency: config.INSTANCE_CONCURRENCY,
+    connectionsPerOrigin: config.CONNECTIONS_PER_ORIGIN,
+    dedupWindowMs: config.DEDUP_WINDOW,
+    claimSweepIntervalMs: config.CLAIM_SWEEP_INTERVAL,
+    reportIntervalMs: config.REPORT_INTERVAL,
+    topicPartitions: config.KAFKA_TOPIC_PARTITIONS,
+    eventsTopicPartitions: config.KAFKA_EVENTS_PARTITIONS,
+    replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+    produceTimeoutMs: config.KAFKA_PRODUCE_TIMEOUT,
+  };
+}

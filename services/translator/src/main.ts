@@ -1,0 +1,47 @@
+import { connectConfigStream } from '@manifold/config-client';
+import { destinationIds } from '@manifold/destinations';
+import { KafkaClient } from '@manifold/kafka';
+import { connectMongo } from '@manifold/mongo';
+import { runService } from '@manifold/service';
+import { loadTranslatorConfig, settingsFromConfig } from './config';
+import { startTranslator } from './start-translator';
+
+const config = loadTranslatorConfig();
+const settings = settingsFromConfig(config, destinationIds());
+
+void runService({
+  name: 'translator',
+  adminPort: config.ADMIN_PORT,
+  otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+  async start(ctx) {
+    const configView = await connectConfigStream({
+      address: config.CONTROL_PLANE_ADDRESS,
+      token: config.CONTROL_PLANE_TOKEN,
+      logger: ctx.logger,
+      client: `translator(${settings.destinationTypes.join(',')})`,
+      ...(config.CONFIG_CACHE_FILE ? { cacheFile: config.CONFIG_CACHE_FILE } : {}),
+    });
+    ctx.onShutdown('config stream', () => configView.close());
+    ctx.readiness.add('config', () => {
+      if (configView.version === 0) throw new Error('no configuration yet');
+    });
+
+    const mongo = await connectMongo({ url: config.MONGO_URL, appName: 'translator', logger: ctx.logger });
+    ctx.onShutdown('mongodb', () => mongo.close());
+    ctx.readiness.add('mongodb', () => mongo.ping());
+
+    const kafka = new KafkaClient({ brokers: config.KAFKA_BROKERS, clientId: 'translator', logger: ctx.logger });
+    ctx.onShutdown('kafka admin', () => kafka.disconnect());
+    ctx.readiness.add('kafka', () => kafka.ping().then(() => undefined));
+
+    const translator = await startTranslator({
+      kafka,
+      db: mongo.db,
+      configView,
+      logger: ctx.logger,
+      meter: ctx.telemetry.meter,
+      settings,
+    });
+    ctx.onShutdown('translator', () => translator.stop());
+  },
+}).catch(() => process.exit(1));

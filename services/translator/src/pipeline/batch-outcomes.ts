@@ -1,0 +1,226 @@
+import type { DestinationConfig } from '@manifold/config-client';
+import type { DeliveryOutcome as ReportOutcome } from '@manifold/events';
+import type { EventProducer, OutgoingMessage } from '@manifold/kafka';
+import { planRetry } from '../retry/backoff';
+import { encodeRetryMessage, type PendingRetry } from '../retry/retry-message';
+import { encodeDeadLetter, exchangeDetails, type DeadLetterRecord } from '../reports/dead-letter';
+import type { DeliveryRecord, DeliveryReporter } from '../reports/delivery-reporter';
+import type { TranslatorMetrics } from '../reports/metrics';
+import type { RetryTier } from '../topics';
+import type { TaskResult } from './task';
+
+export interface OutcomeRouterOptions {
+  destinationType: string;
+  producer: Pick<EventProducer, 'send'>;
+  reporter: DeliveryReporter;
+  metrics: TranslatorMetrics;
+  tiers: readonly RetryTier[];
+  deadLetterTopic: string;
+  retryWindowMs: number;
+  produceTimeoutMs: number;
+  now?: () => number;
+  random?: () => number;
+}
+
+/** Kafka sends are split so that no record batch nears the broker's message size limit. */
+const MAX_MESSAGES_PER_SEND = 500;
+const MAX_BYTES_PER_SEND = 4 * 1024 * 1024;
+
+/**
+ * Where the outcomes of one Kafka batch go: retries to their delay tier, permanent failures to
+ * the dead-letter topic, and every outcome to the delivery stats. `commit()` resolves once Kafka
+ * holds the retries and dead letters, so the consumer may then commit the batch's offsets.
+ */
+export class OutcomeRouter {
+  constructor(private readonly options: OutcomeRouterOptions) {}
+
+  begin(): BatchOutcomes {
+    return new BatchOutcomes(this.options);
+  }
+}
+
+export class BatchOutcomes {
+  private readonly messages = new Map<string, OutgoingMessage[]>();
+  private readonly records: DeliveryRecord[] = [];
+  private readonly now: () => number;
+
+  constructor(private readonly options: OutcomeRouterOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Not sent to `instance`, deliberately (integrations object, filters, disabled, duplicate, ...). */
+  filtered(instance: Pick<DestinationConfig, 'id' | 'workspaceId'>, reason: string): void {
+    this.count(instance, 'filtered', reason);
+  }
+
+  /** Will not be delivered: kept on the dead-letter topic with the reason. */
+  deadLetter(record: DeadLetterRecord, workspaceId?: string): void {
+    this.push(this.options.deadLetterTopic, encodeDeadLetter(record));
+    if (record.destinationId && workspaceId) {
+      this.count({ id: record.destinationId, workspaceId }, 'failed', record.reason);
+    } else {
+      this.options.metrics.events.add(1, {
+        destination_type: this.options.destinationType,
+        outcome: 'failed',
+        reason: record.reason,
+      });
+    }
+  }
+
+  /** Puts a retry back in a tier without an attempt (it was released before its notBefore). */
+  requeue(retry: PendingRetry, tier: RetryTier): void {
+    this.push(tier.topic, encodeRetryMessage({ ...retry, dueAt: this.now() + tier.delayMs }));
+  }
+
+  /** What the deliveries of a batch came to. */
+  results(results: readonly TaskResult[]): void {
+    for (const result of results) this.result(result);
+  }
+
+  private result({ task, outcome, exchange }: TaskResult): void {
+    const { instance } = task;
+    switch (outcome.kind) {
+      case 'drop':
+        this.filtered(instance, outcome.reason);
+        return;
+      case 'delivered': {
+        const latencyMs = this.now() - Date.parse(task.event.receivedAt);
+        this.count(instance, 'delivered', undefined, Number.isFinite(latencyMs) ? latencyMs : undefined);
+        return;
+      }
+      case 'dead-letter':
+        this.deadLetter(
+          {
+            ...this.base(task),
+            reason: outcome.reason,
+            message: outcome.message,
+            attempts: task.attempts + 1,
+            ...exchangeDetails(exchange),
+          },
+          instance.workspaceId,
+        );
+        return;
+      case 'retry': {
+        const now = this.now();
+        const attempts = task.attempts + 1;
+        const plan = planRetry({
+          attempts,
+          ...(outcome.retryAfterMs !== undefined ? { retryAfterMs: outcome.retryAfterMs } : {}),
+          tiers: this.options.tiers,
+          now,
+          ...(this.options.random ? { random: this.options.random } : {}),
+        });
+        const reason = retryReason(outcome);
+        if (plan.notBefore - task.firstAttemptAt > this.options.retryWindowMs) {
+          const windowMinutes = Math.round(this.options.retryWindowMs / 60000);
+          this.deadLetter(
+            {
+              ...this.base(task),
+              reason: 'RETRIES_EXHAUSTED',
+              message: `gave up after ${attempts} attempts (retry window ${windowMinutes} min); last: ${outcome.reason}`,
+              attempts,
+              ...exchangeDetails(exchange),
+            },
+            instance.workspaceId,
+          );
+          return;
+        }
+        const retry: PendingRetry = {
+          event: task.event,
+          metadata: task.metadata,
+          destinationId: instance.id,
+          attempts,
+          firstAttemptAt: task.firstAttemptAt,
+          dueAt: plan.dueAt,
+          notBefore: plan.notBefore,
+          origin: task.origin,
+          reason,
+        };
+        this.push(plan.tier.topic, encodeRetryMessage(retry));
+        this.count(instance, 'retried', reason);
+        return;
+      }
+    }
+  }
+
+  /** Publishes the batch's retries and dead letters, then counts its outcomes. */
+  async commit(): Promise<void> {
+    for (const [topic, messages] of this.messages) {
+      for (const chunk of chunks(messages)) {
+        await this.options.producer.send(topic, chunk, { timeoutMs: this.options.produceTimeoutMs });
+      }
+    }
+    for (const record of this.records) {
+      this.options.reporter.record(record);
+      const attributes = {
+        destination_type: this.options.destinationType,
+        outcome: record.outcome,
+        reason: record.reason ?? '',
+      };
+      this.options.metrics.events.add(1, attributes);
+      if (record.latencyMs !== undefined) {
+        this.options.metrics.deliveryLatency.record(record.latencyMs / 1000, {
+          destination_type: this.options.destinationType,
+        });
+      }
+    }
+  }
+
+  private base(task: TaskResult['task']): Omit<DeadLetterRecord, 'reason' | 'message' | 'attempts'> {
+    return {
+      destinationType: this.options.destinationType,
+      destinationId: task.instance.id,
+      sourceId: task.metadata.sourceId,
+      workspaceId: task.metadata.workspaceId,
+      event: task.event,
+      origin: task.origin,
+      firstAttemptAt: new Date(task.firstAttemptAt).toISOString(),
+      failedAt: new Date(this.now()).toISOString(),
+    };
+  }
+
+  private count(
+    instance: Pick<DestinationConfig, 'id' | 'workspaceId'>,
+    outcome: ReportOutcome,
+    reason?: string,
+    latencyMs?: number,
+  ): void {
+    this.records.push({
+      destinationId: instance.id,
+      workspaceId: instance.workspaceId,
+      outcome,
+      ...(reason !== undefined ? { reason } : {}),
+      ...(latencyMs !== undefined ? { latencyMs } : {}),
+    });
+  }
+
+  private push(topic: string, message: OutgoingMessage): void {
+    let list = this.messages.get(topic);
+    if (!list) {
+      list = [];
+      this.messages.set(topic, list);
+    }
+    list.push(message);
+  }
+}
+
+/** A stable, low-cardinality reason for a retry: `http_503`, or the network error code. */
+function retryReason(outcome: Extract<TaskResult['outcome'], { kind: 'retry' }>): string {
+  return outcome.status !== undefined ? `http_${outcome.status}` : outcome.reason;
+}
+
+function* chunks(messages: readonly OutgoingMessage[]): Generator<OutgoingMessage[]> {
+  let chunk: OutgoingMessage[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    const size = Buffer.byteLength(message.value) + 512;
+    if (chunk.length > 0 && (chunk.length >= MAX_MESSAGES_PER_SEND || bytes + size > MAX_BYTES_PER_SEND)) {
+      yield chunk;
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(message);
+    bytes += size;
+  }
+  if (chunk.length > 0) yield chunk;
+}

@@ -1,0 +1,191 @@
+import {
+  batchSize,
+  buildRequests,
+  classifyNetworkError,
+  classifyResponse,
+  combineOutcomes,
+  drop,
+  outcomeOfError,
+  outcomesPerEvent,
+  followUpRequests,
+  type DeliveryOutcome,
+  type DropOutcome,
+  type Outcome,
+  type DestinationDefinition,
+  type RequestDescriptor,
+  type ResponseOutcome,
+} from '@manifold/destination-kit';
+import type { HttpSender } from '../http/http-sender';
+import type { KeyedLimiter } from '../http/limiter';
+import type { DeliveryTask, Exchange, TaskResult } from './task';
+
+/** A flow (request, follow-ups, ...) longer than this is a destination bug, not an API answer. */
+const MAX_FLOW_STEPS = 10;
+
+export interface DelivererOptions {
+  destination: DestinationDefinition;
+  sender: HttpSender;
+  /** Per destination instance: how many requests may be in flight. */
+  limiter: KeyedLimiter;
+  /** Called after each response or network failure (metrics). */
+  onRequest?(info: { status: number | undefined; durationMs: number }): void;
+}
+
+/**
+ * Turns prepared events into requests and sends them: events of one instance with the same
+ * batch key share requests (up to the action's batch size), and every group of every instance
+ * is in flight at once, so a slow instance delays only its own events (each instance is bounded
+ * by its concurrency limit).
+ */
+export class Deliverer {
+  constructor(private readonly options: DelivererOptions) {}
+
+  async deliver(tasks: readonly DeliveryTask[]): Promise<TaskResult[]> {
+    const groups = this.group(tasks);
+    const results = await Promise.all(groups.map((group) => this.deliverGroup(group)));
+    return results.flat();
+  }
+
+  /** Groups of events that go out in the same requests. */
+  private group(tasks: readonly DeliveryTask[]): DeliveryTask[][] {
+    const groups: DeliveryTask[][] = [];
+    const open = new Map<string, DeliveryTask[]>();
+    for (const task of tasks) {
+      if (task.prepared.batchKey === undefined) {
+        groups.push([task]);
+        continue;
+      }
+      const key = `${task.instance.id}\u0000${task.prepared.batchKey}`;
+      let group = open.get(key);
+      if (!group) {
+        group = [];
+        open.set(key, group);
+        groups.push(group);
+      }
+      group.push(task);
+      const limit = batchSize(this.options.destination, task.prepared.action, task.settings);
+      if (group.length >= limit) open.delete(key);
+    }
+    return groups;
+  }
+
+  private async deliverGroup(group: DeliveryTask[]): Promise<TaskResult[]> {
+    const first = group[0] as DeliveryTask;
+    let requests: RequestDescriptor[];
+    try {
+      requests = buildRequests(
+        this.options.destination,
+        first.prepared.action,
+        group.map((t) => t.prepared.payload),
+        first.settings,
+      );
+    } catch (error) {
+      // One event the API cannot take must not sink the others: try them one by one.
+      if (group.length > 1) return (await Promise.all(group.map((task) => this.deliverGroup([task])))).flat();
+      return [{ task: first, outcome: outcomeOfError(error) }];
+    }
+    if (requests.length === 0) {
+      return group.map((task) => ({
+        task,
+        outcome: drop('NOTHING_TO_SEND', `${this.options.destination.name} ${task.prepared.action}: nothing to send`),
+      }));
+    }
+
+    const outcomes: DeliveryOutcome[][] = group.map(() => []);
+    const ended: Array<DropOutcome | undefined> = group.map(() => undefined);
+    const exchanges: Array<Exchange | undefined> = group.map(() => undefined);
+    await Promise.all(
+      requests.map(async (request) => {
+        const { outcome, exchange } = await this.sendFlow(first, request);
+        if (outcome.kind === 'drop') {
+          group.forEach((_, index) => (ended[index] = outcome));
+          return;
+        }
+        outcomesPerEvent(request, outcome, group.length).forEach((perEvent, index) => {
+          outcomes[index]?.push(perEvent);
+          // Keep the exchange that explains a failure; any one for a success.
+          if (perEvent.kind !== 'delivered' || exchanges[index] === undefined) exchanges[index] = exchange;
+        });
+      }),
+    );
+    return group.map((task, index) => {
+      const exchange = exchanges[index];
+      const delivery = outcomes[index]?.length ? combineOutcomes(outcomes[index]) : undefined;
+      // A flow that ended in a drop decides, unless another request of the event must be retried.
+      const dropped = ended[index];
+      const outcome = dropped && delivery?.kind !== 'retry' ? dropped : (delivery ?? dropped);
+      return { task, outcome: outcome as Outcome, ...(exchange ? { exchange } : {}) };
+    });
+  }
+
+  /**
+   * One request, and the follow-up requests its 2xx answer calls for (multi-request flows such
+   * as search-then-update); the outcome is that of the last request sent.
+   */
+  private async sendFlow(
+    task: DeliveryTask,
+    request: RequestDescriptor,
+  ): Promise<{ outcome: ResponseOutcome | DropOutcome; exchange: Exchange }> {
+    let current = request;
+    for (let step = 0; ; step++) {
+      const sent = await this.send(task.instance.id, current);
+      const response = sent.exchange.response;
+      if (!response || !current.followUp) return sent;
+      let next: RequestDescriptor[];
+      try {
+        next = followUpRequests(this.options.destination, current, response, task.settings);
+      } catch (error) {
+        // The answer ends the flow (e.g. no unique contact): a drop or dead letter with this exchange.
+        return { outcome: outcomeOfError(error), exchange: sent.exchange };
+      }
+      if (next.length === 0) return sent;
+      if (step >= MAX_FLOW_STEPS) {
+        return {
+          outcome: {
+            kind: 'dead-letter',
+            reason: 'TRANSLATION_ERROR',
+            message: `flow longer than ${MAX_FLOW_STEPS} steps`,
+          },
+          exchange: sent.exchange,
+        };
+      }
+      // Follow-ups go in order; all but the last must succeed for the flow to go on.
+      for (const followUp of next.slice(0, -1)) {
+        const result = await this.send(task.instance.id, followUp);
+        if (result.outcome.kind !== 'delivered') return result;
+      }
+      current = next[next.length - 1] as RequestDescriptor;
+    }
+  }
+
+  private send(
+    instanceId: string,
+    request: RequestDescriptor,
+  ): Promise<{ outcome: ResponseOutcome; exchange: Exchange }> {
+    return this.options.limiter.run(instanceId, async () => {
+      const started = performance.now();
+      let response;
+      try {
+        response = await this.options.sender.send(request);
+      } catch (error) {
+        this.options.onRequest?.({ status: undefined, durationMs: performance.now() - started });
+        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        return { outcome: classifyNetworkError(error), exchange: { request, error: message } };
+      }
+      this.options.onRequest?.({ status: response.status, durationMs: performance.now() - started });
+      try {
+        return {
+          outcome: classifyResponse(this.options.destination, request, response),
+          exchange: { request, response },
+        };
+      } catch (error) {
+        // A classifier that throws is a bug; the answer is kept with the dead letter for a replay after the fix.
+        const message = error instanceof Error ? error.message : String(error);
+        return {
+          outcome: { kind: 'dead-letter', reason: 'TRANSLATION_ERROR', message, status: response.status },
+          exchange: { request, response },
+        };
+      }
+    });
+  }
+}

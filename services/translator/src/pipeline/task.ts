@@ -1,0 +1,45 @@
+import type { DestinationConfig } from '@manifold/config-client';
+import type {
+  HttpResponseInfo,
+  Outcome,
+  ParsedSettings,
+  PreparedEvent,
+  RequestDescriptor,
+  SettingsSchema,
+} from '@manifold/destination-kit';
+import type { EventMetadata, SpecEvent } from '@manifold/events';
+
+/** One event on its way to one destination instance. */
+export interface DeliveryTask {
+  /** The event as routed to this instance (its destination filters applied). */
+  event: SpecEvent;
+  metadata: EventMetadata;
+  instance: DestinationConfig;
+  settings: ParsedSettings<SettingsSchema>;
+  prepared: PreparedEvent;
+  /** The events-topic message it came from, `topic/partition/offset`; retries carry it along. */
+  origin: string;
+  /** Attempts made before this one. */
+  attempts: number;
+  /** When the first attempt was made (this one, for a first attempt). */
+  firstAttemptAt: number;
+}
+
+/** The last request of a task and what came back: kept for the dead-letter record. */
+export interface Exchange {
+  request: RequestDescriptor;
+  response?: HttpResponseInfo;
+  /** Why there was no response (network error, timeout). */
+  error?: string;
+}
+
+export interface TaskResult {
+  task: DeliveryTask;
+  outcome: Outcome;
+  exchange?: Exchange;
+}
+
+/** `topic/partition/offset` of a consumed message. */
+export function originOf(message: { topic: string; partition: number; offset: string }): string {
+  return `${message.topic}/${message.partition}/${message.offset}`;
+}

@@ -1,0 +1,201 @@
+import type { ConfigView, DestinationConfig } from '@manifold/config-client';
+import {
+  parseSettings,
+  prepareEvent,
+  routeEvent,
+  type DestinationDefinition,
+  type SettingsResult,
+  type SettingsSchema,
+} from '@manifold/destination-kit';
+import { decodeEventMessage, type EventMetadata, type SpecEvent } from '@manifold/events';
+import type { ConsumedMessage } from '@manifold/kafka';
+import type { Logger } from '@manifold/logger';
+import type { MessageClaims } from '../dedup/claims';
+import { tierForWait } from '../retry/backoff';
+import { decodeRetryMessage, type PendingRetry } from '../retry/retry-message';
+import type { RetryTier } from '../topics';
+import type { BatchOutcomes, OutcomeRouter } from './batch-outcomes';
+import type { Deliverer } from './deliverer';
+import type { DisabledInstances } from './instance-index';
+import { originOf, type DeliveryTask } from './task';
+
+/** Filter reasons the translator adds to the kit's drop reasons. */
+export const TRANSLATOR_FILTER_REASONS = {
+  /** The instance is disabled (or was disabled or disconnected while the event waited for a retry). */
+  disabled: 'DESTINATION_DISABLED',
+  /** The messageId already went to this instance within the dedup window. */
+  duplicate: 'DUPLICATE_MESSAGE_ID',
+} as const;
+
+export interface TypeProcessorOptions {
+  destinationType: string;
+  destination: DestinationDefinition;
+  configView: ConfigView;
+  disabled: DisabledInstances;
+  claims: MessageClaims;
+  deliverer: Deliverer;
+  outcomes: OutcomeRouter;
+  tiers: readonly RetryTier[];
+  logger: Logger;
+  now?: () => number;
+}
+
+interface Attempt {
+  origin: string;
+  attempts: number;
+  firstAttemptAt: number;
+}
+
+/**
+ * Everything one destination type does with a batch of Kafka messages, from the events topic or
+ * from its retry tiers: find the instances, route (integrations object, destination filters),
+ * validate settings, map, claim the messageId, deliver, and hand every outcome on.
+ */
+export class TypeProcessor {
+  private readonly settingsCache = new WeakMap<DestinationConfig, SettingsResult<SettingsSchema>>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: TypeProcessorOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** A batch of the events topic: each event to every instance of this type on its source. */
+  async processEvents(messages: readonly ConsumedMessage[]): Promise<void> {
+    const { configView, destinationType } = this.options;
+    const outcomes = this.options.outcomes.begin();
+    const tasks: DeliveryTask[] = [];
+    const now = this.now();
+    for (const message of messages) {
+      let event: SpecEvent;
+      let metadata: EventMetadata;
+      try {
+        ({ event, metadata } = decodeEventMessage(message));
+      } catch (error) {
+        this.undecodable(outcomes, message, error);
+        continue;
+      }
+      for (const instance of this.options.disabled.of(metadata.sourceId, destinationType)) {
+        outcomes.filtered(instance, TRANSLATOR_FILTER_REASONS.disabled);
+      }
+      const instances = configView.destinationsForSource(metadata.sourceId, destinationType);
+      if (instances.length === 0) continue;
+      const attempt: Attempt = { origin: originOf(message), attempts: 0, firstAttemptAt: now };
+      for (const instance of instances) {
+        const routed = routeEvent(event, instance);
+        if (routed.kind === 'drop') {
+          outcomes.filtered(instance, routed.reason);
+          continue;
+        }
+        const task = this.prepare(outcomes, instance, routed.event, metadata, attempt);
+        if (task) tasks.push(task);
+      }
+    }
+    await this.claimAndDeliver(outcomes, tasks);
+    await outcomes.commit();
+  }
+
+  /** Due messages of the retry tiers: the next attempt for each. */
+  async processRetries(messages: readonly ConsumedMessage[]): Promise<void> {
+    const outcomes = this.options.outcomes.begin();
+    const tasks: DeliveryTask[] = [];
+    const now = this.now();
+    for (const message of messages) {
+      let retry: PendingRetry;
+      try {
+        retry = decodeRetryMessage(message);
+      } catch (error) {
+        this.undecodable(outcomes, message, error);
+        continue;
+      }
+      if (retry.notBefore > now) {
+        outcomes.requeue(retry, tierForWait(retry.notBefore - now, this.options.tiers));
+        continue;
+      }
+      const instance = this.options.configView.destination(retry.destinationId);
+      if (!instance || !instance.enabled || !instance.sourceIds.includes(retry.metadata.sourceId)) {
+        // Disabled or deleted while the event waited: Segment does not queue for disabled destinations.
+        if (instance) outcomes.filtered(instance, TRANSLATOR_FILTER_REASONS.disabled);
+        continue;
+      }
+      const attempt = { origin: retry.origin, attempts: retry.attempts, firstAttemptAt: retry.firstAttemptAt };
+      const task = this.prepare(outcomes, instance, retry.event, retry.metadata, attempt);
+      if (task) tasks.push(task);
+    }
+    await this.claimAndDeliver(outcomes, tasks);
+    await outcomes.commit();
+  }
+
+  /** Settings and mapping for one instance; undefined (and the outcome recorded) when it stops here. */
+  private prepare(
+    outcomes: BatchOutcomes,
+    instance: DestinationConfig,
+    event: SpecEvent,
+    metadata: EventMetadata,
+    attempt: Attempt,
+  ): DeliveryTask | undefined {
+    const { destination, destinationType } = this.options;
+    const settings = this.settingsOf(instance);
+    const base = {
+      destinationType,
+      destinationId: instance.id,
+      sourceId: metadata.sourceId,
+      workspaceId: metadata.workspaceId,
+      event,
+      origin: attempt.origin,
+      attempts: attempt.attempts,
+      firstAttemptAt: new Date(attempt.firstAttemptAt).toISOString(),
+      failedAt: new Date(this.now()).toISOString(),
+    };
+    if (!settings.ok) {
+      outcomes.deadLetter(
+        { ...base, reason: 'INVALID_SETTINGS', message: settings.outcome.message },
+        instance.workspaceId,
+      );
+      return undefined;
+    }
+    const prepared = prepareEvent(destination, event, settings.settings);
+    if ('kind' in prepared) {
+      if (prepared.kind === 'drop') outcomes.filtered(instance, prepared.reason);
+      else outcomes.deadLetter({ ...base, reason: prepared.reason, message: prepared.message }, instance.workspaceId);
+      return undefined;
+    }
+    return { event, metadata, instance, settings: settings.settings, prepared, ...attempt };
+  }
+
+  private async claimAndDeliver(outcomes: BatchOutcomes, tasks: readonly DeliveryTask[]): Promise<void> {
+    if (tasks.length === 0) return;
+    const allowed = await this.options.claims.claim(
+      tasks.map((t) => ({ destinationId: t.instance.id, messageId: t.event.messageId, origin: t.origin })),
+    );
+    const deliverable = tasks.filter((task, index) => {
+      if (allowed[index]) return true;
+      outcomes.filtered(task.instance, TRANSLATOR_FILTER_REASONS.duplicate);
+      return false;
+    });
+    outcomes.results(await this.options.deliverer.deliver(deliverable));
+  }
+
+  /** Parsed once per instance version: the config view replaces an instance's object when it changes. */
+  private settingsOf(instance: DestinationConfig): SettingsResult<SettingsSchema> {
+    let settings = this.settingsCache.get(instance);
+    if (!settings) {
+      settings = parseSettings(this.options.destination, instance.settings);
+      this.settingsCache.set(instance, settings);
+    }
+    return settings;
+  }
+
+  private undecodable(outcomes: BatchOutcomes, message: ConsumedMessage, error: unknown): void {
+    const why = error instanceof Error ? error.message : String(error);
+    this.options.logger.warn({ origin: originOf(message), err: why }, 'message is not an event; dead-lettered');
+    outcomes.deadLetter({
+      reason: 'UNDECODABLE',
+      message: why,
+      destinationType: this.options.destinationType,
+      origin: originOf(message),
+      raw: (message.value ?? Buffer.alloc(0)).toString('utf8').slice(0, 32 * 1024),
+      attempts: 0,
+      failedAt: new Date(this.now()).toISOString(),
+    });
+  }
+}

@@ -1,0 +1,26 @@
+import type { Meter } from '@manifold/telemetry';
+
+export type TranslatorMetrics = ReturnType<typeof createTranslatorMetrics>;
+
+/** OpenTelemetry instruments; attributes stay low-cardinality (type, outcome, reason, status class). */
+export function createTranslatorMetrics(meter: Meter) {
+  return {
+    events: meter.createCounter('manifold_translator_events', {
+      description: 'Events per destination type by outcome (delivered, retried, failed, filtered) and reason',
+    }),
+    deliveryLatency: meter.createHistogram('manifold_translator_delivery_latency', {
+      description: 'From ingestion (receivedAt) to the destination accepting the event',
+      unit: 's',
+      advice: { explicitBucketBoundaries: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 14400] },
+    }),
+    requestDuration: meter.createHistogram('manifold_translator_request_duration', {
+      description: 'Duration of requests to destination APIs',
+      unit: 's',
+      advice: { explicitBucketBoundaries: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] },
+    }),
+    batchSize: meter.createHistogram('manifold_translator_batch_messages', {
+      description: 'Kafka messages per processed batch',
+      advice: { explicitBucketBoundaries: [1, 10, 50, 100, 250, 500, 1000, 2500] },
+    }),
+  };
+}

@@ -1,0 +1,189 @@
+import type { ConfigView } from '@manifold/config-client';
+import type { DestinationDefinition } from '@manifold/destination-kit';
+import { destinationById } from '@manifold/destinations';
+import type { EventProducer, KafkaClient, TopicSpec } from '@manifold/kafka';
+import type { Logger } from '@manifold/logger';
+import type { Meter } from '@manifold/telemetry';
+import type { Db } from 'mongodb';
+import { MessageClaims } from './dedup/claims';
+import { HttpSender } from './http/http-sender';
+import { KeyedLimiter } from './http/limiter';
+import { OutcomeRouter } from './pipeline/batch-outcomes';
+import { Deliverer } from './pipeline/deliverer';
+import { DisabledInstances } from './pipeline/instance-index';
+import { TypeProcessor } from './pipeline/type-processor';
+import { DeliveryReporter } from './reports/delivery-reporter';
+import { createTranslatorMetrics } from './reports/metrics';
+import type { TranslatorSettings } from './settings';
+import { TranslatorNames } from './topics';
+import { TypeWorker } from './type-worker';
+
+export interface StartTranslatorOptions {
+  kafka: KafkaClient;
+  /** Database of the messageId claims. */
+  db: Db;
+  configView: ConfigView;
+  logger: Logger;
+  meter: Meter;
+  settings: TranslatorSettings;
+  /** Finds a destination's definition by catalog id; @manifold/destinations by default. */
+  destinations?: (id: string) => DestinationDefinition | undefined;
+  /** Clock and randomness of retry planning, for tests. */
+  now?: () => number;
+  random?: () => number;
+}
+
+export interface RunningTranslator {
+  names: TranslatorNames;
+  reporter: DeliveryReporter;
+  /** Finishes the batches in hand (their retries and dead letters published), then disconnects. */
+  stop(): Promise<void>;
+}
+
+/** Large enough for a full batch of retries or dead letters in one record batch. */
+const TOPIC_MAX_MESSAGE_BYTES = String(8 * 1024 * 1024);
+
+/** Starts one TypeWorker per destination type, sharing a producer, HTTP agent and claim store. */
+export async function startTranslator(options: StartTranslatorOptions): Promise<RunningTranslator> {
+  const { kafka, settings, logger, configView } = options;
+  const lookup = options.destinations ?? destinationById;
+  const definitions = settings.destinationTypes.map((type) => {
+    const destination = lookup(type);
+    if (!destination) throw new Error(`unknown destination type "${type}"`);
+    return destination;
+  });
+  if (definitions.length === 0) throw new Error('no destination types to translate for');
+
+  const names = new TranslatorNames(settings.namespace);
+  await kafka.ensureTopics(topicSpecs(settings, names));
+
+  const cleanup: Array<() => Promise<void> | void> = [];
+  const stopAll = async (): Promise<void> => {
+    for (const step of cleanup.reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        logger.error({ err: error }, 'translator shutdown step failed');
+      }
+    }
+  };
+
+  try {
+    const producer: EventProducer = await kafka.producer();
+    cleanup.push(() => producer.disconnect());
+    const metrics = createTranslatorMetrics(options.meter);
+    const reporter = new DeliveryReporter({
+      producer,
+      topic: names.deliveryReports,
+      intervalMs: settings.reportIntervalMs,
+      logger,
+    });
+    reporter.start();
+    cleanup.push(() => reporter.stop());
+    const claims = new MessageClaims(options.db, {
+      windowMs: settings.dedupWindowMs,
+      sweepIntervalMs: settings.claimSweepIntervalMs,
+      logger,
+    });
+    await claims.start();
+    cleanup.push(() => claims.stop());
+    const sender = new HttpSender({
+      timeoutMs: settings.requestTimeoutMs,
+      connectionsPerOrigin: settings.connectionsPerOrigin,
+    });
+    cleanup.push(() => sender.close());
+    const disabled = new DisabledInstances(configView);
+    cleanup.push(() => disabled.close());
+
+    const workers: TypeWorker[] = [];
+    // Stopped before everything above: batches in hand still publish their outcomes.
+    cleanup.push(() => Promise.all(workers.map((w) => w.stop())).then(() => undefined));
+    for (const destination of definitions) {
+      const type = destination.id;
+      const tiers = names.retryTiers(type, settings.retryDelaysMs);
+      const limiter = new KeyedLimiter(settings.instanceConcurrency);
+      const processor = new TypeProcessor({
+        destinationType: type,
+        destination,
+        configView,
+        disabled,
+        claims,
+        deliverer: new Deliverer({
+          destination,
+          sender,
+          limiter,
+          onRequest: ({ status, durationMs }) =>
+            metrics.requestDuration.record(durationMs / 1000, {
+              destination_type: type,
+              status: status === undefined ? 'error' : `${Math.floor(status / 100)}xx`,
+            }),
+        }),
+        outcomes: new OutcomeRouter({
+          destinationType: type,
+          producer,
+          reporter,
+          metrics,
+          tiers,
+          deadLetterTopic: names.deadLetter(type),
+          retryWindowMs: settings.retryWindowMs,
+          produceTimeoutMs: settings.produceTimeoutMs,
+          ...(options.now ? { now: options.now } : {}),
+          ...(options.random ? { random: options.random } : {}),
+        }),
+        tiers,
+        logger: logger.child({ destinationType: type }),
+        ...(options.now ? { now: options.now } : {}),
+      });
+      const worker = new TypeWorker({
+        destinationType: type,
+        kafka,
+        processor,
+        eventsTopic: settings.eventsTopic,
+        eventsGroup: names.eventsGroup(type),
+        retryGroup: names.retryGroup(type),
+        tiers,
+        startFrom: settings.startFrom,
+        partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently,
+        metrics,
+        logger,
+        ...(options.now ? { now: options.now } : {}),
+      });
+      workers.push(worker);
+      await worker.start();
+    }
+    logger.info({ destinationTypes: settings.destinationTypes }, 'translator started');
+
+    let stopping: Promise<void> | undefined;
+    return {
+      names,
+      reporter,
+      stop: () => (stopping ??= stopAll()),
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+function topicSpecs(settings: TranslatorSettings, names: TranslatorNames): TopicSpec[] {
+  const own = (topic: string): TopicSpec => ({
+    topic,
+    partitions: settings.topicPartitions,
+    replicationFactor: settings.replicationFactor,
+    config: { 'max.message.bytes': TOPIC_MAX_MESSAGE_BYTES },
+  });
+  return [
+    // Normally ingestion creates it; a translator started first must still be able to subscribe.
+    {
+      topic: settings.eventsTopic,
+      partitions: settings.eventsTopicPartitions,
+      replicationFactor: settings.replicationFactor,
+      config: { 'max.message.bytes': TOPIC_MAX_MESSAGE_BYTES },
+    },
+    own(names.deliveryReports),
+    ...settings.destinationTypes.flatMap((type) => [
+      own(names.deadLetter(type)),
+      ...names.retryTiers(type, settings.retryDelaysMs).map((tier) => own(tier.topic)),
+    ]),
+  ];
+}

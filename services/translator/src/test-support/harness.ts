@@ -1,0 +1,247 @@
+import { InMemoryConfigView, type ConfigSnapshot, type DestinationConfig } from '@manifold/config-client';
+import type { DestinationDefinition } from '@manifold/destination-kit';
+import { encodeEventMessage, type DeliveryReport, type EventMetadata, type SpecEvent } from '@manifold/events';
+import { KafkaClient, type ConsumedMessage } from '@manifold/kafka';
+import { connectMongo, type MongoConnection } from '@manifold/mongo';
+import { metrics } from '@manifold/telemetry';
+import { requireKafka, requireMongo, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
+import { translatorSettings, type TranslatorSettings } from '../settings';
+import { startTranslator, type RunningTranslator } from '../start-translator';
+
+export const SOURCE_ID = 'src-web';
+export const WORKSPACE_ID = 'ws-acme';
+export const WRITE_KEY = 'wk-translator-0123456789abcdef';
+
+export function source(overrides: Partial<ConfigSnapshot['sources'][number]> = {}): ConfigSnapshot['sources'][number] {
+  return {
+    id: SOURCE_ID,
+    workspaceId: WORKSPACE_ID,
+    workspaceSlug: 'acme',
+    slug: 'web',
+    name: 'Web',
+    enabled: true,
+    writeKeys: [WRITE_KEY],
+    type: 'javascript',
+    ...overrides,
+  };
+}
+
+export function destination(
+  partial: Pick<DestinationConfig, 'id' | 'catalogId' | 'catalogName' | 'settings'> & Partial<DestinationConfig>,
+): DestinationConfig {
+  return {
+    workspaceId: WORKSPACE_ID,
+    name: partial.id,
+    enabled: true,
+    sourceIds: [SOURCE_ID],
+    filters: [],
+    ...partial,
+  };
+}
+
+export function snapshot(destinations: DestinationConfig[], version = 1): ConfigSnapshot {
+  return { version, sources: [source()], destinations, warehouses: [] };
+}
+
+/** Short tiers so retries happen within a test. */
+export const TEST_RETRY_DELAYS = [200, 500, 1000];
+
+export interface TestTranslator {
+  translator: RunningTranslator;
+  kafka: KafkaClient;
+  mongo: MongoConnection;
+  configView: InMemoryConfigView;
+  settings: TranslatorSettings;
+  /** Stops the translator; keeps Kafka and MongoDB for a restart. */
+  stopTranslator(): Promise<void>;
+  /** Starts a translator again on the same topics, groups and claims (a restart or a second replica). */
+  startAnother(): Promise<RunningTranslator>;
+  close(): Promise<void>;
+}
+
+export interface TestTranslatorOptions {
+  snapshot: ConfigSnapshot;
+  settings?: Partial<TranslatorSettings>;
+  destinations?: (id: string) => DestinationDefinition | undefined;
+}
+
+/** A translator on fresh topics, consumer groups and claim database of the test Kafka and FerretDB. */
+export async function startTestTranslator(options: TestTranslatorOptions): Promise<TestTranslator> {
+  const { kafkaBrokers, mongoUrl } = testInfrastructure();
+  await requireKafka(kafkaBrokers);
+  await requireMongo(mongoUrl);
+  const logger = testLogger('translator-test');
+  const kafka = new KafkaClient({ brokers: kafkaBrokers, clientId: uniqueName('translator-test'), logger });
+  const mongo = await connectMongo({
+    url: mongoUrl,
+    // FerretDB takes only Latin letters and digits in database names.
+    database: uniqueName('translator').replace(/[^a-z0-9]/gi, ''),
+    appName: 'translator-test',
+    logger,
+  });
+  const configView = new InMemoryConfigView(options.snapshot);
+  const namespace = `${uniqueName('t')}.`;
+  const settings = translatorSettings({
+    eventsTopic: `${namespace}events`,
+    namespace,
+    destinationTypes: ['webhook'],
+    retryDelaysMs: TEST_RETRY_DELAYS,
+    eventsTopicPartitions: 3,
+    topicPartitions: 2,
+    requestTimeoutMs: 2000,
+    reportIntervalMs: 200,
+    ...options.settings,
+  });
+  const start = (): Promise<RunningTranslator> =>
+    startTranslator({
+      kafka,
+      db: mongo.db,
+      configView,
+      logger,
+      meter: metrics.getMeter('translator-test'),
+      settings,
+      ...(options.destinations ? { destinations: options.destinations } : {}),
+    });
+  const running: RunningTranslator[] = [await start()];
+  return {
+    translator: running[0] as RunningTranslator,
+    kafka,
+    mongo,
+    configView,
+    settings,
+    stopTranslator: () => (running[0] as RunningTranslator).stop(),
+    async startAnother() {
+      const another = await start();
+      running.push(another);
+      return another;
+    },
+    async close() {
+      await Promise.all(running.map((r) => r.stop()));
+      await mongo.db.dropDatabase().catch(() => undefined);
+      await mongo.close();
+      await kafka.disconnect();
+    },
+  };
+}
+
+/** Reads a topic from the start until `count` messages arrived or `timeoutMs` passed (then returns what came). */
+export async function readTopic(
+  kafka: KafkaClient,
+  topic: string,
+  count: number,
+  timeoutMs = 20000,
+): Promise<ConsumedMessage[]> {
+  const received: ConsumedMessage[] = [];
+  let done: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  const consumer = kafka.consumer({
+    groupId: uniqueName('translator-test-reader'),
+    topics: [topic],
+    fromBeginning: true,
+    handleBatch: async (batch) => {
+      received.push(...batch.messages);
+      if (received.length >= count) done();
+    },
+  });
+  await consumer.run();
+  const timer = setTimeout(done, timeoutMs);
+  await finished;
+  clearTimeout(timer);
+  await consumer.stop();
+  return received;
+}
+
+export function json<T = Record<string, unknown>>(message: ConsumedMessage): T {
+  return JSON.parse((message.value ?? Buffer.alloc(0)).toString('utf8')) as T;
+}
+
+/** Resolves once `condition` holds; rejects with `what` after `timeoutMs`. */
+export async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** A track event as ingestion would have stored it. */
+export function trackEvent(n: number, overrides: Partial<SpecEvent> = {}): SpecEvent {
+  const now = new Date().toISOString();
+  return {
+    type: 'track',
+    event: 'Order Completed',
+    messageId: `msg-${n}-${Math.random().toString(36).slice(2, 10)}`,
+    userId: `user-${n % 7}`,
+    anonymousId: `anon-${n}`,
+    properties: { order_id: `o-${n}`, revenue: 10 + n, currency: 'USD' },
+    timestamp: now,
+    originalTimestamp: now,
+    sentAt: now,
+    receivedAt: now,
+    context: { library: { name: 'translator-test', version: '1.0.0' }, ip: '203.0.113.7' },
+    integrations: {},
+    ...overrides,
+  };
+}
+
+/** Publishes events to the events topic the way ingestion does. */
+export async function publishEvents(
+  kafka: KafkaClient,
+  topic: string,
+  events: readonly SpecEvent[],
+  metadata: EventMetadata = { sourceId: SOURCE_ID, workspaceId: WORKSPACE_ID },
+): Promise<void> {
+  const producer = await kafka.producer();
+  try {
+    await producer.send(
+      topic,
+      events.map((event) => encodeEventMessage(event, metadata)),
+      { timeoutMs: 10000 },
+    );
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** Sums delivery reports per `destinationId|outcome|reason`, and collects delivered latencies. */
+export function sumReports(messages: readonly ConsumedMessage[]): {
+  counts: Record<string, number>;
+  latencies: Record<string, number[]>;
+} {
+  const counts: Record<string, number> = {};
+  const latencies: Record<string, number[]> = {};
+  for (const message of messages) {
+    const report = json<DeliveryReport>(message);
+    const key = `${report.destinationId}|${report.outcome}|${report.reason ?? ''}`;
+    counts[key] = (counts[key] ?? 0) + report.count;
+    if (report.latenciesMs) (latencies[report.destinationId] ??= []).push(...report.latenciesMs);
+  }
+  return { counts, latencies };
+}
+
+/** Reads delivery reports until `condition` holds on their sums (or the time is up). */
+export async function waitForReports(
+  kafka: KafkaClient,
+  topic: string,
+  condition: (counts: Record<string, number>) => boolean,
+  timeoutMs = 20000,
+): Promise<ReturnType<typeof sumReports>> {
+  const received: ConsumedMessage[] = [];
+  let done: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  const consumer = kafka.consumer({
+    groupId: uniqueName('translator-test-reports'),
+    topics: [topic],
+    fromBeginning: true,
+    handleBatch: async (batch) => {
+      received.push(...batch.messages);
+      if (condition(sumReports(received).counts)) done();
+    },
+  });
+  await consumer.run();
+  const timer = setTimeout(done, timeoutMs);
+  await finished;
+  clearTimeout(timer);
+  await consumer.stop();
+  return sumReports(received);
+}
