@@ -17,3 +17,10 @@ export {
 export { AmplitudeEmulator, type AmplitudeEmulatorOptions, type AmplitudeEvent } from './amplitude';
 export { Ga4Emulator, type Ga4EmulatorOptions, type Ga4Collected } from './ga4';
 export { validateGa4Body, type Ga4ValidationMessage, type Ga4ValidationCode, type Ga4Stream } from './ga4-validation';
+export {
+  CustomerioEmulator,
+  type CustomerioEmulatorOptions,
+  type CustomerioEvent,
+  type CustomerioPerson,
+  type CustomerioObject,
+} from './customerio';

@@ -1,0 +1,437 @@
+import {
+  buildRequests,
+  catalogEntry,
+  outcomesPerEvent,
+  prepareEvent,
+  translateEvent,
+  validateDefinition,
+} from '@manifold/destination-kit';
+import { CustomerioEmulator } from '@manifold/emulators';
+import { customerio } from './index';
+import { deliverAll, parsed, runTranslationCases, specEvent, type TranslationCase } from '../test-support/harness';
+
+const SITE = 'site-1';
+const KEY = 'key-1';
+const AUTH = `Basic ${Buffer.from(`${SITE}:${KEY}`).toString('base64')}`;
+const T = 1780315140; // TIMESTAMP in Unix seconds
+const entity = (body: unknown) => ({
+  method: 'POST',
+  path: '/api/v2/entity',
+  headers: { authorization: AUTH, 'content-type': 'application/json' },
+  json: body,
+});
+
+const cases: TranslationCase[] = [
+  {
+    name: 'identify: person by userId, traits as attributes with created_at, email and anonymous_id',
+    event: specEvent({
+      type: 'identify',
+      traits: { email: 'ann@example.com', plan: 'pro', createdAt: '2025-01-02T03:04:05Z', lastSeen: '2026-05-01' },
+    }),
+    expect: {
+      requests: [
+        entity({
+          type: 'person',
+          action: 'identify',
+          identifiers: { id: 'user-1001' },
+          attributes: {
+            email: 'ann@example.com',
+            plan: 'pro',
+            lastSeen: Date.parse('2026-05-01') / 1000,
+            created_at: Date.parse('2025-01-02T03:04:05Z') / 1000,
+            anonymous_id: 'anon-4d2b9c',
+          },
+          timestamp: T,
+        }),
+      ],
+    },
+  },
+  {
+    name: 'identify without userId: the email is the identifier; convertTimestamps off keeps ISO strings',
+    event: specEvent({ type: 'identify', userId: null, traits: { email: 'bob@example.com', since: '2025-01-02' } }),
+    settings: { convertTimestamps: false },
+    expect: {
+      requests: [
+        entity({
+          type: 'person',
+          action: 'identify',
+          identifiers: { email: 'bob@example.com' },
+          attributes: { email: 'bob@example.com', since: '2025-01-02', anonymous_id: 'anon-4d2b9c' },
+          timestamp: T,
+        }),
+      ],
+    },
+  },
+  {
+    name: 'identify with traits.objectId relates the person to the object',
+    event: specEvent({
+      type: 'identify',
+      userId: 'cio_abc123',
+      anonymousId: null,
+      traits: { objectId: 'acme', objectTypeId: '2', relationshipAttributes: { role: 'admin' } },
+    }),
+    expect: {
+      requests: [
+        entity({
+          type: 'person',
+          action: 'identify',
+          identifiers: { cio_id: 'abc123' },
+          attributes: { objectId: 'acme' },
+          timestamp: T,
+          cio_relationships: [
+            { identifiers: { object_type_id: '2', object_id: 'acme' }, relationship_attributes: { role: 'admin' } },
+          ],
+        }),
+      ],
+    },
+  },
+  {
+    name: 'identify of an anonymous person is dropped: Customer.io needs an id or an email',
+    event: specEvent({ type: 'identify', userId: null, traits: { plan: 'free' } }),
+    expect: { drop: 'INVALID_PAYLOAD', message: 'no userId and no traits.email' },
+  },
+  {
+    name: 'track: event with messageId as dedup id, Unix seconds, properties as attributes',
+    event: specEvent({
+      type: 'track',
+      event: 'Order Completed',
+      properties: { total: 30, currency: 'EUR', shippedAt: '2026-06-02T10:00:00Z' },
+    }),
+    expect: {
+      requests: [
+        entity({
+          type: 'person',
+          action: 'event',
+          identifiers: { id: 'user-1001' },
+          name: 'Order Completed',
+          id: 'ajs-next-1780314000000-6f0c3b1e-7d4a-4c4e-9a57-0e1c2d3f4a5b',
+          timestamp: T,
+          attributes: {
+            total: 30,
+            currency: 'EUR',
+            shippedAt: Date.parse('2026-06-02T10:00:00Z') / 1000,
+            anonymous_id: 'anon-4d2b9c',
+          },
+        }),
+      ],
+    },
+  },
+  {
+    name: 'track of an anonymous visitor names them by anonymous_id',
+    event: specEvent({ type: 'track', userId: null, event: 'Signed Up', messageId: 'm-2' }),
+    expect: {
+      requests: [
+        entity({
+          type: 'person',
+          action: 'event',
+          identifiers: { anonymous_id: 'anon-4d2b9c' },
+          name: 'Signed Up',
+          id: 'm-2',
+          timestamp: T,
+          attributes: {},
+        }),
+      ],
+    },
+  },
+  {
+    name: 'track with a name over 100 bytes is dropped',
+    event: specEvent({ type: 'track', event: 'x'.repeat(101) }),
+    expect: { drop: 'INVALID_PAYLOAD', message: 'at most 100 bytes' },
+  },
+  {
+    name: 'page: named by properties.url',
+    event: specEvent({
+      type: 'page',
+      name: 'Cart',
+      messageId: 'm-3',
+      properties: { url: 'https://shop.example.com/cart', title: 'Cart' },
+    }),
+    expect: {
+      requests: [
+        entity({
+          type: 'person',
+          action: 'page',
+          identifiers: { id: 'user-1001' },
+          name: 'https://shop.example.com/cart',
+          id: 'm-3',
+          timestamp: T,
+          attributes: { url: 'https://shop.example.com/cart', title: 'Cart', anonymous_id: 'anon-4d2b9c' },
+        }),
+      ],
+    },
+  },
+  {
+    name: 'page without properties.url falls back to context.page.url',
+    event: specEvent({ type: 'page', messageId: 'm-4', anonymousId: null, properties: {} }),
+    expect: {
+      requests: [
+        entity({
+          type: 'person',
+          action: 'page',
+          identifiers: { id: 'user-1001' },
+          name: 'https://shop.example.com/cart',
+          id: 'm-4',
+          timestamp: T,
+          attributes: {},
+        }),
+      ],
+    },
+  },
+  {
+    name: 'screen: named by the screen name',
+    event: specEvent({ type: 'screen', name: 'Home', messageId: 'm-5', anonymousId: null, properties: { tab: 2 } }),
+    expect: {
+      requests: [
+        entity({
+          type: 'person',
+          action: 'screen',
+          identifiers: { id: 'user-1001' },
+          name: 'Home',
+          id: 'm-5',
+          timestamp: T,
+          attributes: { tab: 2 },
+        }),
+      ],
+    },
+  },
+  {
+    name: 'screen without a name is dropped',
+    event: specEvent({ type: 'screen', properties: {} }),
+    expect: { drop: 'INVALID_PAYLOAD', message: 'name' },
+  },
+  {
+    name: 'group: object type "1" identified and related to the user',
+    event: specEvent({
+      type: 'group',
+      groupId: 'acme',
+      traits: { objectAttributes: { name: 'Acme', since: '2020-01-01' }, relationshipAttributes: { role: 'owner' } },
+    }),
+    expect: {
+      requests: [
+        entity({
+          type: 'object',
+          action: 'identify',
+          identifiers: { object_type_id: '1', object_id: 'acme' },
+          attributes: { name: 'Acme', since: Date.parse('2020-01-01') / 1000 },
+          cio_relationships: [{ identifiers: { id: 'user-1001' }, relationship_attributes: { role: 'owner' } }],
+        }),
+      ],
+    },
+  },
+  {
+    name: 'group of an anonymous visitor uses identify_anonymous',
+    event: specEvent({ type: 'group', userId: null, groupId: 'acme', traits: { objectTypeId: 3 } }),
+    expect: {
+      requests: [
+        entity({
+          type: 'object',
+          action: 'identify_anonymous',
+          identifiers: { object_type_id: '3', object_id: 'acme' },
+          attributes: {},
+          cio_relationships: [{ identifiers: { anonymous_id: 'anon-4d2b9c' } }],
+        }),
+      ],
+    },
+  },
+  {
+    name: 'alias: merge, previousId into userId, no root identifiers',
+    event: specEvent({ type: 'alias', previousId: 'old@example.com' }),
+    expect: {
+      requests: [
+        entity({
+          type: 'person',
+          action: 'merge',
+          primary: { id: 'user-1001' },
+          secondary: { email: 'old@example.com' },
+        }),
+      ],
+    },
+  },
+  {
+    name: '"User Suppressed" suppresses the person instead of tracking an event',
+    event: specEvent({ type: 'track', event: 'User Suppressed' }),
+    expect: {
+      requests: [entity({ type: 'person', action: 'suppress', identifiers: { id: 'user-1001' } })],
+    },
+  },
+];
+
+const device = specEvent({
+  type: 'track',
+  event: 'Application Opened',
+  messageId: 'm-device',
+  anonymousId: null,
+  context: { device: { token: 'apns-token-1', type: 'iOS' } },
+});
+
+describe('Customer.io', () => {
+  let cio: CustomerioEmulator;
+  beforeAll(async () => {
+    cio = await new CustomerioEmulator({ siteId: SITE, apiKey: KEY }).start();
+  });
+  afterAll(() => cio.close());
+
+  const base = () => ({ siteId: SITE, apiKey: KEY, apiBaseUrl: cio.baseUrl });
+
+  it('has a valid definition and catalog entry', () => {
+    expect(validateDefinition(customerio)).toEqual([]);
+    const entry = catalogEntry(customerio);
+    expect(entry).toMatchObject({
+      id: 'customerio',
+      name: 'Customer.io',
+      secretSettings: ['siteId', 'apiKey'],
+      supportedCallTypes: ['identify', 'track', 'page', 'screen', 'group', 'alias'],
+    });
+    expect(entry.settingsSchema).toMatchObject({
+      properties: { apiBaseUrl: { default: 'https://track.customer.io' } },
+    });
+  });
+
+  runTranslationCases(customerio, cases, () => ({ baseSettings: base(), baseUrl: cio.baseUrl }));
+
+  it('the emulator kept what the cases sent: one event per messageId, people, objects, merges', () => {
+    expect(cio.person({ id: 'user-1001' })?.attributes).toMatchObject({ plan: 'pro', email: 'ann@example.com' });
+    expect(cio.objects.get('1:acme')?.relationships).toEqual([
+      { identifiers: { id: 'user-1001' }, attributes: { role: 'owner' } },
+    ]);
+    expect(cio.merges).toEqual([{ primary: { id: 'user-1001' }, secondary: { email: 'old@example.com' } }]);
+    expect(cio.person({ id: 'user-1001' })?.suppressed).toBe(true);
+  });
+
+  it('"Application Opened" with a push token adds the device and tracks the event, in one batch', async () => {
+    const translation = translateEvent(customerio, device, parsed(customerio, base()));
+    if (translation.kind !== 'requests') throw new Error(JSON.stringify(translation));
+    expect(translation.requests).toHaveLength(1);
+    const [request] = translation.requests;
+    expect(request?.url).toBe(`${cio.baseUrl}/api/v2/batch`);
+    expect(request?.itemEvents).toEqual([0, 0]);
+    expect(JSON.parse(request?.body ?? '')).toEqual({
+      batch: [
+        {
+          type: 'person',
+          action: 'add_device',
+          identifiers: { id: 'user-1001' },
+          device: { token: 'apns-token-1', platform: 'ios', last_used: T },
+        },
+        {
+          type: 'person',
+          action: 'event',
+          identifiers: { id: 'user-1001' },
+          name: 'Application Opened',
+          id: 'm-device',
+          timestamp: T,
+          attributes: {},
+        },
+      ],
+    });
+    const [result] = await deliverAll(customerio, translation.requests);
+    expect(outcomesPerEvent(request!, result!.outcome, 1)).toEqual([{ kind: 'delivered', status: 200 }]);
+    expect(cio.person({ id: 'user-1001' })?.devices['apns-token-1']).toMatchObject({ platform: 'ios' });
+  });
+
+  it('"Application Opened" from the web (no mobile device) is just an event', () => {
+    const web = { ...device, context: { device: { token: 'x', type: 'web' } } };
+    const prepared = prepareEvent(customerio, web, parsed(customerio, base()));
+    expect(prepared).toMatchObject({ action: 'trackEvent' });
+  });
+
+  it('batches up to batchSize; one invalid entry is rejected by index and only its event dead-lettered', async () => {
+    const settings = parsed(customerio, { ...base(), batchSize: 3 });
+    const events = [
+      specEvent({ type: 'track', event: 'A', messageId: 'b-1' }),
+      specEvent({ type: 'identify', messageId: 'b-2', traits: { bio: 'x'.repeat(1500) } }),
+      specEvent({ type: 'track', event: 'C', messageId: 'b-3' }),
+    ];
+    const payloads = events.map((e) => {
+      const prepared = prepareEvent(customerio, e, settings);
+      if ('kind' in prepared) throw new Error(prepared.message);
+      return prepared;
+    });
+    expect(payloads.map((p) => p.batchKey)).toEqual(['trackEvent:', 'createUpdatePerson:', 'trackEvent:']);
+    // Same action batches together: the two tracks in one /batch request.
+    const tracks = buildRequests(customerio, 'trackEvent', [payloads[0]!.payload, payloads[2]!.payload], settings);
+    expect(tracks.map((r) => [r.url, r.itemEvents])).toEqual([[`${cio.baseUrl}/api/v2/batch`, [0, 1]]]);
+    const [tracked] = await deliverAll(customerio, tracks);
+    expect(outcomesPerEvent(tracks[0]!, tracked!.outcome, 2).map((o) => o.kind)).toEqual(['delivered', 'delivered']);
+
+    const mixed = buildRequests(
+      customerio,
+      'createUpdatePerson',
+      [payloads[1]!.payload, prepareIdentify(settings)],
+      settings,
+    );
+    const [answer] = await deliverAll(customerio, mixed);
+    expect(answer?.response.status).toBe(207);
+    expect(outcomesPerEvent(mixed[0]!, answer!.outcome, 2)).toEqual([
+      {
+        kind: 'dead-letter',
+        reason: 'REJECTED',
+        status: 400,
+        message:
+          "Customer.io rejected batch entry 0: attributes.bio: value for attribute 'bio' cannot be longer than 1000 bytes",
+      },
+      { kind: 'delivered', status: 207 },
+    ]);
+  });
+
+  it('cuts batches at 500 KB and refuses single entities over 32 KB', () => {
+    const settings = parsed(customerio, { ...base(), batchSize: 100 });
+    const big = (i: number) =>
+      prepareEvent(
+        customerio,
+        specEvent({ type: 'track', event: 'Big', messageId: `big-${i}`, properties: { blob: 'x'.repeat(30_000) } }),
+        settings,
+      );
+    const payloads = Array.from({ length: 40 }, (_v, i) => {
+      const prepared = big(i);
+      if ('kind' in prepared) throw new Error(prepared.message);
+      return prepared.payload;
+    });
+    const requests = buildRequests(customerio, 'trackEvent', payloads, settings);
+    expect(requests.length).toBeGreaterThan(2);
+    for (const request of requests) expect(Buffer.byteLength(request.body ?? '')).toBeLessThanOrEqual(500 * 1024);
+    expect(requests.flatMap((r) => r.itemEvents)).toEqual(payloads.map((_p, i) => i));
+    const huge = translateEvent(
+      customerio,
+      specEvent({ type: 'track', event: 'Huge', properties: { blob: 'x'.repeat(40_000) } }),
+      settings,
+    );
+    expect(huge).toMatchObject({ kind: 'drop', reason: 'INVALID_PAYLOAD' });
+  });
+
+  it('wrong credentials are a permanent failure; 500 and 429 are retried', async () => {
+    const translation = translateEvent(
+      customerio,
+      specEvent({ type: 'track', event: 'X', messageId: 'r-1' }),
+      parsed(customerio, { ...base(), apiKey: 'wrong' }),
+    );
+    if (translation.kind !== 'requests') throw new Error('no requests');
+    const [rejected] = await deliverAll(customerio, translation.requests);
+    expect(rejected?.outcome).toMatchObject({ kind: 'dead-letter', reason: 'REJECTED', status: 401 });
+    cio.failNext(1, { status: 500 });
+    cio.failNext(1, { status: 429, retryAfterSeconds: 3 });
+    const good = translateEvent(
+      customerio,
+      specEvent({ type: 'track', event: 'X', messageId: 'r-1' }),
+      parsed(customerio, base()),
+    );
+    if (good.kind !== 'requests') throw new Error('no requests');
+    const outcomes = [];
+    for (let i = 0; i < 3; i++) outcomes.push((await deliverAll(customerio, good.requests))[0]?.outcome);
+    expect(outcomes).toMatchObject([
+      { kind: 'retry', status: 500 },
+      { kind: 'retry', status: 429, retryAfterMs: 3000 },
+      { kind: 'delivered' },
+    ]);
+  });
+});
+
+function prepareIdentify(settings: ReturnType<typeof parsed<typeof customerio.settings>>) {
+  const prepared = prepareEvent(
+    customerio,
+    specEvent({ type: 'identify', messageId: 'b-4', traits: { ok: true } }),
+    settings,
+  );
+  if ('kind' in prepared) throw new Error(prepared.message);
+  return prepared.payload;
+}

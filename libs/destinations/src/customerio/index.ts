@@ -1,0 +1,72 @@
+import { defineDestination } from '@manifold/destination-kit';
+import { classifyCustomerioResponse } from './classify';
+import { deviceEvent } from './device';
+import { mergePeople } from './merge-people';
+import { createUpdateObject } from './object';
+import { createUpdatePerson } from './person';
+import { personState } from './person-state';
+import { customerioSettings } from './settings';
+import { trackEvent } from './track-event';
+import { trackPageView } from './track-page-view';
+import { trackScreenView } from './track-screen-view';
+
+// Customer.io Track API v2 (destination-apis.md §5), with Segment's Actions presets (§5.5).
+
+const MOBILE = 'lowercase(context.device.type) in ["ios", "android"]';
+
+export const customerio = defineDestination({
+  id: 'customerio',
+  name: 'Customer.io',
+  description:
+    'Creates and updates people, objects and devices in Customer.io and tracks their events, page and screen views through the Track API.',
+  categories: ['Email Marketing', 'SMS & Push Notifications'],
+  settings: customerioSettings,
+  actions: {
+    createUpdatePerson,
+    trackEvent,
+    trackPageView,
+    trackScreenView,
+    createUpdateObject,
+    mergePeople,
+    deviceEvent,
+    personState,
+  },
+  routes: {
+    identify: [{ action: 'createUpdatePerson' }],
+    track: [
+      {
+        if: 'event = "User Deleted" and userId != null',
+        action: 'personState',
+        mapping: { operation: { '@literal': 'delete' } },
+      },
+      {
+        if: 'event = "User Suppressed" and userId != null',
+        action: 'personState',
+        mapping: { operation: { '@literal': 'suppress' } },
+      },
+      {
+        if: 'event = "User Unsuppressed" and userId != null',
+        action: 'personState',
+        mapping: { operation: { '@literal': 'unsuppress' } },
+      },
+      {
+        if: `(event = "Application Installed" or event = "Application Opened") and userId != null and context.device.token != null and ${MOBILE}`,
+        action: 'deviceEvent',
+        mapping: { operation: { '@literal': 'add_device' } },
+      },
+      {
+        if: 'event = "Application Uninstalled" and userId != null and context.device.token != null',
+        action: 'deviceEvent',
+        mapping: { operation: { '@literal': 'delete_device' } },
+      },
+      { action: 'trackEvent' },
+    ],
+    page: [{ action: 'trackPageView' }],
+    screen: [{ action: 'trackScreenView' }],
+    group: [{ action: 'createUpdateObject' }],
+    alias: [{ action: 'mergePeople' }],
+  },
+  classifyResponse: classifyCustomerioResponse,
+});
+
+export { customerioSettings, type CustomerioSettings } from './settings';

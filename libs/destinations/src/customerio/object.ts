@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { defineAction } from '@manifold/destination-kit';
+import { coalesce, compact, record } from '../common/fields';
+import { entityAction, type Entity } from './entity';
+import { personIdentifiers } from './identifiers';
+import { optionalDate, optionalId, optionalKey, optionalObject } from './optional';
+import { customerioSettings, type CustomerioSettings } from './settings';
+import { convertIsoTimestamps } from './timestamps';
+
+const fields = z.object({
+  objectId: z.union([z.string().min(1), z.number()]).meta({ description: 'The groupId' }),
+  objectTypeId: optionalKey().meta({ description: 'Object type; "1" when absent' }),
+  createdAt: optionalDate(),
+  attributes: record(),
+  relationshipAttributes: optionalObject(),
+  userId: optionalId(),
+  anonymousId: optionalId(),
+});
+
+function toEntities(payload: z.output<typeof fields>, settings: CustomerioSettings): Entity[] {
+  let attributes: Record<string, unknown> = { ...payload.attributes };
+  delete attributes['object_type_id'];
+  if (payload.createdAt !== undefined) attributes['created_at'] = payload.createdAt;
+  let relationshipAttributes = payload.relationshipAttributes;
+  if (settings.convertTimestamps) {
+    attributes = convertIsoTimestamps(attributes);
+    if (relationshipAttributes) relationshipAttributes = convertIsoTimestamps(relationshipAttributes);
+  }
+  // Relating an anonymous person needs the "identify_anonymous" action (Segment's createUpdateObject).
+  const person = payload.userId
+    ? personIdentifiers({ personId: payload.userId })
+    : payload.anonymousId
+      ? { anonymous_id: payload.anonymousId }
+      : undefined;
+  const entity: Entity = {
+    type: 'object',
+    action: payload.userId || !payload.anonymousId ? 'identify' : 'identify_anonymous',
+    identifiers: { object_type_id: String(payload.objectTypeId ?? '1'), object_id: String(payload.objectId) },
+    attributes,
+  };
+  if (person) {
+    entity['cio_relationships'] = [compact({ identifiers: person, relationship_attributes: relationshipAttributes })];
+  }
+  return [entity];
+}
+
+export const createUpdateObject = defineAction(customerioSettings, {
+  title: 'Create or update object',
+  description: 'Group: creates or updates the object (objectTypeId "1" by default) and relates the person to it.',
+  fields,
+  defaultMapping: {
+    objectId: { '@path': '$.groupId' },
+    objectTypeId: coalesce('$.traits.object_type_id', '$.traits.objectTypeId'),
+    createdAt: coalesce('$.traits.created_at', '$.traits.createdAt'),
+    attributes: { '@path': '$.traits.objectAttributes' },
+    relationshipAttributes: { '@path': '$.traits.relationshipAttributes' },
+    userId: { '@path': '$.userId' },
+    anonymousId: { '@path': '$.anonymousId' },
+  },
+  ...entityAction(fields, toEntities),
+});
