@@ -95,6 +95,7 @@ export class Destinations {
       warehouse: doc.warehouse,
       syncIntervalSeconds: doc.syncIntervalSeconds,
       filters: doc.filters,
+      changedFields: [],
     };
   }
 
@@ -206,6 +207,10 @@ export class Destinations {
       else checkSyncInterval(v, req.syncIntervalSeconds);
     }
     v.throwIfAny();
+    const changedFields = this.changedFields(doc, req, settings);
+    if (req.dryRun || changedFields.length === 0) {
+      return { ...this.toDestination(doc), changedFields };
+    }
     const set: Record<string, unknown> = {};
     if (req.name !== undefined) {
       set['name'] = req.name.trim();
@@ -240,7 +245,23 @@ export class Destinations {
     }
     if (statusChange || req.name !== undefined) await refreshSourceLinks(this.store, doc.sourceIds, ctx.now);
     await this.onChange();
-    return this.get(workspace._id, doc._id);
+    return { ...(await this.get(workspace._id, doc._id)), changedFields };
+  }
+
+  /** What an update would change, comparing settings in clear (so secrets count too). */
+  private changedFields(doc: DestinationDoc, req: UpdateDestinationRequest, settings: Settings | undefined): string[] {
+    const changed: string[] = [];
+    if (req.name !== undefined && req.name.trim() !== doc.name) changed.push('name');
+    if (req.enabled !== undefined && req.enabled !== doc.enabled) changed.push('enabled');
+    if (req.syncIntervalSeconds !== undefined && req.syncIntervalSeconds !== doc.syncIntervalSeconds)
+      changed.push('sync_interval_seconds');
+    if (settings) {
+      const current = this.openSettings(doc);
+      for (const key of new Set([...Object.keys(current), ...Object.keys(settings)])) {
+        if (JSON.stringify(current[key]) !== JSON.stringify(settings[key])) changed.push(`settings.${key}`);
+      }
+    }
+    return changed;
   }
 
   async delete(workspaceKey: string, destinationKey: string, now: Date): Promise<void> {

@@ -62,6 +62,11 @@ export interface Destination {
   syncIntervalSeconds: number;
   filters: DestinationFilter[];
   sourceNames: string[];
+  /**
+   * Set by UpdateDestination: the fields the update changed (or would change, on a dry run),
+   * secrets compared in clear on the server, e.g. ["settings.apiKey", "enabled"].
+   */
+  changedFields: string[];
 }
 
 export interface CreateDestinationRequest {
@@ -108,6 +113,8 @@ export interface UpdateDestinationRequest {
   enabled?: boolean | undefined;
   syncIntervalSeconds?: number | undefined;
   reason: string;
+  /** Validate and report changed_fields without saving anything. */
+  dryRun: boolean;
 }
 
 export interface DeleteDestinationRequest {
@@ -359,6 +366,7 @@ function createBaseDestination(): Destination {
     syncIntervalSeconds: 0,
     filters: [],
     sourceNames: [],
+    changedFields: [],
   };
 }
 
@@ -411,6 +419,9 @@ export const Destination: MessageFns<Destination> = {
     }
     for (const v of message.sourceNames) {
       writer.uint32(130).string(v!);
+    }
+    for (const v of message.changedFields) {
+      writer.uint32(138).string(v!);
     }
     return writer;
   },
@@ -556,6 +567,14 @@ export const Destination: MessageFns<Destination> = {
             message.sourceNames.push(reader.string());
             continue;
           }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.changedFields.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -618,6 +637,11 @@ export const Destination: MessageFns<Destination> = {
         : globalThis.Array.isArray(object?.source_names)
         ? object.source_names.map((e: any) => globalThis.String(e))
         : [],
+      changedFields: globalThis.Array.isArray(object?.changedFields)
+        ? object.changedFields.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.changed_fields)
+        ? object.changed_fields.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -671,6 +695,9 @@ export const Destination: MessageFns<Destination> = {
     if (message.sourceNames?.length) {
       obj.sourceNames = message.sourceNames;
     }
+    if (message.changedFields?.length) {
+      obj.changedFields = message.changedFields;
+    }
     return obj;
   },
 
@@ -697,6 +724,7 @@ export const Destination: MessageFns<Destination> = {
     message.syncIntervalSeconds = object.syncIntervalSeconds ?? 0;
     message.filters = object.filters?.map((e) => DestinationFilter.fromPartial(e)) || [];
     message.sourceNames = object.sourceNames?.map((e) => e) || [];
+    message.changedFields = object.changedFields?.map((e) => e) || [];
     return message;
   },
 };
@@ -1150,6 +1178,7 @@ function createBaseUpdateDestinationRequest(): UpdateDestinationRequest {
     enabled: undefined,
     syncIntervalSeconds: undefined,
     reason: "",
+    dryRun: false,
   };
 }
 
@@ -1175,6 +1204,9 @@ export const UpdateDestinationRequest: MessageFns<UpdateDestinationRequest> = {
     }
     if (message.reason !== "") {
       writer.uint32(58).string(message.reason);
+    }
+    if (message.dryRun !== false) {
+      writer.uint32(64).bool(message.dryRun);
     }
     return writer;
   },
@@ -1248,6 +1280,14 @@ export const UpdateDestinationRequest: MessageFns<UpdateDestinationRequest> = {
             message.reason = reader.string();
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.dryRun = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1273,6 +1313,11 @@ export const UpdateDestinationRequest: MessageFns<UpdateDestinationRequest> = {
         ? globalThis.Number(object.sync_interval_seconds)
         : undefined,
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      dryRun: isSet(object.dryRun)
+        ? globalThis.Boolean(object.dryRun)
+        : isSet(object.dry_run)
+        ? globalThis.Boolean(object.dry_run)
+        : false,
     };
   },
 
@@ -1299,6 +1344,9 @@ export const UpdateDestinationRequest: MessageFns<UpdateDestinationRequest> = {
     if (message.reason !== "") {
       obj.reason = message.reason;
     }
+    if (message.dryRun !== false) {
+      obj.dryRun = message.dryRun;
+    }
     return obj;
   },
 
@@ -1314,6 +1362,7 @@ export const UpdateDestinationRequest: MessageFns<UpdateDestinationRequest> = {
     message.enabled = object.enabled ?? undefined;
     message.syncIntervalSeconds = object.syncIntervalSeconds ?? undefined;
     message.reason = object.reason ?? "";
+    message.dryRun = object.dryRun ?? false;
     return message;
   },
 };

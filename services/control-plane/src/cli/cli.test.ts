@@ -1,0 +1,222 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { defaultCatalog } from '../default-catalog';
+import { startTestControlPlane, TEST_CATALOG, type Harness } from '../test-support/harness';
+import { runCli } from './program';
+
+describe('manifold CLI', () => {
+  let h: Harness;
+  let dir: string;
+
+  beforeAll(async () => {
+    h = await startTestControlPlane({ catalog: [...TEST_CATALOG, ...defaultCatalog()] });
+    dir = await mkdtemp(join(tmpdir(), 'manifold-cli-'));
+  });
+
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+    let out = '';
+    let err = '';
+    const code = await runCli(
+      args,
+      { stdout: (t) => (out += t), stderr: (t) => (err += t) },
+      {
+        CONTROL_PLANE_ADDRESS: h.controlPlane.address,
+        CONTROL_PLANE_TOKEN: h.token,
+        MANIFOLD_ACTOR: 'cli-test',
+      },
+    );
+    return { code, out, err };
+  }
+
+  it('creates a workspace and a source and prints its write key', async () => {
+    expect((await cli('workspaces', 'create', 'demo', '--name', 'Demo', '--owner', 'me@demo.test')).code).toBe(0);
+    const created = await cli(
+      '--json',
+      'sources',
+      'create',
+      'demo',
+      'website',
+      '--name',
+      'Website',
+      '--type',
+      'javascript',
+      '--category',
+      'website',
+    );
+    expect(created.code).toBe(0);
+    const source = JSON.parse(created.out) as { write_key: string; created_by: string };
+    expect(source.write_key).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(source.created_by).toBe('cli-test');
+    const listed = await cli('sources', 'list', 'demo');
+    expect(listed.out).toContain(source.write_key);
+    expect(listed.out.split('\n')[0]).toMatch(/^SLUG\s+NAME\s+STATUS\s+ENVIRONMENT/);
+  });
+
+  it('manages destinations and warehouses, connections and the catalog', async () => {
+    const bad = await cli(
+      'destinations',
+      'create',
+      'demo',
+      'A',
+      '--catalog',
+      'test-analytics',
+      '--set',
+      'apiKey=short',
+      '--set',
+      'region=mars',
+    );
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('settings.apiKey: must NOT have fewer than 8 characters');
+    expect(bad.err).toContain('settings.region: must be equal to one of the allowed values');
+    expect(
+      (
+        await cli(
+          'destinations',
+          'create',
+          'demo',
+          'A',
+          '--catalog',
+          'test-analytics',
+          '--set',
+          'apiKey=abcdefgh12',
+          '--source',
+          'website',
+        )
+      ).code,
+    ).toBe(0);
+    const shown = await cli('destinations', 'get', 'demo', 'A');
+    expect(shown.out).toContain('"apiKey":"********"');
+    expect(
+      (
+        await cli(
+          'warehouses',
+          'create',
+          'demo',
+          'DW',
+          '--kind',
+          'duckdb',
+          '--set',
+          `path=${dir}/dw.duckdb`,
+          '--interval',
+          '60',
+        )
+      ).code,
+    ).toBe(0);
+    expect((await cli('warehouses', 'connect', 'demo', 'website', 'DW')).out).toBe('DW sources: Website\n');
+    const warehouses = await cli('--json', 'warehouses', 'list', 'demo');
+    expect((JSON.parse(warehouses.out) as Array<{ name: string }>).map((w) => w.name)).toEqual(['DW']);
+    const catalog = await cli('catalog', 'list', '--search', 'duck');
+    expect(catalog.out).toMatch(/duckdb\s+DuckDB\s+warehouses/);
+    const missing = await cli('sources', 'get', 'demo', 'nope');
+    expect(missing).toMatchObject({ code: 1, err: 'error: source "nope" not found\n' });
+    const noToken = await runCli(['workspaces', 'list'], { stdout: () => undefined, stderr: () => undefined }, {});
+    expect(noToken).toBe(1);
+  });
+
+  it('applies a workspace file idempotently, with a dry run and line-numbered errors', async () => {
+    const file = join(dir, 'workspace.yaml');
+    process.env['TEST_ANALYTICS_KEY'] = 'key-from-env-1';
+    await writeFile(
+      file,
+      [
+        'workspace:',
+        '  slug: shop',
+        '  name: Shop',
+        '  owner: owner@shop.test',
+        '  members:',
+        '    - { email: dev@shop.test, role: member }',
+        'sources:',
+        '  - { slug: web, name: Web, type: javascript, category: website }',
+        '  - { slug: api, name: API, type: node, category: server, environment: staging }',
+        'destinations:',
+        '  - name: Analytics',
+        '    catalog: test-analytics',
+        '    settings: { apiKey: "${TEST_ANALYTICS_KEY}", region: eu }',
+        '    sources: [web, api]',
+        'warehouses:',
+        '  - name: Lake',
+        '    kind: duckdb',
+        '    interval: 120',
+        `    settings: { path: ${dir}/lake.duckdb }`,
+        '    sources: [web]',
+        '',
+      ].join('\n'),
+    );
+    const dry = await cli('apply', '-f', file, '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.out).toContain('+ create workspace shop');
+    expect(dry.out).toContain('dry run: 5 change(s) not applied');
+    expect((await cli('workspaces', 'get', 'shop')).code).toBe(1);
+
+    const first = await cli('apply', '-f', file);
+    expect(first).toMatchObject({ code: 0, err: '' });
+    expect(first.out).toContain('applied 5 change(s) to workspace shop');
+    const second = await cli('apply', '-f', file);
+    expect(second.out).toBe('no changes: workspace shop matches ' + file + '\n');
+
+    // The secret is compared on the server: a new value is a change, the same value is not.
+    process.env['TEST_ANALYTICS_KEY'] = 'key-from-env-2';
+    const rotated = await cli('apply', '-f', file, '--dry-run');
+    expect(rotated.out).toContain('~ update destination Analytics: settings.apiKey');
+    await cli('apply', '-f', file);
+    expect((await cli('apply', '-f', file)).out).toMatch(/^no changes/);
+    const config = h.controlPlane.domain.broadcaster.current().destinations.find((d) => d.name === 'Analytics');
+    expect(config?.settings).toMatchObject({ apiKey: 'key-from-env-2', region: 'eu' });
+    expect(config?.sourceIds).toHaveLength(2);
+
+    const broken = join(dir, 'broken.yaml');
+    await writeFile(
+      broken,
+      [
+        'workspace:',
+        '  slug: shop',
+        '  name: Shop',
+        '  owner: not-an-email',
+        'sources:',
+        '  - slug: web',
+        '    name: Web',
+        '    colour: blue',
+        '',
+      ].join('\n'),
+    );
+    const bad = await cli('apply', '-f', broken);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain(`${broken}:4:10: workspace.owner: Invalid email address`);
+    expect(bad.err).toContain(`${broken}:6:5: sources[0].type: Invalid input: expected string, received undefined`);
+    expect(bad.err).toContain(`${broken}:8:5: sources[0].colour: unknown field (not part of a workspace file)`);
+
+    const rejected = join(dir, 'rejected.yaml');
+    await writeFile(
+      rejected,
+      [
+        'workspace: { slug: shop, name: Shop, owner: owner@shop.test }',
+        'destinations:',
+        '  - name: Bad',
+        '    catalog: test-analytics',
+        '    settings: { apiKey: x }',
+        '',
+      ].join('\n'),
+    );
+    const serverSide = await cli('apply', '-f', rejected);
+    expect(serverSide.err).toContain(
+      `${rejected}:3:5: destinations[0]: create destination Bad (test-analytics) failed:\nsettings.apiKey: must NOT have fewer than 8 characters`,
+    );
+  });
+
+  it('runs as `pnpm --silent manifold` from the repository root', async () => {
+    const root = resolve(__dirname, '../../../..');
+    const { stdout } = await promisify(execFile)('pnpm', ['--silent', 'manifold', 'workspaces', 'list'], {
+      cwd: root,
+      env: { ...process.env, CONTROL_PLANE_ADDRESS: h.controlPlane.address, CONTROL_PLANE_TOKEN: h.token },
+    });
+    expect(stdout).toMatch(/^SLUG\s+NAME\s+OWNER\s+ID\n/);
+    expect(stdout).toContain('shop');
+  }, 30000);
+});
