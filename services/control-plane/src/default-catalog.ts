@@ -1,3 +1,4 @@
+import { catalog as destinationCatalog } from '@manifold/destinations';
 import { WAREHOUSE_KINDS } from '@manifold/warehouse';
 import type { CatalogEntryDefinition } from './domain/catalog';
 
@@ -16,5 +17,14 @@ export function defaultCatalog(): CatalogEntryDefinition[] {
     supportedCallTypes: ['identify', 'track', 'page', 'screen', 'group', 'alias'],
     warehouse: true,
   }));
-  return [...warehouses];
+  const destinations = destinationCatalog().map((entry): CatalogEntryDefinition => ({
+    id: entry.id,
+    name: entry.name,
+    description: entry.description,
+    categories: entry.categories,
+    settingsSchema: entry.settingsSchema,
+    supportedCallTypes: entry.supportedCallTypes,
+    warehouse: false,
+  }));
+  return [...destinations, ...warehouses];
 }
