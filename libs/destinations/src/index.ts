@@ -1,11 +1,13 @@
 // Every destination Manifold delivers to, each declared with @manifold/destination-kit in its
 // own folder. The catalog the control plane serves is derived from these definitions.
 import { catalogEntry, type CatalogEntry, type DestinationDefinition } from '@manifold/destination-kit';
+import { amplitude } from './amplitude';
+import { ga4 } from './ga4';
 import { mixpanel } from './mixpanel';
 import { webhook } from './webhook';
 
 /** All destination definitions, by catalog id. */
-export const DESTINATIONS: readonly DestinationDefinition[] = [webhook, mixpanel];
+export const DESTINATIONS: readonly DestinationDefinition[] = [webhook, mixpanel, amplitude, ga4];
 
 const byId = new Map(DESTINATIONS.map((d) => [d.id, d]));
 
@@ -26,3 +28,5 @@ export function catalog(): CatalogEntry[] {
 
 export { webhook, webhookSignature, webhookSettings, type WebhookSettings } from './webhook';
 export { mixpanel, mixpanelInsertId, mixpanelSettings, type MixpanelSettings } from './mixpanel';
+export { amplitude, amplitudeSettings, type AmplitudeSettings } from './amplitude';
+export { ga4, ga4Settings, type Ga4Settings } from './ga4';

@@ -1,0 +1,315 @@
+import {
+  buildRequests,
+  catalogEntry,
+  outcomesPerEvent,
+  prepareEvent,
+  validateDefinition,
+} from '@manifold/destination-kit';
+import { AmplitudeEmulator } from '@manifold/emulators';
+import { amplitude } from './index';
+import {
+  deliverAll,
+  NOW,
+  parsed,
+  runTranslationCases,
+  specEvent,
+  TIMESTAMP_MS,
+  type TranslationCase,
+} from '../test-support/harness';
+
+const KEY = 'amp-api-key';
+const MESSAGE_ID = 'ajs-next-1780314000000-6f0c3b1e-7d4a-4c4e-9a57-0e1c2d3f4a5b';
+
+/** What every event built from `specEvent` carries. */
+const common = {
+  user_id: 'user-1001',
+  device_id: 'anon-4d2b9c',
+  time: TIMESTAMP_MS,
+  platform: 'Web',
+  language: 'en-US',
+  ip: '203.0.113.7',
+  insert_id: MESSAGE_ID,
+  library: 'manifold',
+};
+
+const order = specEvent({
+  type: 'track',
+  event: 'Order Completed',
+  properties: {
+    order_id: 'o-1',
+    revenue: 25,
+    products: [
+      { product_id: 'p1', price: 20, quantity: 1 },
+      { product_id: 'p2', price: 5, quantity: 1 },
+    ],
+  },
+});
+
+const cases: TranslationCase[] = [
+  {
+    name: 'track → /2/httpapi with api_key in the body, time in ms, messageId as insert_id',
+    event: specEvent({
+      type: 'track',
+      event: 'Song Played',
+      properties: { title: 'Blue', price: 1.5 },
+      context: {
+        ...specEvent({ type: 'track' }).context,
+        device: { id: 'dev-123456', type: 'ios', model: 'iPhone15,2' },
+        os: { name: 'iOS', version: '17.1' },
+        traits: { plan: 'pro' },
+      },
+      integrations: { Amplitude: { session_id: '1780313000000' } },
+    }),
+    expect: {
+      requests: [
+        {
+          method: 'POST',
+          path: '/2/httpapi',
+          headers: { 'content-type': 'application/json' },
+          json: {
+            api_key: KEY,
+            events: [
+              {
+                ...common,
+                device_id: 'dev-123456',
+                idfv: 'dev-123456',
+                event_type: 'Song Played',
+                session_id: 1780313000000,
+                event_properties: { title: 'Blue', price: 1.5 },
+                user_properties: { plan: 'pro' },
+                platform: 'iOS',
+                os_name: 'iOS',
+                os_version: '17.1',
+                device_model: 'iPhone15,2',
+                price: 1.5,
+              },
+            ],
+          },
+        },
+      ],
+    },
+  },
+  {
+    name: 'Order Completed → the order with revenue, then one "Product Purchased" per product',
+    event: order,
+    expect: {
+      requests: [
+        {
+          method: 'POST',
+          path: '/2/httpapi',
+          json: {
+            api_key: KEY,
+            events: [
+              {
+                ...common,
+                event_type: 'Order Completed',
+                event_properties: order.properties,
+                revenue: 25,
+                revenueType: 'Purchase',
+              },
+              {
+                ...common,
+                event_type: 'Product Purchased',
+                event_properties: { product_id: 'p1', price: 20, quantity: 1 },
+                insert_id: `${MESSAGE_ID}-1`,
+              },
+              {
+                ...common,
+                event_type: 'Product Purchased',
+                event_properties: { product_id: 'p2', price: 5, quantity: 1 },
+                insert_id: `${MESSAGE_ID}-2`,
+              },
+            ],
+          },
+        },
+      ],
+    },
+  },
+  {
+    name: 'page → "Viewed <name>" on /batch when asked, with min_id_length',
+    event: specEvent({ type: 'page', name: 'Home', properties: { path: '/' } }),
+    settings: { useBatchEndpoint: true, minIdLength: 3 },
+    expect: {
+      requests: [
+        {
+          method: 'POST',
+          path: '/batch',
+          json: {
+            api_key: KEY,
+            options: { min_id_length: 3 },
+            events: [{ ...common, event_type: 'Viewed Home', event_properties: { path: '/' } }],
+          },
+        },
+      ],
+    },
+  },
+  {
+    name: 'screen without a name → "Loaded a Screen"',
+    event: specEvent({ type: 'screen' }),
+    expect: {
+      requests: [
+        {
+          method: 'POST',
+          path: '/2/httpapi',
+          json: { api_key: KEY, events: [{ ...common, event_type: 'Loaded a Screen', event_properties: {} }] },
+        },
+      ],
+    },
+  },
+  {
+    name: 'identify → form-encoded /identify with the traits as user properties',
+    event: specEvent({ type: 'identify', traits: { email: 'ann@example.com', plan: 'pro' } }),
+    expect: {
+      requests: [
+        {
+          method: 'POST',
+          path: '/identify',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          form: {
+            api_key: KEY,
+            identification: {
+              user_id: 'user-1001',
+              device_id: 'anon-4d2b9c',
+              user_properties: { email: 'ann@example.com', plan: 'pro' },
+              platform: 'Web',
+              language: 'en-US',
+            },
+          },
+        },
+      ],
+    },
+  },
+  {
+    name: 'group → /identify putting the user in the group, then /groupidentify',
+    event: specEvent({ type: 'group', groupId: 'acme', traits: { employees: 50 } }),
+    settings: { groupType: 'company' },
+    expect: {
+      requests: [
+        {
+          method: 'POST',
+          path: '/identify',
+          form: {
+            api_key: KEY,
+            identification: {
+              user_id: 'user-1001',
+              device_id: 'anon-4d2b9c',
+              groups: { company: 'acme' },
+              user_properties: { company: 'acme' },
+            },
+          },
+        },
+        {
+          method: 'POST',
+          path: '/groupidentify',
+          form: {
+            api_key: KEY,
+            identification: [{ group_type: 'company', group_value: 'acme', group_properties: { employees: 50 } }],
+          },
+        },
+      ],
+    },
+  },
+  {
+    name: 'track without an event name is an invalid payload',
+    event: specEvent({ type: 'track' }),
+    expect: { drop: 'INVALID_PAYLOAD', message: 'event_type' },
+  },
+];
+
+describe('Amplitude', () => {
+  let amp: AmplitudeEmulator;
+  beforeAll(async () => {
+    amp = await new AmplitudeEmulator({ apiKey: KEY, now: () => NOW }).start();
+  });
+  afterAll(() => amp.close());
+
+  const baseSettings = () => ({ apiKey: KEY, apiBaseUrl: amp.baseUrl, userMapBaseUrl: amp.baseUrl });
+
+  it('has a valid definition and catalog entry', () => {
+    expect(validateDefinition(amplitude)).toEqual([]);
+    expect(catalogEntry(amplitude)).toMatchObject({
+      id: 'amplitude',
+      name: 'Amplitude',
+      secretSettings: ['apiKey'],
+      supportedCallTypes: ['identify', 'track', 'page', 'screen', 'group', 'alias'],
+      settingsSchema: {
+        properties: {
+          apiBaseUrl: { default: 'https://api2.amplitude.com' },
+          userMapBaseUrl: { default: 'https://api.amplitude.com' },
+        },
+      },
+    });
+  });
+
+  runTranslationCases(amplitude, cases, () => ({ baseSettings: baseSettings(), baseUrl: amp.baseUrl }));
+
+  it('alias → /usermap on the user-mapping host', async () => {
+    const settings = parsed(amplitude, baseSettings());
+    const prepared = prepareEvent(amplitude, specEvent({ type: 'alias', previousId: 'old-user-9' }), settings);
+    if ('kind' in prepared) throw new Error(prepared.message);
+    const requests = buildRequests(amplitude, prepared.action, [prepared.payload], settings);
+    expect(requests[0]?.url).toBe(`${amp.baseUrl}/usermap`);
+    expect(new URLSearchParams(requests[0]?.body).get('mapping')).toBe(
+      JSON.stringify([{ user_id: 'old-user-9', global_user_id: 'user-1001' }]),
+    );
+    const [result] = await deliverAll(amplitude, requests);
+    expect(result?.outcome.kind).toBe('delivered');
+    expect(amp.userMappings.at(-1)).toEqual({ user_id: 'old-user-9', global_user_id: 'user-1001' });
+  });
+
+  it('re-sent events are ignored by insert_id (Amplitude de-duplicates retries)', async () => {
+    amp.reset();
+    const settings = parsed(amplitude, baseSettings());
+    const prepared = prepareEvent(amplitude, specEvent({ type: 'track', event: 'Once' }), settings);
+    if ('kind' in prepared) throw new Error(prepared.message);
+    const requests = buildRequests(amplitude, prepared.action, [prepared.payload], settings);
+    await deliverAll(amplitude, requests);
+    await deliverAll(amplitude, requests);
+    expect(amp.events).toHaveLength(1);
+    expect(amp.duplicatesIgnored).toBe(1);
+  });
+
+  it('a batch refused for one event: that event is rejected, the others retried', async () => {
+    const settings = parsed(amplitude, baseSettings());
+    const events = [
+      specEvent({ type: 'track', messageId: 'm-1', event: 'A' }),
+      // Amplitude refuses this id; the whole request is refused.
+      specEvent({ type: 'track', messageId: 'm-2', event: 'B', userId: 'undefined', anonymousId: null }),
+      specEvent({ type: 'track', messageId: 'm-3', event: 'C' }),
+    ];
+    const payloads = events.map((e) => {
+      const prepared = prepareEvent(amplitude, e, settings);
+      if ('kind' in prepared) throw new Error(prepared.message);
+      return prepared.payload;
+    });
+    const [request] = buildRequests(amplitude, 'logEvent', payloads, settings);
+    if (!request) throw new Error('no request');
+    const [result] = await deliverAll(amplitude, [request]);
+    if (!result) throw new Error('no result');
+    expect(result.response.status).toBe(400);
+    expect(outcomesPerEvent(request, result.outcome, 3)).toEqual([
+      expect.objectContaining({ kind: 'retry' }),
+      expect.objectContaining({ kind: 'dead-letter', reason: 'REJECTED', message: expect.stringContaining('user_id') }),
+      expect.objectContaining({ kind: 'retry' }),
+    ]);
+  });
+
+  it('429 pauses 30 s unless Retry-After says otherwise; a wrong key is rejected', async () => {
+    const settings = parsed(amplitude, baseSettings());
+    const prepared = prepareEvent(amplitude, specEvent({ type: 'track', event: 'x' }), settings);
+    if ('kind' in prepared) throw new Error(prepared.message);
+    const requests = buildRequests(amplitude, prepared.action, [prepared.payload], settings);
+    amp.failNext(1, { status: 429, body: { code: 429, error: 'Too many requests for some devices and users' } });
+    amp.failNext(1, { status: 429, retryAfterSeconds: 3 });
+    expect((await deliverAll(amplitude, requests))[0]?.outcome).toMatchObject({ kind: 'retry', retryAfterMs: 30_000 });
+    expect((await deliverAll(amplitude, requests))[0]?.outcome).toMatchObject({ kind: 'retry', retryAfterMs: 3000 });
+
+    const wrong = parsed(amplitude, { ...baseSettings(), apiKey: 'wrong' });
+    const bad = buildRequests(amplitude, prepared.action, [prepared.payload], wrong);
+    expect((await deliverAll(amplitude, bad))[0]?.outcome).toMatchObject({
+      kind: 'dead-letter',
+      reason: 'REJECTED',
+      status: 400,
+    });
+  });
+});

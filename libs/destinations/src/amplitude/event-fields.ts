@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { coalesce, compact, epochMs, isoDateTime, record, soft } from '../common/fields';
+
+/** Fields of an Amplitude event (destination-apis.md §3.2), mapped as Segment's logEventV2 does (§3.4). */
+export const eventFields = {
+  user_id: soft.string(),
+  device_id: soft.string(),
+  event_type: z.string().min(1),
+  timestamp: isoDateTime(),
+  session_id: z
+    .union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)])
+    .nullish()
+    .catch(undefined),
+  event_properties: record(),
+  user_properties: record(),
+  app_version: soft.string(),
+  device_type: soft.string(),
+  library_name: soft.string(),
+  os_name: soft.string(),
+  os_version: soft.string(),
+  device_brand: soft.string(),
+  device_manufacturer: soft.string(),
+  device_model: soft.string(),
+  carrier: soft.string(),
+  country: soft.string(),
+  region: soft.string(),
+  city: soft.string(),
+  location_lat: soft.number(),
+  location_lng: soft.number(),
+  language: soft.string(),
+  ip: soft.string(),
+  idfa: soft.string(),
+  idfv: soft.string(),
+  insert_id: soft.string(),
+  price: soft.number(),
+  quantity: z.number().int().nullish().catch(undefined),
+  revenue: soft.number(),
+  product_id: soft.string(),
+  revenue_type: soft.string(),
+};
+
+export const eventMapping = {
+  user_id: { '@path': '$.userId' },
+  device_id: coalesce('$.context.device.id', '$.anonymousId'),
+  event_type: { '@path': '$.event' },
+  timestamp: coalesce('$.timestamp', '$.receivedAt'),
+  session_id: { '@path': '$.integrations.Amplitude.session_id' },
+  event_properties: { '@path': '$.properties' },
+  user_properties: { '@path': '$.context.traits' },
+  app_version: { '@path': '$.context.app.version' },
+  device_type: { '@path': '$.context.device.type' },
+  library_name: { '@path': '$.context.library.name' },
+  os_name: { '@path': '$.context.os.name' },
+  os_version: { '@path': '$.context.os.version' },
+  device_brand: { '@path': '$.context.device.brand' },
+  device_manufacturer: { '@path': '$.context.device.manufacturer' },
+  device_model: { '@path': '$.context.device.model' },
+  carrier: { '@path': '$.context.network.carrier' },
+  country: { '@path': '$.context.location.country' },
+  region: { '@path': '$.context.location.region' },
+  city: { '@path': '$.context.location.city' },
+  location_lat: { '@path': '$.context.location.latitude' },
+  location_lng: { '@path': '$.context.location.longitude' },
+  language: { '@path': '$.context.locale' },
+  ip: { '@path': '$.context.ip' },
+  idfa: coalesce('$.context.device.advertisingId', '$.context.device.idfa'),
+  idfv: { '@path': '$.context.device.id' },
+  insert_id: { '@path': '$.messageId' },
+  price: { '@path': '$.properties.price' },
+  quantity: { '@path': '$.properties.quantity' },
+  revenue: { '@path': '$.properties.revenue' },
+  product_id: { '@path': '$.properties.productId' },
+  revenue_type: { '@path': '$.properties.revenueType' },
+} as const;
+
+export type EventPayload = z.output<z.ZodObject<typeof eventFields>>;
+export type AmplitudeEvent = Record<string, unknown>;
+
+/** Amplitude's platform names: iOS/Android from the device type, "Web" for analytics.js. */
+export function platform(payload: Pick<EventPayload, 'device_type' | 'library_name'>): string | undefined {
+  const type = payload.device_type?.toLowerCase();
+  if (type === 'ios') return 'iOS';
+  if (type === 'android') return 'Android';
+  if (payload.device_type) return payload.device_type;
+  return payload.library_name === 'analytics.js' ? 'Web' : undefined;
+}
+
+/** The device/context part shared by events and identifications. */
+export function deviceFields(payload: Omit<EventPayload, 'event_type'>): AmplitudeEvent {
+  return compact({
+    app_version: payload.app_version,
+    platform: platform(payload),
+    os_name: payload.os_name,
+    os_version: payload.os_version,
+    device_brand: payload.device_brand,
+    device_manufacturer: payload.device_manufacturer,
+    device_model: payload.device_model,
+    carrier: payload.carrier,
+    country: payload.country,
+    region: payload.region,
+    city: payload.city,
+    language: payload.language,
+  });
+}
+
+/** One /2/httpapi event. Times in milliseconds; the messageId is the insert_id Amplitude de-duplicates on. */
+export function amplitudeEvent(payload: EventPayload, overrides: AmplitudeEvent = {}): AmplitudeEvent {
+  return {
+    ...compact({
+      user_id: payload.user_id,
+      device_id: payload.device_id,
+      event_type: payload.event_type,
+      time: epochMs(payload.timestamp),
+      session_id: payload.session_id,
+      event_properties: payload.event_properties,
+      user_properties: Object.keys(payload.user_properties).length > 0 ? payload.user_properties : undefined,
+    }),
+    ...deviceFields(payload),
+    ...compact({
+      location_lat: payload.location_lat,
+      location_lng: payload.location_lng,
+      ip: payload.ip,
+      idfa: payload.idfa,
+      idfv: payload.idfv,
+      insert_id: payload.insert_id,
+      price: payload.price,
+      quantity: payload.quantity,
+      revenue: payload.revenue,
+      productId: payload.product_id,
+      revenueType: payload.revenue_type,
+      library: 'manifold',
+    }),
+    ...overrides,
+  };
+}

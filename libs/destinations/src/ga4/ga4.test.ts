@@ -1,0 +1,286 @@
+import { catalogEntry, translateEvent, validateDefinition } from '@manifold/destination-kit';
+import { Ga4Emulator } from '@manifold/emulators';
+import { ga4 } from './index';
+import {
+  deliverAll,
+  NOW,
+  parsed,
+  runTranslationCases,
+  specEvent,
+  TIMESTAMP_MS,
+  type TranslationCase,
+} from '../test-support/harness';
+
+const SECRET = 'ga-secret';
+const MEASUREMENT_ID = 'G-TEST123';
+const path = `/mp/collect?measurement_id=${MEASUREMENT_ID}&api_secret=${SECRET}`;
+const who = { client_id: 'user-1001', timestamp_micros: TIMESTAMP_MS * 1000 };
+
+const products = [
+  { product_id: 'p1', name: 'Shoe', price: 20, quantity: 1, brand: 'Acme', category: 'Shoes' },
+  { product_id: 'p2', name: 'Sock', price: 5, quantity: 2 },
+];
+const items = [
+  { item_id: 'p1', item_name: 'Shoe', price: 20, quantity: 1, item_brand: 'Acme', item_category: 'Shoes' },
+  { item_id: 'p2', item_name: 'Sock', price: 5, quantity: 2 },
+];
+
+const one = (name: string, params: Record<string, unknown>) => ({
+  ...who,
+  events: [{ name, params: { ...params, engagement_time_msec: 1 } }],
+});
+
+const cases: TranslationCase[] = [
+  {
+    name: 'page → page_view with location, referrer and title; client_id = userId; µs timestamp',
+    event: specEvent({ type: 'page', name: 'Cart' }),
+    expect: {
+      requests: [
+        {
+          method: 'POST',
+          path,
+          headers: { 'content-type': 'application/json' },
+          json: one('page_view', {
+            page_location: 'https://shop.example.com/cart',
+            page_referrer: 'https://google.com/',
+            page_title: 'Cart',
+          }),
+        },
+      ],
+    },
+  },
+  {
+    name: 'Order Completed → purchase with transaction id, value, currency and items',
+    event: specEvent({
+      type: 'track',
+      event: 'Order Completed',
+      properties: { order_id: 'o-1', total: 30, tax: 2, shipping: 3, currency: 'eur', coupon: 'SPRING', products },
+    }),
+    expect: {
+      requests: [
+        {
+          method: 'POST',
+          path,
+          json: one('purchase', {
+            transaction_id: 'o-1',
+            currency: 'EUR',
+            value: 30,
+            tax: 2,
+            shipping: 3,
+            coupon: 'SPRING',
+            items,
+          }),
+        },
+      ],
+    },
+  },
+  {
+    name: 'Order Refunded → refund; currency defaults to USD',
+    event: specEvent({
+      type: 'track',
+      event: 'Order Refunded',
+      properties: { order_id: 'o-1', revenue: 25, products },
+    }),
+    expect: {
+      requests: [
+        { method: 'POST', path, json: one('refund', { transaction_id: 'o-1', currency: 'USD', value: 25, items }) },
+      ],
+    },
+  },
+  {
+    name: 'Product Added → add_to_cart with the product in the properties as the one item',
+    event: specEvent({
+      type: 'track',
+      event: 'Product Added',
+      properties: { product_id: 'p1', name: 'Shoe', price: 20, quantity: 1, currency: 'EUR' },
+    }),
+    expect: {
+      requests: [
+        {
+          method: 'POST',
+          path,
+          json: one('add_to_cart', {
+            currency: 'EUR',
+            value: 20,
+            items: [{ item_id: 'p1', item_name: 'Shoe', price: 20, quantity: 1 }],
+          }),
+        },
+      ],
+    },
+  },
+  {
+    name: 'Payment Info Entered → add_payment_info with payment_type',
+    event: specEvent({
+      type: 'track',
+      event: 'Payment Info Entered',
+      properties: { payment_method: 'card', products },
+    }),
+    expect: { requests: [{ method: 'POST', path, json: one('add_payment_info', { payment_type: 'card', items }) }] },
+  },
+  {
+    name: 'Products Searched → search',
+    event: specEvent({ type: 'track', event: 'Products Searched', properties: { query: 'blue shoes' } }),
+    expect: { requests: [{ method: 'POST', path, json: one('search', { search_term: 'blue shoes' }) }] },
+  },
+  {
+    name: 'custom track: name normalised, properties as params, anonymous client id, user_id absent',
+    event: specEvent({
+      type: 'track',
+      userId: null,
+      event: '  Video   Played ',
+      properties: { title: 'Intro', seconds: 30, live: false, empty: null },
+    }),
+    settings: { lowercaseEventNames: true },
+    expect: {
+      requests: [
+        {
+          method: 'POST',
+          path,
+          json: {
+            ...one('video_played', { title: 'Intro', seconds: 30, live: false }),
+            client_id: 'anon-4d2b9c',
+          },
+        },
+      ],
+    },
+  },
+  {
+    name: 'a custom event name GA4 refuses is dropped with the reason',
+    event: specEvent({ type: 'track', event: 'Video Played!' }),
+    expect: { drop: 'INVALID_PAYLOAD', message: 'must start with a letter' },
+  },
+  {
+    name: 'a reserved event name is dropped',
+    event: specEvent({ type: 'track', event: 'session_start' }),
+    expect: { drop: 'INVALID_PAYLOAD', message: 'reserved' },
+  },
+  {
+    name: 'nested properties are refused, naming the param',
+    event: specEvent({ type: 'track', event: 'Clicked', properties: { target: { id: 'x' } } }),
+    expect: { drop: 'INVALID_PAYLOAD', message: 'param "target" is an object' },
+  },
+  {
+    name: 'more than 25 params is dropped',
+    event: specEvent({
+      type: 'track',
+      event: 'Big',
+      properties: Object.fromEntries(Array.from({ length: 25 }, (_v, i) => [`p${i}`, i])),
+    }),
+    expect: { drop: 'INVALID_PAYLOAD', message: '26 params' },
+  },
+  {
+    name: 'purchase without products is an invalid payload',
+    event: specEvent({ type: 'track', event: 'Order Completed', properties: { order_id: 'o-1' } }),
+    expect: { drop: 'INVALID_PAYLOAD', message: 'items' },
+  },
+  {
+    name: 'a product without id or name is refused',
+    event: specEvent({ type: 'track', event: 'Product Viewed', properties: { price: 3 } }),
+    expect: { drop: 'INVALID_PAYLOAD', message: 'item_id or item_name' },
+  },
+  {
+    name: 'identify is not a GA4 call',
+    event: specEvent({ type: 'identify', traits: { email: 'a@b.c' } }),
+    expect: { drop: 'UNSUPPORTED_EVENT_TYPE', message: 'GA4 has no identify call' },
+  },
+  {
+    name: 'group is not a GA4 call',
+    event: specEvent({ type: 'group', groupId: 'g' }),
+    expect: { drop: 'UNSUPPORTED_EVENT_TYPE' },
+  },
+  {
+    name: 'alias is not a GA4 call',
+    event: specEvent({ type: 'alias', previousId: 'x' }),
+    expect: { drop: 'UNSUPPORTED_EVENT_TYPE' },
+  },
+  {
+    name: 'screen is not mapped',
+    event: specEvent({ type: 'screen', name: 'Home' }),
+    expect: { drop: 'UNSUPPORTED_EVENT_TYPE' },
+  },
+];
+
+describe('Google Analytics 4', () => {
+  let ga: Ga4Emulator;
+  beforeAll(async () => {
+    ga = await new Ga4Emulator({ apiSecret: SECRET, measurementId: MEASUREMENT_ID, now: () => NOW }).start();
+  });
+  afterAll(() => ga.close());
+  beforeEach(() => ga.reset());
+  afterEach(() => {
+    // /mp/collect answers 204 to anything: acceptance is "no validation message".
+    for (const collected of ga.collected) expect(collected.validationMessages).toEqual([]);
+  });
+
+  const baseSettings = () => ({ measurementId: MEASUREMENT_ID, apiSecret: SECRET, apiBaseUrl: ga.baseUrl });
+
+  it('has a valid definition and catalog entry', () => {
+    expect(validateDefinition(ga4)).toEqual([]);
+    expect(catalogEntry(ga4)).toMatchObject({
+      id: 'google-analytics-4',
+      name: 'Google Analytics 4',
+      secretSettings: ['apiSecret'],
+      supportedCallTypes: ['track', 'page'],
+      settingsSchema: { properties: { apiBaseUrl: { default: 'https://www.google-analytics.com' } } },
+    });
+  });
+
+  it('needs exactly one of a measurement id and a Firebase app id', () => {
+    expect(() => parsed(ga4, { apiSecret: SECRET })).toThrow('exactly one');
+    expect(() => parsed(ga4, { apiSecret: SECRET, measurementId: 'G-A', firebaseAppId: '1:1:web:a' })).toThrow(
+      'exactly one',
+    );
+  });
+
+  runTranslationCases(ga4, cases, () => ({ baseSettings: baseSettings(), baseUrl: ga.baseUrl }));
+
+  it('app streams send the app_instance_id with the Firebase app id unencoded', async () => {
+    const app = await new Ga4Emulator({
+      apiSecret: SECRET,
+      firebaseAppId: '1:123:android:abc',
+      now: () => NOW,
+    }).start();
+    try {
+      const settings = parsed(ga4, { firebaseAppId: '1:123:android:abc', apiSecret: SECRET, apiBaseUrl: app.baseUrl });
+      const instance = '0123456789abcdef0123456789abcdef';
+      const translation = translateEvent(
+        ga4,
+        specEvent({
+          type: 'track',
+          event: 'Level Up',
+          integrations: { 'Google Analytics 4': { app_instance_id: instance } },
+        }),
+        settings,
+      );
+      if (translation.kind !== 'requests') throw new Error(JSON.stringify(translation));
+      expect(translation.requests[0]?.url).toBe(
+        `${app.baseUrl}/mp/collect?firebase_app_id=1:123:android:abc&api_secret=${SECRET}`,
+      );
+      expect(JSON.parse(translation.requests[0]?.body ?? '')).toMatchObject({ app_instance_id: instance });
+      expect((await deliverAll(ga4, translation.requests))[0]?.outcome.kind).toBe('delivered');
+      expect(app.collected[0]?.validationMessages).toEqual([]);
+      const missing = translateEvent(ga4, specEvent({ type: 'track', event: 'Level Up' }), settings);
+      expect(missing).toMatchObject({
+        kind: 'drop',
+        reason: 'INVALID_PAYLOAD',
+        message: 'GA4 app streams need an app_instance_id',
+      });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('the emulator catches a translation GA would silently drop (milliseconds as timestamp_micros)', async () => {
+    const settings = parsed(ga4, baseSettings());
+    const translation = translateEvent(ga4, specEvent({ type: 'track', event: 'x' }), settings);
+    if (translation.kind !== 'requests') throw new Error('no requests');
+    const request = translation.requests[0];
+    if (!request) throw new Error('no request');
+    const body = JSON.parse(request.body ?? '') as { timestamp_micros: number };
+    const broken = { ...request, body: JSON.stringify({ ...body, timestamp_micros: body.timestamp_micros / 1000 }) };
+    const [result] = await deliverAll(ga4, [broken]);
+    expect(result?.response.status).toBe(204);
+    expect(ga.collected[0]?.validationMessages.map((m) => m.validationCode)).toEqual(['VALUE_OUT_OF_BOUNDS']);
+    ga.reset();
+  });
+});
