@@ -7,6 +7,7 @@ export {
   type IngestionSettingsOverrides,
   type PublishSettings,
 } from './settings';
+export { runIngestion, type IngestionProcess, type RunIngestionOptions } from './run-ingestion';
 export { loadIngestionConfig, settingsFromConfig, ingestionConfigShape, type IngestionConfig } from './config';
 export { IngestionError, REASON_CODES, type ReasonCode, type Rejection } from './http/errors';
 export { PublishQueue, type PublishQueueOptions, type MessageSender } from './publish/publish-queue';

@@ -1,0 +1,14 @@
+// The ingestion process entry point: `node dist/main.js`, configured by environment variables.
+import { ConfigError } from '@manifold/config';
+import { loadIngestionConfig } from './config';
+import { runIngestion } from './run-ingestion';
+
+try {
+  runIngestion(loadIngestionConfig()).catch(() => {
+    // runService has logged why start failed and cleaned up.
+    process.exit(1);
+  });
+} catch (error) {
+  process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
+  process.exit(1);
+}
