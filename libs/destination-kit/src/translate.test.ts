@@ -144,7 +144,7 @@ describe('translation', () => {
   it('prepares events for batching and builds one request per batch', () => {
     const a = prepareEvent(example, event({ event: 'A' }), s);
     const b = prepareEvent(example, event({ event: 'B', userId: 'u-2' }), s);
-    if ('kind' in a || 'kind' in b) throw new Error('not prepared');
+    if (a.kind !== 'prepared' || b.kind !== 'prepared') throw new Error('not prepared');
     expect(a.batchKey).toBe('track:');
     const [request] = buildRequests(example, 'track', [a.payload, b.payload], s);
     expect(request?.url).toBe('https://api.example.com/batch');

@@ -49,6 +49,7 @@ export function routeEvent(
 
 /** An event mapped and validated for one action, ready to be sent alone or batched. */
 export interface PreparedEvent {
+  kind: 'prepared';
   action: string;
   payload: Record<string, unknown>;
   /** Set when the action batches: only events with equal keys share a batch. */
@@ -76,7 +77,7 @@ export function prepareEvent<S extends SettingsSchema>(
       return drop('INVALID_PAYLOAD', `${destination.name} ${action.title}: ${formatIssues(parsed.error.issues)}`);
     }
     const payload = parsed.data as Record<string, unknown>;
-    const prepared: PreparedEvent = { action: rule.action, payload };
+    const prepared: PreparedEvent = { kind: 'prepared', action: rule.action, payload };
     if (batchSize(destination, rule.action, settings) > 1) {
       prepared.batchKey = `${rule.action}:${action.batch?.key?.(payload, settings) ?? ''}`;
     }
@@ -134,7 +135,7 @@ export function translateEvent<S extends SettingsSchema>(
   settings: ParsedSettings<S>,
 ): Translation {
   const prepared = prepareEvent(destination, event, settings);
-  if ('kind' in prepared) return prepared;
+  if (prepared.kind !== 'prepared') return prepared;
   try {
     const requests = buildRequests(destination, prepared.action, [prepared.payload], settings);
     if (requests.length === 0)

@@ -246,7 +246,7 @@ describe('Amplitude', () => {
   it('alias → /usermap on the user-mapping host', async () => {
     const settings = parsed(amplitude, baseSettings());
     const prepared = prepareEvent(amplitude, specEvent({ type: 'alias', previousId: 'old-user-9' }), settings);
-    if ('kind' in prepared) throw new Error(prepared.message);
+    if (prepared.kind !== 'prepared') throw new Error(prepared.message);
     const requests = buildRequests(amplitude, prepared.action, [prepared.payload], settings);
     expect(requests[0]?.url).toBe(`${amp.baseUrl}/usermap`);
     expect(new URLSearchParams(requests[0]?.body).get('mapping')).toBe(
@@ -261,7 +261,7 @@ describe('Amplitude', () => {
     amp.reset();
     const settings = parsed(amplitude, baseSettings());
     const prepared = prepareEvent(amplitude, specEvent({ type: 'track', event: 'Once' }), settings);
-    if ('kind' in prepared) throw new Error(prepared.message);
+    if (prepared.kind !== 'prepared') throw new Error(prepared.message);
     const requests = buildRequests(amplitude, prepared.action, [prepared.payload], settings);
     await deliverAll(amplitude, requests);
     await deliverAll(amplitude, requests);
@@ -279,7 +279,7 @@ describe('Amplitude', () => {
     ];
     const payloads = events.map((e) => {
       const prepared = prepareEvent(amplitude, e, settings);
-      if ('kind' in prepared) throw new Error(prepared.message);
+      if (prepared.kind !== 'prepared') throw new Error(prepared.message);
       return prepared.payload;
     });
     const [request] = buildRequests(amplitude, 'logEvent', payloads, settings);
@@ -297,7 +297,7 @@ describe('Amplitude', () => {
   it('429 pauses 30 s unless Retry-After says otherwise; a wrong key is rejected', async () => {
     const settings = parsed(amplitude, baseSettings());
     const prepared = prepareEvent(amplitude, specEvent({ type: 'track', event: 'x' }), settings);
-    if ('kind' in prepared) throw new Error(prepared.message);
+    if (prepared.kind !== 'prepared') throw new Error(prepared.message);
     const requests = buildRequests(amplitude, prepared.action, [prepared.payload], settings);
     amp.failNext(1, { status: 429, body: { code: 429, error: 'Too many requests for some devices and users' } });
     amp.failNext(1, { status: 429, retryAfterSeconds: 3 });

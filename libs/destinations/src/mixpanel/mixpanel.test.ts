@@ -349,7 +349,7 @@ describe('Mixpanel', () => {
     ];
     const payloads = events.map((e) => {
       const prepared = prepareEvent(mixpanel, e, settings);
-      if ('kind' in prepared) throw new Error(prepared.message);
+      if (prepared.kind !== 'prepared') throw new Error(prepared.message);
       return prepared;
     });
     expect(payloads.map((p) => p.batchKey)).toEqual(['trackEvent:', 'trackPurchase:', 'trackEvent:']);

@@ -83,7 +83,7 @@ describe('Webhook', () => {
     const events = [track, identify, alias];
     const payloads = events.map((e) => {
       const prepared = prepareEvent(webhook, e, settings);
-      if ('kind' in prepared) throw new Error(prepared.message);
+      if (prepared.kind !== 'prepared') throw new Error(prepared.message);
       expect(prepared.batchKey).toBe('send:');
       return prepared.payload;
     });
