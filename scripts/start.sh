@@ -36,8 +36,9 @@ export MONGO_URL="mongodb://127.0.0.1:$FERRETDB_PORT/"
 export CONTROL_PLANE_ADDRESS="127.0.0.1:$CONTROL_PLANE_PORT"
 export LOG_LEVEL="${LOG_LEVEL:-info}"
 
-bash deploy/local/infra.sh up >/dev/null
+bash deploy/local/install-system-deps.sh
 if [ ! -d node_modules ]; then pnpm install --frozen-lockfile; fi
+bash deploy/local/infra.sh up >/dev/null
 log "building"
 pnpm --silent build >/dev/null
 

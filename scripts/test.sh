@@ -3,4 +3,7 @@
 # libs/testing/src/provision.ts), so this works on a fresh machine after `pnpm install`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# On a fresh clone, bring what the tests need first (system packages, dependencies).
+bash deploy/local/install-system-deps.sh >/dev/null
+if [ ! -d node_modules ]; then pnpm install --frozen-lockfile; fi
 exec pnpm exec jest "$@"
