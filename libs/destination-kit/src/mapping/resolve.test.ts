@@ -34,9 +34,17 @@ const cases: [string, MappingValue, unknown][] = [
   ['@if exists then', { '@if': { exists: { '@path': '$.userId' }, then: 'yes', else: 'no' } }, 'yes'],
   ['@if null is not existing', { '@if': { exists: { '@path': '$.anonymousId' }, then: 'yes', else: 'no' } }, 'no'],
   ['@if missing branch omitted', { '@if': { exists: { '@path': '$.nope' }, then: 'yes' } }, undefined],
-  ['@if blank 0', { '@if': { blank: { '@path': '$.properties.zero' }, then: 'blank', else: 'set' } }, 'blank'],
-  ['@if blank empty string', { '@if': { blank: { '@path': '$.properties.empty' }, then: 'blank' } }, 'blank'],
-  ['@if blank set', { '@if': { blank: { '@path': '$.properties.revenue' }, then: 'blank', else: 'set' } }, 'set'],
+  [
+    '@if blank: 0 is blank',
+    { '@if': { blank: { '@path': '$.properties.zero' }, then: 'set', else: 'blank' } },
+    'blank',
+  ],
+  ['@if blank: empty string is blank', { '@if': { blank: { '@path': '$.properties.empty' }, then: 'set' } }, undefined],
+  [
+    '@if blank: a value takes then',
+    { '@if': { blank: { '@path': '$.properties.revenue' }, then: 'set', else: 'blank' } },
+    'set',
+  ],
   [
     '@arrayPath with shape',
     { '@arrayPath': ['$.properties.products', { id: { '@path': '$.product_id' }, cost: { '@path': '$.price' } }] },
@@ -51,6 +59,7 @@ const cases: [string, MappingValue, unknown][] = [
     [{ id: 'p9' }],
   ],
   ['@arrayPath missing', { '@arrayPath': ['$.properties.none'] }, undefined],
+  ['@arrayPath without shape returns the value as is', { '@arrayPath': ['$.properties.single'] }, { product_id: 'p9' }],
   ['@case lower', { '@case': { operator: 'lower', value: { '@path': '$.context.traits.email' } } }, 'a@b.c'],
   ['@case upper', { '@case': { operator: 'upper', value: 'abc' } }, 'ABC'],
   ['@case non-string untouched', { '@case': { operator: 'upper', value: 3 } }, 3],

@@ -50,8 +50,9 @@ const resolvers: Record<DirectiveName, Resolver> = {
       const value = resolveMapping(options['exists'] ?? null, data);
       condition = value !== undefined && value !== null;
     } else if ('blank' in options) {
+      // As Segment's mapping-kit: `then` when the value is NOT blank; '', 0 and false count as blank.
       const value = resolveMapping(options['blank'] ?? null, data);
-      condition = value === undefined || value === null || value === '' || value === 0 || value === false;
+      condition = !(value === undefined || value === null || value === '' || value === 0 || value === false);
     } else {
       throw new MappingError('@if needs an `exists` or `blank` condition');
     }
@@ -64,11 +65,11 @@ const resolvers: Record<DirectiveName, Resolver> = {
       throw new MappingError('@arrayPath takes [path, itemShape?]');
     }
     const value = getPath(data, argument[0]);
-    if (value === undefined || value === null) return undefined;
-    const items = Array.isArray(value) ? value : typeof value === 'object' ? [value] : undefined;
-    if (!items) return undefined;
     const shape = argument[1];
-    return shape === undefined ? items : items.map((item: unknown) => resolveMapping(shape, item));
+    // As Segment's mapping-kit: only a shape turns a single object into a one-item list.
+    if (shape === undefined || value === null || typeof value !== 'object') return value;
+    const items: unknown[] = Array.isArray(value) ? value : [value];
+    return items.map((item) => resolveMapping(shape, item));
   },
 
   '@case': (argument, data) => {
