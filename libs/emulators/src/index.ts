@@ -24,3 +24,4 @@ export {
   type CustomerioPerson,
   type CustomerioObject,
 } from './customerio';
+export { PosthogEmulator, type PosthogEmulatorOptions, type PosthogEvent } from './posthog';

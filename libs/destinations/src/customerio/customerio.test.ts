@@ -344,7 +344,7 @@ describe('Customer.io', () => {
     ];
     const payloads = events.map((e) => {
       const prepared = prepareEvent(customerio, e, settings);
-      if ('kind' in prepared) throw new Error(prepared.message);
+      if (!('payload' in prepared)) throw new Error(prepared.message);
       return prepared;
     });
     expect(payloads.map((p) => p.batchKey)).toEqual(['trackEvent:', 'createUpdatePerson:', 'trackEvent:']);
@@ -384,7 +384,7 @@ describe('Customer.io', () => {
       );
     const payloads = Array.from({ length: 40 }, (_v, i) => {
       const prepared = big(i);
-      if ('kind' in prepared) throw new Error(prepared.message);
+      if (!('payload' in prepared)) throw new Error(prepared.message);
       return prepared.payload;
     });
     const requests = buildRequests(customerio, 'trackEvent', payloads, settings);
@@ -432,6 +432,6 @@ function prepareIdentify(settings: ReturnType<typeof parsed<typeof customerio.se
     specEvent({ type: 'identify', messageId: 'b-4', traits: { ok: true } }),
     settings,
   );
-  if ('kind' in prepared) throw new Error(prepared.message);
+  if (!('payload' in prepared)) throw new Error(prepared.message);
   return prepared.payload;
 }
