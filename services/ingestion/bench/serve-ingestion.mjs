@@ -42,7 +42,15 @@ const running = await startIngestion({
   logger,
   meter: telemetry.meter,
   tracer: telemetry.tracer,
-  settings: ingestionSettings({ topic }),
+  settings: ingestionSettings({
+    topic,
+    publish: {
+      ...(process.env.PUBLISH_LINGER_MS ? { lingerMs: Number(process.env.PUBLISH_LINGER_MS) } : {}),
+      ...(process.env.PUBLISH_MAX_CONCURRENT_SENDS
+        ? { maxConcurrentSends: Number(process.env.PUBLISH_MAX_CONCURRENT_SENDS) }
+        : {}),
+    },
+  }),
   port: 0,
   host: '127.0.0.1',
   partitions: Number(process.env.BENCH_PARTITIONS ?? 6),

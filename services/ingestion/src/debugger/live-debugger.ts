@@ -49,17 +49,34 @@ type Listener = (entry: DebuggerEntry) => void;
 export class LiveDebugger {
   private readonly rings = new Map<string, Ring>();
   private readonly listeners = new Map<string, Set<Listener>>();
+  private lastMs = 0;
+  private lastIso = '';
 
   constructor(private readonly capacity: number) {}
 
+  /** The current time as ISO-8601, formatted once per millisecond however many events share it. */
+  private now(): string {
+    const ms = Date.now();
+    if (ms !== this.lastMs) {
+      this.lastMs = ms;
+      this.lastIso = new Date(ms).toISOString();
+    }
+    return this.lastIso;
+  }
+
+  /** How many entries of a request are worth recording: all while someone watches live, else the buffer's size. */
+  entriesWanted(sourceId: string): number {
+    return this.listeners.has(sourceId) ? Number.MAX_SAFE_INTEGER : this.capacity;
+  }
+
   record(sourceId: string, entry: NewDebuggerEntry): void {
-    if (this.capacity <= 0) return;
+    if (this.capacity <= 0 && !this.listeners.has(sourceId)) return;
     let ring = this.rings.get(sourceId);
     if (!ring) {
-      ring = new Ring(this.capacity);
+      ring = new Ring(Math.max(1, this.capacity));
       this.rings.set(sourceId, ring);
     }
-    const full: DebuggerEntry = { seq: ++ring.seq, sourceId, at: new Date().toISOString(), ...entry };
+    const full: DebuggerEntry = { seq: ++ring.seq, sourceId, at: this.now(), ...entry };
     ring.push(full);
     const listeners = this.listeners.get(sourceId);
     if (listeners) for (const listener of listeners) listener(full);

@@ -1,5 +1,5 @@
 import type { ConfigView, SourceConfig } from '@manifold/config-client';
-import { encodeEventMessage } from '@manifold/events';
+import { encodeEventMessage, type SpecEvent } from '@manifold/events';
 import type { Logger } from '@manifold/logger';
 import type { LiveDebugger } from '../debugger/live-debugger';
 import { IngestionError } from '../http/errors';
@@ -117,9 +117,25 @@ export class Ingestor {
       }
       throw IngestionError.unavailable(message);
     }
-    for (const event of accepted) {
-      metrics.eventsAccepted.add(1, { type: event.type });
+    this.countAccepted(accepted);
+    // Entries beyond the buffer would be overwritten at once: skip them unless someone watches live.
+    const shown = liveDebugger.entriesWanted(source.id);
+    for (let i = Math.max(0, accepted.length - shown); i < accepted.length; i++) {
+      const event = accepted[i] as SpecEvent;
       liveDebugger.record(source.id, { status: 'accepted', type: event.type, messageId: event.messageId, event });
     }
+  }
+
+  /** One counter update per call type and request rather than per event. */
+  private countAccepted(accepted: readonly SpecEvent[]): void {
+    const first = accepted[0];
+    if (!first) return;
+    if (accepted.every((event) => event.type === first.type)) {
+      this.deps.metrics.eventsAccepted.add(accepted.length, { type: first.type });
+      return;
+    }
+    const byType = new Map<string, number>();
+    for (const event of accepted) byType.set(event.type, (byType.get(event.type) ?? 0) + 1);
+    for (const [type, count] of byType) this.deps.metrics.eventsAccepted.add(count, { type });
   }
 }
