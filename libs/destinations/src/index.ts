@@ -2,12 +2,14 @@
 // own folder. The catalog the control plane serves is derived from these definitions.
 import { catalogEntry, type CatalogEntry, type DestinationDefinition } from '@manifold/destination-kit';
 import { amplitude } from './amplitude';
+import { customerio } from './customerio';
 import { ga4 } from './ga4';
 import { mixpanel } from './mixpanel';
+import { posthog } from './posthog';
 import { webhook } from './webhook';
 
 /** All destination definitions, by catalog id. */
-export const DESTINATIONS: readonly DestinationDefinition[] = [webhook, mixpanel, amplitude, ga4];
+export const DESTINATIONS: readonly DestinationDefinition[] = [webhook, mixpanel, amplitude, ga4, customerio, posthog];
 
 const byId = new Map(DESTINATIONS.map((d) => [d.id, d]));
 

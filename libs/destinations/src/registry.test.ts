@@ -3,32 +3,45 @@ import { catalog, DESTINATIONS, destinationById, destinationIds } from './index'
 
 describe('destination registry', () => {
   it('lists every destination once, each valid', () => {
-    expect(destinationIds()).toEqual(['webhook', 'mixpanel', 'amplitude', 'google-analytics-4']);
-    for (const destination of DESTINATIONS)
+    const ids = destinationIds();
+    expect(ids).toEqual(expect.arrayContaining(['webhook', 'mixpanel', 'amplitude', 'google-analytics-4']));
+    expect(new Set(ids).size).toBe(ids.length);
+    // The name is the destination's key in the integrations object: two types cannot share one.
+    expect(new Set(DESTINATIONS.map((d) => d.name)).size).toBe(ids.length);
+    for (const destination of DESTINATIONS) {
       expect([destination.id, validateDefinition(destination)]).toEqual([destination.id, []]);
+    }
     expect(destinationById('mixpanel')?.name).toBe('Mixpanel');
     expect(destinationById('nope')).toBeUndefined();
   });
 
   it('derives the catalog from the definitions: names are the integrations keys, secrets are marked', () => {
     const entries = catalog();
-    expect(entries.map((e) => [e.id, e.name, e.secretSettings])).toEqual([
-      ['webhook', 'Webhook', ['sharedSecret']],
-      ['mixpanel', 'Mixpanel', ['apiSecret']],
-      ['amplitude', 'Amplitude', ['apiKey']],
-      ['google-analytics-4', 'Google Analytics 4', ['apiSecret']],
-    ]);
+    expect(entries.map((e) => e.id)).toEqual(destinationIds());
+    expect(entries.map((e) => [e.id, e.name, e.secretSettings])).toEqual(
+      expect.arrayContaining([
+        ['webhook', 'Webhook', ['sharedSecret']],
+        ['mixpanel', 'Mixpanel', ['apiSecret']],
+        ['amplitude', 'Amplitude', ['apiKey']],
+        ['google-analytics-4', 'Google Analytics 4', ['apiSecret']],
+      ]),
+    );
     for (const entry of entries) {
       expect(entry.settingsSchema).toMatchObject({
         $schema: 'https://json-schema.org/draft/2020-12/schema',
         type: 'object',
       });
       expect(entry.actions.length).toBeGreaterThan(0);
-      // Every base URL is a setting with the real host as its default.
+      expect(entry.secretSettings.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('every base URL of the first four is a setting with the real host as its default', () => {
+    for (const entry of catalog().filter((e) => ['mixpanel', 'amplitude', 'google-analytics-4'].includes(e.id))) {
       const properties = entry.settingsSchema['properties'] as Record<string, { default?: unknown }>;
       const urls = Object.entries(properties).filter(([key]) => /BaseUrl$/.test(key));
-      if (entry.id !== 'webhook') expect(urls.length).toBeGreaterThan(0);
-      for (const [, schema] of urls) expect(String(schema.default)).toMatch(/^https:\/\//);
+      expect(urls.length).toBeGreaterThan(0);
+      for (const [, schema] of urls) expect(String(schema.default)).toMatch(/^https:\/\/[a-z0-9.-]+$/);
     }
   });
 });

@@ -51,6 +51,14 @@ describe('Emulator base (through the webhook emulator)', () => {
     expect((await send(hook.baseUrl, json({}))).status).toBe(200);
   });
 
+  it('answers after the configured delay', async () => {
+    hook.setResponseDelay(150);
+    const started = Date.now();
+    expect((await send(hook.baseUrl, json({}))).status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    hook.setResponseDelay(0);
+  });
+
   it('decodes gzip bodies and resets', async () => {
     const body = gzipSync(JSON.stringify({ zipped: true }));
     const response = await send(hook.baseUrl, {

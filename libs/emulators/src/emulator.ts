@@ -52,6 +52,8 @@ export type Failure =
 export interface EmulatorOptions {
   /** The clock the API's time rules use; tests pin it to make requests exact. */
   now?: () => number;
+  /** Delay before every normal answer, to stand in for a real API's latency. */
+  responseDelayMs?: number;
 }
 
 /**
@@ -63,6 +65,7 @@ export abstract class Emulator {
   /** Every request received, in order, including rejected and failed ones. */
   readonly requests: RecordedRequest[] = [];
   protected readonly now: () => number;
+  private responseDelayMs: number;
   private server: Server | undefined;
   private url: string | undefined;
   private failures: { remaining: number; until: number; failure: Failure }[] = [];
@@ -70,6 +73,12 @@ export abstract class Emulator {
 
   constructor(options: EmulatorOptions = {}) {
     this.now = options.now ?? Date.now;
+    this.responseDelayMs = options.responseDelayMs ?? 0;
+  }
+
+  /** Changes the delay before every normal answer (0 = answer at once). */
+  setResponseDelay(ms: number): void {
+    this.responseDelayMs = ms;
   }
 
   /** Answers one request that got past failure injection. */
@@ -187,6 +196,7 @@ export abstract class Emulator {
     } catch (error) {
       response = { status: 500, body: { error: error instanceof Error ? error.message : String(error) } };
     }
+    if (this.responseDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.responseDelayMs));
     this.reply(res, record, response);
   }
 
