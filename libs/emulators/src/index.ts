@@ -25,3 +25,4 @@ export {
   type CustomerioObject,
 } from './customerio';
 export { PosthogEmulator, type PosthogEmulatorOptions, type PosthogEvent } from './posthog';
+export { BrazeEmulator, type BrazeEmulatorOptions, type BrazeUser, type BrazeTracked } from './braze';

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { defineAction } from '@manifold/destination-kit';
+import { optionalText } from './optional';
+import { brazeSettings, type BrazeSettings } from './settings';
+import { identity, usersTrackAction } from './users-track';
+
+// Group → the custom attribute `ab_segment_group_<groupId>: true` on the user: Braze has no
+// groups, and this is how Segment's Braze destination records a group call.
+
+const fields = z.object({
+  externalId: optionalText(),
+  email: optionalText(),
+  groupId: z.union([z.string().min(1), z.number()]).transform(String),
+});
+
+function toObjects(payload: z.output<typeof fields>, settings: BrazeSettings): Record<string, unknown>[] {
+  return [
+    {
+      ...identity(payload, 'group'),
+      [`ab_segment_group_${payload.groupId}`]: true,
+      _update_existing_only: settings.updateExistingOnly,
+    },
+  ];
+}
+
+export const groupMembership = defineAction(brazeSettings, {
+  title: 'Record group membership',
+  description: 'Group: sets ab_segment_group_<groupId> = true on the user.',
+  fields,
+  defaultMapping: {
+    externalId: { '@path': '$.userId' },
+    email: { '@path': '$.context.traits.email' },
+    groupId: { '@path': '$.groupId' },
+  },
+  ...usersTrackAction(fields, 'attributes', toObjects),
+});

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+
+/** An optional string: null, missing and "" (Spec events carry `userId: null`) all read as absent. */
+export const optionalText = () =>
+  z
+    .string()
+    .nullish()
+    .transform((value) => (value ? value : undefined));
+
+/** An optional number: null and missing read as absent. */
+export const optionalNumber = () =>
+  z
+    .number()
+    .nullish()
+    .transform((value) => value ?? undefined);
