@@ -154,9 +154,12 @@ export class TypeProcessor {
       return undefined;
     }
     const prepared = prepareEvent(destination, event, settings.settings);
-    if ('kind' in prepared) {
-      if (prepared.kind === 'drop') outcomes.filtered(instance, prepared.reason);
-      else outcomes.deadLetter({ ...base, reason: prepared.reason, message: prepared.message }, instance.workspaceId);
+    if (prepared.kind === 'drop') {
+      outcomes.filtered(instance, prepared.reason);
+      return undefined;
+    }
+    if (prepared.kind === 'dead-letter') {
+      outcomes.deadLetter({ ...base, reason: prepared.reason, message: prepared.message }, instance.workspaceId);
       return undefined;
     }
     return { event, metadata, instance, settings: settings.settings, prepared, ...attempt };

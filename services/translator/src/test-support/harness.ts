@@ -125,26 +125,37 @@ export async function startTestTranslator(options: TestTranslatorOptions): Promi
 }
 
 /** Reads a topic from the start until `count` messages arrived or `timeoutMs` passed (then returns what came). */
-export async function readTopic(
+export function readTopic(
   kafka: KafkaClient,
   topic: string,
   count: number,
   timeoutMs = 20000,
 ): Promise<ConsumedMessage[]> {
+  return readTopicUntil(kafka, topic, (messages) => messages.length >= count, timeoutMs);
+}
+
+/** Reads a topic from the start until `done(messages so far)` or `timeoutMs` passed (then returns what came). */
+export async function readTopicUntil(
+  kafka: KafkaClient,
+  topic: string,
+  done: (messages: readonly ConsumedMessage[]) => boolean,
+  timeoutMs = 20000,
+): Promise<ConsumedMessage[]> {
   const received: ConsumedMessage[] = [];
-  let done: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => (done = resolve));
+  let finish: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
   const consumer = kafka.consumer({
     groupId: uniqueName('translator-test-reader'),
     topics: [topic],
     fromBeginning: true,
+    maxWaitTimeMs: 200,
     handleBatch: async (batch) => {
       received.push(...batch.messages);
-      if (received.length >= count) done();
+      if (done(received)) finish();
     },
   });
   await consumer.run();
-  const timer = setTimeout(done, timeoutMs);
+  const timer = setTimeout(finish, timeoutMs);
   await finished;
   clearTimeout(timer);
   await consumer.stop();
@@ -226,22 +237,6 @@ export async function waitForReports(
   condition: (counts: Record<string, number>) => boolean,
   timeoutMs = 20000,
 ): Promise<ReturnType<typeof sumReports>> {
-  const received: ConsumedMessage[] = [];
-  let done: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => (done = resolve));
-  const consumer = kafka.consumer({
-    groupId: uniqueName('translator-test-reports'),
-    topics: [topic],
-    fromBeginning: true,
-    handleBatch: async (batch) => {
-      received.push(...batch.messages);
-      if (condition(sumReports(received).counts)) done();
-    },
-  });
-  await consumer.run();
-  const timer = setTimeout(done, timeoutMs);
-  await finished;
-  clearTimeout(timer);
-  await consumer.stop();
-  return sumReports(received);
+  const messages = await readTopicUntil(kafka, topic, (received) => condition(sumReports(received).counts), timeoutMs);
+  return sumReports(messages);
 }

@@ -1,0 +1,89 @@
+// MessageClaims against the real MongoDB-wire server (FerretDB locally).
+import { connectMongo, type MongoConnection } from '@manifold/mongo';
+import { requireMongo, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
+import { MessageClaims } from './claims';
+
+describe('MessageClaims', () => {
+  let mongo: MongoConnection;
+
+  beforeAll(async () => {
+    const { mongoUrl } = testInfrastructure();
+    await requireMongo(mongoUrl);
+    mongo = await connectMongo({
+      url: mongoUrl,
+      database: uniqueName('claims').replace(/[^a-z0-9]/gi, ''),
+      appName: 'claims-test',
+      logger: testLogger('claims'),
+    });
+  });
+
+  afterAll(async () => {
+    await mongo?.db.dropDatabase();
+    await mongo?.close();
+  });
+
+  const claims = (windowMs = 60_000) =>
+    new MessageClaims(mongo.db, {
+      windowMs,
+      sweepIntervalMs: 60_000,
+      logger: testLogger('claims'),
+      collection: uniqueName('claims'),
+    });
+
+  it('lets the first claim of a messageId per instance go, and its own origin again; refuses others', async () => {
+    const store = claims();
+    await store.start();
+    const first = await store.claim([
+      { destinationId: 'd1', messageId: 'm1', origin: 'events/0/10' },
+      { destinationId: 'd2', messageId: 'm1', origin: 'events/0/10' },
+      { destinationId: 'd1', messageId: 'm2', origin: 'events/1/4' },
+    ]);
+    expect(first).toEqual([true, true, true]);
+
+    const second = await store.claim([
+      // Another event with the same messageId: a duplicate.
+      { destinationId: 'd1', messageId: 'm1', origin: 'events/2/7' },
+      // The same Kafka message again (redelivered after a crash, or a retry): goes ahead.
+      { destinationId: 'd2', messageId: 'm1', origin: 'events/0/10' },
+      { destinationId: 'd1', messageId: 'm3', origin: 'events/2/8' },
+    ]);
+    expect(second).toEqual([false, true, true]);
+    await store.stop();
+  });
+
+  it('refuses the second of two claims for one messageId within a batch', async () => {
+    const store = claims();
+    await store.start();
+    const result = await store.claim([
+      { destinationId: 'd1', messageId: 'dup', origin: 'events/0/1' },
+      { destinationId: 'd1', messageId: 'dup', origin: 'events/1/1' },
+      { destinationId: 'd1', messageId: 'other', origin: 'events/1/2' },
+    ]);
+    expect(result).toEqual([true, false, true]);
+    await store.stop();
+  });
+
+  it('forgets claims older than the window when swept', async () => {
+    const store = claims(200);
+    await store.start();
+    expect(await store.claim([{ destinationId: 'd1', messageId: 'old', origin: 'events/0/1' }])).toEqual([true]);
+    await new Promise((r) => setTimeout(r, 300));
+    await store.sweep();
+    expect(await store.claim([{ destinationId: 'd1', messageId: 'old', origin: 'events/0/99' }])).toEqual([true]);
+    await store.stop();
+  });
+
+  it('claims a large batch in one call', async () => {
+    const store = claims();
+    await store.start();
+    const requests = Array.from({ length: 1000 }, (_, i) => ({
+      destinationId: 'd1',
+      messageId: `m-${i}`,
+      origin: `events/0/${i}`,
+    }));
+    expect((await store.claim(requests)).every(Boolean)).toBe(true);
+    const again = await store.claim(requests.map((r) => ({ ...r, origin: `${r.origin}-other` })));
+    expect(again.some(Boolean)).toBe(false);
+    await store.stop();
+  });
+});
