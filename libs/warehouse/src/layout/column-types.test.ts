@@ -1,4 +1,4 @@
-import { coerce, typeOfValue } from './column-types';
+import { coerce, isTimestampString, typeOfValue } from './column-types';
 
 describe('column types', () => {
   it('types values the way a new column would be typed', () => {
@@ -30,5 +30,26 @@ describe('column types', () => {
     });
     expect(coerce(1700000000, 'integer', 'timestamp')).toEqual({ ok: false });
     expect(coerce('2026-01-02T00:00:00Z', 'timestamp', 'integer')).toEqual({ ok: false });
+  });
+});
+
+describe('isTimestampString', () => {
+  it.each([
+    ['2026-03-01T10:00:01.000Z', true],
+    ['2026-03-01T10:00:01Z', true],
+    ['2026-03-01T10:00', true],
+    ['2026-03-01 10:00:01.123456+02:00', true],
+    ['2026-03-01T10:00:01-0500', true],
+    ['2024-02-29T00:00:00Z', true],
+    ['2026-02-29T00:00:00Z', false],
+    ['2026-04-31T00:00:00Z', false],
+    ['2026-13-01T00:00:00Z', false],
+    ['2026-03-01T24:00:00Z', false],
+    ['2026-03-01T10:00:01.Z', false],
+    ['2026-03-01T10:00:01ZZ', false],
+    ['2026-03-01', false],
+    ['not a timestamp at all', false],
+  ])('%s → %s', (value, expected) => {
+    expect(isTimestampString(value)).toBe(expected);
   });
 });

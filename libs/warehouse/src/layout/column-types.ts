@@ -7,11 +7,63 @@ export type ColumnType = (typeof COLUMN_TYPES)[number];
 export type CellValue = string | number | boolean;
 
 // A date and a time, optionally seconds, fraction and zone: what the libraries and ingestion
-// stamp. A bare date stays a string, since "2026-01-02" is as often a label as a moment.
-const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)?$/;
-
+// stamp. A bare date stays a string, since "2026-01-02" is as often a label as a moment. Checked
+// by hand (no regex, no Date) because every timestamp cell of every load goes through here, and
+// the ranges matter: a "2026-02-30" PostgreSQL refuses would fail the whole load.
 export function isTimestampString(value: string): boolean {
-  return ISO_TIMESTAMP.test(value) && !Number.isNaN(Date.parse(value.replace(' ', 'T')));
+  if (value === lastTimestamp) return true;
+  const n = value.length;
+  if (n < 16 || n > 40) return false;
+  if (!digits(value, 0, 4) || value[4] !== '-' || !digits(value, 5, 2) || value[7] !== '-' || !digits(value, 8, 2)) {
+    return false;
+  }
+  const sep = value[10];
+  if ((sep !== 'T' && sep !== ' ') || !digits(value, 11, 2) || value[13] !== ':' || !digits(value, 14, 2)) return false;
+  const year = num(value, 0, 4);
+  const month = num(value, 5, 2);
+  const day = num(value, 8, 2);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return false;
+  if (num(value, 11, 2) > 23 || num(value, 14, 2) > 59) return false;
+  let i = 16;
+  if (value[i] === ':') {
+    if (!digits(value, i + 1, 2) || num(value, i + 1, 2) > 60) return false;
+    i += 3;
+    if (value[i] === '.') {
+      const start = ++i;
+      while (i < n && isDigit(value.charCodeAt(i))) i++;
+      if (i === start || i - start > 9) return false;
+    }
+  }
+  if (i === n) return ((lastTimestamp = value), true);
+  if (value[i] === 'Z') return i + 1 === n && ((lastTimestamp = value), true);
+  if (value[i] !== '+' && value[i] !== '-') return false;
+  const zone = value.slice(i + 1);
+  if (!/^\d{2}(:?\d{2})?$/.test(zone)) return false;
+  lastTimestamp = value;
+  return true;
+}
+
+// Many rows share one value (uuid_ts, a batch's received_at): it is checked once.
+let lastTimestamp = '';
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+function digits(value: string, from: number, count: number): boolean {
+  for (let i = from; i < from + count; i++) if (!isDigit(value.charCodeAt(i))) return false;
+  return true;
+}
+
+function num(value: string, from: number, count: number): number {
+  let result = 0;
+  for (let i = from; i < from + count; i++) result = result * 10 + (value.charCodeAt(i) - 48);
+  return result;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 
 /** The type a value would give a new column. Integers beyond 2^53 are floats: JSON lost their precision already. */

@@ -60,7 +60,9 @@ function walk(
 }
 
 function finalName(column: string): string {
-  return (/^[0-9]/.test(column) ? `_${column}` : column).slice(0, MAX_IDENTIFIER_LENGTH);
+  const code = column.charCodeAt(0);
+  const named = code >= 48 && code <= 57 ? `_${column}` : column;
+  return named.length > MAX_IDENTIFIER_LENGTH ? named.slice(0, MAX_IDENTIFIER_LENGTH) : named;
 }
 
 function toCell(value: unknown, maxStringLength: number): CellValue | undefined {

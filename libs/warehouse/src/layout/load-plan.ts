@@ -1,4 +1,4 @@
-import { coerce, typeOfValue, type CellValue, type ColumnType } from './column-types';
+import { coerce, isTimestampString, typeOfValue, type CellValue, type ColumnType } from './column-types';
 import type { LoadNotice } from './notices';
 import { NoticeCounter } from './notices';
 import type { SourceBatch, TableData } from './source-batch';
@@ -60,6 +60,7 @@ function planTable(table: TableData, existing: Map<string, ColumnType> | undefin
     columns.map(({ name, type }) => {
       const value = row.get(name);
       if (value === undefined) return null;
+      if (fits(value, type)) return value;
       const valueType = typeOfValue(value);
       const fitted = coerce(value, valueType, type);
       if (!fitted.ok) {
@@ -87,4 +88,20 @@ function planTable(table: TableData, existing: Map<string, ColumnType> | undefin
     }),
   );
   return { name: table.name, kind: table.kind, create: existing === undefined, addColumns, columns, rows };
+}
+
+/** The common case, decided from the JS type alone (and, for timestamps, a strict format check). */
+function fits(value: CellValue, type: ColumnType): boolean {
+  switch (type) {
+    case 'string':
+      return typeof value === 'string';
+    case 'float':
+      return typeof value === 'number';
+    case 'integer':
+      return typeof value === 'number' && Number.isSafeInteger(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'timestamp':
+      return typeof value === 'string' && isTimestampString(value);
+  }
 }

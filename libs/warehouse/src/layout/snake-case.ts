@@ -19,6 +19,19 @@ function isDigit(c: string): boolean {
  */
 export function snakeCase(input: string): string {
   if (ALREADY_SNAKE.test(input)) return input;
+  // Property names repeat from event to event: remember the recent ones.
+  const cached = cache.get(input);
+  if (cached !== undefined) return cached;
+  const result = convert(input);
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(input, result);
+  return result;
+}
+
+const CACHE_LIMIT = 10000;
+const cache = new Map<string, string>();
+
+function convert(input: string): string {
   const words: string[] = [];
   let i = 0;
   const n = input.length;

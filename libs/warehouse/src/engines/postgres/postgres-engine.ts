@@ -60,7 +60,8 @@ export class PostgresEngine implements WarehouseEngine {
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
       idleTimeoutMillis: 30000,
       statement_timeout: options.statementTimeoutMs ?? 10 * 60 * 1000,
-      application_name: 'manifold-warehouse-loader',
+      // A URL may name the connection itself (…?application_name=…); otherwise it is ours.
+      ...(c.url?.includes('application_name=') ? {} : { application_name: 'manifold-warehouse-loader' }),
     });
     // An idle connection that breaks (warehouse restarted, network cut) must not crash the
     // process; the next load simply gets a new connection.
@@ -175,7 +176,10 @@ async function loadTable(client: pg.PoolClient, schema: string, table: TablePlan
   const result = await client.query(
     table.kind === 'users'
       ? mergeUsersSql(target, stage, table)
-      : `INSERT INTO ${target} (${columnList}) SELECT ${columnList} FROM ${stage} ON CONFLICT (id) DO NOTHING`,
+      : // An anti-join rather than ON CONFLICT: about half the cost, and safe because every load
+        // of a schema holds its advisory lock (ids within a batch are already unique).
+        `INSERT INTO ${target} (${columnList}) SELECT ${columnList} FROM ${stage} s
+          WHERE NOT EXISTS (SELECT 1 FROM ${target} t WHERE t.id = s.id)`,
   );
   return result.rowCount ?? 0;
 }

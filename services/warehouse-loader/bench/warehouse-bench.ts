@@ -1,0 +1,205 @@
+// pnpm bench:warehouse — rows/s the loader writes into PostgreSQL from the events topic, against
+// a raw COPY of the same rows into identical tables in the same run, and their ratio.
+//
+// Env: KAFKA_BROKERS (default 127.0.0.1:9092), WAREHOUSE_POSTGRES_URL (default
+// postgres://postgres@127.0.0.1:5433/postgres), BENCH_EVENTS (default 100000),
+// BENCH_BATCH_SIZE (events per load, default 20000). Uses its own topic and schemas, and drops them.
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { InMemoryConfigView } from '@manifold/config-client';
+import { encodeEventMessage, type SpecEvent } from '@manifold/events';
+import { KafkaClient } from '@manifold/kafka';
+import { createLogger } from '@manifold/logger';
+import {
+  buildSourceBatch,
+  copyChunks,
+  planLoad,
+  qualified,
+  quoteIdent,
+  sampleEvents,
+  schemaNameForSource,
+} from '@manifold/warehouse';
+import { LoaderSupervisor } from '../src/loader-supervisor';
+import type { LoadHistory } from '../src/load-history';
+
+const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
+const pgUrl = process.env['WAREHOUSE_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5433/postgres';
+const eventCount = Number(process.env['BENCH_EVENTS'] ?? 100000);
+const batchSize = Number(process.env['BENCH_BATCH_SIZE'] ?? 20000);
+const logger = createLogger('warehouse-bench', process.env['LOG_LEVEL'] ?? 'warn');
+const runId = `${Date.now().toString(36)}`;
+
+const PG_TYPES = {
+  string: 'text',
+  integer: 'bigint',
+  float: 'double precision',
+  boolean: 'boolean',
+  timestamp: 'timestamptz',
+};
+
+function makeEvents(n: number): SpecEvent[] {
+  const start = Date.parse('2026-03-01T00:00:00.000Z');
+  return Array.from({ length: n }, (_, i) =>
+    sampleEvents.track({
+      userId: `user-${i % 5000}`,
+      receivedAt: new Date(start + i).toISOString(),
+      context: {
+        library: { name: 'analytics.js', version: 'next-1.84.1' },
+        ip: '203.0.113.9',
+        page: { path: '/checkout', url: 'https://shop.example.com/checkout', title: 'Checkout' },
+        userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/130 Safari/537.36',
+        locale: 'en-US',
+      },
+      properties: {
+        order_id: `order-${i}`,
+        revenue: 19.99 + (i % 100),
+        currency: 'USD',
+        coupon: i % 7 === 0 ? 'SPRING' : undefined,
+        shipping: 4.5,
+        tax: 1.2,
+        products: [{ product_id: `p-${i % 300}`, price: 19.99, quantity: 1 }],
+      },
+    }),
+  );
+}
+
+async function main(): Promise<void> {
+  const kafka = new KafkaClient({ brokers, clientId: 'warehouse-bench', logger });
+  const topic = `bench-warehouse-events-${runId}`;
+  await kafka.ensureTopics([{ topic, partitions: 2 }]);
+  const slug = `bench-${runId}`;
+  const sourceConfig = {
+    id: `bench-source-${runId}`,
+    workspaceId: 'bench',
+    workspaceSlug: 'bench',
+    slug,
+    name: slug,
+    enabled: true,
+    writeKeys: [],
+    type: 'http',
+  };
+  const schema = schemaNameForSource(slug);
+  const rawSchema = `${schema}_raw_copy`;
+  const db = new pg.Client({ connectionString: pgUrl });
+  await db.connect();
+
+  process.stdout.write(`producing ${eventCount} track events to ${topic} ...\n`);
+  const events = makeEvents(eventCount);
+  const producer = await kafka.producer();
+  for (let i = 0; i < events.length; i += 1000) {
+    await producer.send(
+      topic,
+      events.slice(i, i + 1000).map((e) => encodeEventMessage(e, { sourceId: sourceConfig.id, workspaceId: 'bench' })),
+      { timeoutMs: 30000 },
+    );
+  }
+  await producer.disconnect();
+
+  // 1. The loader: from the topic into PostgreSQL (consume, lay out, COPY to staging, merge, commit).
+  let rowsLoaded = 0;
+  let loads = 0;
+  let firstLoadStart = Number.POSITIVE_INFINITY;
+  let lastLoadEnd = 0;
+  const history: LoadHistory = {
+    record: async (r) => {
+      if (r.status === 'failure') throw new Error(`load failed: ${r.errors.join('; ')}`);
+      rowsLoaded += r.rows;
+      loads++;
+      firstLoadStart = Math.min(firstLoadStart, Date.parse(r.startedAt));
+      lastLoadEnd = Math.max(lastLoadEnd, Date.parse(r.finishedAt));
+    },
+  };
+  const warehouseId = `bench-${runId}`;
+  const view = new InMemoryConfigView({
+    version: 1,
+    sources: [sourceConfig],
+    destinations: [],
+    warehouses: [
+      {
+        id: warehouseId,
+        workspaceId: 'bench',
+        name: 'bench',
+        enabled: true,
+        kind: 'postgres',
+        settings: { url: pgUrl, batchSize },
+        syncIntervalSeconds: 3600,
+        sourceIds: [sourceConfig.id],
+      },
+    ],
+  });
+  const supervisor = new LoaderSupervisor({
+    config: view,
+    kafka,
+    history,
+    logger,
+    loaderOptions: { eventsTopic: topic },
+  });
+  const startedAt = performance.now();
+  await supervisor.start();
+  const loader = supervisor.loader(warehouseId);
+  if (!loader) throw new Error('loader did not start');
+  let firstFetch = 0;
+  while (rowsLoaded < eventCount * 2) {
+    if (!firstFetch && (loader.stats.pendingEvents > 0 || loads > 0)) firstFetch = performance.now();
+    if (loader.stats.pendingEvents > 0 && loader.stats.pendingEvents + rowsLoaded / 2 >= eventCount) {
+      await loader.flushNow();
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const finishedAt = performance.now();
+  await supervisor.stop();
+  const loaderSeconds = (finishedAt - firstFetch) / 1000;
+  const loaderRate = rowsLoaded / loaderSeconds;
+
+  // 2. Raw COPY of the same rows into identical tables (same columns, types and primary key).
+  const batch = buildSourceBatch(events, { schema: rawSchema, uuidTs: new Date().toISOString(), maxStringLength: 512 });
+  const plan = planLoad(batch, undefined);
+  await db.query(`CREATE SCHEMA ${quoteIdent(rawSchema)}`);
+  for (const table of plan.tables) {
+    const columns = table.columns.map(
+      (c) => `${quoteIdent(c.name)} ${PG_TYPES[c.type]}${c.name === 'id' ? ' PRIMARY KEY' : ''}`,
+    );
+    await db.query(`CREATE TABLE ${qualified(rawSchema, table.name)} (${columns.join(', ')})`);
+  }
+  let rawRows = 0;
+  const rawStart = performance.now();
+  for (const table of plan.tables) {
+    const columnList = table.columns.map((c) => quoteIdent(c.name)).join(', ');
+    await db.query('BEGIN');
+    await pipeline(
+      Readable.from(copyChunks(table.rows)),
+      db.query(copyFrom(`COPY ${qualified(rawSchema, table.name)} (${columnList}) FROM STDIN`)),
+    );
+    await db.query('COMMIT');
+    rawRows += table.rows.length;
+  }
+  const rawSeconds = (performance.now() - rawStart) / 1000;
+  const rawRate = rawRows / rawSeconds;
+
+  const check = await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${qualified(schema, 'tracks')}`);
+  process.stdout.write(
+    [
+      '',
+      `events: ${eventCount} track calls → ${rowsLoaded} rows (tracks + order_completed), ${loads} loads of up to ${batchSize} events`,
+      `loader, topic → PostgreSQL:  ${loaderRate.toFixed(0)} rows/s  (${loaderSeconds.toFixed(2)} s from first fetch to last commit; ${((finishedAt - startedAt) / 1000).toFixed(2)} s including the consumer group join)`,
+      `  of which inside load transactions: ${((lastLoadEnd - firstLoadStart) / 1000).toFixed(2)} s`,
+      `raw COPY of the same rows:   ${rawRate.toFixed(0)} rows/s  (${rawSeconds.toFixed(2)} s)`,
+      `ratio loader / raw COPY:     ${(loaderRate / rawRate).toFixed(2)}  (target ≥ 0.70)`,
+      `check: ${check.rows[0]?.n} rows in ${schema}.tracks`,
+      '',
+    ].join('\n'),
+  );
+
+  await db.query(`DROP SCHEMA ${quoteIdent(schema)} CASCADE`);
+  await db.query(`DROP SCHEMA ${quoteIdent(rawSchema)} CASCADE`);
+  await db.end();
+  await kafka.deleteTopics([topic]);
+  await kafka.disconnect();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
