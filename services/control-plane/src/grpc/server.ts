@@ -1,5 +1,5 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js';
-import { loadFileDescriptorSetFromBuffer } from '@grpc/proto-loader';
+import { loadFileDescriptorSetFromBuffer, loadSync } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import {
@@ -57,7 +57,11 @@ export async function startGrpcServer(
     Object.fromEntries([['', 'SERVING'], ...SERVICE_NAMES.map((name) => [name, 'SERVING'])]),
   );
   health.addToServer(server);
-  const descriptors = loadFileDescriptorSetFromBuffer(Buffer.from(descriptorSetBase64, 'base64'));
+  // Reflection describes our API and the health service, so `grpcurl ... grpc.health.v1.Health/Check` works.
+  const descriptors = {
+    ...loadFileDescriptorSetFromBuffer(Buffer.from(descriptorSetBase64, 'base64')),
+    ...loadSync(require.resolve('grpc-health-check/proto/health/v1/health.proto')),
+  };
   new ReflectionService(descriptors).addToServer(server);
 
   const bound = await new Promise<number>((resolve, reject) =>
