@@ -2,6 +2,7 @@
 // own folder. The catalog the control plane serves is derived from these definitions.
 import { catalogEntry, type CatalogEntry, type DestinationDefinition } from '@manifold/destination-kit';
 import { amplitude } from './amplitude';
+import { braze } from './braze';
 import { customerio } from './customerio';
 import { ga4 } from './ga4';
 import { mixpanel } from './mixpanel';
@@ -9,7 +10,15 @@ import { posthog } from './posthog';
 import { webhook } from './webhook';
 
 /** All destination definitions, by catalog id. */
-export const DESTINATIONS: readonly DestinationDefinition[] = [webhook, mixpanel, amplitude, ga4, customerio, posthog];
+export const DESTINATIONS: readonly DestinationDefinition[] = [
+  webhook,
+  mixpanel,
+  amplitude,
+  ga4,
+  customerio,
+  posthog,
+  braze,
+];
 
 const byId = new Map(DESTINATIONS.map((d) => [d.id, d]));
 
