@@ -4,6 +4,7 @@ import { startControlPlane, type ControlPlane } from '@manifold/control-plane';
 import { connectMongo } from '@manifold/mongo';
 import { requireMongo, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
 import { startConsole, type RunningConsole } from '../start-console';
+import { startTestIngestion, type TestIngestion } from './data-plane';
 
 type CatalogDefinitions = NonNullable<Parameters<typeof startControlPlane>[0]['catalog']>;
 
@@ -54,6 +55,8 @@ export interface ConsoleStack {
   controlPlane: ControlPlane;
   controlPlaneToken: string;
   console: RunningConsole;
+  /** Set when started with `ingestion: true`. */
+  ingestion: TestIngestion | undefined;
   stop(): Promise<void>;
 }
 
@@ -62,14 +65,16 @@ const databaseName = (prefix: string) => uniqueName(prefix).replace(/[^a-z0-9]/g
 export async function startConsoleStack(
   options: {
     catalog?: CatalogDefinitions;
-    ingestionUrl?: string;
-    ingestionPublicUrl?: string;
-    ingestionAdminToken?: string;
+    /** Start a real ingestion service fed by the control plane, for the snippet and the debugger. */
+    ingestion?: boolean;
+    /** Let the control plane read delivery reports from the test Kafka. */
+    deliveryReports?: boolean;
     webRoot?: string;
   } = {},
 ): Promise<ConsoleStack> {
   const { mongoUrl } = testInfrastructure();
   await requireMongo(mongoUrl);
+  const { kafkaBrokers } = testInfrastructure();
   const controlPlaneToken = `cp-token-${randomBytes(12).toString('hex')}`;
   const controlPlaneDatabase = databaseName('consolecp');
   const consoleDatabase = databaseName('console');
@@ -83,7 +88,11 @@ export async function startConsoleStack(
     catalog: options.catalog ?? TEST_CATALOG,
     configPollIntervalMs: 200,
     autoDisable: { enabled: false },
+    ...(options.deliveryReports ? { kafkaBrokers, reportsGroupId: uniqueName('console-reports') } : {}),
   });
+  const ingestion = options.ingestion
+    ? await startTestIngestion({ address: controlPlane.address, token: controlPlaneToken })
+    : undefined;
   const running = await startConsole({
     mongoUrl,
     database: consoleDatabase,
@@ -91,17 +100,20 @@ export async function startConsoleStack(
     controlPlaneToken,
     port: 0,
     logger: testLogger('console'),
-    ingestionUrl: options.ingestionUrl ?? 'http://127.0.0.1:9',
-    ingestionPublicUrl: options.ingestionPublicUrl ?? 'http://127.0.0.1:9',
-    ingestionAdminToken: options.ingestionAdminToken,
+    // Port 9 (discard) answers nothing: the debugger reports ingestion unreachable.
+    ingestionUrl: ingestion?.url ?? 'http://127.0.0.1:9',
+    ingestionPublicUrl: ingestion?.url ?? 'http://127.0.0.1:9',
+    ingestionAdminToken: ingestion?.adminToken,
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
   });
   return {
     controlPlane,
     controlPlaneToken,
     console: running,
+    ingestion,
     async stop() {
       await running.stop();
+      await ingestion?.close();
       await controlPlane.stop();
       const mongo = await connectMongo({
         url: mongoUrl,

@@ -97,7 +97,7 @@ export const destinationRoutes = [
     async handler({ controlPlane, email, workspace, params, body }) {
       return presentDestination(
         await controlPlane.destinations.updateDestination(
-          { workspace: workspace!.id, destination: params.destination, ...body },
+          { workspace: workspace!.id, destination: params.destination, dryRun: false, ...body },
           { actor: email },
         ),
       );

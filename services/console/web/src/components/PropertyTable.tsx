@@ -116,6 +116,13 @@ export function PropertyTable<Row>(props: PropertyTableProps<Row>) {
   });
   const saveColumns = useMutation({
     mutationFn: (columns: string[]) => api.put<{ columns: string[] }>(`/api/v1/me/columns/${props.page}`, { columns }),
+    // Show the choice at once; put the saved one back if the server refuses it.
+    onMutate: (columns) => {
+      const previous = queryClient.getQueryData(['columns', props.page]);
+      queryClient.setQueryData(['columns', props.page], { columns });
+      return { previous };
+    },
+    onError: (_error, _columns, context) => queryClient.setQueryData(['columns', props.page], context?.previous),
     onSuccess: (data) => {
       queryClient.setQueryData(['columns', props.page], data);
       // A hidden column keeps no sort or filter.
@@ -156,10 +163,12 @@ export function PropertyTable<Row>(props: PropertyTableProps<Row>) {
 
   const columns = useMemo<ColumnDef<Row>[]>(
     () => [
-      { id: 'name', header: 'Name', cell: ({ row }) => props.nameCell(row.original), enableSorting: true },
+      // Sorting is the server's; TanStack only needs an accessor to let a column be sorted.
+      { id: 'name', header: 'Name', accessorFn: () => '', cell: ({ row }) => props.nameCell(row.original) },
       ...definitions.map<ColumnDef<Row>>((definition) => ({
         id: definition.field,
         header: definition.label,
+        accessorFn: (row) => props.valuesOf(row, definition.field).join(', '),
         enableSorting: true,
         enableColumnFilter: true,
         meta: definition,
@@ -186,6 +195,7 @@ export function PropertyTable<Row>(props: PropertyTableProps<Row>) {
     manualSorting: true,
     manualFiltering: true,
     enableMultiSort: true,
+    sortDescFirst: false,
     getCoreRowModel: getCoreRowModel(),
     getRowId: (row) => props.rowKey(row),
   });

@@ -15,11 +15,11 @@ export function SetupPage() {
     mutationFn: () => api.post<AuthState & { workspace: string }>('/auth/setup', form),
     onSuccess: (state) => {
       setCsrfToken(state.csrfToken);
-      queryClient.setQueryData(AUTH_QUERY_KEY, { setupNeeded: false, user: state.user, csrfToken: state.csrfToken });
       void navigate(`/${state.workspace}/sources`);
+      queryClient.setQueryData(AUTH_QUERY_KEY, { setupNeeded: false, user: state.user, csrfToken: state.csrfToken });
     },
   });
-  if (auth.data && !auth.data.setupNeeded) return <Navigate to="/signin" replace />;
+  if (auth.data && !auth.data.setupNeeded) return <Navigate to={auth.data.user ? '/' : '/signin'} replace />;
   const error = setup.error instanceof ApiError ? setup.error : undefined;
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) =>
     setForm({ ...form, [key]: e.target.value });

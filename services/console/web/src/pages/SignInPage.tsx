@@ -26,6 +26,7 @@ export function SignInPage() {
     },
   });
   if (auth.data?.setupNeeded) return <Navigate to="/setup" replace />;
+  if (auth.data?.user && !signIn.isSuccess) return <Navigate to={safeNext(params.get('next'))} replace />;
   const submit = (event: FormEvent) => {
     event.preventDefault();
     signIn.mutate();

@@ -1,0 +1,326 @@
+// The console in a real browser (Debian's Chromium via playwright-core) against a real control
+// plane, the real ingestion service with analytics.js, Kafka and FerretDB.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { TOPICS, type DeliveryReport } from '@manifold/events';
+import { requireKafka, testInfrastructure } from '@manifold/testing';
+import { ConsoleClient } from '../testing/http-client';
+import { buildWebApp, launchChromium } from '../testing/browser';
+import { startConsoleStack, type ConsoleStack } from '../testing/stack';
+
+const OWNER = 'owner@acme.test';
+const PASSWORD = 'a long passphrase';
+const SCREENSHOTS =
+  process.env['CONSOLE_SCREENSHOTS'] === '1' ? join(__dirname, '..', '..', 'docs', 'screenshots') : undefined;
+
+jest.setTimeout(120_000);
+
+/** What callbacks run inside the page use (this program's types have no DOM library). */
+interface PageGlobals {
+  navigator: { clipboard: { readText(): Promise<string> } };
+  analytics?: { initialized?: boolean };
+  document: {
+    querySelectorAll(
+      selector: string,
+    ): ArrayLike<{ textContent: string | null; getAttribute(name: string): string | null }>;
+  };
+}
+
+/** A customer's website: any page that pastes the snippet from the Source page. */
+function startSite(): Promise<{ url: string; setSnippet(html: string): void; close(): Promise<void> }> {
+  let snippet = '';
+  const server: Server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><html><head><title>Acme shop</title>${snippet}</head>
+      <body><h1>Acme shop</h1>
+      <button id="signup" onclick="analytics.track('Signed Up', { plan: 'pro' })">Sign up</button></body></html>`);
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        setSnippet: (html) => (snippet = html),
+        close: () => new Promise((done) => server.close(() => done())),
+      }),
+    ),
+  );
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  if (!SCREENSHOTS) return;
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+describe('console in a browser', () => {
+  let stack: ConsoleStack;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let site: Awaited<ReturnType<typeof startSite>>;
+  let webRoot: string;
+  let consoleUrl: string;
+  let writeKey = '';
+
+  beforeAll(async () => {
+    await requireKafka(testInfrastructure().kafkaBrokers);
+    webRoot = buildWebApp();
+    stack = await startConsoleStack({ ingestion: true, deliveryReports: true, webRoot });
+    consoleUrl = stack.console.url;
+    site = await startSite();
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: consoleUrl });
+    page = await context.newPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+    await stack?.stop();
+    if (webRoot) rmSync(webRoot, { recursive: true, force: true });
+  });
+
+  it('sets up the first owner on first run, signs out and signs in again', async () => {
+    await page.goto(consoleUrl);
+    await page.waitForURL('**/setup');
+    await page.fill('#email', OWNER);
+    await page.fill('#password', PASSWORD);
+    await page.fill('#workspaceName', 'Acme');
+    await page.getByRole('button', { name: 'Create owner and workspace' }).click();
+    await page.waitForURL('**/acme/sources');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL('**/signin');
+    await shot(page, 'sign-in');
+    await page.fill('#email', OWNER);
+    await page.fill('#password', 'not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expectText(page, '[role=alert]', 'wrong email or password');
+    await page.fill('#password', PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL('**/acme/sources');
+  });
+
+  it('creates a source and copies its write key', async () => {
+    await page.getByRole('button', { name: 'Add source' }).click();
+    await page.fill('#source-name', 'Website');
+    await page.getByRole('button', { name: 'Create source' }).click();
+    await page.waitForURL('**/acme/sources/website');
+    writeKey = (await page.textContent('[data-testid=write-key]')) ?? '';
+    expect(writeKey.length).toBeGreaterThan(10);
+    await page.getByRole('button', { name: 'Copy write key' }).click();
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).navigator.clipboard.readText())).toBe(
+      writeKey,
+    );
+  });
+
+  it('shows the page and track calls of a site with the snippet in the live debugger, and rejected events with reasons', async () => {
+    const snippet = (await page.textContent('[data-testid=snippet]')) ?? '';
+    expect(snippet).toContain(`${stack.ingestion!.url}/analytics.js/v1/`);
+    expect(snippet).toContain(writeKey);
+    await expectText(page, '[data-testid=debugger-state]', 'live');
+    site.setSnippet(snippet);
+
+    const shop = await context.newPage();
+    const failed: string[] = [];
+    shop.on('requestfailed', (r) => failed.push(r.url()));
+    await shop.goto(site.url);
+    await shop.waitForFunction(() => (globalThis as unknown as PageGlobals).analytics?.initialized === true);
+    await shop.click('#signup');
+    await page.waitForSelector('[data-testid=debugger-events] li[data-status=accepted][data-type=page]');
+    await page.waitForSelector('[data-testid=debugger-events] li[data-status=accepted][data-type=track]');
+    await expectText(page, '[data-testid=debugger-events] li[data-type=track] .debugger-name', 'Signed Up');
+    // Everything analytics.js asked for (bundle, settings, events) was served by the local ingestion.
+    expect(failed).toEqual([]);
+
+    // A call without userId or anonymousId is refused by ingestion; the debugger says why.
+    await shop.evaluate(
+      async ([url, key]) => {
+        const response = await fetch(`${url}/v1/track`, {
+          method: 'POST',
+          headers: { 'content-type': 'text/plain' },
+          body: JSON.stringify({ writeKey: key, event: 'Anonymous Click' }),
+        });
+        return response.status;
+      },
+      [stack.ingestion!.url, writeKey] as const,
+    );
+    await expectText(
+      page,
+      '[data-testid=debugger-events] li[data-status=rejected] [data-testid=debugger-reason]',
+      'no_user_anon_id',
+    );
+    await shop.close();
+    await shot(page, 'source');
+  });
+
+  it('chooses five columns, refuses a sixth with the reason, and sorts and filters the shown columns', async () => {
+    const api = new ConsoleClient(consoleUrl);
+    await api.signIn(OWNER, PASSWORD);
+    for (const [slug, environment, type] of [
+      ['checkout-api', 'prod', 'node'],
+      ['billing-worker', 'dev', 'python'],
+      ['ios-app', 'dev', 'ios'],
+    ] as const) {
+      const created = await api.call('POST', '/api/v1/workspaces/acme/sources', {
+        slug,
+        name: slug,
+        environment,
+        type,
+        category: type === 'ios' ? 'mobile' : 'server',
+      });
+      expect(created.status).toBe(201);
+    }
+    await page.goto(`${consoleUrl}/acme/sources`);
+    await expectText(page, '[data-testid=row-count]', '4 rows');
+    await page.click('.column-picker summary');
+    await page.click('input[name=column-type]');
+    await page.waitForSelector('th[data-column=type]');
+    await page.click('input[name=column-category]');
+    await page.waitForSelector('th[data-column=category]');
+    await page.click('input[name=column-created_at]');
+    await expectText(page, '[data-testid=column-limit-message]', 'at most 5 columns');
+    expect(await page.isChecked('input[name=column-created_at]')).toBe(false);
+    expect(await headers(page)).toEqual(['name', 'status', 'environment', 'destinations', 'type', 'category']);
+    await page.click('.column-picker summary');
+
+    // Sort by type (ascending, then descending), done by the control plane.
+    await page.click('th[data-column=type] .sort-button');
+    await waitForNames(page, ['ios-app', 'Website', 'checkout-api', 'billing-worker']);
+    await page.click('th[data-column=type] .sort-button');
+    await waitForNames(page, ['billing-worker', 'checkout-api', 'Website', 'ios-app']);
+
+    // Filter environment = dev, then also category = mobile.
+    await page.click('[data-testid=filter-environment] summary');
+    await page.check('[data-testid=filter-environment] input[value=dev]');
+    await waitForNames(page, ['billing-worker', 'ios-app']);
+    await page.click('[data-testid=filter-category] summary');
+    await page.check('[data-testid=filter-category] input[value=mobile]');
+    await waitForNames(page, ['ios-app']);
+    await shot(page, 'sources');
+
+    // The choice persists for the user.
+    await page.reload();
+    await page.waitForSelector('th[data-column=category]');
+    expect(await headers(page)).toEqual(['name', 'status', 'environment', 'destinations', 'type', 'category']);
+  });
+
+  it('adds a destination from the catalog: a bad setting shows on its field, then a good one saves', async () => {
+    await page.goto(`${consoleUrl}/acme/catalog`);
+    await page.waitForSelector('[data-entry=mail-blaster]');
+    await page.fill('input[type=search]', 'acme');
+    await waitForEntries(page, ['acme-analytics']);
+    await page.fill('input[type=search]', '');
+    await page.click('.catalog-categories button:has-text("email")');
+    await waitForEntries(page, ['mail-blaster']);
+    await page.click('.catalog-categories button:has-text("warehouses")');
+    await waitForEntries(page, ['test-postgres']);
+    await page.click('.catalog-categories button:has-text("All")');
+    await waitForEntries(page, ['acme-analytics', 'mail-blaster', 'test-postgres']);
+    await shot(page, 'catalog');
+    await page.click('[data-entry=acme-analytics] button');
+    await page.check('input[name=source-website]');
+    await page.fill('#setting-apiKey', 'short');
+    await page.getByRole('button', { name: 'Save destination' }).click();
+    const fieldError = page.locator('#setting-apiKey-error');
+    await fieldError.waitFor();
+    expect(await fieldError.textContent()).toMatch(/8/);
+    await shot(page, 'add-destination');
+    await page.fill('#setting-apiKey', 'acme-live-key-0123');
+    await page.getByRole('button', { name: 'Save destination' }).click();
+    await page.waitForURL(/\/acme\/destinations\/[^/]+$/);
+    await expectText(page, 'h1', 'Acme Analytics');
+    await expectText(page, '[aria-label="Connected sources"]', 'Website');
+    // The secret is masked when read back.
+    expect(await page.inputValue('#setting-apiKey')).not.toBe('acme-live-key-0123');
+  });
+
+  it('shows delivery stats move as the control plane receives delivery reports', async () => {
+    const destinationId = page.url().split('/').pop()!;
+    await expectText(page, '[data-testid=stat-delivered] .stat-value', '0');
+    // Stand-in for the translator: the DeliveryReport messages it publishes for this destination.
+    const producer = await stack.ingestion!.kafka.producer();
+    const at = new Date().toISOString();
+    const reports: DeliveryReport[] = [
+      { destinationId, workspaceId: 'acme', outcome: 'delivered', count: 3, latenciesMs: [40, 60, 80], at },
+      { destinationId, workspaceId: 'acme', outcome: 'retried', reason: 'http_503', count: 1, at },
+      { destinationId, workspaceId: 'acme', outcome: 'failed', reason: 'http_400', count: 2, at },
+    ];
+    await producer.send(TOPICS.deliveryReports, [{ key: destinationId, value: JSON.stringify(reports) }]);
+    await producer.disconnect();
+    await expectText(page, '[data-testid=stat-delivered] .stat-value', '3');
+    await expectText(page, '[data-testid=stat-failed] .stat-value', '2');
+    await expectText(page, '[data-testid=stat-retried] .stat-value', '1');
+    await expectText(page, '[aria-label="Delivery stats"] table', 'http_400');
+    await shot(page, 'destination');
+  });
+
+  it('renders the other main pages', async () => {
+    await page.goto(`${consoleUrl}/acme/destinations`);
+    await page.waitForSelector('td[data-column=name] a');
+    await shot(page, 'destinations');
+    await page.goto(`${consoleUrl}/acme/warehouses`);
+    await page.waitForSelector('h1:has-text("Warehouses")');
+    await shot(page, 'warehouses');
+    await page.goto(`${consoleUrl}/acme/requests`);
+    await page.fill('#request-name', 'Snowplow');
+    await page.fill('#request-use-case', 'Forward events to our Snowplow collector');
+    await page.getByRole('button', { name: 'Send request' }).click();
+    await expectText(page, '[aria-label="Requests"]', 'Snowplow');
+    await shot(page, 'requests');
+    await page.goto(`${consoleUrl}/acme/settings`);
+    await expectText(page, '[aria-label="Members"]', OWNER);
+    await shot(page, 'settings');
+    await page.goto(`${consoleUrl}/nobody-here/sources`);
+    await expectText(page, 'h1', 'Not found');
+  });
+});
+
+async function expectText(page: Page, selector: string, text: string): Promise<void> {
+  await page.waitForFunction(
+    ([sel, want]) =>
+      Array.from((globalThis as unknown as PageGlobals).document.querySelectorAll(sel)).some((el) =>
+        (el.textContent ?? '').includes(want),
+      ),
+    [selector, text] as const,
+    { timeout: 20_000 },
+  );
+}
+
+async function waitForEntries(page: Page, ids: string[]): Promise<void> {
+  await page.waitForFunction(
+    (want) =>
+      JSON.stringify(
+        Array.from((globalThis as unknown as PageGlobals).document.querySelectorAll('[data-entry]')).map((e) =>
+          e.getAttribute('data-entry'),
+        ),
+      ) === JSON.stringify(want),
+    ids,
+    { timeout: 20_000 },
+  );
+}
+
+async function headers(page: Page): Promise<string[]> {
+  return page.$$eval('thead th', (ths) => ths.map((th) => th.getAttribute('data-column') ?? ''));
+}
+
+async function waitForNames(page: Page, names: string[]): Promise<void> {
+  await page
+    .waitForFunction(
+      (want) =>
+        JSON.stringify(
+          Array.from(
+            (globalThis as unknown as PageGlobals).document.querySelectorAll('tbody td[data-column=name]'),
+          ).map((td) => td.textContent),
+        ) === JSON.stringify(want),
+      names,
+      { timeout: 20_000 },
+    )
+    .catch(async (error: unknown) => {
+      const shown = await page.$$eval('tbody td[data-column=name]', (tds) => tds.map((td) => td.textContent));
+      throw new Error(`expected rows ${JSON.stringify(names)}, shown ${JSON.stringify(shown)}: ${String(error)}`);
+    });
+}
