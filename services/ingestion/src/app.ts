@@ -83,7 +83,7 @@ export function createIngestionApp(deps: IngestionAppDeps): IngestionApp {
     res.set(corsHeaders(req) as Record<string, string>);
     res.on('finish', () => {
       const route = req.route ? `${req.baseUrl}${String((req.route as { path: unknown }).path)}` : 'other';
-      metrics.requests.add(1, { route, status: res.statusCode });
+      metrics.requests.add(route, res.statusCode);
     });
     next();
   });

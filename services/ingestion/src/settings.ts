@@ -36,10 +36,10 @@ export const DEFAULT_SETTINGS: IngestionSettings = {
   publish: {
     maxBatchMessages: 2000,
     maxBatchBytes: 900 * 1024,
-    lingerMs: 2,
+    lingerMs: 0,
     timeoutMs: 5000,
     maxQueuedBytes: 64 * 1024 * 1024,
-    maxConcurrentSends: 2,
+    maxConcurrentSends: 1,
   },
   rateLimit: { requestsPerSecond: 0, burst: 0 },
   trustedProxies: [],

@@ -44,6 +44,16 @@ describe('PublishQueue', () => {
     expect(settled).toEqual(['a', 'b']);
   });
 
+  it('with no linger, sends what arrived in the same event-loop turn together', async () => {
+    const sender = new ManualSender();
+    const q = queue(sender, { lingerMs: 0 });
+    const calls = [q.publish([message('a')]), q.publish([message('b')])];
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sender.sends.map((s) => s.messages.map((m) => m.value))).toEqual([['a', 'b']]);
+    sender.sends[0]?.settle();
+    await Promise.all(calls);
+  });
+
   it('sends at once when a batch is full, and fills the next one while a send is in flight', async () => {
     const sender = new ManualSender();
     const q = queue(sender, { lingerMs: 10000, maxBatchMessages: 3 });

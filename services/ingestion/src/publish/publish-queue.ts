@@ -11,7 +11,11 @@ export interface PublishQueueOptions {
   maxBatchMessages: number;
   /** ...or this many bytes (kept under the broker's record-batch limit)... */
   maxBatchBytes: number;
-  /** ...or when the first waiting message has waited this long (ms). */
+  /**
+   * ...or when the first waiting message has waited this long (ms). 0 sends at the end of the
+   * current event-loop turn: everything that arrived in it goes together, and under load the
+   * batches grow by themselves while a send is in flight.
+   */
   lingerMs: number;
   /** A send not acknowledged in this time fails; so does a message that waited this long to be sent. */
   timeoutMs: number;
@@ -55,7 +59,7 @@ export class PublishQueue {
   private pendingMessages = 0;
   private pendingBytes = 0;
   private inFlight = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: { cancel(): void } | undefined;
   private readonly idleWaiters: Array<() => void> = [];
 
   constructor(
@@ -99,7 +103,7 @@ export class PublishQueue {
 
   /** Sends whatever waits and resolves once no send is in flight. */
   async drain(): Promise<void> {
-    clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timer = undefined;
     while (this.pending.length > 0 && this.inFlight < this.options.maxConcurrentSends) this.flush();
     if (this.inFlight === 0 && this.pending.length === 0) return;
@@ -120,12 +124,21 @@ export class PublishQueue {
   private schedule(): void {
     while (this.pending.length > 0 && this.inFlight < this.options.maxConcurrentSends && this.isFull()) this.flush();
     if (this.pending.length > 0 && this.timer === undefined) {
-      this.timer = setTimeout(() => {
+      this.timer = this.after(this.options.lingerMs, () => {
         this.timer = undefined;
         // When every send slot is busy, the next completing send flushes instead.
         while (this.pending.length > 0 && this.inFlight < this.options.maxConcurrentSends) this.flush();
-      }, this.options.lingerMs);
+      });
     }
+  }
+
+  private after(ms: number, run: () => void): { cancel(): void } {
+    if (ms <= 0) {
+      const immediate = setImmediate(run);
+      return { cancel: () => clearImmediate(immediate) };
+    }
+    const timeout = setTimeout(run, ms);
+    return { cancel: () => clearTimeout(timeout) };
   }
 
   /** Takes the oldest parts that fit in one send and sends them. */
@@ -157,7 +170,7 @@ export class PublishQueue {
       bytes += part.bytes;
     }
     if (this.pending.length === 0) {
-      clearTimeout(this.timer);
+      this.timer?.cancel();
       this.timer = undefined;
     }
     if (messages.length === 0) {

@@ -16,6 +16,6 @@ export function recordClientMetrics(body: Record<string, unknown>, metrics: Inge
     const metric = typeof entry['metric'] === 'string' && METRIC_NAME.test(entry['metric']) ? entry['metric'] : 'other';
     const value =
       typeof entry['value'] === 'number' && Number.isFinite(entry['value']) && entry['value'] > 0 ? entry['value'] : 1;
-    metrics.clientMetrics.add(value, { metric });
+    metrics.clientMetrics.add(value, metric);
   }
 }

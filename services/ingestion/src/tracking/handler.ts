@@ -143,7 +143,7 @@ export function createTrackingHandler(deps: TrackingHandlerDeps) {
       span.setAttribute('http.response.status_code', status);
       if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR, message });
       span.end();
-      metrics.requests.add(1, { route: route.name, status });
+      metrics.requests.add(route.name, status);
     }
   };
 }

@@ -69,7 +69,7 @@ export class Ingestor {
   ): void {
     const batch = body?.['batch'];
     const events = Array.isArray(batch) ? Math.max(1, batch.length) : 1;
-    this.deps.metrics.eventsRejected.add(events, { reason: error.code });
+    this.deps.metrics.eventsRejected.add(events, error.code);
     if (!source) return;
     if (body) delete body['writeKey'];
     if (Array.isArray(batch)) for (const item of batch) if (isPlainObject(item)) delete item['writeKey'];
@@ -88,7 +88,7 @@ export class Ingestor {
   async publish(source: SourceConfig, processed: ProcessedBody, traceHeaders: Record<string, string>): Promise<void> {
     const { liveDebugger, metrics } = this.deps;
     for (const item of processed.rejected) {
-      metrics.eventsRejected.add(1, { reason: item.code });
+      metrics.eventsRejected.add(1, item.code);
       liveDebugger.record(source.id, {
         status: 'rejected',
         type: item.type,
@@ -105,7 +105,7 @@ export class Ingestor {
     } catch (error) {
       const message = 'events could not be stored in Kafka; retry later';
       this.deps.logger.warn({ err: error, sourceId: source.id, events: accepted.length }, message);
-      metrics.eventsRejected.add(accepted.length, { reason: 'unavailable' });
+      metrics.eventsRejected.add(accepted.length, 'unavailable');
       for (const event of accepted) {
         liveDebugger.record(source.id, {
           status: 'failed',
@@ -131,11 +131,11 @@ export class Ingestor {
     const first = accepted[0];
     if (!first) return;
     if (accepted.every((event) => event.type === first.type)) {
-      this.deps.metrics.eventsAccepted.add(accepted.length, { type: first.type });
+      this.deps.metrics.eventsAccepted.add(accepted.length, first.type);
       return;
     }
     const byType = new Map<string, number>();
     for (const event of accepted) byType.set(event.type, (byType.get(event.type) ?? 0) + 1);
-    for (const [type, count] of byType) this.deps.metrics.eventsAccepted.add(count, { type });
+    for (const [type, count] of byType) this.deps.metrics.eventsAccepted.add(count, type);
   }
 }
