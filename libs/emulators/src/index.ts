@@ -26,3 +26,10 @@ export {
 } from './customerio';
 export { PosthogEmulator, type PosthogEmulatorOptions, type PosthogEvent } from './posthog';
 export { BrazeEmulator, type BrazeEmulatorOptions, type BrazeUser, type BrazeTracked } from './braze';
+export {
+  IntercomEmulator,
+  type IntercomEmulatorOptions,
+  type IntercomContact,
+  type IntercomCompany,
+  type IntercomEvent,
+} from './intercom';

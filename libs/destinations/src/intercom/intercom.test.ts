@@ -1,0 +1,358 @@
+import {
+  catalogEntry,
+  classifyResponse,
+  followUpRequests,
+  outcomeOfError,
+  translateEvent,
+  validateDefinition,
+  type DeliveryOutcome,
+  type Outcome,
+  type RequestDescriptor,
+} from '@manifold/destination-kit';
+import type { SpecEvent } from '@manifold/events';
+import { IntercomEmulator } from '@manifold/emulators';
+import { classifyIntercomResponse } from './classify';
+import { intercom, type IntercomSettings } from './index';
+import { deliver, expectRequests, NOW, parsed, specEvent, type ExpectedRequest } from '../test-support/harness';
+
+const TOKEN = 'ic-access-token';
+const T = 1780315140; // TIMESTAMP in Unix seconds
+const FIRST_ID = `66a1${'1'.padStart(20, '0')}`;
+const SECOND_ID = `66a1${'2'.padStart(20, '0')}`;
+const HEADERS = { authorization: `Bearer ${TOKEN}`, 'intercom-version': '2.11', 'content-type': 'application/json' };
+
+const search = (field: string, value: string): ExpectedRequest => ({
+  method: 'POST',
+  path: '/contacts/search',
+  headers: HEADERS,
+  json: { query: { field, operator: '=', value } },
+});
+const call = (method: string, path: string, json: unknown): ExpectedRequest => ({
+  method,
+  path,
+  headers: HEADERS,
+  json,
+});
+
+interface FlowCase {
+  name: string;
+  event: SpecEvent;
+  /** Contacts that exist before the event (POST /contacts bodies). */
+  contacts?: Record<string, unknown>[];
+  expect: { requests: ExpectedRequest[]; outcome: Outcome['kind'] } | { drop: string; message: string };
+}
+
+const cases: FlowCase[] = [
+  {
+    name: 'identify of a new user: search by external_id finds nobody → POST /contacts',
+    event: specEvent({
+      type: 'identify',
+      traits: {
+        email: 'ann@example.com',
+        name: 'Ann Lee',
+        phone: '+33123456789',
+        avatar: 'https://img.example.com/ann.png',
+        createdAt: '2025-01-02T03:04:05Z',
+        plan: 'pro',
+      },
+    }),
+    expect: {
+      outcome: 'delivered',
+      requests: [
+        search('external_id', 'user-1001'),
+        call('POST', '/contacts', {
+          role: 'user',
+          external_id: 'user-1001',
+          email: 'ann@example.com',
+          phone: '+33123456789',
+          name: 'Ann Lee',
+          avatar: 'https://img.example.com/ann.png',
+          signed_up_at: Date.parse('2025-01-02T03:04:05Z') / 1000,
+          last_seen_at: T,
+        }),
+      ],
+    },
+  },
+  {
+    name: 'identify of a known user: exactly one hit → PUT /contacts/{id}',
+    event: specEvent({ type: 'identify', traits: { name: 'Ann' } }),
+    contacts: [{ role: 'user', external_id: 'user-1001' }],
+    expect: {
+      outcome: 'delivered',
+      requests: [
+        search('external_id', 'user-1001'),
+        call('PUT', `/contacts/${FIRST_ID}`, { role: 'user', external_id: 'user-1001', name: 'Ann', last_seen_at: T }),
+      ],
+    },
+  },
+  {
+    name: 'identify without userId: a lead, searched and created by email, without external_id',
+    event: specEvent({ type: 'identify', userId: null, traits: { email: 'visitor@example.com' } }),
+    expect: {
+      outcome: 'delivered',
+      requests: [
+        search('email', 'visitor@example.com'),
+        call('POST', '/contacts', { role: 'lead', email: 'visitor@example.com', last_seen_at: T }),
+      ],
+    },
+  },
+  {
+    name: 'identify with neither userId nor email is dropped',
+    event: specEvent({ type: 'identify', userId: null, traits: { plan: 'free' } }),
+    expect: { drop: 'INVALID_PAYLOAD', message: 'neither' },
+  },
+  {
+    name: 'track by userId: POST /events with Unix created_at, flat metadata and price in cents',
+    event: specEvent({
+      type: 'track',
+      event: 'Order Completed',
+      properties: {
+        revenue: 27.5,
+        currency: 'EUR',
+        plan: 'pro',
+        coupon: null,
+        items: [{ sku: 'a' }],
+        receipt: { url: 'https://shop.example.com/r/1', value: 'Receipt' },
+      },
+    }),
+    contacts: [{ role: 'user', external_id: 'user-1001' }],
+    expect: {
+      outcome: 'delivered',
+      requests: [
+        call('POST', '/events', {
+          event_name: 'Order Completed',
+          created_at: T,
+          user_id: 'user-1001',
+          metadata: {
+            plan: 'pro',
+            items: '[{"sku":"a"}]',
+            receipt: { url: 'https://shop.example.com/r/1', value: 'Receipt' },
+            price: { amount: 2750, currency: 'EUR' },
+          },
+        }),
+      ],
+    },
+  },
+  {
+    name: 'track with only properties.email: the contact is searched, the event sent with its Intercom id',
+    event: specEvent({ type: 'track', userId: null, event: 'Downloaded', properties: { email: 'lead@example.com' } }),
+    contacts: [{ role: 'lead', email: 'lead@example.com' }],
+    expect: {
+      outcome: 'delivered',
+      requests: [
+        search('email', 'lead@example.com'),
+        call('POST', '/events', { event_name: 'Downloaded', created_at: T, id: FIRST_ID }),
+      ],
+    },
+  },
+  {
+    name: 'track with an email no contact has: dead-lettered like Segment’s 404',
+    event: specEvent({ type: 'track', userId: null, event: 'Downloaded', properties: { email: 'nobody@example.com' } }),
+    expect: { outcome: 'dead-letter', requests: [search('email', 'nobody@example.com')] },
+  },
+  {
+    name: 'group with a known user: search → POST /companies → attach the contact',
+    event: specEvent({
+      type: 'group',
+      groupId: 'acme',
+      traits: {
+        name: 'Acme',
+        plan: 'enterprise',
+        employees: 40,
+        website: 'https://acme.example.com',
+        industry: 'Retail',
+        monthly_spend: 199.5,
+        createdAt: '2020-01-01T00:00:00Z',
+      },
+    }),
+    contacts: [{ role: 'user', external_id: 'user-1001' }],
+    expect: {
+      outcome: 'delivered',
+      requests: [
+        search('external_id', 'user-1001'),
+        call('POST', '/companies', {
+          company_id: 'acme',
+          name: 'Acme',
+          plan: 'enterprise',
+          size: 40,
+          website: 'https://acme.example.com',
+          industry: 'Retail',
+          monthly_spend: 199.5,
+          remote_created_at: Date.parse('2020-01-01T00:00:00Z') / 1000,
+        }),
+        call('POST', `/contacts/${FIRST_ID}/companies`, { id: SECOND_ID }),
+      ],
+    },
+  },
+  {
+    name: 'group when no contact is found: the company is still upserted',
+    event: specEvent({ type: 'group', groupId: 'acme', traits: { name: 'Acme' } }),
+    expect: {
+      outcome: 'delivered',
+      requests: [search('external_id', 'user-1001'), call('POST', '/companies', { company_id: 'acme', name: 'Acme' })],
+    },
+  },
+  {
+    name: 'page is dropped with the reason',
+    event: specEvent({ type: 'page', name: 'Home' }),
+    expect: { drop: 'UNSUPPORTED_EVENT_TYPE', message: 'Messenger' },
+  },
+  {
+    name: 'screen is dropped with the reason',
+    event: specEvent({ type: 'screen', name: 'Home' }),
+    expect: { drop: 'UNSUPPORTED_EVENT_TYPE', message: 'mobile SDKs' },
+  },
+  {
+    name: 'alias is dropped with the reason',
+    event: specEvent({ type: 'alias', previousId: 'anon-4d2b9c' }),
+    expect: { drop: 'UNSUPPORTED_EVENT_TYPE', message: 'lead into a user' },
+  },
+];
+
+describe('Intercom', () => {
+  let ic: IntercomEmulator;
+  beforeAll(async () => {
+    ic = await new IntercomEmulator({ accessToken: TOKEN, now: () => NOW }).start();
+  });
+  afterAll(() => ic.close());
+
+  const settings = (raw: Record<string, unknown> = {}) =>
+    parsed(intercom, { accessToken: TOKEN, apiBaseUrl: ic.baseUrl, ...raw }) as IntercomSettings;
+
+  /** Sends a flow as the translator does: each 2xx answer to a step feeds `followUpRequests`. */
+  async function runFlow(requests: RequestDescriptor[], s: IntercomSettings) {
+    const sent: RequestDescriptor[] = [];
+    const send = async (request: RequestDescriptor): Promise<Outcome> => {
+      sent.push(request);
+      const response = await deliver(request);
+      const outcome = classifyResponse(intercom, request, response) as DeliveryOutcome;
+      if (outcome.kind !== 'delivered') return outcome;
+      let next: RequestDescriptor[];
+      try {
+        next = followUpRequests(intercom, request, response, s);
+      } catch (error) {
+        return outcomeOfError(error);
+      }
+      let last: Outcome = outcome;
+      for (const request of next) {
+        last = await send(request);
+        if (last.kind !== 'delivered') break;
+      }
+      return last;
+    };
+    let outcome: Outcome = { kind: 'delivered', status: 200 };
+    for (const request of requests) outcome = await send(request);
+    return { sent, outcome };
+  }
+
+  async function seed(contacts: Record<string, unknown>[]) {
+    for (const contact of contacts) {
+      const response = await deliver({
+        method: 'POST',
+        url: `${ic.baseUrl}/contacts`,
+        headers: { ...HEADERS },
+        body: JSON.stringify(contact),
+      });
+      expect(response.status).toBe(200);
+    }
+  }
+
+  it('has a valid definition and catalog entry', () => {
+    expect(validateDefinition(intercom)).toEqual([]);
+    expect(catalogEntry(intercom)).toMatchObject({
+      id: 'intercom',
+      name: 'Intercom',
+      secretSettings: ['accessToken'],
+      supportedCallTypes: ['identify', 'track', 'group'],
+      settingsSchema: { properties: { apiBaseUrl: { default: 'https://api.intercom.io' } } },
+    });
+  });
+
+  it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, testCase) => {
+    ic.reset();
+    await seed(testCase.contacts ?? []);
+    const translation = translateEvent(intercom, testCase.event, settings());
+    if ('drop' in testCase.expect) {
+      expect(translation).toMatchObject({ kind: 'drop', reason: testCase.expect.drop });
+      if (translation.kind === 'drop') expect(translation.message).toContain(testCase.expect.message);
+      return;
+    }
+    if (translation.kind !== 'requests') throw new Error(`expected requests, got ${JSON.stringify(translation)}`);
+    const { sent, outcome } = await runFlow(translation.requests, settings());
+    expectRequests(sent, testCase.expect.requests, ic.baseUrl);
+    expect(outcome.kind).toBe(testCase.expect.outcome);
+  });
+
+  it('the workspace after a full identify → group → track sequence', async () => {
+    ic.reset();
+    const s = settings();
+    const events = [
+      specEvent({ type: 'identify', traits: { email: 'ann@example.com', name: 'Ann' } }),
+      specEvent({ type: 'group', groupId: 'acme', traits: { name: 'Acme' } }),
+      specEvent({ type: 'track', event: 'Signed Up', properties: { plan: 'pro' } }),
+      specEvent({ type: 'identify', traits: { name: 'Ann Lee' } }),
+    ];
+    for (const event of events) {
+      const translation = translateEvent(intercom, event, s);
+      if (translation.kind !== 'requests') throw new Error(JSON.stringify(translation));
+      expect((await runFlow(translation.requests, s)).outcome.kind).toBe('delivered');
+    }
+    const contact = ic.contactByExternalId('user-1001');
+    expect(contact).toMatchObject({ name: 'Ann Lee', email: 'ann@example.com', role: 'user' });
+    expect(ic.contacts.size).toBe(1);
+    expect(contact?.companies).toEqual([ic.companies.get('acme')?.id]);
+    expect(ic.events).toEqual([
+      { contactId: contact?.id, event_name: 'Signed Up', created_at: T, metadata: { plan: 'pro' } },
+    ]);
+  });
+
+  it('a contact created moments ago but not yet searchable: the 409 on POST /contacts is retried', async () => {
+    const lagging = await new IntercomEmulator({ accessToken: TOKEN, now: () => NOW, searchLagMs: 5000 }).start();
+    try {
+      const s = parsed(intercom, { accessToken: TOKEN, apiBaseUrl: lagging.baseUrl }) as IntercomSettings;
+      const identify = specEvent({ type: 'identify', traits: { name: 'Ann' } });
+      const first = translateEvent(intercom, identify, s);
+      const second = translateEvent(intercom, identify, s);
+      if (first.kind !== 'requests' || second.kind !== 'requests') throw new Error('no requests');
+      expect((await runFlow(first.requests, s)).outcome.kind).toBe('delivered');
+      const { outcome } = await runFlow(second.requests, s);
+      expect(outcome).toMatchObject({ kind: 'retry', status: 409 });
+      expect(lagging.contacts.size).toBe(1);
+    } finally {
+      await lagging.close();
+    }
+  });
+
+  it('a wrong token is final; 503 and 429 are retried, Intercom’s epoch X-RateLimit-Reset read as a time', async () => {
+    ic.reset();
+    const track = specEvent({ type: 'track', event: 'X' });
+    const wrong = translateEvent(intercom, track, settings({ accessToken: 'nope' }));
+    if (wrong.kind !== 'requests') throw new Error('no requests');
+    expect((await runFlow(wrong.requests, settings())).outcome).toMatchObject({
+      kind: 'dead-letter',
+      reason: 'REJECTED',
+      status: 401,
+    });
+    await seed([{ role: 'user', external_id: 'user-1001' }]);
+    ic.failNext(1, { status: 503 });
+    ic.failNext(1, { status: 429, retryAfterSeconds: 4 });
+    const good = translateEvent(intercom, track, settings());
+    if (good.kind !== 'requests') throw new Error('no requests');
+    const outcomes = [];
+    for (let i = 0; i < 3; i++) outcomes.push((await runFlow(good.requests, settings())).outcome);
+    expect(outcomes).toMatchObject([
+      { kind: 'retry', status: 503 },
+      { kind: 'retry', status: 429, retryAfterMs: 4000 },
+      { kind: 'delivered', status: 202 },
+    ]);
+    const request = good.requests[0] as RequestDescriptor;
+    const resetAt = NOW / 1000 + 20;
+    expect(
+      classifyIntercomResponse(
+        { status: 429, headers: { 'x-ratelimit-reset': String(resetAt) }, body: '' },
+        request,
+        NOW,
+      ),
+    ).toMatchObject({ kind: 'retry', retryAfterMs: 20_000 });
+  });
+});
