@@ -5,6 +5,7 @@ import { amplitude } from './amplitude';
 import { braze } from './braze';
 import { customerio } from './customerio';
 import { ga4 } from './ga4';
+import { intercom } from './intercom';
 import { mixpanel } from './mixpanel';
 import { posthog } from './posthog';
 import { webhook } from './webhook';
@@ -18,6 +19,7 @@ export const DESTINATIONS: readonly DestinationDefinition[] = [
   customerio,
   posthog,
   braze,
+  intercom,
 ];
 
 const byId = new Map(DESTINATIONS.map((d) => [d.id, d]));
@@ -41,3 +43,7 @@ export { webhook, webhookSignature, webhookSettings, type WebhookSettings } from
 export { mixpanel, mixpanelInsertId, mixpanelSettings, type MixpanelSettings } from './mixpanel';
 export { amplitude, amplitudeSettings, type AmplitudeSettings } from './amplitude';
 export { ga4, ga4Settings, type Ga4Settings } from './ga4';
+export { customerio, customerioSettings, type CustomerioSettings } from './customerio';
+export { posthog, posthogEventUuid, posthogSettings, type PosthogSettings } from './posthog';
+export { intercom, intercomSettings, type IntercomSettings } from './intercom';
+export { braze, brazeSettings, type BrazeSettings } from './braze';
