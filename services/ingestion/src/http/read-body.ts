@@ -73,5 +73,9 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       ),
     );
     if (decoder) req.on('error', (error: Error) => fail(IngestionError.badRequest(error.message)));
+    // A client that goes away mid-body leaves neither 'end' nor always 'error' behind.
+    req.on('close', () => {
+      if (!req.complete) fail(IngestionError.badRequest('the request was aborted before its body was complete'));
+    });
   });
 }

@@ -49,12 +49,12 @@ export function parseJsonObject(body: Buffer): Record<string, unknown> {
   return parsed;
 }
 
+type Context = ReturnType<typeof extractTraceContext>;
+
 /**
  * The hot path: POST /v1/{identify,track,...,batch,...}. Plain node:http, no framework, since
  * this runs for every event. A 200 is sent only once Kafka acknowledged every accepted event.
  */
-type Context = ReturnType<typeof extractTraceContext>;
-
 export function createTrackingHandler(deps: TrackingHandlerDeps) {
   const { ingestor, proxyTrust, metrics, tracer, logger, limits } = deps;
   const batchLimits = { maxItems: limits.maxBatchItems, maxItemBytes: limits.maxCallBytes };
@@ -78,6 +78,7 @@ export function createTrackingHandler(deps: TrackingHandlerDeps) {
     const source = ingestor.authenticate(writeKey);
     attempt.source = source;
     span.setAttribute('manifold.source_id', source.id);
+    // authenticate() returned, so there is a key.
     ingestor.checkRateLimit(writeKey as string);
 
     const facts = { receivedAtMs, receivedAt: new Date(receivedAtMs).toISOString(), ip: proxyTrust.clientIp(req) };
