@@ -7,8 +7,8 @@ import { startTestTranslator, WRITE_KEY, type TestTranslator, type TestTranslato
 export interface Pipeline {
   translator: TestTranslator;
   ingestion: RunningIngestion;
-  /** POSTs a Tracking API body to ingestion with the test source's write key; resolves with the status. */
-  track(path: string, body: unknown): Promise<number>;
+  /** POSTs a Tracking API body to ingestion with a write key (the test source's by default); resolves with the status. */
+  track(path: string, body: unknown, writeKey?: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -32,11 +32,11 @@ export async function startPipeline(options: TestTranslatorOptions): Promise<Pip
     replicationFactor: 1,
     drainTimeoutMs: 2000,
   });
-  const authorization = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
   return {
     translator,
     ingestion,
-    async track(path, body) {
+    async track(path, body, writeKey = WRITE_KEY) {
+      const authorization = `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
       const response = await request(`${ingestion.url}${path}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization },

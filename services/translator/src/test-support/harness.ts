@@ -39,8 +39,12 @@ export function destination(
   };
 }
 
-export function snapshot(destinations: DestinationConfig[], version = 1): ConfigSnapshot {
-  return { version, sources: [source()], destinations, warehouses: [] };
+export function snapshot(
+  destinations: DestinationConfig[],
+  version = 1,
+  sources: ConfigSnapshot['sources'] = [source()],
+): ConfigSnapshot {
+  return { version, sources, destinations, warehouses: [] };
 }
 
 /** Short tiers so retries happen within a test. */
