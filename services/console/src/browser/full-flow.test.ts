@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { TOPICS, type DeliveryReport } from '@manifold/events';
+import { WebhookEmulator } from '@manifold/emulators';
 import { requireKafka, testInfrastructure } from '@manifold/testing';
 import { ConsoleClient } from '../testing/http-client';
 import { buildWebApp, launchChromium } from '../testing/browser';
@@ -64,11 +64,15 @@ describe('console in a browser', () => {
   let webRoot: string;
   let consoleUrl: string;
   let writeKey = '';
+  let receiver: WebhookEmulator;
 
   beforeAll(async () => {
     await requireKafka(testInfrastructure().kafkaBrokers);
     webRoot = buildWebApp();
-    stack = await startConsoleStack({ ingestion: true, deliveryReports: true, webRoot });
+    // The real catalog (destinations defined in code) and the real data plane: ingestion, Kafka and
+    // the translator for webhooks, delivering to a webhook receiver that checks requests.
+    receiver = await new WebhookEmulator().start();
+    stack = await startConsoleStack({ catalog: 'default', dataPlane: { translatorTypes: ['webhook'] }, webRoot });
     consoleUrl = stack.console.url;
     site = await startSite();
     browser = await launchChromium();
@@ -81,6 +85,7 @@ describe('console in a browser', () => {
     await browser?.close();
     await site?.close();
     await stack?.stop();
+    await receiver?.close();
     if (webRoot) rmSync(webRoot, { recursive: true, force: true });
   });
 
@@ -119,7 +124,7 @@ describe('console in a browser', () => {
 
   it('shows the page and track calls of a site with the snippet in the live debugger, and rejected events with reasons', async () => {
     const snippet = (await page.textContent('[data-testid=snippet]')) ?? '';
-    expect(snippet).toContain(`${stack.ingestion!.url}/analytics.js/v1/`);
+    expect(snippet).toContain(`${stack.dataPlane!.url}/analytics.js/v1/`);
     expect(snippet).toContain(writeKey);
     await expectText(page, '[data-testid=debugger-state]', 'live');
     site.setSnippet(snippet);
@@ -146,7 +151,7 @@ describe('console in a browser', () => {
         });
         return response.status;
       },
-      [stack.ingestion!.url, writeKey] as const,
+      [stack.dataPlane!.url, writeKey] as const,
     );
     await expectText(
       page,
@@ -210,51 +215,74 @@ describe('console in a browser', () => {
 
   it('adds a destination from the catalog: a bad setting shows on its field, then a good one saves', async () => {
     await page.goto(`${consoleUrl}/acme/catalog`);
-    await page.waitForSelector('[data-entry=mail-blaster]');
-    await page.fill('input[type=search]', 'acme');
-    await waitForEntries(page, ['acme-analytics']);
+    await page.waitForSelector('[data-entry=webhook]');
+    const all = await entries(page);
+    expect(all.length).toBeGreaterThan(3);
+    await page.fill('input[type=search]', 'webhook');
+    await page.waitForFunction(
+      () => (globalThis as unknown as PageGlobals).document.querySelectorAll('[data-entry]').length === 1,
+    );
+    expect(await entries(page)).toEqual(['webhook']);
     await page.fill('input[type=search]', '');
-    await page.click('.catalog-categories button:has-text("email")');
-    await waitForEntries(page, ['mail-blaster']);
     await page.click('.catalog-categories button:has-text("warehouses")');
-    await waitForEntries(page, ['test-postgres']);
+    await page.waitForFunction(
+      (count) => (globalThis as unknown as PageGlobals).document.querySelectorAll('[data-entry]').length < count,
+      all.length,
+    );
+    const warehouses = await page.$$eval('[data-entry]', (els) => els.map((e) => e.textContent ?? ''));
+    expect(warehouses.length).toBeGreaterThan(0);
+    for (const text of warehouses) expect(text).toContain('warehouses');
     await page.click('.catalog-categories button:has-text("All")');
-    await waitForEntries(page, ['acme-analytics', 'mail-blaster', 'test-postgres']);
+    await page.waitForFunction(
+      (count) => (globalThis as unknown as PageGlobals).document.querySelectorAll('[data-entry]').length === count,
+      all.length,
+    );
     await shot(page, 'catalog');
-    await page.click('[data-entry=acme-analytics] button');
+
+    await page.click('[data-entry=webhook] button');
     await page.check('input[name=source-website]');
-    await page.fill('#setting-apiKey', 'short');
+    await page.fill('#setting-url', 'not a url');
     await page.getByRole('button', { name: 'Save destination' }).click();
-    const fieldError = page.locator('#setting-apiKey-error');
+    const fieldError = page.locator('#setting-url-error');
     await fieldError.waitFor();
-    expect(await fieldError.textContent()).toMatch(/8/);
+    expect(await fieldError.textContent()).toMatch(/url|URL|uri|format/);
     await shot(page, 'add-destination');
-    await page.fill('#setting-apiKey', 'acme-live-key-0123');
+    await page.fill('#setting-url', `${receiver.baseUrl}/hook`);
+    await page.fill('#setting-sharedSecret', 'hook-secret-1');
     await page.getByRole('button', { name: 'Save destination' }).click();
     await page.waitForURL(/\/acme\/destinations\/[^/]+$/);
-    await expectText(page, 'h1', 'Acme Analytics');
+    await expectText(page, 'h1', 'Webhook');
     await expectText(page, '[aria-label="Connected sources"]', 'Website');
     // The secret is masked when read back.
-    expect(await page.inputValue('#setting-apiKey')).not.toBe('acme-live-key-0123');
+    expect(await page.inputValue('#setting-sharedSecret')).not.toBe('hook-secret-1');
   });
 
-  it('shows delivery stats move as the control plane receives delivery reports', async () => {
+  it('shows delivery stats move after events flow through ingestion and the translator', async () => {
     const destinationId = page.url().split('/').pop()!;
     await expectText(page, '[data-testid=stat-delivered] .stat-value', '0');
-    // Stand-in for the translator: the DeliveryReport messages it publishes for this destination.
-    const producer = await stack.ingestion!.kafka.producer();
-    const at = new Date().toISOString();
-    const reports: DeliveryReport[] = [
-      { destinationId, workspaceId: 'acme', outcome: 'delivered', count: 3, latenciesMs: [40, 60, 80], at },
-      { destinationId, workspaceId: 'acme', outcome: 'retried', reason: 'http_503', count: 1, at },
-      { destinationId, workspaceId: 'acme', outcome: 'failed', reason: 'http_400', count: 2, at },
-    ];
-    await producer.send(TOPICS.deliveryReports, [{ key: destinationId, value: JSON.stringify(reports) }]);
-    await producer.disconnect();
-    await expectText(page, '[data-testid=stat-delivered] .stat-value', '3');
-    await expectText(page, '[data-testid=stat-failed] .stat-value', '2');
-    await expectText(page, '[data-testid=stat-retried] .stat-value', '1');
-    await expectText(page, '[aria-label="Delivery stats"] table', 'http_400');
+    // The translator learns of the new destination through the config stream.
+    await waitUntil(() =>
+      (
+        stack.dataPlane!.configView.destinationsForSource(
+          stack.dataPlane!.configView.sourceForWriteKey(writeKey)?.id ?? '',
+        ) ?? []
+      ).some((d) => d.id === destinationId),
+    );
+
+    const shop = await context.newPage();
+    await shop.goto(site.url);
+    await shop.waitForFunction(() => (globalThis as unknown as PageGlobals).analytics?.initialized === true);
+    await shop.click('#signup');
+    await shop.click('#signup');
+    await waitUntil(() => receiver.deliveries.length >= 3);
+    // The receiver refuses the next delivery for good: it counts as failed, with its reason.
+    receiver.failNext(1, { status: 400, body: { error: 'bad payload' } });
+    await shop.click('#signup');
+    await shop.close();
+    await waitUntil(() => Number(statValue('delivered')) >= 3 && Number(statValue('failed')) >= 1, page);
+    expect(receiver.deliveries.length).toBeGreaterThanOrEqual(3);
+    // The translator classifies a 400 as REJECTED: failed for good, not retried.
+    await expectText(page, '[aria-label="Delivery stats"] table td', 'REJECTED');
     await shot(page, 'destination');
   });
 
@@ -290,17 +318,34 @@ async function expectText(page: Page, selector: string, text: string): Promise<v
   );
 }
 
-async function waitForEntries(page: Page, ids: string[]): Promise<void> {
-  await page.waitForFunction(
-    (want) =>
-      JSON.stringify(
-        Array.from((globalThis as unknown as PageGlobals).document.querySelectorAll('[data-entry]')).map((e) =>
-          e.getAttribute('data-entry'),
+async function entries(page: Page): Promise<string[]> {
+  return page.$$eval('[data-entry]', (els) => els.map((e) => e.getAttribute('data-entry') ?? ''));
+}
+
+let statValues: Record<string, string> = {};
+function statValue(name: string): string {
+  return statValues[name] ?? '';
+}
+
+/** Polls a condition (refreshing the delivery stats shown on `page` when given) for up to 60 s. */
+async function waitUntil(condition: () => boolean, page?: Page): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (page) {
+      statValues = Object.fromEntries(
+        await page.$$eval('[data-testid^=stat-]', (els) =>
+          els.map((e) => [
+            (e.getAttribute('data-testid') ?? '').replace('stat-', ''),
+            (e.textContent ?? '').replace(/[^0-9].*$/, ''),
+          ]),
         ),
-      ) === JSON.stringify(want),
-    ids,
-    { timeout: 20_000 },
-  );
+      );
+    }
+    if (condition()) return;
+    if (Date.now() > deadline)
+      throw new Error(`condition not met in 60 s (stats shown: ${JSON.stringify(statValues)})`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 async function headers(page: Page): Promise<string[]> {

@@ -1,40 +1,73 @@
-// Test support: the real ingestion service, fed by the control plane's config stream.
+// Test support: the real data plane (ingestion and, when asked, the translator), fed by the
+// control plane's config stream, on a fresh events topic of the test Kafka.
 import { connectConfigStream, type ConfigStreamClient } from '@manifold/config-client';
 import { ingestionSettings, startIngestion, type RunningIngestion } from '@manifold/ingestion';
 import { KafkaClient } from '@manifold/kafka';
+import { connectMongo, type MongoConnection } from '@manifold/mongo';
 import { metrics, trace } from '@manifold/telemetry';
 import { testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
+import { startTranslator, translatorSettings, type RunningTranslator } from '@manifold/translator';
 
-export interface TestIngestion {
-  running: RunningIngestion;
+export interface TestDataPlane {
+  ingestion: RunningIngestion;
   url: string;
   adminToken: string;
   configView: ConfigStreamClient;
   kafka: KafkaClient;
+  translator: RunningTranslator | undefined;
   close(): Promise<void>;
 }
 
-export async function startTestIngestion(controlPlane: { address: string; token: string }): Promise<TestIngestion> {
-  const logger = testLogger('ingestion');
+export async function startTestDataPlane(
+  controlPlane: { address: string; token: string },
+  options: { translatorTypes?: string[] } = {},
+): Promise<TestDataPlane> {
+  const logger = testLogger('data-plane');
+  const { kafkaBrokers, mongoUrl } = testInfrastructure();
   const configView = await connectConfigStream({
     address: controlPlane.address,
     token: controlPlane.token,
     logger,
-    client: 'console-test-ingestion',
+    client: 'console-test-data-plane',
   });
-  const kafka = new KafkaClient({
-    brokers: testInfrastructure().kafkaBrokers,
-    clientId: uniqueName('console-ingestion'),
-    logger,
-  });
+  const kafka = new KafkaClient({ brokers: kafkaBrokers, clientId: uniqueName('console-data-plane'), logger });
+  const eventsTopic = uniqueName('console-events');
+  let translator: RunningTranslator | undefined;
+  let claims: MongoConnection | undefined;
+  if (options.translatorTypes?.length) {
+    claims = await connectMongo({
+      url: mongoUrl,
+      database: uniqueName('consoleclaims').replace(/[^a-z0-9]/gi, ''),
+      appName: 'console-test-translator',
+      logger,
+    });
+    translator = await startTranslator({
+      kafka,
+      db: claims.db,
+      configView,
+      logger,
+      meter: metrics.getMeter('console-test-translator'),
+      // No namespace: delivery reports go to the topic the control plane reads. The events topic
+      // is this test's own, so the default consumer group names meet no other test's topic.
+      settings: translatorSettings({
+        eventsTopic,
+        destinationTypes: options.translatorTypes,
+        eventsTopicPartitions: 1,
+        topicPartitions: 1,
+        retryDelaysMs: [200, 500],
+        requestTimeoutMs: 2000,
+        reportIntervalMs: 200,
+      }),
+    });
+  }
   const adminToken = `ingestion-admin-${uniqueName('t')}`;
-  const running = await startIngestion({
+  const ingestion = await startIngestion({
     kafka,
     configView,
     logger,
     meter: metrics.getMeter('console-test-ingestion'),
     tracer: trace.getTracer('console-test-ingestion'),
-    settings: ingestionSettings({ topic: uniqueName('console-events'), adminToken }),
+    settings: ingestionSettings({ topic: eventsTopic, adminToken }),
     port: 0,
     host: '127.0.0.1',
     partitions: 1,
@@ -42,13 +75,17 @@ export async function startTestIngestion(controlPlane: { address: string; token:
     drainTimeoutMs: 2000,
   });
   return {
-    running,
-    url: running.url,
+    ingestion,
+    url: ingestion.url,
     adminToken,
     configView,
     kafka,
+    translator,
     async close() {
-      await running.close();
+      await ingestion.close();
+      await translator?.stop();
+      await claims?.db.dropDatabase().catch(() => undefined);
+      await claims?.close();
       await configView.close();
       await kafka.disconnect();
     },

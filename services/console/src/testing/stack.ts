@@ -4,7 +4,7 @@ import { startControlPlane, type ControlPlane } from '@manifold/control-plane';
 import { connectMongo } from '@manifold/mongo';
 import { requireMongo, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
 import { startConsole, type RunningConsole } from '../start-console';
-import { startTestIngestion, type TestIngestion } from './data-plane';
+import { startTestDataPlane, type TestDataPlane } from './data-plane';
 
 type CatalogDefinitions = NonNullable<Parameters<typeof startControlPlane>[0]['catalog']>;
 
@@ -55,8 +55,8 @@ export interface ConsoleStack {
   controlPlane: ControlPlane;
   controlPlaneToken: string;
   console: RunningConsole;
-  /** Set when started with `ingestion: true`. */
-  ingestion: TestIngestion | undefined;
+  /** Set when started with `dataPlane`. */
+  dataPlane: TestDataPlane | undefined;
   stop(): Promise<void>;
 }
 
@@ -64,11 +64,13 @@ const databaseName = (prefix: string) => uniqueName(prefix).replace(/[^a-z0-9]/g
 
 export async function startConsoleStack(
   options: {
-    catalog?: CatalogDefinitions;
-    /** Start a real ingestion service fed by the control plane, for the snippet and the debugger. */
-    ingestion?: boolean;
-    /** Let the control plane read delivery reports from the test Kafka. */
-    deliveryReports?: boolean;
+    /** The control plane's catalog: TEST_CATALOG unless 'default' (the destinations in code). */
+    catalog?: CatalogDefinitions | 'default';
+    /**
+     * Start the real data plane fed by the control plane: ingestion (snippet, debugger) and, for
+     * `translatorTypes`, the translator, whose delivery reports the control plane then reads.
+     */
+    dataPlane?: { translatorTypes?: string[] };
     webRoot?: string;
   } = {},
 ): Promise<ConsoleStack> {
@@ -85,13 +87,13 @@ export async function startConsoleStack(
     token: controlPlaneToken,
     secretKey: randomBytes(32).toString('base64'),
     logger: testLogger('control-plane'),
-    catalog: options.catalog ?? TEST_CATALOG,
+    ...(options.catalog === 'default' ? {} : { catalog: options.catalog ?? TEST_CATALOG }),
     configPollIntervalMs: 200,
     autoDisable: { enabled: false },
-    ...(options.deliveryReports ? { kafkaBrokers, reportsGroupId: uniqueName('console-reports') } : {}),
+    ...(options.dataPlane ? { kafkaBrokers, reportsGroupId: uniqueName('console-reports') } : {}),
   });
-  const ingestion = options.ingestion
-    ? await startTestIngestion({ address: controlPlane.address, token: controlPlaneToken })
+  const dataPlane = options.dataPlane
+    ? await startTestDataPlane({ address: controlPlane.address, token: controlPlaneToken }, options.dataPlane)
     : undefined;
   const running = await startConsole({
     mongoUrl,
@@ -101,19 +103,19 @@ export async function startConsoleStack(
     port: 0,
     logger: testLogger('console'),
     // Port 9 (discard) answers nothing: the debugger reports ingestion unreachable.
-    ingestionUrl: ingestion?.url ?? 'http://127.0.0.1:9',
-    ingestionPublicUrl: ingestion?.url ?? 'http://127.0.0.1:9',
-    ingestionAdminToken: ingestion?.adminToken,
+    ingestionUrl: dataPlane?.url ?? 'http://127.0.0.1:9',
+    ingestionPublicUrl: dataPlane?.url ?? 'http://127.0.0.1:9',
+    ingestionAdminToken: dataPlane?.adminToken,
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
   });
   return {
     controlPlane,
     controlPlaneToken,
     console: running,
-    ingestion,
+    dataPlane,
     async stop() {
       await running.stop();
-      await ingestion?.close();
+      await dataPlane?.close();
       await controlPlane.stop();
       const mongo = await connectMongo({
         url: mongoUrl,

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import type { CatalogEntry, Destination, Source } from '../../../src/api/types';
@@ -113,6 +113,8 @@ export function CatalogPage() {
       api.get<{ entries: CatalogEntry[]; categories: Record<string, number> }>(
         `${wsPath(workspace.slug, 'catalog')}?${new URLSearchParams({ search, category }).toString()}`,
       ),
+    // Keep showing the last results while the next search runs.
+    placeholderData: keepPreviousData,
   });
   const allCategories = useQuery({
     queryKey: ['catalog', workspace.slug, 'categories'],
