@@ -1,0 +1,36 @@
+import { ConfigError } from '@manifold/config';
+import { loadConsoleConfig } from './config';
+
+describe('console configuration', () => {
+  it('has defaults for everything but MongoDB and the control-plane token', () => {
+    const config = loadConsoleConfig({ MONGO_URL: 'mongodb://127.0.0.1:27017', CONTROL_PLANE_TOKEN: 'a'.repeat(32) });
+    expect(config).toMatchObject({
+      PORT: 3000,
+      ADMIN_PORT: 9105,
+      CONSOLE_DATABASE: 'manifold_console',
+      CONTROL_PLANE_ADDRESS: '127.0.0.1:50051',
+      INGESTION_URL: 'http://127.0.0.1:8080',
+      INGESTION_PUBLIC_URL: 'http://127.0.0.1:8080',
+      SESSION_TTL_HOURS: 12,
+    });
+  });
+
+  it('names every bad variable at once', () => {
+    let error: unknown;
+    try {
+      loadConsoleConfig({
+        CONTROL_PLANE_TOKEN: 'short',
+        INGESTION_PUBLIC_URL: 'ftp://x',
+        CONTROL_PLANE_ADDRESS: 'nohost',
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect(message).toContain('MONGO_URL is required but not set');
+    expect(message).toContain('CONTROL_PLANE_TOKEN');
+    expect(message).toContain('INGESTION_PUBLIC_URL="ftp://x"');
+    expect(message).toContain('CONTROL_PLANE_ADDRESS="nohost": expected host:port');
+  });
+});
