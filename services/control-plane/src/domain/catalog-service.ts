@@ -14,7 +14,7 @@ import { newId } from './ids';
 import { checkName } from './validation';
 import { resolveWorkspace } from './workspaces';
 import type { IntegrationRequestDoc } from '../store/documents';
-import { buildListQuery, pageInfo } from '../store/list-query';
+import { listPage } from '../store/list-query';
 import type { Store } from '../store/store';
 
 function toEntry(d: CatalogEntryDefinition): CatalogEntry {
@@ -96,15 +96,14 @@ export class CatalogQueries {
 
   async listRequests(req: ListIntegrationRequestsRequest): Promise<ListIntegrationRequestsResponse> {
     const scope = req.workspace ? { workspaceId: (await resolveWorkspace(this.store, req.workspace))._id } : {};
-    const q = buildListQuery<IntegrationRequestDoc>(
-      req.page,
-      { name: { path: 'name', kind: 'string' }, created_at: { path: 'createdAt', kind: 'date' } },
-      scope,
-      { createdAt: -1, _id: 1 },
-    );
-    const [docs, total, grouped] = await Promise.all([
-      this.store.integrationRequests.find(q.filter, { sort: q.sort, skip: q.skip, limit: q.limit }).toArray(),
-      this.store.integrationRequests.countDocuments(q.filter),
+    const [{ docs, page }, grouped] = await Promise.all([
+      listPage(
+        this.store.integrationRequests,
+        req.page,
+        { name: { path: 'name', kind: 'string' }, created_at: { path: 'createdAt', kind: 'date' } },
+        scope,
+        { createdAt: -1, _id: 1 },
+      ),
       // $group with $sum is within what FerretDB supports.
       this.store.integrationRequests
         .aggregate<{ _id: string; count: number }>([
@@ -122,6 +121,6 @@ export class CatalogQueries {
     const counts = grouped
       .map((g) => ({ name: displayNames.get(g._id) ?? g._id, count: g.count }))
       .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
-    return { requests: docs.map(toRequest), page: pageInfo(q.skip, docs.length, total), counts };
+    return { requests: docs.map(toRequest), page, counts };
   }
 }

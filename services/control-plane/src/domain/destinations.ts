@@ -17,9 +17,10 @@ import { refreshDestinationSourceNames, refreshSourceLinks } from './links';
 import { maskSecrets, mergeSettingsUpdate, openSecrets, sealSecrets, type SecretBox, type Settings } from './secrets';
 import { resolveSource } from './sources';
 import { checkName } from './validation';
+import { statusChange, statusUpdate } from './status-change';
 import { resolveWorkspace } from './workspaces';
 import type { DestinationDoc, DestinationFilterDoc, StatusChangeDoc, WorkspaceDoc } from '../store/documents';
-import { buildListQuery, pageInfo, type ListFields } from '../store/list-query';
+import { listPage, type ListFields } from '../store/list-query';
 import type { Store } from '../store/store';
 
 const DEFAULT_SYNC_INTERVAL_SECONDS = 3600;
@@ -176,17 +177,14 @@ export class Destinations {
 
   async list(req: ListDestinationsRequest): Promise<ListDestinationsResponse> {
     const workspace = await resolveWorkspace(this.store, req.workspace);
-    const q = buildListQuery<DestinationDoc>(
+    const { docs, page } = await listPage(
+      this.store.destinations,
       req.page,
       DESTINATION_LIST_FIELDS,
       { workspaceId: workspace._id },
       { nameSort: 1, _id: 1 },
     );
-    const [docs, total] = await Promise.all([
-      this.store.destinations.find(q.filter, { sort: q.sort, skip: q.skip, limit: q.limit }).toArray(),
-      this.store.destinations.countDocuments(q.filter),
-    ]);
-    return { destinations: docs.map((d) => this.toDestination(d)), page: pageInfo(q.skip, docs.length, total) };
+    return { destinations: docs.map((d) => this.toDestination(d)), page };
   }
 
   async update(req: UpdateDestinationRequest, ctx: CallContext): Promise<Destination> {
@@ -218,24 +216,10 @@ export class Destinations {
     }
     if (settings) set['settings'] = sealSecrets(settings, secretFields, this.box);
     if (req.syncIntervalSeconds !== undefined) set['syncIntervalSeconds'] = req.syncIntervalSeconds;
-    const statusChange =
-      req.enabled !== undefined && req.enabled !== doc.enabled
-        ? {
-            status: req.enabled ? 'enabled' : 'disabled',
-            changedBy: ctx.actor,
-            changedAt: ctx.now,
-            reason: req.reason || (req.enabled ? 'enabled by a user' : 'disabled by a user'),
-          }
-        : undefined;
-    if (statusChange) {
-      set['enabled'] = req.enabled;
-      set['status'] = statusChange;
-    }
+    const change = statusChange(doc.enabled, req.enabled, req.reason, ctx);
+    const status = statusUpdate(change);
     try {
-      await this.store.destinations.updateOne(
-        { _id: doc._id },
-        { $set: set, ...(statusChange ? { $push: { statusHistory: statusChange } } : {}) },
-      );
+      await this.store.destinations.updateOne({ _id: doc._id }, { $set: { ...set, ...status.set }, ...status.push });
     } catch (error) {
       if (isDuplicateKeyError(error))
         throw ControlPlaneError.alreadyExists(
@@ -243,7 +227,7 @@ export class Destinations {
         );
       throw error;
     }
-    if (statusChange || req.name !== undefined) await refreshSourceLinks(this.store, doc.sourceIds, ctx.now);
+    if (change || req.name !== undefined) await refreshSourceLinks(this.store, doc.sourceIds, ctx.now);
     await this.onChange();
     return { ...(await this.get(workspace._id, doc._id)), changedFields };
   }

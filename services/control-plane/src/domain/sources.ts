@@ -12,9 +12,10 @@ import { ControlPlaneError, Violations } from './errors';
 import { newId, newWriteKey } from './ids';
 import { refreshDestinationSourceNames } from './links';
 import { checkEnvironment, checkName, checkOneOf, checkSlug, SOURCE_CATEGORIES, SOURCE_TYPES } from './validation';
+import { statusChange, statusUpdate } from './status-change';
 import { resolveWorkspace } from './workspaces';
 import type { SourceDoc, StatusChangeDoc, WorkspaceDoc, WriteKeyDoc } from '../store/documents';
-import { buildListQuery, pageInfo, type ListFields } from '../store/list-query';
+import { listPage, type ListFields } from '../store/list-query';
 import type { Store } from '../store/store';
 
 const DEFAULT_GRACE_SECONDS = 24 * 3600;
@@ -144,22 +145,22 @@ export class Sources {
 
   async list(req: ListSourcesRequest, now: Date): Promise<ListSourcesResponse> {
     const workspace = await resolveWorkspace(this.store, req.workspace);
-    const q = buildListQuery<SourceDoc>(
+    const { docs, page } = await listPage(
+      this.store.sources,
       req.page,
       SOURCE_LIST_FIELDS,
       { workspaceId: workspace._id },
-      { nameSort: 1, _id: 1 },
+      {
+        nameSort: 1,
+        _id: 1,
+      },
     );
-    const [docs, total] = await Promise.all([
-      this.store.sources.find(q.filter, { sort: q.sort, skip: q.skip, limit: q.limit }).toArray(),
-      this.store.sources.countDocuments(q.filter),
-    ]);
     const keys = docs.length
       ? await this.store.writeKeys.find({ sourceId: { $in: docs.map((d) => d._id) } }).toArray()
       : [];
     return {
       sources: docs.map((d) => toSource(d, keys, workspace, now)),
-      page: pageInfo(q.skip, docs.length, total),
+      page,
     };
   }
 
@@ -180,24 +181,13 @@ export class Sources {
     if (req.slug !== undefined) set.slug = req.slug;
     if (req.environment !== undefined) set.environment = req.environment;
     if (req.category !== undefined) set.category = req.category;
-    const statusChange =
-      req.enabled !== undefined && req.enabled !== doc.enabled
-        ? {
-            status: req.enabled ? 'enabled' : 'disabled',
-            changedBy: ctx.actor,
-            changedAt: ctx.now,
-            reason: req.reason || (req.enabled ? 'enabled by a user' : 'disabled by a user'),
-          }
-        : undefined;
-    if (statusChange) {
-      set.enabled = req.enabled;
-      set.status = statusChange;
-    }
+    const change = statusChange(doc.enabled, req.enabled, req.reason, ctx);
+    const status = statusUpdate(change);
     let updated: SourceDoc | null;
     try {
       updated = await this.store.sources.findOneAndUpdate(
         { _id: doc._id },
-        { $set: set, ...(statusChange ? { $push: { statusHistory: statusChange } } : {}) },
+        { $set: { ...set, ...status.set }, ...status.push },
         { returnDocument: 'after' },
       );
     } catch (error) {

@@ -12,7 +12,7 @@ import { ControlPlaneError, Violations } from './errors';
 import { newId } from './ids';
 import { checkEmail, checkName, checkOneOf, checkSlug, ROLES } from './validation';
 import type { WorkspaceDoc } from '../store/documents';
-import { buildListQuery, pageInfo } from '../store/list-query';
+import { listPage } from '../store/list-query';
 import type { Store } from '../store/store';
 
 export async function resolveWorkspace(store: Store, key: string): Promise<WorkspaceDoc> {
@@ -84,7 +84,8 @@ export class Workspaces {
 
   async list(req: ListWorkspacesRequest): Promise<ListWorkspacesResponse> {
     const scope = req.memberEmail ? { 'members.email': req.memberEmail } : {};
-    const q = buildListQuery<WorkspaceDoc>(
+    const { docs, page } = await listPage(
+      this.store.workspaces,
       req.page,
       {
         slug: { path: 'slug', kind: 'string' },
@@ -95,11 +96,7 @@ export class Workspaces {
       scope,
       { slug: 1 },
     );
-    const [docs, total] = await Promise.all([
-      this.store.workspaces.find(q.filter, { sort: q.sort, skip: q.skip, limit: q.limit }).toArray(),
-      this.store.workspaces.countDocuments(q.filter),
-    ]);
-    return { workspaces: docs.map(toWorkspace), page: pageInfo(q.skip, docs.length, total) };
+    return { workspaces: docs.map(toWorkspace), page };
   }
 
   async update(req: UpdateWorkspaceRequest): Promise<Workspace> {

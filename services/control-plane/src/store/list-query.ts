@@ -1,4 +1,4 @@
-import type { Filter, Sort } from 'mongodb';
+import type { Collection, Document, Filter, Sort, WithId } from 'mongodb';
 import type { PageInfo, PageRequest } from '@manifold/proto';
 import { Violations } from '../domain/errors';
 
@@ -129,4 +129,20 @@ export function pageInfo(skip: number, returned: number, total: number): PageInf
     nextPageToken: next < total ? Buffer.from(JSON.stringify({ offset: next })).toString('base64url') : '',
     totalCount: total,
   };
+}
+
+/** Runs a list call: one page of rows and the total count, with the page token for the next. */
+export async function listPage<T extends Document>(
+  collection: Collection<T>,
+  request: PageRequest | undefined,
+  fields: ListFields,
+  scope: Filter<T>,
+  defaultSort: Sort,
+): Promise<{ docs: Array<WithId<T>>; page: PageInfo }> {
+  const q = buildListQuery<T>(request, fields, scope, defaultSort);
+  const [docs, total] = await Promise.all([
+    collection.find(q.filter, { sort: q.sort, skip: q.skip, limit: q.limit }).toArray(),
+    collection.countDocuments(q.filter),
+  ]);
+  return { docs, page: pageInfo(q.skip, docs.length, total) };
 }
