@@ -1,6 +1,7 @@
 import type { ConfigView, WarehouseConfig } from '@manifold/config-client';
 import type { KafkaClient } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
+import { InvalidWarehouseSettingsError } from '@manifold/warehouse';
 import type { LoadHistory } from './load-history';
 import { WarehouseLoader, type WarehouseLoaderOptions } from './warehouse-loader';
 
@@ -9,6 +10,8 @@ export interface LoaderSupervisorOptions {
   kafka: KafkaClient;
   history: LoadHistory;
   logger: Logger;
+  /** How long to wait before starting a loader again after a start failure other than bad settings. */
+  startRetryMs?: number;
   /** Passed to every loader (topic, group prefix, backoff, engine factory). */
   loaderOptions?: Omit<WarehouseLoaderOptions, 'warehouse' | 'config' | 'kafka' | 'history' | 'logger'>;
 }
@@ -25,6 +28,7 @@ export class LoaderSupervisor {
   private reconciling: Promise<void> = Promise.resolve();
   private unsubscribe: (() => void) | undefined;
   private stopped = false;
+  private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: LoaderSupervisorOptions) {}
 
@@ -51,7 +55,17 @@ export class LoaderSupervisor {
     return this.reconciling;
   }
 
+  private retryLater(): void {
+    if (this.retryTimer || this.stopped) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.reconcile();
+    }, this.options.startRetryMs ?? 5000);
+    this.retryTimer.unref();
+  }
+
   async stop(): Promise<void> {
+    clearTimeout(this.retryTimer);
     this.stopped = true;
     this.unsubscribe?.();
     await this.reconciling;
@@ -91,12 +105,18 @@ export class LoaderSupervisor {
         this.loaders.set(id, { loader, fingerprint: print });
         this.rejected.delete(id);
       } catch (error) {
-        this.rejected.set(id, print);
-        this.options.logger.error(
-          { err: error, warehouseId: id, kind: warehouse.kind },
-          'warehouse not loaded: its loader could not start (fix its settings in the control plane)',
-        );
         await loader.stop().catch(() => undefined);
+        if (error instanceof InvalidWarehouseSettingsError) {
+          this.rejected.set(id, print);
+          this.options.logger.error(
+            { err: error, warehouseId: id, kind: warehouse.kind },
+            'warehouse not loaded: its settings are invalid (fix them in the control plane)',
+          );
+        } else {
+          // Kafka unreachable, or the events topic not created yet by ingestion: try again.
+          this.options.logger.warn({ err: error, warehouseId: id }, 'warehouse loader could not start; retrying');
+          this.retryLater();
+        }
       }
     }
   }

@@ -2,6 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client as PgClient } from 'pg';
 import { InMemoryConfigView } from '@manifold/config-client';
 import { KafkaClient, type EventProducer } from '@manifold/kafka';
 import { requireKafka, requirePostgres, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
@@ -251,6 +252,73 @@ describe('warehouse loader', () => {
       await supervisor.reconcile();
       expect(supervisor.running).toEqual([fixed.id]);
       await waitFor(() => history.rowsLoaded(fixed.id, 'tracks') === 1, 20000, 'the fixed warehouse to load');
+    } finally {
+      await supervisor.stop();
+    }
+  }, 60000);
+
+  it('isolates and skips an event the warehouse refuses, loading the rest of its batch', async () => {
+    const topic = await eventsTopic(kafka, 1);
+    const web = source();
+    const pg = warehouse('postgres', { url: warehousePostgresUrl }, [web.id]);
+    const history = new MemoryHistory();
+    const supervisor = new LoaderSupervisor({
+      config: new InMemoryConfigView(snapshot([web], [pg])),
+      kafka,
+      history,
+      logger,
+      loaderOptions: { eventsTopic: topic },
+    });
+    await supervisor.start();
+    const schema = schemaNameForSource(web.slug);
+    try {
+      await produce(producer, topic, web, [sampleEvents.track({ properties: { quantity: 1 } })]);
+      await waitFor(async () => (await countRows(schema, 'order_completed')) === 1, 30000, 'the first load');
+      // Someone narrowed a column by hand: 3 billion no longer fits.
+      const admin = new PgClient({ connectionString: warehousePostgresUrl });
+      await admin.connect();
+      await admin.query(`ALTER TABLE "${schema}"."order_completed" ALTER COLUMN quantity TYPE integer`);
+      await admin.end();
+      const good = Array.from({ length: 20 }, (_, i) => sampleEvents.track({ properties: { quantity: i } }));
+      const bad = sampleEvents.track({ properties: { quantity: 3_000_000_000 } });
+      await produce(producer, topic, web, [...good.slice(0, 13), bad, ...good.slice(13)]);
+      await waitFor(
+        () => caughtUp(kafka, supervisor.loader(pg.id)?.groupId ?? '', topic),
+        30000,
+        'every event handled',
+      );
+      const ids = (await reader.readTable(schema, 'order_completed')).map((r) => r['id']);
+      expect(ids).toHaveLength(21);
+      expect(ids).not.toContain(bad.messageId);
+      expect(supervisor.loader(pg.id)?.stats.skippedEvents).toBe(1);
+      const skipped = history.records.find((r) => r.errors.some((e) => e.includes(bad.messageId)));
+      expect(skipped).toMatchObject({ status: 'failure', events: 1 });
+      expect(skipped?.errors[0]).toContain('out of range');
+    } finally {
+      await supervisor.stop();
+    }
+  }, 60000);
+
+  it('starts a loader once the events topic exists', async () => {
+    const topic = uniqueName('wh-events-later');
+    const web = source();
+    const duck = warehouse('duckdb', { path: join(tempDir, `${uniqueName('later')}.duckdb`) }, [web.id]);
+    const history = new MemoryHistory();
+    const supervisor = new LoaderSupervisor({
+      config: new InMemoryConfigView(snapshot([web], [duck])),
+      kafka,
+      history,
+      logger,
+      startRetryMs: 300,
+      loaderOptions: { eventsTopic: topic },
+    });
+    await supervisor.start();
+    try {
+      expect(supervisor.running).toEqual([]);
+      await kafka.ensureTopics([{ topic }]);
+      await waitFor(() => supervisor.running.includes(duck.id), 20000, 'the loader to start');
+      await produce(producer, topic, web, [sampleEvents.alias()]);
+      await waitFor(() => history.rowsLoaded(duck.id, 'aliases') === 1, 30000, 'the alias to load');
     } finally {
       await supervisor.stop();
     }

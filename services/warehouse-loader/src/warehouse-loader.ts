@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ConfigView, WarehouseConfig } from '@manifold/config-client';
+import type { ConfigView, SourceConfig, WarehouseConfig } from '@manifold/config-client';
 import { TOPICS, decodeEventMessage } from '@manifold/events';
 import type { BatchContext, ConsumedBatch, ConsumerRunner, KafkaClient } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
@@ -45,7 +45,11 @@ export interface WarehouseLoaderStats {
   failedLoads: number;
   rowsLoaded: number;
   undecodableMessages: number;
+  /** Events the warehouse refused one by one (each with a failure record naming it). */
+  skippedEvents: number;
   consecutiveFailures: number;
+  /** Time spent in successful loads, summed (ms): layout, plan, DDL, COPY, merge and commit. */
+  timings: { layoutMs: number; planMs: number; ddlMs: number; copyMs: number; mergeMs: number };
 }
 
 /**
@@ -68,7 +72,8 @@ export class WarehouseLoader {
   private flushing: Promise<void> | undefined;
   private stopping = false;
   private readonly attempts = new Map<string, number>();
-  private readonly counters = { loads: 0, failedLoads: 0, rowsLoaded: 0, undecodableMessages: 0 };
+  private readonly counters = { loads: 0, failedLoads: 0, rowsLoaded: 0, undecodableMessages: 0, skippedEvents: 0 };
+  private readonly timings = { layoutMs: 0, planMs: 0, ddlMs: 0, copyMs: 0, mergeMs: 0 };
   private consecutiveFailures = 0;
 
   constructor(private readonly options: WarehouseLoaderOptions) {
@@ -83,7 +88,12 @@ export class WarehouseLoader {
   }
 
   get stats(): WarehouseLoaderStats {
-    return { ...this.counters, pendingEvents: this.pending.size, consecutiveFailures: this.consecutiveFailures };
+    return {
+      ...this.counters,
+      pendingEvents: this.pending.size,
+      consecutiveFailures: this.consecutiveFailures,
+      timings: { ...this.timings },
+    };
   }
 
   /** Opens the engine (throws InvalidWarehouseSettingsError on bad settings) and starts reading. */
@@ -92,6 +102,9 @@ export class WarehouseLoader {
     const { engine, settings } = factory(this.options.warehouse.kind, this.options.warehouse.settings, this.log);
     this.engine = engine;
     this.engineSettings = settings;
+    if (!(await this.options.kafka.listTopics()).includes(this.topic)) {
+      throw new Error(`the events topic ${this.topic} does not exist yet (ingestion creates it)`);
+    }
     this.consumer = this.options.kafka.consumer({
       groupId: this.groupId,
       topics: [this.topic],
@@ -210,34 +223,51 @@ export class WarehouseLoader {
 
   /** One source's events in one transaction; false (events given back) when it failed. */
   private async loadSource(sourceId: string, events: PendingEvent[]): Promise<boolean> {
-    const engine = this.engine;
-    const settings = this.engineSettings;
-    if (!engine || !settings) throw new Error('loader not started');
     const source = this.options.config.source(sourceId);
     if (!source) {
       this.log.warn({ sourceId, events: events.length }, 'source no longer exists; its waiting events are dropped');
       return true;
     }
     const attempt = (this.attempts.get(sourceId) ?? 0) + 1;
+    const loaded = await this.loadEvents(source, events, attempt);
+    if (loaded) this.attempts.delete(sourceId);
+    else this.attempts.set(sourceId, attempt);
+    return loaded;
+  }
+
+  /**
+   * Loads events in one transaction. When the warehouse refuses the rows themselves (not an
+   * outage), the events are split in halves and loaded separately, down to the single event at
+   * fault, which is skipped with a failure record naming it: one bad event never holds up the
+   * others. Any other failure gives the events back to be retried with backoff.
+   */
+  private async loadEvents(source: SourceConfig, events: PendingEvent[], attempt: number): Promise<boolean> {
+    const engine = this.engine;
+    const settings = this.engineSettings;
+    if (!engine || !settings) throw new Error('loader not started');
     const startedAt = new Date();
     const base = {
       loadId: randomUUID(),
       warehouseId: this.id,
       workspaceId: source.workspaceId,
-      sourceId,
+      sourceId: source.id,
       startedAt: startedAt.toISOString(),
       attempt,
     };
     let schema = '';
     try {
       schema = schemaNameForSource(source.slug);
+      const layoutStart = performance.now();
       const batch = buildSourceBatch(
         events.map((e) => e.event),
         { schema, uuidTs: startedAt.toISOString(), maxStringLength: settings.maxStringLength },
       );
+      const layoutMs = performance.now() - layoutStart;
       const result = await engine.load(batch);
+      this.timings.layoutMs += layoutMs;
+      for (const key of ['planMs', 'ddlMs', 'copyMs', 'mergeMs'] as const) this.timings[key] += result.timings[key];
+      this.log.debug({ sourceId: source.id, layoutMs, ...result.timings }, 'load timings');
       const rows = Object.values(result.rowsByTable).reduce((a, b) => a + b, 0);
-      this.attempts.delete(sourceId);
       this.counters.loads++;
       this.counters.rowsLoaded += rows;
       await this.record({
@@ -257,10 +287,19 @@ export class WarehouseLoader {
       });
       return true;
     } catch (error) {
-      this.pending.giveBack(sourceId, events);
-      this.attempts.set(sourceId, attempt);
-      this.counters.failedLoads++;
-      await this.record({
+      const message = error instanceof Error ? error.message : String(error);
+      const refused = schema !== '' && engine.classifyError(error) === 'data';
+      if (refused && events.length > 1) {
+        this.log.warn(
+          { sourceId: source.id, events: events.length, err: error },
+          'warehouse refused a batch; splitting it',
+        );
+        const middle = Math.ceil(events.length / 2);
+        const first = await this.loadEvents(source, events.slice(0, middle), attempt);
+        const second = await this.loadEvents(source, events.slice(middle), attempt);
+        return first && second;
+      }
+      const failure: WarehouseLoadRecord = {
         ...base,
         schema,
         status: 'failure',
@@ -271,8 +310,17 @@ export class WarehouseLoader {
         tablesCreated: [],
         columnsAdded: [],
         notices: [],
-        errors: [error instanceof Error ? error.message : String(error)],
-      });
+        errors: [message],
+      };
+      if (refused) {
+        const skipped = events[0]?.event.messageId ?? '';
+        this.counters.skippedEvents++;
+        await this.record({ ...failure, errors: [`event ${skipped} skipped: the warehouse refused it: ${message}`] });
+        return true;
+      }
+      this.pending.giveBack(source.id, events);
+      this.counters.failedLoads++;
+      await this.record(failure);
       return false;
     }
   }

@@ -5,6 +5,8 @@ export interface SourceLoadResult {
   plan: LoadPlan;
   /** Rows that changed per table: new event rows (duplicates excluded) and upserted users. */
   rowsByTable: Record<string, number>;
+  /** Where the time went (ms): fitting the batch to the catalog, DDL, COPY/append, merge. */
+  timings: { planMs: number; ddlMs: number; copyMs: number; mergeMs: number };
 }
 
 /**
@@ -25,4 +27,10 @@ export interface WarehouseEngine {
    */
   readTable(schema: string, table: string): Promise<Array<Record<string, CellValue | null>>>;
   close(): Promise<void>;
+  /**
+   * 'data' when the warehouse refused the rows themselves (a value out of a column's range, a
+   * constraint): retrying the same rows fails again, so the loader isolates them. 'unavailable'
+   * for everything else (connection, locks, resources): retried with backoff as it is.
+   */
+  classifyError(error: unknown): 'data' | 'unavailable';
 }

@@ -22,7 +22,7 @@ export function isTimestampString(value: string): boolean {
   const year = num(value, 0, 4);
   const month = num(value, 5, 2);
   const day = num(value, 8, 2);
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return false;
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return false;
   if (num(value, 11, 2) > 23 || num(value, 14, 2) > 59) return false;
   let i = 16;
   if (value[i] === ':') {

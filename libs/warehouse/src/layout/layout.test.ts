@@ -208,4 +208,14 @@ describe('warehouse layout (as data)', () => {
     const plan = planLoad(buildSourceBatch([sampleEvents.track({ event: 'Users' })], options), undefined);
     expect(plan.tables.map((t) => t.name).sort()).toEqual(['_users', 'tracks']);
   });
+
+  it('stops adding columns at the table width limit, with a notice, instead of failing loads', () => {
+    const batch = buildSourceBatch([sampleEvents.track({ properties: { a: 1, b: 2, c: 3 } })], options);
+    const plan = planLoad(batch, undefined, { maxColumns: 15 });
+    const t = table(plan, 'order_completed');
+    expect(t.columns).toHaveLength(15);
+    // 13 system and context columns, then a and b; c would be the 16th.
+    expect(t.columns.map((c) => c.name).slice(-2)).toEqual(['a', 'b']);
+    expect(plan.notices).toEqual([{ kind: 'column_limit', table: 'order_completed', column: 'c', count: 1 }]);
+  });
 });

@@ -6,6 +6,9 @@ import type { SourceBatch, TableData } from './source-batch';
 /** What a warehouse already has: table → column → type. */
 export type SchemaCatalog = Map<string, Map<string, ColumnType>>;
 
+/** PostgreSQL allows 1,600 columns per table; a margin is left for columns added by hand. */
+export const MAX_COLUMNS = 1500;
+
 export interface ColumnSpec {
   name: string;
   type: ColumnType;
@@ -36,19 +39,38 @@ export interface LoadPlan {
  * first-seen types, existing columns keep theirs, and values of another type are cast or
  * dropped with a notice (segment-spec.md §4.4). Pure: the engines only execute the plan.
  */
-export function planLoad(batch: SourceBatch, catalog: SchemaCatalog | undefined): LoadPlan {
+export function planLoad(
+  batch: SourceBatch,
+  catalog: SchemaCatalog | undefined,
+  options: { maxColumns?: number } = {},
+): LoadPlan {
   const notices = new NoticeCounter();
   notices.addAll(batch.notices.list());
+  const maxColumns = options.maxColumns ?? MAX_COLUMNS;
   const tables: TablePlan[] = [];
-  for (const table of batch.tables.values()) tables.push(planTable(table, catalog?.get(table.name), notices));
+  for (const table of batch.tables.values()) {
+    tables.push(planTable(table, catalog?.get(table.name), notices, maxColumns));
+  }
   return { schema: batch.schema, createSchema: catalog === undefined, tables, notices: notices.list() };
 }
 
-function planTable(table: TableData, existing: Map<string, ColumnType> | undefined, notices: NoticeCounter): TablePlan {
+function planTable(
+  table: TableData,
+  existing: Map<string, ColumnType> | undefined,
+  notices: NoticeCounter,
+  maxColumns: number,
+): TablePlan {
   const columns: ColumnSpec[] = [];
   const addColumns: ColumnSpec[] = [];
+  let width = existing?.size ?? 0;
   for (const [name, batchType] of table.columns) {
     const current = existing?.get(name);
+    if (current === undefined && width >= maxColumns) {
+      // A table that would outgrow the engine's limit would fail every later load.
+      notices.add({ kind: 'column_limit', table: table.name, column: name }, countValues(table, name));
+      continue;
+    }
+    if (current === undefined) width++;
     const spec = { name, type: current ?? batchType };
     columns.push(spec);
     if (existing && current === undefined) addColumns.push(spec);
@@ -104,4 +126,10 @@ function fits(value: CellValue, type: ColumnType): boolean {
     case 'timestamp':
       return typeof value === 'string' && isTimestampString(value);
   }
+}
+
+function countValues(table: TableData, column: string): number {
+  let count = 0;
+  for (const row of table.rows) if (row.has(column)) count++;
+  return count;
 }

@@ -28,6 +28,13 @@ export type LoadNotice =
       count: number;
     }
   | {
+      kind: 'column_limit';
+      /** The table has as many columns as a warehouse table may: this new property was not added. */
+      table: string;
+      column: string;
+      count: number;
+    }
+  | {
       kind: 'type_conflict';
       /** A value of another type than its column's: cast, or dropped (stored as null) if it cannot be. */
       table: string;

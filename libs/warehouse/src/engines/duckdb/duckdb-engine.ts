@@ -41,14 +41,21 @@ export class DuckdbEngine implements WarehouseEngine {
     return this.withConnection(async (connection) => {
       await connection.run('BEGIN TRANSACTION');
       try {
-        const plan = planLoad(batch, await readCatalog(connection, batch.schema));
+        const catalog = await readCatalog(connection, batch.schema);
+        let mark = performance.now();
+        const plan = planLoad(batch, catalog);
+        const planMs = performance.now() - mark;
+        mark = performance.now();
         await applyDdl(connection, plan);
+        const ddlMs = performance.now() - mark;
+        mark = performance.now();
         const rowsByTable: Record<string, number> = {};
         for (const [index, table] of plan.tables.entries()) {
           rowsByTable[table.name] = await loadTable(connection, plan.schema, table, index);
         }
         await connection.run('COMMIT');
-        return { plan, rowsByTable };
+        // Appending and merging are not told apart here: DuckDB does both in-process.
+        return { plan, rowsByTable, timings: { planMs, ddlMs, copyMs: 0, mergeMs: performance.now() - mark } };
       } catch (error) {
         await connection.run('ROLLBACK').catch(() => undefined);
         throw error;
@@ -75,6 +82,11 @@ export class DuckdbEngine implements WarehouseEngine {
       );
       return result.getRowObjectsJS() as Array<Record<string, CellValue | null>>;
     });
+  }
+
+  classifyError(error: unknown): 'data' | 'unavailable' {
+    const message = error instanceof Error ? error.message : String(error);
+    return /^(Conversion|Constraint|Out of Range|Invalid Input) Error/.test(message) ? 'data' : 'unavailable';
   }
 
   async close(): Promise<void> {

@@ -57,6 +57,8 @@ export class PostgresEngine implements WarehouseEngine {
       ...(c.database ? { database: c.database } : {}),
       ...(c.ssl ? { ssl: { rejectUnauthorized: true } } : {}),
       max: 2,
+      // Staging tables are temporary: give them memory (the default 8MB spills a large load to disk).
+      options: '-c temp_buffers=256MB',
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
       idleTimeoutMillis: 30000,
       statement_timeout: options.statementTimeoutMs ?? 10 * 60 * 1000,
@@ -79,14 +81,27 @@ export class PostgresEngine implements WarehouseEngine {
       await client.query('BEGIN');
       // One load per schema at a time, whichever loader process runs it.
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`manifold-warehouse:${batch.schema}`]);
-      const plan = planLoad(batch, await readCatalog(client, batch.schema));
+      const catalog = await readCatalog(client, batch.schema);
+      const timings = { planMs: 0, ddlMs: 0, copyMs: 0, mergeMs: 0 };
+      let mark = performance.now();
+      const lap = (): number => {
+        const now = performance.now();
+        const elapsed = now - mark;
+        mark = now;
+        return elapsed;
+      };
+      const plan = planLoad(batch, catalog);
+      timings.planMs = lap();
       await applyDdl(client, plan);
+      timings.ddlMs = lap();
       const rowsByTable: Record<string, number> = {};
       for (const [index, table] of plan.tables.entries()) {
-        rowsByTable[table.name] = await loadTable(client, plan.schema, table, index);
+        rowsByTable[table.name] = await loadTable(client, plan.schema, table, index, timings);
       }
+      mark = performance.now();
       await client.query('COMMIT');
-      return { plan, rowsByTable };
+      timings.mergeMs += lap();
+      return { plan, rowsByTable, timings };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {
         broken = true;
@@ -119,6 +134,12 @@ export class PostgresEngine implements WarehouseEngine {
       `SELECT ${select.join(', ')} FROM ${qualified(schema, table)} ORDER BY id`,
     );
     return rows;
+  }
+
+  classifyError(error: unknown): 'data' | 'unavailable' {
+    const code = (error as { code?: unknown } | null)?.code;
+    // SQLSTATE classes 22 (data exception) and 23 (integrity constraint violation).
+    return typeof code === 'string' && /^2[23]/.test(code) ? 'data' : 'unavailable';
   }
 
   async close(): Promise<void> {
@@ -161,8 +182,15 @@ async function applyDdl(client: pg.PoolClient, plan: LoadPlan): Promise<void> {
   }
 }
 
-async function loadTable(client: pg.PoolClient, schema: string, table: TablePlan, index: number): Promise<number> {
+async function loadTable(
+  client: pg.PoolClient,
+  schema: string,
+  table: TablePlan,
+  index: number,
+  timings: SourceLoadResult['timings'],
+): Promise<number> {
   if (table.rows.length === 0) return 0;
+  let mark = performance.now();
   const stage = quoteIdent(`manifold_stage_${index}`);
   const columnList = table.columns.map((c) => quoteIdent(c.name)).join(', ');
   await client.query(
@@ -172,6 +200,8 @@ async function loadTable(client: pg.PoolClient, schema: string, table: TablePlan
     Readable.from(copyChunks(table.rows)),
     client.query(copyFrom(`COPY ${stage} (${columnList}) FROM STDIN`)),
   );
+  timings.copyMs += performance.now() - mark;
+  mark = performance.now();
   const target = qualified(schema, table.name);
   const result = await client.query(
     table.kind === 'users'
@@ -181,6 +211,7 @@ async function loadTable(client: pg.PoolClient, schema: string, table: TablePlan
         `INSERT INTO ${target} (${columnList}) SELECT ${columnList} FROM ${stage} s
           WHERE NOT EXISTS (SELECT 1 FROM ${target} t WHERE t.id = s.id)`,
   );
+  timings.mergeMs += performance.now() - mark;
   return result.rowCount ?? 0;
 }
 
