@@ -203,6 +203,55 @@ describe('console Public API', () => {
     });
   });
 
+  it('lists warehouses apart from destinations, changes the sync interval and reads the load history', async () => {
+    const warehouses = await owner.call<{
+      destinations: Array<{ id: string; name: string; syncIntervalSeconds: number }>;
+    }>('GET', '/api/v1/workspaces/alpha/warehouses');
+    expect(warehouses.body.destinations.map((w) => w.name)).toEqual(['Lake']);
+    const lake = warehouses.body.destinations[0]!;
+    expect(lake.syncIntervalSeconds).toBe(3600);
+    const destinations = await owner.call<{ destinations: Array<{ name: string }> }>(
+      'GET',
+      '/api/v1/workspaces/alpha/destinations?warehouse=destination',
+    );
+    expect(destinations.body.destinations.map((d) => d.name)).toEqual(['Acme']);
+    const updated = await owner.call<{ syncIntervalSeconds: number }>(
+      'PATCH',
+      `/api/v1/workspaces/alpha/destinations/${lake.id}`,
+      {
+        syncIntervalSeconds: 900,
+      },
+    );
+    expect(updated.status).toBe(200);
+    expect(updated.body.syncIntervalSeconds).toBe(900);
+    const loads = await owner.call<{ loads: unknown[] }>('GET', `/api/v1/workspaces/alpha/warehouses/${lake.id}/loads`);
+    expect(loads.status).toBe(200);
+    expect(loads.body.loads).toEqual([]);
+  });
+
+  it('records integration requests with counts per tool', async () => {
+    for (const name of ['Snowplow', 'snowplow', 'Heap']) {
+      const created = await owner.call('POST', '/api/v1/workspaces/alpha/integration-requests', {
+        name,
+        useCase: 'forward events',
+      });
+      expect(created.status).toBe(201);
+    }
+    const bad = await owner.call<{ error: { fields: Array<{ field: string }> } }>(
+      'POST',
+      '/api/v1/workspaces/alpha/integration-requests',
+      { name: 'X', website: 'not a url', useCase: '' },
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields.map((f) => f.field).sort()).toEqual(['useCase', 'website']);
+    const list = await reader.call<{ requests: unknown[]; counts: Array<{ name: string; count: number }> }>(
+      'GET',
+      '/api/v1/workspaces/alpha/integration-requests',
+    );
+    expect(list.body.requests).toHaveLength(3);
+    expect(list.body.counts[0]).toEqual({ name: expect.stringMatching(/^snowplow$/i), count: 2 });
+  });
+
   it('serves an OpenAPI 3.1 document with every route and resolvable schema references', async () => {
     const doc = await new ConsoleClient(stack.console.url).call<{
       openapi: string;

@@ -1,0 +1,68 @@
+// The console's own data in a real MongoDB-wire database (FerretDB locally).
+import { connectMongo, type MongoConnection } from '@manifold/mongo';
+import { requireMongo, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
+import { openStores } from '../server/stores';
+import { ApiTokenStore } from './api-tokens';
+import { openCollections } from './collections';
+import { SessionStore } from './sessions';
+
+describe('console stores', () => {
+  const { mongoUrl } = testInfrastructure();
+  let mongo: MongoConnection;
+
+  beforeAll(async () => {
+    await requireMongo(mongoUrl);
+    mongo = await connectMongo({
+      url: mongoUrl,
+      database: uniqueName('consolestores').replace(/[^a-z0-9]/gi, ''),
+      appName: 'console-stores-test',
+      logger: testLogger('console-stores'),
+    });
+  });
+
+  afterAll(async () => {
+    await mongo?.db.dropDatabase();
+    await mongo?.close();
+  });
+
+  it('expires sessions by their timestamp (no TTL index) and deletes them on sign-out', async () => {
+    let now = new Date('2026-01-01T00:00:00Z');
+    const sessions = new SessionStore(await openCollections(mongo.db), 60_000, () => now);
+    const { id, session } = await sessions.create('a@b.test');
+    expect(await sessions.find(id)).toEqual(session);
+    expect(await sessions.find(`${id}x`)).toBeUndefined();
+    now = new Date(now.getTime() + 61_000);
+    expect(await sessions.find(id)).toBeUndefined();
+    now = new Date('2026-01-01T00:00:00Z');
+    const second = await sessions.create('a@b.test');
+    await sessions.delete(second.id);
+    expect(await sessions.find(second.id)).toBeUndefined();
+    // Only the hash of the id is stored.
+    expect(await mongo.db.collection('sessions').countDocuments({ idHash: second.id })).toBe(0);
+  });
+
+  it('authenticates API tokens by hash, lists them without the secret, and revokes them', async () => {
+    const tokens = new ApiTokenStore(await openCollections(mongo.db));
+    const { token, summary } = await tokens.create('a@b.test', 'ci');
+    expect(token).toMatch(/^mfd_/);
+    expect(await tokens.authenticate(token)).toBe('a@b.test');
+    expect(await tokens.authenticate('mfd_wrong')).toBeUndefined();
+    const listed = await tokens.list('a@b.test');
+    expect(listed.map((t) => t.id)).toEqual([summary.id]);
+    expect(JSON.stringify(listed)).not.toContain(token);
+    expect(await tokens.revoke('other@b.test', summary.id)).toBe(false);
+    expect(await tokens.revoke('a@b.test', summary.id)).toBe(true);
+    expect(await tokens.authenticate(token)).toBeUndefined();
+  });
+
+  it('lets exactly one first-run setup claim the console', async () => {
+    const { accounts } = await openStores(mongo.db, { sessionTtlMs: 60_000 });
+    const claims = await Promise.all([accounts.claimFirstRun('x@y.test'), accounts.claimFirstRun('z@y.test')]);
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    await accounts.create('X@Y.test', 'a long password');
+    expect(await accounts.verify('x@y.test', 'a long password')).toBe('x@y.test');
+    expect(await accounts.verify('x@y.test', 'wrong password')).toBeUndefined();
+    expect(await accounts.verify('nobody@y.test', 'a long password')).toBeUndefined();
+    expect(await accounts.claimFirstRun('again@y.test')).toBe(false);
+  });
+});
