@@ -43,6 +43,13 @@ async function stopChild(child) {
   await exited;
 }
 
+/** CPU seconds (user + system) a process has used so far; clock ticks are 1/100 s on Linux. */
+function cpuSeconds(pid) {
+  if (!pid) return NaN;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** Peak resident memory (VmHWM) of a process, in MB. */
 function peakRssMb(pid) {
   if (!pid) return NaN;
@@ -62,7 +69,8 @@ function track(i) {
   };
 }
 
-async function load(name, url, body, conns, eventsPerRequest, headers) {
+async function load(name, url, body, conns, eventsPerRequest, headers, pid) {
+  const cpuBefore = cpuSeconds(pid);
   const result = await autocannon({
     url,
     method: 'POST',
@@ -71,6 +79,7 @@ async function load(name, url, body, conns, eventsPerRequest, headers) {
     headers: { 'content-type': 'application/json', ...headers },
     body,
   });
+  const cpu = cpuSeconds(pid) - cpuBefore;
   const ok = result['2xx'];
   const seconds = result.duration;
   return {
@@ -81,6 +90,8 @@ async function load(name, url, body, conns, eventsPerRequest, headers) {
     'p99 ms': result.latency.p99,
     'non-2xx': result.non2xx,
     errors: result.errors + result.timeouts,
+    // What the server process spent per event, whatever else the machine was doing.
+    'server CPU µs/event': Number.isNaN(cpu) ? 'n/a' : Math.round((cpu * 1e6) / Math.max(1, ok * eventsPerRequest)),
   };
 }
 
@@ -116,7 +127,15 @@ if (!ingestionUrl) {
 try {
   process.stderr.write(`bench: ${duration}s per scenario, ${connections} connections (batches: ${batchConnections})\n`);
   await warmUp(bare.info.url, single, {});
-  const bareResult = await load('bare node:http, 1 event/request', bare.info.url, single, connections, 1, {});
+  const bareResult = await load(
+    'bare node:http, 1 event/request',
+    bare.info.url,
+    single,
+    connections,
+    1,
+    {},
+    bare.child.pid,
+  );
   await warmUp(`${ingestionUrl}/v1/track`, single, auth);
   const singleResult = await load(
     'ingestion /v1/track, 1 event/request',
@@ -125,6 +144,7 @@ try {
     connections,
     1,
     auth,
+    ingestionPid,
   );
   const batchResult = await load(
     'ingestion /v1/batch, 100 events/request',
@@ -133,6 +153,7 @@ try {
     batchConnections,
     100,
     auth,
+    ingestionPid,
   );
 
   const rows = [bareResult, singleResult, batchResult];

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +20,8 @@ const SNIPPET = `!function(){var i="analytics",analytics=window[i]=window[i]||[]
 analytics.load("YOUR_WRITE_KEY");
 analytics.page();
 }}();`;
+
+const CHROMIUM = '/usr/bin/chromium';
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -55,6 +57,9 @@ describe('analytics.js in headless Chromium', () => {
   let pageOrigin: string;
 
   beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium)`);
+    }
     await requireKafka(testInfrastructure().kafkaBrokers);
     certDir = mkdtempSync(join(tmpdir(), 'ingestion-tls-'));
     execFileSync(
@@ -117,7 +122,7 @@ describe('analytics.js in headless Chromium', () => {
   });
 
   it('loads through the standard snippet and sends a page and a track call that reach Kafka', async () => {
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     const page = await browser.newPage();
     const consoleErrors: string[] = [];
     page.on('console', (message) => {

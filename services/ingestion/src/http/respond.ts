@@ -37,12 +37,11 @@ export function sendJson(
   headers: OutgoingHttpHeaders = {},
 ): void {
   if (res.headersSent) return;
-  res.writeHead(status, {
-    ...corsHeaders(req),
-    ...headers,
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(body),
-  });
+  const all = corsHeaders(req);
+  for (const name in headers) all[name] = headers[name];
+  all['content-type'] = 'application/json; charset=utf-8';
+  all['content-length'] = Buffer.byteLength(body);
+  res.writeHead(status, all);
   res.end(body);
 }
 
