@@ -11,5 +11,6 @@ export { runIngestion, type IngestionProcess, type RunIngestionOptions } from '.
 export { loadIngestionConfig, settingsFromConfig, ingestionConfigShape, type IngestionConfig } from './config';
 export { IngestionError, REASON_CODES, type ReasonCode, type Rejection } from './http/errors';
 export { PublishQueue, type PublishQueueOptions, type MessageSender } from './publish/publish-queue';
+export { RecoveringSender } from './publish/recovering-sender';
 export { LiveDebugger, type DebuggerEntry, type DebuggerStatus } from './debugger/live-debugger';
 export { AnalyticsJsBundle } from './analytics-js/bundle';

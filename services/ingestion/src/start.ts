@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { EventProducer, KafkaClient } from '@manifold/kafka';
+import type { KafkaClient } from '@manifold/kafka';
 import { createIngestionApp, type IngestionApp, type IngestionAppDeps } from './app';
+import { RecoveringSender } from './publish/recovering-sender';
 
 export interface StartIngestionOptions extends Omit<IngestionAppDeps, 'producer'> {
   kafka: KafkaClient;
@@ -17,7 +18,6 @@ export interface StartIngestionOptions extends Omit<IngestionAppDeps, 'producer'
 export interface RunningIngestion {
   app: IngestionApp;
   server: Server;
-  producer: EventProducer;
   port: number;
   /** http://host:port of the listener. */
   url: string;
@@ -41,7 +41,8 @@ export async function startIngestion(options: StartIngestionOptions): Promise<Ru
       config: { 'max.message.bytes': EVENTS_TOPIC_MAX_MESSAGE_BYTES },
     },
   ]);
-  const producer = await kafka.producer();
+  const producer = new RecoveringSender(() => kafka.producer(), logger);
+  await producer.start();
   const app = createIngestionApp({ ...options, producer });
 
   const server = createServer({ keepAliveTimeout: 65000, requestTimeout: 30000 }, app.handler);
@@ -73,5 +74,5 @@ export async function startIngestion(options: StartIngestionOptions): Promise<Ru
       logger.info('ingestion stopped');
     })());
 
-  return { app, server, producer, port: address.port, url, close };
+  return { app, server, port: address.port, url, close };
 }
