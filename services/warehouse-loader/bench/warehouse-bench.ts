@@ -4,6 +4,8 @@
 // Env: KAFKA_BROKERS (default 127.0.0.1:9092), WAREHOUSE_POSTGRES_URL (default
 // postgres://postgres@127.0.0.1:5433/postgres), BENCH_EVENTS (default 100000),
 // BENCH_BATCH_SIZE (events per load, default 20000). Uses its own topic and schemas, and drops them.
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
@@ -136,6 +138,14 @@ async function main(): Promise<void> {
     logger,
     loaderOptions: { eventsTopic: topic },
   });
+  // BENCH_PROFILE=file.cpuprofile records where the loader's CPU time goes (open in Chrome DevTools).
+  const profileFile = process.env['BENCH_PROFILE'];
+  const inspector = profileFile ? new Session() : undefined;
+  if (inspector) {
+    inspector.connect();
+    await inspector.post('Profiler.enable');
+    await inspector.post('Profiler.start');
+  }
   const startedAt = performance.now();
   await supervisor.start();
   const loader = supervisor.loader(warehouseId);
@@ -150,6 +160,11 @@ async function main(): Promise<void> {
   }
   const finishedAt = performance.now();
   const { timings } = loader.stats;
+  if (inspector && profileFile) {
+    const { profile } = await inspector.post('Profiler.stop');
+    await writeFile(profileFile, JSON.stringify(profile));
+    inspector.disconnect();
+  }
   await supervisor.stop();
   const loaderSeconds = (finishedAt - firstFetch) / 1000;
   const loaderRate = rowsLoaded / loaderSeconds;

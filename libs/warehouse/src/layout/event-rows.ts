@@ -1,6 +1,6 @@
 import type { CallType, SpecEvent } from '@manifold/events';
 import type { CellValue } from './column-types';
-import { flatten, type FlatEntry, type FlattenOptions } from './flatten';
+import { flatten, type FlattenOptions } from './flatten';
 import { tableNameForEvent } from './names';
 import type { NoticeCounter } from './notices';
 import { isReservedColumn } from './system-columns';
@@ -39,16 +39,17 @@ export function eventRows(
 
   switch (call) {
     case 'identify': {
-      const traits = custom(event.traits, call, table, options, notices);
-      result.rows.push({ table, call, row: withEntries(common, traits) });
+      const targets = [common];
       if (event.userId) {
-        const user: Row = new Map<string, CellValue>([
+        result.user = new Map<string, CellValue>([
           ['id', event.userId],
           ['received_at', event.receivedAt],
           ['uuid_ts', uuidTs],
         ]);
-        result.user = withEntries(user, traits);
+        targets.push(result.user);
       }
+      custom(event.traits, call, table, options, notices, targets);
+      result.rows.push({ table, call, row: common });
       break;
     }
     case 'track': {
@@ -58,8 +59,9 @@ export function eventRows(
       setIf(common, 'event_text', name);
       result.rows.push({ table, call, row: common });
       if (eventTable) {
-        const properties = custom(event.properties, call, eventTable, options, notices);
-        result.rows.push({ table: eventTable, call, row: withEntries(new Map(common), properties) });
+        const row: Row = new Map(common);
+        custom(event.properties, call, eventTable, options, notices, [row]);
+        result.rows.push({ table: eventTable, call, row });
       } else {
         notices.add({ kind: 'unusable_event_name', table: 'tracks', event: name });
       }
@@ -69,14 +71,14 @@ export function eventRows(
     case 'screen': {
       setIf(common, 'name', event.name);
       if (call === 'page') setIf(common, 'category', event.category);
-      const properties = custom(event.properties, call, table, options, notices);
-      result.rows.push({ table, call, row: withEntries(common, properties) });
+      custom(event.properties, call, table, options, notices, [common]);
+      result.rows.push({ table, call, row: common });
       break;
     }
     case 'group': {
       setIf(common, 'group_id', event.groupId);
-      const traits = custom(event.traits, call, table, options, notices);
-      result.rows.push({ table, call, row: withEntries(common, traits) });
+      custom(event.traits, call, table, options, notices, [common]);
+      result.rows.push({ table, call, row: common });
       break;
     }
     case 'alias':
@@ -104,34 +106,34 @@ function commonRow(
   setIf(row, 'original_timestamp', event.originalTimestamp);
   row.set('uuid_ts', uuidTs);
   if (event.context && typeof event.context === 'object') {
-    const entries = flatten(event.context, 'context', options, [], (path) =>
-      notices.add({ kind: 'unusable_name', table, path }),
-    );
-    for (const entry of entries) row.set(entry.column, entry.value);
+    flatten(event.context, 'context', options, {
+      put: (column, value) => (row.set(column, value), true),
+      refused: () => undefined,
+      unnamed: (path) => notices.add({ kind: 'unusable_name', table, path }),
+    });
   }
   return row;
 }
 
-/** Properties or traits as columns, minus those whose names Segment reserves. */
+/** Properties or traits as columns of each target row, minus names Segment reserves. */
 function custom(
   object: Record<string, unknown> | undefined,
   call: CallType,
   table: string,
   options: FlattenOptions,
   notices: NoticeCounter,
-): FlatEntry[] {
-  if (!object || typeof object !== 'object' || Array.isArray(object)) return [];
-  const entries = flatten(object, '', options, [], (path) => notices.add({ kind: 'unusable_name', table, path }));
-  return entries.filter((entry) => {
-    if (!isReservedColumn(call, entry.column)) return true;
-    notices.add({ kind: 'reserved_name', table, column: entry.column, path: entry.path });
-    return false;
+  targets: Row[],
+): void {
+  if (!object || typeof object !== 'object' || Array.isArray(object)) return;
+  flatten(object, '', options, {
+    put: (column, value) => {
+      if (isReservedColumn(call, column)) return false;
+      for (const row of targets) row.set(column, value);
+      return true;
+    },
+    refused: (column, path) => notices.add({ kind: 'reserved_name', table, column, path }),
+    unnamed: (path) => notices.add({ kind: 'unusable_name', table, path }),
   });
-}
-
-function withEntries(row: Row, entries: readonly FlatEntry[]): Row {
-  for (const entry of entries) row.set(entry.column, entry.value);
-  return row;
 }
 
 function setIf(row: Row, column: string, value: unknown): void {

@@ -7,28 +7,29 @@ export interface FlattenOptions {
   maxStringLength: number;
 }
 
-export interface FlatEntry {
-  column: string;
-  value: CellValue;
-  /** The property path as sent, for notices. */
-  path: string;
+/** Receives the leaves of a flattened object. */
+export interface FlattenSink {
+  /** Takes a column; returns false to refuse it (it is then reported through `refused`). */
+  put(column: string, value: CellValue): boolean;
+  /** A leaf `put` refused, with the property path as sent, for notices. */
+  refused(column: string, path: string): void;
+  /** A key with no letters or digits left after snake_casing. */
+  unnamed(path: string): void;
 }
 
 /**
  * Flattens nested objects into `_`-joined snake_case column names (`address.postalCode` →
  * `address_postal_code`), keeps scalars, stores arrays as JSON text and leaves out nulls (a
- * column exists only once a value was seen). Keys with no usable characters are reported
- * through `onUnnamed` instead of becoming columns.
+ * column exists only once a value was seen). Leaves go straight to the sink: this runs for
+ * every property of every event, so it builds no intermediate objects.
  */
 export function flatten(
   object: Record<string, unknown>,
   prefix: string,
   options: FlattenOptions,
-  out: FlatEntry[],
-  onUnnamed: (path: string) => void,
-): FlatEntry[] {
-  walk(object, prefix, prefix, options, out, onUnnamed);
-  return out;
+  sink: FlattenSink,
+): void {
+  walk(object, prefix, prefix, options, sink);
 }
 
 function walk(
@@ -36,26 +37,26 @@ function walk(
   columnPrefix: string,
   pathPrefix: string,
   options: FlattenOptions,
-  out: FlatEntry[],
-  onUnnamed: (path: string) => void,
+  sink: FlattenSink,
 ): void {
-  for (const key of Object.keys(object)) {
+  for (const key in object) {
+    if (!Object.hasOwn(object, key)) continue;
     const value = object[key];
     if (value === null || value === undefined) continue;
-    const path = pathPrefix ? `${pathPrefix}.${key}` : key;
     const part = snakeCase(key);
     if (part === '') {
-      onUnnamed(path);
+      sink.unnamed(pathPrefix ? `${pathPrefix}.${key}` : key);
       continue;
     }
     const column = columnPrefix ? `${columnPrefix}_${part}` : part;
     if (typeof value === 'object' && !Array.isArray(value)) {
-      walk(value as Record<string, unknown>, column, path, options, out, onUnnamed);
+      walk(value as Record<string, unknown>, column, pathPrefix ? `${pathPrefix}.${key}` : key, options, sink);
       continue;
     }
     const cell = toCell(value, options.maxStringLength);
     if (cell === undefined) continue;
-    out.push({ column: finalName(column), value: cell, path });
+    const name = finalName(column);
+    if (!sink.put(name, cell)) sink.refused(name, pathPrefix ? `${pathPrefix}.${key}` : key);
   }
 }
 
