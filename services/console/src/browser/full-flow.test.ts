@@ -272,12 +272,19 @@ describe('console in a browser', () => {
     const shop = await context.newPage();
     await shop.goto(site.url);
     await shop.waitForFunction(() => (globalThis as unknown as PageGlobals).analytics?.initialized === true);
-    await shop.click('#signup');
-    await shop.click('#signup');
+    // Each click's track call must reach ingestion before the next step (analytics.js sends it async).
+    const signUp = async () => {
+      const sent = shop.waitForResponse((r) => new URL(r.url()).pathname.endsWith('/v1/t'));
+      await shop.click('#signup');
+      expect((await sent).status()).toBe(200);
+    };
+    await signUp();
+    await signUp();
+    // The page call from loading and the two track calls.
     await waitUntil(() => receiver.deliveries.length >= 3);
     // The receiver refuses the next delivery for good: it counts as failed, with its reason.
     receiver.failNext(1, { status: 400, body: { error: 'bad payload' } });
-    await shop.click('#signup');
+    await signUp();
     await shop.close();
     await waitUntil(() => Number(statValue('delivered')) >= 3 && Number(statValue('failed')) >= 1, page);
     expect(receiver.deliveries.length).toBeGreaterThanOrEqual(3);
