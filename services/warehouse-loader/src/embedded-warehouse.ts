@@ -1,6 +1,13 @@
+import { createHash } from 'node:crypto';
 import type { ConfigSnapshot, ConfigView, SourceConfig, WarehouseConfig } from '@manifold/config-client';
 
-export const EMBEDDED_WAREHOUSE_ID = 'embedded-duckdb';
+/**
+ * The embedded warehouse's id, and so its consumer group: derived from the file, so pointing the
+ * loader at a new file loads everything Kafka still has into it rather than resuming.
+ */
+export function embeddedWarehouseId(path: string): string {
+  return `embedded-duckdb-${createHash('sha256').update(path).digest('hex').slice(0, 12)}`;
+}
 
 export interface EmbeddedWarehouseOptions {
   /** The DuckDB file every enabled source is loaded into. */
@@ -24,7 +31,7 @@ export class WithEmbeddedWarehouse implements ConfigView {
 
   private embedded(sources: readonly SourceConfig[]): WarehouseConfig {
     return {
-      id: EMBEDDED_WAREHOUSE_ID,
+      id: embeddedWarehouseId(this.options.path),
       workspaceId: '',
       name: 'Embedded DuckDB',
       enabled: true,

@@ -7,6 +7,7 @@ export {
 export { LoaderSupervisor, type LoaderSupervisorOptions } from './loader-supervisor';
 export { KafkaLoadHistory, logLoad, type LoadHistory } from './load-history';
 export { startLoaderApp, type LoaderApp, type LoaderAppOptions } from './loader-app';
-export { WithEmbeddedWarehouse, EMBEDDED_WAREHOUSE_ID, type EmbeddedWarehouseOptions } from './embedded-warehouse';
+export { WithEmbeddedWarehouse, embeddedWarehouseId, type EmbeddedWarehouseOptions } from './embedded-warehouse';
 export { PendingEvents, type PendingEvent } from './pending-events';
 export { backoffDelay, type BackoffOptions } from './backoff';
+export { registerLoaderMetrics } from './metrics';

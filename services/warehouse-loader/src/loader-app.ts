@@ -2,9 +2,11 @@ import type { ConfigView } from '@manifold/config-client';
 import { KafkaClient } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import type { ReadinessRegistry } from '@manifold/service';
+import type { Meter } from '@manifold/telemetry';
 import { WAREHOUSE_LOADS_TOPIC } from '@manifold/warehouse';
 import { KafkaLoadHistory } from './load-history';
 import { LoaderSupervisor } from './loader-supervisor';
+import { registerLoaderMetrics } from './metrics';
 import type { WarehouseLoaderOptions } from './warehouse-loader';
 
 export interface LoaderAppOptions {
@@ -17,6 +19,8 @@ export interface LoaderAppOptions {
   loadsTopic?: string;
   loaderOptions?: Omit<WarehouseLoaderOptions, 'warehouse' | 'config' | 'kafka' | 'history' | 'logger' | 'eventsTopic'>;
   readiness?: ReadinessRegistry;
+  /** Where the loader's metrics go (the service's meter; none in tests). */
+  meter?: Meter;
 }
 
 export interface LoaderApp {
@@ -49,6 +53,7 @@ export async function startLoaderApp(options: LoaderAppOptions): Promise<LoaderA
     await kafka.ping();
   });
   await supervisor.start();
+  if (options.meter) registerLoaderMetrics(options.meter, supervisor);
   return {
     supervisor,
     stop: async () => {

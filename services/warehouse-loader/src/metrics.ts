@@ -1,0 +1,37 @@
+import type { Meter } from '@manifold/telemetry';
+import type { LoaderSupervisor } from './loader-supervisor';
+import type { WarehouseLoaderStats } from './warehouse-loader';
+
+type NumericStat = Exclude<keyof WarehouseLoaderStats, 'timings'>;
+
+/**
+ * The loader's instruments, read from each warehouse loader's counters when metrics are
+ * collected, per warehouse_id (the Prometheus exporter adds `_total` to counters).
+ */
+export function registerLoaderMetrics(meter: Meter, supervisor: LoaderSupervisor): void {
+  const observe =
+    (stat: NumericStat) => (result: { observe(value: number, attributes: Record<string, string>): void }) => {
+      for (const id of supervisor.running) {
+        const stats = supervisor.loader(id)?.stats;
+        if (stats) result.observe(stats[stat], { warehouse_id: id });
+      }
+    };
+  const counters: Array<[string, NumericStat, string]> = [
+    ['warehouse_rows_loaded', 'rowsLoaded', 'Rows written to the warehouse (new event rows and upserted users)'],
+    ['warehouse_loads', 'loads', 'Source loads that committed'],
+    ['warehouse_load_failures', 'failedLoads', 'Source loads that failed and will be retried'],
+    ['warehouse_events_skipped', 'skippedEvents', 'Events the warehouse refused, isolated and skipped'],
+    ['warehouse_messages_undecodable', 'undecodableMessages', 'Messages on the events topic that were not events'],
+  ];
+  for (const [name, stat, description] of counters) {
+    meter.createObservableCounter(name, { description }).addCallback(observe(stat));
+  }
+  meter
+    .createObservableGauge('warehouse_pending_events', { description: 'Events read and waiting for a load' })
+    .addCallback(observe('pendingEvents'));
+  meter
+    .createObservableGauge('warehouse_consecutive_failures', {
+      description: 'Failed load rounds in a row (0 when the last one succeeded)',
+    })
+    .addCallback(observe('consecutiveFailures'));
+}
