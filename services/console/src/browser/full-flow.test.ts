@@ -293,13 +293,45 @@ describe('console in a browser', () => {
     await shot(page, 'destination');
   });
 
+  it("adds a warehouse with its sync interval, and changes a source's status and auto-disable exception", async () => {
+    await page.goto(`${consoleUrl}/acme/warehouses`);
+    await page.getByRole('link', { name: 'Add warehouse' }).click();
+    await page.waitForURL('**/acme/catalog?category=warehouses');
+    await page.click('[data-entry=postgres] button');
+    await page.fill('#destination-name', 'Analytics warehouse');
+    await page.check('input[name=source-website]');
+    await page.fill('#sync-interval', '900');
+    await page.fill('#setting-url', testInfrastructure().warehousePostgresUrl);
+    await page.getByRole('button', { name: 'Save destination' }).click();
+    await page.waitForURL(/\/acme\/warehouses\/[^/]+$/);
+    await expectText(page, '[aria-label="Load history"]', 'No loads yet');
+    expect(await page.inputValue('#sync-interval')).toBe('900');
+    await page.goto(`${consoleUrl}/acme/warehouses`);
+    await expectText(page, 'tbody', 'every 15 min');
+    await expectText(page, 'tbody', 'Analytics warehouse');
+    await shot(page, 'warehouses');
+
+    await page.goto(`${consoleUrl}/acme/sources/website`);
+    await page.fill('input[aria-label=Reason]', 'maintenance window');
+    await page.getByRole('button', { name: 'Disable' }).click();
+    await expectText(page, '[aria-label="Status history"] tbody', 'maintenance window');
+    await expectText(page, 'h1 .badge', 'disabled');
+    await page.getByRole('button', { name: 'Enable' }).click();
+    await expectText(page, 'h1 .badge', 'enabled');
+    const saved = page.waitForResponse((r) => r.url().endsWith('/auto-disable-exception') && r.status() === 200);
+    await page.check('input[name=auto-disable-exempt]');
+    await saved;
+    await page.reload();
+    await page.waitForSelector('input[name=auto-disable-exempt]');
+    expect(await page.isChecked('input[name=auto-disable-exempt]')).toBe(true);
+  });
+
   it('renders the other main pages', async () => {
     await page.goto(`${consoleUrl}/acme/destinations`);
     await page.waitForSelector('td[data-column=name] a');
+    // Warehouses are listed on their own page, not among destinations.
+    expect(await page.$$eval('td[data-column=name]', (tds) => tds.map((td) => td.textContent))).toEqual(['Webhook']);
     await shot(page, 'destinations');
-    await page.goto(`${consoleUrl}/acme/warehouses`);
-    await page.waitForSelector('h1:has-text("Warehouses")');
-    await shot(page, 'warehouses');
     await page.goto(`${consoleUrl}/acme/requests`);
     await page.fill('#request-name', 'Snowplow');
     await page.fill('#request-use-case', 'Forward events to our Snowplow collector');

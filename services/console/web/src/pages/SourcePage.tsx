@@ -73,8 +73,16 @@ export function SourcePage() {
     mutationFn: () => api.post<Source>(`${path}/write-keys/rotate`, {}),
     onSuccess: update,
   });
+  const key = ['source', workspace.slug, slug];
   const exempt = useMutation({
     mutationFn: (value: boolean) => api.put<Source>(`${path}/auto-disable-exception`, { exempt: value }),
+    // The checkbox follows the click at once; the saved state comes back from the server.
+    onMutate: (value) => {
+      const previous = queryClient.getQueryData<Source>(key);
+      if (previous) queryClient.setQueryData(key, { ...previous, autoDisableExempt: value });
+      return { previous };
+    },
+    onError: (_error, _value, context) => queryClient.setQueryData(key, context?.previous),
     onSuccess: update,
   });
   const remove = useMutation({
