@@ -38,7 +38,7 @@ export const DEFAULT_SETTINGS: IngestionSettings = {
     maxBatchBytes: 900 * 1024,
     lingerMs: 0,
     timeoutMs: 5000,
-    maxQueuedBytes: 64 * 1024 * 1024,
+    maxQueuedBytes: 16 * 1024 * 1024,
     maxConcurrentSends: 1,
   },
   rateLimit: { requestsPerSecond: 0, burst: 0 },
