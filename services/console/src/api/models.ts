@@ -22,6 +22,7 @@ export const ErrorBody = model(
         'not_found',
         'already_exists',
         'csrf',
+        'rate_limited',
         'unavailable',
         'internal',
       ]),

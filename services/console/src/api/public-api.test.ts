@@ -1,4 +1,6 @@
 // The Public API against a real control plane (gRPC) and real MongoDB-wire storage (FerretDB).
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { apiRoutes } from './routes';
 import { ConsoleClient } from '../testing/http-client';
 import { startConsoleStack, type ConsoleStack } from '../testing/stack';
@@ -252,6 +254,16 @@ describe('console Public API', () => {
     expect(list.body.counts[0]).toEqual({ name: expect.stringMatching(/^snowplow$/i), count: 2 });
   });
 
+  it('refuses sign-in for a while after five wrong passwords', async () => {
+    const guesser = new ConsoleClient(stack.console.url);
+    for (let i = 0; i < 5; i++) expect((await guesser.signIn(READER, `guess number ${i}`)).status).toBe(401);
+    const blocked = await guesser.signIn(READER, PASSWORD);
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    // The reader's existing session is unaffected.
+    expect((await reader.call('GET', '/api/v1/workspaces/alpha/sources')).status).toBe(200);
+  });
+
   it('serves an OpenAPI 3.1 document with every route and resolvable schema references', async () => {
     const doc = await new ConsoleClient(stack.console.url).call<{
       openapi: string;
@@ -266,5 +278,19 @@ describe('console Public API', () => {
     expect(refs.length).toBeGreaterThan(20);
     for (const ref of refs) expect(doc.body.components.schemas).toHaveProperty(ref.split('/').pop()!);
     expect(doc.body.paths['/api/v1/workspaces/{workspace}/sources']?.['get']).toBeDefined();
+
+    // Valid against the OpenAPI 3.1 schema, checked by a validator made for it (ESM-only, so in a child process).
+    const script =
+      "import { Validator } from '@seriousme/openapi-schema-validator';" +
+      "import { readFileSync } from 'node:fs';" +
+      'const result = await new Validator().validate(JSON.parse(readFileSync(0, "utf8")));' +
+      'process.stdout.write(JSON.stringify(result));';
+    const result = JSON.parse(
+      execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: join(__dirname, '..', '..'),
+        input: JSON.stringify(doc.body),
+      }).toString(),
+    ) as { valid: boolean; errors?: unknown };
+    expect(result).toEqual({ valid: true });
   });
 });

@@ -1,6 +1,7 @@
 import express, { type Express, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { MIN_PASSWORD_LENGTH } from '../auth/password';
+import { SignInThrottle } from '../auth/sign-in-throttle';
 import { slugSchema } from '../api/routes/workspaces';
 import { sendError } from '../api/mount';
 import { normalizeEmail } from '../store/accounts';
@@ -30,7 +31,12 @@ function requireJson(req: Request): void {
 }
 
 /** Sessions for the web app: first-run setup, sign-in, sign-out and the state the app starts from. */
-export function mountAuthRoutes(app: Express, context: ConsoleContext, sessionTtlMs: number): void {
+export function mountAuthRoutes(
+  app: Express,
+  context: ConsoleContext,
+  sessionTtlMs: number,
+  throttle: SignInThrottle = new SignInThrottle(),
+): void {
   const { stores } = context;
   const startSession = async (req: Request, res: Response, email: string) => {
     const { id, session } = await stores.sessions.create(email);
@@ -105,8 +111,18 @@ export function mountAuthRoutes(app: Express, context: ConsoleContext, sessionTt
       requireJson(req);
       checkOrigin(req, context.publicUrl);
       const body = parseBody(credentials, req.body);
+      const address = req.ip ?? '';
+      const wait = throttle.retryAfterSeconds(body.email, address);
+      if (wait > 0) {
+        res.set('retry-after', String(wait));
+        throw new HttpError(429, 'rate_limited', `too many wrong passwords: try again in ${Math.ceil(wait / 60)} min`);
+      }
       const email = await stores.accounts.verify(body.email, body.password);
-      if (!email) throw new HttpError(401, 'unauthenticated', 'wrong email or password');
+      if (!email) {
+        throttle.recordFailure(body.email, address);
+        throw new HttpError(401, 'unauthenticated', 'wrong email or password');
+      }
+      throttle.recordSuccess(body.email, address);
       return startSession(req, res, email);
     }),
   );

@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'not_found'
   | 'already_exists'
   | 'csrf'
+  | 'rate_limited'
   | 'unavailable'
   | 'internal';
 
