@@ -4,7 +4,7 @@
 // JSON, in one run on one machine. Prints events/s, p50/p99 latency, peak RSS and the ratio.
 //
 //   KAFKA_BROKERS   Kafka of the stack (default 127.0.0.1:9092)
-//   DURATION        seconds per scenario (default 10); CONNECTIONS concurrent clients (default 50)
+//   DURATION        seconds per scenario (default 10); CONNECTIONS concurrent clients (default 100)
 //   INGEST_URL      target an ingestion that is already running instead of starting one
 //                   (then WRITE_KEY names a source of it, and INGEST_PID lets RSS be read)
 import { spawn } from 'node:child_process';
@@ -16,7 +16,7 @@ import autocannon from 'autocannon';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const duration = Number(process.env.DURATION ?? 10);
-const connections = Number(process.env.CONNECTIONS ?? 50);
+const connections = Number(process.env.CONNECTIONS ?? 100);
 const batchConnections = Number(process.env.BATCH_CONNECTIONS ?? 10);
 
 /** Starts a node child that prints `READY <json>` when ready. */
@@ -158,10 +158,31 @@ try {
     ingestionPid,
   );
 
+  // Diagnostic: the same HTTP path with a Kafka sender that acknowledges at once.
+  const withoutKafka = await startChild('serve-without-kafka.mjs', { BENCH_WRITE_KEY: writeKey }, [
+    '--max-semi-space-size=4',
+  ]);
+  let diagnostic;
+  try {
+    await warmUp(`${withoutKafka.info.url}/v1/track`, single, auth);
+    diagnostic = await load(
+      'diagnostic: /v1/track with Kafka acking at once',
+      `${withoutKafka.info.url}/v1/track`,
+      single,
+      connections,
+      1,
+      auth,
+      withoutKafka.child.pid,
+    );
+    diagnostic['peak RSS MB'] = Math.round(peakRssMb(withoutKafka.child.pid));
+  } finally {
+    await stopChild(withoutKafka.child);
+  }
+
   const rows = [bareResult, singleResult, batchResult];
   rows[0]['peak RSS MB'] = Math.round(peakRssMb(bare.child.pid));
   rows[1]['peak RSS MB'] = rows[2]['peak RSS MB'] = Math.round(peakRssMb(ingestionPid));
-  console.table(rows);
+  console.table([...rows, diagnostic]);
   const ratio = singleResult['events/s'] / bareResult['events/s'];
   console.log(`single-event throughput ratio, ingestion / bare server: ${ratio.toFixed(2)} (target >= 0.60)`);
   console.log(`batch throughput: ${batchResult['events/s']} events/s (target >= 100,000)`);

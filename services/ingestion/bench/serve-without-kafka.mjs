@@ -1,0 +1,45 @@
+// @ts-check
+// A diagnostic for `pnpm bench:ingest`: the same ingestion app, but its Kafka sender acknowledges
+// every send at once. It shows what the HTTP path costs on its own; it is no result to quote.
+// Prints `READY {"url": ...}` once listening.
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { createIngestionApp, ingestionSettings } = require('../dist/index.js');
+const { InMemoryConfigView } = require('@manifold/config-client');
+const { createLogger } = require('@manifold/logger');
+const { startTelemetry } = require('@manifold/telemetry');
+
+const writeKey = process.env.BENCH_WRITE_KEY ?? 'bench-write-key';
+const telemetry = startTelemetry({ serviceName: 'ingestion-bench-without-kafka' });
+const app = createIngestionApp({
+  configView: new InMemoryConfigView({
+    version: 1,
+    sources: [
+      {
+        id: 'src-bench',
+        workspaceId: 'ws-bench',
+        workspaceSlug: 'bench',
+        slug: 'bench',
+        name: 'Bench',
+        enabled: true,
+        writeKeys: [writeKey],
+        type: 'http',
+      },
+    ],
+    destinations: [],
+    warehouses: [],
+  }),
+  producer: { send: async () => undefined },
+  logger: createLogger('ingestion-bench', process.env.LOG_LEVEL ?? 'warn'),
+  meter: telemetry.meter,
+  tracer: telemetry.tracer,
+  settings: ingestionSettings({ topic: 'unused' }),
+});
+const server = createServer({ keepAliveTimeout: 65000 }, app.handler);
+server.listen(0, '127.0.0.1', () => {
+  const address = /** @type {import('node:net').AddressInfo} */ (server.address());
+  process.stdout.write(`READY ${JSON.stringify({ url: `http://127.0.0.1:${address.port}` })}\n`);
+});
+process.on('SIGTERM', () => server.close(() => process.exit(0)));
