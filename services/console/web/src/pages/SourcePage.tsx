@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { analyticsSnippet } from '../../../src/shared/snippet';
 import type { Source } from '../../../src/api/types';
@@ -22,6 +22,9 @@ function AutoDisableNotice({
   onToggle(exempt: boolean): void;
   canWrite: boolean;
 }) {
+  // Local state so the box follows the click in the same render; the server's answer then settles it.
+  const [exempt, setExempt] = useState(source.autoDisableExempt);
+  useEffect(() => setExempt(source.autoDisableExempt), [source.autoDisableExempt]);
   const since = source.withoutDestinationSince ? new Date(source.withoutDestinationSince) : undefined;
   const due = since ? new Date(since.getTime() + AUTO_DISABLE_DAYS * 86400_000) : undefined;
   return (
@@ -38,9 +41,12 @@ function AutoDisableNotice({
         <input
           type="checkbox"
           name="auto-disable-exempt"
-          checked={source.autoDisableExempt}
+          checked={exempt}
           disabled={!canWrite}
-          onChange={(e) => onToggle(e.target.checked)}
+          onChange={(e) => {
+            setExempt(e.target.checked);
+            onToggle(e.target.checked);
+          }}
         />
         Exception: never auto-disable this source
       </label>
