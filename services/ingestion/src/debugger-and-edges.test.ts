@@ -189,6 +189,7 @@ describe('live debugger, rate limit, proxies, pixel and analytics.js settings', 
   });
 
   it('limits requests per write key with 429 and Retry-After', async () => {
+    const started = Date.now();
     const answers = await Promise.all(
       Array.from({ length: 60 }, (_, i) =>
         post(url('/v1/track'), { writeKey: WRITE_KEY, userId: 'rl', event: 'Burst', messageId: `rl-${i}` }),
@@ -196,7 +197,9 @@ describe('live debugger, rate limit, proxies, pixel and analytics.js settings', 
     );
     const limited = answers.filter((a) => a.status === 429);
     expect(limited.length).toBeGreaterThan(0);
-    expect(answers.filter((a) => a.status === 200).length).toBeLessThanOrEqual(40);
+    // At most the burst of 40, plus what 5 per second refilled while the requests were answered.
+    const refilled = Math.ceil(((Date.now() - started) / 1000) * 5);
+    expect(answers.filter((a) => a.status === 200).length).toBeLessThanOrEqual(40 + refilled);
     expect(limited[0]?.body['code']).toBe('rate_limited');
     expect(Number(limited[0]?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
   });
