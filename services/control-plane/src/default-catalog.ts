@@ -11,7 +11,7 @@ export function defaultCatalog(): CatalogEntryDefinition[] {
     id: kind.id,
     name: kind.name,
     description: kind.description,
-    categories: ['warehouses'],
+    categories: ['Warehouses'],
     settingsSchema: { ...kind.settingsSchema },
     // A warehouse takes every call type: each has its table.
     supportedCallTypes: ['identify', 'track', 'page', 'screen', 'group', 'alias'],

@@ -224,14 +224,14 @@ describe('console in a browser', () => {
     );
     expect(await entries(page)).toEqual(['webhook']);
     await page.fill('input[type=search]', '');
-    await page.click('.catalog-categories button:has-text("warehouses")');
+    await page.click('.catalog-categories button:has-text("Warehouses")');
     await page.waitForFunction(
       (count) => (globalThis as unknown as PageGlobals).document.querySelectorAll('[data-entry]').length < count,
       all.length,
     );
     const warehouses = await page.$$eval('[data-entry]', (els) => els.map((e) => e.textContent ?? ''));
     expect(warehouses.length).toBeGreaterThan(0);
-    for (const text of warehouses) expect(text).toContain('warehouses');
+    for (const text of warehouses) expect(text).toContain('Warehouses');
     await page.click('.catalog-categories button:has-text("All")');
     await page.waitForFunction(
       (count) => (globalThis as unknown as PageGlobals).document.querySelectorAll('[data-entry]').length === count,
@@ -296,7 +296,7 @@ describe('console in a browser', () => {
   it("adds a warehouse with its sync interval, and changes a source's status and auto-disable exception", async () => {
     await page.goto(`${consoleUrl}/acme/warehouses`);
     await page.getByRole('link', { name: 'Add warehouse' }).click();
-    await page.waitForURL('**/acme/catalog?category=warehouses');
+    await page.waitForURL('**/acme/catalog?category=Warehouses');
     await page.click('[data-entry=postgres] button');
     await page.fill('#destination-name', 'Analytics warehouse');
     await page.check('input[name=source-website]');

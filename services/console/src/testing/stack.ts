@@ -40,7 +40,7 @@ export const TEST_CATALOG: CatalogDefinitions = [
     id: 'test-postgres',
     name: 'Test Postgres',
     description: 'A warehouse for tests',
-    categories: ['warehouses'],
+    categories: ['Warehouses'],
     supportedCallTypes: ['identify', 'track', 'page', 'screen', 'group', 'alias'],
     warehouse: true,
     settingsSchema: {

@@ -113,7 +113,7 @@ describe('manifold CLI', () => {
     const warehouses = await cli('--json', 'warehouses', 'list', 'demo');
     expect((JSON.parse(warehouses.out) as Array<{ name: string }>).map((w) => w.name)).toEqual(['DW']);
     const catalog = await cli('catalog', 'list', '--search', 'duck');
-    expect(catalog.out).toMatch(/duckdb\s+DuckDB\s+warehouses/);
+    expect(catalog.out).toMatch(/duckdb\s+DuckDB\s+Warehouses/);
     const missing = await cli('sources', 'get', 'demo', 'nope');
     expect(missing).toMatchObject({ code: 1, err: 'error: source "nope" not found\n' });
     const noToken = await runCli(['workspaces', 'list'], { stdout: () => undefined, stderr: () => undefined }, {});

@@ -17,7 +17,7 @@ export function WarehousesPage() {
       <div className="page-header">
         <h1>Warehouses</h1>
         {canWrite ? (
-          <Link className="button primary" to={`/${workspace.slug}/catalog?category=warehouses`}>
+          <Link className="button primary" to={`/${workspace.slug}/catalog?category=Warehouses`}>
             Add warehouse
           </Link>
         ) : null}
