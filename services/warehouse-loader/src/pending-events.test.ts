@@ -2,11 +2,10 @@ import { sampleEvents } from '@manifold/warehouse';
 import { backoffDelay } from './backoff';
 import { PendingEvents, type PendingEvent } from './pending-events';
 
-const pending = (partition: number, offset: number): PendingEvent => ({
-  event: sampleEvents.track(),
-  partition,
-  offset: BigInt(offset),
-});
+const pending = (partition: number, offset: number): PendingEvent => {
+  const event = sampleEvents.track();
+  return { body: Buffer.from(JSON.stringify(event)), messageId: event.messageId, partition, offset: BigInt(offset) };
+};
 
 describe('PendingEvents commit points', () => {
   it('commits past messages for other warehouses, and holds back at the earliest unloaded event', () => {

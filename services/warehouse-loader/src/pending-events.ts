@@ -1,8 +1,13 @@
-import type { SpecEvent } from '@manifold/events';
 import type { PartitionOffset } from '@manifold/kafka';
 
+/**
+ * An event waiting for a load, kept as the JSON Kafka delivered: parsed only when loaded, so
+ * waiting events cost a buffer each instead of an object graph the garbage collector must trace.
+ */
 export interface PendingEvent {
-  event: SpecEvent;
+  body: Buffer;
+  /** From the message headers, to name an event the warehouse refuses. */
+  messageId: string;
   partition: number;
   offset: bigint;
 }

@@ -323,4 +323,37 @@ describe('warehouse loader', () => {
       await supervisor.stop();
     }
   }, 60000);
+
+  it('keeps loading the other sources when one source cannot be loaded, and holds its events back', async () => {
+    const topic = await eventsTopic(kafka, 1);
+    const good = source();
+    const unnamed = source({ slug: '---' });
+    const duck = warehouse('duckdb', { path: join(tempDir, `${uniqueName('mixed')}.duckdb`) }, [good.id, unnamed.id]);
+    const history = new MemoryHistory();
+    const supervisor = new LoaderSupervisor({
+      config: new InMemoryConfigView(snapshot([good, unnamed], [duck])),
+      kafka,
+      history,
+      logger,
+      loaderOptions: { eventsTopic: topic, backoff: { initialMs: 200, maxMs: 500 } },
+    });
+    await supervisor.start();
+    try {
+      await produce(producer, topic, unnamed, [sampleEvents.track()]);
+      await produce(producer, topic, good, [sampleEvents.track(), sampleEvents.track()]);
+      await waitFor(() => history.rowsLoaded(duck.id, 'tracks') === 2, 30000, 'the good source to load');
+      await waitFor(
+        () => history.records.filter((r) => r.sourceId === unnamed.id && r.status === 'failure').length >= 2,
+        30000,
+        'the unnamed source to fail and be retried',
+      );
+      const failure = history.records.find((r) => r.sourceId === unnamed.id);
+      expect(failure?.errors[0]).toContain('gives no usable schema name');
+      // Its event is the earliest still waiting: nothing after it is committed yet.
+      expect(await caughtUp(kafka, supervisor.loader(duck.id)?.groupId ?? '', topic)).toBe(false);
+      expect(supervisor.loader(duck.id)?.stats.pendingEvents).toBe(1);
+    } finally {
+      await supervisor.stop();
+    }
+  }, 60000);
 });

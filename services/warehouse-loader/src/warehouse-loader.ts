@@ -1,20 +1,42 @@
 import { randomUUID } from 'node:crypto';
 import type { ConfigView, SourceConfig, WarehouseConfig } from '@manifold/config-client';
-import { TOPICS, decodeEventMessage } from '@manifold/events';
+import { EVENT_HEADERS, TOPICS, isCallType, type SpecEvent } from '@manifold/events';
 import type { BatchContext, ConsumedBatch, ConsumerRunner, KafkaClient } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import {
-  buildSourceBatch,
+  SourceBatchBuilder,
   createEngine,
   schemaNameForSource,
   warehouseAllowed,
   type EngineSettings,
+  type SourceBatch,
   type WarehouseEngine,
   type WarehouseLoadRecord,
 } from '@manifold/warehouse';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import type { LoadHistory } from './load-history';
 import { PendingEvents, type PendingEvent } from './pending-events';
+
+/** Events parsed and laid out per slice before the loop yields, so a COPY in progress keeps flowing. */
+const LAYOUT_SLICE = 1000;
+
+interface Chunk {
+  sourceId: string;
+  events: PendingEvent[];
+}
+
+interface PreparedLoad {
+  source: SourceConfig;
+  events: PendingEvent[];
+  attempt: number;
+  startedAt: Date;
+  /** '' when the source's slug gives no schema name (then `error` says why). */
+  schema: string;
+  /** Undefined when no event parsed. */
+  batch?: SourceBatch;
+  layoutMs: number;
+  error?: unknown;
+}
 
 export type EngineFactory = (
   kind: string,
@@ -160,17 +182,19 @@ export class WarehouseLoader {
   private async take(batch: ConsumedBatch, context: BatchContext): Promise<void> {
     for (const message of batch.messages) {
       const offset = BigInt(message.offset);
-      try {
-        const { event, metadata } = decodeEventMessage(message);
-        if (this.concerns(metadata.sourceId) && warehouseAllowed(event.integrations, this.id)) {
-          this.pending.add(metadata.sourceId, { event, partition: message.partition, offset });
-        }
-      } catch (error) {
-        this.counters.undecodableMessages++;
-        this.log.warn(
-          { err: error, partition: message.partition, offset: message.offset },
-          'skipped a message that is not an event',
-        );
+      const sourceId = message.headers[EVENT_HEADERS.sourceId];
+      if (!sourceId || !message.headers[EVENT_HEADERS.workspaceId] || !message.value) {
+        this.undecodable(message.partition, message.offset, 'a message without source, workspace or body');
+      } else if (
+        this.concerns(sourceId) &&
+        this.allowedByIntegrations(message.value, message.partition, message.offset)
+      ) {
+        this.pending.add(sourceId, {
+          body: message.value,
+          messageId: message.headers[EVENT_HEADERS.messageId] ?? '',
+          partition: message.partition,
+          offset,
+        });
       }
       this.pending.seen(message.partition, offset);
     }
@@ -181,6 +205,35 @@ export class WarehouseLoader {
       await context.heartbeat();
       this.flushIfFull();
     }
+  }
+
+  /** The `Warehouses` rule of the integrations object; most events have none and are not parsed here. */
+  private allowedByIntegrations(body: Buffer, partition: number, offset: string): boolean {
+    if (body.indexOf('"Warehouses"') === -1) return true;
+    try {
+      const event = JSON.parse(body.toString('utf8')) as Partial<SpecEvent>;
+      return warehouseAllowed(event.integrations, this.id);
+    } catch {
+      this.undecodable(partition, offset, 'a message whose body is not JSON');
+      return false;
+    }
+  }
+
+  private undecodable(partition: number, offset: string, what: string): void {
+    this.counters.undecodableMessages++;
+    this.log.warn({ partition, offset }, `skipped ${what}`);
+  }
+
+  /** A waiting event, parsed; a body that is not a Spec event is counted and left out. */
+  private parse(pending: PendingEvent): SpecEvent | undefined {
+    try {
+      const event = JSON.parse(pending.body.toString('utf8')) as SpecEvent;
+      if (isCallType(event.type) && typeof event.messageId === 'string') return event;
+    } catch {
+      // reported below
+    }
+    this.undecodable(pending.partition, pending.offset.toString(), 'a message whose body is not a Spec event');
+    return undefined;
   }
 
   private concerns(sourceId: string): boolean {
@@ -211,41 +264,119 @@ export class WarehouseLoader {
     return this.flushing;
   }
 
+  /**
+   * One load round: everything waiting, as chunks of at most batchSize events of one source,
+   * each in its own transaction. While a chunk is in the warehouse, the next one is parsed and
+   * laid out (in slices, so the COPY in progress keeps streaming), and while full batches keep
+   * arriving the round goes on taking them. A failure of the warehouse ends the round and gives
+   * everything not loaded back; a source whose schema cannot be named fails alone.
+   */
   private async load(): Promise<void> {
-    const taken = this.pending.takeAll();
+    const queue: Chunk[] = [];
+    const take = (): void => {
+      for (const [sourceId, events] of this.pending.takeAll()) {
+        for (let i = 0; i < events.length; i += this.batchSize) {
+          queue.push({ sourceId, events: events.slice(i, i + this.batchSize) });
+        }
+      }
+    };
+    const giveBackAll = (chunks: Chunk[]): void => {
+      for (const chunk of chunks.reverse()) this.pending.giveBack(chunk.sourceId, chunk.events);
+    };
+    take();
     let failed = false;
-    for (const [sourceId, events] of taken) {
-      if (!(await this.loadSource(sourceId, events))) failed = true;
+    let next = await this.prepareNext(queue);
+    while (next) {
+      const current = next;
+      const loading = this.loadPrepared(current);
+      if (queue.length === 0 && this.pending.size >= this.batchSize && !this.stopping) take();
+      next = await this.prepareNext(queue);
+      if (await loading) {
+        await this.commit([next?.events ?? [], ...queue.map((c) => c.events)]);
+        continue;
+      }
+      failed = true;
+      if (current.error !== undefined) {
+        // Only this source is at fault: its other chunks wait with it, the rest goes on.
+        const sourceId = current.source.id;
+        const others = queue.filter((c) => c.sourceId !== sourceId);
+        giveBackAll(queue.filter((c) => c.sourceId === sourceId));
+        queue.splice(0, queue.length, ...others);
+        if (next?.source.id === sourceId) {
+          this.pending.giveBack(sourceId, next.events);
+          next = await this.prepareNext(queue);
+        }
+        continue;
+      }
+      // The warehouse failed: everything not loaded waits for the retry.
+      giveBackAll([...(next ? [{ sourceId: next.source.id, events: next.events }] : []), ...queue]);
+      break;
     }
     this.consecutiveFailures = failed ? this.consecutiveFailures + 1 : 0;
     await this.commit();
   }
 
-  /** One source's events in one transaction; false (events given back) when it failed. */
-  private async loadSource(sourceId: string, events: PendingEvent[]): Promise<boolean> {
+  private async prepareNext(queue: Chunk[]): Promise<PreparedLoad | undefined> {
+    for (let chunk = queue.shift(); chunk; chunk = queue.shift()) {
+      const prepared = await this.prepare(chunk.sourceId, chunk.events);
+      if (prepared) return prepared;
+    }
+    return undefined;
+  }
+
+  /** Parses and lays out a chunk; undefined when its source no longer exists (events dropped). */
+  private async prepare(sourceId: string, events: PendingEvent[]): Promise<PreparedLoad | undefined> {
     const source = this.options.config.source(sourceId);
     if (!source) {
       this.log.warn({ sourceId, events: events.length }, 'source no longer exists; its waiting events are dropped');
-      return true;
+      return undefined;
     }
-    const attempt = (this.attempts.get(sourceId) ?? 0) + 1;
-    const loaded = await this.loadEvents(source, events, attempt);
-    if (loaded) this.attempts.delete(sourceId);
-    else this.attempts.set(sourceId, attempt);
-    return loaded;
+    const prepared: PreparedLoad = {
+      source,
+      events,
+      attempt: (this.attempts.get(sourceId) ?? 0) + 1,
+      startedAt: new Date(),
+      schema: '',
+      layoutMs: 0,
+    };
+    try {
+      prepared.schema = schemaNameForSource(source.slug);
+    } catch (error) {
+      prepared.error = error;
+      return prepared;
+    }
+    const builder = new SourceBatchBuilder({
+      schema: prepared.schema,
+      uuidTs: prepared.startedAt.toISOString(),
+      maxStringLength: this.engineSettings?.maxStringLength ?? 512,
+    });
+    let laidOut = 0;
+    for (let i = 0; i < events.length; i += LAYOUT_SLICE) {
+      const sliceStart = performance.now();
+      for (const pending of events.slice(i, i + LAYOUT_SLICE)) {
+        const event = this.parse(pending);
+        if (event) {
+          builder.add(event);
+          laidOut++;
+        }
+      }
+      prepared.layoutMs += performance.now() - sliceStart;
+      if (i + LAYOUT_SLICE < events.length) await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (laidOut > 0) prepared.batch = builder.finish();
+    return prepared;
   }
 
   /**
-   * Loads events in one transaction. When the warehouse refuses the rows themselves (not an
-   * outage), the events are split in halves and loaded separately, down to the single event at
-   * fault, which is skipped with a failure record naming it: one bad event never holds up the
-   * others. Any other failure gives the events back to be retried with backoff.
+   * Loads a prepared chunk in one transaction; false when it failed and its events were given
+   * back. When the warehouse refuses the rows themselves (not an outage), the events are split in
+   * halves and loaded separately, down to the single event at fault, which is skipped with a
+   * failure record naming it: one bad event never holds up the others.
    */
-  private async loadEvents(source: SourceConfig, events: PendingEvent[], attempt: number): Promise<boolean> {
+  private async loadPrepared(prepared: PreparedLoad): Promise<boolean> {
     const engine = this.engine;
-    const settings = this.engineSettings;
-    if (!engine || !settings) throw new Error('loader not started');
-    const startedAt = new Date();
+    if (!engine) throw new Error('loader not started');
+    const { source, events, attempt, startedAt, schema } = prepared;
     const base = {
       loadId: randomUUID(),
       warehouseId: this.id,
@@ -253,26 +384,44 @@ export class WarehouseLoader {
       sourceId: source.id,
       startedAt: startedAt.toISOString(),
       attempt,
+      schema,
     };
-    let schema = '';
+    const fail = (message: string): WarehouseLoadRecord => {
+      const failure: WarehouseLoadRecord = {
+        ...base,
+        status: 'failure',
+        finishedAt: new Date().toISOString(),
+        events: events.length,
+        rowsByTable: {},
+        rows: 0,
+        tablesCreated: [],
+        columnsAdded: [],
+        notices: [],
+        errors: [message],
+      };
+      return failure;
+    };
+    if (prepared.error !== undefined) {
+      const message = prepared.error instanceof Error ? prepared.error.message : String(prepared.error);
+      this.pending.giveBack(source.id, events);
+      this.attempts.set(source.id, attempt);
+      this.counters.failedLoads++;
+      await this.record(fail(message));
+      return false;
+    }
+    const batch = prepared.batch;
+    if (!batch) return true;
     try {
-      schema = schemaNameForSource(source.slug);
-      const layoutStart = performance.now();
-      const batch = buildSourceBatch(
-        events.map((e) => e.event),
-        { schema, uuidTs: startedAt.toISOString(), maxStringLength: settings.maxStringLength },
-      );
-      const layoutMs = performance.now() - layoutStart;
       const result = await engine.load(batch);
-      this.timings.layoutMs += layoutMs;
+      this.timings.layoutMs += prepared.layoutMs;
       for (const key of ['planMs', 'ddlMs', 'copyMs', 'mergeMs'] as const) this.timings[key] += result.timings[key];
-      this.log.debug({ sourceId: source.id, layoutMs, ...result.timings }, 'load timings');
+      this.log.debug({ sourceId: source.id, layoutMs: prepared.layoutMs, ...result.timings }, 'load timings');
       const rows = Object.values(result.rowsByTable).reduce((a, b) => a + b, 0);
+      this.attempts.delete(source.id);
       this.counters.loads++;
       this.counters.rowsLoaded += rows;
       await this.record({
         ...base,
-        schema,
         status: result.plan.notices.length > 0 ? 'partial' : 'success',
         finishedAt: new Date().toISOString(),
         events: batch.events,
@@ -288,39 +437,31 @@ export class WarehouseLoader {
       return true;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      const refused = schema !== '' && engine.classifyError(error) === 'data';
-      if (refused && events.length > 1) {
-        this.log.warn(
-          { sourceId: source.id, events: events.length, err: error },
-          'warehouse refused a batch; splitting it',
-        );
-        const middle = Math.ceil(events.length / 2);
-        const first = await this.loadEvents(source, events.slice(0, middle), attempt);
-        const second = await this.loadEvents(source, events.slice(middle), attempt);
-        return first && second;
-      }
-      const failure: WarehouseLoadRecord = {
-        ...base,
-        schema,
-        status: 'failure',
-        finishedAt: new Date().toISOString(),
-        events: events.length,
-        rowsByTable: {},
-        rows: 0,
-        tablesCreated: [],
-        columnsAdded: [],
-        notices: [],
-        errors: [message],
-      };
-      if (refused) {
-        const skipped = events[0]?.event.messageId ?? '';
+      if (engine.classifyError(error) === 'data') {
+        if (events.length > 1) {
+          this.log.warn(
+            { sourceId: source.id, events: events.length, err: error },
+            'warehouse refused a batch; splitting it',
+          );
+          const middle = Math.ceil(events.length / 2);
+          const halves = [events.slice(0, middle), events.slice(middle)];
+          let loaded = true;
+          for (const half of halves) {
+            const part = await this.prepare(source.id, half);
+            if (part && !(await this.loadPrepared(part))) loaded = false;
+          }
+          return loaded;
+        }
         this.counters.skippedEvents++;
-        await this.record({ ...failure, errors: [`event ${skipped} skipped: the warehouse refused it: ${message}`] });
+        await this.record(
+          await fail(`event ${events[0]?.messageId ?? ''} skipped: the warehouse refused it: ${message}`),
+        );
         return true;
       }
       this.pending.giveBack(source.id, events);
+      this.attempts.set(source.id, attempt);
       this.counters.failedLoads++;
-      await this.record(failure);
+      await this.record(fail(message));
       return false;
     }
   }
@@ -329,8 +470,9 @@ export class WarehouseLoader {
     await this.options.history.record(record);
   }
 
-  private async commit(): Promise<void> {
-    const points = this.pending.commitPoints();
+  /** Commits what is safe: everything before the earliest event still waiting or `inFlight`. */
+  private async commit(inFlight: PendingEvent[][] = []): Promise<void> {
+    const points = this.pending.commitPoints(inFlight);
     if (points.length === 0 || !this.consumer) return;
     try {
       await this.consumer.commit(points);

@@ -2,7 +2,14 @@ export { snakeCase } from './snake-case';
 export { COLUMN_TYPES, typeOfValue, coerce, isTimestampString, type ColumnType, type CellValue } from './column-types';
 export { identifier, schemaNameForSource, tableNameForEvent, STANDARD_TABLES, MAX_IDENTIFIER_LENGTH } from './names';
 export { eventRows, type Row, type EventRows } from './event-rows';
-export { buildSourceBatch, foldUser, type LayoutOptions, type SourceBatch, type TableData } from './source-batch';
+export {
+  buildSourceBatch,
+  SourceBatchBuilder,
+  foldUser,
+  type LayoutOptions,
+  type SourceBatch,
+  type TableData,
+} from './source-batch';
 export { planLoad, type SchemaCatalog, type LoadPlan, type TablePlan, type ColumnSpec } from './load-plan';
 export { NoticeCounter, type LoadNotice } from './notices';
 export { isReservedColumn, systemColumns } from './system-columns';

@@ -38,31 +38,52 @@ export interface SourceBatch {
  * their first event; each user's identifies are folded into one `users` row (see foldUser).
  */
 export function buildSourceBatch(events: Iterable<SpecEvent>, options: LayoutOptions): SourceBatch {
-  const tables = new Map<string, TableData>();
-  const notices = new NoticeCounter();
-  const seen = new Set<string>();
-  const users = new Map<string, Row>();
-  let count = 0;
-  let duplicates = 0;
-  const flattenOptions = { maxStringLength: options.maxStringLength };
+  const builder = new SourceBatchBuilder(options);
+  for (const event of events) builder.add(event);
+  return builder.finish();
+}
 
-  for (const event of events) {
-    if (seen.has(event.messageId)) {
-      duplicates++;
-      continue;
+/** buildSourceBatch one event at a time, so a caller can lay out a large batch in slices. */
+export class SourceBatchBuilder {
+  private readonly tables = new Map<string, TableData>();
+  private readonly notices = new NoticeCounter();
+  private readonly seen = new Set<string>();
+  private readonly users = new Map<string, Row>();
+  private count = 0;
+  private duplicates = 0;
+  private readonly flattenOptions: { maxStringLength: number };
+
+  constructor(private readonly options: LayoutOptions) {
+    this.flattenOptions = { maxStringLength: options.maxStringLength };
+  }
+
+  add(event: SpecEvent): void {
+    if (this.seen.has(event.messageId)) {
+      this.duplicates++;
+      return;
     }
-    seen.add(event.messageId);
-    count++;
-    const laidOut = eventRows(event, options.uuidTs, flattenOptions, notices);
-    for (const { table, call, row } of laidOut.rows) addRow(tables, table, 'events', call, row);
+    this.seen.add(event.messageId);
+    this.count++;
+    const laidOut = eventRows(event, this.options.uuidTs, this.flattenOptions, this.notices);
+    for (const { table, call, row } of laidOut.rows) addRow(this.tables, table, 'events', call, row);
     if (laidOut.user) {
       const id = laidOut.user.get('id') as string;
-      const existing = users.get(id);
-      users.set(id, existing ? foldUser(existing, laidOut.user) : laidOut.user);
+      const existing = this.users.get(id);
+      this.users.set(id, existing ? foldUser(existing, laidOut.user) : laidOut.user);
     }
   }
-  for (const row of users.values()) addRow(tables, 'users', 'users', 'users', row);
-  return { schema: options.schema, tables, notices, events: count, duplicates };
+
+  finish(): SourceBatch {
+    for (const row of this.users.values()) addRow(this.tables, 'users', 'users', 'users', row);
+    this.users.clear();
+    return {
+      schema: this.options.schema,
+      tables: this.tables,
+      notices: this.notices,
+      events: this.count,
+      duplicates: this.duplicates,
+    };
+  }
 }
 
 function addRow(
