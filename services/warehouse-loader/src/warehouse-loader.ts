@@ -18,7 +18,7 @@ import type { LoadHistory } from './load-history';
 import { PendingEvents, type PendingEvent } from './pending-events';
 
 /** Events parsed and laid out per slice before the loop yields, so a COPY in progress keeps flowing. */
-const LAYOUT_SLICE = 1000;
+const LAYOUT_SLICE = 250;
 
 interface Chunk {
   sourceId: string;
