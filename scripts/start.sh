@@ -92,4 +92,5 @@ Workspace "local", source "website", write key: $WRITE_KEY
 Try: curl -u "$WRITE_KEY:" -H 'content-type: application/json' \\
        -d '{"userId":"u1","event":"Tried Manifold"}' http://127.0.0.1:$INGESTION_PORT/v1/track
 CLI:  set -a; source $ENV_FILE; set +a; pnpm --silent manifold sources list local
+
 INFO

@@ -33,7 +33,7 @@ start() {
   install
   require_free_port "$FERRETDB_PORT" FERRETDB_PORT
   mkdir -p "$DATA"
-  nohup "$BIN" --listen-addr="127.0.0.1:$FERRETDB_PORT" --sqlite-url="file:$DATA/" --log-level=warn \
+  nohup "$BIN" --listen-addr="127.0.0.1:$FERRETDB_PORT" --sqlite-url="file:$DATA/" --log-level=error \
     >"$LOGS/ferretdb.log" 2>&1 </dev/null &
   echo $! >"$(pid_file ferretdb)"
   if ! wait_until 30 ferretdb ready; then

@@ -39,6 +39,8 @@ export class Store {
       this.destinations.createIndex({ sourceIds: 1 }, { name: 'by_source' }),
       this.integrationRequests.createIndex({ nameKey: 1 }, { name: 'by_name' }),
     ]);
+    // Versions start at 1: data-plane clients read version 0 as "no configuration received yet".
+    await this.configVersion.updateOne({ _id: 'config' }, { $setOnInsert: { version: 1 } }, { upsert: true });
   }
 
   /** Marks that configuration changed; returns the new version. */
