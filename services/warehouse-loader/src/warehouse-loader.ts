@@ -356,7 +356,7 @@ export class WarehouseLoader {
       for (const pending of events.slice(i, i + LAYOUT_SLICE)) {
         const event = this.parse(pending);
         if (event) {
-          builder.add(event);
+          builder.add(event, pending.body);
           laidOut++;
         }
       }

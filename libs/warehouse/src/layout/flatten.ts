@@ -39,25 +39,61 @@ function walk(
   options: FlattenOptions,
   sink: FlattenSink,
 ): void {
+  const names = namesUnder(columnPrefix);
   for (const key in object) {
     if (!Object.hasOwn(object, key)) continue;
     const value = object[key];
     if (value === null || value === undefined) continue;
-    const part = snakeCase(key);
-    if (part === '') {
+    let name = names.get(key);
+    if (name === undefined) {
+      name = columnName(columnPrefix, key);
+      if (++cachedNames > NAME_CACHE_LIMIT) {
+        nameCache.clear();
+        cachedNames = 0;
+      }
+      names.set(key, name);
+    }
+    if (name.column === '') {
       sink.unnamed(pathPrefix ? `${pathPrefix}.${key}` : key);
       continue;
     }
-    const column = columnPrefix ? `${columnPrefix}_${part}` : part;
     if (typeof value === 'object' && !Array.isArray(value)) {
-      walk(value as Record<string, unknown>, column, pathPrefix ? `${pathPrefix}.${key}` : key, options, sink);
+      walk(value as Record<string, unknown>, name.column, pathPrefix ? `${pathPrefix}.${key}` : key, options, sink);
       continue;
     }
     const cell = toCell(value, options.maxStringLength);
     if (cell === undefined) continue;
-    const name = finalName(column);
-    if (!sink.put(name, cell)) sink.refused(name, pathPrefix ? `${pathPrefix}.${key}` : key);
+    if (!sink.put(name.final, cell)) sink.refused(name.final, pathPrefix ? `${pathPrefix}.${key}` : key);
   }
+}
+
+interface ColumnName {
+  /** The joined snake_case name, as a prefix for nested keys; '' when the key has no usable characters. */
+  column: string;
+  /** The column a leaf goes to: digit-led names prefixed, cut to the identifier limit. */
+  final: string;
+}
+
+// The same keys under the same prefixes come back in every event: their names are worked out once
+// (snake_casing, joining and cutting), and each row then shares the same name strings.
+const NAME_CACHE_LIMIT = 10000;
+const nameCache = new Map<string, Map<string, ColumnName>>();
+let cachedNames = 0;
+
+function namesUnder(columnPrefix: string): Map<string, ColumnName> {
+  let names = nameCache.get(columnPrefix);
+  if (names === undefined) {
+    names = new Map();
+    nameCache.set(columnPrefix, names);
+  }
+  return names;
+}
+
+function columnName(columnPrefix: string, key: string): ColumnName {
+  const part = snakeCase(key);
+  if (part === '') return { column: '', final: '' };
+  const column = columnPrefix ? `${columnPrefix}_${part}` : part;
+  return { column, final: finalName(column) };
 }
 
 function finalName(column: string): string {

@@ -32,6 +32,8 @@ export interface LoadPlan {
   createSchema: boolean;
   tables: TablePlan[];
   notices: LoadNotice[];
+  /** No string cell holds a backslash, tab, CR or LF (SourceBatch.plainText): COPY text as is. */
+  plainText: boolean;
 }
 
 /**
@@ -51,7 +53,14 @@ export function planLoad(
   for (const table of batch.tables.values()) {
     tables.push(planTable(table, catalog?.get(table.name), notices, maxColumns));
   }
-  return { schema: batch.schema, createSchema: catalog === undefined, tables, notices: notices.list() };
+  return {
+    schema: batch.schema,
+    createSchema: catalog === undefined,
+    tables,
+    notices: notices.list(),
+    // Casts only produce numbers' and dates' text, which never needs escaping.
+    plainText: batch.plainText === true,
+  };
 }
 
 function planTable(
@@ -78,38 +87,50 @@ function planTable(
   // `id` first, so engines and tests can rely on it.
   columns.sort((a, b) => (a.name === 'id' ? -1 : b.name === 'id' ? 1 : 0));
 
-  const rows = table.rows.map((row) =>
-    columns.map(({ name, type }) => {
-      const value = row.get(name);
-      if (value === undefined) return null;
-      if (fits(value, type)) return value;
-      const valueType = typeOfValue(value);
-      const fitted = coerce(value, valueType, type);
-      if (!fitted.ok) {
-        notices.add({
-          kind: 'type_conflict',
-          table: table.name,
-          column: name,
-          columnType: type,
-          valueType,
-          action: 'dropped',
-        });
-        return null;
-      }
-      if (fitted.cast) {
-        notices.add({
-          kind: 'type_conflict',
-          table: table.name,
-          column: name,
-          columnType: type,
-          valueType,
-          action: 'cast',
-        });
-      }
-      return fitted.value;
-    }),
-  );
+  // Plain loops over precomputed arrays: this runs for every cell of every load.
+  const columnCount = columns.length;
+  const names = columns.map((c) => c.name);
+  const types = columns.map((c) => c.type);
+  const rows: Array<Array<CellValue | null>> = new Array<Array<CellValue | null>>(table.rows.length);
+  for (let r = 0; r < table.rows.length; r++) {
+    const row = table.rows[r] as Map<string, CellValue>;
+    const cells = new Array<CellValue | null>(columnCount);
+    for (let i = 0; i < columnCount; i++) {
+      const value = row.get(names[i] as string);
+      const type = types[i] as ColumnType;
+      cells[i] =
+        value === undefined
+          ? null
+          : fits(value, type)
+            ? value
+            : fit(value, type, table.name, names[i] as string, notices);
+    }
+    rows[r] = cells;
+  }
   return { name: table.name, kind: table.kind, create: existing === undefined, addColumns, columns, rows };
+}
+
+/** A value of another type than its column: cast, or dropped, with a notice either way. */
+function fit(
+  value: CellValue,
+  type: ColumnType,
+  table: string,
+  column: string,
+  notices: NoticeCounter,
+): CellValue | null {
+  const valueType = typeOfValue(value);
+  const fitted = coerce(value, valueType, type);
+  if (!fitted.ok || fitted.cast) {
+    notices.add({
+      kind: 'type_conflict',
+      table,
+      column,
+      columnType: type,
+      valueType,
+      action: fitted.ok ? 'cast' : 'dropped',
+    });
+  }
+  return fitted.ok ? fitted.value : null;
 }
 
 /** The common case, decided from the JS type alone (and, for timestamps, a strict format check). */

@@ -31,6 +31,12 @@ export interface SourceBatch {
   events: number;
   /** Events dropped because an earlier one in the batch had the same message id. */
   duplicates: number;
+  /**
+   * No string in any row holds a backslash, tab, CR or LF, so COPY text needs no escaping. True
+   * only when every event was added with its raw JSON and none of those had a backslash: JSON
+   * cannot carry those characters (nor a quote, inside an array laid out as JSON) without one.
+   */
+  plainText?: boolean;
 }
 
 /**
@@ -43,6 +49,8 @@ export function buildSourceBatch(events: Iterable<SpecEvent>, options: LayoutOpt
   return builder.finish();
 }
 
+const BACKSLASH = 0x5c;
+
 /** buildSourceBatch one event at a time, so a caller can lay out a large batch in slices. */
 export class SourceBatchBuilder {
   private readonly tables = new Map<string, TableData>();
@@ -51,13 +59,16 @@ export class SourceBatchBuilder {
   private readonly users = new Map<string, Row>();
   private count = 0;
   private duplicates = 0;
+  private plainText = true;
   private readonly flattenOptions: { maxStringLength: number };
 
   constructor(private readonly options: LayoutOptions) {
     this.flattenOptions = { maxStringLength: options.maxStringLength };
   }
 
-  add(event: SpecEvent): void {
+  /** `rawJson`: the JSON the event was parsed from, when the caller has it (see SourceBatch.plainText). */
+  add(event: SpecEvent, rawJson?: Buffer): void {
+    if (this.plainText && (rawJson === undefined || rawJson.includes(BACKSLASH))) this.plainText = false;
     if (this.seen.has(event.messageId)) {
       this.duplicates++;
       return;
@@ -82,6 +93,7 @@ export class SourceBatchBuilder {
       notices: this.notices,
       events: this.count,
       duplicates: this.duplicates,
+      plainText: this.plainText && this.count > 0,
     };
   }
 }

@@ -96,7 +96,7 @@ export class PostgresEngine implements WarehouseEngine {
       timings.ddlMs = lap();
       const rowsByTable: Record<string, number> = {};
       for (const [index, table] of plan.tables.entries()) {
-        rowsByTable[table.name] = await loadTable(client, plan.schema, table, index, timings);
+        rowsByTable[table.name] = await loadTable(client, plan, table, index, timings);
       }
       mark = performance.now();
       await client.query('COMMIT');
@@ -184,7 +184,7 @@ async function applyDdl(client: pg.PoolClient, plan: LoadPlan): Promise<void> {
 
 async function loadTable(
   client: pg.PoolClient,
-  schema: string,
+  plan: LoadPlan,
   table: TablePlan,
   index: number,
   timings: SourceLoadResult['timings'],
@@ -197,12 +197,12 @@ async function loadTable(
     `CREATE TEMP TABLE ${stage} (${table.columns.map((c) => `${quoteIdent(c.name)} ${POSTGRES_TYPES[c.type]}`).join(', ')}) ON COMMIT DROP`,
   );
   await pipeline(
-    Readable.from(copyChunks(table.rows)),
+    Readable.from(copyChunks(table.rows, { plainText: plan.plainText })),
     client.query(copyFrom(`COPY ${stage} (${columnList}) FROM STDIN`)),
   );
   timings.copyMs += performance.now() - mark;
   mark = performance.now();
-  const target = qualified(schema, table.name);
+  const target = qualified(plan.schema, table.name);
   const result = await client.query(
     table.kind === 'users'
       ? mergeUsersSql(target, stage, table)
