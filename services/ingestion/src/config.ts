@@ -42,6 +42,8 @@ export const ingestionConfigShape = {
   CONTROL_PLANE_TOKEN: env.string(),
   CONFIG_CACHE_FILE: env.string().optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: env.url(['http', 'https']).optional(),
+  /** On SIGTERM, keep serving this long (readiness already failing) before closing the listener. */
+  SHUTDOWN_DELAY_MS: env.int(0, 0),
 };
 
 export type IngestionConfig = ReturnType<typeof loadIngestionConfig>;

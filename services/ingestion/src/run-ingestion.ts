@@ -65,6 +65,7 @@ export async function runIngestion(
         host: config.HOST,
         partitions: config.KAFKA_EVENTS_PARTITIONS,
         replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+        shutdownDelayMs: config.SHUTDOWN_DELAY_MS,
       });
       // Registered last, so it stops first: no new requests, those in progress answered, queue flushed.
       const running = ingestion;

@@ -13,6 +13,11 @@ export interface StartIngestionOptions extends Omit<IngestionAppDeps, 'producer'
   replicationFactor: number;
   /** How long shutdown waits for requests in progress before closing their connections (ms). */
   drainTimeoutMs?: number;
+  /**
+   * How long shutdown keeps serving before it closes the listener (ms), while /readyz already
+   * says "draining": time for a load balancer to stop sending new connections here.
+   */
+  shutdownDelayMs?: number;
 }
 
 export interface RunningIngestion {
@@ -66,6 +71,7 @@ export async function startIngestion(options: StartIngestionOptions): Promise<Ru
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
+      if (options.shutdownDelayMs) await new Promise((resolve) => setTimeout(resolve, options.shutdownDelayMs));
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await app.drain();
       // Keep-alive connections become idle as their last answer goes out; close them as they do.

@@ -53,6 +53,7 @@ export interface TestIngestion {
 export async function startTestIngestion(
   overrides: IngestionSettingsOverrides = {},
   brokers: string[] = testInfrastructure().kafkaBrokers,
+  shutdownDelayMs = 0,
 ): Promise<TestIngestion> {
   const logger = testLogger('ingestion-test');
   const kafka = new KafkaClient({ brokers, clientId: uniqueName('ingestion-test'), logger });
@@ -70,6 +71,7 @@ export async function startTestIngestion(
     partitions: 3,
     replicationFactor: 1,
     drainTimeoutMs: 2000,
+    shutdownDelayMs,
   });
   return {
     running,
