@@ -102,6 +102,12 @@ export function createIngestionApp(deps: IngestionAppDeps): IngestionApp {
   });
   web.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (error instanceof IngestionError) return sendError(req, res, error);
+    // Express's own client errors (a path that cannot be decoded, ...) carry a 4xx status.
+    const status = (error as { status?: unknown } | undefined)?.status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      const code = status === 404 ? 'not_found' : 'bad_request';
+      return sendError(req, res, new IngestionError(status, code, (error as Error).message));
+    }
     logger.error({ err: error, path: req.path }, 'request failed unexpectedly');
     sendError(req, res, new IngestionError(500, 'unavailable', 'internal error; retry later'));
   });

@@ -169,6 +169,9 @@ describe('live debugger, rate limit, proxies, pixel and analytics.js settings', 
     const bundle = await fetch(url(`/analytics.js/v1/${WRITE_KEY}/analytics.min.js`));
     expect(await bundle.text()).toContain(`window.analyticsWriteKey="${WRITE_KEY}"`);
     expect((await fetch(url('/analytics-next/bundles/..%2Fpackage.json'))).status).toBe(404);
+    const undecodable = await fetch(url('/v1/projects/%E0%A4%A/settings'));
+    expect(undecodable.status).toBe(400);
+    expect(((await undecodable.json()) as Record<string, unknown>)['code']).toBe('bad_request');
   });
 
   it('answers the pixel API with a GIF whatever happens', async () => {
