@@ -104,8 +104,14 @@ describe('the Tracking API', () => {
         }),
       ),
     });
-    expect([plain.status, gzipped.status]).toEqual([200, 200]);
-    for (const id of ['msg-plain', 'msg-gz-group', 'msg-gz-alias']) accepted.add(id);
+    const withBom = await post(url('/v1/identify'), null, {
+      raw: Buffer.concat([
+        Buffer.from([0xef, 0xbb, 0xbf]),
+        Buffer.from(JSON.stringify({ writeKey: WRITE_KEY, userId: 'u', messageId: 'msg-bom' })),
+      ]),
+    });
+    expect([plain.status, gzipped.status, withBom.status]).toEqual([200, 200, 200]);
+    for (const id of ['msg-plain', 'msg-gz-group', 'msg-gz-alias', 'msg-bom']) accepted.add(id);
   });
 
   it('answers CORS preflights for browsers that send Authorization', async () => {
