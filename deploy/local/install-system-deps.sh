@@ -17,6 +17,8 @@ fi
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v curl >/dev/null || missing+=(curl)
+# Ingestion's analytics.js test serves over TLS with a throwaway certificate.
+command -v openssl >/dev/null || missing+=(openssl)
 
 if [ ${#missing[@]} -eq 0 ]; then log "all present"; exit 0; fi
 log "installing: ${missing[*]}"

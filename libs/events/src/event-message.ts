@@ -23,18 +23,19 @@ export function encodeEventMessage(
   metadata: EventMetadata,
   extraHeaders: Record<string, string> = {},
 ): OutgoingMessage {
-  return {
-    key: partitionKey(event),
-    value: JSON.stringify(event),
-    headers: {
-      ...extraHeaders,
-      [EVENT_HEADERS.sourceId]: metadata.sourceId,
-      [EVENT_HEADERS.workspaceId]: metadata.workspaceId,
-      [EVENT_HEADERS.messageId]: event.messageId,
-      [EVENT_HEADERS.type]: event.type,
-      [EVENT_HEADERS.receivedAt]: event.receivedAt,
-    },
+  // Fixed keys first, then the extras: far cheaper on the ingestion hot path than spreading the
+  // extras into a new object (measured by the ingestion benchmark). Extras never override ours.
+  const headers: Record<string, string> = {
+    [EVENT_HEADERS.sourceId]: metadata.sourceId,
+    [EVENT_HEADERS.workspaceId]: metadata.workspaceId,
+    [EVENT_HEADERS.messageId]: event.messageId,
+    [EVENT_HEADERS.type]: event.type,
+    [EVENT_HEADERS.receivedAt]: event.receivedAt,
   };
+  for (const name in extraHeaders) {
+    if (!(name in headers)) headers[name] = extraHeaders[name] as string;
+  }
+  return { key: partitionKey(event), value: JSON.stringify(event), headers };
 }
 
 /** Reads an event message back; throws on a message that is not one (callers dead-letter it). */

@@ -1,4 +1,4 @@
-import { CompressionTypes, type Kafka, type Producer } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { KafkaUnavailableError } from './errors';
 import type { OutgoingMessage } from './types';
 
@@ -26,6 +26,8 @@ export class EventProducer {
       // Idempotence keeps order per partition only with a single request in flight in kafkajs.
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      // Named explicitly (murmur2, as the Java client): kafkajs warns on every start otherwise.
+      createPartitioner: Partitioners.DefaultPartitioner,
       retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
     });
     this.compression = options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
