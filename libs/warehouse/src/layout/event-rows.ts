@@ -10,8 +10,12 @@ import { snakeCase } from './snake-case';
 export type Row = Map<string, CellValue>;
 
 export interface EventRows {
-  /** Rows for the call's own tables (e.g. `tracks` and `order_completed`). */
-  rows: Array<{ table: string; call: CallType; row: Row }>;
+  /**
+   * Rows for the call's own tables (e.g. `tracks` and `order_completed`). With `width`, the
+   * table's cells are only the row's first `width` entries: a track's `tracks` row shares its Map
+   * with the event table's row (common columns first, then properties) instead of a copy.
+   */
+  rows: Array<{ table: string; call: CallType; row: Row; width?: number }>;
   /** The identify's contribution to `users`, when it has a user id. */
   user?: Row;
 }
@@ -57,12 +61,13 @@ export function eventRows(
       const eventTable = tableNameForEvent(name);
       setIf(common, 'event', eventTable || snakeCase(name));
       setIf(common, 'event_text', name);
-      result.rows.push({ table, call, row: common });
       if (eventTable) {
-        const row: Row = new Map(common);
-        custom(event.properties, call, eventTable, options, notices, [row]);
-        result.rows.push({ table: eventTable, call, row });
+        const width = common.size;
+        custom(event.properties, call, eventTable, options, notices, [common]);
+        result.rows.push({ table, call, row: common, width });
+        result.rows.push({ table: eventTable, call, row: common });
       } else {
+        result.rows.push({ table, call, row: common });
         notices.add({ kind: 'unusable_event_name', table: 'tracks', event: name });
       }
       break;

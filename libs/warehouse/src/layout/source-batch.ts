@@ -20,6 +20,10 @@ export interface TableData {
   call: CallType | 'users';
   /** Each column with the type of the first non-null value this batch has for it. */
   columns: Map<string, ColumnType>;
+  /**
+   * Read cells by these columns' names only: a row may hold more entries than its table has
+   * columns (a track's `tracks` row is the same Map as its event table's row).
+   */
   rows: Row[];
 }
 
@@ -76,7 +80,7 @@ export class SourceBatchBuilder {
     this.seen.add(event.messageId);
     this.count++;
     const laidOut = eventRows(event, this.options.uuidTs, this.flattenOptions, this.notices);
-    for (const { table, call, row } of laidOut.rows) addRow(this.tables, table, 'events', call, row);
+    for (const { table, call, row, width } of laidOut.rows) addRow(this.tables, table, 'events', call, row, width);
     if (laidOut.user) {
       const id = laidOut.user.get('id') as string;
       const existing = this.users.get(id);
@@ -104,13 +108,16 @@ function addRow(
   kind: TableData['kind'],
   call: TableData['call'],
   row: Row,
+  width = row.size,
 ): void {
   let table = tables.get(name);
   if (!table) {
     table = { name, kind, call, columns: new Map(), rows: [] };
     tables.set(name, table);
   }
+  let seen = 0;
   for (const [column, value] of row) {
+    if (seen++ === width) break;
     if (!table.columns.has(column)) table.columns.set(column, systemColumnType(call, column) ?? typeOfValue(value));
   }
   table.rows.push(row);
