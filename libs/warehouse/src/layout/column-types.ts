@@ -14,8 +14,16 @@ export function isTimestampString(value: string): boolean {
   if (value === lastTimestamp) return true;
   const n = value.length;
   if (n < 16 || n > 40) return false;
-  // Timestamps of one batch mostly share their date, hour and minute with the previous one.
-  if (!(lastMinute !== '' && value.startsWith(lastMinute)) && !validMinute(value)) return false;
+  if (!digits(value, 0, 4) || value[4] !== '-' || !digits(value, 5, 2) || value[7] !== '-' || !digits(value, 8, 2)) {
+    return false;
+  }
+  const sep = value[10];
+  if ((sep !== 'T' && sep !== ' ') || !digits(value, 11, 2) || value[13] !== ':' || !digits(value, 14, 2)) return false;
+  const year = num(value, 0, 4);
+  const month = num(value, 5, 2);
+  const day = num(value, 8, 2);
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return false;
+  if (num(value, 11, 2) > 23 || num(value, 14, 2) > 59) return false;
   let i = 16;
   if (value[i] === ':') {
     if (!digits(value, i + 1, 2) || num(value, i + 1, 2) > 60) return false;
@@ -26,38 +34,17 @@ export function isTimestampString(value: string): boolean {
       if (i === start || i - start > 9) return false;
     }
   }
-  if (i === n) return valid(value);
-  if (value[i] === 'Z') return i + 1 === n && valid(value);
+  if (i === n) return ((lastTimestamp = value), true);
+  if (value[i] === 'Z') return i + 1 === n && ((lastTimestamp = value), true);
   if (value[i] !== '+' && value[i] !== '-') return false;
   const zone = value.slice(i + 1);
   if (!/^\d{2}(:?\d{2})?$/.test(zone)) return false;
-  return valid(value);
-}
-
-/** The first 16 characters: a real date, `T` or a space, a real hour and minute. */
-function validMinute(value: string): boolean {
-  if (!digits(value, 0, 4) || value[4] !== '-' || !digits(value, 5, 2) || value[7] !== '-' || !digits(value, 8, 2)) {
-    return false;
-  }
-  const sep = value[10];
-  if ((sep !== 'T' && sep !== ' ') || !digits(value, 11, 2) || value[13] !== ':' || !digits(value, 14, 2)) return false;
-  const year = num(value, 0, 4);
-  const month = num(value, 5, 2);
-  const day = num(value, 8, 2);
-  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return false;
-  return num(value, 11, 2) <= 23 && num(value, 14, 2) <= 59;
-}
-
-function valid(value: string): true {
   lastTimestamp = value;
-  if (lastMinute === '' || !value.startsWith(lastMinute)) lastMinute = value.slice(0, 16);
   return true;
 }
 
 // Many rows share one value (uuid_ts, a batch's received_at): it is checked once.
 let lastTimestamp = '';
-// The first 16 characters of the last valid timestamp ('' until there is one).
-let lastMinute = '';
 
 function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;
