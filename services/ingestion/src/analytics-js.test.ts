@@ -157,6 +157,11 @@ describe('analytics.js in headless Chromium', () => {
       properties: { color: 'red' },
     });
 
+    // The events are in Kafka before the browser has read the answers to their requests.
+    const answeredBoth = () => ['/v1/p', '/v1/t'].every((p) => answered.some((a) => a.path === p));
+    for (const deadline = Date.now() + 10000; !answeredBoth() && Date.now() < deadline;) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     const paths = answered.map((a) => `${a.status} ${a.path}`);
     expect(paths).toContain(`200 /analytics.js/v1/${WRITE_KEY}/analytics.min.js`);
     expect(paths).toContain(`200 /v1/projects/${WRITE_KEY}/settings`);
