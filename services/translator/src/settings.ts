@@ -47,7 +47,7 @@ export const DEFAULT_SETTINGS: TranslatorSettings = {
   eventsTopic: TOPICS.events,
   namespace: '',
   startFrom: 'earliest',
-  partitionsConsumedConcurrently: 3,
+  partitionsConsumedConcurrently: 6,
   retryDelaysMs: DEFAULT_RETRY_DELAYS,
   retryWindowMs: parseDuration('4h'),
   requestTimeoutMs: 10_000,

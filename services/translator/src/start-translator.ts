@@ -113,10 +113,7 @@ export async function startTranslator(options: StartTranslatorOptions): Promise<
           sender,
           limiter,
           onRequest: ({ status, durationMs }) =>
-            metrics.requestDuration.record(durationMs / 1000, {
-              destination_type: type,
-              status: status === undefined ? 'error' : `${Math.floor(status / 100)}xx`,
-            }),
+            metrics.requestDuration.record(durationMs / 1000, statusAttributes(type, status)),
         }),
         outcomes: new OutcomeRouter({
           destinationType: type,
@@ -163,6 +160,21 @@ export async function startTranslator(options: StartTranslatorOptions): Promise<
     await stopAll();
     throw error;
   }
+}
+
+const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
+const statusAttributeCache = new Map<string, Record<string, string>>();
+
+/** Metric attributes of a request's outcome, built once per type and status class (hot path). */
+function statusAttributes(type: string, status: number | undefined): Record<string, string> {
+  const statusClass = status === undefined ? 'error' : (STATUS_CLASSES[Math.floor(status / 100) - 1] ?? 'other');
+  const key = `${type}\u0000${statusClass}`;
+  let attributes = statusAttributeCache.get(key);
+  if (!attributes) {
+    attributes = { destination_type: type, status: statusClass };
+    statusAttributeCache.set(key, attributes);
+  }
+  return attributes;
 }
 
 function topicSpecs(settings: TranslatorSettings, names: TranslatorNames): TopicSpec[] {

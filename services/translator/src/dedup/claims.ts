@@ -1,5 +1,11 @@
-import { MongoBulkWriteError, type Collection, type Db } from 'mongodb';
+import { MongoBulkWriteError, MongoServerError, type Collection, type Db } from 'mongodb';
 import type { Logger } from '@manifold/logger';
+
+const TTL_INDEX = 'claimed_at_ttl';
+/** MongoDB's NotImplemented (what FerretDB answers to expireAfterSeconds). */
+const NOT_IMPLEMENTED = 238;
+/** IndexOptionsConflict, IndexKeySpecsConflict. */
+const INDEX_OPTIONS_CONFLICT = [85, 86];
 
 /** A claim that one event (messageId) has been taken for delivery to one destination instance. */
 interface ClaimDocument {
@@ -33,11 +39,12 @@ export interface MessageClaimsOptions {
  * insertMany (one round trip). A duplicate key means the messageId was taken already: by another
  * event with the same messageId (a duplicate: not delivered), or by this very event earlier (same
  * Kafka origin: a redelivery after a crash, or a retry), which goes ahead. Claims expire after the
- * window; FerretDB has no TTL indexes, so a periodic deleteMany removes them.
+ * window: through a TTL index on MongoDB; FerretDB has none, so there a periodic deleteMany removes them.
  */
 export class MessageClaims {
   private readonly claims: Collection<ClaimDocument>;
   private sweeper: NodeJS.Timeout | undefined;
+  private ttl = false;
   private sweeping: Promise<void> | undefined;
 
   constructor(
@@ -47,12 +54,45 @@ export class MessageClaims {
     this.claims = db.collection<ClaimDocument>(options.collection ?? 'translator_message_claims');
   }
 
-  /** Creates the index the sweeper uses and starts sweeping. */
+  /**
+   * Expiry: a TTL index where the server has them (MongoDB), else a periodic deleteMany (FerretDB
+   * 1.x has no TTL indexes). There the collection keeps no secondary index: each claim then costs
+   * FerretDB about half as much, and a sweep every few minutes may scan.
+   */
   async start(): Promise<void> {
-    await this.claims.createIndex({ claimedAt: 1 }, { name: 'claimed_at' });
+    if (await this.createTtlIndex()) return;
     await this.sweep();
     this.sweeper = setInterval(() => void this.sweep(), this.options.sweepIntervalMs);
     this.sweeper.unref();
+  }
+
+  /** True when the server expires claims itself. */
+  get expiresOnServer(): boolean {
+    return this.ttl;
+  }
+
+  private async createTtlIndex(): Promise<boolean> {
+    const expireAfterSeconds = Math.ceil(this.options.windowMs / 1000);
+    try {
+      await this.claims.createIndex({ claimedAt: 1 }, { name: TTL_INDEX, expireAfterSeconds });
+      this.ttl = true;
+    } catch (error) {
+      if (error instanceof MongoServerError && error.code === NOT_IMPLEMENTED) {
+        this.options.logger.info('no TTL indexes on this server: expired claims are deleted periodically');
+        return false;
+      }
+      if (error instanceof MongoServerError && INDEX_OPTIONS_CONFLICT.includes(Number(error.code))) {
+        // The window changed since the index was made: change the index, not the data.
+        await this.claims.db.command({
+          collMod: this.claims.collectionName,
+          index: { name: TTL_INDEX, expireAfterSeconds },
+        });
+        this.ttl = true;
+      } else {
+        throw error;
+      }
+    }
+    return true;
   }
 
   async stop(): Promise<void> {

@@ -150,19 +150,21 @@ export class BatchOutcomes {
         await this.options.producer.send(topic, chunk, { timeoutMs: this.options.produceTimeoutMs });
       }
     }
+    const type = this.options.destinationType;
+    const latencyAttributes = { destination_type: type };
+    const counted = new Map<string, { outcome: string; reason: string; count: number }>();
     for (const record of this.records) {
       this.options.reporter.record(record);
-      const attributes = {
-        destination_type: this.options.destinationType,
-        outcome: record.outcome,
-        reason: record.reason ?? '',
-      };
-      this.options.metrics.events.add(1, attributes);
+      const key = `${record.outcome}\u0000${record.reason ?? ''}`;
+      const entry = counted.get(key) ?? { outcome: record.outcome, reason: record.reason ?? '', count: 0 };
+      entry.count += 1;
+      counted.set(key, entry);
       if (record.latencyMs !== undefined) {
-        this.options.metrics.deliveryLatency.record(record.latencyMs / 1000, {
-          destination_type: this.options.destinationType,
-        });
+        this.options.metrics.deliveryLatency.record(record.latencyMs / 1000, latencyAttributes);
       }
+    }
+    for (const { outcome, reason, count } of counted.values()) {
+      this.options.metrics.events.add(count, { destination_type: type, outcome, reason });
     }
   }
 

@@ -41,9 +41,33 @@ export class Deliverer {
   constructor(private readonly options: DelivererOptions) {}
 
   async deliver(tasks: readonly DeliveryTask[]): Promise<TaskResult[]> {
-    const groups = this.group(tasks);
-    const results = await Promise.all(groups.map((group) => this.deliverGroup(group)));
-    return results.flat();
+    const byInstance = new Map<string, DeliveryTask[][]>();
+    for (const group of this.group(tasks)) {
+      const id = (group[0] as DeliveryTask).instance.id;
+      const list = byInstance.get(id);
+      if (list) list.push(group);
+      else byInstance.set(id, [group]);
+    }
+    const results: TaskResult[] = [];
+    await Promise.all([...byInstance.values()].map((groups) => this.drain(groups, results)));
+    return results;
+  }
+
+  /**
+   * Delivers one instance's groups with as many workers as the instance may have requests in
+   * flight (the limiter holds that bound across concurrent batches): thousands of queued
+   * groups would otherwise each hold a pending promise chain.
+   */
+  private async drain(groups: readonly DeliveryTask[][], results: TaskResult[]): Promise<void> {
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < groups.length) {
+        const group = groups[next++] as DeliveryTask[];
+        for (const result of await this.deliverGroup(group)) results.push(result);
+      }
+    };
+    const workers = Math.min(this.options.limiter.limit, groups.length);
+    await Promise.all(Array.from({ length: workers }, worker));
   }
 
   /** Groups of events that go out in the same requests. */
@@ -91,6 +115,13 @@ export class Deliverer {
       }));
     }
 
+    if (group.length === 1 && requests.length === 1) {
+      // The common case (one event, one request) without the bookkeeping of batches.
+      const { outcome, exchange } = await this.sendFlow(first, requests[0] as RequestDescriptor);
+      const single =
+        outcome.kind === 'drop' ? outcome : outcomesPerEvent(requests[0] as RequestDescriptor, outcome, 1)[0];
+      return [{ task: first, outcome: single as Outcome, exchange }];
+    }
     const outcomes: DeliveryOutcome[][] = group.map(() => []);
     const ended: Array<DropOutcome | undefined> = group.map(() => undefined);
     const exchanges: Array<Exchange | undefined> = group.map(() => undefined);

@@ -1,0 +1,89 @@
+// @ts-check
+// One translator process as the benchmark runs it: the built package, real Kafka and FerretDB,
+// telemetry on, and an in-memory configuration with one webhook instance on the bench source.
+//   BENCH_NAMESPACE, BENCH_EVENTS_TOPIC, BENCH_WEBHOOK_URL, BENCH_SOURCE_ID (set by the bench)
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { startTranslator, translatorSettings } = require('../dist/index.js');
+const { InMemoryConfigView } = require('@manifold/config-client');
+const { KafkaClient } = require('@manifold/kafka');
+const { connectMongo } = require('@manifold/mongo');
+const { createLogger } = require('@manifold/logger');
+const { startTelemetry } = require('@manifold/telemetry');
+
+const env = (name, fallback) => {
+  const value = process.env[name] ?? fallback;
+  if (value === undefined) throw new Error(`${name} is not set`);
+  return value;
+};
+const brokers = env('KAFKA_BROKERS', '127.0.0.1:9092').split(',');
+const namespace = env('BENCH_NAMESPACE');
+const sourceId = env('BENCH_SOURCE_ID', 'src-bench');
+
+const telemetry = startTelemetry({ serviceName: 'translator-bench' });
+const logger = createLogger('translator-bench', process.env.LOG_LEVEL ?? 'warn');
+const kafka = new KafkaClient({ brokers, clientId: 'translator-bench', logger });
+const mongo = await connectMongo({
+  url: env('MONGO_URL', 'mongodb://127.0.0.1:27017/'),
+  database: namespace.replace(/[^a-z0-9]/gi, ''),
+  appName: 'translator-bench',
+  logger,
+});
+const configView = new InMemoryConfigView({
+  version: 1,
+  sources: [
+    {
+      id: sourceId,
+      workspaceId: 'ws-bench',
+      workspaceSlug: 'bench',
+      slug: 'bench',
+      name: 'Bench',
+      enabled: true,
+      writeKeys: [env('BENCH_WRITE_KEY', 'bench-write-key-0123456789')],
+      type: 'http',
+    },
+  ],
+  destinations: [
+    {
+      id: 'hook-bench',
+      workspaceId: 'ws-bench',
+      catalogId: 'webhook',
+      catalogName: 'Webhook',
+      name: 'Bench webhook',
+      enabled: true,
+      settings: { url: env('BENCH_WEBHOOK_URL') },
+      sourceIds: [sourceId],
+      filters: [],
+    },
+  ],
+  warehouses: [],
+});
+
+const translator = await startTranslator({
+  kafka,
+  db: mongo.db,
+  configView,
+  logger,
+  meter: telemetry.meter,
+  settings: translatorSettings({
+    destinationTypes: ['webhook'],
+    eventsTopic: env('BENCH_EVENTS_TOPIC'),
+    namespace,
+    eventsTopicPartitions: Number(env('BENCH_PARTITIONS', '6')),
+    ...(process.env.INSTANCE_CONCURRENCY ? { instanceConcurrency: Number(process.env.INSTANCE_CONCURRENCY) } : {}),
+  }),
+});
+const cpuAtReady = process.cpuUsage();
+process.stdout.write(`READY ${JSON.stringify({ pid: process.pid })}\n`);
+
+process.on('SIGTERM', async () => {
+  const cpu = process.cpuUsage(cpuAtReady);
+  process.stdout.write(`CPU ${JSON.stringify({ userMs: cpu.user / 1000, systemMs: cpu.system / 1000 })}\n`);
+  await translator.stop();
+  await mongo.db.dropDatabase().catch(() => undefined);
+  await mongo.close();
+  await kafka.disconnect();
+  await telemetry.shutdown();
+  process.exit(0);
+});

@@ -1,0 +1,242 @@
+// @ts-check
+// `pnpm bench:translate` (run `pnpm build` first): the translator's throughput and latency on
+// this machine, each figure printed.
+//
+//  1. Throughput: EVENTS events are put on a fresh events topic, then one translator process
+//     (the built package, in its own process, real Kafka and FerretDB) delivers them to a webhook
+//     emulator in another process: events/s from its first to its last delivery.
+//  2. In the same run, the same events already translated (the webhook's requests, computed up
+//     front) are posted straight to the same emulator with undici at the translator's per-instance
+//     concurrency: events/s. The ratio 1/2 is the translator's cost (target ≥ 0.5).
+//  3. End to end: RATE events/s for SECONDS through a real ingestion process (Tracking API, 10
+//     events per /v1/batch request) → Kafka → a translator process → the emulator; latency from
+//     ingestion's receivedAt to the emulator's receipt, p50/p95/p99 (target p99 < 1 s).
+//
+//   KAFKA_BROKERS (127.0.0.1:9092), MONGO_URL (mongodb://127.0.0.1:27017/), EVENTS (20000),
+//   CONCURRENCY (20), RATE (1000), SECONDS (10), BENCH_VERBOSE=1 to see the children's logs.
+import { createRequire } from 'node:module';
+import { Agent, request } from 'undici';
+import { startChild, stopChild } from './children.mjs';
+
+const require = createRequire(import.meta.url);
+const { KafkaClient } = require('@manifold/kafka');
+const { encodeEventMessage } = require('@manifold/events');
+const { parseSettings, translateEvent } = require('@manifold/destination-kit');
+const { destinationById } = require('@manifold/destinations');
+const { createLogger } = require('@manifold/logger');
+
+const EVENTS = Number(process.env.EVENTS ?? 20000);
+const CONCURRENCY = Number(process.env.CONCURRENCY ?? 20);
+const RATE = Number(process.env.RATE ?? 1000);
+const SECONDS = Number(process.env.SECONDS ?? 10);
+const SOURCE_ID = 'src-bench';
+const WRITE_KEY = 'bench-write-key-0123456789';
+const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const namespace = `bench-${Date.now().toString(36)}.`;
+
+const logger = createLogger('translate-bench', process.env.LOG_LEVEL ?? 'warn');
+const kafka = new KafkaClient({ brokers, clientId: 'translate-bench', logger });
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** @param {number} n */
+function event(n) {
+  const now = new Date().toISOString();
+  return {
+    type: 'track',
+    event: 'Product Viewed',
+    messageId: `${namespace}${n}`,
+    userId: `user-${n % 5000}`,
+    anonymousId: `anon-${n % 5000}`,
+    properties: { product_id: `p-${n}`, price: 19.99, currency: 'USD', category: 'Games', name: 'Monopoly' },
+    context: {
+      library: { name: 'bench', version: '1.0.0' },
+      ip: '203.0.113.7',
+      locale: 'en-US',
+      userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0 Safari/537.36',
+    },
+    integrations: {},
+    timestamp: now,
+    originalTimestamp: now,
+    sentAt: now,
+    receivedAt: now,
+  };
+}
+
+/** @param {string} statsUrl */
+async function emulatorStats(statsUrl, latency = false) {
+  const response = await request(`${statsUrl}/stats${latency ? '?latency=1' : ''}`);
+  return /** @type {any} */ (await response.body.json());
+}
+
+/** @param {string} statsUrl @param {number} count @param {number} timeoutMs */
+async function waitForEvents(statsUrl, count, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const stats = await emulatorStats(statsUrl);
+    if (stats.events >= count) return stats;
+    if (Date.now() > deadline) throw new Error(`only ${stats.events} of ${count} events arrived`);
+    await sleep(200);
+  }
+}
+
+/** @param {string} statsUrl */
+async function resetEmulator(statsUrl) {
+  await (await request(`${statsUrl}/reset`, { method: 'POST' })).body.text();
+}
+
+const children = [];
+try {
+  const emulator = await startChild('serve-emulator.mjs');
+  children.push(emulator.child);
+  const hookUrl = `${emulator.info.url}/hook`;
+  const stats = emulator.info.stats;
+
+  // 1. Through one translator process.
+  const eventsTopic = `${namespace}events`;
+  await kafka.ensureTopics([{ topic: eventsTopic, partitions: 6, config: { 'max.message.bytes': String(8 << 20) } }]);
+  const events = Array.from({ length: EVENTS }, (_, n) => event(n));
+  const producer = await kafka.producer();
+  for (let i = 0; i < events.length; i += 1000) {
+    await producer.send(
+      eventsTopic,
+      events.slice(i, i + 1000).map((e) => encodeEventMessage(e, { sourceId: SOURCE_ID, workspaceId: 'ws-bench' })),
+    );
+  }
+  await producer.disconnect();
+  const translator = await startChild('serve-translator.mjs', {
+    BENCH_NAMESPACE: namespace,
+    BENCH_EVENTS_TOPIC: eventsTopic,
+    BENCH_WEBHOOK_URL: hookUrl,
+    BENCH_SOURCE_ID: SOURCE_ID,
+    INSTANCE_CONCURRENCY: String(CONCURRENCY),
+  });
+  children.push(translator.child);
+  const through = await waitForEvents(stats, EVENTS, 10 * 60_000);
+  const translatedPerSecond = (EVENTS - 1) / ((through.last - through.first) / 1000);
+  await stopChild(translator.child);
+  if (through.events !== EVENTS) throw new Error(`the emulator got ${through.events} events for ${EVENTS}`);
+
+  // 2. The same events, translated beforehand, posted straight to the emulator.
+  await resetEmulator(stats);
+  const webhook = destinationById('webhook');
+  const settings = parseSettings(webhook, { url: hookUrl });
+  if (!settings.ok) throw new Error(settings.outcome.message);
+  const requests = events.flatMap((e) => translateEvent(webhook, e, settings.settings).requests ?? []);
+  const agent = new Agent({ connections: CONCURRENCY, keepAliveTimeout: 30_000 });
+  let next = 0;
+  const directCpu = process.cpuUsage();
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < requests.length) {
+        const descriptor = requests[next++];
+        const response = await request(descriptor.url, {
+          dispatcher: agent,
+          method: descriptor.method,
+          headers: descriptor.headers,
+          body: descriptor.body,
+        });
+        await response.body.text();
+        if (response.statusCode !== 200) throw new Error(`direct post answered ${response.statusCode}`);
+      }
+    }),
+  );
+  const directPerSecond = requests.length / ((performance.now() - started) / 1000);
+  const directCpuUs = process.cpuUsage(directCpu);
+  if (process.env.BENCH_VERBOSE) {
+    process.stderr.write(
+      `[bench] direct posting CPU ${((directCpuUs.user + directCpuUs.system) / requests.length).toFixed(0)} µs/event\n`,
+    );
+  }
+  await agent.close();
+
+  // 3. End to end at RATE events/s.
+  await resetEmulator(stats);
+  const e2eTopic = `${namespace}e2e-events`;
+  const ingestion = await startChild('serve-ingestion.mjs', {
+    BENCH_EVENTS_TOPIC: e2eTopic,
+    BENCH_SOURCE_ID: SOURCE_ID,
+    BENCH_WRITE_KEY: WRITE_KEY,
+  });
+  children.push(ingestion.child);
+  const e2eTranslator = await startChild('serve-translator.mjs', {
+    BENCH_NAMESPACE: `${namespace}e2e.`,
+    BENCH_EVENTS_TOPIC: e2eTopic,
+    BENCH_WEBHOOK_URL: hookUrl,
+    BENCH_SOURCE_ID: SOURCE_ID,
+    INSTANCE_CONCURRENCY: String(CONCURRENCY),
+  });
+  children.push(e2eTranslator.child);
+  const authorization = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
+  const client = new Agent({ connections: 20, keepAliveTimeout: 30_000 });
+  /** @param {object[]} batch */
+  const post = async (batch) => {
+    const response = await request(`${ingestion.info.url}/v1/batch`, {
+      dispatcher: client,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization },
+      body: JSON.stringify({ batch }),
+    });
+    await response.body.text();
+    if (response.statusCode !== 200) throw new Error(`ingestion answered ${response.statusCode}`);
+  };
+  // Warm-up: the translator's consumer group joins, connections open.
+  await post([{ type: 'track', userId: 'warm', event: 'Warm Up' }]);
+  await waitForEvents(stats, 1, 60_000);
+  await resetEmulator(stats);
+
+  const perRequest = 10;
+  const total = RATE * SECONDS;
+  const loadStarted = Date.now();
+  const posts = [];
+  for (let sent = 0; sent < total; sent += perRequest) {
+    const wait = loadStarted + (sent / RATE) * 1000 - Date.now();
+    if (wait > 0) await sleep(wait);
+    posts.push(
+      post(
+        Array.from({ length: perRequest }, (_, i) => ({
+          type: 'track',
+          userId: `user-${(sent + i) % 5000}`,
+          event: 'Product Viewed',
+          properties: { product_id: `p-${sent + i}`, price: 19.99, currency: 'USD' },
+        })),
+      ),
+    );
+  }
+  await Promise.all(posts);
+  const offeredSeconds = (Date.now() - loadStarted) / 1000;
+  const e2e = await waitForEvents(stats, total, 120_000);
+  const { latency } = await emulatorStats(stats, true);
+  await client.close();
+
+  const fmt = (n) => Math.round(n).toLocaleString('en-US');
+  const ratio = translatedPerSecond / directPerSecond;
+  console.log(`translator benchmark (${EVENTS} events, webhook emulator, ${CONCURRENCY} requests in flight)`);
+  console.log(`  through one translator process : ${fmt(translatedPerSecond)} events/s`);
+  console.log(`  translated requests posted direct: ${fmt(directPerSecond)} events/s`);
+  console.log(
+    `  ratio                          : ${ratio.toFixed(2)} (target >= 0.5) ${ratio >= 0.5 ? 'OK' : 'MISSED'}`,
+  );
+  console.log(
+    `end to end at ${RATE} events/s for ${SECONDS} s (offered in ${offeredSeconds.toFixed(1)} s), ingestion -> emulator, ${e2e.events} events:`,
+  );
+  console.log(
+    `  latency p50 ${fmt(latency.p50)} ms, p95 ${fmt(latency.p95)} ms, p99 ${fmt(latency.p99)} ms, max ${fmt(latency.max)} ms` +
+      ` (target p99 < 1000 ms) ${latency.p99 < 1000 ? 'OK' : 'MISSED'}`,
+  );
+} finally {
+  const step = (what) =>
+    process.env.BENCH_VERBOSE && process.stderr.write(`[bench] ${new Date().toISOString()} ${what}\n`);
+  for (const child of children.reverse()) {
+    step(`stopping ${child.pid}`);
+    await stopChild(child);
+  }
+  step('deleting topics');
+  const topics = (await kafka.listTopics().catch(() => [])).filter((t) => t.startsWith(namespace));
+  if (topics.length > 0) await kafka.deleteTopics(topics).catch(() => undefined);
+  step('disconnecting');
+  await kafka.disconnect();
+  step('done');
+}
+// Connections the libraries keep alive (idle sockets) must not hold the process.
+process.exit(process.exitCode ?? 0);
