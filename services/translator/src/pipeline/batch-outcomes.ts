@@ -42,6 +42,7 @@ export class OutcomeRouter {
 export class BatchOutcomes {
   private readonly messages = new Map<string, OutgoingMessage[]>();
   private readonly records: DeliveryRecord[] = [];
+  private readonly sending: Promise<void>[] = [];
   private readonly now: () => number;
 
   constructor(private readonly options: OutcomeRouterOptions) {
@@ -143,13 +144,26 @@ export class BatchOutcomes {
     }
   }
 
-  /** Publishes the batch's retries and dead letters, then counts its outcomes. */
-  async commit(): Promise<void> {
+  /**
+   * Starts publishing the retries and dead letters recorded so far, without waiting; `commit()`
+   * waits for them (and fails if any failed).
+   */
+  publishPending(): void {
     for (const [topic, messages] of this.messages) {
       for (const chunk of chunks(messages)) {
-        await this.options.producer.send(topic, chunk, { timeoutMs: this.options.produceTimeoutMs });
+        const sending = this.options.producer.send(topic, chunk, { timeoutMs: this.options.produceTimeoutMs });
+        // Awaited in commit(); this only keeps an early failure from being reported as unhandled.
+        sending.catch(() => undefined);
+        this.sending.push(sending);
       }
     }
+    this.messages.clear();
+  }
+
+  /** Publishes the batch's retries and dead letters, waits for all of them, then counts its outcomes. */
+  async commit(): Promise<void> {
+    this.publishPending();
+    await Promise.all(this.sending);
     const type = this.options.destinationType;
     const latencyAttributes = { destination_type: type };
     const counted = new Map<string, { outcome: string; reason: string; count: number }>();

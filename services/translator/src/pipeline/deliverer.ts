@@ -40,7 +40,14 @@ export interface DelivererOptions {
 export class Deliverer {
   constructor(private readonly options: DelivererOptions) {}
 
-  async deliver(tasks: readonly DeliveryTask[]): Promise<TaskResult[]> {
+  /**
+   * Delivers the tasks; `onInstanceDone` gets each instance's results as soon as all of its
+   * requests are answered. Resolves with every result once all instances are done.
+   */
+  async deliver(
+    tasks: readonly DeliveryTask[],
+    onInstanceDone?: (results: TaskResult[]) => void,
+  ): Promise<TaskResult[]> {
     const byInstance = new Map<string, DeliveryTask[][]>();
     for (const group of this.group(tasks)) {
       const id = (group[0] as DeliveryTask).instance.id;
@@ -48,9 +55,15 @@ export class Deliverer {
       if (list) list.push(group);
       else byInstance.set(id, [group]);
     }
-    const results: TaskResult[] = [];
-    await Promise.all([...byInstance.values()].map((groups) => this.drain(groups, results)));
-    return results;
+    const all = await Promise.all(
+      [...byInstance.values()].map(async (groups) => {
+        const results: TaskResult[] = [];
+        await this.drain(groups, results);
+        onInstanceDone?.(results);
+        return results;
+      }),
+    );
+    return all.flat();
   }
 
   /**

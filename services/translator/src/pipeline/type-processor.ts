@@ -175,7 +175,6 @@ export class TypeProcessor {
 
   private async claimAndDeliver(outcomes: BatchOutcomes, tasks: readonly DeliveryTask[]): Promise<void> {
     if (tasks.length === 0) return;
-    const t0 = performance.now();
     const allowed = await this.options.claims.claim(
       tasks.map((t) => ({ destinationId: t.instance.id, messageId: t.event.messageId, origin: t.origin })),
     );
@@ -184,12 +183,12 @@ export class TypeProcessor {
       outcomes.filtered(task.instance, TRANSLATOR_FILTER_REASONS.duplicate);
       return false;
     });
-    const t1 = performance.now();
-    outcomes.results(await this.options.deliverer.deliver(deliverable));
-    if (process.env['TIMING'])
-      process.stderr.write(
-        `TIMING ${Date.now() % 100000} n=${tasks.length} claim=${(t1 - t0).toFixed(0)} deliver=${(performance.now() - t1).toFixed(0)}\n`,
-      );
+    // Each instance's retries and dead letters are published as soon as it is done, while the
+    // other instances of the batch are still being delivered.
+    await this.options.deliverer.deliver(deliverable, (results) => {
+      outcomes.results(results);
+      outcomes.publishPending();
+    });
   }
 
   /** Parsed once per instance version: the config view replaces an instance's object when it changes. */
