@@ -11,6 +11,11 @@ export interface TranslatorSettings {
    * consumer groups. Empty in deployments; tests and benchmarks use a unique one.
    */
   namespace: string;
+  /**
+   * Where delivery reports go when not `<namespace>` + the events library's topic (tests that
+   * run the control plane's report consumer, which reads the un-namespaced topic).
+   */
+  deliveryReportsTopic?: string;
   /** Where a consumer group that has never committed starts on the events topic. */
   startFrom: 'earliest' | 'latest';
   /** Partitions of one topic processed at once by each consumer. */

@@ -35,6 +35,8 @@ export interface StartTranslatorOptions {
 
 export interface RunningTranslator {
   names: TranslatorNames;
+  /** Where this translator publishes its delivery reports. */
+  deliveryReportsTopic: string;
   reporter: DeliveryReporter;
   /** Finishes the batches in hand (their retries and dead letters published), then disconnects. */
   stop(): Promise<void>;
@@ -55,7 +57,8 @@ export async function startTranslator(options: StartTranslatorOptions): Promise<
   if (definitions.length === 0) throw new Error('no destination types to translate for');
 
   const names = new TranslatorNames(settings.namespace);
-  await kafka.ensureTopics(topicSpecs(settings, names));
+  const reportsTopic = settings.deliveryReportsTopic ?? names.deliveryReports;
+  await kafka.ensureTopics(topicSpecs(settings, names, reportsTopic));
 
   const cleanup: Array<() => Promise<void> | void> = [];
   const stopAll = async (): Promise<void> => {
@@ -74,7 +77,7 @@ export async function startTranslator(options: StartTranslatorOptions): Promise<
     const metrics = createTranslatorMetrics(options.meter);
     const reporter = new DeliveryReporter({
       producer,
-      topic: names.deliveryReports,
+      topic: reportsTopic,
       intervalMs: settings.reportIntervalMs,
       logger,
     });
@@ -153,6 +156,7 @@ export async function startTranslator(options: StartTranslatorOptions): Promise<
     let stopping: Promise<void> | undefined;
     return {
       names,
+      deliveryReportsTopic: reportsTopic,
       reporter,
       stop: () => (stopping ??= stopAll()),
     };
@@ -177,7 +181,7 @@ function statusAttributes(type: string, status: number | undefined): Record<stri
   return attributes;
 }
 
-function topicSpecs(settings: TranslatorSettings, names: TranslatorNames): TopicSpec[] {
+function topicSpecs(settings: TranslatorSettings, names: TranslatorNames, reportsTopic: string): TopicSpec[] {
   const own = (topic: string): TopicSpec => ({
     topic,
     partitions: settings.topicPartitions,
@@ -192,7 +196,7 @@ function topicSpecs(settings: TranslatorSettings, names: TranslatorNames): Topic
       replicationFactor: settings.replicationFactor,
       config: { 'max.message.bytes': TOPIC_MAX_MESSAGE_BYTES },
     },
-    own(names.deliveryReports),
+    own(reportsTopic),
     ...settings.destinationTypes.flatMap((type) => [
       own(names.deadLetter(type)),
       ...names.retryTiers(type, settings.retryDelaysMs).map((tier) => own(tier.topic)),

@@ -58,7 +58,7 @@ export class BatchOutcomes {
   deadLetter(record: DeadLetterRecord, workspaceId?: string): void {
     this.push(this.options.deadLetterTopic, encodeDeadLetter(record));
     if (record.destinationId && workspaceId) {
-      this.count({ id: record.destinationId, workspaceId }, 'failed', record.reason);
+      this.count({ id: record.destinationId, workspaceId }, 'failed', failureReason(record));
     } else {
       this.options.metrics.events.add(1, {
         destination_type: this.options.destinationType,
@@ -218,6 +218,13 @@ export class BatchOutcomes {
     }
     list.push(message);
   }
+}
+
+/** The reason a failure is counted under: the status of a rejection (`http_400`), else the dead-letter reason. */
+function failureReason(record: DeadLetterRecord): string {
+  const response = record.lastResponse;
+  if (record.reason === 'REJECTED' && response && 'status' in response) return `http_${response.status}`;
+  return record.reason;
 }
 
 /** A stable, low-cardinality reason for a retry: `http_503`, or the network error code. */
