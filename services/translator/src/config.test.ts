@@ -1,5 +1,5 @@
 import { ConfigError } from '@manifold/config';
-import { loadTranslatorConfig, settingsFromConfig } from './config';
+import { loadTranslatorConfig, mongoDatabase, settingsFromConfig } from './config';
 import { formatDuration, parseDuration } from './duration';
 
 const base = { KAFKA_BROKERS: '127.0.0.1:9092', CONTROL_PLANE_TOKEN: 't', MONGO_URL: 'mongodb://127.0.0.1:27017/m' };
@@ -44,6 +44,15 @@ describe('translator configuration', () => {
     expect(() =>
       settingsFromConfig(loadTranslatorConfig({ ...base, DESTINATION_TYPES: 'webhook,nope' }), ['webhook']),
     ).toThrow('unknown types nope');
+  });
+
+  it('takes replica-set connection strings, which are not WHATWG URLs', () => {
+    const url = 'mongodb://mongodb-0.mongodb:27017,mongodb-1.mongodb:27017/?replicaSet=rs0';
+    expect(loadTranslatorConfig({ ...base, MONGO_URL: url }).MONGO_URL).toBe(url);
+    expect(mongoDatabase(url)).toBe('manifold');
+    expect(mongoDatabase('mongodb://a:1,b:2/events?replicaSet=rs0')).toBe('events');
+    expect(mongoDatabase('mongodb+srv://user:pw@cluster.example.net/prod')).toBe('prod');
+    expect(() => loadTranslatorConfig({ ...base, MONGO_URL: 'http://nope' })).toThrow('mongodb://');
   });
 
   it('reads and prints durations', () => {

@@ -57,7 +57,14 @@ export const translatorConfigShape = {
   CONTROL_PLANE_ADDRESS: env.string().default('127.0.0.1:50051'),
   CONTROL_PLANE_TOKEN: env.string(),
   CONFIG_CACHE_FILE: env.string().optional(),
-  MONGO_URL: env.url(['mongodb']),
+  // Not env.url: a replica-set URL lists several hosts (`mongodb://a:27017,b:27017/db?replicaSet=rs0`),
+  // which WHATWG URL parsing refuses.
+  MONGO_URL: env
+    .string()
+    .regex(
+      /^mongodb(\+srv)?:\/\/[^/?#]+(\/[^?#]*)?(\?.*)?$/,
+      'expected a mongodb:// or mongodb+srv:// connection string',
+    ),
   /** Comma-separated catalog ids, or `all`. */
   DESTINATION_TYPES: types(),
   START_FROM: env.oneOf(['earliest', 'latest'] as const, d.startFrom),
@@ -74,6 +81,12 @@ export const translatorConfigShape = {
 };
 
 export type TranslatorConfig = ReturnType<typeof loadTranslatorConfig>;
+
+/** The database named in a MongoDB connection string's path, `manifold` when none is. */
+export function mongoDatabase(url: string): string {
+  const match = /^mongodb(?:\+srv)?:\/\/[^/?#]+\/([^?#]*)/.exec(url);
+  return decodeURIComponent(match?.[1] ?? '') || 'manifold';
+}
 
 export function loadTranslatorConfig(source: Record<string, string | undefined> = process.env) {
   return loadConfig('translator', translatorConfigShape, source);

@@ -3,7 +3,7 @@ import { destinationIds } from '@manifold/destinations';
 import { KafkaClient } from '@manifold/kafka';
 import { connectMongo } from '@manifold/mongo';
 import { runService } from '@manifold/service';
-import { loadTranslatorConfig, settingsFromConfig } from './config';
+import { loadTranslatorConfig, mongoDatabase, settingsFromConfig } from './config';
 import { startTranslator } from './start-translator';
 
 const config = loadTranslatorConfig();
@@ -26,7 +26,12 @@ void runService({
       if (configView.version === 0) throw new Error('no configuration yet');
     });
 
-    const mongo = await connectMongo({ url: config.MONGO_URL, appName: 'translator', logger: ctx.logger });
+    const mongo = await connectMongo({
+      url: config.MONGO_URL,
+      database: mongoDatabase(config.MONGO_URL),
+      appName: 'translator',
+      logger: ctx.logger,
+    });
     ctx.onShutdown('mongodb', () => mongo.close());
     ctx.readiness.add('mongodb', () => mongo.ping());
 
