@@ -14,6 +14,7 @@ describe('translator configuration', () => {
     expect(settings.retryDelaysMs).toEqual([5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000]);
     expect(settings.retryWindowMs).toBe(4 * 3_600_000);
     expect(settings.dedupWindowMs).toBe(24 * 3_600_000);
+    expect(settings.slowInstanceTimeouts).toBe(1);
   });
 
   it('takes a list of types, tiers and durations', () => {

@@ -9,6 +9,7 @@ const sources: ConfigSnapshot['sources'] = [
   source({ id: 'src-retry', writeKeys: ['wk-retry-0123456789abcdef'] }),
   source({ id: 'src-latency', writeKeys: ['wk-latency-0123456789abcdef'] }),
   source({ id: 'src-routing', writeKeys: ['wk-routing-0123456789abcdef'] }),
+  source({ id: 'src-silent', writeKeys: ['wk-silent-0123456789abcdef'] }),
 ];
 const writeKey = (sourceId: string) => sources.find((s) => s.id === sourceId)!.writeKeys[0]!;
 
@@ -55,7 +56,9 @@ describe('end to end: failing destinations and filtered events', () => {
   let pipeline: Pipeline;
 
   beforeAll(async () => {
-    for (const name of ['retry', 'ok', 'down', 'routed', 'disabled']) hooks[name] = await new WebhookEmulator().start();
+    for (const name of ['retry', 'ok', 'down', 'routed', 'disabled', 'fast', 'silent']) {
+      hooks[name] = await new WebhookEmulator().start();
+    }
     for (const name of ['retry', 'down', 'routed']) {
       mixpanels[name] = await new MixpanelEmulator({ projectToken: 'mp-token' }).start();
     }
@@ -70,11 +73,16 @@ describe('end to end: failing destinations and filtered events', () => {
           hook('hook-routed', 'src-routing', hooks['routed']!),
           hook('hook-disabled', 'src-routing', hooks['disabled']!, { enabled: false }),
           mixpanel('mp-routed', 'src-routing', mixpanels['routed']!),
+          hook('hook-fast', 'src-silent', hooks['fast']!),
+          hook('hook-silent', 'src-silent', hooks['silent']!),
         ],
         1,
         sources,
       ),
-      settings: { destinationTypes: ['webhook', 'mixpanel'] },
+      settings: {
+        destinationTypes: ['webhook', 'mixpanel'],
+        requestTimeoutMs: 2000,
+      },
     });
   }, 60000);
 
@@ -224,4 +232,49 @@ describe('end to end: failing destinations and filtered events', () => {
       Object.keys(counts).filter((k) => k.startsWith('hook-disabled|') && !k.includes('DESTINATION_DISABLED')),
     ).toEqual([]);
   }, 60000);
+
+  it('keeps delivering to an instance while another of its type stops answering, and catches that one up', async () => {
+    const fast = hooks['fast']!;
+    const silent = hooks['silent']!;
+    silent.failFor(9000, { timeout: true });
+    const started = Date.now();
+    const ids: string[] = [];
+    const sends: Promise<number>[] = [];
+    for (let n = 0; n < 200; n++) {
+      const wait = started + n * 40 - Date.now(); // 25 events/s for 8 s
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const event = track(n);
+      ids.push(event.messageId);
+      sends.push(pipeline.track('/v1/track', event, writeKey('src-silent')));
+    }
+    expect(new Set(await Promise.all(sends))).toEqual(new Set([200]));
+    await waitFor(() => ids.every((id) => messageIdsOf(fast).includes(id)), 30000, 'every event at the fast webhook');
+    const latencies = fast.requests.map((r) => {
+      const body = JSON.parse(r.body) as { receivedAt: string };
+      return r.receivedAt - Date.parse(body.receivedAt);
+    });
+    const p50 = percentile(latencies, 50);
+    const p90 = percentile(latencies, 90);
+    console.log(
+      `fast webhook latency while another webhook of its type times out (2 s timeout): p50 ${p50} ms, p90 ${p90} ms, max ${Math.max(...latencies)} ms; ` +
+        `requests that reached the silent one: ${silent.requests.length} for 200 events`,
+    );
+    // Only the first batch waits for the 2 s timeouts (the consumer fetches nothing more until its
+    // batches are done); then the silent instance is skipped on the events topic (its events go to
+    // the retry topics, whose consumer keeps trying it) and the fast one is served as usual.
+    expect(p50).toBeLessThan(500);
+    expect(p90).toBeLessThan(2500);
+    expect(silent.requests.length).toBeLessThan(100);
+
+    // Once it answers again, the silent instance gets every event, once.
+    await waitFor(() => ids.every((id) => messageIdsOf(silent).includes(id)), 40000, 'the silent webhook to catch up');
+    expect(messageIdsOf(silent).sort()).toEqual([...ids].sort());
+    const { counts } = await waitForReports(
+      pipeline.translator.kafka,
+      pipeline.translator.translator.names.deliveryReports,
+      (c) => (c['hook-silent|delivered|'] ?? 0) >= 200,
+    );
+    expect(counts['hook-fast|delivered|']).toBe(200);
+    expect(counts['hook-silent|retried|DESTINATION_NOT_RESPONDING']).toBeGreaterThan(0);
+  }, 90000);
 });

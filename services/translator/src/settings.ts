@@ -26,6 +26,11 @@ export interface TranslatorSettings {
   retryWindowMs: number;
   /** Longest wait for a destination's answer, headers and body together. */
   requestTimeoutMs: number;
+  /**
+   * Consecutive timed-out requests after which the events topic stops attempting an instance
+   * (its events go to the retry topics, whose attempts find out when it answers again).
+   */
+  slowInstanceTimeouts: number;
   /** Requests in flight per destination instance. */
   instanceConcurrency: number;
   /** Keep-alive connections per destination origin (host:port). */
@@ -56,6 +61,7 @@ export const DEFAULT_SETTINGS: TranslatorSettings = {
   retryDelaysMs: DEFAULT_RETRY_DELAYS,
   retryWindowMs: parseDuration('4h'),
   requestTimeoutMs: 10_000,
+  slowInstanceTimeouts: 1,
   instanceConcurrency: 20,
   connectionsPerOrigin: 50,
   dedupWindowMs: parseDuration('24h'),

@@ -9,6 +9,7 @@ import { MessageClaims } from './dedup/claims';
 import { HttpSender } from './http/http-sender';
 import { KeyedLimiter } from './http/limiter';
 import { OutcomeRouter } from './pipeline/batch-outcomes';
+import { SlowInstances } from './pipeline/circuit';
 import { Deliverer } from './pipeline/deliverer';
 import { DisabledInstances } from './pipeline/instance-index';
 import { TypeProcessor } from './pipeline/type-processor';
@@ -115,6 +116,7 @@ export async function startTranslator(options: StartTranslatorOptions): Promise<
           destination,
           sender,
           limiter,
+          slow: new SlowInstances({ threshold: settings.slowInstanceTimeouts }),
           onRequest: ({ status, durationMs }) =>
             metrics.requestDuration.record(durationMs / 1000, statusAttributes(type, status)),
         }),

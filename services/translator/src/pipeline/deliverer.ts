@@ -17,7 +17,19 @@ import {
 } from '@manifold/destination-kit';
 import type { HttpSender } from '../http/http-sender';
 import type { KeyedLimiter } from '../http/limiter';
+import { NOT_RESPONDING, type SlowInstances } from './circuit';
 import type { DeliveryTask, Exchange, TaskResult } from './task';
+
+export interface DeliveryHooks {
+  /**
+   * Do not attempt instances that stopped answering (the events topic): their events go to
+   * retry (NOT_RESPONDING). Asked before each group and again when a request gets its slot, as
+   * the instance may have gone silent while the request queued.
+   */
+  skipSilent?: boolean;
+  /** An instance's results, once all of its requests of this delivery are answered. */
+  onInstanceDone?(results: TaskResult[]): void;
+}
 
 /** A flow (request, follow-ups, ...) longer than this is a destination bug, not an API answer. */
 const MAX_FLOW_STEPS = 10;
@@ -27,6 +39,8 @@ export interface DelivererOptions {
   sender: HttpSender;
   /** Per destination instance: how many requests may be in flight. */
   limiter: KeyedLimiter;
+  /** Instances that stopped answering; every attempt's answer or timeout is recorded there. */
+  slow: SlowInstances;
   /** Called after each response or network failure (metrics). */
   onRequest?(info: { status: number | undefined; durationMs: number }): void;
 }
@@ -40,14 +54,8 @@ export interface DelivererOptions {
 export class Deliverer {
   constructor(private readonly options: DelivererOptions) {}
 
-  /**
-   * Delivers the tasks; `onInstanceDone` gets each instance's results as soon as all of its
-   * requests are answered. Resolves with every result once all instances are done.
-   */
-  async deliver(
-    tasks: readonly DeliveryTask[],
-    onInstanceDone?: (results: TaskResult[]) => void,
-  ): Promise<TaskResult[]> {
+  /** Delivers the tasks; resolves with every result once all instances are done. */
+  async deliver(tasks: readonly DeliveryTask[], hooks: DeliveryHooks = {}): Promise<TaskResult[]> {
     const byInstance = new Map<string, DeliveryTask[][]>();
     for (const group of this.group(tasks)) {
       const id = (group[0] as DeliveryTask).instance.id;
@@ -58,8 +66,8 @@ export class Deliverer {
     const all = await Promise.all(
       [...byInstance.values()].map(async (groups) => {
         const results: TaskResult[] = [];
-        await this.drain(groups, results);
-        onInstanceDone?.(results);
+        await this.drain(groups, results, hooks);
+        hooks.onInstanceDone?.(results);
         return results;
       }),
     );
@@ -71,12 +79,19 @@ export class Deliverer {
    * flight (the limiter holds that bound across concurrent batches): thousands of queued
    * groups would otherwise each hold a pending promise chain.
    */
-  private async drain(groups: readonly DeliveryTask[][], results: TaskResult[]): Promise<void> {
+  private async drain(groups: readonly DeliveryTask[][], results: TaskResult[], hooks: DeliveryHooks): Promise<void> {
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < groups.length) {
         const group = groups[next++] as DeliveryTask[];
-        for (const result of await this.deliverGroup(group)) results.push(result);
+        const first = group[0] as DeliveryTask;
+        const slow = this.options.slow;
+        const admit = hooks.skipSilent ? () => slow.admits(first.instance.id) : undefined;
+        if (admit && !admit()) {
+          for (const task of group) results.push({ task, outcome: { kind: 'retry', reason: NOT_RESPONDING } });
+          continue;
+        }
+        for (const result of await this.deliverGroup(group, admit)) results.push(result);
       }
     };
     const workers = Math.min(this.options.limiter.limit, groups.length);
@@ -106,7 +121,8 @@ export class Deliverer {
     return groups;
   }
 
-  private async deliverGroup(group: DeliveryTask[]): Promise<TaskResult[]> {
+  /** `admit` is asked again when a request gets its slot: the instance may have gone silent while it queued. */
+  private async deliverGroup(group: DeliveryTask[], admit?: () => boolean): Promise<TaskResult[]> {
     const first = group[0] as DeliveryTask;
     let requests: RequestDescriptor[];
     try {
@@ -118,7 +134,7 @@ export class Deliverer {
       );
     } catch (error) {
       // One event the API cannot take must not sink the others: try them one by one.
-      if (group.length > 1) return (await Promise.all(group.map((task) => this.deliverGroup([task])))).flat();
+      if (group.length > 1) return (await Promise.all(group.map((task) => this.deliverGroup([task], admit)))).flat();
       return [{ task: first, outcome: outcomeOfError(error) }];
     }
     if (requests.length === 0) {
@@ -130,7 +146,7 @@ export class Deliverer {
 
     if (group.length === 1 && requests.length === 1) {
       // The common case (one event, one request) without the bookkeeping of batches.
-      const { outcome, exchange } = await this.sendFlow(first, requests[0] as RequestDescriptor);
+      const { outcome, exchange } = await this.sendFlow(first, requests[0] as RequestDescriptor, admit);
       const single =
         outcome.kind === 'drop' ? outcome : outcomesPerEvent(requests[0] as RequestDescriptor, outcome, 1)[0];
       return [{ task: first, outcome: single as Outcome, exchange }];
@@ -140,7 +156,7 @@ export class Deliverer {
     const exchanges: Array<Exchange | undefined> = group.map(() => undefined);
     await Promise.all(
       requests.map(async (request) => {
-        const { outcome, exchange } = await this.sendFlow(first, request);
+        const { outcome, exchange } = await this.sendFlow(first, request, admit);
         if (outcome.kind === 'drop') {
           group.forEach((_, index) => (ended[index] = outcome));
           return;
@@ -169,10 +185,11 @@ export class Deliverer {
   private async sendFlow(
     task: DeliveryTask,
     request: RequestDescriptor,
+    admit?: () => boolean,
   ): Promise<{ outcome: ResponseOutcome | DropOutcome; exchange: Exchange }> {
     let current = request;
     for (let step = 0; ; step++) {
-      const sent = await this.send(task.instance.id, current);
+      const sent = await this.send(task.instance.id, current, admit);
       const response = sent.exchange.response;
       if (!response || !current.followUp) return sent;
       let next: RequestDescriptor[];
@@ -195,7 +212,7 @@ export class Deliverer {
       }
       // Follow-ups go in order; all but the last must succeed for the flow to go on.
       for (const followUp of next.slice(0, -1)) {
-        const result = await this.send(task.instance.id, followUp);
+        const result = await this.send(task.instance.id, followUp, admit);
         if (result.outcome.kind !== 'delivered') return result;
       }
       current = next[next.length - 1] as RequestDescriptor;
@@ -205,8 +222,15 @@ export class Deliverer {
   private send(
     instanceId: string,
     request: RequestDescriptor,
+    admit?: () => boolean,
   ): Promise<{ outcome: ResponseOutcome; exchange: Exchange }> {
     return this.options.limiter.run(instanceId, async () => {
+      if (admit && !admit()) {
+        return {
+          outcome: { kind: 'retry', reason: NOT_RESPONDING },
+          exchange: { request, error: 'not attempted: the destination stopped answering' },
+        };
+      }
       const started = performance.now();
       let response;
       try {
@@ -214,8 +238,12 @@ export class Deliverer {
       } catch (error) {
         this.options.onRequest?.({ status: undefined, durationMs: performance.now() - started });
         const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        return { outcome: classifyNetworkError(error), exchange: { request, error: message } };
+        const outcome = classifyNetworkError(error);
+        // Recorded before the slot is released, so the next queued request already knows.
+        if (outcome.kind === 'retry') this.options.slow.failed(instanceId, outcome.reason);
+        return { outcome, exchange: { request, error: message } };
       }
+      this.options.slow.answered(instanceId);
       this.options.onRequest?.({ status: response.status, durationMs: performance.now() - started });
       try {
         return {

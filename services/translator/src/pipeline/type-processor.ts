@@ -97,7 +97,7 @@ export class TypeProcessor {
         if (task) tasks.push(task);
       }
     }
-    await this.claimAndDeliver(outcomes, tasks);
+    await this.claimAndDeliver(outcomes, tasks, 'events');
     await outcomes.commit();
   }
 
@@ -128,7 +128,7 @@ export class TypeProcessor {
       const task = this.prepare(outcomes, instance, retry.event, retry.metadata, attempt);
       if (task) tasks.push(task);
     }
-    await this.claimAndDeliver(outcomes, tasks);
+    await this.claimAndDeliver(outcomes, tasks, 'retries');
     await outcomes.commit();
   }
 
@@ -173,7 +173,11 @@ export class TypeProcessor {
     return { event, metadata, instance, settings: settings.settings, prepared, ...attempt };
   }
 
-  private async claimAndDeliver(outcomes: BatchOutcomes, tasks: readonly DeliveryTask[]): Promise<void> {
+  private async claimAndDeliver(
+    outcomes: BatchOutcomes,
+    tasks: readonly DeliveryTask[],
+    source: 'events' | 'retries',
+  ): Promise<void> {
     if (tasks.length === 0) return;
     const allowed = await this.options.claims.claim(
       tasks.map((t) => ({ destinationId: t.instance.id, messageId: t.event.messageId, origin: t.origin })),
@@ -183,11 +187,17 @@ export class TypeProcessor {
       outcomes.filtered(task.instance, TRANSLATOR_FILTER_REASONS.duplicate);
       return false;
     });
-    // Each instance's retries and dead letters are published as soon as it is done, while the
-    // other instances of the batch are still being delivered.
-    await this.options.deliverer.deliver(deliverable, (results) => {
-      outcomes.results(results);
-      outcomes.publishPending();
+    // On the events topic an instance that stopped answering is not attempted: its timeouts would
+    // hold the batch, and with it every other instance of the type. Retries are attempted: they
+    // find out when it answers again.
+    await this.options.deliverer.deliver(deliverable, {
+      skipSilent: source === 'events',
+      // Each instance's retries and dead letters are published as soon as it is done, while the
+      // other instances of the batch are still being delivered.
+      onInstanceDone: (results) => {
+        outcomes.results(results);
+        outcomes.publishPending();
+      },
     });
   }
 
