@@ -8,6 +8,7 @@ import {
   BrazeEmulator,
   CustomerioEmulator,
   Ga4Emulator,
+  IntercomEmulator,
   MixpanelEmulator,
   PosthogEmulator,
   WebhookEmulator,
@@ -46,6 +47,10 @@ const SETUPS: Record<string, () => Promise<{ emulator: Emulator; settings: Recor
   posthog: async () => {
     const emulator = await new PosthogEmulator({ apiKey: 'phc_test' }).start();
     return { emulator, settings: { apiKey: 'phc_test', apiBaseUrl: emulator.baseUrl } };
+  },
+  intercom: async () => {
+    const emulator = await new IntercomEmulator({ accessToken: 'ic-token' }).start();
+    return { emulator, settings: { accessToken: 'ic-token', apiBaseUrl: emulator.baseUrl } };
   },
   braze: async () => {
     const emulator = await new BrazeEmulator({ apiKey: 'braze-key' }).start();
@@ -121,7 +126,26 @@ describe('end to end: every call type reaches each destination that takes it', (
 
   it('translates and delivers each call, and drops what a destination cannot take with a recorded reason', async () => {
     expect(Object.keys(definitions)).toEqual(expect.arrayContaining(['webhook', 'mixpanel']));
-    expect(await pipeline.track('/v1/batch', { batch: CALLS })).toBe(200);
+    // Identify first, and only then the rest: a destination such as Intercom takes events only
+    // for a contact that exists (the translator delivers concurrently, in no particular order).
+    const processed = (counts: Record<string, number>, instance: DestinationConfig) =>
+      ['delivered', 'filtered', 'failed'].reduce(
+        (sum, outcome) =>
+          sum +
+          Object.entries(counts)
+            .filter(([key]) => key.startsWith(`${instance.id}|${outcome}|`))
+            .reduce((s, [, n]) => s + n, 0),
+        0,
+      );
+    const reportsTopic = pipeline.translator.translator.names.deliveryReports;
+    expect(await pipeline.track('/v1/batch', { batch: CALLS.slice(0, 1) })).toBe(200);
+    await waitForReports(
+      pipeline.translator.kafka,
+      reportsTopic,
+      (counts) => instances.every((instance) => processed(counts, instance) >= 1),
+      30000,
+    );
+    expect(await pipeline.track('/v1/batch', { batch: CALLS.slice(1) })).toBe(200);
 
     // The events as ingestion enriched them (messageId, timestamps): what the translator consumed.
     const topic = pipeline.translator.settings.eventsTopic;
@@ -139,22 +163,10 @@ describe('end to end: every call type reaches each destination that takes it', (
       return { type, instance, translations };
     });
 
-    const done = (counts: Record<string, number>) =>
-      expected.every(
-        ({ instance }) =>
-          ['delivered', 'filtered', 'failed'].reduce(
-            (sum, outcome) =>
-              sum +
-              Object.entries(counts)
-                .filter(([key]) => key.startsWith(`${instance.id}|${outcome}|`))
-                .reduce((s, [, n]) => s + n, 0),
-            0,
-          ) >= CALLS.length,
-      );
     const { counts } = await waitForReports(
       pipeline.translator.kafka,
-      pipeline.translator.translator.names.deliveryReports,
-      done,
+      reportsTopic,
+      (c) => expected.every(({ instance }) => processed(c, instance) >= CALLS.length),
       30000,
     );
 
@@ -192,6 +204,23 @@ describe('end to end: every call type reaches each destination that takes it', (
       for (const [reason, n] of Object.entries(filtered)) {
         expect({ type, reason, n: counts[`${instance.id}|filtered|${reason}`] }).toEqual({ type, reason, n });
       }
+    }
+
+    // Intercom's multi-request flows ran to the end: the contact was searched, then created; the
+    // group call attached it to the company; both track calls were recorded on it.
+    if (emulators['intercom']) {
+      const intercom = emulators['intercom'] as IntercomEmulator;
+      const contact = intercom.contactByExternalId('user-42');
+      expect(contact).toMatchObject({ email: 'ada@example.com', name: 'Ada Lovelace' });
+      expect(
+        intercom.events
+          .filter((e) => e.contactId === contact?.id)
+          .map((e) => e.event_name)
+          .sort(),
+      ).toEqual(['Order Completed', 'Product Viewed']);
+      const company = [...intercom.companies.values()].find((c) => c.company_id === 'acme');
+      expect(company?.name).toBe('Acme');
+      expect(contact?.companies).toContain(company?.id);
     }
 
     // The webhook receives each event exactly as ingested.
