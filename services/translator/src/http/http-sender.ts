@@ -1,4 +1,4 @@
-import { Agent, type Dispatcher } from 'undici';
+import { Agent, interceptors, type Dispatcher } from 'undici';
 import type { HttpResponseInfo, RequestDescriptor } from '@manifold/destination-kit';
 
 export interface HttpSenderOptions {
@@ -18,6 +18,7 @@ export interface HttpSenderOptions {
  */
 export class HttpSender {
   private readonly agent: Agent;
+  private readonly dispatcher: Dispatcher;
   private readonly maxBodyBytes: number;
 
   constructor(private readonly options: HttpSenderOptions) {
@@ -27,6 +28,8 @@ export class HttpSender {
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     });
+    // Redirects are followed, as Segment does (a 307 keeps the method and body).
+    this.dispatcher = this.agent.compose(interceptors.redirect({ maxRedirections: 3 }));
     this.maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
   }
 
@@ -66,7 +69,7 @@ export class HttpSender {
         },
       };
       try {
-        this.agent.dispatch(
+        this.dispatcher.dispatch(
           {
             origin: url.origin,
             path: `${url.pathname}${url.search}`,
