@@ -28,6 +28,14 @@ export const env = {
       },
       { message: `expected a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}` },
     ),
+  /**
+   * A MongoDB connection string. Not parsed as a WHATWG URL: a replica set names several hosts
+   * (mongodb://a:27017,b:27017/db?replicaSet=rs0), which URL parsing rejects.
+   */
+  mongoUrl: () =>
+    z.string().regex(/^mongodb(\+srv)?:\/\/[^/?#\s]+(\/[^?#\s]*)?(\?\S*)?$/, {
+      message: 'expected a MongoDB connection string, mongodb://host:port[,host:port...]/[database][?options]',
+    }),
   /** A comma-separated list of host:port pairs, as Kafka clients take them. */
   hostPorts: () =>
     z

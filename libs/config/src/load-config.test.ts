@@ -13,6 +13,14 @@ describe('loadConfig', () => {
     expect(cfg).toEqual({ KAFKA_BROKERS: ['a:1', 'b:2'], MONGO_URL: 'mongodb://x:1/db', PORT: 8080, DEBUG: false });
   });
 
+  it('accepts replica-set MongoDB connection strings and refuses other URLs', () => {
+    const shape = { MONGO_URL: env.mongoUrl() };
+    const replicaSet = 'mongodb://m-0.mongo:27017,m-1.mongo:27017/manifold?replicaSet=rs0';
+    expect(loadConfig('svc', shape, { MONGO_URL: replicaSet }).MONGO_URL).toBe(replicaSet);
+    expect(loadConfig('svc', shape, { MONGO_URL: 'mongodb+srv://cluster.example.net/' }).MONGO_URL).toBeDefined();
+    expect(() => loadConfig('svc', shape, { MONGO_URL: 'http://x' })).toThrow('expected a MongoDB connection string');
+  });
+
   it('lists every bad or missing variable in one error', () => {
     let error: unknown;
     try {

@@ -27,7 +27,7 @@ export interface MongoConnection {
  * support: CRUD, unique indexes and simple aggregations; no transactions, change streams or TTL.
  */
 export async function connectMongo(options: ConnectMongoOptions): Promise<MongoConnection> {
-  const database = options.database ?? (new URL(options.url).pathname.replace(/^\//, '') || 'manifold');
+  const database = options.database ?? (databaseFromUrl(options.url) || 'manifold');
   const client = new MongoClient(options.url, {
     appName: options.appName,
     serverSelectionTimeoutMS: options.serverSelectionTimeoutMs ?? 5000,
@@ -53,13 +53,15 @@ export async function connectMongo(options: ConnectMongoOptions): Promise<MongoC
   return { client, db: client.db(database), ping, close: () => client.close() };
 }
 
-/** Drops credentials from a URL so it can be logged. */
+/**
+ * The database named in a connection string's path. Read with a pattern, not URL parsing:
+ * replica-set strings name several hosts, which a WHATWG URL cannot hold.
+ */
+export function databaseFromUrl(url: string): string {
+  return /^mongodb(?:\+srv)?:\/\/[^/?#]+\/([^?#]*)/.exec(url)?.[1] ?? '';
+}
+
+/** Drops the password from a connection string so it can be logged. */
 function redact(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparseable URL)';
-  }
+  return url.replace(/^(mongodb(?:\+srv)?:\/\/[^:/@]+):[^@/]*@/, '$1:***@');
 }

@@ -1,3 +1,3 @@
-export { connectMongo, type MongoConnection, type ConnectMongoOptions } from './connect';
+export { connectMongo, databaseFromUrl, type MongoConnection, type ConnectMongoOptions } from './connect';
 export { isDuplicateKeyError } from './errors';
 export { MongoUnavailableError } from './errors';

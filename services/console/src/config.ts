@@ -5,7 +5,7 @@ export const consoleConfigShape = {
   PORT: env.port(3000),
   HOST: env.string().default('0.0.0.0'),
   ADMIN_PORT: env.port(9105),
-  MONGO_URL: env.url(['mongodb']),
+  MONGO_URL: env.mongoUrl(),
   CONSOLE_DATABASE: env.string().default('manifold_console'),
   CONTROL_PLANE_ADDRESS: env
     .string()

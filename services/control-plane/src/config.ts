@@ -8,7 +8,7 @@ export function controlPlaneConfig(source: NodeJS.ProcessEnv = process.env) {
       GRPC_HOST: env.string().default('0.0.0.0'),
       GRPC_PORT: env.port(50051),
       ADMIN_PORT: env.port(9102),
-      MONGO_URL: env.url(['mongodb', 'mongodb+srv']),
+      MONGO_URL: env.mongoUrl(),
       MONGO_DATABASE: env.string().default('manifold'),
       CONTROL_PLANE_TOKEN: env.string().min(16, 'must be at least 16 characters'),
       CONTROL_PLANE_SECRET_KEY: env
