@@ -288,8 +288,8 @@ describe('console in a browser', () => {
     await shop.close();
     await waitUntil(() => Number(statValue('delivered')) >= 3 && Number(statValue('failed')) >= 1, page);
     expect(receiver.deliveries.length).toBeGreaterThanOrEqual(3);
-    // The translator classifies a 400 as REJECTED: failed for good, not retried.
-    await expectText(page, '[aria-label="Delivery stats"] table td', 'REJECTED');
+    // The translator counts a 400 as failed for good (not retried), under the status it got.
+    await expectText(page, '[aria-label="Delivery stats"] table td', 'http_400');
     await shot(page, 'destination');
   });
 
