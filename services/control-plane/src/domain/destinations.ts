@@ -17,9 +17,9 @@ import { refreshDestinationSourceNames, refreshSourceLinks } from './links';
 import { maskSecrets, mergeSettingsUpdate, openSecrets, sealSecrets, type SecretBox, type Settings } from './secrets';
 import { resolveSource } from './sources';
 import { checkName } from './validation';
-import { statusChange, statusUpdate } from './status-change';
+import { initialStatus, statusChange, statusUpdate } from './status-change';
 import { resolveWorkspace } from './workspaces';
-import type { DestinationDoc, DestinationFilterDoc, StatusChangeDoc, WorkspaceDoc } from '../store/documents';
+import type { DestinationDoc, DestinationFilterDoc, WorkspaceDoc } from '../store/documents';
 import { listPage, type ListFields } from '../store/list-query';
 import type { Store } from '../store/store';
 
@@ -126,12 +126,7 @@ export class Destinations {
     v.throwIfAny();
     if (!entry) throw ControlPlaneError.invalid([{ field: 'catalog_id', message: 'is required' }]);
     const enabled = req.enabled ?? true;
-    const status: StatusChangeDoc = {
-      status: enabled ? 'enabled' : 'disabled',
-      changedBy: ctx.actor,
-      changedAt: ctx.now,
-      reason: 'created',
-    };
+    const status = initialStatus(enabled, ctx);
     const doc: DestinationDoc = {
       _id: newId('dst'),
       workspaceId: workspace._id,

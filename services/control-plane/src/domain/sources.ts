@@ -12,9 +12,9 @@ import { ControlPlaneError, Violations } from './errors';
 import { newId, newWriteKey } from './ids';
 import { refreshDestinationSourceNames } from './links';
 import { checkEnvironment, checkName, checkOneOf, checkSlug, SOURCE_CATEGORIES, SOURCE_TYPES } from './validation';
-import { statusChange, statusUpdate } from './status-change';
+import { initialStatus, statusChange, statusUpdate } from './status-change';
 import { resolveWorkspace } from './workspaces';
-import type { SourceDoc, StatusChangeDoc, WorkspaceDoc, WriteKeyDoc } from '../store/documents';
+import type { SourceDoc, WorkspaceDoc, WriteKeyDoc } from '../store/documents';
 import { listPage, type ListFields } from '../store/list-query';
 import type { Store } from '../store/store';
 
@@ -94,12 +94,7 @@ export class Sources {
     checkOneOf(v, 'category', req.category, SOURCE_CATEGORIES);
     v.throwIfAny();
     const enabled = req.enabled ?? true;
-    const status: StatusChangeDoc = {
-      status: enabled ? 'enabled' : 'disabled',
-      changedBy: ctx.actor,
-      changedAt: ctx.now,
-      reason: 'created',
-    };
+    const status = initialStatus(enabled, ctx);
     const doc: SourceDoc = {
       _id: newId('src'),
       workspaceId: workspace._id,

@@ -1,6 +1,11 @@
 import type { CallContext } from './context';
 import type { StatusChangeDoc } from '../store/documents';
 
+/** The first history entry of a new source or destination. */
+export function initialStatus(enabled: boolean, ctx: CallContext): StatusChangeDoc {
+  return { status: enabled ? 'enabled' : 'disabled', changedBy: ctx.actor, changedAt: ctx.now, reason: 'created' };
+}
+
 /**
  * The history entry for turning something on or off, or undefined when the request does not
  * change its state. Sources and destinations record status the same way.
