@@ -3,6 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import type { SpecEvent } from '@manifold/events';
 import { requirePostgres, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
 import { buildSourceBatch, schemaNameForSource, type ColumnType } from '../layout';
@@ -231,11 +232,46 @@ describe.each(engines)('%s engine', (_kind, makeEngine) => {
     expect(await engine.readTable(schema, 'users')).toHaveLength(1);
   });
 
+  it('loads the new events of a batch that repeats some already stored, each once', async () => {
+    const old = [sampleEvents.track(), sampleEvents.track()];
+    await load(old);
+    const fresh = [sampleEvents.track(), sampleEvents.track(), sampleEvents.track()];
+    const again = await load([old[1] as SpecEvent, ...fresh, old[0] as SpecEvent]);
+    expect(again.rowsByTable).toMatchObject({ tracks: 3, order_completed: 3 });
+    const ids = (await engine.readTable(schema, 'tracks')).map((r) => r['id']);
+    expect(ids.sort()).toEqual([...old, ...fresh].map((e) => e.messageId).sort());
+  });
+
   it('keeps text with tabs, newlines, backslashes and quotes intact', async () => {
     const odd = 'tab\there\nnew "line" \\ back\\slash \r end';
     const event = sampleEvents.track({ event: 'Note "Saved"', properties: { body: odd } });
     await load([event]);
     const [row] = await engine.readTable(schema, 'note_saved');
     expect(row).toMatchObject({ body: odd, event_text: 'Note "Saved"' });
+  });
+});
+
+describe('postgres engine with a table made by hand', () => {
+  it('still stores a redelivered event once when the table has no key on id', async () => {
+    const engine = new PostgresEngine({ connection: { url: testInfrastructure().warehousePostgresUrl }, logger });
+    const schema = schemaNameForSource(uniqueName('src'));
+    const load = (events: SpecEvent[]) =>
+      engine.load(buildSourceBatch(events, { schema, uuidTs: new Date().toISOString(), maxStringLength: 512 }));
+    try {
+      const track = sampleEvents.track();
+      await load([track]);
+      const db = new pg.Client({ connectionString: testInfrastructure().warehousePostgresUrl });
+      await db.connect();
+      try {
+        await db.query(`ALTER TABLE "${schema}".tracks DROP CONSTRAINT tracks_pkey`);
+      } finally {
+        await db.end();
+      }
+      const again = await load([track, sampleEvents.track()]);
+      expect(again.rowsByTable).toMatchObject({ tracks: 1 });
+      expect(await engine.readTable(schema, 'tracks')).toHaveLength(2);
+    } finally {
+      await engine.close();
+    }
   });
 });
