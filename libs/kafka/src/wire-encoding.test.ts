@@ -1,0 +1,91 @@
+// The kafkajs protocol patch (patches/kafkajs@2.2.4.patch) must keep the wire format exactly:
+// varints and varlongs as Kafka's zigzag LEB128, records byte for byte, and decoding back.
+import { createRequire } from 'node:module';
+
+const requireFromKafkajs = createRequire(require.resolve('kafkajs'));
+
+interface EncoderLike {
+  writeVarInt(value: number): EncoderLike;
+  writeVarLong(value: number): EncoderLike;
+  buffer: Buffer;
+}
+interface DecoderLike {
+  readVarInt(): number;
+  readVarLong(): { toString(): string };
+}
+type RecordEncoder = (record: {
+  offsetDelta: number;
+  timestampDelta: number;
+  key: Buffer | null;
+  value: Buffer;
+  headers: Record<string, string | Buffer | string[]>;
+}) => EncoderLike;
+type RecordDecoder = (
+  decoder: DecoderLike,
+  context: { firstOffset: string; firstTimestamp: string },
+) => { offset: string; timestamp: string; key: Buffer | null; value: Buffer; headers: Record<string, unknown> };
+
+const Encoder = requireFromKafkajs('./src/protocol/encoder') as new () => EncoderLike;
+const Decoder = requireFromKafkajs('./src/protocol/decoder') as new (buffer: Buffer) => DecoderLike;
+const encodeRecord = requireFromKafkajs('./src/protocol/recordBatch/record/v0') as RecordEncoder;
+const decodeRecord = requireFromKafkajs('./src/protocol/recordBatch/record/v0/decoder') as RecordDecoder;
+
+/** Kafka's varlong: zigzag over 64 bits, then 7 bits per byte, low first. */
+function referenceVarLong(value: bigint): Buffer {
+  let zigzag = BigInt.asUintN(64, (value << 1n) ^ (value >> 63n));
+  const bytes: number[] = [];
+  while (zigzag >= 0x80n) {
+    bytes.push(Number(zigzag & 0x7fn) | 0x80);
+    zigzag >>= 7n;
+  }
+  bytes.push(Number(zigzag));
+  return Buffer.from(bytes);
+}
+
+const values = [0, 1, -1, 63, 64, -64, -65, 300, -300, 2 ** 30, -(2 ** 30), 2 ** 31 - 1, -(2 ** 31), 1_700_000_000_000, -(2 ** 48) - 3, 2 ** 52];
+
+describe('kafkajs wire encoding (patched)', () => {
+  it.each(values)('encodes and decodes the varlong %d as Kafka does', (value) => {
+    const encoded = new Encoder().writeVarLong(value).buffer;
+    expect(encoded.equals(referenceVarLong(BigInt(value)))).toBe(true);
+    expect(new Decoder(encoded).readVarLong().toString()).toBe(String(value));
+  });
+
+  it.each(values.filter((v) => (v | 0) === v))('encodes the varint %d as Kafka does', (value) => {
+    const encoded = new Encoder().writeVarInt(value).buffer;
+    expect(encoded.equals(referenceVarLong(BigInt(value)))).toBe(true);
+    expect(new Decoder(encoded).readVarInt()).toBe(value);
+  });
+
+  it('round-trips a record with its key, value and repeated, non-ASCII and binary headers', () => {
+    const value = Buffer.from(JSON.stringify({ type: 'track', event: 'Ordered', note: 'x'.repeat(900) }));
+    const encoded = encodeRecord({
+      offsetDelta: 7,
+      timestampDelta: 1234,
+      key: Buffer.from('user-1'),
+      value,
+      headers: { 'manifold-source-id': 'src-1', binary: Buffer.from([0, 255, 10]), many: ['a', 'b'], 'clé': 'été' },
+    }).buffer;
+    const decoder = new Decoder(encoded);
+    const length = decoder.readVarInt();
+    expect(length).toBe(encoded.length - referenceVarLong(BigInt(length)).length);
+    const record = decodeRecord(decoder, { firstOffset: '9007199254740000', firstTimestamp: '1700000000000' });
+    expect(record.offset).toBe('9007199254740007');
+    expect(record.timestamp).toBe('1700000001234');
+    expect(record.key?.toString()).toBe('user-1');
+    expect(record.value.equals(value)).toBe(true);
+    expect(String(record.headers['manifold-source-id'])).toBe('src-1');
+    expect(record.headers['binary']).toEqual(Buffer.from([0, 255, 10]));
+    expect((record.headers['many'] as Buffer[]).map(String)).toEqual(['a', 'b']);
+    expect(String(record.headers['clé'])).toBe('été');
+  });
+
+  it('keeps offsets beyond 2^53 exact', () => {
+    const encoded = encodeRecord({ offsetDelta: 1, timestampDelta: 0, key: null, value: Buffer.from('v'), headers: {} }).buffer;
+    const decoder = new Decoder(encoded);
+    decoder.readVarInt();
+    expect(decodeRecord(decoder, { firstOffset: '9223372036854775806', firstTimestamp: '0' }).offset).toBe(
+      '9223372036854775807',
+    );
+  });
+});
