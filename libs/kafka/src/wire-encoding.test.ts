@@ -29,6 +29,17 @@ const Encoder = requireFromKafkajs('./src/protocol/encoder') as new () => Encode
 const Decoder = requireFromKafkajs('./src/protocol/decoder') as new (buffer: Buffer) => DecoderLike;
 const encodeRecord = requireFromKafkajs('./src/protocol/recordBatch/record/v0') as RecordEncoder;
 const decodeRecord = requireFromKafkajs('./src/protocol/recordBatch/record/v0/decoder') as RecordDecoder;
+const crc32C = requireFromKafkajs('./src/protocol/recordBatch/crc32C') as (buffer: Buffer) => number;
+
+/** CRC-32C bit by bit (reflected polynomial 0x82F63B78): slow and obviously right. */
+function referenceCrc32C(buffer: Buffer): number {
+  let crc = 0xffffffff;
+  for (const byte of buffer) {
+    crc ^= byte;
+    for (let bit = 0; bit < 8; bit++) crc = crc & 1 ? (crc >>> 1) ^ 0x82f63b78 : crc >>> 1;
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
 
 /** Kafka's varlong: zigzag over 64 bits, then 7 bits per byte, low first. */
 function referenceVarLong(value: bigint): Buffer {
@@ -42,7 +53,24 @@ function referenceVarLong(value: bigint): Buffer {
   return Buffer.from(bytes);
 }
 
-const values = [0, 1, -1, 63, 64, -64, -65, 300, -300, 2 ** 30, -(2 ** 30), 2 ** 31 - 1, -(2 ** 31), 1_700_000_000_000, -(2 ** 48) - 3, 2 ** 52];
+const values = [
+  0,
+  1,
+  -1,
+  63,
+  64,
+  -64,
+  -65,
+  300,
+  -300,
+  2 ** 30,
+  -(2 ** 30),
+  2 ** 31 - 1,
+  -(2 ** 31),
+  1_700_000_000_000,
+  -(2 ** 48) - 3,
+  2 ** 52,
+];
 
 describe('kafkajs wire encoding (patched)', () => {
   it.each(values)('encodes and decodes the varlong %d as Kafka does', (value) => {
@@ -64,7 +92,7 @@ describe('kafkajs wire encoding (patched)', () => {
       timestampDelta: 1234,
       key: Buffer.from('user-1'),
       value,
-      headers: { 'manifold-source-id': 'src-1', binary: Buffer.from([0, 255, 10]), many: ['a', 'b'], 'clé': 'été' },
+      headers: { 'manifold-source-id': 'src-1', binary: Buffer.from([0, 255, 10]), many: ['a', 'b'], clé: 'été' },
     }).buffer;
     const decoder = new Decoder(encoded);
     const length = decoder.readVarInt();
@@ -80,8 +108,22 @@ describe('kafkajs wire encoding (patched)', () => {
     expect(String(record.headers['clé'])).toBe('été');
   });
 
+  it('computes record batch checksums as CRC-32C, whatever the length', () => {
+    expect(crc32C(Buffer.from('123456789'))).toBe(0xe3069283);
+    for (const length of [0, 1, 7, 8, 9, 63, 64, 65, 1000, 4099]) {
+      const buffer = Buffer.from(Array.from({ length }, (_, i) => (i * 131 + length) & 0xff));
+      expect(crc32C(buffer)).toBe(referenceCrc32C(buffer));
+    }
+  });
+
   it('keeps offsets beyond 2^53 exact', () => {
-    const encoded = encodeRecord({ offsetDelta: 1, timestampDelta: 0, key: null, value: Buffer.from('v'), headers: {} }).buffer;
+    const encoded = encodeRecord({
+      offsetDelta: 1,
+      timestampDelta: 0,
+      key: null,
+      value: Buffer.from('v'),
+      headers: {},
+    }).buffer;
     const decoder = new Decoder(encoded);
     decoder.readVarInt();
     expect(decodeRecord(decoder, { firstOffset: '9223372036854775806', firstTimestamp: '0' }).offset).toBe(
