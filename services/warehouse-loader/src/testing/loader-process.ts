@@ -26,7 +26,10 @@ export async function startLoaderProcess(options: {
       env: {
         PATH: process.env['PATH'] ?? '',
         ADMIN_PORT: '0',
-        LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'info',
+        // At least info: tests wait for the 'loader started' line.
+        LOG_LEVEL: ['debug', 'trace'].includes(process.env['TEST_LOG_LEVEL'] ?? '')
+          ? (process.env['TEST_LOG_LEVEL'] ?? '')
+          : 'info',
         WAREHOUSE_CONFIG_FILE: configFile,
         ...options.env,
       },
