@@ -94,15 +94,28 @@ export class KafkaClient {
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((s) => !existing.has(s.topic));
     if (missing.length === 0) return;
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((s) => ({
-        topic: s.topic,
-        numPartitions: s.partitions ?? 1,
-        replicationFactor: s.replicationFactor ?? 1,
-        configEntries: Object.entries(s.config ?? {}).map(([name, value]) => ({ name, value })),
-      })),
-    });
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((s) => ({
+          topic: s.topic,
+          numPartitions: s.partitions ?? 1,
+          replicationFactor: s.replicationFactor ?? 1,
+          configEntries: Object.entries(s.config ?? {}).map(([name, value]) => ({ name, value })),
+        })),
+      });
+    } catch (error) {
+      // kafkajs waits for leaders but gives up when the broker's metadata does not list a topic
+      // it has just created (KRaft propagates it a moment later), and another process may have
+      // created it meanwhile: either way, the topics are there once their metadata is.
+      const type = (error as { type?: unknown } | null)?.type;
+      if (type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'TOPIC_ALREADY_EXISTS') throw error;
+      await waitForTopicMetadata(
+        admin,
+        missing.map((s) => s.topic),
+        error,
+      );
+    }
   }
 
   async deleteTopics(topics: readonly string[]): Promise<void> {
@@ -129,5 +142,20 @@ export class KafkaClient {
     const admin = this.adminClient;
     this.adminClient = undefined;
     await admin?.disconnect();
+  }
+}
+
+/** Polls until every topic has metadata with a leader for each partition, for up to 10 s. */
+async function waitForTopicMetadata(admin: Admin, topics: string[], cause: unknown): Promise<void> {
+  const deadline = Date.now() + 10000;
+  for (;;) {
+    try {
+      const { topics: found } = await admin.fetchTopicMetadata({ topics });
+      if (found.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw cause;
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

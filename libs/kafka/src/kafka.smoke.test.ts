@@ -95,6 +95,33 @@ describe('Kafka wrapper against a real broker', () => {
     expect(await client.listTopics()).not.toContain(topic);
   }, 90000);
 
+  it('lets several processes ensure the same new topics at once, each sending to them right after', async () => {
+    const topics = [uniqueName('race-a'), uniqueName('race-b')];
+    const clients = Array.from(
+      { length: 3 },
+      (_, i) => new KafkaClient({ brokers: kafkaBrokers, clientId: `kafka-race-${i}`, logger }),
+    );
+    try {
+      await Promise.all(clients.map((c) => c.ensureTopics(topics.map((topic) => ({ topic, partitions: 3 })))));
+      for (const c of clients) {
+        const producer = await c.producer();
+        try {
+          for (const topic of topics) await producer.send(topic, [{ key: 'k', value: 'v' }], { timeoutMs: 10000 });
+        } finally {
+          await producer.disconnect();
+        }
+      }
+      for (const topic of topics) {
+        const ends = await client.endOffsets(topic);
+        expect(ends.size).toBe(3);
+        expect([...ends.values()].reduce((sum, o) => sum + Number(o), 0)).toBe(3);
+      }
+      await client.deleteTopics(topics);
+    } finally {
+      await Promise.all(clients.map((c) => c.disconnect()));
+    }
+  });
+
   it('on stop, finishes the batch in hand and commits it; a failed batch is not committed', async () => {
     const topic = uniqueName('smoke-drain');
     const groupId = uniqueName('smoke-drain-group');
