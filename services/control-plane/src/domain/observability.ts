@@ -7,12 +7,19 @@ import type {
 import type { DeliveryReport } from '@manifold/events';
 import type { WarehouseLoadRecord } from '@manifold/warehouse';
 import type { Collection, Db } from 'mongodb';
+import { isDuplicateKeyError } from '@manifold/mongo';
 import { resolveDestination } from './destinations';
 import { resolveWorkspace } from './workspaces';
 import type { Store } from '../store/store';
 
 /** Latency histogram bucket upper bounds (ms); the last bucket is open-ended. */
 export const LATENCY_BUCKETS_MS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000];
+
+/** Where a message was read in the reports topic. */
+export interface ReportPosition {
+  partition: number;
+  offset: string;
+}
 
 /** Counts for one destination, one minute, one outcome and reason. */
 interface DeliveryCounterDoc {
@@ -25,6 +32,8 @@ interface DeliveryCounterDoc {
   count: number;
   /** h0..hN: how many delivered events fell in each latency bucket (flat fields: FerretDB-safe). */
   [bucket: `h${number}`]: number;
+  /** p<partition> → the last reports-topic offset counted here (see recordDelivery). */
+  applied?: Record<string, number>;
 }
 
 interface WarehouseLoadDoc {
@@ -62,30 +71,52 @@ export class Observability {
     await this.loads.createIndex({ warehouseId: 1, startedAt: -1 }, { name: 'by_warehouse_time' });
   }
 
-  async recordDelivery(reports: readonly DeliveryReport[]): Promise<void> {
+  /**
+   * Adds reports to the per-minute counters. With `position` (where the reports were read in the
+   * reports topic), counting is idempotent: each counter remembers the last offset it took from
+   * each partition and refuses an offset it has already taken, in the same single-document update
+   * (atomic on MongoDB and FerretDB). A report read again after a crash or a rebalance, before its
+   * offset was committed, is then not counted twice.
+   */
+  async recordDelivery(reports: readonly DeliveryReport[], position?: ReportPosition): Promise<void> {
+    const updates = new Map<string, { report: DeliveryReport; minute: Date; inc: Record<string, number> }>();
     for (const r of reports) {
-      const at = new Date(r.at);
-      const minute = new Date(Math.floor(at.getTime() / 60000) * 60000);
+      const minute = new Date(Math.floor(new Date(r.at).getTime() / 60000) * 60000);
       const reason = r.reason ?? '';
-      const inc: Record<string, number> = { count: r.count };
+      const id = `${r.destinationId}|${minute.toISOString()}|${r.outcome}|${reason}`;
+      // One update per counter per message: a second one with the same offset would be refused.
+      let update = updates.get(id);
+      if (!update) updates.set(id, (update = { report: r, minute, inc: {} }));
+      update.inc['count'] = (update.inc['count'] ?? 0) + r.count;
       for (const ms of r.latenciesMs ?? []) {
         const key = `h${bucketOf(ms)}`;
-        inc[key] = (inc[key] ?? 0) + 1;
+        update.inc[key] = (update.inc[key] ?? 0) + 1;
       }
-      await this.counters.updateOne(
-        { _id: `${r.destinationId}|${minute.toISOString()}|${r.outcome}|${reason}` },
-        {
-          $inc: inc,
-          $setOnInsert: {
-            destinationId: r.destinationId,
-            workspaceId: r.workspaceId,
-            minute,
-            outcome: r.outcome,
-            reason,
-          },
-        },
-        { upsert: true },
-      );
+    }
+    for (const [id, { report: r, minute, inc }] of updates) {
+      const setOnInsert = {
+        destinationId: r.destinationId,
+        workspaceId: r.workspaceId,
+        minute,
+        outcome: r.outcome,
+        reason: r.reason ?? '',
+      };
+      if (!position) {
+        await this.counters.updateOne({ _id: id }, { $inc: inc, $setOnInsert: setOnInsert }, { upsert: true });
+        continue;
+      }
+      const mark = `applied.p${position.partition}`;
+      const offset = Number(position.offset);
+      try {
+        await this.counters.updateOne(
+          { _id: id, $or: [{ [mark]: { $exists: false } }, { [mark]: { $lt: offset } }] },
+          { $inc: inc, $set: { [mark]: offset }, $setOnInsert: setOnInsert },
+          { upsert: true },
+        );
+      } catch (error) {
+        // The counter exists and has taken this offset already: the upsert's insert collides.
+        if (!isDuplicateKeyError(error)) throw error;
+      }
     }
   }
 

@@ -36,7 +36,10 @@ export async function startReportConsumer(
         if (batch.topic === WAREHOUSE_LOADS_TOPIC) {
           for (const item of items) await observability.recordLoad(item as WarehouseLoadRecord);
         } else {
-          await observability.recordDelivery(items as DeliveryReport[]);
+          await observability.recordDelivery(items as DeliveryReport[], {
+            partition: message.partition,
+            offset: message.offset,
+          });
         }
       }
     },

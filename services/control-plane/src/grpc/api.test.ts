@@ -613,6 +613,36 @@ describe('control plane gRPC API (real FerretDB)', () => {
       ]);
     });
 
+    it('counts a delivery report read again from the same place in the reports topic once', async () => {
+      const dest = await h.client.destinations.createDestination({
+        workspace: 'shop',
+        name: 'Counted once',
+        catalogId: 'test-analytics',
+        settings: { apiKey: '12345678' },
+        sources: [],
+      });
+      const at = new Date().toISOString();
+      const delivered = (count: number) => ({
+        destinationId: dest.id,
+        workspaceId: dest.workspaceId,
+        outcome: 'delivered' as const,
+        count,
+        latenciesMs: Array.from({ length: count }, () => 20),
+        at,
+      });
+      const observability = h.controlPlane.domain.observability;
+      // Two reports of one message on one counter, then the same message again (a redelivery).
+      await observability.recordDelivery([delivered(2), delivered(1)], { partition: 1, offset: '41' });
+      await observability.recordDelivery([delivered(2), delivered(1)], { partition: 1, offset: '41' });
+      const stats = () => h.client.destinations.getDeliveryStats({ workspace: 'shop', destination: dest.id });
+      expect((await stats()).delivered).toBe(3);
+      // Later offsets of that partition, and any offset of another partition, count.
+      await observability.recordDelivery([delivered(4)], { partition: 1, offset: '42' });
+      await observability.recordDelivery([delivered(5)], { partition: 0, offset: '41' });
+      await observability.recordDelivery([delivered(4)], { partition: 1, offset: '42' });
+      expect(await stats()).toMatchObject({ delivered: 12, latencyP50Ms: 25 });
+    });
+
     it('deletes a destination, which updates the sources it fed', async () => {
       await h.client.destinations.deleteDestination({ workspace: 'shop', destination: 'DW' });
       expect(
