@@ -6,16 +6,50 @@ import type { NoticeCounter } from './notices';
 import { isReservedColumn } from './system-columns';
 import { snakeCase } from './snake-case';
 
-/** One row of one table, columns in the order they were first met. */
+/** One row keyed by column, columns in the order they were first met (users, folded per user). */
 export type Row = Map<string, CellValue>;
+
+/**
+ * The cells of one event, as parallel lists of column names and values in the order they were
+ * set (a column set twice: the later value wins). Reused from event to event by the caller, so
+ * laying out an event allocates no row structure of its own.
+ */
+export class RowCells {
+  readonly names: string[] = [];
+  readonly values: CellValue[] = [];
+  /**
+   * Per cell, whether its value is a timestamp string, once some table asked: a track's common
+   * cells go to two tables, and the check is the costliest part of fitting a value to its column.
+   */
+  readonly isTimestamp: Array<boolean | undefined> = [];
+
+  get size(): number {
+    return this.names.length;
+  }
+
+  set(column: string, value: CellValue): void {
+    this.names.push(column);
+    this.values.push(value);
+  }
+
+  clear(): void {
+    this.names.length = 0;
+    this.values.length = 0;
+    this.isTimestamp.length = 0;
+  }
+}
+
+/** Anything cells can be set on: an event's cells, or a user's row. */
+interface CellTarget {
+  set(column: string, value: CellValue): unknown;
+}
 
 export interface EventRows {
   /**
-   * Rows for the call's own tables (e.g. `tracks` and `order_completed`). With `width`, the
-   * table's cells are only the row's first `width` entries: a track's `tracks` row shares its Map
-   * with the event table's row (common columns first, then properties) instead of a copy.
+   * The tables the event's cells go to: each takes the first `width` cells (a track's `tracks`
+   * row takes the common columns; its event table, those and the properties).
    */
-  rows: Array<{ table: string; call: CallType; row: Row; width?: number }>;
+  tables: Array<{ table: string; call: CallType; width: number }>;
   /** The identify's contribution to `users`, when it has a user id. */
   user?: Row;
 }
@@ -29,21 +63,26 @@ const CALL_TABLE: Record<CallType, string> = {
   alias: 'aliases',
 };
 
-/** The tables and rows one event becomes in Segment's layout (segment-spec.md §4.1). */
+/**
+ * The tables and cells one event becomes in Segment's layout (segment-spec.md §4.1). `cells` is
+ * cleared and filled with the event's cells.
+ */
 export function eventRows(
   event: SpecEvent,
   uuidTs: string,
   options: FlattenOptions,
   notices: NoticeCounter,
+  cells: RowCells,
 ): EventRows {
   const call = event.type;
   const table = CALL_TABLE[call];
-  const common = commonRow(event, uuidTs, options, notices, table);
-  const result: EventRows = { rows: [] };
+  cells.clear();
+  commonRow(cells, event, uuidTs, options, notices, table);
+  const result: EventRows = { tables: [] };
 
   switch (call) {
     case 'identify': {
-      const targets = [common];
+      const targets: CellTarget[] = [cells];
       if (event.userId) {
         result.user = new Map<string, CellValue>([
           ['id', event.userId],
@@ -53,55 +92,55 @@ export function eventRows(
         targets.push(result.user);
       }
       custom(event.traits, call, table, options, notices, targets);
-      result.rows.push({ table, call, row: common });
+      result.tables.push({ table, call, width: cells.size });
       break;
     }
     case 'track': {
       const name = typeof event.event === 'string' ? event.event : '';
       const eventTable = tableNameForEvent(name);
-      setIf(common, 'event', eventTable || snakeCase(name));
-      setIf(common, 'event_text', name);
+      setIf(cells, 'event', eventTable || snakeCase(name));
+      setIf(cells, 'event_text', name);
       if (eventTable) {
-        const width = common.size;
-        custom(event.properties, call, eventTable, options, notices, [common]);
-        result.rows.push({ table, call, row: common, width });
-        result.rows.push({ table: eventTable, call, row: common });
+        const width = cells.size;
+        custom(event.properties, call, eventTable, options, notices, [cells]);
+        result.tables.push({ table, call, width });
+        result.tables.push({ table: eventTable, call, width: cells.size });
       } else {
-        result.rows.push({ table, call, row: common });
+        result.tables.push({ table, call, width: cells.size });
         notices.add({ kind: 'unusable_event_name', table: 'tracks', event: name });
       }
       break;
     }
     case 'page':
     case 'screen': {
-      setIf(common, 'name', event.name);
-      if (call === 'page') setIf(common, 'category', event.category);
-      custom(event.properties, call, table, options, notices, [common]);
-      result.rows.push({ table, call, row: common });
+      setIf(cells, 'name', event.name);
+      if (call === 'page') setIf(cells, 'category', event.category);
+      custom(event.properties, call, table, options, notices, [cells]);
+      result.tables.push({ table, call, width: cells.size });
       break;
     }
     case 'group': {
-      setIf(common, 'group_id', event.groupId);
-      custom(event.traits, call, table, options, notices, [common]);
-      result.rows.push({ table, call, row: common });
+      setIf(cells, 'group_id', event.groupId);
+      custom(event.traits, call, table, options, notices, [cells]);
+      result.tables.push({ table, call, width: cells.size });
       break;
     }
     case 'alias':
-      setIf(common, 'previous_id', event.previousId);
-      result.rows.push({ table, call, row: common });
+      setIf(cells, 'previous_id', event.previousId);
+      result.tables.push({ table, call, width: cells.size });
       break;
   }
   return result;
 }
 
 function commonRow(
+  row: RowCells,
   event: SpecEvent,
   uuidTs: string,
   options: FlattenOptions,
   notices: NoticeCounter,
   table: string,
-): Row {
-  const row: Row = new Map();
+): void {
   row.set('id', event.messageId);
   setIf(row, 'anonymous_id', event.anonymousId);
   setIf(row, 'user_id', event.userId);
@@ -117,7 +156,6 @@ function commonRow(
       unnamed: (path) => notices.add({ kind: 'unusable_name', table, path }),
     });
   }
-  return row;
 }
 
 /** Properties or traits as columns of each target row, minus names Segment reserves. */
@@ -127,7 +165,7 @@ function custom(
   table: string,
   options: FlattenOptions,
   notices: NoticeCounter,
-  targets: Row[],
+  targets: CellTarget[],
 ): void {
   if (!object || typeof object !== 'object' || Array.isArray(object)) return;
   flatten(object, '', options, {
@@ -141,7 +179,7 @@ function custom(
   });
 }
 
-function setIf(row: Row, column: string, value: unknown): void {
+function setIf(row: CellTarget, column: string, value: unknown): void {
   if (typeof value === 'string' && value !== '') row.set(column, value);
   else if (typeof value === 'number' || typeof value === 'boolean') row.set(column, value);
 }

@@ -1,7 +1,7 @@
-import { coerce, isTimestampString, typeOfValue, type CellValue, type ColumnType } from './column-types';
+import { coerce, typeOfValue, type CellValue, type ColumnType } from './column-types';
 import type { LoadNotice } from './notices';
 import { NoticeCounter } from './notices';
-import type { SourceBatch, TableData } from './source-batch';
+import { fitsType, type SourceBatch, type TableData } from './source-batch';
 
 /** What a warehouse already has: table → column → type. */
 export type SchemaCatalog = Map<string, Map<string, ColumnType>>;
@@ -39,7 +39,9 @@ export interface LoadPlan {
 /**
  * Fits a laid-out batch to the warehouse as it is: new tables and columns take the batch's
  * first-seen types, existing columns keep theirs, and values of another type are cast or
- * dropped with a notice (segment-spec.md §4.4). Pure: the engines only execute the plan.
+ * dropped with a notice (segment-spec.md §4.4). The engines only execute the plan. The plan takes
+ * over the batch's row arrays (filling them in place instead of copying every row), so a batch
+ * is planned once.
  */
 export function planLoad(
   batch: SourceBatch,
@@ -71,43 +73,60 @@ function planTable(
 ): TablePlan {
   const columns: ColumnSpec[] = [];
   const addColumns: ColumnSpec[] = [];
+  /** For each planned column, its cell position in the batch's rows, and whether to check its cells. */
+  const positions: number[] = [];
+  const check: boolean[] = [];
   let width = existing?.size ?? 0;
+  let position = -1;
   for (const [name, batchType] of table.columns) {
+    position++;
     const current = existing?.get(name);
     if (current === undefined && width >= maxColumns) {
       // A table that would outgrow the engine's limit would fail every later load.
-      notices.add({ kind: 'column_limit', table: table.name, column: name }, countValues(table, name));
+      notices.add({ kind: 'column_limit', table: table.name, column: name }, countValues(table, position));
       continue;
     }
     if (current === undefined) width++;
     const spec = { name, type: current ?? batchType };
     columns.push(spec);
+    positions.push(position);
+    // Cells of a column whose every value fitted the batch's type need no look when the
+    // warehouse's type is that one too: the common case, and most of a load's cells.
+    check.push(table.mixed[position] === true || spec.type !== batchType);
     if (existing && current === undefined) addColumns.push(spec);
   }
-  // `id` first, so engines and tests can rely on it.
-  columns.sort((a, b) => (a.name === 'id' ? -1 : b.name === 'id' ? 1 : 0));
-
-  // Plain loops over precomputed arrays: this runs for every cell of every load.
-  const columnCount = columns.length;
-  const names = columns.map((c) => c.name);
-  const types = columns.map((c) => c.type);
-  const rows: Array<Array<CellValue | null>> = new Array<Array<CellValue | null>>(table.rows.length);
-  for (let r = 0; r < table.rows.length; r++) {
-    const row = table.rows[r] as Map<string, CellValue>;
-    const cells = new Array<CellValue | null>(columnCount);
-    for (let i = 0; i < columnCount; i++) {
-      const value = row.get(names[i] as string);
-      const type = types[i] as ColumnType;
-      cells[i] =
-        value === undefined
-          ? null
-          : fits(value, type)
-            ? value
-            : fit(value, type, table.name, names[i] as string, notices);
-    }
-    rows[r] = cells;
+  // `id` first, so engines and tests can rely on it (the layout puts it first already).
+  const idAt = columns.findIndex((c) => c.name === 'id');
+  if (idAt > 0) {
+    for (const list of [columns, positions, check] as unknown[][]) list.unshift(...list.splice(idAt, 1));
   }
-  return { name: table.name, kind: table.kind, create: existing === undefined, addColumns, columns, rows };
+
+  const columnCount = columns.length;
+  const inPlace = columnCount === table.columns.size && positions.every((p, i) => p === i);
+  const checked = check.flatMap((c, i) => (c ? [i] : []));
+  const rows = table.rows as Array<Array<CellValue | null | undefined>>;
+  const planned: Array<Array<CellValue | null>> = new Array<Array<CellValue | null>>(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r] as Array<CellValue | null | undefined>;
+    let cells: Array<CellValue | null | undefined>;
+    if (inPlace) {
+      // The batch's own row array becomes the plan's: no copy per row.
+      cells = row;
+      for (let i = 0; i < columnCount; i++) if (cells[i] === undefined) cells[i] = null;
+    } else {
+      cells = new Array<CellValue | null>(columnCount);
+      for (let i = 0; i < columnCount; i++) cells[i] = row[positions[i] as number] ?? null;
+    }
+    for (const i of checked) {
+      const value = cells[i];
+      const spec = columns[i] as ColumnSpec;
+      if (value !== null && value !== undefined && !fitsType(value, spec.type)) {
+        cells[i] = fit(value, spec.type, table.name, spec.name, notices);
+      }
+    }
+    planned[r] = cells as Array<CellValue | null>;
+  }
+  return { name: table.name, kind: table.kind, create: existing === undefined, addColumns, columns, rows: planned };
 }
 
 /** A value of another type than its column: cast, or dropped, with a notice either way. */
@@ -133,24 +152,8 @@ function fit(
   return fitted.ok ? fitted.value : null;
 }
 
-/** The common case, decided from the JS type alone (and, for timestamps, a strict format check). */
-function fits(value: CellValue, type: ColumnType): boolean {
-  switch (type) {
-    case 'string':
-      return typeof value === 'string';
-    case 'float':
-      return typeof value === 'number';
-    case 'integer':
-      return typeof value === 'number' && Number.isSafeInteger(value);
-    case 'boolean':
-      return typeof value === 'boolean';
-    case 'timestamp':
-      return typeof value === 'string' && isTimestampString(value);
-  }
-}
-
-function countValues(table: TableData, column: string): number {
+function countValues(table: TableData, position: number): number {
   let count = 0;
-  for (const row of table.rows) if (row.has(column)) count++;
+  for (const row of table.rows) if (row[position] !== undefined) count++;
   return count;
 }

@@ -1,6 +1,6 @@
 import type { CallType, SpecEvent } from '@manifold/events';
-import { typeOfValue, type CellValue, type ColumnType } from './column-types';
-import { eventRows, type Row } from './event-rows';
+import { isTimestampString, typeOfValue, type CellValue, type ColumnType } from './column-types';
+import { eventRows, RowCells, type Row } from './event-rows';
 import { NoticeCounter } from './notices';
 import { systemColumnType } from './system-columns';
 
@@ -18,13 +18,20 @@ export interface TableData {
   /** 'users' tables are upserted on `id`; event tables are appended and deduplicated on `id`. */
   kind: 'events' | 'users';
   call: CallType | 'users';
-  /** Each column with the type of the first non-null value this batch has for it. */
+  /** Each column with the type of the first non-null value this batch has for it, in cell order. */
   columns: Map<string, ColumnType>;
+  /** Column → its cell's position in every row. */
+  positions: Map<string, number>;
   /**
-   * Read cells by these columns' names only: a row may hold more entries than its table has
-   * columns (a track's `tracks` row is the same Map as its event table's row).
+   * Per column (cell order): true once some value did not fit the column's type, so the plan
+   * must check that column's cells (cast or drop them); false columns need no check.
    */
-  rows: Row[];
+  mixed: boolean[];
+  /**
+   * Cells by position. A row may be shorter than the column list, or have holes: no value
+   * (columns first met in later rows, or absent from this event).
+   */
+  rows: Array<Array<CellValue | undefined>>;
 }
 
 export interface SourceBatch {
@@ -65,6 +72,7 @@ export class SourceBatchBuilder {
   private duplicates = 0;
   private plainText = true;
   private readonly flattenOptions: { maxStringLength: number };
+  private readonly cells = new RowCells();
 
   constructor(private readonly options: LayoutOptions) {
     this.flattenOptions = { maxStringLength: options.maxStringLength };
@@ -79,8 +87,11 @@ export class SourceBatchBuilder {
     }
     this.seen.add(event.messageId);
     this.count++;
-    const laidOut = eventRows(event, this.options.uuidTs, this.flattenOptions, this.notices);
-    for (const { table, call, row, width } of laidOut.rows) addRow(this.tables, table, 'events', call, row, width);
+    const cells = this.cells;
+    const laidOut = eventRows(event, this.options.uuidTs, this.flattenOptions, this.notices, cells);
+    for (const { table, call, width } of laidOut.tables) {
+      addRow(this.tables, table, 'events', call, cells.names, cells.values, width, cells.isTimestamp);
+    }
     if (laidOut.user) {
       const id = laidOut.user.get('id') as string;
       const existing = this.users.get(id);
@@ -89,7 +100,9 @@ export class SourceBatchBuilder {
   }
 
   finish(): SourceBatch {
-    for (const row of this.users.values()) addRow(this.tables, 'users', 'users', 'users', row);
+    for (const row of this.users.values()) {
+      addRow(this.tables, 'users', 'users', 'users', [...row.keys()], [...row.values()], row.size);
+    }
     this.users.clear();
     return {
       schema: this.options.schema,
@@ -102,25 +115,67 @@ export class SourceBatchBuilder {
   }
 }
 
+/**
+ * Adds a row of `names`/`values` (their first `width` entries) to a table: each value goes to its
+ * column's position, a new column takes the next one with the type of its first value, and a
+ * value that does not fit its column's type marks the column for the plan to check.
+ */
 function addRow(
   tables: Map<string, TableData>,
   name: string,
   kind: TableData['kind'],
   call: TableData['call'],
-  row: Row,
-  width = row.size,
+  names: readonly string[],
+  values: readonly CellValue[],
+  width: number,
+  isTimestamp: Array<boolean | undefined> = [],
 ): void {
   let table = tables.get(name);
   if (!table) {
-    table = { name, kind, call, columns: new Map(), rows: [] };
+    table = { name, kind, call, columns: new Map(), positions: new Map(), mixed: [], rows: [] };
     tables.set(name, table);
   }
-  let seen = 0;
-  for (const [column, value] of row) {
-    if (seen++ === width) break;
-    if (!table.columns.has(column)) table.columns.set(column, systemColumnType(call, column) ?? typeOfValue(value));
+  const { columns, positions, mixed } = table;
+  const row = new Array<CellValue | undefined>(columns.size);
+  for (let i = 0; i < width; i++) {
+    const column = names[i] as string;
+    const value = values[i] as CellValue;
+    let position = positions.get(column);
+    if (position === undefined) {
+      position = columns.size;
+      const type = systemColumnType(call, column) ?? typeOfValue(value);
+      columns.set(column, type);
+      positions.set(column, position);
+      mixed.push(!fitsCell(value, type, isTimestamp, i));
+    } else if (!mixed[position] && !fitsCell(value, columns.get(column) as ColumnType, isTimestamp, i)) {
+      mixed[position] = true;
+    }
+    row[position] = value;
   }
   table.rows.push(row);
+}
+
+/** fitsType, with the cell's timestamp check remembered in `isTimestamp[i]`. */
+function fitsCell(value: CellValue, type: ColumnType, isTimestamp: Array<boolean | undefined>, i: number): boolean {
+  if (type !== 'timestamp') return fitsType(value, type);
+  if (typeof value !== 'string') return false;
+  return (isTimestamp[i] ??= isTimestampString(value));
+}
+
+/** Whether a value can go into a column of this type as it is (the plan casts or drops the others). */
+export function fitsType(value: CellValue, type: ColumnType): boolean {
+  switch (type) {
+    case 'string':
+      return typeof value === 'string';
+    case 'float':
+      return typeof value === 'number';
+    case 'integer':
+      return typeof value === 'number' && Number.isSafeInteger(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'timestamp':
+      return typeof value === 'string' && isTimestampString(value);
+  }
 }
 
 /**
