@@ -28,11 +28,13 @@ const stats = createServer((req, res) => {
     body.events += events.length;
     for (const event of events) latencies.push(request.receivedAt - Date.parse(event.receivedAt));
   }
-  if (accepted.length > 0) {
-    body.first = Math.min(...accepted.map((r) => r.receivedAt));
-    body.last = Math.max(...accepted.map((r) => r.receivedAt));
+  // ?skip=N: `first` is when the request after the first N arrived (a warm-up left out of the rate).
+  const skip = Number(new URL(req.url ?? '/', 'http://stats').searchParams.get('skip') ?? 0);
+  if (accepted.length > skip) {
+    body.first = accepted[skip].receivedAt;
+    body.last = accepted.reduce((last, r) => Math.max(last, r.receivedAt), 0);
   }
-  if (req.url === '/stats?latency=1') {
+  if (new URL(req.url ?? '/', 'http://stats').searchParams.get('latency') === '1') {
     latencies.sort((a, b) => a - b);
     body.latency = {
       p50: percentile(latencies, 50),
