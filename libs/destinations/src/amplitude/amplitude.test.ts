@@ -20,8 +20,15 @@ import {
 const KEY = 'amp-api-key';
 const MESSAGE_ID = 'ajs-next-1780314000000-6f0c3b1e-7d4a-4c4e-9a57-0e1c2d3f4a5b';
 
+/** What `specEvent`'s page referrer becomes in user properties (Segment's preset). */
+const referred = {
+  $set: { referrer: 'https://google.com/' },
+  $setOnce: { initial_referrer: 'https://google.com/' },
+};
+
 /** What every event built from `specEvent` carries. */
 const common = {
+  user_properties: referred,
   user_id: 'user-1001',
   device_id: 'anon-4d2b9c',
   time: TIMESTAMP_MS,
@@ -76,7 +83,7 @@ const cases: TranslationCase[] = [
                 event_type: 'Song Played',
                 session_id: 1780313000000,
                 event_properties: { title: 'Blue', price: 1.5 },
-                user_properties: { plan: 'pro' },
+                user_properties: { plan: 'pro', ...referred },
                 platform: 'iOS',
                 os_name: 'iOS',
                 os_version: '17.1',
@@ -170,10 +177,58 @@ const cases: TranslationCase[] = [
             identification: {
               user_id: 'user-1001',
               device_id: 'anon-4d2b9c',
-              user_properties: { email: 'ann@example.com', plan: 'pro' },
+              user_properties: { email: 'ann@example.com', plan: 'pro', ...referred },
               platform: 'Web',
               language: 'en-US',
             },
+          },
+        },
+      ],
+    },
+  },
+  {
+    name: 'campaign and referrer → utm_* and referrer under $set, initial_* under $setOnce, beside the traits',
+    event: specEvent({
+      type: 'track',
+      event: 'Signed Up',
+      context: {
+        ...specEvent({ type: 'track' }).context,
+        page: { url: 'https://shop.example.com/?utm_source=news', referrer: 'https://news.example.com/' },
+        campaign: { source: 'news', medium: 'email', name: 'spring', term: 'shoes' },
+        traits: { plan: 'free' },
+      },
+    }),
+    expect: {
+      requests: [
+        {
+          method: 'POST',
+          path: '/2/httpapi',
+          json: {
+            api_key: KEY,
+            events: [
+              {
+                ...common,
+                event_type: 'Signed Up',
+                event_properties: {},
+                user_properties: {
+                  plan: 'free',
+                  $set: {
+                    utm_source: 'news',
+                    utm_medium: 'email',
+                    utm_campaign: 'spring',
+                    utm_term: 'shoes',
+                    referrer: 'https://news.example.com/',
+                  },
+                  $setOnce: {
+                    initial_utm_source: 'news',
+                    initial_utm_medium: 'email',
+                    initial_utm_campaign: 'spring',
+                    initial_utm_term: 'shoes',
+                    initial_referrer: 'https://news.example.com/',
+                  },
+                },
+              },
+            ],
           },
         },
       ],

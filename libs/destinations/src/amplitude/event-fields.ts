@@ -13,6 +13,19 @@ export const eventFields = {
     .catch(undefined),
   event_properties: record(),
   user_properties: record(),
+  /** The page the user came from: `referrer`, and `initial_referrer` once, in user properties. */
+  referrer: soft.string(),
+  /** Campaign parameters: `utm_*`, and `initial_utm_*` once, in user properties. */
+  utm_properties: z
+    .object({
+      utm_source: soft.string(),
+      utm_medium: soft.string(),
+      utm_campaign: soft.string(),
+      utm_term: soft.string(),
+      utm_content: soft.string(),
+    })
+    .nullish()
+    .catch(undefined),
   app_version: soft.string(),
   device_type: soft.string(),
   library_name: soft.string(),
@@ -47,6 +60,14 @@ export const eventMapping = {
   session_id: { '@path': '$.integrations.Amplitude.session_id' },
   event_properties: { '@path': '$.properties' },
   user_properties: { '@path': '$.context.traits' },
+  referrer: { '@path': '$.context.page.referrer' },
+  utm_properties: {
+    utm_source: { '@path': '$.context.campaign.source' },
+    utm_medium: { '@path': '$.context.campaign.medium' },
+    utm_campaign: { '@path': '$.context.campaign.name' },
+    utm_term: { '@path': '$.context.campaign.term' },
+    utm_content: { '@path': '$.context.campaign.content' },
+  },
   app_version: { '@path': '$.context.app.version' },
   device_type: { '@path': '$.context.device.type' },
   library_name: { '@path': '$.context.library.name' },
@@ -85,6 +106,30 @@ export function platform(payload: Pick<EventPayload, 'device_type' | 'library_na
   return payload.library_name === 'analytics.js' ? 'Web' : undefined;
 }
 
+/**
+ * User properties as Segment's Amplitude actions send them: the mapped ones (traits), plus the
+ * referrer and campaign parameters under `$set` (latest) and `$setOnce` (`initial_*`, first
+ * touch). Amplitude takes this mix of plain keys and operations from Segment in production
+ * (destination-apis.md §3.4). Undefined when there is nothing to send.
+ */
+export function userProperties(
+  payload: Pick<EventPayload, 'user_properties' | 'referrer' | 'utm_properties'>,
+): Record<string, unknown> | undefined {
+  const latest: Record<string, unknown> = compact({ ...payload.utm_properties });
+  if (payload.referrer) latest['referrer'] = payload.referrer;
+  const properties: Record<string, unknown> = { ...payload.user_properties };
+  if (Object.keys(latest).length > 0) {
+    const first = Object.fromEntries(Object.entries(latest).map(([key, value]) => [`initial_${key}`, value]));
+    properties['$set'] = { ...asObject(properties['$set']), ...latest };
+    properties['$setOnce'] = { ...asObject(properties['$setOnce']), ...first };
+  }
+  return Object.keys(properties).length > 0 ? properties : undefined;
+}
+
+function asObject(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
 /** The device/context part shared by events and identifications. */
 export function deviceFields(payload: Omit<EventPayload, 'event_type'>): AmplitudeEvent {
   return compact({
@@ -113,7 +158,7 @@ export function amplitudeEvent(payload: EventPayload, overrides: AmplitudeEvent 
       time: epochMs(payload.timestamp),
       session_id: payload.session_id,
       event_properties: payload.event_properties,
-      user_properties: Object.keys(payload.user_properties).length > 0 ? payload.user_properties : undefined,
+      user_properties: userProperties(payload),
     }),
     ...deviceFields(payload),
     ...compact({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineAction } from '@manifold/destination-kit';
 import { compact } from '../common/fields';
-import { deviceFields, eventFields, eventMapping } from './event-fields';
+import { deviceFields, eventFields, eventMapping, userProperties } from './event-fields';
 import { formCall } from './requests';
 import { amplitudeSettings } from './settings';
 
@@ -17,7 +17,7 @@ export const identifyUser = defineAction(amplitudeSettings, {
     if (!payload.user_id && !payload.device_id) return [];
     const identification = {
       ...compact({ user_id: payload.user_id, device_id: payload.device_id }),
-      user_properties: payload.user_properties,
+      user_properties: userProperties(payload) ?? {},
       ...deviceFields(payload),
     };
     return [formCall(settings.apiBaseUrl, '/identify', 'identification', identification, settings)];
