@@ -30,6 +30,14 @@ const Decoder = requireFromKafkajs('./src/protocol/decoder') as new (buffer: Buf
 const encodeRecord = requireFromKafkajs('./src/protocol/recordBatch/record/v0') as RecordEncoder;
 const decodeRecord = requireFromKafkajs('./src/protocol/recordBatch/record/v0/decoder') as RecordDecoder;
 const crc32C = requireFromKafkajs('./src/protocol/recordBatch/crc32C') as (buffer: Buffer) => number;
+const murmur2 = requireFromKafkajs('./src/producer/partitioners/default/murmur2') as (key: string | Buffer) => number;
+type Grouper = (args: {
+  topic: string;
+  partitionMetadata: unknown[];
+  messages: Array<{ key: string; value: string }>;
+  partitioner: (args: { message: { key: string } }) => number;
+}) => Record<number, Array<{ key: string; value: string }>>;
+const groupMessagesPerPartition = requireFromKafkajs('./src/producer/groupMessagesPerPartition') as Grouper;
 
 /** CRC-32C bit by bit (reflected polynomial 0x82F63B78): slow and obviously right. */
 function referenceCrc32C(buffer: Buffer): number {
@@ -113,6 +121,41 @@ describe('kafkajs wire encoding (patched)', () => {
     for (const length of [0, 1, 7, 8, 9, 63, 64, 65, 1000, 4099]) {
       const buffer = Buffer.from(Array.from({ length }, (_, i) => (i * 131 + length) & 0xff));
       expect(crc32C(buffer)).toBe(referenceCrc32C(buffer));
+    }
+  });
+
+  it('partitions keys as the Java client does (murmur2 test vectors)', () => {
+    const vectors: Array<[string, number]> = [
+      ['21', -973932308],
+      ['', 275646681],
+      ['a', -1563381124],
+      ['ab', 316155434],
+      ['abc', 479470107],
+      ['foobar', -790332482],
+      ['user-1001', -1052335918],
+      ['a-little-bit-long-string', -985981536],
+      ['a-little-bit-longer-string', -1486304829],
+      ['lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8', -58897971],
+      ['clé-été', -1316548481],
+    ];
+    for (const [key, hash] of vectors) {
+      expect(murmur2(key)).toBe(hash);
+      expect(murmur2(Buffer.from(key))).toBe(hash);
+    }
+  });
+
+  it('groups a large send per partition, keeping each partition in send order', () => {
+    const messages = Array.from({ length: 5000 }, (_, i) => ({ key: `user-${i % 97}`, value: String(i) }));
+    const groups = groupMessagesPerPartition({
+      topic: 't',
+      partitionMetadata: [0, 1, 2],
+      messages,
+      partitioner: ({ message }) => Number(message.key.slice(5)) % 3,
+    });
+    expect(Object.keys(groups).sort()).toEqual(['0', '1', '2']);
+    for (const [partition, list] of Object.entries(groups)) {
+      const expected = messages.filter((m) => Number(m.key.slice(5)) % 3 === Number(partition));
+      expect(list).toEqual(expected);
     }
   });
 
