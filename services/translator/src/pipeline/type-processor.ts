@@ -17,7 +17,7 @@ import type { RetryTier } from '../topics';
 import type { BatchOutcomes, OutcomeRouter } from './batch-outcomes';
 import type { Deliverer } from './deliverer';
 import type { DisabledInstances } from './instance-index';
-import { originOf, type DeliveryTask } from './task';
+import { originOf, type DeliveryTask, type TaskResult } from './task';
 
 /** Filter reasons the translator adds to the kit's drop reasons. */
 export const TRANSLATOR_FILTER_REASONS = {
@@ -39,6 +39,12 @@ export interface TypeProcessorOptions {
   logger: Logger;
   now?: () => number;
 }
+
+/**
+ * Tasks per messageId claim: small enough that delivery starts soon after a batch arrives, large
+ * enough that a big batch is a few round trips.
+ */
+const CLAIM_CHUNK = 250;
 
 /** Messages prepared between two turns of the event loop. */
 const YIELD_EVERY = 100;
@@ -173,31 +179,56 @@ export class TypeProcessor {
     return { event, metadata, instance, settings: settings.settings, prepared, ...attempt };
   }
 
+  /**
+   * Claims and delivers in chunks, the claim of the next chunk overlapping the delivery of the
+   * ones before: a claim is a database round trip that grows with its size, and a whole batch
+   * claimed at once would leave the destination idle for as long. Resolves once every chunk is
+   * delivered; a claim that fails fails the batch (nothing is committed; it is redelivered), after
+   * the deliveries already started have finished.
+   */
   private async claimAndDeliver(
     outcomes: BatchOutcomes,
     tasks: readonly DeliveryTask[],
     source: 'events' | 'retries',
   ): Promise<void> {
     if (tasks.length === 0) return;
-    const allowed = await this.options.claims.claim(
-      tasks.map((t) => ({ destinationId: t.instance.id, messageId: t.event.messageId, origin: t.origin })),
-    );
-    const deliverable = tasks.filter((task, index) => {
-      if (allowed[index]) return true;
-      outcomes.filtered(task.instance, TRANSLATOR_FILTER_REASONS.duplicate);
-      return false;
-    });
-    // On the events topic an instance that stopped answering is not attempted: its timeouts would
-    // hold the batch, and with it every other instance of the type. Retries are attempted: they
-    // find out when it answers again.
-    await this.options.deliverer.deliver(deliverable, {
+    const hooks = {
+      // On the events topic an instance that stopped answering is not attempted: its timeouts would
+      // hold the batch, and with it every other instance of the type. Retries are attempted: they
+      // find out when it answers again.
       skipSilent: source === 'events',
       // Each instance's retries and dead letters are published as soon as it is done, while the
       // other instances of the batch are still being delivered.
-      onInstanceDone: (results) => {
+      onInstanceDone: (results: TaskResult[]) => {
         outcomes.results(results);
         outcomes.publishPending();
       },
+    };
+    const deliveries: Array<Promise<unknown>> = [];
+    try {
+      let claiming = this.claimed(outcomes, tasks.slice(0, CLAIM_CHUNK));
+      for (let start = 0; start < tasks.length; start += CLAIM_CHUNK) {
+        const deliverable = await claiming;
+        const next = start + CLAIM_CHUNK;
+        if (next < tasks.length) claiming = this.claimed(outcomes, tasks.slice(next, next + CLAIM_CHUNK));
+        if (deliverable.length > 0) deliveries.push(this.options.deliverer.deliver(deliverable, hooks));
+      }
+    } finally {
+      const settled = await Promise.allSettled(deliveries);
+      const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      if (failed) throw failed.reason;
+    }
+  }
+
+  /** The tasks whose messageId this instance may deliver; the others are counted as duplicates. */
+  private async claimed(outcomes: BatchOutcomes, tasks: readonly DeliveryTask[]): Promise<DeliveryTask[]> {
+    const allowed = await this.options.claims.claim(
+      tasks.map((t) => ({ destinationId: t.instance.id, messageId: t.event.messageId, origin: t.origin })),
+    );
+    return tasks.filter((task, index) => {
+      if (allowed[index]) return true;
+      outcomes.filtered(task.instance, TRANSLATOR_FILTER_REASONS.duplicate);
+      return false;
     });
   }
 
