@@ -205,6 +205,7 @@ export class TypeProcessor {
       },
     };
     const deliveries: Array<Promise<unknown>> = [];
+    let claimFailure: { error: unknown } | undefined;
     try {
       let claiming = this.claimed(outcomes, tasks.slice(0, CLAIM_CHUNK));
       for (let start = 0; start < tasks.length; start += CLAIM_CHUNK) {
@@ -213,11 +214,13 @@ export class TypeProcessor {
         if (next < tasks.length) claiming = this.claimed(outcomes, tasks.slice(next, next + CLAIM_CHUNK));
         if (deliverable.length > 0) deliveries.push(this.options.deliverer.deliver(deliverable, hooks));
       }
-    } finally {
-      const settled = await Promise.allSettled(deliveries);
-      const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-      if (failed) throw failed.reason;
+    } catch (error) {
+      claimFailure = { error };
     }
+    const settled = await Promise.allSettled(deliveries);
+    if (claimFailure) throw claimFailure.error;
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /** The tasks whose messageId this instance may deliver; the others are counted as duplicates. */
