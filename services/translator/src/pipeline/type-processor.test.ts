@@ -1,0 +1,114 @@
+// The TypeProcessor's claim-and-deliver pipeline on its own: a large batch is claimed in chunks,
+// each chunk's delivery starting once its claim returns; a claim that fails fails the batch only
+// after the deliveries already started are done. The claims store and the HTTP side are fakes
+// here (the real ones are covered by claims.test.ts and the end-to-end tests).
+import { InMemoryConfigView } from '@manifold/config-client';
+import { destinationById } from '@manifold/destinations';
+import { encodeEventMessage } from '@manifold/events';
+import type { ConsumedMessage } from '@manifold/kafka';
+import { testLogger } from '@manifold/testing';
+import type { ClaimRequest, MessageClaims } from '../dedup/claims';
+import { destination, snapshot, SOURCE_ID, trackEvent, WORKSPACE_ID } from '../test-support/harness';
+import type { BatchOutcomes, OutcomeRouter } from './batch-outcomes';
+import type { Deliverer, DeliveryHooks } from './deliverer';
+import { DisabledInstances } from './instance-index';
+import type { DeliveryTask, TaskResult } from './task';
+import { TypeProcessor } from './type-processor';
+
+function messages(count: number): ConsumedMessage[] {
+  return Array.from({ length: count }, (_, n) => {
+    const encoded = encodeEventMessage(trackEvent(n), { sourceId: SOURCE_ID, workspaceId: WORKSPACE_ID });
+    return {
+      topic: 'events',
+      partition: 0,
+      offset: String(n),
+      key: Buffer.from(encoded.key ?? ''),
+      value: Buffer.from(encoded.value),
+      headers: encoded.headers ?? {},
+      timestamp: 0,
+    };
+  });
+}
+
+/** Records the order of claims and deliveries; the claim numbered `failAt` throws. */
+function fakes(failAt?: number) {
+  const log: string[] = [];
+  let claims = 0;
+  const delivered: string[] = [];
+  const claimStore = {
+    async claim(requests: readonly ClaimRequest[]): Promise<boolean[]> {
+      const n = ++claims;
+      log.push(`claim ${n} (${requests.length})`);
+      await new Promise((r) => setTimeout(r, 5));
+      if (n === failAt) throw new Error('claims store unavailable');
+      return requests.map(() => true);
+    },
+  };
+  const deliverer = {
+    async deliver(tasks: readonly DeliveryTask[], hooks: DeliveryHooks = {}): Promise<TaskResult[]> {
+      log.push(`deliver ${tasks.length}`);
+      await new Promise((r) => setTimeout(r, 20));
+      for (const task of tasks) delivered.push(task.event.messageId);
+      const results = tasks.map((task) => ({ task, outcome: { kind: 'delivered' as const } }));
+      hooks.onInstanceDone?.(results as unknown as TaskResult[]);
+      log.push(`delivered ${tasks.length}`);
+      return results as unknown as TaskResult[];
+    },
+  };
+  let committed = 0;
+  const outcomes = {
+    filtered: () => undefined,
+    deadLetter: () => undefined,
+    results: () => undefined,
+    publishPending: () => undefined,
+    commit: async () => {
+      committed++;
+    },
+  };
+  const router = { begin: () => outcomes as unknown as BatchOutcomes };
+  const configView = new InMemoryConfigView(
+    snapshot([
+      destination({
+        id: 'hook',
+        catalogId: 'webhook',
+        catalogName: 'Webhook',
+        settings: { url: 'http://127.0.0.1:9/hook' },
+      }),
+    ]),
+  );
+  const webhook = destinationById('webhook');
+  if (!webhook) throw new Error('no webhook destination');
+  const processor = new TypeProcessor({
+    destinationType: 'webhook',
+    destination: webhook,
+    configView,
+    disabled: new DisabledInstances(configView),
+    claims: claimStore as unknown as MessageClaims,
+    deliverer: deliverer as unknown as Deliverer,
+    outcomes: router as unknown as OutcomeRouter,
+    tiers: [],
+    logger: testLogger('type-processor'),
+  });
+  return { processor, log, delivered, committed: () => committed };
+}
+
+describe('TypeProcessor claims and deliveries', () => {
+  it('claims a large batch in chunks, delivering each chunk while the next is claimed', async () => {
+    const { processor, log, delivered, committed } = fakes();
+    await processor.processEvents(messages(600));
+    expect(log.filter((l) => l.startsWith('claim'))).toEqual(['claim 1 (250)', 'claim 2 (250)', 'claim 3 (100)']);
+    // The first chunk is on its way before the last claim is made.
+    expect(log.indexOf('deliver 250')).toBeLessThan(log.indexOf('claim 3 (100)'));
+    expect(new Set(delivered).size).toBe(600);
+    expect(committed()).toBe(1);
+  });
+
+  it('fails the batch when a claim fails, after the chunks already started are delivered, committing nothing', async () => {
+    const { processor, log, delivered, committed } = fakes(2);
+    await expect(processor.processEvents(messages(600))).rejects.toThrow('claims store unavailable');
+    expect(log).toContain('delivered 250');
+    expect(log.filter((l) => l.startsWith('claim'))).toHaveLength(2);
+    expect(delivered).toHaveLength(250);
+    expect(committed()).toBe(0);
+  });
+});
