@@ -107,15 +107,16 @@ export class Observability {
       }
       const mark = `applied.p${position.partition}`;
       const offset = Number(position.offset);
+      const filter = { _id: id, $or: [{ [mark]: { $exists: false } }, { [mark]: { $lt: offset } }] };
+      const update = { $inc: inc, $set: { [mark]: offset }, $setOnInsert: setOnInsert };
       try {
-        await this.counters.updateOne(
-          { _id: id, $or: [{ [mark]: { $exists: false } }, { [mark]: { $lt: offset } }] },
-          { $inc: inc, $set: { [mark]: offset }, $setOnInsert: setOnInsert },
-          { upsert: true },
-        );
+        await this.counters.updateOne(filter, update, { upsert: true });
       } catch (error) {
-        // The counter exists and has taken this offset already: the upsert's insert collides.
         if (!isDuplicateKeyError(error)) throw error;
+        // The upsert's insert collided: the counter exists, and either it has taken this offset
+        // already or another replica created it a moment ago. Updating it without the insert
+        // tells them apart (no match: already counted).
+        await this.counters.updateOne(filter, update);
       }
     }
   }
