@@ -72,13 +72,14 @@ export class Observability {
   }
 
   /**
-   * Adds reports to the per-minute counters. With `position` (where the reports were read in the
-   * reports topic), counting is idempotent: each counter remembers the last offset it took from
-   * each partition and refuses an offset it has already taken, in the same single-document update
-   * (atomic on MongoDB and FerretDB). A report read again after a crash or a rebalance, before its
-   * offset was committed, is then not counted twice.
+   * Adds the reports of one reports-topic message (read at `position`) to the per-minute
+   * counters, idempotently: each counter remembers the last offset it took from each partition and
+   * refuses an offset it has already taken, in the same single-document update. A report read
+   * again after a crash or a rebalance, before its offset was committed, is then not counted
+   * twice. (MongoDB applies that update atomically; FerretDB does not against concurrent writers,
+   * which one replica, updating one counter at a time, never is.)
    */
-  async recordDelivery(reports: readonly DeliveryReport[], position?: ReportPosition): Promise<void> {
+  async recordDelivery(reports: readonly DeliveryReport[], position: ReportPosition): Promise<void> {
     const updates = new Map<string, { report: DeliveryReport; minute: Date; inc: Record<string, number> }>();
     for (const r of reports) {
       const minute = new Date(Math.floor(new Date(r.at).getTime() / 60000) * 60000);
@@ -101,10 +102,6 @@ export class Observability {
         outcome: r.outcome,
         reason: r.reason ?? '',
       };
-      if (!position) {
-        await this.counters.updateOne({ _id: id }, { $inc: inc, $setOnInsert: setOnInsert }, { upsert: true });
-        continue;
-      }
       const mark = `applied.p${position.partition}`;
       const offset = Number(position.offset);
       const filter = { _id: id, $or: [{ [mark]: { $exists: false } }, { [mark]: { $lt: offset } }] };

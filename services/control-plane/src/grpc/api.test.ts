@@ -552,26 +552,43 @@ describe('control plane gRPC API (real FerretDB)', () => {
     it('aggregates delivery reports into stats and stores warehouse load history', async () => {
       const dest = await h.client.destinations.getDestination({ workspace: 'shop', destination: 'Analytics' });
       const at = new Date().toISOString();
-      await h.controlPlane.domain.observability.recordDelivery([
-        {
-          destinationId: dest.id,
-          workspaceId: dest.workspaceId,
-          outcome: 'delivered',
-          count: 3,
-          latenciesMs: [20, 40, 900],
-          at,
-        },
-        { destinationId: dest.id, workspaceId: dest.workspaceId, outcome: 'failed', reason: 'http_400', count: 1, at },
-        {
-          destinationId: dest.id,
-          workspaceId: dest.workspaceId,
-          outcome: 'filtered',
-          reason: 'FILTERED_BY_INTEGRATIONS_OBJECT',
-          count: 2,
-          at,
-        },
-        { destinationId: dest.id, workspaceId: dest.workspaceId, outcome: 'retried', reason: 'http_503', count: 4, at },
-      ]);
+      await h.controlPlane.domain.observability.recordDelivery(
+        [
+          {
+            destinationId: dest.id,
+            workspaceId: dest.workspaceId,
+            outcome: 'delivered',
+            count: 3,
+            latenciesMs: [20, 40, 900],
+            at,
+          },
+          {
+            destinationId: dest.id,
+            workspaceId: dest.workspaceId,
+            outcome: 'failed',
+            reason: 'http_400',
+            count: 1,
+            at,
+          },
+          {
+            destinationId: dest.id,
+            workspaceId: dest.workspaceId,
+            outcome: 'filtered',
+            reason: 'FILTERED_BY_INTEGRATIONS_OBJECT',
+            count: 2,
+            at,
+          },
+          {
+            destinationId: dest.id,
+            workspaceId: dest.workspaceId,
+            outcome: 'retried',
+            reason: 'http_503',
+            count: 4,
+            at,
+          },
+        ],
+        { partition: 0, offset: '1' },
+      );
       const stats = await h.client.destinations.getDeliveryStats({ workspace: 'shop', destination: 'Analytics' });
       expect(stats).toMatchObject({
         delivered: 3,
