@@ -73,6 +73,22 @@ export function typeOfValue(value: CellValue): ColumnType {
   return isTimestampString(value) ? 'timestamp' : 'string';
 }
 
+/** Whether a value can go into a column of this type as it is (the plan casts or drops the others). */
+export function fitsType(value: CellValue, type: ColumnType): boolean {
+  switch (type) {
+    case 'string':
+      return typeof value === 'string';
+    case 'float':
+      return typeof value === 'number';
+    case 'integer':
+      return typeof value === 'number' && Number.isSafeInteger(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'timestamp':
+      return typeof value === 'string' && isTimestampString(value);
+  }
+}
+
 export type Coercion = { ok: true; value: CellValue; cast: boolean } | { ok: false };
 
 const NUMERIC = /^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/;

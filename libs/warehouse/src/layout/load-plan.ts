@@ -1,7 +1,7 @@
-import { coerce, typeOfValue, type CellValue, type ColumnType } from './column-types';
+import { coerce, fitsType, typeOfValue, type CellValue, type ColumnType } from './column-types';
 import type { LoadNotice } from './notices';
 import { NoticeCounter } from './notices';
-import { fitsType, type SourceBatch, type TableData } from './source-batch';
+import type { SourceBatch, TableData } from './source-batch';
 
 /** What a warehouse already has: table → column → type. */
 export type SchemaCatalog = Map<string, Map<string, ColumnType>>;

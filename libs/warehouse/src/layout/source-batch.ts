@@ -1,5 +1,5 @@
 import type { CallType, SpecEvent } from '@manifold/events';
-import { isTimestampString, typeOfValue, type CellValue, type ColumnType } from './column-types';
+import { fitsType, isTimestampString, typeOfValue, type CellValue, type ColumnType } from './column-types';
 import { eventRows, RowCells, type Row } from './event-rows';
 import { NoticeCounter } from './notices';
 import { systemColumnType } from './system-columns';
@@ -160,22 +160,6 @@ function fitsCell(value: CellValue, type: ColumnType, isTimestamp: Array<boolean
   if (type !== 'timestamp') return fitsType(value, type);
   if (typeof value !== 'string') return false;
   return (isTimestamp[i] ??= isTimestampString(value));
-}
-
-/** Whether a value can go into a column of this type as it is (the plan casts or drops the others). */
-export function fitsType(value: CellValue, type: ColumnType): boolean {
-  switch (type) {
-    case 'string':
-      return typeof value === 'string';
-    case 'float':
-      return typeof value === 'number';
-    case 'integer':
-      return typeof value === 'number' && Number.isSafeInteger(value);
-    case 'boolean':
-      return typeof value === 'boolean';
-    case 'timestamp':
-      return typeof value === 'string' && isTimestampString(value);
-  }
 }
 
 /**
