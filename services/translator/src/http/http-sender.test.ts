@@ -5,6 +5,7 @@ import { HttpSender } from './http-sender';
 describe('HttpSender', () => {
   let server: Server;
   let base: string;
+  let otherOrigin: string;
   const seen: Array<{ method: string; url: string; body: string; auth: string | undefined }> = [];
 
   beforeAll(async () => {
@@ -14,6 +15,9 @@ describe('HttpSender', () => {
       req.on('end', () => {
         seen.push({ method: req.method ?? '', url: req.url ?? '', body, auth: req.headers.authorization });
         if (req.url === '/moved') res.writeHead(307, { location: '/here' }).end();
+        else if (req.url === '/see-other') res.writeHead(303, { location: '/here' }).end('see there');
+        else if (req.url === '/elsewhere') res.writeHead(308, { location: `${otherOrigin}/here` }).end();
+        else if (req.url === '/loop') res.writeHead(302, { location: '/loop' }).end();
         else if (req.url === '/silent')
           return; // never answers
         else if (req.url === '/big') res.writeHead(200).end('x'.repeat(100_000));
@@ -22,6 +26,8 @@ describe('HttpSender', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // The same server under another origin.
+    otherOrigin = `http://localhost:${(server.address() as AddressInfo).port}`;
   });
 
   afterAll(async () => {
@@ -50,6 +56,32 @@ describe('HttpSender', () => {
       ['POST', '/moved', 'payload'],
       ['POST', '/here', 'payload'],
     ]);
+  });
+
+  it('follows a 303 with a GET without its body', async () => {
+    const response = await sender.send({
+      method: 'POST',
+      url: `${base}/see-other`,
+      headers: { 'content-type': 'text/plain', authorization: 'Bearer t' },
+      body: 'payload',
+    });
+    expect(response.status).toBe(201);
+    expect(seen.slice(-2).map((r) => [r.method, r.url, r.body, r.auth])).toEqual([
+      ['POST', '/see-other', 'payload', 'Bearer t'],
+      ['GET', '/here', '', 'Bearer t'],
+    ]);
+  });
+
+  it('does not send credentials to another origin, and stops after three redirects', async () => {
+    await sender.send({ method: 'POST', url: `${base}/elsewhere`, headers: { authorization: 'Bearer t' }, body: 'p' });
+    expect(seen.slice(-2).map((r) => [r.method, r.url, r.body, r.auth])).toEqual([
+      ['POST', '/elsewhere', 'p', 'Bearer t'],
+      ['POST', '/here', 'p', undefined],
+    ]);
+    const before = seen.length;
+    const looped = await sender.send({ method: 'GET', url: `${base}/loop`, headers: {} });
+    expect(looped.status).toBe(302);
+    expect(seen.length - before).toBe(4);
   });
 
   it('keeps the start of a large body, times out on silence, and rejects an invalid URL', async () => {

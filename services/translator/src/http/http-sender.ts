@@ -1,5 +1,6 @@
-import { Agent, interceptors, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import type { HttpResponseInfo, RequestDescriptor } from '@manifold/destination-kit';
+import { MAX_REDIRECTIONS, redirectedRequest } from './redirects';
 
 export interface HttpSenderOptions {
   /** Longest wait for the answer's headers, and then between two chunks of its body. */
@@ -10,16 +11,27 @@ export interface HttpSenderOptions {
   maxBodyBytes?: number;
 }
 
+/** Parsed URLs kept: destinations send to a handful of URLs each, so this is never reached in practice. */
+const MAX_CACHED_URLS = 1000;
+
+interface Target {
+  url: URL;
+  origin: string;
+  path: string;
+}
+
 /**
  * Sends request descriptors as they are (their body is the exact bytes signatures cover) over
  * one undici Agent, which keeps a keep-alive connection pool per origin. It dispatches with a
  * minimal handler instead of `request()`: no response stream per request, which is most of
- * the HTTP client's cost at thousands of requests a second.
+ * the HTTP client's cost at thousands of requests a second. For the same reason it follows
+ * redirects itself, only when one comes, rather than through undici's interceptor, which wraps
+ * every request in a redirect handler; and it parses each URL once.
  */
 export class HttpSender {
   private readonly agent: Agent;
-  private readonly dispatcher: Dispatcher;
   private readonly maxBodyBytes: number;
+  private readonly urls = new Map<string, Target>();
 
   constructor(private readonly options: HttpSenderOptions) {
     this.agent = new Agent({
@@ -28,21 +40,38 @@ export class HttpSender {
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     });
-    // Redirects are followed, as Segment does (a 307 keeps the method and body).
-    this.dispatcher = this.agent.compose(interceptors.redirect({ maxRedirections: 3 }));
     this.maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
   }
 
-  /** The destination's answer; rejects when there is none (invalid URL, network error, timeout). */
-  send(descriptor: RequestDescriptor): Promise<HttpResponseInfo> {
+  /**
+   * The destination's answer, after up to three redirects (as Segment follows them); rejects when
+   * there is none (invalid URL, network error, timeout).
+   */
+  async send(descriptor: RequestDescriptor): Promise<HttpResponseInfo> {
+    let current = descriptor;
+    for (let redirects = 0; ; redirects += 1) {
+      const target = this.target(current.url);
+      const response = await this.sendOnce(current, target);
+      if (redirects === MAX_REDIRECTIONS) return response;
+      const next = redirectedRequest(current, target.url, response.status, response.headers.location);
+      if (!next) return response;
+      current = next;
+    }
+  }
+
+  private target(href: string): Target {
+    let target = this.urls.get(href);
+    if (!target) {
+      const url = new URL(href);
+      target = { url, origin: url.origin, path: `${url.pathname}${url.search}` };
+      if (this.urls.size >= MAX_CACHED_URLS) this.urls.clear();
+      this.urls.set(href, target);
+    }
+    return target;
+  }
+
+  private sendOnce(descriptor: RequestDescriptor, target: Target): Promise<HttpResponseInfo> {
     return new Promise((resolve, reject) => {
-      let url: URL;
-      try {
-        url = new URL(descriptor.url);
-      } catch (error) {
-        reject(error);
-        return;
-      }
       const max = this.maxBodyBytes;
       const chunks: Buffer[] = [];
       let size = 0;
@@ -69,10 +98,10 @@ export class HttpSender {
         },
       };
       try {
-        this.dispatcher.dispatch(
+        this.agent.dispatch(
           {
-            origin: url.origin,
-            path: `${url.pathname}${url.search}`,
+            origin: target.origin,
+            path: target.path,
             method: descriptor.method,
             headers: descriptor.headers,
             body: descriptor.body ?? null,

@@ -1,5 +1,5 @@
-// The TypeProcessor's claim-and-deliver pipeline on its own: a large batch is claimed in chunks,
-// each chunk's delivery starting once its claim returns; a claim that fails fails the batch only
+// The TypeProcessor's claim-and-deliver pipeline on its own: a large batch is prepared and claimed
+// in chunks, each chunk's delivery starting once its claim returns; a claim that fails fails the batch only
 // after the deliveries already started are done. The claims store and the HTTP side are fakes
 // here (the real ones are covered by claims.test.ts and the end-to-end tests).
 import { InMemoryConfigView } from '@manifold/config-client';
@@ -76,6 +76,13 @@ function fakes(failAt?: number) {
       }),
     ]),
   );
+  // Logs when the preparation of each chunk of 250 events begins (one lookup per event).
+  const lookup = configView.destinationsForSource.bind(configView);
+  let lookups = 0;
+  configView.destinationsForSource = (...args) => {
+    if (lookups++ % 250 === 0) log.push(`prepare ${Math.ceil(lookups / 250)}`);
+    return lookup(...args);
+  };
   const webhook = destinationById('webhook');
   if (!webhook) throw new Error('no webhook destination');
   const processor = new TypeProcessor({
@@ -101,6 +108,23 @@ describe('TypeProcessor claims and deliveries', () => {
     expect(log.indexOf('deliver 250')).toBeLessThan(log.indexOf('claim 3 (100)'));
     expect(new Set(delivered).size).toBe(600);
     expect(committed()).toBe(1);
+  });
+
+  it('prepares each chunk just before its claim, after the chunk before it went out', async () => {
+    const { processor, log } = fakes();
+    await processor.processEvents(messages(600));
+    const steps = log.filter((l) => !l.startsWith('delivered'));
+    expect(steps).toEqual([
+      'prepare 1',
+      'claim 1 (250)',
+      'deliver 250',
+      'prepare 2',
+      'claim 2 (250)',
+      'deliver 250',
+      'prepare 3',
+      'claim 3 (100)',
+      'deliver 100',
+    ]);
   });
 
   it('fails the batch when a claim fails, after the chunks already started are delivered, committing nothing', async () => {

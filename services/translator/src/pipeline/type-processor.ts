@@ -41,15 +41,10 @@ export interface TypeProcessorOptions {
 }
 
 /**
- * Tasks per messageId claim: small enough that delivery starts soon after a batch arrives, large
- * enough that a big batch is a few round trips.
+ * Events (or retries) per chunk, prepared and claimed together: small enough that delivery starts
+ * soon after a batch arrives, large enough that a big batch is a few claim round trips.
  */
 const CLAIM_CHUNK = 250;
-
-/** Messages prepared between two turns of the event loop. */
-const YIELD_EVERY = 100;
-
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 interface Attempt {
   origin: string;
@@ -70,15 +65,31 @@ export class TypeProcessor {
     this.now = options.now ?? Date.now;
   }
 
-  /** A batch of the events topic: each event to every instance of this type on its source. */
+  /**
+   * A batch of the events topic: each event to every instance of this type on its source. Events
+   * are decoded and mapped one claim chunk at a time, just before their claim: deliveries start
+   * as soon as the first chunk is ready, the next chunk is prepared while the one before is
+   * delivered, and only a few chunks of mapped events are alive at once (a fetch brings thousands
+   * of events per partition; mapped all at once they outlive the young generation).
+   */
   async processEvents(messages: readonly ConsumedMessage[]): Promise<void> {
-    const { configView, destinationType } = this.options;
     const outcomes = this.options.outcomes.begin();
+    let next = 0;
+    const nextChunk = (): DeliveryTask[] | undefined => {
+      if (next >= messages.length) return undefined;
+      const chunk = messages.slice(next, next + CLAIM_CHUNK);
+      next += CLAIM_CHUNK;
+      return this.prepareEvents(outcomes, chunk);
+    };
+    await this.claimAndDeliver(outcomes, nextChunk, 'events');
+    await outcomes.commit();
+  }
+
+  private prepareEvents(outcomes: BatchOutcomes, messages: readonly ConsumedMessage[]): DeliveryTask[] {
+    const { configView, destinationType } = this.options;
     const tasks: DeliveryTask[] = [];
     const now = this.now();
-    for (const [index, message] of messages.entries()) {
-      // Let responses of requests in flight (other partitions) be handled while a large batch is prepared.
-      if (index > 0 && index % YIELD_EVERY === 0) await yieldToEventLoop();
+    for (const message of messages) {
       let event: SpecEvent;
       let metadata: EventMetadata;
       try {
@@ -103,8 +114,7 @@ export class TypeProcessor {
         if (task) tasks.push(task);
       }
     }
-    await this.claimAndDeliver(outcomes, tasks, 'events');
-    await outcomes.commit();
+    return tasks;
   }
 
   /** Due messages of the retry tiers: the next attempt for each. */
@@ -134,7 +144,13 @@ export class TypeProcessor {
       const task = this.prepare(outcomes, instance, retry.event, retry.metadata, attempt);
       if (task) tasks.push(task);
     }
-    await this.claimAndDeliver(outcomes, tasks, 'retries');
+    let next = 0;
+    const nextChunk = (): DeliveryTask[] | undefined => {
+      if (next >= tasks.length) return undefined;
+      next += CLAIM_CHUNK;
+      return tasks.slice(next - CLAIM_CHUNK, next);
+    };
+    await this.claimAndDeliver(outcomes, nextChunk, 'retries');
     await outcomes.commit();
   }
 
@@ -180,18 +196,18 @@ export class TypeProcessor {
   }
 
   /**
-   * Claims and delivers in chunks, the claim of the next chunk overlapping the delivery of the
-   * ones before: a claim is a database round trip that grows with its size, and a whole batch
-   * claimed at once would leave the destination idle for as long. Resolves once every chunk is
-   * delivered; a claim that fails fails the batch (nothing is committed; it is redelivered), after
-   * the deliveries already started have finished.
+   * Claims and delivers chunk after chunk (`nextChunk` gives undefined after the last), the next
+   * chunk's preparation and claim overlapping the delivery of the ones before: a claim is a
+   * database round trip that grows with its size, and a whole batch claimed at once would leave
+   * the destination idle for as long. Resolves once every chunk is delivered; a claim or a
+   * preparation that fails fails the batch (nothing is committed; it is redelivered), after the
+   * deliveries already started have finished.
    */
   private async claimAndDeliver(
     outcomes: BatchOutcomes,
-    tasks: readonly DeliveryTask[],
+    nextChunk: () => DeliveryTask[] | undefined,
     source: 'events' | 'retries',
   ): Promise<void> {
-    if (tasks.length === 0) return;
     const hooks = {
       // On the events topic an instance that stopped answering is not attempted: its timeouts would
       // hold the batch, and with it every other instance of the type. Retries are attempted: they
@@ -204,21 +220,27 @@ export class TypeProcessor {
         outcomes.publishPending();
       },
     };
+    const claimNext = async (): Promise<DeliveryTask[] | undefined> => {
+      for (let chunk = nextChunk(); chunk; chunk = nextChunk()) {
+        // A chunk whose events all stopped before the claim (filtered, dead-lettered) needs none.
+        if (chunk.length > 0) return this.claimed(outcomes, chunk);
+      }
+      return undefined;
+    };
     const deliveries: Array<Promise<unknown>> = [];
-    let claimFailure: { error: unknown } | undefined;
+    let failure: { error: unknown } | undefined;
     try {
-      let claiming = this.claimed(outcomes, tasks.slice(0, CLAIM_CHUNK));
-      for (let start = 0; start < tasks.length; start += CLAIM_CHUNK) {
-        const deliverable = await claiming;
-        const next = start + CLAIM_CHUNK;
-        if (next < tasks.length) claiming = this.claimed(outcomes, tasks.slice(next, next + CLAIM_CHUNK));
+      let claiming = claimNext();
+      for (let deliverable = await claiming; deliverable; deliverable = await claiming) {
+        // Delivery first: it sends its first requests before the next chunk is prepared.
         if (deliverable.length > 0) deliveries.push(this.options.deliverer.deliver(deliverable, hooks));
+        claiming = claimNext();
       }
     } catch (error) {
-      claimFailure = { error };
+      failure = { error };
     }
     const settled = await Promise.allSettled(deliveries);
-    if (claimFailure) throw claimFailure.error;
+    if (failure) throw failure.error;
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
   }
