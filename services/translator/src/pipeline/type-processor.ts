@@ -46,6 +46,14 @@ export interface TypeProcessorOptions {
  */
 const CLAIM_CHUNK = 250;
 
+/**
+ * Events prepared between two turns of the event loop: answers to the requests in flight are
+ * taken in between, so the destination is not left waiting while a chunk is mapped.
+ */
+const PREPARE_SLICE = 50;
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 interface Attempt {
   origin: string;
   attempts: number;
@@ -75,7 +83,7 @@ export class TypeProcessor {
   async processEvents(messages: readonly ConsumedMessage[]): Promise<void> {
     const outcomes = this.options.outcomes.begin();
     let next = 0;
-    const nextChunk = (): DeliveryTask[] | undefined => {
+    const nextChunk = async (): Promise<DeliveryTask[] | undefined> => {
       if (next >= messages.length) return undefined;
       const chunk = messages.slice(next, next + CLAIM_CHUNK);
       next += CLAIM_CHUNK;
@@ -85,11 +93,12 @@ export class TypeProcessor {
     await outcomes.commit();
   }
 
-  private prepareEvents(outcomes: BatchOutcomes, messages: readonly ConsumedMessage[]): DeliveryTask[] {
+  private async prepareEvents(outcomes: BatchOutcomes, messages: readonly ConsumedMessage[]): Promise<DeliveryTask[]> {
     const { configView, destinationType } = this.options;
     const tasks: DeliveryTask[] = [];
     const now = this.now();
-    for (const message of messages) {
+    for (const [index, message] of messages.entries()) {
+      if (index > 0 && index % PREPARE_SLICE === 0) await yieldToEventLoop();
       let event: SpecEvent;
       let metadata: EventMetadata;
       try {
@@ -145,7 +154,7 @@ export class TypeProcessor {
       if (task) tasks.push(task);
     }
     let next = 0;
-    const nextChunk = (): DeliveryTask[] | undefined => {
+    const nextChunk = async (): Promise<DeliveryTask[] | undefined> => {
       if (next >= tasks.length) return undefined;
       next += CLAIM_CHUNK;
       return tasks.slice(next - CLAIM_CHUNK, next);
@@ -205,7 +214,7 @@ export class TypeProcessor {
    */
   private async claimAndDeliver(
     outcomes: BatchOutcomes,
-    nextChunk: () => DeliveryTask[] | undefined,
+    nextChunk: () => Promise<DeliveryTask[] | undefined>,
     source: 'events' | 'retries',
   ): Promise<void> {
     const hooks = {
@@ -221,7 +230,7 @@ export class TypeProcessor {
       },
     };
     const claimNext = async (): Promise<DeliveryTask[] | undefined> => {
-      for (let chunk = nextChunk(); chunk; chunk = nextChunk()) {
+      for (let chunk = await nextChunk(); chunk; chunk = await nextChunk()) {
         // A chunk whose events all stopped before the claim (filtered, dead-lettered) needs none.
         if (chunk.length > 0) return this.claimed(outcomes, chunk);
       }
