@@ -1,7 +1,7 @@
-// The TypeProcessor's claim-and-deliver pipeline on its own: a large batch is prepared and claimed
-// in chunks, each chunk's delivery starting once its claim returns; a claim that fails fails the batch only
-// after the deliveries already started are done. The claims store and the HTTP side are fakes
-// here (the real ones are covered by claims.test.ts and the end-to-end tests).
+// The TypeProcessor's claim-and-deliver pipeline on its own: a large batch is prepared and
+// claimed in chunks, each chunk's delivery starting once its claim returns; a claim that fails
+// fails the batch only after the deliveries already started are done. The claims store and the
+// HTTP side are fakes here (the real ones are covered by claims.test.ts and the end-to-end tests).
 import { InMemoryConfigView } from '@manifold/config-client';
 import { destinationById } from '@manifold/destinations';
 import { encodeEventMessage } from '@manifold/events';
