@@ -2,3 +2,4 @@ export { testInfrastructure, INFRA_VARIABLES, type TestInfrastructure } from './
 export { requireKafka, requireMongo, requirePostgres, MissingServiceError } from './probes';
 export { uniqueName } from './names';
 export { testLogger } from './test-logger';
+export { startChild, stopChild, type StartChildOptions, type StartedChild } from './child-process';

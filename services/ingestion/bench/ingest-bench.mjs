@@ -7,41 +7,18 @@
 //   DURATION        seconds per scenario (default 10); CONNECTIONS concurrent clients (default 100)
 //   INGEST_URL      target an ingestion that is already running instead of starting one
 //                   (then WRITE_KEY names a source of it, and INGEST_PID lets RSS be read)
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
+const require = createRequire(import.meta.url);
+const { startChild, stopChild } = require('@manifold/testing');
 const here = dirname(fileURLToPath(import.meta.url));
 const duration = Number(process.env.DURATION ?? 10);
 const connections = Number(process.env.CONNECTIONS ?? 100);
 const batchConnections = Number(process.env.BATCH_CONNECTIONS ?? 10);
-
-/** Starts a node child that prints `READY <json>` when ready. */
-async function startChild(script, env = {}, nodeFlags = []) {
-  const child = spawn(process.execPath, [...nodeFlags, join(here, script)], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: /** @type {import('node:stream').Readable} */ (child.stdout) });
-  const ready = await new Promise((resolve, reject) => {
-    lines.on('line', (line) => {
-      if (line.startsWith('READY ')) resolve(line.slice(6));
-      else process.stderr.write(`${line}\n`);
-    });
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-  return { child, info: JSON.parse(String(ready)) };
-}
-
-async function stopChild(child) {
-  if (!child || child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
 
 /** CPU seconds (user + system) a process has used so far; clock ticks are 1/100 s on Linux. */
 function cpuSeconds(pid) {
@@ -114,14 +91,17 @@ const batch = JSON.stringify({
   sentAt: new Date().toISOString(),
 });
 
-const bare = await startChild('bare-server.mjs');
+const bare = await startChild(join(here, 'bare-server.mjs'));
 let ingestion;
 let ingestionUrl = process.env.INGEST_URL;
 let ingestionPid = process.env.INGEST_PID ? Number(process.env.INGEST_PID) : undefined;
 if (!ingestionUrl) {
   // The same V8 flags as the service's start script (package.json): a small young generation
   // keeps the resident set under its budget at the same CPU cost.
-  ingestion = await startChild('serve-ingestion.mjs', { BENCH_WRITE_KEY: writeKey }, ['--max-semi-space-size=4']);
+  ingestion = await startChild(join(here, 'serve-ingestion.mjs'), {
+    env: { BENCH_WRITE_KEY: writeKey },
+    nodeFlags: ['--max-semi-space-size=4'],
+  });
   ingestionUrl = ingestion.info.url;
   ingestionPid = ingestion.child.pid;
 }
@@ -159,9 +139,10 @@ try {
   );
 
   // Diagnostic: the same HTTP path with a Kafka sender that acknowledges at once.
-  const withoutKafka = await startChild('serve-without-kafka.mjs', { BENCH_WRITE_KEY: writeKey }, [
-    '--max-semi-space-size=4',
-  ]);
+  const withoutKafka = await startChild(join(here, 'serve-without-kafka.mjs'), {
+    env: { BENCH_WRITE_KEY: writeKey },
+    nodeFlags: ['--max-semi-space-size=4'],
+  });
   let diagnostic;
   try {
     await warmUp(`${withoutKafka.info.url}/v1/track`, single, auth);

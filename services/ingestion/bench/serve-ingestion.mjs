@@ -2,6 +2,8 @@
 // The ingestion service as `pnpm bench:ingest` runs it: the built package (run `pnpm build`
 // first) with a real Kafka producer and telemetry, and an in-memory config holding one source.
 // Prints `READY {"url": ...}` once listening; SIGTERM drains and deletes the benchmark topic.
+// bench:translate runs it too, as the front door of its end-to-end phase.
+//   BENCH_TOPIC, BENCH_WRITE_KEY, BENCH_SOURCE_ID, BENCH_PARTITIONS, PUBLISH_LINGER_MS, PUBLISH_MAX_CONCURRENT_SENDS
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -22,7 +24,7 @@ const configView = new InMemoryConfigView({
   version: 1,
   sources: [
     {
-      id: 'src-bench',
+      id: process.env.BENCH_SOURCE_ID ?? 'src-bench',
       workspaceId: 'ws-bench',
       workspaceSlug: 'bench',
       slug: 'bench',

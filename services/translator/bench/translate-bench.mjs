@@ -16,10 +16,13 @@
 //   KAFKA_BROKERS (127.0.0.1:9092), MONGO_URL (mongodb://127.0.0.1:27017/), EVENTS (30000),
 //   CONCURRENCY (20), WARMUP (2000), RATE (1000), SECONDS (10), BENCH_VERBOSE=1 to see the children's logs.
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
-import { startChild, stopChild } from './children.mjs';
 
+const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
+const { startChild, stopChild } = require('@manifold/testing');
 const { KafkaClient } = require('@manifold/kafka');
 const { encodeEventMessage } = require('@manifold/events');
 const { parseSettings, translateEvent } = require('@manifold/destination-kit');
@@ -36,6 +39,7 @@ const SOURCE_ID = 'src-bench';
 const WRITE_KEY = 'bench-write-key-0123456789';
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const namespace = `bench-${Date.now().toString(36)}.`;
+const VERBOSE = Boolean(process.env.BENCH_VERBOSE);
 
 const logger = createLogger('translate-bench', process.env.LOG_LEVEL ?? 'warn');
 const kafka = new KafkaClient({ brokers, clientId: 'translate-bench', logger });
@@ -89,7 +93,7 @@ async function resetEmulator(statsUrl) {
 
 const children = [];
 try {
-  const emulator = await startChild('serve-emulator.mjs');
+  const emulator = await startChild(join(here, 'serve-emulator.mjs'), { echo: VERBOSE });
   children.push(emulator.child);
   const hookUrl = `${emulator.info.url}/hook`;
   const stats = emulator.info.stats;
@@ -136,12 +140,15 @@ try {
     );
   }
   await producer.disconnect();
-  const translator = await startChild('serve-translator.mjs', {
-    BENCH_NAMESPACE: namespace,
-    BENCH_EVENTS_TOPIC: eventsTopic,
-    BENCH_WEBHOOK_URL: hookUrl,
-    BENCH_SOURCE_ID: SOURCE_ID,
-    INSTANCE_CONCURRENCY: String(CONCURRENCY),
+  const translator = await startChild(join(here, 'serve-translator.mjs'), {
+    env: {
+      BENCH_NAMESPACE: namespace,
+      BENCH_EVENTS_TOPIC: eventsTopic,
+      BENCH_WEBHOOK_URL: hookUrl,
+      BENCH_SOURCE_ID: SOURCE_ID,
+      INSTANCE_CONCURRENCY: String(CONCURRENCY),
+    },
+    echo: VERBOSE,
   });
   children.push(translator.child);
   const through = await waitForEvents(stats, EVENTS, 10 * 60_000, WARMUP);
@@ -158,7 +165,7 @@ try {
   await postAll(requests.slice(WARMUP));
   const directPerSecond = (requests.length - WARMUP) / ((performance.now() - started) / 1000);
   const directCpuUs = process.cpuUsage(directCpu);
-  if (process.env.BENCH_VERBOSE) {
+  if (VERBOSE) {
     process.stderr.write(
       `[bench] direct posting CPU ${((directCpuUs.user + directCpuUs.system) / (requests.length - WARMUP)).toFixed(0)} µs/event\n`,
     );
@@ -168,18 +175,20 @@ try {
   // 3. End to end at RATE events/s.
   await resetEmulator(stats);
   const e2eTopic = `${namespace}e2e-events`;
-  const ingestion = await startChild('serve-ingestion.mjs', {
-    BENCH_EVENTS_TOPIC: e2eTopic,
-    BENCH_SOURCE_ID: SOURCE_ID,
-    BENCH_WRITE_KEY: WRITE_KEY,
+  const ingestion = await startChild(join(here, '../../ingestion/bench/serve-ingestion.mjs'), {
+    env: { BENCH_TOPIC: e2eTopic, BENCH_SOURCE_ID: SOURCE_ID, BENCH_WRITE_KEY: WRITE_KEY },
+    echo: VERBOSE,
   });
   children.push(ingestion.child);
-  const e2eTranslator = await startChild('serve-translator.mjs', {
-    BENCH_NAMESPACE: `${namespace}e2e.`,
-    BENCH_EVENTS_TOPIC: e2eTopic,
-    BENCH_WEBHOOK_URL: hookUrl,
-    BENCH_SOURCE_ID: SOURCE_ID,
-    INSTANCE_CONCURRENCY: String(CONCURRENCY),
+  const e2eTranslator = await startChild(join(here, 'serve-translator.mjs'), {
+    env: {
+      BENCH_NAMESPACE: `${namespace}e2e.`,
+      BENCH_EVENTS_TOPIC: e2eTopic,
+      BENCH_WEBHOOK_URL: hookUrl,
+      BENCH_SOURCE_ID: SOURCE_ID,
+      INSTANCE_CONCURRENCY: String(CONCURRENCY),
+    },
+    echo: VERBOSE,
   });
   children.push(e2eTranslator.child);
   const authorization = `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`;
@@ -240,8 +249,7 @@ try {
       ` (target p99 < 1000 ms) ${latency.p99 < 1000 ? 'OK' : 'MISSED'}`,
   );
 } finally {
-  const step = (what) =>
-    process.env.BENCH_VERBOSE && process.stderr.write(`[bench] ${new Date().toISOString()} ${what}\n`);
+  const step = (what) => VERBOSE && process.stderr.write(`[bench] ${new Date().toISOString()} ${what}\n`);
   for (const child of children.reverse()) {
     step(`stopping ${child.pid}`);
     await stopChild(child);
