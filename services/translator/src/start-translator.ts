@@ -112,6 +112,7 @@ export async function startTranslator(options: StartTranslatorOptions): Promise<
         configView,
         disabled,
         claims,
+        reclaimRetries: settings.dedupWindowMs <= settings.retryWindowMs + Math.max(0, ...settings.retryDelaysMs),
         deliverer: new Deliverer({
           destination,
           sender,

@@ -11,9 +11,36 @@ import type { ClaimRequest, MessageClaims } from '../dedup/claims';
 import { destination, snapshot, SOURCE_ID, trackEvent, WORKSPACE_ID } from '../test-support/harness';
 import type { BatchOutcomes, OutcomeRouter } from './batch-outcomes';
 import type { Deliverer, DeliveryHooks } from './deliverer';
+import { encodeRetryMessage } from '../retry/retry-message';
 import { DisabledInstances } from './instance-index';
 import type { DeliveryTask, TaskResult } from './task';
 import { TypeProcessor } from './type-processor';
+
+/** Due retries of `count` events for the 'hook' instance, as the retry tiers deliver them. */
+function retries(count: number): ConsumedMessage[] {
+  return Array.from({ length: count }, (_, n) => {
+    const encoded = encodeRetryMessage({
+      event: trackEvent(n),
+      metadata: { sourceId: SOURCE_ID, workspaceId: WORKSPACE_ID },
+      destinationId: 'hook',
+      attempts: 1,
+      firstAttemptAt: 0,
+      dueAt: 0,
+      notBefore: 0,
+      origin: `events/0/${n}`,
+      reason: 'http_500',
+    });
+    return {
+      topic: 'retries',
+      partition: 0,
+      offset: String(n),
+      key: Buffer.from(encoded.key ?? ''),
+      value: Buffer.from(encoded.value),
+      headers: encoded.headers ?? {},
+      timestamp: 0,
+    };
+  });
+}
 
 function messages(count: number): ConsumedMessage[] {
   return Array.from({ length: count }, (_, n) => {
@@ -31,7 +58,7 @@ function messages(count: number): ConsumedMessage[] {
 }
 
 /** Records the order of claims and deliveries; the claim numbered `failAt` throws. */
-function fakes(failAt?: number) {
+function fakes(failAt?: number, reclaimRetries = false) {
   const log: string[] = [];
   let claims = 0;
   const delivered: string[] = [];
@@ -94,6 +121,7 @@ function fakes(failAt?: number) {
     deliverer: deliverer as unknown as Deliverer,
     outcomes: router as unknown as OutcomeRouter,
     tiers: [],
+    reclaimRetries,
     logger: testLogger('type-processor'),
   });
   return { processor, log, delivered, committed: () => committed };
@@ -134,5 +162,20 @@ describe('TypeProcessor claims and deliveries', () => {
     expect(log.filter((l) => l.startsWith('claim'))).toHaveLength(2);
     expect(delivered).toHaveLength(250);
     expect(committed()).toBe(0);
+  });
+
+  it('delivers due retries without claiming their messageIds again while the first claim still stands', async () => {
+    const { processor, log, delivered, committed } = fakes();
+    await processor.processRetries(retries(300));
+    expect(log.filter((l) => l.startsWith('claim'))).toEqual([]);
+    expect(new Set(delivered).size).toBe(300);
+    expect(committed()).toBe(1);
+  });
+
+  it('claims retries again when the dedup window may end before the retries do', async () => {
+    const { processor, log, delivered } = fakes(undefined, true);
+    await processor.processRetries(retries(300));
+    expect(log.filter((l) => l.startsWith('claim'))).toEqual(['claim 1 (250)', 'claim 2 (50)']);
+    expect(new Set(delivered).size).toBe(300);
   });
 });

@@ -36,6 +36,13 @@ export interface TypeProcessorOptions {
   deliverer: Deliverer;
   outcomes: OutcomeRouter;
   tiers: readonly RetryTier[];
+  /**
+   * Whether a retry claims its messageId again. A retry exists only because its first attempt
+   * claimed it; while that claim certainly outlives the retries (the dedup window is longer than
+   * the retry window plus the longest delay) claiming again is a database round trip that can
+   * only answer yes, paid by every instance of the type while one of them is failing.
+   */
+  reclaimRetries: boolean;
   logger: Logger;
   now?: () => number;
 }
@@ -232,7 +239,8 @@ export class TypeProcessor {
     const claimNext = async (): Promise<DeliveryTask[] | undefined> => {
       for (let chunk = await nextChunk(); chunk; chunk = await nextChunk()) {
         // A chunk whose events all stopped before the claim (filtered, dead-lettered) needs none.
-        if (chunk.length > 0) return this.claimed(outcomes, chunk);
+        if (chunk.length === 0) continue;
+        return source === 'retries' && !this.options.reclaimRetries ? chunk : this.claimed(outcomes, chunk);
       }
       return undefined;
     };
