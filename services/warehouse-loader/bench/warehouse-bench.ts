@@ -4,6 +4,12 @@
 // Env: KAFKA_BROKERS (default 127.0.0.1:9092), WAREHOUSE_POSTGRES_URL (default
 // postgres://postgres@127.0.0.1:5433/postgres), BENCH_EVENTS (default 100000),
 // BENCH_BATCH_SIZE (events per load, default 20000). Uses its own topic and schemas, and drops them.
+//
+// It also prints the CPU each phase used (this process, PostgreSQL's processes, the Kafka broker;
+// from /proc, on Linux) and the CPU of a third pass that only consumes the topic and parses each
+// event, which no loader can skip: with those, how far a target is from what the machine's cores
+// allow is arithmetic, not a guess.
+import { availableParallelism } from 'node:os';
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { Readable } from 'node:stream';
@@ -14,6 +20,7 @@ import { InMemoryConfigView } from '@manifold/config-client';
 import { encodeEventMessage, type SpecEvent } from '@manifold/events';
 import { KafkaClient } from '@manifold/kafka';
 import { createLogger } from '@manifold/logger';
+import { processCpuSeconds } from '@manifold/testing';
 import {
   buildSourceBatch,
   copyChunks,
@@ -32,6 +39,49 @@ const eventCount = Number(process.env['BENCH_EVENTS'] ?? 100000);
 const batchSize = Number(process.env['BENCH_BATCH_SIZE'] ?? 20000);
 const logger = createLogger('warehouse-bench', process.env['LOG_LEVEL'] ?? 'warn');
 const runId = `${Date.now().toString(36)}`;
+
+/** PostgreSQL's server processes (postmaster and backends); the Kafka broker (its main class). */
+const POSTGRES_PROCESSES = /^(\S*\/)?postgres(:| |$)/;
+const KAFKA_BROKER = /\bkafka\.Kafka\b/;
+
+interface CpuMark {
+  self: NodeJS.CpuUsage;
+  postgres: number | undefined;
+  kafka: number | undefined;
+  at: number;
+}
+
+/** CPU seconds of this process, PostgreSQL and the broker since `from`, and the wall time. */
+interface CpuSpent {
+  self: number;
+  postgres: number | undefined;
+  kafka: number | undefined;
+  wall: number;
+}
+
+function cpuMark(): CpuMark {
+  return {
+    self: process.cpuUsage(),
+    postgres: processCpuSeconds(POSTGRES_PROCESSES),
+    kafka: processCpuSeconds(KAFKA_BROKER),
+    at: performance.now(),
+  };
+}
+
+function cpuSince(from: CpuMark): CpuSpent {
+  const now = cpuMark();
+  const self = process.cpuUsage(from.self);
+  const minus = (a: number | undefined, b: number | undefined) =>
+    a === undefined || b === undefined ? undefined : a - b;
+  return {
+    self: (self.user + self.system) / 1e6,
+    postgres: minus(now.postgres, from.postgres),
+    kafka: minus(now.kafka, from.kafka),
+    wall: (now.at - from.at) / 1000,
+  };
+}
+
+const seconds = (value: number | undefined) => (value === undefined ? 'n/a' : `${value.toFixed(2)} s`);
 
 const PG_TYPES = {
   string: 'text',
@@ -147,6 +197,7 @@ async function main(): Promise<void> {
     await inspector.post('Profiler.start');
   }
   const startedAt = performance.now();
+  const loaderCpuStart = cpuMark();
   await supervisor.start();
   const loader = supervisor.loader(warehouseId);
   if (!loader) throw new Error('loader did not start');
@@ -159,6 +210,7 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 5));
   }
   const finishedAt = performance.now();
+  const loaderCpu = cpuSince(loaderCpuStart);
   const { timings } = loader.stats;
   if (inspector && profileFile) {
     const { profile } = await inspector.post('Profiler.stop');
@@ -180,6 +232,7 @@ async function main(): Promise<void> {
     await db.query(`CREATE TABLE ${qualified(rawSchema, table.name)} (${columns.join(', ')})`);
   }
   let rawRows = 0;
+  const rawCpuStart = cpuMark();
   const rawStart = performance.now();
   for (const table of plan.tables) {
     const columnList = table.columns.map((c) => quoteIdent(c.name)).join(', ');
@@ -192,7 +245,11 @@ async function main(): Promise<void> {
     rawRows += table.rows.length;
   }
   const rawSeconds = (performance.now() - rawStart) / 1000;
+  const rawCpu = cpuSince(rawCpuStart);
   const rawRate = rawRows / rawSeconds;
+
+  // 3. What no loader can skip: reading every event from the topic and parsing it.
+  const floorCpu = await consumeAndParse(kafka, topic, eventCount);
 
   const check = await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${qualified(schema, 'tracks')}`);
   process.stdout.write(
@@ -206,6 +263,7 @@ async function main(): Promise<void> {
           .join(', '),
       `raw COPY of the same rows:   ${rawRate.toFixed(0)} rows/s  (${rawSeconds.toFixed(2)} s)`,
       `ratio loader / raw COPY:     ${(loaderRate / rawRate).toFixed(2)}  (target ≥ 0.70)`,
+      ...cpuReport(loaderCpu, rawCpu, floorCpu, rawSeconds / 0.7),
       `check: ${check.rows[0]?.n} rows in ${schema}.tracks`,
       '',
     ].join('\n'),
@@ -216,6 +274,52 @@ async function main(): Promise<void> {
   await db.end();
   await kafka.deleteTopics([topic]);
   await kafka.disconnect();
+}
+
+/** CPU of this process to consume `count` events of `topic` in a new group and JSON.parse each. */
+async function consumeAndParse(kafka: KafkaClient, topic: string, count: number): Promise<CpuSpent> {
+  let seen = 0;
+  let start: CpuMark | undefined;
+  let done: (spent: CpuSpent) => void = () => undefined;
+  const finished = new Promise<CpuSpent>((resolve) => (done = resolve));
+  const consumer = kafka.consumer({
+    groupId: `${topic}-parse-only`,
+    topics: [topic],
+    fromBeginning: true,
+    commitMode: 'manual',
+    handleBatch: async (batch) => {
+      start ??= cpuMark();
+      for (const message of batch.messages) {
+        if (message.value) JSON.parse(message.value.toString('utf8'));
+        seen++;
+      }
+      if (seen >= count) done(cpuSince(start));
+    },
+  });
+  await consumer.run();
+  const spent = await finished;
+  await consumer.stop();
+  return spent;
+}
+
+/**
+ * The CPU each phase used, and the arithmetic of the target: to reach it the loader's phase must
+ * end within `targetSeconds`, and everything that runs meanwhile shares the machine's cores.
+ */
+function cpuReport(loader: CpuSpent, raw: CpuSpent, floor: CpuSpent, targetSeconds: number): string[] {
+  const cores = availableParallelism();
+  const lines = [
+    `CPU, loader phase:  loader ${seconds(loader.self)}, PostgreSQL ${seconds(loader.postgres)}, Kafka broker ${seconds(loader.kafka)} in ${loader.wall.toFixed(2)} s on ${cores} cores`,
+    `CPU, raw COPY:      client ${seconds(raw.self)} (COPY text and sending it), PostgreSQL ${seconds(raw.postgres)} in ${raw.wall.toFixed(2)} s`,
+    `CPU, consuming the topic and JSON.parse of each event, nothing else: ${seconds(floor.self)}`,
+  ];
+  if (loader.postgres === undefined || loader.kafka === undefined) return lines;
+  const loaderBudget = cores * targetSeconds - loader.postgres - loader.kafka;
+  lines.push(
+    `  for 0.70 the loader's phase must take at most ${targetSeconds.toFixed(2)} s: with every core busy all along, that leaves the loader ` +
+      `${seconds(loaderBudget)} of CPU; consuming and parsing plus the raw COPY's client side already take ${seconds(floor.self + raw.self)}`,
+  );
+  return lines;
 }
 
 main().catch((error: unknown) => {
