@@ -13,6 +13,10 @@
 //     events per /v1/batch request) → Kafka → a translator process → the emulator; latency from
 //     ingestion's receivedAt to the emulator's receipt, p50/p95/p99 (target p99 < 1 s).
 //
+//  Both throughput figures come with the CPU each process spent per event meanwhile (read from
+//  /proc, on Linux): with every core busy in both phases, the ratio is about the direct phase's
+//  CPU per event over the translator phase's, which shows what the ratio can be on this machine.
+//
 //   KAFKA_BROKERS (127.0.0.1:9092), MONGO_URL (mongodb://127.0.0.1:27017/), EVENTS (30000),
 //   CONCURRENCY (20), WARMUP (2000), RATE (1000), SECONDS (10), BENCH_VERBOSE=1 to see the children's logs.
 import { createRequire } from 'node:module';
@@ -22,7 +26,7 @@ import { Agent, request } from 'undici';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
-const { startChild, stopChild } = require('@manifold/testing');
+const { startChild, stopChild, processCpuSeconds } = require('@manifold/testing');
 const { KafkaClient } = require('@manifold/kafka');
 const { encodeEventMessage } = require('@manifold/events');
 const { parseSettings, translateEvent } = require('@manifold/destination-kit');
@@ -83,6 +87,51 @@ async function waitForEvents(statsUrl, count, timeoutMs, skip = 0) {
     if (stats.events >= count) return stats;
     if (Date.now() > deadline) throw new Error(`only ${stats.events} of ${count} events arrived`);
     await sleep(200);
+  }
+}
+
+/** The processes of a phase, by command line; `bench` is this one (the direct poster). */
+const PROCESSES = {
+  translator: /serve-translator\.mjs/,
+  emulator: /serve-emulator\.mjs/,
+  ferretdb: /ferretdb-runner/,
+  kafka: /\bkafka\.Kafka\b/,
+};
+
+/** CPU seconds used so far by each of PROCESSES and by this process. */
+function cpuMark() {
+  /** @type {Record<string, number>} */
+  const mark = {};
+  for (const [name, pattern] of Object.entries(PROCESSES)) mark[name] = processCpuSeconds(pattern) ?? Number.NaN;
+  const self = process.cpuUsage();
+  mark.bench = (self.user + self.system) / 1e6;
+  return mark;
+}
+
+/**
+ * µs of CPU per event of each process between two marks, and their sum, for those that worked.
+ * @param {Record<string, number>} from @param {Record<string, number>} to @param {number} events @param {string[]} names
+ */
+function cpuPerEvent(from, to, events, names) {
+  const parts = names.map((name) => [name, ((to[name] - from[name]) * 1e6) / events]);
+  const total = parts.reduce((sum, [, us]) => sum + Number(us), 0);
+  return `${parts.map(([name, us]) => `${name} ${Number(us).toFixed(0)}`).join(', ')}; total ${total.toFixed(0)} µs`;
+}
+
+/**
+ * Like waitForEvents, also marking the CPU once the first `skip` events have arrived and at the end.
+ * @param {string} statsUrl @param {number} count @param {number} timeoutMs @param {number} skip
+ */
+async function waitForEventsWithCpu(statsUrl, count, timeoutMs, skip) {
+  const deadline = Date.now() + timeoutMs;
+  /** @type {{ cpu: Record<string, number>, events: number } | undefined} */
+  let warm;
+  for (;;) {
+    const stats = await emulatorStats(statsUrl, false, skip);
+    if (!warm && stats.events >= skip) warm = { cpu: cpuMark(), events: stats.events };
+    if (stats.events >= count) return { stats, warm, end: { cpu: cpuMark(), events: stats.events } };
+    if (Date.now() > deadline) throw new Error(`only ${stats.events} of ${count} events arrived`);
+    await sleep(warm ? 200 : 20);
   }
 }
 
@@ -151,7 +200,16 @@ try {
     echo: VERBOSE,
   });
   children.push(translator.child);
-  const through = await waitForEvents(stats, EVENTS, 10 * 60_000, WARMUP);
+  const measured = await waitForEventsWithCpu(stats, EVENTS, 10 * 60_000, WARMUP);
+  const through = measured.stats;
+  const translatorCpu = measured.warm
+    ? cpuPerEvent(measured.warm.cpu, measured.end.cpu, measured.end.events - measured.warm.events, [
+        'translator',
+        'emulator',
+        'ferretdb',
+        'kafka',
+      ])
+    : 'n/a';
   const translatedPerSecond = (EVENTS - WARMUP - 1) / ((through.last - through.first) / 1000);
   await stopChild(translator.child);
   if (through.events !== EVENTS) throw new Error(`the emulator got ${through.events} events for ${EVENTS}`);
@@ -160,16 +218,20 @@ try {
   await resetEmulator(stats);
   await postAll(requests.slice(0, WARMUP));
   await resetEmulator(stats);
-  const directCpu = process.cpuUsage();
+  const directStart = cpuMark();
   const started = performance.now();
-  await postAll(requests.slice(WARMUP));
+  // Polled as often as while the translator delivered: both phases cost the emulator the same.
+  let posting = true;
+  const polling = (async () => {
+    while (posting) {
+      await emulatorStats(stats, false, 0);
+      await sleep(200);
+    }
+  })();
+  await postAll(requests.slice(WARMUP)).finally(() => (posting = false));
+  await polling;
   const directPerSecond = (requests.length - WARMUP) / ((performance.now() - started) / 1000);
-  const directCpuUs = process.cpuUsage(directCpu);
-  if (VERBOSE) {
-    process.stderr.write(
-      `[bench] direct posting CPU ${((directCpuUs.user + directCpuUs.system) / (requests.length - WARMUP)).toFixed(0)} µs/event\n`,
-    );
-  }
+  const directCpu = cpuPerEvent(directStart, cpuMark(), requests.length - WARMUP, ['bench', 'emulator']);
   await agent.close();
 
   // 3. End to end at RATE events/s.
@@ -238,6 +300,8 @@ try {
   console.log(`translator benchmark (${EVENTS} events, webhook emulator, ${CONCURRENCY} requests in flight)`);
   console.log(`  through one translator process : ${fmt(translatedPerSecond)} events/s`);
   console.log(`  translated requests posted direct: ${fmt(directPerSecond)} events/s`);
+  console.log(`  CPU per event, through the translator: ${translatorCpu}`);
+  console.log(`  CPU per event, posted direct (bench = the poster): ${directCpu}`);
   console.log(
     `  ratio                          : ${ratio.toFixed(2)} (target >= 0.5) ${ratio >= 0.5 ? 'OK' : 'MISSED'}`,
   );
