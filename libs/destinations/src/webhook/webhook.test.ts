@@ -97,6 +97,17 @@ describe('Webhook', () => {
     expect(hook.deliveries.at(-1)?.body).toEqual(events);
   });
 
+  it('takes the event as the body without copying it, and refuses a body that is not an object', () => {
+    const fields = webhook.actions['send']?.fields;
+    if (!fields) throw new Error('no send action');
+    const checked = fields.safeParse({ data: track });
+    expect(checked.success && checked.data['data']).toBe(track);
+    const refused = fields.safeParse({ data: 'text' });
+    expect(refused.success).toBe(false);
+    expect(refused.error?.issues[0]?.message).toBe('data must be a JSON object');
+    expect(fields.safeParse({ data: [track] }).success).toBe(false);
+  });
+
   it('does not batch when batchSize is 0, and refuses settings without a URL or with a bad one', () => {
     const prepared = prepareEvent(webhook, track, parsed(webhook, base()));
     expect('batchKey' in prepared).toBe(false);
