@@ -5,7 +5,7 @@
 import { InMemoryConfigView } from '@manifold/config-client';
 import { destinationById } from '@manifold/destinations';
 import { encodeEventMessage } from '@manifold/events';
-import type { ConsumedMessage } from '@manifold/kafka';
+import type { ConsumedMessage, OutgoingMessage } from '@manifold/kafka';
 import { testLogger } from '@manifold/testing';
 import type { ClaimRequest, MessageClaims } from '../dedup/claims';
 import { destination, snapshot, SOURCE_ID, trackEvent, WORKSPACE_ID } from '../test-support/harness';
@@ -30,31 +30,27 @@ function retries(count: number): ConsumedMessage[] {
       origin: `events/0/${n}`,
       reason: 'http_500',
     });
-    return {
-      topic: 'retries',
-      partition: 0,
-      offset: String(n),
-      key: Buffer.from(encoded.key ?? ''),
-      value: Buffer.from(encoded.value),
-      headers: encoded.headers ?? {},
-      timestamp: 0,
-    };
+    return consumed('retries', n, encoded);
   });
 }
 
 function messages(count: number): ConsumedMessage[] {
-  return Array.from({ length: count }, (_, n) => {
-    const encoded = encodeEventMessage(trackEvent(n), { sourceId: SOURCE_ID, workspaceId: WORKSPACE_ID });
-    return {
-      topic: 'events',
-      partition: 0,
-      offset: String(n),
-      key: Buffer.from(encoded.key ?? ''),
-      value: Buffer.from(encoded.value),
-      headers: encoded.headers ?? {},
-      timestamp: 0,
-    };
-  });
+  return Array.from({ length: count }, (_, n) =>
+    consumed('events', n, encodeEventMessage(trackEvent(n), { sourceId: SOURCE_ID, workspaceId: WORKSPACE_ID })),
+  );
+}
+
+/** A message as the consumer hands it over, read from `topic` at offset `n` of partition 0. */
+function consumed(topic: string, n: number, encoded: OutgoingMessage): ConsumedMessage {
+  return {
+    topic,
+    partition: 0,
+    offset: String(n),
+    key: Buffer.from(encoded.key ?? ''),
+    value: Buffer.from(encoded.value),
+    headers: encoded.headers ?? {},
+    timestamp: 0,
+  };
 }
 
 /** Records the order of claims and deliveries; the claim numbered `failAt` throws. */
