@@ -115,7 +115,8 @@ function cpuMark() {
 function cpuPerEvent(from, to, events, names) {
   const parts = names.map((name) => [name, ((to[name] - from[name]) * 1e6) / events]);
   const total = parts.reduce((sum, [, us]) => sum + Number(us), 0);
-  return `${parts.map(([name, us]) => `${name} ${Number(us).toFixed(0)}`).join(', ')}; total ${total.toFixed(0)} µs`;
+  const show = (/** @type {number} */ us) => (Number.isNaN(us) ? 'n/a' : us.toFixed(0));
+  return `${parts.map(([name, us]) => `${name} ${show(Number(us))}`).join(', ')}; total ${show(total)} µs`;
 }
 
 /**
