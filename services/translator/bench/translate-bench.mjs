@@ -2,7 +2,9 @@
 // `pnpm bench:translate` (run `pnpm build` first): the translator's throughput and latency on
 // this machine, each figure printed.
 //
-//  1. Throughput: EVENTS events are put on a fresh events topic, then one translator process
+//  1. Throughput, in ROUNDS rounds of 1 then 2 (so a change in the shared machine's speed during
+//     one phase weighs less; the rates are each phase's events over its time, all rounds added):
+//     EVENTS events are put on a fresh events topic, then one translator process
 //     (the built package, in its own process, real Kafka and FerretDB) delivers them to a webhook
 //     emulator in another process: events/s from its WARMUP-th to its last delivery.
 //  2. In the same run, the same events already translated (the webhook's requests, computed up
@@ -18,7 +20,7 @@
 //  CPU per event over the translator phase's, which shows what the ratio can be on this machine.
 //
 //   KAFKA_BROKERS (127.0.0.1:9092), MONGO_URL (mongodb://127.0.0.1:27017/), EVENTS (30000),
-//   CONCURRENCY (20), WARMUP (2000), RATE (1000), SECONDS (10), BENCH_VERBOSE=1 to see the children's logs.
+//   ROUNDS (2), CONCURRENCY (20), WARMUP (2000), RATE (1000), SECONDS (10), BENCH_VERBOSE=1 to see the children's logs.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +36,7 @@ const { destinationById } = require('@manifold/destinations');
 const { createLogger } = require('@manifold/logger');
 
 const EVENTS = Number(process.env.EVENTS ?? 30000);
+const ROUNDS = Number(process.env.ROUNDS ?? 2);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 20);
 /** Events each throughput figure leaves out at its start (see below). */
 const WARMUP = Number(process.env.WARMUP ?? 2000);
@@ -49,13 +52,13 @@ const logger = createLogger('translate-bench', process.env.LOG_LEVEL ?? 'warn');
 const kafka = new KafkaClient({ brokers, clientId: 'translate-bench', logger });
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** @param {number} n */
-function event(n) {
+/** @param {number} n @param {number} round */
+function event(n, round) {
   const now = new Date().toISOString();
   return {
     type: 'track',
     event: 'Product Viewed',
-    messageId: `${namespace}${n}`,
+    messageId: `${namespace}r${round}.${n}`,
     userId: `user-${n % 5000}`,
     anonymousId: `anon-${n % 5000}`,
     properties: { product_id: `p-${n}`, price: 19.99, currency: 'USD', category: 'Games', name: 'Monopoly' },
@@ -148,13 +151,14 @@ try {
   const hookUrl = `${emulator.info.url}/hook`;
   const stats = emulator.info.stats;
 
-  const events = Array.from({ length: EVENTS }, (_, n) => event(n));
   const webhook = destinationById('webhook');
   const settings = parseSettings(webhook, { url: hookUrl });
   if (!settings.ok) throw new Error(settings.outcome.message);
-  const requests = events.flatMap((e) => translateEvent(webhook, e, settings.settings).requests ?? []);
   const agent = new Agent({ connections: CONCURRENCY, keepAliveTimeout: 30_000 });
-  /** Posts `list` with CONCURRENCY workers. @param {typeof requests} list */
+  /**
+   * Posts `list` with CONCURRENCY workers.
+   * @param {Array<{ url: string, method: string, headers: Record<string, string>, body?: string }>} list
+   */
   const postAll = (list) => {
     let next = 0;
     return Promise.all(
@@ -163,7 +167,7 @@ try {
           const descriptor = list[next++];
           const response = await request(descriptor.url, {
             dispatcher: agent,
-            method: descriptor.method,
+            method: /** @type {any} */ (descriptor.method),
             headers: descriptor.headers,
             body: descriptor.body,
           });
@@ -173,67 +177,91 @@ try {
       }),
     );
   };
+
+  /**
+   * One translator process delivers a fresh topic of EVENTS events: events and seconds after its
+   * first WARMUP deliveries, and the CPU per event meanwhile.
+   * @param {number} round @param {object[]} events
+   */
+  const throughTranslator = async (round, events) => {
+    await resetEmulator(stats);
+    const eventsTopic = `${namespace}events.${round}`;
+    await kafka.ensureTopics([{ topic: eventsTopic, partitions: 6, config: { 'max.message.bytes': String(8 << 20) } }]);
+    const producer = await kafka.producer();
+    for (let i = 0; i < events.length; i += 1000) {
+      await producer.send(
+        eventsTopic,
+        events.slice(i, i + 1000).map((e) => encodeEventMessage(e, { sourceId: SOURCE_ID, workspaceId: 'ws-bench' })),
+      );
+    }
+    await producer.disconnect();
+    const translator = await startChild(join(here, 'serve-translator.mjs'), {
+      env: {
+        BENCH_NAMESPACE: `${namespace}${round}.`,
+        BENCH_EVENTS_TOPIC: eventsTopic,
+        BENCH_WEBHOOK_URL: hookUrl,
+        BENCH_SOURCE_ID: SOURCE_ID,
+        INSTANCE_CONCURRENCY: String(CONCURRENCY),
+      },
+      echo: VERBOSE,
+    });
+    children.push(translator.child);
+    const measured = await waitForEventsWithCpu(stats, EVENTS, 10 * 60_000, WARMUP);
+    await stopChild(translator.child);
+    const through = measured.stats;
+    if (through.events !== EVENTS) throw new Error(`the emulator got ${through.events} events for ${EVENTS}`);
+    const cpu = measured.warm
+      ? cpuPerEvent(measured.warm.cpu, measured.end.cpu, measured.end.events - measured.warm.events, [
+          'translator',
+          'emulator',
+          'ferretdb',
+          'kafka',
+        ])
+      : 'n/a';
+    return { events: EVENTS - WARMUP - 1, seconds: (through.last - through.first) / 1000, cpu };
+  };
+
+  /**
+   * The same events, translated beforehand, posted straight to the emulator (after WARMUP of them).
+   * @param {object[]} events
+   */
+  const postedDirect = async (events) => {
+    const requests = events.flatMap((e) => translateEvent(webhook, e, settings.settings).requests ?? []);
+    await resetEmulator(stats);
+    await postAll(requests.slice(0, WARMUP));
+    await resetEmulator(stats);
+    const start = cpuMark();
+    const started = performance.now();
+    // Polled as often as while the translator delivered: both phases cost the emulator the same.
+    let posting = true;
+    const polling = (async () => {
+      while (posting) {
+        await emulatorStats(stats, false, 0);
+        await sleep(200);
+      }
+    })();
+    await postAll(requests.slice(WARMUP)).finally(() => (posting = false));
+    await polling;
+    const seconds = (performance.now() - started) / 1000;
+    const posted = requests.length - WARMUP;
+    return { events: posted, seconds, cpu: cpuPerEvent(start, cpuMark(), posted, ['bench', 'emulator']) };
+  };
+
   // Both measurements start warm: the emulator has served WARMUP requests before either, and each
   // rate leaves out its own first WARMUP events (the translator's JIT, connections and first
   // fetches; the direct poster's connections and JIT).
-  await postAll(requests.slice(0, WARMUP));
-  await resetEmulator(stats);
-
-  // 1. Through one translator process.
-  const eventsTopic = `${namespace}events`;
-  await kafka.ensureTopics([{ topic: eventsTopic, partitions: 6, config: { 'max.message.bytes': String(8 << 20) } }]);
-  const producer = await kafka.producer();
-  for (let i = 0; i < events.length; i += 1000) {
-    await producer.send(
-      eventsTopic,
-      events.slice(i, i + 1000).map((e) => encodeEventMessage(e, { sourceId: SOURCE_ID, workspaceId: 'ws-bench' })),
-    );
+  const rounds = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    const events = Array.from({ length: EVENTS }, (_, n) => event(n, round));
+    const translated = await throughTranslator(round, events);
+    const direct = await postedDirect(events);
+    rounds.push({ translated, direct });
   }
-  await producer.disconnect();
-  const translator = await startChild(join(here, 'serve-translator.mjs'), {
-    env: {
-      BENCH_NAMESPACE: namespace,
-      BENCH_EVENTS_TOPIC: eventsTopic,
-      BENCH_WEBHOOK_URL: hookUrl,
-      BENCH_SOURCE_ID: SOURCE_ID,
-      INSTANCE_CONCURRENCY: String(CONCURRENCY),
-    },
-    echo: VERBOSE,
-  });
-  children.push(translator.child);
-  const measured = await waitForEventsWithCpu(stats, EVENTS, 10 * 60_000, WARMUP);
-  const through = measured.stats;
-  const translatorCpu = measured.warm
-    ? cpuPerEvent(measured.warm.cpu, measured.end.cpu, measured.end.events - measured.warm.events, [
-        'translator',
-        'emulator',
-        'ferretdb',
-        'kafka',
-      ])
-    : 'n/a';
-  const translatedPerSecond = (EVENTS - WARMUP - 1) / ((through.last - through.first) / 1000);
-  await stopChild(translator.child);
-  if (through.events !== EVENTS) throw new Error(`the emulator got ${through.events} events for ${EVENTS}`);
-
-  // 2. The same events, translated beforehand, posted straight to the emulator.
-  await resetEmulator(stats);
-  await postAll(requests.slice(0, WARMUP));
-  await resetEmulator(stats);
-  const directStart = cpuMark();
-  const started = performance.now();
-  // Polled as often as while the translator delivered: both phases cost the emulator the same.
-  let posting = true;
-  const polling = (async () => {
-    while (posting) {
-      await emulatorStats(stats, false, 0);
-      await sleep(200);
-    }
-  })();
-  await postAll(requests.slice(WARMUP)).finally(() => (posting = false));
-  await polling;
-  const directPerSecond = (requests.length - WARMUP) / ((performance.now() - started) / 1000);
-  const directCpu = cpuPerEvent(directStart, cpuMark(), requests.length - WARMUP, ['bench', 'emulator']);
   await agent.close();
+  const perSecond = (/** @type {Array<{ events: number, seconds: number }>} */ phases) =>
+    phases.reduce((sum, p) => sum + p.events, 0) / phases.reduce((sum, p) => sum + p.seconds, 0);
+  const translatedPerSecond = perSecond(rounds.map((r) => r.translated));
+  const directPerSecond = perSecond(rounds.map((r) => r.direct));
 
   // 3. End to end at RATE events/s.
   await resetEmulator(stats);
@@ -298,11 +326,18 @@ try {
 
   const fmt = (n) => Math.round(n).toLocaleString('en-US');
   const ratio = translatedPerSecond / directPerSecond;
-  console.log(`translator benchmark (${EVENTS} events, webhook emulator, ${CONCURRENCY} requests in flight)`);
+  console.log(
+    `translator benchmark (${ROUNDS} rounds of ${EVENTS} events, webhook emulator, ${CONCURRENCY} requests in flight)`,
+  );
+  rounds.forEach(({ translated, direct }, i) => {
+    const rate = (/** @type {{ events: number, seconds: number }} */ p) => fmt(p.events / p.seconds);
+    console.log(
+      `  round ${i + 1}: translator ${rate(translated)} events/s, direct ${rate(direct)} events/s; CPU per event: ` +
+        `through the translator ${translated.cpu}; posted direct (bench = the poster) ${direct.cpu}`,
+    );
+  });
   console.log(`  through one translator process : ${fmt(translatedPerSecond)} events/s`);
   console.log(`  translated requests posted direct: ${fmt(directPerSecond)} events/s`);
-  console.log(`  CPU per event, through the translator: ${translatorCpu}`);
-  console.log(`  CPU per event, posted direct (bench = the poster): ${directCpu}`);
   console.log(
     `  ratio                          : ${ratio.toFixed(2)} (target >= 0.5) ${ratio >= 0.5 ? 'OK' : 'MISSED'}`,
   );
