@@ -24,6 +24,13 @@ export interface TypeWorkerOptions {
 const HEARTBEAT_INTERVAL_MS = 3000;
 /** Resume a little after the due time so the message is due when it is fetched again. */
 const RESUME_MARGIN_MS = 5;
+/**
+ * Bytes per partition of one events-topic fetch. The next fetch waits until every batch of the
+ * last one is delivered, and that gap (the slowest partition's last requests, the commit, the
+ * fetch itself: 30-90 ms) comes once per fetch: with 2 MiB instead of kafkajs's 1 MiB a
+ * translator catching up on a backlog went from about 10,500 to 11,500 events/s (bench:translate).
+ */
+const EVENTS_FETCH_BYTES_PER_PARTITION = 2 * 1024 * 1024;
 /** How long a fetch waits for data: bounds how late a resumed retry partition is read again. */
 const RETRY_FETCH_WAIT_MS = 250;
 
@@ -45,6 +52,7 @@ export class TypeWorker {
       topics: [options.eventsTopic],
       fromBeginning: options.startFrom === 'earliest',
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
+      maxBytesPerPartition: EVENTS_FETCH_BYTES_PER_PARTITION,
       handleBatch: (batch, context) => this.handleEvents(batch, context),
     });
     this.retries = options.kafka.consumer({
