@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isPlainObject } from '@manifold/destination-kit';
 import { coalesce, compact, epochMs, isoDateTime, record, soft } from '../common/fields';
 
 /** Fields of an Amplitude event (destination-apis.md §3.2), mapped as Segment's logEventV2 does (§3.4). */
@@ -120,14 +121,10 @@ export function userProperties(
   const properties: Record<string, unknown> = { ...payload.user_properties };
   if (Object.keys(latest).length > 0) {
     const first = Object.fromEntries(Object.entries(latest).map(([key, value]) => [`initial_${key}`, value]));
-    properties['$set'] = { ...asObject(properties['$set']), ...latest };
-    properties['$setOnce'] = { ...asObject(properties['$setOnce']), ...first };
+    properties['$set'] = { ...objectOrEmpty(properties['$set']), ...latest };
+    properties['$setOnce'] = { ...objectOrEmpty(properties['$setOnce']), ...first };
   }
   return Object.keys(properties).length > 0 ? properties : undefined;
-}
-
-function asObject(value: unknown): Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
 /** The device/context part shared by events and identifications. */
@@ -177,4 +174,8 @@ export function amplitudeEvent(payload: EventPayload, overrides: AmplitudeEvent 
     }),
     ...overrides,
   };
+}
+
+function objectOrEmpty(value: unknown): Record<string, unknown> {
+  return isPlainObject(value) ? value : {};
 }

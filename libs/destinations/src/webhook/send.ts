@@ -1,16 +1,19 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
-import { defineAction, lowerCaseKeys, USER_AGENT, type RequestDescriptor } from '@manifold/destination-kit';
+import {
+  defineAction,
+  isPlainObject,
+  lowerCaseKeys,
+  USER_AGENT,
+  type RequestDescriptor,
+} from '@manifold/destination-kit';
 import { webhookSettings, type WebhookSettings } from './settings';
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const fields = z.object({
   // Checked in place: z.record would copy every property of every event it validates, and by
   // default this is the whole event. The JSON Schema (catalog) still says "object".
   data: z
-    .custom<Record<string, unknown>>(isObject, { message: 'data must be a JSON object' })
+    .custom<Record<string, unknown>>(isPlainObject, { message: 'data must be a JSON object' })
     .meta({ type: 'object', description: 'The JSON body; the whole Spec event by default.' }),
 });
 
