@@ -3,4 +3,4 @@ export { requireKafka, requireMongo, requirePostgres, MissingServiceError } from
 export { uniqueName } from './names';
 export { testLogger } from './test-logger';
 export { startChild, stopChild, type StartChildOptions, type StartedChild } from './child-process';
-export { processCpuSeconds } from './process-cpu';
+export { processCpuSeconds, pidCpuSeconds } from './process-cpu';

@@ -19,19 +19,23 @@ export function processCpuSeconds(commandLine: RegExp): number | undefined {
   } catch {
     return undefined;
   }
-  let ticks = 0;
+  let seconds = 0;
   for (const pid of pids) {
     try {
       const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
-      if (!commandLine.test(command)) continue;
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      // Fields after the command name in parentheses (which may hold spaces): utime is the 14th
-      // field of the line, stime the 15th.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      if (commandLine.test(command)) seconds += pidCpuSeconds(Number(pid));
     } catch {
       // The process ended while being read.
     }
   }
-  return ticks / TICKS_PER_SECOND;
+  return seconds;
+}
+
+/** CPU seconds (user + system) one process has used so far; throws when there is no such process. */
+export function pidCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name in parentheses (which may hold spaces): utime is the 14th field
+  // of the line, stime the 15th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }

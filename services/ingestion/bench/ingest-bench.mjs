@@ -14,17 +14,15 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
 const require = createRequire(import.meta.url);
-const { startChild, stopChild } = require('@manifold/testing');
+const { startChild, stopChild, pidCpuSeconds } = require('@manifold/testing');
 const here = dirname(fileURLToPath(import.meta.url));
 const duration = Number(process.env.DURATION ?? 10);
 const connections = Number(process.env.CONNECTIONS ?? 100);
 const batchConnections = Number(process.env.BATCH_CONNECTIONS ?? 10);
 
-/** CPU seconds (user + system) a process has used so far; clock ticks are 1/100 s on Linux. */
+/** CPU seconds (user + system) a process has used so far; NaN without a pid. */
 function cpuSeconds(pid) {
-  if (!pid) return NaN;
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return pid ? pidCpuSeconds(pid) : NaN;
 }
 
 /** Peak resident memory (VmHWM) of a process, in MB. */

@@ -82,17 +82,6 @@ async function emulatorStats(statsUrl, latency = false, skip = 0) {
   return /** @type {any} */ (await response.body.json());
 }
 
-/** @param {string} statsUrl @param {number} count @param {number} timeoutMs */
-async function waitForEvents(statsUrl, count, timeoutMs, skip = 0) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const stats = await emulatorStats(statsUrl, false, skip);
-    if (stats.events >= count) return stats;
-    if (Date.now() > deadline) throw new Error(`only ${stats.events} of ${count} events arrived`);
-    await sleep(200);
-  }
-}
-
 /** The processes of a phase, by command line; `bench` is this one (the direct poster). */
 const PROCESSES = {
   translator: /serve-translator\.mjs/,
@@ -123,10 +112,11 @@ function cpuPerEvent(from, to, events, names) {
 }
 
 /**
- * Like waitForEvents, also marking the CPU once the first `skip` events have arrived and at the end.
- * @param {string} statsUrl @param {number} count @param {number} timeoutMs @param {number} skip
+ * Polls the emulator until `count` events have arrived. Marks the CPU once the first `skip` of
+ * them have (`warm`) and at the end, for the phase's CPU per event.
+ * @param {string} statsUrl @param {number} count @param {number} timeoutMs
  */
-async function waitForEventsWithCpu(statsUrl, count, timeoutMs, skip) {
+async function waitForEvents(statsUrl, count, timeoutMs, skip = 0) {
   const deadline = Date.now() + timeoutMs;
   /** @type {{ cpu: Record<string, number>, events: number } | undefined} */
   let warm;
@@ -206,7 +196,7 @@ try {
       echo: VERBOSE,
     });
     children.push(translator.child);
-    const measured = await waitForEventsWithCpu(stats, EVENTS, 10 * 60_000, WARMUP);
+    const measured = await waitForEvents(stats, EVENTS, 10 * 60_000, WARMUP);
     await stopChild(translator.child);
     const through = measured.stats;
     if (through.events !== EVENTS) throw new Error(`the emulator got ${through.events} events for ${EVENTS}`);
@@ -320,7 +310,7 @@ try {
   }
   await Promise.all(posts);
   const offeredSeconds = (Date.now() - loadStarted) / 1000;
-  const e2e = await waitForEvents(stats, total, 120_000);
+  const e2e = (await waitForEvents(stats, total, 120_000)).stats;
   const { latency } = await emulatorStats(stats, true);
   await client.close();
 
