@@ -20,29 +20,19 @@ function percentile(sorted, p) {
  * webhook body is one event unless it is an array); latencies, which need each event's
  * receivedAt, are worked out only when asked for, so the throughput phases do not pay for them.
  */
-const tally = {
-  seen: 0,
-  requests: 0,
-  events: 0,
-  last: NaN,
-  acceptedAt: /** @type {number[]} */ ([]),
-  accepted: /** @type {Array<{ body: string, receivedAt: number }>} */ ([]),
-  latencies: /** @type {number[]} */ ([]),
-  latenciesOf: 0,
-};
-
-function resetTally() {
-  Object.assign(tally, {
+function freshTally() {
+  return {
     seen: 0,
     requests: 0,
     events: 0,
     last: NaN,
-    acceptedAt: [],
-    accepted: [],
-    latencies: [],
+    acceptedAt: /** @type {number[]} */ ([]),
+    accepted: /** @type {Array<{ body: string, receivedAt: number }>} */ ([]),
+    latencies: /** @type {number[]} */ ([]),
     latenciesOf: 0,
-  });
+  };
 }
+let tally = freshTally();
 
 /** Takes the requests answered since the last call (stops at one still being answered). */
 function catchUp() {
@@ -73,7 +63,7 @@ function catchUpLatencies() {
 const stats = createServer((req, res) => {
   if (req.method === 'POST' && req.url === '/reset') {
     emulator.reset();
-    resetTally();
+    tally = freshTally();
     res.writeHead(204).end();
     return;
   }
