@@ -181,6 +181,10 @@ function deviceProblem(value: unknown, action: string): EntityProblem | undefine
     if (value['platform'] !== 'ios' && value['platform'] !== 'android') {
       return { field: 'device.platform', message: 'platform must be ios or android' };
     }
+    const attributes = value['attributes'];
+    if (attributes !== undefined && !isObject(attributes)) {
+      return { field: 'device.attributes', message: 'device attributes must be a hash' };
+    }
     return timestampProblem(value['last_used'], 'device.last_used');
   }
   return undefined;
