@@ -21,6 +21,31 @@ const entity = (body: unknown) => ({
   json: body,
 });
 
+const batch = (...entities: unknown[]) => ({
+  method: 'POST',
+  path: '/api/v2/batch',
+  headers: { authorization: AUTH, 'content-type': 'application/json' },
+  json: { batch: entities },
+});
+const lifecycle = (event: string, device: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+  specEvent({
+    type: 'track',
+    event,
+    messageId: 'm-life',
+    anonymousId: null,
+    context: { device, os: { name: 'Android', version: '14' }, app: { version: '3.2.1' }, locale: 'fr-FR' },
+    ...extra,
+  });
+const lifecycleEvent = (name: string, identifiers: Record<string, string> = { id: 'user-1001' }) => ({
+  type: 'person',
+  action: 'event',
+  identifiers,
+  name,
+  id: 'm-life',
+  timestamp: T,
+  attributes: {},
+});
+
 const cases: TranslationCase[] = [
   {
     name: 'identify: person by userId, traits as attributes with created_at, email and anonymous_id',
@@ -254,6 +279,145 @@ const cases: TranslationCase[] = [
       requests: [entity({ type: 'person', action: 'suppress', identifiers: { id: 'user-1001' } })],
     },
   },
+  {
+    name: '"Application Uninstalled" from a device of type "mobile": the device is deleted and the event tracked',
+    event: lifecycle('Application Uninstalled', { token: 'fcm-token-9', type: 'mobile' }),
+    expect: {
+      requests: [
+        batch(
+          {
+            type: 'person',
+            action: 'delete_device',
+            identifiers: { id: 'user-1001' },
+            device: { token: 'fcm-token-9' },
+          },
+          lifecycleEvent('Application Uninstalled'),
+        ),
+      ],
+    },
+  },
+  {
+    name: '"Application Uninstalled" from the web: the device is deleted and the event tracked',
+    event: lifecycle('Application Uninstalled', { token: 'web-token-1', type: 'web' }),
+    expect: {
+      requests: [
+        batch(
+          {
+            type: 'person',
+            action: 'delete_device',
+            identifiers: { id: 'user-1001' },
+            device: { token: 'web-token-1' },
+          },
+          lifecycleEvent('Application Uninstalled'),
+        ),
+      ],
+    },
+  },
+  {
+    name: '"Application Installed" of a "mobile" device takes the platform from context.os, with device attributes',
+    event: lifecycle('Application Installed', {
+      token: 'fcm-token-9',
+      type: 'mobile',
+      model: 'Pixel 8',
+      manufacturer: 'Google',
+    }),
+    expect: {
+      requests: [
+        batch(
+          {
+            type: 'person',
+            action: 'add_device',
+            identifiers: { id: 'user-1001' },
+            device: {
+              token: 'fcm-token-9',
+              platform: 'android',
+              last_used: T,
+              attributes: {
+                device_os: '14',
+                device_model: 'Pixel 8',
+                device_manufacturer: 'Google',
+                app_version: '3.2.1',
+                device_locale: 'fr-FR',
+              },
+            },
+          },
+          lifecycleEvent('Application Installed'),
+        ),
+      ],
+    },
+  },
+  {
+    name: '"Application Opened" of a web push token: the event is tracked, the device cannot be (ios/android only)',
+    event: lifecycle(
+      'Application Opened',
+      { token: 'web-token-1', type: 'web' },
+      { context: { device: { token: 'web-token-1', type: 'web' } } },
+    ),
+    expect: { requests: [entity(lifecycleEvent('Application Opened'))] },
+  },
+  {
+    name: '"Application Uninstalled" of an anonymous device: the event is tracked (a device needs a person)',
+    event: lifecycle(
+      'Application Uninstalled',
+      { token: 'fcm-token-9', type: 'android' },
+      { userId: null, anonymousId: 'anon-7' },
+    ),
+    expect: { requests: [entity(lifecycleEvent('Application Uninstalled', { anonymous_id: 'anon-7' }))] },
+  },
+  {
+    name: '"Device Deleted" deletes the device too',
+    event: lifecycle('Device Deleted', { token: 'fcm-token-9', type: 'android' }),
+    expect: {
+      requests: [
+        batch(
+          {
+            type: 'person',
+            action: 'delete_device',
+            identifiers: { id: 'user-1001' },
+            device: { token: 'fcm-token-9' },
+          },
+          lifecycleEvent('Device Deleted'),
+        ),
+      ],
+    },
+  },
+  {
+    name: 'group: the group traits are the object attributes; objectAttributes add to them',
+    event: specEvent({
+      type: 'group',
+      groupId: 'globex',
+      traits: {
+        name: 'Globex',
+        industry: 'Energy',
+        employees: 120,
+        plan: 'enterprise',
+        createdAt: '2019-05-01T00:00:00Z',
+        address: { city: 'Springfield' },
+        objectTypeId: '2',
+        objectAttributes: { tier: 'gold' },
+        relationshipAttributes: { role: 'admin' },
+      },
+    }),
+    expect: {
+      requests: [
+        entity({
+          type: 'object',
+          action: 'identify',
+          identifiers: { object_type_id: '2', object_id: 'globex' },
+          attributes: {
+            name: 'Globex',
+            industry: 'Energy',
+            employees: 120,
+            plan: 'enterprise',
+            address: { city: 'Springfield' },
+            tier: 'gold',
+            created_at: Date.parse('2019-05-01T00:00:00Z') / 1000,
+          },
+          cio_relationships: [{ identifiers: { id: 'user-1001' }, relationship_attributes: { role: 'admin' } }],
+        }),
+      ],
+    },
+  },
 ];
 
 const device = specEvent({
@@ -327,12 +491,6 @@ describe('Customer.io', () => {
     const [result] = await deliverAll(customerio, translation.requests);
     expect(outcomesPerEvent(request!, result!.outcome, 1)).toEqual([{ kind: 'delivered', status: 200 }]);
     expect(cio.person({ id: 'user-1001' })?.devices['apns-token-1']).toMatchObject({ platform: 'ios' });
-  });
-
-  it('"Application Opened" from the web (no mobile device) is just an event', () => {
-    const web = { ...device, context: { device: { token: 'x', type: 'web' } } };
-    const prepared = prepareEvent(customerio, web, parsed(customerio, base()));
-    expect(prepared).toMatchObject({ action: 'trackEvent' });
   });
 
   it('batches up to batchSize; one invalid entry is rejected by index and only its event dead-lettered', async () => {
