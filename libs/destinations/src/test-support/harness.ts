@@ -7,6 +7,7 @@ import {
   translateEvent,
   type DestinationDefinition,
   type DropReason,
+  type FieldNotice,
   type HttpResponseInfo,
   type RequestDescriptor,
   type ResponseOutcome,
@@ -54,7 +55,9 @@ export interface ExpectedRequest {
   form?: Record<string, unknown>;
 }
 
-export type Expectation = { requests: ExpectedRequest[] } | { drop: DropReason; message?: string };
+export type Expectation =
+  /** `notices`: the fields the translation dropped or converted (see `runTranslationCases`'s `exactNotices`). */
+  { requests: ExpectedRequest[]; notices?: FieldNotice[] } | { drop: DropReason; message?: string };
 
 export interface TranslationCase {
   name: string;
@@ -128,11 +131,13 @@ export async function deliverAll(
 /**
  * Runs a table of cases: the exact requests (or drop) out of each event, then every request
  * posted to the emulator, which must accept it (the destination's classifier says delivered).
+ * A case's `notices` are compared when given; with `exactNotices`, a case without them expects none.
  */
 export function runTranslationCases<S extends SettingsSchema>(
   destination: DestinationDefinition<S>,
   cases: TranslationCase[],
   context: () => { baseSettings: Record<string, unknown>; baseUrl: string },
+  options: { exactNotices?: boolean } = {},
 ): void {
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, testCase) => {
     const { baseSettings, baseUrl } = context();
@@ -147,6 +152,8 @@ export function runTranslationCases<S extends SettingsSchema>(
     }
     if (translation.kind !== 'requests') throw new Error(`expected requests, got ${JSON.stringify(translation)}`);
     expectRequests(translation.requests, testCase.expect.requests, baseUrl);
+    const notices = testCase.expect.notices ?? (options.exactNotices ? [] : undefined);
+    if (notices) expect(translation.notices).toEqual(notices);
     const results = await deliverAll(destination as DestinationDefinition, translation.requests);
     for (const { response, outcome } of results) {
       expect({ status: response.status, body: response.body, outcome: outcome.kind }).toMatchObject({
