@@ -159,9 +159,87 @@ const cases: TranslationCase[] = [
     },
   },
   {
-    name: 'track with a name over 100 bytes is dropped',
-    event: specEvent({ type: 'track', event: 'x'.repeat(101) }),
-    expect: { drop: 'INVALID_PAYLOAD', message: 'at most 100 bytes' },
+    name: 'track with a name over 100 bytes: the name is cut (at a character), the event tracked',
+    event: specEvent({ type: 'track', event: `${'x'.repeat(99)}é and more`, messageId: 'm-long', anonymousId: null }),
+    expect: {
+      requests: [
+        entity({
+          type: 'person',
+          action: 'event',
+          identifiers: { id: 'user-1001' },
+          name: 'x'.repeat(99),
+          id: 'm-long',
+          timestamp: T,
+          attributes: {},
+        }),
+      ],
+      notices: [{ kind: 'converted', field: 'name', reason: 'cut to 100 bytes' }],
+    },
+  },
+  {
+    name: 'track with one property over 32 KB: that property is left out, the event tracked',
+    event: specEvent({
+      type: 'track',
+      event: 'Exported',
+      messageId: 'm-big',
+      anonymousId: null,
+      properties: { rows: 12, csv: 'x'.repeat(40_000) },
+    }),
+    expect: {
+      requests: [
+        entity({
+          type: 'person',
+          action: 'event',
+          identifiers: { id: 'user-1001' },
+          name: 'Exported',
+          id: 'm-big',
+          timestamp: T,
+          attributes: { rows: 12 },
+        }),
+      ],
+      notices: [{ kind: 'dropped', field: 'attributes.csv', reason: 'the person event would exceed 32768 bytes' }],
+    },
+  },
+  {
+    name: 'identify with one trait over 1000 bytes: that attribute is left out, the person updated',
+    event: specEvent({ type: 'identify', anonymousId: null, traits: { plan: 'pro', bio: 'b'.repeat(1500) } }),
+    expect: {
+      requests: [
+        entity({
+          type: 'person',
+          action: 'identify',
+          identifiers: { id: 'user-1001' },
+          attributes: { plan: 'pro' },
+          timestamp: T,
+        }),
+      ],
+      notices: [{ kind: 'dropped', field: 'attributes.bio', reason: 'value longer than 1000 bytes' }],
+    },
+  },
+  {
+    name: 'page from a server SDK, with a name and a category but no URL: named by its name',
+    event: specEvent({
+      type: 'page',
+      name: 'Getting Started',
+      category: 'Docs',
+      messageId: 'm-srv',
+      anonymousId: null,
+      context: { library: { name: 'analytics-go', version: '3.3.0' } },
+      properties: { section: 2 },
+    }),
+    expect: {
+      requests: [
+        entity({
+          type: 'person',
+          action: 'page',
+          identifiers: { id: 'user-1001' },
+          name: 'Getting Started',
+          id: 'm-srv',
+          timestamp: T,
+          attributes: { section: 2, name: 'Getting Started', category: 'Docs' },
+        }),
+      ],
+    },
   },
   {
     name: 'page: named by properties.url',
@@ -180,7 +258,12 @@ const cases: TranslationCase[] = [
           name: 'https://shop.example.com/cart',
           id: 'm-3',
           timestamp: T,
-          attributes: { url: 'https://shop.example.com/cart', title: 'Cart', anonymous_id: 'anon-4d2b9c' },
+          attributes: {
+            url: 'https://shop.example.com/cart',
+            title: 'Cart',
+            name: 'Cart',
+            anonymous_id: 'anon-4d2b9c',
+          },
         }),
       ],
     },
@@ -353,7 +436,16 @@ const cases: TranslationCase[] = [
       { token: 'web-token-1', type: 'web' },
       { context: { device: { token: 'web-token-1', type: 'web' } } },
     ),
-    expect: { requests: [entity(lifecycleEvent('Application Opened'))] },
+    expect: {
+      requests: [entity(lifecycleEvent('Application Opened'))],
+      notices: [
+        {
+          kind: 'dropped',
+          field: 'device',
+          reason: 'Customer.io registers ios and android devices only: only the event is tracked',
+        },
+      ],
+    },
   },
   {
     name: '"Application Uninstalled" of an anonymous device: the event is tracked (a device needs a person)',
@@ -362,7 +454,16 @@ const cases: TranslationCase[] = [
       { token: 'fcm-token-9', type: 'android' },
       { userId: null, anonymousId: 'anon-7' },
     ),
-    expect: { requests: [entity(lifecycleEvent('Application Uninstalled', { anonymous_id: 'anon-7' }))] },
+    expect: {
+      requests: [entity(lifecycleEvent('Application Uninstalled', { anonymous_id: 'anon-7' }))],
+      notices: [
+        {
+          kind: 'dropped',
+          field: 'device',
+          reason: 'a device belongs to a known person (userId): only the event is tracked',
+        },
+      ],
+    },
   },
   {
     name: '"Device Deleted" deletes the device too',
@@ -451,7 +552,9 @@ describe('Customer.io', () => {
     });
   });
 
-  runTranslationCases(customerio, cases, () => ({ baseSettings: base(), baseUrl: cio.baseUrl }));
+  runTranslationCases(customerio, cases, () => ({ baseSettings: base(), baseUrl: cio.baseUrl }), {
+    exactNotices: true,
+  });
 
   it('the emulator kept what the cases sent: one event per messageId, people, objects, merges', () => {
     expect(cio.person({ id: 'user-1001' })?.attributes).toMatchObject({ plan: 'pro', email: 'ann@example.com' });
@@ -497,7 +600,8 @@ describe('Customer.io', () => {
     const settings = parsed(customerio, { ...base(), batchSize: 3 });
     const events = [
       specEvent({ type: 'track', event: 'A', messageId: 'b-1' }),
-      specEvent({ type: 'identify', messageId: 'b-2', traits: { bio: 'x'.repeat(1500) } }),
+      // An identifier over Customer.io's 150 bytes: the API refuses this person.
+      specEvent({ type: 'identify', messageId: 'b-2', userId: 'u'.repeat(151), traits: { plan: 'pro' } }),
       specEvent({ type: 'track', event: 'C', messageId: 'b-3' }),
     ];
     const payloads = events.map((e) => {
@@ -525,14 +629,13 @@ describe('Customer.io', () => {
         kind: 'dead-letter',
         reason: 'REJECTED',
         status: 400,
-        message:
-          "Customer.io rejected batch entry 0: attributes.bio: value for attribute 'bio' cannot be longer than 1000 bytes",
+        message: 'Customer.io rejected batch entry 0: identifiers.id: cannot be longer than 150 bytes',
       },
       { kind: 'delivered', status: 207 },
     ]);
   });
 
-  it('cuts batches at 500 KB and refuses single entities over 32 KB', () => {
+  it('cuts batches at 500 KB and drops an entity that cannot fit 32 KB with the reason', () => {
     const settings = parsed(customerio, { ...base(), batchSize: 100 });
     const big = (i: number) =>
       prepareEvent(
@@ -551,7 +654,7 @@ describe('Customer.io', () => {
     expect(requests.flatMap((r) => r.itemEvents)).toEqual(payloads.map((_p, i) => i));
     const huge = translateEvent(
       customerio,
-      specEvent({ type: 'track', event: 'Huge', properties: { blob: 'x'.repeat(40_000) } }),
+      specEvent({ type: 'track', event: 'Huge', userId: 'u'.repeat(40_000) }),
       settings,
     );
     expect(huge).toMatchObject({ kind: 'drop', reason: 'INVALID_PAYLOAD' });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineAction } from '@manifold/destination-kit';
+import { defineAction, type Notices } from '@manifold/destination-kit';
 import { compact, soft } from '../common/fields';
 import { entityAction, type Entity } from './entity';
 import { occurrenceEntity, occurrenceFields, occurrenceMapping, occurrenceName } from './event-entity';
@@ -29,27 +29,34 @@ const fields = z.object({
   name: occurrenceName(),
   operation: z.enum(['add_device', 'delete_device']),
   deviceToken: z.string().min(1).meta({ description: 'Push token of the device' }),
-  deviceType: soft.string().meta({ description: 'ios or android (other values: see osName)' }),
-  osName: soft.string().meta({ description: 'Platform when the device type is not ios or android' }),
+  /** ios or android; otherwise the platform is read from osName. */
+  deviceType: soft.string(),
+  osName: soft.string(),
   lastUsed: optionalId(),
-  deviceAttributes: z
-    .object({
-      device_os: soft.string(),
-      device_model: soft.string(),
-      device_manufacturer: soft.string(),
-      app_version: soft.string(),
-      device_locale: soft.string(),
-    })
-    .meta({ description: 'Device attributes, named as Customer.io’s SDKs name them' }),
+  /** Device attributes, named as Customer.io's SDKs name them. */
+  deviceAttributes: z.object({
+    device_os: soft.string(),
+    device_model: soft.string(),
+    device_manufacturer: soft.string(),
+    app_version: soft.string(),
+    device_locale: soft.string(),
+  }),
 });
 
 type DevicePayload = z.output<typeof fields>;
 
-function deviceEntity(payload: DevicePayload, personId: string): Entity | undefined {
+function deviceEntity(payload: DevicePayload, notices: Notices): Entity | undefined {
+  if (!payload.personId) {
+    notices.dropped('device', 'a device belongs to a known person (userId): only the event is tracked');
+    return undefined;
+  }
   const device: Record<string, unknown> = { token: payload.deviceToken };
   if (payload.operation === 'add_device') {
     const platform = pushPlatform(payload.deviceType ?? undefined, payload.osName ?? undefined);
-    if (!platform) return undefined;
+    if (!platform) {
+      notices.dropped('device', 'Customer.io registers ios and android devices only: only the event is tracked');
+      return undefined;
+    }
     device['platform'] = platform;
     if (payload.lastUsed) device['last_used'] = unixSeconds(payload.lastUsed);
     const attributes = compact(payload.deviceAttributes);
@@ -58,14 +65,14 @@ function deviceEntity(payload: DevicePayload, personId: string): Entity | undefi
   return {
     type: 'person',
     action: payload.operation,
-    identifiers: personIdentifiers({ personId }) as Record<string, string>,
+    identifiers: personIdentifiers({ personId: payload.personId }) as Record<string, string>,
     device,
   };
 }
 
-function toEntities(payload: DevicePayload, settings: CustomerioSettings): Entity[] {
-  const device = payload.personId ? deviceEntity(payload, payload.personId) : undefined;
-  const event = occurrenceEntity('event', payload, settings);
+function toEntities(payload: DevicePayload, settings: CustomerioSettings, notices: Notices): Entity[] {
+  const device = deviceEntity(payload, notices);
+  const event = occurrenceEntity('event', payload, settings, notices);
   return device ? [device, event] : [event];
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { defineAction } from '@manifold/destination-kit';
+import { defineAction, type Notices } from '@manifold/destination-kit';
 import { coalesce, compact, record } from '../common/fields';
+import { withinAttributeLimits } from './attributes';
 import { entityAction, type Entity } from './entity';
 import { personIdentifiers } from './identifiers';
 import { optionalDate, optionalId, optionalKey, optionalObject } from './optional';
@@ -33,7 +34,7 @@ const fields = z.object({
   anonymousId: optionalId(),
 });
 
-function toEntities(payload: z.output<typeof fields>, settings: CustomerioSettings): Entity[] {
+function toEntities(payload: z.output<typeof fields>, settings: CustomerioSettings, notices: Notices): Entity[] {
   const traits = Object.entries(payload.traits).filter(([key]) => !CONFIGURING_TRAITS.includes(key));
   let attributes: Record<string, unknown> = { ...Object.fromEntries(traits), ...payload.attributes };
   delete attributes['object_type_id'];
@@ -53,7 +54,7 @@ function toEntities(payload: z.output<typeof fields>, settings: CustomerioSettin
     type: 'object',
     action: payload.userId || !payload.anonymousId ? 'identify' : 'identify_anonymous',
     identifiers: { object_type_id: String(payload.objectTypeId ?? '1'), object_id: String(payload.objectId) },
-    attributes,
+    attributes: withinAttributeLimits(attributes, notices),
   };
   if (person) {
     entity['cio_relationships'] = [compact({ identifiers: person, relationship_attributes: relationshipAttributes })];
