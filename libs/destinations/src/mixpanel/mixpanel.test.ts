@@ -95,6 +95,8 @@ const cases: TranslationCase[] = [
           ],
         },
       ],
+      // The unreadable screen height alone is left out, and said so.
+      notices: [{ kind: 'dropped', field: 'screen_height', reason: 'not a number' }],
     },
   },
   {

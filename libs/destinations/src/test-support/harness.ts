@@ -56,8 +56,12 @@ export interface ExpectedRequest {
 }
 
 export type Expectation =
-  /** `notices`: the fields the translation dropped or converted (see `runTranslationCases`'s `exactNotices`). */
-  { requests: ExpectedRequest[]; notices?: FieldNotice[] } | { drop: DropReason; message?: string };
+  | {
+      requests: ExpectedRequest[];
+      /** The fields left out or converted, exactly (in order); none expected when absent. */
+      notices?: FieldNotice[];
+    }
+  | { drop: DropReason; message?: string };
 
 export interface TranslationCase {
   name: string;
@@ -131,13 +135,11 @@ export async function deliverAll(
 /**
  * Runs a table of cases: the exact requests (or drop) out of each event, then every request
  * posted to the emulator, which must accept it (the destination's classifier says delivered).
- * A case's `notices` are compared when given; with `exactNotices`, a case without them expects none.
  */
 export function runTranslationCases<S extends SettingsSchema>(
   destination: DestinationDefinition<S>,
   cases: TranslationCase[],
   context: () => { baseSettings: Record<string, unknown>; baseUrl: string },
-  options: { exactNotices?: boolean } = {},
 ): void {
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, testCase) => {
     const { baseSettings, baseUrl } = context();
@@ -152,8 +154,7 @@ export function runTranslationCases<S extends SettingsSchema>(
     }
     if (translation.kind !== 'requests') throw new Error(`expected requests, got ${JSON.stringify(translation)}`);
     expectRequests(translation.requests, testCase.expect.requests, baseUrl);
-    const notices = testCase.expect.notices ?? (options.exactNotices ? [] : undefined);
-    if (notices) expect(translation.notices).toEqual(notices);
+    expect(translation.notices).toEqual(testCase.expect.notices ?? []);
     const results = await deliverAll(destination as DestinationDefinition, translation.requests);
     for (const { response, outcome } of results) {
       expect({ status: response.status, body: response.body, outcome: outcome.kind }).toMatchObject({

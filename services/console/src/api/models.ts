@@ -157,6 +157,16 @@ export const DeliveryStats = model(
     filtered: z.number().int(),
     failuresByReason: z.array(Count),
     filteredByReason: z.array(Count),
+    fieldsDropped: z
+      .number()
+      .int()
+      .describe('Fields of delivered events left out because the destination cannot take them (one per event)'),
+    fieldsConverted: z
+      .number()
+      .int()
+      .describe('Values of delivered events sent after a lossless conversion, e.g. "24" as 24 (one per event)'),
+    droppedFieldsByReason: z.array(Count).describe('Per "field: why", e.g. "params.cart: nested object"'),
+    convertedFieldsByReason: z.array(Count).describe('Per "field: conversion", e.g. "revenue: string to number"'),
     latencyP50Ms: z.number(),
     latencyP95Ms: z.number(),
     updatedAt: optionalTimestamp,

@@ -8,6 +8,8 @@ import {
   outcomeOfError,
   outcomesPerEvent,
   followUpRequests,
+  noticesOf,
+  Notices,
   type DeliveryOutcome,
   type DropOutcome,
   type Outcome,
@@ -125,18 +127,24 @@ export class Deliverer {
   private async deliverGroup(group: DeliveryTask[], admit?: () => boolean): Promise<TaskResult[]> {
     const first = group[0] as DeliveryTask;
     let requests: RequestDescriptor[];
+    const performed = group.map(() => new Notices());
     try {
       requests = buildRequests(
         this.options.destination,
         first.prepared.action,
         group.map((t) => t.prepared.payload),
         first.settings,
+        performed,
       );
     } catch (error) {
       // One event the API cannot take must not sink the others: try them one by one.
       if (group.length > 1) return (await Promise.all(group.map((task) => this.deliverGroup([task], admit)))).flat();
       return [{ task: first, outcome: outcomeOfError(error) }];
     }
+    const noticesAt = (index: number) => {
+      const notices = noticesOf((group[index] as DeliveryTask).prepared, performed[index]);
+      return notices.length > 0 ? { notices } : {};
+    };
     if (requests.length === 0) {
       return group.map((task) => ({
         task,
@@ -149,7 +157,7 @@ export class Deliverer {
       const { outcome, exchange } = await this.sendFlow(first, requests[0] as RequestDescriptor, admit);
       const single =
         outcome.kind === 'drop' ? outcome : outcomesPerEvent(requests[0] as RequestDescriptor, outcome, 1)[0];
-      return [{ task: first, outcome: single as Outcome, exchange }];
+      return [{ task: first, outcome: single as Outcome, exchange, ...noticesAt(0) }];
     }
     const outcomes: DeliveryOutcome[][] = group.map(() => []);
     const ended: Array<DropOutcome | undefined> = group.map(() => undefined);
@@ -174,7 +182,7 @@ export class Deliverer {
       // A flow that ended in a drop decides, unless another request of the event must be retried.
       const dropped = ended[index];
       const outcome = dropped && delivery?.kind !== 'retry' ? dropped : (delivery ?? dropped);
-      return { task, outcome: outcome as Outcome, ...(exchange ? { exchange } : {}) };
+      return { task, outcome: outcome as Outcome, ...(exchange ? { exchange } : {}), ...noticesAt(index) };
     });
   }
 

@@ -41,6 +41,14 @@ function DeliveryStatsCard({ path }: { path: string }) {
               <span className="stat-value">{s.filtered}</span>
               <span className="stat-label">filtered</span>
             </div>
+            <div className="stat" data-testid="stat-fields-dropped">
+              <span className="stat-value">{s.fieldsDropped}</span>
+              <span className="stat-label">fields dropped</span>
+            </div>
+            <div className="stat" data-testid="stat-fields-converted">
+              <span className="stat-value">{s.fieldsConverted}</span>
+              <span className="stat-label">values converted</span>
+            </div>
             <div className="stat" data-testid="stat-latency">
               <span className="stat-value">
                 {Math.round(s.latencyP50Ms)} / {Math.round(s.latencyP95Ms)} ms
@@ -75,9 +83,42 @@ function DeliveryStatsCard({ path }: { path: string }) {
               </tbody>
             </table>
           ) : null}
+          <FieldNoticesTable stats={s} />
         </>
       ) : null}
     </section>
+  );
+}
+
+/** What delivered events lost or had converted, per field: nothing disappears without a trace. */
+function FieldNoticesTable({ stats }: { stats: DeliveryStats }) {
+  if (stats.droppedFieldsByReason.length === 0 && stats.convertedFieldsByReason.length === 0) return null;
+  return (
+    <table className="data-table compact" aria-label="Fields dropped or converted">
+      <thead>
+        <tr>
+          <th>Field of delivered events</th>
+          <th>What happened</th>
+          <th>Events</th>
+        </tr>
+      </thead>
+      <tbody>
+        {stats.droppedFieldsByReason.map((f) => (
+          <tr key={`dropped-${f.reason}`}>
+            <td>{f.reason}</td>
+            <td>dropped</td>
+            <td>{f.count}</td>
+          </tr>
+        ))}
+        {stats.convertedFieldsByReason.map((f) => (
+          <tr key={`converted-${f.reason}`}>
+            <td>{f.reason}</td>
+            <td>converted</td>
+            <td>{f.count}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
