@@ -87,9 +87,15 @@ export interface DestinationDefinition<S extends SettingsSchema = SettingsSchema
   /**
    * The next requests of a multi-request flow, from the 2xx answer to a request that set
    * `followUp` (see `followUpRequests`). Pure like `perform`; throws DropEventError or
-   * DeadLetterError when the answer ends the flow (e.g. no unique contact to attach).
+   * DeadLetterError when the answer ends the flow (e.g. no unique contact to attach), and records
+   * in `notices` what it leaves out or converts.
    */
-  followUp?(response: HttpResponseInfo, request: RequestDescriptor, settings: z.output<S>): RequestDescriptor[];
+  followUp?(
+    response: HttpResponseInfo,
+    request: RequestDescriptor,
+    settings: z.output<S>,
+    notices: Notices,
+  ): RequestDescriptor[];
 }
 
 /** Identity helpers that let TypeScript infer payload and settings types from the schemas. */

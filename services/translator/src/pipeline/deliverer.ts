@@ -154,7 +154,12 @@ export class Deliverer {
 
     if (group.length === 1 && requests.length === 1) {
       // The common case (one event, one request) without the bookkeeping of batches.
-      const { outcome, exchange } = await this.sendFlow(first, requests[0] as RequestDescriptor, admit);
+      const { outcome, exchange } = await this.sendFlow(
+        first,
+        requests[0] as RequestDescriptor,
+        admit,
+        performed[0] as Notices,
+      );
       const single =
         outcome.kind === 'drop' ? outcome : outcomesPerEvent(requests[0] as RequestDescriptor, outcome, 1)[0];
       return [{ task: first, outcome: single as Outcome, exchange, ...noticesAt(0) }];
@@ -164,7 +169,9 @@ export class Deliverer {
     const exchanges: Array<Exchange | undefined> = group.map(() => undefined);
     await Promise.all(
       requests.map(async (request) => {
-        const { outcome, exchange } = await this.sendFlow(first, request, admit);
+        // Flows are never batched: a flow's notices belong to the one event of its group.
+        const flowNotices = group.length === 1 ? (performed[0] as Notices) : new Notices();
+        const { outcome, exchange } = await this.sendFlow(first, request, admit, flowNotices);
         if (outcome.kind === 'drop') {
           group.forEach((_, index) => (ended[index] = outcome));
           return;
@@ -188,12 +195,14 @@ export class Deliverer {
 
   /**
    * One request, and the follow-up requests its 2xx answer calls for (multi-request flows such
-   * as search-then-update); the outcome is that of the last request sent.
+   * as search-then-update); the outcome is that of the last request sent. What the steps leave
+   * out or convert goes to `notices`, the event's.
    */
   private async sendFlow(
     task: DeliveryTask,
     request: RequestDescriptor,
-    admit?: () => boolean,
+    admit: (() => boolean) | undefined,
+    notices: Notices,
   ): Promise<{ outcome: ResponseOutcome | DropOutcome; exchange: Exchange }> {
     let current = request;
     for (let step = 0; ; step++) {
@@ -202,7 +211,7 @@ export class Deliverer {
       if (!response || !current.followUp) return sent;
       let next: RequestDescriptor[];
       try {
-        next = followUpRequests(this.options.destination, current, response, task.settings);
+        next = followUpRequests(this.options.destination, current, response, task.settings, notices);
       } catch (error) {
         // The answer ends the flow (e.g. no unique contact): a drop or dead letter with this exchange.
         return { outcome: outcomeOfError(error), exchange: sent.exchange };
