@@ -12,7 +12,8 @@ import { withEpochReset } from './classify';
 import { deliverAll, parsed, runTranslationCases, specEvent, type TranslationCase } from '../test-support/harness';
 
 const KEY = 'braze-rest-key';
-const RECEIVED = '2026-06-01T11:59:00.120Z';
+/** The events' timestamp: when they happened (receivedAt is 120 ms later). */
+const HAPPENED = '2026-06-01T11:59:00.000Z';
 const track = (...objects: unknown[]) => ({
   method: 'POST',
   path: '/users/track',
@@ -31,7 +32,7 @@ const purchases = (...objects: Record<string, unknown>[]) => ({
   path: '/users/track',
   headers: { authorization: `Bearer ${KEY}` },
   json: {
-    purchases: objects.map((o) => ({ external_id: 'user-1001', time: RECEIVED, _update_existing_only: false, ...o })),
+    purchases: objects.map((o) => ({ external_id: 'user-1001', time: HAPPENED, _update_existing_only: false, ...o })),
   },
 });
 
@@ -105,7 +106,7 @@ const cases: TranslationCase[] = [
     expect: { drop: 'INVALID_PAYLOAD', message: 'external_id' },
   },
   {
-    name: 'track: events object, time = receivedAt, app_id from settings, email from context.traits',
+    name: 'track: events object, time = the event’s timestamp, app_id from settings, email from context.traits',
     event: specEvent({
       type: 'track',
       event: 'Played Song',
@@ -120,8 +121,28 @@ const cases: TranslationCase[] = [
           email: 'ann@example.com',
           app_id: 'app-123',
           name: 'Played Song',
-          time: RECEIVED,
+          time: HAPPENED,
           properties: { song: 'Blue', seconds: 212 },
+          _update_existing_only: false,
+        }),
+      ],
+    },
+  },
+  {
+    name: 'track of an event queued offline on a phone: time is when it happened, not when it arrived',
+    event: specEvent({
+      type: 'track',
+      event: 'Application Backgrounded',
+      timestamp: '2026-05-30T08:00:00.000Z',
+      receivedAt: '2026-06-01T11:59:00.120Z',
+    }),
+    expect: {
+      requests: [
+        track({
+          external_id: 'user-1001',
+          name: 'Application Backgrounded',
+          time: '2026-05-30T08:00:00.000Z',
+          properties: {},
           _update_existing_only: false,
         }),
       ],
@@ -135,7 +156,7 @@ const cases: TranslationCase[] = [
         track({
           braze_id: 'b-77',
           name: 'Opened',
-          time: RECEIVED,
+          time: HAPPENED,
           properties: { braze_id: 'b-77' },
           _update_existing_only: false,
         }),
@@ -160,7 +181,7 @@ const cases: TranslationCase[] = [
                 currency: 'EUR',
                 price: 9,
                 quantity: 2,
-                time: RECEIVED,
+                time: HAPPENED,
                 properties: { name: 'Mug', order_id: 'o-1', currency: 'eur', revenue: 27 },
                 _update_existing_only: false,
               },
@@ -171,7 +192,7 @@ const cases: TranslationCase[] = [
                 currency: 'GBP',
                 price: 9,
                 quantity: 1,
-                time: RECEIVED,
+                time: HAPPENED,
                 properties: { sku: 'sku-2', order_id: 'o-1', currency: 'eur', revenue: 27 },
                 _update_existing_only: false,
               },
@@ -235,7 +256,7 @@ const cases: TranslationCase[] = [
         track({
           external_id: 'user-1001',
           name: 'Order Completed',
-          time: RECEIVED,
+          time: HAPPENED,
           properties: { revenue: 3 },
           _update_existing_only: false,
         }),
@@ -304,7 +325,7 @@ const cases: TranslationCase[] = [
         track({
           external_id: 'user-1001',
           name: 'Shared',
-          time: RECEIVED,
+          time: HAPPENED,
           properties: { url: 'https://shop.example.com/p/1' },
           _update_existing_only: false,
         }),
@@ -369,6 +390,7 @@ describe('Braze', () => {
     });
     expect(emulator.events.map((e) => e.object['name'])).toEqual([
       'Played Song',
+      'Application Backgrounded',
       'Opened',
       'Order Completed',
       'Shared',

@@ -6,4 +6,3 @@ export const optionalText = () =>
     .string()
     .nullish()
     .transform((value) => (value ? value : undefined));
-

@@ -6,8 +6,9 @@ import { brazeProperties } from './properties';
 import { brazeSettings, type BrazeSettings } from './settings';
 import { identity, isoTime, usersTrackAction, type TrackObject } from './users-track';
 
-// Track → one `events` object (Segment's trackEvent preset): the event name, `time` from
-// receivedAt as in Segment's preset, properties as they are (less what Braze refuses, with a
+// Track → one `events` object (Segment's trackEvent preset): the event name, `time` when the
+// event happened (its timestamp; Segment's preset takes receivedAt, which dates events queued
+// offline on a phone at their upload), properties as they are (less what Braze refuses, with a
 // notice).
 
 const fields = z.object({
@@ -54,7 +55,7 @@ export const trackEvent = defineAction(brazeSettings, {
     email: coalesce('$.context.traits.email', '$.properties.email'),
     brazeId: { '@path': '$.properties.braze_id' },
     name: { '@path': '$.event' },
-    time: { '@path': '$.receivedAt' },
+    time: coalesce('$.timestamp', '$.receivedAt'),
     properties: { '@path': '$.properties' },
   },
   ...usersTrackAction(fields, (payload, settings, notices) => [eventObject(payload, settings, notices)]),

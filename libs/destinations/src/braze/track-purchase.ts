@@ -115,7 +115,7 @@ export const trackPurchase = defineAction(brazeSettings, {
     email: coalesce('$.context.traits.email', '$.properties.email'),
     brazeId: { '@path': '$.properties.braze_id' },
     event: { '@path': '$.event' },
-    time: { '@path': '$.receivedAt' },
+    time: coalesce('$.timestamp', '$.receivedAt'),
     currency: { '@path': '$.properties.currency' },
     products: { '@path': '$.properties.products' },
     properties: { '@path': '$.properties' },
