@@ -135,6 +135,7 @@ describe('lenient fields and notices through translateEvent', () => {
       phone: lenient.phone(),
       vip: lenient.boolean(),
       location: z.object({ city: lenient.string(), zip: lenient.string() }).nullish(),
+      items: z.array(z.object({ id: lenient.string(), price: lenient.number() })).optional(),
       tags: z.unknown().optional(),
     }),
     defaultMapping: {
@@ -143,6 +144,7 @@ describe('lenient fields and notices through translateEvent', () => {
       phone: { '@path': '$.properties.phone' },
       vip: { '@path': '$.properties.vip' },
       location: { '@path': '$.properties.location' },
+      items: { '@path': '$.properties.items' },
       tags: { '@path': '$.properties.tags' },
     },
     perform: (payload, s, notices) => {
@@ -178,7 +180,11 @@ describe('lenient fields and notices through translateEvent', () => {
 
   it('converts what converts, drops one field with a notice, and delivers the rest', () => {
     const location = { city: 'Paris', zip: 75001 };
-    const input = event({ lat: '48.85', phone: 33612345678, vip: 'maybe', location, tags: ['a'] });
+    const items = [
+      { id: 7, price: '12.50' },
+      { id: 'b', price: 'free' },
+    ];
+    const input = event({ lat: '48.85', phone: 33612345678, vip: 'maybe', location, items, tags: ['a'] });
     const translation = translateEvent(destination, input, parsed.settings);
     if (translation.kind !== 'requests') throw new Error(JSON.stringify(translation));
     expect(JSON.parse(translation.requests[0]?.body ?? '')).toEqual({
@@ -186,16 +192,21 @@ describe('lenient fields and notices through translateEvent', () => {
       lat: 48.85,
       phone: '33612345678',
       location: { city: 'Paris', zip: '75001' },
+      items: [{ id: '7', price: 12.5 }, { id: 'b' }],
     });
     expect(translation.notices).toEqual([
       { kind: 'converted', field: 'lat', reason: 'string to number' },
       { kind: 'converted', field: 'phone', reason: 'number to string' },
       { kind: 'dropped', field: 'vip', reason: 'not true or false' },
       { kind: 'converted', field: 'location.zip', reason: 'number to string' },
+      { kind: 'converted', field: 'items[].id', reason: 'number to string' },
+      { kind: 'converted', field: 'items[].price', reason: 'string to number' },
+      { kind: 'dropped', field: 'items[].price', reason: 'not a number' },
       { kind: 'dropped', field: 'tags', reason: 'a list, not a string' },
     ]);
     // The event itself is not changed: other destination instances read it too.
     expect(location).toEqual({ city: 'Paris', zip: 75001 });
+    expect(items[0]).toEqual({ id: 7, price: '12.50' });
   });
 
   it('an event with nothing to convert has no notices', () => {

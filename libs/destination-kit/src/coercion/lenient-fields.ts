@@ -44,25 +44,37 @@ interface FieldPlan {
   key: string;
   coercion?: Coercion<unknown>;
   nested?: FieldPlan[];
+  /** `nested` applies to each object of a list (e.g. GA4 items). */
+  list?: boolean;
 }
 
 const PLANS = new WeakMap<z.ZodObject, FieldPlan[]>();
 
 /**
  * Converts the lenient fields of a mapped payload in place, recording a notice for each value
- * converted or dropped. Objects nested in the fields schema are followed.
+ * converted or dropped. Objects nested in the fields schema, and lists of them, are followed.
  */
 export function applyLenientFields(fields: z.ZodObject, mapped: Record<string, unknown>, notices: Notices): void {
   apply(planOf(fields), mapped, '', notices);
 }
 
 function apply(plan: FieldPlan[], object: Record<string, unknown>, prefix: string, notices: Notices): void {
-  for (const { key, coercion, nested } of plan) {
+  for (const { key, coercion, nested, list } of plan) {
     const value = object[key];
     if (value === null || value === undefined) continue;
+    // Copies: the mapped value may be the event's own object, which other instances still read.
+    if (nested && list) {
+      if (!Array.isArray(value)) continue;
+      object[key] = value.map((element: unknown, index) => {
+        if (!isPlainObject(element)) return element;
+        const copy = { ...element };
+        apply(nested, copy, `${prefix}${key}[${index}].`, notices);
+        return copy;
+      });
+      continue;
+    }
     if (nested) {
       if (!isPlainObject(value)) continue;
-      // A copy: the mapped value may be the event's own object, which other instances still read.
       const copy = { ...value };
       apply(nested, copy, `${prefix}${key}.`, notices);
       object[key] = copy;
@@ -84,23 +96,28 @@ function planOf(fields: z.ZodObject): FieldPlan[] {
         plan.push({ key, coercion });
         continue;
       }
-      const object = objectInside(schema);
-      const nested = object ? planOf(object) : [];
-      if (nested.length > 0) plan.push({ key, nested });
+      const inner = unwrap(schema);
+      if (inner instanceof z.ZodObject) {
+        const nested = planOf(inner);
+        if (nested.length > 0) plan.push({ key, nested });
+      } else if (inner instanceof z.ZodArray) {
+        const element = unwrap(inner.element as z.ZodType);
+        const nested = element instanceof z.ZodObject ? planOf(element) : [];
+        if (nested.length > 0) plan.push({ key, nested, list: true });
+      }
     }
     PLANS.set(fields, plan);
   }
   return plan;
 }
 
-/** The object schema under optional/nullable/catch/default wrappers, if there is one. */
-function objectInside(schema: z.ZodType): z.ZodObject | undefined {
+/** The schema under optional/nullable/catch/default wrappers. */
+function unwrap(schema: z.ZodType): z.ZodType {
   let current: z.ZodType = schema;
   for (;;) {
-    if (current instanceof z.ZodObject) return current;
     const def = current.def as { type: string; innerType?: z.ZodType };
     if (!def.innerType || !['optional', 'nullable', 'catch', 'default', 'prefault'].includes(def.type)) {
-      return undefined;
+      return current;
     }
     current = def.innerType;
   }

@@ -33,6 +33,11 @@ export class Notices {
     this.add({ kind: 'converted', field: fieldPath(field), reason: `${from} to ${to}` });
   }
 
+  /** `field` was sent in another form the API takes (e.g. "flattened into params", "cut to 100 characters"). */
+  reshaped(field: string, how: string): void {
+    this.add({ kind: 'converted', field: fieldPath(field), reason: how });
+  }
+
   /**
    * The value converted by `coercion`, recording a conversion notice when its type changed, or
    * undefined with a drop notice when it cannot convert. Null and undefined are absent: undefined,

@@ -13,6 +13,7 @@ export const soft = {
   number: lenient.number,
   integer: lenient.integer,
   boolean: lenient.boolean,
+  currency: lenient.currency,
   object: lenient.object,
 };
 
