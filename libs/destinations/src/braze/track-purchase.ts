@@ -71,9 +71,7 @@ function productPurchases(
     });
   }
   if (purchases.length > 1) {
-    notices.addAll([
-      { kind: 'converted', field: 'products[].quantity', reason: `split into purchases of at most ${MAX_QUANTITY}` },
-    ]);
+    notices.reshaped('products[].quantity', `split into purchases of at most ${MAX_QUANTITY}`);
   }
   return purchases;
 }
@@ -102,7 +100,7 @@ function toObjects(payload: PurchasePayload, settings: BrazeSettings, notices: N
   });
   if (purchases.length > 0) return purchases;
   // Nothing Braze takes as a purchase: the order is still recorded, as a custom event.
-  notices.addAll([{ kind: 'converted', field: 'products', reason: 'no purchase Braze takes: sent as a custom event' }]);
+  notices.reshaped('products', 'no purchase Braze takes: sent as a custom event');
   return [eventObject({ ...payload, name: payload.event }, settings, notices)];
 }
 

@@ -41,7 +41,7 @@ function eventName(name: string, notices: Notices): string {
     if (Buffer.byteLength(cut + character) > MAX_NAME_BYTES) break;
     cut += character;
   }
-  notices.addAll([{ kind: 'converted', field: 'name', reason: `cut to ${MAX_NAME_BYTES} bytes` }]);
+  notices.reshaped('name', `cut to ${MAX_NAME_BYTES} bytes`);
   return cut;
 }
 

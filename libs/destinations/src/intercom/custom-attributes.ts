@@ -106,7 +106,7 @@ export function customAttributesFrom(
     const path = `${field}.${name}`;
     if (value === null || value === undefined) return;
     if (isPlainObject(value)) {
-      notices.addAll([{ kind: 'converted', field: path, reason: `object flattened to ${name}_…` }]);
+      notices.reshaped(path, `object flattened to ${name}_…`);
       for (const [key, inner] of Object.entries(value)) add(`${name}_${key}`, inner);
       return;
     }
