@@ -1,6 +1,6 @@
 import { isObject } from './emulator';
 
-// Braze /users/track object rules (destination-apis.md §8). Each problem is reported the way
+// Braze /users/track object rules. Each problem is reported the way
 // Braze reports it: `{ type, input_array, index }` with a `type` text like "'quantity' is not valid".
 
 export type BrazeArray = 'attributes' | 'events' | 'purchases';

@@ -1,6 +1,6 @@
 import { isObject } from './emulator';
 
-// Field rules of Intercom's contacts, companies and data events (destination-apis.md §6).
+// Field rules of Intercom's contacts, companies and data events.
 // Each problem is [code, message] as in Intercom's error.list bodies.
 
 export type IntercomProblem = [code: string, message: string];

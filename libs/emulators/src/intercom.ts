@@ -17,7 +17,7 @@ import {
 } from './intercom-validation';
 import { IntercomAttributes, type IntercomDataType, type IntercomModel } from './intercom-attributes';
 
-// Intercom's REST API (destination-apis.md §6) over an in-memory workspace: contact search,
+// Intercom's REST API over an in-memory workspace: contact search,
 // create and update, companies (upsert by company_id) and attaching contacts to them, data
 // events (202, duplicates on contact + name + created_at ignored), data attributes (custom
 // attributes must exist, with the right type, before a contact or company names them). Rate-limit

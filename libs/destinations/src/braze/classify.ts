@@ -17,7 +17,7 @@ interface BrazeError {
 
 /**
  * Braze answers 201 even when some objects were invalid, listing them in
- * `errors[{type, input_array, index}]` (destination-apis.md §8): those objects are rejected, the
+ * `errors[{type, input_array, index}]`: those objects are rejected, the
  * others delivered. A 429 may carry only `X-RateLimit-Reset`, an epoch time in seconds.
  */
 export function classifyBrazeResponse(response: HttpResponseInfo, request: RequestDescriptor): ResponseOutcome {

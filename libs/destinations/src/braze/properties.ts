@@ -1,10 +1,9 @@
 import type { Notices } from '@manifold/destination-kit';
 
-// What Braze takes in event and purchase `properties` and as custom attribute names
-// (destination-apis.md §8): keys non-empty, at most 255 characters, not starting with `$`;
-// text values of at most 255 characters; lists and objects of at most 50 KB. One property
-// outside these rules would make Braze refuse the whole object, so it alone is left out, with a
-// notice.
+// What Braze takes in event and purchase `properties` and as custom attribute names: keys
+// non-empty, at most 255 characters, not starting with `$`; text values of at most 255
+// characters; lists and objects of at most 50 KB. One property outside these rules would make
+// Braze refuse the whole object, so it alone is left out, with a notice.
 
 const MAX_KEY_CHARS = 255;
 const MAX_TEXT_CHARS = 255;

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { DropEventError, joinUrl, jsonRequest, Notices, type RequestDescriptor } from '@manifold/destination-kit';
 import type { BrazeSettings } from './settings';
 
-// POST /users/track (destination-apis.md §8): arrays `attributes`, `events`, `purchases` of at
+// POST /users/track: arrays `attributes`, `events`, `purchases` of at
 // most 75 objects each, every object naming its user by external_id, braze_id, user_alias,
 // email or phone.
 

@@ -1,6 +1,6 @@
 import type { Notices } from '@manifold/destination-kit';
 
-// Customer.io's limits on a person's or an object's attributes (destination-apis.md §5.3): at most
+// Customer.io's limits on a person's or an object's attributes: at most
 // 300 per call, names of at most 150 bytes, values of at most 1000 bytes (as JSON for lists and
 // objects). One attribute over a limit would make Customer.io refuse the whole call, so only that
 // attribute is left out, with a notice.

@@ -9,7 +9,7 @@ import {
 } from '@manifold/destination-kit';
 import type { CustomerioSettings } from './settings';
 
-// Track API v2 (destination-apis.md §5.2): one entity per POST /api/v2/entity (≤ 32 KB), or
+// Track API v2: one entity per POST /api/v2/entity (≤ 32 KB), or
 // `{"batch": [entity, …]}` per POST /api/v2/batch (≤ 500 KB in all, each entity ≤ 32 KB).
 
 /** One v2 entity: `type` + `action`, with identifiers and whatever the action takes. */

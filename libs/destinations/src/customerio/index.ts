@@ -10,7 +10,7 @@ import { trackEvent } from './track-event';
 import { trackPageView } from './track-page-view';
 import { trackScreenView } from './track-screen-view';
 
-// Customer.io Track API v2 (destination-apis.md §5), with Segment's Actions presets (§5.5).
+// Customer.io Track API v2 with Segment's Actions presets.
 
 const WITH_TOKEN = 'context.device.token != null';
 const ADDS_DEVICE = 'event in ["Application Installed", "Application Opened", "Device Created or Updated"]';

@@ -1,7 +1,7 @@
 import { joinUrl, jsonRequest, USER_AGENT, type FollowUpStep, type RequestDescriptor } from '@manifold/destination-kit';
 import type { IntercomSettings } from './settings';
 
-// Intercom REST requests (destination-apis.md §6): Bearer token, JSON both ways, the API version
+// Intercom REST requests: Bearer token, JSON both ways, the API version
 // pinned so request shapes do not depend on the app's default version.
 
 export function intercomRequest(

@@ -18,7 +18,7 @@ import { contactSavedFollowUp, IDENTIFY_STEP, identifyContact, identifyFollowUp 
 import { intercomSettings, type IntercomSettings } from './settings';
 import { TRACK_STEP, trackEvent, trackFollowUp } from './track-event';
 
-// Intercom's REST API 2.11 (destination-apis.md §6), with the default subscriptions of Segment's
+// Intercom's REST API 2.11, with the default subscriptions of Segment's
 // Intercom (Actions). Contacts are found by search before being updated, and custom attributes
 // must exist before they are written, so identify, group and email-only track are multi-request
 // flows: each step's answer feeds `followUp` below.

@@ -1,6 +1,6 @@
 import { isPlainObject, type Notices } from '@manifold/destination-kit';
 
-// Intercom event metadata (destination-apis.md §6.1): at most 10 keys (Intercom ignores the
+// Intercom event metadata: at most 10 keys (Intercom ignores the
 // others without a word), flat values: strings, numbers, booleans, rich links {url, value} and
 // money {amount (integer cents), currency}. Nested objects and lists are sent as JSON text so
 // nothing is refused; keys past the 10th are left out with a notice; nulls carry nothing.
