@@ -14,12 +14,11 @@ const fields = z.object({
 });
 
 function toObjects(payload: z.output<typeof fields>, settings: BrazeSettings): TrackObject[] {
-  const user = { externalId: payload.externalId, email: payload.email ?? undefined };
   return [
     {
       array: 'attributes',
       object: {
-        ...identity(user, 'group'),
+        ...identity(payload, 'group'),
         [`ab_segment_group_${payload.groupId}`]: true,
         _update_existing_only: settings.updateExistingOnly,
       },

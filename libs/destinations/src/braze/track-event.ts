@@ -23,20 +23,11 @@ const fields = z.object({
 type EventPayload = z.output<typeof fields>;
 
 /** One `events` object: `name` happened to the user at `time`, with `properties`. */
-export function eventObject(
-  payload: Omit<EventPayload, 'email' | 'brazeId'> & { email?: string | null; brazeId?: string | null },
-  settings: BrazeSettings,
-  notices: Notices,
-): TrackObject {
-  const user = {
-    externalId: payload.externalId,
-    email: payload.email ?? undefined,
-    brazeId: payload.brazeId ?? undefined,
-  };
+export function eventObject(payload: EventPayload, settings: BrazeSettings, notices: Notices): TrackObject {
   return {
     array: 'events',
     object: {
-      ...identity(user, 'track'),
+      ...identity(payload, 'track'),
       ...compact({ app_id: settings.appId }),
       name: payload.name,
       time: isoTime(payload.time),

@@ -77,13 +77,8 @@ function productPurchases(
 }
 
 function toObjects(payload: PurchasePayload, settings: BrazeSettings, notices: Notices): TrackObject[] {
-  const user = {
-    externalId: payload.externalId,
-    email: payload.email ?? undefined,
-    brazeId: payload.brazeId ?? undefined,
-  };
   const base = {
-    ...identity(user, 'purchase'),
+    ...identity(payload, 'purchase'),
     ...compact({ app_id: settings.appId }),
     time: isoTime(payload.time),
     _update_existing_only: settings.updateExistingOnly,

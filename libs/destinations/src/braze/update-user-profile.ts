@@ -94,17 +94,12 @@ function customAttributes(traits: Record<string, unknown>, notices: Notices): Re
 }
 
 function toObjects(payload: ProfilePayload, settings: BrazeSettings, notices: Notices): TrackObject[] {
-  const user = {
-    externalId: payload.externalId,
-    email: payload.email ?? undefined,
-    brazeId: payload.brazeId ?? undefined,
-  };
   return [
     {
       array: 'attributes',
       object: {
         ...customAttributes(payload.customAttributes, notices),
-        ...identity(user, 'identify'),
+        ...identity(payload, 'identify'),
         ...compact({
           first_name: payload.firstName,
           last_name: payload.lastName,

@@ -16,10 +16,11 @@ export interface TrackObject {
   object: Record<string, unknown>;
 }
 
+/** How an event names its user (null and missing read as absent, as lenient fields give them). */
 export interface UserIdentity {
-  externalId?: string | undefined;
-  email?: string | undefined;
-  brazeId?: string | undefined;
+  externalId?: string | null | undefined;
+  email?: string | null | undefined;
+  brazeId?: string | null | undefined;
 }
 
 /** The identifier keys of a /users/track object; drops the event when it names nobody. */
