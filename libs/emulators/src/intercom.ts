@@ -27,6 +27,8 @@ export interface IntercomEmulatorOptions extends EmulatorOptions {
   accessToken: string;
   /** Custom data attributes that exist from the start, by model, name → data type; others are refused until created. */
   dataAttributes?: Partial<Record<IntercomModel, Record<string, IntercomDataType>>>;
+  /** Custom data attributes a model may have (Intercom's plan limit); 250 by default. */
+  maxCustomAttributes?: number;
   /** A new contact shows up in search only after this long (Intercom's index lag); 0 by default. */
   searchLagMs?: number;
   /** Requests per minute before 429; 10 000 like a private app. */
@@ -103,7 +105,7 @@ export class IntercomEmulator extends Emulator {
 
   constructor(private readonly options: IntercomEmulatorOptions) {
     super(options);
-    this.attributes = new IntercomAttributes(options.dataAttributes);
+    this.attributes = new IntercomAttributes(options.dataAttributes, options.maxCustomAttributes);
   }
 
   /** The contact with this external_id, if any. */

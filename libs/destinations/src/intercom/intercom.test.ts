@@ -597,6 +597,36 @@ describe('Intercom', () => {
     ]);
   });
 
+  it('an attribute Intercom refuses to create (its limit reached) is left out with a notice; the contact goes', async () => {
+    const full = await new IntercomEmulator({ accessToken: TOKEN, now: () => NOW, maxCustomAttributes: 1 }).start();
+    try {
+      const s = parsed(intercom, { accessToken: TOKEN, apiBaseUrl: full.baseUrl }) as IntercomSettings;
+      const translation = translateEvent(
+        intercom,
+        specEvent({ type: 'identify', traits: { plan: 'pro', seats: 3 } }),
+        s,
+      );
+      if (translation.kind !== 'requests') throw new Error(JSON.stringify(translation));
+      const notices = new Notices();
+      const { sent, outcome } = await runFlow(translation.requests, s, notices);
+      expect(outcome.kind).toBe('delivered');
+      expect(sent.map((r) => r.method + ' ' + new URL(r.url).pathname)).toEqual([
+        'POST /contacts/search',
+        'GET /data_attributes',
+        'POST /data_attributes',
+        'POST /data_attributes',
+        'GET /data_attributes',
+        'POST /contacts',
+      ]);
+      expect(full.contactByExternalId('user-1001')?.custom_attributes).toEqual({ plan: 'pro' });
+      expect(notices.list).toEqual([
+        { kind: 'dropped', field: 'custom_attributes.seats', reason: 'Intercom did not create this custom attribute' },
+      ]);
+    } finally {
+      await full.close();
+    }
+  });
+
   it('a contact created moments ago but not yet searchable: the 409 on POST /contacts is retried', async () => {
     const lagging = await new IntercomEmulator({ accessToken: TOKEN, now: () => NOW, searchLagMs: 5000 }).start();
     try {
