@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { compact, soft } from '../common/fields';
-import { parseUserAgent, type DeviceType } from '../common/user-agent';
+import { osOf, parseUserAgent, type DeviceType } from '../common/user-agent';
 
 // The Spec context as the event properties PostHog's own libraries send and its UI understands:
 // page ($current_url, $host, $pathname, $referrer, $referring_domain), browser and OS (from the
@@ -87,9 +87,7 @@ export function contextProperties(context: EventContext): Record<string, unknown
   if (!context) return {};
   const agent = parseUserAgent(context.userAgent);
   const url = parseUrl(context.url);
-  const os = context.osName
-    ? { name: context.osName, version: context.osVersion }
-    : { name: agent?.os, version: agent?.osVersion };
+  const os = osOf({ name: context.osName, version: context.osVersion }, agent);
   const platform = context.deviceType?.toLowerCase();
   let deviceType = agent?.deviceType ? DEVICE_TYPES[agent.deviceType] : undefined;
   if (platform === 'tablet' || platform === 'ipad') deviceType = 'Tablet';
