@@ -92,25 +92,5 @@ export {
   type FilterOptions,
   type FilterResult,
 } from './routing';
-export {
-  coerce,
-  coerceNumber,
-  coerceInteger,
-  coerceString,
-  coerceBoolean,
-  coerceTimestamp,
-  coerceCurrency,
-  coercePhone,
-  coerceEmail,
-  valueType,
-  Notices,
-  fieldPath,
-  describeNotice,
-  lenient,
-  applyLenientFields,
-  type Coerced,
-  type Coercion,
-  type CoercionName,
-  type ValueType,
-  type FieldNotice,
-} from './coercion';
+// Lossless coercions, lenient fields and notices of fields dropped or converted.
+export * from './coercion';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isPlainObject } from '@manifold/destination-kit';
 import { coalesce, compact, epochMs, isoDateTime, record, soft } from '../common/fields';
-import { parseUserAgent } from '../common/user-agent';
+import { osOf, parseUserAgent } from '../common/user-agent';
 
 /** Fields of an Amplitude event (destination-apis.md §3.2), mapped as Segment's logEventV2 does (§3.4). */
 export const eventFields = {
@@ -148,9 +148,7 @@ function isAndroid(payload: Pick<EventPayload, 'device_type' | 'os_name'>): bool
  */
 export function deviceFields(payload: Omit<EventPayload, 'event_type'>): AmplitudeEvent {
   const agent = payload.os_name && payload.device_model ? undefined : parseUserAgent(payload.user_agent);
-  const os = payload.os_name
-    ? { name: payload.os_name, version: payload.os_version }
-    : { name: agent?.os, version: agent?.osVersion };
+  const os = osOf({ name: payload.os_name, version: payload.os_version }, agent);
   const fromAgent = !payload.device_model && !payload.device_manufacturer && !payload.device_brand;
   return compact({
     app_version: payload.app_version,

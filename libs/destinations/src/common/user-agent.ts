@@ -50,3 +50,15 @@ function read(userAgent: string): UserAgentInfo {
   for (const key of Object.keys(info) as (keyof UserAgentInfo)[]) if (info[key] === undefined) delete info[key];
   return Object.freeze(info);
 }
+
+/**
+ * The OS an event came from: the one its context names (mobile SDKs know it), else the one its
+ * user agent names (browsers), never a mix of the two.
+ */
+export function osOf(
+  context: { name?: string | null | undefined; version?: string | null | undefined },
+  agent: UserAgentInfo | undefined,
+): { name?: string | undefined; version?: string | undefined } {
+  if (context.name) return { name: context.name, version: context.version ?? undefined };
+  return { name: agent?.os, version: agent?.osVersion };
+}

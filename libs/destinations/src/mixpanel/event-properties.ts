@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { coalesce, compact, epochMs, isoDateTime, record, soft } from '../common/fields';
-import { parseUserAgent } from '../common/user-agent';
+import { osOf, parseUserAgent } from '../common/user-agent';
 
 /** Fields every Mixpanel event action maps (destination-apis.md §2.6, Segment's trackEvent). */
 export const eventFields = {
@@ -122,9 +122,7 @@ export function mixpanelInsertId(id: string): string {
  */
 function deviceProperties(payload: EventPayload): Record<string, unknown> {
   const agent = parseUserAgent(payload.user_agent);
-  const os = payload.os_name
-    ? { name: payload.os_name, version: payload.os_version }
-    : { name: agent?.os, version: agent?.osVersion };
+  const os = osOf({ name: payload.os_name, version: payload.os_version }, agent);
   const fromAgent = !payload.device_model && !payload.device_manufacturer && !payload.device_type;
   const handheld = agent?.deviceType === 'mobile' || agent?.deviceType === 'tablet';
   return {

@@ -56,67 +56,58 @@ function DeliveryStatsCard({ path }: { path: string }) {
               <span className="stat-label">latency p50 / p95</span>
             </div>
           </div>
-          {s.failuresByReason.length > 0 || s.filteredByReason.length > 0 ? (
-            <table className="data-table compact">
-              <thead>
-                <tr>
-                  <th>Not delivered because</th>
-                  <th>Outcome</th>
-                  <th>Events</th>
-                </tr>
-              </thead>
-              <tbody>
-                {s.failuresByReason.map((f) => (
-                  <tr key={`failed-${f.reason}`}>
-                    <td>{f.reason}</td>
-                    <td>failed</td>
-                    <td>{f.count}</td>
-                  </tr>
-                ))}
-                {s.filteredByReason.map((f) => (
-                  <tr key={`filtered-${f.reason}`}>
-                    <td>{f.reason}</td>
-                    <td>filtered</td>
-                    <td>{f.count}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          ) : null}
-          <FieldNoticesTable stats={s} />
+          <ReasonsTable
+            heading={['Not delivered because', 'Outcome']}
+            groups={[
+              { what: 'failed', counts: s.failuresByReason },
+              { what: 'filtered', counts: s.filteredByReason },
+            ]}
+          />
+          {/* What delivered events lost or had converted, per field: nothing disappears without a trace. */}
+          <ReasonsTable
+            label="Fields dropped or converted"
+            heading={['Field of delivered events', 'What happened']}
+            groups={[
+              { what: 'dropped', counts: s.droppedFieldsByReason },
+              { what: 'converted', counts: s.convertedFieldsByReason },
+            ]}
+          />
         </>
       ) : null}
     </section>
   );
 }
 
-/** What delivered events lost or had converted, per field: nothing disappears without a trace. */
-function FieldNoticesTable({ stats }: { stats: DeliveryStats }) {
-  if (stats.droppedFieldsByReason.length === 0 && stats.convertedFieldsByReason.length === 0) return null;
+/** Counts per reason, in groups (failed / filtered, dropped / converted); nothing when all are empty. */
+function ReasonsTable({
+  label,
+  heading,
+  groups,
+}: {
+  label?: string;
+  heading: [string, string];
+  groups: { what: string; counts: DeliveryStats['failuresByReason'] }[];
+}) {
+  if (groups.every((g) => g.counts.length === 0)) return null;
   return (
-    <table className="data-table compact" aria-label="Fields dropped or converted">
+    <table className="data-table compact" aria-label={label}>
       <thead>
         <tr>
-          <th>Field of delivered events</th>
-          <th>What happened</th>
+          <th>{heading[0]}</th>
+          <th>{heading[1]}</th>
           <th>Events</th>
         </tr>
       </thead>
       <tbody>
-        {stats.droppedFieldsByReason.map((f) => (
-          <tr key={`dropped-${f.reason}`}>
-            <td>{f.reason}</td>
-            <td>dropped</td>
-            <td>{f.count}</td>
-          </tr>
-        ))}
-        {stats.convertedFieldsByReason.map((f) => (
-          <tr key={`converted-${f.reason}`}>
-            <td>{f.reason}</td>
-            <td>converted</td>
-            <td>{f.count}</td>
-          </tr>
-        ))}
+        {groups.flatMap(({ what, counts }) =>
+          counts.map((c) => (
+            <tr key={`${what}-${c.reason}`}>
+              <td>{c.reason}</td>
+              <td>{what}</td>
+              <td>{c.count}</td>
+            </tr>
+          )),
+        )}
       </tbody>
     </table>
   );
