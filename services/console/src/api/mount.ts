@@ -2,6 +2,7 @@ import type { Express, Request, Response } from 'express';
 import type { z } from 'zod';
 import { requirePrincipal } from '../server/authenticate';
 import type { ConsoleContext } from '../server/context';
+import { isMongoUnavailableError } from '@manifold/mongo';
 import { checkCsrf, isUnsafe } from '../server/csrf';
 import { HttpError, type FieldViolation } from '../server/http-error';
 import { toHttpError } from '../control-plane/grpc-errors';
@@ -67,7 +68,16 @@ export function mountApiRoutes(app: Express, routes: readonly RouteDefinition[],
   }
 }
 
+/** Every error answer of the console goes through here, so each kind of failure maps to one status. */
 export function sendError(res: Response, error: unknown, context: Pick<ConsoleContext, 'logger'>): void {
+  if (isMongoUnavailableError(error)) {
+    context.logger.warn({ err: error }, 'console database unavailable');
+    res
+      .status(503)
+      .set('retry-after', '5')
+      .json(new HttpError(503, 'unavailable', "the console's database is unavailable; try again shortly").toJSON());
+    return;
+  }
   const mapped = toHttpError(error);
   if (mapped instanceof HttpError) {
     res.status(mapped.status).json(mapped.toJSON());

@@ -62,6 +62,17 @@ export interface ConsoleStack {
 
 const databaseName = (prefix: string) => uniqueName(prefix).replace(/[^a-z0-9]/gi, '');
 
+async function dropDatabase(url: string, name: string): Promise<void> {
+  const mongo = await connectMongo({ url, appName: 'console-test-cleanup', logger: testLogger('cleanup') }).catch(
+    () => undefined,
+  );
+  await mongo?.client
+    .db(name)
+    .dropDatabase()
+    .catch(() => undefined);
+  await mongo?.close();
+}
+
 export async function startConsoleStack(
   options: {
     /** The control plane's catalog: TEST_CATALOG unless 'default' (the destinations in code). */
@@ -72,6 +83,8 @@ export async function startConsoleStack(
      */
     dataPlane?: { translatorTypes?: string[] };
     webRoot?: string;
+    /** The console's own MongoDB (e.g. a private FerretDB a test stops); the shared one by default. */
+    consoleMongoUrl?: string;
   } = {},
 ): Promise<ConsoleStack> {
   const { mongoUrl } = testInfrastructure();
@@ -96,7 +109,7 @@ export async function startConsoleStack(
     ? await startTestDataPlane({ address: controlPlane.address, token: controlPlaneToken }, options.dataPlane)
     : undefined;
   const running = await startConsole({
-    mongoUrl,
+    mongoUrl: options.consoleMongoUrl ?? mongoUrl,
     database: consoleDatabase,
     controlPlaneAddress: controlPlane.address,
     controlPlaneToken,
@@ -117,20 +130,8 @@ export async function startConsoleStack(
       await running.stop();
       await dataPlane?.close();
       await controlPlane.stop();
-      const mongo = await connectMongo({
-        url: mongoUrl,
-        appName: 'console-test-cleanup',
-        logger: testLogger('cleanup'),
-      });
-      await mongo.client
-        .db(controlPlaneDatabase)
-        .dropDatabase()
-        .catch(() => undefined);
-      await mongo.client
-        .db(consoleDatabase)
-        .dropDatabase()
-        .catch(() => undefined);
-      await mongo.close();
+      await dropDatabase(mongoUrl, controlPlaneDatabase);
+      await dropDatabase(options.consoleMongoUrl ?? mongoUrl, consoleDatabase);
     },
   };
 }
