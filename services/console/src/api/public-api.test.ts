@@ -264,6 +264,38 @@ describe('console Public API', () => {
     expect((await reader.call('GET', '/api/v1/workspaces/alpha/sources')).status).toBe(200);
   });
 
+  it('sets a strict Content-Security-Policy and the other security headers on every response', async () => {
+    const anonymous = new ConsoleClient(stack.console.url);
+    const responses = [
+      await anonymous.call('GET', '/'),
+      await anonymous.call('GET', '/alpha/sources'),
+      await anonymous.call('GET', '/assets/missing.js'),
+      await anonymous.call('GET', '/auth/state'),
+      await anonymous.call('POST', '/auth/signin', { email: 'x@y.test', password: 'wrong password' }),
+      await anonymous.call('GET', '/api/openapi.json'),
+      await anonymous.call('GET', '/api/v1/workspaces'),
+      await anonymous.call('GET', '/api/v1/nothing-here'),
+      await owner.call('GET', '/api/v1/workspaces/alpha'),
+      await owner.call('POST', '/api/v1/workspaces/alpha/sources', '{not json'),
+    ];
+    for (const response of responses) {
+      expect(response.headers['content-security-policy']).toBe(
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; " +
+          "connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+      );
+      expect(response.headers).toMatchObject({
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY',
+        'referrer-policy': 'same-origin',
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-resource-policy': 'same-origin',
+      });
+      expect(response.headers['permissions-policy']).toMatch(/camera=\(\)/);
+      // HSTS only over https (this console is plain http).
+      expect(response.headers['strict-transport-security']).toBeUndefined();
+    }
+  });
+
   it('serves an OpenAPI 3.1 document with every route and resolvable schema references', async () => {
     const doc = await new ConsoleClient(stack.console.url).call<{
       openapi: string;

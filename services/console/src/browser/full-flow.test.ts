@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { WebhookEmulator } from '@manifold/emulators';
 import { requireKafka, testInfrastructure } from '@manifold/testing';
 import { ConsoleClient } from '../testing/http-client';
-import { buildWebApp, launchChromium } from '../testing/browser';
+import { buildWebApp, collectCspViolations, launchChromium } from '../testing/browser';
 import { startConsoleStack, type ConsoleStack } from '../testing/stack';
 
 const OWNER = 'owner@acme.test';
@@ -65,6 +65,7 @@ describe('console in a browser', () => {
   let consoleUrl: string;
   let writeKey = '';
   let receiver: WebhookEmulator;
+  let cspViolations: string[] = [];
 
   beforeAll(async () => {
     await requireKafka(testInfrastructure().kafkaBrokers);
@@ -78,6 +79,7 @@ describe('console in a browser', () => {
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: consoleUrl });
+    cspViolations = collectCspViolations(context);
     page = await context.newPage();
   });
 
@@ -343,6 +345,10 @@ describe('console in a browser', () => {
     await shot(page, 'settings');
     await page.goto(`${consoleUrl}/nobody-here/sources`);
     await expectText(page, 'h1', 'Not found');
+  });
+
+  it("ran every page under the console's Content-Security-Policy without a violation", () => {
+    expect(cspViolations).toEqual([]);
   });
 });
 

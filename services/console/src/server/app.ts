@@ -6,6 +6,7 @@ import { mountAuthRoutes } from './auth-routes';
 import type { ConsoleContext } from './context';
 import { mountDebuggerProxy } from './debugger-proxy';
 import { HttpError } from './http-error';
+import { securityHeaders } from './security-headers';
 import { mountWebApp } from './spa';
 
 export interface ConsoleAppOptions {
@@ -20,14 +21,7 @@ export function createConsoleApp(context: ConsoleContext, options: ConsoleAppOpt
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy);
-  app.use((_req, res, next) => {
-    res.set({
-      'x-content-type-options': 'nosniff',
-      'x-frame-options': 'DENY',
-      'referrer-policy': 'same-origin',
-    });
-    next();
-  });
+  app.use(securityHeaders());
 
   const openApi = buildOpenApiDocument(apiRoutes);
   app.get('/api/openapi.json', (_req, res) => {
