@@ -23,6 +23,7 @@ async function main(): Promise<void> {
         ingestionAdminToken: config.INGESTION_ADMIN_TOKEN,
         sessionTtlMs: config.SESSION_TTL_HOURS * 3600 * 1000,
         trustProxy: config.TRUST_PROXY_HOPS,
+        smtp: config.SMTP_URL ? { url: config.SMTP_URL, from: config.MAIL_FROM } : undefined,
       });
       onShutdown('console http', () => running.stop());
       readiness.add('mongo', () => running.ping());

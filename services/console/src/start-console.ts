@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Logger } from '@manifold/logger';
 import { connectMongo } from '@manifold/mongo';
 import { connectConsoleControlPlane } from './control-plane/clients';
+import { smtpMailer, type SmtpSettings } from './mail/mailer';
 import { createConsoleApp } from './server/app';
 import { openStores } from './server/stores';
 
@@ -27,6 +28,8 @@ export interface StartConsoleOptions {
   /** The built web app (vite's output); defaults to dist/web beside this package. */
   webRoot?: string;
   trustProxy?: boolean | number | string;
+  /** Mail for invitations; without it invitation links are shown to the inviter. */
+  smtp?: SmtpSettings | undefined;
 }
 
 export interface RunningConsole {
@@ -53,6 +56,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
     logger: options.logger,
   });
   const controlPlane = connectConsoleControlPlane(options.controlPlaneAddress, options.controlPlaneToken);
+  const mailer = options.smtp ? smtpMailer(options.smtp) : undefined;
   try {
     const stores = await openStores(mongo.db, { sessionTtlMs });
     const app = createConsoleApp(
@@ -64,6 +68,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
         ingestionPublicUrl: options.ingestionPublicUrl,
         ingestionUrl: options.ingestionUrl,
         ingestionAdminToken: options.ingestionAdminToken,
+        mailer,
       },
       { sessionTtlMs, webRoot: options.webRoot ?? defaultWebRoot(), trustProxy: options.trustProxy ?? false },
     );
@@ -83,11 +88,13 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         controlPlane.close();
+        mailer?.close();
         await mongo.close();
       },
     };
   } catch (error) {
     controlPlane.close();
+    mailer?.close();
     await mongo.close();
     throw error;
   }

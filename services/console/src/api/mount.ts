@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { requirePrincipal } from '../server/authenticate';
 import type { ConsoleContext } from '../server/context';
 import { isMongoUnavailableError } from '@manifold/mongo';
-import { checkCsrf, isUnsafe } from '../server/csrf';
+import { checkCsrf, expectedOrigin, isUnsafe } from '../server/csrf';
 import { HttpError, type FieldViolation } from '../server/http-error';
 import { toHttpError } from '../control-plane/grpc-errors';
 import { authorizeWorkspace } from './access';
@@ -59,6 +59,9 @@ export function mountApiRoutes(app: Express, routes: readonly RouteDefinition[],
           controlPlane: context.controlPlane,
           stores: context.stores,
           via: principal.via,
+          mailer: context.mailer,
+          logger: context.logger,
+          origin: expectedOrigin(req, context.publicUrl),
         });
         res.status(route.status ?? 200).json(result);
       } catch (error) {

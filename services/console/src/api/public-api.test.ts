@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { apiRoutes } from './routes';
-import { ConsoleClient } from '../testing/http-client';
+import { ConsoleClient, joinByInvitation } from '../testing/http-client';
 import { startConsoleStack, type ConsoleStack } from '../testing/stack';
 
 const OWNER = 'owner@alpha.test';
@@ -52,24 +52,14 @@ describe('console Public API', () => {
 
     // The outsider owns workspace beta, made by alpha's owner, who then leaves it.
     expect((await owner.call('POST', '/api/v1/workspaces', { slug: 'beta', name: 'Beta' })).status).toBe(201);
-    expect(
-      (await owner.call('PUT', `/api/v1/workspaces/beta/members/${OUTSIDER}`, { role: 'owner', password: PASSWORD }))
-        .status,
-    ).toBe(200);
+    outsider = await joinByInvitation(owner, 'beta', OUTSIDER, 'owner', PASSWORD);
     expect((await owner.call('DELETE', `/api/v1/workspaces/beta/members/${OWNER}`)).status).toBe(200);
-    expect(
-      (await owner.call('PUT', `/api/v1/workspaces/alpha/members/${READER}`, { role: 'read-only', password: PASSWORD }))
-        .status,
-    ).toBe(200);
+    reader = await joinByInvitation(owner, 'alpha', READER, 'read-only', PASSWORD);
 
-    outsider = new ConsoleClient(url);
-    expect((await outsider.signIn(OUTSIDER, PASSWORD)).status).toBe(200);
     const token = await outsider.call('POST', '/api/v1/me/tokens', { name: 'ci' });
     expect(token.status).toBe(201);
     outsiderToken = new ConsoleClient(url);
     outsiderToken.bearer = String(token.body['token']);
-    reader = new ConsoleClient(url);
-    expect((await reader.signIn(READER, PASSWORD)).status).toBe(200);
   }, 60000);
 
   afterAll(async () => {

@@ -6,6 +6,7 @@ import { mountAuthRoutes } from './auth-routes';
 import type { ConsoleContext } from './context';
 import { mountDebuggerProxy } from './debugger-proxy';
 import { HttpError } from './http-error';
+import { mountInvitationRoutes } from './invitation-routes';
 import { securityHeaders } from './security-headers';
 import { mountWebApp } from './spa';
 
@@ -29,6 +30,7 @@ export function createConsoleApp(context: ConsoleContext, options: ConsoleAppOpt
   });
 
   mountAuthRoutes(app, context, options.sessionTtlMs);
+  mountInvitationRoutes(app, context, options.sessionTtlMs);
   mountDebuggerProxy(app, context);
   app.get('/api/v1/config', (_req, res) => {
     res.json({ ingestionPublicUrl: context.ingestionPublicUrl });

@@ -3,6 +3,7 @@ import { AccountStore } from '../store/accounts';
 import { ApiTokenStore } from '../store/api-tokens';
 import { openCollections } from '../store/collections';
 import { ColumnPreferenceStore } from '../store/column-preferences';
+import { InvitationStore } from '../store/invitations';
 import { SessionStore } from '../store/sessions';
 
 export interface ConsoleStores {
@@ -10,6 +11,7 @@ export interface ConsoleStores {
   sessions: SessionStore;
   apiTokens: ApiTokenStore;
   columnPreferences: ColumnPreferenceStore;
+  invitations: InvitationStore;
 }
 
 export async function openStores(db: Db, options: { sessionTtlMs: number }): Promise<ConsoleStores> {
@@ -19,5 +21,6 @@ export async function openStores(db: Db, options: { sessionTtlMs: number }): Pro
     sessions: new SessionStore(collections, options.sessionTtlMs),
     apiTokens: new ApiTokenStore(collections),
     columnPreferences: new ColumnPreferenceStore(collections),
+    invitations: new InvitationStore(collections),
   };
 }

@@ -33,6 +33,30 @@ export interface ColumnPreferenceDocument {
   updatedAt: Date;
 }
 
+export interface InvitationDocument {
+  id: string;
+  /** The link's token is mailed or shown once; only its SHA-256 is kept. */
+  tokenHash: string;
+  workspaceId: string;
+  /** Normalized (trimmed, lowercase). */
+  email: string;
+  role: string;
+  invitedBy: string;
+  createdAt: Date;
+  expiresAt: Date;
+  /** Set when the link is used (after its claim is made); a link works once. */
+  acceptedAt: Date | null;
+}
+
+/**
+ * A claim on an invitation, keyed by its id: inserting a unique _id is the one write that is atomic
+ * in MongoDB and FerretDB alike (FerretDB's findOneAndUpdate is not), so only one use can win.
+ */
+export interface InvitationClaimDocument {
+  _id: string;
+  at: Date;
+}
+
 /** One document, inserted by the first-run setup: a unique key makes a second setup fail. */
 export interface FirstRunDocument {
   key: 'first-owner';
@@ -46,6 +70,8 @@ export interface ConsoleCollections {
   sessions: Collection<SessionDocument>;
   apiTokens: Collection<ApiTokenDocument>;
   columnPreferences: Collection<ColumnPreferenceDocument>;
+  invitations: Collection<InvitationDocument>;
+  invitationClaims: Collection<InvitationClaimDocument>;
 }
 
 export async function openCollections(db: Db): Promise<ConsoleCollections> {
@@ -55,6 +81,8 @@ export async function openCollections(db: Db): Promise<ConsoleCollections> {
     sessions: db.collection('sessions'),
     apiTokens: db.collection('api_tokens'),
     columnPreferences: db.collection('column_preferences'),
+    invitations: db.collection('invitations'),
+    invitationClaims: db.collection('invitation_claims'),
   };
   await collections.firstRun.createIndex({ key: 1 }, { unique: true, name: 'key_unique' });
   await collections.accounts.createIndex({ email: 1 }, { unique: true, name: 'email_unique' });
@@ -62,5 +90,8 @@ export async function openCollections(db: Db): Promise<ConsoleCollections> {
   await collections.apiTokens.createIndex({ tokenHash: 1 }, { unique: true, name: 'token_unique' });
   await collections.apiTokens.createIndex({ id: 1 }, { unique: true, name: 'id_unique' });
   await collections.columnPreferences.createIndex({ email: 1, page: 1 }, { unique: true, name: 'email_page_unique' });
+  await collections.invitations.createIndex({ tokenHash: 1 }, { unique: true, name: 'token_unique' });
+  await collections.invitations.createIndex({ id: 1 }, { unique: true, name: 'id_unique' });
+  await collections.invitations.createIndex({ workspaceId: 1, email: 1 }, { name: 'workspace_email' });
   return collections;
 }

@@ -4,6 +4,7 @@ import { requireMongo, testInfrastructure, testLogger, uniqueName } from '@manif
 import { openStores } from '../server/stores';
 import { ApiTokenStore } from './api-tokens';
 import { openCollections } from './collections';
+import { InvitationStore } from './invitations';
 import { SessionStore } from './sessions';
 
 describe('console stores', () => {
@@ -64,5 +65,24 @@ describe('console stores', () => {
     expect(await accounts.verify('x@y.test', 'wrong password')).toBeUndefined();
     expect(await accounts.verify('nobody@y.test', 'a long password')).toBeUndefined();
     expect(await accounts.claimFirstRun('again@y.test')).toBe(false);
+  });
+
+  it('claims an invitation once, not after it expires, and can give a claim back', async () => {
+    let now = new Date('2026-01-01T00:00:00Z');
+    const invitations = new InvitationStore(await openCollections(mongo.db), 60_000, () => now);
+    const input = { workspaceId: 'ws_1', email: 'New@B.test', role: 'member', invitedBy: 'owner@b.test' };
+    const { token, invitation } = await invitations.create(input);
+    expect(invitation).toMatchObject({ email: 'new@b.test', acceptedAt: null });
+    expect((await invitations.lookup(token)).state).toBe('pending');
+    expect((await invitations.lookup(`${token}x`)).state).toBe('unknown');
+    const claims = await Promise.all([invitations.claim(token), invitations.claim(token)]);
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect((await invitations.lookup(token)).state).toBe('accepted');
+    await invitations.release(invitation.id);
+    expect((await invitations.lookup(token)).state).toBe('pending');
+    now = new Date(now.getTime() + 60_000);
+    expect((await invitations.lookup(token)).state).toBe('expired');
+    expect(await invitations.claim(token)).toBeUndefined();
+    expect((await invitations.listUnused('ws_1')).map((i) => i.id)).toEqual([invitation.id]);
   });
 });

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { startControlPlane, type ControlPlane } from '@manifold/control-plane';
 import { connectMongo } from '@manifold/mongo';
 import { requireMongo, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
-import { startConsole, type RunningConsole } from '../start-console';
+import { startConsole, type RunningConsole, type StartConsoleOptions } from '../start-console';
 import { startTestDataPlane, type TestDataPlane } from './data-plane';
 
 type CatalogDefinitions = NonNullable<Parameters<typeof startControlPlane>[0]['catalog']>;
@@ -55,6 +55,8 @@ export interface ConsoleStack {
   controlPlane: ControlPlane;
   controlPlaneToken: string;
   console: RunningConsole;
+  /** The console's own database (accounts, sessions, invitations), for tests that look inside. */
+  consoleDatabase: string;
   /** Set when started with `dataPlane`. */
   dataPlane: TestDataPlane | undefined;
   stop(): Promise<void>;
@@ -85,6 +87,8 @@ export async function startConsoleStack(
     webRoot?: string;
     /** The console's own MongoDB (e.g. a private FerretDB a test stops); the shared one by default. */
     consoleMongoUrl?: string;
+    /** More console settings: SMTP, its public URL and port, proxies. */
+    console?: Partial<Pick<StartConsoleOptions, 'smtp' | 'trustProxy' | 'publicUrl' | 'port'>>;
   } = {},
 ): Promise<ConsoleStack> {
   const { mongoUrl } = testInfrastructure();
@@ -120,11 +124,13 @@ export async function startConsoleStack(
     ingestionPublicUrl: dataPlane?.url ?? 'http://127.0.0.1:9',
     ingestionAdminToken: dataPlane?.adminToken,
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
+    ...options.console,
   });
   return {
     controlPlane,
     controlPlaneToken,
     console: running,
+    consoleDatabase,
     dataPlane,
     async stop() {
       await running.stop();
