@@ -44,6 +44,11 @@ describe('console configuration', () => {
       SMTP_URL: 'smtp://127.0.0.1:2525',
       PUBLIC_URL: 'https://console.example.test',
     });
-    expect(config).toMatchObject({ MAIL_FROM: 'Manifold <manifold@localhost>' });
+    expect(config).toMatchObject({
+      MAIL_FROM: 'Manifold <manifold@localhost>',
+      SIGN_IN_ACCOUNT_MAX_FAILURES: 10,
+      SIGN_IN_LOCKOUT_MINUTES: 15,
+      SIGN_IN_GLOBAL_MAX_FAILURES_PER_MINUTE: 100,
+    });
   });
 });

@@ -20,9 +20,15 @@ export const consoleConfigShape = {
   SESSION_TTL_HOURS: env.int(12, 1),
   /** Express `trust proxy`: the number of proxies in front (0 = none). */
   TRUST_PROXY_HOPS: env.int(0),
-  /** smtp://user:pass@host:port or smtps://...: invitations are mailed through it. */
+  /** smtp://user:pass@host:port or smtps://...: invitations and lockout notices are mailed through it. */
   SMTP_URL: env.url(['smtp', 'smtps']).optional(),
   MAIL_FROM: env.string().default('Manifold <manifold@localhost>'),
+  /** Wrong passwords for one account (from any address) within the lockout period that lock it. */
+  SIGN_IN_ACCOUNT_MAX_FAILURES: env.int(10, 1),
+  /** How long a locked account stays locked, and the period its wrong passwords are counted in. */
+  SIGN_IN_LOCKOUT_MINUTES: env.int(15, 1),
+  /** Wrong passwords per minute across all accounts after which sign-in pauses for everyone until the minute ends. */
+  SIGN_IN_GLOBAL_MAX_FAILURES_PER_MINUTE: env.int(100, 1),
   OTEL_EXPORTER_OTLP_ENDPOINT: env.url(['http', 'https']).optional(),
 };
 

@@ -23,3 +23,16 @@ export function invitationMail(input: {
     ].join('\n'),
   };
 }
+
+export function lockoutMail(input: { to: string; lockedUntil: Date; address: string }): Mail {
+  return {
+    to: input.to,
+    subject: 'Manifold: your account was locked after wrong passwords',
+    text: [
+      `Too many sign-ins to your Manifold account ${input.to} failed with a wrong password (the last attempt`,
+      `came from ${input.address}), so the account is locked until ${utc(input.lockedUntil)}. It unlocks by itself then.`,
+      '',
+      'If these attempts were not yours, someone tried to guess your password; they did not sign in.',
+    ].join('\n'),
+  };
+}

@@ -1,7 +1,6 @@
 import express, { type Express } from 'express';
 import { z } from 'zod';
 import { MIN_PASSWORD_LENGTH } from '../auth/password';
-import { SignInThrottle } from '../auth/sign-in-throttle';
 import { slugSchema } from '../api/routes/workspaces';
 import { normalizeEmail } from '../store/accounts';
 import { authenticate, SESSION_COOKIE } from './authenticate';
@@ -11,7 +10,6 @@ import { HttpError } from './http-error';
 import { jsonRoute, parseBody, requireJson } from './json-route';
 import { startSession, type AuthState } from './session-cookie';
 
-const credentials = z.object({ email: z.email('enter an email address'), password: z.string().min(1) });
 const setupBody = z.object({
   email: z.email('enter an email address'),
   password: z.string().min(MIN_PASSWORD_LENGTH, `use at least ${MIN_PASSWORD_LENGTH} characters`),
@@ -19,13 +17,8 @@ const setupBody = z.object({
   workspaceSlug: slugSchema,
 });
 
-/** Sessions for the web app: first-run setup, sign-in, sign-out and the state the app starts from. */
-export function mountAuthRoutes(
-  app: Express,
-  context: ConsoleContext,
-  sessionTtlMs: number,
-  throttle: SignInThrottle = new SignInThrottle(),
-): void {
+/** Sessions for the web app: first-run setup, sign-out and the state the app starts from. */
+export function mountAuthRoutes(app: Express, context: ConsoleContext, sessionTtlMs: number): void {
   const { stores } = context;
 
   app.get(
@@ -70,29 +63,6 @@ export function mountAuthRoutes(
       context.logger.info({ email, workspace: body.workspaceSlug }, 'first owner set up');
       res.status(201);
       return { ...(await startSession(context, sessionTtlMs, req, res, email)), workspace: body.workspaceSlug };
-    }),
-  );
-
-  app.post(
-    '/auth/signin',
-    express.json(),
-    jsonRoute(context, async (req, res) => {
-      requireJson(req);
-      checkOrigin(req, context.publicUrl);
-      const body = parseBody(credentials, req.body);
-      const address = req.ip ?? '';
-      const wait = throttle.retryAfterSeconds(body.email, address);
-      if (wait > 0) {
-        res.set('retry-after', String(wait));
-        throw new HttpError(429, 'rate_limited', `too many wrong passwords: try again in ${Math.ceil(wait / 60)} min`);
-      }
-      const email = await stores.accounts.verify(body.email, body.password);
-      if (!email) {
-        throttle.recordFailure(body.email, address);
-        throw new HttpError(401, 'unauthenticated', 'wrong email or password');
-      }
-      throttle.recordSuccess(body.email, address);
-      return startSession(context, sessionTtlMs, req, res, email);
     }),
   );
 

@@ -15,6 +15,6 @@ export interface ConsoleContext {
   /** The ingestion's internal URL and admin token, for the debugger stream. */
   ingestionUrl: string;
   ingestionAdminToken: string | undefined;
-  /** SMTP for invitations; unset: invitation links are shown to the inviter instead. */
+  /** SMTP for invitations and lockout notices; unset: invitation links are shown to the inviter instead. */
   mailer: Mailer | undefined;
 }

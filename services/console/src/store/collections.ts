@@ -57,6 +57,18 @@ export interface InvitationClaimDocument {
   at: Date;
 }
 
+/** One wrong password for an email (whether or not it has an account, so a lockout reveals nothing). */
+export interface SignInFailureDocument {
+  email: string;
+  at: Date;
+}
+
+/** A locked email; the unique _id lets only one of racing failures make the lock (and mail about it). */
+export interface SignInLockDocument {
+  _id: string;
+  lockedUntil: Date;
+}
+
 /** One document, inserted by the first-run setup: a unique key makes a second setup fail. */
 export interface FirstRunDocument {
   key: 'first-owner';
@@ -72,6 +84,8 @@ export interface ConsoleCollections {
   columnPreferences: Collection<ColumnPreferenceDocument>;
   invitations: Collection<InvitationDocument>;
   invitationClaims: Collection<InvitationClaimDocument>;
+  signInFailures: Collection<SignInFailureDocument>;
+  signInLocks: Collection<SignInLockDocument>;
 }
 
 export async function openCollections(db: Db): Promise<ConsoleCollections> {
@@ -83,6 +97,8 @@ export async function openCollections(db: Db): Promise<ConsoleCollections> {
     columnPreferences: db.collection('column_preferences'),
     invitations: db.collection('invitations'),
     invitationClaims: db.collection('invitation_claims'),
+    signInFailures: db.collection('sign_in_failures'),
+    signInLocks: db.collection('sign_in_locks'),
   };
   await collections.firstRun.createIndex({ key: 1 }, { unique: true, name: 'key_unique' });
   await collections.accounts.createIndex({ email: 1 }, { unique: true, name: 'email_unique' });
@@ -93,5 +109,7 @@ export async function openCollections(db: Db): Promise<ConsoleCollections> {
   await collections.invitations.createIndex({ tokenHash: 1 }, { unique: true, name: 'token_unique' });
   await collections.invitations.createIndex({ id: 1 }, { unique: true, name: 'id_unique' });
   await collections.invitations.createIndex({ workspaceId: 1, email: 1 }, { name: 'workspace_email' });
+  await collections.signInFailures.createIndex({ email: 1, at: 1 }, { name: 'email_at' });
+  await collections.signInFailures.createIndex({ at: 1 }, { name: 'at' });
   return collections;
 }

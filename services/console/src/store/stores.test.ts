@@ -6,6 +6,7 @@ import { ApiTokenStore } from './api-tokens';
 import { openCollections } from './collections';
 import { InvitationStore } from './invitations';
 import { SessionStore } from './sessions';
+import { SignInFailureStore } from './sign-in-failures';
 
 describe('console stores', () => {
   const { mongoUrl } = testInfrastructure();
@@ -84,5 +85,33 @@ describe('console stores', () => {
     expect((await invitations.lookup(token)).state).toBe('expired');
     expect(await invitations.claim(token)).toBeUndefined();
     expect((await invitations.listUnused('ws_1')).map((i) => i.id)).toEqual([invitation.id]);
+  });
+
+  it('locks an email after the limit of wrong passwords, once, for the lock period, whether it has an account or not', async () => {
+    let now = new Date('2026-01-01T00:00:00Z');
+    const failures = new SignInFailureStore(
+      await openCollections(mongo.db),
+      { maxFailures: 3, lockMs: 60_000 },
+      () => now,
+    );
+    expect(await failures.recordFailure('Nobody@B.test')).toBeUndefined();
+    // Failures older than the period do not count.
+    now = new Date(now.getTime() + 61_000);
+    expect(await failures.recordFailure('nobody@b.test')).toBeUndefined();
+    expect(await failures.recordFailure('nobody@b.test')).toBeUndefined();
+    expect(await failures.lockedUntil('nobody@b.test')).toBeUndefined();
+    const racing = await Promise.all([
+      failures.recordFailure('nobody@b.test'),
+      failures.recordFailure('nobody@b.test'),
+    ]);
+    const locks = racing.filter(Boolean);
+    expect(locks).toEqual([{ lockedUntil: new Date(now.getTime() + 60_000) }]);
+    expect(await failures.lockedUntil('NOBODY@b.test')).toEqual(new Date(now.getTime() + 60_000));
+    now = new Date(now.getTime() + 60_000);
+    expect(await failures.lockedUntil('nobody@b.test')).toBeUndefined();
+    await failures.recordFailure('nobody@b.test');
+    await failures.clear('nobody@b.test');
+    await failures.recordFailure('nobody@b.test');
+    expect(await failures.recordFailure('nobody@b.test')).toBeUndefined();
   });
 });

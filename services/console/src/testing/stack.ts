@@ -87,8 +87,10 @@ export async function startConsoleStack(
     webRoot?: string;
     /** The console's own MongoDB (e.g. a private FerretDB a test stops); the shared one by default. */
     consoleMongoUrl?: string;
-    /** More console settings: SMTP, its public URL and port, proxies. */
-    console?: Partial<Pick<StartConsoleOptions, 'smtp' | 'trustProxy' | 'publicUrl' | 'port'>>;
+    /** More console settings: SMTP, sign-in limits, proxies. */
+    console?: Partial<
+      Pick<StartConsoleOptions, 'smtp' | 'lockout' | 'throttleLimits' | 'trustProxy' | 'publicUrl' | 'port'>
+    >;
   } = {},
 ): Promise<ConsoleStack> {
   const { mongoUrl } = testInfrastructure();
