@@ -21,6 +21,7 @@ export const ErrorBody = model(
         'forbidden',
         'not_found',
         'already_exists',
+        'expired',
         'csrf',
         'rate_limited',
         'unavailable',
@@ -208,6 +209,33 @@ export const ApiToken = model(
     hint: z.string().describe('The first characters of the token'),
     createdAt: timestamp,
     lastUsedAt: optionalTimestamp,
+  }),
+);
+
+const role = z.enum(['owner', 'member', 'read-only']);
+
+export const Invitation = model(
+  'Invitation',
+  z.object({
+    id: z.string(),
+    email: z.email(),
+    role,
+    invitedBy: z.string(),
+    createdAt: timestamp,
+    expiresAt: timestamp.describe('The link stops working then'),
+    expired: z.boolean(),
+  }),
+  'An invitation not used yet; its link is never shown again after it is made',
+);
+
+export const CreatedInvitation = model(
+  'CreatedInvitation',
+  Invitation.extend({
+    mailed: z.boolean().describe('True when the link was mailed to the invitee (the console has SMTP)'),
+    link: z
+      .string()
+      .nullable()
+      .describe('Without SMTP: the link to hand to the invitee yourself, shown only in this response; else null'),
   }),
 );
 

@@ -2,6 +2,7 @@
 import type * as proto from '@manifold/proto';
 import type { z } from 'zod';
 import type * as models from './models';
+import type { Invitation as StoredInvitation } from '../store/invitations';
 import type { Role } from './access';
 
 const iso = (date: Date | undefined): string | null => (date ? date.toISOString() : null);
@@ -136,5 +137,20 @@ export function presentIntegrationRequest(
     useCase: request.useCase,
     requestedBy: request.requestedBy,
     createdAt: iso(request.createdAt),
+  };
+}
+
+export function presentInvitation(
+  invitation: StoredInvitation,
+  now: Date = new Date(),
+): z.input<typeof models.Invitation> {
+  return {
+    id: invitation.id,
+    email: invitation.email,
+    role: invitation.role as Role,
+    invitedBy: invitation.invitedBy,
+    createdAt: invitation.createdAt.toISOString(),
+    expiresAt: invitation.expiresAt.toISOString(),
+    expired: invitation.expiresAt.getTime() <= now.getTime(),
   };
 }
