@@ -1,3 +1,4 @@
+import type { IntegrationsObject } from '@manifold/events';
 import {
   WAREHOUSE_KINDS,
   decodeLoadRecord,
@@ -44,6 +45,16 @@ describe('integrations rules for warehouses', () => {
     expect(warehouseAllowed({ Warehouses: false }, 'w1')).toBe(false);
     expect(warehouseAllowed({ Warehouses: { warehouseIds: ['w2'] } }, 'w1')).toBe(false);
     expect(warehouseAllowed({ Warehouses: { all: false, warehouseIds: ['w1'] } }, 'w1')).toBe(true);
+  });
+
+  it('reads a null rule, or a rule of no known shape, as absent', () => {
+    // JSON from an SDK or a hand-written request, not what the type allows.
+    const sent = (rule: unknown) => JSON.parse(JSON.stringify({ Warehouses: rule })) as IntegrationsObject;
+    expect(warehouseAllowed(sent(null), 'w1')).toBe(true);
+    expect(warehouseAllowed(sent('false'), 'w1')).toBe(true);
+    expect(warehouseAllowed(sent([]), 'w1')).toBe(true);
+    expect(warehouseAllowed(sent({ all: null, warehouseIds: null }), 'w1')).toBe(true);
+    expect(warehouseAllowed(null, 'w1')).toBe(true);
   });
 });
 

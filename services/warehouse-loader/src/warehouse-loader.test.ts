@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client as PgClient } from 'pg';
 import { InMemoryConfigView } from '@manifold/config-client';
+import type { IntegrationsObject } from '@manifold/events';
 import { KafkaClient, type EventProducer } from '@manifold/kafka';
 import { requireKafka, requirePostgres, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
 import {
@@ -123,6 +124,35 @@ describe('warehouse loader', () => {
     expect(webRecord?.tablesCreated.sort()).toEqual(['identifies', 'order_completed', 'pages', 'tracks', 'users']);
     expect(Date.parse(webRecord?.finishedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(webRecord?.startedAt ?? ''));
   }, 90000);
+
+  it('reads integrations.Warehouses: null as absent, loading the event', async () => {
+    const topic = await eventsTopic(kafka, 1);
+    const web = source();
+    const duck = warehouse('duckdb', { path: join(tempDir, `${uniqueName('null-rule')}.duckdb`) }, [web.id]);
+    const history = new MemoryHistory();
+    const supervisor = new LoaderSupervisor({
+      config: new InMemoryConfigView(snapshot([web], [duck])),
+      kafka,
+      history,
+      logger,
+      loaderOptions: { eventsTopic: topic },
+    });
+    // As an SDK's JSON carries it: the Spec type has no null rule.
+    const withNull = sampleEvents.track({ integrations: JSON.parse('{"Warehouses":null}') as IntegrationsObject });
+    const blocked = sampleEvents.track({ integrations: { Warehouses: false } });
+    const plain = sampleEvents.track();
+    await supervisor.start();
+    try {
+      await produce(producer, topic, web, [withNull, blocked, plain]);
+      await waitFor(() => caughtUp(kafka, supervisor.loader(duck.id)?.groupId ?? '', topic), 30000, 'the events');
+      expect(supervisor.loader(duck.id)?.stats.undecodableMessages).toBe(0);
+    } finally {
+      await supervisor.stop();
+    }
+    const duckReader = new DuckdbEngine({ path: duck.settings['path'] as string, logger });
+    const ids = (await duckReader.readTable(schemaNameForSource(web.slug), 'tracks')).map((r) => r['id']);
+    expect(ids.sort()).toEqual([withNull.messageId, plain.messageId].sort());
+  }, 60000);
 
   it('loads before the interval once a batch is full', async () => {
     const topic = await eventsTopic(kafka, 1);
