@@ -86,11 +86,17 @@ describe('load records', () => {
         },
       ],
       errors: [],
+      skipped: [{ messageId: 'm-9', reason: 'row is too big (SQLSTATE 54000)' }],
+      skippedEvents: 1,
       attempt: 1,
     };
     const { key, value } = encodeLoadRecord(record);
     expect(key).toBe('w1');
     expect(decodeLoadRecord(value)).toEqual(record);
+    // Records from before events were set aside have no skipped list.
+    const { skipped: _skipped, skippedEvents: _count, ...older } = record;
+    expect(decodeLoadRecord(JSON.stringify(older))).toEqual(older);
     expect(() => decodeLoadRecord('{"loadId":"x"}')).toThrow(/not a warehouse load record: .*warehouseId/);
+    expect(() => decodeLoadRecord(JSON.stringify({ ...record, skipped: [{ messageId: 'm' }] }))).toThrow(/reason/);
   });
 });

@@ -1,6 +1,6 @@
 import type { CallType, SpecEvent } from '@manifold/events';
 import type { CellValue } from './column-types';
-import { flatten, type FlattenOptions } from './flatten';
+import { flatten, stripNul, type FlattenOptions } from './flatten';
 import { tableNameForEvent } from './names';
 import type { NoticeCounter } from './notices';
 import { isReservedColumn } from './system-columns';
@@ -85,7 +85,7 @@ export function eventRows(
       const targets: CellTarget[] = [cells];
       if (event.userId) {
         result.user = new Map<string, CellValue>([
-          ['id', event.userId],
+          ['id', stripNul(event.userId)],
           ['received_at', event.receivedAt],
           ['uuid_ts', uuidTs],
         ]);
@@ -141,7 +141,7 @@ function commonRow(
   notices: NoticeCounter,
   table: string,
 ): void {
-  row.set('id', event.messageId);
+  row.set('id', stripNul(event.messageId));
   setIf(row, 'anonymous_id', event.anonymousId);
   setIf(row, 'user_id', event.userId);
   setIf(row, 'received_at', event.receivedAt);
@@ -179,7 +179,10 @@ function custom(
   });
 }
 
+/** Sets a top-level field's value; strings without NUL, as flatten does for properties. */
 function setIf(row: CellTarget, column: string, value: unknown): void {
-  if (typeof value === 'string' && value !== '') row.set(column, value);
-  else if (typeof value === 'number' || typeof value === 'boolean') row.set(column, value);
+  if (typeof value === 'string') {
+    const text = stripNul(value);
+    if (text !== '') row.set(column, text);
+  } else if (typeof value === 'number' || typeof value === 'boolean') row.set(column, value);
 }

@@ -28,6 +28,13 @@ export const USERS_COLUMNS: Record<string, ColumnType> = {
   uuid_ts: 'timestamp',
 };
 
+/**
+ * The JSON column that keeps the values of a row that got no column of their own (see planLoad).
+ * No property, trait or context key can be named like it: flattened names never start with `_`
+ * followed by a letter.
+ */
+export const OVERFLOW_COLUMN = '_overflow';
+
 /** Names Segment reserves for itself on some warehouses; never taken by a property either. */
 const ALSO_RESERVED = ['uuid', 'loaded_at'];
 
