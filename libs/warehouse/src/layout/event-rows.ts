@@ -113,9 +113,14 @@ export function eventRows(
     }
     case 'page':
     case 'screen': {
+      // Each has one column, whichever way the SDK sent it: analytics.js sets `name` and
+      // `category` at the top level and repeats them in properties; the Python SDK sends them at
+      // the top level only; the Go SDK has no top-level category and sends it in properties.
       setIf(cells, 'name', event.name);
-      if (call === 'page') setIf(cells, 'category', event.category);
-      custom(event.properties, call, table, options, notices, [cells]);
+      setIf(cells, 'category', event.category);
+      custom(event.properties, call, table, options, notices, [cells], (column, value) =>
+        sharedField(cells, column, value, options.maxStringLength),
+      );
       result.tables.push({ table, call, width: cells.size });
       break;
     }
@@ -158,7 +163,10 @@ function commonRow(
   }
 }
 
-/** Properties or traits as columns of each target row, minus names Segment reserves. */
+/**
+ * Properties or traits as columns of each target row, minus names Segment reserves. `reserved`
+ * may take a reserved one anyway (true), else it is discarded with a notice.
+ */
 function custom(
   object: Record<string, unknown> | undefined,
   call: CallType,
@@ -166,17 +174,36 @@ function custom(
   options: FlattenOptions,
   notices: NoticeCounter,
   targets: CellTarget[],
+  reserved?: (column: string, value: CellValue) => boolean,
 ): void {
   if (!object || typeof object !== 'object' || Array.isArray(object)) return;
   flatten(object, '', options, {
     put: (column, value) => {
-      if (isReservedColumn(call, column)) return false;
+      if (isReservedColumn(call, column)) return reserved?.(column, value) ?? false;
       for (const row of targets) row.set(column, value);
       return true;
     },
     refused: (column, path) => notices.add({ kind: 'reserved_name', table, column, path }),
     unnamed: (path) => notices.add({ kind: 'unusable_name', table, path }),
   });
+}
+
+/**
+ * A page's or screen's `properties.name` or `properties.category`: the same column as the
+ * top-level field. It fills the column when the top level left it empty; the same value again
+ * (analytics.js repeats both) is nothing to report; only a different one is discarded, with a
+ * notice, the top-level value winning.
+ */
+function sharedField(cells: RowCells, column: string, value: CellValue, maxStringLength: number): boolean {
+  if (column !== 'name' && column !== 'category') return false;
+  const at = cells.names.lastIndexOf(column);
+  if (at === -1) {
+    cells.set(column, value);
+    return true;
+  }
+  const current = cells.values[at];
+  // Top-level strings are kept whole; properties are cut to the longest text value.
+  return current === value || (typeof current === 'string' && current.slice(0, maxStringLength) === value);
 }
 
 /** Sets a top-level field's value; strings without NUL, as flatten does for properties. */

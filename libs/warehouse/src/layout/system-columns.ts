@@ -17,7 +17,7 @@ const BY_CALL: Record<CallType, Record<string, ColumnType>> = {
   identify: COMMON,
   track: { ...COMMON, event: 'string', event_text: 'string' },
   page: { ...COMMON, name: 'string', category: 'string' },
-  screen: { ...COMMON, name: 'string' },
+  screen: { ...COMMON, name: 'string', category: 'string' },
   group: { ...COMMON, group_id: 'string' },
   alias: { ...COMMON, previous_id: 'string' },
 };
