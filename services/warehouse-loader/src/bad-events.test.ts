@@ -20,8 +20,16 @@ import {
   type WarehouseEngine,
 } from '@manifold/warehouse';
 import { startLoaderApp } from './loader-app';
-import { LoaderSupervisor } from './loader-supervisor';
-import { MemoryHistory, caughtUp, eventsTopic, produce, snapshot, source, waitFor, warehouse } from './testing/harness';
+import {
+  caughtUp,
+  eventsTopic,
+  produce,
+  snapshot,
+  source,
+  testSupervisor,
+  waitFor,
+  warehouse,
+} from './testing/harness';
 import { TcpProxy } from './testing/tcp-proxy';
 
 const logger = testLogger('warehouse-loader-bad-events');
@@ -60,15 +68,15 @@ async function ids(config: WarehouseConfig, schema: string, table: string): Prom
 }
 
 function startSupervisor(topic: string, config: WarehouseConfig, sources: ReturnType<typeof source>[]) {
-  const history = new MemoryHistory();
-  const supervisor = new LoaderSupervisor({
-    config: new InMemoryConfigView(snapshot(sources, [config])),
+  return testSupervisor(
     kafka,
-    history,
     logger,
-    loaderOptions: { eventsTopic: topic, backoff: { initialMs: 200, maxMs: 1000 } },
-  });
-  return { history, supervisor };
+    topic,
+    { sources, warehouses: [config] },
+    {
+      backoff: { initialMs: 200, maxMs: 1000 },
+    },
+  );
 }
 
 describe.each(['postgres', 'duckdb'] as const)('%s warehouse', (kind) => {

@@ -16,7 +16,17 @@ import {
 } from '@manifold/warehouse';
 import { startLoaderApp } from './loader-app';
 import { LoaderSupervisor } from './loader-supervisor';
-import { MemoryHistory, caughtUp, eventsTopic, produce, snapshot, source, waitFor, warehouse } from './testing/harness';
+import {
+  MemoryHistory,
+  caughtUp,
+  eventsTopic,
+  produce,
+  snapshot,
+  source,
+  testSupervisor,
+  waitFor,
+  warehouse,
+} from './testing/harness';
 import { TcpProxy } from './testing/tcp-proxy';
 
 const logger = testLogger('warehouse-loader');
@@ -128,14 +138,7 @@ describe('warehouse loader', () => {
     const topic = await eventsTopic(kafka, 1);
     const web = source();
     const duck = warehouse('duckdb', { path: join(tempDir, `${uniqueName('null-rule')}.duckdb`) }, [web.id]);
-    const history = new MemoryHistory();
-    const supervisor = new LoaderSupervisor({
-      config: new InMemoryConfigView(snapshot([web], [duck])),
-      kafka,
-      history,
-      logger,
-      loaderOptions: { eventsTopic: topic },
-    });
+    const { supervisor } = testSupervisor(kafka, logger, topic, { sources: [web], warehouses: [duck] });
     // As an SDK's JSON carries it: the Spec type has no null rule.
     const withNull = sampleEvents.track({ integrations: JSON.parse('{"Warehouses":null}') as IntegrationsObject });
     const blocked = sampleEvents.track({ integrations: { Warehouses: false } });
