@@ -117,6 +117,8 @@ describe('report consumer (real Kafka)', () => {
       columnsAdded: [],
       notices: [],
       errors: [],
+      skipped: [{ messageId: 'm-1', reason: 'row is too big (SQLSTATE 54000)' }],
+      skippedEvents: 2,
       attempt: 1,
     };
     await producer.send(WAREHOUSE_LOADS_TOPIC, [{ key: dw.id, value: JSON.stringify(load) }]);
@@ -150,6 +152,7 @@ describe('report consumer (real Kafka)', () => {
         { table: 'pages', rows: 2 },
         { table: 'tracks', rows: 1 },
       ],
+      errors: ['event m-1 set aside: row is too big (SQLSTATE 54000)', 'and 1 more events set aside'],
     });
   }, 60000);
 });
