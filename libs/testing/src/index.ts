@@ -4,3 +4,5 @@ export { uniqueName } from './names';
 export { testLogger } from './test-logger';
 export { startChild, stopChild, type StartChildOptions, type StartedChild } from './child-process';
 export { processCpuSeconds, pidCpuSeconds } from './process-cpu';
+export { launchChromium, CHROMIUM_PATH, type LaunchChromiumOptions } from './browser';
+export { segmentSnippet } from './segment-snippet';
