@@ -6,3 +6,4 @@ export { startChild, stopChild, type StartChildOptions, type StartedChild } from
 export { processCpuSeconds, pidCpuSeconds } from './process-cpu';
 export { launchChromium, CHROMIUM_PATH, type LaunchChromiumOptions } from './browser';
 export { segmentSnippet } from './segment-snippet';
+export { TcpProxy } from './tcp-proxy';

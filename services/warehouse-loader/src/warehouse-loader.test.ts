@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Client as PgClient } from 'pg';
 import { InMemoryConfigView } from '@manifold/config-client';
 import { KafkaClient, type EventProducer } from '@manifold/kafka';
-import { requireKafka, requirePostgres, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
+import { requireKafka, requirePostgres, TcpProxy, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
 import {
   DuckdbEngine,
   PostgresEngine,
@@ -17,7 +17,6 @@ import {
 import { startLoaderApp } from './loader-app';
 import { LoaderSupervisor } from './loader-supervisor';
 import { MemoryHistory, caughtUp, eventsTopic, produce, snapshot, source, waitFor, warehouse } from './testing/harness';
-import { TcpProxy } from './testing/tcp-proxy';
 
 const logger = testLogger('warehouse-loader');
 const { kafkaBrokers, warehousePostgresUrl } = testInfrastructure();

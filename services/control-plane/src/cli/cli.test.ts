@@ -3,6 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { TcpProxy } from '@manifold/testing';
 import { defaultCatalog } from '../default-catalog';
 import { startTestControlPlane, TEST_CATALOG, type Harness } from '../test-support/harness';
 import { runCli } from './program';
@@ -158,6 +159,11 @@ describe('manifold CLI', () => {
     const first = await cli('apply', '-f', file);
     expect(first).toMatchObject({ code: 0, err: '' });
     expect(first.out).toContain('applied 5 change(s) to workspace shop');
+    // The write keys of the sources it created, which the user needs next.
+    const keys = await cli('--json', 'sources', 'list', 'shop');
+    for (const { slug, write_key } of JSON.parse(keys.out) as Array<{ slug: string; write_key: string }>) {
+      expect(first.out).toContain(`source ${slug} write key: ${write_key}\n`);
+    }
     const second = await cli('apply', '-f', file);
     expect(second.out).toBe('no changes: workspace shop matches ' + file + '\n');
 
@@ -204,10 +210,125 @@ describe('manifold CLI', () => {
         '',
       ].join('\n'),
     );
-    const serverSide = await cli('apply', '-f', rejected);
-    expect(serverSide.err).toContain(
-      `${rejected}:3:5: destinations[0]: create destination Bad (test-analytics) failed:\nsettings.apiKey: must NOT have fewer than 8 characters`,
+    const checkedFirst = await cli('apply', '-f', rejected);
+    expect(checkedFirst).toMatchObject({
+      code: 1,
+      err: `error: ${rejected}:5:25: destinations[0].settings.apiKey: must NOT have fewer than 8 characters\n1 problem(s) in ${rejected}; nothing was changed\n`,
+    });
+
+    // The settings of a destination that exists are merged with its current ones, so the server checks them.
+    const existing = join(dir, 'existing.yaml');
+    await writeFile(
+      existing,
+      [
+        'workspace: { slug: shop, name: Shop, owner: owner@shop.test, members: [{ email: dev@shop.test, role: member }] }',
+        'sources:',
+        '  - { slug: web, name: Web, type: javascript, category: website }',
+        '  - { slug: api, name: API, type: node, category: server, environment: staging }',
+        'destinations:',
+        '  - name: Analytics',
+        '    catalog: test-analytics',
+        '    settings: { region: mars, colour: blue }',
+        '    sources: [web, api]',
+        '',
+      ].join('\n'),
     );
+    const merged = await cli('apply', '-f', existing, '--dry-run');
+    expect(merged.code).toBe(1);
+    expect(merged.err).toContain(
+      `${existing}:8:25: destinations[0].settings.region: must be equal to one of the allowed values`,
+    );
+    expect(merged.err).toContain(
+      `${existing}:8:39: destinations[0].settings.colour: is not a setting of this destination`,
+    );
+  });
+
+  it('reports every problem of a file at once, with its line and field, and changes nothing', async () => {
+    const file = join(dir, 'five.yaml');
+    await writeFile(
+      file,
+      [
+        'workspace: { slug: five, name: Five, owner: owner@five.test }',
+        'sources:',
+        '  - { slug: web, name: Web, type: javascript, category: website }',
+        'destinations:',
+        '  - name: Product analytics',
+        '    catalog: mixpanell',
+        '    settings: { projectToken: abc }',
+        '  - name: Hook',
+        '    catalog: webhook',
+        '    settings:',
+        '      url: not a url',
+        '      batchSize: 5000',
+        '      retries: 3',
+        '    sources: [web, mobile]',
+        '',
+      ].join('\n'),
+    );
+    for (const args of [['--dry-run'], []]) {
+      const result = await cli('apply', '-f', file, ...args);
+      expect(result.code).toBe(1);
+      expect(result.out).toBe('');
+      expect(result.err.split('\n')).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^error: ${file}:6:14: destinations\\[0\\]\\.catalog: no catalog entry mixpanell; one of: .*mixpanel`,
+          ),
+        ),
+        `${file}:11:12: destinations[1].settings.url: must match format "uri"`,
+        `${file}:12:18: destinations[1].settings.batchSize: must be <= 1000`,
+        expect.stringMatching(
+          new RegExp(
+            `^${file}:13:16: destinations\\[1\\]\\.settings\\.retries: is not a setting of this destination \\(its settings: url, method, headers`,
+          ),
+        ),
+        `${file}:14:20: destinations[1].sources[1]: no source mobile in the file`,
+        `5 problem(s) in ${file}; nothing was changed`,
+        '',
+      ]);
+    }
+    expect(await cli('workspaces', 'get', 'five')).toMatchObject({
+      code: 1,
+      err: 'error: workspace "five" not found\n',
+    });
+  });
+
+  it('says which changes were made when the control plane fails half-way', async () => {
+    const [host = '', port = ''] = h.controlPlane.address.split(':');
+    const proxy = new TcpProxy(host, Number(port));
+    await proxy.start();
+    const file = join(dir, 'cut.yaml');
+    await writeFile(
+      file,
+      [
+        'workspace: { slug: cut, name: Cut, owner: owner@cut.test }',
+        'sources:',
+        '  - { slug: a, name: A, type: javascript, category: website }',
+        '  - { slug: b, name: B, type: node, category: server }',
+        '',
+      ].join('\n'),
+    );
+    let out = '';
+    let err = '';
+    const code = await runCli(
+      ['apply', '-f', file],
+      {
+        stdout: (t) => {
+          out += t;
+          // The connection drops right after the first source is created, before the second is asked for.
+          if (t.startsWith('source a write key:')) proxy.cut();
+        },
+        stderr: (t) => (err += t),
+      },
+      { CONTROL_PLANE_ADDRESS: `${host}:${proxy.port}`, CONTROL_PLANE_TOKEN: h.token },
+    );
+    await proxy.stop();
+    expect(code).toBe(1);
+    expect(out).toMatch(/^source a write key: [A-Za-z0-9]{32}$/m);
+    expect(err).toMatch(new RegExp(`^error: ${file}:4:5: sources\\[1\\]: create source b failed:\n`));
+    expect(err).toContain('2 of 3 change(s) were made before it:\n  + create workspace cut\n  + create source a\n');
+    const made = await h.client.sources.listSources({ workspace: 'cut', page: { pageSize: 10 } });
+    expect(made.sources.map((s) => s.slug)).toEqual(['a']);
   });
 
   it('runs as `pnpm --silent manifold` from the repository root', async () => {

@@ -42,13 +42,19 @@ export function printRecord(io: Io, record: Record<string, unknown>, json?: bool
   }
 }
 
+/** The fields a gRPC failure names (what the control plane refused); empty for other errors. */
+export function fieldViolations(error: unknown): Array<{ field: string; message: string }> {
+  const e = error as Partial<ServiceError>;
+  const raw = e.metadata instanceof Metadata ? e.metadata.get('x-field-violations')[0] : undefined;
+  return raw ? (JSON.parse(String(raw)) as Array<{ field: string; message: string }>) : [];
+}
+
 /** A gRPC failure as a readable message, including every field the server named. */
 export function describeError(error: unknown): string {
   const e = error as Partial<ServiceError>;
   if (typeof e.code !== 'number') return error instanceof Error ? error.message : String(error);
   if (e.code === 14) return `cannot reach the control plane (${e.details ?? 'unavailable'})`;
-  const raw = e.metadata instanceof Metadata ? e.metadata.get('x-field-violations')[0] : undefined;
-  const violations = raw ? (JSON.parse(String(raw)) as Array<{ field: string; message: string }>) : [];
+  const violations = fieldViolations(error);
   if (violations.length === 0) return e.details ?? e.message ?? 'request failed';
   return ['invalid input:', ...violations.map((v) => `  ${v.field}: ${v.message}`)].join('\n');
 }
