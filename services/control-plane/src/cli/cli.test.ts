@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { TcpProxy } from '@manifold/testing';
 import { defaultCatalog } from '../default-catalog';
 import { startTestControlPlane, TEST_CATALOG, type Harness } from '../test-support/harness';
@@ -331,13 +330,85 @@ describe('manifold CLI', () => {
     expect(made.sources.map((s) => s.slug)).toEqual(['a']);
   });
 
-  it('runs as `pnpm --silent manifold` from the repository root', async () => {
-    const root = resolve(__dirname, '../../../..');
-    const { stdout } = await promisify(execFile)('pnpm', ['--silent', 'manifold', 'workspaces', 'list'], {
-      cwd: root,
-      env: { ...process.env, CONTROL_PLANE_ADDRESS: h.controlPlane.address, CONTROL_PLANE_TOKEN: h.token },
+  it('refuses settings the catalog entry does not define, on create and on update', async () => {
+    // test-email's schema does not close itself; the control plane closes it.
+    const created = await cli(
+      'destinations',
+      'create',
+      'demo',
+      'Mailer',
+      '--catalog',
+      'test-email',
+      '--set',
+      'tokn=abc',
+    );
+    expect(created).toMatchObject({
+      code: 1,
+      out: '',
+      err: 'error: invalid input:\n  settings.tokn: is not a setting of this destination (its settings: token)\n',
     });
-    expect(stdout).toMatch(/^SLUG\s+NAME\s+OWNER\s+ID\n/);
-    expect(stdout).toContain('shop');
+    expect((await cli('destinations', 'create', 'demo', 'Mailer', '--catalog', 'test-email')).code).toBe(0);
+    const updated = await cli('destinations', 'update', 'demo', 'Mailer', '--set', 'token=t1', '--set', 'region=eu');
+    expect(updated.code).toBe(1);
+    expect(updated.err).toContain('settings.region: is not a setting of this destination (its settings: token)');
+    const config = h.controlPlane.domain.broadcaster.current().destinations.find((d) => d.name === 'Mailer');
+    expect(config?.settings).toEqual({});
+  });
+
+  it('prints typed values with --json', async () => {
+    const source = JSON.parse((await cli('--json', 'sources', 'get', 'demo', 'website')).out) as Record<
+      string,
+      unknown
+    >;
+    expect(source).toMatchObject({
+      slug: 'website',
+      status: 'enabled',
+      enabled: true,
+      auto_disable_exempt: false,
+      destinations: ['A', 'DW'],
+      created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      write_keys: [{ key: source['write_key'], created_at: expect.any(String), expires_at: null }],
+    });
+    const workspace = JSON.parse((await cli('--json', 'workspaces', 'get', 'demo')).out) as unknown;
+    expect(workspace).toMatchObject({ members: [{ email: 'me@demo.test', role: 'owner' }] });
+    const dw = JSON.parse((await cli('--json', 'warehouses', 'get', 'demo', 'DW')).out) as unknown;
+    expect(dw).toMatchObject({ enabled: true, sync_interval_seconds: 60, settings: { path: `${dir}/dw.duckdb` } });
+    const stats = JSON.parse((await cli('--json', 'destinations', 'stats', 'demo', 'A')).out) as unknown;
+    expect(stats).toMatchObject({ delivered: 0, failed: 0, latencyP50Ms: 0, failuresByReason: [] });
+    const rotated = JSON.parse((await cli('--json', 'sources', 'rotate-key', 'demo', 'website', '--grace', '60')).out);
+    expect(rotated).toEqual([
+      { key: expect.any(String), created_at: expect.any(String), expires_at: null },
+      { key: source['write_key'], created_at: expect.any(String), expires_at: expect.any(String) },
+    ]);
+    expect((await cli('sources', 'rotate-key', 'demo', 'website', '--grace', '-1')).out).toMatch(
+      /^KEY\s+EXPIRES_AT\n\S+\s+never\n$/,
+    );
+    expect(JSON.parse((await cli('--json', 'destinations', 'delete', 'demo', 'Mailer')).out)).toEqual({
+      deleted: 'destination',
+      workspace: 'demo',
+      name: 'Mailer',
+    });
+  });
+
+  it('runs as scripts/manifold with its own exit code and messages, from any directory', async () => {
+    const bin = resolve(__dirname, '../../../../scripts/manifold');
+    const env = { ...process.env, CONTROL_PLANE_ADDRESS: h.controlPlane.address, CONTROL_PLANE_TOKEN: h.token };
+    const run = (...args: string[]) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
+        execFile(bin, args, { cwd: tmpdir(), env }, (error, stdout, stderr) =>
+          done({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
+        );
+      });
+    const listed = await run('workspaces', 'list');
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/^SLUG\s+NAME\s+OWNER\s+ID\n/);
+    expect(listed.stdout).toContain('shop');
+    // The error alone: no package manager's lifecycle line after it.
+    expect(await run('sources', 'get', 'demo', 'nope')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'error: source "nope" not found\n',
+    });
+    expect((await run('sources', 'frobnicate')).code).toBe(2);
   }, 30000);
 });
