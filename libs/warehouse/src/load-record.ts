@@ -1,4 +1,5 @@
 import { Ajv } from 'ajv';
+import { TOPICS } from '@manifold/events';
 import type { LoadNotice } from './layout';
 
 /**
@@ -7,7 +8,7 @@ import type { LoadNotice } from './layout';
  * console. Segment's sync statuses (segment-spec.md §4.5): success = all rows and no notices,
  * partial = rows loaded with notices, failure = nothing loaded (the load is retried).
  */
-export const WAREHOUSE_LOADS_TOPIC = 'manifold.warehouse-loads.v1';
+export const WAREHOUSE_LOADS_TOPIC = TOPICS.warehouseLoads;
 
 export type WarehouseLoadStatus = 'success' | 'partial' | 'failure';
 
