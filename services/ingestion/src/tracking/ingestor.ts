@@ -1,5 +1,6 @@
 import type { ConfigView, SourceConfig } from '@manifold/config-client';
 import { encodeEventMessage, type SpecEvent } from '@manifold/events';
+import { KafkaUnavailableError } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import type { LiveDebugger } from '../debugger/live-debugger';
 import { IngestionError } from '../http/errors';
@@ -59,6 +60,16 @@ export class Ingestor {
   }
 
   /**
+   * Refuses a request (503, retried by every SDK) before any of its events is built while the
+   * publish queue already holds all the bytes it may: building them would only take memory.
+   */
+  checkCapacity(): void {
+    if (this.deps.publisher.saturated) {
+      throw IngestionError.unavailable('too many events are waiting for Kafka already; retry later');
+    }
+  }
+
+  /**
    * Counts (and, when the source is known, shows in the debugger) a request refused as a whole
    * before its events were judged one by one: bad JSON, unknown key, disabled source, rate limit.
    */
@@ -99,8 +110,12 @@ export class Ingestor {
     const { accepted } = processed;
     if (accepted.length === 0) return;
     const metadata = { sourceId: source.id, workspaceId: source.workspaceId };
-    const messages = accepted.map((event) => encodeEventMessage(event, metadata, traceHeaders));
+    // Events the queue would refuse are not built: building them is what takes the memory.
+    const messages = this.deps.publisher.hasRoomFor(processed.bytes)
+      ? accepted.map((event) => encodeEventMessage(event, metadata, traceHeaders))
+      : undefined;
     try {
+      if (!messages) throw new KafkaUnavailableError('too many events are waiting for Kafka already');
       await this.deps.publisher.publish(messages);
     } catch (error) {
       const message = 'events could not be stored in Kafka; retry later';
