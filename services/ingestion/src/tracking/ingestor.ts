@@ -7,6 +7,7 @@ import { IngestionError } from '../http/errors';
 import type { IngestionMetrics } from '../metrics';
 import type { PublishQueue } from '../publish/publish-queue';
 import type { RateLimiter } from '../rate-limit';
+import { MAX_NESTING_DEPTH, nestedDeeperThan } from './nesting';
 import type { ProcessedBody } from './process-body';
 import { isPlainObject } from './validate';
 
@@ -88,7 +89,8 @@ export class Ingestor {
       status: 'rejected',
       type: typeof body?.['type'] === 'string' ? body['type'] : undefined,
       reason: { code: error.code, message: error.message },
-      event: body,
+      // Items of a batch are two levels down. Deeper bodies would overflow the debugger's JSON.
+      event: nestedDeeperThan(body, MAX_NESTING_DEPTH + 2) ? undefined : body,
     });
   }
 

@@ -1,8 +1,9 @@
 import { isCallType, type CallType, type SpecEvent } from '@manifold/events';
 import { IngestionError, type Rejection } from '../http/errors';
 import { formatLimit } from '../http/read-body';
-import { enrichCall, type RequestFacts } from './enrich';
-import { isPlainObject, validateCall } from './validate';
+import { enrichCall, SKEWED_CLOCK, type RequestFacts } from './enrich';
+import { MAX_NESTING_DEPTH, nestedDeeperThan } from './nesting';
+import { isPlainObject, isTimestamp, TIMESTAMP_RULE, validateCall } from './validate';
 
 export interface RejectedItem extends Rejection {
   /** Position in the batch (0 for a single call). */
@@ -38,6 +39,11 @@ function oversized(index: number, type: CallType, message: string): RejectedItem
   return rejectedItem(index, undefined, { code: 'bad_request', message }, type);
 }
 
+const TOO_DEEP: Rejection = {
+  code: 'bad_request',
+  message: `the call nests objects and arrays more than ${MAX_NESTING_DEPTH} levels deep`,
+};
+
 function rejectedItem(index: number, input: unknown, rejection: Rejection, type?: CallType): RejectedItem {
   if (isPlainObject(input)) delete input['writeKey'];
   return { index, input, type, ...rejection };
@@ -50,9 +56,17 @@ export function processCall(
   type: CallType,
   facts: RequestFacts,
 ): ProcessedBody {
+  const rejected = (input: unknown, rejection: Rejection): ProcessedBody => ({
+    accepted: [],
+    rejected: [rejectedItem(0, input, rejection, type)],
+    bytes: 0,
+  });
+  if (nestedDeeperThan(body, MAX_NESTING_DEPTH)) return rejected(undefined, TOO_DEEP);
   const rejection = validateCall(body, type);
-  if (rejection) return { accepted: [], rejected: [rejectedItem(0, body, rejection, type)], bytes: 0 };
-  return { accepted: [enrichCall(body, type, facts)], rejected: [], bytes: bodyBytes };
+  if (rejection) return rejected(body, rejection);
+  const event = enrichCall(body, type, facts);
+  if (!event) return rejected(body, SKEWED_CLOCK);
+  return { accepted: [event], rejected: [], bytes: bodyBytes };
 }
 
 /**
@@ -77,10 +91,16 @@ export function processBatch(
     if (body[field] !== undefined && body[field] !== null && !isPlainObject(body[field])) {
       throw IngestionError.badRequest(`the batch's ${field} must be an object`);
     }
+    // Every call would carry it one level down, and so be too deep.
+    if (nestedDeeperThan(body[field], MAX_NESTING_DEPTH - 1)) {
+      throw IngestionError.badRequest(
+        `the batch's ${field} nests objects and arrays more than ${MAX_NESTING_DEPTH - 1} levels deep`,
+      );
+    }
   }
   const sentAt = body['sentAt'];
-  if (sentAt !== undefined && sentAt !== null && (typeof sentAt !== 'string' || Number.isNaN(Date.parse(sentAt)))) {
-    throw IngestionError.badRequest("the batch's sentAt must be an ISO-8601 date");
+  if (sentAt !== undefined && sentAt !== null && !isTimestamp(sentAt)) {
+    throw IngestionError.badRequest(`the batch's sentAt must be ${TIMESTAMP_RULE}`);
   }
   const context = isPlainObject(body['context']) ? body['context'] : undefined;
   const integrations = isPlainObject(body['integrations']) ? body['integrations'] : undefined;
@@ -100,6 +120,12 @@ export function processBatch(
   const rejected: RejectedItem[] = [];
   for (let index = 0; index < batch.length; index++) {
     const item: unknown = batch[index];
+    // First: every later step, the debugger's copy included, may read the item recursively.
+    if (nestedDeeperThan(item, MAX_NESTING_DEPTH)) {
+      const type = isPlainObject(item) && isCallType(item['type']) ? item['type'] : undefined;
+      rejected.push(rejectedItem(index, undefined, TOO_DEEP, type));
+      continue;
+    }
     if (!isPlainObject(item)) {
       rejected.push(rejectedItem(index, item, { code: 'bad_request', message: 'a batch item must be an object' }));
       continue;
@@ -128,21 +154,24 @@ export function processBatch(
       rejected.push(rejectedItem(index, item, rejection, type));
       continue;
     }
-    if (countTotal) {
-      if (totalBytes + size > limits.maxEventBytes) {
-        const limit = formatLimit(limits.maxEventBytes);
-        rejected.push(
-          oversized(
-            index,
-            type,
-            `the calls before this one already add up to ${totalBytes} bytes${sharedNote}; a batch's calls may add up to ${limit}: send this one in another batch`,
-          ),
-        );
-        continue;
-      }
-      totalBytes += size;
+    if (countTotal && totalBytes + size > limits.maxEventBytes) {
+      const limit = formatLimit(limits.maxEventBytes);
+      rejected.push(
+        oversized(
+          index,
+          type,
+          `the calls before this one already add up to ${totalBytes} bytes${sharedNote}; a batch's calls may add up to ${limit}: send this one in another batch`,
+        ),
+      );
+      continue;
     }
-    accepted.push(enrichCall(item, type, batchFacts));
+    const event = enrichCall(item, type, batchFacts);
+    if (!event) {
+      rejected.push(rejectedItem(index, item, SKEWED_CLOCK, type));
+      continue;
+    }
+    totalBytes += size;
+    accepted.push(event);
   }
   return { accepted, rejected, bytes: countTotal ? totalBytes : bodyBytes + accepted.length * sharedBytes };
 }
