@@ -355,6 +355,30 @@ describe('the Tracking API', () => {
     expect(badSentAt).toMatchObject({ status: 400, body: { code: 'bad_request' } });
   });
 
+  it('takes an empty userId or anonymousId next to the other id as absent, as Segment does', async () => {
+    const single = await post(url('/v1/track'), {
+      writeKey: WRITE_KEY,
+      userId: '',
+      anonymousId: 'anon-empty-user',
+      event: 'Empty User',
+      messageId: 'msg-empty-user',
+    });
+    const batch = await post(url('/v1/batch'), {
+      writeKey: WRITE_KEY,
+      batch: [
+        { type: 'identify', userId: 'user-empty-anon', anonymousId: '', messageId: 'msg-empty-anon' },
+        { type: 'page', userId: '', anonymousId: '' },
+      ],
+    });
+    expect(single).toMatchObject({ status: 200, body: { success: true } });
+    expect(batch.status).toBe(200);
+    expect(batch.body['rejected']).toEqual([
+      { index: 1, code: 'no_user_anon_id', message: expect.stringContaining('userId or an anonymousId') },
+    ]);
+    accepted.add('msg-empty-user');
+    accepted.add('msg-empty-anon');
+  });
+
   it('merges batch-level context and integrations into every item', async () => {
     const answer = await post(url('/v1/import'), {
       writeKey: WRITE_KEY,
@@ -416,6 +440,14 @@ describe('the Tracking API', () => {
     expect(page).not.toHaveProperty('writeKey');
     expect(page.timestamp).toBe(page.receivedAt);
     expect(byId.get('msg-page-body')?.key?.toString()).toBe('anon-1');
+
+    const emptyUser = byId.get('msg-empty-user') as (typeof messages)[number];
+    expect(parseValue(emptyUser)).not.toHaveProperty('userId');
+    expect(parseValue(emptyUser)['anonymousId']).toBe('anon-empty-user');
+    expect(emptyUser.key?.toString()).toBe('anon-empty-user');
+    const emptyAnon = byId.get('msg-empty-anon') as (typeof messages)[number];
+    expect(parseValue(emptyAnon)).not.toHaveProperty('anonymousId');
+    expect(emptyAnon.key?.toString()).toBe('user-empty-anon');
 
     const a = decodeEventMessage(byId.get('msg-merge-a') as (typeof messages)[number]).event;
     const b = decodeEventMessage(byId.get('msg-merge-b') as (typeof messages)[number]).event;

@@ -104,6 +104,18 @@ describe('validateCall', () => {
     ).toBeUndefined();
   });
 
+  it('treats an empty userId or anonymousId as absent, and does not store it', () => {
+    expect(validateCall({ userId: '', anonymousId: 'a', event: 'E' }, 'track')).toBeUndefined();
+    expect(validateCall({ userId: 'u', anonymousId: '' }, 'identify')).toBeUndefined();
+    expect(validateCall({ userId: '', anonymousId: '' }, 'page')?.code).toBe('no_user_anon_id');
+    expect(validateCall({ userId: '', anonymousId: null }, 'page')?.code).toBe('no_user_anon_id');
+    expect(validateCall({ userId: 0, anonymousId: 'a' }, 'page')?.code).toBe('id_not_string');
+    const event = enrichCall({ userId: '', anonymousId: 'a' }, 'identify', facts);
+    expect(JSON.parse(JSON.stringify(event))).not.toHaveProperty('userId');
+    const other = enrichCall({ userId: 'u', anonymousId: '' }, 'identify', facts);
+    expect(JSON.parse(JSON.stringify(other))).not.toHaveProperty('anonymousId');
+  });
+
   it('limits messageId to 100 characters', () => {
     expect(validateCall({ userId: 'u', messageId: 'm'.repeat(101) }, 'identify')?.code).toBe('bad_request');
     expect(validateCall({ userId: 'u', messageId: 'm'.repeat(100) }, 'identify')).toBeUndefined();

@@ -44,6 +44,9 @@ export function enrichCall(call: Record<string, unknown>, type: CallType, facts:
   // Set to undefined rather than deleted: JSON leaves it out all the same, and `delete` would turn
   // the object into a slow dictionary for everything that follows (stringify included).
   if (call['writeKey'] !== undefined) call['writeKey'] = undefined;
+  // An empty id is an absent one (validateCall): it is not stored, so no consumer sees a user "".
+  if (call['userId'] === '') call['userId'] = undefined;
+  if (call['anonymousId'] === '') call['anonymousId'] = undefined;
   call['type'] = type;
   if (typeof call['messageId'] !== 'string') call['messageId'] = `api-${randomUUID()}`;
   call['receivedAt'] = facts.receivedAt;

@@ -41,20 +41,27 @@ function reject(code: Rejection['code'], message: string): Rejection {
 }
 
 /**
+ * Whether a `userId` or `anonymousId` is given. `null` and `""` count as absent, as Segment and its
+ * SDKs treat them: analytics.js sends `userId: null` for anonymous visitors, and some SDKs `""`.
+ */
+function isIdGiven(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== '';
+}
+
+/**
  * Checks one call against the Spec (segment-spec.md §1.5, §2). Returns why it breaks it, or
- * undefined when it is valid. `null` counts as absent: analytics.js sends `userId: null` for
- * anonymous visitors.
+ * undefined when it is valid.
  */
 export function validateCall(call: Record<string, unknown>, type: CallType): Rejection | undefined {
   const { userId, anonymousId } = call;
-  if (isPresent(userId) && !isNonEmptyString(userId)) {
-    return reject('id_not_string', 'userId must be a non-empty string');
+  if (isIdGiven(userId) && typeof userId !== 'string') {
+    return reject('id_not_string', 'userId must be a string');
   }
-  if (isPresent(anonymousId) && !isNonEmptyString(anonymousId)) {
-    return reject('id_not_string', 'anonymousId must be a non-empty string');
+  if (isIdGiven(anonymousId) && typeof anonymousId !== 'string') {
+    return reject('id_not_string', 'anonymousId must be a string');
   }
-  if (!isPresent(userId) && !isPresent(anonymousId)) {
-    return reject('no_user_anon_id', `${type} needs a userId or an anonymousId`);
+  if (!isIdGiven(userId) && !isIdGiven(anonymousId)) {
+    return reject('no_user_anon_id', `${type} needs a userId or an anonymousId (a non-empty string)`);
   }
 
   const messageId = call['messageId'];
