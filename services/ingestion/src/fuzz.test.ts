@@ -118,7 +118,9 @@ describe('ingestion under generated hostile requests', () => {
           (example ? describeRequest(example) : ''),
       );
     }
-    expect(details.numRuns).toBeGreaterThanOrEqual(Math.min(RUNS, 1000));
+    // Normally all of them in 15-30 s; on a machine busy with other work the time limit may stop it
+    // earlier, but a run that tried next to nothing proves nothing.
+    expect(details.numRuns).toBeGreaterThanOrEqual(Math.min(RUNS, 300));
     // Closed connections are the exception (a refused body still being written), not the rule.
     expect(networkErrors.length).toBeLessThan(details.numRuns / 20);
 
