@@ -4,6 +4,7 @@ export {
   defineDestination,
   defineAction,
   secret,
+  secretValues,
   isUnsupported,
   type DestinationDefinition,
   type ActionDefinition,
