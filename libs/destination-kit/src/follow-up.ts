@@ -1,4 +1,5 @@
 import type { DestinationDefinition, SettingsSchema } from './definition';
+import { rememberSettings } from './mask-request';
 import type { HttpResponseInfo, RequestDescriptor } from './request';
 import type { ParsedSettings } from './translate';
 
@@ -19,5 +20,5 @@ export function followUpRequests<S extends SettingsSchema>(
 ): RequestDescriptor[] {
   if (!request.followUp || !destination.followUp) return [];
   if (response.status < 200 || response.status > 299) return [];
-  return destination.followUp(response, request, settings);
+  return rememberSettings(destination.followUp(response, request, settings), destination, settings);
 }

@@ -33,6 +33,14 @@ export {
 } from './translate';
 export { catalogEntry, type CatalogEntry, type CatalogAction } from './catalog';
 export { followUpRequests } from './follow-up';
+export {
+  maskRequest,
+  maskerOf,
+  secretMasker,
+  destinationSecrets,
+  maskOutcome,
+  type MaskedRequest,
+} from './mask-request';
 export { validateDefinition } from './validate-definition';
 export {
   drop,
