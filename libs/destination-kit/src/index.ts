@@ -24,6 +24,7 @@ export {
   buildRequests,
   batchSize,
   translateEvent,
+  noticesOf,
   classifyResponse,
   type ParsedSettings,
   type SettingsResult,
@@ -100,3 +101,5 @@ export {
   type FilterOptions,
   type FilterResult,
 } from './routing';
+// Lossless coercions, lenient fields and notices of fields dropped or converted.
+export * from './coercion';

@@ -105,6 +105,7 @@ describe('translation', () => {
       kind: 'requests',
       action: 'track',
       payload: body,
+      notices: [],
       requests: [
         {
           method: 'POST',

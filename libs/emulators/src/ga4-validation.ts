@@ -65,6 +65,10 @@ const RESERVED_USER_PROPERTIES = new Set([
 ]);
 const RESERVED_USER_PROPERTY_PREFIXES = ['_', 'firebase_', 'ga_', 'google_'];
 const LONG_PARAMS: Record<string, number> = { page_title: 300, page_referrer: 420, page_location: 1000 };
+// GA4 reports revenue from these only when they are numbers (a string price counts as no price).
+const NUMERIC_ITEM_PARAMS = new Set(['price', 'quantity', 'discount', 'index']);
+const TEXT_ITEM_PARAMS = new Set(['item_id', 'item_name', 'currency']);
+const NUMERIC_EVENT_PARAMS = new Set(['value', 'tax', 'shipping']);
 const MAX_AGE_MICROS = 72 * 3600 * 1_000_000;
 
 /** Every rule a Measurement Protocol body breaks; empty when it is valid. */
@@ -171,6 +175,10 @@ export function validateGa4Body(body: unknown, stream: Ga4Stream, nowMs: number)
         checkItems(value, path, add);
       } else if (key === 'timestamp_micros') {
         checkTimestamp(value, path, nowMs, add);
+      } else if (NUMERIC_EVENT_PARAMS.has(key) && typeof value !== 'number') {
+        add(path, 'VALUE_INVALID', `Param [${key}] must be a number.`);
+      } else if (key === 'currency' && (typeof value !== 'string' || !/^[A-Z]{3}$/.test(value))) {
+        add(path, 'VALUE_INVALID', `Param [currency] must be an ISO 4217 code in capitals.`);
       } else {
         checkParamValue(key, value, LONG_PARAMS[key] ?? 100, path, add);
       }
@@ -242,7 +250,13 @@ function checkItems(items: unknown, path: string, add: Add): void {
       add(at, 'EXCEEDED_MAX_ENTITIES', `An item can have at most 10 custom params, got ${custom.length}.`);
     for (const [key, value] of Object.entries(item)) {
       checkParamName(key, `${at}.${key}`, add);
-      checkParamValue(key, value, 100, `${at}.${key}`, add);
+      if (NUMERIC_ITEM_PARAMS.has(key) && typeof value !== 'number') {
+        add(`${at}.${key}`, 'VALUE_INVALID', `Item param [${key}] must be a number.`);
+      } else if (TEXT_ITEM_PARAMS.has(key) && typeof value !== 'string') {
+        add(`${at}.${key}`, 'VALUE_INVALID', `Item param [${key}] must be a string.`);
+      } else {
+        checkParamValue(key, value, 100, `${at}.${key}`, add);
+      }
     }
   });
 }

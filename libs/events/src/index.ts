@@ -8,4 +8,5 @@ export {
   type EventMetadata,
   type DecodedEvent,
 } from './event-message';
-export type { DeliveryReport, DeliveryOutcome } from './reports';
+export type { DeliveryReport, DeliveryOutcome, FieldNoticeOutcome } from './reports';
+export { FIELD_NOTICE_OUTCOMES } from './reports';

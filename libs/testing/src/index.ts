@@ -4,3 +4,6 @@ export { uniqueName } from './names';
 export { testLogger } from './test-logger';
 export { startChild, stopChild, type StartChildOptions, type StartedChild } from './child-process';
 export { processCpuSeconds, pidCpuSeconds } from './process-cpu';
+export { PrivateFerretDb } from './private-ferretdb';
+export { startSmtpReceiver, type SmtpReceiver, type ReceivedMail } from './smtp-receiver';
+export { freePort } from './ports';

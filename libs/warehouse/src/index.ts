@@ -28,8 +28,10 @@ export {
   WAREHOUSE_LOADS_TOPIC,
   encodeLoadRecord,
   decodeLoadRecord,
+  MAX_LISTED_SKIPPED,
   type WarehouseLoadRecord,
   type WarehouseLoadStatus,
+  type SkippedEvent,
 } from './load-record';
 export { warehouseAllowed } from './integrations';
-export { sampleEvents } from './testing/sample-events';
+export { sampleEvents, numericProperties } from './testing/sample-events';

@@ -22,6 +22,8 @@ export function loadLoaderConfig(source: Record<string, string | undefined> = pr
       /** First retry delay after a failed load; doubles up to RETRY_MAX_MS. */
       RETRY_INITIAL_MS: env.int(1000, 10),
       RETRY_MAX_MS: env.int(300000, 10),
+      /** A warehouse is stalled once events waited this many sync intervals without a load. */
+      STALL_AFTER_INTERVALS: env.int(5, 2),
       OTEL_EXPORTER_OTLP_ENDPOINT: env.string().optional(),
     },
     source,

@@ -52,6 +52,11 @@ export async function startLoaderApp(options: LoaderAppOptions): Promise<LoaderA
   options.readiness?.add('kafka', async () => {
     await kafka.ping();
   });
+  // A warehouse that stopped loading makes the loader not ready, so it shows where people look.
+  options.readiness?.add('warehouse loads', () => {
+    const stalled = stalledWarehouses(supervisor);
+    if (stalled.length > 0) throw new Error(stalled.join('; '));
+  });
   await supervisor.start();
   if (options.meter) registerLoaderMetrics(options.meter, supervisor);
   return {
@@ -62,4 +67,12 @@ export async function startLoaderApp(options: LoaderAppOptions): Promise<LoaderA
       await kafka.disconnect();
     },
   };
+}
+
+/** Each stalled warehouse, with why (see StallWatch). */
+export function stalledWarehouses(supervisor: LoaderSupervisor): string[] {
+  return supervisor.running.flatMap((id) => {
+    const report = supervisor.loader(id)?.stalledReport();
+    return report === undefined ? [] : [`warehouse ${id}: ${report}`];
+  });
 }

@@ -52,7 +52,10 @@ async function main(): Promise<void> {
         meter: context.telemetry.meter,
         ...(config.EVENTS_TOPIC ? { eventsTopic: config.EVENTS_TOPIC } : {}),
         ...(config.WAREHOUSE_LOADS_TOPIC ? { loadsTopic: config.WAREHOUSE_LOADS_TOPIC } : {}),
-        loaderOptions: { backoff: { initialMs: config.RETRY_INITIAL_MS, maxMs: config.RETRY_MAX_MS } },
+        loaderOptions: {
+          backoff: { initialMs: config.RETRY_INITIAL_MS, maxMs: config.RETRY_MAX_MS },
+          stallAfterIntervals: config.STALL_AFTER_INTERVALS,
+        },
       });
       context.onShutdown('warehouse loaders', () => app.stop());
     },

@@ -6,10 +6,3 @@ export const optionalText = () =>
     .string()
     .nullish()
     .transform((value) => (value ? value : undefined));
-
-/** An optional number: null and missing read as absent. */
-export const optionalNumber = () =>
-  z
-    .number()
-    .nullish()
-    .transform((value) => value ?? undefined);

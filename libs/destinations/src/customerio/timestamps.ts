@@ -1,4 +1,4 @@
-// Customer.io takes Unix seconds everywhere (destination-apis.md §5.5): the entity `timestamp` is
+// Customer.io takes Unix seconds everywhere: the entity `timestamp` is
 // always converted; with the `convertTimestamps` setting, ISO-8601 strings inside attributes too.
 
 // Segment's isostring pattern: a date, optionally a time with up to 9 fraction digits and a zone.

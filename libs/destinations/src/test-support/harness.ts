@@ -7,6 +7,7 @@ import {
   translateEvent,
   type DestinationDefinition,
   type DropReason,
+  type FieldNotice,
   type HttpResponseInfo,
   type RequestDescriptor,
   type ResponseOutcome,
@@ -54,7 +55,13 @@ export interface ExpectedRequest {
   form?: Record<string, unknown>;
 }
 
-export type Expectation = { requests: ExpectedRequest[] } | { drop: DropReason; message?: string };
+export type Expectation =
+  | {
+      requests: ExpectedRequest[];
+      /** The fields left out or converted, exactly (in order); none expected when absent. */
+      notices?: FieldNotice[];
+    }
+  | { drop: DropReason; message?: string };
 
 export interface TranslationCase {
   name: string;
@@ -147,6 +154,7 @@ export function runTranslationCases<S extends SettingsSchema>(
     }
     if (translation.kind !== 'requests') throw new Error(`expected requests, got ${JSON.stringify(translation)}`);
     expectRequests(translation.requests, testCase.expect.requests, baseUrl);
+    expect(translation.notices).toEqual(testCase.expect.notices ?? []);
     const results = await deliverAll(destination as DestinationDefinition, translation.requests);
     for (const { response, outcome } of results) {
       expect({ status: response.status, body: response.body, outcome: outcome.kind }).toMatchObject({

@@ -16,6 +16,19 @@ const hmac = (text: string) => createHmac('sha1', SECRET).update(text).digest('h
 const track = specEvent({ type: 'track', event: 'Order Completed', properties: { total: 30, currency: 'EUR' } });
 const identify = specEvent({ type: 'identify', traits: { email: 'ann@example.com', plan: 'pro' } });
 const alias = specEvent({ type: 'alias', previousId: 'anon-4d2b9c' });
+/** What other destinations convert or flatten, a webhook receives exactly as sent. */
+const unusual = specEvent({
+  type: 'track',
+  event: 'Checkout Started',
+  properties: {
+    revenue: '24',
+    cart: { id: 'c-1', items: [{ sku: 'a', price: '12.50' }] },
+    tags: ['gift', 'express'],
+    phone: 14155550123,
+    _internal: true,
+  },
+  context: { ...specEvent({ type: 'track' }).context, location: { latitude: '48.8566', longitude: '2.3522' } },
+});
 
 const cases: TranslationCase[] = [
   {
@@ -41,6 +54,20 @@ const cases: TranslationCase[] = [
     event: identify,
     settings: { method: 'PUT' },
     expect: { requests: [{ method: 'PUT', path: '/hooks/segment', json: identify }] },
+  },
+  {
+    name: 'nested and list properties, numeric strings and numbers as phones: the event as sent, no notice',
+    event: unusual,
+    expect: {
+      requests: [
+        {
+          method: 'POST',
+          path: '/hooks/segment',
+          headers: { 'x-signature': hmac(JSON.stringify(unusual)) },
+          json: unusual,
+        },
+      ],
+    },
   },
   {
     name: 'every call type goes through, alias included',

@@ -21,6 +21,7 @@ export const ErrorBody = model(
         'forbidden',
         'not_found',
         'already_exists',
+        'expired',
         'csrf',
         'rate_limited',
         'unavailable',
@@ -157,6 +158,16 @@ export const DeliveryStats = model(
     filtered: z.number().int(),
     failuresByReason: z.array(Count),
     filteredByReason: z.array(Count),
+    fieldsDropped: z
+      .number()
+      .int()
+      .describe('Fields of delivered events left out because the destination cannot take them (one per event)'),
+    fieldsConverted: z
+      .number()
+      .int()
+      .describe('Values of delivered events sent after a lossless conversion, e.g. "24" as 24 (one per event)'),
+    droppedFieldsByReason: z.array(Count).describe('Per "field: why", e.g. "params.cart: nested object"'),
+    convertedFieldsByReason: z.array(Count).describe('Per "field: conversion", e.g. "revenue: string to number"'),
     latencyP50Ms: z.number(),
     latencyP95Ms: z.number(),
     updatedAt: optionalTimestamp,
@@ -198,6 +209,33 @@ export const ApiToken = model(
     hint: z.string().describe('The first characters of the token'),
     createdAt: timestamp,
     lastUsedAt: optionalTimestamp,
+  }),
+);
+
+const role = z.enum(['owner', 'member', 'read-only']);
+
+export const Invitation = model(
+  'Invitation',
+  z.object({
+    id: z.string(),
+    email: z.email(),
+    role,
+    invitedBy: z.string(),
+    createdAt: timestamp,
+    expiresAt: timestamp.describe('The link stops working then'),
+    expired: z.boolean(),
+  }),
+  'An invitation not used yet; its link is never shown again after it is made',
+);
+
+export const CreatedInvitation = model(
+  'CreatedInvitation',
+  Invitation.extend({
+    mailed: z.boolean().describe('True when the link was mailed to the invitee (the console has SMTP)'),
+    link: z
+      .string()
+      .nullable()
+      .describe('Without SMTP: the link to hand to the invitee yourself, shown only in this response; else null'),
   }),
 );
 

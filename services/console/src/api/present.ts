@@ -2,6 +2,7 @@
 import type * as proto from '@manifold/proto';
 import type { z } from 'zod';
 import type * as models from './models';
+import type { Invitation as StoredInvitation } from '../store/invitations';
 import type { Role } from './access';
 
 const iso = (date: Date | undefined): string | null => (date ? date.toISOString() : null);
@@ -102,6 +103,10 @@ export function presentDeliveryStats(stats: proto.DeliveryStats): z.input<typeof
     filtered: stats.filtered,
     failuresByReason: stats.failuresByReason.map((f) => ({ reason: f.reason, count: f.count })),
     filteredByReason: stats.filteredByReason.map((f) => ({ reason: f.reason, count: f.count })),
+    fieldsDropped: stats.fieldsDropped,
+    fieldsConverted: stats.fieldsConverted,
+    droppedFieldsByReason: stats.droppedFieldsByReason.map((f) => ({ reason: f.reason, count: f.count })),
+    convertedFieldsByReason: stats.convertedFieldsByReason.map((f) => ({ reason: f.reason, count: f.count })),
     latencyP50Ms: stats.latencyP50Ms,
     latencyP95Ms: stats.latencyP95Ms,
     updatedAt: iso(stats.updatedAt),
@@ -132,5 +137,20 @@ export function presentIntegrationRequest(
     useCase: request.useCase,
     requestedBy: request.requestedBy,
     createdAt: iso(request.createdAt),
+  };
+}
+
+export function presentInvitation(
+  invitation: StoredInvitation,
+  now: Date = new Date(),
+): z.input<typeof models.Invitation> {
+  return {
+    id: invitation.id,
+    email: invitation.email,
+    role: invitation.role as Role,
+    invitedBy: invitation.invitedBy,
+    createdAt: invitation.createdAt.toISOString(),
+    expiresAt: invitation.expiresAt.toISOString(),
+    expired: invitation.expiresAt.getTime() <= now.getTime(),
   };
 }

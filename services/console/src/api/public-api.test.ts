@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { apiRoutes } from './routes';
-import { ConsoleClient } from '../testing/http-client';
+import { ConsoleClient, joinByInvitation } from '../testing/http-client';
 import { startConsoleStack, type ConsoleStack } from '../testing/stack';
 
 const OWNER = 'owner@alpha.test';
@@ -52,24 +52,14 @@ describe('console Public API', () => {
 
     // The outsider owns workspace beta, made by alpha's owner, who then leaves it.
     expect((await owner.call('POST', '/api/v1/workspaces', { slug: 'beta', name: 'Beta' })).status).toBe(201);
-    expect(
-      (await owner.call('PUT', `/api/v1/workspaces/beta/members/${OUTSIDER}`, { role: 'owner', password: PASSWORD }))
-        .status,
-    ).toBe(200);
+    outsider = await joinByInvitation(owner, 'beta', OUTSIDER, 'owner', PASSWORD);
     expect((await owner.call('DELETE', `/api/v1/workspaces/beta/members/${OWNER}`)).status).toBe(200);
-    expect(
-      (await owner.call('PUT', `/api/v1/workspaces/alpha/members/${READER}`, { role: 'read-only', password: PASSWORD }))
-        .status,
-    ).toBe(200);
+    reader = await joinByInvitation(owner, 'alpha', READER, 'read-only', PASSWORD);
 
-    outsider = new ConsoleClient(url);
-    expect((await outsider.signIn(OUTSIDER, PASSWORD)).status).toBe(200);
     const token = await outsider.call('POST', '/api/v1/me/tokens', { name: 'ci' });
     expect(token.status).toBe(201);
     outsiderToken = new ConsoleClient(url);
     outsiderToken.bearer = String(token.body['token']);
-    reader = new ConsoleClient(url);
-    expect((await reader.signIn(READER, PASSWORD)).status).toBe(200);
   }, 60000);
 
   afterAll(async () => {
@@ -262,6 +252,38 @@ describe('console Public API', () => {
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
     // The reader's existing session is unaffected.
     expect((await reader.call('GET', '/api/v1/workspaces/alpha/sources')).status).toBe(200);
+  });
+
+  it('sets a strict Content-Security-Policy and the other security headers on every response', async () => {
+    const anonymous = new ConsoleClient(stack.console.url);
+    const responses = [
+      await anonymous.call('GET', '/'),
+      await anonymous.call('GET', '/alpha/sources'),
+      await anonymous.call('GET', '/assets/missing.js'),
+      await anonymous.call('GET', '/auth/state'),
+      await anonymous.call('POST', '/auth/signin', { email: 'x@y.test', password: 'wrong password' }),
+      await anonymous.call('GET', '/api/openapi.json'),
+      await anonymous.call('GET', '/api/v1/workspaces'),
+      await anonymous.call('GET', '/api/v1/nothing-here'),
+      await owner.call('GET', '/api/v1/workspaces/alpha'),
+      await owner.call('POST', '/api/v1/workspaces/alpha/sources', '{not json'),
+    ];
+    for (const response of responses) {
+      expect(response.headers['content-security-policy']).toBe(
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; " +
+          "connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+      );
+      expect(response.headers).toMatchObject({
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY',
+        'referrer-policy': 'same-origin',
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-resource-policy': 'same-origin',
+      });
+      expect(response.headers['permissions-policy']).toMatch(/camera=\(\)/);
+      // HSTS only over https (this console is plain http).
+      expect(response.headers['strict-transport-security']).toBeUndefined();
+    }
   });
 
   it('serves an OpenAPI 3.1 document with every route and resolvable schema references', async () => {

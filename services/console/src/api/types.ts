@@ -14,3 +14,16 @@ export type DeliveryStats = z.output<typeof models.DeliveryStats>;
 export type WarehouseLoad = z.output<typeof models.WarehouseLoad>;
 export type IntegrationRequest = z.output<typeof models.IntegrationRequest>;
 export type ApiToken = z.output<typeof models.ApiToken>;
+export type Invitation = z.output<typeof models.Invitation>;
+export type CreatedInvitation = z.output<typeof models.CreatedInvitation>;
+
+/** What the invitation page learns from its link (POST /auth/invitations/lookup). */
+export interface InvitationDetails {
+  email: string;
+  role: string;
+  invitedBy: string;
+  expiresAt: string;
+  workspace: { slug: string; name: string };
+  /** True: the invitee signs in to accept; false: they choose their password. */
+  accountExists: boolean;
+}

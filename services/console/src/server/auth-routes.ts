@@ -1,16 +1,15 @@
-import express, { type Express, type Request, type Response } from 'express';
+import express, { type Express } from 'express';
 import { z } from 'zod';
 import { MIN_PASSWORD_LENGTH } from '../auth/password';
-import { SignInThrottle } from '../auth/sign-in-throttle';
 import { slugSchema } from '../api/routes/workspaces';
-import { sendError } from '../api/mount';
 import { normalizeEmail } from '../store/accounts';
 import { authenticate, SESSION_COOKIE } from './authenticate';
 import type { ConsoleContext } from './context';
 import { checkCsrf, checkOrigin } from './csrf';
 import { HttpError } from './http-error';
+import { jsonRoute, parseBody, requireJson } from './json-route';
+import { startSession, type AuthState } from './session-cookie';
 
-const credentials = z.object({ email: z.email('enter an email address'), password: z.string().min(1) });
 const setupBody = z.object({
   email: z.email('enter an email address'),
   password: z.string().min(MIN_PASSWORD_LENGTH, `use at least ${MIN_PASSWORD_LENGTH} characters`),
@@ -18,50 +17,13 @@ const setupBody = z.object({
   workspaceSlug: slugSchema,
 });
 
-function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
-  const result = schema.safeParse(body ?? {});
-  if (result.success) return result.data;
-  const fields = result.error.issues.map((i) => ({ field: i.path.map(String).join('.'), message: i.message }));
-  throw new HttpError(400, 'invalid_argument', fields.map((f) => `${f.field}: ${f.message}`).join('; '), fields);
-}
-
-/** Sign-in forms post JSON only: a cross-site HTML form cannot, and fetch from elsewhere needs CORS we never grant. */
-function requireJson(req: Request): void {
-  if (!req.is('application/json')) throw new HttpError(415, 'invalid_argument', 'send JSON (application/json)');
-}
-
-/** Sessions for the web app: first-run setup, sign-in, sign-out and the state the app starts from. */
-export function mountAuthRoutes(
-  app: Express,
-  context: ConsoleContext,
-  sessionTtlMs: number,
-  throttle: SignInThrottle = new SignInThrottle(),
-): void {
+/** Sessions for the web app: first-run setup, sign-out and the state the app starts from. */
+export function mountAuthRoutes(app: Express, context: ConsoleContext, sessionTtlMs: number): void {
   const { stores } = context;
-  const startSession = async (req: Request, res: Response, email: string) => {
-    const { id, session } = await stores.sessions.create(email);
-    res.cookie(SESSION_COOKIE, id, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: req.secure || context.publicUrl?.startsWith('https:') === true,
-      path: '/',
-      maxAge: sessionTtlMs,
-    });
-    return { user: { email }, csrfToken: session.csrfToken, setupNeeded: false };
-  };
-  const route =
-    (handler: (req: Request, res: Response) => Promise<unknown>) =>
-    async (req: Request, res: Response): Promise<void> => {
-      try {
-        res.set('cache-control', 'no-store').json(await handler(req, res));
-      } catch (error) {
-        sendError(res, error, context);
-      }
-    };
 
   app.get(
     '/auth/state',
-    route(async (req) => {
+    jsonRoute(context, async (req): Promise<AuthState> => {
       const principal = await authenticate(req, stores);
       const session = principal?.via === 'session' ? principal : undefined;
       return {
@@ -75,7 +37,7 @@ export function mountAuthRoutes(
   app.post(
     '/auth/setup',
     express.json(),
-    route(async (req, res) => {
+    jsonRoute(context, async (req, res) => {
       requireJson(req);
       checkOrigin(req, context.publicUrl);
       const body = parseBody(setupBody, req.body);
@@ -100,36 +62,13 @@ export function mountAuthRoutes(
       }
       context.logger.info({ email, workspace: body.workspaceSlug }, 'first owner set up');
       res.status(201);
-      return { ...(await startSession(req, res, email)), workspace: body.workspaceSlug };
-    }),
-  );
-
-  app.post(
-    '/auth/signin',
-    express.json(),
-    route(async (req, res) => {
-      requireJson(req);
-      checkOrigin(req, context.publicUrl);
-      const body = parseBody(credentials, req.body);
-      const address = req.ip ?? '';
-      const wait = throttle.retryAfterSeconds(body.email, address);
-      if (wait > 0) {
-        res.set('retry-after', String(wait));
-        throw new HttpError(429, 'rate_limited', `too many wrong passwords: try again in ${Math.ceil(wait / 60)} min`);
-      }
-      const email = await stores.accounts.verify(body.email, body.password);
-      if (!email) {
-        throttle.recordFailure(body.email, address);
-        throw new HttpError(401, 'unauthenticated', 'wrong email or password');
-      }
-      throttle.recordSuccess(body.email, address);
-      return startSession(req, res, email);
+      return { ...(await startSession(context, sessionTtlMs, req, res, email)), workspace: body.workspaceSlug };
     }),
   );
 
   app.post(
     '/auth/signout',
-    route(async (req, res) => {
+    jsonRoute(context, async (req, res): Promise<AuthState> => {
       const principal = await authenticate(req, stores);
       if (principal?.via === 'session') {
         checkCsrf(req, principal.session.csrfToken, context.publicUrl);

@@ -7,7 +7,7 @@ import type { ConsoleContext } from './context';
 import { HttpError } from './http-error';
 
 /** Top-level paths that are not workspace slugs. */
-const APP_PATHS = new Set(['', 'signin', 'setup', 'workspaces', 'account']);
+const APP_PATHS = new Set(['', 'signin', 'setup', 'invite', 'workspaces', 'account']);
 
 /**
  * Serves the built web app: hashed assets for good, and index.html for every page. Pages of a

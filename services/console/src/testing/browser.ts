@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
@@ -41,4 +41,45 @@ export function buildWebApp(): string {
     },
   );
   return outDir;
+}
+
+/**
+ * Collects what Chromium reports as refused by a Content-Security-Policy on any page of the
+ * context, so a test can assert the console works under its own policy.
+ */
+export function collectCspViolations(context: BrowserContext): string[] {
+  const violations: string[] = [];
+  context.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(`${message.page()?.url()}: ${message.text()}`);
+  });
+  return violations;
+}
+
+/** Waits (up to 20 s) until an element matching `selector` contains `text`; the error says what was shown. */
+export async function expectText(page: Page, selector: string, text: string): Promise<void> {
+  interface Globals {
+    document: { querySelectorAll(selector: string): ArrayLike<{ textContent: string | null }> };
+  }
+  await page
+    .waitForFunction(
+      ([sel, want]) =>
+        Array.from((globalThis as unknown as Globals).document.querySelectorAll(sel)).some((el) =>
+          (el.textContent ?? '').includes(want),
+        ),
+      [selector, text] as const,
+      { timeout: 20_000 },
+    )
+    .catch(async (error: unknown) => {
+      const shown = await page.$$eval(selector, (els) => els.map((e) => e.textContent)).catch(() => []);
+      throw new Error(`expected "${text}" in ${selector}, shown ${JSON.stringify(shown)}: ${String(error)}`);
+    });
+}
+
+/** Signs in on the console's sign-in page and waits to leave it. */
+export async function signInAs(page: Page, consoleUrl: string, email: string, password: string): Promise<void> {
+  await page.goto(`${consoleUrl}/signin`);
+  await page.fill('#email', email);
+  await page.fill('#password', password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => url.pathname !== '/signin');
 }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { startControlPlane, type ControlPlane } from '@manifold/control-plane';
 import { connectMongo } from '@manifold/mongo';
 import { requireMongo, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
-import { startConsole, type RunningConsole } from '../start-console';
+import { startConsole, type RunningConsole, type StartConsoleOptions } from '../start-console';
 import { startTestDataPlane, type TestDataPlane } from './data-plane';
 
 type CatalogDefinitions = NonNullable<Parameters<typeof startControlPlane>[0]['catalog']>;
@@ -55,12 +55,25 @@ export interface ConsoleStack {
   controlPlane: ControlPlane;
   controlPlaneToken: string;
   console: RunningConsole;
+  /** The console's own database (accounts, sessions, invitations), for tests that look inside. */
+  consoleDatabase: string;
   /** Set when started with `dataPlane`. */
   dataPlane: TestDataPlane | undefined;
   stop(): Promise<void>;
 }
 
 const databaseName = (prefix: string) => uniqueName(prefix).replace(/[^a-z0-9]/gi, '');
+
+async function dropDatabase(url: string, name: string): Promise<void> {
+  const mongo = await connectMongo({ url, appName: 'console-test-cleanup', logger: testLogger('cleanup') }).catch(
+    () => undefined,
+  );
+  await mongo?.client
+    .db(name)
+    .dropDatabase()
+    .catch(() => undefined);
+  await mongo?.close();
+}
 
 export async function startConsoleStack(
   options: {
@@ -72,6 +85,12 @@ export async function startConsoleStack(
      */
     dataPlane?: { translatorTypes?: string[] };
     webRoot?: string;
+    /** The console's own MongoDB (e.g. a private FerretDB a test stops); the shared one by default. */
+    consoleMongoUrl?: string;
+    /** More console settings: SMTP, sign-in limits, proxies. */
+    console?: Partial<
+      Pick<StartConsoleOptions, 'smtp' | 'lockout' | 'throttleLimits' | 'trustProxy' | 'publicUrl' | 'port'>
+    >;
   } = {},
 ): Promise<ConsoleStack> {
   const { mongoUrl } = testInfrastructure();
@@ -96,7 +115,7 @@ export async function startConsoleStack(
     ? await startTestDataPlane({ address: controlPlane.address, token: controlPlaneToken }, options.dataPlane)
     : undefined;
   const running = await startConsole({
-    mongoUrl,
+    mongoUrl: options.consoleMongoUrl ?? mongoUrl,
     database: consoleDatabase,
     controlPlaneAddress: controlPlane.address,
     controlPlaneToken,
@@ -107,30 +126,20 @@ export async function startConsoleStack(
     ingestionPublicUrl: dataPlane?.url ?? 'http://127.0.0.1:9',
     ingestionAdminToken: dataPlane?.adminToken,
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
+    ...options.console,
   });
   return {
     controlPlane,
     controlPlaneToken,
     console: running,
+    consoleDatabase,
     dataPlane,
     async stop() {
       await running.stop();
       await dataPlane?.close();
       await controlPlane.stop();
-      const mongo = await connectMongo({
-        url: mongoUrl,
-        appName: 'console-test-cleanup',
-        logger: testLogger('cleanup'),
-      });
-      await mongo.client
-        .db(controlPlaneDatabase)
-        .dropDatabase()
-        .catch(() => undefined);
-      await mongo.client
-        .db(consoleDatabase)
-        .dropDatabase()
-        .catch(() => undefined);
-      await mongo.close();
+      await dropDatabase(mongoUrl, controlPlaneDatabase);
+      await dropDatabase(options.consoleMongoUrl ?? mongoUrl, consoleDatabase);
     },
   };
 }

@@ -8,6 +8,7 @@ import { CatalogPage } from './pages/CatalogPage';
 import { DestinationPage } from './pages/DestinationPage';
 import { DestinationsPage } from './pages/DestinationsPage';
 import { HomePage } from './pages/HomePage';
+import { InvitePage } from './pages/InvitePage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { RequestsPage } from './pages/RequestsPage';
 import { SettingsPage } from './pages/SettingsPage';
@@ -37,6 +38,7 @@ createRoot(document.getElementById('root')!).render(
           <Route path="/" element={<HomePage />} />
           <Route path="/setup" element={<SetupPage />} />
           <Route path="/signin" element={<SignInPage />} />
+          <Route path="/invite" element={<InvitePage />} />
           <Route path="/account" element={<AccountPage />} />
           <Route path="/:workspace" element={<WorkspaceLayout />}>
             <Route index element={<Navigate to="sources" replace />} />

@@ -1,51 +1,17 @@
-import type { AddressInfo } from 'node:net';
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
-import { testLogger } from '@manifold/testing';
+import { startSmtpReceiver, testLogger, type SmtpReceiver } from '@manifold/testing';
 import { createMailer } from './mailer';
 import { AutoDisableJob } from './auto-disable-job';
 import { startTestControlPlane, type Harness } from '../test-support/harness';
 
 const DAY = 86_400_000;
 
-interface ReceivedMail {
-  to: string[];
-  subject: string;
-  text: string;
-}
-
-/** A real SMTP server in this process: mail really crosses the wire and is parsed by it. */
-async function startSmtp(): Promise<{ url: string; mails: ReceivedMail[]; stop(): Promise<void> }> {
-  const mails: ReceivedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      simpleParser(stream).then(
-        (parsed) => {
-          mails.push({
-            to: session.envelope.rcptTo.map((r) => r.address),
-            subject: parsed.subject ?? '',
-            text: parsed.text ?? '',
-          });
-          callback();
-        },
-        (error: Error) => callback(error),
-      );
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.server.address() as AddressInfo;
-  return { url: `smtp://127.0.0.1:${port}`, mails, stop: () => new Promise((r) => server.close(() => r())) };
-}
-
 describe('auto-disable of sources without an enabled destination', () => {
   let clock = new Date('2026-03-01T12:00:00.000Z');
   let h: Harness;
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let smtp: SmtpReceiver;
 
   beforeAll(async () => {
-    smtp = await startSmtp();
+    smtp = await startSmtpReceiver();
     h = await startTestControlPlane({
       now: () => clock,
       smtp: { url: smtp.url, from: 'Manifold <noreply@manifold.test>' },

@@ -131,7 +131,7 @@ export class Observability {
           finishedAt: new Date(record.finishedAt),
           status: record.status,
           rows: Object.entries(record.rowsByTable).map(([table, rows]) => ({ table, rows })),
-          errors: [...record.errors, ...record.notices.map((n) => JSON.stringify(n))],
+          errors: [...record.errors, ...skippedLines(record), ...record.notices.map((n) => JSON.stringify(n))],
         },
       },
       { upsert: true },
@@ -143,15 +143,28 @@ export class Observability {
     const destination = await resolveDestination(this.store, workspace, req.destination);
     const since = req.since ?? new Date(now.getTime() - 24 * 3600 * 1000);
     const docs = await this.counters.find({ destinationId: destination._id, minute: { $gte: since } }).toArray();
-    const totals = { delivered: 0, retried: 0, failed: 0, filtered: 0 };
+    const totals = { delivered: 0, retried: 0, failed: 0, filtered: 0, fieldsDropped: 0, fieldsConverted: 0 };
     const failures = new Map<string, number>();
     const filtered = new Map<string, number>();
+    const droppedFields = new Map<string, number>();
+    const convertedFields = new Map<string, number>();
+    // Each stored outcome: the total it adds to, and its counts per reason when they are shown.
+    const outcomes: Record<string, { total: keyof typeof totals; reasons?: Map<string, number> }> = {
+      delivered: { total: 'delivered' },
+      retried: { total: 'retried' },
+      failed: { total: 'failed', reasons: failures },
+      filtered: { total: 'filtered', reasons: filtered },
+      field_dropped: { total: 'fieldsDropped', reasons: droppedFields },
+      field_converted: { total: 'fieldsConverted', reasons: convertedFields },
+    };
     const histogram = new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0);
     let updatedAt: Date | undefined;
     for (const doc of docs) {
-      if (doc.outcome in totals) totals[doc.outcome as keyof typeof totals] += doc.count;
-      if (doc.outcome === 'failed') failures.set(doc.reason, (failures.get(doc.reason) ?? 0) + doc.count);
-      if (doc.outcome === 'filtered') filtered.set(doc.reason, (filtered.get(doc.reason) ?? 0) + doc.count);
+      const outcome = outcomes[doc.outcome];
+      if (outcome) {
+        totals[outcome.total] += doc.count;
+        outcome.reasons?.set(doc.reason, (outcome.reasons.get(doc.reason) ?? 0) + doc.count);
+      }
       histogram.forEach((_, i) => (histogram[i] = (histogram[i] ?? 0) + (doc[`h${i}`] ?? 0)));
       if (!updatedAt || doc.minute > updatedAt) updatedAt = doc.minute;
     }
@@ -162,6 +175,8 @@ export class Observability {
       ...totals,
       failuresByReason: byCount(failures),
       filteredByReason: byCount(filtered),
+      droppedFieldsByReason: byCount(droppedFields),
+      convertedFieldsByReason: byCount(convertedFields),
       latencyP50Ms: percentile(histogram, 0.5),
       latencyP95Ms: percentile(histogram, 0.95),
       updatedAt,
@@ -187,6 +202,15 @@ export class Observability {
       })),
     };
   }
+}
+
+/** Events a load set aside (the warehouse refused them for good), as lines of the load's history. */
+function skippedLines(record: WarehouseLoadRecord): string[] {
+  const listed = record.skipped ?? [];
+  const lines = listed.map((s) => `event ${s.messageId} set aside: ${s.reason}`);
+  const unlisted = (record.skippedEvents ?? listed.length) - listed.length;
+  if (unlisted > 0) lines.push(`and ${unlisted} more events set aside`);
+  return lines;
 }
 
 /** The upper bound of the bucket holding the q-th quantile; 0 with no data. */

@@ -74,6 +74,31 @@ describe('report consumer (real Kafka)', () => {
         count: 1,
         at,
       },
+      // Fields of those delivered events that the destination left out or converted.
+      {
+        destinationId: dest.id,
+        workspaceId: dest.workspaceId,
+        outcome: 'field_converted',
+        reason: 'location_lat: string to number',
+        count: 3,
+        at,
+      },
+      {
+        destinationId: dest.id,
+        workspaceId: dest.workspaceId,
+        outcome: 'field_dropped',
+        reason: 'params.cart: nested object',
+        count: 2,
+        at,
+      },
+      {
+        destinationId: dest.id,
+        workspaceId: dest.workspaceId,
+        outcome: 'field_dropped',
+        reason: 'revenue: not a number',
+        count: 1,
+        at,
+      },
     ];
     await producer.send(TOPICS.deliveryReports, [{ key: dest.id, value: JSON.stringify(reports) }]);
     const load: WarehouseLoadRecord = {
@@ -92,6 +117,8 @@ describe('report consumer (real Kafka)', () => {
       columnsAdded: [],
       notices: [],
       errors: [],
+      skipped: [{ messageId: 'm-1', reason: 'row is too big (SQLSTATE 54000)' }],
+      skippedEvents: 2,
       attempt: 1,
     };
     await producer.send(WAREHOUSE_LOADS_TOPIC, [{ key: dw.id, value: JSON.stringify(load) }]);
@@ -99,13 +126,20 @@ describe('report consumer (real Kafka)', () => {
 
     const stats = await eventually(
       () => h.client.destinations.getDeliveryStats({ workspace: 'r', destination: 'A' }),
-      (s) => s.delivered === 5 && s.filtered === 1,
+      (s) => s.delivered === 5 && s.filtered === 1 && s.fieldsDropped === 3 && s.fieldsConverted === 3,
     );
     expect(stats).toMatchObject({
       delivered: 5,
       filtered: 1,
       filteredByReason: [{ reason: 'FILTERED_BY_RULES', count: 1 }],
       latencyP50Ms: 10,
+      fieldsDropped: 3,
+      fieldsConverted: 3,
+      droppedFieldsByReason: [
+        { reason: 'params.cart: nested object', count: 2 },
+        { reason: 'revenue: not a number', count: 1 },
+      ],
+      convertedFieldsByReason: [{ reason: 'location_lat: string to number', count: 3 }],
     });
     const loads = await eventually(
       () => h.client.destinations.listWarehouseLoads({ workspace: 'r', destination: 'DW', limit: 5 }),
@@ -118,6 +152,7 @@ describe('report consumer (real Kafka)', () => {
         { table: 'pages', rows: 2 },
         { table: 'tracks', rows: 1 },
       ],
+      errors: ['event m-1 set aside: row is too big (SQLSTATE 54000)', 'and 1 more events set aside'],
     });
   }, 60000);
 });

@@ -1,5 +1,6 @@
 import type { DestinationConfig } from '@manifold/config-client';
-import type { DeliveryOutcome as ReportOutcome } from '@manifold/events';
+import { describeNotice, type FieldNotice } from '@manifold/destination-kit';
+import type { DeliveryReport } from '@manifold/events';
 import type { EventProducer, OutgoingMessage } from '@manifold/kafka';
 import { planRetry } from '../retry/backoff';
 import { encodeRetryMessage, type PendingRetry } from '../retry/retry-message';
@@ -78,7 +79,7 @@ export class BatchOutcomes {
     for (const result of results) this.result(result);
   }
 
-  private result({ task, outcome, exchange }: TaskResult): void {
+  private result({ task, outcome, exchange, notices }: TaskResult): void {
     const { instance } = task;
     switch (outcome.kind) {
       case 'drop':
@@ -87,6 +88,8 @@ export class BatchOutcomes {
       case 'delivered': {
         const latencyMs = this.now() - Date.parse(task.event.receivedAt);
         this.count(instance, 'delivered', undefined, Number.isFinite(latencyMs) ? latencyMs : undefined);
+        // What was left out of or converted in the event, counted once it reached the destination.
+        for (const notice of notices ?? []) this.count(instance, noticeOutcome(notice), describeNotice(notice));
         return;
       }
       case 'dead-letter':
@@ -169,6 +172,11 @@ export class BatchOutcomes {
     const counted = new Map<string, { outcome: string; reason: string; count: number }>();
     for (const record of this.records) {
       this.options.reporter.record(record);
+      if (record.outcome === 'field_dropped' || record.outcome === 'field_converted') {
+        // The reason names a field: too many values for a metric attribute; the kind is enough there.
+        this.options.metrics.fieldNotices.add(1, { destination_type: type, kind: record.outcome });
+        continue;
+      }
       const key = `${record.outcome}\u0000${record.reason ?? ''}`;
       const entry = counted.get(key) ?? { outcome: record.outcome, reason: record.reason ?? '', count: 0 };
       entry.count += 1;
@@ -197,7 +205,7 @@ export class BatchOutcomes {
 
   private count(
     instance: Pick<DestinationConfig, 'id' | 'workspaceId'>,
-    outcome: ReportOutcome,
+    outcome: DeliveryReport['outcome'],
     reason?: string,
     latencyMs?: number,
   ): void {
@@ -225,6 +233,10 @@ function failureReason(record: DeadLetterRecord): string {
   const response = record.lastResponse;
   if (record.reason === 'REJECTED' && response && 'status' in response) return `http_${response.status}`;
   return record.reason;
+}
+
+function noticeOutcome(notice: FieldNotice): 'field_dropped' | 'field_converted' {
+  return notice.kind === 'dropped' ? 'field_dropped' : 'field_converted';
 }
 
 /** A stable, low-cardinality reason for a retry: `http_503`, or the network error code. */

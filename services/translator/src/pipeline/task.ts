@@ -1,5 +1,6 @@
 import type { DestinationConfig } from '@manifold/config-client';
 import type {
+  FieldNotice,
   HttpResponseInfo,
   Outcome,
   ParsedSettings,
@@ -37,6 +38,8 @@ export interface TaskResult {
   task: DeliveryTask;
   outcome: Outcome;
   exchange?: Exchange;
+  /** Fields of the event left out or converted (mapping and requests); counted when it is delivered. */
+  notices?: FieldNotice[];
 }
 
 /** `topic/partition/offset` of a consumed message. */

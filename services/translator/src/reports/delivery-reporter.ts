@@ -1,4 +1,4 @@
-import type { DeliveryOutcome, DeliveryReport } from '@manifold/events';
+import type { DeliveryReport } from '@manifold/events';
 import type { EventProducer } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 
@@ -15,7 +15,8 @@ export interface DeliveryReporterOptions {
 export interface DeliveryRecord {
   destinationId: string;
   workspaceId: string;
-  outcome: DeliveryOutcome;
+  /** The event's outcome, or a field notice of a delivered event (`reason` = "field: why"). */
+  outcome: DeliveryReport['outcome'];
   reason?: string;
   /** For delivered events: ms from receivedAt to the destination's acceptance. */
   latencyMs?: number;

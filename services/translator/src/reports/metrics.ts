@@ -8,6 +8,10 @@ export function createTranslatorMetrics(meter: Meter) {
     events: meter.createCounter('manifold_translator_events', {
       description: 'Events per destination type by outcome (delivered, retried, failed, filtered) and reason',
     }),
+    fieldNotices: meter.createCounter('manifold_translator_field_notices', {
+      description:
+        'Fields of delivered events left out (field_dropped) or converted (field_converted), per destination type; per field and reason in the delivery stats',
+    }),
     deliveryLatency: meter.createHistogram('manifold_translator_delivery_latency', {
       description: 'From ingestion (receivedAt) to the destination accepting the event',
       unit: 's',

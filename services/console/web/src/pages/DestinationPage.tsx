@@ -41,6 +41,14 @@ function DeliveryStatsCard({ path }: { path: string }) {
               <span className="stat-value">{s.filtered}</span>
               <span className="stat-label">filtered</span>
             </div>
+            <div className="stat" data-testid="stat-fields-dropped">
+              <span className="stat-value">{s.fieldsDropped}</span>
+              <span className="stat-label">fields dropped</span>
+            </div>
+            <div className="stat" data-testid="stat-fields-converted">
+              <span className="stat-value">{s.fieldsConverted}</span>
+              <span className="stat-label">values converted</span>
+            </div>
             <div className="stat" data-testid="stat-latency">
               <span className="stat-value">
                 {Math.round(s.latencyP50Ms)} / {Math.round(s.latencyP95Ms)} ms
@@ -48,36 +56,60 @@ function DeliveryStatsCard({ path }: { path: string }) {
               <span className="stat-label">latency p50 / p95</span>
             </div>
           </div>
-          {s.failuresByReason.length > 0 || s.filteredByReason.length > 0 ? (
-            <table className="data-table compact">
-              <thead>
-                <tr>
-                  <th>Not delivered because</th>
-                  <th>Outcome</th>
-                  <th>Events</th>
-                </tr>
-              </thead>
-              <tbody>
-                {s.failuresByReason.map((f) => (
-                  <tr key={`failed-${f.reason}`}>
-                    <td>{f.reason}</td>
-                    <td>failed</td>
-                    <td>{f.count}</td>
-                  </tr>
-                ))}
-                {s.filteredByReason.map((f) => (
-                  <tr key={`filtered-${f.reason}`}>
-                    <td>{f.reason}</td>
-                    <td>filtered</td>
-                    <td>{f.count}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          ) : null}
+          <ReasonsTable
+            heading={['Not delivered because', 'Outcome']}
+            groups={[
+              { what: 'failed', counts: s.failuresByReason },
+              { what: 'filtered', counts: s.filteredByReason },
+            ]}
+          />
+          {/* What delivered events lost or had converted, per field: nothing disappears without a trace. */}
+          <ReasonsTable
+            label="Fields dropped or converted"
+            heading={['Field of delivered events', 'What happened']}
+            groups={[
+              { what: 'dropped', counts: s.droppedFieldsByReason },
+              { what: 'converted', counts: s.convertedFieldsByReason },
+            ]}
+          />
         </>
       ) : null}
     </section>
+  );
+}
+
+/** Counts per reason, in groups (failed / filtered, dropped / converted); nothing when all are empty. */
+function ReasonsTable({
+  label,
+  heading,
+  groups,
+}: {
+  label?: string;
+  heading: [string, string];
+  groups: { what: string; counts: DeliveryStats['failuresByReason'] }[];
+}) {
+  if (groups.every((g) => g.counts.length === 0)) return null;
+  return (
+    <table className="data-table compact" aria-label={label}>
+      <thead>
+        <tr>
+          <th>{heading[0]}</th>
+          <th>{heading[1]}</th>
+          <th>Events</th>
+        </tr>
+      </thead>
+      <tbody>
+        {groups.flatMap(({ what, counts }) =>
+          counts.map((c) => (
+            <tr key={`${what}-${c.reason}`}>
+              <td>{c.reason}</td>
+              <td>{what}</td>
+              <td>{c.count}</td>
+            </tr>
+          )),
+        )}
+      </tbody>
+    </table>
   );
 }
 

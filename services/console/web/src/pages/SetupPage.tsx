@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Navigate, useNavigate } from 'react-router';
 import { api, ApiError, setCsrfToken } from '../api';
-import { ErrorNotice, FormField } from '../components/FormField';
+import { ErrorNotice, FormField, PasswordField } from '../components/FormField';
 import { AUTH_QUERY_KEY, useAuth, type AuthState } from '../session';
 
 /** First run: the first owner's account and the first workspace. */
@@ -35,21 +35,15 @@ export function SetupPage() {
         <FormField label="Your email" htmlFor="email" error={error?.fieldMessage('email')}>
           <input id="email" type="email" value={form.email} onChange={set('email')} required />
         </FormField>
-        <FormField
+        <PasswordField
+          id="password"
           label="Password"
-          htmlFor="password"
+          autoComplete="new-password"
+          value={form.password}
+          onChange={(password) => setForm({ ...form, password })}
           error={error?.fieldMessage('password')}
           hint="At least 10 characters"
-        >
-          <input
-            id="password"
-            type="password"
-            autoComplete="new-password"
-            value={form.password}
-            onChange={set('password')}
-            required
-          />
-        </FormField>
+        />
         <FormField label="Workspace name" htmlFor="workspaceName" error={error?.fieldMessage('workspaceName')}>
           <input
             id="workspaceName"

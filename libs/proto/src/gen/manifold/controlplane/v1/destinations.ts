@@ -166,7 +166,17 @@ export interface DeliveryStats {
   filteredByReason: FailureCount[];
   latencyP50Ms: number;
   latencyP95Ms: number;
-  updatedAt?: Date | undefined;
+  updatedAt?:
+    | Date
+    | undefined;
+  /**
+   * Fields of delivered events that the destination left out (its API cannot take them) or sent
+   * converted (e.g. "24" as 24). Each counts the events that had it; reasons read "field: why".
+   */
+  fieldsDropped: number;
+  fieldsConverted: number;
+  droppedFieldsByReason: FailureCount[];
+  convertedFieldsByReason: FailureCount[];
 }
 
 export interface ListWarehouseLoadsRequest {
@@ -2007,6 +2017,10 @@ function createBaseDeliveryStats(): DeliveryStats {
     latencyP50Ms: 0,
     latencyP95Ms: 0,
     updatedAt: undefined,
+    fieldsDropped: 0,
+    fieldsConverted: 0,
+    droppedFieldsByReason: [],
+    convertedFieldsByReason: [],
   };
 }
 
@@ -2041,6 +2055,18 @@ export const DeliveryStats: MessageFns<DeliveryStats> = {
     }
     if (message.updatedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(82).fork()).join();
+    }
+    if (message.fieldsDropped !== 0) {
+      writer.uint32(88).int64(message.fieldsDropped);
+    }
+    if (message.fieldsConverted !== 0) {
+      writer.uint32(96).int64(message.fieldsConverted);
+    }
+    for (const v of message.droppedFieldsByReason) {
+      FailureCount.encode(v!, writer.uint32(106).fork()).join();
+    }
+    for (const v of message.convertedFieldsByReason) {
+      FailureCount.encode(v!, writer.uint32(114).fork()).join();
     }
     return writer;
   },
@@ -2138,6 +2164,38 @@ export const DeliveryStats: MessageFns<DeliveryStats> = {
             message.updatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.fieldsDropped = longToNumber(reader.int64());
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.fieldsConverted = longToNumber(reader.int64());
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.droppedFieldsByReason.push(FailureCount.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.convertedFieldsByReason.push(FailureCount.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2186,6 +2244,26 @@ export const DeliveryStats: MessageFns<DeliveryStats> = {
         : isSet(object.updated_at)
         ? fromJsonTimestamp(object.updated_at)
         : undefined,
+      fieldsDropped: isSet(object.fieldsDropped)
+        ? globalThis.Number(object.fieldsDropped)
+        : isSet(object.fields_dropped)
+        ? globalThis.Number(object.fields_dropped)
+        : 0,
+      fieldsConverted: isSet(object.fieldsConverted)
+        ? globalThis.Number(object.fieldsConverted)
+        : isSet(object.fields_converted)
+        ? globalThis.Number(object.fields_converted)
+        : 0,
+      droppedFieldsByReason: globalThis.Array.isArray(object?.droppedFieldsByReason)
+        ? object.droppedFieldsByReason.map((e: any) => FailureCount.fromJSON(e))
+        : globalThis.Array.isArray(object?.dropped_fields_by_reason)
+        ? object.dropped_fields_by_reason.map((e: any) => FailureCount.fromJSON(e))
+        : [],
+      convertedFieldsByReason: globalThis.Array.isArray(object?.convertedFieldsByReason)
+        ? object.convertedFieldsByReason.map((e: any) => FailureCount.fromJSON(e))
+        : globalThis.Array.isArray(object?.converted_fields_by_reason)
+        ? object.converted_fields_by_reason.map((e: any) => FailureCount.fromJSON(e))
+        : [],
     };
   },
 
@@ -2221,6 +2299,18 @@ export const DeliveryStats: MessageFns<DeliveryStats> = {
     if (message.updatedAt !== undefined) {
       obj.updatedAt = message.updatedAt.toISOString();
     }
+    if (message.fieldsDropped !== 0) {
+      obj.fieldsDropped = Math.round(message.fieldsDropped);
+    }
+    if (message.fieldsConverted !== 0) {
+      obj.fieldsConverted = Math.round(message.fieldsConverted);
+    }
+    if (message.droppedFieldsByReason?.length) {
+      obj.droppedFieldsByReason = message.droppedFieldsByReason.map((e) => FailureCount.toJSON(e));
+    }
+    if (message.convertedFieldsByReason?.length) {
+      obj.convertedFieldsByReason = message.convertedFieldsByReason.map((e) => FailureCount.toJSON(e));
+    }
     return obj;
   },
 
@@ -2239,6 +2329,10 @@ export const DeliveryStats: MessageFns<DeliveryStats> = {
     message.latencyP50Ms = object.latencyP50Ms ?? 0;
     message.latencyP95Ms = object.latencyP95Ms ?? 0;
     message.updatedAt = object.updatedAt ?? undefined;
+    message.fieldsDropped = object.fieldsDropped ?? 0;
+    message.fieldsConverted = object.fieldsConverted ?? 0;
+    message.droppedFieldsByReason = object.droppedFieldsByReason?.map((e) => FailureCount.fromPartial(e)) || [];
+    message.convertedFieldsByReason = object.convertedFieldsByReason?.map((e) => FailureCount.fromPartial(e)) || [];
     return message;
   },
 };
