@@ -74,8 +74,11 @@ describe('no credential in the records the translator writes', () => {
     const event = trackEvent(1);
     await publishEvents(t.kafka, t.settings.eventsTopic, [event], from('src-reject'));
 
-    const letters = await readTopicUntil(t.kafka, t.translator.names.deadLetter('webhook'), (messages) =>
-      messages.some((m) => json<DeadLetterRecord>(m).destinationId === 'hook-reject'),
+    const letters = await readTopicUntil(
+      t.kafka,
+      t.translator.names.deadLetter('webhook'),
+      (messages) => messages.some((m) => json<DeadLetterRecord>(m).destinationId === 'hook-reject'),
+      45000,
     );
     const letter = letters.find((m) => json<DeadLetterRecord>(m).destinationId === 'hook-reject')!;
     // The request did carry them, so their absence from the record is masking.
@@ -97,7 +100,7 @@ describe('no credential in the records the translator writes', () => {
       lastResponse: { status: 400, bodyExcerpt: expect.stringContaining('is not allowed here') },
     });
     expect(record.message).toBe('HTTP 400: {"error":"token ******** is not allowed here"}');
-  }, 30000);
+  }, 60000);
 
   it('retry records carry no credential', async () => {
     const hook = hooks['flaky']!;
@@ -107,6 +110,7 @@ describe('no credential in the records the translator writes', () => {
       t.kafka,
       t.translator.names.retryTiers('webhook', TEST_RETRY_DELAYS)[0]!.topic,
       (messages) => messages.length > 0,
+      45000,
     );
     expect(retried.length).toBeGreaterThan(0);
     expect(hook.requests.some((r) => r.headers['authorization'] === `Bearer ${BEARER}`)).toBe(true);
@@ -115,5 +119,5 @@ describe('no credential in the records the translator writes', () => {
       for (const secret of SECRETS)
         expect({ secret, inRecord: text.includes(secret) }).toEqual({ secret, inRecord: false });
     }
-  }, 30000);
+  }, 60000);
 });
