@@ -168,6 +168,7 @@ describe('settings', () => {
       method: 'POST',
     });
     expect(mergeSettingsUpdate(clear, shown, secrets)).toEqual({ settings: clear, unresolved: [] });
+    expect(maskSettings(sealSettings(clear, secrets, box), secrets)).toMatchObject({ url: M, apiKey: M });
     const edited = { ...shown, headers: { Authorization: M, 'X-New': 'v' }, method: 'PUT' };
     expect(mergeSettingsUpdate(clear, edited, secrets).settings).toEqual({
       ...clear,

@@ -31,7 +31,8 @@ export function maskSettings(settings: Settings, secrets: SettingSecrets): Setti
   for (const [name, kind] of Object.entries(secrets)) {
     const value = out[name];
     if (value === undefined || value === null || value === '') continue;
-    if (kind === 'url' && typeof value === 'string') out[name] = maskUrlSetting(value);
+    // A URL still sealed (it could not be opened) is shown as the mask, not parsed.
+    if (kind === 'url' && typeof value === 'string' && !SecretBox.isSealed(value)) out[name] = maskUrlSetting(value);
     else if (kind === 'values' && isRecord(value)) {
       out[name] = Object.fromEntries(Object.keys(value).map((key) => [key, SECRET_MASK]));
     } else out[name] = SECRET_MASK;

@@ -109,6 +109,18 @@ describe('credentials of destinations: header values and URLs', () => {
     expect(refused.violations.map((v) => v.field)).toEqual(['settings.headers.X-New', 'settings.url']);
   });
 
+  it('a credential that cannot be opened is read as the mask, and the read still answers', async () => {
+    const doc = await h.controlPlane.domain.store.destinations.findOne({ name: 'Hook' });
+    const foreign = 'enc:v1:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAA==:AAAA';
+    await h.controlPlane.domain.store.destinations.updateOne(
+      { _id: doc!._id },
+      { $set: { 'settings.url': foreign, 'settings.headers.Authorization': foreign } },
+    );
+    const read = await h.client.destinations.getDestination({ workspace: 'acme', destination: 'Hook' });
+    expect(read.settings).toMatchObject({ url: '********', headers: { Authorization: '********' } });
+    await h.controlPlane.domain.store.destinations.updateOne({ _id: doc!._id }, { $set: { settings: doc!.settings } });
+  });
+
   it('encrypts, at start, credentials stored in clear before they were declared secrets', async () => {
     const doc = await h.controlPlane.domain.store.destinations.findOne({ name: 'Hook' });
     await h.controlPlane.domain.store.destinations.updateOne(

@@ -100,7 +100,7 @@ export class Destinations {
       workspaceId: doc.workspaceId,
       name: doc.name,
       catalogId: doc.catalogId,
-      settings: maskSettings(this.openSettings(doc), this.catalog.secrets(doc.catalogId)),
+      settings: this.maskedSettings(doc),
       enabled: doc.enabled,
       status: doc.status,
       sourceIds: doc.sourceIds,
@@ -114,6 +114,21 @@ export class Destinations {
       filters: doc.filters,
       changedFields: [],
     };
+  }
+
+  /**
+   * Settings as reads show them. URLs are masked part by part, which needs them in clear; a value
+   * that cannot be opened (a key mismatch) is shown as the mask, and the read still answers.
+   */
+  private maskedSettings(doc: DestinationDoc): Settings {
+    const secrets = this.catalog.secrets(doc.catalogId);
+    let settings: Settings;
+    try {
+      settings = this.openSettings(doc);
+    } catch {
+      settings = doc.settings;
+    }
+    return maskSettings(settings, secrets);
   }
 
   /**
