@@ -1,4 +1,4 @@
-import { settingSecrets, wholeSecretNames, type SettingSecrets } from '@manifold/secrets';
+import { settingSecrets, type SettingSecrets } from '@manifold/secrets';
 import { z } from 'zod';
 import { CALL_TYPES, type CallType } from '@manifold/events';
 import { isUnsupported, type DestinationDefinition, type SettingsSchema } from './definition';
@@ -23,8 +23,6 @@ export interface CatalogEntry {
   categories: string[];
   /** JSON Schema (draft 2020-12) of the settings, as the user fills them in (defaults not required). */
   settingsSchema: Record<string, unknown>;
-  /** Settings whose whole value is secret (`secret: true` in the schema): stored encrypted, never shown back. */
-  secretSettings: string[];
   /**
    * Every setting that holds credentials, and how (`whole`, `values` of a header map, or a `url`
    * whose userinfo, query values and path tokens are credentials): what the control plane
@@ -45,7 +43,6 @@ export function catalogEntry<S extends SettingsSchema>(destination: DestinationD
     description: destination.description,
     categories: [...destination.categories],
     settingsSchema,
-    secretSettings: wholeSecretNames(secrets),
     secrets,
     supportedCallTypes: CALL_TYPES.filter((type) => {
       const route = destination.routes[type];

@@ -184,7 +184,7 @@ describe('translation', () => {
       id: 'example',
       name: 'Example',
       categories: ['Analytics'],
-      secretSettings: ['apiKey'],
+      secrets: { apiKey: 'whole', baseUrl: 'url' },
       supportedCallTypes: ['track', 'page'],
     });
     expect(entry.settingsSchema).toMatchObject({

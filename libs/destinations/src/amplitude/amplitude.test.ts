@@ -544,7 +544,7 @@ describe('Amplitude', () => {
     expect(catalogEntry(amplitude)).toMatchObject({
       id: 'amplitude',
       name: 'Amplitude',
-      secretSettings: ['apiKey'],
+      secrets: { apiKey: 'whole', apiBaseUrl: 'url', userMapBaseUrl: 'url' },
       supportedCallTypes: ['identify', 'track', 'page', 'screen', 'group', 'alias'],
       settingsSchema: {
         properties: {

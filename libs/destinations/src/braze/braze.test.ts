@@ -374,7 +374,7 @@ describe('Braze', () => {
     expect(catalogEntry(braze)).toMatchObject({
       id: 'braze',
       name: 'Braze',
-      secretSettings: ['apiKey'],
+      secrets: { apiKey: 'whole', apiBaseUrl: 'url' },
       supportedCallTypes: ['identify', 'track', 'group'],
       settingsSchema: { properties: { apiBaseUrl: { default: 'https://rest.iad-01.braze.com' } } },
     });

@@ -544,7 +544,7 @@ describe('Customer.io', () => {
     expect(entry).toMatchObject({
       id: 'customerio',
       name: 'Customer.io',
-      secretSettings: ['siteId', 'apiKey'],
+      secrets: { siteId: 'whole', apiKey: 'whole', apiBaseUrl: 'url' },
       supportedCallTypes: ['identify', 'track', 'page', 'screen', 'group', 'alias'],
     });
     expect(entry.settingsSchema).toMatchObject({

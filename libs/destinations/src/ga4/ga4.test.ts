@@ -358,7 +358,7 @@ describe('Google Analytics 4', () => {
     expect(catalogEntry(ga4)).toMatchObject({
       id: 'google-analytics-4',
       name: 'Google Analytics 4',
-      secretSettings: ['apiSecret'],
+      secrets: { apiSecret: 'whole', apiBaseUrl: 'url' },
       supportedCallTypes: ['identify', 'track', 'page'],
       settingsSchema: { properties: { apiBaseUrl: { default: 'https://www.google-analytics.com' } } },
     });

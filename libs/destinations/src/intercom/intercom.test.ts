@@ -550,7 +550,7 @@ describe('Intercom', () => {
     expect(catalogEntry(intercom)).toMatchObject({
       id: 'intercom',
       name: 'Intercom',
-      secretSettings: ['accessToken'],
+      secrets: { accessToken: 'whole', apiBaseUrl: 'url' },
       supportedCallTypes: ['identify', 'track', 'group'],
       settingsSchema: { properties: { apiBaseUrl: { default: 'https://api.intercom.io' } } },
     });

@@ -433,7 +433,7 @@ describe('Mixpanel', () => {
     expect(entry).toMatchObject({
       id: 'mixpanel',
       name: 'Mixpanel',
-      secretSettings: ['apiSecret'],
+      secrets: { apiSecret: 'whole', apiBaseUrl: 'url' },
       supportedCallTypes: ['identify', 'track', 'page', 'screen', 'group', 'alias'],
     });
     const settings = parsed(mixpanel, { projectToken: TOKEN });

@@ -370,7 +370,7 @@ describe('PostHog', () => {
     expect(catalogEntry(posthog)).toMatchObject({
       id: 'posthog',
       name: 'PostHog',
-      secretSettings: ['apiKey'],
+      secrets: { apiKey: 'whole', apiBaseUrl: 'url' },
       supportedCallTypes: ['identify', 'track', 'page', 'screen', 'group', 'alias'],
       settingsSchema: { properties: { apiBaseUrl: { default: 'https://us.i.posthog.com' } } },
     });

@@ -90,7 +90,6 @@ describe('Webhook', () => {
     expect(catalogEntry(webhook)).toMatchObject({
       id: 'webhook',
       name: 'Webhook',
-      secretSettings: ['sharedSecret'],
       secrets: { url: 'url', headers: 'values', sharedSecret: 'whole' },
       supportedCallTypes: ['identify', 'track', 'page', 'screen', 'group', 'alias'],
     });
