@@ -1,10 +1,10 @@
 // The destination kit: how a destination is declared, and the pure functions the translator
 // calls to route, map, build requests and read responses. See README.md.
+// The credential markers are @manifold/secrets', next to the rule that reads them.
+export { secret, secretValues } from '@manifold/secrets';
 export {
   defineDestination,
   defineAction,
-  secret,
-  secretValues,
   isUnsupported,
   type DestinationDefinition,
   type ActionDefinition,

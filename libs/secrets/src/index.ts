@@ -3,6 +3,7 @@
 // record, trace and log. See README.md.
 export { SecretBox, deriveKey, parseKey } from './cipher';
 export { settingSecrets, type SecretKind, type SettingSecrets } from './kinds';
+export { secret, secretValues } from './markers';
 export { SECRET_MASK, SecretMasker } from './masker';
 export { urlCredentials, maskUrlSetting } from './url';
 export {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
 import {
   deriveKey,
   hasUnsealedSecrets,
@@ -8,9 +9,11 @@ import {
   openSettings,
   parseKey,
   sealSettings,
+  secret,
   SECRET_MASK,
   SecretBox,
   SecretMasker,
+  secretValues,
   settingSecrets,
   settingsMasker,
   urlCredentials,
@@ -36,6 +39,18 @@ describe('which settings hold credentials', () => {
       }),
     ).toEqual({ apiKey: 'whole', headers: 'values', url: 'url', explicitUrl: 'url', dsn: 'whole' });
     expect(settingSecrets(undefined)).toEqual({});
+  });
+
+  it('reads back the markers zod settings carry into their JSON Schema', () => {
+    const settings = z.object({
+      apiKey: secret(z.string(), 'The API key.'),
+      headers: secretValues(z.record(z.string(), z.string())),
+      endpoint: z.url(),
+      region: z.string(),
+    });
+    const schema = z.toJSONSchema(settings, { io: 'input' });
+    expect(settingSecrets(schema)).toEqual({ apiKey: 'whole', headers: 'values', endpoint: 'url' });
+    expect(schema.properties?.['apiKey']).toMatchObject({ description: 'The API key.', writeOnly: true });
   });
 });
 
