@@ -8,22 +8,15 @@ export {
   type PostgresEngineOptions,
 } from './engines/postgres/postgres-engine';
 export { DuckdbEngine, type DuckdbEngineOptions } from './engines/duckdb/duckdb-engine';
-export { createEngine, type EngineSettings } from './engines/create-engine';
+export { createEngine } from './engines/create-engine';
 export { copyChunks } from './engines/postgres/copy-text';
 export { POSTGRES_TYPES } from './engines/postgres/types';
 export { quoteIdent, qualified } from './engines/sql';
 export {
-  WAREHOUSE_KINDS,
-  POSTGRES_SETTINGS_SCHEMA,
-  DUCKDB_SETTINGS_SCHEMA,
-  warehouseKind,
-  secretSettings,
-  validateWarehouseSettings,
+  warehouseCatalog,
   InvalidWarehouseSettingsError,
-  type WarehouseKind,
-  type WarehouseKindId,
-  type SettingsSchema,
-  type SettingsProperty,
+  type EngineSettings,
+  type WarehouseCatalogEntry,
 } from './kinds';
 export {
   WAREHOUSE_LOADS_TOPIC,

@@ -1,20 +1,18 @@
 import type { IntegrationsObject } from '@manifold/events';
 import {
-  WAREHOUSE_KINDS,
   decodeLoadRecord,
   encodeLoadRecord,
-  secretSettings,
-  validateWarehouseSettings,
   warehouseAllowed,
-  warehouseKind,
+  warehouseCatalog,
   type WarehouseLoadRecord,
 } from './index';
+import { WAREHOUSE_KINDS, validateWarehouseSettings } from './kinds';
 
 describe('warehouse kinds and settings', () => {
   it('lists postgres and duckdb with their secret settings marked', () => {
     expect(WAREHOUSE_KINDS.map((k) => k.id)).toEqual(['postgres', 'duckdb']);
-    expect(secretSettings(warehouseKind('postgres')!)).toEqual(['url', 'password']);
-    expect(secretSettings(warehouseKind('duckdb')!)).toEqual([]);
+    const secrets = Object.fromEntries(warehouseCatalog().map((entry) => [entry.id, entry.secrets]));
+    expect(secrets).toEqual({ postgres: { url: 'whole', password: 'whole' }, duckdb: {} });
   });
 
   it('accepts a URL or separate fields, fills defaults, and lists every problem otherwise', () => {
