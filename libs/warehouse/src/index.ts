@@ -21,7 +21,6 @@ export {
 export {
   WAREHOUSE_LOADS_TOPIC,
   encodeLoadRecord,
-  decodeLoadRecord,
   MAX_LISTED_SKIPPED,
   type WarehouseLoadRecord,
   type WarehouseLoadStatus,
