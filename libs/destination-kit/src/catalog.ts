@@ -1,7 +1,7 @@
 import { settingSecrets, type SettingSecrets } from '@manifold/secrets';
 import { z } from 'zod';
 import { CALL_TYPES, type CallType } from '@manifold/events';
-import { isUnsupported, type DestinationDefinition, type SettingsSchema } from './definition';
+import { isUnsupported, type DestinationDefinition, type DestinationSettingsSchema } from './definition';
 import type { Mapping } from './mapping';
 
 export interface CatalogAction {
@@ -34,7 +34,7 @@ export interface CatalogEntry {
   actions: CatalogAction[];
 }
 
-export function catalogEntry<S extends SettingsSchema>(destination: DestinationDefinition<S>): CatalogEntry {
+export function catalogEntry<S extends DestinationSettingsSchema>(destination: DestinationDefinition<S>): CatalogEntry {
   const settingsSchema = z.toJSONSchema(destination.settings, { io: 'input' }) as Record<string, unknown>;
   const secrets = settingSecrets(settingsSchema);
   return {

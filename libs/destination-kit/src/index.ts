@@ -12,7 +12,7 @@ export {
   type AnyAction,
   type FieldMapping,
   type FieldsSchema,
-  type SettingsSchema,
+  type DestinationSettingsSchema,
   type RouteRule,
   type Routes,
   type Unsupported,

@@ -1,13 +1,13 @@
 import { FormField } from './FormField';
 
 /** The part of JSON Schema that catalog settings use. */
-export interface SettingsSchema {
+export interface SettingsFormSchema {
   type?: string;
   required?: string[];
-  properties?: Record<string, PropertySchema>;
+  properties?: Record<string, SettingsFormProperty>;
 }
 
-export interface PropertySchema {
+export interface SettingsFormProperty {
   type?: string | string[];
   title?: string;
   description?: string;
@@ -21,7 +21,7 @@ export interface PropertySchema {
 
 export type SettingsValues = Record<string, unknown>;
 
-function typeOf(property: PropertySchema): string {
+function typeOf(property: SettingsFormProperty): string {
   return Array.isArray(property.type)
     ? (property.type.find((t) => t !== 'null') ?? 'string')
     : (property.type ?? 'string');
@@ -35,7 +35,7 @@ function humanize(name: string): string {
 }
 
 /** Values to start a form with: the schema's defaults. */
-export function defaultSettings(schema: SettingsSchema): SettingsValues {
+export function defaultSettings(schema: SettingsFormSchema): SettingsValues {
   const values: SettingsValues = {};
   for (const [name, property] of Object.entries(schema.properties ?? {})) {
     if (property.default !== undefined) values[name] = property.default;
@@ -49,7 +49,7 @@ export function defaultSettings(schema: SettingsSchema): SettingsValues {
  */
 export function SchemaForm(props: {
   idPrefix: string;
-  schema: SettingsSchema;
+  schema: SettingsFormSchema;
   values: SettingsValues;
   onChange(values: SettingsValues): void;
   errorFor(name: string): string | undefined;

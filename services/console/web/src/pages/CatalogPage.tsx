@@ -4,14 +4,14 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import type { CatalogEntry, Destination, Source } from '../../../src/api/types';
 import { api, ApiError, wsPath } from '../api';
 import { ErrorNotice, FormField } from '../components/FormField';
-import { defaultSettings, SchemaForm, type SettingsSchema, type SettingsValues } from '../components/SchemaForm';
+import { defaultSettings, SchemaForm, type SettingsFormSchema, type SettingsValues } from '../components/SchemaForm';
 import { useCanWrite, useWorkspace } from '../components/WorkspaceLayout';
 
 function AddDestinationForm({ entry, onCancel }: { entry: CatalogEntry; onCancel(): void }) {
   const workspace = useWorkspace();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const schema = entry.settingsSchema as SettingsSchema;
+  const schema = entry.settingsSchema as SettingsFormSchema;
   const [name, setName] = useState(entry.name);
   const [settings, setSettings] = useState<SettingsValues>(() => defaultSettings(schema));
   const [sources, setSources] = useState<string[]>([]);

@@ -4,7 +4,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import type { CatalogEntry, DeliveryStats, Destination, Source, WarehouseLoad } from '../../../src/api/types';
 import { api, ApiError, formatTime, wsPath } from '../api';
 import { ErrorNotice, FormField } from '../components/FormField';
-import { SchemaForm, type SettingsSchema, type SettingsValues } from '../components/SchemaForm';
+import { SchemaForm, type SettingsFormSchema, type SettingsValues } from '../components/SchemaForm';
 import { useCanWrite, useWorkspace } from '../components/WorkspaceLayout';
 import { NotFoundPage } from './NotFoundPage';
 
@@ -198,7 +198,7 @@ function SettingsCard({ destination, path, canWrite }: { destination: Destinatio
       {entry.data ? (
         <SchemaForm
           idPrefix="setting"
-          schema={entry.data.settingsSchema as SettingsSchema}
+          schema={entry.data.settingsSchema as SettingsFormSchema}
           values={values}
           onChange={setValues}
           disabled={!canWrite}
