@@ -1,5 +1,6 @@
 // Turns control-plane messages into the Public API's JSON shapes (dates as RFC 3339 strings).
 import type * as proto from '@manifold/proto';
+import { settingSecrets } from '@manifold/secrets';
 import type { z } from 'zod';
 import type * as models from './models';
 import type { Invitation as StoredInvitation } from '../store/invitations';
@@ -89,6 +90,7 @@ export function presentCatalogEntry(entry: proto.CatalogEntry): z.input<typeof m
     description: entry.description,
     categories: entry.categories,
     settingsSchema: entry.settingsSchema ?? {},
+    secrets: settingSecrets(entry.settingsSchema),
     supportedCallTypes: entry.supportedCallTypes,
     warehouse: entry.warehouse,
   };

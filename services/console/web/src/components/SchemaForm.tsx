@@ -1,3 +1,4 @@
+import type { CatalogEntry } from '../../../src/api/types';
 import { FormField } from './FormField';
 
 /** The part of JSON Schema that catalog settings use. */
@@ -13,7 +14,6 @@ export interface SettingsFormProperty {
   description?: string;
   enum?: unknown[];
   default?: unknown;
-  secret?: boolean;
   format?: string;
   minimum?: number;
   maximum?: number;
@@ -44,12 +44,15 @@ export function defaultSettings(schema: SettingsFormSchema): SettingsValues {
 }
 
 /**
- * A settings form generated from a catalog entry's schema. Secrets are password fields; objects and
- * arrays are edited as JSON. `errorFor(name)` gives the server's message for a field.
+ * A settings form generated from a catalog entry's schema. Settings whose whole value is a
+ * credential (as the catalog entry's `secrets` says: the server decides it, never the form) are
+ * password fields; objects and arrays are edited as JSON. `errorFor(name)` gives the server's
+ * message for a field.
  */
 export function SchemaForm(props: {
   idPrefix: string;
   schema: SettingsFormSchema;
+  secrets: CatalogEntry['secrets'];
   values: SettingsValues;
   onChange(values: SettingsValues): void;
   errorFor(name: string): string | undefined;
@@ -132,8 +135,8 @@ export function SchemaForm(props: {
             <input
               id={id}
               name={name}
-              type={property.secret ? 'password' : 'text'}
-              autoComplete={property.secret ? 'new-password' : 'off'}
+              type={props.secrets[name] === 'whole' ? 'password' : 'text'}
+              autoComplete={props.secrets[name] === 'whole' ? 'new-password' : 'off'}
               value={value === undefined ? '' : String(value)}
               disabled={props.disabled}
               onChange={(e) => set(name, e.target.value)}

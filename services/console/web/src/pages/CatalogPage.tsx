@@ -83,6 +83,7 @@ function AddDestinationForm({ entry, onCancel }: { entry: CatalogEntry; onCancel
       <SchemaForm
         idPrefix="setting"
         schema={schema}
+        secrets={entry.secrets}
         values={settings}
         onChange={setSettings}
         errorFor={(field) => error?.fieldMessage(`settings.${field}`)}

@@ -199,6 +199,7 @@ function SettingsCard({ destination, path, canWrite }: { destination: Destinatio
         <SchemaForm
           idPrefix="setting"
           schema={entry.data.settingsSchema as SettingsFormSchema}
+          secrets={entry.data.secrets}
           values={values}
           onChange={setValues}
           disabled={!canWrite}
