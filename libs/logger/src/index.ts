@@ -1,13 +1,20 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
+import { SECRET_MASK } from '@manifold/secrets';
 
 export type { Logger };
 
 /**
  * The one logger of every Manifold process: JSON lines on stdout, level from LOG_LEVEL.
- * Secrets never reach logs: the usual places they appear are redacted.
+ * Secrets never reach logs: the usual places they appear are redacted, shown as the same mask
+ * as in every read and record.
  */
-export function createLogger(service: string, level: string = process.env['LOG_LEVEL'] ?? 'info'): Logger {
-  return pino({
+export function createLogger(
+  service: string,
+  level: string = process.env['LOG_LEVEL'] ?? 'info',
+  /** Where lines go; stdout when not given. */
+  destination?: DestinationStream,
+): Logger {
+  const options: pino.LoggerOptions = {
     name: service,
     level,
     base: { service },
@@ -22,7 +29,8 @@ export function createLogger(service: string, level: string = process.env['LOG_L
         'password',
         '*.password',
       ],
-      censor: '[redacted]',
+      censor: SECRET_MASK,
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
