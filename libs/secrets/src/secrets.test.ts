@@ -203,4 +203,14 @@ describe('settings', () => {
     expect(masker.text('a key-123456 and tok-987654')).toBe(`a ${M} and ${M}`);
     expect(masker.url(clear.url)).toBe(maskUrlSetting(clear.url));
   });
+
+  it('masks the parts of a URL held whole when an error quotes them alone', () => {
+    const url = 'postgres://loader_account:pw-9f8e7d6c@db.internal:5432/analytics';
+    const masker = settingsMasker({ url }, { url: 'whole' });
+    expect(masker.text(`could not connect to ${url}`)).toBe(`could not connect to ${M}`);
+    expect(masker.text('role "loader_account" does not exist; password pw-9f8e7d6c')).toBe(
+      `role "${M}" does not exist; password ${M}`,
+    );
+    expect(masker.text('database "analytics" does not exist')).toBe('database "analytics" does not exist');
+  });
 });
