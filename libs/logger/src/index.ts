@@ -2,6 +2,7 @@ import pino, { type DestinationStream, type Logger } from 'pino';
 import { SECRET_MASK } from '@manifold/secrets';
 
 export type { Logger };
+export { maskedLogger } from './masked-logger';
 
 /**
  * The one logger of every Manifold process: JSON lines on stdout, level from LOG_LEVEL.

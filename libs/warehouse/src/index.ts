@@ -14,6 +14,7 @@ export { POSTGRES_TYPES } from './engines/postgres/types';
 export { quoteIdent, qualified } from './engines/sql';
 export {
   warehouseCatalog,
+  warehouseMasker,
   InvalidWarehouseSettingsError,
   type EngineSettings,
   type WarehouseCatalogEntry,

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { ConfigView, SourceConfig, WarehouseConfig } from '@manifold/config-client';
 import { EVENT_HEADERS, KafkaNames, isCallType, type SpecEvent } from '@manifold/events';
 import type { BatchContext, ConsumedBatch, ConsumerRunner, KafkaClient } from '@manifold/kafka';
-import type { Logger } from '@manifold/logger';
+import { maskedLogger, type Logger } from '@manifold/logger';
 import {
   SourceBatchBuilder,
   createEngine,
   schemaNameForSource,
   warehouseAllowed,
+  warehouseMasker,
   type EngineSettings,
   type SourceBatch,
   type WarehouseEngine,
@@ -113,7 +114,12 @@ export class WarehouseLoader {
   constructor(private readonly options: WarehouseLoaderOptions) {
     this.id = options.warehouse.id;
     this.topic = options.eventsTopic ?? (options.names ?? new KafkaNames()).events;
-    this.log = options.logger.child({ warehouseId: this.id, warehouseKind: options.warehouse.kind });
+    // The warehouse's credentials are masked in everything it logs (a driver error may quote its URL).
+    const masker = warehouseMasker(options.warehouse.kind, options.warehouse.settings);
+    this.log = maskedLogger(
+      options.logger.child({ warehouseId: this.id, warehouseKind: options.warehouse.kind }),
+      (text) => masker.text(text),
+    );
     this.pending = new PendingEvents(this.topic);
     this.stall = new StallWatch(this.pending, (options.stallAfterIntervals ?? 5) * this.intervalMs());
   }

@@ -1,11 +1,13 @@
 import type { Logger } from '@manifold/logger';
 import { parseWarehouseSettings } from '../kinds/parse-settings';
-import { requireWarehouseKind, type EngineSettings } from '../kinds';
+import { requireWarehouseKind, warehouseMasker, type EngineSettings } from '../kinds';
+import { CredentialMaskingEngine } from './credential-masking-engine';
 import type { WarehouseEngine } from './engine';
 
 /**
  * Parses a warehouse's settings against its kind and opens its engine (connections are made
- * lazily); throws InvalidWarehouseSettingsError listing every problem.
+ * lazily), its errors described with the warehouse's credentials masked; throws
+ * InvalidWarehouseSettingsError listing every problem.
  */
 export function createEngine(
   kind: string,
@@ -15,7 +17,7 @@ export function createEngine(
   const definition = requireWarehouseKind(kind);
   const settings = parseWarehouseSettings(definition, rawSettings);
   return {
-    engine: definition.open(settings, logger),
+    engine: new CredentialMaskingEngine(definition.open(settings, logger), warehouseMasker(kind, rawSettings)),
     settings: { maxStringLength: settings.maxStringLength, batchSize: settings.batchSize },
   };
 }

@@ -1,7 +1,7 @@
 // The warehouse kinds Manifold loads into, each declared with `defineWarehouse` next to its
 // engine. The control plane's catalog reads this list, so a kind and its settings are described
 // only there.
-import type { SettingSecrets } from '@manifold/secrets';
+import { SecretMasker, settingsMasker, type SettingSecrets } from '@manifold/secrets';
 import { duckdbWarehouse } from '../engines/duckdb/duckdb-warehouse';
 import { postgresWarehouse } from '../engines/postgres/postgres-warehouse';
 import {
@@ -33,6 +33,16 @@ export function requireWarehouseKind(id: string): WarehouseDefinition {
  */
 export function validateWarehouseSettings(kindId: string, settings: Record<string, unknown>): EngineSettings {
   return parseWarehouseSettings(requireWarehouseKind(kindId), settings);
+}
+
+/**
+ * Masks a warehouse's credentials (as its kind's settings mark them) wherever they appear: in
+ * engine errors, load records and the loader's logs. Settings of an unknown kind still get the
+ * masking that needs no secrets (URL userinfo and the like).
+ */
+export function warehouseMasker(kindId: string, settings: Record<string, unknown>): SecretMasker {
+  const kind = warehouseKind(kindId);
+  return kind ? settingsMasker(settings, warehouseSecrets(kind)) : SecretMasker.generic;
 }
 
 /** What the control plane's catalog shows and checks of a warehouse kind. */
