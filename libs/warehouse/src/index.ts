@@ -28,4 +28,3 @@ export {
   type SkippedEvent,
 } from './load-record';
 export { warehouseAllowed } from './integrations';
-export { sampleEvents, numericProperties } from './testing/sample-events';

@@ -5,7 +5,8 @@ import { KafkaClient, type EventProducer } from '@manifold/kafka';
 import { createLogger } from '@manifold/logger';
 import { SECRET_MASK } from '@manifold/secrets';
 import { requireKafka, requirePostgres, testInfrastructure, testLogger } from '@manifold/testing';
-import { createEngine, sampleEvents } from '@manifold/warehouse';
+import { createEngine } from '@manifold/warehouse';
+import { sampleEvents } from '@manifold/warehouse/testing';
 import type { EngineFactory } from './warehouse-loader';
 import { eventsTopic, produce, source, testSupervisor, waitFor, warehouse } from './testing/harness';
 

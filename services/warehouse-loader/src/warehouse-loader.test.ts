@@ -6,13 +6,8 @@ import { InMemoryConfigView } from '@manifold/config-client';
 import type { IntegrationsObject } from '@manifold/events';
 import { KafkaClient, type EventProducer } from '@manifold/kafka';
 import { requireKafka, requirePostgres, TcpProxy, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
-import {
-  DuckdbEngine,
-  PostgresEngine,
-  sampleEvents,
-  schemaNameForSource,
-  type WarehouseLoadRecord,
-} from '@manifold/warehouse';
+import { DuckdbEngine, PostgresEngine, schemaNameForSource, type WarehouseLoadRecord } from '@manifold/warehouse';
+import { sampleEvents } from '@manifold/warehouse/testing';
 import { startLoaderApp } from './loader-app';
 import { LoaderSupervisor } from './loader-supervisor';
 import {
