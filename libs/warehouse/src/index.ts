@@ -18,7 +18,7 @@ export {
   InvalidWarehouseSettingsError,
   type EngineSettings,
   type WarehouseCatalogEntry,
-} from './kinds';
+} from './warehouse-kinds';
 export {
   WAREHOUSE_LOADS_TOPIC,
   encodeLoadRecord,

@@ -1,6 +1,6 @@
 import type { IntegrationsObject } from '@manifold/events';
 import { encodeLoadRecord, warehouseAllowed, warehouseCatalog, type WarehouseLoadRecord } from './index';
-import { WAREHOUSE_KINDS, validateWarehouseSettings } from './kinds';
+import { WAREHOUSE_KINDS, validateWarehouseSettings } from './warehouse-kinds';
 
 describe('warehouse kinds and settings', () => {
   it('lists postgres and duckdb with their secret settings marked', () => {

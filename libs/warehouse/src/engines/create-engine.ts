@@ -1,6 +1,6 @@
 import type { Logger } from '@manifold/logger';
-import { parseWarehouseSettings } from '../kinds/parse-settings';
-import { requireWarehouseKind, warehouseMasker, type EngineSettings } from '../kinds';
+import { parseWarehouseSettings } from '../warehouse-kinds/parse-settings';
+import { requireWarehouseKind, warehouseMasker, type EngineSettings } from '../warehouse-kinds';
 import { CredentialMaskingEngine } from './credential-masking-engine';
 import type { WarehouseEngine } from './engine';
 

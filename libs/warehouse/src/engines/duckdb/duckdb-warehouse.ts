@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineWarehouse, engineSettingsShape } from '../../kinds/define-warehouse';
+import { defineWarehouse, engineSettingsShape } from '../../warehouse-kinds/define-warehouse';
 import { DuckdbEngine } from './duckdb-engine';
 
 export const duckdbWarehouse = defineWarehouse({

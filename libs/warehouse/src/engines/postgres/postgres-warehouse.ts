@@ -1,6 +1,6 @@
 import { secret } from '@manifold/secrets';
 import { z } from 'zod';
-import { defineWarehouse, engineSettingsShape, requireOneGroupOf } from '../../kinds/define-warehouse';
+import { defineWarehouse, engineSettingsShape, requireOneGroupOf } from '../../warehouse-kinds/define-warehouse';
 import { PostgresEngine } from './postgres-engine';
 
 const postgresSettings = requireOneGroupOf(
