@@ -93,7 +93,7 @@ export {
   type Mapping,
   type MappingValue,
 } from './mapping';
-export { compileFql, parseFql, evaluateFql, FqlSyntaxError, snakecase, kebabcase, titlecase } from './fql';
+export { compileFql } from './fql';
 export {
   integrationsDrop,
   integrationOptions,
