@@ -42,7 +42,6 @@ export {
   maskOutcome,
   type MaskedRequest,
 } from './mask-request';
-export { validateDefinition } from './validate-definition';
 export {
   drop,
   combineOutcomes,

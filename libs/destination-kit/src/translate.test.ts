@@ -13,8 +13,8 @@ import {
   routeEvent,
   secret,
   translateEvent,
-  validateDefinition,
 } from './index';
+import { validateDefinition } from './testing';
 
 const settings = z.object({
   apiKey: secret(z.string().min(1), 'API key'),

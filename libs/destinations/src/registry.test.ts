@@ -1,4 +1,4 @@
-import { validateDefinition } from '@manifold/destination-kit';
+import { validateDefinition } from '@manifold/destination-kit/testing';
 import { catalog, DESTINATIONS, destinationById, destinationIds } from './index';
 
 describe('destination registry', () => {

@@ -5,7 +5,6 @@ export { SecretBox, deriveKey, parseKey } from './cipher';
 export { settingSecrets, type SecretKind, type SettingSecrets } from './kinds';
 export { secret, secretValues } from './markers';
 export { SECRET_MASK, SecretMasker } from './masker';
-export { urlCredentials, maskUrlSetting } from './url';
 export {
   sealSettings,
   openSettings,

@@ -4,7 +4,6 @@ import {
   deriveKey,
   hasUnsealedSecrets,
   maskSettings,
-  maskUrlSetting,
   mergeSettingsUpdate,
   openSettings,
   parseKey,
@@ -16,9 +15,9 @@ import {
   secretValues,
   settingSecrets,
   settingsMasker,
-  urlCredentials,
   type SettingSecrets,
 } from './index';
+import { maskUrlSetting, urlCredentials } from './url';
 
 const M = SECRET_MASK;
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigCache, configCacheBox } from '@manifold/config-client';
+import { ConfigCache, configCacheBox } from '@manifold/config-client/testing';
 import { KafkaClient } from '@manifold/kafka';
 import { requireKafka, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
 import { loadIngestionConfig } from './config';

@@ -1,10 +1,5 @@
-import {
-  buildRequests,
-  catalogEntry,
-  outcomesPerEvent,
-  prepareEvent,
-  validateDefinition,
-} from '@manifold/destination-kit';
+import { buildRequests, catalogEntry, outcomesPerEvent, prepareEvent } from '@manifold/destination-kit';
+import { validateDefinition } from '@manifold/destination-kit/testing';
 import { AmplitudeEmulator } from '@manifold/emulators';
 import { amplitude } from './index';
 import {

@@ -1,11 +1,5 @@
-import {
-  buildRequests,
-  catalogEntry,
-  outcomesPerEvent,
-  prepareEvent,
-  translateEvent,
-  validateDefinition,
-} from '@manifold/destination-kit';
+import { buildRequests, catalogEntry, outcomesPerEvent, prepareEvent, translateEvent } from '@manifold/destination-kit';
+import { validateDefinition } from '@manifold/destination-kit/testing';
 import { BrazeEmulator } from '@manifold/emulators';
 import { braze } from './index';
 import { withEpochReset } from './classify';

@@ -1,11 +1,5 @@
-import {
-  buildRequests,
-  catalogEntry,
-  outcomesPerEvent,
-  prepareEvent,
-  translateEvent,
-  validateDefinition,
-} from '@manifold/destination-kit';
+import { buildRequests, catalogEntry, outcomesPerEvent, prepareEvent, translateEvent } from '@manifold/destination-kit';
+import { validateDefinition } from '@manifold/destination-kit/testing';
 import { CustomerioEmulator } from '@manifold/emulators';
 import { customerio } from './index';
 import { deliverAll, parsed, runTranslationCases, specEvent, type TranslationCase } from '../test-support/harness';

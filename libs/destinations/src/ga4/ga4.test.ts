@@ -1,4 +1,5 @@
-import { catalogEntry, translateEvent, validateDefinition } from '@manifold/destination-kit';
+import { catalogEntry, translateEvent } from '@manifold/destination-kit';
+import { validateDefinition } from '@manifold/destination-kit/testing';
 import { Ga4Emulator } from '@manifold/emulators';
 import { ga4 } from './index';
 import {

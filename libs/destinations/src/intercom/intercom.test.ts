@@ -5,12 +5,12 @@ import {
   Notices,
   outcomeOfError,
   translateEvent,
-  validateDefinition,
   type DeliveryOutcome,
   type FieldNotice,
   type Outcome,
   type RequestDescriptor,
 } from '@manifold/destination-kit';
+import { validateDefinition } from '@manifold/destination-kit/testing';
 import type { SpecEvent } from '@manifold/events';
 import { IntercomEmulator } from '@manifold/emulators';
 import { classifyIntercomResponse } from './classify';

@@ -1,10 +1,5 @@
-import {
-  buildRequests,
-  catalogEntry,
-  prepareEvent,
-  translateEvent,
-  validateDefinition,
-} from '@manifold/destination-kit';
+import { buildRequests, catalogEntry, prepareEvent, translateEvent } from '@manifold/destination-kit';
+import { validateDefinition } from '@manifold/destination-kit/testing';
 import { PosthogEmulator } from '@manifold/emulators';
 import { posthog, posthogEventUuid } from './index';
 import {
