@@ -96,6 +96,9 @@ export const Source = model(
     autoDisableExempt: z.boolean(),
     withoutDestinationSince: optionalTimestamp,
     autoDisableWarnedAt: optionalTimestamp,
+    autoDisableDueAt: optionalTimestamp.describe(
+      'When the source is disabled for having no enabled destination, at the earliest (null while it has one, is disabled or is an exception)',
+    ),
   }),
 );
 

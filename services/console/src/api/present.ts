@@ -52,6 +52,7 @@ export function presentSource(source: proto.Source): z.input<typeof models.Sourc
     autoDisableExempt: source.autoDisableExempt,
     withoutDestinationSince: iso(source.withoutDestinationSince),
     autoDisableWarnedAt: iso(source.autoDisableWarnedAt),
+    autoDisableDueAt: iso(source.autoDisableDueAt),
   };
 }
 
