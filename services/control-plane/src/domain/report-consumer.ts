@@ -1,4 +1,4 @@
-import { KafkaClient, type ConsumerRunner } from '@manifold/kafka';
+import { KafkaClient, type ConsumerLagTelemetry, type ConsumerRunner } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import { TOPICS, type DeliveryReport } from '@manifold/events';
 import { WAREHOUSE_LOADS_TOPIC, type WarehouseLoadRecord } from '@manifold/warehouse';
@@ -14,8 +14,10 @@ export async function startReportConsumer(
   observability: Observability,
   logger: Logger,
   groupId = 'manifold-control-plane-reports',
+  /** Where the group's lag is exported. */
+  telemetry?: ConsumerLagTelemetry,
 ): Promise<{ stop(): Promise<void> }> {
-  const kafka = new KafkaClient({ brokers, clientId: 'manifold-control-plane', logger });
+  const kafka = new KafkaClient({ brokers, clientId: 'manifold-control-plane', logger, telemetry });
   await kafka.ensureTopics([
     { topic: TOPICS.deliveryReports, partitions: 3 },
     { topic: WAREHOUSE_LOADS_TOPIC, partitions: 1 },
