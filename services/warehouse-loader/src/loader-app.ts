@@ -2,7 +2,7 @@ import type { ConfigView } from '@manifold/config-client';
 import { KafkaClient } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import type { ReadinessRegistry } from '@manifold/service';
-import type { Meter } from '@manifold/telemetry';
+import { metricPrefix, type Meter } from '@manifold/telemetry';
 import { WAREHOUSE_LOADS_TOPIC } from '@manifold/warehouse';
 import { KafkaLoadHistory } from './load-history';
 import { LoaderSupervisor } from './loader-supervisor';
@@ -35,6 +35,8 @@ export async function startLoaderApp(options: LoaderAppOptions): Promise<LoaderA
     brokers: options.kafkaBrokers,
     clientId: 'warehouse-loader',
     logger: options.logger,
+    // exports the lag of every warehouse's consumer group (it commits only after a load)
+    telemetry: options.meter ? { meter: options.meter, metricPrefix: metricPrefix('warehouse-loader') } : undefined,
   });
   const loadsTopic = options.loadsTopic ?? WAREHOUSE_LOADS_TOPIC;
   await kafka.ensureTopics([
