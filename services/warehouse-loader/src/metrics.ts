@@ -18,17 +18,27 @@ export function registerLoaderMetrics(meter: Meter, supervisor: LoaderSupervisor
       }
     };
   const counters: Array<[string, NumericStat, string]> = [
-    ['manifold_warehouse_loader_rows_loaded', 'rowsLoaded', 'Rows written to the warehouse (new event rows and upserted users)'],
+    [
+      'manifold_warehouse_loader_rows_loaded',
+      'rowsLoaded',
+      'Rows written to the warehouse (new event rows and upserted users)',
+    ],
     ['manifold_warehouse_loader_loads', 'loads', 'Source loads that committed'],
     ['manifold_warehouse_loader_load_failures', 'failedLoads', 'Source loads that failed and will be retried'],
     ['manifold_warehouse_loader_events_skipped', 'skippedEvents', 'Events the warehouse refused, isolated and skipped'],
-    ['manifold_warehouse_loader_messages_undecodable', 'undecodableMessages', 'Messages on the events topic that were not events'],
+    [
+      'manifold_warehouse_loader_messages_undecodable',
+      'undecodableMessages',
+      'Messages on the events topic that were not events',
+    ],
   ];
   for (const [name, stat, description] of counters) {
     meter.createObservableCounter(name, { description }).addCallback(observe(stat));
   }
   meter
-    .createObservableGauge('manifold_warehouse_loader_pending_events', { description: 'Events read and waiting for a load' })
+    .createObservableGauge('manifold_warehouse_loader_pending_events', {
+      description: 'Events read and waiting for a load',
+    })
     .addCallback(observe('pendingEvents'));
   meter
     .createObservableGauge('manifold_warehouse_loader_consecutive_failures', {
