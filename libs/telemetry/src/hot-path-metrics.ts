@@ -122,6 +122,20 @@ export class HotPathHistogram {
 
   /** `key` must identify `attributes`; `attributes` is read only the first time a key is seen. */
   record(key: string, attributes: Attributes | (() => Attributes), value: number): void {
+    const state = this.state(key, attributes);
+    let bucket = 0;
+    while (bucket < this.boundaries.length && value > (this.boundaries[bucket] as number)) bucket++;
+    state.counts[bucket] = (state.counts[bucket] as number) + 1;
+    state.sum += value;
+    state.count += 1;
+  }
+
+  /** Exports the series with zero observations until its first record (so it is never missing). */
+  declare(key: string, attributes: Attributes): void {
+    this.state(key, attributes);
+  }
+
+  private state(key: string, attributes: Attributes | (() => Attributes)): HistogramState {
     let entry = this.series.get(key);
     if (!entry) {
       entry = {
@@ -130,12 +144,7 @@ export class HotPathHistogram {
       };
       this.series.set(key, entry);
     }
-    const state = entry.value;
-    let bucket = 0;
-    while (bucket < this.boundaries.length && value > (this.boundaries[bucket] as number)) bucket++;
-    state.counts[bucket] = (state.counts[bucket] as number) + 1;
-    state.sum += value;
-    state.count += 1;
+    return entry.value;
   }
 
   metricData(startTime: HrTime, endTime: HrTime): MetricData | undefined {

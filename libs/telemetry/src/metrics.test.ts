@@ -72,7 +72,10 @@ describe('metrics every service exports', () => {
     expect(at('+Inf') - at('0.1')).toBeGreaterThanOrEqual(1);
     const gc = families.get(`${p}nodejs_gc_duration_seconds`);
     expect(gc?.type).toBe('histogram');
-    expect(gc?.samples.some((s) => s.name.endsWith('_count') && s.value > 0)).toBe(true);
+    const gcCounts = gc?.samples.filter((s) => s.name.endsWith('_count'));
+    // every kind is there from the start; the garbage made above was collected
+    expect(gcCounts?.map((s) => s.labels['kind']).sort()).toEqual(['incremental', 'major', 'minor', 'weakcb']);
+    expect(gcCounts?.some((s) => s.value > 0)).toBe(true);
   });
 
   it('records HTTP requests per method, route pattern and status in a histogram', async () => {

@@ -1,5 +1,6 @@
 import { PerformanceObserver, constants, type PerformanceEntry } from 'node:perf_hooks';
 import type { Meter } from '@opentelemetry/api';
+import { hotPathMetrics } from './hot-path-metrics';
 
 /** How often the event loop's delay is sampled. */
 const EVENT_LOOP_SAMPLE_MS = 100;
@@ -67,14 +68,18 @@ export function registerRuntimeMetrics(meter: Meter, prefix: string): () => void
   }, EVENT_LOOP_SAMPLE_MS);
   sampler.unref();
 
-  const gc = meter.createHistogram(`${prefix}nodejs_gc_duration_seconds`, {
+  // A hot-path histogram: its series exist from the start (a process that has not collected yet
+  // shows zeros, not nothing), and a pause costs no attribute hashing.
+  const gc = hotPathMetrics.histogram(`${prefix}nodejs_gc_duration_seconds`, {
     description: 'Garbage collection pauses, by kind (minor, major, incremental, weakcb)',
     unit: 's',
-    advice: { explicitBucketBoundaries: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1] },
+    boundaries: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
   });
+  for (const kind of Object.values(GC_KINDS)) gc.declare(kind, { kind });
   const observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
-      gc.record(entry.duration / 1000, { kind: GC_KINDS[gcKind(entry)] ?? 'other' });
+      const kind = GC_KINDS[gcKind(entry)] ?? 'other';
+      gc.record(kind, { kind }, entry.duration / 1000);
     }
   });
   observer.observe({ entryTypes: ['gc'] });
