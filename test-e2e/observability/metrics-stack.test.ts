@@ -12,6 +12,7 @@ import { Ga4Emulator, WebhookEmulator } from '@manifold/emulators';
 import { connectMongo } from '@manifold/mongo';
 import { connectControlPlane, type ControlPlaneClients } from '@manifold/proto';
 import {
+  freePort,
   parsePrometheusText,
   requireMongo,
   sampleValue,
@@ -22,7 +23,7 @@ import {
 } from '@manifold/testing';
 import { PrivateKafka } from '../../services/ingestion/src/test-support/private-kafka';
 import { metricSelectors, type MetricSelector } from './promql-metric-names';
-import { freePort, ServiceProcess } from './service-processes';
+import { ServiceProcess } from './service-processes';
 
 const root = resolve(__dirname, '../..');
 const SERVICES = ['control-plane', 'ingestion', 'translator', 'warehouse-loader', 'console'] as const;
@@ -131,13 +132,13 @@ describe('metrics of the running system', () => {
       );
       processes.set(service, child);
     });
-    // The control plane first: the others stream their configuration from it.
-    const cp = processes.get('control-plane') as ServiceProcess;
-    cp.start();
-    await cp.ready();
-    const others = SERVICES.filter((s) => s !== 'control-plane').map((s) => processes.get(s) as ServiceProcess);
-    for (const p of others) p.start();
-    await Promise.all(others.map((p) => p.ready()));
+    // The control plane first (the others stream their configuration from it), and one at a time:
+    // compiling a service's sources takes a core for several seconds, and other tests run beside.
+    for (const service of SERVICES) {
+      const child = processes.get(service) as ServiceProcess;
+      child.start();
+      await child.ready();
+    }
     client = connectControlPlane({ address: controlPlane, token, actor: 'metrics-test@manifold.test' });
   }, 300_000);
 
