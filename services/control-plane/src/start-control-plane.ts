@@ -15,7 +15,7 @@ import type { Domain } from './grpc/services';
 import { Store } from './store/store';
 import { defaultCatalog } from './default-catalog';
 import { AutoDisableJob, type AutoDisableOptions } from './auto-disable/auto-disable-job';
-import { createMailer, type SmtpSettings } from './auto-disable/mailer';
+import { createMailer, type SmtpSettings } from '@manifold/mail';
 
 export interface StartControlPlaneOptions {
   mongoUrl: string;
@@ -95,9 +95,11 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
       stops.push(() => reports.stop());
     }
 
+    const mailer = createMailer(options.smtp, logger);
+    stops.push(() => mailer.close());
     const autoDisable = new AutoDisableJob(
       store,
-      createMailer(options.smtp, logger),
+      mailer,
       logger,
       now,
       onChange,

@@ -1,5 +1,5 @@
 import { startSmtpReceiver, testLogger, type SmtpReceiver } from '@manifold/testing';
-import { createMailer } from './mailer';
+import { createMailer } from '@manifold/mail';
 import { AutoDisableJob } from './auto-disable-job';
 import { startTestControlPlane, type Harness } from '../test-support/harness';
 
