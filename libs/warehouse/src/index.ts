@@ -10,6 +10,7 @@ export {
 export { DuckdbEngine, type DuckdbEngineOptions } from './engines/duckdb/duckdb-engine';
 export { createEngine, type EngineSettings } from './engines/create-engine';
 export { copyChunks } from './engines/postgres/copy-text';
+export { POSTGRES_TYPES } from './engines/postgres/types';
 export { quoteIdent, qualified } from './engines/sql';
 export {
   WAREHOUSE_KINDS,
@@ -28,8 +29,10 @@ export {
   WAREHOUSE_LOADS_TOPIC,
   encodeLoadRecord,
   decodeLoadRecord,
+  MAX_LISTED_SKIPPED,
   type WarehouseLoadRecord,
   type WarehouseLoadStatus,
+  type SkippedEvent,
 } from './load-record';
 export { warehouseAllowed } from './integrations';
-export { sampleEvents } from './testing/sample-events';
+export { sampleEvents, numericProperties } from './testing/sample-events';

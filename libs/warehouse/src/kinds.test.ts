@@ -1,3 +1,4 @@
+import type { IntegrationsObject } from '@manifold/events';
 import {
   WAREHOUSE_KINDS,
   decodeLoadRecord,
@@ -45,6 +46,16 @@ describe('integrations rules for warehouses', () => {
     expect(warehouseAllowed({ Warehouses: { warehouseIds: ['w2'] } }, 'w1')).toBe(false);
     expect(warehouseAllowed({ Warehouses: { all: false, warehouseIds: ['w1'] } }, 'w1')).toBe(true);
   });
+
+  it('reads a null rule, or a rule of no known shape, as absent', () => {
+    // JSON from an SDK or a hand-written request, not what the type allows.
+    const sent = (rule: unknown) => JSON.parse(JSON.stringify({ Warehouses: rule })) as IntegrationsObject;
+    expect(warehouseAllowed(sent(null), 'w1')).toBe(true);
+    expect(warehouseAllowed(sent('false'), 'w1')).toBe(true);
+    expect(warehouseAllowed(sent([]), 'w1')).toBe(true);
+    expect(warehouseAllowed(sent({ all: null, warehouseIds: null }), 'w1')).toBe(true);
+    expect(warehouseAllowed(null, 'w1')).toBe(true);
+  });
 });
 
 describe('load records', () => {
@@ -75,11 +86,17 @@ describe('load records', () => {
         },
       ],
       errors: [],
+      skipped: [{ messageId: 'm-9', reason: 'row is too big (SQLSTATE 54000)' }],
+      skippedEvents: 1,
       attempt: 1,
     };
     const { key, value } = encodeLoadRecord(record);
     expect(key).toBe('w1');
     expect(decodeLoadRecord(value)).toEqual(record);
+    // Records from before events were set aside have no skipped list.
+    const { skipped: _skipped, skippedEvents: _count, ...older } = record;
+    expect(decodeLoadRecord(JSON.stringify(older))).toEqual(older);
     expect(() => decodeLoadRecord('{"loadId":"x"}')).toThrow(/not a warehouse load record: .*warehouseId/);
+    expect(() => decodeLoadRecord(JSON.stringify({ ...record, skipped: [{ messageId: 'm' }] }))).toThrow(/reason/);
   });
 });

@@ -1,13 +1,15 @@
 import { Ajv } from 'ajv';
+import { TOPICS } from '@manifold/events';
 import type { LoadNotice } from './layout';
 
 /**
  * Load history: one record per load attempt of one source into one warehouse, published by
  * the loader (key: warehouse id) and consumed by the control plane, which serves it to the
  * console. Segment's sync statuses (segment-spec.md §4.5): success = all rows and no notices,
- * partial = rows loaded with notices, failure = nothing loaded (the load is retried).
+ * partial = loaded with notices or with events set aside (`skipped`), failure = nothing loaded
+ * (the load is retried).
  */
-export const WAREHOUSE_LOADS_TOPIC = 'manifold.warehouse-loads.v1';
+export const WAREHOUSE_LOADS_TOPIC = TOPICS.warehouseLoads;
 
 export type WarehouseLoadStatus = 'success' | 'partial' | 'failure';
 
@@ -35,9 +37,24 @@ export interface WarehouseLoadRecord {
   notices: LoadNotice[];
   /** Why the load failed; empty on success. Secrets are never included. */
   errors: string[];
+  /**
+   * Events the warehouse refused for good (a value it cannot store, a row too big), isolated by
+   * splitting the load and set aside with the warehouse's reason: they are not retried. At most
+   * MAX_LISTED_SKIPPED are listed; `skippedEvents` counts them all. Absent in older records.
+   */
+  skipped?: SkippedEvent[];
+  skippedEvents?: number;
   /** 1 for the first attempt at these events, counting up while the warehouse keeps failing. */
   attempt: number;
 }
+
+export interface SkippedEvent {
+  messageId: string;
+  reason: string;
+}
+
+/** A record stays a small Kafka message however many events a load sets aside. */
+export const MAX_LISTED_SKIPPED = 100;
 
 const recordSchema = {
   type: 'object',
@@ -82,6 +99,15 @@ const recordSchema = {
     },
     notices: { type: 'array', items: { type: 'object', required: ['kind', 'count'] } },
     errors: { type: 'array', items: { type: 'string' } },
+    skipped: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['messageId', 'reason'],
+        properties: { messageId: { type: 'string' }, reason: { type: 'string' } },
+      },
+    },
+    skippedEvents: { type: 'integer', minimum: 0 },
     attempt: { type: 'integer', minimum: 1 },
   },
 } as const;

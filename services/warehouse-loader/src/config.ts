@@ -15,11 +15,15 @@ export function loadLoaderConfig(source: Record<string, string | undefined> = pr
       /** The embedded DuckDB warehouse every source loads into; empty turns it off. */
       EMBEDDED_DUCKDB_PATH: env.string().optional(),
       EMBEDDED_SYNC_INTERVAL_SECONDS: env.int(60, 1),
+      KAFKA_TOPIC_PREFIX: env.kafkaTopicPrefix(),
+      /** Default: the events topic under KAFKA_TOPIC_PREFIX. */
       EVENTS_TOPIC: env.string().optional(),
       WAREHOUSE_LOADS_TOPIC: env.string().optional(),
       /** First retry delay after a failed load; doubles up to RETRY_MAX_MS. */
       RETRY_INITIAL_MS: env.int(1000, 10),
       RETRY_MAX_MS: env.int(300000, 10),
+      /** A warehouse is stalled once events waited this many sync intervals without a load. */
+      STALL_AFTER_INTERVALS: env.int(5, 2),
       OTEL_EXPORTER_OTLP_ENDPOINT: env.string().optional(),
     },
     source,

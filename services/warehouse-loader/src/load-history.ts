@@ -41,7 +41,10 @@ export function logLoad(logger: Logger, record: WarehouseLoadRecord): void {
     durationMs: Date.parse(record.finishedAt) - Date.parse(record.startedAt),
     attempt: record.attempt,
     notices: record.notices.length,
+    skippedEvents: record.skippedEvents ?? 0,
   };
   if (record.status === 'failure') logger.warn({ ...summary, errors: record.errors }, 'warehouse load failed');
+  else if (summary.skippedEvents > 0)
+    logger.warn({ ...summary, skipped: record.skipped }, 'warehouse load set events aside');
   else logger.info(summary, 'warehouse load finished');
 }

@@ -49,9 +49,13 @@ async function main(): Promise<void> {
         logger: context.logger,
         readiness: context.readiness,
         meter: context.telemetry.meter,
+        topicPrefix: config.KAFKA_TOPIC_PREFIX,
         ...(config.EVENTS_TOPIC ? { eventsTopic: config.EVENTS_TOPIC } : {}),
         ...(config.WAREHOUSE_LOADS_TOPIC ? { loadsTopic: config.WAREHOUSE_LOADS_TOPIC } : {}),
-        loaderOptions: { backoff: { initialMs: config.RETRY_INITIAL_MS, maxMs: config.RETRY_MAX_MS } },
+        loaderOptions: {
+          backoff: { initialMs: config.RETRY_INITIAL_MS, maxMs: config.RETRY_MAX_MS },
+          stallAfterIntervals: config.STALL_AFTER_INTERVALS,
+        },
       });
       context.onShutdown('warehouse loaders', () => app.stop());
     },

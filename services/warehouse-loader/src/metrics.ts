@@ -34,4 +34,15 @@ export function registerLoaderMetrics(meter: Meter, supervisor: LoaderSupervisor
       description: 'Failed load rounds in a row (0 when the last one succeeded)',
     })
     .addCallback(observe('consecutiveFailures'));
+  meter
+    .createObservableGauge('warehouse_seconds_since_last_load', {
+      description:
+        'How long the events waiting longest have gone without a load of their source committing (0 when none wait)',
+    })
+    .addCallback(observe('secondsSinceLastLoad'));
+  meter
+    .createObservableGauge('warehouse_stalled', {
+      description: '1 while events have waited more than STALL_AFTER_INTERVALS sync intervals without a load, else 0',
+    })
+    .addCallback(observe('stalled'));
 }

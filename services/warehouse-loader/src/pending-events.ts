@@ -10,6 +10,8 @@ export interface PendingEvent {
   messageId: string;
   partition: number;
   offset: bigint;
+  /** When the loader read it (ms since the epoch): how long it has waited. */
+  readAt: number;
 }
 
 /**
@@ -82,6 +84,16 @@ export class PendingEvents {
       }
     }
     return points;
+  }
+
+  /** Per source, when its longest-waiting event was read (lists keep read order; given-back events go first). */
+  oldestBySource(): Map<string, number> {
+    const oldest = new Map<string, number>();
+    for (const [sourceId, list] of this.bySource) {
+      const first = list[0];
+      if (first) oldest.set(sourceId, first.readAt);
+    }
+    return oldest;
   }
 
   markCommitted(points: readonly PartitionOffset[]): void {

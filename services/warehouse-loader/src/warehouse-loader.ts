@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ConfigView, SourceConfig, WarehouseConfig } from '@manifold/config-client';
-import { EVENT_HEADERS, TOPICS, isCallType, type SpecEvent } from '@manifold/events';
+import { EVENT_HEADERS, KafkaNames, isCallType, type SpecEvent } from '@manifold/events';
 import type { BatchContext, ConsumedBatch, ConsumerRunner, KafkaClient } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import {
@@ -15,7 +15,9 @@ import {
 } from '@manifold/warehouse';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import type { LoadHistory } from './load-history';
+import { LoadOutcome, type LoadRecordBase } from './load-outcome';
 import { PendingEvents, type PendingEvent } from './pending-events';
+import { StallWatch } from './stall-watch';
 
 /** Events parsed and laid out per slice before the loop yields, so a COPY in progress keeps flowing. */
 const LAYOUT_SLICE = 250;
@@ -50,14 +52,19 @@ export interface WarehouseLoaderOptions {
   kafka: KafkaClient;
   history: LoadHistory;
   logger: Logger;
-  /** Default: the accepted-events topic. */
+  /** Topic and consumer-group names (KAFKA_TOPIC_PREFIX). Default: no prefix. */
+  names?: KafkaNames;
+  /** Default: the names' accepted-events topic. */
   eventsTopic?: string;
-  /** Consumer group = prefix + warehouse id. Default 'manifold-warehouse-'. */
-  groupIdPrefix?: string;
   /** Retry delays while the warehouse fails. Default 1 s doubling to 5 min. */
   backoff?: BackoffOptions;
   /** Stop reading (Kafka keeps the rest) when this many events wait. Default 4 × batchSize. */
   maxPendingEvents?: number;
+  /**
+   * Report the warehouse stalled once events have waited this many sync intervals without a
+   * load of their source committing. Default 5.
+   */
+  stallAfterIntervals?: number;
   createEngine?: EngineFactory;
 }
 
@@ -67,9 +74,13 @@ export interface WarehouseLoaderStats {
   failedLoads: number;
   rowsLoaded: number;
   undecodableMessages: number;
-  /** Events the warehouse refused one by one (each with a failure record naming it). */
+  /** Events the warehouse refused for good, isolated and set aside (each listed in its load record). */
   skippedEvents: number;
   consecutiveFailures: number;
+  /** How long the longest-waiting events have gone without a load of their source (0 when none wait). */
+  secondsSinceLastLoad: number;
+  /** 1 while that exceeds stallAfterIntervals sync intervals, else 0. */
+  stalled: number;
   /** Time spent in successful loads, summed (ms): layout, plan, DDL, COPY, merge and commit. */
   timings: { layoutMs: number; planMs: number; ddlMs: number; copyMs: number; mergeMs: number };
 }
@@ -97,25 +108,35 @@ export class WarehouseLoader {
   private readonly counters = { loads: 0, failedLoads: 0, rowsLoaded: 0, undecodableMessages: 0, skippedEvents: 0 };
   private readonly timings = { layoutMs: 0, planMs: 0, ddlMs: 0, copyMs: 0, mergeMs: 0 };
   private consecutiveFailures = 0;
+  private readonly stall: StallWatch;
 
   constructor(private readonly options: WarehouseLoaderOptions) {
     this.id = options.warehouse.id;
-    this.topic = options.eventsTopic ?? TOPICS.events;
+    this.topic = options.eventsTopic ?? (options.names ?? new KafkaNames()).events;
     this.log = options.logger.child({ warehouseId: this.id, warehouseKind: options.warehouse.kind });
     this.pending = new PendingEvents(this.topic);
+    this.stall = new StallWatch(this.pending, (options.stallAfterIntervals ?? 5) * this.intervalMs());
   }
 
   get groupId(): string {
-    return `${this.options.groupIdPrefix ?? 'manifold-warehouse-'}${this.id}`;
+    return (this.options.names ?? new KafkaNames()).warehouseGroup(this.id);
   }
 
   get stats(): WarehouseLoaderStats {
+    const now = Date.now();
     return {
       ...this.counters,
       pendingEvents: this.pending.size,
       consecutiveFailures: this.consecutiveFailures,
+      secondsSinceLastLoad: Math.floor(this.stall.delayMs(now) / 1000),
+      stalled: this.stall.report(now) === undefined ? 0 : 1,
       timings: { ...this.timings },
     };
+  }
+
+  /** Why this warehouse is stalled (see StallWatch), for readiness; undefined while it loads. */
+  stalledReport(): string | undefined {
+    return this.stall.report();
   }
 
   /** Opens the engine (throws InvalidWarehouseSettingsError on bad settings) and starts reading. */
@@ -180,6 +201,7 @@ export class WarehouseLoader {
   }
 
   private async take(batch: ConsumedBatch, context: BatchContext): Promise<void> {
+    const readAt = Date.now();
     for (const message of batch.messages) {
       const offset = BigInt(message.offset);
       const sourceId = message.headers[EVENT_HEADERS.sourceId];
@@ -194,6 +216,7 @@ export class WarehouseLoader {
           messageId: message.headers[EVENT_HEADERS.messageId] ?? '',
           partition: message.partition,
           offset,
+          readAt,
         });
       }
       this.pending.seen(message.partition, offset);
@@ -251,6 +274,7 @@ export class WarehouseLoader {
         this.log.error({ err: error }, 'load round failed');
       })
       .finally(() => {
+        this.stall.roundEnded();
         this.flushing = undefined;
         if (this.consecutiveFailures > 0) {
           this.schedule(
@@ -274,7 +298,9 @@ export class WarehouseLoader {
   private async load(): Promise<void> {
     const queue: Chunk[] = [];
     const take = (): void => {
-      for (const [sourceId, events] of this.pending.takeAll()) {
+      const taken = this.pending.takeAll();
+      this.stall.taken(taken);
+      for (const [sourceId, events] of taken) {
         for (let i = 0; i < events.length; i += this.batchSize) {
           queue.push({ sourceId, events: events.slice(i, i + this.batchSize) });
         }
@@ -368,16 +394,18 @@ export class WarehouseLoader {
   }
 
   /**
-   * Loads a prepared chunk in one transaction; false when it failed and its events were given
-   * back. When the warehouse refuses the rows themselves (not an outage), the events are split in
-   * halves and loaded separately, down to the single event at fault, which is skipped with a
-   * failure record naming it: one bad event never holds up the others.
+   * Loads a prepared chunk in one transaction and records it; false when it failed and its events
+   * were given back. When the warehouse refuses the rows themselves for good (engine.classifyError:
+   * a value it cannot store, a row too big — not an outage), the events are split in halves and
+   * loaded separately, down to each event at fault, which is set aside with the warehouse's
+   * reason: one bad event never holds up the others, and the chunk still makes one record, listing
+   * what was set aside.
    */
   private async loadPrepared(prepared: PreparedLoad): Promise<boolean> {
     const engine = this.engine;
     if (!engine) throw new Error('loader not started');
     const { source, events, attempt, startedAt, schema } = prepared;
-    const base = {
+    const base: LoadRecordBase = {
       loadId: randomUUID(),
       warehouseId: this.id,
       workspaceId: source.workspaceId,
@@ -386,84 +414,94 @@ export class WarehouseLoader {
       attempt,
       schema,
     };
-    const fail = (message: string): WarehouseLoadRecord => {
-      const failure: WarehouseLoadRecord = {
-        ...base,
-        status: 'failure',
-        finishedAt: new Date().toISOString(),
-        events: events.length,
-        rowsByTable: {},
-        rows: 0,
-        tablesCreated: [],
-        columnsAdded: [],
-        notices: [],
-        errors: [message],
-      };
-      return failure;
-    };
     if (prepared.error !== undefined) {
       const message = prepared.error instanceof Error ? prepared.error.message : String(prepared.error);
-      this.pending.giveBack(source.id, events);
-      this.attempts.set(source.id, attempt);
-      this.counters.failedLoads++;
-      await this.record(fail(message));
+      await this.failed(base, events, message);
       return false;
     }
-    const batch = prepared.batch;
-    if (!batch) return true;
+    if (!prepared.batch) return true;
+    const outcome = new LoadOutcome();
+    const unloaded = await this.loadIsolating(engine, prepared, outcome);
+    if (outcome.settled) {
+      this.stall.loaded(source.id);
+      this.counters.skippedEvents += outcome.skippedCount;
+      await this.record(outcome.record(base));
+    }
+    if (unloaded) {
+      // Part of the chunk may be in already (recorded above): the rest is a failure of its own.
+      const retry = outcome.settled ? { ...base, loadId: randomUUID() } : base;
+      await this.failed(retry, unloaded.events, engine.describeError(unloaded.error));
+      return false;
+    }
+    this.attempts.delete(source.id);
+    return true;
+  }
+
+  /**
+   * Loads `prepared` into `outcome`, splitting it while the warehouse refuses its rows for good.
+   * Returns the events not loaded when the warehouse failed otherwise (an outage), with why.
+   */
+  private async loadIsolating(
+    engine: WarehouseEngine,
+    prepared: PreparedLoad,
+    outcome: LoadOutcome,
+  ): Promise<{ events: PendingEvent[]; error: unknown } | undefined> {
+    const { source, events, batch } = prepared;
+    if (prepared.error !== undefined) return { events, error: prepared.error };
+    if (!batch) return undefined;
     try {
       const result = await engine.load(batch);
       this.timings.layoutMs += prepared.layoutMs;
       for (const key of ['planMs', 'ddlMs', 'copyMs', 'mergeMs'] as const) this.timings[key] += result.timings[key];
       this.log.debug({ sourceId: source.id, layoutMs: prepared.layoutMs, ...result.timings }, 'load timings');
-      const rows = Object.values(result.rowsByTable).reduce((a, b) => a + b, 0);
-      this.attempts.delete(source.id);
+      outcome.loaded(result, batch.events);
       this.counters.loads++;
-      this.counters.rowsLoaded += rows;
-      await this.record({
-        ...base,
-        status: result.plan.notices.length > 0 ? 'partial' : 'success',
-        finishedAt: new Date().toISOString(),
-        events: batch.events,
-        rowsByTable: result.rowsByTable,
-        rows,
-        tablesCreated: result.plan.tables.filter((t) => t.create).map((t) => t.name),
-        columnsAdded: result.plan.tables.flatMap((t) =>
-          t.addColumns.map((c) => ({ table: t.name, column: c.name, type: c.type })),
-        ),
-        notices: result.plan.notices,
-        errors: [],
-      });
-      return true;
+      this.counters.rowsLoaded += Object.values(result.rowsByTable).reduce((a, b) => a + b, 0);
+      return undefined;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if (engine.classifyError(error) === 'data') {
-        if (events.length > 1) {
-          this.log.warn(
-            { sourceId: source.id, events: events.length, err: error },
-            'warehouse refused a batch; splitting it',
-          );
-          const middle = Math.ceil(events.length / 2);
-          const halves = [events.slice(0, middle), events.slice(middle)];
-          let loaded = true;
-          for (const half of halves) {
-            const part = await this.prepare(source.id, half);
-            if (part && !(await this.loadPrepared(part))) loaded = false;
-          }
-          return loaded;
-        }
-        this.counters.skippedEvents++;
-        await this.record(
-          await fail(`event ${events[0]?.messageId ?? ''} skipped: the warehouse refused it: ${message}`),
+      if (engine.classifyError(error) !== 'data') return { events, error };
+      if (events.length === 1) {
+        const messageId = (events[0] as PendingEvent).messageId;
+        this.log.warn(
+          { sourceId: source.id, messageId, err: error },
+          'the warehouse refused an event for good; set aside',
         );
-        return true;
+        outcome.skip(messageId, engine.describeError(error));
+        return undefined;
       }
-      this.pending.giveBack(source.id, events);
-      this.attempts.set(source.id, attempt);
-      this.counters.failedLoads++;
-      await this.record(fail(message));
-      return false;
+      this.log.warn(
+        { sourceId: source.id, events: events.length, err: error },
+        'warehouse refused a batch; splitting it',
+      );
+      const middle = Math.ceil(events.length / 2);
+      const halves = [events.slice(0, middle), events.slice(middle)];
+      for (const [i, half] of halves.entries()) {
+        const part = await this.prepare(source.id, half);
+        const unloaded = part ? await this.loadIsolating(engine, part, outcome) : undefined;
+        if (unloaded) return { events: [...unloaded.events, ...halves.slice(i + 1).flat()], error: unloaded.error };
+      }
+      return undefined;
     }
+  }
+
+  /** Gives a failed load's events back for the retry, and records the failure. */
+  private async failed(base: LoadRecordBase, events: PendingEvent[], message: string): Promise<void> {
+    this.pending.giveBack(base.sourceId, events);
+    this.attempts.set(base.sourceId, base.attempt);
+    this.counters.failedLoads++;
+    this.stall.failed(message);
+    await this.record({
+      ...base,
+      status: 'failure',
+      finishedAt: new Date().toISOString(),
+      events: events.length,
+      rowsByTable: {},
+      rows: 0,
+      tablesCreated: [],
+      columnsAdded: [],
+      notices: [],
+      errors: [message],
+    });
   }
 
   private async record(record: WarehouseLoadRecord): Promise<void> {

@@ -34,3 +34,8 @@ export const sampleEvents = {
     base('group', { groupId: 'org-1', traits: { name: 'Acme', employees: 40 }, ...overrides }),
   alias: (overrides: Partial<SpecEvent> = {}) => base('alias', { previousId: 'anon-1', ...overrides }),
 };
+
+/** `count` numeric properties `metric_<i>` = i + 0.5: wide rows of fixed-width columns. */
+export function numericProperties(count: number): Record<string, number> {
+  return Object.fromEntries(Array.from({ length: count }, (_, i) => [`metric_${i}`, i + 0.5]));
+}

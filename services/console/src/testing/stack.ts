@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, startControlPlane, type ControlPlane } from '@manifold/control-plane';
 import { connectMongo } from '@manifold/mongo';
-import { requireMongo, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
+import { requireMongo, testInfrastructure, testLogger, testTopicPrefix, uniqueName } from '@manifold/testing';
 import { startConsole, type RunningConsole, type StartConsoleOptions } from '../start-console';
 import { startTestDataPlane, type TestDataPlane } from './data-plane';
 
@@ -105,6 +105,8 @@ export async function startConsoleStack(
   await requireMongo(mongoUrl);
   const { kafkaBrokers } = testInfrastructure();
   const controlPlaneToken = `cp-token-${randomBytes(12).toString('hex')}`;
+  // The data plane's topics and groups, and the control plane reading its reports, under a prefix of their own.
+  const topicPrefix = testTopicPrefix();
   const controlPlaneDatabase = databaseName('consolecp');
   const consoleDatabase = databaseName('console');
   const controlPlane = await startControlPlane({
@@ -117,12 +119,15 @@ export async function startConsoleStack(
     ...(options.catalog === 'default' ? {} : { catalog: options.catalog ?? TEST_CATALOG }),
     configPollIntervalMs: 200,
     autoDisable: { enabled: false },
-    ...(options.dataPlane ? { kafkaBrokers, reportsGroupId: uniqueName('console-reports') } : {}),
+    ...(options.dataPlane ? { kafkaBrokers, kafkaTopicPrefix: topicPrefix } : {}),
   });
   const runDir = options.localWorkspace ? mkdtempSync(join(tmpdir(), 'console-local-')) : undefined;
   if (runDir) await applyLocalWorkspace(controlPlane.address, controlPlaneToken, runDir);
   const dataPlane = options.dataPlane
-    ? await startTestDataPlane({ address: controlPlane.address, token: controlPlaneToken }, options.dataPlane)
+    ? await startTestDataPlane(
+        { address: controlPlane.address, token: controlPlaneToken },
+        { ...options.dataPlane, topicPrefix },
+      )
     : undefined;
   const running = await startConsole({
     mongoUrl: options.consoleMongoUrl ?? mongoUrl,

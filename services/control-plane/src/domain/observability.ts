@@ -131,7 +131,7 @@ export class Observability {
           finishedAt: new Date(record.finishedAt),
           status: record.status,
           rows: Object.entries(record.rowsByTable).map(([table, rows]) => ({ table, rows })),
-          errors: [...record.errors, ...record.notices.map((n) => JSON.stringify(n))],
+          errors: [...record.errors, ...skippedLines(record), ...record.notices.map((n) => JSON.stringify(n))],
         },
       },
       { upsert: true },
@@ -202,6 +202,15 @@ export class Observability {
       })),
     };
   }
+}
+
+/** Events a load set aside (the warehouse refused them for good), as lines of the load's history. */
+function skippedLines(record: WarehouseLoadRecord): string[] {
+  const listed = record.skipped ?? [];
+  const lines = listed.map((s) => `event ${s.messageId} set aside: ${s.reason}`);
+  const unlisted = (record.skippedEvents ?? listed.length) - listed.length;
+  if (unlisted > 0) lines.push(`and ${unlisted} more events set aside`);
+  return lines;
 }
 
 /** The upper bound of the bucket holding the q-th quantile; 0 with no data. */

@@ -1,7 +1,7 @@
 import { KafkaClient, type ConsumerRunner } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
-import { TOPICS, type DeliveryReport } from '@manifold/events';
-import { WAREHOUSE_LOADS_TOPIC, type WarehouseLoadRecord } from '@manifold/warehouse';
+import { KafkaNames, type DeliveryReport } from '@manifold/events';
+import type { WarehouseLoadRecord } from '@manifold/warehouse';
 import type { Observability } from './observability';
 
 /**
@@ -13,16 +13,17 @@ export async function startReportConsumer(
   brokers: readonly string[],
   observability: Observability,
   logger: Logger,
-  groupId = 'manifold-control-plane-reports',
+  names: KafkaNames = new KafkaNames(),
+  groupId = names.controlPlaneReportsGroup,
 ): Promise<{ stop(): Promise<void> }> {
   const kafka = new KafkaClient({ brokers, clientId: 'manifold-control-plane', logger });
   await kafka.ensureTopics([
-    { topic: TOPICS.deliveryReports, partitions: 3 },
-    { topic: WAREHOUSE_LOADS_TOPIC, partitions: 1 },
+    { topic: names.deliveryReports, partitions: 3 },
+    { topic: names.warehouseLoads, partitions: 1 },
   ]);
   const consumer: ConsumerRunner = kafka.consumer({
     groupId,
-    topics: [TOPICS.deliveryReports, WAREHOUSE_LOADS_TOPIC],
+    topics: [names.deliveryReports, names.warehouseLoads],
     handleBatch: async (batch) => {
       for (const message of batch.messages) {
         let parsed: unknown;
@@ -33,7 +34,7 @@ export async function startReportConsumer(
           continue;
         }
         const items = Array.isArray(parsed) ? parsed : [parsed];
-        if (batch.topic === WAREHOUSE_LOADS_TOPIC) {
+        if (batch.topic === names.warehouseLoads) {
           for (const item of items) await observability.recordLoad(item as WarehouseLoadRecord);
         } else {
           await observability.recordDelivery(items as DeliveryReport[], {

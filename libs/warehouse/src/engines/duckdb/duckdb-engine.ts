@@ -23,7 +23,9 @@ export interface DuckdbEngineOptions {
 /**
  * Loads into a DuckDB file, the embedded default for local runs. The file is opened for each
  * load and closed after it, so between loads anyone (the duckdb CLI, a notebook) can open it.
- * Rows go through an appender into an all-text staging table; the INSERT casts them.
+ * Rows go through an appender into an all-text staging table; the INSERT casts them. DuckDB
+ * stores columns, not pages of rows: no row size limit, and no column limit a table of
+ * properties reaches, so only the layout's own column cap applies when planning.
  */
 export class DuckdbEngine implements WarehouseEngine {
   readonly kind = 'duckdb';
@@ -85,8 +87,11 @@ export class DuckdbEngine implements WarehouseEngine {
   }
 
   classifyError(error: unknown): 'data' | 'unavailable' {
-    const message = error instanceof Error ? error.message : String(error);
-    return /^(Conversion|Constraint|Out of Range|Invalid Input) Error/.test(message) ? 'data' : 'unavailable';
+    return PERMANENT_ERRORS.test(duckdbMessage(error)) ? 'data' : 'unavailable';
+  }
+
+  describeError(error: unknown): string {
+    return duckdbMessage(error);
   }
 
   async close(): Promise<void> {
@@ -109,6 +114,22 @@ export class DuckdbEngine implements WarehouseEngine {
     this.queue = run.catch(() => undefined);
     return run;
   }
+}
+
+/**
+ * DuckDB's error types that the same rows meet again on every retry (its messages start with the
+ * type): a value that does not convert or is out of range, input it cannot read, a constraint.
+ * I/O, catalog, transaction and memory errors are outages: retried as they are.
+ */
+const PERMANENT_ERRORS = /^(Conversion|Constraint|Out of Range|Invalid Input|Mismatch Type) Error/;
+
+/**
+ * The message of an error the addon threw. Read as a property: the addon's errors are not always
+ * instances of this realm's Error (under a test runner's sandbox, for one).
+ */
+function duckdbMessage(error: unknown): string {
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(error);
 }
 
 async function readCatalog(connection: DuckDBConnection, schema: string): Promise<SchemaCatalog | undefined> {

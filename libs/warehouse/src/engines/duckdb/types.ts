@@ -6,6 +6,7 @@ export const DUCKDB_TYPES: Record<ColumnType, string> = {
   float: 'DOUBLE',
   boolean: 'BOOLEAN',
   timestamp: 'TIMESTAMPTZ',
+  json: 'JSON',
 };
 
 export function columnTypeFromDuckdb(dataType: string): ColumnType {

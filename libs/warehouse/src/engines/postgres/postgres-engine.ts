@@ -14,6 +14,7 @@ import {
 import type { SourceLoadResult, WarehouseEngine } from '../engine';
 import { qualified, quoteIdent } from '../sql';
 import { copyChunks } from './copy-text';
+import { postgresLimits } from './limits';
 import { POSTGRES_TYPES, columnTypeFromPostgres } from './types';
 
 export interface PostgresConnection {
@@ -83,6 +84,7 @@ export class PostgresEngine implements WarehouseEngine {
       // One load per schema at a time, whichever loader process runs it.
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`manifold-warehouse:${batch.schema}`]);
       const catalog = await readCatalog(client, batch.schema);
+      const dropped = catalog ? await readDroppedColumns(client, batch.schema) : new Map<string, number>();
       const timings = { planMs: 0, ddlMs: 0, copyMs: 0, mergeMs: 0 };
       let mark = performance.now();
       const lap = (): number => {
@@ -91,7 +93,7 @@ export class PostgresEngine implements WarehouseEngine {
         mark = now;
         return elapsed;
       };
-      const plan = planLoad(batch, catalog);
+      const plan = planLoad(batch, catalog, { limits: postgresLimits(dropped) });
       timings.planMs = lap();
       await applyDdl(client, plan);
       timings.ddlMs = lap();
@@ -130,6 +132,8 @@ export class PostgresEngine implements WarehouseEngine {
       const col = quoteIdent(name);
       if (type === 'timestamp') return `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${col}`;
       if (type === 'integer') return `${col}::double precision AS ${col}`;
+      // As text: the overflow column is jsonb, which pg would hand back parsed.
+      if (type === 'string') return `${col}::text AS ${col}`;
       return col;
     });
     const { rows } = await this.pool.query<Record<string, CellValue | null>>(
@@ -139,14 +143,47 @@ export class PostgresEngine implements WarehouseEngine {
   }
 
   classifyError(error: unknown): 'data' | 'unavailable' {
-    const code = (error as { code?: unknown } | null)?.code;
-    // SQLSTATE classes 22 (data exception) and 23 (integrity constraint violation).
-    return typeof code === 'string' && /^2[23]/.test(code) ? 'data' : 'unavailable';
+    const code = sqlState(error);
+    return code !== undefined && PERMANENT_CLASSES.test(code) ? 'data' : 'unavailable';
+  }
+
+  describeError(error: unknown): string {
+    const message = error instanceof Error ? error.message : String(error);
+    const code = sqlState(error);
+    return code === undefined ? message : `${message} (SQLSTATE ${code})`;
   }
 
   async close(): Promise<void> {
     await this.pool.end();
   }
+}
+
+/**
+ * SQLSTATE classes that the same rows meet again on every retry: 22 data exception (a value out
+ * of range, an invalid byte sequence, an untranslatable character), 23 integrity constraint
+ * violation (a NOT NULL or CHECK added by hand), 54 program limit exceeded (a row or index entry
+ * too big, too many columns). Everything else (connections, shutdowns, locks, disk, permissions)
+ * is an outage: retried as it is.
+ */
+const PERMANENT_CLASSES = /^(22|23|54)/;
+
+/** The SQLSTATE of an error the server sent; undefined for client-side errors (ECONNRESET, …). */
+function sqlState(error: unknown): string | undefined {
+  return error instanceof pg.DatabaseError ? error.code : undefined;
+}
+
+/** Per table, the dropped columns PostgreSQL still counts against its 1,600. */
+async function readDroppedColumns(client: pg.PoolClient, schema: string): Promise<Map<string, number>> {
+  const { rows } = await client.query<{ table_name: string; dropped: number }>(
+    `SELECT c.relname AS table_name, count(*)::int AS dropped
+       FROM pg_attribute a
+       JOIN pg_class c ON c.oid = a.attrelid
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND a.attnum > 0 AND a.attisdropped
+      GROUP BY c.relname`,
+    [schema],
+  );
+  return new Map(rows.map((r) => [r.table_name, r.dropped]));
 }
 
 async function readCatalog(client: pg.PoolClient, schema: string): Promise<SchemaCatalog | undefined> {

@@ -6,9 +6,13 @@ export const POSTGRES_TYPES: Record<ColumnType, string> = {
   float: 'double precision',
   boolean: 'boolean',
   timestamp: 'timestamptz',
+  json: 'jsonb',
 };
 
-/** Reads a column's type back; columns someone widened by hand map to the nearest kind. */
+/**
+ * Reads a column's type back; columns someone widened by hand map to the nearest kind, and json
+ * (the overflow column) reads as string: it holds the JSON text the plan wrote.
+ */
 export function columnTypeFromPostgres(dataType: string): ColumnType {
   const t = dataType.toLowerCase();
   if (t === 'bigint' || t === 'integer' || t === 'smallint') return 'integer';

@@ -15,6 +15,16 @@ export class TcpProxy {
     private readonly targetPort: number,
   ) {}
 
+  /** A started proxy in front of the server of a URL (postgres://…), and the URL through it. */
+  static async inFrontOf(url: string): Promise<{ proxy: TcpProxy; url: string }> {
+    const target = new URL(url);
+    const proxy = new TcpProxy(target.hostname, Number(target.port));
+    await proxy.start();
+    const proxied = new URL(url);
+    proxied.port = String(proxy.port);
+    return { proxy, url: proxied.toString() };
+  }
+
   async start(): Promise<void> {
     this.server = createServer((client) => {
       if (!this.open) {
