@@ -175,7 +175,7 @@ describe('auto-disable of sources without an enabled destination', () => {
     });
     const broken = new AutoDisableJob(
       h.controlPlane.domain.store,
-      { delivers: true, send: () => Promise.reject(new Error('SMTP down')) },
+      { delivers: true, send: () => Promise.reject(new Error('SMTP down')), close: () => undefined },
       testLogger('ad-broken'),
       () => clock,
       async () => undefined,
