@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { Navigate, useNavigate } from 'react-router';
 import { api, ApiError, setCsrfToken } from '../api';
 import { ErrorNotice, FormField, PasswordField } from '../components/FormField';
+import { usePageTitle } from '../components/usePageTitle';
 import { AUTH_QUERY_KEY, useAuth, type AuthState } from '../session';
 
 const slugOf = (name: string) =>
@@ -16,7 +17,9 @@ const slugOf = (name: string) =>
  * the console (by `pnpm start` or `manifold apply`), which they take over.
  */
 export function SetupPage() {
+  usePageTitle('Set up');
   const auth = useAuth();
+
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [form, setForm] = useState({ email: '', password: '', workspaceName: '', workspaceSlug: '' });
