@@ -106,14 +106,7 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
 
     const mailer = createMailer(options.smtp, logger);
     stops.push(() => mailer.close());
-    const autoDisable = new AutoDisableJob(
-      store,
-      mailer,
-      logger,
-      now,
-      onChange,
-      options.autoDisable,
-    );
+    const autoDisable = new AutoDisableJob(store, mailer, logger, now, onChange, options.autoDisable);
     if (options.autoDisable?.enabled ?? true) {
       autoDisable.start();
       stops.push(() => autoDisable.stop());
