@@ -19,7 +19,7 @@ import type { Domain } from './grpc/services';
 import { Store } from './store/store';
 import { defaultCatalog } from './default-catalog';
 import { AutoDisableJob, type AutoDisableOptions } from './auto-disable/auto-disable-job';
-import { createMailer, type SmtpSettings } from './auto-disable/mailer';
+import { createMailer, type SmtpSettings } from '@manifold/mail';
 
 export interface StartControlPlaneOptions {
   mongoUrl: string;
@@ -115,14 +115,9 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
       stops.push(() => reports.stop());
     }
 
-    const autoDisable = new AutoDisableJob(
-      store,
-      createMailer(options.smtp, logger),
-      logger,
-      now,
-      onChange,
-      options.autoDisable,
-    );
+    const mailer = createMailer(options.smtp, logger);
+    stops.push(() => mailer.close());
+    const autoDisable = new AutoDisableJob(store, mailer, logger, now, onChange, options.autoDisable);
     if (options.autoDisable?.enabled ?? true) {
       autoDisable.start();
       stops.push(() => autoDisable.stop());

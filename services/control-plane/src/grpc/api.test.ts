@@ -446,6 +446,10 @@ describe('control plane gRPC API (real FerretDB)', () => {
       expect(names(await page([], [{ field: 'destinations', values: ['Analytics'] }]))).toEqual(['Website']);
       expect(names(await page([], [{ field: 'created_by', values: ['alice@shop.test'] }]))).toEqual(['Backend']);
       expect(names(await page([], [{ field: 'status', values: ['enabled'] }]))).toEqual(['Backend', 'iOS', 'Website']);
+      // Search: part of the name, any case; regular-expression characters are only text.
+      expect(names(await page([], [{ field: 'search', values: ['SIT'] }]))).toEqual(['Website']);
+      expect(names(await page([], [{ field: 'search', values: ['o', 'x'] }]))).toEqual(['iOS']);
+      expect(names(await page([], [{ field: 'search', values: ['.*'] }]))).toEqual([]);
       const today = new Date().toISOString().slice(0, 10);
       expect(names(await page([], [{ field: 'created_at', values: [today] }]))).toHaveLength(3);
       expect(
@@ -474,6 +478,7 @@ describe('control plane gRPC API (real FerretDB)', () => {
           .listDestinations({ workspace: 'shop', page: { pageSize: 0, pageToken: '', sort, filters } })
           .then((r) => r.destinations.map((d) => d.name));
       expect(await list([], [{ field: 'status', values: ['disabled'] }])).toEqual(['Mailer']);
+      expect(await list([], [{ field: 'search', values: ['ail'] }])).toEqual(['Mailer']);
       expect(await list([], [{ field: 'category', values: ['marketing'] }])).toEqual(['Mailer']);
       expect(await list([], [{ field: 'type', values: ['Test Analytics'] }])).toEqual(['Analytics']);
       expect(await list([], [{ field: 'sources', values: ['Website'] }])).toEqual(['Analytics', 'DW']);

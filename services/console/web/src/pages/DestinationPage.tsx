@@ -3,7 +3,10 @@ import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import type { CatalogEntry, DeliveryStats, Destination, Source, WarehouseLoad } from '../../../src/api/types';
 import { api, ApiError, formatTime, wsPath } from '../api';
+import { DataTable } from '../components/DataTable';
 import { ErrorNotice, FormField } from '../components/FormField';
+import { Loading } from '../components/Loading';
+import { usePageTitle } from '../components/usePageTitle';
 import { SchemaForm, type SettingsSchema, type SettingsValues } from '../components/SchemaForm';
 import { useCanWrite, useWorkspace } from '../components/WorkspaceLayout';
 import { NotFoundPage } from './NotFoundPage';
@@ -22,6 +25,7 @@ function DeliveryStatsCard({ path }: { path: string }) {
         <span className="muted">{s?.updatedAt ? `updated ${formatTime(s.updatedAt)}` : ''}</span>
       </div>
       <ErrorNotice error={stats.error} />
+      {stats.isPending ? <Loading what="delivery stats" /> : null}
       {s ? (
         <>
           <div className="stats">
@@ -122,34 +126,32 @@ function LoadHistory({ path }: { path: string }) {
   return (
     <section className="card" aria-label="Load history">
       <h2>Load history</h2>
-      <ErrorNotice error={loads.error} />
-      {loads.data?.loads.length === 0 ? <p className="muted">No loads yet.</p> : null}
-      {loads.data && loads.data.loads.length > 0 ? (
-        <table className="data-table compact">
-          <thead>
-            <tr>
-              <th>Started</th>
-              <th>Finished</th>
-              <th>Status</th>
-              <th>Rows</th>
-              <th>Errors</th>
-            </tr>
-          </thead>
-          <tbody>
-            {loads.data.loads.map((load) => (
-              <tr key={load.id}>
-                <td>{formatTime(load.startedAt)}</td>
-                <td>{formatTime(load.finishedAt)}</td>
-                <td>
-                  <span className={`badge badge-${load.status}`}>{load.status}</span>
-                </td>
-                <td>{load.rows.map((r) => `${r.table}: ${r.rows}`).join(', ') || '—'}</td>
-                <td>{load.errors.join('; ') || '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+      <DataTable<WarehouseLoad>
+        compact
+        rows={loads.data?.loads}
+        error={loads.error}
+        rowKey={(load) => load.id}
+        empty="No loads yet."
+        columns={[
+          { id: 'started', header: 'Started', cell: (load) => formatTime(load.startedAt) },
+          { id: 'finished', header: 'Finished', cell: (load) => formatTime(load.finishedAt) },
+          {
+            id: 'status',
+            header: 'Status',
+            cell: (load) => <span className={`badge badge-${load.status}`}>{load.status}</span>,
+          },
+          {
+            id: 'rows',
+            header: 'Rows',
+            cell: (load) => load.rows.map((r) => `${r.table}: ${r.rows}`).join(', ') || '—',
+          },
+          {
+            id: 'errors',
+            header: 'Errors',
+            cell: (load) => <span className="error-text">{load.errors.join('; ') || '—'}</span>,
+          },
+        ]}
+      />
     </section>
   );
 }
@@ -255,9 +257,12 @@ export function DestinationPage() {
       void navigate(`/${workspace.slug}/destinations`);
     },
   });
+  const kind = destination.data?.warehouse ? 'Warehouses' : 'Destinations';
+  usePageTitle(destination.data?.name, kind, workspace.name);
+
   if (destination.error instanceof ApiError && destination.error.status === 404) return <NotFoundPage />;
   if (destination.error) return <ErrorNotice error={destination.error} />;
-  if (!destination.data) return <p className="loading">Loading…</p>;
+  if (!destination.data) return <Loading what="the destination" />;
   const d = destination.data;
   const listPage = d.warehouse ? 'warehouses' : 'destinations';
   const unconnected = (sources.data?.sources ?? []).filter((s) => !d.sourceIds.includes(s.id));

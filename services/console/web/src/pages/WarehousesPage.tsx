@@ -2,7 +2,8 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import type { Destination } from '../../../src/api/types';
 import { api, formatTime, wsPath } from '../api';
-import { ErrorNotice } from '../components/FormField';
+import { DataTable } from '../components/DataTable';
+import { usePageTitle } from '../components/usePageTitle';
 import { useCanWrite, useWorkspace } from '../components/WorkspaceLayout';
 
 export function WarehousesPage() {
@@ -12,6 +13,8 @@ export function WarehousesPage() {
     queryKey: ['list', wsPath(workspace.slug, 'warehouses')],
     queryFn: () => api.get<{ destinations: Destination[] }>(wsPath(workspace.slug, 'warehouses')),
   });
+  usePageTitle('Warehouses', workspace.name);
+
   return (
     <>
       <div className="page-header">
@@ -22,44 +25,36 @@ export function WarehousesPage() {
           </Link>
         ) : null}
       </div>
-      <ErrorNotice error={warehouses.error} />
-      <table className="data-table">
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Status</th>
-            <th>Type</th>
-            <th>Sync interval</th>
-            <th>Sources</th>
-            <th>Created</th>
-          </tr>
-        </thead>
-        <tbody>
-          {warehouses.data?.destinations.map((w) => (
-            <tr key={w.id}>
-              <td>
-                <Link to={`/${workspace.slug}/warehouses/${w.id}`}>{w.name}</Link>
-              </td>
-              <td>
-                <span className={`badge badge-${w.enabled ? 'enabled' : 'disabled'}`}>
-                  {w.enabled ? 'enabled' : 'disabled'}
-                </span>
-              </td>
-              <td>{w.type}</td>
-              <td>every {Math.round(w.syncIntervalSeconds / 60)} min</td>
-              <td>{w.sourceNames.join(', ') || '—'}</td>
-              <td>{formatTime(w.createdAt)}</td>
-            </tr>
-          ))}
-          {warehouses.data?.destinations.length === 0 ? (
-            <tr>
-              <td colSpan={6} className="muted empty">
-                No warehouses yet.
-              </td>
-            </tr>
-          ) : null}
-        </tbody>
-      </table>
+      <DataTable<Destination>
+        rows={warehouses.data?.destinations}
+        error={warehouses.error}
+        rowKey={(w) => w.id}
+        empty="No warehouses yet: add one to load events into PostgreSQL or DuckDB on an interval."
+        columns={[
+          {
+            id: 'name',
+            header: 'Name',
+            cell: (w) => <Link to={`/${workspace.slug}/warehouses/${w.id}`}>{w.name}</Link>,
+          },
+          {
+            id: 'status',
+            header: 'Status',
+            cell: (w) => (
+              <span className={`badge badge-${w.enabled ? 'enabled' : 'disabled'}`}>
+                {w.enabled ? 'enabled' : 'disabled'}
+              </span>
+            ),
+          },
+          { id: 'type', header: 'Type', cell: (w) => w.type },
+          {
+            id: 'interval',
+            header: 'Sync interval',
+            cell: (w) => `every ${Math.round(w.syncIntervalSeconds / 60)} min`,
+          },
+          { id: 'sources', header: 'Sources', cell: (w) => w.sourceNames.join(', ') || '—' },
+          { id: 'created', header: 'Created', cell: (w) => formatTime(w.createdAt) },
+        ]}
+      />
     </>
   );
 }
