@@ -11,6 +11,8 @@ export const TOPICS = {
   deadLetter: (destinationType: string) => `manifold.dlq.${destinationType}.v1`,
   /** DeliveryReport JSON from translators, keyed by destination id. */
   deliveryReports: 'manifold.delivery-reports.v1',
+  /** DeliverySample JSON from translators (failed attempts, masked), keyed by destination id. */
+  deliverySamples: 'manifold.delivery-samples.v1',
 } as const;
 
 /** Kafka headers set on every event message, so consumers can route without parsing the body. */

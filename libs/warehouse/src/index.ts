@@ -33,5 +33,11 @@ export {
   type WarehouseLoadStatus,
   type SkippedEvent,
 } from './load-record';
+export {
+  WAREHOUSE_STATUS_TOPIC,
+  encodeStatusRecord,
+  decodeStatusRecord,
+  type WarehouseStatusRecord,
+} from './status-record';
 export { warehouseAllowed } from './integrations';
 export { sampleEvents, numericProperties } from './testing/sample-events';

@@ -6,6 +6,7 @@ import { Catalog, type CatalogEntryDefinition } from './domain/catalog';
 import { CatalogQueries } from './domain/catalog-service';
 import { Destinations } from './domain/destinations';
 import { Observability } from './domain/observability';
+import { startRetentionSweep } from './domain/retention-sweep';
 import { startReportConsumer } from './domain/report-consumer';
 import { SecretBox } from './domain/secrets';
 import { Sources } from './domain/sources';
@@ -77,8 +78,10 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
       await store.bumpConfigVersion();
       await broadcaster.refresh();
     };
-    const observability = new Observability(store, mongo.db);
+    const observability = new Observability(store, mongo.db, onChange);
     await observability.ensureIndexes();
+    const retention = startRetentionSweep(observability, logger, now);
+    stops.push(() => retention.stop());
     const domain: Domain = {
       store,
       workspaces: new Workspaces(store),

@@ -1,13 +1,18 @@
 import { KafkaClient, type ConsumerRunner } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
-import { TOPICS, type DeliveryReport } from '@manifold/events';
-import { WAREHOUSE_LOADS_TOPIC, type WarehouseLoadRecord } from '@manifold/warehouse';
+import { TOPICS, type DeliveryReport, type DeliverySample } from '@manifold/events';
+import {
+  WAREHOUSE_LOADS_TOPIC,
+  WAREHOUSE_STATUS_TOPIC,
+  decodeStatusRecord,
+  type WarehouseLoadRecord,
+} from '@manifold/warehouse';
 import type { Observability } from './observability';
 
 /**
- * Feeds the data plane's reports (delivery outcomes from translators, load records from the
- * warehouse loader) into the control plane's store, where the console reads them.
- * Replicas share one consumer group, so each report is counted by one replica.
+ * Feeds the data plane's reports (delivery outcomes and error samples from translators, load and
+ * status records from the warehouse loader) into the control plane's store, where the console
+ * reads them. Replicas share one consumer group, so each report is counted by one replica.
  */
 export async function startReportConsumer(
   brokers: readonly string[],
@@ -18,11 +23,13 @@ export async function startReportConsumer(
   const kafka = new KafkaClient({ brokers, clientId: 'manifold-control-plane', logger });
   await kafka.ensureTopics([
     { topic: TOPICS.deliveryReports, partitions: 3 },
+    { topic: TOPICS.deliverySamples, partitions: 3 },
     { topic: WAREHOUSE_LOADS_TOPIC, partitions: 1 },
+    { topic: WAREHOUSE_STATUS_TOPIC, partitions: 1 },
   ]);
   const consumer: ConsumerRunner = kafka.consumer({
     groupId,
-    topics: [TOPICS.deliveryReports, WAREHOUSE_LOADS_TOPIC],
+    topics: [TOPICS.deliveryReports, TOPICS.deliverySamples, WAREHOUSE_LOADS_TOPIC, WAREHOUSE_STATUS_TOPIC],
     handleBatch: async (batch) => {
       for (const message of batch.messages) {
         let parsed: unknown;
@@ -35,6 +42,11 @@ export async function startReportConsumer(
         const items = Array.isArray(parsed) ? parsed : [parsed];
         if (batch.topic === WAREHOUSE_LOADS_TOPIC) {
           for (const item of items) await observability.recordLoad(item as WarehouseLoadRecord);
+        } else if (batch.topic === WAREHOUSE_STATUS_TOPIC) {
+          const record = message.value ? decodeStatusRecord(message.value) : undefined;
+          if (record) await observability.recordWarehouseStatus(record);
+        } else if (batch.topic === TOPICS.deliverySamples) {
+          for (const item of items) await observability.recordSample(item as DeliverySample);
         } else {
           await observability.recordDelivery(items as DeliveryReport[], {
             partition: message.partition,
