@@ -36,6 +36,15 @@ export const env = {
     z.string().regex(/^mongodb(\+srv)?:\/\/[^/?#\s]+(\/[^?#\s]*)?(\?\S*)?$/, {
       message: 'expected a MongoDB connection string, mongodb://host:port[,host:port...]/[database][?options]',
     }),
+  /**
+   * KAFKA_TOPIC_PREFIX: put before every Kafka topic and consumer-group name, so stacks (and
+   * tests) that share a cluster never read each other's records. Empty in a deployment.
+   */
+  kafkaTopicPrefix: () =>
+    z
+      .string()
+      .regex(/^[A-Za-z0-9._-]*$/, { message: "expected only letters, digits, '.', '_' and '-'" })
+      .default(''),
   /** A comma-separated list of host:port pairs, as Kafka clients take them. */
   hostPorts: () =>
     z

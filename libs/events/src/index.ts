@@ -1,6 +1,6 @@
 export type { SpecEvent, CallType, EventContext, IntegrationsObject } from './spec';
 export { CALL_TYPES, isCallType } from './spec';
-export { TOPICS, EVENT_HEADERS } from './topics';
+export { TOPICS, EVENT_HEADERS, KafkaNames } from './topics';
 export {
   encodeEventMessage,
   decodeEventMessage,

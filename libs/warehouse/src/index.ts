@@ -10,6 +10,7 @@ export {
 export { DuckdbEngine, type DuckdbEngineOptions } from './engines/duckdb/duckdb-engine';
 export { createEngine, type EngineSettings } from './engines/create-engine';
 export { copyChunks } from './engines/postgres/copy-text';
+export { POSTGRES_TYPES } from './engines/postgres/types';
 export { quoteIdent, qualified } from './engines/sql';
 export {
   WAREHOUSE_KINDS,
@@ -34,7 +35,6 @@ export {
   type SkippedEvent,
 } from './load-record';
 export {
-  WAREHOUSE_STATUS_TOPIC,
   encodeStatusRecord,
   decodeStatusRecord,
   type WarehouseStatusRecord,

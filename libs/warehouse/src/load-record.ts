@@ -1,4 +1,5 @@
 import { Ajv } from 'ajv';
+import { TOPICS } from '@manifold/events';
 import type { LoadNotice } from './layout';
 
 /**
@@ -8,7 +9,7 @@ import type { LoadNotice } from './layout';
  * partial = loaded with notices or with events set aside (`skipped`), failure = nothing loaded
  * (the load is retried).
  */
-export const WAREHOUSE_LOADS_TOPIC = 'manifold.warehouse-loads.v1';
+export const WAREHOUSE_LOADS_TOPIC = TOPICS.warehouseLoads;
 
 export type WarehouseLoadStatus = 'success' | 'partial' | 'failure';
 

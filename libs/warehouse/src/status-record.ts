@@ -1,10 +1,8 @@
 /**
  * What a warehouse loader says about its schedule, after every load round and whenever it sets
- * its next one: published to WAREHOUSE_STATUS_TOPIC (key: warehouse id) and kept by the control
+ * its next one: published to the warehouse-status topic (`TOPICS.warehouseStatus`, key: warehouse id) and kept by the control
  * plane for the warehouses list (next sync, "sync now" taken up). The latest record wins.
  */
-export const WAREHOUSE_STATUS_TOPIC = 'manifold.warehouse-status.v1';
-
 export interface WarehouseStatusRecord {
   warehouseId: string;
   workspaceId: string;

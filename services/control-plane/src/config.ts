@@ -22,6 +22,7 @@ export function controlPlaneConfig(source: NodeJS.ProcessEnv = process.env) {
       MAIL_FROM: env.string().default('Manifold <manifold@localhost>'),
       AUTO_DISABLE_INTERVAL_MS: env.int(3_600_000, 1000),
       KAFKA_BROKERS: env.hostPorts().optional(),
+      KAFKA_TOPIC_PREFIX: env.kafkaTopicPrefix(),
       OTEL_EXPORTER_OTLP_ENDPOINT: env.url(['http', 'https']).optional(),
     } satisfies z.ZodRawShape,
     source,

@@ -21,6 +21,7 @@ void runService({
       smtp: config.SMTP_URL ? { url: config.SMTP_URL, from: config.MAIL_FROM } : undefined,
       autoDisable: { intervalMs: config.AUTO_DISABLE_INTERVAL_MS },
       kafkaBrokers: config.KAFKA_BROKERS,
+      kafkaTopicPrefix: config.KAFKA_TOPIC_PREFIX,
     });
     ctx.onShutdown('control plane', () => controlPlane.stop());
     ctx.readiness.add('mongodb', () => controlPlane.domain.store.db.command({ ping: 1 }).then(() => undefined));

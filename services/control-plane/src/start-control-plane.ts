@@ -1,3 +1,4 @@
+import { KafkaNames } from '@manifold/events';
 import type { Logger } from '@manifold/logger';
 import { connectMongo } from '@manifold/mongo';
 import { buildSnapshot } from './config-stream/build-snapshot';
@@ -37,7 +38,9 @@ export interface StartControlPlaneOptions {
   autoDisable?: Partial<AutoDisableOptions> & { enabled?: boolean };
   /** When set, delivery reports and warehouse load records are read from these brokers. */
   kafkaBrokers?: readonly string[];
-  /** Consumer group for those reports; tests use their own. */
+  /** KAFKA_TOPIC_PREFIX: the prefix of those topics and of the consumer group. Default: none. */
+  kafkaTopicPrefix?: string;
+  /** Consumer group for those reports, when not the prefix's. */
   reportsGroupId?: string;
   /** The clock; tests move it. */
   now?: () => Date;
@@ -94,7 +97,13 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
     await broadcaster.start();
     stops.push(() => broadcaster.stop());
     if (options.kafkaBrokers?.length) {
-      const reports = await startReportConsumer(options.kafkaBrokers, observability, logger, options.reportsGroupId);
+      const reports = await startReportConsumer(
+        options.kafkaBrokers,
+        observability,
+        logger,
+        new KafkaNames(options.kafkaTopicPrefix),
+        options.reportsGroupId,
+      );
       stops.push(() => reports.stop());
     }
 

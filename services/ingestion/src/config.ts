@@ -1,4 +1,5 @@
 import { env, loadConfig } from '@manifold/config';
+import { KafkaNames } from '@manifold/events';
 import { DEFAULT_SETTINGS, type IngestionSettings } from './settings';
 
 const list = () =>
@@ -20,7 +21,9 @@ export const ingestionConfigShape = {
   HOST: env.string().default('0.0.0.0'),
   ADMIN_PORT: env.port(9101),
   KAFKA_BROKERS: env.hostPorts(),
-  KAFKA_EVENTS_TOPIC: env.string().default(d.topic),
+  KAFKA_TOPIC_PREFIX: env.kafkaTopicPrefix(),
+  /** Default: the events topic under KAFKA_TOPIC_PREFIX. */
+  KAFKA_EVENTS_TOPIC: env.string().optional(),
   KAFKA_EVENTS_PARTITIONS: env.int(6, 1),
   KAFKA_REPLICATION_FACTOR: env.int(1, 1),
   KAFKA_PUBLISH_TIMEOUT_MS: env.int(d.publish.timeoutMs, 100),
@@ -54,7 +57,7 @@ export function loadIngestionConfig(source: Record<string, string | undefined> =
 
 export function settingsFromConfig(config: IngestionConfig): IngestionSettings {
   return {
-    topic: config.KAFKA_EVENTS_TOPIC,
+    topic: config.KAFKA_EVENTS_TOPIC ?? new KafkaNames(config.KAFKA_TOPIC_PREFIX).events,
     limits: {
       maxCallBytes: config.MAX_CALL_BYTES,
       maxBatchBytes: config.MAX_BATCH_BYTES,

@@ -1,4 +1,5 @@
 import { env, loadConfig } from '@manifold/config';
+import { KafkaNames } from '@manifold/events';
 import { z } from 'zod';
 import { parseDuration } from './duration';
 import { DEFAULT_SETTINGS, type TranslatorSettings } from './settings';
@@ -49,7 +50,9 @@ const types = () =>
 export const translatorConfigShape = {
   ADMIN_PORT: env.port(9103),
   KAFKA_BROKERS: env.hostPorts(),
-  KAFKA_EVENTS_TOPIC: env.string().default(d.eventsTopic),
+  KAFKA_TOPIC_PREFIX: env.kafkaTopicPrefix(),
+  /** Default: the events topic under KAFKA_TOPIC_PREFIX. */
+  KAFKA_EVENTS_TOPIC: env.string().optional(),
   KAFKA_EVENTS_PARTITIONS: env.int(d.eventsTopicPartitions, 1),
   KAFKA_TOPIC_PARTITIONS: env.int(d.topicPartitions, 1),
   KAFKA_REPLICATION_FACTOR: env.int(d.replicationFactor, 1),
@@ -105,7 +108,8 @@ export function settingsFromConfig(config: TranslatorConfig, knownTypes: readonl
   return {
     ...DEFAULT_SETTINGS,
     destinationTypes: [...new Set(wanted)],
-    eventsTopic: config.KAFKA_EVENTS_TOPIC,
+    eventsTopic: config.KAFKA_EVENTS_TOPIC ?? new KafkaNames(config.KAFKA_TOPIC_PREFIX).events,
+    namespace: config.KAFKA_TOPIC_PREFIX,
     startFrom: config.START_FROM,
     partitionsConsumedConcurrently: config.PARTITIONS_CONSUMED_CONCURRENTLY,
     retryDelaysMs: config.RETRY_TIERS,

@@ -3,11 +3,11 @@
 // control plane's report consumer into GetDeliveryStats.
 import { connectConfigStream, type ConfigStreamClient } from '@manifold/config-client';
 import { WebhookEmulator } from '@manifold/emulators';
-import { encodeEventMessage, TOPICS } from '@manifold/events';
+import { encodeEventMessage, KafkaNames } from '@manifold/events';
 import { KafkaClient } from '@manifold/kafka';
 import { connectMongo, type MongoConnection } from '@manifold/mongo';
 import { metrics } from '@manifold/telemetry';
-import { requireKafka, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
+import { requireKafka, testInfrastructure, testLogger, testTopicPrefix, uniqueName } from '@manifold/testing';
 import { startTestControlPlane, type Harness } from '../../control-plane/src/test-support/harness';
 import { translatorSettings } from './settings';
 import { startTranslator, type RunningTranslator } from './start-translator';
@@ -27,12 +27,10 @@ describe('translator with the control plane', () => {
     const { kafkaBrokers, mongoUrl } = testInfrastructure();
     await requireKafka(kafkaBrokers);
     hook = await new WebhookEmulator({ sharedSecret: 'cp-secret' }).start();
-    // The product catalog (the real destinations), and the report consumer on the real topic.
-    cp = await startTestControlPlane({
-      catalog: undefined,
-      kafkaBrokers,
-      reportsGroupId: uniqueName('translator-cp-reports'),
-    });
+    // The product catalog (the real destinations), and the report consumer reading what this
+    // translator reports: both under the test's own topic prefix.
+    const namespace = testTopicPrefix();
+    cp = await startTestControlPlane({ catalog: undefined, kafkaBrokers, kafkaTopicPrefix: namespace });
     kafka = new KafkaClient({ brokers: kafkaBrokers, clientId: uniqueName('translator-cp'), logger });
     mongo = await connectMongo({
       url: mongoUrl,
@@ -41,8 +39,7 @@ describe('translator with the control plane', () => {
       logger,
     });
     configView = await connectConfigStream({ address: cp.controlPlane.address, token: cp.token, logger });
-    const namespace = `${uniqueName('tcp')}.`;
-    eventsTopic = `${namespace}events`;
+    eventsTopic = new KafkaNames(namespace).events;
     translator = await startTranslator({
       kafka,
       db: mongo.db,
@@ -53,7 +50,6 @@ describe('translator with the control plane', () => {
         destinationTypes: ['webhook'],
         eventsTopic,
         namespace,
-        deliveryReportsTopic: TOPICS.deliveryReports,
         eventsTopicPartitions: 2,
         topicPartitions: 1,
         reportIntervalMs: 200,

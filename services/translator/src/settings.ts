@@ -7,15 +7,11 @@ export interface TranslatorSettings {
   /** The topic of accepted events. */
   eventsTopic: string;
   /**
-   * Prefix of the translator's own topics (retry tiers, dead letters, delivery reports) and
-   * consumer groups. Empty in deployments; tests and benchmarks use a unique one.
+   * KAFKA_TOPIC_PREFIX: prefix of the translator's own topics (retry tiers, dead letters,
+   * delivery reports) and consumer groups. Empty in deployments; tests and benchmarks use a
+   * unique one (and give the control plane reading their delivery reports the same).
    */
   namespace: string;
-  /**
-   * Where delivery reports go when not `<namespace>` + the events library's topic (tests that
-   * run the control plane's report consumer, which reads the un-namespaced topic).
-   */
-  deliveryReportsTopic?: string;
   /** Where a consumer group that has never committed starts on the events topic. */
   startFrom: 'earliest' | 'latest';
   /** Partitions of one topic processed at once by each consumer. */

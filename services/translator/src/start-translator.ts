@@ -58,7 +58,7 @@ export async function startTranslator(options: StartTranslatorOptions): Promise<
   if (definitions.length === 0) throw new Error('no destination types to translate for');
 
   const names = new TranslatorNames(settings.namespace);
-  const reportsTopic = settings.deliveryReportsTopic ?? names.deliveryReports;
+  const reportsTopic = names.deliveryReports;
   await kafka.ensureTopics(topicSpecs(settings, names, reportsTopic));
 
   const cleanup: Array<() => Promise<void> | void> = [];

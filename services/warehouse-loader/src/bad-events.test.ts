@@ -10,7 +10,7 @@ import { Client as PgClient } from 'pg';
 import { InMemoryConfigView, type WarehouseConfig } from '@manifold/config-client';
 import { KafkaClient, type EventProducer } from '@manifold/kafka';
 import { ReadinessRegistry } from '@manifold/service';
-import { requireKafka, requirePostgres, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
+import { requireKafka, requirePostgres, TcpProxy, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
 import {
   DuckdbEngine,
   PostgresEngine,
@@ -30,7 +30,6 @@ import {
   waitFor,
   warehouse,
 } from './testing/harness';
-import { TcpProxy } from './testing/tcp-proxy';
 
 const logger = testLogger('warehouse-loader-bad-events');
 const { kafkaBrokers, warehousePostgresUrl } = testInfrastructure();

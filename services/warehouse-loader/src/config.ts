@@ -15,6 +15,8 @@ export function loadLoaderConfig(source: Record<string, string | undefined> = pr
       /** The embedded DuckDB warehouse every source loads into; empty turns it off. */
       EMBEDDED_DUCKDB_PATH: env.string().optional(),
       EMBEDDED_SYNC_INTERVAL_SECONDS: env.int(60, 1),
+      KAFKA_TOPIC_PREFIX: env.kafkaTopicPrefix(),
+      /** Default: the events topic under KAFKA_TOPIC_PREFIX. */
       EVENTS_TOPIC: env.string().optional(),
       WAREHOUSE_LOADS_TOPIC: env.string().optional(),
       /** First retry delay after a failed load; doubles up to RETRY_MAX_MS. */

@@ -1,9 +1,9 @@
 import type { ConfigView } from '@manifold/config-client';
+import { KafkaNames } from '@manifold/events';
 import { KafkaClient } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import type { ReadinessRegistry } from '@manifold/service';
 import type { Meter } from '@manifold/telemetry';
-import { WAREHOUSE_LOADS_TOPIC } from '@manifold/warehouse';
 import { KafkaLoadHistory } from './load-history';
 import { LoaderSupervisor } from './loader-supervisor';
 import { registerLoaderMetrics } from './metrics';
@@ -13,11 +13,16 @@ export interface LoaderAppOptions {
   config: ConfigView;
   kafkaBrokers: readonly string[];
   logger: Logger;
-  /** Default: the accepted-events topic. */
+  /** KAFKA_TOPIC_PREFIX: the prefix of every topic and consumer group. Default: none. */
+  topicPrefix?: string;
+  /** Default: the accepted-events topic under the prefix. */
   eventsTopic?: string;
-  /** Default: WAREHOUSE_LOADS_TOPIC. */
+  /** Default: the load history topic under the prefix. */
   loadsTopic?: string;
-  loaderOptions?: Omit<WarehouseLoaderOptions, 'warehouse' | 'config' | 'kafka' | 'history' | 'logger' | 'eventsTopic'>;
+  loaderOptions?: Omit<
+    WarehouseLoaderOptions,
+    'warehouse' | 'config' | 'kafka' | 'history' | 'logger' | 'eventsTopic' | 'names'
+  >;
   readiness?: ReadinessRegistry;
   /** Where the loader's metrics go (the service's meter; none in tests). */
   meter?: Meter;
@@ -36,7 +41,8 @@ export async function startLoaderApp(options: LoaderAppOptions): Promise<LoaderA
     clientId: 'warehouse-loader',
     logger: options.logger,
   });
-  const loadsTopic = options.loadsTopic ?? WAREHOUSE_LOADS_TOPIC;
+  const names = new KafkaNames(options.topicPrefix);
+  const loadsTopic = options.loadsTopic ?? names.warehouseLoads;
   await kafka.ensureTopics([
     { topic: loadsTopic, partitions: 1, config: { 'retention.ms': String(30 * 24 * 3600 * 1000) } },
   ]);
@@ -47,7 +53,11 @@ export async function startLoaderApp(options: LoaderAppOptions): Promise<LoaderA
     kafka,
     history,
     logger: options.logger,
-    loaderOptions: { ...options.loaderOptions, ...(options.eventsTopic ? { eventsTopic: options.eventsTopic } : {}) },
+    loaderOptions: {
+      ...options.loaderOptions,
+      names,
+      ...(options.eventsTopic ? { eventsTopic: options.eventsTopic } : {}),
+    },
   });
   options.readiness?.add('kafka', async () => {
     await kafka.ping();

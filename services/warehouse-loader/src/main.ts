@@ -49,6 +49,7 @@ async function main(): Promise<void> {
         logger: context.logger,
         readiness: context.readiness,
         meter: context.telemetry.meter,
+        topicPrefix: config.KAFKA_TOPIC_PREFIX,
         ...(config.EVENTS_TOPIC ? { eventsTopic: config.EVENTS_TOPIC } : {}),
         ...(config.WAREHOUSE_LOADS_TOPIC ? { loadsTopic: config.WAREHOUSE_LOADS_TOPIC } : {}),
         loaderOptions: {

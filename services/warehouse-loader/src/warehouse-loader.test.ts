@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { InMemoryConfigView } from '@manifold/config-client';
 import type { IntegrationsObject } from '@manifold/events';
 import { KafkaClient, type EventProducer } from '@manifold/kafka';
-import { requireKafka, requirePostgres, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
+import { requireKafka, requirePostgres, TcpProxy, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
 import {
   DuckdbEngine,
   PostgresEngine,
@@ -27,7 +27,6 @@ import {
   waitFor,
   warehouse,
 } from './testing/harness';
-import { TcpProxy } from './testing/tcp-proxy';
 
 const logger = testLogger('warehouse-loader');
 const { kafkaBrokers, warehousePostgresUrl } = testInfrastructure();

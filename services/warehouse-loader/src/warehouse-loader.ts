@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ConfigView, SourceConfig, WarehouseConfig } from '@manifold/config-client';
-import { EVENT_HEADERS, TOPICS, isCallType, type SpecEvent } from '@manifold/events';
+import { EVENT_HEADERS, KafkaNames, isCallType, type SpecEvent } from '@manifold/events';
 import type { BatchContext, ConsumedBatch, ConsumerRunner, KafkaClient } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import {
@@ -52,10 +52,10 @@ export interface WarehouseLoaderOptions {
   kafka: KafkaClient;
   history: LoadHistory;
   logger: Logger;
-  /** Default: the accepted-events topic. */
+  /** Topic and consumer-group names (KAFKA_TOPIC_PREFIX). Default: no prefix. */
+  names?: KafkaNames;
+  /** Default: the names' accepted-events topic. */
   eventsTopic?: string;
-  /** Consumer group = prefix + warehouse id. Default 'manifold-warehouse-'. */
-  groupIdPrefix?: string;
   /** Retry delays while the warehouse fails. Default 1 s doubling to 5 min. */
   backoff?: BackoffOptions;
   /** Stop reading (Kafka keeps the rest) when this many events wait. Default 4 × batchSize. */
@@ -112,14 +112,14 @@ export class WarehouseLoader {
 
   constructor(private readonly options: WarehouseLoaderOptions) {
     this.id = options.warehouse.id;
-    this.topic = options.eventsTopic ?? TOPICS.events;
+    this.topic = options.eventsTopic ?? (options.names ?? new KafkaNames()).events;
     this.log = options.logger.child({ warehouseId: this.id, warehouseKind: options.warehouse.kind });
     this.pending = new PendingEvents(this.topic);
     this.stall = new StallWatch(this.pending, (options.stallAfterIntervals ?? 5) * this.intervalMs());
   }
 
   get groupId(): string {
-    return `${this.options.groupIdPrefix ?? 'manifold-warehouse-'}${this.id}`;
+    return (this.options.names ?? new KafkaNames()).warehouseGroup(this.id);
   }
 
   get stats(): WarehouseLoaderStats {

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { startControlPlane, type ControlPlane } from '@manifold/control-plane';
 import { connectMongo } from '@manifold/mongo';
-import { requireMongo, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
+import { requireMongo, testInfrastructure, testLogger, testTopicPrefix, uniqueName } from '@manifold/testing';
 import { startConsole, type RunningConsole, type StartConsoleOptions } from '../start-console';
 import { startTestDataPlane, type TestDataPlane } from './data-plane';
 
@@ -97,6 +97,8 @@ export async function startConsoleStack(
   await requireMongo(mongoUrl);
   const { kafkaBrokers } = testInfrastructure();
   const controlPlaneToken = `cp-token-${randomBytes(12).toString('hex')}`;
+  // The data plane's topics and groups, and the control plane reading its reports, under a prefix of their own.
+  const topicPrefix = testTopicPrefix();
   const controlPlaneDatabase = databaseName('consolecp');
   const consoleDatabase = databaseName('console');
   const controlPlane = await startControlPlane({
@@ -109,10 +111,13 @@ export async function startConsoleStack(
     ...(options.catalog === 'default' ? {} : { catalog: options.catalog ?? TEST_CATALOG }),
     configPollIntervalMs: 200,
     autoDisable: { enabled: false },
-    ...(options.dataPlane ? { kafkaBrokers, reportsGroupId: uniqueName('console-reports') } : {}),
+    ...(options.dataPlane ? { kafkaBrokers, kafkaTopicPrefix: topicPrefix } : {}),
   });
   const dataPlane = options.dataPlane
-    ? await startTestDataPlane({ address: controlPlane.address, token: controlPlaneToken }, options.dataPlane)
+    ? await startTestDataPlane(
+        { address: controlPlane.address, token: controlPlaneToken },
+        { ...options.dataPlane, topicPrefix },
+      )
     : undefined;
   const running = await startConsole({
     mongoUrl: options.consoleMongoUrl ?? mongoUrl,

@@ -21,6 +21,19 @@ interface CompiledEntry {
   entry: CatalogEntryDefinition;
   validate: ValidateFunction;
   secretFields: string[];
+  /** The settings the entry defines, named when a setting it does not define is given. */
+  settingNames: string[];
+}
+
+/**
+ * The schema a destination's settings are checked against: its own, closed at the top level
+ * unless it says otherwise. Translators read settings through their own schemas, which drop what
+ * they do not know, so a misspelt setting would be stored and silently never used.
+ */
+function closedAtTopLevel(schema: SettingsSchema): SettingsSchema {
+  const s = schema as { properties?: unknown; additionalProperties?: unknown; patternProperties?: unknown };
+  if (!s.properties || s.additionalProperties !== undefined || s.patternProperties !== undefined) return schema;
+  return { ...schema, additionalProperties: false };
 }
 
 /** The catalog, built once from the definitions in code, with settings validators compiled. */
@@ -38,7 +51,12 @@ export class Catalog {
       const secretFields = Object.entries(properties ?? {})
         .filter(([, schema]) => schema.secret === true)
         .map(([name]) => name);
-      this.entries.set(entry.id, { entry, validate: ajv.compile(entry.settingsSchema), secretFields });
+      this.entries.set(entry.id, {
+        entry,
+        validate: ajv.compile(closedAtTopLevel(entry.settingsSchema)),
+        secretFields,
+        settingNames: Object.keys(properties ?? {}),
+      });
     }
   }
 
@@ -59,11 +77,11 @@ export class Catalog {
     const compiled = this.entries.get(id);
     if (!compiled) return [{ field: 'catalog_id', message: `unknown catalog entry ${JSON.stringify(id)}` }];
     if (compiled.validate(settings)) return [];
-    return (compiled.validate.errors ?? []).map(toViolation);
+    return (compiled.validate.errors ?? []).map((error) => toViolation(error, compiled.settingNames));
   }
 }
 
-function toViolation(error: ErrorObject): FieldViolation {
+function toViolation(error: ErrorObject, settingNames: readonly string[]): FieldViolation {
   const path = error.instancePath
     .split('/')
     .filter(Boolean)
@@ -75,7 +93,9 @@ function toViolation(error: ErrorObject): FieldViolation {
     error.keyword === 'required'
       ? 'is required'
       : error.keyword === 'additionalProperties'
-        ? 'is not a setting of this destination'
+        ? path.length === 1
+          ? `is not a setting of this destination (its settings: ${settingNames.join(', ')})`
+          : 'is not a field of this setting'
         : (error.message ?? 'is invalid');
   return { field, message };
 }

@@ -16,7 +16,7 @@ import { newId } from './ids';
 import { refreshDestinationSourceNames, refreshSourceLinks } from './links';
 import { maskSecrets, mergeSettingsUpdate, openSecrets, sealSecrets, type SecretBox, type Settings } from './secrets';
 import { resolveSource } from './sources';
-import { checkName } from './validation';
+import { checkName, checkSyncInterval } from './validation';
 import { initialStatus, statusChange, statusUpdate } from './status-change';
 import { resolveWorkspace } from './workspaces';
 import type { DestinationDoc, DestinationFilterDoc, WorkspaceDoc } from '../store/documents';
@@ -42,11 +42,6 @@ export async function resolveDestination(store: Store, workspace: WorkspaceDoc, 
   const doc = await store.destinations.findOne({ workspaceId: workspace._id, $or: [{ _id: key }, { name: key }] });
   if (!doc) throw ControlPlaneError.notFound('destination', key);
   return doc;
-}
-
-function checkSyncInterval(v: Violations, seconds: number): void {
-  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 7 * 86400)
-    v.add('sync_interval_seconds', 'must be a whole number of seconds from 1 to 604800 (7 days)');
 }
 
 function checkFilters(v: Violations, filters: DestinationFilter[], sourceIds: readonly string[]): void {
@@ -114,7 +109,7 @@ export class Destinations {
     const settings: Settings = { ...(req.settings ?? {}) };
     if (entry) v.addAll(this.catalog.validateSettings(entry.id, settings));
     const interval = req.syncIntervalSeconds || DEFAULT_SYNC_INTERVAL_SECONDS;
-    if (entry?.warehouse) checkSyncInterval(v, interval);
+    if (entry?.warehouse) checkSyncInterval(v, 'sync_interval_seconds', interval);
     const sourceIds: string[] = [];
     for (const [i, key] of req.sources.entries()) {
       try {
@@ -197,7 +192,7 @@ export class Destinations {
     }
     if (req.syncIntervalSeconds !== undefined) {
       if (!doc.warehouse) v.add('sync_interval_seconds', 'applies to warehouses only');
-      else checkSyncInterval(v, req.syncIntervalSeconds);
+      else checkSyncInterval(v, 'sync_interval_seconds', req.syncIntervalSeconds);
     }
     v.throwIfAny();
     const changedFields = this.changedFields(doc, req, settings);

@@ -1,7 +1,7 @@
-import { TOPICS, type DeliveryReport } from '@manifold/events';
+import { KafkaNames, type DeliveryReport } from '@manifold/events';
 import { KafkaClient } from '@manifold/kafka';
-import { requireKafka, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
-import { WAREHOUSE_LOADS_TOPIC, type WarehouseLoadRecord } from '@manifold/warehouse';
+import { requireKafka, testInfrastructure, testLogger, testTopicPrefix, uniqueName } from '@manifold/testing';
+import type { WarehouseLoadRecord } from '@manifold/warehouse';
 import { startTestControlPlane, type Harness } from '../test-support/harness';
 
 async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 20000): Promise<T> {
@@ -17,16 +17,19 @@ describe('report consumer (real Kafka)', () => {
   const { kafkaBrokers } = testInfrastructure();
   let h: Harness;
   let kafka: KafkaClient;
+  // The topics and group of its own: a running stack's control plane must neither take nor add reports.
+  const names = new KafkaNames(testTopicPrefix());
 
   beforeAll(async () => {
     await requireKafka(kafkaBrokers);
-    h = await startTestControlPlane({ kafkaBrokers, reportsGroupId: uniqueName('cp-reports') });
+    h = await startTestControlPlane({ kafkaBrokers, kafkaTopicPrefix: names.prefix });
     kafka = new KafkaClient({ brokers: kafkaBrokers, clientId: 'report-test', logger: testLogger('report-test') });
   });
 
   afterAll(async () => {
-    await kafka?.disconnect();
     await h?.stop();
+    await kafka?.deleteTopics([names.deliveryReports, names.warehouseLoads]).catch(() => undefined);
+    await kafka?.disconnect();
   });
 
   it('turns delivery reports and load records from Kafka into stats and load history', async () => {
@@ -100,7 +103,7 @@ describe('report consumer (real Kafka)', () => {
         at,
       },
     ];
-    await producer.send(TOPICS.deliveryReports, [{ key: dest.id, value: JSON.stringify(reports) }]);
+    await producer.send(names.deliveryReports, [{ key: dest.id, value: JSON.stringify(reports) }]);
     const load: WarehouseLoadRecord = {
       loadId: uniqueName('load'),
       warehouseId: dw.id,
@@ -121,7 +124,7 @@ describe('report consumer (real Kafka)', () => {
       skippedEvents: 2,
       attempt: 1,
     };
-    await producer.send(WAREHOUSE_LOADS_TOPIC, [{ key: dw.id, value: JSON.stringify(load) }]);
+    await producer.send(names.warehouseLoads, [{ key: dw.id, value: JSON.stringify(load) }]);
     await producer.disconnect();
 
     const stats = await eventually(

@@ -281,6 +281,20 @@ describe('control plane gRPC API (real FerretDB)', () => {
         }),
       );
       expect(unknown.violations.map((v) => v.field)).toEqual(['catalog_id']);
+      // A schema that does not close itself is closed too: the translator would never read a misspelt setting.
+      const misspelt = await grpcError(
+        h.client.destinations.createDestination({
+          workspace: 'shop',
+          name: 'Mailer',
+          catalogId: 'test-email',
+          settings: { tokn: 'abc' },
+          sources: [],
+          syncIntervalSeconds: 0,
+        }),
+      );
+      expect(misspelt.violations).toEqual([
+        { field: 'settings.tokn', message: 'is not a setting of this destination (its settings: token)' },
+      ]);
     });
 
     it('encrypts secrets at rest, masks them in reads and decrypts them for the data plane only', async () => {

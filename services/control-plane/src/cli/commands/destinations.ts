@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Destination } from '@manifold/proto';
-import { parseAssignments, printRecord, printTable, type Io } from '../output';
+import { parseAssignments, printDone, printRecord, printTable, type Io } from '../output';
 import type { Runner } from '../program';
 import { collect, pageRequest, type ListOptions } from './list-options';
 
@@ -8,13 +8,14 @@ const row = (d: Destination) => ({
   id: d.id,
   name: d.name,
   status: d.enabled ? 'enabled' : 'disabled',
+  enabled: d.enabled,
   type: d.type,
   catalog_id: d.catalogId,
   category: d.categories,
   sources: d.sourceNames,
   ...(d.warehouse ? { sync_interval_seconds: d.syncIntervalSeconds } : {}),
-  settings: d.settings,
-  created_at: d.createdAt,
+  settings: d.settings ?? {},
+  created_at: d.createdAt ?? null,
   created_by: d.createdBy,
 });
 
@@ -122,9 +123,10 @@ function resourceCommands(program: Command, run: Runner, io: Io, kind: 'destinat
       }),
   );
   cmd.command('delete <workspace> <name>').action((workspace: string, destination: string) =>
-    run(async (c) => {
+    run(async (c, g) => {
       await c.destinations.deleteDestination({ workspace, destination });
-      io.stdout(`deleted ${warehouse ? 'warehouse' : 'destination'} ${destination}\n`);
+      const what = warehouse ? 'warehouse' : 'destination';
+      printDone(io, `deleted ${what} ${destination}`, { deleted: what, workspace, name: destination }, g.json);
     }),
   );
   for (const [verb, connect] of [
@@ -134,12 +136,12 @@ function resourceCommands(program: Command, run: Runner, io: Io, kind: 'destinat
     cmd
       .command(`${verb} <workspace> <source> <name>`)
       .action((workspace: string, source: string, destination: string) =>
-        run(async (c) => {
+        run(async (c, g) => {
           const request = { workspace, source, destination };
           const d = connect
             ? await c.destinations.connectSource(request)
             : await c.destinations.disconnectSource(request);
-          io.stdout(`${destination} sources: ${d.sourceNames.join(', ') || '(none)'}\n`);
+          printDone(io, `${destination} sources: ${d.sourceNames.join(', ') || '(none)'}`, row(d), g.json);
         }),
       );
   }
@@ -153,12 +155,20 @@ function resourceCommands(program: Command, run: Runner, io: Io, kind: 'destinat
           printTable(
             io,
             r.loads.map((l) => ({
-              started_at: l.startedAt,
+              id: l.id,
+              source_id: l.sourceId,
+              started_at: l.startedAt ?? null,
+              finished_at: l.finishedAt ?? null,
               status: l.status,
-              rows: l.rows.map((t) => `${t.table}=${t.rows}`),
+              rows: Object.fromEntries(l.rows.map((t) => [t.table, t.rows])),
               errors: l.errors,
             })),
-            ['started_at', 'status', 'rows', 'errors'],
+            [
+              'started_at',
+              'status',
+              { name: 'rows', cell: (l) => Object.entries(l.rows).map(([table, rows]) => `${table}=${rows}`) },
+              'errors',
+            ],
             g.json,
           );
         }),
