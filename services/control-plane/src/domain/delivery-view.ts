@@ -93,9 +93,16 @@ export async function buildDeliveryView(
     add(total, doc, outcome);
     if (!updatedAt || doc.start > updatedAt) updatedAt = doc.start;
     if (!doc.reason) continue;
-    const key = `${outcome}\u0000${doc.reason}`;
-    const entry = reasons.get(key) ?? { outcome, reason: doc.reason, events: 0, attempts: 0, lastSeen: doc.start };
-    // A retried attempt is not an event: its count is attempts (the events are under `retrying`).
+    // Retried attempts join the events retrying for the same reason: one row, events and attempts.
+    const shown = outcome === 'retried' ? 'retrying' : outcome;
+    const key = `${shown}\u0000${doc.reason}`;
+    const entry = reasons.get(key) ?? {
+      outcome: shown,
+      reason: doc.reason,
+      events: 0,
+      attempts: 0,
+      lastSeen: doc.start,
+    };
     if (outcome === 'retried') entry.attempts += doc.count;
     else {
       entry.events += doc.count;

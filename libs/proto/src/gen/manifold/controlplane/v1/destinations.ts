@@ -225,7 +225,10 @@ export interface DeliveryBucket {
 }
 
 export interface DeliveryReasonCount {
-  /** retrying, retried (attempts), failed, filtered, dropped, field_dropped, field_converted. */
+  /**
+   * retrying (events that started retrying for this reason, and the attempts that failed with it),
+   * failed, filtered, dropped, field_dropped, field_converted.
+   */
   outcome: string;
   reason: string;
   events: number;
