@@ -250,7 +250,9 @@ export const DeliveryView = model(
       z.object({
         outcome: z
           .string()
-          .describe('retrying, retried (attempts), failed, filtered, dropped, field_dropped, field_converted'),
+          .describe(
+            'retrying (events that started retrying for the reason, and the attempts that failed with it), failed, filtered, dropped, field_dropped, field_converted',
+          ),
         reason: z.string(),
         events: z.number().int(),
         attempts: z.number().int(),
