@@ -1,27 +1,11 @@
 // What an operator sees of deliveries, end to end: the translator's reports and error samples,
 // read by the real control plane (in-process) into its delivery view over gRPC.
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
-import { connectConfigStream, type ConfigStreamClient } from '@manifold/config-client';
 import { WebhookEmulator } from '@manifold/emulators';
-import { encodeEventMessage, KafkaNames, type SpecEvent } from '@manifold/events';
-import { KafkaClient } from '@manifold/kafka';
-import { connectMongo, type MongoConnection } from '@manifold/mongo';
-import { metrics } from '@manifold/telemetry';
-import { requireKafka, testInfrastructure, testLogger, testTopicPrefix, uniqueName } from '@manifold/testing';
-import { startTestControlPlane, type Harness } from '../../control-plane/src/test-support/harness';
-import { translatorSettings } from './settings';
-import { startTranslator, type RunningTranslator } from './start-translator';
+import { encodeEventMessage, type SpecEvent } from '@manifold/events';
+import { freePort } from '@manifold/testing';
+import type { Harness } from '../../control-plane/src/test-support/harness';
 import { trackEvent, waitFor } from './test-support/harness';
-
-/** A port nothing listens on: connections to it are refused. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { startTranslatorOnControlPlane, type TranslatorOnControlPlane } from './test-support/with-control-plane';
 
 function nearestRank(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -39,49 +23,19 @@ async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, 
 }
 
 describe('delivery view: translator → control plane', () => {
-  const logger = testLogger('translator-delivery-view');
   const SECRET = 'sk-live-Zq81vXw4Tt';
+  let stack: TranslatorOnControlPlane;
   let cp: Harness;
-  let kafka: KafkaClient;
-  let mongo: MongoConnection;
-  let configView: ConfigStreamClient;
-  let translator: RunningTranslator;
-  let eventsTopic: string;
   let sourceId: string;
   let workspaceId: string;
   const hooks: WebhookEmulator[] = [];
 
   beforeAll(async () => {
-    const { kafkaBrokers, mongoUrl } = testInfrastructure();
-    await requireKafka(kafkaBrokers);
-    const namespace = testTopicPrefix();
-    cp = await startTestControlPlane({ catalog: undefined, kafkaBrokers, kafkaTopicPrefix: namespace });
-    kafka = new KafkaClient({ brokers: kafkaBrokers, clientId: uniqueName('translator-dv'), logger });
-    mongo = await connectMongo({
-      url: mongoUrl,
-      database: uniqueName('translatordv').replace(/[^a-z0-9]/gi, ''),
-      appName: 'translator-dv',
-      logger,
+    stack = await startTranslatorOnControlPlane('translator-dv', {
+      retryDelaysMs: [200, 500, 1000],
+      retryWindowMs: 10 * 60_000,
     });
-    configView = await connectConfigStream({ address: cp.controlPlane.address, token: cp.token, logger });
-    eventsTopic = new KafkaNames(namespace).events;
-    translator = await startTranslator({
-      kafka,
-      db: mongo.db,
-      configView,
-      logger,
-      meter: metrics.getMeter('translator-dv'),
-      settings: translatorSettings({
-        destinationTypes: ['webhook'],
-        eventsTopic,
-        namespace,
-        eventsTopicPartitions: 2,
-        topicPartitions: 1,
-        retryDelaysMs: [200, 500, 1000],
-        retryWindowMs: 10 * 60_000,
-        reportIntervalMs: 200,
-      }),
-    });
+    cp = stack.cp;
     const ws = await cp.client.workspaces.createWorkspace({ slug: 'ops', name: 'Ops', ownerEmail: 'o@ops.test' });
     workspaceId = ws.id;
     sourceId = (
@@ -97,12 +51,7 @@ describe('delivery view: translator → control plane', () => {
   }, 60000);
 
   afterAll(async () => {
-    await translator?.stop();
-    await configView?.close();
-    await cp?.stop();
-    await mongo?.db.dropDatabase().catch(() => undefined);
-    await mongo?.close();
-    await kafka?.disconnect();
+    await stack?.close();
     await Promise.all(hooks.map((h) => h.close()));
   });
 
@@ -115,14 +64,18 @@ describe('delivery view: translator → control plane', () => {
       sources: ['web'],
       syncIntervalSeconds: 0,
     });
-    await waitFor(() => configView.destination(created.id)?.enabled === true, 10000, `${name} in the config stream`);
+    await waitFor(
+      () => stack.configView.destination(created.id)?.enabled === true,
+      10000,
+      `${name} in the config stream`,
+    );
     return created.id;
   }
 
   async function publish(events: SpecEvent[]): Promise<void> {
-    const producer = await kafka.producer();
+    const producer = await stack.kafka.producer();
     await producer.send(
-      eventsTopic,
+      stack.eventsTopic,
       events.map((e) => encodeEventMessage(e, { sourceId, workspaceId })),
     );
     await producer.disconnect();
@@ -132,7 +85,7 @@ describe('delivery view: translator → control plane', () => {
     cp.client.destinations.getDeliveryView({ workspace: 'ops', destination, range });
 
   it('shows why a destination that refuses connections gets nothing, within a minute, counting events once', async () => {
-    const id = await webhook('Closed port', `http://127.0.0.1:${await closedPort()}/in`);
+    const id = await webhook('Closed port', `http://127.0.0.1:${await freePort()}/in`);
     const events = [1, 2, 3].map((n) => trackEvent(n));
     const started = Date.now();
     await publish(events);

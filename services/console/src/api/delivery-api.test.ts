@@ -114,7 +114,7 @@ describe('Public API: delivery view and warehouse syncs', () => {
           kind: 'type_conflict',
           table: 'tracks',
           column: 'price',
-          columnType: 'number',
+          columnType: 'float',
           valueType: 'string',
           action: 'dropped',
           count: 2,
@@ -145,7 +145,7 @@ describe('Public API: delivery view and warehouse syncs', () => {
     expect(status).toMatchObject({ name: 'Lake', nextSyncAt: next, pendingEvents: 7, syncRequestedAt: null });
     expect(status!.lastSync).toMatchObject({ status: 'partial', durationMs: 2500, events: 12 });
     expect(status!.lastSync.notices).toEqual([
-      'tracks.price: string values that a number column cannot hold were stored as null (2 times)',
+      'tracks.price: string values that a float column cannot hold were stored as null (2 times)',
     ]);
 
     expect((await reader.call('POST', `/api/v1/workspaces/ops/warehouses/${lake.id}/sync`)).status).toBe(403);

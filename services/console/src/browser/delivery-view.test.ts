@@ -2,10 +2,9 @@
 // control plane, ingestion and translator (Kafka, FerretDB), with webhook receivers that refuse
 // connections or answer 400.
 import { rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { WebhookEmulator } from '@manifold/emulators';
-import { requireKafka, testInfrastructure } from '@manifold/testing';
+import { freePort, requireKafka, testInfrastructure } from '@manifold/testing';
 import { ConsoleClient } from '../testing/http-client';
 import { buildWebApp, collectCspViolations, expectText, launchChromium, signInAs } from '../testing/browser';
 import { startConsoleStack, type ConsoleStack } from '../testing/stack';
@@ -20,14 +19,6 @@ jest.setTimeout(180_000);
 async function shot(page: Page, name: string): Promise<void> {
   const dir = process.env['DELIVERY_SCREENSHOTS'];
   if (dir) await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('event delivery and warehouse syncs in a browser', () => {
@@ -63,7 +54,7 @@ describe('event delivery and warehouse syncs in a browser', () => {
       expect(created.status).toBe(201);
       ids[name] = created.body.id;
     };
-    await create('Closed port', 'webhook', { url: `http://127.0.0.1:${await closedPort()}/in` });
+    await create('Closed port', 'webhook', { url: `http://127.0.0.1:${await freePort()}/in` });
     await create('Rejecting', 'webhook', {
       url: `${receiver.baseUrl}/in?token=${SECRET}`,
       headers: { 'X-Api-Key': SECRET },

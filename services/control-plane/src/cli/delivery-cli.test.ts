@@ -1,5 +1,4 @@
-import { startTestControlPlane, type Harness } from '../test-support/harness';
-import { runCli } from './program';
+import { cliRunner, startTestControlPlane, type Harness } from '../test-support/harness';
 
 describe('manifold CLI: delivery view, errors, warehouse sync and history', () => {
   let h: Harness;
@@ -28,16 +27,7 @@ describe('manifold CLI: delivery view, errors, warehouse sync and history', () =
 
   afterAll(() => h?.stop());
 
-  async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-    let out = '';
-    let err = '';
-    const code = await runCli(
-      args,
-      { stdout: (t) => (out += t), stderr: (t) => (err += t) },
-      { CONTROL_PLANE_ADDRESS: h.controlPlane.address, CONTROL_PLANE_TOKEN: h.token, MANIFOLD_ACTOR: 'cli-test' },
-    );
-    return { code, out, err };
-  }
+  const cli = (...args: string[]) => cliRunner(h)(...args);
 
   it('shows events per bucket, reasons and the latest error with its masked request and answer', async () => {
     const at = new Date().toISOString();

@@ -18,8 +18,9 @@ describe('FailureSampler', () => {
     const sent: DeliverySample[] = [];
     const lines: Array<{ msg: string; failures: number }> = [];
     const logger = testLogger('sampler');
-    logger.warn = ((fields: { failures: number }, msg: string) =>
-      lines.push({ msg, failures: fields.failures })) as typeof logger.warn;
+    logger.warn = ((fields: { failures: number }, msg: string) => {
+      lines.push({ msg, failures: fields.failures });
+    }) as unknown as typeof logger.warn;
     const sampler = new FailureSampler({
       producer: {
         send: async (_topic, messages) => {
@@ -84,6 +85,6 @@ describe('FailureSampler', () => {
       eventName: 'Order Completed',
       response: { status: 503, headers: { 'x-echo': '********' }, body: 'no ********' },
     });
-    expect(sent[0]!.request.url).toContain('key=********');
+    expect(sent[0]!.request?.url).toContain('key=********');
   });
 });
