@@ -6,7 +6,7 @@ import type { Meter, Tracer } from '@manifold/telemetry';
 import { AnalyticsJsBundle } from './analytics-js/bundle';
 import { analyticsJsRoutes } from './analytics-js/routes';
 import { LiveDebugger } from './debugger/live-debugger';
-import { debuggerRoutes } from './debugger/routes';
+import { DEBUGGER_PATH, debuggerRoutes } from './debugger/routes';
 import { IngestionError } from './http/errors';
 import { createProxyTrust } from './http/proxy-trust';
 import { answerPreflight, corsHeaders, sendError } from './http/respond';
@@ -75,12 +75,13 @@ export function createIngestionApp(deps: IngestionAppDeps): IngestionApp {
     logger,
     limits: settings.limits,
   });
-  const debug = debuggerRoutes({ liveDebugger, configView, adminToken: settings.adminToken });
+  const debug = debuggerRoutes({ liveDebugger, adminToken: settings.adminToken });
 
   const web = express();
   web.disable('x-powered-by');
   web.use((req: Request, res: Response, next: NextFunction) => {
-    res.set(corsHeaders(req) as Record<string, string>);
+    // The debugger is for the console's server, never for a page on another site.
+    if (!req.path.startsWith(DEBUGGER_PATH)) res.set(corsHeaders(req) as Record<string, string>);
     res.on('finish', () => {
       const route = req.route ? `${req.baseUrl}${String((req.route as { path: unknown }).path)}` : 'other';
       metrics.requests.add(route, res.statusCode);

@@ -35,6 +35,8 @@ export const ingestionConfigShape = {
   MAX_CALL_BYTES: env.int(d.limits.maxCallBytes, 1024),
   MAX_BATCH_BYTES: env.int(d.limits.maxBatchBytes, 1024),
   MAX_BATCH_ITEMS: env.int(d.limits.maxBatchItems, 1),
+  MAX_BATCH_EVENT_BYTES: env.int(d.limits.maxBatchEventBytes, 1024),
+  MAX_RECEIVING_BYTES: env.int(d.limits.maxReceivingBytes, 1024 * 1024),
   RATE_LIMIT_REQUESTS_PER_SECOND: env.int(d.rateLimit.requestsPerSecond, 0),
   RATE_LIMIT_BURST: env.int(d.rateLimit.burst, 0),
   TRUSTED_PROXIES: list(),
@@ -64,6 +66,8 @@ export function settingsFromConfig(config: IngestionConfig): IngestionSettings {
       maxCallBytes: config.MAX_CALL_BYTES,
       maxBatchBytes: config.MAX_BATCH_BYTES,
       maxBatchItems: config.MAX_BATCH_ITEMS,
+      maxBatchEventBytes: config.MAX_BATCH_EVENT_BYTES,
+      maxReceivingBytes: config.MAX_RECEIVING_BYTES,
     },
     publish: {
       maxBatchMessages: config.PUBLISH_MAX_BATCH_MESSAGES,

@@ -109,8 +109,10 @@ const BATCH = [
     context: web(DESKTOP, '/pricing'),
   },
   {
+    // An SDK that sends an empty userId beside its anonymousId: ingestion treats it as absent.
     type: 'track',
     messageId: id('clicked'),
+    userId: '',
     anonymousId: 'anon-8',
     event: 'Button Clicked',
     properties: { label: 'Buy', _private: true, 'first name': 'Ann', target: { id: 'buy', kind: 'cta' } },
@@ -231,6 +233,8 @@ describe('end to end: realistic events reach every destination, nothing dropped 
     const received = hook.deliveries.map((d) => d.body as SpecEvent);
     expect(received.map((e) => e.messageId).sort()).toEqual(BATCH.map((e) => e.messageId).sort());
     expect(received.find((e) => e.messageId === id('identify'))?.traits).toEqual(BATCH[0]?.traits);
+    // The empty userId was not stored: the event is anonymous everywhere.
+    expect(received.find((e) => e.messageId === id('clicked'))).not.toHaveProperty('userId');
 
     // Amplitude: revenue only on the order, converted; the Android id as adid; strings as numbers;
     // OS and device of web events from the user agent.

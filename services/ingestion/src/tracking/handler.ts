@@ -9,6 +9,7 @@ import {
   type Span,
   type Tracer,
 } from '@manifold/telemetry';
+import { ByteBudget } from '../http/byte-budget';
 import { IngestionError } from '../http/errors';
 import type { ProxyTrust } from '../http/proxy-trust';
 import { readBody } from '../http/read-body';
@@ -25,6 +26,14 @@ export interface RequestLimits {
   maxCallBytes: number;
   maxBatchBytes: number;
   maxBatchItems: number;
+  /**
+   * What the events of one batch may add up to once its shared `context` and `integrations` are
+   * merged into every item: without it, a small batch with a large shared context expands into
+   * thousands of copies of it.
+   */
+  maxBatchEventBytes: number;
+  /** Request bodies being received at once, all requests together (decoded bytes). */
+  maxReceivingBytes: number;
 }
 
 export interface TrackingHandlerDeps {
@@ -59,7 +68,12 @@ type Context = ReturnType<typeof extractTraceContext>;
  */
 export function createTrackingHandler(deps: TrackingHandlerDeps) {
   const { ingestor, proxyTrust, metrics, tracer, logger, limits } = deps;
-  const batchLimits = { maxItems: limits.maxBatchItems, maxItemBytes: limits.maxCallBytes };
+  const batchLimits = {
+    maxItems: limits.maxBatchItems,
+    maxItemBytes: limits.maxCallBytes,
+    maxEventBytes: limits.maxBatchEventBytes,
+  };
+  const receiving = new ByteBudget(limits.maxReceivingBytes);
 
   async function ingest(
     req: IncomingMessage,
@@ -69,7 +83,7 @@ export function createTrackingHandler(deps: TrackingHandlerDeps) {
     attempt: Attempt,
   ): Promise<string> {
     const receivedAtMs = Date.now();
-    const body = await readBody(req, route.kind === 'batch' ? limits.maxBatchBytes : limits.maxCallBytes);
+    const body = await readBody(req, route.kind === 'batch' ? limits.maxBatchBytes : limits.maxCallBytes, receiving);
     const parsed = parseJsonObject(body);
     attempt.body = parsed;
     if (route.kind === 'client-metrics') {
@@ -82,11 +96,12 @@ export function createTrackingHandler(deps: TrackingHandlerDeps) {
     span.setAttribute('manifold.source_id', source.id);
     // authenticate() returned, so there is a key.
     ingestor.checkRateLimit(writeKey as string);
+    ingestor.checkCapacity();
 
     const facts = { receivedAtMs, receivedAt: new Date(receivedAtMs).toISOString(), ip: proxyTrust.clientIp(req) };
     const processed: ProcessedBody =
       route.kind === 'call'
-        ? processCall(parsed, route.type, facts)
+        ? processCall(parsed, body.length, route.type, facts)
         : processBatch(parsed, body.length, batchLimits, facts);
     span.setAttribute('manifold.events.accepted', processed.accepted.length);
     span.setAttribute('manifold.events.rejected', processed.rejected.length);

@@ -1,11 +1,13 @@
 import type { ConfigView, SourceConfig } from '@manifold/config-client';
 import { encodeEventMessage, type SpecEvent } from '@manifold/events';
+import { KafkaUnavailableError } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import type { LiveDebugger } from '../debugger/live-debugger';
 import { IngestionError } from '../http/errors';
 import type { IngestionMetrics } from '../metrics';
 import type { PublishQueue } from '../publish/publish-queue';
 import type { RateLimiter } from '../rate-limit';
+import { MAX_NESTING_DEPTH, nestedDeeperThan } from './nesting';
 import type { ProcessedBody } from './process-body';
 import { isPlainObject } from './validate';
 
@@ -59,6 +61,16 @@ export class Ingestor {
   }
 
   /**
+   * Refuses a request (503, retried by every SDK) before any of its events is built while the
+   * publish queue already holds all the bytes it may: building them would only take memory.
+   */
+  checkCapacity(): void {
+    if (this.deps.publisher.saturated) {
+      throw IngestionError.unavailable('too many events are waiting for Kafka already; retry later');
+    }
+  }
+
+  /**
    * Counts (and, when the source is known, shows in the debugger) a request refused as a whole
    * before its events were judged one by one: bad JSON, unknown key, disabled source, rate limit.
    */
@@ -77,7 +89,8 @@ export class Ingestor {
       status: 'rejected',
       type: typeof body?.['type'] === 'string' ? body['type'] : undefined,
       reason: { code: error.code, message: error.message },
-      event: body,
+      // Items of a batch are two levels down. Deeper bodies would overflow the debugger's JSON.
+      event: nestedDeeperThan(body, MAX_NESTING_DEPTH + 2) ? undefined : body,
     });
   }
 
@@ -99,8 +112,12 @@ export class Ingestor {
     const { accepted } = processed;
     if (accepted.length === 0) return;
     const metadata = { sourceId: source.id, workspaceId: source.workspaceId };
-    const messages = accepted.map((event) => encodeEventMessage(event, metadata, traceHeaders));
+    // Events the queue would refuse are not built: building them is what takes the memory.
+    const messages = this.deps.publisher.hasRoomFor(processed.bytes)
+      ? accepted.map((event) => encodeEventMessage(event, metadata, traceHeaders))
+      : undefined;
     try {
+      if (!messages) throw new KafkaUnavailableError('too many events are waiting for Kafka already');
       await this.deps.publisher.publish(messages);
     } catch (error) {
       const message = 'events could not be stored in Kafka; retry later';

@@ -39,14 +39,15 @@ export function pixelRoutes(options: PixelRoutesOptions): Router {
   const ingest = async (req: Request, attempt: Attempt): Promise<void> => {
     const type = String(req.params['type']);
     if (!isCallType(type)) throw IngestionError.badRequest(`unknown call type ${type}`);
-    const call = parseJsonObject(decodeData(req.query['data'], options.maxCallBytes));
+    const json = decodeData(req.query['data'], options.maxCallBytes);
+    const call = parseJsonObject(json);
     attempt.body = call;
     const writeKey = writeKeyFromAuthorization(req.headers.authorization) ?? writeKeyFromBody(call);
     const source = ingestor.authenticate(writeKey);
     attempt.source = source;
     ingestor.checkRateLimit(writeKey as string);
     const receivedAtMs = Date.now();
-    const processed = processCall(call, type, {
+    const processed = processCall(call, json.length, type, {
       receivedAtMs,
       receivedAt: new Date(receivedAtMs).toISOString(),
       ip: proxyTrust.clientIp(req),
