@@ -125,7 +125,8 @@ describe('delivery view: translator → control plane', () => {
     await publish([event]);
     const v = await eventually(
       () => view(id),
-      (x) => x.latestErrors.some((s) => s.reason === 'http_400'),
+      // The sample and the counts travel on different topics: wait for both.
+      (x) => x.latestErrors.some((s) => s.reason === 'http_400') && (x.totals?.failed ?? 0) >= 1,
       60_000,
       'the rejection in the delivery view',
     );
@@ -151,19 +152,24 @@ describe('delivery view: translator → control plane', () => {
     const hook = await new WebhookEmulator().start();
     hooks.push(hook);
     const id = await webhook('Slow API', `${hook.baseUrl}/in`);
-    // Batches answered after 150, 250 and 400 ms: a spread like a real API's.
+    // Batches answered after 300, 700 and 1,500 ms: a spread like a slow API's (wide enough that
+    // 10 % stays above what a loaded machine's event loop adds between answer and reading it).
     const truth: number[] = [];
     let n = 100;
-    for (const delayMs of [150, 250, 400]) {
+    for (const delayMs of [300, 700, 1500]) {
       hook.setResponseDelay(delayMs);
       const before = hook.requests.length;
       const events = Array.from({ length: 20 }, () => trackEvent(n++));
       await publish(events);
-      await waitFor(() => hook.deliveries.length >= before + 20, 30_000, `the ${delayMs} ms batch`);
-      // The emulator's measure: from ingestion (receivedAt) to its answer (arrival + its delay).
+      await waitFor(
+        () => hook.requests.slice(before).filter((r) => r.answeredAt !== undefined).length >= 20,
+        30_000,
+        `the ${delayMs} ms batch answered`,
+      );
+      // The emulator's measure: from ingestion (receivedAt) to when it answered.
       for (const request of hook.requests.slice(before)) {
         const body = JSON.parse(request.body) as { receivedAt: string };
-        truth.push(request.receivedAt + delayMs - Date.parse(body.receivedAt));
+        truth.push(request.answeredAt! - Date.parse(body.receivedAt));
       }
     }
     const v = await eventually(
@@ -179,9 +185,11 @@ describe('delivery view: translator → control plane', () => {
       [latency.p99Ms, 0.99],
     ] as const) {
       const expected = nearestRank(truth, q);
-      expect({ q, off: Math.abs(figure - expected) / expected < 0.1, figure, expected }).toMatchObject({
+      expect({ q, figure, expected, within10Percent: Math.abs(figure - expected) / expected < 0.1 }).toEqual({
         q,
-        off: true,
+        figure,
+        expected,
+        within10Percent: true,
       });
     }
   }, 120_000);
