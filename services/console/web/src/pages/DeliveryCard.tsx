@@ -12,6 +12,9 @@ const RANGES = [
 ] as const;
 type Range = (typeof RANGES)[number]['id'];
 
+/** How recent the latest failure must be to show as the destination's current problem. */
+const CURRENT_MS = 5 * 60_000;
+
 /** The outcomes drawn in the chart, bottom to top, with their colour. */
 const SERIES = [
   { key: 'delivered', label: 'delivered', colour: '#2b8a3e' },
@@ -111,7 +114,9 @@ export function DeliveryCard({ path }: { path: string }) {
   });
   const v = view.data;
   const t = v?.totals;
-  const current = v?.latestErrors[0];
+  // The banner speaks of the present: a failure older than a few minutes stays in the list below.
+  const latest = v?.latestErrors[0];
+  const current = latest && Date.now() - Date.parse(latest.at ?? '') < CURRENT_MS ? latest : undefined;
   const reasons = v?.reasons.filter((r) => !r.outcome.startsWith('field_')) ?? [];
   const fields = v?.reasons.filter((r) => r.outcome.startsWith('field_')) ?? [];
   const spec = RANGES.find((r) => r.id === range)!;
