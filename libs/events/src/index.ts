@@ -4,6 +4,8 @@ export { TOPICS, EVENT_HEADERS, KafkaNames } from './topics';
 export {
   encodeEventMessage,
   decodeEventMessage,
+  decodeEventHeaders,
+  parseEventBody,
   partitionKey,
   type EventMetadata,
   type DecodedEvent,
