@@ -5,3 +5,4 @@ export type { OutgoingMessage, ConsumedMessage, ConsumedBatch, TopicSpec, Messag
 export type { EventProducer, SendOptions } from './producer';
 export type { ConsumerRunner, ConsumerOptions, BatchContext, BatchProgress, PartitionOffset } from './consumer';
 export { KafkaUnavailableError } from './errors';
+export type { PartitionLag, ConsumerLagTelemetry } from './consumer-lag';

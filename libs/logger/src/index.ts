@@ -1,5 +1,6 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { SECRET_MASK } from '@manifold/secrets';
+import { activeTraceIds } from '@manifold/telemetry';
 
 export type { Logger };
 export { maskedLogger } from './masked-logger';
@@ -7,7 +8,8 @@ export { maskedLogger } from './masked-logger';
 /**
  * The one logger of every Manifold process: JSON lines on stdout, level from LOG_LEVEL.
  * Secrets never reach logs: the usual places they appear are redacted, shown as the same mask
- * as in every read and record.
+ * as in every read and record. A line written while an OpenTelemetry span is active carries its
+ * `trace_id` and `span_id`, so logs and traces join.
  */
 export function createLogger(
   service: string,
@@ -20,6 +22,9 @@ export function createLogger(
     level,
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // Runs for every line written (not for lines below the level); pino merges into what it
+    // returns, so it must be a new object each time.
+    mixin: () => activeTraceIds() ?? {},
     redact: {
       paths: [
         'writeKey',

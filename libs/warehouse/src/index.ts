@@ -27,4 +27,5 @@ export {
   type WarehouseLoadStatus,
   type SkippedEvent,
 } from './load-record';
+export { encodeStatusRecord, decodeStatusRecord, type WarehouseStatusRecord } from './status-record';
 export { warehouseAllowed } from './integrations';

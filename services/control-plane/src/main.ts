@@ -22,6 +22,7 @@ void runService({
       autoDisable: { intervalMs: config.AUTO_DISABLE_INTERVAL_MS },
       kafkaBrokers: config.KAFKA_BROKERS,
       kafkaTopicPrefix: config.KAFKA_TOPIC_PREFIX,
+      meter: ctx.telemetry.meter,
     });
     ctx.onShutdown('control plane', () => controlPlane.stop());
     ctx.readiness.add('mongodb', () => controlPlane.domain.store.db.command({ ping: 1 }).then(() => undefined));

@@ -2,22 +2,26 @@ import { KafkaNames } from '@manifold/events';
 import type { Logger } from '@manifold/logger';
 import { connectMongo } from '@manifold/mongo';
 import { SecretBox } from '@manifold/secrets';
+import { metricPrefix, type Meter } from '@manifold/telemetry';
 import { buildSnapshot } from './config-stream/build-snapshot';
 import { ConfigBroadcaster } from './config-stream/broadcaster';
 import { Catalog, type CatalogEntryDefinition } from './domain/catalog';
 import { CatalogQueries } from './domain/catalog-service';
 import { Destinations } from './domain/destinations';
 import { Observability } from './domain/observability';
+import { startRetentionSweep } from './domain/retention-sweep';
 import { startReportConsumer } from './domain/report-consumer';
 import { Sources } from './domain/sources';
 import { Workspaces } from './domain/workspaces';
 import { startGrpcServer } from './grpc/server';
+import { grpcServerMetrics } from './grpc/server-metrics';
+import { registerControlPlaneMetrics } from './metrics';
 import type { Domain } from './grpc/services';
 import { Store } from './store/store';
 import { defaultCatalog } from './default-catalog';
 import { AutoDisableJob, type AutoDisableOptions } from './auto-disable/auto-disable-job';
 import { DEFAULT_AUTO_DISABLE_POLICY } from './auto-disable/policy';
-import { createMailer, type SmtpSettings } from './auto-disable/mailer';
+import { createMailer, type SmtpSettings } from '@manifold/mail';
 
 export interface StartControlPlaneOptions {
   mongoUrl: string;
@@ -44,6 +48,8 @@ export interface StartControlPlaneOptions {
   reportsGroupId?: string;
   /** The clock; tests move it. */
   now?: () => Date;
+  /** The service's meter: gRPC server metrics, consumer lag, sources pending auto-disable. */
+  meter?: Meter;
 }
 
 export interface ControlPlane {
@@ -81,8 +87,10 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
       await store.bumpConfigVersion();
       await broadcaster.refresh();
     };
-    const observability = new Observability(store, mongo.db);
+    const observability = new Observability(store, mongo.db, onChange);
     await observability.ensureIndexes();
+    const retention = startRetentionSweep(observability, logger, now);
+    stops.push(() => retention.stop());
     const destinations = new Destinations(store, catalog, box, onChange);
     const sealed = await destinations.sealStoredSecrets();
     if (sealed > 0) logger.info({ destinations: sealed }, 'credentials stored in clear are now encrypted');
@@ -97,6 +105,8 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
     };
     await broadcaster.start();
     stops.push(() => broadcaster.stop());
+    const telemetry = options.meter ? { meter: options.meter, metricPrefix: metricPrefix('control-plane') } : undefined;
+    if (telemetry) registerControlPlaneMetrics(telemetry.meter, store);
     if (options.kafkaBrokers?.length) {
       const reports = await startReportConsumer(
         options.kafkaBrokers,
@@ -104,18 +114,14 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
         logger,
         new KafkaNames(options.kafkaTopicPrefix),
         options.reportsGroupId,
+        telemetry,
       );
       stops.push(() => reports.stop());
     }
 
-    const autoDisable = new AutoDisableJob(
-      store,
-      createMailer(options.smtp, logger),
-      logger,
-      now,
-      onChange,
-      options.autoDisable,
-    );
+    const mailer = createMailer(options.smtp, logger);
+    stops.push(() => mailer.close());
+    const autoDisable = new AutoDisableJob(store, mailer, logger, now, onChange, options.autoDisable);
     if (options.autoDisable?.enabled ?? true) {
       autoDisable.start();
       stops.push(() => autoDisable.stop());
@@ -126,6 +132,7 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
       { token: options.token, logger, now },
       options.grpcHost ?? '127.0.0.1',
       options.grpcPort,
+      telemetry ? [grpcServerMetrics(telemetry.meter, telemetry.metricPrefix)] : [],
     );
     stops.push(() => grpc.stop());
     const host = options.grpcHost && options.grpcHost !== '0.0.0.0' ? options.grpcHost : '127.0.0.1';
