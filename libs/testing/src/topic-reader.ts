@@ -31,3 +31,13 @@ export async function readTopicUntil(
   await consumer.stop();
   return received;
 }
+
+/** Reads a topic from the start until `count` messages came or `timeoutMs` passed (see readTopicUntil). */
+export function readTopic(
+  kafka: KafkaClient,
+  topic: string,
+  count: number,
+  timeoutMs = 20000,
+): Promise<ConsumedMessage[]> {
+  return readTopicUntil(kafka, topic, (messages) => messages.length >= count, timeoutMs);
+}

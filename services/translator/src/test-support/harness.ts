@@ -5,6 +5,7 @@ import { KafkaClient, type ConsumedMessage } from '@manifold/kafka';
 import { connectMongo, type MongoConnection } from '@manifold/mongo';
 import { metrics } from '@manifold/telemetry';
 import {
+  readTopic,
   readTopicUntil,
   requireKafka,
   requireMongo,
@@ -135,17 +136,7 @@ export async function startTestTranslator(options: TestTranslatorOptions): Promi
   };
 }
 
-/** Reads a topic from the start until `count` messages arrived or `timeoutMs` passed (then returns what came). */
-export function readTopic(
-  kafka: KafkaClient,
-  topic: string,
-  count: number,
-  timeoutMs = 20000,
-): Promise<ConsumedMessage[]> {
-  return readTopicUntil(kafka, topic, (messages) => messages.length >= count, timeoutMs);
-}
-
-export { readTopicUntil };
+export { readTopic, readTopicUntil };
 
 export function json<T = Record<string, unknown>>(message: ConsumedMessage): T {
   return JSON.parse((message.value ?? Buffer.alloc(0)).toString('utf8')) as T;
