@@ -94,26 +94,28 @@ function ReasonsTable({
 }) {
   if (groups.every((g) => g.counts.length === 0)) return null;
   return (
-    <table className="data-table compact" aria-label={label}>
-      <thead>
-        <tr>
-          <th>{heading[0]}</th>
-          <th>{heading[1]}</th>
-          <th>Events</th>
-        </tr>
-      </thead>
-      <tbody>
-        {groups.flatMap(({ what, counts }) =>
-          counts.map((c) => (
-            <tr key={`${what}-${c.reason}`}>
-              <td>{c.reason}</td>
-              <td>{what}</td>
-              <td>{c.count}</td>
-            </tr>
-          )),
-        )}
-      </tbody>
-    </table>
+    <div className="table-scroll">
+      <table className="data-table compact" aria-label={label}>
+        <thead>
+          <tr>
+            <th>{heading[0]}</th>
+            <th>{heading[1]}</th>
+            <th>Events</th>
+          </tr>
+        </thead>
+        <tbody>
+          {groups.flatMap(({ what, counts }) =>
+            counts.map((c) => (
+              <tr key={`${what}-${c.reason}`}>
+                <td className="error-text">{c.reason}</td>
+                <td>{what}</td>
+                <td>{c.count}</td>
+              </tr>
+            )),
+          )}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
