@@ -4,3 +4,4 @@ export { uniqueName } from './names';
 export { testLogger } from './test-logger';
 export { startChild, stopChild, type StartChildOptions, type StartedChild } from './child-process';
 export { processCpuSeconds, pidCpuSeconds } from './process-cpu';
+export { PrivateKafka, PrivateFerretDb, freePort } from './private-infra';
