@@ -6,6 +6,7 @@ import type { Logger } from '@manifold/logger';
 import type { Meter } from '@manifold/telemetry';
 import type { Db } from 'mongodb';
 import { MessageClaims } from './dedup/claims';
+import { StoreWaiter } from './dedup/store-waiter';
 import { HttpSender } from './http/http-sender';
 import { KeyedLimiter } from './http/limiter';
 import { OutcomeRouter } from './pipeline/batch-outcomes';
@@ -14,7 +15,7 @@ import { Deliverer } from './pipeline/deliverer';
 import { DisabledInstances } from './pipeline/instance-index';
 import { TypeProcessor } from './pipeline/type-processor';
 import { DeliveryReporter } from './reports/delivery-reporter';
-import { createTranslatorMetrics } from './reports/metrics';
+import { createTranslatorMetrics, observeDeliveryPause } from './reports/metrics';
 import type { TranslatorSettings } from './settings';
 import { TranslatorNames } from './topics';
 import { TypeWorker } from './type-worker';
@@ -39,6 +40,8 @@ export interface RunningTranslator {
   /** Where this translator publishes its delivery reports. */
   deliveryReportsTopic: string;
   reporter: DeliveryReporter;
+  /** Throws while deliveries are paused because messageId claims cannot be made (a readiness check). */
+  checkDeliveries(): void;
   /** Finishes the batches in hand (their retries and dead letters published), then disconnects. */
   stop(): Promise<void>;
 }
@@ -84,9 +87,12 @@ export async function startTranslator(options: StartTranslatorOptions): Promise<
     });
     reporter.start();
     cleanup.push(() => reporter.stop());
+    const waiter = new StoreWaiter({ logger, onFailure: () => metrics.claimStoreErrors.add(1) });
+    observeDeliveryPause(options.meter, () => waiter.pausedSince);
     const claims = new MessageClaims(options.db, {
       windowMs: settings.dedupWindowMs,
       sweepIntervalMs: settings.claimSweepIntervalMs,
+      waiter,
       logger,
     });
     await claims.start();
@@ -161,6 +167,7 @@ export async function startTranslator(options: StartTranslatorOptions): Promise<
       names,
       deliveryReportsTopic: reportsTopic,
       reporter,
+      checkDeliveries: () => waiter.check(),
       stop: () => (stopping ??= stopAll()),
     };
   } catch (error) {

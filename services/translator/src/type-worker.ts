@@ -82,7 +82,7 @@ export class TypeWorker {
       destination_type: this.options.destinationType,
       topic: 'events',
     });
-    await withHeartbeat(context, () => this.options.processor.processEvents(batch.messages));
+    await withHeartbeat(context, () => this.options.processor.processEvents(batch.messages, context.isRunning));
   }
 
   private async handleRetries(batch: ConsumedBatch, context: BatchContext): Promise<void | BatchProgress> {
@@ -96,7 +96,7 @@ export class TypeWorker {
         destination_type: this.options.destinationType,
         topic: 'retry',
       });
-      await withHeartbeat(context, () => this.options.processor.processRetries(due));
+      await withHeartbeat(context, () => this.options.processor.processRetries(due, context.isRunning));
     }
     const waiting = firstNotDue === -1 ? undefined : batch.messages[firstNotDue];
     if (!waiting) return;

@@ -2,6 +2,7 @@
 import { connectMongo, type MongoConnection } from '@manifold/mongo';
 import { requireMongo, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
 import { MessageClaims } from './claims';
+import { StoreWaiter } from './store-waiter';
 
 describe('MessageClaims', () => {
   let mongo: MongoConnection;
@@ -26,6 +27,7 @@ describe('MessageClaims', () => {
     new MessageClaims(mongo.db, {
       windowMs,
       sweepIntervalMs: 60_000,
+      waiter: new StoreWaiter({ logger: testLogger('claims') }),
       logger: testLogger('claims'),
       collection: uniqueName('claims'),
     });

@@ -1,11 +1,13 @@
 import { MongoBulkWriteError, MongoServerError, type Collection, type Db } from 'mongodb';
 import type { Logger } from '@manifold/logger';
+import type { StoreWaiter } from './store-waiter';
 
 const TTL_INDEX = 'claimed_at_ttl';
 /** MongoDB's NotImplemented (what FerretDB answers to expireAfterSeconds). */
 const NOT_IMPLEMENTED = 238;
 /** IndexOptionsConflict, IndexKeySpecsConflict. */
 const INDEX_OPTIONS_CONFLICT = [85, 86];
+const DUPLICATE_KEY = 11000;
 
 /** A claim that one event (messageId) has been taken for delivery to one destination instance. */
 interface ClaimDocument {
@@ -28,6 +30,8 @@ export interface MessageClaimsOptions {
   windowMs: number;
   /** How often expired claims are deleted. */
   sweepIntervalMs: number;
+  /** Retries claims that cannot be made until they can (deliveries wait meanwhile). */
+  waiter: StoreWaiter;
   logger: Logger;
   collection?: string;
 }
@@ -40,6 +44,8 @@ export interface MessageClaimsOptions {
  * event with the same messageId (a duplicate: not delivered), or by this very event earlier (same
  * Kafka origin: a redelivery after a crash, or a retry), which goes ahead. Claims expire after the
  * window: through a TTL index on MongoDB; FerretDB has none, so there a periodic deleteMany removes them.
+ * A claim whose outcome is not known (MongoDB unreachable, a timeout) is never taken as granted:
+ * it is tried again until the store answers, and the caller's delivery waits.
  */
 export class MessageClaims {
   private readonly claims: Collection<ClaimDocument>;
@@ -101,26 +107,29 @@ export class MessageClaims {
     await this.sweeping;
   }
 
-  /** For each request, true when it may be delivered (a fresh claim, or this event's own claim). */
-  async claim(requests: readonly ClaimRequest[]): Promise<boolean[]> {
-    if (requests.length === 0) return [];
+  /**
+   * For each request, true when it may be delivered (a fresh claim, or this event's own claim).
+   * Waits, trying again with backoff, while the claims cannot be made; `keepGoing` false (the
+   * consumer is stopping) ends the wait with StoppedWaitingError.
+   */
+  claim(requests: readonly ClaimRequest[], keepGoing: () => boolean = () => true): Promise<boolean[]> {
+    if (requests.length === 0) return Promise.resolve([]);
+    return this.options.waiter.run('claim', () => this.claimOnce(requests), keepGoing);
+  }
+
+  private async claimOnce(requests: readonly ClaimRequest[]): Promise<boolean[]> {
     const claimedAt = new Date();
     const documents = requests.map((r) => ({ _id: claimId(r), origin: r.origin, claimedAt }));
     const duplicates = new Set<number>();
     try {
       await this.claims.insertMany(documents, { ordered: false });
     } catch (error) {
-      if (!(error instanceof MongoBulkWriteError)) throw error;
-      const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-      for (const writeError of writeErrors) {
-        // Anything but a duplicate key leaves the outcome unknown: fail the batch, it is redelivered.
-        if (writeError.code !== 11000) throw error;
-        duplicates.add(writeError.index);
-      }
+      // Only duplicate keys are an answer; anything else (the driver wraps network errors and
+      // timeouts in MongoBulkWriteError too, with no write errors) leaves the claims unknown.
+      for (const index of duplicateIndexes(error, documents.length)) duplicates.add(index);
     }
     const allowed = requests.map((_, index) => !duplicates.has(index));
     if (duplicates.size === 0) return allowed;
-
     const ids = [...duplicates].map((index) => documents[index]!._id);
     const existing = await this.claims.find({ _id: { $in: ids } }).toArray();
     const originOf = new Map(existing.map((d) => [d._id, d.origin]));
@@ -154,6 +163,20 @@ export class MessageClaims {
     this.sweeping = run;
     await run;
   }
+}
+
+/**
+ * The documents an unordered insertMany refused as duplicates; throws the error itself when it
+ * is anything else or does not account for every document (the outcome is then unknown).
+ */
+function duplicateIndexes(error: unknown, documentCount: number): number[] {
+  if (!(error instanceof MongoBulkWriteError)) throw error;
+  const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+  const refused = writeErrors.filter((e) => e.code === DUPLICATE_KEY);
+  const accounted = error.result.insertedCount + refused.length === documentCount;
+  if (refused.length === 0 || refused.length !== writeErrors.length || !accounted) throw error;
+  if (error.result.getWriteConcernError()) throw error;
+  return refused.map((e) => e.index);
 }
 
 function claimId(request: ClaimRequest): string {

@@ -151,7 +151,7 @@ describe('TypeProcessor claims and deliveries', () => {
     ]);
   });
 
-  it('fails the batch when a claim fails, after the chunks already started are delivered, committing nothing', async () => {
+  it('fails the batch when a claim ends in an error (a stop while the store is away), after the chunks already started are delivered, committing nothing', async () => {
     const { processor, log, delivered, committed } = fakes(2);
     await expect(processor.processEvents(messages(600))).rejects.toThrow('claims store unavailable');
     expect(log).toContain('delivered 250');

@@ -87,7 +87,7 @@ export class TypeProcessor {
    * delivered, and only a few chunks of mapped events are alive at once (a fetch brings thousands
    * of events per partition; mapped all at once they outlive the young generation).
    */
-  async processEvents(messages: readonly ConsumedMessage[]): Promise<void> {
+  async processEvents(messages: readonly ConsumedMessage[], keepGoing: () => boolean = () => true): Promise<void> {
     const outcomes = this.options.outcomes.begin();
     let next = 0;
     const nextChunk = async (): Promise<DeliveryTask[] | undefined> => {
@@ -96,7 +96,7 @@ export class TypeProcessor {
       next += CLAIM_CHUNK;
       return this.prepareEvents(outcomes, chunk);
     };
-    await this.claimAndDeliver(outcomes, nextChunk, 'events');
+    await this.claimAndDeliver(outcomes, nextChunk, 'events', keepGoing);
     await outcomes.commit();
   }
 
@@ -134,7 +134,7 @@ export class TypeProcessor {
   }
 
   /** Due messages of the retry tiers: the next attempt for each. */
-  async processRetries(messages: readonly ConsumedMessage[]): Promise<void> {
+  async processRetries(messages: readonly ConsumedMessage[], keepGoing: () => boolean = () => true): Promise<void> {
     const outcomes = this.options.outcomes.begin();
     const tasks: DeliveryTask[] = [];
     const now = this.now();
@@ -166,7 +166,7 @@ export class TypeProcessor {
       next += CLAIM_CHUNK;
       return tasks.slice(next - CLAIM_CHUNK, next);
     };
-    await this.claimAndDeliver(outcomes, nextChunk, 'retries');
+    await this.claimAndDeliver(outcomes, nextChunk, 'retries', keepGoing);
     await outcomes.commit();
   }
 
@@ -215,14 +215,16 @@ export class TypeProcessor {
    * Claims and delivers chunk after chunk (`nextChunk` gives undefined after the last), the next
    * chunk's preparation and claim overlapping the delivery of the ones before: a claim is a
    * database round trip that grows with its size, and a whole batch claimed at once would leave
-   * the destination idle for as long. Resolves once every chunk is delivered; a claim or a
-   * preparation that fails fails the batch (nothing is committed; it is redelivered), after the
-   * deliveries already started have finished.
+   * the destination idle for as long. Resolves once every chunk is delivered. A claim that cannot
+   * be made is waited for (the chunks after it wait too); a stop while waiting, or a preparation
+   * that fails, fails the batch (nothing is committed; it is read again), after the deliveries
+   * already started have finished.
    */
   private async claimAndDeliver(
     outcomes: BatchOutcomes,
     nextChunk: () => Promise<DeliveryTask[] | undefined>,
     source: 'events' | 'retries',
+    keepGoing: () => boolean,
   ): Promise<void> {
     const hooks = {
       // On the events topic an instance that stopped answering is not attempted: its timeouts would
@@ -240,7 +242,7 @@ export class TypeProcessor {
       for (let chunk = await nextChunk(); chunk; chunk = await nextChunk()) {
         // A chunk whose events all stopped before the claim (filtered, dead-lettered) needs none.
         if (chunk.length === 0) continue;
-        return source === 'retries' && !this.options.reclaimRetries ? chunk : this.claimed(outcomes, chunk);
+        return source === 'retries' && !this.options.reclaimRetries ? chunk : this.claimed(outcomes, chunk, keepGoing);
       }
       return undefined;
     };
@@ -263,9 +265,14 @@ export class TypeProcessor {
   }
 
   /** The tasks whose messageId this instance may deliver; the others are counted as duplicates. */
-  private async claimed(outcomes: BatchOutcomes, tasks: readonly DeliveryTask[]): Promise<DeliveryTask[]> {
+  private async claimed(
+    outcomes: BatchOutcomes,
+    tasks: readonly DeliveryTask[],
+    keepGoing: () => boolean,
+  ): Promise<DeliveryTask[]> {
     const allowed = await this.options.claims.claim(
       tasks.map((t) => ({ destinationId: t.instance.id, messageId: t.event.messageId, origin: t.origin })),
+      keepGoing,
     );
     return tasks.filter((task, index) => {
       if (allowed[index]) return true;
