@@ -6,6 +6,7 @@ import type { Logger } from '@manifold/logger';
 import type { Meter } from '@manifold/telemetry';
 import type { Db } from 'mongodb';
 import { MessageClaims } from './dedup/claims';
+import { ProgressLedger } from './dedup/progress-ledger';
 import { StoreWaiter } from './dedup/store-waiter';
 import { HttpSender } from './http/http-sender';
 import { KeyedLimiter } from './http/limiter';
@@ -97,6 +98,14 @@ export async function startTranslator(options: StartTranslatorOptions): Promise<
     });
     await claims.start();
     cleanup.push(() => claims.stop());
+    const progress = new ProgressLedger(options.db, {
+      windowMs: settings.dedupWindowMs,
+      sweepIntervalMs: settings.claimSweepIntervalMs,
+      waiter,
+      logger,
+    });
+    await progress.start();
+    cleanup.push(() => progress.stop());
     const sender = new HttpSender({
       timeoutMs: settings.requestTimeoutMs,
       connectionsPerOrigin: settings.connectionsPerOrigin,
@@ -118,6 +127,7 @@ export async function startTranslator(options: StartTranslatorOptions): Promise<
         configView,
         disabled,
         claims,
+        progress,
         reclaimRetries: settings.dedupWindowMs <= settings.retryWindowMs + Math.max(0, ...settings.retryDelaysMs),
         deliverer: new Deliverer({
           destination,

@@ -53,6 +53,22 @@ describe('MessageClaims', () => {
     await store.stop();
   });
 
+  it('refuses a claim held by another event without reading it when the event is fresh', async () => {
+    const store = claims();
+    await store.start();
+    expect(await store.claim([{ destinationId: 'd1', messageId: 'm1', origin: 'events/0/1', fresh: true }])).toEqual([
+      true,
+    ]);
+    const result = await store.claim([
+      { destinationId: 'd1', messageId: 'm1', origin: 'events/3/9', fresh: true },
+      { destinationId: 'd1', messageId: 'm2', origin: 'events/3/10', fresh: true },
+      // Read again (not fresh): its own claim lets it go.
+      { destinationId: 'd1', messageId: 'm1', origin: 'events/0/1', fresh: false },
+    ]);
+    expect(result).toEqual([false, true, true]);
+    await store.stop();
+  });
+
   it('refuses the second of two claims for one messageId within a batch', async () => {
     const store = claims();
     await store.start();
