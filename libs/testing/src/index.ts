@@ -4,7 +4,7 @@ export { testTopicPrefix, uniqueName } from './names';
 export { testLogger } from './test-logger';
 export { startChild, stopChild, type StartChildOptions, type StartedChild } from './child-process';
 export { processCpuSeconds, pidCpuSeconds } from './process-cpu';
-export { PrivateFerretDb } from './private-ferretdb';
+export { PrivateKafka, PrivateFerretDb } from './private-infra';
 export { startSmtpReceiver, type SmtpReceiver, type ReceivedMail } from './smtp-receiver';
 export { freePort } from './ports';
 export { launchChromium, CHROMIUM_PATH, type LaunchChromiumOptions } from './browser';

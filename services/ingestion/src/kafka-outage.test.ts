@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { PrivateKafka } from '@manifold/testing';
 import { parseValue, readTopic, startTestIngestion, WRITE_KEY, type TestIngestion } from './test-support/harness';
-import { PrivateKafka } from './test-support/private-kafka';
 
 async function sendTrack(url: string, messageId: string): Promise<{ status: number; ms: number }> {
   const started = Date.now();

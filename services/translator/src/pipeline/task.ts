@@ -20,6 +20,8 @@ export interface DeliveryTask {
   prepared: PreparedEvent;
   /** The events-topic message it came from, `topic/partition/offset`; retries carry it along. */
   origin: string;
+  /** Offset of the message this batch read it from (the events topic's, or a retry tier's). */
+  offset: string;
   /** Attempts made before this one. */
   attempts: number;
   /** When the first attempt was made (this one, for a first attempt). */
@@ -42,6 +44,16 @@ export interface TaskResult {
   exchange?: Exchange;
   /** Fields of the event left out or converted (mapping and requests); counted when it is delivered. */
   notices?: FieldNotice[];
+}
+
+/** Where a batch was read from, and whether its consumer still runs. */
+export interface BatchSource {
+  /** `<consumer group>|<topic>|<partition>` */
+  stream: string;
+  /** The consumer's group assignment (changes when it rejoins its group). */
+  assignment: number;
+  /** False once the consumer is stopping: waits end, and the batch is left uncommitted. */
+  keepGoing: () => boolean;
 }
 
 /** `topic/partition/offset` of a consumed message. */

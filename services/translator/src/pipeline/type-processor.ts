@@ -11,13 +11,14 @@ import { decodeEventMessage, type EventMetadata, type SpecEvent } from '@manifol
 import type { ConsumedMessage } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import type { MessageClaims } from '../dedup/claims';
+import type { ProgressLedger } from '../dedup/progress-ledger';
 import { tierForWait } from '../retry/backoff';
 import { decodeRetryMessage, type PendingRetry } from '../retry/retry-message';
 import type { RetryTier } from '../topics';
 import type { BatchOutcomes, OutcomeRouter } from './batch-outcomes';
 import type { Deliverer } from './deliverer';
 import type { DisabledInstances } from './instance-index';
-import { originOf, type DeliveryTask, type TaskResult } from './task';
+import { originOf, type BatchSource, type DeliveryTask, type TaskResult } from './task';
 
 /** Filter reasons the translator adds to the kit's drop reasons. */
 export const TRANSLATOR_FILTER_REASONS = {
@@ -33,6 +34,8 @@ export interface TypeProcessorOptions {
   configView: ConfigView;
   disabled: DisabledInstances;
   claims: MessageClaims;
+  /** What earlier reads of a partition did: tells a re-read event from a never-seen one. */
+  progress: ProgressLedger;
   deliverer: Deliverer;
   outcomes: OutcomeRouter;
   tiers: readonly RetryTier[];
@@ -63,6 +66,7 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
 
 interface Attempt {
   origin: string;
+  offset: string;
   attempts: number;
   firstAttemptAt: number;
 }
@@ -87,8 +91,19 @@ export class TypeProcessor {
    * delivered, and only a few chunks of mapped events are alive at once (a fetch brings thousands
    * of events per partition; mapped all at once they outlive the young generation).
    */
-  async processEvents(messages: readonly ConsumedMessage[]): Promise<void> {
+  async processEvents(messages: readonly ConsumedMessage[], source: BatchSource): Promise<void> {
+    const first = messages[0];
+    const last = messages[messages.length - 1];
+    if (!first || !last) return;
     const outcomes = this.options.outcomes.begin();
+    const ledger = this.options.progress.batch(source.stream, source.assignment, first.offset, source.keepGoing);
+    // Before the first claim: what earlier reads took, then that this read takes the batch (so a
+    // later read knows these events may hold claims). Not at all when nothing is to be claimed.
+    let taking: Promise<void> | undefined;
+    const claim = async (chunk: DeliveryTask[]): Promise<DeliveryTask[]> => {
+      await (taking ??= ledger.load().then(() => ledger.take(first.offset, last.offset)));
+      return this.claimed(outcomes, chunk, (task) => !ledger.takenBefore(task.offset), source.keepGoing);
+    };
     let next = 0;
     const nextChunk = async (): Promise<DeliveryTask[] | undefined> => {
       if (next >= messages.length) return undefined;
@@ -96,7 +111,7 @@ export class TypeProcessor {
       next += CLAIM_CHUNK;
       return this.prepareEvents(outcomes, chunk);
     };
-    await this.claimAndDeliver(outcomes, nextChunk, 'events');
+    await this.claimAndDeliver(outcomes, nextChunk, 'events', claim);
     await outcomes.commit();
   }
 
@@ -119,7 +134,7 @@ export class TypeProcessor {
       }
       const instances = configView.destinationsForSource(metadata.sourceId, destinationType);
       if (instances.length === 0) continue;
-      const attempt: Attempt = { origin: originOf(message), attempts: 0, firstAttemptAt: now };
+      const attempt: Attempt = { origin: originOf(message), offset: message.offset, attempts: 0, firstAttemptAt: now };
       for (const instance of instances) {
         const routed = routeEvent(event, instance);
         if (routed.kind === 'drop') {
@@ -134,7 +149,7 @@ export class TypeProcessor {
   }
 
   /** Due messages of the retry tiers: the next attempt for each. */
-  async processRetries(messages: readonly ConsumedMessage[]): Promise<void> {
+  async processRetries(messages: readonly ConsumedMessage[], source: BatchSource): Promise<void> {
     const outcomes = this.options.outcomes.begin();
     const tasks: DeliveryTask[] = [];
     const now = this.now();
@@ -156,7 +171,12 @@ export class TypeProcessor {
         if (instance) outcomes.filtered(instance, TRANSLATOR_FILTER_REASONS.disabled);
         continue;
       }
-      const attempt = { origin: retry.origin, attempts: retry.attempts, firstAttemptAt: retry.firstAttemptAt };
+      const attempt = {
+        origin: retry.origin,
+        offset: message.offset,
+        attempts: retry.attempts,
+        firstAttemptAt: retry.firstAttemptAt,
+      };
       const task = this.prepare(outcomes, instance, retry.event, retry.metadata, attempt);
       if (task) tasks.push(task);
     }
@@ -166,7 +186,11 @@ export class TypeProcessor {
       next += CLAIM_CHUNK;
       return tasks.slice(next - CLAIM_CHUNK, next);
     };
-    await this.claimAndDeliver(outcomes, nextChunk, 'retries');
+    // A retry's claim may be its own first attempt's, so the stored origin decides.
+    const claim = this.options.reclaimRetries
+      ? (chunk: DeliveryTask[]) => this.claimed(outcomes, chunk, () => false, source.keepGoing)
+      : undefined;
+    await this.claimAndDeliver(outcomes, nextChunk, 'retries', claim);
     await outcomes.commit();
   }
 
@@ -212,17 +236,20 @@ export class TypeProcessor {
   }
 
   /**
-   * Claims and delivers chunk after chunk (`nextChunk` gives undefined after the last), the next
+   * Claims (with `claim`, when given) and delivers chunk after chunk (`nextChunk` gives undefined
+   * after the last), the next
    * chunk's preparation and claim overlapping the delivery of the ones before: a claim is a
    * database round trip that grows with its size, and a whole batch claimed at once would leave
-   * the destination idle for as long. Resolves once every chunk is delivered; a claim or a
-   * preparation that fails fails the batch (nothing is committed; it is redelivered), after the
-   * deliveries already started have finished.
+   * the destination idle for as long. Resolves once every chunk is delivered. A claim that cannot
+   * be made is waited for (the chunks after it wait too); a stop while waiting, or a preparation
+   * that fails, fails the batch (nothing is committed; it is read again), after the deliveries
+   * already started have finished.
    */
   private async claimAndDeliver(
     outcomes: BatchOutcomes,
     nextChunk: () => Promise<DeliveryTask[] | undefined>,
     source: 'events' | 'retries',
+    claim: ((chunk: DeliveryTask[]) => Promise<DeliveryTask[]>) | undefined,
   ): Promise<void> {
     const hooks = {
       // On the events topic an instance that stopped answering is not attempted: its timeouts would
@@ -240,7 +267,7 @@ export class TypeProcessor {
       for (let chunk = await nextChunk(); chunk; chunk = await nextChunk()) {
         // A chunk whose events all stopped before the claim (filtered, dead-lettered) needs none.
         if (chunk.length === 0) continue;
-        return source === 'retries' && !this.options.reclaimRetries ? chunk : this.claimed(outcomes, chunk);
+        return claim ? claim(chunk) : chunk;
       }
       return undefined;
     };
@@ -262,10 +289,24 @@ export class TypeProcessor {
     if (failed) throw failed.reason;
   }
 
-  /** The tasks whose messageId this instance may deliver; the others are counted as duplicates. */
-  private async claimed(outcomes: BatchOutcomes, tasks: readonly DeliveryTask[]): Promise<DeliveryTask[]> {
+  /**
+   * The tasks whose messageId this instance may deliver; the others are counted as duplicates.
+   * `fresh`: the task's event has certainly not been claimed before (see ClaimRequest).
+   */
+  private async claimed(
+    outcomes: BatchOutcomes,
+    tasks: readonly DeliveryTask[],
+    fresh: (task: DeliveryTask) => boolean,
+    keepGoing: () => boolean,
+  ): Promise<DeliveryTask[]> {
     const allowed = await this.options.claims.claim(
-      tasks.map((t) => ({ destinationId: t.instance.id, messageId: t.event.messageId, origin: t.origin })),
+      tasks.map((t) => ({
+        destinationId: t.instance.id,
+        messageId: t.event.messageId,
+        origin: t.origin,
+        fresh: fresh(t),
+      })),
+      keepGoing,
     );
     return tasks.filter((task, index) => {
       if (allowed[index]) return true;

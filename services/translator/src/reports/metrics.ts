@@ -26,5 +26,24 @@ export function createTranslatorMetrics(meter: Meter) {
       description: 'Kafka messages per processed batch',
       advice: { explicitBucketBoundaries: [1, 10, 50, 100, 250, 500, 1000, 2500] },
     }),
+    claimStoreErrors: meter.createCounter('manifold_translator_claim_store_errors', {
+      description: 'Claim-store operations (messageId claims) that failed and are being tried again',
+    }),
   };
+}
+
+/**
+ * `manifold_translator_deliveries_paused_seconds`: how long deliveries have been waiting for the
+ * claim store (0 while it answers), read from `pausedSince` at each collection.
+ */
+export function observeDeliveryPause(meter: Meter, pausedSince: () => number | undefined, now = Date.now): void {
+  meter
+    .createObservableGauge('manifold_translator_deliveries_paused_seconds', {
+      description: 'Time since deliveries were paused because messageId claims cannot be made (0: not paused)',
+      unit: 's',
+    })
+    .addCallback((result) => {
+      const since = pausedSince();
+      result.observe(since === undefined ? 0 : (now() - since) / 1000);
+    });
 }

@@ -73,13 +73,18 @@ export interface TestTranslator {
 
 export interface TestTranslatorOptions {
   snapshot: ConfigSnapshot;
+  /** Kafka and MongoDB of this test alone (e.g. to stop them); the shared test ones by default. */
+  kafkaBrokers?: string[];
+  mongoUrl?: string;
   settings?: Partial<TranslatorSettings>;
   destinations?: (id: string) => DestinationDefinition | undefined;
 }
 
 /** A translator on fresh topics, consumer groups and claim database of the test Kafka and FerretDB. */
 export async function startTestTranslator(options: TestTranslatorOptions): Promise<TestTranslator> {
-  const { kafkaBrokers, mongoUrl } = testInfrastructure();
+  const shared = testInfrastructure();
+  const kafkaBrokers = options.kafkaBrokers ?? shared.kafkaBrokers;
+  const mongoUrl = options.mongoUrl ?? shared.mongoUrl;
   await requireKafka(kafkaBrokers);
   await requireMongo(mongoUrl);
   const logger = testLogger('translator-test');
