@@ -9,9 +9,6 @@ export {
 } from './engines/postgres/postgres-engine';
 export { DuckdbEngine, type DuckdbEngineOptions } from './engines/duckdb/duckdb-engine';
 export { createEngine } from './engines/create-engine';
-export { copyChunks } from './engines/postgres/copy-text';
-export { POSTGRES_TYPES } from './engines/postgres/types';
-export { quoteIdent, qualified } from './engines/sql';
 export {
   warehouseCatalog,
   warehouseMasker,

@@ -3,6 +3,12 @@
 // and benchmark use the same shapes without test fixtures in the public index.
 import type { SpecEvent } from '@manifold/events';
 
+// The SQL pieces the loader's benchmark uses to COPY the same rows into identical tables itself,
+// as the baseline the loader is measured against.
+export { copyChunks } from '../engines/postgres/copy-text';
+export { POSTGRES_TYPES } from '../engines/postgres/types';
+export { quoteIdent, qualified } from '../engines/sql';
+
 let sequence = 0;
 
 function base(type: SpecEvent['type'], overrides: Partial<SpecEvent>): SpecEvent {
