@@ -10,4 +10,5 @@ export { freePort } from './ports';
 export { launchChromium, CHROMIUM_PATH, type LaunchChromiumOptions } from './browser';
 export { segmentSnippet } from './segment-snippet';
 export { TcpProxy } from './tcp-proxy';
+export { readTopic, readTopicUntil } from './topic-reader';
 export { parsePrometheusText, sampleValue, type MetricFamily, type MetricSample } from './prometheus-text';

@@ -6,7 +6,7 @@ import type {
   ParsedSettings,
   PreparedEvent,
   RequestDescriptor,
-  SettingsSchema,
+  DestinationSettingsSchema,
 } from '@manifold/destination-kit';
 import type { EventMetadata, SpecEvent } from '@manifold/events';
 
@@ -16,7 +16,7 @@ export interface DeliveryTask {
   event: SpecEvent;
   metadata: EventMetadata;
   instance: DestinationConfig;
-  settings: ParsedSettings<SettingsSchema>;
+  settings: ParsedSettings<DestinationSettingsSchema>;
   prepared: PreparedEvent;
   /** The events-topic message it came from, `topic/partition/offset`; retries carry it along. */
   origin: string;

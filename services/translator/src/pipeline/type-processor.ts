@@ -5,7 +5,7 @@ import {
   routeEvent,
   type DestinationDefinition,
   type SettingsResult,
-  type SettingsSchema,
+  type DestinationSettingsSchema,
 } from '@manifold/destination-kit';
 import { decodeEventMessage, type EventMetadata, type SpecEvent } from '@manifold/events';
 import type { ConsumedMessage } from '@manifold/kafka';
@@ -77,7 +77,7 @@ interface Attempt {
  * validate settings, map, claim the messageId, deliver, and hand every outcome on.
  */
 export class TypeProcessor {
-  private readonly settingsCache = new WeakMap<DestinationConfig, SettingsResult<SettingsSchema>>();
+  private readonly settingsCache = new WeakMap<DestinationConfig, SettingsResult<DestinationSettingsSchema>>();
   private readonly now: () => number;
 
   constructor(private readonly options: TypeProcessorOptions) {
@@ -316,7 +316,7 @@ export class TypeProcessor {
   }
 
   /** Parsed once per instance version: the config view replaces an instance's object when it changes. */
-  private settingsOf(instance: DestinationConfig): SettingsResult<SettingsSchema> {
+  private settingsOf(instance: DestinationConfig): SettingsResult<DestinationSettingsSchema> {
     let settings = this.settingsCache.get(instance);
     if (!settings) {
       settings = parseSettings(this.options.destination, instance.settings);
