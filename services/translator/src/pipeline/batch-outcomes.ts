@@ -43,7 +43,7 @@ export class OutcomeRouter {
 export class BatchOutcomes {
   private readonly messages = new Map<string, OutgoingMessage[]>();
   private readonly records: DeliveryRecord[] = [];
-  private readonly sending: Promise<void>[] = [];
+  private readonly sending: Promise<unknown>[] = [];
   private readonly now: () => number;
 
   constructor(private readonly options: OutcomeRouterOptions) {
