@@ -10,3 +10,21 @@ export {
 } from './event-message';
 export type { DeliveryReport, DeliveryOutcome, FieldNoticeOutcome } from './reports';
 export { FIELD_NOTICE_OUTCOMES } from './reports';
+export { DEAD_LETTER_HEADERS, decodeDeadLetter, type DeadLetterRecord } from './dead-letter';
+export {
+  REDELIVERY_HEADERS,
+  encodeRedelivery,
+  decodeRedelivery,
+  replayOrigin,
+  type Redelivery,
+  type RedeliveryKind,
+} from './redelivery';
+export {
+  traceKeyHash,
+  type TraceEntry,
+  type TraceExchange,
+  type TraceIndexMessage,
+  type TraceOutcome,
+  type TraceRecord,
+  type TraceRequest,
+} from './trace';
