@@ -12,6 +12,9 @@ export interface TypeWorkerOptions {
   eventsTopic: string;
   eventsGroup: string;
   retryGroup: string;
+  /** Events addressed to one instance of the type (redrives, replays), and its group. */
+  redeliverTopic: string;
+  redeliverGroup: string;
   tiers: readonly RetryTier[];
   startFrom: 'earliest' | 'latest';
   partitionsConsumedConcurrently: number;
@@ -35,13 +38,14 @@ const EVENTS_FETCH_BYTES_PER_PARTITION = 2 * 1024 * 1024;
 const RETRY_FETCH_WAIT_MS = 250;
 
 /**
- * The two consumers of one destination type: its group on the events topic, and its group on
- * its retry tiers. A tier partition whose next message is not due yet is paused until it is
- * (no consumer sleeps, so nothing else waits behind it).
+ * The three consumers of one destination type: its group on the events topic, its group on its
+ * retry tiers, and its group on its redeliveries. A tier partition whose next message is not due
+ * yet is paused until it is (no consumer sleeps, so nothing else waits behind it).
  */
 export class TypeWorker {
   private readonly events: ConsumerRunner;
   private readonly retries: ConsumerRunner;
+  private readonly redeliveries: ConsumerRunner;
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
   private readonly now: () => number;
 
@@ -63,10 +67,19 @@ export class TypeWorker {
       maxWaitTimeMs: RETRY_FETCH_WAIT_MS,
       handleBatch: (batch, context) => this.handleRetries(batch, context),
     });
+    this.redeliveries = options.kafka.consumer({
+      groupId: options.redeliverGroup,
+      topics: [options.redeliverTopic],
+      fromBeginning: true,
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
+      handleBatch: (batch, context) =>
+        withHeartbeat(context, () => this.options.processor.processRedeliveries(batch.messages)),
+    });
   }
 
   async start(): Promise<void> {
     await this.retries.run();
+    await this.redeliveries.run();
     await this.events.run();
     this.options.logger.info({ destinationType: this.options.destinationType }, 'translator consuming');
   }
@@ -74,7 +87,7 @@ export class TypeWorker {
   async stop(): Promise<void> {
     for (const timer of this.resumeTimers) clearTimeout(timer);
     this.resumeTimers.clear();
-    await Promise.all([this.events.stop(), this.retries.stop()]);
+    await Promise.all([this.events.stop(), this.retries.stop(), this.redeliveries.stop()]);
   }
 
   private async handleEvents(batch: ConsumedBatch, context: BatchContext): Promise<void> {

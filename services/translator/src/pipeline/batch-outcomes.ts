@@ -1,6 +1,6 @@
 import type { DestinationConfig } from '@manifold/config-client';
 import { describeNotice, type FieldNotice } from '@manifold/destination-kit';
-import type { DeliveryReport } from '@manifold/events';
+import type { DeliveryReport, TraceOutcome } from '@manifold/events';
 import type { EventProducer, OutgoingMessage } from '@manifold/kafka';
 import { planRetry } from '../retry/backoff';
 import { encodeRetryMessage, type PendingRetry } from '../retry/retry-message';
@@ -8,7 +8,8 @@ import { encodeDeadLetter, exchangeDetails, type DeadLetterRecord } from '../rep
 import type { DeliveryRecord, DeliveryReporter } from '../reports/delivery-reporter';
 import type { TranslatorMetrics } from '../reports/metrics';
 import type { RetryTier } from '../topics';
-import type { TaskResult } from './task';
+import { traceEntry, type TraceDetails, type TraceRecorder, type TraceSubject } from '../trace/trace-recorder';
+import type { Exchange, TaskResult } from './task';
 
 export interface OutcomeRouterOptions {
   destinationType: string;
@@ -19,8 +20,16 @@ export interface OutcomeRouterOptions {
   deadLetterTopic: string;
   retryWindowMs: number;
   produceTimeoutMs: number;
+  /** Where every outcome is told, per event and instance, for the per-event trace. */
+  trace?: TraceRecorder;
   now?: () => number;
   random?: () => number;
+}
+
+/** Who an outcome concerns beyond the instance: the event (for the trace) and the run that sent it again. */
+export interface OutcomeSubject extends TraceSubject {
+  /** Why, in words. */
+  message?: string | undefined;
 }
 
 /** Kafka sends are split so that no record batch nears the broker's message size limit. */
@@ -51,15 +60,36 @@ export class BatchOutcomes {
   }
 
   /** Not sent to `instance`, deliberately (integrations object, filters, disabled, duplicate, ...). */
-  filtered(instance: Pick<DestinationConfig, 'id' | 'workspaceId'>, reason: string): void {
-    this.count(instance, 'filtered', reason);
+  filtered(instance: Pick<DestinationConfig, 'id' | 'workspaceId'>, reason: string, subject?: OutcomeSubject): void {
+    this.count(instance, 'filtered', reason, undefined, subject?.runId);
+    if (subject) this.trace(subject, instance, 'filtered', { reason, message: subject.message, attempt: 0 });
   }
 
   /** Will not be delivered: kept on the dead-letter topic with the reason. */
-  deadLetter(record: DeadLetterRecord, workspaceId?: string): void {
+  deadLetter(
+    record: DeadLetterRecord,
+    workspaceId?: string,
+    details: { runId?: string | undefined; exchange?: Exchange | undefined } = {},
+  ): void {
     this.push(this.options.deadLetterTopic, encodeDeadLetter(record));
     if (record.destinationId && workspaceId) {
-      this.count({ id: record.destinationId, workspaceId }, 'failed', failureReason(record));
+      const reason = failureReason(record);
+      this.count({ id: record.destinationId, workspaceId }, 'failed', reason, undefined, details.runId);
+      if (record.event && record.sourceId) {
+        const subject = {
+          event: record.event,
+          metadata: { sourceId: record.sourceId, workspaceId },
+          origin: record.origin,
+          runId: details.runId,
+        };
+        this.trace(
+          subject,
+          { id: record.destinationId },
+          'failed',
+          { reason, message: record.message, attempt: details.exchange ? record.attempts : 0 },
+          details.exchange,
+        );
+      }
     } else {
       this.options.metrics.events.add(1, {
         destination_type: this.options.destinationType,
@@ -83,11 +113,12 @@ export class BatchOutcomes {
     const { instance } = task;
     switch (outcome.kind) {
       case 'drop':
-        this.filtered(instance, outcome.reason);
+        this.filtered(instance, outcome.reason, { ...task, message: outcome.message });
         return;
       case 'delivered': {
         const latencyMs = this.now() - Date.parse(task.event.receivedAt);
-        this.count(instance, 'delivered', undefined, Number.isFinite(latencyMs) ? latencyMs : undefined);
+        this.count(instance, 'delivered', undefined, Number.isFinite(latencyMs) ? latencyMs : undefined, task.runId);
+        this.trace(task, instance, 'delivered', { attempt: task.attempts + 1 }, exchange);
         // What was left out of or converted in the event, counted once it reached the destination.
         for (const notice of notices ?? []) this.count(instance, noticeOutcome(notice), describeNotice(notice));
         return;
@@ -102,6 +133,7 @@ export class BatchOutcomes {
             ...exchangeDetails(exchange),
           },
           instance.workspaceId,
+          { runId: task.runId, exchange },
         );
         return;
       case 'retry': {
@@ -126,6 +158,7 @@ export class BatchOutcomes {
               ...exchangeDetails(exchange),
             },
             instance.workspaceId,
+            { runId: task.runId, exchange },
           );
           return;
         }
@@ -141,7 +174,8 @@ export class BatchOutcomes {
           reason,
         };
         this.push(plan.tier.topic, encodeRetryMessage(retry));
-        this.count(instance, 'retried', reason);
+        this.count(instance, 'retried', reason, undefined, task.runId);
+        this.trace(task, instance, 'retrying', { reason, message: outcome.reason, attempt: attempts }, exchange);
         return;
       }
     }
@@ -208,6 +242,7 @@ export class BatchOutcomes {
     outcome: DeliveryReport['outcome'],
     reason?: string,
     latencyMs?: number,
+    runId?: string,
   ): void {
     this.records.push({
       destinationId: instance.id,
@@ -215,7 +250,21 @@ export class BatchOutcomes {
       outcome,
       ...(reason !== undefined ? { reason } : {}),
       ...(latencyMs !== undefined ? { latencyMs } : {}),
+      ...(runId !== undefined ? { runId } : {}),
     });
+  }
+
+  private trace(
+    subject: TraceSubject,
+    instance: { id: string },
+    outcome: TraceOutcome,
+    details: TraceDetails,
+    exchange?: Exchange,
+  ): void {
+    const recorder = this.options.trace;
+    if (!recorder) return;
+    const entry = traceEntry(subject, instance, this.options.destinationType, outcome, details, this.now());
+    recorder.record(exchange ? { entry, exchange } : { entry });
   }
 
   private push(topic: string, message: OutgoingMessage): void {

@@ -24,6 +24,8 @@ export interface DeliveryTask {
   attempts: number;
   /** When the first attempt was made (this one, for a first attempt). */
   firstAttemptAt: number;
+  /** The redrive or replay that sent it again (its outcomes are counted for that run too). */
+  runId?: string;
 }
 
 /** The last request of a task and what came back: kept for the dead-letter record. */
@@ -32,6 +34,9 @@ export interface Exchange {
   response?: HttpResponseInfo;
   /** Why there was no response (network error, timeout). */
   error?: string;
+  /** When the request was sent (ms since the epoch), and how long its answer took. */
+  sentAt?: number;
+  durationMs?: number;
 }
 
 export interface TaskResult {

@@ -21,6 +21,8 @@ export interface DeliveryRecord {
   /** For delivered events: ms from receivedAt to the destination's acceptance. */
   latencyMs?: number;
   count?: number;
+  /** The redrive or replay that sent the event again: its outcomes are reported apart, for the run. */
+  runId?: string;
 }
 
 const MAX_LATENCIES_PER_REPORT = 10_000;
@@ -47,7 +49,7 @@ export class DeliveryReporter {
   }
 
   record(record: DeliveryRecord): void {
-    const key = `${record.destinationId}\u0000${record.outcome}\u0000${record.reason ?? ''}`;
+    const key = `${record.destinationId}\u0000${record.outcome}\u0000${record.reason ?? ''}\u0000${record.runId ?? ''}`;
     let aggregate = this.pending.get(key);
     if (!aggregate) {
       aggregate = {
@@ -56,6 +58,7 @@ export class DeliveryReporter {
           workspaceId: record.workspaceId,
           outcome: record.outcome,
           ...(record.reason !== undefined ? { reason: record.reason } : {}),
+          ...(record.runId !== undefined ? { runId: record.runId } : {}),
           count: 0,
           at: '',
         },
