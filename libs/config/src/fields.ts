@@ -58,6 +58,14 @@ export const env = {
       .refine((list) => list.length > 0 && list.every((hp) => /^[^\s:]+:\d{1,5}$/.test(hp)), {
         message: 'expected a comma-separated list of host:port',
       }),
+  /** A 256-bit key, base64-encoded, as `openssl rand -base64 32` prints one. */
+  key256: () =>
+    z
+      .string()
+      .refine(
+        (v) => Buffer.from(v, 'base64').length === 32,
+        'must be 32 bytes, base64-encoded (openssl rand -base64 32)',
+      ),
   oneOf: <const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) =>
     z.enum(values, { error: `expected one of ${values.join(', ')}` }).default(fallback as never),
 };

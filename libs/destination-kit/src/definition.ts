@@ -117,6 +117,14 @@ export function secret<T extends z.ZodType>(schema: T, description?: string): T 
   return schema.meta({ secret: true, writeOnly: true, ...(description ? { description } : {}) }) as T;
 }
 
+/**
+ * Marks an object setting whose values are secrets and keys are not (custom headers such as
+ * `Authorization: Bearer …`): each value stored encrypted and shown back as the mask, the keys shown.
+ */
+export function secretValues<T extends z.ZodType>(schema: T): T {
+  return schema.meta({ secret: 'values' }) as T;
+}
+
 export function isUnsupported(route: readonly RouteRule[] | Unsupported | undefined): route is Unsupported {
   return route !== undefined && !Array.isArray(route) && 'unsupported' in route;
 }

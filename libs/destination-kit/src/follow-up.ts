@@ -1,5 +1,6 @@
 import { Notices } from './coercion/notices';
 import type { DestinationDefinition, SettingsSchema } from './definition';
+import { rememberSettings } from './mask-request';
 import type { HttpResponseInfo, RequestDescriptor } from './request';
 import type { ParsedSettings } from './translate';
 
@@ -23,5 +24,5 @@ export function followUpRequests<S extends SettingsSchema>(
 ): RequestDescriptor[] {
   if (!request.followUp || !destination.followUp) return [];
   if (response.status < 200 || response.status > 299) return [];
-  return destination.followUp(response, request, settings, notices);
+  return rememberSettings(destination.followUp(response, request, settings, notices), destination, settings);
 }

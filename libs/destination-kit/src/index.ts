@@ -4,6 +4,7 @@ export {
   defineDestination,
   defineAction,
   secret,
+  secretValues,
   isUnsupported,
   type DestinationDefinition,
   type ActionDefinition,
@@ -33,6 +34,14 @@ export {
 } from './translate';
 export { catalogEntry, type CatalogEntry, type CatalogAction } from './catalog';
 export { followUpRequests } from './follow-up';
+export {
+  maskRequest,
+  maskerOf,
+  secretMasker,
+  destinationSecrets,
+  maskOutcome,
+  type MaskedRequest,
+} from './mask-request';
 export { validateDefinition } from './validate-definition';
 export {
   drop,

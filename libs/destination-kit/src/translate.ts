@@ -7,6 +7,7 @@ import { Notices, type FieldNotice } from './coercion/notices';
 import { isUnsupported, type AnyAction, type DestinationDefinition, type SettingsSchema } from './definition';
 import { compileFql } from './fql';
 import { isPlainObject, resolveMapping } from './mapping';
+import { maskerOf, maskOutcome, rememberSettings } from './mask-request';
 import { drop, outcomeOfError, type DeadLetterOutcome, type DropOutcome, type Outcome } from './outcome';
 import type { HttpResponseInfo, RequestDescriptor } from './request';
 import { applyDestinationFilters, integrationsDrop, type FilterOptions } from './routing';
@@ -110,14 +111,15 @@ export function buildRequests<S extends SettingsSchema>(
   const action = actionOf(destination, actionName);
   if (notices.length !== payloads.length) throw new Error('buildRequests needs one Notices per payload');
   if (payloads.length === 1) {
-    return action.perform(payloads[0] as Record<string, unknown>, settings, notices[0] as Notices);
+    const requests = action.perform(payloads[0] as Record<string, unknown>, settings, notices[0] as Notices);
+    return rememberSettings(requests, destination, settings);
   }
   if (!action.batch) throw new Error(`${destination.id}.${actionName} does not batch`);
   const limit = batchSize(destination, actionName, settings);
   if (payloads.length === 0 || payloads.length > limit) {
     throw new Error(`${destination.id}.${actionName} takes 1 to ${limit} events per batch`);
   }
-  return action.batch.perform(payloads, settings, notices);
+  return rememberSettings(action.batch.perform(payloads, settings, notices), destination, settings);
 }
 
 /** Everything dropped or converted in one prepared event: its mapping's notices, then its `perform`'s. */
@@ -176,13 +178,17 @@ export function translateEvent<S extends SettingsSchema>(
   }
 }
 
-/** The destination's reading of its API's answer to `request` (the generic one when it has none). */
+/**
+ * The destination's reading of its API's answer to `request` (the generic one when it has none).
+ * Messages quoting the answer have the instance's credentials masked (an API may echo its key).
+ */
 export function classifyResponse(
   destination: Pick<DestinationDefinition, 'classifyResponse'>,
   request: RequestDescriptor,
   response: HttpResponseInfo,
 ): ResponseOutcome {
-  return destination.classifyResponse?.(response, request) ?? classifyHttpResponse(response);
+  const outcome = destination.classifyResponse?.(response, request) ?? classifyHttpResponse(response);
+  return outcome.kind === 'delivered' ? outcome : maskOutcome(outcome, maskerOf(request));
 }
 
 function triggerMatches(destination: DestinationDefinition, trigger: string, event: SpecEvent): boolean {

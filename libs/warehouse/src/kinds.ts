@@ -1,3 +1,4 @@
+import { settingSecrets } from '@manifold/secrets';
 import { Ajv, type ValidateFunction } from 'ajv';
 
 /**
@@ -116,11 +117,9 @@ export function warehouseKind(id: string): WarehouseKind | undefined {
   return WAREHOUSE_KINDS.find((k) => k.id === id);
 }
 
-/** Names of the settings that hold secrets, for the control plane's encryption and redaction. */
+/** Names of the settings that hold secrets, read by the same rule as the control plane's encryption and masking. */
 export function secretSettings(kind: WarehouseKind): string[] {
-  return Object.entries(kind.settingsSchema.properties)
-    .filter(([, p]) => p.secret === true)
-    .map(([name]) => name);
+  return Object.keys(settingSecrets(kind.settingsSchema));
 }
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, strictRequired: false });

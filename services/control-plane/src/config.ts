@@ -11,12 +11,7 @@ export function controlPlaneConfig(source: NodeJS.ProcessEnv = process.env) {
       MONGO_URL: env.mongoUrl(),
       MONGO_DATABASE: env.string().default('manifold'),
       CONTROL_PLANE_TOKEN: env.string().min(16, 'must be at least 16 characters'),
-      CONTROL_PLANE_SECRET_KEY: env
-        .string()
-        .refine(
-          (v) => Buffer.from(v, 'base64').length === 32,
-          'must be 32 bytes, base64-encoded (openssl rand -base64 32)',
-        ),
+      CONTROL_PLANE_SECRET_KEY: env.key256(),
       CONFIG_POLL_INTERVAL_MS: env.int(1000, 50),
       SMTP_URL: env.url(['smtp', 'smtps']).optional(),
       MAIL_FROM: env.string().default('Manifold <manifold@localhost>'),

@@ -1,3 +1,3 @@
 export { startControlPlane, type ControlPlane, type StartControlPlaneOptions } from './start-control-plane';
 export type { CatalogEntryDefinition, SettingsSchema } from './domain/catalog';
-export { SECRET_MASK } from './domain/secrets';
+export { SECRET_MASK } from '@manifold/secrets';

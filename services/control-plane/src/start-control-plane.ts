@@ -1,6 +1,7 @@
 import { KafkaNames } from '@manifold/events';
 import type { Logger } from '@manifold/logger';
 import { connectMongo } from '@manifold/mongo';
+import { SecretBox } from '@manifold/secrets';
 import { buildSnapshot } from './config-stream/build-snapshot';
 import { ConfigBroadcaster } from './config-stream/broadcaster';
 import { Catalog, type CatalogEntryDefinition } from './domain/catalog';
@@ -8,7 +9,6 @@ import { CatalogQueries } from './domain/catalog-service';
 import { Destinations } from './domain/destinations';
 import { Observability } from './domain/observability';
 import { startReportConsumer } from './domain/report-consumer';
-import { SecretBox } from './domain/secrets';
 import { Sources } from './domain/sources';
 import { Workspaces } from './domain/workspaces';
 import { startGrpcServer } from './grpc/server';
@@ -82,11 +82,14 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
     };
     const observability = new Observability(store, mongo.db);
     await observability.ensureIndexes();
+    const destinations = new Destinations(store, catalog, box, onChange);
+    const sealed = await destinations.sealStoredSecrets();
+    if (sealed > 0) logger.info({ destinations: sealed }, 'credentials stored in clear are now encrypted');
     const domain: Domain = {
       store,
       workspaces: new Workspaces(store),
       sources: new Sources(store, onChange),
-      destinations: new Destinations(store, catalog, box, onChange),
+      destinations,
       catalog: new CatalogQueries(store, catalog),
       observability,
       broadcaster,

@@ -46,6 +46,8 @@ export const ingestionConfigShape = {
   CONTROL_PLANE_ADDRESS: env.string().default('127.0.0.1:50051'),
   CONTROL_PLANE_TOKEN: env.string(),
   CONFIG_CACHE_FILE: env.string().optional(),
+  /** Seals CONFIG_CACHE_FILE; a key derived from CONTROL_PLANE_TOKEN when unset. */
+  CONFIG_CACHE_KEY: env.key256().optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: env.url(['http', 'https']).optional(),
   /** On SIGTERM, keep serving this long (readiness already failing) before closing the listener. */
   SHUTDOWN_DELAY_MS: env.int(0, 0),

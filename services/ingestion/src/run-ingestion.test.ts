@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ConfigCache, configCacheBox } from '@manifold/config-client';
 import { KafkaClient } from '@manifold/kafka';
 import { requireKafka, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
 import { loadIngestionConfig } from './config';
@@ -14,11 +15,15 @@ describe('the ingestion process', () => {
   let running: IngestionProcess | undefined;
   const topic = uniqueName('ingestion-process');
   const logger = testLogger('ingestion-process-test');
+  const TOKEN = 'unused-token-0123456789';
 
   beforeAll(async () => {
     await requireKafka(testInfrastructure().kafkaBrokers);
     dir = mkdtempSync(join(tmpdir(), 'ingestion-process-'));
-    writeFileSync(join(dir, 'config.json'), JSON.stringify(testSnapshot()));
+    // The cache as a run with the same token left it (sealed with a key derived from the token).
+    const cache = new ConfigCache(join(dir, 'config.json'), configCacheBox({ token: TOKEN }), logger);
+    cache.save(testSnapshot());
+    await cache.flush();
   });
 
   afterAll(async () => {
@@ -38,7 +43,7 @@ describe('the ingestion process', () => {
       KAFKA_EVENTS_TOPIC: topic,
       KAFKA_EVENTS_PARTITIONS: '2',
       CONTROL_PLANE_ADDRESS: '127.0.0.1:1',
-      CONTROL_PLANE_TOKEN: 'unused-token',
+      CONTROL_PLANE_TOKEN: TOKEN,
       CONFIG_CACHE_FILE: join(dir, 'config.json'),
     });
     running = await runIngestion(config, { handleSignals: false, logger });

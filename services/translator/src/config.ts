@@ -60,6 +60,8 @@ export const translatorConfigShape = {
   CONTROL_PLANE_ADDRESS: env.string().default('127.0.0.1:50051'),
   CONTROL_PLANE_TOKEN: env.string(),
   CONFIG_CACHE_FILE: env.string().optional(),
+  /** Seals CONFIG_CACHE_FILE; a key derived from CONTROL_PLANE_TOKEN when unset. */
+  CONFIG_CACHE_KEY: env.key256().optional(),
   // Not env.url: a replica-set URL lists several hosts (`mongodb://a:27017,b:27017/db?replicaSet=rs0`),
   // which WHATWG URL parsing refuses.
   MONGO_URL: env

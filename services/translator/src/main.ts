@@ -20,6 +20,7 @@ void runService({
       logger: ctx.logger,
       client: `translator(${settings.destinationTypes.join(',')})`,
       ...(config.CONFIG_CACHE_FILE ? { cacheFile: config.CONFIG_CACHE_FILE } : {}),
+      cacheKey: config.CONFIG_CACHE_KEY,
     });
     ctx.onShutdown('config stream', () => configView.close());
     ctx.readiness.add('config', () => {

@@ -134,7 +134,7 @@ describe('translator retries and dead letters', () => {
     expect(Object.keys(counts).filter((k) => k.startsWith('hook-slow|retried|'))).toHaveLength(1);
   }, 30000);
 
-  it('dead-letters a rejected event with the redacted request and the response, and bad settings', async () => {
+  it('dead-letters a rejected event with the masked request and the response, and bad settings', async () => {
     const hook = hooks['reject']!;
     hook.failNext(1, { status: 400, body: { error: 'field "x" is not allowed' } });
     const event = trackEvent(3);
@@ -152,7 +152,7 @@ describe('translator retries and dead letters', () => {
       sourceId: 'src-reject',
       attempts: 1,
       event: { messageId: event.messageId },
-      lastRequest: { method: 'POST', headers: { 'x-signature': '[redacted]' } },
+      lastRequest: { method: 'POST', headers: { 'x-signature': '********' } },
       lastResponse: { status: 400 },
     });
     expect(rejected?.lastRequest?.url).toBe(`${hook.baseUrl}/in`);

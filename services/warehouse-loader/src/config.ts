@@ -10,6 +10,8 @@ export function loadLoaderConfig(source: Record<string, string | undefined> = pr
       CONTROL_PLANE_TOKEN: env.string().optional(),
       /** Where the last configuration is kept for restarts while the control plane is down. */
       CONFIG_CACHE_FILE: env.string().optional(),
+      /** Seals CONFIG_CACHE_FILE; a key derived from CONTROL_PLANE_TOKEN when unset. */
+      CONFIG_CACHE_KEY: env.key256().optional(),
       /** Instead of the control plane: a JSON configuration snapshot (local runs and tests). */
       WAREHOUSE_CONFIG_FILE: env.string().optional(),
       /** The embedded DuckDB warehouse every source loads into; empty turns it off. */

@@ -33,6 +33,7 @@ async function main(): Promise<void> {
           logger: context.logger.child({ component: 'config-stream' }),
           client: 'warehouse-loader',
           ...(config.CONFIG_CACHE_FILE ? { cacheFile: config.CONFIG_CACHE_FILE } : {}),
+          cacheKey: config.CONFIG_CACHE_KEY,
         });
         context.onShutdown('config stream', () => stream.close());
         view = stream;

@@ -91,6 +91,7 @@ describe('Webhook', () => {
       id: 'webhook',
       name: 'Webhook',
       secretSettings: ['sharedSecret'],
+      secrets: { url: 'url', headers: 'values', sharedSecret: 'whole' },
       supportedCallTypes: ['identify', 'track', 'page', 'screen', 'group', 'alias'],
     });
   });

@@ -81,7 +81,8 @@ export function parseAssignments(pairs: readonly string[]): Record<string, unkno
   const out: Record<string, unknown> = {};
   for (const pair of pairs) {
     const i = pair.indexOf('=');
-    if (i <= 0) throw new Error(`expected key=value, got ${JSON.stringify(pair)}`);
+    // Not quoted back: a mistyped --set may be a secret without its key.
+    if (i <= 0) throw new Error('expected key=value in --set (a setting name, "=", then its value)');
     const raw = pair.slice(i + 1);
     let value: unknown = raw;
     try {

@@ -1,9 +1,10 @@
+import { settingSecrets, type SettingSecrets } from '@manifold/secrets';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { FieldViolation } from './errors';
 
-/** JSON Schema of a destination's settings; `secret: true` on a property marks it secret. */
+/** JSON Schema of a destination's settings; `secret` on a property marks a credential (see `settingSecrets`). */
 export type SettingsSchema = object;
 
 /** One destination type, as the translators (or the warehouse loader) define it in code. */
@@ -20,7 +21,7 @@ export interface CatalogEntryDefinition {
 interface CompiledEntry {
   entry: CatalogEntryDefinition;
   validate: ValidateFunction;
-  secretFields: string[];
+  secrets: SettingSecrets;
   /** The settings the entry defines, named when a setting it does not define is given. */
   settingNames: string[];
 }
@@ -47,14 +48,11 @@ export class Catalog {
     addFormats.default(ajv);
     for (const entry of definitions) {
       if (this.entries.has(entry.id)) throw new Error(`duplicate catalog id ${entry.id}`);
-      const properties = (entry.settingsSchema as { properties?: Record<string, { secret?: unknown }> }).properties;
-      const secretFields = Object.entries(properties ?? {})
-        .filter(([, schema]) => schema.secret === true)
-        .map(([name]) => name);
+      const properties = (entry.settingsSchema as { properties?: Record<string, unknown> }).properties;
       this.entries.set(entry.id, {
         entry,
         validate: ajv.compile(closedAtTopLevel(entry.settingsSchema)),
-        secretFields,
+        secrets: settingSecrets(entry.settingsSchema),
         settingNames: Object.keys(properties ?? {}),
       });
     }
@@ -68,8 +66,9 @@ export class Catalog {
     return this.entries.get(id)?.entry;
   }
 
-  secretFields(id: string): string[] {
-    return this.entries.get(id)?.secretFields ?? [];
+  /** The settings of an entry that hold credentials, and how: what is sealed at rest and masked in reads. */
+  secrets(id: string): SettingSecrets {
+    return this.entries.get(id)?.secrets ?? {};
   }
 
   /** Validates (and fills defaults into) settings; returns every violation, named settings.<field>. */

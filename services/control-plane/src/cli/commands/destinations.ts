@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Destination } from '@manifold/proto';
 import { parseAssignments, printDone, printRecord, printTable, type Io } from '../output';
+import { CliError } from '../connection';
 import type { Runner } from '../program';
 import { collect, pageRequest, type ListOptions } from './list-options';
 
@@ -27,8 +28,22 @@ interface CreateOptions {
 }
 
 function settingsFrom(o: { set?: string[]; settings?: string }): Record<string, unknown> {
-  const fromJson = o.settings ? (JSON.parse(o.settings) as Record<string, unknown>) : {};
-  return { ...fromJson, ...parseAssignments(o.set ?? []) };
+  return { ...parseSettingsJson(o.settings), ...parseAssignments(o.set ?? []) };
+}
+
+/** `--settings` as an object. The error never quotes the text: it may hold secrets. */
+function parseSettingsJson(text: string | undefined): Record<string, unknown> {
+  if (!text) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new CliError('--settings is not valid JSON (expected an object such as {"key": "value"})');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new CliError('--settings must be a JSON object such as {"key": "value"}');
+  }
+  return parsed as Record<string, unknown>;
 }
 
 /** `destinations` and `warehouses` share everything but the catalog filter and the interval. */
