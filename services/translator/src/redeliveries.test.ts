@@ -131,7 +131,7 @@ describe('redeliveries and traces', () => {
     const traces = await readTopicUntil(
       t.kafka,
       t.translator.names.eventTraces,
-      (messages) => entriesOf(messages, wanted).filter((e) => e.destinationId === 'hook-c').length >= 2,
+      (messages) => entriesOf(messages, wanted).filter((e) => e.entry.destinationId === 'hook-c').length >= 2,
       20000,
     );
     const entries = entriesOf(traces, wanted);
