@@ -69,6 +69,21 @@ describe('time ranges and offset ranges of a topic', () => {
     });
     expect(one.map((m) => m.value!.toString())).toEqual(['late']);
 
+    // Several ranges of one partition: read in order, the gap between them skipped.
+    const several: ConsumedMessage[] = [];
+    await client.readRanges({
+      topic,
+      ranges: [
+        { partition: 0, from: '7', to: '9' },
+        { partition: 0, from: '1', to: '2' },
+        { partition: 0, from: '8', to: '10' },
+      ],
+      handleBatch: async (batch) => {
+        several.push(...batch);
+      },
+    });
+    expect(several.map((m) => m.offset)).toEqual(['1', '7', '8', '9']);
+
     // Stopping early: the read ends without reading everything.
     let taken = 0;
     const stopped = await client.readRanges({

@@ -33,7 +33,9 @@ export interface RangeReadResult {
 /**
  * Reads fixed offset ranges of a topic once, outside any application consumer group: a
  * throwaway group that never commits (kafkajs has no assignment without a group), seeks each
- * partition to its range and stops at the range's end. The group is deleted afterwards.
+ * partition to its first range, on to the next one when a range is done, and stops after the
+ * last. A partition may have several ranges (they are read in offset order, overlaps merged).
+ * The group is deleted afterwards.
  */
 export async function readRanges(
   kafka: Kafka,
@@ -41,12 +43,7 @@ export async function readRanges(
   options: RangeReadOptions,
   logger: Logger,
 ): Promise<RangeReadResult> {
-  const pending = new Map<number, { from: bigint; to: bigint }>();
-  for (const range of options.ranges) {
-    const from = BigInt(range.from);
-    const to = BigInt(range.to);
-    if (to > from) pending.set(range.partition, { from, to });
-  }
+  const pending = rangesByPartition(options.ranges);
   if (pending.size === 0) return { complete: true };
   const groupId = `manifold-range-reader-${randomBytes(6).toString('hex')}`;
   const consumer = kafka.consumer({
@@ -66,8 +63,9 @@ export async function readRanges(
   const finished = new Promise<void>((resolve) => (finish = resolve));
 
   const onBatch = async ({ batch, heartbeat }: EachBatchPayload): Promise<void> => {
-    const range = pending.get(batch.partition);
-    if (!range || failure !== undefined) return;
+    const queue = pending.get(batch.partition);
+    const range = queue?.[0];
+    if (!queue || !range || failure !== undefined) return;
     const messages: ConsumedMessage[] = [];
     for (const m of batch.messages) {
       const offset = BigInt(m.offset);
@@ -98,7 +96,12 @@ export async function readRanges(
       lastProgress = Date.now();
     }
     // The last offset of a batch may be past the range (or a control record): done either way.
-    if (range.from >= range.to || BigInt(batch.lastOffset()) + 1n >= range.to) pending.delete(batch.partition);
+    if (range.from >= range.to || BigInt(batch.lastOffset()) + 1n >= range.to) {
+      queue.shift();
+      const next = queue[0];
+      if (next) consumer.seek({ topic: options.topic, partition: batch.partition, offset: next.from.toString() });
+      else pending.delete(batch.partition);
+    }
     if (pending.size === 0 || !keepGoing()) finish();
   };
 
@@ -126,8 +129,8 @@ export async function readRanges(
     const all = (await (await admin()).fetchTopicMetadata({ topics: [options.topic] })).topics[0]?.partitions ?? [];
     const unwanted = all.map((p) => p.partitionId).filter((p) => !wanted.has(p));
     if (unwanted.length > 0) consumer.pause([{ topic: options.topic, partitions: unwanted }]);
-    for (const [partition, range] of pending) {
-      consumer.seek({ topic: options.topic, partition, offset: range.from.toString() });
+    for (const [partition, queue] of pending) {
+      consumer.seek({ topic: options.topic, partition, offset: (queue[0] as OpenRange).from.toString() });
     }
     lastProgress = Date.now();
     await finished;
@@ -144,4 +147,33 @@ export async function readRanges(
   }
   if (failure !== undefined) throw failure;
   return { complete: pending.size === 0 };
+}
+
+interface OpenRange {
+  from: bigint;
+  to: bigint;
+}
+
+/** Per partition, its non-empty ranges in offset order, overlapping or touching ones merged. */
+function rangesByPartition(ranges: readonly PartitionRange[]): Map<number, OpenRange[]> {
+  const byPartition = new Map<number, OpenRange[]>();
+  for (const range of ranges) {
+    const from = BigInt(range.from);
+    const to = BigInt(range.to);
+    if (to <= from) continue;
+    const list = byPartition.get(range.partition) ?? [];
+    list.push({ from, to });
+    byPartition.set(range.partition, list);
+  }
+  for (const [partition, list] of byPartition) {
+    list.sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
+    const merged: OpenRange[] = [];
+    for (const range of list) {
+      const last = merged[merged.length - 1];
+      if (last && range.from <= last.to) last.to = range.to > last.to ? range.to : last.to;
+      else merged.push({ ...range });
+    }
+    byPartition.set(partition, merged);
+  }
+  return byPartition;
 }
