@@ -30,6 +30,8 @@ export {
   encodeLoadRecord,
   decodeLoadRecord,
   MAX_LISTED_SKIPPED,
+  loadOffsets,
+  type LoadOffsets,
   type WarehouseLoadRecord,
   type WarehouseLoadStatus,
   type SkippedEvent,

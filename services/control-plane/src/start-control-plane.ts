@@ -9,6 +9,7 @@ import { CatalogQueries } from './domain/catalog-service';
 import { Destinations } from './domain/destinations';
 import { Observability } from './domain/observability';
 import { startReportConsumer } from './domain/report-consumer';
+import { startOperations, type OperationsSettings } from './operations/start-operations';
 import { Sources } from './domain/sources';
 import { Workspaces } from './domain/workspaces';
 import { startGrpcServer } from './grpc/server';
@@ -41,6 +42,8 @@ export interface StartControlPlaneOptions {
   kafkaTopicPrefix?: string;
   /** Consumer group for those reports, when not the prefix's. */
   reportsGroupId?: string;
+  /** Retention of traces, dead letters and finished runs (with Kafka only). */
+  operations?: Partial<OperationsSettings>;
   /** The clock; tests move it. */
   now?: () => Date;
 }
@@ -105,6 +108,22 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
         options.reportsGroupId,
       );
       stops.push(() => reports.stop());
+      const operations = await startOperations({
+        kafkaBrokers: options.kafkaBrokers,
+        names: new KafkaNames(options.kafkaTopicPrefix),
+        db: mongo.db,
+        store,
+        observability,
+        destinationTypes: catalog
+          .list()
+          .filter((entry) => !entry.warehouse)
+          .map((entry) => entry.id),
+        logger,
+        now,
+        ...(options.operations ? { settings: options.operations } : {}),
+      });
+      domain.operations = operations;
+      stops.push(() => operations.stop());
     }
 
     const autoDisable = new AutoDisableJob(

@@ -6,6 +6,7 @@ import type { Logger } from '@manifold/logger';
 import {
   SourceBatchBuilder,
   createEngine,
+  loadOffsets,
   schemaNameForSource,
   warehouseAllowed,
   type EngineSettings,
@@ -413,6 +414,7 @@ export class WarehouseLoader {
       startedAt: startedAt.toISOString(),
       attempt,
       schema,
+      offsets: loadOffsets(events),
     };
     if (prepared.error !== undefined) {
       const message = prepared.error instanceof Error ? prepared.error.message : String(prepared.error);

@@ -46,6 +46,9 @@ interface WarehouseLoadDoc {
   status: string;
   rows: Array<{ table: string; rows: number }>;
   errors: string[];
+  /** Where the load's events were on the events topic (absent in older records). */
+  offsets?: WarehouseLoadRecord['offsets'];
+  schema?: string;
 }
 
 function bucketOf(ms: number): number {
@@ -132,6 +135,8 @@ export class Observability {
           status: record.status,
           rows: Object.entries(record.rowsByTable).map(([table, rows]) => ({ table, rows })),
           errors: [...record.errors, ...skippedLines(record), ...record.notices.map((n) => JSON.stringify(n))],
+          offsets: record.offsets ?? [],
+          schema: record.schema,
         },
       },
       { upsert: true },
@@ -183,6 +188,15 @@ export class Observability {
     };
   }
 
+  /** The loads of one source into one warehouse that started from `since` on, oldest first (the per-event trace). */
+  async loadsOfSourceSince(warehouseId: string, sourceId: string, since: Date, limit = 200): Promise<TracedLoad[]> {
+    return this.loads
+      .find({ warehouseId, sourceId, startedAt: { $gte: since } })
+      .sort({ startedAt: 1 })
+      .limit(limit)
+      .toArray();
+  }
+
   async warehouseLoads(req: ListWarehouseLoadsRequest): Promise<ListWarehouseLoadsResponse> {
     const workspace = await resolveWorkspace(this.store, req.workspace);
     const warehouse = await resolveDestination(this.store, workspace, req.destination);
@@ -203,6 +217,12 @@ export class Observability {
     };
   }
 }
+
+/** A load of one warehouse as the per-event trace reads it. */
+export type TracedLoad = Pick<
+  WarehouseLoadDoc,
+  '_id' | 'status' | 'startedAt' | 'finishedAt' | 'errors' | 'offsets' | 'schema'
+>;
 
 /** Events a load set aside (the warehouse refused them for good), as lines of the load's history. */
 function skippedLines(record: WarehouseLoadRecord): string[] {
