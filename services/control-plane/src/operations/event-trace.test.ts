@@ -136,8 +136,25 @@ describe('per-event trace', () => {
     expect(warehouse).toMatchObject({ name: 'Postgres', status: 'loaded', loadStatus: 'success', schema: slug });
     expect(warehouse!.loadId).not.toBe('');
 
+    // The CLI prints the same.
+    const printed = await stack.cli('trace', 'tr', traced.messageId);
+    expect(printed.code).toBe(0);
+    expect(printed.out).toContain(`${traced.messageId}: track "Traced" from Web`);
+    expect(printed.out).toMatch(
+      /one \(Webhook\): delivered\n.*delivered \(attempt 1\)\s+POST http:\/\/127\.0\.0\.1:\d+\/in → 200 in \d+ ms/,
+    );
+    expect(printed.out).toMatch(/retrying http_503 \(attempt 1\).* → 503/);
+    expect(printed.out).toContain('filtered FILTERED_BY_RULES');
+    expect(printed.out).toMatch(/Postgres \(warehouse\): loaded, load \S+ \(success/);
+    const withBodies = await stack.cli('trace', 'tr', traced.messageId, '--bodies');
+    expect(withBodies.out).toContain('x-signature: ********');
+    expect(withBodies.out).not.toContain(SECRET);
+
     // An unknown messageId: nothing found, no error.
     const unknown = await stack.cp.client.traces.getEventTrace({ workspace: 'tr', messageId: 'never-sent' });
     expect(unknown).toMatchObject({ found: false, destinations: [], warehouses: [] });
+    expect((await stack.cli('trace', 'tr', 'never-sent')).out).toBe(
+      'no trace of never-sent: no destination recorded it in the last 7 days\n',
+    );
   }, 120_000);
 });

@@ -167,6 +167,52 @@ describe('dead letters and redrive', () => {
     );
   }, 120_000);
 
+  it('does the same from the CLI: list, show, redrive --wait, redrives list', async () => {
+    hook.failFor(600_000, { status: 422, body: { error: `unprocessable, ${SECRET}` } });
+    // The stopped redrive before left dead letters waiting: these are told apart by time.
+    const since = new Date().toISOString();
+    const events = [event(200), event(201)];
+    await stack.publish(events, { sourceId: ids.source, workspaceId: ids.workspace });
+    await eventually(
+      () => list({ failedFrom: new Date(since) }),
+      (r) => r.totalCount === 2,
+    );
+    const listed = await stack.cli('dead-letters', 'list', 'dlq', 'Hook', '--reason', 'REJECTED', '--from', since);
+    expect(listed.code).toBe(0);
+    expect(listed.out).toMatch(/ID\s+FAILED_AT\s+REASON\s+MESSAGE_ID/);
+    for (const e of events) expect(listed.out).toContain(e.messageId);
+    expect(listed.out).toMatch(/2 matching; waiting for a redrive: REJECTED \d+/);
+    const id = (await list({ failedFrom: new Date(since) })).deadLetters[0]!.id;
+    const shown = await stack.cli('dead-letters', 'show', 'dlq', 'Hook', id);
+    expect(shown.out).toMatch(/last request: POST http:\/\/127\.0\.0\.1:\d+\/in/);
+    expect(shown.out).toContain('answer: 422');
+    expect(shown.out).not.toContain(SECRET);
+    hook.clearFailures();
+    const before = deliveredIds(hook).length;
+    const redriven = await stack.cli(
+      '--json',
+      'dead-letters',
+      'redrive',
+      'dlq',
+      'Hook',
+      '--all',
+      '--from',
+      since,
+      '--wait',
+    );
+    expect(redriven.code).toBe(0);
+    expect(JSON.parse(redriven.out)).toMatchObject({ status: 'done', sent: 2, requested_by: 'cli-operator' });
+    await eventually(
+      async () => deliveredIds(hook).length - before,
+      (n) => n === 2,
+    );
+    const history = await stack.cli('redrives', 'list', 'dlq');
+    expect(history.out.split('\n')[1]).toMatch(/^rd_\w+\s+Hook\s+done\s+cli-operator/);
+    const bad = await stack.cli('dead-letters', 'list', 'dlq', 'Hook', '--from', 'yesterday-ish');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/--from "yesterday-ish" is not a time/);
+  }, 120_000);
+
   it('refuses what it cannot do, with the reason', async () => {
     const both = await grpcError(
       stack.cp.client.deadLetters.startRedrive({ workspace: 'dlq', destination: 'Hook', all: true, ids: ['x'] }),

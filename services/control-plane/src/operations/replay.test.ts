@@ -166,6 +166,19 @@ describe('replays', () => {
     expect(deliveredIds(hooks['chosen']!)).toHaveLength(inRange.length);
     const listed = await stack.cp.client.replays.listReplays({ workspace: 'music' });
     expect(listed.replays.map((r) => r.id)).toEqual([again.id, started.id]);
+
+    // The CLI's report of the first one.
+    const shown = await stack.cli('--json', 'replays', 'show', 'music', started.id);
+    expect(JSON.parse(shown.out)).toMatchObject({
+      status: 'done',
+      progress: '100%',
+      sent: inRange.length,
+      delivered: inRange.length - 1,
+      duplicates_and_filtered: 1,
+      first_message_id: inRange[0]!.messageId,
+    });
+    const table = await stack.cli('replays', 'list', 'music');
+    expect(table.out).toMatch(new RegExp(`${started.id}\\s+web\\s+Chosen\\s+done\\s+tester@example.com`));
   }, 120_000);
 
   it('holds the rate limit and stops when cancelled', async () => {
@@ -187,6 +200,33 @@ describe('replays', () => {
     // About 2 a second from the start (and a chunk in hand when it was cancelled).
     const seconds = (stopped.finishedAt!.getTime() - stopped.requestedAt!.getTime()) / 1000;
     expect(stopped.sent).toBeLessThanOrEqual(Math.ceil(seconds * 2) + 2);
+  }, 60_000);
+
+  it('starts from the CLI with times given as how long ago, and waits for the end', async () => {
+    const started = await stack.cli(
+      '--json',
+      'replays',
+      'start',
+      'music',
+      'app',
+      'Chosen',
+      '--from',
+      '30m',
+      '--to',
+      '1s',
+      '--wait',
+    );
+    expect(started.code).toBe(0);
+    expect(JSON.parse(started.out)).toMatchObject({
+      status: 'done',
+      source: 'app',
+      sent: appEvents.length,
+      requested_by: 'cli-operator',
+    });
+    await eventually(
+      async () => deliveredIds(hooks['chosen']!),
+      (ids) => appEvents.every((e) => ids.includes(e.messageId)),
+    );
   }, 60_000);
 
   it('refuses a range that is empty or in the future, and a destination the source is not connected to', async () => {

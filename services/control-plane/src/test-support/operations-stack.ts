@@ -9,6 +9,7 @@ import { metrics } from '@manifold/telemetry';
 import { requireKafka, testInfrastructure, testLogger, testTopicPrefix, uniqueName } from '@manifold/testing';
 import { startTranslator, translatorSettings, type RunningTranslator } from '../../../translator/src';
 import { startLoaderApp, type LoaderApp } from '../../../warehouse-loader/src';
+import { runCli } from '../cli/program';
 import { startTestControlPlane, type Harness } from './harness';
 
 export interface OperationsStack {
@@ -18,6 +19,8 @@ export interface OperationsStack {
   configView: ConfigStreamClient;
   translator: RunningTranslator;
   loader: LoaderApp | undefined;
+  /** Runs the `manifold` CLI in-process against this control plane. */
+  cli(...args: string[]): Promise<{ code: number; out: string; err: string }>;
   /** Publishes events to the events topic as ingestion does (`timestamp`: the Kafka time). */
   publish(events: readonly SpecEvent[], metadata: EventMetadata, timestamp?: number): Promise<void>;
   stop(): Promise<void>;
@@ -96,6 +99,20 @@ export async function startOperationsStack(
     configView,
     translator: running,
     loader,
+    async cli(...args) {
+      let out = '';
+      let err = '';
+      const code = await runCli(
+        args,
+        { stdout: (t) => (out += t), stderr: (t) => (err += t) },
+        {
+          CONTROL_PLANE_ADDRESS: cp.controlPlane.address,
+          CONTROL_PLANE_TOKEN: cp.token,
+          MANIFOLD_ACTOR: 'cli-operator',
+        },
+      );
+      return { code, out, err };
+    },
     async publish(events, metadata, timestamp) {
       const producer = await kafka.producer();
       try {

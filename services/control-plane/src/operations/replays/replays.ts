@@ -51,6 +51,8 @@ const MAX_RATE = 100_000;
 export class Replays {
   readonly runs: Collection<ReplayDoc>;
   readonly worker: RunWorker<ReplayDoc>;
+  /** Per replay being worked on, its last progress write (see progressed). */
+  private readonly writes = new Map<string, Promise<void>>();
 
   constructor(
     db: Db,
@@ -240,6 +242,8 @@ export class Replays {
         await heartbeat();
       },
     });
+    await this.writes.get(run._id);
+    this.writes.delete(run._id);
     if (lost || lease.closing) return;
     const status = result.complete && !stopping ? 'done' : 'stopped';
     await this.runs.updateOne({ _id: run._id }, { $set: { status, finishedAt: this.deps.now() } });
@@ -270,7 +274,6 @@ export class Replays {
     }
     let out: OutgoingMessage[] = [];
     let byType: Record<string, number> = {};
-    let set: Record<string, unknown> = {};
     let scanned = 0;
     const flush = async (through: ConsumedMessage): Promise<void> => {
       if (out.length > 0) {
@@ -286,13 +289,9 @@ export class Replays {
         inc[`sentByType.${type}`] = count;
         run.sentByType[type] = (run.sentByType[type] ?? 0) + count;
       }
-      await this.runs.updateOne(
-        { _id: run._id },
-        { $set: { ...set, [`positions.p${through.partition}`]: next }, $inc: inc },
-      );
+      await this.progressed(run, { [`positions.p${through.partition}`]: next }, inc);
       out = [];
       byType = {};
-      set = {};
       scanned = 0;
     };
     let lastSeen: ConsumedMessage | undefined;
@@ -304,7 +303,6 @@ export class Replays {
       if (event) {
         out.push(event.message);
         byType[event.type] = (byType[event.type] ?? 0) + 1;
-        Object.assign(set, event.set);
       }
       if (out.length >= pacer.chunk) await flush(message);
     }
@@ -313,10 +311,7 @@ export class Replays {
   }
 
   /** The redelivery of a message of the run's source (undefined for others, and for what is not an event). */
-  private replayed(
-    run: ReplayDoc,
-    message: ConsumedMessage,
-  ): { message: OutgoingMessage; type: string; set: Record<string, unknown> } | undefined {
+  private replayed(run: ReplayDoc, message: ConsumedMessage): { message: OutgoingMessage; type: string } | undefined {
     if (message.headers[EVENT_HEADERS.sourceId] !== run.sourceId) return undefined;
     let decoded;
     try {
@@ -325,17 +320,14 @@ export class Replays {
       return undefined;
     }
     const { event, metadata } = decoded;
-    const set: Record<string, unknown> = {};
     const receivedAt = new Date(event.receivedAt);
     if (!run.firstReceivedAt || receivedAt < run.firstReceivedAt) {
       run.firstReceivedAt = receivedAt;
       run.firstMessageId = event.messageId;
-      Object.assign(set, { firstReceivedAt: receivedAt, firstMessageId: event.messageId });
     }
     if (!run.lastReceivedAt || receivedAt >= run.lastReceivedAt) {
       run.lastReceivedAt = receivedAt;
       run.lastMessageId = event.messageId;
-      Object.assign(set, { lastReceivedAt: receivedAt, lastMessageId: event.messageId });
     }
     const redelivery = encodeRedelivery({
       kind: 'replay',
@@ -345,7 +337,29 @@ export class Replays {
       origin: replayOrigin(run._id, `${message.topic}/${message.partition}/${message.offset}`),
       runId: run._id,
     });
-    return { message: redelivery, type: event.type, set };
+    return { message: redelivery, type: event.type };
+  }
+
+  /**
+   * Stores progress: the counters added, and the first and last events as this worker knows them
+   * now. Partitions are read at once: the writes of one replay go one after another, so a later
+   * write never carries older first/last events than one before it.
+   */
+  private progressed(run: ReplayDoc, set: Record<string, unknown>, inc: Record<string, number>): Promise<void> {
+    const write = async (): Promise<void> => {
+      const firstLast = {
+        ...(run.firstReceivedAt ? { firstReceivedAt: run.firstReceivedAt, firstMessageId: run.firstMessageId } : {}),
+        ...(run.lastReceivedAt ? { lastReceivedAt: run.lastReceivedAt, lastMessageId: run.lastMessageId } : {}),
+      };
+      await this.runs.updateOne({ _id: run._id }, { $set: { ...set, ...firstLast }, $inc: inc });
+    };
+    const previous = this.writes.get(run._id) ?? Promise.resolve();
+    const next = previous.then(write);
+    this.writes.set(
+      run._id,
+      next.catch(() => undefined),
+    );
+    return next;
   }
 
   /** Forgets replays that finished before `before`. */
