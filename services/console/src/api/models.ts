@@ -3,10 +3,10 @@ import { z } from 'zod';
 
 export const modelRegistry = z.registry<{ id: string; description?: string }>();
 
-const timestamp = z.iso.datetime().describe('RFC 3339 time');
-const optionalTimestamp = timestamp.nullable();
+export const timestamp = z.iso.datetime().describe('RFC 3339 time');
+export const optionalTimestamp = timestamp.nullable();
 
-function model<T extends z.ZodType>(id: string, schema: T, description?: string): T {
+export function model<T extends z.ZodType>(id: string, schema: T, description?: string): T {
   modelRegistry.add(schema, description ? { id, description } : { id });
   return schema;
 }

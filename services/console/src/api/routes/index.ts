@@ -1,9 +1,12 @@
 import type { RouteDefinition } from '../route';
 import { accountRoutes } from './account';
 import { catalogRoutes } from './catalog';
+import { deadLetterRoutes } from './dead-letters';
 import { destinationRoutes } from './destinations';
 import { invitationRoutes } from './invitations';
+import { replayRoutes } from './replays';
 import { sourceRoutes } from './sources';
+import { traceRoutes } from './traces';
 import { workspaceRoutes } from './workspaces';
 
 /** Every Public API route; the web app uses the same ones. */
@@ -12,6 +15,9 @@ export const apiRoutes: RouteDefinition[] = [
   ...invitationRoutes,
   ...sourceRoutes,
   ...destinationRoutes,
+  ...deadLetterRoutes,
+  ...replayRoutes,
+  ...traceRoutes,
   ...catalogRoutes,
   ...accountRoutes,
 ];
