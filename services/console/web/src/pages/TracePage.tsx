@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import type { EventTrace } from '../../../src/api/types';
-import { api, formatTime, wsPath } from '../api';
+import { api, wsPath } from '../api';
 import { ExchangeView } from '../components/ExchangeView';
 import { ErrorNotice } from '../components/FormField';
 import { useWorkspace } from '../components/WorkspaceLayout';
