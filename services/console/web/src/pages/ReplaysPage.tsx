@@ -6,10 +6,10 @@ import { ErrorNotice, FormField } from '../components/FormField';
 import { RunOutcomesLine, runBadge } from '../components/RunOutcomesLine';
 import { useCanWrite, useWorkspace } from '../components/WorkspaceLayout';
 
-/** `Date` as a datetime-local value in the browser's time zone. */
+/** `Date` as a datetime-local value (to the second) in the browser's time zone. */
 function localValue(date: Date): string {
   const shifted = new Date(date.getTime() - date.getTimezoneOffset() * 60_000);
-  return shifted.toISOString().slice(0, 16);
+  return shifted.toISOString().slice(0, 19);
 }
 
 function StartReplay() {
@@ -24,12 +24,12 @@ function StartReplay() {
     queryFn: () =>
       api.get<{ destinations: Destination[] }>(`${wsPath(workspace.slug, 'destinations')}?page_size=500&sort=name`),
   });
-  const now = new Date();
   const [form, setForm] = useState({
     source: '',
     destination: '',
-    from: localValue(new Date(now.getTime() - 3_600_000)),
-    to: localValue(now),
+    from: localValue(new Date(Date.now() - 3_600_000)),
+    // Empty: until the moment it starts.
+    to: '',
     rate: 500,
   });
   const start = useMutation({
@@ -38,7 +38,7 @@ function StartReplay() {
         source: form.source,
         destination: form.destination,
         from: new Date(form.from).toISOString(),
-        to: new Date(form.to).toISOString(),
+        to: (form.to ? new Date(form.to) : new Date()).toISOString(),
         ratePerSecond: form.rate,
       }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['replays'] }),
