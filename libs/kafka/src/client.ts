@@ -2,6 +2,7 @@ import { Kafka, logLevel, type LogEntry, type Admin } from 'kafkajs';
 import type { Logger } from '@manifold/logger';
 import { EventProducer, type ProducerOptions } from './producer';
 import { ConsumerRunner, type ConsumerOptions } from './consumer';
+import { ConsumerLagMetric, type ConsumerLagTelemetry, type PartitionLag } from './consumer-lag';
 import { KafkaUnavailableError } from './errors';
 import { readRanges, type RangeReadOptions, type RangeReadResult } from './range-reader';
 import type { TopicSpec } from './types';
@@ -14,6 +15,11 @@ export interface KafkaClientOptions {
   connectionTimeoutMs?: number;
   /** How long one request may take before it is considered failed (ms). */
   requestTimeoutMs?: number;
+  /**
+   * The service's meter and metric prefix: the committed lag of every consumer this client runs
+   * is exported as `<prefix>kafka_consumer_lag_messages`.
+   */
+  telemetry?: ConsumerLagTelemetry;
 }
 
 const levelNames: Record<logLevel, 'error' | 'warn' | 'info' | 'debug' | undefined> = {
@@ -28,6 +34,7 @@ const levelNames: Record<logLevel, 'error' | 'warn' | 'info' | 'debug' | undefin
 export class KafkaClient {
   private readonly kafka: Kafka;
   private adminClient: Admin | undefined;
+  private readonly consumers = new Set<ConsumerRunner>();
 
   constructor(private readonly options: KafkaClientOptions) {
     const log = options.logger.child({ component: 'kafka' });
@@ -47,6 +54,7 @@ export class KafkaClient {
           log[name](rest, message);
         },
     });
+    if (options.telemetry) new ConsumerLagMetric(options.telemetry, () => this.consumerLag());
   }
 
   get brokers(): readonly string[] {
@@ -62,7 +70,43 @@ export class KafkaClient {
 
   /** A consumer group member; call `run` to start it. */
   consumer(options: ConsumerOptions): ConsumerRunner {
-    return new ConsumerRunner(this.kafka, options, this.options.logger);
+    const consumer: ConsumerRunner = new ConsumerRunner(this.kafka, options, this.options.logger, () =>
+      this.consumers.delete(consumer),
+    );
+    this.consumers.add(consumer);
+    return consumer;
+  }
+
+  /**
+   * The committed lag of every running consumer made by this client, per group, topic and
+   * partition. A partition the group never committed counts from its first retained message
+   * (or not at all for a group that starts at the end).
+   */
+  async consumerLag(): Promise<PartitionLag[]> {
+    const running = [...this.consumers].filter((c) => c.isRunning);
+    const topics = [...new Set(running.flatMap((c) => c.topics))];
+    const ends = new Map(await Promise.all(topics.map(async (t) => [t, await this.partitionBounds(t)] as const)));
+    const admin = await this.admin();
+    const lags = await Promise.all(
+      running.map(async (consumer) => {
+        const committed = await admin.fetchOffsets({ groupId: consumer.groupId, topics: [...consumer.topics] });
+        return committed.flatMap(({ topic, partitions }) =>
+          partitions.flatMap(({ partition, offset }) => {
+            const bounds = ends.get(topic)?.get(partition);
+            if (!bounds) return [];
+            const from = offset === '-1' ? (consumer.startsFromBeginning ? bounds.low : bounds.high) : BigInt(offset);
+            const lag = bounds.high > from ? Number(bounds.high - from) : 0;
+            return [{ groupId: consumer.groupId, topic, partition, lag }];
+          }),
+        );
+      }),
+    );
+    return lags.flat();
+  }
+
+  private async partitionBounds(topic: string): Promise<Map<number, { low: bigint; high: bigint }>> {
+    const offsets = await (await this.admin()).fetchTopicOffsets(topic);
+    return new Map(offsets.map((p) => [p.partition, { low: BigInt(p.low), high: BigInt(p.high) }]));
   }
 
   private async admin(): Promise<Admin> {

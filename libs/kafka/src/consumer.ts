@@ -78,6 +78,8 @@ export class ConsumerRunner {
     kafka: Kafka,
     private readonly options: ConsumerOptions,
     logger: Logger,
+    /** Called once the member has left its group. */
+    private readonly onStopped: () => void = () => undefined,
   ) {
     this.log = logger.child({ component: 'kafka-consumer', groupId: options.groupId });
     this.consumer = kafka.consumer({
@@ -93,6 +95,20 @@ export class ConsumerRunner {
 
   get groupId(): string {
     return this.options.groupId;
+  }
+
+  get topics(): readonly string[] {
+    return this.options.topics;
+  }
+
+  /** Where the group starts on a partition it never committed: the first retained message, or the end. */
+  get startsFromBeginning(): boolean {
+    return this.options.fromBeginning ?? true;
+  }
+
+  /** Between run() and stop(). */
+  get isRunning(): boolean {
+    return this.running;
   }
 
   async run(): Promise<void> {
@@ -157,11 +173,13 @@ export class ConsumerRunner {
   async stop(): Promise<void> {
     if (!this.running) {
       await this.consumer.disconnect();
+      this.onStopped();
       return;
     }
     this.running = false;
     await this.consumer.stop();
     await this.consumer.disconnect();
+    this.onStopped();
     this.log.info('consumer stopped');
   }
 }

@@ -13,3 +13,4 @@ export type { PartitionRange, RangeReadOptions, RangeReadResult } from './range-
 export type { EventProducer, SendOptions } from './producer';
 export type { ConsumerRunner, ConsumerOptions, BatchContext, BatchProgress, PartitionOffset } from './consumer';
 export { KafkaUnavailableError } from './errors';
+export type { PartitionLag, ConsumerLagTelemetry } from './consumer-lag';

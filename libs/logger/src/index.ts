@@ -1,17 +1,27 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
+import { activeTraceIds } from '@manifold/telemetry';
 
 export type { Logger };
 
 /**
  * The one logger of every Manifold process: JSON lines on stdout, level from LOG_LEVEL.
- * Secrets never reach logs: the usual places they appear are redacted.
+ * Secrets never reach logs: the usual places they appear are redacted. A line written while an
+ * OpenTelemetry span is active carries its `trace_id` and `span_id`, so logs and traces join.
  */
-export function createLogger(service: string, level: string = process.env['LOG_LEVEL'] ?? 'info'): Logger {
-  return pino({
+export function createLogger(
+  service: string,
+  level: string = process.env['LOG_LEVEL'] ?? 'info',
+  /** Where lines go; stdout when not given. */
+  destination?: DestinationStream,
+): Logger {
+  const options: pino.LoggerOptions = {
     name: service,
     level,
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // Runs for every line written (not for lines below the level); pino merges into what it
+    // returns, so it must be a new object each time.
+    mixin: () => activeTraceIds() ?? {},
     redact: {
       paths: [
         'writeKey',
@@ -24,5 +34,6 @@ export function createLogger(service: string, level: string = process.env['LOG_L
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

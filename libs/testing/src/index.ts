@@ -10,3 +10,4 @@ export { freePort } from './ports';
 export { launchChromium, CHROMIUM_PATH, type LaunchChromiumOptions } from './browser';
 export { segmentSnippet } from './segment-snippet';
 export { TcpProxy } from './tcp-proxy';
+export { parsePrometheusText, sampleValue, type MetricFamily, type MetricSample } from './prometheus-text';

@@ -26,6 +26,7 @@ void runService({
         traceRetentionMs: config.TRACE_RETENTION_HOURS * 3_600_000,
         deadLetterRetentionMs: config.DEAD_LETTER_RETENTION_HOURS * 3_600_000,
       },
+      meter: ctx.telemetry.meter,
     });
     ctx.onShutdown('control plane', () => controlPlane.stop());
     ctx.readiness.add('mongodb', () => controlPlane.domain.store.db.command({ ping: 1 }).then(() => undefined));

@@ -2,6 +2,7 @@ import { KafkaNames } from '@manifold/events';
 import type { Logger } from '@manifold/logger';
 import { connectMongo } from '@manifold/mongo';
 import { SecretBox } from '@manifold/secrets';
+import { metricPrefix, type Meter } from '@manifold/telemetry';
 import { buildSnapshot } from './config-stream/build-snapshot';
 import { ConfigBroadcaster } from './config-stream/broadcaster';
 import { Catalog, type CatalogEntryDefinition } from './domain/catalog';
@@ -13,6 +14,8 @@ import { startOperations, type OperationsSettings } from './operations/start-ope
 import { Sources } from './domain/sources';
 import { Workspaces } from './domain/workspaces';
 import { startGrpcServer } from './grpc/server';
+import { grpcServerMetrics } from './grpc/server-metrics';
+import { registerControlPlaneMetrics } from './metrics';
 import type { Domain } from './grpc/services';
 import { Store } from './store/store';
 import { defaultCatalog } from './default-catalog';
@@ -46,6 +49,8 @@ export interface StartControlPlaneOptions {
   operations?: Partial<OperationsSettings>;
   /** The clock; tests move it. */
   now?: () => Date;
+  /** The service's meter: gRPC server metrics, consumer lag, sources pending auto-disable. */
+  meter?: Meter;
 }
 
 export interface ControlPlane {
@@ -99,6 +104,8 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
     };
     await broadcaster.start();
     stops.push(() => broadcaster.stop());
+    const telemetry = options.meter ? { meter: options.meter, metricPrefix: metricPrefix('control-plane') } : undefined;
+    if (telemetry) registerControlPlaneMetrics(telemetry.meter, store);
     if (options.kafkaBrokers?.length) {
       const reports = await startReportConsumer(
         options.kafkaBrokers,
@@ -106,6 +113,7 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
         logger,
         new KafkaNames(options.kafkaTopicPrefix),
         options.reportsGroupId,
+        telemetry,
       );
       stops.push(() => reports.stop());
       const operations = await startOperations({
@@ -144,6 +152,7 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
       { token: options.token, logger, now },
       options.grpcHost ?? '127.0.0.1',
       options.grpcPort,
+      telemetry ? [grpcServerMetrics(telemetry.meter, telemetry.metricPrefix)] : [],
     );
     stops.push(() => grpc.stop());
     const host = options.grpcHost && options.grpcHost !== '0.0.0.0' ? options.grpcHost : '127.0.0.1';

@@ -2,7 +2,7 @@ import type { RequestListener } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { ConfigView } from '@manifold/config-client';
 import type { Logger } from '@manifold/logger';
-import type { Meter, Tracer } from '@manifold/telemetry';
+import { measureHttpRequests, type Meter, type Tracer } from '@manifold/telemetry';
 import { AnalyticsJsBundle } from './analytics-js/bundle';
 import { analyticsJsRoutes } from './analytics-js/routes';
 import { LiveDebugger } from './debugger/live-debugger';
@@ -82,12 +82,9 @@ export function createIngestionApp(deps: IngestionAppDeps): IngestionApp {
   web.use((req: Request, res: Response, next: NextFunction) => {
     // The debugger is for the console's server, never for a page on another site.
     if (!req.path.startsWith(DEBUGGER_PATH)) res.set(corsHeaders(req) as Record<string, string>);
-    res.on('finish', () => {
-      const route = req.route ? `${req.baseUrl}${String((req.route as { path: unknown }).path)}` : 'other';
-      metrics.requests.add(route, res.statusCode);
-    });
     next();
   });
+  web.use(measureHttpRequests(metrics.http));
   web.use(
     analyticsJsRoutes({
       configView,

@@ -62,6 +62,6 @@ describe('the ingestion process', () => {
     const ready = await fetch(`http://127.0.0.1:${running.service.adminPort}/readyz`);
     expect(ready.status).toBe(200);
     const metrics = await (await fetch(`http://127.0.0.1:${running.service.adminPort}/metrics`)).text();
-    expect(metrics).toContain('ingestion_events_accepted_total');
+    expect(metrics).toContain('manifold_ingestion_events_accepted_total');
   });
 });

@@ -36,7 +36,13 @@ void runService({
     ctx.onShutdown('mongodb', () => mongo.close());
     ctx.readiness.add('mongodb', () => mongo.ping());
 
-    const kafka = new KafkaClient({ brokers: config.KAFKA_BROKERS, clientId: 'translator', logger: ctx.logger });
+    const kafka = new KafkaClient({
+      brokers: config.KAFKA_BROKERS,
+      clientId: 'translator',
+      logger: ctx.logger,
+      // exports the consumer groups' lag
+      telemetry: ctx.telemetry,
+    });
     ctx.onShutdown('kafka admin', () => kafka.disconnect());
     ctx.readiness.add('kafka', () => kafka.ping().then(() => undefined));
 

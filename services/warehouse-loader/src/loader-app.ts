@@ -3,7 +3,7 @@ import { KafkaNames } from '@manifold/events';
 import { KafkaClient } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import type { ReadinessRegistry } from '@manifold/service';
-import type { Meter } from '@manifold/telemetry';
+import { metricPrefix, type Meter } from '@manifold/telemetry';
 import { KafkaLoadHistory } from './load-history';
 import { LoaderSupervisor } from './loader-supervisor';
 import { registerLoaderMetrics } from './metrics';
@@ -40,6 +40,8 @@ export async function startLoaderApp(options: LoaderAppOptions): Promise<LoaderA
     brokers: options.kafkaBrokers,
     clientId: 'warehouse-loader',
     logger: options.logger,
+    // exports the lag of every warehouse's consumer group (it commits only after a load)
+    telemetry: options.meter ? { meter: options.meter, metricPrefix: metricPrefix('warehouse-loader') } : undefined,
   });
   const names = new KafkaNames(options.topicPrefix);
   const loadsTopic = options.loadsTopic ?? names.warehouseLoads;

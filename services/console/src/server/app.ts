@@ -1,4 +1,5 @@
 import express, { type Express } from 'express';
+import { HttpServerMetrics, measureHttpRequests, metricPrefix } from '@manifold/telemetry';
 import { mountApiRoutes, sendError } from '../api/mount';
 import { buildOpenApiDocument } from '../api/openapi';
 import { apiRoutes } from '../api/routes';
@@ -27,6 +28,8 @@ export function createConsoleApp(context: ConsoleContext, options: ConsoleAppOpt
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy);
   app.use(securityHeaders());
+  // manifold_console_http_server_request_duration_seconds{method,route,status}
+  app.use(measureHttpRequests(new HttpServerMetrics(metricPrefix('console'))));
 
   const openApi = buildOpenApiDocument(apiRoutes);
   app.get('/api/openapi.json', (_req, res) => {

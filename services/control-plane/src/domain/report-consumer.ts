@@ -1,4 +1,4 @@
-import { KafkaClient, type ConsumerRunner } from '@manifold/kafka';
+import { KafkaClient, type ConsumerLagTelemetry, type ConsumerRunner } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import { KafkaNames, type DeliveryReport } from '@manifold/events';
 import type { WarehouseLoadRecord } from '@manifold/warehouse';
@@ -15,8 +15,10 @@ export async function startReportConsumer(
   logger: Logger,
   names: KafkaNames = new KafkaNames(),
   groupId = names.controlPlaneReportsGroup,
+  /** Where the group's lag is exported. */
+  telemetry?: ConsumerLagTelemetry,
 ): Promise<{ stop(): Promise<void> }> {
-  const kafka = new KafkaClient({ brokers, clientId: 'manifold-control-plane', logger });
+  const kafka = new KafkaClient({ brokers, clientId: 'manifold-control-plane', logger, telemetry });
   await kafka.ensureTopics([
     { topic: names.deliveryReports, partitions: 3 },
     { topic: names.warehouseLoads, partitions: 1 },

@@ -1,4 +1,4 @@
-import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { Server, ServerCredentials, type ServerInterceptor } from '@grpc/grpc-js';
 import { loadFileDescriptorSetFromBuffer, loadSync } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
@@ -47,8 +47,11 @@ export async function startGrpcServer(
   deps: HandlerDeps,
   host: string,
   port: number,
+  /** Run around every call (metrics). */
+  interceptors: ServerInterceptor[] = [],
 ): Promise<GrpcServer> {
   const server = new Server({
+    interceptors,
     // Watchers hold streams for hours: ping them so dead peers are noticed and released.
     'grpc.keepalive_time_ms': 30000,
     'grpc.keepalive_timeout_ms': 10000,

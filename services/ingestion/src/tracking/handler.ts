@@ -131,6 +131,7 @@ export function createTrackingHandler(deps: TrackingHandlerDeps) {
   }
 
   return function handleTracking(req: IncomingMessage, res: ServerResponse, route: TrackingRoute): void {
+    const startedAt = performance.now();
     const parentContext = extractTraceContext(req.headers);
     const span = tracer.startSpan(
       `POST ${route.name}`,
@@ -161,7 +162,7 @@ export function createTrackingHandler(deps: TrackingHandlerDeps) {
       span.setAttribute('http.response.status_code', status);
       if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR, message });
       span.end();
-      metrics.requests.add(route.name, status);
+      metrics.http.record('POST', route.name, status, startedAt);
     }
   };
 }

@@ -12,12 +12,12 @@ export function createTranslatorMetrics(meter: Meter) {
       description:
         'Fields of delivered events left out (field_dropped) or converted (field_converted), per destination type; per field and reason in the delivery stats',
     }),
-    deliveryLatency: meter.createHistogram('manifold_translator_delivery_latency', {
+    deliveryLatency: meter.createHistogram('manifold_translator_delivery_latency_seconds', {
       description: 'From ingestion (receivedAt) to the destination accepting the event',
       unit: 's',
       advice: { explicitBucketBoundaries: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 14400] },
     }),
-    requestDuration: meter.createHistogram('manifold_translator_request_duration', {
+    requestDuration: meter.createHistogram('manifold_translator_request_duration_seconds', {
       description: 'Duration of requests to destination APIs',
       unit: 's',
       advice: { explicitBucketBoundaries: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] },
