@@ -72,8 +72,7 @@ export class TypeWorker {
       topics: [options.redeliverTopic],
       fromBeginning: true,
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
-      handleBatch: (batch, context) =>
-        withHeartbeat(context, () => this.options.processor.processRedeliveries(batch.messages)),
+      handleBatch: (batch, context) => this.handleRedeliveries(batch, context),
     });
   }
 
@@ -96,6 +95,14 @@ export class TypeWorker {
       topic: 'events',
     });
     await withHeartbeat(context, () => this.options.processor.processEvents(batch.messages));
+  }
+
+  private async handleRedeliveries(batch: ConsumedBatch, context: BatchContext): Promise<void> {
+    this.options.metrics.batchSize.record(batch.messages.length, {
+      destination_type: this.options.destinationType,
+      topic: 'redeliver',
+    });
+    await withHeartbeat(context, () => this.options.processor.processRedeliveries(batch.messages));
   }
 
   private async handleRetries(batch: ConsumedBatch, context: BatchContext): Promise<void | BatchProgress> {
