@@ -47,6 +47,8 @@ export async function startLoaderApp(options: LoaderAppOptions): Promise<LoaderA
   const loadsTopic = options.loadsTopic ?? names.warehouseLoads;
   await kafka.ensureTopics([
     { topic: loadsTopic, partitions: 1, config: { 'retention.ms': String(30 * 24 * 3600 * 1000) } },
+    // Replays for a warehouse (from the control plane): each loader reads it beside the events topic.
+    { topic: names.warehouseReplay, partitions: 3 },
   ]);
   const producer = await kafka.producer();
   const history = new KafkaLoadHistory(producer, options.logger.child({ component: 'load-history' }), loadsTopic);

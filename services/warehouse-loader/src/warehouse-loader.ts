@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ConfigView, SourceConfig, WarehouseConfig } from '@manifold/config-client';
-import { EVENT_HEADERS, KafkaNames, isCallType, type SpecEvent } from '@manifold/events';
+import { EVENT_HEADERS, KafkaNames, REDELIVERY_HEADERS, isCallType, type SpecEvent } from '@manifold/events';
 import type { BatchContext, ConsumedBatch, ConsumerRunner, KafkaClient } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import {
@@ -57,6 +57,12 @@ export interface WarehouseLoaderOptions {
   names?: KafkaNames;
   /** Default: the names' accepted-events topic. */
   eventsTopic?: string;
+  /**
+   * Events replayed for one warehouse (the control plane's replays), read beside the events
+   * topic in the same group: those addressed to this warehouse are loaded like any other.
+   * Default: the names' warehouse replay topic; ignored when it does not exist.
+   */
+  replayTopic?: string;
   /** Retry delays while the warehouse fails. Default 1 s doubling to 5 min. */
   backoff?: BackoffOptions;
   /** Stop reading (Kafka keeps the rest) when this many events wait. Default 4 × batchSize. */
@@ -98,6 +104,7 @@ export class WarehouseLoader {
   readonly id: string;
   private readonly log: Logger;
   private readonly topic: string;
+  private readonly replayTopic: string;
   private readonly pending: PendingEvents;
   private engine: WarehouseEngine | undefined;
   private engineSettings: EngineSettings | undefined;
@@ -114,6 +121,7 @@ export class WarehouseLoader {
   constructor(private readonly options: WarehouseLoaderOptions) {
     this.id = options.warehouse.id;
     this.topic = options.eventsTopic ?? (options.names ?? new KafkaNames()).events;
+    this.replayTopic = options.replayTopic ?? (options.names ?? new KafkaNames()).warehouseReplay;
     this.log = options.logger.child({ warehouseId: this.id, warehouseKind: options.warehouse.kind });
     this.pending = new PendingEvents(this.topic);
     this.stall = new StallWatch(this.pending, (options.stallAfterIntervals ?? 5) * this.intervalMs());
@@ -146,12 +154,13 @@ export class WarehouseLoader {
     const { engine, settings } = factory(this.options.warehouse.kind, this.options.warehouse.settings, this.log);
     this.engine = engine;
     this.engineSettings = settings;
-    if (!(await this.options.kafka.listTopics()).includes(this.topic)) {
+    const topics = await this.options.kafka.listTopics();
+    if (!topics.includes(this.topic)) {
       throw new Error(`the events topic ${this.topic} does not exist yet (ingestion creates it)`);
     }
     this.consumer = this.options.kafka.consumer({
       groupId: this.groupId,
-      topics: [this.topic],
+      topics: topics.includes(this.replayTopic) ? [this.topic, this.replayTopic] : [this.topic],
       fromBeginning: true,
       commitMode: 'manual',
       handleBatch: (batch, context) => this.take(batch, context),
@@ -203,10 +212,14 @@ export class WarehouseLoader {
 
   private async take(batch: ConsumedBatch, context: BatchContext): Promise<void> {
     const readAt = Date.now();
+    // A replay topic message is this warehouse's only when addressed to it.
+    const replay = batch.topic === this.replayTopic;
     for (const message of batch.messages) {
       const offset = BigInt(message.offset);
       const sourceId = message.headers[EVENT_HEADERS.sourceId];
-      if (!sourceId || !message.headers[EVENT_HEADERS.workspaceId] || !message.value) {
+      if (replay && message.headers[REDELIVERY_HEADERS.destinationId] !== this.id) {
+        // another warehouse's replay
+      } else if (!sourceId || !message.headers[EVENT_HEADERS.workspaceId] || !message.value) {
         this.undecodable(message.partition, message.offset, 'a message without source, workspace or body');
       } else if (
         this.concerns(sourceId) &&
@@ -218,9 +231,10 @@ export class WarehouseLoader {
           partition: message.partition,
           offset,
           readAt,
+          ...(replay ? { topic: batch.topic } : {}),
         });
       }
-      this.pending.seen(message.partition, offset);
+      this.pending.seen(message.partition, offset, batch.topic);
     }
     this.flushIfFull();
     // Backpressure: Kafka keeps what we have not read yet, memory does not.
@@ -414,7 +428,8 @@ export class WarehouseLoader {
       startedAt: startedAt.toISOString(),
       attempt,
       schema,
-      offsets: loadOffsets(events),
+      // Events-topic offsets only: the per-event trace finds a load by where ingestion put the event.
+      offsets: loadOffsets(events.filter((e) => e.topic === undefined)),
     };
     if (prepared.error !== undefined) {
       const message = prepared.error instanceof Error ? prepared.error.message : String(prepared.error);
