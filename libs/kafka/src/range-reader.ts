@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Admin, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from '@manifold/logger';
-import { decodeHeaders } from './headers';
+import { consumedMessage } from './headers';
 import type { ConsumedMessage } from './types';
 
 /** Offsets `from` (included) to `to` (excluded) of one partition. */
@@ -71,15 +71,7 @@ export async function readRanges(
       const offset = BigInt(m.offset);
       // The seek may apply a fetch late: messages outside the range are never handed on.
       if (offset < range.from || offset >= range.to) continue;
-      messages.push({
-        topic: batch.topic,
-        partition: batch.partition,
-        offset: m.offset,
-        key: m.key ?? null,
-        value: m.value ?? null,
-        headers: decodeHeaders(m.headers),
-        timestamp: Number(m.timestamp),
-      });
+      messages.push(consumedMessage(batch, m));
     }
     if (messages.length > 0) {
       handling += 1;

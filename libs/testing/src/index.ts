@@ -11,3 +11,4 @@ export { launchChromium, CHROMIUM_PATH, type LaunchChromiumOptions } from './bro
 export { segmentSnippet } from './segment-snippet';
 export { TcpProxy } from './tcp-proxy';
 export { parsePrometheusText, sampleValue, type MetricFamily, type MetricSample } from './prometheus-text';
+export { eventually } from './eventually';

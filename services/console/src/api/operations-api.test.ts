@@ -1,6 +1,7 @@
 // Dead letters, redrives, replays and traces through the Public API: the real console, control
 // plane, ingestion and translator, a webhook emulator that rejects and is then healed; roles.
 import { WebhookEmulator } from '@manifold/emulators';
+import { eventually } from '@manifold/testing';
 import { request } from 'undici';
 import { ConsoleClient, joinByInvitation } from '../testing/http-client';
 import { startConsoleStack, type ConsoleStack } from '../testing/stack';
@@ -8,16 +9,6 @@ import type { DeadLetterPage, EventTrace, Redrive, Replay } from './types';
 
 const PASSWORD = 'correct horse battery';
 const SECRET = 'api-test-signing-secret';
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out; last: ${JSON.stringify(value).slice(0, 1500)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 describe('dead letters, redrives, replays and traces in the Public API', () => {
   let stack: ConsoleStack;

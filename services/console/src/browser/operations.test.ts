@@ -4,7 +4,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { WebhookEmulator } from '@manifold/emulators';
-import { requireKafka, testInfrastructure } from '@manifold/testing';
+import { eventually, requireKafka, testInfrastructure } from '@manifold/testing';
 import { request } from 'undici';
 import type { DeadLetterPage } from '../api/types';
 import { ConsoleClient } from '../testing/http-client';
@@ -23,16 +23,6 @@ async function shot(page: Page, name: string): Promise<void> {
   if (!SCREENSHOTS) return;
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
-}
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out; last: ${JSON.stringify(value).slice(0, 1000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 describe('dead letters, replays and traces in a browser', () => {

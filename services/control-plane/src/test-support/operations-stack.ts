@@ -7,6 +7,8 @@ import { KafkaClient } from '@manifold/kafka';
 import { connectMongo, type MongoConnection } from '@manifold/mongo';
 import { metrics } from '@manifold/telemetry';
 import { requireKafka, testInfrastructure, testLogger, testTopicPrefix, uniqueName } from '@manifold/testing';
+
+export { eventually } from '@manifold/testing';
 import { startTranslator, translatorSettings, type RunningTranslator } from '../../../translator/src';
 import { startLoaderApp, type LoaderApp } from '../../../warehouse-loader/src';
 import { runCli } from '../cli/program';
@@ -138,19 +140,4 @@ export async function startOperationsStack(
       await kafka.disconnect();
     },
   };
-}
-
-/** Polls `read` until `done` holds on what it returns, or fails after `timeoutMs` with the last value. */
-export async function eventually<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out; last: ${JSON.stringify(value).slice(0, 2000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }

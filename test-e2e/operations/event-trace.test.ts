@@ -1,10 +1,15 @@
 // Per-event trace: one messageId delivered to two webhooks (one attempt refused first), dropped by
-// a third's filter, and loaded into a PostgreSQL warehouse; the trace shows all of it, masked.
+// a third's filter, and loaded into a PostgreSQL warehouse; the trace shows all of it, masked. The
+// control plane, translator and warehouse loader run in-process (the control plane's operations stack).
 import { WebhookEmulator } from '@manifold/emulators';
 import type { SpecEvent } from '@manifold/events';
 import { testInfrastructure, uniqueName } from '@manifold/testing';
 import { Client } from 'pg';
-import { eventually, startOperationsStack, type OperationsStack } from '../test-support/operations-stack';
+import {
+  eventually,
+  startOperationsStack,
+  type OperationsStack,
+} from '../../services/control-plane/src/test-support/operations-stack';
 
 const SECRET = 'trace-signing-secret-7';
 

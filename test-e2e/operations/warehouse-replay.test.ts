@@ -4,7 +4,11 @@
 import type { SpecEvent } from '@manifold/events';
 import { testInfrastructure, uniqueName } from '@manifold/testing';
 import { Client } from 'pg';
-import { eventually, startOperationsStack, type OperationsStack } from '../test-support/operations-stack';
+import {
+  eventually,
+  startOperationsStack,
+  type OperationsStack,
+} from '../../services/control-plane/src/test-support/operations-stack';
 
 const MINUTE = 60_000;
 
