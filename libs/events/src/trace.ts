@@ -14,11 +14,12 @@ export interface TraceRequest {
 /** One request sent and what came back (or why nothing did). */
 export interface TraceExchange {
   request: TraceRequest;
+  /** Headers only for answers other than 2xx (a success's headers rarely explain anything, and cost every event). */
   response?: { status: number; headers: Record<string, string>; body: string };
   /** Why there was no answer (connection refused, timeout); masked. */
   error?: string;
-  /** When it was sent (ISO-8601) and how long the answer took. */
-  sentAt: string;
+  /** When it was sent (ms since the epoch: cheaper to write than a date string) and how long the answer took. */
+  sentAt: number;
   durationMs: number;
 }
 
@@ -51,8 +52,8 @@ export interface TraceEntry {
   message?: string;
   /** This attempt's number (1 for the first); 0 when nothing was sent. */
   attempt: number;
-  /** When it was decided (ISO-8601). */
-  at: string;
+  /** When it was decided (ms since the epoch). */
+  at: number;
   /** The exchange of this attempt, in the record's `exchanges`. */
   exchange?: number;
   /** The redrive or replay that sent it again. */

@@ -28,7 +28,10 @@ export interface TraceDetails {
   attempt: number;
 }
 
-/** The trace entry of one event at one instance, decided at `at`. */
+/**
+ * The trace entry of one event at one instance, decided at `at`. Built for every event and
+ * instance: plain assignments, no spreads, no date strings.
+ */
 export function traceEntry(
   subject: TraceSubject,
   instance: { id: string },
@@ -38,7 +41,7 @@ export function traceEntry(
   at: number,
 ): TraceEntry {
   const { event, metadata } = subject;
-  return {
+  const entry: TraceEntry = {
     messageId: event.messageId,
     workspaceId: metadata.workspaceId,
     sourceId: metadata.sourceId,
@@ -47,12 +50,13 @@ export function traceEntry(
     origin: subject.origin,
     receivedAt: event.receivedAt,
     eventType: event.type,
-    ...(event.type === 'track' && typeof event.event === 'string' ? { eventName: event.event } : {}),
     outcome,
-    ...(details.reason !== undefined ? { reason: details.reason } : {}),
-    ...(details.message !== undefined ? { message: details.message } : {}),
     attempt: details.attempt,
-    at: new Date(at).toISOString(),
-    ...(subject.runId !== undefined ? { runId: subject.runId } : {}),
+    at,
   };
+  if (event.type === 'track' && typeof event.event === 'string') entry.eventName = event.event;
+  if (details.reason !== undefined) entry.reason = details.reason;
+  if (details.message !== undefined) entry.message = details.message;
+  if (subject.runId !== undefined) entry.runId = subject.runId;
+  return entry;
 }

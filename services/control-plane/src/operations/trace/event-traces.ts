@@ -54,7 +54,7 @@ export class EventTraces {
       retentionMs: this.deps.retentionMs,
     };
     if (found.length === 0) return empty;
-    found.sort((a, b) => a.entry.at.localeCompare(b.entry.at) || a.entry.attempt - b.entry.attempt);
+    found.sort((a, b) => a.entry.at - b.entry.at || a.entry.attempt - b.entry.attempt);
     const first = (found[0] as Found).entry;
     // Where ingestion put it: the origin of an entry from the events topic (redeliveries have their own).
     const origin = found.map((f) => parseOrigin(f.entry.origin, this.deps.eventsTopic)).find((o) => o !== undefined);
