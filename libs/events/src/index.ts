@@ -4,12 +4,14 @@ export { TOPICS, EVENT_HEADERS, KafkaNames } from './topics';
 export {
   encodeEventMessage,
   decodeEventMessage,
+  decodeEventHeaders,
+  parseEventBody,
   partitionKey,
   type EventMetadata,
   type DecodedEvent,
 } from './event-message';
-export type { DeliveryReport, DeliveryOutcome, FieldNoticeOutcome } from './reports';
-export { FIELD_NOTICE_OUTCOMES } from './reports';
+export type { DeliveryReport, DeliveryOutcome, DeliverySample, FieldNoticeOutcome } from './reports';
+export { DROPPED_REASONS, FIELD_NOTICE_OUTCOMES } from './reports';
 export { DEAD_LETTER_HEADERS, decodeDeadLetter, type DeadLetterRecord } from './dead-letter';
 export {
   REDELIVERY_HEADERS,

@@ -12,8 +12,12 @@ export const TOPICS = {
   deadLetter: (destinationType: string) => `manifold.dlq.${destinationType}.v1`,
   /** DeliveryReport JSON from translators, keyed by destination id. */
   deliveryReports: 'manifold.delivery-reports.v1',
+  /** DeliverySample JSON from translators (failed attempts, masked), keyed by destination id. */
+  deliverySamples: 'manifold.delivery-samples.v1',
   /** One WarehouseLoadRecord per load from the warehouse loader, keyed by warehouse id. */
   warehouseLoads: 'manifold.warehouse-loads.v1',
+  /** One WarehouseStatusRecord (next sync, "sync now" taken up) per loader round, keyed by warehouse id. */
+  warehouseStatus: 'manifold.warehouse-status.v1',
   /**
    * Per destination type: events addressed to one destination instance (dead letters redriven,
    * replays), from the control plane to the translators. Key: as the events topic.
@@ -60,6 +64,14 @@ export class KafkaNames {
 
   get warehouseLoads(): string {
     return this.prefix + TOPICS.warehouseLoads;
+  }
+
+  get deliverySamples(): string {
+    return this.prefix + TOPICS.deliverySamples;
+  }
+
+  get warehouseStatus(): string {
+    return this.prefix + TOPICS.warehouseStatus;
   }
 
   redeliver(destinationType: string): string {

@@ -6,7 +6,7 @@ import type { Logger } from '@manifold/logger';
 import { connectMongo } from '@manifold/mongo';
 import type { ThrottleLimits } from './auth/sign-in-throttle';
 import { connectConsoleControlPlane } from './control-plane/clients';
-import { smtpMailer, type SmtpSettings } from './mail/mailer';
+import { smtpMailer, type SmtpSettings } from '@manifold/mail';
 import { createConsoleApp } from './server/app';
 import { openStores } from './server/stores';
 import type { LockoutPolicy } from './store/sign-in-failures';

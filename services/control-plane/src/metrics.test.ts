@@ -5,7 +5,7 @@ import { connectControlPlane } from '@manifold/proto';
 import { startTelemetry, type Telemetry } from '@manifold/telemetry';
 import { sampleValue, testLogger } from '@manifold/testing';
 import { AutoDisableJob } from './auto-disable/auto-disable-job';
-import { createMailer } from './auto-disable/mailer';
+import { createMailer } from '@manifold/mail';
 import { grpcError, startTestControlPlane, type Harness } from './test-support/harness';
 
 const DAY = 86_400_000;

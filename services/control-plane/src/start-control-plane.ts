@@ -9,6 +9,7 @@ import { Catalog, type CatalogEntryDefinition } from './domain/catalog';
 import { CatalogQueries } from './domain/catalog-service';
 import { Destinations } from './domain/destinations';
 import { Observability } from './domain/observability';
+import { startRetentionSweep } from './domain/retention-sweep';
 import { startReportConsumer } from './domain/report-consumer';
 import { startOperations, type OperationsSettings } from './operations/start-operations';
 import { Sources } from './domain/sources';
@@ -20,7 +21,7 @@ import type { Domain } from './grpc/services';
 import { Store } from './store/store';
 import { defaultCatalog } from './default-catalog';
 import { AutoDisableJob, type AutoDisableOptions } from './auto-disable/auto-disable-job';
-import { createMailer, type SmtpSettings } from './auto-disable/mailer';
+import { createMailer, type SmtpSettings } from '@manifold/mail';
 
 export interface StartControlPlaneOptions {
   mongoUrl: string;
@@ -88,8 +89,10 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
       await store.bumpConfigVersion();
       await broadcaster.refresh();
     };
-    const observability = new Observability(store, mongo.db);
+    const observability = new Observability(store, mongo.db, onChange);
     await observability.ensureIndexes();
+    const retention = startRetentionSweep(observability, logger, now);
+    stops.push(() => retention.stop());
     const destinations = new Destinations(store, catalog, box, onChange);
     const sealed = await destinations.sealStoredSecrets();
     if (sealed > 0) logger.info({ destinations: sealed }, 'credentials stored in clear are now encrypted');
@@ -134,14 +137,9 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
       stops.push(() => operations.stop());
     }
 
-    const autoDisable = new AutoDisableJob(
-      store,
-      createMailer(options.smtp, logger),
-      logger,
-      now,
-      onChange,
-      options.autoDisable,
-    );
+    const mailer = createMailer(options.smtp, logger);
+    stops.push(() => mailer.close());
+    const autoDisable = new AutoDisableJob(store, mailer, logger, now, onChange, options.autoDisable);
     if (options.autoDisable?.enabled ?? true) {
       autoDisable.start();
       stops.push(() => autoDisable.stop());

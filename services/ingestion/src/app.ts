@@ -66,6 +66,11 @@ export function createIngestionApp(deps: IngestionAppDeps): IngestionApp {
     liveDebugger,
     metrics,
     logger,
+    batchLimits: {
+      maxItems: settings.limits.maxBatchItems,
+      maxItemBytes: settings.limits.maxCallBytes,
+      maxEventBytes: settings.limits.maxBatchEventBytes,
+    },
   });
   const handleTracking = createTrackingHandler({
     ingestor,

@@ -1,5 +1,5 @@
 import { TOPICS } from '@manifold/events';
-import type { RequestLimits } from './tracking/handler';
+import type { RequestLimits } from './tracking/request-limits';
 
 export interface PublishSettings {
   /** See PublishQueueOptions: a send goes out at this many messages, bytes, or ms of waiting. */

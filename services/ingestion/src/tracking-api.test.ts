@@ -88,6 +88,26 @@ describe('the Tracking API', () => {
     for (const id of ['msg-identify-nocolon', 'msg-page-body', 'msg-screen-item']) accepted.add(id);
   });
 
+  it('stores no copy of the write key, wherever the body carried it', async () => {
+    // A single call whose key is read from a batch field's first item (as for a batch) keeps that
+    // field as a property of the event: the key must not travel with it.
+    const nested = await post(url('/v1/track'), {
+      userId: 'u',
+      event: 'Nested Key',
+      batch: [{ writeKey: WRITE_KEY, note: 'kept' }],
+      messageId: 'msg-nested-key',
+    });
+    const inEveryItem = await post(url('/v1/batch'), {
+      writeKey: WRITE_KEY,
+      batch: [
+        { type: 'track', userId: 'u', event: 'First', writeKey: WRITE_KEY, messageId: 'msg-key-item-1' },
+        { type: 'track', userId: 'u', event: 'Second', writeKey: WRITE_KEY, messageId: 'msg-key-item-2' },
+      ],
+    });
+    expect([nested.status, inEveryItem.status]).toEqual([200, 200]);
+    for (const id of ['msg-nested-key', 'msg-key-item-1', 'msg-key-item-2']) accepted.add(id);
+  });
+
   it('parses JSON sent as text/plain and gzip bodies', async () => {
     const plain = await post(url('/v1/t'), null, {
       headers: { 'content-type': 'text/plain' },
@@ -415,6 +435,8 @@ describe('the Tracking API', () => {
     const messages = await readMessages(ingestion.kafka, ingestion.topic, accepted.size);
     const byId = new Map(messages.map((m) => [String(parseValue(m)['messageId']), m]));
     expect(new Set(byId.keys())).toEqual(accepted);
+    for (const message of messages) expect(message.value?.toString()).not.toContain(WRITE_KEY);
+    expect(parseValue(byId.get('msg-nested-key') as (typeof messages)[number])['batch']).toEqual([{ note: 'kept' }]);
 
     const trackMessage = byId.get('msg-track-1');
     if (!trackMessage) throw new Error('msg-track-1 missing');

@@ -31,6 +31,10 @@ export class TranslatorNames {
     return this.names.deliveryReports;
   }
 
+  get deliverySamples(): string {
+    return this.names.deliverySamples;
+  }
+
   /** Events addressed to one instance of the type (dead letters redriven, replays). */
   redeliver(destinationType: string): string {
     return this.names.redeliver(destinationType);

@@ -47,11 +47,17 @@ export async function startLoaderApp(options: LoaderAppOptions): Promise<LoaderA
   const loadsTopic = options.loadsTopic ?? names.warehouseLoads;
   await kafka.ensureTopics([
     { topic: loadsTopic, partitions: 1, config: { 'retention.ms': String(30 * 24 * 3600 * 1000) } },
+    { topic: names.warehouseStatus, partitions: 1 },
     // Replays for a warehouse (from the control plane): each loader reads it beside the events topic.
     { topic: names.warehouseReplay, partitions: 3 },
   ]);
   const producer = await kafka.producer();
-  const history = new KafkaLoadHistory(producer, options.logger.child({ component: 'load-history' }), loadsTopic);
+  const history = new KafkaLoadHistory(
+    producer,
+    options.logger.child({ component: 'load-history' }),
+    loadsTopic,
+    names.warehouseStatus,
+  );
   const supervisor = new LoaderSupervisor({
     config: options.config,
     kafka,

@@ -3,6 +3,8 @@ import type { z } from 'zod';
 import { requirePrincipal } from '../server/authenticate';
 import type { ConsoleContext } from '../server/context';
 import { isMongoUnavailableError } from '@manifold/mongo';
+import { zodIssueInWords } from '@manifold/validation-messages';
+
 import { checkCsrf, expectedOrigin, isUnsafe } from '../server/csrf';
 import { HttpError, type FieldViolation } from '../server/http-error';
 import { toHttpError } from '../control-plane/grpc-errors';
@@ -11,7 +13,7 @@ import type { RouteDefinition } from './route';
 
 function parse<T extends z.ZodType>(schema: T | undefined, input: unknown, where: string): z.output<T> {
   if (!schema) return {} as z.output<T>;
-  const result = schema.safeParse(input ?? {});
+  const result = schema.safeParse(input ?? {}, { error: zodIssueInWords });
   if (result.success) return result.data;
   const fields: FieldViolation[] = result.error.issues.map((issue) => ({
     field: issue.path.map(String).join('.') || where,

@@ -140,8 +140,13 @@ describe('console Public API', () => {
     );
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('invalid_argument');
-    const fields = bad.body.error.fields.map((f) => f.field);
-    expect(fields).toEqual(expect.arrayContaining(['settings.apiKey', 'settings.region']));
+    // In words, not the schema validator's.
+    expect(bad.body.error.fields).toEqual(
+      expect.arrayContaining([
+        { field: 'settings.apiKey', message: 'must be at least 8 characters long' },
+        { field: 'settings.region', message: 'must be one of "us", "eu"' },
+      ]),
+    );
     // Secrets come back masked.
     const saved = await owner.call<{ settings: Record<string, unknown> }>(
       'GET',
@@ -176,6 +181,21 @@ describe('console Public API', () => {
       '/api/v1/workspaces/alpha/sources?type=node&type=ios&sort=type',
     );
     expect(two.body.sources.map((s) => s.slug)).toEqual(['ios-app', 'api']);
+    const searched = await owner.call<{ sources: Array<{ slug: string }> }>(
+      'GET',
+      '/api/v1/workspaces/alpha/sources?search=END&sort=name',
+    );
+    expect(searched.body.sources.map((s) => s.slug)).toEqual(['backend']);
+    const paged = await owner.call<{ sources: Array<{ slug: string }>; page: { nextPageToken: string } }>(
+      'GET',
+      '/api/v1/workspaces/alpha/sources?sort=name&page_size=1',
+    );
+    const next = await owner.call<{ sources: Array<{ slug: string }> }>(
+      'GET',
+      `/api/v1/workspaces/alpha/sources?sort=name&page_size=1&page_token=${paged.body.page.nextPageToken}`,
+    );
+    expect([...paged.body.sources, ...next.body.sources]).toHaveLength(2);
+    expect(next.body.sources[0]!.slug).not.toBe(paged.body.sources[0]!.slug);
     const bad = await owner.call('GET', '/api/v1/workspaces/alpha/sources?sort=password');
     expect(bad.status).toBe(400);
   });
@@ -229,13 +249,19 @@ describe('console Public API', () => {
       });
       expect(created.status).toBe(201);
     }
-    const bad = await owner.call<{ error: { fields: Array<{ field: string }> } }>(
+    const bad = await owner.call<{ error: { fields: Array<{ field: string; message: string }> } }>(
       'POST',
       '/api/v1/workspaces/alpha/integration-requests',
       { name: 'X', website: 'not a url', useCase: '' },
     );
     expect(bad.status).toBe(400);
-    expect(bad.body.error.fields.map((f) => f.field).sort()).toEqual(['useCase', 'website']);
+    // The console's own checks speak the same words.
+    expect(bad.body.error.fields.sort((a, b) => a.field.localeCompare(b.field))).toEqual([
+      { field: 'useCase', message: 'say what you would use it for' },
+
+      { field: 'website', message: 'must be a URL such as https://example.com/path' },
+    ]);
+
     const list = await reader.call<{ requests: unknown[]; counts: Array<{ name: string; count: number }> }>(
       'GET',
       '/api/v1/workspaces/alpha/integration-requests',

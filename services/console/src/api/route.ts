@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Workspace } from '@manifold/proto';
 import type { Logger } from '@manifold/logger';
 import type { ControlPlane } from '../control-plane/clients';
-import type { Mailer } from '../mail/mailer';
+import type { Mailer } from '@manifold/mail';
 import type { ConsoleStores } from '../server/stores';
 import type { Role } from './access';
 

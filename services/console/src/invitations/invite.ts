@@ -2,7 +2,7 @@ import type { Logger } from '@manifold/logger';
 import type { Workspace } from '@manifold/proto';
 import type { Role } from '../api/access';
 import { invitationMail } from '../mail/messages';
-import type { Mailer } from '../mail/mailer';
+import type { Mailer } from '@manifold/mail';
 import { HttpError } from '../server/http-error';
 import type { ConsoleStores } from '../server/stores';
 import { normalizeEmail } from '../store/accounts';

@@ -1,4 +1,4 @@
-import type { Mail } from './mailer';
+import type { Mail } from '@manifold/mail';
 
 const utc = (date: Date): string => `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 

@@ -2,20 +2,32 @@ import express, { type Express } from 'express';
 import { z } from 'zod';
 import { MIN_PASSWORD_LENGTH } from '../auth/password';
 import { slugSchema } from '../api/routes/workspaces';
+import { adoptableWorkspaces, runFirstRun } from '../setup/first-run';
 import { normalizeEmail } from '../store/accounts';
 import { authenticate, SESSION_COOKIE } from './authenticate';
 import type { ConsoleContext } from './context';
 import { checkCsrf, checkOrigin } from './csrf';
-import { HttpError } from './http-error';
 import { jsonRoute, parseBody, requireJson } from './json-route';
 import { startSession, type AuthState } from './session-cookie';
 
-const setupBody = z.object({
-  email: z.email('enter an email address'),
-  password: z.string().min(MIN_PASSWORD_LENGTH, `use at least ${MIN_PASSWORD_LENGTH} characters`),
-  workspaceName: z.string().min(1, 'name the workspace').max(100),
-  workspaceSlug: slugSchema,
-});
+const setupBody = z
+  .object({
+    email: z.email('enter an email address'),
+    password: z.string().min(MIN_PASSWORD_LENGTH, `use at least ${MIN_PASSWORD_LENGTH} characters`),
+    // Both empty when the first owner only takes over existing workspaces.
+    workspaceName: z.string().max(100).default(''),
+    workspaceSlug: z.union([z.literal(''), slugSchema]).default(''),
+    /** Slugs of workspaces made outside the console to take over. */
+    adopt: z.array(z.string()).max(100).default([]),
+  })
+  .superRefine((body, ctx) => {
+    if (body.workspaceSlug && !body.workspaceName.trim()) {
+      ctx.addIssue({ code: 'custom', path: ['workspaceName'], message: 'name the workspace' });
+    }
+    if (body.workspaceName.trim() && !body.workspaceSlug) {
+      ctx.addIssue({ code: 'custom', path: ['workspaceSlug'], message: 'choose a slug for the workspace' });
+    }
+  });
 
 /** Sessions for the web app: first-run setup, sign-out and the state the app starts from. */
 export function mountAuthRoutes(app: Express, context: ConsoleContext, sessionTtlMs: number): void {
@@ -26,10 +38,12 @@ export function mountAuthRoutes(app: Express, context: ConsoleContext, sessionTt
     jsonRoute(context, async (req): Promise<AuthState> => {
       const principal = await authenticate(req, stores);
       const session = principal?.via === 'session' ? principal : undefined;
+      const setupNeeded = !(await stores.accounts.firstRunDone());
       return {
-        setupNeeded: !(await stores.accounts.firstRunDone()),
+        setupNeeded,
         user: session ? { email: session.email } : null,
         csrfToken: session ? session.session.csrfToken : null,
+        ...(setupNeeded ? { adoptable: await adoptableWorkspaces(context) } : {}),
       };
     }),
   );
@@ -42,27 +56,14 @@ export function mountAuthRoutes(app: Express, context: ConsoleContext, sessionTt
       checkOrigin(req, context.publicUrl);
       const body = parseBody(setupBody, req.body);
       const email = normalizeEmail(body.email);
-      if (!(await stores.accounts.claimFirstRun(email))) {
-        throw new HttpError(409, 'already_exists', 'this console is set up already: sign in instead');
-      }
-      try {
-        await context.controlPlane.workspaces.createWorkspace(
-          {
-            slug: body.workspaceSlug,
-            name: body.workspaceName,
-            ownerEmail: email,
-            members: [{ email, role: 'owner' }],
-          },
-          { actor: email },
-        );
-        await stores.accounts.create(email, body.password);
-      } catch (error) {
-        await stores.accounts.releaseFirstRun();
-        throw error;
-      }
-      context.logger.info({ email, workspace: body.workspaceSlug }, 'first owner set up');
+      const workspace = await runFirstRun(context, {
+        email,
+        password: body.password,
+        newWorkspace: body.workspaceSlug ? { slug: body.workspaceSlug, name: body.workspaceName.trim() } : undefined,
+        adopt: body.adopt,
+      });
       res.status(201);
-      return { ...(await startSession(context, sessionTtlMs, req, res, email)), workspace: body.workspaceSlug };
+      return { ...(await startSession(context, sessionTtlMs, req, res, email)), workspace };
     }),
   );
 

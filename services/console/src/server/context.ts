@@ -1,6 +1,6 @@
 import type { Logger } from '@manifold/logger';
 import type { ControlPlane } from '../control-plane/clients';
-import type { Mailer } from '../mail/mailer';
+import type { Mailer } from '@manifold/mail';
 import type { ConsoleStores } from './stores';
 
 /** What the console's HTTP handlers share. */

@@ -1,5 +1,7 @@
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
+import { zodIssueInWords } from '@manifold/validation-messages';
+
 import { sendError } from '../api/mount';
 import type { ConsoleContext } from './context';
 import { HttpError } from './http-error';
@@ -19,7 +21,7 @@ export function jsonRoute(
 }
 
 export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
-  const result = schema.safeParse(body ?? {});
+  const result = schema.safeParse(body ?? {}, { error: zodIssueInWords });
   if (result.success) return result.data;
   const fields = result.error.issues.map((i) => ({ field: i.path.map(String).join('.'), message: i.message }));
   throw new HttpError(400, 'invalid_argument', fields.map((f) => `${f.field}: ${f.message}`).join('; '), fields);

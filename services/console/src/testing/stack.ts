@@ -1,6 +1,9 @@
 // Test support: a real control plane and console (and their MongoDB databases), started in-process.
 import { randomBytes } from 'node:crypto';
-import { startControlPlane, type ControlPlane } from '@manifold/control-plane';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli, startControlPlane, type ControlPlane } from '@manifold/control-plane';
 import { connectMongo } from '@manifold/mongo';
 import { requireMongo, testInfrastructure, testLogger, testTopicPrefix, uniqueName } from '@manifold/testing';
 import { startConsole, type RunningConsole, type StartConsoleOptions } from '../start-console';
@@ -87,6 +90,11 @@ export async function startConsoleStack(
     webRoot?: string;
     /** The console's own MongoDB (e.g. a private FerretDB a test stops); the shared one by default. */
     consoleMongoUrl?: string;
+    /**
+     * Before the console starts, make what `pnpm start` makes: deploy/local/workspace.yaml (workspace
+     * `local`, source `website`, a DuckDB warehouse) applied with `manifold apply`. Needs the default catalog.
+     */
+    localWorkspace?: boolean;
     /** More console settings: SMTP, sign-in limits, proxies. */
     console?: Partial<
       Pick<StartConsoleOptions, 'smtp' | 'lockout' | 'throttleLimits' | 'trustProxy' | 'publicUrl' | 'port'>
@@ -113,6 +121,8 @@ export async function startConsoleStack(
     autoDisable: { enabled: false },
     ...(options.dataPlane ? { kafkaBrokers, kafkaTopicPrefix: topicPrefix } : {}),
   });
+  const runDir = options.localWorkspace ? mkdtempSync(join(tmpdir(), 'console-local-')) : undefined;
+  if (runDir) await applyLocalWorkspace(controlPlane.address, controlPlaneToken, runDir);
   const dataPlane = options.dataPlane
     ? await startTestDataPlane(
         { address: controlPlane.address, token: controlPlaneToken },
@@ -145,6 +155,21 @@ export async function startConsoleStack(
       await controlPlane.stop();
       await dropDatabase(mongoUrl, controlPlaneDatabase);
       await dropDatabase(options.consoleMongoUrl ?? mongoUrl, consoleDatabase);
+      if (runDir) rmSync(runDir, { recursive: true, force: true });
     },
   };
+}
+
+/** What scripts/start.sh does after the services are up: the local workspace, through the real CLI. */
+async function applyLocalWorkspace(address: string, token: string, runDir: string): Promise<void> {
+  const template = readFileSync(join(__dirname, '..', '..', '..', '..', 'deploy', 'local', 'workspace.yaml'), 'utf8');
+  const file = join(runDir, 'workspace.yaml');
+  writeFileSync(file, template.replaceAll('@RUN_DIR@', runDir));
+  let output = '';
+  const code = await runCli(
+    ['--actor', 'local-setup', 'apply', '-f', file],
+    { stdout: (text) => (output += text), stderr: (text) => (output += text) },
+    { CONTROL_PLANE_ADDRESS: address, CONTROL_PLANE_TOKEN: token },
+  );
+  if (code !== 0) throw new Error(`manifold apply of the local workspace failed (${code}): ${output}`);
 }

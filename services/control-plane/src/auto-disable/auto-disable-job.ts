@@ -3,7 +3,7 @@ import { isDuplicateKeyError } from '@manifold/mongo';
 import { refreshSourceLinks } from '../domain/links';
 import type { SourceDoc, StatusChangeDoc } from '../store/documents';
 import type { Store } from '../store/store';
-import type { Mailer } from './mailer';
+import type { Mailer } from '@manifold/mail';
 
 export interface AutoDisableOptions {
   /** A source with no enabled destination for this long is disabled. */

@@ -1,5 +1,5 @@
 import { startSmtpReceiver, testLogger, type SmtpReceiver } from '@manifold/testing';
-import { createMailer } from './mailer';
+import { createMailer } from '@manifold/mail';
 import { AutoDisableJob } from './auto-disable-job';
 import { startTestControlPlane, type Harness } from '../test-support/harness';
 
@@ -175,7 +175,7 @@ describe('auto-disable of sources without an enabled destination', () => {
     });
     const broken = new AutoDisableJob(
       h.controlPlane.domain.store,
-      { delivers: true, send: () => Promise.reject(new Error('SMTP down')) },
+      { delivers: true, send: () => Promise.reject(new Error('SMTP down')), close: () => undefined },
       testLogger('ad-broken'),
       () => clock,
       async () => undefined,

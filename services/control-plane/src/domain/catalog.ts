@@ -2,6 +2,7 @@ import { settingSecrets, type SettingSecrets } from '@manifold/secrets';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import { jsonSchemaErrorInWords } from '@manifold/validation-messages';
 import type { FieldViolation } from './errors';
 
 /** JSON Schema of a destination's settings; `secret` on a property marks a credential (see `settingSecrets`). */
@@ -95,6 +96,6 @@ function toViolation(error: ErrorObject, settingNames: readonly string[]): Field
         ? path.length === 1
           ? `is not a setting of this destination (its settings: ${settingNames.join(', ')})`
           : 'is not a field of this setting'
-        : (error.message ?? 'is invalid');
+        : jsonSchemaErrorInWords(error);
   return { field, message };
 }

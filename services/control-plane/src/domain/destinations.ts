@@ -42,6 +42,8 @@ export const DESTINATION_LIST_FIELDS: ListFields = {
   sources: { path: 'sourceNames', sortPath: 'sourceCount', kind: 'array' },
   category: { path: 'categories', sortPath: 'category', kind: 'array' },
   name: { path: 'name', sortPath: 'nameSort', kind: 'string' },
+  // Part of the name, in any case (the console's search box).
+  search: { path: 'nameSort', kind: 'contains' },
   created_by: { path: 'createdBy', kind: 'string' },
   warehouse: { path: 'warehouseLabel', kind: 'string' },
 };

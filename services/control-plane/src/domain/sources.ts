@@ -29,6 +29,8 @@ export const SOURCE_LIST_FIELDS: ListFields = {
   created_at: { path: 'createdAt', kind: 'date' },
   created_by: { path: 'createdBy', kind: 'string' },
   name: { path: 'name', sortPath: 'nameSort', kind: 'string' },
+  // Part of the name, in any case (the console's search box).
+  search: { path: 'nameSort', kind: 'contains' },
   slug: { path: 'slug', kind: 'string' },
 };
 

@@ -1,8 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ConfigCache, configCacheBox } from '@manifold/config-client';
 import { KafkaClient } from '@manifold/kafka';
 import { startChild, stopChild, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
 import { testSnapshot } from './harness';
@@ -19,6 +20,8 @@ export interface IngestionChild {
 }
 
 const repoRoot = resolve(__dirname, '../../../..');
+/** The control plane is unreachable; the token only seals the config cache. */
+const TOKEN = 'ingestion-child-token';
 
 function statusMb(pid: number, field: string): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -32,7 +35,10 @@ function statusMb(pid: number, field: string): number {
  */
 export async function startIngestionProcess(env: Record<string, string> = {}): Promise<IngestionChild> {
   const dir = mkdtempSync(join(tmpdir(), 'ingestion-child-'));
-  writeFileSync(join(dir, 'config.json'), JSON.stringify(testSnapshot()));
+  // The cache as a run with the same token left it (sealed with a key derived from the token).
+  const cache = new ConfigCache(join(dir, 'config.json'), configCacheBox({ token: TOKEN }), testLogger('cache'));
+  cache.save(testSnapshot());
+  await cache.flush();
   const topic = uniqueName('ingestion-child');
   const brokers = testInfrastructure().kafkaBrokers;
   const { child, info } = await startChild(join(__dirname, 'serve-process.ts'), {
@@ -46,7 +52,7 @@ export async function startIngestionProcess(env: Record<string, string> = {}): P
       KAFKA_EVENTS_TOPIC: topic,
       KAFKA_EVENTS_PARTITIONS: '2',
       CONTROL_PLANE_ADDRESS: '127.0.0.1:1',
-      CONTROL_PLANE_TOKEN: 'unused-token',
+      CONTROL_PLANE_TOKEN: TOKEN,
       CONFIG_CACHE_FILE: join(dir, 'config.json'),
       LOG_LEVEL: 'error',
       ...env,

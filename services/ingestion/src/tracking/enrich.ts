@@ -29,8 +29,9 @@ export const SKEWED_CLOCK: Rejection = {
  * Turns a validated call into the stored event (segment-spec.md §1.6, §2.4): server `messageId`
  * when missing, `receivedAt`, the client's `timestamp` kept as `originalTimestamp` and
  * `timestamp` corrected for the client's clock skew, envelope context/integrations merged,
- * `context.ip` from the request, the write key removed. Mutates and returns `call`; returns
- * undefined, leaving `call` as it was, when the corrected timestamp is out of range (SKEWED_CLOCK).
+ * `context.ip` from the request. (The write key was taken out before: `takeWriteKey`.) Mutates
+ * and returns `call`; returns undefined, leaving `call` as it was, when the corrected timestamp is
+ * out of range (SKEWED_CLOCK).
  */
 export function enrichCall(call: Record<string, unknown>, type: CallType, facts: RequestFacts): SpecEvent | undefined {
   const sentAt = typeof call['sentAt'] === 'string' ? call['sentAt'] : facts.sentAt;
@@ -41,10 +42,9 @@ export function enrichCall(call: Record<string, unknown>, type: CallType, facts:
     if (corrected === undefined) return undefined;
   }
 
+  // An empty id is an absent one (validateCall): it is not stored, so no consumer sees a user "".
   // Set to undefined rather than deleted: JSON leaves it out all the same, and `delete` would turn
   // the object into a slow dictionary for everything that follows (stringify included).
-  if (call['writeKey'] !== undefined) call['writeKey'] = undefined;
-  // An empty id is an absent one (validateCall): it is not stored, so no consumer sees a user "".
   if (call['userId'] === '') call['userId'] = undefined;
   if (call['anonymousId'] === '') call['anonymousId'] = undefined;
   call['type'] = type;

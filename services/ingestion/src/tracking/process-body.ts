@@ -8,7 +8,7 @@ import { isPlainObject, isTimestamp, TIMESTAMP_RULE, validateCall } from './vali
 export interface RejectedItem extends Rejection {
   /** Position in the batch (0 for a single call). */
   index: number;
-  /** What was sent, without its write key, for the live debugger. */
+  /** What was sent (its write key already taken out by `takeWriteKey`), for the live debugger. */
   input: unknown;
   /** The call type, when the input names a valid one. */
   type: CallType | undefined;
@@ -45,7 +45,6 @@ const TOO_DEEP: Rejection = {
 };
 
 function rejectedItem(index: number, input: unknown, rejection: Rejection, type?: CallType): RejectedItem {
-  if (isPlainObject(input)) delete input['writeKey'];
   return { index, input, type, ...rejection };
 }
 

@@ -6,6 +6,7 @@ import { planRetry } from '../retry/backoff';
 import { encodeRetryMessage, type PendingRetry } from '../retry/retry-message';
 import { encodeDeadLetter, exchangeDetails, type DeadLetterRecord } from '../reports/dead-letter';
 import type { DeliveryRecord, DeliveryReporter } from '../reports/delivery-reporter';
+import type { FailureSampler } from '../reports/failure-sampler';
 import type { TranslatorMetrics } from '../reports/metrics';
 import type { RetryTier } from '../topics';
 import { traceEntry, type TraceDetails, type TraceRecorder, type TraceSubject } from '../trace/trace-recorder';
@@ -15,6 +16,8 @@ export interface OutcomeRouterOptions {
   destinationType: string;
   producer: Pick<EventProducer, 'send'>;
   reporter: DeliveryReporter;
+  /** Logs and samples failed attempts (rate-limited per instance and reason). */
+  failures?: FailureSampler;
   metrics: TranslatorMetrics;
   tiers: readonly RetryTier[];
   deadLetterTopic: string;
@@ -61,7 +64,7 @@ export class BatchOutcomes {
 
   /** Not sent to `instance`, deliberately (integrations object, filters, disabled, duplicate, ...). */
   filtered(instance: Pick<DestinationConfig, 'id' | 'workspaceId'>, reason: string, subject?: OutcomeSubject): void {
-    this.count(instance, 'filtered', reason, undefined, subject?.runId);
+    this.count(instance, 'filtered', reason, undefined, { runId: subject?.runId });
     if (subject) this.trace(subject, instance, 'filtered', { reason, message: subject.message, attempt: 0 });
   }
 
@@ -71,24 +74,32 @@ export class BatchOutcomes {
     workspaceId?: string,
     details: { runId?: string | undefined; exchange?: Exchange | undefined } = {},
   ): void {
+    const { exchange, runId } = details;
     this.push(this.options.deadLetterTopic, encodeDeadLetter(record));
     if (record.destinationId && workspaceId) {
+      const instance = { id: record.destinationId, workspaceId };
       const reason = failureReason(record);
-      this.count({ id: record.destinationId, workspaceId }, 'failed', reason, undefined, details.runId);
-      if (record.event && record.sourceId) {
-        const subject = {
+      this.count(instance, 'failed', reason, undefined, { attempts: attemptsOf(exchange), runId });
+      if (record.event) {
+        this.options.failures?.failed({
+          instance,
+          outcome: 'failed',
+          reason,
+          message: record.message,
           event: record.event,
-          metadata: { sourceId: record.sourceId, workspaceId },
-          origin: record.origin,
-          runId: details.runId,
-        };
-        this.trace(
-          subject,
-          { id: record.destinationId },
-          'failed',
-          { reason, message: record.message, attempt: details.exchange ? record.attempts : 0 },
-          details.exchange,
-        );
+          attempt: record.attempts,
+          ...(exchange ? { exchange } : {}),
+        });
+        if (record.sourceId) {
+          const subject = {
+            event: record.event,
+            metadata: { sourceId: record.sourceId, workspaceId },
+            origin: record.origin,
+            runId,
+          };
+          const attempt = exchange ? record.attempts : 0;
+          this.trace(subject, instance, 'failed', { reason, message: record.message, attempt }, exchange);
+        }
       }
     } else {
       this.options.metrics.events.add(1, {
@@ -116,8 +127,10 @@ export class BatchOutcomes {
         this.filtered(instance, outcome.reason, { ...task, message: outcome.message });
         return;
       case 'delivered': {
-        const latencyMs = this.now() - Date.parse(task.event.receivedAt);
-        this.count(instance, 'delivered', undefined, Number.isFinite(latencyMs) ? latencyMs : undefined, task.runId);
+        // Ingestion to the destination's answer (not to when the batch was done with).
+        const latencyMs = (exchange?.answeredAt ?? this.now()) - Date.parse(task.event.receivedAt);
+        const latency = Number.isFinite(latencyMs) ? latencyMs : undefined;
+        this.count(instance, 'delivered', undefined, latency, { attempts: 1, runId: task.runId });
         this.trace(task, instance, 'delivered', { attempt: task.attempts + 1 }, exchange);
         // What was left out of or converted in the event, counted once it reached the destination.
         for (const notice of notices ?? []) this.count(instance, noticeOutcome(notice), describeNotice(notice));
@@ -174,8 +187,19 @@ export class BatchOutcomes {
           reason,
         };
         this.push(plan.tier.topic, encodeRetryMessage(retry));
-        this.count(instance, 'retried', reason, undefined, task.runId);
+        // Attempts per reason, and the event itself once, when its first attempt failed.
+        this.count(instance, 'retried', reason, undefined, { attempts: attemptsOf(exchange), runId: task.runId });
+        if (task.attempts === 0) this.count(instance, 'retrying', reason, undefined, { runId: task.runId });
         this.trace(task, instance, 'retrying', { reason, message: outcome.reason, attempt: attempts }, exchange);
+        this.options.failures?.failed({
+          instance,
+          outcome: 'retried',
+          reason,
+          message: outcome.reason,
+          event: task.event,
+          attempt: attempts,
+          ...(exchange ? { exchange } : {}),
+        });
         return;
       }
     }
@@ -206,6 +230,8 @@ export class BatchOutcomes {
     const counted = new Map<string, { outcome: string; reason: string; count: number }>();
     for (const record of this.records) {
       this.options.reporter.record(record);
+      // Each retrying event is also counted per attempt (retried): once in the metric is enough.
+      if (record.outcome === 'retrying') continue;
       if (record.outcome === 'field_dropped' || record.outcome === 'field_converted') {
         // The reason names a field: too many values for a metric attribute; the kind is enough there.
         this.options.metrics.fieldNotices.add(1, { destination_type: type, kind: record.outcome });
@@ -242,14 +268,16 @@ export class BatchOutcomes {
     outcome: DeliveryReport['outcome'],
     reason?: string,
     latencyMs?: number,
-    runId?: string,
+    extra: { attempts?: number | undefined; runId?: string | undefined } = {},
   ): void {
+    const { attempts, runId } = extra;
     this.records.push({
       destinationId: instance.id,
       workspaceId: instance.workspaceId,
       outcome,
       ...(reason !== undefined ? { reason } : {}),
       ...(latencyMs !== undefined ? { latencyMs } : {}),
+      ...(attempts ? { attempts } : {}),
       ...(runId !== undefined ? { runId } : {}),
     });
   }
@@ -282,6 +310,11 @@ function failureReason(record: DeadLetterRecord): string {
   const response = record.lastResponse;
   if (record.reason === 'REJECTED' && response && 'status' in response) return `http_${response.status}`;
   return record.reason;
+}
+
+/** 1 when a request was made (an answer or a network failure), 0 when none was (e.g. not attempted). */
+function attemptsOf(exchange: Exchange | undefined): number {
+  return exchange?.answeredAt !== undefined ? 1 : 0;
 }
 
 function noticeOutcome(notice: FieldNotice): 'field_dropped' | 'field_converted' {

@@ -248,7 +248,6 @@ export class Deliverer {
           exchange: { request, error: 'not attempted: the destination stopped answering' },
         };
       }
-      const sentAt = Date.now();
       const started = performance.now();
       let response;
       try {
@@ -260,12 +259,13 @@ export class Deliverer {
         const outcome = classifyNetworkError(error);
         // Recorded before the slot is released, so the next queued request already knows.
         if (outcome.kind === 'retry') this.options.slow.failed(instanceId, outcome.reason);
-        return { outcome, exchange: { request, error: message, sentAt, durationMs } };
+        return { outcome, exchange: { request, error: message, durationMs, answeredAt: Date.now() } };
       }
       const durationMs = performance.now() - started;
+      const answeredAt = Date.now();
       this.options.slow.answered(instanceId);
       this.options.onRequest?.({ status: response.status, durationMs });
-      const exchange = { request, response, sentAt, durationMs };
+      const exchange = { request, response, durationMs, answeredAt };
       try {
         return { outcome: classifyResponse(this.options.destination, request, response), exchange };
       } catch (error) {

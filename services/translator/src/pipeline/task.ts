@@ -34,8 +34,9 @@ export interface Exchange {
   response?: HttpResponseInfo;
   /** Why there was no response (network error, timeout). */
   error?: string;
-  /** When the request was sent (ms since the epoch), and how long its answer took. */
-  sentAt?: number;
+  /** When the destination answered or the request failed (ms); absent when no request was made. */
+  answeredAt?: number;
+  /** How long the answer (or the failure) took, in ms. */
   durationMs?: number;
 }
 

@@ -23,6 +23,8 @@ export interface DeliveryRecord {
   count?: number;
   /** The redrive or replay that sent the event again: its outcomes are reported apart, for the run. */
   runId?: string;
+  /** Requests made (see DeliveryReport.attempts). */
+  attempts?: number;
 }
 
 const MAX_LATENCIES_PER_REPORT = 10_000;
@@ -66,6 +68,7 @@ export class DeliveryReporter {
       this.pending.set(key, aggregate);
     }
     aggregate.report.count += record.count ?? 1;
+    if (record.attempts) aggregate.report.attempts = (aggregate.report.attempts ?? 0) + record.attempts;
     if (record.latencyMs !== undefined) {
       const latencies = (aggregate.report.latenciesMs ??= []);
       // Bounded: the count stays exact, the latency sample stops growing.
@@ -113,6 +116,9 @@ export class DeliveryReporter {
         continue;
       }
       current.report.count += aggregate.report.count;
+      if (aggregate.report.attempts) {
+        current.report.attempts = (current.report.attempts ?? 0) + aggregate.report.attempts;
+      }
       if (aggregate.report.latenciesMs) {
         current.report.latenciesMs = [...aggregate.report.latenciesMs, ...(current.report.latenciesMs ?? [])];
       }

@@ -14,7 +14,7 @@ export function traceExchange(exchange: Exchange, bodyChars: number): TraceExcha
   const request = maskRequest(exchange.request, { masker, bodyChars });
   const traced: TraceExchange = {
     request,
-    sentAt: exchange.sentAt ?? Date.now(),
+    sentAt: Math.round((exchange.answeredAt ?? Date.now()) - (exchange.durationMs ?? 0)),
     durationMs: Math.round(exchange.durationMs ?? 0),
   };
   if (response) {

@@ -268,7 +268,7 @@ export function DeadLettersPage() {
             open === d.id ? (
               <tr key={`${d.id}-detail`} className="detail-row">
                 <td colSpan={canWrite ? 8 : 7}>
-                  <p className="wrap">{d.message}</p>
+                  <p className="wrap-anywhere">{d.message}</p>
                   <ExchangeView request={d.lastRequest} response={d.lastResponse} label="Last request and answer" />
                   <h4>Event</h4>
                   <pre className="json">{JSON.stringify(d.event, null, 2)}</pre>

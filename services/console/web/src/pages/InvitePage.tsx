@@ -4,6 +4,7 @@ import { Link, useLocation, useNavigate } from 'react-router';
 import type { InvitationDetails } from '../../../src/api/types';
 import { api, ApiError, formatTime, setCsrfToken } from '../api';
 import { ErrorNotice, PasswordField } from '../components/FormField';
+import { usePageTitle } from '../components/usePageTitle';
 import { AUTH_QUERY_KEY, useAuth, type AuthState } from '../session';
 
 type Accepted = AuthState & { workspace: string };
@@ -13,7 +14,9 @@ type Accepted = AuthState & { workspace: string };
  * someone with an account signs in to accept. The token stays in the fragment and request bodies.
  */
 export function InvitePage() {
+  usePageTitle('Invitation');
   const token = useLocation().hash.replace(/^#/, '');
+
   const auth = useAuth();
   const navigate = useNavigate();
   const queryClient = useQueryClient();

@@ -176,7 +176,7 @@ export function ReplaysPage() {
                   {r.status}
                 </span>
                 {r.cancelledBy ? <div className="muted">by {r.cancelledBy}</div> : null}
-                {r.error ? <div className="error wrap">{r.error}</div> : null}
+                {r.error ? <div className="error wrap-anywhere">{r.error}</div> : null}
               </td>
               <td>
                 <progress max={1} value={r.progress} aria-label="Progress" /> {Math.round(r.progress * 100)}%

@@ -4,7 +4,9 @@ import { Link } from 'react-router';
 import type { CreatedInvitation, Invitation, Workspace } from '../../../src/api/types';
 import { api, ApiError, formatTime, wsPath } from '../api';
 import { CopyButton } from '../components/CopyButton';
+import { DataTable } from '../components/DataTable';
 import { ErrorNotice, FormField } from '../components/FormField';
+import { usePageTitle } from '../components/usePageTitle';
 import { useWorkspace } from '../components/WorkspaceLayout';
 
 const ROLES = ['owner', 'member', 'read-only'] as const;
@@ -23,6 +25,8 @@ export function SettingsPage() {
     mutationFn: (email: string) => api.delete(wsPath(workspace.slug, 'members', email)),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['workspace', workspace.slug] }),
   });
+  usePageTitle('Settings', workspace.name);
+
   return (
     <>
       <div className="page-header">
@@ -31,46 +35,45 @@ export function SettingsPage() {
       </div>
       <section className="card" aria-label="Members">
         <h2>Members</h2>
-        <table className="data-table compact">
-          <thead>
-            <tr>
-              <th>Email</th>
-              <th>Role</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {workspace.members.map((m) => (
-              <tr key={m.email}>
-                <td>{m.email}</td>
-                <td>
-                  {isOwner ? (
-                    <select
-                      aria-label={`Role of ${m.email}`}
-                      value={m.role}
-                      onChange={(e) => setRole.mutate({ email: m.email, role: e.target.value })}
-                    >
-                      {ROLES.map((role) => (
-                        <option key={role} value={role}>
-                          {role}
-                        </option>
-                      ))}
-                    </select>
-                  ) : (
-                    <span className={`role role-${m.role}`}>{m.role}</span>
-                  )}
-                </td>
-                <td>
-                  {isOwner ? (
-                    <button className="link-button" onClick={() => remove.mutate(m.email)}>
-                      Remove
-                    </button>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable<Workspace['members'][number]>
+          compact
+          rows={workspace.members}
+          rowKey={(m) => m.email}
+          empty="No members."
+          columns={[
+            { id: 'email', header: 'Email', cell: (m) => m.email },
+            {
+              id: 'role',
+              header: 'Role',
+              cell: (m) =>
+                isOwner ? (
+                  <select
+                    aria-label={`Role of ${m.email}`}
+                    value={m.role}
+                    onChange={(e) => setRole.mutate({ email: m.email, role: e.target.value })}
+                  >
+                    {ROLES.map((role) => (
+                      <option key={role} value={role}>
+                        {role}
+                      </option>
+                    ))}
+                  </select>
+                ) : (
+                  <span className={`role role-${m.role}`}>{m.role}</span>
+                ),
+            },
+            {
+              id: 'actions',
+              header: '',
+              cell: (m) =>
+                isOwner ? (
+                  <button className="link-button" onClick={() => remove.mutate(m.email)}>
+                    Remove
+                  </button>
+                ) : null,
+            },
+          ]}
+        />
         <ErrorNotice error={setRole.error ?? remove.error} />
       </section>
       {isOwner ? <Invitations /> : <p className="muted">Only owners can invite members and change roles.</p>}
@@ -153,36 +156,30 @@ function Invitations() {
       </form>
       <section className="card" aria-label="Pending invitations">
         <h2>Pending invitations</h2>
-        {invitations.data?.invitations.length === 0 ? <p className="muted">None.</p> : null}
-        {invitations.data?.invitations.length ? (
-          <table className="data-table compact">
-            <thead>
-              <tr>
-                <th>Email</th>
-                <th>Role</th>
-                <th>Invited by</th>
-                <th>Expires</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {invitations.data.invitations.map((i) => (
-                <tr key={i.id} data-invitation={i.email}>
-                  <td>{i.email}</td>
-                  <td>{i.role}</td>
-                  <td>{i.invitedBy}</td>
-                  <td>{i.expired ? 'expired' : formatTime(i.expiresAt)}</td>
-                  <td>
-                    <button className="link-button" onClick={() => revoke.mutate(i.id)}>
-                      Revoke
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
-        <ErrorNotice error={invitations.error ?? revoke.error} />
+        <DataTable<Invitation>
+          compact
+          rows={invitations.data?.invitations}
+          error={invitations.error}
+          rowKey={(i) => i.id}
+          rowAttributes={(i) => ({ 'data-invitation': i.email })}
+          empty="None."
+          columns={[
+            { id: 'email', header: 'Email', cell: (i) => i.email },
+            { id: 'role', header: 'Role', cell: (i) => i.role },
+            { id: 'invitedBy', header: 'Invited by', cell: (i) => i.invitedBy },
+            { id: 'expires', header: 'Expires', cell: (i) => (i.expired ? 'expired' : formatTime(i.expiresAt)) },
+            {
+              id: 'actions',
+              header: '',
+              cell: (i) => (
+                <button className="link-button" onClick={() => revoke.mutate(i.id)}>
+                  Revoke
+                </button>
+              ),
+            },
+          ]}
+        />
+        <ErrorNotice error={revoke.error} />
       </section>
     </>
   );

@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { api, ApiError, setCsrfToken } from '../api';
 import { ErrorNotice, FormField, PasswordField } from '../components/FormField';
+import { usePageTitle } from '../components/usePageTitle';
 import { AUTH_QUERY_KEY, useAuth, type AuthState } from '../session';
 
 /** Only same-site paths, so a crafted link cannot send a user elsewhere after signing in. */
@@ -15,7 +16,9 @@ export function SignInPage() {
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
+  usePageTitle('Sign in');
   const [email, setEmail] = useState('');
+
   const [password, setPassword] = useState('');
   const signIn = useMutation({
     mutationFn: () => api.post<AuthState>('/auth/signin', { email, password }),

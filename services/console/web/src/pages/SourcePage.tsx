@@ -5,8 +5,11 @@ import { analyticsSnippet } from '../../../src/shared/snippet';
 import type { Source } from '../../../src/api/types';
 import { api, ApiError, formatTime, wsPath } from '../api';
 import { CopyButton } from '../components/CopyButton';
+import { DataTable } from '../components/DataTable';
 import { ErrorNotice } from '../components/FormField';
 import { LiveDebugger } from '../components/LiveDebugger';
+import { Loading } from '../components/Loading';
+import { usePageTitle } from '../components/usePageTitle';
 import { useCanWrite, useWorkspace } from '../components/WorkspaceLayout';
 import { useConsoleConfig } from '../session';
 import { NotFoundPage } from './NotFoundPage';
@@ -98,10 +101,12 @@ export function SourcePage() {
       void navigate(`/${workspace.slug}/sources`);
     },
   });
+  usePageTitle(source.data?.name ?? slug, 'Sources', workspace.name);
 
   if (source.error instanceof ApiError && source.error.status === 404) return <NotFoundPage />;
   if (source.error) return <ErrorNotice error={source.error} />;
-  if (!source.data) return <p className="loading">Loading…</p>;
+  if (!source.data) return <Loading what="the source" />;
+
   const s = source.data;
   const currentKey = s.writeKeys[0]?.key ?? '';
   const snippet = config.data ? analyticsSnippet(currentKey, config.data.ingestionPublicUrl) : '';
@@ -205,28 +210,23 @@ export function SourcePage() {
 
       <section className="card" aria-label="Status history">
         <h2>Status history</h2>
-        <table className="data-table compact">
-          <thead>
-            <tr>
-              <th>When</th>
-              <th>Status</th>
-              <th>By</th>
-              <th>Reason</th>
-            </tr>
-          </thead>
-          <tbody>
-            {[...s.statusHistory].reverse().map((change, i) => (
-              <tr key={i}>
-                <td>{formatTime(change.changedAt)}</td>
-                <td>
-                  <span className={`badge badge-${change.status}`}>{change.status}</span>
-                </td>
-                <td>{change.changedBy}</td>
-                <td>{change.reason || <span className="muted">—</span>}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable<Source['statusHistory'][number]>
+          compact
+          rows={[...s.statusHistory].reverse()}
+          rowKey={(_change, index) => String(index)}
+
+          empty="No changes yet."
+          columns={[
+            { id: 'when', header: 'When', cell: (change) => formatTime(change.changedAt) },
+            {
+              id: 'status',
+              header: 'Status',
+              cell: (change) => <span className={`badge badge-${change.status}`}>{change.status}</span>,
+            },
+            { id: 'by', header: 'By', cell: (change) => change.changedBy },
+            { id: 'reason', header: 'Reason', cell: (change) => change.reason || <span className="muted">—</span> },
+          ]}
+        />
       </section>
     </>
   );

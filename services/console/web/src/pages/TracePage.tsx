@@ -81,7 +81,7 @@ function TraceView({ trace }: { trace: EventTrace }) {
                   </button>
                   {open === key ? (
                     <div className="detail-row">
-                      {s.message ? <p className="wrap">{s.message}</p> : null}
+                      {s.message ? <p className="wrap-anywhere">{s.message}</p> : null}
                       <ExchangeView request={s.request} response={s.response} />
                     </div>
                   ) : null}
@@ -109,7 +109,7 @@ function TraceView({ trace }: { trace: EventTrace }) {
             <p className="muted">No load has taken it yet.</p>
           )}
           {w.errors.map((e) => (
-            <p key={e} className="error wrap">
+            <p key={e} className="error wrap-anywhere">
               {e}
             </p>
           ))}

@@ -2,7 +2,8 @@ import type { KafkaNames, TraceEntry, TraceExchange, TraceRecord } from '@manifo
 import type { KafkaClient } from '@manifold/kafka';
 import type { DestinationTrace, EventTrace, GetEventTraceRequest, TraceStep, WarehouseTrace } from '@manifold/proto';
 import { ControlPlaneError } from '../../domain/errors';
-import type { Observability, TracedLoad } from '../../domain/observability';
+import type { Observability } from '../../domain/observability';
+import type { TracedLoad } from '../../domain/warehouse-syncs';
 import { resolveWorkspace } from '../../domain/workspaces';
 import type { DestinationDoc } from '../../store/documents';
 import type { Store } from '../../store/store';
@@ -124,7 +125,7 @@ export class EventTraces {
     const since = new Date(Date.parse(first.receivedAt) - LOAD_LOOKBACK_MS);
     return Promise.all(
       warehouses.map(async (warehouse) => {
-        const loads = await this.deps.observability.loadsOfSourceSince(warehouse._id, first.sourceId, since);
+        const loads = await this.deps.observability.warehouses.loadsOfSourceSince(warehouse._id, first.sourceId, since);
         const holding = loads.filter((load) => holds(load, origin));
         // The successful one if any (a failed load's events are loaded again by a later one).
         const load = holding.find((l) => l.status !== 'failure') ?? holding[holding.length - 1];
