@@ -5,7 +5,7 @@ export * from './gen/manifold/controlplane/v1/sources';
 export * from './gen/manifold/controlplane/v1/destinations';
 export * from './gen/manifold/controlplane/v1/catalog';
 export * from './gen/manifold/controlplane/v1/config_stream';
-export * from './gen/manifold/controlplane/v1/http_exchange';
+export * from './gen/manifold/controlplane/v1/runs';
 export * from './gen/manifold/controlplane/v1/dead_letters';
 export * from './gen/manifold/controlplane/v1/replay';
 export * from './gen/manifold/controlplane/v1/event_trace';

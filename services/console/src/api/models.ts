@@ -204,12 +204,26 @@ export const DeliveryBucket = model(
   'Events counted once per outcome in one minute, hour or day, whatever their attempts',
 );
 
-const RequestSample = z.object({
-  method: z.string(),
-  url: z.string(),
-  headers: z.record(z.string(), z.string()),
-  body: z.string(),
-});
+export const RequestSample = model(
+  'HttpRequestSample',
+  z.object({
+    method: z.string(),
+    url: z.string(),
+    headers: z.record(z.string(), z.string()),
+    body: z.string(),
+  }),
+  'A request sent to a destination: every credential of its instance masked (URL, headers, body)',
+);
+
+export const ResponseSample = model(
+  'HttpResponseSample',
+  z.object({
+    status: z.number().int().describe('0 when there was no answer'),
+    headers: z.record(z.string(), z.string()),
+    bodyExcerpt: z.string(),
+    error: z.string().describe('Why there was no answer (connection refused, timeout)'),
+  }),
+);
 
 export const DeliveryErrorSample = model(
   'DeliveryErrorSample',
@@ -224,14 +238,7 @@ export const DeliveryErrorSample = model(
     eventName: z.string(),
     attempt: z.number().int(),
     request: RequestSample.nullable(),
-    response: z
-      .object({
-        status: z.number().int().describe('0 when there was no answer'),
-        headers: z.record(z.string(), z.string()),
-        bodyExcerpt: z.string(),
-        error: z.string().describe('Why there was no answer (connection refused, timeout)'),
-      })
-      .nullable(),
+    response: ResponseSample.nullable(),
   }),
   'A failed or retried delivery attempt; every secret setting of the destination is masked (URL, headers, bodies)',
 );

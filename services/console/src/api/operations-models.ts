@@ -1,27 +1,6 @@
 // The Public API's shapes for dead letters and redrives, replays and per-event traces.
 import { z } from 'zod';
-import { model, optionalTimestamp } from './models';
-
-export const MaskedHttpRequest = model(
-  'MaskedHttpRequest',
-  z.object({
-    method: z.string(),
-    url: z.string(),
-    headers: z.record(z.string(), z.string()),
-    body: z.string().describe('Cut to what the translator keeps'),
-  }),
-  'A request sent to a destination: every credential of its instance masked (URL, headers, body)',
-);
-
-export const MaskedHttpResponse = model(
-  'MaskedHttpResponse',
-  z.object({
-    status: z.number().int().describe('0 when there was no answer'),
-    headers: z.record(z.string(), z.string()),
-    body: z.string(),
-    error: z.string().describe('Why there was no answer (connection refused, timeout)'),
-  }),
-);
+import { model, optionalTimestamp, RequestSample, ResponseSample } from './models';
 
 export const RunOutcomes = model(
   'RunOutcomes',
@@ -50,8 +29,8 @@ export const DeadLetter = model(
     attempts: z.number().int(),
     firstAttemptAt: optionalTimestamp,
     failedAt: optionalTimestamp,
-    lastRequest: MaskedHttpRequest.nullable(),
-    lastResponse: MaskedHttpResponse.nullable(),
+    lastRequest: RequestSample.nullable(),
+    lastResponse: ResponseSample.nullable(),
     event: z.record(z.string(), z.unknown()).describe('The event as the destination would have received it'),
     redriveId: z.string().describe('The redrive that sent it again; empty while none has'),
     redrivenAt: optionalTimestamp,
@@ -134,8 +113,8 @@ const TraceStep = z.object({
   message: z.string(),
   attempt: z.number().int().describe('0 when nothing was sent'),
   runId: z.string().describe('The redrive or replay that sent it again'),
-  request: MaskedHttpRequest.nullable(),
-  response: MaskedHttpResponse.nullable(),
+  request: RequestSample.nullable(),
+  response: ResponseSample.nullable(),
   sentAt: optionalTimestamp,
   durationMs: z.number().int(),
 });

@@ -27,8 +27,8 @@ export type Redrive = z.output<typeof operations.Redrive>;
 export type Replay = z.output<typeof operations.Replay>;
 export type EventTrace = z.output<typeof operations.EventTrace>;
 export type RunOutcomes = z.output<typeof operations.RunOutcomes>;
-export type MaskedHttpRequest = z.output<typeof operations.MaskedHttpRequest>;
-export type MaskedHttpResponse = z.output<typeof operations.MaskedHttpResponse>;
+export type HttpRequestSample = z.output<typeof models.RequestSample>;
+export type HttpResponseSample = z.output<typeof models.ResponseSample>;
 
 /** What the invitation page learns from its link (POST /auth/invitations/lookup). */
 export interface InvitationDetails {

@@ -107,8 +107,8 @@ describe('dead letters, replays and traces in a browser', () => {
     await expectText(page, '[data-testid=dead-letter-count]', '0 matching');
     await page.getByLabel('Reason').selectOption('');
     await page.locator(`[data-message-id="${ids[0]}"] button`).click();
-    await expectText(page, '[aria-label="Last request and answer"]', 'Answer 400');
-    await expectText(page, '[aria-label="Last request and answer"]', 'x-signature: ********');
+    await expectText(page, '[aria-label="Last request and answer"]', 'HTTP 400');
+    await expectText(page, '[aria-label="Last request and answer"] .headers', 'x-signature********');
     const text = (await page.textContent('main')) ?? '';
     expect(text).toContain(ids[0]!);
     expect(text).not.toContain(SECRET);
@@ -149,7 +149,7 @@ describe('dead letters, replays and traces in a browser', () => {
     await page.waitForSelector('[data-testid=trace-step][data-outcome=delivered]');
     await expectText(page, '[data-testid=trace-step][data-outcome=delivered]', 'redrive');
     await page.locator('[data-testid=trace-step][data-outcome=failed] button').click();
-    await expectText(page, '[data-testid=trace-step][data-outcome=failed]', 'Answer 400');
+    await expectText(page, '[data-testid=trace-step][data-outcome=failed]', 'HTTP 400');
     expect((await page.textContent('main')) ?? '').not.toContain(SECRET);
     await shot(page, 'event-trace');
     // A messageId nobody recorded.

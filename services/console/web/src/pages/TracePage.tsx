@@ -82,7 +82,7 @@ function TraceView({ trace }: { trace: EventTrace }) {
                   {open === key ? (
                     <div className="detail-row">
                       {s.message ? <p className="wrap-anywhere">{s.message}</p> : null}
-                      <ExchangeView request={s.request} response={s.response} />
+                      {s.request || s.response ? <ExchangeView request={s.request} response={s.response} /> : null}
                     </div>
                   ) : null}
                 </li>

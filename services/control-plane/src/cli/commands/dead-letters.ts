@@ -113,7 +113,7 @@ export function deadLetterCommands(program: Command, run: Runner, io: Io): void 
           io.stdout(
             d.lastResponse.error
               ? `\nno answer: ${d.lastResponse.error}\n`
-              : `\nanswer: ${d.lastResponse.status}\n${d.lastResponse.body}\n`,
+              : `\nanswer: ${d.lastResponse.status}\n${d.lastResponse.bodyExcerpt}\n`,
           );
         }
         io.stdout(`\nevent:\n${JSON.stringify(JSON.parse(d.eventJson || '{}'), null, 2)}\n`);

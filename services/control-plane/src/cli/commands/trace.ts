@@ -45,7 +45,7 @@ export function traceCommands(program: Command, run: Runner, io: Io): void {
             if (o.bodies && step.request) {
               for (const [name, value] of Object.entries(step.request.headers)) io.stdout(`      ${name}: ${value}\n`);
               if (step.request.body) io.stdout(`      ${step.request.body}\n`);
-              if (step.response?.body) io.stdout(`    answer: ${step.response.body}\n`);
+              if (step.response?.bodyExcerpt) io.stdout(`    answer: ${step.response.bodyExcerpt}\n`);
             }
           }
         }

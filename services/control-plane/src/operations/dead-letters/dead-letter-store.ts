@@ -27,7 +27,7 @@ export interface DeadLetterDoc {
   failedAt: Date;
   /** Masked by the translator before it was dead-lettered. */
   lastRequest?: { method: string; url: string; headers: Record<string, string>; body: string };
-  lastResponse?: { status: number; headers: Record<string, string>; body: string; error: string };
+  lastResponse?: { status: number; headers: Record<string, string>; bodyExcerpt: string; error: string };
   /** The event as JSON: its property names may hold what MongoDB field names may not ('$', '.'). */
   eventJson: string;
   /** The messageId claim's origin (see Redelivery). */
@@ -96,8 +96,8 @@ export class DeadLetterStore {
         ? {
             lastResponse:
               'error' in response
-                ? { status: 0, headers: {}, body: '', error: response.error }
-                : { status: response.status, headers: response.headers ?? {}, body: response.bodyExcerpt, error: '' },
+                ? { status: 0, headers: {}, bodyExcerpt: '', error: response.error }
+                : { status: response.status, headers: response.headers ?? {}, bodyExcerpt: response.bodyExcerpt, error: '' },
           }
         : {}),
       eventJson: JSON.stringify(event),

@@ -204,8 +204,8 @@ function toStep({ entry, exchange }: Found): TraceStep {
       : undefined,
     response: exchange
       ? response
-        ? { status: response.status, headers: response.headers, body: response.body, error: '' }
-        : { status: 0, headers: {}, body: '', error: exchange.error ?? '' }
+        ? { status: response.status, headers: response.headers, bodyExcerpt: response.body, error: '' }
+        : { status: 0, headers: {}, bodyExcerpt: '', error: exchange.error ?? '' }
       : undefined,
     sentAt: exchange ? new Date(exchange.sentAt) : undefined,
     durationMs: exchange?.durationMs ?? 0,

@@ -19,7 +19,8 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../../google/protobuf/timestamp";
-import { MaskedHttpRequest, MaskedHttpResponse, RunOutcomes } from "./http_exchange";
+import { HttpRequestSample, HttpResponseSample } from "./destinations";
+import { RunOutcomes } from "./runs";
 
 export const protobufPackage = "manifold.controlplane.v1";
 
@@ -42,9 +43,9 @@ export interface DeadLetter {
   attempts: number;
   firstAttemptAt?: Date | undefined;
   failedAt?: Date | undefined;
-  lastRequest?: MaskedHttpRequest | undefined;
+  lastRequest?: HttpRequestSample | undefined;
   lastResponse?:
-    | MaskedHttpResponse
+    | HttpResponseSample
     | undefined;
   /** The event as the instance would have received it (its filters applied), JSON. */
   eventJson: string;
@@ -223,10 +224,10 @@ export const DeadLetter: MessageFns<DeadLetter> = {
       Timestamp.encode(toTimestamp(message.failedAt), writer.uint32(98).fork()).join();
     }
     if (message.lastRequest !== undefined) {
-      MaskedHttpRequest.encode(message.lastRequest, writer.uint32(106).fork()).join();
+      HttpRequestSample.encode(message.lastRequest, writer.uint32(106).fork()).join();
     }
     if (message.lastResponse !== undefined) {
-      MaskedHttpResponse.encode(message.lastResponse, writer.uint32(114).fork()).join();
+      HttpResponseSample.encode(message.lastResponse, writer.uint32(114).fork()).join();
     }
     if (message.eventJson !== "") {
       writer.uint32(122).string(message.eventJson);
@@ -354,7 +355,7 @@ export const DeadLetter: MessageFns<DeadLetter> = {
               break;
             }
 
-            message.lastRequest = MaskedHttpRequest.decode(reader, reader.uint32());
+            message.lastRequest = HttpRequestSample.decode(reader, reader.uint32());
             continue;
           }
           case 14: {
@@ -362,7 +363,7 @@ export const DeadLetter: MessageFns<DeadLetter> = {
               break;
             }
 
-            message.lastResponse = MaskedHttpResponse.decode(reader, reader.uint32());
+            message.lastResponse = HttpResponseSample.decode(reader, reader.uint32());
             continue;
           }
           case 15: {
@@ -448,14 +449,14 @@ export const DeadLetter: MessageFns<DeadLetter> = {
         ? fromJsonTimestamp(object.failed_at)
         : undefined,
       lastRequest: isSet(object.lastRequest)
-        ? MaskedHttpRequest.fromJSON(object.lastRequest)
+        ? HttpRequestSample.fromJSON(object.lastRequest)
         : isSet(object.last_request)
-        ? MaskedHttpRequest.fromJSON(object.last_request)
+        ? HttpRequestSample.fromJSON(object.last_request)
         : undefined,
       lastResponse: isSet(object.lastResponse)
-        ? MaskedHttpResponse.fromJSON(object.lastResponse)
+        ? HttpResponseSample.fromJSON(object.lastResponse)
         : isSet(object.last_response)
-        ? MaskedHttpResponse.fromJSON(object.last_response)
+        ? HttpResponseSample.fromJSON(object.last_response)
         : undefined,
       eventJson: isSet(object.eventJson)
         ? globalThis.String(object.eventJson)
@@ -514,10 +515,10 @@ export const DeadLetter: MessageFns<DeadLetter> = {
       obj.failedAt = message.failedAt.toISOString();
     }
     if (message.lastRequest !== undefined) {
-      obj.lastRequest = MaskedHttpRequest.toJSON(message.lastRequest);
+      obj.lastRequest = HttpRequestSample.toJSON(message.lastRequest);
     }
     if (message.lastResponse !== undefined) {
-      obj.lastResponse = MaskedHttpResponse.toJSON(message.lastResponse);
+      obj.lastResponse = HttpResponseSample.toJSON(message.lastResponse);
     }
     if (message.eventJson !== "") {
       obj.eventJson = message.eventJson;
@@ -549,10 +550,10 @@ export const DeadLetter: MessageFns<DeadLetter> = {
     message.firstAttemptAt = object.firstAttemptAt ?? undefined;
     message.failedAt = object.failedAt ?? undefined;
     message.lastRequest = (object.lastRequest !== undefined && object.lastRequest !== null)
-      ? MaskedHttpRequest.fromPartial(object.lastRequest)
+      ? HttpRequestSample.fromPartial(object.lastRequest)
       : undefined;
     message.lastResponse = (object.lastResponse !== undefined && object.lastResponse !== null)
-      ? MaskedHttpResponse.fromPartial(object.lastResponse)
+      ? HttpResponseSample.fromPartial(object.lastResponse)
       : undefined;
     message.eventJson = object.eventJson ?? "";
     message.redriveId = object.redriveId ?? "";

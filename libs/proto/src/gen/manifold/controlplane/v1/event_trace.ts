@@ -19,7 +19,7 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../../google/protobuf/timestamp";
-import { MaskedHttpRequest, MaskedHttpResponse } from "./http_exchange";
+import { HttpRequestSample, HttpResponseSample } from "./destinations";
 
 export const protobufPackage = "manifold.controlplane.v1";
 
@@ -46,8 +46,8 @@ export interface TraceStep {
   attempt: number;
   /** The redrive or replay that sent it again. */
   runId: string;
-  request?: MaskedHttpRequest | undefined;
-  response?: MaskedHttpResponse | undefined;
+  request?: HttpRequestSample | undefined;
+  response?: HttpResponseSample | undefined;
   sentAt?: Date | undefined;
   durationMs: number;
 }
@@ -220,10 +220,10 @@ export const TraceStep: MessageFns<TraceStep> = {
       writer.uint32(50).string(message.runId);
     }
     if (message.request !== undefined) {
-      MaskedHttpRequest.encode(message.request, writer.uint32(58).fork()).join();
+      HttpRequestSample.encode(message.request, writer.uint32(58).fork()).join();
     }
     if (message.response !== undefined) {
-      MaskedHttpResponse.encode(message.response, writer.uint32(66).fork()).join();
+      HttpResponseSample.encode(message.response, writer.uint32(66).fork()).join();
     }
     if (message.sentAt !== undefined) {
       Timestamp.encode(toTimestamp(message.sentAt), writer.uint32(74).fork()).join();
@@ -300,7 +300,7 @@ export const TraceStep: MessageFns<TraceStep> = {
               break;
             }
 
-            message.request = MaskedHttpRequest.decode(reader, reader.uint32());
+            message.request = HttpRequestSample.decode(reader, reader.uint32());
             continue;
           }
           case 8: {
@@ -308,7 +308,7 @@ export const TraceStep: MessageFns<TraceStep> = {
               break;
             }
 
-            message.response = MaskedHttpResponse.decode(reader, reader.uint32());
+            message.response = HttpResponseSample.decode(reader, reader.uint32());
             continue;
           }
           case 9: {
@@ -351,8 +351,8 @@ export const TraceStep: MessageFns<TraceStep> = {
         : isSet(object.run_id)
         ? globalThis.String(object.run_id)
         : "",
-      request: isSet(object.request) ? MaskedHttpRequest.fromJSON(object.request) : undefined,
-      response: isSet(object.response) ? MaskedHttpResponse.fromJSON(object.response) : undefined,
+      request: isSet(object.request) ? HttpRequestSample.fromJSON(object.request) : undefined,
+      response: isSet(object.response) ? HttpResponseSample.fromJSON(object.response) : undefined,
       sentAt: isSet(object.sentAt)
         ? fromJsonTimestamp(object.sentAt)
         : isSet(object.sent_at)
@@ -387,10 +387,10 @@ export const TraceStep: MessageFns<TraceStep> = {
       obj.runId = message.runId;
     }
     if (message.request !== undefined) {
-      obj.request = MaskedHttpRequest.toJSON(message.request);
+      obj.request = HttpRequestSample.toJSON(message.request);
     }
     if (message.response !== undefined) {
-      obj.response = MaskedHttpResponse.toJSON(message.response);
+      obj.response = HttpResponseSample.toJSON(message.response);
     }
     if (message.sentAt !== undefined) {
       obj.sentAt = message.sentAt.toISOString();
@@ -413,10 +413,10 @@ export const TraceStep: MessageFns<TraceStep> = {
     message.attempt = object.attempt ?? 0;
     message.runId = object.runId ?? "";
     message.request = (object.request !== undefined && object.request !== null)
-      ? MaskedHttpRequest.fromPartial(object.request)
+      ? HttpRequestSample.fromPartial(object.request)
       : undefined;
     message.response = (object.response !== undefined && object.response !== null)
-      ? MaskedHttpResponse.fromPartial(object.response)
+      ? HttpResponseSample.fromPartial(object.response)
       : undefined;
     message.sentAt = object.sentAt ?? undefined;
     message.durationMs = object.durationMs ?? 0;

@@ -19,7 +19,7 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../../google/protobuf/timestamp";
-import { RunOutcomes } from "./http_exchange";
+import { RunOutcomes } from "./runs";
 
 export const protobufPackage = "manifold.controlplane.v1";
 
