@@ -25,15 +25,12 @@ import {
   waitForReports,
   WORKSPACE_ID,
   type TestTranslator,
+  deliveredIds,
 } from './test-support/harness';
 
 const SECRET = 'redelivery-s3cret';
 const webhook = (id: string, url: string) =>
   destination({ id, catalogId: 'webhook', catalogName: 'Webhook', settings: { url, sharedSecret: SECRET } });
-
-function deliveredIds(hook: WebhookEmulator): string[] {
-  return hook.deliveries.flatMap((d) => (Array.isArray(d.body) ? d.body : [d.body])).map((e) => e.messageId as string);
-}
 
 const metadata = { sourceId: SOURCE_ID, workspaceId: WORKSPACE_ID };
 

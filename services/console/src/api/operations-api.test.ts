@@ -2,8 +2,7 @@
 // plane, ingestion and translator, a webhook emulator that rejects and is then healed; roles.
 import { WebhookEmulator } from '@manifold/emulators';
 import { eventually } from '@manifold/testing';
-import { request } from 'undici';
-import { ConsoleClient, joinByInvitation } from '../testing/http-client';
+import { ConsoleClient, joinByInvitation, sendBatch } from '../testing/http-client';
 import { startConsoleStack, type ConsoleStack } from '../testing/stack';
 import type { DeadLetterPage, EventTrace, Redrive, Replay } from './types';
 
@@ -51,16 +50,7 @@ describe('dead letters, redrives, replays and traces in the Public API', () => {
   });
 
   async function send(events: Array<Record<string, unknown>>): Promise<void> {
-    const response = await request(`${stack.dataPlane!.url}/v1/batch`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
-      },
-      body: JSON.stringify({ batch: events }),
-    });
-    await response.body.text();
-    expect(response.statusCode).toBe(200);
+    await sendBatch(stack.dataPlane!.url, writeKey, events);
   }
 
   const delivered = (): string[] => hook.deliveries.map((d) => (d.body as { messageId: string }).messageId);

@@ -5,9 +5,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { WebhookEmulator } from '@manifold/emulators';
 import { eventually, requireKafka, testInfrastructure } from '@manifold/testing';
-import { request } from 'undici';
 import type { DeadLetterPage } from '../api/types';
-import { ConsoleClient } from '../testing/http-client';
+import { ConsoleClient, sendBatch } from '../testing/http-client';
 import { buildWebApp, collectCspViolations, expectText, launchChromium, signInAs } from '../testing/browser';
 import { startConsoleStack, type ConsoleStack } from '../testing/stack';
 
@@ -38,18 +37,8 @@ describe('dead letters, replays and traces in a browser', () => {
   const ids = ['one', 'two', 'three'].map((n) => `br-${n}-${Date.now()}`);
 
   const delivered = (): string[] => hook.deliveries.map((d) => (d.body as { messageId: string }).messageId);
-  const send = async (events: Array<Record<string, unknown>>): Promise<void> => {
-    const response = await request(`${stack.dataPlane!.url}/v1/batch`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
-      },
-      body: JSON.stringify({ batch: events }),
-    });
-    await response.body.text();
-    expect(response.statusCode).toBe(200);
-  };
+  const send = (events: Array<Record<string, unknown>>): Promise<void> =>
+    sendBatch(stack.dataPlane!.url, writeKey, events);
 
   beforeAll(async () => {
     await requireKafka(testInfrastructure().kafkaBrokers);
