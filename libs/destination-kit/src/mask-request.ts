@@ -65,6 +65,22 @@ export function maskerOf(request: RequestDescriptor): SecretMasker {
   return maskerByRequest.get(request)?.() ?? SecretMasker.generic;
 }
 
+/** Masked URLs per masker: an instance sends to a few URLs, and parsing one costs microseconds (traces mask every request). */
+const maskedUrls = new WeakMap<SecretMasker, Map<string, string>>();
+const MAX_URLS_PER_MASKER = 1000;
+
+function maskedUrl(masker: SecretMasker, url: string): string {
+  let urls = maskedUrls.get(masker);
+  if (!urls) maskedUrls.set(masker, (urls = new Map()));
+  let masked = urls.get(url);
+  if (masked === undefined) {
+    masked = masker.url(url);
+    if (urls.size >= MAX_URLS_PER_MASKER) urls.clear();
+    urls.set(url, masked);
+  }
+  return masked;
+}
+
 /**
  * The one way to turn a request into something stored or displayed (dead letters, retry
  * records, traces, logs, error samples): URL, headers and body with every secret setting of the
@@ -79,7 +95,7 @@ export function maskRequest(
   const { body } = request;
   return {
     method: request.method,
-    url: masker.url(request.url),
+    url: maskedUrl(masker, request.url),
     headers: masker.headers(request.headers),
     ...(body !== undefined
       ? { body: options.bodyChars === undefined ? masker.text(body) : masker.excerpt(body, options.bodyChars) }

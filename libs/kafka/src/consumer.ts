@@ -1,6 +1,6 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from '@manifold/logger';
-import { decodeHeaders } from './headers';
+import { consumedMessage } from './headers';
 import type { ConsumedBatch, ConsumedMessage } from './types';
 
 export interface BatchContext {
@@ -140,15 +140,7 @@ export class ConsumerRunner {
   private async processBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     if (batch.messages.length === 0 || !payload.isRunning() || payload.isStale()) return;
-    const messages: ConsumedMessage[] = batch.messages.map((m) => ({
-      topic: batch.topic,
-      partition: batch.partition,
-      offset: m.offset,
-      key: m.key ?? null,
-      value: m.value ?? null,
-      headers: decodeHeaders(m.headers),
-      timestamp: Number(m.timestamp),
-    }));
+    const messages: ConsumedMessage[] = batch.messages.map((m) => consumedMessage(batch, m));
     const progress = await this.options.handleBatch(
       { topic: batch.topic, partition: batch.partition, messages },
       {

@@ -12,3 +12,4 @@ export { segmentSnippet } from './segment-snippet';
 export { TcpProxy } from './tcp-proxy';
 export { readTopic, readTopicUntil } from './topic-reader';
 export { parsePrometheusText, sampleValue, type MetricFamily, type MetricSample } from './prometheus-text';
+export { eventually } from './eventually';

@@ -20,6 +20,8 @@ export {
   WAREHOUSE_LOADS_TOPIC,
   encodeLoadRecord,
   MAX_LISTED_SKIPPED,
+  loadOffsets,
+  type LoadOffsets,
   type WarehouseLoadRecord,
   type WarehouseLoadStatus,
   type SkippedEvent,

@@ -45,6 +45,34 @@ export interface WarehouseLoadRecord {
   skippedEvents?: number;
   /** 1 for the first attempt at these events, counting up while the warehouse keeps failing. */
   attempt: number;
+  /**
+   * Where this load's events were on the events topic: per partition, the first and last offset
+   * (a load takes a source's events in the order they were read, so the load holds that source's
+   * events between them). The per-event trace finds an event's load by them. Absent in older records.
+   */
+  offsets?: LoadOffsets[];
+}
+
+export interface LoadOffsets {
+  partition: number;
+  first: string;
+  last: string;
+}
+
+/** The offset ranges of some events, per partition. */
+export function loadOffsets(events: readonly { partition: number; offset: bigint }[]): LoadOffsets[] {
+  const ranges = new Map<number, { first: bigint; last: bigint }>();
+  for (const { partition, offset } of events) {
+    const range = ranges.get(partition);
+    if (!range) ranges.set(partition, { first: offset, last: offset });
+    else {
+      if (offset < range.first) range.first = offset;
+      if (offset > range.last) range.last = offset;
+    }
+  }
+  return [...ranges]
+    .sort(([a], [b]) => a - b)
+    .map(([partition, r]) => ({ partition, first: r.first.toString(), last: r.last.toString() }));
 }
 
 export interface SkippedEvent {

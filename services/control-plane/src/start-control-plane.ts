@@ -11,6 +11,7 @@ import { Destinations } from './domain/destinations';
 import { Observability } from './domain/observability';
 import { startRetentionSweep } from './domain/retention-sweep';
 import { startReportConsumer } from './domain/report-consumer';
+import { startOperations, type OperationsSettings } from './operations/start-operations';
 import { Sources } from './domain/sources';
 import { Workspaces } from './domain/workspaces';
 import { startGrpcServer } from './grpc/server';
@@ -46,6 +47,8 @@ export interface StartControlPlaneOptions {
   kafkaTopicPrefix?: string;
   /** Consumer group for those reports, when not the prefix's. */
   reportsGroupId?: string;
+  /** Retention of traces, dead letters and finished runs (with Kafka only). */
+  operations?: Partial<OperationsSettings>;
   /** The clock; tests move it. */
   now?: () => Date;
   /** The service's meter: gRPC server metrics, consumer lag, sources pending auto-disable. */
@@ -117,6 +120,22 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
         telemetry,
       );
       stops.push(() => reports.stop());
+      const operations = await startOperations({
+        kafkaBrokers: options.kafkaBrokers,
+        names: new KafkaNames(options.kafkaTopicPrefix),
+        db: mongo.db,
+        store,
+        observability,
+        destinationTypes: catalog
+          .list()
+          .filter((entry) => !entry.warehouse)
+          .map((entry) => entry.id),
+        logger,
+        now,
+        ...(options.operations ? { settings: options.operations } : {}),
+      });
+      domain.operations = operations;
+      stops.push(() => operations.stop());
     }
 
     const mailer = createMailer(options.smtp, logger);

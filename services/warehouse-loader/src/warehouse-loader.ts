@@ -26,6 +26,12 @@ export interface WarehouseLoaderOptions {
   names?: KafkaNames;
   /** Default: the names' accepted-events topic. */
   eventsTopic?: string;
+  /**
+   * Events replayed for one warehouse (the control plane's replays), read beside the events
+   * topic in the same group: those addressed to this warehouse are loaded like any other.
+   * Default: the names' warehouse replay topic; not read while it does not exist.
+   */
+  replayTopic?: string;
   /** Retry delays while the warehouse fails. Default 1 s doubling to 5 min. */
   backoff?: BackoffOptions;
   /** Stop reading (Kafka keeps the rest) when this many events wait. Default 4 × batchSize. */
@@ -93,6 +99,7 @@ export class WarehouseLoader {
       warehouseId: this.id,
       kafka: options.kafka,
       topic: options.eventsTopic ?? names.events,
+      replayTopic: options.replayTopic ?? names.warehouseReplay,
       groupId: this.groupId,
       config: options.config,
       logger: this.log,

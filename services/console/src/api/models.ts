@@ -3,10 +3,10 @@ import { z } from 'zod';
 
 export const modelRegistry = z.registry<{ id: string; description?: string }>();
 
-const timestamp = z.iso.datetime().describe('RFC 3339 time');
-const optionalTimestamp = timestamp.nullable();
+export const timestamp = z.iso.datetime().describe('RFC 3339 time');
+export const optionalTimestamp = timestamp.nullable();
 
-function model<T extends z.ZodType>(id: string, schema: T, description?: string): T {
+export function model<T extends z.ZodType>(id: string, schema: T, description?: string): T {
   modelRegistry.add(schema, description ? { id, description } : { id });
   return schema;
 }
@@ -214,12 +214,26 @@ export const DeliveryBucket = model(
   'Events counted once per outcome in one minute, hour or day, whatever their attempts',
 );
 
-const RequestSample = z.object({
-  method: z.string(),
-  url: z.string(),
-  headers: z.record(z.string(), z.string()),
-  body: z.string(),
-});
+export const RequestSample = model(
+  'HttpRequestSample',
+  z.object({
+    method: z.string(),
+    url: z.string(),
+    headers: z.record(z.string(), z.string()),
+    body: z.string(),
+  }),
+  'A request sent to a destination: every credential of its instance masked (URL, headers, body)',
+);
+
+export const ResponseSample = model(
+  'HttpResponseSample',
+  z.object({
+    status: z.number().int().describe('0 when there was no answer'),
+    headers: z.record(z.string(), z.string()),
+    bodyExcerpt: z.string(),
+    error: z.string().describe('Why there was no answer (connection refused, timeout)'),
+  }),
+);
 
 export const DeliveryErrorSample = model(
   'DeliveryErrorSample',
@@ -234,14 +248,7 @@ export const DeliveryErrorSample = model(
     eventName: z.string(),
     attempt: z.number().int(),
     request: RequestSample.nullable(),
-    response: z
-      .object({
-        status: z.number().int().describe('0 when there was no answer'),
-        headers: z.record(z.string(), z.string()),
-        bodyExcerpt: z.string(),
-        error: z.string().describe('Why there was no answer (connection refused, timeout)'),
-      })
-      .nullable(),
+    response: ResponseSample.nullable(),
   }),
   'A failed or retried delivery attempt; every secret setting of the destination is masked (URL, headers, bodies)',
 );

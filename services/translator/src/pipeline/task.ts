@@ -26,6 +26,8 @@ export interface DeliveryTask {
   attempts: number;
   /** When the first attempt was made (this one, for a first attempt). */
   firstAttemptAt: number;
+  /** The redrive or replay that sent it again (its outcomes are counted for that run too). */
+  runId?: string;
 }
 
 /** The last request of a task and what came back: kept for the dead-letter record. */
@@ -36,6 +38,8 @@ export interface Exchange {
   error?: string;
   /** When the destination answered or the request failed (ms); absent when no request was made. */
   answeredAt?: number;
+  /** How long the answer (or the failure) took, in ms. */
+  durationMs?: number;
 }
 
 export interface TaskResult {

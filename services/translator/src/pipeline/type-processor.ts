@@ -7,7 +7,13 @@ import {
   type SettingsResult,
   type DestinationSettingsSchema,
 } from '@manifold/destination-kit';
-import { decodeEventMessage, type EventMetadata, type SpecEvent } from '@manifold/events';
+import {
+  decodeEventMessage,
+  decodeRedelivery,
+  type EventMetadata,
+  type Redelivery,
+  type SpecEvent,
+} from '@manifold/events';
 import type { ConsumedMessage } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import type { MessageClaims } from '../dedup/claims';
@@ -69,6 +75,7 @@ interface Attempt {
   offset: string;
   attempts: number;
   firstAttemptAt: number;
+  runId?: string;
 }
 
 /**
@@ -129,16 +136,17 @@ export class TypeProcessor {
         this.undecodable(outcomes, message, error);
         continue;
       }
+      const origin = originOf(message);
       for (const instance of this.options.disabled.of(metadata.sourceId, destinationType)) {
-        outcomes.filtered(instance, TRANSLATOR_FILTER_REASONS.disabled);
+        outcomes.filtered(instance, TRANSLATOR_FILTER_REASONS.disabled, { event, metadata, origin });
       }
       const instances = configView.destinationsForSource(metadata.sourceId, destinationType);
       if (instances.length === 0) continue;
-      const attempt: Attempt = { origin: originOf(message), offset: message.offset, attempts: 0, firstAttemptAt: now };
+      const attempt: Attempt = { origin, offset: message.offset, attempts: 0, firstAttemptAt: now };
       for (const instance of instances) {
         const routed = routeEvent(event, instance);
         if (routed.kind === 'drop') {
-          outcomes.filtered(instance, routed.reason);
+          outcomes.filtered(instance, routed.reason, { event, metadata, origin, message: routed.message });
           continue;
         }
         const task = this.prepare(outcomes, instance, routed.event, metadata, attempt);
@@ -168,7 +176,7 @@ export class TypeProcessor {
       const instance = this.options.configView.destination(retry.destinationId);
       if (!instance || !instance.enabled || !instance.sourceIds.includes(retry.metadata.sourceId)) {
         // Disabled or deleted while the event waited: Segment does not queue for disabled destinations.
-        if (instance) outcomes.filtered(instance, TRANSLATOR_FILTER_REASONS.disabled);
+        if (instance) outcomes.filtered(instance, TRANSLATOR_FILTER_REASONS.disabled, retry);
         continue;
       }
       const attempt = {
@@ -180,17 +188,63 @@ export class TypeProcessor {
       const task = this.prepare(outcomes, instance, retry.event, retry.metadata, attempt);
       if (task) tasks.push(task);
     }
-    let next = 0;
-    const nextChunk = async (): Promise<DeliveryTask[] | undefined> => {
-      if (next >= tasks.length) return undefined;
-      next += CLAIM_CHUNK;
-      return tasks.slice(next - CLAIM_CHUNK, next);
-    };
     // A retry's claim may be its own first attempt's, so the stored origin decides.
     const claim = this.options.reclaimRetries
       ? (chunk: DeliveryTask[]) => this.claimed(outcomes, chunk, () => false, source.keepGoing)
       : undefined;
-    await this.claimAndDeliver(outcomes, nextChunk, 'retries', claim);
+    await this.claimAndDeliver(outcomes, chunksOf(tasks), 'retries', claim);
+    await outcomes.commit();
+  }
+
+  /**
+   * Redeliveries (dead letters redriven, replays): each event to the one instance it names, if
+   * that instance is still enabled and connected to the event's source. A replayed event is routed
+   * like any other (integrations object, filters); a redriven one was routed before it failed.
+   * Every one is claimed with its own origin (see Redelivery), so the messageId's dedup holds.
+   */
+  async processRedeliveries(
+    messages: readonly ConsumedMessage[],
+    keepGoing: () => boolean = () => true,
+  ): Promise<void> {
+    const outcomes = this.options.outcomes.begin();
+    const tasks: DeliveryTask[] = [];
+    const now = this.now();
+    for (const message of messages) {
+      let redelivery: Redelivery;
+      try {
+        redelivery = decodeRedelivery(message);
+      } catch (error) {
+        this.undecodable(outcomes, message, error);
+        continue;
+      }
+      const { metadata, runId, origin } = redelivery;
+      const instance = this.options.configView.destination(redelivery.destinationId);
+      if (!instance || !instance.enabled || !instance.sourceIds.includes(metadata.sourceId)) {
+        if (instance) outcomes.filtered(instance, TRANSLATOR_FILTER_REASONS.disabled, redelivery);
+        continue;
+      }
+      let event = redelivery.event;
+      if (redelivery.kind === 'replay') {
+        const routed = routeEvent(event, instance);
+        if (routed.kind === 'drop') {
+          outcomes.filtered(instance, routed.reason, { ...redelivery, message: routed.message });
+          continue;
+        }
+        event = routed.event;
+      }
+      const task = this.prepare(outcomes, instance, event, metadata, {
+        origin,
+        offset: message.offset,
+        attempts: 0,
+        firstAttemptAt: now,
+        runId,
+      });
+      if (task) tasks.push(task);
+    }
+    // Claimed with its own origin (see Redelivery): the stored claim decides, so it is read.
+    await this.claimAndDeliver(outcomes, chunksOf(tasks), 'redeliveries', (chunk) =>
+      this.claimed(outcomes, chunk, () => false, keepGoing),
+    );
     await outcomes.commit();
   }
 
@@ -216,20 +270,22 @@ export class TypeProcessor {
       firstAttemptAt: new Date(attempt.firstAttemptAt).toISOString(),
       failedAt: new Date(this.now()).toISOString(),
     });
+    const run = attempt.runId !== undefined ? { runId: attempt.runId } : {};
     if (!settings.ok) {
       outcomes.deadLetter(
         { ...base(), reason: 'INVALID_SETTINGS', message: settings.outcome.message },
         instance.workspaceId,
+        run,
       );
       return undefined;
     }
     const prepared = prepareEvent(destination, event, settings.settings);
     if (prepared.kind === 'drop') {
-      outcomes.filtered(instance, prepared.reason);
+      outcomes.filtered(instance, prepared.reason, { event, metadata, ...attempt, message: prepared.message });
       return undefined;
     }
     if (prepared.kind === 'dead-letter') {
-      outcomes.deadLetter({ ...base(), reason: prepared.reason, message: prepared.message }, instance.workspaceId);
+      outcomes.deadLetter({ ...base(), reason: prepared.reason, message: prepared.message }, instance.workspaceId, run);
       return undefined;
     }
     return { event, metadata, instance, settings: settings.settings, prepared, ...attempt };
@@ -248,7 +304,7 @@ export class TypeProcessor {
   private async claimAndDeliver(
     outcomes: BatchOutcomes,
     nextChunk: () => Promise<DeliveryTask[] | undefined>,
-    source: 'events' | 'retries',
+    source: 'events' | 'retries' | 'redeliveries',
     claim: ((chunk: DeliveryTask[]) => Promise<DeliveryTask[]>) | undefined,
   ): Promise<void> {
     const hooks = {
@@ -310,7 +366,7 @@ export class TypeProcessor {
     );
     return tasks.filter((task, index) => {
       if (allowed[index]) return true;
-      outcomes.filtered(task.instance, TRANSLATOR_FILTER_REASONS.duplicate);
+      outcomes.filtered(task.instance, TRANSLATOR_FILTER_REASONS.duplicate, task);
       return false;
     });
   }
@@ -338,4 +394,14 @@ export class TypeProcessor {
       failedAt: new Date(this.now()).toISOString(),
     });
   }
+}
+
+/** Hands out tasks a claim chunk at a time. */
+function chunksOf(tasks: readonly DeliveryTask[]): () => Promise<DeliveryTask[] | undefined> {
+  let next = 0;
+  return async () => {
+    if (next >= tasks.length) return undefined;
+    next += CLAIM_CHUNK;
+    return tasks.slice(next - CLAIM_CHUNK, next);
+  };
 }

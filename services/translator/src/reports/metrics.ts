@@ -4,6 +4,11 @@ export type TranslatorMetrics = ReturnType<typeof createTranslatorMetrics>;
 
 /** OpenTelemetry instruments; attributes stay low-cardinality (type, outcome, reason, status class). */
 export function createTranslatorMetrics(meter: Meter) {
+  const claimStoreErrors = meter.createCounter('manifold_translator_claim_store_errors', {
+    description: 'Claim-store operations (messageId claims) that failed and are being tried again',
+  });
+  // Exported from the start (0), so an alert on its rate has a series before the first failure.
+  claimStoreErrors.add(0);
   return {
     events: meter.createCounter('manifold_translator_events', {
       description: 'Events per destination type by outcome (delivered, retried, failed, filtered) and reason',
@@ -26,9 +31,7 @@ export function createTranslatorMetrics(meter: Meter) {
       description: 'Kafka messages per processed batch',
       advice: { explicitBucketBoundaries: [1, 10, 50, 100, 250, 500, 1000, 2500] },
     }),
-    claimStoreErrors: meter.createCounter('manifold_translator_claim_store_errors', {
-      description: 'Claim-store operations (messageId claims) that failed and are being tried again',
-    }),
+    claimStoreErrors,
   };
 }
 

@@ -195,6 +195,13 @@ export async function publishEvents(
   }
 }
 
+/** The messageIds a webhook emulator accepted, batches unrolled, in order. */
+export function deliveredIds(hook: { deliveries: ReadonlyArray<{ body: unknown }> }): string[] {
+  return hook.deliveries
+    .flatMap((d) => (Array.isArray(d.body) ? d.body : [d.body]))
+    .map((e) => (e as { messageId: string }).messageId);
+}
+
 /** Sums delivery reports per `destinationId|outcome|reason`, and collects delivered latencies. */
 export function sumReports(messages: readonly ConsumedMessage[]): {
   counts: Record<string, number>;

@@ -140,19 +140,26 @@ export function DestinationPage() {
             {d.type} · {d.categories.join(', ')} · created {formatTime(d.createdAt)} by {d.createdBy}
           </p>
         </div>
-        {canWrite ? (
-          <div className="actions">
-            <button onClick={() => toggle.mutate(!d.enabled)}>{d.enabled ? 'Disable' : 'Enable'}</button>
-            <button
-              className="danger"
-              onClick={() => {
-                if (window.confirm(`Delete ${d.name}?`)) remove.mutate();
-              }}
-            >
-              Delete
-            </button>
-          </div>
-        ) : null}
+        <div className="actions">
+          {d.warehouse ? null : (
+            <Link className="button" to={`/${workspace.slug}/destinations/${d.id}/dead-letters`}>
+              Dead letters
+            </Link>
+          )}
+          {canWrite ? (
+            <>
+              <button onClick={() => toggle.mutate(!d.enabled)}>{d.enabled ? 'Disable' : 'Enable'}</button>
+              <button
+                className="danger"
+                onClick={() => {
+                  if (window.confirm(`Delete ${d.name}?`)) remove.mutate();
+                }}
+              >
+                Delete
+              </button>
+            </>
+          ) : null}
+        </div>
       </div>
       <ErrorNotice error={toggle.error ?? connect.error ?? disconnect.error ?? remove.error} />
       {d.warehouse ? (

@@ -197,7 +197,10 @@ export function SourcePage() {
         </pre>
       </section>
 
-      <LiveDebugger streamUrl={`${path}/debugger`} />
+      <LiveDebugger
+        streamUrl={`${path}/debugger`}
+        traceUrl={(messageId) => `/${workspace.slug}/traces/${encodeURIComponent(messageId)}`}
+      />
 
       <AutoDisableNotice source={s} canWrite={canWrite} onToggle={(value) => exempt.mutate(value)} />
 
