@@ -10,5 +10,5 @@ export {
   type EventMetadata,
   type DecodedEvent,
 } from './event-message';
-export type { DeliveryReport, DeliveryOutcome, FieldNoticeOutcome } from './reports';
-export { FIELD_NOTICE_OUTCOMES } from './reports';
+export type { DeliveryReport, DeliveryOutcome, DeliverySample, FieldNoticeOutcome } from './reports';
+export { DROPPED_REASONS, FIELD_NOTICE_OUTCOMES } from './reports';

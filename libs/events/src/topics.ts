@@ -12,8 +12,12 @@ export const TOPICS = {
   deadLetter: (destinationType: string) => `manifold.dlq.${destinationType}.v1`,
   /** DeliveryReport JSON from translators, keyed by destination id. */
   deliveryReports: 'manifold.delivery-reports.v1',
+  /** DeliverySample JSON from translators (failed attempts, masked), keyed by destination id. */
+  deliverySamples: 'manifold.delivery-samples.v1',
   /** One WarehouseLoadRecord per load from the warehouse loader, keyed by warehouse id. */
   warehouseLoads: 'manifold.warehouse-loads.v1',
+  /** One WarehouseStatusRecord (next sync, "sync now" taken up) per loader round, keyed by warehouse id. */
+  warehouseStatus: 'manifold.warehouse-status.v1',
 } as const;
 
 const PREFIX = /^[A-Za-z0-9._-]*$/;
@@ -49,6 +53,14 @@ export class KafkaNames {
 
   get warehouseLoads(): string {
     return this.prefix + TOPICS.warehouseLoads;
+  }
+
+  get deliverySamples(): string {
+    return this.prefix + TOPICS.deliverySamples;
+  }
+
+  get warehouseStatus(): string {
+    return this.prefix + TOPICS.warehouseStatus;
   }
 
   /** The group of the translators reading the events topic for one destination type. */

@@ -34,5 +34,6 @@ export {
   type WarehouseLoadStatus,
   type SkippedEvent,
 } from './load-record';
+export { encodeStatusRecord, decodeStatusRecord, type WarehouseStatusRecord } from './status-record';
 export { warehouseAllowed } from './integrations';
 export { sampleEvents, numericProperties } from './testing/sample-events';

@@ -14,6 +14,7 @@ import { Deliverer } from './pipeline/deliverer';
 import { DisabledInstances } from './pipeline/instance-index';
 import { TypeProcessor } from './pipeline/type-processor';
 import { DeliveryReporter } from './reports/delivery-reporter';
+import { FailureSampler } from './reports/failure-sampler';
 import { createTranslatorMetrics } from './reports/metrics';
 import type { TranslatorSettings } from './settings';
 import { TranslatorNames } from './topics';
@@ -105,6 +106,14 @@ export async function startTranslator(options: StartTranslatorOptions): Promise<
     for (const destination of definitions) {
       const type = destination.id;
       const tiers = names.retryTiers(type, settings.retryDelaysMs);
+      const failures = new FailureSampler({
+        producer,
+        topic: names.deliverySamples,
+        logger: logger.child({ destinationType: type }),
+        destinationType: type,
+      });
+      // Stopped after the workers (cleanup runs in reverse), before the producer.
+      cleanup.splice(cleanup.length - 1, 0, () => failures.stop());
       const limiter = new KeyedLimiter(settings.instanceConcurrency);
       const processor = new TypeProcessor({
         destinationType: type,
@@ -125,6 +134,7 @@ export async function startTranslator(options: StartTranslatorOptions): Promise<
           destinationType: type,
           producer,
           reporter,
+          failures,
           metrics,
           tiers,
           deadLetterTopic: names.deadLetter(type),
@@ -200,6 +210,7 @@ function topicSpecs(settings: TranslatorSettings, names: TranslatorNames, report
       config: { 'max.message.bytes': TOPIC_MAX_MESSAGE_BYTES },
     },
     own(reportsTopic),
+    own(names.deliverySamples),
     ...settings.destinationTypes.flatMap((type) => [
       own(names.deadLetter(type)),
       ...names.retryTiers(type, settings.retryDelaysMs).map((tier) => own(tier.topic)),

@@ -31,6 +31,10 @@ export class TranslatorNames {
     return this.names.deliveryReports;
   }
 
+  get deliverySamples(): string {
+    return this.names.deliverySamples;
+  }
+
   /** The group reading the events topic for one destination type. */
   eventsGroup(destinationType: string): string {
     return this.names.translatorGroup(destinationType);

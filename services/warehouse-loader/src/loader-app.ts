@@ -47,9 +47,15 @@ export async function startLoaderApp(options: LoaderAppOptions): Promise<LoaderA
   const loadsTopic = options.loadsTopic ?? names.warehouseLoads;
   await kafka.ensureTopics([
     { topic: loadsTopic, partitions: 1, config: { 'retention.ms': String(30 * 24 * 3600 * 1000) } },
+    { topic: names.warehouseStatus, partitions: 1 },
   ]);
   const producer = await kafka.producer();
-  const history = new KafkaLoadHistory(producer, options.logger.child({ component: 'load-history' }), loadsTopic);
+  const history = new KafkaLoadHistory(
+    producer,
+    options.logger.child({ component: 'load-history' }),
+    loadsTopic,
+    names.warehouseStatus,
+  );
   const supervisor = new LoaderSupervisor({
     config: options.config,
     kafka,

@@ -74,6 +74,10 @@ export class WarehouseLoader {
   private flushing: Promise<void> | undefined;
   private stopping = false;
   private consecutiveFailures = 0;
+  /** The latest "sync now" acted on (those made before this loader started are not). */
+  private syncRequestedAt: string | undefined;
+  /** A "sync now" came during a round: another round follows at once. */
+  private syncWanted = false;
 
   constructor(private readonly options: WarehouseLoaderOptions) {
     this.id = options.warehouse.id;
@@ -90,6 +94,19 @@ export class WarehouseLoader {
       onEvents: () => this.flushIfFull(),
     });
     this.stall = new StallWatch(this.intake.pending, (options.stallAfterIntervals ?? 5) * this.intervalMs());
+    this.syncRequestedAt = options.warehouse.syncRequestedAt;
+  }
+
+  /**
+   * A "sync now" from the control plane (seen in the config stream): loads what is waiting at
+   * once, or right after the round in progress. A request already acted on changes nothing.
+   */
+  requestSync(requestedAt: string | undefined): void {
+    if (!requestedAt || (this.syncRequestedAt !== undefined && requestedAt <= this.syncRequestedAt)) return;
+    this.syncRequestedAt = requestedAt;
+    this.log.info({ requestedAt, pendingEvents: this.intake.pending.size }, 'sync requested');
+    if (this.flushing) this.syncWanted = true;
+    else if (!this.stopping && this.chunks) this.schedule(0);
   }
 
   get stats(): WarehouseLoaderStats {
@@ -164,6 +181,15 @@ export class WarehouseLoader {
     if (this.stopping) return;
     this.timer = setTimeout(() => void this.flush(), delayMs);
     this.timer.unref();
+    const now = Date.now();
+    this.options.history.status?.({
+      warehouseId: this.id,
+      workspaceId: this.options.warehouse.workspaceId,
+      at: new Date(now).toISOString(),
+      nextSyncAt: new Date(now + delayMs).toISOString(),
+      pendingEvents: this.intake.pending.size,
+      ...(this.syncRequestedAt !== undefined ? { syncRequestedAt: this.syncRequestedAt } : {}),
+    });
   }
 
   private flushIfFull(): void {
@@ -181,7 +207,10 @@ export class WarehouseLoader {
       .finally(() => {
         this.stall.roundEnded();
         this.flushing = undefined;
-        if (this.consecutiveFailures > 0) {
+        if (this.syncWanted) {
+          this.syncWanted = false;
+          this.schedule(0);
+        } else if (this.consecutiveFailures > 0) {
           this.schedule(
             backoffDelay(this.consecutiveFailures, this.options.backoff ?? { initialMs: 1000, maxMs: 300000 }),
           );

@@ -22,4 +22,5 @@ export {
 } from './load-plan';
 export type { RowSizeLimit } from './row-fit';
 export { NoticeCounter, type LoadNotice } from './notices';
+export { describeLoadNotice } from './describe-notice';
 export { isReservedColumn, systemColumns, OVERFLOW_COLUMN } from './system-columns';

@@ -170,6 +170,96 @@ export const DeliveryStats = model(
     convertedFieldsByReason: z.array(Count).describe('Per "field: conversion", e.g. "revenue: string to number"'),
     latencyP50Ms: z.number(),
     latencyP95Ms: z.number(),
+    latencyP99Ms: z.number(),
+    updatedAt: optionalTimestamp,
+  }),
+);
+
+const Latency = z
+  .object({ p50Ms: z.number(), p95Ms: z.number(), p99Ms: z.number(), count: z.number().int() })
+  .describe(
+    'From ingestion (receivedAt) to the destination answering, over delivered events: percentiles (nearest rank) of a log-scale histogram with buckets about 9 % wide, so within 4.5 % of the recorded values',
+  );
+
+export const DeliveryBucket = model(
+  'DeliveryBucket',
+  z.object({
+    start: optionalTimestamp,
+    delivered: z.number().int(),
+    retrying: z.number().int().describe('Events whose first attempt failed and that went on to be retried'),
+    failed: z.number().int().describe('Events dead-lettered: they will not be delivered'),
+    filtered: z
+      .number()
+      .int()
+      .describe('Not sent by choice: integrations object, destination filters, disabled, duplicate'),
+    dropped: z
+      .number()
+      .int()
+      .describe('Not sent because the destination cannot take them (unsupported call, invalid or empty)'),
+    attempts: z.number().int().describe('Requests made, counted apart from events'),
+    fieldsDropped: z.number().int(),
+    fieldsConverted: z.number().int(),
+    latency: Latency,
+  }),
+  'Events counted once per outcome in one minute, hour or day, whatever their attempts',
+);
+
+const RequestSample = z.object({
+  method: z.string(),
+  url: z.string(),
+  headers: z.record(z.string(), z.string()),
+  body: z.string(),
+});
+
+export const DeliveryErrorSample = model(
+  'DeliveryErrorSample',
+  z.object({
+    id: z.string(),
+    at: optionalTimestamp,
+    outcome: z.enum(['retried', 'failed']).or(z.string()),
+    reason: z.string(),
+    message: z.string(),
+    messageId: z.string(),
+    eventType: z.string(),
+    eventName: z.string(),
+    attempt: z.number().int(),
+    request: RequestSample.nullable(),
+    response: z
+      .object({
+        status: z.number().int().describe('0 when there was no answer'),
+        headers: z.record(z.string(), z.string()),
+        bodyExcerpt: z.string(),
+        error: z.string().describe('Why there was no answer (connection refused, timeout)'),
+      })
+      .nullable(),
+  }),
+  'A failed or retried delivery attempt; every secret setting of the destination is masked (URL, headers, bodies)',
+);
+
+export const DeliveryView = model(
+  'DeliveryView',
+  z.object({
+    destinationId: z.string(),
+    range: z.enum(['hour', 'day', 'week']),
+    bucket: z.enum(['minute', 'hour', 'day']),
+    from: optionalTimestamp,
+    to: optionalTimestamp,
+    buckets: z.array(DeliveryBucket).describe('Oldest first, every minute, hour or day of the range'),
+    totals: DeliveryBucket,
+    reasons: z.array(
+      z.object({
+        outcome: z
+          .string()
+          .describe(
+            'retrying (events that started retrying for the reason, and the attempts that failed with it), failed, filtered, dropped, field_dropped, field_converted',
+          ),
+        reason: z.string(),
+        events: z.number().int(),
+        attempts: z.number().int(),
+        lastSeen: optionalTimestamp,
+      }),
+    ),
+    latestErrors: z.array(DeliveryErrorSample).describe('The newest sample of each reason in the range'),
     updatedAt: optionalTimestamp,
   }),
 );
@@ -183,8 +273,30 @@ export const WarehouseLoad = model(
     startedAt: optionalTimestamp,
     finishedAt: optionalTimestamp,
     rows: z.array(z.object({ table: z.string(), rows: z.number().int() })),
-    errors: z.array(z.string()),
+    errors: z.array(z.string()).describe('Why it failed, and events set aside, in words'),
     status: z.string(),
+    notices: z.array(z.string()).describe('What changed what was stored without failing the load, in words'),
+    durationMs: z.number().int(),
+    events: z.number().int(),
+    schema: z.string(),
+  }),
+);
+
+export const WarehouseStatus = model(
+  'WarehouseStatus',
+  z.object({
+    warehouseId: z.string(),
+    name: z.string(),
+    kind: z.string(),
+    enabled: z.boolean(),
+    syncIntervalSeconds: z.number().int(),
+    sourceNames: z.array(z.string()),
+    lastSync: WarehouseLoad.nullable(),
+    nextSyncAt: optionalTimestamp.describe('As the loader last said; null until a loader ran'),
+    syncRequestedAt: optionalTimestamp.describe('The latest "sync now"'),
+    syncStartedAt: optionalTimestamp.describe('The latest "sync now" a loader acted on'),
+    pendingEvents: z.number().int(),
+    reportedAt: optionalTimestamp,
   }),
 );
 

@@ -109,6 +109,7 @@ export function presentDeliveryStats(stats: proto.DeliveryStats): z.input<typeof
     convertedFieldsByReason: stats.convertedFieldsByReason.map((f) => ({ reason: f.reason, count: f.count })),
     latencyP50Ms: stats.latencyP50Ms,
     latencyP95Ms: stats.latencyP95Ms,
+    latencyP99Ms: stats.latencyP99Ms,
     updatedAt: iso(stats.updatedAt),
   };
 }
@@ -123,6 +124,79 @@ export function presentWarehouseLoad(load: proto.WarehouseLoad): z.input<typeof 
     rows: load.rows.map((r) => ({ table: r.table, rows: r.rows })),
     errors: load.errors,
     status: load.status,
+    notices: load.notices,
+    durationMs: load.durationMs,
+    events: load.events,
+    schema: load.schema,
+  };
+}
+
+export function presentWarehouseStatus(s: proto.WarehouseStatus): z.input<typeof models.WarehouseStatus> {
+  return {
+    warehouseId: s.warehouseId,
+    name: s.name,
+    kind: s.kind,
+    enabled: s.enabled,
+    syncIntervalSeconds: s.syncIntervalSeconds,
+    sourceNames: s.sourceNames,
+    lastSync: s.lastSync ? presentWarehouseLoad(s.lastSync) : null,
+    nextSyncAt: iso(s.nextSyncAt),
+    syncRequestedAt: iso(s.syncRequestedAt),
+    syncStartedAt: iso(s.syncStartedAt),
+    pendingEvents: s.pendingEvents,
+    reportedAt: iso(s.reportedAt),
+  };
+}
+
+function presentBucket(b: proto.DeliveryBucket | undefined): z.input<typeof models.DeliveryBucket> {
+  const latency = b?.latency;
+  return {
+    start: iso(b?.start),
+    delivered: b?.delivered ?? 0,
+    retrying: b?.retrying ?? 0,
+    failed: b?.failed ?? 0,
+    filtered: b?.filtered ?? 0,
+    dropped: b?.dropped ?? 0,
+    attempts: b?.attempts ?? 0,
+    fieldsDropped: b?.fieldsDropped ?? 0,
+    fieldsConverted: b?.fieldsConverted ?? 0,
+    latency: {
+      p50Ms: latency?.p50Ms ?? 0,
+      p95Ms: latency?.p95Ms ?? 0,
+      p99Ms: latency?.p99Ms ?? 0,
+      count: latency?.count ?? 0,
+    },
+  };
+}
+
+export function presentErrorSample(s: proto.DeliveryErrorSample): z.input<typeof models.DeliveryErrorSample> {
+  return {
+    id: s.id,
+    at: iso(s.at),
+    outcome: s.outcome,
+    reason: s.reason,
+    message: s.message,
+    messageId: s.messageId,
+    eventType: s.eventType,
+    eventName: s.eventName,
+    attempt: s.attempt,
+    request: s.request ? { ...s.request } : null,
+    response: s.response ? { ...s.response } : null,
+  };
+}
+
+export function presentDeliveryView(v: proto.DeliveryView): z.input<typeof models.DeliveryView> {
+  return {
+    destinationId: v.destinationId,
+    range: v.range as 'hour' | 'day' | 'week',
+    bucket: v.bucket as 'minute' | 'hour' | 'day',
+    from: iso(v.from),
+    to: iso(v.to),
+    buckets: v.buckets.map(presentBucket),
+    totals: presentBucket(v.totals),
+    reasons: v.reasons.map((r) => ({ ...r, lastSeen: iso(r.lastSeen) })),
+    latestErrors: v.latestErrors.map(presentErrorSample),
+    updatedAt: iso(v.updatedAt),
   };
 }
 

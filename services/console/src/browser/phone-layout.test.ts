@@ -184,7 +184,7 @@ describe('console on a phone', () => {
       ['/acme/catalog', '[data-entry=acme-analytics]'],
       ['/acme/catalog?add=acme-analytics', '#setting-apiKey'],
       ['/acme/warehouses', 'tbody td[data-column=name] a'],
-      [`/acme/warehouses/${warehouseId}`, '[aria-label="Load history"] td[data-column=errors]'],
+      [`/acme/warehouses/${warehouseId}`, '[aria-label="Load history"] td[data-label="Errors and notices"]'],
       ['/acme/requests', '#request-name'],
       ['/acme/settings', '[aria-label="Members"] tbody tr'],
       ['/acme/no-such-page', 'h1'],
@@ -258,7 +258,7 @@ describe('console on a phone', () => {
     const desk = await wide.newPage();
     await signIn(desk, url);
     await desk.goto(`${url}/acme/warehouses/${warehouseId}`);
-    await expectText(desk, '[aria-label="Load history"] td[data-column=errors]', 'column_type_conflict');
+    await expectText(desk, '[aria-label="Load history"] td[data-label="Errors and notices"]', 'column_type_conflict');
     await expectNoSideScroll(desk, 'the warehouse page at 1280 px');
     await wide.close();
   });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TcpProxy } from '@manifold/testing';
 import { defaultCatalog } from '../default-catalog';
-import { startTestControlPlane, TEST_CATALOG, type Harness } from '../test-support/harness';
+import { cliRunner, startTestControlPlane, TEST_CATALOG, type Harness } from '../test-support/harness';
 import { runCli } from './program';
 
 describe('manifold CLI', () => {
@@ -20,20 +20,7 @@ describe('manifold CLI', () => {
     await h?.stop();
   });
 
-  async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-    let out = '';
-    let err = '';
-    const code = await runCli(
-      args,
-      { stdout: (t) => (out += t), stderr: (t) => (err += t) },
-      {
-        CONTROL_PLANE_ADDRESS: h.controlPlane.address,
-        CONTROL_PLANE_TOKEN: h.token,
-        MANIFOLD_ACTOR: 'cli-test',
-      },
-    );
-    return { code, out, err };
-  }
+  const cli = (...args: string[]) => cliRunner(h)(...args);
 
   it('creates a workspace and a source and prints its write key', async () => {
     expect((await cli('workspaces', 'create', 'demo', '--name', 'Demo', '--owner', 'me@demo.test')).code).toBe(0);

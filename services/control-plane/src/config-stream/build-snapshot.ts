@@ -57,6 +57,7 @@ export async function buildSnapshot(
         settings,
         syncIntervalSeconds: d.syncIntervalSeconds,
         sourceIds: d.sourceIds,
+        ...(d.syncRequestedAt ? { syncRequestedAt: d.syncRequestedAt } : {}),
       });
     } else {
       destinationConfigs.push({

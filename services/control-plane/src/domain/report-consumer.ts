@@ -1,13 +1,13 @@
 import { KafkaClient, type ConsumerLagTelemetry, type ConsumerRunner } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
-import { KafkaNames, type DeliveryReport } from '@manifold/events';
-import type { WarehouseLoadRecord } from '@manifold/warehouse';
+import { KafkaNames, type DeliveryReport, type DeliverySample } from '@manifold/events';
+import { decodeStatusRecord, type WarehouseLoadRecord } from '@manifold/warehouse';
 import type { Observability } from './observability';
 
 /**
- * Feeds the data plane's reports (delivery outcomes from translators, load records from the
- * warehouse loader) into the control plane's store, where the console reads them.
- * Replicas share one consumer group, so each report is counted by one replica.
+ * Feeds the data plane's reports (delivery outcomes and error samples from translators, load and
+ * status records from the warehouse loader) into the control plane's store, where the console
+ * reads them. Replicas share one consumer group, so each report is counted by one replica.
  */
 export async function startReportConsumer(
   brokers: readonly string[],
@@ -21,11 +21,13 @@ export async function startReportConsumer(
   const kafka = new KafkaClient({ brokers, clientId: 'manifold-control-plane', logger, telemetry });
   await kafka.ensureTopics([
     { topic: names.deliveryReports, partitions: 3 },
+    { topic: names.deliverySamples, partitions: 3 },
     { topic: names.warehouseLoads, partitions: 1 },
+    { topic: names.warehouseStatus, partitions: 1 },
   ]);
   const consumer: ConsumerRunner = kafka.consumer({
     groupId,
-    topics: [names.deliveryReports, names.warehouseLoads],
+    topics: [names.deliveryReports, names.deliverySamples, names.warehouseLoads, names.warehouseStatus],
     handleBatch: async (batch) => {
       for (const message of batch.messages) {
         let parsed: unknown;
@@ -38,6 +40,11 @@ export async function startReportConsumer(
         const items = Array.isArray(parsed) ? parsed : [parsed];
         if (batch.topic === names.warehouseLoads) {
           for (const item of items) await observability.recordLoad(item as WarehouseLoadRecord);
+        } else if (batch.topic === names.warehouseStatus) {
+          const record = message.value ? decodeStatusRecord(message.value) : undefined;
+          if (record) await observability.recordWarehouseStatus(record);
+        } else if (batch.topic === names.deliverySamples) {
+          for (const item of items) await observability.recordSample(item as DeliverySample);
         } else {
           await observability.recordDelivery(items as DeliveryReport[], {
             partition: message.partition,

@@ -76,6 +76,10 @@ export function destinationService(d: Domain, deps: HandlerDeps): DestinationSer
     setDestinationFilters: unary('SetDestinationFilters', deps, (req) => d.destinations.setFilters(req)),
     getDeliveryStats: unary('GetDeliveryStats', deps, (req, ctx) => d.observability.deliveryStats(req, ctx.now)),
     listWarehouseLoads: unary('ListWarehouseLoads', deps, (req) => d.observability.warehouseLoads(req)),
+    getDeliveryView: unary('GetDeliveryView', deps, (req, ctx) => d.observability.deliveryView(req, ctx.now)),
+    listDeliveryErrors: unary('ListDeliveryErrors', deps, (req) => d.observability.deliveryErrors(req)),
+    listWarehouseStatus: unary('ListWarehouseStatus', deps, (req) => d.observability.warehouseStatus(req)),
+    syncWarehouse: unary('SyncWarehouse', deps, (req, ctx) => d.observability.syncWarehouse(req, ctx.now)),
   };
 }
 

@@ -6,14 +6,17 @@ import { planRetry } from '../retry/backoff';
 import { encodeRetryMessage, type PendingRetry } from '../retry/retry-message';
 import { encodeDeadLetter, exchangeDetails, type DeadLetterRecord } from '../reports/dead-letter';
 import type { DeliveryRecord, DeliveryReporter } from '../reports/delivery-reporter';
+import type { FailureSampler } from '../reports/failure-sampler';
 import type { TranslatorMetrics } from '../reports/metrics';
 import type { RetryTier } from '../topics';
-import type { TaskResult } from './task';
+import type { Exchange, TaskResult } from './task';
 
 export interface OutcomeRouterOptions {
   destinationType: string;
   producer: Pick<EventProducer, 'send'>;
   reporter: DeliveryReporter;
+  /** Logs and samples failed attempts (rate-limited per instance and reason). */
+  failures?: FailureSampler;
   metrics: TranslatorMetrics;
   tiers: readonly RetryTier[];
   deadLetterTopic: string;
@@ -56,10 +59,23 @@ export class BatchOutcomes {
   }
 
   /** Will not be delivered: kept on the dead-letter topic with the reason. */
-  deadLetter(record: DeadLetterRecord, workspaceId?: string): void {
+  deadLetter(record: DeadLetterRecord, workspaceId?: string, exchange?: Exchange): void {
     this.push(this.options.deadLetterTopic, encodeDeadLetter(record));
     if (record.destinationId && workspaceId) {
-      this.count({ id: record.destinationId, workspaceId }, 'failed', failureReason(record));
+      const instance = { id: record.destinationId, workspaceId };
+      const reason = failureReason(record);
+      this.count(instance, 'failed', reason, undefined, attemptsOf(exchange));
+      if (record.event) {
+        this.options.failures?.failed({
+          instance,
+          outcome: 'failed',
+          reason,
+          message: record.message,
+          event: record.event,
+          attempt: record.attempts,
+          ...(exchange ? { exchange } : {}),
+        });
+      }
     } else {
       this.options.metrics.events.add(1, {
         destination_type: this.options.destinationType,
@@ -86,8 +102,9 @@ export class BatchOutcomes {
         this.filtered(instance, outcome.reason);
         return;
       case 'delivered': {
-        const latencyMs = this.now() - Date.parse(task.event.receivedAt);
-        this.count(instance, 'delivered', undefined, Number.isFinite(latencyMs) ? latencyMs : undefined);
+        // Ingestion to the destination's answer (not to when the batch was done with).
+        const latencyMs = (exchange?.answeredAt ?? this.now()) - Date.parse(task.event.receivedAt);
+        this.count(instance, 'delivered', undefined, Number.isFinite(latencyMs) ? latencyMs : undefined, 1);
         // What was left out of or converted in the event, counted once it reached the destination.
         for (const notice of notices ?? []) this.count(instance, noticeOutcome(notice), describeNotice(notice));
         return;
@@ -102,6 +119,7 @@ export class BatchOutcomes {
             ...exchangeDetails(exchange),
           },
           instance.workspaceId,
+          exchange,
         );
         return;
       case 'retry': {
@@ -126,6 +144,7 @@ export class BatchOutcomes {
               ...exchangeDetails(exchange),
             },
             instance.workspaceId,
+            exchange,
           );
           return;
         }
@@ -141,7 +160,18 @@ export class BatchOutcomes {
           reason,
         };
         this.push(plan.tier.topic, encodeRetryMessage(retry));
-        this.count(instance, 'retried', reason);
+        // Attempts per reason, and the event itself once, when its first attempt failed.
+        this.count(instance, 'retried', reason, undefined, attemptsOf(exchange));
+        if (task.attempts === 0) this.count(instance, 'retrying', reason);
+        this.options.failures?.failed({
+          instance,
+          outcome: 'retried',
+          reason,
+          message: outcome.reason,
+          event: task.event,
+          attempt: attempts,
+          ...(exchange ? { exchange } : {}),
+        });
         return;
       }
     }
@@ -172,6 +202,8 @@ export class BatchOutcomes {
     const counted = new Map<string, { outcome: string; reason: string; count: number }>();
     for (const record of this.records) {
       this.options.reporter.record(record);
+      // Each retrying event is also counted per attempt (retried): once in the metric is enough.
+      if (record.outcome === 'retrying') continue;
       if (record.outcome === 'field_dropped' || record.outcome === 'field_converted') {
         // The reason names a field: too many values for a metric attribute; the kind is enough there.
         this.options.metrics.fieldNotices.add(1, { destination_type: type, kind: record.outcome });
@@ -208,6 +240,7 @@ export class BatchOutcomes {
     outcome: DeliveryReport['outcome'],
     reason?: string,
     latencyMs?: number,
+    attempts?: number,
   ): void {
     this.records.push({
       destinationId: instance.id,
@@ -215,6 +248,7 @@ export class BatchOutcomes {
       outcome,
       ...(reason !== undefined ? { reason } : {}),
       ...(latencyMs !== undefined ? { latencyMs } : {}),
+      ...(attempts ? { attempts } : {}),
     });
   }
 
@@ -233,6 +267,11 @@ function failureReason(record: DeadLetterRecord): string {
   const response = record.lastResponse;
   if (record.reason === 'REJECTED' && response && 'status' in response) return `http_${response.status}`;
   return record.reason;
+}
+
+/** 1 when a request was made (an answer or a network failure), 0 when none was (e.g. not attempted). */
+function attemptsOf(exchange: Exchange | undefined): number {
+  return exchange?.answeredAt !== undefined ? 1 : 0;
 }
 
 function noticeOutcome(notice: FieldNotice): 'field_dropped' | 'field_converted' {

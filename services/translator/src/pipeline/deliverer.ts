@@ -258,21 +258,22 @@ export class Deliverer {
         const outcome = classifyNetworkError(error);
         // Recorded before the slot is released, so the next queued request already knows.
         if (outcome.kind === 'retry') this.options.slow.failed(instanceId, outcome.reason);
-        return { outcome, exchange: { request, error: message } };
+        return { outcome, exchange: { request, error: message, answeredAt: Date.now() } };
       }
+      const answeredAt = Date.now();
       this.options.slow.answered(instanceId);
       this.options.onRequest?.({ status: response.status, durationMs: performance.now() - started });
       try {
         return {
           outcome: classifyResponse(this.options.destination, request, response),
-          exchange: { request, response },
+          exchange: { request, response, answeredAt },
         };
       } catch (error) {
         // A classifier that throws is a bug; the answer is kept with the dead letter for a replay after the fix.
         const message = error instanceof Error ? error.message : String(error);
         return {
           outcome: { kind: 'dead-letter', reason: 'TRANSLATION_ERROR', message, status: response.status },
-          exchange: { request, response },
+          exchange: { request, response, answeredAt },
         };
       }
     });

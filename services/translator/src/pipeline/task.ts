@@ -32,6 +32,8 @@ export interface Exchange {
   response?: HttpResponseInfo;
   /** Why there was no response (network error, timeout). */
   error?: string;
+  /** When the destination answered or the request failed (ms); absent when no request was made. */
+  answeredAt?: number;
 }
 
 export interface TaskResult {

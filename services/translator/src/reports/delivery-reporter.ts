@@ -21,6 +21,8 @@ export interface DeliveryRecord {
   /** For delivered events: ms from receivedAt to the destination's acceptance. */
   latencyMs?: number;
   count?: number;
+  /** Requests made (see DeliveryReport.attempts). */
+  attempts?: number;
 }
 
 const MAX_LATENCIES_PER_REPORT = 10_000;
@@ -63,6 +65,7 @@ export class DeliveryReporter {
       this.pending.set(key, aggregate);
     }
     aggregate.report.count += record.count ?? 1;
+    if (record.attempts) aggregate.report.attempts = (aggregate.report.attempts ?? 0) + record.attempts;
     if (record.latencyMs !== undefined) {
       const latencies = (aggregate.report.latenciesMs ??= []);
       // Bounded: the count stays exact, the latency sample stops growing.
@@ -110,6 +113,9 @@ export class DeliveryReporter {
         continue;
       }
       current.report.count += aggregate.report.count;
+      if (aggregate.report.attempts) {
+        current.report.attempts = (current.report.attempts ?? 0) + aggregate.report.attempts;
+      }
       if (aggregate.report.latenciesMs) {
         current.report.latenciesMs = [...aggregate.report.latenciesMs, ...(current.report.latenciesMs ?? [])];
       }

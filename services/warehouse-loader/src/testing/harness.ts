@@ -6,7 +6,7 @@ import { InMemoryConfigView } from '@manifold/config-client';
 import type { EventProducer, KafkaClient } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import { uniqueName } from '@manifold/testing';
-import type { WarehouseLoadRecord } from '@manifold/warehouse';
+import type { WarehouseLoadRecord, WarehouseStatusRecord } from '@manifold/warehouse';
 import type { LoadHistory } from '../load-history';
 import { LoaderSupervisor, type LoaderSupervisorOptions } from '../loader-supervisor';
 
@@ -90,6 +90,11 @@ export async function produce(
 
 export class MemoryHistory implements LoadHistory {
   readonly records: WarehouseLoadRecord[] = [];
+  readonly statuses: WarehouseStatusRecord[] = [];
+
+  status(record: WarehouseStatusRecord): void {
+    this.statuses.push(record);
+  }
 
   async record(record: WarehouseLoadRecord): Promise<void> {
     this.records.push(record);

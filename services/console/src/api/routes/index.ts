@@ -1,9 +1,11 @@
 import type { RouteDefinition } from '../route';
 import { accountRoutes } from './account';
 import { catalogRoutes } from './catalog';
+import { deliveryRoutes } from './delivery';
 import { destinationRoutes } from './destinations';
 import { invitationRoutes } from './invitations';
 import { sourceRoutes } from './sources';
+import { warehouseRoutes } from './warehouses';
 import { workspaceRoutes } from './workspaces';
 
 /** Every Public API route; the web app uses the same ones. */
@@ -12,6 +14,8 @@ export const apiRoutes: RouteDefinition[] = [
   ...invitationRoutes,
   ...sourceRoutes,
   ...destinationRoutes,
+  ...deliveryRoutes,
+  ...warehouseRoutes,
   ...catalogRoutes,
   ...accountRoutes,
 ];

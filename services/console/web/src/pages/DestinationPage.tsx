@@ -1,162 +1,16 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import type { CatalogEntry, DeliveryStats, Destination, Source, WarehouseLoad } from '../../../src/api/types';
+import type { CatalogEntry, Destination, Source } from '../../../src/api/types';
 import { api, ApiError, formatTime, wsPath } from '../api';
-import { DataTable } from '../components/DataTable';
 import { ErrorNotice, FormField } from '../components/FormField';
 import { Loading } from '../components/Loading';
 import { usePageTitle } from '../components/usePageTitle';
 import { SchemaForm, type SettingsSchema, type SettingsValues } from '../components/SchemaForm';
 import { useCanWrite, useWorkspace } from '../components/WorkspaceLayout';
+import { DeliveryCard } from './DeliveryCard';
 import { NotFoundPage } from './NotFoundPage';
-
-function DeliveryStatsCard({ path }: { path: string }) {
-  const stats = useQuery({
-    queryKey: ['delivery-stats', path],
-    queryFn: () => api.get<DeliveryStats>(`${path}/delivery-stats`),
-    refetchInterval: 3000,
-  });
-  const s = stats.data;
-  return (
-    <section className="card" aria-label="Delivery stats">
-      <div className="section-header">
-        <h2>Delivery (last 24 hours)</h2>
-        <span className="muted">{s?.updatedAt ? `updated ${formatTime(s.updatedAt)}` : ''}</span>
-      </div>
-      <ErrorNotice error={stats.error} />
-      {stats.isPending ? <Loading what="delivery stats" /> : null}
-      {s ? (
-        <>
-          <div className="stats">
-            <div className="stat" data-testid="stat-delivered">
-              <span className="stat-value">{s.delivered}</span>
-              <span className="stat-label">delivered</span>
-            </div>
-            <div className="stat" data-testid="stat-retried">
-              <span className="stat-value">{s.retried}</span>
-              <span className="stat-label">retried</span>
-            </div>
-            <div className="stat" data-testid="stat-failed">
-              <span className="stat-value">{s.failed}</span>
-              <span className="stat-label">failed</span>
-            </div>
-            <div className="stat" data-testid="stat-filtered">
-              <span className="stat-value">{s.filtered}</span>
-              <span className="stat-label">filtered</span>
-            </div>
-            <div className="stat" data-testid="stat-fields-dropped">
-              <span className="stat-value">{s.fieldsDropped}</span>
-              <span className="stat-label">fields dropped</span>
-            </div>
-            <div className="stat" data-testid="stat-fields-converted">
-              <span className="stat-value">{s.fieldsConverted}</span>
-              <span className="stat-label">values converted</span>
-            </div>
-            <div className="stat" data-testid="stat-latency">
-              <span className="stat-value">
-                {Math.round(s.latencyP50Ms)} / {Math.round(s.latencyP95Ms)} ms
-              </span>
-              <span className="stat-label">latency p50 / p95</span>
-            </div>
-          </div>
-          <ReasonsTable
-            heading={['Not delivered because', 'Outcome']}
-            groups={[
-              { what: 'failed', counts: s.failuresByReason },
-              { what: 'filtered', counts: s.filteredByReason },
-            ]}
-          />
-          {/* What delivered events lost or had converted, per field: nothing disappears without a trace. */}
-          <ReasonsTable
-            label="Fields dropped or converted"
-            heading={['Field of delivered events', 'What happened']}
-            groups={[
-              { what: 'dropped', counts: s.droppedFieldsByReason },
-              { what: 'converted', counts: s.convertedFieldsByReason },
-            ]}
-          />
-        </>
-      ) : null}
-    </section>
-  );
-}
-
-/** Counts per reason, in groups (failed / filtered, dropped / converted); nothing when all are empty. */
-function ReasonsTable({
-  label,
-  heading,
-  groups,
-}: {
-  label?: string;
-  heading: [string, string];
-  groups: { what: string; counts: DeliveryStats['failuresByReason'] }[];
-}) {
-  if (groups.every((g) => g.counts.length === 0)) return null;
-  return (
-    <div className="table-scroll">
-      <table className="data-table compact" aria-label={label}>
-        <thead>
-          <tr>
-            <th>{heading[0]}</th>
-            <th>{heading[1]}</th>
-            <th>Events</th>
-          </tr>
-        </thead>
-        <tbody>
-          {groups.flatMap(({ what, counts }) =>
-            counts.map((c) => (
-              <tr key={`${what}-${c.reason}`}>
-                <td className="error-text">{c.reason}</td>
-                <td>{what}</td>
-                <td>{c.count}</td>
-              </tr>
-            )),
-          )}
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
-function LoadHistory({ path }: { path: string }) {
-  const loads = useQuery({
-    queryKey: ['loads', path],
-    queryFn: () => api.get<{ loads: WarehouseLoad[] }>(`${path.replace('/destinations/', '/warehouses/')}/loads`),
-    refetchInterval: 10000,
-  });
-  return (
-    <section className="card" aria-label="Load history">
-      <h2>Load history</h2>
-      <DataTable<WarehouseLoad>
-        compact
-        rows={loads.data?.loads}
-        error={loads.error}
-        rowKey={(load) => load.id}
-        empty="No loads yet."
-        columns={[
-          { id: 'started', header: 'Started', cell: (load) => formatTime(load.startedAt) },
-          { id: 'finished', header: 'Finished', cell: (load) => formatTime(load.finishedAt) },
-          {
-            id: 'status',
-            header: 'Status',
-            cell: (load) => <span className={`badge badge-${load.status}`}>{load.status}</span>,
-          },
-          {
-            id: 'rows',
-            header: 'Rows',
-            cell: (load) => load.rows.map((r) => `${r.table}: ${r.rows}`).join(', ') || '—',
-          },
-          {
-            id: 'errors',
-            header: 'Errors',
-            cell: (load) => <span className="error-text">{load.errors.join('; ') || '—'}</span>,
-          },
-        ]}
-      />
-    </section>
-  );
-}
+import { LoadHistory, WarehouseSyncCard } from './WarehousesPage';
 
 function SettingsCard({ destination, path, canWrite }: { destination: Destination; path: string; canWrite: boolean }) {
   const workspace = useWorkspace();
@@ -300,7 +154,14 @@ export function DestinationPage() {
         ) : null}
       </div>
       <ErrorNotice error={toggle.error ?? connect.error ?? disconnect.error ?? remove.error} />
-      {d.warehouse ? <LoadHistory path={path} /> : <DeliveryStatsCard path={path} />}
+      {d.warehouse ? (
+        <>
+          <WarehouseSyncCard warehouseId={d.id} />
+          <LoadHistory workspace={workspace.slug} warehouseId={d.id} />
+        </>
+      ) : (
+        <DeliveryCard path={path} />
+      )}
       <div className="grid-2">
         <SettingsCard key={d.id} destination={d} path={path} canWrite={canWrite} />
         <section className="card" aria-label="Connected sources">

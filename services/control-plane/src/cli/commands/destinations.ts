@@ -3,6 +3,7 @@ import type { Destination } from '@manifold/proto';
 import { parseAssignments, printDone, printRecord, printTable, type Io } from '../output';
 import { CliError } from '../connection';
 import type { Runner } from '../program';
+import { deliveryCommands, warehouseSyncCommands } from './delivery';
 import { collect, pageRequest, type ListOptions } from './list-options';
 
 const row = (d: Destination) => ({
@@ -161,33 +162,7 @@ function resourceCommands(program: Command, run: Runner, io: Io, kind: 'destinat
       );
   }
   if (warehouse) {
-    cmd
-      .command('loads <workspace> <name>')
-      .description('load history')
-      .action((workspace: string, destination: string) =>
-        run(async (c, g) => {
-          const r = await c.destinations.listWarehouseLoads({ workspace, destination, limit: 50 });
-          printTable(
-            io,
-            r.loads.map((l) => ({
-              id: l.id,
-              source_id: l.sourceId,
-              started_at: l.startedAt ?? null,
-              finished_at: l.finishedAt ?? null,
-              status: l.status,
-              rows: Object.fromEntries(l.rows.map((t) => [t.table, t.rows])),
-              errors: l.errors,
-            })),
-            [
-              'started_at',
-              'status',
-              { name: 'rows', cell: (l) => Object.entries(l.rows).map(([table, rows]) => `${table}=${rows}`) },
-              'errors',
-            ],
-            g.json,
-          );
-        }),
-      );
+    warehouseSyncCommands(cmd, run, io);
   } else {
     cmd
       .command('stats <workspace> <name>')
@@ -197,6 +172,7 @@ function resourceCommands(program: Command, run: Runner, io: Io, kind: 'destinat
           printRecord(io, { ...(await c.destinations.getDeliveryStats({ workspace, destination })) }, g.json),
         ),
       );
+    deliveryCommands(cmd, run, io);
   }
 }
 
