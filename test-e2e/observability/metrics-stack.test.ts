@@ -14,6 +14,7 @@ import { connectControlPlane, type ControlPlaneClients } from '@manifold/proto';
 import {
   freePort,
   parsePrometheusText,
+  PrivateKafka,
   requireMongo,
   sampleValue,
   testInfrastructure,
@@ -21,7 +22,6 @@ import {
   uniqueName,
   type MetricFamily,
 } from '@manifold/testing';
-import { PrivateKafka } from '../../services/ingestion/src/test-support/private-kafka';
 import { metricSelectors, type MetricSelector } from './promql-metric-names';
 import { ServiceProcess } from './service-processes';
 
@@ -286,8 +286,11 @@ describe('metrics of the running system', () => {
     ]);
     expect(lag?.samples.some((s) => s.labels['group'] === 'manifold-translator-google-analytics-4-retry')).toBe(true);
     const loaderLag = family('warehouse-loader', 'manifold_warehouse_loader_kafka_consumer_lag_messages');
-    expect(loaderLag?.samples.length).toBe(2);
-    expect(loaderLag?.samples.every((s) => s.labels['topic'] === 'manifold.events.v1')).toBe(true);
+    // Its group reads the events topic (2 partitions) and the warehouse replay topic (3).
+    const byTopic = (topic: string) => loaderLag?.samples.filter((s) => s.labels['topic'] === topic).length;
+    expect(byTopic('manifold.events.v1')).toBe(2);
+    expect(byTopic('manifold.warehouse-replay.v1')).toBe(3);
+    expect(loaderLag?.samples.length).toBe(5);
   }, 300_000);
 
   /** Every family any service exports, by name. */

@@ -1,7 +1,7 @@
 import { settingSecrets, settingsMasker, SecretMasker, type SettingSecrets } from '@manifold/secrets';
 import { z } from 'zod';
 import type { ResponseOutcome } from './classify';
-import type { DestinationDefinition, SettingsSchema } from './definition';
+import type { DestinationDefinition, DestinationSettingsSchema } from './definition';
 import type { RequestDescriptor } from './request';
 
 /** A request as it may be stored or shown: every credential of its instance masked. */
@@ -19,7 +19,9 @@ const maskerBySettings = new WeakMap<object, SecretMasker>();
 const maskerByRequest = new WeakMap<RequestDescriptor, () => SecretMasker>();
 
 /** Which settings of a destination hold credentials (derived once from its settings schema). */
-export function destinationSecrets<S extends SettingsSchema>(destination: DestinationDefinition<S>): SettingSecrets {
+export function destinationSecrets<S extends DestinationSettingsSchema>(
+  destination: DestinationDefinition<S>,
+): SettingSecrets {
   const key = destination as unknown as DestinationDefinition;
   let secrets = secretsByDestination.get(key);
   if (!secrets) {
@@ -30,7 +32,7 @@ export function destinationSecrets<S extends SettingsSchema>(destination: Destin
 }
 
 /** Masks every credential of one instance's settings (cached per parsed settings object). */
-export function secretMasker<S extends SettingsSchema>(
+export function secretMasker<S extends DestinationSettingsSchema>(
   destination: DestinationDefinition<S>,
   settings: z.output<S>,
 ): SecretMasker {
@@ -48,7 +50,7 @@ export function secretMasker<S extends SettingsSchema>(
  * (dead letters, traces, the delivery view) masks that instance's credentials without having to
  * carry the settings along. Nothing is copied: the masker is built on first use.
  */
-export function rememberSettings<S extends SettingsSchema>(
+export function rememberSettings<S extends DestinationSettingsSchema>(
   requests: RequestDescriptor[],
   destination: DestinationDefinition<S>,
   settings: z.output<S>,
@@ -61,6 +63,22 @@ export function rememberSettings<S extends SettingsSchema>(
 /** The masker for a request built by the kit; for any other request, the rules that need no secrets. */
 export function maskerOf(request: RequestDescriptor): SecretMasker {
   return maskerByRequest.get(request)?.() ?? SecretMasker.generic;
+}
+
+/** Masked URLs per masker: an instance sends to a few URLs, and parsing one costs microseconds (traces mask every request). */
+const maskedUrls = new WeakMap<SecretMasker, Map<string, string>>();
+const MAX_URLS_PER_MASKER = 1000;
+
+function maskedUrl(masker: SecretMasker, url: string): string {
+  let urls = maskedUrls.get(masker);
+  if (!urls) maskedUrls.set(masker, (urls = new Map()));
+  let masked = urls.get(url);
+  if (masked === undefined) {
+    masked = masker.url(url);
+    if (urls.size >= MAX_URLS_PER_MASKER) urls.clear();
+    urls.set(url, masked);
+  }
+  return masked;
 }
 
 /**
@@ -77,7 +95,7 @@ export function maskRequest(
   const { body } = request;
   return {
     method: request.method,
-    url: masker.url(request.url),
+    url: maskedUrl(masker, request.url),
     headers: masker.headers(request.headers),
     ...(body !== undefined
       ? { body: options.bodyChars === undefined ? masker.text(body) : masker.excerpt(body, options.bodyChars) }

@@ -12,3 +12,21 @@ export {
 } from './event-message';
 export type { DeliveryReport, DeliveryOutcome, DeliverySample, FieldNoticeOutcome } from './reports';
 export { DROPPED_REASONS, FIELD_NOTICE_OUTCOMES } from './reports';
+export { DEAD_LETTER_HEADERS, decodeDeadLetter, type DeadLetterRecord } from './dead-letter';
+export {
+  REDELIVERY_HEADERS,
+  encodeRedelivery,
+  decodeRedelivery,
+  replayOrigin,
+  type Redelivery,
+  type RedeliveryKind,
+} from './redelivery';
+export {
+  traceKeyHash,
+  type TraceEntry,
+  type TraceExchange,
+  type TraceIndexMessage,
+  type TraceOutcome,
+  type TraceRecord,
+  type TraceRequest,
+} from './trace';

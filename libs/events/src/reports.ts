@@ -52,6 +52,11 @@ export interface DeliveryReport {
   latenciesMs?: number[];
   /** When it happened (ISO-8601). */
   at: string;
+  /**
+   * The redrive or replay that sent these events again. They count for the destination as any
+   * other, and for the run's own tally.
+   */
+  runId?: string;
 }
 
 /**

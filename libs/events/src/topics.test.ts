@@ -24,6 +24,13 @@ describe('Kafka names', () => {
       names.translatorRetryGroup('mixpanel'),
       names.warehouseGroup('wh-1'),
       names.controlPlaneReportsGroup,
+      names.redeliver('mixpanel'),
+      names.warehouseReplay,
+      names.eventTraces,
+      names.eventTraceIndex,
+      names.translatorRedeliverGroup('mixpanel'),
+      names.controlPlaneDeadLettersGroup,
+      names.controlPlaneTraceIndexGroup,
     ];
     for (const name of all) expect(name.startsWith('ci-7.manifold')).toBe(true);
     expect(new Set(all).size).toBe(all.length);

@@ -18,6 +18,17 @@ export const TOPICS = {
   warehouseLoads: 'manifold.warehouse-loads.v1',
   /** One WarehouseStatusRecord (next sync, "sync now" taken up) per loader round, keyed by warehouse id. */
   warehouseStatus: 'manifold.warehouse-status.v1',
+  /**
+   * Per destination type: events addressed to one destination instance (dead letters redriven,
+   * replays), from the control plane to the translators. Key: as the events topic.
+   */
+  redeliver: (destinationType: string) => `manifold.redeliver.${destinationType}.v1`,
+  /** Events replayed into one warehouse, from the control plane to the warehouse loader. */
+  warehouseReplay: 'manifold.warehouse-replay.v1',
+  /** What happened to each event at each destination instance (TraceRecord JSON), time-retained. */
+  eventTraces: 'manifold.event-traces.v1',
+  /** Where each event's trace records are (TraceIndexMessage JSON), one message per trace write. */
+  eventTraceIndex: 'manifold.event-trace-index.v1',
 } as const;
 
 const PREFIX = /^[A-Za-z0-9._-]*$/;
@@ -63,6 +74,22 @@ export class KafkaNames {
     return this.prefix + TOPICS.warehouseStatus;
   }
 
+  redeliver(destinationType: string): string {
+    return this.prefix + TOPICS.redeliver(destinationType);
+  }
+
+  get warehouseReplay(): string {
+    return this.prefix + TOPICS.warehouseReplay;
+  }
+
+  get eventTraces(): string {
+    return this.prefix + TOPICS.eventTraces;
+  }
+
+  get eventTraceIndex(): string {
+    return this.prefix + TOPICS.eventTraceIndex;
+  }
+
   /** The group of the translators reading the events topic for one destination type. */
   translatorGroup(destinationType: string): string {
     return `${this.prefix}manifold-translator-${destinationType}`;
@@ -71,6 +98,21 @@ export class KafkaNames {
   /** The group of the translators reading the retry topics of one destination type. */
   translatorRetryGroup(destinationType: string): string {
     return `${this.prefix}manifold-translator-${destinationType}-retry`;
+  }
+
+  /** The group of the translators reading the redeliveries of one destination type. */
+  translatorRedeliverGroup(destinationType: string): string {
+    return `${this.prefix}manifold-translator-${destinationType}-redeliver`;
+  }
+
+  /** The group of the control plane's replicas indexing dead letters for browsing and redrive. */
+  get controlPlaneDeadLettersGroup(): string {
+    return `${this.prefix}manifold-control-plane-dead-letters`;
+  }
+
+  /** The group of the control plane's replicas indexing where each event's trace is. */
+  get controlPlaneTraceIndexGroup(): string {
+    return `${this.prefix}manifold-control-plane-trace-index`;
   }
 
   /** The group of the loader of one warehouse. */

@@ -4,6 +4,7 @@ import { EventProducer, type ProducerOptions } from './producer';
 import { ConsumerRunner, type ConsumerOptions } from './consumer';
 import { ConsumerLagMetric, type ConsumerLagTelemetry, type PartitionLag } from './consumer-lag';
 import { KafkaUnavailableError } from './errors';
+import { readRanges, type RangeReadOptions, type RangeReadResult } from './range-reader';
 import type { TopicSpec } from './types';
 
 export interface KafkaClientOptions {
@@ -180,6 +181,26 @@ export class KafkaClient {
   async endOffsets(topic: string): Promise<Map<number, string>> {
     const offsets = await (await this.admin()).fetchTopicOffsets(topic);
     return new Map(offsets.map((p) => [p.partition, p.high]));
+  }
+
+  /**
+   * Per partition, the first offset whose message was written at or after `timestampMs` (the
+   * end offset when there is none): where a time range starts and ends.
+   */
+  async offsetsForTimes(topic: string, timestampMs: number): Promise<Map<number, string>> {
+    const offsets = await (await this.admin()).fetchTopicOffsetsByTimestamp(topic, timestampMs);
+    return new Map(offsets.map((p) => [p.partition, p.offset]));
+  }
+
+  /** The first offset still held of each partition (older ones are gone by retention). */
+  async startOffsets(topic: string): Promise<Map<number, string>> {
+    const offsets = await (await this.admin()).fetchTopicOffsets(topic);
+    return new Map(offsets.map((p) => [p.partition, p.low]));
+  }
+
+  /** Reads fixed offset ranges once, outside any consumer group of the application (see readRanges). */
+  readRanges(options: RangeReadOptions): Promise<RangeReadResult> {
+    return readRanges(this.kafka, () => this.admin(), options, this.options.logger);
   }
 
   async disconnect(): Promise<void> {

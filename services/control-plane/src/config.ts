@@ -18,6 +18,8 @@ export function controlPlaneConfig(source: NodeJS.ProcessEnv = process.env) {
       AUTO_DISABLE_INTERVAL_MS: env.int(3_600_000, 1000),
       KAFKA_BROKERS: env.hostPorts().optional(),
       KAFKA_TOPIC_PREFIX: env.kafkaTopicPrefix(),
+      TRACE_RETENTION_HOURS: env.int(168, 1),
+      DEAD_LETTER_RETENTION_HOURS: env.int(168, 1),
       OTEL_EXPORTER_OTLP_ENDPOINT: env.url(['http', 'https']).optional(),
     } satisfies z.ZodRawShape,
     source,

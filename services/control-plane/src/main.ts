@@ -22,6 +22,10 @@ void runService({
       autoDisable: { intervalMs: config.AUTO_DISABLE_INTERVAL_MS },
       kafkaBrokers: config.KAFKA_BROKERS,
       kafkaTopicPrefix: config.KAFKA_TOPIC_PREFIX,
+      operations: {
+        traceRetentionMs: config.TRACE_RETENTION_HOURS * 3_600_000,
+        deadLetterRetentionMs: config.DEAD_LETTER_RETENTION_HOURS * 3_600_000,
+      },
       meter: ctx.telemetry.meter,
     });
     ctx.onShutdown('control plane', () => controlPlane.stop());

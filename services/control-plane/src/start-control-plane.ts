@@ -11,6 +11,7 @@ import { Destinations } from './domain/destinations';
 import { Observability } from './domain/observability';
 import { startRetentionSweep } from './domain/retention-sweep';
 import { startReportConsumer } from './domain/report-consumer';
+import { startOperations, type OperationsSettings } from './operations/start-operations';
 import { Sources } from './domain/sources';
 import { Workspaces } from './domain/workspaces';
 import { startGrpcServer } from './grpc/server';
@@ -20,6 +21,7 @@ import type { Domain } from './grpc/services';
 import { Store } from './store/store';
 import { defaultCatalog } from './default-catalog';
 import { AutoDisableJob, type AutoDisableOptions } from './auto-disable/auto-disable-job';
+import { DEFAULT_AUTO_DISABLE_POLICY } from './auto-disable/policy';
 import { createMailer, type SmtpSettings } from '@manifold/mail';
 
 export interface StartControlPlaneOptions {
@@ -45,6 +47,8 @@ export interface StartControlPlaneOptions {
   kafkaTopicPrefix?: string;
   /** Consumer group for those reports, when not the prefix's. */
   reportsGroupId?: string;
+  /** Retention of traces, dead letters and finished runs (with Kafka only). */
+  operations?: Partial<OperationsSettings>;
   /** The clock; tests move it. */
   now?: () => Date;
   /** The service's meter: gRPC server metrics, consumer lag, sources pending auto-disable. */
@@ -96,7 +100,7 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
     const domain: Domain = {
       store,
       workspaces: new Workspaces(store),
-      sources: new Sources(store, onChange),
+      sources: new Sources(store, onChange, { ...DEFAULT_AUTO_DISABLE_POLICY, ...options.autoDisable }),
       destinations,
       catalog: new CatalogQueries(store, catalog),
       observability,
@@ -116,6 +120,22 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
         telemetry,
       );
       stops.push(() => reports.stop());
+      const operations = await startOperations({
+        kafkaBrokers: options.kafkaBrokers,
+        names: new KafkaNames(options.kafkaTopicPrefix),
+        db: mongo.db,
+        store,
+        observability,
+        destinationTypes: catalog
+          .list()
+          .filter((entry) => !entry.warehouse)
+          .map((entry) => entry.id),
+        logger,
+        now,
+        ...(options.operations ? { settings: options.operations } : {}),
+      });
+      domain.operations = operations;
+      stops.push(() => operations.stop());
     }
 
     const mailer = createMailer(options.smtp, logger);

@@ -83,6 +83,11 @@ export const translatorConfigShape = {
   DEDUP_WINDOW: duration('24h'),
   CLAIM_SWEEP_INTERVAL: duration('10m'),
   REPORT_INTERVAL: duration('1s'),
+  TRACE: env.oneOf(['on', 'off'] as const, 'on'),
+  TRACE_RETENTION: duration('7d'),
+  TRACE_BODY_CHARS: env.int(d.traceBodyChars, 0),
+  TRACE_FLUSH_INTERVAL: duration('1s'),
+  KAFKA_TRACE_PARTITIONS: env.int(d.tracePartitions, 1),
   OTEL_EXPORTER_OTLP_ENDPOINT: env.url(['http', 'https']).optional(),
 };
 
@@ -127,5 +132,10 @@ export function settingsFromConfig(config: TranslatorConfig, knownTypes: readonl
     eventsTopicPartitions: config.KAFKA_EVENTS_PARTITIONS,
     replicationFactor: config.KAFKA_REPLICATION_FACTOR,
     produceTimeoutMs: config.KAFKA_PRODUCE_TIMEOUT,
+    trace: config.TRACE === 'on',
+    traceRetentionMs: config.TRACE_RETENTION,
+    traceBodyChars: config.TRACE_BODY_CHARS,
+    traceFlushIntervalMs: config.TRACE_FLUSH_INTERVAL,
+    tracePartitions: config.KAFKA_TRACE_PARTITIONS,
   };
 }

@@ -16,6 +16,7 @@ import {
   waitForReports,
   WORKSPACE_ID,
   type TestTranslator,
+  deliveredIds,
 } from './test-support/harness';
 
 const webhook = (id: string, url: string, sourceId: string, extra: Record<string, unknown> = {}) =>
@@ -28,10 +29,6 @@ const webhook = (id: string, url: string, sourceId: string, extra: Record<string
   });
 
 const from = (sourceId: string) => ({ sourceId, workspaceId: WORKSPACE_ID });
-
-function deliveredIds(hook: WebhookEmulator): string[] {
-  return hook.deliveries.flatMap((d) => (Array.isArray(d.body) ? d.body : [d.body])).map((e) => e.messageId as string);
-}
 
 async function closedPort(): Promise<number> {
   const server = createServer();

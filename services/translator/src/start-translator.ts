@@ -6,6 +6,8 @@ import type { Logger } from '@manifold/logger';
 import type { Meter } from '@manifold/telemetry';
 import type { Db } from 'mongodb';
 import { MessageClaims } from './dedup/claims';
+import { ProgressLedger } from './dedup/progress-ledger';
+import { StoreWaiter } from './dedup/store-waiter';
 import { HttpSender } from './http/http-sender';
 import { KeyedLimiter } from './http/limiter';
 import { OutcomeRouter } from './pipeline/batch-outcomes';
@@ -15,9 +17,10 @@ import { DisabledInstances } from './pipeline/instance-index';
 import { TypeProcessor } from './pipeline/type-processor';
 import { DeliveryReporter } from './reports/delivery-reporter';
 import { FailureSampler } from './reports/failure-sampler';
-import { createTranslatorMetrics } from './reports/metrics';
+import { createTranslatorMetrics, observeDeliveryPause } from './reports/metrics';
 import type { TranslatorSettings } from './settings';
 import { TranslatorNames } from './topics';
+import { TraceWriter } from './trace/trace-writer';
 import { TypeWorker } from './type-worker';
 
 export interface StartTranslatorOptions {
@@ -40,6 +43,8 @@ export interface RunningTranslator {
   /** Where this translator publishes its delivery reports. */
   deliveryReportsTopic: string;
   reporter: DeliveryReporter;
+  /** Throws while deliveries are paused because messageId claims cannot be made (a readiness check). */
+  checkDeliveries(): void;
   /** Finishes the batches in hand (their retries and dead letters published), then disconnects. */
   stop(): Promise<void>;
 }
@@ -85,13 +90,24 @@ export async function startTranslator(options: StartTranslatorOptions): Promise<
     });
     reporter.start();
     cleanup.push(() => reporter.stop());
+    const waiter = new StoreWaiter({ logger, onFailure: () => metrics.claimStoreErrors.add(1) });
+    observeDeliveryPause(options.meter, () => waiter.pausedSince);
     const claims = new MessageClaims(options.db, {
       windowMs: settings.dedupWindowMs,
       sweepIntervalMs: settings.claimSweepIntervalMs,
+      waiter,
       logger,
     });
     await claims.start();
     cleanup.push(() => claims.stop());
+    const progress = new ProgressLedger(options.db, {
+      windowMs: settings.dedupWindowMs,
+      sweepIntervalMs: settings.claimSweepIntervalMs,
+      waiter,
+      logger,
+    });
+    await progress.start();
+    cleanup.push(() => progress.stop());
     const sender = new HttpSender({
       timeoutMs: settings.requestTimeoutMs,
       connectionsPerOrigin: settings.connectionsPerOrigin,
@@ -99,6 +115,22 @@ export async function startTranslator(options: StartTranslatorOptions): Promise<
     cleanup.push(() => sender.close());
     const disabled = new DisabledInstances(configView);
     cleanup.push(() => disabled.close());
+    let trace: TraceWriter | undefined;
+    if (settings.trace) {
+      trace = new TraceWriter({
+        producer,
+        topic: names.eventTraces,
+        indexTopic: names.eventTraceIndex,
+        partitions: settings.tracePartitions,
+        flushIntervalMs: settings.traceFlushIntervalMs,
+        bodyChars: settings.traceBodyChars,
+        logger,
+        meter: options.meter,
+      });
+      trace.start();
+      // Stopped after the workers (below): the last batches' entries are written too.
+      cleanup.push(() => trace?.stop());
+    }
 
     const workers: TypeWorker[] = [];
     // Stopped before everything above: batches in hand still publish their outcomes.
@@ -121,6 +153,7 @@ export async function startTranslator(options: StartTranslatorOptions): Promise<
         configView,
         disabled,
         claims,
+        progress,
         reclaimRetries: settings.dedupWindowMs <= settings.retryWindowMs + Math.max(0, ...settings.retryDelaysMs),
         deliverer: new Deliverer({
           destination,
@@ -138,6 +171,7 @@ export async function startTranslator(options: StartTranslatorOptions): Promise<
           metrics,
           tiers,
           deadLetterTopic: names.deadLetter(type),
+          ...(trace ? { trace } : {}),
           retryWindowMs: settings.retryWindowMs,
           produceTimeoutMs: settings.produceTimeoutMs,
           ...(options.now ? { now: options.now } : {}),
@@ -154,6 +188,8 @@ export async function startTranslator(options: StartTranslatorOptions): Promise<
         eventsTopic: settings.eventsTopic,
         eventsGroup: names.eventsGroup(type),
         retryGroup: names.retryGroup(type),
+        redeliverTopic: names.redeliver(type),
+        redeliverGroup: names.redeliverGroup(type),
         tiers,
         startFrom: settings.startFrom,
         partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently,
@@ -171,6 +207,7 @@ export async function startTranslator(options: StartTranslatorOptions): Promise<
       names,
       deliveryReportsTopic: reportsTopic,
       reporter,
+      checkDeliveries: () => waiter.check(),
       stop: () => (stopping ??= stopAll()),
     };
   } catch (error) {
@@ -213,7 +250,26 @@ function topicSpecs(settings: TranslatorSettings, names: TranslatorNames, report
     own(names.deliverySamples),
     ...settings.destinationTypes.flatMap((type) => [
       own(names.deadLetter(type)),
+      own(names.redeliver(type)),
       ...names.retryTiers(type, settings.retryDelaysMs).map((tier) => own(tier.topic)),
     ]),
+    ...(settings.trace ? traceTopicSpecs(settings, names) : []),
+  ];
+}
+
+/** The traces topic and its index, kept as long as traces are. */
+export function traceTopicSpecs(
+  settings: Pick<TranslatorSettings, 'tracePartitions' | 'traceRetentionMs' | 'replicationFactor'>,
+  names: Pick<TranslatorNames, 'eventTraces' | 'eventTraceIndex'>,
+): TopicSpec[] {
+  const config = { 'max.message.bytes': TOPIC_MAX_MESSAGE_BYTES, 'retention.ms': String(settings.traceRetentionMs) };
+  return [
+    {
+      topic: names.eventTraces,
+      partitions: settings.tracePartitions,
+      replicationFactor: settings.replicationFactor,
+      config,
+    },
+    { topic: names.eventTraceIndex, partitions: 1, replicationFactor: settings.replicationFactor, config },
   ];
 }

@@ -35,6 +35,19 @@ export class TranslatorNames {
     return this.names.deliverySamples;
   }
 
+  /** Events addressed to one instance of the type (dead letters redriven, replays). */
+  redeliver(destinationType: string): string {
+    return this.names.redeliver(destinationType);
+  }
+
+  get eventTraces(): string {
+    return this.names.eventTraces;
+  }
+
+  get eventTraceIndex(): string {
+    return this.names.eventTraceIndex;
+  }
+
   /** The group reading the events topic for one destination type. */
   eventsGroup(destinationType: string): string {
     return this.names.translatorGroup(destinationType);
@@ -43,5 +56,10 @@ export class TranslatorNames {
   /** The group reading all retry tiers of one destination type. */
   retryGroup(destinationType: string): string {
     return this.names.translatorRetryGroup(destinationType);
+  }
+
+  /** The group reading the redeliveries of one destination type. */
+  redeliverGroup(destinationType: string): string {
+    return this.names.translatorRedeliverGroup(destinationType);
   }
 }

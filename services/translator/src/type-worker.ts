@@ -1,6 +1,7 @@
 import type { BatchContext, BatchProgress, ConsumedBatch, ConsumerRunner, KafkaClient } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import type { TranslatorMetrics } from './reports/metrics';
+import type { BatchSource } from './pipeline/task';
 import type { TypeProcessor } from './pipeline/type-processor';
 import { retryDueAt } from './retry/retry-message';
 import type { RetryTier } from './topics';
@@ -12,6 +13,9 @@ export interface TypeWorkerOptions {
   eventsTopic: string;
   eventsGroup: string;
   retryGroup: string;
+  /** Events addressed to one instance of the type (redrives, replays), and its group. */
+  redeliverTopic: string;
+  redeliverGroup: string;
   tiers: readonly RetryTier[];
   startFrom: 'earliest' | 'latest';
   partitionsConsumedConcurrently: number;
@@ -35,13 +39,14 @@ const EVENTS_FETCH_BYTES_PER_PARTITION = 2 * 1024 * 1024;
 const RETRY_FETCH_WAIT_MS = 250;
 
 /**
- * The two consumers of one destination type: its group on the events topic, and its group on
- * its retry tiers. A tier partition whose next message is not due yet is paused until it is
- * (no consumer sleeps, so nothing else waits behind it).
+ * The three consumers of one destination type: its group on the events topic, its group on its
+ * retry tiers, and its group on its redeliveries. A tier partition whose next message is not due
+ * yet is paused until it is (no consumer sleeps, so nothing else waits behind it).
  */
 export class TypeWorker {
   private readonly events: ConsumerRunner;
   private readonly retries: ConsumerRunner;
+  private readonly redeliveries: ConsumerRunner;
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
   private readonly now: () => number;
 
@@ -63,10 +68,18 @@ export class TypeWorker {
       maxWaitTimeMs: RETRY_FETCH_WAIT_MS,
       handleBatch: (batch, context) => this.handleRetries(batch, context),
     });
+    this.redeliveries = options.kafka.consumer({
+      groupId: options.redeliverGroup,
+      topics: [options.redeliverTopic],
+      fromBeginning: true,
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
+      handleBatch: (batch, context) => this.handleRedeliveries(batch, context),
+    });
   }
 
   async start(): Promise<void> {
     await this.retries.run();
+    await this.redeliveries.run();
     await this.events.run();
     this.options.logger.info({ destinationType: this.options.destinationType }, 'translator consuming');
   }
@@ -74,7 +87,7 @@ export class TypeWorker {
   async stop(): Promise<void> {
     for (const timer of this.resumeTimers) clearTimeout(timer);
     this.resumeTimers.clear();
-    await Promise.all([this.events.stop(), this.retries.stop()]);
+    await Promise.all([this.events.stop(), this.retries.stop(), this.redeliveries.stop()]);
   }
 
   private async handleEvents(batch: ConsumedBatch, context: BatchContext): Promise<void> {
@@ -82,7 +95,16 @@ export class TypeWorker {
       destination_type: this.options.destinationType,
       topic: 'events',
     });
-    await withHeartbeat(context, () => this.options.processor.processEvents(batch.messages));
+    const source = batchSource(this.options.eventsGroup, batch, context);
+    await withHeartbeat(context, () => this.options.processor.processEvents(batch.messages, source));
+  }
+
+  private async handleRedeliveries(batch: ConsumedBatch, context: BatchContext): Promise<void> {
+    this.options.metrics.batchSize.record(batch.messages.length, {
+      destination_type: this.options.destinationType,
+      topic: 'redeliver',
+    });
+    await withHeartbeat(context, () => this.options.processor.processRedeliveries(batch.messages, context.isRunning));
   }
 
   private async handleRetries(batch: ConsumedBatch, context: BatchContext): Promise<void | BatchProgress> {
@@ -96,7 +118,8 @@ export class TypeWorker {
         destination_type: this.options.destinationType,
         topic: 'retry',
       });
-      await withHeartbeat(context, () => this.options.processor.processRetries(due));
+      const source = batchSource(this.options.retryGroup, batch, context);
+      await withHeartbeat(context, () => this.options.processor.processRetries(due, source));
     }
     const waiting = firstNotDue === -1 ? undefined : batch.messages[firstNotDue];
     if (!waiting) return;
@@ -111,6 +134,14 @@ export class TypeWorker {
     this.resumeTimers.add(timer);
     return { unprocessedFrom: waiting.offset };
   }
+}
+
+function batchSource(group: string, batch: ConsumedBatch, context: BatchContext): BatchSource {
+  return {
+    stream: `${group}|${batch.topic}|${batch.partition}`,
+    assignment: context.assignment,
+    keepGoing: context.isRunning,
+  };
 }
 
 async function withHeartbeat(context: BatchContext, work: () => Promise<void>): Promise<void> {

@@ -28,9 +28,9 @@ import {
   planLoad,
   qualified,
   quoteIdent,
-  sampleEvents,
   schemaNameForSource,
 } from '@manifold/warehouse';
+import { sampleEvents } from '@manifold/warehouse/testing';
 import { LoaderSupervisor } from '../src/loader-supervisor';
 import type { LoadHistory } from '../src/load-history';
 

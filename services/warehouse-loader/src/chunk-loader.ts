@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ConfigView } from '@manifold/config-client';
 import type { Logger } from '@manifold/logger';
-import type { WarehouseEngine, WarehouseLoadRecord } from '@manifold/warehouse';
+import { loadOffsets, type WarehouseEngine, type WarehouseLoadRecord } from '@manifold/warehouse';
 import type { LoadHistory } from './load-history';
 import { LoadOutcome, type LoadRecordBase } from './load-outcome';
 import type { ChunkLoading } from './load-round';
@@ -87,6 +87,8 @@ export class ChunkLoader implements ChunkLoading<PreparedChunk> {
       startedAt: startedAt.toISOString(),
       attempt,
       schema,
+      // Events-topic offsets only: the per-event trace finds a load by where ingestion put the event.
+      offsets: loadOffsets(events.filter((e) => e.topic === undefined)),
     };
     if (prepared.error !== undefined) {
       const message = prepared.error instanceof Error ? prepared.error.message : String(prepared.error);

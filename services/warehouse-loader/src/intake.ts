@@ -1,5 +1,5 @@
 import type { ConfigView } from '@manifold/config-client';
-import { EVENT_HEADERS, decodeEventHeaders, parseEventBody } from '@manifold/events';
+import { EVENT_HEADERS, REDELIVERY_HEADERS, decodeEventHeaders, parseEventBody } from '@manifold/events';
 import type { BatchContext, ConsumedBatch, ConsumedMessage, ConsumerRunner, KafkaClient } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import { warehouseAllowed } from '@manifold/warehouse';
@@ -12,6 +12,8 @@ export interface EventIntakeOptions {
   warehouseId: string;
   kafka: KafkaClient;
   topic: string;
+  /** Replays for one warehouse each (header manifold-redeliver-destination-id), read in the same group when the topic exists. */
+  replayTopic?: string;
   groupId: string;
   config: ConfigView;
   logger: Logger;
@@ -47,14 +49,15 @@ export class EventIntake {
    * wait. Throws when the events topic does not exist yet.
    */
   async start(maxPending: number): Promise<void> {
-    const { kafka, topic, groupId } = this.options;
+    const { kafka, topic, groupId, replayTopic } = this.options;
     this.maxPending = maxPending;
-    if (!(await kafka.listTopics()).includes(topic)) {
+    const topics = await kafka.listTopics();
+    if (!topics.includes(topic)) {
       throw new Error(`the events topic ${topic} does not exist yet (ingestion creates it)`);
     }
     this.consumer = kafka.consumer({
       groupId,
-      topics: [topic],
+      topics: replayTopic && topics.includes(replayTopic) ? [topic, replayTopic] : [topic],
       fromBeginning: true,
       commitMode: 'manual',
       handleBatch: (batch, context) => this.take(batch, context),
@@ -95,9 +98,12 @@ export class EventIntake {
 
   private async take(batch: ConsumedBatch, context: BatchContext): Promise<void> {
     const readAt = Date.now();
+    // A replay is this warehouse's only when addressed to it; it then loads like any event.
+    const replay = batch.topic !== this.options.topic;
     for (const message of batch.messages) {
       const offset = BigInt(message.offset);
-      const sourceId = this.sourceToLoad(message);
+      const mine = !replay || message.headers[REDELIVERY_HEADERS.destinationId] === this.options.warehouseId;
+      const sourceId = mine ? this.sourceToLoad(message) : undefined;
       if (sourceId !== undefined) {
         this.pending.add(sourceId, {
           body: message.value as Buffer,
@@ -105,9 +111,10 @@ export class EventIntake {
           partition: message.partition,
           offset,
           readAt,
+          ...(replay ? { topic: batch.topic } : {}),
         });
       }
-      this.pending.seen(message.partition, offset);
+      this.pending.seen(message.partition, offset, batch.topic);
     }
     this.options.onEvents();
     // Backpressure: Kafka keeps what we have not read yet, memory does not.

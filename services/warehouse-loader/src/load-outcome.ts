@@ -9,7 +9,7 @@ import {
 /** The fields of a load record that do not depend on how the load went. */
 export type LoadRecordBase = Pick<
   WarehouseLoadRecord,
-  'loadId' | 'warehouseId' | 'workspaceId' | 'sourceId' | 'schema' | 'startedAt' | 'attempt'
+  'loadId' | 'warehouseId' | 'workspaceId' | 'sourceId' | 'schema' | 'startedAt' | 'attempt' | 'offsets'
 >;
 
 /**

@@ -48,6 +48,8 @@ export async function startLoaderApp(options: LoaderAppOptions): Promise<LoaderA
   await kafka.ensureTopics([
     { topic: loadsTopic, partitions: 1, config: { 'retention.ms': String(30 * 24 * 3600 * 1000) } },
     { topic: names.warehouseStatus, partitions: 1 },
+    // Replays for a warehouse (from the control plane): each loader reads it beside the events topic.
+    { topic: names.warehouseReplay, partitions: 3 },
   ]);
   const producer = await kafka.producer();
   const history = new KafkaLoadHistory(

@@ -1,8 +1,8 @@
 import type { ConfigView, WarehouseConfig } from '@manifold/config-client';
 import { KafkaNames } from '@manifold/events';
 import type { KafkaClient } from '@manifold/kafka';
-import type { Logger } from '@manifold/logger';
-import { createEngine, type EngineSettings, type WarehouseEngine } from '@manifold/warehouse';
+import { maskedLogger, type Logger } from '@manifold/logger';
+import { createEngine, warehouseMasker, type EngineSettings, type WarehouseEngine } from '@manifold/warehouse';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import { ChunkLoader, type LoadCounters, type LoadTimings } from './chunk-loader';
 import { EventIntake } from './intake';
@@ -26,6 +26,12 @@ export interface WarehouseLoaderOptions {
   names?: KafkaNames;
   /** Default: the names' accepted-events topic. */
   eventsTopic?: string;
+  /**
+   * Events replayed for one warehouse (the control plane's replays), read beside the events
+   * topic in the same group: those addressed to this warehouse are loaded like any other.
+   * Default: the names' warehouse replay topic; not read while it does not exist.
+   */
+  replayTopic?: string;
   /** Retry delays while the warehouse fails. Default 1 s doubling to 5 min. */
   backoff?: BackoffOptions;
   /** Stop reading (Kafka keeps the rest) when this many events wait. Default 4 × batchSize. */
@@ -83,11 +89,17 @@ export class WarehouseLoader {
     this.id = options.warehouse.id;
     const names = options.names ?? new KafkaNames();
     this.groupId = names.warehouseGroup(this.id);
-    this.log = options.logger.child({ warehouseId: this.id, warehouseKind: options.warehouse.kind });
+    // The warehouse's credentials are masked in everything it logs (a driver error may quote its URL).
+    const masker = warehouseMasker(options.warehouse.kind, options.warehouse.settings);
+    this.log = maskedLogger(
+      options.logger.child({ warehouseId: this.id, warehouseKind: options.warehouse.kind }),
+      (text) => masker.text(text),
+    );
     this.intake = new EventIntake({
       warehouseId: this.id,
       kafka: options.kafka,
       topic: options.eventsTopic ?? names.events,
+      replayTopic: options.replayTopic ?? names.warehouseReplay,
       groupId: this.groupId,
       config: options.config,
       logger: this.log,

@@ -3,10 +3,10 @@ import { z } from 'zod';
 
 export const modelRegistry = z.registry<{ id: string; description?: string }>();
 
-const timestamp = z.iso.datetime().describe('RFC 3339 time');
-const optionalTimestamp = timestamp.nullable();
+export const timestamp = z.iso.datetime().describe('RFC 3339 time');
+export const optionalTimestamp = timestamp.nullable();
 
-function model<T extends z.ZodType>(id: string, schema: T, description?: string): T {
+export function model<T extends z.ZodType>(id: string, schema: T, description?: string): T {
   modelRegistry.add(schema, description ? { id, description } : { id });
   return schema;
 }
@@ -96,6 +96,9 @@ export const Source = model(
     autoDisableExempt: z.boolean(),
     withoutDestinationSince: optionalTimestamp,
     autoDisableWarnedAt: optionalTimestamp,
+    autoDisableDueAt: optionalTimestamp.describe(
+      'When the source is disabled for having no enabled destination, at the earliest (null while it has one, is disabled or is an exception)',
+    ),
   }),
 );
 
@@ -140,7 +143,14 @@ export const CatalogEntry = model(
     name: z.string(),
     description: z.string(),
     categories: z.array(z.string()),
-    settingsSchema: z.record(z.string(), z.unknown()).describe('JSON Schema; secret fields carry "secret": true'),
+    settingsSchema: z.record(z.string(), z.unknown()).describe('JSON Schema (draft 2020-12) of the settings'),
+    secrets: z
+      .record(z.string(), z.enum(['whole', 'values', 'url']))
+      .describe(
+        'The settings that hold credentials, and how: whole (the value; read back masked), values (each value ' +
+          'of the object, e.g. custom headers), url (its userinfo, query values and path tokens). Send a masked ' +
+          'value back unchanged to keep the saved one.',
+      ),
     supportedCallTypes: z.array(z.string()),
     warehouse: z.boolean(),
   }),
@@ -204,12 +214,26 @@ export const DeliveryBucket = model(
   'Events counted once per outcome in one minute, hour or day, whatever their attempts',
 );
 
-const RequestSample = z.object({
-  method: z.string(),
-  url: z.string(),
-  headers: z.record(z.string(), z.string()),
-  body: z.string(),
-});
+export const RequestSample = model(
+  'HttpRequestSample',
+  z.object({
+    method: z.string(),
+    url: z.string(),
+    headers: z.record(z.string(), z.string()),
+    body: z.string(),
+  }),
+  'A request sent to a destination: every credential of its instance masked (URL, headers, body)',
+);
+
+export const ResponseSample = model(
+  'HttpResponseSample',
+  z.object({
+    status: z.number().int().describe('0 when there was no answer'),
+    headers: z.record(z.string(), z.string()),
+    bodyExcerpt: z.string(),
+    error: z.string().describe('Why there was no answer (connection refused, timeout)'),
+  }),
+);
 
 export const DeliveryErrorSample = model(
   'DeliveryErrorSample',
@@ -224,14 +248,7 @@ export const DeliveryErrorSample = model(
     eventName: z.string(),
     attempt: z.number().int(),
     request: RequestSample.nullable(),
-    response: z
-      .object({
-        status: z.number().int().describe('0 when there was no answer'),
-        headers: z.record(z.string(), z.string()),
-        bodyExcerpt: z.string(),
-        error: z.string().describe('Why there was no answer (connection refused, timeout)'),
-      })
-      .nullable(),
+    response: ResponseSample.nullable(),
   }),
   'A failed or retried delivery attempt; every secret setting of the destination is masked (URL, headers, bodies)',
 );

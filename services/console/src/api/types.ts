@@ -1,6 +1,7 @@
 // The Public API's JSON types, for clients in TypeScript (the web app among them).
 import type { z } from 'zod';
 import type * as models from './models';
+import type * as operations from './operations-models';
 
 export type ApiErrorBody = z.output<typeof models.ErrorBody>;
 export type PageInfo = z.output<typeof models.PageInfo>;
@@ -20,6 +21,14 @@ export type IntegrationRequest = z.output<typeof models.IntegrationRequest>;
 export type ApiToken = z.output<typeof models.ApiToken>;
 export type Invitation = z.output<typeof models.Invitation>;
 export type CreatedInvitation = z.output<typeof models.CreatedInvitation>;
+export type DeadLetter = z.output<typeof operations.DeadLetter>;
+export type DeadLetterPage = z.output<typeof operations.DeadLetterPage>;
+export type Redrive = z.output<typeof operations.Redrive>;
+export type Replay = z.output<typeof operations.Replay>;
+export type EventTrace = z.output<typeof operations.EventTrace>;
+export type RunOutcomes = z.output<typeof operations.RunOutcomes>;
+export type HttpRequestSample = z.output<typeof models.RequestSample>;
+export type HttpResponseSample = z.output<typeof models.ResponseSample>;
 
 /** What the invitation page learns from its link (POST /auth/invitations/lookup). */
 export interface InvitationDetails {

@@ -92,3 +92,21 @@ export async function joinByInvitation(
   if (accepted.status !== 201) throw new Error(`accepting failed: ${accepted.status} ${JSON.stringify(accepted.body)}`);
   return member;
 }
+
+/** Sends events to ingestion's `/v1/batch` with a source's write key, as an SDK does; fails unless it answers 200. */
+export async function sendBatch(
+  ingestionUrl: string,
+  writeKey: string,
+  events: Array<Record<string, unknown>>,
+): Promise<void> {
+  const response = await request(`${ingestionUrl}/v1/batch`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
+    },
+    body: JSON.stringify({ batch: events }),
+  });
+  const text = await response.body.text();
+  if (response.statusCode !== 200) throw new Error(`ingestion answered ${response.statusCode}: ${text}`);
+}

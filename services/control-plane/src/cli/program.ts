@@ -2,6 +2,9 @@ import { Command, CommanderError } from 'commander';
 import type { ControlPlaneClients } from '@manifold/proto';
 import { applyCommand } from './apply/apply-command';
 import { catalogCommands } from './commands/catalog';
+import { deadLetterCommands } from './commands/dead-letters';
+import { replayCommands } from './commands/replays';
+import { traceCommands } from './commands/trace';
 import { destinationCommands } from './commands/destinations';
 import { sourceCommands } from './commands/sources';
 import { workspaceCommands } from './commands/workspaces';
@@ -49,6 +52,9 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
   sourceCommands(program, run, io);
   destinationCommands(program, run, io);
   catalogCommands(program, run, io);
+  deadLetterCommands(program, run, io);
+  replayCommands(program, run, io);
+  traceCommands(program, run, io);
   applyCommand(program, run, io);
 
   try {

@@ -23,7 +23,15 @@ interface WarehouseLoadDoc {
   /** Errors and events set aside, in words. (Before notices were kept apart, their JSON too.) */
   errors: string[];
   notices?: LoadNotice[];
+  /** Where the load's events were on the events topic (absent in older records). */
+  offsets?: WarehouseLoadRecord['offsets'];
 }
+
+/** A load as the per-event trace reads it. */
+export type TracedLoad = Pick<
+  WarehouseLoadDoc,
+  '_id' | 'status' | 'startedAt' | 'finishedAt' | 'errors' | 'offsets' | 'schema'
+>;
 
 interface WarehouseStatusDoc {
   _id: string;
@@ -73,10 +81,20 @@ export class WarehouseSyncs {
           rows: Object.entries(record.rowsByTable).map(([table, rows]) => ({ table, rows })),
           errors: [...record.errors, ...skippedLines(record)],
           notices: record.notices,
+          offsets: record.offsets ?? [],
         },
       },
       { upsert: true },
     );
+  }
+
+  /** The loads of one source into one warehouse that started from `since` on, oldest first (the per-event trace). */
+  async loadsOfSourceSince(warehouseId: string, sourceId: string, since: Date, limit = 200): Promise<TracedLoad[]> {
+    return this.loads
+      .find({ warehouseId, sourceId, startedAt: { $gte: since } })
+      .sort({ startedAt: 1 })
+      .limit(limit)
+      .toArray();
   }
 
   /** The latest word of a warehouse's loader about its schedule (a late, older record changes nothing). */

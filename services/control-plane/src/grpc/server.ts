@@ -5,11 +5,15 @@ import { HealthImplementation } from 'grpc-health-check';
 import {
   CatalogServiceService,
   ConfigServiceService,
+  DeadLetterServiceService,
   descriptorSetBase64,
   DestinationServiceService,
+  EventTraceServiceService,
+  ReplayServiceService,
   SourceServiceService,
   WorkspaceServiceService,
 } from '@manifold/proto';
+import { deadLetterService, eventTraceService, replayService } from './operations-services';
 import type { HandlerDeps } from './call-handler';
 import {
   catalogService,
@@ -26,6 +30,9 @@ const SERVICE_NAMES = [
   'manifold.controlplane.v1.DestinationService',
   'manifold.controlplane.v1.CatalogService',
   'manifold.controlplane.v1.ConfigService',
+  'manifold.controlplane.v1.DeadLetterService',
+  'manifold.controlplane.v1.ReplayService',
+  'manifold.controlplane.v1.EventTraceService',
 ];
 
 export interface GrpcServer {
@@ -55,6 +62,9 @@ export async function startGrpcServer(
   server.addService(DestinationServiceService, destinationService(domain, deps));
   server.addService(CatalogServiceService, catalogService(domain, deps));
   server.addService(ConfigServiceService, configService(domain, deps));
+  server.addService(DeadLetterServiceService, deadLetterService(domain.operations, deps));
+  server.addService(ReplayServiceService, replayService(domain.operations, deps));
+  server.addService(EventTraceServiceService, eventTraceService(domain.operations, deps));
 
   const health = new HealthImplementation(
     Object.fromEntries([['', 'SERVING'], ...SERVICE_NAMES.map((name) => [name, 'SERVING'])]),

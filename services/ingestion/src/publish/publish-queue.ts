@@ -2,7 +2,7 @@ import { KafkaUnavailableError, type OutgoingMessage, type SendOptions } from '@
 
 /** What the queue needs of a producer; `EventProducer` from @manifold/kafka is one. */
 export interface MessageSender {
-  send(topic: string, messages: readonly OutgoingMessage[], options?: SendOptions): Promise<void>;
+  send(topic: string, messages: readonly OutgoingMessage[], options?: SendOptions): Promise<unknown>;
 }
 
 export interface PublishQueueOptions {

@@ -1,6 +1,6 @@
 import type { DestinationConfig } from '@manifold/config-client';
 import { describeNotice, type FieldNotice } from '@manifold/destination-kit';
-import type { DeliveryReport } from '@manifold/events';
+import type { DeliveryReport, TraceOutcome } from '@manifold/events';
 import type { EventProducer, OutgoingMessage } from '@manifold/kafka';
 import { planRetry } from '../retry/backoff';
 import { encodeRetryMessage, type PendingRetry } from '../retry/retry-message';
@@ -9,6 +9,7 @@ import type { DeliveryRecord, DeliveryReporter } from '../reports/delivery-repor
 import type { FailureSampler } from '../reports/failure-sampler';
 import type { TranslatorMetrics } from '../reports/metrics';
 import type { RetryTier } from '../topics';
+import { traceEntry, type TraceDetails, type TraceRecorder, type TraceSubject } from '../trace/trace-recorder';
 import type { Exchange, TaskResult } from './task';
 
 export interface OutcomeRouterOptions {
@@ -22,8 +23,16 @@ export interface OutcomeRouterOptions {
   deadLetterTopic: string;
   retryWindowMs: number;
   produceTimeoutMs: number;
+  /** Where every outcome is told, per event and instance, for the per-event trace. */
+  trace?: TraceRecorder;
   now?: () => number;
   random?: () => number;
+}
+
+/** Who an outcome concerns beyond the instance: the event (for the trace) and the run that sent it again. */
+export interface OutcomeSubject extends TraceSubject {
+  /** Why, in words. */
+  message?: string | undefined;
 }
 
 /** Kafka sends are split so that no record batch nears the broker's message size limit. */
@@ -46,7 +55,7 @@ export class OutcomeRouter {
 export class BatchOutcomes {
   private readonly messages = new Map<string, OutgoingMessage[]>();
   private readonly records: DeliveryRecord[] = [];
-  private readonly sending: Promise<void>[] = [];
+  private readonly sending: Promise<unknown>[] = [];
   private readonly now: () => number;
 
   constructor(private readonly options: OutcomeRouterOptions) {
@@ -54,17 +63,23 @@ export class BatchOutcomes {
   }
 
   /** Not sent to `instance`, deliberately (integrations object, filters, disabled, duplicate, ...). */
-  filtered(instance: Pick<DestinationConfig, 'id' | 'workspaceId'>, reason: string): void {
-    this.count(instance, 'filtered', reason);
+  filtered(instance: Pick<DestinationConfig, 'id' | 'workspaceId'>, reason: string, subject?: OutcomeSubject): void {
+    this.count(instance, 'filtered', reason, undefined, { runId: subject?.runId });
+    if (subject) this.trace(subject, instance, 'filtered', { reason, message: subject.message, attempt: 0 });
   }
 
   /** Will not be delivered: kept on the dead-letter topic with the reason. */
-  deadLetter(record: DeadLetterRecord, workspaceId?: string, exchange?: Exchange): void {
+  deadLetter(
+    record: DeadLetterRecord,
+    workspaceId?: string,
+    details: { runId?: string | undefined; exchange?: Exchange | undefined } = {},
+  ): void {
+    const { exchange, runId } = details;
     this.push(this.options.deadLetterTopic, encodeDeadLetter(record));
     if (record.destinationId && workspaceId) {
       const instance = { id: record.destinationId, workspaceId };
       const reason = failureReason(record);
-      this.count(instance, 'failed', reason, undefined, attemptsOf(exchange));
+      this.count(instance, 'failed', reason, undefined, { attempts: attemptsOf(exchange), runId });
       if (record.event) {
         this.options.failures?.failed({
           instance,
@@ -75,6 +90,16 @@ export class BatchOutcomes {
           attempt: record.attempts,
           ...(exchange ? { exchange } : {}),
         });
+        if (record.sourceId) {
+          const subject = {
+            event: record.event,
+            metadata: { sourceId: record.sourceId, workspaceId },
+            origin: record.origin,
+            runId,
+          };
+          const attempt = exchange ? record.attempts : 0;
+          this.trace(subject, instance, 'failed', { reason, message: record.message, attempt }, exchange);
+        }
       }
     } else {
       this.options.metrics.events.add(1, {
@@ -99,12 +124,14 @@ export class BatchOutcomes {
     const { instance } = task;
     switch (outcome.kind) {
       case 'drop':
-        this.filtered(instance, outcome.reason);
+        this.filtered(instance, outcome.reason, { ...task, message: outcome.message });
         return;
       case 'delivered': {
         // Ingestion to the destination's answer (not to when the batch was done with).
         const latencyMs = (exchange?.answeredAt ?? this.now()) - Date.parse(task.event.receivedAt);
-        this.count(instance, 'delivered', undefined, Number.isFinite(latencyMs) ? latencyMs : undefined, 1);
+        const latency = Number.isFinite(latencyMs) ? latencyMs : undefined;
+        this.count(instance, 'delivered', undefined, latency, { attempts: 1, runId: task.runId });
+        this.trace(task, instance, 'delivered', { attempt: task.attempts + 1 }, exchange);
         // What was left out of or converted in the event, counted once it reached the destination.
         for (const notice of notices ?? []) this.count(instance, noticeOutcome(notice), describeNotice(notice));
         return;
@@ -119,7 +146,7 @@ export class BatchOutcomes {
             ...exchangeDetails(exchange),
           },
           instance.workspaceId,
-          exchange,
+          { runId: task.runId, exchange },
         );
         return;
       case 'retry': {
@@ -144,7 +171,7 @@ export class BatchOutcomes {
               ...exchangeDetails(exchange),
             },
             instance.workspaceId,
-            exchange,
+            { runId: task.runId, exchange },
           );
           return;
         }
@@ -161,8 +188,9 @@ export class BatchOutcomes {
         };
         this.push(plan.tier.topic, encodeRetryMessage(retry));
         // Attempts per reason, and the event itself once, when its first attempt failed.
-        this.count(instance, 'retried', reason, undefined, attemptsOf(exchange));
-        if (task.attempts === 0) this.count(instance, 'retrying', reason);
+        this.count(instance, 'retried', reason, undefined, { attempts: attemptsOf(exchange), runId: task.runId });
+        if (task.attempts === 0) this.count(instance, 'retrying', reason, undefined, { runId: task.runId });
+        this.trace(task, instance, 'retrying', { reason, message: outcome.reason, attempt: attempts }, exchange);
         this.options.failures?.failed({
           instance,
           outcome: 'retried',
@@ -240,8 +268,9 @@ export class BatchOutcomes {
     outcome: DeliveryReport['outcome'],
     reason?: string,
     latencyMs?: number,
-    attempts?: number,
+    extra: { attempts?: number | undefined; runId?: string | undefined } = {},
   ): void {
+    const { attempts, runId } = extra;
     this.records.push({
       destinationId: instance.id,
       workspaceId: instance.workspaceId,
@@ -249,7 +278,21 @@ export class BatchOutcomes {
       ...(reason !== undefined ? { reason } : {}),
       ...(latencyMs !== undefined ? { latencyMs } : {}),
       ...(attempts ? { attempts } : {}),
+      ...(runId !== undefined ? { runId } : {}),
     });
+  }
+
+  private trace(
+    subject: TraceSubject,
+    instance: { id: string },
+    outcome: TraceOutcome,
+    details: TraceDetails,
+    exchange?: Exchange,
+  ): void {
+    const recorder = this.options.trace;
+    if (!recorder) return;
+    const entry = traceEntry(subject, instance, this.options.destinationType, outcome, details, this.now());
+    recorder.record(exchange ? { entry, exchange } : { entry });
   }
 
   private push(topic: string, message: OutgoingMessage): void {

@@ -253,27 +253,27 @@ export class Deliverer {
       try {
         response = await this.options.sender.send(request);
       } catch (error) {
-        this.options.onRequest?.({ status: undefined, durationMs: performance.now() - started });
+        const durationMs = performance.now() - started;
+        this.options.onRequest?.({ status: undefined, durationMs });
         const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
         const outcome = classifyNetworkError(error);
         // Recorded before the slot is released, so the next queued request already knows.
         if (outcome.kind === 'retry') this.options.slow.failed(instanceId, outcome.reason);
-        return { outcome, exchange: { request, error: message, answeredAt: Date.now() } };
+        return { outcome, exchange: { request, error: message, durationMs, answeredAt: Date.now() } };
       }
+      const durationMs = performance.now() - started;
       const answeredAt = Date.now();
       this.options.slow.answered(instanceId);
-      this.options.onRequest?.({ status: response.status, durationMs: performance.now() - started });
+      this.options.onRequest?.({ status: response.status, durationMs });
+      const exchange = { request, response, durationMs, answeredAt };
       try {
-        return {
-          outcome: classifyResponse(this.options.destination, request, response),
-          exchange: { request, response, answeredAt },
-        };
+        return { outcome: classifyResponse(this.options.destination, request, response), exchange };
       } catch (error) {
         // A classifier that throws is a bug; the answer is kept with the dead letter for a replay after the fix.
         const message = error instanceof Error ? error.message : String(error);
         return {
           outcome: { kind: 'dead-letter', reason: 'TRANSLATION_ERROR', message, status: response.status },
-          exchange: { request, response, answeredAt },
+          exchange,
         };
       }
     });

@@ -1,6 +1,6 @@
 import { maskerOf, maskRequest } from '@manifold/destination-kit';
 import type { OutgoingMessage } from '@manifold/kafka';
-import type { SpecEvent } from '@manifold/events';
+import { DEAD_LETTER_HEADERS, type DeadLetterRecord as StoredDeadLetter } from '@manifold/events';
 import { SecretMasker } from '@manifold/secrets';
 import type { Exchange } from '../pipeline/task';
 
@@ -24,31 +24,17 @@ export type DeadLetterCause =
   /** The Kafka message was not an event (or not a retry record) at all. */
   | 'UNDECODABLE';
 
-/** The JSON value of a dead-letter message: enough to understand the failure and replay the event. */
-export interface DeadLetterRecord {
+/**
+ * The JSON value of a dead-letter message, as the translator writes it (the readers' shape is
+ * the events library's): enough to understand the failure and send the event again.
+ */
+export interface DeadLetterRecord extends StoredDeadLetter {
   reason: DeadLetterCause;
-  message: string;
-  destinationType: string;
-  destinationId?: string;
-  sourceId?: string;
-  workspaceId?: string;
-  /** The event as it would have been delivered; absent only for undecodable messages. */
-  event?: SpecEvent;
-  /** The message's raw value when it could not be decoded (truncated). */
-  raw?: string;
-  /** Where it came from: `topic/partition/offset` of the events-topic message. */
-  origin: string;
-  attempts: number;
-  firstAttemptAt?: string;
-  failedAt: string;
   lastRequest?: MaskedRequestExcerpt;
   lastResponse?: { status: number; bodyExcerpt: string } | { error: string };
 }
 
-export const DEAD_LETTER_HEADERS = {
-  reason: 'manifold-dlq-reason',
-  destinationId: 'manifold-dlq-destination-id',
-} as const;
+export { DEAD_LETTER_HEADERS };
 
 /**
  * The last request and answer of a failed delivery, as a dead letter keeps them: built by the

@@ -21,6 +21,8 @@ export interface DeliveryRecord {
   /** For delivered events: ms from receivedAt to the destination's acceptance. */
   latencyMs?: number;
   count?: number;
+  /** The redrive or replay that sent the event again: its outcomes are reported apart, for the run. */
+  runId?: string;
   /** Requests made (see DeliveryReport.attempts). */
   attempts?: number;
 }
@@ -49,7 +51,7 @@ export class DeliveryReporter {
   }
 
   record(record: DeliveryRecord): void {
-    const key = `${record.destinationId}\u0000${record.outcome}\u0000${record.reason ?? ''}`;
+    const key = `${record.destinationId}\u0000${record.outcome}\u0000${record.reason ?? ''}\u0000${record.runId ?? ''}`;
     let aggregate = this.pending.get(key);
     if (!aggregate) {
       aggregate = {
@@ -58,6 +60,7 @@ export class DeliveryReporter {
           workspaceId: record.workspaceId,
           outcome: record.outcome,
           ...(record.reason !== undefined ? { reason: record.reason } : {}),
+          ...(record.runId !== undefined ? { runId: record.runId } : {}),
           count: 0,
           at: '',
         },

@@ -25,6 +25,7 @@ describe('FailureSampler', () => {
       producer: {
         send: async (_topic, messages) => {
           for (const m of messages) sent.push(JSON.parse(String(m.value)) as DeliverySample);
+          return [];
         },
       },
       topic: 'samples',

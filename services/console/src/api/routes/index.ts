@@ -1,10 +1,13 @@
 import type { RouteDefinition } from '../route';
 import { accountRoutes } from './account';
 import { catalogRoutes } from './catalog';
+import { deadLetterRoutes } from './dead-letters';
 import { deliveryRoutes } from './delivery';
 import { destinationRoutes } from './destinations';
 import { invitationRoutes } from './invitations';
+import { replayRoutes } from './replays';
 import { sourceRoutes } from './sources';
+import { traceRoutes } from './traces';
 import { warehouseRoutes } from './warehouses';
 import { workspaceRoutes } from './workspaces';
 
@@ -14,6 +17,9 @@ export const apiRoutes: RouteDefinition[] = [
   ...invitationRoutes,
   ...sourceRoutes,
   ...destinationRoutes,
+  ...deadLetterRoutes,
+  ...replayRoutes,
+  ...traceRoutes,
   ...deliveryRoutes,
   ...warehouseRoutes,
   ...catalogRoutes,

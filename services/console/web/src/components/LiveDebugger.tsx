@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { Link } from 'react-router';
 
 /** One event as the ingestion's debugger reports it. */
 export interface DebuggerEntry {
@@ -33,8 +34,11 @@ function identity(entry: DebuggerEntry): { kind: 'user' | 'anonymous'; id: strin
   return undefined;
 }
 
-/** Events of one source as ingestion accepts or rejects them, streamed through the console. */
-export function LiveDebugger({ streamUrl }: { streamUrl: string }) {
+/**
+ * Events of one source as ingestion accepts or rejects them, streamed through the console;
+ * `traceUrl` links an accepted event to its per-event trace.
+ */
+export function LiveDebugger({ streamUrl, traceUrl }: { streamUrl: string; traceUrl?: (messageId: string) => string }) {
   const [entries, setEntries] = useState<DebuggerEntry[]>([]);
   const [state, setState] = useState<'connecting' | 'live' | 'error'>('connecting');
   const [paused, setPaused] = useState(false);
@@ -96,6 +100,11 @@ export function LiveDebugger({ streamUrl }: { streamUrl: string }) {
                 ) : null}
                 <time className="muted">{new Date(entry.at).toLocaleTimeString()}</time>
               </button>
+              {traceUrl && entry.status === 'accepted' && entry.messageId ? (
+                <Link className="debugger-trace" to={traceUrl(entry.messageId)} data-testid="debugger-trace">
+                  Trace
+                </Link>
+              ) : null}
               {open === entry.seq ? <pre className="json">{JSON.stringify(entry.event, null, 2)}</pre> : null}
             </li>
           );

@@ -80,6 +80,8 @@ export function WorkspaceLayout() {
     ['sources', 'Sources'],
     ['destinations', 'Destinations'],
     ['warehouses', 'Warehouses'],
+    ['replays', 'Replays'],
+    ['traces', 'Event trace'],
     ['catalog', 'Catalog'],
     ['requests', 'Requests'],
     ['settings', 'Settings'],

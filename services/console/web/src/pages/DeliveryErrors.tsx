@@ -2,35 +2,11 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { DeliveryErrorSample } from '../../../src/api/types';
 import { api, formatSecond } from '../api';
+import { ExchangeView } from '../components/ExchangeView';
 import { ErrorNotice } from '../components/FormField';
-
-/** Pretty-printed when it is JSON, as sent otherwise. */
-function bodyText(body: string): string {
-  try {
-    return JSON.stringify(JSON.parse(body), null, 2);
-  } catch {
-    return body;
-  }
-}
-
-function Headers({ headers }: { headers: Record<string, string> }) {
-  const entries = Object.entries(headers);
-  if (entries.length === 0) return null;
-  return (
-    <dl className="headers">
-      {entries.map(([name, value]) => (
-        <div key={name}>
-          <dt>{name}</dt>
-          <dd className="wrap-anywhere">{value}</dd>
-        </div>
-      ))}
-    </dl>
-  );
-}
 
 /** One failed or retried attempt: what was sent and what came back (secrets already masked). */
 function Sample({ sample, open }: { sample: DeliveryErrorSample; open: boolean }) {
-  const r = sample.response;
   return (
     <details className="sample" open={open} data-reason={sample.reason}>
       <summary>
@@ -40,48 +16,7 @@ function Sample({ sample, open }: { sample: DeliveryErrorSample; open: boolean }
         <code className="wrap-anywhere">{sample.messageId}</code>
       </summary>
       {sample.message ? <p className="wrap-anywhere">{sample.message}</p> : null}
-      <div className="exchange">
-        <div>
-          <h4>Request</h4>
-          {sample.request ? (
-            <>
-              <p className="wrap-anywhere">
-                <code>
-                  {sample.request.method} {sample.request.url}
-                </code>
-              </p>
-              <Headers headers={sample.request.headers} />
-              {sample.request.body ? (
-                <pre className="json wrap-anywhere" aria-label="Request body">
-                  {bodyText(sample.request.body)}
-                </pre>
-              ) : null}
-            </>
-          ) : (
-            <p className="muted">No request was made.</p>
-          )}
-        </div>
-        <div>
-          <h4>Answer</h4>
-          {!r ? (
-            <p className="muted">None.</p>
-          ) : r.error ? (
-            <p className="wrap-anywhere">No answer: {r.error}</p>
-          ) : (
-            <>
-              <p>
-                <code>HTTP {r.status}</code>
-              </p>
-              <Headers headers={r.headers} />
-              {r.bodyExcerpt ? (
-                <pre className="json wrap-anywhere" aria-label="Answer body">
-                  {bodyText(r.bodyExcerpt)}
-                </pre>
-              ) : null}
-            </>
-          )}
-        </div>
-      </div>
+      <ExchangeView request={sample.request} response={sample.response} />
     </details>
   );
 }

@@ -1,5 +1,6 @@
 // Events for tests and benchmarks: one of each call type, with nested, array and oddly named
-// properties. Exported from the package so the loader's tests use the same shapes.
+// properties. `@manifold/warehouse/testing`, apart from the package's API, so the loader's tests
+// and benchmark use the same shapes without test fixtures in the public index.
 import type { SpecEvent } from '@manifold/events';
 
 let sequence = 0;
