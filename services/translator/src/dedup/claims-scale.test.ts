@@ -1,30 +1,22 @@
 // The lookup of a re-sent messageId among a day's worth of claims, against the real MongoDB-wire
 // server (FerretDB locally, where every read by _id scans the whole collection): it must stay an
 // indexed operation, or each re-sent messageId stalls its partition for seconds.
-import { connectMongo, type MongoConnection } from '@manifold/mongo';
-import { requireMongo, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
+import { testLogger, uniqueName } from '@manifold/testing';
+import { connectTestDatabase, type TestDatabase } from '../test-support/test-database';
 import { MessageClaims } from './claims';
 import { StoreWaiter } from './store-waiter';
 
 const CLAIMS = 300_000;
 
 describe('MessageClaims with 300,000 claims', () => {
-  let mongo: MongoConnection;
+  let mongo: TestDatabase;
 
   beforeAll(async () => {
-    const { mongoUrl } = testInfrastructure();
-    await requireMongo(mongoUrl);
-    mongo = await connectMongo({
-      url: mongoUrl,
-      database: uniqueName('claimsscale').replace(/[^a-z0-9]/gi, ''),
-      appName: 'claims-scale-test',
-      logger: testLogger('claims-scale'),
-    });
+    mongo = await connectTestDatabase('claimsscale');
   });
 
   afterAll(async () => {
-    await mongo?.db.dropDatabase();
-    await mongo?.close();
+    await mongo?.drop();
   });
 
   it('refuses a re-sent messageId in milliseconds, whichever claim it repeats', async () => {

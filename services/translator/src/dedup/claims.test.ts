@@ -1,26 +1,18 @@
 // MessageClaims against the real MongoDB-wire server (FerretDB locally).
-import { connectMongo, type MongoConnection } from '@manifold/mongo';
-import { requireMongo, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
+import { testLogger, uniqueName } from '@manifold/testing';
+import { connectTestDatabase, type TestDatabase } from '../test-support/test-database';
 import { MessageClaims } from './claims';
 import { StoreWaiter } from './store-waiter';
 
 describe('MessageClaims', () => {
-  let mongo: MongoConnection;
+  let mongo: TestDatabase;
 
   beforeAll(async () => {
-    const { mongoUrl } = testInfrastructure();
-    await requireMongo(mongoUrl);
-    mongo = await connectMongo({
-      url: mongoUrl,
-      database: uniqueName('claims').replace(/[^a-z0-9]/gi, ''),
-      appName: 'claims-test',
-      logger: testLogger('claims'),
-    });
+    mongo = await connectTestDatabase('claims');
   });
 
   afterAll(async () => {
-    await mongo?.db.dropDatabase();
-    await mongo?.close();
+    await mongo?.drop();
   });
 
   const claims = (windowMs = 60_000) =>

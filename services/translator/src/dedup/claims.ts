@@ -5,11 +5,14 @@ import type { StoreWaiter } from './store-waiter';
 
 const DUPLICATE_KEY = 11000;
 
-/** A claim that one event (messageId) has been taken for delivery to one destination instance. */
+/**
+ * A claim that one event (messageId) has been taken for delivery to one destination instance, or
+ * that one retry goes on with it after a read that handed it over.
+ */
 interface ClaimDocument {
-  /** `<destinationInstanceId>|<messageId>` */
+  /** `<destinationInstanceId>|<messageId>`, or `retry|<destinationInstanceId>|<messageId>|<after>` */
   _id: string;
-  /** The events-topic message that took it: `topic/partition/offset`. */
+  /** The message that took it: `topic/partition/offset`. */
   origin: string;
   claimedAt: Date;
 }
@@ -17,8 +20,17 @@ interface ClaimDocument {
 export interface ClaimRequest {
   destinationId: string;
   messageId: string;
-  /** The events-topic message this delivery comes from (retries carry the original one). */
+  /**
+   * The message claiming: the events-topic message this delivery comes from (retries carry the
+   * original one), or for a continuation, the retry message itself.
+   */
   origin: string;
+  /**
+   * A continuation: the claim that this retry, and no copy of it, goes on after the read `after`
+   * handed the event over (PendingRetry.from). Destination ids begin with `dst_`, so these never
+   * meet a messageId claim.
+   */
+  after?: string;
   /**
    * True when this event (its origin) has certainly never been claimed before: a claim already
    * there then belongs to another event with the same messageId, a duplicate, and no read is
@@ -158,5 +170,6 @@ function duplicateIndexes(error: unknown, documentCount: number): number[] {
 }
 
 function claimId(request: ClaimRequest): string {
-  return `${request.destinationId}|${request.messageId}`;
+  const id = `${request.destinationId}|${request.messageId}`;
+  return request.after === undefined ? id : `retry|${id}|${request.after}`;
 }

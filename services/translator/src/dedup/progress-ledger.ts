@@ -7,16 +7,29 @@ import type { StoreWaiter } from './store-waiter';
 /**
  * One record of what a consumer did with a range of offsets of one partition.
  * `taken`: the range was read and its events were about to be claimed.
+ * `finished`: these messages need nothing more for these destination instances (delivered,
+ * refused as duplicates, or handed to a retry tier or the dead-letter topic).
  */
 interface ProgressRecord {
   _id: ObjectId;
   /** `<consumer group>|<topic>|<partition>` */
   stream: string;
-  kind: 'taken';
+  kind: 'taken' | 'finished';
   /** First and last offset of the range. */
   from: number;
   to: number;
+  /**
+   * `finished`: per destination instance, the offsets as runs of consecutive ones, flattened:
+   * `[first, last, first, last, …]` (FerretDB 1.x stores no nested arrays).
+   */
+  done?: Array<{ instance: string; runs: number[] }>;
   at: Date;
+}
+
+/** One message of a batch for one destination instance. */
+export interface ReadItem {
+  offset: string;
+  instance: string;
 }
 
 export interface ProgressLedgerOptions {
@@ -41,7 +54,7 @@ interface StreamRecords {
  * What each consumer did with the offsets of a partition past its group's committed offset, kept
  * in MongoDB (collection `translator_read_progress`) so that whoever reads those offsets again (the
  * same member after a failed commit, another after a rebalance or a crash) can tell an event it
- * has seen before from one it has not.
+ * has seen before from one it has not, and skip what was finished.
  *
  * Records are appended, never updated (on FerretDB 1.x an update by `_id` scans the collection,
  * and concurrent writers cannot lose each other's records), and deleted once the group has
@@ -52,6 +65,8 @@ export class ProgressLedger {
   private readonly records: Collection<ProgressRecord>;
   private readonly expiry: Expiry;
   private readonly streams = new Map<string, StreamRecords>();
+  /** Per stream, the end of the last batch begun on it in this process. */
+  private readonly active = new Map<string, Promise<void>>();
   private obsolete: ObjectId[] = [];
   private pruner: NodeJS.Timeout | undefined;
   private pruning: Promise<void> | undefined;
@@ -91,7 +106,14 @@ export class ProgressLedger {
    * the group's committed offset stands: every record wholly before it is done with).
    */
   batch(stream: string, assignment: number, first: string, keepGoing: () => boolean): BatchLedger {
-    return new BatchLedger(this, stream, assignment, Number(first), keepGoing);
+    const before = this.active.get(stream) ?? Promise.resolve();
+    let end: () => void = () => undefined;
+    const ended = new Promise<void>((resolve) => (end = resolve));
+    this.active.set(stream, ended);
+    void ended.then(() => {
+      if (this.active.get(stream) === ended) this.active.delete(stream);
+    });
+    return new BatchLedger(this, stream, assignment, Number(first), keepGoing, before, end);
   }
 
   /** The stream's records from before this batch; records before `first` are dropped. */
@@ -161,6 +183,8 @@ export class ProgressLedger {
 /** One batch's view of its partition's records, and the records it adds. */
 export class BatchLedger {
   private before: ProgressRecord[] | undefined;
+  /** Per instance, the offset runs earlier reads finished. */
+  private finishedRuns = new Map<string, Array<[number, number]>>();
   private loading: Promise<void> | undefined;
 
   constructor(
@@ -169,14 +193,63 @@ export class BatchLedger {
     private readonly assignment: number,
     private readonly first: number,
     private readonly keepGoing: () => boolean,
+    /** The end of the batch of this stream begun before this one in this process. */
+    private readonly previous: Promise<void>,
+    private readonly ended: () => void,
   ) {}
 
-  /** Reads what was recorded before this batch (once). */
+  /**
+   * Reads what was recorded before this batch (once), after the batch of the same partition
+   * begun before it in this process has ended. kafkajs restarts a consumer that failed (a broker
+   * gone for longer than its retries) without waiting for the batches in hand: the partition
+   * is then read again while the old batch is still delivering, and what that one finishes is
+   * only on record once it ends.
+   */
   load(): Promise<void> {
-    this.loading ??= this.ledger.load(this.stream, this.assignment, this.first, this.keepGoing).then((records) => {
-      this.before = records;
-    });
+    this.loading ??= this.previous
+      .then(() => this.ledger.load(this.stream, this.assignment, this.first, this.keepGoing))
+      .then((records) => {
+        this.before = records;
+        for (const record of records) {
+          for (const done of record.done ?? []) {
+            const known = this.finishedRuns.get(done.instance) ?? [];
+            for (let i = 0; i + 1 < done.runs.length; i += 2) known.push([done.runs[i]!, done.runs[i + 1]!]);
+            this.finishedRuns.set(done.instance, known);
+          }
+        }
+      });
     return this.loading;
+  }
+
+  /** The batch is over (done or failed): a later batch of the partition may load. */
+  end(): void {
+    this.ended();
+  }
+
+  /** True when an earlier read finished this message for this instance: nothing is to be done again. */
+  finishedBefore(offset: string, instance: string): boolean {
+    if (!this.before) throw new Error('BatchLedger.load() first');
+    const at = Number(offset);
+    return this.finishedRuns.get(instance)?.some(([from, to]) => from <= at && at <= to) ?? false;
+  }
+
+  /** Records that these messages need nothing more for these instances (no-op when empty). */
+  finish(items: readonly ReadItem[]): Promise<void> {
+    if (items.length === 0) return Promise.resolve();
+    const offsetsOf = new Map<string, number[]>();
+    for (const { instance, offset } of items) {
+      const offsets = offsetsOf.get(instance) ?? [];
+      offsets.push(Number(offset));
+      offsetsOf.set(instance, offsets);
+    }
+    const done = [...offsetsOf].map(([instance, offsets]) => ({ instance, runs: runs(offsets).flat() }));
+    const all = done.flatMap((d) => d.runs);
+    return this.ledger.append(
+      this.stream,
+      this.assignment,
+      { kind: 'finished', from: Math.min(...all), to: Math.max(...all), done },
+      this.keepGoing,
+    );
   }
 
   /** True when a read before this one took `offset` (its events may hold claims already). */
@@ -195,4 +268,16 @@ export class BatchLedger {
       this.keepGoing,
     );
   }
+}
+
+/** Sorted offsets as [first, last] runs of consecutive ones. */
+function runs(offsets: number[]): Array<[number, number]> {
+  const sorted = [...new Set(offsets)].sort((a, b) => a - b);
+  const result: Array<[number, number]> = [];
+  for (const offset of sorted) {
+    const last = result[result.length - 1];
+    if (last && offset === last[1] + 1) last[1] = offset;
+    else result.push([offset, offset]);
+  }
+  return result;
 }

@@ -22,6 +22,10 @@ export function createTranslatorMetrics(meter: Meter) {
       description: 'Kafka messages per processed batch',
       advice: { explicitBucketBoundaries: [1, 10, 50, 100, 250, 500, 1000, 2500] },
     }),
+    alreadyHandled: meter.createCounter('manifold_translator_reread_skipped', {
+      description:
+        'Deliveries not attempted again when a batch was read again (after a failed commit, a rebalance or a crash): an earlier read had finished them',
+    }),
     claimStoreErrors: meter.createCounter('manifold_translator_claim_store_errors', {
       description: 'Claim-store operations (messageId claims) that failed and are being tried again',
     }),
