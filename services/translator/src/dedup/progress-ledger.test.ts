@@ -138,20 +138,34 @@ describe('ProgressLedger', () => {
     await one.stop();
   });
 
-  it('deletes the records of offsets the group has committed past', async () => {
+  it('writes taken records ahead, and deletes them once the group has committed past them', async () => {
     const collection = uniqueName('progress');
     const one = ledger(collection);
     await one.start();
+    const records = () =>
+      mongo.db
+        .collection(collection)
+        .find({ stream: 'g|events|0' })
+        .toArray()
+        .then((found) => found.map((r) => [r['from'], r['to']]));
     const first = one.batch('g|events|0', 1, '0', goOn);
     await first.load();
     await first.take('0', '9');
     first.end();
+    // The next batches are covered by the record the first one wrote ahead.
     const next = one.batch('g|events|0', 1, '10', goOn);
     await next.load();
     await next.take('10', '19');
+    expect(next.takenBefore('15')).toBe(false);
+    next.end();
+    expect(await records()).toEqual([[0, 2009]]);
+    // A batch past it writes the next one, and the first is committed past.
+    const later = one.batch('g|events|0', 1, '2010', goOn);
+    await later.load();
+    await later.take('2010', '2019');
+    later.end();
     await one.prune();
-    const left = await mongo.db.collection(collection).find({ stream: 'g|events|0' }).toArray();
-    expect(left.map((r) => [r['from'], r['to']])).toEqual([[10, 19]]);
+    expect(await records()).toEqual([[2010, 4019]]);
     await one.stop();
   });
 });

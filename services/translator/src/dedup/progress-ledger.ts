@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ObjectId, type Collection, type Db, type Document } from 'mongodb';
 import type { Logger } from '@manifold/logger';
 import { isDuplicateKeyError } from '@manifold/mongo';
@@ -6,7 +7,7 @@ import type { StoreWaiter } from './store-waiter';
 
 /**
  * One record of what a consumer did with a range of offsets of one partition.
- * `taken`: the range was read and its events were about to be claimed.
+ * `taken`: the range was read, or is about to be, and its events claimed (written ahead).
  * `finished`: these messages need nothing more for these destination instances (delivered,
  * refused as duplicates, or handed to a retry tier or the dead-letter topic).
  */
@@ -15,6 +16,8 @@ interface ProgressRecord {
   /** `<consumer group>|<topic>|<partition>` */
   stream: string;
   kind: 'taken' | 'finished';
+  /** Which process, in which group assignment, wrote it: `<process>/<assignment>`. */
+  reader: string;
   /** First and last offset of the range. */
   from: number;
   to: number;
@@ -44,10 +47,31 @@ export interface ProgressLedgerOptions {
 /** How often records below a committed offset are deleted. */
 const PRUNE_INTERVAL_MS = 5000;
 
-/** What this process knows of a stream's records, and from which group assignment. */
+/**
+ * Offsets a *taken* record covers beyond the batch that writes it: the next batches of the
+ * partition need none of their own until they pass it (one record per this many offsets, not per
+ * batch). Another reader treats the whole range as maybe claimed: a re-sent messageId in it reads
+ * the claims (FerretDB then scans them) until that reader has passed it.
+ */
+const TAKE_AHEAD = 2000;
+
+/** What this process knows of a stream, from which group assignment. */
 interface StreamRecords {
   assignment: number;
   records: ProgressRecord[];
+  /** The last offset this process's reads have taken in this assignment (-1: none). */
+  processedTo: number;
+  /** The last offset its *taken* records cover (they run ahead of `processedTo`). */
+  takenTo: number;
+}
+
+/** What a batch knows of the reads of its partition before it. */
+export interface EarlierReads {
+  records: ProgressRecord[];
+  /** Reads of this process in this assignment took every offset up to this one. */
+  processedTo: number;
+  /** `reader` of this process's records in this assignment. */
+  reader: string;
 }
 
 /**
@@ -70,6 +94,7 @@ export class ProgressLedger {
   private obsolete: ObjectId[] = [];
   private pruner: NodeJS.Timeout | undefined;
   private pruning: Promise<void> | undefined;
+  private readonly process = randomBytes(6).toString('hex');
 
   constructor(
     db: Db,
@@ -117,7 +142,7 @@ export class ProgressLedger {
   }
 
   /** The stream's records from before this batch; records before `first` are dropped. */
-  async load(stream: string, assignment: number, first: number, keepGoing: () => boolean): Promise<ProgressRecord[]> {
+  async load(stream: string, assignment: number, first: number, keepGoing: () => boolean): Promise<EarlierReads> {
     let known = this.streams.get(stream);
     if (!known || known.assignment !== assignment) {
       const records = await this.options.waiter.run(
@@ -125,7 +150,7 @@ export class ProgressLedger {
         () => this.records.find({ stream }).toArray(),
         keepGoing,
       );
-      known = { assignment, records };
+      known = { assignment, records, processedTo: -1, takenTo: -1 };
       this.streams.set(stream, known);
     }
     const current: ProgressRecord[] = [];
@@ -134,17 +159,41 @@ export class ProgressLedger {
       else current.push(record);
     }
     known.records = current;
-    return [...current];
+    return { records: [...current], processedTo: known.processedTo, reader: this.reader(assignment) };
+  }
+
+  /**
+   * Records that a batch takes the offsets `from`..`to`, before their first claim: a *taken*
+   * record reaching `TAKE_AHEAD` offsets further, unless one written earlier covers them.
+   */
+  async take(stream: string, assignment: number, from: number, to: number, keepGoing: () => boolean): Promise<void> {
+    const known = this.streams.get(stream);
+    if (!known || known.assignment !== assignment) throw new Error('ProgressLedger.take() before load()');
+    if (known.takenTo < to) {
+      await this.append(stream, assignment, { kind: 'taken', from, to: to + TAKE_AHEAD }, keepGoing);
+      known.takenTo = Math.max(known.takenTo, to + TAKE_AHEAD);
+    }
+    known.processedTo = Math.max(known.processedTo, to);
+  }
+
+  private reader(assignment: number): string {
+    return `${this.process}/${assignment}`;
   }
 
   /** Appends a record (waiting while MongoDB cannot take it). */
   async append(
     stream: string,
     assignment: number,
-    record: Omit<ProgressRecord, '_id' | 'stream' | 'at'>,
+    record: Omit<ProgressRecord, '_id' | 'stream' | 'reader' | 'at'>,
     keepGoing: () => boolean,
   ): Promise<void> {
-    const document: ProgressRecord = { _id: new ObjectId(), stream, at: new Date(), ...record };
+    const document: ProgressRecord = {
+      _id: new ObjectId(),
+      stream,
+      reader: this.reader(assignment),
+      at: new Date(),
+      ...record,
+    };
     await this.options.waiter.run(
       'record progress',
       async () => {
@@ -182,7 +231,7 @@ export class ProgressLedger {
 
 /** One batch's view of its partition's records, and the records it adds. */
 export class BatchLedger {
-  private before: ProgressRecord[] | undefined;
+  private before: EarlierReads | undefined;
   /** Per instance, the offset runs earlier reads finished. */
   private finishedRuns = new Map<string, Array<[number, number]>>();
   private loading: Promise<void> | undefined;
@@ -208,9 +257,9 @@ export class BatchLedger {
   load(): Promise<void> {
     this.loading ??= this.previous
       .then(() => this.ledger.load(this.stream, this.assignment, this.first, this.keepGoing))
-      .then((records) => {
-        this.before = records;
-        for (const record of records) {
+      .then((before) => {
+        this.before = before;
+        for (const record of before.records) {
           for (const done of record.done ?? []) {
             const known = this.finishedRuns.get(done.instance) ?? [];
             for (let i = 0; i + 1 < done.runs.length; i += 2) known.push([done.runs[i]!, done.runs[i + 1]!]);
@@ -252,21 +301,22 @@ export class BatchLedger {
     );
   }
 
-  /** True when a read before this one took `offset` (its events may hold claims already). */
+  /**
+   * True when a read before this one took `offset` (its events may hold claims already): one of
+   * this process in this assignment (it knows how far its reads went), or any other reader whose
+   * *taken* record covers it.
+   */
   takenBefore(offset: string): boolean {
-    if (!this.before) throw new Error('BatchLedger.load() first');
+    const before = this.before;
+    if (!before) throw new Error('BatchLedger.load() first');
     const at = Number(offset);
-    return this.before.some((r) => r.kind === 'taken' && r.from <= at && at <= r.to);
+    if (at <= before.processedTo) return true;
+    return before.records.some((r) => r.kind === 'taken' && r.reader !== before.reader && r.from <= at && at <= r.to);
   }
 
   /** Records that the offsets `from`..`to` are being claimed (before the first of their claims). */
   take(from: string, to: string): Promise<void> {
-    return this.ledger.append(
-      this.stream,
-      this.assignment,
-      { kind: 'taken', from: Number(from), to: Number(to) },
-      this.keepGoing,
-    );
+    return this.ledger.take(this.stream, this.assignment, Number(from), Number(to), this.keepGoing);
   }
 }
 

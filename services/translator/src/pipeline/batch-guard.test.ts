@@ -75,10 +75,11 @@ describe('BatchGuard', () => {
     await first.chunkDone(results, []);
     first.end();
 
-    // Read again after the consumer rejoined (2 was claimed, never attempted: a crash, say).
-    const again = guard(stream, 2, 'events', 0, 2);
-    expect(sorted(await again.admit(tasks))).toEqual({
-      deliver: [],
+    // Read again after the consumer rejoined (2 was claimed, never attempted: a crash, say), with
+    // an offset the first read's record covers ahead but that it never reached.
+    const again = guard(stream, 2, 'events', 0, 3);
+    expect(sorted(await again.admit([...tasks, task('events', 3, `${stream}-m3`)]))).toEqual({
+      deliver: ['3'],
       handOver: ['1', '2'],
       duplicates: [],
       superseded: [],

@@ -1,4 +1,4 @@
-import type { MessageClaims, ClaimRequest } from '../dedup/claims';
+import type { ClaimRequest, MessageClaims } from '../dedup/claims';
 import type { BatchLedger, ReadItem } from '../dedup/progress-ledger';
 import type { DeliveryTask, TaskResult } from './task';
 
@@ -85,15 +85,16 @@ export class BatchGuard {
     if (open.length === 0) return chunk;
     const { source, reclaim, keepGoing } = this.options;
     const perTask = source === 'retries' && reclaim ? 2 : 1;
-    const requests = open.flatMap((task) => this.requests(task));
-    const allowed = await this.claims.claim(requests, keepGoing);
+    const answers = await this.claims.claim(
+      open.flatMap((task) => this.requests(task)),
+      keepGoing,
+    );
     open.forEach((task, index) => {
-      const [first, second] = allowed.slice(index * perTask, (index + 1) * perTask);
-      const goesOn = source === 'events' || first === true;
-      const messageIdFree = source === 'events' ? first === true : second !== false;
-      if (!goesOn) chunk.superseded.push(task);
-      else if (!messageIdFree) chunk.duplicates.push(task);
-      else if (this.ledger.takenBefore(task.offset)) chunk.handOver.push(task);
+      const [first, messageId] = answers.slice(index * perTask, (index + 1) * perTask);
+      if (first === 'other') (source === 'events' ? chunk.duplicates : chunk.superseded).push(task);
+      else if (messageId === 'other') chunk.duplicates.push(task);
+      // Claimed by an earlier read, which may have sent it on already.
+      else if (first === 'own') chunk.handOver.push(task);
       else chunk.deliver.push(task);
     });
     return chunk;

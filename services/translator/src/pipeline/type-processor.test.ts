@@ -7,7 +7,7 @@ import { destinationById } from '@manifold/destinations';
 import { encodeEventMessage } from '@manifold/events';
 import type { ConsumedMessage, OutgoingMessage } from '@manifold/kafka';
 import { testLogger } from '@manifold/testing';
-import type { ClaimRequest, MessageClaims } from '../dedup/claims';
+import type { ClaimAnswer, ClaimRequest, MessageClaims } from '../dedup/claims';
 import type { ProgressLedger } from '../dedup/progress-ledger';
 import { destination, snapshot, SOURCE_ID, trackEvent, WORKSPACE_ID } from '../test-support/harness';
 import type { BatchOutcomes, OutcomeRouter } from './batch-outcomes';
@@ -75,13 +75,13 @@ function fakes(failAt?: number, reclaimRetries = false) {
   let claims = 0;
   const delivered: string[] = [];
   const claimStore = {
-    async claim(requests: readonly ClaimRequest[]): Promise<boolean[]> {
+    async claim(requests: readonly ClaimRequest[]): Promise<ClaimAnswer[]> {
       const n = ++claims;
       const continuations = requests.filter((r) => r.after !== undefined).length;
       log.push(`claim ${n} (${requests.length}${continuations ? `, ${continuations} continuations` : ''})`);
       await new Promise((r) => setTimeout(r, 5));
       if (n === failAt) throw new Error('claims store unavailable');
-      return requests.map(() => true);
+      return requests.map((): ClaimAnswer => 'new');
     },
   };
   const deliverer = {
