@@ -72,8 +72,10 @@ done
 
 # A first workspace, source and DuckDB warehouse, so events land somewhere with no setup.
 sed "s#@RUN_DIR@#$MANIFOLD_RUN_DIR#g" deploy/local/workspace.yaml >"$MANIFOLD_RUN_DIR/workspace.yaml"
-pnpm --silent manifold --actor local-setup apply -f "$MANIFOLD_RUN_DIR/workspace.yaml" >/dev/null
-WRITE_KEY="$(pnpm --silent manifold --json sources get local website | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).write_key))')"
+# Only once: the console's first owner takes it over, and a second apply would undo that.
+scripts/manifold workspaces get local >/dev/null 2>&1 ||
+  scripts/manifold --actor local-setup apply -f "$MANIFOLD_RUN_DIR/workspace.yaml" >/dev/null
+WRITE_KEY="$(scripts/manifold --json sources get local website | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).write_key))')"
 
 cat <<INFO
 
@@ -89,8 +91,9 @@ Manifold is running (logs: $MANIFOLD_RUN_DIR/logs)
   DuckDB warehouse  $MANIFOLD_RUN_DIR/warehouse.duckdb
 
 Workspace "local", source "website", write key: $WRITE_KEY
+Console: open http://127.0.0.1:$CONSOLE_PORT; the first visit creates your owner account, which takes over "local".
 Try: curl -u "$WRITE_KEY:" -H 'content-type: application/json' \\
        -d '{"userId":"u1","event":"Tried Manifold"}' http://127.0.0.1:$INGESTION_PORT/v1/track
-CLI:  set -a; source $ENV_FILE; set +a; pnpm --silent manifold sources list local
+CLI:  set -a; source $ENV_FILE; set +a; scripts/manifold sources list local
 
 INFO

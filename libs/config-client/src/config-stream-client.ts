@@ -1,11 +1,10 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
 import { credentials, Metadata, status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import type { Logger } from '@manifold/logger';
 import { ConfigServiceClient, type ConfigUpdate } from '@manifold/proto';
+import { ConfigCache, configCacheBox } from './config-cache';
 import type { ConfigView } from './config-view';
 import { applyDelta, snapshotFromProto } from './from-proto';
 import { InMemoryConfigView } from './in-memory-config-view';
-import type { ConfigSnapshot } from './snapshot';
 
 export interface ConnectConfigStreamOptions {
   /** host:port of the control plane. */
@@ -16,9 +15,12 @@ export interface ConnectConfigStreamOptions {
   client?: string;
   /**
    * Where to keep the last snapshot on disk, so a restart while the control plane is down
-   * still has a configuration. It holds decrypted settings: it is written with mode 0600.
+   * still has a configuration. It holds every credential, so it is sealed (AES-256-GCM) with
+   * `cacheKey`, or a key derived from `token`, and written with mode 0600 (see ConfigCache).
    */
   cacheFile?: string;
+  /** 32 bytes, base64 (CONFIG_CACHE_KEY): seals the cache; a key derived from `token` when absent. */
+  cacheKey?: string;
   /** How long to wait for the first snapshot (from the stream or the cache) before failing. */
   firstSnapshotTimeoutMs?: number;
 }
@@ -38,6 +40,7 @@ class StreamingConfigView extends InMemoryConfigView implements ConfigStreamClie
   private retryTimer: NodeJS.Timeout | undefined;
   private attempt = 0;
   private readonly grpc: ConfigServiceClient;
+  private readonly cache: ConfigCache | undefined;
   private resolveFirst: (() => void) | undefined;
   readonly firstSnapshot: Promise<void>;
 
@@ -49,22 +52,21 @@ class StreamingConfigView extends InMemoryConfigView implements ConfigStreamClie
       'grpc.keepalive_permit_without_calls': 1,
     });
     this.firstSnapshot = new Promise((resolve) => (this.resolveFirst = resolve));
+    this.cache = options.cacheFile
+      ? new ConfigCache(options.cacheFile, configCacheBox(options), options.logger)
+      : undefined;
   }
 
   async loadCache(): Promise<void> {
-    if (!this.options.cacheFile) return;
-    try {
-      const cached = JSON.parse(await readFile(this.options.cacheFile, 'utf8')) as ConfigSnapshot;
-      if (this.version === 0 && typeof cached.version === 'number') {
-        this.replace(cached);
-        this.options.logger.info(
-          { version: cached.version },
-          'serving cached configuration until the control plane answers',
-        );
-        this.resolveFirst?.();
-      }
-    } catch {
-      // No usable cache: wait for the control plane.
+    // No usable cache (none, another key, damaged): wait for the control plane.
+    const cached = await this.cache?.read();
+    if (cached && this.version === 0) {
+      this.replace(cached);
+      this.options.logger.info(
+        { version: cached.version },
+        'serving cached configuration until the control plane answers',
+      );
+      this.resolveFirst?.();
     }
   }
 
@@ -94,7 +96,7 @@ class StreamingConfigView extends InMemoryConfigView implements ConfigStreamClie
     } else {
       this.replace(applyDelta(this.snapshot(), u.value));
     }
-    void this.saveCache();
+    this.cache?.save(this.snapshot());
   }
 
   private onDisconnect(error: ServiceError | undefined): void {
@@ -117,20 +119,9 @@ class StreamingConfigView extends InMemoryConfigView implements ConfigStreamClie
     this.retryTimer.unref();
   }
 
-  private async saveCache(): Promise<void> {
-    const file = this.options.cacheFile;
-    if (!file) return;
-    try {
-      // Write then rename: a crash never leaves a half-written cache.
-      await writeFile(`${file}.tmp`, JSON.stringify(this.snapshot()), { mode: 0o600 });
-      await rename(`${file}.tmp`, file);
-    } catch (error) {
-      this.options.logger.warn({ err: error, file }, 'could not write the config cache');
-    }
-  }
-
   async close(): Promise<void> {
     this.closed = true;
+    await this.cache?.flush();
     clearTimeout(this.retryTimer);
     this.call?.cancel();
     this.call = undefined;

@@ -37,9 +37,10 @@ const destination = (d: ProtoDestination): DestinationConfig => ({
   })),
 });
 
-const warehouse = (w: ProtoWarehouse): WarehouseConfig => ({
+const warehouse = ({ syncRequestedAt, ...w }: ProtoWarehouse): WarehouseConfig => ({
   ...w,
   settings: (w.settings ?? {}) as Record<string, unknown>,
+  ...(syncRequestedAt ? { syncRequestedAt: syncRequestedAt.toISOString() } : {}),
 });
 
 export function snapshotFromProto(s: ProtoSnapshot): ConfigSnapshot {

@@ -54,6 +54,8 @@ export interface WarehouseConfig {
   settings: Record<string, unknown>;
   syncIntervalSeconds: number;
   sourceIds: string[];
+  /** The latest "sync now" asked for (ISO-8601): a loader loads at once when it sees a newer one. */
+  syncRequestedAt?: string;
 }
 
 export interface ConfigSnapshot {

@@ -36,6 +36,15 @@ export const env = {
     z.string().regex(/^mongodb(\+srv)?:\/\/[^/?#\s]+(\/[^?#\s]*)?(\?\S*)?$/, {
       message: 'expected a MongoDB connection string, mongodb://host:port[,host:port...]/[database][?options]',
     }),
+  /**
+   * KAFKA_TOPIC_PREFIX: put before every Kafka topic and consumer-group name, so stacks (and
+   * tests) that share a cluster never read each other's records. Empty in a deployment.
+   */
+  kafkaTopicPrefix: () =>
+    z
+      .string()
+      .regex(/^[A-Za-z0-9._-]*$/, { message: "expected only letters, digits, '.', '_' and '-'" })
+      .default(''),
   /** A comma-separated list of host:port pairs, as Kafka clients take them. */
   hostPorts: () =>
     z
@@ -49,6 +58,14 @@ export const env = {
       .refine((list) => list.length > 0 && list.every((hp) => /^[^\s:]+:\d{1,5}$/.test(hp)), {
         message: 'expected a comma-separated list of host:port',
       }),
+  /** A 256-bit key, base64-encoded, as `openssl rand -base64 32` prints one. */
+  key256: () =>
+    z
+      .string()
+      .refine(
+        (v) => Buffer.from(v, 'base64').length === 32,
+        'must be 32 bytes, base64-encoded (openssl rand -base64 32)',
+      ),
   oneOf: <const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) =>
     z.enum(values, { error: `expected one of ${values.join(', ')}` }).default(fallback as never),
 };

@@ -37,4 +37,18 @@ describe('loadConfig', () => {
     expect(message).toContain('PORT="70000": expected a port from 0 to 65535');
     expect(message).toContain('DEBUG="maybe": expected true or false');
   });
+
+  it('never quotes a credential: secret variables are hidden, URL userinfo masked', () => {
+    const shape = { SERVICE_TOKEN: env.string().min(16), SMTP_URL: env.url(['smtp']) };
+    let message = '';
+    try {
+      loadConfig('svc', shape, { SERVICE_TOKEN: 'tok-s3cret', SMTP_URL: 'http://mailer:p4ssw0rd@mail.test' });
+    } catch (e) {
+      message = (e as ConfigError).message;
+    }
+    expect(message).toContain('SERVICE_TOKEN=(10 characters, not shown): ');
+    expect(message).toContain('SMTP_URL="http://********@mail.test": expected a URL starting with smtp://');
+    expect(message).not.toContain('s3cret');
+    expect(message).not.toContain('p4ssw0rd');
+  });
 });

@@ -1,3 +1,4 @@
+import { SecretMasker } from '@manifold/secrets';
 import { z } from 'zod';
 
 /** Thrown at start when the environment does not satisfy a service's schema; lists every problem at once. */
@@ -38,7 +39,16 @@ export function loadConfig<S extends z.ZodRawShape>(
     const name = issue.path.join('.') || '(environment)';
     const value = input[String(issue.path[0])];
     if (value === undefined) return `${name} is required but not set`;
-    return `${name}=${JSON.stringify(value)}: ${issue.message}`;
+    return `${name}=${shown(name, value)}: ${issue.message}`;
   });
   throw new ConfigError(service, problems);
+}
+
+/** Variables whose value is a credential: never quoted in an error. */
+const SECRET_VARIABLE = /TOKEN|SECRET|KEY|PASSWORD|CREDENTIAL/i;
+
+/** A bad value as the error quotes it: hidden for credentials, URL userinfo masked for the rest. */
+function shown(name: string, value: string): string {
+  if (SECRET_VARIABLE.test(name)) return `(${value.length} characters, not shown)`;
+  return JSON.stringify(SecretMasker.generic.text(value));
 }

@@ -1,6 +1,7 @@
+import { settingSecrets, type SettingSecrets } from '@manifold/secrets';
 import { z } from 'zod';
 import { CALL_TYPES, type CallType } from '@manifold/events';
-import { isUnsupported, type DestinationDefinition, type SettingsSchema } from './definition';
+import { isUnsupported, type DestinationDefinition, type DestinationSettingsSchema } from './definition';
 import type { Mapping } from './mapping';
 
 export interface CatalogAction {
@@ -22,22 +23,27 @@ export interface CatalogEntry {
   categories: string[];
   /** JSON Schema (draft 2020-12) of the settings, as the user fills them in (defaults not required). */
   settingsSchema: Record<string, unknown>;
-  /** Settings to store encrypted and never show back (marked `secret: true` in the schema). */
-  secretSettings: string[];
+  /**
+   * Every setting that holds credentials, and how (`whole`, `values` of a header map, or a `url`
+   * whose userinfo, query values and path tokens are credentials): what the control plane
+   * encrypts and masks, and what the translator masks in records. Derived from the schema by
+   * `settingSecrets` (`@manifold/secrets`), the one place that decides it.
+   */
+  secrets: SettingSecrets;
   supportedCallTypes: CallType[];
   actions: CatalogAction[];
 }
 
-export function catalogEntry<S extends SettingsSchema>(destination: DestinationDefinition<S>): CatalogEntry {
+export function catalogEntry<S extends DestinationSettingsSchema>(destination: DestinationDefinition<S>): CatalogEntry {
   const settingsSchema = z.toJSONSchema(destination.settings, { io: 'input' }) as Record<string, unknown>;
-  const properties = (settingsSchema['properties'] ?? {}) as Record<string, Record<string, unknown>>;
+  const secrets = settingSecrets(settingsSchema);
   return {
     id: destination.id,
     name: destination.name,
     description: destination.description,
     categories: [...destination.categories],
     settingsSchema,
-    secretSettings: Object.keys(properties).filter((key) => properties[key]?.['secret'] === true),
+    secrets,
     supportedCallTypes: CALL_TYPES.filter((type) => {
       const route = destination.routes[type];
       return route !== undefined && !isUnsupported(route) && route.length > 0;

@@ -1,3 +1,4 @@
+import { SecretMasker } from '@manifold/secrets';
 import { headerValue, type HttpResponseInfo, type RequestDescriptor } from './request';
 import { combineOutcomes, type DeliveryOutcome } from './outcome';
 
@@ -67,7 +68,8 @@ const NETWORK_CODES = new Set([
  */
 export function classifyNetworkError(error: unknown): DeliveryOutcome {
   const code = errorCode(error);
-  const message = error instanceof Error ? error.message : String(error);
+  // No request here to know the instance's secrets: at least a URL's userinfo never goes on.
+  const message = SecretMasker.generic.text(error instanceof Error ? error.message : String(error));
   if (code === 'ERR_INVALID_URL' || code === 'UND_ERR_INVALID_ARG') {
     return { kind: 'dead-letter', reason: 'INVALID_SETTINGS', message: `cannot send: ${message}` };
   }

@@ -1,11 +1,12 @@
 import type { z } from 'zod';
 import type { CallType } from '@manifold/events';
 import type { ResponseOutcome } from './classify';
+import type { Notices } from './coercion/notices';
 import type { Mapping, MappingValue } from './mapping';
 import type { HttpResponseInfo, RequestDescriptor } from './request';
 
 /** A destination's settings: a zod object. Mark secrets with `secret()`; defaults are the real API hosts. */
-export type SettingsSchema = z.ZodObject;
+export type DestinationSettingsSchema = z.ZodObject;
 /** An action's fields: a zod object whose output type is the mapped payload `perform` receives. */
 export type FieldsSchema = z.ZodObject;
 
@@ -22,8 +23,11 @@ export interface ActionDefinition<Settings, F extends FieldsSchema> {
   description: string;
   fields: F;
   defaultMapping: FieldMapping<F>;
-  /** Throws DropEventError for what the API cannot take; never does I/O. */
-  perform(payload: z.output<F>, settings: Settings): RequestDescriptor[];
+  /**
+   * Throws DropEventError for what the API cannot take at all; never does I/O. A single field the
+   * API cannot take is left out and recorded in `notices` (as is a value converted to fit).
+   */
+  perform(payload: z.output<F>, settings: Settings, notices: Notices): RequestDescriptor[];
   /** Present when several events can share requests. */
   batch?: ActionBatching<Settings, F>;
 }
@@ -38,8 +42,9 @@ export interface ActionBatching<Settings, F extends FieldsSchema> {
   /**
    * Requests for several payloads at once. Requests with a JSON array body set `itemEvents`
    * (array element → payload index) so per-item API answers can be mapped back to events.
+   * `notices[i]` records what was dropped or converted in payload i.
    */
-  perform(payloads: z.output<F>[], settings: Settings): RequestDescriptor[];
+  perform(payloads: z.output<F>[], settings: Settings, notices: readonly Notices[]): RequestDescriptor[];
 }
 
 /** An action whose payload type has been forgotten: what a destination stores and the translator handles. */
@@ -63,7 +68,7 @@ export interface Unsupported {
 
 export type Routes = Partial<Record<CallType, readonly RouteRule[] | Unsupported>>;
 
-export interface DestinationDefinition<S extends SettingsSchema = SettingsSchema> {
+export interface DestinationDefinition<S extends DestinationSettingsSchema = DestinationSettingsSchema> {
   /** Catalog id and translator type, e.g. "mixpanel". */
   id: string;
   /** Catalog display name; also the destination's key in the `integrations` object ("Mixpanel"). */
@@ -82,28 +87,29 @@ export interface DestinationDefinition<S extends SettingsSchema = SettingsSchema
   /**
    * The next requests of a multi-request flow, from the 2xx answer to a request that set
    * `followUp` (see `followUpRequests`). Pure like `perform`; throws DropEventError or
-   * DeadLetterError when the answer ends the flow (e.g. no unique contact to attach).
+   * DeadLetterError when the answer ends the flow (e.g. no unique contact to attach), and records
+   * in `notices` what it leaves out or converts.
    */
-  followUp?(response: HttpResponseInfo, request: RequestDescriptor, settings: z.output<S>): RequestDescriptor[];
+  followUp?(
+    response: HttpResponseInfo,
+    request: RequestDescriptor,
+    settings: z.output<S>,
+    notices: Notices,
+  ): RequestDescriptor[];
 }
 
 /** Identity helpers that let TypeScript infer payload and settings types from the schemas. */
-export function defineAction<S extends SettingsSchema, F extends FieldsSchema>(
+export function defineAction<S extends DestinationSettingsSchema, F extends FieldsSchema>(
   _settings: S,
   action: ActionDefinition<z.output<S>, F>,
 ): ActionDefinition<z.output<S>, F> {
   return action;
 }
 
-export function defineDestination<S extends SettingsSchema>(
+export function defineDestination<S extends DestinationSettingsSchema>(
   definition: DestinationDefinition<S>,
 ): DestinationDefinition<S> {
   return definition;
-}
-
-/** Marks a settings field as secret: stored encrypted by the control plane, never shown back. */
-export function secret<T extends z.ZodType>(schema: T, description?: string): T {
-  return schema.meta({ secret: true, writeOnly: true, ...(description ? { description } : {}) }) as T;
 }
 
 export function isUnsupported(route: readonly RouteRule[] | Unsupported | undefined): route is Unsupported {

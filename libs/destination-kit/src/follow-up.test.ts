@@ -6,6 +6,7 @@ import {
   followUpRequests,
   jsonRequest,
   joinUrl,
+  Notices,
   outcomeOfError,
   type HttpResponseInfo,
   type RequestDescriptor,
@@ -34,10 +35,11 @@ const example = defineDestination({
   settings,
   actions: { upsert },
   routes: { identify: [{ action: 'upsert' }] },
-  followUp: (response, request, s) => {
+  followUp: (response, request, s, notices) => {
     const { key } = request.followUp?.state as { key: string };
     const found = (JSON.parse(response.body) as { ids: string[] }).ids;
     if (found.length > 1) throw new DropEventError('INVALID_PAYLOAD', `${found.length} records match ${key}`);
+    if (found.length === 0) notices.dropped('history', 'a new record has none');
     return found.length === 1
       ? [jsonRequest('PUT', joinUrl(s.baseUrl, `/records/${found[0]}`), { key })]
       : [jsonRequest('POST', joinUrl(s.baseUrl, '/records'), { key })];
@@ -45,7 +47,7 @@ const example = defineDestination({
 });
 
 const s = settings.parse({});
-const [search] = upsert.perform({ key: 'u-1' }, s) as [RequestDescriptor];
+const [search] = upsert.perform({ key: 'u-1' }, s, new Notices()) as [RequestDescriptor];
 const answer = (status: number, ids: string[]): HttpResponseInfo => ({
   status,
   headers: {},
@@ -60,6 +62,12 @@ describe('followUpRequests', () => {
     expect(followUpRequests(example, search, answer(200, []), s).map((r) => `${r.method} ${r.url}`)).toEqual([
       'POST https://api.example.com/records',
     ]);
+  });
+
+  it('records what a step leaves out in the notices it is given (the event’s)', () => {
+    const notices = new Notices();
+    followUpRequests(example, search, answer(200, []), s, notices);
+    expect(notices.list).toEqual([{ kind: 'dropped', field: 'history', reason: 'a new record has none' }]);
   });
 
   it('has nothing to send after a non-2xx answer or for a request that is not a flow step', () => {

@@ -1,4 +1,6 @@
-import type { DestinationDefinition, SettingsSchema } from './definition';
+import { Notices } from './coercion/notices';
+import type { DestinationDefinition, DestinationSettingsSchema } from './definition';
+import { rememberSettings } from './mask-request';
 import type { HttpResponseInfo, RequestDescriptor } from './request';
 import type { ParsedSettings } from './translate';
 
@@ -9,15 +11,18 @@ import type { ParsedSettings } from './translate';
  * flow from its first request: every step is a read or an idempotent write).
  *
  * The event's outcome is the outcome of the last request sent. Throws a DestinationError when the
- * answer ends the flow (`outcomeOfError` turns it into a drop or dead-letter outcome).
+ * answer ends the flow (`outcomeOfError` turns it into a drop or dead-letter outcome). What a step
+ * leaves out or converts (e.g. an attribute the API's answer shows it cannot take) is recorded in
+ * `notices`: pass the event's, the same for every step of its flow.
  */
-export function followUpRequests<S extends SettingsSchema>(
+export function followUpRequests<S extends DestinationSettingsSchema>(
   destination: DestinationDefinition<S>,
   request: RequestDescriptor,
   response: HttpResponseInfo,
   settings: ParsedSettings<S>,
+  notices: Notices = new Notices(),
 ): RequestDescriptor[] {
   if (!request.followUp || !destination.followUp) return [];
   if (response.status < 200 || response.status > 299) return [];
-  return destination.followUp(response, request, settings);
+  return rememberSettings(destination.followUp(response, request, settings, notices), destination, settings);
 }

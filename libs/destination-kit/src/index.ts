@@ -1,9 +1,10 @@
 // The destination kit: how a destination is declared, and the pure functions the translator
 // calls to route, map, build requests and read responses. See README.md.
+// The credential markers are @manifold/secrets', next to the rule that reads them.
+export { secret, secretValues } from '@manifold/secrets';
 export {
   defineDestination,
   defineAction,
-  secret,
   isUnsupported,
   type DestinationDefinition,
   type ActionDefinition,
@@ -11,7 +12,7 @@ export {
   type AnyAction,
   type FieldMapping,
   type FieldsSchema,
-  type SettingsSchema,
+  type DestinationSettingsSchema,
   type RouteRule,
   type Routes,
   type Unsupported,
@@ -23,6 +24,7 @@ export {
   buildRequests,
   batchSize,
   translateEvent,
+  noticesOf,
   classifyResponse,
   type ParsedSettings,
   type SettingsResult,
@@ -32,7 +34,14 @@ export {
 } from './translate';
 export { catalogEntry, type CatalogEntry, type CatalogAction } from './catalog';
 export { followUpRequests } from './follow-up';
-export { validateDefinition } from './validate-definition';
+export {
+  maskRequest,
+  maskerOf,
+  secretMasker,
+  destinationSecrets,
+  maskOutcome,
+  type MaskedRequest,
+} from './mask-request';
 export {
   drop,
   combineOutcomes,
@@ -83,7 +92,7 @@ export {
   type Mapping,
   type MappingValue,
 } from './mapping';
-export { compileFql, parseFql, evaluateFql, FqlSyntaxError, snakecase, kebabcase, titlecase } from './fql';
+export { compileFql } from './fql';
 export {
   integrationsDrop,
   integrationOptions,
@@ -91,3 +100,5 @@ export {
   type FilterOptions,
   type FilterResult,
 } from './routing';
+// Lossless coercions, lenient fields and notices of fields dropped or converted.
+export * from './coercion';

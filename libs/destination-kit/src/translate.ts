@@ -2,20 +2,28 @@ import type { DestinationConfig } from '@manifold/config-client';
 import type { SpecEvent } from '@manifold/events';
 import type { z } from 'zod';
 import { classifyHttpResponse, type ResponseOutcome } from './classify';
-import { isUnsupported, type AnyAction, type DestinationDefinition, type SettingsSchema } from './definition';
+import { applyLenientFields } from './coercion/lenient-fields';
+import { Notices, type FieldNotice } from './coercion/notices';
+import {
+  isUnsupported,
+  type AnyAction,
+  type DestinationDefinition,
+  type DestinationSettingsSchema,
+} from './definition';
 import { compileFql } from './fql';
-import { resolveMapping } from './mapping';
+import { isPlainObject, resolveMapping } from './mapping';
+import { maskerOf, maskOutcome, rememberSettings } from './mask-request';
 import { drop, outcomeOfError, type DeadLetterOutcome, type DropOutcome, type Outcome } from './outcome';
 import type { HttpResponseInfo, RequestDescriptor } from './request';
 import { applyDestinationFilters, integrationsDrop, type FilterOptions } from './routing';
 
-export type ParsedSettings<S extends SettingsSchema> = z.output<S>;
+export type ParsedSettings<S extends DestinationSettingsSchema> = z.output<S>;
 
-export type SettingsResult<S extends SettingsSchema> =
+export type SettingsResult<S extends DestinationSettingsSchema> =
   { ok: true; settings: ParsedSettings<S> } | { ok: false; outcome: DeadLetterOutcome };
 
 /** Validates a destination instance's settings (defaults applied). Parse once per config version. */
-export function parseSettings<S extends SettingsSchema>(
+export function parseSettings<S extends DestinationSettingsSchema>(
   destination: DestinationDefinition<S>,
   raw: unknown,
 ): SettingsResult<S> {
@@ -54,10 +62,12 @@ export interface PreparedEvent {
   payload: Record<string, unknown>;
   /** Set when the action batches: only events with equal keys share a batch. */
   batchKey?: string;
+  /** Fields converted or dropped while mapping (lenient fields); `buildRequests` adds those of `perform`. */
+  notices: FieldNotice[];
 }
 
 /** Picks the action for an event, maps it and validates the payload. Pure. */
-export function prepareEvent<S extends SettingsSchema>(
+export function prepareEvent<S extends DestinationSettingsSchema>(
   destination: DestinationDefinition<S>,
   event: SpecEvent,
   settings: ParsedSettings<S>,
@@ -72,12 +82,14 @@ export function prepareEvent<S extends SettingsSchema>(
     if (!rule) return drop('NO_MATCHING_MAPPING', `no ${destination.name} route matches this ${event.type} event`);
     const action = actionOf(destination, rule.action);
     const mapped = resolveMapping({ ...action.defaultMapping, ...rule.mapping } as Record<string, never>, event);
+    const notices = new Notices();
+    if (isPlainObject(mapped)) applyLenientFields(action.fields, mapped, notices);
     const parsed = action.fields.safeParse(mapped);
     if (!parsed.success) {
       return drop('INVALID_PAYLOAD', `${destination.name} ${action.title}: ${formatIssues(parsed.error.issues)}`);
     }
     const payload = parsed.data as Record<string, unknown>;
-    const prepared: PreparedEvent = { kind: 'prepared', action: rule.action, payload };
+    const prepared: PreparedEvent = { kind: 'prepared', action: rule.action, payload, notices: notices.list };
     if (batchSize(destination, rule.action, settings) > 1) {
       prepared.batchKey = `${rule.action}:${action.batch?.key?.(payload, settings) ?? ''}`;
     }
@@ -90,29 +102,45 @@ export function prepareEvent<S extends SettingsSchema>(
 /**
  * Requests for payloads prepared for the same action (and batch key). One payload uses the
  * action's `perform`; several need an action that batches, and at most its `maxEvents`.
- * Throws DestinationError (e.g. DropEventError) for what the API cannot take.
+ * Throws DestinationError (e.g. DropEventError) for what the API cannot take. `notices[i]`, when
+ * given, receives what `perform` dropped or converted in payload i (pass fresh ones per call: a
+ * batch that throws is rebuilt event by event).
  */
-export function buildRequests<S extends SettingsSchema>(
+export function buildRequests<S extends DestinationSettingsSchema>(
   destination: DestinationDefinition<S>,
   actionName: string,
   payloads: Record<string, unknown>[],
   settings: ParsedSettings<S>,
+  notices: readonly Notices[] = payloads.map(() => new Notices()),
 ): RequestDescriptor[] {
   const action = actionOf(destination, actionName);
-  if (payloads.length === 1) return action.perform(payloads[0] as Record<string, unknown>, settings);
+  if (notices.length !== payloads.length) throw new Error('buildRequests needs one Notices per payload');
+  if (payloads.length === 1) {
+    const requests = action.perform(payloads[0] as Record<string, unknown>, settings, notices[0] as Notices);
+    return rememberSettings(requests, destination, settings);
+  }
   if (!action.batch) throw new Error(`${destination.id}.${actionName} does not batch`);
   const limit = batchSize(destination, actionName, settings);
   if (payloads.length === 0 || payloads.length > limit) {
     throw new Error(`${destination.id}.${actionName} takes 1 to ${limit} events per batch`);
   }
-  return action.batch.perform(payloads, settings);
+  return rememberSettings(action.batch.perform(payloads, settings, notices), destination, settings);
+}
+
+/** Everything dropped or converted in one prepared event: its mapping's notices, then its `perform`'s. */
+export function noticesOf(prepared: Pick<PreparedEvent, 'notices'>, performed?: Notices): FieldNotice[] {
+  if (!performed || performed.size === 0) return prepared.notices;
+  const all = new Notices();
+  all.addAll(prepared.notices);
+  all.addAll(performed.list);
+  return all.list;
 }
 
 /**
  * How many events of `actionName` may share requests under these settings: 1 when the action
  * does not batch (or batching is turned off in the settings).
  */
-export function batchSize<S extends SettingsSchema>(
+export function batchSize<S extends DestinationSettingsSchema>(
   destination: DestinationDefinition<S>,
   actionName: string,
   settings: ParsedSettings<S>,
@@ -124,12 +152,19 @@ export function batchSize<S extends SettingsSchema>(
 }
 
 export type Translation =
-  | { kind: 'requests'; action: string; payload: Record<string, unknown>; requests: RequestDescriptor[] }
+  | {
+      kind: 'requests';
+      action: string;
+      payload: Record<string, unknown>;
+      requests: RequestDescriptor[];
+      /** Fields left out or converted; the event is delivered all the same. */
+      notices: FieldNotice[];
+    }
   | DropOutcome
   | DeadLetterOutcome;
 
 /** One event in, its requests (or the reason there are none) out. Pure. */
-export function translateEvent<S extends SettingsSchema>(
+export function translateEvent<S extends DestinationSettingsSchema>(
   destination: DestinationDefinition<S>,
   event: SpecEvent,
   settings: ParsedSettings<S>,
@@ -137,22 +172,28 @@ export function translateEvent<S extends SettingsSchema>(
   const prepared = prepareEvent(destination, event, settings);
   if (prepared.kind !== 'prepared') return prepared;
   try {
-    const requests = buildRequests(destination, prepared.action, [prepared.payload], settings);
+    const performed = new Notices();
+    const requests = buildRequests(destination, prepared.action, [prepared.payload], settings, [performed]);
     if (requests.length === 0)
       return drop('NOTHING_TO_SEND', `${destination.name} ${prepared.action}: nothing to send`);
-    return { kind: 'requests', action: prepared.action, payload: prepared.payload, requests };
+    const notices = noticesOf(prepared, performed);
+    return { kind: 'requests', action: prepared.action, payload: prepared.payload, requests, notices };
   } catch (error) {
     return outcomeOfError(error) as Exclude<Outcome, { kind: 'delivered' | 'retry' }>;
   }
 }
 
-/** The destination's reading of its API's answer to `request` (the generic one when it has none). */
+/**
+ * The destination's reading of its API's answer to `request` (the generic one when it has none).
+ * Messages quoting the answer have the instance's credentials masked (an API may echo its key).
+ */
 export function classifyResponse(
   destination: Pick<DestinationDefinition, 'classifyResponse'>,
   request: RequestDescriptor,
   response: HttpResponseInfo,
 ): ResponseOutcome {
-  return destination.classifyResponse?.(response, request) ?? classifyHttpResponse(response);
+  const outcome = destination.classifyResponse?.(response, request) ?? classifyHttpResponse(response);
+  return outcome.kind === 'delivered' ? outcome : maskOutcome(outcome, maskerOf(request));
 }
 
 function triggerMatches(destination: DestinationDefinition, trigger: string, event: SpecEvent): boolean {

@@ -168,13 +168,13 @@ describe('the translation pipeline across the four destinations', () => {
       },
     ],
     [
-      'identify: GA4 drops it with a reason',
+      'identify: GA4 takes the traits as user properties, with an "identify" event',
       specEvent({ type: 'identify', messageId: 'p-4', traits: { plan: 'pro' } }),
       {
         hook: 'delivered',
         mp: 'delivered',
         amp: 'delivered',
-        ga: 'drop:UNSUPPORTED_EVENT_TYPE',
+        ga: 'delivered',
         broken: 'dead-letter:INVALID_SETTINGS',
       },
     ],
@@ -199,6 +199,7 @@ describe('the translation pipeline across the four destinations', () => {
     expect(ga.collected.map((c) => (c.body as { events: { name: string }[] }).events[0]?.name)).toEqual([
       'sign_up',
       'Internal',
+      'identify',
       'page_view',
     ]);
     expect(ga.collected.flatMap((c) => c.validationMessages)).toEqual([]);

@@ -37,6 +37,13 @@ describe('AmplitudeEmulator', () => {
     ['no ids', event({ user_id: undefined }), { events_with_missing_fields: { user_id: [1] } }],
     ['only a too-short id', event({ user_id: 'abc' }), { events_with_missing_fields: { user_id: [1] } }],
     ['a blocklisted id', event({ user_id: 'undefined' }), { events_with_invalid_fields: { user_id: [1] } }],
+    ['a latitude as a string', event({ location_lat: '48.85' }), { events_with_invalid_fields: { location_lat: [1] } }],
+    [
+      'an advertising id that is not a string',
+      event({ adid: 38400000 }),
+      { events_with_invalid_fields: { adid: [1] } },
+    ],
+    ['a quantity that is not an integer', event({ quantity: '2' }), { events_with_invalid_fields: { quantity: [1] } }],
     [
       'event_properties not an object',
       event({ event_properties: [1] }),

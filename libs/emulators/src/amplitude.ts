@@ -55,6 +55,11 @@ const STRING_FIELDS = [
   'insert_id',
   'productId',
   'revenueType',
+  'currency',
+  'idfa',
+  'idfv',
+  'adid',
+  'android_id',
 ];
 
 export class AmplitudeEmulator extends Emulator {

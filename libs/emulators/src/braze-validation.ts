@@ -1,6 +1,6 @@
 import { isObject } from './emulator';
 
-// Braze /users/track object rules (destination-apis.md §8). Each problem is reported the way
+// Braze /users/track object rules. Each problem is reported the way
 // Braze reports it: `{ type, input_array, index }` with a `type` text like "'quantity' is not valid".
 
 export type BrazeArray = 'attributes' | 'events' | 'purchases';
@@ -10,6 +10,19 @@ const MAX_KEY_CHARS = 255;
 const MAX_STRING_CHARS = 255;
 const MAX_NESTED_BYTES = 50 * 1024;
 const GENDERS = ['M', 'F', 'O', 'N', 'P'];
+/** Standard profile attributes whose values are text (null clears them). */
+const TEXT_ATTRIBUTES = [
+  'first_name',
+  'last_name',
+  'email',
+  'phone',
+  'country',
+  'home_city',
+  'image_url',
+  'language',
+  'time_zone',
+  'bio',
+];
 const SUBSCRIPTION_STATES = ['opted_in', 'subscribed', 'unsubscribed'];
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}([.:]\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
@@ -97,6 +110,10 @@ function propertiesProblem(value: unknown): string | undefined {
 function attributesProblem(object: Record<string, unknown>): string | undefined {
   for (const key of Object.keys(object)) {
     if (key.startsWith('$') || key.length > MAX_KEY_CHARS) return `'${key}' is not a valid attribute name`;
+  }
+  for (const key of TEXT_ATTRIBUTES) {
+    const value = object[key];
+    if (value !== undefined && value !== null && typeof value !== 'string') return `'${key}' is not valid`;
   }
   const gender = object['gender'];
   if (gender !== undefined && gender !== null && !GENDERS.includes(String(gender))) return "'gender' is not valid";

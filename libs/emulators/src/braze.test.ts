@@ -85,6 +85,8 @@ describe('BrazeEmulator', () => {
     ],
     ['a currency that is not ISO 4217', { purchases: [purchase({ currency: 'usdx' })] }, "'currency' is not valid"],
     ['a price as text', { purchases: [purchase({ price: '9.99' })] }, "'price' is not valid"],
+    ['a phone number as a number', { attributes: [{ external_id: 'u', phone: 33123456789 }] }, "'phone' is not valid"],
+    ['a first name as a number', { attributes: [{ external_id: 'u', first_name: 7 }] }, "'first_name' is not valid"],
     ['a gender word', { attributes: [{ external_id: 'u', gender: 'female' }] }, "'gender' is not valid"],
     ['a dob with a time', { attributes: [{ external_id: 'u', dob: '1990-02-03T00:00:00Z' }] }, "'dob' is not valid"],
   ])('answers 400 when nothing is valid: %s', async (_name, body, type) => {

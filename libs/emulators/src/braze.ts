@@ -9,7 +9,7 @@ import {
 } from './emulator';
 import { objectProblem, userKey, type BrazeArray } from './braze-validation';
 
-// Braze POST /users/track (destination-apis.md §8): Bearer REST key; arrays of at most 75
+// Braze POST /users/track: Bearer REST key; arrays of at most 75
 // objects; invalid objects reported in `errors` of a 201 (or a 400 when nothing was valid).
 // Braze does not deduplicate: every event object is a new occurrence.
 

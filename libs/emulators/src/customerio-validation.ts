@@ -1,6 +1,6 @@
 import { isObject } from './emulator';
 
-// Customer.io Track API rules (destination-apis.md §5.2–5.3): what makes a v2 entity (or a v1
+// Customer.io Track API rules: what makes a v2 entity (or a v1
 // body translated to one) invalid, with the API's error texts where the reference gives them.
 
 export const MAX_ENTITY_BYTES = 32 * 1024;
@@ -180,6 +180,10 @@ function deviceProblem(value: unknown, action: string): EntityProblem | undefine
   if (action === 'add_device') {
     if (value['platform'] !== 'ios' && value['platform'] !== 'android') {
       return { field: 'device.platform', message: 'platform must be ios or android' };
+    }
+    const attributes = value['attributes'];
+    if (attributes !== undefined && !isObject(attributes)) {
+      return { field: 'device.attributes', message: 'device attributes must be a hash' };
     }
     return timestampProblem(value['last_used'], 'device.last_used');
   }

@@ -93,6 +93,21 @@ describe('CustomerioEmulator', () => {
       { type: 'person', action: 'add_device', identifiers: { id: 'u' }, device: { token: 't' } },
       'platform must be ios or android',
     ],
+    [
+      'a device of a platform other than ios or android',
+      { type: 'person', action: 'add_device', identifiers: { id: 'u' }, device: { token: 't', platform: 'mobile' } },
+      'platform must be ios or android',
+    ],
+    [
+      'device attributes that are not a hash',
+      {
+        type: 'person',
+        action: 'add_device',
+        identifiers: { id: 'u' },
+        device: { token: 't', platform: 'ios', attributes: 'x' },
+      },
+      'device attributes must be a hash',
+    ],
   ])('rejects %s with 400 meta.error', async (_name, body, message) => {
     const response = await entity(body);
     expect(response.status).toBe(400);

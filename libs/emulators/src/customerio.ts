@@ -10,7 +10,7 @@ import {
 } from './emulator';
 import { entityProblem, type EntityProblem } from './customerio-validation';
 
-// Customer.io's Track API (destination-apis.md §5): v2 /entity and /batch (what Manifold sends)
+// Customer.io's Track API: v2 /entity and /batch (what Manifold sends)
 // and the v1 person, event and merge endpoints the SDKs use, validated to the same rules and
 // applied to an in-memory workspace of people, objects and events.
 

@@ -56,6 +56,9 @@ describe('Emulator base (through the webhook emulator)', () => {
     const started = Date.now();
     expect((await send(hook.baseUrl, json({}))).status).toBe(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    // It records when it answered, so a test can measure latency to the answer.
+    const last = hook.requests.at(-1)!;
+    expect(last.answeredAt! - last.receivedAt).toBeGreaterThanOrEqual(140);
     hook.setResponseDelay(0);
   });
 

@@ -17,6 +17,8 @@ export interface RecordedRequest {
   /** The body after gzip decoding, as text. */
   body: string;
   receivedAt: number;
+  /** When the answer was written (after any response delay); absent while none was. */
+  answeredAt?: number;
   status: number;
   responseBody: string;
   /** The answer came from an injected failure, not from validation. */
@@ -221,6 +223,7 @@ export abstract class Emulator {
     }
     record.status = response.status;
     record.responseBody = text;
+    record.answeredAt = Date.now();
     res.writeHead(response.status, headers);
     res.end(text);
   }

@@ -21,40 +21,29 @@ export interface Ga4ValidationMessage {
 export type Ga4Stream = 'web' | 'app';
 
 const NAME = /^[A-Za-z][A-Za-z0-9_]{0,39}$/;
-const RESERVED_EVENTS = new Set([
-  'ad_activeview',
-  'ad_click',
-  'ad_exposure',
-  'ad_query',
-  'ad_reward',
-  'adunit_exposure',
-  'app_clear_data',
-  'app_exception',
-  'app_install',
-  'app_remove',
-  'app_store_refund',
-  'app_update',
-  'app_upgrade',
-  'dynamic_link_app_open',
-  'dynamic_link_app_update',
-  'dynamic_link_first_open',
-  'error',
-  'firebase_campaign',
-  'firebase_in_app_message_action',
-  'firebase_in_app_message_dismiss',
-  'firebase_in_app_message_impression',
-  'first_open',
-  'first_visit',
-  'notification_dismiss',
-  'notification_foreground',
-  'notification_open',
-  'notification_receive',
-  'notification_send',
-  'os_update',
-  'session_start',
-  'user_engagement',
-]);
+/**
+ * The event names Google reserves, as its Measurement Protocol reference lists them ("Reserved
+ * names", https://developers.google.com/analytics/devguides/collection/protocol/ga4/reference).
+ * Written here from that page on purpose, not shared with the GA4 destination's rules: the
+ * emulator is the independent check those rules are tested against, so a name one of them misses
+ * fails a test instead of passing on both sides.
+ */
+const RESERVED_EVENTS = new Set(
+  `ad_activeview ad_click ad_exposure ad_query ad_reward adunit_exposure
+   app_clear_data app_exception app_install app_remove app_store_refund app_update app_upgrade
+   dynamic_link_app_open dynamic_link_app_update dynamic_link_first_open error firebase_campaign
+   firebase_in_app_message_action firebase_in_app_message_dismiss firebase_in_app_message_impression
+   first_open first_visit notification_dismiss notification_foreground notification_open
+   notification_receive notification_send os_update session_start user_engagement`.split(/\s+/),
+);
+/** Reserved on web streams; app streams may send them. */
 const APP_ONLY_EVENTS = new Set(['ad_impression', 'in_app_purchase', 'screen_view']);
+
+/** Every event name GA4 refuses on a stream of this kind (for tests of what is sent to it). */
+export function ga4ReservedEventNames(stream: Ga4Stream): string[] {
+  return [...RESERVED_EVENTS, ...(stream === 'web' ? APP_ONLY_EVENTS : [])];
+}
+
 const RESERVED_PARAM_PREFIXES = ['_', 'firebase_', 'ga_', 'google_', 'gtag.'];
 const RESERVED_USER_PROPERTIES = new Set([
   'first_open_time',
@@ -65,6 +54,10 @@ const RESERVED_USER_PROPERTIES = new Set([
 ]);
 const RESERVED_USER_PROPERTY_PREFIXES = ['_', 'firebase_', 'ga_', 'google_'];
 const LONG_PARAMS: Record<string, number> = { page_title: 300, page_referrer: 420, page_location: 1000 };
+// GA4 reports revenue from these only when they are numbers (a string price counts as no price).
+const NUMERIC_ITEM_PARAMS = new Set(['price', 'quantity', 'discount', 'index']);
+const TEXT_ITEM_PARAMS = new Set(['item_id', 'item_name', 'currency']);
+const NUMERIC_EVENT_PARAMS = new Set(['value', 'tax', 'shipping']);
 const MAX_AGE_MICROS = 72 * 3600 * 1_000_000;
 
 /** Every rule a Measurement Protocol body breaks; empty when it is valid. */
@@ -171,6 +164,10 @@ export function validateGa4Body(body: unknown, stream: Ga4Stream, nowMs: number)
         checkItems(value, path, add);
       } else if (key === 'timestamp_micros') {
         checkTimestamp(value, path, nowMs, add);
+      } else if (NUMERIC_EVENT_PARAMS.has(key) && typeof value !== 'number') {
+        add(path, 'VALUE_INVALID', `Param [${key}] must be a number.`);
+      } else if (key === 'currency' && (typeof value !== 'string' || !/^[A-Z]{3}$/.test(value))) {
+        add(path, 'VALUE_INVALID', `Param [currency] must be an ISO 4217 code in capitals.`);
       } else {
         checkParamValue(key, value, LONG_PARAMS[key] ?? 100, path, add);
       }
@@ -242,7 +239,13 @@ function checkItems(items: unknown, path: string, add: Add): void {
       add(at, 'EXCEEDED_MAX_ENTITIES', `An item can have at most 10 custom params, got ${custom.length}.`);
     for (const [key, value] of Object.entries(item)) {
       checkParamName(key, `${at}.${key}`, add);
-      checkParamValue(key, value, 100, `${at}.${key}`, add);
+      if (NUMERIC_ITEM_PARAMS.has(key) && typeof value !== 'number') {
+        add(`${at}.${key}`, 'VALUE_INVALID', `Item param [${key}] must be a number.`);
+      } else if (TEXT_ITEM_PARAMS.has(key) && typeof value !== 'string') {
+        add(`${at}.${key}`, 'VALUE_INVALID', `Item param [${key}] must be a string.`);
+      } else {
+        checkParamValue(key, value, 100, `${at}.${key}`, add);
+      }
     }
   });
 }

@@ -65,6 +65,18 @@ describe('Ga4Emulator', () => {
       body({ events: [{ name: 'purchase', params: { items: [{ price: 1 }] } }] }),
       'VALUE_REQUIRED',
     ],
+    [
+      'an item price as a string',
+      body({ events: [{ name: 'add_to_cart', params: { items: [{ item_id: 'p', price: '12.50' }] } }] }),
+      'VALUE_INVALID',
+    ],
+    [
+      'a numeric item_id',
+      body({ events: [{ name: 'add_to_cart', params: { items: [{ item_id: 123 }] } }] }),
+      'VALUE_INVALID',
+    ],
+    ['a value as a string', body({ events: [{ name: 'purchase', params: { value: '30' } }] }), 'VALUE_INVALID'],
+    ['a lower-case currency', body({ events: [{ name: 'purchase', params: { currency: 'eur' } }] }), 'VALUE_INVALID'],
     ['milliseconds instead of microseconds', body({ timestamp_micros: NOW }), 'VALUE_OUT_OF_BOUNDS'],
     ['a timestamp older than 72 h', body({ timestamp_micros: (NOW - 73 * 3_600_000) * 1000 }), 'VALUE_OUT_OF_BOUNDS'],
     ['a user property without {value}', body({ user_properties: { plan: 'pro' } }), 'VALUE_INVALID'],

@@ -1,6 +1,6 @@
 import { isObject } from './emulator';
 
-// Field rules of Intercom's contacts, companies and data events (destination-apis.md §6).
+// Field rules of Intercom's contacts, companies and data events.
 // Each problem is [code, message] as in Intercom's error.list bodies.
 
 export type IntercomProblem = [code: string, message: string];
@@ -54,23 +54,14 @@ function typed(
   return ['parameter_invalid', `${key} must be a ${type}`];
 }
 
-function flatAttributesProblem(value: unknown, known: readonly string[] | undefined): IntercomProblem | undefined {
-  if (value === undefined) return undefined;
-  if (!isObject(value)) return ['parameter_invalid', 'custom_attributes must be an object'];
-  for (const [name, attribute] of Object.entries(value)) {
-    if (known && !known.includes(name)) return ['parameter_not_found', `Custom attribute '${name}' does not exist`];
-    if (attribute !== null && typeof attribute === 'object') {
-      return ['parameter_invalid', `Custom attribute '${name}' must be a string, number or boolean`];
-    }
-  }
-  return undefined;
-}
+/** Checks a `custom_attributes` object against the workspace's data attributes. */
+export type CustomAttributesCheck = (value: unknown) => IntercomProblem | undefined;
 
 /** Problems of a POST /contacts or PUT /contacts/{id} body. */
 export function contactProblem(
   body: Record<string, unknown>,
   creating: boolean,
-  dataAttributes: readonly string[] | undefined,
+  customAttributes: CustomAttributesCheck,
 ): IntercomProblem | undefined {
   if (creating && body['email'] === undefined && body['external_id'] === undefined && body['role'] === undefined) {
     return ['parameter_invalid', 'Contact must have an email, external_id or role'];
@@ -93,16 +84,13 @@ export function contactProblem(
   const owner = body['owner_id'];
   if (owner !== undefined && owner !== null && !Number.isInteger(owner))
     return ['parameter_invalid', 'owner_id must be an integer'];
-  return (
-    typed(body, 'unsubscribed_from_emails', 'boolean') ??
-    flatAttributesProblem(body['custom_attributes'], dataAttributes)
-  );
+  return typed(body, 'unsubscribed_from_emails', 'boolean') ?? customAttributes(body['custom_attributes']);
 }
 
 /** Problems of a POST /companies body. */
 export function companyProblem(
   body: Record<string, unknown>,
-  dataAttributes: readonly string[] | undefined,
+  customAttributes: CustomAttributesCheck,
 ): IntercomProblem | undefined {
   const id = body['company_id'];
   if (typeof id !== 'string' || id === '') return ['parameter_not_found', 'company_id is required'];
@@ -116,7 +104,7 @@ export function companyProblem(
   return (
     typed(body, 'monthly_spend', 'number') ??
     unixSecondsProblem(body, 'remote_created_at') ??
-    flatAttributesProblem(body['custom_attributes'], dataAttributes)
+    customAttributes(body['custom_attributes'])
   );
 }
 

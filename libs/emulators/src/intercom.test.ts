@@ -74,9 +74,17 @@ describe('IntercomEmulator', () => {
       'parameter_invalid',
     ],
     [
-      'a nested custom attribute',
+      'a custom attribute the workspace does not have',
       '/contacts',
-      { role: 'user', external_id: 'x', custom_attributes: { a: { b: 1 } } },
+      { role: 'user', external_id: 'x', custom_attributes: { plan: 'pro' } },
+      auth,
+      400,
+      'parameter_not_found',
+    ],
+    [
+      'a phone number that is not a string',
+      '/contacts',
+      { role: 'user', external_id: 'x', phone: 33123456789 },
       auth,
       400,
       'parameter_invalid',
@@ -137,6 +145,41 @@ describe('IntercomEmulator', () => {
     expect(cents.status).toBe(400);
     const byEmail = await post('/events', { event_name: 'Seen', created_at: 1780315140, email: 'ann@example.com' });
     expect(byEmail.status).toBe(202);
+  });
+
+  it('custom attributes must be created first, with a valid name, and take values of their type', async () => {
+    const create = (body: Record<string, unknown>) => post('/data_attributes', body);
+    expect((await create({ name: 'plan', model: 'contact', data_type: 'string' })).json()).toMatchObject({
+      type: 'data_attribute',
+      name: 'plan',
+      full_name: 'custom_attributes.plan',
+      data_type: 'string',
+      custom: true,
+    });
+    await create({ name: 'seats', model: 'contact', data_type: 'integer' });
+    await create({ name: 'seats', model: 'company', data_type: 'float' });
+    for (const [body, message] of [
+      [{ name: 'plan', model: 'contact', data_type: 'string' }, 'already have'],
+      [{ name: 'Email', model: 'contact', data_type: 'string' }, 'standard attributes'],
+      [{ name: 'favourite.colour', model: 'contact', data_type: 'string' }, 'alphanumeric'],
+      [{ name: 'tags', model: 'contact', data_type: 'list' }, "isn't an option"],
+    ] as const) {
+      const refused = await create(body);
+      expect(refused.status).toBe(400);
+      expect(JSON.stringify(refused.json())).toContain(message);
+    }
+    const listed = (await send(`${ic.baseUrl}/data_attributes?model=contact`, { method: 'GET', headers: auth })).json();
+    const custom = (listed as { data: { name: string; custom: boolean }[] }).data.filter((a) => a.custom);
+    expect(custom.map((a) => a.name)).toEqual(['plan', 'seats']);
+
+    const contact = (body: Record<string, unknown>) => post('/contacts', { role: 'user', ...body });
+    expect((await contact({ external_id: 'u-1', custom_attributes: { plan: 'pro', seats: 3 } })).status).toBe(200);
+    expect((await contact({ external_id: 'u-2', custom_attributes: { seats: '3' } })).status).toBe(400);
+    expect((await contact({ external_id: 'u-3', custom_attributes: { seats: 2.5 } })).status).toBe(400);
+    expect((await contact({ external_id: 'u-4', custom_attributes: { plan: { tier: 1 } } })).status).toBe(400);
+    expect((await contact({ external_id: 'u-5', custom_attributes: { plan: 'x'.repeat(256) } })).status).toBe(400);
+    expect((await post('/companies', { company_id: 'acme', custom_attributes: { seats: 2.5 } })).status).toBe(200);
+    expect(ic.contactByExternalId('u-1')?.custom_attributes).toEqual({ plan: 'pro', seats: 3 });
   });
 
   it('upserts companies by company_id and attaches contacts by Intercom ids', async () => {

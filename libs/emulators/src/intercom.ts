@@ -15,16 +15,20 @@ import {
   MAX_METADATA_KEYS,
   type IntercomProblem,
 } from './intercom-validation';
+import { IntercomAttributes, type IntercomDataType, type IntercomModel } from './intercom-attributes';
 
-// Intercom's REST API (destination-apis.md §6) over an in-memory workspace: contact search,
+// Intercom's REST API over an in-memory workspace: contact search,
 // create and update, companies (upsert by company_id) and attaching contacts to them, data
-// events (202, duplicates on contact + name + created_at ignored). Rate-limit headers on every
-// answer; 429 beyond the limit.
+// events (202, duplicates on contact + name + created_at ignored), data attributes (custom
+// attributes must exist, with the right type, before a contact or company names them). Rate-limit
+// headers on every answer; 429 beyond the limit.
 
 export interface IntercomEmulatorOptions extends EmulatorOptions {
   accessToken: string;
-  /** Custom data attributes that exist in the workspace; others are refused. Any when absent. */
-  dataAttributes?: readonly string[];
+  /** Custom data attributes that exist from the start, by model, name → data type; others are refused until created. */
+  dataAttributes?: Partial<Record<IntercomModel, Record<string, IntercomDataType>>>;
+  /** Custom data attributes a model may have (Intercom's plan limit); 250 by default. */
+  maxCustomAttributes?: number;
   /** A new contact shows up in search only after this long (Intercom's index lag); 0 by default. */
   searchLagMs?: number;
   /** Requests per minute before 429; 10 000 like a private app. */
@@ -94,11 +98,14 @@ export class IntercomEmulator extends Emulator {
   readonly companies = new Map<string, IntercomCompany>();
   readonly events: IntercomEvent[] = [];
   duplicatesIgnored = 0;
+  /** The workspace's data attributes (GET/POST /data_attributes). */
+  readonly attributes: IntercomAttributes;
   private sequence = 0;
   private window = { start: 0, count: 0 };
 
   constructor(private readonly options: IntercomEmulatorOptions) {
     super(options);
+    this.attributes = new IntercomAttributes(options.dataAttributes, options.maxCustomAttributes);
   }
 
   /** The contact with this external_id, if any. */
@@ -111,6 +118,7 @@ export class IntercomEmulator extends Emulator {
     this.companies.clear();
     this.events.length = 0;
     this.duplicatesIgnored = 0;
+    this.attributes.reset();
     this.sequence = 0;
     this.window = { start: 0, count: 0 };
   }
@@ -133,6 +141,13 @@ export class IntercomEmulator extends Emulator {
     if (request.method === 'GET' && request.path === '/me') {
       return { status: 200, body: { type: 'admin', id: '991267', name: 'Manifold', email: 'ops@example.com' } };
     }
+    if (request.method === 'GET' && request.path === '/data_attributes') {
+      const model = request.query.get('model');
+      if (model !== null && model !== 'contact' && model !== 'company') {
+        return this.error(400, 'parameter_invalid', 'model must be contact or company');
+      }
+      return { status: 200, body: { type: 'list', data: this.attributes.list(model ?? undefined) } };
+    }
     let body: Record<string, unknown> = {};
     if (request.method === 'POST' || request.method === 'PUT') {
       if (mediaType(request.headers) !== 'application/json') {
@@ -153,6 +168,10 @@ export class IntercomEmulator extends Emulator {
     }
     if (request.method === 'POST' && request.path === '/companies') return this.upsertCompany(body);
     if (request.method === 'POST' && request.path === '/events') return this.submitEvent(body);
+    if (request.method === 'POST' && request.path === '/data_attributes') {
+      const created = this.attributes.create(body);
+      return Array.isArray(created) ? this.invalid(created) : { status: 200, body: created };
+    }
     return this.error(404, 'not_found', 'Resource Not Found');
   }
 
@@ -175,7 +194,7 @@ export class IntercomEmulator extends Emulator {
   }
 
   private createContact(body: Record<string, unknown>): EmulatorResponse {
-    const problem = contactProblem(body, true, this.options.dataAttributes);
+    const problem = contactProblem(body, true, (value) => this.attributes.valuesProblem('contact', value));
     if (problem) return this.invalid(problem);
     const role = (body['role'] ?? 'user') as 'user' | 'lead';
     const conflict = this.conflicting(body, role);
@@ -208,7 +227,7 @@ export class IntercomEmulator extends Emulator {
   private updateContact(id: string, body: Record<string, unknown>): EmulatorResponse {
     const contact = this.contacts.get(id);
     if (!contact) return this.error(404, 'not_found', 'User Not Found');
-    const problem = contactProblem(body, false, this.options.dataAttributes);
+    const problem = contactProblem(body, false, (value) => this.attributes.valuesProblem('contact', value));
     if (problem) return this.invalid(problem);
     const role = (body['role'] ?? contact.role) as 'user' | 'lead';
     const conflict = this.conflicting(body, role, id);
@@ -220,7 +239,7 @@ export class IntercomEmulator extends Emulator {
   }
 
   private upsertCompany(body: Record<string, unknown>): EmulatorResponse {
-    const problem = companyProblem(body, this.options.dataAttributes);
+    const problem = companyProblem(body, (value) => this.attributes.valuesProblem('company', value));
     if (problem) return this.invalid(problem);
     const now = Math.floor(this.now() / 1000);
     const companyId = body['company_id'] as string;

@@ -1,5 +1,12 @@
 import type { ConsumedMessage } from '@manifold/kafka';
-import { decodeEventMessage, encodeEventMessage, EVENT_HEADERS, type SpecEvent } from './index';
+import {
+  decodeEventHeaders,
+  decodeEventMessage,
+  encodeEventMessage,
+  EVENT_HEADERS,
+  parseEventBody,
+  type SpecEvent,
+} from './index';
 
 const event: SpecEvent = {
   type: 'track',
@@ -49,5 +56,19 @@ describe('event messages', () => {
         asConsumed(null, '{"type":"nope"}', { [EVENT_HEADERS.sourceId]: 's', [EVENT_HEADERS.workspaceId]: 'w' }),
       ),
     ).toThrow('not a Spec event');
+  });
+
+  it('reads the headers without the body, and the body on its own, with the same checks', () => {
+    const message = encodeEventMessage(event, { sourceId: 's1', workspaceId: 'w1' });
+    const consumed = asConsumed(message.key, message.value, message.headers ?? {});
+    expect(decodeEventHeaders(consumed)).toEqual({ sourceId: 's1', workspaceId: 'w1' });
+    expect(parseEventBody(Buffer.from(message.value))).toEqual(event);
+    // Headers alone do not look at the body: a body that is not an event is for parseEventBody to refuse.
+    const notAnEvent = asConsumed(null, 'not json', message.headers ?? {});
+    expect(decodeEventHeaders(notAnEvent)).toEqual({ sourceId: 's1', workspaceId: 'w1' });
+    expect(() => parseEventBody(Buffer.from('not json'))).toThrow(SyntaxError);
+    expect(() => parseEventBody(Buffer.from('{"type":"track"}'))).toThrow('not a Spec event');
+    expect(() => decodeEventHeaders({ ...consumed, value: null })).toThrow('without a body');
+    expect(() => decodeEventHeaders(asConsumed(null, '{}', {}))).toThrow('without source');
   });
 });

@@ -38,15 +38,31 @@ export function encodeEventMessage(
   return { key: partitionKey(event), value: JSON.stringify(event), headers };
 }
 
-/** Reads an event message back; throws on a message that is not one (callers dead-letter it). */
-export function decodeEventMessage(message: ConsumedMessage): DecodedEvent {
+/**
+ * An event message's metadata, from its headers alone, for consumers that hold events before
+ * reading them (the warehouse loader parses each body only when it loads it). Throws on a message
+ * that is not an event message: no source or workspace header, or no body.
+ */
+export function decodeEventHeaders(message: ConsumedMessage): EventMetadata {
   const sourceId = message.headers[EVENT_HEADERS.sourceId];
   const workspaceId = message.headers[EVENT_HEADERS.workspaceId];
   if (!sourceId || !workspaceId) throw new Error('event message without source or workspace header');
   if (!message.value) throw new Error('event message without a body');
-  const event = JSON.parse(message.value.toString('utf8')) as SpecEvent;
+  return { sourceId, workspaceId };
+}
+
+/** The event an event message's body holds; throws on a body that is not a Spec event (or not JSON). */
+export function parseEventBody(body: Buffer): SpecEvent {
+  const event = JSON.parse(body.toString('utf8')) as SpecEvent;
   if (!isCallType(event.type) || typeof event.messageId !== 'string') {
     throw new Error('event message body is not a Spec event');
   }
-  return { event, metadata: { sourceId, workspaceId } };
+  return event;
+}
+
+/** Reads an event message back; throws on a message that is not one (callers dead-letter it). */
+export function decodeEventMessage(message: ConsumedMessage): DecodedEvent {
+  const metadata = decodeEventHeaders(message);
+  // decodeEventHeaders checked that there is a body.
+  return { event: parseEventBody(message.value as Buffer), metadata };
 }

@@ -2,7 +2,9 @@ import { Kafka, logLevel, type LogEntry, type Admin } from 'kafkajs';
 import type { Logger } from '@manifold/logger';
 import { EventProducer, type ProducerOptions } from './producer';
 import { ConsumerRunner, type ConsumerOptions } from './consumer';
+import { ConsumerLagMetric, type ConsumerLagTelemetry, type PartitionLag } from './consumer-lag';
 import { KafkaUnavailableError } from './errors';
+import { readRanges, type RangeReadOptions, type RangeReadResult } from './range-reader';
 import type { TopicSpec } from './types';
 
 export interface KafkaClientOptions {
@@ -13,6 +15,11 @@ export interface KafkaClientOptions {
   connectionTimeoutMs?: number;
   /** How long one request may take before it is considered failed (ms). */
   requestTimeoutMs?: number;
+  /**
+   * The service's meter and metric prefix: the committed lag of every consumer this client runs
+   * is exported as `<prefix>kafka_consumer_lag_messages`.
+   */
+  telemetry?: ConsumerLagTelemetry;
 }
 
 const levelNames: Record<logLevel, 'error' | 'warn' | 'info' | 'debug' | undefined> = {
@@ -27,6 +34,7 @@ const levelNames: Record<logLevel, 'error' | 'warn' | 'info' | 'debug' | undefin
 export class KafkaClient {
   private readonly kafka: Kafka;
   private adminClient: Admin | undefined;
+  private readonly consumers = new Set<ConsumerRunner>();
 
   constructor(private readonly options: KafkaClientOptions) {
     const log = options.logger.child({ component: 'kafka' });
@@ -46,6 +54,7 @@ export class KafkaClient {
           log[name](rest, message);
         },
     });
+    if (options.telemetry) new ConsumerLagMetric(options.telemetry, () => this.consumerLag());
   }
 
   get brokers(): readonly string[] {
@@ -61,7 +70,43 @@ export class KafkaClient {
 
   /** A consumer group member; call `run` to start it. */
   consumer(options: ConsumerOptions): ConsumerRunner {
-    return new ConsumerRunner(this.kafka, options, this.options.logger);
+    const consumer: ConsumerRunner = new ConsumerRunner(this.kafka, options, this.options.logger, () =>
+      this.consumers.delete(consumer),
+    );
+    this.consumers.add(consumer);
+    return consumer;
+  }
+
+  /**
+   * The committed lag of every running consumer made by this client, per group, topic and
+   * partition. A partition the group never committed counts from its first retained message
+   * (or not at all for a group that starts at the end).
+   */
+  async consumerLag(): Promise<PartitionLag[]> {
+    const running = [...this.consumers].filter((c) => c.isRunning);
+    const topics = [...new Set(running.flatMap((c) => c.topics))];
+    const ends = new Map(await Promise.all(topics.map(async (t) => [t, await this.partitionBounds(t)] as const)));
+    const admin = await this.admin();
+    const lags = await Promise.all(
+      running.map(async (consumer) => {
+        const committed = await admin.fetchOffsets({ groupId: consumer.groupId, topics: [...consumer.topics] });
+        return committed.flatMap(({ topic, partitions }) =>
+          partitions.flatMap(({ partition, offset }) => {
+            const bounds = ends.get(topic)?.get(partition);
+            if (!bounds) return [];
+            const from = offset === '-1' ? (consumer.startsFromBeginning ? bounds.low : bounds.high) : BigInt(offset);
+            const lag = bounds.high > from ? Number(bounds.high - from) : 0;
+            return [{ groupId: consumer.groupId, topic, partition, lag }];
+          }),
+        );
+      }),
+    );
+    return lags.flat();
+  }
+
+  private async partitionBounds(topic: string): Promise<Map<number, { low: bigint; high: bigint }>> {
+    const offsets = await (await this.admin()).fetchTopicOffsets(topic);
+    return new Map(offsets.map((p) => [p.partition, { low: BigInt(p.low), high: BigInt(p.high) }]));
   }
 
   private async admin(): Promise<Admin> {
@@ -136,6 +181,26 @@ export class KafkaClient {
   async endOffsets(topic: string): Promise<Map<number, string>> {
     const offsets = await (await this.admin()).fetchTopicOffsets(topic);
     return new Map(offsets.map((p) => [p.partition, p.high]));
+  }
+
+  /**
+   * Per partition, the first offset whose message was written at or after `timestampMs` (the
+   * end offset when there is none): where a time range starts and ends.
+   */
+  async offsetsForTimes(topic: string, timestampMs: number): Promise<Map<number, string>> {
+    const offsets = await (await this.admin()).fetchTopicOffsetsByTimestamp(topic, timestampMs);
+    return new Map(offsets.map((p) => [p.partition, p.offset]));
+  }
+
+  /** The first offset still held of each partition (older ones are gone by retention). */
+  async startOffsets(topic: string): Promise<Map<number, string>> {
+    const offsets = await (await this.admin()).fetchTopicOffsets(topic);
+    return new Map(offsets.map((p) => [p.partition, p.low]));
+  }
+
+  /** Reads fixed offset ranges once, outside any consumer group of the application (see readRanges). */
+  readRanges(options: RangeReadOptions): Promise<RangeReadResult> {
+    return readRanges(this.kafka, () => this.admin(), options, this.options.logger);
   }
 
   async disconnect(): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from '@manifold/logger';
-import { decodeHeaders } from './headers';
+import { consumedMessage } from './headers';
 import type { ConsumedBatch, ConsumedMessage } from './types';
 
 export interface BatchContext {
@@ -85,6 +85,8 @@ export class ConsumerRunner {
     kafka: Kafka,
     private readonly options: ConsumerOptions,
     logger: Logger,
+    /** Called once the member has left its group. */
+    private readonly onStopped: () => void = () => undefined,
   ) {
     this.log = logger.child({ component: 'kafka-consumer', groupId: options.groupId });
     this.consumer = kafka.consumer({
@@ -103,6 +105,20 @@ export class ConsumerRunner {
 
   get groupId(): string {
     return this.options.groupId;
+  }
+
+  get topics(): readonly string[] {
+    return this.options.topics;
+  }
+
+  /** Where the group starts on a partition it never committed: the first retained message, or the end. */
+  get startsFromBeginning(): boolean {
+    return this.options.fromBeginning ?? true;
+  }
+
+  /** Between run() and stop(). */
+  get isRunning(): boolean {
+    return this.running;
   }
 
   async run(): Promise<void> {
@@ -124,15 +140,7 @@ export class ConsumerRunner {
   private async processBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     if (batch.messages.length === 0 || !payload.isRunning() || payload.isStale()) return;
-    const messages: ConsumedMessage[] = batch.messages.map((m) => ({
-      topic: batch.topic,
-      partition: batch.partition,
-      offset: m.offset,
-      key: m.key ?? null,
-      value: m.value ?? null,
-      headers: decodeHeaders(m.headers),
-      timestamp: Number(m.timestamp),
-    }));
+    const messages: ConsumedMessage[] = batch.messages.map((m) => consumedMessage(batch, m));
     const progress = await this.options.handleBatch(
       { topic: batch.topic, partition: batch.partition, messages },
       {
@@ -176,11 +184,13 @@ export class ConsumerRunner {
   async stop(): Promise<void> {
     if (!this.running) {
       await this.consumer.disconnect();
+      this.onStopped();
       return;
     }
     this.running = false;
     await this.consumer.stop();
     await this.consumer.disconnect();
+    this.onStopped();
     this.log.info('consumer stopped');
   }
 }

@@ -1,5 +1,5 @@
-import type { IHeaders } from 'kafkajs';
-import type { MessageHeaders } from './types';
+import type { Batch, IHeaders, KafkaMessage } from 'kafkajs';
+import type { ConsumedMessage, MessageHeaders } from './types';
 
 export function decodeHeaders(headers: IHeaders | undefined): MessageHeaders {
   const out: MessageHeaders = {};
@@ -11,4 +11,17 @@ export function decodeHeaders(headers: IHeaders | undefined): MessageHeaders {
     if (last !== undefined) out[name] = last.toString();
   }
   return out;
+}
+
+/** A kafkajs message of a batch as the rest of Manifold sees it. */
+export function consumedMessage(batch: Pick<Batch, 'topic' | 'partition'>, m: KafkaMessage): ConsumedMessage {
+  return {
+    topic: batch.topic,
+    partition: batch.partition,
+    offset: m.offset,
+    key: m.key ?? null,
+    value: m.value ?? null,
+    headers: decodeHeaders(m.headers),
+    timestamp: Number(m.timestamp),
+  };
 }

@@ -1,7 +1,16 @@
 // The only module in Manifold that imports kafkajs. Everything else uses these types, so
 // replacing the client library (kafkajs is unmaintained) is a change to this folder alone.
 export { KafkaClient, type KafkaClientOptions } from './client';
-export type { OutgoingMessage, ConsumedMessage, ConsumedBatch, TopicSpec, MessageHeaders } from './types';
+export type {
+  OutgoingMessage,
+  ConsumedMessage,
+  ConsumedBatch,
+  TopicSpec,
+  MessageHeaders,
+  SentPartition,
+} from './types';
+export type { PartitionRange, RangeReadOptions, RangeReadResult } from './range-reader';
 export type { EventProducer, SendOptions } from './producer';
 export type { ConsumerRunner, ConsumerOptions, BatchContext, BatchProgress, PartitionOffset } from './consumer';
 export { KafkaUnavailableError } from './errors';
+export type { PartitionLag, ConsumerLagTelemetry } from './consumer-lag';

@@ -1,6 +1,6 @@
-import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import { KafkaUnavailableError } from './errors';
-import type { OutgoingMessage } from './types';
+import type { OutgoingMessage, SentPartition } from './types';
 
 export interface ProducerOptions {
   /** Compress batches on the wire and on disk. */
@@ -41,19 +41,26 @@ export class EventProducer {
     }
   }
 
-  async send(topic: string, messages: readonly OutgoingMessage[], options: SendOptions = {}): Promise<void> {
-    const sending = this.producer.send({
-      topic,
-      acks: -1,
-      compression: this.compression,
-      messages: messages.map((m) => ({ key: m.key ?? null, value: m.value, headers: m.headers })),
-    });
+  /**
+   * Resolves with where the messages landed, per partition: one send's messages to one partition
+   * are one record batch, so they have consecutive offsets in the order given.
+   */
+  async send(topic: string, messages: readonly OutgoingMessage[], options: SendOptions = {}): Promise<SentPartition[]> {
+    const sending = this.producer
+      .send({
+        topic,
+        acks: -1,
+        compression: this.compression,
+        messages: messages.map(toKafkaMessage),
+      })
+      .then((metadata) =>
+        metadata.map((m) => ({ partition: m.partition, baseOffset: m.baseOffset ?? m.offset ?? '-1' })),
+      );
     const timeoutMs = options.timeoutMs;
     if (timeoutMs === undefined) {
-      await sending.catch((error: unknown) => {
+      return sending.catch((error: unknown) => {
         throw new KafkaUnavailableError(`publishing to ${topic} failed`, error);
       });
-      return;
     }
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -65,7 +72,7 @@ export class EventProducer {
     // A late failure of the abandoned send must not become an unhandled rejection.
     sending.catch(() => undefined);
     try {
-      await Promise.race([
+      return await Promise.race([
         sending.catch((error: unknown) => {
           throw new KafkaUnavailableError(`publishing to ${topic} failed`, error);
         }),
@@ -79,4 +86,12 @@ export class EventProducer {
   async disconnect(): Promise<void> {
     await this.producer.disconnect();
   }
+}
+
+/** Our message as kafkajs takes it; the hot path's common case (no partition, no time) adds nothing. */
+function toKafkaMessage(m: OutgoingMessage): Message {
+  const message: Message = { key: m.key ?? null, value: m.value, headers: m.headers };
+  if (m.partition !== undefined) message.partition = m.partition;
+  if (m.timestamp !== undefined) message.timestamp = String(m.timestamp);
+  return message;
 }

@@ -5,6 +5,16 @@ export interface OutgoingMessage {
   key?: string | Buffer | null;
   value: string | Buffer;
   headers?: MessageHeaders;
+  /** A partition chosen by the producer instead of the key's. */
+  partition?: number;
+  /** The message's time (ms since the epoch) instead of the moment it is sent. */
+  timestamp?: number;
+}
+
+/** Where the messages of one send landed in one partition: offsets `baseOffset`, `baseOffset + 1`, ... in order. */
+export interface SentPartition {
+  partition: number;
+  baseOffset: string;
 }
 
 export interface ConsumedMessage {

@@ -1,3 +1,3 @@
 export { connectMongo, databaseFromUrl, type MongoConnection, type ConnectMongoOptions } from './connect';
-export { isDuplicateKeyError } from './errors';
+export { isDuplicateKeyError, isMongoUnavailableError } from './errors';
 export { MongoUnavailableError } from './errors';

@@ -9,7 +9,10 @@ import {
 import { CatalogServiceClient, CatalogServiceDefinition } from './gen/manifold/controlplane/v1/catalog';
 import type { DeepPartial, MessageFns } from './gen/manifold/controlplane/v1/common';
 import { ConfigServiceClient } from './gen/manifold/controlplane/v1/config_stream';
+import { DeadLetterServiceClient, DeadLetterServiceDefinition } from './gen/manifold/controlplane/v1/dead_letters';
 import { DestinationServiceClient, DestinationServiceDefinition } from './gen/manifold/controlplane/v1/destinations';
+import { EventTraceServiceClient, EventTraceServiceDefinition } from './gen/manifold/controlplane/v1/event_trace';
+import { ReplayServiceClient, ReplayServiceDefinition } from './gen/manifold/controlplane/v1/replay';
 import { SourceServiceClient, SourceServiceDefinition } from './gen/manifold/controlplane/v1/sources';
 import { WorkspaceServiceClient, WorkspaceServiceDefinition } from './gen/manifold/controlplane/v1/workspaces';
 
@@ -48,6 +51,9 @@ export interface ControlPlaneClients {
   sources: PromiseClient<typeof SourceServiceDefinition>;
   destinations: PromiseClient<typeof DestinationServiceDefinition>;
   catalog: PromiseClient<typeof CatalogServiceDefinition>;
+  deadLetters: PromiseClient<typeof DeadLetterServiceDefinition>;
+  replays: PromiseClient<typeof ReplayServiceDefinition>;
+  traces: PromiseClient<typeof EventTraceServiceDefinition>;
   /** The streaming config client, used raw (see libs/config-client). */
   config: ConfigServiceClient;
   metadata(actor?: string): Metadata;
@@ -69,6 +75,9 @@ export function connectControlPlane(options: ConnectControlPlaneOptions): Contro
     sources: new SourceServiceClient(options.address, creds),
     destinations: new DestinationServiceClient(options.address, creds),
     catalog: new CatalogServiceClient(options.address, creds),
+    deadLetters: new DeadLetterServiceClient(options.address, creds),
+    replays: new ReplayServiceClient(options.address, creds),
+    traces: new EventTraceServiceClient(options.address, creds),
     config: new ConfigServiceClient(options.address, creds),
   };
   return {
@@ -76,6 +85,9 @@ export function connectControlPlane(options: ConnectControlPlaneOptions): Contro
     sources: promisify(raw.sources, SourceServiceDefinition, metadata),
     destinations: promisify(raw.destinations, DestinationServiceDefinition, metadata),
     catalog: promisify(raw.catalog, CatalogServiceDefinition, metadata),
+    deadLetters: promisify(raw.deadLetters, DeadLetterServiceDefinition, metadata),
+    replays: promisify(raw.replays, ReplayServiceDefinition, metadata),
+    traces: promisify(raw.traces, EventTraceServiceDefinition, metadata),
     config: raw.config,
     metadata,
     close: () => Object.values(raw).forEach((c: Client) => c.close()),

@@ -9,6 +9,9 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, TracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { hotPathMetrics } from './hot-path-metrics';
+import { metricPrefix } from './metric-names';
+import { registerRuntimeMetrics } from './runtime-metrics';
 
 export interface TelemetryOptions {
   serviceName: string;
@@ -24,6 +27,8 @@ export interface TelemetryOptions {
 export interface Telemetry {
   tracer: Tracer;
   meter: Meter;
+  /** `manifold_<service>_`: the start of every metric name this service exports. */
+  metricPrefix: string;
   /** Answers a Prometheus scrape; mounted at /metrics by the service lifecycle. */
   handleMetricsRequest(request: IncomingMessage, response: ServerResponse): void;
   shutdown(): Promise<void>;
@@ -37,13 +42,14 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   });
   const endpoint = options.otlpEndpoint?.replace(/\/+$/, '');
 
-  const prometheus = new PrometheusExporter({ preventServerStart: true });
+  const prometheus = new PrometheusExporter({ preventServerStart: true, metricProducers: [hotPathMetrics] });
   const readers: MetricReader[] = [prometheus];
   if (endpoint) {
     readers.push(
       new PeriodicExportingMetricReader({
         exporter: new OTLPMetricExporter({ url: `${endpoint}/v1/metrics` }),
         exportIntervalMillis: 15000,
+        metricProducers: [hotPathMetrics],
       }),
     );
   }
@@ -61,11 +67,19 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   trace.setGlobalTracerProvider(tracerProvider);
   metrics.setGlobalMeterProvider(meterProvider);
 
+  // This provider's own meter, not the global one: a second service started in the same process
+  // (tests) cannot replace the global provider, and its metrics must still reach its /metrics.
+  const meter = meterProvider.getMeter(options.serviceName);
+  const prefix = metricPrefix(options.serviceName);
+  const stopRuntimeMetrics = registerRuntimeMetrics(meter, prefix);
+
   return {
     tracer: trace.getTracer(options.serviceName),
-    meter: metrics.getMeter(options.serviceName),
+    meter,
+    metricPrefix: prefix,
     handleMetricsRequest: (request, response) => prometheus.getMetricsRequestHandler(request, response),
     async shutdown() {
+      stopRuntimeMetrics();
       await Promise.allSettled([tracerProvider.shutdown(), meterProvider.shutdown()]);
       trace.disable();
       metrics.disable();

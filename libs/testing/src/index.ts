@@ -1,7 +1,15 @@
 export { testInfrastructure, INFRA_VARIABLES, type TestInfrastructure } from './infrastructure';
 export { requireKafka, requireMongo, requirePostgres, MissingServiceError } from './probes';
-export { uniqueName } from './names';
+export { testTopicPrefix, uniqueName } from './names';
 export { testLogger } from './test-logger';
 export { startChild, stopChild, type StartChildOptions, type StartedChild } from './child-process';
 export { processCpuSeconds, pidCpuSeconds } from './process-cpu';
-export { PrivateKafka, PrivateFerretDb, freePort } from './private-infra';
+export { PrivateKafka, PrivateFerretDb } from './private-infra';
+export { startSmtpReceiver, type SmtpReceiver, type ReceivedMail } from './smtp-receiver';
+export { freePort } from './ports';
+export { launchChromium, CHROMIUM_PATH, type LaunchChromiumOptions } from './browser';
+export { segmentSnippet } from './segment-snippet';
+export { TcpProxy } from './tcp-proxy';
+export { readTopic, readTopicUntil } from './topic-reader';
+export { parsePrometheusText, sampleValue, type MetricFamily, type MetricSample } from './prometheus-text';
+export { eventually } from './eventually';

@@ -1,13 +1,14 @@
-import { Ajv } from 'ajv';
+import { TOPICS } from '@manifold/events';
 import type { LoadNotice } from './layout';
 
 /**
  * Load history: one record per load attempt of one source into one warehouse, published by
  * the loader (key: warehouse id) and consumed by the control plane, which serves it to the
  * console. Segment's sync statuses (segment-spec.md §4.5): success = all rows and no notices,
- * partial = rows loaded with notices, failure = nothing loaded (the load is retried).
+ * partial = loaded with notices or with events set aside (`skipped`), failure = nothing loaded
+ * (the load is retried).
  */
-export const WAREHOUSE_LOADS_TOPIC = 'manifold.warehouse-loads.v1';
+export const WAREHOUSE_LOADS_TOPIC = TOPICS.warehouseLoads;
 
 export type WarehouseLoadStatus = 'success' | 'partial' | 'failure';
 
@@ -35,69 +36,53 @@ export interface WarehouseLoadRecord {
   notices: LoadNotice[];
   /** Why the load failed; empty on success. Secrets are never included. */
   errors: string[];
+  /**
+   * Events the warehouse refused for good (a value it cannot store, a row too big), isolated by
+   * splitting the load and set aside with the warehouse's reason: they are not retried. At most
+   * MAX_LISTED_SKIPPED are listed; `skippedEvents` counts them all. Absent in older records.
+   */
+  skipped?: SkippedEvent[];
+  skippedEvents?: number;
   /** 1 for the first attempt at these events, counting up while the warehouse keeps failing. */
   attempt: number;
+  /**
+   * Where this load's events were on the events topic: per partition, the first and last offset
+   * (a load takes a source's events in the order they were read, so the load holds that source's
+   * events between them). The per-event trace finds an event's load by them. Absent in older records.
+   */
+  offsets?: LoadOffsets[];
 }
 
-const recordSchema = {
-  type: 'object',
-  required: [
-    'loadId',
-    'warehouseId',
-    'workspaceId',
-    'sourceId',
-    'schema',
-    'status',
-    'startedAt',
-    'finishedAt',
-    'events',
-    'rowsByTable',
-    'rows',
-    'tablesCreated',
-    'columnsAdded',
-    'notices',
-    'errors',
-    'attempt',
-  ],
-  properties: {
-    loadId: { type: 'string' },
-    warehouseId: { type: 'string' },
-    workspaceId: { type: 'string' },
-    sourceId: { type: 'string' },
-    schema: { type: 'string' },
-    status: { enum: ['success', 'partial', 'failure'] },
-    startedAt: { type: 'string' },
-    finishedAt: { type: 'string' },
-    events: { type: 'integer', minimum: 0 },
-    rowsByTable: { type: 'object', additionalProperties: { type: 'integer', minimum: 0 } },
-    rows: { type: 'integer', minimum: 0 },
-    tablesCreated: { type: 'array', items: { type: 'string' } },
-    columnsAdded: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['table', 'column', 'type'],
-        properties: { table: { type: 'string' }, column: { type: 'string' }, type: { type: 'string' } },
-      },
-    },
-    notices: { type: 'array', items: { type: 'object', required: ['kind', 'count'] } },
-    errors: { type: 'array', items: { type: 'string' } },
-    attempt: { type: 'integer', minimum: 1 },
-  },
-} as const;
+export interface LoadOffsets {
+  partition: number;
+  first: string;
+  last: string;
+}
 
-const validateRecord = new Ajv({ allErrors: true }).compile(recordSchema);
+/** The offset ranges of some events, per partition. */
+export function loadOffsets(events: readonly { partition: number; offset: bigint }[]): LoadOffsets[] {
+  const ranges = new Map<number, { first: bigint; last: bigint }>();
+  for (const { partition, offset } of events) {
+    const range = ranges.get(partition);
+    if (!range) ranges.set(partition, { first: offset, last: offset });
+    else {
+      if (offset < range.first) range.first = offset;
+      if (offset > range.last) range.last = offset;
+    }
+  }
+  return [...ranges]
+    .sort(([a], [b]) => a - b)
+    .map(([partition, r]) => ({ partition, first: r.first.toString(), last: r.last.toString() }));
+}
+
+export interface SkippedEvent {
+  messageId: string;
+  reason: string;
+}
+
+/** A record stays a small Kafka message however many events a load sets aside. */
+export const MAX_LISTED_SKIPPED = 100;
 
 export function encodeLoadRecord(record: WarehouseLoadRecord): { key: string; value: string } {
   return { key: record.warehouseId, value: JSON.stringify(record) };
-}
-
-/** Parses a load-history message; throws with every problem when it is not a load record. */
-export function decodeLoadRecord(value: Buffer | string): WarehouseLoadRecord {
-  const parsed: unknown = JSON.parse(typeof value === 'string' ? value : value.toString('utf8'));
-  if (!validateRecord(parsed)) {
-    const problems = (validateRecord.errors ?? []).map((e) => `${e.instancePath || 'record'} ${e.message ?? ''}`);
-    throw new Error(`not a warehouse load record: ${problems.join('; ')}`);
-  }
-  return parsed as unknown as WarehouseLoadRecord;
 }

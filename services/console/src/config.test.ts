@@ -33,4 +33,22 @@ describe('console configuration', () => {
     expect(message).toContain('INGESTION_PUBLIC_URL="ftp://x"');
     expect(message).toContain('CONTROL_PLANE_ADDRESS="nohost": expected host:port');
   });
+
+  it('needs PUBLIC_URL with SMTP_URL, so mailed links never take their host from a request', () => {
+    const base = { MONGO_URL: 'mongodb://127.0.0.1:27017', CONTROL_PLANE_TOKEN: 'a'.repeat(32) };
+    expect(() => loadConsoleConfig({ ...base, SMTP_URL: 'smtp://127.0.0.1:2525' })).toThrow(
+      /PUBLIC_URL is required when SMTP_URL is set/,
+    );
+    const config = loadConsoleConfig({
+      ...base,
+      SMTP_URL: 'smtp://127.0.0.1:2525',
+      PUBLIC_URL: 'https://console.example.test',
+    });
+    expect(config).toMatchObject({
+      MAIL_FROM: 'Manifold <manifold@localhost>',
+      SIGN_IN_ACCOUNT_MAX_FAILURES: 10,
+      SIGN_IN_LOCKOUT_MINUTES: 15,
+      SIGN_IN_GLOBAL_MAX_FAILURES_PER_MINUTE: 100,
+    });
+  });
 });

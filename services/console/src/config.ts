@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { env, loadConfig } from '@manifold/config';
+import { ConfigError, env, loadConfig } from '@manifold/config';
 
 export const consoleConfigShape = {
   PORT: env.port(3000),
@@ -20,11 +20,25 @@ export const consoleConfigShape = {
   SESSION_TTL_HOURS: env.int(12, 1),
   /** Express `trust proxy`: the number of proxies in front (0 = none). */
   TRUST_PROXY_HOPS: env.int(0),
+  /** smtp://user:pass@host:port or smtps://...: invitations and lockout notices are mailed through it. */
+  SMTP_URL: env.url(['smtp', 'smtps']).optional(),
+  MAIL_FROM: env.string().default('Manifold <manifold@localhost>'),
+  /** Wrong passwords for one account (from any address) within the lockout period that lock it. */
+  SIGN_IN_ACCOUNT_MAX_FAILURES: env.int(10, 1),
+  /** How long a locked account stays locked, and the period its wrong passwords are counted in. */
+  SIGN_IN_LOCKOUT_MINUTES: env.int(15, 1),
+  /** Wrong passwords per minute across all accounts after which sign-in pauses for everyone until the minute ends. */
+  SIGN_IN_GLOBAL_MAX_FAILURES_PER_MINUTE: env.int(100, 1),
   OTEL_EXPORTER_OTLP_ENDPOINT: env.url(['http', 'https']).optional(),
 };
 
 export type ConsoleConfig = z.infer<z.ZodObject<typeof consoleConfigShape>>;
 
 export function loadConsoleConfig(source: Record<string, string | undefined> = process.env): ConsoleConfig {
-  return loadConfig('console', consoleConfigShape, source);
+  const config = loadConfig('console', consoleConfigShape, source);
+  // A mailed link must not take its host from a request's Host header, which the sender controls.
+  if (config.SMTP_URL && !config.PUBLIC_URL) {
+    throw new ConfigError('console', ['PUBLIC_URL is required when SMTP_URL is set: mailed invitation links use it']);
+  }
+  return config;
 }

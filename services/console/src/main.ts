@@ -1,4 +1,5 @@
 import { runService } from '@manifold/service';
+import { DEFAULT_THROTTLE_LIMITS } from './auth/sign-in-throttle';
 import { loadConsoleConfig } from './config';
 import { startConsole } from './start-console';
 
@@ -23,6 +24,16 @@ async function main(): Promise<void> {
         ingestionAdminToken: config.INGESTION_ADMIN_TOKEN,
         sessionTtlMs: config.SESSION_TTL_HOURS * 3600 * 1000,
         trustProxy: config.TRUST_PROXY_HOPS,
+        smtp: config.SMTP_URL ? { url: config.SMTP_URL, from: config.MAIL_FROM } : undefined,
+        lockout: {
+          maxFailures: config.SIGN_IN_ACCOUNT_MAX_FAILURES,
+          lockMs: config.SIGN_IN_LOCKOUT_MINUTES * 60 * 1000,
+        },
+        throttleLimits: {
+          ...DEFAULT_THROTTLE_LIMITS,
+          maxFailuresGlobal: config.SIGN_IN_GLOBAL_MAX_FAILURES_PER_MINUTE,
+          globalWindowMs: 60 * 1000,
+        },
       });
       onShutdown('console http', () => running.stop());
       readiness.add('mongo', () => running.ping());

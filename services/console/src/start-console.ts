@@ -4,9 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from '@manifold/logger';
 import { connectMongo } from '@manifold/mongo';
+import type { ThrottleLimits } from './auth/sign-in-throttle';
 import { connectConsoleControlPlane } from './control-plane/clients';
+import { smtpMailer, type SmtpSettings } from '@manifold/mail';
 import { createConsoleApp } from './server/app';
 import { openStores } from './server/stores';
+import type { LockoutPolicy } from './store/sign-in-failures';
 
 export interface StartConsoleOptions {
   mongoUrl: string;
@@ -27,6 +30,12 @@ export interface StartConsoleOptions {
   /** The built web app (vite's output); defaults to dist/web beside this package. */
   webRoot?: string;
   trustProxy?: boolean | number | string;
+  /** Mail for invitations and lockout notices; without it invitation links are shown to the inviter. */
+  smtp?: SmtpSettings | undefined;
+  /** Per-account lockout after wrong passwords (default: 10 within 15 min lock for 15 min). */
+  lockout?: LockoutPolicy;
+  /** In-memory sign-in throttling per email and address and console-wide. */
+  throttleLimits?: ThrottleLimits;
 }
 
 export interface RunningConsole {
@@ -53,8 +62,12 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
     logger: options.logger,
   });
   const controlPlane = connectConsoleControlPlane(options.controlPlaneAddress, options.controlPlaneToken);
+  const mailer = options.smtp ? smtpMailer(options.smtp) : undefined;
   try {
-    const stores = await openStores(mongo.db, { sessionTtlMs });
+    const stores = await openStores(mongo.db, {
+      sessionTtlMs,
+      ...(options.lockout ? { lockout: options.lockout } : {}),
+    });
     const app = createConsoleApp(
       {
         controlPlane,
@@ -64,8 +77,14 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
         ingestionPublicUrl: options.ingestionPublicUrl,
         ingestionUrl: options.ingestionUrl,
         ingestionAdminToken: options.ingestionAdminToken,
+        mailer,
       },
-      { sessionTtlMs, webRoot: options.webRoot ?? defaultWebRoot(), trustProxy: options.trustProxy ?? false },
+      {
+        sessionTtlMs,
+        webRoot: options.webRoot ?? defaultWebRoot(),
+        trustProxy: options.trustProxy ?? false,
+        ...(options.throttleLimits ? { throttleLimits: options.throttleLimits } : {}),
+      },
     );
     const server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(options.port, options.host ?? '127.0.0.1', (error?: Error) =>
@@ -83,11 +102,13 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         controlPlane.close();
+        mailer?.close();
         await mongo.close();
       },
     };
   } catch (error) {
     controlPlane.close();
+    mailer?.close();
     await mongo.close();
     throw error;
   }

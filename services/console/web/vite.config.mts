@@ -12,7 +12,9 @@ export default defineConfig({
   build: {
     outDir: fileURLToPath(new URL('../dist/web', import.meta.url)),
     emptyOutDir: true,
-    sourcemap: true,
+    // The console is open source, but its built code is not published with maps (and the server
+    // refuses to serve any); the dev server (`vite`) has its own.
+    sourcemap: false,
   },
   server: {
     proxy: { '/api': 'http://127.0.0.1:3000', '/auth': 'http://127.0.0.1:3000' },

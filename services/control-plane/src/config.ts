@@ -11,17 +11,15 @@ export function controlPlaneConfig(source: NodeJS.ProcessEnv = process.env) {
       MONGO_URL: env.mongoUrl(),
       MONGO_DATABASE: env.string().default('manifold'),
       CONTROL_PLANE_TOKEN: env.string().min(16, 'must be at least 16 characters'),
-      CONTROL_PLANE_SECRET_KEY: env
-        .string()
-        .refine(
-          (v) => Buffer.from(v, 'base64').length === 32,
-          'must be 32 bytes, base64-encoded (openssl rand -base64 32)',
-        ),
+      CONTROL_PLANE_SECRET_KEY: env.key256(),
       CONFIG_POLL_INTERVAL_MS: env.int(1000, 50),
       SMTP_URL: env.url(['smtp', 'smtps']).optional(),
       MAIL_FROM: env.string().default('Manifold <manifold@localhost>'),
       AUTO_DISABLE_INTERVAL_MS: env.int(3_600_000, 1000),
       KAFKA_BROKERS: env.hostPorts().optional(),
+      KAFKA_TOPIC_PREFIX: env.kafkaTopicPrefix(),
+      TRACE_RETENTION_HOURS: env.int(168, 1),
+      DEAD_LETTER_RETENTION_HOURS: env.int(168, 1),
       OTEL_EXPORTER_OTLP_ENDPOINT: env.url(['http', 'https']).optional(),
     } satisfies z.ZodRawShape,
     source,

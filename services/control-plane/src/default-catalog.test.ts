@@ -14,8 +14,9 @@ describe('the default catalog', () => {
   });
 
   it('knows the secret settings and validates settings with the definitions’ schemas', () => {
-    expect(catalog.secretFields('postgres')).toEqual(expect.arrayContaining(['url', 'password']));
-    expect(catalog.secretFields('mixpanel').length).toBeGreaterThan(0);
+    expect(catalog.secrets('postgres')).toEqual({ url: 'whole', password: 'whole' });
+    expect(catalog.secrets('mixpanel')).toEqual({ apiSecret: 'whole', apiBaseUrl: 'url' });
+    expect(catalog.secrets('webhook')).toEqual({ url: 'url', headers: 'values', sharedSecret: 'whole' });
     expect(catalog.validateSettings('duckdb', {})).toEqual([{ field: 'settings.path', message: 'is required' }]);
     expect(catalog.validateSettings('duckdb', { path: '/tmp/x.duckdb' })).toEqual([]);
     expect(catalog.validateSettings('mixpanel', {}).length).toBeGreaterThan(0);

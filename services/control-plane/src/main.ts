@@ -21,6 +21,12 @@ void runService({
       smtp: config.SMTP_URL ? { url: config.SMTP_URL, from: config.MAIL_FROM } : undefined,
       autoDisable: { intervalMs: config.AUTO_DISABLE_INTERVAL_MS },
       kafkaBrokers: config.KAFKA_BROKERS,
+      kafkaTopicPrefix: config.KAFKA_TOPIC_PREFIX,
+      operations: {
+        traceRetentionMs: config.TRACE_RETENTION_HOURS * 3_600_000,
+        deadLetterRetentionMs: config.DEAD_LETTER_RETENTION_HOURS * 3_600_000,
+      },
+      meter: ctx.telemetry.meter,
     });
     ctx.onShutdown('control plane', () => controlPlane.stop());
     ctx.readiness.add('mongodb', () => controlPlane.domain.store.db.command({ ping: 1 }).then(() => undefined));

@@ -1,21 +1,28 @@
+import { KafkaNames } from '@manifold/events';
 import type { Logger } from '@manifold/logger';
 import { connectMongo } from '@manifold/mongo';
+import { SecretBox } from '@manifold/secrets';
+import { metricPrefix, type Meter } from '@manifold/telemetry';
 import { buildSnapshot } from './config-stream/build-snapshot';
 import { ConfigBroadcaster } from './config-stream/broadcaster';
 import { Catalog, type CatalogEntryDefinition } from './domain/catalog';
 import { CatalogQueries } from './domain/catalog-service';
 import { Destinations } from './domain/destinations';
 import { Observability } from './domain/observability';
+import { startRetentionSweep } from './domain/retention-sweep';
 import { startReportConsumer } from './domain/report-consumer';
-import { SecretBox } from './domain/secrets';
+import { startOperations, type OperationsSettings } from './operations/start-operations';
 import { Sources } from './domain/sources';
 import { Workspaces } from './domain/workspaces';
 import { startGrpcServer } from './grpc/server';
+import { grpcServerMetrics } from './grpc/server-metrics';
+import { registerControlPlaneMetrics } from './metrics';
 import type { Domain } from './grpc/services';
 import { Store } from './store/store';
 import { defaultCatalog } from './default-catalog';
 import { AutoDisableJob, type AutoDisableOptions } from './auto-disable/auto-disable-job';
-import { createMailer, type SmtpSettings } from './auto-disable/mailer';
+import { DEFAULT_AUTO_DISABLE_POLICY } from './auto-disable/policy';
+import { createMailer, type SmtpSettings } from '@manifold/mail';
 
 export interface StartControlPlaneOptions {
   mongoUrl: string;
@@ -36,10 +43,16 @@ export interface StartControlPlaneOptions {
   autoDisable?: Partial<AutoDisableOptions> & { enabled?: boolean };
   /** When set, delivery reports and warehouse load records are read from these brokers. */
   kafkaBrokers?: readonly string[];
-  /** Consumer group for those reports; tests use their own. */
+  /** KAFKA_TOPIC_PREFIX: the prefix of those topics and of the consumer group. Default: none. */
+  kafkaTopicPrefix?: string;
+  /** Consumer group for those reports, when not the prefix's. */
   reportsGroupId?: string;
+  /** Retention of traces, dead letters and finished runs (with Kafka only). */
+  operations?: Partial<OperationsSettings>;
   /** The clock; tests move it. */
   now?: () => Date;
+  /** The service's meter: gRPC server metrics, consumer lag, sources pending auto-disable. */
+  meter?: Meter;
 }
 
 export interface ControlPlane {
@@ -77,32 +90,57 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
       await store.bumpConfigVersion();
       await broadcaster.refresh();
     };
-    const observability = new Observability(store, mongo.db);
+    const observability = new Observability(store, mongo.db, onChange);
     await observability.ensureIndexes();
+    const retention = startRetentionSweep(observability, logger, now);
+    stops.push(() => retention.stop());
+    const destinations = new Destinations(store, catalog, box, onChange);
+    const sealed = await destinations.sealStoredSecrets();
+    if (sealed > 0) logger.info({ destinations: sealed }, 'credentials stored in clear are now encrypted');
     const domain: Domain = {
       store,
       workspaces: new Workspaces(store),
-      sources: new Sources(store, onChange),
-      destinations: new Destinations(store, catalog, box, onChange),
+      sources: new Sources(store, onChange, { ...DEFAULT_AUTO_DISABLE_POLICY, ...options.autoDisable }),
+      destinations,
       catalog: new CatalogQueries(store, catalog),
       observability,
       broadcaster,
     };
     await broadcaster.start();
     stops.push(() => broadcaster.stop());
+    const telemetry = options.meter ? { meter: options.meter, metricPrefix: metricPrefix('control-plane') } : undefined;
+    if (telemetry) registerControlPlaneMetrics(telemetry.meter, store);
     if (options.kafkaBrokers?.length) {
-      const reports = await startReportConsumer(options.kafkaBrokers, observability, logger, options.reportsGroupId);
+      const reports = await startReportConsumer(
+        options.kafkaBrokers,
+        observability,
+        logger,
+        new KafkaNames(options.kafkaTopicPrefix),
+        options.reportsGroupId,
+        telemetry,
+      );
       stops.push(() => reports.stop());
+      const operations = await startOperations({
+        kafkaBrokers: options.kafkaBrokers,
+        names: new KafkaNames(options.kafkaTopicPrefix),
+        db: mongo.db,
+        store,
+        observability,
+        destinationTypes: catalog
+          .list()
+          .filter((entry) => !entry.warehouse)
+          .map((entry) => entry.id),
+        logger,
+        now,
+        ...(options.operations ? { settings: options.operations } : {}),
+      });
+      domain.operations = operations;
+      stops.push(() => operations.stop());
     }
 
-    const autoDisable = new AutoDisableJob(
-      store,
-      createMailer(options.smtp, logger),
-      logger,
-      now,
-      onChange,
-      options.autoDisable,
-    );
+    const mailer = createMailer(options.smtp, logger);
+    stops.push(() => mailer.close());
+    const autoDisable = new AutoDisableJob(store, mailer, logger, now, onChange, options.autoDisable);
     if (options.autoDisable?.enabled ?? true) {
       autoDisable.start();
       stops.push(() => autoDisable.stop());
@@ -113,6 +151,7 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
       { token: options.token, logger, now },
       options.grpcHost ?? '127.0.0.1',
       options.grpcPort,
+      telemetry ? [grpcServerMetrics(telemetry.meter, telemetry.metricPrefix)] : [],
     );
     stops.push(() => grpc.stop());
     const host = options.grpcHost && options.grpcHost !== '0.0.0.0' ? options.grpcHost : '127.0.0.1';

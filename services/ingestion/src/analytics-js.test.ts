@@ -1,51 +1,39 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer as createHttpServer, type Server } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { InMemoryConfigView } from '@manifold/config-client';
 import { decodeEventMessage } from '@manifold/events';
 import { KafkaClient, type EventProducer } from '@manifold/kafka';
 import { metrics, trace } from '@manifold/telemetry';
-import { requireKafka, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
+import {
+  launchChromium,
+  requireKafka,
+  segmentSnippet,
+  testInfrastructure,
+  testLogger,
+  uniqueName,
+} from '@manifold/testing';
 import { createIngestionApp, type IngestionApp } from './app';
 import { ingestionSettings } from './settings';
-import { readMessages, SOURCE_ID, testSnapshot, WRITE_KEY } from './test-support/harness';
-
-// Segment's standard snippet (5.2.0), verbatim except for its script host.
-const SNIPPET = `!function(){var i="analytics",analytics=window[i]=window[i]||[];if(!analytics.initialize)if(analytics.invoked)window.console&&console.error&&console.error("Segment snippet included twice.");else{analytics.invoked=!0;analytics.methods=["trackSubmit","trackClick","trackLink","trackForm","pageview","identify","reset","group","track","ready","alias","debug","page","screen","once","off","on","addSourceMiddleware","addIntegrationMiddleware","setAnonymousId","addDestinationMiddleware","register"];analytics.factory=function(e){return function(){if(window[i].initialized)return window[i][e].apply(window[i],arguments);var n=Array.prototype.slice.call(arguments);if(["track","screen","alias","group","page","identify"].indexOf(e)>-1){var c=document.querySelector("link[rel='canonical']");n.push({__t:"bpc",c:c&&c.getAttribute("href")||void 0,p:location.pathname,u:location.href,s:location.search,t:document.title,r:document.referrer})}n.unshift(e);analytics.push(n);return analytics}};for(var n=0;n<analytics.methods.length;n++){var key=analytics.methods[n];analytics[key]=analytics.factory(key)}analytics.load=function(key,n){var t=document.createElement("script");t.type="text/javascript";t.async=!0;t.setAttribute("data-global-segment-analytics-key",i);t.src="https://cdn.segment.com/analytics.js/v1/" + key + "/analytics.min.js";var r=document.getElementsByTagName("script")[0];r.parentNode.insertBefore(t,r);analytics._loadOptions=n};analytics._writeKey="YOUR_WRITE_KEY";;analytics.SNIPPET_VERSION="5.2.0";
-analytics.load("YOUR_WRITE_KEY");
-analytics.page();
-}}();`;
-
-const CHROMIUM = '/usr/bin/chromium';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  // The test's own self-signed certificate for 127.0.0.1.
-  '--ignore-certificate-errors',
-];
+import { readTopic, SOURCE_ID, testSnapshot, WRITE_KEY } from './test-support/harness';
 
 function listen(server: Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 }
 
 /**
- * analytics.js finds its CDN (where settings and chunks come from) only in an https script
- * URL, as production serves it; so the ingestion app is served over TLS here.
+ * The snippet with only its host changed, over plain http (as `pnpm start` serves it) and over
+ * TLS (as production does): analytics.js must take its settings and chunks from the host that
+ * served it, never from Segment's CDN. The customer's page is served with the same scheme.
  */
-describe('analytics.js in headless Chromium', () => {
+describe.each(['http', 'https'] as const)('analytics.js in headless Chromium over %s', (scheme) => {
   const logger = testLogger('ingestion-browser-test');
-  const topic = uniqueName('ingestion-browser');
+  const topic = uniqueName(`ingestion-browser-${scheme}`);
   let certDir: string;
   let kafka: KafkaClient;
   let producer: EventProducer;
@@ -57,9 +45,6 @@ describe('analytics.js in headless Chromium', () => {
   let pageOrigin: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium)`);
-    }
     await requireKafka(testInfrastructure().kafkaBrokers);
     certDir = mkdtempSync(join(tmpdir(), 'ingestion-tls-'));
     execFileSync(
@@ -95,22 +80,23 @@ describe('analytics.js in headless Chromium', () => {
       tracer: trace.getTracer('ingestion-browser-test'),
       settings: ingestionSettings({ topic }),
     });
-    ingestionServer = createHttpsServer(
-      { key: readFileSync(join(certDir, 'key.pem')), cert: readFileSync(join(certDir, 'cert.pem')) },
-      app.handler,
-    );
-    ingestionOrigin = `https://127.0.0.1:${await listen(ingestionServer)}`;
+    const tls = { key: readFileSync(join(certDir, 'key.pem')), cert: readFileSync(join(certDir, 'cert.pem')) };
+    const serve = (handler: RequestListener): Server =>
+      scheme === 'https' ? createHttpsServer(tls, handler) : createHttpServer(handler);
+    ingestionServer = serve(app.handler);
+    ingestionOrigin = `${scheme}://127.0.0.1:${await listen(ingestionServer)}`;
 
     // The customer's site, on another origin: every call to ingestion is cross-origin.
-    const snippet = SNIPPET.replace('https://cdn.segment.com', ingestionOrigin).replaceAll('YOUR_WRITE_KEY', WRITE_KEY);
+    const snippet = segmentSnippet(ingestionOrigin, WRITE_KEY);
     const html = `<!doctype html><html><head><title>Shop</title><script>${snippet}</script></head>
       <body><script>analytics.track("Button Clicked", { color: "red" });</script></body></html>`;
-    pageServer = createHttpServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(html));
-    pageOrigin = `http://127.0.0.1:${await listen(pageServer)}`;
+    pageServer = serve((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(html));
+    pageOrigin = `${scheme}://127.0.0.1:${await listen(pageServer)}`;
   });
 
   afterAll(async () => {
     await browser?.close();
+    pageServer?.closeAllConnections();
     await new Promise((resolve) => pageServer?.close(resolve));
     ingestionServer?.closeAllConnections();
     await new Promise((resolve) => ingestionServer?.close(resolve));
@@ -122,12 +108,21 @@ describe('analytics.js in headless Chromium', () => {
   });
 
   it('loads through the standard snippet and sends a page and a track call that reach Kafka', async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium({ ignoreCertificateErrors: true });
     const page = await browser.newPage();
     const consoleErrors: string[] = [];
     page.on('console', (message) => {
       if (message.type() === 'error') consoleErrors.push(message.text());
     });
+    // Nothing may leave for another host (Segment's CDN above all); such requests are recorded and refused.
+    const elsewhere: string[] = [];
+    await page.route(
+      (url) => url.origin !== ingestionOrigin && url.origin !== pageOrigin,
+      (route) => {
+        elsewhere.push(route.request().url());
+        return route.abort();
+      },
+    );
     const answered: Array<{ path: string; status: number }> = [];
     page.on('response', (response) => {
       const url = new URL(response.url());
@@ -136,7 +131,7 @@ describe('analytics.js in headless Chromium', () => {
 
     // ajs_aid in the query string makes analytics.js load its lazily loaded queryString chunk.
     await page.goto(`${pageOrigin}/products?ajs_aid=browser-anon-1`);
-    const messages = await readMessages(kafka, topic, 2, 30000);
+    const messages = await readTopic(kafka, topic, 2, 30000);
     const events = messages.map((m) => decodeEventMessage(m));
     expect(events.map((e) => e.event.type).sort()).toEqual(['page', 'track']);
 
@@ -168,5 +163,6 @@ describe('analytics.js in headless Chromium', () => {
     expect(paths.some((p) => /^200 \/analytics-next\/bundles\/queryString\.bundle\.[0-9a-f]+\.js$/.test(p))).toBe(true);
     expect(paths).toEqual(expect.arrayContaining(['200 /v1/p', '200 /v1/t']));
     expect(consoleErrors).toEqual([]);
+    expect(elsewhere).toEqual([]);
   }, 60000);
 });

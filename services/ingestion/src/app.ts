@@ -2,11 +2,11 @@ import type { RequestListener } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { ConfigView } from '@manifold/config-client';
 import type { Logger } from '@manifold/logger';
-import type { Meter, Tracer } from '@manifold/telemetry';
+import { measureHttpRequests, type Meter, type Tracer } from '@manifold/telemetry';
 import { AnalyticsJsBundle } from './analytics-js/bundle';
 import { analyticsJsRoutes } from './analytics-js/routes';
 import { LiveDebugger } from './debugger/live-debugger';
-import { debuggerRoutes } from './debugger/routes';
+import { DEBUGGER_PATH, debuggerRoutes } from './debugger/routes';
 import { IngestionError } from './http/errors';
 import { createProxyTrust } from './http/proxy-trust';
 import { answerPreflight, corsHeaders, sendError } from './http/respond';
@@ -66,6 +66,11 @@ export function createIngestionApp(deps: IngestionAppDeps): IngestionApp {
     liveDebugger,
     metrics,
     logger,
+    batchLimits: {
+      maxItems: settings.limits.maxBatchItems,
+      maxItemBytes: settings.limits.maxCallBytes,
+      maxEventBytes: settings.limits.maxBatchEventBytes,
+    },
   });
   const handleTracking = createTrackingHandler({
     ingestor,
@@ -75,18 +80,16 @@ export function createIngestionApp(deps: IngestionAppDeps): IngestionApp {
     logger,
     limits: settings.limits,
   });
-  const debug = debuggerRoutes({ liveDebugger, configView, adminToken: settings.adminToken });
+  const debug = debuggerRoutes({ liveDebugger, adminToken: settings.adminToken });
 
   const web = express();
   web.disable('x-powered-by');
   web.use((req: Request, res: Response, next: NextFunction) => {
-    res.set(corsHeaders(req) as Record<string, string>);
-    res.on('finish', () => {
-      const route = req.route ? `${req.baseUrl}${String((req.route as { path: unknown }).path)}` : 'other';
-      metrics.requests.add(route, res.statusCode);
-    });
+    // The debugger is for the console's server, never for a page on another site.
+    if (!req.path.startsWith(DEBUGGER_PATH)) res.set(corsHeaders(req) as Record<string, string>);
     next();
   });
+  web.use(measureHttpRequests(metrics.http));
   web.use(
     analyticsJsRoutes({
       configView,

@@ -1,4 +1,5 @@
 import { env, loadConfig } from '@manifold/config';
+import { KafkaNames } from '@manifold/events';
 import { DEFAULT_SETTINGS, type IngestionSettings } from './settings';
 
 const list = () =>
@@ -20,7 +21,9 @@ export const ingestionConfigShape = {
   HOST: env.string().default('0.0.0.0'),
   ADMIN_PORT: env.port(9101),
   KAFKA_BROKERS: env.hostPorts(),
-  KAFKA_EVENTS_TOPIC: env.string().default(d.topic),
+  KAFKA_TOPIC_PREFIX: env.kafkaTopicPrefix(),
+  /** Default: the events topic under KAFKA_TOPIC_PREFIX. */
+  KAFKA_EVENTS_TOPIC: env.string().optional(),
   KAFKA_EVENTS_PARTITIONS: env.int(6, 1),
   KAFKA_REPLICATION_FACTOR: env.int(1, 1),
   KAFKA_PUBLISH_TIMEOUT_MS: env.int(d.publish.timeoutMs, 100),
@@ -32,6 +35,8 @@ export const ingestionConfigShape = {
   MAX_CALL_BYTES: env.int(d.limits.maxCallBytes, 1024),
   MAX_BATCH_BYTES: env.int(d.limits.maxBatchBytes, 1024),
   MAX_BATCH_ITEMS: env.int(d.limits.maxBatchItems, 1),
+  MAX_BATCH_EVENT_BYTES: env.int(d.limits.maxBatchEventBytes, 1024),
+  MAX_RECEIVING_BYTES: env.int(d.limits.maxReceivingBytes, 1024 * 1024),
   RATE_LIMIT_REQUESTS_PER_SECOND: env.int(d.rateLimit.requestsPerSecond, 0),
   RATE_LIMIT_BURST: env.int(d.rateLimit.burst, 0),
   TRUSTED_PROXIES: list(),
@@ -41,6 +46,8 @@ export const ingestionConfigShape = {
   CONTROL_PLANE_ADDRESS: env.string().default('127.0.0.1:50051'),
   CONTROL_PLANE_TOKEN: env.string(),
   CONFIG_CACHE_FILE: env.string().optional(),
+  /** Seals CONFIG_CACHE_FILE; a key derived from CONTROL_PLANE_TOKEN when unset. */
+  CONFIG_CACHE_KEY: env.key256().optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: env.url(['http', 'https']).optional(),
   /** On SIGTERM, keep serving this long (readiness already failing) before closing the listener. */
   SHUTDOWN_DELAY_MS: env.int(0, 0),
@@ -54,11 +61,13 @@ export function loadIngestionConfig(source: Record<string, string | undefined> =
 
 export function settingsFromConfig(config: IngestionConfig): IngestionSettings {
   return {
-    topic: config.KAFKA_EVENTS_TOPIC,
+    topic: config.KAFKA_EVENTS_TOPIC ?? new KafkaNames(config.KAFKA_TOPIC_PREFIX).events,
     limits: {
       maxCallBytes: config.MAX_CALL_BYTES,
       maxBatchBytes: config.MAX_BATCH_BYTES,
       maxBatchItems: config.MAX_BATCH_ITEMS,
+      maxBatchEventBytes: config.MAX_BATCH_EVENT_BYTES,
+      maxReceivingBytes: config.MAX_RECEIVING_BYTES,
     },
     publish: {
       maxBatchMessages: config.PUBLISH_MAX_BATCH_MESSAGES,

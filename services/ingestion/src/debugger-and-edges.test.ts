@@ -3,7 +3,7 @@ import {
   basicAuth,
   DISABLED_WRITE_KEY,
   parseValue,
-  readMessages,
+  readTopic,
   SOURCE_ID,
   startTestIngestion,
   WRITE_KEY,
@@ -91,26 +91,39 @@ describe('live debugger, rate limit, proxies, pixel and analytics.js settings', 
     const anonymous = await fetch(url(`/debugger/sources/${SOURCE_ID}/events`));
     expect(anonymous.status).toBe(401);
     expect(((await anonymous.json()) as Record<string, unknown>)['code']).toBe('unauthorized');
-    const otherKey = await fetch(url(`/debugger/sources/${SOURCE_ID}/events`), {
-      headers: { authorization: basicAuth(DISABLED_WRITE_KEY) },
-    });
-    expect(otherKey.status).toBe(401);
+    // Write keys are public (any page with the snippet shows one): the source's own does not open it.
+    for (const authorization of [
+      basicAuth(DISABLED_WRITE_KEY),
+      basicAuth(WRITE_KEY),
+      `Bearer ${WRITE_KEY}`,
+      `Bearer ${ADMIN_TOKEN}x`,
+    ]) {
+      for (const path of ['events', 'stream']) {
+        const refused = await fetch(url(`/debugger/sources/${SOURCE_ID}/${path}`), {
+          headers: { authorization, origin: 'https://any-site.example' },
+        });
+        expect({ authorization, path, status: refused.status }).toEqual({ authorization, path, status: 401 });
+        await refused.arrayBuffer();
+      }
+    }
 
-    const byKey = await fetch(url(`/debugger/sources/${SOURCE_ID}/events`), {
-      headers: { authorization: basicAuth(WRITE_KEY) },
+    const byToken = await fetch(url(`/debugger/sources/${SOURCE_ID}/events`), {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, origin: 'https://any-site.example' },
     });
-    expect(byKey.status).toBe(200);
-    const { events } = (await byKey.json()) as { events: Array<Record<string, unknown>> };
+    expect(byToken.status).toBe(200);
+    // Not readable by a page on another site even with the token: no CORS on the debugger.
+    expect(byToken.headers.get('access-control-allow-origin')).toBeNull();
+    const { events } = (await byToken.json()) as { events: Array<Record<string, unknown>> };
     expect(events).toHaveLength(5);
     expect(events.map((e) => e['messageId'] ?? null)).toEqual(['dbg-2', 'dbg-3', 'dbg-4', 'dbg-5', null]);
     expect(events[4]).toMatchObject({ status: 'rejected', type: 'track', reason: { code: 'event_not_defined' } });
     expect(events[0]).toMatchObject({ status: 'accepted', event: { event: 'E2', userId: 'u' } });
     expect(JSON.stringify(events)).not.toContain(WRITE_KEY);
 
-    const byToken = await fetch(url(`/debugger/sources/${SOURCE_ID}/events?limit=2`), {
+    const limited = await fetch(url(`/debugger/sources/${SOURCE_ID}/events?limit=2`), {
       headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
     });
-    expect(((await byToken.json()) as { events: unknown[] }).events).toHaveLength(2);
+    expect(((await limited.json()) as { events: unknown[] }).events).toHaveLength(2);
   });
 
   it('streams new events over Server-Sent Events and resumes after Last-Event-ID', async () => {
@@ -129,7 +142,7 @@ describe('live debugger, rate limit, proxies, pixel and analytics.js settings', 
 
     // A reconnecting EventSource gets only what came after the last event it saw.
     const resumed = await fetch(url(`/debugger/sources/${SOURCE_ID}/stream`), {
-      headers: { authorization: basicAuth(WRITE_KEY), 'last-event-id': live[0]?.id ?? '' },
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'last-event-id': live[0]?.id ?? '' },
     });
     const replay = await readSse(resumed, 1);
     expect(replay.map((e) => e.id)).toEqual([live[1]?.id]);
@@ -146,7 +159,7 @@ describe('live debugger, rate limit, proxies, pixel and analytics.js settings', 
         )
       ).status,
     ).toBe(200);
-    const messages = await readMessages(ingestion.kafka, ingestion.topic, 8);
+    const messages = await readTopic(ingestion.kafka, ingestion.topic, 8);
     const proxied = messages.map(parseValue).find((e) => e['messageId'] === 'ip-proxied');
     expect((proxied?.['context'] as Record<string, unknown>)['ip']).toBe('203.0.113.7');
   });
@@ -184,7 +197,7 @@ describe('live debugger, rate limit, proxies, pixel and analytics.js settings', 
     const bad = await fetch(url('/v1/pixel/track?data=nonsense'));
     expect(bad.status).toBe(200);
     expect(bad.headers.get('content-type')).toBe('image/gif');
-    const messages = await readMessages(ingestion.kafka, ingestion.topic, 9);
+    const messages = await readTopic(ingestion.kafka, ingestion.topic, 9);
     expect(messages.map(parseValue).find((e) => e['messageId'] === 'pixel-1')).toMatchObject({
       type: 'track',
       event: 'Email Opened',

@@ -42,6 +42,7 @@ export async function runIngestion(
         logger,
         client: 'ingestion',
         cacheFile: config.CONFIG_CACHE_FILE,
+        cacheKey: config.CONFIG_CACHE_KEY,
       });
       ctx.onShutdown('config stream', () => configView.close());
       ctx.readiness.add('config', () => {

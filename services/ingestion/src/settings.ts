@@ -1,5 +1,5 @@
 import { TOPICS } from '@manifold/events';
-import type { RequestLimits } from './tracking/handler';
+import type { RequestLimits } from './tracking/request-limits';
 
 export interface PublishSettings {
   /** See PublishQueueOptions: a send goes out at this many messages, bytes, or ms of waiting. */
@@ -32,7 +32,13 @@ export interface IngestionSettings {
 /** Segment's limits (segment-spec.md §1.3) and publishing tuned for one small broker. */
 export const DEFAULT_SETTINGS: IngestionSettings = {
   topic: TOPICS.events,
-  limits: { maxCallBytes: 32 * 1024, maxBatchBytes: 500 * 1024, maxBatchItems: 2500 },
+  limits: {
+    maxCallBytes: 32 * 1024,
+    maxBatchBytes: 500 * 1024,
+    maxBatchItems: 2500,
+    maxBatchEventBytes: 4 * 1024 * 1024,
+    maxReceivingBytes: 32 * 1024 * 1024,
+  },
   publish: {
     maxBatchMessages: 2000,
     maxBatchBytes: 900 * 1024,

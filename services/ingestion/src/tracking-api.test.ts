@@ -5,7 +5,7 @@ import {
   basicAuth,
   DISABLED_WRITE_KEY,
   parseValue,
-  readMessages,
+  readTopic,
   SOURCE_ID,
   startTestIngestion,
   WORKSPACE_ID,
@@ -86,6 +86,26 @@ describe('the Tracking API', () => {
     });
     expect([noColon.status, inBody.status, inItem.status]).toEqual([200, 200, 200]);
     for (const id of ['msg-identify-nocolon', 'msg-page-body', 'msg-screen-item']) accepted.add(id);
+  });
+
+  it('stores no copy of the write key, wherever the body carried it', async () => {
+    // A single call whose key is read from a batch field's first item (as for a batch) keeps that
+    // field as a property of the event: the key must not travel with it.
+    const nested = await post(url('/v1/track'), {
+      userId: 'u',
+      event: 'Nested Key',
+      batch: [{ writeKey: WRITE_KEY, note: 'kept' }],
+      messageId: 'msg-nested-key',
+    });
+    const inEveryItem = await post(url('/v1/batch'), {
+      writeKey: WRITE_KEY,
+      batch: [
+        { type: 'track', userId: 'u', event: 'First', writeKey: WRITE_KEY, messageId: 'msg-key-item-1' },
+        { type: 'track', userId: 'u', event: 'Second', writeKey: WRITE_KEY, messageId: 'msg-key-item-2' },
+      ],
+    });
+    expect([nested.status, inEveryItem.status]).toEqual([200, 200]);
+    for (const id of ['msg-nested-key', 'msg-key-item-1', 'msg-key-item-2']) accepted.add(id);
   });
 
   it('parses JSON sent as text/plain and gzip bodies', async () => {
@@ -262,6 +282,123 @@ describe('the Tracking API', () => {
     });
   });
 
+  it('refuses with 400 a call nested too deeply or timed outside the years 0001 to 9999', async () => {
+    const deepArrays = `{"userId":"u","event":"E","properties":{"p":${'['.repeat(16000)}${']'.repeat(16000)}}}`;
+    const deepObjects = {
+      userId: 'u',
+      event: 'E',
+      properties: JSON.parse(`${'{"a":'.repeat(101)}1${'}'.repeat(101)}`),
+    };
+    const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
+    const answers = [
+      await post(url('/v1/track'), null, { headers: { authorization: basicAuth(WRITE_KEY) }, raw: deepArrays }),
+      await post(url('/v1/track'), deepObjects, { headers: { authorization: basicAuth(WRITE_KEY) } }),
+      // JavaScript's last representable day, sent a moment ago: the skew correction passes it.
+      await post(url('/v1/track'), {
+        writeKey: WRITE_KEY,
+        userId: 'u',
+        event: 'E',
+        timestamp: '+275760-09-13T00:00:00.000Z',
+        sentAt: inSeconds(-2),
+      }),
+      await post(url('/v1/track'), {
+        writeKey: WRITE_KEY,
+        userId: 'u',
+        event: 'E',
+        timestamp: '-271821-04-20T00:00:00.000Z',
+        sentAt: inSeconds(3600),
+      }),
+      await post(url('/v1/identify'), { writeKey: WRITE_KEY, userId: 'u', timestamp: '10000-01-01T00:00:00Z' }),
+      // Each valid, but 9,998 years apart: the corrected timestamp is not.
+      await post(url('/v1/identify'), {
+        writeKey: WRITE_KEY,
+        userId: 'u',
+        timestamp: '0001-01-01T00:00:00Z',
+        sentAt: '9999-01-01T00:00:00Z',
+      }),
+    ];
+    expect(answers.map((a) => [a.status, a.body['code']])).toEqual(Array(6).fill([400, 'bad_request']));
+    expect(answers[0]?.body['message']).toContain('more than 100 levels deep');
+    expect(answers[1]?.body['message']).toContain('more than 100 levels deep');
+    expect(answers[2]?.body['message']).toContain('years 0001 to 9999');
+    expect(answers[5]?.body['message']).toContain('too far apart');
+
+    // 100 levels, the limit, are taken.
+    const atLimit = await post(url('/v1/track'), {
+      writeKey: WRITE_KEY,
+      userId: 'u',
+      event: 'E',
+      messageId: 'msg-deep-100',
+      // The call, properties, then 98 more.
+      properties: JSON.parse(`${'{"a":'.repeat(98)}1${'}'.repeat(98)}`),
+    });
+    expect(atLimit.status).toBe(200);
+    accepted.add('msg-deep-100');
+  });
+
+  it('rejects only the bad items of a batch for nesting and timestamps, and a batch context too deep for any', async () => {
+    // Deeper than JSON.stringify can write: the body is put together as text.
+    const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+    const body = JSON.stringify({
+      writeKey: WRITE_KEY,
+      sentAt: new Date().toISOString(),
+      batch: [
+        { type: 'track', userId: 'u', event: 'Fine', messageId: 'msg-edge-0' },
+        { type: 'track', userId: 'u', event: 'Deep', properties: { p: 'DEEP' } },
+        { type: 'track', userId: 'u', event: 'Late', timestamp: '+275760-09-13T00:00:00.000Z' },
+        'DEEP',
+        { type: 'identify', userId: 'u', timestamp: '2026-01-01T00:00:00Z', messageId: 'msg-edge-4' },
+      ],
+    }).replaceAll('"DEEP"', deep);
+    const answer = await post(url('/v1/batch'), null, { raw: body });
+    expect(answer.status).toBe(200);
+    expect((answer.body['rejected'] as Array<{ index: number; code: string }>).map((r) => [r.index, r.code])).toEqual([
+      [1, 'bad_request'],
+      [2, 'bad_request'],
+      [3, 'bad_request'],
+    ]);
+    accepted.add('msg-edge-0');
+    accepted.add('msg-edge-4');
+
+    const deepContext = await post(url('/v1/batch'), {
+      writeKey: WRITE_KEY,
+      context: JSON.parse(`${'{"a":'.repeat(100)}1${'}'.repeat(100)}`),
+      batch: [{ type: 'track', userId: 'u', event: 'E' }],
+    });
+    expect(deepContext).toMatchObject({ status: 400, body: { code: 'bad_request' } });
+    expect(deepContext.body['message']).toContain("the batch's context nests");
+    const badSentAt = await post(url('/v1/batch'), {
+      writeKey: WRITE_KEY,
+      sentAt: '+275760-09-13T00:00:00.000Z',
+      batch: [{ type: 'track', userId: 'u', event: 'E' }],
+    });
+    expect(badSentAt).toMatchObject({ status: 400, body: { code: 'bad_request' } });
+  });
+
+  it('takes an empty userId or anonymousId next to the other id as absent, as Segment does', async () => {
+    const single = await post(url('/v1/track'), {
+      writeKey: WRITE_KEY,
+      userId: '',
+      anonymousId: 'anon-empty-user',
+      event: 'Empty User',
+      messageId: 'msg-empty-user',
+    });
+    const batch = await post(url('/v1/batch'), {
+      writeKey: WRITE_KEY,
+      batch: [
+        { type: 'identify', userId: 'user-empty-anon', anonymousId: '', messageId: 'msg-empty-anon' },
+        { type: 'page', userId: '', anonymousId: '' },
+      ],
+    });
+    expect(single).toMatchObject({ status: 200, body: { success: true } });
+    expect(batch.status).toBe(200);
+    expect(batch.body['rejected']).toEqual([
+      { index: 1, code: 'no_user_anon_id', message: expect.stringContaining('userId or an anonymousId') },
+    ]);
+    accepted.add('msg-empty-user');
+    accepted.add('msg-empty-anon');
+  });
+
   it('merges batch-level context and integrations into every item', async () => {
     const answer = await post(url('/v1/import'), {
       writeKey: WRITE_KEY,
@@ -295,9 +432,11 @@ describe('the Tracking API', () => {
   it('stored exactly the accepted events, enriched, keyed by user, with source metadata in headers', async () => {
     const ends = await ingestion.kafka.endOffsets(ingestion.topic);
     expect([...ends.values()].reduce((sum, end) => sum + Number(end), 0)).toBe(accepted.size);
-    const messages = await readMessages(ingestion.kafka, ingestion.topic, accepted.size);
+    const messages = await readTopic(ingestion.kafka, ingestion.topic, accepted.size);
     const byId = new Map(messages.map((m) => [String(parseValue(m)['messageId']), m]));
     expect(new Set(byId.keys())).toEqual(accepted);
+    for (const message of messages) expect(message.value?.toString()).not.toContain(WRITE_KEY);
+    expect(parseValue(byId.get('msg-nested-key') as (typeof messages)[number])['batch']).toEqual([{ note: 'kept' }]);
 
     const trackMessage = byId.get('msg-track-1');
     if (!trackMessage) throw new Error('msg-track-1 missing');
@@ -323,6 +462,14 @@ describe('the Tracking API', () => {
     expect(page).not.toHaveProperty('writeKey');
     expect(page.timestamp).toBe(page.receivedAt);
     expect(byId.get('msg-page-body')?.key?.toString()).toBe('anon-1');
+
+    const emptyUser = byId.get('msg-empty-user') as (typeof messages)[number];
+    expect(parseValue(emptyUser)).not.toHaveProperty('userId');
+    expect(parseValue(emptyUser)['anonymousId']).toBe('anon-empty-user');
+    expect(emptyUser.key?.toString()).toBe('anon-empty-user');
+    const emptyAnon = byId.get('msg-empty-anon') as (typeof messages)[number];
+    expect(parseValue(emptyAnon)).not.toHaveProperty('anonymousId');
+    expect(emptyAnon.key?.toString()).toBe('user-empty-anon');
 
     const a = decodeEventMessage(byId.get('msg-merge-a') as (typeof messages)[number]).event;
     const b = decodeEventMessage(byId.get('msg-merge-b') as (typeof messages)[number]).event;

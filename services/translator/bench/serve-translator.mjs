@@ -1,7 +1,8 @@
 // @ts-check
 // One translator process as the benchmark runs it: the built package, real Kafka and FerretDB,
 // telemetry on, and an in-memory configuration with one webhook instance on the bench source.
-//   BENCH_NAMESPACE, BENCH_EVENTS_TOPIC, BENCH_WEBHOOK_URL, BENCH_SOURCE_ID (set by the bench)
+//   BENCH_NAMESPACE, BENCH_EVENTS_TOPIC, BENCH_WEBHOOK_URL, BENCH_SOURCE_ID (set by the bench),
+//   BENCH_TRACE (on or off: the per-event trace, on by default as in production)
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -71,6 +72,7 @@ const translator = await startTranslator({
     eventsTopic: env('BENCH_EVENTS_TOPIC'),
     namespace,
     eventsTopicPartitions: Number(env('BENCH_PARTITIONS', '6')),
+    trace: env('BENCH_TRACE', 'on') === 'on',
     ...(process.env.INSTANCE_CONCURRENCY ? { instanceConcurrency: Number(process.env.INSTANCE_CONCURRENCY) } : {}),
   }),
 });

@@ -6,7 +6,9 @@
 //     one phase weighs less; the rates are each phase's events over its time, all rounds added):
 //     EVENTS events are put on a fresh events topic, then one translator process
 //     (the built package, in its own process, real Kafka and FerretDB) delivers them to a webhook
-//     emulator in another process: events/s from its WARMUP-th to its last delivery.
+//     emulator in another process: events/s from its WARMUP-th to its last delivery. Twice per
+//     round, with the per-event trace off and on (in turns: off first in odd rounds, on first in
+//     even ones); with it on, the control plane's trace indexer runs too (its own process).
 //  2. In the same run, the same events already translated (the webhook's requests, computed up
 //     front) are posted straight to the same emulator with undici at the translator's per-instance
 //     concurrency: events/s after the first WARMUP. The ratio 1/2 is the translator's cost
@@ -85,6 +87,7 @@ async function emulatorStats(statsUrl, latency = false, skip = 0) {
 /** The processes of a phase, by command line; `bench` is this one (the direct poster). */
 const PROCESSES = {
   translator: /serve-translator\.mjs/,
+  indexer: /serve-trace-indexer\.mjs/,
   emulator: /serve-emulator\.mjs/,
   ferretdb: /ferretdb-runner/,
   kafka: /\bkafka\.Kafka\b/,
@@ -173,9 +176,10 @@ try {
    * first WARMUP deliveries, and the CPU per event meanwhile.
    * @param {number} round @param {object[]} events
    */
-  const throughTranslator = async (round, events) => {
+  const throughTranslator = async (round, events, trace) => {
     await resetEmulator(stats);
-    const eventsTopic = `${namespace}events.${round}`;
+    const phase = `${round}${trace ? 't' : 'n'}`;
+    const eventsTopic = `${namespace}events.${phase}`;
     await kafka.ensureTopics([{ topic: eventsTopic, partitions: 6, config: { 'max.message.bytes': String(8 << 20) } }]);
     const producer = await kafka.producer();
     for (let i = 0; i < events.length; i += 1000) {
@@ -185,24 +189,35 @@ try {
       );
     }
     await producer.disconnect();
+    const phaseNamespace = `${namespace}${phase}.`;
+    const indexer = trace
+      ? await startChild(join(here, 'serve-trace-indexer.mjs'), {
+          env: { BENCH_NAMESPACE: phaseNamespace },
+          echo: VERBOSE,
+        })
+      : undefined;
+    if (indexer) children.push(indexer.child);
     const translator = await startChild(join(here, 'serve-translator.mjs'), {
       env: {
-        BENCH_NAMESPACE: `${namespace}${round}.`,
+        BENCH_NAMESPACE: phaseNamespace,
         BENCH_EVENTS_TOPIC: eventsTopic,
         BENCH_WEBHOOK_URL: hookUrl,
         BENCH_SOURCE_ID: SOURCE_ID,
         INSTANCE_CONCURRENCY: String(CONCURRENCY),
+        BENCH_TRACE: trace ? 'on' : 'off',
       },
       echo: VERBOSE,
     });
     children.push(translator.child);
     const measured = await waitForEvents(stats, EVENTS, 10 * 60_000, WARMUP);
     await stopChild(translator.child);
+    if (indexer) await stopChild(indexer.child);
     const through = measured.stats;
     if (through.events !== EVENTS) throw new Error(`the emulator got ${through.events} events for ${EVENTS}`);
     const cpu = measured.warm
       ? cpuPerEvent(measured.warm.cpu, measured.end.cpu, measured.end.events - measured.warm.events, [
           'translator',
+          ...(trace ? ['indexer'] : []),
           'emulator',
           'ferretdb',
           'kafka',
@@ -243,14 +258,26 @@ try {
   const rounds = [];
   for (let round = 1; round <= ROUNDS; round++) {
     const events = Array.from({ length: EVENTS }, (_, n) => event(n, round));
-    const translated = await throughTranslator(round, events);
+    /** @type {any} */
+    let untraced;
+    /** @type {any} */
+    let translated;
+    // In turns, so neither always meets the machine first.
+    if (round % 2 === 1) {
+      untraced = await throughTranslator(round, events, false);
+      translated = await throughTranslator(round, events, true);
+    } else {
+      translated = await throughTranslator(round, events, true);
+      untraced = await throughTranslator(round, events, false);
+    }
     const direct = await postedDirect(events);
-    rounds.push({ translated, direct });
+    rounds.push({ translated, untraced, direct });
   }
   await agent.close();
   const perSecond = (/** @type {Array<{ events: number, seconds: number }>} */ phases) =>
     phases.reduce((sum, p) => sum + p.events, 0) / phases.reduce((sum, p) => sum + p.seconds, 0);
   const translatedPerSecond = perSecond(rounds.map((r) => r.translated));
+  const untracedPerSecond = perSecond(rounds.map((r) => r.untraced));
   const directPerSecond = perSecond(rounds.map((r) => r.direct));
 
   // 3. End to end at RATE events/s.
@@ -319,14 +346,19 @@ try {
   console.log(
     `translator benchmark (${ROUNDS} rounds of ${EVENTS} events, webhook emulator, ${CONCURRENCY} requests in flight)`,
   );
-  rounds.forEach(({ translated, direct }, i) => {
+  rounds.forEach(({ translated, untraced, direct }, i) => {
     const rate = (/** @type {{ events: number, seconds: number }} */ p) => fmt(p.events / p.seconds);
     console.log(
-      `  round ${i + 1}: translator ${rate(translated)} events/s, direct ${rate(direct)} events/s; CPU per event: ` +
-        `through the translator ${translated.cpu}; posted direct (bench = the poster) ${direct.cpu}`,
+      `  round ${i + 1}: translator ${rate(translated)} events/s (trace off: ${rate(untraced)}), direct ${rate(direct)} events/s; CPU per event: ` +
+        `through the translator ${translated.cpu}; trace off ${untraced.cpu}; posted direct (bench = the poster) ${direct.cpu}`,
     );
   });
+  const traceCost = 1 - translatedPerSecond / untracedPerSecond;
   console.log(`  through one translator process : ${fmt(translatedPerSecond)} events/s`);
+  console.log(`  the same without the trace      : ${fmt(untracedPerSecond)} events/s`);
+  console.log(
+    `  throughput the trace costs     : ${(traceCost * 100).toFixed(1)} % (target < 10 %) ${traceCost < 0.1 ? 'OK' : 'MISSED'}`,
+  );
   console.log(`  translated requests posted direct: ${fmt(directPerSecond)} events/s`);
   console.log(
     `  ratio                          : ${ratio.toFixed(2)} (target >= 0.5) ${ratio >= 0.5 ? 'OK' : 'MISSED'}`,

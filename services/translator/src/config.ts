@@ -1,4 +1,5 @@
 import { env, loadConfig } from '@manifold/config';
+import { KafkaNames } from '@manifold/events';
 import { z } from 'zod';
 import { parseDuration } from './duration';
 import { DEFAULT_SETTINGS, type TranslatorSettings } from './settings';
@@ -49,7 +50,9 @@ const types = () =>
 export const translatorConfigShape = {
   ADMIN_PORT: env.port(9103),
   KAFKA_BROKERS: env.hostPorts(),
-  KAFKA_EVENTS_TOPIC: env.string().default(d.eventsTopic),
+  KAFKA_TOPIC_PREFIX: env.kafkaTopicPrefix(),
+  /** Default: the events topic under KAFKA_TOPIC_PREFIX. */
+  KAFKA_EVENTS_TOPIC: env.string().optional(),
   KAFKA_EVENTS_PARTITIONS: env.int(d.eventsTopicPartitions, 1),
   KAFKA_TOPIC_PARTITIONS: env.int(d.topicPartitions, 1),
   KAFKA_REPLICATION_FACTOR: env.int(d.replicationFactor, 1),
@@ -57,6 +60,8 @@ export const translatorConfigShape = {
   CONTROL_PLANE_ADDRESS: env.string().default('127.0.0.1:50051'),
   CONTROL_PLANE_TOKEN: env.string(),
   CONFIG_CACHE_FILE: env.string().optional(),
+  /** Seals CONFIG_CACHE_FILE; a key derived from CONTROL_PLANE_TOKEN when unset. */
+  CONFIG_CACHE_KEY: env.key256().optional(),
   // Not env.url: a replica-set URL lists several hosts (`mongodb://a:27017,b:27017/db?replicaSet=rs0`),
   // which WHATWG URL parsing refuses.
   MONGO_URL: env
@@ -78,6 +83,11 @@ export const translatorConfigShape = {
   DEDUP_WINDOW: duration('24h'),
   CLAIM_SWEEP_INTERVAL: duration('10m'),
   REPORT_INTERVAL: duration('1s'),
+  TRACE: env.oneOf(['on', 'off'] as const, 'on'),
+  TRACE_RETENTION: duration('7d'),
+  TRACE_BODY_CHARS: env.int(d.traceBodyChars, 0),
+  TRACE_FLUSH_INTERVAL: duration('1s'),
+  KAFKA_TRACE_PARTITIONS: env.int(d.tracePartitions, 1),
   OTEL_EXPORTER_OTLP_ENDPOINT: env.url(['http', 'https']).optional(),
 };
 
@@ -105,7 +115,8 @@ export function settingsFromConfig(config: TranslatorConfig, knownTypes: readonl
   return {
     ...DEFAULT_SETTINGS,
     destinationTypes: [...new Set(wanted)],
-    eventsTopic: config.KAFKA_EVENTS_TOPIC,
+    eventsTopic: config.KAFKA_EVENTS_TOPIC ?? new KafkaNames(config.KAFKA_TOPIC_PREFIX).events,
+    namespace: config.KAFKA_TOPIC_PREFIX,
     startFrom: config.START_FROM,
     partitionsConsumedConcurrently: config.PARTITIONS_CONSUMED_CONCURRENTLY,
     retryDelaysMs: config.RETRY_TIERS,
@@ -121,5 +132,10 @@ export function settingsFromConfig(config: TranslatorConfig, knownTypes: readonl
     eventsTopicPartitions: config.KAFKA_EVENTS_PARTITIONS,
     replicationFactor: config.KAFKA_REPLICATION_FACTOR,
     produceTimeoutMs: config.KAFKA_PRODUCE_TIMEOUT,
+    trace: config.TRACE === 'on',
+    traceRetentionMs: config.TRACE_RETENTION,
+    traceBodyChars: config.TRACE_BODY_CHARS,
+    traceFlushIntervalMs: config.TRACE_FLUSH_INTERVAL,
+    tracePartitions: config.KAFKA_TRACE_PARTITIONS,
   };
 }

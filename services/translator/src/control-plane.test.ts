@@ -1,73 +1,32 @@
 // The translator on the real control plane, in-process: configuration through the config stream
 // (decrypted settings, enable/disable taking effect), and its delivery reports aggregated by the
 // control plane's report consumer into GetDeliveryStats.
-import { connectConfigStream, type ConfigStreamClient } from '@manifold/config-client';
+import type { ConfigStreamClient } from '@manifold/config-client';
 import { WebhookEmulator } from '@manifold/emulators';
-import { encodeEventMessage, TOPICS } from '@manifold/events';
-import { KafkaClient } from '@manifold/kafka';
-import { connectMongo, type MongoConnection } from '@manifold/mongo';
-import { metrics } from '@manifold/telemetry';
-import { requireKafka, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
-import { startTestControlPlane, type Harness } from '../../control-plane/src/test-support/harness';
-import { translatorSettings } from './settings';
-import { startTranslator, type RunningTranslator } from './start-translator';
+import { encodeEventMessage } from '@manifold/events';
+import type { KafkaClient } from '@manifold/kafka';
+import type { Harness } from '../../control-plane/src/test-support/harness';
 import { trackEvent, waitFor } from './test-support/harness';
+import { startTranslatorOnControlPlane, type TranslatorOnControlPlane } from './test-support/with-control-plane';
 
 describe('translator with the control plane', () => {
-  const logger = testLogger('translator-cp');
+  let stack: TranslatorOnControlPlane;
   let cp: Harness;
   let hook: WebhookEmulator;
   let kafka: KafkaClient;
-  let mongo: MongoConnection;
   let configView: ConfigStreamClient;
-  let translator: RunningTranslator;
   let eventsTopic: string;
 
   beforeAll(async () => {
-    const { kafkaBrokers, mongoUrl } = testInfrastructure();
-    await requireKafka(kafkaBrokers);
     hook = await new WebhookEmulator({ sharedSecret: 'cp-secret' }).start();
-    // The product catalog (the real destinations), and the report consumer on the real topic.
-    cp = await startTestControlPlane({
-      catalog: undefined,
-      kafkaBrokers,
-      reportsGroupId: uniqueName('translator-cp-reports'),
-    });
-    kafka = new KafkaClient({ brokers: kafkaBrokers, clientId: uniqueName('translator-cp'), logger });
-    mongo = await connectMongo({
-      url: mongoUrl,
-      database: uniqueName('translatorcp').replace(/[^a-z0-9]/gi, ''),
-      appName: 'translator-cp',
-      logger,
-    });
-    configView = await connectConfigStream({ address: cp.controlPlane.address, token: cp.token, logger });
-    const namespace = `${uniqueName('tcp')}.`;
-    eventsTopic = `${namespace}events`;
-    translator = await startTranslator({
-      kafka,
-      db: mongo.db,
-      configView,
-      logger,
-      meter: metrics.getMeter('translator-cp'),
-      settings: translatorSettings({
-        destinationTypes: ['webhook'],
-        eventsTopic,
-        namespace,
-        deliveryReportsTopic: TOPICS.deliveryReports,
-        eventsTopicPartitions: 2,
-        topicPartitions: 1,
-        reportIntervalMs: 200,
-      }),
-    });
+    // The product catalog (the real destinations), and the report consumer reading what this
+    // translator reports: both under the test's own topic prefix.
+    stack = await startTranslatorOnControlPlane('translator-cp');
+    ({ cp, kafka, configView, eventsTopic } = stack);
   }, 60000);
 
   afterAll(async () => {
-    await translator?.stop();
-    await configView?.close();
-    await cp?.stop();
-    await mongo?.db.dropDatabase().catch(() => undefined);
-    await mongo?.close();
-    await kafka?.disconnect();
+    await stack?.close();
     await hook?.close();
   });
 

@@ -1,9 +1,9 @@
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** Milliseconds of a duration such as `200ms`, `5s`, `2m` or `1h` (a bare number is milliseconds). */
+/** Milliseconds of a duration such as `200ms`, `5s`, `2m`, `1h` or `7d` (a bare number is milliseconds). */
 export function parseDuration(text: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
-  if (!match) throw new Error(`"${text}" is not a duration (expected e.g. 500ms, 5s, 2m, 1h)`);
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(text);
+  if (!match) throw new Error(`"${text}" is not a duration (expected e.g. 500ms, 5s, 2m, 1h, 7d)`);
   return Math.round(Number(match[1]) * UNITS[match[2] ?? 'ms']!);
 }
 

@@ -3,60 +3,11 @@
 import type { DestinationConfig } from '@manifold/config-client';
 import { parseSettings, translateEvent, type DestinationDefinition } from '@manifold/destination-kit';
 import { destinationById } from '@manifold/destinations';
-import {
-  AmplitudeEmulator,
-  BrazeEmulator,
-  CustomerioEmulator,
-  Ga4Emulator,
-  IntercomEmulator,
-  MixpanelEmulator,
-  PosthogEmulator,
-  WebhookEmulator,
-  type Emulator,
-} from '@manifold/emulators';
+import type { Emulator, IntercomEmulator, WebhookEmulator } from '@manifold/emulators';
 import { decodeEventMessage, type SpecEvent } from '@manifold/events';
 import { destination, readTopic, snapshot, waitForReports } from './test-support/harness';
 import { startPipeline, type Pipeline } from './test-support/e2e';
-
-/** How to stand up each destination's emulator and point an instance's settings at it. */
-const SETUPS: Record<string, () => Promise<{ emulator: Emulator; settings: Record<string, unknown> }>> = {
-  webhook: async () => {
-    const emulator = await new WebhookEmulator({ sharedSecret: 'hook-secret' }).start();
-    return { emulator, settings: { url: `${emulator.baseUrl}/events`, sharedSecret: 'hook-secret' } };
-  },
-  mixpanel: async () => {
-    const emulator = await new MixpanelEmulator({ projectToken: 'mp-token', apiSecret: 'mp-secret' }).start();
-    return { emulator, settings: { projectToken: 'mp-token', apiSecret: 'mp-secret', apiBaseUrl: emulator.baseUrl } };
-  },
-  amplitude: async () => {
-    const emulator = await new AmplitudeEmulator({ apiKey: 'amp-key' }).start();
-    return {
-      emulator,
-      settings: { apiKey: 'amp-key', apiBaseUrl: emulator.baseUrl, userMapBaseUrl: emulator.baseUrl },
-    };
-  },
-  'google-analytics-4': async () => {
-    const emulator = await new Ga4Emulator({ apiSecret: 'ga-secret', measurementId: 'G-TEST123' }).start();
-    return { emulator, settings: { measurementId: 'G-TEST123', apiSecret: 'ga-secret', apiBaseUrl: emulator.baseUrl } };
-  },
-  customerio: async () => {
-    const emulator = await new CustomerioEmulator({ siteId: 'site-1', apiKey: 'cio-key' }).start();
-    // One entity per request, so paths compare with single-event translations.
-    return { emulator, settings: { siteId: 'site-1', apiKey: 'cio-key', apiBaseUrl: emulator.baseUrl, batchSize: 1 } };
-  },
-  posthog: async () => {
-    const emulator = await new PosthogEmulator({ apiKey: 'phc_test' }).start();
-    return { emulator, settings: { apiKey: 'phc_test', apiBaseUrl: emulator.baseUrl } };
-  },
-  intercom: async () => {
-    const emulator = await new IntercomEmulator({ accessToken: 'ic-token' }).start();
-    return { emulator, settings: { accessToken: 'ic-token', apiBaseUrl: emulator.baseUrl } };
-  },
-  braze: async () => {
-    const emulator = await new BrazeEmulator({ apiKey: 'braze-key' }).start();
-    return { emulator, settings: { apiKey: 'braze-key', apiBaseUrl: emulator.baseUrl } };
-  },
-};
+import { EMULATOR_SETUPS as SETUPS } from './test-support/emulator-setups';
 
 const CALLS = [
   {

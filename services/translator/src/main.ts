@@ -20,6 +20,7 @@ void runService({
       logger: ctx.logger,
       client: `translator(${settings.destinationTypes.join(',')})`,
       ...(config.CONFIG_CACHE_FILE ? { cacheFile: config.CONFIG_CACHE_FILE } : {}),
+      cacheKey: config.CONFIG_CACHE_KEY,
     });
     ctx.onShutdown('config stream', () => configView.close());
     ctx.readiness.add('config', () => {
@@ -35,7 +36,13 @@ void runService({
     ctx.onShutdown('mongodb', () => mongo.close());
     ctx.readiness.add('mongodb', () => mongo.ping());
 
-    const kafka = new KafkaClient({ brokers: config.KAFKA_BROKERS, clientId: 'translator', logger: ctx.logger });
+    const kafka = new KafkaClient({
+      brokers: config.KAFKA_BROKERS,
+      clientId: 'translator',
+      logger: ctx.logger,
+      // exports the consumer groups' lag
+      telemetry: ctx.telemetry,
+    });
     ctx.onShutdown('kafka admin', () => kafka.disconnect());
     ctx.readiness.add('kafka', () => kafka.ping().then(() => undefined));
 

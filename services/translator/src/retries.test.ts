@@ -16,6 +16,7 @@ import {
   waitForReports,
   WORKSPACE_ID,
   type TestTranslator,
+  deliveredIds,
 } from './test-support/harness';
 
 const webhook = (id: string, url: string, sourceId: string, extra: Record<string, unknown> = {}) =>
@@ -28,10 +29,6 @@ const webhook = (id: string, url: string, sourceId: string, extra: Record<string
   });
 
 const from = (sourceId: string) => ({ sourceId, workspaceId: WORKSPACE_ID });
-
-function deliveredIds(hook: WebhookEmulator): string[] {
-  return hook.deliveries.flatMap((d) => (Array.isArray(d.body) ? d.body : [d.body])).map((e) => e.messageId as string);
-}
 
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -134,7 +131,7 @@ describe('translator retries and dead letters', () => {
     expect(Object.keys(counts).filter((k) => k.startsWith('hook-slow|retried|'))).toHaveLength(1);
   }, 30000);
 
-  it('dead-letters a rejected event with the redacted request and the response, and bad settings', async () => {
+  it('dead-letters a rejected event with the masked request and the response, and bad settings', async () => {
     const hook = hooks['reject']!;
     hook.failNext(1, { status: 400, body: { error: 'field "x" is not allowed' } });
     const event = trackEvent(3);
@@ -152,7 +149,7 @@ describe('translator retries and dead letters', () => {
       sourceId: 'src-reject',
       attempts: 1,
       event: { messageId: event.messageId },
-      lastRequest: { method: 'POST', headers: { 'x-signature': '[redacted]' } },
+      lastRequest: { method: 'POST', headers: { 'x-signature': '********' } },
       lastResponse: { status: 400 },
     });
     expect(rejected?.lastRequest?.url).toBe(`${hook.baseUrl}/in`);

@@ -7,15 +7,11 @@ export interface TranslatorSettings {
   /** The topic of accepted events. */
   eventsTopic: string;
   /**
-   * Prefix of the translator's own topics (retry tiers, dead letters, delivery reports) and
-   * consumer groups. Empty in deployments; tests and benchmarks use a unique one.
+   * KAFKA_TOPIC_PREFIX: prefix of the translator's own topics (retry tiers, dead letters,
+   * delivery reports) and consumer groups. Empty in deployments; tests and benchmarks use a
+   * unique one (and give the control plane reading their delivery reports the same).
    */
   namespace: string;
-  /**
-   * Where delivery reports go when not `<namespace>` + the events library's topic (tests that
-   * run the control plane's report consumer, which reads the un-namespaced topic).
-   */
-  deliveryReportsTopic?: string;
   /** Where a consumer group that has never committed starts on the events topic. */
   startFrom: 'earliest' | 'latest';
   /** Partitions of one topic processed at once by each consumer. */
@@ -48,6 +44,16 @@ export interface TranslatorSettings {
   replicationFactor: number;
   /** A publish to Kafka (retries, dead letters) not acknowledged in this time fails the batch, which is then redelivered. */
   produceTimeoutMs: number;
+  /** Whether every event's outcome at every instance is written to the traces topic. */
+  trace: boolean;
+  /** How long the traces topic keeps them (its retention.ms when the translator creates it). */
+  traceRetentionMs: number;
+  /** Request and response bodies in traces are cut to this many characters. */
+  traceBodyChars: number;
+  /** Trace entries are written at least this often. */
+  traceFlushIntervalMs: number;
+  /** Partitions of the traces topic the translator creates. */
+  tracePartitions: number;
 }
 
 export const DEFAULT_RETRY_DELAYS = ['5s', '30s', '2m', '10m', '30m', '1h'].map(parseDuration);
@@ -71,6 +77,11 @@ export const DEFAULT_SETTINGS: TranslatorSettings = {
   eventsTopicPartitions: 6,
   replicationFactor: 1,
   produceTimeoutMs: 10_000,
+  trace: true,
+  traceRetentionMs: parseDuration('7d'),
+  traceBodyChars: 4096,
+  traceFlushIntervalMs: 1000,
+  tracePartitions: 6,
 };
 
 export function translatorSettings(overrides: Partial<TranslatorSettings> = {}): TranslatorSettings {

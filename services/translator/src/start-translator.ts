@@ -16,9 +16,11 @@ import { Deliverer } from './pipeline/deliverer';
 import { DisabledInstances } from './pipeline/instance-index';
 import { TypeProcessor } from './pipeline/type-processor';
 import { DeliveryReporter } from './reports/delivery-reporter';
+import { FailureSampler } from './reports/failure-sampler';
 import { createTranslatorMetrics, observeDeliveryPause } from './reports/metrics';
 import type { TranslatorSettings } from './settings';
 import { TranslatorNames } from './topics';
+import { TraceWriter } from './trace/trace-writer';
 import { TypeWorker } from './type-worker';
 
 export interface StartTranslatorOptions {
@@ -62,7 +64,7 @@ export async function startTranslator(options: StartTranslatorOptions): Promise<
   if (definitions.length === 0) throw new Error('no destination types to translate for');
 
   const names = new TranslatorNames(settings.namespace);
-  const reportsTopic = settings.deliveryReportsTopic ?? names.deliveryReports;
+  const reportsTopic = names.deliveryReports;
   await kafka.ensureTopics(topicSpecs(settings, names, reportsTopic));
 
   const cleanup: Array<() => Promise<void> | void> = [];
@@ -113,6 +115,22 @@ export async function startTranslator(options: StartTranslatorOptions): Promise<
     cleanup.push(() => sender.close());
     const disabled = new DisabledInstances(configView);
     cleanup.push(() => disabled.close());
+    let trace: TraceWriter | undefined;
+    if (settings.trace) {
+      trace = new TraceWriter({
+        producer,
+        topic: names.eventTraces,
+        indexTopic: names.eventTraceIndex,
+        partitions: settings.tracePartitions,
+        flushIntervalMs: settings.traceFlushIntervalMs,
+        bodyChars: settings.traceBodyChars,
+        logger,
+        meter: options.meter,
+      });
+      trace.start();
+      // Stopped after the workers (below): the last batches' entries are written too.
+      cleanup.push(() => trace?.stop());
+    }
 
     const workers: TypeWorker[] = [];
     // Stopped before everything above: batches in hand still publish their outcomes.
@@ -120,6 +138,14 @@ export async function startTranslator(options: StartTranslatorOptions): Promise<
     for (const destination of definitions) {
       const type = destination.id;
       const tiers = names.retryTiers(type, settings.retryDelaysMs);
+      const failures = new FailureSampler({
+        producer,
+        topic: names.deliverySamples,
+        logger: logger.child({ destinationType: type }),
+        destinationType: type,
+      });
+      // Stopped after the workers (cleanup runs in reverse), before the producer.
+      cleanup.splice(cleanup.length - 1, 0, () => failures.stop());
       const limiter = new KeyedLimiter(settings.instanceConcurrency);
       const processor = new TypeProcessor({
         destinationType: type,
@@ -141,9 +167,11 @@ export async function startTranslator(options: StartTranslatorOptions): Promise<
           destinationType: type,
           producer,
           reporter,
+          failures,
           metrics,
           tiers,
           deadLetterTopic: names.deadLetter(type),
+          ...(trace ? { trace } : {}),
           retryWindowMs: settings.retryWindowMs,
           produceTimeoutMs: settings.produceTimeoutMs,
           ...(options.now ? { now: options.now } : {}),
@@ -160,6 +188,8 @@ export async function startTranslator(options: StartTranslatorOptions): Promise<
         eventsTopic: settings.eventsTopic,
         eventsGroup: names.eventsGroup(type),
         retryGroup: names.retryGroup(type),
+        redeliverTopic: names.redeliver(type),
+        redeliverGroup: names.redeliverGroup(type),
         tiers,
         startFrom: settings.startFrom,
         partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently,
@@ -217,9 +247,29 @@ function topicSpecs(settings: TranslatorSettings, names: TranslatorNames, report
       config: { 'max.message.bytes': TOPIC_MAX_MESSAGE_BYTES },
     },
     own(reportsTopic),
+    own(names.deliverySamples),
     ...settings.destinationTypes.flatMap((type) => [
       own(names.deadLetter(type)),
+      own(names.redeliver(type)),
       ...names.retryTiers(type, settings.retryDelaysMs).map((tier) => own(tier.topic)),
     ]),
+    ...(settings.trace ? traceTopicSpecs(settings, names) : []),
+  ];
+}
+
+/** The traces topic and its index, kept as long as traces are. */
+export function traceTopicSpecs(
+  settings: Pick<TranslatorSettings, 'tracePartitions' | 'traceRetentionMs' | 'replicationFactor'>,
+  names: Pick<TranslatorNames, 'eventTraces' | 'eventTraceIndex'>,
+): TopicSpec[] {
+  const config = { 'max.message.bytes': TOPIC_MAX_MESSAGE_BYTES, 'retention.ms': String(settings.traceRetentionMs) };
+  return [
+    {
+      topic: names.eventTraces,
+      partitions: settings.tracePartitions,
+      replicationFactor: settings.replicationFactor,
+      config,
+    },
+    { topic: names.eventTraceIndex, partitions: 1, replicationFactor: settings.replicationFactor, config },
   ];
 }

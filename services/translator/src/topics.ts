@@ -1,4 +1,4 @@
-import { TOPICS } from '@manifold/events';
+import { KafkaNames } from '@manifold/events';
 import { formatDuration } from './duration';
 
 /** One delay tier of a destination type's retries: a topic whose messages wait `delayMs`. */
@@ -8,32 +8,58 @@ export interface RetryTier {
 }
 
 /**
- * Names of the translator's topics and consumer groups. Retry tiers extend the events library's
- * per-type retry name with the delay: `manifold.retry.mixpanel.30s.v1`.
+ * Names of the translator's topics and consumer groups, under the namespace (KAFKA_TOPIC_PREFIX).
+ * Retry tiers extend the per-type retry name with the delay: `manifold.retry.mixpanel.30s.v1`.
  */
 export class TranslatorNames {
-  constructor(private readonly namespace = '') {}
+  private readonly names: KafkaNames;
+
+  constructor(namespace = '') {
+    this.names = new KafkaNames(namespace);
+  }
 
   retryTiers(destinationType: string, delaysMs: readonly number[]): RetryTier[] {
-    const base = TOPICS.retry(destinationType).replace(/\.v1$/, '');
-    return delaysMs.map((delayMs) => ({ topic: `${this.namespace}${base}.${formatDuration(delayMs)}.v1`, delayMs }));
+    const base = this.names.retry(destinationType).replace(/\.v1$/, '');
+    return delaysMs.map((delayMs) => ({ topic: `${base}.${formatDuration(delayMs)}.v1`, delayMs }));
   }
 
   deadLetter(destinationType: string): string {
-    return `${this.namespace}${TOPICS.deadLetter(destinationType)}`;
+    return this.names.deadLetter(destinationType);
   }
 
   get deliveryReports(): string {
-    return `${this.namespace}${TOPICS.deliveryReports}`;
+    return this.names.deliveryReports;
+  }
+
+  get deliverySamples(): string {
+    return this.names.deliverySamples;
+  }
+
+  /** Events addressed to one instance of the type (dead letters redriven, replays). */
+  redeliver(destinationType: string): string {
+    return this.names.redeliver(destinationType);
+  }
+
+  get eventTraces(): string {
+    return this.names.eventTraces;
+  }
+
+  get eventTraceIndex(): string {
+    return this.names.eventTraceIndex;
   }
 
   /** The group reading the events topic for one destination type. */
   eventsGroup(destinationType: string): string {
-    return `${this.namespace}manifold-translator-${destinationType}`;
+    return this.names.translatorGroup(destinationType);
   }
 
   /** The group reading all retry tiers of one destination type. */
   retryGroup(destinationType: string): string {
-    return `${this.namespace}manifold-translator-${destinationType}-retry`;
+    return this.names.translatorRetryGroup(destinationType);
+  }
+
+  /** The group reading the redeliveries of one destination type. */
+  redeliverGroup(destinationType: string): string {
+    return this.names.translatorRedeliverGroup(destinationType);
   }
 }

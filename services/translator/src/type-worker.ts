@@ -13,6 +13,9 @@ export interface TypeWorkerOptions {
   eventsTopic: string;
   eventsGroup: string;
   retryGroup: string;
+  /** Events addressed to one instance of the type (redrives, replays), and its group. */
+  redeliverTopic: string;
+  redeliverGroup: string;
   tiers: readonly RetryTier[];
   startFrom: 'earliest' | 'latest';
   partitionsConsumedConcurrently: number;
@@ -36,13 +39,14 @@ const EVENTS_FETCH_BYTES_PER_PARTITION = 2 * 1024 * 1024;
 const RETRY_FETCH_WAIT_MS = 250;
 
 /**
- * The two consumers of one destination type: its group on the events topic, and its group on
- * its retry tiers. A tier partition whose next message is not due yet is paused until it is
- * (no consumer sleeps, so nothing else waits behind it).
+ * The three consumers of one destination type: its group on the events topic, its group on its
+ * retry tiers, and its group on its redeliveries. A tier partition whose next message is not due
+ * yet is paused until it is (no consumer sleeps, so nothing else waits behind it).
  */
 export class TypeWorker {
   private readonly events: ConsumerRunner;
   private readonly retries: ConsumerRunner;
+  private readonly redeliveries: ConsumerRunner;
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
   private readonly now: () => number;
 
@@ -64,10 +68,18 @@ export class TypeWorker {
       maxWaitTimeMs: RETRY_FETCH_WAIT_MS,
       handleBatch: (batch, context) => this.handleRetries(batch, context),
     });
+    this.redeliveries = options.kafka.consumer({
+      groupId: options.redeliverGroup,
+      topics: [options.redeliverTopic],
+      fromBeginning: true,
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
+      handleBatch: (batch, context) => this.handleRedeliveries(batch, context),
+    });
   }
 
   async start(): Promise<void> {
     await this.retries.run();
+    await this.redeliveries.run();
     await this.events.run();
     this.options.logger.info({ destinationType: this.options.destinationType }, 'translator consuming');
   }
@@ -75,7 +87,7 @@ export class TypeWorker {
   async stop(): Promise<void> {
     for (const timer of this.resumeTimers) clearTimeout(timer);
     this.resumeTimers.clear();
-    await Promise.all([this.events.stop(), this.retries.stop()]);
+    await Promise.all([this.events.stop(), this.retries.stop(), this.redeliveries.stop()]);
   }
 
   private async handleEvents(batch: ConsumedBatch, context: BatchContext): Promise<void> {
@@ -85,6 +97,15 @@ export class TypeWorker {
     });
     const source = batchSource(this.options.eventsGroup, batch, context);
     await withHeartbeat(context, () => this.options.processor.processEvents(batch.messages, source));
+  }
+
+  private async handleRedeliveries(batch: ConsumedBatch, context: BatchContext): Promise<void> {
+    this.options.metrics.batchSize.record(batch.messages.length, {
+      destination_type: this.options.destinationType,
+      topic: 'redeliver',
+    });
+    const source = batchSource(this.options.redeliverGroup, batch, context);
+    await withHeartbeat(context, () => this.options.processor.processRedeliveries(batch.messages, source));
   }
 
   private async handleRetries(batch: ConsumedBatch, context: BatchContext): Promise<void | BatchProgress> {

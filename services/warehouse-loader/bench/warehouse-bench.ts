@@ -21,15 +21,8 @@ import { encodeEventMessage, type SpecEvent } from '@manifold/events';
 import { KafkaClient } from '@manifold/kafka';
 import { createLogger } from '@manifold/logger';
 import { processCpuSeconds } from '@manifold/testing';
-import {
-  buildSourceBatch,
-  copyChunks,
-  planLoad,
-  qualified,
-  quoteIdent,
-  sampleEvents,
-  schemaNameForSource,
-} from '@manifold/warehouse';
+import { buildSourceBatch, planLoad, schemaNameForSource } from '@manifold/warehouse';
+import { sampleEvents, copyChunks, POSTGRES_TYPES, qualified, quoteIdent } from '@manifold/warehouse/testing';
 import { LoaderSupervisor } from '../src/loader-supervisor';
 import type { LoadHistory } from '../src/load-history';
 
@@ -82,14 +75,6 @@ function cpuSince(from: CpuMark): CpuSpent {
 }
 
 const seconds = (value: number | undefined) => (value === undefined ? 'n/a' : `${value.toFixed(2)} s`);
-
-const PG_TYPES = {
-  string: 'text',
-  integer: 'bigint',
-  float: 'double precision',
-  boolean: 'boolean',
-  timestamp: 'timestamptz',
-};
 
 function makeEvents(n: number): SpecEvent[] {
   const start = Date.parse('2026-03-01T00:00:00.000Z');
@@ -227,7 +212,7 @@ async function main(): Promise<void> {
   await db.query(`CREATE SCHEMA ${quoteIdent(rawSchema)}`);
   for (const table of plan.tables) {
     const columns = table.columns.map(
-      (c) => `${quoteIdent(c.name)} ${PG_TYPES[c.type]}${c.name === 'id' ? ' PRIMARY KEY' : ''}`,
+      (c) => `${quoteIdent(c.name)} ${POSTGRES_TYPES[c.type]}${c.name === 'id' ? ' PRIMARY KEY' : ''}`,
     );
     await db.query(`CREATE TABLE ${qualified(rawSchema, table.name)} (${columns.join(', ')})`);
   }

@@ -10,16 +10,22 @@ export function loadLoaderConfig(source: Record<string, string | undefined> = pr
       CONTROL_PLANE_TOKEN: env.string().optional(),
       /** Where the last configuration is kept for restarts while the control plane is down. */
       CONFIG_CACHE_FILE: env.string().optional(),
+      /** Seals CONFIG_CACHE_FILE; a key derived from CONTROL_PLANE_TOKEN when unset. */
+      CONFIG_CACHE_KEY: env.key256().optional(),
       /** Instead of the control plane: a JSON configuration snapshot (local runs and tests). */
       WAREHOUSE_CONFIG_FILE: env.string().optional(),
       /** The embedded DuckDB warehouse every source loads into; empty turns it off. */
       EMBEDDED_DUCKDB_PATH: env.string().optional(),
       EMBEDDED_SYNC_INTERVAL_SECONDS: env.int(60, 1),
+      KAFKA_TOPIC_PREFIX: env.kafkaTopicPrefix(),
+      /** Default: the events topic under KAFKA_TOPIC_PREFIX. */
       EVENTS_TOPIC: env.string().optional(),
       WAREHOUSE_LOADS_TOPIC: env.string().optional(),
       /** First retry delay after a failed load; doubles up to RETRY_MAX_MS. */
       RETRY_INITIAL_MS: env.int(1000, 10),
       RETRY_MAX_MS: env.int(300000, 10),
+      /** A warehouse is stalled once events waited this many sync intervals without a load. */
+      STALL_AFTER_INTERVALS: env.int(5, 2),
       OTEL_EXPORTER_OTLP_ENDPOINT: env.string().optional(),
     },
     source,

@@ -1,10 +1,18 @@
 import type { EventProducer } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
-import { WAREHOUSE_LOADS_TOPIC, encodeLoadRecord, type WarehouseLoadRecord } from '@manifold/warehouse';
+import {
+  WAREHOUSE_LOADS_TOPIC,
+  encodeLoadRecord,
+  encodeStatusRecord,
+  type WarehouseLoadRecord,
+  type WarehouseStatusRecord,
+} from '@manifold/warehouse';
 
 /** Where load records go: the load-history topic for the control plane, and the log. */
 export interface LoadHistory {
   record(record: WarehouseLoadRecord): Promise<void>;
+  /** The loader's schedule (next sync, "sync now" taken up), for the warehouses list; never awaited. */
+  status?(record: WarehouseStatusRecord): void;
 }
 
 /**
@@ -16,7 +24,15 @@ export class KafkaLoadHistory implements LoadHistory {
     private readonly producer: EventProducer,
     private readonly logger: Logger,
     private readonly topic: string = WAREHOUSE_LOADS_TOPIC,
+    private readonly statusTopic?: string,
   ) {}
+
+  status(record: WarehouseStatusRecord): void {
+    if (!this.statusTopic) return;
+    this.producer.send(this.statusTopic, [encodeStatusRecord(record)], { timeoutMs: 10000 }).catch((error: unknown) => {
+      this.logger.debug({ err: error, warehouseId: record.warehouseId }, 'warehouse status not published');
+    });
+  }
 
   async record(record: WarehouseLoadRecord): Promise<void> {
     logLoad(this.logger, record);
@@ -41,7 +57,10 @@ export function logLoad(logger: Logger, record: WarehouseLoadRecord): void {
     durationMs: Date.parse(record.finishedAt) - Date.parse(record.startedAt),
     attempt: record.attempt,
     notices: record.notices.length,
+    skippedEvents: record.skippedEvents ?? 0,
   };
   if (record.status === 'failure') logger.warn({ ...summary, errors: record.errors }, 'warehouse load failed');
+  else if (summary.skippedEvents > 0)
+    logger.warn({ ...summary, skipped: record.skipped }, 'warehouse load set events aside');
   else logger.info(summary, 'warehouse load finished');
 }

@@ -1,9 +1,9 @@
 import type { ConfigView } from '@manifold/config-client';
+import { KafkaNames } from '@manifold/events';
 import { KafkaClient } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import type { ReadinessRegistry } from '@manifold/service';
-import type { Meter } from '@manifold/telemetry';
-import { WAREHOUSE_LOADS_TOPIC } from '@manifold/warehouse';
+import { metricPrefix, type Meter } from '@manifold/telemetry';
 import { KafkaLoadHistory } from './load-history';
 import { LoaderSupervisor } from './loader-supervisor';
 import { registerLoaderMetrics } from './metrics';
@@ -13,11 +13,16 @@ export interface LoaderAppOptions {
   config: ConfigView;
   kafkaBrokers: readonly string[];
   logger: Logger;
-  /** Default: the accepted-events topic. */
+  /** KAFKA_TOPIC_PREFIX: the prefix of every topic and consumer group. Default: none. */
+  topicPrefix?: string;
+  /** Default: the accepted-events topic under the prefix. */
   eventsTopic?: string;
-  /** Default: WAREHOUSE_LOADS_TOPIC. */
+  /** Default: the load history topic under the prefix. */
   loadsTopic?: string;
-  loaderOptions?: Omit<WarehouseLoaderOptions, 'warehouse' | 'config' | 'kafka' | 'history' | 'logger' | 'eventsTopic'>;
+  loaderOptions?: Omit<
+    WarehouseLoaderOptions,
+    'warehouse' | 'config' | 'kafka' | 'history' | 'logger' | 'eventsTopic' | 'names'
+  >;
   readiness?: ReadinessRegistry;
   /** Where the loader's metrics go (the service's meter; none in tests). */
   meter?: Meter;
@@ -35,22 +40,42 @@ export async function startLoaderApp(options: LoaderAppOptions): Promise<LoaderA
     brokers: options.kafkaBrokers,
     clientId: 'warehouse-loader',
     logger: options.logger,
+    // exports the lag of every warehouse's consumer group (it commits only after a load)
+    telemetry: options.meter ? { meter: options.meter, metricPrefix: metricPrefix('warehouse-loader') } : undefined,
   });
-  const loadsTopic = options.loadsTopic ?? WAREHOUSE_LOADS_TOPIC;
+  const names = new KafkaNames(options.topicPrefix);
+  const loadsTopic = options.loadsTopic ?? names.warehouseLoads;
   await kafka.ensureTopics([
     { topic: loadsTopic, partitions: 1, config: { 'retention.ms': String(30 * 24 * 3600 * 1000) } },
+    { topic: names.warehouseStatus, partitions: 1 },
+    // Replays for a warehouse (from the control plane): each loader reads it beside the events topic.
+    { topic: names.warehouseReplay, partitions: 3 },
   ]);
   const producer = await kafka.producer();
-  const history = new KafkaLoadHistory(producer, options.logger.child({ component: 'load-history' }), loadsTopic);
+  const history = new KafkaLoadHistory(
+    producer,
+    options.logger.child({ component: 'load-history' }),
+    loadsTopic,
+    names.warehouseStatus,
+  );
   const supervisor = new LoaderSupervisor({
     config: options.config,
     kafka,
     history,
     logger: options.logger,
-    loaderOptions: { ...options.loaderOptions, ...(options.eventsTopic ? { eventsTopic: options.eventsTopic } : {}) },
+    loaderOptions: {
+      ...options.loaderOptions,
+      names,
+      ...(options.eventsTopic ? { eventsTopic: options.eventsTopic } : {}),
+    },
   });
   options.readiness?.add('kafka', async () => {
     await kafka.ping();
+  });
+  // A warehouse that stopped loading makes the loader not ready, so it shows where people look.
+  options.readiness?.add('warehouse loads', () => {
+    const stalled = stalledWarehouses(supervisor);
+    if (stalled.length > 0) throw new Error(stalled.join('; '));
   });
   await supervisor.start();
   if (options.meter) registerLoaderMetrics(options.meter, supervisor);
@@ -62,4 +87,12 @@ export async function startLoaderApp(options: LoaderAppOptions): Promise<LoaderA
       await kafka.disconnect();
     },
   };
+}
+
+/** Each stalled warehouse, with why (see StallWatch). */
+export function stalledWarehouses(supervisor: LoaderSupervisor): string[] {
+  return supervisor.running.flatMap((id) => {
+    const report = supervisor.loader(id)?.stalledReport();
+    return report === undefined ? [] : [`warehouse ${id}: ${report}`];
+  });
 }

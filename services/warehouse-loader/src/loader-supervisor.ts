@@ -86,6 +86,8 @@ export class LoaderSupervisor {
       if (!warehouse || fingerprint(warehouse) !== this.loaders.get(id)?.fingerprint) {
         this.loaders.delete(id);
         await loader.stop();
+      } else {
+        loader.requestSync(warehouse.syncRequestedAt);
       }
     }
     for (const [id, warehouse] of wanted) {

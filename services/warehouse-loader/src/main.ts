@@ -33,6 +33,7 @@ async function main(): Promise<void> {
           logger: context.logger.child({ component: 'config-stream' }),
           client: 'warehouse-loader',
           ...(config.CONFIG_CACHE_FILE ? { cacheFile: config.CONFIG_CACHE_FILE } : {}),
+          cacheKey: config.CONFIG_CACHE_KEY,
         });
         context.onShutdown('config stream', () => stream.close());
         view = stream;
@@ -49,9 +50,13 @@ async function main(): Promise<void> {
         logger: context.logger,
         readiness: context.readiness,
         meter: context.telemetry.meter,
+        topicPrefix: config.KAFKA_TOPIC_PREFIX,
         ...(config.EVENTS_TOPIC ? { eventsTopic: config.EVENTS_TOPIC } : {}),
         ...(config.WAREHOUSE_LOADS_TOPIC ? { loadsTopic: config.WAREHOUSE_LOADS_TOPIC } : {}),
-        loaderOptions: { backoff: { initialMs: config.RETRY_INITIAL_MS, maxMs: config.RETRY_MAX_MS } },
+        loaderOptions: {
+          backoff: { initialMs: config.RETRY_INITIAL_MS, maxMs: config.RETRY_MAX_MS },
+          stallAfterIntervals: config.STALL_AFTER_INTERVALS,
+        },
       });
       context.onShutdown('warehouse loaders', () => app.stop());
     },

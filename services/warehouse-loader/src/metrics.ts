@@ -5,8 +5,9 @@ import type { WarehouseLoaderStats } from './warehouse-loader';
 type NumericStat = Exclude<keyof WarehouseLoaderStats, 'timings'>;
 
 /**
- * The loader's instruments, read from each warehouse loader's counters when metrics are
- * collected, per warehouse_id (the Prometheus exporter adds `_total` to counters).
+ * The loader's instruments, `manifold_warehouse_loader_...`, read from each warehouse loader's
+ * counters when metrics are collected, per warehouse_id (the Prometheus exporter adds `_total`
+ * to counters).
  */
 export function registerLoaderMetrics(meter: Meter, supervisor: LoaderSupervisor): void {
   const observe =
@@ -17,21 +18,42 @@ export function registerLoaderMetrics(meter: Meter, supervisor: LoaderSupervisor
       }
     };
   const counters: Array<[string, NumericStat, string]> = [
-    ['warehouse_rows_loaded', 'rowsLoaded', 'Rows written to the warehouse (new event rows and upserted users)'],
-    ['warehouse_loads', 'loads', 'Source loads that committed'],
-    ['warehouse_load_failures', 'failedLoads', 'Source loads that failed and will be retried'],
-    ['warehouse_events_skipped', 'skippedEvents', 'Events the warehouse refused, isolated and skipped'],
-    ['warehouse_messages_undecodable', 'undecodableMessages', 'Messages on the events topic that were not events'],
+    [
+      'manifold_warehouse_loader_rows_loaded',
+      'rowsLoaded',
+      'Rows written to the warehouse (new event rows and upserted users)',
+    ],
+    ['manifold_warehouse_loader_loads', 'loads', 'Source loads that committed'],
+    ['manifold_warehouse_loader_load_failures', 'failedLoads', 'Source loads that failed and will be retried'],
+    ['manifold_warehouse_loader_events_skipped', 'skippedEvents', 'Events the warehouse refused, isolated and skipped'],
+    [
+      'manifold_warehouse_loader_messages_undecodable',
+      'undecodableMessages',
+      'Messages on the events topic that were not events',
+    ],
   ];
   for (const [name, stat, description] of counters) {
     meter.createObservableCounter(name, { description }).addCallback(observe(stat));
   }
   meter
-    .createObservableGauge('warehouse_pending_events', { description: 'Events read and waiting for a load' })
+    .createObservableGauge('manifold_warehouse_loader_pending_events', {
+      description: 'Events read and waiting for a load',
+    })
     .addCallback(observe('pendingEvents'));
   meter
-    .createObservableGauge('warehouse_consecutive_failures', {
+    .createObservableGauge('manifold_warehouse_loader_consecutive_failures', {
       description: 'Failed load rounds in a row (0 when the last one succeeded)',
     })
     .addCallback(observe('consecutiveFailures'));
+  meter
+    .createObservableGauge('manifold_warehouse_loader_seconds_since_last_load', {
+      description:
+        'How long the events waiting longest have gone without a load of their source committing (0 when none wait)',
+    })
+    .addCallback(observe('secondsSinceLastLoad'));
+  meter
+    .createObservableGauge('manifold_warehouse_loader_stalled', {
+      description: '1 while events have waited more than STALL_AFTER_INTERVALS sync intervals without a load, else 0',
+    })
+    .addCallback(observe('stalled'));
 }

@@ -1,10 +1,16 @@
-import { sampleEvents } from '@manifold/warehouse';
+import { sampleEvents } from '@manifold/warehouse/testing';
 import { backoffDelay } from './backoff';
 import { PendingEvents, type PendingEvent } from './pending-events';
 
 const pending = (partition: number, offset: number): PendingEvent => {
   const event = sampleEvents.track();
-  return { body: Buffer.from(JSON.stringify(event)), messageId: event.messageId, partition, offset: BigInt(offset) };
+  return {
+    body: Buffer.from(JSON.stringify(event)),
+    messageId: event.messageId,
+    partition,
+    offset: BigInt(offset),
+    readAt: Date.now(),
+  };
 };
 
 describe('PendingEvents commit points', () => {

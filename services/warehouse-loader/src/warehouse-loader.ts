@@ -1,42 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import type { ConfigView, SourceConfig, WarehouseConfig } from '@manifold/config-client';
-import { EVENT_HEADERS, TOPICS, isCallType, type SpecEvent } from '@manifold/events';
-import type { BatchContext, ConsumedBatch, ConsumerRunner, KafkaClient } from '@manifold/kafka';
-import type { Logger } from '@manifold/logger';
-import {
-  SourceBatchBuilder,
-  createEngine,
-  schemaNameForSource,
-  warehouseAllowed,
-  type EngineSettings,
-  type SourceBatch,
-  type WarehouseEngine,
-  type WarehouseLoadRecord,
-} from '@manifold/warehouse';
+import type { ConfigView, WarehouseConfig } from '@manifold/config-client';
+import { KafkaNames } from '@manifold/events';
+import type { KafkaClient } from '@manifold/kafka';
+import { maskedLogger, type Logger } from '@manifold/logger';
+import { createEngine, warehouseMasker, type EngineSettings, type WarehouseEngine } from '@manifold/warehouse';
 import { backoffDelay, type BackoffOptions } from './backoff';
+import { ChunkLoader, type LoadCounters, type LoadTimings } from './chunk-loader';
+import { EventIntake } from './intake';
 import type { LoadHistory } from './load-history';
-import { PendingEvents, type PendingEvent } from './pending-events';
-
-/** Events parsed and laid out per slice before the loop yields, so a COPY in progress keeps flowing. */
-const LAYOUT_SLICE = 250;
-
-interface Chunk {
-  sourceId: string;
-  events: PendingEvent[];
-}
-
-interface PreparedLoad {
-  source: SourceConfig;
-  events: PendingEvent[];
-  attempt: number;
-  startedAt: Date;
-  /** '' when the source's slug gives no schema name (then `error` says why). */
-  schema: string;
-  /** Undefined when no event parsed. */
-  batch?: SourceBatch;
-  layoutMs: number;
-  error?: unknown;
-}
+import { runLoadRound } from './load-round';
+import { StallWatch } from './stall-watch';
 
 export type EngineFactory = (
   kind: string,
@@ -50,72 +22,121 @@ export interface WarehouseLoaderOptions {
   kafka: KafkaClient;
   history: LoadHistory;
   logger: Logger;
-  /** Default: the accepted-events topic. */
+  /** Topic and consumer-group names (KAFKA_TOPIC_PREFIX). Default: no prefix. */
+  names?: KafkaNames;
+  /** Default: the names' accepted-events topic. */
   eventsTopic?: string;
-  /** Consumer group = prefix + warehouse id. Default 'manifold-warehouse-'. */
-  groupIdPrefix?: string;
+  /**
+   * Events replayed for one warehouse (the control plane's replays), read beside the events
+   * topic in the same group: those addressed to this warehouse are loaded like any other.
+   * Default: the names' warehouse replay topic; not read while it does not exist.
+   */
+  replayTopic?: string;
   /** Retry delays while the warehouse fails. Default 1 s doubling to 5 min. */
   backoff?: BackoffOptions;
   /** Stop reading (Kafka keeps the rest) when this many events wait. Default 4 × batchSize. */
   maxPendingEvents?: number;
+  /**
+   * Report the warehouse stalled once events have waited this many sync intervals without a
+   * load of their source committing. Default 5.
+   */
+  stallAfterIntervals?: number;
   createEngine?: EngineFactory;
 }
 
-export interface WarehouseLoaderStats {
+export interface WarehouseLoaderStats extends LoadCounters {
   pendingEvents: number;
-  loads: number;
-  failedLoads: number;
-  rowsLoaded: number;
   undecodableMessages: number;
-  /** Events the warehouse refused one by one (each with a failure record naming it). */
-  skippedEvents: number;
   consecutiveFailures: number;
-  /** Time spent in successful loads, summed (ms): layout, plan, DDL, COPY, merge and commit. */
-  timings: { layoutMs: number; planMs: number; ddlMs: number; copyMs: number; mergeMs: number };
+  /** How long the longest-waiting events have gone without a load of their source (0 when none wait). */
+  secondsSinceLastLoad: number;
+  /** 1 while that exceeds stallAfterIntervals sync intervals, else 0. */
+  stalled: number;
+  timings: LoadTimings;
 }
 
+const NO_LOADS: LoadCounters = { loads: 0, failedLoads: 0, rowsLoaded: 0, skippedEvents: 0 };
+const NO_TIMINGS: LoadTimings = { layoutMs: 0, planMs: 0, ddlMs: 0, copyMs: 0, mergeMs: 0 };
+
 /**
- * Loads one warehouse. It reads every event in its own consumer group, keeps those of its
- * sources, and loads them per source on the warehouse's interval or as soon as a batch is full.
- * Offsets are committed only after the warehouse transaction of every event before them has
- * committed, so a crash at any point loses nothing and the id dedupe absorbs what is read again.
- * While the warehouse fails, its events wait (in memory, then in Kafka) and loads are retried
- * with backoff; other warehouses have their own loaders and consumer groups and go on.
+ * Loads one warehouse: its intake reads every event in the warehouse's own consumer group and
+ * keeps those of its sources; load rounds run on the warehouse's interval, or as soon as a batch
+ * is full, and load them per source. Offsets are committed only after the warehouse transaction
+ * of every event before them has committed, so a crash at any point loses nothing and the id
+ * dedupe absorbs what is read again. While the warehouse fails, its events wait (in memory, then
+ * in Kafka) and rounds are retried with backoff; other warehouses have their own loaders and
+ * consumer groups and go on.
  */
 export class WarehouseLoader {
   readonly id: string;
+  readonly groupId: string;
   private readonly log: Logger;
-  private readonly topic: string;
-  private readonly pending: PendingEvents;
+  private readonly intake: EventIntake;
+  private readonly stall: StallWatch;
   private engine: WarehouseEngine | undefined;
-  private engineSettings: EngineSettings | undefined;
-  private consumer: ConsumerRunner | undefined;
+  private batchSize = 20000;
+  private chunks: ChunkLoader | undefined;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private stopping = false;
-  private readonly attempts = new Map<string, number>();
-  private readonly counters = { loads: 0, failedLoads: 0, rowsLoaded: 0, undecodableMessages: 0, skippedEvents: 0 };
-  private readonly timings = { layoutMs: 0, planMs: 0, ddlMs: 0, copyMs: 0, mergeMs: 0 };
   private consecutiveFailures = 0;
+  /** The latest "sync now" acted on (those made before this loader started are not). */
+  private syncRequestedAt: string | undefined;
+  /** A "sync now" came during a round: another round follows at once. */
+  private syncWanted = false;
 
   constructor(private readonly options: WarehouseLoaderOptions) {
     this.id = options.warehouse.id;
-    this.topic = options.eventsTopic ?? TOPICS.events;
-    this.log = options.logger.child({ warehouseId: this.id, warehouseKind: options.warehouse.kind });
-    this.pending = new PendingEvents(this.topic);
+    const names = options.names ?? new KafkaNames();
+    this.groupId = names.warehouseGroup(this.id);
+    // The warehouse's credentials are masked in everything it logs (a driver error may quote its URL).
+    const masker = warehouseMasker(options.warehouse.kind, options.warehouse.settings);
+    this.log = maskedLogger(
+      options.logger.child({ warehouseId: this.id, warehouseKind: options.warehouse.kind }),
+      (text) => masker.text(text),
+    );
+    this.intake = new EventIntake({
+      warehouseId: this.id,
+      kafka: options.kafka,
+      topic: options.eventsTopic ?? names.events,
+      replayTopic: options.replayTopic ?? names.warehouseReplay,
+      groupId: this.groupId,
+      config: options.config,
+      logger: this.log,
+      onEvents: () => this.flushIfFull(),
+    });
+    this.stall = new StallWatch(this.intake.pending, (options.stallAfterIntervals ?? 5) * this.intervalMs());
+    this.syncRequestedAt = options.warehouse.syncRequestedAt;
   }
 
-  get groupId(): string {
-    return `${this.options.groupIdPrefix ?? 'manifold-warehouse-'}${this.id}`;
+  /**
+   * A "sync now" from the control plane (seen in the config stream): loads what is waiting at
+   * once, or right after the round in progress. A request already acted on changes nothing.
+   */
+  requestSync(requestedAt: string | undefined): void {
+    if (!requestedAt || (this.syncRequestedAt !== undefined && requestedAt <= this.syncRequestedAt)) return;
+    this.syncRequestedAt = requestedAt;
+    this.log.info({ requestedAt, pendingEvents: this.intake.pending.size }, 'sync requested');
+    if (this.flushing) this.syncWanted = true;
+    else if (!this.stopping && this.chunks) this.schedule(0);
   }
 
   get stats(): WarehouseLoaderStats {
+    const now = Date.now();
     return {
-      ...this.counters,
-      pendingEvents: this.pending.size,
+      ...(this.chunks?.counters ?? NO_LOADS),
+      undecodableMessages: this.intake.undecodableMessages,
+      pendingEvents: this.intake.pending.size,
       consecutiveFailures: this.consecutiveFailures,
-      timings: { ...this.timings },
+      secondsSinceLastLoad: Math.floor(this.stall.delayMs(now) / 1000),
+      stalled: this.stall.report(now) === undefined ? 0 : 1,
+      timings: { ...(this.chunks?.timings ?? NO_TIMINGS) },
     };
+  }
+
+  /** Why this warehouse is stalled (see StallWatch), for readiness; undefined while it loads. */
+  stalledReport(): string | undefined {
+    return this.stall.report();
   }
 
   /** Opens the engine (throws InvalidWarehouseSettingsError on bad settings) and starts reading. */
@@ -123,21 +144,23 @@ export class WarehouseLoader {
     const factory = this.options.createEngine ?? createEngine;
     const { engine, settings } = factory(this.options.warehouse.kind, this.options.warehouse.settings, this.log);
     this.engine = engine;
-    this.engineSettings = settings;
-    if (!(await this.options.kafka.listTopics()).includes(this.topic)) {
-      throw new Error(`the events topic ${this.topic} does not exist yet (ingestion creates it)`);
-    }
-    this.consumer = this.options.kafka.consumer({
-      groupId: this.groupId,
-      topics: [this.topic],
-      fromBeginning: true,
-      commitMode: 'manual',
-      handleBatch: (batch, context) => this.take(batch, context),
+    this.batchSize = settings.batchSize;
+    this.chunks = new ChunkLoader({
+      warehouseId: this.id,
+      engine,
+      maxStringLength: settings.maxStringLength,
+      config: this.options.config,
+      pending: this.intake.pending,
+      history: this.options.history,
+      stall: this.stall,
+      logger: this.log,
+      onUndecodable: (pending, error) =>
+        this.intake.skipUndecodable(pending.partition, pending.offset.toString(), error),
     });
-    await this.consumer.run();
+    await this.intake.start(this.options.maxPendingEvents ?? this.batchSize * 4);
     this.schedule(this.intervalMs());
     this.log.info(
-      { groupId: this.groupId, intervalMs: this.intervalMs(), batchSize: settings.batchSize },
+      { groupId: this.groupId, intervalMs: this.intervalMs(), batchSize: this.batchSize },
       'loader started',
     );
   }
@@ -151,11 +174,12 @@ export class WarehouseLoader {
   /** Finishes the load in progress, tries one last load, commits, and leaves the group. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.intake.release();
     clearTimeout(this.timer);
     await this.flushing;
-    if (this.pending.size > 0 && this.consecutiveFailures === 0) await this.flush();
-    else await this.commit();
-    await this.consumer?.stop();
+    if (this.intake.pending.size > 0 && this.consecutiveFailures === 0) await this.flush();
+    else await this.intake.commit();
+    await this.intake.stop();
     await this.engine?.close();
     this.log.info(this.stats, 'loader stopped');
   }
@@ -164,84 +188,26 @@ export class WarehouseLoader {
     return Math.max(1, this.options.warehouse.syncIntervalSeconds) * 1000;
   }
 
-  private get batchSize(): number {
-    return this.engineSettings?.batchSize ?? 20000;
-  }
-
-  private get maxPending(): number {
-    return this.options.maxPendingEvents ?? this.batchSize * 4;
-  }
-
   private schedule(delayMs: number): void {
     clearTimeout(this.timer);
     if (this.stopping) return;
     this.timer = setTimeout(() => void this.flush(), delayMs);
     this.timer.unref();
-  }
-
-  private async take(batch: ConsumedBatch, context: BatchContext): Promise<void> {
-    for (const message of batch.messages) {
-      const offset = BigInt(message.offset);
-      const sourceId = message.headers[EVENT_HEADERS.sourceId];
-      if (!sourceId || !message.headers[EVENT_HEADERS.workspaceId] || !message.value) {
-        this.undecodable(message.partition, message.offset, 'a message without source, workspace or body');
-      } else if (
-        this.concerns(sourceId) &&
-        this.allowedByIntegrations(message.value, message.partition, message.offset)
-      ) {
-        this.pending.add(sourceId, {
-          body: message.value,
-          messageId: message.headers[EVENT_HEADERS.messageId] ?? '',
-          partition: message.partition,
-          offset,
-        });
-      }
-      this.pending.seen(message.partition, offset);
-    }
-    this.flushIfFull();
-    // Backpressure: Kafka keeps what we have not read yet, memory does not.
-    while (this.pending.size >= this.maxPending && context.isRunning() && !this.stopping) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      await context.heartbeat();
-      this.flushIfFull();
-    }
-  }
-
-  /** The `Warehouses` rule of the integrations object; most events have none and are not parsed here. */
-  private allowedByIntegrations(body: Buffer, partition: number, offset: string): boolean {
-    if (body.indexOf('"Warehouses"') === -1) return true;
-    try {
-      const event = JSON.parse(body.toString('utf8')) as Partial<SpecEvent>;
-      return warehouseAllowed(event.integrations, this.id);
-    } catch {
-      this.undecodable(partition, offset, 'a message whose body is not JSON');
-      return false;
-    }
-  }
-
-  private undecodable(partition: number, offset: string, what: string): void {
-    this.counters.undecodableMessages++;
-    this.log.warn({ partition, offset }, `skipped ${what}`);
-  }
-
-  /** A waiting event, parsed; a body that is not a Spec event is counted and left out. */
-  private parse(pending: PendingEvent): SpecEvent | undefined {
-    try {
-      const event = JSON.parse(pending.body.toString('utf8')) as SpecEvent;
-      if (isCallType(event.type) && typeof event.messageId === 'string') return event;
-    } catch {
-      // reported below
-    }
-    this.undecodable(pending.partition, pending.offset.toString(), 'a message whose body is not a Spec event');
-    return undefined;
-  }
-
-  private concerns(sourceId: string): boolean {
-    return this.options.config.warehousesForSource(sourceId).some((w) => w.id === this.id);
+    const now = Date.now();
+    this.options.history.status?.({
+      warehouseId: this.id,
+      workspaceId: this.options.warehouse.workspaceId,
+      at: new Date(now).toISOString(),
+      nextSyncAt: new Date(now + delayMs).toISOString(),
+      pendingEvents: this.intake.pending.size,
+      ...(this.syncRequestedAt !== undefined ? { syncRequestedAt: this.syncRequestedAt } : {}),
+    });
   }
 
   private flushIfFull(): void {
-    if (this.pending.size >= this.batchSize && !this.flushing && this.consecutiveFailures === 0) void this.flush();
+    if (this.intake.pending.size >= this.batchSize && !this.flushing && this.consecutiveFailures === 0) {
+      void this.flush();
+    }
   }
 
   private flush(): Promise<void> {
@@ -251,8 +217,12 @@ export class WarehouseLoader {
         this.log.error({ err: error }, 'load round failed');
       })
       .finally(() => {
+        this.stall.roundEnded();
         this.flushing = undefined;
-        if (this.consecutiveFailures > 0) {
+        if (this.syncWanted) {
+          this.syncWanted = false;
+          this.schedule(0);
+        } else if (this.consecutiveFailures > 0) {
           this.schedule(
             backoffDelay(this.consecutiveFailures, this.options.backoff ?? { initialMs: 1000, maxMs: 300000 }),
           );
@@ -264,222 +234,17 @@ export class WarehouseLoader {
     return this.flushing;
   }
 
-  /**
-   * One load round: everything waiting, as chunks of at most batchSize events of one source,
-   * each in its own transaction. While a chunk is in the warehouse, the next one is parsed and
-   * laid out (in slices, so the COPY in progress keeps streaming), and while full batches keep
-   * arriving the round goes on taking them. A failure of the warehouse ends the round and gives
-   * everything not loaded back; a source whose schema cannot be named fails alone.
-   */
   private async load(): Promise<void> {
-    const queue: Chunk[] = [];
-    const take = (): void => {
-      for (const [sourceId, events] of this.pending.takeAll()) {
-        for (let i = 0; i < events.length; i += this.batchSize) {
-          queue.push({ sourceId, events: events.slice(i, i + this.batchSize) });
-        }
-      }
-    };
-    const giveBackAll = (chunks: Chunk[]): void => {
-      for (const chunk of chunks.reverse()) this.pending.giveBack(chunk.sourceId, chunk.events);
-    };
-    take();
-    let failed = false;
-    let next = await this.prepareNext(queue);
-    while (next) {
-      const current = next;
-      const loading = this.loadPrepared(current);
-      if (queue.length === 0 && this.pending.size >= this.batchSize && !this.stopping) take();
-      next = await this.prepareNext(queue);
-      if (await loading) {
-        await this.commit([next?.events ?? [], ...queue.map((c) => c.events)]);
-        continue;
-      }
-      failed = true;
-      if (current.error !== undefined) {
-        // Only this source is at fault: its other chunks wait with it, the rest goes on.
-        const sourceId = current.source.id;
-        const others = queue.filter((c) => c.sourceId !== sourceId);
-        giveBackAll(queue.filter((c) => c.sourceId === sourceId));
-        queue.splice(0, queue.length, ...others);
-        if (next?.source.id === sourceId) {
-          this.pending.giveBack(sourceId, next.events);
-          next = await this.prepareNext(queue);
-        }
-        continue;
-      }
-      // The warehouse failed: everything not loaded waits for the retry.
-      giveBackAll([...(next ? [{ sourceId: next.source.id, events: next.events }] : []), ...queue]);
-      break;
-    }
-    this.consecutiveFailures = failed ? this.consecutiveFailures + 1 : 0;
-    await this.commit();
-  }
-
-  private async prepareNext(queue: Chunk[]): Promise<PreparedLoad | undefined> {
-    for (let chunk = queue.shift(); chunk; chunk = queue.shift()) {
-      const prepared = await this.prepare(chunk.sourceId, chunk.events);
-      if (prepared) return prepared;
-    }
-    return undefined;
-  }
-
-  /** Parses and lays out a chunk; undefined when its source no longer exists (events dropped). */
-  private async prepare(sourceId: string, events: PendingEvent[]): Promise<PreparedLoad | undefined> {
-    const source = this.options.config.source(sourceId);
-    if (!source) {
-      this.log.warn({ sourceId, events: events.length }, 'source no longer exists; its waiting events are dropped');
-      return undefined;
-    }
-    const prepared: PreparedLoad = {
-      source,
-      events,
-      attempt: (this.attempts.get(sourceId) ?? 0) + 1,
-      startedAt: new Date(),
-      schema: '',
-      layoutMs: 0,
-    };
-    try {
-      prepared.schema = schemaNameForSource(source.slug);
-    } catch (error) {
-      prepared.error = error;
-      return prepared;
-    }
-    const builder = new SourceBatchBuilder({
-      schema: prepared.schema,
-      uuidTs: prepared.startedAt.toISOString(),
-      maxStringLength: this.engineSettings?.maxStringLength ?? 512,
+    const chunks = this.chunks;
+    if (!chunks) throw new Error('loader not started');
+    const loadedAll = await runLoadRound({
+      pending: this.intake.pending,
+      chunks,
+      batchSize: this.batchSize,
+      commit: (inFlight) => this.intake.commit(inFlight),
+      taken: (bySource) => this.stall.taken(bySource),
+      stopping: () => this.stopping,
     });
-    let laidOut = 0;
-    for (let i = 0; i < events.length; i += LAYOUT_SLICE) {
-      const sliceStart = performance.now();
-      for (const pending of events.slice(i, i + LAYOUT_SLICE)) {
-        const event = this.parse(pending);
-        if (event) {
-          builder.add(event, pending.body);
-          laidOut++;
-        }
-      }
-      prepared.layoutMs += performance.now() - sliceStart;
-      if (i + LAYOUT_SLICE < events.length) await new Promise((resolve) => setImmediate(resolve));
-    }
-    if (laidOut > 0) prepared.batch = builder.finish();
-    return prepared;
-  }
-
-  /**
-   * Loads a prepared chunk in one transaction; false when it failed and its events were given
-   * back. When the warehouse refuses the rows themselves (not an outage), the events are split in
-   * halves and loaded separately, down to the single event at fault, which is skipped with a
-   * failure record naming it: one bad event never holds up the others.
-   */
-  private async loadPrepared(prepared: PreparedLoad): Promise<boolean> {
-    const engine = this.engine;
-    if (!engine) throw new Error('loader not started');
-    const { source, events, attempt, startedAt, schema } = prepared;
-    const base = {
-      loadId: randomUUID(),
-      warehouseId: this.id,
-      workspaceId: source.workspaceId,
-      sourceId: source.id,
-      startedAt: startedAt.toISOString(),
-      attempt,
-      schema,
-    };
-    const fail = (message: string): WarehouseLoadRecord => {
-      const failure: WarehouseLoadRecord = {
-        ...base,
-        status: 'failure',
-        finishedAt: new Date().toISOString(),
-        events: events.length,
-        rowsByTable: {},
-        rows: 0,
-        tablesCreated: [],
-        columnsAdded: [],
-        notices: [],
-        errors: [message],
-      };
-      return failure;
-    };
-    if (prepared.error !== undefined) {
-      const message = prepared.error instanceof Error ? prepared.error.message : String(prepared.error);
-      this.pending.giveBack(source.id, events);
-      this.attempts.set(source.id, attempt);
-      this.counters.failedLoads++;
-      await this.record(fail(message));
-      return false;
-    }
-    const batch = prepared.batch;
-    if (!batch) return true;
-    try {
-      const result = await engine.load(batch);
-      this.timings.layoutMs += prepared.layoutMs;
-      for (const key of ['planMs', 'ddlMs', 'copyMs', 'mergeMs'] as const) this.timings[key] += result.timings[key];
-      this.log.debug({ sourceId: source.id, layoutMs: prepared.layoutMs, ...result.timings }, 'load timings');
-      const rows = Object.values(result.rowsByTable).reduce((a, b) => a + b, 0);
-      this.attempts.delete(source.id);
-      this.counters.loads++;
-      this.counters.rowsLoaded += rows;
-      await this.record({
-        ...base,
-        status: result.plan.notices.length > 0 ? 'partial' : 'success',
-        finishedAt: new Date().toISOString(),
-        events: batch.events,
-        rowsByTable: result.rowsByTable,
-        rows,
-        tablesCreated: result.plan.tables.filter((t) => t.create).map((t) => t.name),
-        columnsAdded: result.plan.tables.flatMap((t) =>
-          t.addColumns.map((c) => ({ table: t.name, column: c.name, type: c.type })),
-        ),
-        notices: result.plan.notices,
-        errors: [],
-      });
-      return true;
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if (engine.classifyError(error) === 'data') {
-        if (events.length > 1) {
-          this.log.warn(
-            { sourceId: source.id, events: events.length, err: error },
-            'warehouse refused a batch; splitting it',
-          );
-          const middle = Math.ceil(events.length / 2);
-          const halves = [events.slice(0, middle), events.slice(middle)];
-          let loaded = true;
-          for (const half of halves) {
-            const part = await this.prepare(source.id, half);
-            if (part && !(await this.loadPrepared(part))) loaded = false;
-          }
-          return loaded;
-        }
-        this.counters.skippedEvents++;
-        await this.record(
-          await fail(`event ${events[0]?.messageId ?? ''} skipped: the warehouse refused it: ${message}`),
-        );
-        return true;
-      }
-      this.pending.giveBack(source.id, events);
-      this.attempts.set(source.id, attempt);
-      this.counters.failedLoads++;
-      await this.record(fail(message));
-      return false;
-    }
-  }
-
-  private async record(record: WarehouseLoadRecord): Promise<void> {
-    await this.options.history.record(record);
-  }
-
-  /** Commits what is safe: everything before the earliest event still waiting or `inFlight`. */
-  private async commit(inFlight: PendingEvent[][] = []): Promise<void> {
-    const points = this.pending.commitPoints(inFlight);
-    if (points.length === 0 || !this.consumer) return;
-    try {
-      await this.consumer.commit(points);
-      this.pending.markCommitted(points);
-    } catch (error) {
-      // A rebalance is under way: the next owner reads these events again and dedupe absorbs them.
-      this.log.warn({ err: error, points }, 'offsets not committed');
-    }
+    this.consecutiveFailures = loadedAll ? 0 : this.consecutiveFailures + 1;
   }
 }

@@ -1,10 +1,5 @@
-import {
-  buildRequests,
-  catalogEntry,
-  outcomesPerEvent,
-  prepareEvent,
-  validateDefinition,
-} from '@manifold/destination-kit';
+import { buildRequests, catalogEntry, outcomesPerEvent, prepareEvent } from '@manifold/destination-kit';
+import { validateDefinition } from '@manifold/destination-kit/testing';
 import { AmplitudeEmulator } from '@manifold/emulators';
 import { amplitude } from './index';
 import {
@@ -16,6 +11,7 @@ import {
   TIMESTAMP_MS,
   type TranslationCase,
 } from '../test-support/harness';
+import { USER_AGENTS } from '../test-support/user-agents';
 
 const KEY = 'amp-api-key';
 const MESSAGE_ID = 'ajs-next-1780314000000-6f0c3b1e-7d4a-4c4e-9a57-0e1c2d3f4a5b';
@@ -33,6 +29,8 @@ const common = {
   device_id: 'anon-4d2b9c',
   time: TIMESTAMP_MS,
   platform: 'Web',
+  /** From `specEvent`'s user agent (a Linux desktop browser). */
+  os_name: 'Linux',
   language: 'en-US',
   ip: '203.0.113.7',
   insert_id: MESSAGE_ID,
@@ -88,12 +86,12 @@ const cases: TranslationCase[] = [
                 os_name: 'iOS',
                 os_version: '17.1',
                 device_model: 'iPhone15,2',
-                price: 1.5,
               },
             ],
           },
         },
       ],
+      notices: [{ kind: 'converted', field: 'session_id', reason: 'string to number' }],
     },
   },
   {
@@ -179,6 +177,7 @@ const cases: TranslationCase[] = [
               device_id: 'anon-4d2b9c',
               user_properties: { email: 'ann@example.com', plan: 'pro', ...referred },
               platform: 'Web',
+              os_name: 'Linux',
               language: 'en-US',
             },
           },
@@ -265,6 +264,261 @@ const cases: TranslationCase[] = [
     },
   },
   {
+    name: 'a non-purchase with price, quantity and revenue books no revenue: they stay event properties',
+    event: specEvent({
+      type: 'track',
+      event: 'Product Viewed',
+      properties: { product_id: 'p1', productId: 'p1', price: 20, quantity: 2, revenue: 40, revenueType: 'Sale' },
+    }),
+    expect: {
+      requests: [
+        {
+          method: 'POST',
+          path: '/2/httpapi',
+          json: {
+            api_key: KEY,
+            events: [
+              {
+                ...common,
+                event_type: 'Product Viewed',
+                event_properties: {
+                  product_id: 'p1',
+                  productId: 'p1',
+                  price: 20,
+                  quantity: 2,
+                  revenue: 40,
+                  revenueType: 'Sale',
+                },
+              },
+            ],
+          },
+        },
+      ],
+    },
+  },
+  {
+    name: 'Order Completed from price × quantity: the revenue with its product id and type',
+    event: specEvent({
+      type: 'track',
+      event: 'Order Completed',
+      properties: { order_id: 'o-2', price: '12.50', quantity: '2', productId: 'sku-9', revenueType: 'Sale' },
+    }),
+    expect: {
+      requests: [
+        {
+          method: 'POST',
+          path: '/2/httpapi',
+          json: {
+            api_key: KEY,
+            events: [
+              {
+                ...common,
+                event_type: 'Order Completed',
+                event_properties: {
+                  order_id: 'o-2',
+                  price: '12.50',
+                  quantity: '2',
+                  productId: 'sku-9',
+                  revenueType: 'Sale',
+                },
+                price: 12.5,
+                quantity: 2,
+                revenue: 25,
+                productId: 'sku-9',
+                revenueType: 'Sale',
+              },
+            ],
+          },
+        },
+      ],
+      notices: [
+        { kind: 'converted', field: 'price', reason: 'string to number' },
+        { kind: 'converted', field: 'quantity', reason: 'string to number' },
+      ],
+    },
+  },
+  {
+    name: 'latitude and longitude sent as strings are converted to numbers, with a notice',
+    event: specEvent({
+      type: 'track',
+      event: 'Store Visited',
+      context: {
+        ...specEvent({ type: 'track' }).context,
+        location: { latitude: '48.8566', longitude: '2.3522', city: 'Paris', country: 'France' },
+      },
+    }),
+    expect: {
+      requests: [
+        {
+          method: 'POST',
+          path: '/2/httpapi',
+          json: {
+            api_key: KEY,
+            events: [
+              {
+                ...common,
+                event_type: 'Store Visited',
+                event_properties: {},
+                city: 'Paris',
+                country: 'France',
+                location_lat: 48.8566,
+                location_lng: 2.3522,
+              },
+            ],
+          },
+        },
+      ],
+      notices: [
+        { kind: 'converted', field: 'location_lat', reason: 'string to number' },
+        { kind: 'converted', field: 'location_lng', reason: 'string to number' },
+      ],
+    },
+  },
+  {
+    name: "an Android app's advertising id goes to adid, not idfa",
+    event: specEvent({
+      type: 'track',
+      event: 'App Opened',
+      context: {
+        library: { name: 'analytics-android', version: '4.11.3' },
+        ip: '203.0.113.7',
+        locale: 'en-US',
+        device: {
+          id: 'android-device-1',
+          type: 'android',
+          advertisingId: '38400000-8cf0-11bd-b23e-10b96e40000d',
+          manufacturer: 'Google',
+          model: 'Pixel 8',
+        },
+        os: { name: 'Android', version: '14' },
+        app: { version: '2.3.0' },
+      },
+    }),
+    expect: {
+      requests: [
+        {
+          method: 'POST',
+          path: '/2/httpapi',
+          json: {
+            api_key: KEY,
+            events: [
+              {
+                user_id: 'user-1001',
+                device_id: 'android-device-1',
+                event_type: 'App Opened',
+                time: TIMESTAMP_MS,
+                event_properties: {},
+                app_version: '2.3.0',
+                platform: 'Android',
+                os_name: 'Android',
+                os_version: '14',
+                device_manufacturer: 'Google',
+                device_model: 'Pixel 8',
+                language: 'en-US',
+                ip: '203.0.113.7',
+                adid: '38400000-8cf0-11bd-b23e-10b96e40000d',
+                idfv: 'android-device-1',
+                insert_id: MESSAGE_ID,
+                library: 'manifold',
+              },
+            ],
+          },
+        },
+      ],
+    },
+  },
+  {
+    name: "an iOS app's advertising id goes to idfa",
+    event: specEvent({
+      type: 'track',
+      event: 'App Opened',
+      context: {
+        library: { name: 'analytics-ios', version: '4.1.8' },
+        device: { id: 'ios-vendor-1', type: 'ios', advertisingId: '6D92078A-8246-4BA4-AE5B-76104861E7DC' },
+        os: { name: 'iOS', version: '17.1' },
+      },
+    }),
+    expect: {
+      requests: [
+        {
+          method: 'POST',
+          path: '/2/httpapi',
+          json: {
+            api_key: KEY,
+            events: [
+              {
+                user_id: 'user-1001',
+                device_id: 'ios-vendor-1',
+                event_type: 'App Opened',
+                time: TIMESTAMP_MS,
+                event_properties: {},
+                platform: 'iOS',
+                os_name: 'iOS',
+                os_version: '17.1',
+                idfa: '6D92078A-8246-4BA4-AE5B-76104861E7DC',
+                idfv: 'ios-vendor-1',
+                insert_id: MESSAGE_ID,
+                library: 'manifold',
+              },
+            ],
+          },
+        },
+      ],
+    },
+  },
+  {
+    name: 'a web event from a desktop browser: OS from the user agent',
+    event: specEvent({
+      type: 'page',
+      name: 'Pricing',
+      context: { ...specEvent({ type: 'page' }).context, userAgent: USER_AGENTS.desktopChrome },
+    }),
+    expect: {
+      requests: [
+        {
+          method: 'POST',
+          path: '/2/httpapi',
+          json: {
+            api_key: KEY,
+            events: [
+              { ...common, event_type: 'Viewed Pricing', event_properties: {}, os_name: 'Windows', os_version: '10' },
+            ],
+          },
+        },
+      ],
+    },
+  },
+  {
+    name: 'a web event from an Android phone: OS, maker and model from the user agent',
+    event: specEvent({
+      type: 'track',
+      event: 'Clicked',
+      context: { ...specEvent({ type: 'track' }).context, userAgent: USER_AGENTS.androidChrome },
+    }),
+    expect: {
+      requests: [
+        {
+          method: 'POST',
+          path: '/2/httpapi',
+          json: {
+            api_key: KEY,
+            events: [
+              {
+                ...common,
+                event_type: 'Clicked',
+                event_properties: {},
+                os_name: 'Android',
+                os_version: '14',
+                device_manufacturer: 'Google',
+                device_model: 'Pixel 8',
+              },
+            ],
+          },
+        },
+      ],
+    },
+  },
+  {
     name: 'track without an event name is an invalid payload',
     event: specEvent({ type: 'track' }),
     expect: { drop: 'INVALID_PAYLOAD', message: 'event_type' },
@@ -285,7 +539,7 @@ describe('Amplitude', () => {
     expect(catalogEntry(amplitude)).toMatchObject({
       id: 'amplitude',
       name: 'Amplitude',
-      secretSettings: ['apiKey'],
+      secrets: { apiKey: 'whole', apiBaseUrl: 'url', userMapBaseUrl: 'url' },
       supportedCallTypes: ['identify', 'track', 'page', 'screen', 'group', 'alias'],
       settingsSchema: {
         properties: {

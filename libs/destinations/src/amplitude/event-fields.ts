@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isPlainObject } from '@manifold/destination-kit';
 import { coalesce, compact, epochMs, isoDateTime, record, soft } from '../common/fields';
+import { osOf, parseUserAgent } from '../common/user-agent';
 
 /** Fields of an Amplitude event (destination-apis.md §3.2), mapped as Segment's logEventV2 does (§3.4). */
 export const eventFields = {
@@ -8,10 +9,7 @@ export const eventFields = {
   device_id: soft.string(),
   event_type: z.string().min(1),
   timestamp: isoDateTime(),
-  session_id: z
-    .union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)])
-    .nullish()
-    .catch(undefined),
+  session_id: soft.integer(),
   event_properties: record(),
   user_properties: record(),
   /** The page the user came from: `referrer`, and `initial_referrer` once, in user properties. */
@@ -43,11 +41,15 @@ export const eventFields = {
   location_lng: soft.number(),
   language: soft.string(),
   ip: soft.string(),
-  idfa: soft.string(),
+  /** `context.userAgent`: OS and device of web events, where the context names none. */
+  user_agent: soft.string(),
+  /** The device's advertising id: `adid` on Android, `idfa` elsewhere (iOS). */
+  advertising_id: soft.string(),
   idfv: soft.string(),
   insert_id: soft.string(),
+  /** Revenue fields: only purchase events map them (see `revenueMapping`). */
   price: soft.number(),
-  quantity: z.number().int().nullish().catch(undefined),
+  quantity: soft.integer(),
   revenue: soft.number(),
   product_id: soft.string(),
   revenue_type: soft.string(),
@@ -85,9 +87,18 @@ export const eventMapping = {
   location_lng: { '@path': '$.context.location.longitude' },
   language: { '@path': '$.context.locale' },
   ip: { '@path': '$.context.ip' },
-  idfa: coalesce('$.context.device.advertisingId', '$.context.device.idfa'),
+  user_agent: { '@path': '$.context.userAgent' },
+  advertising_id: coalesce('$.context.device.advertisingId', '$.context.device.idfa'),
   idfv: { '@path': '$.context.device.id' },
   insert_id: { '@path': '$.messageId' },
+} as const;
+
+/**
+ * The revenue fields, mapped only for purchases ("Order Completed", or a route whose mapping adds
+ * them): on any other event Amplitude would book price and revenue as revenue. They stay in the
+ * event properties either way.
+ */
+export const revenueMapping = {
   price: { '@path': '$.properties.price' },
   quantity: { '@path': '$.properties.quantity' },
   revenue: { '@path': '$.properties.revenue' },
@@ -127,16 +138,26 @@ export function userProperties(
   return Object.keys(properties).length > 0 ? properties : undefined;
 }
 
-/** The device/context part shared by events and identifications. */
+function isAndroid(payload: Pick<EventPayload, 'device_type' | 'os_name'>): boolean {
+  return payload.device_type?.toLowerCase() === 'android' || payload.os_name?.toLowerCase() === 'android';
+}
+
+/**
+ * The device/context part shared by events and identifications. Where the context names no OS or
+ * device (web events), they come from the user agent, as Amplitude's own browser SDK reports them.
+ */
 export function deviceFields(payload: Omit<EventPayload, 'event_type'>): AmplitudeEvent {
+  const agent = payload.os_name && payload.device_model ? undefined : parseUserAgent(payload.user_agent);
+  const os = osOf({ name: payload.os_name, version: payload.os_version }, agent);
+  const fromAgent = !payload.device_model && !payload.device_manufacturer && !payload.device_brand;
   return compact({
     app_version: payload.app_version,
     platform: platform(payload),
-    os_name: payload.os_name,
-    os_version: payload.os_version,
+    os_name: os.name,
+    os_version: os.version,
     device_brand: payload.device_brand,
-    device_manufacturer: payload.device_manufacturer,
-    device_model: payload.device_model,
+    device_manufacturer: fromAgent ? agent?.deviceVendor : payload.device_manufacturer,
+    device_model: fromAgent ? agent?.deviceModel : payload.device_model,
     carrier: payload.carrier,
     country: payload.country,
     region: payload.region,
@@ -162,7 +183,7 @@ export function amplitudeEvent(payload: EventPayload, overrides: AmplitudeEvent 
       location_lat: payload.location_lat,
       location_lng: payload.location_lng,
       ip: payload.ip,
-      idfa: payload.idfa,
+      [isAndroid(payload) ? 'adid' : 'idfa']: payload.advertising_id,
       idfv: payload.idfv,
       insert_id: payload.insert_id,
       price: payload.price,

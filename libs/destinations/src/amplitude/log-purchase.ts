@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { defineAction, isPlainObject } from '@manifold/destination-kit';
-import { amplitudeEvent, eventFields, eventMapping, type AmplitudeEvent, type EventPayload } from './event-fields';
+import {
+  amplitudeEvent,
+  eventFields,
+  eventMapping,
+  revenueMapping,
+  type AmplitudeEvent,
+  type EventPayload,
+} from './event-fields';
 import { eventsRequest } from './requests';
 import { amplitudeSettings } from './settings';
 
@@ -50,7 +57,7 @@ export const logPurchase = defineAction(amplitudeSettings, {
   title: 'Log purchase',
   description: 'Sends an "Order Completed" with its revenue, and a "Product Purchased" event per product.',
   fields,
-  defaultMapping: { ...eventMapping, products: { '@path': '$.properties.products' } },
+  defaultMapping: { ...eventMapping, ...revenueMapping, products: { '@path': '$.properties.products' } },
   perform: (payload, settings) => [eventsRequest([purchaseEvents(payload)], settings)],
   batch: {
     maxEvents: 100,

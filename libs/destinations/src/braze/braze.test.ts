@@ -1,18 +1,13 @@
-import {
-  buildRequests,
-  catalogEntry,
-  outcomesPerEvent,
-  prepareEvent,
-  translateEvent,
-  validateDefinition,
-} from '@manifold/destination-kit';
+import { buildRequests, catalogEntry, outcomesPerEvent, prepareEvent, translateEvent } from '@manifold/destination-kit';
+import { validateDefinition } from '@manifold/destination-kit/testing';
 import { BrazeEmulator } from '@manifold/emulators';
 import { braze } from './index';
 import { withEpochReset } from './classify';
 import { deliverAll, parsed, runTranslationCases, specEvent, type TranslationCase } from '../test-support/harness';
 
 const KEY = 'braze-rest-key';
-const RECEIVED = '2026-06-01T11:59:00.120Z';
+/** The events' timestamp: when they happened (receivedAt is 120 ms later). */
+const HAPPENED = '2026-06-01T11:59:00.000Z';
 const track = (...objects: unknown[]) => ({
   method: 'POST',
   path: '/users/track',
@@ -24,6 +19,15 @@ const attributes = (...objects: unknown[]) => ({
   path: '/users/track',
   headers: { authorization: `Bearer ${KEY}` },
   json: { attributes: objects },
+});
+
+const purchases = (...objects: Record<string, unknown>[]) => ({
+  method: 'POST',
+  path: '/users/track',
+  headers: { authorization: `Bearer ${KEY}` },
+  json: {
+    purchases: objects.map((o) => ({ external_id: 'user-1001', time: HAPPENED, _update_existing_only: false, ...o })),
+  },
 });
 
 const order = specEvent({
@@ -96,7 +100,7 @@ const cases: TranslationCase[] = [
     expect: { drop: 'INVALID_PAYLOAD', message: 'external_id' },
   },
   {
-    name: 'track: events object, time = receivedAt, app_id from settings, email from context.traits',
+    name: 'track: events object, time = the event’s timestamp, app_id from settings, email from context.traits',
     event: specEvent({
       type: 'track',
       event: 'Played Song',
@@ -111,8 +115,28 @@ const cases: TranslationCase[] = [
           email: 'ann@example.com',
           app_id: 'app-123',
           name: 'Played Song',
-          time: RECEIVED,
+          time: HAPPENED,
           properties: { song: 'Blue', seconds: 212 },
+          _update_existing_only: false,
+        }),
+      ],
+    },
+  },
+  {
+    name: 'track of an event queued offline on a phone: time is when it happened, not when it arrived',
+    event: specEvent({
+      type: 'track',
+      event: 'Application Backgrounded',
+      timestamp: '2026-05-30T08:00:00.000Z',
+      receivedAt: '2026-06-01T11:59:00.120Z',
+    }),
+    expect: {
+      requests: [
+        track({
+          external_id: 'user-1001',
+          name: 'Application Backgrounded',
+          time: '2026-05-30T08:00:00.000Z',
+          properties: {},
           _update_existing_only: false,
         }),
       ],
@@ -126,7 +150,7 @@ const cases: TranslationCase[] = [
         track({
           braze_id: 'b-77',
           name: 'Opened',
-          time: RECEIVED,
+          time: HAPPENED,
           properties: { braze_id: 'b-77' },
           _update_existing_only: false,
         }),
@@ -151,7 +175,7 @@ const cases: TranslationCase[] = [
                 currency: 'EUR',
                 price: 9,
                 quantity: 2,
-                time: RECEIVED,
+                time: HAPPENED,
                 properties: { name: 'Mug', order_id: 'o-1', currency: 'eur', revenue: 27 },
                 _update_existing_only: false,
               },
@@ -162,7 +186,7 @@ const cases: TranslationCase[] = [
                 currency: 'GBP',
                 price: 9,
                 quantity: 1,
-                time: RECEIVED,
+                time: HAPPENED,
                 properties: { sku: 'sku-2', order_id: 'o-1', currency: 'eur', revenue: 27 },
                 _update_existing_only: false,
               },
@@ -173,18 +197,138 @@ const cases: TranslationCase[] = [
     },
   },
   {
-    name: 'Order Completed without products is dropped: nothing to send',
-    event: specEvent({ type: 'track', event: 'Order Completed', properties: { revenue: 3 } }),
-    expect: { drop: 'NOTHING_TO_SEND', message: 'no products' },
+    name: 'Order Completed with a price and a quantity sent as text: converted, the purchase recorded',
+    event: specEvent({
+      type: 'track',
+      event: 'Order Completed',
+      properties: { order_id: 'o-2', products: [{ product_id: 'mug', price: '12.50', quantity: '2' }] },
+    }),
+    expect: {
+      requests: [
+        purchases({ product_id: 'mug', currency: 'USD', price: 12.5, quantity: 2, properties: { order_id: 'o-2' } }),
+      ],
+      notices: [
+        { kind: 'converted', field: 'products[].price', reason: 'string to number' },
+        { kind: 'converted', field: 'products[].quantity', reason: 'string to number' },
+      ],
+    },
   },
   {
-    name: 'Order Completed with a product of 101 units is dropped with the reason',
+    name: 'Order Completed: a product without price is left out with a notice, the others recorded',
+    event: specEvent({
+      type: 'track',
+      event: 'Order Completed',
+      properties: {
+        products: [
+          { product_id: 7, price: 3, currency: 'gbp' },
+          { product_id: 'gift', name: 'Gift card' },
+          { name: 'Sticker', price: 1 },
+        ],
+      },
+    }),
+    expect: {
+      requests: [
+        {
+          ...purchases(
+            { product_id: '7', currency: 'GBP', price: 3, quantity: 1, properties: {} },
+            { product_id: 'Sticker', currency: 'USD', price: 1, quantity: 1, properties: { name: 'Sticker' } },
+          ),
+          headers: { 'x-braze-batch': 'true' },
+        },
+      ],
+      notices: [
+        { kind: 'converted', field: 'products[].product_id', reason: 'number to string' },
+        { kind: 'dropped', field: 'products[]', reason: 'not a purchase Braze takes: no price' },
+      ],
+    },
+  },
+  {
+    name: 'Order Completed without products: recorded as a custom event (not dropped)',
+    event: specEvent({ type: 'track', event: 'Order Completed', properties: { revenue: 3 } }),
+    expect: {
+      requests: [
+        track({
+          external_id: 'user-1001',
+          name: 'Order Completed',
+          time: HAPPENED,
+          properties: { revenue: 3 },
+          _update_existing_only: false,
+        }),
+      ],
+      notices: [{ kind: 'converted', field: 'products', reason: 'no purchase Braze takes: sent as a custom event' }],
+    },
+  },
+  {
+    name: 'Order Completed with 101 units of a product: two purchases (Braze takes at most 100 per purchase)',
     event: specEvent({
       type: 'track',
       event: 'Order Completed',
       properties: { products: [{ product_id: 'p', price: 1, quantity: 101 }] },
     }),
-    expect: { drop: 'INVALID_PAYLOAD', message: 'quantity' },
+    expect: {
+      requests: [
+        {
+          ...purchases(
+            { product_id: 'p', currency: 'USD', price: 1, quantity: 100, properties: {} },
+            { product_id: 'p', currency: 'USD', price: 1, quantity: 1, properties: {} },
+          ),
+          headers: { 'x-braze-batch': 'true' },
+        },
+      ],
+      notices: [{ kind: 'converted', field: 'products[].quantity', reason: 'split into purchases of at most 100' }],
+    },
+  },
+  {
+    name: 'identify with a numeric phone: sent as its digits, the profile delivered',
+    event: specEvent({ type: 'identify', traits: { phone: 33123456789, firstName: 'Ann' } }),
+    expect: {
+      requests: [
+        attributes({ external_id: 'user-1001', first_name: 'Ann', phone: '33123456789', _update_existing_only: false }),
+      ],
+      notices: [{ kind: 'converted', field: 'phone', reason: 'number to string' }],
+    },
+  },
+  {
+    name: 'identify: only the fields Braze cannot take are left out (gender, birthday, $-trait, half a location)',
+    event: specEvent({
+      type: 'identify',
+      context: { location: { latitude: '48.85' } },
+      traits: { gender: 'non-binary', birthday: 'soon', $score: 3, plan: 'pro', lastName: 7 },
+    }),
+    expect: {
+      requests: [attributes({ plan: 'pro', external_id: 'user-1001', last_name: '7', _update_existing_only: false })],
+      notices: [
+        { kind: 'converted', field: 'lastName', reason: 'number to string' },
+        { kind: 'converted', field: 'latitude', reason: 'string to number' },
+        { kind: 'dropped', field: '$score', reason: 'name starting with $' },
+        { kind: 'dropped', field: 'gender', reason: 'not a gender Braze has a letter for (M, F, O, N, P)' },
+        { kind: 'dropped', field: 'dob', reason: 'not an ISO-8601 date-time' },
+        { kind: 'dropped', field: 'current_location', reason: 'a latitude or a longitude without the other' },
+      ],
+    },
+  },
+  {
+    name: 'track: a $-property and a text over 255 characters are left out, the event recorded',
+    event: specEvent({
+      type: 'track',
+      event: 'Shared',
+      properties: { $channel: 'x', note: 'n'.repeat(300), url: 'https://shop.example.com/p/1' },
+    }),
+    expect: {
+      requests: [
+        track({
+          external_id: 'user-1001',
+          name: 'Shared',
+          time: HAPPENED,
+          properties: { url: 'https://shop.example.com/p/1' },
+          _update_existing_only: false,
+        }),
+      ],
+      notices: [
+        { kind: 'dropped', field: 'properties.$channel', reason: 'name starting with $' },
+        { kind: 'dropped', field: 'properties.note', reason: 'text longer than 255 characters' },
+      ],
+    },
   },
   {
     name: 'group: ab_segment_group_<groupId> = true on the user',
@@ -224,7 +368,7 @@ describe('Braze', () => {
     expect(catalogEntry(braze)).toMatchObject({
       id: 'braze',
       name: 'Braze',
-      secretSettings: ['apiKey'],
+      secrets: { apiKey: 'whole', apiBaseUrl: 'url' },
       supportedCallTypes: ['identify', 'track', 'group'],
       settingsSchema: { properties: { apiBaseUrl: { default: 'https://rest.iad-01.braze.com' } } },
     });
@@ -238,8 +382,23 @@ describe('Braze', () => {
       gender: 'F',
       ab_segment_group_acme: true,
     });
-    expect(emulator.events.map((e) => e.object['name'])).toEqual(['Played Song', 'Opened']);
-    expect(emulator.purchases.map((p) => p.object['product_id'])).toEqual(['sku-1', 'sku-2']);
+    expect(emulator.events.map((e) => e.object['name'])).toEqual([
+      'Played Song',
+      'Application Backgrounded',
+      'Opened',
+      'Order Completed',
+      'Shared',
+    ]);
+    expect(emulator.purchases.map((p) => p.object['product_id'])).toEqual([
+      'sku-1',
+      'sku-2',
+      'mug',
+      '7',
+      'Sticker',
+      'p',
+      'p',
+    ]);
+    expect(emulator.users.get('external_id:user-1001')?.attributes).toMatchObject({ phone: '33123456789' });
     expect(emulator.ignored.map((i) => i.user)).toEqual(['email:bob@example.com']);
   });
 
@@ -252,8 +411,7 @@ describe('Braze', () => {
         event: 'Tick',
         userId: `u-${i}`,
         messageId: `m-${i}`,
-        // Braze refuses property keys starting with "$": this event's object is rejected alone.
-        properties: i === 3 ? { $bad: 1 } : { i },
+        properties: { i },
       }),
     );
     const payloads = events.map((e) => {
@@ -261,6 +419,8 @@ describe('Braze', () => {
       if (!('payload' in prepared)) throw new Error(prepared.message);
       return prepared.payload;
     });
+    // An object Braze refuses (the translator never builds one without a name): rejected alone.
+    payloads[3] = { ...payloads[3], name: '' };
     const first = buildRequests(braze, 'trackEvent', payloads.slice(0, 75), settings);
     const second = buildRequests(braze, 'trackEvent', payloads.slice(75), settings);
     expect(first.map((r) => r.itemEvents?.length)).toEqual([75]);
@@ -274,7 +434,7 @@ describe('Braze', () => {
         kind: 'dead-letter',
         reason: 'REJECTED',
         status: 400,
-        message: "Braze rejected events[3]: 'properties.$bad' is not a valid key",
+        message: "Braze rejected events[3]: 'name' is required",
       },
     ]);
     expect(emulator.events).toHaveLength(74);

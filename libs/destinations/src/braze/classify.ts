@@ -7,7 +7,7 @@ import {
   type RequestDescriptor,
   type ResponseOutcome,
 } from '@manifold/destination-kit';
-import type { TrackArray } from './users-track';
+import { TRACK_ARRAYS, type TrackArray } from './users-track';
 
 interface BrazeError {
   type?: unknown;
@@ -15,11 +15,9 @@ interface BrazeError {
   index?: unknown;
 }
 
-const ARRAYS: TrackArray[] = ['attributes', 'events', 'purchases'];
-
 /**
  * Braze answers 201 even when some objects were invalid, listing them in
- * `errors[{type, input_array, index}]` (destination-apis.md §8): those objects are rejected, the
+ * `errors[{type, input_array, index}]`: those objects are rejected, the
  * others delivered. A 429 may carry only `X-RateLimit-Reset`, an epoch time in seconds.
  */
 export function classifyBrazeResponse(response: HttpResponseInfo, request: RequestDescriptor): ResponseOutcome {
@@ -28,7 +26,7 @@ export function classifyBrazeResponse(response: HttpResponseInfo, request: Reque
   const errors = (parseJsonBody(response.body) as { errors?: unknown } | undefined)?.errors;
   if (!Array.isArray(errors) || errors.length === 0) return generic;
   const sent = (parseJsonBody(request.body ?? '') ?? {}) as Partial<Record<TrackArray, unknown[]>>;
-  const array = ARRAYS.find((name) => Array.isArray(sent[name]));
+  const array = TRACK_ARRAYS.find((name) => Array.isArray(sent[name]));
   if (!array) return generic;
   const items: DeliveryOutcome[] = (sent[array] ?? []).map(() => ({ kind: 'delivered', status: response.status }));
   for (const error of errors as BrazeError[]) {

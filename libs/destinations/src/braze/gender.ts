@@ -1,5 +1,5 @@
-// Braze genders are single letters (M, F, O, N, P); Segment maps common words to them and passes
-// anything else through (Braze then rejects it with a reason).
+// Braze genders are single letters (M, F, O, N, P); Segment maps common words to them. Anything
+// else has no letter (Braze would refuse the whole profile for it): undefined.
 const GENDERS: Record<string, string[]> = {
   M: ['man', 'male', 'm'],
   F: ['woman', 'female', 'w', 'f'],
@@ -8,7 +8,7 @@ const GENDERS: Record<string, string[]> = {
   P: ['prefer not to say', 'p'],
 };
 
-export function brazeGender(gender: string): string {
-  const lower = gender.toLowerCase();
-  return Object.keys(GENDERS).find((code) => GENDERS[code]?.includes(lower)) ?? gender;
+export function brazeGender(gender: string): string | undefined {
+  const lower = gender.trim().toLowerCase();
+  return Object.keys(GENDERS).find((code) => GENDERS[code]?.includes(lower));
 }

@@ -1,24 +1,27 @@
 import { z } from 'zod';
-import { defineAction } from '@manifold/destination-kit';
-import { optionalText } from './optional';
+import { defineAction, lenient } from '@manifold/destination-kit';
 import { brazeSettings, type BrazeSettings } from './settings';
-import { identity, usersTrackAction } from './users-track';
+import { identity, usersTrackAction, type TrackObject } from './users-track';
+import { optionalText } from '../common/fields';
 
 // Group → the custom attribute `ab_segment_group_<groupId>: true` on the user: Braze has no
 // groups, and this is how Segment's Braze destination records a group call.
 
 const fields = z.object({
   externalId: optionalText(),
-  email: optionalText(),
+  email: lenient.email(),
   groupId: z.union([z.string().min(1), z.number()]).transform(String),
 });
 
-function toObjects(payload: z.output<typeof fields>, settings: BrazeSettings): Record<string, unknown>[] {
+function toObjects(payload: z.output<typeof fields>, settings: BrazeSettings): TrackObject[] {
   return [
     {
-      ...identity(payload, 'group'),
-      [`ab_segment_group_${payload.groupId}`]: true,
-      _update_existing_only: settings.updateExistingOnly,
+      array: 'attributes',
+      object: {
+        ...identity(payload, 'group'),
+        [`ab_segment_group_${payload.groupId}`]: true,
+        _update_existing_only: settings.updateExistingOnly,
+      },
     },
   ];
 }
@@ -32,5 +35,5 @@ export const groupMembership = defineAction(brazeSettings, {
     email: { '@path': '$.context.traits.email' },
     groupId: { '@path': '$.groupId' },
   },
-  ...usersTrackAction(fields, 'attributes', toObjects),
+  ...usersTrackAction(fields, toObjects),
 });

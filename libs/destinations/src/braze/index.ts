@@ -6,7 +6,7 @@ import { trackEvent } from './track-event';
 import { trackPurchase } from './track-purchase';
 import { updateUserProfile } from './update-user-profile';
 
-// Braze /users/track (destination-apis.md §8), with Segment's presets: identify → attributes,
+// Braze /users/track, with Segment's presets: identify → attributes,
 // track → events, "Order Completed" → one purchase per product.
 
 export const braze = defineDestination({

@@ -1,33 +1,39 @@
 import { z } from 'zod';
-import { defineAction } from '@manifold/destination-kit';
-import { coalesce, compact, isoDateTime, record } from '../common/fields';
-import { optionalText } from './optional';
+import { defineAction, lenient, type Notices } from '@manifold/destination-kit';
+import { coalesce, compact, isoDateTime, record, optionalText } from '../common/fields';
+import { brazeProperties } from './properties';
 import { brazeSettings, type BrazeSettings } from './settings';
-import { identity, isoTime, usersTrackAction } from './users-track';
+import { identity, isoTime, usersTrackAction, type TrackObject } from './users-track';
 
-// Track → one `events` object (Segment's trackEvent preset): the event name, `time` from
-// receivedAt as in Segment's preset, properties as they are.
+// Track → one `events` object (Segment's trackEvent preset): the event name, `time` when the
+// event happened (its timestamp; Segment's preset takes receivedAt, which dates events queued
+// offline on a phone at their upload), properties as they are (less what Braze refuses, with a
+// notice).
 
 const fields = z.object({
   externalId: optionalText(),
-  email: optionalText(),
-  brazeId: optionalText(),
+  email: lenient.email(),
+  brazeId: lenient.string(),
   name: z.string().min(1),
   time: isoDateTime(),
   properties: record(),
 });
 
-function toObjects(payload: z.output<typeof fields>, settings: BrazeSettings): Record<string, unknown>[] {
-  return [
-    {
+type EventPayload = z.output<typeof fields>;
+
+/** One `events` object: `name` happened to the user at `time`, with `properties`. */
+export function eventObject(payload: EventPayload, settings: BrazeSettings, notices: Notices): TrackObject {
+  return {
+    array: 'events',
+    object: {
       ...identity(payload, 'track'),
       ...compact({ app_id: settings.appId }),
       name: payload.name,
       time: isoTime(payload.time),
-      properties: payload.properties,
+      properties: brazeProperties(payload.properties, 'properties', notices),
       _update_existing_only: settings.updateExistingOnly,
     },
-  ];
+  };
 }
 
 export const trackEvent = defineAction(brazeSettings, {
@@ -39,8 +45,8 @@ export const trackEvent = defineAction(brazeSettings, {
     email: coalesce('$.context.traits.email', '$.properties.email'),
     brazeId: { '@path': '$.properties.braze_id' },
     name: { '@path': '$.event' },
-    time: { '@path': '$.receivedAt' },
+    time: coalesce('$.timestamp', '$.receivedAt'),
     properties: { '@path': '$.properties' },
   },
-  ...usersTrackAction(fields, 'events', toObjects),
+  ...usersTrackAction(fields, (payload, settings, notices) => [eventObject(payload, settings, notices)]),
 });

@@ -1,30 +1,35 @@
 import { z } from 'zod';
-import { defineAction } from '@manifold/destination-kit';
-import { compact, record } from '../common/fields';
+import { coerce, defineAction, lenient, type Notices } from '@manifold/destination-kit';
+import { compact, record, optionalText } from '../common/fields';
 import { brazeGender } from './gender';
-import { optionalNumber, optionalText } from './optional';
+import { keyProblem } from './properties';
 import { brazeSettings, type BrazeSettings } from './settings';
-import { identity, usersTrackAction } from './users-track';
+import { identity, usersTrackAction, type TrackObject } from './users-track';
 
 // Identify → one `attributes` object (Segment's updateUserProfile): the standard profile fields
-// from traits and context, every other trait as a custom attribute.
+// from traits and context, every other trait as a custom attribute. Values of another type are
+// converted when lossless (a phone number sent as a number becomes its digits); a field Braze
+// cannot take (a gender it has no letter for, a birthday that is not a date, an attribute name
+// starting with `$`) is left out with a notice, and the rest of the profile is sent.
 
 const fields = z.object({
   externalId: optionalText(),
-  email: optionalText(),
-  brazeId: optionalText(),
-  firstName: optionalText(),
-  lastName: optionalText(),
-  phone: optionalText(),
-  gender: optionalText(),
-  dob: optionalText().meta({ description: 'Birthday; sent as YYYY-MM-DD' }),
-  homeCity: optionalText(),
-  imageUrl: optionalText(),
-  country: optionalText(),
-  latitude: optionalNumber(),
-  longitude: optionalNumber(),
+  email: lenient.email(),
+  brazeId: lenient.string(),
+  firstName: lenient.string(),
+  lastName: lenient.string(),
+  phone: lenient.phone(),
+  gender: lenient.string(),
+  dob: lenient.string(),
+  homeCity: lenient.string(),
+  imageUrl: lenient.string(),
+  country: lenient.string(),
+  latitude: lenient.number(),
+  longitude: lenient.number(),
   customAttributes: record(),
 });
+
+type ProfilePayload = z.output<typeof fields>;
 
 /**
  * Traits mapped to the standard fields above (or naming the user), never repeated as custom
@@ -52,36 +57,61 @@ const MAPPED_TRAITS = [
   '_update_existing_only',
 ];
 
-function dateOnly(value: string): string | undefined {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
-  const time = Date.parse(value);
-  return Number.isNaN(time) ? undefined : new Date(time).toISOString().slice(0, 10);
+/** A birthday as YYYY-MM-DD: the date as written when it starts with one, else the UTC date of the instant. */
+function birthday(value: string, notices: Notices): string | undefined {
+  if (/^\d{4}-\d{2}-\d{2}/.test(value)) return value.slice(0, 10);
+  const instant = notices.coerce('dob', value, coerce.timestamp);
+  return instant?.slice(0, 10);
 }
 
-function toObjects(payload: z.output<typeof fields>, settings: BrazeSettings): Record<string, unknown>[] {
-  const custom = Object.fromEntries(
-    Object.entries(payload.customAttributes).filter(([key]) => !MAPPED_TRAITS.includes(key)),
-  );
-  const location =
-    payload.latitude !== undefined && payload.longitude !== undefined
-      ? { latitude: payload.latitude, longitude: payload.longitude }
-      : undefined;
+function gender(value: string, notices: Notices): string | undefined {
+  const code = brazeGender(value);
+  if (code) return code;
+  notices.dropped('gender', 'not a gender Braze has a letter for (M, F, O, N, P)');
+  return undefined;
+}
+
+function location(payload: ProfilePayload, notices: Notices): Record<string, number> | undefined {
+  const { latitude, longitude } = payload;
+  if (latitude == null && longitude == null) return undefined;
+  if (latitude == null || longitude == null) {
+    notices.dropped('current_location', 'a latitude or a longitude without the other');
+    return undefined;
+  }
+  return { latitude, longitude };
+}
+
+function customAttributes(traits: Record<string, unknown>, notices: Notices): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(traits)) {
+    if (MAPPED_TRAITS.includes(key)) continue;
+    const problem = keyProblem(key);
+    if (problem) notices.dropped(key, problem);
+    else out[key] = value;
+  }
+  return out;
+}
+
+function toObjects(payload: ProfilePayload, settings: BrazeSettings, notices: Notices): TrackObject[] {
   return [
     {
-      ...custom,
-      ...identity(payload, 'identify'),
-      ...compact({
-        first_name: payload.firstName,
-        last_name: payload.lastName,
-        phone: payload.phone,
-        gender: payload.gender ? brazeGender(payload.gender) : undefined,
-        dob: payload.dob ? dateOnly(payload.dob) : undefined,
-        home_city: payload.homeCity,
-        image_url: payload.imageUrl,
-        country: payload.country,
-        current_location: location,
-      }),
-      _update_existing_only: settings.updateExistingOnly,
+      array: 'attributes',
+      object: {
+        ...customAttributes(payload.customAttributes, notices),
+        ...identity(payload, 'identify'),
+        ...compact({
+          first_name: payload.firstName,
+          last_name: payload.lastName,
+          phone: payload.phone,
+          gender: payload.gender ? gender(payload.gender, notices) : undefined,
+          dob: payload.dob ? birthday(payload.dob, notices) : undefined,
+          home_city: payload.homeCity,
+          image_url: payload.imageUrl,
+          country: payload.country,
+          current_location: location(payload, notices),
+        }),
+        _update_existing_only: settings.updateExistingOnly,
+      },
     },
   ];
 }
@@ -118,5 +148,5 @@ export const updateUserProfile = defineAction(brazeSettings, {
     longitude: { '@path': '$.context.location.longitude' },
     customAttributes: { '@path': '$.traits' },
   },
-  ...usersTrackAction(fields, 'attributes', toObjects),
+  ...usersTrackAction(fields, toObjects),
 });

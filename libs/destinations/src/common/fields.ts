@@ -1,21 +1,32 @@
 import { z } from 'zod';
+import { lenient } from '@manifold/destination-kit';
 
 // Field types shared by the destinations' action schemas.
 //
-// Optional enrichment fields are "soft": a value of the wrong type (an SDK sending
-// `context.screen.width` as a string) is ignored rather than dropping the whole event; null
-// and missing read as absent.
+// Optional enrichment fields are "soft": a value of another type is converted when it converts
+// losslessly (an SDK sending `context.screen.width` as "1920", a latitude as a string), and left
+// out with a notice when it does not, rather than dropping the whole event; null and missing read
+// as absent. They are the kit's lenient fields.
 
 export const soft = {
-  string: () => z.string().nullish().catch(undefined),
-  number: () => z.number().nullish().catch(undefined),
-  boolean: () => z.boolean().nullish().catch(undefined),
-  object: () => z.record(z.string(), z.unknown()).nullish().catch(undefined),
+  string: lenient.string,
+  number: lenient.number,
+  integer: lenient.integer,
+  boolean: lenient.boolean,
+  currency: lenient.currency,
+  object: lenient.object,
 };
 
 /** An ISO-8601 date-time as Spec events carry them (any form Date.parse reads). */
 export const isoDateTime = () =>
   z.string().refine((value) => !Number.isNaN(Date.parse(value)), { message: 'expected an ISO-8601 date-time' });
+
+/** An optional string: null, missing and "" (Spec events carry `userId: null`) all read as absent. */
+export const optionalText = () =>
+  z
+    .string()
+    .nullish()
+    .transform((value) => (value ? value : undefined));
 
 /** A JSON object of arbitrary keys (properties, traits). Missing or null reads as {}. */
 export const record = () =>

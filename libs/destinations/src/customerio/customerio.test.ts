@@ -1,11 +1,5 @@
-import {
-  buildRequests,
-  catalogEntry,
-  outcomesPerEvent,
-  prepareEvent,
-  translateEvent,
-  validateDefinition,
-} from '@manifold/destination-kit';
+import { buildRequests, catalogEntry, outcomesPerEvent, prepareEvent, translateEvent } from '@manifold/destination-kit';
+import { validateDefinition } from '@manifold/destination-kit/testing';
 import { CustomerioEmulator } from '@manifold/emulators';
 import { customerio } from './index';
 import { deliverAll, parsed, runTranslationCases, specEvent, type TranslationCase } from '../test-support/harness';
@@ -19,6 +13,31 @@ const entity = (body: unknown) => ({
   path: '/api/v2/entity',
   headers: { authorization: AUTH, 'content-type': 'application/json' },
   json: body,
+});
+
+const batch = (...entities: unknown[]) => ({
+  method: 'POST',
+  path: '/api/v2/batch',
+  headers: { authorization: AUTH, 'content-type': 'application/json' },
+  json: { batch: entities },
+});
+const lifecycle = (event: string, device: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+  specEvent({
+    type: 'track',
+    event,
+    messageId: 'm-life',
+    anonymousId: null,
+    context: { device, os: { name: 'Android', version: '14' }, app: { version: '3.2.1' }, locale: 'fr-FR' },
+    ...extra,
+  });
+const lifecycleEvent = (name: string, identifiers: Record<string, string> = { id: 'user-1001' }) => ({
+  type: 'person',
+  action: 'event',
+  identifiers,
+  name,
+  id: 'm-life',
+  timestamp: T,
+  attributes: {},
 });
 
 const cases: TranslationCase[] = [
@@ -134,9 +153,87 @@ const cases: TranslationCase[] = [
     },
   },
   {
-    name: 'track with a name over 100 bytes is dropped',
-    event: specEvent({ type: 'track', event: 'x'.repeat(101) }),
-    expect: { drop: 'INVALID_PAYLOAD', message: 'at most 100 bytes' },
+    name: 'track with a name over 100 bytes: the name is cut (at a character), the event tracked',
+    event: specEvent({ type: 'track', event: `${'x'.repeat(99)}é and more`, messageId: 'm-long', anonymousId: null }),
+    expect: {
+      requests: [
+        entity({
+          type: 'person',
+          action: 'event',
+          identifiers: { id: 'user-1001' },
+          name: 'x'.repeat(99),
+          id: 'm-long',
+          timestamp: T,
+          attributes: {},
+        }),
+      ],
+      notices: [{ kind: 'converted', field: 'name', reason: 'cut to 100 bytes' }],
+    },
+  },
+  {
+    name: 'track with one property over 32 KB: that property is left out, the event tracked',
+    event: specEvent({
+      type: 'track',
+      event: 'Exported',
+      messageId: 'm-big',
+      anonymousId: null,
+      properties: { rows: 12, csv: 'x'.repeat(40_000) },
+    }),
+    expect: {
+      requests: [
+        entity({
+          type: 'person',
+          action: 'event',
+          identifiers: { id: 'user-1001' },
+          name: 'Exported',
+          id: 'm-big',
+          timestamp: T,
+          attributes: { rows: 12 },
+        }),
+      ],
+      notices: [{ kind: 'dropped', field: 'attributes.csv', reason: 'the person event would exceed 32768 bytes' }],
+    },
+  },
+  {
+    name: 'identify with one trait over 1000 bytes: that attribute is left out, the person updated',
+    event: specEvent({ type: 'identify', anonymousId: null, traits: { plan: 'pro', bio: 'b'.repeat(1500) } }),
+    expect: {
+      requests: [
+        entity({
+          type: 'person',
+          action: 'identify',
+          identifiers: { id: 'user-1001' },
+          attributes: { plan: 'pro' },
+          timestamp: T,
+        }),
+      ],
+      notices: [{ kind: 'dropped', field: 'attributes.bio', reason: 'value longer than 1000 bytes' }],
+    },
+  },
+  {
+    name: 'page from a server SDK, with a name and a category but no URL: named by its name',
+    event: specEvent({
+      type: 'page',
+      name: 'Getting Started',
+      category: 'Docs',
+      messageId: 'm-srv',
+      anonymousId: null,
+      context: { library: { name: 'analytics-go', version: '3.3.0' } },
+      properties: { section: 2 },
+    }),
+    expect: {
+      requests: [
+        entity({
+          type: 'person',
+          action: 'page',
+          identifiers: { id: 'user-1001' },
+          name: 'Getting Started',
+          id: 'm-srv',
+          timestamp: T,
+          attributes: { section: 2, name: 'Getting Started', category: 'Docs' },
+        }),
+      ],
+    },
   },
   {
     name: 'page: named by properties.url',
@@ -155,7 +252,12 @@ const cases: TranslationCase[] = [
           name: 'https://shop.example.com/cart',
           id: 'm-3',
           timestamp: T,
-          attributes: { url: 'https://shop.example.com/cart', title: 'Cart', anonymous_id: 'anon-4d2b9c' },
+          attributes: {
+            url: 'https://shop.example.com/cart',
+            title: 'Cart',
+            name: 'Cart',
+            anonymous_id: 'anon-4d2b9c',
+          },
         }),
       ],
     },
@@ -254,6 +356,163 @@ const cases: TranslationCase[] = [
       requests: [entity({ type: 'person', action: 'suppress', identifiers: { id: 'user-1001' } })],
     },
   },
+  {
+    name: '"Application Uninstalled" from a device of type "mobile": the device is deleted and the event tracked',
+    event: lifecycle('Application Uninstalled', { token: 'fcm-token-9', type: 'mobile' }),
+    expect: {
+      requests: [
+        batch(
+          {
+            type: 'person',
+            action: 'delete_device',
+            identifiers: { id: 'user-1001' },
+            device: { token: 'fcm-token-9' },
+          },
+          lifecycleEvent('Application Uninstalled'),
+        ),
+      ],
+    },
+  },
+  {
+    name: '"Application Uninstalled" from the web: the device is deleted and the event tracked',
+    event: lifecycle('Application Uninstalled', { token: 'web-token-1', type: 'web' }),
+    expect: {
+      requests: [
+        batch(
+          {
+            type: 'person',
+            action: 'delete_device',
+            identifiers: { id: 'user-1001' },
+            device: { token: 'web-token-1' },
+          },
+          lifecycleEvent('Application Uninstalled'),
+        ),
+      ],
+    },
+  },
+  {
+    name: '"Application Installed" of a "mobile" device takes the platform from context.os, with device attributes',
+    event: lifecycle('Application Installed', {
+      token: 'fcm-token-9',
+      type: 'mobile',
+      model: 'Pixel 8',
+      manufacturer: 'Google',
+    }),
+    expect: {
+      requests: [
+        batch(
+          {
+            type: 'person',
+            action: 'add_device',
+            identifiers: { id: 'user-1001' },
+            device: {
+              token: 'fcm-token-9',
+              platform: 'android',
+              last_used: T,
+              attributes: {
+                device_os: '14',
+                device_model: 'Pixel 8',
+                device_manufacturer: 'Google',
+                app_version: '3.2.1',
+                device_locale: 'fr-FR',
+              },
+            },
+          },
+          lifecycleEvent('Application Installed'),
+        ),
+      ],
+    },
+  },
+  {
+    name: '"Application Opened" of a web push token: the event is tracked, the device cannot be (ios/android only)',
+    event: lifecycle(
+      'Application Opened',
+      { token: 'web-token-1', type: 'web' },
+      { context: { device: { token: 'web-token-1', type: 'web' } } },
+    ),
+    expect: {
+      requests: [entity(lifecycleEvent('Application Opened'))],
+      notices: [
+        {
+          kind: 'dropped',
+          field: 'device',
+          reason: 'Customer.io registers ios and android devices only: only the event is tracked',
+        },
+      ],
+    },
+  },
+  {
+    name: '"Application Uninstalled" of an anonymous device: the event is tracked (a device needs a person)',
+    event: lifecycle(
+      'Application Uninstalled',
+      { token: 'fcm-token-9', type: 'android' },
+      { userId: null, anonymousId: 'anon-7' },
+    ),
+    expect: {
+      requests: [entity(lifecycleEvent('Application Uninstalled', { anonymous_id: 'anon-7' }))],
+      notices: [
+        {
+          kind: 'dropped',
+          field: 'device',
+          reason: 'a device belongs to a known person (userId): only the event is tracked',
+        },
+      ],
+    },
+  },
+  {
+    name: '"Device Deleted" deletes the device too',
+    event: lifecycle('Device Deleted', { token: 'fcm-token-9', type: 'android' }),
+    expect: {
+      requests: [
+        batch(
+          {
+            type: 'person',
+            action: 'delete_device',
+            identifiers: { id: 'user-1001' },
+            device: { token: 'fcm-token-9' },
+          },
+          lifecycleEvent('Device Deleted'),
+        ),
+      ],
+    },
+  },
+  {
+    name: 'group: the group traits are the object attributes; objectAttributes add to them',
+    event: specEvent({
+      type: 'group',
+      groupId: 'globex',
+      traits: {
+        name: 'Globex',
+        industry: 'Energy',
+        employees: 120,
+        plan: 'enterprise',
+        createdAt: '2019-05-01T00:00:00Z',
+        address: { city: 'Springfield' },
+        objectTypeId: '2',
+        objectAttributes: { tier: 'gold' },
+        relationshipAttributes: { role: 'admin' },
+      },
+    }),
+    expect: {
+      requests: [
+        entity({
+          type: 'object',
+          action: 'identify',
+          identifiers: { object_type_id: '2', object_id: 'globex' },
+          attributes: {
+            name: 'Globex',
+            industry: 'Energy',
+            employees: 120,
+            plan: 'enterprise',
+            address: { city: 'Springfield' },
+            tier: 'gold',
+            created_at: Date.parse('2019-05-01T00:00:00Z') / 1000,
+          },
+          cio_relationships: [{ identifiers: { id: 'user-1001' }, relationship_attributes: { role: 'admin' } }],
+        }),
+      ],
+    },
+  },
 ];
 
 const device = specEvent({
@@ -279,7 +538,7 @@ describe('Customer.io', () => {
     expect(entry).toMatchObject({
       id: 'customerio',
       name: 'Customer.io',
-      secretSettings: ['siteId', 'apiKey'],
+      secrets: { siteId: 'whole', apiKey: 'whole', apiBaseUrl: 'url' },
       supportedCallTypes: ['identify', 'track', 'page', 'screen', 'group', 'alias'],
     });
     expect(entry.settingsSchema).toMatchObject({
@@ -329,17 +588,12 @@ describe('Customer.io', () => {
     expect(cio.person({ id: 'user-1001' })?.devices['apns-token-1']).toMatchObject({ platform: 'ios' });
   });
 
-  it('"Application Opened" from the web (no mobile device) is just an event', () => {
-    const web = { ...device, context: { device: { token: 'x', type: 'web' } } };
-    const prepared = prepareEvent(customerio, web, parsed(customerio, base()));
-    expect(prepared).toMatchObject({ action: 'trackEvent' });
-  });
-
   it('batches up to batchSize; one invalid entry is rejected by index and only its event dead-lettered', async () => {
     const settings = parsed(customerio, { ...base(), batchSize: 3 });
     const events = [
       specEvent({ type: 'track', event: 'A', messageId: 'b-1' }),
-      specEvent({ type: 'identify', messageId: 'b-2', traits: { bio: 'x'.repeat(1500) } }),
+      // An identifier over Customer.io's 150 bytes: the API refuses this person.
+      specEvent({ type: 'identify', messageId: 'b-2', userId: 'u'.repeat(151), traits: { plan: 'pro' } }),
       specEvent({ type: 'track', event: 'C', messageId: 'b-3' }),
     ];
     const payloads = events.map((e) => {
@@ -367,14 +621,13 @@ describe('Customer.io', () => {
         kind: 'dead-letter',
         reason: 'REJECTED',
         status: 400,
-        message:
-          "Customer.io rejected batch entry 0: attributes.bio: value for attribute 'bio' cannot be longer than 1000 bytes",
+        message: 'Customer.io rejected batch entry 0: identifiers.id: cannot be longer than 150 bytes',
       },
       { kind: 'delivered', status: 207 },
     ]);
   });
 
-  it('cuts batches at 500 KB and refuses single entities over 32 KB', () => {
+  it('cuts batches at 500 KB and drops an entity that cannot fit 32 KB with the reason', () => {
     const settings = parsed(customerio, { ...base(), batchSize: 100 });
     const big = (i: number) =>
       prepareEvent(
@@ -393,7 +646,7 @@ describe('Customer.io', () => {
     expect(requests.flatMap((r) => r.itemEvents)).toEqual(payloads.map((_p, i) => i));
     const huge = translateEvent(
       customerio,
-      specEvent({ type: 'track', event: 'Huge', properties: { blob: 'x'.repeat(40_000) } }),
+      specEvent({ type: 'track', event: 'Huge', userId: 'u'.repeat(40_000) }),
       settings,
     );
     expect(huge).toMatchObject({ kind: 'drop', reason: 'INVALID_PAYLOAD' });

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { DropEventError } from '@manifold/destination-kit';
-import { isoDateTime, record } from '../common/fields';
+import { DropEventError, type Notices } from '@manifold/destination-kit';
+import { isoDateTime, record, optionalText } from '../common/fields';
 import type { Entity } from './entity';
-import { optionalId } from './optional';
 import { isAnonymous, personIdentifiers } from './identifiers';
 import type { CustomerioSettings } from './settings';
 import { convertIsoTimestamps, unixSeconds } from './timestamps';
@@ -13,9 +12,9 @@ import { convertIsoTimestamps, unixSeconds } from './timestamps';
 export const MAX_NAME_BYTES = 100;
 
 export const occurrenceFields = {
-  personId: optionalId(),
-  anonymousId: optionalId(),
-  eventId: optionalId().meta({ description: 'Dedup key: the messageId' }),
+  personId: optionalText(),
+  anonymousId: optionalText(),
+  eventId: optionalText().meta({ description: 'Dedup key: the messageId' }),
   timestamp: isoDateTime().optional(),
   data: record(),
 };
@@ -30,11 +29,20 @@ export const occurrenceMapping = {
 
 export const nonBlank = () => z.string().refine((name) => name.trim() !== '', { message: 'must not be blank' });
 
-/** An event name Customer.io takes: not blank, at most 100 bytes. */
-export const occurrenceName = () =>
-  nonBlank().refine((name) => Buffer.byteLength(name) <= MAX_NAME_BYTES, {
-    message: `Customer.io names are at most ${MAX_NAME_BYTES} bytes`,
-  });
+/** An event name: not blank (a longer one than Customer.io's 100 bytes is cut, see `eventName`). */
+export const occurrenceName = nonBlank;
+
+/** The name cut to Customer.io's 100 bytes (at a character boundary), with a notice when it was. */
+function eventName(name: string, notices: Notices): string {
+  if (Buffer.byteLength(name) <= MAX_NAME_BYTES) return name;
+  let cut = '';
+  for (const character of name) {
+    if (Buffer.byteLength(cut + character) > MAX_NAME_BYTES) break;
+    cut += character;
+  }
+  notices.reshaped('name', `cut to ${MAX_NAME_BYTES} bytes`);
+  return cut;
+}
 
 export interface Occurrence {
   personId?: string | undefined;
@@ -49,6 +57,7 @@ export function occurrenceEntity(
   action: 'event' | 'page' | 'screen',
   payload: Occurrence,
   settings: CustomerioSettings,
+  notices: Notices,
 ): Entity {
   const identifiers = personIdentifiers({ personId: payload.personId, anonymousId: payload.anonymousId });
   if (!identifiers) {
@@ -58,7 +67,8 @@ export function occurrenceEntity(
   // Ties the anonymous activity to the known person (Segment's buildPayload does the same).
   if (payload.anonymousId && !isAnonymous(identifiers)) attributes['anonymous_id'] = payload.anonymousId;
   if (settings.convertTimestamps) attributes = convertIsoTimestamps(attributes);
-  const entity: Entity = { type: 'person', action, identifiers, name: payload.name };
+  const name = action === 'event' ? eventName(payload.name, notices) : payload.name;
+  const entity: Entity = { type: 'person', action, identifiers, name };
   if (payload.eventId) entity['id'] = payload.eventId;
   if (payload.timestamp) entity['timestamp'] = unixSeconds(payload.timestamp);
   entity['attributes'] = attributes;

@@ -1,4 +1,4 @@
-// How Customer.io names a person (destination-apis.md §5.5, Segment's resolveIdentifiers): a
+// How Customer.io names a person (Segment's resolveIdentifiers): a
 // `cio_` prefix addresses the internal id, an email-looking value is an email, anything else is
 // your id; an anonymous id is used only when nothing else is known.
 

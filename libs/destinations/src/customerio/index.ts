@@ -10,9 +10,11 @@ import { trackEvent } from './track-event';
 import { trackPageView } from './track-page-view';
 import { trackScreenView } from './track-screen-view';
 
-// Customer.io Track API v2 (destination-apis.md §5), with Segment's Actions presets (§5.5).
+// Customer.io Track API v2 with Segment's Actions presets.
 
-const MOBILE = 'lowercase(context.device.type) in ["ios", "android"]';
+const WITH_TOKEN = 'context.device.token != null';
+const ADDS_DEVICE = 'event in ["Application Installed", "Application Opened", "Device Created or Updated"]';
+const DELETES_DEVICE = 'event in ["Application Uninstalled", "Device Deleted"]';
 
 export const customerio = defineDestination({
   id: 'customerio',
@@ -50,12 +52,12 @@ export const customerio = defineDestination({
         mapping: { operation: { '@literal': 'unsuppress' } },
       },
       {
-        if: `(event = "Application Installed" or event = "Application Opened") and userId != null and context.device.token != null and ${MOBILE}`,
+        if: `${ADDS_DEVICE} and ${WITH_TOKEN}`,
         action: 'deviceEvent',
         mapping: { operation: { '@literal': 'add_device' } },
       },
       {
-        if: 'event = "Application Uninstalled" and userId != null and context.device.token != null',
+        if: `${DELETES_DEVICE} and ${WITH_TOKEN}`,
         action: 'deviceEvent',
         mapping: { operation: { '@literal': 'delete_device' } },
       },

@@ -1,16 +1,17 @@
 import { z } from 'zod';
-import { defineAction, DropEventError } from '@manifold/destination-kit';
-import { coalesce, compact, isoDateTime, record } from '../common/fields';
+import { defineAction, DropEventError, lenient, type Notices } from '@manifold/destination-kit';
+import { coalesce, compact, isoDateTime, record, optionalText } from '../common/fields';
+import { withinAttributeLimits } from './attributes';
 import { entityAction, type Entity } from './entity';
-import { optionalDate, optionalId, optionalKey, optionalObject } from './optional';
+import { optionalDate, optionalKey, optionalObject } from './optional';
 import { isAnonymous, personIdentifiers } from './identifiers';
 import { customerioSettings, type CustomerioSettings } from './settings';
 import { convertIsoTimestamps, unixSeconds } from './timestamps';
 
 const fields = z.object({
-  personId: optionalId().meta({ description: 'id, email or cio_… of the person' }),
-  anonymousId: optionalId(),
-  email: optionalId(),
+  personId: optionalText().meta({ description: 'id, email or cio_… of the person' }),
+  anonymousId: optionalText(),
+  email: lenient.string(),
   createdAt: optionalDate(),
   objectId: optionalKey().meta({ description: 'Object to relate the person to' }),
   objectTypeId: optionalKey(),
@@ -22,8 +23,8 @@ const fields = z.object({
 // Keys of traits that are mapped to fields of their own, not sent as attributes (Segment's list).
 const MAPPED_TRAITS = ['createdAt', 'created_at', 'object_type_id', 'objectTypeId', 'relationshipAttributes'];
 
-function toEntities(payload: z.output<typeof fields>, settings: CustomerioSettings): Entity[] {
-  const identifiers = personIdentifiers(payload);
+function toEntities(payload: z.output<typeof fields>, settings: CustomerioSettings, notices: Notices): Entity[] {
+  const identifiers = personIdentifiers({ ...payload, email: payload.email ?? undefined });
   if (!identifiers || isAnonymous(identifiers)) {
     throw new DropEventError(
       'INVALID_PAYLOAD',
@@ -41,7 +42,12 @@ function toEntities(payload: z.output<typeof fields>, settings: CustomerioSettin
     attributes = convertIsoTimestamps(attributes);
     if (relationshipAttributes) relationshipAttributes = convertIsoTimestamps(relationshipAttributes);
   }
-  const entity: Entity = { type: 'person', action: 'identify', identifiers, attributes };
+  const entity: Entity = {
+    type: 'person',
+    action: 'identify',
+    identifiers,
+    attributes: withinAttributeLimits(attributes, notices),
+  };
   if (payload.timestamp) entity['timestamp'] = unixSeconds(payload.timestamp);
   if (payload.objectId !== undefined) {
     entity['cio_relationships'] = [

@@ -11,5 +11,5 @@ export const trackEvent = defineAction(customerioSettings, {
   description: 'Track: an event of a known or anonymous person, deduplicated on the messageId.',
   fields,
   defaultMapping: { ...occurrenceMapping, name: { '@path': '$.event' } },
-  ...entityAction(fields, (payload, settings) => [occurrenceEntity('event', payload, settings)]),
+  ...entityAction(fields, (payload, settings, notices) => [occurrenceEntity('event', payload, settings, notices)]),
 });

@@ -11,5 +11,5 @@ export const trackScreenView = defineAction(customerioSettings, {
   description: 'Screen: a screen view named by the screen name (required).',
   fields,
   defaultMapping: { ...occurrenceMapping, name: { '@path': '$.name' } },
-  ...entityAction(fields, (payload, settings) => [occurrenceEntity('screen', payload, settings)]),
+  ...entityAction(fields, (payload, settings, notices) => [occurrenceEntity('screen', payload, settings, notices)]),
 });

@@ -10,7 +10,8 @@ export const sendEvent = defineAction(ga4Settings, {
   description: 'One GA4 event; `name` is taken from the Spec event (normalised) unless the route sets it.',
   fields: z.object({ ...commonFields, custom_name: z.boolean().default(false) }),
   defaultMapping: { ...commonMapping, custom_name: { '@literal': true } },
-  perform: (payload, settings) => collectRequest(payload, {}, settings, { custom: payload.custom_name }),
+  perform: (payload, settings, notices) =>
+    collectRequest(payload, {}, settings, notices, { custom: payload.custom_name }),
 });
 
 /** E-commerce events about products (items required). */
@@ -19,7 +20,7 @@ export const productEvent = defineAction(ga4Settings, {
   description: 'add_to_cart, view_item, begin_checkout, ...: a GA4 e-commerce event with items.',
   fields: z.object({
     ...commonFields,
-    currency: soft.string(),
+    currency: soft.currency(),
     value: soft.number(),
     payment_type: soft.string(),
     item_list_id: soft.string(),
@@ -33,7 +34,7 @@ export const productEvent = defineAction(ga4Settings, {
     value: { '@path': '$.properties.value' },
     items: { '@arrayPath': ['$.properties.products', itemShape] },
   },
-  perform: (payload, settings) =>
+  perform: (payload, settings, notices) =>
     collectRequest(
       payload,
       compact({
@@ -44,6 +45,7 @@ export const productEvent = defineAction(ga4Settings, {
         item_list_name: payload.item_list_name,
       }),
       settings,
+      notices,
       { items: payload.items },
     ),
 });
@@ -94,7 +96,7 @@ export const purchase = defineAction(ga4Settings, {
     coupon: { '@path': '$.properties.coupon' },
     items: { '@arrayPath': ['$.properties.products', itemShape] },
   },
-  perform: (payload, settings) =>
+  perform: (payload, settings, notices) =>
     collectRequest(
       payload,
       compact({
@@ -107,6 +109,25 @@ export const purchase = defineAction(ga4Settings, {
         coupon: payload.coupon,
       }),
       settings,
+      notices,
       { items: payload.items },
     ),
+});
+
+const { name: _name, ...identifyFields } = commonFields;
+const { name: _nameMapping, params: _params, ...identifyMapping } = commonMapping;
+
+/**
+ * identify: GA4 has no identify call, and user properties travel only with an event, so the traits
+ * go as user properties of one event named by the `identifyEventName` setting.
+ */
+export const setUserProperties = defineAction(ga4Settings, {
+  title: 'Set user properties',
+  description: 'Sends the traits of an identify as GA4 user properties, with one event (identifyEventName).',
+  fields: z.object(identifyFields),
+  defaultMapping: { ...identifyMapping, user_properties: { '@path': '$.traits' } },
+  perform: (payload, settings, notices) =>
+    collectRequest({ ...payload, name: settings.identifyEventName, params: {} }, {}, settings, notices, {
+      userPropertiesRequired: true,
+    }),
 });

@@ -1,22 +1,28 @@
 import { z } from 'zod';
+import { DropEventError, jsonRequest, joinUrl, type Notices, type RequestDescriptor } from '@manifold/destination-kit';
 import { coalesce, compact, epochMs, isoDateTime, record, soft } from '../common/fields';
-import { checkEventName, checkParams, customEventName, MAX_PARAMS } from './rules';
+import { checkEventName, customEventName, limitParams, MAX_CUSTOM_ITEM_PARAMS, MAX_PARAMS, shapeParams } from './rules';
 import type { Ga4Settings } from './settings';
-import { jsonRequest, joinUrl, type RequestDescriptor, DropEventError } from '@manifold/destination-kit';
+import { userPropertiesOf } from './user-properties';
 
-/** A GA4 item (destination-apis.md §4.5): needs item_id or item_name. */
+/**
+ * A GA4 item (see src/ga4/README.md): needs item_id or item_name. Values of another type are
+ * converted (a numeric product_id to text, a price "12.50" to a number) or left out with a notice.
+ */
 export const item = z
   .object({
     item_id: soft.string(),
     item_name: soft.string(),
     affiliation: soft.string(),
     coupon: soft.string(),
-    index: soft.number(),
+    index: soft.integer(),
     item_brand: soft.string(),
     item_category: soft.string(),
     item_variant: soft.string(),
     price: soft.number(),
-    quantity: soft.number(),
+    quantity: soft.integer(),
+    /** The whole Segment product: its fields without a GA4 equivalent become custom item params. */
+    product: soft.object(),
   })
   .refine((i) => Boolean(i.item_id || i.item_name), { message: 'each item needs item_id or item_name' });
 
@@ -32,9 +38,20 @@ export const itemShape = {
   item_variant: { '@path': '$.variant' },
   price: { '@path': '$.price' },
   quantity: { '@path': '$.quantity' },
+  product: { '@path': '$.' },
 } as const;
 
-/** Fields every GA4 action shares: who, when, and the event's name and params. */
+/** Spec product fields that `itemShape` maps to GA4's own item params. */
+const MAPPED_PRODUCT_FIELDS = new Set(Object.values(itemShape).map((m) => m['@path'].slice(2)));
+/** Order fields of a single-product event's properties (the product is the properties): not item params. */
+const ORDER_FIELDS = new Set(['currency', 'value', 'products', 'order_id', 'cart_id', 'total', 'revenue']);
+
+type Item = z.output<typeof item>;
+
+/**
+ * Fields every GA4 action shares: who, when, the event's name and params, and the user's traits
+ * as user properties.
+ */
 export const commonFields = {
   client_id: soft.string(),
   app_instance_id: soft.string(),
@@ -43,53 +60,47 @@ export const commonFields = {
   name: z.string().min(1),
   params: record(),
   engagement_time_msec: z.number().int().min(0).default(1),
-  session_id: z
-    .union([z.number(), z.string().regex(/^\d+$/)])
-    .nullish()
-    .catch(undefined),
+  session_id: soft.integer(),
   user_properties: record(),
 };
 
 export const commonMapping = {
   client_id: coalesce('$.userId', '$.anonymousId'),
   app_instance_id: { '@path': '$.integrations.Google Analytics 4.app_instance_id' },
+  user_id: { '@path': '$.userId' },
   timestamp: coalesce('$.timestamp', '$.receivedAt'),
   name: { '@path': '$.event' },
   params: { '@path': '$.properties' },
   engagement_time_msec: { '@literal': 1 },
   session_id: { '@path': '$.integrations.Google Analytics 4.session_id' },
+  user_properties: { '@path': '$.context.traits' },
 } as const;
 
 type Common = z.output<z.ZodObject<typeof commonFields>>;
 
 /**
- * The /mp/collect request for one event: `params` (the event's own) under the standard ones;
- * `custom` marks names taken from the Spec event, which get Segment's name normalisation.
+ * The /mp/collect request for one event: the standard params of the action, then the event's own
+ * (`params`) as far as GA4 takes them; `custom` marks names taken from the Spec event, which get
+ * Segment's name normalisation. What GA4 cannot take is left out or reshaped with a notice.
+ * `userPropertiesRequired`: the event only carries user properties (identify), none is nothing to send.
  */
 export function collectRequest(
   payload: Common,
   standardParams: Record<string, unknown>,
   settings: Ga4Settings,
-  options: { custom?: boolean; items?: z.output<typeof item>[] } = {},
+  notices: Notices,
+  options: { custom?: boolean; items?: Item[]; userPropertiesRequired?: boolean } = {},
 ): RequestDescriptor[] {
   const name = options.custom ? customEventName(payload.name, settings.lowercaseEventNames) : payload.name;
-  checkEventName(name);
-  const params = {
-    ...checkParams(payload.params, name),
-    ...checkParams(standardParams, name),
-    ...checkParams(
-      compact({ engagement_time_msec: payload.engagement_time_msec, session_id: payload.session_id }),
-      name,
-    ),
-  };
-  if (Object.keys(params).length > MAX_PARAMS) {
-    throw new DropEventError(
-      'INVALID_PAYLOAD',
-      `GA4 event "${name}" has ${Object.keys(params).length} params (max ${MAX_PARAMS})`,
-    );
-  }
-  const items = options.items?.map((i) => checkParams(compact(i), `${name} item`));
   const app = settings.firebaseAppId !== undefined;
+  checkEventName(name, app ? 'app' : 'web');
+  const required: Record<string, unknown> = {
+    ...shapeParams(standardParams, 'params', notices),
+    ...compact({ engagement_time_msec: payload.engagement_time_msec, session_id: payload.session_id }),
+  };
+  const items = options.items?.map((i, index) => itemParams(i, `params.items[${index}]`, notices));
+  if (items && items.length > 0) required['items'] = items;
+  const params = limitParams(required, shapeParams(payload.params, 'params', notices), MAX_PARAMS, 'params', notices);
   const id = app ? payload.app_instance_id : payload.client_id;
   if (!id) {
     throw new DropEventError(
@@ -97,17 +108,16 @@ export function collectRequest(
       app ? 'GA4 app streams need an app_instance_id' : 'GA4 needs a client_id (no userId or anonymousId)',
     );
   }
-  const userProperties = Object.fromEntries(
-    Object.entries(payload.user_properties)
-      .filter(([, v]) => typeof v === 'string' || typeof v === 'number')
-      .map(([k, v]) => [k, { value: v }]),
-  );
+  const userProperties = userPropertiesOf(payload.user_properties, notices);
+  if (options.userPropertiesRequired && Object.keys(userProperties).length === 0) {
+    throw new DropEventError('NOTHING_TO_SEND', 'GA4: no trait can be a user property');
+  }
   const body = {
     ...(app ? { app_instance_id: id } : { client_id: id }),
     ...compact({ user_id: payload.user_id }),
     timestamp_micros: epochMs(payload.timestamp) * 1000,
     ...(Object.keys(userProperties).length > 0 ? { user_properties: userProperties } : {}),
-    events: [{ name, params: items && items.length > 0 ? { ...params, items } : params }],
+    events: [{ name, params }],
   };
   const stream = app
     ? `firebase_app_id=${settings.firebaseAppId}`
@@ -115,4 +125,17 @@ export function collectRequest(
   // Firebase ids contain ":" and go unencoded, as Segment sends them (destination-apis.md §4.1).
   const url = `${joinUrl(settings.apiBaseUrl, '/mp/collect')}?${stream}&api_secret=${encodeURIComponent(settings.apiSecret)}`;
   return [jsonRequest('POST', url, body)];
+}
+
+/** One item's params: GA4's own, then the product's other fields as custom params (at most 10). */
+function itemParams(i: Item, where: string, notices: Notices): Record<string, unknown> {
+  const { product, ...standard } = i;
+  const custom: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(product ?? {})) {
+    if (!MAPPED_PRODUCT_FIELDS.has(key) && !ORDER_FIELDS.has(key)) custom[key] = value;
+  }
+  const required = shapeParams(compact(standard), where, notices);
+  const max = Object.keys(required).length + MAX_CUSTOM_ITEM_PARAMS;
+  const reason = `more than ${MAX_CUSTOM_ITEM_PARAMS} custom item params`;
+  return limitParams(required, shapeParams(custom, where, notices), max, where, notices, reason);
 }

@@ -1,5 +1,6 @@
-import { catalogEntry, translateEvent, validateDefinition } from '@manifold/destination-kit';
-import { Ga4Emulator } from '@manifold/emulators';
+import { catalogEntry, translateEvent } from '@manifold/destination-kit';
+import { validateDefinition } from '@manifold/destination-kit/testing';
+import { Ga4Emulator, ga4ReservedEventNames } from '@manifold/emulators';
 import { ga4 } from './index';
 import {
   deliverAll,
@@ -14,7 +15,7 @@ import {
 const SECRET = 'ga-secret';
 const MEASUREMENT_ID = 'G-TEST123';
 const path = `/mp/collect?measurement_id=${MEASUREMENT_ID}&api_secret=${SECRET}`;
-const who = { client_id: 'user-1001', timestamp_micros: TIMESTAMP_MS * 1000 };
+const who = { client_id: 'user-1001', user_id: 'user-1001', timestamp_micros: TIMESTAMP_MS * 1000 };
 
 const products = [
   { product_id: 'p1', name: 'Shoe', price: 20, quantity: 1, brand: 'Acme', category: 'Shoes' },
@@ -139,6 +140,7 @@ const cases: TranslationCase[] = [
           json: {
             ...one('video_played', { title: 'Intro', seconds: 30, live: false }),
             client_id: 'anon-4d2b9c',
+            user_id: undefined,
           },
         },
       ],
@@ -155,18 +157,161 @@ const cases: TranslationCase[] = [
     expect: { drop: 'INVALID_PAYLOAD', message: 'reserved' },
   },
   {
-    name: 'nested properties are refused, naming the param',
-    event: specEvent({ type: 'track', event: 'Clicked', properties: { target: { id: 'x' } } }),
-    expect: { drop: 'INVALID_PAYLOAD', message: 'param "target" is an object' },
+    name: 'nested, list and reserved params: only they are flattened or left out, with notices; the rest is sent',
+    event: specEvent({
+      type: 'track',
+      event: 'Clicked',
+      properties: {
+        label: 'Buy',
+        target: { id: 'x', kind: 'button' },
+        tags: ['a', 'b'],
+        _private: 1,
+        'first name': 'Ann',
+        ga_session: 3,
+        target_id: 'kept',
+      },
+    }),
+    expect: {
+      requests: [
+        {
+          method: 'POST',
+          path,
+          json: one('Clicked', { label: 'Buy', target_kind: 'button', target_id: 'kept' }),
+        },
+      ],
+      notices: [
+        { kind: 'converted', field: 'params.target', reason: 'object flattened into params' },
+        { kind: 'dropped', field: 'params.target.id', reason: 'its flattened name target_id is taken' },
+        { kind: 'dropped', field: 'params.tags', reason: 'a list: GA4 params take no lists' },
+        { kind: 'dropped', field: 'params._private', reason: 'reserved name' },
+        {
+          kind: 'dropped',
+          field: 'params.first name',
+          reason: 'invalid name (a letter, then up to 39 letters, digits or underscores)',
+        },
+        { kind: 'dropped', field: 'params.ga_session', reason: 'reserved name' },
+      ],
+    },
   },
   {
-    name: 'more than 25 params is dropped',
+    name: 'more than 25 params: the first ones are sent, the rest left out with a notice',
     event: specEvent({
       type: 'track',
       event: 'Big',
-      properties: Object.fromEntries(Array.from({ length: 25 }, (_v, i) => [`p${i}`, i])),
+      properties: Object.fromEntries(Array.from({ length: 26 }, (_v, i) => [`p${i}`, i])),
     }),
-    expect: { drop: 'INVALID_PAYLOAD', message: '26 params' },
+    expect: {
+      requests: [
+        {
+          method: 'POST',
+          path,
+          json: one('Big', Object.fromEntries(Array.from({ length: 24 }, (_v, i) => [`p${i}`, i]))),
+        },
+      ],
+      notices: [
+        { kind: 'dropped', field: 'params.p24', reason: 'more than 25 params' },
+        { kind: 'dropped', field: 'params.p25', reason: 'more than 25 params' },
+      ],
+    },
+  },
+  {
+    name: 'item fields of another type are converted: a numeric product_id to text, a string price to a number',
+    event: specEvent({
+      type: 'track',
+      event: 'Product Added',
+      properties: { product_id: 123, name: 'Shoe', price: '12.50', quantity: '2', sku: 'SKU-1', currency: 'eur' },
+    }),
+    expect: {
+      requests: [
+        {
+          method: 'POST',
+          path,
+          json: one('add_to_cart', {
+            currency: 'EUR',
+            value: 12.5,
+            items: [{ item_id: '123', item_name: 'Shoe', price: 12.5, quantity: 2, sku: 'SKU-1' }],
+          }),
+        },
+      ],
+      notices: [
+        { kind: 'converted', field: 'value', reason: 'string to number' },
+        { kind: 'converted', field: 'items[].item_id', reason: 'number to string' },
+        { kind: 'converted', field: 'items[].price', reason: 'string to number' },
+        { kind: 'converted', field: 'items[].quantity', reason: 'string to number' },
+      ],
+    },
+  },
+  {
+    name: "a track's context traits become user properties within GA4's limits; personal data is never sent",
+    event: specEvent({
+      type: 'track',
+      event: 'Clicked',
+      context: {
+        ...specEvent({ type: 'track' }).context,
+        traits: {
+          plan: 'pro',
+          email: 'ann@example.com',
+          logins: 5,
+          vip: true,
+          company: { name: 'Acme', employees: 50 },
+          favorite_colors: ['red'],
+          first_open_time: 1,
+          a_very_long_trait_name_over_24: 'x',
+          motto: 'The quick brown fox jumps over the lazy dog',
+        },
+      },
+    }),
+    expect: {
+      requests: [
+        {
+          method: 'POST',
+          path,
+          json: {
+            ...one('Clicked', {}),
+            user_properties: {
+              plan: { value: 'pro' },
+              logins: { value: 5 },
+              vip: { value: 'true' },
+              company_name: { value: 'Acme' },
+              company_employees: { value: 50 },
+              motto: { value: 'The quick brown fox jumps over the l' },
+            },
+          },
+        },
+      ],
+      notices: [
+        { kind: 'dropped', field: 'user_properties.email', reason: 'personal data: GA4 must not receive it' },
+        { kind: 'converted', field: 'user_properties.vip', reason: 'boolean to string' },
+        { kind: 'converted', field: 'user_properties.company', reason: 'object flattened into user properties' },
+        { kind: 'dropped', field: 'user_properties.favorite_colors', reason: 'a list, not a string' },
+        { kind: 'dropped', field: 'user_properties.first_open_time', reason: 'reserved name' },
+        {
+          kind: 'dropped',
+          field: 'user_properties.a_very_long_trait_name_over_24',
+          reason: 'invalid name (a letter, then up to 23 letters, digits or underscores)',
+        },
+        { kind: 'converted', field: 'user_properties.motto', reason: 'cut to 36 characters' },
+      ],
+    },
+  },
+  {
+    name: 'identify → the traits as user properties, with one event named by identifyEventName',
+    event: specEvent({ type: 'identify', traits: { email: 'ann@example.com', plan: 'pro', seats: 3 } }),
+    expect: {
+      requests: [
+        {
+          method: 'POST',
+          path,
+          json: { ...one('identify', {}), user_properties: { plan: { value: 'pro' }, seats: { value: 3 } } },
+        },
+      ],
+      notices: [{ kind: 'dropped', field: 'user_properties.email', reason: 'personal data: GA4 must not receive it' }],
+    },
+  },
+  {
+    name: 'identify with no trait GA4 can take has nothing to send',
+    event: specEvent({ type: 'identify', traits: { email: 'ann@example.com' } }),
+    expect: { drop: 'NOTHING_TO_SEND', message: 'no trait can be a user property' },
   },
   {
     name: 'purchase without products is an invalid payload',
@@ -177,11 +322,6 @@ const cases: TranslationCase[] = [
     name: 'a product without id or name is refused',
     event: specEvent({ type: 'track', event: 'Product Viewed', properties: { price: 3 } }),
     expect: { drop: 'INVALID_PAYLOAD', message: 'item_id or item_name' },
-  },
-  {
-    name: 'identify is not a GA4 call',
-    event: specEvent({ type: 'identify', traits: { email: 'a@b.c' } }),
-    expect: { drop: 'UNSUPPORTED_EVENT_TYPE', message: 'GA4 has no identify call' },
   },
   {
     name: 'group is not a GA4 call',
@@ -219,8 +359,8 @@ describe('Google Analytics 4', () => {
     expect(catalogEntry(ga4)).toMatchObject({
       id: 'google-analytics-4',
       name: 'Google Analytics 4',
-      secretSettings: ['apiSecret'],
-      supportedCallTypes: ['track', 'page'],
+      secrets: { apiSecret: 'whole', apiBaseUrl: 'url' },
+      supportedCallTypes: ['identify', 'track', 'page'],
       settingsSchema: { properties: { apiBaseUrl: { default: 'https://www.google-analytics.com' } } },
     });
   });
@@ -267,6 +407,39 @@ describe('Google Analytics 4', () => {
       });
     } finally {
       await app.close();
+    }
+  });
+
+  it('drops, with the reason, every event name GA4 reserves on the stream, as the emulator has them from Google', () => {
+    const instance = '0123456789abcdef0123456789abcdef';
+    const streams = [
+      ['web', baseSettings()],
+      ['app', { firebaseAppId: '1:123:android:abc', apiSecret: SECRET, apiBaseUrl: ga.baseUrl }],
+    ] as const;
+    for (const [stream, raw] of streams) {
+      const settings = parsed(ga4, raw);
+      const reserved = ga4ReservedEventNames(stream);
+      const translate = (name: string) =>
+        translateEvent(
+          ga4,
+          specEvent({
+            type: 'track',
+            event: name,
+            integrations: { 'Google Analytics 4': { app_instance_id: instance } },
+          }),
+          settings,
+        );
+      for (const name of reserved) {
+        expect({ stream, name, translation: translate(name) }).toMatchObject({
+          stream,
+          name,
+          translation: { kind: 'drop', reason: 'INVALID_PAYLOAD', message: `GA4 event name "${name}" is reserved` },
+        });
+      }
+      // What one kind of stream reserves, the other may take.
+      for (const name of ga4ReservedEventNames('web').filter((n) => !reserved.includes(n))) {
+        expect({ stream, name, kind: translate(name).kind }).toEqual({ stream, name, kind: 'requests' });
+      }
     }
   });
 

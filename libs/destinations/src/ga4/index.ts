@@ -1,6 +1,6 @@
 import { defineDestination, type Mapping, type RouteRule } from '@manifold/destination-kit';
 import { itemShape } from './event-fields';
-import { productEvent, purchase, sendEvent } from './actions';
+import { productEvent, purchase, sendEvent, setUserProperties } from './actions';
 import { ga4Settings } from './settings';
 
 const named = (name: string, params: Mapping = {}): Mapping => ({
@@ -34,7 +34,7 @@ export const ga4 = defineDestination({
   description: 'Web and app analytics: page views and events through the GA4 Measurement Protocol.',
   categories: ['Analytics'],
   settings: ga4Settings,
-  actions: { sendEvent, productEvent, purchase },
+  actions: { sendEvent, productEvent, purchase, setUserProperties },
   routes: {
     page: [
       {
@@ -100,7 +100,7 @@ export const ga4 = defineDestination({
       },
       { action: 'sendEvent' },
     ],
-    identify: { unsupported: 'GA4 has no identify call; send user properties with events instead' },
+    identify: [{ action: 'setUserProperties' }],
     group: { unsupported: 'GA4 has no group call' },
     alias: { unsupported: 'GA4 has no alias call' },
     screen: { unsupported: 'GA4 web streams take no screen_view; app streams are not mapped yet' },

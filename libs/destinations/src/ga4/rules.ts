@@ -1,10 +1,11 @@
-import { DropEventError } from '@manifold/destination-kit';
+import { DropEventError, isPlainObject, type Notices } from '@manifold/destination-kit';
 
 // The Measurement Protocol's naming and size rules (destination-apis.md §4.3). /mp/collect
-// accepts anything with a 2xx and silently drops what breaks them, so the translator checks
-// them and drops with a reason instead.
+// accepts anything with a 2xx and silently ignores what breaks them, so the translator applies
+// them itself: an event whose name GA4 refuses is dropped with the reason; a parameter GA4
+// cannot take is flattened, cut or left out with a notice, and the rest of the event is sent.
 
-const NAME = /^[A-Za-z][A-Za-z0-9_]{0,39}$/;
+export const NAME = /^[A-Za-z][A-Za-z0-9_]{0,39}$/;
 const RESERVED_EVENTS = new Set([
   'ad_activeview',
   'ad_click',
@@ -38,9 +39,14 @@ const RESERVED_EVENTS = new Set([
   'session_start',
   'user_engagement',
 ]);
+/** Taken from app streams only: a web stream ignores them as it ignores the names above. */
+const APP_STREAM_EVENTS = new Set(['ad_impression', 'in_app_purchase', 'screen_view']);
 const RESERVED_PARAM_PREFIXES = ['_', 'firebase_', 'ga_', 'google_', 'gtag.'];
 const LONG_PARAMS: Record<string, number> = { page_title: 300, page_referrer: 420, page_location: 1000 };
+const MAX_PARAM_LENGTH = 100;
 export const MAX_PARAMS = 25;
+/** Custom (non-standard) params an item may carry. */
+export const MAX_CUSTOM_ITEM_PARAMS = 10;
 
 /** Segment's custom event naming: trimmed, whitespace runs to `_`, optionally lower-cased. */
 export function customEventName(event: string, lowercase: boolean): string {
@@ -48,36 +54,90 @@ export function customEventName(event: string, lowercase: boolean): string {
   return lowercase ? name.toLowerCase() : name;
 }
 
-export function checkEventName(name: string): void {
+/** Throws DropEventError for an event name GA4 refuses on this kind of stream. */
+export function checkEventName(name: string, stream: 'web' | 'app'): void {
   if (!NAME.test(name)) {
     throw new DropEventError(
       'INVALID_PAYLOAD',
       `GA4 event name "${name}" must start with a letter and have at most 40 letters, digits or underscores`,
     );
   }
-  if (RESERVED_EVENTS.has(name)) throw new DropEventError('INVALID_PAYLOAD', `GA4 event name "${name}" is reserved`);
+  if (RESERVED_EVENTS.has(name) || (stream === 'web' && APP_STREAM_EVENTS.has(name))) {
+    throw new DropEventError('INVALID_PAYLOAD', `GA4 event name "${name}" is reserved`);
+  }
+}
+
+/** Why GA4 refuses a param name, or undefined when it takes it. */
+export function paramNameProblem(key: string): string | undefined {
+  if (key === 'firebase_conversion' || RESERVED_PARAM_PREFIXES.some((p) => key.startsWith(p))) return 'reserved name';
+  if (!NAME.test(key)) return 'invalid name (a letter, then up to 39 letters, digits or underscores)';
+  return undefined;
 }
 
 /**
- * Params as GA4 takes them: null/undefined left out, values of at most 100 characters (longer
- * page params allowed; longer strings truncated, as GA would). Lists and objects are refused
- * (GA4 has no nested params; Segment refuses them too) with the name of the offending param.
+ * Params as GA4 takes them, from an object of any shape: null and undefined are absent; strings
+ * longer than GA4 keeps are cut (as GA would); an object is flattened into `<key>_<child>` params;
+ * a list, or a name GA4 refuses, is left out. Every change is recorded in `notices` under
+ * `<where>.<key>`. A flattened param never replaces one the object already has.
  */
-export function checkParams(params: Record<string, unknown>, where: string): Record<string, unknown> {
+export function shapeParams(params: Record<string, unknown>, where: string, notices: Notices): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(params)) {
-    if (value === undefined || value === null) continue;
-    if (!NAME.test(key) || key === 'firebase_conversion' || RESERVED_PARAM_PREFIXES.some((p) => key.startsWith(p))) {
-      throw new DropEventError('INVALID_PAYLOAD', `GA4 ${where} param name "${key}" is invalid or reserved`);
+  const put = (key: string, value: unknown, field: string, flattened: boolean): void => {
+    if (value === undefined || value === null) return;
+    const problem = paramNameProblem(key);
+    if (problem) {
+      notices.dropped(field, problem);
+      return;
     }
-    if (typeof value === 'string') out[key] = value.slice(0, LONG_PARAMS[key] ?? 100);
-    else if (typeof value === 'number' || typeof value === 'boolean') out[key] = value;
-    else {
-      throw new DropEventError(
-        'INVALID_PAYLOAD',
-        `GA4 ${where} param "${key}" is ${Array.isArray(value) ? 'a list' : 'an object'}: GA4 takes only strings, numbers and booleans`,
-      );
+    if (flattened && (key in params || key in out)) {
+      notices.dropped(field, `its flattened name ${key} is taken`);
+      return;
     }
-  }
+    const shaped = shapeValue(key, value, field);
+    if (shaped !== undefined) out[key] = shaped;
+  };
+  const shapeValue = (key: string, value: unknown, field: string): unknown => {
+    if (typeof value === 'string') {
+      const max = LONG_PARAMS[key] ?? MAX_PARAM_LENGTH;
+      if (value.length <= max) return value;
+      notices.reshaped(field, `cut to ${max} characters`);
+      return value.slice(0, max);
+    }
+    if (typeof value === 'number' || typeof value === 'boolean') return value;
+    if (isPlainObject(value)) {
+      notices.reshaped(field, 'object flattened into params');
+      for (const [child, inner] of Object.entries(value)) put(`${key}_${child}`, inner, `${field}.${child}`, true);
+      return undefined;
+    }
+    notices.dropped(field, Array.isArray(value) ? 'a list: GA4 params take no lists' : 'not a string or number');
+    return undefined;
+  };
+  for (const [key, value] of Object.entries(params)) put(key, value, `${where}.${key}`, false);
   return out;
+}
+
+/**
+ * At most `max` params: `required` ones all, then `optional` ones in their order until the limit;
+ * the others are left out with a notice (`reason`).
+ */
+export function limitParams(
+  required: Record<string, unknown>,
+  optional: Record<string, unknown>,
+  max: number,
+  where: string,
+  notices: Notices,
+  reason = `more than ${max} params`,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  let count = Object.keys(required).length;
+  for (const [key, value] of Object.entries(optional)) {
+    if (key in required) continue;
+    if (count >= max) {
+      notices.dropped(`${where}.${key}`, reason);
+      continue;
+    }
+    out[key] = value;
+    count += 1;
+  }
+  return { ...out, ...required };
 }

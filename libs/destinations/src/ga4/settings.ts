@@ -21,6 +21,14 @@ export const ga4Settings = z
         description: 'https://www.google-analytics.com, or https://region1.google-analytics.com for EU collection.',
       }),
     lowercaseEventNames: z.boolean().default(false).meta({ description: 'Lower-case custom event names.' }),
+    identifyEventName: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_]{0,39}$/, 'expected a GA4 event name')
+      .default('identify')
+      .meta({
+        description:
+          'GA4 takes user properties only with an event: an identify sends its traits with one event of this name.',
+      }),
   })
   .refine((s) => (s.measurementId === undefined) !== (s.firebaseAppId === undefined), {
     message: 'set exactly one of measurementId (web) and firebaseAppId (app)',

@@ -1,7 +1,7 @@
-import { joinUrl, jsonRequest, type FollowUpStep, type RequestDescriptor } from '@manifold/destination-kit';
+import { joinUrl, jsonRequest, USER_AGENT, type FollowUpStep, type RequestDescriptor } from '@manifold/destination-kit';
 import type { IntercomSettings } from './settings';
 
-// Intercom REST requests (destination-apis.md §6): Bearer token, JSON both ways, the API version
+// Intercom REST requests: Bearer token, JSON both ways, the API version
 // pinned so request shapes do not depend on the app's default version.
 
 export function intercomRequest(
@@ -11,12 +11,26 @@ export function intercomRequest(
   body: unknown,
   followUp?: FollowUpStep,
 ): RequestDescriptor {
-  const request = jsonRequest(method, joinUrl(settings.apiBaseUrl, path), body, {
+  const request = jsonRequest(method, joinUrl(settings.apiBaseUrl, path), body, headers(settings));
+  return followUp ? { ...request, followUp } : request;
+}
+
+function headers(settings: IntercomSettings): Record<string, string> {
+  return {
     authorization: `Bearer ${settings.accessToken}`,
     accept: 'application/json',
     'intercom-version': settings.apiVersion,
-  });
-  return followUp ? { ...request, followUp } : request;
+  };
+}
+
+/** GET /data_attributes?model=… : the workspace's attributes of contacts or companies. */
+export function listDataAttributes(
+  settings: IntercomSettings,
+  model: 'contact' | 'company',
+  followUp: FollowUpStep,
+): RequestDescriptor {
+  const url = joinUrl(settings.apiBaseUrl, '/data_attributes', { model });
+  return { method: 'GET', url, headers: { ...headers(settings), 'user-agent': USER_AGENT }, followUp };
 }
 
 /** POST /contacts/search for the one contact with this external_id (or email). */

@@ -1,22 +1,34 @@
-import { defineDestination, type HttpResponseInfo, type RequestDescriptor } from '@manifold/destination-kit';
-import { uniqueContactId } from './api';
-import { classifyIntercomResponse } from './classify';
 import {
-  GROUP_ATTACH_STEP,
+  defineDestination,
+  type HttpResponseInfo,
+  type Notices,
+  type RequestDescriptor,
+} from '@manifold/destination-kit';
+import { uniqueContactId } from './api';
+import { ATTRIBUTES_STEP, attributesFollowUp } from './attributes-flow';
+import { classifyIntercomResponse } from './classify';
+import { CONTACT_SAVED_STEP, GROUP_ATTACH_STEP } from './continuation';
+import {
   GROUP_SEARCH_STEP,
   groupAttachFollowUp,
   groupIdentifyContact,
   groupSearchFollowUp,
 } from './group-identify-contact';
-import { IDENTIFY_STEP, identifyContact, identifyFollowUp } from './identify-contact';
+import { contactSavedFollowUp, IDENTIFY_STEP, identifyContact, identifyFollowUp } from './identify-contact';
 import { intercomSettings, type IntercomSettings } from './settings';
 import { TRACK_STEP, trackEvent, trackFollowUp } from './track-event';
 
-// Intercom's REST API 2.11 (destination-apis.md §6), with the default subscriptions of Segment's
-// Intercom (Actions). Contacts are found by search before being updated, so identify, group and
-// email-only track are multi-request flows: each step's answer feeds `followUp` below.
+// Intercom's REST API 2.11, with the default subscriptions of Segment's
+// Intercom (Actions). Contacts are found by search before being updated, and custom attributes
+// must exist before they are written, so identify, group and email-only track are multi-request
+// flows: each step's answer feeds `followUp` below.
 
-function followUp(response: HttpResponseInfo, request: RequestDescriptor, settings: IntercomSettings) {
+function followUp(
+  response: HttpResponseInfo,
+  request: RequestDescriptor,
+  settings: IntercomSettings,
+  notices: Notices,
+) {
   const step = request.followUp;
   switch (step?.step) {
     case IDENTIFY_STEP:
@@ -25,6 +37,10 @@ function followUp(response: HttpResponseInfo, request: RequestDescriptor, settin
       return trackFollowUp(uniqueContactId(response.body), step.state, settings);
     case GROUP_SEARCH_STEP:
       return groupSearchFollowUp(uniqueContactId(response.body), step.state, settings);
+    case ATTRIBUTES_STEP:
+      return attributesFollowUp(response.body, step.state, settings, notices);
+    case CONTACT_SAVED_STEP:
+      return contactSavedFollowUp(response.body, step.state, settings);
     case GROUP_ATTACH_STEP:
       return groupAttachFollowUp(response.body, step.state, settings);
     default:

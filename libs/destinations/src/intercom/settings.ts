@@ -14,6 +14,11 @@ export const intercomSettings = z.object({
     title: 'API version',
     description: 'Sent as Intercom-Version; the request shapes are those of 2.11.',
   }),
+  createCustomAttributes: z.boolean().default(true).meta({
+    title: 'Create custom attributes',
+    description:
+      'Create the custom data attributes that traits need and the workspace does not have yet (Intercom writes only existing ones; off: such traits are left out, with a notice).',
+  }),
 });
 
 export type IntercomSettings = z.output<typeof intercomSettings>;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { coalesce, compact, epochMs, isoDateTime, record, soft } from '../common/fields';
+import { osOf, parseUserAgent } from '../common/user-agent';
 
 /** Fields every Mixpanel event action maps (destination-apis.md §2.6, Segment's trackEvent). */
 export const eventFields = {
@@ -41,6 +42,8 @@ export const eventFields = {
   utm_campaign: soft.string(),
   utm_term: soft.string(),
   utm_content: soft.string(),
+  /** `context.userAgent`: $browser, and OS and device where the context names none (web events). */
+  user_agent: soft.string(),
   properties: record(),
 };
 
@@ -88,6 +91,7 @@ export const eventMapping = {
   utm_campaign: { '@path': '$.context.campaign.name' },
   utm_term: { '@path': '$.context.campaign.term' },
   utm_content: { '@path': '$.context.campaign.content' },
+  user_agent: { '@path': '$.context.userAgent' },
   properties: { '@path': '$.properties' },
 } as const;
 
@@ -111,6 +115,27 @@ export function mixpanelInsertId(id: string): string {
   return createHash('sha256').update(id).digest('hex').slice(0, 32);
 }
 
+/**
+ * Browser, OS and device as Mixpanel's own libraries report them: the context's OS and device when
+ * it names them (mobile SDKs), else what the user agent says (`$device` only for phones and tablets,
+ * as Mixpanel's JavaScript library).
+ */
+function deviceProperties(payload: EventPayload): Record<string, unknown> {
+  const agent = parseUserAgent(payload.user_agent);
+  const os = osOf({ name: payload.os_name, version: payload.os_version }, agent);
+  const fromAgent = !payload.device_model && !payload.device_manufacturer && !payload.device_type;
+  const handheld = agent?.deviceType === 'mobile' || agent?.deviceType === 'tablet';
+  return {
+    $browser: agent?.browser,
+    $browser_version: agent?.browserVersion,
+    $os: os.name,
+    $os_version: os.version,
+    $model: fromAgent ? agent?.deviceModel : payload.device_model,
+    $manufacturer: fromAgent ? agent?.deviceVendor : payload.device_manufacturer,
+    $device: fromAgent ? (handheld ? agent?.deviceModel : undefined) : payload.device_type,
+  };
+}
+
 /** One /import event from a mapped payload (Segment's trackEvent property layout). */
 export function importEvent(payload: EventPayload, eventName = payload.event): MixpanelImportEvent {
   const own: Record<string, unknown> = {};
@@ -128,11 +153,7 @@ export function importEvent(payload: EventPayload, eventName = payload.event): M
         ip: payload.ip,
         $current_url: payload.url,
         $referrer: payload.referrer,
-        $os: payload.os_name,
-        $os_version: payload.os_version,
-        $model: payload.device_model,
-        $manufacturer: payload.device_manufacturer,
-        $device: payload.device_type,
+        ...deviceProperties(payload),
         $device_name: payload.device_name,
         $app_name: payload.app_name,
         $app_namespace: payload.app_namespace,

@@ -1,11 +1,5 @@
-import {
-  buildRequests,
-  catalogEntry,
-  outcomesPerEvent,
-  prepareEvent,
-  translateEvent,
-  validateDefinition,
-} from '@manifold/destination-kit';
+import { buildRequests, catalogEntry, outcomesPerEvent, prepareEvent, translateEvent } from '@manifold/destination-kit';
+import { validateDefinition } from '@manifold/destination-kit/testing';
 import { MixpanelEmulator } from '@manifold/emulators';
 import { mixpanel, mixpanelInsertId } from './index';
 import {
@@ -17,6 +11,7 @@ import {
   TIMESTAMP_MS,
   type TranslationCase,
 } from '../test-support/harness';
+import { USER_AGENTS } from '../test-support/user-agents';
 
 const TOKEN = 'mp-token-1';
 const SECRET = 'mp-secret-1';
@@ -31,6 +26,10 @@ const common = {
   ip: '203.0.113.7',
   $current_url: 'https://shop.example.com/cart',
   $referrer: 'https://google.com/',
+  // From `specEvent`'s user agent (Chrome on a Linux desktop).
+  $browser: 'Chrome',
+  $browser_version: '130.0',
+  $os: 'Linux',
   $locale: 'en-US',
   timezone: 'Europe/Paris',
   $lib_version: 'next-1.84.1',
@@ -95,6 +94,8 @@ const cases: TranslationCase[] = [
           ],
         },
       ],
+      // The unreadable screen height alone is left out, and said so.
+      notices: [{ kind: 'dropped', field: 'screen_height', reason: 'not a number' }],
     },
   },
   {
@@ -167,6 +168,112 @@ const cases: TranslationCase[] = [
           method: 'POST',
           path: '/import?strict=1',
           json: [{ event: 'Viewed Pricing', properties: { ...common, $insert_id: 'm-3', path: '/pricing' } }],
+        },
+      ],
+    },
+  },
+  {
+    name: 'a desktop browser: $browser, $browser_version, $os and $os_version from the user agent, no $device',
+    event: specEvent({
+      type: 'track',
+      messageId: 'm-ua-1',
+      event: 'Clicked',
+      properties: {},
+      context: { ...specEvent({ type: 'track' }).context, userAgent: USER_AGENTS.desktopChrome },
+    }),
+    expect: {
+      requests: [
+        {
+          method: 'POST',
+          path: '/import?strict=1',
+          json: [
+            {
+              event: 'Clicked',
+              properties: {
+                ...common,
+                $insert_id: 'm-ua-1',
+                $browser: 'Chrome',
+                $browser_version: '131.0.0.0',
+                $os: 'Windows',
+                $os_version: '10',
+              },
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    name: 'an Android phone browser: OS, $device, $model and $manufacturer from the user agent',
+    event: specEvent({
+      type: 'page',
+      messageId: 'm-ua-2',
+      name: 'Home',
+      context: { ...specEvent({ type: 'page' }).context, userAgent: USER_AGENTS.androidChrome },
+    }),
+    expect: {
+      requests: [
+        {
+          method: 'POST',
+          path: '/import?strict=1',
+          json: [
+            {
+              event: 'Viewed Home',
+              properties: {
+                ...common,
+                $insert_id: 'm-ua-2',
+                $browser: 'Chrome',
+                $browser_version: '131.0.6778.81',
+                $os: 'Android',
+                $os_version: '14',
+                $device: 'Pixel 8',
+                $model: 'Pixel 8',
+                $manufacturer: 'Google',
+              },
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    name: "a mobile app's own OS and device win over its HTTP client's user agent",
+    event: specEvent({
+      type: 'screen',
+      messageId: 'm-ua-3',
+      name: 'Feed',
+      context: {
+        library: { name: 'analytics-ios', version: '4.1.8' },
+        userAgent: 'okhttp/4.12.0',
+        os: { name: 'iOS', version: '17.1' },
+        device: { type: 'ios', model: 'iPhone15,2', manufacturer: 'Apple' },
+      },
+    }),
+    expect: {
+      requests: [
+        {
+          method: 'POST',
+          path: '/import?strict=1',
+          json: [
+            {
+              event: 'Viewed Feed',
+              properties: {
+                time: TIMESTAMP_MS,
+                distinct_id: 'user-1001',
+                $device_id: 'anon-4d2b9c',
+                $user_id: 'user-1001',
+                $insert_id: 'm-ua-3',
+                $os: 'iOS',
+                $os_version: '17.1',
+                $model: 'iPhone15,2',
+                $manufacturer: 'Apple',
+                $device: 'ios',
+                $lib_version: '4.1.8',
+                mp_lib: 'Manifold: analytics-ios',
+                $source: 'manifold',
+              },
+            },
+          ],
         },
       ],
     },
@@ -320,7 +427,7 @@ describe('Mixpanel', () => {
     expect(entry).toMatchObject({
       id: 'mixpanel',
       name: 'Mixpanel',
-      secretSettings: ['apiSecret'],
+      secrets: { apiSecret: 'whole', apiBaseUrl: 'url' },
       supportedCallTypes: ['identify', 'track', 'page', 'screen', 'group', 'alias'],
     });
     const settings = parsed(mixpanel, { projectToken: TOKEN });

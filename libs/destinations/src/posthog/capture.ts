@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { DropEventError, joinUrl, jsonRequest, type RequestDescriptor } from '@manifold/destination-kit';
-import { compact, isoDateTime } from '../common/fields';
+import { compact, isoDateTime, optionalText } from '../common/fields';
+import { contextFields, contextMapping, contextProperties, type EventContext } from './context-properties';
 import { eventUuid } from './event-uuid';
-import { optionalText } from './optional';
 import type { PosthogSettings } from './settings';
 
 // What every captured event shares (destination-apis.md §7): a distinct_id (the userId, or the
@@ -15,6 +15,7 @@ export const captureFields = {
   messageId: z.string().min(1),
   timestamp: isoDateTime(),
   ip: optionalText(),
+  context: contextFields,
 };
 
 export const captureMapping = {
@@ -25,6 +26,7 @@ export const captureMapping = {
   // PostHog charts should show, and identify already uses it.
   timestamp: { '@path': '$.timestamp' },
   ip: { '@path': '$.context.ip' },
+  context: contextMapping,
 } as const;
 
 export interface CaptureBase {
@@ -33,6 +35,7 @@ export interface CaptureBase {
   messageId: string;
   timestamp: string;
   ip?: string | undefined;
+  context?: EventContext;
 }
 
 /** Refinement: PostHog silently drops events without a distinct_id, so refuse them here, with a reason. */
@@ -41,7 +44,10 @@ export const hasDistinctId = (payload: { userId?: string | undefined; anonymousI
 
 export const DISTINCT_ID_MESSAGE = 'PostHog needs a distinct_id: the event has neither userId nor anonymousId';
 
-/** One capture object: `properties` carries distinct_id and the shared $-properties. */
+/**
+ * One capture object: `properties` carries the context's $-properties, then the event's own
+ * (which win), then distinct_id and the shared ones.
+ */
 export function captureEvent(
   event: string,
   base: CaptureBase,
@@ -53,6 +59,7 @@ export function captureEvent(
   return {
     event,
     properties: {
+      ...contextProperties(base.context),
       ...properties,
       ...compact({
         distinct_id: base.userId ?? base.anonymousId,

@@ -1,10 +1,5 @@
-import {
-  buildRequests,
-  catalogEntry,
-  prepareEvent,
-  translateEvent,
-  validateDefinition,
-} from '@manifold/destination-kit';
+import { buildRequests, catalogEntry, prepareEvent, translateEvent } from '@manifold/destination-kit';
+import { validateDefinition } from '@manifold/destination-kit/testing';
 import { PosthogEmulator } from '@manifold/emulators';
 import { posthog, posthogEventUuid } from './index';
 import {
@@ -15,11 +10,28 @@ import {
   TIMESTAMP,
   type TranslationCase,
 } from '../test-support/harness';
+import { USER_AGENTS } from '../test-support/user-agents';
 
 const KEY = 'phc_test_key';
 const MESSAGE_ID = specEvent({ type: 'track' }).messageId;
 const UUID = posthogEventUuid(MESSAGE_ID);
 const IP = '203.0.113.7';
+/** The context of `specEvent` (analytics.js in Chrome on Linux) as PostHog's own properties. */
+const web = {
+  $current_url: 'https://shop.example.com/cart',
+  $host: 'shop.example.com',
+  $pathname: '/cart',
+  $referrer: 'https://google.com/',
+  $referring_domain: 'google.com',
+  $browser: 'Chrome',
+  $browser_version: '130.0',
+  $os: 'Linux',
+  $device_type: 'Desktop',
+  $lib: 'analytics.js',
+  $lib_version: 'next-1.84.1',
+  $locale: 'en-US',
+  $timezone: 'Europe/Paris',
+};
 
 const batch = (...events: unknown[]) => ({
   method: 'POST',
@@ -36,7 +48,7 @@ const cases: TranslationCase[] = [
       requests: [
         batch({
           event: 'Order Completed',
-          properties: { total: 30, currency: 'EUR', distinct_id: 'user-1001', $ip: IP },
+          properties: { ...web, total: 30, currency: 'EUR', distinct_id: 'user-1001', $ip: IP },
           timestamp: TIMESTAMP,
           uuid: UUID,
         }),
@@ -50,7 +62,7 @@ const cases: TranslationCase[] = [
       requests: [
         batch({
           event: 'Viewed Pricing',
-          properties: { distinct_id: 'anon-4d2b9c', $ip: IP, $process_person_profile: false },
+          properties: { ...web, distinct_id: 'anon-4d2b9c', $ip: IP, $process_person_profile: false },
           timestamp: TIMESTAMP,
           uuid: UUID,
         }),
@@ -90,8 +102,139 @@ const cases: TranslationCase[] = [
         batch({
           event: '$pageview',
           properties: {
+            ...web,
             title: 'Cart',
             $current_url: 'https://shop.example.com/cart',
+            distinct_id: 'user-1001',
+            $ip: IP,
+          },
+          timestamp: TIMESTAMP,
+          uuid: UUID,
+        }),
+      ],
+    },
+  },
+  {
+    name: 'every event carries the context PostHog understands: page, browser, OS, device, library, screen, locale, campaign',
+    event: specEvent({
+      type: 'track',
+      event: 'Signed Up',
+      properties: { plan: 'pro' },
+      context: {
+        ...specEvent({ type: 'track' }).context,
+        userAgent: USER_AGENTS.desktopChrome,
+        page: { url: 'https://shop.example.com/signup?utm_source=news', referrer: 'https://news.example.org/a' },
+        screen: { width: '1920', height: 1080 },
+        campaign: { source: 'news', medium: 'email', name: 'spring', term: 'shoes', content: 'hero' },
+      },
+    }),
+    expect: {
+      requests: [
+        batch({
+          event: 'Signed Up',
+          properties: {
+            $current_url: 'https://shop.example.com/signup?utm_source=news',
+            $host: 'shop.example.com',
+            $pathname: '/signup',
+            $referrer: 'https://news.example.org/a',
+            $referring_domain: 'news.example.org',
+            $browser: 'Chrome',
+            $browser_version: '131.0.0.0',
+            $os: 'Windows',
+            $os_version: '10',
+            $device_type: 'Desktop',
+            $lib: 'analytics.js',
+            $lib_version: 'next-1.84.1',
+            $screen_width: 1920,
+            $screen_height: 1080,
+            $locale: 'en-US',
+            $timezone: 'Europe/Paris',
+            utm_source: 'news',
+            utm_medium: 'email',
+            utm_campaign: 'spring',
+            utm_term: 'shoes',
+            utm_content: 'hero',
+            plan: 'pro',
+            distinct_id: 'user-1001',
+            $ip: IP,
+          },
+          timestamp: TIMESTAMP,
+          uuid: UUID,
+        }),
+      ],
+      notices: [{ kind: 'converted', field: 'context.screenWidth', reason: 'string to number' }],
+    },
+  },
+  {
+    name: 'a phone browser: $device_type Mobile, model and maker from the user agent',
+    event: specEvent({
+      type: 'page',
+      name: 'Home',
+      properties: {},
+      context: { ...specEvent({ type: 'page' }).context, userAgent: USER_AGENTS.androidChrome },
+    }),
+    expect: {
+      requests: [
+        batch({
+          event: '$pageview',
+          properties: {
+            ...web,
+            $browser_version: '131.0.6778.81',
+            $os: 'Android',
+            $os_version: '14',
+            $device_type: 'Mobile',
+            $device_model: 'Pixel 8',
+            $device_manufacturer: 'Google',
+            distinct_id: 'user-1001',
+            $ip: IP,
+          },
+          timestamp: TIMESTAMP,
+          uuid: UUID,
+        }),
+      ],
+    },
+  },
+  {
+    name: "a mobile app's screen: OS, device and app from the context, not from its HTTP client's user agent",
+    event: specEvent({
+      type: 'screen',
+      name: 'Feed',
+      properties: {},
+      context: {
+        ip: IP,
+        userAgent: 'okhttp/4.12.0',
+        library: { name: 'analytics-android', version: '4.11.3' },
+        os: { name: 'Android', version: '14' },
+        device: { type: 'android', model: 'SM-S911B', manufacturer: 'samsung', name: 'dm1q' },
+        app: { name: 'Shop', version: '2.3.0', build: '230', namespace: 'com.example.shop' },
+        screen: { width: 1080, height: 2340, density: 3 },
+        locale: 'de-DE',
+        timezone: 'Europe/Berlin',
+      },
+    }),
+    expect: {
+      requests: [
+        batch({
+          event: '$screen',
+          properties: {
+            $os: 'Android',
+            $os_version: '14',
+            $device_type: 'Mobile',
+            $device_model: 'SM-S911B',
+            $device_manufacturer: 'samsung',
+            $device_name: 'dm1q',
+            $app_name: 'Shop',
+            $app_version: '2.3.0',
+            $app_build: '230',
+            $app_namespace: 'com.example.shop',
+            $lib: 'analytics-android',
+            $lib_version: '4.11.3',
+            $screen_width: 1080,
+            $screen_height: 2340,
+            $screen_density: 3,
+            $locale: 'de-DE',
+            $timezone: 'Europe/Berlin',
+            $screen_name: 'Feed',
             distinct_id: 'user-1001',
             $ip: IP,
           },
@@ -134,7 +277,12 @@ const cases: TranslationCase[] = [
             timestamp: TIMESTAMP,
             uuid: UUID,
             distinct_id: 'user-1001',
-            properties: { $set: { email: 'ann@example.com', plan: 'pro' }, $anon_distinct_id: 'anon-4d2b9c', $ip: IP },
+            properties: {
+              ...web,
+              $set: { email: 'ann@example.com', plan: 'pro' },
+              $anon_distinct_id: 'anon-4d2b9c',
+              $ip: IP,
+            },
           },
         },
       ],
@@ -154,7 +302,7 @@ const cases: TranslationCase[] = [
             timestamp: TIMESTAMP,
             uuid: UUID,
             distinct_id: 'anon-4d2b9c',
-            properties: { $set: { plan: 'free' }, $ip: IP },
+            properties: { ...web, $set: { plan: 'free' }, $ip: IP },
           },
         },
       ],
@@ -169,6 +317,7 @@ const cases: TranslationCase[] = [
         batch({
           event: '$groupidentify',
           properties: {
+            ...web,
             $group_type: 'organization',
             $group_key: 'acme',
             $group_set: { name: 'Acme', employees: 40 },
@@ -216,7 +365,7 @@ describe('PostHog', () => {
     expect(catalogEntry(posthog)).toMatchObject({
       id: 'posthog',
       name: 'PostHog',
-      secretSettings: ['apiKey'],
+      secrets: { apiKey: 'whole', apiBaseUrl: 'url' },
       supportedCallTypes: ['identify', 'track', 'page', 'screen', 'group', 'alias'],
       settingsSchema: { properties: { apiBaseUrl: { default: 'https://us.i.posthog.com' } } },
     });

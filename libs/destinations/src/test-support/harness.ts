@@ -7,10 +7,11 @@ import {
   translateEvent,
   type DestinationDefinition,
   type DropReason,
+  type FieldNotice,
   type HttpResponseInfo,
   type RequestDescriptor,
   type ResponseOutcome,
-  type SettingsSchema,
+  type DestinationSettingsSchema,
 } from '@manifold/destination-kit';
 import type { SpecEvent } from '@manifold/events';
 
@@ -54,7 +55,13 @@ export interface ExpectedRequest {
   form?: Record<string, unknown>;
 }
 
-export type Expectation = { requests: ExpectedRequest[] } | { drop: DropReason; message?: string };
+export type Expectation =
+  | {
+      requests: ExpectedRequest[];
+      /** The fields left out or converted, exactly (in order); none expected when absent. */
+      notices?: FieldNotice[];
+    }
+  | { drop: DropReason; message?: string };
 
 export interface TranslationCase {
   name: string;
@@ -63,7 +70,10 @@ export interface TranslationCase {
   expect: Expectation;
 }
 
-export function parsed<S extends SettingsSchema>(destination: DestinationDefinition<S>, raw: Record<string, unknown>) {
+export function parsed<S extends DestinationSettingsSchema>(
+  destination: DestinationDefinition<S>,
+  raw: Record<string, unknown>,
+) {
   const result = parseSettings(destination, raw);
   if (!result.ok) throw new Error(result.outcome.message);
   return result.settings;
@@ -129,7 +139,7 @@ export async function deliverAll(
  * Runs a table of cases: the exact requests (or drop) out of each event, then every request
  * posted to the emulator, which must accept it (the destination's classifier says delivered).
  */
-export function runTranslationCases<S extends SettingsSchema>(
+export function runTranslationCases<S extends DestinationSettingsSchema>(
   destination: DestinationDefinition<S>,
   cases: TranslationCase[],
   context: () => { baseSettings: Record<string, unknown>; baseUrl: string },
@@ -147,6 +157,7 @@ export function runTranslationCases<S extends SettingsSchema>(
     }
     if (translation.kind !== 'requests') throw new Error(`expected requests, got ${JSON.stringify(translation)}`);
     expectRequests(translation.requests, testCase.expect.requests, baseUrl);
+    expect(translation.notices).toEqual(testCase.expect.notices ?? []);
     const results = await deliverAll(destination as DestinationDefinition, translation.requests);
     for (const { response, outcome } of results) {
       expect({ status: response.status, body: response.body, outcome: outcome.kind }).toMatchObject({

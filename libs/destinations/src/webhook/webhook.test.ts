@@ -1,11 +1,6 @@
 import { createHmac } from 'node:crypto';
-import {
-  buildRequests,
-  catalogEntry,
-  prepareEvent,
-  translateEvent,
-  validateDefinition,
-} from '@manifold/destination-kit';
+import { buildRequests, catalogEntry, prepareEvent, translateEvent } from '@manifold/destination-kit';
+import { validateDefinition } from '@manifold/destination-kit/testing';
 import { WebhookEmulator } from '@manifold/emulators';
 import { webhook } from './index';
 import { deliverAll, parsed, runTranslationCases, specEvent, type TranslationCase } from '../test-support/harness';
@@ -16,6 +11,19 @@ const hmac = (text: string) => createHmac('sha1', SECRET).update(text).digest('h
 const track = specEvent({ type: 'track', event: 'Order Completed', properties: { total: 30, currency: 'EUR' } });
 const identify = specEvent({ type: 'identify', traits: { email: 'ann@example.com', plan: 'pro' } });
 const alias = specEvent({ type: 'alias', previousId: 'anon-4d2b9c' });
+/** What other destinations convert or flatten, a webhook receives exactly as sent. */
+const unusual = specEvent({
+  type: 'track',
+  event: 'Checkout Started',
+  properties: {
+    revenue: '24',
+    cart: { id: 'c-1', items: [{ sku: 'a', price: '12.50' }] },
+    tags: ['gift', 'express'],
+    phone: 14155550123,
+    _internal: true,
+  },
+  context: { ...specEvent({ type: 'track' }).context, location: { latitude: '48.8566', longitude: '2.3522' } },
+});
 
 const cases: TranslationCase[] = [
   {
@@ -43,6 +51,20 @@ const cases: TranslationCase[] = [
     expect: { requests: [{ method: 'PUT', path: '/hooks/segment', json: identify }] },
   },
   {
+    name: 'nested and list properties, numeric strings and numbers as phones: the event as sent, no notice',
+    event: unusual,
+    expect: {
+      requests: [
+        {
+          method: 'POST',
+          path: '/hooks/segment',
+          headers: { 'x-signature': hmac(JSON.stringify(unusual)) },
+          json: unusual,
+        },
+      ],
+    },
+  },
+  {
     name: 'every call type goes through, alias included',
     event: alias,
     expect: { requests: [{ method: 'POST', path: '/hooks/segment', json: alias }] },
@@ -63,7 +85,7 @@ describe('Webhook', () => {
     expect(catalogEntry(webhook)).toMatchObject({
       id: 'webhook',
       name: 'Webhook',
-      secretSettings: ['sharedSecret'],
+      secrets: { url: 'url', headers: 'values', sharedSecret: 'whole' },
       supportedCallTypes: ['identify', 'track', 'page', 'screen', 'group', 'alias'],
     });
   });

@@ -28,9 +28,13 @@ export interface WarehouseEngine {
   readTable(schema: string, table: string): Promise<Array<Record<string, CellValue | null>>>;
   close(): Promise<void>;
   /**
-   * 'data' when the warehouse refused the rows themselves (a value out of a column's range, a
-   * constraint): retrying the same rows fails again, so the loader isolates them. 'unavailable'
-   * for everything else (connection, locks, resources): retried with backoff as it is.
+   * 'data' when the warehouse refused the rows themselves and will refuse them again on every
+   * retry (a value out of a column's range, an invalid byte sequence, a row or index entry too
+   * big, a constraint): the loader isolates the events at fault, sets them aside with the reason
+   * and loads the rest. 'unavailable' for everything else (connection, shutdown, locks,
+   * resources): retried with backoff as it is.
    */
   classifyError(error: unknown): 'data' | 'unavailable';
+  /** The error as a reason people can act on (with the engine's error code when it has one). */
+  describeError(error: unknown): string;
 }

@@ -7,7 +7,7 @@ import pg from 'pg';
 import type { SpecEvent } from '@manifold/events';
 import { requirePostgres, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
 import { buildSourceBatch, schemaNameForSource, type ColumnType } from '../layout';
-import { sampleEvents } from '../testing/sample-events';
+import { sampleEvents } from '../testing';
 import { DuckdbEngine } from './duckdb/duckdb-engine';
 import type { WarehouseEngine } from './engine';
 import { PostgresEngine } from './postgres/postgres-engine';
@@ -240,6 +240,49 @@ describe.each(engines)('%s engine', (_kind, makeEngine) => {
     expect(again.rowsByTable).toMatchObject({ tracks: 3, order_completed: 3 });
     const ids = (await engine.readTable(schema, 'tracks')).map((r) => r['id']);
     expect(ids.sort()).toEqual([...old, ...fresh].map((e) => e.messageId).sort());
+  });
+
+  it('keeps page and screen category as analytics.js, the Go and the Python SDKs send it, with no notice', async () => {
+    const url = 'https://example.com/docs/start';
+    // analytics.page('Docs', 'Getting Started'): both at the top level and again in properties.
+    const ajsPage = sampleEvents.page({
+      name: 'Getting Started',
+      category: 'Docs',
+      properties: { category: 'Docs', name: 'Getting Started', path: '/docs/start', url, title: 'Start' },
+    });
+    // analytics.screen('Account', 'Settings'): the top level only.
+    const ajsScreen = sampleEvents.screen({ name: 'Settings', category: 'Account', properties: {} });
+    // analytics-go: Page{Name, Properties: NewProperties().SetCategory("Docs")}: no top-level category.
+    const goPage = sampleEvents.page({ name: 'Getting Started', properties: { category: 'Docs', url } });
+    const goScreen = sampleEvents.screen({ name: 'Settings', properties: { category: 'Account' } });
+    // analytics-python: page(user_id, category, name, properties), screen(...) alike; an unset
+    // category or name is sent as null.
+    const pyPage = sampleEvents.page({ name: 'Getting Started', category: 'Docs', properties: { url } });
+    const pyScreen = sampleEvents.screen({ name: 'Settings', category: 'Account', properties: {} });
+    const pyUnset = sampleEvents.page(
+      JSON.parse('{"name":null,"category":null,"properties":{"url":"https://example.com/"}}') as Partial<SpecEvent>,
+    );
+    const result = await load([ajsPage, ajsScreen, goPage, goScreen, pyPage, pyScreen, pyUnset]);
+    expect(result.plan.notices).toEqual([]);
+    const pages = await engine.readTable(schema, 'pages');
+    const byId = (rows: typeof pages, id: string) => rows.find((r) => r['id'] === id);
+    for (const page of [ajsPage, goPage, pyPage]) {
+      expect(byId(pages, page.messageId)).toMatchObject({ name: 'Getting Started', category: 'Docs', url });
+    }
+    expect(byId(pages, pyUnset.messageId)).toMatchObject({ name: null, category: null });
+    const screens = await engine.readTable(schema, 'screens');
+    for (const screen of [ajsScreen, goScreen, pyScreen]) {
+      expect(byId(screens, screen.messageId)).toMatchObject({ name: 'Settings', category: 'Account' });
+    }
+    expect(await columns('screens')).toMatchObject({ name: 'string', category: 'string' });
+
+    // Two different categories in one event: the top-level one is kept, the other reported.
+    const both = sampleEvents.page({ category: 'Docs', properties: { category: 'Blog' } });
+    const conflict = await load([both]);
+    expect(byId(await engine.readTable(schema, 'pages'), both.messageId)).toMatchObject({ category: 'Docs' });
+    expect(conflict.plan.notices).toEqual([
+      { kind: 'reserved_name', table: 'pages', column: 'category', path: 'category', count: 1 },
+    ]);
   });
 
   it('keeps text with tabs, newlines, backslashes and quotes intact', async () => {

@@ -30,6 +30,9 @@ describe('column types', () => {
     });
     expect(coerce(1700000000, 'integer', 'timestamp')).toEqual({ ok: false });
     expect(coerce('2026-01-02T00:00:00Z', 'timestamp', 'integer')).toEqual({ ok: false });
+    // Moments no warehouse stores are dropped (with a notice) rather than failing the load.
+    expect(coerce('0000-01-01T00:00:00Z', 'string', 'timestamp')).toEqual({ ok: false });
+    expect(coerce('2026-01-02T00:00:00+99:99', 'string', 'timestamp')).toEqual({ ok: false });
   });
 });
 
@@ -45,6 +48,11 @@ describe('isTimestampString', () => {
     ['2026-04-31T00:00:00Z', false],
     ['2026-13-01T00:00:00Z', false],
     ['2026-03-01T24:00:00Z', false],
+    ['2026-03-01T23:59:60Z', false],
+    ['2026-03-01T10:00:01+15:59', true],
+    ['2026-03-01T10:00:01+16:00', false],
+    ['2026-03-01T10:00:01-0575', false],
+    ['0000-03-01T10:00:01Z', false],
     ['2026-03-01T10:00:01.Z', false],
     ['2026-03-01T10:00:01ZZ', false],
     ['2026-03-01', false],

@@ -1,6 +1,10 @@
 // The warehouse column types (segment-spec.md §4.4) and how a JSON value maps onto them.
 
-export const COLUMN_TYPES = ['string', 'integer', 'float', 'boolean', 'timestamp'] as const;
+export const COLUMN_TYPES = ['string', 'integer', 'float', 'boolean', 'timestamp', 'json'] as const;
+/**
+ * `json` is only ever the type of the overflow column the plan creates (jsonb on PostgreSQL, JSON
+ * on DuckDB); no value is typed json, and the engines read such a column back as `string`.
+ */
 export type ColumnType = (typeof COLUMN_TYPES)[number];
 
 /** A cell as the layout produces it: JSON scalars; timestamps are ISO-8601 strings. */
@@ -26,7 +30,8 @@ export function isTimestampString(value: string): boolean {
   if (num(value, 11, 2) > 23 || num(value, 14, 2) > 59) return false;
   let i = 16;
   if (value[i] === ':') {
-    if (!digits(value, i + 1, 2) || num(value, i + 1, 2) > 60) return false;
+    // A leap second (:60) is refused by DuckDB, and would cost the whole event there.
+    if (!digits(value, i + 1, 2) || num(value, i + 1, 2) > 59) return false;
     i += 3;
     if (value[i] === '.') {
       const start = ++i;
@@ -37,10 +42,16 @@ export function isTimestampString(value: string): boolean {
   if (i === n) return ((lastTimestamp = value), true);
   if (value[i] === 'Z') return i + 1 === n && ((lastTimestamp = value), true);
   if (value[i] !== '+' && value[i] !== '-') return false;
-  const zone = value.slice(i + 1);
-  if (!/^\d{2}(:?\d{2})?$/.test(zone)) return false;
+  if (!validZone(value.slice(i + 1))) return false;
   lastTimestamp = value;
   return true;
+}
+
+// PostgreSQL refuses offsets beyond ±15:59 (and any warehouse refuses minutes beyond 59).
+function validZone(zone: string): boolean {
+  if (!/^\d{2}(:?\d{2})?$/.test(zone)) return false;
+  const minutes = zone.length > 2 ? num(zone, zone.length - 2, 2) : 0;
+  return num(zone, 0, 2) <= 15 && minutes <= 59;
 }
 
 // Many rows share one value (uuid_ts, a batch's received_at): it is checked once.
@@ -86,6 +97,8 @@ export function fitsType(value: CellValue, type: ColumnType): boolean {
       return typeof value === 'boolean';
     case 'timestamp':
       return typeof value === 'string' && isTimestampString(value);
+    case 'json':
+      return typeof value === 'string';
   }
 }
 
@@ -128,9 +141,14 @@ export function coerce(value: CellValue, valueType: ColumnType, columnType: Colu
       if (typeof value === 'string') {
         const ms = Date.parse(value);
         if (!Number.isNaN(ms) && /^\d{4}-\d{2}-\d{2}/.test(value.trim())) {
-          return { ok: true, value: new Date(ms).toISOString(), cast: true };
+          // Years 1 to 9999 only: PostgreSQL refuses year 0, and the rest is no real moment.
+          const iso = new Date(ms).toISOString();
+          return isTimestampString(iso) ? { ok: true, value: iso, cast: true } : { ok: false };
         }
       }
+      return { ok: false };
+    case 'json':
+      // Only the overflow column is json, and the plan writes it itself.
       return { ok: false };
   }
 }

@@ -1,6 +1,6 @@
 import type { CallType, SpecEvent } from '@manifold/events';
 import type { CellValue } from './column-types';
-import { flatten, type FlattenOptions } from './flatten';
+import { flatten, stripNul, type FlattenOptions } from './flatten';
 import { tableNameForEvent } from './names';
 import type { NoticeCounter } from './notices';
 import { isReservedColumn } from './system-columns';
@@ -85,7 +85,7 @@ export function eventRows(
       const targets: CellTarget[] = [cells];
       if (event.userId) {
         result.user = new Map<string, CellValue>([
-          ['id', event.userId],
+          ['id', stripNul(event.userId)],
           ['received_at', event.receivedAt],
           ['uuid_ts', uuidTs],
         ]);
@@ -113,9 +113,14 @@ export function eventRows(
     }
     case 'page':
     case 'screen': {
+      // Each has one column, whichever way the SDK sent it: analytics.js sets `name` and
+      // `category` at the top level and repeats them in properties; the Python SDK sends them at
+      // the top level only; the Go SDK has no top-level category and sends it in properties.
       setIf(cells, 'name', event.name);
-      if (call === 'page') setIf(cells, 'category', event.category);
-      custom(event.properties, call, table, options, notices, [cells]);
+      setIf(cells, 'category', event.category);
+      custom(event.properties, call, table, options, notices, [cells], (column, value) =>
+        sharedField(cells, column, value, options.maxStringLength),
+      );
       result.tables.push({ table, call, width: cells.size });
       break;
     }
@@ -141,7 +146,7 @@ function commonRow(
   notices: NoticeCounter,
   table: string,
 ): void {
-  row.set('id', event.messageId);
+  row.set('id', stripNul(event.messageId));
   setIf(row, 'anonymous_id', event.anonymousId);
   setIf(row, 'user_id', event.userId);
   setIf(row, 'received_at', event.receivedAt);
@@ -158,7 +163,10 @@ function commonRow(
   }
 }
 
-/** Properties or traits as columns of each target row, minus names Segment reserves. */
+/**
+ * Properties or traits as columns of each target row, minus names Segment reserves. `reserved`
+ * may take a reserved one anyway (true), else it is discarded with a notice.
+ */
 function custom(
   object: Record<string, unknown> | undefined,
   call: CallType,
@@ -166,11 +174,12 @@ function custom(
   options: FlattenOptions,
   notices: NoticeCounter,
   targets: CellTarget[],
+  reserved?: (column: string, value: CellValue) => boolean,
 ): void {
   if (!object || typeof object !== 'object' || Array.isArray(object)) return;
   flatten(object, '', options, {
     put: (column, value) => {
-      if (isReservedColumn(call, column)) return false;
+      if (isReservedColumn(call, column)) return reserved?.(column, value) ?? false;
       for (const row of targets) row.set(column, value);
       return true;
     },
@@ -179,7 +188,28 @@ function custom(
   });
 }
 
+/**
+ * A page's or screen's `properties.name` or `properties.category`: the same column as the
+ * top-level field. It fills the column when the top level left it empty; the same value again
+ * (analytics.js repeats both) is nothing to report; only a different one is discarded, with a
+ * notice, the top-level value winning.
+ */
+function sharedField(cells: RowCells, column: string, value: CellValue, maxStringLength: number): boolean {
+  if (column !== 'name' && column !== 'category') return false;
+  const at = cells.names.lastIndexOf(column);
+  if (at === -1) {
+    cells.set(column, value);
+    return true;
+  }
+  const current = cells.values[at];
+  // Top-level strings are kept whole; properties are cut to the longest text value.
+  return current === value || (typeof current === 'string' && current.slice(0, maxStringLength) === value);
+}
+
+/** Sets a top-level field's value; strings without NUL, as flatten does for properties. */
 function setIf(row: CellTarget, column: string, value: unknown): void {
-  if (typeof value === 'string' && value !== '') row.set(column, value);
-  else if (typeof value === 'number' || typeof value === 'boolean') row.set(column, value);
+  if (typeof value === 'string') {
+    const text = stripNul(value);
+    if (text !== '') row.set(column, text);
+  } else if (typeof value === 'number' || typeof value === 'boolean') row.set(column, value);
 }

@@ -117,7 +117,7 @@ function toCell(value: unknown, maxStringLength: number): CellValue | undefined 
   }
 }
 
-// PostgreSQL text cannot hold NUL; no warehouse user wants it either.
-function stripNul(value: string): string {
+/** PostgreSQL text cannot hold NUL (SQLSTATE 22021); no warehouse user wants it either. */
+export function stripNul(value: string): string {
   return value.includes('\u0000') ? value.replaceAll('\u0000', '') : value;
 }

@@ -10,6 +10,17 @@ export {
   type SourceBatch,
   type TableData,
 } from './source-batch';
-export { planLoad, type SchemaCatalog, type LoadPlan, type TablePlan, type ColumnSpec } from './load-plan';
+export {
+  planLoad,
+  MAX_COLUMNS,
+  type SchemaCatalog,
+  type LoadPlan,
+  type TablePlan,
+  type ColumnSpec,
+  type PlanOptions,
+  type WarehouseLimits,
+} from './load-plan';
+export type { RowSizeLimit } from './row-fit';
 export { NoticeCounter, type LoadNotice } from './notices';
-export { isReservedColumn, systemColumns } from './system-columns';
+export { describeLoadNotice } from './describe-notice';
+export { isReservedColumn, systemColumns, OVERFLOW_COLUMN } from './system-columns';

@@ -1,4 +1,4 @@
-import { sampleEvents } from '../testing/sample-events';
+import { sampleEvents } from '../testing';
 import { buildSourceBatch, planLoad, type LoadPlan, type SchemaCatalog, type TablePlan } from './index';
 
 const options = { schema: 'web', uuidTs: '2026-03-01T10:05:00.000Z', maxStringLength: 512 };
@@ -209,13 +209,50 @@ describe('warehouse layout (as data)', () => {
     expect(plan.tables.map((t) => t.name).sort()).toEqual(['_users', 'tracks']);
   });
 
-  it('stops adding columns at the table width limit, with a notice, instead of failing loads', () => {
-    const batch = buildSourceBatch([sampleEvents.track({ properties: { a: 1, b: 2, c: 3 } })], options);
+  it('stops adding columns at the table width limit and keeps the rest in the overflow column, with a notice', () => {
+    const batch = buildSourceBatch(
+      [
+        sampleEvents.track({ properties: { a: 1, b: 2, c: 3, d: 'x"y' } }),
+        sampleEvents.track({ properties: { a: 4 } }),
+      ],
+      options,
+    );
     const plan = planLoad(batch, undefined, { maxColumns: 15 });
     const t = table(plan, 'order_completed');
-    expect(t.columns).toHaveLength(15);
-    // 13 system and context columns, then a and b; c would be the 16th.
-    expect(t.columns.map((c) => c.name).slice(-2)).toEqual(['a', 'b']);
-    expect(plan.notices).toEqual([{ kind: 'column_limit', table: 'order_completed', column: 'c', count: 1 }]);
+    // 13 system and context columns, then a and b; c and d would be the 16th and 17th.
+    expect(t.columns.map((c) => c.name).slice(-3)).toEqual(['a', 'b', '_overflow']);
+    expect(t.columns.at(-1)?.type).toBe('json');
+    expect(rowsOf(t).map((r) => r['_overflow'])).toEqual(['{"c":3,"d":"x\\"y"}', null]);
+    expect(plan.notices).toEqual([
+      { kind: 'overflow', table: 'order_completed', reason: 'column_limit', column: 'c', count: 1 },
+      { kind: 'overflow', table: 'order_completed', reason: 'column_limit', column: 'd', count: 1 },
+    ]);
+    // The overflow JSON escapes the quote with a backslash: COPY text must escape it in turn.
+    expect(plan.plainText).toBe(false);
+  });
+
+  it("counts the engine's dropped columns against its limit and keeps a column free for the overflow", () => {
+    const existing = planLoad(buildSourceBatch([sampleEvents.track({ properties: {} })], options), undefined);
+    const catalog: SchemaCatalog = new Map(
+      existing.tables.map((t) => [t.name, new Map(t.columns.map((c) => [c.name, c.type]))]),
+    );
+    const width = catalog.get('order_completed')?.size ?? 0;
+    const batch = buildSourceBatch([sampleEvents.track({ properties: { a: 1, b: true } })], options);
+    // Room for width + 2 columns, one of them taken by a dropped column: a fits, the overflow takes the last.
+    const limits = { maxColumns: width + 3, droppedColumns: new Map([['order_completed', 1]]) };
+    const t = table(planLoad(batch, catalog, { limits }), 'order_completed');
+    expect(t.addColumns).toEqual([
+      { name: 'a', type: 'integer' },
+      { name: '_overflow', type: 'json' },
+    ]);
+    expect(rowsOf(t)[0]).toMatchObject({ a: 1, _overflow: '{"b":true}' });
+
+    // A table widened by hand past the limit has no room even for the overflow: dropped, as before.
+    const full = planLoad(batch, catalog, { limits: { maxColumns: width, droppedColumns: new Map() } });
+    expect(table(full, 'order_completed').addColumns).toEqual([]);
+    expect(full.notices).toEqual([
+      { kind: 'column_limit', table: 'order_completed', column: 'a', count: 1 },
+      { kind: 'column_limit', table: 'order_completed', column: 'b', count: 1 },
+    ]);
   });
 });

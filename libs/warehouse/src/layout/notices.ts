@@ -29,9 +29,25 @@ export type LoadNotice =
     }
   | {
       kind: 'column_limit';
-      /** The table has as many columns as a warehouse table may: this new property was not added. */
+      /**
+       * The table has as many columns as a warehouse table may, and not even room for the
+       * overflow column (only a table widened by hand gets there): this new property was dropped.
+       */
       table: string;
       column: string;
+      count: number;
+    }
+  | {
+      kind: 'overflow';
+      /**
+       * Values kept in the table's `_overflow` JSON column instead of columns of their own:
+       * `column_limit` — the table has as many columns as it may, so this property got none
+       * (`column` names it); `row_size` — the row would have been larger than the warehouse stores,
+       * so the values that did not fit were moved (counted per table).
+       */
+      table: string;
+      reason: 'column_limit' | 'row_size';
+      column?: string;
       count: number;
     }
   | {

@@ -17,7 +17,7 @@ const BY_CALL: Record<CallType, Record<string, ColumnType>> = {
   identify: COMMON,
   track: { ...COMMON, event: 'string', event_text: 'string' },
   page: { ...COMMON, name: 'string', category: 'string' },
-  screen: { ...COMMON, name: 'string' },
+  screen: { ...COMMON, name: 'string', category: 'string' },
   group: { ...COMMON, group_id: 'string' },
   alias: { ...COMMON, previous_id: 'string' },
 };
@@ -27,6 +27,13 @@ export const USERS_COLUMNS: Record<string, ColumnType> = {
   received_at: 'timestamp',
   uuid_ts: 'timestamp',
 };
+
+/**
+ * The JSON column that keeps the values of a row that got no column of their own (see planLoad).
+ * No property, trait or context key can be named like it: flattened names never start with `_`
+ * followed by a letter.
+ */
+export const OVERFLOW_COLUMN = '_overflow';
 
 /** Names Segment reserves for itself on some warehouses; never taken by a property either. */
 const ALSO_RESERVED = ['uuid', 'loaded_at'];

@@ -12,6 +12,7 @@ describe('list query', () => {
       status: 'enabled',
       created_at_from: '2026-01-01T00:00:00.000Z',
       page_size: '20',
+      search: ' Web ',
     });
     expect(toPageRequest(query, VALUES, TIMES)).toEqual({
       pageSize: 20,
@@ -21,6 +22,7 @@ describe('list query', () => {
         { field: 'type', descending: false },
       ],
       filters: [
+        { field: 'search', values: ['Web'], from: undefined, to: undefined },
         { field: 'status', values: ['enabled'], from: undefined, to: undefined },
         { field: 'type', values: ['node', 'ios'], from: undefined, to: undefined },
         { field: 'created_at', values: [], from: new Date('2026-01-01T00:00:00.000Z'), to: undefined },

@@ -8,13 +8,15 @@ const many = z
   .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]));
 
 /**
- * Query parameters of a sortable, filterable list: `sort=-created_at,name`, one parameter per
- * value filter (`type=javascript&type=node`: any of them), and `<field>_from`/`<field>_to` for times.
+ * Query parameters of a sortable, filterable list: `search` (part of the name),
+ * `sort=-created_at,name`, one parameter per value filter (`type=javascript&type=node`: any of
+ * them), `<field>_from`/`<field>_to` for times, and `page_size`/`page_token` for pages.
  */
 export function listQuery(valueFields: readonly string[], timeFields: readonly string[]) {
   const shape: Record<string, z.ZodType> = {
     page_size: z.coerce.number().int().min(1).max(500).optional().describe('Rows per page, 1..500 (default 50)'),
     page_token: z.string().optional().describe("The previous page's nextPageToken"),
+    search: z.string().max(100).optional().describe('Only rows whose name contains this text, in any case'),
     sort: z
       .string()
       .optional()
@@ -45,6 +47,8 @@ export function toPageRequest(
     ]);
   }
   const filters: PageRequest['filters'] = [];
+  const search = typeof query['search'] === 'string' ? query['search'].trim() : '';
+  if (search) filters.push({ field: 'search', values: [search], from: undefined, to: undefined });
   for (const field of valueFields) {
     const values = query[field] as string[];
     if (values.length > 0) filters.push({ field, values, from: undefined, to: undefined });

@@ -2,7 +2,10 @@ import type { Express, Request, Response } from 'express';
 import type { z } from 'zod';
 import { requirePrincipal } from '../server/authenticate';
 import type { ConsoleContext } from '../server/context';
-import { checkCsrf, isUnsafe } from '../server/csrf';
+import { isMongoUnavailableError } from '@manifold/mongo';
+import { zodIssueInWords } from '@manifold/validation-messages';
+
+import { checkCsrf, expectedOrigin, isUnsafe } from '../server/csrf';
 import { HttpError, type FieldViolation } from '../server/http-error';
 import { toHttpError } from '../control-plane/grpc-errors';
 import { authorizeWorkspace } from './access';
@@ -10,7 +13,7 @@ import type { RouteDefinition } from './route';
 
 function parse<T extends z.ZodType>(schema: T | undefined, input: unknown, where: string): z.output<T> {
   if (!schema) return {} as z.output<T>;
-  const result = schema.safeParse(input ?? {});
+  const result = schema.safeParse(input ?? {}, { error: zodIssueInWords });
   if (result.success) return result.data;
   const fields: FieldViolation[] = result.error.issues.map((issue) => ({
     field: issue.path.map(String).join('.') || where,
@@ -58,6 +61,9 @@ export function mountApiRoutes(app: Express, routes: readonly RouteDefinition[],
           controlPlane: context.controlPlane,
           stores: context.stores,
           via: principal.via,
+          mailer: context.mailer,
+          logger: context.logger,
+          origin: expectedOrigin(req, context.publicUrl),
         });
         res.status(route.status ?? 200).json(result);
       } catch (error) {
@@ -67,7 +73,16 @@ export function mountApiRoutes(app: Express, routes: readonly RouteDefinition[],
   }
 }
 
+/** Every error answer of the console goes through here, so each kind of failure maps to one status. */
 export function sendError(res: Response, error: unknown, context: Pick<ConsoleContext, 'logger'>): void {
+  if (isMongoUnavailableError(error)) {
+    context.logger.warn({ err: error }, 'console database unavailable');
+    res
+      .status(503)
+      .set('retry-after', '5')
+      .json(new HttpError(503, 'unavailable', "the console's database is unavailable; try again shortly").toJSON());
+    return;
+  }
   const mapped = toHttpError(error);
   if (mapped instanceof HttpError) {
     res.status(mapped.status).json(mapped.toJSON());

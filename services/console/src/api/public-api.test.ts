@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { apiRoutes } from './routes';
-import { ConsoleClient } from '../testing/http-client';
+import { ConsoleClient, joinByInvitation } from '../testing/http-client';
 import { startConsoleStack, type ConsoleStack } from '../testing/stack';
 
 const OWNER = 'owner@alpha.test';
@@ -52,24 +52,14 @@ describe('console Public API', () => {
 
     // The outsider owns workspace beta, made by alpha's owner, who then leaves it.
     expect((await owner.call('POST', '/api/v1/workspaces', { slug: 'beta', name: 'Beta' })).status).toBe(201);
-    expect(
-      (await owner.call('PUT', `/api/v1/workspaces/beta/members/${OUTSIDER}`, { role: 'owner', password: PASSWORD }))
-        .status,
-    ).toBe(200);
+    outsider = await joinByInvitation(owner, 'beta', OUTSIDER, 'owner', PASSWORD);
     expect((await owner.call('DELETE', `/api/v1/workspaces/beta/members/${OWNER}`)).status).toBe(200);
-    expect(
-      (await owner.call('PUT', `/api/v1/workspaces/alpha/members/${READER}`, { role: 'read-only', password: PASSWORD }))
-        .status,
-    ).toBe(200);
+    reader = await joinByInvitation(owner, 'alpha', READER, 'read-only', PASSWORD);
 
-    outsider = new ConsoleClient(url);
-    expect((await outsider.signIn(OUTSIDER, PASSWORD)).status).toBe(200);
     const token = await outsider.call('POST', '/api/v1/me/tokens', { name: 'ci' });
     expect(token.status).toBe(201);
     outsiderToken = new ConsoleClient(url);
     outsiderToken.bearer = String(token.body['token']);
-    reader = new ConsoleClient(url);
-    expect((await reader.signIn(READER, PASSWORD)).status).toBe(200);
   }, 60000);
 
   afterAll(async () => {
@@ -150,8 +140,13 @@ describe('console Public API', () => {
     );
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('invalid_argument');
-    const fields = bad.body.error.fields.map((f) => f.field);
-    expect(fields).toEqual(expect.arrayContaining(['settings.apiKey', 'settings.region']));
+    // In words, not the schema validator's.
+    expect(bad.body.error.fields).toEqual(
+      expect.arrayContaining([
+        { field: 'settings.apiKey', message: 'must be at least 8 characters long' },
+        { field: 'settings.region', message: 'must be one of "us", "eu"' },
+      ]),
+    );
     // Secrets come back masked.
     const saved = await owner.call<{ settings: Record<string, unknown> }>(
       'GET',
@@ -186,6 +181,21 @@ describe('console Public API', () => {
       '/api/v1/workspaces/alpha/sources?type=node&type=ios&sort=type',
     );
     expect(two.body.sources.map((s) => s.slug)).toEqual(['ios-app', 'api']);
+    const searched = await owner.call<{ sources: Array<{ slug: string }> }>(
+      'GET',
+      '/api/v1/workspaces/alpha/sources?search=END&sort=name',
+    );
+    expect(searched.body.sources.map((s) => s.slug)).toEqual(['backend']);
+    const paged = await owner.call<{ sources: Array<{ slug: string }>; page: { nextPageToken: string } }>(
+      'GET',
+      '/api/v1/workspaces/alpha/sources?sort=name&page_size=1',
+    );
+    const next = await owner.call<{ sources: Array<{ slug: string }> }>(
+      'GET',
+      `/api/v1/workspaces/alpha/sources?sort=name&page_size=1&page_token=${paged.body.page.nextPageToken}`,
+    );
+    expect([...paged.body.sources, ...next.body.sources]).toHaveLength(2);
+    expect(next.body.sources[0]!.slug).not.toBe(paged.body.sources[0]!.slug);
     const bad = await owner.call('GET', '/api/v1/workspaces/alpha/sources?sort=password');
     expect(bad.status).toBe(400);
   });
@@ -231,6 +241,23 @@ describe('console Public API', () => {
     expect(loads.body.loads).toEqual([]);
   });
 
+  it('says which settings of each catalog entry hold credentials, as the control plane decides it', async () => {
+    const acme = await reader.call<{ secrets: Record<string, string> }>(
+      'GET',
+      '/api/v1/workspaces/alpha/catalog/acme-analytics',
+    );
+    expect(acme.status).toBe(200);
+    expect(acme.body.secrets).toEqual({ apiKey: 'whole' });
+    const catalog = await reader.call<{ entries: Array<{ id: string; secrets: Record<string, string> }> }>(
+      'GET',
+      '/api/v1/workspaces/alpha/catalog',
+    );
+    expect(Object.fromEntries(catalog.body.entries.map((e) => [e.id, e.secrets]))).toMatchObject({
+      'mail-blaster': { token: 'whole' },
+      'test-postgres': { password: 'whole' },
+    });
+  });
+
   it('records integration requests with counts per tool', async () => {
     for (const name of ['Snowplow', 'snowplow', 'Heap']) {
       const created = await owner.call('POST', '/api/v1/workspaces/alpha/integration-requests', {
@@ -239,13 +266,19 @@ describe('console Public API', () => {
       });
       expect(created.status).toBe(201);
     }
-    const bad = await owner.call<{ error: { fields: Array<{ field: string }> } }>(
+    const bad = await owner.call<{ error: { fields: Array<{ field: string; message: string }> } }>(
       'POST',
       '/api/v1/workspaces/alpha/integration-requests',
       { name: 'X', website: 'not a url', useCase: '' },
     );
     expect(bad.status).toBe(400);
-    expect(bad.body.error.fields.map((f) => f.field).sort()).toEqual(['useCase', 'website']);
+    // The console's own checks speak the same words.
+    expect(bad.body.error.fields.sort((a, b) => a.field.localeCompare(b.field))).toEqual([
+      { field: 'useCase', message: 'say what you would use it for' },
+
+      { field: 'website', message: 'must be a URL such as https://example.com/path' },
+    ]);
+
     const list = await reader.call<{ requests: unknown[]; counts: Array<{ name: string; count: number }> }>(
       'GET',
       '/api/v1/workspaces/alpha/integration-requests',
@@ -262,6 +295,38 @@ describe('console Public API', () => {
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
     // The reader's existing session is unaffected.
     expect((await reader.call('GET', '/api/v1/workspaces/alpha/sources')).status).toBe(200);
+  });
+
+  it('sets a strict Content-Security-Policy and the other security headers on every response', async () => {
+    const anonymous = new ConsoleClient(stack.console.url);
+    const responses = [
+      await anonymous.call('GET', '/'),
+      await anonymous.call('GET', '/alpha/sources'),
+      await anonymous.call('GET', '/assets/missing.js'),
+      await anonymous.call('GET', '/auth/state'),
+      await anonymous.call('POST', '/auth/signin', { email: 'x@y.test', password: 'wrong password' }),
+      await anonymous.call('GET', '/api/openapi.json'),
+      await anonymous.call('GET', '/api/v1/workspaces'),
+      await anonymous.call('GET', '/api/v1/nothing-here'),
+      await owner.call('GET', '/api/v1/workspaces/alpha'),
+      await owner.call('POST', '/api/v1/workspaces/alpha/sources', '{not json'),
+    ];
+    for (const response of responses) {
+      expect(response.headers['content-security-policy']).toBe(
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; " +
+          "connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+      );
+      expect(response.headers).toMatchObject({
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY',
+        'referrer-policy': 'same-origin',
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-resource-policy': 'same-origin',
+      });
+      expect(response.headers['permissions-policy']).toMatch(/camera=\(\)/);
+      // HSTS only over https (this console is plain http).
+      expect(response.headers['strict-transport-security']).toBeUndefined();
+    }
   });
 
   it('serves an OpenAPI 3.1 document with every route and resolvable schema references', async () => {

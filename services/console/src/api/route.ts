@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import type { Workspace } from '@manifold/proto';
+import type { Logger } from '@manifold/logger';
 import type { ControlPlane } from '../control-plane/clients';
+import type { Mailer } from '@manifold/mail';
 import type { ConsoleStores } from '../server/stores';
 import type { Role } from './access';
 
@@ -29,6 +31,11 @@ export interface RouteContext<P, Q, B> {
   stores: ConsoleStores;
   /** How the caller authenticated: session cookies (the web app) or a bearer API token. */
   via: 'session' | 'token';
+  /** SMTP, when configured (SMTP_URL). */
+  mailer: Mailer | undefined;
+  logger: Logger;
+  /** The console's origin for links: PUBLIC_URL, else this request's own. */
+  origin: string;
 }
 
 export interface RouteDefinition<

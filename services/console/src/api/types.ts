@@ -1,6 +1,7 @@
 // The Public API's JSON types, for clients in TypeScript (the web app among them).
 import type { z } from 'zod';
 import type * as models from './models';
+import type * as operations from './operations-models';
 
 export type ApiErrorBody = z.output<typeof models.ErrorBody>;
 export type PageInfo = z.output<typeof models.PageInfo>;
@@ -12,5 +13,30 @@ export type Destination = z.output<typeof models.Destination>;
 export type CatalogEntry = z.output<typeof models.CatalogEntry>;
 export type DeliveryStats = z.output<typeof models.DeliveryStats>;
 export type WarehouseLoad = z.output<typeof models.WarehouseLoad>;
+export type WarehouseStatus = z.output<typeof models.WarehouseStatus>;
+export type DeliveryView = z.output<typeof models.DeliveryView>;
+export type DeliveryBucket = z.output<typeof models.DeliveryBucket>;
+export type DeliveryErrorSample = z.output<typeof models.DeliveryErrorSample>;
 export type IntegrationRequest = z.output<typeof models.IntegrationRequest>;
 export type ApiToken = z.output<typeof models.ApiToken>;
+export type Invitation = z.output<typeof models.Invitation>;
+export type CreatedInvitation = z.output<typeof models.CreatedInvitation>;
+export type DeadLetter = z.output<typeof operations.DeadLetter>;
+export type DeadLetterPage = z.output<typeof operations.DeadLetterPage>;
+export type Redrive = z.output<typeof operations.Redrive>;
+export type Replay = z.output<typeof operations.Replay>;
+export type EventTrace = z.output<typeof operations.EventTrace>;
+export type RunOutcomes = z.output<typeof operations.RunOutcomes>;
+export type HttpRequestSample = z.output<typeof models.RequestSample>;
+export type HttpResponseSample = z.output<typeof models.ResponseSample>;
+
+/** What the invitation page learns from its link (POST /auth/invitations/lookup). */
+export interface InvitationDetails {
+  email: string;
+  role: string;
+  invitedBy: string;
+  expiresAt: string;
+  workspace: { slug: string; name: string };
+  /** True: the invitee signs in to accept; false: they choose their password. */
+  accountExists: boolean;
+}

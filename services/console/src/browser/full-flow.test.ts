@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { WebhookEmulator } from '@manifold/emulators';
 import { requireKafka, testInfrastructure } from '@manifold/testing';
 import { ConsoleClient } from '../testing/http-client';
-import { buildWebApp, launchChromium } from '../testing/browser';
+import { buildWebApp, collectCspViolations, expectText, launchChromium } from '../testing/browser';
 import { startConsoleStack, type ConsoleStack } from '../testing/stack';
 
 const OWNER = 'owner@acme.test';
@@ -65,6 +65,7 @@ describe('console in a browser', () => {
   let consoleUrl: string;
   let writeKey = '';
   let receiver: WebhookEmulator;
+  let cspViolations: string[] = [];
 
   beforeAll(async () => {
     await requireKafka(testInfrastructure().kafkaBrokers);
@@ -78,6 +79,7 @@ describe('console in a browser', () => {
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: consoleUrl });
+    cspViolations = collectCspViolations(context);
     page = await context.newPage();
   });
 
@@ -138,6 +140,8 @@ describe('console in a browser', () => {
     await page.waitForSelector('[data-testid=debugger-events] li[data-status=accepted][data-type=page]');
     await page.waitForSelector('[data-testid=debugger-events] li[data-status=accepted][data-type=track]');
     await expectText(page, '[data-testid=debugger-events] li[data-type=track] .debugger-name', 'Signed Up');
+    // Each row says whom the event is about: analytics.js sends an anonymousId before any identify.
+    await expectText(page, '[data-testid=debugger-events] li[data-type=track] [data-testid=debugger-user]', 'anon ');
     // Everything analytics.js asked for (bundle, settings, events) was served by the local ingestion.
     expect(failed).toEqual([]);
 
@@ -245,9 +249,13 @@ describe('console in a browser', () => {
     await page.getByRole('button', { name: 'Save destination' }).click();
     const fieldError = page.locator('#setting-url-error');
     await fieldError.waitFor();
-    expect(await fieldError.textContent()).toMatch(/url|URL|uri|format/);
+    expect(await fieldError.textContent()).toBe('must be a URL such as https://example.com/path');
+
     await shot(page, 'add-destination');
     await page.fill('#setting-url', `${receiver.baseUrl}/hook`);
+    // The credentials the catalog entry names (its `secrets`) are password fields; a URL is not.
+    expect(await page.getAttribute('#setting-sharedSecret', 'type')).toBe('password');
+    expect(await page.getAttribute('#setting-url', 'type')).toBe('text');
     await page.fill('#setting-sharedSecret', 'hook-secret-1');
     await page.getByRole('button', { name: 'Save destination' }).click();
     await page.waitForURL(/\/acme\/destinations\/[^/]+$/);
@@ -344,18 +352,46 @@ describe('console in a browser', () => {
     await page.goto(`${consoleUrl}/nobody-here/sources`);
     await expectText(page, 'h1', 'Not found');
   });
-});
 
-async function expectText(page: Page, selector: string, text: string): Promise<void> {
-  await page.waitForFunction(
-    ([sel, want]) =>
-      Array.from((globalThis as unknown as PageGlobals).document.querySelectorAll(sel)).some((el) =>
-        (el.textContent ?? '').includes(want),
-      ),
-    [selector, text] as const,
-    { timeout: 20_000 },
-  );
-}
+  it('invites a member without SMTP: the link is shown once to the owner, and the invitee chooses a password', async () => {
+    await page.goto(`${consoleUrl}/acme/settings`);
+    await page.fill('#invite-email', 'teammate@acme.test');
+    await page.selectOption('#invite-role', 'read-only');
+    await page.getByRole('button', { name: 'Send invitation' }).click();
+    const link = (await page.locator('[data-testid=invitation-link]').textContent()) ?? '';
+    expect(link).toMatch(new RegExp(`^${consoleUrl}/invite#`));
+    await expectText(page, '[aria-label="Pending invitations"]', 'teammate@acme.test');
+    // Shown once: not after a reload, and not in the list.
+    await page.reload();
+    await expectText(page, '[aria-label="Pending invitations"]', 'teammate@acme.test');
+    expect(await page.locator('[data-testid=invitation-link]').count()).toBe(0);
+    expect(await page.content()).not.toContain(link.split('#')[1]!);
+
+    const invitee = await browser.newContext();
+    const inviteePage = await invitee.newPage();
+    await inviteePage.goto(link);
+    await expectText(
+      inviteePage,
+      '[data-testid=invitation-summary]',
+      `${OWNER} invited teammate@acme.test as read-only`,
+    );
+    await inviteePage.fill('#password', 'teammate passphrase');
+    await inviteePage.fill('#password-confirm', 'teammate passphrase');
+    await shot(inviteePage, 'invite');
+    await inviteePage.getByRole('button', { name: 'Create account and join' }).click();
+    await inviteePage.waitForURL('**/acme/sources');
+    await expectText(inviteePage, '.sidebar-footer', 'teammate@acme.test');
+    await invitee.close();
+
+    await page.reload();
+    await expectText(page, '[aria-label="Members"]', 'teammate@acme.test');
+    await expectText(page, '[aria-label="Pending invitations"]', 'None.');
+  });
+
+  it("ran every page under the console's Content-Security-Policy without a violation", () => {
+    expect(cspViolations).toEqual([]);
+  });
+});
 
 async function entries(page: Page): Promise<string[]> {
   return page.$$eval('[data-entry]', (els) => els.map((e) => e.getAttribute('data-entry') ?? ''));

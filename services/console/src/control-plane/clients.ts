@@ -2,7 +2,10 @@ import type { CallOptions, ClientUnaryCall, Metadata, ServiceError } from '@grpc
 import {
   connectControlPlane,
   type CatalogServiceClient,
+  type DeadLetterServiceClient,
   type DestinationServiceClient,
+  type EventTraceServiceClient,
+  type ReplayServiceClient,
   type SourceServiceClient,
   type WorkspaceServiceClient,
 } from '@manifold/proto';
@@ -29,6 +32,9 @@ export interface ControlPlane {
   sources: PromiseClient<SourceServiceClient>;
   destinations: PromiseClient<DestinationServiceClient>;
   catalog: PromiseClient<CatalogServiceClient>;
+  deadLetters: PromiseClient<DeadLetterServiceClient>;
+  replays: PromiseClient<ReplayServiceClient>;
+  traces: PromiseClient<EventTraceServiceClient>;
   close(): void;
 }
 

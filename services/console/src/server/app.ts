@@ -1,11 +1,16 @@
 import express, { type Express } from 'express';
+import { HttpServerMetrics, measureHttpRequests, metricPrefix } from '@manifold/telemetry';
 import { mountApiRoutes, sendError } from '../api/mount';
 import { buildOpenApiDocument } from '../api/openapi';
 import { apiRoutes } from '../api/routes';
+import { SignInThrottle, type ThrottleLimits } from '../auth/sign-in-throttle';
 import { mountAuthRoutes } from './auth-routes';
 import type { ConsoleContext } from './context';
 import { mountDebuggerProxy } from './debugger-proxy';
 import { HttpError } from './http-error';
+import { mountInvitationRoutes } from './invitation-routes';
+import { securityHeaders } from './security-headers';
+import { mountSignInRoute } from './sign-in-route';
 import { mountWebApp } from './spa';
 
 export interface ConsoleAppOptions {
@@ -13,6 +18,8 @@ export interface ConsoleAppOptions {
   webRoot: string;
   /** Express's `trust proxy` (e.g. 1 behind one TLS-terminating proxy), so Secure cookies follow https. */
   trustProxy: boolean | number | string;
+  /** Sign-in throttling in memory (per email and address, and console-wide); defaults when unset. */
+  throttleLimits?: ThrottleLimits;
 }
 
 /** The console's HTTP surface: the Public API (and its document), sessions, the debugger relay and the web app. */
@@ -20,14 +27,9 @@ export function createConsoleApp(context: ConsoleContext, options: ConsoleAppOpt
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy);
-  app.use((_req, res, next) => {
-    res.set({
-      'x-content-type-options': 'nosniff',
-      'x-frame-options': 'DENY',
-      'referrer-policy': 'same-origin',
-    });
-    next();
-  });
+  app.use(securityHeaders());
+  // manifold_console_http_server_request_duration_seconds{method,route,status}
+  app.use(measureHttpRequests(new HttpServerMetrics(metricPrefix('console'))));
 
   const openApi = buildOpenApiDocument(apiRoutes);
   app.get('/api/openapi.json', (_req, res) => {
@@ -35,6 +37,8 @@ export function createConsoleApp(context: ConsoleContext, options: ConsoleAppOpt
   });
 
   mountAuthRoutes(app, context, options.sessionTtlMs);
+  mountSignInRoute(app, context, options.sessionTtlMs, new SignInThrottle(options.throttleLimits));
+  mountInvitationRoutes(app, context, options.sessionTtlMs);
   mountDebuggerProxy(app, context);
   app.get('/api/v1/config', (_req, res) => {
     res.json({ ingestionPublicUrl: context.ingestionPublicUrl });

@@ -1,73 +1,49 @@
-import express, { type Express, type Request, type Response } from 'express';
+import express, { type Express } from 'express';
 import { z } from 'zod';
 import { MIN_PASSWORD_LENGTH } from '../auth/password';
-import { SignInThrottle } from '../auth/sign-in-throttle';
 import { slugSchema } from '../api/routes/workspaces';
-import { sendError } from '../api/mount';
+import { adoptableWorkspaces, runFirstRun } from '../setup/first-run';
 import { normalizeEmail } from '../store/accounts';
 import { authenticate, SESSION_COOKIE } from './authenticate';
 import type { ConsoleContext } from './context';
 import { checkCsrf, checkOrigin } from './csrf';
-import { HttpError } from './http-error';
+import { jsonRoute, parseBody, requireJson } from './json-route';
+import { startSession, type AuthState } from './session-cookie';
 
-const credentials = z.object({ email: z.email('enter an email address'), password: z.string().min(1) });
-const setupBody = z.object({
-  email: z.email('enter an email address'),
-  password: z.string().min(MIN_PASSWORD_LENGTH, `use at least ${MIN_PASSWORD_LENGTH} characters`),
-  workspaceName: z.string().min(1, 'name the workspace').max(100),
-  workspaceSlug: slugSchema,
-});
+const setupBody = z
+  .object({
+    email: z.email('enter an email address'),
+    password: z.string().min(MIN_PASSWORD_LENGTH, `use at least ${MIN_PASSWORD_LENGTH} characters`),
+    // Both empty when the first owner only takes over existing workspaces.
+    workspaceName: z.string().max(100).default(''),
+    workspaceSlug: z.union([z.literal(''), slugSchema]).default(''),
+    /** Slugs of workspaces made outside the console to take over. */
+    adopt: z.array(z.string()).max(100).default([]),
+  })
+  .superRefine((body, ctx) => {
+    if (body.workspaceSlug && !body.workspaceName.trim()) {
+      ctx.addIssue({ code: 'custom', path: ['workspaceName'], message: 'name the workspace' });
+    }
+    if (body.workspaceName.trim() && !body.workspaceSlug) {
+      ctx.addIssue({ code: 'custom', path: ['workspaceSlug'], message: 'choose a slug for the workspace' });
+    }
+  });
 
-function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
-  const result = schema.safeParse(body ?? {});
-  if (result.success) return result.data;
-  const fields = result.error.issues.map((i) => ({ field: i.path.map(String).join('.'), message: i.message }));
-  throw new HttpError(400, 'invalid_argument', fields.map((f) => `${f.field}: ${f.message}`).join('; '), fields);
-}
-
-/** Sign-in forms post JSON only: a cross-site HTML form cannot, and fetch from elsewhere needs CORS we never grant. */
-function requireJson(req: Request): void {
-  if (!req.is('application/json')) throw new HttpError(415, 'invalid_argument', 'send JSON (application/json)');
-}
-
-/** Sessions for the web app: first-run setup, sign-in, sign-out and the state the app starts from. */
-export function mountAuthRoutes(
-  app: Express,
-  context: ConsoleContext,
-  sessionTtlMs: number,
-  throttle: SignInThrottle = new SignInThrottle(),
-): void {
+/** Sessions for the web app: first-run setup, sign-out and the state the app starts from. */
+export function mountAuthRoutes(app: Express, context: ConsoleContext, sessionTtlMs: number): void {
   const { stores } = context;
-  const startSession = async (req: Request, res: Response, email: string) => {
-    const { id, session } = await stores.sessions.create(email);
-    res.cookie(SESSION_COOKIE, id, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: req.secure || context.publicUrl?.startsWith('https:') === true,
-      path: '/',
-      maxAge: sessionTtlMs,
-    });
-    return { user: { email }, csrfToken: session.csrfToken, setupNeeded: false };
-  };
-  const route =
-    (handler: (req: Request, res: Response) => Promise<unknown>) =>
-    async (req: Request, res: Response): Promise<void> => {
-      try {
-        res.set('cache-control', 'no-store').json(await handler(req, res));
-      } catch (error) {
-        sendError(res, error, context);
-      }
-    };
 
   app.get(
     '/auth/state',
-    route(async (req) => {
+    jsonRoute(context, async (req): Promise<AuthState> => {
       const principal = await authenticate(req, stores);
       const session = principal?.via === 'session' ? principal : undefined;
+      const setupNeeded = !(await stores.accounts.firstRunDone());
       return {
-        setupNeeded: !(await stores.accounts.firstRunDone()),
+        setupNeeded,
         user: session ? { email: session.email } : null,
         csrfToken: session ? session.session.csrfToken : null,
+        ...(setupNeeded ? { adoptable: await adoptableWorkspaces(context) } : {}),
       };
     }),
   );
@@ -75,61 +51,25 @@ export function mountAuthRoutes(
   app.post(
     '/auth/setup',
     express.json(),
-    route(async (req, res) => {
+    jsonRoute(context, async (req, res) => {
       requireJson(req);
       checkOrigin(req, context.publicUrl);
       const body = parseBody(setupBody, req.body);
       const email = normalizeEmail(body.email);
-      if (!(await stores.accounts.claimFirstRun(email))) {
-        throw new HttpError(409, 'already_exists', 'this console is set up already: sign in instead');
-      }
-      try {
-        await context.controlPlane.workspaces.createWorkspace(
-          {
-            slug: body.workspaceSlug,
-            name: body.workspaceName,
-            ownerEmail: email,
-            members: [{ email, role: 'owner' }],
-          },
-          { actor: email },
-        );
-        await stores.accounts.create(email, body.password);
-      } catch (error) {
-        await stores.accounts.releaseFirstRun();
-        throw error;
-      }
-      context.logger.info({ email, workspace: body.workspaceSlug }, 'first owner set up');
+      const workspace = await runFirstRun(context, {
+        email,
+        password: body.password,
+        newWorkspace: body.workspaceSlug ? { slug: body.workspaceSlug, name: body.workspaceName.trim() } : undefined,
+        adopt: body.adopt,
+      });
       res.status(201);
-      return { ...(await startSession(req, res, email)), workspace: body.workspaceSlug };
-    }),
-  );
-
-  app.post(
-    '/auth/signin',
-    express.json(),
-    route(async (req, res) => {
-      requireJson(req);
-      checkOrigin(req, context.publicUrl);
-      const body = parseBody(credentials, req.body);
-      const address = req.ip ?? '';
-      const wait = throttle.retryAfterSeconds(body.email, address);
-      if (wait > 0) {
-        res.set('retry-after', String(wait));
-        throw new HttpError(429, 'rate_limited', `too many wrong passwords: try again in ${Math.ceil(wait / 60)} min`);
-      }
-      const email = await stores.accounts.verify(body.email, body.password);
-      if (!email) {
-        throttle.recordFailure(body.email, address);
-        throw new HttpError(401, 'unauthenticated', 'wrong email or password');
-      }
-      throttle.recordSuccess(body.email, address);
-      return startSession(req, res, email);
+      return { ...(await startSession(context, sessionTtlMs, req, res, email)), workspace };
     }),
   );
 
   app.post(
     '/auth/signout',
-    route(async (req, res) => {
+    jsonRoute(context, async (req, res): Promise<AuthState> => {
       const principal = await authenticate(req, stores);
       if (principal?.via === 'session') {
         checkCsrf(req, principal.session.csrfToken, context.publicUrl);

@@ -1,5 +1,6 @@
 import type { Logger } from '@manifold/logger';
 import type { ControlPlane } from '../control-plane/clients';
+import type { Mailer } from '@manifold/mail';
 import type { ConsoleStores } from './stores';
 
 /** What the console's HTTP handlers share. */
@@ -14,4 +15,6 @@ export interface ConsoleContext {
   /** The ingestion's internal URL and admin token, for the debugger stream. */
   ingestionUrl: string;
   ingestionAdminToken: string | undefined;
+  /** SMTP for invitations and lockout notices; unset: invitation links are shown to the inviter instead. */
+  mailer: Mailer | undefined;
 }

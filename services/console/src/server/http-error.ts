@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'already_exists'
+  | 'expired'
   | 'csrf'
   | 'rate_limited'
   | 'unavailable'

@@ -4,7 +4,9 @@ import { requireMongo, testInfrastructure, testLogger, uniqueName } from '@manif
 import { openStores } from '../server/stores';
 import { ApiTokenStore } from './api-tokens';
 import { openCollections } from './collections';
+import { InvitationStore } from './invitations';
 import { SessionStore } from './sessions';
+import { SignInFailureStore } from './sign-in-failures';
 
 describe('console stores', () => {
   const { mongoUrl } = testInfrastructure();
@@ -64,5 +66,52 @@ describe('console stores', () => {
     expect(await accounts.verify('x@y.test', 'wrong password')).toBeUndefined();
     expect(await accounts.verify('nobody@y.test', 'a long password')).toBeUndefined();
     expect(await accounts.claimFirstRun('again@y.test')).toBe(false);
+  });
+
+  it('claims an invitation once, not after it expires, and can give a claim back', async () => {
+    let now = new Date('2026-01-01T00:00:00Z');
+    const invitations = new InvitationStore(await openCollections(mongo.db), 60_000, () => now);
+    const input = { workspaceId: 'ws_1', email: 'New@B.test', role: 'member', invitedBy: 'owner@b.test' };
+    const { token, invitation } = await invitations.create(input);
+    expect(invitation).toMatchObject({ email: 'new@b.test', acceptedAt: null });
+    expect((await invitations.lookup(token)).state).toBe('pending');
+    expect((await invitations.lookup(`${token}x`)).state).toBe('unknown');
+    const claims = await Promise.all([invitations.claim(token), invitations.claim(token)]);
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect((await invitations.lookup(token)).state).toBe('accepted');
+    await invitations.release(invitation.id);
+    expect((await invitations.lookup(token)).state).toBe('pending');
+    now = new Date(now.getTime() + 60_000);
+    expect((await invitations.lookup(token)).state).toBe('expired');
+    expect(await invitations.claim(token)).toBeUndefined();
+    expect((await invitations.listUnused('ws_1')).map((i) => i.id)).toEqual([invitation.id]);
+  });
+
+  it('locks an email after the limit of wrong passwords, once, for the lock period, whether it has an account or not', async () => {
+    let now = new Date('2026-01-01T00:00:00Z');
+    const failures = new SignInFailureStore(
+      await openCollections(mongo.db),
+      { maxFailures: 3, lockMs: 60_000 },
+      () => now,
+    );
+    expect(await failures.recordFailure('Nobody@B.test')).toBeUndefined();
+    // Failures older than the period do not count.
+    now = new Date(now.getTime() + 61_000);
+    expect(await failures.recordFailure('nobody@b.test')).toBeUndefined();
+    expect(await failures.recordFailure('nobody@b.test')).toBeUndefined();
+    expect(await failures.lockedUntil('nobody@b.test')).toBeUndefined();
+    const racing = await Promise.all([
+      failures.recordFailure('nobody@b.test'),
+      failures.recordFailure('nobody@b.test'),
+    ]);
+    const locks = racing.filter(Boolean);
+    expect(locks).toEqual([{ lockedUntil: new Date(now.getTime() + 60_000) }]);
+    expect(await failures.lockedUntil('NOBODY@b.test')).toEqual(new Date(now.getTime() + 60_000));
+    now = new Date(now.getTime() + 60_000);
+    expect(await failures.lockedUntil('nobody@b.test')).toBeUndefined();
+    await failures.recordFailure('nobody@b.test');
+    await failures.clear('nobody@b.test');
+    await failures.recordFailure('nobody@b.test');
+    expect(await failures.recordFailure('nobody@b.test')).toBeUndefined();
   });
 });

@@ -2,6 +2,7 @@
 // control plane's config stream, on a fresh events topic of the test Kafka.
 import { connectConfigStream, type ConfigStreamClient } from '@manifold/config-client';
 import { ingestionSettings, startIngestion, type RunningIngestion } from '@manifold/ingestion';
+import { KafkaNames } from '@manifold/events';
 import { KafkaClient } from '@manifold/kafka';
 import { connectMongo, type MongoConnection } from '@manifold/mongo';
 import { metrics, trace } from '@manifold/telemetry';
@@ -20,7 +21,7 @@ export interface TestDataPlane {
 
 export async function startTestDataPlane(
   controlPlane: { address: string; token: string },
-  options: { translatorTypes?: string[] } = {},
+  options: { translatorTypes?: string[]; topicPrefix: string },
 ): Promise<TestDataPlane> {
   const logger = testLogger('data-plane');
   const { kafkaBrokers, mongoUrl } = testInfrastructure();
@@ -31,7 +32,8 @@ export async function startTestDataPlane(
     client: 'console-test-data-plane',
   });
   const kafka = new KafkaClient({ brokers: kafkaBrokers, clientId: uniqueName('console-data-plane'), logger });
-  const eventsTopic = uniqueName('console-events');
+  const names = new KafkaNames(options.topicPrefix);
+  const eventsTopic = names.events;
   let translator: RunningTranslator | undefined;
   let claims: MongoConnection | undefined;
   if (options.translatorTypes?.length) {
@@ -47,10 +49,10 @@ export async function startTestDataPlane(
       configView,
       logger,
       meter: metrics.getMeter('console-test-translator'),
-      // No namespace: delivery reports go to the topic the control plane reads. The events topic
-      // is this test's own, so the default consumer group names meet no other test's topic.
+      // The control plane reads delivery reports under the same prefix.
       settings: translatorSettings({
         eventsTopic,
+        namespace: options.topicPrefix,
         destinationTypes: options.translatorTypes,
         eventsTopicPartitions: 1,
         topicPartitions: 1,

@@ -1,9 +1,12 @@
 // Test support: a real control plane and console (and their MongoDB databases), started in-process.
 import { randomBytes } from 'node:crypto';
-import { startControlPlane, type ControlPlane } from '@manifold/control-plane';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli, startControlPlane, type ControlPlane } from '@manifold/control-plane';
 import { connectMongo } from '@manifold/mongo';
-import { requireMongo, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
-import { startConsole, type RunningConsole } from '../start-console';
+import { requireMongo, testInfrastructure, testLogger, testTopicPrefix, uniqueName } from '@manifold/testing';
+import { startConsole, type RunningConsole, type StartConsoleOptions } from '../start-console';
 import { startTestDataPlane, type TestDataPlane } from './data-plane';
 
 type CatalogDefinitions = NonNullable<Parameters<typeof startControlPlane>[0]['catalog']>;
@@ -55,12 +58,25 @@ export interface ConsoleStack {
   controlPlane: ControlPlane;
   controlPlaneToken: string;
   console: RunningConsole;
+  /** The console's own database (accounts, sessions, invitations), for tests that look inside. */
+  consoleDatabase: string;
   /** Set when started with `dataPlane`. */
   dataPlane: TestDataPlane | undefined;
   stop(): Promise<void>;
 }
 
 const databaseName = (prefix: string) => uniqueName(prefix).replace(/[^a-z0-9]/gi, '');
+
+async function dropDatabase(url: string, name: string): Promise<void> {
+  const mongo = await connectMongo({ url, appName: 'console-test-cleanup', logger: testLogger('cleanup') }).catch(
+    () => undefined,
+  );
+  await mongo?.client
+    .db(name)
+    .dropDatabase()
+    .catch(() => undefined);
+  await mongo?.close();
+}
 
 export async function startConsoleStack(
   options: {
@@ -72,12 +88,25 @@ export async function startConsoleStack(
      */
     dataPlane?: { translatorTypes?: string[] };
     webRoot?: string;
+    /** The console's own MongoDB (e.g. a private FerretDB a test stops); the shared one by default. */
+    consoleMongoUrl?: string;
+    /**
+     * Before the console starts, make what `pnpm start` makes: deploy/local/workspace.yaml (workspace
+     * `local`, source `website`, a DuckDB warehouse) applied with `manifold apply`. Needs the default catalog.
+     */
+    localWorkspace?: boolean;
+    /** More console settings: SMTP, sign-in limits, proxies. */
+    console?: Partial<
+      Pick<StartConsoleOptions, 'smtp' | 'lockout' | 'throttleLimits' | 'trustProxy' | 'publicUrl' | 'port'>
+    >;
   } = {},
 ): Promise<ConsoleStack> {
   const { mongoUrl } = testInfrastructure();
   await requireMongo(mongoUrl);
   const { kafkaBrokers } = testInfrastructure();
   const controlPlaneToken = `cp-token-${randomBytes(12).toString('hex')}`;
+  // The data plane's topics and groups, and the control plane reading its reports, under a prefix of their own.
+  const topicPrefix = testTopicPrefix();
   const controlPlaneDatabase = databaseName('consolecp');
   const consoleDatabase = databaseName('console');
   const controlPlane = await startControlPlane({
@@ -90,13 +119,18 @@ export async function startConsoleStack(
     ...(options.catalog === 'default' ? {} : { catalog: options.catalog ?? TEST_CATALOG }),
     configPollIntervalMs: 200,
     autoDisable: { enabled: false },
-    ...(options.dataPlane ? { kafkaBrokers, reportsGroupId: uniqueName('console-reports') } : {}),
+    ...(options.dataPlane ? { kafkaBrokers, kafkaTopicPrefix: topicPrefix } : {}),
   });
+  const runDir = options.localWorkspace ? mkdtempSync(join(tmpdir(), 'console-local-')) : undefined;
+  if (runDir) await applyLocalWorkspace(controlPlane.address, controlPlaneToken, runDir);
   const dataPlane = options.dataPlane
-    ? await startTestDataPlane({ address: controlPlane.address, token: controlPlaneToken }, options.dataPlane)
+    ? await startTestDataPlane(
+        { address: controlPlane.address, token: controlPlaneToken },
+        { ...options.dataPlane, topicPrefix },
+      )
     : undefined;
   const running = await startConsole({
-    mongoUrl,
+    mongoUrl: options.consoleMongoUrl ?? mongoUrl,
     database: consoleDatabase,
     controlPlaneAddress: controlPlane.address,
     controlPlaneToken,
@@ -107,30 +141,35 @@ export async function startConsoleStack(
     ingestionPublicUrl: dataPlane?.url ?? 'http://127.0.0.1:9',
     ingestionAdminToken: dataPlane?.adminToken,
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
+    ...options.console,
   });
   return {
     controlPlane,
     controlPlaneToken,
     console: running,
+    consoleDatabase,
     dataPlane,
     async stop() {
       await running.stop();
       await dataPlane?.close();
       await controlPlane.stop();
-      const mongo = await connectMongo({
-        url: mongoUrl,
-        appName: 'console-test-cleanup',
-        logger: testLogger('cleanup'),
-      });
-      await mongo.client
-        .db(controlPlaneDatabase)
-        .dropDatabase()
-        .catch(() => undefined);
-      await mongo.client
-        .db(consoleDatabase)
-        .dropDatabase()
-        .catch(() => undefined);
-      await mongo.close();
+      await dropDatabase(mongoUrl, controlPlaneDatabase);
+      await dropDatabase(options.consoleMongoUrl ?? mongoUrl, consoleDatabase);
+      if (runDir) rmSync(runDir, { recursive: true, force: true });
     },
   };
+}
+
+/** What scripts/start.sh does after the services are up: the local workspace, through the real CLI. */
+async function applyLocalWorkspace(address: string, token: string, runDir: string): Promise<void> {
+  const template = readFileSync(join(__dirname, '..', '..', '..', '..', 'deploy', 'local', 'workspace.yaml'), 'utf8');
+  const file = join(runDir, 'workspace.yaml');
+  writeFileSync(file, template.replaceAll('@RUN_DIR@', runDir));
+  let output = '';
+  const code = await runCli(
+    ['--actor', 'local-setup', 'apply', '-f', file],
+    { stdout: (text) => (output += text), stderr: (text) => (output += text) },
+    { CONTROL_PLANE_ADDRESS: address, CONTROL_PLANE_TOKEN: token },
+  );
+  if (code !== 0) throw new Error(`manifold apply of the local workspace failed (${code}): ${output}`);
 }

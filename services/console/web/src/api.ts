@@ -72,3 +72,9 @@ export function formatTime(iso: string | null | undefined): string {
   const date = new Date(iso);
   return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
+
+/** A time to the second (load history, delivery errors: when exactly it happened matters). */
+export function formatSecond(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+}

@@ -5,16 +5,20 @@ import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { ApiError } from './api';
 import { AccountPage } from './pages/AccountPage';
 import { CatalogPage } from './pages/CatalogPage';
+import { DeadLettersPage } from './pages/DeadLettersPage';
 import { DestinationPage } from './pages/DestinationPage';
 import { DestinationsPage } from './pages/DestinationsPage';
 import { HomePage } from './pages/HomePage';
+import { InvitePage } from './pages/InvitePage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { ReplaysPage } from './pages/ReplaysPage';
 import { RequestsPage } from './pages/RequestsPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { SetupPage } from './pages/SetupPage';
 import { SignInPage } from './pages/SignInPage';
 import { SourcePage } from './pages/SourcePage';
 import { SourcesPage } from './pages/SourcesPage';
+import { TracePage } from './pages/TracePage';
 import { WarehousesPage } from './pages/WarehousesPage';
 import { WorkspaceLayout } from './components/WorkspaceLayout';
 import './styles.css';
@@ -37,6 +41,7 @@ createRoot(document.getElementById('root')!).render(
           <Route path="/" element={<HomePage />} />
           <Route path="/setup" element={<SetupPage />} />
           <Route path="/signin" element={<SignInPage />} />
+          <Route path="/invite" element={<InvitePage />} />
           <Route path="/account" element={<AccountPage />} />
           <Route path="/:workspace" element={<WorkspaceLayout />}>
             <Route index element={<Navigate to="sources" replace />} />
@@ -44,6 +49,10 @@ createRoot(document.getElementById('root')!).render(
             <Route path="sources/:source" element={<SourcePage />} />
             <Route path="destinations" element={<DestinationsPage />} />
             <Route path="destinations/:destination" element={<DestinationPage />} />
+            <Route path="destinations/:destination/dead-letters" element={<DeadLettersPage />} />
+            <Route path="replays" element={<ReplaysPage />} />
+            <Route path="traces" element={<TracePage />} />
+            <Route path="traces/:messageId" element={<TracePage />} />
             <Route path="catalog" element={<CatalogPage />} />
             <Route path="warehouses" element={<WarehousesPage />} />
             <Route path="warehouses/:destination" element={<DestinationPage />} />

@@ -1,51 +1,17 @@
-import type { AddressInfo } from 'node:net';
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
-import { testLogger } from '@manifold/testing';
-import { createMailer } from './mailer';
+import { startSmtpReceiver, testLogger, type SmtpReceiver } from '@manifold/testing';
+import { createMailer } from '@manifold/mail';
 import { AutoDisableJob } from './auto-disable-job';
 import { startTestControlPlane, type Harness } from '../test-support/harness';
 
 const DAY = 86_400_000;
 
-interface ReceivedMail {
-  to: string[];
-  subject: string;
-  text: string;
-}
-
-/** A real SMTP server in this process: mail really crosses the wire and is parsed by it. */
-async function startSmtp(): Promise<{ url: string; mails: ReceivedMail[]; stop(): Promise<void> }> {
-  const mails: ReceivedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      simpleParser(stream).then(
-        (parsed) => {
-          mails.push({
-            to: session.envelope.rcptTo.map((r) => r.address),
-            subject: parsed.subject ?? '',
-            text: parsed.text ?? '',
-          });
-          callback();
-        },
-        (error: Error) => callback(error),
-      );
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.server.address() as AddressInfo;
-  return { url: `smtp://127.0.0.1:${port}`, mails, stop: () => new Promise((r) => server.close(() => r())) };
-}
-
 describe('auto-disable of sources without an enabled destination', () => {
   let clock = new Date('2026-03-01T12:00:00.000Z');
   let h: Harness;
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let smtp: SmtpReceiver;
 
   beforeAll(async () => {
-    smtp = await startSmtp();
+    smtp = await startSmtpReceiver();
     h = await startTestControlPlane({
       now: () => clock,
       smtp: { url: smtp.url, from: 'Manifold <noreply@manifold.test>' },
@@ -95,6 +61,12 @@ describe('auto-disable of sources without an enabled destination', () => {
       sources: ['fed'],
     });
     expect((await h.client.sources.getSource({ workspace: 'ad', source: 'kept' })).autoDisableExempt).toBe(true);
+    // Reads give the date the job will act on: 14 days on, none for the exception or the fed source.
+    const dueAt = async (source: string) =>
+      (await h.client.sources.getSource({ workspace: 'ad', source })).autoDisableDueAt;
+    expect(await dueAt('lonely')).toEqual(new Date(t0.getTime() + 14 * DAY));
+    expect(await dueAt('kept')).toBeUndefined();
+    expect(await dueAt('fed')).toBeUndefined();
 
     // Two replicas' jobs over the same database, with the same clock and a real mailer each.
     const store = h.controlPlane.domain.store;
@@ -120,6 +92,7 @@ describe('auto-disable of sources without an enabled destination', () => {
     expect(mail?.text).toContain('(/ad/sources/lonely) has had no enabled destination since 2026-03-01T12:00:00.000Z');
     const warnedSource = await h.client.sources.getSource({ workspace: 'ad', source: 'lonely' });
     expect(warnedSource.autoDisableWarnedAt).toEqual(clock);
+    expect(warnedSource.autoDisableDueAt).toEqual(new Date('2026-03-15T12:00:00.000Z'));
     expect(warnedSource.statusHistory.at(-1)).toMatchObject({ status: 'warned', changedBy: 'manifold (auto-disable)' });
 
     advanceTo(13.9, t0);
@@ -190,6 +163,9 @@ describe('auto-disable of sources without an enabled destination', () => {
     expect(await job.runOnce()).toEqual({ warned: [src.id], disabled: [] });
     const mail = smtp.mails.at(-1);
     expect(mail?.to).toEqual(['owner2@ad.test']);
+    // Warned late, the source is disabled 3 days after the warning, and reads say so.
+    s = await h.client.sources.getSource({ workspace: 'ad2', source: 'site' });
+    expect(s.autoDisableDueAt).toEqual(new Date(t0.getTime() + 43 * DAY));
     advanceTo(42.9, t0);
     expect((await job.runOnce()).disabled).toEqual([]);
     advanceTo(43, t0);
@@ -209,7 +185,7 @@ describe('auto-disable of sources without an enabled destination', () => {
     });
     const broken = new AutoDisableJob(
       h.controlPlane.domain.store,
-      { delivers: true, send: () => Promise.reject(new Error('SMTP down')) },
+      { delivers: true, send: () => Promise.reject(new Error('SMTP down')), close: () => undefined },
       testLogger('ad-broken'),
       () => clock,
       async () => undefined,

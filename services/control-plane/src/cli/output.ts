@@ -6,40 +6,64 @@ export interface Io {
   stderr(text: string): void;
 }
 
+/** A typed value as a table cell or a `key: value` line. */
 const text = (v: unknown): string =>
   v instanceof Date
     ? v.toISOString()
     : Array.isArray(v)
-      ? v.join(', ')
+      ? v.map(text).join(', ')
       : v === undefined || v === null
         ? ''
-        : String(v);
+        : typeof v === 'object'
+          ? JSON.stringify(v)
+          : String(v);
 
-/** Prints rows as an aligned table, or as JSON with --json. */
-export function printTable(io: Io, rows: Array<Record<string, unknown>>, columns: string[], json?: boolean): void {
+/** A column of a table: a field of the row, or a cell worked out from the row. */
+export type Column<R> = (keyof R & string) | { name: string; cell: (row: R) => unknown };
+
+/**
+ * Prints rows as an aligned table, or with --json as the rows themselves: numbers, booleans,
+ * nested objects and lists as they are, dates as ISO strings, absent values as null.
+ */
+export function printTable<R extends object>(
+  io: Io,
+  rows: readonly R[],
+  columns: ReadonlyArray<Column<R>>,
+  json?: boolean,
+): void {
   if (json) return io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
   if (rows.length === 0) return io.stdout('(none)\n');
-  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => text(r[c]).length)));
+  const name = (c: Column<R>) => (typeof c === 'string' ? c : c.name);
+  const cell = (c: Column<R>, row: R) =>
+    text(typeof c === 'string' ? (row as Record<string, unknown>)[c] : c.cell(row));
+  const widths = columns.map((c) => Math.max(name(c).length, ...rows.map((r) => cell(c, r).length)));
   const line = (cells: string[]) =>
     cells
-      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .map((value, i) => value.padEnd(widths[i] ?? 0))
       .join('  ')
       .trimEnd();
-  io.stdout(`${line(columns.map((c) => c.toUpperCase()))}\n`);
-  for (const row of rows) io.stdout(`${line(columns.map((c) => text(row[c])))}\n`);
+  io.stdout(`${line(columns.map((c) => name(c).toUpperCase()))}\n`);
+  for (const row of rows) io.stdout(`${line(columns.map((c) => cell(c, row)))}\n`);
 }
 
-/** Prints one record as `key: value` lines, or as JSON with --json. */
-export function printRecord(io: Io, record: Record<string, unknown>, json?: boolean): void {
+/** Prints one record as `key: value` lines, or with --json as the typed record (see printTable). */
+export function printRecord(io: Io, record: object, json?: boolean): void {
   if (json) return io.stdout(`${JSON.stringify(record, null, 2)}\n`);
-  const width = Math.max(...Object.keys(record).map((k) => k.length));
-  for (const [key, value] of Object.entries(record)) {
-    const shown =
-      typeof value === 'object' && value !== null && !(value instanceof Date) && !Array.isArray(value)
-        ? JSON.stringify(value)
-        : text(value);
-    io.stdout(`${`${key}:`.padEnd(width + 2)}${shown}\n`);
-  }
+  const entries = Object.entries(record);
+  const width = Math.max(...entries.map(([k]) => k.length));
+  for (const [key, value] of entries) io.stdout(`${`${key}:`.padEnd(width + 2)}${text(value)}\n`);
+}
+
+/** Reports a change that has no record to show: a sentence, or with --json the given object. */
+export function printDone(io: Io, sentence: string, result: object, json?: boolean): void {
+  io.stdout(json ? `${JSON.stringify(result, null, 2)}\n` : `${sentence}\n`);
+}
+
+/** The fields a gRPC failure names (what the control plane refused); empty for other errors. */
+export function fieldViolations(error: unknown): Array<{ field: string; message: string }> {
+  const e = error as Partial<ServiceError>;
+  const raw = e.metadata instanceof Metadata ? e.metadata.get('x-field-violations')[0] : undefined;
+  return raw ? (JSON.parse(String(raw)) as Array<{ field: string; message: string }>) : [];
 }
 
 /** A gRPC failure as a readable message, including every field the server named. */
@@ -47,8 +71,7 @@ export function describeError(error: unknown): string {
   const e = error as Partial<ServiceError>;
   if (typeof e.code !== 'number') return error instanceof Error ? error.message : String(error);
   if (e.code === 14) return `cannot reach the control plane (${e.details ?? 'unavailable'})`;
-  const raw = e.metadata instanceof Metadata ? e.metadata.get('x-field-violations')[0] : undefined;
-  const violations = raw ? (JSON.parse(String(raw)) as Array<{ field: string; message: string }>) : [];
+  const violations = fieldViolations(error);
   if (violations.length === 0) return e.details ?? e.message ?? 'request failed';
   return ['invalid input:', ...violations.map((v) => `  ${v.field}: ${v.message}`)].join('\n');
 }
@@ -58,7 +81,8 @@ export function parseAssignments(pairs: readonly string[]): Record<string, unkno
   const out: Record<string, unknown> = {};
   for (const pair of pairs) {
     const i = pair.indexOf('=');
-    if (i <= 0) throw new Error(`expected key=value, got ${JSON.stringify(pair)}`);
+    // Not quoted back: a mistyped --set may be a secret without its key.
+    if (i <= 0) throw new Error('expected key=value in --set (a setting name, "=", then its value)');
     const raw = pair.slice(i + 1);
     let value: unknown = raw;
     try {

@@ -2,6 +2,9 @@ import { Command, CommanderError } from 'commander';
 import type { ControlPlaneClients } from '@manifold/proto';
 import { applyCommand } from './apply/apply-command';
 import { catalogCommands } from './commands/catalog';
+import { deadLetterCommands } from './commands/dead-letters';
+import { replayCommands } from './commands/replays';
+import { traceCommands } from './commands/trace';
 import { destinationCommands } from './commands/destinations';
 import { sourceCommands } from './commands/sources';
 import { workspaceCommands } from './commands/workspaces';
@@ -19,7 +22,8 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
   const program = new Command('manifold')
     .description('Manage Manifold workspaces, sources, destinations and warehouses through the control plane')
     .option('--address <host:port>', 'control plane gRPC address', env['CONTROL_PLANE_ADDRESS'] ?? '127.0.0.1:50051')
-    .option('--token <token>', 'service token (default: $CONTROL_PLANE_TOKEN)', env['CONTROL_PLANE_TOKEN'])
+    // No default value here: commander prints defaults in --help, and this one is a secret.
+    .option('--token <token>', 'service token (default: $CONTROL_PLANE_TOKEN)')
     .option(
       '--actor <who>',
       'recorded as created/changed by',
@@ -30,7 +34,8 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
 
   const run: Runner = async (action) => {
-    const global = program.opts<GlobalOptions>();
+    const given = program.opts<GlobalOptions>();
+    const global: GlobalOptions = { ...given, token: given.token ?? env['CONTROL_PLANE_TOKEN'] };
     let clients: ControlPlaneClients | undefined;
     try {
       clients = clientsFrom(global);
@@ -47,6 +52,9 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
   sourceCommands(program, run, io);
   destinationCommands(program, run, io);
   catalogCommands(program, run, io);
+  deadLetterCommands(program, run, io);
+  replayCommands(program, run, io);
+  traceCommands(program, run, io);
   applyCommand(program, run, io);
 
   try {

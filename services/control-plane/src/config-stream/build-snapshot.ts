@@ -1,6 +1,6 @@
 import type { ConfigSnapshot, DestinationConfig, SourceConfig, WarehouseConfig } from '@manifold/proto';
 import type { Catalog } from '../domain/catalog';
-import { openSecrets, type SecretBox } from '../domain/secrets';
+import { openSettings, type SecretBox } from '@manifold/secrets';
 import type { Store } from '../store/store';
 
 export interface BuiltSnapshot {
@@ -46,7 +46,7 @@ export async function buildSnapshot(
   const destinationConfigs: DestinationConfig[] = [];
   const warehouseConfigs: WarehouseConfig[] = [];
   for (const d of destinations) {
-    const settings = openSecrets(d.settings, catalog.secretFields(d.catalogId), box);
+    const settings = openSettings(d.settings, catalog.secrets(d.catalogId), box);
     if (d.warehouse) {
       warehouseConfigs.push({
         id: d._id,
@@ -57,6 +57,7 @@ export async function buildSnapshot(
         settings,
         syncIntervalSeconds: d.syncIntervalSeconds,
         sourceIds: d.sourceIds,
+        ...(d.syncRequestedAt ? { syncRequestedAt: d.syncRequestedAt } : {}),
       });
     } else {
       destinationConfigs.push({

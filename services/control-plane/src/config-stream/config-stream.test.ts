@@ -2,24 +2,15 @@
 // replica B is a real child process started from main.ts, sharing A's database.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connectConfigStream, type ConfigStreamClient } from '@manifold/config-client';
 import { connectControlPlane } from '@manifold/proto';
-import { testInfrastructure, testLogger } from '@manifold/testing';
+import { freePort, testInfrastructure, testLogger } from '@manifold/testing';
 import { defaultCatalog } from '../default-catalog';
 import { startTestControlPlane, testSecretKey, type Harness } from '../test-support/harness';
 
 const repoRoot = resolve(__dirname, '../../../..');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 async function eventually(check: () => boolean, what: string, timeoutMs = 15000): Promise<number> {
   const started = Date.now();

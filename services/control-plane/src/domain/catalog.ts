@@ -1,10 +1,12 @@
+import { settingSecrets, type SettingSecrets } from '@manifold/secrets';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import { jsonSchemaErrorInWords } from '@manifold/validation-messages';
 import type { FieldViolation } from './errors';
 
-/** JSON Schema of a destination's settings; `secret: true` on a property marks it secret. */
-export type SettingsSchema = object;
+/** JSON Schema of a destination's settings; `secret` on a property marks a credential (see `settingSecrets`). */
+export type SettingsJsonSchema = object;
 
 /** One destination type, as the translators (or the warehouse loader) define it in code. */
 export interface CatalogEntryDefinition {
@@ -12,7 +14,7 @@ export interface CatalogEntryDefinition {
   name: string;
   description: string;
   categories: string[];
-  settingsSchema: SettingsSchema;
+  settingsSchema: SettingsJsonSchema;
   supportedCallTypes: string[];
   warehouse: boolean;
 }
@@ -20,7 +22,20 @@ export interface CatalogEntryDefinition {
 interface CompiledEntry {
   entry: CatalogEntryDefinition;
   validate: ValidateFunction;
-  secretFields: string[];
+  secrets: SettingSecrets;
+  /** The settings the entry defines, named when a setting it does not define is given. */
+  settingNames: string[];
+}
+
+/**
+ * The schema a destination's settings are checked against: its own, closed at the top level
+ * unless it says otherwise. Translators read settings through their own schemas, which drop what
+ * they do not know, so a misspelt setting would be stored and silently never used.
+ */
+function closedAtTopLevel(schema: SettingsJsonSchema): SettingsJsonSchema {
+  const s = schema as { properties?: unknown; additionalProperties?: unknown; patternProperties?: unknown };
+  if (!s.properties || s.additionalProperties !== undefined || s.patternProperties !== undefined) return schema;
+  return { ...schema, additionalProperties: false };
 }
 
 /** The catalog, built once from the definitions in code, with settings validators compiled. */
@@ -34,11 +49,13 @@ export class Catalog {
     addFormats.default(ajv);
     for (const entry of definitions) {
       if (this.entries.has(entry.id)) throw new Error(`duplicate catalog id ${entry.id}`);
-      const properties = (entry.settingsSchema as { properties?: Record<string, { secret?: unknown }> }).properties;
-      const secretFields = Object.entries(properties ?? {})
-        .filter(([, schema]) => schema.secret === true)
-        .map(([name]) => name);
-      this.entries.set(entry.id, { entry, validate: ajv.compile(entry.settingsSchema), secretFields });
+      const properties = (entry.settingsSchema as { properties?: Record<string, unknown> }).properties;
+      this.entries.set(entry.id, {
+        entry,
+        validate: ajv.compile(closedAtTopLevel(entry.settingsSchema)),
+        secrets: settingSecrets(entry.settingsSchema),
+        settingNames: Object.keys(properties ?? {}),
+      });
     }
   }
 
@@ -50,8 +67,9 @@ export class Catalog {
     return this.entries.get(id)?.entry;
   }
 
-  secretFields(id: string): string[] {
-    return this.entries.get(id)?.secretFields ?? [];
+  /** The settings of an entry that hold credentials, and how: what is sealed at rest and masked in reads. */
+  secrets(id: string): SettingSecrets {
+    return this.entries.get(id)?.secrets ?? {};
   }
 
   /** Validates (and fills defaults into) settings; returns every violation, named settings.<field>. */
@@ -59,11 +77,11 @@ export class Catalog {
     const compiled = this.entries.get(id);
     if (!compiled) return [{ field: 'catalog_id', message: `unknown catalog entry ${JSON.stringify(id)}` }];
     if (compiled.validate(settings)) return [];
-    return (compiled.validate.errors ?? []).map(toViolation);
+    return (compiled.validate.errors ?? []).map((error) => toViolation(error, compiled.settingNames));
   }
 }
 
-function toViolation(error: ErrorObject): FieldViolation {
+function toViolation(error: ErrorObject, settingNames: readonly string[]): FieldViolation {
   const path = error.instancePath
     .split('/')
     .filter(Boolean)
@@ -75,7 +93,9 @@ function toViolation(error: ErrorObject): FieldViolation {
     error.keyword === 'required'
       ? 'is required'
       : error.keyword === 'additionalProperties'
-        ? 'is not a setting of this destination'
-        : (error.message ?? 'is invalid');
+        ? path.length === 1
+          ? `is not a setting of this destination (its settings: ${settingNames.join(', ')})`
+          : 'is not a field of this setting'
+        : jsonSchemaErrorInWords(error);
   return { field, message };
 }

@@ -9,14 +9,23 @@ import type {
   UpdateDestinationRequest,
 } from '@manifold/proto';
 import { isDuplicateKeyError } from '@manifold/mongo';
+import {
+  hasUnsealedSecrets,
+  maskSettings,
+  mergeSettingsUpdate,
+  openSettings,
+  sealSettings,
+  SECRET_MASK,
+  type SecretBox,
+  type Settings,
+} from '@manifold/secrets';
 import type { Catalog } from './catalog';
 import type { CallContext } from './context';
 import { ControlPlaneError, Violations } from './errors';
 import { newId } from './ids';
 import { refreshDestinationSourceNames, refreshSourceLinks } from './links';
-import { maskSecrets, mergeSettingsUpdate, openSecrets, sealSecrets, type SecretBox, type Settings } from './secrets';
 import { resolveSource } from './sources';
-import { checkName } from './validation';
+import { checkName, checkSyncInterval } from './validation';
 import { initialStatus, statusChange, statusUpdate } from './status-change';
 import { resolveWorkspace } from './workspaces';
 import type { DestinationDoc, DestinationFilterDoc, WorkspaceDoc } from '../store/documents';
@@ -33,6 +42,8 @@ export const DESTINATION_LIST_FIELDS: ListFields = {
   sources: { path: 'sourceNames', sortPath: 'sourceCount', kind: 'array' },
   category: { path: 'categories', sortPath: 'category', kind: 'array' },
   name: { path: 'name', sortPath: 'nameSort', kind: 'string' },
+  // Part of the name, in any case (the console's search box).
+  search: { path: 'nameSort', kind: 'contains' },
   created_by: { path: 'createdBy', kind: 'string' },
   warehouse: { path: 'warehouseLabel', kind: 'string' },
 };
@@ -42,11 +53,6 @@ export async function resolveDestination(store: Store, workspace: WorkspaceDoc, 
   const doc = await store.destinations.findOne({ workspaceId: workspace._id, $or: [{ _id: key }, { name: key }] });
   if (!doc) throw ControlPlaneError.notFound('destination', key);
   return doc;
-}
-
-function checkSyncInterval(v: Violations, seconds: number): void {
-  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 7 * 86400)
-    v.add('sync_interval_seconds', 'must be a whole number of seconds from 1 to 604800 (7 days)');
 }
 
 function checkFilters(v: Violations, filters: DestinationFilter[], sourceIds: readonly string[]): void {
@@ -70,6 +76,13 @@ function checkFilters(v: Violations, filters: DestinationFilter[], sourceIds: re
   });
 }
 
+/** Credentials sent back masked with no saved value behind them: never stored as the mask. */
+function maskedViolations(v: Violations, unresolved: readonly string[]): void {
+  for (const field of unresolved) {
+    v.add(`settings.${field}`, `is masked (${SECRET_MASK}) and nothing is saved to keep: send the value itself`);
+  }
+}
+
 export class Destinations {
   constructor(
     private readonly store: Store,
@@ -84,7 +97,7 @@ export class Destinations {
       workspaceId: doc.workspaceId,
       name: doc.name,
       catalogId: doc.catalogId,
-      settings: maskSecrets(doc.settings, this.catalog.secretFields(doc.catalogId)),
+      settings: this.maskedSettings(doc),
       enabled: doc.enabled,
       status: doc.status,
       sourceIds: doc.sourceIds,
@@ -100,9 +113,44 @@ export class Destinations {
     };
   }
 
+  /**
+   * Settings as reads show them. URLs are masked part by part, which needs them in clear; a value
+   * that cannot be opened (a key mismatch) is shown as the mask, and the read still answers.
+   */
+  private maskedSettings(doc: DestinationDoc): Settings {
+    const secrets = this.catalog.secrets(doc.catalogId);
+    let settings: Settings;
+    try {
+      settings = this.openSettings(doc);
+    } catch {
+      settings = doc.settings;
+    }
+    return maskSettings(settings, secrets);
+  }
+
+  /**
+   * Seals credentials stored in clear: those saved before their setting was declared one (custom
+   * webhook headers, URLs). Run at start; returns how many destinations it changed.
+   */
+  async sealStoredSecrets(): Promise<number> {
+    let sealed = 0;
+    for await (const doc of this.store.destinations.find({})) {
+      const secrets = this.catalog.secrets(doc.catalogId);
+      if (!hasUnsealedSecrets(doc.settings, secrets)) continue;
+      const settings = sealSettings(doc.settings, secrets, this.box);
+      // Only if nobody changed them meanwhile (another replica doing the same, or an update).
+      const result = await this.store.destinations.updateOne(
+        { _id: doc._id, settings: doc.settings },
+        { $set: { settings } },
+      );
+      sealed += result.modifiedCount;
+    }
+    return sealed;
+  }
+
   /** Settings in clear, for the data plane's config stream only. */
   openSettings(doc: DestinationDoc): Settings {
-    return openSecrets(doc.settings, this.catalog.secretFields(doc.catalogId), this.box);
+    return openSettings(doc.settings, this.catalog.secrets(doc.catalogId), this.box);
   }
 
   async create(req: CreateDestinationRequest, ctx: CallContext): Promise<Destination> {
@@ -111,10 +159,15 @@ export class Destinations {
     const v = new Violations();
     checkName(v, 'name', req.name);
     if (!entry) v.add('catalog_id', `unknown catalog entry ${JSON.stringify(req.catalogId)}`);
-    const settings: Settings = { ...(req.settings ?? {}) };
-    if (entry) v.addAll(this.catalog.validateSettings(entry.id, settings));
+    let settings: Settings = { ...(req.settings ?? {}) };
+    if (entry) {
+      const checked = mergeSettingsUpdate({}, settings, this.catalog.secrets(entry.id));
+      settings = checked.settings;
+      maskedViolations(v, checked.unresolved);
+      v.addAll(this.catalog.validateSettings(entry.id, settings));
+    }
     const interval = req.syncIntervalSeconds || DEFAULT_SYNC_INTERVAL_SECONDS;
-    if (entry?.warehouse) checkSyncInterval(v, interval);
+    if (entry?.warehouse) checkSyncInterval(v, 'sync_interval_seconds', interval);
     const sourceIds: string[] = [];
     for (const [i, key] of req.sources.entries()) {
       try {
@@ -136,7 +189,7 @@ export class Destinations {
       type: entry.name,
       categories: entry.categories,
       category: entry.categories[0] ?? '',
-      settings: sealSecrets(settings, this.catalog.secretFields(entry.id), this.box),
+      settings: sealSettings(settings, this.catalog.secrets(entry.id), this.box),
       enabled,
       status,
       statusHistory: [status],
@@ -185,19 +238,20 @@ export class Destinations {
   async update(req: UpdateDestinationRequest, ctx: CallContext): Promise<Destination> {
     const workspace = await resolveWorkspace(this.store, req.workspace);
     const doc = await resolveDestination(this.store, workspace, req.destination);
-    const secretFields = this.catalog.secretFields(doc.catalogId);
+    const secrets = this.catalog.secrets(doc.catalogId);
     const v = new Violations();
     if (req.name !== undefined) checkName(v, 'name', req.name);
     let settings: Settings | undefined;
     if (req.settings) {
       // Validate the merged result in clear, as the data plane will see it.
-      const current = this.openSettings(doc);
-      settings = mergeSettingsUpdate(current, req.settings, secretFields);
+      const merged = mergeSettingsUpdate(this.openSettings(doc), req.settings, secrets);
+      settings = merged.settings;
+      maskedViolations(v, merged.unresolved);
       v.addAll(this.catalog.validateSettings(doc.catalogId, settings));
     }
     if (req.syncIntervalSeconds !== undefined) {
       if (!doc.warehouse) v.add('sync_interval_seconds', 'applies to warehouses only');
-      else checkSyncInterval(v, req.syncIntervalSeconds);
+      else checkSyncInterval(v, 'sync_interval_seconds', req.syncIntervalSeconds);
     }
     v.throwIfAny();
     const changedFields = this.changedFields(doc, req, settings);
@@ -209,7 +263,7 @@ export class Destinations {
       set['name'] = req.name.trim();
       set['nameSort'] = req.name.trim().toLowerCase();
     }
-    if (settings) set['settings'] = sealSecrets(settings, secretFields, this.box);
+    if (settings) set['settings'] = sealSettings(settings, secrets, this.box);
     if (req.syncIntervalSeconds !== undefined) set['syncIntervalSeconds'] = req.syncIntervalSeconds;
     const change = statusChange(doc.enabled, req.enabled, req.reason, ctx);
     const status = statusUpdate(change);

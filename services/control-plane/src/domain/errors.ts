@@ -55,6 +55,10 @@ export class Violations {
     return this;
   }
 
+  get all(): readonly FieldViolation[] {
+    return this.list;
+  }
+
   get empty(): boolean {
     return this.list.length === 0;
   }

@@ -1,202 +1,166 @@
 import type {
   DeliveryStats,
+  DeliveryView,
   GetDeliveryStatsRequest,
+  GetDeliveryViewRequest,
+  ListDeliveryErrorsRequest,
+  ListDeliveryErrorsResponse,
   ListWarehouseLoadsRequest,
   ListWarehouseLoadsResponse,
+  ListWarehouseStatusRequest,
+  ListWarehouseStatusResponse,
+  SyncWarehouseRequest,
+  WarehouseStatus,
 } from '@manifold/proto';
-import type { DeliveryReport } from '@manifold/events';
-import type { WarehouseLoadRecord } from '@manifold/warehouse';
-import type { Collection, Db } from 'mongodb';
-import { isDuplicateKeyError } from '@manifold/mongo';
+import type { DeliveryReport, DeliverySample } from '@manifold/events';
+import type { WarehouseLoadRecord, WarehouseStatusRecord } from '@manifold/warehouse';
+import type { Db } from 'mongodb';
+import { DeliveryCounters, periodStart, type ReportPosition } from './delivery-counters';
+import { DeliverySamples } from './delivery-samples';
+import { buildDeliveryView, isViewRange } from './delivery-view';
 import { resolveDestination } from './destinations';
+import { ControlPlaneError } from './errors';
+import { addBucketFields, percentiles, type LatencyBuckets } from './latency-histogram';
+import { WarehouseSyncs } from './warehouse-syncs';
 import { resolveWorkspace } from './workspaces';
 import type { Store } from '../store/store';
 
-/** Latency histogram bucket upper bounds (ms); the last bucket is open-ended. */
-export const LATENCY_BUCKETS_MS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000];
+export type { ReportPosition } from './delivery-counters';
 
-/** Where a message was read in the reports topic. */
-export interface ReportPosition {
-  partition: number;
-  offset: string;
-}
-
-/** Counts for one destination, one minute, one outcome and reason. */
-interface DeliveryCounterDoc {
-  _id: string;
-  destinationId: string;
-  workspaceId: string;
-  minute: Date;
-  outcome: string;
-  reason: string;
-  count: number;
-  /** h0..hN: how many delivered events fell in each latency bucket (flat fields: FerretDB-safe). */
-  [bucket: `h${number}`]: number;
-  /** p<partition> → the last reports-topic offset counted here (see recordDelivery). */
-  applied?: Record<string, number>;
-}
-
-interface WarehouseLoadDoc {
-  _id: string;
-  warehouseId: string;
-  workspaceId: string;
-  sourceId: string;
-  startedAt: Date;
-  finishedAt: Date;
-  status: string;
-  rows: Array<{ table: string; rows: number }>;
-  errors: string[];
-}
-
-function bucketOf(ms: number): number {
-  const i = LATENCY_BUCKETS_MS.findIndex((bound) => ms <= bound);
-  return i === -1 ? LATENCY_BUCKETS_MS.length : i;
-}
-
-/** Delivery stats and warehouse load history, aggregated from the data plane's reports. */
+/**
+ * Delivery stats, the delivery view, error samples and warehouse syncs, aggregated from the data
+ * plane's reports (see report-consumer.ts) and served to the console and the CLI.
+ */
 export class Observability {
-  private readonly counters: Collection<DeliveryCounterDoc>;
-  private readonly loads: Collection<WarehouseLoadDoc>;
+  readonly counters: DeliveryCounters;
+  readonly samples: DeliverySamples;
+  readonly warehouses: WarehouseSyncs;
 
   constructor(
     private readonly store: Store,
     db: Db,
+    onChange: () => Promise<void> = async () => undefined,
   ) {
-    this.counters = db.collection('delivery_counters');
-    this.loads = db.collection('warehouse_loads');
+    this.counters = new DeliveryCounters(db);
+    this.samples = new DeliverySamples(db);
+    this.warehouses = new WarehouseSyncs(store, db, onChange);
   }
 
   async ensureIndexes(): Promise<void> {
-    await this.counters.createIndex({ destinationId: 1, minute: 1 }, { name: 'by_destination_minute' });
-    await this.loads.createIndex({ warehouseId: 1, startedAt: -1 }, { name: 'by_warehouse_time' });
+    await this.counters.ensureIndexes();
+    await this.samples.ensureIndexes();
+    await this.warehouses.ensureIndexes();
   }
 
-  /**
-   * Adds the reports of one reports-topic message (read at `position`) to the per-minute
-   * counters, idempotently: each counter remembers the last offset it took from each partition and
-   * refuses an offset it has already taken, in the same single-document update. A report read
-   * again after a crash or a rebalance, before its offset was committed, is then not counted
-   * twice. (MongoDB applies that update atomically; FerretDB does not against concurrent writers,
-   * which one replica, updating one counter at a time, never is.)
-   */
-  async recordDelivery(reports: readonly DeliveryReport[], position: ReportPosition): Promise<void> {
-    const updates = new Map<string, { report: DeliveryReport; minute: Date; inc: Record<string, number> }>();
-    for (const r of reports) {
-      const minute = new Date(Math.floor(new Date(r.at).getTime() / 60000) * 60000);
-      const reason = r.reason ?? '';
-      const id = `${r.destinationId}|${minute.toISOString()}|${r.outcome}|${reason}`;
-      // One update per counter per message: a second one with the same offset would be refused.
-      let update = updates.get(id);
-      if (!update) updates.set(id, (update = { report: r, minute, inc: {} }));
-      update.inc['count'] = (update.inc['count'] ?? 0) + r.count;
-      for (const ms of r.latenciesMs ?? []) {
-        const key = `h${bucketOf(ms)}`;
-        update.inc[key] = (update.inc[key] ?? 0) + 1;
-      }
-    }
-    for (const [id, { report: r, minute, inc }] of updates) {
-      const setOnInsert = {
-        destinationId: r.destinationId,
-        workspaceId: r.workspaceId,
-        minute,
-        outcome: r.outcome,
-        reason: r.reason ?? '',
-      };
-      const mark = `applied.p${position.partition}`;
-      const offset = Number(position.offset);
-      const filter = { _id: id, $or: [{ [mark]: { $exists: false } }, { [mark]: { $lt: offset } }] };
-      const update = { $inc: inc, $set: { [mark]: offset }, $setOnInsert: setOnInsert };
-      try {
-        await this.counters.updateOne(filter, update, { upsert: true });
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
-        // The upsert's insert collided: the counter exists, and either it has taken this offset
-        // already or another replica created it a moment ago. Updating it without the insert
-        // tells them apart (no match: already counted).
-        await this.counters.updateOne(filter, update);
-      }
-    }
+  recordDelivery(reports: readonly DeliveryReport[], position: ReportPosition): Promise<void> {
+    return this.counters.record(reports, position);
   }
 
-  async recordLoad(record: WarehouseLoadRecord): Promise<void> {
-    // Keyed by load id: a record delivered twice is stored once.
-    await this.loads.updateOne(
-      { _id: record.loadId },
-      {
-        $set: {
-          warehouseId: record.warehouseId,
-          workspaceId: record.workspaceId,
-          sourceId: record.sourceId,
-          startedAt: new Date(record.startedAt),
-          finishedAt: new Date(record.finishedAt),
-          status: record.status,
-          rows: Object.entries(record.rowsByTable).map(([table, rows]) => ({ table, rows })),
-          errors: [...record.errors, ...record.notices.map((n) => JSON.stringify(n))],
-        },
-      },
-      { upsert: true },
-    );
+  recordSample(sample: DeliverySample): Promise<void> {
+    return this.samples.record(sample);
   }
 
+  recordLoad(record: WarehouseLoadRecord): Promise<void> {
+    return this.warehouses.recordLoad(record);
+  }
+
+  recordWarehouseStatus(record: WarehouseStatusRecord): Promise<void> {
+    return this.warehouses.recordStatus(record);
+  }
+
+  /** Deletes counters and samples past their retention (FerretDB has no TTL indexes). */
+  async sweep(now: Date): Promise<number> {
+    return (await this.counters.sweep(now)) + (await this.samples.sweep(now));
+  }
+
+  /** Totals since `since` (default: the last 24 hours), from the per-minute counters. */
   async deliveryStats(req: GetDeliveryStatsRequest, now: Date): Promise<DeliveryStats> {
     const workspace = await resolveWorkspace(this.store, req.workspace);
     const destination = await resolveDestination(this.store, workspace, req.destination);
     const since = req.since ?? new Date(now.getTime() - 24 * 3600 * 1000);
-    const docs = await this.counters.find({ destinationId: destination._id, minute: { $gte: since } }).toArray();
-    const totals = { delivered: 0, retried: 0, failed: 0, filtered: 0 };
+    // Minutes are kept for a day and a bit; an older start reads the hours.
+    const period = now.getTime() - since.getTime() > 25 * 3600 * 1000 ? 'hour' : 'minute';
+    const docs = await this.counters.find(period, destination._id, periodStart(since, period));
+    const totals = { delivered: 0, retried: 0, failed: 0, filtered: 0, fieldsDropped: 0, fieldsConverted: 0 };
     const failures = new Map<string, number>();
     const filtered = new Map<string, number>();
-    const histogram = new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0);
+    const droppedFields = new Map<string, number>();
+    const convertedFields = new Map<string, number>();
+    // Each stored outcome: the total it adds to, and its counts per reason when they are shown.
+    const outcomes: Record<string, { total: keyof typeof totals; reasons?: Map<string, number> }> = {
+      delivered: { total: 'delivered' },
+      retried: { total: 'retried' },
+      failed: { total: 'failed', reasons: failures },
+      filtered: { total: 'filtered', reasons: filtered },
+      field_dropped: { total: 'fieldsDropped', reasons: droppedFields },
+      field_converted: { total: 'fieldsConverted', reasons: convertedFields },
+    };
+    const latency: LatencyBuckets = new Map();
     let updatedAt: Date | undefined;
     for (const doc of docs) {
-      if (doc.outcome in totals) totals[doc.outcome as keyof typeof totals] += doc.count;
-      if (doc.outcome === 'failed') failures.set(doc.reason, (failures.get(doc.reason) ?? 0) + doc.count);
-      if (doc.outcome === 'filtered') filtered.set(doc.reason, (filtered.get(doc.reason) ?? 0) + doc.count);
-      histogram.forEach((_, i) => (histogram[i] = (histogram[i] ?? 0) + (doc[`h${i}`] ?? 0)));
-      if (!updatedAt || doc.minute > updatedAt) updatedAt = doc.minute;
+      const outcome = outcomes[doc.outcome];
+      if (outcome) {
+        totals[outcome.total] += doc.count;
+        outcome.reasons?.set(doc.reason, (outcome.reasons.get(doc.reason) ?? 0) + doc.count);
+      }
+      if (doc.outcome === 'delivered') addBucketFields(latency, doc);
+      if (!updatedAt || doc.start > updatedAt) updatedAt = doc.start;
     }
     const byCount = (m: Map<string, number>) =>
       [...m].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count);
+    const { p50Ms, p95Ms, p99Ms } = percentiles(latency);
     return {
       destinationId: destination._id,
       ...totals,
       failuresByReason: byCount(failures),
       filteredByReason: byCount(filtered),
-      latencyP50Ms: percentile(histogram, 0.5),
-      latencyP95Ms: percentile(histogram, 0.95),
+      droppedFieldsByReason: byCount(droppedFields),
+      convertedFieldsByReason: byCount(convertedFields),
+      latencyP50Ms: p50Ms,
+      latencyP95Ms: p95Ms,
+      latencyP99Ms: p99Ms,
       updatedAt,
+    };
+  }
+
+  async deliveryView(req: GetDeliveryViewRequest, now: Date): Promise<DeliveryView> {
+    const range = req.range || 'day';
+    if (!isViewRange(range)) {
+      throw ControlPlaneError.invalid([{ field: 'range', message: 'is hour, day or week' }]);
+    }
+    const workspace = await resolveWorkspace(this.store, req.workspace);
+    const destination = await resolveDestination(this.store, workspace, req.destination);
+    return buildDeliveryView(this.counters, this.samples, destination._id, range, now);
+  }
+
+  async deliveryErrors(req: ListDeliveryErrorsRequest): Promise<ListDeliveryErrorsResponse> {
+    const workspace = await resolveWorkspace(this.store, req.workspace);
+    const destination = await resolveDestination(this.store, workspace, req.destination);
+    const limit = Math.min(Math.max(req.limit || 20, 1), 100);
+    return {
+      samples: await this.samples.list(destination._id, { ...(req.reason ? { reason: req.reason } : {}), limit }),
     };
   }
 
   async warehouseLoads(req: ListWarehouseLoadsRequest): Promise<ListWarehouseLoadsResponse> {
     const workspace = await resolveWorkspace(this.store, req.workspace);
-    const warehouse = await resolveDestination(this.store, workspace, req.destination);
-    const docs = await this.loads
-      .find({ warehouseId: warehouse._id }, { sort: { startedAt: -1 }, limit: Math.min(Math.max(req.limit, 1), 500) })
-      .toArray();
-    return {
-      loads: docs.map((d) => ({
-        id: d._id,
-        warehouseId: d.warehouseId,
-        sourceId: d.sourceId,
-        startedAt: d.startedAt,
-        finishedAt: d.finishedAt,
-        rows: d.rows,
-        errors: d.errors,
-        status: d.status,
-      })),
-    };
+    return this.warehouses.history(await this.warehouse(workspace, req.destination), req.limit);
   }
-}
 
-/** The upper bound of the bucket holding the q-th quantile; 0 with no data. */
-function percentile(histogram: number[], q: number): number {
-  const total = histogram.reduce((a, b) => a + b, 0);
-  if (total === 0) return 0;
-  let seen = 0;
-  for (const [i, count] of histogram.entries()) {
-    seen += count;
-    if (seen >= q * total) return LATENCY_BUCKETS_MS[i] ?? LATENCY_BUCKETS_MS[LATENCY_BUCKETS_MS.length - 1]! * 2;
+  async warehouseStatus(req: ListWarehouseStatusRequest): Promise<ListWarehouseStatusResponse> {
+    return { warehouses: await this.warehouses.list(await resolveWorkspace(this.store, req.workspace)) };
   }
-  return 0;
+
+  async syncWarehouse(req: SyncWarehouseRequest, now: Date): Promise<WarehouseStatus> {
+    const workspace = await resolveWorkspace(this.store, req.workspace);
+    return this.warehouses.requestSync(await this.warehouse(workspace, req.destination), now);
+  }
+
+  private async warehouse(workspace: Awaited<ReturnType<typeof resolveWorkspace>>, key: string) {
+    const doc = await resolveDestination(this.store, workspace, key);
+    if (!doc.warehouse) {
+      throw ControlPlaneError.invalid([{ field: 'destination', message: `${doc.name} is not a warehouse` }]);
+    }
+    return doc;
+  }
 }

@@ -1,7 +1,7 @@
-import { TOPICS, type DeliveryReport } from '@manifold/events';
+import { KafkaNames, type DeliveryReport } from '@manifold/events';
 import { KafkaClient } from '@manifold/kafka';
-import { requireKafka, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
-import { WAREHOUSE_LOADS_TOPIC, type WarehouseLoadRecord } from '@manifold/warehouse';
+import { requireKafka, testInfrastructure, testLogger, testTopicPrefix, uniqueName } from '@manifold/testing';
+import type { WarehouseLoadRecord } from '@manifold/warehouse';
 import { startTestControlPlane, type Harness } from '../test-support/harness';
 
 async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 20000): Promise<T> {
@@ -17,16 +17,19 @@ describe('report consumer (real Kafka)', () => {
   const { kafkaBrokers } = testInfrastructure();
   let h: Harness;
   let kafka: KafkaClient;
+  // The topics and group of its own: a running stack's control plane must neither take nor add reports.
+  const names = new KafkaNames(testTopicPrefix());
 
   beforeAll(async () => {
     await requireKafka(kafkaBrokers);
-    h = await startTestControlPlane({ kafkaBrokers, reportsGroupId: uniqueName('cp-reports') });
+    h = await startTestControlPlane({ kafkaBrokers, kafkaTopicPrefix: names.prefix });
     kafka = new KafkaClient({ brokers: kafkaBrokers, clientId: 'report-test', logger: testLogger('report-test') });
   });
 
   afterAll(async () => {
-    await kafka?.disconnect();
     await h?.stop();
+    await kafka?.deleteTopics([names.deliveryReports, names.warehouseLoads]).catch(() => undefined);
+    await kafka?.disconnect();
   });
 
   it('turns delivery reports and load records from Kafka into stats and load history', async () => {
@@ -74,8 +77,33 @@ describe('report consumer (real Kafka)', () => {
         count: 1,
         at,
       },
+      // Fields of those delivered events that the destination left out or converted.
+      {
+        destinationId: dest.id,
+        workspaceId: dest.workspaceId,
+        outcome: 'field_converted',
+        reason: 'location_lat: string to number',
+        count: 3,
+        at,
+      },
+      {
+        destinationId: dest.id,
+        workspaceId: dest.workspaceId,
+        outcome: 'field_dropped',
+        reason: 'params.cart: nested object',
+        count: 2,
+        at,
+      },
+      {
+        destinationId: dest.id,
+        workspaceId: dest.workspaceId,
+        outcome: 'field_dropped',
+        reason: 'revenue: not a number',
+        count: 1,
+        at,
+      },
     ];
-    await producer.send(TOPICS.deliveryReports, [{ key: dest.id, value: JSON.stringify(reports) }]);
+    await producer.send(names.deliveryReports, [{ key: dest.id, value: JSON.stringify(reports) }]);
     const load: WarehouseLoadRecord = {
       loadId: uniqueName('load'),
       warehouseId: dw.id,
@@ -92,20 +120,29 @@ describe('report consumer (real Kafka)', () => {
       columnsAdded: [],
       notices: [],
       errors: [],
+      skipped: [{ messageId: 'm-1', reason: 'row is too big (SQLSTATE 54000)' }],
+      skippedEvents: 2,
       attempt: 1,
     };
-    await producer.send(WAREHOUSE_LOADS_TOPIC, [{ key: dw.id, value: JSON.stringify(load) }]);
+    await producer.send(names.warehouseLoads, [{ key: dw.id, value: JSON.stringify(load) }]);
     await producer.disconnect();
 
     const stats = await eventually(
       () => h.client.destinations.getDeliveryStats({ workspace: 'r', destination: 'A' }),
-      (s) => s.delivered === 5 && s.filtered === 1,
+      (s) => s.delivered === 5 && s.filtered === 1 && s.fieldsDropped === 3 && s.fieldsConverted === 3,
     );
+    expect(Math.abs(stats.latencyP50Ms - 10) / 10).toBeLessThan(0.05);
     expect(stats).toMatchObject({
       delivered: 5,
       filtered: 1,
       filteredByReason: [{ reason: 'FILTERED_BY_RULES', count: 1 }],
-      latencyP50Ms: 10,
+      fieldsDropped: 3,
+      fieldsConverted: 3,
+      droppedFieldsByReason: [
+        { reason: 'params.cart: nested object', count: 2 },
+        { reason: 'revenue: not a number', count: 1 },
+      ],
+      convertedFieldsByReason: [{ reason: 'location_lat: string to number', count: 3 }],
     });
     const loads = await eventually(
       () => h.client.destinations.listWarehouseLoads({ workspace: 'r', destination: 'DW', limit: 5 }),
@@ -118,6 +155,7 @@ describe('report consumer (real Kafka)', () => {
         { table: 'pages', rows: 2 },
         { table: 'tracks', rows: 1 },
       ],
+      errors: ['event m-1 set aside: row is too big (SQLSTATE 54000)', 'and 1 more events set aside'],
     });
   }, 60000);
 });

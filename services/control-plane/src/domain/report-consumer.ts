@@ -1,28 +1,33 @@
-import { KafkaClient, type ConsumerRunner } from '@manifold/kafka';
+import { KafkaClient, type ConsumerLagTelemetry, type ConsumerRunner } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
-import { TOPICS, type DeliveryReport } from '@manifold/events';
-import { WAREHOUSE_LOADS_TOPIC, type WarehouseLoadRecord } from '@manifold/warehouse';
+import { KafkaNames, type DeliveryReport, type DeliverySample } from '@manifold/events';
+import { decodeStatusRecord, type WarehouseLoadRecord } from '@manifold/warehouse';
 import type { Observability } from './observability';
 
 /**
- * Feeds the data plane's reports (delivery outcomes from translators, load records from the
- * warehouse loader) into the control plane's store, where the console reads them.
- * Replicas share one consumer group, so each report is counted by one replica.
+ * Feeds the data plane's reports (delivery outcomes and error samples from translators, load and
+ * status records from the warehouse loader) into the control plane's store, where the console
+ * reads them. Replicas share one consumer group, so each report is counted by one replica.
  */
 export async function startReportConsumer(
   brokers: readonly string[],
   observability: Observability,
   logger: Logger,
-  groupId = 'manifold-control-plane-reports',
+  names: KafkaNames = new KafkaNames(),
+  groupId = names.controlPlaneReportsGroup,
+  /** Where the group's lag is exported. */
+  telemetry?: ConsumerLagTelemetry,
 ): Promise<{ stop(): Promise<void> }> {
-  const kafka = new KafkaClient({ brokers, clientId: 'manifold-control-plane', logger });
+  const kafka = new KafkaClient({ brokers, clientId: 'manifold-control-plane', logger, telemetry });
   await kafka.ensureTopics([
-    { topic: TOPICS.deliveryReports, partitions: 3 },
-    { topic: WAREHOUSE_LOADS_TOPIC, partitions: 1 },
+    { topic: names.deliveryReports, partitions: 3 },
+    { topic: names.deliverySamples, partitions: 3 },
+    { topic: names.warehouseLoads, partitions: 1 },
+    { topic: names.warehouseStatus, partitions: 1 },
   ]);
   const consumer: ConsumerRunner = kafka.consumer({
     groupId,
-    topics: [TOPICS.deliveryReports, WAREHOUSE_LOADS_TOPIC],
+    topics: [names.deliveryReports, names.deliverySamples, names.warehouseLoads, names.warehouseStatus],
     handleBatch: async (batch) => {
       for (const message of batch.messages) {
         let parsed: unknown;
@@ -33,8 +38,13 @@ export async function startReportConsumer(
           continue;
         }
         const items = Array.isArray(parsed) ? parsed : [parsed];
-        if (batch.topic === WAREHOUSE_LOADS_TOPIC) {
+        if (batch.topic === names.warehouseLoads) {
           for (const item of items) await observability.recordLoad(item as WarehouseLoadRecord);
+        } else if (batch.topic === names.warehouseStatus) {
+          const record = message.value ? decodeStatusRecord(message.value) : undefined;
+          if (record) await observability.recordWarehouseStatus(record);
+        } else if (batch.topic === names.deliverySamples) {
+          for (const item of items) await observability.recordSample(item as DeliverySample);
         } else {
           await observability.recordDelivery(items as DeliveryReport[], {
             partition: message.partition,

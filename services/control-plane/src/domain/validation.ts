@@ -57,12 +57,19 @@ export function checkEnvironment(v: Violations, field: string, value: string | u
     v.add(field, 'must start with a letter and contain only letters, digits and hyphens (max 32)');
 }
 
-/** Turns a display name into a slug, for callers that give only a name. */
-export function slugify(name: string): string {
-  return name
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 64);
+export function checkMembers(
+  v: Violations,
+  field: string,
+  members: ReadonlyArray<{ email: string; role: string }>,
+): void {
+  members.forEach((m, i) => {
+    checkEmail(v, `${field}[${i}].email`, m.email);
+    checkOneOf(v, `${field}[${i}].role`, m.role, ROLES);
+  });
+}
+
+/** A warehouse's sync interval. */
+export function checkSyncInterval(v: Violations, field: string, seconds: number): void {
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 7 * 86400)
+    v.add(field, 'must be a whole number of seconds from 1 to 604800 (7 days)');
 }

@@ -10,7 +10,7 @@ import { isDuplicateKeyError } from '@manifold/mongo';
 import type { CallContext } from './context';
 import { ControlPlaneError, Violations } from './errors';
 import { newId } from './ids';
-import { checkEmail, checkName, checkOneOf, checkSlug, ROLES } from './validation';
+import { checkEmail, checkMembers, checkName, checkSlug } from './validation';
 import type { WorkspaceDoc } from '../store/documents';
 import { listPage } from '../store/list-query';
 import type { Store } from '../store/store';
@@ -35,13 +35,6 @@ export function toWorkspace(doc: WorkspaceDoc): Workspace {
   };
 }
 
-function checkMembers(v: Violations, members: Array<{ email: string; role: string }>): void {
-  members.forEach((m, i) => {
-    checkEmail(v, `members[${i}].email`, m.email);
-    checkOneOf(v, `members[${i}].role`, m.role, ROLES);
-  });
-}
-
 /** The owner is always a member with the owner role. */
 function withOwner(ownerEmail: string, members: Array<{ email: string; role: string }>): WorkspaceDoc['members'] {
   const others = members.filter((m) => m.email.toLowerCase() !== ownerEmail.toLowerCase());
@@ -56,7 +49,7 @@ export class Workspaces {
     checkSlug(v, 'slug', req.slug);
     checkName(v, 'name', req.name);
     checkEmail(v, 'owner_email', req.ownerEmail);
-    checkMembers(v, req.members);
+    checkMembers(v, 'members', req.members);
     v.throwIfAny();
     const doc: WorkspaceDoc = {
       _id: newId('ws'),
@@ -104,7 +97,7 @@ export class Workspaces {
     const v = new Violations();
     if (req.name !== undefined) checkName(v, 'name', req.name);
     if (req.ownerEmail !== undefined) checkEmail(v, 'owner_email', req.ownerEmail);
-    if (req.updateMembers) checkMembers(v, req.members);
+    if (req.updateMembers) checkMembers(v, 'members', req.members);
     v.throwIfAny();
     const ownerEmail = req.ownerEmail ?? doc.ownerEmail;
     const members = withOwner(ownerEmail, req.updateMembers ? req.members : doc.members);

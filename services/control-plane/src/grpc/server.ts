@@ -1,15 +1,19 @@
-import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { Server, ServerCredentials, type ServerInterceptor } from '@grpc/grpc-js';
 import { loadFileDescriptorSetFromBuffer, loadSync } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import {
   CatalogServiceService,
   ConfigServiceService,
+  DeadLetterServiceService,
   descriptorSetBase64,
   DestinationServiceService,
+  EventTraceServiceService,
+  ReplayServiceService,
   SourceServiceService,
   WorkspaceServiceService,
 } from '@manifold/proto';
+import { deadLetterService, eventTraceService, replayService } from './operations-services';
 import type { HandlerDeps } from './call-handler';
 import {
   catalogService,
@@ -26,6 +30,9 @@ const SERVICE_NAMES = [
   'manifold.controlplane.v1.DestinationService',
   'manifold.controlplane.v1.CatalogService',
   'manifold.controlplane.v1.ConfigService',
+  'manifold.controlplane.v1.DeadLetterService',
+  'manifold.controlplane.v1.ReplayService',
+  'manifold.controlplane.v1.EventTraceService',
 ];
 
 export interface GrpcServer {
@@ -40,8 +47,11 @@ export async function startGrpcServer(
   deps: HandlerDeps,
   host: string,
   port: number,
+  /** Run around every call (metrics). */
+  interceptors: ServerInterceptor[] = [],
 ): Promise<GrpcServer> {
   const server = new Server({
+    interceptors,
     // Watchers hold streams for hours: ping them so dead peers are noticed and released.
     'grpc.keepalive_time_ms': 30000,
     'grpc.keepalive_timeout_ms': 10000,
@@ -52,6 +62,9 @@ export async function startGrpcServer(
   server.addService(DestinationServiceService, destinationService(domain, deps));
   server.addService(CatalogServiceService, catalogService(domain, deps));
   server.addService(ConfigServiceService, configService(domain, deps));
+  server.addService(DeadLetterServiceService, deadLetterService(domain.operations, deps));
+  server.addService(ReplayServiceService, replayService(domain.operations, deps));
+  server.addService(EventTraceServiceService, eventTraceService(domain.operations, deps));
 
   const health = new HealthImplementation(
     Object.fromEntries([['', 'SERVING'], ...SERVICE_NAMES.map((name) => [name, 'SERVING'])]),

@@ -16,6 +16,7 @@ import type { Sources } from '../domain/sources';
 import type { Workspaces } from '../domain/workspaces';
 import { resolveWorkspace } from '../domain/workspaces';
 import type { Observability } from '../domain/observability';
+import type { Operations } from '../operations/start-operations';
 import type { Store } from '../store/store';
 import { authenticate, toServiceError, unary, type HandlerDeps } from './call-handler';
 
@@ -27,6 +28,8 @@ export interface Domain {
   catalog: CatalogQueries;
   observability: Observability;
   broadcaster: ConfigBroadcaster;
+  /** Dead letters, replays and traces: present when the control plane reads the data plane's Kafka. */
+  operations?: Operations;
 }
 
 export function workspaceService(d: Domain, deps: HandlerDeps): WorkspaceServiceServer {
@@ -76,6 +79,10 @@ export function destinationService(d: Domain, deps: HandlerDeps): DestinationSer
     setDestinationFilters: unary('SetDestinationFilters', deps, (req) => d.destinations.setFilters(req)),
     getDeliveryStats: unary('GetDeliveryStats', deps, (req, ctx) => d.observability.deliveryStats(req, ctx.now)),
     listWarehouseLoads: unary('ListWarehouseLoads', deps, (req) => d.observability.warehouseLoads(req)),
+    getDeliveryView: unary('GetDeliveryView', deps, (req, ctx) => d.observability.deliveryView(req, ctx.now)),
+    listDeliveryErrors: unary('ListDeliveryErrors', deps, (req) => d.observability.deliveryErrors(req)),
+    listWarehouseStatus: unary('ListWarehouseStatus', deps, (req) => d.observability.warehouseStatus(req)),
+    syncWarehouse: unary('SyncWarehouse', deps, (req, ctx) => d.observability.syncWarehouse(req, ctx.now)),
   };
 }
 

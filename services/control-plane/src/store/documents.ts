@@ -85,6 +85,8 @@ export interface DestinationDoc {
   /** "warehouse" or "destination", so lists can filter on the kind. */
   warehouseLabel: 'warehouse' | 'destination';
   syncIntervalSeconds: number;
+  /** Warehouses: the latest "sync now" (the loaders see it through the config stream). */
+  syncRequestedAt?: Date;
   filters: DestinationFilterDoc[];
 }
 

@@ -8,7 +8,8 @@ export interface ListField {
   path: string;
   /** Stored field used when sorting (defaults to path), e.g. a count for a list column. */
   sortPath?: string;
-  kind: 'string' | 'boolean-status' | 'date' | 'array';
+  /** contains: the (lowercased) stored value contains any of the values, whatever their case. */
+  kind: 'string' | 'boolean-status' | 'date' | 'array' | 'contains';
 }
 
 export type ListFields = Record<string, ListField>;
@@ -107,7 +108,17 @@ function filterClause(
     }
     return { [field.path]: { $in: bools } };
   }
+  if (field.kind === 'contains') {
+    const parts = values.map((value) => value.trim().toLowerCase()).filter((value) => value !== '');
+    if (parts.length === 0) return undefined;
+    return { $or: parts.map((part) => ({ [field.path]: { $regex: escapeRegex(part) } })) };
+  }
   return { [field.path]: { $in: values } };
+}
+
+/** The text as a regular expression matching only itself. */
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function decodeToken(token: string, v: Violations): number {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Metadata, type ServiceError } from '@grpc/grpc-js';
 import { connectControlPlane, type ControlPlaneClients } from '@manifold/proto';
 import { requireMongo, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
+import { runCli } from '../cli/program';
 import type { CatalogEntryDefinition } from '../domain/catalog';
 import { startControlPlane, type ControlPlane, type StartControlPlaneOptions } from '../start-control-plane';
 
@@ -89,6 +90,20 @@ export async function startTestControlPlane(overrides: Partial<StartControlPlane
       await controlPlane.domain.store.db.dropDatabase().catch(() => undefined);
       await controlPlane.stop();
     },
+  };
+}
+
+/** Runs the `manifold` CLI in-process against the harness's control plane, capturing its output. */
+export function cliRunner(h: Harness): (...args: string[]) => Promise<{ code: number; out: string; err: string }> {
+  return async (...args) => {
+    let out = '';
+    let err = '';
+    const code = await runCli(
+      args,
+      { stdout: (t) => (out += t), stderr: (t) => (err += t) },
+      { CONTROL_PLANE_ADDRESS: h.controlPlane.address, CONTROL_PLANE_TOKEN: h.token, MANIFOLD_ACTOR: 'cli-test' },
+    );
+    return { code, out, err };
   };
 }
 

@@ -34,8 +34,9 @@ export class AnalyticsJsBundle {
       }
       this.files.set(name, { body: readFileSync(join(umdDirectory, name)), gzipped });
     }
-    const standalone = this.files.get('standalone.js')?.body.toString('utf8');
-    if (!standalone) throw new Error(`no standalone.js in ${umdDirectory}`);
+    const original = this.files.get('standalone.js')?.body.toString('utf8');
+    if (!original) throw new Error(`no standalone.js in ${umdDirectory}`);
+    const standalone = withCdnFromAnyScriptUrl(original);
     // Segment's CDN writes the key into the bundle in place of this marker; so do we.
     const marker = '"__WRITE_KEY__"';
     const at = standalone.indexOf(marker);
@@ -58,4 +59,19 @@ export class AnalyticsJsBundle {
   file(name: string): BundleFile | undefined {
     return this.files.get(name);
   }
+}
+
+// analytics.js takes its CDN (the origin of its settings and chunks) from the snippet's script
+// URL, but only from an https one: any other URL sends it to Segment's own CDN, where our write
+// keys do not exist. The pattern is widened to http and scheme-relative URLs, so the snippet with
+// only its host changed works over plain http too. Everything else is left as Segment builds it.
+const HTTPS_ONLY_CDN_PATTERN = String.raw`/(https:\/\/.*)\/analytics\.js\/v1\/`;
+const ANY_SCHEME_CDN_PATTERN = String.raw`/((?:https?:)?\/\/.*)\/analytics\.js\/v1\/`;
+
+function withCdnFromAnyScriptUrl(standalone: string): string {
+  const at = standalone.indexOf(HTTPS_ONLY_CDN_PATTERN);
+  if (at === -1 || standalone.indexOf(HTTPS_ONLY_CDN_PATTERN, at + 1) !== -1) {
+    throw new Error('the analytics.js bundle does not have exactly one CDN pattern to widen');
+  }
+  return standalone.slice(0, at) + ANY_SCHEME_CDN_PATTERN + standalone.slice(at + HTTPS_ONLY_CDN_PATTERN.length);
 }

@@ -1,8 +1,10 @@
 import { Router, type Request, type Response } from 'express';
+import { sendCompressed } from '@manifold/compression';
 import type { ConfigView } from '@manifold/config-client';
 import { IngestionError } from '../http/errors';
 import type { ProxyTrust } from '../http/proxy-trust';
 import type { AnalyticsJsBundle } from './bundle';
+import { CompressedStandalone } from './compressed-standalone';
 import { analyticsSettings } from './settings-response';
 
 export interface AnalyticsJsRoutesOptions {
@@ -22,6 +24,7 @@ const FILE_NAME = /^[A-Za-z0-9._-]+$/;
 export function analyticsJsRoutes(options: AnalyticsJsRoutesOptions): Router {
   const router = Router();
   const { configView, bundle } = options;
+  const compressedStandalone = new CompressedStandalone(bundle);
 
   const publicOrigin = (req: Request): URL => {
     if (options.publicBaseUrl) return new URL(options.publicBaseUrl);
@@ -47,15 +50,15 @@ export function analyticsJsRoutes(options: AnalyticsJsRoutesOptions): Router {
       .json(analyticsSettings({ source, writeKey, publicOrigin: publicOrigin(req), destinationNames }));
   });
 
-  router.get('/analytics.js/v1/:writeKey/:file', (req, res) => {
+  router.get('/analytics.js/v1/:writeKey/:file', async (req, res) => {
     const writeKey = String(req.params['writeKey']);
     const file = String(req.params['file']);
     if (file === 'analytics.min.js' || file === 'analytics.js') {
       knownSource(writeKey);
-      res
-        .set('cache-control', 'public, max-age=300')
-        .type('application/javascript; charset=utf-8')
-        .send(bundle.standalone(writeKey));
+      const body = await compressedStandalone.get(writeKey);
+      // Not hashed (the URL stays the same across versions), so cached briefly and revalidated by ETag.
+      res.set('cache-control', 'public, max-age=300').type('application/javascript; charset=utf-8');
+      sendCompressed(req, res, body);
       return;
     }
     // The entry's source map is requested relative to the entry's URL.
@@ -75,11 +78,9 @@ export function analyticsJsRoutes(options: AnalyticsJsRoutesOptions): Router {
 function sendBundleFile(req: Request, res: Response, bundle: AnalyticsJsBundle, name: string, maxAge: number): void {
   const file = FILE_NAME.test(name) ? bundle.file(name) : undefined;
   if (!file) throw new IngestionError(404, 'not_found', `no such analytics.js file: ${name}`);
-  const gzip = file.gzipped !== undefined && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
   res
     .set('cache-control', `public, max-age=${maxAge}${maxAge > 3600 ? ', immutable' : ''}`)
-    .set('vary', 'Accept-Encoding')
     .type(name.endsWith('.map') ? 'application/json' : 'application/javascript; charset=utf-8');
-  if (gzip) res.set('content-encoding', 'gzip');
-  res.send(gzip ? file.gzipped : file.body);
+  // The package ships a gzip variant beside each file.
+  sendCompressed(req, res, { identity: file.body, gzip: file.gzipped });
 }

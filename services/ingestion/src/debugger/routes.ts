@@ -1,14 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Router, type Request, type Response, type NextFunction } from 'express';
-import type { ConfigView } from '@manifold/config-client';
 import { IngestionError } from '../http/errors';
-import { writeKeyFromAuthorization } from '../http/write-key';
 import type { DebuggerEntry, LiveDebugger } from './live-debugger';
 
 export interface DebuggerRoutesOptions {
   liveDebugger: LiveDebugger;
-  configView: ConfigView;
-  /** A service token for the console (`Authorization: Bearer <token>`); unset: write keys only. */
+  /** The console's service token (`Authorization: Bearer <token>`); unset: the debugger is off. */
   adminToken: string | undefined;
   /** How often an idle stream sends a comment, so proxies do not close it (ms). */
   heartbeatMs?: number;
@@ -21,26 +18,21 @@ function sameSecret(given: string, expected: string): boolean {
 }
 
 /**
- * Debugger data is event data, so it is shown only to a caller holding the source's own write
- * key (Basic auth, as the tracking API takes it) or the console's service token (Bearer).
+ * Debugger data is event data, so only the console, which checks the user's session and role in
+ * the workspace first, may read it: with its service token (`Authorization: Bearer <token>`).
+ * A source's write key does not open it: write keys are public (every page with the snippet
+ * shows one), and with one any website could read the source's live traffic.
  */
 function authorize(options: DebuggerRoutesOptions) {
   return (req: Request, _res: Response, next: NextFunction): void => {
-    const sourceId = String(req.params['sourceId']);
     const authorization = req.headers.authorization;
     if (options.adminToken && authorization?.toLowerCase().startsWith('bearer ')) {
       if (sameSecret(authorization.slice(7).trim(), options.adminToken)) return next();
     }
-    const writeKey = writeKeyFromAuthorization(authorization);
-    if (writeKey !== undefined && options.configView.sourceForWriteKey(writeKey)?.id === sourceId) return next();
-    next(
-      new IngestionError(
-        401,
-        'unauthorized',
-        "the debugger needs the source's write key (Basic auth) or the service token (Bearer)",
-        { 'www-authenticate': 'Basic realm="manifold-debugger"' },
-      ),
-    );
+    const message = options.adminToken
+      ? "the debugger is read through the console; it needs the console's service token (Bearer)"
+      : 'the debugger is off: INGESTION_ADMIN_TOKEN is not set';
+    next(new IngestionError(401, 'unauthorized', message, { 'www-authenticate': 'Bearer realm="manifold-debugger"' }));
   };
 }
 
@@ -48,6 +40,9 @@ function positiveInt(value: unknown, fallback: number): number {
   const n = typeof value === 'string' ? Number(value) : NaN;
   return Number.isInteger(n) && n >= 0 ? n : fallback;
 }
+
+/** Where the debugger's routes live. */
+export const DEBUGGER_PATH = '/debugger/';
 
 /** `GET /debugger/sources/:sourceId/events` (recent) and `.../stream` (Server-Sent Events). */
 export function debuggerRoutes(options: DebuggerRoutesOptions): { router: Router; closeStreams(): void } {

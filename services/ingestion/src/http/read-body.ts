@@ -1,9 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import { createGunzip, createInflate, type Gunzip, type Inflate } from 'node:zlib';
+import type { ByteBudget } from './byte-budget';
 import { IngestionError } from './errors';
 
 /** Formats a byte limit the way Segment's docs state them (32 KB, 500 KB). */
 export function formatLimit(bytes: number): string {
+  if (bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MB`;
   return bytes % 1024 === 0 ? `${bytes / 1024} KB` : `${bytes} bytes`;
 }
 
@@ -22,11 +24,21 @@ function decoderFor(encoding: string | undefined): Gunzip | Inflate | undefined 
   throw IngestionError.badRequest(`Content-Encoding "${encoding}" is not supported; use gzip or none`);
 }
 
+function overBudget(): IngestionError {
+  // Retried by every SDK; as for an oversized body, the rest is not read.
+  return new IngestionError(503, 'unavailable', 'too many request bodies are being received at once; retry later', {
+    'retry-after': '1',
+    connection: 'close',
+  });
+}
+
 /**
  * Reads a request body, inflating gzip or deflate, and fails as soon as the decoded body passes
- * `limit` bytes, so a small compressed body cannot expand into a large one in memory.
+ * `limit` bytes, so a small compressed body cannot expand into a large one in memory. Every
+ * decoded byte is also taken from `budget` (shared by all requests) while the body is being
+ * received, and given back when it is complete or has failed.
  */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export function readBody(req: IncomingMessage, limit: number, budget: ByteBudget): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   let decoder: Gunzip | Inflate | undefined;
   try {
@@ -47,6 +59,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     const fail = (error: IngestionError): void => {
       if (done) return;
       done = true;
+      budget.give(size);
       if (decoder) {
         req.unpipe(decoder);
         decoder.destroy();
@@ -56,13 +69,15 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     };
     source.on('data', (chunk: Buffer) => {
       if (done) return;
+      if (size + chunk.length > limit) return fail(tooLarge(limit));
+      if (!budget.tryTake(chunk.length)) return fail(overBudget());
       size += chunk.length;
-      if (size > limit) return fail(tooLarge(limit));
       chunks.push(chunk);
     });
     source.on('end', () => {
       if (done) return;
       done = true;
+      budget.give(size);
       resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
     });
     source.on('error', (error: Error) =>

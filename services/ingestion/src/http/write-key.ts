@@ -26,3 +26,26 @@ export function writeKeyFromBody(body: Record<string, unknown>): string | undefi
   }
   return undefined;
 }
+
+/**
+ * The request's write key (Basic auth first, else the body's), taken out of the body: the one
+ * place it is removed, from every spot a body may carry it (the top level and each batch item),
+ * so no stored event, debugger entry or log that shows the body can hold it.
+ */
+export function takeWriteKey(authorization: string | undefined, body: Record<string, unknown>): string | undefined {
+  const key = writeKeyFromAuthorization(authorization) ?? writeKeyFromBody(body);
+  removeWriteKey(body);
+  const batch = body['batch'];
+  if (Array.isArray(batch)) {
+    for (const item of batch as unknown[]) {
+      if (item && typeof item === 'object') removeWriteKey(item as Record<string, unknown>);
+    }
+  }
+  return key;
+}
+
+function removeWriteKey(call: Record<string, unknown>): void {
+  // Set to undefined rather than deleted: JSON leaves it out all the same, and `delete` would turn
+  // the object into a slow dictionary for everything that follows (stringify included).
+  if (call['writeKey'] !== undefined) call['writeKey'] = undefined;
+}

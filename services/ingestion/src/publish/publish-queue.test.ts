@@ -106,15 +106,37 @@ describe('PublishQueue', () => {
 
   it('refuses at once when too much already waits, and fails messages that waited past the timeout', async () => {
     const sender = new ManualSender();
-    const q = queue(sender, { maxQueuedBytes: 10, maxBatchMessages: 1, timeoutMs: 30 });
+    // Each message counts 50 + 1 (key) + 24 = 75 bytes.
+    const q = queue(sender, { maxQueuedBytes: 160, maxBatchMessages: 1, timeoutMs: 30 });
     const stuck = q.publish([message('x'.repeat(50))]);
     await tick();
     const waiting = q.publish([message('y'.repeat(50))]);
-    await expect(q.publish([message('z')])).rejects.toThrow('waiting for Kafka');
+    await expect(q.publish([message('z'.repeat(50))])).rejects.toThrow('waiting for Kafka');
     await new Promise((resolve) => setTimeout(resolve, 60));
     sender.sends[0]?.settle();
     await stuck;
     await expect(waiting).rejects.toThrow('took no messages');
+    expect(q.queuedBytes).toBe(0);
+  });
+
+  it('counts the bytes of a send in flight until it is acknowledged, and lets one large caller through alone', async () => {
+    const sender = new ManualSender();
+    const q = queue(sender, { maxQueuedBytes: 100, lingerMs: 0 });
+    // Larger than the bound, but nothing else is held: it goes through.
+    const large = q.publish([message('a'.repeat(150))]);
+    await tick();
+    expect(sender.sends).toHaveLength(1);
+    expect(q.queuedBytes).toBe(175);
+    expect(q.saturated).toBe(true);
+    // Nothing waits to be sent, but the send in flight still holds its memory.
+    await expect(q.publish([message('b')])).rejects.toThrow('would pass the limit');
+    sender.sends[0]?.settle();
+    await large;
+    expect(q.queuedBytes).toBe(0);
+    const next = q.publish([message('c')]);
+    await tick();
+    sender.sends[1]?.settle();
+    await expect(next).resolves.toBeUndefined();
   });
 
   it('drains: resolves once everything queued was sent', async () => {

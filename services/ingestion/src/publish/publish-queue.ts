@@ -2,7 +2,7 @@ import { KafkaUnavailableError, type OutgoingMessage, type SendOptions } from '@
 
 /** What the queue needs of a producer; `EventProducer` from @manifold/kafka is one. */
 export interface MessageSender {
-  send(topic: string, messages: readonly OutgoingMessage[], options?: SendOptions): Promise<void>;
+  send(topic: string, messages: readonly OutgoingMessage[], options?: SendOptions): Promise<unknown>;
 }
 
 export interface PublishQueueOptions {
@@ -19,7 +19,12 @@ export interface PublishQueueOptions {
   lingerMs: number;
   /** A send not acknowledged in this time fails; so does a message that waited this long to be sent. */
   timeoutMs: number;
-  /** Past this many bytes waiting, new messages are refused at once instead of queued. */
+  /**
+   * Bytes of messages held, from `publish` until Kafka acknowledged them or they failed (waiting
+   * and in flight alike): a caller whose messages would take it past this is refused at once
+   * instead of queued. A caller is never refused while nothing is held, so one larger than the
+   * bound still gets through alone.
+   */
   maxQueuedBytes: number;
   /** Sends in flight at once; the next batch fills while they are. */
   maxConcurrentSends: number;
@@ -58,6 +63,8 @@ export class PublishQueue {
   private readonly pending: Part[] = [];
   private pendingMessages = 0;
   private pendingBytes = 0;
+  /** Waiting and in flight: the memory the queue holds. */
+  private heldBytes = 0;
   private inFlight = 0;
   private timer: { cancel(): void } | undefined;
   private readonly idleWaiters: Array<() => void> = [];
@@ -67,9 +74,19 @@ export class PublishQueue {
     private readonly options: PublishQueueOptions,
   ) {}
 
-  /** Bytes waiting to be sent, for a gauge. */
+  /** Bytes waiting to be sent or in flight, for a gauge. */
   get queuedBytes(): number {
-    return this.pendingBytes;
+    return this.heldBytes;
+  }
+
+  /** True while new messages would be refused whatever their size: callers can skip building them. */
+  get saturated(): boolean {
+    return this.heldBytes >= this.options.maxQueuedBytes;
+  }
+
+  /** Whether messages of about this many bytes would be taken now, for a caller yet to build them. */
+  hasRoomFor(bytes: number): boolean {
+    return this.heldBytes === 0 || this.heldBytes + bytes <= this.options.maxQueuedBytes;
   }
 
   get sendsInFlight(): number {
@@ -79,9 +96,13 @@ export class PublishQueue {
   /** Resolves once every message is acknowledged by Kafka; rejects with KafkaUnavailableError otherwise. */
   publish(messages: readonly OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return Promise.resolve();
-    if (this.pendingBytes > this.options.maxQueuedBytes) {
+    let total = 0;
+    for (const message of messages) total += messageBytes(message);
+    if (!this.hasRoomFor(total)) {
       return Promise.reject(
-        new KafkaUnavailableError(`more than ${this.options.maxQueuedBytes} bytes are waiting for Kafka already`),
+        new KafkaUnavailableError(
+          `${this.heldBytes} bytes are waiting for Kafka already; ${total} more would pass the limit of ${this.options.maxQueuedBytes}`,
+        ),
       );
     }
     return new Promise<void>((resolve, reject) => {
@@ -115,6 +136,7 @@ export class PublishQueue {
     this.pending.push(part);
     this.pendingMessages += part.messages.length;
     this.pendingBytes += part.bytes;
+    this.heldBytes += part.bytes;
   }
 
   private isFull(): boolean {
@@ -160,8 +182,12 @@ export class PublishQueue {
       this.pendingMessages -= part.messages.length;
       this.pendingBytes -= part.bytes;
       const { publication } = part;
-      if (publication.settled) continue;
+      if (publication.settled) {
+        this.heldBytes -= part.bytes;
+        continue;
+      }
       if (now - publication.enqueuedAt > this.options.timeoutMs) {
+        this.heldBytes -= part.bytes;
         this.fail(publication, new KafkaUnavailableError(`Kafka took no messages for ${this.options.timeoutMs} ms`));
         continue;
       }
@@ -187,6 +213,7 @@ export class PublishQueue {
 
   private completed(parts: Part[], count: number, bytes: number, started: number, error: unknown): void {
     this.inFlight--;
+    this.heldBytes -= bytes;
     this.options.onSend?.({ messages: count, bytes, durationMs: performance.now() - started, ok: !error });
     for (const { publication } of parts) {
       if (publication.settled) continue;

@@ -1,31 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@manifold/logger';
-import {
-  extractTraceContext,
-  injectTraceContext,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-  type Span,
-  type Tracer,
-} from '@manifold/telemetry';
+import { extractTraceContext, SpanKind, SpanStatusCode, type Tracer } from '@manifold/telemetry';
+import { ByteBudget } from '../http/byte-budget';
 import { IngestionError } from '../http/errors';
 import type { ProxyTrust } from '../http/proxy-trust';
 import { readBody } from '../http/read-body';
 import { sendError, sendJson } from '../http/respond';
-import { writeKeyFromAuthorization, writeKeyFromBody } from '../http/write-key';
 import type { IngestionMetrics } from '../metrics';
-import { recordClientMetrics } from './client-metrics';
-import type { Attempt, Ingestor } from './ingestor';
-import { processBatch, processCall, type ProcessedBody } from './process-body';
+import type { Ingested, Ingestor } from './ingestor';
+import type { RequestLimits } from './request-limits';
 import type { TrackingRoute } from './routes';
-import { isPlainObject } from './validate';
-
-export interface RequestLimits {
-  maxCallBytes: number;
-  maxBatchBytes: number;
-  maxBatchItems: number;
-}
 
 export interface TrackingHandlerDeps {
   ingestor: Ingestor;
@@ -38,115 +22,80 @@ export interface TrackingHandlerDeps {
 
 const OK_BODY = '{"success":true}';
 
-export function parseJsonObject(body: Buffer): Record<string, unknown> {
-  let parsed: unknown;
-  // Some clients start UTF-8 bodies with a byte-order mark, which JSON.parse refuses.
-  const start = body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? 3 : 0;
-  try {
-    parsed = JSON.parse(body.toString('utf8', start));
-  } catch (error) {
-    throw IngestionError.badRequest(`the body is not valid JSON: ${(error as Error).message}`);
+/**
+ * The 200 body for a request whose accepted events are in Kafka, or the error to answer when none
+ * of its calls was accepted. A batch with only some calls refused is a 200 (so that SDKs do not
+ * send the accepted ones again) listing what was dropped.
+ */
+function answerFor(route: TrackingRoute, { accepted, rejected }: Ingested): string | IngestionError {
+  if (rejected.length === 0) return OK_BODY;
+  if (route.kind === 'call') {
+    const only = rejected[0] as (typeof rejected)[number];
+    return new IngestionError(400, only.code, only.message);
   }
-  if (!isPlainObject(parsed)) throw IngestionError.badRequest('the body must be a JSON object');
-  return parsed;
+  const items = rejected.map(({ index, code, message }) => ({ index, code, message }));
+  if (accepted.length === 0) {
+    return new IngestionError(400, 'empty_batch_result', 'no call in the batch was valid', {}, { rejected: items });
+  }
+  return JSON.stringify({
+    success: true,
+    code: 'multi_user_error',
+    message: `${rejected.length} of ${rejected.length + accepted.length} calls were rejected; the others were accepted`,
+    rejected: items,
+  });
 }
-
-type Context = ReturnType<typeof extractTraceContext>;
 
 /**
  * The hot path: POST /v1/{identify,track,...,batch,...}. Plain node:http, no framework, since
- * this runs for every event. A 200 is sent only once Kafka acknowledged every accepted event.
+ * this runs for every event: it opens the request's span, hands the request to the ingestor and
+ * turns the outcome into the answer. A 200 is sent only once Kafka acknowledged every accepted event.
  */
 export function createTrackingHandler(deps: TrackingHandlerDeps) {
   const { ingestor, proxyTrust, metrics, tracer, logger, limits } = deps;
-  const batchLimits = { maxItems: limits.maxBatchItems, maxItemBytes: limits.maxCallBytes };
-
-  async function ingest(
-    req: IncomingMessage,
-    route: TrackingRoute,
-    parent: Context,
-    span: Span,
-    attempt: Attempt,
-  ): Promise<string> {
-    const receivedAtMs = Date.now();
-    const body = await readBody(req, route.kind === 'batch' ? limits.maxBatchBytes : limits.maxCallBytes);
-    const parsed = parseJsonObject(body);
-    attempt.body = parsed;
-    if (route.kind === 'client-metrics') {
-      recordClientMetrics(parsed, metrics);
-      return OK_BODY;
-    }
-    const writeKey = writeKeyFromAuthorization(req.headers.authorization) ?? writeKeyFromBody(parsed);
-    const source = ingestor.authenticate(writeKey);
-    attempt.source = source;
-    span.setAttribute('manifold.source_id', source.id);
-    // authenticate() returned, so there is a key.
-    ingestor.checkRateLimit(writeKey as string);
-
-    const facts = { receivedAtMs, receivedAt: new Date(receivedAtMs).toISOString(), ip: proxyTrust.clientIp(req) };
-    const processed: ProcessedBody =
-      route.kind === 'call'
-        ? processCall(parsed, route.type, facts)
-        : processBatch(parsed, body.length, batchLimits, facts);
-    span.setAttribute('manifold.events.accepted', processed.accepted.length);
-    span.setAttribute('manifold.events.rejected', processed.rejected.length);
-
-    const traceHeaders: Record<string, string> = {};
-    injectTraceContext(traceHeaders, trace.setSpan(parent, span));
-    attempt.handedOver = true;
-    await ingestor.publish(source, processed, traceHeaders);
-
-    const { rejected, accepted } = processed;
-    if (rejected.length === 0) return OK_BODY;
-    if (route.kind === 'call') {
-      const only = rejected[0] as (typeof rejected)[number];
-      throw new IngestionError(400, only.code, only.message);
-    }
-    const items = rejected.map(({ index, code, message }) => ({ index, code, message }));
-    if (accepted.length === 0) {
-      throw new IngestionError(400, 'empty_batch_result', 'no call in the batch was valid', {}, { rejected: items });
-    }
-    // 200, so that SDKs do not send the accepted calls again; the list says what was dropped.
-    return JSON.stringify({
-      success: true,
-      code: 'multi_user_error',
-      message: `${rejected.length} of ${rejected.length + accepted.length} calls were rejected; the others were accepted`,
-      rejected: items,
-    });
-  }
+  const receiving = new ByteBudget(limits.maxReceivingBytes);
 
   return function handleTracking(req: IncomingMessage, res: ServerResponse, route: TrackingRoute): void {
-    const parentContext = extractTraceContext(req.headers);
+    const startedAt = performance.now();
+    const receivedAtMs = Date.now();
+    const parent = extractTraceContext(req.headers);
     const span = tracer.startSpan(
       `POST ${route.name}`,
       { kind: SpanKind.SERVER, attributes: { 'http.request.method': 'POST', 'http.route': route.name } },
-      parentContext,
+      parent,
     );
-    const attempt: Attempt = { handedOver: false };
-    ingest(req, route, parentContext, span, attempt).then(
-      (body) => {
-        sendJson(req, res, 200, body);
-        finish(200);
-      },
-      (error: unknown) => {
-        if (error instanceof IngestionError) {
-          if (!attempt.handedOver) ingestor.reportRefused(error, attempt.source, attempt.body);
-          sendError(req, res, error);
-          finish(error.status, error.message);
-          return;
-        }
-        logger.error({ err: error, route: route.name }, 'request failed unexpectedly');
-        const internal = new IngestionError(500, 'unavailable', 'internal error; retry later');
-        sendError(req, res, internal);
-        finish(500, String(error));
-      },
-    );
+    const bodyLimit = route.kind === 'batch' ? limits.maxBatchBytes : limits.maxCallBytes;
 
-    function finish(status: number, message?: string): void {
+    const finish = (status: number, message?: string): void => {
       span.setAttribute('http.response.status_code', status);
       if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR, message });
       span.end();
-      metrics.requests.add(route.name, status);
-    }
+      metrics.http.record('POST', route.name, status, startedAt);
+    };
+    const fail = (error: unknown): void => {
+      if (error instanceof IngestionError) {
+        sendError(req, res, error);
+        finish(error.status, error.message);
+        return;
+      }
+      logger.error({ err: error, route: route.name }, 'request failed unexpectedly');
+      sendError(req, res, new IngestionError(500, 'unavailable', 'internal error; retry later'));
+      finish(500, String(error));
+    };
+
+    ingestor
+      .ingest({
+        shape: route,
+        readBody: () => readBody(req, bodyLimit, receiving),
+        authorization: req.headers.authorization,
+        receivedAtMs,
+        clientIp: proxyTrust.clientIp(req),
+        trace: { span, parent },
+      })
+      .then((ingested) => {
+        const answer = answerFor(route, ingested);
+        if (typeof answer !== 'string') return fail(answer);
+        sendJson(req, res, 200, answer);
+        finish(200);
+      }, fail);
   };
 }

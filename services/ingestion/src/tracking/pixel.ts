@@ -1,13 +1,8 @@
-import { isCallType } from '@manifold/events';
-import { injectTraceContext } from '@manifold/telemetry';
 import type { Logger } from '@manifold/logger';
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { IngestionError } from '../http/errors';
 import type { ProxyTrust } from '../http/proxy-trust';
-import { writeKeyFromAuthorization, writeKeyFromBody } from '../http/write-key';
-import { parseJsonObject } from './handler';
-import type { Attempt, Ingestor } from './ingestor';
-import { processCall } from './process-body';
+import type { Ingestor } from './ingestor';
 
 // A 1×1 transparent GIF.
 const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
@@ -30,42 +25,24 @@ function decodeData(raw: unknown, maxBytes: number): Buffer {
 
 /**
  * `GET /v1/pixel/<type>?data=...` for email opens and the like: always a 200 with a transparent
- * GIF, even on error (an image tag cannot show one); errors are counted and shown in the debugger.
+ * GIF, even on error (an image tag cannot show one). The ingestor counts every refusal and shows
+ * it in the debugger; only unexpected failures are logged here.
  */
 export function pixelRoutes(options: PixelRoutesOptions): Router {
   const router = Router();
-  const { ingestor, proxyTrust } = options;
-
-  const ingest = async (req: Request, attempt: Attempt): Promise<void> => {
-    const type = String(req.params['type']);
-    if (!isCallType(type)) throw IngestionError.badRequest(`unknown call type ${type}`);
-    const call = parseJsonObject(decodeData(req.query['data'], options.maxCallBytes));
-    attempt.body = call;
-    const writeKey = writeKeyFromAuthorization(req.headers.authorization) ?? writeKeyFromBody(call);
-    const source = ingestor.authenticate(writeKey);
-    attempt.source = source;
-    ingestor.checkRateLimit(writeKey as string);
-    const receivedAtMs = Date.now();
-    const processed = processCall(call, type, {
-      receivedAtMs,
-      receivedAt: new Date(receivedAtMs).toISOString(),
-      ip: proxyTrust.clientIp(req),
-    });
-    const traceHeaders: Record<string, string> = {};
-    injectTraceContext(traceHeaders);
-    attempt.handedOver = true;
-    await ingestor.publish(source, processed, traceHeaders);
-  };
+  const { ingestor, proxyTrust, logger } = options;
 
   router.get('/v1/pixel/:type', (req, res) => {
-    const attempt: Attempt = { handedOver: false };
-    ingest(req, attempt)
+    ingestor
+      .ingest({
+        shape: { kind: 'call', type: String(req.params['type']) },
+        readBody: () => decodeData(req.query['data'], options.maxCallBytes),
+        authorization: req.headers.authorization,
+        receivedAtMs: Date.now(),
+        clientIp: proxyTrust.clientIp(req),
+      })
       .catch((error: unknown) => {
-        if (error instanceof IngestionError) {
-          if (!attempt.handedOver) ingestor.reportRefused(error, attempt.source, attempt.body);
-        } else {
-          options.logger.error({ err: error }, 'pixel call failed');
-        }
+        if (!(error instanceof IngestionError)) logger.error({ err: error }, 'pixel call failed');
       })
       .finally(() => {
         res.set('cache-control', 'no-store').type('image/gif').send(PIXEL);

@@ -1,13 +1,14 @@
 import { isCallType, type CallType, type SpecEvent } from '@manifold/events';
 import { IngestionError, type Rejection } from '../http/errors';
 import { formatLimit } from '../http/read-body';
-import { enrichCall, type RequestFacts } from './enrich';
-import { isPlainObject, validateCall } from './validate';
+import { enrichCall, SKEWED_CLOCK, type RequestFacts } from './enrich';
+import { MAX_NESTING_DEPTH, nestedDeeperThan } from './nesting';
+import { isPlainObject, isTimestamp, TIMESTAMP_RULE, validateCall } from './validate';
 
 export interface RejectedItem extends Rejection {
   /** Position in the batch (0 for a single call). */
   index: number;
-  /** What was sent, without its write key, for the live debugger. */
+  /** What was sent (its write key already taken out by `takeWriteKey`), for the live debugger. */
   input: unknown;
   /** The call type, when the input names a valid one. */
   type: CallType | undefined;
@@ -16,23 +17,55 @@ export interface RejectedItem extends Rejection {
 export interface ProcessedBody {
   accepted: SpecEvent[];
   rejected: RejectedItem[];
+  /** About what the accepted events take as JSON before enrichment (at most, unless measured). */
+  bytes: number;
 }
 
 export interface BatchLimits {
   maxItems: number;
+  /** One call, counted with the batch's shared context and integrations it will carry. */
   maxItemBytes: number;
+  /** All the calls of the batch together, each counted as above. */
+  maxEventBytes: number;
 }
 
+/** UTF-8 bytes of a value as JSON; 0 when there is none. */
+function jsonBytes(value: unknown): number {
+  return value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value));
+}
+
+function oversized(index: number, type: CallType, message: string): RejectedItem {
+  // What was sent is not kept for the debugger: it is what is too large.
+  return rejectedItem(index, undefined, { code: 'bad_request', message }, type);
+}
+
+const TOO_DEEP: Rejection = {
+  code: 'bad_request',
+  message: `the call nests objects and arrays more than ${MAX_NESTING_DEPTH} levels deep`,
+};
+
 function rejectedItem(index: number, input: unknown, rejection: Rejection, type?: CallType): RejectedItem {
-  if (isPlainObject(input)) delete input['writeKey'];
   return { index, input, type, ...rejection };
 }
 
-/** One call (`/v1/track`, ...): the path names its type. */
-export function processCall(body: Record<string, unknown>, type: CallType, facts: RequestFacts): ProcessedBody {
+/** One call (`/v1/track`, ...): the path names its type; `bodyBytes` is the size of its JSON. */
+export function processCall(
+  body: Record<string, unknown>,
+  bodyBytes: number,
+  type: CallType,
+  facts: RequestFacts,
+): ProcessedBody {
+  const rejected = (input: unknown, rejection: Rejection): ProcessedBody => ({
+    accepted: [],
+    rejected: [rejectedItem(0, input, rejection, type)],
+    bytes: 0,
+  });
+  if (nestedDeeperThan(body, MAX_NESTING_DEPTH)) return rejected(undefined, TOO_DEEP);
   const rejection = validateCall(body, type);
-  if (rejection) return { accepted: [], rejected: [rejectedItem(0, body, rejection, type)] };
-  return { accepted: [enrichCall(body, type, facts)], rejected: [] };
+  if (rejection) return rejected(body, rejection);
+  const event = enrichCall(body, type, facts);
+  if (!event) return rejected(body, SKEWED_CLOCK);
+  return { accepted: [event], rejected: [], bytes: bodyBytes };
 }
 
 /**
@@ -57,24 +90,41 @@ export function processBatch(
     if (body[field] !== undefined && body[field] !== null && !isPlainObject(body[field])) {
       throw IngestionError.badRequest(`the batch's ${field} must be an object`);
     }
+    // Every call would carry it one level down, and so be too deep.
+    if (nestedDeeperThan(body[field], MAX_NESTING_DEPTH - 1)) {
+      throw IngestionError.badRequest(
+        `the batch's ${field} nests objects and arrays more than ${MAX_NESTING_DEPTH - 1} levels deep`,
+      );
+    }
   }
   const sentAt = body['sentAt'];
-  if (sentAt !== undefined && sentAt !== null && (typeof sentAt !== 'string' || Number.isNaN(Date.parse(sentAt)))) {
-    throw IngestionError.badRequest("the batch's sentAt must be an ISO-8601 date");
+  if (sentAt !== undefined && sentAt !== null && !isTimestamp(sentAt)) {
+    throw IngestionError.badRequest(`the batch's sentAt must be ${TIMESTAMP_RULE}`);
   }
-  const batchFacts: RequestFacts = {
-    ...facts,
-    sentAt: sentAt ?? undefined,
-    context: isPlainObject(body['context']) ? body['context'] : undefined,
-    integrations: isPlainObject(body['integrations']) ? body['integrations'] : undefined,
-  };
-  // Only a body larger than the per-call limit can hold an item over it; skip the measuring otherwise.
+  const context = isPlainObject(body['context']) ? body['context'] : undefined;
+  const integrations = isPlainObject(body['integrations']) ? body['integrations'] : undefined;
+  const batchFacts: RequestFacts = { ...facts, sentAt: sentAt ?? undefined, context, integrations };
+  // Every item will carry a copy of the shared context and integrations, so each is counted with
+  // them, before any event is built. An item and the shared values are disjoint parts of the body,
+  // so only a body over the per-call limit can hold an item over it, and only a body whose shared
+  // part, repeated for every item, could pass the batch's bound needs the running total: the
+  // measuring (one JSON.stringify per item) is skipped otherwise.
+  const sharedBytes = jsonBytes(context) + jsonBytes(integrations);
   const measureItems = bodyBytes > limits.maxItemBytes;
+  const countTotal = bodyBytes + batch.length * sharedBytes > limits.maxEventBytes;
+  const sharedNote = sharedBytes > 0 ? ` with the batch's context and integrations (${sharedBytes} bytes)` : '';
+  let totalBytes = 0;
 
   const accepted: SpecEvent[] = [];
   const rejected: RejectedItem[] = [];
   for (let index = 0; index < batch.length; index++) {
     const item: unknown = batch[index];
+    // First: every later step, the debugger's copy included, may read the item recursively.
+    if (nestedDeeperThan(item, MAX_NESTING_DEPTH)) {
+      const type = isPlainObject(item) && isCallType(item['type']) ? item['type'] : undefined;
+      rejected.push(rejectedItem(index, undefined, TOO_DEEP, type));
+      continue;
+    }
     if (!isPlainObject(item)) {
       rejected.push(rejectedItem(index, item, { code: 'bad_request', message: 'a batch item must be an object' }));
       continue;
@@ -89,26 +139,38 @@ export function processBatch(
       );
       continue;
     }
-    if (measureItems) {
-      const size = Buffer.byteLength(JSON.stringify(item));
+    let size = 0;
+    if (measureItems || countTotal) {
+      size = jsonBytes(item) + sharedBytes;
       if (size > limits.maxItemBytes) {
-        rejected.push(
-          rejectedItem(
-            index,
-            undefined,
-            {
-              code: 'bad_request',
-              message: `the call is ${size} bytes; the limit is ${formatLimit(limits.maxItemBytes)} per call`,
-            },
-            type,
-          ),
-        );
+        const limit = formatLimit(limits.maxItemBytes);
+        rejected.push(oversized(index, type, `the call is ${size} bytes${sharedNote}; the limit is ${limit} per call`));
         continue;
       }
     }
     const rejection = validateCall(item, type);
-    if (rejection) rejected.push(rejectedItem(index, item, rejection, type));
-    else accepted.push(enrichCall(item, type, batchFacts));
+    if (rejection) {
+      rejected.push(rejectedItem(index, item, rejection, type));
+      continue;
+    }
+    if (countTotal && totalBytes + size > limits.maxEventBytes) {
+      const limit = formatLimit(limits.maxEventBytes);
+      rejected.push(
+        oversized(
+          index,
+          type,
+          `the calls before this one already add up to ${totalBytes} bytes${sharedNote}; a batch's calls may add up to ${limit}: send this one in another batch`,
+        ),
+      );
+      continue;
+    }
+    const event = enrichCall(item, type, batchFacts);
+    if (!event) {
+      rejected.push(rejectedItem(index, item, SKEWED_CLOCK, type));
+      continue;
+    }
+    totalBytes += size;
+    accepted.push(event);
   }
-  return { accepted, rejected };
+  return { accepted, rejected, bytes: countTotal ? totalBytes : bodyBytes + accepted.length * sharedBytes };
 }

@@ -16,29 +16,52 @@ function isNonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0;
 }
 
-function isDate(value: unknown): boolean {
-  return typeof value === 'string' && !Number.isNaN(Date.parse(value));
+/**
+ * The instants a timestamp may name: the four-digit years, 0001 to 9999, which every destination
+ * and warehouse can store and ISO-8601 writes without an expanded year. (JavaScript reads dates
+ * up to the year 275760, and later ones not at all.)
+ */
+const EARLIEST_MS = Date.parse('0001-01-01T00:00:00.000Z');
+const LATEST_MS = Date.parse('9999-12-31T23:59:59.999Z');
+
+/** Whether a time in milliseconds lies in the years 0001 to 9999 (false for NaN). */
+export function isStorableTime(ms: number): boolean {
+  return ms >= EARLIEST_MS && ms <= LATEST_MS;
 }
+
+/** A string Date.parse reads as a time in the years 0001 to 9999. */
+export function isTimestamp(value: unknown): value is string {
+  return typeof value === 'string' && isStorableTime(Date.parse(value));
+}
+
+export const TIMESTAMP_RULE = 'an ISO-8601 date in the years 0001 to 9999';
 
 function reject(code: Rejection['code'], message: string): Rejection {
   return { code, message };
 }
 
 /**
+ * Whether a `userId` or `anonymousId` is given. `null` and `""` count as absent, as Segment and its
+ * SDKs treat them: analytics.js sends `userId: null` for anonymous visitors, and some SDKs `""`.
+ */
+function isIdGiven(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== '';
+}
+
+/**
  * Checks one call against the Spec (segment-spec.md §1.5, §2). Returns why it breaks it, or
- * undefined when it is valid. `null` counts as absent: analytics.js sends `userId: null` for
- * anonymous visitors.
+ * undefined when it is valid.
  */
 export function validateCall(call: Record<string, unknown>, type: CallType): Rejection | undefined {
   const { userId, anonymousId } = call;
-  if (isPresent(userId) && !isNonEmptyString(userId)) {
-    return reject('id_not_string', 'userId must be a non-empty string');
+  if (isIdGiven(userId) && typeof userId !== 'string') {
+    return reject('id_not_string', 'userId must be a string');
   }
-  if (isPresent(anonymousId) && !isNonEmptyString(anonymousId)) {
-    return reject('id_not_string', 'anonymousId must be a non-empty string');
+  if (isIdGiven(anonymousId) && typeof anonymousId !== 'string') {
+    return reject('id_not_string', 'anonymousId must be a string');
   }
-  if (!isPresent(userId) && !isPresent(anonymousId)) {
-    return reject('no_user_anon_id', `${type} needs a userId or an anonymousId`);
+  if (!isIdGiven(userId) && !isIdGiven(anonymousId)) {
+    return reject('no_user_anon_id', `${type} needs a userId or an anonymousId (a non-empty string)`);
   }
 
   const messageId = call['messageId'];
@@ -51,8 +74,8 @@ export function validateCall(call: Record<string, unknown>, type: CallType): Rej
     }
   }
   for (const field of ['timestamp', 'sentAt'] as const) {
-    if (isPresent(call[field]) && !isDate(call[field])) {
-      return reject('bad_request', `${field} must be an ISO-8601 date`);
+    if (isPresent(call[field]) && !isTimestamp(call[field])) {
+      return reject('bad_request', `${field} must be ${TIMESTAMP_RULE}`);
     }
   }
   if (isPresent(call['properties']) && !isPlainObject(call['properties'])) {

@@ -23,8 +23,12 @@ export interface AdmittedChunk {
 }
 
 export interface BatchGuardOptions {
-  /** Events-topic tasks claim their messageId; retries claim their continuation. */
-  source: 'events' | 'retries';
+  /**
+   * Events-topic tasks claim their messageId; retries claim their continuation; redeliveries claim
+   * their messageId with the origin they carry (a redrive's is the dead-lettered attempt's, whose
+   * claim is expected: see Redelivery).
+   */
+  source: 'events' | 'retries' | 'redeliveries';
   /** Retries also claim their messageId again (the dedup window may end before they do). */
   reclaim: boolean;
   /** The batch's first and last offsets (recorded as taken before the first claim). */
@@ -91,19 +95,29 @@ export class BatchGuard {
     );
     open.forEach((task, index) => {
       const [first, messageId] = answers.slice(index * perTask, (index + 1) * perTask);
-      if (first === 'other') (source === 'events' ? chunk.duplicates : chunk.superseded).push(task);
+      if (first === 'other') (source === 'retries' ? chunk.superseded : chunk.duplicates).push(task);
       else if (messageId === 'other') chunk.duplicates.push(task);
       // Claimed by an earlier read, which may have sent it on already.
-      else if (first === 'own') chunk.handOver.push(task);
+      else if (first === 'own' && this.readBefore(task)) chunk.handOver.push(task);
       else chunk.deliver.push(task);
     });
     return chunk;
+  }
+
+  /**
+   * Whether a claim found with the task's own origin is an earlier read's: always for events and
+   * retries (the origin is the message itself); for a redelivery only when an earlier read took
+   * its offset, since a redrive finds the claim of the attempt it sends again.
+   */
+  private readBefore(task: DeliveryTask): boolean {
+    return this.options.source !== 'redeliveries' || this.ledger.takenBefore(task.offset);
   }
 
   private requests(task: DeliveryTask): ClaimRequest[] {
     const fresh = !this.ledger.takenBefore(task.offset);
     const messageId = { destinationId: task.instance.id, messageId: task.event.messageId };
     if (this.options.source === 'events') return [{ ...messageId, origin: task.origin, fresh }];
+    if (this.options.source === 'redeliveries') return [{ ...messageId, origin: task.origin, fresh: false }];
     const continuation = { ...messageId, origin: task.readAt, after: task.from ?? task.origin, fresh };
     // The messageId claim may be the retry's own first attempt's: its origin decides.
     return this.options.reclaim ? [continuation, { ...messageId, origin: task.origin, fresh: false }] : [continuation];

@@ -1,25 +1,38 @@
 import type { DestinationConfig } from '@manifold/config-client';
-import type { DeliveryOutcome as ReportOutcome } from '@manifold/events';
+import { describeNotice, type FieldNotice } from '@manifold/destination-kit';
+import type { DeliveryReport, TraceOutcome } from '@manifold/events';
 import type { EventProducer, OutgoingMessage } from '@manifold/kafka';
 import { planRetry } from '../retry/backoff';
 import { encodeRetryMessage, type PendingRetry } from '../retry/retry-message';
 import { encodeDeadLetter, exchangeDetails, type DeadLetterRecord } from '../reports/dead-letter';
 import type { DeliveryRecord, DeliveryReporter } from '../reports/delivery-reporter';
+import type { FailureSampler } from '../reports/failure-sampler';
 import type { TranslatorMetrics } from '../reports/metrics';
 import type { RetryTier } from '../topics';
-import type { TaskResult } from './task';
+import { traceEntry, type TraceDetails, type TraceRecorder, type TraceSubject } from '../trace/trace-recorder';
+import type { Exchange, TaskResult } from './task';
 
 export interface OutcomeRouterOptions {
   destinationType: string;
   producer: Pick<EventProducer, 'send'>;
   reporter: DeliveryReporter;
+  /** Logs and samples failed attempts (rate-limited per instance and reason). */
+  failures?: FailureSampler;
   metrics: TranslatorMetrics;
   tiers: readonly RetryTier[];
   deadLetterTopic: string;
   retryWindowMs: number;
   produceTimeoutMs: number;
+  /** Where every outcome is told, per event and instance, for the per-event trace. */
+  trace?: TraceRecorder;
   now?: () => number;
   random?: () => number;
+}
+
+/** Who an outcome concerns beyond the instance: the event (for the trace) and the run that sent it again. */
+export interface OutcomeSubject extends TraceSubject {
+  /** Why, in words. */
+  message?: string | undefined;
 }
 
 /** Kafka sends are split so that no record batch nears the broker's message size limit. */
@@ -42,7 +55,7 @@ export class OutcomeRouter {
 export class BatchOutcomes {
   private readonly messages = new Map<string, OutgoingMessage[]>();
   private readonly records: DeliveryRecord[] = [];
-  private readonly sending: Promise<void>[] = [];
+  private readonly sending: Promise<unknown>[] = [];
   private readonly now: () => number;
 
   constructor(private readonly options: OutcomeRouterOptions) {
@@ -50,15 +63,44 @@ export class BatchOutcomes {
   }
 
   /** Not sent to `instance`, deliberately (integrations object, filters, disabled, duplicate, ...). */
-  filtered(instance: Pick<DestinationConfig, 'id' | 'workspaceId'>, reason: string): void {
-    this.count(instance, 'filtered', reason);
+  filtered(instance: Pick<DestinationConfig, 'id' | 'workspaceId'>, reason: string, subject?: OutcomeSubject): void {
+    this.count(instance, 'filtered', reason, undefined, { runId: subject?.runId });
+    if (subject) this.trace(subject, instance, 'filtered', { reason, message: subject.message, attempt: 0 });
   }
 
   /** Will not be delivered: kept on the dead-letter topic with the reason. */
-  deadLetter(record: DeadLetterRecord, workspaceId?: string): void {
+  deadLetter(
+    record: DeadLetterRecord,
+    workspaceId?: string,
+    details: { runId?: string | undefined; exchange?: Exchange | undefined } = {},
+  ): void {
+    const { exchange, runId } = details;
     this.push(this.options.deadLetterTopic, encodeDeadLetter(record));
     if (record.destinationId && workspaceId) {
-      this.count({ id: record.destinationId, workspaceId }, 'failed', failureReason(record));
+      const instance = { id: record.destinationId, workspaceId };
+      const reason = failureReason(record);
+      this.count(instance, 'failed', reason, undefined, { attempts: attemptsOf(exchange), runId });
+      if (record.event) {
+        this.options.failures?.failed({
+          instance,
+          outcome: 'failed',
+          reason,
+          message: record.message,
+          event: record.event,
+          attempt: record.attempts,
+          ...(exchange ? { exchange } : {}),
+        });
+        if (record.sourceId) {
+          const subject = {
+            event: record.event,
+            metadata: { sourceId: record.sourceId, workspaceId },
+            origin: record.origin,
+            runId,
+          };
+          const attempt = exchange ? record.attempts : 0;
+          this.trace(subject, instance, 'failed', { reason, message: record.message, attempt }, exchange);
+        }
+      }
     } else {
       this.options.metrics.events.add(1, {
         destination_type: this.options.destinationType,
@@ -86,15 +128,20 @@ export class BatchOutcomes {
     for (const result of results) this.result(result);
   }
 
-  private result({ task, outcome, exchange }: TaskResult): void {
+  private result({ task, outcome, exchange, notices }: TaskResult): void {
     const { instance } = task;
     switch (outcome.kind) {
       case 'drop':
-        this.filtered(instance, outcome.reason);
+        this.filtered(instance, outcome.reason, { ...task, message: outcome.message });
         return;
       case 'delivered': {
-        const latencyMs = this.now() - Date.parse(task.event.receivedAt);
-        this.count(instance, 'delivered', undefined, Number.isFinite(latencyMs) ? latencyMs : undefined);
+        // Ingestion to the destination's answer (not to when the batch was done with).
+        const latencyMs = (exchange?.answeredAt ?? this.now()) - Date.parse(task.event.receivedAt);
+        const latency = Number.isFinite(latencyMs) ? latencyMs : undefined;
+        this.count(instance, 'delivered', undefined, latency, { attempts: 1, runId: task.runId });
+        this.trace(task, instance, 'delivered', { attempt: task.attempts + 1 }, exchange);
+        // What was left out of or converted in the event, counted once it reached the destination.
+        for (const notice of notices ?? []) this.count(instance, noticeOutcome(notice), describeNotice(notice));
         return;
       }
       case 'dead-letter':
@@ -107,6 +154,7 @@ export class BatchOutcomes {
             ...exchangeDetails(exchange),
           },
           instance.workspaceId,
+          { runId: task.runId, exchange },
         );
         return;
       case 'retry': {
@@ -131,6 +179,7 @@ export class BatchOutcomes {
               ...exchangeDetails(exchange),
             },
             instance.workspaceId,
+            { runId: task.runId, exchange },
           );
           return;
         }
@@ -147,7 +196,19 @@ export class BatchOutcomes {
           reason,
         };
         this.push(plan.tier.topic, encodeRetryMessage(retry));
-        this.count(instance, 'retried', reason);
+        // Attempts per reason, and the event itself once, when its first attempt failed.
+        this.count(instance, 'retried', reason, undefined, { attempts: attemptsOf(exchange), runId: task.runId });
+        if (task.attempts === 0) this.count(instance, 'retrying', reason, undefined, { runId: task.runId });
+        this.trace(task, instance, 'retrying', { reason, message: outcome.reason, attempt: attempts }, exchange);
+        this.options.failures?.failed({
+          instance,
+          outcome: 'retried',
+          reason,
+          message: outcome.reason,
+          event: task.event,
+          attempt: attempts,
+          ...(exchange ? { exchange } : {}),
+        });
         return;
       }
     }
@@ -178,6 +239,13 @@ export class BatchOutcomes {
     const counted = new Map<string, { outcome: string; reason: string; count: number }>();
     for (const record of this.records) {
       this.options.reporter.record(record);
+      // Each retrying event is also counted per attempt (retried): once in the metric is enough.
+      if (record.outcome === 'retrying') continue;
+      if (record.outcome === 'field_dropped' || record.outcome === 'field_converted') {
+        // The reason names a field: too many values for a metric attribute; the kind is enough there.
+        this.options.metrics.fieldNotices.add(1, { destination_type: type, kind: record.outcome });
+        continue;
+      }
       const key = `${record.outcome}\u0000${record.reason ?? ''}`;
       const entry = counted.get(key) ?? { outcome: record.outcome, reason: record.reason ?? '', count: 0 };
       entry.count += 1;
@@ -206,17 +274,34 @@ export class BatchOutcomes {
 
   private count(
     instance: Pick<DestinationConfig, 'id' | 'workspaceId'>,
-    outcome: ReportOutcome,
+    outcome: DeliveryReport['outcome'],
     reason?: string,
     latencyMs?: number,
+    extra: { attempts?: number | undefined; runId?: string | undefined } = {},
   ): void {
+    const { attempts, runId } = extra;
     this.records.push({
       destinationId: instance.id,
       workspaceId: instance.workspaceId,
       outcome,
       ...(reason !== undefined ? { reason } : {}),
       ...(latencyMs !== undefined ? { latencyMs } : {}),
+      ...(attempts ? { attempts } : {}),
+      ...(runId !== undefined ? { runId } : {}),
     });
+  }
+
+  private trace(
+    subject: TraceSubject,
+    instance: { id: string },
+    outcome: TraceOutcome,
+    details: TraceDetails,
+    exchange?: Exchange,
+  ): void {
+    const recorder = this.options.trace;
+    if (!recorder) return;
+    const entry = traceEntry(subject, instance, this.options.destinationType, outcome, details, this.now());
+    recorder.record(exchange ? { entry, exchange } : { entry });
   }
 
   private push(topic: string, message: OutgoingMessage): void {
@@ -234,6 +319,15 @@ function failureReason(record: DeadLetterRecord): string {
   const response = record.lastResponse;
   if (record.reason === 'REJECTED' && response && 'status' in response) return `http_${response.status}`;
   return record.reason;
+}
+
+/** 1 when a request was made (an answer or a network failure), 0 when none was (e.g. not attempted). */
+function attemptsOf(exchange: Exchange | undefined): number {
+  return exchange?.answeredAt !== undefined ? 1 : 0;
+}
+
+function noticeOutcome(notice: FieldNotice): 'field_dropped' | 'field_converted' {
+  return notice.kind === 'dropped' ? 'field_dropped' : 'field_converted';
 }
 
 /** A stable, low-cardinality reason for a retry: `http_503`, or the network error code. */

@@ -8,6 +8,8 @@ import {
   outcomeOfError,
   outcomesPerEvent,
   followUpRequests,
+  noticesOf,
+  Notices,
   type DeliveryOutcome,
   type DropOutcome,
   type Outcome,
@@ -125,18 +127,24 @@ export class Deliverer {
   private async deliverGroup(group: DeliveryTask[], admit?: () => boolean): Promise<TaskResult[]> {
     const first = group[0] as DeliveryTask;
     let requests: RequestDescriptor[];
+    const performed = group.map(() => new Notices());
     try {
       requests = buildRequests(
         this.options.destination,
         first.prepared.action,
         group.map((t) => t.prepared.payload),
         first.settings,
+        performed,
       );
     } catch (error) {
       // One event the API cannot take must not sink the others: try them one by one.
       if (group.length > 1) return (await Promise.all(group.map((task) => this.deliverGroup([task], admit)))).flat();
       return [{ task: first, outcome: outcomeOfError(error) }];
     }
+    const noticesAt = (index: number) => {
+      const notices = noticesOf((group[index] as DeliveryTask).prepared, performed[index]);
+      return notices.length > 0 ? { notices } : {};
+    };
     if (requests.length === 0) {
       return group.map((task) => ({
         task,
@@ -146,17 +154,24 @@ export class Deliverer {
 
     if (group.length === 1 && requests.length === 1) {
       // The common case (one event, one request) without the bookkeeping of batches.
-      const { outcome, exchange } = await this.sendFlow(first, requests[0] as RequestDescriptor, admit);
+      const { outcome, exchange } = await this.sendFlow(
+        first,
+        requests[0] as RequestDescriptor,
+        admit,
+        performed[0] as Notices,
+      );
       const single =
         outcome.kind === 'drop' ? outcome : outcomesPerEvent(requests[0] as RequestDescriptor, outcome, 1)[0];
-      return [{ task: first, outcome: single as Outcome, exchange }];
+      return [{ task: first, outcome: single as Outcome, exchange, ...noticesAt(0) }];
     }
     const outcomes: DeliveryOutcome[][] = group.map(() => []);
     const ended: Array<DropOutcome | undefined> = group.map(() => undefined);
     const exchanges: Array<Exchange | undefined> = group.map(() => undefined);
     await Promise.all(
       requests.map(async (request) => {
-        const { outcome, exchange } = await this.sendFlow(first, request, admit);
+        // Flows are never batched: a flow's notices belong to the one event of its group.
+        const flowNotices = group.length === 1 ? (performed[0] as Notices) : new Notices();
+        const { outcome, exchange } = await this.sendFlow(first, request, admit, flowNotices);
         if (outcome.kind === 'drop') {
           group.forEach((_, index) => (ended[index] = outcome));
           return;
@@ -174,18 +189,20 @@ export class Deliverer {
       // A flow that ended in a drop decides, unless another request of the event must be retried.
       const dropped = ended[index];
       const outcome = dropped && delivery?.kind !== 'retry' ? dropped : (delivery ?? dropped);
-      return { task, outcome: outcome as Outcome, ...(exchange ? { exchange } : {}) };
+      return { task, outcome: outcome as Outcome, ...(exchange ? { exchange } : {}), ...noticesAt(index) };
     });
   }
 
   /**
    * One request, and the follow-up requests its 2xx answer calls for (multi-request flows such
-   * as search-then-update); the outcome is that of the last request sent.
+   * as search-then-update); the outcome is that of the last request sent. What the steps leave
+   * out or convert goes to `notices`, the event's.
    */
   private async sendFlow(
     task: DeliveryTask,
     request: RequestDescriptor,
-    admit?: () => boolean,
+    admit: (() => boolean) | undefined,
+    notices: Notices,
   ): Promise<{ outcome: ResponseOutcome | DropOutcome; exchange: Exchange }> {
     let current = request;
     for (let step = 0; ; step++) {
@@ -194,7 +211,7 @@ export class Deliverer {
       if (!response || !current.followUp) return sent;
       let next: RequestDescriptor[];
       try {
-        next = followUpRequests(this.options.destination, current, response, task.settings);
+        next = followUpRequests(this.options.destination, current, response, task.settings, notices);
       } catch (error) {
         // The answer ends the flow (e.g. no unique contact): a drop or dead letter with this exchange.
         return { outcome: outcomeOfError(error), exchange: sent.exchange };
@@ -236,26 +253,27 @@ export class Deliverer {
       try {
         response = await this.options.sender.send(request);
       } catch (error) {
-        this.options.onRequest?.({ status: undefined, durationMs: performance.now() - started });
+        const durationMs = performance.now() - started;
+        this.options.onRequest?.({ status: undefined, durationMs });
         const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
         const outcome = classifyNetworkError(error);
         // Recorded before the slot is released, so the next queued request already knows.
         if (outcome.kind === 'retry') this.options.slow.failed(instanceId, outcome.reason);
-        return { outcome, exchange: { request, error: message } };
+        return { outcome, exchange: { request, error: message, durationMs, answeredAt: Date.now() } };
       }
+      const durationMs = performance.now() - started;
+      const answeredAt = Date.now();
       this.options.slow.answered(instanceId);
-      this.options.onRequest?.({ status: response.status, durationMs: performance.now() - started });
+      this.options.onRequest?.({ status: response.status, durationMs });
+      const exchange = { request, response, durationMs, answeredAt };
       try {
-        return {
-          outcome: classifyResponse(this.options.destination, request, response),
-          exchange: { request, response },
-        };
+        return { outcome: classifyResponse(this.options.destination, request, response), exchange };
       } catch (error) {
         // A classifier that throws is a bug; the answer is kept with the dead letter for a replay after the fix.
         const message = error instanceof Error ? error.message : String(error);
         return {
           outcome: { kind: 'dead-letter', reason: 'TRANSLATION_ERROR', message, status: response.status },
-          exchange: { request, response },
+          exchange,
         };
       }
     });

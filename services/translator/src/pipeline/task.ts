@@ -1,11 +1,12 @@
 import type { DestinationConfig } from '@manifold/config-client';
 import type {
+  FieldNotice,
   HttpResponseInfo,
   Outcome,
   ParsedSettings,
   PreparedEvent,
   RequestDescriptor,
-  SettingsSchema,
+  DestinationSettingsSchema,
 } from '@manifold/destination-kit';
 import type { EventMetadata, SpecEvent } from '@manifold/events';
 
@@ -15,7 +16,7 @@ export interface DeliveryTask {
   event: SpecEvent;
   metadata: EventMetadata;
   instance: DestinationConfig;
-  settings: ParsedSettings<SettingsSchema>;
+  settings: ParsedSettings<DestinationSettingsSchema>;
   prepared: PreparedEvent;
   /** The events-topic message it came from, `topic/partition/offset`; retries carry it along. */
   origin: string;
@@ -29,6 +30,8 @@ export interface DeliveryTask {
   attempts: number;
   /** When the first attempt was made (this one, for a first attempt). */
   firstAttemptAt: number;
+  /** The redrive or replay that sent it again (its outcomes are counted for that run too). */
+  runId?: string;
 }
 
 /** The last request of a task and what came back: kept for the dead-letter record. */
@@ -37,12 +40,18 @@ export interface Exchange {
   response?: HttpResponseInfo;
   /** Why there was no response (network error, timeout). */
   error?: string;
+  /** When the destination answered or the request failed (ms); absent when no request was made. */
+  answeredAt?: number;
+  /** How long the answer (or the failure) took, in ms. */
+  durationMs?: number;
 }
 
 export interface TaskResult {
   task: DeliveryTask;
   outcome: Outcome;
   exchange?: Exchange;
+  /** Fields of the event left out or converted (mapping and requests); counted when it is delivered. */
+  notices?: FieldNotice[];
 }
 
 /** Where a batch was read from, and whether its consumer still runs. */

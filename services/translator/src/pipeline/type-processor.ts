@@ -5,9 +5,15 @@ import {
   routeEvent,
   type DestinationDefinition,
   type SettingsResult,
-  type SettingsSchema,
+  type DestinationSettingsSchema,
 } from '@manifold/destination-kit';
-import { decodeEventMessage, type EventMetadata, type SpecEvent } from '@manifold/events';
+import {
+  decodeEventMessage,
+  decodeRedelivery,
+  type EventMetadata,
+  type Redelivery,
+  type SpecEvent,
+} from '@manifold/events';
 import type { ConsumedMessage } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import type { MessageClaims } from '../dedup/claims';
@@ -16,7 +22,7 @@ import { tierForWait } from '../retry/backoff';
 import { decodeRetryMessage, type PendingRetry } from '../retry/retry-message';
 import type { RetryTier } from '../topics';
 import type { BatchOutcomes, OutcomeRouter } from './batch-outcomes';
-import { BatchGuard, READ_AGAIN, type AdmittedChunk } from './batch-guard';
+import { BatchGuard, READ_AGAIN, type AdmittedChunk, type BatchGuardOptions } from './batch-guard';
 import type { Deliverer } from './deliverer';
 import type { DisabledInstances } from './instance-index';
 import { originOf, type BatchSource, type DeliveryTask, type TaskResult } from './task';
@@ -72,6 +78,7 @@ interface Attempt {
   from?: string;
   attempts: number;
   firstAttemptAt: number;
+  runId?: string;
 }
 
 /**
@@ -80,7 +87,7 @@ interface Attempt {
  * validate settings, map, claim the messageId, deliver, and hand every outcome on.
  */
 export class TypeProcessor {
-  private readonly settingsCache = new WeakMap<DestinationConfig, SettingsResult<SettingsSchema>>();
+  private readonly settingsCache = new WeakMap<DestinationConfig, SettingsResult<DestinationSettingsSchema>>();
   private readonly now: () => number;
 
   constructor(private readonly options: TypeProcessorOptions) {
@@ -118,7 +125,7 @@ export class TypeProcessor {
     }
   }
 
-  private guard(source: BatchSource, read: 'events' | 'retries', from: string, to: string): BatchGuard {
+  private guard(source: BatchSource, read: BatchGuardOptions['source'], from: string, to: string): BatchGuard {
     const ledger = this.options.progress.batch(source.stream, source.assignment, from, source.keepGoing);
     return new BatchGuard(ledger, this.options.claims, {
       source: read,
@@ -143,17 +150,17 @@ export class TypeProcessor {
         this.undecodable(outcomes, message, error);
         continue;
       }
+      const origin = originOf(message);
       for (const instance of this.options.disabled.of(metadata.sourceId, destinationType)) {
-        outcomes.filtered(instance, TRANSLATOR_FILTER_REASONS.disabled);
+        outcomes.filtered(instance, TRANSLATOR_FILTER_REASONS.disabled, { event, metadata, origin });
       }
       const instances = configView.destinationsForSource(metadata.sourceId, destinationType);
       if (instances.length === 0) continue;
-      const origin = originOf(message);
       const attempt: Attempt = { origin, offset: message.offset, readAt: origin, attempts: 0, firstAttemptAt: now };
       for (const instance of instances) {
         const routed = routeEvent(event, instance);
         if (routed.kind === 'drop') {
-          outcomes.filtered(instance, routed.reason);
+          outcomes.filtered(instance, routed.reason, { event, metadata, origin, message: routed.message });
           continue;
         }
         const task = this.prepare(outcomes, instance, routed.event, metadata, attempt);
@@ -206,7 +213,7 @@ export class TypeProcessor {
       const instance = this.options.configView.destination(retry.destinationId);
       if (!instance || !instance.enabled || !instance.sourceIds.includes(retry.metadata.sourceId)) {
         // Disabled or deleted while the event waited: Segment does not queue for disabled destinations.
-        if (instance) outcomes.filtered(instance, TRANSLATOR_FILTER_REASONS.disabled);
+        if (instance) outcomes.filtered(instance, TRANSLATOR_FILTER_REASONS.disabled, retry);
         continue;
       }
       const attempt = {
@@ -220,14 +227,72 @@ export class TypeProcessor {
       const task = this.prepare(outcomes, instance, retry.event, retry.metadata, attempt);
       if (task) tasks.push(task);
     }
-    let next = 0;
-    const nextChunk = async (): Promise<DeliveryTask[] | undefined> => {
-      if (next >= tasks.length) return undefined;
-      next += CLAIM_CHUNK;
-      return tasks.slice(next - CLAIM_CHUNK, next);
-    };
     this.repeated(outcomes, repeated);
-    await this.claimAndDeliver(outcomes, nextChunk, 'retries', guard);
+    await this.claimAndDeliver(outcomes, chunksOf(tasks), 'retries', guard);
+    await outcomes.commit();
+    await guard.handedOver();
+  }
+
+  /**
+   * Redeliveries (dead letters redriven, replays): each event to the one instance it names, if
+   * that instance is still enabled and connected to the event's source. A replayed event is routed
+   * like any other (integrations object, filters); a redriven one was routed before it failed.
+   * Every one is claimed with its own origin (see Redelivery), so the messageId's dedup holds.
+   */
+  async processRedeliveries(messages: readonly ConsumedMessage[], source: BatchSource): Promise<void> {
+    const first = messages[0];
+    const last = messages[messages.length - 1];
+    if (!first || !last) return;
+    const outcomes = this.options.outcomes.begin();
+    const guard = this.guard(source, 'redeliveries', first.offset, last.offset);
+    try {
+      await this.redeliveryBatch(messages, guard, outcomes);
+    } finally {
+      guard.end();
+    }
+  }
+
+  private async redeliveryBatch(
+    messages: readonly ConsumedMessage[],
+    guard: BatchGuard,
+    outcomes: BatchOutcomes,
+  ): Promise<void> {
+    const tasks: DeliveryTask[] = [];
+    const now = this.now();
+    for (const message of messages) {
+      let redelivery: Redelivery;
+      try {
+        redelivery = decodeRedelivery(message);
+      } catch (error) {
+        this.undecodable(outcomes, message, error);
+        continue;
+      }
+      const { metadata, runId, origin } = redelivery;
+      const instance = this.options.configView.destination(redelivery.destinationId);
+      if (!instance || !instance.enabled || !instance.sourceIds.includes(metadata.sourceId)) {
+        if (instance) outcomes.filtered(instance, TRANSLATOR_FILTER_REASONS.disabled, redelivery);
+        continue;
+      }
+      let event = redelivery.event;
+      if (redelivery.kind === 'replay') {
+        const routed = routeEvent(event, instance);
+        if (routed.kind === 'drop') {
+          outcomes.filtered(instance, routed.reason, { ...redelivery, message: routed.message });
+          continue;
+        }
+        event = routed.event;
+      }
+      const task = this.prepare(outcomes, instance, event, metadata, {
+        origin,
+        offset: message.offset,
+        readAt: originOf(message),
+        attempts: 0,
+        firstAttemptAt: now,
+        runId,
+      });
+      if (task) tasks.push(task);
+    }
+    await this.claimAndDeliver(outcomes, chunksOf(tasks), 'redeliveries', guard);
     await outcomes.commit();
     await guard.handedOver();
   }
@@ -254,20 +319,22 @@ export class TypeProcessor {
       firstAttemptAt: new Date(attempt.firstAttemptAt).toISOString(),
       failedAt: new Date(this.now()).toISOString(),
     });
+    const run = attempt.runId !== undefined ? { runId: attempt.runId } : {};
     if (!settings.ok) {
       outcomes.deadLetter(
         { ...base(), reason: 'INVALID_SETTINGS', message: settings.outcome.message },
         instance.workspaceId,
+        run,
       );
       return undefined;
     }
     const prepared = prepareEvent(destination, event, settings.settings);
     if (prepared.kind === 'drop') {
-      outcomes.filtered(instance, prepared.reason);
+      outcomes.filtered(instance, prepared.reason, { event, metadata, ...attempt, message: prepared.message });
       return undefined;
     }
     if (prepared.kind === 'dead-letter') {
-      outcomes.deadLetter({ ...base(), reason: prepared.reason, message: prepared.message }, instance.workspaceId);
+      outcomes.deadLetter({ ...base(), reason: prepared.reason, message: prepared.message }, instance.workspaceId, run);
       return undefined;
     }
     return { event, metadata, instance, settings: settings.settings, prepared, ...attempt };
@@ -286,7 +353,7 @@ export class TypeProcessor {
   private async claimAndDeliver(
     outcomes: BatchOutcomes,
     nextChunk: () => Promise<DeliveryTask[] | undefined>,
-    source: 'events' | 'retries',
+    source: 'events' | 'retries' | 'redeliveries',
     guard: BatchGuard,
   ): Promise<void> {
     const hooks = {
@@ -347,7 +414,7 @@ export class TypeProcessor {
   }
 
   /** Parsed once per instance version: the config view replaces an instance's object when it changes. */
-  private settingsOf(instance: DestinationConfig): SettingsResult<SettingsSchema> {
+  private settingsOf(instance: DestinationConfig): SettingsResult<DestinationSettingsSchema> {
     let settings = this.settingsCache.get(instance);
     if (!settings) {
       settings = parseSettings(this.options.destination, instance.settings);
@@ -369,4 +436,14 @@ export class TypeProcessor {
       failedAt: new Date(this.now()).toISOString(),
     });
   }
+}
+
+/** Hands out tasks a claim chunk at a time. */
+function chunksOf(tasks: readonly DeliveryTask[]): () => Promise<DeliveryTask[] | undefined> {
+  let next = 0;
+  return async () => {
+    if (next >= tasks.length) return undefined;
+    next += CLAIM_CHUNK;
+    return tasks.slice(next - CLAIM_CHUNK, next);
+  };
 }

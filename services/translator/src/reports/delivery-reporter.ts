@@ -1,4 +1,4 @@
-import type { DeliveryOutcome, DeliveryReport } from '@manifold/events';
+import type { DeliveryReport } from '@manifold/events';
 import type { EventProducer } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 
@@ -15,11 +15,16 @@ export interface DeliveryReporterOptions {
 export interface DeliveryRecord {
   destinationId: string;
   workspaceId: string;
-  outcome: DeliveryOutcome;
+  /** The event's outcome, or a field notice of a delivered event (`reason` = "field: why"). */
+  outcome: DeliveryReport['outcome'];
   reason?: string;
   /** For delivered events: ms from receivedAt to the destination's acceptance. */
   latencyMs?: number;
   count?: number;
+  /** The redrive or replay that sent the event again: its outcomes are reported apart, for the run. */
+  runId?: string;
+  /** Requests made (see DeliveryReport.attempts). */
+  attempts?: number;
 }
 
 const MAX_LATENCIES_PER_REPORT = 10_000;
@@ -46,7 +51,7 @@ export class DeliveryReporter {
   }
 
   record(record: DeliveryRecord): void {
-    const key = `${record.destinationId}\u0000${record.outcome}\u0000${record.reason ?? ''}`;
+    const key = `${record.destinationId}\u0000${record.outcome}\u0000${record.reason ?? ''}\u0000${record.runId ?? ''}`;
     let aggregate = this.pending.get(key);
     if (!aggregate) {
       aggregate = {
@@ -55,6 +60,7 @@ export class DeliveryReporter {
           workspaceId: record.workspaceId,
           outcome: record.outcome,
           ...(record.reason !== undefined ? { reason: record.reason } : {}),
+          ...(record.runId !== undefined ? { runId: record.runId } : {}),
           count: 0,
           at: '',
         },
@@ -62,6 +68,7 @@ export class DeliveryReporter {
       this.pending.set(key, aggregate);
     }
     aggregate.report.count += record.count ?? 1;
+    if (record.attempts) aggregate.report.attempts = (aggregate.report.attempts ?? 0) + record.attempts;
     if (record.latencyMs !== undefined) {
       const latencies = (aggregate.report.latenciesMs ??= []);
       // Bounded: the count stays exact, the latency sample stops growing.
@@ -109,6 +116,9 @@ export class DeliveryReporter {
         continue;
       }
       current.report.count += aggregate.report.count;
+      if (aggregate.report.attempts) {
+        current.report.attempts = (current.report.attempts ?? 0) + aggregate.report.attempts;
+      }
       if (aggregate.report.latenciesMs) {
         current.report.latenciesMs = [...aggregate.report.latenciesMs, ...(current.report.latenciesMs ?? [])];
       }

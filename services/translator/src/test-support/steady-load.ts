@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { WebhookEmulator } from '@manifold/emulators';
 import { encodeEventMessage, type SpecEvent } from '@manifold/events';
 import type { EventProducer } from '@manifold/kafka';
-import { SOURCE_ID, waitFor, WORKSPACE_ID } from './harness';
+import { deliveredIds, SOURCE_ID, waitFor, WORKSPACE_ID } from './harness';
 
 export interface SteadyLoad {
   /** The events whose publish Kafka acknowledged (re-sent copies not repeated). */
@@ -46,11 +46,6 @@ export function publishSteadily(
       await loop;
     },
   };
-}
-
-/** The messageIds a webhook emulator accepted, one per delivery. */
-export function deliveredIds(hook: WebhookEmulator): string[] {
-  return hook.deliveries.map((d) => (d.body as { messageId: string }).messageId);
 }
 
 /**

@@ -2,10 +2,13 @@
 // does, a configuration snapshot, and waiting for conditions.
 import type { ConfigSnapshot, SourceConfig, WarehouseConfig } from '@manifold/config-client';
 import { encodeEventMessage, type SpecEvent } from '@manifold/events';
+import { InMemoryConfigView } from '@manifold/config-client';
 import type { EventProducer, KafkaClient } from '@manifold/kafka';
+import type { Logger } from '@manifold/logger';
 import { uniqueName } from '@manifold/testing';
-import type { WarehouseLoadRecord } from '@manifold/warehouse';
+import type { WarehouseLoadRecord, WarehouseStatusRecord } from '@manifold/warehouse';
 import type { LoadHistory } from '../load-history';
+import { LoaderSupervisor, type LoaderSupervisorOptions } from '../loader-supervisor';
 
 export async function waitFor(
   condition: () => boolean | Promise<boolean>,
@@ -87,6 +90,11 @@ export async function produce(
 
 export class MemoryHistory implements LoadHistory {
   readonly records: WarehouseLoadRecord[] = [];
+  readonly statuses: WarehouseStatusRecord[] = [];
+
+  status(record: WarehouseStatusRecord): void {
+    this.statuses.push(record);
+  }
 
   async record(record: WarehouseLoadRecord): Promise<void> {
     this.records.push(record);
@@ -106,4 +114,23 @@ export async function caughtUp(kafka: KafkaClient, groupId: string, topic: strin
     if (end !== '0' && committed.get(partition) !== end) return false;
   }
   return true;
+}
+
+/** A supervisor (not started) of these warehouses' loaders reading `topic`, its history kept in memory. */
+export function testSupervisor(
+  kafka: KafkaClient,
+  logger: Logger,
+  topic: string,
+  config: { sources: SourceConfig[]; warehouses: WarehouseConfig[] },
+  loaderOptions: LoaderSupervisorOptions['loaderOptions'] = {},
+): { history: MemoryHistory; supervisor: LoaderSupervisor } {
+  const history = new MemoryHistory();
+  const supervisor = new LoaderSupervisor({
+    config: new InMemoryConfigView(snapshot(config.sources, config.warehouses)),
+    kafka,
+    history,
+    logger,
+    loaderOptions: { eventsTopic: topic, ...loaderOptions },
+  });
+  return { history, supervisor };
 }

@@ -11,8 +11,8 @@ import {
   type TablePlan,
 } from '../../layout';
 import type { SourceLoadResult, WarehouseEngine } from '../engine';
-import { qualified, quoteIdent } from '../sql';
-import { DUCKDB_TYPES, columnTypeFromDuckdb } from './types';
+import { catalogFromColumns, ddlStatements, qualified, quoteIdent, readTableSql, usersMergeAssignments } from '../sql';
+import { DUCKDB_DIALECT, DUCKDB_TYPES } from './types';
 
 export interface DuckdbEngineOptions {
   /** The database file; created (with its folder) on first load. */
@@ -23,7 +23,9 @@ export interface DuckdbEngineOptions {
 /**
  * Loads into a DuckDB file, the embedded default for local runs. The file is opened for each
  * load and closed after it, so between loads anyone (the duckdb CLI, a notebook) can open it.
- * Rows go through an appender into an all-text staging table; the INSERT casts them.
+ * Rows go through an appender into an all-text staging table; the INSERT casts them. DuckDB
+ * stores columns, not pages of rows: no row size limit, and no column limit a table of
+ * properties reaches, so only the layout's own column cap applies when planning.
  */
 export class DuckdbEngine implements WarehouseEngine {
   readonly kind = 'duckdb';
@@ -71,22 +73,17 @@ export class DuckdbEngine implements WarehouseEngine {
     return this.withConnection(async (connection) => {
       const columns = (await readCatalog(connection, schema))?.get(table);
       if (!columns) throw new Error(`no table ${schema}.${table}`);
-      const select = [...columns].map(([name, type]) => {
-        const col = quoteIdent(name);
-        if (type === 'timestamp') return `strftime(${col} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS ${col}`;
-        if (type === 'integer') return `CAST(${col} AS DOUBLE) AS ${col}`;
-        return col;
-      });
-      const result = await connection.runAndReadAll(
-        `SELECT ${select.join(', ')} FROM ${qualified(schema, table)} ORDER BY id`,
-      );
+      const result = await connection.runAndReadAll(readTableSql(schema, table, columns, DUCKDB_DIALECT));
       return result.getRowObjectsJS() as Array<Record<string, CellValue | null>>;
     });
   }
 
   classifyError(error: unknown): 'data' | 'unavailable' {
-    const message = error instanceof Error ? error.message : String(error);
-    return /^(Conversion|Constraint|Out of Range|Invalid Input) Error/.test(message) ? 'data' : 'unavailable';
+    return PERMANENT_ERRORS.test(duckdbMessage(error)) ? 'data' : 'unavailable';
+  }
+
+  describeError(error: unknown): string {
+    return duckdbMessage(error);
   }
 
   async close(): Promise<void> {
@@ -111,6 +108,22 @@ export class DuckdbEngine implements WarehouseEngine {
   }
 }
 
+/**
+ * DuckDB's error types that the same rows meet again on every retry (its messages start with the
+ * type): a value that does not convert or is out of range, input it cannot read, a constraint.
+ * I/O, catalog, transaction and memory errors are outages: retried as they are.
+ */
+const PERMANENT_ERRORS = /^(Conversion|Constraint|Out of Range|Invalid Input|Mismatch Type) Error/;
+
+/**
+ * The message of an error the addon threw. Read as a property: the addon's errors are not always
+ * instances of this realm's Error (under a test runner's sandbox, for one).
+ */
+function duckdbMessage(error: unknown): string {
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(error);
+}
+
 async function readCatalog(connection: DuckDBConnection, schema: string): Promise<SchemaCatalog | undefined> {
   const exists = await connection.runAndReadAll(
     'SELECT 1 FROM information_schema.schemata WHERE schema_name = $1 AND catalog_name = current_database()',
@@ -122,31 +135,11 @@ async function readCatalog(connection: DuckDBConnection, schema: string): Promis
       WHERE table_schema = $1 AND table_catalog = current_database() ORDER BY table_name, ordinal_position`,
     [schema],
   );
-  const catalog: SchemaCatalog = new Map();
-  for (const [tableName, columnName, dataType] of result.getRowsJS() as Array<[string, string, string]>) {
-    let table = catalog.get(tableName);
-    if (!table) catalog.set(tableName, (table = new Map()));
-    table.set(columnName, columnTypeFromDuckdb(dataType));
-  }
-  return catalog;
+  return catalogFromColumns(result.getRowsJS() as Array<[string, string, string]>, DUCKDB_DIALECT);
 }
 
 async function applyDdl(connection: DuckDBConnection, plan: LoadPlan): Promise<void> {
-  if (plan.createSchema) await connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(plan.schema)}`);
-  for (const table of plan.tables) {
-    const name = qualified(plan.schema, table.name);
-    if (table.create) {
-      const columns = table.columns.map(
-        (c) => `${quoteIdent(c.name)} ${DUCKDB_TYPES[c.type]}${c.name === 'id' ? ' PRIMARY KEY' : ''}`,
-      );
-      await connection.run(`CREATE TABLE IF NOT EXISTS ${name} (${columns.join(', ')})`);
-    }
-    for (const column of table.addColumns) {
-      await connection.run(
-        `ALTER TABLE ${name} ADD COLUMN IF NOT EXISTS ${quoteIdent(column.name)} ${DUCKDB_TYPES[column.type]}`,
-      );
-    }
-  }
+  for (const statement of ddlStatements(plan, DUCKDB_DIALECT)) await connection.run(statement);
 }
 
 async function loadTable(
@@ -184,17 +177,7 @@ async function loadTable(
   return Number(changed);
 }
 
-/** Same rule as the PostgreSQL engine (and foldUser): the later identify wins trait by trait. */
+/** The users merge (see usersMergeAssignments): the target's own name is the stored row. */
 function mergeUsersSql(target: string, stage: string, table: TablePlan, columnList: string, casts: string): string {
-  const newer = `${target}.received_at IS NULL OR excluded.received_at >= ${target}.received_at`;
-  const sets = table.columns
-    .filter((c) => c.name !== 'id')
-    .map((c) => {
-      const col = quoteIdent(c.name);
-      const current = `${target}.${col}`;
-      if (c.name === 'received_at') return `${col} = GREATEST(${current}, excluded.${col})`;
-      if (c.name === 'uuid_ts') return `${col} = excluded.${col}`;
-      return `${col} = CASE WHEN ${newer} THEN COALESCE(excluded.${col}, ${current}) ELSE COALESCE(${current}, excluded.${col}) END`;
-    });
-  return `INSERT INTO ${target} (${columnList}) SELECT ${casts} FROM ${stage} ON CONFLICT (id) DO UPDATE SET ${sets.join(', ')}`;
+  return `INSERT INTO ${target} (${columnList}) SELECT ${casts} FROM ${stage} ON CONFLICT (id) DO UPDATE SET ${usersMergeAssignments(table, target)}`;
 }

@@ -12,9 +12,10 @@ import {
   type TablePlan,
 } from '../../layout';
 import type { SourceLoadResult, WarehouseEngine } from '../engine';
-import { qualified, quoteIdent } from '../sql';
+import { catalogFromColumns, ddlStatements, qualified, quoteIdent, readTableSql, usersMergeAssignments } from '../sql';
 import { copyChunks } from './copy-text';
-import { POSTGRES_TYPES, columnTypeFromPostgres } from './types';
+import { postgresLimits } from './limits';
+import { POSTGRES_DIALECT, POSTGRES_TYPES } from './types';
 
 export interface PostgresConnection {
   /** postgres://user:password@host:port/database; or the parts below. */
@@ -83,6 +84,7 @@ export class PostgresEngine implements WarehouseEngine {
       // One load per schema at a time, whichever loader process runs it.
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`manifold-warehouse:${batch.schema}`]);
       const catalog = await readCatalog(client, batch.schema);
+      const dropped = catalog ? await readDroppedColumns(client, batch.schema) : new Map<string, number>();
       const timings = { planMs: 0, ddlMs: 0, copyMs: 0, mergeMs: 0 };
       let mark = performance.now();
       const lap = (): number => {
@@ -91,7 +93,7 @@ export class PostgresEngine implements WarehouseEngine {
         mark = now;
         return elapsed;
       };
-      const plan = planLoad(batch, catalog);
+      const plan = planLoad(batch, catalog, { limits: postgresLimits(dropped) });
       timings.planMs = lap();
       await applyDdl(client, plan);
       timings.ddlMs = lap();
@@ -126,27 +128,54 @@ export class PostgresEngine implements WarehouseEngine {
   async readTable(schema: string, table: string): Promise<Array<Record<string, CellValue | null>>> {
     const columns = (await this.catalog(schema))?.get(table);
     if (!columns) throw new Error(`no table ${schema}.${table}`);
-    const select = [...columns].map(([name, type]) => {
-      const col = quoteIdent(name);
-      if (type === 'timestamp') return `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${col}`;
-      if (type === 'integer') return `${col}::double precision AS ${col}`;
-      return col;
-    });
     const { rows } = await this.pool.query<Record<string, CellValue | null>>(
-      `SELECT ${select.join(', ')} FROM ${qualified(schema, table)} ORDER BY id`,
+      readTableSql(schema, table, columns, POSTGRES_DIALECT),
     );
     return rows;
   }
 
   classifyError(error: unknown): 'data' | 'unavailable' {
-    const code = (error as { code?: unknown } | null)?.code;
-    // SQLSTATE classes 22 (data exception) and 23 (integrity constraint violation).
-    return typeof code === 'string' && /^2[23]/.test(code) ? 'data' : 'unavailable';
+    const code = sqlState(error);
+    return code !== undefined && PERMANENT_CLASSES.test(code) ? 'data' : 'unavailable';
+  }
+
+  describeError(error: unknown): string {
+    const message = error instanceof Error ? error.message : String(error);
+    const code = sqlState(error);
+    return code === undefined ? message : `${message} (SQLSTATE ${code})`;
   }
 
   async close(): Promise<void> {
     await this.pool.end();
   }
+}
+
+/**
+ * SQLSTATE classes that the same rows meet again on every retry: 22 data exception (a value out
+ * of range, an invalid byte sequence, an untranslatable character), 23 integrity constraint
+ * violation (a NOT NULL or CHECK added by hand), 54 program limit exceeded (a row or index entry
+ * too big, too many columns). Everything else (connections, shutdowns, locks, disk, permissions)
+ * is an outage: retried as it is.
+ */
+const PERMANENT_CLASSES = /^(22|23|54)/;
+
+/** The SQLSTATE of an error the server sent; undefined for client-side errors (ECONNRESET, …). */
+function sqlState(error: unknown): string | undefined {
+  return error instanceof pg.DatabaseError ? error.code : undefined;
+}
+
+/** Per table, the dropped columns PostgreSQL still counts against its 1,600. */
+async function readDroppedColumns(client: pg.PoolClient, schema: string): Promise<Map<string, number>> {
+  const { rows } = await client.query<{ table_name: string; dropped: number }>(
+    `SELECT c.relname AS table_name, count(*)::int AS dropped
+       FROM pg_attribute a
+       JOIN pg_class c ON c.oid = a.attrelid
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND a.attnum > 0 AND a.attisdropped
+      GROUP BY c.relname`,
+    [schema],
+  );
+  return new Map(rows.map((r) => [r.table_name, r.dropped]));
 }
 
 async function readCatalog(client: pg.PoolClient, schema: string): Promise<SchemaCatalog | undefined> {
@@ -157,13 +186,10 @@ async function readCatalog(client: pg.PoolClient, schema: string): Promise<Schem
       WHERE table_schema = $1 ORDER BY table_name, ordinal_position`,
     [schema],
   );
-  const catalog: SchemaCatalog = new Map();
-  for (const row of rows) {
-    let table = catalog.get(row.table_name);
-    if (!table) catalog.set(row.table_name, (table = new Map()));
-    table.set(row.column_name, columnTypeFromPostgres(row.data_type));
-  }
-  return catalog;
+  return catalogFromColumns(
+    rows.map((r) => [r.table_name, r.column_name, r.data_type] as const),
+    POSTGRES_DIALECT,
+  );
 }
 
 /** The schema's tables with a primary key or unique index on `id` alone (ours are created with one). */
@@ -181,21 +207,7 @@ async function tablesUniqueOnId(client: pg.PoolClient, schema: string): Promise<
 }
 
 async function applyDdl(client: pg.PoolClient, plan: LoadPlan): Promise<void> {
-  if (plan.createSchema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(plan.schema)}`);
-  for (const table of plan.tables) {
-    const name = qualified(plan.schema, table.name);
-    if (table.create) {
-      const columns = table.columns.map(
-        (c) => `${quoteIdent(c.name)} ${POSTGRES_TYPES[c.type]}${c.name === 'id' ? ' PRIMARY KEY' : ''}`,
-      );
-      await client.query(`CREATE TABLE IF NOT EXISTS ${name} (${columns.join(', ')})`);
-    }
-    for (const column of table.addColumns) {
-      await client.query(
-        `ALTER TABLE ${name} ADD COLUMN IF NOT EXISTS ${quoteIdent(column.name)} ${POSTGRES_TYPES[column.type]}`,
-      );
-    }
-  }
+  for (const statement of ddlStatements(plan, POSTGRES_DIALECT)) await client.query(statement);
 }
 
 async function loadTable(
@@ -270,22 +282,9 @@ async function copyStraightIn(
   return { rows: table.rows.length, ms: performance.now() - started };
 }
 
-/**
- * The stored user row takes each trait of the incoming one if the incoming identify is the
- * later one (by received_at), else only fills traits it lacks: the rule of foldUser, so the
- * result does not depend on the order loads ran in, and running one twice changes nothing.
- */
+/** The users merge (see usersMergeAssignments): `t` is the stored row. */
 function mergeUsersSql(target: string, stage: string, table: TablePlan): string {
   const columnList = table.columns.map((c) => quoteIdent(c.name)).join(', ');
-  const newer = 't.received_at IS NULL OR excluded.received_at >= t.received_at';
-  const sets = table.columns
-    .filter((c) => c.name !== 'id')
-    .map((c) => {
-      const col = quoteIdent(c.name);
-      if (c.name === 'received_at') return `${col} = GREATEST(t.${col}, excluded.${col})`;
-      if (c.name === 'uuid_ts') return `${col} = excluded.${col}`;
-      return `${col} = CASE WHEN ${newer} THEN COALESCE(excluded.${col}, t.${col}) ELSE COALESCE(t.${col}, excluded.${col}) END`;
-    });
   return `INSERT INTO ${target} AS t (${columnList}) SELECT ${columnList} FROM ${stage}
-    ON CONFLICT (id) DO UPDATE SET ${sets.join(', ')}`;
+    ON CONFLICT (id) DO UPDATE SET ${usersMergeAssignments(table, 't')}`;
 }

@@ -1,18 +1,18 @@
 import { z } from 'zod';
 import { listQuery, toPageRequest } from '../list-query';
-import { DeliveryStats, Destination, Empty, PageInfo, WarehouseLoad } from '../models';
-import { presentDeliveryStats, presentDestination, presentWarehouseLoad } from '../present';
+import { DeliveryStats, Destination, Empty, PageInfo } from '../models';
+import { presentDeliveryStats, presentDestination } from '../present';
 import { defineRoute } from '../route';
 
 // warehouse: "warehouse" or "destination".
 const VALUE_FIELDS = ['status', 'type', 'sources', 'category', 'name', 'created_by', 'warehouse'];
 const TIME_FIELDS = ['created_at'];
 
-const workspaceParams = z.object({ workspace: z.string().describe('Workspace slug or id') });
-const destinationParams = workspaceParams.extend({ destination: z.string().describe('Destination id') });
+export const workspaceParams = z.object({ workspace: z.string().describe('Workspace slug or id') });
+export const destinationParams = workspaceParams.extend({ destination: z.string().describe('Destination id') });
 const settings = z.record(z.string(), z.unknown());
 
-const listResponse = z.object({ destinations: z.array(Destination), page: PageInfo });
+export const listResponse = z.object({ destinations: z.array(Destination), page: PageInfo });
 
 export const destinationRoutes = [
   defineRoute({
@@ -177,52 +177,6 @@ export const destinationRoutes = [
           { actor: email },
         ),
       );
-    },
-  }),
-  defineRoute({
-    method: 'get',
-    path: '/workspaces/:workspace/warehouses',
-    operationId: 'listWarehouses',
-    summary: 'Warehouses of a workspace',
-    tag: 'Warehouses',
-    access: 'read',
-    params: workspaceParams,
-    response: listResponse,
-    async handler({ controlPlane, email, workspace }) {
-      const result = await controlPlane.destinations.listDestinations(
-        {
-          workspace: workspace!.id,
-          page: {
-            pageSize: 500,
-            pageToken: '',
-            sort: [{ field: 'name', descending: false }],
-            filters: [{ field: 'warehouse', values: ['warehouse'], from: undefined, to: undefined }],
-          },
-        },
-        { actor: email },
-      );
-      return {
-        destinations: result.destinations.filter((d) => d.warehouse).map(presentDestination),
-        page: { nextPageToken: result.page?.nextPageToken ?? '', totalCount: result.page?.totalCount ?? 0 },
-      };
-    },
-  }),
-  defineRoute({
-    method: 'get',
-    path: '/workspaces/:workspace/warehouses/:destination/loads',
-    operationId: 'listWarehouseLoads',
-    summary: 'Load history of a warehouse, newest first',
-    tag: 'Warehouses',
-    access: 'read',
-    params: destinationParams,
-    query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
-    response: z.object({ loads: z.array(WarehouseLoad) }),
-    async handler({ controlPlane, email, workspace, params, query }) {
-      const { loads } = await controlPlane.destinations.listWarehouseLoads(
-        { workspace: workspace!.id, destination: params.destination, limit: query.limit },
-        { actor: email },
-      );
-      return { loads: loads.map(presentWarehouseLoad) };
     },
   }),
 ];

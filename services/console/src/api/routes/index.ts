@@ -1,15 +1,27 @@
 import type { RouteDefinition } from '../route';
 import { accountRoutes } from './account';
 import { catalogRoutes } from './catalog';
+import { deadLetterRoutes } from './dead-letters';
+import { deliveryRoutes } from './delivery';
 import { destinationRoutes } from './destinations';
+import { invitationRoutes } from './invitations';
+import { replayRoutes } from './replays';
 import { sourceRoutes } from './sources';
+import { traceRoutes } from './traces';
+import { warehouseRoutes } from './warehouses';
 import { workspaceRoutes } from './workspaces';
 
 /** Every Public API route; the web app uses the same ones. */
 export const apiRoutes: RouteDefinition[] = [
   ...workspaceRoutes,
+  ...invitationRoutes,
   ...sourceRoutes,
   ...destinationRoutes,
+  ...deadLetterRoutes,
+  ...replayRoutes,
+  ...traceRoutes,
+  ...deliveryRoutes,
+  ...warehouseRoutes,
   ...catalogRoutes,
   ...accountRoutes,
 ];

@@ -1,13 +1,12 @@
 import { z } from 'zod';
-import { MIN_PASSWORD_LENGTH } from '../../auth/password';
-import { AccountExistsError } from '../../store/accounts';
+import { normalizeEmail } from '../../store/accounts';
 import { HttpError } from '../../server/http-error';
 import { roleOf, ROLES } from '../access';
 import { Empty, Workspace } from '../models';
 import { presentWorkspace } from '../present';
 import { defineRoute } from '../route';
 
-const workspaceParams = z.object({ workspace: z.string().describe('Workspace slug or id') });
+export const workspaceParams = z.object({ workspace: z.string().describe('Workspace slug or id') });
 export const slugSchema = z
   .string()
   .min(2)
@@ -70,35 +69,23 @@ export const workspaceRoutes = [
   defineRoute({
     method: 'put',
     path: '/workspaces/:workspace/members/:email',
-    operationId: 'setMember',
-    summary: 'Add a member or change their role (owners only)',
+    operationId: 'setMemberRole',
+    summary: "Change a member's role (owners only); new members join by invitation",
     tag: 'Workspaces',
     access: 'owner',
     params: workspaceParams.extend({ email: z.email() }),
-    body: z.object({
-      role: z.enum(ROLES),
-      password: z
-        .string()
-        .min(MIN_PASSWORD_LENGTH, `use at least ${MIN_PASSWORD_LENGTH} characters`)
-        .optional()
-        .describe('Creates a local account with this first password when the email has none'),
-    }),
+    // Strict: passwords are chosen only by their owners, so one sent here is refused, not ignored.
+    body: z.strictObject(
+      { role: z.enum(ROLES) },
+      { error: () => 'only role can be set here: new members are invited, and choose their own password' },
+    ),
     response: Workspace,
-    async handler({ controlPlane, stores, email, workspace, params, body }) {
-      const memberEmail = params.email.toLowerCase();
-      if (!(await stores.accounts.exists(memberEmail))) {
-        if (!body.password) {
-          throw new HttpError(400, 'invalid_argument', `${memberEmail} has no account yet`, [
-            { field: 'password', message: 'set a first password to create the account' },
-          ]);
-        }
-        try {
-          await stores.accounts.create(memberEmail, body.password);
-        } catch (error) {
-          if (!(error instanceof AccountExistsError)) throw error;
-        }
+    async handler({ controlPlane, email, workspace, params, body }) {
+      const memberEmail = normalizeEmail(params.email);
+      const members = workspace!.members.filter((m) => normalizeEmail(m.email) !== memberEmail);
+      if (members.length === workspace!.members.length) {
+        throw new HttpError(404, 'not_found', `${memberEmail} is not a member: invite them instead`);
       }
-      const members = workspace!.members.filter((m) => m.email.toLowerCase() !== memberEmail);
       members.push({ email: memberEmail, role: body.role });
       ensureAnOwner(members);
       const updated = await controlPlane.workspaces.updateWorkspace(

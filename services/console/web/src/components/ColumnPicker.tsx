@@ -6,6 +6,7 @@ import {
   type TablePage,
 } from '../../../src/shared/columns';
 import { ApiError } from '../api';
+import { Popover } from './Popover';
 
 /** Checkboxes for a table's property columns; a sixth is refused here, with the reason. */
 export function ColumnPicker(props: {
@@ -28,10 +29,7 @@ export function ColumnPicker(props: {
     }
   };
   return (
-    <details className="column-picker">
-      <summary>
-        Columns ({props.chosen.length}/{MAX_CHOSEN_COLUMNS})
-      </summary>
+    <Popover className="column-picker" summary={`Columns (${props.chosen.length}/${MAX_CHOSEN_COLUMNS})`}>
       <div className="column-picker-menu" role="group" aria-label="Choose columns">
         {TABLE_COLUMNS[props.page].map((column) => (
           <label key={column.field}>
@@ -50,6 +48,6 @@ export function ColumnPicker(props: {
           </p>
         ) : null}
       </div>
-    </details>
+    </Popover>
   );
 }

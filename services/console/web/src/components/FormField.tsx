@@ -31,3 +31,28 @@ export function ErrorNotice({ error }: { error: unknown }) {
     </div>
   );
 }
+
+/** A password input with its label and the server's message for it. */
+export function PasswordField(props: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  /** new-password lets browsers offer to generate and save one; current-password to fill it in. */
+  autoComplete: 'new-password' | 'current-password';
+  error?: string | undefined;
+  hint?: string;
+}) {
+  return (
+    <FormField label={props.label} htmlFor={props.id} error={props.error} hint={props.hint}>
+      <input
+        id={props.id}
+        type="password"
+        autoComplete={props.autoComplete}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+        required
+      />
+    </FormField>
+  );
+}

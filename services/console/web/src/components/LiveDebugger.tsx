@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { Link } from 'react-router';
 
 /** One event as the ingestion's debugger reports it. */
 export interface DebuggerEntry {
@@ -23,8 +24,21 @@ function eventName(entry: DebuggerEntry): string {
   return '';
 }
 
-/** Events of one source as ingestion accepts or rejects them, streamed through the console. */
-export function LiveDebugger({ streamUrl }: { streamUrl: string }) {
+/** Who the event is about: its userId, else its anonymousId. */
+function identity(entry: DebuggerEntry): { kind: 'user' | 'anonymous'; id: string } | undefined {
+  const event = entry.event as Record<string, unknown> | null;
+  if (!event || typeof event !== 'object') return undefined;
+  const id = (value: unknown) => (typeof value === 'string' || typeof value === 'number' ? String(value) : '');
+  if (id(event['userId'])) return { kind: 'user', id: id(event['userId']) };
+  if (id(event['anonymousId'])) return { kind: 'anonymous', id: id(event['anonymousId']) };
+  return undefined;
+}
+
+/**
+ * Events of one source as ingestion accepts or rejects them, streamed through the console;
+ * `traceUrl` links an accepted event to its per-event trace.
+ */
+export function LiveDebugger({ streamUrl, traceUrl }: { streamUrl: string; traceUrl?: (messageId: string) => string }) {
   const [entries, setEntries] = useState<DebuggerEntry[]>([]);
   const [state, setState] = useState<'connecting' | 'live' | 'error'>('connecting');
   const [paused, setPaused] = useState(false);
@@ -57,27 +71,44 @@ export function LiveDebugger({ streamUrl }: { streamUrl: string }) {
       </div>
       {entries.length === 0 ? <p className="muted">Waiting for events… Send one with the snippet below.</p> : null}
       <ol className="debugger-list" data-testid="debugger-events">
-        {entries.map((entry) => (
-          <li
-            key={entry.seq}
-            className={`debugger-entry debugger-${entry.status}`}
-            data-status={entry.status}
-            data-type={entry.type ?? ''}
-          >
-            <button className="debugger-row" onClick={() => setOpen(open === entry.seq ? null : entry.seq)}>
-              <span className={`badge badge-${entry.status}`}>{entry.status}</span>
-              <span className="debugger-type">{entry.type ?? '?'}</span>
-              <span className="debugger-name">{eventName(entry)}</span>
-              {entry.reason ? (
-                <span className="debugger-reason" data-testid="debugger-reason">
-                  {entry.reason.code}: {entry.reason.message}
+        {entries.map((entry) => {
+          const who = identity(entry);
+          return (
+            <li
+              key={entry.seq}
+              className={`debugger-entry debugger-${entry.status}`}
+              data-status={entry.status}
+              data-type={entry.type ?? ''}
+            >
+              <button className="debugger-row" onClick={() => setOpen(open === entry.seq ? null : entry.seq)}>
+                <span className={`badge badge-${entry.status}`}>{entry.status}</span>
+                <span className="debugger-type">{entry.type ?? '?'}</span>
+                <span className="debugger-name">{eventName(entry)}</span>
+                <span
+                  className="debugger-user"
+                  data-testid="debugger-user"
+                  title={
+                    who ? `${who.kind === 'user' ? 'userId' : 'anonymousId'} ${who.id}` : 'no userId or anonymousId'
+                  }
+                >
+                  {who ? `${who.kind === 'user' ? 'user' : 'anon'} ${who.id}` : '—'}
                 </span>
+                {entry.reason ? (
+                  <span className="debugger-reason" data-testid="debugger-reason">
+                    {entry.reason.code}: {entry.reason.message}
+                  </span>
+                ) : null}
+                <time className="muted">{new Date(entry.at).toLocaleTimeString()}</time>
+              </button>
+              {traceUrl && entry.status === 'accepted' && entry.messageId ? (
+                <Link className="debugger-trace" to={traceUrl(entry.messageId)} data-testid="debugger-trace">
+                  Trace
+                </Link>
               ) : null}
-              <time className="muted">{new Date(entry.at).toLocaleTimeString()}</time>
-            </button>
-            {open === entry.seq ? <pre className="json">{JSON.stringify(entry.event, null, 2)}</pre> : null}
-          </li>
-        ))}
+              {open === entry.seq ? <pre className="json">{JSON.stringify(entry.event, null, 2)}</pre> : null}
+            </li>
+          );
+        })}
       </ol>
     </section>
   );

@@ -6,18 +6,22 @@ import {
   type ColumnDef,
   type ColumnFiltersState,
   type SortingState,
+  type Updater,
 } from '@tanstack/react-table';
-import { useMemo, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { TABLE_COLUMNS, type ColumnDefinition, type TablePage } from '../../../src/shared/columns';
 import type { PageInfo } from '../../../src/api/types';
 import { api } from '../api';
 import { ColumnPicker } from './ColumnPicker';
 import { ErrorNotice } from './FormField';
-
-export type TimeRange = { from?: string; to?: string };
+import { listApiQuery, PAGE_SIZES, useListState, type TimeRange } from './list-url-state';
+import { Popover } from './Popover';
+import { BodyRows, NO_ROWS, StateRow } from './table-parts';
 
 export interface PropertyTableProps<Row> {
   page: TablePage;
+  /** What the rows are, for the search box and the empty state: "sources". */
+  noun: string;
   /** The list endpoint, e.g. /api/v1/workspaces/acme/sources. */
   listPath: string;
   /** Filters always applied (e.g. warehouse=destination). */
@@ -27,27 +31,8 @@ export interface PropertyTableProps<Row> {
   nameCell(row: Row): ReactNode;
   /** The values of a property column in a row, as shown and as filtered on. */
   valuesOf(row: Row, field: string): string[];
-  emptyText: string;
-}
-
-/** Builds the list query: sort=-a,b, one parameter per filter value, <field>_from/_to for times. */
-export function listSearchParams(
-  sorting: SortingState,
-  filters: ColumnFiltersState,
-  fixed: Record<string, string> = {},
-): URLSearchParams {
-  const params = new URLSearchParams(fixed);
-  if (sorting.length > 0) params.set('sort', sorting.map((s) => `${s.desc ? '-' : ''}${s.id}`).join(','));
-  for (const filter of filters) {
-    if (Array.isArray(filter.value)) {
-      for (const v of filter.value as string[]) params.append(filter.id, v);
-    } else {
-      const range = filter.value as TimeRange;
-      if (range.from) params.set(`${filter.id}_from`, new Date(`${range.from}T00:00:00`).toISOString());
-      if (range.to) params.set(`${filter.id}_to`, new Date(`${range.to}T23:59:59.999`).toISOString());
-    }
-  }
-  return params;
+  /** Shown when the workspace has none at all (not when a search or filter matches none). */
+  emptyText: ReactNode;
 }
 
 function ValueFilter(props: {
@@ -58,10 +43,13 @@ function ValueFilter(props: {
   onChange(v: string[]): void;
 }) {
   return (
-    <details className="column-filter" data-testid={`filter-${props.field}`}>
-      <summary className={props.value.length > 0 ? 'active' : ''} aria-label={`Filter ${props.label}`}>
-        {props.value.length > 0 ? `${props.value.length} selected` : 'Filter'}
-      </summary>
+    <Popover
+      className="column-filter"
+      testId={`filter-${props.field}`}
+      summaryClassName={props.value.length > 0 ? 'active' : ''}
+      summaryLabel={`Filter ${props.label}`}
+      summary={props.value.length > 0 ? `${props.value.length} selected` : 'Filter'}
+    >
       <div className="column-filter-menu">
         {props.options.length === 0 ? <span className="muted">No values</span> : null}
         {props.options.map((option) => (
@@ -78,7 +66,7 @@ function ValueFilter(props: {
           </label>
         ))}
       </div>
-    </details>
+    </Popover>
   );
 }
 
@@ -101,40 +89,65 @@ function TimeFilter(props: { field: string; value: TimeRange; onChange(v: TimeRa
   );
 }
 
+/** The search box: typing updates the URL (and the list) after a short pause. */
+function SearchBox(props: { noun: string; value: string; onChange(value: string): void }) {
+  const [text, setText] = useState(props.value);
+  // Follow the URL when it changes from elsewhere (Back, a link).
+  useEffect(() => setText(props.value), [props.value]);
+  useEffect(() => {
+    if (text.trim() === props.value) return;
+    const timer = setTimeout(() => props.onChange(text.trim()), 250);
+    return () => clearTimeout(timer);
+  }, [text]);
+  return (
+    <input
+      type="search"
+      className="table-search"
+      placeholder={`Search ${props.noun} by name`}
+      aria-label={`Search ${props.noun} by name`}
+      value={text}
+      onChange={(e) => setText(e.target.value)}
+    />
+  );
+}
+
+const apply = <T,>(updater: Updater<T>, current: T): T =>
+  typeof updater === 'function' ? (updater as (old: T) => T)(current) : updater;
+
 /**
- * A Sources- or Destinations-style table: the user picks up to five property columns (kept per
- * user on the server), and sorting and filtering run in the control plane's list query.
+ * A Sources- or Destinations-style table: the user picks up to five property columns (saved per
+ * user on the server); search, sorting, filtering and paging run in the control plane's list
+ * query; all of it, the columns included, is kept in the page's URL.
  */
 export function PropertyTable<Row>(props: PropertyTableProps<Row>) {
   const queryClient = useQueryClient();
-  const [sorting, setSorting] = useState<SortingState>([]);
-  const [columnFilters, setColumnFilters] = useState<ColumnFiltersState>([]);
+  const [state, updateState] = useListState(props.page);
 
-  const chosen = useQuery({
+  const saved = useQuery({
     queryKey: ['columns', props.page],
     queryFn: () => api.get<{ columns: string[] }>(`/api/v1/me/columns/${props.page}`),
   });
+  const chosenFields = state.columns ?? saved.data?.columns ?? [];
+  // Once the URL holds a sort or filter it holds the columns too, so a shared link shows them.
+  const update = (change: Parameters<typeof updateState>[0]) =>
+    updateState({ ...(chosenFields.length > 0 ? { columns: chosenFields } : {}), ...change });
   const saveColumns = useMutation({
     mutationFn: (columns: string[]) => api.put<{ columns: string[] }>(`/api/v1/me/columns/${props.page}`, { columns }),
-    // Show the choice at once; put the saved one back if the server refuses it.
-    onMutate: (columns) => {
-      const previous = queryClient.getQueryData(['columns', props.page]);
-      queryClient.setQueryData(['columns', props.page], { columns });
-      return { previous };
-    },
-    onError: (_error, _columns, context) => queryClient.setQueryData(['columns', props.page], context?.previous),
     onSuccess: (data) => {
       queryClient.setQueryData(['columns', props.page], data);
       // A hidden column keeps no sort or filter.
-      setSorting((s) => s.filter((x) => x.id === 'name' || data.columns.includes(x.id)));
-      setColumnFilters((f) => f.filter((x) => data.columns.includes(x.id)));
+      update({
+        columns: data.columns,
+        sorting: state.sorting.filter((x) => x.id === 'name' || data.columns.includes(x.id)),
+        filters: state.filters.filter((x) => data.columns.includes(x.id)),
+      });
     },
   });
 
-  const search = listSearchParams(sorting, columnFilters, props.fixedQuery);
+  const query = listApiQuery(state, props.fixedQuery);
   const list = useQuery({
-    queryKey: ['list', props.listPath, search.toString()],
-    queryFn: () => api.get<{ page: PageInfo }>(`${props.listPath}?${search.toString()}`),
+    queryKey: ['list', props.listPath, query.toString()],
+    queryFn: () => api.get<{ page: PageInfo }>(`${props.listPath}?${query.toString()}`),
     placeholderData: keepPreviousData,
   });
   // Every row, unfiltered, for the values each filter offers.
@@ -146,7 +159,6 @@ export function PropertyTable<Row>(props: PropertyTableProps<Row>) {
       ),
   });
 
-  const chosenFields = chosen.data?.columns ?? [];
   const definitions = chosenFields
     .map((field) => TABLE_COLUMNS[props.page].find((c) => c.field === field))
     .filter((c): c is ColumnDefinition => c !== undefined);
@@ -185,93 +197,120 @@ export function PropertyTable<Row>(props: PropertyTableProps<Row>) {
     [chosenFields.join(','), props.page],
   );
 
-  const data = useMemo(() => (list.data ? props.rowsOf(list.data) : []), [list.data, props]);
+  const data = useMemo(() => (list.data ? props.rowsOf(list.data) : NO_ROWS), [list.data]);
   const table = useReactTable({
     data,
     columns,
-    state: { sorting, columnFilters },
-    onSortingChange: setSorting,
-    onColumnFiltersChange: setColumnFilters,
+    state: { sorting: state.sorting, columnFilters: state.filters },
+    onSortingChange: (updater) => update({ sorting: apply<SortingState>(updater, state.sorting) }),
+    onColumnFiltersChange: (updater) => update({ filters: apply<ColumnFiltersState>(updater, state.filters) }),
     manualSorting: true,
     manualFiltering: true,
+    manualPagination: true,
+    autoResetAll: false,
     enableMultiSort: true,
     sortDescFirst: false,
     getCoreRowModel: getCoreRowModel(),
     getRowId: (row) => props.rowKey(row),
   });
 
+  const total = list.data?.page.totalCount ?? 0;
+  const firstRow = state.pages.length * state.pageSize + 1;
+  const narrowed = state.search !== '' || state.filters.length > 0;
   return (
     <div className="property-table">
       <div className="table-toolbar">
+        <SearchBox noun={props.noun} value={state.search} onChange={(search) => update({ search })} />
         <span className="muted" data-testid="row-count">
-          {list.data ? `${list.data.page.totalCount} ${list.data.page.totalCount === 1 ? 'row' : 'rows'}` : ''}
+          {list.data ? `${total} ${total === 1 ? 'row' : 'rows'}` : ''}
         </span>
-        {columnFilters.length > 0 ? (
-          <button className="link-button" onClick={() => setColumnFilters([])}>
-            Clear filters
+        {narrowed ? (
+          <button className="link-button" onClick={() => update({ filters: [], search: '' })}>
+            Clear search and filters
           </button>
         ) : null}
         <ColumnPicker page={props.page} chosen={chosenFields} onChange={(c) => saveColumns.mutateAsync(c)} />
       </div>
       <ErrorNotice error={list.error} />
-      <table className="data-table">
-        <thead>
-          {table.getHeaderGroups().map((group) => (
-            <tr key={group.id}>
-              {group.headers.map((header) => {
-                const definition = header.column.columnDef.meta as ColumnDefinition | undefined;
-                const sorted = header.column.getIsSorted();
-                return (
-                  <th
-                    key={header.id}
-                    data-column={header.column.id}
-                    aria-sort={sorted ? (sorted === 'desc' ? 'descending' : 'ascending') : 'none'}
-                  >
-                    <button className="sort-button" onClick={header.column.getToggleSortingHandler()}>
-                      {flexRender(header.column.columnDef.header, header.getContext())}
-                      <span className="sort-indicator">{sorted === 'asc' ? ' ▲' : sorted === 'desc' ? ' ▼' : ''}</span>
-                    </button>
-                    {definition?.filter === 'values' ? (
-                      <ValueFilter
-                        field={definition.field}
-                        label={definition.label}
-                        options={facets.get(definition.field) ?? []}
-                        value={(header.column.getFilterValue() as string[] | undefined) ?? []}
-                        onChange={(v) => header.column.setFilterValue(v.length > 0 ? v : undefined)}
-                      />
-                    ) : null}
-                    {definition?.filter === 'time-range' ? (
-                      <TimeFilter
-                        field={definition.field}
-                        value={(header.column.getFilterValue() as TimeRange | undefined) ?? {}}
-                        onChange={(v) => header.column.setFilterValue(v.from || v.to ? v : undefined)}
-                      />
-                    ) : null}
-                  </th>
-                );
-              })}
-            </tr>
-          ))}
-        </thead>
-        <tbody>
-          {table.getRowModel().rows.map((row) => (
-            <tr key={row.id}>
-              {row.getVisibleCells().map((cell) => (
-                <td key={cell.id} data-column={cell.column.id}>
-                  {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                </td>
+      <div className="table-scroll">
+        <table className="data-table" aria-busy={list.isFetching}>
+          <thead>
+            {table.getHeaderGroups().map((group) => (
+              <tr key={group.id}>
+                {group.headers.map((header) => {
+                  const definition = header.column.columnDef.meta as ColumnDefinition | undefined;
+                  const sorted = header.column.getIsSorted();
+                  return (
+                    <th
+                      key={header.id}
+                      data-column={header.column.id}
+                      aria-sort={sorted ? (sorted === 'desc' ? 'descending' : 'ascending') : 'none'}
+                    >
+                      <button className="sort-button" onClick={header.column.getToggleSortingHandler()}>
+                        {flexRender(header.column.columnDef.header, header.getContext())}
+                        <span className="sort-indicator">
+                          {sorted === 'asc' ? ' ▲' : sorted === 'desc' ? ' ▼' : ''}
+                        </span>
+                      </button>
+                      {definition?.filter === 'values' ? (
+                        <ValueFilter
+                          field={definition.field}
+                          label={definition.label}
+                          options={facets.get(definition.field) ?? []}
+                          value={(header.column.getFilterValue() as string[] | undefined) ?? []}
+                          onChange={(v) => header.column.setFilterValue(v.length > 0 ? v : undefined)}
+                        />
+                      ) : null}
+                      {definition?.filter === 'time-range' ? (
+                        <TimeFilter
+                          field={definition.field}
+                          value={(header.column.getFilterValue() as TimeRange | undefined) ?? {}}
+                          onChange={(v) => header.column.setFilterValue(v.from || v.to ? v : undefined)}
+                        />
+                      ) : null}
+                    </th>
+                  );
+                })}
+              </tr>
+            ))}
+          </thead>
+          <tbody>
+            <BodyRows table={table} />
+            {list.isPending ? <StateRow span={columns.length} state="loading" /> : null}
+            {list.data && data.length === 0 ? (
+              <StateRow span={columns.length} state="empty">
+                {narrowed ? `No ${props.noun} match.` : props.emptyText}
+              </StateRow>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
+      {list.data && (total > PAGE_SIZES[0] || state.pages.length > 0) ? (
+        <nav className="pager" aria-label="Pages">
+          <span className="muted" data-testid="page-range">
+            {data.length > 0 ? `${firstRow}–${firstRow + data.length - 1} of ${total}` : ''}
+          </span>
+          <label>
+            Rows per page{' '}
+            <select value={state.pageSize} onChange={(e) => update({ pageSize: Number(e.target.value) })}>
+              {PAGE_SIZES.map((size) => (
+                <option key={size} value={size}>
+                  {size}
+                </option>
               ))}
-            </tr>
-          ))}
-          {list.data && data.length === 0 ? (
-            <tr>
-              <td colSpan={columns.length} className="muted empty">
-                {props.emptyText}
-              </td>
-            </tr>
-          ) : null}
-        </tbody>
-      </table>
+            </select>
+          </label>
+          <button disabled={state.pages.length === 0} onClick={() => update({ pages: state.pages.slice(0, -1) })}>
+            Previous
+          </button>
+          <button
+            disabled={!list.data.page.nextPageToken}
+            onClick={() => update({ pages: [...state.pages, list.data.page.nextPageToken] })}
+          >
+            Next
+          </button>
+        </nav>
+      ) : null}
     </div>
   );
 }

@@ -4,7 +4,10 @@ import { Link, Navigate } from 'react-router';
 import type { ApiToken } from '../../../src/api/types';
 import { api, formatTime } from '../api';
 import { CopyButton } from '../components/CopyButton';
+import { DataTable } from '../components/DataTable';
 import { ErrorNotice, FormField } from '../components/FormField';
+import { Loading } from '../components/Loading';
+import { usePageTitle } from '../components/usePageTitle';
 import { SignOutButton } from '../components/WorkspaceLayout';
 import { useAuth } from '../session';
 
@@ -30,7 +33,9 @@ export function AccountPage() {
     mutationFn: (id: string) => api.delete(`/api/v1/me/tokens/${encodeURIComponent(id)}`),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['tokens'] }),
   });
-  if (auth.isPending) return <p className="loading">Loading…</p>;
+  usePageTitle('Account');
+  if (auth.isPending) return <Loading />;
+
   if (!auth.data?.user) return <Navigate to="/signin?next=/account" replace />;
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -56,34 +61,28 @@ export function AccountPage() {
             <CopyButton text={created} />
           </div>
         ) : null}
-        <table className="data-table compact">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Token</th>
-              <th>Created</th>
-              <th>Last used</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {tokens.data?.tokens.map((t) => (
-              <tr key={t.id}>
-                <td>{t.name}</td>
-                <td>
-                  <code>{t.hint}…</code>
-                </td>
-                <td>{formatTime(t.createdAt)}</td>
-                <td>{formatTime(t.lastUsedAt)}</td>
-                <td>
-                  <button className="link-button" onClick={() => revoke.mutate(t.id)}>
-                    Revoke
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable<ApiToken>
+          compact
+          rows={tokens.data?.tokens}
+          error={tokens.error}
+          rowKey={(t) => t.id}
+          empty="No tokens yet."
+          columns={[
+            { id: 'name', header: 'Name', cell: (t) => t.name },
+            { id: 'token', header: 'Token', cell: (t) => <code>{t.hint}…</code> },
+            { id: 'created', header: 'Created', cell: (t) => formatTime(t.createdAt) },
+            { id: 'used', header: 'Last used', cell: (t) => formatTime(t.lastUsedAt) },
+            {
+              id: 'actions',
+              header: '',
+              cell: (t) => (
+                <button className="link-button" onClick={() => revoke.mutate(t.id)}>
+                  Revoke
+                </button>
+              ),
+            },
+          ]}
+        />
         <form className="row" onSubmit={submit}>
           <FormField label="New token name" htmlFor="token-name">
             <input id="token-name" value={name} onChange={(e) => setName(e.target.value)} required />

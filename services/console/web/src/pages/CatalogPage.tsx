@@ -4,14 +4,16 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import type { CatalogEntry, Destination, Source } from '../../../src/api/types';
 import { api, ApiError, wsPath } from '../api';
 import { ErrorNotice, FormField } from '../components/FormField';
-import { defaultSettings, SchemaForm, type SettingsSchema, type SettingsValues } from '../components/SchemaForm';
+import { Loading } from '../components/Loading';
+import { defaultSettings, SchemaForm, type SettingsFormSchema, type SettingsValues } from '../components/SchemaForm';
+import { usePageTitle } from '../components/usePageTitle';
 import { useCanWrite, useWorkspace } from '../components/WorkspaceLayout';
 
 function AddDestinationForm({ entry, onCancel }: { entry: CatalogEntry; onCancel(): void }) {
   const workspace = useWorkspace();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const schema = entry.settingsSchema as SettingsSchema;
+  const schema = entry.settingsSchema as SettingsFormSchema;
   const [name, setName] = useState(entry.name);
   const [settings, setSettings] = useState<SettingsValues>(() => defaultSettings(schema));
   const [sources, setSources] = useState<string[]>([]);
@@ -48,6 +50,7 @@ function AddDestinationForm({ entry, onCancel }: { entry: CatalogEntry; onCancel
       </FormField>
       <fieldset>
         <legend>Sources</legend>
+        {allSources.isPending ? <Loading what="sources" /> : null}
         {allSources.data?.sources.length === 0 ? <p className="muted">No sources yet.</p> : null}
         {allSources.data?.sources.map((source) => (
           <label key={source.id} className="inline-check">
@@ -83,6 +86,7 @@ function AddDestinationForm({ entry, onCancel }: { entry: CatalogEntry; onCancel
       <SchemaForm
         idPrefix="setting"
         schema={schema}
+        secrets={entry.secrets}
         values={settings}
         onChange={setSettings}
         errorFor={(field) => error?.fieldMessage(`settings.${field}`)}
@@ -125,6 +129,8 @@ export function CatalogPage() {
     queryFn: () => api.get<CatalogEntry>(wsPath(workspace.slug, 'catalog', adding ?? '')),
     enabled: !!adding,
   });
+  usePageTitle(adding ? `Add ${entry.data?.name ?? 'a destination'}` : undefined, 'Catalog', workspace.name);
+
   const update = (changes: Record<string, string>) => {
     const next = new URLSearchParams(params);
     for (const [k, v] of Object.entries(changes)) {
@@ -168,6 +174,8 @@ export function CatalogPage() {
             onChange={(e) => update({ search: e.target.value })}
           />
           <ErrorNotice error={catalog.error} />
+          {catalog.isPending ? <Loading what="the catalog" /> : null}
+
           <div className="catalog-grid">
             {catalog.data?.entries.map((e) => (
               <article key={e.id} className="card catalog-entry" data-entry={e.id}>

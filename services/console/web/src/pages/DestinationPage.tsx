@@ -1,126 +1,16 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import type { CatalogEntry, DeliveryStats, Destination, Source, WarehouseLoad } from '../../../src/api/types';
+import type { CatalogEntry, Destination, Source } from '../../../src/api/types';
 import { api, ApiError, formatTime, wsPath } from '../api';
 import { ErrorNotice, FormField } from '../components/FormField';
-import { SchemaForm, type SettingsSchema, type SettingsValues } from '../components/SchemaForm';
+import { Loading } from '../components/Loading';
+import { usePageTitle } from '../components/usePageTitle';
+import { SchemaForm, type SettingsFormSchema, type SettingsValues } from '../components/SchemaForm';
 import { useCanWrite, useWorkspace } from '../components/WorkspaceLayout';
+import { DeliveryCard } from './DeliveryCard';
 import { NotFoundPage } from './NotFoundPage';
-
-function DeliveryStatsCard({ path }: { path: string }) {
-  const stats = useQuery({
-    queryKey: ['delivery-stats', path],
-    queryFn: () => api.get<DeliveryStats>(`${path}/delivery-stats`),
-    refetchInterval: 3000,
-  });
-  const s = stats.data;
-  return (
-    <section className="card" aria-label="Delivery stats">
-      <div className="section-header">
-        <h2>Delivery (last 24 hours)</h2>
-        <span className="muted">{s?.updatedAt ? `updated ${formatTime(s.updatedAt)}` : ''}</span>
-      </div>
-      <ErrorNotice error={stats.error} />
-      {s ? (
-        <>
-          <div className="stats">
-            <div className="stat" data-testid="stat-delivered">
-              <span className="stat-value">{s.delivered}</span>
-              <span className="stat-label">delivered</span>
-            </div>
-            <div className="stat" data-testid="stat-retried">
-              <span className="stat-value">{s.retried}</span>
-              <span className="stat-label">retried</span>
-            </div>
-            <div className="stat" data-testid="stat-failed">
-              <span className="stat-value">{s.failed}</span>
-              <span className="stat-label">failed</span>
-            </div>
-            <div className="stat" data-testid="stat-filtered">
-              <span className="stat-value">{s.filtered}</span>
-              <span className="stat-label">filtered</span>
-            </div>
-            <div className="stat" data-testid="stat-latency">
-              <span className="stat-value">
-                {Math.round(s.latencyP50Ms)} / {Math.round(s.latencyP95Ms)} ms
-              </span>
-              <span className="stat-label">latency p50 / p95</span>
-            </div>
-          </div>
-          {s.failuresByReason.length > 0 || s.filteredByReason.length > 0 ? (
-            <table className="data-table compact">
-              <thead>
-                <tr>
-                  <th>Not delivered because</th>
-                  <th>Outcome</th>
-                  <th>Events</th>
-                </tr>
-              </thead>
-              <tbody>
-                {s.failuresByReason.map((f) => (
-                  <tr key={`failed-${f.reason}`}>
-                    <td>{f.reason}</td>
-                    <td>failed</td>
-                    <td>{f.count}</td>
-                  </tr>
-                ))}
-                {s.filteredByReason.map((f) => (
-                  <tr key={`filtered-${f.reason}`}>
-                    <td>{f.reason}</td>
-                    <td>filtered</td>
-                    <td>{f.count}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          ) : null}
-        </>
-      ) : null}
-    </section>
-  );
-}
-
-function LoadHistory({ path }: { path: string }) {
-  const loads = useQuery({
-    queryKey: ['loads', path],
-    queryFn: () => api.get<{ loads: WarehouseLoad[] }>(`${path.replace('/destinations/', '/warehouses/')}/loads`),
-    refetchInterval: 10000,
-  });
-  return (
-    <section className="card" aria-label="Load history">
-      <h2>Load history</h2>
-      <ErrorNotice error={loads.error} />
-      {loads.data?.loads.length === 0 ? <p className="muted">No loads yet.</p> : null}
-      {loads.data && loads.data.loads.length > 0 ? (
-        <table className="data-table compact">
-          <thead>
-            <tr>
-              <th>Started</th>
-              <th>Finished</th>
-              <th>Status</th>
-              <th>Rows</th>
-              <th>Errors</th>
-            </tr>
-          </thead>
-          <tbody>
-            {loads.data.loads.map((load) => (
-              <tr key={load.id}>
-                <td>{formatTime(load.startedAt)}</td>
-                <td>{formatTime(load.finishedAt)}</td>
-                <td>
-                  <span className={`badge badge-${load.status}`}>{load.status}</span>
-                </td>
-                <td>{load.rows.map((r) => `${r.table}: ${r.rows}`).join(', ') || '—'}</td>
-                <td>{load.errors.join('; ') || '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
-    </section>
-  );
-}
+import { LoadHistory, WarehouseSyncCard } from './WarehousesPage';
 
 function SettingsCard({ destination, path, canWrite }: { destination: Destination; path: string; canWrite: boolean }) {
   const workspace = useWorkspace();
@@ -166,7 +56,8 @@ function SettingsCard({ destination, path, canWrite }: { destination: Destinatio
       {entry.data ? (
         <SchemaForm
           idPrefix="setting"
-          schema={entry.data.settingsSchema as SettingsSchema}
+          schema={entry.data.settingsSchema as SettingsFormSchema}
+          secrets={entry.data.secrets}
           values={values}
           onChange={setValues}
           disabled={!canWrite}
@@ -223,9 +114,12 @@ export function DestinationPage() {
       void navigate(`/${workspace.slug}/destinations`);
     },
   });
+  const kind = destination.data?.warehouse ? 'Warehouses' : 'Destinations';
+  usePageTitle(destination.data?.name, kind, workspace.name);
+
   if (destination.error instanceof ApiError && destination.error.status === 404) return <NotFoundPage />;
   if (destination.error) return <ErrorNotice error={destination.error} />;
-  if (!destination.data) return <p className="loading">Loading…</p>;
+  if (!destination.data) return <Loading what="the destination" />;
   const d = destination.data;
   const listPage = d.warehouse ? 'warehouses' : 'destinations';
   const unconnected = (sources.data?.sources ?? []).filter((s) => !d.sourceIds.includes(s.id));
@@ -246,22 +140,36 @@ export function DestinationPage() {
             {d.type} · {d.categories.join(', ')} · created {formatTime(d.createdAt)} by {d.createdBy}
           </p>
         </div>
-        {canWrite ? (
-          <div className="actions">
-            <button onClick={() => toggle.mutate(!d.enabled)}>{d.enabled ? 'Disable' : 'Enable'}</button>
-            <button
-              className="danger"
-              onClick={() => {
-                if (window.confirm(`Delete ${d.name}?`)) remove.mutate();
-              }}
-            >
-              Delete
-            </button>
-          </div>
-        ) : null}
+        <div className="actions">
+          {d.warehouse ? null : (
+            <Link className="button" to={`/${workspace.slug}/destinations/${d.id}/dead-letters`}>
+              Dead letters
+            </Link>
+          )}
+          {canWrite ? (
+            <>
+              <button onClick={() => toggle.mutate(!d.enabled)}>{d.enabled ? 'Disable' : 'Enable'}</button>
+              <button
+                className="danger"
+                onClick={() => {
+                  if (window.confirm(`Delete ${d.name}?`)) remove.mutate();
+                }}
+              >
+                Delete
+              </button>
+            </>
+          ) : null}
+        </div>
       </div>
       <ErrorNotice error={toggle.error ?? connect.error ?? disconnect.error ?? remove.error} />
-      {d.warehouse ? <LoadHistory path={path} /> : <DeliveryStatsCard path={path} />}
+      {d.warehouse ? (
+        <>
+          <WarehouseSyncCard warehouseId={d.id} />
+          <LoadHistory workspace={workspace.slug} warehouseId={d.id} />
+        </>
+      ) : (
+        <DeliveryCard path={path} />
+      )}
       <div className="grid-2">
         <SettingsCard key={d.id} destination={d} path={path} canWrite={canWrite} />
         <section className="card" aria-label="Connected sources">

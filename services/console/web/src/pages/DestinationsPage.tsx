@@ -2,6 +2,7 @@ import { Link } from 'react-router';
 import type { Destination } from '../../../src/api/types';
 import { wsPath } from '../api';
 import { PropertyTable } from '../components/PropertyTable';
+import { usePageTitle } from '../components/usePageTitle';
 import { useCanWrite, useWorkspace } from '../components/WorkspaceLayout';
 
 export function destinationValues(destination: Destination, field: string): string[] {
@@ -24,6 +25,7 @@ export function destinationValues(destination: Destination, field: string): stri
 export function DestinationsPage() {
   const workspace = useWorkspace();
   const canWrite = useCanWrite();
+  usePageTitle('Destinations', workspace.name);
   return (
     <>
       <div className="page-header">
@@ -36,13 +38,14 @@ export function DestinationsPage() {
       </div>
       <PropertyTable<Destination>
         page="destinations"
+        noun="destinations"
         listPath={wsPath(workspace.slug, 'destinations')}
         fixedQuery={{ warehouse: 'destination' }}
         rowsOf={(response) => (response as { destinations: Destination[] }).destinations}
         rowKey={(d) => d.id}
         nameCell={(d) => <Link to={`/${workspace.slug}/destinations/${d.id}`}>{d.name}</Link>}
         valuesOf={destinationValues}
-        emptyText="No destinations match."
+        emptyText="No destinations yet: add one from the catalog."
       />
     </>
   );

@@ -4,6 +4,8 @@ import { Link, Navigate, useNavigate } from 'react-router';
 import type { Workspace } from '../../../src/api/types';
 import { api, ApiError } from '../api';
 import { ErrorNotice, FormField } from '../components/FormField';
+import { Loading } from '../components/Loading';
+import { usePageTitle } from '../components/usePageTitle';
 import { SignOutButton } from '../components/WorkspaceLayout';
 import { useAuth } from '../session';
 
@@ -26,7 +28,8 @@ export function HomePage() {
       void navigate(`/${ws.slug}/sources`);
     },
   });
-  if (auth.isPending) return <p className="loading">Loading…</p>;
+  usePageTitle('Workspaces');
+  if (auth.isPending) return <Loading />;
   if (auth.data?.setupNeeded) return <Navigate to="/setup" replace />;
   if (!auth.data?.user) return <Navigate to="/signin" replace />;
   const list = workspaces.data?.workspaces;
@@ -44,7 +47,10 @@ export function HomePage() {
           <Link to="/account">{auth.data.user.email}</Link> · <SignOutButton />
         </div>
       </div>
+      <ErrorNotice error={workspaces.error} />
+      {workspaces.isPending ? <Loading what="your workspaces" /> : null}
       {list?.length === 0 ? <p className="muted">You are not a member of any workspace yet.</p> : null}
+
       <ul className="workspace-list">
         {list?.map((ws) => (
           <li key={ws.id}>

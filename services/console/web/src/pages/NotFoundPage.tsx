@@ -1,6 +1,8 @@
 import { Link } from 'react-router';
+import { usePageTitle } from '../components/usePageTitle';
 
 export function NotFoundPage() {
+  usePageTitle('Not found');
   return (
     <div className="centered-page">
       <h1>Not found</h1>

@@ -3,6 +3,8 @@ import { useState, type FormEvent } from 'react';
 import type { IntegrationRequest } from '../../../src/api/types';
 import { api, ApiError, formatTime, wsPath } from '../api';
 import { ErrorNotice, FormField } from '../components/FormField';
+import { Loading } from '../components/Loading';
+import { usePageTitle } from '../components/usePageTitle';
 import { useCanWrite, useWorkspace } from '../components/WorkspaceLayout';
 
 export function RequestsPage() {
@@ -23,6 +25,7 @@ export function RequestsPage() {
       await queryClient.invalidateQueries({ queryKey: ['requests', path] });
     },
   });
+  usePageTitle('Integration requests', workspace.name);
   const error = create.error instanceof ApiError ? create.error : undefined;
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -77,6 +80,8 @@ export function RequestsPage() {
       <div className="grid-2">
         <section className="card" aria-label="Most requested">
           <h2>Most requested</h2>
+          {requests.isPending ? <Loading /> : null}
+          {requests.data?.counts.length === 0 ? <p className="muted">Nothing requested yet.</p> : null}
           <ul>
             {requests.data?.counts.map((c) => (
               <li key={c.name}>
@@ -87,7 +92,9 @@ export function RequestsPage() {
         </section>
         <section className="card" aria-label="Requests">
           <h2>Requests</h2>
+          {requests.isPending ? <Loading /> : null}
           {requests.data?.requests.length === 0 ? <p className="muted">No requests yet.</p> : null}
+
           <ul className="request-list">
             {requests.data?.requests.map((r) => (
               <li key={r.id}>

@@ -2,17 +2,33 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Navigate, useNavigate } from 'react-router';
 import { api, ApiError, setCsrfToken } from '../api';
-import { ErrorNotice, FormField } from '../components/FormField';
+import { ErrorNotice, FormField, PasswordField } from '../components/FormField';
+import { usePageTitle } from '../components/usePageTitle';
 import { AUTH_QUERY_KEY, useAuth, type AuthState } from '../session';
 
-/** First run: the first owner's account and the first workspace. */
+const slugOf = (name: string) =>
+  name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+
+/**
+ * First run: the first owner's account, with a new workspace and/or the workspaces made outside
+ * the console (by `pnpm start` or `manifold apply`), which they take over.
+ */
 export function SetupPage() {
+  usePageTitle('Set up');
   const auth = useAuth();
+
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [form, setForm] = useState({ email: '', password: '', workspaceName: '', workspaceSlug: '' });
+  // Unticked slugs; everything offered is taken over unless the user unticks it.
+  const [skipped, setSkipped] = useState<string[]>([]);
+  const adoptable = auth.data?.adoptable ?? [];
+  const adopt = adoptable.map((w) => w.slug).filter((slug) => !skipped.includes(slug));
   const setup = useMutation({
-    mutationFn: () => api.post<AuthState & { workspace: string }>('/auth/setup', form),
+    mutationFn: () => api.post<AuthState & { workspace: string }>('/auth/setup', { ...form, adopt }),
     onSuccess: (state) => {
       setCsrfToken(state.csrfToken);
       void navigate(`/${state.workspace}/sources`);
@@ -27,57 +43,75 @@ export function SetupPage() {
     event.preventDefault();
     setup.mutate();
   };
+  const newWorkspaceRequired = adoptable.length === 0;
   return (
     <div className="centered-page">
       <form className="card auth-card" onSubmit={submit}>
         <h1>Welcome to Manifold</h1>
-        <p className="muted">Create the first owner account and workspace.</p>
+        <p className="muted">
+          {newWorkspaceRequired
+            ? 'Create the first owner account and workspace.'
+            : 'Create the first owner account. You become the owner of the workspaces already set up here.'}
+        </p>
         <FormField label="Your email" htmlFor="email" error={error?.fieldMessage('email')}>
-          <input id="email" type="email" value={form.email} onChange={set('email')} required />
+          <input id="email" type="email" autoComplete="username" value={form.email} onChange={set('email')} required />
         </FormField>
-        <FormField
+        <PasswordField
+          id="password"
           label="Password"
-          htmlFor="password"
+          autoComplete="new-password"
+          value={form.password}
+          onChange={(password) => setForm({ ...form, password })}
           error={error?.fieldMessage('password')}
           hint="At least 10 characters"
+        />
+        {adoptable.length > 0 ? (
+          <fieldset aria-label="Existing workspaces">
+            <legend>Existing workspaces</legend>
+            <p className="hint">Made outside the console, for example by pnpm start. Take over:</p>
+            {adoptable.map((workspace) => (
+              <label key={workspace.slug} className="check-line">
+                <input
+                  type="checkbox"
+                  name={`adopt-${workspace.slug}`}
+                  checked={!skipped.includes(workspace.slug)}
+                  onChange={(e) =>
+                    setSkipped(
+                      e.target.checked ? skipped.filter((s) => s !== workspace.slug) : [...skipped, workspace.slug],
+                    )
+                  }
+                />
+                {workspace.name} <span className="muted">({workspace.slug})</span>
+              </label>
+            ))}
+            {error?.fieldMessage('adopt') ? <div className="field-error">{error.fieldMessage('adopt')}</div> : null}
+          </fieldset>
+        ) : null}
+        <FormField
+          label={newWorkspaceRequired ? 'Workspace name' : 'New workspace (optional)'}
+          htmlFor="workspaceName"
+          error={error?.fieldMessage('workspaceName')}
         >
-          <input
-            id="password"
-            type="password"
-            autoComplete="new-password"
-            value={form.password}
-            onChange={set('password')}
-            required
-          />
-        </FormField>
-        <FormField label="Workspace name" htmlFor="workspaceName" error={error?.fieldMessage('workspaceName')}>
           <input
             id="workspaceName"
             value={form.workspaceName}
-            onChange={(e) =>
-              setForm({
-                ...form,
-                workspaceName: e.target.value,
-                workspaceSlug: e.target.value
-                  .toLowerCase()
-                  .replace(/[^a-z0-9]+/g, '-')
-                  .replace(/^-|-$/g, ''),
-              })
-            }
-            required
+            onChange={(e) => setForm({ ...form, workspaceName: e.target.value, workspaceSlug: slugOf(e.target.value) })}
+            required={newWorkspaceRequired}
           />
         </FormField>
-        <FormField
-          label="Workspace slug"
-          htmlFor="workspaceSlug"
-          error={error?.fieldMessage('workspaceSlug')}
-          hint="Used in URLs"
-        >
-          <input id="workspaceSlug" value={form.workspaceSlug} onChange={set('workspaceSlug')} required />
-        </FormField>
+        {newWorkspaceRequired || form.workspaceName ? (
+          <FormField
+            label="Workspace slug"
+            htmlFor="workspaceSlug"
+            error={error?.fieldMessage('workspaceSlug')}
+            hint="Used in URLs"
+          >
+            <input id="workspaceSlug" value={form.workspaceSlug} onChange={set('workspaceSlug')} required />
+          </FormField>
+        ) : null}
         {error && error.fields.length === 0 ? <ErrorNotice error={error} /> : null}
         <button type="submit" className="primary" disabled={setup.isPending}>
-          Create owner and workspace
+          {newWorkspaceRequired ? 'Create owner and workspace' : 'Create owner account'}
         </button>
       </form>
     </div>

@@ -2,7 +2,8 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { api, ApiError, setCsrfToken } from '../api';
-import { ErrorNotice, FormField } from '../components/FormField';
+import { ErrorNotice, FormField, PasswordField } from '../components/FormField';
+import { usePageTitle } from '../components/usePageTitle';
 import { AUTH_QUERY_KEY, useAuth, type AuthState } from '../session';
 
 /** Only same-site paths, so a crafted link cannot send a user elsewhere after signing in. */
@@ -15,7 +16,9 @@ export function SignInPage() {
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
+  usePageTitle('Sign in');
   const [email, setEmail] = useState('');
+
   const [password, setPassword] = useState('');
   const signIn = useMutation({
     mutationFn: () => api.post<AuthState>('/auth/signin', { email, password }),
@@ -46,16 +49,14 @@ export function SignInPage() {
             required
           />
         </FormField>
-        <FormField label="Password" htmlFor="password" error={error?.fieldMessage('password')}>
-          <input
-            id="password"
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            required
-          />
-        </FormField>
+        <PasswordField
+          id="password"
+          label="Password"
+          autoComplete="current-password"
+          value={password}
+          onChange={setPassword}
+          error={error?.fieldMessage('password')}
+        />
         {error && error.fields.length === 0 ? <ErrorNotice error={error} /> : null}
         <button type="submit" className="primary" disabled={signIn.isPending}>
           Sign in

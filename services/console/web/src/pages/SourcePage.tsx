@@ -5,13 +5,14 @@ import { analyticsSnippet } from '../../../src/shared/snippet';
 import type { Source } from '../../../src/api/types';
 import { api, ApiError, formatTime, wsPath } from '../api';
 import { CopyButton } from '../components/CopyButton';
+import { DataTable } from '../components/DataTable';
 import { ErrorNotice } from '../components/FormField';
 import { LiveDebugger } from '../components/LiveDebugger';
+import { Loading } from '../components/Loading';
+import { usePageTitle } from '../components/usePageTitle';
 import { useCanWrite, useWorkspace } from '../components/WorkspaceLayout';
 import { useConsoleConfig } from '../session';
 import { NotFoundPage } from './NotFoundPage';
-
-const AUTO_DISABLE_DAYS = 14;
 
 function AutoDisableNotice({
   source,
@@ -25,15 +26,13 @@ function AutoDisableNotice({
   // Local state so the box follows the click in the same render; the server's answer then settles it.
   const [exempt, setExempt] = useState(source.autoDisableExempt);
   useEffect(() => setExempt(source.autoDisableExempt), [source.autoDisableExempt]);
-  const since = source.withoutDestinationSince ? new Date(source.withoutDestinationSince) : undefined;
-  const due = since ? new Date(since.getTime() + AUTO_DISABLE_DAYS * 86400_000) : undefined;
   return (
     <section className="card" aria-label="Auto-disable">
       <h2>Auto-disable</h2>
-      {since && source.enabled && !source.autoDisableExempt ? (
+      {source.autoDisableDueAt ? (
         <div className="notice notice-warning" data-testid="auto-disable-warning">
           This source has had no enabled destination since {formatTime(source.withoutDestinationSince)}. Sources without
-          one are disabled after {AUTO_DISABLE_DAYS} days{due ? `, here on ${formatTime(due.toISOString())}` : ''}.
+          one are disabled automatically: this one on {formatTime(source.autoDisableDueAt)}.
           {source.autoDisableWarnedAt ? ` The owners were warned on ${formatTime(source.autoDisableWarnedAt)}.` : ''}
         </div>
       ) : null}
@@ -98,10 +97,12 @@ export function SourcePage() {
       void navigate(`/${workspace.slug}/sources`);
     },
   });
+  usePageTitle(source.data?.name ?? slug, 'Sources', workspace.name);
 
   if (source.error instanceof ApiError && source.error.status === 404) return <NotFoundPage />;
   if (source.error) return <ErrorNotice error={source.error} />;
-  if (!source.data) return <p className="loading">Loading…</p>;
+  if (!source.data) return <Loading what="the source" />;
+
   const s = source.data;
   const currentKey = s.writeKeys[0]?.key ?? '';
   const snippet = config.data ? analyticsSnippet(currentKey, config.data.ingestionPublicUrl) : '';
@@ -196,34 +197,32 @@ export function SourcePage() {
         </pre>
       </section>
 
-      <LiveDebugger streamUrl={`${path}/debugger`} />
+      <LiveDebugger
+        streamUrl={`${path}/debugger`}
+        traceUrl={(messageId) => `/${workspace.slug}/traces/${encodeURIComponent(messageId)}`}
+      />
 
       <AutoDisableNotice source={s} canWrite={canWrite} onToggle={(value) => exempt.mutate(value)} />
 
       <section className="card" aria-label="Status history">
         <h2>Status history</h2>
-        <table className="data-table compact">
-          <thead>
-            <tr>
-              <th>When</th>
-              <th>Status</th>
-              <th>By</th>
-              <th>Reason</th>
-            </tr>
-          </thead>
-          <tbody>
-            {[...s.statusHistory].reverse().map((change, i) => (
-              <tr key={i}>
-                <td>{formatTime(change.changedAt)}</td>
-                <td>
-                  <span className={`badge badge-${change.status}`}>{change.status}</span>
-                </td>
-                <td>{change.changedBy}</td>
-                <td>{change.reason || <span className="muted">—</span>}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable<Source['statusHistory'][number]>
+          compact
+          rows={[...s.statusHistory].reverse()}
+          rowKey={(_change, index) => String(index)}
+
+          empty="No changes yet."
+          columns={[
+            { id: 'when', header: 'When', cell: (change) => formatTime(change.changedAt) },
+            {
+              id: 'status',
+              header: 'Status',
+              cell: (change) => <span className={`badge badge-${change.status}`}>{change.status}</span>,
+            },
+            { id: 'by', header: 'By', cell: (change) => change.changedBy },
+            { id: 'reason', header: 'Reason', cell: (change) => change.reason || <span className="muted">—</span> },
+          ]}
+        />
       </section>
     </>
   );

@@ -5,6 +5,7 @@ import type { Source } from '../../../src/api/types';
 import { api, ApiError, wsPath } from '../api';
 import { ErrorNotice, FormField } from '../components/FormField';
 import { PropertyTable } from '../components/PropertyTable';
+import { usePageTitle } from '../components/usePageTitle';
 import { useCanWrite, useWorkspace } from '../components/WorkspaceLayout';
 
 export function sourceValues(source: Source, field: string): string[] {
@@ -128,6 +129,7 @@ export function SourcesPage() {
   const workspace = useWorkspace();
   const canWrite = useCanWrite();
   const [adding, setAdding] = useState(false);
+  usePageTitle('Sources', workspace.name);
   return (
     <>
       <div className="page-header">
@@ -141,12 +143,13 @@ export function SourcesPage() {
       {adding ? <NewSourceForm onDone={() => setAdding(false)} /> : null}
       <PropertyTable<Source>
         page="sources"
+        noun="sources"
         listPath={wsPath(workspace.slug, 'sources')}
         rowsOf={(response) => (response as { sources: Source[] }).sources}
         rowKey={(source) => source.id}
         nameCell={(source) => <Link to={`/${workspace.slug}/sources/${source.slug}`}>{source.name}</Link>}
         valuesOf={sourceValues}
-        emptyText="No sources match."
+        emptyText="No sources yet: add one to get its write key and snippet."
       />
     </>
   );

@@ -1,8 +1,21 @@
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { CliError } from '../connection';
-import { workspaceSpecSchema, type WorkspaceSpec } from './workspace-spec';
+import { specParts, workspaceSpecSchema, type SpecParts, type WorkspaceSpec } from './workspace-spec';
 
 export type PathSegment = string | number;
+
+/** Something wrong with one field of the file. */
+export interface Problem {
+  path: PathSegment[];
+  message: string;
+  /** Point at the key itself rather than its value (a key that should not be there). */
+  atKey?: boolean;
+}
+
+interface Position {
+  line: number;
+  col: number;
+}
 
 /** Where a path of the file is: `file:line:column`, falling back to the nearest parent found. */
 export class SpecLocator {
@@ -12,27 +25,40 @@ export class SpecLocator {
     private readonly lines: LineCounter,
   ) {}
 
-  /** Where a key of a mapping is written (for keys that should not be there). */
-  atKey(parent: readonly PathSegment[], key: string): string {
-    const map = this.doc.getIn(parent, true);
-    if (isMap(map)) {
-      const pair = map.items.find((item) => isScalar(item.key) && item.key.value === key);
-      if (pair && isScalar(pair.key) && pair.key.range) return this.position(pair.key.range[0]);
-    }
-    return this.at([...parent, key]);
+  at(path: readonly PathSegment[]): string {
+    return this.format(this.positionOf(path));
   }
 
-  private position(offset: number): string {
-    const { line, col } = this.lines.linePos(offset);
+  /** Every problem as `file:line:column: field: message`, in the order of the file. */
+  report(problems: readonly Problem[]): string {
+    return problems
+      .map((p) => ({ p, at: p.atKey ? this.keyPositionOf(p.path) : this.positionOf(p.path) }))
+      .sort((a, b) => a.at.line - b.at.line || a.at.col - b.at.col)
+      .map(({ p, at }) => `${this.format(at)}: ${formatPath(p.path) || '(file)'}: ${p.message}`)
+      .join('\n');
+  }
+
+  private format({ line, col }: Position): string {
     return `${this.file}:${line}:${col}`;
   }
 
-  at(path: readonly PathSegment[]): string {
+  private keyPositionOf(path: readonly PathSegment[]): Position {
+    const parent = path.slice(0, -1);
+    const key = path[path.length - 1];
+    const map = this.doc.getIn(parent, true);
+    if (isMap(map)) {
+      const pair = map.items.find((item) => isScalar(item.key) && item.key.value === key);
+      if (pair && isScalar(pair.key) && pair.key.range) return this.lines.linePos(pair.key.range[0]);
+    }
+    return this.positionOf(path);
+  }
+
+  private positionOf(path: readonly PathSegment[]): Position {
     for (let depth = path.length; depth >= 0; depth -= 1) {
       const node = this.doc.getIn(path.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
-      if (node?.range) return this.position(node.range[0]);
+      if (node?.range) return this.lines.linePos(node.range[0]);
     }
-    return `${this.file}:1:1`;
+    return { line: 1, col: 1 };
   }
 }
 
@@ -40,16 +66,29 @@ export function formatPath(path: readonly PathSegment[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 }
 
+/** A field name as the control plane gives it (`settings.headers.x`, `sources[1]`) as a path. */
+export function pathOfField(field: string): PathSegment[] {
+  return field
+    .split(/\.|(?=\[)/)
+    .filter(Boolean)
+    .map((part) => (/^\[\d+\]$/.test(part) ? Number(part.slice(1, -1)) : part));
+}
+
+export interface LoadedSpec {
+  /** The whole file, when it is well-formed. */
+  spec: WorkspaceSpec | undefined;
+  /** Its well-formed parts, checked further even when others are not. */
+  parts: SpecParts;
+  problems: Problem[];
+  locate: SpecLocator;
+}
+
 /**
- * Parses and validates a workspace file. `${NAME}` in a string is replaced with the environment
- * variable NAME, so secrets need not be written into the file. Every problem is reported with
- * its line and field, all at once.
+ * Parses a workspace file and checks its form. `${NAME}` in a string is replaced with the
+ * environment variable NAME, so secrets need not be written into the file. Only a YAML syntax
+ * error stops here; every other problem is returned with the rest.
  */
-export function loadSpec(
-  text: string,
-  file: string,
-  env: NodeJS.ProcessEnv,
-): { spec: WorkspaceSpec; locate: SpecLocator } {
+export function loadSpec(text: string, file: string, env: NodeJS.ProcessEnv): LoadedSpec {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const locate = new SpecLocator(file, doc, lines);
@@ -63,28 +102,22 @@ export function loadSpec(
         .join('\n'),
     );
   }
-  const problems: string[] = [];
+  const problems: Problem[] = [];
   const substituted = substitute(doc.toJS(), [], env, (path, name) =>
-    problems.push(`${locate.at(path)}: ${formatPath(path)}: environment variable ${name} is not set`),
+    problems.push({ path, message: `environment variable ${name} is not set` }),
   );
   const parsed = workspaceSpecSchema.safeParse(substituted);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-      if (issue.code === 'unrecognized_keys') {
-        for (const key of issue.keys) {
-          problems.push(
-            `${locate.atKey(path, key)}: ${formatPath([...path, key])}: unknown field (not part of a workspace file)`,
-          );
-        }
-        continue;
+  for (const issue of parsed.error?.issues ?? []) {
+    const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        problems.push({ path: [...path, key], message: 'unknown field (not part of a workspace file)', atKey: true });
       }
-      problems.push(`${locate.at(path)}: ${formatPath(path) || '(file)'}: ${issue.message}`);
+      continue;
     }
+    problems.push({ path, message: issue.message });
   }
-  if (problems.length > 0) throw new CliError(problems.join('\n'));
-  if (!parsed.success) throw new CliError(`${file}: invalid`);
-  return { spec: parsed.data, locate };
+  return { spec: parsed.data, parts: specParts(substituted), problems, locate };
 }
 
 function substitute(

@@ -1,48 +1,69 @@
 import { z } from 'zod';
 
-/** The declarative workspace file `manifold apply -f` reads. Unknown keys are errors. */
+// The declarative workspace file `manifold apply -f` reads. Unknown keys are errors. The parts
+// are parsed one by one as well, so a bad part does not hide the problems of the others.
+
+export const workspacePartSchema = z.strictObject({
+  slug: z.string().min(1),
+  name: z.string().min(1),
+  owner: z.email(),
+  members: z.array(z.strictObject({ email: z.email(), role: z.enum(['owner', 'member', 'read-only']) })).default([]),
+});
+
+export const sourceSpecSchema = z.strictObject({
+  slug: z.string().min(1),
+  name: z.string().min(1),
+  type: z.string().min(1),
+  category: z.string().min(1),
+  environment: z.string().min(1).default('prod'),
+  enabled: z.boolean().default(true),
+});
+
+export const destinationSpecSchema = z.strictObject({
+  name: z.string().min(1),
+  catalog: z.string().min(1),
+  enabled: z.boolean().default(true),
+  settings: z.record(z.string(), z.unknown()).default({}),
+  sources: z.array(z.string()).default([]),
+});
+
+export const warehouseSpecSchema = z.strictObject({
+  name: z.string().min(1),
+  kind: z.string().min(1),
+  interval: z.number().int().positive().default(3600),
+  enabled: z.boolean().default(true),
+  settings: z.record(z.string(), z.unknown()).default({}),
+  sources: z.array(z.string()).default([]),
+});
+
 export const workspaceSpecSchema = z.strictObject({
-  workspace: z.strictObject({
-    slug: z.string().min(1),
-    name: z.string().min(1),
-    owner: z.email(),
-    members: z.array(z.strictObject({ email: z.email(), role: z.enum(['owner', 'member', 'read-only']) })).default([]),
-  }),
-  sources: z
-    .array(
-      z.strictObject({
-        slug: z.string().min(1),
-        name: z.string().min(1),
-        type: z.string().min(1),
-        category: z.string().min(1),
-        environment: z.string().min(1).default('prod'),
-        enabled: z.boolean().default(true),
-      }),
-    )
-    .default([]),
-  destinations: z
-    .array(
-      z.strictObject({
-        name: z.string().min(1),
-        catalog: z.string().min(1),
-        enabled: z.boolean().default(true),
-        settings: z.record(z.string(), z.unknown()).default({}),
-        sources: z.array(z.string()).default([]),
-      }),
-    )
-    .default([]),
-  warehouses: z
-    .array(
-      z.strictObject({
-        name: z.string().min(1),
-        kind: z.string().min(1),
-        interval: z.number().int().positive().default(3600),
-        enabled: z.boolean().default(true),
-        settings: z.record(z.string(), z.unknown()).default({}),
-        sources: z.array(z.string()).default([]),
-      }),
-    )
-    .default([]),
+  workspace: workspacePartSchema,
+  sources: z.array(sourceSpecSchema).default([]),
+  destinations: z.array(destinationSpecSchema).default([]),
+  warehouses: z.array(warehouseSpecSchema).default([]),
 });
 
 export type WorkspaceSpec = z.infer<typeof workspaceSpecSchema>;
+export type SourceSpec = z.infer<typeof sourceSpecSchema>;
+export type DestinationSpec = z.infer<typeof destinationSpecSchema>;
+export type WarehouseSpec = z.infer<typeof warehouseSpecSchema>;
+
+/** The parts of a file that are well-formed on their own; a bad part is `undefined`. */
+export interface SpecParts {
+  workspace: WorkspaceSpec['workspace'] | undefined;
+  sources: Array<SourceSpec | undefined>;
+  destinations: Array<DestinationSpec | undefined>;
+  warehouses: Array<WarehouseSpec | undefined>;
+}
+
+export function specParts(raw: unknown): SpecParts {
+  const top = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const items = <T>(value: unknown, schema: z.ZodType<T>): Array<T | undefined> =>
+    Array.isArray(value) ? value.map((item) => schema.safeParse(item).data) : [];
+  return {
+    workspace: workspacePartSchema.safeParse(top['workspace']).data,
+    sources: items(top['sources'], sourceSpecSchema),
+    destinations: items(top['destinations'], destinationSpecSchema),
+    warehouses: items(top['warehouses'], warehouseSpecSchema),
+  };
+}

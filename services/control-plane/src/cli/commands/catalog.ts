@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { printRecord, printTable, type Io } from '../output';
+import { printDone, printRecord, printTable, type Io } from '../output';
 import type { Runner } from '../program';
 
 export function catalogCommands(program: Command, run: Runner, io: Io): void {
@@ -30,9 +30,14 @@ export function catalogCommands(program: Command, run: Runner, io: Io): void {
     .option('--website <url>', '', '')
     .option('--use-case <text>', '', '')
     .action((workspace: string, name: string, o: { website: string; useCase: string }) =>
-      run(async (c) => {
-        await c.catalog.createIntegrationRequest({ workspace, name, website: o.website, useCase: o.useCase });
-        io.stdout(`requested ${name}\n`);
+      run(async (c, g) => {
+        const request = await c.catalog.createIntegrationRequest({
+          workspace,
+          name,
+          website: o.website,
+          useCase: o.useCase,
+        });
+        printDone(io, `requested ${name}`, request, g.json);
       }),
     );
 }

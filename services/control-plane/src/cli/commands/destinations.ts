@@ -1,20 +1,23 @@
 import type { Command } from 'commander';
 import type { Destination } from '@manifold/proto';
-import { parseAssignments, printRecord, printTable, type Io } from '../output';
+import { parseAssignments, printDone, printRecord, printTable, type Io } from '../output';
+import { CliError } from '../connection';
 import type { Runner } from '../program';
+import { deliveryCommands, warehouseSyncCommands } from './delivery';
 import { collect, pageRequest, type ListOptions } from './list-options';
 
 const row = (d: Destination) => ({
   id: d.id,
   name: d.name,
   status: d.enabled ? 'enabled' : 'disabled',
+  enabled: d.enabled,
   type: d.type,
   catalog_id: d.catalogId,
   category: d.categories,
   sources: d.sourceNames,
   ...(d.warehouse ? { sync_interval_seconds: d.syncIntervalSeconds } : {}),
-  settings: d.settings,
-  created_at: d.createdAt,
+  settings: d.settings ?? {},
+  created_at: d.createdAt ?? null,
   created_by: d.createdBy,
 });
 
@@ -26,8 +29,22 @@ interface CreateOptions {
 }
 
 function settingsFrom(o: { set?: string[]; settings?: string }): Record<string, unknown> {
-  const fromJson = o.settings ? (JSON.parse(o.settings) as Record<string, unknown>) : {};
-  return { ...fromJson, ...parseAssignments(o.set ?? []) };
+  return { ...parseSettingsJson(o.settings), ...parseAssignments(o.set ?? []) };
+}
+
+/** `--settings` as an object. The error never quotes the text: it may hold secrets. */
+function parseSettingsJson(text: string | undefined): Record<string, unknown> {
+  if (!text) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new CliError('--settings is not valid JSON (expected an object such as {"key": "value"})');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new CliError('--settings must be a JSON object such as {"key": "value"}');
+  }
+  return parsed as Record<string, unknown>;
 }
 
 /** `destinations` and `warehouses` share everything but the catalog filter and the interval. */
@@ -122,9 +139,10 @@ function resourceCommands(program: Command, run: Runner, io: Io, kind: 'destinat
       }),
   );
   cmd.command('delete <workspace> <name>').action((workspace: string, destination: string) =>
-    run(async (c) => {
+    run(async (c, g) => {
       await c.destinations.deleteDestination({ workspace, destination });
-      io.stdout(`deleted ${warehouse ? 'warehouse' : 'destination'} ${destination}\n`);
+      const what = warehouse ? 'warehouse' : 'destination';
+      printDone(io, `deleted ${what} ${destination}`, { deleted: what, workspace, name: destination }, g.json);
     }),
   );
   for (const [verb, connect] of [
@@ -134,35 +152,17 @@ function resourceCommands(program: Command, run: Runner, io: Io, kind: 'destinat
     cmd
       .command(`${verb} <workspace> <source> <name>`)
       .action((workspace: string, source: string, destination: string) =>
-        run(async (c) => {
+        run(async (c, g) => {
           const request = { workspace, source, destination };
           const d = connect
             ? await c.destinations.connectSource(request)
             : await c.destinations.disconnectSource(request);
-          io.stdout(`${destination} sources: ${d.sourceNames.join(', ') || '(none)'}\n`);
+          printDone(io, `${destination} sources: ${d.sourceNames.join(', ') || '(none)'}`, row(d), g.json);
         }),
       );
   }
   if (warehouse) {
-    cmd
-      .command('loads <workspace> <name>')
-      .description('load history')
-      .action((workspace: string, destination: string) =>
-        run(async (c, g) => {
-          const r = await c.destinations.listWarehouseLoads({ workspace, destination, limit: 50 });
-          printTable(
-            io,
-            r.loads.map((l) => ({
-              started_at: l.startedAt,
-              status: l.status,
-              rows: l.rows.map((t) => `${t.table}=${t.rows}`),
-              errors: l.errors,
-            })),
-            ['started_at', 'status', 'rows', 'errors'],
-            g.json,
-          );
-        }),
-      );
+    warehouseSyncCommands(cmd, run, io);
   } else {
     cmd
       .command('stats <workspace> <name>')
@@ -172,6 +172,7 @@ function resourceCommands(program: Command, run: Runner, io: Io, kind: 'destinat
           printRecord(io, { ...(await c.destinations.getDeliveryStats({ workspace, destination })) }, g.json),
         ),
       );
+    deliveryCommands(cmd, run, io);
   }
 }
 

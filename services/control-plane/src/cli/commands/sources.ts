@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { Source } from '@manifold/proto';
-import { printRecord, printTable, type Io } from '../output';
+import type { Source, WriteKey } from '@manifold/proto';
+import { printDone, printRecord, printTable, type Io } from '../output';
 import type { Runner } from '../program';
 import { collect, pageRequest, type ListOptions } from './list-options';
 
@@ -9,14 +9,19 @@ const row = (s: Source) => ({
   slug: s.slug,
   name: s.name,
   status: s.enabled ? 'enabled' : 'disabled',
+  enabled: s.enabled,
   environment: s.environment,
   type: s.type,
   category: s.category,
   destinations: s.destinationNames,
-  write_key: s.writeKeys[0]?.key,
-  created_at: s.createdAt,
+  write_key: s.writeKeys[0]?.key ?? null,
+  write_keys: s.writeKeys.map(writeKey),
+  auto_disable_exempt: s.autoDisableExempt,
+  created_at: s.createdAt ?? null,
   created_by: s.createdBy,
 });
+
+const writeKey = (k: WriteKey) => ({ key: k.key, created_at: k.createdAt ?? null, expires_at: k.expiresAt ?? null });
 
 export function sourceCommands(program: Command, run: Runner, io: Io): void {
   const src = program.command('sources').alias('source').description('create, list, update and delete sources');
@@ -111,16 +116,16 @@ export function sourceCommands(program: Command, run: Runner, io: Io): void {
         const s = await c.sources.rotateWriteKey({ workspace, source, gracePeriodSeconds: Number(o.grace) });
         printTable(
           io,
-          s.writeKeys.map((k) => ({ key: k.key, expires_at: k.expiresAt ?? 'never' })),
-          ['key', 'expires_at'],
+          s.writeKeys.map(writeKey),
+          ['key', { name: 'expires_at', cell: (k) => k.expires_at ?? 'never' }],
           g.json,
         );
       }),
     );
   src.command('delete <workspace> <source>').action((workspace: string, source: string) =>
-    run(async (c) => {
+    run(async (c, g) => {
       await c.sources.deleteSource({ workspace, source });
-      io.stdout(`deleted source ${source}\n`);
+      printDone(io, `deleted source ${source}`, { deleted: 'source', workspace, source }, g.json);
     }),
   );
 }

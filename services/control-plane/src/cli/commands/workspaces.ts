@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Workspace } from '@manifold/proto';
-import { printRecord, printTable, type Io } from '../output';
+import { printDone, printRecord, printTable, type Io } from '../output';
 import type { Runner } from '../program';
 
 const row = (w: Workspace) => ({
@@ -8,8 +8,10 @@ const row = (w: Workspace) => ({
   slug: w.slug,
   name: w.name,
   owner: w.ownerEmail,
-  members: w.members.map((m) => `${m.email} (${m.role})`),
-  created_at: w.createdAt,
+  members: w.members.map((m) => ({ email: m.email, role: m.role })),
+  auto_disable_exceptions: w.autoDisableExceptions,
+  created_at: w.createdAt ?? null,
+  created_by: w.createdBy,
 });
 
 export function workspaceCommands(program: Command, run: Runner, io: Io): void {
@@ -48,19 +50,22 @@ export function workspaceCommands(program: Command, run: Runner, io: Io): void {
       ),
     );
   ws.command('delete <workspace>').action((workspace: string) =>
-    run(async (c) => {
+    run(async (c, g) => {
       await c.workspaces.deleteWorkspace({ workspace });
-      io.stdout(`deleted workspace ${workspace}\n`);
+      printDone(io, `deleted workspace ${workspace}`, { deleted: 'workspace', workspace }, g.json);
     }),
   );
   ws.command('exempt <workspace> <source>')
     .description('keep a source out of auto-disable (--remove to undo)')
     .option('--remove', 'take the source off the exception list')
     .action((workspace: string, source: string, o: { remove?: boolean }) =>
-      run(async (c) => {
+      run(async (c, g) => {
         await c.workspaces.setAutoDisableException({ workspace, source, exempt: !o.remove });
-        io.stdout(
-          `${o.remove ? 'removed' : 'added'} ${source} ${o.remove ? 'from' : 'to'} the auto-disable exception list\n`,
+        printDone(
+          io,
+          `${o.remove ? 'removed' : 'added'} ${source} ${o.remove ? 'from' : 'to'} the auto-disable exception list`,
+          { workspace, source, auto_disable_exempt: !o.remove },
+          g.json,
         );
       }),
     );

@@ -18,6 +18,7 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { ListValue, Struct } from "../../../google/protobuf/struct";
+import { Timestamp } from "../../../google/protobuf/timestamp";
 
 export const protobufPackage = "manifold.controlplane.v1";
 
@@ -64,6 +65,8 @@ export interface WarehouseConfig {
   settings?: { [key: string]: any } | undefined;
   syncIntervalSeconds: number;
   sourceIds: string[];
+  /** The latest "sync now" asked for this warehouse; a loader loads at once when it sees a newer one. */
+  syncRequestedAt?: Date | undefined;
 }
 
 export interface ConfigSnapshot {
@@ -676,6 +679,7 @@ function createBaseWarehouseConfig(): WarehouseConfig {
     settings: undefined,
     syncIntervalSeconds: 0,
     sourceIds: [],
+    syncRequestedAt: undefined,
   };
 }
 
@@ -704,6 +708,9 @@ export const WarehouseConfig: MessageFns<WarehouseConfig> = {
     }
     for (const v of message.sourceIds) {
       writer.uint32(66).string(v!);
+    }
+    if (message.syncRequestedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.syncRequestedAt), writer.uint32(74).fork()).join();
     }
     return writer;
   },
@@ -785,6 +792,14 @@ export const WarehouseConfig: MessageFns<WarehouseConfig> = {
             message.sourceIds.push(reader.string());
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.syncRequestedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -819,6 +834,11 @@ export const WarehouseConfig: MessageFns<WarehouseConfig> = {
         : globalThis.Array.isArray(object?.source_ids)
         ? object.source_ids.map((e: any) => globalThis.String(e))
         : [],
+      syncRequestedAt: isSet(object.syncRequestedAt)
+        ? fromJsonTimestamp(object.syncRequestedAt)
+        : isSet(object.sync_requested_at)
+        ? fromJsonTimestamp(object.sync_requested_at)
+        : undefined,
     };
   },
 
@@ -848,6 +868,9 @@ export const WarehouseConfig: MessageFns<WarehouseConfig> = {
     if (message.sourceIds?.length) {
       obj.sourceIds = message.sourceIds;
     }
+    if (message.syncRequestedAt !== undefined) {
+      obj.syncRequestedAt = message.syncRequestedAt.toISOString();
+    }
     return obj;
   },
 
@@ -864,6 +887,7 @@ export const WarehouseConfig: MessageFns<WarehouseConfig> = {
     message.settings = object.settings ?? undefined;
     message.syncIntervalSeconds = object.syncIntervalSeconds ?? 0;
     message.sourceIds = object.sourceIds?.map((e) => e) || [];
+    message.syncRequestedAt = object.syncRequestedAt ?? undefined;
     return message;
   },
 };
@@ -1440,6 +1464,28 @@ export type DeepPartial<T> = T extends Builtin ? T
   : T extends { $case: string; value: unknown } ? { $case: T["$case"]; value?: DeepPartial<T["value"]> }
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
+
+function toTimestamp(date: Date): Timestamp {
+  const seconds = Math.trunc(date.getTime() / 1_000);
+  const nanos = (date.getTime() % 1_000) * 1_000_000;
+  return { seconds, nanos };
+}
+
+function fromTimestamp(t: Timestamp): Date {
+  let millis = (t.seconds || 0) * 1_000;
+  millis += (t.nanos || 0) / 1_000_000;
+  return new globalThis.Date(millis);
+}
+
+function fromJsonTimestamp(o: any): Date {
+  if (o instanceof globalThis.Date) {
+    return o;
+  } else if (typeof o === "string") {
+    return new globalThis.Date(o);
+  } else {
+    return fromTimestamp(Timestamp.fromJSON(o));
+  }
+}
 
 function longToNumber(int64: { toString(): string }): number {
   const num = globalThis.Number(int64.toString());

@@ -1,0 +1,1 @@
+export { compressBody, sendCompressed, type CompressedBody, type CompressOptions } from './compressed';

@@ -1,0 +1,68 @@
+import type { ConsumedMessage } from '@manifold/kafka';
+import { decodeRedelivery, encodeRedelivery, replayOrigin } from './redelivery';
+import { traceKeyHash } from './trace';
+import type { SpecEvent } from './spec';
+
+const event: SpecEvent = {
+  type: 'track',
+  event: 'Order Completed',
+  messageId: 'm-1',
+  userId: 'u-1',
+  timestamp: '2026-01-01T00:00:00.000Z',
+  receivedAt: '2026-01-01T00:00:01.000Z',
+  context: {},
+  integrations: {},
+};
+
+function consumed(message: ReturnType<typeof encodeRedelivery>): ConsumedMessage {
+  return {
+    topic: 't',
+    partition: 0,
+    offset: '0',
+    key: null,
+    value: Buffer.from(message.value),
+    headers: message.headers ?? {},
+    timestamp: 0,
+  };
+}
+
+describe('redelivery messages', () => {
+  it('carry the event, its metadata, the instance, the claim origin and the run', () => {
+    const redelivery = {
+      kind: 'replay' as const,
+      event,
+      metadata: { sourceId: 's-1', workspaceId: 'w-1' },
+      destinationId: 'd-1',
+      origin: replayOrigin('run-1', 'manifold.events.v1/2/40'),
+      runId: 'run-1',
+    };
+    const message = encodeRedelivery(redelivery);
+    expect(message.key).toBe('u-1');
+    expect(decodeRedelivery(consumed(message))).toEqual(redelivery);
+    expect(redelivery.origin).toBe('replay:run-1:manifold.events.v1/2/40');
+  });
+
+  it('refuse a message that is not one', () => {
+    const message = encodeRedelivery({
+      kind: 'redrive',
+      event,
+      metadata: { sourceId: 's-1', workspaceId: 'w-1' },
+      destinationId: 'd-1',
+      origin: 'o',
+      runId: 'r',
+    });
+    const broken = consumed(message);
+    delete broken.headers['manifold-redeliver-run-id'];
+    expect(() => decodeRedelivery(broken)).toThrow(/without destination, origin or run/);
+  });
+});
+
+describe('trace key hash', () => {
+  it('is a stable unsigned 32-bit hash of workspace and messageId', () => {
+    const hash = traceKeyHash('w-1', 'm-1');
+    expect(hash).toBe(traceKeyHash('w-1', 'm-1'));
+    expect(hash).toBeGreaterThanOrEqual(0);
+    expect(hash).toBeLessThan(2 ** 32);
+    expect(traceKeyHash('w-2', 'm-1')).not.toBe(hash);
+  });
+});

@@ -1,0 +1,97 @@
+// Per-event trace: what each destination instance did with each event (attempts with their
+// masked requests and answers, filter decisions), written by the translators to a time-retained
+// topic, and where to find an event's records (the index messages).
+
+/** A request as stored: every credential of its instance masked before it leaves the translator. */
+export interface TraceRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  /** Masked, cut to the translator's TRACE_BODY_CHARS. */
+  body?: string;
+}
+
+/** One request sent and what came back (or why nothing did). */
+export interface TraceExchange {
+  request: TraceRequest;
+  /** Headers only for answers other than 2xx (a success's headers rarely explain anything, and cost every event). */
+  response?: { status: number; headers: Record<string, string>; body: string };
+  /** Why there was no answer (connection refused, timeout); masked. */
+  error?: string;
+  /** When it was sent (ms since the epoch: cheaper to write than a date string) and how long the answer took. */
+  sentAt: number;
+  durationMs: number;
+}
+
+/**
+ * - `delivered`: the destination took it.
+ * - `retrying`: this attempt failed; the event waits in a retry topic.
+ * - `failed`: dead-lettered (given up, rejected, invalid settings, a translation bug).
+ * - `filtered`: deliberately not sent (integrations object, destination filters, no call for
+ *   the event, a disabled instance, a duplicate messageId).
+ */
+export type TraceOutcome = 'delivered' | 'retrying' | 'failed' | 'filtered';
+
+/** What one destination instance did with one event, once. */
+export interface TraceEntry {
+  messageId: string;
+  workspaceId: string;
+  sourceId: string;
+  destinationId: string;
+  destinationType: string;
+  /** The events-topic message (`topic/partition/offset`), or a redelivery's origin. */
+  origin: string;
+  receivedAt: string;
+  eventType: string;
+  /** A track's event name. */
+  eventName?: string;
+  outcome: TraceOutcome;
+  /** Why it was filtered, retried or failed (the delivery stats' reasons). */
+  reason?: string;
+  /** In words (masked). */
+  message?: string;
+  /** This attempt's number (1 for the first); 0 when nothing was sent. */
+  attempt: number;
+  /** When it was decided (ms since the epoch). */
+  at: number;
+  /** The exchange of this attempt, in the record's `exchanges`. */
+  exchange?: number;
+  /** The redrive or replay that sent it again. */
+  runId?: string;
+}
+
+/** One message of the traces topic: entries of many events, and the exchanges they refer to. */
+export interface TraceRecord {
+  v: 1;
+  exchanges: TraceExchange[];
+  entries: TraceEntry[];
+}
+
+/**
+ * One message of the trace index topic: the trace records one write put in one partition
+ * (offsets baseOffset, baseOffset + 1, ...), and which events each holds: `keys` is a flat list
+ * of pairs (traceKeyHash of the event, index of the record in the write).
+ */
+export interface TraceIndexMessage {
+  v: 1;
+  partition: number;
+  baseOffset: string;
+  records: number;
+  /** Time of the write (ISO-8601): the index is kept as long as the records. */
+  at: string;
+  keys: number[];
+}
+
+/**
+ * The 32-bit FNV-1a hash an event is indexed under: workspace and messageId (a messageId is the
+ * client's, so two workspaces may send the same one). Collisions only cost a record read more.
+ */
+export function traceKeyHash(workspaceId: string, messageId: string): number {
+  let hash = 0x811c9dc5;
+  const key = `${workspaceId}|${messageId}`;
+  for (let i = 0; i < key.length; i++) {
+    hash ^= key.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}

@@ -1,0 +1,1 @@
+export { createMailer, smtpMailer, type Mail, type Mailer, type SmtpSettings } from './mailer';

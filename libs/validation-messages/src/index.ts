@@ -1,0 +1,2 @@
+export { jsonSchemaErrorInWords, type JsonSchemaError } from './json-schema';
+export { zodIssueInWords, type ZodIssueLike } from './zod';

@@ -1,0 +1,44 @@
+import { CliError } from '../connection';
+
+const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/**
+ * A time given on the command line: ISO-8601 (`2026-05-01T10:00:00Z`), or how long ago
+ * (`90m`, `2h`, `1d`: that long before now).
+ */
+export function parseTime(text: string, option: string, now = Date.now()): Date {
+  const ago = /^(\d+(?:\.\d+)?)([smhd])$/.exec(text.trim());
+  if (ago) return new Date(now - Number(ago[1]) * (UNITS[ago[2] as string] as number));
+  const at = new Date(text);
+  if (Number.isNaN(at.getTime())) {
+    throw new CliError(
+      `${option} ${JSON.stringify(text)} is not a time: give ISO-8601 (2026-05-01T10:00:00Z) or how long ago (90m, 2h, 1d)`,
+    );
+  }
+  return at;
+}
+
+export function parseRate(text: string | undefined): number {
+  if (text === undefined) return 0;
+  const rate = Number(text);
+  if (!Number.isInteger(rate) || rate < 1)
+    throw new CliError(`--rate must be a whole number of events per second, at least 1`);
+  return rate;
+}
+
+/** Polls `read` until the run is no longer active, calling `progress` on each change. */
+export async function waitForRun<R extends { status: string }>(
+  read: () => Promise<R>,
+  progress: (run: R) => void,
+  intervalMs = 1000,
+): Promise<R> {
+  let last = '';
+  for (;;) {
+    const run = await read();
+    const line = JSON.stringify(run);
+    if (line !== last) progress(run);
+    last = line;
+    if (!['running', 'stopping'].includes(run.status)) return run;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

@@ -1,0 +1,30 @@
+import { maskerOf, maskRequest } from '@manifold/destination-kit';
+import type { TraceExchange } from '@manifold/events';
+import type { Exchange } from '../pipeline/task';
+
+/**
+ * An exchange as the trace keeps it: the request through the kit's `maskRequest` with the
+ * credentials of the instance it was built for, which also masks them in the answer (an API may
+ * echo its key, and `set-cookie` is a credential) and in a network error; bodies cut to
+ * `bodyChars`. A 2xx answer keeps its status and body, not its headers.
+ */
+export function traceExchange(exchange: Exchange, bodyChars: number): TraceExchange {
+  const masker = maskerOf(exchange.request);
+  const response = exchange.response;
+  const request = maskRequest(exchange.request, { masker, bodyChars });
+  const traced: TraceExchange = {
+    request,
+    sentAt: Math.round((exchange.answeredAt ?? Date.now()) - (exchange.durationMs ?? 0)),
+    durationMs: Math.round(exchange.durationMs ?? 0),
+  };
+  if (response) {
+    const success = response.status >= 200 && response.status < 300;
+    traced.response = {
+      status: response.status,
+      headers: success ? {} : masker.headers(response.headers),
+      body: masker.excerpt(response.body, bodyChars),
+    };
+  }
+  if (exchange.error !== undefined) traced.error = masker.text(exchange.error);
+  return traced;
+}

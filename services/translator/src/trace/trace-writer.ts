@@ -1,0 +1,168 @@
+import { traceKeyHash, type TraceExchange, type TraceIndexMessage, type TraceRecord } from '@manifold/events';
+import type { EventProducer, OutgoingMessage } from '@manifold/kafka';
+import type { Logger } from '@manifold/logger';
+import type { Meter } from '@manifold/telemetry';
+import type { Exchange } from '../pipeline/task';
+import { traceExchange } from './trace-exchange';
+import type { PendingTraceEntry, TraceRecorder } from './trace-recorder';
+
+export interface TraceWriterOptions {
+  producer: Pick<EventProducer, 'send'>;
+  /** The traces topic, and the index topic that says where each event's records are. */
+  topic: string;
+  indexTopic: string;
+  /** Partitions of the traces topic: each write goes to the next one. */
+  partitions: number;
+  /** Entries are written at least this often (ms)... */
+  flushIntervalMs: number;
+  /** ...and as soon as this many wait. */
+  flushEntries?: number;
+  /** Request and response bodies are kept up to this many characters. */
+  bodyChars: number;
+  /** Entries kept while Kafka does not take them; newer ones are dropped (and counted) beyond. */
+  maxPendingEntries?: number;
+  logger: Logger;
+  meter: Meter;
+}
+
+/** Entries per trace record: a lookup reads whole records, so they stay small. */
+const ENTRIES_PER_RECORD = 200;
+/** Characters of bodies per trace record, roughly. */
+const BODY_CHARS_PER_RECORD = 512 * 1024;
+const PRODUCE_TIMEOUT_MS = 10_000;
+/** Lost writes are logged at most this often. */
+const WARN_INTERVAL_MS = 60_000;
+
+/**
+ * Writes the trace entries the translator records: every so often (or once enough wait) they
+ * become trace records, all sent to one partition of the traces topic (the next one each time),
+ * then one index message says which events each record holds (their key hashes and the record's
+ * offset). Requests are masked once each, here, off the delivery path's critical section.
+ * A trace is observability, not data: a write Kafka refuses is dropped and counted, never retried
+ * at the expense of deliveries, and a crash loses at most the entries of one interval.
+ */
+export class TraceWriter implements TraceRecorder {
+  private pending: PendingTraceEntry[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
+  private partition: number;
+  private lastWarning = 0;
+  private readonly entries;
+  private readonly flushEntries: number;
+  private readonly maxPending: number;
+
+  constructor(private readonly options: TraceWriterOptions) {
+    this.partition = Math.floor(Math.random() * options.partitions);
+    this.flushEntries = options.flushEntries ?? 2000;
+    this.maxPending = options.maxPendingEntries ?? 100_000;
+    this.entries = options.meter.createCounter('manifold_translator_trace_entries', {
+      description:
+        'Per-event trace entries written to the traces topic, or dropped (Kafka refused them, or too many waited)',
+    });
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.flush(), this.options.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  record(pending: PendingTraceEntry): void {
+    if (this.pending.length >= this.maxPending) {
+      this.entries.add(1, { result: 'dropped' });
+      return;
+    }
+    this.pending.push(pending);
+    if (this.pending.length >= this.flushEntries) void this.flush();
+  }
+
+  /** Writes what waits; resolves once Kafka has it (or it was dropped). */
+  flush(): Promise<void> {
+    if (this.pending.length === 0) return this.writing;
+    const batch = this.pending;
+    this.pending = [];
+    this.writing = this.writing.then(() => this.write(batch));
+    return this.writing;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.flush();
+  }
+
+  private async write(batch: PendingTraceEntry[]): Promise<void> {
+    const { records, keys } = this.pack(batch);
+    const partition = this.partition;
+    this.partition = (this.partition + 1) % this.options.partitions;
+    const messages: OutgoingMessage[] = records.map((record) => ({ value: JSON.stringify(record), partition }));
+    try {
+      const sent = await this.options.producer.send(this.options.topic, messages, { timeoutMs: PRODUCE_TIMEOUT_MS });
+      const baseOffset = sent.find((s) => s.partition === partition)?.baseOffset;
+      if (baseOffset === undefined)
+        throw new Error(`Kafka did not say where the trace records of partition ${partition} went`);
+      const index: TraceIndexMessage = {
+        v: 1,
+        partition,
+        baseOffset,
+        records: records.length,
+        at: new Date().toISOString(),
+        keys,
+      };
+      await this.options.producer.send(this.options.indexTopic, [{ value: JSON.stringify(index) }], {
+        timeoutMs: PRODUCE_TIMEOUT_MS,
+      });
+      this.entries.add(batch.length, { result: 'written' });
+    } catch (error) {
+      this.entries.add(batch.length, { result: 'dropped' });
+      const now = Date.now();
+      if (now - this.lastWarning > WARN_INTERVAL_MS) {
+        this.lastWarning = now;
+        this.options.logger.warn({ err: error, entries: batch.length }, 'trace entries not written; dropped');
+      }
+    }
+  }
+
+  /** Records of at most ENTRIES_PER_RECORD entries, each exchange masked once per record. */
+  private pack(batch: readonly PendingTraceEntry[]): { records: TraceRecord[]; keys: number[] } {
+    const records: TraceRecord[] = [];
+    const keys: number[] = [];
+    const masked = new Map<Exchange, TraceExchange>();
+    let record: TraceRecord | undefined;
+    let indexes = new Map<Exchange, number>();
+    let hashes = new Set<number>();
+    let bodyChars = 0;
+    const close = (): void => {
+      if (!record) return;
+      for (const hash of hashes) keys.push(hash, records.length);
+      records.push(record);
+      record = undefined;
+    };
+    for (const { entry, exchange } of batch) {
+      if (!record || record.entries.length >= ENTRIES_PER_RECORD || bodyChars >= BODY_CHARS_PER_RECORD) {
+        close();
+        record = { v: 1, exchanges: [], entries: [] };
+        indexes = new Map();
+        hashes = new Set();
+        bodyChars = 0;
+      }
+      if (exchange) {
+        let index = indexes.get(exchange);
+        if (index === undefined) {
+          let traced = masked.get(exchange);
+          if (!traced) {
+            traced = traceExchange(exchange, this.options.bodyChars);
+            masked.set(exchange, traced);
+          }
+          index = record.exchanges.push(traced) - 1;
+          indexes.set(exchange, index);
+          bodyChars += (traced.request.body?.length ?? 0) + (traced.response?.body.length ?? 0);
+        }
+        entry.exchange = index;
+      }
+      record.entries.push(entry);
+      hashes.add(traceKeyHash(entry.workspaceId, entry.messageId));
+    }
+    close();
+    return { records, keys };
+  }
+}

@@ -1,0 +1,78 @@
+import {
+  MAX_LISTED_SKIPPED,
+  NoticeCounter,
+  type SkippedEvent,
+  type SourceLoadResult,
+  type WarehouseLoadRecord,
+} from '@manifold/warehouse';
+
+/** The fields of a load record that do not depend on how the load went. */
+export type LoadRecordBase = Pick<
+  WarehouseLoadRecord,
+  'loadId' | 'warehouseId' | 'workspaceId' | 'sourceId' | 'schema' | 'startedAt' | 'attempt' | 'offsets'
+>;
+
+/**
+ * What one chunk of a source's events came to, over every transaction it took: one when the
+ * warehouse took it whole, several when it refused some events for good and the chunk was split
+ * down to them. Becomes the chunk's single load record.
+ */
+export class LoadOutcome {
+  private readonly results: SourceLoadResult[] = [];
+  private readonly skipped: SkippedEvent[] = [];
+  private loadedEvents = 0;
+
+  loaded(result: SourceLoadResult, events: number): void {
+    this.results.push(result);
+    this.loadedEvents += events;
+  }
+
+  skip(messageId: string, reason: string): void {
+    this.skipped.push({ messageId, reason });
+  }
+
+  get skippedCount(): number {
+    return this.skipped.length;
+  }
+
+  /** Whether any transaction committed or any event was set aside: something to record. */
+  get settled(): boolean {
+    return this.results.length > 0 || this.skipped.length > 0;
+  }
+
+  get rows(): number {
+    let rows = 0;
+    for (const result of this.results) for (const n of Object.values(result.rowsByTable)) rows += n;
+    return rows;
+  }
+
+  record(base: LoadRecordBase): WarehouseLoadRecord {
+    const rowsByTable: Record<string, number> = {};
+    const notices = new NoticeCounter();
+    const tablesCreated = new Set<string>();
+    const columnsAdded: WarehouseLoadRecord['columnsAdded'] = [];
+    for (const { plan, rowsByTable: rows } of this.results) {
+      for (const [table, n] of Object.entries(rows)) rowsByTable[table] = (rowsByTable[table] ?? 0) + n;
+      notices.addAll(plan.notices);
+      for (const table of plan.tables) {
+        if (table.create) tablesCreated.add(table.name);
+        for (const c of table.addColumns) columnsAdded.push({ table: table.name, column: c.name, type: c.type });
+      }
+    }
+    const noticeList = notices.list();
+    return {
+      ...base,
+      status: noticeList.length > 0 || this.skipped.length > 0 ? 'partial' : 'success',
+      finishedAt: new Date().toISOString(),
+      events: this.loadedEvents + this.skipped.length,
+      rowsByTable,
+      rows: this.rows,
+      tablesCreated: [...tablesCreated],
+      columnsAdded,
+      notices: noticeList,
+      errors: [],
+      skipped: this.skipped.slice(0, MAX_LISTED_SKIPPED),
+      skippedEvents: this.skipped.length,
+    };
+  }
+}
