@@ -8,8 +8,9 @@ import {
   type EmulatorResponse,
 } from './emulator';
 
-// Amplitude's ingestion APIs (destination-apis.md §3): /2/httpapi and /batch (JSON, api_key in
-// the body, whole-request 400s), /identify, /groupidentify and /usermap (form-encoded).
+// Amplitude's ingestion APIs (libs/destinations/src/amplitude/README.md#the-api): /2/httpapi and
+// /batch (JSON, api_key in the body, whole-request 400s), /identify, /groupidentify and /usermap
+// (form-encoded).
 
 export interface AmplitudeEmulatorOptions extends EmulatorOptions {
   apiKey: string;

@@ -1,6 +1,6 @@
 import { isObject } from './emulator';
 
-// The Measurement Protocol's rules (destination-apis.md §4.3), reported the way
+// The Measurement Protocol's rules (libs/destinations/src/ga4/README.md#the-api), reported the way
 // /debug/mp/collect reports them.
 
 export type Ga4ValidationCode =

@@ -9,8 +9,9 @@ import {
   type EmulatorResponse,
 } from './emulator';
 
-// Mixpanel's ingestion API (destination-apis.md §2): /import (server events, strict validation,
-// partial 400), /track (client events, form `data=`), /engage (profiles), /groups.
+// Mixpanel's ingestion API (libs/destinations/src/mixpanel/README.md#the-api): /import (server
+// events, strict validation, partial 400), /track (client events, form `data=`), /engage
+// (profiles), /groups.
 
 export interface MixpanelEmulatorOptions extends EmulatorOptions {
   projectToken: string;

@@ -1,9 +1,9 @@
 import { isObject } from './emulator';
 
-// What PostHog's ingestion makes of one captured event (destination-apis.md §7). Events without
-// a name or a distinct_id are dropped silently (the API still answers 200); special events with
-// the wrong shape are ingested but do nothing useful, so the emulator lists their problems for
-// tests to see.
+// What PostHog's ingestion makes of one captured event
+// (libs/destinations/src/posthog/README.md#the-api). Events without a name or a distinct_id are
+// dropped silently (the API still answers 200); special events with the wrong shape are ingested
+// but do nothing useful, so the emulator lists their problems for tests to see.
 
 const MAX_GROUP_CHARS = 400;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -9,9 +9,9 @@ import {
 } from './emulator';
 import { distinctIdOf, eventProblems, invalidUuid, silentDropReason } from './posthog-validation';
 
-// PostHog's capture API (destination-apis.md §7): /i/v0/e/ (and the legacy /capture/, /e/) for
-// one event, /batch/ for many, the project API key inside the JSON body. Answers 200
-// {"status":1} once the key is valid, even for events it then drops.
+// PostHog's capture API (libs/destinations/src/posthog/README.md#the-api): /i/v0/e/ (and the legacy
+// /capture/, /e/) for one event, /batch/ for many, the project API key inside the JSON body.
+// Answers 200 {"status":1} once the key is valid, even for events it then drops.
 
 export interface PosthogEmulatorOptions extends EmulatorOptions {
   /** Project API key (phc_…). */

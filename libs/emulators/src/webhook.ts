@@ -27,9 +27,9 @@ export interface WebhookDelivery {
 }
 
 /**
- * A webhook receiver (destination-apis.md §1): POST/PUT/PATCH with a JSON body; the signature is
- * checked the way Segment computes it: over the body for one event, over `JSON.stringify` of the
- * first element for a batch.
+ * A webhook receiver (libs/destinations/src/webhook/README.md#the-receivers-side): POST/PUT/PATCH
+ * with a JSON body; the signature is checked the way Segment computes it: over the body for one
+ * event, over `JSON.stringify` of the first element for a batch.
  */
 export class WebhookEmulator extends Emulator {
   readonly deliveries: WebhookDelivery[] = [];

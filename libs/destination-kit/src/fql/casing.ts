@@ -1,5 +1,5 @@
 // Case conversions of FQL functions. snakecase follows go-snakecase, which Segment uses for
-// warehouse names too (segment-spec.md §4.3): a word is a run of capitals/digits followed by a
+// warehouse names too (libs/warehouse/README.md#layout): a word is a run of capitals/digits followed by a
 // run of lower-case letters/digits; anything else separates words and is dropped.
 
 function words(text: string): string[] {

@@ -1,7 +1,8 @@
 import { getPath } from './path';
 
-// Segment's mapping-kit directives (segment-spec.md §6.3), resolved against one event.
-// A mapping is JSON mixing raw values with directives: objects with exactly one `@` key.
+// Segment's mapping-kit directives
+// (libs/destination-kit/README.md#mapping-kit-resolvemappingmapping-event), resolved against one
+// event. A mapping is JSON mixing raw values with directives: objects with exactly one `@` key.
 // `undefined` results drop their key; `null` is kept.
 
 export type JsonPrimitive = string | number | boolean | null;

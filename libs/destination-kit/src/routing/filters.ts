@@ -13,7 +13,8 @@ export interface FilterOptions {
 export type FilterResult = { kind: 'keep'; event: SpecEvent } | DropOutcome;
 
 /**
- * Applies a source–destination pair's destination filters (segment-spec.md §6.4).
+ * Applies a source–destination pair's destination filters
+ * (libs/destination-kit/README.md#destination-filters).
  *
  * Every enabled filter's `if` is evaluated against the event as received; the actions of the
  * filters that match then run in Segment's order: Sample → Drop → Drop Properties → Allow

@@ -64,7 +64,7 @@ const CALL_TABLE: Record<CallType, string> = {
 };
 
 /**
- * The tables and cells one event becomes in Segment's layout (segment-spec.md §4.1). `cells` is
+ * The tables and cells one event becomes in Segment's layout (libs/warehouse/README.md#layout). `cells` is
  * cleared and filled with the event's cells.
  */
 export function eventRows(

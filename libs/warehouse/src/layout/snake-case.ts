@@ -1,5 +1,5 @@
 // A port of segmentio/go-snakecase, which names Segment's warehouse schemas, tables and columns
-// (segment-spec.md §4.3): identical names matter, because users' SQL depends on them.
+// (libs/warehouse/README.md#layout): identical names matter, because users' SQL depends on them.
 
 const ALREADY_SNAKE = /^[a-z0-9]+(_[a-z0-9]+)*$/;
 

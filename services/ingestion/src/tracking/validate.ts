@@ -49,7 +49,7 @@ function isIdGiven(value: unknown): boolean {
 }
 
 /**
- * Checks one call against the Spec (segment-spec.md §1.5, §2). Returns why it breaks it, or
+ * Checks one call against the Spec (docs/event-spec.md#discard-codes). Returns why it breaks it, or
  * undefined when it is valid.
  */
 export function validateCall(call: Record<string, unknown>, type: CallType): Rejection | undefined {
