@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { isPlainObject } from '@manifold/json';
 import {
   Emulator,
-  isObject,
   mediaType,
   parseJson,
   type EmulatorOptions,
@@ -55,7 +55,7 @@ export class WebhookEmulator extends Emulator {
       }
     }
     const body = parseJson(request.body);
-    if (!isObject(body) && !Array.isArray(body)) {
+    if (!isPlainObject(body) && !Array.isArray(body)) {
       return { status: 400, body: { error: 'body must be a JSON object or array' } };
     }
     if (Array.isArray(body) && body.length === 0) return { status: 400, body: { error: 'empty batch' } };

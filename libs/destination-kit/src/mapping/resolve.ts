@@ -1,3 +1,4 @@
+import { isPlainObject } from '@manifold/json';
 import { getPath } from './path';
 
 // Segment's mapping-kit directives
@@ -219,10 +220,6 @@ function flattenInto(
       flattenInto(out, item, name, separator, omitArrays);
     else out[name] = item;
   }
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function expectString(directive: string, argument: MappingValue): string {

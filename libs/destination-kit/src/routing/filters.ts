@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { DestinationFilterAction, DestinationFilterConfig } from '@manifold/config-client';
 import type { SpecEvent } from '@manifold/events';
+import { isPlainObject } from '@manifold/json';
 import { compileFql } from '../fql';
-import { isPlainObject } from '../mapping';
 import { drop, type DropOutcome } from '../outcome';
 
 export interface FilterOptions {

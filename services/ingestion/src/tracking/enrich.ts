@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { CallType, SpecEvent } from '@manifold/events';
+import { isPlainObject } from '@manifold/json';
 import type { Rejection } from '../http/errors';
-import { isPlainObject, isStorableTime, TIMESTAMP_RULE } from './validate';
+import { isStorableTime, TIMESTAMP_RULE } from './validate';
 
 /** What the server knows about a request, applied to each of its events. */
 export interface RequestFacts {

@@ -1,10 +1,6 @@
 import type { CallType } from '@manifold/events';
+import { isPlainObject } from '@manifold/json';
 import type { Rejection } from '../http/errors';
-
-/** A JSON object (not an array, not null). */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 const MAX_MESSAGE_ID_LENGTH = 100;
 
