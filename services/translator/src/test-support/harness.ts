@@ -147,14 +147,8 @@ export function json<T = Record<string, unknown>>(message: ConsumedMessage): T {
   return JSON.parse((message.value ?? Buffer.alloc(0)).toString('utf8')) as T;
 }
 
-/** Resolves once `condition` holds; rejects with `what` after `timeoutMs`. */
-export async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+// Shared with every package's tests; kept importable from here for this package's tests.
+export { waitFor } from '@manifold/testing';
 
 /** A track event as ingestion would have stored it. */
 export function trackEvent(n: number, overrides: Partial<SpecEvent> = {}): SpecEvent {

@@ -10,27 +10,8 @@ import type { WarehouseLoadRecord, WarehouseStatusRecord } from '@manifold/wareh
 import type { LoadHistory } from '../load-history';
 import { LoaderSupervisor, type LoaderSupervisorOptions } from '../loader-supervisor';
 
-export async function waitFor(
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      if (await condition()) return;
-    } catch (error) {
-      // e.g. Kafka answering "rebalance in progress" to an offsets query: ask again.
-      lastError = error;
-    }
-    if (Date.now() > deadline) {
-      const cause = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${cause}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+// Shared with every package's tests; kept importable from here for this package's tests.
+export { waitFor } from '@manifold/testing';
 
 export function source(overrides: Partial<SourceConfig> = {}): SourceConfig {
   const slug = uniqueName('src');
