@@ -103,6 +103,10 @@ describe('FQL', () => {
     ];
     for (const [input, output] of vectors) expect(snakecase(input)).toBe(output);
     expect(kebabcase('Order Completed')).toBe('order-completed');
+    // Characters outside ASCII separate words, as in warehouse names (they were once dropped
+    // in place here, joining the words around them).
+    expect(snakecase('héllo wörld')).toBe('h_llo_w_rld');
+    expect(kebabcase('héllo wörld')).toBe('h-llo-w-rld');
   });
 
   it('globs match whole strings, with escapes and classes', () => {

@@ -1,10 +1,9 @@
-import type { CallType, SpecEvent } from '@manifold/events';
+import { snakeCase, type CallType, type SpecEvent } from '@manifold/events';
 import type { CellValue } from './column-types';
 import { flatten, stripNul, type FlattenOptions } from './flatten';
 import { tableNameForEvent } from './names';
 import type { NoticeCounter } from './notices';
 import { isReservedColumn } from './system-columns';
-import { snakeCase } from './snake-case';
 
 /** One row keyed by column, columns in the order they were first met (users, folded per user). */
 export type Row = Map<string, CellValue>;

@@ -1,4 +1,4 @@
-import { snakeCase } from './snake-case';
+import { snakeCase } from '@manifold/events';
 
 /** PostgreSQL keeps 63 bytes of an identifier; names are cut here so the catalog knows the real name. */
 export const MAX_IDENTIFIER_LENGTH = 63;
