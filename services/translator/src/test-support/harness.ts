@@ -1,4 +1,5 @@
 import { InMemoryConfigView, type ConfigSnapshot, type DestinationConfig } from '@manifold/config-client';
+import { sourceConfig } from '@manifold/config-client/testing';
 import type { DestinationDefinition } from '@manifold/destination-kit';
 import { encodeEventMessage, type DeliveryReport, type EventMetadata, type SpecEvent } from '@manifold/events';
 import { KafkaClient, type ConsumedMessage } from '@manifold/kafka';
@@ -21,17 +22,7 @@ export const WORKSPACE_ID = 'ws-acme';
 export const WRITE_KEY = 'wk-translator-0123456789abcdef';
 
 export function source(overrides: Partial<ConfigSnapshot['sources'][number]> = {}): ConfigSnapshot['sources'][number] {
-  return {
-    id: SOURCE_ID,
-    workspaceId: WORKSPACE_ID,
-    workspaceSlug: 'acme',
-    slug: 'web',
-    name: 'Web',
-    enabled: true,
-    writeKeys: [WRITE_KEY],
-    type: 'javascript',
-    ...overrides,
-  };
+  return sourceConfig({ id: SOURCE_ID, workspaceId: WORKSPACE_ID, writeKeys: [WRITE_KEY], ...overrides });
 }
 
 export function destination(

@@ -3,6 +3,7 @@
 import type { ConfigSnapshot, SourceConfig, WarehouseConfig } from '@manifold/config-client';
 import { encodeEventMessage, type SpecEvent } from '@manifold/events';
 import { InMemoryConfigView } from '@manifold/config-client';
+import { sourceConfig } from '@manifold/config-client/testing';
 import type { EventProducer, KafkaClient } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import { uniqueName } from '@manifold/testing';
@@ -15,17 +16,14 @@ export { waitFor } from '@manifold/testing';
 
 export function source(overrides: Partial<SourceConfig> = {}): SourceConfig {
   const slug = uniqueName('src');
-  return {
+  return sourceConfig({
     id: uniqueName('source'),
-    workspaceId: 'ws-1',
-    workspaceSlug: 'acme',
     slug,
     name: slug,
-    enabled: true,
     writeKeys: [uniqueName('key')],
     type: 'http',
     ...overrides,
-  };
+  });
 }
 
 export function warehouse(
