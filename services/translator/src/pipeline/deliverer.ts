@@ -18,8 +18,8 @@ import {
   type ResponseOutcome,
 } from '@manifold/destination-kit';
 import type { HttpSender } from '../http/http-sender';
-import type { KeyedLimiter } from '../http/limiter';
-import { NOT_RESPONDING, type SlowInstances } from './circuit';
+import type { KeyedLimiter } from '../http/keyed-limiter';
+import { NOT_RESPONDING, type SlowInstances } from './slow-instances';
 import type { DeliveryTask, Exchange, TaskResult } from './task';
 
 export interface DeliveryHooks {

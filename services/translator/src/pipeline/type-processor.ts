@@ -24,7 +24,7 @@ import type { RetryTier } from '../topics';
 import type { BatchOutcomes, OutcomeRouter } from './batch-outcomes';
 import { BatchGuard, READ_AGAIN, type AdmittedChunk, type BatchGuardOptions } from './batch-guard';
 import type { Deliverer } from './deliverer';
-import type { DisabledInstances } from './instance-index';
+import type { DisabledInstances } from './disabled-instances';
 import { originOf, type BatchSource, type DeliveryTask, type TaskResult } from './task';
 
 /** Filter reasons the translator adds to the kit's drop reasons. */
