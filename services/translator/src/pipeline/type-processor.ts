@@ -18,12 +18,12 @@ import type { ConsumedMessage } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import type { MessageClaims } from '../dedup/claims';
 import type { ProgressLedger } from '../dedup/progress-ledger';
-import { tierForWait } from '../retry/backoff';
 import { decodeRetryMessage, type PendingRetry } from '../retry/retry-message';
 import type { RetryTier } from '../topics';
 import type { BatchOutcomes, OutcomeRouter } from './batch-outcomes';
 import { BatchGuard, READ_AGAIN, type AdmittedChunk, type BatchGuardOptions } from './batch-guard';
 import type { Deliverer } from './deliverer';
+import { decideRelease } from './delivery-decision';
 import type { DisabledInstances } from './disabled-instances';
 import { originOf, type BatchSource, type DeliveryTask, type TaskResult } from './task';
 
@@ -205,8 +205,9 @@ export class TypeProcessor {
         repeated++;
         continue;
       }
-      if (retry.notBefore > now) {
-        outcomes.requeue(retry, tierForWait(retry.notBefore - now, this.options.tiers));
+      const release = decideRelease(retry.notBefore, this.options.tiers, now);
+      if (release.kind === 'wait') {
+        outcomes.requeue(retry, release.tier);
         guard.requeued(message.offset, retry.destinationId);
         continue;
       }
