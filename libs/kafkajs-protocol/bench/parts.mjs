@@ -1,21 +1,11 @@
 // Each part's own work, per message of a 500-message send (or fetch): what the part changes,
 // measured apart from the rest of the path, whose noise on a shared machine is larger than some
 // parts' whole effect. Run on a tree with every part and on one without the part in question.
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { SEND, messages } from './workload.mjs';
-
-const PARTITIONS = [0, 1, 2, 3, 4, 5];
+import { kafkajsModules, messages, PARTITIONS, SEND } from './workload.mjs';
 
 /** part (its path in this package) → a function doing that part's work once for a whole send. */
 export function partWork(kafkajsDir) {
-  const load = createRequire(path.join(kafkajsDir, 'package.json'));
-  const murmur2 = load('./src/producer/partitioners/default/murmur2');
-  const groupMessagesPerPartition = load('./src/producer/groupMessagesPerPartition');
-  const crc32C = load('./src/protocol/recordBatch/crc32C');
-  const Encoder = load('./src/protocol/encoder');
-  const Decoder = load('./src/protocol/decoder');
-  const Record = load('./src/protocol/recordBatch/record/v0');
+  const { murmur2, groupMessagesPerPartition, crc32C, Encoder, Decoder, Record } = kafkajsModules(kafkajsDir);
   const keys = messages.map((m) => Buffer.from(m.key));
   const records = messages.map((m, i) => Record({ ...m, offsetDelta: i, timestampDelta: i }));
   const body = Buffer.concat(records.map((r) => r.buffer));

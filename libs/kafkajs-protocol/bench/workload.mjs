@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 
 export const SEND = 500; // messages per send, about what the ingestion service's sends carry under load
-const PARTITIONS = [0, 1, 2, 3, 4, 5];
+export const PARTITIONS = [0, 1, 2, 3, 4, 5];
 const value = JSON.stringify({
   type: 'track',
   event: 'Order Completed',
@@ -29,14 +29,24 @@ export const messages = Array.from({ length: SEND }, (_, i) => ({
   },
 }));
 
+/** The modules the benchmark drives, from the kafkajs tree in `kafkajsDir`. */
+export function kafkajsModules(kafkajsDir) {
+  const load = createRequire(path.join(kafkajsDir, 'package.json'));
+  return {
+    murmur2: load('./src/producer/partitioners/default/murmur2'),
+    groupMessagesPerPartition: load('./src/producer/groupMessagesPerPartition'),
+    produceRequest: load('./src/protocol/requests/produce/v3/request'),
+    Encoder: load('./src/protocol/encoder'),
+    Decoder: load('./src/protocol/decoder'),
+    Record: load('./src/protocol/recordBatch/record/v0'),
+    decodeRecordBatch: load('./src/protocol/recordBatch/v0/decoder'),
+    crc32C: load('./src/protocol/recordBatch/crc32C'),
+  };
+}
+
 /** The producer's and the consumer's work on the kafkajs tree in `kafkajsDir`, one send / one batch per call. */
 export async function workload(kafkajsDir) {
-  const load = createRequire(path.join(kafkajsDir, 'package.json'));
-  const murmur2 = load('./src/producer/partitioners/default/murmur2');
-  const groupMessagesPerPartition = load('./src/producer/groupMessagesPerPartition');
-  const produceRequest = load('./src/protocol/requests/produce/v3/request');
-  const Decoder = load('./src/protocol/decoder');
-  const decodeRecordBatch = load('./src/protocol/recordBatch/v0/decoder');
+  const { murmur2, groupMessagesPerPartition, produceRequest, Decoder, decodeRecordBatch } = kafkajsModules(kafkajsDir);
   const partitioner = ({ message }) => (murmur2(message.key) & 0x7fffffff) % PARTITIONS.length;
 
   const produce = async () => {
