@@ -1,5 +1,5 @@
 import type { DestinationConfig } from '@manifold/config-client';
-import { describeNotice, type FieldNotice } from '@manifold/destination-kit';
+import { describeNotice, type FieldNotice, type Outcome } from '@manifold/destination-kit';
 import type { DeliveryReport, TraceOutcome } from '@manifold/events';
 import type { EventProducer, OutgoingMessage } from '@manifold/kafka';
 import { encodeRetryMessage, type PendingRetry } from '../retry/retry-message';
@@ -10,7 +10,7 @@ import type { TranslatorMetrics } from '../reports/metrics';
 import type { RetryTier } from '../topics';
 import { traceEntry, type TraceDetails, type TraceRecorder, type TraceSubject } from '../trace/trace-recorder';
 import { decideDelivery } from './delivery-decision';
-import type { Exchange, TaskResult } from './task';
+import type { EventAtInstance, Exchange, TaskResult } from './task';
 
 export interface OutcomeRouterOptions {
   destinationType: string;
@@ -128,16 +128,35 @@ export class BatchOutcomes {
     for (const result of results) this.result(result);
   }
 
-  /** Publishes and counts what `decideDelivery` makes of one task's outcome. */
+  /**
+   * An event stopped for one instance before any request (invalid settings, a mapping that drops
+   * it or throws): published as decided, with no attempt counted.
+   */
+  stopped(event: EventAtInstance, outcome: Outcome): void {
+    this.publish(event, outcome, false);
+  }
+
   private result({ task, outcome, exchange, notices }: TaskResult): void {
+    this.publish(task, outcome, true, exchange, notices);
+  }
+
+  /** Publishes and counts what `decideDelivery` makes of one outcome. */
+  private publish(
+    task: EventAtInstance,
+    outcome: Outcome,
+    attempted: boolean,
+    exchange?: Exchange,
+    notices?: readonly FieldNotice[],
+  ): void {
     const { instance } = task;
     const now = this.now();
-    const decision = decideDelivery(outcome, task, {
+    const policy = {
       tiers: this.options.tiers,
       retryWindowMs: this.options.retryWindowMs,
       now,
       ...(this.options.random ? { random: this.options.random } : {}),
-    });
+    };
+    const decision = decideDelivery(outcome, task, policy, attempted);
     switch (decision.kind) {
       case 'filter':
         this.filtered(instance, decision.reason, { ...task, message: decision.message });
@@ -243,7 +262,7 @@ export class BatchOutcomes {
     }
   }
 
-  private base(task: TaskResult['task']): Omit<DeadLetterRecord, 'reason' | 'message' | 'attempts'> {
+  private base(task: EventAtInstance): Omit<DeadLetterRecord, 'reason' | 'message' | 'attempts'> {
     return {
       destinationType: this.options.destinationType,
       destinationId: task.instance.id,

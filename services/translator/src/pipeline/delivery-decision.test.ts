@@ -76,6 +76,21 @@ describe('decideDelivery', () => {
     expect(decideDelivery(outcome, history, policy)).toMatchObject(expected);
   });
 
+  it('counts no attempt for an event stopped before any request (invalid settings, mapping)', () => {
+    const invalid: Outcome = { kind: 'dead-letter', reason: 'INVALID_SETTINGS', message: 'url: required' };
+    const history = { attempts: 2, firstAttemptAt: now - M };
+    expect(decideDelivery(invalid, history, policy, false)).toEqual({
+      kind: 'dead-letter',
+      reason: 'INVALID_SETTINGS',
+      message: 'url: required',
+      attempts: 2,
+    });
+    expect(decideDelivery(drop('NO_MATCHING_MAPPING', 'no route'), history, policy, false)).toMatchObject({
+      kind: 'filter',
+      reason: 'NO_MATCHING_MAPPING',
+    });
+  });
+
   it('names the tier it publishes a retry to', () => {
     const decision = decideDelivery(http503, { attempts: 1, firstAttemptAt: now - M }, policy);
     expect(decision.kind === 'retry' && decision.tier.topic).toBe(topic('30s'));

@@ -6,9 +6,9 @@ import type { RetryTier } from '../topics';
 // kit made of the attempt (its outcome) and the event's attempts so far. Pure: the time and the
 // backoff's random factor come in, nothing goes out; the batch router publishes the decision.
 
-/** The event's attempts before the one whose outcome is decided. */
+/** The event's attempts before the outcome decided. */
 export interface AttemptHistory {
-  /** Attempts made before this one (0 for a first attempt). */
+  /** Attempts made before this outcome (0 for a first attempt). */
   attempts: number;
   /** When the first attempt was made (ms since the epoch); this one's time for a first attempt. */
   firstAttemptAt: number;
@@ -46,13 +46,19 @@ export type DeliveryDecision =
   | { kind: 'dead-letter'; reason: DeadLetterReason; message: string; attempts: number };
 
 /**
- * The decision for one event's attempt: a drop is filtered, a delivery counted, a permanent
+ * The decision for one event's outcome: a drop is filtered, a delivery counted, a permanent
  * failure dead-lettered; a retryable failure goes to the retry tier its backoff calls for, unless
  * its next attempt would fall after the retry window (counted from the first attempt): then it is
- * dead-lettered as RETRIES_EXHAUSTED.
+ * dead-lettered as RETRIES_EXHAUSTED. `attempted` is false for an event stopped before any
+ * request (invalid settings, a mapping that drops it or throws): no attempt is counted.
  */
-export function decideDelivery(outcome: Outcome, history: AttemptHistory, policy: RetryPolicy): DeliveryDecision {
-  const attempts = history.attempts + 1;
+export function decideDelivery(
+  outcome: Outcome,
+  history: AttemptHistory,
+  policy: RetryPolicy,
+  attempted = true,
+): DeliveryDecision {
+  const attempts = history.attempts + (attempted ? 1 : 0);
   switch (outcome.kind) {
     case 'drop':
       return { kind: 'filter', reason: outcome.reason, message: outcome.message };

@@ -99,6 +99,7 @@ function fakes(failAt?: number, reclaimRetries = false) {
   const outcomes = {
     filtered: () => undefined,
     deadLetter: () => undefined,
+    stopped: () => undefined,
     results: () => undefined,
     publishPending: () => undefined,
     commit: async () => {

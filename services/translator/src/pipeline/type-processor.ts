@@ -306,36 +306,14 @@ export class TypeProcessor {
     metadata: EventMetadata,
     attempt: Attempt,
   ): DeliveryTask | undefined {
-    const { destination, destinationType } = this.options;
     const settings = this.settingsOf(instance);
-    // Built only for a dead letter: this runs for every event and instance.
-    const base = () => ({
-      destinationType,
-      destinationId: instance.id,
-      sourceId: metadata.sourceId,
-      workspaceId: metadata.workspaceId,
-      event,
-      origin: attempt.origin,
-      attempts: attempt.attempts,
-      firstAttemptAt: new Date(attempt.firstAttemptAt).toISOString(),
-      failedAt: new Date(this.now()).toISOString(),
-    });
-    const run = attempt.runId !== undefined ? { runId: attempt.runId } : {};
     if (!settings.ok) {
-      outcomes.deadLetter(
-        { ...base(), reason: 'INVALID_SETTINGS', message: settings.outcome.message },
-        instance.workspaceId,
-        run,
-      );
+      outcomes.stopped({ instance, event, metadata, ...attempt }, settings.outcome);
       return undefined;
     }
-    const prepared = prepareEvent(destination, event, settings.settings);
-    if (prepared.kind === 'drop') {
-      outcomes.filtered(instance, prepared.reason, { event, metadata, ...attempt, message: prepared.message });
-      return undefined;
-    }
-    if (prepared.kind === 'dead-letter') {
-      outcomes.deadLetter({ ...base(), reason: prepared.reason, message: prepared.message }, instance.workspaceId, run);
+    const prepared = prepareEvent(this.options.destination, event, settings.settings);
+    if (prepared.kind !== 'prepared') {
+      outcomes.stopped({ instance, event, metadata, ...attempt }, prepared);
       return undefined;
     }
     return { event, metadata, instance, settings: settings.settings, prepared, ...attempt };
