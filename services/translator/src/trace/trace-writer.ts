@@ -25,6 +25,8 @@ export interface TraceWriterOptions {
   meter: Meter;
 }
 
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /** Entries per trace record: a lookup reads whole records, so they stay small. */
 const ENTRIES_PER_RECORD = 200;
 /** Characters of bodies per trace record, roughly. */
@@ -91,10 +93,14 @@ export class TraceWriter implements TraceRecorder {
   }
 
   private async write(batch: PendingTraceEntry[]): Promise<void> {
-    const { records, keys } = this.pack(batch);
+    const { records, keys } = await this.pack(batch);
     const partition = this.partition;
     this.partition = (this.partition + 1) % this.options.partitions;
-    const messages: OutgoingMessage[] = records.map((record) => ({ value: JSON.stringify(record), partition }));
+    const messages: OutgoingMessage[] = [];
+    for (const record of records) {
+      messages.push({ value: JSON.stringify(record), partition });
+      await yieldToEventLoop();
+    }
     try {
       const sent = await this.options.producer.send(this.options.topic, messages, { timeoutMs: PRODUCE_TIMEOUT_MS });
       const baseOffset = sent.find((s) => s.partition === partition)?.baseOffset;
@@ -122,8 +128,11 @@ export class TraceWriter implements TraceRecorder {
     }
   }
 
-  /** Records of at most ENTRIES_PER_RECORD entries, each exchange masked once per record. */
-  private pack(batch: readonly PendingTraceEntry[]): { records: TraceRecord[]; keys: number[] } {
+  /**
+   * Records of at most ENTRIES_PER_RECORD entries, each exchange masked once per record. Deliveries
+   * go on meanwhile: the loop yields to them after each record's worth of entries.
+   */
+  private async pack(batch: readonly PendingTraceEntry[]): Promise<{ records: TraceRecord[]; keys: number[] }> {
     const records: TraceRecord[] = [];
     const keys: number[] = [];
     const masked = new Map<Exchange, TraceExchange>();
@@ -139,6 +148,7 @@ export class TraceWriter implements TraceRecorder {
     };
     for (const { entry, exchange } of batch) {
       if (!record || record.entries.length >= ENTRIES_PER_RECORD || bodyChars >= BODY_CHARS_PER_RECORD) {
+        if (record) await yieldToEventLoop();
         close();
         record = { v: 1, exchanges: [], entries: [] };
         indexes = new Map();
