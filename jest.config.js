@@ -14,6 +14,7 @@ module.exports = {
   },
   moduleNameMapper: {
     '^@manifold/(control-plane|ingestion|translator|warehouse-loader|console)$': '<rootDir>/services/$1/src/index.ts',
+    '^@manifold/([a-z-]+)/testing$': '<rootDir>/libs/$1/src/testing/index.ts',
     '^@manifold/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
   },
   globalSetup: '<rootDir>/libs/testing/src/jest-global-setup.ts',

@@ -14,6 +14,7 @@ import { connectControlPlane, type ControlPlaneClients } from '@manifold/proto';
 import {
   freePort,
   parsePrometheusText,
+  PrivateKafka,
   requireMongo,
   sampleValue,
   testInfrastructure,
@@ -21,7 +22,6 @@ import {
   uniqueName,
   type MetricFamily,
 } from '@manifold/testing';
-import { PrivateKafka } from '../../services/ingestion/src/test-support/private-kafka';
 import { metricSelectors, type MetricSelector } from './promql-metric-names';
 import { ServiceProcess } from './service-processes';
 

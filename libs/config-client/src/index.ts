@@ -11,4 +11,3 @@ export type {
 export type { ConfigView } from './config-view';
 export { InMemoryConfigView } from './in-memory-config-view';
 export { connectConfigStream, type ConfigStreamClient, type ConnectConfigStreamOptions } from './config-stream-client';
-export { ConfigCache, configCacheBox } from './config-cache';

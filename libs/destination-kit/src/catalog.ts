@@ -1,7 +1,7 @@
-import { settingSecrets, wholeSecretNames, type SettingSecrets } from '@manifold/secrets';
+import { settingSecrets, type SettingSecrets } from '@manifold/secrets';
 import { z } from 'zod';
 import { CALL_TYPES, type CallType } from '@manifold/events';
-import { isUnsupported, type DestinationDefinition, type SettingsSchema } from './definition';
+import { isUnsupported, type DestinationDefinition, type DestinationSettingsSchema } from './definition';
 import type { Mapping } from './mapping';
 
 export interface CatalogAction {
@@ -23,8 +23,6 @@ export interface CatalogEntry {
   categories: string[];
   /** JSON Schema (draft 2020-12) of the settings, as the user fills them in (defaults not required). */
   settingsSchema: Record<string, unknown>;
-  /** Settings whose whole value is secret (`secret: true` in the schema): stored encrypted, never shown back. */
-  secretSettings: string[];
   /**
    * Every setting that holds credentials, and how (`whole`, `values` of a header map, or a `url`
    * whose userinfo, query values and path tokens are credentials): what the control plane
@@ -36,7 +34,7 @@ export interface CatalogEntry {
   actions: CatalogAction[];
 }
 
-export function catalogEntry<S extends SettingsSchema>(destination: DestinationDefinition<S>): CatalogEntry {
+export function catalogEntry<S extends DestinationSettingsSchema>(destination: DestinationDefinition<S>): CatalogEntry {
   const settingsSchema = z.toJSONSchema(destination.settings, { io: 'input' }) as Record<string, unknown>;
   const secrets = settingSecrets(settingsSchema);
   return {
@@ -45,7 +43,6 @@ export function catalogEntry<S extends SettingsSchema>(destination: DestinationD
     description: destination.description,
     categories: [...destination.categories],
     settingsSchema,
-    secretSettings: wholeSecretNames(secrets),
     secrets,
     supportedCallTypes: CALL_TYPES.filter((type) => {
       const route = destination.routes[type];

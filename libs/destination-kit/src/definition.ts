@@ -6,7 +6,7 @@ import type { Mapping, MappingValue } from './mapping';
 import type { HttpResponseInfo, RequestDescriptor } from './request';
 
 /** A destination's settings: a zod object. Mark secrets with `secret()`; defaults are the real API hosts. */
-export type SettingsSchema = z.ZodObject;
+export type DestinationSettingsSchema = z.ZodObject;
 /** An action's fields: a zod object whose output type is the mapped payload `perform` receives. */
 export type FieldsSchema = z.ZodObject;
 
@@ -68,7 +68,7 @@ export interface Unsupported {
 
 export type Routes = Partial<Record<CallType, readonly RouteRule[] | Unsupported>>;
 
-export interface DestinationDefinition<S extends SettingsSchema = SettingsSchema> {
+export interface DestinationDefinition<S extends DestinationSettingsSchema = DestinationSettingsSchema> {
   /** Catalog id and translator type, e.g. "mixpanel". */
   id: string;
   /** Catalog display name; also the destination's key in the `integrations` object ("Mixpanel"). */
@@ -99,30 +99,17 @@ export interface DestinationDefinition<S extends SettingsSchema = SettingsSchema
 }
 
 /** Identity helpers that let TypeScript infer payload and settings types from the schemas. */
-export function defineAction<S extends SettingsSchema, F extends FieldsSchema>(
+export function defineAction<S extends DestinationSettingsSchema, F extends FieldsSchema>(
   _settings: S,
   action: ActionDefinition<z.output<S>, F>,
 ): ActionDefinition<z.output<S>, F> {
   return action;
 }
 
-export function defineDestination<S extends SettingsSchema>(
+export function defineDestination<S extends DestinationSettingsSchema>(
   definition: DestinationDefinition<S>,
 ): DestinationDefinition<S> {
   return definition;
-}
-
-/** Marks a settings field as secret: stored encrypted by the control plane, never shown back. */
-export function secret<T extends z.ZodType>(schema: T, description?: string): T {
-  return schema.meta({ secret: true, writeOnly: true, ...(description ? { description } : {}) }) as T;
-}
-
-/**
- * Marks an object setting whose values are secrets and keys are not (custom headers such as
- * `Authorization: Bearer …`): each value stored encrypted and shown back as the mask, the keys shown.
- */
-export function secretValues<T extends z.ZodType>(schema: T): T {
-  return schema.meta({ secret: 'values' }) as T;
 }
 
 export function isUnsupported(route: readonly RouteRule[] | Unsupported | undefined): route is Unsupported {

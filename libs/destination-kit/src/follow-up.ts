@@ -1,5 +1,5 @@
 import { Notices } from './coercion/notices';
-import type { DestinationDefinition, SettingsSchema } from './definition';
+import type { DestinationDefinition, DestinationSettingsSchema } from './definition';
 import { rememberSettings } from './mask-request';
 import type { HttpResponseInfo, RequestDescriptor } from './request';
 import type { ParsedSettings } from './translate';
@@ -15,7 +15,7 @@ import type { ParsedSettings } from './translate';
  * leaves out or converts (e.g. an attribute the API's answer shows it cannot take) is recorded in
  * `notices`: pass the event's, the same for every step of its flow.
  */
-export function followUpRequests<S extends SettingsSchema>(
+export function followUpRequests<S extends DestinationSettingsSchema>(
   destination: DestinationDefinition<S>,
   request: RequestDescriptor,
   response: HttpResponseInfo,

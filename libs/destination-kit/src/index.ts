@@ -1,10 +1,10 @@
 // The destination kit: how a destination is declared, and the pure functions the translator
 // calls to route, map, build requests and read responses. See README.md.
+// The credential markers are @manifold/secrets', next to the rule that reads them.
+export { secret, secretValues } from '@manifold/secrets';
 export {
   defineDestination,
   defineAction,
-  secret,
-  secretValues,
   isUnsupported,
   type DestinationDefinition,
   type ActionDefinition,
@@ -12,7 +12,7 @@ export {
   type AnyAction,
   type FieldMapping,
   type FieldsSchema,
-  type SettingsSchema,
+  type DestinationSettingsSchema,
   type RouteRule,
   type Routes,
   type Unsupported,
@@ -42,7 +42,6 @@ export {
   maskOutcome,
   type MaskedRequest,
 } from './mask-request';
-export { validateDefinition } from './validate-definition';
 export {
   drop,
   combineOutcomes,
@@ -93,7 +92,7 @@ export {
   type Mapping,
   type MappingValue,
 } from './mapping';
-export { compileFql, parseFql, evaluateFql, FqlSyntaxError, snakecase, kebabcase, titlecase } from './fql';
+export { compileFql } from './fql';
 export {
   integrationsDrop,
   integrationOptions,

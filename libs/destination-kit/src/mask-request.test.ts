@@ -63,7 +63,6 @@ const s = settings.parse({
 describe('maskRequest', () => {
   it('derives which settings hold credentials, URLs included', () => {
     expect(catalogEntry(example)).toMatchObject({
-      secretSettings: ['apiKey'],
       secrets: { apiKey: 'whole', headers: 'values', baseUrl: 'url' },
     });
   });

@@ -1,7 +1,7 @@
 import { settingSecrets, settingsMasker, SecretMasker, type SettingSecrets } from '@manifold/secrets';
 import { z } from 'zod';
 import type { ResponseOutcome } from './classify';
-import type { DestinationDefinition, SettingsSchema } from './definition';
+import type { DestinationDefinition, DestinationSettingsSchema } from './definition';
 import type { RequestDescriptor } from './request';
 
 /** A request as it may be stored or shown: every credential of its instance masked. */
@@ -19,7 +19,9 @@ const maskerBySettings = new WeakMap<object, SecretMasker>();
 const maskerByRequest = new WeakMap<RequestDescriptor, () => SecretMasker>();
 
 /** Which settings of a destination hold credentials (derived once from its settings schema). */
-export function destinationSecrets<S extends SettingsSchema>(destination: DestinationDefinition<S>): SettingSecrets {
+export function destinationSecrets<S extends DestinationSettingsSchema>(
+  destination: DestinationDefinition<S>,
+): SettingSecrets {
   const key = destination as unknown as DestinationDefinition;
   let secrets = secretsByDestination.get(key);
   if (!secrets) {
@@ -30,7 +32,7 @@ export function destinationSecrets<S extends SettingsSchema>(destination: Destin
 }
 
 /** Masks every credential of one instance's settings (cached per parsed settings object). */
-export function secretMasker<S extends SettingsSchema>(
+export function secretMasker<S extends DestinationSettingsSchema>(
   destination: DestinationDefinition<S>,
   settings: z.output<S>,
 ): SecretMasker {
@@ -48,7 +50,7 @@ export function secretMasker<S extends SettingsSchema>(
  * (dead letters, traces, the delivery view) masks that instance's credentials without having to
  * carry the settings along. Nothing is copied: the masker is built on first use.
  */
-export function rememberSettings<S extends SettingsSchema>(
+export function rememberSettings<S extends DestinationSettingsSchema>(
   requests: RequestDescriptor[],
   destination: DestinationDefinition<S>,
   settings: z.output<S>,

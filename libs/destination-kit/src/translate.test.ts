@@ -13,8 +13,8 @@ import {
   routeEvent,
   secret,
   translateEvent,
-  validateDefinition,
 } from './index';
+import { validateDefinition } from './testing';
 
 const settings = z.object({
   apiKey: secret(z.string().min(1), 'API key'),
@@ -184,7 +184,7 @@ describe('translation', () => {
       id: 'example',
       name: 'Example',
       categories: ['Analytics'],
-      secretSettings: ['apiKey'],
+      secrets: { apiKey: 'whole', baseUrl: 'url' },
       supportedCallTypes: ['track', 'page'],
     });
     expect(entry.settingsSchema).toMatchObject({

@@ -4,7 +4,12 @@ import type { z } from 'zod';
 import { classifyHttpResponse, type ResponseOutcome } from './classify';
 import { applyLenientFields } from './coercion/lenient-fields';
 import { Notices, type FieldNotice } from './coercion/notices';
-import { isUnsupported, type AnyAction, type DestinationDefinition, type SettingsSchema } from './definition';
+import {
+  isUnsupported,
+  type AnyAction,
+  type DestinationDefinition,
+  type DestinationSettingsSchema,
+} from './definition';
 import { compileFql } from './fql';
 import { isPlainObject, resolveMapping } from './mapping';
 import { maskerOf, maskOutcome, rememberSettings } from './mask-request';
@@ -12,13 +17,13 @@ import { drop, outcomeOfError, type DeadLetterOutcome, type DropOutcome, type Ou
 import type { HttpResponseInfo, RequestDescriptor } from './request';
 import { applyDestinationFilters, integrationsDrop, type FilterOptions } from './routing';
 
-export type ParsedSettings<S extends SettingsSchema> = z.output<S>;
+export type ParsedSettings<S extends DestinationSettingsSchema> = z.output<S>;
 
-export type SettingsResult<S extends SettingsSchema> =
+export type SettingsResult<S extends DestinationSettingsSchema> =
   { ok: true; settings: ParsedSettings<S> } | { ok: false; outcome: DeadLetterOutcome };
 
 /** Validates a destination instance's settings (defaults applied). Parse once per config version. */
-export function parseSettings<S extends SettingsSchema>(
+export function parseSettings<S extends DestinationSettingsSchema>(
   destination: DestinationDefinition<S>,
   raw: unknown,
 ): SettingsResult<S> {
@@ -62,7 +67,7 @@ export interface PreparedEvent {
 }
 
 /** Picks the action for an event, maps it and validates the payload. Pure. */
-export function prepareEvent<S extends SettingsSchema>(
+export function prepareEvent<S extends DestinationSettingsSchema>(
   destination: DestinationDefinition<S>,
   event: SpecEvent,
   settings: ParsedSettings<S>,
@@ -101,7 +106,7 @@ export function prepareEvent<S extends SettingsSchema>(
  * given, receives what `perform` dropped or converted in payload i (pass fresh ones per call: a
  * batch that throws is rebuilt event by event).
  */
-export function buildRequests<S extends SettingsSchema>(
+export function buildRequests<S extends DestinationSettingsSchema>(
   destination: DestinationDefinition<S>,
   actionName: string,
   payloads: Record<string, unknown>[],
@@ -135,7 +140,7 @@ export function noticesOf(prepared: Pick<PreparedEvent, 'notices'>, performed?: 
  * How many events of `actionName` may share requests under these settings: 1 when the action
  * does not batch (or batching is turned off in the settings).
  */
-export function batchSize<S extends SettingsSchema>(
+export function batchSize<S extends DestinationSettingsSchema>(
   destination: DestinationDefinition<S>,
   actionName: string,
   settings: ParsedSettings<S>,
@@ -159,7 +164,7 @@ export type Translation =
   | DeadLetterOutcome;
 
 /** One event in, its requests (or the reason there are none) out. Pure. */
-export function translateEvent<S extends SettingsSchema>(
+export function translateEvent<S extends DestinationSettingsSchema>(
   destination: DestinationDefinition<S>,
   event: SpecEvent,
   settings: ParsedSettings<S>,

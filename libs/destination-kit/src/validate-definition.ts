@@ -1,4 +1,4 @@
-import { isUnsupported, type DestinationDefinition, type SettingsSchema } from './definition';
+import { isUnsupported, type DestinationDefinition, type DestinationSettingsSchema } from './definition';
 import { compileFql } from './fql';
 import { validateMapping, type MappingValue } from './mapping';
 
@@ -7,7 +7,9 @@ import { validateMapping, type MappingValue } from './mapping';
  * conditions that are not valid FQL, malformed mappings, mappings of fields the action lacks.
  * Each destination's tests assert this is empty.
  */
-export function validateDefinition<S extends SettingsSchema>(destination: DestinationDefinition<S>): string[] {
+export function validateDefinition<S extends DestinationSettingsSchema>(
+  destination: DestinationDefinition<S>,
+): string[] {
   const problems: string[] = [];
   if (!/^[a-z0-9-]+$/.test(destination.id)) problems.push(`id "${destination.id}" must be lower-case kebab`);
   for (const [name, action] of Object.entries(destination.actions)) {

@@ -16,7 +16,13 @@ export {
 } from './mixpanel';
 export { AmplitudeEmulator, type AmplitudeEmulatorOptions, type AmplitudeEvent } from './amplitude';
 export { Ga4Emulator, type Ga4EmulatorOptions, type Ga4Collected } from './ga4';
-export { validateGa4Body, type Ga4ValidationMessage, type Ga4ValidationCode, type Ga4Stream } from './ga4-validation';
+export {
+  validateGa4Body,
+  ga4ReservedEventNames,
+  type Ga4ValidationMessage,
+  type Ga4ValidationCode,
+  type Ga4Stream,
+} from './ga4-validation';
 export {
   CustomerioEmulator,
   type CustomerioEmulatorOptions,

@@ -14,6 +14,12 @@ export interface BatchContext {
    * fetched again once the partition is resumed (e.g. a delay queue waiting for a due time).
    */
   pause(): () => void;
+  /**
+   * Changes each time this member (re)joins its group. Between two values another member may
+   * have read (and not committed) this batch's partition: whatever the handler remembers about a
+   * partition from an earlier value may be stale.
+   */
+  assignment: number;
 }
 
 /** What a handler may report back when it did not process its whole batch. */
@@ -45,7 +51,7 @@ export interface ConsumerOptions {
   maxBytesPerPartition?: number;
   /**
    * Processes one batch from one partition. The batch's offsets are committed only after this
-   * resolves; if it throws, nothing is committed and the batch is delivered again.
+   * resolves; if it (or the commit) throws, nothing is committed and the batch is delivered again.
    */
   handleBatch(batch: ConsumedBatch, context: BatchContext): Promise<void | BatchProgress>;
   /**
@@ -73,6 +79,7 @@ export class ConsumerRunner {
   private readonly consumer: Consumer;
   private readonly log: Logger;
   private running = false;
+  private joins = 0;
 
   constructor(
     kafka: Kafka,
@@ -90,6 +97,9 @@ export class ConsumerRunner {
       retry: { retries: 10, initialRetryTime: 200 },
       ...(options.maxWaitTimeMs !== undefined ? { maxWaitTimeInMs: options.maxWaitTimeMs } : {}),
       ...(options.maxBytesPerPartition !== undefined ? { maxBytesPerPartition: options.maxBytesPerPartition } : {}),
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      this.joins++;
     });
   }
 
@@ -133,22 +143,31 @@ export class ConsumerRunner {
     const messages: ConsumedMessage[] = batch.messages.map((m) => consumedMessage(batch, m));
     const progress = await this.options.handleBatch(
       { topic: batch.topic, partition: batch.partition, messages },
-      { heartbeat: payload.heartbeat, isRunning: () => this.running && payload.isRunning(), pause: payload.pause },
+      {
+        heartbeat: payload.heartbeat,
+        isRunning: () => this.running && payload.isRunning(),
+        pause: payload.pause,
+        assignment: this.joins,
+      },
     );
     const last = lastProcessed(messages, progress ? progress.unprocessedFrom : undefined);
     if (!last) return;
+    if (this.options.commitMode !== 'manual') {
+      // Committed through the batch rather than consumer.commitOffsets, which kafkajs skips once
+      // stop() has begun: the batch finishing during a drain must still be committed.
+      await payload.commitOffsetsIfNecessary({
+        topics: [
+          {
+            topic: batch.topic,
+            partitions: [{ partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }],
+          },
+        ],
+      });
+    }
+    // Only after the commit: a commit that fails leaves kafkajs's position where it was, so the
+    // batch is read again from the committed offset rather than skipped (a batch always starts at
+    // the group's committed offset or at the end of the batch before it).
     payload.resolveOffset(last.offset);
-    if (this.options.commitMode === 'manual') return;
-    // Committed through the batch rather than consumer.commitOffsets, which kafkajs skips once
-    // stop() has begun: the batch finishing during a drain must still be committed.
-    await payload.commitOffsetsIfNecessary({
-      topics: [
-        {
-          topic: batch.topic,
-          partitions: [{ partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }],
-        },
-      ],
-    });
   }
 
   /**

@@ -1,12 +1,15 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
+import { SECRET_MASK } from '@manifold/secrets';
 import { activeTraceIds } from '@manifold/telemetry';
 
 export type { Logger };
+export { maskedLogger } from './masked-logger';
 
 /**
  * The one logger of every Manifold process: JSON lines on stdout, level from LOG_LEVEL.
- * Secrets never reach logs: the usual places they appear are redacted. A line written while an
- * OpenTelemetry span is active carries its `trace_id` and `span_id`, so logs and traces join.
+ * Secrets never reach logs: the usual places they appear are redacted, shown as the same mask
+ * as in every read and record. A line written while an OpenTelemetry span is active carries its
+ * `trace_id` and `span_id`, so logs and traces join.
  */
 export function createLogger(
   service: string,
@@ -32,7 +35,7 @@ export function createLogger(
         'password',
         '*.password',
       ],
-      censor: '[redacted]',
+      censor: SECRET_MASK,
     },
   };
   return destination ? pino(options, destination) : pino(options);

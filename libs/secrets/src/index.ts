@@ -2,9 +2,9 @@
 // Schema), how they are sealed at rest (AES-256-GCM), and how they are masked in every read,
 // record, trace and log. See README.md.
 export { SecretBox, deriveKey, parseKey } from './cipher';
-export { settingSecrets, wholeSecretNames, type SecretKind, type SettingSecrets } from './kinds';
+export { settingSecrets, type SecretKind, type SettingSecrets } from './kinds';
+export { secret, secretValues } from './markers';
 export { SECRET_MASK, SecretMasker } from './masker';
-export { urlCredentials, maskUrlSetting } from './url';
 export {
   sealSettings,
   openSettings,

@@ -29,11 +29,6 @@ export function settingSecrets(settingsSchema: unknown): SettingSecrets {
   return secrets;
 }
 
-/** Names of the settings whose whole value is secret (`"secret": true`). */
-export function wholeSecretNames(secrets: SettingSecrets): string[] {
-  return Object.keys(secrets).filter((name) => secrets[name] === 'whole');
-}
-
 function kindOf(property: unknown): SecretKind | undefined {
   if (typeof property !== 'object' || property === null) return undefined;
   const { secret, format, type } = property as { secret?: unknown; format?: unknown; type?: unknown };

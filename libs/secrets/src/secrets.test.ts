@@ -1,21 +1,23 @@
 import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
 import {
   deriveKey,
   hasUnsealedSecrets,
   maskSettings,
-  maskUrlSetting,
   mergeSettingsUpdate,
   openSettings,
   parseKey,
   sealSettings,
+  secret,
   SECRET_MASK,
   SecretBox,
   SecretMasker,
+  secretValues,
   settingSecrets,
   settingsMasker,
-  urlCredentials,
   type SettingSecrets,
 } from './index';
+import { maskUrlSetting, urlCredentials } from './url';
 
 const M = SECRET_MASK;
 
@@ -36,6 +38,18 @@ describe('which settings hold credentials', () => {
       }),
     ).toEqual({ apiKey: 'whole', headers: 'values', url: 'url', explicitUrl: 'url', dsn: 'whole' });
     expect(settingSecrets(undefined)).toEqual({});
+  });
+
+  it('reads back the markers zod settings carry into their JSON Schema', () => {
+    const settings = z.object({
+      apiKey: secret(z.string(), 'The API key.'),
+      headers: secretValues(z.record(z.string(), z.string())),
+      endpoint: z.url(),
+      region: z.string(),
+    });
+    const schema = z.toJSONSchema(settings, { io: 'input' });
+    expect(settingSecrets(schema)).toEqual({ apiKey: 'whole', headers: 'values', endpoint: 'url' });
+    expect(schema.properties?.['apiKey']).toMatchObject({ description: 'The API key.', writeOnly: true });
   });
 });
 
@@ -187,5 +201,15 @@ describe('settings', () => {
     const masker = settingsMasker(clear, secrets);
     expect(masker.text('a key-123456 and tok-987654')).toBe(`a ${M} and ${M}`);
     expect(masker.url(clear.url)).toBe(maskUrlSetting(clear.url));
+  });
+
+  it('masks the parts of a URL held whole when an error quotes them alone', () => {
+    const url = 'postgres://loader_account:pw-9f8e7d6c@db.internal:5432/analytics';
+    const masker = settingsMasker({ url }, { url: 'whole' });
+    expect(masker.text(`could not connect to ${url}`)).toBe(`could not connect to ${M}`);
+    expect(masker.text('role "loader_account" does not exist; password pw-9f8e7d6c')).toBe(
+      `role "${M}" does not exist; password ${M}`,
+    );
+    expect(masker.text('database "analytics" does not exist')).toBe('database "analytics" does not exist');
   });
 });

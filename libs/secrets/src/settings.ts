@@ -5,6 +5,8 @@ import { maskUrlSetting, urlCredentials } from './url';
 
 export type Settings = Record<string, unknown>;
 
+const URL_WITH_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+
 /** Settings with every credential sealed: what is stored at rest. Other settings as given. */
 export function sealSettings(settings: Settings, secrets: SettingSecrets, box: SecretBox): Settings {
   return mapSecrets(settings, secrets, (value) => (SecretBox.isSealed(value) ? value : box.seal(value)));
@@ -50,7 +52,12 @@ export function settingsMasker(settings: Settings, secrets: SettingSecrets): Sec
     else if (kind === 'values' && isRecord(value)) {
       // A header value such as `Bearer <token>`: the token alone is a secret too.
       for (const v of Object.values(value)) if (typeof v === 'string') whole.push(v, ...tokensOf(v));
-    } else if (typeof value === 'string') whole.push(value);
+    } else if (typeof value === 'string') {
+      whole.push(value);
+      // A URL held whole (a warehouse's connection URL): an error may quote one of its parts
+      // alone (`role "…" does not exist`), so its credential parts are masked too.
+      if (URL_WITH_SCHEME.test(value)) urlParts.push(...urlCredentials(value));
+    }
   }
   return new SecretMasker(whole, urlParts);
 }

@@ -4,10 +4,12 @@ import { processCpuSeconds } from './process-cpu';
 describe('processCpuSeconds', () => {
   it('adds up the CPU of the processes whose command line matches, and only theirs', async () => {
     const marker = `cpu-marker-${process.pid}-${Date.now()}`;
-    // Spins for 400 ms, then waits to be killed: its CPU is read while it is still alive.
+    // Spins until it has used 400 ms of CPU (not of wall-clock time: on a busy machine that can be
+    // far less CPU), then waits to be killed: its CPU is read while it is still alive.
     const child = spawn(process.execPath, [
       '-e',
-      'const end = Date.now() + 400; while (Date.now() < end); console.log("spun"); setInterval(() => {}, 1000);',
+      'const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };' +
+        'const end = cpu() + 400; while (cpu() < end); console.log("spun"); setInterval(() => {}, 1000);',
       marker,
     ]);
     try {

@@ -8,27 +8,17 @@ export {
   type PostgresEngineOptions,
 } from './engines/postgres/postgres-engine';
 export { DuckdbEngine, type DuckdbEngineOptions } from './engines/duckdb/duckdb-engine';
-export { createEngine, type EngineSettings } from './engines/create-engine';
-export { copyChunks } from './engines/postgres/copy-text';
-export { POSTGRES_TYPES } from './engines/postgres/types';
-export { quoteIdent, qualified } from './engines/sql';
+export { createEngine } from './engines/create-engine';
 export {
-  WAREHOUSE_KINDS,
-  POSTGRES_SETTINGS_SCHEMA,
-  DUCKDB_SETTINGS_SCHEMA,
-  warehouseKind,
-  secretSettings,
-  validateWarehouseSettings,
+  warehouseCatalog,
+  warehouseMasker,
   InvalidWarehouseSettingsError,
-  type WarehouseKind,
-  type WarehouseKindId,
-  type SettingsSchema,
-  type SettingsProperty,
-} from './kinds';
+  type EngineSettings,
+  type WarehouseCatalogEntry,
+} from './warehouse-kinds';
 export {
   WAREHOUSE_LOADS_TOPIC,
   encodeLoadRecord,
-  decodeLoadRecord,
   MAX_LISTED_SKIPPED,
   loadOffsets,
   type LoadOffsets,
@@ -38,4 +28,3 @@ export {
 } from './load-record';
 export { encodeStatusRecord, decodeStatusRecord, type WarehouseStatusRecord } from './status-record';
 export { warehouseAllowed } from './integrations';
-export { sampleEvents, numericProperties } from './testing/sample-events';

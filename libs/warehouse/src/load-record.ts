@@ -1,4 +1,3 @@
-import { Ajv } from 'ajv';
 import { TOPICS } from '@manifold/events';
 import type { LoadNotice } from './layout';
 
@@ -84,82 +83,6 @@ export interface SkippedEvent {
 /** A record stays a small Kafka message however many events a load sets aside. */
 export const MAX_LISTED_SKIPPED = 100;
 
-const recordSchema = {
-  type: 'object',
-  required: [
-    'loadId',
-    'warehouseId',
-    'workspaceId',
-    'sourceId',
-    'schema',
-    'status',
-    'startedAt',
-    'finishedAt',
-    'events',
-    'rowsByTable',
-    'rows',
-    'tablesCreated',
-    'columnsAdded',
-    'notices',
-    'errors',
-    'attempt',
-  ],
-  properties: {
-    loadId: { type: 'string' },
-    warehouseId: { type: 'string' },
-    workspaceId: { type: 'string' },
-    sourceId: { type: 'string' },
-    schema: { type: 'string' },
-    status: { enum: ['success', 'partial', 'failure'] },
-    startedAt: { type: 'string' },
-    finishedAt: { type: 'string' },
-    events: { type: 'integer', minimum: 0 },
-    rowsByTable: { type: 'object', additionalProperties: { type: 'integer', minimum: 0 } },
-    rows: { type: 'integer', minimum: 0 },
-    tablesCreated: { type: 'array', items: { type: 'string' } },
-    columnsAdded: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['table', 'column', 'type'],
-        properties: { table: { type: 'string' }, column: { type: 'string' }, type: { type: 'string' } },
-      },
-    },
-    notices: { type: 'array', items: { type: 'object', required: ['kind', 'count'] } },
-    errors: { type: 'array', items: { type: 'string' } },
-    skipped: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['messageId', 'reason'],
-        properties: { messageId: { type: 'string' }, reason: { type: 'string' } },
-      },
-    },
-    skippedEvents: { type: 'integer', minimum: 0 },
-    attempt: { type: 'integer', minimum: 1 },
-    offsets: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['partition', 'first', 'last'],
-        properties: { partition: { type: 'integer' }, first: { type: 'string' }, last: { type: 'string' } },
-      },
-    },
-  },
-} as const;
-
-const validateRecord = new Ajv({ allErrors: true }).compile(recordSchema);
-
 export function encodeLoadRecord(record: WarehouseLoadRecord): { key: string; value: string } {
   return { key: record.warehouseId, value: JSON.stringify(record) };
-}
-
-/** Parses a load-history message; throws with every problem when it is not a load record. */
-export function decodeLoadRecord(value: Buffer | string): WarehouseLoadRecord {
-  const parsed: unknown = JSON.parse(typeof value === 'string' ? value : value.toString('utf8'));
-  if (!validateRecord(parsed)) {
-    const problems = (validateRecord.errors ?? []).map((e) => `${e.instancePath || 'record'} ${e.message ?? ''}`);
-    throw new Error(`not a warehouse load record: ${problems.join('; ')}`);
-  }
-  return parsed as unknown as WarehouseLoadRecord;
 }

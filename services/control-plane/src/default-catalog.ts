@@ -1,5 +1,5 @@
 import { catalog as destinationCatalog } from '@manifold/destinations';
-import { WAREHOUSE_KINDS } from '@manifold/warehouse';
+import { warehouseCatalog } from '@manifold/warehouse';
 import type { CatalogEntryDefinition } from './domain/catalog';
 
 /**
@@ -7,12 +7,12 @@ import type { CatalogEntryDefinition } from './domain/catalog';
  * read from their definitions in code so it is never maintained twice.
  */
 export function defaultCatalog(): CatalogEntryDefinition[] {
-  const warehouses = WAREHOUSE_KINDS.map((kind): CatalogEntryDefinition => ({
+  const warehouses = warehouseCatalog().map((kind): CatalogEntryDefinition => ({
     id: kind.id,
     name: kind.name,
     description: kind.description,
     categories: ['Warehouses'],
-    settingsSchema: { ...kind.settingsSchema },
+    settingsSchema: kind.settingsSchema,
     // A warehouse takes every call type: each has its table.
     supportedCallTypes: ['identify', 'track', 'page', 'screen', 'group', 'alias'],
     warehouse: true,

@@ -21,6 +21,7 @@ import type { Domain } from './grpc/services';
 import { Store } from './store/store';
 import { defaultCatalog } from './default-catalog';
 import { AutoDisableJob, type AutoDisableOptions } from './auto-disable/auto-disable-job';
+import { DEFAULT_AUTO_DISABLE_POLICY } from './auto-disable/policy';
 import { createMailer, type SmtpSettings } from '@manifold/mail';
 
 export interface StartControlPlaneOptions {
@@ -99,7 +100,7 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
     const domain: Domain = {
       store,
       workspaces: new Workspaces(store),
-      sources: new Sources(store, onChange),
+      sources: new Sources(store, onChange, { ...DEFAULT_AUTO_DISABLE_POLICY, ...options.autoDisable }),
       destinations,
       catalog: new CatalogQueries(store, catalog),
       observability,

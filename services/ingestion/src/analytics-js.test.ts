@@ -20,7 +20,7 @@ import {
 } from '@manifold/testing';
 import { createIngestionApp, type IngestionApp } from './app';
 import { ingestionSettings } from './settings';
-import { readMessages, SOURCE_ID, testSnapshot, WRITE_KEY } from './test-support/harness';
+import { readTopic, SOURCE_ID, testSnapshot, WRITE_KEY } from './test-support/harness';
 
 function listen(server: Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
@@ -131,7 +131,7 @@ describe.each(['http', 'https'] as const)('analytics.js in headless Chromium ove
 
     // ajs_aid in the query string makes analytics.js load its lazily loaded queryString chunk.
     await page.goto(`${pageOrigin}/products?ajs_aid=browser-anon-1`);
-    const messages = await readMessages(kafka, topic, 2, 30000);
+    const messages = await readTopic(kafka, topic, 2, 30000);
     const events = messages.map((m) => decodeEventMessage(m));
     expect(events.map((e) => e.event.type).sort()).toEqual(['page', 'track']);
 

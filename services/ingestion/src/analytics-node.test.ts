@@ -4,7 +4,7 @@ import { Analytics } from '@segment/analytics-node';
 import { decodeEventMessage, type SpecEvent } from '@manifold/events';
 import { startTelemetry, type Telemetry } from '@manifold/telemetry';
 import { requireKafka, sampleValue, testInfrastructure } from '@manifold/testing';
-import { readMessages, SOURCE_ID, startTestIngestion, WRITE_KEY, type TestIngestion } from './test-support/harness';
+import { readTopic, SOURCE_ID, startTestIngestion, WRITE_KEY, type TestIngestion } from './test-support/harness';
 
 // The real Node SDK, pointed at Manifold by its host alone, with telemetry on so the trace
 // context and the metrics can be checked too.
@@ -53,7 +53,7 @@ describe('@segment/analytics-node against ingestion', () => {
     expect(failures).toEqual([]);
 
     const expected = bulk + 6;
-    const messages = await readMessages(ingestion.kafka, ingestion.topic, expected);
+    const messages = await readTopic(ingestion.kafka, ingestion.topic, expected);
     const events = new Map<string, { event: SpecEvent; headers: Record<string, string> }>();
     for (const message of messages) {
       const { event, metadata } = decodeEventMessage(message);

@@ -3,7 +3,7 @@ import {
   basicAuth,
   DISABLED_WRITE_KEY,
   parseValue,
-  readMessages,
+  readTopic,
   SOURCE_ID,
   startTestIngestion,
   WRITE_KEY,
@@ -159,7 +159,7 @@ describe('live debugger, rate limit, proxies, pixel and analytics.js settings', 
         )
       ).status,
     ).toBe(200);
-    const messages = await readMessages(ingestion.kafka, ingestion.topic, 8);
+    const messages = await readTopic(ingestion.kafka, ingestion.topic, 8);
     const proxied = messages.map(parseValue).find((e) => e['messageId'] === 'ip-proxied');
     expect((proxied?.['context'] as Record<string, unknown>)['ip']).toBe('203.0.113.7');
   });
@@ -197,7 +197,7 @@ describe('live debugger, rate limit, proxies, pixel and analytics.js settings', 
     const bad = await fetch(url('/v1/pixel/track?data=nonsense'));
     expect(bad.status).toBe(200);
     expect(bad.headers.get('content-type')).toBe('image/gif');
-    const messages = await readMessages(ingestion.kafka, ingestion.topic, 9);
+    const messages = await readTopic(ingestion.kafka, ingestion.topic, 9);
     expect(messages.map(parseValue).find((e) => e['messageId'] === 'pixel-1')).toMatchObject({
       type: 'track',
       event: 'Email Opened',

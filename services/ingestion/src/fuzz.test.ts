@@ -2,7 +2,7 @@ import { Agent, request } from 'node:http';
 import fc from 'fast-check';
 import { KafkaClient } from '@manifold/kafka';
 import { requireKafka, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
-import { basicAuth, parseValue, readMessages, SOURCE_ID, WRITE_KEY } from './test-support/harness';
+import { basicAuth, parseValue, readTopic, SOURCE_ID, WRITE_KEY } from './test-support/harness';
 import { FUZZ_ADMIN_TOKEN, hostileRequest, type HostileRequest } from './test-support/hostile-requests';
 import { startIngestionProcess, type IngestionChild } from './test-support/ingestion-process';
 
@@ -149,7 +149,7 @@ describe('ingestion under generated hostile requests', () => {
     try {
       const ends = await kafka.endOffsets(ingestion.topic);
       const total = [...ends.values()].reduce((sum, end) => sum + Number(end), 0);
-      const messages = await readMessages(kafka, ingestion.topic, total);
+      const messages = await readTopic(kafka, ingestion.topic, total);
       expect(messages.map((m) => parseValue(m)['messageId'])).toContain(messageId);
     } finally {
       await kafka.disconnect();

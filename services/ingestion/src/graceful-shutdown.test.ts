@@ -1,5 +1,5 @@
 import { requireKafka, testInfrastructure } from '@manifold/testing';
-import { parseValue, readMessages, startTestIngestion, WRITE_KEY } from './test-support/harness';
+import { parseValue, readTopic, startTestIngestion, WRITE_KEY } from './test-support/harness';
 
 interface Answer {
   id: string;
@@ -44,7 +44,7 @@ describe('shutting ingestion down under load', () => {
     const ok = answers.filter((a) => a.status === 200).map((a) => a.id);
     expect(ok.length).toBeGreaterThanOrEqual(20);
     const stored = new Set(
-      (await readMessages(ingestion.kafka, ingestion.topic, ok.length)).map((m) => String(parseValue(m)['messageId'])),
+      (await readTopic(ingestion.kafka, ingestion.topic, ok.length)).map((m) => String(parseValue(m)['messageId'])),
     );
     expect(ok.filter((id) => !stored.has(id))).toEqual([]);
     await expect(fetch(`${ingestion.url}/v1/track`, { method: 'POST', body: '{}' })).rejects.toThrow();
@@ -65,7 +65,7 @@ describe('shutting ingestion down under load', () => {
     );
     expect(during).toEqual(Array(20).fill(200));
     await closing;
-    const stored = await readMessages(ingestion.kafka, ingestion.topic, 20);
+    const stored = await readTopic(ingestion.kafka, ingestion.topic, 20);
     expect(stored).toHaveLength(20);
     await ingestion.kafka.disconnect();
   });

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseValue, readMessages, startTestIngestion, WRITE_KEY, type TestIngestion } from './test-support/harness';
-import { PrivateKafka } from './test-support/private-kafka';
+import { PrivateKafka } from '@manifold/testing';
+import { parseValue, readTopic, startTestIngestion, WRITE_KEY, type TestIngestion } from './test-support/harness';
 
 async function sendTrack(url: string, messageId: string): Promise<{ status: number; ms: number }> {
   const started = Date.now();
@@ -92,7 +92,7 @@ describe('ingestion through a Kafka outage', () => {
     sending = false;
     await background;
     const stored = new Set(
-      (await readMessages(ingestion.kafka, ingestion.topic, answered200.size, 30000)).map((m) =>
+      (await readTopic(ingestion.kafka, ingestion.topic, answered200.size, 30000)).map((m) =>
         String(parseValue(m)['messageId']),
       ),
     );

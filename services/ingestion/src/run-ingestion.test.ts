@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigCache, configCacheBox } from '@manifold/config-client';
+import { ConfigCache, configCacheBox } from '@manifold/config-client/testing';
 import { KafkaClient } from '@manifold/kafka';
 import { requireKafka, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
 import { loadIngestionConfig } from './config';
 import { runIngestion, type IngestionProcess } from './run-ingestion';
-import { basicAuth, parseValue, readMessages, testSnapshot, WRITE_KEY } from './test-support/harness';
+import { basicAuth, parseValue, readTopic, testSnapshot, WRITE_KEY } from './test-support/harness';
 
 // The process as main.ts runs it, configured by environment variables, with the control plane
 // unreachable: the cached snapshot keeps write keys working.
@@ -55,7 +55,7 @@ describe('the ingestion process', () => {
     });
     expect(res.status).toBe(200);
     const reader = new KafkaClient({ brokers: config.KAFKA_BROKERS, clientId: `${topic}-reader`, logger });
-    const [message] = await readMessages(reader, topic, 1);
+    const [message] = await readTopic(reader, topic, 1);
     await reader.disconnect();
     expect(message && parseValue(message)).toMatchObject({ messageId: 'process-1', event: 'Process Test' });
 

@@ -5,7 +5,7 @@ import {
   basicAuth,
   DISABLED_WRITE_KEY,
   parseValue,
-  readMessages,
+  readTopic,
   SOURCE_ID,
   startTestIngestion,
   WORKSPACE_ID,
@@ -432,7 +432,7 @@ describe('the Tracking API', () => {
   it('stored exactly the accepted events, enriched, keyed by user, with source metadata in headers', async () => {
     const ends = await ingestion.kafka.endOffsets(ingestion.topic);
     expect([...ends.values()].reduce((sum, end) => sum + Number(end), 0)).toBe(accepted.size);
-    const messages = await readMessages(ingestion.kafka, ingestion.topic, accepted.size);
+    const messages = await readTopic(ingestion.kafka, ingestion.topic, accepted.size);
     const byId = new Map(messages.map((m) => [String(parseValue(m)['messageId']), m]));
     expect(new Set(byId.keys())).toEqual(accepted);
     for (const message of messages) expect(message.value?.toString()).not.toContain(WRITE_KEY);

@@ -55,5 +55,6 @@ void runService({
       settings,
     });
     ctx.onShutdown('translator', () => translator.stop());
+    ctx.readiness.add('deliveries', () => translator.checkDeliveries());
   },
 }).catch(() => process.exit(1));

@@ -6,6 +6,8 @@ import type { Logger } from '@manifold/logger';
 import type { Meter } from '@manifold/telemetry';
 import type { Db } from 'mongodb';
 import { MessageClaims } from './dedup/claims';
+import { ProgressLedger } from './dedup/progress-ledger';
+import { StoreWaiter } from './dedup/store-waiter';
 import { HttpSender } from './http/http-sender';
 import { KeyedLimiter } from './http/limiter';
 import { OutcomeRouter } from './pipeline/batch-outcomes';
@@ -15,7 +17,7 @@ import { DisabledInstances } from './pipeline/instance-index';
 import { TypeProcessor } from './pipeline/type-processor';
 import { DeliveryReporter } from './reports/delivery-reporter';
 import { FailureSampler } from './reports/failure-sampler';
-import { createTranslatorMetrics } from './reports/metrics';
+import { createTranslatorMetrics, observeDeliveryPause } from './reports/metrics';
 import type { TranslatorSettings } from './settings';
 import { TranslatorNames } from './topics';
 import { TraceWriter } from './trace/trace-writer';
@@ -41,6 +43,8 @@ export interface RunningTranslator {
   /** Where this translator publishes its delivery reports. */
   deliveryReportsTopic: string;
   reporter: DeliveryReporter;
+  /** Throws while deliveries are paused because messageId claims cannot be made (a readiness check). */
+  checkDeliveries(): void;
   /** Finishes the batches in hand (their retries and dead letters published), then disconnects. */
   stop(): Promise<void>;
 }
@@ -86,13 +90,24 @@ export async function startTranslator(options: StartTranslatorOptions): Promise<
     });
     reporter.start();
     cleanup.push(() => reporter.stop());
+    const waiter = new StoreWaiter({ logger, onFailure: () => metrics.claimStoreErrors.add(1) });
+    observeDeliveryPause(options.meter, () => waiter.pausedSince);
     const claims = new MessageClaims(options.db, {
       windowMs: settings.dedupWindowMs,
       sweepIntervalMs: settings.claimSweepIntervalMs,
+      waiter,
       logger,
     });
     await claims.start();
     cleanup.push(() => claims.stop());
+    const progress = new ProgressLedger(options.db, {
+      windowMs: settings.dedupWindowMs,
+      sweepIntervalMs: settings.claimSweepIntervalMs,
+      waiter,
+      logger,
+    });
+    await progress.start();
+    cleanup.push(() => progress.stop());
     const sender = new HttpSender({
       timeoutMs: settings.requestTimeoutMs,
       connectionsPerOrigin: settings.connectionsPerOrigin,
@@ -142,6 +157,7 @@ export async function startTranslator(options: StartTranslatorOptions): Promise<
         configView,
         disabled,
         claims,
+        progress,
         reclaimRetries: settings.dedupWindowMs <= settings.retryWindowMs + Math.max(0, ...settings.retryDelaysMs),
         deliverer: new Deliverer({
           destination,
@@ -195,6 +211,7 @@ export async function startTranslator(options: StartTranslatorOptions): Promise<
       names,
       deliveryReportsTopic: reportsTopic,
       reporter,
+      checkDeliveries: () => waiter.check(),
       stop: () => (stopping ??= stopAll()),
     };
   } catch (error) {

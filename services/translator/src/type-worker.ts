@@ -1,6 +1,7 @@
 import type { BatchContext, BatchProgress, ConsumedBatch, ConsumerRunner, KafkaClient } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import type { TranslatorMetrics } from './reports/metrics';
+import type { BatchSource } from './pipeline/task';
 import type { TypeProcessor } from './pipeline/type-processor';
 import { retryDueAt } from './retry/retry-message';
 import type { RetryTier } from './topics';
@@ -94,7 +95,8 @@ export class TypeWorker {
       destination_type: this.options.destinationType,
       topic: 'events',
     });
-    await withHeartbeat(context, () => this.options.processor.processEvents(batch.messages));
+    const source = batchSource(this.options.eventsGroup, batch, context);
+    await withHeartbeat(context, () => this.options.processor.processEvents(batch.messages, source));
   }
 
   private async handleRedeliveries(batch: ConsumedBatch, context: BatchContext): Promise<void> {
@@ -102,7 +104,7 @@ export class TypeWorker {
       destination_type: this.options.destinationType,
       topic: 'redeliver',
     });
-    await withHeartbeat(context, () => this.options.processor.processRedeliveries(batch.messages));
+    await withHeartbeat(context, () => this.options.processor.processRedeliveries(batch.messages, context.isRunning));
   }
 
   private async handleRetries(batch: ConsumedBatch, context: BatchContext): Promise<void | BatchProgress> {
@@ -116,7 +118,8 @@ export class TypeWorker {
         destination_type: this.options.destinationType,
         topic: 'retry',
       });
-      await withHeartbeat(context, () => this.options.processor.processRetries(due));
+      const source = batchSource(this.options.retryGroup, batch, context);
+      await withHeartbeat(context, () => this.options.processor.processRetries(due, source));
     }
     const waiting = firstNotDue === -1 ? undefined : batch.messages[firstNotDue];
     if (!waiting) return;
@@ -131,6 +134,14 @@ export class TypeWorker {
     this.resumeTimers.add(timer);
     return { unprocessedFrom: waiting.offset };
   }
+}
+
+function batchSource(group: string, batch: ConsumedBatch, context: BatchContext): BatchSource {
+  return {
+    stream: `${group}|${batch.topic}|${batch.partition}`,
+    assignment: context.assignment,
+    keepGoing: context.isRunning,
+  };
 }
 
 async function withHeartbeat(context: BatchContext, work: () => Promise<void>): Promise<void> {

@@ -1,5 +1,6 @@
 // Node-side cost of a load without Kafka or PostgreSQL: JSON parse + layout, plan, COPY text.
-import { sampleEvents, SourceBatchBuilder, planLoad, copyChunks } from '@manifold/warehouse';
+import { SourceBatchBuilder, planLoad } from '@manifold/warehouse';
+import { sampleEvents, copyChunks } from '@manifold/warehouse/testing';
 
 const n = 20000;
 const start = Date.parse('2026-03-01T00:00:00.000Z');

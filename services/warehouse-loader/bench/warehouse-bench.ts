@@ -21,16 +21,8 @@ import { encodeEventMessage, type SpecEvent } from '@manifold/events';
 import { KafkaClient } from '@manifold/kafka';
 import { createLogger } from '@manifold/logger';
 import { processCpuSeconds } from '@manifold/testing';
-import {
-  buildSourceBatch,
-  copyChunks,
-  POSTGRES_TYPES,
-  planLoad,
-  qualified,
-  quoteIdent,
-  sampleEvents,
-  schemaNameForSource,
-} from '@manifold/warehouse';
+import { buildSourceBatch, planLoad, schemaNameForSource } from '@manifold/warehouse';
+import { sampleEvents, copyChunks, POSTGRES_TYPES, qualified, quoteIdent } from '@manifold/warehouse/testing';
 import { LoaderSupervisor } from '../src/loader-supervisor';
 import type { LoadHistory } from '../src/load-history';
 

@@ -11,14 +11,8 @@ import { InMemoryConfigView, type WarehouseConfig } from '@manifold/config-clien
 import { KafkaClient, type EventProducer } from '@manifold/kafka';
 import { ReadinessRegistry } from '@manifold/service';
 import { requireKafka, requirePostgres, TcpProxy, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
-import {
-  DuckdbEngine,
-  PostgresEngine,
-  numericProperties,
-  sampleEvents,
-  schemaNameForSource,
-  type WarehouseEngine,
-} from '@manifold/warehouse';
+import { DuckdbEngine, PostgresEngine, schemaNameForSource, type WarehouseEngine } from '@manifold/warehouse';
+import { numericProperties, sampleEvents } from '@manifold/warehouse/testing';
 import { startLoaderApp } from './loader-app';
 import {
   caughtUp,

@@ -4,7 +4,7 @@ import { InMemoryConfigView } from '@manifold/config-client';
 import { EVENT_HEADERS } from '@manifold/events';
 import { KafkaClient, type EventProducer } from '@manifold/kafka';
 import { requireKafka, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
-import { sampleEvents } from '@manifold/warehouse';
+import { sampleEvents } from '@manifold/warehouse/testing';
 import { EventIntake } from './intake';
 import { eventsTopic, produce, snapshot, source, waitFor, warehouse } from './testing/harness';
 

@@ -8,7 +8,8 @@ import pg from 'pg';
 import type { SpecEvent } from '@manifold/events';
 import { KafkaClient } from '@manifold/kafka';
 import { requireKafka, requirePostgres, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
-import { PostgresEngine, sampleEvents, schemaNameForSource } from '@manifold/warehouse';
+import { PostgresEngine, schemaNameForSource } from '@manifold/warehouse';
+import { sampleEvents } from '@manifold/warehouse/testing';
 import { caughtUp, eventsTopic, produce, snapshot, source, waitFor, warehouse } from './testing/harness';
 import { startLoaderProcess, type LoaderProcess } from './testing/loader-process';
 

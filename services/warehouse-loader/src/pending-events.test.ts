@@ -1,4 +1,4 @@
-import { sampleEvents } from '@manifold/warehouse';
+import { sampleEvents } from '@manifold/warehouse/testing';
 import { backoffDelay } from './backoff';
 import { PendingEvents, type PendingEvent } from './pending-events';
 

@@ -11,11 +11,11 @@ import { requirePostgres, TcpProxy, testInfrastructure, testLogger } from '@mani
 import {
   DuckdbEngine,
   PostgresEngine,
-  sampleEvents,
   schemaNameForSource,
   type SourceLoadResult,
   type WarehouseEngine,
 } from '@manifold/warehouse';
+import { sampleEvents } from '@manifold/warehouse/testing';
 import { LoadOutcome, type LoadRecordBase } from './load-outcome';
 import type { PendingEvent } from './pending-events';
 import { prepareChunk, type PreparedChunk } from './prepare-chunk';

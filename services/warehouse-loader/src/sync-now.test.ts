@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { InMemoryConfigView } from '@manifold/config-client';
 import { KafkaClient, type EventProducer } from '@manifold/kafka';
 import { requireKafka, testInfrastructure, testLogger } from '@manifold/testing';
-import { sampleEvents } from '@manifold/warehouse';
+import { sampleEvents } from '@manifold/warehouse/testing';
 import { LoaderSupervisor } from './loader-supervisor';
 import { MemoryHistory, eventsTopic, produce, snapshot, source, waitFor, warehouse } from './testing/harness';
 

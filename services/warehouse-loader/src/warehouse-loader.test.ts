@@ -6,14 +6,8 @@ import { InMemoryConfigView } from '@manifold/config-client';
 import type { IntegrationsObject } from '@manifold/events';
 import { KafkaClient, type EventProducer } from '@manifold/kafka';
 import { requireKafka, requirePostgres, TcpProxy, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
-import {
-  DuckdbEngine,
-  PostgresEngine,
-  decodeLoadRecord,
-  sampleEvents,
-  schemaNameForSource,
-  type WarehouseLoadRecord,
-} from '@manifold/warehouse';
+import { DuckdbEngine, PostgresEngine, schemaNameForSource, type WarehouseLoadRecord } from '@manifold/warehouse';
+import { sampleEvents } from '@manifold/warehouse/testing';
 import { startLoaderApp } from './loader-app';
 import { LoaderSupervisor } from './loader-supervisor';
 import {
@@ -111,7 +105,8 @@ describe('warehouse loader', () => {
       groupId: uniqueName('loads-reader'),
       topics: [loadsTopic],
       handleBatch: async (batch) => {
-        for (const m of batch.messages) if (m.value) records.push(decodeLoadRecord(m.value));
+        for (const m of batch.messages)
+          if (m.value) records.push(JSON.parse(m.value.toString('utf8')) as WarehouseLoadRecord);
       },
     });
     await consumer.run();

@@ -1,8 +1,8 @@
 import type { ConfigView, WarehouseConfig } from '@manifold/config-client';
 import { KafkaNames } from '@manifold/events';
 import type { KafkaClient } from '@manifold/kafka';
-import type { Logger } from '@manifold/logger';
-import { createEngine, type EngineSettings, type WarehouseEngine } from '@manifold/warehouse';
+import { maskedLogger, type Logger } from '@manifold/logger';
+import { createEngine, warehouseMasker, type EngineSettings, type WarehouseEngine } from '@manifold/warehouse';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import { ChunkLoader, type LoadCounters, type LoadTimings } from './chunk-loader';
 import { EventIntake } from './intake';
@@ -89,7 +89,12 @@ export class WarehouseLoader {
     this.id = options.warehouse.id;
     const names = options.names ?? new KafkaNames();
     this.groupId = names.warehouseGroup(this.id);
-    this.log = options.logger.child({ warehouseId: this.id, warehouseKind: options.warehouse.kind });
+    // The warehouse's credentials are masked in everything it logs (a driver error may quote its URL).
+    const masker = warehouseMasker(options.warehouse.kind, options.warehouse.settings);
+    this.log = maskedLogger(
+      options.logger.child({ warehouseId: this.id, warehouseKind: options.warehouse.kind }),
+      (text) => masker.text(text),
+    );
     this.intake = new EventIntake({
       warehouseId: this.id,
       kafka: options.kafka,

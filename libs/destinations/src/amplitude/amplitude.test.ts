@@ -1,10 +1,5 @@
-import {
-  buildRequests,
-  catalogEntry,
-  outcomesPerEvent,
-  prepareEvent,
-  validateDefinition,
-} from '@manifold/destination-kit';
+import { buildRequests, catalogEntry, outcomesPerEvent, prepareEvent } from '@manifold/destination-kit';
+import { validateDefinition } from '@manifold/destination-kit/testing';
 import { AmplitudeEmulator } from '@manifold/emulators';
 import { amplitude } from './index';
 import {
@@ -544,7 +539,7 @@ describe('Amplitude', () => {
     expect(catalogEntry(amplitude)).toMatchObject({
       id: 'amplitude',
       name: 'Amplitude',
-      secretSettings: ['apiKey'],
+      secrets: { apiKey: 'whole', apiBaseUrl: 'url', userMapBaseUrl: 'url' },
       supportedCallTypes: ['identify', 'track', 'page', 'screen', 'group', 'alias'],
       settingsSchema: {
         properties: {

@@ -7,6 +7,7 @@ import {
   type HttpResponseInfo,
   type RequestDescriptor,
   type ResponseOutcome,
+  isPlainObject,
 } from '@manifold/destination-kit';
 
 /** Amplitude asks clients to pause a throttled id for about 30 s (destination-apis.md §3.2). */
@@ -21,7 +22,7 @@ const THROTTLE_PAUSE_MS = 30_000;
  */
 export function classifyAmplitudeResponse(response: HttpResponseInfo, request: RequestDescriptor): ResponseOutcome {
   const body = parseJsonBody(response.body);
-  const fields = isRecord(body) ? body : {};
+  const fields = isPlainObject(body) ? body : {};
   if (response.status === 429 || (response.status === 400 && fields['error'] === 'Events silenced for device_id')) {
     return {
       kind: 'retry',
@@ -34,7 +35,7 @@ export function classifyAmplitudeResponse(response: HttpResponseInfo, request: R
     const bad = new Map<number, string[]>();
     for (const key of ['events_with_invalid_fields', 'events_with_missing_fields']) {
       const byField = fields[key];
-      if (!isRecord(byField)) continue;
+      if (!isPlainObject(byField)) continue;
       for (const [field, indexes] of Object.entries(byField)) {
         if (!Array.isArray(indexes)) continue;
         for (const index of indexes) if (typeof index === 'number') bad.set(index, [...(bad.get(index) ?? []), field]);
@@ -64,8 +65,4 @@ export function classifyAmplitudeResponse(response: HttpResponseInfo, request: R
     };
   }
   return classifyHttpResponse(response);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

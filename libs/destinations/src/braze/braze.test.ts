@@ -1,11 +1,5 @@
-import {
-  buildRequests,
-  catalogEntry,
-  outcomesPerEvent,
-  prepareEvent,
-  translateEvent,
-  validateDefinition,
-} from '@manifold/destination-kit';
+import { buildRequests, catalogEntry, outcomesPerEvent, prepareEvent, translateEvent } from '@manifold/destination-kit';
+import { validateDefinition } from '@manifold/destination-kit/testing';
 import { BrazeEmulator } from '@manifold/emulators';
 import { braze } from './index';
 import { withEpochReset } from './classify';
@@ -374,7 +368,7 @@ describe('Braze', () => {
     expect(catalogEntry(braze)).toMatchObject({
       id: 'braze',
       name: 'Braze',
-      secretSettings: ['apiKey'],
+      secrets: { apiKey: 'whole', apiBaseUrl: 'url' },
       supportedCallTypes: ['identify', 'track', 'group'],
       settingsSchema: { properties: { apiBaseUrl: { default: 'https://rest.iad-01.braze.com' } } },
     });

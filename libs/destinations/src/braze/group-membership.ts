@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { defineAction, lenient } from '@manifold/destination-kit';
-import { optionalText } from './optional';
 import { brazeSettings, type BrazeSettings } from './settings';
 import { identity, usersTrackAction, type TrackObject } from './users-track';
+import { optionalText } from '../common/fields';
 
 // Group → the custom attribute `ab_segment_group_<groupId>: true` on the user: Braze has no
 // groups, and this is how Segment's Braze destination records a group call.

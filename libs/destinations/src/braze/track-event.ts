@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defineAction, lenient, type Notices } from '@manifold/destination-kit';
-import { coalesce, compact, isoDateTime, record } from '../common/fields';
-import { optionalText } from './optional';
+import { coalesce, compact, isoDateTime, record, optionalText } from '../common/fields';
 import { brazeProperties } from './properties';
 import { brazeSettings, type BrazeSettings } from './settings';
 import { identity, isoTime, usersTrackAction, type TrackObject } from './users-track';

@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { coerce, defineAction, isPlainObject, lenient, type Notices } from '@manifold/destination-kit';
-import { coalesce, compact, isoDateTime, record } from '../common/fields';
+import { coalesce, compact, isoDateTime, record, optionalText } from '../common/fields';
 import { brazeProperties } from './properties';
 import { brazeSettings, type BrazeSettings } from './settings';
 import { eventObject } from './track-event';
 import { identity, isoTime, usersTrackAction, type TrackObject } from './users-track';
-import { optionalText } from './optional';
 
 // "Order Completed" → one `purchases` object per product (Segment's trackPurchase): product_id
 // (product_id, else sku, else name), currency (the product's, else the order's, else USD),

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { coerce, defineAction, lenient, type Notices } from '@manifold/destination-kit';
-import { compact, record } from '../common/fields';
+import { compact, record, optionalText } from '../common/fields';
 import { brazeGender } from './gender';
-import { optionalText } from './optional';
 import { keyProblem } from './properties';
 import { brazeSettings, type BrazeSettings } from './settings';
 import { identity, usersTrackAction, type TrackObject } from './users-track';

@@ -21,6 +21,13 @@ export const soft = {
 export const isoDateTime = () =>
   z.string().refine((value) => !Number.isNaN(Date.parse(value)), { message: 'expected an ISO-8601 date-time' });
 
+/** An optional string: null, missing and "" (Spec events carry `userId: null`) all read as absent. */
+export const optionalText = () =>
+  z
+    .string()
+    .nullish()
+    .transform((value) => (value ? value : undefined));
+
 /** A JSON object of arbitrary keys (properties, traits). Missing or null reads as {}. */
 export const record = () =>
   z

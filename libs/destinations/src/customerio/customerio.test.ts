@@ -1,11 +1,5 @@
-import {
-  buildRequests,
-  catalogEntry,
-  outcomesPerEvent,
-  prepareEvent,
-  translateEvent,
-  validateDefinition,
-} from '@manifold/destination-kit';
+import { buildRequests, catalogEntry, outcomesPerEvent, prepareEvent, translateEvent } from '@manifold/destination-kit';
+import { validateDefinition } from '@manifold/destination-kit/testing';
 import { CustomerioEmulator } from '@manifold/emulators';
 import { customerio } from './index';
 import { deliverAll, parsed, runTranslationCases, specEvent, type TranslationCase } from '../test-support/harness';
@@ -544,7 +538,7 @@ describe('Customer.io', () => {
     expect(entry).toMatchObject({
       id: 'customerio',
       name: 'Customer.io',
-      secretSettings: ['siteId', 'apiKey'],
+      secrets: { siteId: 'whole', apiKey: 'whole', apiBaseUrl: 'url' },
       supportedCallTypes: ['identify', 'track', 'page', 'screen', 'group', 'alias'],
     });
     expect(entry.settingsSchema).toMatchObject({

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { defineAction, type Notices } from '@manifold/destination-kit';
-import { compact, soft } from '../common/fields';
+import { compact, soft, optionalText } from '../common/fields';
 import { entityAction, type Entity } from './entity';
 import { occurrenceEntity, occurrenceFields, occurrenceMapping, occurrenceName } from './event-entity';
 import { personIdentifiers } from './identifiers';
-import { optionalId } from './optional';
 import { customerioSettings, type CustomerioSettings } from './settings';
 import { unixSeconds } from './timestamps';
 
@@ -32,7 +31,7 @@ const fields = z.object({
   /** ios or android; otherwise the platform is read from osName. */
   deviceType: soft.string(),
   osName: soft.string(),
-  lastUsed: optionalId(),
+  lastUsed: optionalText(),
   /** Device attributes, named as Customer.io's SDKs name them. */
   deviceAttributes: z.object({
     device_os: soft.string(),

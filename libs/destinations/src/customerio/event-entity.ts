@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { DropEventError, type Notices } from '@manifold/destination-kit';
-import { isoDateTime, record } from '../common/fields';
+import { isoDateTime, record, optionalText } from '../common/fields';
 import type { Entity } from './entity';
-import { optionalId } from './optional';
 import { isAnonymous, personIdentifiers } from './identifiers';
 import type { CustomerioSettings } from './settings';
 import { convertIsoTimestamps, unixSeconds } from './timestamps';
@@ -13,9 +12,9 @@ import { convertIsoTimestamps, unixSeconds } from './timestamps';
 export const MAX_NAME_BYTES = 100;
 
 export const occurrenceFields = {
-  personId: optionalId(),
-  anonymousId: optionalId(),
-  eventId: optionalId().meta({ description: 'Dedup key: the messageId' }),
+  personId: optionalText(),
+  anonymousId: optionalText(),
+  eventId: optionalText().meta({ description: 'Dedup key: the messageId' }),
   timestamp: isoDateTime().optional(),
   data: record(),
 };

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { defineAction, type Notices } from '@manifold/destination-kit';
-import { coalesce, compact, record } from '../common/fields';
+import { coalesce, compact, record, optionalText } from '../common/fields';
 import { withinAttributeLimits } from './attributes';
 import { entityAction, type Entity } from './entity';
 import { personIdentifiers } from './identifiers';
-import { optionalDate, optionalId, optionalKey, optionalObject } from './optional';
+import { optionalDate, optionalKey, optionalObject } from './optional';
 import { customerioSettings, type CustomerioSettings } from './settings';
 import { convertIsoTimestamps } from './timestamps';
 
@@ -30,8 +30,8 @@ const fields = z.object({
   traits: record().meta({ description: 'Object attributes: the group traits' }),
   attributes: record().meta({ description: 'More object attributes (traits.objectAttributes); win over traits' }),
   relationshipAttributes: optionalObject(),
-  userId: optionalId(),
-  anonymousId: optionalId(),
+  userId: optionalText(),
+  anonymousId: optionalText(),
 });
 
 function toEntities(payload: z.output<typeof fields>, settings: CustomerioSettings, notices: Notices): Entity[] {

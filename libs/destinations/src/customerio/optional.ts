@@ -1,12 +1,5 @@
 import { z } from 'zod';
 
-/** An optional identifier: null, missing and "" (Spec events carry `userId: null`) all read as absent. */
-export const optionalId = () =>
-  z
-    .string()
-    .nullish()
-    .transform((value) => (value ? value : undefined));
-
 /** An optional object (relationship attributes, …): null reads as absent. */
 export const optionalObject = () =>
   z

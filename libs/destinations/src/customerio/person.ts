@@ -1,16 +1,16 @@
 import { z } from 'zod';
 import { defineAction, DropEventError, lenient, type Notices } from '@manifold/destination-kit';
-import { coalesce, compact, isoDateTime, record } from '../common/fields';
+import { coalesce, compact, isoDateTime, record, optionalText } from '../common/fields';
 import { withinAttributeLimits } from './attributes';
 import { entityAction, type Entity } from './entity';
-import { optionalDate, optionalId, optionalKey, optionalObject } from './optional';
+import { optionalDate, optionalKey, optionalObject } from './optional';
 import { isAnonymous, personIdentifiers } from './identifiers';
 import { customerioSettings, type CustomerioSettings } from './settings';
 import { convertIsoTimestamps, unixSeconds } from './timestamps';
 
 const fields = z.object({
-  personId: optionalId().meta({ description: 'id, email or cio_… of the person' }),
-  anonymousId: optionalId(),
+  personId: optionalText().meta({ description: 'id, email or cio_… of the person' }),
+  anonymousId: optionalText(),
   email: lenient.string(),
   createdAt: optionalDate(),
   objectId: optionalKey().meta({ description: 'Object to relate the person to' }),

@@ -1,5 +1,6 @@
 // Customer.io takes Unix seconds everywhere: the entity `timestamp` is
 // always converted; with the `convertTimestamps` setting, ISO-8601 strings inside attributes too.
+import { isPlainObject } from '@manifold/destination-kit';
 
 // Segment's isostring pattern: a date, optionally a time with up to 9 fraction digits and a zone.
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}((T\d{2}:\d{2}(:\d{2})?)(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})?)?$/;
@@ -24,8 +25,4 @@ export function convertIsoTimestamps(object: Record<string, unknown>): Record<st
     else out[key] = value;
   }
   return out;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -92,7 +92,8 @@ export function collectRequest(
   options: { custom?: boolean; items?: Item[]; userPropertiesRequired?: boolean } = {},
 ): RequestDescriptor[] {
   const name = options.custom ? customEventName(payload.name, settings.lowercaseEventNames) : payload.name;
-  checkEventName(name);
+  const app = settings.firebaseAppId !== undefined;
+  checkEventName(name, app ? 'app' : 'web');
   const required: Record<string, unknown> = {
     ...shapeParams(standardParams, 'params', notices),
     ...compact({ engagement_time_msec: payload.engagement_time_msec, session_id: payload.session_id }),
@@ -100,7 +101,6 @@ export function collectRequest(
   const items = options.items?.map((i, index) => itemParams(i, `params.items[${index}]`, notices));
   if (items && items.length > 0) required['items'] = items;
   const params = limitParams(required, shapeParams(payload.params, 'params', notices), MAX_PARAMS, 'params', notices);
-  const app = settings.firebaseAppId !== undefined;
   const id = app ? payload.app_instance_id : payload.client_id;
   if (!id) {
     throw new DropEventError(

@@ -1,5 +1,6 @@
-import { catalogEntry, translateEvent, validateDefinition } from '@manifold/destination-kit';
-import { Ga4Emulator } from '@manifold/emulators';
+import { catalogEntry, translateEvent } from '@manifold/destination-kit';
+import { validateDefinition } from '@manifold/destination-kit/testing';
+import { Ga4Emulator, ga4ReservedEventNames } from '@manifold/emulators';
 import { ga4 } from './index';
 import {
   deliverAll,
@@ -358,7 +359,7 @@ describe('Google Analytics 4', () => {
     expect(catalogEntry(ga4)).toMatchObject({
       id: 'google-analytics-4',
       name: 'Google Analytics 4',
-      secretSettings: ['apiSecret'],
+      secrets: { apiSecret: 'whole', apiBaseUrl: 'url' },
       supportedCallTypes: ['identify', 'track', 'page'],
       settingsSchema: { properties: { apiBaseUrl: { default: 'https://www.google-analytics.com' } } },
     });
@@ -406,6 +407,39 @@ describe('Google Analytics 4', () => {
       });
     } finally {
       await app.close();
+    }
+  });
+
+  it('drops, with the reason, every event name GA4 reserves on the stream, as the emulator has them from Google', () => {
+    const instance = '0123456789abcdef0123456789abcdef';
+    const streams = [
+      ['web', baseSettings()],
+      ['app', { firebaseAppId: '1:123:android:abc', apiSecret: SECRET, apiBaseUrl: ga.baseUrl }],
+    ] as const;
+    for (const [stream, raw] of streams) {
+      const settings = parsed(ga4, raw);
+      const reserved = ga4ReservedEventNames(stream);
+      const translate = (name: string) =>
+        translateEvent(
+          ga4,
+          specEvent({
+            type: 'track',
+            event: name,
+            integrations: { 'Google Analytics 4': { app_instance_id: instance } },
+          }),
+          settings,
+        );
+      for (const name of reserved) {
+        expect({ stream, name, translation: translate(name) }).toMatchObject({
+          stream,
+          name,
+          translation: { kind: 'drop', reason: 'INVALID_PAYLOAD', message: `GA4 event name "${name}" is reserved` },
+        });
+      }
+      // What one kind of stream reserves, the other may take.
+      for (const name of ga4ReservedEventNames('web').filter((n) => !reserved.includes(n))) {
+        expect({ stream, name, kind: translate(name).kind }).toEqual({ stream, name, kind: 'requests' });
+      }
     }
   });
 

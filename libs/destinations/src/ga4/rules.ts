@@ -39,6 +39,8 @@ const RESERVED_EVENTS = new Set([
   'session_start',
   'user_engagement',
 ]);
+/** Taken from app streams only: a web stream ignores them as it ignores the names above. */
+const APP_STREAM_EVENTS = new Set(['ad_impression', 'in_app_purchase', 'screen_view']);
 const RESERVED_PARAM_PREFIXES = ['_', 'firebase_', 'ga_', 'google_', 'gtag.'];
 const LONG_PARAMS: Record<string, number> = { page_title: 300, page_referrer: 420, page_location: 1000 };
 const MAX_PARAM_LENGTH = 100;
@@ -52,14 +54,17 @@ export function customEventName(event: string, lowercase: boolean): string {
   return lowercase ? name.toLowerCase() : name;
 }
 
-export function checkEventName(name: string): void {
+/** Throws DropEventError for an event name GA4 refuses on this kind of stream. */
+export function checkEventName(name: string, stream: 'web' | 'app'): void {
   if (!NAME.test(name)) {
     throw new DropEventError(
       'INVALID_PAYLOAD',
       `GA4 event name "${name}" must start with a letter and have at most 40 letters, digits or underscores`,
     );
   }
-  if (RESERVED_EVENTS.has(name)) throw new DropEventError('INVALID_PAYLOAD', `GA4 event name "${name}" is reserved`);
+  if (RESERVED_EVENTS.has(name) || (stream === 'web' && APP_STREAM_EVENTS.has(name))) {
+    throw new DropEventError('INVALID_PAYLOAD', `GA4 event name "${name}" is reserved`);
+  }
 }
 
 /** Why GA4 refuses a param name, or undefined when it takes it. */

@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { defineAction, lenient, type Notices } from '@manifold/destination-kit';
-import { record } from '../common/fields';
+import { record, optionalText } from '../common/fields';
 import { intercomRequest, searchContact } from './api';
 import { ensureAttributes } from './attributes-flow';
 import { companyFields } from './company';
 import type { CompanyPlan } from './continuation';
-import { optionalText } from './optional';
 import { intercomSettings, type IntercomSettings } from './settings';
 
 // Group → search the contact (userId, else email), POST /companies (an upsert by company_id),

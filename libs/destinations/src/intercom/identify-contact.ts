@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import { coerce, defineAction, DropEventError, isPlainObject, lenient, type Notices } from '@manifold/destination-kit';
-import { coalesce, compact, record } from '../common/fields';
+import { coalesce, compact, record, optionalText } from '../common/fields';
 import { searchContact } from './api';
 import { ensureAttributes } from './attributes-flow';
 import type { CompanyPlan } from './continuation';
 import { customAttributesFrom } from './custom-attributes';
 import { companyFields } from './company';
-import { optionalText } from './optional';
 import { intercomSettings, type IntercomSettings } from './settings';
 
 // Identify → search the contact by external_id (else email); exactly one hit → PUT

@@ -5,12 +5,12 @@ import {
   Notices,
   outcomeOfError,
   translateEvent,
-  validateDefinition,
   type DeliveryOutcome,
   type FieldNotice,
   type Outcome,
   type RequestDescriptor,
 } from '@manifold/destination-kit';
+import { validateDefinition } from '@manifold/destination-kit/testing';
 import type { SpecEvent } from '@manifold/events';
 import { IntercomEmulator } from '@manifold/emulators';
 import { classifyIntercomResponse } from './classify';
@@ -550,7 +550,7 @@ describe('Intercom', () => {
     expect(catalogEntry(intercom)).toMatchObject({
       id: 'intercom',
       name: 'Intercom',
-      secretSettings: ['accessToken'],
+      secrets: { accessToken: 'whole', apiBaseUrl: 'url' },
       supportedCallTypes: ['identify', 'track', 'group'],
       settingsSchema: { properties: { apiBaseUrl: { default: 'https://api.intercom.io' } } },
     });

@@ -7,10 +7,9 @@ import {
   lenient,
   type Notices,
 } from '@manifold/destination-kit';
-import { compact, record } from '../common/fields';
+import { compact, record, optionalText } from '../common/fields';
 import { intercomRequest, searchContact } from './api';
 import { flatMetadata } from './metadata';
-import { optionalText } from './optional';
 import { intercomSettings, type IntercomSettings } from './settings';
 
 // Track → POST /events (Segment's trackEvent): event_name, created_at in Unix seconds, the user

@@ -1,11 +1,5 @@
-import {
-  buildRequests,
-  catalogEntry,
-  outcomesPerEvent,
-  prepareEvent,
-  translateEvent,
-  validateDefinition,
-} from '@manifold/destination-kit';
+import { buildRequests, catalogEntry, outcomesPerEvent, prepareEvent, translateEvent } from '@manifold/destination-kit';
+import { validateDefinition } from '@manifold/destination-kit/testing';
 import { MixpanelEmulator } from '@manifold/emulators';
 import { mixpanel, mixpanelInsertId } from './index';
 import {
@@ -433,7 +427,7 @@ describe('Mixpanel', () => {
     expect(entry).toMatchObject({
       id: 'mixpanel',
       name: 'Mixpanel',
-      secretSettings: ['apiSecret'],
+      secrets: { apiSecret: 'whole', apiBaseUrl: 'url' },
       supportedCallTypes: ['identify', 'track', 'page', 'screen', 'group', 'alias'],
     });
     const settings = parsed(mixpanel, { projectToken: TOKEN });

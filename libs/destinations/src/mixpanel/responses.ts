@@ -5,6 +5,7 @@ import {
   type HttpResponseInfo,
   type RequestDescriptor,
   type ResponseOutcome,
+  isPlainObject,
 } from '@manifold/destination-kit';
 
 interface FailedRecord {
@@ -21,7 +22,7 @@ interface FailedRecord {
 export function classifyMixpanelResponse(response: HttpResponseInfo, request: RequestDescriptor): ResponseOutcome {
   const body = parseJsonBody(response.body);
   const isImport = new URL(request.url).pathname.endsWith('/import');
-  if (isImport && response.status === 400 && isRecord(body) && Array.isArray(body['failed_records'])) {
+  if (isImport && response.status === 400 && isPlainObject(body) && Array.isArray(body['failed_records'])) {
     const count = request.itemEvents?.length ?? 0;
     const items: DeliveryOutcome[] = Array.from({ length: count }, () => ({ kind: 'delivered', status: 200 }));
     for (const record of body['failed_records'] as FailedRecord[]) {
@@ -37,14 +38,10 @@ export function classifyMixpanelResponse(response: HttpResponseInfo, request: Re
   }
   if (!isImport && response.status === 200) {
     const text = response.body.trim();
-    if (text === '0' || (isRecord(body) && body['status'] === 0)) {
-      const error = isRecord(body) && typeof body['error'] === 'string' ? body['error'] : 'no valid record';
+    if (text === '0' || (isPlainObject(body) && body['status'] === 0)) {
+      const error = isPlainObject(body) && typeof body['error'] === 'string' ? body['error'] : 'no valid record';
       return { kind: 'dead-letter', reason: 'REJECTED', status: 200, message: `Mixpanel refused the update: ${error}` };
     }
   }
   return classifyHttpResponse(response);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

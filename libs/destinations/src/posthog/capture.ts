@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { DropEventError, joinUrl, jsonRequest, type RequestDescriptor } from '@manifold/destination-kit';
-import { compact, isoDateTime } from '../common/fields';
+import { compact, isoDateTime, optionalText } from '../common/fields';
 import { contextFields, contextMapping, contextProperties, type EventContext } from './context-properties';
 import { eventUuid } from './event-uuid';
-import { optionalText } from './optional';
 import type { PosthogSettings } from './settings';
 
 // What every captured event shares (destination-apis.md §7): a distinct_id (the userId, or the

@@ -1,10 +1,5 @@
-import {
-  buildRequests,
-  catalogEntry,
-  prepareEvent,
-  translateEvent,
-  validateDefinition,
-} from '@manifold/destination-kit';
+import { buildRequests, catalogEntry, prepareEvent, translateEvent } from '@manifold/destination-kit';
+import { validateDefinition } from '@manifold/destination-kit/testing';
 import { PosthogEmulator } from '@manifold/emulators';
 import { posthog, posthogEventUuid } from './index';
 import {
@@ -370,7 +365,7 @@ describe('PostHog', () => {
     expect(catalogEntry(posthog)).toMatchObject({
       id: 'posthog',
       name: 'PostHog',
-      secretSettings: ['apiKey'],
+      secrets: { apiKey: 'whole', apiBaseUrl: 'url' },
       supportedCallTypes: ['identify', 'track', 'page', 'screen', 'group', 'alias'],
       settingsSchema: { properties: { apiBaseUrl: { default: 'https://us.i.posthog.com' } } },
     });

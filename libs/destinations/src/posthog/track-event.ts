@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineAction } from '@manifold/destination-kit';
-import { compact, record } from '../common/fields';
+import { compact, record, optionalText } from '../common/fields';
 import {
   batchedCapture,
   captureEvent,
@@ -9,7 +9,6 @@ import {
   DISTINCT_ID_MESSAGE,
   hasDistinctId,
 } from './capture';
-import { optionalText } from './optional';
 import { posthogSettings } from './settings';
 
 // Track, page and screen calls: a named event, `$pageview` with `$current_url`, or `$screen`

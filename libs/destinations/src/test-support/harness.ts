@@ -11,7 +11,7 @@ import {
   type HttpResponseInfo,
   type RequestDescriptor,
   type ResponseOutcome,
-  type SettingsSchema,
+  type DestinationSettingsSchema,
 } from '@manifold/destination-kit';
 import type { SpecEvent } from '@manifold/events';
 
@@ -70,7 +70,10 @@ export interface TranslationCase {
   expect: Expectation;
 }
 
-export function parsed<S extends SettingsSchema>(destination: DestinationDefinition<S>, raw: Record<string, unknown>) {
+export function parsed<S extends DestinationSettingsSchema>(
+  destination: DestinationDefinition<S>,
+  raw: Record<string, unknown>,
+) {
   const result = parseSettings(destination, raw);
   if (!result.ok) throw new Error(result.outcome.message);
   return result.settings;
@@ -136,7 +139,7 @@ export async function deliverAll(
  * Runs a table of cases: the exact requests (or drop) out of each event, then every request
  * posted to the emulator, which must accept it (the destination's classifier says delivered).
  */
-export function runTranslationCases<S extends SettingsSchema>(
+export function runTranslationCases<S extends DestinationSettingsSchema>(
   destination: DestinationDefinition<S>,
   cases: TranslationCase[],
   context: () => { baseSettings: Record<string, unknown>; baseUrl: string },

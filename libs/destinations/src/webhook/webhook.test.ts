@@ -1,11 +1,6 @@
 import { createHmac } from 'node:crypto';
-import {
-  buildRequests,
-  catalogEntry,
-  prepareEvent,
-  translateEvent,
-  validateDefinition,
-} from '@manifold/destination-kit';
+import { buildRequests, catalogEntry, prepareEvent, translateEvent } from '@manifold/destination-kit';
+import { validateDefinition } from '@manifold/destination-kit/testing';
 import { WebhookEmulator } from '@manifold/emulators';
 import { webhook } from './index';
 import { deliverAll, parsed, runTranslationCases, specEvent, type TranslationCase } from '../test-support/harness';
@@ -90,7 +85,6 @@ describe('Webhook', () => {
     expect(catalogEntry(webhook)).toMatchObject({
       id: 'webhook',
       name: 'Webhook',
-      secretSettings: ['sharedSecret'],
       secrets: { url: 'url', headers: 'values', sharedSecret: 'whole' },
       supportedCallTypes: ['identify', 'track', 'page', 'screen', 'group', 'alias'],
     });

@@ -7,7 +7,7 @@ import pg from 'pg';
 import type { SpecEvent } from '@manifold/events';
 import { requirePostgres, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
 import { buildSourceBatch, schemaNameForSource, type ColumnType } from '../layout';
-import { sampleEvents } from '../testing/sample-events';
+import { sampleEvents } from '../testing';
 import { DuckdbEngine } from './duckdb/duckdb-engine';
 import type { WarehouseEngine } from './engine';
 import { PostgresEngine } from './postgres/postgres-engine';

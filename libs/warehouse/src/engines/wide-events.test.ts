@@ -8,7 +8,7 @@ import pg from 'pg';
 import type { SpecEvent } from '@manifold/events';
 import { requirePostgres, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
 import { buildSourceBatch, schemaNameForSource, type CellValue } from '../layout';
-import { numericProperties, sampleEvents } from '../testing/sample-events';
+import { numericProperties, sampleEvents } from '../testing';
 import { DuckdbEngine } from './duckdb/duckdb-engine';
 import type { WarehouseEngine } from './engine';
 import { PostgresEngine } from './postgres/postgres-engine';

@@ -1,4 +1,4 @@
-import { sampleEvents } from '../testing/sample-events';
+import { sampleEvents } from '../testing';
 import { buildSourceBatch, planLoad, type LoadPlan, type SchemaCatalog, type TablePlan } from './index';
 
 const options = { schema: 'web', uuidTs: '2026-03-01T10:05:00.000Z', maxStringLength: 512 };

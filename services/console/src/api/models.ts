@@ -96,6 +96,9 @@ export const Source = model(
     autoDisableExempt: z.boolean(),
     withoutDestinationSince: optionalTimestamp,
     autoDisableWarnedAt: optionalTimestamp,
+    autoDisableDueAt: optionalTimestamp.describe(
+      'When the source is disabled for having no enabled destination, at the earliest (null while it has one, is disabled or is an exception)',
+    ),
   }),
 );
 
@@ -140,7 +143,14 @@ export const CatalogEntry = model(
     name: z.string(),
     description: z.string(),
     categories: z.array(z.string()),
-    settingsSchema: z.record(z.string(), z.unknown()).describe('JSON Schema; secret fields carry "secret": true'),
+    settingsSchema: z.record(z.string(), z.unknown()).describe('JSON Schema (draft 2020-12) of the settings'),
+    secrets: z
+      .record(z.string(), z.enum(['whole', 'values', 'url']))
+      .describe(
+        'The settings that hold credentials, and how: whole (the value; read back masked), values (each value ' +
+          'of the object, e.g. custom headers), url (its userinfo, query values and path tokens). Send a masked ' +
+          'value back unchanged to keep the saved one.',
+      ),
     supportedCallTypes: z.array(z.string()),
     warehouse: z.boolean(),
   }),

@@ -1,5 +1,6 @@
 // Turns control-plane messages into the Public API's JSON shapes (dates as RFC 3339 strings).
 import type * as proto from '@manifold/proto';
+import { settingSecrets } from '@manifold/secrets';
 import type { z } from 'zod';
 import type * as models from './models';
 import type { Invitation as StoredInvitation } from '../store/invitations';
@@ -51,6 +52,7 @@ export function presentSource(source: proto.Source): z.input<typeof models.Sourc
     autoDisableExempt: source.autoDisableExempt,
     withoutDestinationSince: iso(source.withoutDestinationSince),
     autoDisableWarnedAt: iso(source.autoDisableWarnedAt),
+    autoDisableDueAt: iso(source.autoDisableDueAt),
   };
 }
 
@@ -89,6 +91,7 @@ export function presentCatalogEntry(entry: proto.CatalogEntry): z.input<typeof m
     description: entry.description,
     categories: entry.categories,
     settingsSchema: entry.settingsSchema ?? {},
+    secrets: settingSecrets(entry.settingsSchema),
     supportedCallTypes: entry.supportedCallTypes,
     warehouse: entry.warehouse,
   };

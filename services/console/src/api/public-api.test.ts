@@ -241,6 +241,23 @@ describe('console Public API', () => {
     expect(loads.body.loads).toEqual([]);
   });
 
+  it('says which settings of each catalog entry hold credentials, as the control plane decides it', async () => {
+    const acme = await reader.call<{ secrets: Record<string, string> }>(
+      'GET',
+      '/api/v1/workspaces/alpha/catalog/acme-analytics',
+    );
+    expect(acme.status).toBe(200);
+    expect(acme.body.secrets).toEqual({ apiKey: 'whole' });
+    const catalog = await reader.call<{ entries: Array<{ id: string; secrets: Record<string, string> }> }>(
+      'GET',
+      '/api/v1/workspaces/alpha/catalog',
+    );
+    expect(Object.fromEntries(catalog.body.entries.map((e) => [e.id, e.secrets]))).toMatchObject({
+      'mail-blaster': { token: 'whole' },
+      'test-postgres': { password: 'whole' },
+    });
+  });
+
   it('records integration requests with counts per tool', async () => {
     for (const name of ['Snowplow', 'snowplow', 'Heap']) {
       const created = await owner.call('POST', '/api/v1/workspaces/alpha/integration-requests', {

@@ -253,6 +253,9 @@ describe('console in a browser', () => {
 
     await shot(page, 'add-destination');
     await page.fill('#setting-url', `${receiver.baseUrl}/hook`);
+    // The credentials the catalog entry names (its `secrets`) are password fields; a URL is not.
+    expect(await page.getAttribute('#setting-sharedSecret', 'type')).toBe('password');
+    expect(await page.getAttribute('#setting-url', 'type')).toBe('text');
     await page.fill('#setting-sharedSecret', 'hook-secret-1');
     await page.getByRole('button', { name: 'Save destination' }).click();
     await page.waitForURL(/\/acme\/destinations\/[^/]+$/);

@@ -7,7 +7,11 @@ import type { BrowserContext, Page } from 'playwright-core';
 
 export { CHROMIUM_PATH, launchChromium } from '@manifold/testing';
 
-/** Builds the web app with Vite into a fresh folder (under a second), so tests never serve a stale build. */
+/**
+ * Builds the web app with Vite into a fresh folder (under a second), so tests never serve a stale
+ * build. NODE_ENV is production, as `pnpm build` has it: Jest's "test" would give React's
+ * development build instead of the one users get.
+ */
 export function buildWebApp(): string {
   const outDir = mkdtempSync(join(tmpdir(), 'console-web-'));
   const packageDir = join(__dirname, '..', '..');
@@ -16,6 +20,7 @@ export function buildWebApp(): string {
     ['exec', 'vite', 'build', '--config', 'web/vite.config.mts', '--outDir', outDir, '--logLevel', 'error'],
     {
       cwd: packageDir,
+      env: { ...process.env, NODE_ENV: 'production' },
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );

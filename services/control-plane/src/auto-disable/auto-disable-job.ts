@@ -4,12 +4,9 @@ import { refreshSourceLinks } from '../domain/links';
 import type { SourceDoc, StatusChangeDoc } from '../store/documents';
 import type { Store } from '../store/store';
 import type { Mailer } from '@manifold/mail';
+import { autoDisableDueAt, DEFAULT_AUTO_DISABLE_POLICY, type AutoDisablePolicy } from './policy';
 
-export interface AutoDisableOptions {
-  /** A source with no enabled destination for this long is disabled. */
-  afterDays: number;
-  /** The owner is warned at least this long before. */
-  warnDaysBefore: number;
+export interface AutoDisableOptions extends AutoDisablePolicy {
   /** How often the sweep runs (ms). */
   intervalMs: number;
 }
@@ -42,7 +39,7 @@ export class AutoDisableJob {
     private readonly onChange: () => Promise<void>,
     options: Partial<AutoDisableOptions> = {},
   ) {
-    this.options = { afterDays: 14, warnDaysBefore: 3, intervalMs: 60 * 60 * 1000, ...options };
+    this.options = { ...DEFAULT_AUTO_DISABLE_POLICY, intervalMs: 60 * 60 * 1000, ...options };
   }
 
   start(): void {
@@ -75,16 +72,15 @@ export class AutoDisableJob {
       const workspace = await this.store.workspaces.findOne({ _id: source.workspaceId });
       if (!workspace || workspace.autoDisableExceptions.includes(source._id)) continue;
 
-      const dueAt = new Date(source.withoutDestinationSince.getTime() + afterDays * DAY);
       if (!source.autoDisableWarnedAt) {
-        // The disable date is never less than the warning period after the warning.
-        const disableOn = new Date(Math.max(dueAt.getTime(), now.getTime() + warnDaysBefore * DAY));
-        if (await this.warn(source, workspace.ownerEmail, workspace.slug, disableOn, now))
+        // Warned now, the disable date is never less than the warning period away.
+        const disableOn = autoDisableDueAt({ ...source, autoDisableWarnedAt: now }, this.options);
+        if (disableOn && (await this.warn(source, workspace.ownerEmail, workspace.slug, disableOn, now)))
           result.warned.push(source._id);
         continue;
       }
-      const warnedLongEnough = source.autoDisableWarnedAt.getTime() + warnDaysBefore * DAY <= now.getTime();
-      if (now >= dueAt && warnedLongEnough && (await this.disable(source, now))) result.disabled.push(source._id);
+      const dueAt = autoDisableDueAt(source, this.options);
+      if (dueAt && now >= dueAt && (await this.disable(source, now))) result.disabled.push(source._id);
     }
     if (result.disabled.length > 0) await this.onChange();
     return result;

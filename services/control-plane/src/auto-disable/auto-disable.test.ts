@@ -61,6 +61,12 @@ describe('auto-disable of sources without an enabled destination', () => {
       sources: ['fed'],
     });
     expect((await h.client.sources.getSource({ workspace: 'ad', source: 'kept' })).autoDisableExempt).toBe(true);
+    // Reads give the date the job will act on: 14 days on, none for the exception or the fed source.
+    const dueAt = async (source: string) =>
+      (await h.client.sources.getSource({ workspace: 'ad', source })).autoDisableDueAt;
+    expect(await dueAt('lonely')).toEqual(new Date(t0.getTime() + 14 * DAY));
+    expect(await dueAt('kept')).toBeUndefined();
+    expect(await dueAt('fed')).toBeUndefined();
 
     // Two replicas' jobs over the same database, with the same clock and a real mailer each.
     const store = h.controlPlane.domain.store;
@@ -86,6 +92,7 @@ describe('auto-disable of sources without an enabled destination', () => {
     expect(mail?.text).toContain('(/ad/sources/lonely) has had no enabled destination since 2026-03-01T12:00:00.000Z');
     const warnedSource = await h.client.sources.getSource({ workspace: 'ad', source: 'lonely' });
     expect(warnedSource.autoDisableWarnedAt).toEqual(clock);
+    expect(warnedSource.autoDisableDueAt).toEqual(new Date('2026-03-15T12:00:00.000Z'));
     expect(warnedSource.statusHistory.at(-1)).toMatchObject({ status: 'warned', changedBy: 'manifold (auto-disable)' });
 
     advanceTo(13.9, t0);
@@ -156,6 +163,9 @@ describe('auto-disable of sources without an enabled destination', () => {
     expect(await job.runOnce()).toEqual({ warned: [src.id], disabled: [] });
     const mail = smtp.mails.at(-1);
     expect(mail?.to).toEqual(['owner2@ad.test']);
+    // Warned late, the source is disabled 3 days after the warning, and reads say so.
+    s = await h.client.sources.getSource({ workspace: 'ad2', source: 'site' });
+    expect(s.autoDisableDueAt).toEqual(new Date(t0.getTime() + 43 * DAY));
     advanceTo(42.9, t0);
     expect((await job.runOnce()).disabled).toEqual([]);
     advanceTo(43, t0);

@@ -6,7 +6,7 @@ import { jsonSchemaErrorInWords } from '@manifold/validation-messages';
 import type { FieldViolation } from './errors';
 
 /** JSON Schema of a destination's settings; `secret` on a property marks a credential (see `settingSecrets`). */
-export type SettingsSchema = object;
+export type SettingsJsonSchema = object;
 
 /** One destination type, as the translators (or the warehouse loader) define it in code. */
 export interface CatalogEntryDefinition {
@@ -14,7 +14,7 @@ export interface CatalogEntryDefinition {
   name: string;
   description: string;
   categories: string[];
-  settingsSchema: SettingsSchema;
+  settingsSchema: SettingsJsonSchema;
   supportedCallTypes: string[];
   warehouse: boolean;
 }
@@ -32,7 +32,7 @@ interface CompiledEntry {
  * unless it says otherwise. Translators read settings through their own schemas, which drop what
  * they do not know, so a misspelt setting would be stored and silently never used.
  */
-function closedAtTopLevel(schema: SettingsSchema): SettingsSchema {
+function closedAtTopLevel(schema: SettingsJsonSchema): SettingsJsonSchema {
   const s = schema as { properties?: unknown; additionalProperties?: unknown; patternProperties?: unknown };
   if (!s.properties || s.additionalProperties !== undefined || s.patternProperties !== undefined) return schema;
   return { ...schema, additionalProperties: false };

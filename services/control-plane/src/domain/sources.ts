@@ -7,6 +7,7 @@ import type {
   UpdateSourceRequest,
 } from '@manifold/proto';
 import { isDuplicateKeyError } from '@manifold/mongo';
+import { autoDisableDueAt, DEFAULT_AUTO_DISABLE_POLICY, type AutoDisablePolicy } from '../auto-disable/policy';
 import type { CallContext } from './context';
 import { ControlPlaneError, Violations } from './errors';
 import { newId, newWriteKey } from './ids';
@@ -34,7 +35,14 @@ export const SOURCE_LIST_FIELDS: ListFields = {
   slug: { path: 'slug', kind: 'string' },
 };
 
-export function toSource(doc: SourceDoc, keys: WriteKeyDoc[], workspace: WorkspaceDoc, now: Date): Source {
+export function toSource(
+  doc: SourceDoc,
+  keys: WriteKeyDoc[],
+  workspace: WorkspaceDoc,
+  now: Date,
+  policy: AutoDisablePolicy = DEFAULT_AUTO_DISABLE_POLICY,
+): Source {
+  const exempt = workspace.autoDisableExceptions.includes(doc._id);
   const live = keys
     .filter((k) => k.sourceId === doc._id && (!k.expiresAt || k.expiresAt > now))
     // The current key (no expiry) first, then keys in their grace period, newest first.
@@ -55,9 +63,10 @@ export function toSource(doc: SourceDoc, keys: WriteKeyDoc[], workspace: Workspa
     destinationIds: doc.destinationIds,
     destinationNames: doc.destinationNames,
     writeKeys: live.map((k) => ({ key: k._id, createdAt: k.createdAt, expiresAt: k.expiresAt ?? undefined })),
-    autoDisableExempt: workspace.autoDisableExceptions.includes(doc._id),
+    autoDisableExempt: exempt,
     withoutDestinationSince: doc.withoutDestinationSince ?? undefined,
     autoDisableWarnedAt: doc.autoDisableWarnedAt ?? undefined,
+    autoDisableDueAt: doc.enabled && !exempt ? autoDisableDueAt(doc, policy) : undefined,
   };
 }
 
@@ -79,11 +88,13 @@ export class Sources {
   constructor(
     private readonly store: Store,
     private readonly onChange: () => Promise<void>,
+    /** The auto-disable job's policy, for the due date reads show. */
+    private readonly autoDisable: AutoDisablePolicy = DEFAULT_AUTO_DISABLE_POLICY,
   ) {}
 
   private async view(doc: SourceDoc, workspace: WorkspaceDoc, now: Date): Promise<Source> {
     const keys = await this.store.writeKeys.find({ sourceId: doc._id }).toArray();
-    return toSource(doc, keys, workspace, now);
+    return toSource(doc, keys, workspace, now, this.autoDisable);
   }
 
   async create(req: CreateSourceRequest, ctx: CallContext): Promise<Source> {
@@ -156,7 +167,7 @@ export class Sources {
       ? await this.store.writeKeys.find({ sourceId: { $in: docs.map((d) => d._id) } }).toArray()
       : [];
     return {
-      sources: docs.map((d) => toSource(d, keys, workspace, now)),
+      sources: docs.map((d) => toSource(d, keys, workspace, now, this.autoDisable)),
       page,
     };
   }

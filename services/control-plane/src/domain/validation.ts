@@ -73,13 +73,3 @@ export function checkSyncInterval(v: Violations, field: string, seconds: number)
   if (!Number.isInteger(seconds) || seconds < 1 || seconds > 7 * 86400)
     v.add(field, 'must be a whole number of seconds from 1 to 604800 (7 days)');
 }
-
-/** Turns a display name into a slug, for callers that give only a name. */
-export function slugify(name: string): string {
-  return name
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 64);
-}

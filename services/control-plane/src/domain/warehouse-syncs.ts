@@ -28,7 +28,10 @@ interface WarehouseLoadDoc {
 }
 
 /** A load as the per-event trace reads it. */
-export type TracedLoad = Pick<WarehouseLoadDoc, '_id' | 'status' | 'startedAt' | 'finishedAt' | 'errors' | 'offsets' | 'schema'>;
+export type TracedLoad = Pick<
+  WarehouseLoadDoc,
+  '_id' | 'status' | 'startedAt' | 'finishedAt' | 'errors' | 'offsets' | 'schema'
+>;
 
 interface WarehouseStatusDoc {
   _id: string;
@@ -87,7 +90,11 @@ export class WarehouseSyncs {
 
   /** The loads of one source into one warehouse that started from `since` on, oldest first (the per-event trace). */
   async loadsOfSourceSince(warehouseId: string, sourceId: string, since: Date, limit = 200): Promise<TracedLoad[]> {
-    return this.loads.find({ warehouseId, sourceId, startedAt: { $gte: since } }).sort({ startedAt: 1 }).limit(limit).toArray();
+    return this.loads
+      .find({ warehouseId, sourceId, startedAt: { $gte: since } })
+      .sort({ startedAt: 1 })
+      .limit(limit)
+      .toArray();
   }
 
   /** The latest word of a warehouse's loader about its schedule (a late, older record changes nothing). */

@@ -1,7 +1,7 @@
 import { InMemoryConfigView, type ConfigSnapshot } from '@manifold/config-client';
 import { KafkaClient, type ConsumedMessage } from '@manifold/kafka';
 import { metrics, trace } from '@manifold/telemetry';
-import { testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
+import { readTopic, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
 import { startIngestion, type RunningIngestion } from '../start';
 import { ingestionSettings, type IngestionSettingsOverrides } from '../settings';
 
@@ -86,35 +86,7 @@ export async function startTestIngestion(
   };
 }
 
-/**
- * Reads the topic from the beginning until `count` messages arrived (or `timeoutMs` passed, and
- * then returns what arrived, so the caller's assertion says what is missing).
- */
-export async function readMessages(
-  kafka: KafkaClient,
-  topic: string,
-  count: number,
-  timeoutMs = 20000,
-): Promise<ConsumedMessage[]> {
-  const received: ConsumedMessage[] = [];
-  let done: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => (done = resolve));
-  const consumer = kafka.consumer({
-    groupId: uniqueName('ingestion-test-reader'),
-    topics: [topic],
-    fromBeginning: true,
-    handleBatch: async (batch) => {
-      received.push(...batch.messages);
-      if (received.length >= count) done();
-    },
-  });
-  await consumer.run();
-  const timer = setTimeout(done, timeoutMs);
-  await finished;
-  clearTimeout(timer);
-  await consumer.stop();
-  return received;
-}
+export { readTopic };
 
 export function parseValue(message: ConsumedMessage): Record<string, unknown> {
   return JSON.parse((message.value ?? Buffer.alloc(0)).toString('utf8')) as Record<string, unknown>;

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ConfigCache, configCacheBox } from '@manifold/config-client';
+import { ConfigCache, configCacheBox } from '@manifold/config-client/testing';
 import { KafkaClient } from '@manifold/kafka';
 import { startChild, stopChild, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
 import { testSnapshot } from './harness';

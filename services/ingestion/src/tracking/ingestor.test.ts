@@ -10,7 +10,7 @@ import { createIngestionMetrics } from '../metrics';
 import { PublishQueue } from '../publish/publish-queue';
 import { RateLimiter } from '../rate-limit';
 import { DEFAULT_SETTINGS } from '../settings';
-import { basicAuth, parseValue, readMessages, SOURCE_ID, testSnapshot, WRITE_KEY } from '../test-support/harness';
+import { basicAuth, parseValue, readTopic, SOURCE_ID, testSnapshot, WRITE_KEY } from '../test-support/harness';
 import { Ingestor, type IngestRequest, type IngestShape } from './ingestor';
 
 const logger = testLogger('ingestor-test');
@@ -90,7 +90,7 @@ describe('Ingestor', () => {
     expect(ingested.rejected).toEqual([expect.objectContaining({ index: 1, code: 'event_not_defined' })]);
     expect(rejectedCounts).toEqual(new Map([['event_not_defined', 1]]));
 
-    const [message] = await readMessages(kafka, topic, 1);
+    const [message] = await readTopic(kafka, topic, 1);
     expect(parseValue(message!)).toMatchObject({ messageId: 'ing-1', context: { ip: '192.0.2.7' } });
     expect(liveDebugger.recent(SOURCE_ID).map((e) => e.status)).toEqual(['rejected', 'accepted']);
     expect(JSON.stringify([parseValue(message!), liveDebugger.recent(SOURCE_ID)])).not.toContain(WRITE_KEY);

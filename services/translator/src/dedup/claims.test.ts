@@ -2,6 +2,7 @@
 import { connectMongo, type MongoConnection } from '@manifold/mongo';
 import { requireMongo, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
 import { MessageClaims } from './claims';
+import { StoreWaiter } from './store-waiter';
 
 describe('MessageClaims', () => {
   let mongo: MongoConnection;
@@ -26,6 +27,7 @@ describe('MessageClaims', () => {
     new MessageClaims(mongo.db, {
       windowMs,
       sweepIntervalMs: 60_000,
+      waiter: new StoreWaiter({ logger: testLogger('claims') }),
       logger: testLogger('claims'),
       collection: uniqueName('claims'),
     });
@@ -48,6 +50,22 @@ describe('MessageClaims', () => {
       { destinationId: 'd1', messageId: 'm3', origin: 'events/2/8' },
     ]);
     expect(second).toEqual([false, true, true]);
+    await store.stop();
+  });
+
+  it('refuses a claim held by another event without reading it when the event is fresh', async () => {
+    const store = claims();
+    await store.start();
+    expect(await store.claim([{ destinationId: 'd1', messageId: 'm1', origin: 'events/0/1', fresh: true }])).toEqual([
+      true,
+    ]);
+    const result = await store.claim([
+      { destinationId: 'd1', messageId: 'm1', origin: 'events/3/9', fresh: true },
+      { destinationId: 'd1', messageId: 'm2', origin: 'events/3/10', fresh: true },
+      // Read again (not fresh): its own claim lets it go.
+      { destinationId: 'd1', messageId: 'm1', origin: 'events/0/1', fresh: false },
+    ]);
+    expect(result).toEqual([false, true, true]);
     await store.stop();
   });
 

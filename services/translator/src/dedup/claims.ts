@@ -1,11 +1,9 @@
-import { MongoBulkWriteError, MongoServerError, type Collection, type Db } from 'mongodb';
+import { MongoBulkWriteError, type Collection, type Db, type Document } from 'mongodb';
 import type { Logger } from '@manifold/logger';
+import { Expiry } from './expiry';
+import type { StoreWaiter } from './store-waiter';
 
-const TTL_INDEX = 'claimed_at_ttl';
-/** MongoDB's NotImplemented (what FerretDB answers to expireAfterSeconds). */
-const NOT_IMPLEMENTED = 238;
-/** IndexOptionsConflict, IndexKeySpecsConflict. */
-const INDEX_OPTIONS_CONFLICT = [85, 86];
+const DUPLICATE_KEY = 11000;
 
 /** A claim that one event (messageId) has been taken for delivery to one destination instance. */
 interface ClaimDocument {
@@ -21,6 +19,13 @@ export interface ClaimRequest {
   messageId: string;
   /** The events-topic message this delivery comes from (retries carry the original one). */
   origin: string;
+  /**
+   * True when this event (its origin) has certainly never been claimed before: a claim already
+   * there then belongs to another event with the same messageId, a duplicate, and no read is
+   * needed to know it. False when it may have been claimed by this very event (a batch read
+   * again, a retry): the stored claim's origin decides.
+   */
+  fresh?: boolean;
 }
 
 export interface MessageClaimsOptions {
@@ -28,6 +33,8 @@ export interface MessageClaimsOptions {
   windowMs: number;
   /** How often expired claims are deleted. */
   sweepIntervalMs: number;
+  /** Retries claims that cannot be made until they can (deliveries wait meanwhile). */
+  waiter: StoreWaiter;
   logger: Logger;
   collection?: string;
 }
@@ -38,122 +45,116 @@ export interface MessageClaimsOptions {
  * Before delivering a batch, each (instance, messageId) is claimed with one unordered
  * insertMany (one round trip). A duplicate key means the messageId was taken already: by another
  * event with the same messageId (a duplicate: not delivered), or by this very event earlier (same
- * Kafka origin: a redelivery after a crash, or a retry), which goes ahead. Claims expire after the
- * window: through a TTL index on MongoDB; FerretDB has none, so there a periodic deleteMany removes them.
+ * Kafka origin: a batch read again, or a retry), which goes ahead. Which of the two is known
+ * without reading anything for an event never claimed before (`fresh`); only the others read the
+ * stored claims. On FerretDB 1.x every read or update by `_id` scans the whole collection (its
+ * `_id` filter does not match its own unique index): the duplicate key of an insert is the one
+ * indexed lookup it has, so the common case (a re-sent messageId) costs an insert and nothing else.
+ *
+ * A claim whose outcome is not known (MongoDB unreachable, a timeout) is never taken as granted:
+ * it is tried again until the store answers, and the caller's delivery waits. Claims expire after
+ * the window.
  */
 export class MessageClaims {
   private readonly claims: Collection<ClaimDocument>;
-  private sweeper: NodeJS.Timeout | undefined;
-  private ttl = false;
-  private sweeping: Promise<void> | undefined;
+  private readonly expiry: Expiry;
 
   constructor(
     db: Db,
     private readonly options: MessageClaimsOptions,
   ) {
     this.claims = db.collection<ClaimDocument>(options.collection ?? 'translator_message_claims');
+    // FerretDB then keeps no secondary index on the claims: each costs it about half as much.
+    this.expiry = new Expiry(this.claims as unknown as Collection<Document>, {
+      windowMs: options.windowMs,
+      sweepIntervalMs: options.sweepIntervalMs,
+      field: 'claimedAt',
+      indexName: 'claimed_at_ttl',
+      what: 'messageId claims',
+      logger: options.logger,
+    });
   }
 
-  /**
-   * Expiry: a TTL index where the server has them (MongoDB), else a periodic deleteMany (FerretDB
-   * 1.x has no TTL indexes). There the collection keeps no secondary index: each claim then costs
-   * FerretDB about half as much, and a sweep every few minutes may scan.
-   */
-  async start(): Promise<void> {
-    if (await this.createTtlIndex()) return;
-    await this.sweep();
-    this.sweeper = setInterval(() => void this.sweep(), this.options.sweepIntervalMs);
-    this.sweeper.unref();
+  start(): Promise<void> {
+    return this.expiry.start();
   }
 
   /** True when the server expires claims itself. */
   get expiresOnServer(): boolean {
-    return this.ttl;
+    return this.expiry.onServer;
   }
 
-  private async createTtlIndex(): Promise<boolean> {
-    const expireAfterSeconds = Math.ceil(this.options.windowMs / 1000);
-    try {
-      await this.claims.createIndex({ claimedAt: 1 }, { name: TTL_INDEX, expireAfterSeconds });
-      this.ttl = true;
-    } catch (error) {
-      if (error instanceof MongoServerError && error.code === NOT_IMPLEMENTED) {
-        this.options.logger.info('no TTL indexes on this server: expired claims are deleted periodically');
-        return false;
-      }
-      if (error instanceof MongoServerError && INDEX_OPTIONS_CONFLICT.includes(Number(error.code))) {
-        // The window changed since the index was made: change the index, not the data.
-        await this.claims.db.command({
-          collMod: this.claims.collectionName,
-          index: { name: TTL_INDEX, expireAfterSeconds },
-        });
-        this.ttl = true;
-      } else {
-        throw error;
-      }
-    }
-    return true;
+  stop(): Promise<void> {
+    return this.expiry.stop();
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.sweeper);
-    this.sweeper = undefined;
-    await this.sweeping;
+  /** Deletes claims older than the window. */
+  sweep(): Promise<void> {
+    return this.expiry.sweep();
   }
 
-  /** For each request, true when it may be delivered (a fresh claim, or this event's own claim). */
-  async claim(requests: readonly ClaimRequest[]): Promise<boolean[]> {
-    if (requests.length === 0) return [];
+  /**
+   * For each request, true when it may be delivered (a fresh claim, or this event's own claim).
+   * Waits, trying again with backoff, while the claims cannot be made; `keepGoing` false (the
+   * consumer is stopping) ends the wait with StoppedWaitingError.
+   */
+  claim(requests: readonly ClaimRequest[], keepGoing: () => boolean = () => true): Promise<boolean[]> {
+    if (requests.length === 0) return Promise.resolve([]);
+    // After an attempt whose outcome is unknown, every claim may be this attempt's own.
+    return this.options.waiter.run('claim', (failures) => this.claimOnce(requests, failures > 0), keepGoing);
+  }
+
+  private async claimOnce(requests: readonly ClaimRequest[], triedBefore: boolean): Promise<boolean[]> {
     const claimedAt = new Date();
     const documents = requests.map((r) => ({ _id: claimId(r), origin: r.origin, claimedAt }));
-    const duplicates = new Set<number>();
+    const duplicates: number[] = [];
     try {
       await this.claims.insertMany(documents, { ordered: false });
     } catch (error) {
-      if (!(error instanceof MongoBulkWriteError)) throw error;
-      const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-      for (const writeError of writeErrors) {
-        // Anything but a duplicate key leaves the outcome unknown: fail the batch, it is redelivered.
-        if (writeError.code !== 11000) throw error;
-        duplicates.add(writeError.index);
-      }
+      // Only duplicate keys are an answer; anything else (the driver wraps network errors and
+      // timeouts in MongoBulkWriteError too, with no write errors) leaves the claims unknown.
+      duplicates.push(...duplicateIndexes(error, documents.length));
     }
-    const allowed = requests.map((_, index) => !duplicates.has(index));
-    if (duplicates.size === 0) return allowed;
-
-    const ids = [...duplicates].map((index) => documents[index]!._id);
-    const existing = await this.claims.find({ _id: { $in: ids } }).toArray();
-    const originOf = new Map(existing.map((d) => [d._id, d.origin]));
+    const allowed = requests.map(() => true);
+    const toRead: number[] = [];
     for (const index of duplicates) {
-      const document = documents[index]!;
-      // The claim may have been swept between the insert and the read: then nobody else holds it.
-      const holder = originOf.get(document._id);
-      allowed[index] = holder === undefined || holder === document.origin;
+      if (requests[index]!.fresh && !triedBefore) allowed[index] = false;
+      else toRead.push(index);
+    }
+    if (toRead.length > 0) {
+      const ids = toRead.map((index) => documents[index]!._id);
+      const existing = await this.claims.find({ _id: { $in: ids } }).toArray();
+      const originOf = new Map(existing.map((d) => [d._id, d.origin]));
+      for (const index of toRead) {
+        const document = documents[index]!;
+        // The claim may have been swept between the insert and the read: then nobody else holds it.
+        const holder = originOf.get(document._id);
+        allowed[index] = holder === undefined || holder === document.origin;
+      }
     }
     // Two requests of this batch for the same claim: only the first may go.
     const seen = new Set<string>();
     documents.forEach((document, index) => {
       if (!allowed[index]) return;
-      if (seen.has(`${document._id}|${document.origin}`)) allowed[index] = false;
-      seen.add(`${document._id}|${document.origin}`);
+      if (seen.has(document._id)) allowed[index] = false;
+      seen.add(document._id);
     });
     return allowed;
   }
+}
 
-  /** Deletes claims older than the window. */
-  async sweep(): Promise<void> {
-    const run = (async () => {
-      try {
-        const cutoff = new Date(Date.now() - this.options.windowMs);
-        const { deletedCount } = await this.claims.deleteMany({ claimedAt: { $lt: cutoff } });
-        if (deletedCount > 0) this.options.logger.debug({ deletedCount }, 'expired messageId claims deleted');
-      } catch (error) {
-        this.options.logger.warn({ err: error }, 'could not delete expired messageId claims');
-      }
-    })();
-    this.sweeping = run;
-    await run;
-  }
+/**
+ * The documents an unordered insertMany refused as duplicates; throws the error itself when it
+ * is anything else or does not account for every document (the outcome is then unknown).
+ */
+function duplicateIndexes(error: unknown, documentCount: number): number[] {
+  if (!(error instanceof MongoBulkWriteError)) throw error;
+  const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+  const refused = writeErrors.filter((e) => e.code === DUPLICATE_KEY);
+  const accounted = error.result.insertedCount + refused.length === documentCount;
+  if (refused.length === 0 || refused.length !== writeErrors.length || !accounted) throw error;
+  if (error.result.getWriteConcernError()) throw error;
+  return refused.map((e) => e.index);
 }
 
 function claimId(request: ClaimRequest): string {

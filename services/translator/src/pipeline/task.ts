@@ -6,7 +6,7 @@ import type {
   ParsedSettings,
   PreparedEvent,
   RequestDescriptor,
-  SettingsSchema,
+  DestinationSettingsSchema,
 } from '@manifold/destination-kit';
 import type { EventMetadata, SpecEvent } from '@manifold/events';
 
@@ -16,10 +16,12 @@ export interface DeliveryTask {
   event: SpecEvent;
   metadata: EventMetadata;
   instance: DestinationConfig;
-  settings: ParsedSettings<SettingsSchema>;
+  settings: ParsedSettings<DestinationSettingsSchema>;
   prepared: PreparedEvent;
   /** The events-topic message it came from, `topic/partition/offset`; retries carry it along. */
   origin: string;
+  /** Offset of the message this batch read it from (the events topic's, or a retry tier's). */
+  offset: string;
   /** Attempts made before this one. */
   attempts: number;
   /** When the first attempt was made (this one, for a first attempt). */
@@ -46,6 +48,16 @@ export interface TaskResult {
   exchange?: Exchange;
   /** Fields of the event left out or converted (mapping and requests); counted when it is delivered. */
   notices?: FieldNotice[];
+}
+
+/** Where a batch was read from, and whether its consumer still runs. */
+export interface BatchSource {
+  /** `<consumer group>|<topic>|<partition>` */
+  stream: string;
+  /** The consumer's group assignment (changes when it rejoins its group). */
+  assignment: number;
+  /** False once the consumer is stopping: waits end, and the batch is left uncommitted. */
+  keepGoing: () => boolean;
 }
 
 /** `topic/partition/offset` of a consumed message. */

@@ -8,12 +8,13 @@ import { encodeEventMessage } from '@manifold/events';
 import type { ConsumedMessage, OutgoingMessage } from '@manifold/kafka';
 import { testLogger } from '@manifold/testing';
 import type { ClaimRequest, MessageClaims } from '../dedup/claims';
+import type { ProgressLedger } from '../dedup/progress-ledger';
 import { destination, snapshot, SOURCE_ID, trackEvent, WORKSPACE_ID } from '../test-support/harness';
 import type { BatchOutcomes, OutcomeRouter } from './batch-outcomes';
 import type { Deliverer, DeliveryHooks } from './deliverer';
 import { encodeRetryMessage } from '../retry/retry-message';
 import { DisabledInstances } from './instance-index';
-import type { DeliveryTask, TaskResult } from './task';
+import type { BatchSource, DeliveryTask, TaskResult } from './task';
 import { TypeProcessor } from './type-processor';
 
 /** Due retries of `count` events for the 'hook' instance, as the retry tiers deliver them. */
@@ -52,6 +53,13 @@ function consumed(topic: string, n: number, encoded: OutgoingMessage): ConsumedM
     timestamp: 0,
   };
 }
+
+const source: BatchSource = { stream: 'group|events|0', assignment: 1, keepGoing: () => true };
+
+/** A partition nobody read before: no progress to find, and what is recorded is dropped. */
+const progress = {
+  batch: () => ({ load: async () => undefined, take: async () => undefined, takenBefore: () => false }),
+};
 
 /** Records the order of claims and deliveries; the claim numbered `failAt` throws. */
 function fakes(failAt?: number, reclaimRetries = false) {
@@ -114,6 +122,7 @@ function fakes(failAt?: number, reclaimRetries = false) {
     configView,
     disabled: new DisabledInstances(configView),
     claims: claimStore as unknown as MessageClaims,
+    progress: progress as unknown as ProgressLedger,
     deliverer: deliverer as unknown as Deliverer,
     outcomes: router as unknown as OutcomeRouter,
     tiers: [],
@@ -126,7 +135,7 @@ function fakes(failAt?: number, reclaimRetries = false) {
 describe('TypeProcessor claims and deliveries', () => {
   it('claims a large batch in chunks, delivering each chunk while the next is claimed', async () => {
     const { processor, log, delivered, committed } = fakes();
-    await processor.processEvents(messages(600));
+    await processor.processEvents(messages(600), source);
     expect(log.filter((l) => l.startsWith('claim'))).toEqual(['claim 1 (250)', 'claim 2 (250)', 'claim 3 (100)']);
     // The first chunk is on its way before the last claim is made.
     expect(log.indexOf('deliver 250')).toBeLessThan(log.indexOf('claim 3 (100)'));
@@ -136,7 +145,7 @@ describe('TypeProcessor claims and deliveries', () => {
 
   it('prepares each chunk just before its claim, after the chunk before it went out', async () => {
     const { processor, log } = fakes();
-    await processor.processEvents(messages(600));
+    await processor.processEvents(messages(600), source);
     const steps = log.filter((l) => !l.startsWith('delivered'));
     expect(steps).toEqual([
       'prepare 1',
@@ -151,9 +160,9 @@ describe('TypeProcessor claims and deliveries', () => {
     ]);
   });
 
-  it('fails the batch when a claim fails, after the chunks already started are delivered, committing nothing', async () => {
+  it('fails the batch when a claim ends in an error (a stop while the store is away), after the chunks already started are delivered, committing nothing', async () => {
     const { processor, log, delivered, committed } = fakes(2);
-    await expect(processor.processEvents(messages(600))).rejects.toThrow('claims store unavailable');
+    await expect(processor.processEvents(messages(600), source)).rejects.toThrow('claims store unavailable');
     expect(log).toContain('delivered 250');
     expect(log.filter((l) => l.startsWith('claim'))).toHaveLength(2);
     expect(delivered).toHaveLength(250);
@@ -162,7 +171,7 @@ describe('TypeProcessor claims and deliveries', () => {
 
   it('delivers due retries without claiming their messageIds again while the first claim still stands', async () => {
     const { processor, log, delivered, committed } = fakes();
-    await processor.processRetries(retries(300));
+    await processor.processRetries(retries(300), source);
     expect(log.filter((l) => l.startsWith('claim'))).toEqual([]);
     expect(new Set(delivered).size).toBe(300);
     expect(committed()).toBe(1);
@@ -170,7 +179,7 @@ describe('TypeProcessor claims and deliveries', () => {
 
   it('claims retries again when the dedup window may end before the retries do', async () => {
     const { processor, log, delivered } = fakes(undefined, true);
-    await processor.processRetries(retries(300));
+    await processor.processRetries(retries(300), source);
     expect(log.filter((l) => l.startsWith('claim'))).toEqual(['claim 1 (250)', 'claim 2 (50)']);
     expect(new Set(delivered).size).toBe(300);
   });

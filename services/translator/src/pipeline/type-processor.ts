@@ -5,7 +5,7 @@ import {
   routeEvent,
   type DestinationDefinition,
   type SettingsResult,
-  type SettingsSchema,
+  type DestinationSettingsSchema,
 } from '@manifold/destination-kit';
 import {
   decodeEventMessage,
@@ -17,13 +17,14 @@ import {
 import type { ConsumedMessage } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import type { MessageClaims } from '../dedup/claims';
+import type { ProgressLedger } from '../dedup/progress-ledger';
 import { tierForWait } from '../retry/backoff';
 import { decodeRetryMessage, type PendingRetry } from '../retry/retry-message';
 import type { RetryTier } from '../topics';
 import type { BatchOutcomes, OutcomeRouter } from './batch-outcomes';
 import type { Deliverer } from './deliverer';
 import type { DisabledInstances } from './instance-index';
-import { originOf, type DeliveryTask, type TaskResult } from './task';
+import { originOf, type BatchSource, type DeliveryTask, type TaskResult } from './task';
 
 /** Filter reasons the translator adds to the kit's drop reasons. */
 export const TRANSLATOR_FILTER_REASONS = {
@@ -39,6 +40,8 @@ export interface TypeProcessorOptions {
   configView: ConfigView;
   disabled: DisabledInstances;
   claims: MessageClaims;
+  /** What earlier reads of a partition did: tells a re-read event from a never-seen one. */
+  progress: ProgressLedger;
   deliverer: Deliverer;
   outcomes: OutcomeRouter;
   tiers: readonly RetryTier[];
@@ -69,6 +72,7 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
 
 interface Attempt {
   origin: string;
+  offset: string;
   attempts: number;
   firstAttemptAt: number;
   runId?: string;
@@ -80,7 +84,7 @@ interface Attempt {
  * validate settings, map, claim the messageId, deliver, and hand every outcome on.
  */
 export class TypeProcessor {
-  private readonly settingsCache = new WeakMap<DestinationConfig, SettingsResult<SettingsSchema>>();
+  private readonly settingsCache = new WeakMap<DestinationConfig, SettingsResult<DestinationSettingsSchema>>();
   private readonly now: () => number;
 
   constructor(private readonly options: TypeProcessorOptions) {
@@ -94,8 +98,19 @@ export class TypeProcessor {
    * delivered, and only a few chunks of mapped events are alive at once (a fetch brings thousands
    * of events per partition; mapped all at once they outlive the young generation).
    */
-  async processEvents(messages: readonly ConsumedMessage[]): Promise<void> {
+  async processEvents(messages: readonly ConsumedMessage[], source: BatchSource): Promise<void> {
+    const first = messages[0];
+    const last = messages[messages.length - 1];
+    if (!first || !last) return;
     const outcomes = this.options.outcomes.begin();
+    const ledger = this.options.progress.batch(source.stream, source.assignment, first.offset, source.keepGoing);
+    // Before the first claim: what earlier reads took, then that this read takes the batch (so a
+    // later read knows these events may hold claims). Not at all when nothing is to be claimed.
+    let taking: Promise<void> | undefined;
+    const claim = async (chunk: DeliveryTask[]): Promise<DeliveryTask[]> => {
+      await (taking ??= ledger.load().then(() => ledger.take(first.offset, last.offset)));
+      return this.claimed(outcomes, chunk, (task) => !ledger.takenBefore(task.offset), source.keepGoing);
+    };
     let next = 0;
     const nextChunk = async (): Promise<DeliveryTask[] | undefined> => {
       if (next >= messages.length) return undefined;
@@ -103,7 +118,7 @@ export class TypeProcessor {
       next += CLAIM_CHUNK;
       return this.prepareEvents(outcomes, chunk);
     };
-    await this.claimAndDeliver(outcomes, nextChunk, 'events');
+    await this.claimAndDeliver(outcomes, nextChunk, 'events', claim);
     await outcomes.commit();
   }
 
@@ -127,7 +142,7 @@ export class TypeProcessor {
       }
       const instances = configView.destinationsForSource(metadata.sourceId, destinationType);
       if (instances.length === 0) continue;
-      const attempt: Attempt = { origin, attempts: 0, firstAttemptAt: now };
+      const attempt: Attempt = { origin, offset: message.offset, attempts: 0, firstAttemptAt: now };
       for (const instance of instances) {
         const routed = routeEvent(event, instance);
         if (routed.kind === 'drop') {
@@ -142,7 +157,7 @@ export class TypeProcessor {
   }
 
   /** Due messages of the retry tiers: the next attempt for each. */
-  async processRetries(messages: readonly ConsumedMessage[]): Promise<void> {
+  async processRetries(messages: readonly ConsumedMessage[], source: BatchSource): Promise<void> {
     const outcomes = this.options.outcomes.begin();
     const tasks: DeliveryTask[] = [];
     const now = this.now();
@@ -164,11 +179,20 @@ export class TypeProcessor {
         if (instance) outcomes.filtered(instance, TRANSLATOR_FILTER_REASONS.disabled, retry);
         continue;
       }
-      const attempt = { origin: retry.origin, attempts: retry.attempts, firstAttemptAt: retry.firstAttemptAt };
+      const attempt = {
+        origin: retry.origin,
+        offset: message.offset,
+        attempts: retry.attempts,
+        firstAttemptAt: retry.firstAttemptAt,
+      };
       const task = this.prepare(outcomes, instance, retry.event, retry.metadata, attempt);
       if (task) tasks.push(task);
     }
-    await this.claimAndDeliver(outcomes, chunksOf(tasks), 'retries');
+    // A retry's claim may be its own first attempt's, so the stored origin decides.
+    const claim = this.options.reclaimRetries
+      ? (chunk: DeliveryTask[]) => this.claimed(outcomes, chunk, () => false, source.keepGoing)
+      : undefined;
+    await this.claimAndDeliver(outcomes, chunksOf(tasks), 'retries', claim);
     await outcomes.commit();
   }
 
@@ -178,7 +202,10 @@ export class TypeProcessor {
    * like any other (integrations object, filters); a redriven one was routed before it failed.
    * Every one is claimed with its own origin (see Redelivery), so the messageId's dedup holds.
    */
-  async processRedeliveries(messages: readonly ConsumedMessage[]): Promise<void> {
+  async processRedeliveries(
+    messages: readonly ConsumedMessage[],
+    keepGoing: () => boolean = () => true,
+  ): Promise<void> {
     const outcomes = this.options.outcomes.begin();
     const tasks: DeliveryTask[] = [];
     const now = this.now();
@@ -207,13 +234,17 @@ export class TypeProcessor {
       }
       const task = this.prepare(outcomes, instance, event, metadata, {
         origin,
+        offset: message.offset,
         attempts: 0,
         firstAttemptAt: now,
         runId,
       });
       if (task) tasks.push(task);
     }
-    await this.claimAndDeliver(outcomes, chunksOf(tasks), 'redeliveries');
+    // Claimed with its own origin (see Redelivery): the stored claim decides, so it is read.
+    await this.claimAndDeliver(outcomes, chunksOf(tasks), 'redeliveries', (chunk) =>
+      this.claimed(outcomes, chunk, () => false, keepGoing),
+    );
     await outcomes.commit();
   }
 
@@ -261,17 +292,20 @@ export class TypeProcessor {
   }
 
   /**
-   * Claims and delivers chunk after chunk (`nextChunk` gives undefined after the last), the next
+   * Claims (with `claim`, when given) and delivers chunk after chunk (`nextChunk` gives undefined
+   * after the last), the next
    * chunk's preparation and claim overlapping the delivery of the ones before: a claim is a
    * database round trip that grows with its size, and a whole batch claimed at once would leave
-   * the destination idle for as long. Resolves once every chunk is delivered; a claim or a
-   * preparation that fails fails the batch (nothing is committed; it is redelivered), after the
-   * deliveries already started have finished.
+   * the destination idle for as long. Resolves once every chunk is delivered. A claim that cannot
+   * be made is waited for (the chunks after it wait too); a stop while waiting, or a preparation
+   * that fails, fails the batch (nothing is committed; it is read again), after the deliveries
+   * already started have finished.
    */
   private async claimAndDeliver(
     outcomes: BatchOutcomes,
     nextChunk: () => Promise<DeliveryTask[] | undefined>,
     source: 'events' | 'retries' | 'redeliveries',
+    claim: ((chunk: DeliveryTask[]) => Promise<DeliveryTask[]>) | undefined,
   ): Promise<void> {
     const hooks = {
       // On the events topic an instance that stopped answering is not attempted: its timeouts would
@@ -289,7 +323,7 @@ export class TypeProcessor {
       for (let chunk = await nextChunk(); chunk; chunk = await nextChunk()) {
         // A chunk whose events all stopped before the claim (filtered, dead-lettered) needs none.
         if (chunk.length === 0) continue;
-        return source === 'retries' && !this.options.reclaimRetries ? chunk : this.claimed(outcomes, chunk);
+        return claim ? claim(chunk) : chunk;
       }
       return undefined;
     };
@@ -311,10 +345,24 @@ export class TypeProcessor {
     if (failed) throw failed.reason;
   }
 
-  /** The tasks whose messageId this instance may deliver; the others are counted as duplicates. */
-  private async claimed(outcomes: BatchOutcomes, tasks: readonly DeliveryTask[]): Promise<DeliveryTask[]> {
+  /**
+   * The tasks whose messageId this instance may deliver; the others are counted as duplicates.
+   * `fresh`: the task's event has certainly not been claimed before (see ClaimRequest).
+   */
+  private async claimed(
+    outcomes: BatchOutcomes,
+    tasks: readonly DeliveryTask[],
+    fresh: (task: DeliveryTask) => boolean,
+    keepGoing: () => boolean,
+  ): Promise<DeliveryTask[]> {
     const allowed = await this.options.claims.claim(
-      tasks.map((t) => ({ destinationId: t.instance.id, messageId: t.event.messageId, origin: t.origin })),
+      tasks.map((t) => ({
+        destinationId: t.instance.id,
+        messageId: t.event.messageId,
+        origin: t.origin,
+        fresh: fresh(t),
+      })),
+      keepGoing,
     );
     return tasks.filter((task, index) => {
       if (allowed[index]) return true;
@@ -324,7 +372,7 @@ export class TypeProcessor {
   }
 
   /** Parsed once per instance version: the config view replaces an instance's object when it changes. */
-  private settingsOf(instance: DestinationConfig): SettingsResult<SettingsSchema> {
+  private settingsOf(instance: DestinationConfig): SettingsResult<DestinationSettingsSchema> {
     let settings = this.settingsCache.get(instance);
     if (!settings) {
       settings = parseSettings(this.options.destination, instance.settings);

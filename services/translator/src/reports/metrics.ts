@@ -4,6 +4,11 @@ export type TranslatorMetrics = ReturnType<typeof createTranslatorMetrics>;
 
 /** OpenTelemetry instruments; attributes stay low-cardinality (type, outcome, reason, status class). */
 export function createTranslatorMetrics(meter: Meter) {
+  const claimStoreErrors = meter.createCounter('manifold_translator_claim_store_errors', {
+    description: 'Claim-store operations (messageId claims) that failed and are being tried again',
+  });
+  // Exported from the start (0), so an alert on its rate has a series before the first failure.
+  claimStoreErrors.add(0);
   return {
     events: meter.createCounter('manifold_translator_events', {
       description: 'Events per destination type by outcome (delivered, retried, failed, filtered) and reason',
@@ -26,5 +31,22 @@ export function createTranslatorMetrics(meter: Meter) {
       description: 'Kafka messages per processed batch',
       advice: { explicitBucketBoundaries: [1, 10, 50, 100, 250, 500, 1000, 2500] },
     }),
+    claimStoreErrors,
   };
+}
+
+/**
+ * `manifold_translator_deliveries_paused_seconds`: how long deliveries have been waiting for the
+ * claim store (0 while it answers), read from `pausedSince` at each collection.
+ */
+export function observeDeliveryPause(meter: Meter, pausedSince: () => number | undefined, now = Date.now): void {
+  meter
+    .createObservableGauge('manifold_translator_deliveries_paused_seconds', {
+      description: 'Time since deliveries were paused because messageId claims cannot be made (0: not paused)',
+      unit: 's',
+    })
+    .addCallback((result) => {
+      const since = pausedSince();
+      result.observe(since === undefined ? 0 : (now() - since) / 1000);
+    });
 }

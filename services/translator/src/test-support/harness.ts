@@ -4,7 +4,15 @@ import { encodeEventMessage, type DeliveryReport, type EventMetadata, type SpecE
 import { KafkaClient, type ConsumedMessage } from '@manifold/kafka';
 import { connectMongo, type MongoConnection } from '@manifold/mongo';
 import { metrics } from '@manifold/telemetry';
-import { requireKafka, requireMongo, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
+import {
+  readTopic,
+  readTopicUntil,
+  requireKafka,
+  requireMongo,
+  testInfrastructure,
+  testLogger,
+  uniqueName,
+} from '@manifold/testing';
 import { translatorSettings, type TranslatorSettings } from '../settings';
 import { startTranslator, type RunningTranslator } from '../start-translator';
 
@@ -65,13 +73,18 @@ export interface TestTranslator {
 
 export interface TestTranslatorOptions {
   snapshot: ConfigSnapshot;
+  /** Kafka and MongoDB of this test alone (e.g. to stop them); the shared test ones by default. */
+  kafkaBrokers?: string[];
+  mongoUrl?: string;
   settings?: Partial<TranslatorSettings>;
   destinations?: (id: string) => DestinationDefinition | undefined;
 }
 
 /** A translator on fresh topics, consumer groups and claim database of the test Kafka and FerretDB. */
 export async function startTestTranslator(options: TestTranslatorOptions): Promise<TestTranslator> {
-  const { kafkaBrokers, mongoUrl } = testInfrastructure();
+  const shared = testInfrastructure();
+  const kafkaBrokers = options.kafkaBrokers ?? shared.kafkaBrokers;
+  const mongoUrl = options.mongoUrl ?? shared.mongoUrl;
   await requireKafka(kafkaBrokers);
   await requireMongo(mongoUrl);
   const logger = testLogger('translator-test');
@@ -128,43 +141,7 @@ export async function startTestTranslator(options: TestTranslatorOptions): Promi
   };
 }
 
-/** Reads a topic from the start until `count` messages arrived or `timeoutMs` passed (then returns what came). */
-export function readTopic(
-  kafka: KafkaClient,
-  topic: string,
-  count: number,
-  timeoutMs = 20000,
-): Promise<ConsumedMessage[]> {
-  return readTopicUntil(kafka, topic, (messages) => messages.length >= count, timeoutMs);
-}
-
-/** Reads a topic from the start until `done(messages so far)` or `timeoutMs` passed (then returns what came). */
-export async function readTopicUntil(
-  kafka: KafkaClient,
-  topic: string,
-  done: (messages: readonly ConsumedMessage[]) => boolean,
-  timeoutMs = 20000,
-): Promise<ConsumedMessage[]> {
-  const received: ConsumedMessage[] = [];
-  let finish: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => (finish = resolve));
-  const consumer = kafka.consumer({
-    groupId: uniqueName('translator-test-reader'),
-    topics: [topic],
-    fromBeginning: true,
-    maxWaitTimeMs: 200,
-    handleBatch: async (batch) => {
-      received.push(...batch.messages);
-      if (done(received)) finish();
-    },
-  });
-  await consumer.run();
-  const timer = setTimeout(finish, timeoutMs);
-  await finished;
-  clearTimeout(timer);
-  await consumer.stop();
-  return received;
-}
+export { readTopic, readTopicUntil };
 
 export function json<T = Record<string, unknown>>(message: ConsumedMessage): T {
   return JSON.parse((message.value ?? Buffer.alloc(0)).toString('utf8')) as T;

@@ -11,8 +11,8 @@ import {
   type TablePlan,
 } from '../../layout';
 import type { SourceLoadResult, WarehouseEngine } from '../engine';
-import { qualified, quoteIdent } from '../sql';
-import { DUCKDB_TYPES, columnTypeFromDuckdb } from './types';
+import { catalogFromColumns, ddlStatements, qualified, quoteIdent, readTableSql, usersMergeAssignments } from '../sql';
+import { DUCKDB_DIALECT, DUCKDB_TYPES } from './types';
 
 export interface DuckdbEngineOptions {
   /** The database file; created (with its folder) on first load. */
@@ -73,15 +73,7 @@ export class DuckdbEngine implements WarehouseEngine {
     return this.withConnection(async (connection) => {
       const columns = (await readCatalog(connection, schema))?.get(table);
       if (!columns) throw new Error(`no table ${schema}.${table}`);
-      const select = [...columns].map(([name, type]) => {
-        const col = quoteIdent(name);
-        if (type === 'timestamp') return `strftime(${col} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS ${col}`;
-        if (type === 'integer') return `CAST(${col} AS DOUBLE) AS ${col}`;
-        return col;
-      });
-      const result = await connection.runAndReadAll(
-        `SELECT ${select.join(', ')} FROM ${qualified(schema, table)} ORDER BY id`,
-      );
+      const result = await connection.runAndReadAll(readTableSql(schema, table, columns, DUCKDB_DIALECT));
       return result.getRowObjectsJS() as Array<Record<string, CellValue | null>>;
     });
   }
@@ -143,31 +135,11 @@ async function readCatalog(connection: DuckDBConnection, schema: string): Promis
       WHERE table_schema = $1 AND table_catalog = current_database() ORDER BY table_name, ordinal_position`,
     [schema],
   );
-  const catalog: SchemaCatalog = new Map();
-  for (const [tableName, columnName, dataType] of result.getRowsJS() as Array<[string, string, string]>) {
-    let table = catalog.get(tableName);
-    if (!table) catalog.set(tableName, (table = new Map()));
-    table.set(columnName, columnTypeFromDuckdb(dataType));
-  }
-  return catalog;
+  return catalogFromColumns(result.getRowsJS() as Array<[string, string, string]>, DUCKDB_DIALECT);
 }
 
 async function applyDdl(connection: DuckDBConnection, plan: LoadPlan): Promise<void> {
-  if (plan.createSchema) await connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(plan.schema)}`);
-  for (const table of plan.tables) {
-    const name = qualified(plan.schema, table.name);
-    if (table.create) {
-      const columns = table.columns.map(
-        (c) => `${quoteIdent(c.name)} ${DUCKDB_TYPES[c.type]}${c.name === 'id' ? ' PRIMARY KEY' : ''}`,
-      );
-      await connection.run(`CREATE TABLE IF NOT EXISTS ${name} (${columns.join(', ')})`);
-    }
-    for (const column of table.addColumns) {
-      await connection.run(
-        `ALTER TABLE ${name} ADD COLUMN IF NOT EXISTS ${quoteIdent(column.name)} ${DUCKDB_TYPES[column.type]}`,
-      );
-    }
-  }
+  for (const statement of ddlStatements(plan, DUCKDB_DIALECT)) await connection.run(statement);
 }
 
 async function loadTable(
@@ -205,17 +177,7 @@ async function loadTable(
   return Number(changed);
 }
 
-/** Same rule as the PostgreSQL engine (and foldUser): the later identify wins trait by trait. */
+/** The users merge (see usersMergeAssignments): the target's own name is the stored row. */
 function mergeUsersSql(target: string, stage: string, table: TablePlan, columnList: string, casts: string): string {
-  const newer = `${target}.received_at IS NULL OR excluded.received_at >= ${target}.received_at`;
-  const sets = table.columns
-    .filter((c) => c.name !== 'id')
-    .map((c) => {
-      const col = quoteIdent(c.name);
-      const current = `${target}.${col}`;
-      if (c.name === 'received_at') return `${col} = GREATEST(${current}, excluded.${col})`;
-      if (c.name === 'uuid_ts') return `${col} = excluded.${col}`;
-      return `${col} = CASE WHEN ${newer} THEN COALESCE(excluded.${col}, ${current}) ELSE COALESCE(${current}, excluded.${col}) END`;
-    });
-  return `INSERT INTO ${target} (${columnList}) SELECT ${casts} FROM ${stage} ON CONFLICT (id) DO UPDATE SET ${sets.join(', ')}`;
+  return `INSERT INTO ${target} (${columnList}) SELECT ${casts} FROM ${stage} ON CONFLICT (id) DO UPDATE SET ${usersMergeAssignments(table, target)}`;
 }

@@ -1,4 +1,5 @@
 import type { ColumnType } from '../../layout';
+import type { SqlDialect } from '../sql';
 
 export const DUCKDB_TYPES: Record<ColumnType, string> = {
   string: 'VARCHAR',
@@ -17,3 +18,13 @@ export function columnTypeFromDuckdb(dataType: string): ColumnType {
   if (t.startsWith('TIMESTAMP') || t === 'DATE') return 'timestamp';
   return 'string';
 }
+
+export const DUCKDB_DIALECT: SqlDialect = {
+  types: DUCKDB_TYPES,
+  columnType: columnTypeFromDuckdb,
+  readColumn(col, type) {
+    if (type === 'timestamp') return `strftime(${col} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS ${col}`;
+    if (type === 'integer') return `CAST(${col} AS DOUBLE) AS ${col}`;
+    return col;
+  },
+};

@@ -8,13 +8,6 @@ function escapeText(value: string): string {
   return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
 
-export function copyCell(value: CellValue | null): string {
-  if (value === null) return '\\N';
-  if (typeof value === 'string') return escapeText(value);
-  if (typeof value === 'boolean') return value ? 't' : 'f';
-  return String(value);
-}
-
 export interface CopyChunkOptions {
   /** Joined lines are yielded once about this many characters are waiting. */
   chunkBytes?: number;

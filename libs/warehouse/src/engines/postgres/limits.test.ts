@@ -1,7 +1,7 @@
 // PostgreSQL's row size as the plan applies it (no database here; engines.test.ts loads the
 // same rows into a real one).
 import { buildSourceBatch, planLoad, type TablePlan } from '../../layout';
-import { numericProperties, sampleEvents } from '../../testing/sample-events';
+import { numericProperties, sampleEvents } from '../../testing';
 import { POSTGRES_ROW_SIZE, postgresLimits } from './limits';
 
 const options = { schema: 'web', uuidTs: '2026-03-01T10:05:00.000Z', maxStringLength: 512 };

@@ -12,10 +12,10 @@ import {
   type TablePlan,
 } from '../../layout';
 import type { SourceLoadResult, WarehouseEngine } from '../engine';
-import { qualified, quoteIdent } from '../sql';
+import { catalogFromColumns, ddlStatements, qualified, quoteIdent, readTableSql, usersMergeAssignments } from '../sql';
 import { copyChunks } from './copy-text';
 import { postgresLimits } from './limits';
-import { POSTGRES_TYPES, columnTypeFromPostgres } from './types';
+import { POSTGRES_DIALECT, POSTGRES_TYPES } from './types';
 
 export interface PostgresConnection {
   /** postgres://user:password@host:port/database; or the parts below. */
@@ -128,16 +128,8 @@ export class PostgresEngine implements WarehouseEngine {
   async readTable(schema: string, table: string): Promise<Array<Record<string, CellValue | null>>> {
     const columns = (await this.catalog(schema))?.get(table);
     if (!columns) throw new Error(`no table ${schema}.${table}`);
-    const select = [...columns].map(([name, type]) => {
-      const col = quoteIdent(name);
-      if (type === 'timestamp') return `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${col}`;
-      if (type === 'integer') return `${col}::double precision AS ${col}`;
-      // As text: the overflow column is jsonb, which pg would hand back parsed.
-      if (type === 'string') return `${col}::text AS ${col}`;
-      return col;
-    });
     const { rows } = await this.pool.query<Record<string, CellValue | null>>(
-      `SELECT ${select.join(', ')} FROM ${qualified(schema, table)} ORDER BY id`,
+      readTableSql(schema, table, columns, POSTGRES_DIALECT),
     );
     return rows;
   }
@@ -194,13 +186,10 @@ async function readCatalog(client: pg.PoolClient, schema: string): Promise<Schem
       WHERE table_schema = $1 ORDER BY table_name, ordinal_position`,
     [schema],
   );
-  const catalog: SchemaCatalog = new Map();
-  for (const row of rows) {
-    let table = catalog.get(row.table_name);
-    if (!table) catalog.set(row.table_name, (table = new Map()));
-    table.set(row.column_name, columnTypeFromPostgres(row.data_type));
-  }
-  return catalog;
+  return catalogFromColumns(
+    rows.map((r) => [r.table_name, r.column_name, r.data_type] as const),
+    POSTGRES_DIALECT,
+  );
 }
 
 /** The schema's tables with a primary key or unique index on `id` alone (ours are created with one). */
@@ -218,21 +207,7 @@ async function tablesUniqueOnId(client: pg.PoolClient, schema: string): Promise<
 }
 
 async function applyDdl(client: pg.PoolClient, plan: LoadPlan): Promise<void> {
-  if (plan.createSchema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(plan.schema)}`);
-  for (const table of plan.tables) {
-    const name = qualified(plan.schema, table.name);
-    if (table.create) {
-      const columns = table.columns.map(
-        (c) => `${quoteIdent(c.name)} ${POSTGRES_TYPES[c.type]}${c.name === 'id' ? ' PRIMARY KEY' : ''}`,
-      );
-      await client.query(`CREATE TABLE IF NOT EXISTS ${name} (${columns.join(', ')})`);
-    }
-    for (const column of table.addColumns) {
-      await client.query(
-        `ALTER TABLE ${name} ADD COLUMN IF NOT EXISTS ${quoteIdent(column.name)} ${POSTGRES_TYPES[column.type]}`,
-      );
-    }
-  }
+  for (const statement of ddlStatements(plan, POSTGRES_DIALECT)) await client.query(statement);
 }
 
 async function loadTable(
@@ -307,22 +282,9 @@ async function copyStraightIn(
   return { rows: table.rows.length, ms: performance.now() - started };
 }
 
-/**
- * The stored user row takes each trait of the incoming one if the incoming identify is the
- * later one (by received_at), else only fills traits it lacks: the rule of foldUser, so the
- * result does not depend on the order loads ran in, and running one twice changes nothing.
- */
+/** The users merge (see usersMergeAssignments): `t` is the stored row. */
 function mergeUsersSql(target: string, stage: string, table: TablePlan): string {
   const columnList = table.columns.map((c) => quoteIdent(c.name)).join(', ');
-  const newer = 't.received_at IS NULL OR excluded.received_at >= t.received_at';
-  const sets = table.columns
-    .filter((c) => c.name !== 'id')
-    .map((c) => {
-      const col = quoteIdent(c.name);
-      if (c.name === 'received_at') return `${col} = GREATEST(t.${col}, excluded.${col})`;
-      if (c.name === 'uuid_ts') return `${col} = excluded.${col}`;
-      return `${col} = CASE WHEN ${newer} THEN COALESCE(excluded.${col}, t.${col}) ELSE COALESCE(t.${col}, excluded.${col}) END`;
-    });
   return `INSERT INTO ${target} AS t (${columnList}) SELECT ${columnList} FROM ${stage}
-    ON CONFLICT (id) DO UPDATE SET ${sets.join(', ')}`;
+    ON CONFLICT (id) DO UPDATE SET ${usersMergeAssignments(table, 't')}`;
 }

@@ -1,4 +1,5 @@
 import type { ColumnType } from '../../layout';
+import type { SqlDialect } from '../sql';
 
 export const POSTGRES_TYPES: Record<ColumnType, string> = {
   string: 'text',
@@ -21,3 +22,15 @@ export function columnTypeFromPostgres(dataType: string): ColumnType {
   if (t.startsWith('timestamp') || t === 'date') return 'timestamp';
   return 'string';
 }
+
+export const POSTGRES_DIALECT: SqlDialect = {
+  types: POSTGRES_TYPES,
+  columnType: columnTypeFromPostgres,
+  readColumn(col, type) {
+    if (type === 'timestamp') return `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${col}`;
+    if (type === 'integer') return `${col}::double precision AS ${col}`;
+    // As text: the overflow column is jsonb, which pg would hand back parsed.
+    if (type === 'string') return `${col}::text AS ${col}`;
+    return col;
+  },
+};

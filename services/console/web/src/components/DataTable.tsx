@@ -1,7 +1,7 @@
 import { flexRender, getCoreRowModel, useReactTable, type ColumnDef } from '@tanstack/react-table';
 import type { ReactNode } from 'react';
 import { ErrorNotice } from './FormField';
-import { BodyRows, StateRow } from './table-parts';
+import { BodyRows, NO_ROWS, StateRow } from './table-parts';
 
 export interface Column<Row> {
   id: string;
@@ -29,8 +29,12 @@ export function DataTable<Row>(props: {
     cell: ({ row }) => column.cell(row.original),
   }));
   const table = useReactTable({
-    data: props.rows ?? [],
+    data: props.rows ?? NO_ROWS,
     columns,
+    // Nothing is paged here. Without this, each change of `data` makes TanStack reset the page
+    // index (a state update, so another render), which never ends while `data` is a new array
+    // each render: the page hung while a list was loading.
+    autoResetAll: false,
     getCoreRowModel: getCoreRowModel(),
     getRowId: (row, index) => props.rowKey(row, index),
   });

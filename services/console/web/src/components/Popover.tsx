@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 
 /**
  * A menu that opens from a button (a <details> element, so it works without script too). Escape
@@ -15,24 +15,23 @@ export function Popover(props: {
   const ref = useRef<HTMLDetailsElement>(null);
   const [open, setOpen] = useState(false);
 
+  // Focus is on the button or inside the menu while it is open, so Escape reaches the element itself.
+  const onKeyDown = (event: KeyboardEvent<HTMLDetailsElement>) => {
+    const details = ref.current;
+    if (event.key !== 'Escape' || !details?.open) return;
+    event.preventDefault();
+    details.open = false;
+    details.querySelector('summary')?.focus();
+  };
+
   useEffect(() => {
     if (!open) return;
     const details = ref.current;
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key !== 'Escape' || !details) return;
-      event.preventDefault();
-      details.open = false;
-      details.querySelector('summary')?.focus();
-    };
     const onPointer = (event: PointerEvent) => {
       if (details && !details.contains(event.target as Node)) details.open = false;
     };
-    document.addEventListener('keydown', onKey);
     document.addEventListener('pointerdown', onPointer);
-    return () => {
-      document.removeEventListener('keydown', onKey);
-      document.removeEventListener('pointerdown', onPointer);
-    };
+    return () => document.removeEventListener('pointerdown', onPointer);
   }, [open]);
 
   return (
@@ -41,6 +40,7 @@ export function Popover(props: {
       className={props.className}
       data-testid={props.testId}
       onToggle={(e) => setOpen(e.currentTarget.open)}
+      onKeyDown={onKeyDown}
     >
       <summary className={props.summaryClassName} aria-label={props.summaryLabel}>
         {props.summary}

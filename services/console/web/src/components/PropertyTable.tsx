@@ -16,7 +16,7 @@ import { ColumnPicker } from './ColumnPicker';
 import { ErrorNotice } from './FormField';
 import { listApiQuery, PAGE_SIZES, useListState, type TimeRange } from './list-url-state';
 import { Popover } from './Popover';
-import { BodyRows, StateRow } from './table-parts';
+import { BodyRows, NO_ROWS, StateRow } from './table-parts';
 
 export interface PropertyTableProps<Row> {
   page: TablePage;
@@ -197,7 +197,7 @@ export function PropertyTable<Row>(props: PropertyTableProps<Row>) {
     [chosenFields.join(','), props.page],
   );
 
-  const data = useMemo(() => (list.data ? props.rowsOf(list.data) : []), [list.data, props]);
+  const data = useMemo(() => (list.data ? props.rowsOf(list.data) : NO_ROWS), [list.data]);
   const table = useReactTable({
     data,
     columns,
@@ -207,6 +207,7 @@ export function PropertyTable<Row>(props: PropertyTableProps<Row>) {
     manualSorting: true,
     manualFiltering: true,
     manualPagination: true,
+    autoResetAll: false,
     enableMultiSort: true,
     sortDescFirst: false,
     getCoreRowModel: getCoreRowModel(),

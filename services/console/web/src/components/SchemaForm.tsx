@@ -1,19 +1,19 @@
+import type { CatalogEntry } from '../../../src/api/types';
 import { FormField } from './FormField';
 
 /** The part of JSON Schema that catalog settings use. */
-export interface SettingsSchema {
+export interface SettingsFormSchema {
   type?: string;
   required?: string[];
-  properties?: Record<string, PropertySchema>;
+  properties?: Record<string, SettingsFormProperty>;
 }
 
-export interface PropertySchema {
+export interface SettingsFormProperty {
   type?: string | string[];
   title?: string;
   description?: string;
   enum?: unknown[];
   default?: unknown;
-  secret?: boolean;
   format?: string;
   minimum?: number;
   maximum?: number;
@@ -21,7 +21,7 @@ export interface PropertySchema {
 
 export type SettingsValues = Record<string, unknown>;
 
-function typeOf(property: PropertySchema): string {
+function typeOf(property: SettingsFormProperty): string {
   return Array.isArray(property.type)
     ? (property.type.find((t) => t !== 'null') ?? 'string')
     : (property.type ?? 'string');
@@ -35,7 +35,7 @@ function humanize(name: string): string {
 }
 
 /** Values to start a form with: the schema's defaults. */
-export function defaultSettings(schema: SettingsSchema): SettingsValues {
+export function defaultSettings(schema: SettingsFormSchema): SettingsValues {
   const values: SettingsValues = {};
   for (const [name, property] of Object.entries(schema.properties ?? {})) {
     if (property.default !== undefined) values[name] = property.default;
@@ -44,12 +44,15 @@ export function defaultSettings(schema: SettingsSchema): SettingsValues {
 }
 
 /**
- * A settings form generated from a catalog entry's schema. Secrets are password fields; objects and
- * arrays are edited as JSON. `errorFor(name)` gives the server's message for a field.
+ * A settings form generated from a catalog entry's schema. Settings whose whole value is a
+ * credential (as the catalog entry's `secrets` says: the server decides it, never the form) are
+ * password fields; objects and arrays are edited as JSON. `errorFor(name)` gives the server's
+ * message for a field.
  */
 export function SchemaForm(props: {
   idPrefix: string;
-  schema: SettingsSchema;
+  schema: SettingsFormSchema;
+  secrets: CatalogEntry['secrets'];
   values: SettingsValues;
   onChange(values: SettingsValues): void;
   errorFor(name: string): string | undefined;
@@ -132,8 +135,8 @@ export function SchemaForm(props: {
             <input
               id={id}
               name={name}
-              type={property.secret ? 'password' : 'text'}
-              autoComplete={property.secret ? 'new-password' : 'off'}
+              type={props.secrets[name] === 'whole' ? 'password' : 'text'}
+              autoComplete={props.secrets[name] === 'whole' ? 'new-password' : 'off'}
               value={value === undefined ? '' : String(value)}
               disabled={props.disabled}
               onChange={(e) => set(name, e.target.value)}

@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { createContext, useContext } from 'react';
+import { createContext, useContext, useEffect, useRef, useState } from 'react';
 import { Link, Navigate, NavLink, Outlet, useLocation, useParams } from 'react-router';
 import type { Workspace } from '../../../src/api/types';
 import { api, ApiError, wsPath } from '../api';
@@ -36,10 +36,35 @@ export function SignOutButton() {
   );
 }
 
+/**
+ * The navigation drawer of narrow screens: open from the Menu button, closed by choosing a page,
+ * by Escape (focus back on the button) or by a tap beside it. Wide screens always show the sidebar.
+ */
+function useNavDrawer(pathname: string) {
+  const [open, setOpen] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  // Read by the listener below, which is there from the start, so an Escape right after opening counts.
+  const isOpen = useRef(open);
+  isOpen.current = open;
+  useEffect(() => setOpen(false), [pathname]);
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || !isOpen.current) return;
+      isOpen.current = false;
+      setOpen(false);
+      button.current?.focus();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+  return { open, setOpen, button };
+}
+
 export function WorkspaceLayout() {
   const { workspace: slug = '' } = useParams();
   const location = useLocation();
   const auth = useAuth();
+  const drawer = useNavDrawer(location.pathname);
   const workspace = useQuery({
     queryKey: ['workspace', slug],
     queryFn: () => api.get<Workspace>(wsPath(slug)),
@@ -63,8 +88,21 @@ export function WorkspaceLayout() {
   ] as const;
   return (
     <WorkspaceContext.Provider value={ws}>
-      <div className="shell">
-        <aside className="sidebar">
+      <div className={`shell${drawer.open ? ' nav-open' : ''}`}>
+        <header className="topbar">
+          <button
+            ref={drawer.button}
+            className="menu-button"
+            aria-expanded={drawer.open}
+            aria-controls="sidebar"
+            onClick={() => drawer.setOpen(!drawer.open)}
+          >
+            Menu
+          </button>
+          <span className="topbar-workspace">{ws.name}</span>
+        </header>
+        {drawer.open ? <div className="nav-backdrop" onClick={() => drawer.setOpen(false)} /> : null}
+        <aside className="sidebar" id="sidebar" aria-label="Workspace navigation">
           <Link to="/" className="brand">
             <img src="/favicon.svg" alt="" width={22} height={22} /> Manifold
           </Link>

@@ -2,6 +2,9 @@ import { flexRender, type Table } from '@tanstack/react-table';
 import type { ReactNode } from 'react';
 import { Loading } from './Loading';
 
+/** One empty list for every render while rows are loading: TanStack compares `data` by identity. */
+export const NO_ROWS: never[] = [];
+
 /** A table's rows as TanStack Table lays them out, each cell marked with its column. */
 export function BodyRows<Row>(props: { table: Table<Row>; rowAttributes?(row: Row): Record<string, string> }) {
   return (

@@ -5,7 +5,7 @@ import type { CatalogEntry, Destination, Source } from '../../../src/api/types';
 import { api, ApiError, wsPath } from '../api';
 import { ErrorNotice, FormField } from '../components/FormField';
 import { Loading } from '../components/Loading';
-import { defaultSettings, SchemaForm, type SettingsSchema, type SettingsValues } from '../components/SchemaForm';
+import { defaultSettings, SchemaForm, type SettingsFormSchema, type SettingsValues } from '../components/SchemaForm';
 import { usePageTitle } from '../components/usePageTitle';
 import { useCanWrite, useWorkspace } from '../components/WorkspaceLayout';
 
@@ -13,7 +13,7 @@ function AddDestinationForm({ entry, onCancel }: { entry: CatalogEntry; onCancel
   const workspace = useWorkspace();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const schema = entry.settingsSchema as SettingsSchema;
+  const schema = entry.settingsSchema as SettingsFormSchema;
   const [name, setName] = useState(entry.name);
   const [settings, setSettings] = useState<SettingsValues>(() => defaultSettings(schema));
   const [sources, setSources] = useState<string[]>([]);
@@ -86,6 +86,7 @@ function AddDestinationForm({ entry, onCancel }: { entry: CatalogEntry; onCancel
       <SchemaForm
         idPrefix="setting"
         schema={schema}
+        secrets={entry.secrets}
         values={settings}
         onChange={setSettings}
         errorFor={(field) => error?.fieldMessage(`settings.${field}`)}

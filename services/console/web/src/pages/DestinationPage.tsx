@@ -6,7 +6,7 @@ import { api, ApiError, formatTime, wsPath } from '../api';
 import { ErrorNotice, FormField } from '../components/FormField';
 import { Loading } from '../components/Loading';
 import { usePageTitle } from '../components/usePageTitle';
-import { SchemaForm, type SettingsSchema, type SettingsValues } from '../components/SchemaForm';
+import { SchemaForm, type SettingsFormSchema, type SettingsValues } from '../components/SchemaForm';
 import { useCanWrite, useWorkspace } from '../components/WorkspaceLayout';
 import { DeliveryCard } from './DeliveryCard';
 import { NotFoundPage } from './NotFoundPage';
@@ -56,7 +56,8 @@ function SettingsCard({ destination, path, canWrite }: { destination: Destinatio
       {entry.data ? (
         <SchemaForm
           idPrefix="setting"
-          schema={entry.data.settingsSchema as SettingsSchema}
+          schema={entry.data.settingsSchema as SettingsFormSchema}
+          secrets={entry.data.secrets}
           values={values}
           onChange={setValues}
           disabled={!canWrite}

@@ -14,8 +14,6 @@ import { useCanWrite, useWorkspace } from '../components/WorkspaceLayout';
 import { useConsoleConfig } from '../session';
 import { NotFoundPage } from './NotFoundPage';
 
-const AUTO_DISABLE_DAYS = 14;
-
 function AutoDisableNotice({
   source,
   onToggle,
@@ -28,15 +26,13 @@ function AutoDisableNotice({
   // Local state so the box follows the click in the same render; the server's answer then settles it.
   const [exempt, setExempt] = useState(source.autoDisableExempt);
   useEffect(() => setExempt(source.autoDisableExempt), [source.autoDisableExempt]);
-  const since = source.withoutDestinationSince ? new Date(source.withoutDestinationSince) : undefined;
-  const due = since ? new Date(since.getTime() + AUTO_DISABLE_DAYS * 86400_000) : undefined;
   return (
     <section className="card" aria-label="Auto-disable">
       <h2>Auto-disable</h2>
-      {since && source.enabled && !source.autoDisableExempt ? (
+      {source.autoDisableDueAt ? (
         <div className="notice notice-warning" data-testid="auto-disable-warning">
           This source has had no enabled destination since {formatTime(source.withoutDestinationSince)}. Sources without
-          one are disabled after {AUTO_DISABLE_DAYS} days{due ? `, here on ${formatTime(due.toISOString())}` : ''}.
+          one are disabled automatically: this one on {formatTime(source.autoDisableDueAt)}.
           {source.autoDisableWarnedAt ? ` The owners were warned on ${formatTime(source.autoDisableWarnedAt)}.` : ''}
         </div>
       ) : null}

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import type { WarehouseLoad, WarehouseStatus } from '../../../src/api/types';
 import { api, formatSecond, wsPath } from '../api';
+import { DataTable } from '../components/DataTable';
 import { ErrorNotice } from '../components/FormField';
 import { usePageTitle } from '../components/usePageTitle';
 import { useCanWrite, useWorkspace } from '../components/WorkspaceLayout';
@@ -178,57 +179,55 @@ export function WarehousesPage() {
           </Link>
         ) : null}
       </div>
-      <ErrorNotice error={warehouses.error} />
-      <table className="data-table warehouses">
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Status</th>
-            <th>Last sync</th>
-            <th>Duration</th>
-            <th>Rows</th>
-            <th>Next sync</th>
-            <th>Sources</th>
-            {canWrite ? <th aria-label="Actions" /> : null}
-          </tr>
-        </thead>
-        <tbody>
-          {warehouses.data?.warehouses.map((w) => (
-            <tr key={w.warehouseId} data-warehouse={w.name}>
-              <td>
+      <DataTable<WarehouseStatus>
+        rows={warehouses.data?.warehouses}
+        error={warehouses.error}
+        rowKey={(w) => w.warehouseId}
+        rowAttributes={(w) => ({ 'data-warehouse': w.name })}
+        empty="No warehouses yet: add one to load events into PostgreSQL or DuckDB on an interval."
+        columns={[
+          {
+            id: 'name',
+            header: 'Name',
+            cell: (w) => (
+              <>
                 <Link to={`/${workspace.slug}/warehouses/${w.warehouseId}`}>{w.name}</Link>
                 <div className="muted">
                   {w.kind} · {interval(w.syncIntervalSeconds)}
                 </div>
-              </td>
-              <td>
-                <span className={`badge badge-${w.enabled ? 'enabled' : 'disabled'}`}>
-                  {w.enabled ? 'enabled' : 'disabled'}
-                </span>
-              </td>
-              <td>
-                <LastSync load={w.lastSync} />
-              </td>
-              <td>{w.lastSync ? formatDuration(w.lastSync.durationMs) : '—'}</td>
-              <td>{w.lastSync ? totalRows(w.lastSync) : '—'}</td>
-              <td>
-                <NextSync w={w} />
-              </td>
-              <td>{w.sourceNames.join(', ') || '—'}</td>
-              {canWrite ? (
-                <td>{w.enabled ? <SyncNowButton workspace={workspace.slug} warehouseId={w.warehouseId} /> : null}</td>
-              ) : null}
-            </tr>
-          ))}
-          {warehouses.data?.warehouses.length === 0 ? (
-            <tr>
-              <td colSpan={8} className="muted empty">
-                No warehouses yet.
-              </td>
-            </tr>
-          ) : null}
-        </tbody>
-      </table>
+              </>
+            ),
+          },
+          {
+            id: 'status',
+            header: 'Status',
+            cell: (w) => (
+              <span className={`badge badge-${w.enabled ? 'enabled' : 'disabled'}`}>
+                {w.enabled ? 'enabled' : 'disabled'}
+              </span>
+            ),
+          },
+          { id: 'last-sync', header: 'Last sync', cell: (w) => <LastSync load={w.lastSync} /> },
+          {
+            id: 'duration',
+            header: 'Duration',
+            cell: (w) => (w.lastSync ? formatDuration(w.lastSync.durationMs) : '—'),
+          },
+          { id: 'rows', header: 'Rows', cell: (w) => (w.lastSync ? totalRows(w.lastSync) : '—') },
+          { id: 'next-sync', header: 'Next sync', cell: (w) => <NextSync w={w} /> },
+          { id: 'sources', header: 'Sources', cell: (w) => w.sourceNames.join(', ') || '—' },
+          ...(canWrite
+            ? [
+                {
+                  id: 'actions',
+                  header: '',
+                  cell: (w: WarehouseStatus) =>
+                    w.enabled ? <SyncNowButton workspace={workspace.slug} warehouseId={w.warehouseId} /> : null,
+                },
+              ]
+            : []),
+        ]}
+      />
     </>
   );
 }

@@ -97,7 +97,12 @@ export class DeadLetterStore {
             lastResponse:
               'error' in response
                 ? { status: 0, headers: {}, bodyExcerpt: '', error: response.error }
-                : { status: response.status, headers: response.headers ?? {}, bodyExcerpt: response.bodyExcerpt, error: '' },
+                : {
+                    status: response.status,
+                    headers: response.headers ?? {},
+                    bodyExcerpt: response.bodyExcerpt,
+                    error: '',
+                  },
           }
         : {}),
       eventJson: JSON.stringify(event),

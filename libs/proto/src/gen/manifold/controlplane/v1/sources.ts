@@ -66,6 +66,11 @@ export interface Source {
     | undefined;
   /** Names of the connected destinations, for display. */
   destinationNames: string[];
+  /**
+   * When the auto-disable job disables the source at the earliest, as it computes it (unset while
+   * the source has an enabled destination, is disabled, or is an exception).
+   */
+  autoDisableDueAt?: Date | undefined;
 }
 
 export interface CreateSourceRequest {
@@ -257,6 +262,7 @@ function createBaseSource(): Source {
     withoutDestinationSince: undefined,
     autoDisableWarnedAt: undefined,
     destinationNames: [],
+    autoDisableDueAt: undefined,
   };
 }
 
@@ -315,6 +321,9 @@ export const Source: MessageFns<Source> = {
     }
     for (const v of message.destinationNames) {
       writer.uint32(146).string(v!);
+    }
+    if (message.autoDisableDueAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.autoDisableDueAt), writer.uint32(154).fork()).join();
     }
     return writer;
   },
@@ -476,6 +485,14 @@ export const Source: MessageFns<Source> = {
             message.destinationNames.push(reader.string());
             continue;
           }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.autoDisableDueAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -548,6 +565,11 @@ export const Source: MessageFns<Source> = {
         : globalThis.Array.isArray(object?.destination_names)
         ? object.destination_names.map((e: any) => globalThis.String(e))
         : [],
+      autoDisableDueAt: isSet(object.autoDisableDueAt)
+        ? fromJsonTimestamp(object.autoDisableDueAt)
+        : isSet(object.auto_disable_due_at)
+        ? fromJsonTimestamp(object.auto_disable_due_at)
+        : undefined,
     };
   },
 
@@ -607,6 +629,9 @@ export const Source: MessageFns<Source> = {
     if (message.destinationNames?.length) {
       obj.destinationNames = message.destinationNames;
     }
+    if (message.autoDisableDueAt !== undefined) {
+      obj.autoDisableDueAt = message.autoDisableDueAt.toISOString();
+    }
     return obj;
   },
 
@@ -635,6 +660,7 @@ export const Source: MessageFns<Source> = {
     message.withoutDestinationSince = object.withoutDestinationSince ?? undefined;
     message.autoDisableWarnedAt = object.autoDisableWarnedAt ?? undefined;
     message.destinationNames = object.destinationNames?.map((e) => e) || [];
+    message.autoDisableDueAt = object.autoDisableDueAt ?? undefined;
     return message;
   },
 };

@@ -1,6 +1,13 @@
 // Events for tests and benchmarks: one of each call type, with nested, array and oddly named
-// properties. Exported from the package so the loader's tests use the same shapes.
+// properties. `@manifold/warehouse/testing`, apart from the package's API, so the loader's tests
+// and benchmark use the same shapes without test fixtures in the public index.
 import type { SpecEvent } from '@manifold/events';
+
+// The SQL pieces the loader's benchmark uses to COPY the same rows into identical tables itself,
+// as the baseline the loader is measured against.
+export { copyChunks } from '../engines/postgres/copy-text';
+export { POSTGRES_TYPES } from '../engines/postgres/types';
+export { quoteIdent, qualified } from '../engines/sql';
 
 let sequence = 0;
 

@@ -1,0 +1,83 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+import { freePort } from './ports';
+
+const run = promisify(execFile);
+const repoRoot = resolve(__dirname, '../../..');
+
+/**
+ * One process of the local infrastructure (a `deploy/local/<name>/<name>.sh` script) in a run
+ * folder and on ports of its own, so a test can stop it without disturbing anyone else's tests
+ * on the shared one. Stopping and starting again keeps its data.
+ */
+export class PrivateService {
+  protected constructor(
+    private readonly component: 'kafka' | 'ferretdb',
+    readonly runDir: string,
+    private readonly env: Record<string, string>,
+  ) {}
+
+  protected static runFolder(component: string): string {
+    return mkdtempSync(join(tmpdir(), `manifold-private-${component}-`));
+  }
+
+  private async script(command: 'start' | 'stop'): Promise<void> {
+    const script = resolve(repoRoot, 'deploy/local', this.component, `${this.component}.sh`);
+    await run('bash', [script, command], { env: { ...process.env, MANIFOLD_RUN_DIR: this.runDir, ...this.env } });
+  }
+
+  start(): Promise<void> {
+    return this.script('start');
+  }
+
+  /** Stops the process (SIGTERM, then SIGKILL after the script's grace period). */
+  stop(): Promise<void> {
+    return this.script('stop');
+  }
+
+  async destroy(): Promise<void> {
+    await this.stop().catch(() => undefined);
+    rmSync(this.runDir, { recursive: true, force: true });
+  }
+}
+
+/** A Kafka broker (KRaft) of one test alone. */
+export class PrivateKafka extends PrivateService {
+  private constructor(
+    runDir: string,
+    readonly port: number,
+    controllerPort: number,
+  ) {
+    super('kafka', runDir, { KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(controllerPort) });
+  }
+
+  static async create(): Promise<PrivateKafka> {
+    return new PrivateKafka(PrivateService.runFolder('kafka'), await freePort(), await freePort());
+  }
+
+  get brokers(): string[] {
+    return [`127.0.0.1:${this.port}`];
+  }
+}
+
+/** A FerretDB (MongoDB wire protocol on SQLite) of one test alone. */
+export class PrivateFerretDb extends PrivateService {
+  private constructor(
+    runDir: string,
+    readonly port: number,
+  ) {
+    super('ferretdb', runDir, { FERRETDB_PORT: String(port) });
+  }
+
+  static async create(): Promise<PrivateFerretDb> {
+    return new PrivateFerretDb(PrivateService.runFolder('ferretdb'), await freePort());
+  }
+
+  get url(): string {
+    return `mongodb://127.0.0.1:${this.port}/`;
+  }
+}
