@@ -21,6 +21,7 @@
 //  /proc, on Linux): with every core busy in both phases, the ratio is about the direct phase's
 //  CPU per event over the translator phase's, which shows what the ratio can be on this machine.
 //
+//   TRACE_REQUEST_BODIES (failures: the trace's default; all: every request body traced),
 //   KAFKA_BROKERS (127.0.0.1:9092), MONGO_URL (mongodb://127.0.0.1:27017/), EVENTS (30000),
 //   ROUNDS (2), CONCURRENCY (20), WARMUP (2000), RATE (1000), SECONDS (10), BENCH_VERBOSE=1 to see the children's logs.
 import { createRequire } from 'node:module';
@@ -205,6 +206,7 @@ try {
         BENCH_SOURCE_ID: SOURCE_ID,
         INSTANCE_CONCURRENCY: String(CONCURRENCY),
         BENCH_TRACE: trace ? 'on' : 'off',
+        BENCH_TRACE_REQUEST_BODIES: process.env.TRACE_REQUEST_BODIES ?? 'failures',
       },
       echo: VERBOSE,
     });

@@ -4,12 +4,12 @@ import { WebhookEmulator } from '@manifold/emulators';
 import {
   encodeRedelivery,
   replayOrigin,
+  decodeTraceRecord,
   traceKeyHash,
   type DeadLetterRecord,
   type Redelivery,
   type SpecEvent,
   type TraceIndexMessage,
-  type TraceRecord,
 } from '@manifold/events';
 import {
   destination,
@@ -175,7 +175,7 @@ describe('redeliveries and traces', () => {
 
 function entriesOf(messages: readonly { value: Buffer | null }[], messageId: string) {
   return messages.flatMap((m) => {
-    const record = json<TraceRecord>(m as Parameters<typeof json>[0]);
+    const record = decodeTraceRecord((m as { value: Buffer }).value);
     return record.entries
       .filter((entry) => entry.messageId === messageId)
       .map((entry) => ({

@@ -128,6 +128,7 @@ export async function startTranslator(options: StartTranslatorOptions): Promise<
         partitions: settings.tracePartitions,
         flushIntervalMs: settings.traceFlushIntervalMs,
         bodyChars: settings.traceBodyChars,
+        requestBodies: settings.traceRequestBodies,
         logger,
         meter: options.meter,
       });

@@ -1,4 +1,10 @@
-import { traceKeyHash, type TraceExchange, type TraceIndexMessage, type TraceRecord } from '@manifold/events';
+import {
+  encodeTraceRecord,
+  traceKeyHash,
+  type TraceExchange,
+  type TraceIndexMessage,
+  type TraceRecord,
+} from '@manifold/events';
 import type { EventProducer, OutgoingMessage } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import type { Meter } from '@manifold/telemetry';
@@ -19,6 +25,11 @@ export interface TraceWriterOptions {
   flushEntries?: number;
   /** Request and response bodies are kept up to this many characters. */
   bodyChars: number;
+  /**
+   * `failures`: the request body of an exchange only when one of its events was not delivered
+   * (retrying, failed); `all`: always.
+   */
+  requestBodies?: 'failures' | 'all';
   /** Entries kept while Kafka does not take them; newer ones are dropped (and counted) beyond. */
   maxPendingEntries?: number;
   logger: Logger;
@@ -55,7 +66,7 @@ export class TraceWriter implements TraceRecorder {
 
   constructor(private readonly options: TraceWriterOptions) {
     this.partition = Math.floor(Math.random() * options.partitions);
-    this.flushEntries = options.flushEntries ?? 2000;
+    this.flushEntries = options.flushEntries ?? 5000;
     this.maxPending = options.maxPendingEntries ?? 100_000;
     this.entries = options.meter.createCounter('manifold_translator_trace_entries', {
       description:
@@ -98,7 +109,7 @@ export class TraceWriter implements TraceRecorder {
     this.partition = (this.partition + 1) % this.options.partitions;
     const messages: OutgoingMessage[] = [];
     for (const record of records) {
-      messages.push({ value: JSON.stringify(record), partition });
+      messages.push({ value: encodeTraceRecord(record), partition });
       await yieldToEventLoop();
     }
     try {
@@ -136,6 +147,12 @@ export class TraceWriter implements TraceRecorder {
     const records: TraceRecord[] = [];
     const keys: number[] = [];
     const masked = new Map<Exchange, TraceExchange>();
+    // Exchanges whose request body is kept: all, or those an event did not get through with.
+    const all = this.options.requestBodies === 'all';
+    const unsuccessful = new Set<Exchange>();
+    if (!all)
+      for (const { entry, exchange } of batch)
+        if (exchange && entry.outcome !== 'delivered') unsuccessful.add(exchange);
     let record: TraceRecord | undefined;
     let indexes = new Map<Exchange, number>();
     let hashes = new Set<number>();
@@ -150,7 +167,7 @@ export class TraceWriter implements TraceRecorder {
       if (!record || record.entries.length >= ENTRIES_PER_RECORD || bodyChars >= BODY_CHARS_PER_RECORD) {
         if (record) await yieldToEventLoop();
         close();
-        record = { v: 1, exchanges: [], entries: [] };
+        record = { exchanges: [], entries: [] };
         indexes = new Map();
         hashes = new Set();
         bodyChars = 0;
@@ -160,7 +177,7 @@ export class TraceWriter implements TraceRecorder {
         if (index === undefined) {
           let traced = masked.get(exchange);
           if (!traced) {
-            traced = traceExchange(exchange, this.options.bodyChars);
+            traced = traceExchange(exchange, this.options.bodyChars, all || unsuccessful.has(exchange));
             masked.set(exchange, traced);
           }
           index = record.exchanges.push(traced) - 1;

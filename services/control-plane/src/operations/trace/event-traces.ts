@@ -1,4 +1,4 @@
-import type { KafkaNames, TraceEntry, TraceExchange, TraceRecord } from '@manifold/events';
+import { decodeTraceRecord, type KafkaNames, type TraceEntry, type TraceExchange } from '@manifold/events';
 import type { KafkaClient } from '@manifold/kafka';
 import type { DestinationTrace, EventTrace, GetEventTraceRequest, TraceStep, WarehouseTrace } from '@manifold/proto';
 import { ControlPlaneError } from '../../domain/errors';
@@ -108,7 +108,7 @@ export class EventTraces {
       handleBatch: async (messages) => {
         for (const message of messages) {
           if (!message.value) continue;
-          const record = JSON.parse(message.value.toString('utf8')) as TraceRecord;
+          const record = decodeTraceRecord(message.value);
           for (const entry of record.entries) {
             if (entry.messageId !== messageId || entry.workspaceId !== workspaceId) continue;
             const exchange = entry.exchange !== undefined ? record.exchanges[entry.exchange] : undefined;
