@@ -1,6 +1,7 @@
 import {
   encodeTraceRecord,
   traceKeyHash,
+  type TraceEntry,
   type TraceExchange,
   type TraceIndexMessage,
   type TraceRecord,
@@ -11,6 +12,12 @@ import type { Meter } from '@manifold/telemetry';
 import type { Exchange } from '../pipeline/task';
 import { traceExchange } from './trace-exchange';
 import type { PendingTraceEntry, TraceRecorder } from './trace-recorder';
+
+/** An entry waiting to be written, its exchange masked already. */
+interface WaitingEntry {
+  entry: TraceEntry;
+  exchange?: TraceExchange;
+}
 
 export interface TraceWriterOptions {
   producer: Pick<EventProducer, 'send'>;
@@ -55,7 +62,13 @@ const WARN_INTERVAL_MS = 60_000;
  * at the expense of deliveries, and a crash loses at most the entries of one interval.
  */
 export class TraceWriter implements TraceRecorder {
-  private pending: PendingTraceEntry[] = [];
+  private pending: WaitingEntry[] = [];
+  /**
+   * Each exchange masked once, when its first entry is recorded: the entry then holds only the
+   * masked copy, and the request (with its body) dies with its batch instead of living until the
+   * next write, which would carry it into the old generation.
+   */
+  private readonly masked = new WeakMap<Exchange, TraceExchange>();
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   private partition: number;
@@ -79,13 +92,28 @@ export class TraceWriter implements TraceRecorder {
     this.timer.unref();
   }
 
-  record(pending: PendingTraceEntry): void {
+  record({ entry, exchange }: PendingTraceEntry): void {
     if (this.pending.length >= this.maxPending) {
       this.entries.add(1, { result: 'dropped' });
       return;
     }
-    this.pending.push(pending);
+    this.pending.push(exchange ? { entry, exchange: this.mask(exchange, entry.outcome !== 'delivered') } : { entry });
     if (this.pending.length >= this.flushEntries) void this.flush();
+  }
+
+  /**
+   * The exchange as the trace keeps it. Its request body is kept when TRACE_REQUEST_BODIES says
+   * all, or when an event of it did not get through (then it is masked again with the body if a
+   * delivered event of the same batch came first).
+   */
+  private mask(exchange: Exchange, unsuccessful: boolean): TraceExchange {
+    const withBody = this.options.requestBodies === 'all' || unsuccessful;
+    let traced = this.masked.get(exchange);
+    if (!traced || (withBody && traced.request.body === undefined && exchange.request.body !== undefined)) {
+      traced = traceExchange(exchange, this.options.bodyChars, withBody);
+      this.masked.set(exchange, traced);
+    }
+    return traced;
   }
 
   /** Writes what waits; resolves once Kafka has it (or it was dropped). */
@@ -103,7 +131,7 @@ export class TraceWriter implements TraceRecorder {
     await this.flush();
   }
 
-  private async write(batch: PendingTraceEntry[]): Promise<void> {
+  private async write(batch: WaitingEntry[]): Promise<void> {
     const { records, keys } = await this.pack(batch);
     const partition = this.partition;
     this.partition = (this.partition + 1) % this.options.partitions;
@@ -140,21 +168,14 @@ export class TraceWriter implements TraceRecorder {
   }
 
   /**
-   * Records of at most ENTRIES_PER_RECORD entries, each exchange masked once per record. Deliveries
-   * go on meanwhile: the loop yields to them after each record's worth of entries.
+   * Records of at most ENTRIES_PER_RECORD entries, each exchange once per record. Deliveries go on
+   * meanwhile: the loop yields to them after each record's worth of entries.
    */
-  private async pack(batch: readonly PendingTraceEntry[]): Promise<{ records: TraceRecord[]; keys: number[] }> {
+  private async pack(batch: readonly WaitingEntry[]): Promise<{ records: TraceRecord[]; keys: number[] }> {
     const records: TraceRecord[] = [];
     const keys: number[] = [];
-    const masked = new Map<Exchange, TraceExchange>();
-    // Exchanges whose request body is kept: all, or those an event did not get through with.
-    const all = this.options.requestBodies === 'all';
-    const unsuccessful = new Set<Exchange>();
-    if (!all)
-      for (const { entry, exchange } of batch)
-        if (exchange && entry.outcome !== 'delivered') unsuccessful.add(exchange);
     let record: TraceRecord | undefined;
-    let indexes = new Map<Exchange, number>();
+    let indexes = new Map<TraceExchange, number>();
     let hashes = new Set<number>();
     let bodyChars = 0;
     const close = (): void => {
@@ -175,14 +196,9 @@ export class TraceWriter implements TraceRecorder {
       if (exchange) {
         let index = indexes.get(exchange);
         if (index === undefined) {
-          let traced = masked.get(exchange);
-          if (!traced) {
-            traced = traceExchange(exchange, this.options.bodyChars, all || unsuccessful.has(exchange));
-            masked.set(exchange, traced);
-          }
-          index = record.exchanges.push(traced) - 1;
+          index = record.exchanges.push(exchange) - 1;
           indexes.set(exchange, index);
-          bodyChars += (traced.request.body?.length ?? 0) + (traced.response?.body.length ?? 0);
+          bodyChars += (exchange.request.body?.length ?? 0) + (exchange.response?.body.length ?? 0);
         }
         entry.exchange = index;
       }
