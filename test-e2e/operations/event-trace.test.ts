@@ -126,6 +126,9 @@ describe('per-event trace', () => {
     expect(one.request?.body).toBe('');
     expect(one.response?.status).toBe(200);
     expect(one.durationMs).toBeGreaterThanOrEqual(0);
+    // Each attempt its own send time, even where its exchange is shared with other events'.
+    expect(one.sentAt!.getTime()).toBeGreaterThanOrEqual(Date.parse(traced.receivedAt) - 1000);
+    expect(one.sentAt!.getTime()).toBeLessThanOrEqual(Date.now());
     // The second refused the first attempt (503) and took the retry.
     expect(byName['two']!.steps.map((s) => [s.outcome, s.reason, s.attempt])).toEqual([
       ['retrying', 'http_503', 1],

@@ -18,9 +18,6 @@ export interface TraceExchange {
   response?: { status: number; headers: Record<string, string>; body: string };
   /** Why there was no answer (connection refused, timeout); masked. */
   error?: string;
-  /** When it was sent (ms since the epoch: cheaper to write than a date string) and how long the answer took. */
-  sentAt: number;
-  durationMs: number;
 }
 
 /**
@@ -54,8 +51,11 @@ export interface TraceEntry {
   attempt: number;
   /** When it was decided (ms since the epoch). */
   at: number;
-  /** The exchange of this attempt, in the record's `exchanges`. */
+  /** The exchange of this attempt, in the record's `exchanges` (events whose exchanges read the same share one). */
   exchange?: number;
+  /** When its request was sent (ms since the epoch) and how long the answer took. */
+  sentAt?: number;
+  durationMs?: number;
   /** The redrive or replay that sent it again. */
   runId?: string;
 }
@@ -89,6 +89,8 @@ const FIELDS = [
   'at',
   'exchange',
   'runId',
+  'sentAt',
+  'durationMs',
 ] as const;
 /** The fields given as null when they repeat the entry before's. */
 const REPEATED = new Set([1, 2, 3, 4]);

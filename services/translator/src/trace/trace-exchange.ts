@@ -21,8 +21,6 @@ export function traceExchange(exchange: Exchange, bodyChars: number, requestBody
     : maskRequest({ ...exchange.request, body: undefined }, { masker });
   const traced: TraceExchange = {
     request,
-    sentAt: Math.round((exchange.answeredAt ?? Date.now()) - (exchange.durationMs ?? 0)),
-    durationMs: Math.round(exchange.durationMs ?? 0),
   };
   if (response) {
     const success = response.status >= 200 && response.status < 300;

@@ -45,6 +45,9 @@ export interface TraceWriterOptions {
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** Distinct bodiless exchanges remembered for sharing (a few per instance in practice). */
+const MAX_INTERNED = 10_000;
+
 /** Entries per trace record: a lookup reads whole records, so they stay small. */
 const ENTRIES_PER_RECORD = 200;
 /** Characters of bodies per trace record, roughly. */
@@ -69,6 +72,7 @@ export class TraceWriter implements TraceRecorder {
    * next write, which would carry it into the old generation.
    */
   private readonly masked = new WeakMap<Exchange, TraceExchange>();
+  private readonly internedExchanges = new Map<string, TraceExchange>();
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   private partition: number;
@@ -97,7 +101,14 @@ export class TraceWriter implements TraceRecorder {
       this.entries.add(1, { result: 'dropped' });
       return;
     }
-    this.pending.push(exchange ? { entry, exchange: this.mask(exchange, entry.outcome !== 'delivered') } : { entry });
+    if (!exchange) {
+      this.pending.push({ entry });
+    } else {
+      const durationMs = exchange.durationMs ?? 0;
+      entry.sentAt = Math.round((exchange.answeredAt ?? Date.now()) - durationMs);
+      entry.durationMs = Math.round(durationMs);
+      this.pending.push({ entry, exchange: this.mask(exchange, entry.outcome !== 'delivered') });
+    }
     if (this.pending.length >= this.flushEntries) void this.flush();
   }
 
@@ -111,8 +122,30 @@ export class TraceWriter implements TraceRecorder {
     let traced = this.masked.get(exchange);
     if (!traced || (withBody && traced.request.body === undefined && exchange.request.body !== undefined)) {
       traced = traceExchange(exchange, this.options.bodyChars, withBody);
+      if (traced.request.body === undefined) traced = this.interned(traced);
       this.masked.set(exchange, traced);
     }
+    return traced;
+  }
+
+  /**
+   * One object for exchanges that read the same (a delivered event's request line, headers and
+   * answer are mostly those of the one before): a record then holds it once, and its entries point
+   * to it. Only bodiless exchanges: a body makes an exchange its own.
+   */
+  private interned(traced: TraceExchange): TraceExchange {
+    const { request, response } = traced;
+    let key = `${request.method} ${request.url}`;
+    for (const name in request.headers) key += `\n${name}: ${request.headers[name]}`;
+    if (response) {
+      key += `\n\n${response.status}\n${response.body}`;
+      for (const name in response.headers) key += `\n${name}: ${response.headers[name]}`;
+    }
+    if (traced.error !== undefined) key += `\n\n${traced.error}`;
+    const known = this.internedExchanges.get(key);
+    if (known) return known;
+    if (this.internedExchanges.size >= MAX_INTERNED) this.internedExchanges.clear();
+    this.internedExchanges.set(key, traced);
     return traced;
   }
 

@@ -207,7 +207,7 @@ function toStep({ entry, exchange }: Found): TraceStep {
         ? { status: response.status, headers: response.headers, bodyExcerpt: response.body, error: '' }
         : { status: 0, headers: {}, bodyExcerpt: '', error: exchange.error ?? '' }
       : undefined,
-    sentAt: exchange ? new Date(exchange.sentAt) : undefined,
-    durationMs: exchange?.durationMs ?? 0,
+    sentAt: entry.sentAt !== undefined ? new Date(entry.sentAt) : undefined,
+    durationMs: entry.durationMs ?? 0,
   };
 }
