@@ -3,19 +3,17 @@
 // (readiness says so) instead of going out unguarded, and every event is delivered once it is back.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebhookEmulator } from '@manifold/emulators';
-import { encodeEventMessage, type SpecEvent } from '@manifold/events';
 import type { EventProducer } from '@manifold/kafka';
 import { PrivateFerretDb } from '@manifold/testing';
 import {
   destination,
   snapshot,
-  SOURCE_ID,
   startTestTranslator,
   trackEvent,
   waitFor,
-  WORKSPACE_ID,
   type TestTranslator,
 } from './test-support/harness';
+import { deliveryFaults, publishSteadily } from './test-support/steady-load';
 
 const OUTAGE_MS = 30_000;
 
@@ -52,29 +50,19 @@ describe('messageId claims while MongoDB is unreachable', () => {
     await ferret?.destroy();
   }, 60_000);
 
-  const deliveredIds = (): string[] => hook.deliveries.map((d) => (d.body as { messageId: string }).messageId);
-
   it('pauses deliveries until claims can be made again, then delivers each messageId once', async () => {
-    const sent: SpecEvent[] = [];
     let n = 0;
-    let sending = true;
-    // 10 new events a second, each sent again a second later under another user (so usually on
-    // another partition, where it may even be read before the first copy).
-    const load = (async () => {
-      while (sending) {
-        const fresh = [trackEvent(n++), trackEvent(n++)];
-        const resent = sent
-          .slice(-20, -18)
-          .map((e) => ({ ...e, userId: `${e.userId}-again`, properties: { again: true } }));
-        sent.push(...fresh);
-        await producer.send(
-          t.settings.eventsTopic,
-          [...fresh, ...resent].map((e) => encodeEventMessage(e, { sourceId: SOURCE_ID, workspaceId: WORKSPACE_ID })),
-          { timeoutMs: 10_000 },
-        );
-        await sleep(200);
-      }
-    })();
+    // 10 new events a second, each sent again about two seconds later under another user (so
+    // usually on another partition, where it may even be read before the first copy).
+    const load = publishSteadily(
+      producer,
+      t.settings.eventsTopic,
+      (sent) => ({
+        fresh: [trackEvent(n++), trackEvent(n++)],
+        again: sent.slice(-20, -18).map((e) => ({ ...e, userId: `${e.userId}-again`, properties: { again: true } })),
+      }),
+      200,
+    );
 
     await waitFor(() => hook.deliveries.length >= 20, 30_000, 'deliveries before the outage');
     await ferret.stop();
@@ -99,17 +87,9 @@ describe('messageId claims while MongoDB is unreachable', () => {
     await ferret.start();
 
     await sleep(3000);
-    sending = false;
-    await load;
-    const expected = new Set(sent.map((e) => e.messageId));
-    await waitFor(() => new Set(deliveredIds()).size >= expected.size, 90_000, 'every messageId delivered');
-    // Late duplicates would arrive after the last first delivery: give them time to show up.
-    await sleep(2000);
-    const counts = new Map<string, number>();
-    for (const id of deliveredIds()) counts.set(id, (counts.get(id) ?? 0) + 1);
-    const twice = [...counts].filter(([, count]) => count > 1).map(([id]) => id);
-    expect(twice).toEqual([]);
-    expect([...expected].filter((id) => !counts.has(id))).toEqual([]);
+    await load.stop();
+    const expected = new Set(load.sent.map((e) => e.messageId));
+    expect(await deliveryFaults(hook, expected, 90_000)).toEqual({ twice: [], missing: [] });
     expect(() => t.translator.checkDeliveries()).not.toThrow();
   }, 240_000);
 });

@@ -33,7 +33,7 @@ export interface TranslatorSettings {
   connectionsPerOrigin: number;
   /** How long a messageId is remembered per destination instance (at most one delivery in this window). */
   dedupWindowMs: number;
-  /** How often expired messageId claims are deleted. */
+  /** How often expired messageId claims and read-progress records are deleted (servers without TTL indexes). */
   claimSweepIntervalMs: number;
   /** Delivery reports are aggregated for this long before they are published. */
   reportIntervalMs: number;

@@ -104,7 +104,8 @@ export class TypeWorker {
       destination_type: this.options.destinationType,
       topic: 'redeliver',
     });
-    await withHeartbeat(context, () => this.options.processor.processRedeliveries(batch.messages, context.isRunning));
+    const source = batchSource(this.options.redeliverGroup, batch, context);
+    await withHeartbeat(context, () => this.options.processor.processRedeliveries(batch.messages, source));
   }
 
   private async handleRetries(batch: ConsumedBatch, context: BatchContext): Promise<void | BatchProgress> {

@@ -6,7 +6,7 @@ import type { Ga4Settings } from './settings';
 import { userPropertiesOf } from './user-properties';
 
 /**
- * A GA4 item (destination-apis.md §4.5): needs item_id or item_name. Values of another type are
+ * A GA4 item (see src/ga4/README.md): needs item_id or item_name. Values of another type are
  * converted (a numeric product_id to text, a price "12.50" to a number) or left out with a notice.
  */
 export const item = z

@@ -229,17 +229,19 @@ describe('console on a phone', () => {
     await page.getByRole('button', { name: 'Menu' }).waitFor();
     expect(await sidebar.isVisible()).toBe(false);
     await page.getByRole('button', { name: 'Menu' }).click();
-    expect(await sidebar.isVisible()).toBe(true);
+    // waitFor fails the test if the state is not reached in time; it only absorbs the render after the event.
+    await sidebar.waitFor({ state: 'visible', timeout: 5000 });
     await shot(page, 'navigation-phone');
     await page.keyboard.press('Escape');
-    expect(await sidebar.isVisible()).toBe(false);
+    await sidebar.waitFor({ state: 'hidden', timeout: 5000 });
     expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.textContent)).toBe(
       'Menu',
     );
     await page.getByRole('button', { name: 'Menu' }).click();
     await page.locator('#sidebar nav a', { hasText: 'Destinations' }).click();
     await page.waitForURL('**/acme/destinations');
-    expect(await sidebar.isVisible()).toBe(false);
+    // The URL changes before the page re-renders and closes the drawer, so wait for that render.
+    await sidebar.waitFor({ state: 'hidden', timeout: 5000 });
   });
 
   it('puts form fields in one column', async () => {

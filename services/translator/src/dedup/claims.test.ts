@@ -1,26 +1,18 @@
 // MessageClaims against the real MongoDB-wire server (FerretDB locally).
-import { connectMongo, type MongoConnection } from '@manifold/mongo';
-import { requireMongo, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
+import { testLogger, uniqueName } from '@manifold/testing';
+import { connectTestDatabase, type TestDatabase } from '../test-support/test-database';
 import { MessageClaims } from './claims';
 import { StoreWaiter } from './store-waiter';
 
 describe('MessageClaims', () => {
-  let mongo: MongoConnection;
+  let mongo: TestDatabase;
 
   beforeAll(async () => {
-    const { mongoUrl } = testInfrastructure();
-    await requireMongo(mongoUrl);
-    mongo = await connectMongo({
-      url: mongoUrl,
-      database: uniqueName('claims').replace(/[^a-z0-9]/gi, ''),
-      appName: 'claims-test',
-      logger: testLogger('claims'),
-    });
+    mongo = await connectTestDatabase('claims');
   });
 
   afterAll(async () => {
-    await mongo?.db.dropDatabase();
-    await mongo?.close();
+    await mongo?.drop();
   });
 
   const claims = (windowMs = 60_000) =>
@@ -40,7 +32,7 @@ describe('MessageClaims', () => {
       { destinationId: 'd2', messageId: 'm1', origin: 'events/0/10' },
       { destinationId: 'd1', messageId: 'm2', origin: 'events/1/4' },
     ]);
-    expect(first).toEqual([true, true, true]);
+    expect(first).toEqual(['new', 'new', 'new']);
 
     const second = await store.claim([
       // Another event with the same messageId: a duplicate.
@@ -49,7 +41,7 @@ describe('MessageClaims', () => {
       { destinationId: 'd2', messageId: 'm1', origin: 'events/0/10' },
       { destinationId: 'd1', messageId: 'm3', origin: 'events/2/8' },
     ]);
-    expect(second).toEqual([false, true, true]);
+    expect(second).toEqual(['other', 'own', 'new']);
     await store.stop();
   });
 
@@ -57,7 +49,7 @@ describe('MessageClaims', () => {
     const store = claims();
     await store.start();
     expect(await store.claim([{ destinationId: 'd1', messageId: 'm1', origin: 'events/0/1', fresh: true }])).toEqual([
-      true,
+      'new',
     ]);
     const result = await store.claim([
       { destinationId: 'd1', messageId: 'm1', origin: 'events/3/9', fresh: true },
@@ -65,7 +57,7 @@ describe('MessageClaims', () => {
       // Read again (not fresh): its own claim lets it go.
       { destinationId: 'd1', messageId: 'm1', origin: 'events/0/1', fresh: false },
     ]);
-    expect(result).toEqual([false, true, true]);
+    expect(result).toEqual(['other', 'new', 'own']);
     await store.stop();
   });
 
@@ -77,17 +69,17 @@ describe('MessageClaims', () => {
       { destinationId: 'd1', messageId: 'dup', origin: 'events/1/1' },
       { destinationId: 'd1', messageId: 'other', origin: 'events/1/2' },
     ]);
-    expect(result).toEqual([true, false, true]);
+    expect(result).toEqual(['new', 'other', 'new']);
     await store.stop();
   });
 
   it('forgets claims older than the window when swept', async () => {
     const store = claims(200);
     await store.start();
-    expect(await store.claim([{ destinationId: 'd1', messageId: 'old', origin: 'events/0/1' }])).toEqual([true]);
+    expect(await store.claim([{ destinationId: 'd1', messageId: 'old', origin: 'events/0/1' }])).toEqual(['new']);
     await new Promise((r) => setTimeout(r, 300));
     await store.sweep();
-    expect(await store.claim([{ destinationId: 'd1', messageId: 'old', origin: 'events/0/99' }])).toEqual([true]);
+    expect(await store.claim([{ destinationId: 'd1', messageId: 'old', origin: 'events/0/99' }])).toEqual(['new']);
     await store.stop();
   });
 
@@ -99,9 +91,9 @@ describe('MessageClaims', () => {
       messageId: `m-${i}`,
       origin: `events/0/${i}`,
     }));
-    expect((await store.claim(requests)).every(Boolean)).toBe(true);
+    expect((await store.claim(requests)).every((answer) => answer === 'new')).toBe(true);
     const again = await store.claim(requests.map((r) => ({ ...r, origin: `${r.origin}-other` })));
-    expect(again.some(Boolean)).toBe(false);
+    expect(again.every((answer) => answer === 'other')).toBe(true);
     await store.stop();
   });
 });

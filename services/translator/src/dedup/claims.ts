@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { MongoBulkWriteError, type Collection, type Db, type Document } from 'mongodb';
 import type { Logger } from '@manifold/logger';
 import { Expiry } from './expiry';
@@ -5,20 +6,41 @@ import type { StoreWaiter } from './store-waiter';
 
 const DUPLICATE_KEY = 11000;
 
-/** A claim that one event (messageId) has been taken for delivery to one destination instance. */
+/**
+ * A claim that one event (messageId) has been taken for delivery to one destination instance, or
+ * that one retry goes on with it after a read that handed it over.
+ */
 interface ClaimDocument {
-  /** `<destinationInstanceId>|<messageId>` */
+  /** `<destinationInstanceId>|<messageId>`, or `retry|<destinationInstanceId>|<messageId>|<after>` */
   _id: string;
-  /** The events-topic message that took it: `topic/partition/offset`. */
+  /** The message that took it: `topic/partition/offset`. */
   origin: string;
+  /** The claim() call that made it (its retries after a lost answer share it). */
+  call?: string;
   claimedAt: Date;
 }
+
+/**
+ * What became of a claim: `new`, made now (by this call, maybe by an attempt of it whose answer
+ * was lost); `own`, made earlier by the same message (its batch read again); `other`, held by
+ * another message (a duplicate event, or another copy of a retry).
+ */
+export type ClaimAnswer = 'new' | 'own' | 'other';
 
 export interface ClaimRequest {
   destinationId: string;
   messageId: string;
-  /** The events-topic message this delivery comes from (retries carry the original one). */
+  /**
+   * The message claiming: the events-topic message this delivery comes from (retries carry the
+   * original one), or for a continuation, the retry message itself.
+   */
   origin: string;
+  /**
+   * A continuation: the claim that this retry, and no copy of it, goes on after the read `after`
+   * handed the event over (PendingRetry.from). Destination ids begin with `dst_`, so these never
+   * meet a messageId claim.
+   */
+  after?: string;
   /**
    * True when this event (its origin) has certainly never been claimed before: a claim already
    * there then belongs to another event with the same messageId, a duplicate, and no read is
@@ -94,19 +116,24 @@ export class MessageClaims {
   }
 
   /**
-   * For each request, true when it may be delivered (a fresh claim, or this event's own claim).
-   * Waits, trying again with backoff, while the claims cannot be made; `keepGoing` false (the
-   * consumer is stopping) ends the wait with StoppedWaitingError.
+   * What became of each claim (a message may be delivered unless `other`). Waits, trying again
+   * with backoff, while the claims cannot be made; `keepGoing` false (the consumer is stopping)
+   * ends the wait with StoppedWaitingError.
    */
-  claim(requests: readonly ClaimRequest[], keepGoing: () => boolean = () => true): Promise<boolean[]> {
+  claim(requests: readonly ClaimRequest[], keepGoing: () => boolean = () => true): Promise<ClaimAnswer[]> {
     if (requests.length === 0) return Promise.resolve([]);
-    // After an attempt whose outcome is unknown, every claim may be this attempt's own.
-    return this.options.waiter.run('claim', (failures) => this.claimOnce(requests, failures > 0), keepGoing);
+    const call = randomBytes(6).toString('hex');
+    // After an attempt whose outcome is unknown, every claim may be this call's own.
+    return this.options.waiter.run('claim', (failures) => this.claimOnce(requests, call, failures > 0), keepGoing);
   }
 
-  private async claimOnce(requests: readonly ClaimRequest[], triedBefore: boolean): Promise<boolean[]> {
+  private async claimOnce(
+    requests: readonly ClaimRequest[],
+    call: string,
+    triedBefore: boolean,
+  ): Promise<ClaimAnswer[]> {
     const claimedAt = new Date();
-    const documents = requests.map((r) => ({ _id: claimId(r), origin: r.origin, claimedAt }));
+    const documents = requests.map((r) => ({ _id: claimId(r), origin: r.origin, call, claimedAt }));
     const duplicates: number[] = [];
     try {
       await this.claims.insertMany(documents, { ordered: false });
@@ -115,31 +142,32 @@ export class MessageClaims {
       // timeouts in MongoBulkWriteError too, with no write errors) leaves the claims unknown.
       duplicates.push(...duplicateIndexes(error, documents.length));
     }
-    const allowed = requests.map(() => true);
+    const answers = requests.map((): ClaimAnswer => 'new');
     const toRead: number[] = [];
     for (const index of duplicates) {
-      if (requests[index]!.fresh && !triedBefore) allowed[index] = false;
+      if (requests[index]!.fresh && !triedBefore) answers[index] = 'other';
       else toRead.push(index);
     }
     if (toRead.length > 0) {
       const ids = toRead.map((index) => documents[index]!._id);
       const existing = await this.claims.find({ _id: { $in: ids } }).toArray();
-      const originOf = new Map(existing.map((d) => [d._id, d.origin]));
+      const holders = new Map(existing.map((d) => [d._id, d]));
       for (const index of toRead) {
         const document = documents[index]!;
         // The claim may have been swept between the insert and the read: then nobody else holds it.
-        const holder = originOf.get(document._id);
-        allowed[index] = holder === undefined || holder === document.origin;
+        const holder = holders.get(document._id);
+        if (holder && holder.origin !== document.origin) answers[index] = 'other';
+        else if (holder && holder.call !== call) answers[index] = 'own';
       }
     }
     // Two requests of this batch for the same claim: only the first may go.
     const seen = new Set<string>();
     documents.forEach((document, index) => {
-      if (!allowed[index]) return;
-      if (seen.has(document._id)) allowed[index] = false;
+      if (answers[index] === 'other') return;
+      if (seen.has(document._id)) answers[index] = 'other';
       seen.add(document._id);
     });
-    return allowed;
+    return answers;
   }
 }
 
@@ -158,5 +186,6 @@ function duplicateIndexes(error: unknown, documentCount: number): number[] {
 }
 
 function claimId(request: ClaimRequest): string {
-  return `${request.destinationId}|${request.messageId}`;
+  const id = `${request.destinationId}|${request.messageId}`;
+  return request.after === undefined ? id : `retry|${id}|${request.after}`;
 }

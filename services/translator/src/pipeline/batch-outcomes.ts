@@ -110,6 +110,14 @@ export class BatchOutcomes {
     }
   }
 
+  /**
+   * Deliveries an earlier read of this batch finished: not repeated, and not reported again (that
+   * read reported them), only counted in the metrics.
+   */
+  alreadyHandled(count: number): void {
+    this.options.metrics.alreadyHandled.add(count, { destination_type: this.options.destinationType });
+  }
+
   /** Puts a retry back in a tier without an attempt (it was released before its notBefore). */
   requeue(retry: PendingRetry, tier: RetryTier): void {
     this.push(tier.topic, encodeRetryMessage({ ...retry, dueAt: this.now() + tier.delayMs }));
@@ -184,6 +192,7 @@ export class BatchOutcomes {
           dueAt: plan.dueAt,
           notBefore: plan.notBefore,
           origin: task.origin,
+          from: task.readAt,
           reason,
         };
         this.push(plan.tier.topic, encodeRetryMessage(retry));

@@ -22,6 +22,10 @@ export interface DeliveryTask {
   origin: string;
   /** Offset of the message this batch read it from (the events topic's, or a retry tier's). */
   offset: string;
+  /** `topic/partition/offset` of that message (the origin, for the events topic). */
+  readAt: string;
+  /** Retries: the message whose read handed the event over to this retry (PendingRetry.from). */
+  from?: string;
   /** Attempts made before this one. */
   attempts: number;
   /** When the first attempt was made (this one, for a first attempt). */

@@ -7,7 +7,7 @@ import { destinationById } from '@manifold/destinations';
 import { encodeEventMessage } from '@manifold/events';
 import type { ConsumedMessage, OutgoingMessage } from '@manifold/kafka';
 import { testLogger } from '@manifold/testing';
-import type { ClaimRequest, MessageClaims } from '../dedup/claims';
+import type { ClaimAnswer, ClaimRequest, MessageClaims } from '../dedup/claims';
 import type { ProgressLedger } from '../dedup/progress-ledger';
 import { destination, snapshot, SOURCE_ID, trackEvent, WORKSPACE_ID } from '../test-support/harness';
 import type { BatchOutcomes, OutcomeRouter } from './batch-outcomes';
@@ -29,6 +29,7 @@ function retries(count: number): ConsumedMessage[] {
       dueAt: 0,
       notBefore: 0,
       origin: `events/0/${n}`,
+      from: `events/0/${n}`,
       reason: 'http_500',
     });
     return consumed('retries', n, encoded);
@@ -58,7 +59,14 @@ const source: BatchSource = { stream: 'group|events|0', assignment: 1, keepGoing
 
 /** A partition nobody read before: no progress to find, and what is recorded is dropped. */
 const progress = {
-  batch: () => ({ load: async () => undefined, take: async () => undefined, takenBefore: () => false }),
+  batch: () => ({
+    load: async () => undefined,
+    take: async () => undefined,
+    takenBefore: () => false,
+    finishedBefore: () => false,
+    finish: async () => undefined,
+    end: () => undefined,
+  }),
 };
 
 /** Records the order of claims and deliveries; the claim numbered `failAt` throws. */
@@ -67,12 +75,13 @@ function fakes(failAt?: number, reclaimRetries = false) {
   let claims = 0;
   const delivered: string[] = [];
   const claimStore = {
-    async claim(requests: readonly ClaimRequest[]): Promise<boolean[]> {
+    async claim(requests: readonly ClaimRequest[]): Promise<ClaimAnswer[]> {
       const n = ++claims;
-      log.push(`claim ${n} (${requests.length})`);
+      const continuations = requests.filter((r) => r.after !== undefined).length;
+      log.push(`claim ${n} (${requests.length}${continuations ? `, ${continuations} continuations` : ''})`);
       await new Promise((r) => setTimeout(r, 5));
       if (n === failAt) throw new Error('claims store unavailable');
-      return requests.map(() => true);
+      return requests.map((): ClaimAnswer => 'new');
     },
   };
   const deliverer = {
@@ -169,10 +178,13 @@ describe('TypeProcessor claims and deliveries', () => {
     expect(committed()).toBe(0);
   });
 
-  it('delivers due retries without claiming their messageIds again while the first claim still stands', async () => {
+  it('delivers due retries claiming only their continuation while the first claim still stands', async () => {
     const { processor, log, delivered, committed } = fakes();
     await processor.processRetries(retries(300), source);
-    expect(log.filter((l) => l.startsWith('claim'))).toEqual([]);
+    expect(log.filter((l) => l.startsWith('claim'))).toEqual([
+      'claim 1 (250, 250 continuations)',
+      'claim 2 (50, 50 continuations)',
+    ]);
     expect(new Set(delivered).size).toBe(300);
     expect(committed()).toBe(1);
   });
@@ -180,7 +192,10 @@ describe('TypeProcessor claims and deliveries', () => {
   it('claims retries again when the dedup window may end before the retries do', async () => {
     const { processor, log, delivered } = fakes(undefined, true);
     await processor.processRetries(retries(300), source);
-    expect(log.filter((l) => l.startsWith('claim'))).toEqual(['claim 1 (250)', 'claim 2 (50)']);
+    expect(log.filter((l) => l.startsWith('claim'))).toEqual([
+      'claim 1 (500, 250 continuations)',
+      'claim 2 (100, 50 continuations)',
+    ]);
     expect(new Set(delivered).size).toBe(300);
   });
 });

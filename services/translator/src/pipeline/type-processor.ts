@@ -22,6 +22,7 @@ import { tierForWait } from '../retry/backoff';
 import { decodeRetryMessage, type PendingRetry } from '../retry/retry-message';
 import type { RetryTier } from '../topics';
 import type { BatchOutcomes, OutcomeRouter } from './batch-outcomes';
+import { BatchGuard, READ_AGAIN, type AdmittedChunk, type BatchGuardOptions } from './batch-guard';
 import type { Deliverer } from './deliverer';
 import type { DisabledInstances } from './instance-index';
 import { originOf, type BatchSource, type DeliveryTask, type TaskResult } from './task';
@@ -73,6 +74,8 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
 interface Attempt {
   origin: string;
   offset: string;
+  readAt: string;
+  from?: string;
   attempts: number;
   firstAttemptAt: number;
   runId?: string;
@@ -103,14 +106,9 @@ export class TypeProcessor {
     const last = messages[messages.length - 1];
     if (!first || !last) return;
     const outcomes = this.options.outcomes.begin();
-    const ledger = this.options.progress.batch(source.stream, source.assignment, first.offset, source.keepGoing);
-    // Before the first claim: what earlier reads took, then that this read takes the batch (so a
-    // later read knows these events may hold claims). Not at all when nothing is to be claimed.
-    let taking: Promise<void> | undefined;
-    const claim = async (chunk: DeliveryTask[]): Promise<DeliveryTask[]> => {
-      await (taking ??= ledger.load().then(() => ledger.take(first.offset, last.offset)));
-      return this.claimed(outcomes, chunk, (task) => !ledger.takenBefore(task.offset), source.keepGoing);
-    };
+    // Used from the first chunk with something to claim on (a batch of events no instance takes
+    // needs no database at all).
+    const guard = this.guard(source, 'events', first.offset, last.offset);
     let next = 0;
     const nextChunk = async (): Promise<DeliveryTask[] | undefined> => {
       if (next >= messages.length) return undefined;
@@ -118,8 +116,24 @@ export class TypeProcessor {
       next += CLAIM_CHUNK;
       return this.prepareEvents(outcomes, chunk);
     };
-    await this.claimAndDeliver(outcomes, nextChunk, 'events', claim);
-    await outcomes.commit();
+    try {
+      await this.claimAndDeliver(outcomes, nextChunk, 'events', guard);
+      await outcomes.commit();
+      await guard.handedOver();
+    } finally {
+      guard.end();
+    }
+  }
+
+  private guard(source: BatchSource, read: BatchGuardOptions['source'], from: string, to: string): BatchGuard {
+    const ledger = this.options.progress.batch(source.stream, source.assignment, from, source.keepGoing);
+    return new BatchGuard(ledger, this.options.claims, {
+      source: read,
+      reclaim: this.options.reclaimRetries,
+      from,
+      to,
+      keepGoing: source.keepGoing,
+    });
   }
 
   private async prepareEvents(outcomes: BatchOutcomes, messages: readonly ConsumedMessage[]): Promise<DeliveryTask[]> {
@@ -142,7 +156,7 @@ export class TypeProcessor {
       }
       const instances = configView.destinationsForSource(metadata.sourceId, destinationType);
       if (instances.length === 0) continue;
-      const attempt: Attempt = { origin, offset: message.offset, attempts: 0, firstAttemptAt: now };
+      const attempt: Attempt = { origin, offset: message.offset, readAt: origin, attempts: 0, firstAttemptAt: now };
       for (const instance of instances) {
         const routed = routeEvent(event, instance);
         if (routed.kind === 'drop') {
@@ -158,9 +172,27 @@ export class TypeProcessor {
 
   /** Due messages of the retry tiers: the next attempt for each. */
   async processRetries(messages: readonly ConsumedMessage[], source: BatchSource): Promise<void> {
+    const first = messages[0];
+    const last = messages[messages.length - 1];
+    if (!first || !last) return;
     const outcomes = this.options.outcomes.begin();
+    const guard = this.guard(source, 'retries', first.offset, last.offset);
+    try {
+      await this.retryBatch(messages, guard, outcomes);
+    } finally {
+      guard.end();
+    }
+  }
+
+  private async retryBatch(
+    messages: readonly ConsumedMessage[],
+    guard: BatchGuard,
+    outcomes: BatchOutcomes,
+  ): Promise<void> {
+    await guard.load();
     const tasks: DeliveryTask[] = [];
     const now = this.now();
+    let repeated = 0;
     for (const message of messages) {
       let retry: PendingRetry;
       try {
@@ -169,8 +201,13 @@ export class TypeProcessor {
         this.undecodable(outcomes, message, error);
         continue;
       }
+      if (guard.finishedBefore(message.offset, retry.destinationId)) {
+        repeated++;
+        continue;
+      }
       if (retry.notBefore > now) {
         outcomes.requeue(retry, tierForWait(retry.notBefore - now, this.options.tiers));
+        guard.requeued(message.offset, retry.destinationId);
         continue;
       }
       const instance = this.options.configView.destination(retry.destinationId);
@@ -182,18 +219,18 @@ export class TypeProcessor {
       const attempt = {
         origin: retry.origin,
         offset: message.offset,
+        readAt: originOf(message),
+        from: retry.from,
         attempts: retry.attempts,
         firstAttemptAt: retry.firstAttemptAt,
       };
       const task = this.prepare(outcomes, instance, retry.event, retry.metadata, attempt);
       if (task) tasks.push(task);
     }
-    // A retry's claim may be its own first attempt's, so the stored origin decides.
-    const claim = this.options.reclaimRetries
-      ? (chunk: DeliveryTask[]) => this.claimed(outcomes, chunk, () => false, source.keepGoing)
-      : undefined;
-    await this.claimAndDeliver(outcomes, chunksOf(tasks), 'retries', claim);
+    this.repeated(outcomes, repeated);
+    await this.claimAndDeliver(outcomes, chunksOf(tasks), 'retries', guard);
     await outcomes.commit();
+    await guard.handedOver();
   }
 
   /**
@@ -202,11 +239,24 @@ export class TypeProcessor {
    * like any other (integrations object, filters); a redriven one was routed before it failed.
    * Every one is claimed with its own origin (see Redelivery), so the messageId's dedup holds.
    */
-  async processRedeliveries(
-    messages: readonly ConsumedMessage[],
-    keepGoing: () => boolean = () => true,
-  ): Promise<void> {
+  async processRedeliveries(messages: readonly ConsumedMessage[], source: BatchSource): Promise<void> {
+    const first = messages[0];
+    const last = messages[messages.length - 1];
+    if (!first || !last) return;
     const outcomes = this.options.outcomes.begin();
+    const guard = this.guard(source, 'redeliveries', first.offset, last.offset);
+    try {
+      await this.redeliveryBatch(messages, guard, outcomes);
+    } finally {
+      guard.end();
+    }
+  }
+
+  private async redeliveryBatch(
+    messages: readonly ConsumedMessage[],
+    guard: BatchGuard,
+    outcomes: BatchOutcomes,
+  ): Promise<void> {
     const tasks: DeliveryTask[] = [];
     const now = this.now();
     for (const message of messages) {
@@ -235,17 +285,16 @@ export class TypeProcessor {
       const task = this.prepare(outcomes, instance, event, metadata, {
         origin,
         offset: message.offset,
+        readAt: originOf(message),
         attempts: 0,
         firstAttemptAt: now,
         runId,
       });
       if (task) tasks.push(task);
     }
-    // Claimed with its own origin (see Redelivery): the stored claim decides, so it is read.
-    await this.claimAndDeliver(outcomes, chunksOf(tasks), 'redeliveries', (chunk) =>
-      this.claimed(outcomes, chunk, () => false, keepGoing),
-    );
+    await this.claimAndDeliver(outcomes, chunksOf(tasks), 'redeliveries', guard);
     await outcomes.commit();
+    await guard.handedOver();
   }
 
   /** Settings and mapping for one instance; undefined (and the outcome recorded) when it stops here. */
@@ -292,8 +341,8 @@ export class TypeProcessor {
   }
 
   /**
-   * Claims (with `claim`, when given) and delivers chunk after chunk (`nextChunk` gives undefined
-   * after the last), the next
+   * Claims (through `guard`) and delivers chunk after chunk (`nextChunk` gives undefined after
+   * the last), recording each chunk's finished deliveries as soon as they are done; the next
    * chunk's preparation and claim overlapping the delivery of the ones before: a claim is a
    * database round trip that grows with its size, and a whole batch claimed at once would leave
    * the destination idle for as long. Resolves once every chunk is delivered. A claim that cannot
@@ -305,7 +354,7 @@ export class TypeProcessor {
     outcomes: BatchOutcomes,
     nextChunk: () => Promise<DeliveryTask[] | undefined>,
     source: 'events' | 'retries' | 'redeliveries',
-    claim: ((chunk: DeliveryTask[]) => Promise<DeliveryTask[]>) | undefined,
+    guard: BatchGuard,
   ): Promise<void> {
     const hooks = {
       // On the events topic an instance that stopped answering is not attempted: its timeouts would
@@ -319,11 +368,14 @@ export class TypeProcessor {
         outcomes.publishPending();
       },
     };
-    const claimNext = async (): Promise<DeliveryTask[] | undefined> => {
+    const claimNext = async (): Promise<AdmittedChunk | undefined> => {
       for (let chunk = await nextChunk(); chunk; chunk = await nextChunk()) {
         // A chunk whose events all stopped before the claim (filtered, dead-lettered) needs none.
         if (chunk.length === 0) continue;
-        return claim ? claim(chunk) : chunk;
+        const admitted = await guard.admit(chunk);
+        for (const task of admitted.duplicates) outcomes.filtered(task.instance, TRANSLATOR_FILTER_REASONS.duplicate);
+        this.repeated(outcomes, admitted.repeated.length + admitted.superseded.length);
+        return admitted;
       }
       return undefined;
     };
@@ -331,9 +383,18 @@ export class TypeProcessor {
     let failure: { error: unknown } | undefined;
     try {
       let claiming = claimNext();
-      for (let deliverable = await claiming; deliverable; deliverable = await claiming) {
+      for (let admitted = await claiming; admitted; admitted = await claiming) {
         // Delivery first: it sends its first requests before the next chunk is prepared.
-        if (deliverable.length > 0) deliveries.push(this.options.deliverer.deliver(deliverable, hooks));
+        const { deliver, duplicates, superseded } = admitted;
+        const delivering = deliver.length > 0 ? this.options.deliverer.deliver(deliver, hooks) : Promise.resolve([]);
+        const handedOver: TaskResult[] = admitted.handOver.map((task) => ({
+          task,
+          outcome: { kind: 'retry', reason: READ_AGAIN },
+        }));
+        if (handedOver.length > 0) hooks.onInstanceDone(handedOver);
+        deliveries.push(
+          delivering.then((results) => guard.chunkDone([...results, ...handedOver], [...duplicates, ...superseded])),
+        );
         claiming = claimNext();
       }
     } catch (error) {
@@ -345,30 +406,11 @@ export class TypeProcessor {
     if (failed) throw failed.reason;
   }
 
-  /**
-   * The tasks whose messageId this instance may deliver; the others are counted as duplicates.
-   * `fresh`: the task's event has certainly not been claimed before (see ClaimRequest).
-   */
-  private async claimed(
-    outcomes: BatchOutcomes,
-    tasks: readonly DeliveryTask[],
-    fresh: (task: DeliveryTask) => boolean,
-    keepGoing: () => boolean,
-  ): Promise<DeliveryTask[]> {
-    const allowed = await this.options.claims.claim(
-      tasks.map((t) => ({
-        destinationId: t.instance.id,
-        messageId: t.event.messageId,
-        origin: t.origin,
-        fresh: fresh(t),
-      })),
-      keepGoing,
-    );
-    return tasks.filter((task, index) => {
-      if (allowed[index]) return true;
-      outcomes.filtered(task.instance, TRANSLATOR_FILTER_REASONS.duplicate, task);
-      return false;
-    });
+  /** Tasks an earlier read of the batch finished: counted apart, not as outcomes again. */
+  private repeated(outcomes: BatchOutcomes, count: number): void {
+    if (count === 0) return;
+    outcomes.alreadyHandled(count);
+    this.options.logger.info({ count }, 'read again: deliveries an earlier read finished are not repeated');
   }
 
   /** Parsed once per instance version: the config view replaces an instance's object when it changes. */

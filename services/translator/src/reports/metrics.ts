@@ -31,6 +31,10 @@ export function createTranslatorMetrics(meter: Meter) {
       description: 'Kafka messages per processed batch',
       advice: { explicitBucketBoundaries: [1, 10, 50, 100, 250, 500, 1000, 2500] },
     }),
+    alreadyHandled: meter.createCounter('manifold_translator_reread_skipped', {
+      description:
+        'Deliveries not attempted again when a batch was read again (after a failed commit, a rebalance or a crash): an earlier read had finished them',
+    }),
     claimStoreErrors,
   };
 }

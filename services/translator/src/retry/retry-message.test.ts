@@ -31,6 +31,7 @@ const retry: PendingRetry = {
   dueAt: 6000,
   notBefore: 7000,
   origin: 'manifold.events.v1/2/42',
+  from: 'manifold.retry.webhook.5s.v1/0/17',
   reason: 'http_503',
 };
 
@@ -44,10 +45,18 @@ describe('retry messages', () => {
       'manifold-retry-first-attempt-at': '1000',
       'manifold-retry-due-at': '6000',
       'manifold-retry-origin': 'manifold.events.v1/2/42',
+      'manifold-retry-from': 'manifold.retry.webhook.5s.v1/0/17',
       'manifold-source-id': 's1',
     });
     expect(retryDueAt(consumed(message))).toBe(6000);
     expect(decodeRetryMessage(consumed(message))).toEqual(retry);
+  });
+
+  it('read a retry published before the from header existed as one hand-over per origin and attempt count', () => {
+    const message = encodeRetryMessage(retry);
+    const headers = { ...message.headers };
+    delete headers['manifold-retry-from'];
+    expect(decodeRetryMessage(consumed({ ...message, headers })).from).toBe('manifold.events.v1/2/42#2');
   });
 
   it('refuse what is not a retry message, naming what is missing', () => {

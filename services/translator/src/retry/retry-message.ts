@@ -9,6 +9,7 @@ export const RETRY_HEADERS = {
   dueAt: 'manifold-retry-due-at',
   notBefore: 'manifold-retry-not-before',
   origin: 'manifold-retry-origin',
+  from: 'manifold-retry-from',
   reason: 'manifold-retry-reason',
 } as const;
 
@@ -25,6 +26,12 @@ export interface PendingRetry {
   notBefore: number;
   /** The events-topic message it came from (topic/partition/offset): its messageId claim. */
   origin: string;
+  /**
+   * The message whose read handed the event over to this retry (`topic/partition/offset` of the
+   * events message or of the retry before it). Copies of one hand-over (its batch read again
+   * after the retry was published) share it, and only one of them goes on.
+   */
+  from: string;
   /** Why the last attempt failed. */
   reason: string;
 }
@@ -45,6 +52,7 @@ export function encodeRetryMessage(retry: PendingRetry): OutgoingMessage {
       [RETRY_HEADERS.dueAt]: String(retry.dueAt),
       [RETRY_HEADERS.notBefore]: String(retry.notBefore),
       [RETRY_HEADERS.origin]: retry.origin,
+      [RETRY_HEADERS.from]: retry.from,
       [RETRY_HEADERS.reason]: retry.reason,
     },
   };
@@ -82,6 +90,8 @@ export function decodeRetryMessage(message: ConsumedMessage): PendingRetry {
     dueAt: number(RETRY_HEADERS.dueAt),
     notBefore: number(RETRY_HEADERS.notBefore),
     origin: text(RETRY_HEADERS.origin),
+    // Retries published before the header existed: one hand-over per origin and attempt count.
+    from: h[RETRY_HEADERS.from] ?? `${text(RETRY_HEADERS.origin)}#${number(RETRY_HEADERS.attempts)}`,
     reason: h[RETRY_HEADERS.reason] ?? '',
   };
 }
