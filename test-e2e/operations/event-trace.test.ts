@@ -160,6 +160,18 @@ describe('per-event trace', () => {
     expect(withBodies.out).toContain('x-signature: ********');
     expect(withBodies.out).not.toContain(SECRET);
 
+    // The client sends it again: each instance that delivered it records the duplicate it refused.
+    await stack.publish([traced], { sourceId, workspaceId });
+    const again = await eventually(
+      () => stack.cp.client.traces.getEventTrace({ workspace: 'tr', messageId: traced.messageId }),
+      (t) => t.destinations.find((d) => d.name === 'one')!.steps.length === 2,
+      60_000,
+    );
+    expect(again.destinations.find((d) => d.name === 'one')!.steps.map((s) => [s.outcome, s.reason])).toEqual([
+      ['delivered', ''],
+      ['filtered', 'DUPLICATE_MESSAGE_ID'],
+    ]);
+
     // An unknown messageId: nothing found, no error.
     const unknown = await stack.cp.client.traces.getEventTrace({ workspace: 'tr', messageId: 'never-sent' });
     expect(unknown).toMatchObject({ found: false, destinations: [], warehouses: [] });

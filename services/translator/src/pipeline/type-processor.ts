@@ -373,7 +373,8 @@ export class TypeProcessor {
         // A chunk whose events all stopped before the claim (filtered, dead-lettered) needs none.
         if (chunk.length === 0) continue;
         const admitted = await guard.admit(chunk);
-        for (const task of admitted.duplicates) outcomes.filtered(task.instance, TRANSLATOR_FILTER_REASONS.duplicate);
+        for (const task of admitted.duplicates)
+          outcomes.filtered(task.instance, TRANSLATOR_FILTER_REASONS.duplicate, task);
         this.repeated(outcomes, admitted.repeated.length + admitted.superseded.length);
         return admitted;
       }
