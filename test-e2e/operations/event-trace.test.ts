@@ -157,7 +157,8 @@ describe('per-event trace', () => {
     expect(printed.out).toContain('filtered FILTERED_BY_RULES');
     expect(printed.out).toMatch(/Postgres \(warehouse\): loaded, load \S+ \(success/);
     const withBodies = await stack.cli('trace', 'tr', traced.messageId, '--bodies');
-    expect(withBodies.out).toContain('x-signature: ********');
+    expect(withBodies.out).toContain('      > x-signature: ********\n');
+    expect(withBodies.out).toContain('      < 503\n');
     expect(withBodies.out).not.toContain(SECRET);
 
     // The client sends it again: each instance that delivered it records the duplicate it refused.
