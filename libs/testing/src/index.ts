@@ -13,3 +13,4 @@ export { TcpProxy } from './tcp-proxy';
 export { readTopic, readTopicUntil } from './topic-reader';
 export { parsePrometheusText, sampleValue, type MetricFamily, type MetricSample } from './prometheus-text';
 export { eventually } from './eventually';
+export { waitFor } from './wait-for';
