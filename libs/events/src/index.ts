@@ -24,6 +24,8 @@ export {
 } from './redelivery';
 export {
   traceKeyHash,
+  encodeTraceRecord,
+  decodeTraceRecord,
   type TraceEntry,
   type TraceExchange,
   type TraceIndexMessage,

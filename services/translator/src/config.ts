@@ -86,6 +86,7 @@ export const translatorConfigShape = {
   TRACE: env.oneOf(['on', 'off'] as const, 'on'),
   TRACE_RETENTION: duration('7d'),
   TRACE_BODY_CHARS: env.int(d.traceBodyChars, 0),
+  TRACE_REQUEST_BODIES: env.oneOf(['failures', 'all'] as const, d.traceRequestBodies),
   TRACE_FLUSH_INTERVAL: duration('1s'),
   KAFKA_TRACE_PARTITIONS: env.int(d.tracePartitions, 1),
   OTEL_EXPORTER_OTLP_ENDPOINT: env.url(['http', 'https']).optional(),
@@ -135,6 +136,7 @@ export function settingsFromConfig(config: TranslatorConfig, knownTypes: readonl
     trace: config.TRACE === 'on',
     traceRetentionMs: config.TRACE_RETENTION,
     traceBodyChars: config.TRACE_BODY_CHARS,
+    traceRequestBodies: config.TRACE_REQUEST_BODIES,
     traceFlushIntervalMs: config.TRACE_FLUSH_INTERVAL,
     tracePartitions: config.KAFKA_TRACE_PARTITIONS,
   };

@@ -117,13 +117,18 @@ export async function startTranslator(options: StartTranslatorOptions): Promise<
     cleanup.push(() => disabled.close());
     let trace: TraceWriter | undefined;
     if (settings.trace) {
+      // A producer of its own: one producer sends one request at a time (idempotence), and a trace
+      // write queued there would hold back the retries and dead letters a batch's commit waits for.
+      const traceProducer = await kafka.producer();
+      cleanup.push(() => traceProducer.disconnect());
       trace = new TraceWriter({
-        producer,
+        producer: traceProducer,
         topic: names.eventTraces,
         indexTopic: names.eventTraceIndex,
         partitions: settings.tracePartitions,
         flushIntervalMs: settings.traceFlushIntervalMs,
         bodyChars: settings.traceBodyChars,
+        requestBodies: settings.traceRequestBodies,
         logger,
         meter: options.meter,
       });

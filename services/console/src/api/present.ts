@@ -117,6 +117,20 @@ function presentBucket(b: proto.DeliveryBucket | undefined): z.input<typeof mode
   };
 }
 
+/** A request sent to a destination (masked by the translator already), as every view shows it. */
+export function presentRequestSample(
+  r: proto.HttpRequestSample | undefined,
+): z.input<typeof models.RequestSample> | null {
+  return r ? { method: r.method, url: r.url, headers: r.headers, body: r.body } : null;
+}
+
+/** The answer to it, or why there was none. */
+export function presentResponseSample(
+  r: proto.HttpResponseSample | undefined,
+): z.input<typeof models.ResponseSample> | null {
+  return r ? { status: r.status, headers: r.headers, bodyExcerpt: r.bodyExcerpt, error: r.error } : null;
+}
+
 export function presentErrorSample(s: proto.DeliveryErrorSample): z.input<typeof models.DeliveryErrorSample> {
   return {
     id: s.id,
@@ -128,8 +142,8 @@ export function presentErrorSample(s: proto.DeliveryErrorSample): z.input<typeof
     eventType: s.eventType,
     eventName: s.eventName,
     attempt: s.attempt,
-    request: s.request ? { ...s.request } : null,
-    response: s.response ? { ...s.response } : null,
+    request: presentRequestSample(s.request),
+    response: presentResponseSample(s.response),
   };
 }
 

@@ -1,6 +1,7 @@
 import { InMemoryConfigView, type ConfigSnapshot } from '@manifold/config-client';
 import { sourceConfig } from '@manifold/config-client/testing';
 import { KafkaClient, type ConsumedMessage } from '@manifold/kafka';
+import type { Logger } from '@manifold/logger';
 import { metrics, trace } from '@manifold/telemetry';
 import { readTopic, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
 import { startIngestion, type RunningIngestion } from '../start';
@@ -45,8 +46,8 @@ export async function startTestIngestion(
   overrides: IngestionSettingsOverrides = {},
   brokers: string[] = testInfrastructure().kafkaBrokers,
   shutdownDelayMs = 0,
+  logger: Logger = testLogger('ingestion-test'),
 ): Promise<TestIngestion> {
-  const logger = testLogger('ingestion-test');
   const kafka = new KafkaClient({ brokers, clientId: uniqueName('ingestion-test'), logger });
   const topic = overrides.topic ?? uniqueName('ingestion-events');
   const configView = new InMemoryConfigView(testSnapshot());
