@@ -21,6 +21,7 @@ export {
   parseSettings,
   routeEvent,
   prepareEvent,
+  mapForAction,
   buildRequests,
   batchSize,
   translateEvent,
@@ -86,12 +87,16 @@ export {
 export {
   resolveMapping,
   validateMapping,
+  mappingProblems,
   getPath,
   MappingError,
   DIRECTIVES,
   type Mapping,
   type MappingValue,
+  type MappingProblem,
 } from './mapping';
+// An instance's own mappings (trigger, action, field mapping), its presets and their validation.
+export * from './instance-mappings';
 // Destinations read their payloads with the same test of "a JSON object" as the kit.
 export { isPlainObject } from '@manifold/json';
 export { compileFql } from './fql';

@@ -12,7 +12,7 @@ import {
   type DestinationSettingsSchema,
 } from './definition';
 import { compileFql } from './fql';
-import { resolveMapping } from './mapping';
+import { resolveMapping, type Mapping } from './mapping';
 import { maskerOf, maskOutcome, rememberSettings } from './mask-request';
 import { drop, outcomeOfError, type DeadLetterOutcome, type DropOutcome, type Outcome } from './outcome';
 import type { HttpResponseInfo, RequestDescriptor } from './request';
@@ -82,22 +82,43 @@ export function prepareEvent<S extends DestinationSettingsSchema>(
     const rule = routes.find((r) => r.if === undefined || triggerMatches(destination, r.if, event));
     if (!rule) return drop('NO_MATCHING_MAPPING', `no ${destination.name} route matches this ${event.type} event`);
     const action = actionOf(destination, rule.action);
-    const mapped = resolveMapping({ ...action.defaultMapping, ...rule.mapping } as Record<string, never>, event);
-    const notices = new Notices();
-    if (isPlainObject(mapped)) applyLenientFields(action.fields, mapped, notices);
-    const parsed = action.fields.safeParse(mapped);
-    if (!parsed.success) {
-      return drop('INVALID_PAYLOAD', `${destination.name} ${action.title}: ${formatIssues(parsed.error.issues)}`);
-    }
-    const payload = parsed.data as Record<string, unknown>;
-    const prepared: PreparedEvent = { kind: 'prepared', action: rule.action, payload, notices: notices.list };
-    if (batchSize(destination, rule.action, settings) > 1) {
-      prepared.batchKey = `${rule.action}:${action.batch?.key?.(payload, settings) ?? ''}`;
-    }
-    return prepared;
+    return mapForAction(
+      destination,
+      rule.action,
+      { ...action.defaultMapping, ...rule.mapping } as Mapping,
+      event,
+      settings,
+    );
   } catch (error) {
     return outcomeOfError(error) as DropOutcome | DeadLetterOutcome;
   }
+}
+
+/**
+ * Maps an event with one field mapping of `actionName` and validates the payload. Throws
+ * MappingError on a malformed mapping (use `outcomeOfError`). Pure.
+ */
+export function mapForAction<S extends DestinationSettingsSchema>(
+  destination: DestinationDefinition<S>,
+  actionName: string,
+  fields: Mapping,
+  event: SpecEvent,
+  settings: ParsedSettings<S>,
+): PreparedEvent | DropOutcome {
+  const action = actionOf(destination, actionName);
+  const mapped = resolveMapping(fields as Record<string, never>, event);
+  const notices = new Notices();
+  if (isPlainObject(mapped)) applyLenientFields(action.fields, mapped, notices);
+  const parsed = action.fields.safeParse(mapped);
+  if (!parsed.success) {
+    return drop('INVALID_PAYLOAD', `${destination.name} ${action.title}: ${formatIssues(parsed.error.issues)}`);
+  }
+  const payload = parsed.data as Record<string, unknown>;
+  const prepared: PreparedEvent = { kind: 'prepared', action: actionName, payload, notices: notices.list };
+  if (batchSize(destination, actionName, settings) > 1) {
+    prepared.batchKey = `${actionName}:${action.batch?.key?.(payload, settings) ?? ''}`;
+  }
+  return prepared;
 }
 
 /**

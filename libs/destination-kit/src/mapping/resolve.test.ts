@@ -1,4 +1,4 @@
-import { resolveMapping, validateMapping, MappingError, type MappingValue } from './index';
+import { mappingProblems, resolveMapping, validateMapping, MappingError, type MappingValue } from './index';
 
 const event = {
   type: 'track',
@@ -143,6 +143,95 @@ describe('validateMapping', () => {
       '$.a: a directive must be alone in its object (keys @path, raw)',
     ]);
     expect(validateMapping({ a: [{ '@liquid': 'x' }] })).toEqual(['$.a[0]: unknown directive @liquid']);
-    expect(validateMapping({ a: { '@path': 3 } })).toEqual(['$.a: @path takes a string']);
+    expect(validateMapping({ a: { '@path': 3 } })).toEqual(['$.a.@path: @path takes a string']);
+  });
+});
+
+describe('mappingProblems', () => {
+  const bad: [string, MappingValue, { path: string; message: string }[]][] = [
+    [
+      '@case without operator',
+      { '@case': { value: 'x' } },
+      [{ path: '$.@case.operator', message: 'must be "lower" or "upper"' }],
+    ],
+    ['@case not an object', { '@case': 'lower' }, [{ path: '$.@case', message: '@case takes an object' }]],
+    [
+      '@replace with a list pattern and a number replacement',
+      { '@replace': { value: 'a', pattern: ['x'], replacement: 1, global: 'yes' } },
+      [
+        { path: '$.@replace.pattern', message: 'is required: the text to replace' },
+        { path: '$.@replace.replacement', message: 'must be text' },
+        { path: '$.@replace.global', message: 'must be true or false' },
+      ],
+    ],
+    [
+      '@json mode',
+      { '@json': { mode: 'parse', value: 'x' } },
+      [{ path: '$.@json.mode', message: 'must be "encode" or "decode"' }],
+    ],
+    [
+      '@if without condition',
+      { '@if': { then: 1 } },
+      [{ path: '$.@if', message: '@if needs one condition: `exists` or `blank`' }],
+    ],
+    [
+      '@merge without objects, bad direction',
+      { '@merge': { objects: { a: 1 }, direction: 'up' } },
+      [{ path: '$.@merge.objects', message: 'is required: a list of objects' }],
+    ],
+    [
+      '@merge bad direction',
+      { '@merge': { objects: [], direction: 'up' } },
+      [{ path: '$.@merge.direction', message: 'must be "left" or "right"' }],
+    ],
+    [
+      '@transform missing parts',
+      { '@transform': { apply: { '@path': 1 } } },
+      [
+        { path: '$.@transform.apply.@path', message: '@path takes a string' },
+        { path: '$.@transform.mapping', message: 'is required' },
+      ],
+    ],
+    [
+      '@arrayPath shape',
+      { '@arrayPath': ['$.items', { id: { '@nope': 1 } }] },
+      [{ path: '$.@arrayPath[1].id', message: 'unknown directive @nope' }],
+    ],
+    [
+      '@arrayPath not a list',
+      { '@arrayPath': '$.items' },
+      [{ path: '$.@arrayPath', message: '@arrayPath takes [path, itemShape?]' }],
+    ],
+    [
+      '@flatten separator',
+      { '@flatten': { value: { '@path': '$.a' }, separator: 0 } },
+      [{ path: '$.@flatten.separator', message: 'must be text' }],
+    ],
+    [
+      'nested directive inside @case value',
+      { '@case': { operator: 'upper', value: { '@template': 7 } } },
+      [{ path: '$.@case.value.@template', message: '@template takes a string' }],
+    ],
+  ];
+  it.each(bad)('%s', (_name, mapping, problems) => {
+    expect(mappingProblems(mapping)).toEqual(problems);
+  });
+
+  it('finds nothing wrong in well-formed string directives', () => {
+    expect(
+      mappingProblems({
+        a: { '@case': { operator: 'lower', value: { '@path': '$.event' } } },
+        b: {
+          '@replace': {
+            value: { '@path': '$.event' },
+            pattern: ' ',
+            replacement: '_',
+            pattern2: '-',
+            ignorecase: true,
+          },
+        },
+        c: { '@json': { mode: 'encode', value: { '@path': '$.properties' } } },
+      }),
+    ).toEqual([]);
   });
 });

@@ -177,24 +177,108 @@ export function resolveMapping(mapping: MappingValue, data: unknown): unknown {
   return out;
 }
 
-/** Every problem in a mapping's structure (not its data): unknown or misplaced directives. */
+/** One problem in a mapping's structure, at a path such as `$.properties.plan.@case.operator`. */
+export interface MappingProblem {
+  path: string;
+  message: string;
+}
+
+/** Every problem in a mapping's structure (not its data), as `path: message` lines. */
 export function validateMapping(mapping: MappingValue, at = '$'): string[] {
+  return mappingProblems(mapping, at).map((p) => `${p.path}: ${p.message}`);
+}
+
+/**
+ * Every problem in a mapping's structure (not its data): unknown or misplaced directives, and
+ * directive arguments `resolveMapping` would refuse or ignore (a `@case` operator other than
+ * lower/upper, a `@replace` pattern that is not text, ...). Each with the path where it is.
+ */
+export function mappingProblems(mapping: MappingValue, at = '$'): MappingProblem[] {
   if (mapping === null || typeof mapping !== 'object') return [];
-  if (Array.isArray(mapping)) return mapping.flatMap((item, i) => validateMapping(item, `${at}[${i}]`));
+  if (Array.isArray(mapping)) return mapping.flatMap((item, i) => mappingProblems(item, `${at}[${i}]`));
   const keys = Object.keys(mapping);
   const directiveKeys = keys.filter((key) => key.startsWith('@'));
   if (directiveKeys.length === 0) {
-    return keys.flatMap((key) => validateMapping(mapping[key] as MappingValue, `${at}.${key}`));
+    return keys.flatMap((key) => mappingProblems(mapping[key] as MappingValue, `${at}.${key}`));
   }
-  if (keys.length !== 1) return [`${at}: a directive must be alone in its object (keys ${keys.join(', ')})`];
+  if (keys.length !== 1) {
+    return [{ path: at, message: `a directive must be alone in its object (keys ${keys.join(', ')})` }];
+  }
   const name = keys[0] as string;
-  if (!(DIRECTIVES as readonly string[]).includes(name)) return [`${at}: unknown directive ${name}`];
-  const argument = mapping[name] as MappingValue;
+  if (!(DIRECTIVES as readonly string[]).includes(name)) return [{ path: at, message: `unknown directive ${name}` }];
   if (name === '@literal') return [];
-  if ((name === '@path' || name === '@template') && typeof argument !== 'string') {
-    return [`${at}: ${name} takes a string`];
+  return directiveProblems(name as DirectiveName, mapping[name] as MappingValue, `${at}.${name}`);
+}
+
+/** What each directive needs of its argument (beyond the nested mappings, checked recursively). */
+function directiveProblems(name: DirectiveName, argument: MappingValue, at: string): MappingProblem[] {
+  const problem = (path: string, message: string): MappingProblem[] => [{ path, message }];
+  if (name === '@path' || name === '@template') {
+    return typeof argument === 'string' ? [] : problem(at, `${name} takes a string`);
   }
-  return validateMapping(argument, `${at}.${name}`);
+  if (name === '@excludeWhenNull') return mappingProblems(argument, at);
+  if (name === '@arrayPath') {
+    if (!Array.isArray(argument) || typeof argument[0] !== 'string' || argument.length > 2) {
+      return problem(at, '@arrayPath takes [path, itemShape?]');
+    }
+    return argument[1] === undefined ? [] : mappingProblems(argument[1], `${at}[1]`);
+  }
+  if (!isPlainObject(argument)) return problem(at, `${name} takes an object`);
+  const options = argument as Record<string, MappingValue>;
+  const nested = (key: string): MappingProblem[] =>
+    options[key] === undefined ? [] : mappingProblems(options[key], `${at}.${key}`);
+  const oneOf = (key: string, allowed: readonly string[], required: boolean): MappingProblem[] => {
+    const value = options[key];
+    if (value === undefined && !required) return [];
+    return typeof value === 'string' && allowed.includes(value)
+      ? []
+      : problem(`${at}.${key}`, `must be ${allowed.map((a) => JSON.stringify(a)).join(' or ')}`);
+  };
+  const text = (key: string): MappingProblem[] =>
+    options[key] === undefined || typeof options[key] === 'string' ? [] : problem(`${at}.${key}`, 'must be text');
+  const flag = (key: string): MappingProblem[] =>
+    options[key] === undefined || typeof options[key] === 'boolean'
+      ? []
+      : problem(`${at}.${key}`, 'must be true or false');
+  switch (name) {
+    case '@if': {
+      const conditions = ['exists', 'blank'].filter((key) => key in options);
+      if (conditions.length !== 1) return problem(at, '@if needs one condition: `exists` or `blank`');
+      return [...nested(conditions[0] as string), ...nested('then'), ...nested('else')];
+    }
+    case '@case':
+      return [...oneOf('operator', ['lower', 'upper'], true), ...nested('value')];
+    case '@replace': {
+      const pattern = options['pattern'];
+      return [
+        ...(typeof pattern === 'string' && pattern !== ''
+          ? []
+          : problem(`${at}.pattern`, 'is required: the text to replace')),
+        ...text('replacement'),
+        ...text('pattern2'),
+        ...text('replacement2'),
+        ...flag('global'),
+        ...flag('ignorecase'),
+        ...nested('value'),
+      ];
+    }
+    case '@merge': {
+      const objects = options['objects'];
+      if (!Array.isArray(objects)) return problem(`${at}.objects`, 'is required: a list of objects');
+      return [...oneOf('direction', ['left', 'right'], false), ...nested('objects')];
+    }
+    case '@transform':
+      return [
+        ...(options['apply'] === undefined ? problem(`${at}.apply`, 'is required') : nested('apply')),
+        ...(options['mapping'] === undefined ? problem(`${at}.mapping`, 'is required') : nested('mapping')),
+      ];
+    case '@flatten':
+      return [...text('separator'), ...flag('omitArrays'), ...nested('value')];
+    case '@json':
+      return [...oneOf('mode', ['encode', 'decode'], true), ...nested('value')];
+    default:
+      return mappingProblems(argument, at);
+  }
 }
 
 function templateText(value: unknown): string {

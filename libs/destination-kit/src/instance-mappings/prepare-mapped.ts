@@ -1,0 +1,49 @@
+import type { SpecEvent } from '@manifold/events';
+import { isUnsupported, type DestinationDefinition, type DestinationSettingsSchema } from '../definition';
+import { compileFql } from '../fql';
+import { drop, outcomeOfError, type DeadLetterOutcome, type DropOutcome } from '../outcome';
+import { mapForAction, type ParsedSettings, type PreparedEvent } from '../translate';
+import type { InstanceMapping } from './instance-mapping';
+
+/** An event prepared by one of an instance's mappings. */
+export interface MappedEvent {
+  mappingId: string;
+  /** The payload for the mapping's action, or why this mapping sends nothing (e.g. INVALID_PAYLOAD). */
+  result: PreparedEvent | DropOutcome | DeadLetterOutcome;
+}
+
+export type MappedEvents = { kind: 'mapped'; mapped: MappedEvent[] } | DropOutcome | DeadLetterOutcome;
+
+/**
+ * Runs an event through an instance's mappings, in their order: every enabled mapping whose
+ * trigger matches maps the event for its action (as in Segment, an event may trigger several).
+ * None matching drops the event as NO_MATCHING_MAPPING ("no mapping matched"), or as
+ * UNSUPPORTED_EVENT_TYPE for a call type the destination declares it cannot take. Mappings are
+ * expected to be valid (`validateInstanceMappings`); one that is not yields a TRANSLATION_ERROR
+ * for its own part only. Pure.
+ */
+export function prepareMappedEvents<S extends DestinationSettingsSchema>(
+  destination: DestinationDefinition<S>,
+  event: SpecEvent,
+  settings: ParsedSettings<S>,
+  mappings: readonly InstanceMapping[],
+): MappedEvents {
+  const mapped: MappedEvent[] = [];
+  for (const mapping of mappings) {
+    if (!mapping.enabled) continue;
+    let result: MappedEvent['result'];
+    try {
+      const trigger = compileFql(mapping.trigger);
+      if (!trigger.ok) throw new Error(`mapping ${mapping.id}: invalid trigger: ${trigger.error}`);
+      if (!trigger.matches(event)) continue;
+      result = mapForAction(destination, mapping.action, mapping.fields, event, settings);
+    } catch (error) {
+      result = outcomeOfError(error) as DropOutcome | DeadLetterOutcome;
+    }
+    mapped.push({ mappingId: mapping.id, result });
+  }
+  if (mapped.length > 0) return { kind: 'mapped', mapped };
+  const route = destination.routes[event.type];
+  if (isUnsupported(route)) return drop('UNSUPPORTED_EVENT_TYPE', route.unsupported);
+  return drop('NO_MATCHING_MAPPING', `no mapping matched this ${event.type} event`);
+}
