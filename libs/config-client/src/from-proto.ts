@@ -35,6 +35,18 @@ const destination = (d: ProtoDestination): DestinationConfig => ({
     actions: (f.actions ?? []) as DestinationFilterAction[],
     enabled: f.enabled,
   })),
+  ...(d.mappingsSet
+    ? {
+        mappings: d.mappings.map((m) => ({
+          id: m.id,
+          name: m.name,
+          enabled: m.enabled,
+          trigger: m.trigger,
+          action: m.action,
+          fields: (m.fields ?? {}) as Record<string, unknown>,
+        })),
+      }
+    : {}),
 });
 
 const warehouse = ({ syncRequestedAt, ...w }: ProtoWarehouse): WarehouseConfig => ({

@@ -5,6 +5,7 @@ export type {
   SourceConfig,
   DestinationConfig,
   DestinationFilterConfig,
+  DestinationMappingConfig,
   DestinationFilterAction,
   WarehouseConfig,
 } from './snapshot';

@@ -31,6 +31,20 @@ export interface DestinationFilterConfig {
   enabled: boolean;
 }
 
+/**
+ * One mapping of a destination instance (libs/destination-kit/README.md#instance-mappings):
+ * events matching `trigger` (FQL) run `action` with the field mapping `fields`.
+ */
+export interface DestinationMappingConfig {
+  id: string;
+  name: string;
+  enabled: boolean;
+  trigger: string;
+  action: string;
+  /** Field → mapping-kit value, as validated by the control plane. */
+  fields: Record<string, unknown>;
+}
+
 export interface DestinationConfig {
   id: string;
   workspaceId: string;
@@ -44,6 +58,8 @@ export interface DestinationConfig {
   settings: Record<string, unknown>;
   sourceIds: string[];
   filters: DestinationFilterConfig[];
+  /** The instance's mappings, in order; absent: the destination's presets (saved before mappings existed). */
+  mappings?: DestinationMappingConfig[];
 }
 
 export interface WarehouseConfig {

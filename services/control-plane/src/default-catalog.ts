@@ -1,4 +1,5 @@
-import { catalog as destinationCatalog } from '@manifold/destinations';
+import { presetMappings, validateInstanceMappings } from '@manifold/destination-kit';
+import { catalog as destinationCatalog, destinationById } from '@manifold/destinations';
 import { warehouseCatalog } from '@manifold/warehouse';
 import type { CatalogEntryDefinition } from './domain/catalog';
 
@@ -25,6 +26,18 @@ export function defaultCatalog(): CatalogEntryDefinition[] {
     settingsSchema: entry.settingsSchema,
     supportedCallTypes: entry.supportedCallTypes,
     warehouse: false,
+    ...mappingRules(entry.id),
   }));
   return [...destinations, ...warehouses];
+}
+
+function mappingRules(id: string): Pick<CatalogEntryDefinition, 'mappings'> {
+  const destination = destinationById(id);
+  if (!destination) return {};
+  return {
+    mappings: {
+      presets: () => presetMappings(destination),
+      validate: (raw) => validateInstanceMappings(destination, raw),
+    },
+  };
 }

@@ -8,6 +8,7 @@ import { ConfigBroadcaster } from './config-stream/broadcaster';
 import { Catalog, type CatalogEntryDefinition } from './domain/catalog';
 import { CatalogQueries } from './domain/catalog-service';
 import { Destinations } from './domain/destinations';
+import { DestinationMappings } from './domain/mappings';
 import { Observability } from './domain/observability';
 import { startRetentionSweep } from './domain/retention-sweep';
 import { startReportConsumer } from './domain/report-consumer';
@@ -102,6 +103,7 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
       workspaces: new Workspaces(store),
       sources: new Sources(store, onChange, { ...DEFAULT_AUTO_DISABLE_POLICY, ...options.autoDisable }),
       destinations,
+      mappings: new DestinationMappings(store, catalog, (doc) => destinations.toDestination(doc), onChange),
       catalog: new CatalogQueries(store, catalog),
       observability,
       broadcaster,

@@ -1,9 +1,10 @@
+import type { DestinationMappingConfig } from '@manifold/config-client';
 import type { SpecEvent } from '@manifold/events';
 import { isUnsupported, type DestinationDefinition, type DestinationSettingsSchema } from '../definition';
 import { compileFql } from '../fql';
 import { drop, outcomeOfError, type DeadLetterOutcome, type DropOutcome } from '../outcome';
 import { mapForAction, type ParsedSettings, type PreparedEvent } from '../translate';
-import type { InstanceMapping } from './instance-mapping';
+import type { Mapping } from '../mapping';
 
 /** An event prepared by one of an instance's mappings. */
 export interface MappedEvent {
@@ -26,7 +27,7 @@ export function prepareMappedEvents<S extends DestinationSettingsSchema>(
   destination: DestinationDefinition<S>,
   event: SpecEvent,
   settings: ParsedSettings<S>,
-  mappings: readonly InstanceMapping[],
+  mappings: readonly DestinationMappingConfig[],
 ): MappedEvents {
   const mapped: MappedEvent[] = [];
   for (const mapping of mappings) {
@@ -36,7 +37,7 @@ export function prepareMappedEvents<S extends DestinationSettingsSchema>(
       const trigger = compileFql(mapping.trigger);
       if (!trigger.ok) throw new Error(`mapping ${mapping.id}: invalid trigger: ${trigger.error}`);
       if (!trigger.matches(event)) continue;
-      result = mapForAction(destination, mapping.action, mapping.fields, event, settings);
+      result = mapForAction(destination, mapping.action, mapping.fields as Mapping, event, settings);
     } catch (error) {
       result = outcomeOfError(error) as DropOutcome | DeadLetterOutcome;
     }

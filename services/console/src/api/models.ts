@@ -114,6 +114,33 @@ export const DestinationFilter = model(
   }),
 );
 
+export const DestinationMapping = model(
+  'DestinationMapping',
+  z.object({
+    id: z.string().describe('Unique within the destination; empty on a new mapping (the server sets one)'),
+    name: z.string(),
+    enabled: z.boolean(),
+    trigger: z.string().describe('FQL condition on the event, e.g. type = "track" and event = "Signed Up"'),
+    action: z.string().describe("An action of the destination's catalog entry"),
+    fields: z
+      .record(z.string(), z.unknown())
+      .describe('Field of the action → mapping-kit value (@path, @template, @if, @case, @replace, ...)'),
+  }),
+  'Which events (trigger) run which action, with which field mapping',
+);
+
+export const DestinationMappingVersion = model(
+  'DestinationMappingVersion',
+  z.object({
+    version: z.number().int(),
+    mappings: z.array(DestinationMapping),
+    changedBy: z.string(),
+    changedAt: optionalTimestamp,
+    comment: z.string(),
+    diff: z.array(z.string()).describe('What changed from the version before, one line each'),
+  }),
+);
+
 export const Destination = model(
   'Destination',
   z.object({
@@ -133,6 +160,8 @@ export const Destination = model(
     warehouse: z.boolean(),
     syncIntervalSeconds: z.number().int(),
     filters: z.array(DestinationFilter),
+    mappings: z.array(DestinationMapping).describe('In order; every enabled mapping whose trigger matches runs'),
+    mappingsVersion: z.number().int(),
   }),
 );
 

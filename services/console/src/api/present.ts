@@ -29,6 +29,12 @@ export function presentDestination(destination: proto.Destination): z.input<type
   );
 }
 
+export function presentMappingVersion(
+  version: proto.DestinationMappingVersion,
+): z.input<typeof models.DestinationMappingVersion> {
+  return fromMessage(models.DestinationMappingVersion, version);
+}
+
 export function presentCatalogEntry(entry: proto.CatalogEntry): z.input<typeof models.CatalogEntry> {
   return {
     id: entry.id,

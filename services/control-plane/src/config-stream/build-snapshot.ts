@@ -1,6 +1,7 @@
 import type { ConfigSnapshot, DestinationConfig, SourceConfig, WarehouseConfig } from '@manifold/proto';
 import type { Catalog } from '../domain/catalog';
 import { openSettings, type SecretBox } from '@manifold/secrets';
+import { mappingFromDoc, mappingMessage } from '../domain/mapping-docs';
 import type { Store } from '../store/store';
 
 export interface BuiltSnapshot {
@@ -70,6 +71,9 @@ export async function buildSnapshot(
         settings,
         sourceIds: d.sourceIds,
         filters: d.filters.map((f) => ({ ...f, sourceId: f.sourceId })),
+        mappings: (d.mappings ?? []).map((m) => mappingMessage(mappingFromDoc(m))),
+        // Absent: saved before mappings existed; translators apply the presets.
+        mappingsSet: d.mappings !== undefined,
       });
     }
   }

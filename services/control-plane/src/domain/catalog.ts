@@ -1,3 +1,4 @@
+import type { InstanceMapping, MappingsValidation } from '@manifold/destination-kit';
 import { settingSecrets, type SettingSecrets } from '@manifold/secrets';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020';
@@ -17,6 +18,15 @@ export interface CatalogEntryDefinition {
   settingsSchema: SettingsJsonSchema;
   supportedCallTypes: string[];
   warehouse: boolean;
+  /** Destinations (not warehouses): their presets, and the check of an instance's mappings. */
+  mappings?: MappingRules;
+}
+
+/** What the control plane needs of a destination type to store its instances' mappings. */
+export interface MappingRules {
+  presets(): InstanceMapping[];
+  /** Every problem with its path from `mappings` (`mappings[0].fields.event`). */
+  validate(raw: unknown): MappingsValidation;
 }
 
 interface CompiledEntry {
@@ -79,6 +89,11 @@ export class Catalog {
     if (compiled.validate(settings)) return [];
     return (compiled.validate.errors ?? []).map((error) => toViolation(error, compiled.settingNames));
   }
+}
+
+/** Refused mappings as the API names them: `mappings[i].fields.<field>...` */
+export function mappingViolations(validation: MappingsValidation): FieldViolation[] {
+  return validation.ok ? [] : validation.problems.map((p) => ({ field: p.path, message: p.message }));
 }
 
 function toViolation(error: ErrorObject, settingNames: readonly string[]): FieldViolation {

@@ -23,6 +23,7 @@ import type { Catalog } from './catalog';
 import type { CallContext } from './context';
 import { ControlPlaneError, Violations } from './errors';
 import { newId } from './ids';
+import { currentMappings, initialMappings, mappingMessage, mappingVersionDoc } from './mapping-docs';
 import { refreshDestinationSourceNames, refreshSourceLinks } from './links';
 import { resolveSource } from './sources';
 import { checkName, checkSyncInterval } from './validation';
@@ -110,6 +111,8 @@ export class Destinations {
       syncIntervalSeconds: doc.syncIntervalSeconds,
       filters: doc.filters,
       changedFields: [],
+      mappings: currentMappings(doc, this.catalog).map(mappingMessage),
+      mappingsVersion: doc.mappingsVersion ?? 0,
     };
   }
 
@@ -202,6 +205,7 @@ export class Destinations {
       warehouseLabel: entry.warehouse ? 'warehouse' : 'destination',
       syncIntervalSeconds: entry.warehouse ? interval : 0,
       filters: [],
+      ...initialMappings(this.catalog, entry.id),
     };
     try {
       await this.store.destinations.insertOne(doc);
@@ -211,6 +215,11 @@ export class Destinations {
           `a destination named ${JSON.stringify(req.name)} already exists in this workspace`,
         );
       throw error;
+    }
+    if (doc.mappings) {
+      await this.store.mappingVersions.insertOne(
+        mappingVersionDoc(doc, 1, doc.mappings, ctx, 'created with the presets', ['the presets']),
+      );
     }
     await refreshDestinationSourceNames(this.store, [doc._id]);
     await refreshSourceLinks(this.store, doc.sourceIds, ctx.now);
@@ -301,6 +310,7 @@ export class Destinations {
     const workspace = await resolveWorkspace(this.store, workspaceKey);
     const doc = await resolveDestination(this.store, workspace, destinationKey);
     await this.store.destinations.deleteOne({ _id: doc._id });
+    await this.store.mappingVersions.deleteMany({ destinationId: doc._id });
     await refreshSourceLinks(this.store, doc.sourceIds, now);
     await this.onChange();
   }

@@ -13,7 +13,8 @@ export function randomAlphanumeric(length: number): string {
   return out;
 }
 
-export const newId = (prefix: 'ws' | 'src' | 'dst' | 'req' | 'flt'): string => `${prefix}_${randomAlphanumeric(20)}`;
+export const newId = (prefix: 'ws' | 'src' | 'dst' | 'req' | 'flt' | 'map'): string =>
+  `${prefix}_${randomAlphanumeric(20)}`;
 
 /** Write keys: 32 random alphanumeric characters (about 190 bits), like Segment's. */
 export const newWriteKey = (): string => randomAlphanumeric(32);

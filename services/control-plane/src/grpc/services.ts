@@ -11,6 +11,7 @@ import type {
 import type { ConfigBroadcaster } from '../config-stream/broadcaster';
 import type { CatalogQueries } from '../domain/catalog-service';
 import type { Destinations } from '../domain/destinations';
+import type { DestinationMappings } from '../domain/mappings';
 import { resolveSource } from '../domain/sources';
 import type { Sources } from '../domain/sources';
 import type { Workspaces } from '../domain/workspaces';
@@ -25,6 +26,7 @@ export interface Domain {
   workspaces: Workspaces;
   sources: Sources;
   destinations: Destinations;
+  mappings: DestinationMappings;
   catalog: CatalogQueries;
   observability: Observability;
   broadcaster: ConfigBroadcaster;
@@ -77,6 +79,12 @@ export function destinationService(d: Domain, deps: HandlerDeps): DestinationSer
     connectSource: unary('ConnectSource', deps, (req, ctx) => d.destinations.connect(req, true, ctx)),
     disconnectSource: unary('DisconnectSource', deps, (req, ctx) => d.destinations.connect(req, false, ctx)),
     setDestinationFilters: unary('SetDestinationFilters', deps, (req) => d.destinations.setFilters(req)),
+    setDestinationMappings: unary('SetDestinationMappings', deps, (req, ctx) => d.mappings.set(req, ctx)),
+    resetDestinationMappings: unary('ResetDestinationMappings', deps, (req, ctx) => d.mappings.reset(req, ctx)),
+    listDestinationMappingVersions: unary('ListDestinationMappingVersions', deps, (req) => d.mappings.versions(req)),
+    rollbackDestinationMappings: unary('RollbackDestinationMappings', deps, (req, ctx) =>
+      d.mappings.rollback(req, ctx),
+    ),
     getDeliveryStats: unary('GetDeliveryStats', deps, (req, ctx) => d.observability.deliveryStats(req, ctx.now)),
     listWarehouseLoads: unary('ListWarehouseLoads', deps, (req) => d.observability.warehouseLoads(req)),
     getDeliveryView: unary('GetDeliveryView', deps, (req, ctx) => d.observability.deliveryView(req, ctx.now)),

@@ -60,6 +60,32 @@ export interface DestinationFilterDoc {
   enabled: boolean;
 }
 
+/**
+ * One mapping of a destination instance. The field mapping is stored as JSON text: its keys are
+ * the user's (custom property names may hold "." or start with "$", which FerretDB refuses).
+ */
+export interface DestinationMappingDoc {
+  id: string;
+  name: string;
+  enabled: boolean;
+  trigger: string;
+  action: string;
+  fieldsJson: string;
+}
+
+/** One saved state of a destination's mappings: `_id` is `<destination id>:<version>`, so two writers of one version collide. */
+export interface DestinationMappingVersionDoc {
+  _id: string;
+  destinationId: string;
+  workspaceId: string;
+  version: number;
+  mappings: DestinationMappingDoc[];
+  changedBy: string;
+  changedAt: Date;
+  comment: string;
+  diff: string[];
+}
+
 export interface DestinationDoc {
   _id: string;
   workspaceId: string;
@@ -88,6 +114,9 @@ export interface DestinationDoc {
   /** Warehouses: the latest "sync now" (the loaders see it through the config stream). */
   syncRequestedAt?: Date;
   filters: DestinationFilterDoc[];
+  /** Absent on destinations saved before mappings existed: their presets apply (version 0). */
+  mappings?: DestinationMappingDoc[];
+  mappingsVersion?: number;
 }
 
 export interface IntegrationRequestDoc {

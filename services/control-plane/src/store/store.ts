@@ -2,6 +2,7 @@ import type { Collection, Db } from 'mongodb';
 import type {
   ConfigVersionDoc,
   DestinationDoc,
+  DestinationMappingVersionDoc,
   IntegrationRequestDoc,
   SourceDoc,
   WorkspaceDoc,
@@ -14,6 +15,8 @@ export class Store {
   readonly sources: Collection<SourceDoc>;
   readonly writeKeys: Collection<WriteKeyDoc>;
   readonly destinations: Collection<DestinationDoc>;
+  /** Every saved state of each destination's mappings (who, when, what changed). */
+  readonly mappingVersions: Collection<DestinationMappingVersionDoc>;
   readonly integrationRequests: Collection<IntegrationRequestDoc>;
   readonly configVersion: Collection<ConfigVersionDoc>;
   /** One document per auto-disable action taken, so replicas never act twice. */
@@ -24,6 +27,7 @@ export class Store {
     this.sources = db.collection('sources');
     this.writeKeys = db.collection('write_keys');
     this.destinations = db.collection('destinations');
+    this.mappingVersions = db.collection('destination_mapping_versions');
     this.integrationRequests = db.collection('integration_requests');
     this.configVersion = db.collection('config_version');
     this.autoDisableClaims = db.collection('auto_disable_claims');
@@ -37,6 +41,7 @@ export class Store {
       this.writeKeys.createIndex({ sourceId: 1 }, { name: 'by_source' }),
       this.destinations.createIndex({ workspaceId: 1, name: 1 }, { unique: true, name: 'workspace_name_unique' }),
       this.destinations.createIndex({ sourceIds: 1 }, { name: 'by_source' }),
+      this.mappingVersions.createIndex({ destinationId: 1, version: -1 }, { name: 'by_destination' }),
       this.integrationRequests.createIndex({ nameKey: 1 }, { name: 'by_name' }),
     ]);
     // Versions start at 1: data-plane clients read version 0 as "no configuration received yet".

@@ -3,6 +3,7 @@ import { accountRoutes } from './account';
 import { catalogRoutes } from './catalog';
 import { deadLetterRoutes } from './dead-letters';
 import { deliveryRoutes } from './delivery';
+import { destinationMappingRoutes } from './destination-mappings';
 import { destinationRoutes } from './destinations';
 import { invitationRoutes } from './invitations';
 import { replayRoutes } from './replays';
@@ -17,6 +18,7 @@ export const apiRoutes: RouteDefinition[] = [
   ...invitationRoutes,
   ...sourceRoutes,
   ...destinationRoutes,
+  ...destinationMappingRoutes,
   ...deadLetterRoutes,
   ...replayRoutes,
   ...traceRoutes,

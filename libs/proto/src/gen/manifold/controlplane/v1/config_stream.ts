@@ -44,6 +44,16 @@ export interface DestinationFilterConfig {
   enabled: boolean;
 }
 
+/** One mapping of a destination instance (see DestinationMapping). */
+export interface DestinationMappingConfig {
+  id: string;
+  name: string;
+  enabled: boolean;
+  trigger: string;
+  action: string;
+  fields?: { [key: string]: any } | undefined;
+}
+
 export interface DestinationConfig {
   id: string;
   workspaceId: string;
@@ -54,6 +64,12 @@ export interface DestinationConfig {
   settings?: { [key: string]: any } | undefined;
   sourceIds: string[];
   filters: DestinationFilterConfig[];
+  /**
+   * The instance's mappings, in order; used only when mappings_set (otherwise the destination's
+   * presets apply: an instance saved before mappings existed).
+   */
+  mappings: DestinationMappingConfig[];
+  mappingsSet: boolean;
 }
 
 export interface WarehouseConfig {
@@ -444,6 +460,155 @@ export const DestinationFilterConfig: MessageFns<DestinationFilterConfig> = {
   },
 };
 
+function createBaseDestinationMappingConfig(): DestinationMappingConfig {
+  return { id: "", name: "", enabled: false, trigger: "", action: "", fields: undefined };
+}
+
+export const DestinationMappingConfig: MessageFns<DestinationMappingConfig> = {
+  encode(message: DestinationMappingConfig, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.enabled !== false) {
+      writer.uint32(24).bool(message.enabled);
+    }
+    if (message.trigger !== "") {
+      writer.uint32(34).string(message.trigger);
+    }
+    if (message.action !== "") {
+      writer.uint32(42).string(message.action);
+    }
+    if (message.fields !== undefined) {
+      Struct.encode(Struct.wrap(message.fields), writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DestinationMappingConfig {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDestinationMappingConfig();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.enabled = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.trigger = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.fields = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DestinationMappingConfig {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      enabled: isSet(object.enabled) ? globalThis.Boolean(object.enabled) : false,
+      trigger: isSet(object.trigger) ? globalThis.String(object.trigger) : "",
+      action: isSet(object.action) ? globalThis.String(object.action) : "",
+      fields: isObject(object.fields) ? object.fields : undefined,
+    };
+  },
+
+  toJSON(message: DestinationMappingConfig): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.enabled !== false) {
+      obj.enabled = message.enabled;
+    }
+    if (message.trigger !== "") {
+      obj.trigger = message.trigger;
+    }
+    if (message.action !== "") {
+      obj.action = message.action;
+    }
+    if (message.fields !== undefined) {
+      obj.fields = message.fields;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<DestinationMappingConfig>): DestinationMappingConfig {
+    return DestinationMappingConfig.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<DestinationMappingConfig>): DestinationMappingConfig {
+    const message = createBaseDestinationMappingConfig();
+    message.id = object.id ?? "";
+    message.name = object.name ?? "";
+    message.enabled = object.enabled ?? false;
+    message.trigger = object.trigger ?? "";
+    message.action = object.action ?? "";
+    message.fields = object.fields ?? undefined;
+    return message;
+  },
+};
+
 function createBaseDestinationConfig(): DestinationConfig {
   return {
     id: "",
@@ -455,6 +620,8 @@ function createBaseDestinationConfig(): DestinationConfig {
     settings: undefined,
     sourceIds: [],
     filters: [],
+    mappings: [],
+    mappingsSet: false,
   };
 }
 
@@ -486,6 +653,12 @@ export const DestinationConfig: MessageFns<DestinationConfig> = {
     }
     for (const v of message.filters) {
       DestinationFilterConfig.encode(v!, writer.uint32(74).fork()).join();
+    }
+    for (const v of message.mappings) {
+      DestinationMappingConfig.encode(v!, writer.uint32(82).fork()).join();
+    }
+    if (message.mappingsSet !== false) {
+      writer.uint32(88).bool(message.mappingsSet);
     }
     return writer;
   },
@@ -575,6 +748,22 @@ export const DestinationConfig: MessageFns<DestinationConfig> = {
             message.filters.push(DestinationFilterConfig.decode(reader, reader.uint32()));
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.mappings.push(DestinationMappingConfig.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.mappingsSet = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -616,6 +805,14 @@ export const DestinationConfig: MessageFns<DestinationConfig> = {
       filters: globalThis.Array.isArray(object?.filters)
         ? object.filters.map((e: any) => DestinationFilterConfig.fromJSON(e))
         : [],
+      mappings: globalThis.Array.isArray(object?.mappings)
+        ? object.mappings.map((e: any) => DestinationMappingConfig.fromJSON(e))
+        : [],
+      mappingsSet: isSet(object.mappingsSet)
+        ? globalThis.Boolean(object.mappingsSet)
+        : isSet(object.mappings_set)
+        ? globalThis.Boolean(object.mappings_set)
+        : false,
     };
   },
 
@@ -648,6 +845,12 @@ export const DestinationConfig: MessageFns<DestinationConfig> = {
     if (message.filters?.length) {
       obj.filters = message.filters.map((e) => DestinationFilterConfig.toJSON(e));
     }
+    if (message.mappings?.length) {
+      obj.mappings = message.mappings.map((e) => DestinationMappingConfig.toJSON(e));
+    }
+    if (message.mappingsSet !== false) {
+      obj.mappingsSet = message.mappingsSet;
+    }
     return obj;
   },
 
@@ -665,6 +868,8 @@ export const DestinationConfig: MessageFns<DestinationConfig> = {
     message.settings = object.settings ?? undefined;
     message.sourceIds = object.sourceIds?.map((e) => e) || [];
     message.filters = object.filters?.map((e) => DestinationFilterConfig.fromPartial(e)) || [];
+    message.mappings = object.mappings?.map((e) => DestinationMappingConfig.fromPartial(e)) || [];
+    message.mappingsSet = object.mappingsSet ?? false;
     return message;
   },
 };

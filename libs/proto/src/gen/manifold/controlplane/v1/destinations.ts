@@ -39,6 +39,23 @@ export interface DestinationFilter {
 }
 
 /**
+ * One mapping of a destination instance: which events (trigger) make which action of the
+ * destination run, and how the event's fields fill the action's fields.
+ */
+export interface DestinationMapping {
+  /** Unique within the destination; the presets' ids start with "preset-". Set by the server when empty. */
+  id: string;
+  name: string;
+  enabled: boolean;
+  /** FQL condition on the event, e.g. type = "track" and event = "Order Completed". */
+  trigger: string;
+  /** An action of the catalog entry (CatalogEntry.actions[].id), e.g. "trackEvent". */
+  action: string;
+  /** The action's field mapping: field -> mapping-kit value (@path, @template, @if, @case, ...). */
+  fields?: { [key: string]: any } | undefined;
+}
+
+/**
  * An instance of a catalog entry. Warehouses are destinations whose catalog entry is a warehouse;
  * they list with the others and carry a sync interval.
  */
@@ -67,6 +84,13 @@ export interface Destination {
    * secrets compared in clear on the server, e.g. ["settings.apiKey", "enabled"].
    */
   changedFields: string[];
+  /**
+   * The instance's mappings, in order (destinations only; warehouses have none). A destination
+   * created before mappings existed shows its presets, at version 0.
+   */
+  mappings: DestinationMapping[];
+  /** Incremented by every change of the mappings; ListDestinationMappingVersions has each one. */
+  mappingsVersion: number;
 }
 
 export interface CreateDestinationRequest {
@@ -142,6 +166,62 @@ export interface SetDestinationFiltersRequest {
   destination: string;
   /** Replaces every filter of the destination. */
   filters: DestinationFilter[];
+}
+
+export interface SetDestinationMappingsRequest {
+  workspace: string;
+  destination: string;
+  /**
+   * Replaces every mapping of the destination; validated against the catalog entry's actions
+   * (violations name fields as mappings[i].fields.<field>...). Nothing is saved when one is invalid.
+   */
+  mappings: DestinationMapping[];
+  /** Why, kept with the version. */
+  comment: string;
+  /** Validate and answer with what would be saved, without saving. */
+  dryRun: boolean;
+  /** When set, the save fails (FAILED_PRECONDITION) unless the mappings are still at this version. */
+  expectedVersion?: number | undefined;
+}
+
+export interface ResetDestinationMappingsRequest {
+  workspace: string;
+  destination: string;
+  comment: string;
+  /** Answer with the presets without saving them. */
+  dryRun: boolean;
+}
+
+export interface ListDestinationMappingVersionsRequest {
+  workspace: string;
+  destination: string;
+}
+
+/** One saved state of a destination's mappings. */
+export interface DestinationMappingVersion {
+  version: number;
+  mappings: DestinationMapping[];
+  changedBy: string;
+  changedAt?: Date | undefined;
+  comment: string;
+  /**
+   * What changed from the version before, one line each, e.g. "added signup (Signed up)",
+   * "changed preset-track-2: fields.event, trigger", "removed old", "reordered".
+   */
+  diff: string[];
+}
+
+export interface ListDestinationMappingVersionsResponse {
+  /** Newest first. */
+  versions: DestinationMappingVersion[];
+}
+
+export interface RollbackDestinationMappingsRequest {
+  workspace: string;
+  destination: string;
+  /** The version whose mappings become current again (as a new version). */
+  version: number;
+  comment: string;
 }
 
 export interface GetDeliveryStatsRequest {
@@ -535,6 +615,155 @@ export const DestinationFilter: MessageFns<DestinationFilter> = {
   },
 };
 
+function createBaseDestinationMapping(): DestinationMapping {
+  return { id: "", name: "", enabled: false, trigger: "", action: "", fields: undefined };
+}
+
+export const DestinationMapping: MessageFns<DestinationMapping> = {
+  encode(message: DestinationMapping, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.enabled !== false) {
+      writer.uint32(24).bool(message.enabled);
+    }
+    if (message.trigger !== "") {
+      writer.uint32(34).string(message.trigger);
+    }
+    if (message.action !== "") {
+      writer.uint32(42).string(message.action);
+    }
+    if (message.fields !== undefined) {
+      Struct.encode(Struct.wrap(message.fields), writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DestinationMapping {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDestinationMapping();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.enabled = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.trigger = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.fields = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DestinationMapping {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      enabled: isSet(object.enabled) ? globalThis.Boolean(object.enabled) : false,
+      trigger: isSet(object.trigger) ? globalThis.String(object.trigger) : "",
+      action: isSet(object.action) ? globalThis.String(object.action) : "",
+      fields: isObject(object.fields) ? object.fields : undefined,
+    };
+  },
+
+  toJSON(message: DestinationMapping): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.enabled !== false) {
+      obj.enabled = message.enabled;
+    }
+    if (message.trigger !== "") {
+      obj.trigger = message.trigger;
+    }
+    if (message.action !== "") {
+      obj.action = message.action;
+    }
+    if (message.fields !== undefined) {
+      obj.fields = message.fields;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<DestinationMapping>): DestinationMapping {
+    return DestinationMapping.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<DestinationMapping>): DestinationMapping {
+    const message = createBaseDestinationMapping();
+    message.id = object.id ?? "";
+    message.name = object.name ?? "";
+    message.enabled = object.enabled ?? false;
+    message.trigger = object.trigger ?? "";
+    message.action = object.action ?? "";
+    message.fields = object.fields ?? undefined;
+    return message;
+  },
+};
+
 function createBaseDestination(): Destination {
   return {
     id: "",
@@ -554,6 +783,8 @@ function createBaseDestination(): Destination {
     filters: [],
     sourceNames: [],
     changedFields: [],
+    mappings: [],
+    mappingsVersion: 0,
   };
 }
 
@@ -609,6 +840,12 @@ export const Destination: MessageFns<Destination> = {
     }
     for (const v of message.changedFields) {
       writer.uint32(138).string(v!);
+    }
+    for (const v of message.mappings) {
+      DestinationMapping.encode(v!, writer.uint32(146).fork()).join();
+    }
+    if (message.mappingsVersion !== 0) {
+      writer.uint32(152).int32(message.mappingsVersion);
     }
     return writer;
   },
@@ -762,6 +999,22 @@ export const Destination: MessageFns<Destination> = {
             message.changedFields.push(reader.string());
             continue;
           }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.mappings.push(DestinationMapping.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 19: {
+            if (tag !== 152) {
+              break;
+            }
+
+            message.mappingsVersion = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -829,6 +1082,14 @@ export const Destination: MessageFns<Destination> = {
         : globalThis.Array.isArray(object?.changed_fields)
         ? object.changed_fields.map((e: any) => globalThis.String(e))
         : [],
+      mappings: globalThis.Array.isArray(object?.mappings)
+        ? object.mappings.map((e: any) => DestinationMapping.fromJSON(e))
+        : [],
+      mappingsVersion: isSet(object.mappingsVersion)
+        ? globalThis.Number(object.mappingsVersion)
+        : isSet(object.mappings_version)
+        ? globalThis.Number(object.mappings_version)
+        : 0,
     };
   },
 
@@ -885,6 +1146,12 @@ export const Destination: MessageFns<Destination> = {
     if (message.changedFields?.length) {
       obj.changedFields = message.changedFields;
     }
+    if (message.mappings?.length) {
+      obj.mappings = message.mappings.map((e) => DestinationMapping.toJSON(e));
+    }
+    if (message.mappingsVersion !== 0) {
+      obj.mappingsVersion = Math.round(message.mappingsVersion);
+    }
     return obj;
   },
 
@@ -912,6 +1179,8 @@ export const Destination: MessageFns<Destination> = {
     message.filters = object.filters?.map((e) => DestinationFilter.fromPartial(e)) || [];
     message.sourceNames = object.sourceNames?.map((e) => e) || [];
     message.changedFields = object.changedFields?.map((e) => e) || [];
+    message.mappings = object.mappings?.map((e) => DestinationMapping.fromPartial(e)) || [];
+    message.mappingsVersion = object.mappingsVersion ?? 0;
     return message;
   },
 };
@@ -1992,6 +2261,718 @@ export const SetDestinationFiltersRequest: MessageFns<SetDestinationFiltersReque
     message.workspace = object.workspace ?? "";
     message.destination = object.destination ?? "";
     message.filters = object.filters?.map((e) => DestinationFilter.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseSetDestinationMappingsRequest(): SetDestinationMappingsRequest {
+  return { workspace: "", destination: "", mappings: [], comment: "", dryRun: false, expectedVersion: undefined };
+}
+
+export const SetDestinationMappingsRequest: MessageFns<SetDestinationMappingsRequest> = {
+  encode(message: SetDestinationMappingsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workspace !== "") {
+      writer.uint32(10).string(message.workspace);
+    }
+    if (message.destination !== "") {
+      writer.uint32(18).string(message.destination);
+    }
+    for (const v of message.mappings) {
+      DestinationMapping.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.comment !== "") {
+      writer.uint32(34).string(message.comment);
+    }
+    if (message.dryRun !== false) {
+      writer.uint32(40).bool(message.dryRun);
+    }
+    if (message.expectedVersion !== undefined) {
+      writer.uint32(48).int32(message.expectedVersion);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetDestinationMappingsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetDestinationMappingsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workspace = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.destination = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.mappings.push(DestinationMapping.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.comment = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.dryRun = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.expectedVersion = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetDestinationMappingsRequest {
+    return {
+      workspace: isSet(object.workspace) ? globalThis.String(object.workspace) : "",
+      destination: isSet(object.destination) ? globalThis.String(object.destination) : "",
+      mappings: globalThis.Array.isArray(object?.mappings)
+        ? object.mappings.map((e: any) => DestinationMapping.fromJSON(e))
+        : [],
+      comment: isSet(object.comment) ? globalThis.String(object.comment) : "",
+      dryRun: isSet(object.dryRun)
+        ? globalThis.Boolean(object.dryRun)
+        : isSet(object.dry_run)
+        ? globalThis.Boolean(object.dry_run)
+        : false,
+      expectedVersion: isSet(object.expectedVersion)
+        ? globalThis.Number(object.expectedVersion)
+        : isSet(object.expected_version)
+        ? globalThis.Number(object.expected_version)
+        : undefined,
+    };
+  },
+
+  toJSON(message: SetDestinationMappingsRequest): unknown {
+    const obj: any = {};
+    if (message.workspace !== "") {
+      obj.workspace = message.workspace;
+    }
+    if (message.destination !== "") {
+      obj.destination = message.destination;
+    }
+    if (message.mappings?.length) {
+      obj.mappings = message.mappings.map((e) => DestinationMapping.toJSON(e));
+    }
+    if (message.comment !== "") {
+      obj.comment = message.comment;
+    }
+    if (message.dryRun !== false) {
+      obj.dryRun = message.dryRun;
+    }
+    if (message.expectedVersion !== undefined) {
+      obj.expectedVersion = Math.round(message.expectedVersion);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SetDestinationMappingsRequest>): SetDestinationMappingsRequest {
+    return SetDestinationMappingsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SetDestinationMappingsRequest>): SetDestinationMappingsRequest {
+    const message = createBaseSetDestinationMappingsRequest();
+    message.workspace = object.workspace ?? "";
+    message.destination = object.destination ?? "";
+    message.mappings = object.mappings?.map((e) => DestinationMapping.fromPartial(e)) || [];
+    message.comment = object.comment ?? "";
+    message.dryRun = object.dryRun ?? false;
+    message.expectedVersion = object.expectedVersion ?? undefined;
+    return message;
+  },
+};
+
+function createBaseResetDestinationMappingsRequest(): ResetDestinationMappingsRequest {
+  return { workspace: "", destination: "", comment: "", dryRun: false };
+}
+
+export const ResetDestinationMappingsRequest: MessageFns<ResetDestinationMappingsRequest> = {
+  encode(message: ResetDestinationMappingsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workspace !== "") {
+      writer.uint32(10).string(message.workspace);
+    }
+    if (message.destination !== "") {
+      writer.uint32(18).string(message.destination);
+    }
+    if (message.comment !== "") {
+      writer.uint32(26).string(message.comment);
+    }
+    if (message.dryRun !== false) {
+      writer.uint32(32).bool(message.dryRun);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResetDestinationMappingsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResetDestinationMappingsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workspace = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.destination = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.comment = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.dryRun = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResetDestinationMappingsRequest {
+    return {
+      workspace: isSet(object.workspace) ? globalThis.String(object.workspace) : "",
+      destination: isSet(object.destination) ? globalThis.String(object.destination) : "",
+      comment: isSet(object.comment) ? globalThis.String(object.comment) : "",
+      dryRun: isSet(object.dryRun)
+        ? globalThis.Boolean(object.dryRun)
+        : isSet(object.dry_run)
+        ? globalThis.Boolean(object.dry_run)
+        : false,
+    };
+  },
+
+  toJSON(message: ResetDestinationMappingsRequest): unknown {
+    const obj: any = {};
+    if (message.workspace !== "") {
+      obj.workspace = message.workspace;
+    }
+    if (message.destination !== "") {
+      obj.destination = message.destination;
+    }
+    if (message.comment !== "") {
+      obj.comment = message.comment;
+    }
+    if (message.dryRun !== false) {
+      obj.dryRun = message.dryRun;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ResetDestinationMappingsRequest>): ResetDestinationMappingsRequest {
+    return ResetDestinationMappingsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ResetDestinationMappingsRequest>): ResetDestinationMappingsRequest {
+    const message = createBaseResetDestinationMappingsRequest();
+    message.workspace = object.workspace ?? "";
+    message.destination = object.destination ?? "";
+    message.comment = object.comment ?? "";
+    message.dryRun = object.dryRun ?? false;
+    return message;
+  },
+};
+
+function createBaseListDestinationMappingVersionsRequest(): ListDestinationMappingVersionsRequest {
+  return { workspace: "", destination: "" };
+}
+
+export const ListDestinationMappingVersionsRequest: MessageFns<ListDestinationMappingVersionsRequest> = {
+  encode(message: ListDestinationMappingVersionsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workspace !== "") {
+      writer.uint32(10).string(message.workspace);
+    }
+    if (message.destination !== "") {
+      writer.uint32(18).string(message.destination);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListDestinationMappingVersionsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListDestinationMappingVersionsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workspace = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.destination = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListDestinationMappingVersionsRequest {
+    return {
+      workspace: isSet(object.workspace) ? globalThis.String(object.workspace) : "",
+      destination: isSet(object.destination) ? globalThis.String(object.destination) : "",
+    };
+  },
+
+  toJSON(message: ListDestinationMappingVersionsRequest): unknown {
+    const obj: any = {};
+    if (message.workspace !== "") {
+      obj.workspace = message.workspace;
+    }
+    if (message.destination !== "") {
+      obj.destination = message.destination;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListDestinationMappingVersionsRequest>): ListDestinationMappingVersionsRequest {
+    return ListDestinationMappingVersionsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListDestinationMappingVersionsRequest>): ListDestinationMappingVersionsRequest {
+    const message = createBaseListDestinationMappingVersionsRequest();
+    message.workspace = object.workspace ?? "";
+    message.destination = object.destination ?? "";
+    return message;
+  },
+};
+
+function createBaseDestinationMappingVersion(): DestinationMappingVersion {
+  return { version: 0, mappings: [], changedBy: "", changedAt: undefined, comment: "", diff: [] };
+}
+
+export const DestinationMappingVersion: MessageFns<DestinationMappingVersion> = {
+  encode(message: DestinationMappingVersion, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.version !== 0) {
+      writer.uint32(8).int32(message.version);
+    }
+    for (const v of message.mappings) {
+      DestinationMapping.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.changedBy !== "") {
+      writer.uint32(26).string(message.changedBy);
+    }
+    if (message.changedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.changedAt), writer.uint32(34).fork()).join();
+    }
+    if (message.comment !== "") {
+      writer.uint32(42).string(message.comment);
+    }
+    for (const v of message.diff) {
+      writer.uint32(50).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DestinationMappingVersion {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDestinationMappingVersion();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.version = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.mappings.push(DestinationMapping.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.changedBy = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.changedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.comment = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.diff.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DestinationMappingVersion {
+    return {
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      mappings: globalThis.Array.isArray(object?.mappings)
+        ? object.mappings.map((e: any) => DestinationMapping.fromJSON(e))
+        : [],
+      changedBy: isSet(object.changedBy)
+        ? globalThis.String(object.changedBy)
+        : isSet(object.changed_by)
+        ? globalThis.String(object.changed_by)
+        : "",
+      changedAt: isSet(object.changedAt)
+        ? fromJsonTimestamp(object.changedAt)
+        : isSet(object.changed_at)
+        ? fromJsonTimestamp(object.changed_at)
+        : undefined,
+      comment: isSet(object.comment) ? globalThis.String(object.comment) : "",
+      diff: globalThis.Array.isArray(object?.diff) ? object.diff.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: DestinationMappingVersion): unknown {
+    const obj: any = {};
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.mappings?.length) {
+      obj.mappings = message.mappings.map((e) => DestinationMapping.toJSON(e));
+    }
+    if (message.changedBy !== "") {
+      obj.changedBy = message.changedBy;
+    }
+    if (message.changedAt !== undefined) {
+      obj.changedAt = message.changedAt.toISOString();
+    }
+    if (message.comment !== "") {
+      obj.comment = message.comment;
+    }
+    if (message.diff?.length) {
+      obj.diff = message.diff;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<DestinationMappingVersion>): DestinationMappingVersion {
+    return DestinationMappingVersion.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<DestinationMappingVersion>): DestinationMappingVersion {
+    const message = createBaseDestinationMappingVersion();
+    message.version = object.version ?? 0;
+    message.mappings = object.mappings?.map((e) => DestinationMapping.fromPartial(e)) || [];
+    message.changedBy = object.changedBy ?? "";
+    message.changedAt = object.changedAt ?? undefined;
+    message.comment = object.comment ?? "";
+    message.diff = object.diff?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseListDestinationMappingVersionsResponse(): ListDestinationMappingVersionsResponse {
+  return { versions: [] };
+}
+
+export const ListDestinationMappingVersionsResponse: MessageFns<ListDestinationMappingVersionsResponse> = {
+  encode(message: ListDestinationMappingVersionsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.versions) {
+      DestinationMappingVersion.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListDestinationMappingVersionsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListDestinationMappingVersionsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.versions.push(DestinationMappingVersion.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListDestinationMappingVersionsResponse {
+    return {
+      versions: globalThis.Array.isArray(object?.versions)
+        ? object.versions.map((e: any) => DestinationMappingVersion.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListDestinationMappingVersionsResponse): unknown {
+    const obj: any = {};
+    if (message.versions?.length) {
+      obj.versions = message.versions.map((e) => DestinationMappingVersion.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListDestinationMappingVersionsResponse>): ListDestinationMappingVersionsResponse {
+    return ListDestinationMappingVersionsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListDestinationMappingVersionsResponse>): ListDestinationMappingVersionsResponse {
+    const message = createBaseListDestinationMappingVersionsResponse();
+    message.versions = object.versions?.map((e) => DestinationMappingVersion.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseRollbackDestinationMappingsRequest(): RollbackDestinationMappingsRequest {
+  return { workspace: "", destination: "", version: 0, comment: "" };
+}
+
+export const RollbackDestinationMappingsRequest: MessageFns<RollbackDestinationMappingsRequest> = {
+  encode(message: RollbackDestinationMappingsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workspace !== "") {
+      writer.uint32(10).string(message.workspace);
+    }
+    if (message.destination !== "") {
+      writer.uint32(18).string(message.destination);
+    }
+    if (message.version !== 0) {
+      writer.uint32(24).int32(message.version);
+    }
+    if (message.comment !== "") {
+      writer.uint32(34).string(message.comment);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RollbackDestinationMappingsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRollbackDestinationMappingsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workspace = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.destination = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.version = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.comment = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RollbackDestinationMappingsRequest {
+    return {
+      workspace: isSet(object.workspace) ? globalThis.String(object.workspace) : "",
+      destination: isSet(object.destination) ? globalThis.String(object.destination) : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      comment: isSet(object.comment) ? globalThis.String(object.comment) : "",
+    };
+  },
+
+  toJSON(message: RollbackDestinationMappingsRequest): unknown {
+    const obj: any = {};
+    if (message.workspace !== "") {
+      obj.workspace = message.workspace;
+    }
+    if (message.destination !== "") {
+      obj.destination = message.destination;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.comment !== "") {
+      obj.comment = message.comment;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RollbackDestinationMappingsRequest>): RollbackDestinationMappingsRequest {
+    return RollbackDestinationMappingsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RollbackDestinationMappingsRequest>): RollbackDestinationMappingsRequest {
+    const message = createBaseRollbackDestinationMappingsRequest();
+    message.workspace = object.workspace ?? "";
+    message.destination = object.destination ?? "";
+    message.version = object.version ?? 0;
+    message.comment = object.comment ?? "";
     return message;
   },
 };
@@ -5416,6 +6397,39 @@ export const DestinationServiceDefinition = {
       responseStream: false,
       options: {},
     },
+    /** Mappings: replaced as a whole, validated, versioned (who, when, diff), rolled back. */
+    setDestinationMappings: {
+      name: "SetDestinationMappings",
+      requestType: SetDestinationMappingsRequest as typeof SetDestinationMappingsRequest,
+      requestStream: false,
+      responseType: Destination as typeof Destination,
+      responseStream: false,
+      options: {},
+    },
+    resetDestinationMappings: {
+      name: "ResetDestinationMappings",
+      requestType: ResetDestinationMappingsRequest as typeof ResetDestinationMappingsRequest,
+      requestStream: false,
+      responseType: Destination as typeof Destination,
+      responseStream: false,
+      options: {},
+    },
+    listDestinationMappingVersions: {
+      name: "ListDestinationMappingVersions",
+      requestType: ListDestinationMappingVersionsRequest as typeof ListDestinationMappingVersionsRequest,
+      requestStream: false,
+      responseType: ListDestinationMappingVersionsResponse as typeof ListDestinationMappingVersionsResponse,
+      responseStream: false,
+      options: {},
+    },
+    rollbackDestinationMappings: {
+      name: "RollbackDestinationMappings",
+      requestType: RollbackDestinationMappingsRequest as typeof RollbackDestinationMappingsRequest,
+      requestStream: false,
+      responseType: Destination as typeof Destination,
+      responseStream: false,
+      options: {},
+    },
     getDeliveryStats: {
       name: "GetDeliveryStats",
       requestType: GetDeliveryStatsRequest as typeof GetDeliveryStatsRequest,
@@ -5552,6 +6566,52 @@ export const DestinationServiceService = {
     responseSerialize: (value: Destination): Buffer => Buffer.from(Destination.encode(value).finish()),
     responseDeserialize: (value: Buffer): Destination => Destination.decode(value),
   },
+  /** Mappings: replaced as a whole, validated, versioned (who, when, diff), rolled back. */
+  setDestinationMappings: {
+    path: "/manifold.controlplane.v1.DestinationService/SetDestinationMappings" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SetDestinationMappingsRequest): Buffer =>
+      Buffer.from(SetDestinationMappingsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SetDestinationMappingsRequest => SetDestinationMappingsRequest.decode(value),
+    responseSerialize: (value: Destination): Buffer => Buffer.from(Destination.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Destination => Destination.decode(value),
+  },
+  resetDestinationMappings: {
+    path: "/manifold.controlplane.v1.DestinationService/ResetDestinationMappings" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ResetDestinationMappingsRequest): Buffer =>
+      Buffer.from(ResetDestinationMappingsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ResetDestinationMappingsRequest =>
+      ResetDestinationMappingsRequest.decode(value),
+    responseSerialize: (value: Destination): Buffer => Buffer.from(Destination.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Destination => Destination.decode(value),
+  },
+  listDestinationMappingVersions: {
+    path: "/manifold.controlplane.v1.DestinationService/ListDestinationMappingVersions" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListDestinationMappingVersionsRequest): Buffer =>
+      Buffer.from(ListDestinationMappingVersionsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListDestinationMappingVersionsRequest =>
+      ListDestinationMappingVersionsRequest.decode(value),
+    responseSerialize: (value: ListDestinationMappingVersionsResponse): Buffer =>
+      Buffer.from(ListDestinationMappingVersionsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListDestinationMappingVersionsResponse =>
+      ListDestinationMappingVersionsResponse.decode(value),
+  },
+  rollbackDestinationMappings: {
+    path: "/manifold.controlplane.v1.DestinationService/RollbackDestinationMappings" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RollbackDestinationMappingsRequest): Buffer =>
+      Buffer.from(RollbackDestinationMappingsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RollbackDestinationMappingsRequest =>
+      RollbackDestinationMappingsRequest.decode(value),
+    responseSerialize: (value: Destination): Buffer => Buffer.from(Destination.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Destination => Destination.decode(value),
+  },
   getDeliveryStats: {
     path: "/manifold.controlplane.v1.DestinationService/GetDeliveryStats" as const,
     requestStream: false as const,
@@ -5627,6 +6687,14 @@ export interface DestinationServiceServer extends UntypedServiceImplementation {
   connectSource: handleUnaryCall<ConnectSourceRequest, Destination>;
   disconnectSource: handleUnaryCall<DisconnectSourceRequest, Destination>;
   setDestinationFilters: handleUnaryCall<SetDestinationFiltersRequest, Destination>;
+  /** Mappings: replaced as a whole, validated, versioned (who, when, diff), rolled back. */
+  setDestinationMappings: handleUnaryCall<SetDestinationMappingsRequest, Destination>;
+  resetDestinationMappings: handleUnaryCall<ResetDestinationMappingsRequest, Destination>;
+  listDestinationMappingVersions: handleUnaryCall<
+    ListDestinationMappingVersionsRequest,
+    ListDestinationMappingVersionsResponse
+  >;
+  rollbackDestinationMappings: handleUnaryCall<RollbackDestinationMappingsRequest, Destination>;
   getDeliveryStats: handleUnaryCall<GetDeliveryStatsRequest, DeliveryStats>;
   listWarehouseLoads: handleUnaryCall<ListWarehouseLoadsRequest, ListWarehouseLoadsResponse>;
   /** Counts per minute, hour or day, reasons, latency percentiles and the latest error samples. */
@@ -5754,6 +6822,67 @@ export interface DestinationServiceClient extends Client {
   ): ClientUnaryCall;
   setDestinationFilters(
     request: SetDestinationFiltersRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Destination) => void,
+  ): ClientUnaryCall;
+  /** Mappings: replaced as a whole, validated, versioned (who, when, diff), rolled back. */
+  setDestinationMappings(
+    request: SetDestinationMappingsRequest,
+    callback: (error: ServiceError | null, response: Destination) => void,
+  ): ClientUnaryCall;
+  setDestinationMappings(
+    request: SetDestinationMappingsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Destination) => void,
+  ): ClientUnaryCall;
+  setDestinationMappings(
+    request: SetDestinationMappingsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Destination) => void,
+  ): ClientUnaryCall;
+  resetDestinationMappings(
+    request: ResetDestinationMappingsRequest,
+    callback: (error: ServiceError | null, response: Destination) => void,
+  ): ClientUnaryCall;
+  resetDestinationMappings(
+    request: ResetDestinationMappingsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Destination) => void,
+  ): ClientUnaryCall;
+  resetDestinationMappings(
+    request: ResetDestinationMappingsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Destination) => void,
+  ): ClientUnaryCall;
+  listDestinationMappingVersions(
+    request: ListDestinationMappingVersionsRequest,
+    callback: (error: ServiceError | null, response: ListDestinationMappingVersionsResponse) => void,
+  ): ClientUnaryCall;
+  listDestinationMappingVersions(
+    request: ListDestinationMappingVersionsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListDestinationMappingVersionsResponse) => void,
+  ): ClientUnaryCall;
+  listDestinationMappingVersions(
+    request: ListDestinationMappingVersionsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListDestinationMappingVersionsResponse) => void,
+  ): ClientUnaryCall;
+  rollbackDestinationMappings(
+    request: RollbackDestinationMappingsRequest,
+    callback: (error: ServiceError | null, response: Destination) => void,
+  ): ClientUnaryCall;
+  rollbackDestinationMappings(
+    request: RollbackDestinationMappingsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Destination) => void,
+  ): ClientUnaryCall;
+  rollbackDestinationMappings(
+    request: RollbackDestinationMappingsRequest,
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: Destination) => void,
