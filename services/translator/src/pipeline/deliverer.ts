@@ -105,7 +105,7 @@ export class Deliverer {
     const groups: DeliveryTask[][] = [];
     const open = new Map<string, DeliveryTask[]>();
     for (const task of tasks) {
-      if (task.prepared.batchKey === undefined) {
+      if (task.prepared.batchKey === undefined || task.more) {
         groups.push([task]);
         continue;
       }
@@ -136,6 +136,14 @@ export class Deliverer {
         first.settings,
         performed,
       );
+      // Further mappings the one event of this group matched: their requests are the event's too.
+      for (const also of first.more ?? []) {
+        const notices = performed[0] as Notices;
+        notices.addAll(also.notices);
+        requests.push(
+          ...buildRequests(this.options.destination, also.action, [also.payload], first.settings, [notices]),
+        );
+      }
     } catch (error) {
       // One event the API cannot take must not sink the others: try them one by one.
       if (group.length > 1) return (await Promise.all(group.map((task) => this.deliverGroup([task], admit)))).flat();

@@ -18,6 +18,11 @@ export interface DeliveryTask {
   instance: DestinationConfig;
   settings: ParsedSettings<DestinationSettingsSchema>;
   prepared: PreparedEvent;
+  /**
+   * The other actions the event runs at this instance (further mappings it matched): their
+   * requests go with `prepared`'s as one event's, and such a task is never batched.
+   */
+  more?: PreparedEvent[];
   /** The events-topic message it came from, `topic/partition/offset`; retries carry it along. */
   origin: string;
   /** Offset of the message this batch read it from (the events topic's, or a retry tier's). */

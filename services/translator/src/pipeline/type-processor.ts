@@ -1,7 +1,6 @@
 import type { ConfigView, DestinationConfig } from '@manifold/config-client';
 import {
   parseSettings,
-  prepareEvent,
   routeEvent,
   type DestinationDefinition,
   type SettingsResult,
@@ -24,6 +23,7 @@ import type { BatchOutcomes, OutcomeRouter } from './batch-outcomes';
 import { BatchGuard, READ_AGAIN, type AdmittedChunk, type BatchGuardOptions } from './batch-guard';
 import type { Deliverer } from './deliverer';
 import { decideRelease } from './delivery-decision';
+import { chooseInstanceActions } from './instance-actions';
 import type { DisabledInstances } from './disabled-instances';
 import { originOf, type BatchSource, type DeliveryTask, type TaskResult } from './task';
 
@@ -311,12 +311,21 @@ export class TypeProcessor {
       outcomes.stopped({ instance, event, metadata, ...attempt }, settings.outcome);
       return undefined;
     }
-    const prepared = prepareEvent(this.options.destination, event, settings.settings);
-    if (prepared.kind !== 'prepared') {
-      outcomes.stopped({ instance, event, metadata, ...attempt }, prepared);
+    const chosen = chooseInstanceActions(this.options.destination, instance, event, settings.settings);
+    if (chosen.kind !== 'prepared') {
+      outcomes.stopped({ instance, event, metadata, ...attempt }, chosen);
       return undefined;
     }
-    return { event, metadata, instance, settings: settings.settings, prepared, ...attempt };
+    const { prepared, more } = chosen;
+    return {
+      event,
+      metadata,
+      instance,
+      settings: settings.settings,
+      prepared,
+      ...(more.length > 0 ? { more } : {}),
+      ...attempt,
+    };
   }
 
   /**
