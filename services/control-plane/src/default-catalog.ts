@@ -31,7 +31,8 @@ export function defaultCatalog(): CatalogEntryDefinition[] {
   return [...destinations, ...warehouses];
 }
 
-function mappingRules(id: string): Pick<CatalogEntryDefinition, 'mappings'> {
+/** A destination type's presets and mapping validation, from its definition in code. */
+export function mappingRules(id: string): Pick<CatalogEntryDefinition, 'mappings'> {
   const destination = destinationById(id);
   if (!destination) return {};
   return {

@@ -12,8 +12,10 @@ import {
   SOURCE_CATEGORIES,
   SOURCE_TYPES,
 } from '../../domain/validation';
+import { mappingRules } from '../../default-catalog';
+import { mappingViolations } from '../../domain/catalog';
 import { formatPath, pathOfField, type PathSegment, type Problem } from './load-spec';
-import type { SpecParts } from './workspace-spec';
+import type { MappingSpec, SpecParts } from './workspace-spec';
 import type { WorkspaceState } from './workspace-state';
 
 /** The destination and warehouse entries of a file, side by side. */
@@ -27,6 +29,8 @@ export interface WantedDestination {
   enabled: boolean;
   /** Warehouses only; 0 for destinations. */
   interval: number;
+  /** Destinations only, when the file lists them. */
+  mappings?: MappingSpec[];
 }
 
 export function wantedDestinations(parts: SpecParts): WantedDestination[] {
@@ -122,6 +126,10 @@ export function checkSpec(parts: SpecParts, catalog: Catalog, state: WorkspaceSt
     } else if (!state.destinations.some((d) => d.name === want.name)) {
       collect(problems, want.path, (v) => v.addAll(catalog.validateSettings(entry.id, structuredClone(want.settings))));
     }
+    // Mappings replace the saved ones whole: checked here for new and existing destinations alike.
+    const rules = entry?.mappings;
+    if (want.mappings && rules)
+      collect(problems, want.path, (v) => v.addAll(mappingViolations(rules.validate(want.mappings))));
     if (want.kind === 'warehouse') collect(problems, want.path, (v) => checkSyncInterval(v, 'interval', want.interval));
     want.sources.forEach((slug, k) => {
       if (reachable.has(slug)) return;
@@ -139,5 +147,6 @@ export function checkSpec(parts: SpecParts, catalog: Catalog, state: WorkspaceSt
 
 /** The control plane's catalog, with its settings validators, for checking a file locally. */
 export function catalogFrom(entries: readonly CatalogEntry[]): Catalog {
-  return new Catalog(entries.map((e) => ({ ...e, settingsSchema: e.settingsSchema ?? {} })));
+  // Mapping rules come from the destinations in code, the same ones the control plane uses.
+  return new Catalog(entries.map((e) => ({ ...e, settingsSchema: e.settingsSchema ?? {}, ...mappingRules(e.id) })));
 }

@@ -1,6 +1,6 @@
 import { status, type ServiceError } from '@grpc/grpc-js';
-import { fieldViolations, type ControlPlaneClients, type Workspace } from '@manifold/proto';
-import { wantedDestinations } from './check-spec';
+import { fieldViolations, type ControlPlaneClients, type DestinationMapping, type Workspace } from '@manifold/proto';
+import { wantedDestinations, type WantedDestination } from './check-spec';
 import { pathOfField, type PathSegment, type Problem } from './load-spec';
 import type { SpecParts, WorkspaceSpec } from './workspace-spec';
 import type { WorkspaceState } from './workspace-state';
@@ -22,6 +22,19 @@ export interface Plan {
 const sameMembers = (a: Workspace['members'], b: Workspace['members']) =>
   JSON.stringify([...a].sort((x, y) => x.email.localeCompare(y.email))) ===
   JSON.stringify([...b].sort((x, y) => x.email.localeCompare(y.email)));
+
+/** Mappings compared on what a user writes, in order. */
+const mappingsText = (mappings: readonly DestinationMapping[]) =>
+  JSON.stringify(mappings.map((m) => [m.id, m.name, m.enabled, m.trigger, m.action, m.fields ?? {}]));
+
+const setMappings = (c: ControlPlaneClients, workspace: string, want: WantedDestination) =>
+  c.destinations.setDestinationMappings({
+    workspace,
+    destination: want.name,
+    mappings: want.mappings ?? [],
+    comment: 'manifold apply',
+    dryRun: false,
+  });
 
 const done = async (call: Promise<unknown>): Promise<undefined> => {
   await call;
@@ -122,18 +135,20 @@ export async function planApply(
       steps.push({
         description: `+ create ${want.kind} ${want.name} (${want.catalogId})`,
         path: want.path,
-        run: () =>
-          done(
-            c.destinations.createDestination({
-              workspace: ws.slug,
-              name: want.name,
-              catalogId: want.catalogId,
-              settings: want.settings,
-              enabled: want.enabled,
-              sources: want.sources,
-              syncIntervalSeconds: want.interval,
-            }),
-          ),
+        run: async () => {
+          await c.destinations.createDestination({
+            workspace: ws.slug,
+            name: want.name,
+            catalogId: want.catalogId,
+            settings: want.settings,
+            enabled: want.enabled,
+            sources: want.sources,
+            syncIntervalSeconds: want.interval,
+          });
+          // Created with the presets; the file's mappings become its second version.
+          if (want.mappings) await setMappings(c, ws.slug, want);
+          return undefined;
+        },
       });
       continue;
     }
@@ -166,6 +181,13 @@ export async function planApply(
       for (const { field, message } of fieldViolations(error)) {
         problems.push({ path: [...want.path, ...pathOfField(FILE_FIELDS[field] ?? field)], message });
       }
+    }
+    if (want.mappings && mappingsText(have.mappings) !== mappingsText(want.mappings)) {
+      steps.push({
+        description: `~ update mappings of ${want.name} (${want.mappings.length})`,
+        path: [...want.path, 'mappings'],
+        run: () => done(setMappings(c, ws.slug, want)),
+      });
     }
     const connected = new Set(have.sourceIds.map((id) => sourceSlugById.get(id) ?? id));
     for (const slug of want.sources.filter((s) => !connected.has(s))) {

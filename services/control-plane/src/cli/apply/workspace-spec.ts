@@ -19,12 +19,24 @@ export const sourceSpecSchema = z.strictObject({
   enabled: z.boolean().default(true),
 });
 
+/** One mapping of a destination; ids are required in a file, so a second apply finds the same ones. */
+export const mappingSpecSchema = z.strictObject({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  enabled: z.boolean().default(true),
+  trigger: z.string().min(1),
+  action: z.string().min(1),
+  fields: z.record(z.string(), z.json()),
+});
+
 export const destinationSpecSchema = z.strictObject({
   name: z.string().min(1),
   catalog: z.string().min(1),
   enabled: z.boolean().default(true),
   settings: z.record(z.string(), z.unknown()).default({}),
   sources: z.array(z.string()).default([]),
+  /** All of the destination's mappings, in order; absent: they are left as they are (presets when new). */
+  mappings: z.array(mappingSpecSchema).optional(),
 });
 
 export const warehouseSpecSchema = z.strictObject({
@@ -46,6 +58,7 @@ export const workspaceSpecSchema = z.strictObject({
 export type WorkspaceSpec = z.infer<typeof workspaceSpecSchema>;
 export type SourceSpec = z.infer<typeof sourceSpecSchema>;
 export type DestinationSpec = z.infer<typeof destinationSpecSchema>;
+export type MappingSpec = z.infer<typeof mappingSpecSchema>;
 export type WarehouseSpec = z.infer<typeof warehouseSpecSchema>;
 
 /** The parts of a file that are well-formed on their own; a bad part is `undefined`. */

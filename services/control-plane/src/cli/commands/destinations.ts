@@ -5,6 +5,7 @@ import { CliError } from '../connection';
 import type { Runner } from '../program';
 import { deliveryCommands, warehouseSyncCommands } from './delivery';
 import { collect, pageRequest, type ListOptions } from './list-options';
+import { mappingCommands } from './mappings';
 
 const row = (d: Destination) => ({
   id: d.id,
@@ -173,6 +174,7 @@ function resourceCommands(program: Command, run: Runner, io: Io, kind: 'destinat
         ),
       );
     deliveryCommands(cmd, run, io);
+    mappingCommands(cmd, run, io);
   }
 }
 
