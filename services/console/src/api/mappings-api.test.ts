@@ -1,17 +1,10 @@
 // A destination's mappings through the Public API, against a real control plane and FerretDB.
 import { ConsoleClient } from '../testing/http-client';
 import { startConsoleStack, type ConsoleStack } from '../testing/stack';
+import type { DestinationMapping, DestinationMappingVersion } from './types';
 
-interface Mapping {
-  id: string;
-  name: string;
-  enabled: boolean;
-  trigger: string;
-  action: string;
-  fields: Record<string, unknown>;
-}
 interface Mappings {
-  mappings: Mapping[];
+  mappings: DestinationMapping[];
   version: number;
 }
 interface Problem {
@@ -79,10 +72,7 @@ describe('console Public API: destination mappings', () => {
     expect(stale.status).toBe(400);
     expect(stale.body.error.message).toContain('read them again');
 
-    const versions = await owner.call<{ versions: Array<{ version: number; changedBy: string; comment: string }> }>(
-      'GET',
-      `${base}/versions`,
-    );
+    const versions = await owner.call<{ versions: DestinationMappingVersion[] }>('GET', `${base}/versions`);
     expect(versions.body.versions.map((v) => [v.version, v.changedBy, v.comment])).toEqual([
       [2, 'owner@maps.test', 'signups'],
       [1, 'owner@maps.test', 'created with the presets'],
