@@ -136,14 +136,7 @@ export class Deliverer {
         first.settings,
         performed,
       );
-      // Further mappings the one event of this group matched: their requests are the event's too.
-      for (const also of first.more ?? []) {
-        const notices = performed[0] as Notices;
-        notices.addAll(also.notices);
-        requests.push(
-          ...buildRequests(this.options.destination, also.action, [also.payload], first.settings, [notices]),
-        );
-      }
+      requests.push(...this.moreRequests(first, performed[0] as Notices));
     } catch (error) {
       // One event the API cannot take must not sink the others: try them one by one.
       if (group.length > 1) return (await Promise.all(group.map((task) => this.deliverGroup([task], admit)))).flat();
@@ -196,6 +189,27 @@ export class Deliverer {
       const outcome = combineEventOutcome(outcomes[index] ?? [], ended[index]);
       return { task, outcome: outcome as Outcome, ...(exchange ? { exchange } : {}), ...noticesAt(index) };
     });
+  }
+
+  /**
+   * Requests of the further mappings the one event of a task matched: the event's too. One the
+   * API cannot take (its `perform` drops it) is left out with a notice; the others still go.
+   */
+  private moreRequests(task: DeliveryTask, notices: Notices): RequestDescriptor[] {
+    const requests: RequestDescriptor[] = [];
+    for (const also of task.more ?? []) {
+      notices.addAll(also.notices);
+      try {
+        requests.push(
+          ...buildRequests(this.options.destination, also.action, [also.payload], task.settings, [notices]),
+        );
+      } catch (error) {
+        const outcome = outcomeOfError(error);
+        if (outcome.kind !== 'drop') throw error;
+        notices.dropped(`action ${also.action}`, `${outcome.reason}: ${outcome.message}`);
+      }
+    }
+    return requests;
   }
 
   /**
