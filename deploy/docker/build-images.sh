@@ -9,6 +9,8 @@ set -euo pipefail
 COMPONENT=images
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
+# shellcheck source=../../scripts/use-node.sh
+source "$MANIFOLD_ROOT/scripts/use-node.sh"
 
 services=("$@")
 [ ${#services[@]} -gt 0 ] || services=("${IMAGE_SERVICES[@]}")

@@ -17,6 +17,8 @@ set -euo pipefail
 COMPONENT="run-images"
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
+# shellcheck source=../../scripts/use-node.sh
+source "$MANIFOLD_ROOT/scripts/use-node.sh"
 cd "$MANIFOLD_ROOT"
 
 for service in "${IMAGE_SERVICES[@]}"; do
