@@ -106,8 +106,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# A copy the containers' uid 1000 may read (a CA certificate is public; the original may be 0600).
 ca_mount=()
-[ -z "${KAFKA_TLS_CA_FILE:-}" ] || ca_mount=(-v "$KAFKA_TLS_CA_FILE:/etc/manifold/kafka-ca.crt:ro")
+if [ -n "${KAFKA_TLS_CA_FILE:-}" ]; then
+  install -m 0644 "$KAFKA_TLS_CA_FILE" "$run/kafka-ca.crt"
+  ca_mount=(-v "$run/kafka-ca.crt:/etc/manifold/kafka-ca.crt:ro")
+fi
 
 ready() { curl -fsS "http://127.0.0.1:$1/readyz" >/dev/null 2>&1; }
 running() { [ "$(podman_ inspect --format '{{.State.Running}}' "$1" 2>/dev/null)" = true ]; }
