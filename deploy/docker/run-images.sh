@@ -6,7 +6,8 @@
 #   - a track call sent to the containerised ingestion reaches a webhook receiver on the host
 #     through the containerised translator, and lands in PostgreSQL through the containerised
 #     warehouse loader;
-#   - each service stops on SIGTERM by itself (exit code 0, well before podman's SIGKILL).
+#   - each service stops on SIGTERM by itself (exit code 0, well before podman's SIGKILL), and
+#     Node printed no warning (deprecations, negative timers) in any of them.
 # Every container it starts is named manifold-image-<service> and removed at the end.
 #
 # Kafka settings come from the environment, as the services take them: KAFKA_BROKERS (default
@@ -193,6 +194,8 @@ for ((i = ${#started[@]} - 1; i >= 0; i--)); do
   code="$(podman_ inspect --format '{{.State.ExitCode}}' "$name")"
   [ "$code" = 0 ] || die "$service exited with $code on SIGTERM"
   podman_ logs "$name" 2>&1 | grep -q '"msg":"stopped"' || die "$service did not log its orderly stop"
+  # A warning Node printed (a deprecation, a negative timer) is outside the JSON log: none expected.
+  if podman_ logs "$name" 2>&1 | grep -E '^\(node:[0-9]+\) ' >&2; then die "$service: Node printed a warning"; fi
   log "$service stopped on SIGTERM in $((SECONDS - t0))s (exit code 0)"
 done
 log "all images ran"
