@@ -1,4 +1,5 @@
 import { env, loadConfig } from '@manifold/config';
+import { checkKafkaConnectionConfig, kafkaConnectionConfigShape } from '@manifold/kafka';
 import { type z } from 'zod';
 
 export function controlPlaneConfig(source: NodeJS.ProcessEnv = process.env) {
@@ -17,11 +18,13 @@ export function controlPlaneConfig(source: NodeJS.ProcessEnv = process.env) {
       MAIL_FROM: env.string().default('Manifold <manifold@localhost>'),
       AUTO_DISABLE_INTERVAL_MS: env.int(3_600_000, 1000),
       KAFKA_BROKERS: env.hostPorts().optional(),
+      ...kafkaConnectionConfigShape,
       KAFKA_TOPIC_PREFIX: env.kafkaTopicPrefix(),
       TRACE_RETENTION_HOURS: env.int(168, 1),
       DEAD_LETTER_RETENTION_HOURS: env.int(168, 1),
       OTEL_EXPORTER_OTLP_ENDPOINT: env.url(['http', 'https']).optional(),
     } satisfies z.ZodRawShape,
     source,
+    [checkKafkaConnectionConfig],
   );
 }

@@ -1,3 +1,4 @@
+import { kafkaClientSettings } from '@manifold/kafka';
 import { runService } from '@manifold/service';
 import { controlPlaneConfig } from './config';
 import { startControlPlane } from './start-control-plane';
@@ -21,6 +22,7 @@ void runService({
       smtp: config.SMTP_URL ? { url: config.SMTP_URL, from: config.MAIL_FROM } : undefined,
       autoDisable: { intervalMs: config.AUTO_DISABLE_INTERVAL_MS },
       kafkaBrokers: config.KAFKA_BROKERS,
+      kafkaSettings: kafkaClientSettings(config),
       kafkaTopicPrefix: config.KAFKA_TOPIC_PREFIX,
       operations: {
         traceRetentionMs: config.TRACE_RETENTION_HOURS * 3_600_000,

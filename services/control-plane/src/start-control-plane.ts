@@ -1,4 +1,5 @@
 import { KafkaNames } from '@manifold/events';
+import type { KafkaClientSettings } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import { connectMongo } from '@manifold/mongo';
 import { SecretBox } from '@manifold/secrets';
@@ -43,6 +44,8 @@ export interface StartControlPlaneOptions {
   autoDisable?: Partial<AutoDisableOptions> & { enabled?: boolean };
   /** When set, delivery reports and warehouse load records are read from these brokers. */
   kafkaBrokers?: readonly string[];
+  /** Security and the replication factor of the topics it creates (KAFKA_* variables). */
+  kafkaSettings?: KafkaClientSettings;
   /** KAFKA_TOPIC_PREFIX: the prefix of those topics and of the consumer group. Default: none. */
   kafkaTopicPrefix?: string;
   /** Consumer group for those reports, when not the prefix's. */
@@ -118,10 +121,12 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
         new KafkaNames(options.kafkaTopicPrefix),
         options.reportsGroupId,
         telemetry,
+        options.kafkaSettings,
       );
       stops.push(() => reports.stop());
       const operations = await startOperations({
         kafkaBrokers: options.kafkaBrokers,
+        kafkaSettings: options.kafkaSettings,
         names: new KafkaNames(options.kafkaTopicPrefix),
         db: mongo.db,
         store,

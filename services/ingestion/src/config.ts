@@ -1,5 +1,6 @@
 import { env, loadConfig } from '@manifold/config';
 import { KafkaNames } from '@manifold/events';
+import { checkKafkaConnectionConfig, kafkaConnectionConfigShape } from '@manifold/kafka';
 import { DEFAULT_SETTINGS, type IngestionSettings } from './settings';
 
 const list = () =>
@@ -21,11 +22,11 @@ export const ingestionConfigShape = {
   HOST: env.string().default('0.0.0.0'),
   ADMIN_PORT: env.port(9101),
   KAFKA_BROKERS: env.hostPorts(),
+  ...kafkaConnectionConfigShape,
   KAFKA_TOPIC_PREFIX: env.kafkaTopicPrefix(),
   /** Default: the events topic under KAFKA_TOPIC_PREFIX. */
   KAFKA_EVENTS_TOPIC: env.string().optional(),
   KAFKA_EVENTS_PARTITIONS: env.int(6, 1),
-  KAFKA_REPLICATION_FACTOR: env.int(1, 1),
   KAFKA_PUBLISH_TIMEOUT_MS: env.int(d.publish.timeoutMs, 100),
   PUBLISH_LINGER_MS: env.int(d.publish.lingerMs, 0),
   PUBLISH_MAX_BATCH_MESSAGES: env.int(d.publish.maxBatchMessages, 1),
@@ -56,7 +57,7 @@ export const ingestionConfigShape = {
 export type IngestionConfig = ReturnType<typeof loadIngestionConfig>;
 
 export function loadIngestionConfig(source: Record<string, string | undefined> = process.env) {
-  return loadConfig('ingestion', ingestionConfigShape, source);
+  return loadConfig('ingestion', ingestionConfigShape, source, [checkKafkaConnectionConfig]);
 }
 
 export function settingsFromConfig(config: IngestionConfig): IngestionSettings {

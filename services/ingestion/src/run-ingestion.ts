@@ -1,5 +1,5 @@
 import { connectConfigStream } from '@manifold/config-client';
-import { KafkaClient } from '@manifold/kafka';
+import { KafkaClient, kafkaClientSettings } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import { runService, type RunningService } from '@manifold/service';
 import type { IngestionConfig } from './config';
@@ -49,7 +49,12 @@ export async function runIngestion(
         if (configView.version === 0) throw new Error('no configuration snapshot yet');
       });
 
-      const kafka = new KafkaClient({ brokers: config.KAFKA_BROKERS, clientId: 'ingestion', logger });
+      const kafka = new KafkaClient({
+        brokers: config.KAFKA_BROKERS,
+        clientId: 'ingestion',
+        logger,
+        ...kafkaClientSettings(config),
+      });
       ctx.onShutdown('kafka admin', () => kafka.disconnect());
       ctx.readiness.add('kafka', async () => {
         await kafka.ping();

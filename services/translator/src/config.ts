@@ -1,5 +1,6 @@
 import { env, loadConfig } from '@manifold/config';
 import { KafkaNames } from '@manifold/events';
+import { checkKafkaConnectionConfig, kafkaConnectionConfigShape } from '@manifold/kafka';
 import { z } from 'zod';
 import { parseDuration } from './duration';
 import { DEFAULT_SETTINGS, type TranslatorSettings } from './settings';
@@ -50,12 +51,12 @@ const types = () =>
 export const translatorConfigShape = {
   ADMIN_PORT: env.port(9103),
   KAFKA_BROKERS: env.hostPorts(),
+  ...kafkaConnectionConfigShape,
   KAFKA_TOPIC_PREFIX: env.kafkaTopicPrefix(),
   /** Default: the events topic under KAFKA_TOPIC_PREFIX. */
   KAFKA_EVENTS_TOPIC: env.string().optional(),
   KAFKA_EVENTS_PARTITIONS: env.int(d.eventsTopicPartitions, 1),
   KAFKA_TOPIC_PARTITIONS: env.int(d.topicPartitions, 1),
-  KAFKA_REPLICATION_FACTOR: env.int(d.replicationFactor, 1),
   KAFKA_PRODUCE_TIMEOUT: duration('10s'),
   CONTROL_PLANE_ADDRESS: env.string().default('127.0.0.1:50051'),
   CONTROL_PLANE_TOKEN: env.string(),
@@ -100,7 +101,7 @@ export function mongoDatabase(url: string): string {
 }
 
 export function loadTranslatorConfig(source: Record<string, string | undefined> = process.env) {
-  return loadConfig('translator', translatorConfigShape, source);
+  return loadConfig('translator', translatorConfigShape, source, [checkKafkaConnectionConfig]);
 }
 
 /** Settings from the environment; `all` becomes every type in `knownTypes`, and unknown types are refused. */

@@ -1,6 +1,6 @@
 import { connectConfigStream } from '@manifold/config-client';
 import { destinationIds } from '@manifold/destinations';
-import { KafkaClient } from '@manifold/kafka';
+import { KafkaClient, kafkaClientSettings } from '@manifold/kafka';
 import { connectMongo } from '@manifold/mongo';
 import { runService } from '@manifold/service';
 import { loadTranslatorConfig, mongoDatabase, settingsFromConfig } from './config';
@@ -40,6 +40,7 @@ void runService({
       brokers: config.KAFKA_BROKERS,
       clientId: 'translator',
       logger: ctx.logger,
+      ...kafkaClientSettings(config),
       // exports the consumer groups' lag
       telemetry: ctx.telemetry,
     });

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ConfigError } from '@manifold/config';
 import { InMemoryConfigView, connectConfigStream, type ConfigSnapshot, type ConfigView } from '@manifold/config-client';
+import { kafkaClientSettings } from '@manifold/kafka';
 import { runService } from '@manifold/service';
 import { loadLoaderConfig } from './config';
 import { WithEmbeddedWarehouse } from './embedded-warehouse';
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
       const app = await startLoaderApp({
         config: view,
         kafkaBrokers: config.KAFKA_BROKERS,
+        kafkaSettings: kafkaClientSettings(config),
         logger: context.logger,
         readiness: context.readiness,
         meter: context.telemetry.meter,
