@@ -10,6 +10,7 @@ export { freePort } from './ports';
 export { launchChromium, CHROMIUM_PATH, type LaunchChromiumOptions } from './browser';
 export { segmentSnippet } from './segment-snippet';
 export { TcpProxy } from './tcp-proxy';
+export { makeTlsCertificates, type TlsCertificates } from './tls-certificates';
 export { readTopic, readTopicUntil } from './topic-reader';
 export { parsePrometheusText, sampleValue, type MetricFamily, type MetricSample } from './prometheus-text';
 export { eventually } from './eventually';

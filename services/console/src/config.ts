@@ -1,11 +1,13 @@
 import type { z } from 'zod';
 import { ConfigError, env, loadConfig } from '@manifold/config';
+import { checkMongoConnectionConfig, mongoConnectionConfigShape } from '@manifold/mongo';
 
 export const consoleConfigShape = {
   PORT: env.port(3000),
   HOST: env.string().default('0.0.0.0'),
   ADMIN_PORT: env.port(9105),
   MONGO_URL: env.mongoUrl(),
+  ...mongoConnectionConfigShape,
   CONSOLE_DATABASE: env.string().default('manifold_console'),
   CONTROL_PLANE_ADDRESS: env
     .string()
@@ -35,7 +37,7 @@ export const consoleConfigShape = {
 export type ConsoleConfig = z.infer<z.ZodObject<typeof consoleConfigShape>>;
 
 export function loadConsoleConfig(source: Record<string, string | undefined> = process.env): ConsoleConfig {
-  const config = loadConfig('console', consoleConfigShape, source);
+  const config = loadConfig('console', consoleConfigShape, source, [checkMongoConnectionConfig]);
   // A mailed link must not take its host from a request's Host header, which the sender controls.
   if (config.SMTP_URL && !config.PUBLIC_URL) {
     throw new ConfigError('console', ['PUBLIC_URL is required when SMTP_URL is set: mailed invitation links use it']);

@@ -1,3 +1,4 @@
+import { mongoSecurity } from '@manifold/mongo';
 import { runService } from '@manifold/service';
 import { DEFAULT_THROTTLE_LIMITS } from './auth/sign-in-throttle';
 import { loadConsoleConfig } from './config';
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
     async start({ logger, readiness, onShutdown }) {
       const running = await startConsole({
         mongoUrl: config.MONGO_URL,
+        mongoSecurity: mongoSecurity(config),
         database: config.CONSOLE_DATABASE,
         controlPlaneAddress: config.CONTROL_PLANE_ADDRESS,
         controlPlaneToken: config.CONTROL_PLANE_TOKEN,

@@ -1,5 +1,6 @@
 import { env, loadConfig } from '@manifold/config';
 import { checkKafkaConnectionConfig, kafkaConnectionConfigShape } from '@manifold/kafka';
+import { checkMongoConnectionConfig, mongoConnectionConfigShape } from '@manifold/mongo';
 import { type z } from 'zod';
 
 export function controlPlaneConfig(source: NodeJS.ProcessEnv = process.env) {
@@ -10,6 +11,7 @@ export function controlPlaneConfig(source: NodeJS.ProcessEnv = process.env) {
       GRPC_PORT: env.port(50051),
       ADMIN_PORT: env.port(9102),
       MONGO_URL: env.mongoUrl(),
+      ...mongoConnectionConfigShape,
       MONGO_DATABASE: env.string().default('manifold'),
       CONTROL_PLANE_TOKEN: env.string().min(16, 'must be at least 16 characters'),
       CONTROL_PLANE_SECRET_KEY: env.key256(),
@@ -25,6 +27,6 @@ export function controlPlaneConfig(source: NodeJS.ProcessEnv = process.env) {
       OTEL_EXPORTER_OTLP_ENDPOINT: env.url(['http', 'https']).optional(),
     } satisfies z.ZodRawShape,
     source,
-    [checkKafkaConnectionConfig],
+    [checkKafkaConnectionConfig, checkMongoConnectionConfig],
   );
 }

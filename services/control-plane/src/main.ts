@@ -1,4 +1,5 @@
 import { kafkaClientSettings } from '@manifold/kafka';
+import { mongoSecurity } from '@manifold/mongo';
 import { runService } from '@manifold/service';
 import { controlPlaneConfig } from './config';
 import { startControlPlane } from './start-control-plane';
@@ -12,6 +13,7 @@ void runService({
   async start(ctx) {
     const controlPlane = await startControlPlane({
       mongoUrl: config.MONGO_URL,
+      mongoSecurity: mongoSecurity(config),
       database: config.MONGO_DATABASE,
       grpcHost: config.GRPC_HOST,
       grpcPort: config.GRPC_PORT,

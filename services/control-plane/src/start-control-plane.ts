@@ -1,7 +1,7 @@
 import { KafkaNames } from '@manifold/events';
 import type { KafkaClientSettings } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
-import { connectMongo } from '@manifold/mongo';
+import { connectMongo, type MongoSecurity } from '@manifold/mongo';
 import { SecretBox } from '@manifold/secrets';
 import { metricPrefix, type Meter } from '@manifold/telemetry';
 import { buildSnapshot } from './config-stream/build-snapshot';
@@ -27,6 +27,8 @@ import { createMailer, type SmtpSettings } from '@manifold/mail';
 
 export interface StartControlPlaneOptions {
   mongoUrl: string;
+  /** MONGO_USERNAME, MONGO_TLS, ... (see @manifold/mongo's mongoSecurity). */
+  mongoSecurity?: MongoSecurity | undefined;
   database: string;
   grpcHost?: string;
   /** 0 picks a free port. */
@@ -75,6 +77,7 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
     database: options.database,
     appName: 'manifold-control-plane',
     logger,
+    ...(options.mongoSecurity && { security: options.mongoSecurity }),
   });
   const stops: Array<() => Promise<void> | void> = [() => mongo.close()];
   try {

@@ -1,6 +1,7 @@
 import { env, loadConfig } from '@manifold/config';
 import { KafkaNames } from '@manifold/events';
 import { checkKafkaConnectionConfig, kafkaConnectionConfigShape } from '@manifold/kafka';
+import { checkMongoConnectionConfig, mongoConnectionConfigShape } from '@manifold/mongo';
 import { z } from 'zod';
 import { parseDuration } from './duration';
 import { DEFAULT_SETTINGS, type TranslatorSettings } from './settings';
@@ -71,6 +72,7 @@ export const translatorConfigShape = {
       /^mongodb(\+srv)?:\/\/[^/?#]+(\/[^?#]*)?(\?.*)?$/,
       'expected a mongodb:// or mongodb+srv:// connection string',
     ),
+  ...mongoConnectionConfigShape,
   /** Comma-separated catalog ids, or `all`. */
   DESTINATION_TYPES: types(),
   START_FROM: env.oneOf(['earliest', 'latest'] as const, d.startFrom),
@@ -101,7 +103,10 @@ export function mongoDatabase(url: string): string {
 }
 
 export function loadTranslatorConfig(source: Record<string, string | undefined> = process.env) {
-  return loadConfig('translator', translatorConfigShape, source, [checkKafkaConnectionConfig]);
+  return loadConfig('translator', translatorConfigShape, source, [
+    checkKafkaConnectionConfig,
+    checkMongoConnectionConfig,
+  ]);
 }
 
 /** Settings from the environment; `all` becomes every type in `knownTypes`, and unknown types are refused. */

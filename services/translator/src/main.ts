@@ -1,7 +1,7 @@
 import { connectConfigStream } from '@manifold/config-client';
 import { destinationIds } from '@manifold/destinations';
 import { KafkaClient, kafkaClientSettings } from '@manifold/kafka';
-import { connectMongo } from '@manifold/mongo';
+import { connectMongo, mongoSecurity } from '@manifold/mongo';
 import { runService } from '@manifold/service';
 import { loadTranslatorConfig, mongoDatabase, settingsFromConfig } from './config';
 import { startTranslator } from './start-translator';
@@ -32,6 +32,7 @@ void runService({
       database: mongoDatabase(config.MONGO_URL),
       appName: 'translator',
       logger: ctx.logger,
+      security: mongoSecurity(config),
     });
     ctx.onShutdown('mongodb', () => mongo.close());
     ctx.readiness.add('mongodb', () => mongo.ping());
