@@ -1,4 +1,5 @@
 import { mongoSecurity } from '@manifold/mongo';
+import { controlPlaneTls } from '@manifold/proto';
 import { runService } from '@manifold/service';
 import { DEFAULT_THROTTLE_LIMITS } from './auth/sign-in-throttle';
 import { loadConsoleConfig } from './config';
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
         database: config.CONSOLE_DATABASE,
         controlPlaneAddress: config.CONTROL_PLANE_ADDRESS,
         controlPlaneToken: config.CONTROL_PLANE_TOKEN,
+        controlPlaneTls: controlPlaneTls(config),
         port: config.PORT,
         host: config.HOST,
         logger,

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from '@manifold/logger';
+import type { ControlPlaneTls } from '@manifold/proto';
 import { connectMongo, type MongoSecurity } from '@manifold/mongo';
 import type { ThrottleLimits } from './auth/sign-in-throttle';
 import { connectConsoleControlPlane } from './control-plane/clients';
@@ -20,6 +21,8 @@ export interface StartConsoleOptions {
   /** host:port of the control plane's gRPC server. */
   controlPlaneAddress: string;
   controlPlaneToken: string;
+  /** TLS to the control plane (CONTROL_PLANE_TLS_*); plaintext without. */
+  controlPlaneTls?: ControlPlaneTls | undefined;
   /** 0 picks a free port. */
   port: number;
   host?: string;
@@ -64,7 +67,11 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
     logger: options.logger,
     ...(options.mongoSecurity && { security: options.mongoSecurity }),
   });
-  const controlPlane = connectConsoleControlPlane(options.controlPlaneAddress, options.controlPlaneToken);
+  const controlPlane = connectConsoleControlPlane(
+    options.controlPlaneAddress,
+    options.controlPlaneToken,
+    options.controlPlaneTls,
+  );
   const mailer = options.smtp ? smtpMailer(options.smtp) : undefined;
   try {
     const stores = await openStores(mongo.db, {

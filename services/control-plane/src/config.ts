@@ -1,6 +1,7 @@
 import { env, loadConfig } from '@manifold/config';
 import { checkKafkaConnectionConfig, kafkaConnectionConfigShape } from '@manifold/kafka';
 import { checkMongoConnectionConfig, mongoConnectionConfigShape } from '@manifold/mongo';
+import { checkGrpcServerTlsConfig, grpcServerTlsConfigShape } from '@manifold/proto';
 import { type z } from 'zod';
 
 export function controlPlaneConfig(source: NodeJS.ProcessEnv = process.env) {
@@ -9,6 +10,7 @@ export function controlPlaneConfig(source: NodeJS.ProcessEnv = process.env) {
     {
       GRPC_HOST: env.string().default('0.0.0.0'),
       GRPC_PORT: env.port(50051),
+      ...grpcServerTlsConfigShape,
       ADMIN_PORT: env.port(9102),
       MONGO_URL: env.mongoUrl(),
       ...mongoConnectionConfigShape,
@@ -27,6 +29,6 @@ export function controlPlaneConfig(source: NodeJS.ProcessEnv = process.env) {
       OTEL_EXPORTER_OTLP_ENDPOINT: env.url(['http', 'https']).optional(),
     } satisfies z.ZodRawShape,
     source,
-    [checkKafkaConnectionConfig, checkMongoConnectionConfig],
+    [checkKafkaConnectionConfig, checkMongoConnectionConfig, checkGrpcServerTlsConfig],
   );
 }

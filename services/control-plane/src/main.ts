@@ -1,5 +1,6 @@
 import { kafkaClientSettings } from '@manifold/kafka';
 import { mongoSecurity } from '@manifold/mongo';
+import { grpcServerTls } from '@manifold/proto';
 import { runService } from '@manifold/service';
 import { controlPlaneConfig } from './config';
 import { startControlPlane } from './start-control-plane';
@@ -17,6 +18,7 @@ void runService({
       database: config.MONGO_DATABASE,
       grpcHost: config.GRPC_HOST,
       grpcPort: config.GRPC_PORT,
+      grpcTls: grpcServerTls(config),
       token: config.CONTROL_PLANE_TOKEN,
       secretKey: config.CONTROL_PLANE_SECRET_KEY,
       logger: ctx.logger,

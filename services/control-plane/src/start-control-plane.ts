@@ -1,5 +1,6 @@
 import { KafkaNames } from '@manifold/events';
 import type { KafkaClientSettings } from '@manifold/kafka';
+import type { GrpcServerTls } from '@manifold/proto';
 import type { Logger } from '@manifold/logger';
 import { connectMongo, type MongoSecurity } from '@manifold/mongo';
 import { SecretBox } from '@manifold/secrets';
@@ -16,6 +17,7 @@ import { startOperations, type OperationsSettings } from './operations/start-ope
 import { Sources } from './domain/sources';
 import { Workspaces } from './domain/workspaces';
 import { startGrpcServer } from './grpc/server';
+import { startHealthWatch } from './grpc/health-watch';
 import { grpcServerMetrics } from './grpc/server-metrics';
 import { registerControlPlaneMetrics } from './metrics';
 import type { Domain } from './grpc/services';
@@ -33,6 +35,10 @@ export interface StartControlPlaneOptions {
   grpcHost?: string;
   /** 0 picks a free port. */
   grpcPort: number;
+  /** TLS for the gRPC server (mutual when it names a client CA); plaintext without. */
+  grpcTls?: GrpcServerTls | undefined;
+  /** How often MongoDB is pinged for grpc.health.v1 (ms). Default 2000. */
+  healthCheckIntervalMs?: number;
   /** The service token every caller must present. */
   token: string;
   /** 32 bytes, base64: encrypts secret settings at rest. */
@@ -160,8 +166,16 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
       options.grpcHost ?? '127.0.0.1',
       options.grpcPort,
       telemetry ? [grpcServerMetrics(telemetry.meter, telemetry.metricPrefix)] : [],
+      options.grpcTls,
     );
     stops.push(() => grpc.stop());
+    const healthWatch = startHealthWatch({
+      check: () => mongo.ping(),
+      setServing: grpc.setServing,
+      logger,
+      ...(options.healthCheckIntervalMs !== undefined && { intervalMs: options.healthCheckIntervalMs }),
+    });
+    stops.push(() => healthWatch.stop());
     const host = options.grpcHost && options.grpcHost !== '0.0.0.0' ? options.grpcHost : '127.0.0.1';
     logger.info({ port: grpc.port }, 'control plane listening');
     return {

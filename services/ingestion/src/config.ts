@@ -1,6 +1,7 @@
 import { env, loadConfig } from '@manifold/config';
 import { KafkaNames } from '@manifold/events';
 import { checkKafkaConnectionConfig, kafkaConnectionConfigShape } from '@manifold/kafka';
+import { checkControlPlaneTlsConfig, controlPlaneTlsConfigShape } from '@manifold/proto';
 import { DEFAULT_SETTINGS, type IngestionSettings } from './settings';
 
 const list = () =>
@@ -45,6 +46,7 @@ export const ingestionConfigShape = {
   DEBUGGER_BUFFER_SIZE: env.int(d.debuggerBufferSize, 0),
   INGESTION_ADMIN_TOKEN: env.string().min(16, 'expected at least 16 characters').optional(),
   CONTROL_PLANE_ADDRESS: env.string().default('127.0.0.1:50051'),
+  ...controlPlaneTlsConfigShape,
   CONTROL_PLANE_TOKEN: env.string(),
   CONFIG_CACHE_FILE: env.string().optional(),
   /** Seals CONFIG_CACHE_FILE; a key derived from CONTROL_PLANE_TOKEN when unset. */
@@ -57,7 +59,10 @@ export const ingestionConfigShape = {
 export type IngestionConfig = ReturnType<typeof loadIngestionConfig>;
 
 export function loadIngestionConfig(source: Record<string, string | undefined> = process.env) {
-  return loadConfig('ingestion', ingestionConfigShape, source, [checkKafkaConnectionConfig]);
+  return loadConfig('ingestion', ingestionConfigShape, source, [
+    checkKafkaConnectionConfig,
+    checkControlPlaneTlsConfig,
+  ]);
 }
 
 export function settingsFromConfig(config: IngestionConfig): IngestionSettings {

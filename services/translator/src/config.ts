@@ -2,6 +2,7 @@ import { env, loadConfig } from '@manifold/config';
 import { KafkaNames } from '@manifold/events';
 import { checkKafkaConnectionConfig, kafkaConnectionConfigShape } from '@manifold/kafka';
 import { checkMongoConnectionConfig, mongoConnectionConfigShape } from '@manifold/mongo';
+import { checkControlPlaneTlsConfig, controlPlaneTlsConfigShape } from '@manifold/proto';
 import { z } from 'zod';
 import { parseDuration } from './duration';
 import { DEFAULT_SETTINGS, type TranslatorSettings } from './settings';
@@ -60,6 +61,7 @@ export const translatorConfigShape = {
   KAFKA_TOPIC_PARTITIONS: env.int(d.topicPartitions, 1),
   KAFKA_PRODUCE_TIMEOUT: duration('10s'),
   CONTROL_PLANE_ADDRESS: env.string().default('127.0.0.1:50051'),
+  ...controlPlaneTlsConfigShape,
   CONTROL_PLANE_TOKEN: env.string(),
   CONFIG_CACHE_FILE: env.string().optional(),
   /** Seals CONFIG_CACHE_FILE; a key derived from CONTROL_PLANE_TOKEN when unset. */
@@ -106,6 +108,7 @@ export function loadTranslatorConfig(source: Record<string, string | undefined> 
   return loadConfig('translator', translatorConfigShape, source, [
     checkKafkaConnectionConfig,
     checkMongoConnectionConfig,
+    checkControlPlaneTlsConfig,
   ]);
 }
 

@@ -2,6 +2,7 @@ import { connectConfigStream } from '@manifold/config-client';
 import { destinationIds } from '@manifold/destinations';
 import { KafkaClient, kafkaClientSettings } from '@manifold/kafka';
 import { connectMongo, mongoSecurity } from '@manifold/mongo';
+import { controlPlaneTls } from '@manifold/proto';
 import { runService } from '@manifold/service';
 import { loadTranslatorConfig, mongoDatabase, settingsFromConfig } from './config';
 import { startTranslator } from './start-translator';
@@ -17,6 +18,7 @@ void runService({
     const configView = await connectConfigStream({
       address: config.CONTROL_PLANE_ADDRESS,
       token: config.CONTROL_PLANE_TOKEN,
+      tls: controlPlaneTls(config),
       logger: ctx.logger,
       client: `translator(${settings.destinationTypes.join(',')})`,
       ...(config.CONFIG_CACHE_FILE ? { cacheFile: config.CONFIG_CACHE_FILE } : {}),
