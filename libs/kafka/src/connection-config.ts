@@ -1,4 +1,11 @@
-import { env, type ConfigFile, type ConfigOf, type ConfigProblem } from '@manifold/config';
+import {
+  env,
+  requiredTogether,
+  usedOnlyWhen,
+  type ConfigFile,
+  type ConfigOf,
+  type ConfigProblem,
+} from '@manifold/config';
 
 export const KAFKA_SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
 export type KafkaSaslMechanism = (typeof KAFKA_SASL_MECHANISMS)[number];
@@ -30,36 +37,19 @@ export type KafkaConnectionConfig = ConfigOf<typeof kafkaConnectionConfigShape>;
 
 /** The rules across those variables: a mechanism needs both credentials, TLS files need KAFKA_TLS. */
 export function checkKafkaConnectionConfig(config: KafkaConnectionConfig): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  if (config.KAFKA_SASL_MECHANISM) {
-    for (const variable of ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const) {
-      if (config[variable] === undefined) {
-        problems.push({ variable, message: 'is required when KAFKA_SASL_MECHANISM is set' });
-      }
-    }
-  } else {
-    for (const variable of ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const) {
-      if (config[variable] !== undefined) {
-        problems.push({
-          variable,
-          message: `is only used with KAFKA_SASL_MECHANISM (${KAFKA_SASL_MECHANISMS.join(', ')})`,
-        });
-      }
-    }
-  }
-  const files = ['KAFKA_TLS_CA_FILE', 'KAFKA_TLS_CERT_FILE', 'KAFKA_TLS_KEY_FILE'] as const;
-  if (!config.KAFKA_TLS) {
-    for (const variable of files) {
-      if (config[variable]) problems.push({ variable, message: 'is only used with KAFKA_TLS=true' });
-    }
-  }
-  if (config.KAFKA_TLS_CERT_FILE && !config.KAFKA_TLS_KEY_FILE) {
-    problems.push({ variable: 'KAFKA_TLS_KEY_FILE', message: 'is required when KAFKA_TLS_CERT_FILE is set' });
-  }
-  if (config.KAFKA_TLS_KEY_FILE && !config.KAFKA_TLS_CERT_FILE) {
-    problems.push({ variable: 'KAFKA_TLS_CERT_FILE', message: 'is required when KAFKA_TLS_KEY_FILE is set' });
-  }
-  return problems;
+  const credentials = ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const;
+  const missing = config.KAFKA_SASL_MECHANISM ? credentials.filter((v) => config[v] === undefined) : [];
+  return [
+    ...missing.map((variable) => ({ variable, message: 'is required when KAFKA_SASL_MECHANISM is set' })),
+    ...usedOnlyWhen(config, config.KAFKA_SASL_MECHANISM !== undefined, [...credentials], 'KAFKA_SASL_MECHANISM'),
+    ...usedOnlyWhen(
+      config,
+      config.KAFKA_TLS,
+      ['KAFKA_TLS_CA_FILE', 'KAFKA_TLS_CERT_FILE', 'KAFKA_TLS_KEY_FILE'],
+      'KAFKA_TLS=true',
+    ),
+    ...requiredTogether(config, 'KAFKA_TLS_CERT_FILE', 'KAFKA_TLS_KEY_FILE'),
+  ];
 }
 
 /** What a service's KafkaClient takes from its configuration, besides the brokers. */

@@ -2,7 +2,7 @@
 // a CA and broker certificate made by openssl), configured the way services are, from KAFKA_*
 // variables through the config loader.
 import { ConfigError, env, loadConfig } from '@manifold/config';
-import { PrivateKafka, testLogger, uniqueName } from '@manifold/testing';
+import { PrivateKafka, rejectionOf, testLogger, uniqueName } from '@manifold/testing';
 import { Writable } from 'node:stream';
 import { createLogger } from '@manifold/logger';
 import {
@@ -28,15 +28,6 @@ function clientFrom(source: Record<string, string>, log = logger): KafkaClient {
     connectionTimeoutMs: 5000,
     ...kafkaClientSettings(config),
   });
-}
-
-async function failure(run: () => Promise<unknown>): Promise<Error> {
-  try {
-    await run();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('Kafka over SASL_SSL', () => {
@@ -117,7 +108,7 @@ describe('Kafka over SASL_SSL', () => {
       createLogger('kafka-secure', 'debug', sink),
     );
     try {
-      const error = await failure(() => client.ping());
+      const error = await rejectionOf(() => client.ping());
       expect(error).toBeInstanceOf(KafkaAuthenticationError);
       expect(error.message).toContain('refused the SASL login');
       expect(error.message).toContain('KAFKA_SASL_PASSWORD');
@@ -130,7 +121,7 @@ describe('Kafka over SASL_SSL', () => {
 
   it('refuses a broker whose certificate the configured CA did not sign', async () => {
     const { KAFKA_TLS_CA_FILE: _ca, ...withoutCa } = clientEnv;
-    const error = await failure(async () => {
+    const error = await rejectionOf(async () => {
       const client = clientFrom(withoutCa);
       try {
         await client.ping();

@@ -1,4 +1,4 @@
-import { env, type ConfigOf, type ConfigProblem } from '@manifold/config';
+import { env, requiredTogether, usedOnlyWhen, type ConfigOf, type ConfigProblem } from '@manifold/config';
 
 /** Who a service logs in to MongoDB as, and how it checks the server (managed or secured MongoDB). */
 export interface MongoSecurity {
@@ -21,19 +21,10 @@ export type MongoConnectionConfig = ConfigOf<typeof mongoConnectionConfigShape>;
 
 /** The rules across those variables: a user name and a password go together, TLS files need MONGO_TLS. */
 export function checkMongoConnectionConfig(config: MongoConnectionConfig): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  if (config.MONGO_USERNAME !== undefined && config.MONGO_PASSWORD === undefined) {
-    problems.push({ variable: 'MONGO_PASSWORD', message: 'is required when MONGO_USERNAME is set' });
-  }
-  if (config.MONGO_PASSWORD !== undefined && config.MONGO_USERNAME === undefined) {
-    problems.push({ variable: 'MONGO_USERNAME', message: 'is required when MONGO_PASSWORD is set' });
-  }
-  if (!config.MONGO_TLS) {
-    for (const variable of ['MONGO_TLS_CA_FILE', 'MONGO_TLS_CERT_KEY_FILE'] as const) {
-      if (config[variable]) problems.push({ variable, message: 'is only used with MONGO_TLS=true' });
-    }
-  }
-  return problems;
+  return [
+    ...requiredTogether(config, 'MONGO_USERNAME', 'MONGO_PASSWORD'),
+    ...usedOnlyWhen(config, config.MONGO_TLS, ['MONGO_TLS_CA_FILE', 'MONGO_TLS_CERT_KEY_FILE'], 'MONGO_TLS=true'),
+  ];
 }
 
 /** The connection's security from checked configuration (connectMongo's `security`); undefined when none is set. */

@@ -6,6 +6,7 @@ import { rmSync } from 'node:fs';
 import { ConfigError, env, loadConfig } from '@manifold/config';
 import {
   makeTlsCertificates,
+  rejectionOf,
   requireMongo,
   TcpProxy,
   testInfrastructure,
@@ -36,15 +37,6 @@ async function connectWith(source: Record<string, string>) {
     serverSelectionTimeoutMs: 3000,
     ...(security && { security }),
   });
-}
-
-async function failure(run: () => Promise<unknown>): Promise<Error> {
-  try {
-    await run();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('MongoDB over TLS', () => {
@@ -99,13 +91,15 @@ describe('MongoDB over TLS', () => {
     await mongo.ping();
     await mongo.close();
 
-    const error = await failure(() => connectWith({ MONGO_URL: url, MONGO_TLS: 'true', MONGO_TLS_CA_FILE: certs.ca }));
+    const error = await rejectionOf(() =>
+      connectWith({ MONGO_URL: url, MONGO_TLS: 'true', MONGO_TLS_CA_FILE: certs.ca }),
+    );
     expect(error).toBeInstanceOf(MongoUnavailableError);
     expect(error.message).toContain(`MongoDB is not reachable at ${url} (TLS)`);
   });
 
   it('says the server certificate is not trusted without the CA', async () => {
-    const error = await failure(() =>
+    const error = await rejectionOf(() =>
       connectWith({ MONGO_URL: `mongodb://127.0.0.1:${tlsProxy.port}/`, MONGO_TLS: 'true' }),
     );
     expect(error).toBeInstanceOf(MongoUnavailableError);
@@ -113,7 +107,7 @@ describe('MongoDB over TLS', () => {
   });
 
   it('says a plaintext server is not reachable over TLS', async () => {
-    const error = await failure(() =>
+    const error = await rejectionOf(() =>
       connectWith({ MONGO_URL: mongoUrl, MONGO_TLS: 'true', MONGO_TLS_CA_FILE: certs.ca }),
     );
     expect(error).toBeInstanceOf(MongoUnavailableError);
@@ -128,7 +122,7 @@ describe('MongoDB credentials', () => {
     await requireMongo(mongoUrl);
     const password = 'pw-that-must-not-show-7';
     // FerretDB on SQLite refuses every SCRAM login: the refusal proves the credentials were sent.
-    const error = await failure(() =>
+    const error = await rejectionOf(() =>
       connectWith({ MONGO_URL: mongoUrl, MONGO_USERNAME: 'manifold', MONGO_PASSWORD: password }),
     );
     expect(error).toBeInstanceOf(MongoUnavailableError);

@@ -1,5 +1,5 @@
 import { credentials, ServerCredentials, type ChannelCredentials } from '@grpc/grpc-js';
-import { env, type ConfigOf, type ConfigProblem } from '@manifold/config';
+import { env, requiredTogether, type ConfigOf, type ConfigProblem } from '@manifold/config';
 
 /**
  * TLS to the control plane, whose config stream carries decrypted credentials. `ca` (PEM) is
@@ -24,27 +24,18 @@ export type ControlPlaneTlsConfig = ConfigOf<typeof controlPlaneTlsConfigShape>;
 
 /** A client certificate needs its key and the CA, and the other way round. */
 export function checkControlPlaneTlsConfig(config: ControlPlaneTlsConfig): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  const { CONTROL_PLANE_TLS_CA_FILE: ca, CONTROL_PLANE_TLS_CERT_FILE: cert, CONTROL_PLANE_TLS_KEY_FILE: key } = config;
-  if (cert && !key) {
-    problems.push({
-      variable: 'CONTROL_PLANE_TLS_KEY_FILE',
-      message: 'is required when CONTROL_PLANE_TLS_CERT_FILE is set',
-    });
-  }
-  if (key && !cert) {
-    problems.push({
-      variable: 'CONTROL_PLANE_TLS_CERT_FILE',
-      message: 'is required when CONTROL_PLANE_TLS_KEY_FILE is set',
-    });
-  }
-  if ((cert || key) && !ca) {
-    problems.push({
-      variable: 'CONTROL_PLANE_TLS_CA_FILE',
-      message: 'is required for a client certificate (TLS is on when it is set)',
-    });
-  }
-  return problems;
+  const certificate = config.CONTROL_PLANE_TLS_CERT_FILE ?? config.CONTROL_PLANE_TLS_KEY_FILE;
+  return [
+    ...requiredTogether(config, 'CONTROL_PLANE_TLS_CERT_FILE', 'CONTROL_PLANE_TLS_KEY_FILE'),
+    ...(certificate && !config.CONTROL_PLANE_TLS_CA_FILE
+      ? [
+          {
+            variable: 'CONTROL_PLANE_TLS_CA_FILE',
+            message: 'is required for a client certificate (TLS is on when it is set)',
+          },
+        ]
+      : []),
+  ];
 }
 
 /** The client's TLS from checked configuration; undefined for plaintext. */
@@ -83,19 +74,18 @@ export const grpcServerTlsConfigShape = {
 export type GrpcServerTlsConfig = ConfigOf<typeof grpcServerTlsConfigShape>;
 
 export function checkGrpcServerTlsConfig(config: GrpcServerTlsConfig): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
   const { GRPC_TLS_CERT_FILE: cert, GRPC_TLS_KEY_FILE: key, GRPC_TLS_CLIENT_CA_FILE: clientCa } = config;
-  if (cert && !key)
-    problems.push({ variable: 'GRPC_TLS_KEY_FILE', message: 'is required when GRPC_TLS_CERT_FILE is set' });
-  if (key && !cert)
-    problems.push({ variable: 'GRPC_TLS_CERT_FILE', message: 'is required when GRPC_TLS_KEY_FILE is set' });
-  if (clientCa && !(cert && key)) {
-    problems.push({
-      variable: 'GRPC_TLS_CLIENT_CA_FILE',
-      message: 'needs GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE (mutual TLS is TLS first)',
-    });
-  }
-  return problems;
+  return [
+    ...requiredTogether(config, 'GRPC_TLS_CERT_FILE', 'GRPC_TLS_KEY_FILE'),
+    ...(clientCa && !(cert && key)
+      ? [
+          {
+            variable: 'GRPC_TLS_CLIENT_CA_FILE',
+            message: 'needs GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE (mutual TLS is TLS first)',
+          },
+        ]
+      : []),
+  ];
 }
 
 export function grpcServerTls(config: GrpcServerTlsConfig): GrpcServerTls | undefined {

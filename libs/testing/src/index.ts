@@ -14,3 +14,4 @@ export { makeTlsCertificates, type TlsCertificates } from './tls-certificates';
 export { readTopic, readTopicUntil } from './topic-reader';
 export { parsePrometheusText, sampleValue, type MetricFamily, type MetricSample } from './prometheus-text';
 export { eventually } from './eventually';
+export { rejectionOf } from './rejection';
