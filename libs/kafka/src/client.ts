@@ -46,8 +46,10 @@ export class KafkaClient {
 
   constructor(private readonly options: KafkaClientOptions) {
     const password = options.security?.sasl?.password;
-    // kafkajs's own lines and errors pass through the one mask, should one ever quote the password.
-    this.logger = password ? maskedLogger(options.logger, (t) => new SecretMasker([password]).text(t)) : options.logger;
+    // kafkajs's own lines and errors pass through the one mask, should one ever quote the password
+    // (maskedLogger masks fields and errors; a line's message is masked here).
+    const mask = password ? new SecretMasker([password]) : undefined;
+    this.logger = mask ? maskedLogger(options.logger, (t) => mask.text(t)) : options.logger;
     const log = this.logger.child({ component: 'kafka' });
     const { sasl, tls } = options.security ?? {};
     this.kafka = new Kafka({
@@ -65,7 +67,7 @@ export class KafkaClient {
           const name = levelNames[level];
           if (!name) return;
           const { message, ...rest } = entry;
-          log[name](rest, message);
+          log[name](rest, mask ? mask.text(message) : message);
         },
     });
     if (options.telemetry) new ConsumerLagMetric(options.telemetry, () => this.consumerLag());
