@@ -19,7 +19,7 @@ secure_material() {
   IFS=',' read -r -a hosts <<<"${KAFKA_TLS_HOSTNAMES:-}"
   bash "$MANIFOLD_ROOT/deploy/local/tls-certificates.sh" "$SECURE" "${hosts[@]}"
   (
-    cd "$SECURE"
+    cd "$SECURE" || exit 1
     openssl pkcs12 -export -in server.pem -inkey server.key -certfile ca.pem -name broker \
       -passout "pass:$password" -out broker.p12
     printf '%s' "$password" >password
