@@ -82,9 +82,13 @@ describe('loadConfig', () => {
     expect(ok.TLS_CA_FILE?.text).toContain('runs checks across variables');
   });
 
-  it('reads a file variable at start, and reports one it cannot read', () => {
+  it('reads a file variable at start, and reports one it cannot read, naming its path', () => {
     expect(() => loadConfig('svc', { CA_FILE: env.file() }, { CA_FILE: '/nonexistent/ca.pem' })).toThrow(
       'CA_FILE="/nonexistent/ca.pem": cannot read the file (ENOENT)',
+    );
+    // A key file's path is shown: the path is no secret, the file's content is never quoted.
+    expect(() => loadConfig('svc', { TLS_KEY_FILE: env.file() }, { TLS_KEY_FILE: '/nonexistent/k.pem' })).toThrow(
+      'TLS_KEY_FILE="/nonexistent/k.pem": cannot read the file (ENOENT)',
     );
   });
 });

@@ -70,9 +70,11 @@ export function loadConfig<S extends z.ZodRawShape>(
 
 /** Variables whose value is a credential: never quoted in an error. */
 const SECRET_VARIABLE = /TOKEN|SECRET|KEY|PASSWORD|CREDENTIAL/i;
+/** ...except those naming a file (KAFKA_TLS_KEY_FILE): a path is no secret, and the one to fix. */
+const FILE_VARIABLE = /_FILE$/;
 
 /** A bad value as the error quotes it: hidden for credentials, URL userinfo masked for the rest. */
 function shown(name: string, value: string): string {
-  if (SECRET_VARIABLE.test(name)) return `(${value.length} characters, not shown)`;
+  if (SECRET_VARIABLE.test(name) && !FILE_VARIABLE.test(name)) return `(${value.length} characters, not shown)`;
   return JSON.stringify(SecretMasker.generic.text(value));
 }
