@@ -86,12 +86,13 @@ export {
   resolveMapping,
   validateMapping,
   getPath,
-  isPlainObject,
   MappingError,
   DIRECTIVES,
   type Mapping,
   type MappingValue,
 } from './mapping';
+// Destinations read their payloads with the same test of "a JSON object" as the kit.
+export { isPlainObject } from '@manifold/json';
 export { compileFql } from './fql';
 export {
   integrationsDrop,

@@ -3,11 +3,14 @@
 
 /** Why an event was deliberately not sent to a destination. Counted as "filtered", never retried. */
 export type DropReason =
-  /** The event's `integrations` object turned this destination off (segment-spec.md §2.3). */
+  /** The event's `integrations` object turned this destination off (docs/event-spec.md#integrations). */
   | 'FILTERED_BY_INTEGRATIONS_OBJECT'
   /** analytics.js already sent it device-mode (`_metadata.bundled` names the destination). */
   | 'MESSAGE_SENT_CLIENT_SIDE'
-  /** A destination filter dropped or sampled it out, or its FQL was invalid (fail closed, §6.4). */
+  /**
+   * A destination filter dropped or sampled it out, or its FQL was invalid (fail closed:
+   * libs/destination-kit/README.md#destination-filters).
+   */
   | 'FILTERED_BY_RULES'
   /** The destination does not take this call type (e.g. alias on GA4). */
   | 'UNSUPPORTED_EVENT_TYPE'

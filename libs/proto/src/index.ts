@@ -33,3 +33,9 @@ export {
   type ConnectControlPlaneOptions,
   type PromiseClient,
 } from './client';
+export {
+  fieldViolations,
+  fieldViolationsMetadata,
+  FIELD_VIOLATIONS_TRAILER,
+  type FieldViolation,
+} from './field-violations';

@@ -15,3 +15,4 @@ export { readTopic, readTopicUntil } from './topic-reader';
 export { parsePrometheusText, sampleValue, type MetricFamily, type MetricSample } from './prometheus-text';
 export { eventually } from './eventually';
 export { rejectionOf } from './rejection';
+export { waitFor } from './wait-for';

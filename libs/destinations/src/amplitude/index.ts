@@ -11,7 +11,7 @@ const viewed = (fallback: string) => ({
   event_type: { '@if': { exists: { '@path': '$.name' }, then: { '@template': 'Viewed {{name}}' }, else: fallback } },
 });
 
-/** Amplitude (destination-apis.md §3), following Segment's Amplitude (Actions) presets. */
+/** Amplitude (libs/destinations/src/amplitude/README.md), following Segment's Amplitude (Actions) presets. */
 export const amplitude = defineDestination({
   id: 'amplitude',
   name: 'Amplitude',

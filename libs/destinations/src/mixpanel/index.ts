@@ -11,7 +11,7 @@ const viewed = (fallback: string) => ({
   event: { '@if': { exists: { '@path': '$.name' }, then: { '@template': 'Viewed {{name}}' }, else: fallback } },
 });
 
-/** Mixpanel (destination-apis.md §2), following Segment's Mixpanel (Actions) presets. */
+/** Mixpanel (libs/destinations/src/mixpanel/README.md), following Segment's Mixpanel (Actions) presets. */
 export const mixpanel = defineDestination({
   id: 'mixpanel',
   name: 'Mixpanel',

@@ -1,4 +1,5 @@
 import { InMemoryConfigView, type ConfigSnapshot } from '@manifold/config-client';
+import { sourceConfig } from '@manifold/config-client/testing';
 import { KafkaClient, type ConsumedMessage } from '@manifold/kafka';
 import { metrics, trace } from '@manifold/telemetry';
 import { readTopic, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
@@ -14,26 +15,16 @@ export function testSnapshot(): ConfigSnapshot {
   return {
     version: 1,
     sources: [
-      {
-        id: SOURCE_ID,
-        workspaceId: WORKSPACE_ID,
-        workspaceSlug: 'acme',
-        slug: 'web',
-        name: 'Web',
-        enabled: true,
-        writeKeys: [WRITE_KEY],
-        type: 'javascript',
-      },
-      {
+      sourceConfig({ id: SOURCE_ID, workspaceId: WORKSPACE_ID, writeKeys: [WRITE_KEY] }),
+      sourceConfig({
         id: 'src-off',
         workspaceId: WORKSPACE_ID,
-        workspaceSlug: 'acme',
         slug: 'off',
         name: 'Off',
         enabled: false,
         writeKeys: [DISABLED_WRITE_KEY],
         type: 'http',
-      },
+      }),
     ],
     destinations: [],
     warehouses: [],

@@ -14,7 +14,7 @@ export interface PixelRoutesOptions {
   maxCallBytes: number;
 }
 
-/** `?data=` holds the call as JSON, base64-encoded or not (segment-spec.md §1.1). */
+/** `?data=` holds the call as JSON, base64-encoded or not (docs/event-spec.md#pixel). */
 function decodeData(raw: unknown, maxBytes: number): Buffer {
   if (typeof raw !== 'string' || raw === '') throw IngestionError.badRequest('the data query parameter is missing');
   const text = raw.trimStart();
