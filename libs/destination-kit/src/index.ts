@@ -45,6 +45,7 @@ export {
 export {
   drop,
   combineOutcomes,
+  combineEventOutcome,
   outcomeOfError,
   DestinationError,
   DropEventError,

@@ -136,6 +136,18 @@ export function combineOutcomes(outcomes: readonly DeliveryOutcome[]): DeliveryO
   return worst;
 }
 
+/**
+ * One event's outcome from what its requests came to: their delivery outcomes combined. A flow of
+ * the event that ended in a drop decides, unless another of its requests must be retried.
+ */
+export function combineEventOutcome(
+  deliveries: readonly DeliveryOutcome[],
+  dropped: DropOutcome | undefined,
+): Outcome | undefined {
+  const delivery = deliveries.length > 0 ? combineOutcomes(deliveries) : undefined;
+  return dropped && delivery?.kind !== 'retry' ? dropped : (delivery ?? dropped);
+}
+
 function maxDefined(a: number | undefined, b: number | undefined): number | undefined {
   if (a === undefined) return b;
   if (b === undefined) return a;

@@ -4,7 +4,7 @@ import { identifyUser } from './identify-user';
 import { logEvent } from './log-event';
 import { logPurchase } from './log-purchase';
 import { mapUser } from './map-user';
-import { classifyAmplitudeResponse } from './responses';
+import { classifyAmplitudeResponse } from './classify-response';
 import { amplitudeSettings } from './settings';
 
 const viewed = (fallback: string) => ({

@@ -2,7 +2,7 @@ import { defineDestination } from '@manifold/destination-kit';
 import { createAlias } from './alias';
 import { groupIdentifyUser } from './group-identify';
 import { identifyUser } from './identify-user';
-import { classifyMixpanelResponse } from './responses';
+import { classifyMixpanelResponse } from './classify-response';
 import { mixpanelSettings } from './settings';
 import { trackEvent } from './track-event';
 import { trackPurchase } from './track-purchase';
