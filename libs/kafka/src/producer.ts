@@ -1,5 +1,5 @@
 import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
-import { KafkaUnavailableError } from './errors';
+import { connectError, KafkaUnavailableError } from './errors';
 import type { OutgoingMessage, SentPartition } from './types';
 
 export interface ProducerOptions {
@@ -20,7 +20,11 @@ export class EventProducer {
   private readonly producer: Producer;
   private readonly compression: CompressionTypes;
 
-  constructor(kafka: Kafka, options: ProducerOptions) {
+  constructor(
+    kafka: Kafka,
+    options: ProducerOptions,
+    private readonly brokers: readonly string[],
+  ) {
     this.producer = kafka.producer({
       idempotent: true,
       // Idempotence keeps order per partition only with a single request in flight in kafkajs.
@@ -37,7 +41,7 @@ export class EventProducer {
     try {
       await this.producer.connect();
     } catch (error) {
-      throw new KafkaUnavailableError('could not connect the Kafka producer', error);
+      throw connectError('could not connect the Kafka producer', this.brokers, error);
     }
   }
 
