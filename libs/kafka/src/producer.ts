@@ -14,7 +14,13 @@ export interface SendOptions {
 
 /**
  * Sends messages and resolves only once every in-sync replica has them (acks=all).
- * The producer is idempotent: retries inside the client never write a message twice.
+ * The producer is idempotent: a retry inside the client of a request the broker answered is never
+ * written twice. After a request that failed without a usable answer (a timeout, a lost
+ * connection, a broker gone) the client takes a new producer id before its next request (our
+ * kafkajs patch): the broker may have written that batch, and the sequence numbers kafkajs used
+ * to roll back and give to the next batch made the broker take that one for a duplicate and
+ * acknowledge it unwritten. A retry of the batch in doubt may then be written twice; nothing that
+ * was acknowledged is lost.
  */
 export class EventProducer {
   private readonly producer: Producer;

@@ -39,10 +39,47 @@ export class PrivateService {
     return this.script('stop');
   }
 
+  /**
+   * Suspends the process (SIGSTOP) without closing anything: connections stay open and requests
+   * wait unanswered, as with a hung server. `thaw()` lets it go on with what it was sent.
+   */
+  async freeze(): Promise<void> {
+    const pid = this.pid();
+    process.kill(pid, 'SIGSTOP');
+    // Resolves once the kernel shows it stopped (state T), not merely signalled.
+    const deadline = Date.now() + 5000;
+    while (processState(pid) !== 'T') {
+      if (Date.now() > deadline) throw new Error(`${this.component} (pid ${pid}) did not stop`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  thaw(): void {
+    process.kill(this.pid(), 'SIGCONT');
+  }
+
+  /** The process the script started (its pid file in the run folder). */
+  private pid(): number {
+    return Number(readFileSync(join(this.runDir, 'pids', `${this.component}.pid`), 'utf8'));
+  }
+
   async destroy(): Promise<void> {
+    // A frozen process takes no SIGTERM until it runs again.
+    try {
+      this.thaw();
+    } catch {
+      // Not running.
+    }
     await this.stop().catch(() => undefined);
     rmSync(this.runDir, { recursive: true, force: true });
   }
+}
+
+/** The state letter of a Linux process (`R`, `S`, `T` when stopped, ...). */
+function processState(pid: number): string | undefined {
+  // The name (in parentheses) may hold spaces: the state follows its closing parenthesis.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
 }
 
 /**
