@@ -122,15 +122,20 @@ describe('per-event trace', () => {
     expect(byName['one']!.steps.map((s) => [s.outcome, s.attempt])).toEqual([['delivered', 1]]);
     const one = byName['one']!.steps[0]!;
     expect(one.request).toMatchObject({ method: 'POST', url: `${hooks['one']!.baseUrl}/in` });
-    expect(one.request?.body).toContain(traced.messageId);
+    // A delivered attempt keeps its request line and headers; bodies are kept where it failed.
+    expect(one.request?.body).toBe('');
     expect(one.response?.status).toBe(200);
     expect(one.durationMs).toBeGreaterThanOrEqual(0);
+    // Each attempt its own send time, even where its exchange is shared with other events'.
+    expect(one.sentAt!.getTime()).toBeGreaterThanOrEqual(Date.parse(traced.receivedAt) - 1000);
+    expect(one.sentAt!.getTime()).toBeLessThanOrEqual(Date.now());
     // The second refused the first attempt (503) and took the retry.
     expect(byName['two']!.steps.map((s) => [s.outcome, s.reason, s.attempt])).toEqual([
       ['retrying', 'http_503', 1],
       ['delivered', '', 2],
     ]);
     expect(byName['two']!.steps[0]!.response?.status).toBe(503);
+    expect(byName['two']!.steps[0]!.request?.body).toContain(traced.messageId);
     expect(byName['filtered']!.steps.map((s) => [s.outcome, s.reason, s.attempt])).toEqual([
       ['filtered', 'FILTERED_BY_RULES', 0],
     ]);
@@ -152,8 +157,21 @@ describe('per-event trace', () => {
     expect(printed.out).toContain('filtered FILTERED_BY_RULES');
     expect(printed.out).toMatch(/Postgres \(warehouse\): loaded, load \S+ \(success/);
     const withBodies = await stack.cli('trace', 'tr', traced.messageId, '--bodies');
-    expect(withBodies.out).toContain('x-signature: ********');
+    expect(withBodies.out).toContain('      > x-signature: ********\n');
+    expect(withBodies.out).toContain('      < 503\n');
     expect(withBodies.out).not.toContain(SECRET);
+
+    // The client sends it again: each instance that delivered it records the duplicate it refused.
+    await stack.publish([traced], { sourceId, workspaceId });
+    const again = await eventually(
+      () => stack.cp.client.traces.getEventTrace({ workspace: 'tr', messageId: traced.messageId }),
+      (t) => t.destinations.find((d) => d.name === 'one')!.steps.length === 2,
+      60_000,
+    );
+    expect(again.destinations.find((d) => d.name === 'one')!.steps.map((s) => [s.outcome, s.reason])).toEqual([
+      ['delivered', ''],
+      ['filtered', 'DUPLICATE_MESSAGE_ID'],
+    ]);
 
     // An unknown messageId: nothing found, no error.
     const unknown = await stack.cp.client.traces.getEventTrace({ workspace: 'tr', messageId: 'never-sent' });

@@ -7,6 +7,7 @@ import { testLogger } from '@manifold/testing';
 import { ConfigCache, configCacheBox } from './config-cache';
 import { connectConfigStream } from './config-stream-client';
 import type { ConfigSnapshot } from './snapshot';
+import { sourceConfig } from './testing';
 
 const API_SECRET = 'mp-api-secret-5c1e9a';
 const WRITE_KEY = 'wk-0123456789abcdef0123456789ab';
@@ -14,18 +15,7 @@ const WRITE_KEY = 'wk-0123456789abcdef0123456789ab';
 function snapshot(version: number): ConfigSnapshot {
   return {
     version,
-    sources: [
-      {
-        id: 'src-1',
-        workspaceId: 'ws-1',
-        workspaceSlug: 'acme',
-        slug: 'web',
-        name: 'Web',
-        enabled: true,
-        writeKeys: [WRITE_KEY],
-        type: 'javascript',
-      },
-    ],
+    sources: [sourceConfig({ writeKeys: [WRITE_KEY] })],
     destinations: [
       {
         id: 'dst-1',

@@ -17,7 +17,10 @@ export type DestinationFilterAction =
   | { type: 'DROP_PROPERTIES'; fields: Record<string, string[]> }
   | { type: 'ALLOW_PROPERTIES'; fields: Record<string, string[]> };
 
-/** A destination filter on one source–destination pair (segment-spec.md §6.4). */
+/**
+ * A destination filter on one source–destination pair
+ * (libs/destination-kit/README.md#destination-filters).
+ */
 export interface DestinationFilterConfig {
   id: string;
   sourceId: string;

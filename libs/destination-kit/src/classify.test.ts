@@ -1,5 +1,5 @@
 import { classifyHttpResponse, classifyNetworkError, outcomesPerEvent, retryAfterMs } from './classify';
-import { combineOutcomes, DropEventError, outcomeOfError } from './outcome';
+import { combineEventOutcome, combineOutcomes, drop, DropEventError, outcomeOfError } from './outcome';
 
 const response = (status: number, headers: Record<string, string> = {}, body = '') => ({ status, headers, body });
 
@@ -98,6 +98,17 @@ describe('outcomes', () => {
         { kind: 'retry', reason: 'b', retryAfterMs: 9 },
       ]),
     ).toEqual({ kind: 'retry', reason: 'a', retryAfterMs: 9 });
+  });
+
+  it("gives an event's outcome: a flow's drop decides unless another request must be retried", () => {
+    const dropped = drop('NOTHING_TO_SEND', 'no contact');
+    const delivered = { kind: 'delivered', status: 200 } as const;
+    const retry = { kind: 'retry', reason: 'HTTP 503', status: 503 } as const;
+    expect(combineEventOutcome([delivered], undefined)).toEqual(delivered);
+    expect(combineEventOutcome([delivered], dropped)).toEqual(dropped);
+    expect(combineEventOutcome([retry, delivered], dropped)).toEqual(retry);
+    expect(combineEventOutcome([], dropped)).toEqual(dropped);
+    expect(combineEventOutcome([], undefined)).toBeUndefined();
   });
 
   it('turns thrown errors into outcomes; unknown errors are translation bugs', () => {

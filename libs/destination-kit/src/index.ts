@@ -45,6 +45,7 @@ export {
 export {
   drop,
   combineOutcomes,
+  combineEventOutcome,
   outcomeOfError,
   DestinationError,
   DropEventError,
@@ -86,12 +87,13 @@ export {
   resolveMapping,
   validateMapping,
   getPath,
-  isPlainObject,
   MappingError,
   DIRECTIVES,
   type Mapping,
   type MappingValue,
 } from './mapping';
+// Destinations read their payloads with the same test of "a JSON object" as the kit.
+export { isPlainObject } from '@manifold/json';
 export { compileFql } from './fql';
 export {
   integrationsDrop,

@@ -3,11 +3,14 @@
 
 /** Why an event was deliberately not sent to a destination. Counted as "filtered", never retried. */
 export type DropReason =
-  /** The event's `integrations` object turned this destination off (segment-spec.md §2.3). */
+  /** The event's `integrations` object turned this destination off (docs/event-spec.md#integrations). */
   | 'FILTERED_BY_INTEGRATIONS_OBJECT'
   /** analytics.js already sent it device-mode (`_metadata.bundled` names the destination). */
   | 'MESSAGE_SENT_CLIENT_SIDE'
-  /** A destination filter dropped or sampled it out, or its FQL was invalid (fail closed, §6.4). */
+  /**
+   * A destination filter dropped or sampled it out, or its FQL was invalid (fail closed:
+   * libs/destination-kit/README.md#destination-filters).
+   */
   | 'FILTERED_BY_RULES'
   /** The destination does not take this call type (e.g. alias on GA4). */
   | 'UNSUPPORTED_EVENT_TYPE'
@@ -131,6 +134,18 @@ export function combineOutcomes(outcomes: readonly DeliveryOutcome[]): DeliveryO
   if (!worst) throw new Error('combineOutcomes needs at least one outcome');
   if (worst.kind === 'retry' && worst.retryAfterMs === undefined) delete worst.retryAfterMs;
   return worst;
+}
+
+/**
+ * One event's outcome from what its requests came to: their delivery outcomes combined. A flow of
+ * the event that ended in a drop decides, unless another of its requests must be retried.
+ */
+export function combineEventOutcome(
+  deliveries: readonly DeliveryOutcome[],
+  dropped: DropOutcome | undefined,
+): Outcome | undefined {
+  const delivery = deliveries.length > 0 ? combineOutcomes(deliveries) : undefined;
+  return dropped && delivery?.kind !== 'retry' ? dropped : (delivery ?? dropped);
 }
 
 function maxDefined(a: number | undefined, b: number | undefined): number | undefined {

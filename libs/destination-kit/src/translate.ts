@@ -1,6 +1,7 @@
 import type { DestinationConfig } from '@manifold/config-client';
 import type { SpecEvent } from '@manifold/events';
 import type { z } from 'zod';
+import { isPlainObject } from '@manifold/json';
 import { classifyHttpResponse, type ResponseOutcome } from './classify';
 import { applyLenientFields } from './coercion/lenient-fields';
 import { Notices, type FieldNotice } from './coercion/notices';
@@ -11,7 +12,7 @@ import {
   type DestinationSettingsSchema,
 } from './definition';
 import { compileFql } from './fql';
-import { isPlainObject, resolveMapping } from './mapping';
+import { resolveMapping } from './mapping';
 import { maskerOf, maskOutcome, rememberSettings } from './mask-request';
 import { drop, outcomeOfError, type DeadLetterOutcome, type DropOutcome, type Outcome } from './outcome';
 import type { HttpResponseInfo, RequestDescriptor } from './request';

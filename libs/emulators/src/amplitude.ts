@@ -1,6 +1,6 @@
+import { isPlainObject } from '@manifold/json';
 import {
   Emulator,
-  isObject,
   mediaType,
   parseJson,
   type EmulatorOptions,
@@ -8,8 +8,9 @@ import {
   type EmulatorResponse,
 } from './emulator';
 
-// Amplitude's ingestion APIs (destination-apis.md §3): /2/httpapi and /batch (JSON, api_key in
-// the body, whole-request 400s), /identify, /groupidentify and /usermap (form-encoded).
+// Amplitude's ingestion APIs (libs/destinations/src/amplitude/README.md#the-api): /2/httpapi and
+// /batch (JSON, api_key in the body, whole-request 400s), /identify, /groupidentify and /usermap
+// (form-encoded).
 
 export interface AmplitudeEmulatorOptions extends EmulatorOptions {
   apiKey: string;
@@ -108,7 +109,7 @@ export class AmplitudeEmulator extends Emulator {
     if (request.bytes >= maxBytes) return { status: 413, body: { code: 413, error: 'Payload too large' } };
     if (request.body.trim() === '') return error400('Missing request body');
     const body = parseJson(request.body);
-    if (!isObject(body)) return error400('Invalid JSON request body');
+    if (!isPlainObject(body)) return error400('Invalid JSON request body');
     if (body['api_key'] === undefined) {
       return { status: 400, body: { code: 400, error: 'Request missing required field', missing_field: 'api_key' } };
     }
@@ -118,7 +119,7 @@ export class AmplitudeEmulator extends Emulator {
       return { status: 400, body: { code: 400, error: 'Request missing required field', missing_field: 'events' } };
     }
     if (events.length >= MAX_EVENTS) return { status: 413, body: { code: 413, error: 'Payload too large' } };
-    const options = isObject(body['options']) ? body['options'] : {};
+    const options = isPlainObject(body['options']) ? body['options'] : {};
     const minIdLength = typeof options['min_id_length'] === 'number' ? options['min_id_length'] : 5;
 
     const missing: Record<string, number[]> = {};
@@ -126,7 +127,7 @@ export class AmplitudeEmulator extends Emulator {
     const note = (into: Record<string, number[]>, field: string, index: number) => (into[field] ??= []).push(index);
     const accepted: AmplitudeEvent[] = [];
     events.forEach((raw, index) => {
-      if (!isObject(raw)) {
+      if (!isPlainObject(raw)) {
         note(invalid, 'event', index);
         return;
       }
@@ -153,9 +154,9 @@ export class AmplitudeEmulator extends Emulator {
         if (value !== undefined && (typeof value !== 'string' || value.length > 1024)) note(invalid, field, index);
       }
       for (const field of ['event_properties', 'user_properties', 'groups', 'group_properties']) {
-        if (event[field] !== undefined && !isObject(event[field])) note(invalid, field, index);
+        if (event[field] !== undefined && !isPlainObject(event[field])) note(invalid, field, index);
       }
-      if (isObject(event['event_properties']) && depth(event['event_properties']) > 40) {
+      if (isPlainObject(event['event_properties']) && depth(event['event_properties']) > 40) {
         note(invalid, 'event_properties', index);
       }
       for (const field of ['price', 'revenue', 'location_lat', 'location_lng']) {
@@ -220,11 +221,11 @@ export class AmplitudeEmulator extends Emulator {
     if (form.get('api_key') !== this.options.apiKey) return { status: 400, body: 'invalid_api_key' };
     const raw = form.get(field);
     const data = raw === null ? undefined : parseJson(raw);
-    if (data === undefined || (!isObject(data) && !Array.isArray(data))) {
+    if (data === undefined || (!isPlainObject(data) && !Array.isArray(data))) {
       return { status: 400, body: field === 'mapping' ? 'missing_mapping' : 'missing_event' };
     }
     const options = form.get('options');
-    if (options !== null && !isObject(parseJson(options))) return { status: 400, body: 'invalid_options' };
+    if (options !== null && !isPlainObject(parseJson(options))) return { status: 400, body: 'invalid_options' };
     const items = Array.isArray(data) ? data : [data];
     if (items.length === 0 || items.length > max) return { status: 400, body: `expected 1 to ${max} items` };
     for (const item of items) {
@@ -236,32 +237,34 @@ export class AmplitudeEmulator extends Emulator {
   }
 
   private identifyOne(item: unknown): string | undefined {
-    if (!isObject(item)) return 'invalid_identification';
+    if (!isPlainObject(item)) return 'invalid_identification';
     const hasId = ['user_id', 'device_id'].some((k) => typeof item[k] === 'string' && item[k] !== '');
     if (!hasId) return 'missing user_id or device_id';
     for (const k of ['user_id', 'device_id']) {
       const id = item[k];
       if (typeof id === 'string' && FORBIDDEN_IDS.has(id.toLowerCase())) return `invalid ${k}`;
     }
-    if (item['user_properties'] !== undefined && !isObject(item['user_properties'])) return 'invalid user_properties';
-    if (item['groups'] !== undefined && !isObject(item['groups'])) return 'invalid groups';
+    if (item['user_properties'] !== undefined && !isPlainObject(item['user_properties']))
+      return 'invalid user_properties';
+    if (item['groups'] !== undefined && !isPlainObject(item['groups'])) return 'invalid groups';
     if (item['time'] !== undefined && !Number.isInteger(item['time'])) return 'invalid time';
     return undefined;
   }
 }
 
 function groupIdentifyProblem(item: unknown): string | undefined {
-  if (!isObject(item)) return 'invalid_identification';
+  if (!isPlainObject(item)) return 'invalid_identification';
   if (typeof item['group_type'] !== 'string' || item['group_type'] === '') return 'missing group_type';
   const value = item['group_value'];
   if ((typeof value !== 'string' || value === '') && !Array.isArray(value)) return 'missing group_value';
   const props = item['group_properties'];
-  if (props !== undefined && (!isObject(props) || Object.keys(props).length > 1024)) return 'invalid group_properties';
+  if (props !== undefined && (!isPlainObject(props) || Object.keys(props).length > 1024))
+    return 'invalid group_properties';
   return undefined;
 }
 
 function userMapProblem(item: unknown): string | undefined {
-  if (!isObject(item)) return 'invalid_mapping';
+  if (!isPlainObject(item)) return 'invalid_mapping';
   if (typeof item['user_id'] !== 'string' || item['user_id'] === '') return 'missing user_id';
   if (item['unmap'] === true) return undefined;
   if (typeof item['global_user_id'] !== 'string' || item['global_user_id'] === '') return 'missing global_user_id';
@@ -270,7 +273,7 @@ function userMapProblem(item: unknown): string | undefined {
 
 function depth(value: unknown): number {
   if (Array.isArray(value)) return 1 + Math.max(0, ...value.map(depth));
-  if (isObject(value)) return 1 + Math.max(0, ...Object.values(value).map(depth));
+  if (isPlainObject(value)) return 1 + Math.max(0, ...Object.values(value).map(depth));
   return 0;
 }
 

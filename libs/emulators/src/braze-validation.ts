@@ -1,4 +1,4 @@
-import { isObject } from './emulator';
+import { isPlainObject } from '@manifold/json';
 
 // Braze /users/track object rules. Each problem is reported the way
 // Braze reports it: `{ type, input_array, index }` with a `type` text like "'quantity' is not valid".
@@ -50,7 +50,7 @@ export function userKey(object: Record<string, unknown>): string | undefined {
     if (typeof value === 'string' && value !== '') return `${key}:${value}`;
   }
   const alias = object['user_alias'];
-  if (isObject(alias) && typeof alias['alias_name'] === 'string' && typeof alias['alias_label'] === 'string') {
+  if (isPlainObject(alias) && typeof alias['alias_name'] === 'string' && typeof alias['alias_label'] === 'string') {
     return `alias:${alias['alias_label']}:${alias['alias_name']}`;
   }
   return undefined;
@@ -58,7 +58,7 @@ export function userKey(object: Record<string, unknown>): string | undefined {
 
 /** Braze's `type` text for the first problem of one object, or undefined when it is valid. */
 export function objectProblem(array: BrazeArray, object: unknown): string | undefined {
-  if (!isObject(object)) return 'object is not valid';
+  if (!isPlainObject(object)) return 'object is not valid';
   if (!userKey(object)) return IDENTIFIER_REQUIRED;
   const update = object['_update_existing_only'];
   if (update !== undefined && typeof update !== 'boolean') return "'_update_existing_only' is not valid";
@@ -91,7 +91,7 @@ export function objectProblem(array: BrazeArray, object: unknown): string | unde
 
 function propertiesProblem(value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  if (!isObject(value)) return "'properties' is not valid";
+  if (!isPlainObject(value)) return "'properties' is not valid";
   for (const [key, property] of Object.entries(value)) {
     if (key === '' || key.length > MAX_KEY_CHARS || key.startsWith('$'))
       return `'properties.${key}' is not a valid key`;
@@ -130,7 +130,7 @@ function attributesProblem(object: Record<string, unknown>): string | undefined 
   if (
     location !== undefined &&
     location !== null &&
-    (!isObject(location) || typeof location['latitude'] !== 'number' || typeof location['longitude'] !== 'number')
+    (!isPlainObject(location) || typeof location['latitude'] !== 'number' || typeof location['longitude'] !== 'number')
   ) {
     return "'current_location' is not valid";
   }

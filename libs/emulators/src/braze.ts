@@ -1,6 +1,6 @@
+import { isPlainObject } from '@manifold/json';
 import {
   Emulator,
-  isObject,
   mediaType,
   parseJson,
   type EmulatorOptions,
@@ -59,7 +59,7 @@ export class BrazeEmulator extends Emulator {
       return { status: 400, body: { message: 'Content-Type must be application/json' } };
     }
     const body = parseJson(request.body);
-    if (!isObject(body)) return { status: 400, body: { message: 'Invalid JSON body' } };
+    if (!isPlainObject(body)) return { status: 400, body: { message: 'Invalid JSON body' } };
     const sent = ARRAYS.filter((name) => body[name] !== undefined);
     for (const name of sent) {
       if (!Array.isArray(body[name])) return { status: 400, body: { message: `'${name}' must be an array` } };

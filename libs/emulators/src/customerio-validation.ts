@@ -1,4 +1,4 @@
-import { isObject } from './emulator';
+import { isPlainObject } from '@manifold/json';
 
 // Customer.io Track API rules: what makes a v2 entity (or a v1
 // body translated to one) invalid, with the API's error texts where the reference gives them.
@@ -44,7 +44,7 @@ const bytes = (value: unknown) => Buffer.byteLength(typeof value === 'string' ? 
 
 /** The first problem of one v2 entity, or undefined when the API would take it. */
 export function entityProblem(entity: unknown): EntityProblem | undefined {
-  if (!isObject(entity)) return { field: '', message: 'entity must be an object' };
+  if (!isPlainObject(entity)) return { field: '', message: 'entity must be an object' };
   if (bytes(entity) > MAX_ENTITY_BYTES) {
     return { field: '', message: `entity cannot be larger than ${MAX_ENTITY_BYTES} bytes` };
   }
@@ -75,7 +75,8 @@ export function entityProblem(entity: unknown): EntityProblem | undefined {
       return { field: 'name', message: `event name cannot be longer than ${MAX_EVENT_NAME_BYTES} bytes` };
     }
     const data = entity['attributes'];
-    if (data !== undefined && !isObject(data)) return { field: 'attributes', message: 'event data must be a hash' };
+    if (data !== undefined && !isPlainObject(data))
+      return { field: 'attributes', message: 'event data must be a hash' };
     if (data !== undefined && bytes(data) > MAX_EVENT_DATA_BYTES) {
       return { field: 'attributes', message: `event data cannot be longer than ${MAX_EVENT_DATA_BYTES} bytes` };
     }
@@ -107,7 +108,7 @@ function identifierValueProblem(value: unknown, field: string): EntityProblem | 
 }
 
 function personProblem(value: unknown, field: string, anonymousOk: boolean): EntityProblem | undefined {
-  if (!isObject(value)) return { field, message: 'id attribute must be present' };
+  if (!isPlainObject(value)) return { field, message: 'id attribute must be present' };
   const allowed = anonymousOk ? [...PERSON_KEYS, 'anonymous_id'] : PERSON_KEYS;
   const keys = Object.keys(value);
   const used = keys.filter((key) => allowed.includes(key));
@@ -117,7 +118,7 @@ function personProblem(value: unknown, field: string, anonymousOk: boolean): Ent
 }
 
 function objectProblem(value: unknown, field: string): EntityProblem | undefined {
-  if (!isObject(value)) return { field, message: 'object_type_id and object_id must be present' };
+  if (!isPlainObject(value)) return { field, message: 'object_type_id and object_id must be present' };
   return (
     identifierValueProblem(value['object_type_id'], `${field}.object_type_id`) ??
     identifierValueProblem(value['object_id'], `${field}.object_id`)
@@ -135,7 +136,7 @@ function timestampProblem(value: unknown, field: string): EntityProblem | undefi
 
 export function attributesProblem(value: unknown): EntityProblem | undefined {
   if (value === undefined) return undefined;
-  if (!isObject(value)) return { field: 'attributes', message: 'attributes must be a hash' };
+  if (!isPlainObject(value)) return { field: 'attributes', message: 'attributes must be a hash' };
   const entries = Object.entries(value);
   if (entries.length > MAX_ATTRIBUTES) {
     return { field: 'attributes', message: `cannot identify more than ${MAX_ATTRIBUTES} attributes in one request` };
@@ -159,13 +160,13 @@ function relationshipsProblem(value: unknown, ofObject: boolean, required = fals
   if (!Array.isArray(value)) return { field: 'cio_relationships', message: 'must be an array' };
   for (const [i, relationship] of value.entries()) {
     const field = `cio_relationships[${i}]`;
-    if (!isObject(relationship)) return { field, message: 'must be an object' };
+    if (!isPlainObject(relationship)) return { field, message: 'must be an object' };
     const identifiers = ofObject
       ? personProblem(relationship['identifiers'], `${field}.identifiers`, true)
       : objectProblem(relationship['identifiers'], `${field}.identifiers`);
     if (identifiers) return identifiers;
     const attributes = relationship['relationship_attributes'];
-    if (attributes !== undefined && !isObject(attributes)) {
+    if (attributes !== undefined && !isPlainObject(attributes)) {
       return { field: `${field}.relationship_attributes`, message: 'must be a hash' };
     }
   }
@@ -173,7 +174,7 @@ function relationshipsProblem(value: unknown, ofObject: boolean, required = fals
 }
 
 function deviceProblem(value: unknown, action: string): EntityProblem | undefined {
-  if (!isObject(value)) return { field: 'device', message: 'device must be present' };
+  if (!isPlainObject(value)) return { field: 'device', message: 'device must be present' };
   if (typeof value['token'] !== 'string' || value['token'] === '') {
     return { field: 'device.token', message: 'device token must be present' };
   }
@@ -182,7 +183,7 @@ function deviceProblem(value: unknown, action: string): EntityProblem | undefine
       return { field: 'device.platform', message: 'platform must be ios or android' };
     }
     const attributes = value['attributes'];
-    if (attributes !== undefined && !isObject(attributes)) {
+    if (attributes !== undefined && !isPlainObject(attributes)) {
       return { field: 'device.attributes', message: 'device attributes must be a hash' };
     }
     return timestampProblem(value['last_used'], 'device.last_used');

@@ -1,7 +1,7 @@
+import { isPlainObject } from '@manifold/json';
 import {
   basicCredentials,
   Emulator,
-  isObject,
   mediaType,
   parseJson,
   type EmulatorOptions,
@@ -105,7 +105,7 @@ export class CustomerioEmulator extends Emulator {
     }
     const body = jsonBody(request);
     if ('error' in body) return body.error;
-    const batch = isObject(body.value) ? body.value['batch'] : undefined;
+    const batch = isPlainObject(body.value) ? body.value['batch'] : undefined;
     if (!Array.isArray(batch) || batch.length === 0) {
       return { status: 400, body: { meta: { error: 'batch must be a non-empty array' } } };
     }
@@ -128,7 +128,7 @@ export class CustomerioEmulator extends Emulator {
     } else if (customer || request.path === '/api/v1/events' || request.path === '/api/v1/merge_customers') {
       const body = jsonBody(request);
       if ('error' in body) return body.error;
-      if (!isObject(body.value)) return invalid({ field: '', message: 'body must be a JSON object' });
+      if (!isPlainObject(body.value)) return invalid({ field: '', message: 'body must be a JSON object' });
       const value = body.value;
       if (customer && !customer[2] && request.method === 'PUT') {
         entity = {
@@ -277,7 +277,7 @@ function relationshipsOf(value: unknown): CustomerioPerson['relationships'] {
   if (!Array.isArray(value)) return [];
   return value.map((r: Record<string, unknown>) => ({
     identifiers: r['identifiers'] as Record<string, string>,
-    ...(isObject(r['relationship_attributes']) ? { attributes: r['relationship_attributes'] } : {}),
+    ...(isPlainObject(r['relationship_attributes']) ? { attributes: r['relationship_attributes'] } : {}),
   }));
 }
 

@@ -1,6 +1,6 @@
-import { isObject } from './emulator';
+import { isPlainObject } from '@manifold/json';
 
-// The Measurement Protocol's rules (destination-apis.md §4.3), reported the way
+// The Measurement Protocol's rules (libs/destinations/src/ga4/README.md#the-api), reported the way
 // /debug/mp/collect reports them.
 
 export type Ga4ValidationCode =
@@ -65,7 +65,7 @@ export function validateGa4Body(body: unknown, stream: Ga4Stream, nowMs: number)
   const messages: Ga4ValidationMessage[] = [];
   const add = (fieldPath: string, validationCode: Ga4ValidationCode, description: string) =>
     messages.push({ fieldPath, validationCode, description });
-  if (!isObject(body)) {
+  if (!isPlainObject(body)) {
     add('', 'VALUE_INVALID', 'Unable to parse Measurement Protocol JSON payload.');
     return messages;
   }
@@ -83,7 +83,7 @@ export function validateGa4Body(body: unknown, stream: Ga4Stream, nowMs: number)
 
   const userProperties = body['user_properties'];
   if (userProperties !== undefined) {
-    if (!isObject(userProperties)) add('user_properties', 'VALUE_INVALID', 'user_properties must be an object.');
+    if (!isPlainObject(userProperties)) add('user_properties', 'VALUE_INVALID', 'user_properties must be an object.');
     else {
       const names = Object.keys(userProperties);
       if (names.length > 25) {
@@ -103,7 +103,7 @@ export function validateGa4Body(body: unknown, stream: Ga4Stream, nowMs: number)
           add(path, 'NAME_RESERVED', `User property name [${name}] is reserved.`);
         }
         const entry = userProperties[name];
-        if (!isObject(entry) || !('value' in entry)) {
+        if (!isPlainObject(entry) || !('value' in entry)) {
           add(path, 'VALUE_INVALID', `User property [${name}] must be an object with a value.`);
           continue;
         }
@@ -126,7 +126,7 @@ export function validateGa4Body(body: unknown, stream: Ga4Stream, nowMs: number)
     add('events', 'EXCEEDED_MAX_ENTITIES', `A request can have at most 25 events, got ${events.length}.`);
   events.forEach((event, index) => {
     const at = `events[${index}]`;
-    if (!isObject(event)) {
+    if (!isPlainObject(event)) {
       add(at, 'VALUE_INVALID', `Event at index: [${index}] must be an object.`);
       return;
     }
@@ -144,7 +144,7 @@ export function validateGa4Body(body: unknown, stream: Ga4Stream, nowMs: number)
     }
     const params = event['params'];
     if (params === undefined) return;
-    if (!isObject(params)) {
+    if (!isPlainObject(params)) {
       add(`${at}.params`, 'VALUE_INVALID', `Event at index: [${index}] params must be an object.`);
       return;
     }
@@ -202,7 +202,7 @@ function checkItems(items: unknown, path: string, add: Add): void {
   }
   items.forEach((item, i) => {
     const at = `${path}[${i}]`;
-    if (!isObject(item)) {
+    if (!isPlainObject(item)) {
       add(at, 'VALUE_INVALID', 'An item must be an object.');
       return;
     }

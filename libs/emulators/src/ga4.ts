@@ -8,8 +8,8 @@ import {
 } from './emulator';
 import { validateGa4Body, type Ga4Stream, type Ga4ValidationMessage } from './ga4-validation';
 
-// The GA4 Measurement Protocol (destination-apis.md §4): /mp/collect answers 204 to anything it
-// receives, so the emulator records the validation messages the real API hides;
+// The GA4 Measurement Protocol (libs/destinations/src/ga4/README.md#the-api): /mp/collect answers
+// 204 to anything it receives, so the emulator records the validation messages the real API hides;
 // /debug/mp/collect returns them.
 
 export interface Ga4EmulatorOptions extends EmulatorOptions {

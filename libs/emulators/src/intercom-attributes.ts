@@ -1,4 +1,4 @@
-import { isObject } from './emulator';
+import { isPlainObject } from '@manifold/json';
 import type { IntercomProblem } from './intercom-validation';
 
 // Intercom's data attributes (REST API 2.x, /data_attributes): a contact's or company's
@@ -148,7 +148,7 @@ export class IntercomAttributes {
   /** Problems of a `custom_attributes` object: unknown names, values of the wrong type. */
   valuesProblem(model: IntercomModel, value: unknown): IntercomProblem | undefined {
     if (value === undefined) return undefined;
-    if (!isObject(value)) return ['parameter_invalid', 'custom_attributes must be an object'];
+    if (!isPlainObject(value)) return ['parameter_invalid', 'custom_attributes must be an object'];
     for (const [name, attributeValue] of Object.entries(value)) {
       const defined = this.custom[model].get(name);
       if (!defined) return ['parameter_not_found', `Custom attribute '${name}' does not exist`];

@@ -1,4 +1,4 @@
-import { isObject } from './emulator';
+import { isPlainObject } from '@manifold/json';
 
 // Field rules of Intercom's contacts, companies and data events.
 // Each problem is [code, message] as in Intercom's error.list bodies.
@@ -121,12 +121,12 @@ export function eventProblem(body: Record<string, unknown>): IntercomProblem | u
   }
   const metadata = body['metadata'];
   if (metadata === undefined) return undefined;
-  if (!isObject(metadata)) return ['parameter_invalid', 'metadata must be an object'];
+  if (!isPlainObject(metadata)) return ['parameter_invalid', 'metadata must be an object'];
   for (const [key, value] of Object.entries(metadata)) {
     if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) continue;
-    if (isObject(value) && isRichLink(value)) continue;
-    if (isObject(value) && isMoney(value)) continue;
-    if (isObject(value) && 'amount' in value) {
+    if (isPlainObject(value) && isRichLink(value)) continue;
+    if (isPlainObject(value) && isMoney(value)) continue;
+    if (isPlainObject(value) && 'amount' in value) {
       return ['parameter_invalid', `metadata '${key}': amount must be an integer number of cents with a currency`];
     }
     return [

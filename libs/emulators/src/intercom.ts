@@ -1,6 +1,6 @@
+import { isPlainObject } from '@manifold/json';
 import {
   Emulator,
-  isObject,
   mediaType,
   parseJson,
   type EmulatorOptions,
@@ -154,7 +154,7 @@ export class IntercomEmulator extends Emulator {
         return this.error(415, 'unsupported_media_type', 'Content-Type must be application/json');
       }
       const parsed = parseJson(request.body);
-      if (!isObject(parsed)) return this.error(400, 'bad_request', 'The request body is not a JSON object');
+      if (!isPlainObject(parsed)) return this.error(400, 'bad_request', 'The request body is not a JSON object');
       body = parsed;
     }
     const contactPath = /^\/contacts\/([^/]+)(\/companies)?$/.exec(request.path);
@@ -177,7 +177,7 @@ export class IntercomEmulator extends Emulator {
 
   private search(body: Record<string, unknown>): EmulatorResponse {
     const query = body['query'];
-    if (!isObject(query)) return this.error(400, 'parameter_not_found', 'query is required');
+    if (!isPlainObject(query)) return this.error(400, 'parameter_not_found', 'query is required');
     const matcher = queryMatcher(query);
     if (typeof matcher === 'string') return this.error(400, 'parameter_invalid', matcher);
     const visibleBefore = this.now() - (this.options.searchLagMs ?? 0);
@@ -263,7 +263,7 @@ export class IntercomEmulator extends Emulator {
     }
     // Intercom keeps monthly_spend as an integer (it truncates).
     if (typeof body['monthly_spend'] === 'number') company.monthly_spend = Math.trunc(body['monthly_spend']);
-    if (isObject(body['custom_attributes'])) Object.assign(company.custom_attributes, body['custom_attributes']);
+    if (isPlainObject(body['custom_attributes'])) Object.assign(company.custom_attributes, body['custom_attributes']);
     company.updated_at = now;
     this.companies.set(companyId, company);
     return { status: 200, body: { ...company, user_count: this.userCount(company.id) } };
@@ -293,7 +293,7 @@ export class IntercomEmulator extends Emulator {
     if (duplicate) {
       this.duplicatesIgnored++;
     } else {
-      const metadata = isObject(body['metadata']) ? body['metadata'] : {};
+      const metadata = isPlainObject(body['metadata']) ? body['metadata'] : {};
       this.events.push({
         contactId: contact.id,
         event_name: name,
@@ -325,7 +325,7 @@ export class IntercomEmulator extends Emulator {
   private assign(contact: IntercomContact, body: Record<string, unknown>): void {
     const target = contact as unknown as Record<string, unknown>;
     for (const key of CONTACT_FIELDS) if (body[key] !== undefined) target[key] = body[key];
-    if (isObject(body['custom_attributes'])) Object.assign(contact.custom_attributes, body['custom_attributes']);
+    if (isPlainObject(body['custom_attributes'])) Object.assign(contact.custom_attributes, body['custom_attributes']);
   }
 
   private userCount(companyId: string): number {
@@ -383,7 +383,7 @@ function queryMatcher(query: Record<string, unknown>): Matcher | string {
   const operator = query['operator'];
   if (operator === 'AND' || operator === 'OR') {
     const parts = Array.isArray(query['value'])
-      ? query['value'].map((q) => (isObject(q) ? queryMatcher(q) : 'invalid query'))
+      ? query['value'].map((q) => (isPlainObject(q) ? queryMatcher(q) : 'invalid query'))
       : [];
     const invalid = parts.find((p) => typeof p === 'string');
     if (invalid !== undefined || parts.length === 0) return (invalid as string) ?? 'AND/OR needs a list of queries';

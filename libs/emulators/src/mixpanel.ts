@@ -1,7 +1,7 @@
+import { isPlainObject } from '@manifold/json';
 import {
   basicCredentials,
   Emulator,
-  isObject,
   mediaType,
   parseJson,
   type EmulatorOptions,
@@ -9,8 +9,9 @@ import {
   type EmulatorResponse,
 } from './emulator';
 
-// Mixpanel's ingestion API (destination-apis.md §2): /import (server events, strict validation,
-// partial 400), /track (client events, form `data=`), /engage (profiles), /groups.
+// Mixpanel's ingestion API (libs/destinations/src/mixpanel/README.md#the-api): /import (server
+// events, strict validation, partial 400), /track (client events, form `data=`), /engage
+// (profiles), /groups.
 
 export interface MixpanelEmulatorOptions extends EmulatorOptions {
   projectToken: string;
@@ -122,7 +123,7 @@ export class MixpanelEmulator extends Emulator {
         .map(parseJson);
     } else if (type === 'application/json') {
       const parsed = parseJson(request.body);
-      items = isObject(parsed) ? [parsed] : parsed;
+      items = isPlainObject(parsed) ? [parsed] : parsed;
     } else {
       return badRequest('Content-Type must be application/json or application/x-ndjson');
     }
@@ -134,9 +135,14 @@ export class MixpanelEmulator extends Emulator {
     const failed: MixpanelFailedRecord[] = [];
     let imported = 0;
     items.forEach((item, index) => {
-      const problem = strict ? this.validateImportEvent(item) : isObject(item) ? undefined : ['', 'must be an object'];
+      const problem = strict
+        ? this.validateImportEvent(item)
+        : isPlainObject(item)
+          ? undefined
+          : ['', 'must be an object'];
       if (problem) {
-        const insertId = isObject(item) && isObject(item['properties']) ? item['properties']['$insert_id'] : undefined;
+        const insertId =
+          isPlainObject(item) && isPlainObject(item['properties']) ? item['properties']['$insert_id'] : undefined;
         failed.push({
           index,
           insert_id: typeof insertId === 'string' ? insertId : '',
@@ -165,11 +171,11 @@ export class MixpanelEmulator extends Emulator {
 
   /** [field, message] of the first problem of one /import event under strict mode. */
   private validateImportEvent(item: unknown): [string, string] | undefined {
-    if (!isObject(item)) return ['', 'event must be an object'];
+    if (!isPlainObject(item)) return ['', 'event must be an object'];
     if (typeof item['event'] !== 'string' || item['event'] === '')
       return ['event', "'event' must be a non-empty string"];
     const p = item['properties'];
-    if (!isObject(p)) return ['properties', "'properties' must be an object"];
+    if (!isPlainObject(p)) return ['properties', "'properties' must be an object"];
     const time = p['time'];
     if (typeof time !== 'number' || !Number.isFinite(time)) {
       return ['properties.time', "'properties.time' is invalid: must be specified as seconds since epoch"];
@@ -230,10 +236,10 @@ export class MixpanelEmulator extends Emulator {
   }
 
   private trackOne(item: unknown): string | undefined {
-    if (!isObject(item) || typeof item['event'] !== 'string' || item['event'] === '')
+    if (!isPlainObject(item) || typeof item['event'] !== 'string' || item['event'] === '')
       return "'event' must be a non-empty string";
     const p = item['properties'];
-    if (!isObject(p)) return "'properties' must be an object";
+    if (!isPlainObject(p)) return "'properties' must be an object";
     if (p['token'] !== this.options.projectToken) return 'token, missing or invalid';
     const time = p['time'];
     if (time !== undefined) {
@@ -255,7 +261,7 @@ export class MixpanelEmulator extends Emulator {
   }
 
   private profileOne(item: unknown): string | undefined {
-    if (!isObject(item)) return 'profile update must be an object';
+    if (!isPlainObject(item)) return 'profile update must be an object';
     if (item['$token'] !== this.options.projectToken) return '$token, missing or invalid';
     const id = item['$distinct_id'];
     if (typeof id !== 'string' || id === '') return '$distinct_id, missing or empty';
@@ -267,7 +273,7 @@ export class MixpanelEmulator extends Emulator {
   }
 
   private groupOne(item: unknown): string | undefined {
-    if (!isObject(item)) return 'group update must be an object';
+    if (!isPlainObject(item)) return 'group update must be an object';
     if (item['$token'] !== this.options.projectToken) return '$token, missing or invalid';
     if (typeof item['$group_key'] !== 'string' || item['$group_key'] === '') return '$group_key, missing or empty';
     const id = item['$group_id'];
@@ -292,7 +298,7 @@ function operationProblem(item: Record<string, unknown>, allowed: string[]): str
   const value = item[op];
   if (op === '$unset') return Array.isArray(value) ? undefined : '$unset takes a list of property names';
   if (op === '$delete') return value === '' ? undefined : '$delete takes ""';
-  if (!isObject(value) || Object.keys(value).length === 0) return `${op} takes a non-empty object`;
+  if (!isPlainObject(value) || Object.keys(value).length === 0) return `${op} takes a non-empty object`;
   if (op === '$add' && Object.values(value).some((v) => typeof v !== 'number')) return '$add takes numbers';
   if (op === '$union' && Object.values(value).some((v) => !Array.isArray(v) || v.length === 0)) {
     return '$union takes non-empty lists';
@@ -310,7 +316,7 @@ function nestingProblem(value: unknown, depth: number, path = ''): [string, stri
     }
     return undefined;
   }
-  if (!isObject(value)) return undefined;
+  if (!isPlainObject(value)) return undefined;
   if (depth > 3) return [path, 'objects may be nested at most 3 levels deep'];
   if (depth > 1 && Object.keys(value).length >= 255) return [path, 'nested objects must have fewer than 255 keys'];
   for (const [key, item] of Object.entries(value)) {

@@ -1,9 +1,9 @@
-import { isObject } from './emulator';
+import { isPlainObject } from '@manifold/json';
 
-// What PostHog's ingestion makes of one captured event (destination-apis.md §7). Events without
-// a name or a distinct_id are dropped silently (the API still answers 200); special events with
-// the wrong shape are ingested but do nothing useful, so the emulator lists their problems for
-// tests to see.
+// What PostHog's ingestion makes of one captured event
+// (libs/destinations/src/posthog/README.md#the-api). Events without a name or a distinct_id are
+// dropped silently (the API still answers 200); special events with the wrong shape are ingested
+// but do nothing useful, so the emulator lists their problems for tests to see.
 
 const MAX_GROUP_CHARS = 400;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -11,7 +11,7 @@ const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\
 
 /** Why PostHog would drop the event without telling, or undefined when it is ingested. */
 export function silentDropReason(event: unknown): string | undefined {
-  if (!isObject(event)) return 'event is not an object';
+  if (!isPlainObject(event)) return 'event is not an object';
   if (typeof event['event'] !== 'string' || event['event'] === '') return 'missing event name';
   const distinctId = distinctIdOf(event);
   if (distinctId === undefined || distinctId === '') return 'missing or empty distinct_id';
@@ -20,7 +20,7 @@ export function silentDropReason(event: unknown): string | undefined {
 
 /** The distinct_id, top-level or in properties, as text. */
 export function distinctIdOf(event: Record<string, unknown>): string | undefined {
-  const properties = isObject(event['properties']) ? event['properties'] : {};
+  const properties = isPlainObject(event['properties']) ? event['properties'] : {};
   const value = event['distinct_id'] ?? properties['distinct_id'];
   if (typeof value === 'string') return value.trim();
   if (typeof value === 'number') return String(value);
@@ -30,15 +30,17 @@ export function distinctIdOf(event: Record<string, unknown>): string | undefined
 /** A uuid PostHog cannot parse fails the whole request. */
 export function invalidUuid(event: unknown): boolean {
   return (
-    isObject(event) && event['uuid'] !== undefined && (typeof event['uuid'] !== 'string' || !UUID.test(event['uuid']))
+    isPlainObject(event) &&
+    event['uuid'] !== undefined &&
+    (typeof event['uuid'] !== 'string' || !UUID.test(event['uuid']))
   );
 }
 
 /** Shape problems of an ingested event that a correct translation never has. */
 export function eventProblems(event: Record<string, unknown>): string[] {
   const problems: string[] = [];
-  const p = isObject(event['properties']) ? event['properties'] : {};
-  if (event['properties'] !== undefined && !isObject(event['properties']))
+  const p = isPlainObject(event['properties']) ? event['properties'] : {};
+  if (event['properties'] !== undefined && !isPlainObject(event['properties']))
     problems.push('properties must be an object');
   const timestamp = event['timestamp'];
   if (
@@ -48,19 +50,20 @@ export function eventProblems(event: Record<string, unknown>): string[] {
     problems.push('timestamp must be an ISO-8601 date-time');
   }
   for (const key of ['$set', '$set_once']) {
-    if (p[key] !== undefined && !isObject(p[key])) problems.push(`${key} must be an object`);
+    if (p[key] !== undefined && !isPlainObject(p[key])) problems.push(`${key} must be an object`);
   }
   if (p['$process_person_profile'] === false && (p['$set'] !== undefined || p['$set_once'] !== undefined)) {
     problems.push('person properties ($set, $set_once) are ignored when $process_person_profile is false');
   }
   switch (event['event']) {
     case '$identify':
-      if (!isObject(p['$set']) && p['$anon_distinct_id'] === undefined) {
+      if (!isPlainObject(p['$set']) && p['$anon_distinct_id'] === undefined) {
         problems.push('$identify needs properties.$set (or $anon_distinct_id)');
       }
       break;
     case '$set':
-      if (!isObject(p['$set']) && !isObject(p['$set_once'])) problems.push('$set needs properties.$set or $set_once');
+      if (!isPlainObject(p['$set']) && !isPlainObject(p['$set_once']))
+        problems.push('$set needs properties.$set or $set_once');
       break;
     case '$pageview':
       if (typeof p['$current_url'] !== 'string' || p['$current_url'] === '') {
@@ -79,7 +82,8 @@ export function eventProblems(event: Record<string, unknown>): string[] {
           problems.push(`$groupidentify needs properties.${key} (1–${MAX_GROUP_CHARS} characters)`);
         }
       }
-      if (p['$group_set'] !== undefined && !isObject(p['$group_set'])) problems.push('$group_set must be an object');
+      if (p['$group_set'] !== undefined && !isPlainObject(p['$group_set']))
+        problems.push('$group_set must be an object');
       break;
     case '$create_alias':
       if (typeof p['alias'] !== 'string' || p['alias'] === '') problems.push('$create_alias needs properties.alias');

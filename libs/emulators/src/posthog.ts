@@ -1,6 +1,6 @@
+import { isPlainObject } from '@manifold/json';
 import {
   Emulator,
-  isObject,
   mediaType,
   parseJson,
   type EmulatorOptions,
@@ -9,9 +9,9 @@ import {
 } from './emulator';
 import { distinctIdOf, eventProblems, invalidUuid, silentDropReason } from './posthog-validation';
 
-// PostHog's capture API (destination-apis.md §7): /i/v0/e/ (and the legacy /capture/, /e/) for
-// one event, /batch/ for many, the project API key inside the JSON body. Answers 200
-// {"status":1} once the key is valid, even for events it then drops.
+// PostHog's capture API (libs/destinations/src/posthog/README.md#the-api): /i/v0/e/ (and the legacy
+// /capture/, /e/) for one event, /batch/ for many, the project API key inside the JSON body.
+// Answers 200 {"status":1} once the key is valid, even for events it then drops.
 
 export interface PosthogEmulatorOptions extends EmulatorOptions {
   /** Project API key (phc_…). */
@@ -117,7 +117,7 @@ export class PosthogEmulator extends Emulator {
       return;
     }
     const e = event as Record<string, unknown>;
-    const properties = isObject(e['properties']) ? e['properties'] : {};
+    const properties = isPlainObject(e['properties']) ? e['properties'] : {};
     const distinctId = distinctIdOf(e) as string;
     const ingested: PosthogEvent = {
       event: e['event'] as string,
@@ -131,11 +131,12 @@ export class PosthogEmulator extends Emulator {
     this.events.push(ingested);
     if (ingested.problems.length > 0) return;
     const person = this.persons.get(distinctId) ?? {};
-    if (isObject(properties['$set_once'])) {
+    if (isPlainObject(properties['$set_once'])) {
       for (const [k, v] of Object.entries(properties['$set_once'])) if (!(k in person)) person[k] = v;
     }
-    if (isObject(properties['$set'])) Object.assign(person, properties['$set']);
-    if (isObject(properties['$set']) || isObject(properties['$set_once'])) this.persons.set(distinctId, person);
+    if (isPlainObject(properties['$set'])) Object.assign(person, properties['$set']);
+    if (isPlainObject(properties['$set']) || isPlainObject(properties['$set_once']))
+      this.persons.set(distinctId, person);
     const other =
       ingested.event === '$create_alias'
         ? properties['alias']
@@ -146,7 +147,7 @@ export class PosthogEmulator extends Emulator {
     if (ingested.event === '$groupidentify') {
       const key = `${String(properties['$group_type'])}:${String(properties['$group_key'])}`;
       const group = this.groups.get(key) ?? {};
-      if (isObject(properties['$group_set'])) Object.assign(group, properties['$group_set']);
+      if (isPlainObject(properties['$group_set'])) Object.assign(group, properties['$group_set']);
       this.groups.set(key, group);
     }
   }
@@ -159,11 +160,11 @@ function unpack(
 ): { key: string | undefined; events: unknown[] | undefined; historical: boolean } {
   const keyOf = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
   if (Array.isArray(body)) {
-    const first = body.find(isObject);
-    const props = first && isObject(first['properties']) ? first['properties'] : {};
+    const first = body.find(isPlainObject);
+    const props = first && isPlainObject(first['properties']) ? first['properties'] : {};
     return { key: keyOf(first?.['api_key'] ?? first?.['token'] ?? props['token']), events: body, historical: false };
   }
-  if (!isObject(body)) return { key: undefined, events: undefined, historical: false };
+  if (!isPlainObject(body)) return { key: undefined, events: undefined, historical: false };
   const historical = body['historical_migration'] === true;
   if (batchPath || 'batch' in body) {
     const batch = body['batch'];
@@ -173,7 +174,7 @@ function unpack(
       historical,
     };
   }
-  const props = isObject(body['properties']) ? body['properties'] : {};
+  const props = isPlainObject(body['properties']) ? body['properties'] : {};
   return { key: keyOf(body['api_key'] ?? body['token'] ?? props['token']), events: [body], historical };
 }
 

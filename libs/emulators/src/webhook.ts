@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { isPlainObject } from '@manifold/json';
 import {
   Emulator,
-  isObject,
   mediaType,
   parseJson,
   type EmulatorOptions,
@@ -27,9 +27,9 @@ export interface WebhookDelivery {
 }
 
 /**
- * A webhook receiver (destination-apis.md §1): POST/PUT/PATCH with a JSON body; the signature is
- * checked the way Segment computes it: over the body for one event, over `JSON.stringify` of the
- * first element for a batch.
+ * A webhook receiver (libs/destinations/src/webhook/README.md#the-receivers-side): POST/PUT/PATCH
+ * with a JSON body; the signature is checked the way Segment computes it: over the body for one
+ * event, over `JSON.stringify` of the first element for a batch.
  */
 export class WebhookEmulator extends Emulator {
   readonly deliveries: WebhookDelivery[] = [];
@@ -55,7 +55,7 @@ export class WebhookEmulator extends Emulator {
       }
     }
     const body = parseJson(request.body);
-    if (!isObject(body) && !Array.isArray(body)) {
+    if (!isPlainObject(body) && !Array.isArray(body)) {
       return { status: 400, body: { error: 'body must be a JSON object or array' } };
     }
     if (Array.isArray(body) && body.length === 0) return { status: 400, body: { error: 'empty batch' } };

@@ -1,5 +1,6 @@
 export type { SpecEvent, CallType, EventContext, IntegrationsObject } from './spec';
 export { CALL_TYPES, isCallType } from './spec';
+export { snakeCase, nameWords } from './snake-case';
 export { TOPICS, EVENT_HEADERS, KafkaNames } from './topics';
 export {
   encodeEventMessage,
@@ -23,6 +24,8 @@ export {
 } from './redelivery';
 export {
   traceKeyHash,
+  encodeTraceRecord,
+  decodeTraceRecord,
   type TraceEntry,
   type TraceExchange,
   type TraceIndexMessage,

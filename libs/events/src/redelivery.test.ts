@@ -1,6 +1,6 @@
 import type { ConsumedMessage } from '@manifold/kafka';
 import { decodeRedelivery, encodeRedelivery, replayOrigin } from './redelivery';
-import { traceKeyHash } from './trace';
+import { decodeTraceRecord, encodeTraceRecord, traceKeyHash, type TraceEntry, type TraceRecord } from './trace';
 import type { SpecEvent } from './spec';
 
 const event: SpecEvent = {
@@ -64,5 +64,36 @@ describe('trace key hash', () => {
     expect(hash).toBeGreaterThanOrEqual(0);
     expect(hash).toBeLessThan(2 ** 32);
     expect(traceKeyHash('w-2', 'm-1')).not.toBe(hash);
+  });
+});
+
+describe('trace records on the wire', () => {
+  it('read back as written, repeated fields given once', () => {
+    const entry = (messageId: string, destinationId: string, extra: Partial<TraceEntry> = {}): TraceEntry => ({
+      messageId,
+      workspaceId: 'w-1',
+      sourceId: 's-1',
+      destinationId,
+      destinationType: 'webhook',
+      origin: 'manifold.events.v1/0/7',
+      receivedAt: '2026-01-01T00:00:01.000Z',
+      eventType: 'track',
+      outcome: 'delivered',
+      attempt: 1,
+      at: 1767225601000,
+      ...extra,
+    });
+    const record: TraceRecord = {
+      exchanges: [{ request: { method: 'POST', url: 'http://x/in', headers: {} } }],
+      entries: [
+        entry('m-1', 'd-1', { eventName: 'Signed Up', exchange: 0, sentAt: 1767225600990, durationMs: 9 }),
+        entry('m-2', 'd-1', { outcome: 'filtered', reason: 'FILTERED_BY_RULES', attempt: 0, runId: 'rp_1' }),
+        entry('m-3', 'd-2', { outcome: 'failed', reason: 'http_400', message: 'HTTP 400: no' }),
+      ],
+    };
+    const wire = encodeTraceRecord(record);
+    expect(decodeTraceRecord(wire)).toEqual(record);
+    expect(wire.length).toBeLessThan(JSON.stringify(record).length * 0.6);
+    expect(() => decodeTraceRecord('{"v":1}')).toThrow(/not a trace record/);
   });
 });

@@ -1,5 +1,5 @@
 // The Segment Spec message as Manifold stores it after ingestion (enriched, validated).
-// Reference: ../shared/reference/segment-spec.md §2.
+// The fields and their meaning: docs/event-spec.md#the-message.
 
 export const CALL_TYPES = ['identify', 'track', 'page', 'screen', 'group', 'alias'] as const;
 export type CallType = (typeof CALL_TYPES)[number];
@@ -8,7 +8,7 @@ export function isCallType(value: unknown): value is CallType {
   return typeof value === 'string' && (CALL_TYPES as readonly string[]).includes(value);
 }
 
-/** `context` is open-ended; these are the standard keys (§2.2). */
+/** `context` is open-ended; these are the standard keys (docs/event-spec.md#context). */
 export interface EventContext {
   ip?: string;
   library?: { name?: string; version?: string };
@@ -25,7 +25,10 @@ export interface EventContext {
   [key: string]: unknown;
 }
 
-/** `integrations`: destination name → enabled flag or destination-specific options (§2.3). */
+/**
+ * `integrations`: destination name → enabled flag or destination-specific options
+ * (docs/event-spec.md#integrations).
+ */
 export type IntegrationsObject = Record<string, boolean | Record<string, unknown>>;
 
 export interface SpecEvent {

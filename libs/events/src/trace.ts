@@ -18,9 +18,6 @@ export interface TraceExchange {
   response?: { status: number; headers: Record<string, string>; body: string };
   /** Why there was no answer (connection refused, timeout); masked. */
   error?: string;
-  /** When it was sent (ms since the epoch: cheaper to write than a date string) and how long the answer took. */
-  sentAt: number;
-  durationMs: number;
 }
 
 /**
@@ -54,17 +51,92 @@ export interface TraceEntry {
   attempt: number;
   /** When it was decided (ms since the epoch). */
   at: number;
-  /** The exchange of this attempt, in the record's `exchanges`. */
+  /** The exchange of this attempt, in the record's `exchanges` (events whose exchanges read the same share one). */
   exchange?: number;
+  /** When its request was sent (ms since the epoch) and how long the answer took. */
+  sentAt?: number;
+  durationMs?: number;
   /** The redrive or replay that sent it again. */
   runId?: string;
 }
 
 /** One message of the traces topic: entries of many events, and the exchanges they refer to. */
 export interface TraceRecord {
-  v: 1;
   exchanges: TraceExchange[];
   entries: TraceEntry[];
+}
+
+/**
+ * The order of an entry's fields on the wire. A trace record is written for every event and
+ * instance, so its bytes are most of a trace's cost (JSON, the producer's CRC, the broker): each
+ * entry is an array in this order, trailing absent fields left out, and workspace, source,
+ * instance and type given as `null` when they are those of the entry before (most are).
+ */
+const FIELDS = [
+  'messageId',
+  'workspaceId',
+  'sourceId',
+  'destinationId',
+  'destinationType',
+  'origin',
+  'receivedAt',
+  'eventType',
+  'eventName',
+  'outcome',
+  'reason',
+  'message',
+  'attempt',
+  'at',
+  'exchange',
+  'runId',
+  'sentAt',
+  'durationMs',
+] as const;
+/** The fields given as null when they repeat the entry before's. */
+const REPEATED = new Set([1, 2, 3, 4]);
+const WIRE_VERSION = 2;
+
+/** A trace record as the traces topic holds it (see FIELDS). */
+export function encodeTraceRecord(record: TraceRecord): string {
+  const rows: unknown[][] = [];
+  let previous: TraceEntry | undefined;
+  for (const entry of record.entries) {
+    const row: unknown[] = [];
+    for (let i = 0; i < FIELDS.length; i++) {
+      const name = FIELDS[i] as keyof TraceEntry;
+      const value = entry[name];
+      row.push(value === undefined || (previous && REPEATED.has(i) && previous[name] === value) ? null : value);
+    }
+    while (row.length > 0 && row[row.length - 1] === null) row.pop();
+    rows.push(row);
+    previous = entry;
+  }
+  return JSON.stringify({ v: WIRE_VERSION, x: record.exchanges, e: rows });
+}
+
+/** Reads a message of the traces topic back; throws when it is not a trace record. */
+export function decodeTraceRecord(value: Buffer | string): TraceRecord {
+  const parsed = JSON.parse(typeof value === 'string' ? value : value.toString('utf8')) as {
+    v?: unknown;
+    x?: TraceExchange[];
+    e?: unknown[][];
+  };
+  if (parsed.v !== WIRE_VERSION || !Array.isArray(parsed.e) || !Array.isArray(parsed.x)) {
+    throw new Error('not a trace record');
+  }
+  const entries: TraceEntry[] = [];
+  let previous: Record<string, unknown> | undefined;
+  for (const row of parsed.e) {
+    const entry: Record<string, unknown> = {};
+    FIELDS.forEach((name, i) => {
+      const value = row[i];
+      if (value !== null && value !== undefined) entry[name] = value;
+      else if (previous && REPEATED.has(i)) entry[name] = previous[name];
+    });
+    entries.push(entry as unknown as TraceEntry);
+    previous = entry;
+  }
+  return { exchanges: parsed.x, entries };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { isPlainObject } from '@manifold/json';
 import { SecretBox } from './cipher';
 import type { SecretKind, SettingSecrets } from './kinds';
 import { SECRET_MASK, SecretMasker } from './masker';
@@ -35,7 +36,7 @@ export function maskSettings(settings: Settings, secrets: SettingSecrets): Setti
     if (value === undefined || value === null || value === '') continue;
     // A URL still sealed (it could not be opened) is shown as the mask, not parsed.
     if (kind === 'url' && typeof value === 'string' && !SecretBox.isSealed(value)) out[name] = maskUrlSetting(value);
-    else if (kind === 'values' && isRecord(value)) {
+    else if (kind === 'values' && isPlainObject(value)) {
       out[name] = Object.fromEntries(Object.keys(value).map((key) => [key, SECRET_MASK]));
     } else out[name] = SECRET_MASK;
   }
@@ -49,7 +50,7 @@ export function settingsMasker(settings: Settings, secrets: SettingSecrets): Sec
   for (const [name, kind] of Object.entries(secrets)) {
     const value = settings[name];
     if (kind === 'url' && typeof value === 'string') urlParts.push(...urlCredentials(value));
-    else if (kind === 'values' && isRecord(value)) {
+    else if (kind === 'values' && isPlainObject(value)) {
       // A header value such as `Bearer <token>`: the token alone is a secret too.
       for (const v of Object.values(value)) if (typeof v === 'string') whole.push(v, ...tokensOf(v));
     } else if (typeof value === 'string') {
@@ -82,11 +83,11 @@ export function mergeSettingsUpdate(stored: Settings, update: Settings, secrets:
     const saved = stored[name];
     if (value === null) {
       delete settings[name];
-    } else if (kind === 'values' && isRecord(value)) {
+    } else if (kind === 'values' && isPlainObject(value)) {
       const merged: Record<string, unknown> = {};
       for (const [key, v] of Object.entries(value)) {
         if (v !== SECRET_MASK) merged[key] = v;
-        else if (isRecord(saved) && typeof saved[key] === 'string') merged[key] = saved[key];
+        else if (isPlainObject(saved) && typeof saved[key] === 'string') merged[key] = saved[key];
         else unresolved.push(`${name}.${key}`);
       }
       settings[name] = merged;
@@ -111,7 +112,7 @@ function mapSecrets(settings: Settings, secrets: SettingSecrets, fn: (value: str
   const out: Settings = { ...settings };
   for (const [name, kind] of Object.entries(secrets)) {
     const value = out[name];
-    if (kind === 'values' && isRecord(value)) {
+    if (kind === 'values' && isPlainObject(value)) {
       out[name] = Object.fromEntries(
         Object.entries(value).map(([key, v]) => [key, typeof v === 'string' && v !== '' ? fn(v) : v]),
       );
@@ -125,8 +126,4 @@ function mapSecrets(settings: Settings, secrets: SettingSecrets, fn: (value: str
 /** A whole secret is masked when it is the mask; a URL when any part of it is. */
 function isMasked(value: string, kind: SecretKind): boolean {
   return kind === 'url' ? value.includes(SECRET_MASK) : value === SECRET_MASK;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,4 +1,4 @@
-// The Segment warehouse layout (segment-spec.md §4) as pure data, and the engines that load it:
+// The Segment warehouse layout (libs/warehouse/README.md#layout) as pure data, and the engines that load it:
 // PostgreSQL (COPY into staging, then merge) and DuckDB (embedded default).
 export * from './layout';
 export type { WarehouseEngine, SourceLoadResult } from './engines/engine';

@@ -4,7 +4,7 @@ import type { LoadNotice } from './layout';
 /**
  * Load history: one record per load attempt of one source into one warehouse, published by
  * the loader (key: warehouse id) and consumed by the control plane, which serves it to the
- * console. Segment's sync statuses (segment-spec.md §4.5): success = all rows and no notices,
+ * console. Segment's sync statuses (libs/warehouse/README.md#layout): success = all rows and no notices,
  * partial = loaded with notices or with events set aside (`skipped`), failure = nothing loaded
  * (the load is retried).
  */

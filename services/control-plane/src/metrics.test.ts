@@ -3,21 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { connectConfigStream } from '@manifold/config-client';
 import { connectControlPlane } from '@manifold/proto';
 import { startTelemetry, type Telemetry } from '@manifold/telemetry';
-import { sampleValue, testLogger } from '@manifold/testing';
+import { eventually, sampleValue, testLogger } from '@manifold/testing';
 import { AutoDisableJob } from './auto-disable/auto-disable-job';
 import { createMailer } from '@manifold/mail';
 import { grpcError, startTestControlPlane, type Harness } from './test-support/harness';
 
 const DAY = 86_400_000;
-
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 15000;
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('control plane metrics', () => {
   let telemetry: Telemetry;

@@ -98,7 +98,9 @@ export function createIngestionApp(deps: IngestionAppDeps): IngestionApp {
       publicBaseUrl: settings.publicBaseUrl,
     }),
   );
-  web.use(pixelRoutes({ ingestor, proxyTrust, logger, maxCallBytes: settings.limits.maxCallBytes }));
+  web.use(
+    pixelRoutes({ ingestor, proxyTrust, logger, tracer: deps.tracer, maxCallBytes: settings.limits.maxCallBytes }),
+  );
   web.use(debug.router);
   web.use((req: Request) => {
     throw new IngestionError(404, 'not_found', `no route for ${req.method} ${req.path}`);

@@ -29,7 +29,7 @@ export interface IngestionSettings {
   adminToken: string | undefined;
 }
 
-/** Segment's limits (segment-spec.md §1.3) and publishing tuned for one small broker. */
+/** Segment's limits (docs/event-spec.md#limits) and publishing tuned for one small broker. */
 export const DEFAULT_SETTINGS: IngestionSettings = {
   topic: TOPICS.events,
   limits: {

@@ -2,7 +2,8 @@
 // One translator process as the benchmark runs it: the built package, real Kafka and FerretDB,
 // telemetry on, and an in-memory configuration with one webhook instance on the bench source.
 //   BENCH_NAMESPACE, BENCH_EVENTS_TOPIC, BENCH_WEBHOOK_URL, BENCH_SOURCE_ID (set by the bench),
-//   BENCH_TRACE (on or off: the per-event trace, on by default as in production)
+//   BENCH_TRACE (on or off: the per-event trace, on by default as in production),
+//   BENCH_TRACE_REQUEST_BODIES (failures, the default, or all)
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -73,6 +74,7 @@ const translator = await startTranslator({
     namespace,
     eventsTopicPartitions: Number(env('BENCH_PARTITIONS', '6')),
     trace: env('BENCH_TRACE', 'on') === 'on',
+    traceRequestBodies: env('BENCH_TRACE_REQUEST_BODIES', 'failures') === 'all' ? 'all' : 'failures',
     ...(process.env.INSTANCE_CONCURRENCY ? { instanceConcurrency: Number(process.env.INSTANCE_CONCURRENCY) } : {}),
   }),
 });

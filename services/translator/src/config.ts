@@ -1,5 +1,8 @@
 import { env, loadConfig } from '@manifold/config';
 import { KafkaNames } from '@manifold/events';
+import { checkKafkaConnectionConfig, kafkaConnectionConfigShape } from '@manifold/kafka';
+import { checkMongoConnectionConfig, mongoConnectionConfigShape } from '@manifold/mongo';
+import { checkControlPlaneTlsConfig, controlPlaneTlsConfigShape } from '@manifold/proto';
 import { z } from 'zod';
 import { parseDuration } from './duration';
 import { DEFAULT_SETTINGS, type TranslatorSettings } from './settings';
@@ -50,14 +53,15 @@ const types = () =>
 export const translatorConfigShape = {
   ADMIN_PORT: env.port(9103),
   KAFKA_BROKERS: env.hostPorts(),
+  ...kafkaConnectionConfigShape,
   KAFKA_TOPIC_PREFIX: env.kafkaTopicPrefix(),
   /** Default: the events topic under KAFKA_TOPIC_PREFIX. */
   KAFKA_EVENTS_TOPIC: env.string().optional(),
   KAFKA_EVENTS_PARTITIONS: env.int(d.eventsTopicPartitions, 1),
   KAFKA_TOPIC_PARTITIONS: env.int(d.topicPartitions, 1),
-  KAFKA_REPLICATION_FACTOR: env.int(d.replicationFactor, 1),
   KAFKA_PRODUCE_TIMEOUT: duration('10s'),
   CONTROL_PLANE_ADDRESS: env.string().default('127.0.0.1:50051'),
+  ...controlPlaneTlsConfigShape,
   CONTROL_PLANE_TOKEN: env.string(),
   CONFIG_CACHE_FILE: env.string().optional(),
   /** Seals CONFIG_CACHE_FILE; a key derived from CONTROL_PLANE_TOKEN when unset. */
@@ -70,6 +74,7 @@ export const translatorConfigShape = {
       /^mongodb(\+srv)?:\/\/[^/?#]+(\/[^?#]*)?(\?.*)?$/,
       'expected a mongodb:// or mongodb+srv:// connection string',
     ),
+  ...mongoConnectionConfigShape,
   /** Comma-separated catalog ids, or `all`. */
   DESTINATION_TYPES: types(),
   START_FROM: env.oneOf(['earliest', 'latest'] as const, d.startFrom),
@@ -86,6 +91,7 @@ export const translatorConfigShape = {
   TRACE: env.oneOf(['on', 'off'] as const, 'on'),
   TRACE_RETENTION: duration('7d'),
   TRACE_BODY_CHARS: env.int(d.traceBodyChars, 0),
+  TRACE_REQUEST_BODIES: env.oneOf(['failures', 'all'] as const, d.traceRequestBodies),
   TRACE_FLUSH_INTERVAL: duration('1s'),
   KAFKA_TRACE_PARTITIONS: env.int(d.tracePartitions, 1),
   OTEL_EXPORTER_OTLP_ENDPOINT: env.url(['http', 'https']).optional(),
@@ -100,7 +106,11 @@ export function mongoDatabase(url: string): string {
 }
 
 export function loadTranslatorConfig(source: Record<string, string | undefined> = process.env) {
-  return loadConfig('translator', translatorConfigShape, source);
+  return loadConfig('translator', translatorConfigShape, source, [
+    checkKafkaConnectionConfig,
+    checkMongoConnectionConfig,
+    checkControlPlaneTlsConfig,
+  ]);
 }
 
 /** Settings from the environment; `all` becomes every type in `knownTypes`, and unknown types are refused. */
@@ -135,6 +145,7 @@ export function settingsFromConfig(config: TranslatorConfig, knownTypes: readonl
     trace: config.TRACE === 'on',
     traceRetentionMs: config.TRACE_RETENTION,
     traceBodyChars: config.TRACE_BODY_CHARS,
+    traceRequestBodies: config.TRACE_REQUEST_BODIES,
     traceFlushIntervalMs: config.TRACE_FLUSH_INTERVAL,
     tracePartitions: config.KAFKA_TRACE_PARTITIONS,
   };

@@ -2,7 +2,7 @@
 // read by the real control plane (in-process) into its delivery view over gRPC.
 import { WebhookEmulator } from '@manifold/emulators';
 import { encodeEventMessage, type SpecEvent } from '@manifold/events';
-import { freePort } from '@manifold/testing';
+import { eventually, freePort } from '@manifold/testing';
 import type { Harness } from '../../control-plane/src/test-support/harness';
 import { trackEvent, waitFor } from './test-support/harness';
 import { startTranslatorOnControlPlane, type TranslatorOnControlPlane } from './test-support/with-control-plane';
@@ -10,16 +10,6 @@ import { startTranslatorOnControlPlane, type TranslatorOnControlPlane } from './
 function nearestRank(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.max(1, Math.ceil(q * sorted.length)) - 1]!;
-}
-
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs: number, what: string) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 describe('delivery view: translator → control plane', () => {
@@ -93,7 +83,6 @@ describe('delivery view: translator → control plane', () => {
       () => view(id),
       (v) => v.latestErrors.some((s) => s.reason === 'ECONNREFUSED') && (v.totals?.retrying ?? 0) >= 3,
       60_000,
-      'the refused connections in the delivery view',
     );
     expect(Date.now() - started).toBeLessThan(60_000);
     // Three events retrying, however many attempts they took.
@@ -101,7 +90,6 @@ describe('delivery view: translator → control plane', () => {
       () => view(id),
       (v) => (v.totals?.attempts ?? 0) > 3,
       30_000,
-      'further attempts',
     );
     expect(later.totals).toMatchObject({ retrying: 3, delivered: 0, failed: 0 });
     expect(later.reasons).toEqual(
@@ -128,7 +116,6 @@ describe('delivery view: translator → control plane', () => {
       // The sample and the counts travel on different topics: wait for both.
       (x) => x.latestErrors.some((s) => s.reason === 'http_400') && (x.totals?.failed ?? 0) >= 1,
       60_000,
-      'the rejection in the delivery view',
     );
     expect(v.totals).toMatchObject({ failed: 1, delivered: 0 });
     const sample = v.latestErrors.find((s) => s.reason === 'http_400')!;
@@ -176,7 +163,6 @@ describe('delivery view: translator → control plane', () => {
       () => view(id),
       (x) => (x.totals?.latency?.count ?? 0) >= 60,
       30_000,
-      'the latencies in the delivery view',
     );
     const latency = v.totals!.latency!;
     for (const [figure, q] of [

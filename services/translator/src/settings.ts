@@ -50,6 +50,8 @@ export interface TranslatorSettings {
   traceRetentionMs: number;
   /** Request and response bodies in traces are cut to this many characters. */
   traceBodyChars: number;
+  /** Whose request bodies the trace keeps: `failures` (not delivered: retrying, failed) or `all`. */
+  traceRequestBodies: 'failures' | 'all';
   /** Trace entries are written at least this often. */
   traceFlushIntervalMs: number;
   /** Partitions of the traces topic the translator creates. */
@@ -80,6 +82,7 @@ export const DEFAULT_SETTINGS: TranslatorSettings = {
   trace: true,
   traceRetentionMs: parseDuration('7d'),
   traceBodyChars: 4096,
+  traceRequestBodies: 'failures',
   traceFlushIntervalMs: 1000,
   tracePartitions: 6,
 };

@@ -9,11 +9,11 @@ import { MessageClaims } from './dedup/claims';
 import { ProgressLedger } from './dedup/progress-ledger';
 import { StoreWaiter } from './dedup/store-waiter';
 import { HttpSender } from './http/http-sender';
-import { KeyedLimiter } from './http/limiter';
+import { KeyedLimiter } from './http/keyed-limiter';
 import { OutcomeRouter } from './pipeline/batch-outcomes';
-import { SlowInstances } from './pipeline/circuit';
+import { SlowInstances } from './pipeline/slow-instances';
 import { Deliverer } from './pipeline/deliverer';
-import { DisabledInstances } from './pipeline/instance-index';
+import { DisabledInstances } from './pipeline/disabled-instances';
 import { TypeProcessor } from './pipeline/type-processor';
 import { DeliveryReporter } from './reports/delivery-reporter';
 import { FailureSampler } from './reports/failure-sampler';
@@ -117,13 +117,18 @@ export async function startTranslator(options: StartTranslatorOptions): Promise<
     cleanup.push(() => disabled.close());
     let trace: TraceWriter | undefined;
     if (settings.trace) {
+      // A producer of its own: one producer sends one request at a time (idempotence), and a trace
+      // write queued there would hold back the retries and dead letters a batch's commit waits for.
+      const traceProducer = await kafka.producer();
+      cleanup.push(() => traceProducer.disconnect());
       trace = new TraceWriter({
-        producer,
+        producer: traceProducer,
         topic: names.eventTraces,
         indexTopic: names.eventTraceIndex,
         partitions: settings.tracePartitions,
         flushIntervalMs: settings.traceFlushIntervalMs,
         bodyChars: settings.traceBodyChars,
+        requestBodies: settings.traceRequestBodies,
         logger,
         meter: options.meter,
       });

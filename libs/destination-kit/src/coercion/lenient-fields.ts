@@ -2,7 +2,7 @@
 // applies the conversion to the mapped payload before validating it (prepareEvent), where it
 // knows each field's name; the schema itself then only sees values of the right type.
 import { z } from 'zod';
-import { isPlainObject } from '../mapping';
+import { isPlainObject } from '@manifold/json';
 import { coerce, valueType, type Coerced, type Coercion } from './coerce';
 import type { Notices } from './notices';
 

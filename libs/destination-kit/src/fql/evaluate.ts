@@ -1,4 +1,4 @@
-import { isPlainObject } from '../mapping/resolve';
+import { isPlainObject } from '@manifold/json';
 import { kebabcase, snakecase, titlecase } from './casing';
 import { globToRegExp } from './glob';
 import { parseFql, type FqlNode } from './parser';

@@ -1,5 +1,5 @@
 // FQL `match(value, pattern)`: a full-string glob with `*`, `?`, `[abc]`, `[a-z]`, `[!a]` and `\x`
-// for a literal x (segment-spec.md §6.4). Case-sensitive.
+// for a literal x (libs/destination-kit/README.md#fql-subset). Case-sensitive.
 
 const cache = new Map<string, RegExp>();
 

@@ -1,4 +1,4 @@
-// Tokens of FQL, Segment's filter query language (segment-spec.md §6.2, §6.4).
+// Tokens of FQL, Segment's filter query language (libs/destination-kit/README.md#fql-subset).
 
 export type Token =
   | { kind: 'path'; value: string[]; at: number }

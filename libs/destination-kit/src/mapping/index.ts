@@ -3,7 +3,6 @@ export {
   validateMapping,
   MappingError,
   DIRECTIVES,
-  isPlainObject,
   type Mapping,
   type MappingValue,
   type JsonPrimitive,

@@ -1,7 +1,9 @@
+import { isPlainObject } from '@manifold/json';
 import { getPath } from './path';
 
-// Segment's mapping-kit directives (segment-spec.md §6.3), resolved against one event.
-// A mapping is JSON mixing raw values with directives: objects with exactly one `@` key.
+// Segment's mapping-kit directives
+// (libs/destination-kit/README.md#mapping-kit-resolvemappingmapping-event), resolved against one
+// event. A mapping is JSON mixing raw values with directives: objects with exactly one `@` key.
 // `undefined` results drop their key; `null` is kept.
 
 export type JsonPrimitive = string | number | boolean | null;
@@ -218,10 +220,6 @@ function flattenInto(
       flattenInto(out, item, name, separator, omitArrays);
     else out[name] = item;
   }
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function expectString(directive: string, argument: MappingValue): string {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { DestinationFilterAction, DestinationFilterConfig } from '@manifold/config-client';
 import type { SpecEvent } from '@manifold/events';
+import { isPlainObject } from '@manifold/json';
 import { compileFql } from '../fql';
-import { isPlainObject } from '../mapping';
 import { drop, type DropOutcome } from '../outcome';
 
 export interface FilterOptions {
@@ -13,7 +13,8 @@ export interface FilterOptions {
 export type FilterResult = { kind: 'keep'; event: SpecEvent } | DropOutcome;
 
 /**
- * Applies a source–destination pair's destination filters (segment-spec.md §6.4).
+ * Applies a source–destination pair's destination filters
+ * (libs/destination-kit/README.md#destination-filters).
  *
  * Every enabled filter's `if` is evaluated against the event as received; the actions of the
  * filters that match then run in Segment's order: Sample → Drop → Drop Properties → Allow

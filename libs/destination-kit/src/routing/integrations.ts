@@ -3,7 +3,7 @@ import { drop, type DropOutcome } from '../outcome';
 
 /**
  * Whether the event's `integrations` object lets it reach the destination named `name` (its
- * catalog name, e.g. "Mixpanel"; case-sensitive). segment-spec.md §2.3: an explicit key wins,
+ * catalog name, e.g. "Mixpanel"; case-sensitive). docs/event-spec.md#integrations: an explicit key wins,
  * then `All`, then enabled; `true` or an object (destination options) enables, `false` disables.
  * A destination listed in `_metadata.bundled` was already served device-mode by analytics.js.
  *

@@ -3,7 +3,10 @@ import { isPlainObject } from '@manifold/destination-kit';
 import { coalesce, compact, epochMs, isoDateTime, record, soft } from '../common/fields';
 import { osOf, parseUserAgent } from '../common/user-agent';
 
-/** Fields of an Amplitude event (destination-apis.md §3.2), mapped as Segment's logEventV2 does (§3.4). */
+/**
+ * Fields of an Amplitude event (libs/destinations/src/amplitude/README.md#the-api), mapped as
+ * Segment's logEventV2 does (the README's Fields table).
+ */
 export const eventFields = {
   user_id: soft.string(),
   device_id: soft.string(),
@@ -122,7 +125,7 @@ export function platform(payload: Pick<EventPayload, 'device_type' | 'library_na
  * User properties as Segment's Amplitude actions send them: the mapped ones (traits), plus the
  * referrer and campaign parameters under `$set` (latest) and `$setOnce` (`initial_*`, first
  * touch). Amplitude takes this mix of plain keys and operations from Segment in production
- * (destination-apis.md §3.4). Undefined when there is nothing to send.
+ * (libs/destinations/src/amplitude/README.md#the-api). Undefined when there is nothing to send.
  */
 export function userProperties(
   payload: Pick<EventPayload, 'user_properties' | 'referrer' | 'utm_properties'>,

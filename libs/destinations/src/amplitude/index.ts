@@ -4,14 +4,14 @@ import { identifyUser } from './identify-user';
 import { logEvent } from './log-event';
 import { logPurchase } from './log-purchase';
 import { mapUser } from './map-user';
-import { classifyAmplitudeResponse } from './responses';
+import { classifyAmplitudeResponse } from './classify-response';
 import { amplitudeSettings } from './settings';
 
 const viewed = (fallback: string) => ({
   event_type: { '@if': { exists: { '@path': '$.name' }, then: { '@template': 'Viewed {{name}}' }, else: fallback } },
 });
 
-/** Amplitude (destination-apis.md §3), following Segment's Amplitude (Actions) presets. */
+/** Amplitude (libs/destinations/src/amplitude/README.md), following Segment's Amplitude (Actions) presets. */
 export const amplitude = defineDestination({
   id: 'amplitude',
   name: 'Amplitude',

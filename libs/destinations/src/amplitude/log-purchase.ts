@@ -19,9 +19,9 @@ const fields = z.object({
 type PurchasePayload = EventPayload & { products?: Record<string, unknown>[] | null };
 
 /**
- * Segment's logPurchase (destination-apis.md §3.4): the order event carries the revenue
- * (revenueType "Purchase"), then one "Product Purchased" event per product with the product as
- * its properties and insert_id "<insert_id>-<n>".
+ * Segment's logPurchase (libs/destinations/src/amplitude/README.md#the-api): the order event
+ * carries the revenue (revenueType "Purchase"), then one "Product Purchased" event per product with
+ * the product as its properties and insert_id "<insert_id>-<n>".
  */
 function purchaseEvents(payload: PurchasePayload): AmplitudeEvent[] {
   const revenue =

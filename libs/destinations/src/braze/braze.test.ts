@@ -2,7 +2,7 @@ import { buildRequests, catalogEntry, outcomesPerEvent, prepareEvent, translateE
 import { validateDefinition } from '@manifold/destination-kit/testing';
 import { BrazeEmulator } from '@manifold/emulators';
 import { braze } from './index';
-import { withEpochReset } from './classify';
+import { withEpochReset } from './classify-response';
 import { deliverAll, parsed, runTranslationCases, specEvent, type TranslationCase } from '../test-support/harness';
 
 const KEY = 'braze-rest-key';

@@ -1,5 +1,5 @@
 import { defineDestination } from '@manifold/destination-kit';
-import { classifyBrazeResponse } from './classify';
+import { classifyBrazeResponse } from './classify-response';
 import { groupMembership } from './group-membership';
 import { brazeSettings } from './settings';
 import { trackEvent } from './track-event';

@@ -1,5 +1,5 @@
 import { defineDestination } from '@manifold/destination-kit';
-import { classifyCustomerioResponse } from './classify';
+import { classifyCustomerioResponse } from './classify-response';
 import { deviceEvent } from './device';
 import { mergePeople } from './merge-people';
 import { createUpdateObject } from './object';

@@ -70,7 +70,7 @@ export const purchase = defineAction(ga4Settings, {
     name: { '@literal': 'purchase' },
     params: { '@literal': {} },
     transaction_id: { '@path': '$.properties.order_id' },
-    // Spec: currency defaults to USD (segment-spec.md §2.5).
+    // Spec: currency defaults to USD (docs/event-spec.md#reserved-properties).
     currency: {
       '@case': {
         operator: 'upper',

@@ -122,7 +122,8 @@ export function collectRequest(
   const stream = app
     ? `firebase_app_id=${settings.firebaseAppId}`
     : `measurement_id=${encodeURIComponent(settings.measurementId ?? '')}`;
-  // Firebase ids contain ":" and go unencoded, as Segment sends them (destination-apis.md §4.1).
+  // Firebase ids contain ":" and go unencoded, as Segment sends them
+  // (libs/destinations/src/ga4/README.md#the-api).
   const url = `${joinUrl(settings.apiBaseUrl, '/mp/collect')}?${stream}&api_secret=${encodeURIComponent(settings.apiSecret)}`;
   return [jsonRequest('POST', url, body)];
 }

@@ -27,7 +27,10 @@ const productList = (event: string, name: string, extra: Mapping = {}): RouteRul
   mapping: { name: { '@literal': name }, ...extra },
 });
 
-/** Google Analytics 4 through the Measurement Protocol (destination-apis.md §4), Segment's GA4 presets. */
+/**
+ * Google Analytics 4 through the Measurement Protocol (libs/destinations/src/ga4/README.md),
+ * Segment's GA4 presets.
+ */
 export const ga4 = defineDestination({
   id: 'google-analytics-4',
   name: 'Google Analytics 4',

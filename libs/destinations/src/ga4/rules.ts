@@ -1,6 +1,6 @@
 import { DropEventError, isPlainObject, type Notices } from '@manifold/destination-kit';
 
-// The Measurement Protocol's naming and size rules (destination-apis.md §4.3). /mp/collect
+// The Measurement Protocol's naming and size rules (libs/destinations/src/ga4/README.md#the-api). /mp/collect
 // accepts anything with a 2xx and silently ignores what breaks them, so the translator applies
 // them itself: an event whose name GA4 refuses is dropped with the reason; a parameter GA4
 // cannot take is flattened, cut or left out with a notice, and the rest of the event is sent.

@@ -6,7 +6,7 @@ import {
 } from '@manifold/destination-kit';
 import { uniqueContactId } from './api';
 import { ATTRIBUTES_STEP, attributesFollowUp } from './attributes-flow';
-import { classifyIntercomResponse } from './classify';
+import { classifyIntercomResponse } from './classify-response';
 import { CONTACT_SAVED_STEP, GROUP_ATTACH_STEP } from './continuation';
 import {
   GROUP_SEARCH_STEP,

@@ -13,7 +13,7 @@ import {
 import { validateDefinition } from '@manifold/destination-kit/testing';
 import type { SpecEvent } from '@manifold/events';
 import { IntercomEmulator } from '@manifold/emulators';
-import { classifyIntercomResponse } from './classify';
+import { classifyIntercomResponse } from './classify-response';
 import { intercom, type IntercomSettings } from './index';
 import { deliver, expectRequests, NOW, parsed, specEvent, type ExpectedRequest } from '../test-support/harness';
 

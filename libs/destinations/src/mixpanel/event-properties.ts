@@ -3,7 +3,10 @@ import { z } from 'zod';
 import { coalesce, compact, epochMs, isoDateTime, record, soft } from '../common/fields';
 import { osOf, parseUserAgent } from '../common/user-agent';
 
-/** Fields every Mixpanel event action maps (destination-apis.md §2.6, Segment's trackEvent). */
+/**
+ * Fields every Mixpanel event action maps
+ * (libs/destinations/src/mixpanel/README.md#event-properties, Segment's trackEvent).
+ */
 export const eventFields = {
   event: z.string().min(1),
   distinct_id: z.string(),

@@ -10,7 +10,10 @@ const fields = z.object({
   traits: record(),
 });
 
-/** Segment's renames of reserved traits to Mixpanel's `$` properties (destination-apis.md §2.6). */
+/**
+ * Segment's renames of reserved traits to Mixpanel's `$` properties
+ * (libs/destinations/src/mixpanel/README.md#call-types).
+ */
 export function profileProperties(traits: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(traits)) {

@@ -2,7 +2,7 @@ import { defineDestination } from '@manifold/destination-kit';
 import { createAlias } from './alias';
 import { groupIdentifyUser } from './group-identify';
 import { identifyUser } from './identify-user';
-import { classifyMixpanelResponse } from './responses';
+import { classifyMixpanelResponse } from './classify-response';
 import { mixpanelSettings } from './settings';
 import { trackEvent } from './track-event';
 import { trackPurchase } from './track-purchase';
@@ -11,7 +11,7 @@ const viewed = (fallback: string) => ({
   event: { '@if': { exists: { '@path': '$.name' }, then: { '@template': 'Viewed {{name}}' }, else: fallback } },
 });
 
-/** Mixpanel (destination-apis.md §2), following Segment's Mixpanel (Actions) presets. */
+/** Mixpanel (libs/destinations/src/mixpanel/README.md), following Segment's Mixpanel (Actions) presets. */
 export const mixpanel = defineDestination({
   id: 'mixpanel',
   name: 'Mixpanel',

@@ -12,7 +12,10 @@ import {
 import { importRequests } from './import-request';
 import { mixpanelSettings, type MixpanelSettings } from './settings';
 
-/** Order-level properties not copied onto each "Product Purchased" event (destination-apis.md §2.6). */
+/**
+ * Order-level properties not copied onto each "Product Purchased" event
+ * (libs/destinations/src/mixpanel/README.md#the-api).
+ */
 const ORDER_ONLY = new Set([
   'affiliation',
   'subtotal',

@@ -5,9 +5,9 @@ import { contextFields, contextMapping, contextProperties, type EventContext } f
 import { eventUuid } from './event-uuid';
 import type { PosthogSettings } from './settings';
 
-// What every captured event shares (destination-apis.md §7): a distinct_id (the userId, or the
-// anonymousId for visitors, who then get no person profile), the event time, a uuid derived from
-// the messageId, the client IP.
+// What every captured event shares (libs/destinations/src/posthog/README.md#the-api): a distinct_id
+// (the userId, or the anonymousId for visitors, who then get no person profile), the event time, a
+// uuid derived from the messageId, the client IP.
 
 export const captureFields = {
   userId: optionalText(),

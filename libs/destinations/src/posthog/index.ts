@@ -5,9 +5,9 @@ import { identify } from './identify';
 import { posthogSettings } from './settings';
 import { trackEvent } from './track-event';
 
-// PostHog's capture API (destination-apis.md §7), with Segment's presets for track, page, screen
-// and identify; group and alias, which Segment leaves unmapped, use $groupidentify and
-// $create_alias.
+// PostHog's capture API (libs/destinations/src/posthog/README.md#the-api), with Segment's presets
+// for track, page, screen and identify; group and alias, which Segment leaves unmapped, use
+// $groupidentify and $create_alias.
 
 export const posthog = defineDestination({
   id: 'posthog',

@@ -18,9 +18,9 @@ const fields = z.object({
 });
 
 /**
- * Segment's webhook signature (destination-apis.md §1.1): hex HMAC-SHA1 of the JSON text; for a
- * batch, of the first event only (Segment's documented quirk, kept so receivers written for
- * Segment verify ours).
+ * Segment's webhook signature (libs/destinations/src/webhook/README.md#the-receivers-side): hex
+ * HMAC-SHA1 of the JSON text; for a batch, of the first event only (Segment's documented quirk,
+ * kept so receivers written for Segment verify ours).
  */
 export function webhookSignature(secret: string, signedText: string): string {
   return createHmac('sha1', secret).update(signedText, 'utf8').digest('hex');

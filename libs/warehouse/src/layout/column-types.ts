@@ -1,4 +1,4 @@
-// The warehouse column types (segment-spec.md §4.4) and how a JSON value maps onto them.
+// The warehouse column types (libs/warehouse/README.md#layout) and how a JSON value maps onto them.
 
 export const COLUMN_TYPES = ['string', 'integer', 'float', 'boolean', 'timestamp', 'json'] as const;
 /**
@@ -109,7 +109,7 @@ const NUMERIC = /^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/;
 /**
  * Fits a value into a column whose type was fixed earlier. A value that converts without
  * ambiguity is cast (and reported); one that does not is dropped (and reported), never failing
- * the load: segment-spec.md §4.4.
+ * the load, as Segment's loader does.
  */
 export function coerce(value: CellValue, valueType: ColumnType, columnType: ColumnType): Coercion {
   if (valueType === columnType) return { ok: true, value, cast: false };

@@ -1,10 +1,9 @@
-import type { CallType, SpecEvent } from '@manifold/events';
+import { snakeCase, type CallType, type SpecEvent } from '@manifold/events';
 import type { CellValue } from './column-types';
 import { flatten, stripNul, type FlattenOptions } from './flatten';
 import { tableNameForEvent } from './names';
 import type { NoticeCounter } from './notices';
 import { isReservedColumn } from './system-columns';
-import { snakeCase } from './snake-case';
 
 /** One row keyed by column, columns in the order they were first met (users, folded per user). */
 export type Row = Map<string, CellValue>;
@@ -64,7 +63,7 @@ const CALL_TABLE: Record<CallType, string> = {
 };
 
 /**
- * The tables and cells one event becomes in Segment's layout (segment-spec.md §4.1). `cells` is
+ * The tables and cells one event becomes in Segment's layout (libs/warehouse/README.md#layout). `cells` is
  * cleared and filled with the event's cells.
  */
 export function eventRows(

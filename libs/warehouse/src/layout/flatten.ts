@@ -1,6 +1,6 @@
+import { snakeCase } from '@manifold/events';
 import type { CellValue } from './column-types';
 import { MAX_IDENTIFIER_LENGTH } from './names';
-import { snakeCase } from './snake-case';
 
 export interface FlattenOptions {
   /** Longer strings (arrays' JSON included) are cut to this many characters. */

@@ -1,4 +1,3 @@
-export { snakeCase } from './snake-case';
 export { COLUMN_TYPES, typeOfValue, coerce, isTimestampString, type ColumnType, type CellValue } from './column-types';
 export { identifier, schemaNameForSource, tableNameForEvent, STANDARD_TABLES, MAX_IDENTIFIER_LENGTH } from './names';
 export { eventRows, type Row, type EventRows } from './event-rows';

@@ -66,10 +66,10 @@ export interface PlanOptions {
 
 /**
  * Fits a laid-out batch to the warehouse as it is: new tables and columns take the batch's
- * first-seen types, existing columns keep theirs, and values of another type are cast or
- * dropped with a notice (segment-spec.md §4.4). The engines only execute the plan. The plan takes
- * over the batch's row arrays (filling them in place instead of copying every row), so a batch
- * is planned once.
+ * first-seen types, existing columns keep theirs, and values of another type are cast or dropped
+ * with a notice (types: libs/warehouse/README.md#layout). The engines only execute the plan. The
+ * plan takes over the batch's row arrays (filling them in place instead of copying every row), so a
+ * batch is planned once.
  */
 export function planLoad(batch: SourceBatch, catalog: SchemaCatalog | undefined, options: PlanOptions = {}): LoadPlan {
   const notices = new NoticeCounter();

@@ -1,4 +1,4 @@
-import { snakeCase } from './snake-case';
+import { snakeCase } from '@manifold/events';
 
 /** PostgreSQL keeps 63 bytes of an identifier; names are cut here so the catalog knows the real name. */
 export const MAX_IDENTIFIER_LENGTH = 63;
@@ -17,7 +17,7 @@ export function identifier(name: string): string {
   return id.slice(0, MAX_IDENTIFIER_LENGTH);
 }
 
-/** The schema a source loads into: its slug, snake_cased (segment-spec.md §4.1). */
+/** The schema a source loads into: its slug, snake_cased (libs/warehouse/README.md#layout). */
 export function schemaNameForSource(slug: string): string {
   const name = identifier(slug);
   if (!name) throw new Error(`source slug ${JSON.stringify(slug)} gives no usable schema name`);

@@ -1,7 +1,7 @@
 import type { CallType } from '@manifold/events';
 import type { ColumnType } from './column-types';
 
-/** Columns on every event table (segment-spec.md §4.2), with their fixed types. */
+/** Columns on every event table (libs/warehouse/README.md#layout), with their fixed types. */
 const COMMON: Record<string, ColumnType> = {
   id: 'string',
   anonymous_id: 'string',
@@ -50,7 +50,7 @@ export function systemColumnType(call: CallType | 'users', column: string): Colu
 
 /**
  * Whether a property or trait of this call may not become a column because Segment owns the
- * name: system columns and the `context_` namespace. Such values are discarded (§4.2).
+ * name: system columns and the `context_` namespace. Such values are discarded, as in Segment's warehouses.
  */
 export function isReservedColumn(call: CallType, column: string): boolean {
   return Object.hasOwn(BY_CALL[call], column) || ALSO_RESERVED.includes(column) || column.startsWith('context_');

@@ -1,20 +1,13 @@
-// Dead letters, redrives, replays and traces as the Public API shows them (dates as RFC 3339).
+// Dead letters, redrives, replays and traces as the Public API shows them (dates as RFC 3339;
+// requests and answers as the delivery view's error samples show them).
 import type * as proto from '@manifold/proto';
 import type { z } from 'zod';
-import type * as samples from './models';
 import type * as models from './operations-models';
+import { presentRequestSample as request, presentResponseSample as response } from './present';
 
 const iso = (date: Date | undefined): string | null => (date ? date.toISOString() : null);
 
 type Json<T extends z.ZodType> = z.input<T>;
-
-function request(r: proto.HttpRequestSample | undefined): Json<typeof samples.RequestSample> | null {
-  return r ? { method: r.method, url: r.url, headers: r.headers, body: r.body } : null;
-}
-
-function response(r: proto.HttpResponseSample | undefined): Json<typeof samples.ResponseSample> | null {
-  return r ? { status: r.status, headers: r.headers, bodyExcerpt: r.bodyExcerpt, error: r.error } : null;
-}
 
 function outcomes(o: proto.RunOutcomes | undefined): Json<typeof models.RunOutcomes> {
   return {

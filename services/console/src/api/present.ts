@@ -2,86 +2,31 @@
 import type * as proto from '@manifold/proto';
 import { settingSecrets } from '@manifold/secrets';
 import type { z } from 'zod';
-import type * as models from './models';
+import * as models from './models';
+import { fromMessage } from './from-message';
 import type { Invitation as StoredInvitation } from '../store/invitations';
 import type { Role } from './access';
 
 const iso = (date: Date | undefined): string | null => (date ? date.toISOString() : null);
 
 export function presentStatus(change: proto.StatusChange | undefined): z.input<typeof models.StatusChange> | null {
-  if (!change) return null;
-  return {
-    status: change.status,
-    changedBy: change.changedBy,
-    changedAt: iso(change.changedAt),
-    reason: change.reason,
-  };
+  return change ? fromMessage(models.StatusChange, change) : null;
 }
 
 export function presentWorkspace(workspace: proto.Workspace, role: Role): z.input<typeof models.Workspace> {
-  return {
-    id: workspace.id,
-    slug: workspace.slug,
-    name: workspace.name,
-    ownerEmail: workspace.ownerEmail,
-    members: workspace.members.map((m) => ({ email: m.email, role: m.role as Role })),
-    createdAt: iso(workspace.createdAt),
-    createdBy: workspace.createdBy,
-    autoDisableExceptions: workspace.autoDisableExceptions,
-    role,
-  };
+  return fromMessage(models.Workspace, { ...workspace, role });
 }
 
 export function presentSource(source: proto.Source): z.input<typeof models.Source> {
-  return {
-    id: source.id,
-    workspaceId: source.workspaceId,
-    slug: source.slug,
-    name: source.name,
-    enabled: source.enabled,
-    status: presentStatus(source.status),
-    statusHistory: source.statusHistory.map((s) => presentStatus(s)).filter((s) => s !== null),
-    environment: source.environment,
-    type: source.type,
-    category: source.category,
-    createdAt: iso(source.createdAt),
-    createdBy: source.createdBy,
-    destinationIds: source.destinationIds,
-    destinationNames: source.destinationNames,
-    writeKeys: source.writeKeys.map((k) => ({ key: k.key, createdAt: iso(k.createdAt), expiresAt: iso(k.expiresAt) })),
-    autoDisableExempt: source.autoDisableExempt,
-    withoutDestinationSince: iso(source.withoutDestinationSince),
-    autoDisableWarnedAt: iso(source.autoDisableWarnedAt),
-    autoDisableDueAt: iso(source.autoDisableDueAt),
-  };
+  return fromMessage(models.Source, source);
 }
 
+/** `changedFields` answers an update (the CLI prints it); it is not part of the resource. */
 export function presentDestination(destination: proto.Destination): z.input<typeof models.Destination> {
-  return {
-    id: destination.id,
-    workspaceId: destination.workspaceId,
-    name: destination.name,
-    catalogId: destination.catalogId,
-    settings: destination.settings ?? {},
-    enabled: destination.enabled,
-    status: presentStatus(destination.status),
-    sourceIds: destination.sourceIds,
-    sourceNames: destination.sourceNames,
-    createdAt: iso(destination.createdAt),
-    createdBy: destination.createdBy,
-    type: destination.type,
-    categories: destination.categories,
-    warehouse: destination.warehouse,
-    syncIntervalSeconds: destination.syncIntervalSeconds,
-    filters: destination.filters.map((f) => ({
-      id: f.id,
-      sourceId: f.sourceId,
-      title: f.title,
-      if: f.if,
-      actions: f.actions ?? [],
-      enabled: f.enabled,
-    })),
-  };
+  return fromMessage<typeof models.Destination, Omit<proto.Destination, 'changedFields'>>(
+    models.Destination,
+    destination,
+  );
 }
 
 export function presentCatalogEntry(entry: proto.CatalogEntry): z.input<typeof models.CatalogEntry> {
@@ -172,6 +117,20 @@ function presentBucket(b: proto.DeliveryBucket | undefined): z.input<typeof mode
   };
 }
 
+/** A request sent to a destination (masked by the translator already), as every view shows it. */
+export function presentRequestSample(
+  r: proto.HttpRequestSample | undefined,
+): z.input<typeof models.RequestSample> | null {
+  return r ? { method: r.method, url: r.url, headers: r.headers, body: r.body } : null;
+}
+
+/** The answer to it, or why there was none. */
+export function presentResponseSample(
+  r: proto.HttpResponseSample | undefined,
+): z.input<typeof models.ResponseSample> | null {
+  return r ? { status: r.status, headers: r.headers, bodyExcerpt: r.bodyExcerpt, error: r.error } : null;
+}
+
 export function presentErrorSample(s: proto.DeliveryErrorSample): z.input<typeof models.DeliveryErrorSample> {
   return {
     id: s.id,
@@ -183,8 +142,8 @@ export function presentErrorSample(s: proto.DeliveryErrorSample): z.input<typeof
     eventType: s.eventType,
     eventName: s.eventName,
     attempt: s.attempt,
-    request: s.request ? { ...s.request } : null,
-    response: s.response ? { ...s.response } : null,
+    request: presentRequestSample(s.request),
+    response: presentResponseSample(s.response),
   };
 }
 

@@ -30,6 +30,21 @@ export type RunOutcomes = z.output<typeof operations.RunOutcomes>;
 export type HttpRequestSample = z.output<typeof models.RequestSample>;
 export type HttpResponseSample = z.output<typeof models.ResponseSample>;
 
+/** A workspace made outside the console (e.g. by `pnpm start` or `manifold apply`) that first-run setup can take over. */
+export interface AdoptableWorkspace {
+  slug: string;
+  name: string;
+}
+
+/** What the web app starts from (GET /auth/state): the user, the session's CSRF token, and whether first-run setup is due. */
+export interface AuthState {
+  user: { email: string } | null;
+  csrfToken: string | null;
+  setupNeeded: boolean;
+  /** While setup is due: workspaces made outside the console that the first owner can take over. */
+  adoptable?: AdoptableWorkspace[];
+}
+
 /** What the invitation page learns from its link (POST /auth/invitations/lookup). */
 export interface InvitationDetails {
   email: string;

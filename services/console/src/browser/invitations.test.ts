@@ -2,7 +2,7 @@
 // through a real SMTP server in this process, against a real control plane and FerretDB.
 import { rmSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { freePort, startSmtpReceiver, type SmtpReceiver } from '@manifold/testing';
+import { freePort, startSmtpReceiver, waitFor, type SmtpReceiver } from '@manifold/testing';
 import { buildWebApp, collectCspViolations, expectText, launchChromium, signInAs } from '../testing/browser';
 import { ConsoleClient } from '../testing/http-client';
 import { startConsoleStack, type ConsoleStack } from '../testing/stack';
@@ -167,14 +167,9 @@ describe('invitations in a browser', () => {
       return (globalThis as { inlineRan?: boolean }).inlineRan === true;
     });
     expect(inlineRan).toBe(false);
-    await waitFor(() => violations.flat().length > 0);
+    await waitFor(() => violations.flat().length > 0, 10_000, 'the page to report a CSP violation');
     expect(violations.flat().join('\n')).toMatch(
       /inline script violates the following Content Security Policy directive 'script-src 'self''/,
     );
   });
 });
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-}

@@ -1,25 +1,9 @@
 import { status, type ServiceError } from '@grpc/grpc-js';
-import { HttpError, type FieldViolation } from '../server/http-error';
+import { fieldViolations } from '@manifold/proto';
+import { HttpError } from '../server/http-error';
 
 function isServiceError(error: unknown): error is ServiceError {
   return error instanceof Error && typeof (error as Partial<ServiceError>).code === 'number' && 'metadata' in error;
-}
-
-/** The control plane's per-field problems from the `x-field-violations` trailer, when it sent them. */
-export function fieldViolations(error: ServiceError): FieldViolation[] {
-  const raw = error.metadata?.get('x-field-violations')[0];
-  if (raw === undefined) return [];
-  try {
-    const parsed: unknown = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
-    if (!Array.isArray(parsed)) return [];
-    return parsed.flatMap((item: unknown) => {
-      if (typeof item !== 'object' || item === null) return [];
-      const { field, message } = item as Record<string, unknown>;
-      return typeof field === 'string' && typeof message === 'string' ? [{ field, message }] : [];
-    });
-  } catch {
-    return [];
-  }
 }
 
 /** Turns a control-plane gRPC error into the HTTP error the console answers with; other errors pass through. */

@@ -8,7 +8,8 @@ import { authenticate, SESSION_COOKIE } from './authenticate';
 import type { ConsoleContext } from './context';
 import { checkCsrf, checkOrigin } from './csrf';
 import { jsonRoute, parseBody, requireJson } from './json-route';
-import { startSession, type AuthState } from './session-cookie';
+import type { AuthState } from '../api/types';
+import { startSession } from './session-cookie';
 
 const setupBody = z
   .object({

@@ -8,7 +8,8 @@ import type { ConsoleContext } from './context';
 import { checkCsrf, checkOrigin } from './csrf';
 import { HttpError } from './http-error';
 import { jsonRoute, parseBody, requireJson } from './json-route';
-import { startSession, type AuthState } from './session-cookie';
+import type { AuthState } from '../api/types';
+import { startSession } from './session-cookie';
 
 const tokenBody = z.object({ token: z.string().min(1, 'the link has no invitation token') });
 const acceptBody = tokenBody.extend({

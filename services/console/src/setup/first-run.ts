@@ -2,12 +2,7 @@ import type { Workspace } from '@manifold/proto';
 import type { ConsoleContext } from '../server/context';
 import { HttpError } from '../server/http-error';
 import { normalizeEmail } from '../store/accounts';
-
-/** A workspace made outside the console (e.g. by `pnpm start` or `manifold apply`) that first-run setup can take over. */
-export interface AdoptableWorkspace {
-  slug: string;
-  name: string;
-}
+import type { AdoptableWorkspace } from '../api/types';
 
 export interface FirstRunRequest {
   email: string;

@@ -1,9 +1,7 @@
 import type { ApiErrorBody } from '../../src/api/types';
 
-export interface FieldError {
-  field: string;
-  message: string;
-}
+/** A problem with one field of a request, as the server names it. */
+export type FieldError = NonNullable<ApiErrorBody['error']['fields']>[number];
 
 /** An error answer of the console: its code, message and per-field problems. */
 export class ApiError extends Error {

@@ -1,13 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
+import type { AuthState } from '../../src/api/types';
 import { api, setCsrfToken } from './api';
-
-export interface AuthState {
-  setupNeeded: boolean;
-  user: { email: string } | null;
-  csrfToken: string | null;
-  /** While setup is due: workspaces made outside the console (e.g. by `pnpm start`) to take over. */
-  adoptable?: Array<{ slug: string; name: string }>;
-}
 
 export const AUTH_QUERY_KEY = ['auth'] as const;
 

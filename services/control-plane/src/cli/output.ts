@@ -1,4 +1,5 @@
-import { Metadata, type ServiceError } from '@grpc/grpc-js';
+import type { ServiceError } from '@grpc/grpc-js';
+import { fieldViolations } from '@manifold/proto';
 
 /** Where the CLI writes; tests capture it. */
 export interface Io {
@@ -57,13 +58,6 @@ export function printRecord(io: Io, record: object, json?: boolean): void {
 /** Reports a change that has no record to show: a sentence, or with --json the given object. */
 export function printDone(io: Io, sentence: string, result: object, json?: boolean): void {
   io.stdout(json ? `${JSON.stringify(result, null, 2)}\n` : `${sentence}\n`);
-}
-
-/** The fields a gRPC failure names (what the control plane refused); empty for other errors. */
-export function fieldViolations(error: unknown): Array<{ field: string; message: string }> {
-  const e = error as Partial<ServiceError>;
-  const raw = e.metadata instanceof Metadata ? e.metadata.get('x-field-violations')[0] : undefined;
-  return raw ? (JSON.parse(String(raw)) as Array<{ field: string; message: string }>) : [];
 }
 
 /** A gRPC failure as a readable message, including every field the server named. */

@@ -6,20 +6,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connectConfigStream, type ConfigStreamClient } from '@manifold/config-client';
 import { connectControlPlane } from '@manifold/proto';
-import { freePort, testInfrastructure, testLogger } from '@manifold/testing';
+import { freePort, testInfrastructure, testLogger, waitFor } from '@manifold/testing';
 import { defaultCatalog } from '../default-catalog';
 import { startTestControlPlane, testSecretKey, type Harness } from '../test-support/harness';
 
 const repoRoot = resolve(__dirname, '../../../..');
-
-async function eventually(check: () => boolean, what: string, timeoutMs = 15000): Promise<number> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return Date.now() - started;
-}
 
 describe('config stream across two control-plane processes', () => {
   const secretKey = testSecretKey();
@@ -120,12 +111,13 @@ describe('config stream across two control-plane processes', () => {
       type: 'ios',
       category: 'mobile',
     });
-    const took = await eventually(() => client.source(app.id) !== undefined, 'the new source on replica B');
-    expect(took).toBeLessThan(5000);
+    const started = Date.now();
+    await waitFor(() => client.source(app.id) !== undefined, 15000, 'the new source on replica B');
+    expect(Date.now() - started).toBeLessThan(5000);
 
     // Replica B goes away: the client keeps serving its last snapshot.
     await stopB();
-    await eventually(() => !client.connected, 'the client to notice');
+    await waitFor(() => !client.connected, 15000, 'the client to notice');
     expect(client.sourceForWriteKey(key)?.id).toBe(web.id);
 
     // Meanwhile configuration changes through A, including a secret setting.
@@ -155,11 +147,7 @@ describe('config stream across two control-plane processes', () => {
 
     // B returns: both clients catch up with everything that happened meanwhile.
     await startB();
-    await eventually(
-      () => client.connected && client.source(web.id)?.enabled === false,
-      'catch-up after restart',
-      20000,
-    );
+    await waitFor(() => client.connected && client.source(web.id)?.enabled === false, 20000, 'catch-up after restart');
     expect(client.warehousesForSource(web.id)).toEqual([
       expect.objectContaining({
         id: dw.id,
@@ -167,10 +155,10 @@ describe('config stream across two control-plane processes', () => {
         settings: expect.objectContaining({ url: 'postgres://loader:s3cret@127.0.0.1:5433/dw' }),
       }),
     ]);
-    await eventually(
+    await waitFor(
       () => cached.connected && cached.source(web.id)?.enabled === false,
-      'the cached client to catch up',
       20000,
+      'the cached client to catch up',
     );
   }, 90000);
 

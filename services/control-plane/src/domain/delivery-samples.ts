@@ -2,6 +2,7 @@ import type { DeliverySample } from '@manifold/events';
 import { isDuplicateKeyError } from '@manifold/mongo';
 import type { DeliveryErrorSample } from '@manifold/proto';
 import type { Collection, Db } from 'mongodb';
+import { requestSample, responseSample } from './http-samples';
 
 /** Samples kept per destination instance and reason: the latest ones. */
 export const SAMPLES_PER_REASON = 20;
@@ -94,13 +95,7 @@ function toProto(d: DeliverySampleDoc): DeliveryErrorSample {
     eventType: d.eventType,
     eventName: d.eventName ?? '',
     attempt: d.attempt,
-    request: d.request
-      ? { method: d.request.method, url: d.request.url, headers: d.request.headers, body: d.request.body ?? '' }
-      : undefined,
-    response: !response
-      ? undefined
-      : 'error' in response
-        ? { status: 0, headers: {}, bodyExcerpt: '', error: response.error }
-        : { status: response.status, headers: response.headers, bodyExcerpt: response.body, error: '' },
+    request: d.request ? requestSample(d.request) : undefined,
+    response: response ? responseSample(response) : undefined,
   };
 }

@@ -1,17 +1,15 @@
 import { KafkaNames, type DeliveryReport } from '@manifold/events';
 import { KafkaClient } from '@manifold/kafka';
-import { requireKafka, testInfrastructure, testLogger, testTopicPrefix, uniqueName } from '@manifold/testing';
+import {
+  eventually,
+  requireKafka,
+  testInfrastructure,
+  testLogger,
+  testTopicPrefix,
+  uniqueName,
+} from '@manifold/testing';
 import type { WarehouseLoadRecord } from '@manifold/warehouse';
 import { startTestControlPlane, type Harness } from '../test-support/harness';
-
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 20000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('report consumer (real Kafka)', () => {
   const { kafkaBrokers } = testInfrastructure();

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import {
-  Metadata,
+  type Metadata,
   status,
   type handleUnaryCall,
   type sendUnaryData,
@@ -8,6 +8,7 @@ import {
   type ServiceError,
 } from '@grpc/grpc-js';
 import type { Logger } from '@manifold/logger';
+import { fieldViolationsMetadata } from '@manifold/proto';
 import { MongoUnavailableError } from '@manifold/mongo';
 import type { CallContext } from '../domain/context';
 import { ControlPlaneError } from '../domain/errors';
@@ -35,9 +36,7 @@ export function authenticate(metadata: Metadata, deps: HandlerDeps): CallContext
 /** Maps any failure to a gRPC status: ours keep their code and message, others are logged. */
 export function toServiceError(error: unknown, logger: Logger, method: string): Partial<ServiceError> {
   if (error instanceof ControlPlaneError) {
-    const metadata = new Metadata();
-    if (error.violations.length > 0) metadata.set('x-field-violations', JSON.stringify(error.violations));
-    return { code: error.code, details: error.message, metadata };
+    return { code: error.code, details: error.message, metadata: fieldViolationsMetadata(error.violations) };
   }
   if (
     error instanceof MongoUnavailableError ||

@@ -184,8 +184,8 @@ describe('dead letters and redrive', () => {
     expect(listed.out).toMatch(/2 matching; waiting for a redrive: REJECTED \d+/);
     const id = (await list({ failedFrom: new Date(since) })).deadLetters[0]!.id;
     const shown = await stack.cli('dead-letters', 'show', 'dlq', 'Hook', id);
-    expect(shown.out).toMatch(/last request: POST http:\/\/127\.0\.0\.1:\d+\/in/);
-    expect(shown.out).toContain('answer: 422');
+    expect(shown.out).toMatch(/last request and answer:\n {2}> POST http:\/\/127\.0\.0\.1:\d+\/in\n/);
+    expect(shown.out).toContain('\n  < 422\n');
     expect(shown.out).not.toContain(SECRET);
     hook.clearFailures();
     const before = deliveredIds(hook).length;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Metadata, type ServiceError } from '@grpc/grpc-js';
-import { connectControlPlane, type ControlPlaneClients } from '@manifold/proto';
+import type { ServiceError } from '@grpc/grpc-js';
+import { connectControlPlane, fieldViolations, type ControlPlaneClients } from '@manifold/proto';
 import { requireMongo, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
 import { runCli } from '../cli/program';
 import type { CatalogEntryDefinition } from '../domain/catalog';
@@ -114,11 +114,7 @@ export async function grpcError(
   try {
     await promise;
   } catch (error) {
-    const e = error as ServiceError;
-    const raw = e.metadata instanceof Metadata ? e.metadata.get('x-field-violations')[0] : undefined;
-    return Object.assign(e, {
-      violations: raw ? (JSON.parse(String(raw)) as Array<{ field: string; message: string }>) : [],
-    });
+    return Object.assign(error as ServiceError, { violations: fieldViolations(error) });
   }
   throw new Error('expected the call to fail, but it succeeded');
 }

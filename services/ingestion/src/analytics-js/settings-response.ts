@@ -10,9 +10,10 @@ export interface SettingsContext {
 }
 
 /**
- * The settings document analytics.js (analytics-next) loads at start (segment-spec.md §3.2).
- * Only `Segment.io` is listed as an integration, so the browser loads no device-mode code and
- * sends every event to `apiHost`, which points back at this service.
+ * The settings document analytics.js (analytics-next) loads at start
+ * (docs/event-spec.md#analyticsjs-settings). Only `Segment.io` is listed as an integration, so the
+ * browser loads no device-mode code and sends every event to `apiHost`, which points back at this
+ * service.
  */
 export function analyticsSettings({ writeKey, publicOrigin, destinationNames }: SettingsContext) {
   const protocol = publicOrigin.protocol === 'https:' ? 'https' : 'http';

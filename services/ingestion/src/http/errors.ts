@@ -1,6 +1,6 @@
 /**
  * Reason codes of the HTTP boundary. The discard codes are Segment's "Failed on ingest" list
- * (segment-spec.md §1.5), so what a user reads in our answers matches Segment's vocabulary.
+ * (docs/event-spec.md#discard-codes), so what a user reads in our answers matches Segment's vocabulary.
  * `rate_limited`, `unavailable` and `not_found` are not discards (the client should retry, or
  * called a path that does not exist), so they have no Segment counterpart.
  */

@@ -1,5 +1,7 @@
 import { InMemoryConfigView, type ConfigSnapshot } from '@manifold/config-client';
+import { sourceConfig } from '@manifold/config-client/testing';
 import { KafkaClient, type ConsumedMessage } from '@manifold/kafka';
+import type { Logger } from '@manifold/logger';
 import { metrics, trace } from '@manifold/telemetry';
 import { readTopic, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
 import { startIngestion, type RunningIngestion } from '../start';
@@ -14,26 +16,16 @@ export function testSnapshot(): ConfigSnapshot {
   return {
     version: 1,
     sources: [
-      {
-        id: SOURCE_ID,
-        workspaceId: WORKSPACE_ID,
-        workspaceSlug: 'acme',
-        slug: 'web',
-        name: 'Web',
-        enabled: true,
-        writeKeys: [WRITE_KEY],
-        type: 'javascript',
-      },
-      {
+      sourceConfig({ id: SOURCE_ID, workspaceId: WORKSPACE_ID, writeKeys: [WRITE_KEY] }),
+      sourceConfig({
         id: 'src-off',
         workspaceId: WORKSPACE_ID,
-        workspaceSlug: 'acme',
         slug: 'off',
         name: 'Off',
         enabled: false,
         writeKeys: [DISABLED_WRITE_KEY],
         type: 'http',
-      },
+      }),
     ],
     destinations: [],
     warehouses: [],
@@ -54,8 +46,8 @@ export async function startTestIngestion(
   overrides: IngestionSettingsOverrides = {},
   brokers: string[] = testInfrastructure().kafkaBrokers,
   shutdownDelayMs = 0,
+  logger: Logger = testLogger('ingestion-test'),
 ): Promise<TestIngestion> {
-  const logger = testLogger('ingestion-test');
   const kafka = new KafkaClient({ brokers, clientId: uniqueName('ingestion-test'), logger });
   const topic = overrides.topic ?? uniqueName('ingestion-events');
   const configView = new InMemoryConfigView(testSnapshot());

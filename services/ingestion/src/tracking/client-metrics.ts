@@ -1,5 +1,5 @@
+import { isPlainObject } from '@manifold/json';
 import type { IngestionMetrics } from '../metrics';
-import { isPlainObject } from './validate';
 
 const METRIC_NAME = /^analytics_js\.[a-z0-9_.]{1,80}$/;
 

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { CallType, SpecEvent } from '@manifold/events';
+import { isPlainObject } from '@manifold/json';
 import type { Rejection } from '../http/errors';
-import { isPlainObject, isStorableTime, TIMESTAMP_RULE } from './validate';
+import { isStorableTime, TIMESTAMP_RULE } from './validate';
 
 /** What the server knows about a request, applied to each of its events. */
 export interface RequestFacts {
@@ -16,7 +17,7 @@ export interface RequestFacts {
   integrations?: Record<string, unknown> | undefined;
 }
 
-/** The tracking API version stamped on every event, as Segment does (§1.6). */
+/** The tracking API version stamped on every event, as Segment does (docs/event-spec.md#enrichment). */
 export const TRACKING_API_VERSION = 2;
 
 /** Why enrichCall could not make an event of a valid call. */
@@ -26,7 +27,7 @@ export const SKEWED_CLOCK: Rejection = {
 };
 
 /**
- * Turns a validated call into the stored event (segment-spec.md §1.6, §2.4): server `messageId`
+ * Turns a validated call into the stored event (docs/event-spec.md#enrichment): server `messageId`
  * when missing, `receivedAt`, the client's `timestamp` kept as `originalTimestamp` and
  * `timestamp` corrected for the client's clock skew, envelope context/integrations merged,
  * `context.ip` from the request. (The write key was taken out before: `takeWriteKey`.) Mutates

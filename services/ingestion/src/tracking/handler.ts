@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@manifold/logger';
-import { extractTraceContext, SpanKind, SpanStatusCode, type Tracer } from '@manifold/telemetry';
+import { SpanStatusCode, type Tracer } from '@manifold/telemetry';
 import { ByteBudget } from '../http/byte-budget';
 import { IngestionError } from '../http/errors';
 import type { ProxyTrust } from '../http/proxy-trust';
@@ -9,6 +9,7 @@ import { sendError, sendJson } from '../http/respond';
 import type { IngestionMetrics } from '../metrics';
 import type { Ingested, Ingestor } from './ingestor';
 import type { RequestLimits } from './request-limits';
+import { startRequestSpan } from './request-span';
 import type { TrackingRoute } from './routes';
 
 export interface TrackingHandlerDeps {
@@ -57,12 +58,8 @@ export function createTrackingHandler(deps: TrackingHandlerDeps) {
   return function handleTracking(req: IncomingMessage, res: ServerResponse, route: TrackingRoute): void {
     const startedAt = performance.now();
     const receivedAtMs = Date.now();
-    const parent = extractTraceContext(req.headers);
-    const span = tracer.startSpan(
-      `POST ${route.name}`,
-      { kind: SpanKind.SERVER, attributes: { 'http.request.method': 'POST', 'http.route': route.name } },
-      parent,
-    );
+    const requestSpan = startRequestSpan(tracer, req.headers, 'POST', route.name);
+    const { span, parent } = requestSpan;
     const bodyLimit = route.kind === 'batch' ? limits.maxBatchBytes : limits.maxCallBytes;
 
     const finish = (status: number, message?: string): void => {
@@ -82,20 +79,22 @@ export function createTrackingHandler(deps: TrackingHandlerDeps) {
       finish(500, String(error));
     };
 
-    ingestor
-      .ingest({
-        shape: route,
-        readBody: () => readBody(req, bodyLimit, receiving),
-        authorization: req.headers.authorization,
-        receivedAtMs,
-        clientIp: proxyTrust.clientIp(req),
-        trace: { span, parent },
-      })
-      .then((ingested) => {
-        const answer = answerFor(route, ingested);
-        if (typeof answer !== 'string') return fail(answer);
-        sendJson(req, res, 200, answer);
-        finish(200);
-      }, fail);
+    requestSpan.run(() =>
+      ingestor
+        .ingest({
+          shape: route,
+          readBody: () => readBody(req, bodyLimit, receiving),
+          authorization: req.headers.authorization,
+          receivedAtMs,
+          clientIp: proxyTrust.clientIp(req),
+          trace: { span, parent },
+        })
+        .then((ingested) => {
+          const answer = answerFor(route, ingested);
+          if (typeof answer !== 'string') return fail(answer);
+          sendJson(req, res, 200, answer);
+          finish(200);
+        }, fail),
+    );
   };
 }

@@ -1,5 +1,5 @@
+import { isPlainObject } from '@manifold/json';
 import { IngestionError } from '../http/errors';
-import { isPlainObject } from './validate';
 
 /** A request body as the JSON object every Tracking API call and batch is. */
 export function parseJsonObject(body: Buffer): Record<string, unknown> {

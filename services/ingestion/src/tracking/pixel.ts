@@ -1,8 +1,10 @@
 import type { Logger } from '@manifold/logger';
+import type { Tracer } from '@manifold/telemetry';
 import { Router } from 'express';
 import { IngestionError } from '../http/errors';
 import type { ProxyTrust } from '../http/proxy-trust';
 import type { Ingestor } from './ingestor';
+import { startRequestSpan } from './request-span';
 
 // A 1×1 transparent GIF.
 const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
@@ -11,10 +13,11 @@ export interface PixelRoutesOptions {
   ingestor: Ingestor;
   proxyTrust: ProxyTrust;
   logger: Logger;
+  tracer: Tracer;
   maxCallBytes: number;
 }
 
-/** `?data=` holds the call as JSON, base64-encoded or not (segment-spec.md §1.1). */
+/** `?data=` holds the call as JSON, base64-encoded or not (docs/event-spec.md#pixel). */
 function decodeData(raw: unknown, maxBytes: number): Buffer {
   if (typeof raw !== 'string' || raw === '') throw IngestionError.badRequest('the data query parameter is missing');
   const text = raw.trimStart();
@@ -30,23 +33,29 @@ function decodeData(raw: unknown, maxBytes: number): Buffer {
  */
 export function pixelRoutes(options: PixelRoutesOptions): Router {
   const router = Router();
-  const { ingestor, proxyTrust, logger } = options;
+  const { ingestor, proxyTrust, logger, tracer } = options;
 
   router.get('/v1/pixel/:type', (req, res) => {
-    ingestor
-      .ingest({
-        shape: { kind: 'call', type: String(req.params['type']) },
-        readBody: () => decodeData(req.query['data'], options.maxCallBytes),
-        authorization: req.headers.authorization,
-        receivedAtMs: Date.now(),
-        clientIp: proxyTrust.clientIp(req),
-      })
-      .catch((error: unknown) => {
-        if (!(error instanceof IngestionError)) logger.error({ err: error }, 'pixel call failed');
-      })
-      .finally(() => {
-        res.set('cache-control', 'no-store').type('image/gif').send(PIXEL);
-      });
+    const requestSpan = startRequestSpan(tracer, req.headers, 'GET', '/v1/pixel');
+    const { span, parent } = requestSpan;
+    requestSpan.run(() =>
+      ingestor
+        .ingest({
+          shape: { kind: 'call', type: String(req.params['type']) },
+          readBody: () => decodeData(req.query['data'], options.maxCallBytes),
+          authorization: req.headers.authorization,
+          receivedAtMs: Date.now(),
+          clientIp: proxyTrust.clientIp(req),
+          trace: { span, parent },
+        })
+        .catch((error: unknown) => {
+          if (!(error instanceof IngestionError)) logger.error({ err: error }, 'pixel call failed');
+        })
+        .finally(() => {
+          span.end();
+          res.set('cache-control', 'no-store').type('image/gif').send(PIXEL);
+        }),
+    );
   });
 
   return router;

@@ -1,9 +1,10 @@
 import { isCallType, type CallType, type SpecEvent } from '@manifold/events';
+import { isPlainObject } from '@manifold/json';
 import { IngestionError, type Rejection } from '../http/errors';
 import { formatLimit } from '../http/read-body';
 import { enrichCall, SKEWED_CLOCK, type RequestFacts } from './enrich';
 import { MAX_NESTING_DEPTH, nestedDeeperThan } from './nesting';
-import { isPlainObject, isTimestamp, TIMESTAMP_RULE, validateCall } from './validate';
+import { isTimestamp, TIMESTAMP_RULE, validateCall } from './validate';
 
 export interface RejectedItem extends Rejection {
   /** Position in the batch (0 for a single call). */

@@ -1,10 +1,6 @@
 import type { CallType } from '@manifold/events';
+import { isPlainObject } from '@manifold/json';
 import type { Rejection } from '../http/errors';
-
-/** A JSON object (not an array, not null). */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 const MAX_MESSAGE_ID_LENGTH = 100;
 
@@ -49,7 +45,7 @@ function isIdGiven(value: unknown): boolean {
 }
 
 /**
- * Checks one call against the Spec (segment-spec.md §1.5, §2). Returns why it breaks it, or
+ * Checks one call against the Spec (docs/event-spec.md#discard-codes). Returns why it breaks it, or
  * undefined when it is valid.
  */
 export function validateCall(call: Record<string, unknown>, type: CallType): Rejection | undefined {

@@ -1,8 +1,7 @@
 import type { DestinationConfig } from '@manifold/config-client';
-import { describeNotice, type FieldNotice } from '@manifold/destination-kit';
+import { describeNotice, type FieldNotice, type Outcome } from '@manifold/destination-kit';
 import type { DeliveryReport, TraceOutcome } from '@manifold/events';
 import type { EventProducer, OutgoingMessage } from '@manifold/kafka';
-import { planRetry } from '../retry/backoff';
 import { encodeRetryMessage, type PendingRetry } from '../retry/retry-message';
 import { encodeDeadLetter, exchangeDetails, type DeadLetterRecord } from '../reports/dead-letter';
 import type { DeliveryRecord, DeliveryReporter } from '../reports/delivery-reporter';
@@ -10,7 +9,8 @@ import type { FailureSampler } from '../reports/failure-sampler';
 import type { TranslatorMetrics } from '../reports/metrics';
 import type { RetryTier } from '../topics';
 import { traceEntry, type TraceDetails, type TraceRecorder, type TraceSubject } from '../trace/trace-recorder';
-import type { Exchange, TaskResult } from './task';
+import { decideDelivery } from './delivery-decision';
+import type { EventAtInstance, Exchange, TaskResult } from './task';
 
 export interface OutcomeRouterOptions {
   destinationType: string;
@@ -128,15 +128,42 @@ export class BatchOutcomes {
     for (const result of results) this.result(result);
   }
 
+  /**
+   * An event stopped for one instance before any request (invalid settings, a mapping that drops
+   * it or throws): published as decided, with no attempt counted.
+   */
+  stopped(event: EventAtInstance, outcome: Outcome): void {
+    this.publish(event, outcome, false);
+  }
+
   private result({ task, outcome, exchange, notices }: TaskResult): void {
+    this.publish(task, outcome, true, exchange, notices);
+  }
+
+  /** Publishes and counts what `decideDelivery` makes of one outcome. */
+  private publish(
+    task: EventAtInstance,
+    outcome: Outcome,
+    attempted: boolean,
+    exchange?: Exchange,
+    notices?: readonly FieldNotice[],
+  ): void {
     const { instance } = task;
-    switch (outcome.kind) {
-      case 'drop':
-        this.filtered(instance, outcome.reason, { ...task, message: outcome.message });
+    const now = this.now();
+    const policy = {
+      tiers: this.options.tiers,
+      retryWindowMs: this.options.retryWindowMs,
+      now,
+      ...(this.options.random ? { random: this.options.random } : {}),
+    };
+    const decision = decideDelivery(outcome, task, policy, attempted);
+    switch (decision.kind) {
+      case 'filter':
+        this.filtered(instance, decision.reason, { ...task, message: decision.message });
         return;
       case 'delivered': {
         // Ingestion to the destination's answer (not to when the batch was done with).
-        const latencyMs = (exchange?.answeredAt ?? this.now()) - Date.parse(task.event.receivedAt);
+        const latencyMs = (exchange?.answeredAt ?? now) - Date.parse(task.event.receivedAt);
         const latency = Number.isFinite(latencyMs) ? latencyMs : undefined;
         this.count(instance, 'delivered', undefined, latency, { attempts: 1, runId: task.runId });
         this.trace(task, instance, 'delivered', { attempt: task.attempts + 1 }, exchange);
@@ -148,9 +175,9 @@ export class BatchOutcomes {
         this.deadLetter(
           {
             ...this.base(task),
-            reason: outcome.reason,
-            message: outcome.message,
-            attempts: task.attempts + 1,
+            reason: decision.reason,
+            message: decision.message,
+            attempts: decision.attempts,
             ...exchangeDetails(exchange),
           },
           instance.workspaceId,
@@ -158,53 +185,29 @@ export class BatchOutcomes {
         );
         return;
       case 'retry': {
-        const now = this.now();
-        const attempts = task.attempts + 1;
-        const plan = planRetry({
-          attempts,
-          ...(outcome.retryAfterMs !== undefined ? { retryAfterMs: outcome.retryAfterMs } : {}),
-          tiers: this.options.tiers,
-          now,
-          ...(this.options.random ? { random: this.options.random } : {}),
-        });
-        const reason = retryReason(outcome);
-        if (plan.notBefore - task.firstAttemptAt > this.options.retryWindowMs) {
-          const windowMinutes = Math.round(this.options.retryWindowMs / 60000);
-          this.deadLetter(
-            {
-              ...this.base(task),
-              reason: 'RETRIES_EXHAUSTED',
-              message: `gave up after ${attempts} attempts (retry window ${windowMinutes} min); last: ${outcome.reason}`,
-              attempts,
-              ...exchangeDetails(exchange),
-            },
-            instance.workspaceId,
-            { runId: task.runId, exchange },
-          );
-          return;
-        }
+        const { reason, message, attempts } = decision;
         const retry: PendingRetry = {
           event: task.event,
           metadata: task.metadata,
           destinationId: instance.id,
           attempts,
           firstAttemptAt: task.firstAttemptAt,
-          dueAt: plan.dueAt,
-          notBefore: plan.notBefore,
+          dueAt: decision.dueAt,
+          notBefore: decision.notBefore,
           origin: task.origin,
           from: task.readAt,
           reason,
         };
-        this.push(plan.tier.topic, encodeRetryMessage(retry));
+        this.push(decision.tier.topic, encodeRetryMessage(retry));
         // Attempts per reason, and the event itself once, when its first attempt failed.
         this.count(instance, 'retried', reason, undefined, { attempts: attemptsOf(exchange), runId: task.runId });
         if (task.attempts === 0) this.count(instance, 'retrying', reason, undefined, { runId: task.runId });
-        this.trace(task, instance, 'retrying', { reason, message: outcome.reason, attempt: attempts }, exchange);
+        this.trace(task, instance, 'retrying', { reason, message, attempt: attempts }, exchange);
         this.options.failures?.failed({
           instance,
           outcome: 'retried',
           reason,
-          message: outcome.reason,
+          message,
           event: task.event,
           attempt: attempts,
           ...(exchange ? { exchange } : {}),
@@ -259,7 +262,7 @@ export class BatchOutcomes {
     }
   }
 
-  private base(task: TaskResult['task']): Omit<DeadLetterRecord, 'reason' | 'message' | 'attempts'> {
+  private base(task: EventAtInstance): Omit<DeadLetterRecord, 'reason' | 'message' | 'attempts'> {
     return {
       destinationType: this.options.destinationType,
       destinationId: task.instance.id,
@@ -328,11 +331,6 @@ function attemptsOf(exchange: Exchange | undefined): number {
 
 function noticeOutcome(notice: FieldNotice): 'field_dropped' | 'field_converted' {
   return notice.kind === 'dropped' ? 'field_dropped' : 'field_converted';
-}
-
-/** A stable, low-cardinality reason for a retry: `http_503`, or the network error code. */
-function retryReason(outcome: Extract<TaskResult['outcome'], { kind: 'retry' }>): string {
-  return outcome.status !== undefined ? `http_${outcome.status}` : outcome.reason;
 }
 
 function* chunks(messages: readonly OutgoingMessage[]): Generator<OutgoingMessage[]> {

@@ -3,7 +3,7 @@ import {
   buildRequests,
   classifyNetworkError,
   classifyResponse,
-  combineOutcomes,
+  combineEventOutcome,
   drop,
   outcomeOfError,
   outcomesPerEvent,
@@ -18,8 +18,8 @@ import {
   type ResponseOutcome,
 } from '@manifold/destination-kit';
 import type { HttpSender } from '../http/http-sender';
-import type { KeyedLimiter } from '../http/limiter';
-import { NOT_RESPONDING, type SlowInstances } from './circuit';
+import type { KeyedLimiter } from '../http/keyed-limiter';
+import { NOT_RESPONDING, type SlowInstances } from './slow-instances';
 import type { DeliveryTask, Exchange, TaskResult } from './task';
 
 export interface DeliveryHooks {
@@ -185,10 +185,7 @@ export class Deliverer {
     );
     return group.map((task, index) => {
       const exchange = exchanges[index];
-      const delivery = outcomes[index]?.length ? combineOutcomes(outcomes[index]) : undefined;
-      // A flow that ended in a drop decides, unless another request of the event must be retried.
-      const dropped = ended[index];
-      const outcome = dropped && delivery?.kind !== 'retry' ? dropped : (delivery ?? dropped);
+      const outcome = combineEventOutcome(outcomes[index] ?? [], ended[index]);
       return { task, outcome: outcome as Outcome, ...(exchange ? { exchange } : {}), ...noticesAt(index) };
     });
   }

@@ -34,6 +34,12 @@ export interface DeliveryTask {
   runId?: string;
 }
 
+/** What the outcomes of an event at an instance are published with, whether or not it got as far as a task. */
+export type EventAtInstance = Pick<
+  DeliveryTask,
+  'instance' | 'event' | 'metadata' | 'origin' | 'readAt' | 'attempts' | 'firstAttemptAt' | 'runId'
+>;
+
 /** The last request of a task and what came back: kept for the dead-letter record. */
 export interface Exchange {
   request: RequestDescriptor;

@@ -13,7 +13,7 @@ import { destination, snapshot, SOURCE_ID, trackEvent, WORKSPACE_ID } from '../t
 import type { BatchOutcomes, OutcomeRouter } from './batch-outcomes';
 import type { Deliverer, DeliveryHooks } from './deliverer';
 import { encodeRetryMessage } from '../retry/retry-message';
-import { DisabledInstances } from './instance-index';
+import { DisabledInstances } from './disabled-instances';
 import type { BatchSource, DeliveryTask, TaskResult } from './task';
 import { TypeProcessor } from './type-processor';
 
@@ -99,6 +99,7 @@ function fakes(failAt?: number, reclaimRetries = false) {
   const outcomes = {
     filtered: () => undefined,
     deadLetter: () => undefined,
+    stopped: () => undefined,
     results: () => undefined,
     publishPending: () => undefined,
     commit: async () => {

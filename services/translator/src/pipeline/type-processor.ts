@@ -18,13 +18,13 @@ import type { ConsumedMessage } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import type { MessageClaims } from '../dedup/claims';
 import type { ProgressLedger } from '../dedup/progress-ledger';
-import { tierForWait } from '../retry/backoff';
 import { decodeRetryMessage, type PendingRetry } from '../retry/retry-message';
 import type { RetryTier } from '../topics';
 import type { BatchOutcomes, OutcomeRouter } from './batch-outcomes';
 import { BatchGuard, READ_AGAIN, type AdmittedChunk, type BatchGuardOptions } from './batch-guard';
 import type { Deliverer } from './deliverer';
-import type { DisabledInstances } from './instance-index';
+import { decideRelease } from './delivery-decision';
+import type { DisabledInstances } from './disabled-instances';
 import { originOf, type BatchSource, type DeliveryTask, type TaskResult } from './task';
 
 /** Filter reasons the translator adds to the kit's drop reasons. */
@@ -205,8 +205,9 @@ export class TypeProcessor {
         repeated++;
         continue;
       }
-      if (retry.notBefore > now) {
-        outcomes.requeue(retry, tierForWait(retry.notBefore - now, this.options.tiers));
+      const release = decideRelease(retry.notBefore, this.options.tiers, now);
+      if (release.kind === 'wait') {
+        outcomes.requeue(retry, release.tier);
         guard.requeued(message.offset, retry.destinationId);
         continue;
       }
@@ -305,36 +306,14 @@ export class TypeProcessor {
     metadata: EventMetadata,
     attempt: Attempt,
   ): DeliveryTask | undefined {
-    const { destination, destinationType } = this.options;
     const settings = this.settingsOf(instance);
-    // Built only for a dead letter: this runs for every event and instance.
-    const base = () => ({
-      destinationType,
-      destinationId: instance.id,
-      sourceId: metadata.sourceId,
-      workspaceId: metadata.workspaceId,
-      event,
-      origin: attempt.origin,
-      attempts: attempt.attempts,
-      firstAttemptAt: new Date(attempt.firstAttemptAt).toISOString(),
-      failedAt: new Date(this.now()).toISOString(),
-    });
-    const run = attempt.runId !== undefined ? { runId: attempt.runId } : {};
     if (!settings.ok) {
-      outcomes.deadLetter(
-        { ...base(), reason: 'INVALID_SETTINGS', message: settings.outcome.message },
-        instance.workspaceId,
-        run,
-      );
+      outcomes.stopped({ instance, event, metadata, ...attempt }, settings.outcome);
       return undefined;
     }
-    const prepared = prepareEvent(destination, event, settings.settings);
-    if (prepared.kind === 'drop') {
-      outcomes.filtered(instance, prepared.reason, { event, metadata, ...attempt, message: prepared.message });
-      return undefined;
-    }
-    if (prepared.kind === 'dead-letter') {
-      outcomes.deadLetter({ ...base(), reason: prepared.reason, message: prepared.message }, instance.workspaceId, run);
+    const prepared = prepareEvent(this.options.destination, event, settings.settings);
+    if (prepared.kind !== 'prepared') {
+      outcomes.stopped({ instance, event, metadata, ...attempt }, prepared);
       return undefined;
     }
     return { event, metadata, instance, settings: settings.settings, prepared, ...attempt };
@@ -373,7 +352,9 @@ export class TypeProcessor {
         // A chunk whose events all stopped before the claim (filtered, dead-lettered) needs none.
         if (chunk.length === 0) continue;
         const admitted = await guard.admit(chunk);
-        for (const task of admitted.duplicates) outcomes.filtered(task.instance, TRANSLATOR_FILTER_REASONS.duplicate);
+        // The task goes with it: a replay counts its run's duplicates, and the trace records them.
+        for (const task of admitted.duplicates)
+          outcomes.filtered(task.instance, TRANSLATOR_FILTER_REASONS.duplicate, task);
         this.repeated(outcomes, admitted.repeated.length + admitted.superseded.length);
         return admitted;
       }

@@ -1,4 +1,5 @@
 import { InMemoryConfigView, type ConfigSnapshot, type DestinationConfig } from '@manifold/config-client';
+import { sourceConfig } from '@manifold/config-client/testing';
 import type { DestinationDefinition } from '@manifold/destination-kit';
 import { encodeEventMessage, type DeliveryReport, type EventMetadata, type SpecEvent } from '@manifold/events';
 import { KafkaClient, type ConsumedMessage } from '@manifold/kafka';
@@ -21,17 +22,7 @@ export const WORKSPACE_ID = 'ws-acme';
 export const WRITE_KEY = 'wk-translator-0123456789abcdef';
 
 export function source(overrides: Partial<ConfigSnapshot['sources'][number]> = {}): ConfigSnapshot['sources'][number] {
-  return {
-    id: SOURCE_ID,
-    workspaceId: WORKSPACE_ID,
-    workspaceSlug: 'acme',
-    slug: 'web',
-    name: 'Web',
-    enabled: true,
-    writeKeys: [WRITE_KEY],
-    type: 'javascript',
-    ...overrides,
-  };
+  return sourceConfig({ id: SOURCE_ID, workspaceId: WORKSPACE_ID, writeKeys: [WRITE_KEY], ...overrides });
 }
 
 export function destination(
@@ -147,14 +138,8 @@ export function json<T = Record<string, unknown>>(message: ConsumedMessage): T {
   return JSON.parse((message.value ?? Buffer.alloc(0)).toString('utf8')) as T;
 }
 
-/** Resolves once `condition` holds; rejects with `what` after `timeoutMs`. */
-export async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+// Shared with every package's tests; kept importable from here for this package's tests.
+export { waitFor } from '@manifold/testing';
 
 /** A track event as ingestion would have stored it. */
 export function trackEvent(n: number, overrides: Partial<SpecEvent> = {}): SpecEvent {

@@ -10,7 +10,7 @@ export interface TraceSubject {
   runId?: string | undefined;
 }
 
-/** One entry waiting to be written: its exchange is still the translator's own (unmasked). */
+/** One entry to be written, and the exchange of its attempt (the translator's own, unmasked). */
 export interface PendingTraceEntry {
   entry: TraceEntry;
   exchange?: Exchange;

@@ -1,10 +1,23 @@
-import { traceKeyHash, type TraceExchange, type TraceIndexMessage, type TraceRecord } from '@manifold/events';
+import {
+  encodeTraceRecord,
+  traceKeyHash,
+  type TraceEntry,
+  type TraceExchange,
+  type TraceIndexMessage,
+  type TraceRecord,
+} from '@manifold/events';
 import type { EventProducer, OutgoingMessage } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import type { Meter } from '@manifold/telemetry';
 import type { Exchange } from '../pipeline/task';
 import { traceExchange } from './trace-exchange';
 import type { PendingTraceEntry, TraceRecorder } from './trace-recorder';
+
+/** An entry waiting to be written, its exchange masked already. */
+interface WaitingEntry {
+  entry: TraceEntry;
+  exchange?: TraceExchange;
+}
 
 export interface TraceWriterOptions {
   producer: Pick<EventProducer, 'send'>;
@@ -19,11 +32,21 @@ export interface TraceWriterOptions {
   flushEntries?: number;
   /** Request and response bodies are kept up to this many characters. */
   bodyChars: number;
+  /**
+   * `failures`: the request body of an exchange only when one of its events was not delivered
+   * (retrying, failed); `all`: always.
+   */
+  requestBodies?: 'failures' | 'all';
   /** Entries kept while Kafka does not take them; newer ones are dropped (and counted) beyond. */
   maxPendingEntries?: number;
   logger: Logger;
   meter: Meter;
 }
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Distinct bodiless exchanges remembered for sharing (a few per instance in practice). */
+const MAX_INTERNED = 10_000;
 
 /** Entries per trace record: a lookup reads whole records, so they stay small. */
 const ENTRIES_PER_RECORD = 200;
@@ -42,7 +65,14 @@ const WARN_INTERVAL_MS = 60_000;
  * at the expense of deliveries, and a crash loses at most the entries of one interval.
  */
 export class TraceWriter implements TraceRecorder {
-  private pending: PendingTraceEntry[] = [];
+  private pending: WaitingEntry[] = [];
+  /**
+   * Each exchange masked once, when its first entry is recorded: the entry then holds only the
+   * masked copy, and the request (with its body) dies with its batch instead of living until the
+   * next write, which would carry it into the old generation.
+   */
+  private readonly masked = new WeakMap<Exchange, TraceExchange>();
+  private readonly internedExchanges = new Map<string, TraceExchange>();
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   private partition: number;
@@ -53,7 +83,7 @@ export class TraceWriter implements TraceRecorder {
 
   constructor(private readonly options: TraceWriterOptions) {
     this.partition = Math.floor(Math.random() * options.partitions);
-    this.flushEntries = options.flushEntries ?? 2000;
+    this.flushEntries = options.flushEntries ?? 5000;
     this.maxPending = options.maxPendingEntries ?? 100_000;
     this.entries = options.meter.createCounter('manifold_translator_trace_entries', {
       description:
@@ -66,13 +96,57 @@ export class TraceWriter implements TraceRecorder {
     this.timer.unref();
   }
 
-  record(pending: PendingTraceEntry): void {
+  record({ entry, exchange }: PendingTraceEntry): void {
     if (this.pending.length >= this.maxPending) {
       this.entries.add(1, { result: 'dropped' });
       return;
     }
-    this.pending.push(pending);
+    if (!exchange) {
+      this.pending.push({ entry });
+    } else {
+      const durationMs = exchange.durationMs ?? 0;
+      entry.sentAt = Math.round((exchange.answeredAt ?? Date.now()) - durationMs);
+      entry.durationMs = Math.round(durationMs);
+      this.pending.push({ entry, exchange: this.mask(exchange, entry.outcome !== 'delivered') });
+    }
     if (this.pending.length >= this.flushEntries) void this.flush();
+  }
+
+  /**
+   * The exchange as the trace keeps it. Its request body is kept when TRACE_REQUEST_BODIES says
+   * all, or when an event of it did not get through (then it is masked again with the body if a
+   * delivered event of the same batch came first).
+   */
+  private mask(exchange: Exchange, unsuccessful: boolean): TraceExchange {
+    const withBody = this.options.requestBodies === 'all' || unsuccessful;
+    let traced = this.masked.get(exchange);
+    if (!traced || (withBody && traced.request.body === undefined && exchange.request.body !== undefined)) {
+      traced = traceExchange(exchange, this.options.bodyChars, withBody);
+      if (traced.request.body === undefined) traced = this.interned(traced);
+      this.masked.set(exchange, traced);
+    }
+    return traced;
+  }
+
+  /**
+   * One object for exchanges that read the same (a delivered event's request line, headers and
+   * answer are mostly those of the one before): a record then holds it once, and its entries point
+   * to it. Only bodiless exchanges: a body makes an exchange its own.
+   */
+  private interned(traced: TraceExchange): TraceExchange {
+    const { request, response } = traced;
+    let key = `${request.method} ${request.url}`;
+    for (const name in request.headers) key += `\n${name}: ${request.headers[name]}`;
+    if (response) {
+      key += `\n\n${response.status}\n${response.body}`;
+      for (const name in response.headers) key += `\n${name}: ${response.headers[name]}`;
+    }
+    if (traced.error !== undefined) key += `\n\n${traced.error}`;
+    const known = this.internedExchanges.get(key);
+    if (known) return known;
+    if (this.internedExchanges.size >= MAX_INTERNED) this.internedExchanges.clear();
+    this.internedExchanges.set(key, traced);
+    return traced;
   }
 
   /** Writes what waits; resolves once Kafka has it (or it was dropped). */
@@ -90,11 +164,15 @@ export class TraceWriter implements TraceRecorder {
     await this.flush();
   }
 
-  private async write(batch: PendingTraceEntry[]): Promise<void> {
-    const { records, keys } = this.pack(batch);
+  private async write(batch: WaitingEntry[]): Promise<void> {
+    const { records, keys } = await this.pack(batch);
     const partition = this.partition;
     this.partition = (this.partition + 1) % this.options.partitions;
-    const messages: OutgoingMessage[] = records.map((record) => ({ value: JSON.stringify(record), partition }));
+    const messages: OutgoingMessage[] = [];
+    for (const record of records) {
+      messages.push({ value: encodeTraceRecord(record), partition });
+      await yieldToEventLoop();
+    }
     try {
       const sent = await this.options.producer.send(this.options.topic, messages, { timeoutMs: PRODUCE_TIMEOUT_MS });
       const baseOffset = sent.find((s) => s.partition === partition)?.baseOffset;
@@ -122,13 +200,15 @@ export class TraceWriter implements TraceRecorder {
     }
   }
 
-  /** Records of at most ENTRIES_PER_RECORD entries, each exchange masked once per record. */
-  private pack(batch: readonly PendingTraceEntry[]): { records: TraceRecord[]; keys: number[] } {
+  /**
+   * Records of at most ENTRIES_PER_RECORD entries, each exchange once per record. Deliveries go on
+   * meanwhile: the loop yields to them after each record's worth of entries.
+   */
+  private async pack(batch: readonly WaitingEntry[]): Promise<{ records: TraceRecord[]; keys: number[] }> {
     const records: TraceRecord[] = [];
     const keys: number[] = [];
-    const masked = new Map<Exchange, TraceExchange>();
     let record: TraceRecord | undefined;
-    let indexes = new Map<Exchange, number>();
+    let indexes = new Map<TraceExchange, number>();
     let hashes = new Set<number>();
     let bodyChars = 0;
     const close = (): void => {
@@ -139,8 +219,9 @@ export class TraceWriter implements TraceRecorder {
     };
     for (const { entry, exchange } of batch) {
       if (!record || record.entries.length >= ENTRIES_PER_RECORD || bodyChars >= BODY_CHARS_PER_RECORD) {
+        if (record) await yieldToEventLoop();
         close();
-        record = { v: 1, exchanges: [], entries: [] };
+        record = { exchanges: [], entries: [] };
         indexes = new Map();
         hashes = new Set();
         bodyChars = 0;
@@ -148,14 +229,9 @@ export class TraceWriter implements TraceRecorder {
       if (exchange) {
         let index = indexes.get(exchange);
         if (index === undefined) {
-          let traced = masked.get(exchange);
-          if (!traced) {
-            traced = traceExchange(exchange, this.options.bodyChars);
-            masked.set(exchange, traced);
-          }
-          index = record.exchanges.push(traced) - 1;
+          index = record.exchanges.push(exchange) - 1;
           indexes.set(exchange, index);
-          bodyChars += (traced.request.body?.length ?? 0) + (traced.response?.body.length ?? 0);
+          bodyChars += (exchange.request.body?.length ?? 0) + (exchange.response?.body.length ?? 0);
         }
         entry.exchange = index;
       }

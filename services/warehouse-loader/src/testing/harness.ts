@@ -3,6 +3,7 @@
 import type { ConfigSnapshot, SourceConfig, WarehouseConfig } from '@manifold/config-client';
 import { encodeEventMessage, type SpecEvent } from '@manifold/events';
 import { InMemoryConfigView } from '@manifold/config-client';
+import { sourceConfig } from '@manifold/config-client/testing';
 import type { EventProducer, KafkaClient } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import { uniqueName } from '@manifold/testing';
@@ -10,41 +11,19 @@ import type { WarehouseLoadRecord, WarehouseStatusRecord } from '@manifold/wareh
 import type { LoadHistory } from '../load-history';
 import { LoaderSupervisor, type LoaderSupervisorOptions } from '../loader-supervisor';
 
-export async function waitFor(
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      if (await condition()) return;
-    } catch (error) {
-      // e.g. Kafka answering "rebalance in progress" to an offsets query: ask again.
-      lastError = error;
-    }
-    if (Date.now() > deadline) {
-      const cause = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${cause}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+// Shared with every package's tests; kept importable from here for this package's tests.
+export { waitFor } from '@manifold/testing';
 
 export function source(overrides: Partial<SourceConfig> = {}): SourceConfig {
   const slug = uniqueName('src');
-  return {
+  return sourceConfig({
     id: uniqueName('source'),
-    workspaceId: 'ws-1',
-    workspaceSlug: 'acme',
     slug,
     name: slug,
-    enabled: true,
     writeKeys: [uniqueName('key')],
     type: 'http',
     ...overrides,
-  };
+  });
 }
 
 export function warehouse(

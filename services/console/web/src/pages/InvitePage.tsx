@@ -5,7 +5,8 @@ import type { InvitationDetails } from '../../../src/api/types';
 import { api, ApiError, formatTime, setCsrfToken } from '../api';
 import { ErrorNotice, PasswordField } from '../components/FormField';
 import { usePageTitle } from '../components/usePageTitle';
-import { AUTH_QUERY_KEY, useAuth, type AuthState } from '../session';
+import type { AuthState } from '../../../src/api/types';
+import { AUTH_QUERY_KEY, useAuth } from '../session';
 
 type Accepted = AuthState & { workspace: string };
 

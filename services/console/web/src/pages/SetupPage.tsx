@@ -4,7 +4,8 @@ import { Navigate, useNavigate } from 'react-router';
 import { api, ApiError, setCsrfToken } from '../api';
 import { ErrorNotice, FormField, PasswordField } from '../components/FormField';
 import { usePageTitle } from '../components/usePageTitle';
-import { AUTH_QUERY_KEY, useAuth, type AuthState } from '../session';
+import type { AuthState } from '../../../src/api/types';
+import { AUTH_QUERY_KEY, useAuth } from '../session';
 
 const slugOf = (name: string) =>
   name

@@ -4,7 +4,8 @@ import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { api, ApiError, setCsrfToken } from '../api';
 import { ErrorNotice, FormField, PasswordField } from '../components/FormField';
 import { usePageTitle } from '../components/usePageTitle';
-import { AUTH_QUERY_KEY, useAuth, type AuthState } from '../session';
+import type { AuthState } from '../../../src/api/types';
+import { AUTH_QUERY_KEY, useAuth } from '../session';
 
 /** Only same-site paths, so a crafted link cannot send a user elsewhere after signing in. */
 export function safeNext(next: string | null): string {

@@ -1,6 +1,5 @@
 import { status, type ServiceError } from '@grpc/grpc-js';
-import type { ControlPlaneClients, Workspace } from '@manifold/proto';
-import { fieldViolations } from '../output';
+import { fieldViolations, type ControlPlaneClients, type Workspace } from '@manifold/proto';
 import { wantedDestinations } from './check-spec';
 import { pathOfField, type PathSegment, type Problem } from './load-spec';
 import type { SpecParts, WorkspaceSpec } from './workspace-spec';

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { DeadLetter, Redrive } from '@manifold/proto';
 import { printRecord, printTable, type Io } from '../output';
+import { printExchange } from '../print-exchange';
 import type { Runner } from '../program';
 import { parseRate, parseTime, waitForRun } from './run-options';
 
@@ -104,17 +105,9 @@ export function deadLetterCommands(program: Command, run: Runner, io: Io): void 
         const d = await c.deadLetters.getDeadLetter({ workspace, destination, id });
         if (g.json) return printRecord(io, d, true);
         printRecord(io, { ...deadLetterRow(d), message: d.message, first_attempt_at: d.firstAttemptAt ?? null });
-        if (d.lastRequest) {
-          io.stdout(`\nlast request: ${d.lastRequest.method} ${d.lastRequest.url}\n`);
-          for (const [name, value] of Object.entries(d.lastRequest.headers)) io.stdout(`  ${name}: ${value}\n`);
-          if (d.lastRequest.body) io.stdout(`${d.lastRequest.body}\n`);
-        }
-        if (d.lastResponse) {
-          io.stdout(
-            d.lastResponse.error
-              ? `\nno answer: ${d.lastResponse.error}\n`
-              : `\nanswer: ${d.lastResponse.status}\n${d.lastResponse.bodyExcerpt}\n`,
-          );
+        if (d.lastRequest || d.lastResponse) {
+          io.stdout('\nlast request and answer:\n');
+          printExchange(io, d.lastRequest, d.lastResponse);
         }
         io.stdout(`\nevent:\n${JSON.stringify(JSON.parse(d.eventJson || '{}'), null, 2)}\n`);
       }),

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { DeliveryBucket, DeliveryErrorSample, WarehouseLoad, WarehouseStatus } from '@manifold/proto';
 import { CliError } from '../connection';
 import { printRecord, printTable, type Io } from '../output';
+import { printExchange } from '../print-exchange';
 import type { Runner } from '../program';
 
 const RANGES = ['hour', 'day', 'week'] as const;
@@ -87,18 +88,7 @@ function printSample(io: Io, s: DeliveryErrorSample): void {
   const event = s.eventName ? `${s.eventType} "${s.eventName}"` : s.eventType;
   io.stdout(`\n${second(s.at)}  ${s.outcome} ${s.reason}  attempt ${s.attempt}  ${event}  messageId ${s.messageId}\n`);
   if (s.message) io.stdout(`  ${s.message}\n`);
-  if (s.request) {
-    io.stdout(`  > ${s.request.method} ${s.request.url}\n`);
-    for (const [name, value] of Object.entries(s.request.headers)) io.stdout(`  > ${name}: ${value}\n`);
-    if (s.request.body) io.stdout(`  > ${s.request.body}\n`);
-  }
-  const r = s.response;
-  if (r?.error) io.stdout(`  < no answer: ${r.error}\n`);
-  else if (r) {
-    io.stdout(`  < ${r.status}\n`);
-    for (const [name, value] of Object.entries(r.headers)) io.stdout(`  < ${name}: ${value}\n`);
-    if (r.bodyExcerpt) io.stdout(`  < ${r.bodyExcerpt}\n`);
-  }
+  printExchange(io, s.request, s.response);
 }
 
 const loadRow = (l: WarehouseLoad) => ({

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { EventTrace, TraceStep } from '@manifold/proto';
 import { printRecord, type Io } from '../output';
+import { printExchange } from '../print-exchange';
 import type { Runner } from '../program';
 
 const time = (d: Date | undefined): string => (d ? d.toISOString() : '');
@@ -42,11 +43,7 @@ export function traceCommands(program: Command, run: Runner, io: Io): void {
           io.stdout(`\n${d.name} (${d.type}): ${d.outcome}\n`);
           for (const step of d.steps) {
             io.stdout(`${stepLine(step)}\n`);
-            if (o.bodies && step.request) {
-              for (const [name, value] of Object.entries(step.request.headers)) io.stdout(`      ${name}: ${value}\n`);
-              if (step.request.body) io.stdout(`      ${step.request.body}\n`);
-              if (step.response?.bodyExcerpt) io.stdout(`    answer: ${step.response.bodyExcerpt}\n`);
-            }
+            if (o.bodies) printExchange(io, step.request, step.response, '      ');
           }
         }
         for (const w of trace.warehouses) {

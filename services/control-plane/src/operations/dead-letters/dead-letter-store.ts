@@ -1,7 +1,8 @@
 import type { DeadLetterRecord, SpecEvent } from '@manifold/events';
 import { isDuplicateKeyError } from '@manifold/mongo';
-import type { DeadLetter } from '@manifold/proto';
+import type { DeadLetter, HttpRequestSample, HttpResponseSample } from '@manifold/proto';
 import type { Collection, Db, Filter } from 'mongodb';
+import { requestSample, responseSample } from '../../domain/http-samples';
 
 /** Where a dead letter was read: its id, `<topic>/<partition>/<offset>`. */
 export interface DeadLetterPosition {
@@ -26,8 +27,8 @@ export interface DeadLetterDoc {
   firstAttemptAt?: Date;
   failedAt: Date;
   /** Masked by the translator before it was dead-lettered. */
-  lastRequest?: { method: string; url: string; headers: Record<string, string>; body: string };
-  lastResponse?: { status: number; headers: Record<string, string>; bodyExcerpt: string; error: string };
+  lastRequest?: HttpRequestSample;
+  lastResponse?: HttpResponseSample;
   /** The event as JSON: its property names may hold what MongoDB field names may not ('$', '.'). */
   eventJson: string;
   /** The messageId claim's origin (see Redelivery). */
@@ -82,27 +83,14 @@ export class DeadLetterStore {
       attempts: record.attempts,
       ...(record.firstAttemptAt ? { firstAttemptAt: new Date(record.firstAttemptAt) } : {}),
       failedAt: Number.isNaN(failedAt.getTime()) ? new Date() : failedAt,
-      ...(request
-        ? {
-            lastRequest: {
-              method: request.method,
-              url: request.url,
-              headers: request.headers,
-              body: request.body ?? request.bodyExcerpt ?? '',
-            },
-          }
-        : {}),
+      ...(request ? { lastRequest: requestSample({ ...request, body: request.body ?? request.bodyExcerpt }) } : {}),
       ...(response
         ? {
-            lastResponse:
+            lastResponse: responseSample(
               'error' in response
-                ? { status: 0, headers: {}, bodyExcerpt: '', error: response.error }
-                : {
-                    status: response.status,
-                    headers: response.headers ?? {},
-                    bodyExcerpt: response.bodyExcerpt,
-                    error: '',
-                  },
+                ? response
+                : { status: response.status, headers: response.headers, body: response.bodyExcerpt },
+            ),
           }
         : {}),
       eventJson: JSON.stringify(event),

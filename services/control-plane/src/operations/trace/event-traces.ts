@@ -1,6 +1,7 @@
-import type { KafkaNames, TraceEntry, TraceExchange, TraceRecord } from '@manifold/events';
+import { decodeTraceRecord, type KafkaNames, type TraceEntry, type TraceExchange } from '@manifold/events';
 import type { KafkaClient } from '@manifold/kafka';
 import type { DestinationTrace, EventTrace, GetEventTraceRequest, TraceStep, WarehouseTrace } from '@manifold/proto';
+import { requestSample, responseSample } from '../../domain/http-samples';
 import { ControlPlaneError } from '../../domain/errors';
 import type { Observability } from '../../domain/observability';
 import type { TracedLoad } from '../../domain/warehouse-syncs';
@@ -108,7 +109,7 @@ export class EventTraces {
       handleBatch: async (messages) => {
         for (const message of messages) {
           if (!message.value) continue;
-          const record = JSON.parse(message.value.toString('utf8')) as TraceRecord;
+          const record = decodeTraceRecord(message.value);
           for (const entry of record.entries) {
             if (entry.messageId !== messageId || entry.workspaceId !== workspaceId) continue;
             const exchange = entry.exchange !== undefined ? record.exchanges[entry.exchange] : undefined;
@@ -194,20 +195,9 @@ function toStep({ entry, exchange }: Found): TraceStep {
     message: entry.message ?? '',
     attempt: entry.attempt,
     runId: entry.runId ?? '',
-    request: exchange
-      ? {
-          method: exchange.request.method,
-          url: exchange.request.url,
-          headers: exchange.request.headers,
-          body: exchange.request.body ?? '',
-        }
-      : undefined,
-    response: exchange
-      ? response
-        ? { status: response.status, headers: response.headers, bodyExcerpt: response.body, error: '' }
-        : { status: 0, headers: {}, bodyExcerpt: '', error: exchange.error ?? '' }
-      : undefined,
-    sentAt: exchange ? new Date(exchange.sentAt) : undefined,
-    durationMs: exchange?.durationMs ?? 0,
+    request: exchange ? requestSample(exchange.request) : undefined,
+    response: exchange ? responseSample(response ?? { error: exchange.error ?? '' }) : undefined,
+    sentAt: entry.sentAt !== undefined ? new Date(entry.sentAt) : undefined,
+    durationMs: entry.durationMs ?? 0,
   };
 }

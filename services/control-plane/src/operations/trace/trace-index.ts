@@ -2,8 +2,11 @@ import { traceKeyHash, type TraceIndexMessage } from '@manifold/events';
 import { isDuplicateKeyError } from '@manifold/mongo';
 import { Binary, type Collection, type Db } from 'mongodb';
 
-/** Buckets of the index: a lookup reads one bucket's documents (1/256 of the index). */
-export const TRACE_BUCKETS = 256;
+/**
+ * Buckets of the index: a write makes at most this many documents whatever its events, and a
+ * lookup reads one bucket's (1/64 of the index).
+ */
+export const TRACE_BUCKETS = 64;
 
 /**
  * For one trace write and one bucket: which events (key hashes) the write's records hold, as

@@ -1,5 +1,6 @@
 // A port of segmentio/go-snakecase, which names Segment's warehouse schemas, tables and columns
-// (segment-spec.md §4.3): identical names matter, because users' SQL depends on them.
+// (libs/warehouse/README.md#layout) and FQL's `snakecase` (libs/destination-kit/README.md#fql-subset):
+// identical names matter, because users' SQL and filters depend on them.
 
 const ALREADY_SNAKE = /^[a-z0-9]+(_[a-z0-9]+)*$/;
 
@@ -32,6 +33,17 @@ const CACHE_LIMIT = 10000;
 const cache = new Map<string, string>();
 
 function convert(input: string): string {
+  return nameWords(input)
+    .map((word) => word.toLowerCase())
+    .join('_');
+}
+
+/**
+ * The words of a name as go-snakecase splits it, in their own case: a run of capitals and digits
+ * followed by a run of lower-case letters and digits; any other character (punctuation, spaces,
+ * anything not ASCII) separates words and is dropped. FQL's kebabcase and titlecase use it too.
+ */
+export function nameWords(input: string): string[] {
   const words: string[] = [];
   let i = 0;
   const n = input.length;
@@ -40,10 +52,10 @@ function convert(input: string): string {
     while (i < n && (isUpper(input[i] as string) || isDigit(input[i] as string))) i++;
     while (i < n && (isLower(input[i] as string) || isDigit(input[i] as string))) i++;
     if (i > start) {
-      words.push(input.slice(start, i).toLowerCase());
+      words.push(input.slice(start, i));
     } else {
       i++; // a separator
     }
   }
-  return words.join('_');
+  return words;
 }

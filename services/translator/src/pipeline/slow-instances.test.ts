@@ -1,4 +1,4 @@
-import { NOT_RESPONDING, SlowInstances } from './circuit';
+import { NOT_RESPONDING, SlowInstances } from './slow-instances';
 
 describe('SlowInstances', () => {
   it('stops admitting an instance after consecutive timeouts, and admits it again once it answers', () => {

@@ -15,7 +15,7 @@ interface FailedRecord {
 }
 
 /**
- * Mixpanel's answers (destination-apis.md §2.3): /import's strict 400 is a partial success (the
+ * How Mixpanel answers: /import's strict 400 is a partial success (the
  * listed records failed, the others were imported); /track, /engage and /groups answer 200 with
  * `0` or `{"status":0,"error":…}` when nothing was valid.
  */

@@ -10,11 +10,11 @@ import {
   isPlainObject,
 } from '@manifold/destination-kit';
 
-/** Amplitude asks clients to pause a throttled id for about 30 s (destination-apis.md §3.2). */
+/** Amplitude documents a pause of about 30 s for a throttled device or user id before it takes more. */
 const THROTTLE_PAUSE_MS = 30_000;
 
 /**
- * Amplitude's answers (destination-apis.md §3.3). A 400 is whole-request: nothing was ingested.
+ * How Amplitude answers. A 400 is whole-request: nothing was ingested.
  * When it names the faulty events, those are rejected and the others retried (they were fine,
  * and insert_id makes the resend safe); otherwise the request is rejected. 429 and silenced
  * devices pause ~30 s unless Retry-After says otherwise. 500/502/504 may have been ingested:

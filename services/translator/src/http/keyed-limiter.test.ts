@@ -1,4 +1,4 @@
-import { KeyedLimiter } from './limiter';
+import { KeyedLimiter } from './keyed-limiter';
 
 describe('KeyedLimiter', () => {
   it('runs at most `limit` tasks per key, in order, and keys independently', async () => {

@@ -1,0 +1,1 @@
+export { isPlainObject } from './plain-object';

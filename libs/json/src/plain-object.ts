@@ -1,0 +1,8 @@
+/**
+ * Whether a value is a JSON object: an object that is neither null nor an array. What parsed JSON
+ * holds wherever a field must be an object (an event's `properties`, a destination's settings, a
+ * request body), narrowed so its keys can be read.
+ */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
