@@ -37,6 +37,8 @@ export CONTROL_PLANE_ADDRESS="127.0.0.1:$CONTROL_PLANE_PORT"
 export LOG_LEVEL="${LOG_LEVEL:-info}"
 
 bash deploy/local/install-system-deps.sh
+# shellcheck source=use-node.sh
+source scripts/use-node.sh
 if [ ! -d node_modules ]; then pnpm install --frozen-lockfile; fi
 bash deploy/local/infra.sh up >/dev/null
 log "building"

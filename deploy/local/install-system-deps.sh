@@ -2,6 +2,9 @@
 # Installs the system packages Manifold's local runs and tests need, when they are missing:
 # Java 17+ and Maven (Kafka), Go (FerretDB), PostgreSQL (warehouse), Chromium (browser tests).
 # Debian packages only; needs root (or sudo) only when something is missing.
+#   install-system-deps.sh          what local runs and tests need
+#   install-system-deps.sh images   also podman (with runc) and debootstrap, which build and run
+#                                   the container images without Docker (deploy/docker)
 set -euo pipefail
 COMPONENT=system-deps
 # shellcheck source=lib.sh
@@ -19,6 +22,12 @@ command -v chromium >/dev/null || missing+=(chromium)
 command -v curl >/dev/null || missing+=(curl)
 # Ingestion's analytics.js test serves over TLS with a throwaway certificate.
 command -v openssl >/dev/null || missing+=(openssl)
+if [ "${1:-}" = images ]; then
+  command -v podman >/dev/null || missing+=(podman)
+  # crun (podman's default when present) refuses this kind of VM's cgroups; runc works.
+  command -v runc >/dev/null || missing+=(runc)
+  command -v debootstrap >/dev/null || missing+=(debootstrap)
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then log "all present"; exit 0; fi
 log "installing: ${missing[*]}"

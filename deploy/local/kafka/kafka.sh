@@ -13,6 +13,9 @@ DATA="$MANIFOLD_RUN_DIR/kafka/data"
 CONF="$MANIFOLD_RUN_DIR/kafka/server.properties"
 LOGS="$MANIFOLD_RUN_DIR/logs"
 LOGOPTS=(-Dlog4j2.configurationFile="$HERE/log4j2.properties" -Dkafka.logs.dir="$LOGS")
+KAFKA_SASL_SSL_PORT="${KAFKA_SASL_SSL_PORT:-}"
+# shellcheck source=./secure-listener.sh
+source "$HERE/secure-listener.sh"
 
 install() {
   [ -f "$LIBS/.complete" ] && return 0
@@ -26,7 +29,8 @@ install() {
 }
 
 ready() {
-  grep -q 'Kafka Server started' "$LOGS/kafka.log" 2>/dev/null && port_open "$KAFKA_PORT"
+  grep -q 'Kafka Server started' "$LOGS/kafka.log" 2>/dev/null && port_open "$KAFKA_PORT" &&
+    { [ -z "$KAFKA_SASL_SSL_PORT" ] || port_open "$KAFKA_SASL_SSL_PORT"; }
 }
 
 start() {
@@ -37,12 +41,19 @@ start() {
   mkdir -p "$DATA"
   sed -e "s#@DATA_DIR@#$DATA#" -e "s#@PORT@#$KAFKA_PORT#g" -e "s#@CONTROLLER_PORT@#$KAFKA_CONTROLLER_PORT#g" \
     "$HERE/server.properties.in" >"$CONF"
+  local format_args=()
+  if [ -n "$KAFKA_SASL_SSL_PORT" ]; then
+    require_free_port "$KAFKA_SASL_SSL_PORT" KAFKA_SASL_SSL_PORT
+    secure_material
+    secure_properties >>"$CONF"
+    mapfile -t format_args < <(secure_format_args)
+  fi
   # The data folder keeps its cluster id, so topics survive a restart; `infra.sh reset` wipes it.
   if [ ! -f "$DATA/meta.properties" ]; then
     local cluster_id
     cluster_id="$(java -Xmx128m "${LOGOPTS[@]}" -cp "$LIBS/*" kafka.tools.StorageTool random-uuid)"
     java -Xmx256m "${LOGOPTS[@]}" -cp "$LIBS/*" kafka.tools.StorageTool format \
-      -t "$cluster_id" -c "$CONF" --ignore-formatted >"$LOGS/kafka-format.log" 2>&1 ||
+      -t "$cluster_id" -c "$CONF" --ignore-formatted "${format_args[@]}" >"$LOGS/kafka-format.log" 2>&1 ||
       { cat "$LOGS/kafka-format.log" >&2; die "formatting the Kafka storage failed"; }
   fi
   [ -f "$LOGS/kafka.log" ] && mv -f "$LOGS/kafka.log" "$LOGS/kafka.log.previous"
@@ -56,6 +67,9 @@ start() {
     die "Kafka did not start; logs are in $LOGS"
   fi
   log "ready on 127.0.0.1:$KAFKA_PORT (logs: $LOGS/kafka.log)"
+  if [ -n "$KAFKA_SASL_SSL_PORT" ]; then
+    log "SASL_SSL (SCRAM-SHA-512, SCRAM-SHA-256, PLAIN) on port $KAFKA_SASL_SSL_PORT; client settings: $SECURE/client.env"
+  fi
 }
 
 status() {

@@ -1,6 +1,6 @@
-import { credentials, Metadata, status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
+import { Metadata, status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import type { Logger } from '@manifold/logger';
-import { ConfigServiceClient, type ConfigUpdate } from '@manifold/proto';
+import { ConfigServiceClient, controlPlaneCredentials, type ConfigUpdate, type ControlPlaneTls } from '@manifold/proto';
 import { ConfigCache, configCacheBox } from './config-cache';
 import type { ConfigView } from './config-view';
 import { applyDelta, snapshotFromProto } from './from-proto';
@@ -10,6 +10,8 @@ export interface ConnectConfigStreamOptions {
   /** host:port of the control plane. */
   address: string;
   token: string;
+  /** TLS to the control plane (CONTROL_PLANE_TLS_*): the stream carries decrypted credentials. Plaintext without. */
+  tls?: ControlPlaneTls | undefined;
   logger: Logger;
   /** Names this client in the control plane's logs. */
   client?: string;
@@ -46,7 +48,7 @@ class StreamingConfigView extends InMemoryConfigView implements ConfigStreamClie
 
   constructor(private readonly options: ConnectConfigStreamOptions) {
     super();
-    this.grpc = new ConfigServiceClient(options.address, credentials.createInsecure(), {
+    this.grpc = new ConfigServiceClient(options.address, controlPlaneCredentials(options.tls), {
       'grpc.keepalive_time_ms': 30000,
       'grpc.keepalive_timeout_ms': 10000,
       'grpc.keepalive_permit_without_calls': 1,

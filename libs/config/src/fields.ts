@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /** Field types for environment variables; each parses a string and says what it expected. */
@@ -68,4 +69,27 @@ export const env = {
       ),
   oneOf: <const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) =>
     z.enum(values, { error: `expected one of ${values.join(', ')}` }).default(fallback as never),
+  /** One of `values`, or unset (no default). */
+  optionalOneOf: <const T extends readonly [string, ...string[]]>(values: T) =>
+    z.enum(values, { error: `expected one of ${values.join(', ')}` }).optional(),
+  /**
+   * A path to a file that is read at start (a PEM certificate or key): a missing or unreadable
+   * file is a configuration problem reported with the others, not a failure at first use.
+   */
+  file: () =>
+    z.string().transform((path, ctx) => {
+      try {
+        return { path, text: readFileSync(path, 'utf8') };
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+        ctx.addIssue({ code: 'custom', message: `cannot read the file (${code})` });
+        return z.NEVER;
+      }
+    }),
 };
+
+/** A file named by a variable, with what it held at start. */
+export interface ConfigFile {
+  path: string;
+  text: string;
+}

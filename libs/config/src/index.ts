@@ -1,2 +1,3 @@
-export { loadConfig, ConfigError } from './load-config';
-export { env } from './fields';
+export { loadConfig, ConfigError, type ConfigOf, type ConfigCheck, type ConfigProblem } from './load-config';
+export { env, type ConfigFile } from './fields';
+export { requiredTogether, usedOnlyWhen } from './checks';

@@ -1,4 +1,4 @@
-import { ConfigError, env, loadConfig } from './index';
+import { ConfigError, env, loadConfig, requiredTogether, usedOnlyWhen } from './index';
 
 describe('loadConfig', () => {
   const shape = {
@@ -50,5 +50,45 @@ describe('loadConfig', () => {
     expect(message).toContain('SMTP_URL="http://********@mail.test": expected a URL starting with smtp://');
     expect(message).not.toContain('s3cret');
     expect(message).not.toContain('p4ssw0rd');
+  });
+
+  it('runs checks across variables once each parsed, listing their problems the same way', () => {
+    const shape = {
+      USER_NAME: env.string().optional(),
+      USER_PASSWORD: env.string().optional(),
+      TLS: env.bool(false),
+      TLS_CA_FILE: env.file().optional(),
+    };
+    const checks = [
+      (c: { USER_NAME?: string; USER_PASSWORD?: string }) => requiredTogether(c, 'USER_NAME', 'USER_PASSWORD'),
+      (c: { TLS: boolean; TLS_CA_FILE?: unknown }) => usedOnlyWhen(c, c.TLS, ['TLS_CA_FILE'], 'TLS=true'),
+    ];
+    let error: unknown;
+    try {
+      loadConfig('svc', shape, { USER_PASSWORD: 'p4ss-word', TLS_CA_FILE: __filename }, checks);
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ConfigError).problems).toEqual([
+      'USER_NAME is required when USER_PASSWORD is set',
+      `TLS_CA_FILE="${__filename}": is only used with TLS=true`,
+    ]);
+    const ok = loadConfig(
+      'svc',
+      shape,
+      { USER_NAME: 'u', USER_PASSWORD: 'p', TLS: 'true', TLS_CA_FILE: __filename },
+      checks,
+    );
+    expect(ok.TLS_CA_FILE?.text).toContain('runs checks across variables');
+  });
+
+  it('reads a file variable at start, and reports one it cannot read, naming its path', () => {
+    expect(() => loadConfig('svc', { CA_FILE: env.file() }, { CA_FILE: '/nonexistent/ca.pem' })).toThrow(
+      'CA_FILE="/nonexistent/ca.pem": cannot read the file (ENOENT)',
+    );
+    // A key file's path is shown: the path is no secret, the file's content is never quoted.
+    expect(() => loadConfig('svc', { TLS_KEY_FILE: env.file() }, { TLS_KEY_FILE: '/nonexistent/k.pem' })).toThrow(
+      'TLS_KEY_FILE="/nonexistent/k.pem": cannot read the file (ENOENT)',
+    );
   });
 });

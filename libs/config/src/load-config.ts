@@ -17,6 +17,19 @@ export class ConfigError extends Error {
 
 type Source = Record<string, string | undefined>;
 
+/** The configuration a shape of variables gives. */
+export type ConfigOf<S extends z.ZodRawShape> = z.infer<z.ZodObject<S>>;
+
+/** A problem found by a check across variables, such as a user name given without a password. */
+export interface ConfigProblem {
+  variable: string;
+  /** Completes "<variable>=<value>: ..." or "<variable> ...", e.g. "is required when X is set". */
+  message: string;
+}
+
+/** A rule across several variables, run once every variable parsed on its own. */
+export type ConfigCheck<C> = (config: C) => readonly ConfigProblem[];
+
 /**
  * Reads a service's configuration from environment variables.
  *
@@ -27,14 +40,25 @@ export function loadConfig<S extends z.ZodRawShape>(
   service: string,
   shape: S,
   source: Source = process.env,
-): z.infer<z.ZodObject<S>> {
+  checks: readonly ConfigCheck<ConfigOf<S>>[] = [],
+): ConfigOf<S> {
   const input: Record<string, string | undefined> = {};
   for (const key of Object.keys(shape)) {
     const raw = source[key];
     input[key] = raw === undefined || raw.trim() === '' ? undefined : raw;
   }
   const result = z.object(shape).safeParse(input);
-  if (result.success) return result.data;
+  if (result.success) {
+    const problems = checks.flatMap((check) => check(result.data));
+    if (problems.length === 0) return result.data;
+    throw new ConfigError(
+      service,
+      problems.map(({ variable, message }) => {
+        const value = input[variable];
+        return value === undefined ? `${variable} ${message}` : `${variable}=${shown(variable, value)}: ${message}`;
+      }),
+    );
+  }
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || '(environment)';
     const value = input[String(issue.path[0])];
@@ -46,9 +70,11 @@ export function loadConfig<S extends z.ZodRawShape>(
 
 /** Variables whose value is a credential: never quoted in an error. */
 const SECRET_VARIABLE = /TOKEN|SECRET|KEY|PASSWORD|CREDENTIAL/i;
+/** ...except those naming a file (KAFKA_TLS_KEY_FILE): a path is no secret, and the one to fix. */
+const FILE_VARIABLE = /_FILE$/;
 
 /** A bad value as the error quotes it: hidden for credentials, URL userinfo masked for the rest. */
 function shown(name: string, value: string): string {
-  if (SECRET_VARIABLE.test(name)) return `(${value.length} characters, not shown)`;
+  if (SECRET_VARIABLE.test(name) && !FILE_VARIABLE.test(name)) return `(${value.length} characters, not shown)`;
   return JSON.stringify(SecretMasker.generic.text(value));
 }

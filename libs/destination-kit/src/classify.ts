@@ -2,8 +2,9 @@ import { SecretMasker } from '@manifold/secrets';
 import { headerValue, type HttpResponseInfo, type RequestDescriptor } from './request';
 import { combineOutcomes, type DeliveryOutcome } from './outcome';
 
-// Retry rules of Segment's Actions framework (segment-spec.md §6.5): 4xx are final except 408,
-// 423 and 429; 5xx are retried except 501; network errors are retried.
+// The generic retry rule, the one Segment's Actions destinations follow (README "Outcomes"): a
+// 4xx is final except 408 (timeout), 423 (locked) and 429 (rate limited), which say "later";
+// a 5xx is retried except 501, which says the server will never do it; network errors are retried.
 
 export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 423 || status === 429 || (status >= 500 && status <= 599 && status !== 501);

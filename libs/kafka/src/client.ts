@@ -1,9 +1,11 @@
-import { Kafka, logLevel, type LogEntry, type Admin } from 'kafkajs';
-import type { Logger } from '@manifold/logger';
+import { Kafka, logLevel, type LogEntry, type Admin, type SASLOptions } from 'kafkajs';
+import { maskedLogger, type Logger } from '@manifold/logger';
+import { SecretMasker } from '@manifold/secrets';
 import { EventProducer, type ProducerOptions } from './producer';
 import { ConsumerRunner, type ConsumerOptions } from './consumer';
 import { ConsumerLagMetric, type ConsumerLagTelemetry, type PartitionLag } from './consumer-lag';
-import { KafkaUnavailableError } from './errors';
+import { connectError, KafkaTopicCreationError, KafkaUnavailableError } from './errors';
+import type { KafkaSecurity } from './connection-config';
 import { readRanges, type RangeReadOptions, type RangeReadResult } from './range-reader';
 import type { TopicSpec } from './types';
 
@@ -20,6 +22,10 @@ export interface KafkaClientOptions {
    * is exported as `<prefix>kafka_consumer_lag_messages`.
    */
   telemetry?: ConsumerLagTelemetry;
+  /** SASL and TLS (see kafkaClientSettings); plaintext without credentials when absent. */
+  security?: KafkaSecurity;
+  /** Of the topics ensureTopics creates, unless a spec says otherwise (KAFKA_REPLICATION_FACTOR). Default 1. */
+  replicationFactor?: number;
 }
 
 const levelNames: Record<logLevel, 'error' | 'warn' | 'info' | 'debug' | undefined> = {
@@ -36,11 +42,21 @@ export class KafkaClient {
   private adminClient: Admin | undefined;
   private readonly consumers = new Set<ConsumerRunner>();
 
+  private readonly logger: Logger;
+
   constructor(private readonly options: KafkaClientOptions) {
-    const log = options.logger.child({ component: 'kafka' });
+    const password = options.security?.sasl?.password;
+    // kafkajs's own lines and errors pass through the one mask, should one ever quote the password
+    // (maskedLogger masks fields and errors; a line's message is masked here).
+    const mask = password ? new SecretMasker([password]) : undefined;
+    this.logger = mask ? maskedLogger(options.logger, (t) => mask.text(t)) : options.logger;
+    const log = this.logger.child({ component: 'kafka' });
+    const { sasl, tls } = options.security ?? {};
     this.kafka = new Kafka({
       clientId: options.clientId,
       brokers: [...options.brokers],
+      ...(tls && { ssl: { ca: tls.ca, cert: tls.cert, key: tls.key, rejectUnauthorized: true } }),
+      ...(sasl && { sasl: saslOptions(sasl) }),
       connectionTimeout: options.connectionTimeoutMs ?? 3000,
       requestTimeout: options.requestTimeoutMs ?? 10000,
       retry: { initialRetryTime: 100, retries: 5 },
@@ -51,7 +67,7 @@ export class KafkaClient {
           const name = levelNames[level];
           if (!name) return;
           const { message, ...rest } = entry;
-          log[name](rest, message);
+          log[name](rest, mask ? mask.text(message) : message);
         },
     });
     if (options.telemetry) new ConsumerLagMetric(options.telemetry, () => this.consumerLag());
@@ -63,14 +79,14 @@ export class KafkaClient {
 
   /** A connected producer: idempotent, waits for all in-sync replicas. */
   async producer(options: ProducerOptions = {}): Promise<EventProducer> {
-    const producer = new EventProducer(this.kafka, options);
+    const producer = new EventProducer(this.kafka, options, this.options.brokers);
     await producer.connect();
     return producer;
   }
 
   /** A consumer group member; call `run` to start it. */
   consumer(options: ConsumerOptions): ConsumerRunner {
-    const consumer: ConsumerRunner = new ConsumerRunner(this.kafka, options, this.options.logger, () =>
+    const consumer: ConsumerRunner = new ConsumerRunner(this.kafka, options, this.logger, () =>
       this.consumers.delete(consumer),
     );
     this.consumers.add(consumer);
@@ -115,7 +131,7 @@ export class KafkaClient {
       try {
         await admin.connect();
       } catch (error) {
-        throw new KafkaUnavailableError(`Kafka is not reachable at ${this.options.brokers.join(',')}`, error);
+        throw connectError(`Kafka is not reachable at ${this.options.brokers.join(',')}`, this.options.brokers, error);
       }
       this.adminClient = admin;
     }
@@ -145,7 +161,7 @@ export class KafkaClient {
         topics: missing.map((s) => ({
           topic: s.topic,
           numPartitions: s.partitions ?? 1,
-          replicationFactor: s.replicationFactor ?? 1,
+          replicationFactor: s.replicationFactor ?? this.options.replicationFactor ?? 1,
           configEntries: Object.entries(s.config ?? {}).map(([name, value]) => ({ name, value })),
         })),
       });
@@ -153,8 +169,16 @@ export class KafkaClient {
       // kafkajs waits for leaders but gives up when the broker's metadata does not list a topic
       // it has just created (KRaft propagates it a moment later), and another process may have
       // created it meanwhile: either way, the topics are there once their metadata is.
-      const type = (error as { type?: unknown } | null)?.type;
-      if (type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'TOPIC_ALREADY_EXISTS') throw error;
+      const failures = topicFailures(error);
+      const fatal = failures.filter(
+        (f) => f.type !== 'UNKNOWN_TOPIC_OR_PARTITION' && f.type !== 'TOPIC_ALREADY_EXISTS',
+      );
+      if (failures.length === 0) throw error;
+      if (fatal.length > 0) {
+        // Say which topic and why (e.g. INVALID_REPLICATION_FACTOR: more replicas than brokers).
+        const details = fatal.map((f) => `${f.topic ?? '?'}: ${f.type} (${f.message})`).join('; ');
+        throw new KafkaTopicCreationError(`Kafka refused to create topics: ${details}`, fatal[0]?.type, error);
+      }
       await waitForTopicMetadata(
         admin,
         missing.map((s) => s.topic),
@@ -200,7 +224,7 @@ export class KafkaClient {
 
   /** Reads fixed offset ranges once, outside any consumer group of the application (see readRanges). */
   readRanges(options: RangeReadOptions): Promise<RangeReadResult> {
-    return readRanges(this.kafka, () => this.admin(), options, this.options.logger);
+    return readRanges(this.kafka, () => this.admin(), options, this.logger);
   }
 
   async disconnect(): Promise<void> {
@@ -208,6 +232,24 @@ export class KafkaClient {
     this.adminClient = undefined;
     await admin?.disconnect();
   }
+}
+
+/** The per-topic errors of a failed topic creation: kafkajs throws one, or an aggregate of several. */
+function topicFailures(error: unknown): { topic?: string; type: string; message: string }[] {
+  const one = (e: unknown): { topic?: string; type: string; message: string }[] => {
+    const { type, topic, message } = (e ?? {}) as { type?: unknown; topic?: unknown; message?: unknown };
+    if (typeof type !== 'string') return [];
+    return [{ type, message: String(message), ...(typeof topic === 'string' && { topic }) }];
+  };
+  const errors = (error as { errors?: unknown } | null)?.errors;
+  return Array.isArray(errors) ? errors.flatMap(one) : one(error);
+}
+
+/** kafkajs's SASL options: one type per mechanism, hence the narrowing. */
+function saslOptions({ mechanism, username, password }: NonNullable<KafkaSecurity['sasl']>): SASLOptions {
+  if (mechanism === 'plain') return { mechanism, username, password };
+  if (mechanism === 'scram-sha-256') return { mechanism, username, password };
+  return { mechanism, username, password };
 }
 
 /** Polls until every topic has metadata with a leader for each partition, for up to 10 s. */

@@ -12,5 +12,15 @@ export type {
 export type { PartitionRange, RangeReadOptions, RangeReadResult } from './range-reader';
 export type { EventProducer, SendOptions } from './producer';
 export type { ConsumerRunner, ConsumerOptions, BatchContext, BatchProgress, PartitionOffset } from './consumer';
-export { KafkaUnavailableError } from './errors';
+export { KafkaUnavailableError, KafkaAuthenticationError, KafkaTopicCreationError } from './errors';
+export {
+  kafkaConnectionConfigShape,
+  checkKafkaConnectionConfig,
+  kafkaClientSettings,
+  KAFKA_SASL_MECHANISMS,
+  type KafkaClientSettings,
+  type KafkaSecurity,
+  type KafkaConnectionConfig,
+  type KafkaSaslMechanism,
+} from './connection-config';
 export type { PartitionLag, ConsumerLagTelemetry } from './consumer-lag';

@@ -1,5 +1,5 @@
 import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
-import { KafkaUnavailableError } from './errors';
+import { connectError, KafkaUnavailableError } from './errors';
 import type { OutgoingMessage, SentPartition } from './types';
 
 export interface ProducerOptions {
@@ -14,13 +14,23 @@ export interface SendOptions {
 
 /**
  * Sends messages and resolves only once every in-sync replica has them (acks=all).
- * The producer is idempotent: retries inside the client never write a message twice.
+ * The producer is idempotent: a retry inside the client of a request the broker answered is never
+ * written twice. After a request that failed without a usable answer (a timeout, a lost
+ * connection, a broker gone) the client takes a new producer id before its next request (our
+ * kafkajs patch): the broker may have written that batch, and the sequence numbers kafkajs used
+ * to roll back and give to the next batch made the broker take that one for a duplicate and
+ * acknowledge it unwritten. A retry of the batch in doubt may then be written twice; nothing that
+ * was acknowledged is lost.
  */
 export class EventProducer {
   private readonly producer: Producer;
   private readonly compression: CompressionTypes;
 
-  constructor(kafka: Kafka, options: ProducerOptions) {
+  constructor(
+    kafka: Kafka,
+    options: ProducerOptions,
+    private readonly brokers: readonly string[],
+  ) {
     this.producer = kafka.producer({
       idempotent: true,
       // Idempotence keeps order per partition only with a single request in flight in kafkajs.
@@ -37,7 +47,7 @@ export class EventProducer {
     try {
       await this.producer.connect();
     } catch (error) {
-      throw new KafkaUnavailableError('could not connect the Kafka producer', error);
+      throw connectError('could not connect the Kafka producer', this.brokers, error);
     }
   }
 

@@ -1,5 +1,7 @@
-import { MongoClient, type Db } from 'mongodb';
+import { MongoClient, MongoServerError, type Db, type MongoClientOptions } from 'mongodb';
 import type { Logger } from '@manifold/logger';
+import { SecretMasker } from '@manifold/secrets';
+import type { MongoSecurity } from './connection-config';
 import { MongoUnavailableError } from './errors';
 
 export interface ConnectMongoOptions {
@@ -10,6 +12,8 @@ export interface ConnectMongoOptions {
   logger: Logger;
   /** How long to wait for a server before failing (ms). */
   serverSelectionTimeoutMs?: number;
+  /** Credentials and TLS (MONGO_USERNAME, MONGO_TLS, ...; see mongoSecurity). */
+  security?: MongoSecurity;
 }
 
 export interface MongoConnection {
@@ -33,24 +37,57 @@ export async function connectMongo(options: ConnectMongoOptions): Promise<MongoC
     serverSelectionTimeoutMS: options.serverSelectionTimeoutMs ?? 5000,
     // FerretDB reports a standalone server without sessions support for retryable writes.
     retryWrites: false,
+    ...securityOptions(options.security),
   });
-  const where = redact(options.url);
+  const where = redact(options.url) + (options.security?.tls ? ' (TLS)' : '');
+  const password = options.security?.auth?.password;
+  const mask = password ? new SecretMasker([password]) : SecretMasker.generic;
+  const unavailable = (error: unknown): MongoUnavailableError => {
+    // A refused login is not an outage: say so, naming the variables to check.
+    if (error instanceof MongoServerError && error.code === AUTHENTICATION_FAILED) {
+      const user = options.security?.auth?.username;
+      return new MongoUnavailableError(
+        mask.text(
+          `MongoDB at ${where} refused the login${user ? ` of user ${user}` : ''} (check MONGO_USERNAME and MONGO_PASSWORD): ${error.message}`,
+        ),
+        error,
+      );
+    }
+    const reason = error instanceof Error ? `: ${error.message}` : '';
+    return new MongoUnavailableError(mask.text(`MongoDB is not reachable at ${where}${reason}`), error);
+  };
   const ping = async (): Promise<void> => {
     try {
       await client.db('admin').command({ ping: 1 });
     } catch (error) {
-      throw new MongoUnavailableError(`MongoDB is not reachable at ${where}`, error);
+      throw unavailable(error);
     }
   };
   try {
     await client.connect();
   } catch (error) {
     await client.close().catch(() => undefined);
-    throw new MongoUnavailableError(`MongoDB is not reachable at ${where}`, error);
+    throw unavailable(error);
   }
   await ping();
   options.logger.info({ url: where, database }, 'connected to MongoDB');
   return { client, db: client.db(database), ping, close: () => client.close() };
+}
+
+/** MongoDB's (and FerretDB's) code for a refused login. */
+const AUTHENTICATION_FAILED = 18;
+
+/** The driver's options for credentials and TLS; the connection string is left as it is. */
+export function securityOptions(security: MongoSecurity | undefined): MongoClientOptions {
+  const { auth, tls } = security ?? {};
+  return {
+    ...(auth && { auth: { username: auth.username, password: auth.password } }),
+    ...(tls && {
+      tls: true,
+      ...(tls.caFile && { tlsCAFile: tls.caFile }),
+      ...(tls.certificateKeyFile && { tlsCertificateKeyFile: tls.certificateKeyFile }),
+    }),
+  };
 }
 
 /**

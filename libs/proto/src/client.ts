@@ -1,11 +1,4 @@
-import {
-  credentials,
-  Metadata,
-  type CallOptions,
-  type ChannelCredentials,
-  type Client,
-  type ServiceError,
-} from '@grpc/grpc-js';
+import { Metadata, type CallOptions, type ChannelCredentials, type Client, type ServiceError } from '@grpc/grpc-js';
 import { CatalogServiceClient, CatalogServiceDefinition } from './gen/manifold/controlplane/v1/catalog';
 import type { DeepPartial, MessageFns } from './gen/manifold/controlplane/v1/common';
 import { ConfigServiceClient } from './gen/manifold/controlplane/v1/config_stream';
@@ -15,6 +8,7 @@ import { EventTraceServiceClient, EventTraceServiceDefinition } from './gen/mani
 import { ReplayServiceClient, ReplayServiceDefinition } from './gen/manifold/controlplane/v1/replay';
 import { SourceServiceClient, SourceServiceDefinition } from './gen/manifold/controlplane/v1/sources';
 import { WorkspaceServiceClient, WorkspaceServiceDefinition } from './gen/manifold/controlplane/v1/workspaces';
+import { controlPlaneCredentials, type ControlPlaneTls } from './tls';
 
 type CallOverrides = { deadlineMs?: number; actor?: string };
 
@@ -44,6 +38,8 @@ export interface ConnectControlPlaneOptions {
   /** Who acts, recorded as created_by / changed_by (a user's email or a service name). */
   actor?: string;
   credentials?: ChannelCredentials;
+  /** TLS to the control plane (CONTROL_PLANE_TLS_*), when `credentials` is not given; plaintext without. */
+  tls?: ControlPlaneTls | undefined;
 }
 
 export interface ControlPlaneClients {
@@ -62,7 +58,7 @@ export interface ControlPlaneClients {
 
 /** Clients for every control-plane service over one channel each, with the token attached. */
 export function connectControlPlane(options: ConnectControlPlaneOptions): ControlPlaneClients {
-  const creds = options.credentials ?? credentials.createInsecure();
+  const creds = options.credentials ?? controlPlaneCredentials(options.tls);
   const metadata = (actor?: string): Metadata => {
     const m = new Metadata();
     m.set('authorization', `Bearer ${options.token}`);

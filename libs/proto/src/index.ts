@@ -14,6 +14,20 @@ export { protobufPackage, type DeepPartial, type MessageFns } from './gen/manifo
 export { protobufFileName } from './gen/manifold/controlplane/v1/config_stream';
 export { descriptorSetBase64 } from './gen/descriptor-set';
 export {
+  controlPlaneTlsConfigShape,
+  checkControlPlaneTlsConfig,
+  controlPlaneTls,
+  controlPlaneCredentials,
+  grpcServerTlsConfigShape,
+  checkGrpcServerTlsConfig,
+  grpcServerTls,
+  grpcServerCredentials,
+  type ControlPlaneTls,
+  type ControlPlaneTlsConfig,
+  type GrpcServerTls,
+  type GrpcServerTlsConfig,
+} from './tls';
+export {
   connectControlPlane,
   type ControlPlaneClients,
   type ConnectControlPlaneOptions,

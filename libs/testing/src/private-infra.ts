@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -39,28 +39,96 @@ export class PrivateService {
     return this.script('stop');
   }
 
+  /**
+   * Suspends the process (SIGSTOP) without closing anything: connections stay open and requests
+   * wait unanswered, as with a hung server. `thaw()` lets it go on with what it was sent.
+   */
+  async freeze(): Promise<void> {
+    const pid = this.pid();
+    process.kill(pid, 'SIGSTOP');
+    // Resolves once the kernel shows it stopped (state T), not merely signalled.
+    const deadline = Date.now() + 5000;
+    while (processState(pid) !== 'T') {
+      if (Date.now() > deadline) throw new Error(`${this.component} (pid ${pid}) did not stop`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  thaw(): void {
+    process.kill(this.pid(), 'SIGCONT');
+  }
+
+  /** The process the script started (its pid file in the run folder). */
+  private pid(): number {
+    return Number(readFileSync(join(this.runDir, 'pids', `${this.component}.pid`), 'utf8'));
+  }
+
   async destroy(): Promise<void> {
+    // A frozen process takes no SIGTERM until it runs again.
+    try {
+      this.thaw();
+    } catch {
+      // Not running.
+    }
     await this.stop().catch(() => undefined);
     rmSync(this.runDir, { recursive: true, force: true });
   }
 }
 
-/** A Kafka broker (KRaft) of one test alone. */
+/** The state letter of a Linux process (`R`, `S`, `T` when stopped, ...). */
+function processState(pid: number): string | undefined {
+  // The name (in parentheses) may hold spaces: the state follows its closing parenthesis.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+}
+
+/**
+ * A Kafka broker (KRaft) of one test alone. With `saslSsl`, it also has a SASL_SSL listener
+ * (SCRAM-SHA-512, SCRAM-SHA-256 and PLAIN over TLS, certificates made by openssl in its run
+ * folder), as `deploy/local/kafka/kafka.sh` makes one when KAFKA_SASL_SSL_PORT is set.
+ */
 export class PrivateKafka extends PrivateService {
   private constructor(
     runDir: string,
     readonly port: number,
     controllerPort: number,
+    /** The SASL_SSL listener's port, when there is one. */
+    readonly saslSslPort: number | undefined,
   ) {
-    super('kafka', runDir, { KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(controllerPort) });
+    super('kafka', runDir, {
+      KAFKA_PORT: String(port),
+      KAFKA_CONTROLLER_PORT: String(controllerPort),
+      ...(saslSslPort !== undefined && { KAFKA_SASL_SSL_PORT: String(saslSslPort) }),
+    });
   }
 
-  static async create(): Promise<PrivateKafka> {
-    return new PrivateKafka(PrivateService.runFolder('kafka'), await freePort(), await freePort());
+  static async create(options: { saslSsl?: boolean } = {}): Promise<PrivateKafka> {
+    const saslSslPort = options.saslSsl ? await freePort() : undefined;
+    return new PrivateKafka(PrivateService.runFolder('kafka'), await freePort(), await freePort(), saslSslPort);
   }
 
+  /** The plaintext listener, for setting up and checking what a secured client did. */
   get brokers(): string[] {
     return [`127.0.0.1:${this.port}`];
+  }
+
+  get saslSslBrokers(): string[] {
+    if (this.saslSslPort === undefined) throw new Error('this PrivateKafka was created without saslSsl');
+    return [`127.0.0.1:${this.saslSslPort}`];
+  }
+
+  /** Where the CA (ca.pem), a client certificate (client.pem, client.key) and client.env are. */
+  get secureDir(): string {
+    return join(this.runDir, 'kafka/secure');
+  }
+
+  /** The KAFKA_* variables of a client of the SASL_SSL listener (after start), KAFKA_BROKERS included. */
+  saslSslClientEnv(): Record<string, string> {
+    const lines = readFileSync(join(this.secureDir, 'client.env'), 'utf8').split('\n');
+    const env = Object.fromEntries(
+      lines.filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
+    return { ...env, KAFKA_BROKERS: this.saslSslBrokers.join(',') };
   }
 }
 

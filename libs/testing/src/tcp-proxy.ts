@@ -1,8 +1,10 @@
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 
 /**
  * A TCP proxy in front of a real service, to simulate an outage without stopping the service
  * others use: cut() drops every connection and refuses new ones; restore() lets them through.
+ * With `tls`, it is the TLS end in front of a plaintext service (a MongoDB that only TLS reaches).
  */
 export class TcpProxy {
   private server: Server | undefined;
@@ -13,6 +15,7 @@ export class TcpProxy {
   constructor(
     private readonly targetHost: string,
     private readonly targetPort: number,
+    private readonly tls?: TlsOptions,
   ) {}
 
   /** A started proxy in front of the server of a URL (postgres://…), and the URL through it. */
@@ -26,7 +29,7 @@ export class TcpProxy {
   }
 
   async start(): Promise<void> {
-    this.server = createServer((client) => {
+    const handle = (client: Socket): void => {
       if (!this.open) {
         client.destroy();
         return;
@@ -41,7 +44,10 @@ export class TcpProxy {
       upstream.pipe(client);
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
-    });
+    };
+    this.server = this.tls ? createTlsServer(this.tls, handle) : createServer(handle);
+    // A refused TLS handshake (no client certificate under mutual TLS) is the client's to report.
+    this.server.on('tlsClientError', () => undefined);
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     this.port = (this.server.address() as AddressInfo).port;
   }

@@ -1,16 +1,20 @@
 import type { z } from 'zod';
 import { ConfigError, env, loadConfig } from '@manifold/config';
+import { checkMongoConnectionConfig, mongoConnectionConfigShape } from '@manifold/mongo';
+import { checkControlPlaneTlsConfig, controlPlaneTlsConfigShape } from '@manifold/proto';
 
 export const consoleConfigShape = {
   PORT: env.port(3000),
   HOST: env.string().default('0.0.0.0'),
   ADMIN_PORT: env.port(9105),
   MONGO_URL: env.mongoUrl(),
+  ...mongoConnectionConfigShape,
   CONSOLE_DATABASE: env.string().default('manifold_console'),
   CONTROL_PLANE_ADDRESS: env
     .string()
     .regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port')
     .default('127.0.0.1:50051'),
+  ...controlPlaneTlsConfigShape,
   CONTROL_PLANE_TOKEN: env.string().min(16, 'expected the control plane service token (16+ characters)'),
   /** The console's public origin, e.g. https://console.example.com (CSRF origin check, Secure cookies). */
   PUBLIC_URL: env.url(['http', 'https']).optional(),
@@ -35,7 +39,10 @@ export const consoleConfigShape = {
 export type ConsoleConfig = z.infer<z.ZodObject<typeof consoleConfigShape>>;
 
 export function loadConsoleConfig(source: Record<string, string | undefined> = process.env): ConsoleConfig {
-  const config = loadConfig('console', consoleConfigShape, source);
+  const config = loadConfig('console', consoleConfigShape, source, [
+    checkMongoConnectionConfig,
+    checkControlPlaneTlsConfig,
+  ]);
   // A mailed link must not take its host from a request's Host header, which the sender controls.
   if (config.SMTP_URL && !config.PUBLIC_URL) {
     throw new ConfigError('console', ['PUBLIC_URL is required when SMTP_URL is set: mailed invitation links use it']);

@@ -1,3 +1,5 @@
+import { mongoSecurity } from '@manifold/mongo';
+import { controlPlaneTls } from '@manifold/proto';
 import { runService } from '@manifold/service';
 import { DEFAULT_THROTTLE_LIMITS } from './auth/sign-in-throttle';
 import { loadConsoleConfig } from './config';
@@ -12,9 +14,11 @@ async function main(): Promise<void> {
     async start({ logger, readiness, onShutdown }) {
       const running = await startConsole({
         mongoUrl: config.MONGO_URL,
+        mongoSecurity: mongoSecurity(config),
         database: config.CONSOLE_DATABASE,
         controlPlaneAddress: config.CONTROL_PLANE_ADDRESS,
         controlPlaneToken: config.CONTROL_PLANE_TOKEN,
+        controlPlaneTls: controlPlaneTls(config),
         port: config.PORT,
         host: config.HOST,
         logger,

@@ -3,7 +3,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from '@manifold/logger';
-import { connectMongo } from '@manifold/mongo';
+import type { ControlPlaneTls } from '@manifold/proto';
+import { connectMongo, type MongoSecurity } from '@manifold/mongo';
 import type { ThrottleLimits } from './auth/sign-in-throttle';
 import { connectConsoleControlPlane } from './control-plane/clients';
 import { smtpMailer, type SmtpSettings } from '@manifold/mail';
@@ -13,11 +14,15 @@ import type { LockoutPolicy } from './store/sign-in-failures';
 
 export interface StartConsoleOptions {
   mongoUrl: string;
+  /** MONGO_USERNAME, MONGO_TLS, ... (see @manifold/mongo's mongoSecurity). */
+  mongoSecurity?: MongoSecurity | undefined;
   /** The console's own database (accounts, sessions, API tokens, column choices). */
   database: string;
   /** host:port of the control plane's gRPC server. */
   controlPlaneAddress: string;
   controlPlaneToken: string;
+  /** TLS to the control plane (CONTROL_PLANE_TLS_*); plaintext without. */
+  controlPlaneTls?: ControlPlaneTls | undefined;
   /** 0 picks a free port. */
   port: number;
   host?: string;
@@ -60,8 +65,13 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
     database: options.database,
     appName: 'console',
     logger: options.logger,
+    ...(options.mongoSecurity && { security: options.mongoSecurity }),
   });
-  const controlPlane = connectConsoleControlPlane(options.controlPlaneAddress, options.controlPlaneToken);
+  const controlPlane = connectConsoleControlPlane(
+    options.controlPlaneAddress,
+    options.controlPlaneToken,
+    options.controlPlaneTls,
+  );
   const mailer = options.smtp ? smtpMailer(options.smtp) : undefined;
   try {
     const stores = await openStores(mongo.db, {

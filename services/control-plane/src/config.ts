@@ -1,4 +1,7 @@
 import { env, loadConfig } from '@manifold/config';
+import { checkKafkaConnectionConfig, kafkaConnectionConfigShape } from '@manifold/kafka';
+import { checkMongoConnectionConfig, mongoConnectionConfigShape } from '@manifold/mongo';
+import { checkGrpcServerTlsConfig, grpcServerTlsConfigShape } from '@manifold/proto';
 import { type z } from 'zod';
 
 export function controlPlaneConfig(source: NodeJS.ProcessEnv = process.env) {
@@ -7,8 +10,10 @@ export function controlPlaneConfig(source: NodeJS.ProcessEnv = process.env) {
     {
       GRPC_HOST: env.string().default('0.0.0.0'),
       GRPC_PORT: env.port(50051),
+      ...grpcServerTlsConfigShape,
       ADMIN_PORT: env.port(9102),
       MONGO_URL: env.mongoUrl(),
+      ...mongoConnectionConfigShape,
       MONGO_DATABASE: env.string().default('manifold'),
       CONTROL_PLANE_TOKEN: env.string().min(16, 'must be at least 16 characters'),
       CONTROL_PLANE_SECRET_KEY: env.key256(),
@@ -17,11 +22,13 @@ export function controlPlaneConfig(source: NodeJS.ProcessEnv = process.env) {
       MAIL_FROM: env.string().default('Manifold <manifold@localhost>'),
       AUTO_DISABLE_INTERVAL_MS: env.int(3_600_000, 1000),
       KAFKA_BROKERS: env.hostPorts().optional(),
+      ...kafkaConnectionConfigShape,
       KAFKA_TOPIC_PREFIX: env.kafkaTopicPrefix(),
       TRACE_RETENTION_HOURS: env.int(168, 1),
       DEAD_LETTER_RETENTION_HOURS: env.int(168, 1),
       OTEL_EXPORTER_OTLP_ENDPOINT: env.url(['http', 'https']).optional(),
     } satisfies z.ZodRawShape,
     source,
+    [checkKafkaConnectionConfig, checkMongoConnectionConfig, checkGrpcServerTlsConfig],
   );
 }

@@ -2,3 +2,4 @@ export { startControlPlane, type ControlPlane, type StartControlPlaneOptions } f
 export type { CatalogEntryDefinition } from './domain/catalog';
 export { SECRET_MASK } from '@manifold/secrets';
 export { runCli } from './cli/program';
+export { controlPlaneConfig } from './config';

@@ -1,3 +1,6 @@
+import { kafkaClientSettings } from '@manifold/kafka';
+import { mongoSecurity } from '@manifold/mongo';
+import { grpcServerTls } from '@manifold/proto';
 import { runService } from '@manifold/service';
 import { controlPlaneConfig } from './config';
 import { startControlPlane } from './start-control-plane';
@@ -11,9 +14,11 @@ void runService({
   async start(ctx) {
     const controlPlane = await startControlPlane({
       mongoUrl: config.MONGO_URL,
+      mongoSecurity: mongoSecurity(config),
       database: config.MONGO_DATABASE,
       grpcHost: config.GRPC_HOST,
       grpcPort: config.GRPC_PORT,
+      grpcTls: grpcServerTls(config),
       token: config.CONTROL_PLANE_TOKEN,
       secretKey: config.CONTROL_PLANE_SECRET_KEY,
       logger: ctx.logger,
@@ -21,6 +26,7 @@ void runService({
       smtp: config.SMTP_URL ? { url: config.SMTP_URL, from: config.MAIL_FROM } : undefined,
       autoDisable: { intervalMs: config.AUTO_DISABLE_INTERVAL_MS },
       kafkaBrokers: config.KAFKA_BROKERS,
+      kafkaSettings: kafkaClientSettings(config),
       kafkaTopicPrefix: config.KAFKA_TOPIC_PREFIX,
       operations: {
         traceRetentionMs: config.TRACE_RETENTION_HOURS * 3_600_000,

@@ -1,6 +1,8 @@
 import { KafkaNames } from '@manifold/events';
+import type { KafkaClientSettings } from '@manifold/kafka';
+import type { GrpcServerTls } from '@manifold/proto';
 import type { Logger } from '@manifold/logger';
-import { connectMongo } from '@manifold/mongo';
+import { connectMongo, type MongoSecurity } from '@manifold/mongo';
 import { SecretBox } from '@manifold/secrets';
 import { metricPrefix, type Meter } from '@manifold/telemetry';
 import { buildSnapshot } from './config-stream/build-snapshot';
@@ -16,6 +18,7 @@ import { startOperations, type OperationsSettings } from './operations/start-ope
 import { Sources } from './domain/sources';
 import { Workspaces } from './domain/workspaces';
 import { startGrpcServer } from './grpc/server';
+import { startHealthWatch } from './grpc/health-watch';
 import { grpcServerMetrics } from './grpc/server-metrics';
 import { registerControlPlaneMetrics } from './metrics';
 import type { Domain } from './grpc/services';
@@ -27,10 +30,16 @@ import { createMailer, type SmtpSettings } from '@manifold/mail';
 
 export interface StartControlPlaneOptions {
   mongoUrl: string;
+  /** MONGO_USERNAME, MONGO_TLS, ... (see @manifold/mongo's mongoSecurity). */
+  mongoSecurity?: MongoSecurity | undefined;
   database: string;
   grpcHost?: string;
   /** 0 picks a free port. */
   grpcPort: number;
+  /** TLS for the gRPC server (mutual when it names a client CA); plaintext without. */
+  grpcTls?: GrpcServerTls | undefined;
+  /** How often MongoDB is pinged for grpc.health.v1 (ms). Default 2000. */
+  healthCheckIntervalMs?: number;
   /** The service token every caller must present. */
   token: string;
   /** 32 bytes, base64: encrypts secret settings at rest. */
@@ -44,6 +53,8 @@ export interface StartControlPlaneOptions {
   autoDisable?: Partial<AutoDisableOptions> & { enabled?: boolean };
   /** When set, delivery reports and warehouse load records are read from these brokers. */
   kafkaBrokers?: readonly string[];
+  /** Security and the replication factor of the topics it creates (KAFKA_* variables). */
+  kafkaSettings?: KafkaClientSettings;
   /** KAFKA_TOPIC_PREFIX: the prefix of those topics and of the consumer group. Default: none. */
   kafkaTopicPrefix?: string;
   /** Consumer group for those reports, when not the prefix's. */
@@ -73,6 +84,7 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
     database: options.database,
     appName: 'manifold-control-plane',
     logger,
+    ...(options.mongoSecurity && { security: options.mongoSecurity }),
   });
   const stops: Array<() => Promise<void> | void> = [() => mongo.close()];
   try {
@@ -120,10 +132,12 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
         new KafkaNames(options.kafkaTopicPrefix),
         options.reportsGroupId,
         telemetry,
+        options.kafkaSettings,
       );
       stops.push(() => reports.stop());
       const operations = await startOperations({
         kafkaBrokers: options.kafkaBrokers,
+        kafkaSettings: options.kafkaSettings,
         names: new KafkaNames(options.kafkaTopicPrefix),
         db: mongo.db,
         store,
@@ -154,8 +168,16 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
       options.grpcHost ?? '127.0.0.1',
       options.grpcPort,
       telemetry ? [grpcServerMetrics(telemetry.meter, telemetry.metricPrefix)] : [],
+      options.grpcTls,
     );
     stops.push(() => grpc.stop());
+    const healthWatch = startHealthWatch({
+      check: () => mongo.ping(),
+      setServing: grpc.setServing,
+      logger,
+      ...(options.healthCheckIntervalMs !== undefined && { intervalMs: options.healthCheckIntervalMs }),
+    });
+    stops.push(() => healthWatch.stop());
     const host = options.grpcHost && options.grpcHost !== '0.0.0.0' ? options.grpcHost : '127.0.0.1';
     logger.info({ port: grpc.port }, 'control plane listening');
     return {

@@ -1,5 +1,7 @@
 import { env, loadConfig } from '@manifold/config';
 import { KafkaNames } from '@manifold/events';
+import { checkKafkaConnectionConfig, kafkaConnectionConfigShape } from '@manifold/kafka';
+import { checkControlPlaneTlsConfig, controlPlaneTlsConfigShape } from '@manifold/proto';
 import { DEFAULT_SETTINGS, type IngestionSettings } from './settings';
 
 const list = () =>
@@ -21,11 +23,11 @@ export const ingestionConfigShape = {
   HOST: env.string().default('0.0.0.0'),
   ADMIN_PORT: env.port(9101),
   KAFKA_BROKERS: env.hostPorts(),
+  ...kafkaConnectionConfigShape,
   KAFKA_TOPIC_PREFIX: env.kafkaTopicPrefix(),
   /** Default: the events topic under KAFKA_TOPIC_PREFIX. */
   KAFKA_EVENTS_TOPIC: env.string().optional(),
   KAFKA_EVENTS_PARTITIONS: env.int(6, 1),
-  KAFKA_REPLICATION_FACTOR: env.int(1, 1),
   KAFKA_PUBLISH_TIMEOUT_MS: env.int(d.publish.timeoutMs, 100),
   PUBLISH_LINGER_MS: env.int(d.publish.lingerMs, 0),
   PUBLISH_MAX_BATCH_MESSAGES: env.int(d.publish.maxBatchMessages, 1),
@@ -44,6 +46,7 @@ export const ingestionConfigShape = {
   DEBUGGER_BUFFER_SIZE: env.int(d.debuggerBufferSize, 0),
   INGESTION_ADMIN_TOKEN: env.string().min(16, 'expected at least 16 characters').optional(),
   CONTROL_PLANE_ADDRESS: env.string().default('127.0.0.1:50051'),
+  ...controlPlaneTlsConfigShape,
   CONTROL_PLANE_TOKEN: env.string(),
   CONFIG_CACHE_FILE: env.string().optional(),
   /** Seals CONFIG_CACHE_FILE; a key derived from CONTROL_PLANE_TOKEN when unset. */
@@ -56,7 +59,10 @@ export const ingestionConfigShape = {
 export type IngestionConfig = ReturnType<typeof loadIngestionConfig>;
 
 export function loadIngestionConfig(source: Record<string, string | undefined> = process.env) {
-  return loadConfig('ingestion', ingestionConfigShape, source);
+  return loadConfig('ingestion', ingestionConfigShape, source, [
+    checkKafkaConnectionConfig,
+    checkControlPlaneTlsConfig,
+  ]);
 }
 
 export function settingsFromConfig(config: IngestionConfig): IngestionSettings {

@@ -1,5 +1,6 @@
 import { connectConfigStream } from '@manifold/config-client';
-import { KafkaClient } from '@manifold/kafka';
+import { KafkaClient, kafkaClientSettings } from '@manifold/kafka';
+import { controlPlaneTls } from '@manifold/proto';
 import type { Logger } from '@manifold/logger';
 import { runService, type RunningService } from '@manifold/service';
 import type { IngestionConfig } from './config';
@@ -39,6 +40,7 @@ export async function runIngestion(
       const configView = await connectConfigStream({
         address: config.CONTROL_PLANE_ADDRESS,
         token: config.CONTROL_PLANE_TOKEN,
+        tls: controlPlaneTls(config),
         logger,
         client: 'ingestion',
         cacheFile: config.CONFIG_CACHE_FILE,
@@ -49,7 +51,12 @@ export async function runIngestion(
         if (configView.version === 0) throw new Error('no configuration snapshot yet');
       });
 
-      const kafka = new KafkaClient({ brokers: config.KAFKA_BROKERS, clientId: 'ingestion', logger });
+      const kafka = new KafkaClient({
+        brokers: config.KAFKA_BROKERS,
+        clientId: 'ingestion',
+        logger,
+        ...kafkaClientSettings(config),
+      });
       ctx.onShutdown('kafka admin', () => kafka.disconnect());
       ctx.readiness.add('kafka', async () => {
         await kafka.ping();

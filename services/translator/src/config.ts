@@ -1,5 +1,8 @@
 import { env, loadConfig } from '@manifold/config';
 import { KafkaNames } from '@manifold/events';
+import { checkKafkaConnectionConfig, kafkaConnectionConfigShape } from '@manifold/kafka';
+import { checkMongoConnectionConfig, mongoConnectionConfigShape } from '@manifold/mongo';
+import { checkControlPlaneTlsConfig, controlPlaneTlsConfigShape } from '@manifold/proto';
 import { z } from 'zod';
 import { parseDuration } from './duration';
 import { DEFAULT_SETTINGS, type TranslatorSettings } from './settings';
@@ -50,14 +53,15 @@ const types = () =>
 export const translatorConfigShape = {
   ADMIN_PORT: env.port(9103),
   KAFKA_BROKERS: env.hostPorts(),
+  ...kafkaConnectionConfigShape,
   KAFKA_TOPIC_PREFIX: env.kafkaTopicPrefix(),
   /** Default: the events topic under KAFKA_TOPIC_PREFIX. */
   KAFKA_EVENTS_TOPIC: env.string().optional(),
   KAFKA_EVENTS_PARTITIONS: env.int(d.eventsTopicPartitions, 1),
   KAFKA_TOPIC_PARTITIONS: env.int(d.topicPartitions, 1),
-  KAFKA_REPLICATION_FACTOR: env.int(d.replicationFactor, 1),
   KAFKA_PRODUCE_TIMEOUT: duration('10s'),
   CONTROL_PLANE_ADDRESS: env.string().default('127.0.0.1:50051'),
+  ...controlPlaneTlsConfigShape,
   CONTROL_PLANE_TOKEN: env.string(),
   CONFIG_CACHE_FILE: env.string().optional(),
   /** Seals CONFIG_CACHE_FILE; a key derived from CONTROL_PLANE_TOKEN when unset. */
@@ -70,6 +74,7 @@ export const translatorConfigShape = {
       /^mongodb(\+srv)?:\/\/[^/?#]+(\/[^?#]*)?(\?.*)?$/,
       'expected a mongodb:// or mongodb+srv:// connection string',
     ),
+  ...mongoConnectionConfigShape,
   /** Comma-separated catalog ids, or `all`. */
   DESTINATION_TYPES: types(),
   START_FROM: env.oneOf(['earliest', 'latest'] as const, d.startFrom),
@@ -101,7 +106,11 @@ export function mongoDatabase(url: string): string {
 }
 
 export function loadTranslatorConfig(source: Record<string, string | undefined> = process.env) {
-  return loadConfig('translator', translatorConfigShape, source);
+  return loadConfig('translator', translatorConfigShape, source, [
+    checkKafkaConnectionConfig,
+    checkMongoConnectionConfig,
+    checkControlPlaneTlsConfig,
+  ]);
 }
 
 /** Settings from the environment; `all` becomes every type in `knownTypes`, and unknown types are refused. */

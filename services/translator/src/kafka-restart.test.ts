@@ -83,8 +83,10 @@ describe('at most one delivery per messageId across a Kafka restart', () => {
     await load.stop();
 
     const expected = new Set(load.sent.map((e) => e.messageId));
+    const deadLetterTopic = t.translator.names.deadLetter('webhook');
     for (const [n, hook] of hooks.entries()) {
-      expect({ webhook: n, ...(await deliveryFaults(hook, expected, 120_000)) }).toEqual({
+      const deadLetters = { kafka: t.kafka, topic: deadLetterTopic, destinationId: `hook${n}` };
+      expect({ webhook: n, ...(await deliveryFaults(hook, expected, 120_000, deadLetters)) }).toEqual({
         webhook: n,
         twice: [],
         missing: [],

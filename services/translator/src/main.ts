@@ -1,7 +1,8 @@
 import { connectConfigStream } from '@manifold/config-client';
 import { destinationIds } from '@manifold/destinations';
-import { KafkaClient } from '@manifold/kafka';
-import { connectMongo } from '@manifold/mongo';
+import { KafkaClient, kafkaClientSettings } from '@manifold/kafka';
+import { connectMongo, mongoSecurity } from '@manifold/mongo';
+import { controlPlaneTls } from '@manifold/proto';
 import { runService } from '@manifold/service';
 import { loadTranslatorConfig, mongoDatabase, settingsFromConfig } from './config';
 import { startTranslator } from './start-translator';
@@ -17,6 +18,7 @@ void runService({
     const configView = await connectConfigStream({
       address: config.CONTROL_PLANE_ADDRESS,
       token: config.CONTROL_PLANE_TOKEN,
+      tls: controlPlaneTls(config),
       logger: ctx.logger,
       client: `translator(${settings.destinationTypes.join(',')})`,
       ...(config.CONFIG_CACHE_FILE ? { cacheFile: config.CONFIG_CACHE_FILE } : {}),
@@ -32,6 +34,7 @@ void runService({
       database: mongoDatabase(config.MONGO_URL),
       appName: 'translator',
       logger: ctx.logger,
+      security: mongoSecurity(config),
     });
     ctx.onShutdown('mongodb', () => mongo.close());
     ctx.readiness.add('mongodb', () => mongo.ping());
@@ -40,6 +43,7 @@ void runService({
       brokers: config.KAFKA_BROKERS,
       clientId: 'translator',
       logger: ctx.logger,
+      ...kafkaClientSettings(config),
       // exports the consumer groups' lag
       telemetry: ctx.telemetry,
     });

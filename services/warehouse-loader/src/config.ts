@@ -1,4 +1,6 @@
 import { env, loadConfig } from '@manifold/config';
+import { checkKafkaConnectionConfig, kafkaConnectionConfigShape } from '@manifold/kafka';
+import { checkControlPlaneTlsConfig, controlPlaneTlsConfigShape } from '@manifold/proto';
 
 export function loadLoaderConfig(source: Record<string, string | undefined> = process.env) {
   return loadConfig(
@@ -6,7 +8,9 @@ export function loadLoaderConfig(source: Record<string, string | undefined> = pr
     {
       ADMIN_PORT: env.port(9104),
       KAFKA_BROKERS: env.hostPorts().default(['127.0.0.1:9092']),
+      ...kafkaConnectionConfigShape,
       CONTROL_PLANE_ADDRESS: env.string().default('127.0.0.1:50051'),
+      ...controlPlaneTlsConfigShape,
       CONTROL_PLANE_TOKEN: env.string().optional(),
       /** Where the last configuration is kept for restarts while the control plane is down. */
       CONFIG_CACHE_FILE: env.string().optional(),
@@ -29,6 +33,7 @@ export function loadLoaderConfig(source: Record<string, string | undefined> = pr
       OTEL_EXPORTER_OTLP_ENDPOINT: env.string().optional(),
     },
     source,
+    [checkKafkaConnectionConfig, checkControlPlaneTlsConfig],
   );
 }
 

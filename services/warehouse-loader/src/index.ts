@@ -11,3 +11,4 @@ export { WithEmbeddedWarehouse, embeddedWarehouseId, type EmbeddedWarehouseOptio
 export { PendingEvents, type PendingEvent } from './pending-events';
 export { backoffDelay, type BackoffOptions } from './backoff';
 export { registerLoaderMetrics } from './metrics';
+export { loadLoaderConfig, type LoaderConfig } from './config';

@@ -1,6 +1,6 @@
 import type { ConfigView } from '@manifold/config-client';
 import { KafkaNames } from '@manifold/events';
-import { KafkaClient } from '@manifold/kafka';
+import { KafkaClient, type KafkaClientSettings } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import type { ReadinessRegistry } from '@manifold/service';
 import { metricPrefix, type Meter } from '@manifold/telemetry';
@@ -12,6 +12,8 @@ import type { WarehouseLoaderOptions } from './warehouse-loader';
 export interface LoaderAppOptions {
   config: ConfigView;
   kafkaBrokers: readonly string[];
+  /** Security and the replication factor of the topics it creates (KAFKA_* variables). */
+  kafkaSettings?: KafkaClientSettings;
   logger: Logger;
   /** KAFKA_TOPIC_PREFIX: the prefix of every topic and consumer group. Default: none. */
   topicPrefix?: string;
@@ -40,17 +42,23 @@ export async function startLoaderApp(options: LoaderAppOptions): Promise<LoaderA
     brokers: options.kafkaBrokers,
     clientId: 'warehouse-loader',
     logger: options.logger,
+    ...options.kafkaSettings,
     // exports the lag of every warehouse's consumer group (it commits only after a load)
     telemetry: options.meter ? { meter: options.meter, metricPrefix: metricPrefix('warehouse-loader') } : undefined,
   });
   const names = new KafkaNames(options.topicPrefix);
   const loadsTopic = options.loadsTopic ?? names.warehouseLoads;
-  await kafka.ensureTopics([
-    { topic: loadsTopic, partitions: 1, config: { 'retention.ms': String(30 * 24 * 3600 * 1000) } },
-    { topic: names.warehouseStatus, partitions: 1 },
-    // Replays for a warehouse (from the control plane): each loader reads it beside the events topic.
-    { topic: names.warehouseReplay, partitions: 3 },
-  ]);
+  try {
+    await kafka.ensureTopics([
+      { topic: loadsTopic, partitions: 1, config: { 'retention.ms': String(30 * 24 * 3600 * 1000) } },
+      { topic: names.warehouseStatus, partitions: 1 },
+      // Replays for a warehouse (from the control plane): each loader reads it beside the events topic.
+      { topic: names.warehouseReplay, partitions: 3 },
+    ]);
+  } catch (error) {
+    await kafka.disconnect();
+    throw error;
+  }
   const producer = await kafka.producer();
   const history = new KafkaLoadHistory(
     producer,

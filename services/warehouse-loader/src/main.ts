@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ConfigError } from '@manifold/config';
 import { InMemoryConfigView, connectConfigStream, type ConfigSnapshot, type ConfigView } from '@manifold/config-client';
+import { kafkaClientSettings } from '@manifold/kafka';
+import { controlPlaneTls } from '@manifold/proto';
 import { runService } from '@manifold/service';
 import { loadLoaderConfig } from './config';
 import { WithEmbeddedWarehouse } from './embedded-warehouse';
@@ -30,6 +32,7 @@ async function main(): Promise<void> {
         const stream = await connectConfigStream({
           address: config.CONTROL_PLANE_ADDRESS,
           token: config.CONTROL_PLANE_TOKEN ?? '',
+          tls: controlPlaneTls(config),
           logger: context.logger.child({ component: 'config-stream' }),
           client: 'warehouse-loader',
           ...(config.CONFIG_CACHE_FILE ? { cacheFile: config.CONFIG_CACHE_FILE } : {}),
@@ -47,6 +50,7 @@ async function main(): Promise<void> {
       const app = await startLoaderApp({
         config: view,
         kafkaBrokers: config.KAFKA_BROKERS,
+        kafkaSettings: kafkaClientSettings(config),
         logger: context.logger,
         readiness: context.readiness,
         meter: context.telemetry.meter,

@@ -1,6 +1,7 @@
 import type { CallOptions, ClientUnaryCall, Metadata, ServiceError } from '@grpc/grpc-js';
 import {
   connectControlPlane,
+  type ControlPlaneTls,
   type CatalogServiceClient,
   type DeadLetterServiceClient,
   type DestinationServiceClient,
@@ -39,6 +40,6 @@ export interface ControlPlane {
 }
 
 /** The control plane's clients, authenticated with the console's service token; each call names its actor. */
-export function connectConsoleControlPlane(address: string, token: string): ControlPlane {
-  return connectControlPlane({ address, token, actor: 'console' }) as unknown as ControlPlane;
+export function connectConsoleControlPlane(address: string, token: string, tls?: ControlPlaneTls): ControlPlane {
+  return connectControlPlane({ address, token, actor: 'console', tls }) as unknown as ControlPlane;
 }

@@ -1,5 +1,12 @@
 import { Command, CommanderError } from 'commander';
-import type { ControlPlaneClients } from '@manifold/proto';
+import { ConfigError, loadConfig } from '@manifold/config';
+import {
+  checkControlPlaneTlsConfig,
+  controlPlaneTls,
+  controlPlaneTlsConfigShape,
+  type ControlPlaneClients,
+  type ControlPlaneTls,
+} from '@manifold/proto';
 import { applyCommand } from './apply/apply-command';
 import { catalogCommands } from './commands/catalog';
 import { deadLetterCommands } from './commands/dead-letters';
@@ -35,9 +42,9 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
 
   const run: Runner = async (action) => {
     const given = program.opts<GlobalOptions>();
-    const global: GlobalOptions = { ...given, token: given.token ?? env['CONTROL_PLANE_TOKEN'] };
     let clients: ControlPlaneClients | undefined;
     try {
+      const global: GlobalOptions = { ...given, token: given.token ?? env['CONTROL_PLANE_TOKEN'], tls: cliTls(env) };
       clients = clientsFrom(global);
       await action(clients, global);
     } catch (error) {
@@ -64,4 +71,14 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
     throw error;
   }
   return exitCode;
+}
+
+/** TLS to the control plane from the same variables the services read. */
+function cliTls(env: NodeJS.ProcessEnv): ControlPlaneTls | undefined {
+  try {
+    return controlPlaneTls(loadConfig('manifold', controlPlaneTlsConfigShape, env, [checkControlPlaneTlsConfig]));
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(error.message);
+    throw error;
+  }
 }

@@ -1,4 +1,4 @@
-import { KafkaClient, type ConsumerLagTelemetry, type ConsumerRunner } from '@manifold/kafka';
+import { KafkaClient, type ConsumerLagTelemetry, type ConsumerRunner, type KafkaClientSettings } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import { KafkaNames, type DeliveryReport, type DeliverySample } from '@manifold/events';
 import { decodeStatusRecord, type WarehouseLoadRecord } from '@manifold/warehouse';
@@ -17,14 +17,21 @@ export async function startReportConsumer(
   groupId = names.controlPlaneReportsGroup,
   /** Where the group's lag is exported. */
   telemetry?: ConsumerLagTelemetry,
+  /** Security and the replication factor of the topics it creates. */
+  settings?: KafkaClientSettings,
 ): Promise<{ stop(): Promise<void> }> {
-  const kafka = new KafkaClient({ brokers, clientId: 'manifold-control-plane', logger, telemetry });
-  await kafka.ensureTopics([
-    { topic: names.deliveryReports, partitions: 3 },
-    { topic: names.deliverySamples, partitions: 3 },
-    { topic: names.warehouseLoads, partitions: 1 },
-    { topic: names.warehouseStatus, partitions: 1 },
-  ]);
+  const kafka = new KafkaClient({ brokers, clientId: 'manifold-control-plane', logger, telemetry, ...settings });
+  try {
+    await kafka.ensureTopics([
+      { topic: names.deliveryReports, partitions: 3 },
+      { topic: names.deliverySamples, partitions: 3 },
+      { topic: names.warehouseLoads, partitions: 1 },
+      { topic: names.warehouseStatus, partitions: 1 },
+    ]);
+  } catch (error) {
+    await kafka.disconnect();
+    throw error;
+  }
   const consumer: ConsumerRunner = kafka.consumer({
     groupId,
     topics: [names.deliveryReports, names.deliverySamples, names.warehouseLoads, names.warehouseStatus],

@@ -1,4 +1,4 @@
-import { Server, ServerCredentials, type ServerInterceptor } from '@grpc/grpc-js';
+import { Server, type ServerInterceptor } from '@grpc/grpc-js';
 import { loadFileDescriptorSetFromBuffer, loadSync } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
@@ -7,6 +7,8 @@ import {
   ConfigServiceService,
   DeadLetterServiceService,
   descriptorSetBase64,
+  grpcServerCredentials,
+  type GrpcServerTls,
   DestinationServiceService,
   EventTraceServiceService,
   ReplayServiceService,
@@ -38,6 +40,8 @@ const SERVICE_NAMES = [
 export interface GrpcServer {
   port: number;
   health: HealthImplementation;
+  /** What grpc.health.v1 answers for the server and every service (NOT_SERVING while MongoDB is down). */
+  setServing(serving: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -49,6 +53,8 @@ export async function startGrpcServer(
   port: number,
   /** Run around every call (metrics). */
   interceptors: ServerInterceptor[] = [],
+  /** TLS, mutual when it names a client CA; plaintext without. */
+  tls?: GrpcServerTls,
 ): Promise<GrpcServer> {
   const server = new Server({
     interceptors,
@@ -78,16 +84,18 @@ export async function startGrpcServer(
   new ReflectionService(descriptors).addToServer(server);
 
   const bound = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (error, p) =>
-      error ? reject(error) : resolve(p),
-    ),
+    server.bindAsync(`${host}:${port}`, grpcServerCredentials(tls), (error, p) => (error ? reject(error) : resolve(p))),
   );
+  const setServing = (serving: boolean): void => {
+    for (const name of ['', ...SERVICE_NAMES]) health.setStatus(name, serving ? 'SERVING' : 'NOT_SERVING');
+  };
   return {
     port: bound,
     health,
+    setServing,
     stop: () =>
       new Promise<void>((resolve) => {
-        for (const name of ['', ...SERVICE_NAMES]) health.setStatus(name, 'NOT_SERVING');
+        setServing(false);
         // Let unary calls finish; config streams are long-lived, so force them after a moment.
         const force = setTimeout(() => server.forceShutdown(), 3000);
         server.tryShutdown(() => {

@@ -1,5 +1,5 @@
 import type { KafkaNames } from '@manifold/events';
-import { KafkaClient } from '@manifold/kafka';
+import { KafkaClient, type KafkaClientSettings } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import type { Db } from 'mongodb';
 import type { Observability } from '../domain/observability';
@@ -49,6 +49,7 @@ export interface Operations {
  */
 export async function startOperations(options: {
   kafkaBrokers: readonly string[];
+  kafkaSettings?: KafkaClientSettings;
   names: KafkaNames;
   db: Db;
   store: Store;
@@ -75,6 +76,7 @@ export async function startOperations(options: {
       brokers: options.kafkaBrokers,
       clientId: 'manifold-control-plane-operations',
       logger,
+      ...options.kafkaSettings,
     });
     stops.push(() => kafka.disconnect());
     const producer = await kafka.producer();
