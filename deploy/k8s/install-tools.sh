@@ -58,6 +58,12 @@ build_kwok() {
   local dir="$MANIFOLD_CACHE/bin/kwok-$KWOK_VERSION"
   install_cmd "$dir" "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
   echo "KWOK=$dir/kwok"
+  # kwok's default stages (fake kubelet behaviour) are files of its module.
+  local src
+  src="$(cd "$MANIFOLD_CACHE" && go mod download -json "sigs.k8s.io/kwok@$KWOK_VERSION" |
+    sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')"
+  [ -d "$src/kustomize/stage" ] || die "kwok's stages not found in its module ($src)"
+  echo "KWOK_STAGES=$src/kustomize/stage"
 }
 
 build_kube() {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages Manifold's local runs and tests need, when they are missing:
-# Java 17+ and Maven (Kafka), Go (FerretDB), PostgreSQL (warehouse), Chromium (browser tests).
+# Java 17+ and Maven (Kafka), Go (FerretDB), PostgreSQL (warehouse), Chromium (browser tests),
+# etcd and Python's venv (deploy/k8s/check.sh).
 # Debian packages only; needs root (or sudo) only when something is missing.
 #   install-system-deps.sh          what local runs and tests need
 #   install-system-deps.sh images   also podman (with runc) and debootstrap, which build and run
@@ -28,6 +29,9 @@ if [ "${1:-}" = images ]; then
   command -v runc >/dev/null || missing+=(runc)
   command -v debootstrap >/dev/null || missing+=(debootstrap)
 fi
+# deploy/k8s/check.sh: etcd under its Kubernetes control plane, a venv for kubernetes-validate.
+command -v etcd >/dev/null || missing+=(etcd-server)
+python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
 
 if [ ${#missing[@]} -eq 0 ]; then log "all present"; exit 0; fi
 log "installing: ${missing[*]}"

@@ -1,0 +1,236 @@
+#!/usr/bin/env bash
+# Checks Manifold's Kubernetes packaging, the Helm chart (deploy/helm/manifold) and the kustomize
+# overlays (k8s/overlays/dev, k8s/overlays/production):
+#  1. `helm lint --strict`, with the default values and with every option on;
+#  2. what they render, validated strictly against Kubernetes' own schemas (kubernetes-validate);
+#  3. kube-score, with the exceptions written down in kube-score-exceptions.txt;
+#  4. on a real control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, with
+#     kwok's fake nodes), in namespaces that enforce PodSecurity "restricted": the chart and both
+#     overlays are applied and every Deployment rolls out; `helm test`'s pod is admitted; a config
+#     change rolls exactly the Deployments that read it (chart: `helm upgrade --set`; kustomize:
+#     a changed generated ConfigMap); a re-render with unchanged values rolls nothing (the
+#     chart's generated secrets are kept across upgrades).
+# Every tool is built once into ~/.cache/manifold (install-tools.sh); the first run is slow.
+set -euo pipefail
+COMPONENT=k8s-check
+HERE="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=../local/lib.sh
+source "$HERE/../local/lib.sh"
+ROOT="$MANIFOLD_ROOT"
+CHART="$ROOT/deploy/helm/manifold"
+KUBERNETES_VALIDATE_VERSION=1.37.0
+started=$SECONDS
+
+eval "$(bash "$HERE/install-tools.sh")"
+venv="$MANIFOLD_CACHE/kubernetes-validate-$KUBERNETES_VALIDATE_VERSION"
+if [ ! -f "$venv/.installed" ]; then
+  log "installing kubernetes-validate $KUBERNETES_VALIDATE_VERSION into $venv (once)"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION" >&2
+  touch "$venv/.installed"
+fi
+KUBERNETES_VALIDATE="$venv/bin/kubernetes-validate"
+log "tools ready after $((SECONDS - started)) s"
+
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# --- 1. helm lint -------------------------------------------------------------------------------
+"$HELM" lint --strict "$CHART" >&2
+"$HELM" lint --strict "$CHART" -f "$CHART/ci/full-values.yaml" >&2
+
+# --- 2. render and validate -----------------------------------------------------------------------
+"$HELM" template manifold "$CHART" -n manifold >"$work/helm-default.yaml"
+"$HELM" template manifold "$CHART" -n manifold -f "$CHART/ci/full-values.yaml" >"$work/helm-full.yaml"
+# The production overlay's Secrets come from files nobody commits: render it with the examples.
+cp -r "$ROOT/k8s" "$work/k8s"
+for example in "$work"/k8s/overlays/production/secrets/*.env.example; do cp "$example" "${example%.example}"; done
+"$KUBECTL" kustomize "$work/k8s/overlays/dev" >"$work/kustomize-dev.yaml"
+"$KUBECTL" kustomize "$work/k8s/overlays/production" >"$work/kustomize-production.yaml"
+rendered=("$work/helm-default.yaml" "$work/helm-full.yaml" "$work/kustomize-dev.yaml" "$work/kustomize-production.yaml")
+
+"$KUBERNETES_VALIDATE" --strict -k "$KUBERNETES_VALIDATE_VERSION" --quiet "${rendered[@]}" >"$work/validate.out" 2>&1 || {
+  cat "$work/validate.out" >&2
+  die "manifests do not match Kubernetes' schemas"
+}
+# Kubernetes ships no schema for the Gateway API's and the Prometheus Operator's resources (CRDs):
+# those two kinds are the only ones allowed to go unchecked.
+if grep -v -E "Couldn't find schema for kind (HTTPRoute|ServiceMonitor) " "$work/validate.out" | grep -q .; then
+  cat "$work/validate.out" >&2
+  die "kubernetes-validate reported problems"
+fi
+log "schemas: ${#rendered[@]} renderings valid (strict)"
+
+# --- 3. kube-score ----------------------------------------------------------------------------------
+score_flags=()
+while read -r check _; do
+  case "$check" in '' | '#'*) ;; --*) score_flags+=("$check") ;; *) score_flags+=(--ignore-test "$check") ;; esac
+done <"$HERE/kube-score-exceptions.txt"
+if ! "$KUBE_SCORE" score "${score_flags[@]}" --output-format ci "${rendered[@]}" >"$work/score.out"; then
+  grep -v -E '^\[(OK|SKIPPED)\]' "$work/score.out" >&2
+  die "kube-score found problems (accepted exceptions are in deploy/k8s/kube-score-exceptions.txt)"
+fi
+log "kube-score: no finding beyond the written-down exceptions"
+log "static checks done after $((SECONDS - started)) s"
+
+# --- 4. a real control plane --------------------------------------------------------------------------
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+run() { # name, command...: started in the background, logged, stopped (by pid) on exit
+  local name="$1"
+  shift
+  "$@" >"$work/$name.log" 2>&1 &
+  pids+=("$!")
+}
+show_logs() { local f; for f in "$work"/*.log; do echo "--- $f" >&2; tail -n 30 "$f" >&2; done; }
+fail() { show_logs; die "$*"; }
+
+etcd_port="$(free_port)"
+etcd_peer_port="$(free_port)"
+api_port="$(free_port)"
+token="$(python3 -c 'import secrets; print(secrets.token_hex(24))')"
+mkdir -p "$work/pki" "$work/etcd"
+openssl genrsa -out "$work/pki/sa.key" 2048 2>/dev/null
+openssl rsa -in "$work/pki/sa.key" -pubout -out "$work/pki/sa.pub" 2>/dev/null
+echo "$token,check-admin,check-admin,system:masters" >"$work/pki/tokens.csv"
+cat >"$work/kubeconfig" <<EOF
+apiVersion: v1
+kind: Config
+clusters: [{ name: check, cluster: { server: "https://127.0.0.1:$api_port", insecure-skip-tls-verify: true } }]
+users: [{ name: check-admin, user: { token: "$token" } }]
+contexts: [{ name: check, context: { cluster: check, user: check-admin } }]
+current-context: check
+EOF
+export KUBECONFIG="$work/kubeconfig"
+
+run etcd etcd --name check --data-dir "$work/etcd" \
+  --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
+  --listen-peer-urls "http://127.0.0.1:$etcd_peer_port" --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer_port" \
+  --initial-cluster "check=http://127.0.0.1:$etcd_peer_port"
+# Service addresses are only allocated in the API (nothing routes to them: there is no kube-proxy).
+run kube-apiserver "$KUBE_APISERVER" --etcd-servers "http://127.0.0.1:$etcd_port" \
+  --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$api_port" --cert-dir "$work/pki/serving" \
+  --token-auth-file "$work/pki/tokens.csv" --authorization-mode RBAC \
+  --service-account-issuer https://kubernetes.default.svc --service-account-key-file "$work/pki/sa.pub" \
+  --service-account-signing-key-file "$work/pki/sa.key" --service-cluster-ip-range 10.96.0.0/16 \
+  --allow-privileged=false --profiling=false
+for _ in $(seq 1 240); do
+  "$KUBECTL" get --raw /readyz >/dev/null 2>&1 && break
+  sleep 0.5
+done
+"$KUBECTL" get --raw /readyz >/dev/null 2>&1 || fail "kube-apiserver did not become ready"
+run kube-controller-manager "$KUBE_CONTROLLER_MANAGER" --kubeconfig "$KUBECONFIG" --leader-elect=false \
+  --secure-port 0 --service-account-private-key-file "$work/pki/sa.key" --use-service-account-credentials=false
+run kube-scheduler "$KUBE_SCHEDULER" --kubeconfig "$KUBECONFIG" --leader-elect=false --secure-port 0
+
+# kwok plays the kubelet of three fake nodes, one per zone: pods are bound, then reported running
+# and ready (no container runs), and deleted pods go away. Its stages are kwok's own defaults.
+{
+  printf 'apiVersion: config.kwok.x-k8s.io/v1alpha1\nkind: KwokConfiguration\noptions:\n  manageNodesWithAnnotationSelector: kwok.x-k8s.io/node=fake\n'
+  for f in node/fast/node-initialize.yaml node/heartbeat/node-heartbeat.yaml pod/fast/pod-ready.yaml \
+    pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
+    printf -- '---\n'
+    cat "$KWOK_STAGES/$f"
+  done
+} >"$work/kwok.yaml"
+run kwok "$KWOK" --kubeconfig "$KUBECONFIG" --config "$work/kwok.yaml"
+for i in 0 1 2; do
+  cat <<EOF
+---
+apiVersion: v1
+kind: Node
+metadata:
+  name: kwok-node-$i
+  annotations: { kwok.x-k8s.io/node: fake, node.alpha.kubernetes.io/ttl: "0" }
+  labels: { kubernetes.io/hostname: kwok-node-$i, kubernetes.io/os: linux, kubernetes.io/arch: amd64, topology.kubernetes.io/zone: zone-$i, type: kwok }
+status:
+  allocatable: { cpu: "16", memory: 64Gi, ephemeral-storage: 100Gi, pods: "110" }
+  capacity: { cpu: "16", memory: 64Gi, ephemeral-storage: 100Gi, pods: "110" }
+EOF
+done >"$work/nodes.yaml"
+"$KUBECTL" apply -f "$work/nodes.yaml" >/dev/null
+"$KUBECTL" wait --for=condition=Ready node --all --timeout=120s >/dev/null || fail "kwok's nodes did not become ready"
+log "control plane up with $("$KUBECTL" get nodes --no-headers | wc -l) fake nodes after $((SECONDS - started)) s"
+
+# Applies (stdin or args) and fails on any warning, PodSecurity's included.
+apply_strict() {
+  "$KUBECTL" apply "$@" >"$work/apply.out" 2>"$work/apply.err" || { cat "$work/apply.err" >&2; fail "apply failed"; }
+  if grep -q -i warning "$work/apply.err"; then cat "$work/apply.err" >&2; fail "apply warned"; fi
+}
+# Every Deployment of a namespace rolls out (all replicas updated and available).
+rolled_out() {
+  local ns="$1" d
+  for d in $("$KUBECTL" -n "$ns" get deployments -o name); do
+    "$KUBECTL" -n "$ns" rollout status "$d" --timeout=180s >/dev/null || {
+      "$KUBECTL" -n "$ns" describe "$d" >&2
+      "$KUBECTL" -n "$ns" get events --sort-by=.lastTimestamp | tail -n 20 >&2
+      fail "$ns: $d did not roll out"
+    }
+  done
+  log "$ns: $("$KUBECTL" -n "$ns" get deployments --no-headers | wc -l) Deployments rolled out, $("$KUBECTL" -n "$ns" get pods --field-selector=status.phase=Running --no-headers | wc -l) pods running"
+}
+# name=hash of each Deployment's pod template (what a rollout follows).
+template_hashes() {
+  "$KUBECTL" -n "$1" get deployments -o json |
+    python3 -c 'import hashlib, json, sys
+for d in json.load(sys.stdin)["items"]:
+    print(d["metadata"]["name"], hashlib.sha256(json.dumps(d["spec"]["template"], sort_keys=True).encode()).hexdigest()[:12])'
+}
+# The Deployments whose pod template differs between two template_hashes outputs.
+changed() { diff <(echo "$1") <(echo "$2") | sed -n 's/^> \([^ ]*\) .*/\1/p' | sort | tr '\n' ' ' | sed 's/ $//'; }
+expect_rolled() { # namespace, before, after, expected changed Deployments (sorted, space-separated)
+  local got
+  got="$(changed "$2" "$3")"
+  [ "$got" = "$4" ] || fail "$1: expected a new pod template for [$4], got [$got]"
+  rolled_out "$1"
+}
+
+restricted_namespace() {
+  "$KUBECTL" create namespace "$1" >/dev/null
+  "$KUBECTL" label namespace "$1" pod-security.kubernetes.io/enforce=restricted \
+    pod-security.kubernetes.io/enforce-version=latest pod-security.kubernetes.io/warn=restricted >/dev/null
+}
+
+# The chart.
+ns=manifold-helm
+restricted_namespace "$ns"
+"$HELM" install manifold "$CHART" -n "$ns" >"$work/helm.out" 2>&1 || { cat "$work/helm.out" >&2; fail "helm install failed"; }
+if grep -q -i warning "$work/helm.out"; then cat "$work/helm.out" >&2; fail "helm install warned"; fi
+rolled_out "$ns"
+# helm test's pod needs the running services; here its admission under "restricted" is checked.
+"$HELM" get hooks manifold -n "$ns" >"$work/hooks.yaml"
+"$KUBECTL" -n "$ns" apply --dry-run=server -f "$work/hooks.yaml" >/dev/null 2>"$work/apply.err" ||
+  { cat "$work/apply.err" >&2; fail "helm test's pod is not admitted"; }
+before="$(template_hashes "$ns")"
+"$HELM" upgrade manifold "$CHART" -n "$ns" --reuse-values >/dev/null
+same="$(template_hashes "$ns")"
+[ -z "$(changed "$before" "$same")" ] || fail "$ns: an upgrade without changes rolled [$(changed "$before" "$same")]"
+"$HELM" upgrade manifold "$CHART" -n "$ns" --reuse-values --set ingestion.shutdownDelayMs=7000 >/dev/null
+after="$(template_hashes "$ns")"
+expect_rolled "$ns" "$before" "$after" "manifold-ingestion"
+"$HELM" upgrade manifold "$CHART" -n "$ns" --reuse-values --set mongodb.url=mongodb://mongodb.other:27017/ >/dev/null
+again="$(template_hashes "$ns")"
+translators="$(for t in webhook mixpanel amplitude google-analytics-4 customerio posthog intercom braze; do echo "manifold-translator-$t"; done | sort | tr '\n' ' ')"
+expect_rolled "$ns" "$after" "$again" "manifold-console manifold-control-plane ${translators% }"
+log "$ns: config changes rolled exactly the Deployments that read them"
+
+# The kustomize overlays (each brings its Namespace, labelled restricted).
+for overlay in dev production; do
+  apply_strict -f "$work/kustomize-$overlay.yaml"
+done
+rolled_out manifold-dev
+rolled_out manifold
+before="$(template_hashes manifold-dev)"
+sed -i 's|PUBLIC_URL=http://manifold.dev.localhost|PUBLIC_URL=http://console.dev.localhost|' "$work/k8s/overlays/dev/kustomization.yaml"
+"$KUBECTL" kustomize "$work/k8s/overlays/dev" | apply_strict -f -
+expect_rolled manifold-dev "$before" "$(template_hashes manifold-dev)" "console"
+log "manifold-dev: a changed ConfigMap rolled only the console"
+
+log "done in $((SECONDS - started)) s"
