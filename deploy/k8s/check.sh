@@ -38,7 +38,13 @@ pids=()
 cleanup() {
   local pid
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  for _ in $(seq 1 50); do
+    local alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.2
+  done
+  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -114,15 +120,18 @@ run etcd etcd --name check --data-dir "$work/etcd" \
   --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
   --listen-peer-urls "http://127.0.0.1:$etcd_peer_port" --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer_port" \
   --initial-cluster "check=http://127.0.0.1:$etcd_peer_port"
-# Service addresses are only allocated in the API (nothing routes to them: there is no kube-proxy).
+# Service addresses are only allocated in the API (nothing routes to them: there is no kube-proxy);
+# loopback is no address to publish for the `kubernetes` Service, hence no endpoint reconciler.
 run kube-apiserver "$KUBE_APISERVER" --etcd-servers "http://127.0.0.1:$etcd_port" \
   --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$api_port" --cert-dir "$work/pki/serving" \
   --token-auth-file "$work/pki/tokens.csv" --authorization-mode RBAC \
   --service-account-issuer https://kubernetes.default.svc --service-account-key-file "$work/pki/sa.pub" \
   --service-account-signing-key-file "$work/pki/sa.key" --service-cluster-ip-range 10.96.0.0/16 \
-  --allow-privileged=false --profiling=false
+  --allow-privileged=false --profiling=false --endpoint-reconciler-type none
+apiserver_pid="${pids[-1]}"
 for _ in $(seq 1 240); do
   "$KUBECTL" get --raw /readyz >/dev/null 2>&1 && break
+  kill -0 "$apiserver_pid" 2>/dev/null || fail "kube-apiserver stopped"
   sleep 0.5
 done
 "$KUBECTL" get --raw /readyz >/dev/null 2>&1 || fail "kube-apiserver did not become ready"
@@ -133,14 +142,14 @@ run kube-scheduler "$KUBE_SCHEDULER" --kubeconfig "$KUBECONFIG" --leader-elect=f
 # kwok plays the kubelet of three fake nodes, one per zone: pods are bound, then reported running
 # and ready (no container runs), and deleted pods go away. Its stages are kwok's own defaults.
 {
-  printf 'apiVersion: config.kwok.x-k8s.io/v1alpha1\nkind: KwokConfiguration\noptions:\n  manageNodesWithAnnotationSelector: kwok.x-k8s.io/node=fake\n'
   for f in node/fast/node-initialize.yaml node/heartbeat/node-heartbeat.yaml pod/fast/pod-ready.yaml \
     pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
-    printf -- '---\n'
     cat "$KWOK_STAGES/$f"
+    printf -- '\n---\n'
   done
 } >"$work/kwok.yaml"
-run kwok "$KWOK" --kubeconfig "$KUBECONFIG" --config "$work/kwok.yaml"
+run kwok "$KWOK" --kubeconfig "$KUBECONFIG" --config "$work/kwok.yaml" \
+  --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake
 for i in 0 1 2; do
   cat <<EOF
 ---
@@ -156,7 +165,7 @@ status:
 EOF
 done >"$work/nodes.yaml"
 "$KUBECTL" apply -f "$work/nodes.yaml" >/dev/null
-"$KUBECTL" wait --for=condition=Ready node --all --timeout=120s >/dev/null || fail "kwok's nodes did not become ready"
+"$KUBECTL" wait --for=condition=Ready node --all --timeout=90s >/dev/null || fail "kwok's nodes did not become ready"
 log "control plane up with $("$KUBECTL" get nodes --no-headers | wc -l) fake nodes after $((SECONDS - started)) s"
 
 # Applies (stdin or args) and fails on any warning, PodSecurity's included.
@@ -184,7 +193,7 @@ for d in json.load(sys.stdin)["items"]:
     print(d["metadata"]["name"], hashlib.sha256(json.dumps(d["spec"]["template"], sort_keys=True).encode()).hexdigest()[:12])'
 }
 # The Deployments whose pod template differs between two template_hashes outputs.
-changed() { diff <(echo "$1") <(echo "$2") | sed -n 's/^> \([^ ]*\) .*/\1/p' | sort | tr '\n' ' ' | sed 's/ $//'; }
+changed() { { diff <(echo "$1") <(echo "$2") || true; } | sed -n 's/^> \([^ ]*\) .*/\1/p' | sort | tr '\n' ' ' | sed 's/ $//'; }
 expect_rolled() { # namespace, before, after, expected changed Deployments (sorted, space-separated)
   local got
   got="$(changed "$2" "$3")"
