@@ -205,6 +205,14 @@ restricted_namespace() {
   "$KUBECTL" create namespace "$1" >/dev/null
   "$KUBECTL" label namespace "$1" pod-security.kubernetes.io/enforce=restricted \
     pod-security.kubernetes.io/enforce-version=latest pod-security.kubernetes.io/warn=restricted >/dev/null
+  enforced "$1"
+}
+# A pod without the restricted settings must be refused there: the admission is really on.
+enforced() {
+  if echo '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"unrestricted"},"spec":{"containers":[{"name":"c","image":"busybox:1"}]}}' |
+    "$KUBECTL" -n "$1" apply --dry-run=server -f - >/dev/null 2>&1; then
+    fail "$1: PodSecurity \"restricted\" is not enforced"
+  fi
 }
 
 # The chart.
@@ -234,6 +242,8 @@ log "$ns: config changes rolled exactly the Deployments that read them"
 for overlay in dev production; do
   apply_strict -f "$work/kustomize-$overlay.yaml"
 done
+enforced manifold-dev
+enforced manifold
 rolled_out manifold-dev
 rolled_out manifold
 before="$(template_hashes manifold-dev)"

@@ -19,7 +19,7 @@ KWOK_VERSION=v0.8.0
 KUBE_VERSION=v1.37.2
 
 export GOTOOLCHAIN=local CGO_ENABLED=0
-export GOMODCACHE="$HOME/.cache/go-mod" GOCACHE="$HOME/.cache/go-build"
+export GOMODCACHE="$HOME/.cache/go-mod" GOCACHE="${GOCACHE:-$HOME/.cache/go-build}"
 command -v go >/dev/null || die "Go (1.26 or newer) is required to build the Kubernetes tools"
 
 # go install of one module's command into $1 (a folder), unless it is there already; $3: more -X flags.
