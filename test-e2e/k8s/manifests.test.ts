@@ -1,67 +1,61 @@
-// Keeps the Kubernetes manifests in step with the code: every service is deployed from an
-// entry point that exists, probed on its admin port, and every destination type has a translator.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+// Keeps the kustomize manifests in step with the code: every service is deployed from its own
+// image, probed on its admin port (the port its configuration gives), with a grace period above
+// its shutdown budget, and every destination type has a translator.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 import { destinationIds } from '@manifold/destinations';
+import { base, baseManifests, containerOf, envFile, kustomization } from './kustomize-files';
 
-const root = resolve(__dirname, '../..');
-const base = join(root, 'k8s/base');
+const deployments = baseManifests().filter((m) => m.kind === 'Deployment');
+const services = ['control-plane', 'ingestion', 'translator', 'warehouse-loader', 'console'];
+// The shutdown budget of each service (libs/service's 25 s; the loader gives its last load 60 s).
+const budgetSeconds: Record<string, number> = { 'warehouse-loader': 60 };
 
-interface Container {
-  args?: string[];
-  env?: Array<{ name: string; value?: string }>;
-  ports?: Array<{ name: string; containerPort: number }>;
-  livenessProbe?: { httpGet?: { path: string; port: string } };
-  readinessProbe?: { httpGet?: { path: string; port: string }; grpc?: { port: number } };
-}
-interface Manifest {
-  kind: string;
-  metadata: { name: string };
-  spec?: { template?: { spec?: { containers?: Container[] } } };
-}
-
-const manifests: Manifest[] = readdirSync(base)
-  .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
-  .flatMap((f) => parseAllDocuments(readFileSync(join(base, f), 'utf8')).map((d) => d.toJS() as Manifest))
-  .filter(Boolean);
-const deployments = manifests.filter((m) => m.kind === 'Deployment');
-const containerOf = (m: Manifest): Container => {
-  const c = m.spec?.template?.spec?.containers?.[0];
-  if (!c) throw new Error(`${m.metadata.name} has no container`);
-  return c;
-};
-
-describe('Kubernetes manifests', () => {
-  it('list every manifest file in the kustomization', () => {
-    const kustomization = readFileSync(join(base, 'kustomization.yaml'), 'utf8');
+describe('Kubernetes manifests (kustomize)', () => {
+  it('list every manifest file of the base in its kustomization', () => {
+    const resources = kustomization(base).resources ?? [];
     for (const f of readdirSync(base).filter(
-      (f) => f.endsWith('.yaml') && !['kustomization.yaml', 'secrets.example.yaml'].includes(f),
+      (f) => f.endsWith('.yaml') && !['kustomization.yaml', 'pod-defaults.yaml'].includes(f),
     )) {
-      expect(kustomization).toContain(`- ${f}`);
+      expect(resources).toContain(f);
     }
   });
 
-  it('deploy every service from an entry point that exists, with health probes on the admin port', () => {
-    const entryPoints = new Set(deployments.map((d) => containerOf(d).args?.[0]));
-    for (const service of ['control-plane', 'ingestion', 'translator', 'warehouse-loader', 'console']) {
-      expect(entryPoints).toContain(`services/${service}/dist/main.js`);
-      expect(existsSync(join(root, `services/${service}/src/main.ts`))).toBe(true);
-    }
-    for (const d of deployments) {
-      const c = containerOf(d);
-      const admin = c.ports?.find((p) => p.name === 'admin');
+  it('deploy every service from its image, with its admin port, and a grace period above its budget', () => {
+    for (const service of services) {
+      const d = deployments.find((m) => containerOf(m).image === `manifold/${service}`);
+      if (!d) throw new Error(`no Deployment runs manifold/${service}`);
+      const admin = containerOf(d).ports?.find((p) => p.name === 'admin');
       expect(admin).toBeDefined();
-      expect(c.env?.find((e) => e.name === 'ADMIN_PORT')?.value).toBe(String(admin?.containerPort));
-      expect(c.livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'admin' });
-      expect(c.readinessProbe?.httpGet ?? c.readinessProbe?.grpc).toBeDefined();
+      expect(envFile(join(base, 'config', `${service}.env`)).ADMIN_PORT).toBe(String(admin?.containerPort));
+      expect(d.spec?.template?.spec?.terminationGracePeriodSeconds).toBeGreaterThan(budgetSeconds[service] ?? 25);
     }
   });
 
-  it('run one translator deployment per destination type in the catalog', () => {
-    const types = deployments
-      .filter((d) => containerOf(d).args?.[0] === 'services/translator/dist/main.js')
-      .map((d) => containerOf(d).env?.find((e) => e.name === 'DESTINATION_TYPES')?.value);
+  it('probe every Deployment on the admin port, with timeouts above the 2 s a readiness check may take', () => {
+    const patch = parse(readFileSync(join(base, 'pod-defaults.yaml'), 'utf8')) as Array<{
+      path: string;
+      value: { httpGet?: { path: string; port: string }; timeoutSeconds?: number };
+    }>;
+    const probe = (name: string) => patch.find((p) => p.path === `/spec/template/spec/containers/0/${name}`)?.value;
+    expect(probe('readinessProbe')?.httpGet).toEqual({ path: '/readyz', port: 'admin' });
+    expect(probe('livenessProbe')?.httpGet).toEqual({ path: '/healthz', port: 'admin' });
+    for (const name of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
+      expect(probe(name)?.timeoutSeconds).toBeGreaterThan(2);
+    }
+  });
+
+  it('run one translator Deployment per destination type in the catalog, from the one template', () => {
+    const dir = join(base, 'translators');
+    const types = readdirSync(dir).filter((f) => statSync(join(dir, f)).isDirectory());
     expect(types.sort()).toEqual(destinationIds().sort());
+    expect(kustomization(dir).resources?.sort()).toEqual(types.sort());
+    for (const type of types) {
+      const k = kustomization(join(dir, type));
+      expect(k.resources).toEqual(['../../translator']);
+      expect(k.nameSuffix).toBe(`-${type}`);
+      expect(k.patches?.[0]?.patch).toContain(`"value": "${type}"`);
+    }
   });
 });
