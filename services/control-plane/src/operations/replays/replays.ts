@@ -51,7 +51,7 @@ const MAX_RATE = 100_000;
 export class Replays {
   readonly runs: Collection<ReplayDoc>;
   readonly worker: RunWorker<ReplayDoc>;
-  /** Per replay being worked on, its last progress write (see progressed). */
+  /** Per replay, the end of its queue of writes (see serially). */
   private readonly writes = new Map<string, Promise<void>>();
 
   constructor(
@@ -148,9 +148,11 @@ export class Replays {
 
   async cancel(workspaceKey: string, id: string, ctx: CallContext): Promise<Replay> {
     const workspace = await resolveWorkspace(this.deps.store, workspaceKey);
-    await this.runs.updateOne(
-      { _id: id, workspaceId: workspace._id, status: 'running' },
-      { $set: { status: 'stopping', stoppedBy: ctx.actor } },
+    await this.serially(id, () =>
+      this.runs.updateOne(
+        { _id: id, workspaceId: workspace._id, status: 'running' },
+        { $set: { status: 'stopping', stoppedBy: ctx.actor } },
+      ),
     );
     this.deps.logger.info({ runId: id, actor: ctx.actor }, 'replay cancel requested');
     return this.get(workspaceKey, id);
@@ -203,7 +205,7 @@ export class Replays {
     });
     const total = ranges.reduce((sum, r) => sum + Math.max(0, Number(BigInt(r.to) - BigInt(r.from))), 0);
     const positions = Object.fromEntries(ranges.map((r) => [`p${r.partition}`, r.from]));
-    await this.runs.updateOne({ _id: run._id }, { $set: { ranges, total, positions } });
+    await this.serially(run._id, () => this.runs.updateOne({ _id: run._id }, { $set: { ranges, total, positions } }));
     run.positions = positions;
     run.total = total;
     return ranges;
@@ -222,7 +224,7 @@ export class Replays {
     const interrupted = async (): Promise<boolean> => {
       if (Date.now() - lastCheck >= 1000) {
         lastCheck = Date.now();
-        const current = await lease.renew();
+        const current = await this.serially(run._id, () => lease.renew());
         if (!current) lost = true;
         else if (current.status === 'stopping') stopping = true;
       }
@@ -242,11 +244,11 @@ export class Replays {
         await heartbeat();
       },
     });
-    await this.writes.get(run._id);
-    this.writes.delete(run._id);
     if (lost || lease.closing) return;
     const status = result.complete && !stopping ? 'done' : 'stopped';
-    await this.runs.updateOne({ _id: run._id }, { $set: { status, finishedAt: this.deps.now() } });
+    await this.serially(run._id, () =>
+      this.runs.updateOne({ _id: run._id }, { $set: { status, finishedAt: this.deps.now() } }),
+    );
     logger.info({ runId: run._id, status, sent: run.sent }, 'replay finished');
   }
 
@@ -269,7 +271,7 @@ export class Replays {
       const at = new Date(first.timestamp);
       if (!run.retainedFrom || at < run.retainedFrom) {
         run.retainedFrom = at;
-        await this.runs.updateOne({ _id: run._id }, { $set: { retainedFrom: at } });
+        await this.serially(run._id, () => this.runs.updateOne({ _id: run._id }, { $set: { retainedFrom: at } }));
       }
     }
     let out: OutgoingMessage[] = [];
@@ -342,23 +344,36 @@ export class Replays {
 
   /**
    * Stores progress: the counters added, and the first and last events as this worker knows them
-   * now. Partitions are read at once: the writes of one replay go one after another, so a later
-   * write never carries older first/last events than one before it.
+   * now (taken when the write goes, so a later write never carries older ones than one before it).
    */
-  private progressed(run: ReplayDoc, set: Record<string, unknown>, inc: Record<string, number>): Promise<void> {
-    const write = async (): Promise<void> => {
+  private async progressed(run: ReplayDoc, set: Record<string, unknown>, inc: Record<string, number>): Promise<void> {
+    await this.serially(run._id, async () => {
       const firstLast = {
         ...(run.firstReceivedAt ? { firstReceivedAt: run.firstReceivedAt, firstMessageId: run.firstMessageId } : {}),
         ...(run.lastReceivedAt ? { lastReceivedAt: run.lastReceivedAt, lastMessageId: run.lastMessageId } : {}),
       };
       await this.runs.updateOne({ _id: run._id }, { $set: { ...set, ...firstLast }, $inc: inc });
-    };
-    const previous = this.writes.get(run._id) ?? Promise.resolve();
-    const next = previous.then(write);
-    this.writes.set(
-      run._id,
-      next.catch(() => undefined),
+    });
+  }
+
+  /**
+   * Runs one write of a replay's document after the ones queued before it. FerretDB rewrites the
+   * whole document on each update, so two updates of one document at once can lose one of them
+   * (MongoDB applies each atomically): one partition's progress written while another partition
+   * renewed the lease lost its $inc (a replay reported fewer events sent than it sent), and a
+   * cancel written next to either could be undone. Every write of a replay's document in this
+   * process (plan, progress, lease, cancel, end) goes through here, the next after the last.
+   */
+  private serially<T>(runId: string, write: () => Promise<T>): Promise<T> {
+    const next = (this.writes.get(runId) ?? Promise.resolve()).then(write);
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
     );
+    this.writes.set(runId, settled);
+    void settled.then(() => {
+      if (this.writes.get(runId) === settled) this.writes.delete(runId);
+    });
     return next;
   }
 
