@@ -10,6 +10,7 @@
 //   BATCH_CONNECTIONS  concurrent clients for batches (default 10,40)
 //   WORKERS            the workers of the workers-mode run (default 2; 0 skips it)
 //   BARE               0 skips the bare server and the diagnostic
+//   INGEST_NODE_FLAGS  node flags of the ingestion (default those of its start script)
 //   INGEST_URL         target an ingestion that is already running instead of starting one
 //                      (then WRITE_KEY names a source of it, and INGEST_PID lets CPU and RSS be read)
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -135,7 +136,7 @@ function startIngestionChild(extraEnv = {}) {
   // keeps the resident set under its budget at the same CPU cost.
   return startChild(join(here, 'serve-ingestion.mjs'), {
     env: { BENCH_WRITE_KEY: writeKey, ...extraEnv },
-    nodeFlags: ['--max-semi-space-size=4'],
+    nodeFlags: (process.env.INGEST_NODE_FLAGS ?? '--max-semi-space-size=4').split(' ').filter(Boolean),
   });
 }
 
