@@ -236,7 +236,7 @@ export async function runPrimary(options: PrimaryOptions): Promise<RunningPrimar
       const forced = setTimeout(() => {
         logger.error('ingestion workers did not stop in time; killing them');
         for (const slot of live()) slot.worker.process.kill('SIGKILL');
-      }, options.shutdownTimeoutMs ?? 30000);
+      }, options.shutdownTimeoutMs ?? 28000);
       await Promise.all(exits);
       clearTimeout(forced);
       await new Promise((resolve) => admin.close(resolve));
