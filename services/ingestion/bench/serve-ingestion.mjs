@@ -7,10 +7,10 @@
 //   BENCH_TOPIC, BENCH_WRITE_KEY, BENCH_SOURCE_ID, BENCH_PARTITIONS, PUBLISH_LINGER_MS, PUBLISH_MAX_CONCURRENT_SENDS
 import cluster from 'node:cluster';
 import { createRequire } from 'node:module';
+import { benchConfigView } from './bench-config-view.mjs';
 
 const require = createRequire(import.meta.url);
 const { startIngestion, ingestionSettings, runPrimary, WorkerLink } = require('../dist/index.js');
-const { InMemoryConfigView } = require('@manifold/config-client');
 const { KafkaClient } = require('@manifold/kafka');
 const { createLogger } = require('@manifold/logger');
 const { startTelemetry } = require('@manifold/telemetry');
@@ -50,23 +50,7 @@ async function serve() {
   const telemetry = startTelemetry({ serviceName: 'ingestion-bench' });
   const logger = createLogger('ingestion-bench', process.env.LOG_LEVEL ?? 'warn');
   const kafka = new KafkaClient({ brokers, clientId: 'ingestion-bench', logger });
-  const configView = new InMemoryConfigView({
-    version: 1,
-    sources: [
-      {
-        id: process.env.BENCH_SOURCE_ID ?? 'src-bench',
-        workspaceId: 'ws-bench',
-        workspaceSlug: 'bench',
-        slug: 'bench',
-        name: 'Bench',
-        enabled: true,
-        writeKeys: [writeKey],
-        type: 'http',
-      },
-    ],
-    destinations: [],
-    warehouses: [],
-  });
+  const configView = benchConfigView(writeKey, process.env.BENCH_SOURCE_ID);
 
   const link = cluster.isWorker
     ? new WorkerLink(Number(process.env.INGESTION_WORKER_SLOT ?? 0), { requestsPerSecond: 0, burst: 0 }, 100)
