@@ -54,7 +54,7 @@ export const ingestionConfigShape = {
   OTEL_EXPORTER_OTLP_ENDPOINT: env.url(['http', 'https']).optional(),
   /**
    * HTTP worker processes sharing PORT (Node's cluster module). 0: the CPUs available to the
-   * process (its container's CPU limit respected), at most 8. 1: one process, no cluster.
+   * process (its container's CPU and memory limits respected), at most 8. 1: one process, no cluster.
    */
   INGESTION_WORKERS: env.int(0, 0),
   /** On SIGTERM, keep serving this long (readiness already failing) before closing the listener. */

@@ -1,18 +1,27 @@
 import { parsePrometheusText } from '@manifold/testing';
 import { mergeWorkerMetrics } from './merge-metrics';
-import { cgroupCpuLimit, defaultWorkerCount, MAX_DEFAULT_WORKERS } from './worker-count';
+import { cgroupCpuLimit, defaultWorkerCount, MAX_DEFAULT_WORKERS, workersInMemoryLimit } from './worker-count';
 import { timeOrderedSeq } from './worker-link';
 
 describe('the default number of workers', () => {
   it('follows the CPUs, lowered to a cgroup v2 quota (rounded up), at most the cap', () => {
+    // No memory limit in these cases.
     expect(cgroupCpuLimit('max 100000\n')).toBeUndefined();
     expect(cgroupCpuLimit(undefined)).toBeUndefined();
     expect(cgroupCpuLimit('150000 100000\n')).toBe(2);
     expect(cgroupCpuLimit('50000 100000')).toBe(1);
-    expect(defaultWorkerCount(4, 'max 100000')).toBe(4);
-    expect(defaultWorkerCount(4, '200000 100000')).toBe(2);
-    expect(defaultWorkerCount(64, undefined)).toBe(MAX_DEFAULT_WORKERS);
-    expect(defaultWorkerCount(1, '800000 100000')).toBe(1);
+    expect(defaultWorkerCount(4, 'max 100000', 'max')).toBe(4);
+    expect(defaultWorkerCount(4, '200000 100000', 'max')).toBe(2);
+    expect(defaultWorkerCount(64, undefined, undefined)).toBe(MAX_DEFAULT_WORKERS);
+    expect(defaultWorkerCount(1, '800000 100000', 'max')).toBe(1);
+  });
+
+  it('leaves each worker its 200 MB under a cgroup v2 memory limit', () => {
+    expect(workersInMemoryLimit('max\n')).toBeUndefined();
+    expect(workersInMemoryLimit(String(512 * 1024 * 1024))).toBe(2);
+    expect(workersInMemoryLimit(String(128 * 1024 * 1024))).toBe(1);
+    expect(defaultWorkerCount(8, 'max 100000', String(512 * 1024 * 1024))).toBe(2);
+    expect(defaultWorkerCount(8, '400000 100000', 'max')).toBe(4);
   });
 });
 
