@@ -124,7 +124,9 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    // Exclusive: in a cluster worker the admin port is the worker's own, never shared with the
+    // other workers (whose listener for the service's traffic is).
+    server.listen({ port, host, exclusive: true }, () => {
       server.off('error', reject);
       resolve();
     });

@@ -1,13 +1,19 @@
 // @ts-check
 // `pnpm bench:ingest`: single-event requests and 100-event batches against the ingestion
-// service, and the same single-event load against a bare node:http server that only parses
-// JSON, in one run on one machine. Prints events/s, p50/p99 latency, peak RSS and the ratio.
+// service at several concurrencies, the same single-event load against a bare node:http server
+// that only parses JSON, and a run in workers mode, in one run on one machine. Prints events/s,
+// p50/p99 latency, the server's CPU µs per event and its RSS for each, and the ratio.
 //
-//   KAFKA_BROKERS   Kafka of the stack (default 127.0.0.1:9092)
-//   DURATION        seconds per scenario (default 10); CONNECTIONS concurrent clients (default 100)
-//   INGEST_URL      target an ingestion that is already running instead of starting one
-//                   (then WRITE_KEY names a source of it, and INGEST_PID lets RSS be read)
-import { readFileSync } from 'node:fs';
+//   KAFKA_BROKERS      Kafka of the stack (default 127.0.0.1:9092)
+//   DURATION           seconds per scenario (default 10)
+//   CONNECTIONS        concurrent clients for single events, a list (default 50,100,200,400)
+//   BATCH_CONNECTIONS  concurrent clients for batches (default 10,40)
+//   WORKERS            the workers of the workers-mode run (default 2; 0 skips it)
+//   BARE               0 skips the bare server and the diagnostic
+//   INGEST_NODE_FLAGS  node flags of the ingestion (default those of its start script)
+//   INGEST_URL         target an ingestion that is already running instead of starting one
+//                      (then WRITE_KEY names a source of it, and INGEST_PID lets CPU and RSS be read)
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,20 +23,51 @@ const require = createRequire(import.meta.url);
 const { startChild, stopChild, pidCpuSeconds } = require('@manifold/testing');
 const here = dirname(fileURLToPath(import.meta.url));
 const duration = Number(process.env.DURATION ?? 10);
-const connections = Number(process.env.CONNECTIONS ?? 100);
-const batchConnections = Number(process.env.BATCH_CONNECTIONS ?? 10);
+const list = (value, fallback) =>
+  (value ?? fallback)
+    .split(',')
+    .map(Number)
+    .filter((n) => n > 0);
+const connectionLevels = list(process.env.CONNECTIONS, '50,100,200,400');
+const batchLevels = list(process.env.BATCH_CONNECTIONS, '10,40');
+const workers = Number(process.env.WORKERS ?? 2);
+const withBare = process.env.BARE !== '0';
 
-/** CPU seconds (user + system) a process has used so far; NaN without a pid. */
-function cpuSeconds(pid) {
-  return pid ? pidCpuSeconds(pid) : NaN;
+/** A process and its children (the workers of workers mode). */
+function family(pid) {
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    return [pid, ...children.split(/\s+/).filter(Boolean).map(Number)];
+  } catch {
+    return [pid];
+  }
 }
 
-/** Peak resident memory (VmHWM) of a process, in MB. */
+/** CPU seconds (user + system) a process and its children have used so far; NaN without a pid. */
+function cpuSeconds(pid) {
+  return pid ? family(pid).reduce((sum, p) => sum + pidCpuSeconds(p), 0) : NaN;
+}
+
+function statusMb(pid, field) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1]) / 1024;
+}
+
+/** The largest peak resident memory (VmHWM) among a process and its children, in MB. */
 function peakRssMb(pid) {
   if (!pid) return NaN;
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]);
-  return kb / 1024;
+  return Math.max(...family(pid).map((p) => statusMb(p, 'VmHWM')));
+}
+
+/** Starts the peak RSS of a process and its children over, so each scenario has its own. */
+function resetPeakRss(pid) {
+  for (const p of pid ? family(pid) : []) {
+    try {
+      writeFileSync(`/proc/${p}/clear_refs`, '5');
+    } catch {
+      // Not ours, or no /proc: the peak stays the process's.
+    }
+  }
 }
 
 function track(i) {
@@ -45,6 +82,7 @@ function track(i) {
 }
 
 async function load(name, url, body, conns, eventsPerRequest, headers, pid) {
+  resetPeakRss(pid);
   const cpuBefore = cpuSeconds(pid);
   const result = await autocannon({
     url,
@@ -67,6 +105,9 @@ async function load(name, url, body, conns, eventsPerRequest, headers, pid) {
     errors: result.errors + result.timeouts,
     // What the server process spent per event, whatever else the machine was doing.
     'server CPU µs/event': Number.isNaN(cpu) ? 'n/a' : Math.round((cpu * 1e6) / Math.max(1, ok * eventsPerRequest)),
+    'cores used': Number.isNaN(cpu) ? 'n/a' : Number((cpu / seconds).toFixed(2)),
+    // Per process: the largest worker's in workers mode.
+    'peak RSS MB': pid ? Math.round(peakRssMb(pid)) : 'n/a',
   };
 }
 
@@ -89,84 +130,92 @@ const batch = JSON.stringify({
   sentAt: new Date().toISOString(),
 });
 
-const bare = await startChild(join(here, 'bare-server.mjs'));
-let ingestion;
-let ingestionUrl = process.env.INGEST_URL;
-let ingestionPid = process.env.INGEST_PID ? Number(process.env.INGEST_PID) : undefined;
-if (!ingestionUrl) {
+/** The service as bench:ingest runs it (the built package, real Kafka, telemetry on). */
+function startIngestionChild(extraEnv = {}) {
   // The same V8 flags as the service's start script (package.json): a small young generation
   // keeps the resident set under its budget at the same CPU cost.
-  ingestion = await startChild(join(here, 'serve-ingestion.mjs'), {
-    env: { BENCH_WRITE_KEY: writeKey },
-    nodeFlags: ['--max-semi-space-size=4'],
+  return startChild(join(here, 'serve-ingestion.mjs'), {
+    env: { BENCH_WRITE_KEY: writeKey, ...extraEnv },
+    nodeFlags: (process.env.INGEST_NODE_FLAGS ?? '--max-semi-space-size=4').split(' ').filter(Boolean),
   });
-  ingestionUrl = ingestion.info.url;
-  ingestionPid = ingestion.child.pid;
 }
 
-try {
-  process.stderr.write(`bench: ${duration}s per scenario, ${connections} connections (batches: ${batchConnections})\n`);
-  await warmUp(bare.info.url, single, {});
-  const bareResult = await load(
-    'bare node:http, 1 event/request',
-    bare.info.url,
-    single,
-    connections,
-    1,
-    {},
-    bare.child.pid,
-  );
-  await warmUp(`${ingestionUrl}/v1/track`, single, auth);
-  const singleResult = await load(
-    'ingestion /v1/track, 1 event/request',
-    `${ingestionUrl}/v1/track`,
-    single,
-    connections,
-    1,
-    auth,
-    ingestionPid,
-  );
-  const batchResult = await load(
-    'ingestion /v1/batch, 100 events/request',
-    `${ingestionUrl}/v1/batch`,
-    batch,
-    batchConnections,
-    100,
-    auth,
-    ingestionPid,
-  );
+/** Single events at every level, then batches at every level, against one target. */
+async function sweep(label, url, pid) {
+  const rows = [];
+  await warmUp(`${url}/v1/track`, single, auth);
+  for (const conns of connectionLevels) {
+    rows.push(await load(`${label} /v1/track ×${conns}`, `${url}/v1/track`, single, conns, 1, auth, pid));
+  }
+  for (const conns of batchLevels) {
+    rows.push(await load(`${label} /v1/batch(100) ×${conns}`, `${url}/v1/batch`, batch, conns, 100, auth, pid));
+  }
+  return rows;
+}
 
+const rows = [];
+process.stderr.write(
+  `bench: ${duration}s per scenario; single events at ${connectionLevels.join(', ')} connections, ` +
+    `batches at ${batchLevels.join(', ')}; workers mode with ${workers} workers\n`,
+);
+
+if (withBare) {
+  const bare = await startChild(join(here, 'bare-server.mjs'));
+  try {
+    await warmUp(bare.info.url, single, {});
+    for (const conns of connectionLevels) {
+      rows.push(await load(`bare node:http ×${conns}`, bare.info.url, single, conns, 1, {}, bare.child.pid));
+    }
+  } finally {
+    await stopChild(bare.child);
+  }
+}
+
+if (process.env.INGEST_URL) {
+  const pid = process.env.INGEST_PID ? Number(process.env.INGEST_PID) : undefined;
+  rows.push(...(await sweep('ingestion', process.env.INGEST_URL, pid)));
+} else {
+  const ingestion = await startIngestionChild();
+  try {
+    rows.push(...(await sweep('ingestion', ingestion.info.url, ingestion.child.pid)));
+  } finally {
+    await stopChild(ingestion.child);
+  }
+  if (workers > 1) {
+    const many = await startIngestionChild({ BENCH_WORKERS: String(workers) });
+    try {
+      rows.push(...(await sweep(`${workers} workers`, many.info.url, many.child.pid)));
+    } finally {
+      await stopChild(many.child);
+    }
+  }
+}
+
+if (withBare) {
   // Diagnostic: the same HTTP path with a Kafka sender that acknowledges at once.
   const withoutKafka = await startChild(join(here, 'serve-without-kafka.mjs'), {
     env: { BENCH_WRITE_KEY: writeKey },
     nodeFlags: ['--max-semi-space-size=4'],
   });
-  let diagnostic;
   try {
     await warmUp(`${withoutKafka.info.url}/v1/track`, single, auth);
-    diagnostic = await load(
-      'diagnostic: /v1/track with Kafka acking at once',
-      `${withoutKafka.info.url}/v1/track`,
-      single,
-      connections,
-      1,
-      auth,
-      withoutKafka.child.pid,
+    const conns = connectionLevels.includes(100) ? 100 : connectionLevels[0];
+    rows.push(
+      await load(
+        `diagnostic: /v1/track ×${conns}, Kafka acking at once`,
+        `${withoutKafka.info.url}/v1/track`,
+        single,
+        conns,
+        1,
+        auth,
+        withoutKafka.child.pid,
+      ),
     );
-    diagnostic['peak RSS MB'] = Math.round(peakRssMb(withoutKafka.child.pid));
   } finally {
     await stopChild(withoutKafka.child);
   }
-
-  const rows = [bareResult, singleResult, batchResult];
-  rows[0]['peak RSS MB'] = Math.round(peakRssMb(bare.child.pid));
-  rows[1]['peak RSS MB'] = rows[2]['peak RSS MB'] = Math.round(peakRssMb(ingestionPid));
-  console.table([...rows, diagnostic]);
-  const ratio = singleResult['events/s'] / bareResult['events/s'];
-  console.log(`single-event throughput ratio, ingestion / bare server: ${ratio.toFixed(2)} (target >= 0.60)`);
-  console.log(`batch throughput: ${batchResult['events/s']} events/s (target >= 100,000)`);
-  console.log(`ingestion peak RSS: ${rows[1]['peak RSS MB']} MB (target < 200 MB)`);
-} finally {
-  await stopChild(ingestion?.child);
-  await stopChild(bare.child);
 }
+
+console.table(rows);
+const loadAverage = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+console.log(`load average at the end: ${loadAverage} (the broker and the load generator share the machine)`);

@@ -4,33 +4,17 @@
 // Prints `READY {"url": ...}` once listening.
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
+import { benchConfigView } from './bench-config-view.mjs';
 
 const require = createRequire(import.meta.url);
 const { createIngestionApp, ingestionSettings } = require('../dist/index.js');
-const { InMemoryConfigView } = require('@manifold/config-client');
 const { createLogger } = require('@manifold/logger');
 const { startTelemetry } = require('@manifold/telemetry');
 
 const writeKey = process.env.BENCH_WRITE_KEY ?? 'bench-write-key';
 const telemetry = startTelemetry({ serviceName: 'ingestion-bench-without-kafka' });
 const app = createIngestionApp({
-  configView: new InMemoryConfigView({
-    version: 1,
-    sources: [
-      {
-        id: 'src-bench',
-        workspaceId: 'ws-bench',
-        workspaceSlug: 'bench',
-        slug: 'bench',
-        name: 'Bench',
-        enabled: true,
-        writeKeys: [writeKey],
-        type: 'http',
-      },
-    ],
-    destinations: [],
-    warehouses: [],
-  }),
+  configView: benchConfigView(writeKey),
   producer: { send: async () => undefined },
   logger: createLogger('ingestion-bench', process.env.LOG_LEVEL ?? 'warn'),
   meter: telemetry.meter,

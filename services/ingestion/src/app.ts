@@ -5,7 +5,7 @@ import type { Logger } from '@manifold/logger';
 import { measureHttpRequests, type Meter, type Tracer } from '@manifold/telemetry';
 import { AnalyticsJsBundle } from './analytics-js/bundle';
 import { analyticsJsRoutes } from './analytics-js/routes';
-import { LiveDebugger } from './debugger/live-debugger';
+import { LiveDebugger, type DebuggerView } from './debugger/live-debugger';
 import { DEBUGGER_PATH, debuggerRoutes } from './debugger/routes';
 import { IngestionError } from './http/errors';
 import { createProxyTrust } from './http/proxy-trust';
@@ -27,6 +27,11 @@ export interface IngestionAppDeps {
   meter: Meter;
   tracer: Tracer;
   settings: IngestionSettings;
+  /**
+   * State shared with the other workers of the process (workers mode); this process's own
+   * rate limiter and debugger otherwise.
+   */
+  shared?: { rateLimiter: RateLimiter; liveDebugger: LiveDebugger; debuggerView: DebuggerView };
   /** The analytics.js files to serve; read from @segment/analytics-next when not given. */
   bundle?: AnalyticsJsBundle;
 }
@@ -49,7 +54,7 @@ export function createIngestionApp(deps: IngestionAppDeps): IngestionApp {
   const { settings, logger, configView } = deps;
   const metrics = createIngestionMetrics(deps.meter);
   const proxyTrust = createProxyTrust(settings.trustedProxies);
-  const liveDebugger = new LiveDebugger(settings.debuggerBufferSize);
+  const liveDebugger = deps.shared?.liveDebugger ?? new LiveDebugger(settings.debuggerBufferSize);
   const publisher = new PublishQueue(deps.producer, {
     topic: settings.topic,
     ...settings.publish,
@@ -62,7 +67,7 @@ export function createIngestionApp(deps: IngestionAppDeps): IngestionApp {
   const ingestor = new Ingestor({
     configView,
     publisher,
-    rateLimiter: new RateLimiter(settings.rateLimit),
+    rateLimiter: deps.shared?.rateLimiter ?? new RateLimiter(settings.rateLimit),
     liveDebugger,
     metrics,
     logger,
@@ -80,7 +85,10 @@ export function createIngestionApp(deps: IngestionAppDeps): IngestionApp {
     logger,
     limits: settings.limits,
   });
-  const debug = debuggerRoutes({ liveDebugger, adminToken: settings.adminToken });
+  const debug = debuggerRoutes({
+    liveDebugger: deps.shared?.debuggerView ?? liveDebugger,
+    adminToken: settings.adminToken,
+  });
 
   const web = express();
   web.disable('x-powered-by');

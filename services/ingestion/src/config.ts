@@ -52,6 +52,11 @@ export const ingestionConfigShape = {
   /** Seals CONFIG_CACHE_FILE; a key derived from CONTROL_PLANE_TOKEN when unset. */
   CONFIG_CACHE_KEY: env.key256().optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: env.url(['http', 'https']).optional(),
+  /**
+   * HTTP worker processes sharing PORT (Node's cluster module). 0: the CPUs available to the
+   * process (its container's CPU and memory limits respected), at most 8. 1: one process, no cluster.
+   */
+  INGESTION_WORKERS: env.int(0, 0),
   /** On SIGTERM, keep serving this long (readiness already failing) before closing the listener. */
   SHUTDOWN_DELAY_MS: env.int(0, 0),
 };

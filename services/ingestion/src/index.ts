@@ -14,3 +14,7 @@ export { PublishQueue, type PublishQueueOptions, type MessageSender } from './pu
 export { RecoveringSender } from './publish/recovering-sender';
 export { LiveDebugger, type DebuggerEntry, type DebuggerStatus } from './debugger/live-debugger';
 export { AnalyticsJsBundle } from './analytics-js/bundle';
+export { runPrimary, type PrimaryOptions, type RunningPrimary } from './workers/primary';
+export { WorkerLink } from './workers/worker-link';
+export { serveIngestion, workerCount } from './workers/serve';
+export { defaultWorkerCount } from './workers/worker-count';

@@ -1,11 +1,11 @@
 // The ingestion process entry point: `node dist/main.js`, configured by environment variables.
 import { ConfigError } from '@manifold/config';
 import { loadIngestionConfig } from './config';
-import { runIngestion } from './run-ingestion';
+import { serveIngestion } from './workers/serve';
 
 try {
-  runIngestion(loadIngestionConfig()).catch(() => {
-    // runService has logged why start failed and cleaned up.
+  serveIngestion(loadIngestionConfig()).catch(() => {
+    // runService (or the primary) has logged why start failed and cleaned up.
     process.exit(1);
   });
 } catch (error) {

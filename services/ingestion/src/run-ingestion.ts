@@ -6,6 +6,7 @@ import { runService, type RunningService } from '@manifold/service';
 import type { IngestionConfig } from './config';
 import { settingsFromConfig } from './config';
 import { startIngestion, type RunningIngestion } from './start';
+import type { WorkerLink } from './workers/worker-link';
 
 export interface IngestionProcess {
   service: RunningService;
@@ -16,6 +17,8 @@ export interface RunIngestionOptions {
   /** Stop on SIGTERM/SIGINT and exit (the real process); tests turn it off. */
   handleSignals?: boolean;
   logger?: Logger;
+  /** This process is one of several workers: the state they share goes through the primary. */
+  link?: WorkerLink;
 }
 
 /**
@@ -74,6 +77,7 @@ export async function runIngestion(
         partitions: config.KAFKA_EVENTS_PARTITIONS,
         replicationFactor: config.KAFKA_REPLICATION_FACTOR,
         shutdownDelayMs: config.SHUTDOWN_DELAY_MS,
+        ...(options.link ? { shared: options.link } : {}),
       });
       // Registered last, so it stops first: no new requests, those in progress answered, queue flushed.
       const running = ingestion;

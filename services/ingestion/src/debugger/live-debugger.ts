@@ -25,7 +25,14 @@ class Ring {
   next = 0;
   seq = 0;
 
-  constructor(private readonly capacity: number) {}
+  /**
+   * @param nextSeq where entry ids come from when several workers' entries are merged (ids
+   *   unique and in time order across workers); otherwise each source counts from 1.
+   */
+  constructor(
+    private readonly capacity: number,
+    private readonly nextSeq?: () => number,
+  ) {}
 
   push(entry: DebuggerEntry): void {
     if (this.items.length < this.capacity) this.items.push(entry);
@@ -42,17 +49,30 @@ class Ring {
 
 type Listener = (entry: DebuggerEntry) => void;
 
+/** What the debugger's routes read: this process's buffer, or all workers' (workers mode). */
+export interface DebuggerView {
+  recent(sourceId: string, limit?: number, afterSeq?: number): DebuggerEntry[] | Promise<DebuggerEntry[]>;
+  subscribe(sourceId: string, listener: Listener): () => void;
+}
+
 /**
  * The last N events of each source and a feed of new ones. It lives in this process: each
  * replica shows the traffic it received (the console merges replicas or uses one).
  */
-export class LiveDebugger {
+export class LiveDebugger implements DebuggerView {
   private readonly rings = new Map<string, Ring>();
   private readonly listeners = new Map<string, Set<Listener>>();
   private lastMs = 0;
   private lastIso = '';
 
-  constructor(private readonly capacity: number) {}
+  /**
+   * @param nextSeq where entry ids come from when several workers' entries are merged (ids
+   *   unique and in time order across workers); otherwise each source counts from 1.
+   */
+  constructor(
+    private readonly capacity: number,
+    private readonly nextSeq?: () => number,
+  ) {}
 
   /** The current time as ISO-8601, formatted once per millisecond however many events share it. */
   private now(): string {
@@ -76,7 +96,7 @@ export class LiveDebugger {
       ring = new Ring(Math.max(1, this.capacity));
       this.rings.set(sourceId, ring);
     }
-    const full: DebuggerEntry = { seq: ++ring.seq, sourceId, at: this.now(), ...entry };
+    const full: DebuggerEntry = { seq: this.nextSeq ? this.nextSeq() : ++ring.seq, sourceId, at: this.now(), ...entry };
     ring.push(full);
     const listeners = this.listeners.get(sourceId);
     if (listeners) for (const listener of listeners) listener(full);

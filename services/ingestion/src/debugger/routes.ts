@@ -1,10 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Router, type Request, type Response, type NextFunction } from 'express';
 import { IngestionError } from '../http/errors';
-import type { DebuggerEntry, LiveDebugger } from './live-debugger';
+import type { DebuggerEntry, DebuggerView } from './live-debugger';
 
 export interface DebuggerRoutesOptions {
-  liveDebugger: LiveDebugger;
+  liveDebugger: DebuggerView;
   /** The console's service token (`Authorization: Bearer <token>`); unset: the debugger is off. */
   adminToken: string | undefined;
   /** How often an idle stream sends a comment, so proxies do not close it (ms). */
@@ -51,14 +51,14 @@ export function debuggerRoutes(options: DebuggerRoutesOptions): { router: Router
   const { liveDebugger } = options;
   const heartbeatMs = options.heartbeatMs ?? 15000;
 
-  router.get('/debugger/sources/:sourceId/events', authorize(options), (req, res) => {
+  router.get('/debugger/sources/:sourceId/events', authorize(options), async (req, res) => {
     const sourceId = String(req.params['sourceId']);
     const limit = positiveInt(req.query['limit'], Number.MAX_SAFE_INTEGER);
     const after = positiveInt(req.query['after'], 0);
-    res.json({ sourceId, events: liveDebugger.recent(sourceId, limit, after) });
+    res.json({ sourceId, events: await liveDebugger.recent(sourceId, limit, after) });
   });
 
-  router.get('/debugger/sources/:sourceId/stream', authorize(options), (req, res) => {
+  router.get('/debugger/sources/:sourceId/stream', authorize(options), async (req, res) => {
     const sourceId = String(req.params['sourceId']);
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -74,13 +74,20 @@ export function debuggerRoutes(options: DebuggerRoutesOptions): { router: Router
     // A new viewer first gets the buffered events (`?recent=N` for fewer); a reconnecting
     // EventSource sends Last-Event-ID and gets only what it missed.
     const after = positiveInt(req.headers['last-event-id'] ?? req.query['after'], 0);
-    const backlog =
-      after > 0
-        ? liveDebugger.recent(sourceId, Number.MAX_SAFE_INTEGER, after)
-        : liveDebugger.recent(sourceId, positiveInt(req.query['recent'], Number.MAX_SAFE_INTEGER));
+    // Subscribed before the backlog is read, so nothing falls between the two; what arrives
+    // meanwhile is written after the backlog, without the entries the backlog already had.
+    const early: DebuggerEntry[] = [];
+    let live: (entry: DebuggerEntry) => void = (entry) => early.push(entry);
+    const unsubscribe = liveDebugger.subscribe(sourceId, (entry) => live(entry));
+    const backlog = await (after > 0
+      ? liveDebugger.recent(sourceId, Number.MAX_SAFE_INTEGER, after)
+      : liveDebugger.recent(sourceId, positiveInt(req.query['recent'], Number.MAX_SAFE_INTEGER)));
+    if (res.closed) return unsubscribe();
     for (const entry of backlog) write(entry);
+    const lastSeq = backlog.at(-1)?.seq ?? after;
     res.write(': connected\n\n');
-    const unsubscribe = liveDebugger.subscribe(sourceId, write);
+    for (const entry of early) if (entry.seq > lastSeq) write(entry);
+    live = write;
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), heartbeatMs);
     const close = (): void => {
       clearInterval(heartbeat);

@@ -15,6 +15,8 @@ export interface IngestionChild {
   topic: string;
   /** Resident memory now and at its peak (VmRSS, VmHWM), in MB. */
   memoryMb(): { rss: number; peak: number };
+  /** The process ids of its workers (workers mode), from the kernel's list of its children. */
+  workerPids(): number[];
   /** SIGTERM, then deletes the topic and the config cache. */
   stop(): Promise<void>;
 }
@@ -55,6 +57,8 @@ export async function startIngestionProcess(env: Record<string, string> = {}): P
       CONTROL_PLANE_TOKEN: TOKEN,
       CONFIG_CACHE_FILE: join(dir, 'config.json'),
       LOG_LEVEL: 'error',
+      // One process, as before workers mode; tests of workers mode ask for more.
+      INGESTION_WORKERS: '1',
       ...env,
     },
   });
@@ -65,6 +69,17 @@ export async function startIngestionProcess(env: Record<string, string> = {}): P
     adminUrl: String(info['adminUrl']),
     topic,
     memoryMb: () => ({ rss: statusMb(pid, 'VmRSS'), peak: statusMb(pid, 'VmHWM') }),
+    workerPids: () => {
+      try {
+        return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+          .trim()
+          .split(/\s+/)
+          .filter(Boolean)
+          .map(Number);
+      } catch {
+        return [];
+      }
+    },
     async stop() {
       await stopChild(child);
       const kafka = new KafkaClient({

@@ -1,12 +1,15 @@
 // The ingestion process as main.ts runs it, for tests that need it in a process of its own (its
-// memory measured, a crash seen as an exit): prints `READY {"url", "adminUrl"}` once it serves.
+// memory measured, a crash seen as an exit, its workers): prints `READY {"url", "adminUrl"}` once
+// it serves. A worker of workers mode runs this file too, and prints nothing.
+import cluster from 'node:cluster';
 import { loadIngestionConfig } from '../config';
-import { runIngestion } from '../run-ingestion';
+import { serveIngestion } from '../workers/serve';
 
-runIngestion(loadIngestionConfig()).then(
-  ({ ingestion, service }) => {
-    const adminUrl = `http://127.0.0.1:${service.adminPort}`;
-    process.stdout.write(`READY ${JSON.stringify({ url: ingestion.url, adminUrl })}\n`);
+serveIngestion(loadIngestionConfig()).then(
+  ({ url, adminPort }) => {
+    if (cluster.isWorker) return;
+    const adminUrl = `http://127.0.0.1:${adminPort}`;
+    process.stdout.write(`READY ${JSON.stringify({ url, adminUrl })}\n`);
   },
   () => process.exit(1),
 );
