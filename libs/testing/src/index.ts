@@ -12,7 +12,7 @@ export { segmentSnippet } from './segment-snippet';
 export { TcpProxy } from './tcp-proxy';
 export { makeTlsCertificates, type TlsCertificates } from './tls-certificates';
 export { readTopic, readTopicUntil } from './topic-reader';
-export { parsePrometheusText, sampleValue, type MetricFamily, type MetricSample } from './prometheus-text';
+export { parsePrometheusText, sampleSum, sampleValue, type MetricFamily, type MetricSample } from './prometheus-text';
 export { eventually } from './eventually';
 export { rejectionOf } from './rejection';
 export { waitFor } from './wait-for';

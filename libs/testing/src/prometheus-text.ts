@@ -50,3 +50,17 @@ export function sampleValue(text: string, name: string, labels: Record<string, s
   }
   return undefined;
 }
+
+/**
+ * The sum over every sample named `name` whose labels include `labels` (0 when there is none):
+ * what `sum without (worker)` gives for a process whose workers each export their own series.
+ */
+export function sampleSum(text: string, name: string, labels: Record<string, string> = {}): number {
+  let sum = 0;
+  for (const family of parsePrometheusText(text).values()) {
+    for (const sample of family.samples) {
+      if (sample.name === name && Object.entries(labels).every(([k, v]) => sample.labels[k] === v)) sum += sample.value;
+    }
+  }
+  return sum;
+}
