@@ -221,6 +221,13 @@ describe('metrics of the running system', () => {
       () => translator.metrics(),
       (text) => text.includes('manifold_translator_kafka_consumer_lag_messages{'),
     );
+    // Trace entries are written once per TRACE_FLUSH_INTERVAL, so the counter appears a moment
+    // after the deliveries it traces.
+    await until(
+      'the translator’s first trace write',
+      () => translator.metrics(),
+      (text) => (sampleValue(text, 'manifold_translator_trace_entries_total', { result: 'written' }) ?? 0) >= 1,
+    );
 
     for (const [service, child] of processes) scrapes.set(service, await child.metrics());
 
