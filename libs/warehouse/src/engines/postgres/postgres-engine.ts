@@ -15,6 +15,7 @@ import type { SourceLoadResult, WarehouseEngine } from '../engine';
 import { catalogFromColumns, ddlStatements, qualified, quoteIdent, readTableSql, usersMergeAssignments } from '../sql';
 import { copyChunks } from './copy-text';
 import { postgresLimits } from './limits';
+import { withPooledClient } from './pooled-client';
 import { POSTGRES_DIALECT, POSTGRES_TYPES } from './types';
 
 export interface PostgresConnection {
@@ -77,52 +78,43 @@ export class PostgresEngine implements WarehouseEngine {
   }
 
   async load(batch: SourceBatch): Promise<SourceLoadResult> {
-    const client = await this.pool.connect();
-    let broken = false;
-    try {
-      await client.query('BEGIN');
-      // One load per schema at a time, whichever loader process runs it.
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`manifold-warehouse:${batch.schema}`]);
-      const catalog = await readCatalog(client, batch.schema);
-      const dropped = catalog ? await readDroppedColumns(client, batch.schema) : new Map<string, number>();
-      const timings = { planMs: 0, ddlMs: 0, copyMs: 0, mergeMs: 0 };
-      let mark = performance.now();
-      const lap = (): number => {
-        const now = performance.now();
-        const elapsed = now - mark;
-        mark = now;
-        return elapsed;
-      };
-      const plan = planLoad(batch, catalog, { limits: postgresLimits(dropped) });
-      timings.planMs = lap();
-      await applyDdl(client, plan);
-      timings.ddlMs = lap();
-      const keyed = await tablesUniqueOnId(client, batch.schema);
-      const rowsByTable: Record<string, number> = {};
-      for (const [index, table] of plan.tables.entries()) {
-        rowsByTable[table.name] = await loadTable(client, plan, table, index, keyed.has(table.name), timings);
+    return withPooledClient(this.pool, this.log, async (client, markBroken) => {
+      try {
+        await client.query('BEGIN');
+        // One load per schema at a time, whichever loader process runs it.
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`manifold-warehouse:${batch.schema}`]);
+        const catalog = await readCatalog(client, batch.schema);
+        const dropped = catalog ? await readDroppedColumns(client, batch.schema) : new Map<string, number>();
+        const timings = { planMs: 0, ddlMs: 0, copyMs: 0, mergeMs: 0 };
+        let mark = performance.now();
+        const lap = (): number => {
+          const now = performance.now();
+          const elapsed = now - mark;
+          mark = now;
+          return elapsed;
+        };
+        const plan = planLoad(batch, catalog, { limits: postgresLimits(dropped) });
+        timings.planMs = lap();
+        await applyDdl(client, plan);
+        timings.ddlMs = lap();
+        const keyed = await tablesUniqueOnId(client, batch.schema);
+        const rowsByTable: Record<string, number> = {};
+        for (const [index, table] of plan.tables.entries()) {
+          rowsByTable[table.name] = await loadTable(client, plan, table, index, keyed.has(table.name), timings);
+        }
+        mark = performance.now();
+        await client.query('COMMIT');
+        timings.mergeMs += lap();
+        return { plan, rowsByTable, timings };
+      } catch (error) {
+        await client.query('ROLLBACK').catch(markBroken);
+        throw error;
       }
-      mark = performance.now();
-      await client.query('COMMIT');
-      timings.mergeMs += lap();
-      return { plan, rowsByTable, timings };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {
-        broken = true;
-      });
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+    });
   }
 
   async catalog(schema: string): Promise<SchemaCatalog | undefined> {
-    const client = await this.pool.connect();
-    try {
-      return await readCatalog(client, schema);
-    } finally {
-      client.release();
-    }
+    return withPooledClient(this.pool, this.log, (client) => readCatalog(client, schema));
   }
 
   async readTable(schema: string, table: string): Promise<Array<Record<string, CellValue | null>>> {
