@@ -56,6 +56,12 @@ const SAMPLE_SETTINGS: Record<string, Record<string, unknown>> = {
   posthog: { apiKey: secretValue('posthog', 'apiKey'), apiBaseUrl: baseUrl('posthog') },
   braze: { apiKey: secretValue('braze', 'apiKey'), apiBaseUrl: baseUrl('braze'), appId: 'braze-app' },
   intercom: { accessToken: secretValue('intercom', 'accessToken'), apiBaseUrl: baseUrl('intercom') },
+  'meta-conversions-api': {
+    accessToken: secretValue('meta', 'accessToken'),
+    pixelId: '1234567890',
+    apiBaseUrl: baseUrl('meta'),
+    testEventCode: 'TEST1',
+  },
 };
 
 const products = [

@@ -39,3 +39,4 @@ export {
   type IntercomCompany,
   type IntercomEvent,
 } from './intercom';
+export { MetaEmulator, type MetaEmulatorOptions, type MetaServerEvent } from './meta';

@@ -5,6 +5,7 @@ import {
   CustomerioEmulator,
   Ga4Emulator,
   IntercomEmulator,
+  MetaEmulator,
   MixpanelEmulator,
   PosthogEmulator,
   WebhookEmulator,
@@ -53,5 +54,9 @@ export const EMULATOR_SETUPS: Record<string, () => Promise<EmulatorSetup>> = {
   braze: async () => {
     const emulator = await new BrazeEmulator({ apiKey: 'braze-key' }).start();
     return { emulator, settings: { apiKey: 'braze-key', apiBaseUrl: emulator.baseUrl } };
+  },
+  'meta-conversions-api': async () => {
+    const emulator = await new MetaEmulator({ accessToken: 'meta-token', pixelId: '1234567890' }).start();
+    return { emulator, settings: { accessToken: 'meta-token', pixelId: '1234567890', apiBaseUrl: emulator.baseUrl } };
   },
 };
