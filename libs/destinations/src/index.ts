@@ -6,6 +6,7 @@ import { braze } from './braze';
 import { customerio } from './customerio';
 import { ga4 } from './ga4';
 import { intercom } from './intercom';
+import { klaviyo } from './klaviyo';
 import { meta } from './meta';
 import { mixpanel } from './mixpanel';
 import { posthog } from './posthog';
@@ -22,6 +23,7 @@ export const DESTINATIONS: readonly DestinationDefinition[] = [
   braze,
   intercom,
   meta,
+  klaviyo,
 ];
 
 const byId = new Map(DESTINATIONS.map((d) => [d.id, d]));
@@ -50,3 +52,4 @@ export { posthog, posthogEventUuid, posthogSettings, type PosthogSettings } from
 export { intercom, intercomSettings, type IntercomSettings } from './intercom';
 export { braze, brazeSettings, type BrazeSettings } from './braze';
 export { meta, metaSettings, metaSha256, type MetaSettings } from './meta';
+export { klaviyo, klaviyoSettings, type KlaviyoSettings } from './klaviyo';

@@ -62,6 +62,7 @@ const SAMPLE_SETTINGS: Record<string, Record<string, unknown>> = {
     apiBaseUrl: baseUrl('meta'),
     testEventCode: 'TEST1',
   },
+  klaviyo: { apiKey: secretValue('klaviyo', 'apiKey'), apiBaseUrl: baseUrl('klaviyo'), listId: 'Xy12Ab' },
 };
 
 const products = [

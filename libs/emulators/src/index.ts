@@ -40,3 +40,4 @@ export {
   type IntercomEvent,
 } from './intercom';
 export { MetaEmulator, type MetaEmulatorOptions, type MetaServerEvent } from './meta';
+export { KlaviyoEmulator, type KlaviyoEmulatorOptions, type KlaviyoProfile, type KlaviyoEvent } from './klaviyo';

@@ -5,6 +5,7 @@ import {
   CustomerioEmulator,
   Ga4Emulator,
   IntercomEmulator,
+  KlaviyoEmulator,
   MetaEmulator,
   MixpanelEmulator,
   PosthogEmulator,
@@ -58,5 +59,9 @@ export const EMULATOR_SETUPS: Record<string, () => Promise<EmulatorSetup>> = {
   'meta-conversions-api': async () => {
     const emulator = await new MetaEmulator({ accessToken: 'meta-token', pixelId: '1234567890' }).start();
     return { emulator, settings: { accessToken: 'meta-token', pixelId: '1234567890', apiBaseUrl: emulator.baseUrl } };
+  },
+  klaviyo: async () => {
+    const emulator = await new KlaviyoEmulator({ apiKey: 'pk_test' }).start();
+    return { emulator, settings: { apiKey: 'pk_test', apiBaseUrl: emulator.baseUrl } };
   },
 };
