@@ -6,6 +6,7 @@ import { braze } from './braze';
 import { customerio } from './customerio';
 import { ga4 } from './ga4';
 import { intercom } from './intercom';
+import { iterable } from './iterable';
 import { klaviyo } from './klaviyo';
 import { meta } from './meta';
 import { mixpanel } from './mixpanel';
@@ -24,6 +25,7 @@ export const DESTINATIONS: readonly DestinationDefinition[] = [
   intercom,
   meta,
   klaviyo,
+  iterable,
 ];
 
 const byId = new Map(DESTINATIONS.map((d) => [d.id, d]));
@@ -53,3 +55,4 @@ export { intercom, intercomSettings, type IntercomSettings } from './intercom';
 export { braze, brazeSettings, type BrazeSettings } from './braze';
 export { meta, metaSettings, metaSha256, type MetaSettings } from './meta';
 export { klaviyo, klaviyoSettings, type KlaviyoSettings } from './klaviyo';
+export { iterable, iterableSettings, type IterableSettings } from './iterable';

@@ -63,6 +63,7 @@ const SAMPLE_SETTINGS: Record<string, Record<string, unknown>> = {
     testEventCode: 'TEST1',
   },
   klaviyo: { apiKey: secretValue('klaviyo', 'apiKey'), apiBaseUrl: baseUrl('klaviyo'), listId: 'Xy12Ab' },
+  iterable: { apiKey: secretValue('iterable', 'apiKey'), apiBaseUrl: baseUrl('iterable'), batchSize: 10 },
 };
 
 const products = [

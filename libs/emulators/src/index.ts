@@ -41,3 +41,4 @@ export {
 } from './intercom';
 export { MetaEmulator, type MetaEmulatorOptions, type MetaServerEvent } from './meta';
 export { KlaviyoEmulator, type KlaviyoEmulatorOptions, type KlaviyoProfile, type KlaviyoEvent } from './klaviyo';
+export { IterableEmulator, type IterableEmulatorOptions, type IterableUser, type IterablePurchase } from './iterable';

@@ -7,7 +7,6 @@ import { metaSettings } from './settings';
 // e-commerce events and pages, and a custom event for every other track. Each sends one server
 // event; they differ in the event name and how custom_data is built.
 
-
 type CustomData = (properties: Record<string, unknown>, notices: Notices) => Record<string, unknown>;
 
 function serverEventAction(title: string, description: string, eventName: string | undefined, customData: CustomData) {

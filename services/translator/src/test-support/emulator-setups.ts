@@ -5,6 +5,7 @@ import {
   CustomerioEmulator,
   Ga4Emulator,
   IntercomEmulator,
+  IterableEmulator,
   KlaviyoEmulator,
   MetaEmulator,
   MixpanelEmulator,
@@ -63,5 +64,9 @@ export const EMULATOR_SETUPS: Record<string, () => Promise<EmulatorSetup>> = {
   klaviyo: async () => {
     const emulator = await new KlaviyoEmulator({ apiKey: 'pk_test' }).start();
     return { emulator, settings: { apiKey: 'pk_test', apiBaseUrl: emulator.baseUrl } };
+  },
+  iterable: async () => {
+    const emulator = await new IterableEmulator({ apiKey: 'it-key' }).start();
+    return { emulator, settings: { apiKey: 'it-key', apiBaseUrl: emulator.baseUrl } };
   },
 };
