@@ -67,6 +67,7 @@ export const EMULATOR_SETUPS: Record<string, () => Promise<EmulatorSetup>> = {
   },
   iterable: async () => {
     const emulator = await new IterableEmulator({ apiKey: 'it-key' }).start();
-    return { emulator, settings: { apiKey: 'it-key', apiBaseUrl: emulator.baseUrl } };
+    // One event per request, so paths compare with single-event translations.
+    return { emulator, settings: { apiKey: 'it-key', apiBaseUrl: emulator.baseUrl, batchSize: 1 } };
   },
 };
