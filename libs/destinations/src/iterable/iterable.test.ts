@@ -1,4 +1,4 @@
-import { buildRequests, catalogEntry, outcomesPerEvent, prepareEvent, translateEvent } from '@manifold/destination-kit';
+import { buildRequests, catalogEntry, outcomesPerEvent, prepareEvent } from '@manifold/destination-kit';
 import { validateDefinition } from '@manifold/destination-kit/testing';
 import { IterableEmulator } from '@manifold/emulators';
 import { iterable } from './index';
@@ -11,6 +11,7 @@ import {
   TIMESTAMP_MS,
   type TranslationCase,
 } from '../test-support/harness';
+import { requestsOf, unsupportedCases } from '../test-support/cases';
 
 const KEY = 'iterable-server-key';
 const MESSAGE_ID = 'ajs-next-1780314000000-6f0c3b1e-7d4a-4c4e-9a57-0e1c2d3f4a5b';
@@ -214,26 +215,7 @@ const cases: TranslationCase[] = [
     event: specEvent({ type: 'track', event: 'Order Completed', properties: { order_id: 'o-2' } }),
     expect: { drop: 'INVALID_PAYLOAD', message: 'total' },
   },
-  {
-    name: 'page is dropped with the reason',
-    event: specEvent({ type: 'page', name: 'Home' }),
-    expect: { drop: 'UNSUPPORTED_EVENT_TYPE', message: 'page views' },
-  },
-  {
-    name: 'screen is dropped with the reason',
-    event: specEvent({ type: 'screen', name: 'Home' }),
-    expect: { drop: 'UNSUPPORTED_EVENT_TYPE', message: 'screen views' },
-  },
-  {
-    name: 'group is dropped with the reason',
-    event: specEvent({ type: 'group', groupId: 'acme' }),
-    expect: { drop: 'UNSUPPORTED_EVENT_TYPE', message: 'groups' },
-  },
-  {
-    name: 'alias is dropped with the reason',
-    event: specEvent({ type: 'alias', previousId: 'anon-4d2b9c' }),
-    expect: { drop: 'UNSUPPORTED_EVENT_TYPE', message: 'updateEmail' },
-  },
+  ...unsupportedCases({ page: 'page views', screen: 'screen views', group: 'groups', alias: 'updateEmail' }),
 ];
 
 describe('Iterable', () => {
@@ -333,15 +315,8 @@ describe('Iterable', () => {
   });
 
   it('a wrong key is final with its code; 429 and 5xx are retried', async () => {
-    const translate = (settings: Record<string, unknown>) => {
-      const translation = translateEvent(
-        iterable,
-        specEvent({ type: 'track', event: 'X' }),
-        parsed(iterable, settings),
-      );
-      if (translation.kind !== 'requests') throw new Error(JSON.stringify(translation));
-      return translation.requests;
-    };
+    const translate = (settings: Record<string, unknown>) =>
+      requestsOf(iterable, specEvent({ type: 'track', event: 'X' }), settings);
     const [bad] = await deliverAll(iterable, translate({ ...base(), apiKey: 'nope' }));
     expect(bad?.outcome).toMatchObject({
       kind: 'dead-letter',

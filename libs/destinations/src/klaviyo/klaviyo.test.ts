@@ -1,16 +1,16 @@
-import { catalogEntry, translateEvent } from '@manifold/destination-kit';
+import { catalogEntry } from '@manifold/destination-kit';
 import { validateDefinition } from '@manifold/destination-kit/testing';
 import { KlaviyoEmulator } from '@manifold/emulators';
 import { klaviyo } from './index';
 import {
   deliverAll,
   NOW,
-  parsed,
   runTranslationCases,
   specEvent,
   TIMESTAMP,
   type TranslationCase,
 } from '../test-support/harness';
+import { requestsOf, unsupportedCases } from '../test-support/cases';
 
 const KEY = 'pk_klaviyo_private';
 const REVISION = '2026-07-15';
@@ -38,6 +38,25 @@ const event = (metric: string, attributes: Record<string, unknown>, profile: Rec
   });
 const profile = (attributes: Record<string, unknown>) =>
   post('/api/profile-import', { type: 'profile', attributes: { ...PROFILE, ...attributes } });
+/** A subscription job for one profile, consenting on `channels`, to `list` when given. */
+const subscriptionJob = (identity: Record<string, string>, channels: string[], list?: string) =>
+  post('/api/profile-subscription-bulk-create-jobs', {
+    type: 'profile-subscription-bulk-create-job',
+    attributes: {
+      profiles: {
+        data: [
+          {
+            type: 'profile',
+            attributes: {
+              ...identity,
+              subscriptions: Object.fromEntries(channels.map((c) => [c, { marketing: { consent: 'SUBSCRIBED' } }])),
+            },
+          },
+        ],
+      },
+    },
+    ...(list ? { relationships: { list: { data: { type: 'list', id: list } } } } : {}),
+  });
 const withTraits = (traits: Record<string, unknown>) => ({ ...specEvent({ type: 'track' }).context, traits });
 
 const cases: TranslationCase[] = [
@@ -220,23 +239,7 @@ const cases: TranslationCase[] = [
     settings: { listId: 'Xy12Ab' },
     expect: {
       requests: [
-        post('/api/profile-subscription-bulk-create-jobs', {
-          type: 'profile-subscription-bulk-create-job',
-          attributes: {
-            profiles: {
-              data: [
-                {
-                  type: 'profile',
-                  attributes: {
-                    email: 'ann@example.com',
-                    subscriptions: { email: { marketing: { consent: 'SUBSCRIBED' } } },
-                  },
-                },
-              ],
-            },
-          },
-          relationships: { list: { data: { type: 'list', id: 'Xy12Ab' } } },
-        }),
+        subscriptionJob({ email: 'ann@example.com' }, ['email'], 'Xy12Ab'),
         event(
           'User Subscribed',
           { properties: { email: 'ann@example.com', source: 'footer' } },
@@ -256,26 +259,7 @@ const cases: TranslationCase[] = [
     }),
     expect: {
       requests: [
-        post('/api/profile-subscription-bulk-create-jobs', {
-          type: 'profile-subscription-bulk-create-job',
-          attributes: {
-            profiles: {
-              data: [
-                {
-                  type: 'profile',
-                  attributes: {
-                    email: 'bo@example.com',
-                    phone_number: '+447700900123',
-                    subscriptions: {
-                      email: { marketing: { consent: 'SUBSCRIBED' } },
-                      sms: { marketing: { consent: 'SUBSCRIBED' } },
-                    },
-                  },
-                },
-              ],
-            },
-          },
-        }),
+        subscriptionJob({ email: 'bo@example.com', phone_number: '+447700900123' }, ['email', 'sms']),
         event(
           'User Subscribed',
           { properties: { channels: ['email', 'SMS', 'pigeon'] } },
@@ -290,26 +274,7 @@ const cases: TranslationCase[] = [
     event: specEvent({ type: 'track', event: 'User Subscribed' }),
     expect: { drop: 'INVALID_PAYLOAD', message: 'email' },
   },
-  {
-    name: 'page is dropped with the reason',
-    event: specEvent({ type: 'page', name: 'Home' }),
-    expect: { drop: 'UNSUPPORTED_EVENT_TYPE', message: 'page views' },
-  },
-  {
-    name: 'screen is dropped with the reason',
-    event: specEvent({ type: 'screen', name: 'Home' }),
-    expect: { drop: 'UNSUPPORTED_EVENT_TYPE', message: 'screen views' },
-  },
-  {
-    name: 'group is dropped with the reason',
-    event: specEvent({ type: 'group', groupId: 'acme' }),
-    expect: { drop: 'UNSUPPORTED_EVENT_TYPE', message: 'groups' },
-  },
-  {
-    name: 'alias is dropped with the reason',
-    event: specEvent({ type: 'alias', previousId: 'anon-4d2b9c' }),
-    expect: { drop: 'UNSUPPORTED_EVENT_TYPE', message: 'alias' },
-  },
+  ...unsupportedCases({ page: 'page views', screen: 'screen views', group: 'groups', alias: 'alias' }),
 ];
 
 describe('Klaviyo', () => {
@@ -347,11 +312,8 @@ describe('Klaviyo', () => {
     expect(emulator.events.filter((e) => e.metric === 'Ordered Product')).toHaveLength(2);
   });
 
-  const translate = (event = specEvent({ type: 'track', event: 'X' }), settings: Record<string, unknown> = base()) => {
-    const translation = translateEvent(klaviyo, event, parsed(klaviyo, settings));
-    if (translation.kind !== 'requests') throw new Error(JSON.stringify(translation));
-    return translation.requests;
-  };
+  const translate = (event = specEvent({ type: 'track', event: 'X' }), settings: Record<string, unknown> = base()) =>
+    requestsOf(klaviyo, event, settings);
 
   it('a retried event (same messageId) and its products are recorded once', async () => {
     emulator.reset();

@@ -1,17 +1,17 @@
 import { createHash } from 'node:crypto';
-import { catalogEntry, translateEvent } from '@manifold/destination-kit';
+import { catalogEntry } from '@manifold/destination-kit';
 import { validateDefinition } from '@manifold/destination-kit/testing';
 import { MetaEmulator } from '@manifold/emulators';
 import { meta } from './index';
 import {
   deliverAll,
   NOW,
-  parsed,
   runTranslationCases,
   specEvent,
   TIMESTAMP_MS,
   type TranslationCase,
 } from '../test-support/harness';
+import { requestsOf, unsupportedCases } from '../test-support/cases';
 
 const TOKEN = 'EAAB-meta-token';
 const PIXEL = '123456789012345';
@@ -428,26 +428,12 @@ const cases: TranslationCase[] = [
     settings: { actionSource: 'app' },
     expect: { drop: 'INVALID_PAYLOAD', message: 'app_data.extinfo' },
   },
-  {
-    name: 'identify is dropped: user data travels with each event',
-    event: specEvent({ type: 'identify', traits: { email: 'ann@example.com' } }),
-    expect: { drop: 'UNSUPPORTED_EVENT_TYPE', message: 'not profiles' },
-  },
-  {
-    name: 'screen is dropped',
-    event: specEvent({ type: 'screen', name: 'Home' }),
-    expect: { drop: 'UNSUPPORTED_EVENT_TYPE', message: 'screen views' },
-  },
-  {
-    name: 'group is dropped',
-    event: specEvent({ type: 'group', groupId: 'acme' }),
-    expect: { drop: 'UNSUPPORTED_EVENT_TYPE', message: 'groups' },
-  },
-  {
-    name: 'alias is dropped',
-    event: specEvent({ type: 'alias', previousId: 'anon-4d2b9c' }),
-    expect: { drop: 'UNSUPPORTED_EVENT_TYPE', message: 'identity merges' },
-  },
+  ...unsupportedCases({
+    identify: 'not profiles',
+    screen: 'screen views',
+    group: 'groups',
+    alias: 'identity merges',
+  }),
 ];
 
 describe('Meta Conversions API', () => {
@@ -479,11 +465,8 @@ describe('Meta Conversions API', () => {
     ]);
   });
 
-  const translate = (event = specEvent({ type: 'track', event: 'X' }), settings = base()) => {
-    const translation = translateEvent(meta, event, parsed(meta, settings));
-    if (translation.kind !== 'requests') throw new Error(JSON.stringify(translation));
-    return translation.requests;
-  };
+  const translate = (event = specEvent({ type: 'track', event: 'X' }), settings: Record<string, unknown> = base()) =>
+    requestsOf(meta, event, settings);
 
   it('the same messageId sent twice is one event for Meta (event_id + event_name)', async () => {
     emulator.reset();
