@@ -42,3 +42,4 @@ export {
 export { MetaEmulator, type MetaEmulatorOptions, type MetaServerEvent } from './meta';
 export { KlaviyoEmulator, type KlaviyoEmulatorOptions, type KlaviyoProfile, type KlaviyoEvent } from './klaviyo';
 export { IterableEmulator, type IterableEmulatorOptions, type IterableUser, type IterablePurchase } from './iterable';
+export { type WindowLimit } from './fixed-windows';

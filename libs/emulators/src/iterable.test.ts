@@ -110,4 +110,20 @@ describe('IterableEmulator', () => {
       await emailProject.close();
     }
   });
+
+  it('limits the bulk endpoints per key (429 RateLimitExceeded)', async () => {
+    const limited = await new IterableEmulator({
+      apiKey,
+      rateLimits: { '/api/users/bulkUpdate': [{ windowMs: 3_600_000, limit: 1 }] },
+    }).start();
+    try {
+      const bulk = () => send(`${limited.baseUrl}/api/users/bulkUpdate`, json({ users: [{ userId: 'u' }] }, headers));
+      expect((await bulk()).status).toBe(200);
+      const throttled = await bulk();
+      expect(throttled.status).toBe(429);
+      expect(throttled.json()).toMatchObject({ code: 'RateLimitExceeded' });
+    } finally {
+      await limited.close();
+    }
+  });
 });

@@ -7,6 +7,7 @@ import {
   type EmulatorRequest,
   type EmulatorResponse,
 } from './emulator';
+import { FixedWindows, type WindowLimit } from './fixed-windows';
 import {
   eventProblem,
   purchaseProblem,
@@ -27,6 +28,8 @@ export interface IterableEmulatorOptions extends EmulatorOptions {
   projectType?: ProjectType;
   /** Event names the project blocks (listed in bulk answers). */
   disallowedEventNames?: string[];
+  /** Limits per endpoint instead of Iterable's (5/s users/bulkUpdate, 10/s events/trackBulk). */
+  rateLimits?: Record<string, WindowLimit[]>;
 }
 
 export interface IterableUser {
@@ -42,6 +45,11 @@ export interface IterablePurchase {
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const MAX_BULK = 1000;
+/** Published per-key limits of the bulk endpoints (the single ones' are not published). */
+const RATE_LIMITS: Record<string, WindowLimit[]> = {
+  '/api/users/bulkUpdate': [{ windowMs: 1000, limit: 5 }],
+  '/api/events/trackBulk': [{ windowMs: 1000, limit: 10 }],
+};
 
 const answer = (status: number, code: string, msg: string, params: unknown = null): EmulatorResponse => ({
   status,
@@ -65,6 +73,7 @@ export class IterableEmulator extends Emulator {
   overwrites = 0;
   readonly purchases: IterablePurchase[] = [];
   private anonymousEvents = 0;
+  private readonly rates = new FixedWindows();
 
   constructor(private readonly options: IterableEmulatorOptions) {
     super(options);
@@ -76,6 +85,7 @@ export class IterableEmulator extends Emulator {
     this.purchases.length = 0;
     this.overwrites = 0;
     this.anonymousEvents = 0;
+    this.rates.clear();
   }
 
   private get projectType(): ProjectType {
@@ -88,6 +98,9 @@ export class IterableEmulator extends Emulator {
       return answer(401, 'BadApiKey', 'Invalid API key', { endpoint: request.path });
     }
     if (request.method !== 'POST') return answer(405, 'BadParams', 'Method not allowed');
+    if (this.rates.hit(request.path, (this.options.rateLimits ?? RATE_LIMITS)[request.path] ?? []) !== undefined) {
+      return answer(429, 'RateLimitExceeded', 'Rate limit exceeded for this API key');
+    }
     if (request.bytes > MAX_BODY_BYTES) return answer(413, 'BadParams', 'Request body larger than 4 MB');
     if (mediaType(request.headers) !== 'application/json') return answer(400, 'BadJsonBody', 'Expected JSON');
     const body = parseJson(request.body);

@@ -91,4 +91,25 @@ describe('KlaviyoEmulator', () => {
     );
     expect(unknownList.status).toBe(404);
   });
+
+  it('throttles per endpoint in fixed windows: 429 throttled with Retry-After', async () => {
+    const limited = await new KlaviyoEmulator({
+      apiKey,
+      now: () => NOW,
+      rateLimits: { '/api/events': [{ windowMs: 3_600_000, limit: 2 }] },
+    }).start();
+    try {
+      const statuses = [];
+      let last;
+      for (let i = 0; i < 3; i++) {
+        last = await send(`${limited.baseUrl}/api/events`, json({ data: eventData({ unique_id: `u-${i}` }) }, headers));
+        statuses.push(last.status);
+      }
+      expect(statuses).toEqual([202, 202, 429]);
+      expect(Number(last?.headers['retry-after'])).toBeGreaterThan(0);
+      expect(last?.json()).toMatchObject({ errors: [{ status: 429, code: 'throttled' }] });
+    } finally {
+      await limited.close();
+    }
+  });
 });

@@ -8,6 +8,7 @@ import {
   type EmulatorRequest,
   type EmulatorResponse,
 } from './emulator';
+import { FixedWindows, type WindowLimit } from './fixed-windows';
 import { eventProblem, invalid, profileProblem, subscriptionJobProblem, type KlaviyoError } from './klaviyo-validation';
 
 // Klaviyo's server API: `Authorization: Klaviyo-API-Key <private key>`, a `revision` header naming
@@ -20,6 +21,8 @@ export interface KlaviyoEmulatorOptions extends EmulatorOptions {
   apiKey: string;
   /** Lists that exist (subscription jobs naming another answer 404). */
   listIds?: string[];
+  /** Burst and steady limits per endpoint instead of Klaviyo's (e.g. to see 429s at low volume). */
+  rateLimits?: Record<string, WindowLimit[]>;
 }
 
 export interface KlaviyoProfile {
@@ -40,6 +43,17 @@ const REVISION = /^(\d{4})-(01|04|07|10)-15(\.pre)?$/;
 const RETIRED_AFTER_MS = 2 * 366 * 24 * 3600 * 1000;
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
 const PROFILE_IDENTIFIERS = ['email', 'phone_number', 'external_id', 'anonymous_id'];
+const per = (second: number, minute: number): WindowLimit[] => [
+  { windowMs: 1000, limit: second },
+  { windowMs: 60_000, limit: minute },
+];
+/** Each endpoint's burst (1 s) and steady (1 min) limits, per account, as published. */
+const RATE_LIMITS: Record<string, WindowLimit[]> = {
+  '/api/events': per(350, 3500),
+  '/api/profile-import': per(75, 750),
+  '/api/profiles': per(75, 750),
+  '/api/profile-subscription-bulk-create-jobs': per(75, 750),
+};
 
 const errors = (...list: KlaviyoError[]): EmulatorResponse => ({
   status: list[0]?.status ?? 400,
@@ -54,6 +68,7 @@ export class KlaviyoEmulator extends Emulator {
   /** Events refused as repeats of a unique_id (Klaviyo answers 202 and records nothing). */
   duplicatesIgnored = 0;
   private readonly uniqueIds = new Set<string>();
+  private readonly rates = new FixedWindows();
 
   constructor(private readonly options: KlaviyoEmulatorOptions) {
     super(options);
@@ -64,6 +79,7 @@ export class KlaviyoEmulator extends Emulator {
     this.events.length = 0;
     this.uniqueIds.clear();
     this.duplicatesIgnored = 0;
+    this.rates.clear();
   }
 
   /** The profile these identifiers name: the first identifier (email, phone, external id, anonymous id) that names one. */
@@ -122,6 +138,18 @@ export class KlaviyoEmulator extends Emulator {
     }
     const problem = this.headerProblem(request);
     if (problem) return problem;
+    const waitSeconds = this.rates.hit(path, (this.options.rateLimits ?? RATE_LIMITS)[path] ?? []);
+    if (waitSeconds !== undefined) {
+      return {
+        ...errors({
+          status: 429,
+          code: 'throttled',
+          title: 'Request was throttled.',
+          detail: `Request was throttled. Expected available in ${waitSeconds} second${waitSeconds === 1 ? '' : 's'}.`,
+        }),
+        headers: { 'content-type': 'application/vnd.api+json', 'retry-after': String(waitSeconds) },
+      };
+    }
     const body = parseJson(request.body);
     if (!isPlainObject(body)) return errors(invalid('/', 'JSON parse error'));
     return route(body['data']);
