@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { coerce, type Notices } from '@manifold/destination-kit';
 import { alphanumeric, countryCode, stateCode } from './places';
 
@@ -84,7 +84,8 @@ const NORMALISERS: Record<HashedKey, Normaliser> = {
   external_id: (value) => value.trim(),
 };
 
-export const sha256Hex = (value: string): string => createHash('sha256').update(value, 'utf8').digest('hex');
+/** SHA-256 of the UTF-8 bytes, lowercase hex (the one-shot hash: a few µs less per value than a Hash object). */
+export const sha256Hex = (value: string): string => hash('sha256', value, 'hex');
 
 /** The texts of a mapped value: a string, a number (as its digits), or a list of them. */
 function texts(field: string, value: unknown, notices: Notices): string[] {
