@@ -91,4 +91,36 @@ describe('MetaEmulator', () => {
     expect(tooMany.status).toBe(400);
     expect((await post({ data: [] })).status).toBe(400);
   });
+
+  it('matches hashed values against the customers it knows: Meta-normalised, or hashed as written', async () => {
+    const known = await new MetaEmulator({
+      accessToken,
+      pixelId,
+      now: () => NOW,
+      customers: [{ em: 'Ann@Example.com', zp: '94107-1234', db: '1990-05-10' }],
+    }).start();
+    try {
+      const userData = {
+        em: sha('ann@example.com'),
+        zp: [sha('94107-1234'), sha('94107')],
+        db: sha('1990-05-10'),
+        ct: sha('paris'),
+        client_user_agent: 'UA',
+      };
+      const response = await send(
+        `${known.baseUrl}/v24.0/${pixelId}/events`,
+        json({ data: [event({ user_data: userData })] }, bearer),
+      );
+      expect(response.status).toBe(200);
+      expect(known.matches.map((m) => [m.key, m.result])).toEqual([
+        ['em', 'matched'],
+        ['db', 'not normalised'],
+        ['ct', 'unknown'],
+        ['zp', 'not normalised'],
+        ['zp', 'matched'],
+      ]);
+    } finally {
+      await known.close();
+    }
+  });
 });

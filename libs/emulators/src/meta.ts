@@ -7,7 +7,8 @@ import {
   type EmulatorRequest,
   type EmulatorResponse,
 } from './emulator';
-import { eventTimeSeconds, serverEventProblem } from './meta-validation';
+import { CustomerMatcher, type Customer, type MatchResult } from './meta-matching';
+import { eventTimeSeconds, HASHED_KEYS, serverEventProblem } from './meta-validation';
 
 // Meta Conversions API: POST /v{N}.0/{pixel}/events with the access token as a query parameter,
 // a form field or a Bearer header; `data` a JSON array of 1 to 1000 server events (JSON body, or
@@ -17,6 +18,15 @@ import { eventTimeSeconds, serverEventProblem } from './meta-validation';
 export interface MetaEmulatorOptions extends EmulatorOptions {
   accessToken: string;
   pixelId: string;
+  /** People the test knows in clear (Meta's users): hashed keys are matched against them. */
+  customers?: Customer[];
+}
+
+/** How one hashed customer information value of an accepted event matched. */
+export interface MetaMatch {
+  eventId: unknown;
+  key: string;
+  result: MatchResult;
 }
 
 export interface MetaServerEvent {
@@ -55,9 +65,13 @@ function graphError(
 export class MetaEmulator extends Emulator {
   /** Every accepted server event, duplicates included. */
   readonly events: MetaServerEvent[] = [];
+  /** Each hashed value received (and the external ids) as matched against `customers`. */
+  readonly matches: MetaMatch[] = [];
+  private readonly matcher: CustomerMatcher;
 
   constructor(private readonly options: MetaEmulatorOptions) {
     super(options);
+    this.matcher = new CustomerMatcher(options.customers ?? []);
   }
 
   /** What Events Manager counts: the first of each (event_id, event_name) within 48 hours. */
@@ -77,6 +91,7 @@ export class MetaEmulator extends Emulator {
 
   protected clearAccepted(): void {
     this.events.length = 0;
+    this.matches.length = 0;
   }
 
   private fields(request: EmulatorRequest): Record<string, unknown> | undefined {
@@ -156,6 +171,7 @@ export class MetaEmulator extends Emulator {
     }
     const receivedAt = this.now();
     for (const event of data as Record<string, unknown>[]) {
+      this.match(event);
       this.events.push({
         pixelId,
         event,
@@ -164,5 +180,15 @@ export class MetaEmulator extends Emulator {
       });
     }
     return { status: 200, body: { events_received: data.length, messages: [], fbtrace_id: traceId() } };
+  }
+
+  private match(event: Record<string, unknown>): void {
+    const userData = event['user_data'] as Record<string, unknown>;
+    for (const key of [...HASHED_KEYS, 'external_id']) {
+      const values = userData[key];
+      for (const hash of Array.isArray(values) ? values : values === undefined ? [] : [values]) {
+        this.matches.push({ eventId: event['event_id'], key, result: this.matcher.match(key, String(hash)) });
+      }
+    }
   }
 }

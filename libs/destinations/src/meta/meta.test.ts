@@ -439,7 +439,27 @@ const cases: TranslationCase[] = [
 describe('Meta Conversions API', () => {
   let emulator: MetaEmulator;
   beforeAll(async () => {
-    emulator = await new MetaEmulator({ accessToken: TOKEN, pixelId: PIXEL, now: () => NOW }).start();
+    emulator = await new MetaEmulator({
+      accessToken: TOKEN,
+      pixelId: PIXEL,
+      now: () => NOW,
+      // The person of the first case as Meta knows them: every key sent must match.
+      customers: [
+        {
+          em: 'john_smith@gmail.com',
+          ph: '16505551212',
+          fn: 'mary',
+          ln: 'valéry',
+          ge: 'f',
+          db: '19970216',
+          ct: 'New York',
+          st: 'CA',
+          zp: '94107',
+          country: 'US',
+          external_id: 'user-1001',
+        },
+      ],
+    }).start();
   });
   afterAll(() => emulator.close());
 
@@ -457,6 +477,13 @@ describe('Meta Conversions API', () => {
   });
 
   runTranslationCases(meta, cases, () => ({ baseSettings: base(), baseUrl: emulator.baseUrl }));
+
+  it('every hashed value matches Meta’s normalisation of the person (none hashed as written)', () => {
+    expect(new Set(emulator.matches.filter((m) => m.result === 'matched').map((m) => m.key))).toEqual(
+      new Set(['em', 'ph', 'fn', 'ln', 'ge', 'db', 'ct', 'st', 'zp', 'country', 'external_id']),
+    );
+    expect(emulator.matches.filter((m) => m.result === 'not normalised')).toEqual([]);
+  });
 
   it('the emulator kept the events, the test one tagged', () => {
     expect(emulator.events.map((e) => e.event['event_name'])).toContain('Purchase');
