@@ -6,6 +6,9 @@ import { braze } from './braze';
 import { customerio } from './customerio';
 import { ga4 } from './ga4';
 import { intercom } from './intercom';
+import { iterable } from './iterable';
+import { klaviyo } from './klaviyo';
+import { meta } from './meta';
 import { mixpanel } from './mixpanel';
 import { posthog } from './posthog';
 import { webhook } from './webhook';
@@ -20,6 +23,9 @@ export const DESTINATIONS: readonly DestinationDefinition[] = [
   posthog,
   braze,
   intercom,
+  meta,
+  klaviyo,
+  iterable,
 ];
 
 const byId = new Map(DESTINATIONS.map((d) => [d.id, d]));
@@ -47,3 +53,6 @@ export { customerio, customerioSettings, type CustomerioSettings } from './custo
 export { posthog, posthogEventUuid, posthogSettings, type PosthogSettings } from './posthog';
 export { intercom, intercomSettings, type IntercomSettings } from './intercom';
 export { braze, brazeSettings, type BrazeSettings } from './braze';
+export { meta, metaSettings, metaSha256, type MetaSettings } from './meta';
+export { klaviyo, klaviyoSettings, type KlaviyoSettings } from './klaviyo';
+export { iterable, iterableSettings, type IterableSettings } from './iterable';

@@ -56,6 +56,14 @@ const SAMPLE_SETTINGS: Record<string, Record<string, unknown>> = {
   posthog: { apiKey: secretValue('posthog', 'apiKey'), apiBaseUrl: baseUrl('posthog') },
   braze: { apiKey: secretValue('braze', 'apiKey'), apiBaseUrl: baseUrl('braze'), appId: 'braze-app' },
   intercom: { accessToken: secretValue('intercom', 'accessToken'), apiBaseUrl: baseUrl('intercom') },
+  'meta-conversions-api': {
+    accessToken: secretValue('meta', 'accessToken'),
+    pixelId: '1234567890',
+    apiBaseUrl: baseUrl('meta'),
+    testEventCode: 'TEST1',
+  },
+  klaviyo: { apiKey: secretValue('klaviyo', 'apiKey'), apiBaseUrl: baseUrl('klaviyo'), listId: 'Xy12Ab' },
+  iterable: { apiKey: secretValue('iterable', 'apiKey'), apiBaseUrl: baseUrl('iterable'), batchSize: 10 },
 };
 
 const products = [

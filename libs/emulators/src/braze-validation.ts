@@ -27,7 +27,7 @@ const SUBSCRIPTION_STATES = ['opted_in', 'subscribed', 'unsubscribed'];
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}([.:]\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 // ISO 4217 alphabetic codes in use.
-const CURRENCIES = new Set(
+export const CURRENCIES = new Set(
   (
     'AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD CAD CDF ' +
     'CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD ' +

@@ -39,3 +39,8 @@ export {
   type IntercomCompany,
   type IntercomEvent,
 } from './intercom';
+export { MetaEmulator, type MetaEmulatorOptions, type MetaServerEvent, type MetaMatch } from './meta';
+export { type Customer as MetaCustomer, type MatchResult as MetaMatchResult } from './meta-matching';
+export { KlaviyoEmulator, type KlaviyoEmulatorOptions, type KlaviyoProfile, type KlaviyoEvent } from './klaviyo';
+export { IterableEmulator, type IterableEmulatorOptions, type IterableUser, type IterablePurchase } from './iterable';
+export { type WindowLimit } from './fixed-windows';

@@ -10,6 +10,7 @@ import { destinationById } from '@manifold/destinations';
 import type { BrazeEmulator, CustomerioEmulator, Emulator, IntercomEmulator } from '@manifold/emulators';
 import { uniqueName } from '@manifold/testing';
 import { startPipeline, type Pipeline } from './test-support/e2e';
+import { expectOnlyWhatApisCannotTake } from './test-support/delivery-expectations';
 import { EMULATOR_SETUPS } from './test-support/emulator-setups';
 import { destination, snapshot, waitForReports } from './test-support/harness';
 
@@ -181,24 +182,7 @@ describe('end to end: engagement tools get everything their APIs take', () => {
     const { counts } = await reports(IDENTIFIES.length + EVENTS.length);
 
     const total = IDENTIFIES.length + EVENTS.length;
-    for (const type of TYPES) {
-      const instance = `dest-${type}`;
-      const drops = CANNOT_TAKE[type] ?? {};
-      const dropped = Object.values(drops).reduce((sum, n) => sum + n, 0);
-      expect({ type, delivered: counts[`${instance}|delivered|`] ?? 0 }).toEqual({ type, delivered: total - dropped });
-      const failed = Object.keys(counts).filter(
-        (k) => k.startsWith(`${instance}|failed|`) || k.startsWith(`${instance}|retried|`),
-      );
-      expect({ type, failed }).toEqual({ type, failed: [] });
-      const filtered = Object.fromEntries(
-        Object.entries(counts)
-          .filter(([key]) => key.startsWith(`${instance}|filtered|`))
-          .map(([key, n]) => [key.slice(`${instance}|filtered|`.length), n]),
-      );
-      expect({ type, filtered }).toEqual({ type, filtered: drops });
-      const refused = emulators[type]!.requests.filter((r) => r.status < 200 || r.status > 299);
-      expect({ type, refused }).toEqual({ type, refused: [] });
-    }
+    expectOnlyWhatApisCannotTake(counts, emulators, total, CANNOT_TAKE);
 
     // Intercom: the numeric phone as its digits, traits as custom attributes, the company of the
     // traits and of the group with its custom attribute, revenue "24" as 2400 cents.

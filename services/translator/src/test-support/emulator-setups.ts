@@ -5,6 +5,9 @@ import {
   CustomerioEmulator,
   Ga4Emulator,
   IntercomEmulator,
+  IterableEmulator,
+  KlaviyoEmulator,
+  MetaEmulator,
   MixpanelEmulator,
   PosthogEmulator,
   WebhookEmulator,
@@ -53,5 +56,18 @@ export const EMULATOR_SETUPS: Record<string, () => Promise<EmulatorSetup>> = {
   braze: async () => {
     const emulator = await new BrazeEmulator({ apiKey: 'braze-key' }).start();
     return { emulator, settings: { apiKey: 'braze-key', apiBaseUrl: emulator.baseUrl } };
+  },
+  'meta-conversions-api': async () => {
+    const emulator = await new MetaEmulator({ accessToken: 'meta-token', pixelId: '1234567890' }).start();
+    return { emulator, settings: { accessToken: 'meta-token', pixelId: '1234567890', apiBaseUrl: emulator.baseUrl } };
+  },
+  klaviyo: async () => {
+    const emulator = await new KlaviyoEmulator({ apiKey: 'pk_test' }).start();
+    return { emulator, settings: { apiKey: 'pk_test', apiBaseUrl: emulator.baseUrl } };
+  },
+  iterable: async () => {
+    const emulator = await new IterableEmulator({ apiKey: 'it-key' }).start();
+    // One event per request, so paths compare with single-event translations.
+    return { emulator, settings: { apiKey: 'it-key', apiBaseUrl: emulator.baseUrl, batchSize: 1 } };
   },
 };

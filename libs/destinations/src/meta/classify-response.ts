@@ -1,0 +1,48 @@
+import {
+  classifyHttpResponse,
+  parseJsonBody,
+  type HttpResponseInfo,
+  type ResponseOutcome,
+} from '@manifold/destination-kit';
+
+// The Graph API signals throttling and temporary trouble with error codes, often in a 400: the
+// code decides, not only the status. Transient: `is_transient`, codes 1, 2 (service), 4, 17, 613,
+// 80003 (rate limits), 341, 368, 21009 (temporarily not ready). Everything else in a 4xx is final
+// (100 invalid parameter, 190 token, 200-299 permissions). One invalid event fails the whole
+// request: Meta processes none of it.
+
+const TRANSIENT_CODES = new Set([1, 2, 4, 17, 341, 368, 613, 21009, 80003]);
+/** Graph's throttles carry no Retry-After; a minute is what its rate windows reset within. */
+const THROTTLE_WAIT_MS = 60_000;
+const THROTTLE_CODES = new Set([4, 17, 613, 80003]);
+
+interface GraphError {
+  message?: unknown;
+  code?: unknown;
+  error_subcode?: unknown;
+  is_transient?: unknown;
+  error_user_msg?: unknown;
+}
+
+export function classifyMetaResponse(response: HttpResponseInfo): ResponseOutcome {
+  const generic = classifyHttpResponse(response);
+  if (generic.kind === 'delivered') return generic;
+  const error = (parseJsonBody(response.body) as { error?: GraphError } | undefined)?.error;
+  if (!error || typeof error.code !== 'number') return generic;
+  const detail = [error.message, error.error_user_msg].filter((t) => typeof t === 'string').join(': ');
+  const reason = `Graph error ${error.code}${typeof error.error_subcode === 'number' ? `/${error.error_subcode}` : ''}: ${detail}`;
+  if (error.is_transient === true || TRANSIENT_CODES.has(error.code)) {
+    return {
+      kind: 'retry',
+      reason,
+      status: response.status,
+      ...(generic.kind === 'retry' && generic.retryAfterMs !== undefined
+        ? { retryAfterMs: generic.retryAfterMs }
+        : THROTTLE_CODES.has(error.code)
+          ? { retryAfterMs: THROTTLE_WAIT_MS }
+          : {}),
+    };
+  }
+  if (generic.kind === 'retry') return generic;
+  return { kind: 'dead-letter', reason: 'REJECTED', status: response.status, message: reason };
+}
