@@ -34,6 +34,7 @@ export {
   type Translation,
 } from './translate';
 export { catalogEntry, type CatalogEntry, type CatalogAction } from './catalog';
+export { actionFields, type CatalogActionField } from './action-fields';
 export { followUpRequests } from './follow-up';
 export {
   maskRequest,
