@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { AnyAction } from './definition';
 import type { MappingValue } from './mapping';
 
@@ -38,12 +38,14 @@ function inWords(name: string): string {
 }
 
 /**
- * An action's fields in declaration order, from its JSON Schema (type, title, description) and its
- * zod schema (required: the same rule the mapping validator applies, a field whose schema refuses
- * `undefined`).
+ * An action's fields in declaration order, from the JSON Schema of what they take (type, title,
+ * description: the input side, since a mapping produces the input and transforms have no output
+ * schema) and their zod schemas (required: the same rule the mapping validator applies, a field
+ * whose schema refuses `undefined`).
  */
-export function actionFields(action: AnyAction, fieldsSchema: Record<string, unknown>): CatalogActionField[] {
-  const properties = (fieldsSchema['properties'] ?? {}) as Record<string, PropertySchema>;
+export function actionFields(action: AnyAction): CatalogActionField[] {
+  const input = z.toJSONSchema(action.fields, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const properties = (input['properties'] ?? {}) as Record<string, PropertySchema>;
   const shape = action.fields.shape as Record<string, z.ZodType>;
   const defaults = action.defaultMapping as Record<string, MappingValue | undefined>;
   return Object.entries(shape).map(([name, schema]) => {

@@ -62,7 +62,7 @@ export function catalogEntry<S extends DestinationSettingsSchema>(destination: D
         description: action.description,
         fieldsSchema,
         defaultMapping: action.defaultMapping as Mapping,
-        fields: actionFields(action as AnyAction, fieldsSchema),
+        fields: actionFields(action as AnyAction),
         ...(action.batch ? { maxBatchSize: action.batch.maxEvents } : {}),
       };
     }),

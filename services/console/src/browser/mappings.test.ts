@@ -1,0 +1,235 @@
+// The destination page's mapping editor in Chromium, against a real control plane and ingestion
+// (its live debugger feeds the editor's path suggestions): a mapping edited by keyboard and mouse,
+// refused with the problem next to its field, saved, rolled back; on a 390 px screen too.
+import { rmSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { MixpanelEmulator } from '@manifold/emulators';
+import { requireKafka, testInfrastructure } from '@manifold/testing';
+import type { DestinationMapping } from '../api/types';
+import { ConsoleClient } from '../testing/http-client';
+import {
+  buildWebApp,
+  collectCspViolations,
+  expectNoSideScroll,
+  expectText,
+  launchChromium,
+  signInAs,
+} from '../testing/browser';
+import { startConsoleStack, type ConsoleStack } from '../testing/stack';
+
+const OWNER = 'owner@maps.test';
+const PASSWORD = 'a long passphrase';
+const SECRET = 'mp-secret-7Hq2Zr9Wk';
+const EDITED = 'Track event (track 2)';
+
+jest.setTimeout(240_000);
+
+/** MAPPINGS_SCREENSHOTS=<dir> keeps what the pages looked like. */
+async function shot(page: Page, name: string): Promise<void> {
+  const dir = process.env['MAPPINGS_SCREENSHOTS'];
+  if (dir) await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
+}
+
+interface Mappings {
+  mappings: DestinationMapping[];
+  version: number;
+}
+
+interface PageGlobals {
+  document: { activeElement: { id: string; textContent: string | null; getAttribute(name: string): string | null } | null };
+}
+
+async function focused(page: Page): Promise<{ id: string; text: string; label: string }> {
+  return page.evaluate(() => {
+    const active = (globalThis as unknown as PageGlobals).document.activeElement;
+    return { id: active?.id ?? '', text: active?.textContent ?? '', label: active?.getAttribute('aria-label') ?? '' };
+  });
+}
+
+describe('the mapping editor in a browser', () => {
+  let stack: ConsoleStack;
+  let browser: Browser;
+  let page: Page;
+  let webRoot: string;
+  let api: ConsoleClient;
+  let emulator: MixpanelEmulator;
+  let writeKey: string;
+  let cspViolations: string[];
+  let base: string;
+  let destinationUrl: string;
+
+  beforeAll(async () => {
+    await requireKafka(testInfrastructure().kafkaBrokers);
+    webRoot = buildWebApp();
+    emulator = await new MixpanelEmulator().start();
+    stack = await startConsoleStack({ catalog: 'default', dataPlane: {}, webRoot });
+    api = new ConsoleClient(stack.console.url);
+    expect((await api.setup(OWNER, PASSWORD, 'maps', 'Maps')).status).toBe(201);
+    const source = await api.call<{ writeKeys: Array<{ key: string }> }>('POST', '/api/v1/workspaces/maps/sources', {
+      slug: 'web',
+      name: 'Website',
+    });
+    writeKey = source.body.writeKeys[0]!.key;
+    const created = await api.call<{ id: string }>('POST', '/api/v1/workspaces/maps/destinations', {
+      name: 'Product analytics',
+      catalogId: 'mixpanel',
+      settings: { projectToken: 'project-token', apiSecret: SECRET, apiBaseUrl: emulator.baseUrl },
+      sources: ['web'],
+    });
+    expect(created.status).toBe(201);
+    base = `/api/v1/workspaces/maps/destinations/${created.body.id}/mappings`;
+    destinationUrl = `${stack.console.url}/maps/destinations/${created.body.id}`;
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    cspViolations = collectCspViolations(context);
+    page = await context.newPage();
+    await signInAs(page, stack.console.url, OWNER, PASSWORD);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+    await emulator?.close();
+    if (webRoot) rmSync(webRoot, { recursive: true, force: true });
+  });
+
+  async function track(event: string, properties: Record<string, unknown>, traits: Record<string, unknown>) {
+    const response = await fetch(`${stack.dataPlane!.url}/v1/track`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
+      },
+      body: JSON.stringify({ userId: 'u-1', event, properties, context: { traits } }),
+    });
+    expect(response.status).toBe(200);
+  }
+
+  const editor = '[data-testid=mapping-editor]';
+  const field = (name: string) => `${editor} [data-field="${name}"]`;
+
+  it('edits a mapping: a literal event name, a trait into a property, a trigger limited to one event; refuses a bad value next to its field', async () => {
+    await track('Signed Up', { source: 'ad' }, { plan: 'pro', company: 'Acme' });
+    await page.goto(destinationUrl);
+    await expectText(page, '.mappings .mapping-row', EDITED);
+    const row = `.mapping-row[data-mapping="${EDITED}"]`;
+    await page.click(`${row} button:has-text("Edit")`);
+    await page.waitForSelector(editor);
+    // Opening moves the focus into the editor, onto its heading.
+    await page.waitForFunction(() => {
+      const active = (globalThis as unknown as PageGlobals).document.activeElement;
+      return (active?.textContent ?? '').includes('Mapping 3');
+    });
+
+    // Fields are listed with their label, type, required marker and description.
+    await expectText(page, `${field('event')} label`, 'Event *');
+    await expectText(page, `${field('event')} .badge`, 'required');
+    await expectText(page, `${field('properties')} .badge`, 'object');
+    // Paths of the source's recent events (the live debugger's) are offered as sources.
+    await page.waitForFunction(
+      () =>
+        Array.from(
+          (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ value: string }> } }).document.querySelectorAll(
+            'datalist option',
+          ),
+        ).some((o) => o.value === '$.context.traits.plan'),
+      undefined,
+      { timeout: 20_000 },
+    );
+
+    // The event renamed with a fixed text, empty first: the server refuses it next to the field.
+    await page.selectOption(`${field('event')} select[aria-label="Event: value from"]`, 'text');
+    await page.fill(`${field('event')} input`, '');
+    // The trigger: the preset's FQL is beyond the builder, so it starts over with it.
+    await page.click(`${editor} button:has-text("Start over with the builder")`);
+    await page.selectOption(`${editor} select[id$="-trigger-type"]`, 'track');
+    await page.fill(`${editor} input[id$="-trigger-name"]`, 'Signed Up');
+    expect(await page.inputValue(`${editor} textarea[id$="-trigger-fql"]`)).toBe(
+      'type = "track" and event = "Signed Up"',
+    );
+    // A trait into a property, keeping the event's own properties: the preset's path becomes JSON.
+    await page.selectOption(`${field('properties')} select[aria-label="Properties: value from"]`, 'json');
+    expect(JSON.parse(await page.inputValue(`${field('properties')} textarea`))).toEqual({ '@path': '$.properties' });
+    await page.fill(
+      `${field('properties')} textarea`,
+      JSON.stringify({
+        '@merge': {
+          objects: [{ '@path': '$.properties' }, { plan: { '@path': '$.context.traits.plan' } }],
+          direction: 'right',
+        },
+      }),
+    );
+    await page.click(`${editor} button[type=submit]`);
+    await expectText(page, `${field('event')} .field-error`, 'Too small');
+    expect(await page.getAttribute(`${field('event')} input`, 'aria-invalid')).toBe('true');
+    await expectText(page, '[data-testid=mappings-refused]', 'Not saved');
+    await expectText(page, `${row} [data-testid=mapping-problems]`, '1 problem');
+    await shot(page, 'mapping-refused');
+
+    // Fixed, and saved with Enter from the field.
+    await page.fill(`${field('event')} input`, 'Account Created');
+    await page.press(`${field('event')} input`, 'Enter');
+    await expectText(page, '.mappings [role=status]', 'Saved as version 2');
+    expect(await page.$(`${field('event')} .field-error`)).toBeNull();
+
+    const saved = (await api.call<Mappings>('GET', base)).body;
+    const mapping = saved.mappings.find((m) => m.name === EDITED)!;
+    expect(mapping.trigger).toBe('type = "track" and event = "Signed Up"');
+    expect(mapping.fields['event']).toBe('Account Created');
+    expect(mapping.fields['properties']).toEqual({
+      '@merge': {
+        objects: [{ '@path': '$.properties' }, { plan: { '@path': '$.context.traits.plan' } }],
+        direction: 'right',
+      },
+    });
+
+    // Escape closes the editor and puts the focus back on the mapping's Edit button.
+    await page.focus(`${field('event')} input`);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector(editor, { state: 'detached' });
+    expect((await focused(page)).label).toBe(`Edit ${EDITED}`);
+    expect(cspViolations).toEqual([]);
+  });
+
+  it('disables, reorders and rolls back by keyboard, and fits a 390 px screen with the editor open', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(destinationUrl);
+    await expectText(page, '.mappings .mapping-row', EDITED);
+    await expectNoSideScroll(page, 'the destination page with its mappings');
+    // Move the edited mapping up by keyboard: Tab order reaches its buttons, Enter presses them.
+    await page.focus(`[aria-label="Move ${EDITED} up"]`);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(
+      (name) =>
+        (
+          globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ getAttribute(n: string): string }> } }
+        ).document.querySelectorAll('.mapping-row')[1]?.getAttribute('data-mapping') === name,
+      EDITED,
+    );
+    await page.focus(`[aria-label="${EDITED} enabled"]`);
+    await page.keyboard.press('Space');
+    await expectText(page, `.mapping-row[data-mapping="${EDITED}"]`, 'disabled');
+    await expectText(page, '.mappings .badge', 'unsaved changes');
+    await page.fill('input[id$="-comment"]', 'off for now');
+    await page.keyboard.press('Enter');
+    await expectText(page, '.mappings [role=status]', 'Saved as version 3');
+    const now = (await api.call<Mappings>('GET', base)).body;
+    expect(now.mappings[1]).toMatchObject({ name: EDITED, enabled: false });
+
+    await page.click(`.mapping-row[data-mapping="${EDITED}"] button:has-text("Edit")`);
+    await page.waitForSelector(editor);
+    await expectNoSideScroll(page, 'the mapping editor');
+    await shot(page, 'mapping-editor-phone');
+
+    // Version history: version 2 restored (saved as version 4).
+    await page.click('.mapping-versions summary');
+    await expectText(page, '.version-list li[data-version="3"]', 'off for now');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.click('button:has-text("Roll back to version 2")');
+    await expectText(page, '.mappings [role=status]', 'restored as version 4');
+    const restored = (await api.call<Mappings>('GET', base)).body;
+    expect(restored.mappings[2]).toMatchObject({ name: EDITED, enabled: true });
+    await expectNoSideScroll(page, 'the version history');
+    expect(cspViolations).toEqual([]);
+  });
+});
