@@ -63,7 +63,7 @@ export const TestSend = model(
       .describe('The answer, credentials masked; absent when there was none (see error)'),
     error: z.string().optional(),
     outcome: z.enum(['delivered', 'retry', 'drop', 'dead-letter']).describe('How the translator would classify it'),
-    reason: z.string().optional().describe('Why, for all but delivered: http_503, REJECTED: HTTP 400 …'),
+    reason: z.string().optional().describe('Why, for all but delivered: HTTP 503, REJECTED: HTTP 400 …, ECONNREFUSED'),
   }),
 );
 

@@ -287,7 +287,7 @@ export interface TestSend {
   error: string;
   /** How Manifold classifies it, as the translator would: delivered, retry, drop or dead-letter. */
   outcome: string;
-  /** Why, for all but delivered (http_503, REJECTED: HTTP 400 ..., ECONNREFUSED). */
+  /** Why, for all but delivered (HTTP 503, REJECTED: HTTP 400 ..., ECONNREFUSED). */
   reason: string;
 }
 
