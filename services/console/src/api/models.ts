@@ -235,6 +235,13 @@ export const DeliveryStats = model(
     latencyP95Ms: z.number(),
     latencyP99Ms: z.number(),
     updatedAt: optionalTimestamp,
+    testSends: z
+      .number()
+      .int()
+      .describe("Requests the mapping tester sent (a test's send): never counted as delivered or failed above"),
+    testSendsByOutcome: z
+      .array(Count)
+      .describe('The tester’s requests per outcome: delivered, retry, drop, dead-letter'),
   }),
 );
 
@@ -263,6 +270,7 @@ export const DeliveryBucket = model(
     fieldsDropped: z.number().int(),
     fieldsConverted: z.number().int(),
     latency: Latency,
+    testSends: z.number().int().describe('Requests the mapping tester sent: apart, never in the counts above'),
   }),
   'Events counted once per outcome in one minute, hour or day, whatever their attempts',
 );

@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import type * as models from './models';
 import type * as operations from './operations-models';
+import type * as tests from './destination-test-models';
 
 export type ApiErrorBody = z.output<typeof models.ErrorBody>;
 export type PageInfo = z.output<typeof models.PageInfo>;
@@ -59,3 +60,5 @@ export interface InvitationDetails {
   /** True: the invitee signs in to accept; false: they choose their password. */
   accountExists: boolean;
 }
+export type TestDestinationRequest = z.input<typeof tests.TestDestinationBody>;
+export type TestDestinationResult = z.output<typeof tests.TestDestinationResult>;

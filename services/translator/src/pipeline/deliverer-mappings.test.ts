@@ -11,7 +11,7 @@ import {
 } from '@manifold/destination-kit';
 import { WebhookEmulator } from '@manifold/emulators';
 import type { SpecEvent } from '@manifold/events';
-import { HttpSender } from '../http/http-sender';
+import { HttpSender } from '@manifold/destination-http';
 import { KeyedLimiter } from '../http/keyed-limiter';
 import { destination as instanceConfig, trackEvent } from '../test-support/harness';
 import { Deliverer } from './deliverer';

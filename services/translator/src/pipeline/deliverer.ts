@@ -1,13 +1,10 @@
 import {
   batchSize,
   buildRequests,
-  classifyNetworkError,
-  classifyResponse,
   combineEventOutcome,
   drop,
   outcomeOfError,
   outcomesPerEvent,
-  followUpRequests,
   noticesOf,
   Notices,
   type DeliveryOutcome,
@@ -15,9 +12,8 @@ import {
   type Outcome,
   type DestinationDefinition,
   type RequestDescriptor,
-  type ResponseOutcome,
 } from '@manifold/destination-kit';
-import type { HttpSender } from '../http/http-sender';
+import { attemptRequest, sendFlow, type Attempt, type FlowResult, type HttpSender } from '@manifold/destination-http';
 import type { KeyedLimiter } from '../http/keyed-limiter';
 import { NOT_RESPONDING, type SlowInstances } from './slow-instances';
 import type { DeliveryTask, Exchange, TaskResult } from './task';
@@ -32,9 +28,6 @@ export interface DeliveryHooks {
   /** An instance's results, once all of its requests of this delivery are answered. */
   onInstanceDone?(results: TaskResult[]): void;
 }
-
-/** A flow (request, follow-ups, ...) longer than this is a destination bug, not an API answer. */
-const MAX_FLOW_STEPS = 10;
 
 export interface DelivererOptions {
   destination: DestinationDefinition;
@@ -212,54 +205,19 @@ export class Deliverer {
     return requests;
   }
 
-  /**
-   * One request, and the follow-up requests its 2xx answer calls for (multi-request flows such
-   * as search-then-update); the outcome is that of the last request sent. What the steps leave
-   * out or convert goes to `notices`, the event's.
-   */
-  private async sendFlow(
+  /** One request and the follow-ups its answers call for (`sendFlow`), each through this instance's slots. */
+  private sendFlow(
     task: DeliveryTask,
     request: RequestDescriptor,
     admit: (() => boolean) | undefined,
     notices: Notices,
-  ): Promise<{ outcome: ResponseOutcome | DropOutcome; exchange: Exchange }> {
-    let current = request;
-    for (let step = 0; ; step++) {
-      const sent = await this.send(task.instance.id, current, admit);
-      const response = sent.exchange.response;
-      if (!response || !current.followUp) return sent;
-      let next: RequestDescriptor[];
-      try {
-        next = followUpRequests(this.options.destination, current, response, task.settings, notices);
-      } catch (error) {
-        // The answer ends the flow (e.g. no unique contact): a drop or dead letter with this exchange.
-        return { outcome: outcomeOfError(error), exchange: sent.exchange };
-      }
-      if (next.length === 0) return sent;
-      if (step >= MAX_FLOW_STEPS) {
-        return {
-          outcome: {
-            kind: 'dead-letter',
-            reason: 'TRANSLATION_ERROR',
-            message: `flow longer than ${MAX_FLOW_STEPS} steps`,
-          },
-          exchange: sent.exchange,
-        };
-      }
-      // Follow-ups go in order; all but the last must succeed for the flow to go on.
-      for (const followUp of next.slice(0, -1)) {
-        const result = await this.send(task.instance.id, followUp, admit);
-        if (result.outcome.kind !== 'delivered') return result;
-      }
-      current = next[next.length - 1] as RequestDescriptor;
-    }
+  ): Promise<FlowResult> {
+    return sendFlow(this.options.destination, request, task.settings, notices, (step) =>
+      this.send(task.instance.id, step, admit),
+    );
   }
 
-  private send(
-    instanceId: string,
-    request: RequestDescriptor,
-    admit?: () => boolean,
-  ): Promise<{ outcome: ResponseOutcome; exchange: Exchange }> {
+  private send(instanceId: string, request: RequestDescriptor, admit?: () => boolean): Promise<Attempt> {
     return this.options.limiter.run(instanceId, async () => {
       if (admit && !admit()) {
         return {
@@ -267,34 +225,13 @@ export class Deliverer {
           exchange: { request, error: 'not attempted: the destination stopped answering' },
         };
       }
-      const started = performance.now();
-      let response;
-      try {
-        response = await this.options.sender.send(request);
-      } catch (error) {
-        const durationMs = performance.now() - started;
-        this.options.onRequest?.({ status: undefined, durationMs });
-        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        const outcome = classifyNetworkError(error);
-        // Recorded before the slot is released, so the next queued request already knows.
-        if (outcome.kind === 'retry') this.options.slow.failed(instanceId, outcome.reason);
-        return { outcome, exchange: { request, error: message, durationMs, answeredAt: Date.now() } };
-      }
-      const durationMs = performance.now() - started;
-      const answeredAt = Date.now();
-      this.options.slow.answered(instanceId);
-      this.options.onRequest?.({ status: response.status, durationMs });
-      const exchange = { request, response, durationMs, answeredAt };
-      try {
-        return { outcome: classifyResponse(this.options.destination, request, response), exchange };
-      } catch (error) {
-        // A classifier that throws is a bug; the answer is kept with the dead letter for a replay after the fix.
-        const message = error instanceof Error ? error.message : String(error);
-        return {
-          outcome: { kind: 'dead-letter', reason: 'TRANSLATION_ERROR', message, status: response.status },
-          exchange,
-        };
-      }
+      const attempt = await attemptRequest(this.options.sender, this.options.destination, request);
+      const { response, durationMs = 0 } = attempt.exchange;
+      this.options.onRequest?.({ status: response?.status, durationMs });
+      // Recorded before the slot is released, so the next queued request already knows.
+      if (response) this.options.slow.answered(instanceId);
+      else if (attempt.outcome.kind === 'retry') this.options.slow.failed(instanceId, attempt.outcome.reason);
+      return attempt;
     });
   }
 }

@@ -1,13 +1,12 @@
 import type { DestinationConfig } from '@manifold/config-client';
 import type {
   FieldNotice,
-  HttpResponseInfo,
   Outcome,
   ParsedSettings,
   PreparedEvent,
-  RequestDescriptor,
   DestinationSettingsSchema,
 } from '@manifold/destination-kit';
+import type { Exchange } from '@manifold/destination-http';
 import type { EventMetadata, SpecEvent } from '@manifold/events';
 
 /** One event on its way to one destination instance. */
@@ -46,16 +45,7 @@ export type EventAtInstance = Pick<
 >;
 
 /** The last request of a task and what came back: kept for the dead-letter record. */
-export interface Exchange {
-  request: RequestDescriptor;
-  response?: HttpResponseInfo;
-  /** Why there was no response (network error, timeout). */
-  error?: string;
-  /** When the destination answered or the request failed (ms); absent when no request was made. */
-  answeredAt?: number;
-  /** How long the answer (or the failure) took, in ms. */
-  durationMs?: number;
-}
+export type { Exchange };
 
 export interface TaskResult {
   task: DeliveryTask;

@@ -16,7 +16,7 @@ const mappingRow = (m: DestinationMapping) => ({
 });
 
 /** A JSON or YAML file holding a list of mappings (or `{mappings: [...]}`, as `mappings get --json` prints). */
-async function mappingsFile(path: string): Promise<DestinationMapping[]> {
+export async function mappingsFile(path: string): Promise<DestinationMapping[]> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
