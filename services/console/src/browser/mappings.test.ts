@@ -61,7 +61,7 @@ describe('the mapping editor in a browser', () => {
   beforeAll(async () => {
     await requireKafka(testInfrastructure().kafkaBrokers);
     webRoot = buildWebApp();
-    emulator = await new MixpanelEmulator().start();
+    emulator = await new MixpanelEmulator({ projectToken: 'project-token', apiSecret: SECRET }).start();
     stack = await startConsoleStack({ catalog: 'default', dataPlane: {}, webRoot });
     api = new ConsoleClient(stack.console.url);
     expect((await api.setup(OWNER, PASSWORD, 'maps', 'Maps')).status).toBe(201);
@@ -230,6 +230,78 @@ describe('the mapping editor in a browser', () => {
     const restored = (await api.call<Mappings>('GET', base)).body;
     expect(restored.mappings[2]).toMatchObject({ name: EDITED, enabled: true });
     await expectNoSideScroll(page, 'the version history');
+    expect(cspViolations).toEqual([]);
+  });
+
+  it('tests the mapping on a debugger event: the trigger matches, the masked request, a send answered 200 and one answered 400 with its body', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(destinationUrl);
+    await expectText(page, '.mappings .mapping-row', EDITED);
+    await page.click(`.mapping-row[data-mapping="${EDITED}"] button:has-text("Edit")`);
+    const tester = '[data-testid=mapping-tester]';
+    await page.waitForSelector(tester);
+    // The source's event from the live debugger, picked by its name.
+    const recent = `${tester} select[id$="-tester-recent"]`;
+    await expectText(page, `${recent} option`, 'track “Signed Up”');
+    const value = await page.$eval(
+      recent,
+      (select) =>
+        Array.from((select as unknown as { options: ArrayLike<{ value: string; textContent: string | null }> }).options).find(
+          (o) => (o.textContent ?? '').includes('Signed Up'),
+        )?.value ?? '',
+    );
+    await page.selectOption(recent, value);
+    expect(JSON.parse(await page.inputValue(`${tester} textarea[id$="-tester-event"]`))).toMatchObject({
+      event: 'Signed Up',
+      context: { traits: { plan: 'pro' } },
+    });
+    await page.click(`${tester} button:has-text("Try it")`);
+    await expectText(page, '[data-testid=tester-matched]', 'trigger matches');
+    await expectText(page, '[aria-label="Mapped payload"]', '"event": "Account Created"');
+    await expectText(page, '[aria-label="Mapped payload"]', '"plan": "pro"');
+    await expectText(page, '[data-testid=tester-request]', `POST ${emulator.baseUrl}/import`);
+    await expectText(page, '[data-testid=tester-request] [aria-label="Request body"]', 'Account Created');
+    // The project secret (Basic authorization) is masked by the server, and nothing was sent yet.
+    await expectText(page, '[data-testid=tester-request] .headers', 'authorization');
+    expect(await page.content()).not.toContain(SECRET);
+    expect(emulator.requests).toHaveLength(0);
+    await shot(page, 'mapping-tester-request');
+
+    await page.click(`${tester} button:has-text("Send test event")`);
+    await expectText(page, '[data-testid=tester-sent]', 'HTTP 200');
+    expect(await page.getAttribute('[data-testid=tester-sent]', 'data-outcome')).toBe('delivered');
+    expect(emulator.requests).toHaveLength(1);
+    expect(emulator.requests[0]!.body).toContain('Account Created');
+
+    emulator.failNext(1, { status: 400, body: { error: 'event rejected: property "plan" is not allowed' } });
+    await page.click(`${tester} button:has-text("Send test event")`);
+    await expectText(page, '[data-testid=tester-sent]', 'HTTP 400');
+    await expectText(page, '[data-testid=tester-sent] [aria-label="Answer body"]', 'property \\"plan\\" is not allowed');
+    const outcome = await page.getAttribute('[data-testid=tester-sent]', 'data-outcome');
+    expect(['drop', 'dead-letter']).toContain(outcome);
+    expect(await page.content()).not.toContain(SECRET);
+    await shot(page, 'mapping-tester-400');
+
+    // A sample of the trigger's event type and name, and a trigger that does not match it.
+    await page.fill(`${tester} input[id$="-tester-sample-name"]`, 'Order Completed');
+    await page.press(`${tester} input[id$="-tester-sample-name"]`, 'Enter');
+    await page.waitForFunction(
+      (selector) =>
+        ((globalThis as unknown as { document: { querySelector(s: string): { value: string } | null } }).document.querySelector(
+          selector,
+        )?.value ?? '').includes('Order Completed'),
+      `${tester} textarea[id$="-tester-event"]`,
+      { timeout: 20_000 },
+    );
+    await page.click(`${tester} button:has-text("Try it")`);
+    await expectText(page, '[data-testid=tester-matched]', 'trigger does not match');
+    await expectText(page, '[data-testid=tester-result]', 'Not sent');
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.click(`${tester} button:has-text("Send test event")`);
+    await expectText(page, '[data-testid=tester-result] h4', 'Sent');
+    await expectNoSideScroll(page, 'the mapping tester');
+    expect(emulator.requests).toHaveLength(2);
     expect(cspViolations).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { ErrorNotice, FormField } from '../../components/FormField';
 import { Loading } from '../../components/Loading';
 import { useWorkspace } from '../../components/WorkspaceLayout';
 import { MappingEditor } from './MappingEditor';
+import { MappingTester } from './MappingTester';
 import { MappingVersions, type SavedMappings } from './MappingVersions';
 import { draftOf, mappingOf, newDraft, problemsByMapping, type DraftMapping } from './draft';
 import { useRecentEvents } from './useRecentEvents';
@@ -299,7 +300,18 @@ export function MappingsCard({ destination, canWrite }: { destination: Destinati
           saving={save.isPending}
           onSave={submit}
           onClose={close}
-        />
+        >
+          <MappingTester
+            path={wsPath(workspace.slug, 'destinations', destination.id)}
+            idPrefix={`mapping-${open.key}-tester`}
+            mapping={built[openIndex]!.mapping}
+            unreadable={Object.keys(built[openIndex]!.problems).length > 0}
+            recent={recent.data ?? []}
+            recentError={recent.error}
+            onRefresh={() => void recent.refetch()}
+            canWrite={canWrite}
+          />
+        </MappingEditor>
       ) : null}
       {serverErrors.length > 0 ? (
         <div className="notice notice-error" role="alert" data-testid="mappings-refused">
