@@ -1,7 +1,12 @@
 import { settingSecrets, type SettingSecrets } from '@manifold/secrets';
 import { z } from 'zod';
 import { CALL_TYPES, type CallType } from '@manifold/events';
-import { isUnsupported, type AnyAction, type DestinationDefinition, type DestinationSettingsSchema } from './definition';
+import {
+  isUnsupported,
+  type AnyAction,
+  type DestinationDefinition,
+  type DestinationSettingsSchema,
+} from './definition';
 import type { Mapping } from './mapping';
 import { actionFields, type CatalogActionField } from './action-fields';
 

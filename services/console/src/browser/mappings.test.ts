@@ -36,7 +36,9 @@ interface Mappings {
 }
 
 interface PageGlobals {
-  document: { activeElement: { id: string; textContent: string | null; getAttribute(name: string): string | null } | null };
+  document: {
+    activeElement: { id: string; textContent: string | null; getAttribute(name: string): string | null } | null;
+  };
 }
 
 async function focused(page: Page): Promise<{ id: string; text: string; label: string }> {
@@ -129,9 +131,9 @@ describe('the mapping editor in a browser', () => {
     await page.waitForFunction(
       () =>
         Array.from(
-          (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ value: string }> } }).document.querySelectorAll(
-            'datalist option',
-          ),
+          (
+            globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ value: string }> } }
+          ).document.querySelectorAll('datalist option'),
         ).some((o) => o.value === '$.context.traits.plan'),
       undefined,
       { timeout: 20_000 },
@@ -202,8 +204,12 @@ describe('the mapping editor in a browser', () => {
     await page.waitForFunction(
       (name) =>
         (
-          globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ getAttribute(n: string): string }> } }
-        ).document.querySelectorAll('.mapping-row')[1]?.getAttribute('data-mapping') === name,
+          globalThis as unknown as {
+            document: { querySelectorAll(s: string): ArrayLike<{ getAttribute(n: string): string }> };
+          }
+        ).document
+          .querySelectorAll('.mapping-row')[1]
+          ?.getAttribute('data-mapping') === name,
       EDITED,
     );
     await page.focus(`[aria-label="${EDITED} enabled"]`);
@@ -246,9 +252,9 @@ describe('the mapping editor in a browser', () => {
     const value = await page.$eval(
       recent,
       (select) =>
-        Array.from((select as unknown as { options: ArrayLike<{ value: string; textContent: string | null }> }).options).find(
-          (o) => (o.textContent ?? '').includes('Signed Up'),
-        )?.value ?? '',
+        Array.from(
+          (select as unknown as { options: ArrayLike<{ value: string; textContent: string | null }> }).options,
+        ).find((o) => (o.textContent ?? '').includes('Signed Up'))?.value ?? '',
     );
     await page.selectOption(recent, value);
     expect(JSON.parse(await page.inputValue(`${tester} textarea[id$="-tester-event"]`))).toMatchObject({
@@ -276,7 +282,11 @@ describe('the mapping editor in a browser', () => {
     emulator.failNext(1, { status: 400, body: { error: 'event rejected: property "plan" is not allowed' } });
     await page.click(`${tester} button:has-text("Send test event")`);
     await expectText(page, '[data-testid=tester-sent]', 'HTTP 400');
-    await expectText(page, '[data-testid=tester-sent] [aria-label="Answer body"]', 'property \\"plan\\" is not allowed');
+    await expectText(
+      page,
+      '[data-testid=tester-sent] [aria-label="Answer body"]',
+      'property \\"plan\\" is not allowed',
+    );
     const outcome = await page.getAttribute('[data-testid=tester-sent]', 'data-outcome');
     expect(['drop', 'dead-letter']).toContain(outcome);
     expect(await page.content()).not.toContain(SECRET);
@@ -287,9 +297,11 @@ describe('the mapping editor in a browser', () => {
     await page.press(`${tester} input[id$="-tester-sample-name"]`, 'Enter');
     await page.waitForFunction(
       (selector) =>
-        ((globalThis as unknown as { document: { querySelector(s: string): { value: string } | null } }).document.querySelector(
-          selector,
-        )?.value ?? '').includes('Order Completed'),
+        (
+          (
+            globalThis as unknown as { document: { querySelector(s: string): { value: string } | null } }
+          ).document.querySelector(selector)?.value ?? ''
+        ).includes('Order Completed'),
       `${tester} textarea[id$="-tester-event"]`,
       { timeout: 20_000 },
     );

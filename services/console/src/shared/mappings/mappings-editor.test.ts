@@ -21,7 +21,11 @@ describe('the trigger builder', () => {
   it('writes FQL the kit compiles, which matches what the builder says, and reads it back', () => {
     const cases: Array<[TriggerSpec, string, boolean]> = [
       [{ type: '', name: '', conditions: [] }, 'all', true],
-      [{ type: 'track', name: order.event, conditions: [] }, 'type = "track" and event = "Order \\"Big\\" Completed"', true],
+      [
+        { type: 'track', name: order.event, conditions: [] },
+        'type = "track" and event = "Order \\"Big\\" Completed"',
+        true,
+      ],
       [{ type: 'page', name: 'Home', conditions: [] }, 'type = "page" and name = "Home"', false],
       [
         {
@@ -97,7 +101,10 @@ describe("a field's source", () => {
   it('says what is wrong with what was typed', () => {
     expect(valueOf({ kind: 'number', text: 'twelve' })).toEqual({ ok: false, error: 'is not a number' });
     expect(valueOf({ kind: 'path', text: ' ' })).toMatchObject({ ok: false });
-    expect(valueOf({ kind: 'json', text: '{' })).toMatchObject({ ok: false, error: expect.stringMatching(/^is not JSON/) });
+    expect(valueOf({ kind: 'json', text: '{' })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^is not JSON/),
+    });
   });
 
   it('keeps what was typed when switching between kinds that can take it', () => {

@@ -25,7 +25,11 @@ function Headers({ headers }: { headers: Record<string, string> }) {
 }
 
 /** A request to a destination, as the server shows it: every credential already masked. */
-export function RequestView({ request }: { request: Pick<HttpRequestSample, 'method' | 'url' | 'headers'> & { body?: string } }) {
+export function RequestView({
+  request,
+}: {
+  request: Pick<HttpRequestSample, 'method' | 'url' | 'headers'> & { body?: string };
+}) {
   return (
     <>
       <p className="wrap-anywhere">

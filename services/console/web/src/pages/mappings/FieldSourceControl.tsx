@@ -46,7 +46,11 @@ export function FieldSourceControl(props: {
       break;
     case 'boolean':
       value = (
-        <select {...valueProps} value={source.text} onChange={(e) => props.onChange({ ...source, text: e.target.value })}>
+        <select
+          {...valueProps}
+          value={source.text}
+          onChange={(e) => props.onChange({ ...source, text: e.target.value })}
+        >
           <option value="true">true</option>
           <option value="false">false</option>
         </select>

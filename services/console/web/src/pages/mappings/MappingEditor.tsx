@@ -1,4 +1,4 @@
-import type { KeyboardEvent, ReactNode } from 'react';
+import { useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { CatalogAction, CatalogActionField } from '../../../../src/api/types';
 import { sourceOf } from '../../../../src/shared/mappings/field-source';
 import { FormField } from '../../components/FormField';
@@ -8,7 +8,13 @@ import { withAction, type DraftMapping, type MappingProblems } from './draft';
 
 /** A field the mapping sets that its action does not have (the server names it; it can only be removed). */
 function unknownField(name: string): CatalogActionField {
-  return { name, label: name, type: 'any', description: 'Not a field of this action: choose “Not mapped” to remove it.', required: false };
+  return {
+    name,
+    label: name,
+    type: 'any',
+    description: 'Not a field of this action: choose “Not mapped” to remove it.',
+    required: false,
+  };
 }
 
 /**
@@ -44,13 +50,28 @@ export function MappingEditor(props: {
       .map(unknownField),
   ];
   const disabled = !props.canWrite;
+  const [find, setFind] = useState('');
+  const [mappedOnly, setMappedOnly] = useState(false);
+  const errorOf = (name: string) => props.typed[name] ?? problems?.fields[name];
+  // A field with a problem is always listed, whatever the filter.
+  const shown = fields.filter(
+    (f) =>
+      errorOf(f.name) !== undefined ||
+      ((!mappedOnly || f.required || f.name in draft.sources) &&
+        (!find.trim() || `${f.name} ${f.label}`.toLowerCase().includes(find.trim().toLowerCase()))),
+  );
   const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
     if (event.key !== 'Escape' || event.defaultPrevented) return;
     event.preventDefault();
     props.onClose();
   };
   return (
-    <section className="mapping-editor" aria-labelledby={`${id}-title`} onKeyDown={onKeyDown} data-testid="mapping-editor">
+    <section
+      className="mapping-editor"
+      aria-labelledby={`${id}-title`}
+      onKeyDown={onKeyDown}
+      data-testid="mapping-editor"
+    >
       <div className="section-header">
         <h3 id={`${id}-title`} tabIndex={-1}>
           Mapping {props.index + 1}: {draft.name || 'unnamed'}
@@ -75,7 +96,12 @@ export function MappingEditor(props: {
               onChange={(e) => props.onChange({ ...draft, name: e.target.value })}
             />
           </FormField>
-          <FormField label="Action" htmlFor={`${id}-action`} error={problems?.parts['action']} hint={action?.description}>
+          <FormField
+            label="Action"
+            htmlFor={`${id}-action`}
+            error={problems?.parts['action']}
+            hint={action?.description}
+          >
             <select
               id={`${id}-action`}
               value={draft.action}
@@ -116,9 +142,31 @@ export function MappingEditor(props: {
           <legend>Fields of {action?.title ?? draft.action}</legend>
           <p className="hint">
             * required. “Event field” takes a path of the event (suggested from recent events); a template fills{' '}
-            <code>{'{{path}}'}</code> from the event; “Mapping (JSON)” takes any mapping directive (@if, @case, @replace…).
+            <code>{'{{path}}'}</code> from the event; “Mapping (JSON)” takes any mapping directive (@if, @case,
+            @replace…).
           </p>
-          {fields.map((field) => (
+          <div className="row">
+            <FormField label="Find a field" htmlFor={`${id}-find`}>
+              <input
+                id={`${id}-find`}
+                type="search"
+                value={find}
+                onChange={(e) => setFind(e.target.value)}
+                onKeyDown={(e) => {
+                  // Enter here filters; it does not save.
+                  if (e.key === 'Enter') e.preventDefault();
+                }}
+              />
+            </FormField>
+            <label className="checkbox-label field-button">
+              <input type="checkbox" checked={mappedOnly} onChange={(e) => setMappedOnly(e.target.checked)} />
+              Only mapped and required fields
+            </label>
+          </div>
+          <p className="hint" aria-live="polite">
+            {shown.length === fields.length ? `${fields.length} fields` : `${shown.length} of ${fields.length} fields`}
+          </p>
+          {shown.map((field) => (
             <FieldSourceControl
               key={field.name}
               idPrefix={`${id}-field-${field.name}`}
@@ -131,7 +179,7 @@ export function MappingEditor(props: {
                 props.onChange({ ...draft, sources });
               }}
               pathsList={props.pathsList}
-              error={props.typed[field.name] ?? problems?.fields[field.name]}
+              error={errorOf(field.name)}
               disabled={disabled}
             />
           ))}

@@ -92,7 +92,11 @@ export function MappingTester(props: {
       <h3 id={`${idPrefix}-title`}>Test this mapping</h3>
       <p className="hint">Tries the mapping as it is in the editor, saved or not. Nothing is sent until you send it.</p>
       <div className="row">
-        <FormField label="Recent event" htmlFor={`${idPrefix}-recent`} hint={`${props.recent.length} from the connected sources`}>
+        <FormField
+          label="Recent event"
+          htmlFor={`${idPrefix}-recent`}
+          hint={`${props.recent.length} from the connected sources`}
+        >
           <select
             id={`${idPrefix}-recent`}
             value={picked}
@@ -252,7 +256,10 @@ export function MappingTester(props: {
                     <span className={`badge badge-outcome-${sent.outcome}`}>{sent.outcome}</span>{' '}
                     {sent.reason ? <span className="wrap-anywhere">{sent.reason}</span> : null}
                   </p>
-                  <ExchangeView request={{ ...sent.request, body: sent.request.body ?? '' }} response={responseOf(sent)} />
+                  <ExchangeView
+                    request={{ ...sent.request, body: sent.request.body ?? '' }}
+                    response={responseOf(sent)}
+                  />
                 </div>
               ))}
             </>

@@ -178,13 +178,18 @@ export function MappingsCard({ destination, canWrite }: { destination: Destinati
       {drafts.length === 0 ? <p className="muted">No mappings: this destination receives nothing.</p> : null}
       <ol className="mapping-list" aria-label="Mappings in the order they run">
         {drafts.map((draft, index) => {
-          const count = Object.keys(problems.get(index)?.fields ?? {}).length +
+          const count =
+            Object.keys(problems.get(index)?.fields ?? {}).length +
             Object.keys(problems.get(index)?.parts ?? {}).length +
             Object.keys(built[index]!.problems).length;
           const title = actions.find((a) => a.id === draft.action)?.title ?? draft.action;
           const name = draft.name || `Mapping ${index + 1}`;
           return (
-            <li key={draft.key} className={`mapping-row${draft.key === openKey ? ' mapping-row-open' : ''}`} data-mapping={draft.name}>
+            <li
+              key={draft.key}
+              className={`mapping-row${draft.key === openKey ? ' mapping-row-open' : ''}`}
+              data-mapping={draft.name}
+            >
               <div className="mapping-summary">
                 <strong className="wrap-anywhere">{name}</strong>{' '}
                 {draft.enabled ? null : <span className="badge badge-disabled">disabled</span>}
@@ -203,7 +208,9 @@ export function MappingsCard({ destination, canWrite }: { destination: Destinati
                     aria-label={`${name} enabled`}
                     checked={draft.enabled}
                     disabled={!canWrite}
-                    onChange={(e) => changeDrafts(drafts.map((d) => (d.key === draft.key ? { ...d, enabled: e.target.checked } : d)))}
+                    onChange={(e) =>
+                      changeDrafts(drafts.map((d) => (d.key === draft.key ? { ...d, enabled: e.target.checked } : d)))
+                    }
                   />
                   Enabled
                 </label>

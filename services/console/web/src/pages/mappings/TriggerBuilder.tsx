@@ -139,7 +139,9 @@ export function TriggerBuilder(props: {
           <button
             type="button"
             disabled={props.disabled}
-            onClick={() => setSpec({ ...spec, conditions: [...spec.conditions, { path: '', operator: '=', value: '' }] })}
+            onClick={() =>
+              setSpec({ ...spec, conditions: [...spec.conditions, { path: '', operator: '=', value: '' }] })
+            }
           >
             Add condition
           </button>
@@ -147,7 +149,12 @@ export function TriggerBuilder(props: {
       ) : (
         <p className="notice notice-warning" data-testid="trigger-hand-written">
           This trigger uses FQL the builder does not write (or, or not, other tests); edit it below.{' '}
-          <button type="button" className="link-button" disabled={props.disabled} onClick={() => update({ type: '', name: '', conditions: [] })}>
+          <button
+            type="button"
+            className="link-button"
+            disabled={props.disabled}
+            onClick={() => update({ type: '', name: '', conditions: [] })}
+          >
             Start over with the builder
           </button>
         </p>

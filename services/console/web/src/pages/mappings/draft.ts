@@ -24,7 +24,8 @@ function sourcesOf(fields: Record<string, unknown>): Record<string, FieldSource>
 /** The action's preset field mapping, as a new mapping of it starts. */
 function presetSources(action: CatalogAction): Record<string, FieldSource> {
   const sources: Record<string, FieldSource> = {};
-  for (const field of action.fields) if (field.defaultMapping !== undefined) sources[field.name] = sourceOf(field.defaultMapping);
+  for (const field of action.fields)
+    if (field.defaultMapping !== undefined) sources[field.name] = sourceOf(field.defaultMapping);
   return sources;
 }
 
@@ -33,7 +34,15 @@ export function draftOf(mapping: DestinationMapping): DraftMapping {
 }
 
 export function newDraft(action: CatalogAction): DraftMapping {
-  return { key: newKey(), id: '', name: action.title, enabled: true, trigger: 'all', action: action.id, sources: presetSources(action) };
+  return {
+    key: newKey(),
+    id: '',
+    name: action.title,
+    enabled: true,
+    trigger: 'all',
+    action: action.id,
+    sources: presetSources(action),
+  };
 }
 
 /** The same mapping running another action, its fields starting from that action's presets. */
@@ -78,7 +87,8 @@ export function problemsByMapping(errors: readonly FieldError[]): Map<number, Ma
     const index = Number(match[1]);
     const rest = match[2] ?? '';
     const field = /^fields\.([^.[]+)(.*)$/.exec(rest);
-    if (field) add(index, 'fields', field[1]!, field[2] ? `${field[2].replace(/^\./, '')}: ${error.message}` : error.message);
+    if (field)
+      add(index, 'fields', field[1]!, field[2] ? `${field[2].replace(/^\./, '')}: ${error.message}` : error.message);
     else add(index, 'parts', rest.split(/[.[]/)[0] ?? '', error.message);
   }
   return byIndex;

@@ -37,7 +37,8 @@ export function useRecentEvents(workspace: string, sources: ReadonlyArray<{ id: 
 /** One line naming an event: its type, name and when. */
 export function describeEvent(entry: RecentEvent): string {
   const event = entry.event as Record<string, unknown> | null;
-  const name = typeof event?.['event'] === 'string' ? event['event'] : typeof event?.['name'] === 'string' ? event['name'] : '';
+  const name =
+    typeof event?.['event'] === 'string' ? event['event'] : typeof event?.['name'] === 'string' ? event['name'] : '';
   const time = new Date(entry.at).toLocaleTimeString();
   return `${entry.type ?? '?'}${name ? ` “${name}”` : ''} · ${entry.sourceName} · ${time}`;
 }
