@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { MixpanelEmulator } from '@manifold/emulators';
 import { requireKafka, testInfrastructure } from '@manifold/testing';
 import type { DestinationMapping } from '../api/types';
-import { ConsoleClient } from '../testing/http-client';
+import { ConsoleClient, sendBatch } from '../testing/http-client';
 import {
   buildWebApp,
   collectCspViolations,
@@ -95,23 +95,19 @@ describe('the mapping editor in a browser', () => {
     if (webRoot) rmSync(webRoot, { recursive: true, force: true });
   });
 
-  async function track(event: string, properties: Record<string, unknown>, traits: Record<string, unknown>) {
-    const response = await fetch(`${stack.dataPlane!.url}/v1/track`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
-      },
-      body: JSON.stringify({ userId: 'u-1', event, properties, context: { traits } }),
-    });
-    expect(response.status).toBe(200);
-  }
-
   const editor = '[data-testid=mapping-editor]';
   const field = (name: string) => `${editor} [data-field="${name}"]`;
 
   it('edits a mapping: a literal event name, a trait into a property, a trigger limited to one event; refuses a bad value next to its field', async () => {
-    await track('Signed Up', { source: 'ad' }, { plan: 'pro', company: 'Acme' });
+    await sendBatch(stack.dataPlane!.url, writeKey, [
+      {
+        type: 'track',
+        userId: 'u-1',
+        event: 'Signed Up',
+        properties: { source: 'ad' },
+        context: { traits: { plan: 'pro' } },
+      },
+    ]);
     await page.goto(destinationUrl);
     await expectText(page, '.mappings .mapping-row', EDITED);
     const row = `.mapping-row[data-mapping="${EDITED}"]`;
