@@ -8,6 +8,7 @@ import type { DeliveryRecord, DeliveryReporter } from '../reports/delivery-repor
 import type { FailureSampler } from '../reports/failure-sampler';
 import type { TranslatorMetrics } from '../reports/metrics';
 import type { RetryTier } from '../topics';
+import { mappingOfRequest } from '../trace/request-mapping';
 import { traceEntry, type TraceDetails, type TraceRecorder, type TraceSubject } from '../trace/trace-recorder';
 import { decideDelivery } from './delivery-decision';
 import type { EventAtInstance, Exchange, TaskResult } from './task';
@@ -304,6 +305,11 @@ export class BatchOutcomes {
     const recorder = this.options.trace;
     if (!recorder) return;
     const entry = traceEntry(subject, instance, this.options.destinationType, outcome, details, this.now());
+    const mapping = exchange && mappingOfRequest(exchange.request);
+    if (mapping) {
+      entry.mappingId = mapping.id;
+      entry.mappingName = mapping.name;
+    }
     recorder.record(exchange ? { entry, exchange } : { entry });
   }
 

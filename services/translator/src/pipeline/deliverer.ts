@@ -15,6 +15,7 @@ import {
 } from '@manifold/destination-kit';
 import { attemptRequest, sendFlow, type Attempt, type FlowResult, type HttpSender } from '@manifold/destination-http';
 import type { KeyedLimiter } from '../http/keyed-limiter';
+import { inheritMapping, tagRequests } from '../trace/request-mapping';
 import { NOT_RESPONDING, type SlowInstances } from './slow-instances';
 import type { DeliveryTask, Exchange, TaskResult } from './task';
 
@@ -129,6 +130,9 @@ export class Deliverer {
         first.settings,
         performed,
       );
+      // A batch names its mapping only when every event of it came from the same one.
+      const mapping = first.prepared.mapping;
+      if (group.every((t) => t.prepared.mapping?.id === mapping?.id)) tagRequests(requests, mapping);
       requests.push(...this.moreRequests(first, performed[0] as Notices));
     } catch (error) {
       // One event the API cannot take must not sink the others: try them one by one.
@@ -193,9 +197,9 @@ export class Deliverer {
     for (const also of task.more ?? []) {
       notices.addAll(also.notices);
       try {
-        requests.push(
-          ...buildRequests(this.options.destination, also.action, [also.payload], task.settings, [notices]),
-        );
+        const built = buildRequests(this.options.destination, also.action, [also.payload], task.settings, [notices]);
+        tagRequests(built, also.mapping);
+        requests.push(...built);
       } catch (error) {
         const outcome = outcomeOfError(error);
         if (outcome.kind !== 'drop') throw error;
@@ -212,9 +216,10 @@ export class Deliverer {
     admit: (() => boolean) | undefined,
     notices: Notices,
   ): Promise<FlowResult> {
-    return sendFlow(this.options.destination, request, task.settings, notices, (step) =>
-      this.send(task.instance.id, step, admit),
-    );
+    return sendFlow(this.options.destination, request, task.settings, notices, (step) => {
+      inheritMapping(step, request);
+      return this.send(task.instance.id, step, admit);
+    });
   }
 
   private send(instanceId: string, request: RequestDescriptor, admit?: () => boolean): Promise<Attempt> {
