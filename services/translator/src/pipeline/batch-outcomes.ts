@@ -137,8 +137,8 @@ export class BatchOutcomes {
     this.publish(event, outcome, false);
   }
 
-  private result({ task, outcome, exchange, notices }: TaskResult): void {
-    this.publish(task, outcome, true, exchange, notices);
+  private result({ task, outcome, exchange, notices, deliveredMappings }: TaskResult): void {
+    this.publish(task, outcome, true, exchange, notices, deliveredMappings);
   }
 
   /** Publishes and counts what `decideDelivery` makes of one outcome. */
@@ -148,6 +148,7 @@ export class BatchOutcomes {
     attempted: boolean,
     exchange?: Exchange,
     notices?: readonly FieldNotice[],
+    deliveredMappings?: readonly string[],
   ): void {
     const { instance } = task;
     const now = this.now();
@@ -198,6 +199,7 @@ export class BatchOutcomes {
           origin: task.origin,
           from: task.readAt,
           reason,
+          ...(deliveredMappings?.length ? { deliveredMappings } : {}),
         };
         this.push(decision.tier.topic, encodeRetryMessage(retry));
         // Attempts per reason, and the event itself once, when its first attempt failed.

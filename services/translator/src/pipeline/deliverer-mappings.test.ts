@@ -118,6 +118,17 @@ describe('Deliverer: an event matching several mappings', () => {
     expect(result?.exchange && mappingOfRequest(result.exchange.request)).toEqual({ id: 'a', name: 'a' });
   });
 
+  it('names, on a retry, the mappings whose requests went through, so that only the others are sent again', async () => {
+    hook.reset();
+    hook.failNext(1, { status: 503 });
+    const earlier = { ...task(trackEvent(4, { event: 'Clicked' }), 'fine'), deliveredMappings: ['gone'] };
+    const [result] = await deliverer.deliver([earlier]);
+    expect(result?.outcome.kind).toBe('retry');
+    const delivered = hook.deliveries.map((d) => ('picky' in (d.body as object) ? 'b' : 'a'));
+    expect(delivered).toHaveLength(1);
+    expect(result?.deliveredMappings).toEqual(['gone', ...delivered]);
+  });
+
   it('tags each request with the mapping it came from', async () => {
     hook.deliveries.length = 0;
     hook.failNext(2, { status: 400, body: { error: 'no' } });

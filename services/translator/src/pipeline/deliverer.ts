@@ -15,7 +15,7 @@ import {
 } from '@manifold/destination-kit';
 import { attemptRequest, sendFlow, type Attempt, type FlowResult, type HttpSender } from '@manifold/destination-http';
 import type { KeyedLimiter } from '../http/keyed-limiter';
-import { inheritMapping, tagRequests } from '../trace/request-mapping';
+import { inheritMapping, mappingOfRequest, tagRequests } from '../trace/request-mapping';
 import { NOT_RESPONDING, type SlowInstances } from './slow-instances';
 import type { DeliveryTask, Exchange, TaskResult } from './task';
 
@@ -165,17 +165,22 @@ export class Deliverer {
     const outcomes: DeliveryOutcome[][] = group.map(() => []);
     const ended: Array<DropOutcome | undefined> = group.map(() => undefined);
     const exchanges: Array<Exchange | undefined> = group.map(() => undefined);
+    // One event that matched several mappings: whether each mapping's requests all went through.
+    const byMapping = first.more ? new Map<string, boolean>() : undefined;
     await Promise.all(
       requests.map(async (request) => {
         // Flows are never batched: a flow's notices belong to the one event of its group.
         const flowNotices = group.length === 1 ? (performed[0] as Notices) : new Notices();
         const { outcome, exchange } = await this.sendFlow(first, request, admit, flowNotices);
+        const mappingId = byMapping && mappingOfRequest(request)?.id;
         if (outcome.kind === 'drop') {
+          if (mappingId) byMapping.set(mappingId, false);
           group.forEach((_, index) => (ended[index] = outcome));
           return;
         }
         outcomesPerEvent(request, outcome, group.length).forEach((perEvent, index) => {
           outcomes[index]?.push(perEvent);
+          if (mappingId) byMapping.set(mappingId, (byMapping.get(mappingId) ?? true) && perEvent.kind === 'delivered');
           // Keep the exchange that explains a failure; any one for a success.
           if (perEvent.kind !== 'delivered' || exchanges[index] === undefined) exchanges[index] = exchange;
         });
@@ -184,7 +189,13 @@ export class Deliverer {
     return group.map((task, index) => {
       const exchange = exchanges[index];
       const outcome = combineEventOutcome(outcomes[index] ?? [], ended[index]);
-      return { task, outcome: outcome as Outcome, ...(exchange ? { exchange } : {}), ...noticesAt(index) };
+      return {
+        task,
+        outcome: outcome as Outcome,
+        ...(exchange ? { exchange } : {}),
+        ...noticesAt(index),
+        ...(outcome?.kind === 'retry' && byMapping ? deliveredSoFar(task, byMapping) : {}),
+      };
     });
   }
 
@@ -239,4 +250,18 @@ export class Deliverer {
       return attempt;
     });
   }
+}
+
+/**
+ * A retried event that matched several mappings: the mappings delivered by this attempt and the
+ * ones before, which its retry leaves out (each mapping's requests are sent until they succeed,
+ * not again once they have).
+ */
+function deliveredSoFar(
+  task: DeliveryTask,
+  byMapping: ReadonlyMap<string, boolean>,
+): Pick<TaskResult, 'deliveredMappings'> {
+  const delivered = [...(task.deliveredMappings ?? [])];
+  for (const [id, ok] of byMapping) if (ok && !delivered.includes(id)) delivered.push(id);
+  return delivered.length > 0 ? { deliveredMappings: delivered } : {};
 }
