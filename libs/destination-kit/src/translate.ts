@@ -65,6 +65,8 @@ export interface PreparedEvent {
   batchKey?: string;
   /** Fields converted or dropped while mapping (lenient fields); `buildRequests` adds those of `perform`. */
   notices: FieldNotice[];
+  /** The instance mapping that prepared it (`prepareMappedEvents`); absent for the presets' routes. */
+  mapping?: { id: string; name: string };
 }
 
 /** Picks the action for an event, maps it and validates the payload. Pure. */

@@ -15,6 +15,7 @@ import {
 } from '@manifold/destination-kit';
 import { attemptRequest, sendFlow, type Attempt, type FlowResult, type HttpSender } from '@manifold/destination-http';
 import type { KeyedLimiter } from '../http/keyed-limiter';
+import { inheritMapping, mappingOfRequest, tagRequests } from '../trace/request-mapping';
 import { NOT_RESPONDING, type SlowInstances } from './slow-instances';
 import type { DeliveryTask, Exchange, TaskResult } from './task';
 
@@ -129,6 +130,9 @@ export class Deliverer {
         first.settings,
         performed,
       );
+      // A batch names its mapping only when every event of it came from the same one.
+      const mapping = first.prepared.mapping;
+      if (group.every((t) => t.prepared.mapping?.id === mapping?.id)) tagRequests(requests, mapping);
       requests.push(...this.moreRequests(first, performed[0] as Notices));
     } catch (error) {
       // One event the API cannot take must not sink the others: try them one by one.
@@ -161,17 +165,22 @@ export class Deliverer {
     const outcomes: DeliveryOutcome[][] = group.map(() => []);
     const ended: Array<DropOutcome | undefined> = group.map(() => undefined);
     const exchanges: Array<Exchange | undefined> = group.map(() => undefined);
+    // One event that matched several mappings: whether each mapping's requests all went through.
+    const byMapping = first.more ? new Map<string, boolean>() : undefined;
     await Promise.all(
       requests.map(async (request) => {
         // Flows are never batched: a flow's notices belong to the one event of its group.
         const flowNotices = group.length === 1 ? (performed[0] as Notices) : new Notices();
         const { outcome, exchange } = await this.sendFlow(first, request, admit, flowNotices);
+        const mappingId = byMapping && mappingOfRequest(request)?.id;
         if (outcome.kind === 'drop') {
+          if (mappingId) byMapping.set(mappingId, false);
           group.forEach((_, index) => (ended[index] = outcome));
           return;
         }
         outcomesPerEvent(request, outcome, group.length).forEach((perEvent, index) => {
           outcomes[index]?.push(perEvent);
+          if (mappingId) byMapping.set(mappingId, (byMapping.get(mappingId) ?? true) && perEvent.kind === 'delivered');
           // Keep the exchange that explains a failure; any one for a success.
           if (perEvent.kind !== 'delivered' || exchanges[index] === undefined) exchanges[index] = exchange;
         });
@@ -180,7 +189,13 @@ export class Deliverer {
     return group.map((task, index) => {
       const exchange = exchanges[index];
       const outcome = combineEventOutcome(outcomes[index] ?? [], ended[index]);
-      return { task, outcome: outcome as Outcome, ...(exchange ? { exchange } : {}), ...noticesAt(index) };
+      return {
+        task,
+        outcome: outcome as Outcome,
+        ...(exchange ? { exchange } : {}),
+        ...noticesAt(index),
+        ...(outcome?.kind === 'retry' && byMapping ? deliveredSoFar(task, byMapping) : {}),
+      };
     });
   }
 
@@ -193,9 +208,9 @@ export class Deliverer {
     for (const also of task.more ?? []) {
       notices.addAll(also.notices);
       try {
-        requests.push(
-          ...buildRequests(this.options.destination, also.action, [also.payload], task.settings, [notices]),
-        );
+        const built = buildRequests(this.options.destination, also.action, [also.payload], task.settings, [notices]);
+        tagRequests(built, also.mapping);
+        requests.push(...built);
       } catch (error) {
         const outcome = outcomeOfError(error);
         if (outcome.kind !== 'drop') throw error;
@@ -212,9 +227,10 @@ export class Deliverer {
     admit: (() => boolean) | undefined,
     notices: Notices,
   ): Promise<FlowResult> {
-    return sendFlow(this.options.destination, request, task.settings, notices, (step) =>
-      this.send(task.instance.id, step, admit),
-    );
+    return sendFlow(this.options.destination, request, task.settings, notices, (step) => {
+      inheritMapping(step, request);
+      return this.send(task.instance.id, step, admit);
+    });
   }
 
   private send(instanceId: string, request: RequestDescriptor, admit?: () => boolean): Promise<Attempt> {
@@ -234,4 +250,18 @@ export class Deliverer {
       return attempt;
     });
   }
+}
+
+/**
+ * A retried event that matched several mappings: the mappings delivered by this attempt and the
+ * ones before, which its retry leaves out (each mapping's requests are sent until they succeed,
+ * not again once they have).
+ */
+function deliveredSoFar(
+  task: DeliveryTask,
+  byMapping: ReadonlyMap<string, boolean>,
+): Pick<TaskResult, 'deliveredMappings'> {
+  const delivered = [...(task.deliveredMappings ?? [])];
+  for (const [id, ok] of byMapping) if (ok && !delivered.includes(id)) delivered.push(id);
+  return delivered.length > 0 ? { deliveredMappings: delivered } : {};
 }

@@ -36,6 +36,11 @@ export interface DeliveryTask {
   firstAttemptAt: number;
   /** The redrive or replay that sent it again (its outcomes are counted for that run too). */
   runId?: string;
+  /**
+   * Retries of an event that matched several mappings: the mappings whose requests an earlier
+   * attempt delivered, which this one does not send again.
+   */
+  deliveredMappings?: readonly string[];
 }
 
 /** What the outcomes of an event at an instance are published with, whether or not it got as far as a task. */
@@ -53,6 +58,8 @@ export interface TaskResult {
   exchange?: Exchange;
   /** Fields of the event left out or converted (mapping and requests); counted when it is delivered. */
   notices?: FieldNotice[];
+  /** When it is to be retried: the mappings delivered so far (earlier attempts' and this one's). */
+  deliveredMappings?: string[];
 }
 
 /** Where a batch was read from, and whether its consumer still runs. */
