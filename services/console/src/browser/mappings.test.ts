@@ -24,10 +24,12 @@ const EDITED = 'Track event (track 2)';
 
 jest.setTimeout(240_000);
 
-/** MAPPINGS_SCREENSHOTS=<dir> keeps what the pages looked like. */
-async function shot(page: Page, name: string): Promise<void> {
+/** MAPPINGS_SCREENSHOTS=<dir> keeps what the window showed, scrolled to `selector`. */
+async function shot(page: Page, name: string, selector: string): Promise<void> {
   const dir = process.env['MAPPINGS_SCREENSHOTS'];
-  if (dir) await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
+  if (!dir) return;
+  await page.locator(selector).first().scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${dir}/${name}.png` });
 }
 
 interface Mappings {
@@ -162,7 +164,7 @@ describe('the mapping editor in a browser', () => {
     expect(await page.getAttribute(`${field('event')} input`, 'aria-invalid')).toBe('true');
     await expectText(page, '[data-testid=mappings-refused]', 'Not saved');
     await expectText(page, `${row} [data-testid=mapping-problems]`, '1 problem');
-    await shot(page, 'mapping-refused');
+    await shot(page, 'mapping-refused', field('event'));
 
     // Fixed, and saved with Enter from the field.
     await page.fill(`${field('event')} input`, 'Account Created');
@@ -194,6 +196,7 @@ describe('the mapping editor in a browser', () => {
     await page.goto(destinationUrl);
     await expectText(page, '.mappings .mapping-row', EDITED);
     await expectNoSideScroll(page, 'the destination page with its mappings');
+    await shot(page, 'mapping-list-phone', '.mapping-list');
     // Move the edited mapping up by keyboard: Tab order reaches its buttons, Enter presses them.
     await page.focus(`[aria-label="Move ${EDITED} up"]`);
     await page.keyboard.press('Enter');
@@ -221,7 +224,7 @@ describe('the mapping editor in a browser', () => {
     await page.click(`.mapping-row[data-mapping="${EDITED}"] button:has-text("Edit")`);
     await page.waitForSelector(editor);
     await expectNoSideScroll(page, 'the mapping editor');
-    await shot(page, 'mapping-editor-phone');
+    await shot(page, 'mapping-editor-phone', editor);
 
     // Version history: version 2 restored (saved as version 4).
     await page.click('.mapping-versions summary');
@@ -267,7 +270,7 @@ describe('the mapping editor in a browser', () => {
     await expectText(page, '[data-testid=tester-request] .headers', 'authorization');
     expect(await page.content()).not.toContain(SECRET);
     expect(emulator.requests).toHaveLength(0);
-    await shot(page, 'mapping-tester-request');
+    await shot(page, 'mapping-tester-request', '[data-testid=tester-result]');
 
     await page.click(`${tester} button:has-text("Send test event")`);
     await expectText(page, '[data-testid=tester-sent]', 'HTTP 200');
@@ -286,7 +289,7 @@ describe('the mapping editor in a browser', () => {
     const outcome = await page.getAttribute('[data-testid=tester-sent]', 'data-outcome');
     expect(['drop', 'dead-letter']).toContain(outcome);
     expect(await page.content()).not.toContain(SECRET);
-    await shot(page, 'mapping-tester-400');
+    await shot(page, 'mapping-tester-400', '[data-testid=tester-sent]');
 
     // A sample of the trigger's event type and name, and a trigger that does not match it.
     await page.fill(`${tester} input[id$="-tester-sample-name"]`, 'Order Completed');
