@@ -1,8 +1,8 @@
 // The mapping tester over gRPC (TestDestination), against real FerretDB and the webhook emulator.
-import { createServer } from 'node:net';
 import { status } from '@grpc/grpc-js';
 import { WebhookEmulator } from '@manifold/emulators';
 import type { DestinationMapping, TestDestinationResponse } from '@manifold/proto';
+import { freePort } from '@manifold/testing';
 import { defaultCatalog } from '../default-catalog';
 import { grpcError, startTestControlPlane, type Harness } from '../test-support/harness';
 
@@ -27,15 +27,6 @@ const signup: DestinationMapping = {
     data: { event: 'signup', plan: { '@case': { operator: 'lower', value: { '@path': '$.context.traits.plan' } } } },
   },
 };
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 /** Every string of the answer, to look for a secret anywhere in it. */
 const text = (r: TestDestinationResponse) => JSON.stringify(r);
@@ -118,7 +109,7 @@ describe('TestDestination over gRPC (real FerretDB, webhook emulator)', () => {
     await h.client.destinations.updateDestination({
       workspace: 'try',
       destination: 'Hook',
-      settings: { url: `http://127.0.0.1:${await closedPort()}/in?token=${URL_TOKEN}` },
+      settings: { url: `http://127.0.0.1:${await freePort()}/in?token=${URL_TOKEN}` },
       reason: 'nobody listens there',
       dryRun: false,
     });

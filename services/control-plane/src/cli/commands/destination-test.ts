@@ -1,27 +1,15 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { TestDestinationResponse } from '@manifold/proto';
-import { parse } from 'yaml';
 import { CliError } from '../connection';
 import type { Io } from '../output';
 import { printExchange } from '../print-exchange';
+import { readDocument } from '../read-document';
 import type { Runner } from '../program';
 import { mappingsFile } from './mappings';
 
 /** The event file: one JSON (or YAML) object, e.g. an event copied from the debugger. */
 async function eventFile(path: string): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new CliError(`cannot read ${path}`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = parse(text) as unknown;
-  } catch {
-    throw new CliError(`${path} is neither JSON nor YAML`);
-  }
+  const parsed = await readDocument(path);
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new CliError(`${path} must hold one event (a JSON object)`);
   }
