@@ -1,6 +1,6 @@
 // The mapping tester over gRPC (TestDestination), against real FerretDB and the webhook emulator.
 import { status } from '@grpc/grpc-js';
-import { WebhookEmulator } from '@manifold/emulators';
+import { IntercomEmulator, WebhookEmulator } from '@manifold/emulators';
 import type { DestinationMapping, TestDestinationResponse } from '@manifold/proto';
 import { freePort } from '@manifold/testing';
 import { defaultCatalog } from '../default-catalog';
@@ -132,6 +132,41 @@ describe('TestDestination over gRPC (real FerretDB, webhook emulator)', () => {
     const view = await h.client.destinations.getDeliveryView({ workspace: 'try', destination: 'Hook', range: 'hour' });
     expect(view.totals).toMatchObject({ delivered: 0, failed: 0, retrying: 0, attempts: 0, testSends: 4 });
     expect(view.reasons).toEqual([]);
+  });
+
+  it('sends every step of a multi-request flow (Intercom: search, then create), each masked and classified', async () => {
+    const token = 'icm-token-0c2b77e1';
+    const intercom = await new IntercomEmulator({ accessToken: token }).start();
+    try {
+      await h.client.destinations.createDestination({
+        workspace: 'try',
+        name: 'Intercom',
+        catalogId: 'intercom',
+        settings: { accessToken: token, apiBaseUrl: intercom.baseUrl },
+        sources: [],
+        syncIntervalSeconds: 0,
+      });
+      const identify = { type: 'identify', userId: 'user-9', traits: { email: 'ada@example.com', name: 'Ada' } };
+      const result = await h.client.destinations.testDestination({
+        workspace: 'try',
+        destination: 'Intercom',
+        event: identify,
+        mappings: [],
+        draft: false,
+        send: true,
+      });
+      // The dry part shows the flow's first request; the send shows each step with its answer.
+      const matched = result.mappings.filter((m) => m.matched);
+      expect(matched.map((m) => m.requests.length)).toEqual([1]);
+      expect(result.sent.map((s) => [s.request?.method, new URL(s.request?.url ?? '').pathname, s.outcome])).toEqual([
+        ['POST', '/contacts/search', 'delivered'],
+        ['POST', '/contacts', 'delivered'],
+      ]);
+      expect(intercom.contactByExternalId('user-9')).toMatchObject({ email: 'ada@example.com' });
+      expect(text(result)).not.toContain(token);
+    } finally {
+      await intercom.close();
+    }
   });
 
   it('filters, tries disabled mappings without sending them, and refuses bad input', async () => {

@@ -36,6 +36,8 @@ function printTestResult(io: Io, r: TestDestinationResponse, sent: boolean): voi
   }
 }
 
+const TEST_DEADLINE_MS = 60_000;
+
 /** `destinations test`: the mapping tester. */
 export function destinationTestCommand(destinations: Command, run: Runner, io: Io): void {
   destinations
@@ -50,14 +52,18 @@ export function destinationTestCommand(destinations: Command, run: Runner, io: I
       run(async (c, g) => {
         const event = await eventFile(o.event);
         const mappings = o.mappings === undefined ? undefined : await mappingsFile(o.mappings);
-        const result = await c.destinations.testDestination({
-          workspace,
-          destination,
-          event,
-          mappings: mappings ?? [],
-          draft: mappings !== undefined,
-          send: o.send ?? false,
-        });
+        const result = await c.destinations.testDestination(
+          {
+            workspace,
+            destination,
+            event,
+            mappings: mappings ?? [],
+            draft: mappings !== undefined,
+            send: o.send ?? false,
+          },
+          // A send waits for the destination: up to 10 s a request, flows several requests long.
+          { deadlineMs: TEST_DEADLINE_MS },
+        );
         if (g.json) return io.stdout(`${JSON.stringify(result, null, 2)}\n`);
         printTestResult(io, result, o.send ?? false);
       }),
