@@ -82,8 +82,11 @@ export class DestinationTester {
       response.filteredMessage = filtered.message;
     }
     if (req.send && parsed && !filtered) {
+      const shown = tried.map((t) => t.performed.size);
       response.sent = await sendTestRequests(this.sender, destination, parsed, tried);
       for (const sent of response.sent) await this.counters.recordTest(doc, sent.outcome, ctx.now);
+      // What the steps of a flow left out or converted, once they had read their answers.
+      tried.forEach((t, i) => notices.push(...noticesOf(t.tested.index, t.performed.list.slice(shown[i]))));
     }
     return response;
   }
@@ -134,9 +137,7 @@ function tryMapping<S extends DestinationSettingsSchema>(
     return tried;
   }
   tested.payload = mapped.payload;
-  const noticesAt = (list: readonly FieldNotice[]) =>
-    list.map((n) => ({ path: `mappings[${index}]`, message: describeNotice(n) }));
-  tried.notices.push(...noticesAt(mapped.notices));
+  tried.notices.push(...noticesOf(index, mapped.notices));
   if (!settings) return tried;
   try {
     tried.requests = buildRequests(destination, mapping.action, [mapped.payload], settings, [tried.performed]);
@@ -145,9 +146,14 @@ function tryMapping<S extends DestinationSettingsSchema>(
     const message = 'message' in outcome ? `${outcome.reason}: ${outcome.message}` : outcome.kind;
     tested.errors.push({ path: 'requests', message: secretMasker(destination, settings).text(message) });
   }
-  tried.notices.push(...noticesAt(tried.performed.list));
+  tried.notices.push(...noticesOf(index, tried.performed.list));
   tested.requests = tried.requests.map((r: RequestDescriptor) => requestSample(maskRequest(r)));
   return tried;
+}
+
+/** Fields a mapping's payload or requests left out or converted, as the tester lists them. */
+function noticesOf(index: number, list: readonly FieldNotice[]): TestProblem[] {
+  return list.map((n) => ({ path: `mappings[${index}]`, message: describeNotice(n) }));
 }
 
 /** Why nothing would be sent: the integrations object, or no enabled mapping matched. */

@@ -1,8 +1,8 @@
 // The mapping tester over gRPC (TestDestination), against real FerretDB and the webhook emulator.
-import { createServer } from 'node:net';
 import { status } from '@grpc/grpc-js';
-import { WebhookEmulator } from '@manifold/emulators';
+import { IntercomEmulator, WebhookEmulator } from '@manifold/emulators';
 import type { DestinationMapping, TestDestinationResponse } from '@manifold/proto';
+import { freePort } from '@manifold/testing';
 import { defaultCatalog } from '../default-catalog';
 import { grpcError, startTestControlPlane, type Harness } from '../test-support/harness';
 
@@ -27,15 +27,6 @@ const signup: DestinationMapping = {
     data: { event: 'signup', plan: { '@case': { operator: 'lower', value: { '@path': '$.context.traits.plan' } } } },
   },
 };
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 /** Every string of the answer, to look for a secret anywhere in it. */
 const text = (r: TestDestinationResponse) => JSON.stringify(r);
@@ -118,7 +109,7 @@ describe('TestDestination over gRPC (real FerretDB, webhook emulator)', () => {
     await h.client.destinations.updateDestination({
       workspace: 'try',
       destination: 'Hook',
-      settings: { url: `http://127.0.0.1:${await closedPort()}/in?token=${URL_TOKEN}` },
+      settings: { url: `http://127.0.0.1:${await freePort()}/in?token=${URL_TOKEN}` },
       reason: 'nobody listens there',
       dryRun: false,
     });
@@ -141,6 +132,41 @@ describe('TestDestination over gRPC (real FerretDB, webhook emulator)', () => {
     const view = await h.client.destinations.getDeliveryView({ workspace: 'try', destination: 'Hook', range: 'hour' });
     expect(view.totals).toMatchObject({ delivered: 0, failed: 0, retrying: 0, attempts: 0, testSends: 4 });
     expect(view.reasons).toEqual([]);
+  });
+
+  it('sends every step of a multi-request flow (Intercom: search, then create), each masked and classified', async () => {
+    const token = 'icm-token-0c2b77e1';
+    const intercom = await new IntercomEmulator({ accessToken: token }).start();
+    try {
+      await h.client.destinations.createDestination({
+        workspace: 'try',
+        name: 'Intercom',
+        catalogId: 'intercom',
+        settings: { accessToken: token, apiBaseUrl: intercom.baseUrl },
+        sources: [],
+        syncIntervalSeconds: 0,
+      });
+      const identify = { type: 'identify', userId: 'user-9', traits: { email: 'ada@example.com', name: 'Ada' } };
+      const result = await h.client.destinations.testDestination({
+        workspace: 'try',
+        destination: 'Intercom',
+        event: identify,
+        mappings: [],
+        draft: false,
+        send: true,
+      });
+      // The dry part shows the flow's first request; the send shows each step with its answer.
+      const matched = result.mappings.filter((m) => m.matched);
+      expect(matched.map((m) => m.requests.length)).toEqual([1]);
+      expect(result.sent.map((s) => [s.request?.method, new URL(s.request?.url ?? '').pathname, s.outcome])).toEqual([
+        ['POST', '/contacts/search', 'delivered'],
+        ['POST', '/contacts', 'delivered'],
+      ]);
+      expect(intercom.contactByExternalId('user-9')).toMatchObject({ email: 'ada@example.com' });
+      expect(text(result)).not.toContain(token);
+    } finally {
+      await intercom.close();
+    }
   });
 
   it('filters, tries disabled mappings without sending them, and refuses bad input', async () => {

@@ -1,27 +1,15 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { TestDestinationResponse } from '@manifold/proto';
-import { parse } from 'yaml';
 import { CliError } from '../connection';
 import type { Io } from '../output';
 import { printExchange } from '../print-exchange';
+import { readDocument } from '../read-document';
 import type { Runner } from '../program';
 import { mappingsFile } from './mappings';
 
 /** The event file: one JSON (or YAML) object, e.g. an event copied from the debugger. */
 async function eventFile(path: string): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new CliError(`cannot read ${path}`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = parse(text) as unknown;
-  } catch {
-    throw new CliError(`${path} is neither JSON nor YAML`);
-  }
+  const parsed = await readDocument(path);
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new CliError(`${path} must hold one event (a JSON object)`);
   }
@@ -48,6 +36,8 @@ function printTestResult(io: Io, r: TestDestinationResponse, sent: boolean): voi
   }
 }
 
+const TEST_DEADLINE_MS = 60_000;
+
 /** `destinations test`: the mapping tester. */
 export function destinationTestCommand(destinations: Command, run: Runner, io: Io): void {
   destinations
@@ -62,14 +52,18 @@ export function destinationTestCommand(destinations: Command, run: Runner, io: I
       run(async (c, g) => {
         const event = await eventFile(o.event);
         const mappings = o.mappings === undefined ? undefined : await mappingsFile(o.mappings);
-        const result = await c.destinations.testDestination({
-          workspace,
-          destination,
-          event,
-          mappings: mappings ?? [],
-          draft: mappings !== undefined,
-          send: o.send ?? false,
-        });
+        const result = await c.destinations.testDestination(
+          {
+            workspace,
+            destination,
+            event,
+            mappings: mappings ?? [],
+            draft: mappings !== undefined,
+            send: o.send ?? false,
+          },
+          // A send waits for the destination: up to 10 s a request, flows several requests long.
+          { deadlineMs: TEST_DEADLINE_MS },
+        );
         if (g.json) return io.stdout(`${JSON.stringify(result, null, 2)}\n`);
         printTestResult(io, result, o.send ?? false);
       }),
