@@ -122,6 +122,9 @@ describe('per-event trace', () => {
     expect(byName['one']!.steps.map((s) => [s.outcome, s.attempt])).toEqual([['delivered', 1]]);
     const one = byName['one']!.steps[0]!;
     expect(one.request).toMatchObject({ method: 'POST', url: `${hooks['one']!.baseUrl}/in` });
+    // Which of the instance's mappings made the request; a filtered step made none.
+    expect(one).toMatchObject({ mappingId: 'preset-track-1', mappingName: 'Send (track)' });
+    expect(byName['filtered']!.steps[0]).toMatchObject({ mappingId: '', mappingName: '' });
     // A delivered attempt keeps its request line and headers; bodies are kept where it failed.
     expect(one.request?.body).toBe('');
     expect(one.response?.status).toBe(200);
@@ -151,7 +154,8 @@ describe('per-event trace', () => {
     expect(printed.code).toBe(0);
     expect(printed.out).toContain(`${traced.messageId}: track "Traced" from Web`);
     expect(printed.out).toMatch(
-      /one \(Webhook\): delivered\n.*delivered \(attempt 1\)\s+POST http:\/\/127\.0\.0\.1:\d+\/in → 200 in \d+ ms/,
+      // The step names the mapping whose request it shows (a new instance's presets are its mappings).
+      /one \(Webhook\): delivered\n.*delivered \(attempt 1\) mapping "Send \(track\)"\s+POST http:\/\/127\.0\.0\.1:\d+\/in → 200 in \d+ ms/,
     );
     expect(printed.out).toMatch(/retrying http_503 \(attempt 1\).* → 503/);
     expect(printed.out).toContain('filtered FILTERED_BY_RULES');

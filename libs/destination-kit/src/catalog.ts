@@ -1,8 +1,14 @@
 import { settingSecrets, type SettingSecrets } from '@manifold/secrets';
 import { z } from 'zod';
 import { CALL_TYPES, type CallType } from '@manifold/events';
-import { isUnsupported, type DestinationDefinition, type DestinationSettingsSchema } from './definition';
+import {
+  isUnsupported,
+  type AnyAction,
+  type DestinationDefinition,
+  type DestinationSettingsSchema,
+} from './definition';
 import type { Mapping } from './mapping';
+import { actionFields, type CatalogActionField } from './action-fields';
 
 export interface CatalogAction {
   id: string;
@@ -11,6 +17,8 @@ export interface CatalogAction {
   /** JSON Schema of the mapped payload. */
   fieldsSchema: Record<string, unknown>;
   defaultMapping: Mapping;
+  /** The fields in order, described for a mapping editor. */
+  fields: CatalogActionField[];
   /** Most events per request when the action batches. */
   maxBatchSize?: number;
 }
@@ -48,13 +56,20 @@ export function catalogEntry<S extends DestinationSettingsSchema>(destination: D
       const route = destination.routes[type];
       return route !== undefined && !isUnsupported(route) && route.length > 0;
     }),
-    actions: Object.entries(destination.actions).map(([id, action]) => ({
-      id,
-      title: action.title,
-      description: action.description,
-      fieldsSchema: z.toJSONSchema(action.fields, { io: 'output', unrepresentable: 'any' }) as Record<string, unknown>,
-      defaultMapping: action.defaultMapping as Mapping,
-      ...(action.batch ? { maxBatchSize: action.batch.maxEvents } : {}),
-    })),
+    actions: Object.entries(destination.actions).map(([id, action]) => {
+      const fieldsSchema = z.toJSONSchema(action.fields, { io: 'output', unrepresentable: 'any' }) as Record<
+        string,
+        unknown
+      >;
+      return {
+        id,
+        title: action.title,
+        description: action.description,
+        fieldsSchema,
+        defaultMapping: action.defaultMapping as Mapping,
+        fields: actionFields(action as AnyAction),
+        ...(action.batch ? { maxBatchSize: action.batch.maxEvents } : {}),
+      };
+    }),
   };
 }

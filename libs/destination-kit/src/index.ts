@@ -22,6 +22,7 @@ export {
   routeEvent,
   prepareEvent,
   mapForAction,
+  mapPayload,
   buildRequests,
   batchSize,
   translateEvent,
@@ -31,9 +32,12 @@ export {
   type SettingsResult,
   type RouteResult,
   type PreparedEvent,
+  type MappedPayload,
+  type PayloadIssue,
   type Translation,
 } from './translate';
 export { catalogEntry, type CatalogEntry, type CatalogAction } from './catalog';
+export { actionFields, type CatalogActionField } from './action-fields';
 export { followUpRequests } from './follow-up';
 export {
   maskRequest,

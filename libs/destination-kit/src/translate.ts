@@ -65,6 +65,8 @@ export interface PreparedEvent {
   batchKey?: string;
   /** Fields converted or dropped while mapping (lenient fields); `buildRequests` adds those of `perform`. */
   notices: FieldNotice[];
+  /** The instance mapping that prepared it (`prepareMappedEvents`); absent for the presets' routes. */
+  mapping?: { id: string; name: string };
 }
 
 /** Picks the action for an event, maps it and validates the payload. Pure. */
@@ -105,20 +107,52 @@ export function mapForAction<S extends DestinationSettingsSchema>(
   event: SpecEvent,
   settings: ParsedSettings<S>,
 ): PreparedEvent | DropOutcome {
+  const mapped = mapPayload(destination, actionName, fields, event);
+  if (!mapped.ok) {
+    const action = actionOf(destination, actionName);
+    return drop('INVALID_PAYLOAD', `${destination.name} ${action.title}: ${formatIssues(mapped.issues)}`);
+  }
+  const { payload, notices } = mapped;
+  const prepared: PreparedEvent = { kind: 'prepared', action: actionName, payload, notices };
+  if (batchSize(destination, actionName, settings) > 1) {
+    const action = actionOf(destination, actionName);
+    prepared.batchKey = `${actionName}:${action.batch?.key?.(payload, settings) ?? ''}`;
+  }
+  return prepared;
+}
+
+/** A payload refused by its action's fields: each problem at its path in the payload ("" = the whole). */
+export interface PayloadIssue {
+  path: string;
+  message: string;
+}
+
+export type MappedPayload =
+  { ok: true; payload: Record<string, unknown>; notices: FieldNotice[] } | { ok: false; issues: PayloadIssue[] };
+
+/**
+ * The mapping step alone: resolves `fields` against the event, converts lenient fields and
+ * validates the result with the action's fields. `mapForAction` reads the issues as one message;
+ * the mapping tester shows each at its path. Throws MappingError on a malformed mapping. Pure.
+ */
+export function mapPayload<S extends DestinationSettingsSchema>(
+  destination: DestinationDefinition<S>,
+  actionName: string,
+  fields: Mapping,
+  event: SpecEvent,
+): MappedPayload {
   const action = actionOf(destination, actionName);
   const mapped = resolveMapping(fields as Record<string, never>, event);
   const notices = new Notices();
   if (isPlainObject(mapped)) applyLenientFields(action.fields, mapped, notices);
   const parsed = action.fields.safeParse(mapped);
   if (!parsed.success) {
-    return drop('INVALID_PAYLOAD', `${destination.name} ${action.title}: ${formatIssues(parsed.error.issues)}`);
+    return {
+      ok: false,
+      issues: parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
+    };
   }
-  const payload = parsed.data as Record<string, unknown>;
-  const prepared: PreparedEvent = { kind: 'prepared', action: actionName, payload, notices: notices.list };
-  if (batchSize(destination, actionName, settings) > 1) {
-    prepared.batchKey = `${actionName}:${action.batch?.key?.(payload, settings) ?? ''}`;
-  }
-  return prepared;
+  return { ok: true, payload: parsed.data as Record<string, unknown>, notices: notices.list };
 }
 
 /**
@@ -230,6 +264,11 @@ function actionOf(destination: DestinationDefinition, name: string): AnyAction {
   return action as AnyAction;
 }
 
-function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
-  return issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`).join('; ');
+function formatIssues(issues: readonly (z.core.$ZodIssue | PayloadIssue)[]): string {
+  return issues.map((issue) => `${pathText(issue.path)}: ${issue.message}`).join('; ');
+}
+
+function pathText(path: string | readonly PropertyKey[]): string {
+  const text = typeof path === 'string' ? path : path.map(String).join('.');
+  return text === '' ? '(root)' : text;
 }

@@ -1,5 +1,6 @@
 export type { SpecEvent, CallType, EventContext, IntegrationsObject } from './spec';
 export { CALL_TYPES, isCallType } from './spec';
+export { sampleEvent } from './sample-event';
 export { snakeCase, nameWords } from './snake-case';
 export { TOPICS, EVENT_HEADERS, KafkaNames } from './topics';
 export {

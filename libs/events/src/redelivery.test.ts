@@ -86,7 +86,14 @@ describe('trace records on the wire', () => {
     const record: TraceRecord = {
       exchanges: [{ request: { method: 'POST', url: 'http://x/in', headers: {} } }],
       entries: [
-        entry('m-1', 'd-1', { eventName: 'Signed Up', exchange: 0, sentAt: 1767225600990, durationMs: 9 }),
+        entry('m-1', 'd-1', {
+          eventName: 'Signed Up',
+          exchange: 0,
+          sentAt: 1767225600990,
+          durationMs: 9,
+          mappingId: 'map_1',
+          mappingName: 'Signups',
+        }),
         entry('m-2', 'd-1', { outcome: 'filtered', reason: 'FILTERED_BY_RULES', attempt: 0, runId: 'rp_1' }),
         entry('m-3', 'd-2', { outcome: 'failed', reason: 'http_400', message: 'HTTP 400: no' }),
       ],

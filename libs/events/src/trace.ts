@@ -58,6 +58,9 @@ export interface TraceEntry {
   durationMs?: number;
   /** The redrive or replay that sent it again. */
   runId?: string;
+  /** The instance mapping whose request the exchange shows (absent for the presets' routes). */
+  mappingId?: string;
+  mappingName?: string;
 }
 
 /** One message of the traces topic: entries of many events, and the exchanges they refer to. */
@@ -91,6 +94,9 @@ const FIELDS = [
   'runId',
   'sentAt',
   'durationMs',
+  // Added later: absent (so left out, trailing) in records written before.
+  'mappingId',
+  'mappingName',
 ] as const;
 /** The fields given as null when they repeat the entry before's. */
 const REPEATED = new Set([1, 2, 3, 4]);

@@ -26,6 +26,7 @@ export function defaultCatalog(): CatalogEntryDefinition[] {
     settingsSchema: entry.settingsSchema,
     supportedCallTypes: entry.supportedCallTypes,
     warehouse: false,
+    actions: entry.actions.map(({ id, title, description, fields }) => ({ id, title, description, fields })),
     ...mappingRules(entry.id),
   }));
   return [...destinations, ...warehouses];

@@ -22,6 +22,8 @@ import { startHealthWatch } from './grpc/health-watch';
 import { grpcServerMetrics } from './grpc/server-metrics';
 import { registerControlPlaneMetrics } from './metrics';
 import type { Domain } from './grpc/services';
+import { DestinationTester } from './domain/destination-test';
+import { HttpSender } from '@manifold/destination-http';
 import { Store } from './store/store';
 import { defaultCatalog } from './default-catalog';
 import { AutoDisableJob, type AutoDisableOptions } from './auto-disable/auto-disable-job';
@@ -110,12 +112,17 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
     const destinations = new Destinations(store, catalog, box, onChange);
     const sealed = await destinations.sealStoredSecrets();
     if (sealed > 0) logger.info({ destinations: sealed }, 'credentials stored in clear are now encrypted');
+    const mappings = new DestinationMappings(store, catalog, (doc) => destinations.toDestination(doc), onChange);
+    // The mapping tester's test sends: a few connections per destination host, the translator's timeout.
+    const testSender = new HttpSender({ timeoutMs: 10_000, connectionsPerOrigin: 4 });
+    stops.push(() => testSender.close());
     const domain: Domain = {
       store,
       workspaces: new Workspaces(store),
       sources: new Sources(store, onChange, { ...DEFAULT_AUTO_DISABLE_POLICY, ...options.autoDisable }),
       destinations,
-      mappings: new DestinationMappings(store, catalog, (doc) => destinations.toDestination(doc), onChange),
+      mappings,
+      tester: new DestinationTester(catalog, box, mappings, observability.counters, testSender),
       catalog: new CatalogQueries(store, catalog),
       observability,
       broadcaster,

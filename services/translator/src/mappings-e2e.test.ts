@@ -204,4 +204,47 @@ describe('mappings per destination instance, end to end', () => {
       { event: 'signup', messageId: signup.messageId, userId: signup.userId, properties: { plan: 'PRO' } },
     ]);
   }, 90000);
+
+  it('retries only the mapping whose request failed, not the one already delivered', async () => {
+    const everyTrack: DestinationMapping = {
+      ...clicked,
+      id: 'every-track',
+      name: 'Every track',
+      trigger: 'type = "track"',
+      fields: { data: { all: { '@path': '$.event' }, id: { '@path': '$.messageId' } } },
+    };
+    await cp.client.destinations.setDestinationMappings({
+      workspace: 'maps',
+      destination: customId,
+      mappings: [clicked, everyTrack],
+      comment: 'two mappings for clicks',
+      dryRun: false,
+    });
+    // Probes until one arrives mapped the new way: the translator has the two mappings.
+    for (let n = 500; !bodies(custom).some((b) => b['all'] === 'Probe'); n++) {
+      await publishEvents(kafka, eventsTopic, [event(n, { event: 'Probe' })], metadata);
+      await waitFor(() => bodies(custom).some((b) => b['all'] === 'Probe'), 3000, 'a probe').catch(() => undefined);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    custom.reset();
+    // The first of the click's two requests (whichever comes first) answers 503; the other goes through.
+    custom.failNext(1, { status: 503 });
+    const click = event(400, { event: 'Clicked' });
+    await publishEvents(kafka, eventsTopic, [click], metadata);
+    await waitFor(() => custom.deliveries.length >= 2, 30000, 'the failed mapping retried and delivered');
+    // Longer than a retry tier could take to send the delivered one again, were it resent.
+    await new Promise((r) => setTimeout(r, 1500));
+    // Three requests: the one refused (the emulator does not read its body), the one delivered, and
+    // the retry, which sent only the other mapping's request.
+    const [, delivered, retried] = custom.requests;
+    expect(custom.requests).toHaveLength(3);
+    expect(retried?.body).not.toBe(delivered?.body);
+    expect(bodies(custom)).toHaveLength(2);
+    expect(bodies(custom)).toEqual(
+      expect.arrayContaining([
+        { event: 'click', messageId: click.messageId },
+        { all: 'Clicked', id: click.messageId },
+      ]),
+    );
+  }, 60000);
 });

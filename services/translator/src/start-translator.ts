@@ -8,7 +8,7 @@ import type { Db } from 'mongodb';
 import { MessageClaims } from './dedup/claims';
 import { ProgressLedger } from './dedup/progress-ledger';
 import { StoreWaiter } from './dedup/store-waiter';
-import { HttpSender } from './http/http-sender';
+import { HttpSender } from '@manifold/destination-http';
 import { KeyedLimiter } from './http/keyed-limiter';
 import { OutcomeRouter } from './pipeline/batch-outcomes';
 import { SlowInstances } from './pipeline/slow-instances';

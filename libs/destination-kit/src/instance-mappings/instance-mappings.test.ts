@@ -191,9 +191,17 @@ describe('presetMappings', () => {
     for (const e of events) {
       const byRoutes = prepareEvent(example, e, parsedSettings);
       const byPresets = prepareMappedEvents(example, e, parsedSettings, presetMappings(example));
+      const mappingId = byPresets.kind === 'mapped' ? byPresets.mapped[0]?.mappingId : undefined;
+      // The same payload, and (prepared) the name of the preset that made it, for the trace.
+      const name = presetMappings(example).find((m) => m.id === mappingId)?.name;
       expect(byPresets).toEqual({
         kind: 'mapped',
-        mapped: [{ mappingId: expect.any(String) as string, result: byRoutes }],
+        mapped: [
+          {
+            mappingId: expect.any(String) as string,
+            result: byRoutes.kind === 'prepared' ? { ...byRoutes, mapping: { id: mappingId, name } } : byRoutes,
+          },
+        ],
       });
     }
   });

@@ -38,6 +38,8 @@ export function prepareMappedEvents<S extends DestinationSettingsSchema>(
       if (!trigger.ok) throw new Error(`mapping ${mapping.id}: invalid trigger: ${trigger.error}`);
       if (!trigger.matches(event)) continue;
       result = mapForAction(destination, mapping.action, mapping.fields as Mapping, event, settings);
+      // Which mapping made it: the trace names it beside each request it becomes.
+      if (result.kind === 'prepared') result.mapping = { id: mapping.id, name: mapping.name };
     } catch (error) {
       result = outcomeOfError(error) as DropOutcome | DeadLetterOutcome;
     }

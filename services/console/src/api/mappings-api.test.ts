@@ -69,7 +69,8 @@ describe('console Public API: destination mappings', () => {
     expect(saved.body.mappings).toEqual([{ ...signup, id: expect.stringMatching(/^map_/) as string }]);
     const stale = await owner.call<Problem>('PUT', base, { mappings: [signup], expectedVersion: 1 });
     // Someone else saved since version 1: refused, nothing overwritten.
-    expect(stale.status).toBe(400);
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.code).toBe('conflict');
     expect(stale.body.error.message).toContain('read them again');
 
     const versions = await owner.call<{ versions: DestinationMappingVersion[] }>('GET', `${base}/versions`);

@@ -165,6 +165,29 @@ export const Destination = model(
   }),
 );
 
+export const CatalogActionField = model(
+  'CatalogActionField',
+  z.object({
+    name: z.string(),
+    label: z.string(),
+    type: z.string().describe('string, number, integer, boolean, object, array, or any'),
+    description: z.string(),
+    required: z.boolean().describe('The payload needs a value and the action has none when it is left unmapped'),
+    defaultMapping: z.unknown().optional().describe('What the presets map it from'),
+  }),
+);
+
+export const CatalogAction = model(
+  'CatalogAction',
+  z.object({
+    id: z.string().describe("What a mapping's action names"),
+    title: z.string(),
+    description: z.string(),
+    fields: z.array(CatalogActionField),
+  }),
+  'An operation of the destination that a mapping runs, with its fields',
+);
+
 export const CatalogEntry = model(
   'CatalogEntry',
   z.object({
@@ -182,6 +205,7 @@ export const CatalogEntry = model(
       ),
     supportedCallTypes: z.array(z.string()),
     warehouse: z.boolean(),
+    actions: z.array(CatalogAction).describe('What mappings can run (none for warehouses)'),
   }),
 );
 
@@ -211,6 +235,13 @@ export const DeliveryStats = model(
     latencyP95Ms: z.number(),
     latencyP99Ms: z.number(),
     updatedAt: optionalTimestamp,
+    testSends: z
+      .number()
+      .int()
+      .describe("Requests the mapping tester sent (a test's send): never counted as delivered or failed above"),
+    testSendsByOutcome: z
+      .array(Count)
+      .describe('The tester’s requests per outcome: delivered, retry, drop, dead-letter'),
   }),
 );
 
@@ -239,6 +270,7 @@ export const DeliveryBucket = model(
     fieldsDropped: z.number().int(),
     fieldsConverted: z.number().int(),
     latency: Latency,
+    testSends: z.number().int().describe('Requests the mapping tester sent: apart, never in the counts above'),
   }),
   'Events counted once per outcome in one minute, hour or day, whatever their attempts',
 );

@@ -9,6 +9,7 @@ const ERROR_RESPONSES: Record<string, string> = {
   '401': 'No valid session or API token',
   '403': 'The caller may read but not change this workspace',
   '404': 'Not found, or not in a workspace the caller belongs to',
+  '409': 'Already exists, or changed by someone else since the caller read it (read again, then retry)',
 };
 
 const toOpenApiPath = (path: string): string => path.replace(/:([A-Za-z_]+)/g, '{$1}');

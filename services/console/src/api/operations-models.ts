@@ -117,6 +117,10 @@ const TraceStep = z.object({
   response: ResponseSample.nullable(),
   sentAt: optionalTimestamp,
   durationMs: z.number().int(),
+  mappingId: z
+    .string()
+    .describe("The destination's mapping whose request this is; empty for presets and steps that sent nothing"),
+  mappingName: z.string(),
 });
 
 export const EventTrace = model(

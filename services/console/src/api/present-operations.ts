@@ -130,6 +130,8 @@ export function presentEventTrace(t: proto.EventTrace): Json<typeof models.Event
         response: response(s.response),
         sentAt: iso(s.sentAt),
         durationMs: s.durationMs,
+        mappingId: s.mappingId,
+        mappingName: s.mappingName,
       })),
     })),
     warehouses: t.warehouses.map((w) => ({

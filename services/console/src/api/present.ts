@@ -45,6 +45,7 @@ export function presentCatalogEntry(entry: proto.CatalogEntry): z.input<typeof m
     secrets: settingSecrets(entry.settingsSchema),
     supportedCallTypes: entry.supportedCallTypes,
     warehouse: entry.warehouse,
+    actions: entry.actions,
   };
 }
 
@@ -65,6 +66,8 @@ export function presentDeliveryStats(stats: proto.DeliveryStats): z.input<typeof
     latencyP95Ms: stats.latencyP95Ms,
     latencyP99Ms: stats.latencyP99Ms,
     updatedAt: iso(stats.updatedAt),
+    testSends: stats.testSends,
+    testSendsByOutcome: stats.testSendsByOutcome.map((f) => ({ reason: f.reason, count: f.count })),
   };
 }
 
@@ -114,6 +117,7 @@ function presentBucket(b: proto.DeliveryBucket | undefined): z.input<typeof mode
     attempts: b?.attempts ?? 0,
     fieldsDropped: b?.fieldsDropped ?? 0,
     fieldsConverted: b?.fieldsConverted ?? 0,
+    testSends: b?.testSends ?? 0,
     latency: {
       p50Ms: latency?.p50Ms ?? 0,
       p95Ms: latency?.p95Ms ?? 0,

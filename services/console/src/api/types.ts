@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import type * as models from './models';
 import type * as operations from './operations-models';
+import type * as tests from './destination-test-models';
 
 export type ApiErrorBody = z.output<typeof models.ErrorBody>;
 export type PageInfo = z.output<typeof models.PageInfo>;
@@ -13,6 +14,8 @@ export type Destination = z.output<typeof models.Destination>;
 export type DestinationMapping = z.output<typeof models.DestinationMapping>;
 export type DestinationMappingVersion = z.output<typeof models.DestinationMappingVersion>;
 export type CatalogEntry = z.output<typeof models.CatalogEntry>;
+export type CatalogAction = z.output<typeof models.CatalogAction>;
+export type CatalogActionField = z.output<typeof models.CatalogActionField>;
 export type DeliveryStats = z.output<typeof models.DeliveryStats>;
 export type WarehouseLoad = z.output<typeof models.WarehouseLoad>;
 export type WarehouseStatus = z.output<typeof models.WarehouseStatus>;
@@ -57,3 +60,5 @@ export interface InvitationDetails {
   /** True: the invitee signs in to accept; false: they choose their password. */
   accountExists: boolean;
 }
+export type TestDestinationRequest = z.input<typeof tests.TestDestinationBody>;
+export type TestDestinationResult = z.output<typeof tests.TestDestinationResult>;

@@ -5,7 +5,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ConsoleClient } from '../testing/http-client';
-import { buildWebApp, collectCspViolations, expectText, launchChromium } from '../testing/browser';
+import { buildWebApp, collectCspViolations, expectNoSideScroll, expectText, launchChromium } from '../testing/browser';
 import { startConsoleStack, type ConsoleStack } from '../testing/stack';
 
 const OWNER = 'owner.with.a.rather.long.address@acme-corporation.test';
@@ -29,15 +29,6 @@ interface PageGlobals {
     documentElement: { scrollWidth: number };
     activeElement: { textContent: string | null } | null;
   };
-}
-
-/** Fails naming the page when the document is wider than the window. */
-async function expectNoSideScroll(page: Page, what: string): Promise<void> {
-  const { scrollWidth, innerWidth } = await page.evaluate(() => {
-    const g = globalThis as unknown as PageGlobals;
-    return { scrollWidth: g.document.documentElement.scrollWidth, innerWidth: g.innerWidth };
-  });
-  if (scrollWidth > innerWidth) throw new Error(`${what} is ${scrollWidth} px wide in a ${innerWidth} px window`);
 }
 
 async function signIn(page: Page, url: string): Promise<void> {

@@ -17,6 +17,9 @@ export function toHttpError(error: unknown): unknown {
       return new HttpError(400, 'invalid_argument', message, fieldViolations(error));
     case status.NOT_FOUND:
       return new HttpError(404, 'not_found', message);
+    case status.ABORTED:
+      // A version conflict: someone else saved since the caller read (e.g. mappings' expectedVersion).
+      return new HttpError(409, 'conflict', message);
     case status.ALREADY_EXISTS:
       return new HttpError(409, 'already_exists', message, fieldViolations(error));
     case status.PERMISSION_DENIED:

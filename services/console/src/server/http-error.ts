@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'already_exists'
+  | 'conflict'
   | 'expired'
   | 'csrf'
   | 'rate_limited'

@@ -59,6 +59,19 @@ export async function expectText(page: Page, selector: string, text: string): Pr
     });
 }
 
+/** Fails naming the page when the document is wider than the window (the page scrolls sideways). */
+export async function expectNoSideScroll(page: Page, what: string): Promise<void> {
+  interface Globals {
+    innerWidth: number;
+    document: { documentElement: { scrollWidth: number } };
+  }
+  const { scrollWidth, innerWidth } = await page.evaluate(() => {
+    const g = globalThis as unknown as Globals;
+    return { scrollWidth: g.document.documentElement.scrollWidth, innerWidth: g.innerWidth };
+  });
+  if (scrollWidth > innerWidth) throw new Error(`${what} is ${scrollWidth} px wide in a ${innerWidth} px window`);
+}
+
 /** Signs in on the console's sign-in page and waits to leave it. */
 export async function signInAs(page: Page, consoleUrl: string, email: string, password: string): Promise<void> {
   await page.goto(`${consoleUrl}/signin`);

@@ -1,4 +1,4 @@
-import type { InstanceMapping, MappingsValidation } from '@manifold/destination-kit';
+import type { CatalogActionField, InstanceMapping, MappingsValidation } from '@manifold/destination-kit';
 import { settingSecrets, type SettingSecrets } from '@manifold/secrets';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020';
@@ -20,6 +20,16 @@ export interface CatalogEntryDefinition {
   warehouse: boolean;
   /** Destinations (not warehouses): their presets, and the check of an instance's mappings. */
   mappings?: MappingRules;
+  /** Destinations (not warehouses): the actions mappings can run, with their fields. */
+  actions?: CatalogActionDefinition[];
+}
+
+/** An action of a destination type, as the catalog shows it for editing mappings. */
+export interface CatalogActionDefinition {
+  id: string;
+  title: string;
+  description: string;
+  fields: CatalogActionField[];
 }
 
 /** What the control plane needs of a destination type to store its instances' mappings. */

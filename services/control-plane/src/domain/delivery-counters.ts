@@ -11,6 +11,9 @@ export interface ReportPosition {
 
 export type Period = 'minute' | 'hour';
 
+/** The stored outcome of the mapping tester's requests (see `recordTest`). */
+export const TEST_OUTCOME = 'test';
+
 const PERIOD_MS: Record<Period, number> = { minute: 60_000, hour: 3_600_000 };
 
 /**
@@ -115,6 +118,36 @@ export class DeliveryCounters {
         // already or another replica created it a moment ago. Updating it without the insert
         // tells them apart (no match: already counted).
         await collection.updateOne(filter, update);
+      }
+    }
+  }
+
+  /**
+   * Counts one request the mapping tester sent, under the outcome `test` with the kit's
+   * classification as its reason (delivered, retry, drop, dead-letter): readers show these apart
+   * and never add them to the data plane's counts. No reports-topic offset guards it: the
+   * control plane counts it once, right after sending.
+   */
+  async recordTest(destination: { _id: string; workspaceId: string }, outcome: string, at: Date): Promise<void> {
+    for (const period of Object.keys(this.collections) as Period[]) {
+      const start = periodStart(at, period);
+      const filter = { _id: `${destination._id}|${start.toISOString()}|${TEST_OUTCOME}|${outcome}` };
+      const update = {
+        $inc: { count: 1 },
+        $setOnInsert: {
+          destinationId: destination._id,
+          workspaceId: destination.workspaceId,
+          start,
+          outcome: TEST_OUTCOME,
+          reason: outcome,
+        },
+      };
+      try {
+        await this.collections[period].updateOne(filter, update, { upsert: true });
+      } catch (error) {
+        // Two upserts raced to insert it: the counter exists now.
+        if (!isDuplicateKeyError(error)) throw error;
+        await this.collections[period].updateOne(filter, { $inc: update.$inc });
       }
     }
   }

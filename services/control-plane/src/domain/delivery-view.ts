@@ -1,6 +1,12 @@
 import { DROPPED_REASONS } from '@manifold/events';
 import type { DeliveryBucket, DeliveryReasonCount, DeliveryView } from '@manifold/proto';
-import { periodStart, type DeliveryCounterDoc, type DeliveryCounters, type Period } from './delivery-counters';
+import {
+  periodStart,
+  TEST_OUTCOME,
+  type DeliveryCounterDoc,
+  type DeliveryCounters,
+  type Period,
+} from './delivery-counters';
 import type { DeliverySamples } from './delivery-samples';
 import { addBucketFields, percentiles, type LatencyBuckets } from './latency-histogram';
 
@@ -34,6 +40,7 @@ function emptyTally(): Tally {
       attempts: 0,
       fieldsDropped: 0,
       fieldsConverted: 0,
+      testSends: 0,
     },
     latency: new Map(),
   };
@@ -52,11 +59,14 @@ const COLUMNS: Record<string, keyof Tally['counts'] | undefined> = {
   dropped: 'dropped',
   field_dropped: 'fieldsDropped',
   field_converted: 'fieldsConverted',
+  [TEST_OUTCOME]: 'testSends',
 };
 
 function add(tally: Tally, doc: DeliveryCounterDoc, outcome: string): void {
   const column = COLUMNS[outcome];
   if (column) tally.counts[column] += doc.count;
+  // The tester's requests are their own column: no attempts, no latency, no reasons.
+  if (outcome === TEST_OUTCOME) return;
   tally.counts.attempts += doc.attempts ?? 0;
   if (outcome === 'delivered') addBucketFields(tally.latency, doc);
 }
@@ -92,7 +102,7 @@ export async function buildDeliveryView(
     add(bucket, doc, outcome);
     add(total, doc, outcome);
     if (!updatedAt || doc.start > updatedAt) updatedAt = doc.start;
-    if (!doc.reason) continue;
+    if (!doc.reason || outcome === TEST_OUTCOME) continue;
     // Retried attempts join the events retrying for the same reason: one row, events and attempts.
     const shown = outcome === 'retried' ? 'retrying' : outcome;
     const key = `${shown}\u0000${doc.reason}`;

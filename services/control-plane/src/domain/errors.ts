@@ -36,6 +36,11 @@ export class ControlPlaneError extends Error {
     return new ControlPlaneError(status.UNAUTHENTICATED, message);
   }
 
+  /** Someone else changed it since the caller read it (a version conflict): read again, then retry. */
+  static conflict(message: string): ControlPlaneError {
+    return new ControlPlaneError(status.ABORTED, message);
+  }
+
   static failedPrecondition(message: string): ControlPlaneError {
     return new ControlPlaneError(status.FAILED_PRECONDITION, message);
   }

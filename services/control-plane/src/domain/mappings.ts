@@ -2,6 +2,7 @@ import type { InstanceMapping } from '@manifold/destination-kit';
 import { isDuplicateKeyError } from '@manifold/mongo';
 import type {
   Destination,
+  DestinationMapping,
   DestinationMappingVersion,
   ListDestinationMappingVersionsRequest,
   ListDestinationMappingVersionsResponse,
@@ -45,17 +46,24 @@ export class DestinationMappings {
 
   async set(req: SetDestinationMappingsRequest, ctx: CallContext): Promise<Destination> {
     const { doc, rules } = await this.destination(req.workspace, req.destination);
-    const raw = req.mappings.map((m) => ({
-      id: m.id || newId('map'),
-      name: m.name,
-      enabled: m.enabled,
-      trigger: m.trigger,
-      action: m.action,
-      fields: m.fields ?? {},
-    }));
-    const mappings = this.validated(rules, raw);
+    const mappings = this.validated(rules, rawMappings(req.mappings));
     if (req.dryRun) return this.preview(doc, mappings);
     return this.save(doc, mappings, req.comment, ctx, req.expectedVersion);
+  }
+
+  /**
+   * The mappings the tester runs an event through, with the destination: `draft` (unsaved,
+   * checked exactly as a save checks them: invalid → INVALID_ARGUMENT with every violation), or
+   * the current ones.
+   */
+  async forTest(
+    workspaceKey: string,
+    destinationKey: string,
+    draft: readonly DestinationMapping[] | undefined,
+  ): Promise<{ doc: DestinationDoc; mappings: InstanceMapping[] }> {
+    const { doc, rules } = await this.destination(workspaceKey, destinationKey);
+    const mappings = draft ? this.validated(rules, rawMappings(draft)) : currentMappings(doc, this.catalog);
+    return { doc, mappings };
   }
 
   async reset(req: ResetDestinationMappingsRequest, ctx: CallContext): Promise<Destination> {
@@ -94,7 +102,7 @@ export class DestinationMappings {
   ): Promise<Destination> {
     const current = doc.mappingsVersion ?? 0;
     if (expectedVersion !== undefined && expectedVersion !== current) {
-      throw ControlPlaneError.failedPrecondition(
+      throw ControlPlaneError.conflict(
         `the mappings are at version ${current}, not ${expectedVersion}: read them again`,
       );
     }
@@ -103,7 +111,7 @@ export class DestinationMappings {
     const docs = mappings.map(mappingToDoc);
     const next = current + 1;
     const conflict = (): ControlPlaneError =>
-      ControlPlaneError.failedPrecondition('the mappings were changed meanwhile: read them again');
+      ControlPlaneError.conflict('the mappings were changed meanwhile: read them again');
     try {
       await this.store.mappingVersions.insertOne(mappingVersionDoc(doc, next, docs, ctx, comment, diff));
     } catch (error) {
@@ -150,6 +158,18 @@ export class DestinationMappings {
     }
     return { doc, rules };
   }
+}
+
+/** Mappings as the API sends them, as the kit checks them: an empty id gets one. */
+function rawMappings(mappings: readonly DestinationMapping[]): unknown[] {
+  return mappings.map((m) => ({
+    id: m.id || newId('map'),
+    name: m.name,
+    enabled: m.enabled,
+    trigger: m.trigger,
+    action: m.action,
+    fields: m.fields ?? {},
+  }));
 }
 
 function versionMessage(doc: DestinationMappingVersionDoc): DestinationMappingVersion {

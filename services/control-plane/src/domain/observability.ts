@@ -15,7 +15,7 @@ import type {
 import type { DeliveryReport, DeliverySample } from '@manifold/events';
 import type { WarehouseLoadRecord, WarehouseStatusRecord } from '@manifold/warehouse';
 import type { Db } from 'mongodb';
-import { DeliveryCounters, periodStart, type ReportPosition } from './delivery-counters';
+import { DeliveryCounters, periodStart, TEST_OUTCOME, type ReportPosition } from './delivery-counters';
 import { DeliverySamples } from './delivery-samples';
 import { buildDeliveryView, isViewRange } from './delivery-view';
 import { resolveDestination } from './destinations';
@@ -81,11 +81,20 @@ export class Observability {
     // Minutes are kept for a day and a bit; an older start reads the hours.
     const period = now.getTime() - since.getTime() > 25 * 3600 * 1000 ? 'hour' : 'minute';
     const docs = await this.counters.find(period, destination._id, periodStart(since, period));
-    const totals = { delivered: 0, retried: 0, failed: 0, filtered: 0, fieldsDropped: 0, fieldsConverted: 0 };
+    const totals = {
+      delivered: 0,
+      retried: 0,
+      failed: 0,
+      filtered: 0,
+      fieldsDropped: 0,
+      fieldsConverted: 0,
+      testSends: 0,
+    };
     const failures = new Map<string, number>();
     const filtered = new Map<string, number>();
     const droppedFields = new Map<string, number>();
     const convertedFields = new Map<string, number>();
+    const testSends = new Map<string, number>();
     // Each stored outcome: the total it adds to, and its counts per reason when they are shown.
     const outcomes: Record<string, { total: keyof typeof totals; reasons?: Map<string, number> }> = {
       delivered: { total: 'delivered' },
@@ -94,6 +103,8 @@ export class Observability {
       filtered: { total: 'filtered', reasons: filtered },
       field_dropped: { total: 'fieldsDropped', reasons: droppedFields },
       field_converted: { total: 'fieldsConverted', reasons: convertedFields },
+      // The mapping tester's requests: their own total, never one of the above.
+      [TEST_OUTCOME]: { total: 'testSends', reasons: testSends },
     };
     const latency: LatencyBuckets = new Map();
     let updatedAt: Date | undefined;
@@ -116,6 +127,7 @@ export class Observability {
       filteredByReason: byCount(filtered),
       droppedFieldsByReason: byCount(droppedFields),
       convertedFieldsByReason: byCount(convertedFields),
+      testSendsByOutcome: byCount(testSends),
       latencyP50Ms: p50Ms,
       latencyP95Ms: p95Ms,
       latencyP99Ms: p99Ms,

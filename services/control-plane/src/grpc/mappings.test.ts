@@ -136,7 +136,7 @@ describe('destination mappings over gRPC (real FerretDB)', () => {
         expectedVersion: 1,
       }),
     );
-    expect(stale.code).toBe(status.FAILED_PRECONDITION);
+    expect(stale.code).toBe(status.ABORTED);
 
     const changed = await h.client.destinations.setDestinationMappings({
       workspace: 'maps',

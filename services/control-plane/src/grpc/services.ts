@@ -12,6 +12,7 @@ import type { ConfigBroadcaster } from '../config-stream/broadcaster';
 import type { CatalogQueries } from '../domain/catalog-service';
 import type { Destinations } from '../domain/destinations';
 import type { DestinationMappings } from '../domain/mappings';
+import type { DestinationTester } from '../domain/destination-test';
 import { resolveSource } from '../domain/sources';
 import type { Sources } from '../domain/sources';
 import type { Workspaces } from '../domain/workspaces';
@@ -27,6 +28,8 @@ export interface Domain {
   sources: Sources;
   destinations: Destinations;
   mappings: DestinationMappings;
+  /** The mapping tester (TestDestination). */
+  tester: DestinationTester;
   catalog: CatalogQueries;
   observability: Observability;
   broadcaster: ConfigBroadcaster;
@@ -82,6 +85,7 @@ export function destinationService(d: Domain, deps: HandlerDeps): DestinationSer
     setDestinationMappings: unary('SetDestinationMappings', deps, (req, ctx) => d.mappings.set(req, ctx)),
     resetDestinationMappings: unary('ResetDestinationMappings', deps, (req, ctx) => d.mappings.reset(req, ctx)),
     listDestinationMappingVersions: unary('ListDestinationMappingVersions', deps, (req) => d.mappings.versions(req)),
+    testDestination: unary('TestDestination', deps, (req, ctx) => d.tester.test(req, ctx)),
     rollbackDestinationMappings: unary('RollbackDestinationMappings', deps, (req, ctx) =>
       d.mappings.rollback(req, ctx),
     ),

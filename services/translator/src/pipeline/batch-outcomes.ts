@@ -8,6 +8,7 @@ import type { DeliveryRecord, DeliveryReporter } from '../reports/delivery-repor
 import type { FailureSampler } from '../reports/failure-sampler';
 import type { TranslatorMetrics } from '../reports/metrics';
 import type { RetryTier } from '../topics';
+import { mappingOfRequest } from '../trace/request-mapping';
 import { traceEntry, type TraceDetails, type TraceRecorder, type TraceSubject } from '../trace/trace-recorder';
 import { decideDelivery } from './delivery-decision';
 import type { EventAtInstance, Exchange, TaskResult } from './task';
@@ -136,8 +137,8 @@ export class BatchOutcomes {
     this.publish(event, outcome, false);
   }
 
-  private result({ task, outcome, exchange, notices }: TaskResult): void {
-    this.publish(task, outcome, true, exchange, notices);
+  private result({ task, outcome, exchange, notices, deliveredMappings }: TaskResult): void {
+    this.publish(task, outcome, true, exchange, notices, deliveredMappings);
   }
 
   /** Publishes and counts what `decideDelivery` makes of one outcome. */
@@ -147,6 +148,7 @@ export class BatchOutcomes {
     attempted: boolean,
     exchange?: Exchange,
     notices?: readonly FieldNotice[],
+    deliveredMappings?: readonly string[],
   ): void {
     const { instance } = task;
     const now = this.now();
@@ -197,6 +199,7 @@ export class BatchOutcomes {
           origin: task.origin,
           from: task.readAt,
           reason,
+          ...(deliveredMappings?.length ? { deliveredMappings } : {}),
         };
         this.push(decision.tier.topic, encodeRetryMessage(retry));
         // Attempts per reason, and the event itself once, when its first attempt failed.
@@ -304,6 +307,11 @@ export class BatchOutcomes {
     const recorder = this.options.trace;
     if (!recorder) return;
     const entry = traceEntry(subject, instance, this.options.destinationType, outcome, details, this.now());
+    const mapping = exchange && mappingOfRequest(exchange.request);
+    if (mapping) {
+      entry.mappingId = mapping.id;
+      entry.mappingName = mapping.name;
+    }
     recorder.record(exchange ? { entry, exchange } : { entry });
   }
 

@@ -11,8 +11,9 @@ import {
 } from '@manifold/destination-kit';
 import { WebhookEmulator } from '@manifold/emulators';
 import type { SpecEvent } from '@manifold/events';
-import { HttpSender } from '../http/http-sender';
+import { HttpSender } from '@manifold/destination-http';
 import { KeyedLimiter } from '../http/keyed-limiter';
+import { mappingOfRequest } from '../trace/request-mapping';
 import { destination as instanceConfig, trackEvent } from '../test-support/harness';
 import { Deliverer } from './deliverer';
 import { SlowInstances } from './slow-instances';
@@ -113,5 +114,30 @@ describe('Deliverer: an event matching several mappings', () => {
       { kind: 'dropped', field: 'action picky', reason: 'INVALID_PAYLOAD: the API takes no such name' },
     ]);
     expect(hook.deliveries.map((d) => d.body)).toEqual([{ name: 'Clicked' }]);
+    // The trace names the mapping whose request it shows.
+    expect(result?.exchange && mappingOfRequest(result.exchange.request)).toEqual({ id: 'a', name: 'a' });
+  });
+
+  it('names, on a retry, the mappings whose requests went through, so that only the others are sent again', async () => {
+    hook.reset();
+    hook.failNext(1, { status: 503 });
+    const earlier = { ...task(trackEvent(4, { event: 'Clicked' }), 'fine'), deliveredMappings: ['gone'] };
+    const [result] = await deliverer.deliver([earlier]);
+    expect(result?.outcome.kind).toBe('retry');
+    const delivered = hook.deliveries.map((d) => ('picky' in (d.body as object) ? 'b' : 'a'));
+    expect(delivered).toHaveLength(1);
+    expect(result?.deliveredMappings).toEqual(['gone', ...delivered]);
+  });
+
+  it('tags each request with the mapping it came from', async () => {
+    hook.deliveries.length = 0;
+    hook.failNext(2, { status: 400, body: { error: 'no' } });
+    const [result] = await deliverer.deliver([task(trackEvent(3, { event: 'Clicked' }), 'fine')]);
+    expect(result?.outcome.kind).toBe('dead-letter');
+    const tagged = result?.exchange && mappingOfRequest(result.exchange.request);
+    expect(['a', 'b']).toContain(tagged?.id);
+    expect(JSON.parse(result?.exchange?.request.body ?? '{}')).toEqual(
+      tagged?.id === 'a' ? { name: 'Clicked' } : { picky: 'fine' },
+    );
   });
 });

@@ -1,13 +1,10 @@
 import {
   batchSize,
   buildRequests,
-  classifyNetworkError,
-  classifyResponse,
   combineEventOutcome,
   drop,
   outcomeOfError,
   outcomesPerEvent,
-  followUpRequests,
   noticesOf,
   Notices,
   type DeliveryOutcome,
@@ -15,10 +12,10 @@ import {
   type Outcome,
   type DestinationDefinition,
   type RequestDescriptor,
-  type ResponseOutcome,
 } from '@manifold/destination-kit';
-import type { HttpSender } from '../http/http-sender';
+import { attemptRequest, sendFlow, type Attempt, type FlowResult, type HttpSender } from '@manifold/destination-http';
 import type { KeyedLimiter } from '../http/keyed-limiter';
+import { inheritMapping, mappingOfRequest, tagRequests } from '../trace/request-mapping';
 import { NOT_RESPONDING, type SlowInstances } from './slow-instances';
 import type { DeliveryTask, Exchange, TaskResult } from './task';
 
@@ -32,9 +29,6 @@ export interface DeliveryHooks {
   /** An instance's results, once all of its requests of this delivery are answered. */
   onInstanceDone?(results: TaskResult[]): void;
 }
-
-/** A flow (request, follow-ups, ...) longer than this is a destination bug, not an API answer. */
-const MAX_FLOW_STEPS = 10;
 
 export interface DelivererOptions {
   destination: DestinationDefinition;
@@ -136,6 +130,9 @@ export class Deliverer {
         first.settings,
         performed,
       );
+      // A batch names its mapping only when every event of it came from the same one.
+      const mapping = first.prepared.mapping;
+      if (group.every((t) => t.prepared.mapping?.id === mapping?.id)) tagRequests(requests, mapping);
       requests.push(...this.moreRequests(first, performed[0] as Notices));
     } catch (error) {
       // One event the API cannot take must not sink the others: try them one by one.
@@ -168,17 +165,22 @@ export class Deliverer {
     const outcomes: DeliveryOutcome[][] = group.map(() => []);
     const ended: Array<DropOutcome | undefined> = group.map(() => undefined);
     const exchanges: Array<Exchange | undefined> = group.map(() => undefined);
+    // One event that matched several mappings: whether each mapping's requests all went through.
+    const byMapping = first.more ? new Map<string, boolean>() : undefined;
     await Promise.all(
       requests.map(async (request) => {
         // Flows are never batched: a flow's notices belong to the one event of its group.
         const flowNotices = group.length === 1 ? (performed[0] as Notices) : new Notices();
         const { outcome, exchange } = await this.sendFlow(first, request, admit, flowNotices);
+        const mappingId = byMapping && mappingOfRequest(request)?.id;
         if (outcome.kind === 'drop') {
+          if (mappingId) byMapping.set(mappingId, false);
           group.forEach((_, index) => (ended[index] = outcome));
           return;
         }
         outcomesPerEvent(request, outcome, group.length).forEach((perEvent, index) => {
           outcomes[index]?.push(perEvent);
+          if (mappingId) byMapping.set(mappingId, (byMapping.get(mappingId) ?? true) && perEvent.kind === 'delivered');
           // Keep the exchange that explains a failure; any one for a success.
           if (perEvent.kind !== 'delivered' || exchanges[index] === undefined) exchanges[index] = exchange;
         });
@@ -187,7 +189,13 @@ export class Deliverer {
     return group.map((task, index) => {
       const exchange = exchanges[index];
       const outcome = combineEventOutcome(outcomes[index] ?? [], ended[index]);
-      return { task, outcome: outcome as Outcome, ...(exchange ? { exchange } : {}), ...noticesAt(index) };
+      return {
+        task,
+        outcome: outcome as Outcome,
+        ...(exchange ? { exchange } : {}),
+        ...noticesAt(index),
+        ...(outcome?.kind === 'retry' && byMapping ? deliveredSoFar(task, byMapping) : {}),
+      };
     });
   }
 
@@ -200,9 +208,9 @@ export class Deliverer {
     for (const also of task.more ?? []) {
       notices.addAll(also.notices);
       try {
-        requests.push(
-          ...buildRequests(this.options.destination, also.action, [also.payload], task.settings, [notices]),
-        );
+        const built = buildRequests(this.options.destination, also.action, [also.payload], task.settings, [notices]);
+        tagRequests(built, also.mapping);
+        requests.push(...built);
       } catch (error) {
         const outcome = outcomeOfError(error);
         if (outcome.kind !== 'drop') throw error;
@@ -212,54 +220,20 @@ export class Deliverer {
     return requests;
   }
 
-  /**
-   * One request, and the follow-up requests its 2xx answer calls for (multi-request flows such
-   * as search-then-update); the outcome is that of the last request sent. What the steps leave
-   * out or convert goes to `notices`, the event's.
-   */
-  private async sendFlow(
+  /** One request and the follow-ups its answers call for (`sendFlow`), each through this instance's slots. */
+  private sendFlow(
     task: DeliveryTask,
     request: RequestDescriptor,
     admit: (() => boolean) | undefined,
     notices: Notices,
-  ): Promise<{ outcome: ResponseOutcome | DropOutcome; exchange: Exchange }> {
-    let current = request;
-    for (let step = 0; ; step++) {
-      const sent = await this.send(task.instance.id, current, admit);
-      const response = sent.exchange.response;
-      if (!response || !current.followUp) return sent;
-      let next: RequestDescriptor[];
-      try {
-        next = followUpRequests(this.options.destination, current, response, task.settings, notices);
-      } catch (error) {
-        // The answer ends the flow (e.g. no unique contact): a drop or dead letter with this exchange.
-        return { outcome: outcomeOfError(error), exchange: sent.exchange };
-      }
-      if (next.length === 0) return sent;
-      if (step >= MAX_FLOW_STEPS) {
-        return {
-          outcome: {
-            kind: 'dead-letter',
-            reason: 'TRANSLATION_ERROR',
-            message: `flow longer than ${MAX_FLOW_STEPS} steps`,
-          },
-          exchange: sent.exchange,
-        };
-      }
-      // Follow-ups go in order; all but the last must succeed for the flow to go on.
-      for (const followUp of next.slice(0, -1)) {
-        const result = await this.send(task.instance.id, followUp, admit);
-        if (result.outcome.kind !== 'delivered') return result;
-      }
-      current = next[next.length - 1] as RequestDescriptor;
-    }
+  ): Promise<FlowResult> {
+    return sendFlow(this.options.destination, request, task.settings, notices, (step) => {
+      inheritMapping(step, request);
+      return this.send(task.instance.id, step, admit);
+    });
   }
 
-  private send(
-    instanceId: string,
-    request: RequestDescriptor,
-    admit?: () => boolean,
-  ): Promise<{ outcome: ResponseOutcome; exchange: Exchange }> {
+  private send(instanceId: string, request: RequestDescriptor, admit?: () => boolean): Promise<Attempt> {
     return this.options.limiter.run(instanceId, async () => {
       if (admit && !admit()) {
         return {
@@ -267,34 +241,27 @@ export class Deliverer {
           exchange: { request, error: 'not attempted: the destination stopped answering' },
         };
       }
-      const started = performance.now();
-      let response;
-      try {
-        response = await this.options.sender.send(request);
-      } catch (error) {
-        const durationMs = performance.now() - started;
-        this.options.onRequest?.({ status: undefined, durationMs });
-        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        const outcome = classifyNetworkError(error);
-        // Recorded before the slot is released, so the next queued request already knows.
-        if (outcome.kind === 'retry') this.options.slow.failed(instanceId, outcome.reason);
-        return { outcome, exchange: { request, error: message, durationMs, answeredAt: Date.now() } };
-      }
-      const durationMs = performance.now() - started;
-      const answeredAt = Date.now();
-      this.options.slow.answered(instanceId);
-      this.options.onRequest?.({ status: response.status, durationMs });
-      const exchange = { request, response, durationMs, answeredAt };
-      try {
-        return { outcome: classifyResponse(this.options.destination, request, response), exchange };
-      } catch (error) {
-        // A classifier that throws is a bug; the answer is kept with the dead letter for a replay after the fix.
-        const message = error instanceof Error ? error.message : String(error);
-        return {
-          outcome: { kind: 'dead-letter', reason: 'TRANSLATION_ERROR', message, status: response.status },
-          exchange,
-        };
-      }
+      const attempt = await attemptRequest(this.options.sender, this.options.destination, request);
+      const { response, durationMs = 0 } = attempt.exchange;
+      this.options.onRequest?.({ status: response?.status, durationMs });
+      // Recorded before the slot is released, so the next queued request already knows.
+      if (response) this.options.slow.answered(instanceId);
+      else if (attempt.outcome.kind === 'retry') this.options.slow.failed(instanceId, attempt.outcome.reason);
+      return attempt;
     });
   }
+}
+
+/**
+ * A retried event that matched several mappings: the mappings delivered by this attempt and the
+ * ones before, which its retry leaves out (each mapping's requests are sent until they succeed,
+ * not again once they have).
+ */
+function deliveredSoFar(
+  task: DeliveryTask,
+  byMapping: ReadonlyMap<string, boolean>,
+): Pick<TaskResult, 'deliveredMappings'> {
+  const delivered = [...(task.deliveredMappings ?? [])];
+  for (const [id, ok] of byMapping) if (ok && !delivered.includes(id)) delivered.push(id);
+  return delivered.length > 0 ? { deliveredMappings: delivered } : {};
 }

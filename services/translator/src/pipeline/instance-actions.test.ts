@@ -34,6 +34,15 @@ describe('chooseInstanceActions', () => {
     });
   });
 
+  it('leaves out, on a retry, the mappings an earlier attempt delivered', () => {
+    const mappings = [mapping('a', 'all', { n: 1 }), mapping('b', 'all', { n: 2 }), mapping('c', 'all', { n: 3 })];
+    expect(chooseInstanceActions(webhook, { mappings }, event, settings, ['a', 'c'])).toMatchObject({
+      kind: 'prepared',
+      prepared: { payload: { data: { n: 2 } }, mapping: { id: 'b', name: 'b' } },
+      more: [],
+    });
+  });
+
   it('prepares every matching mapping, in order', () => {
     const result = chooseInstanceActions(
       webhook,

@@ -26,18 +26,22 @@ export interface InstanceActions {
  * matched mapping whose payload is refused (e.g. a required field missing from this event) does
  * not stop the others; it is recorded as a notice on the event (`mapping <id>`), and only when
  * no matched mapping has anything to send does the event stop, with the first one's reason.
+ * A retry leaves out the mappings an earlier attempt delivered (`delivered`, their ids).
  */
 export function chooseInstanceActions<S extends DestinationSettingsSchema>(
   destination: DestinationDefinition<S>,
   instance: Pick<DestinationConfig, 'mappings'>,
   event: SpecEvent,
   settings: ParsedSettings<S>,
+  delivered: readonly string[] = [],
 ): InstanceActions | DropOutcome | DeadLetterOutcome {
   if (!instance.mappings) {
     const prepared = prepareEvent(destination, event, settings);
     return prepared.kind === 'prepared' ? { kind: 'prepared', prepared, more: [] } : prepared;
   }
-  const result = prepareMappedEvents(destination, event, settings, instance.mappings);
+  const mappings =
+    delivered.length > 0 ? instance.mappings.filter((m) => !delivered.includes(m.id)) : instance.mappings;
+  const result = prepareMappedEvents(destination, event, settings, mappings);
   if (result.kind !== 'mapped') return result;
   const prepared: PreparedEvent[] = [];
   const refused: FieldNotice[] = [];

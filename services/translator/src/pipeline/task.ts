@@ -1,13 +1,12 @@
 import type { DestinationConfig } from '@manifold/config-client';
 import type {
   FieldNotice,
-  HttpResponseInfo,
   Outcome,
   ParsedSettings,
   PreparedEvent,
-  RequestDescriptor,
   DestinationSettingsSchema,
 } from '@manifold/destination-kit';
+import type { Exchange } from '@manifold/destination-http';
 import type { EventMetadata, SpecEvent } from '@manifold/events';
 
 /** One event on its way to one destination instance. */
@@ -37,6 +36,11 @@ export interface DeliveryTask {
   firstAttemptAt: number;
   /** The redrive or replay that sent it again (its outcomes are counted for that run too). */
   runId?: string;
+  /**
+   * Retries of an event that matched several mappings: the mappings whose requests an earlier
+   * attempt delivered, which this one does not send again.
+   */
+  deliveredMappings?: readonly string[];
 }
 
 /** What the outcomes of an event at an instance are published with, whether or not it got as far as a task. */
@@ -46,16 +50,7 @@ export type EventAtInstance = Pick<
 >;
 
 /** The last request of a task and what came back: kept for the dead-letter record. */
-export interface Exchange {
-  request: RequestDescriptor;
-  response?: HttpResponseInfo;
-  /** Why there was no response (network error, timeout). */
-  error?: string;
-  /** When the destination answered or the request failed (ms); absent when no request was made. */
-  answeredAt?: number;
-  /** How long the answer (or the failure) took, in ms. */
-  durationMs?: number;
-}
+export type { Exchange };
 
 export interface TaskResult {
   task: DeliveryTask;
@@ -63,6 +58,8 @@ export interface TaskResult {
   exchange?: Exchange;
   /** Fields of the event left out or converted (mapping and requests); counted when it is delivered. */
   notices?: FieldNotice[];
+  /** When it is to be retried: the mappings delivered so far (earlier attempts' and this one's). */
+  deliveredMappings?: string[];
 }
 
 /** Where a batch was read from, and whether its consumer still runs. */

@@ -79,6 +79,7 @@ interface Attempt {
   attempts: number;
   firstAttemptAt: number;
   runId?: string;
+  deliveredMappings?: readonly string[];
 }
 
 /**
@@ -224,6 +225,7 @@ export class TypeProcessor {
         from: retry.from,
         attempts: retry.attempts,
         firstAttemptAt: retry.firstAttemptAt,
+        ...(retry.deliveredMappings ? { deliveredMappings: retry.deliveredMappings } : {}),
       };
       const task = this.prepare(outcomes, instance, retry.event, retry.metadata, attempt);
       if (task) tasks.push(task);
@@ -311,7 +313,13 @@ export class TypeProcessor {
       outcomes.stopped({ instance, event, metadata, ...attempt }, settings.outcome);
       return undefined;
     }
-    const chosen = chooseInstanceActions(this.options.destination, instance, event, settings.settings);
+    const chosen = chooseInstanceActions(
+      this.options.destination,
+      instance,
+      event,
+      settings.settings,
+      attempt.deliveredMappings,
+    );
     if (chosen.kind !== 'prepared') {
       outcomes.stopped({ instance, event, metadata, ...attempt }, chosen);
       return undefined;

@@ -52,6 +52,15 @@ describe('retry messages', () => {
     expect(decodeRetryMessage(consumed(message))).toEqual(retry);
   });
 
+  it('carry the mappings an earlier attempt delivered, whatever characters their ids hold', () => {
+    const partial = { ...retry, deliveredMappings: ['map_1', 'a,b "quoted"'] };
+    const message = encodeRetryMessage(partial);
+    expect(decodeRetryMessage(consumed(message))).toEqual(partial);
+    expect(encodeRetryMessage(retry).headers).not.toHaveProperty('manifold-retry-delivered-mappings');
+    const headers = { ...message.headers, 'manifold-retry-delivered-mappings': '{"not":"a list"}' };
+    expect(() => decodeRetryMessage(consumed({ ...message, headers }))).toThrow(/malformed/);
+  });
+
   it('read a retry published before the from header existed as one hand-over per origin and attempt count', () => {
     const message = encodeRetryMessage(retry);
     const headers = { ...message.headers };

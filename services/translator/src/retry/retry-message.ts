@@ -11,6 +11,7 @@ export const RETRY_HEADERS = {
   origin: 'manifold-retry-origin',
   from: 'manifold-retry-from',
   reason: 'manifold-retry-reason',
+  deliveredMappings: 'manifold-retry-delivered-mappings',
 } as const;
 
 /** One event for one destination instance, waiting for its next attempt. */
@@ -34,6 +35,8 @@ export interface PendingRetry {
   from: string;
   /** Why the last attempt failed. */
   reason: string;
+  /** The mappings whose requests were delivered already (an event that matched several): not sent again. */
+  deliveredMappings?: readonly string[];
 }
 
 export function encodeRetryMessage(retry: PendingRetry): OutgoingMessage {
@@ -54,6 +57,10 @@ export function encodeRetryMessage(retry: PendingRetry): OutgoingMessage {
       [RETRY_HEADERS.origin]: retry.origin,
       [RETRY_HEADERS.from]: retry.from,
       [RETRY_HEADERS.reason]: retry.reason,
+      // Mapping ids are the user's: a JSON list, whatever characters they hold.
+      ...(retry.deliveredMappings?.length
+        ? { [RETRY_HEADERS.deliveredMappings]: JSON.stringify(retry.deliveredMappings) }
+        : {}),
     },
   };
 }
@@ -93,5 +100,15 @@ export function decodeRetryMessage(message: ConsumedMessage): PendingRetry {
     // Retries published before the header existed: one hand-over per origin and attempt count.
     from: h[RETRY_HEADERS.from] ?? `${text(RETRY_HEADERS.origin)}#${number(RETRY_HEADERS.attempts)}`,
     reason: h[RETRY_HEADERS.reason] ?? '',
+    ...deliveredMappings(h[RETRY_HEADERS.deliveredMappings]),
   };
+}
+
+function deliveredMappings(header: string | undefined): Pick<PendingRetry, 'deliveredMappings'> {
+  if (!header) return {};
+  const ids = JSON.parse(header) as unknown;
+  if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) {
+    throw new Error(`retry message with a malformed ${RETRY_HEADERS.deliveredMappings} header`);
+  }
+  return { deliveredMappings: ids };
 }

@@ -4,6 +4,7 @@ import { catalogRoutes } from './catalog';
 import { deadLetterRoutes } from './dead-letters';
 import { deliveryRoutes } from './delivery';
 import { destinationMappingRoutes } from './destination-mappings';
+import { destinationTestRoutes } from './destination-test';
 import { destinationRoutes } from './destinations';
 import { invitationRoutes } from './invitations';
 import { replayRoutes } from './replays';
@@ -19,6 +20,7 @@ export const apiRoutes: RouteDefinition[] = [
   ...sourceRoutes,
   ...destinationRoutes,
   ...destinationMappingRoutes,
+  ...destinationTestRoutes,
   ...deadLetterRoutes,
   ...replayRoutes,
   ...traceRoutes,

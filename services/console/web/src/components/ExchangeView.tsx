@@ -24,6 +24,29 @@ function Headers({ headers }: { headers: Record<string, string> }) {
   );
 }
 
+/** A request to a destination, as the server shows it: every credential already masked. */
+export function RequestView({
+  request,
+}: {
+  request: Pick<HttpRequestSample, 'method' | 'url' | 'headers'> & { body?: string };
+}) {
+  return (
+    <>
+      <p className="wrap-anywhere">
+        <code>
+          {request.method} {request.url}
+        </code>
+      </p>
+      <Headers headers={request.headers} />
+      {request.body ? (
+        <pre className="json wrap-anywhere" aria-label="Request body">
+          {bodyText(request.body)}
+        </pre>
+      ) : null}
+    </>
+  );
+}
+
 /**
  * A request sent to a destination and what came back, as stored: every credential already
  * masked by the server. The delivery view's error samples, dead letters and traces show it alike.
@@ -41,23 +64,7 @@ export function ExchangeView({
     <div className="exchange" aria-label={label}>
       <div>
         <h4>Request</h4>
-        {request ? (
-          <>
-            <p className="wrap-anywhere">
-              <code>
-                {request.method} {request.url}
-              </code>
-            </p>
-            <Headers headers={request.headers} />
-            {request.body ? (
-              <pre className="json wrap-anywhere" aria-label="Request body">
-                {bodyText(request.body)}
-              </pre>
-            ) : null}
-          </>
-        ) : (
-          <p className="muted">No request was made.</p>
-        )}
+        {request ? <RequestView request={request} /> : <p className="muted">No request was made.</p>}
       </div>
       <div>
         <h4>Answer</h4>

@@ -9,6 +9,7 @@ import { usePageTitle } from '../components/usePageTitle';
 import { SchemaForm, type SettingsFormSchema, type SettingsValues } from '../components/SchemaForm';
 import { useCanWrite, useWorkspace } from '../components/WorkspaceLayout';
 import { DeliveryCard } from './DeliveryCard';
+import { MappingsCard } from './mappings/MappingsCard';
 import { NotFoundPage } from './NotFoundPage';
 import { LoadHistory, WarehouseSyncCard } from './WarehousesPage';
 
@@ -204,6 +205,7 @@ export function DestinationPage() {
           ) : null}
         </section>
       </div>
+      {d.warehouse ? null : <MappingsCard key={d.id} destination={d} canWrite={canWrite} />}
     </>
   );
 }

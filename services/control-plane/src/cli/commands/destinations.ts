@@ -6,6 +6,7 @@ import type { Runner } from '../program';
 import { deliveryCommands, warehouseSyncCommands } from './delivery';
 import { collect, pageRequest, type ListOptions } from './list-options';
 import { mappingCommands } from './mappings';
+import { destinationTestCommand } from './destination-test';
 
 const row = (d: Destination) => ({
   id: d.id,
@@ -175,6 +176,7 @@ function resourceCommands(program: Command, run: Runner, io: Io, kind: 'destinat
       );
     deliveryCommands(cmd, run, io);
     mappingCommands(cmd, run, io);
+    destinationTestCommand(cmd, run, io);
   }
 }
 

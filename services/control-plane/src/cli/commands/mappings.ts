@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { Destination, DestinationMapping } from '@manifold/proto';
-import { parse } from 'yaml';
 import { CliError } from '../connection';
 import { printDone, printTable, type Io } from '../output';
+import { readDocument } from '../read-document';
 import type { Runner } from '../program';
 
 const mappingRow = (m: DestinationMapping) => ({
@@ -16,19 +15,8 @@ const mappingRow = (m: DestinationMapping) => ({
 });
 
 /** A JSON or YAML file holding a list of mappings (or `{mappings: [...]}`, as `mappings get --json` prints). */
-async function mappingsFile(path: string): Promise<DestinationMapping[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new CliError(`cannot read ${path}`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = parse(text) as unknown;
-  } catch {
-    throw new CliError(`${path} is neither JSON nor YAML`);
-  }
+export async function mappingsFile(path: string): Promise<DestinationMapping[]> {
+  const parsed = await readDocument(path);
   const list = Array.isArray(parsed) ? parsed : (parsed as { mappings?: unknown } | null)?.mappings;
   if (!Array.isArray(list)) throw new CliError(`${path} must hold a list of mappings`);
   // The control plane checks each one and names every problem by its path.

@@ -10,13 +10,14 @@ function stepLine(step: TraceStep): string {
   const what = [step.outcome, step.reason].filter(Boolean).join(' ');
   const attempt = step.attempt > 0 ? ` (attempt ${step.attempt})` : '';
   const run = step.runId ? ` [${step.runId}]` : '';
+  const mapping = step.mappingName ? ` mapping "${step.mappingName}"` : '';
   const request = step.request ? `  ${step.request.method} ${step.request.url}` : '';
   const answer = step.response
     ? step.response.error
       ? ` → no answer: ${step.response.error}`
       : ` → ${step.response.status} in ${step.durationMs} ms`
     : '';
-  return `  ${time(step.at)}  ${what}${attempt}${run}${request}${answer}${step.message && !step.request ? `: ${step.message}` : ''}`;
+  return `  ${time(step.at)}  ${what}${attempt}${run}${mapping}${request}${answer}${step.message && !step.request ? `: ${step.message}` : ''}`;
 }
 
 /** `manifold trace <workspace> <messageId>`: everything Manifold did with one event. */

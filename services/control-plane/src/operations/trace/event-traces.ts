@@ -199,5 +199,7 @@ function toStep({ entry, exchange }: Found): TraceStep {
     response: exchange ? responseSample(response ?? { error: exchange.error ?? '' }) : undefined,
     sentAt: entry.sentAt !== undefined ? new Date(entry.sentAt) : undefined,
     durationMs: entry.durationMs ?? 0,
+    mappingId: entry.mappingId ?? '',
+    mappingName: entry.mappingName ?? '',
   };
 }

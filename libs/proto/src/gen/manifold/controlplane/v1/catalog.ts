@@ -18,7 +18,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
-import { Struct } from "../../../google/protobuf/struct";
+import { Struct, Value } from "../../../google/protobuf/struct";
 import { Timestamp } from "../../../google/protobuf/timestamp";
 import { PageInfo, PageRequest } from "./common";
 
@@ -40,6 +40,32 @@ export interface CatalogEntry {
   /** identify, track, page, screen, group, alias */
   supportedCallTypes: string[];
   warehouse: boolean;
+  /** The destination's actions (none for warehouses): what its mappings can run, with their fields. */
+  actions: CatalogAction[];
+}
+
+/** One operation of a destination's API that a mapping runs (e.g. Mixpanel "Track event"). */
+export interface CatalogAction {
+  /** What a mapping names in its action (DestinationMapping.action), e.g. "trackEvent". */
+  id: string;
+  title: string;
+  description: string;
+  /** In the order the action declares them. */
+  fields: CatalogActionField[];
+}
+
+/** One field of an action, described for a mapping editor. */
+export interface CatalogActionField {
+  name: string;
+  /** Its title, else its name in words. */
+  label: string;
+  /** string, number, integer, boolean, object, array, or any. */
+  type: string;
+  description: string;
+  /** The payload needs a value and the action has none for it when it is left unmapped. */
+  required: boolean;
+  /** What the presets map it from (a mapping-kit value); absent when they leave it unmapped. */
+  defaultMapping?: any | undefined;
 }
 
 export interface ListCatalogRequest {
@@ -109,6 +135,7 @@ function createBaseCatalogEntry(): CatalogEntry {
     settingsSchema: undefined,
     supportedCallTypes: [],
     warehouse: false,
+    actions: [],
   };
 }
 
@@ -134,6 +161,9 @@ export const CatalogEntry: MessageFns<CatalogEntry> = {
     }
     if (message.warehouse !== false) {
       writer.uint32(56).bool(message.warehouse);
+    }
+    for (const v of message.actions) {
+      CatalogAction.encode(v!, writer.uint32(66).fork()).join();
     }
     return writer;
   },
@@ -207,6 +237,14 @@ export const CatalogEntry: MessageFns<CatalogEntry> = {
             message.warehouse = reader.bool();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.actions.push(CatalogAction.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -238,6 +276,9 @@ export const CatalogEntry: MessageFns<CatalogEntry> = {
         ? object.supported_call_types.map((e: any) => globalThis.String(e))
         : [],
       warehouse: isSet(object.warehouse) ? globalThis.Boolean(object.warehouse) : false,
+      actions: globalThis.Array.isArray(object?.actions)
+        ? object.actions.map((e: any) => CatalogAction.fromJSON(e))
+        : [],
     };
   },
 
@@ -264,6 +305,9 @@ export const CatalogEntry: MessageFns<CatalogEntry> = {
     if (message.warehouse !== false) {
       obj.warehouse = message.warehouse;
     }
+    if (message.actions?.length) {
+      obj.actions = message.actions.map((e) => CatalogAction.toJSON(e));
+    }
     return obj;
   },
 
@@ -279,6 +323,279 @@ export const CatalogEntry: MessageFns<CatalogEntry> = {
     message.settingsSchema = object.settingsSchema ?? undefined;
     message.supportedCallTypes = object.supportedCallTypes?.map((e) => e) || [];
     message.warehouse = object.warehouse ?? false;
+    message.actions = object.actions?.map((e) => CatalogAction.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseCatalogAction(): CatalogAction {
+  return { id: "", title: "", description: "", fields: [] };
+}
+
+export const CatalogAction: MessageFns<CatalogAction> = {
+  encode(message: CatalogAction, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.title !== "") {
+      writer.uint32(18).string(message.title);
+    }
+    if (message.description !== "") {
+      writer.uint32(26).string(message.description);
+    }
+    for (const v of message.fields) {
+      CatalogActionField.encode(v!, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CatalogAction {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCatalogAction();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.title = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.fields.push(CatalogActionField.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CatalogAction {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      title: isSet(object.title) ? globalThis.String(object.title) : "",
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
+      fields: globalThis.Array.isArray(object?.fields)
+        ? object.fields.map((e: any) => CatalogActionField.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: CatalogAction): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.title !== "") {
+      obj.title = message.title;
+    }
+    if (message.description !== "") {
+      obj.description = message.description;
+    }
+    if (message.fields?.length) {
+      obj.fields = message.fields.map((e) => CatalogActionField.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CatalogAction>): CatalogAction {
+    return CatalogAction.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CatalogAction>): CatalogAction {
+    const message = createBaseCatalogAction();
+    message.id = object.id ?? "";
+    message.title = object.title ?? "";
+    message.description = object.description ?? "";
+    message.fields = object.fields?.map((e) => CatalogActionField.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseCatalogActionField(): CatalogActionField {
+  return { name: "", label: "", type: "", description: "", required: false, defaultMapping: undefined };
+}
+
+export const CatalogActionField: MessageFns<CatalogActionField> = {
+  encode(message: CatalogActionField, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.label !== "") {
+      writer.uint32(18).string(message.label);
+    }
+    if (message.type !== "") {
+      writer.uint32(26).string(message.type);
+    }
+    if (message.description !== "") {
+      writer.uint32(34).string(message.description);
+    }
+    if (message.required !== false) {
+      writer.uint32(40).bool(message.required);
+    }
+    if (message.defaultMapping !== undefined) {
+      Value.encode(Value.wrap(message.defaultMapping), writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CatalogActionField {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCatalogActionField();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.label = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.type = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.required = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.defaultMapping = Value.unwrap(Value.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CatalogActionField {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      label: isSet(object.label) ? globalThis.String(object.label) : "",
+      type: isSet(object.type) ? globalThis.String(object.type) : "",
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
+      required: isSet(object.required) ? globalThis.Boolean(object.required) : false,
+      defaultMapping: isSet(object?.defaultMapping)
+        ? object.defaultMapping
+        : isSet(object?.default_mapping)
+        ? object.default_mapping
+        : undefined,
+    };
+  },
+
+  toJSON(message: CatalogActionField): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.label !== "") {
+      obj.label = message.label;
+    }
+    if (message.type !== "") {
+      obj.type = message.type;
+    }
+    if (message.description !== "") {
+      obj.description = message.description;
+    }
+    if (message.required !== false) {
+      obj.required = message.required;
+    }
+    if (message.defaultMapping !== undefined) {
+      obj.defaultMapping = message.defaultMapping;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CatalogActionField>): CatalogActionField {
+    return CatalogActionField.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CatalogActionField>): CatalogActionField {
+    const message = createBaseCatalogActionField();
+    message.name = object.name ?? "";
+    message.label = object.label ?? "";
+    message.type = object.type ?? "";
+    message.description = object.description ?? "";
+    message.required = object.required ?? false;
+    message.defaultMapping = object.defaultMapping === undefined ? undefined : object.defaultMapping;
     return message;
   },
 };

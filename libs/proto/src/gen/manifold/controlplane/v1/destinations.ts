@@ -224,6 +224,90 @@ export interface RollbackDestinationMappingsRequest {
   comment: string;
 }
 
+export interface TestDestinationRequest {
+  workspace: string;
+  destination: string;
+  /**
+   * A Spec event as JSON (as the debugger shows it, or pasted); type is required, a missing
+   * messageId, timestamp or receivedAt is filled in.
+   */
+  event?:
+    | { [key: string]: any }
+    | undefined;
+  /**
+   * Unsaved mappings to try instead of the saved ones (same shape and checks as
+   * SetDestinationMappings: one invalid → INVALID_ARGUMENT with every violation). Used when
+   * draft is true (an empty draft is then an empty list).
+   */
+  mappings: DestinationMapping[];
+  draft: boolean;
+  /** Actually send the requests to the destination, with the instance's real settings. */
+  send: boolean;
+}
+
+/**
+ * A problem found while trying one mapping, at its path: fields.<field> for the mapped payload,
+ * trigger, requests (the destination refused to build them), settings.
+ */
+export interface TestProblem {
+  /** Empty when it concerns the whole test. */
+  path: string;
+  message: string;
+}
+
+/** What one mapping makes of the event. */
+export interface TestedMapping {
+  /** Its place in the list tried (draft or saved). */
+  index: number;
+  id: string;
+  name: string;
+  action: string;
+  enabled: boolean;
+  /** Its trigger matches the event (a disabled mapping is tried too, but never sent). */
+  matched: boolean;
+  /** The action's payload as mapped and validated; absent when not matched or refused. */
+  payload?: { [key: string]: any } | undefined;
+  errors: TestProblem[];
+  /**
+   * The HTTP requests the payload becomes, every credential masked. A multi-request flow shows
+   * its first request; the next ones depend on the answers (send shows them).
+   */
+  requests: HttpRequestSample[];
+}
+
+/** One request sent by a test, and what became of it. */
+export interface TestSend {
+  /** The mapping it came from (TestedMapping.index). */
+  mappingIndex: number;
+  request?:
+    | HttpRequestSample
+    | undefined;
+  /** Absent when there was no answer (see error). */
+  response?: HttpResponseSample | undefined;
+  error: string;
+  /** How Manifold classifies it, as the translator would: delivered, retry, drop or dead-letter. */
+  outcome: string;
+  /** Why, for all but delivered (HTTP 503, REJECTED: HTTP 400 ..., ECONNREFUSED). */
+  reason: string;
+}
+
+export interface TestDestinationResponse {
+  mappings: TestedMapping[];
+  /**
+   * Set when the event would not be sent at all: FILTERED_BY_INTEGRATIONS_OBJECT (or
+   * MESSAGE_SENT_CLIENT_SIDE), NO_MATCHING_MAPPING, UNSUPPORTED_EVENT_TYPE, INVALID_SETTINGS.
+   */
+  filteredReason?:
+    | string
+    | undefined;
+  /** Fields left out or converted, a disabled destination, ... (path as in TestProblem). */
+  notices: TestProblem[];
+  /** Only when send was asked: every request sent, in order (follow-ups of a flow included). */
+  sent: TestSend[];
+  /** In words, with filtered_reason. */
+  filteredMessage: string;
+}
+
 export interface GetDeliveryStatsRequest {
   workspace: string;
   destination: string;
@@ -262,6 +346,10 @@ export interface DeliveryStats {
   droppedFieldsByReason: FailureCount[];
   convertedFieldsByReason: FailureCount[];
   latencyP99Ms: number;
+  /** Requests sent by the mapping tester (TestDestination with send), never counted above. */
+  testSends: number;
+  /** The tester's requests per outcome (delivered, retry, drop, dead-letter). */
+  testSendsByOutcome: FailureCount[];
 }
 
 export interface GetDeliveryViewRequest {
@@ -301,7 +389,11 @@ export interface DeliveryBucket {
   /** Fields of delivered events left out, values converted (events that had one). */
   fieldsDropped: number;
   fieldsConverted: number;
-  latency?: LatencyPercentiles | undefined;
+  latency?:
+    | LatencyPercentiles
+    | undefined;
+  /** Requests sent by the mapping tester: apart, never in the counts above. */
+  testSends: number;
 }
 
 export interface DeliveryReasonCount {
@@ -2977,6 +3069,751 @@ export const RollbackDestinationMappingsRequest: MessageFns<RollbackDestinationM
   },
 };
 
+function createBaseTestDestinationRequest(): TestDestinationRequest {
+  return { workspace: "", destination: "", event: undefined, mappings: [], draft: false, send: false };
+}
+
+export const TestDestinationRequest: MessageFns<TestDestinationRequest> = {
+  encode(message: TestDestinationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workspace !== "") {
+      writer.uint32(10).string(message.workspace);
+    }
+    if (message.destination !== "") {
+      writer.uint32(18).string(message.destination);
+    }
+    if (message.event !== undefined) {
+      Struct.encode(Struct.wrap(message.event), writer.uint32(26).fork()).join();
+    }
+    for (const v of message.mappings) {
+      DestinationMapping.encode(v!, writer.uint32(34).fork()).join();
+    }
+    if (message.draft !== false) {
+      writer.uint32(40).bool(message.draft);
+    }
+    if (message.send !== false) {
+      writer.uint32(48).bool(message.send);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TestDestinationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTestDestinationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workspace = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.destination = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.event = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.mappings.push(DestinationMapping.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.draft = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.send = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TestDestinationRequest {
+    return {
+      workspace: isSet(object.workspace) ? globalThis.String(object.workspace) : "",
+      destination: isSet(object.destination) ? globalThis.String(object.destination) : "",
+      event: isObject(object.event) ? object.event : undefined,
+      mappings: globalThis.Array.isArray(object?.mappings)
+        ? object.mappings.map((e: any) => DestinationMapping.fromJSON(e))
+        : [],
+      draft: isSet(object.draft) ? globalThis.Boolean(object.draft) : false,
+      send: isSet(object.send) ? globalThis.Boolean(object.send) : false,
+    };
+  },
+
+  toJSON(message: TestDestinationRequest): unknown {
+    const obj: any = {};
+    if (message.workspace !== "") {
+      obj.workspace = message.workspace;
+    }
+    if (message.destination !== "") {
+      obj.destination = message.destination;
+    }
+    if (message.event !== undefined) {
+      obj.event = message.event;
+    }
+    if (message.mappings?.length) {
+      obj.mappings = message.mappings.map((e) => DestinationMapping.toJSON(e));
+    }
+    if (message.draft !== false) {
+      obj.draft = message.draft;
+    }
+    if (message.send !== false) {
+      obj.send = message.send;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<TestDestinationRequest>): TestDestinationRequest {
+    return TestDestinationRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<TestDestinationRequest>): TestDestinationRequest {
+    const message = createBaseTestDestinationRequest();
+    message.workspace = object.workspace ?? "";
+    message.destination = object.destination ?? "";
+    message.event = object.event ?? undefined;
+    message.mappings = object.mappings?.map((e) => DestinationMapping.fromPartial(e)) || [];
+    message.draft = object.draft ?? false;
+    message.send = object.send ?? false;
+    return message;
+  },
+};
+
+function createBaseTestProblem(): TestProblem {
+  return { path: "", message: "" };
+}
+
+export const TestProblem: MessageFns<TestProblem> = {
+  encode(message: TestProblem, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.path !== "") {
+      writer.uint32(10).string(message.path);
+    }
+    if (message.message !== "") {
+      writer.uint32(18).string(message.message);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TestProblem {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTestProblem();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.path = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.message = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TestProblem {
+    return {
+      path: isSet(object.path) ? globalThis.String(object.path) : "",
+      message: isSet(object.message) ? globalThis.String(object.message) : "",
+    };
+  },
+
+  toJSON(message: TestProblem): unknown {
+    const obj: any = {};
+    if (message.path !== "") {
+      obj.path = message.path;
+    }
+    if (message.message !== "") {
+      obj.message = message.message;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<TestProblem>): TestProblem {
+    return TestProblem.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<TestProblem>): TestProblem {
+    const message = createBaseTestProblem();
+    message.path = object.path ?? "";
+    message.message = object.message ?? "";
+    return message;
+  },
+};
+
+function createBaseTestedMapping(): TestedMapping {
+  return {
+    index: 0,
+    id: "",
+    name: "",
+    action: "",
+    enabled: false,
+    matched: false,
+    payload: undefined,
+    errors: [],
+    requests: [],
+  };
+}
+
+export const TestedMapping: MessageFns<TestedMapping> = {
+  encode(message: TestedMapping, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.index !== 0) {
+      writer.uint32(8).int32(message.index);
+    }
+    if (message.id !== "") {
+      writer.uint32(18).string(message.id);
+    }
+    if (message.name !== "") {
+      writer.uint32(26).string(message.name);
+    }
+    if (message.action !== "") {
+      writer.uint32(34).string(message.action);
+    }
+    if (message.enabled !== false) {
+      writer.uint32(40).bool(message.enabled);
+    }
+    if (message.matched !== false) {
+      writer.uint32(48).bool(message.matched);
+    }
+    if (message.payload !== undefined) {
+      Struct.encode(Struct.wrap(message.payload), writer.uint32(58).fork()).join();
+    }
+    for (const v of message.errors) {
+      TestProblem.encode(v!, writer.uint32(66).fork()).join();
+    }
+    for (const v of message.requests) {
+      HttpRequestSample.encode(v!, writer.uint32(74).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TestedMapping {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTestedMapping();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.index = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.enabled = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.matched = reader.bool();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.payload = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.errors.push(TestProblem.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.requests.push(HttpRequestSample.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TestedMapping {
+    return {
+      index: isSet(object.index) ? globalThis.Number(object.index) : 0,
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      action: isSet(object.action) ? globalThis.String(object.action) : "",
+      enabled: isSet(object.enabled) ? globalThis.Boolean(object.enabled) : false,
+      matched: isSet(object.matched) ? globalThis.Boolean(object.matched) : false,
+      payload: isObject(object.payload) ? object.payload : undefined,
+      errors: globalThis.Array.isArray(object?.errors) ? object.errors.map((e: any) => TestProblem.fromJSON(e)) : [],
+      requests: globalThis.Array.isArray(object?.requests)
+        ? object.requests.map((e: any) => HttpRequestSample.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: TestedMapping): unknown {
+    const obj: any = {};
+    if (message.index !== 0) {
+      obj.index = Math.round(message.index);
+    }
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.action !== "") {
+      obj.action = message.action;
+    }
+    if (message.enabled !== false) {
+      obj.enabled = message.enabled;
+    }
+    if (message.matched !== false) {
+      obj.matched = message.matched;
+    }
+    if (message.payload !== undefined) {
+      obj.payload = message.payload;
+    }
+    if (message.errors?.length) {
+      obj.errors = message.errors.map((e) => TestProblem.toJSON(e));
+    }
+    if (message.requests?.length) {
+      obj.requests = message.requests.map((e) => HttpRequestSample.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<TestedMapping>): TestedMapping {
+    return TestedMapping.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<TestedMapping>): TestedMapping {
+    const message = createBaseTestedMapping();
+    message.index = object.index ?? 0;
+    message.id = object.id ?? "";
+    message.name = object.name ?? "";
+    message.action = object.action ?? "";
+    message.enabled = object.enabled ?? false;
+    message.matched = object.matched ?? false;
+    message.payload = object.payload ?? undefined;
+    message.errors = object.errors?.map((e) => TestProblem.fromPartial(e)) || [];
+    message.requests = object.requests?.map((e) => HttpRequestSample.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseTestSend(): TestSend {
+  return { mappingIndex: 0, request: undefined, response: undefined, error: "", outcome: "", reason: "" };
+}
+
+export const TestSend: MessageFns<TestSend> = {
+  encode(message: TestSend, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.mappingIndex !== 0) {
+      writer.uint32(8).int32(message.mappingIndex);
+    }
+    if (message.request !== undefined) {
+      HttpRequestSample.encode(message.request, writer.uint32(18).fork()).join();
+    }
+    if (message.response !== undefined) {
+      HttpResponseSample.encode(message.response, writer.uint32(26).fork()).join();
+    }
+    if (message.error !== "") {
+      writer.uint32(34).string(message.error);
+    }
+    if (message.outcome !== "") {
+      writer.uint32(42).string(message.outcome);
+    }
+    if (message.reason !== "") {
+      writer.uint32(50).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TestSend {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTestSend();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.mappingIndex = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.request = HttpRequestSample.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.response = HttpResponseSample.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.error = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.outcome = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TestSend {
+    return {
+      mappingIndex: isSet(object.mappingIndex)
+        ? globalThis.Number(object.mappingIndex)
+        : isSet(object.mapping_index)
+        ? globalThis.Number(object.mapping_index)
+        : 0,
+      request: isSet(object.request) ? HttpRequestSample.fromJSON(object.request) : undefined,
+      response: isSet(object.response) ? HttpResponseSample.fromJSON(object.response) : undefined,
+      error: isSet(object.error) ? globalThis.String(object.error) : "",
+      outcome: isSet(object.outcome) ? globalThis.String(object.outcome) : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: TestSend): unknown {
+    const obj: any = {};
+    if (message.mappingIndex !== 0) {
+      obj.mappingIndex = Math.round(message.mappingIndex);
+    }
+    if (message.request !== undefined) {
+      obj.request = HttpRequestSample.toJSON(message.request);
+    }
+    if (message.response !== undefined) {
+      obj.response = HttpResponseSample.toJSON(message.response);
+    }
+    if (message.error !== "") {
+      obj.error = message.error;
+    }
+    if (message.outcome !== "") {
+      obj.outcome = message.outcome;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<TestSend>): TestSend {
+    return TestSend.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<TestSend>): TestSend {
+    const message = createBaseTestSend();
+    message.mappingIndex = object.mappingIndex ?? 0;
+    message.request = (object.request !== undefined && object.request !== null)
+      ? HttpRequestSample.fromPartial(object.request)
+      : undefined;
+    message.response = (object.response !== undefined && object.response !== null)
+      ? HttpResponseSample.fromPartial(object.response)
+      : undefined;
+    message.error = object.error ?? "";
+    message.outcome = object.outcome ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseTestDestinationResponse(): TestDestinationResponse {
+  return { mappings: [], filteredReason: undefined, notices: [], sent: [], filteredMessage: "" };
+}
+
+export const TestDestinationResponse: MessageFns<TestDestinationResponse> = {
+  encode(message: TestDestinationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.mappings) {
+      TestedMapping.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.filteredReason !== undefined) {
+      writer.uint32(18).string(message.filteredReason);
+    }
+    for (const v of message.notices) {
+      TestProblem.encode(v!, writer.uint32(26).fork()).join();
+    }
+    for (const v of message.sent) {
+      TestSend.encode(v!, writer.uint32(34).fork()).join();
+    }
+    if (message.filteredMessage !== "") {
+      writer.uint32(42).string(message.filteredMessage);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TestDestinationResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTestDestinationResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.mappings.push(TestedMapping.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.filteredReason = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.notices.push(TestProblem.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.sent.push(TestSend.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.filteredMessage = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TestDestinationResponse {
+    return {
+      mappings: globalThis.Array.isArray(object?.mappings)
+        ? object.mappings.map((e: any) => TestedMapping.fromJSON(e))
+        : [],
+      filteredReason: isSet(object.filteredReason)
+        ? globalThis.String(object.filteredReason)
+        : isSet(object.filtered_reason)
+        ? globalThis.String(object.filtered_reason)
+        : undefined,
+      notices: globalThis.Array.isArray(object?.notices) ? object.notices.map((e: any) => TestProblem.fromJSON(e)) : [],
+      sent: globalThis.Array.isArray(object?.sent) ? object.sent.map((e: any) => TestSend.fromJSON(e)) : [],
+      filteredMessage: isSet(object.filteredMessage)
+        ? globalThis.String(object.filteredMessage)
+        : isSet(object.filtered_message)
+        ? globalThis.String(object.filtered_message)
+        : "",
+    };
+  },
+
+  toJSON(message: TestDestinationResponse): unknown {
+    const obj: any = {};
+    if (message.mappings?.length) {
+      obj.mappings = message.mappings.map((e) => TestedMapping.toJSON(e));
+    }
+    if (message.filteredReason !== undefined) {
+      obj.filteredReason = message.filteredReason;
+    }
+    if (message.notices?.length) {
+      obj.notices = message.notices.map((e) => TestProblem.toJSON(e));
+    }
+    if (message.sent?.length) {
+      obj.sent = message.sent.map((e) => TestSend.toJSON(e));
+    }
+    if (message.filteredMessage !== "") {
+      obj.filteredMessage = message.filteredMessage;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<TestDestinationResponse>): TestDestinationResponse {
+    return TestDestinationResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<TestDestinationResponse>): TestDestinationResponse {
+    const message = createBaseTestDestinationResponse();
+    message.mappings = object.mappings?.map((e) => TestedMapping.fromPartial(e)) || [];
+    message.filteredReason = object.filteredReason ?? undefined;
+    message.notices = object.notices?.map((e) => TestProblem.fromPartial(e)) || [];
+    message.sent = object.sent?.map((e) => TestSend.fromPartial(e)) || [];
+    message.filteredMessage = object.filteredMessage ?? "";
+    return message;
+  },
+};
+
 function createBaseGetDeliveryStatsRequest(): GetDeliveryStatsRequest {
   return { workspace: "", destination: "", since: undefined };
 }
@@ -3180,6 +4017,8 @@ function createBaseDeliveryStats(): DeliveryStats {
     droppedFieldsByReason: [],
     convertedFieldsByReason: [],
     latencyP99Ms: 0,
+    testSends: 0,
+    testSendsByOutcome: [],
   };
 }
 
@@ -3229,6 +4068,12 @@ export const DeliveryStats: MessageFns<DeliveryStats> = {
     }
     if (message.latencyP99Ms !== 0) {
       writer.uint32(121).double(message.latencyP99Ms);
+    }
+    if (message.testSends !== 0) {
+      writer.uint32(128).int64(message.testSends);
+    }
+    for (const v of message.testSendsByOutcome) {
+      FailureCount.encode(v!, writer.uint32(138).fork()).join();
     }
     return writer;
   },
@@ -3366,6 +4211,22 @@ export const DeliveryStats: MessageFns<DeliveryStats> = {
             message.latencyP99Ms = reader.double();
             continue;
           }
+          case 16: {
+            if (tag !== 128) {
+              break;
+            }
+
+            message.testSends = longToNumber(reader.int64());
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.testSendsByOutcome.push(FailureCount.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3439,6 +4300,16 @@ export const DeliveryStats: MessageFns<DeliveryStats> = {
         : isSet(object.latency_p99_ms)
         ? globalThis.Number(object.latency_p99_ms)
         : 0,
+      testSends: isSet(object.testSends)
+        ? globalThis.Number(object.testSends)
+        : isSet(object.test_sends)
+        ? globalThis.Number(object.test_sends)
+        : 0,
+      testSendsByOutcome: globalThis.Array.isArray(object?.testSendsByOutcome)
+        ? object.testSendsByOutcome.map((e: any) => FailureCount.fromJSON(e))
+        : globalThis.Array.isArray(object?.test_sends_by_outcome)
+        ? object.test_sends_by_outcome.map((e: any) => FailureCount.fromJSON(e))
+        : [],
     };
   },
 
@@ -3489,6 +4360,12 @@ export const DeliveryStats: MessageFns<DeliveryStats> = {
     if (message.latencyP99Ms !== 0) {
       obj.latencyP99Ms = floatToJson(message.latencyP99Ms);
     }
+    if (message.testSends !== 0) {
+      obj.testSends = Math.round(message.testSends);
+    }
+    if (message.testSendsByOutcome?.length) {
+      obj.testSendsByOutcome = message.testSendsByOutcome.map((e) => FailureCount.toJSON(e));
+    }
     return obj;
   },
 
@@ -3512,6 +4389,8 @@ export const DeliveryStats: MessageFns<DeliveryStats> = {
     message.droppedFieldsByReason = object.droppedFieldsByReason?.map((e) => FailureCount.fromPartial(e)) || [];
     message.convertedFieldsByReason = object.convertedFieldsByReason?.map((e) => FailureCount.fromPartial(e)) || [];
     message.latencyP99Ms = object.latencyP99Ms ?? 0;
+    message.testSends = object.testSends ?? 0;
+    message.testSendsByOutcome = object.testSendsByOutcome?.map((e) => FailureCount.fromPartial(e)) || [];
     return message;
   },
 };
@@ -3758,6 +4637,7 @@ function createBaseDeliveryBucket(): DeliveryBucket {
     fieldsDropped: 0,
     fieldsConverted: 0,
     latency: undefined,
+    testSends: 0,
   };
 }
 
@@ -3792,6 +4672,9 @@ export const DeliveryBucket: MessageFns<DeliveryBucket> = {
     }
     if (message.latency !== undefined) {
       LatencyPercentiles.encode(message.latency, writer.uint32(82).fork()).join();
+    }
+    if (message.testSends !== 0) {
+      writer.uint32(88).int64(message.testSends);
     }
     return writer;
   },
@@ -3889,6 +4772,14 @@ export const DeliveryBucket: MessageFns<DeliveryBucket> = {
             message.latency = LatencyPercentiles.decode(reader, reader.uint32());
             continue;
           }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.testSends = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3921,6 +4812,11 @@ export const DeliveryBucket: MessageFns<DeliveryBucket> = {
         ? globalThis.Number(object.fields_converted)
         : 0,
       latency: isSet(object.latency) ? LatencyPercentiles.fromJSON(object.latency) : undefined,
+      testSends: isSet(object.testSends)
+        ? globalThis.Number(object.testSends)
+        : isSet(object.test_sends)
+        ? globalThis.Number(object.test_sends)
+        : 0,
     };
   },
 
@@ -3956,6 +4852,9 @@ export const DeliveryBucket: MessageFns<DeliveryBucket> = {
     if (message.latency !== undefined) {
       obj.latency = LatencyPercentiles.toJSON(message.latency);
     }
+    if (message.testSends !== 0) {
+      obj.testSends = Math.round(message.testSends);
+    }
     return obj;
   },
 
@@ -3976,6 +4875,7 @@ export const DeliveryBucket: MessageFns<DeliveryBucket> = {
     message.latency = (object.latency !== undefined && object.latency !== null)
       ? LatencyPercentiles.fromPartial(object.latency)
       : undefined;
+    message.testSends = object.testSends ?? 0;
     return message;
   },
 };
@@ -6430,6 +7330,18 @@ export const DestinationServiceDefinition = {
       responseStream: false,
       options: {},
     },
+    /**
+     * The mapping tester: what the saved (or draft) mappings make of one event, the exact requests
+     * (masked), and with send the destination's answers and how Manifold classifies them.
+     */
+    testDestination: {
+      name: "TestDestination",
+      requestType: TestDestinationRequest as typeof TestDestinationRequest,
+      requestStream: false,
+      responseType: TestDestinationResponse as typeof TestDestinationResponse,
+      responseStream: false,
+      options: {},
+    },
     getDeliveryStats: {
       name: "GetDeliveryStats",
       requestType: GetDeliveryStatsRequest as typeof GetDeliveryStatsRequest,
@@ -6612,6 +7524,21 @@ export const DestinationServiceService = {
     responseSerialize: (value: Destination): Buffer => Buffer.from(Destination.encode(value).finish()),
     responseDeserialize: (value: Buffer): Destination => Destination.decode(value),
   },
+  /**
+   * The mapping tester: what the saved (or draft) mappings make of one event, the exact requests
+   * (masked), and with send the destination's answers and how Manifold classifies them.
+   */
+  testDestination: {
+    path: "/manifold.controlplane.v1.DestinationService/TestDestination" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: TestDestinationRequest): Buffer =>
+      Buffer.from(TestDestinationRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): TestDestinationRequest => TestDestinationRequest.decode(value),
+    responseSerialize: (value: TestDestinationResponse): Buffer =>
+      Buffer.from(TestDestinationResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): TestDestinationResponse => TestDestinationResponse.decode(value),
+  },
   getDeliveryStats: {
     path: "/manifold.controlplane.v1.DestinationService/GetDeliveryStats" as const,
     requestStream: false as const,
@@ -6695,6 +7622,11 @@ export interface DestinationServiceServer extends UntypedServiceImplementation {
     ListDestinationMappingVersionsResponse
   >;
   rollbackDestinationMappings: handleUnaryCall<RollbackDestinationMappingsRequest, Destination>;
+  /**
+   * The mapping tester: what the saved (or draft) mappings make of one event, the exact requests
+   * (masked), and with send the destination's answers and how Manifold classifies them.
+   */
+  testDestination: handleUnaryCall<TestDestinationRequest, TestDestinationResponse>;
   getDeliveryStats: handleUnaryCall<GetDeliveryStatsRequest, DeliveryStats>;
   listWarehouseLoads: handleUnaryCall<ListWarehouseLoadsRequest, ListWarehouseLoadsResponse>;
   /** Counts per minute, hour or day, reasons, latency percentiles and the latest error samples. */
@@ -6886,6 +7818,25 @@ export interface DestinationServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: Destination) => void,
+  ): ClientUnaryCall;
+  /**
+   * The mapping tester: what the saved (or draft) mappings make of one event, the exact requests
+   * (masked), and with send the destination's answers and how Manifold classifies them.
+   */
+  testDestination(
+    request: TestDestinationRequest,
+    callback: (error: ServiceError | null, response: TestDestinationResponse) => void,
+  ): ClientUnaryCall;
+  testDestination(
+    request: TestDestinationRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: TestDestinationResponse) => void,
+  ): ClientUnaryCall;
+  testDestination(
+    request: TestDestinationRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: TestDestinationResponse) => void,
   ): ClientUnaryCall;
   getDeliveryStats(
     request: GetDeliveryStatsRequest,

@@ -50,6 +50,12 @@ export interface TraceStep {
   response?: HttpResponseSample | undefined;
   sentAt?: Date | undefined;
   durationMs: number;
+  /**
+   * The destination's mapping whose request this is (empty for the presets of an instance
+   * saved before mappings existed, and for steps that sent nothing).
+   */
+  mappingId: string;
+  mappingName: string;
 }
 
 export interface DestinationTrace {
@@ -196,6 +202,8 @@ function createBaseTraceStep(): TraceStep {
     response: undefined,
     sentAt: undefined,
     durationMs: 0,
+    mappingId: "",
+    mappingName: "",
   };
 }
 
@@ -230,6 +238,12 @@ export const TraceStep: MessageFns<TraceStep> = {
     }
     if (message.durationMs !== 0) {
       writer.uint32(80).int64(message.durationMs);
+    }
+    if (message.mappingId !== "") {
+      writer.uint32(90).string(message.mappingId);
+    }
+    if (message.mappingName !== "") {
+      writer.uint32(98).string(message.mappingName);
     }
     return writer;
   },
@@ -327,6 +341,22 @@ export const TraceStep: MessageFns<TraceStep> = {
             message.durationMs = longToNumber(reader.int64());
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.mappingId = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.mappingName = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -363,6 +393,16 @@ export const TraceStep: MessageFns<TraceStep> = {
         : isSet(object.duration_ms)
         ? globalThis.Number(object.duration_ms)
         : 0,
+      mappingId: isSet(object.mappingId)
+        ? globalThis.String(object.mappingId)
+        : isSet(object.mapping_id)
+        ? globalThis.String(object.mapping_id)
+        : "",
+      mappingName: isSet(object.mappingName)
+        ? globalThis.String(object.mappingName)
+        : isSet(object.mapping_name)
+        ? globalThis.String(object.mapping_name)
+        : "",
     };
   },
 
@@ -398,6 +438,12 @@ export const TraceStep: MessageFns<TraceStep> = {
     if (message.durationMs !== 0) {
       obj.durationMs = Math.round(message.durationMs);
     }
+    if (message.mappingId !== "") {
+      obj.mappingId = message.mappingId;
+    }
+    if (message.mappingName !== "") {
+      obj.mappingName = message.mappingName;
+    }
     return obj;
   },
 
@@ -420,6 +466,8 @@ export const TraceStep: MessageFns<TraceStep> = {
       : undefined;
     message.sentAt = object.sentAt ?? undefined;
     message.durationMs = object.durationMs ?? 0;
+    message.mappingId = object.mappingId ?? "";
+    message.mappingName = object.mappingName ?? "";
     return message;
   },
 };

@@ -1,0 +1,65 @@
+import {
+  followUpRequests,
+  outcomeOfError,
+  type DestinationDefinition,
+  type DestinationSettingsSchema,
+  type DropOutcome,
+  type Notices,
+  type ParsedSettings,
+  type RequestDescriptor,
+  type ResponseOutcome,
+} from '@manifold/destination-kit';
+import type { Attempt, Exchange } from './attempt';
+
+/** A flow (request, follow-ups, ...) longer than this is a destination bug, not an API answer. */
+export const MAX_FLOW_STEPS = 10;
+
+export interface FlowResult {
+  outcome: ResponseOutcome | DropOutcome;
+  /** The last exchange of the flow: the one its outcome is about. */
+  exchange: Exchange;
+}
+
+/**
+ * One request, and the follow-up requests its 2xx answer calls for (multi-request flows such as
+ * search-then-update), each sent with `send`; the outcome is that of the last request sent.
+ * What the steps leave out or convert goes to `notices`, the event's.
+ */
+export async function sendFlow(
+  destination: DestinationDefinition,
+  request: RequestDescriptor,
+  settings: ParsedSettings<DestinationSettingsSchema>,
+  notices: Notices,
+  send: (request: RequestDescriptor) => Promise<Attempt>,
+): Promise<FlowResult> {
+  let current = request;
+  for (let step = 0; ; step++) {
+    const sent = await send(current);
+    const response = sent.exchange.response;
+    if (!response || !current.followUp) return sent;
+    let next: RequestDescriptor[];
+    try {
+      next = followUpRequests(destination, current, response, settings, notices);
+    } catch (error) {
+      // The answer ends the flow (e.g. no unique contact): a drop or dead letter with this exchange.
+      return { outcome: outcomeOfError(error), exchange: sent.exchange };
+    }
+    if (next.length === 0) return sent;
+    if (step >= MAX_FLOW_STEPS) {
+      return {
+        outcome: {
+          kind: 'dead-letter',
+          reason: 'TRANSLATION_ERROR',
+          message: `flow longer than ${MAX_FLOW_STEPS} steps`,
+        },
+        exchange: sent.exchange,
+      };
+    }
+    // Follow-ups go in order; all but the last must succeed for the flow to go on.
+    for (const followUp of next.slice(0, -1)) {
+      const result = await send(followUp);
+      if (result.outcome.kind !== 'delivered') return result;
+    }
+    current = next[next.length - 1] as RequestDescriptor;
+  }
+}
