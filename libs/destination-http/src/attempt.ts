@@ -5,8 +5,9 @@ import {
   type HttpResponseInfo,
   type RequestDescriptor,
   type ResponseOutcome,
+  type RequestSender,
+  type SendContext,
 } from '@manifold/destination-kit';
-import type { HttpSender } from './http-sender';
 
 /** A request and what came back: kept for dead letters, traces and the mapping tester. */
 export interface Exchange {
@@ -27,20 +28,21 @@ export interface Attempt {
 }
 
 /**
- * Sends one request and classifies what came back, the one way the translator and the mapping
+ * Sends one request (over HTTP, or the destination's own transport) and classifies what came back, the one way the translator and the mapping
  * tester both do it: the destination's own reading of an answer (`classifyResponse`), the
  * generic one of a network failure (`classifyNetworkError`). A classifier that throws is a bug:
  * the answer is kept, as a TRANSLATION_ERROR dead letter, for a replay after the fix.
  */
 export async function attemptRequest(
-  sender: HttpSender,
+  sender: Pick<RequestSender, 'send'>,
   destination: DestinationDefinition,
   request: RequestDescriptor,
+  context: SendContext,
 ): Promise<Attempt> {
   const started = performance.now();
   let response: HttpResponseInfo;
   try {
-    response = await sender.send(request);
+    response = await sender.send(request, context);
   } catch (error) {
     const durationMs = performance.now() - started;
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

@@ -4,6 +4,7 @@ import type { ResponseOutcome } from './classify';
 import type { Notices } from './coercion/notices';
 import type { Mapping, MappingValue } from './mapping';
 import type { HttpResponseInfo, RequestDescriptor } from './request';
+import type { TransportFactory } from './transport';
 
 /** A destination's settings: a zod object. Mark secrets with `secret()`; defaults are the real API hosts. */
 export type DestinationSettingsSchema = z.ZodObject;
@@ -96,6 +97,12 @@ export interface DestinationDefinition<S extends DestinationSettingsSchema = Des
     settings: z.output<S>,
     notices: Notices,
   ): RequestDescriptor[];
+  /**
+   * For a destination that is not an HTTP API: the sender of its requests (e.g. a Kafka
+   * producer per instance). Its answers are read like HTTP ones (`classifyResponse`), so retries,
+   * dead letters and traces work as for the others. HTTP destinations leave it out.
+   */
+  transport?: TransportFactory;
 }
 
 /** Identity helpers that let TypeScript infer payload and settings types from the schemas. */

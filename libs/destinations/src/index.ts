@@ -7,6 +7,7 @@ import { customerio } from './customerio';
 import { ga4 } from './ga4';
 import { intercom } from './intercom';
 import { iterable } from './iterable';
+import { kafka } from './kafka';
 import { klaviyo } from './klaviyo';
 import { meta } from './meta';
 import { mixpanel } from './mixpanel';
@@ -26,6 +27,7 @@ export const DESTINATIONS: readonly DestinationDefinition[] = [
   meta,
   klaviyo,
   iterable,
+  kafka,
 ];
 
 const byId = new Map(DESTINATIONS.map((d) => [d.id, d]));
@@ -56,3 +58,4 @@ export { braze, brazeSettings, type BrazeSettings } from './braze';
 export { meta, metaSettings, metaSha256, type MetaSettings } from './meta';
 export { klaviyo, klaviyoSettings, type KlaviyoSettings } from './klaviyo';
 export { iterable, iterableSettings, type IterableSettings } from './iterable';
+export { kafka, kafkaSettings, KafkaTransport, type KafkaSettings } from './kafka';

@@ -187,6 +187,12 @@ export class KafkaClient {
     }
   }
 
+  /** How many partitions a topic has (for a producer that picks partitions itself). */
+  async partitionCount(topic: string): Promise<number> {
+    const { topics } = await (await this.admin()).fetchTopicMetadata({ topics: [topic] });
+    return topics[0]?.partitions.length ?? 0;
+  }
+
   async deleteTopics(topics: readonly string[]): Promise<void> {
     await (await this.admin()).deleteTopics({ topics: [...topics] });
   }

@@ -72,3 +72,54 @@ function* causes(error: unknown): Generator<Error> {
     current = next.originalError ?? next.cause;
   }
 }
+
+/** Why a send or connection failed, as Kafka names it, and whether trying again later may help. */
+export interface KafkaFailure {
+  /** Kafka's error name (TOPIC_AUTHORIZATION_FAILED, MESSAGE_TOO_LARGE, ...), or the client's for a connection problem. */
+  code: string;
+  retriable: boolean;
+  message: string;
+}
+
+/**
+ * Errors the client library marks retriable that mean "the configuration is wrong" when the
+ * topic is not auto-created: waiting does not create the topic.
+ */
+const FINAL_ANYWAY = new Set(['UNKNOWN_TOPIC_OR_PARTITION']);
+
+/**
+ * Reads a failed send or connect through the client library's wrapping errors: a refused login
+ * or an untrusted certificate and Kafka's non-retriable errors are final; connection problems,
+ * timeouts and Kafka's retriable errors (leader not available, not enough replicas) are not.
+ */
+export function kafkaFailure(error: unknown): KafkaFailure {
+  for (const cause of causes(firstOfAggregate(error))) {
+    if (cause.name === 'KafkaJSSASLAuthenticationError') {
+      return { code: 'SASL_AUTHENTICATION_FAILED', retriable: false, message: cause.message };
+    }
+    const { code, type, retriable } = cause as { code?: unknown; type?: unknown; retriable?: unknown };
+    if (typeof code === 'string' && TLS_VERIFY_CODES.test(code)) {
+      return { code: 'TLS_CERTIFICATE_NOT_TRUSTED', retriable: false, message: `${code} ${cause.message}` };
+    }
+    if (typeof type === 'string') {
+      return { code: type, retriable: retriable === true && !FINAL_ANYWAY.has(type), message: cause.message };
+    }
+  }
+  const last = [...causes(firstOfAggregate(error))].pop();
+  return {
+    code: last?.name ?? 'KafkaError',
+    retriable: true,
+    message: last?.message ?? String(error),
+  };
+}
+
+/** kafkajs reports the failures of several brokers' requests together; the first says enough. */
+function firstOfAggregate(error: unknown): unknown {
+  let current = error;
+  for (let depth = 0; depth < 5; depth++) {
+    const errors = (current as { errors?: unknown } | null)?.errors;
+    if (!Array.isArray(errors) || errors.length === 0) return current;
+    current = errors[0];
+  }
+  return current;
+}

@@ -12,7 +12,13 @@ export type {
 export type { PartitionRange, RangeReadOptions, RangeReadResult } from './range-reader';
 export type { EventProducer, SendOptions } from './producer';
 export type { ConsumerRunner, ConsumerOptions, BatchContext, BatchProgress, PartitionOffset } from './consumer';
-export { KafkaUnavailableError, KafkaAuthenticationError, KafkaTopicCreationError } from './errors';
+export {
+  KafkaUnavailableError,
+  KafkaAuthenticationError,
+  KafkaTopicCreationError,
+  kafkaFailure,
+  type KafkaFailure,
+} from './errors';
 export {
   kafkaConnectionConfigShape,
   checkKafkaConnectionConfig,

@@ -122,7 +122,7 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
       sources: new Sources(store, onChange, { ...DEFAULT_AUTO_DISABLE_POLICY, ...options.autoDisable }),
       destinations,
       mappings,
-      tester: new DestinationTester(catalog, box, mappings, observability.counters, testSender),
+      tester: new DestinationTester(catalog, box, mappings, observability.counters, testSender, logger),
       catalog: new CatalogQueries(store, catalog),
       observability,
       broadcaster,

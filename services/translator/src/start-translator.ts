@@ -152,6 +152,9 @@ export async function startTranslator(options: StartTranslatorOptions): Promise<
       // Stopped after the workers (cleanup runs in reverse), before the producer.
       cleanup.splice(cleanup.length - 1, 0, () => failures.stop());
       const limiter = new KeyedLimiter(settings.instanceConcurrency);
+      // A destination that is not an HTTP API sends through its own client (one per type here).
+      const transport = destination.transport?.({ logger: logger.child({ destinationType: type }) });
+      if (transport) cleanup.push(() => transport.close());
       const processor = new TypeProcessor({
         destinationType: type,
         destination,
@@ -162,7 +165,7 @@ export async function startTranslator(options: StartTranslatorOptions): Promise<
         reclaimRetries: settings.dedupWindowMs <= settings.retryWindowMs + Math.max(0, ...settings.retryDelaysMs),
         deliverer: new Deliverer({
           destination,
-          sender,
+          sender: transport ?? sender,
           limiter,
           slow: new SlowInstances({ threshold: settings.slowInstanceTimeouts }),
           onRequest: ({ status, durationMs }) =>

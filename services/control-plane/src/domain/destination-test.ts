@@ -17,6 +17,7 @@ import {
   type ParsedSettings,
   type RequestDescriptor,
 } from '@manifold/destination-kit';
+import type { Logger } from '@manifold/logger';
 import type { HttpSender } from '@manifold/destination-http';
 import { destinationById } from '@manifold/destinations';
 import { openSettings, type SecretBox } from '@manifold/secrets';
@@ -43,6 +44,8 @@ export class DestinationTester {
     private readonly mappings: DestinationMappings,
     private readonly counters: DeliveryCounters,
     private readonly sender: HttpSender,
+    /** For the destinations that send through a client of their own (made per test, then closed). */
+    private readonly logger: Logger,
   ) {}
 
   async test(req: TestDestinationRequest, ctx: CallContext): Promise<TestDestinationResponse> {
@@ -83,7 +86,14 @@ export class DestinationTester {
     }
     if (req.send && parsed && !filtered) {
       const shown = tried.map((t) => t.performed.size);
-      response.sent = await sendTestRequests(this.sender, destination, parsed, tried);
+      // A destination with its own transport (Kafka) connects for this test alone.
+      const transport = destination.transport?.({ logger: this.logger });
+      try {
+        const context = { instanceId: String(doc._id), settings: parsed };
+        response.sent = await sendTestRequests(transport ?? this.sender, destination, parsed, tried, context);
+      } finally {
+        await transport?.close();
+      }
       for (const sent of response.sent) await this.counters.recordTest(doc, sent.outcome, ctx.now);
       // What the steps of a flow left out or converted, once they had read their answers.
       tried.forEach((t, i) => notices.push(...noticesOf(t.tested.index, t.performed.list.slice(shown[i]))));

@@ -10,8 +10,10 @@ import {
   type ParsedSettings,
   type RequestDescriptor,
   type ResponseOutcome,
+  type RequestSender,
+  type SendContext,
 } from '@manifold/destination-kit';
-import { attemptRequest, sendFlow, type Attempt, type HttpSender } from '@manifold/destination-http';
+import { attemptRequest, sendFlow, type Attempt } from '@manifold/destination-http';
 import type { TestedMapping, TestSend } from '@manifold/proto';
 import { requestSample, responseSample } from './http-samples';
 
@@ -28,10 +30,11 @@ export interface TestedRequests {
  * answers with each request and its answer masked, and the translator's reading of it.
  */
 export async function sendTestRequests(
-  sender: HttpSender,
+  sender: Pick<RequestSender, 'send'>,
   destination: DestinationDefinition,
   settings: ParsedSettings<DestinationSettingsSchema>,
   tried: readonly TestedRequests[],
+  context: SendContext,
 ): Promise<TestSend[]> {
   const sent: TestSend[] = [];
   for (const { tested, requests, performed } of tried) {
@@ -39,7 +42,7 @@ export async function sendTestRequests(
     for (const request of requests) {
       const attempts = new Map<Attempt['exchange'], TestSend>();
       const result = await sendFlow(destination, request, settings, performed, async (step) => {
-        const attempt = await attemptRequest(sender, destination, step);
+        const attempt = await attemptRequest(sender, destination, step, context);
         const entry = presentAttempt(tested.index, attempt);
         attempts.set(attempt.exchange, entry);
         sent.push(entry);

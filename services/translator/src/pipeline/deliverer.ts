@@ -12,8 +12,9 @@ import {
   type Outcome,
   type DestinationDefinition,
   type RequestDescriptor,
+  type RequestSender,
 } from '@manifold/destination-kit';
-import { attemptRequest, sendFlow, type Attempt, type FlowResult, type HttpSender } from '@manifold/destination-http';
+import { attemptRequest, sendFlow, type Attempt, type FlowResult } from '@manifold/destination-http';
 import type { KeyedLimiter } from '../http/keyed-limiter';
 import { inheritMapping, mappingOfRequest, tagRequests } from '../trace/request-mapping';
 import { NOT_RESPONDING, type SlowInstances } from './slow-instances';
@@ -32,7 +33,8 @@ export interface DeliveryHooks {
 
 export interface DelivererOptions {
   destination: DestinationDefinition;
-  sender: HttpSender;
+  /** The HTTP client, or the destination's own transport (`DestinationDefinition.transport`). */
+  sender: Pick<RequestSender, 'send'>;
   /** Per destination instance: how many requests may be in flight. */
   limiter: KeyedLimiter;
   /** Instances that stopped answering; every attempt's answer or timeout is recorded there. */
@@ -229,11 +231,12 @@ export class Deliverer {
   ): Promise<FlowResult> {
     return sendFlow(this.options.destination, request, task.settings, notices, (step) => {
       inheritMapping(step, request);
-      return this.send(task.instance.id, step, admit);
+      return this.send(task, step, admit);
     });
   }
 
-  private send(instanceId: string, request: RequestDescriptor, admit?: () => boolean): Promise<Attempt> {
+  private send(task: DeliveryTask, request: RequestDescriptor, admit?: () => boolean): Promise<Attempt> {
+    const instanceId = task.instance.id;
     return this.options.limiter.run(instanceId, async () => {
       if (admit && !admit()) {
         return {
@@ -241,7 +244,10 @@ export class Deliverer {
           exchange: { request, error: 'not attempted: the destination stopped answering' },
         };
       }
-      const attempt = await attemptRequest(this.options.sender, this.options.destination, request);
+      const attempt = await attemptRequest(this.options.sender, this.options.destination, request, {
+        instanceId,
+        settings: task.settings,
+      });
       const { response, durationMs = 0 } = attempt.exchange;
       this.options.onRequest?.({ status: response?.status, durationMs });
       // Recorded before the slot is released, so the next queued request already knows.

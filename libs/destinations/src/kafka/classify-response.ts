@@ -1,0 +1,10 @@
+import { classifyHttpResponse, type DeliveryOutcome, type HttpResponseInfo } from '@manifold/destination-kit';
+import { KAFKA_REFUSED, KAFKA_TRY_LATER } from './transport';
+
+/** The transport's answers, with Kafka's error name as the reason instead of the stand-in status. */
+export function classifyKafkaResponse(response: HttpResponseInfo): DeliveryOutcome {
+  if (response.status !== KAFKA_TRY_LATER && response.status !== KAFKA_REFUSED) return classifyHttpResponse(response);
+  const { error, message } = JSON.parse(response.body) as { error: string; message: string };
+  if (response.status === KAFKA_TRY_LATER) return { kind: 'retry', reason: `Kafka ${error}` };
+  return { kind: 'dead-letter', reason: 'REJECTED', message: `Kafka ${error}: ${message}` };
+}

@@ -1,0 +1,187 @@
+import { createHash } from 'node:crypto';
+import {
+  secretMasker,
+  type DestinationDefinition,
+  type HttpResponseInfo,
+  type RequestDescriptor,
+  type RequestSender,
+  type SendContext,
+  type TransportContext,
+} from '@manifold/destination-kit';
+import { KafkaClient, kafkaFailure, type EventProducer, type KafkaSecurity } from '@manifold/kafka';
+import type { Logger } from '@manifold/logger';
+import type { KafkaRecordBody } from './send';
+import { armoured, brokersOf, type kafkaSettings, type KafkaSettings } from './settings';
+
+/**
+ * The answer statuses of a Kafka "request", so that the kit reads them like an HTTP API's:
+ * written (with topic, partition and offset in the body), worth trying again, refused for good.
+ */
+export const KAFKA_WRITTEN = 200;
+export const KAFKA_TRY_LATER = 503;
+export const KAFKA_REFUSED = 400;
+
+/** How long a send may wait for the brokers' acknowledgement before it is retried later. */
+const SEND_TIMEOUT_MS = 30_000;
+/** How long a topic's partition count is trusted (random and round-robin partitioning). */
+const PARTITIONS_TTL_MS = 60_000;
+
+interface InstanceProducer {
+  fingerprint: string;
+  client: KafkaClient;
+  producer: Promise<EventProducer>;
+  partitions?: { topic: string; count: number; at: number };
+  nextPartition: number;
+}
+
+/**
+ * The Kafka destination's sender: a producer per destination instance (idempotent, acks=all,
+ * through libs/kafka), made on the instance's first record, replaced when its connection
+ * settings change, closed when the instance is released or the sender closes. Every send is
+ * answered: a failure becomes a 503 (retriable) or 400 (final) answer naming Kafka's error.
+ */
+export class KafkaTransport implements RequestSender {
+  private readonly instances = new Map<string, InstanceProducer>();
+  private readonly logger: Logger;
+
+  constructor(
+    context: TransportContext,
+    /** The Kafka destination, whose secrets are masked in the errors it answers with. */
+    private readonly destination: DestinationDefinition<typeof kafkaSettings>,
+    private readonly random: () => number = Math.random,
+  ) {
+    this.logger = context.logger.child({ component: 'kafka-destination' });
+  }
+
+  async send(request: RequestDescriptor, context: SendContext): Promise<HttpResponseInfo> {
+    const settings = context.settings as KafkaSettings;
+    const { key, value } = JSON.parse(request.body ?? '{}') as KafkaRecordBody;
+    const { 'content-type': _type, ...headers } = request.headers;
+    const instance = this.instance(context.instanceId, settings);
+    try {
+      const producer = await instance.producer;
+      const partition = await this.partitionFor(instance, settings);
+      const [written] = await producer.send(
+        settings.topic,
+        [{ key, value: JSON.stringify(value), headers, ...(partition !== undefined && { partition }) }],
+        { timeoutMs: SEND_TIMEOUT_MS },
+      );
+      const body = { topic: settings.topic, partition: written?.partition, offset: written?.baseOffset };
+      return { status: KAFKA_WRITTEN, headers: {}, body: JSON.stringify(body) };
+    } catch (error) {
+      const failure = kafkaFailure(error);
+      // A connection in doubt is not reused: the next record starts from a new producer.
+      if (failure.retriable && !/^[A-Z_]+$/.test(failure.code)) await this.release(context.instanceId);
+      if (failure.code === 'SASL_AUTHENTICATION_FAILED' || failure.code === 'TLS_CERTIFICATE_NOT_TRUSTED') {
+        await this.release(context.instanceId);
+      }
+      const mask = secretMasker(this.destination, settings);
+      const message = mask.text(explain(failure.code, failure.message));
+      return {
+        status: failure.retriable ? KAFKA_TRY_LATER : KAFKA_REFUSED,
+        headers: {},
+        body: JSON.stringify({ error: failure.code, message }),
+      };
+    }
+  }
+
+  /** The instance's producer, made anew when its connection settings changed. */
+  private instance(instanceId: string, settings: KafkaSettings): InstanceProducer {
+    const fingerprint = connectionFingerprint(settings);
+    const current = this.instances.get(instanceId);
+    if (current?.fingerprint === fingerprint) return current;
+    if (current) void this.closeInstance(current);
+    const client = new KafkaClient({
+      brokers: brokersOf(settings.brokers),
+      clientId: settings.clientId,
+      logger: this.logger.child({ destinationInstance: instanceId }),
+      connectionTimeoutMs: 5000,
+      ...security(settings),
+    });
+    const producer = client.producer();
+    // A failed connect is answered by the send that awaits it; the next send tries again.
+    producer.catch(() => undefined);
+    const made: InstanceProducer = { fingerprint, client, producer, nextPartition: 0 };
+    this.instances.set(instanceId, made);
+    return made;
+  }
+
+  /** An explicit partition for random and round-robin partitioning; the key's otherwise. */
+  private async partitionFor(instance: InstanceProducer, settings: KafkaSettings): Promise<number | undefined> {
+    if (settings.partitioning === 'key') return undefined;
+    const now = Date.now();
+    let known = instance.partitions;
+    if (!known || known.topic !== settings.topic || now - known.at > PARTITIONS_TTL_MS) {
+      const count = await instance.client.partitionCount(settings.topic);
+      known = instance.partitions = { topic: settings.topic, count, at: now };
+    }
+    if (known.count <= 0) return undefined;
+    if (settings.partitioning === 'random') return Math.floor(this.random() * known.count);
+    const partition = instance.nextPartition % known.count;
+    instance.nextPartition = partition + 1;
+    return partition;
+  }
+
+  async release(instanceId: string): Promise<void> {
+    const instance = this.instances.get(instanceId);
+    if (!instance) return;
+    this.instances.delete(instanceId);
+    await this.closeInstance(instance);
+  }
+
+  private async closeInstance(instance: InstanceProducer): Promise<void> {
+    try {
+      await (await instance.producer).disconnect();
+    } catch {
+      // Never connected, or the connection is already gone: nothing to close.
+    }
+    await instance.client.disconnect().catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.instances.keys()].map((id) => this.release(id)));
+  }
+}
+
+/** libs/kafka's security options from the settings; certificates wrapped in PEM armour when pasted bare. */
+function security(settings: KafkaSettings): { security?: KafkaSecurity } {
+  const sasl =
+    settings.saslMechanism !== 'none' && settings.username !== undefined && settings.password !== undefined
+      ? { mechanism: settings.saslMechanism, username: settings.username, password: settings.password }
+      : undefined;
+  const tls = settings.tls
+    ? {
+        ...(settings.caCertificate && { ca: armoured('CERTIFICATE', settings.caCertificate) }),
+        ...(settings.clientCertificate && { cert: armoured('CERTIFICATE', settings.clientCertificate) }),
+        ...(settings.clientKey && { key: armoured('PRIVATE KEY', settings.clientKey) }),
+      }
+    : undefined;
+  if (!sasl && !tls) return {};
+  return { security: { ...(sasl && { sasl }), ...(tls && { tls }) } };
+}
+
+/** Settings that need a new connection when they change (a hash: the password is not kept in clear twice). */
+function connectionFingerprint(s: KafkaSettings): string {
+  const parts = [s.brokers, s.clientId, s.saslMechanism, s.username, s.password, s.tls, s.caCertificate];
+  return createHash('sha256')
+    .update(JSON.stringify([...parts, s.clientCertificate, s.clientKey]))
+    .digest('hex');
+}
+
+/** What to check, for the errors a customer's configuration causes. */
+function explain(code: string, message: string): string {
+  switch (code) {
+    case 'SASL_AUTHENTICATION_FAILED':
+      return `the brokers refused the SASL login: check the mechanism, username and password (${message})`;
+    case 'TLS_CERTIFICATE_NOT_TRUSTED':
+      return `the brokers' TLS certificate is not trusted: check the CA certificate (${message})`;
+    case 'UNKNOWN_TOPIC_OR_PARTITION':
+      return `the topic does not exist (Manifold does not create it): ${message}`;
+    case 'TOPIC_AUTHORIZATION_FAILED':
+      return `the user may not write to the topic (an ACL): ${message}`;
+    case 'MESSAGE_TOO_LARGE':
+      return `the record is larger than the topic or broker accepts (max.message.bytes): ${message}`;
+    default:
+      return message;
+  }
+}
