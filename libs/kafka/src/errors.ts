@@ -105,11 +105,13 @@ export function kafkaFailure(error: unknown): KafkaFailure {
       return { code: type, retriable: retriable === true && !FINAL_ANYWAY.has(type), message: cause.message };
     }
   }
-  const last = [...causes(firstOfAggregate(error))].pop();
+  // No answer from a broker: named as Kafka names those conditions, the client's words kept in the message.
+  const chain = [...causes(firstOfAggregate(error))];
+  const timedOut = chain.some((e) => /Timeout|did not acknowledge/i.test(`${e.name} ${e.message}`));
   return {
-    code: last?.name ?? 'KafkaError',
+    code: timedOut ? 'REQUEST_TIMED_OUT' : 'BROKER_NOT_AVAILABLE',
     retriable: true,
-    message: last?.message ?? String(error),
+    message: chain.map((e) => e.message).join(': ') || String(error),
   };
 }
 

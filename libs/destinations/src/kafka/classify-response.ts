@@ -5,6 +5,7 @@ import { KAFKA_REFUSED, KAFKA_TRY_LATER } from './transport';
 export function classifyKafkaResponse(response: HttpResponseInfo): DeliveryOutcome {
   if (response.status !== KAFKA_TRY_LATER && response.status !== KAFKA_REFUSED) return classifyHttpResponse(response);
   const { error, message } = JSON.parse(response.body) as { error: string; message: string };
-  if (response.status === KAFKA_TRY_LATER) return { kind: 'retry', reason: `Kafka ${error}` };
+  // Low-cardinality, as delivery stats count retries by reason: kafka_leader_not_available, ...
+  if (response.status === KAFKA_TRY_LATER) return { kind: 'retry', reason: `kafka_${error.toLowerCase()}` };
   return { kind: 'dead-letter', reason: 'REJECTED', message: `Kafka ${error}: ${message}` };
 }

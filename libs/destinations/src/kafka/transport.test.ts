@@ -233,6 +233,24 @@ describe('Kafka destination over SASL_SSL', () => {
       }
     });
 
+    it('closes the producer of an instance idle for ten minutes (removed, disabled or quiet)', async () => {
+      const topic = await newTopic();
+      const transport = new KafkaTransport({ logger }, kafka);
+      try {
+        await sendEvent(transport, specEvent({ type: 'track' }), settingsFor(topic), 'a');
+        await sendEvent(transport, specEvent({ type: 'track' }), settingsFor(topic), 'b');
+        expect(transport.openProducers).toBe(2);
+        await transport.closeIdle(Date.now() + 5 * 60_000);
+        expect(transport.openProducers).toBe(2);
+        await transport.closeIdle(Date.now() + 11 * 60_000);
+        expect(transport.openProducers).toBe(0);
+        const again = await sendEvent(transport, specEvent({ type: 'track' }), settingsFor(topic), 'a');
+        expect(again.outcome.kind).toBe('delivered');
+      } finally {
+        await transport.close();
+      }
+    });
+
     it('a new producer when the connection settings change', async () => {
       const topic = await newTopic();
       const transport = new KafkaTransport({ logger }, kafka);
@@ -261,7 +279,7 @@ describe('Kafka destination while the brokers are down', () => {
       await broker.stop();
       const down = await sendEvent(transport, specEvent({ type: 'track', messageId: 'm-1' }), settings);
       expect(down.response.status).toBe(503);
-      expect(down.outcome).toMatchObject({ kind: 'retry' });
+      expect(down.outcome).toEqual({ kind: 'retry', reason: 'kafka_broker_not_available' });
       await broker.start();
       const back = await sendEvent(transport, specEvent({ type: 'track', messageId: 'm-1' }), settings);
       expect(back.outcome.kind).toBe('delivered');

@@ -25,6 +25,18 @@ export const KAFKA_REFUSED = 400;
 const SEND_TIMEOUT_MS = 30_000;
 /** How long a topic's partition count is trusted (random and round-robin partitioning). */
 const PARTITIONS_TTL_MS = 60_000;
+/**
+ * A producer unused this long is closed: the instance was removed, disabled or went quiet (the
+ * next record connects again). The translator has no "instance removed" signal to wait for.
+ */
+const IDLE_CLOSE_MS = 10 * 60_000;
+
+const RECONNECT_AFTER = new Set([
+  'BROKER_NOT_AVAILABLE',
+  'REQUEST_TIMED_OUT',
+  'SASL_AUTHENTICATION_FAILED',
+  'TLS_CERTIFICATE_NOT_TRUSTED',
+]);
 
 interface InstanceProducer {
   fingerprint: string;
@@ -32,6 +44,7 @@ interface InstanceProducer {
   producer: Promise<EventProducer>;
   partitions?: { topic: string; count: number; at: number };
   nextPartition: number;
+  lastUsedAt: number;
 }
 
 /**
@@ -43,6 +56,7 @@ interface InstanceProducer {
 export class KafkaTransport implements RequestSender {
   private readonly instances = new Map<string, InstanceProducer>();
   private readonly logger: Logger;
+  private readonly sweeper: NodeJS.Timeout;
 
   constructor(
     context: TransportContext,
@@ -51,6 +65,8 @@ export class KafkaTransport implements RequestSender {
     private readonly random: () => number = Math.random,
   ) {
     this.logger = context.logger.child({ component: 'kafka-destination' });
+    this.sweeper = setInterval(() => void this.closeIdle(Date.now()), IDLE_CLOSE_MS / 10);
+    this.sweeper.unref();
   }
 
   async send(request: RequestDescriptor, context: SendContext): Promise<HttpResponseInfo> {
@@ -70,11 +86,8 @@ export class KafkaTransport implements RequestSender {
       return { status: KAFKA_WRITTEN, headers: {}, body: JSON.stringify(body) };
     } catch (error) {
       const failure = kafkaFailure(error);
-      // A connection in doubt is not reused: the next record starts from a new producer.
-      if (failure.retriable && !/^[A-Z_]+$/.test(failure.code)) await this.release(context.instanceId);
-      if (failure.code === 'SASL_AUTHENTICATION_FAILED' || failure.code === 'TLS_CERTIFICATE_NOT_TRUSTED') {
-        await this.release(context.instanceId);
-      }
+      // A connection in doubt, or refused, is not reused: the next record starts from a new producer.
+      if (RECONNECT_AFTER.has(failure.code)) await this.release(context.instanceId);
       const mask = secretMasker(this.destination, settings);
       const message = mask.text(explain(failure.code, failure.message));
       return {
@@ -89,7 +102,10 @@ export class KafkaTransport implements RequestSender {
   private instance(instanceId: string, settings: KafkaSettings): InstanceProducer {
     const fingerprint = connectionFingerprint(settings);
     const current = this.instances.get(instanceId);
-    if (current?.fingerprint === fingerprint) return current;
+    if (current?.fingerprint === fingerprint) {
+      current.lastUsedAt = Date.now();
+      return current;
+    }
     if (current) void this.closeInstance(current);
     const client = new KafkaClient({
       brokers: brokersOf(settings.brokers),
@@ -101,7 +117,7 @@ export class KafkaTransport implements RequestSender {
     const producer = client.producer();
     // A failed connect is answered by the send that awaits it; the next send tries again.
     producer.catch(() => undefined);
-    const made: InstanceProducer = { fingerprint, client, producer, nextPartition: 0 };
+    const made: InstanceProducer = { fingerprint, client, producer, nextPartition: 0, lastUsedAt: Date.now() };
     this.instances.set(instanceId, made);
     return made;
   }
@@ -122,6 +138,17 @@ export class KafkaTransport implements RequestSender {
     return partition;
   }
 
+  /** Closes the producers of instances that sent nothing for IDLE_CLOSE_MS. */
+  async closeIdle(now: number): Promise<void> {
+    const idle = [...this.instances].filter(([, i]) => now - i.lastUsedAt > IDLE_CLOSE_MS).map(([id]) => id);
+    await Promise.all(idle.map((id) => this.release(id)));
+  }
+
+  /** How many instances have a producer (open or connecting). */
+  get openProducers(): number {
+    return this.instances.size;
+  }
+
   async release(instanceId: string): Promise<void> {
     const instance = this.instances.get(instanceId);
     if (!instance) return;
@@ -139,6 +166,7 @@ export class KafkaTransport implements RequestSender {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.sweeper);
     await Promise.all([...this.instances.keys()].map((id) => this.release(id)));
   }
 }
