@@ -207,16 +207,21 @@ describe('Kafka destination over SASL_SSL', () => {
       }
     });
 
-    it('a topic that does not exist (no auto-creation): a dead letter', async () => {
-      const transport = new KafkaTransport({ logger }, kafka);
-      try {
-        const { outcome } = await sendEvent(transport, specEvent({ type: 'track' }), settingsFor(uniqueName('absent')));
-        expect(outcome).toMatchObject({ kind: 'dead-letter', reason: 'REJECTED' });
-        expect(outcome.kind === 'dead-letter' && outcome.message).toContain('Kafka UNKNOWN_TOPIC_OR_PARTITION');
-      } finally {
-        await transport.close();
-      }
-    });
+    it.each(['key', 'round-robin'])(
+      'a topic that does not exist (no auto-creation), partitioning by %s: a dead letter',
+      async (partitioning) => {
+        const transport = new KafkaTransport({ logger }, kafka);
+        try {
+          const settings = settingsFor(uniqueName('absent'), { partitioning });
+          const { outcome } = await sendEvent(transport, specEvent({ type: 'track' }), settings);
+          expect(outcome).toMatchObject({ kind: 'dead-letter', reason: 'REJECTED' });
+          expect(outcome.kind === 'dead-letter' && outcome.message).toContain('Kafka UNKNOWN_TOPIC_OR_PARTITION');
+          expect(await admin.listTopics()).not.toContain(settings.topic);
+        } finally {
+          await transport.close();
+        }
+      },
+    );
 
     it('a record larger than the topic takes: a dead letter; the next event still goes', async () => {
       const topic = await newTopic(1, { 'max.message.bytes': '2000' });
