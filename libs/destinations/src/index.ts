@@ -8,6 +8,7 @@ import { ga4 } from './ga4';
 import { intercom } from './intercom';
 import { mixpanel } from './mixpanel';
 import { posthog } from './posthog';
+import { slack } from './slack';
 import { webhook } from './webhook';
 
 /** All destination definitions, by catalog id. */
@@ -20,6 +21,7 @@ export const DESTINATIONS: readonly DestinationDefinition[] = [
   posthog,
   braze,
   intercom,
+  slack,
 ];
 
 const byId = new Map(DESTINATIONS.map((d) => [d.id, d]));
@@ -47,3 +49,4 @@ export { customerio, customerioSettings, type CustomerioSettings } from './custo
 export { posthog, posthogEventUuid, posthogSettings, type PosthogSettings } from './posthog';
 export { intercom, intercomSettings, type IntercomSettings } from './intercom';
 export { braze, brazeSettings, type BrazeSettings } from './braze';
+export { slack, slackSettings, type SlackSettings } from './slack';

@@ -56,6 +56,7 @@ const SAMPLE_SETTINGS: Record<string, Record<string, unknown>> = {
   posthog: { apiKey: secretValue('posthog', 'apiKey'), apiBaseUrl: baseUrl('posthog') },
   braze: { apiKey: secretValue('braze', 'apiKey'), apiBaseUrl: baseUrl('braze'), appId: 'braze-app' },
   intercom: { accessToken: secretValue('intercom', 'accessToken'), apiBaseUrl: baseUrl('intercom') },
+  slack: { webhookUrl: 'https://hooks.slack.test/services/T0MASK42/B0MASK42/Sl4ckPathT0kenZq9' },
 };
 
 const products = [

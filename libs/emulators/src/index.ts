@@ -39,3 +39,4 @@ export {
   type IntercomCompany,
   type IntercomEvent,
 } from './intercom';
+export { SlackEmulator, type SlackEmulatorOptions, type SlackMessage, type SlackHookState } from './slack';

@@ -7,6 +7,7 @@ import {
   IntercomEmulator,
   MixpanelEmulator,
   PosthogEmulator,
+  SlackEmulator,
   WebhookEmulator,
   type Emulator,
 } from '@manifold/emulators';
@@ -53,5 +54,10 @@ export const EMULATOR_SETUPS: Record<string, () => Promise<EmulatorSetup>> = {
   braze: async () => {
     const emulator = await new BrazeEmulator({ apiKey: 'braze-key' }).start();
     return { emulator, settings: { apiKey: 'braze-key', apiBaseUrl: emulator.baseUrl } };
+  },
+  slack: async () => {
+    const hook = '/services/T0E2E/B0E2E/Sl4ckE2eT0ken';
+    const emulator = await new SlackEmulator({ hooks: [hook] }).start();
+    return { emulator, settings: { webhookUrl: `${emulator.baseUrl}${hook}` } };
   },
 };
