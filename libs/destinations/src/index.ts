@@ -5,6 +5,7 @@ import { amplitude } from './amplitude';
 import { braze } from './braze';
 import { customerio } from './customerio';
 import { ga4 } from './ga4';
+import { heap } from './heap';
 import { intercom } from './intercom';
 import { mixpanel } from './mixpanel';
 import { posthog } from './posthog';
@@ -22,6 +23,7 @@ export const DESTINATIONS: readonly DestinationDefinition[] = [
   braze,
   intercom,
   slack,
+  heap,
 ];
 
 const byId = new Map(DESTINATIONS.map((d) => [d.id, d]));
@@ -50,3 +52,4 @@ export { posthog, posthogEventUuid, posthogSettings, type PosthogSettings } from
 export { intercom, intercomSettings, type IntercomSettings } from './intercom';
 export { braze, brazeSettings, type BrazeSettings } from './braze';
 export { slack, slackSettings, type SlackSettings } from './slack';
+export { heap, heapSettings, type HeapSettings } from './heap';

@@ -40,3 +40,4 @@ export {
   type IntercomEvent,
 } from './intercom';
 export { SlackEmulator, type SlackEmulatorOptions, type SlackMessage, type SlackHookState } from './slack';
+export { HeapEmulator, type HeapEmulatorOptions, type HeapEvent } from './heap';

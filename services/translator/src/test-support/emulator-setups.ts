@@ -8,6 +8,7 @@ import {
   MixpanelEmulator,
   PosthogEmulator,
   SlackEmulator,
+  HeapEmulator,
   WebhookEmulator,
   type Emulator,
 } from '@manifold/emulators';
@@ -59,5 +60,9 @@ export const EMULATOR_SETUPS: Record<string, () => Promise<EmulatorSetup>> = {
     const hook = '/services/T0E2E/B0E2E/Sl4ckE2eT0ken';
     const emulator = await new SlackEmulator({ hooks: [hook] }).start();
     return { emulator, settings: { webhookUrl: `${emulator.baseUrl}${hook}` } };
+  },
+  heap: async () => {
+    const emulator = await new HeapEmulator({ appId: 'heap-app' }).start();
+    return { emulator, settings: { appId: 'heap-app', apiBaseUrl: emulator.baseUrl } };
   },
 };
