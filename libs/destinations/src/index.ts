@@ -7,6 +7,7 @@ import { customerio } from './customerio';
 import { ga4 } from './ga4';
 import { heap } from './heap';
 import { intercom } from './intercom';
+import { keen } from './keen';
 import { mixpanel } from './mixpanel';
 import { posthog } from './posthog';
 import { slack } from './slack';
@@ -24,6 +25,7 @@ export const DESTINATIONS: readonly DestinationDefinition[] = [
   intercom,
   slack,
   heap,
+  keen,
 ];
 
 const byId = new Map(DESTINATIONS.map((d) => [d.id, d]));
@@ -53,3 +55,4 @@ export { intercom, intercomSettings, type IntercomSettings } from './intercom';
 export { braze, brazeSettings, type BrazeSettings } from './braze';
 export { slack, slackSettings, type SlackSettings } from './slack';
 export { heap, heapSettings, type HeapSettings } from './heap';
+export { keen, keenSettings, keenUniquenessToken, type KeenSettings } from './keen';

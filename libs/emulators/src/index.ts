@@ -41,3 +41,4 @@ export {
 } from './intercom';
 export { SlackEmulator, type SlackEmulatorOptions, type SlackMessage, type SlackHookState } from './slack';
 export { HeapEmulator, type HeapEmulatorOptions, type HeapEvent } from './heap';
+export { KeenEmulator, type KeenEmulatorOptions, type KeenStoredEvent } from './keen';

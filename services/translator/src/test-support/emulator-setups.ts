@@ -8,6 +8,7 @@ import {
   MixpanelEmulator,
   PosthogEmulator,
   SlackEmulator,
+  KeenEmulator,
   HeapEmulator,
   WebhookEmulator,
   type Emulator,
@@ -64,5 +65,9 @@ export const EMULATOR_SETUPS: Record<string, () => Promise<EmulatorSetup>> = {
   heap: async () => {
     const emulator = await new HeapEmulator({ appId: 'heap-app' }).start();
     return { emulator, settings: { appId: 'heap-app', apiBaseUrl: emulator.baseUrl } };
+  },
+  keen: async () => {
+    const emulator = await new KeenEmulator({ projectId: 'keenproject1', writeKey: 'keen-write' }).start();
+    return { emulator, settings: { projectId: 'keenproject1', writeKey: 'keen-write', apiBaseUrl: emulator.baseUrl } };
   },
 };
