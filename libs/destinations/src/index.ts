@@ -8,6 +8,7 @@ import { ga4 } from './ga4';
 import { heap } from './heap';
 import { intercom } from './intercom';
 import { keen } from './keen';
+import { kissmetrics } from './kissmetrics';
 import { mixpanel } from './mixpanel';
 import { posthog } from './posthog';
 import { slack } from './slack';
@@ -26,6 +27,7 @@ export const DESTINATIONS: readonly DestinationDefinition[] = [
   slack,
   heap,
   keen,
+  kissmetrics,
 ];
 
 const byId = new Map(DESTINATIONS.map((d) => [d.id, d]));
@@ -56,3 +58,4 @@ export { braze, brazeSettings, type BrazeSettings } from './braze';
 export { slack, slackSettings, type SlackSettings } from './slack';
 export { heap, heapSettings, type HeapSettings } from './heap';
 export { keen, keenSettings, keenUniquenessToken, type KeenSettings } from './keen';
+export { kissmetrics, kissmetricsSettings, type KissmetricsSettings } from './kissmetrics';

@@ -57,6 +57,7 @@ const SAMPLE_SETTINGS: Record<string, Record<string, unknown>> = {
   braze: { apiKey: secretValue('braze', 'apiKey'), apiBaseUrl: baseUrl('braze'), appId: 'braze-app' },
   intercom: { accessToken: secretValue('intercom', 'accessToken'), apiBaseUrl: baseUrl('intercom') },
   slack: { webhookUrl: 'https://hooks.slack.test/services/T0MASK42/B0MASK42/Sl4ckPathT0kenZq9' },
+  kissmetrics: { apiKey: secretValue('kissmetrics', 'apiKey'), apiBaseUrl: baseUrl('kissmetrics') },
   keen: { projectId: 'abc123', writeKey: secretValue('keen', 'writeKey'), apiBaseUrl: baseUrl('keen') },
   heap: { appId: secretValue('heap', 'appId'), apiBaseUrl: baseUrl('heap') },
 };

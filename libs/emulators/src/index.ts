@@ -42,3 +42,9 @@ export {
 export { SlackEmulator, type SlackEmulatorOptions, type SlackMessage, type SlackHookState } from './slack';
 export { HeapEmulator, type HeapEmulatorOptions, type HeapEvent } from './heap';
 export { KeenEmulator, type KeenEmulatorOptions, type KeenStoredEvent } from './keen';
+export {
+  KissmetricsEmulator,
+  type KissmetricsEmulatorOptions,
+  type KissmetricsCall,
+  type KissmetricsEvent,
+} from './kissmetrics';

@@ -1,4 +1,5 @@
-import { defineDestination, type Mapping } from '@manifold/destination-kit';
+import { defineDestination } from '@manifold/destination-kit';
+import { propertiesWith } from '../common/fields';
 import { addAccountProperties } from './add-account-properties';
 import { addUserProperties } from './add-user-properties';
 import { heapSettings } from './settings';
@@ -8,12 +9,8 @@ import { trackEvent } from './track-event';
 // account properties, each in its bulk form. Segment's presets (track/page/screen → events,
 // identify → user properties) plus group → account properties.
 
-/** A view's name (and a page's category) among its properties, which win on a clash. */
-const viewProperties = (names: Mapping) => ({
-  '@merge': { objects: [names, { '@path': '$.properties' }], direction: 'right' },
-});
-const pageProperties = viewProperties({ name: { '@path': '$.name' }, category: { '@path': '$.category' } });
-const screenProperties = viewProperties({ name: { '@path': '$.name' } });
+const pageProperties = propertiesWith({ name: { '@path': '$.name' }, category: { '@path': '$.category' } });
+const screenProperties = propertiesWith({ name: { '@path': '$.name' } });
 
 export const heap = defineDestination({
   id: 'heap',

@@ -8,6 +8,7 @@ import {
   MixpanelEmulator,
   PosthogEmulator,
   SlackEmulator,
+  KissmetricsEmulator,
   KeenEmulator,
   HeapEmulator,
   WebhookEmulator,
@@ -69,5 +70,9 @@ export const EMULATOR_SETUPS: Record<string, () => Promise<EmulatorSetup>> = {
   keen: async () => {
     const emulator = await new KeenEmulator({ projectId: 'keenproject1', writeKey: 'keen-write' }).start();
     return { emulator, settings: { projectId: 'keenproject1', writeKey: 'keen-write', apiBaseUrl: emulator.baseUrl } };
+  },
+  kissmetrics: async () => {
+    const emulator = await new KissmetricsEmulator({ apiKey: 'km-key' }).start();
+    return { emulator, settings: { apiKey: 'km-key', apiBaseUrl: emulator.baseUrl } };
   },
 };
