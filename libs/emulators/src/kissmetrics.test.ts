@@ -14,9 +14,12 @@ describe('KissmetricsEmulator', () => {
   beforeEach(() => km.reset());
 
   const get = (endpoint: string, params: Record<string, string | number>) =>
-    send(`${km.baseUrl}${endpoint}?${new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]))}`, {
-      method: 'GET',
-    });
+    send(
+      `${km.baseUrl}${endpoint}?${new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]))}`,
+      {
+        method: 'GET',
+      },
+    );
 
   it('answers 200 with a 1×1 GIF to everything, valid or not, and records what it made of each call', async () => {
     const good = await get('/e', { _k: apiKey, _p: 'ann@example.com', _n: 'Signed Up', _t: t, _d: 1, plan: 'pro' });

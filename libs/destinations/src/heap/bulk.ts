@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { type z } from 'zod';
 import { joinUrl, jsonRequest, type Notices, type RequestDescriptor } from '@manifold/destination-kit';
 import type { HeapSettings } from './settings';
 

@@ -134,7 +134,7 @@ const cases: TranslationCase[] = [
   },
   {
     name: 'group without groupId is dropped, naming the field',
-    event: specEvent({ type: 'group', groupId: null, traits: { name: 'Acme' } }),
+    event: specEvent({ type: 'group', traits: { name: 'Acme' } }),
     expect: { drop: 'INVALID_PAYLOAD', message: 'accountId' },
   },
   {
