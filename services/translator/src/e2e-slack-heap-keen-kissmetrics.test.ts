@@ -3,13 +3,11 @@
 // APIs need converted (booleans, nested objects, names with dots, text revenue, a message that
 // would mention a whole Slack channel); then a phase where every API answers 503 and then 429
 // for a while, after which each event is there exactly once.
-import type { DestinationConfig } from '@manifold/config-client';
-import { destinationById } from '@manifold/destinations';
 import type { Emulator, HeapEmulator, KeenEmulator, KissmetricsEmulator, SlackEmulator } from '@manifold/emulators';
 import { uniqueName } from '@manifold/testing';
-import { startPipeline, type Pipeline } from './test-support/e2e';
-import { EMULATOR_SETUPS } from './test-support/emulator-setups';
-import { destination, snapshot, waitFor, waitForReports } from './test-support/harness';
+import type { Pipeline } from './test-support/e2e';
+import { startEmulatedPipeline } from './test-support/emulated-pipeline';
+import { waitFor, waitForReports } from './test-support/harness';
 
 const TYPES = ['slack', 'heap', 'keen', 'kissmetrics'] as const;
 const run = uniqueName('dest-a');
@@ -108,26 +106,15 @@ const sumOf = (counts: Record<string, number>, prefix: string) =>
     .reduce((sum, [, n]) => sum + n, 0);
 
 describe('end to end: Slack, Heap, Keen and Kissmetrics', () => {
-  const emulators: Record<string, Emulator> = {};
-  const instances: DestinationConfig[] = [];
+  let emulators: Record<string, Emulator> = {};
   let pipeline: Pipeline;
+  let close = async () => {};
 
   beforeAll(async () => {
-    for (const type of TYPES) {
-      const definition = destinationById(type);
-      const setup = EMULATOR_SETUPS[type];
-      if (!definition || !setup) throw new Error(`no ${type} destination or emulator`);
-      const { emulator, settings } = await setup();
-      emulators[type] = emulator;
-      instances.push(destination({ id: `dest-${type}`, catalogId: type, catalogName: definition.name, settings }));
-    }
-    pipeline = await startPipeline({ snapshot: snapshot(instances), settings: { destinationTypes: [...TYPES] } });
+    ({ pipeline, emulators, close } = await startEmulatedPipeline(TYPES));
   }, 60000);
 
-  afterAll(async () => {
-    await pipeline?.close();
-    await Promise.all(Object.values(emulators).map((e) => e.close()));
-  });
+  afterAll(() => close());
 
   const reportsTopic = () => pipeline.translator.translator.names.deliveryReports;
   const processed = (counts: Record<string, number>, type: string) =>
