@@ -9,7 +9,7 @@ import type { BrazeEmulator, CustomerioEmulator, Emulator, IntercomEmulator } fr
 import { uniqueName } from '@manifold/testing';
 import type { Pipeline } from './test-support/e2e';
 import { startEmulatedPipeline } from './test-support/emulated-pipeline';
-import { waitForReports } from './test-support/harness';
+import { countsUnder, waitForReports } from './test-support/harness';
 
 const TYPES = ['customerio', 'intercom', 'braze'] as const;
 const run = uniqueName('engagement');
@@ -177,11 +177,7 @@ describe('end to end: engagement tools get everything their APIs take', () => {
         (k) => k.startsWith(`${instance}|failed|`) || k.startsWith(`${instance}|retried|`),
       );
       expect({ type, failed }).toEqual({ type, failed: [] });
-      const filtered = Object.fromEntries(
-        Object.entries(counts)
-          .filter(([key]) => key.startsWith(`${instance}|filtered|`))
-          .map(([key, n]) => [key.slice(`${instance}|filtered|`.length), n]),
-      );
+      const filtered = countsUnder(counts, `${instance}|filtered|`);
       expect({ type, filtered }).toEqual({ type, filtered: drops });
       const refused = emulators[type]!.requests.filter((r) => r.status < 200 || r.status > 299);
       expect({ type, refused }).toEqual({ type, refused: [] });

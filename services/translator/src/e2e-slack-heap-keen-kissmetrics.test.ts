@@ -7,7 +7,7 @@ import type { Emulator, HeapEmulator, KeenEmulator, KissmetricsEmulator, SlackEm
 import { uniqueName } from '@manifold/testing';
 import type { Pipeline } from './test-support/e2e';
 import { startEmulatedPipeline } from './test-support/emulated-pipeline';
-import { waitFor, waitForReports } from './test-support/harness';
+import { countsUnder, waitFor, waitForReports } from './test-support/harness';
 
 const TYPES = ['slack', 'heap', 'keen', 'kissmetrics'] as const;
 const run = uniqueName('dest-a');
@@ -101,9 +101,7 @@ const firstPhaseDelivered = (type: (typeof TYPES)[number]) =>
   1 + EVENTS.length - Object.values(CANNOT_TAKE[type]).reduce((sum, n) => sum + n, 0) - (type === 'keen' ? 1 : 0);
 
 const sumOf = (counts: Record<string, number>, prefix: string) =>
-  Object.entries(counts)
-    .filter(([key]) => key.startsWith(prefix))
-    .reduce((sum, [, n]) => sum + n, 0);
+  Object.values(countsUnder(counts, prefix)).reduce((sum, n) => sum + n, 0);
 
 describe('end to end: Slack, Heap, Keen and Kissmetrics', () => {
   let emulators: Record<string, Emulator> = {};
@@ -140,11 +138,7 @@ describe('end to end: Slack, Heap, Keen and Kissmetrics', () => {
         type,
         failed: 0,
       });
-      const filtered = Object.fromEntries(
-        Object.entries(counts)
-          .filter(([key]) => key.startsWith(`${instance}|filtered|`))
-          .map(([key, n]) => [key.slice(`${instance}|filtered|`.length), n]),
-      );
+      const filtered = countsUnder(counts, `${instance}|filtered|`);
       expect({ type, filtered }).toEqual({ type, filtered: drops });
       const refused = emulators[type]!.requests.filter((r) => r.status < 200 || r.status > 299);
       expect({ type, refused }).toEqual({ type, refused: [] });
