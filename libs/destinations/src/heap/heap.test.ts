@@ -1,10 +1,11 @@
-import { buildRequests, catalogEntry, prepareEvent, translateEvent } from '@manifold/destination-kit';
+import { buildRequests, catalogEntry, translateEvent } from '@manifold/destination-kit';
 import { validateDefinition } from '@manifold/destination-kit/testing';
 import { HeapEmulator } from '@manifold/emulators';
 import { heap } from './index';
 import {
   deliverAll,
   parsed,
+  prepareAll,
   runTranslationCases,
   specEvent,
   TIMESTAMP,
@@ -191,15 +192,15 @@ describe('Heap', () => {
   it('batches track, page and screen into one bulk request', async () => {
     hp.reset();
     const settings = parsed(heap, base());
-    const prepared = [
-      specEvent({ type: 'track', event: 'A', messageId: 'm-1' }),
-      specEvent({ type: 'page', name: 'P', messageId: 'm-2' }),
-      specEvent({ type: 'screen', name: 'S', messageId: 'm-3' }),
-    ].map((e) => {
-      const p = prepareEvent(heap, e, settings);
-      if (!('payload' in p)) throw new Error(p.message);
-      return p;
-    });
+    const prepared = prepareAll(
+      heap,
+      [
+        specEvent({ type: 'track', event: 'A', messageId: 'm-1' }),
+        specEvent({ type: 'page', name: 'P', messageId: 'm-2' }),
+        specEvent({ type: 'screen', name: 'S', messageId: 'm-3' }),
+      ],
+      settings,
+    );
     expect(new Set(prepared.map((p) => p.batchKey))).toEqual(new Set(['trackEvent:']));
     const requests = buildRequests(
       heap,

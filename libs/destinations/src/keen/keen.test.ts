@@ -5,6 +5,7 @@ import { keen, keenUniquenessToken } from './index';
 import {
   deliverAll,
   parsed,
+  prepareAll,
   runTranslationCases,
   specEvent,
   TIMESTAMP,
@@ -343,15 +344,15 @@ describe('Keen', () => {
   it('batches events of several collections; a retried batch records nothing twice', async () => {
     kn.reset();
     const settings = parsed(keen, base());
-    const prepared = [
-      specEvent({ type: 'track', event: 'A', messageId: 'm-1' }),
-      specEvent({ type: 'page', name: 'P', category: 'C', messageId: 'm-2' }),
-      specEvent({ type: 'track', event: 'A', messageId: 'm-3' }),
-    ].map((e) => {
-      const p = prepareEvent(keen, e, settings);
-      if (!('payload' in p)) throw new Error(p.message);
-      return p;
-    });
+    const prepared = prepareAll(
+      keen,
+      [
+        specEvent({ type: 'track', event: 'A', messageId: 'm-1' }),
+        specEvent({ type: 'page', name: 'P', category: 'C', messageId: 'm-2' }),
+        specEvent({ type: 'track', event: 'A', messageId: 'm-3' }),
+      ],
+      settings,
+    );
     const requests = buildRequests(
       keen,
       'recordEvent',
