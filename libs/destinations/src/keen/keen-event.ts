@@ -10,7 +10,7 @@ import type { KeenSettings } from './settings';
 // IP — plus the anonymousId and the context traits, each only where the properties do not already
 // have that name (the user's own data wins), and the `keen` object.
 
-export const eventFields = {
+export const eventFields = z.object({
   type: z.enum(['track', 'page', 'screen']),
   event: optionalText(),
   name: soft.string(),
@@ -25,23 +25,9 @@ export const eventFields = {
   userAgent: soft.string(),
   ip: soft.string(),
   traits: record(),
-};
+});
 
-export interface EventPayload {
-  type: 'track' | 'page' | 'screen';
-  name?: string | null | undefined;
-  category?: string | null | undefined;
-  properties: Record<string, unknown>;
-  userId?: string | undefined;
-  anonymousId?: string | undefined;
-  messageId: string;
-  timestamp: string;
-  pageUrl?: string | null | undefined;
-  referrer?: string | null | undefined;
-  userAgent?: string | null | undefined;
-  ip?: string | null | undefined;
-  traits: Record<string, unknown>;
-}
+export type EventPayload = z.output<typeof eventFields>;
 
 export function keenEvent(payload: EventPayload, settings: KeenSettings, notices: Notices): Record<string, unknown> {
   const { keen, ...properties } = payload.properties;

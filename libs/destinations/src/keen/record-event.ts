@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { defineAction, DropEventError, type Notices } from '@manifold/destination-kit';
 import { coalesce } from '../common/fields';
 import { collectionName, eventNames } from './collections';
@@ -9,8 +8,7 @@ import { keenSettings, type KeenSettings } from './settings';
 // Track, page and screen calls recorded through the multiple-events endpoint: one collection per
 // event name (a page or screen call in up to three, per the page settings).
 
-const fields = z.object(eventFields);
-type Payload = z.output<typeof fields>;
+type Payload = EventPayload;
 
 function collect(payload: Payload, index: number, settings: KeenSettings, notices: Notices): CollectedEvent[] {
   const names = eventNames(payload, settings);
@@ -22,14 +20,14 @@ function collect(payload: Payload, index: number, settings: KeenSettings, notice
         : `no ${payload.type} setting applies (all off, or the call has no name or category)`,
     );
   }
-  const event = keenEvent(payload as EventPayload, settings, notices);
+  const event = keenEvent(payload, settings, notices);
   return names.map((name) => ({ collection: collectionName(name, notices), event, payload: index }));
 }
 
 export const recordEvent = defineAction(keenSettings, {
   title: 'Record event',
   description: 'Records track, page and screen calls in the collection named after each event.',
-  fields,
+  fields: eventFields,
   defaultMapping: {
     type: { '@path': '$.type' },
     event: { '@path': '$.event' },
