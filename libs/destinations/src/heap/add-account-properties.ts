@@ -21,8 +21,7 @@ export const addAccountProperties = defineAction(heapSettings, {
     accountId: { '@path': '$.groupId' },
     traits: { '@path': '$.traits' },
   },
-  ...bulkAction(fields, 'accounts', (payload, notices) => ({
-    account_id: payload.accountId,
-    properties: heapProperties(payload.traits, 'properties', notices),
+  ...bulkAction(fields, (payload, notices) => ({
+    accounts: { account_id: payload.accountId, properties: heapProperties(payload.traits, 'properties', notices) },
   })),
 });

@@ -24,11 +24,13 @@ export const addUserProperties = defineAction(heapSettings, {
     anonymousId: { '@path': '$.anonymousId' },
     traits: { '@path': '$.traits' },
   },
-  ...bulkAction(fields, 'users', (payload, notices) => {
+  ...bulkAction(fields, (payload, notices) => {
     const withAnonymousId =
       payload.anonymousId && payload.anonymousId !== payload.identity
         ? { anonymous_id: payload.anonymousId, ...payload.traits }
         : payload.traits;
-    return { identity: payload.identity, properties: heapUserProperties(withAnonymousId, 'properties', notices) };
+    return {
+      users: { identity: payload.identity, properties: heapUserProperties(withAnonymousId, 'properties', notices) },
+    };
   }),
 });

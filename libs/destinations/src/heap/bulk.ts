@@ -17,33 +17,48 @@ export function bulkRequest(
   kind: BulkKind,
   items: Record<string, unknown>[],
   settings: HeapSettings,
+  itemEvents: number[] = items.map((_, i) => i),
 ): RequestDescriptor {
   return {
     ...jsonRequest('POST', joinUrl(settings.apiBaseUrl, PATHS[kind]), { app_id: settings.appId, [kind]: items }),
-    itemEvents: items.map((_, i) => i),
+    itemEvents,
   };
 }
 
-/** `perform` + `batch` of an action whose payloads each become one item of a bulk request. */
+/** What one payload adds to the bulk requests: an item of one or more kinds. */
+export type BulkItems = Partial<Record<BulkKind, Record<string, unknown>>>;
+
+function bulkRequests(perPayload: BulkItems[], settings: HeapSettings): RequestDescriptor[] {
+  return (Object.keys(PATHS) as BulkKind[]).flatMap((kind) => {
+    const items: Record<string, unknown>[] = [];
+    const origins: number[] = [];
+    perPayload.forEach((payloadItems, i) => {
+      const item = payloadItems[kind];
+      if (item) {
+        items.push(item);
+        origins.push(i);
+      }
+    });
+    return items.length > 0 ? [bulkRequest(kind, items, settings, origins)] : [];
+  });
+}
+
+/** `perform` + `batch` of an action whose payloads each become items of bulk requests (events first). */
 export function bulkAction<F extends z.ZodObject, P = z.output<F>>(
   _fields: F,
-  kind: BulkKind,
-  toItem: (payload: P, notices: Notices) => Record<string, unknown>,
+  toItems: (payload: P, notices: Notices) => BulkItems,
 ) {
   return {
-    perform: (payload: P, settings: HeapSettings, notices: Notices) => [
-      bulkRequest(kind, [toItem(payload, notices)], settings),
-    ],
+    perform: (payload: P, settings: HeapSettings, notices: Notices) =>
+      bulkRequests([toItems(payload, notices)], settings),
     batch: {
       maxEvents: 1000,
       size: (settings: HeapSettings) => settings.batchSize,
-      perform: (payloads: P[], settings: HeapSettings, notices: readonly Notices[]) => [
-        bulkRequest(
-          kind,
-          payloads.map((payload, i) => toItem(payload, notices[i] as Notices)),
+      perform: (payloads: P[], settings: HeapSettings, notices: readonly Notices[]) =>
+        bulkRequests(
+          payloads.map((payload, i) => toItems(payload, notices[i] as Notices)),
           settings,
         ),
-      ],
     },
   };
 }

@@ -79,6 +79,24 @@ const cases: TranslationCase[] = [
     },
   },
   {
+    name: "track with traits in its context: the event, then the traits as the user's properties",
+    event: specEvent({
+      type: 'track',
+      event: 'Plan Changed',
+      properties: { plan: 'team' },
+      context: { ...specEvent({ type: 'track' }).context, traits: { email: 'ann@example.com', Id: 'x' } },
+    }),
+    expect: {
+      requests: [
+        track(event('Plan Changed', { plan: 'team' })),
+        bulk('/api/add_user_properties', 'users', { identity: 'user-1001', properties: { email: 'ann@example.com' } }),
+      ],
+      notices: [
+        { kind: 'dropped', field: 'context.traits.Id', reason: 'Heap reserves "id" (the identity is the user id)' },
+      ],
+    },
+  },
+  {
     name: 'page: "Page viewed" with the page name and category among the properties',
     event: specEvent({
       type: 'page',
@@ -184,7 +202,7 @@ describe('Heap', () => {
 
   it('the emulator stored the events once (one idempotency key), the users and the account', () => {
     expect(hp.events).toHaveLength(1);
-    expect(hp.duplicatesIgnored).toBe(4);
+    expect(hp.duplicatesIgnored).toBe(5);
     expect(hp.users.get('user-1001')).toMatchObject({ email: 'ann@example.com', plan: 'pro' });
     expect(hp.accounts.get('acme')).toEqual({ name: 'Acme', employees: 40 });
   });
@@ -197,7 +215,7 @@ describe('Heap', () => {
       [
         specEvent({ type: 'track', event: 'A', messageId: 'm-1' }),
         specEvent({ type: 'page', name: 'P', messageId: 'm-2' }),
-        specEvent({ type: 'screen', name: 'S', messageId: 'm-3' }),
+        specEvent({ type: 'screen', name: 'S', messageId: 'm-3', userId: 'u-3', context: { traits: { plan: 'pro' } } }),
       ],
       settings,
     );
@@ -208,9 +226,11 @@ describe('Heap', () => {
       prepared.map((p) => p.payload),
       settings,
     );
-    expect(requests.map((r) => r.itemEvents)).toEqual([[0, 1, 2]]);
-    const [result] = await deliverAll(heap, requests);
-    expect(result?.outcome).toMatchObject({ kind: 'delivered' });
+    // The events in one request, then the traits of the one event that had some.
+    expect(requests.map((r) => r.itemEvents)).toEqual([[0, 1, 2], [2]]);
+    const results = await deliverAll(heap, requests);
+    expect(results.map((r) => r.outcome.kind)).toEqual(['delivered', 'delivered']);
+    expect(hp.users.get('u-3')).toEqual({ plan: 'pro' });
     expect(hp.events.map((e) => [e.event, e.idempotencyKey])).toEqual([
       ['A', 'm-1'],
       ['Page viewed', 'm-2'],
