@@ -12,12 +12,13 @@ type Payload = EventPayload;
 
 function collect(payload: Payload, index: number, settings: KeenSettings, notices: Notices): CollectedEvent[] {
   const names = eventNames(payload, settings);
+  if (payload.type === 'track' && !payload.event) {
+    throw new DropEventError('INVALID_PAYLOAD', 'event: a track call needs an event name (its collection)');
+  }
   if (names.length === 0) {
     throw new DropEventError(
       'NOTHING_TO_SEND',
-      payload.type === 'track'
-        ? 'a track call needs an event name'
-        : `no ${payload.type} setting applies (all off, or the call has no name or category)`,
+      `no ${payload.type} setting applies (all off, or the call has no name or category)`,
     );
   }
   const event = keenEvent(payload, settings, notices);

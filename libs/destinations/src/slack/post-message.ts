@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineAction, jsonRequest } from '@manifold/destination-kit';
-import { compact, record, soft } from '../common/fields';
+import { compact, soft } from '../common/fields';
 import { messageText } from './message-text';
 import { slackSettings } from './settings';
 
@@ -15,7 +15,7 @@ const fields = z.object({
     .trim()
     .min(1, 'Slack needs a message text')
     .meta({ description: 'Message text (mrkdwn), a template' }),
-  details: record().meta({ description: 'Shown as "• name: value" lines under the text' }),
+  details: soft.object(), // shown as "• name: value" lines under the text
   channel: soft.string(), // Channel override (legacy webhooks only), e.g. #alerts
   username: soft.string(), // Sender name (legacy webhooks only)
   iconUrl: soft.string(), // Sender icon URL (legacy webhooks only)
@@ -37,7 +37,7 @@ export const postMessage = defineAction(slackSettings, {
       'POST',
       settings.webhookUrl,
       compact({
-        text: messageText(payload.text, payload.details, notices),
+        text: messageText(payload.text, payload.details ?? {}, notices),
         channel: payload.channel,
         username: payload.username,
         icon_url: payload.iconUrl,

@@ -166,6 +166,26 @@ describe('Slack', () => {
     });
   });
 
+  it('details that are not an object are left out with a notice; the message is still posted', () => {
+    const settings = parsed(slack, base());
+    const mapped = prepareMappedEvents(slack, specEvent({ type: 'track', event: 'X' }), settings, [
+      {
+        id: 'm',
+        name: 'm',
+        enabled: true,
+        trigger: 'type = "track"',
+        action: 'postMessage',
+        fields: { text: { '@template': '{{event}}' }, details: { '@path': '$.event' } },
+      },
+    ]);
+    if (mapped.kind !== 'mapped') throw new Error('not mapped');
+    expect(mapped.mapped[0]?.result).toMatchObject({
+      kind: 'prepared',
+      payload: { text: 'X' },
+      notices: [{ kind: 'dropped', field: 'details' }],
+    });
+  });
+
   it('removed, archived and revoked webhooks are permanent failures; 429 waits for Retry-After, 5xx retries', async () => {
     const other = '/services/T0002/B0002/Hk3mZ9qPw2Lx7Rt5Vb8nYc4D';
     const removed = await new SlackEmulator({ hooks: [other] }).start();
