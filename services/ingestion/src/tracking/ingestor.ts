@@ -226,7 +226,11 @@ export class Ingestor {
    * The body, if any, no longer holds its write key (`takeWriteKey` ran before the source was
    * known). Returns the error, to be thrown.
    */
-  private refused(error: unknown, source: SourceConfig | undefined, body: Record<string, unknown> | undefined): unknown {
+  private refused(
+    error: unknown,
+    source: SourceConfig | undefined,
+    body: Record<string, unknown> | undefined,
+  ): unknown {
     if (!(error instanceof IngestionError)) return error;
     const batch = body?.['batch'];
     const events = Array.isArray(batch) ? Math.max(1, batch.length) : 1;
@@ -264,7 +268,13 @@ export class Ingestor {
     logger.warn({ err: error, sourceId: source.id, events: events.length }, message);
     metrics.eventsRejected.add(events.length, 'unavailable');
     for (const { type, messageId, event } of events) {
-      liveDebugger.record(source.id, { status: 'failed', type, messageId, reason: { code: 'unavailable', message }, event });
+      liveDebugger.record(source.id, {
+        status: 'failed',
+        type,
+        messageId,
+        reason: { code: 'unavailable', message },
+        event,
+      });
     }
     return IngestionError.unavailable(message);
   }
