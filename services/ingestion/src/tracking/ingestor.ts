@@ -6,6 +6,7 @@ import { injectTraceContext, type extractTraceContext, type Span } from '@manifo
 import type { DebuggerEntry, LiveDebugger } from '../debugger/live-debugger';
 import { StoredEventJson } from '../debugger/stored-event-json';
 import { IngestionError } from '../http/errors';
+import { isoTime } from '../iso-time';
 import { takeWriteKey } from '../http/write-key';
 import type { IngestionMetrics } from '../metrics';
 import type { PublishQueue } from '../publish/publish-queue';
@@ -297,16 +298,4 @@ function countTypes(accepted: readonly SpecEvent[]): Map<string, number> {
   const types = new Map<string, number>();
   for (const event of accepted) types.set(event.type, (types.get(event.type) ?? 0) + 1);
   return types;
-}
-
-let lastIsoMs = NaN;
-let lastIso = '';
-
-/** A time as ISO-8601, formatted once per millisecond however many requests share it. */
-function isoTime(ms: number): string {
-  if (ms !== lastIsoMs) {
-    lastIsoMs = ms;
-    lastIso = new Date(ms).toISOString();
-  }
-  return lastIso;
 }
