@@ -182,14 +182,14 @@ export class Ingestor {
     try {
       await this.deps.publisher.publish(messages);
     } catch (error) {
-      throw this.failed(source, messages.map(storedEvent), error);
+      throw this.failed(source, messages.map(shownEvent), error);
     }
     for (const [type, count] of types) this.deps.metrics.eventsAccepted.add(count, type);
     // Entries beyond the buffer would be overwritten at once: skip them unless someone watches live.
     const { liveDebugger } = this.deps;
     const shown = liveDebugger.entriesWanted(source.id);
     for (let i = Math.max(0, messages.length - shown); i < messages.length; i++) {
-      liveDebugger.record(source.id, { status: 'accepted', ...storedEvent(messages[i] as OutgoingMessage) });
+      liveDebugger.record(source.id, { status: 'accepted', ...shownEvent(messages[i] as OutgoingMessage) });
     }
     return { accepted: messages.length, rejected };
   }
@@ -263,7 +263,7 @@ export class Ingestor {
   }
 
   /** Counts and shows accepted events Kafka did not take; returns the 503 to throw. */
-  private failed(source: SourceConfig, events: readonly FailedEvent[], error: unknown): IngestionError {
+  private failed(source: SourceConfig, events: readonly ShownEvent[], error: unknown): IngestionError {
     const { liveDebugger, metrics, logger } = this.deps;
     const message = 'events could not be stored in Kafka; retry later';
     logger.warn({ err: error, sourceId: source.id, events: events.length }, message);
@@ -281,11 +281,11 @@ export class Ingestor {
   }
 }
 
-/** An accepted event as the debugger shows it. */
-type FailedEvent = Pick<DebuggerEntry, 'type' | 'messageId' | 'event'>;
+/** An accepted event as the debugger shows it, whether Kafka took it or not. */
+type ShownEvent = Pick<DebuggerEntry, 'type' | 'messageId' | 'event'>;
 
 /** An event message as the debugger shows it: its type and id from its headers, its body as stored. */
-function storedEvent(message: OutgoingMessage): FailedEvent {
+function shownEvent(message: OutgoingMessage): ShownEvent {
   return {
     type: message.headers?.[EVENT_HEADERS.type],
     messageId: message.headers?.[EVENT_HEADERS.messageId],
