@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { CALL_TYPES, type CallType } from '@manifold/events';
 import { isUnsupported, type DestinationDefinition, type DestinationSettingsSchema } from './definition';
 import type { Mapping } from './mapping';
+import type { CatalogOAuth } from './oauth';
 
 export interface CatalogAction {
   id: string;
@@ -32,6 +33,8 @@ export interface CatalogEntry {
   secrets: SettingSecrets;
   supportedCallTypes: CallType[];
   actions: CatalogAction[];
+  /** Present when instances can be connected with OAuth (the console's "Connect" button). */
+  oauth?: CatalogOAuth;
 }
 
 export function catalogEntry<S extends DestinationSettingsSchema>(destination: DestinationDefinition<S>): CatalogEntry {
@@ -56,5 +59,6 @@ export function catalogEntry<S extends DestinationSettingsSchema>(destination: D
       defaultMapping: action.defaultMapping as Mapping,
       ...(action.batch ? { maxBatchSize: action.batch.maxEvents } : {}),
     })),
+    ...(destination.oauth ? { oauth: { scopes: [...destination.oauth.scopes] } } : {}),
   };
 }

@@ -36,6 +36,13 @@ export {
 export { catalogEntry, type CatalogEntry, type CatalogAction } from './catalog';
 export { followUpRequests } from './follow-up';
 export {
+  isGrantRevoked,
+  isTokenRejected,
+  withAccessToken,
+  type OAuthConnectionDefinition,
+  type CatalogOAuth,
+} from './oauth';
+export {
   maskRequest,
   maskerOf,
   secretMasker,

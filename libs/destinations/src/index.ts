@@ -5,6 +5,7 @@ import { amplitude } from './amplitude';
 import { braze } from './braze';
 import { customerio } from './customerio';
 import { ga4 } from './ga4';
+import { hubspot } from './hubspot';
 import { intercom } from './intercom';
 import { mixpanel } from './mixpanel';
 import { posthog } from './posthog';
@@ -20,6 +21,7 @@ export const DESTINATIONS: readonly DestinationDefinition[] = [
   posthog,
   braze,
   intercom,
+  hubspot,
 ];
 
 const byId = new Map(DESTINATIONS.map((d) => [d.id, d]));
@@ -47,3 +49,4 @@ export { customerio, customerioSettings, type CustomerioSettings } from './custo
 export { posthog, posthogEventUuid, posthogSettings, type PosthogSettings } from './posthog';
 export { intercom, intercomSettings, type IntercomSettings } from './intercom';
 export { braze, brazeSettings, type BrazeSettings } from './braze';
+export { hubspot, hubspotSettings, type HubspotSettings } from './hubspot';

@@ -39,3 +39,16 @@ export {
   type IntercomCompany,
   type IntercomEvent,
 } from './intercom';
+export {
+  HubspotEmulator,
+  type HubspotEmulatorOptions,
+  type HubspotRecord,
+  type HubspotEventOccurrence,
+} from './hubspot';
+export {
+  OAuthProvider,
+  type OAuthProviderOptions,
+  type OAuthClient,
+  type BearerCheck,
+  type TokenRequestRecord,
+} from './oauth-provider';
