@@ -45,7 +45,10 @@ export interface HubspotEventOccurrence {
   properties: Record<string, unknown>;
 }
 
-const OBJECTS = { '/crm/v3/objects/contacts/batch/upsert': 'contacts', '/crm/v3/objects/companies/batch/upsert': 'companies' } as const;
+const OBJECTS = {
+  '/crm/v3/objects/contacts/batch/upsert': 'contacts',
+  '/crm/v3/objects/companies/batch/upsert': 'companies',
+} as const;
 
 export class HubspotEmulator extends Emulator {
   /** The OAuth authorization server, when the emulator has an OAuth client. */

@@ -28,18 +28,15 @@ export const hubspot = defineDestination({
   oauth: {
     authorizeUrl: 'https://app.hubspot.com/oauth/authorize',
     tokenUrl: 'https://api.hubapi.com/oauth/v1/token',
-    scopes: [
-      'oauth',
-      'crm.objects.contacts.write',
-      'crm.objects.companies.write',
-      'analytics.behavioral_events.send',
-    ],
+    scopes: ['oauth', 'crm.objects.contacts.write', 'crm.objects.companies.write', 'analytics.behavioral_events.send'],
     uses: (settings) => !settings.privateAppToken,
     // HubSpot refuses a revoked or unknown refresh token with its own status names, as well as RFC 6749's.
     grantRevoked: (status, body) =>
       status === 400 &&
       isPlainObject(body) &&
-      (body['error'] === 'invalid_grant' || body['status'] === 'BAD_REFRESH_TOKEN' || body['status'] === 'BAD_AUTH_CODE'),
+      (body['error'] === 'invalid_grant' ||
+        body['status'] === 'BAD_REFRESH_TOKEN' ||
+        body['status'] === 'BAD_AUTH_CODE'),
   },
 });
 

@@ -38,7 +38,8 @@ export function companyInput(payload: CompanyPayload, settings: HubspotSettings,
   if (isPlainObject(traits['address'])) {
     skip.add('address');
     for (const part of Object.keys(traits['address'])) {
-      if (!ADDRESS_KEYS.has(part)) notices.dropped(`traits.address.${part}`, `HubSpot companies have no address ${part}`);
+      if (!ADDRESS_KEYS.has(part))
+        notices.dropped(`traits.address.${part}`, `HubSpot companies have no address ${part}`);
     }
   }
   if (contactEmail) notices.dropped('contact', 'the company is not associated with the contact (not implemented)');

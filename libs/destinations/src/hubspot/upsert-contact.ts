@@ -35,7 +35,10 @@ export function contactInput(payload: ContactPayload, notices: Notices): UpsertI
   const { traits, email, lifecyclestage, ...standard } = payload;
   const skip = new Set(MAPPED);
   // An address or company object: its known parts are standard fields; the rest cannot be sent.
-  for (const [key, known] of [['address', ADDRESS_KEYS], ['company', new Set(['name'])]] as const) {
+  for (const [key, known] of [
+    ['address', ADDRESS_KEYS],
+    ['company', new Set(['name'])],
+  ] as const) {
     const value = traits[key];
     if (!isPlainObject(value)) continue;
     skip.add(key);

@@ -2,6 +2,7 @@
 import {
   AmplitudeEmulator,
   BrazeEmulator,
+  HubspotEmulator,
   CustomerioEmulator,
   Ga4Emulator,
   IntercomEmulator,
@@ -53,5 +54,14 @@ export const EMULATOR_SETUPS: Record<string, () => Promise<EmulatorSetup>> = {
   braze: async () => {
     const emulator = await new BrazeEmulator({ apiKey: 'braze-key' }).start();
     return { emulator, settings: { apiKey: 'braze-key', apiBaseUrl: emulator.baseUrl } };
+  },
+  hubspot: async () => {
+    const emulator = await new HubspotEmulator({
+      portalId: '4242',
+      privateAppTokens: ['pat-hs-token'],
+      companyUniqueProperties: ['segment_group_id'],
+      burstPer10s: 100_000,
+    }).start();
+    return { emulator, settings: { privateAppToken: 'pat-hs-token', portalId: '4242', apiBaseUrl: emulator.baseUrl } };
   },
 };
