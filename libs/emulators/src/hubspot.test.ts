@@ -147,15 +147,18 @@ describe('HubspotEmulator', () => {
     expect((await post({ eventName: 'pe77_other', email: 'a@b.co' })).json()).toMatchObject({
       message: expect.stringContaining('Event definition not found'),
     });
-    expect((await post({ eventName: 'pe77_signed_up', properties: {} })).status).toBe(429);
-    hs.reset();
     expect((await post({ eventName: 'pe77_signed_up', properties: {} })).json()).toMatchObject({
       message: expect.stringContaining('One of email, utk or objectId'),
     });
+    expect((await post({ eventName: 'pe77_signed_up', email: 'a@b.co' })).json()).toMatchObject({
+      policyName: 'TEN_SECONDLY_ROLLING',
+    });
+    hs.reset();
     expect(
       (await post({ eventName: 'pe77_signed_up', email: 'a@b.co', properties: { note: 'x'.repeat(51) } })).status,
     ).toBe(400);
     expect((await post({ eventName: 'pe77_signed_up', email: 'a@b.co', properties: { Bad: 1 } })).status).toBe(400);
     expect(hs.events).toHaveLength(0);
+    expect(hs.requests.map((r) => r.status)).toEqual([400, 400]);
   });
 });
