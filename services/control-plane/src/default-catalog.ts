@@ -26,6 +26,7 @@ export function defaultCatalog(): CatalogEntryDefinition[] {
     settingsSchema: entry.settingsSchema,
     supportedCallTypes: entry.supportedCallTypes,
     warehouse: false,
+    ...(entry.oauth ? { oauthScopes: entry.oauth.scopes } : {}),
     ...mappingRules(entry.id),
   }));
   return [...destinations, ...warehouses];

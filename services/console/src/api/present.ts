@@ -45,6 +45,7 @@ export function presentCatalogEntry(entry: proto.CatalogEntry): z.input<typeof m
     secrets: settingSecrets(entry.settingsSchema),
     supportedCallTypes: entry.supportedCallTypes,
     warehouse: entry.warehouse,
+    oauthScopes: entry.oauthScopes,
   };
 }
 

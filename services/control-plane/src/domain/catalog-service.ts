@@ -26,6 +26,7 @@ function toEntry(d: CatalogEntryDefinition): CatalogEntry {
     settingsSchema: { ...d.settingsSchema },
     supportedCallTypes: d.supportedCallTypes,
     warehouse: d.warehouse,
+    oauthScopes: d.oauthScopes ?? [],
   };
 }
 

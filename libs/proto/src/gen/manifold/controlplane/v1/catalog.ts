@@ -40,6 +40,8 @@ export interface CatalogEntry {
   /** identify, track, page, screen, group, alias */
   supportedCallTypes: string[];
   warehouse: boolean;
+  /** The scopes an OAuth connection asks for; empty when instances cannot connect with OAuth. */
+  oauthScopes: string[];
 }
 
 export interface ListCatalogRequest {
@@ -109,6 +111,7 @@ function createBaseCatalogEntry(): CatalogEntry {
     settingsSchema: undefined,
     supportedCallTypes: [],
     warehouse: false,
+    oauthScopes: [],
   };
 }
 
@@ -134,6 +137,9 @@ export const CatalogEntry: MessageFns<CatalogEntry> = {
     }
     if (message.warehouse !== false) {
       writer.uint32(56).bool(message.warehouse);
+    }
+    for (const v of message.oauthScopes) {
+      writer.uint32(66).string(v!);
     }
     return writer;
   },
@@ -207,6 +213,14 @@ export const CatalogEntry: MessageFns<CatalogEntry> = {
             message.warehouse = reader.bool();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.oauthScopes.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -238,6 +252,11 @@ export const CatalogEntry: MessageFns<CatalogEntry> = {
         ? object.supported_call_types.map((e: any) => globalThis.String(e))
         : [],
       warehouse: isSet(object.warehouse) ? globalThis.Boolean(object.warehouse) : false,
+      oauthScopes: globalThis.Array.isArray(object?.oauthScopes)
+        ? object.oauthScopes.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.oauth_scopes)
+        ? object.oauth_scopes.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -264,6 +283,9 @@ export const CatalogEntry: MessageFns<CatalogEntry> = {
     if (message.warehouse !== false) {
       obj.warehouse = message.warehouse;
     }
+    if (message.oauthScopes?.length) {
+      obj.oauthScopes = message.oauthScopes;
+    }
     return obj;
   },
 
@@ -279,6 +301,7 @@ export const CatalogEntry: MessageFns<CatalogEntry> = {
     message.settingsSchema = object.settingsSchema ?? undefined;
     message.supportedCallTypes = object.supportedCallTypes?.map((e) => e) || [];
     message.warehouse = object.warehouse ?? false;
+    message.oauthScopes = object.oauthScopes?.map((e) => e) || [];
     return message;
   },
 };
