@@ -109,7 +109,9 @@ export class OAuthConnections {
     }
     const { tokens } = result;
     if (!tokens.refreshToken) {
-      throw ControlPlaneError.failedPrecondition('the provider gave no refresh token: check the app allows offline access');
+      throw ControlPlaneError.failedPrecondition(
+        'the provider gave no refresh token: check the app allows offline access',
+      );
     }
     const current = await this.store.oauthConnections.findOne({ _id: pending.destinationId });
     const doc: OAuthConnectionDoc = {
@@ -187,7 +189,10 @@ export class OAuthConnections {
     const now = this.now();
     if (result.kind === 'failed') {
       await this.store.oauthRefreshLeases.deleteOne({ _id: lease });
-      this.logger.warn({ destination: connection._id, reason: result.message }, 'OAuth token refresh failed; will retry');
+      this.logger.warn(
+        { destination: connection._id, reason: result.message },
+        'OAuth token refresh failed; will retry',
+      );
       throw new ControlPlaneError(status.UNAVAILABLE, `the access token could not be refreshed: ${result.message}`);
     }
     if (result.kind === 'revoked') {
@@ -251,7 +256,10 @@ export class OAuthConnections {
     }
   }
 
-  private accessFields(tokens: TokenAnswer, now: Date): Pick<OAuthConnectionDoc, 'accessToken' | 'expiresAt' | 'refreshAfter'> {
+  private accessFields(
+    tokens: TokenAnswer,
+    now: Date,
+  ): Pick<OAuthConnectionDoc, 'accessToken' | 'expiresAt' | 'refreshAfter'> {
     // Ask again a quarter of the lifetime early, at most 5 minutes: no request leaves with a token about to lapse.
     const margin = Math.min(5 * 60_000, tokens.expiresInMs / 4);
     return {

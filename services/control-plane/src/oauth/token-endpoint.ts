@@ -41,7 +41,10 @@ export async function requestTokens(app: OAuthApp, grant: Record<string, string>
     status = response.statusCode;
     text = await response.body.text();
   } catch (error) {
-    return { kind: 'failed', message: `token endpoint unreachable: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      kind: 'failed',
+      message: `token endpoint unreachable: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
   let body: unknown;
   try {
