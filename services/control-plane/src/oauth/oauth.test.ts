@@ -43,8 +43,7 @@ describe('OAuth connections', () => {
     const secretKey = testSecretKey();
     h = await startTestControlPlane({ catalog: defaultCatalog(), oauthClients, secretKey });
     second = await startControlPlane({
-      mongoUrl:
-        h.controlPlane.domain.store.db.client.options.hosts.map((host) => `mongodb://${host.toString()}`)[0] ?? '',
+      mongoUrl: testInfrastructure().mongoUrl,
       database: h.database,
       grpcPort: 0,
       token: h.token,
