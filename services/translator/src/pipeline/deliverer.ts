@@ -8,7 +8,9 @@ import {
   outcomeOfError,
   outcomesPerEvent,
   followUpRequests,
+  isTokenRejected,
   noticesOf,
+  withAccessToken,
   Notices,
   type DeliveryOutcome,
   type DropOutcome,
@@ -18,6 +20,7 @@ import {
   type ResponseOutcome,
 } from '@manifold/destination-kit';
 import type { HttpSender } from '../http/http-sender';
+import type { AccessTokens } from '../oauth/access-tokens';
 import type { KeyedLimiter } from '../http/keyed-limiter';
 import { NOT_RESPONDING, type SlowInstances } from './slow-instances';
 import type { DeliveryTask, Exchange, TaskResult } from './task';
@@ -43,6 +46,8 @@ export interface DelivererOptions {
   limiter: KeyedLimiter;
   /** Instances that stopped answering; every attempt's answer or timeout is recorded there. */
   slow: SlowInstances;
+  /** Access tokens of instances connected with OAuth (the destination declares `oauth`). */
+  tokens?: AccessTokens;
   /** Called after each response or network failure (metrics). */
   onRequest?(info: { status: number | undefined; durationMs: number }): void;
 }
@@ -224,8 +229,9 @@ export class Deliverer {
     notices: Notices,
   ): Promise<{ outcome: ResponseOutcome | DropOutcome; exchange: Exchange }> {
     let current = request;
+    const oauth = this.options.destination.oauth?.uses(task.settings) ?? false;
     for (let step = 0; ; step++) {
-      const sent = await this.send(task.instance.id, current, admit);
+      const sent = await this.send(task.instance.id, current, admit, oauth);
       const response = sent.exchange.response;
       if (!response || !current.followUp) return sent;
       let next: RequestDescriptor[];
@@ -248,17 +254,23 @@ export class Deliverer {
       }
       // Follow-ups go in order; all but the last must succeed for the flow to go on.
       for (const followUp of next.slice(0, -1)) {
-        const result = await this.send(task.instance.id, followUp, admit);
+        const result = await this.send(task.instance.id, followUp, admit, oauth);
         if (result.outcome.kind !== 'delivered') return result;
       }
       current = next[next.length - 1] as RequestDescriptor;
     }
   }
 
+  /**
+   * Sends one request. An instance connected with OAuth gets its access token put on the request
+   * as it leaves (the exchange keeps the request without it); a 401 gets a fresh token and one
+   * more try, as Segment's Actions framework does. No token to be had → the event waits (retry).
+   */
   private send(
     instanceId: string,
     request: RequestDescriptor,
     admit?: () => boolean,
+    oauth = false,
   ): Promise<{ outcome: ResponseOutcome; exchange: Exchange }> {
     return this.options.limiter.run(instanceId, async () => {
       if (admit && !admit()) {
@@ -267,10 +279,21 @@ export class Deliverer {
           exchange: { request, error: 'not attempted: the destination stopped answering' },
         };
       }
+      let token: string | undefined;
+      if (oauth) {
+        const got = await this.tokenFor(instanceId);
+        if (!got.ok) return got.failed(request);
+        token = got.token;
+      }
       const started = performance.now();
       let response;
       try {
-        response = await this.options.sender.send(request);
+        response = await this.options.sender.send(token ? withAccessToken(request, token) : request);
+        if (token && isTokenRejected(response)) {
+          const again = await this.tokenFor(instanceId, token);
+          if (!again.ok) return again.failed(request);
+          response = await this.options.sender.send(withAccessToken(request, again.token));
+        }
       } catch (error) {
         const durationMs = performance.now() - started;
         this.options.onRequest?.({ status: undefined, durationMs });
@@ -296,5 +319,27 @@ export class Deliverer {
         };
       }
     });
+  }
+
+  /** The instance's token (a fresh one when `rejected` was refused), or the retry outcome of having none. */
+  private async tokenFor(
+    instanceId: string,
+    rejected?: string,
+  ): Promise<
+    | { ok: true; token: string }
+    | { ok: false; failed(request: RequestDescriptor): { outcome: ResponseOutcome; exchange: Exchange } }
+  > {
+    const tokens = this.options.tokens;
+    const got = tokens
+      ? await (rejected ? tokens.replace(instanceId, rejected) : tokens.token(instanceId))
+      : { ok: false as const, reason: 'OAUTH_UNAVAILABLE', message: 'no access tokens in this translator' };
+    if (got.ok) return got;
+    return {
+      ok: false,
+      failed: (request) => ({
+        outcome: { kind: 'retry', reason: got.reason },
+        exchange: { request, error: `not sent: ${got.message}` },
+      }),
+    };
   }
 }
