@@ -1,5 +1,4 @@
 import { status } from '@grpc/grpc-js';
-import { request } from 'undici';
 import { HubspotEmulator } from '@manifold/emulators';
 import { connectControlPlane } from '@manifold/proto';
 import { testInfrastructure, testLogger } from '@manifold/testing';
@@ -7,6 +6,7 @@ import { defaultCatalog } from '../default-catalog';
 import { startTestControlPlane, grpcError, testSecretKey, type Harness } from '../test-support/harness';
 import { startControlPlane, type ControlPlane } from '../start-control-plane';
 import { oauthClientsConfig } from './oauth-clients';
+import { grantConsent } from '../test-support/oauth-consent';
 
 // The OAuth connection of a HubSpot instance against the HubSpot emulator's authorization server,
 // with two control-plane replicas on one real database (FerretDB here).
@@ -70,23 +70,6 @@ describe('OAuth connections', () => {
     await hs?.close();
   });
 
-  /** The user's trip through the consent page: the callback URL the provider sends the browser to. */
-  async function consent(authorizeUrl: string): Promise<URL> {
-    const page = await request(authorizeUrl);
-    expect(page.statusCode).toBe(200);
-    await page.body.text();
-    const url = new URL(authorizeUrl);
-    const form = new URLSearchParams(url.searchParams);
-    form.set('decision', 'allow');
-    const granted = await request(`${url.origin}${url.pathname}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: form.toString(),
-    });
-    await granted.body.text();
-    return new URL(String(granted.headers.location));
-  }
-
   async function connect(sessionBinding = SESSION): Promise<URL> {
     const started = await h.client.oauth.startOAuthConnection({
       workspace: 'oauth',
@@ -100,7 +83,7 @@ describe('OAuth connections', () => {
     );
     expect(authorize.searchParams.get('client_id')).toBe(CLIENT.clientId);
     expect(authorize.searchParams.get('state')?.length).toBeGreaterThanOrEqual(40);
-    return consent(started.authorizeUrl);
+    return grantConsent(started.authorizeUrl);
   }
 
   const destinationId = async () =>
