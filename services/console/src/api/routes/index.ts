@@ -5,6 +5,7 @@ import { deadLetterRoutes } from './dead-letters';
 import { deliveryRoutes } from './delivery';
 import { destinationMappingRoutes } from './destination-mappings';
 import { destinationRoutes } from './destinations';
+import { destinationOAuthRoutes } from './destination-oauth';
 import { invitationRoutes } from './invitations';
 import { replayRoutes } from './replays';
 import { sourceRoutes } from './sources';
@@ -18,6 +19,7 @@ export const apiRoutes: RouteDefinition[] = [
   ...invitationRoutes,
   ...sourceRoutes,
   ...destinationRoutes,
+  ...destinationOAuthRoutes,
   ...destinationMappingRoutes,
   ...deadLetterRoutes,
   ...replayRoutes,

@@ -10,6 +10,7 @@ import { SchemaForm, type SettingsFormSchema, type SettingsValues } from '../com
 import { useCanWrite, useWorkspace } from '../components/WorkspaceLayout';
 import { DeliveryCard } from './DeliveryCard';
 import { NotFoundPage } from './NotFoundPage';
+import { OAuthConnectionCard } from './OAuthConnectionCard';
 import { LoadHistory, WarehouseSyncCard } from './WarehousesPage';
 
 function SettingsCard({ destination, path, canWrite }: { destination: Destination; path: string; canWrite: boolean }) {
@@ -170,6 +171,12 @@ export function DestinationPage() {
       ) : (
         <DeliveryCard path={path} />
       )}
+      <OAuthConnectionCard
+        destination={d}
+        path={path}
+        canWrite={canWrite}
+        onUpdate={() => void queryClient.invalidateQueries({ queryKey: ['destination', path] })}
+      />
       <div className="grid-2">
         <SettingsCard key={d.id} destination={d} path={path} canWrite={canWrite} />
         <section className="card" aria-label="Connected sources">
