@@ -196,7 +196,9 @@ export const CatalogEntry = model(
       ),
     supportedCallTypes: z.array(z.string()),
     warehouse: z.boolean(),
-    oauthScopes: z.array(z.string()).describe('Scopes of the OAuth connection; empty when the destination cannot connect with OAuth'),
+    oauthScopes: z
+      .array(z.string())
+      .describe('Scopes of the OAuth connection; empty when the destination cannot connect with OAuth'),
   }),
 );
 

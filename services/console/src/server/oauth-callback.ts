@@ -31,7 +31,10 @@ export function mountOAuthCallback(app: Express, context: ConsoleContext): void 
         { workspace: done.workspaceId },
         { actor: principal.email },
       );
-      res.redirect(303, `/${encodeURIComponent(workspace.slug)}/destinations/${encodeURIComponent(done.destinationId)}`);
+      res.redirect(
+        303,
+        `/${encodeURIComponent(workspace.slug)}/destinations/${encodeURIComponent(done.destinationId)}`,
+      );
     } catch (error) {
       const details = (error as { details?: unknown }).details;
       context.logger.warn({ reason: details }, 'OAuth callback refused');

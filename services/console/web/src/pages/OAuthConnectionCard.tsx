@@ -44,9 +44,9 @@ export function OAuthConnectionCard({
       ) : null}
       {oauth.state === 'reconnect_needed' ? (
         <p role="alert">
-          {destination.type} refused the connection ({oauth.problem}) on {formatTime(oauth.problemAt)}. Events wait
-          in the retry topics until it is connected again; those still waiting when the retry window ends are
-          dead-lettered and can be redriven.
+          {destination.type} refused the connection ({oauth.problem}) on {formatTime(oauth.problemAt)}. Events wait in
+          the retry topics until it is connected again; those still waiting when the retry window ends are dead-lettered
+          and can be redriven.
         </p>
       ) : null}
       {oauth.state === 'not_connected' ? (
