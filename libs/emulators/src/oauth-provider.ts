@@ -82,6 +82,11 @@ export class OAuthProvider {
     return this.tokenRequests.filter((r) => r.grantType === 'refresh_token' && r.status === 200).length;
   }
 
+  /** Every access token issued so far (tests look for them where they must not be). */
+  issuedAccessTokens(): string[] {
+    return [...this.accessTokens.keys()];
+  }
+
   /** Whether a request's `Authorization: Bearer` names a live access token. */
   checkBearer(authorization: string | undefined): BearerCheck {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');

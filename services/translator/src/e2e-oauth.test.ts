@@ -16,7 +16,7 @@ import { defaultCatalog } from '../../control-plane/src/default-catalog';
 import { oauthClientsConfig } from '../../control-plane/src/oauth/oauth-clients';
 import { startTestControlPlane, type Harness } from '../../control-plane/src/test-support/harness';
 import { connectWithOAuth } from '../../control-plane/src/test-support/oauth-consent';
-import { waitFor, waitForReports } from './test-support/harness';
+import { readTopicUntil, waitFor, waitForReports } from './test-support/harness';
 import { translatorSettings } from './settings';
 import { startTranslator, type RunningTranslator } from './start-translator';
 
@@ -200,6 +200,17 @@ describe('OAuth-connected HubSpot, end to end', () => {
 
     await connectWithOAuth(cp.client, TARGET);
     await waitFor(() => hs.events.length >= 90, 30_000, 'the waiting events after reconnecting');
+    // What the translators wrote to Kafka (retries, traces) holds no access token.
+    const names = translators[0]!.names;
+    const topics = [names.eventTraces, ...names.retryTiers('hubspot', [300, 1000, 2000]).map((t) => t.topic)];
+    const written: string[] = [];
+    for (const topic of topics) {
+      for (const message of await readTopicUntil(kafka, topic, () => false, 2000)) {
+        written.push((message.value ?? Buffer.alloc(0)).toString('utf8'));
+      }
+    }
+    expect(written.join('\n')).toContain('OAUTH_RECONNECT_NEEDED');
+    for (const token of hs.oauth?.issuedAccessTokens() ?? []) expect(written.join('\n')).not.toContain(token);
     expect(delivered()).toEqual([
       ...Array.from({ length: 80 }, (_v, i) => i),
       ...Array.from({ length: 10 }, (_v, i) => 100 + i),

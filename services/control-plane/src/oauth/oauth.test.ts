@@ -3,7 +3,7 @@ import { HubspotEmulator } from '@manifold/emulators';
 import { connectControlPlane } from '@manifold/proto';
 import { testInfrastructure, testLogger } from '@manifold/testing';
 import { defaultCatalog } from '../default-catalog';
-import { startTestControlPlane, grpcError, testSecretKey, type Harness } from '../test-support/harness';
+import { cliRunner, startTestControlPlane, grpcError, testSecretKey, type Harness } from '../test-support/harness';
 import { startControlPlane, type ControlPlane } from '../start-control-plane';
 import { oauthClientsConfig } from './oauth-clients';
 import { grantConsent } from '../test-support/oauth-consent';
@@ -187,6 +187,9 @@ describe('OAuth connections', () => {
     expect(refused.details).not.toContain(current.accessToken);
     const read = await secondClient.destinations.getDestination({ workspace: 'oauth', destination: 'crm' });
     expect(read.oauth).toMatchObject({ state: 'reconnect_needed', problem: expect.stringContaining('invalid_grant') });
+    const shown = await cliRunner(h)('destinations', 'get', 'oauth', 'crm');
+    expect(shown.out).toMatch(/connection\s+reconnect_needed/);
+    expect(shown.out).toContain('invalid_grant');
 
     const back = await connect();
     await h.client.oauth.completeOAuthConnection({

@@ -21,7 +21,6 @@ export const destinationOAuthRoutes = [
     summary: "The provider's consent page for this destination (open it in the same browser session)",
     tag: 'Destinations',
     access: 'write',
-    sessionOnly: true,
     params: destinationParams,
     response: z.object({ authorizeUrl: z.string(), expiresAt: z.string() }),
     async handler({ controlPlane, email, workspace, params, origin, sessionBinding }) {
