@@ -188,7 +188,7 @@ describe('OAuth connections', () => {
     const read = await secondClient.destinations.getDestination({ workspace: 'oauth', destination: 'crm' });
     expect(read.oauth).toMatchObject({ state: 'reconnect_needed', problem: expect.stringContaining('invalid_grant') });
     const shown = await cliRunner(h)('destinations', 'get', 'oauth', 'crm');
-    expect(shown.out).toMatch(/connection\s+reconnect_needed/);
+    expect(shown.out).toMatch(/connection:\s+reconnect_needed/);
     expect(shown.out).toContain('invalid_grant');
 
     const back = await connect();

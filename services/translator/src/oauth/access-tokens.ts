@@ -61,7 +61,11 @@ export class AccessTokens {
 
   private async fetch(instanceId: string, rejected: string | undefined): Promise<TokenResult> {
     if (!this.source) {
-      return { ok: false, reason: 'OAUTH_UNAVAILABLE', message: 'this translator has no control plane to ask for tokens' };
+      return {
+        ok: false,
+        reason: 'OAUTH_UNAVAILABLE',
+        message: 'this translator has no control plane to ask for tokens',
+      };
     }
     try {
       const answer = await this.source({ destinationId: instanceId, ...(rejected ? { rejectedToken: rejected } : {}) });
