@@ -56,7 +56,11 @@ const SAMPLE_SETTINGS: Record<string, Record<string, unknown>> = {
   posthog: { apiKey: secretValue('posthog', 'apiKey'), apiBaseUrl: baseUrl('posthog') },
   braze: { apiKey: secretValue('braze', 'apiKey'), apiBaseUrl: baseUrl('braze'), appId: 'braze-app' },
   intercom: { accessToken: secretValue('intercom', 'accessToken'), apiBaseUrl: baseUrl('intercom') },
-  hubspot: { privateAppToken: secretValue('hubspot', 'privateAppToken'), portalId: '4242', apiBaseUrl: baseUrl('hubspot') },
+  hubspot: {
+    privateAppToken: secretValue('hubspot', 'privateAppToken'),
+    portalId: '4242',
+    apiBaseUrl: baseUrl('hubspot'),
+  },
 };
 
 const products = [

@@ -28,8 +28,8 @@ describe('OAuth-connected HubSpot, end to end', () => {
   let cp: Harness;
   let kafka: KafkaClient;
   let mongo: MongoConnection;
-  let views: ConfigStreamClient[] = [];
-  let translators: RunningTranslator[] = [];
+  const views: ConfigStreamClient[] = [];
+  const translators: RunningTranslator[] = [];
   let ingestion: RunningIngestion;
   let writeKey: string;
   let destinationId: string;
