@@ -3,4 +3,3 @@ export type { CatalogEntryDefinition } from './domain/catalog';
 export { SECRET_MASK } from '@manifold/secrets';
 export { runCli } from './cli/program';
 export { controlPlaneConfig } from './config';
-export { oauthClientsConfig, oauthEnvPrefix, type OAuthClientConfig } from './oauth/oauth-clients';

@@ -13,9 +13,8 @@ import { metrics, trace } from '@manifold/telemetry';
 import { requireKafka, testInfrastructure, testLogger, testTopicPrefix, uniqueName } from '@manifold/testing';
 import { request } from 'undici';
 import { defaultCatalog } from '../../control-plane/src/default-catalog';
-import { oauthClientsConfig } from '../../control-plane/src/oauth/oauth-clients';
 import { startTestControlPlane, type Harness } from '../../control-plane/src/test-support/harness';
-import { connectWithOAuth } from '../../control-plane/src/test-support/oauth-consent';
+import { connectWithOAuth, emulatorOAuthClients } from '../../control-plane/src/test-support/oauth-consent';
 import { readTopicUntil, waitFor, waitForReports } from './test-support/harness';
 import { translatorSettings } from './settings';
 import { startTranslator, type RunningTranslator } from './start-translator';
@@ -49,12 +48,7 @@ describe('OAuth-connected HubSpot, end to end', () => {
       catalog: defaultCatalog(),
       kafkaBrokers,
       kafkaTopicPrefix: namespace,
-      oauthClients: oauthClientsConfig(['hubspot'], {
-        OAUTH_HUBSPOT_CLIENT_ID: CLIENT.clientId,
-        OAUTH_HUBSPOT_CLIENT_SECRET: CLIENT.clientSecret,
-        OAUTH_HUBSPOT_AUTHORIZE_URL: `${hs.baseUrl}/oauth/authorize`,
-        OAUTH_HUBSPOT_TOKEN_URL: `${hs.baseUrl}/oauth/token`,
-      }),
+      oauthClients: emulatorOAuthClients('hubspot', hs.baseUrl, CLIENT),
     });
     await cp.client.workspaces.createWorkspace({ slug: 'crm', name: 'CRM', ownerEmail: 'o@crm.test', members: [] });
     const web = await cp.client.sources.createSource({

@@ -1,4 +1,4 @@
-import { joinUrl, jsonRequest, type RequestDescriptor } from '@manifold/destination-kit';
+import { joinUrl, jsonRequest, Notices, type RequestDescriptor } from '@manifold/destination-kit';
 import type { HubspotValue } from './properties';
 import { authHeaders, type HubspotSettings } from './settings';
 
@@ -42,4 +42,25 @@ export function batchUpsertRequests(
     }
   }
   return requests;
+}
+
+/** `perform` + `batch` of an action whose events each become one upsert input. */
+export function upsertAction<P>(
+  object: CrmObject,
+  toInput: (payload: P, settings: HubspotSettings, notices: Notices) => UpsertInput,
+) {
+  return {
+    perform: (payload: P, settings: HubspotSettings, notices: Notices) =>
+      batchUpsertRequests(object, [toInput(payload, settings, notices)], settings),
+    batch: {
+      maxEvents: MAX_INPUTS,
+      size: (settings: HubspotSettings) => settings.batchSize,
+      perform: (payloads: P[], settings: HubspotSettings, notices: readonly Notices[]) =>
+        batchUpsertRequests(
+          object,
+          payloads.map((p, i) => toInput(p, settings, notices[i] ?? new Notices())),
+          settings,
+        ),
+    },
+  };
 }

@@ -10,6 +10,36 @@ export type HubspotValue = string | number | boolean;
 
 const PROPERTY_NAME = /^[a-z][a-z0-9_]*$/;
 
+/** The parts of a Spec address that become HubSpot's address properties. */
+export const ADDRESS_PARTS: ReadonlySet<string> = new Set([
+  'street',
+  'city',
+  'state',
+  'country',
+  'postalCode',
+  'postal_code',
+]);
+
+/**
+ * A trait holding an object whose known parts were mapped to standard properties (an address):
+ * the trait is not sent again, and each part HubSpot has no property for is left out with a notice.
+ */
+export function mappedObjectTrait(
+  traits: Record<string, unknown>,
+  key: string,
+  known: ReadonlySet<string>,
+  object: string,
+  skip: Set<string>,
+  notices: Notices,
+): void {
+  const value = traits[key];
+  if (!isPlainObject(value)) return;
+  skip.add(key);
+  for (const part of Object.keys(value)) {
+    if (!known.has(part)) notices.dropped(`traits.${key}.${part}`, `HubSpot ${object} have no ${key} ${part}`);
+  }
+}
+
 /** An internal property name for a trait or property key, or undefined when none can be made. */
 export function propertyName(key: string, at: string, notices: Notices): string | undefined {
   if (PROPERTY_NAME.test(key)) return key;

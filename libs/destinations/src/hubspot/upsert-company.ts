@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { defineAction, lenient, Notices, isPlainObject } from '@manifold/destination-kit';
+import { defineAction, lenient, type Notices } from '@manifold/destination-kit';
 import { coalesce, record } from '../common/fields';
-import { batchUpsertRequests, MAX_INPUTS, type UpsertInput } from './crm-batch';
-import { crmProperties } from './properties';
+import { upsertAction, type UpsertInput } from './crm-batch';
+import { ADDRESS_PARTS, crmProperties, mappedObjectTrait } from './properties';
 import { hubspotSettings, type HubspotSettings } from './settings';
 
 // Group → the company whose unique id property (setting `companyIdProperty`, `segment_group_id`
@@ -30,18 +30,11 @@ const fields = z.object({
 type CompanyPayload = z.output<typeof fields>;
 
 const MAPPED = new Set(['name', 'website', 'phone', 'industry', 'description', 'employees']);
-const ADDRESS_KEYS = new Set(['street', 'city', 'state', 'country', 'postalCode', 'postal_code']);
 
 export function companyInput(payload: CompanyPayload, settings: HubspotSettings, notices: Notices): UpsertInput {
   const { traits, groupId, contactEmail, ...standard } = payload;
   const skip = new Set(MAPPED);
-  if (isPlainObject(traits['address'])) {
-    skip.add('address');
-    for (const part of Object.keys(traits['address'])) {
-      if (!ADDRESS_KEYS.has(part))
-        notices.dropped(`traits.address.${part}`, `HubSpot companies have no address ${part}`);
-    }
-  }
+  mappedObjectTrait(traits, 'address', ADDRESS_PARTS, 'companies', skip, notices);
   if (contactEmail) notices.dropped('contact', 'the company is not associated with the contact (not implemented)');
   const properties = crmProperties(standard, traits, skip, 'traits', notices);
   delete properties[settings.companyIdProperty];
@@ -68,16 +61,5 @@ export const upsertCompany = defineAction(hubspotSettings, {
     traits: { '@path': '$.traits' },
     contactEmail: { '@path': '$.context.traits.email' },
   },
-  perform: (payload, settings, notices) =>
-    batchUpsertRequests('companies', [companyInput(payload, settings, notices)], settings),
-  batch: {
-    maxEvents: MAX_INPUTS,
-    size: (settings: HubspotSettings) => settings.batchSize,
-    perform: (payloads, settings, notices) =>
-      batchUpsertRequests(
-        'companies',
-        payloads.map((p, i) => companyInput(p, settings, notices[i] ?? new Notices())),
-        settings,
-      ),
-  },
+  ...upsertAction('companies', companyInput),
 });

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { defineAction, lenient, Notices, isPlainObject } from '@manifold/destination-kit';
+import { defineAction, lenient, type Notices } from '@manifold/destination-kit';
 import { coalesce, record } from '../common/fields';
-import { batchUpsertRequests, MAX_INPUTS, type UpsertInput } from './crm-batch';
-import { crmProperties } from './properties';
-import { hubspotSettings, type HubspotSettings } from './settings';
+import { upsertAction, type UpsertInput } from './crm-batch';
+import { ADDRESS_PARTS, crmProperties, mappedObjectTrait } from './properties';
+import { hubspotSettings } from './settings';
 
 // Identify → the contact with this email, created or updated (batch upsert by `email`, Segment's
 // upsertContact preset in one call instead of PATCH-then-POST). Segment's standard contact fields
@@ -29,23 +29,13 @@ type ContactPayload = z.output<typeof fields>;
 
 /** Traits the standard fields were mapped from (sent once, under the standard name). */
 const MAPPED = new Set(['email', 'firstName', 'first_name', 'lastName', 'last_name', 'phone', 'website']);
-const ADDRESS_KEYS = new Set(['street', 'city', 'state', 'country', 'postalCode', 'postal_code']);
 
 export function contactInput(payload: ContactPayload, notices: Notices): UpsertInput {
   const { traits, email, lifecyclestage, ...standard } = payload;
   const skip = new Set(MAPPED);
   // An address or company object: its known parts are standard fields; the rest cannot be sent.
-  for (const [key, known] of [
-    ['address', ADDRESS_KEYS],
-    ['company', new Set(['name'])],
-  ] as const) {
-    const value = traits[key];
-    if (!isPlainObject(value)) continue;
-    skip.add(key);
-    for (const part of Object.keys(value)) {
-      if (!known.has(part)) notices.dropped(`traits.${key}.${part}`, `HubSpot contacts have no ${key} ${part}`);
-    }
-  }
+  mappedObjectTrait(traits, 'address', ADDRESS_PARTS, 'contacts', skip, notices);
+  mappedObjectTrait(traits, 'company', new Set(['name']), 'contacts', skip, notices);
   if (typeof traits['company'] === 'string') skip.add('company');
   if (typeof traits['lifecyclestage'] === 'string') skip.add('lifecyclestage');
   const properties = crmProperties(
@@ -77,15 +67,5 @@ export const upsertContact = defineAction(hubspotSettings, {
     lifecyclestage: { '@path': '$.traits.lifecyclestage' },
     traits: { '@path': '$.traits' },
   },
-  perform: (payload, settings, notices) => batchUpsertRequests('contacts', [contactInput(payload, notices)], settings),
-  batch: {
-    maxEvents: MAX_INPUTS,
-    size: (settings: HubspotSettings) => settings.batchSize,
-    perform: (payloads, settings, notices) =>
-      batchUpsertRequests(
-        'contacts',
-        payloads.map((p, i) => contactInput(p, notices[i] ?? new Notices())),
-        settings,
-      ),
-  },
+  ...upsertAction('contacts', (payload: ContactPayload, _settings, notices) => contactInput(payload, notices)),
 });

@@ -6,11 +6,10 @@
 import { rmSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { HubspotEmulator } from '@manifold/emulators';
-import { oauthClientsConfig } from '@manifold/control-plane';
 import { ConsoleClient } from '../testing/http-client';
 import { buildWebApp, collectCspViolations, expectText, launchChromium, signInAs } from '../testing/browser';
 import { startConsoleStack, type ConsoleStack } from '../testing/stack';
-import { grantConsent } from '../../../control-plane/src/test-support/oauth-consent';
+import { emulatorOAuthClients, grantConsent } from '../../../control-plane/src/test-support/oauth-consent';
 
 const OWNER = 'owner@acme.test';
 const PASSWORD = 'a long passphrase';
@@ -38,12 +37,7 @@ describe('OAuth connection in a browser', () => {
     stack = await startConsoleStack({
       catalog: 'default',
       webRoot,
-      oauthClients: oauthClientsConfig(['hubspot'], {
-        OAUTH_HUBSPOT_CLIENT_ID: CLIENT.clientId,
-        OAUTH_HUBSPOT_CLIENT_SECRET: CLIENT.clientSecret,
-        OAUTH_HUBSPOT_AUTHORIZE_URL: `${hs.baseUrl}/oauth/authorize`,
-        OAUTH_HUBSPOT_TOKEN_URL: `${hs.baseUrl}/oauth/token`,
-      }),
+      oauthClients: emulatorOAuthClients('hubspot', hs.baseUrl, CLIENT),
     });
     url = stack.console.url;
     api = new ConsoleClient(url);

@@ -5,8 +5,7 @@ import { testInfrastructure, testLogger } from '@manifold/testing';
 import { defaultCatalog } from '../default-catalog';
 import { cliRunner, startTestControlPlane, grpcError, testSecretKey, type Harness } from '../test-support/harness';
 import { startControlPlane, type ControlPlane } from '../start-control-plane';
-import { oauthClientsConfig } from './oauth-clients';
-import { grantConsent } from '../test-support/oauth-consent';
+import { emulatorOAuthClients, grantConsent } from '../test-support/oauth-consent';
 
 // The OAuth connection of a HubSpot instance against the HubSpot emulator's authorization server,
 // with two control-plane replicas on one real database (FerretDB here).
@@ -34,12 +33,7 @@ describe('OAuth connections', () => {
         ],
       },
     }).start();
-    const oauthClients = oauthClientsConfig(['hubspot'], {
-      OAUTH_HUBSPOT_CLIENT_ID: CLIENT.clientId,
-      OAUTH_HUBSPOT_CLIENT_SECRET: CLIENT.clientSecret,
-      OAUTH_HUBSPOT_AUTHORIZE_URL: `${hs.baseUrl}/oauth/authorize`,
-      OAUTH_HUBSPOT_TOKEN_URL: `${hs.baseUrl}/oauth/token`,
-    });
+    const oauthClients = emulatorOAuthClients('hubspot', hs.baseUrl, CLIENT);
     const secretKey = testSecretKey();
     h = await startTestControlPlane({ catalog: defaultCatalog(), oauthClients, secretKey });
     second = await startControlPlane({

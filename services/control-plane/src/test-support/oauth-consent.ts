@@ -1,5 +1,6 @@
 import { request } from 'undici';
 import type { ControlPlaneClients } from '@manifold/proto';
+import { oauthClientsConfig, oauthEnvPrefix, type OAuthClientConfig } from '../oauth/oauth-clients';
 
 // A user's trip through an emulated provider's consent page, without a browser: the authorize
 // URL the control plane made, "Grant access" posted, and the callback URL the provider answers.
@@ -34,5 +35,20 @@ export async function connectWithOAuth(
     state: back.searchParams.get('state') ?? '',
     code: back.searchParams.get('code') ?? '',
     sessionBinding: session,
+  });
+}
+
+/** The control plane's OAuth app of one destination type, pointed at an emulator's authorization server. */
+export function emulatorOAuthClients(
+  catalogId: string,
+  emulatorUrl: string,
+  client: { clientId: string; clientSecret: string },
+): Map<string, OAuthClientConfig> {
+  const prefix = oauthEnvPrefix(catalogId);
+  return oauthClientsConfig([catalogId], {
+    [`${prefix}_CLIENT_ID`]: client.clientId,
+    [`${prefix}_CLIENT_SECRET`]: client.clientSecret,
+    [`${prefix}_AUTHORIZE_URL`]: `${emulatorUrl}/oauth/authorize`,
+    [`${prefix}_TOKEN_URL`]: `${emulatorUrl}/oauth/token`,
   });
 }
