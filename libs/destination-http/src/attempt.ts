@@ -36,11 +36,13 @@ export async function attemptRequest(
   sender: HttpSender,
   destination: DestinationDefinition,
   request: RequestDescriptor,
+  /** What goes on the wire when it differs from `request` (e.g. with an access token added); the exchange keeps `request`. */
+  sent: RequestDescriptor = request,
 ): Promise<Attempt> {
   const started = performance.now();
   let response: HttpResponseInfo;
   try {
-    response = await sender.send(request);
+    response = await sender.send(sent);
   } catch (error) {
     const durationMs = performance.now() - started;
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

@@ -40,6 +40,13 @@ export { catalogEntry, type CatalogEntry, type CatalogAction } from './catalog';
 export { actionFields, type CatalogActionField } from './action-fields';
 export { followUpRequests } from './follow-up';
 export {
+  isGrantRevoked,
+  isTokenRejected,
+  withAccessToken,
+  type OAuthConnectionDefinition,
+  type CatalogOAuth,
+} from './oauth';
+export {
   maskRequest,
   maskerOf,
   secretMasker,

@@ -6,6 +6,7 @@ import { braze } from './braze';
 import { customerio } from './customerio';
 import { ga4 } from './ga4';
 import { heap } from './heap';
+import { hubspot } from './hubspot';
 import { intercom } from './intercom';
 import { iterable } from './iterable';
 import { klaviyo } from './klaviyo';
@@ -34,6 +35,7 @@ export const DESTINATIONS: readonly DestinationDefinition[] = [
   heap,
   keen,
   kissmetrics,
+  hubspot,
 ];
 
 const byId = new Map(DESTINATIONS.map((d) => [d.id, d]));
@@ -68,3 +70,4 @@ export { slack, slackSettings, type SlackSettings } from './slack';
 export { heap, heapSettings, type HeapSettings } from './heap';
 export { keen, keenSettings, keenUniquenessToken, type KeenSettings } from './keen';
 export { kissmetrics, kissmetricsSettings, type KissmetricsSettings } from './kissmetrics';
+export { hubspot, hubspotSettings, type HubspotSettings } from './hubspot';

@@ -68,6 +68,11 @@ const SAMPLE_SETTINGS: Record<string, Record<string, unknown>> = {
   kissmetrics: { apiKey: secretValue('kissmetrics', 'apiKey'), apiBaseUrl: baseUrl('kissmetrics') },
   keen: { projectId: 'abc123', writeKey: secretValue('keen', 'writeKey'), apiBaseUrl: baseUrl('keen') },
   heap: { appId: secretValue('heap', 'appId'), apiBaseUrl: baseUrl('heap') },
+  hubspot: {
+    privateAppToken: secretValue('hubspot', 'privateAppToken'),
+    portalId: '4242',
+    apiBaseUrl: baseUrl('hubspot'),
+  },
 };
 
 const products = [

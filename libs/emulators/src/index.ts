@@ -53,3 +53,16 @@ export {
   type KissmetricsCall,
   type KissmetricsEvent,
 } from './kissmetrics';
+export {
+  HubspotEmulator,
+  type HubspotEmulatorOptions,
+  type HubspotRecord,
+  type HubspotEventOccurrence,
+} from './hubspot';
+export {
+  OAuthProvider,
+  type OAuthProviderOptions,
+  type OAuthClient,
+  type BearerCheck,
+  type TokenRequestRecord,
+} from './oauth-provider';

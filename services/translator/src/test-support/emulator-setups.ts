@@ -2,6 +2,7 @@
 import {
   AmplitudeEmulator,
   BrazeEmulator,
+  HubspotEmulator,
   CustomerioEmulator,
   Ga4Emulator,
   IntercomEmulator,
@@ -90,5 +91,14 @@ export const EMULATOR_SETUPS: Record<string, () => Promise<EmulatorSetup>> = {
   kissmetrics: async () => {
     const emulator = await new KissmetricsEmulator({ apiKey: 'km-key' }).start();
     return { emulator, settings: { apiKey: 'km-key', apiBaseUrl: emulator.baseUrl } };
+  },
+  hubspot: async () => {
+    const emulator = await new HubspotEmulator({
+      portalId: '4242',
+      privateAppTokens: ['pat-hs-token'],
+      companyUniqueProperties: ['segment_group_id'],
+      burstPer10s: 100_000,
+    }).start();
+    return { emulator, settings: { privateAppToken: 'pat-hs-token', portalId: '4242', apiBaseUrl: emulator.baseUrl } };
   },
 };
