@@ -89,6 +89,21 @@ describe('trace records on the wire', () => {
         entry('m-1', 'd-1', { eventName: 'Signed Up', exchange: 0, sentAt: 1767225600990, durationMs: 9 }),
         entry('m-2', 'd-1', { outcome: 'filtered', reason: 'FILTERED_BY_RULES', attempt: 0, runId: 'rp_1' }),
         entry('m-3', 'd-2', { outcome: 'failed', reason: 'http_400', message: 'HTTP 400: no' }),
+        // Every field set, each to its own value: a field written in another's place reads back wrong.
+        entry('m-4', 'd-3', {
+          workspaceId: 'w-2',
+          sourceId: 's-2',
+          destinationType: 'http',
+          eventName: 'Ordered',
+          outcome: 'retrying',
+          reason: 'http_503',
+          message: 'HTTP 503: later',
+          attempt: 2,
+          exchange: 0,
+          runId: 'rd_2',
+          sentAt: 1767225601500,
+          durationMs: 31,
+        }),
       ],
     };
     const wire = encodeTraceRecord(record);
