@@ -65,6 +65,12 @@ describe('trace key hash', () => {
     expect(hash).toBeLessThan(2 ** 32);
     expect(traceKeyHash('w-2', 'm-1')).not.toBe(hash);
   });
+
+  it('is FNV-1a of `workspace|messageId`, as the index documents kept for 7 days hold it', () => {
+    expect(traceKeyHash('w-1', 'm-1')).toBe(1940391321);
+    expect(traceKeyHash('ws-bench', 'bench-mioxyz.1t.r1.1234')).toBe(1884400877);
+    expect(traceKeyHash('wé', 'ü-42')).toBe(3842920778);
+  });
 });
 
 describe('trace records on the wire', () => {
