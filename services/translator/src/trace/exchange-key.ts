@@ -18,7 +18,9 @@ export function bodilessExchangeKey(exchange: Exchange, scope: number): string |
   const { request, response } = exchange;
   let key = `${scope} ${request.method} ${request.url}`;
   for (const name in request.headers) {
-    const value = request.headers[name] as string;
+    const value: string | undefined = request.headers[name];
+    // As the masker does: a header without a value is not sent, nor shown.
+    if (value === undefined) continue;
     // Lengths make the key unambiguous whatever a value holds.
     key += SecretMasker.isCredentialHeader(name) ? `\n${name}` : `\n${name}:${value.length}:${value}`;
   }
