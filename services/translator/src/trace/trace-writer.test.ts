@@ -1,7 +1,12 @@
 // The trace writer against the real broker: what it writes for exchanges that read the same
 // except for credentials (one masked exchange per record), for other instances' credentials, and
 // for an event that did not get through (its request body kept), read back from the topics.
-import { parseSettings, translateEvent, type RequestDescriptor } from '@manifold/destination-kit';
+import {
+  parseSettings,
+  translateEvent,
+  type DestinationDefinition,
+  type RequestDescriptor,
+} from '@manifold/destination-kit';
 import { destinationById } from '@manifold/destinations';
 import { decodeTraceRecord, traceKeyHash, type SpecEvent, type TraceIndexMessage } from '@manifold/events';
 import { KafkaClient, type ConsumedMessage } from '@manifold/kafka';
@@ -12,7 +17,7 @@ import { traceEntry } from './trace-recorder';
 import { TraceWriter } from './trace-writer';
 
 const logger = testLogger('trace-writer');
-const webhook = destinationById('webhook');
+const webhook = destinationById('webhook') as DestinationDefinition;
 const SIGNING_A = 'signing-secret-of-a-71';
 const SIGNING_B = 'signing-secret-of-b-93';
 const TEAM_TOKEN = 'team-token-5f2e9c';
@@ -39,7 +44,8 @@ function event(n: number): SpecEvent {
 }
 
 function requestFor(settings: ReturnType<typeof settingsOf>, e: SpecEvent): RequestDescriptor {
-  const request = translateEvent(webhook, e, settings).requests?.[0];
+  const translation = translateEvent(webhook, e, settings);
+  const request = translation.kind === 'requests' ? translation.requests[0] : undefined;
   if (!request) throw new Error('no request');
   return request;
 }
