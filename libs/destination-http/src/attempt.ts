@@ -38,11 +38,13 @@ export async function attemptRequest(
   destination: DestinationDefinition,
   request: RequestDescriptor,
   context: SendContext,
+  /** What goes on the wire when it differs from `request` (e.g. with an access token added); the exchange keeps `request`. */
+  sent: RequestDescriptor = request,
 ): Promise<Attempt> {
   const started = performance.now();
   let response: HttpResponseInfo;
   try {
-    response = await sender.send(request, context);
+    response = await sender.send(sent, context);
   } catch (error) {
     const durationMs = performance.now() - started;
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

@@ -9,6 +9,7 @@ import {
 } from './definition';
 import type { Mapping } from './mapping';
 import { actionFields, type CatalogActionField } from './action-fields';
+import type { CatalogOAuth } from './oauth';
 
 export interface CatalogAction {
   id: string;
@@ -40,6 +41,8 @@ export interface CatalogEntry {
   secrets: SettingSecrets;
   supportedCallTypes: CallType[];
   actions: CatalogAction[];
+  /** Present when instances can be connected with OAuth (the console's "Connect" button). */
+  oauth?: CatalogOAuth;
 }
 
 export function catalogEntry<S extends DestinationSettingsSchema>(destination: DestinationDefinition<S>): CatalogEntry {
@@ -71,5 +74,6 @@ export function catalogEntry<S extends DestinationSettingsSchema>(destination: D
         ...(action.batch ? { maxBatchSize: action.batch.maxEvents } : {}),
       };
     }),
+    ...(destination.oauth ? { oauth: { scopes: [...destination.oauth.scopes] } } : {}),
   };
 }

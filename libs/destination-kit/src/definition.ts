@@ -3,6 +3,7 @@ import type { CallType } from '@manifold/events';
 import type { ResponseOutcome } from './classify';
 import type { Notices } from './coercion/notices';
 import type { Mapping, MappingValue } from './mapping';
+import type { OAuthConnectionDefinition } from './oauth';
 import type { HttpResponseInfo, RequestDescriptor } from './request';
 import type { TransportFactory } from './transport';
 
@@ -80,6 +81,8 @@ export interface DestinationDefinition<S extends DestinationSettingsSchema = Des
   actions: Record<string, AnyAction<z.output<S>>>;
   /** Call types absent here are dropped as UNSUPPORTED_EVENT_TYPE. */
   routes: Routes;
+  /** Present when instances may connect with OAuth 2.0 instead of (or besides) a key in the settings. */
+  oauth?: OAuthConnectionDefinition<z.output<S>>;
   /**
    * Reads the API's answer to one request when the generic reading (2xx delivered, 408/423/429/5xx
    * retried, other statuses rejected) is not enough: errors inside 200s, partial acceptance, ...

@@ -41,6 +41,13 @@ export { actionFields, type CatalogActionField } from './action-fields';
 export { followUpRequests } from './follow-up';
 export type { RequestSender, SendContext, TransportContext, TransportFactory } from './transport';
 export {
+  isGrantRevoked,
+  isTokenRejected,
+  withAccessToken,
+  type OAuthConnectionDefinition,
+  type CatalogOAuth,
+} from './oauth';
+export {
   maskRequest,
   maskerOf,
   secretMasker,

@@ -5,13 +5,18 @@ import { amplitude } from './amplitude';
 import { braze } from './braze';
 import { customerio } from './customerio';
 import { ga4 } from './ga4';
+import { heap } from './heap';
+import { hubspot } from './hubspot';
 import { intercom } from './intercom';
 import { iterable } from './iterable';
 import { kafka } from './kafka';
 import { klaviyo } from './klaviyo';
 import { meta } from './meta';
+import { keen } from './keen';
+import { kissmetrics } from './kissmetrics';
 import { mixpanel } from './mixpanel';
 import { posthog } from './posthog';
+import { slack } from './slack';
 import { webhook } from './webhook';
 
 /** All destination definitions, by catalog id. */
@@ -27,6 +32,11 @@ export const DESTINATIONS: readonly DestinationDefinition[] = [
   meta,
   klaviyo,
   iterable,
+  slack,
+  heap,
+  keen,
+  kissmetrics,
+  hubspot,
   kafka,
 ];
 
@@ -58,4 +68,9 @@ export { braze, brazeSettings, type BrazeSettings } from './braze';
 export { meta, metaSettings, metaSha256, type MetaSettings } from './meta';
 export { klaviyo, klaviyoSettings, type KlaviyoSettings } from './klaviyo';
 export { iterable, iterableSettings, type IterableSettings } from './iterable';
+export { slack, slackSettings, type SlackSettings } from './slack';
+export { heap, heapSettings, type HeapSettings } from './heap';
+export { keen, keenSettings, keenUniquenessToken, type KeenSettings } from './keen';
+export { kissmetrics, kissmetricsSettings, type KissmetricsSettings } from './kissmetrics';
+export { hubspot, hubspotSettings, type HubspotSettings } from './hubspot';
 export { kafka, kafkaSettings, KafkaTransport, type KafkaSettings } from './kafka';

@@ -64,6 +64,15 @@ const SAMPLE_SETTINGS: Record<string, Record<string, unknown>> = {
   },
   klaviyo: { apiKey: secretValue('klaviyo', 'apiKey'), apiBaseUrl: baseUrl('klaviyo'), listId: 'Xy12Ab' },
   iterable: { apiKey: secretValue('iterable', 'apiKey'), apiBaseUrl: baseUrl('iterable'), batchSize: 10 },
+  slack: { webhookUrl: 'https://hooks.slack.test/services/T0MASK42/B0MASK42/Sl4ckPathT0kenZq9' },
+  kissmetrics: { apiKey: secretValue('kissmetrics', 'apiKey'), apiBaseUrl: baseUrl('kissmetrics') },
+  keen: { projectId: 'abc123', writeKey: secretValue('keen', 'writeKey'), apiBaseUrl: baseUrl('keen') },
+  heap: { appId: secretValue('heap', 'appId'), apiBaseUrl: baseUrl('heap') },
+  hubspot: {
+    privateAppToken: secretValue('hubspot', 'privateAppToken'),
+    portalId: '4242',
+    apiBaseUrl: baseUrl('hubspot'),
+  },
   kafka: {
     brokers: 'kafka-1.example.test:9093',
     topic: 'events',

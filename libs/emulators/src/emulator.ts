@@ -29,7 +29,7 @@ export interface RecordedRequest {
 export interface EmulatorResponse {
   status: number;
   headers?: Record<string, string>;
-  /** Objects are sent as JSON, strings as text/plain, undefined as no body. */
+  /** Objects are sent as JSON, strings as text/plain, Buffers as they are, undefined as no body. */
   body?: unknown;
 }
 
@@ -213,6 +213,15 @@ export abstract class Emulator {
 
   private reply(res: ServerResponse, record: RecordedRequest, response: EmulatorResponse): void {
     const headers: Record<string, string> = { ...response.headers };
+    if (Buffer.isBuffer(response.body)) {
+      // Binary answers (an image): sent as is, recorded by size.
+      record.status = response.status;
+      record.responseBody = `<${response.body.length} bytes>`;
+      record.answeredAt = Date.now();
+      res.writeHead(response.status, headers);
+      res.end(response.body);
+      return;
+    }
     let text = '';
     if (typeof response.body === 'string') {
       text = response.body;

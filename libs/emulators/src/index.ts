@@ -44,3 +44,25 @@ export { type Customer as MetaCustomer, type MatchResult as MetaMatchResult } fr
 export { KlaviyoEmulator, type KlaviyoEmulatorOptions, type KlaviyoProfile, type KlaviyoEvent } from './klaviyo';
 export { IterableEmulator, type IterableEmulatorOptions, type IterableUser, type IterablePurchase } from './iterable';
 export { type WindowLimit } from './fixed-windows';
+export { SlackEmulator, type SlackEmulatorOptions, type SlackMessage, type SlackHookState } from './slack';
+export { HeapEmulator, type HeapEmulatorOptions, type HeapEvent } from './heap';
+export { KeenEmulator, type KeenEmulatorOptions, type KeenStoredEvent } from './keen';
+export {
+  KissmetricsEmulator,
+  type KissmetricsEmulatorOptions,
+  type KissmetricsCall,
+  type KissmetricsEvent,
+} from './kissmetrics';
+export {
+  HubspotEmulator,
+  type HubspotEmulatorOptions,
+  type HubspotRecord,
+  type HubspotEventOccurrence,
+} from './hubspot';
+export {
+  OAuthProvider,
+  type OAuthProviderOptions,
+  type OAuthClient,
+  type BearerCheck,
+  type TokenRequestRecord,
+} from './oauth-provider';

@@ -65,6 +65,12 @@ describe('trace key hash', () => {
     expect(hash).toBeLessThan(2 ** 32);
     expect(traceKeyHash('w-2', 'm-1')).not.toBe(hash);
   });
+
+  it('is FNV-1a of `workspace|messageId`, as the index documents kept for 7 days hold it', () => {
+    expect(traceKeyHash('w-1', 'm-1')).toBe(1940391321);
+    expect(traceKeyHash('ws-bench', 'bench-mioxyz.1t.r1.1234')).toBe(1884400877);
+    expect(traceKeyHash('wé', 'ü-42')).toBe(3842920778);
+  });
 });
 
 describe('trace records on the wire', () => {
@@ -96,6 +102,21 @@ describe('trace records on the wire', () => {
         }),
         entry('m-2', 'd-1', { outcome: 'filtered', reason: 'FILTERED_BY_RULES', attempt: 0, runId: 'rp_1' }),
         entry('m-3', 'd-2', { outcome: 'failed', reason: 'http_400', message: 'HTTP 400: no' }),
+        // Every field set, each to its own value: a field written in another's place reads back wrong.
+        entry('m-4', 'd-3', {
+          workspaceId: 'w-2',
+          sourceId: 's-2',
+          destinationType: 'http',
+          eventName: 'Ordered',
+          outcome: 'retrying',
+          reason: 'http_503',
+          message: 'HTTP 503: later',
+          attempt: 2,
+          exchange: 0,
+          runId: 'rd_2',
+          sentAt: 1767225601500,
+          durationMs: 31,
+        }),
       ],
     };
     const wire = encodeTraceRecord(record);

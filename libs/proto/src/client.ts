@@ -5,6 +5,7 @@ import { ConfigServiceClient } from './gen/manifold/controlplane/v1/config_strea
 import { DeadLetterServiceClient, DeadLetterServiceDefinition } from './gen/manifold/controlplane/v1/dead_letters';
 import { DestinationServiceClient, DestinationServiceDefinition } from './gen/manifold/controlplane/v1/destinations';
 import { EventTraceServiceClient, EventTraceServiceDefinition } from './gen/manifold/controlplane/v1/event_trace';
+import { OAuthServiceClient, OAuthServiceDefinition } from './gen/manifold/controlplane/v1/oauth';
 import { ReplayServiceClient, ReplayServiceDefinition } from './gen/manifold/controlplane/v1/replay';
 import { SourceServiceClient, SourceServiceDefinition } from './gen/manifold/controlplane/v1/sources';
 import { WorkspaceServiceClient, WorkspaceServiceDefinition } from './gen/manifold/controlplane/v1/workspaces';
@@ -50,6 +51,7 @@ export interface ControlPlaneClients {
   deadLetters: PromiseClient<typeof DeadLetterServiceDefinition>;
   replays: PromiseClient<typeof ReplayServiceDefinition>;
   traces: PromiseClient<typeof EventTraceServiceDefinition>;
+  oauth: PromiseClient<typeof OAuthServiceDefinition>;
   /** The streaming config client, used raw (see libs/config-client). */
   config: ConfigServiceClient;
   metadata(actor?: string): Metadata;
@@ -74,6 +76,7 @@ export function connectControlPlane(options: ConnectControlPlaneOptions): Contro
     deadLetters: new DeadLetterServiceClient(options.address, creds),
     replays: new ReplayServiceClient(options.address, creds),
     traces: new EventTraceServiceClient(options.address, creds),
+    oauth: new OAuthServiceClient(options.address, creds),
     config: new ConfigServiceClient(options.address, creds),
   };
   return {
@@ -84,6 +87,7 @@ export function connectControlPlane(options: ConnectControlPlaneOptions): Contro
     deadLetters: promisify(raw.deadLetters, DeadLetterServiceDefinition, metadata),
     replays: promisify(raw.replays, ReplayServiceDefinition, metadata),
     traces: promisify(raw.traces, EventTraceServiceDefinition, metadata),
+    oauth: promisify(raw.oauth, OAuthServiceDefinition, metadata),
     config: raw.config,
     metadata,
     close: () => Object.values(raw).forEach((c: Client) => c.close()),

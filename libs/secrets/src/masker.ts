@@ -13,6 +13,9 @@ const MIN_TEXT_URL_PART = 8;
 /** Header names whose values are credentials whatever they hold. */
 const CREDENTIAL_HEADER =
   /^(authorization|proxy-authorization|cookie|set-cookie)$|token|secret|key|passw|auth|session|signature|credential/i;
+/** Header names already tested against CREDENTIAL_HEADER (requests carry a few, every time). */
+const credentialHeaderNames = new Map<string, boolean>();
+const MAX_HEADER_NAMES = 1000;
 /** Query parameter names whose values are credentials whatever they hold. */
 const CREDENTIAL_PARAM = /secret|token|key|passw|pwd|auth|signature|session|credential/i;
 /** A URL's userinfo (`scheme://user:pass@`) inside free text. */
@@ -116,9 +119,23 @@ export class SecretMasker {
     for (const [name, raw] of Object.entries(headers)) {
       if (raw === undefined) continue;
       const value = typeof raw === 'string' ? raw : raw.join(', ');
-      out[name] = CREDENTIAL_HEADER.test(name) || this.holdsSecret(value) ? SECRET_MASK : this.text(value);
+      out[name] = SecretMasker.isCredentialHeader(name) || this.holdsSecret(value) ? SECRET_MASK : this.text(value);
     }
     return out;
+  }
+
+  /**
+   * True when a header's value is masked whatever it holds (its name says credential): callers
+   * that remember masked requests may then leave the value out of what they compare.
+   */
+  static isCredentialHeader(name: string): boolean {
+    let credential = credentialHeaderNames.get(name);
+    if (credential === undefined) {
+      credential = CREDENTIAL_HEADER.test(name);
+      if (credentialHeaderNames.size >= MAX_HEADER_NAMES) credentialHeaderNames.clear();
+      credentialHeaderNames.set(name, credential);
+    }
+    return credential;
   }
 
   /** True when the value is a secret or URL part, or contains a secret long enough to search for. */

@@ -27,6 +27,7 @@ export function defaultCatalog(): CatalogEntryDefinition[] {
     supportedCallTypes: entry.supportedCallTypes,
     warehouse: false,
     actions: entry.actions.map(({ id, title, description, fields }) => ({ id, title, description, fields })),
+    ...(entry.oauth ? { oauthScopes: entry.oauth.scopes } : {}),
     ...mappingRules(entry.id),
   }));
   return [...destinations, ...warehouses];

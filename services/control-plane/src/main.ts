@@ -4,8 +4,11 @@ import { grpcServerTls } from '@manifold/proto';
 import { runService } from '@manifold/service';
 import { controlPlaneConfig } from './config';
 import { startControlPlane } from './start-control-plane';
+import { DESTINATIONS } from '@manifold/destinations';
+import { oauthClientsConfig } from './oauth/oauth-clients';
 
 const config = controlPlaneConfig();
+const oauthClients = oauthClientsConfig(DESTINATIONS.filter((d) => d.oauth).map((d) => d.id));
 
 void runService({
   name: 'control-plane',
@@ -33,6 +36,7 @@ void runService({
         deadLetterRetentionMs: config.DEAD_LETTER_RETENTION_HOURS * 3_600_000,
       },
       meter: ctx.telemetry.meter,
+      oauthClients,
     });
     ctx.onShutdown('control plane', () => controlPlane.stop());
     ctx.readiness.add('mongodb', () => controlPlane.domain.store.db.command({ ping: 1 }).then(() => undefined));

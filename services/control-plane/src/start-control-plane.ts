@@ -29,6 +29,8 @@ import { defaultCatalog } from './default-catalog';
 import { AutoDisableJob, type AutoDisableOptions } from './auto-disable/auto-disable-job';
 import { DEFAULT_AUTO_DISABLE_POLICY } from './auto-disable/policy';
 import { createMailer, type SmtpSettings } from '@manifold/mail';
+import { OAuthApps, type OAuthClientConfig } from './oauth/oauth-clients';
+import { OAuthConnections } from './oauth/oauth-connections';
 
 export interface StartControlPlaneOptions {
   mongoUrl: string;
@@ -63,6 +65,8 @@ export interface StartControlPlaneOptions {
   reportsGroupId?: string;
   /** Retention of traces, dead letters and finished runs (with Kafka only). */
   operations?: Partial<OperationsSettings>;
+  /** The operator's OAuth apps by destination type (`oauthClientsConfig`); types without one cannot connect. */
+  oauthClients?: ReadonlyMap<string, OAuthClientConfig>;
   /** The clock; tests move it. */
   now?: () => Date;
   /** The service's meter: gRPC server metrics, consumer lag, sources pending auto-disable. */
@@ -126,6 +130,7 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
       catalog: new CatalogQueries(store, catalog),
       observability,
       broadcaster,
+      oauth: new OAuthConnections(store, new OAuthApps(options.oauthClients), box, logger, onChange, now),
     };
     await broadcaster.start();
     stops.push(() => broadcaster.stop());

@@ -11,6 +11,10 @@
 //   WORKERS            the workers of the workers-mode run (default 2; 0 skips it)
 //   BARE               0 skips the bare server and the diagnostic
 //   INGEST_NODE_FLAGS  node flags of the ingestion (default those of its start script)
+//   RATE, BATCH_RATE   requests/s offered in all (autocannon's overallRate) for single events and
+//                      for batches instead of as many as answered: on a busy machine, CPU per event
+//                      then compares between runs at the same load, whatever share of the cores the
+//                      server gets (its figures are not saturation's)
 //   INGEST_URL         target an ingestion that is already running instead of starting one
 //                      (then WRITE_KEY names a source of it, and INGEST_PID lets CPU and RSS be read)
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -32,6 +36,8 @@ const connectionLevels = list(process.env.CONNECTIONS, '50,100,200,400');
 const batchLevels = list(process.env.BATCH_CONNECTIONS, '10,40');
 const workers = Number(process.env.WORKERS ?? 2);
 const withBare = process.env.BARE !== '0';
+const singleRate = Number(process.env.RATE ?? 0);
+const batchRate = Number(process.env.BATCH_RATE ?? 0);
 
 /** A process and its children (the workers of workers mode). */
 function family(pid) {
@@ -81,7 +87,7 @@ function track(i) {
   };
 }
 
-async function load(name, url, body, conns, eventsPerRequest, headers, pid) {
+async function load(name, url, body, conns, eventsPerRequest, headers, pid, rate = 0) {
   resetPeakRss(pid);
   const cpuBefore = cpuSeconds(pid);
   const result = await autocannon({
@@ -91,6 +97,7 @@ async function load(name, url, body, conns, eventsPerRequest, headers, pid) {
     duration,
     headers: { 'content-type': 'application/json', ...headers },
     body,
+    ...(rate > 0 ? { overallRate: rate } : {}),
   });
   const cpu = cpuSeconds(pid) - cpuBefore;
   const ok = result['2xx'];
@@ -145,10 +152,12 @@ async function sweep(label, url, pid) {
   const rows = [];
   await warmUp(`${url}/v1/track`, single, auth);
   for (const conns of connectionLevels) {
-    rows.push(await load(`${label} /v1/track ×${conns}`, `${url}/v1/track`, single, conns, 1, auth, pid));
+    rows.push(await load(`${label} /v1/track ×${conns}`, `${url}/v1/track`, single, conns, 1, auth, pid, singleRate));
   }
   for (const conns of batchLevels) {
-    rows.push(await load(`${label} /v1/batch(100) ×${conns}`, `${url}/v1/batch`, batch, conns, 100, auth, pid));
+    rows.push(
+      await load(`${label} /v1/batch(100) ×${conns}`, `${url}/v1/batch`, batch, conns, 100, auth, pid, batchRate),
+    );
   }
   return rows;
 }

@@ -7,7 +7,9 @@ import { createRequire } from 'node:module';
 import { benchConfigView } from './bench-config-view.mjs';
 
 const require = createRequire(import.meta.url);
-const { createIngestionApp, ingestionSettings } = require('../dist/index.js');
+const { createIngestionApp, ingestionSettings, limitHeapGrowth } = require('../dist/index.js');
+// As serveIngestion does for the service itself.
+limitHeapGrowth();
 const { createLogger } = require('@manifold/logger');
 const { startTelemetry } = require('@manifold/telemetry');
 

@@ -18,3 +18,4 @@ export { runPrimary, type PrimaryOptions, type RunningPrimary } from './workers/
 export { WorkerLink } from './workers/worker-link';
 export { serveIngestion, workerCount } from './workers/serve';
 export { defaultWorkerCount } from './workers/worker-count';
+export { limitHeapGrowth, HEAP_GROWING_PERCENT } from './heap-growth';

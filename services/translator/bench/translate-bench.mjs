@@ -31,7 +31,7 @@ import { Agent, request } from 'undici';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
-const { startChild, stopChild, processCpuSeconds } = require('@manifold/testing');
+const { startChild, stopChild, processCpuSeconds, pidCpuSeconds } = require('@manifold/testing');
 const { KafkaClient } = require('@manifold/kafka');
 const { encodeEventMessage } = require('@manifold/events');
 const { parseSettings, translateEvent } = require('@manifold/destination-kit');
@@ -85,19 +85,32 @@ async function emulatorStats(statsUrl, latency = false, skip = 0) {
   return /** @type {any} */ (await response.body.json());
 }
 
-/** The processes of a phase, by command line; `bench` is this one (the direct poster). */
+/**
+ * The processes of a phase: the bench's own children by pid (another bench running on the same
+ * machine must not count), the shared broker and database by command line; `bench` is this
+ * process (the direct poster).
+ */
 const PROCESSES = {
-  translator: /serve-translator\.mjs/,
-  indexer: /serve-trace-indexer\.mjs/,
-  emulator: /serve-emulator\.mjs/,
   ferretdb: /ferretdb-runner/,
   kafka: /\bkafka\.Kafka\b/,
 };
+/** Pids of the children measured now. @type {Record<string, number | undefined>} */
+const measuredPids = { translator: undefined, indexer: undefined, emulator: undefined };
 
-/** CPU seconds used so far by each of PROCESSES and by this process. */
+/** CPU seconds one child has used so far; NaN once it has exited. @param {number} pid */
+function cpuOf(pid) {
+  try {
+    return pidCpuSeconds(pid);
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** CPU seconds used so far by each of the children, PROCESSES and this process. */
 function cpuMark() {
   /** @type {Record<string, number>} */
   const mark = {};
+  for (const [name, pid] of Object.entries(measuredPids)) mark[name] = pid === undefined ? Number.NaN : cpuOf(pid);
   for (const [name, pattern] of Object.entries(PROCESSES)) mark[name] = processCpuSeconds(pattern) ?? Number.NaN;
   const self = process.cpuUsage();
   mark.bench = (self.user + self.system) / 1e6;
@@ -160,6 +173,7 @@ const children = [];
 try {
   const emulator = await startChild(join(here, 'serve-emulator.mjs'), { echo: VERBOSE });
   children.push(emulator.child);
+  measuredPids.emulator = emulator.child.pid;
   const hookUrl = `${emulator.info.url}/hook`;
   const stats = emulator.info.stats;
 
@@ -216,6 +230,7 @@ try {
         })
       : undefined;
     if (indexer) children.push(indexer.child);
+    measuredPids.indexer = indexer?.child.pid;
     const translator = await startChild(join(here, 'serve-translator.mjs'), {
       env: {
         BENCH_NAMESPACE: phaseNamespace,
@@ -229,6 +244,7 @@ try {
       echo: VERBOSE,
     });
     children.push(translator.child);
+    measuredPids.translator = translator.child.pid;
     const measured = await waitForEvents(stats, EVENTS, 10 * 60_000, WARMUP);
     await stopChild(translator.child);
     if (indexer) await stopChild(indexer.child);

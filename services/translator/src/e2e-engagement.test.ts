@@ -5,14 +5,12 @@
 // destination delivers every event its API can take (the rest is dropped with a reason) and counts
 // what it converted or left out. Identifies go first, as apps send them: Intercom takes events only
 // for contacts it knows.
-import type { DestinationConfig } from '@manifold/config-client';
-import { destinationById } from '@manifold/destinations';
 import type { BrazeEmulator, CustomerioEmulator, Emulator, IntercomEmulator } from '@manifold/emulators';
 import { uniqueName } from '@manifold/testing';
-import { startPipeline, type Pipeline } from './test-support/e2e';
+import type { Pipeline } from './test-support/e2e';
+import { startEmulatedPipeline } from './test-support/emulated-pipeline';
 import { expectOnlyWhatApisCannotTake } from './test-support/delivery-expectations';
-import { EMULATOR_SETUPS } from './test-support/emulator-setups';
-import { destination, snapshot, waitForReports } from './test-support/harness';
+import { waitForReports } from './test-support/harness';
 
 const TYPES = ['customerio', 'intercom', 'braze'] as const;
 const run = uniqueName('engagement');
@@ -143,26 +141,15 @@ const CANNOT_TAKE: Record<string, Record<string, number>> = {
 };
 
 describe('end to end: engagement tools get everything their APIs take', () => {
-  const emulators: Record<string, Emulator> = {};
-  const instances: DestinationConfig[] = [];
+  let emulators: Record<string, Emulator> = {};
   let pipeline: Pipeline;
+  let close = async () => {};
 
   beforeAll(async () => {
-    for (const type of TYPES) {
-      const definition = destinationById(type);
-      const setup = EMULATOR_SETUPS[type];
-      if (!definition || !setup) throw new Error(`no ${type} destination or emulator`);
-      const { emulator, settings } = await setup();
-      emulators[type] = emulator;
-      instances.push(destination({ id: `dest-${type}`, catalogId: type, catalogName: definition.name, settings }));
-    }
-    pipeline = await startPipeline({ snapshot: snapshot(instances), settings: { destinationTypes: [...TYPES] } });
+    ({ pipeline, emulators, close } = await startEmulatedPipeline(TYPES));
   }, 60000);
 
-  afterAll(async () => {
-    await pipeline?.close();
-    await Promise.all(Object.values(emulators).map((e) => e.close()));
-  });
+  afterAll(() => close());
 
   it('delivers identifies, then the mixed batch, converting or leaving out single fields with notices', async () => {
     const processed = (counts: Record<string, number>, instance: string) =>

@@ -188,8 +188,9 @@ describe('end to end: failing destinations and filtered events', () => {
     // few ms more; in CI, with another suite running, p95 up to 26 ms more). A consumer that
     // waited out the 1 s Retry-After, or sent the failing events' retries inline, would add a
     // second; retries that claimed their messageIds again added 17-50 ms to the p50 (their
-    // claims queued with the healthy instance's in the database).
-    expect(after.p50).toBeLessThanOrEqual(before.p50 + 20);
+    // claims queued with the healthy instance's in the database). On a loaded machine the p50
+    // itself is several times larger and so is its noise: the allowance grows with it.
+    expect(after.p50).toBeLessThanOrEqual(before.p50 + Math.max(20, before.p50 / 2));
     expect(after.p95).toBeLessThanOrEqual(before.p95 + 150);
 
     // And the failing webhook gets every event once it recovers.

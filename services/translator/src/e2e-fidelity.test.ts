@@ -3,8 +3,6 @@
 // with unusual device types) goes through ingestion (Tracking API, in-process), Kafka, the
 // translator and the emulators of Webhook, Mixpanel, Amplitude, GA4 and PostHog. No event the real
 // API would take is dropped; what a destination had to convert or leave out is counted as a notice.
-import type { DestinationConfig } from '@manifold/config-client';
-import { destinationById } from '@manifold/destinations';
 import type {
   AmplitudeEmulator,
   Emulator,
@@ -15,9 +13,9 @@ import type {
 } from '@manifold/emulators';
 import type { SpecEvent } from '@manifold/events';
 import { uniqueName } from '@manifold/testing';
-import { startPipeline, type Pipeline } from './test-support/e2e';
-import { EMULATOR_SETUPS } from './test-support/emulator-setups';
-import { destination, snapshot, waitForReports } from './test-support/harness';
+import type { Pipeline } from './test-support/e2e';
+import { startEmulatedPipeline } from './test-support/emulated-pipeline';
+import { waitForReports } from './test-support/harness';
 
 const DESKTOP =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
@@ -172,26 +170,15 @@ const UNSUPPORTED: Record<string, string[]> = {
 };
 
 describe('end to end: realistic events reach every destination, nothing dropped that the API would take', () => {
-  const emulators: Record<string, Emulator> = {};
-  const instances: DestinationConfig[] = [];
+  let emulators: Record<string, Emulator> = {};
   let pipeline: Pipeline;
+  let close = async () => {};
 
   beforeAll(async () => {
-    for (const type of TYPES) {
-      const definition = destinationById(type);
-      const setup = EMULATOR_SETUPS[type];
-      if (!definition || !setup) throw new Error(`no ${type} destination or emulator`);
-      const { emulator, settings } = await setup();
-      emulators[type] = emulator;
-      instances.push(destination({ id: `dest-${type}`, catalogId: type, catalogName: definition.name, settings }));
-    }
-    pipeline = await startPipeline({ snapshot: snapshot(instances), settings: { destinationTypes: [...TYPES] } });
+    ({ pipeline, emulators, close } = await startEmulatedPipeline(TYPES));
   }, 60000);
 
-  afterAll(async () => {
-    await pipeline?.close();
-    await Promise.all(Object.values(emulators).map((e) => e.close()));
-  });
+  afterAll(() => close());
 
   it('delivers the mixed batch, converting or leaving out single fields with notices', async () => {
     expect(await pipeline.track('/v1/batch', { batch: BATCH })).toBe(200);

@@ -2,7 +2,7 @@ import { connectConfigStream } from '@manifold/config-client';
 import { destinationIds } from '@manifold/destinations';
 import { KafkaClient, kafkaClientSettings } from '@manifold/kafka';
 import { connectMongo, mongoSecurity } from '@manifold/mongo';
-import { controlPlaneTls } from '@manifold/proto';
+import { connectControlPlane, controlPlaneTls } from '@manifold/proto';
 import { runService } from '@manifold/service';
 import { loadTranslatorConfig, mongoDatabase, settingsFromConfig } from './config';
 import { startTranslator } from './start-translator';
@@ -50,7 +50,17 @@ void runService({
     ctx.onShutdown('kafka admin', () => kafka.disconnect());
     ctx.readiness.add('kafka', () => kafka.ping().then(() => undefined));
 
+    // OAuth-connected instances' access tokens come from the control plane, asked for when needed.
+    const controlPlane = connectControlPlane({
+      address: config.CONTROL_PLANE_ADDRESS,
+      token: config.CONTROL_PLANE_TOKEN,
+      tls: controlPlaneTls(config),
+      actor: 'translator',
+    });
+    ctx.onShutdown('control plane client', () => controlPlane.close());
+
     const translator = await startTranslator({
+      accessTokens: (request) => controlPlane.oauth.getOAuthAccessToken(request),
       kafka,
       db: mongo.db,
       configView,

@@ -22,6 +22,7 @@ import type { TranslatorSettings } from './settings';
 import { TranslatorNames } from './topics';
 import { TraceWriter } from './trace/trace-writer';
 import { TypeWorker } from './type-worker';
+import { AccessTokens, type AccessTokenSource } from './oauth/access-tokens';
 
 export interface StartTranslatorOptions {
   kafka: KafkaClient;
@@ -33,6 +34,8 @@ export interface StartTranslatorOptions {
   settings: TranslatorSettings;
   /** Finds a destination's definition by catalog id; @manifold/destinations by default. */
   destinations?: (id: string) => DestinationDefinition | undefined;
+  /** The control plane's access tokens for instances connected with OAuth; without it they wait (retry). */
+  accessTokens?: AccessTokenSource;
   /** Clock and randomness of retry planning, for tests. */
   now?: () => number;
   random?: () => number;
@@ -108,6 +111,8 @@ export async function startTranslator(options: StartTranslatorOptions): Promise<
     });
     await progress.start();
     cleanup.push(() => progress.stop());
+    // One per process: its cache and its one-question-at-a-time are per instance, whatever the type.
+    const tokens = new AccessTokens(options.accessTokens);
     const sender = new HttpSender({
       timeoutMs: settings.requestTimeoutMs,
       connectionsPerOrigin: settings.connectionsPerOrigin,
@@ -166,6 +171,7 @@ export async function startTranslator(options: StartTranslatorOptions): Promise<
         deliverer: new Deliverer({
           destination,
           sender: transport ?? sender,
+          tokens,
           limiter,
           slow: new SlowInstances({ threshold: settings.slowInstanceTimeouts }),
           onRequest: ({ status, durationMs }) =>

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { lenient } from '@manifold/destination-kit';
+import { lenient, type Mapping, type MappingValue } from '@manifold/destination-kit';
 
 // Field types shared by the destinations' action schemas.
 //
@@ -45,6 +45,11 @@ export function compact<T extends Record<string, unknown>>(object: T): Partial<T
 /** Mapping of a Spec path that falls back to another path when the first is null or missing. */
 export function coalesce(first: string, second: string) {
   return { '@if': { exists: { '@path': first }, then: { '@path': first }, else: { '@path': second } } } as const;
+}
+
+/** Mapping of `$.properties` with some of the event's own fields (a page's name) among them; the properties win on a clash. */
+export function propertiesWith(fields: Mapping): MappingValue {
+  return { '@merge': { objects: [fields, { '@path': '$.properties' }], direction: 'right' } };
 }
 
 /** Milliseconds since the epoch of an ISO date-time already validated by `isoDateTime`. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DropEventError, joinUrl, jsonRequest, type RequestDescriptor } from '@manifold/destination-kit';
 import { compact, isoDateTime, optionalText } from '../common/fields';
 import { contextFields, contextMapping, contextProperties, type EventContext } from './context-properties';
-import { eventUuid } from './event-uuid';
+import { eventUuid } from '../common/event-uuid';
 import type { PosthogSettings } from './settings';
 
 // What every captured event shares (libs/destinations/src/posthog/README.md#the-api): a distinct_id

@@ -44,4 +44,4 @@ export const posthog = defineDestination({
 });
 
 export { posthogSettings, type PosthogSettings } from './settings';
-export { eventUuid as posthogEventUuid } from './event-uuid';
+export { eventUuid as posthogEventUuid } from '../common/event-uuid';

@@ -4,6 +4,7 @@ import { request as undiciRequest } from 'undici';
 import {
   classifyResponse,
   parseSettings,
+  prepareEvent,
   translateEvent,
   type DestinationDefinition,
   type DropReason,
@@ -12,6 +13,8 @@ import {
   type RequestDescriptor,
   type ResponseOutcome,
   type DestinationSettingsSchema,
+  type ParsedSettings,
+  type PreparedEvent,
 } from '@manifold/destination-kit';
 import type { SpecEvent } from '@manifold/events';
 
@@ -77,6 +80,19 @@ export function parsed<S extends DestinationSettingsSchema>(
   const result = parseSettings(destination, raw);
   if (!result.ok) throw new Error(result.outcome.message);
   return result.settings;
+}
+
+/** Events that must each be prepared (a batching test's input), prepared. */
+export function prepareAll<S extends DestinationSettingsSchema>(
+  destination: DestinationDefinition<S>,
+  events: SpecEvent[],
+  settings: ParsedSettings<S>,
+): PreparedEvent[] {
+  return events.map((event) => {
+    const prepared = prepareEvent(destination, event, settings);
+    if (prepared.kind !== 'prepared') throw new Error(prepared.message);
+    return prepared;
+  });
 }
 
 /** Decodes a request body by its content type, for comparison. */

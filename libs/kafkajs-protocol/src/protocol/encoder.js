@@ -73,6 +73,18 @@ module.exports = class Encoder {
   }
 
   /**
+   * An encoder for a message whose size is known: its buffer is exactly that size, so nothing
+   * regrows and no power-of-two slack is kept alive with it.
+   *
+   * @param {number} size bytes
+   */
+  static ofSize(size) {
+    const encoder = new Encoder(0)
+    encoder.buf = Buffer.allocUnsafe(size)
+    return encoder
+  }
+
+  /**
    * @param {Buffer} buffer
    */
   writeBufferInternal(buffer) {

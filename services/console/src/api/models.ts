@@ -141,6 +141,19 @@ export const DestinationMappingVersion = model(
   }),
 );
 
+export const OAuthConnection = model(
+  'OAuthConnection',
+  z.object({
+    state: z
+      .enum(['not_connected', 'connected', 'reconnect_needed'])
+      .describe('reconnect_needed: the provider refused the refresh token; events wait for a new connection'),
+    connectedAt: optionalTimestamp,
+    connectedBy: z.string(),
+    problem: z.string().describe('Why a reconnection is needed'),
+    problemAt: optionalTimestamp,
+  }),
+);
+
 export const Destination = model(
   'Destination',
   z.object({
@@ -162,6 +175,7 @@ export const Destination = model(
     filters: z.array(DestinationFilter),
     mappings: z.array(DestinationMapping).describe('In order; every enabled mapping whose trigger matches runs'),
     mappingsVersion: z.number().int(),
+    oauth: OAuthConnection.optional().describe('Present when the destination connects with OAuth; never holds a token'),
   }),
 );
 
@@ -206,6 +220,9 @@ export const CatalogEntry = model(
     supportedCallTypes: z.array(z.string()),
     warehouse: z.boolean(),
     actions: z.array(CatalogAction).describe('What mappings can run (none for warehouses)'),
+    oauthScopes: z
+      .array(z.string())
+      .describe('Scopes of the OAuth connection; empty when the destination cannot connect with OAuth'),
   }),
 );
 

@@ -10,6 +10,7 @@ import { HttpError, type FieldViolation } from '../server/http-error';
 import { toHttpError } from '../control-plane/grpc-errors';
 import { authorizeWorkspace } from './access';
 import type { RouteDefinition } from './route';
+import { sessionBinding } from '../server/session-binding';
 
 function parse<T extends z.ZodType>(schema: T | undefined, input: unknown, where: string): z.output<T> {
   if (!schema) return {} as z.output<T>;
@@ -61,6 +62,7 @@ export function mountApiRoutes(app: Express, routes: readonly RouteDefinition[],
           controlPlane: context.controlPlane,
           stores: context.stores,
           via: principal.via,
+          sessionBinding: principal.via === 'session' ? sessionBinding(principal.sessionId) : undefined,
           mailer: context.mailer,
           logger: context.logger,
           origin: expectedOrigin(req, context.publicUrl),

@@ -46,6 +46,7 @@ export function presentCatalogEntry(entry: proto.CatalogEntry): z.input<typeof m
     supportedCallTypes: entry.supportedCallTypes,
     warehouse: entry.warehouse,
     actions: entry.actions,
+    oauthScopes: entry.oauthScopes,
   };
 }
 

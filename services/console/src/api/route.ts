@@ -31,6 +31,8 @@ export interface RouteContext<P, Q, B> {
   stores: ConsoleStores;
   /** How the caller authenticated: session cookies (the web app) or a bearer API token. */
   via: 'session' | 'token';
+  /** A hash of the session (sessions only): binds an OAuth connection in progress to the browser that started it. */
+  sessionBinding: string | undefined;
   /** SMTP, when configured (SMTP_URL). */
   mailer: Mailer | undefined;
   logger: Logger;

@@ -6,6 +6,7 @@ import {
   type DeadLetterServiceClient,
   type DestinationServiceClient,
   type EventTraceServiceClient,
+  type OAuthServiceClient,
   type ReplayServiceClient,
   type SourceServiceClient,
   type WorkspaceServiceClient,
@@ -36,6 +37,7 @@ export interface ControlPlane {
   deadLetters: PromiseClient<DeadLetterServiceClient>;
   replays: PromiseClient<ReplayServiceClient>;
   traces: PromiseClient<EventTraceServiceClient>;
+  oauth: PromiseClient<OAuthServiceClient>;
   close(): void;
 }
 

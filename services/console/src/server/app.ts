@@ -9,6 +9,7 @@ import type { ConsoleContext } from './context';
 import { mountDebuggerProxy } from './debugger-proxy';
 import { HttpError } from './http-error';
 import { mountInvitationRoutes } from './invitation-routes';
+import { mountOAuthCallback } from './oauth-callback';
 import { securityHeaders } from './security-headers';
 import { mountSignInRoute } from './sign-in-route';
 import { mountWebApp } from './spa';
@@ -40,6 +41,7 @@ export function createConsoleApp(context: ConsoleContext, options: ConsoleAppOpt
   mountSignInRoute(app, context, options.sessionTtlMs, new SignInThrottle(options.throttleLimits));
   mountInvitationRoutes(app, context, options.sessionTtlMs);
   mountDebuggerProxy(app, context);
+  mountOAuthCallback(app, context);
   app.get('/api/v1/config', (_req, res) => {
     res.json({ ingestionPublicUrl: context.ingestionPublicUrl });
   });

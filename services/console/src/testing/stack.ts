@@ -95,6 +95,8 @@ export async function startConsoleStack(
      * `local`, source `website`, a DuckDB warehouse) applied with `manifold apply`. Needs the default catalog.
      */
     localWorkspace?: boolean;
+    /** The control plane's OAuth apps (the emulators' clients), for destinations that connect with OAuth. */
+    oauthClients?: Parameters<typeof startControlPlane>[0]['oauthClients'];
     /** More console settings: SMTP, sign-in limits, proxies. */
     console?: Partial<
       Pick<StartConsoleOptions, 'smtp' | 'lockout' | 'throttleLimits' | 'trustProxy' | 'publicUrl' | 'port'>
@@ -120,6 +122,7 @@ export async function startConsoleStack(
     configPollIntervalMs: 200,
     autoDisable: { enabled: false },
     ...(options.dataPlane ? { kafkaBrokers, kafkaTopicPrefix: topicPrefix } : {}),
+    ...(options.oauthClients ? { oauthClients: options.oauthClients } : {}),
   });
   const runDir = options.localWorkspace ? mkdtempSync(join(tmpdir(), 'console-local-')) : undefined;
   if (runDir) await applyLocalWorkspace(controlPlane.address, controlPlaneToken, runDir);

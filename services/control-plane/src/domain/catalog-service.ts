@@ -27,6 +27,7 @@ function toEntry(d: CatalogEntryDefinition): CatalogEntry {
     supportedCallTypes: d.supportedCallTypes,
     warehouse: d.warehouse,
     actions: d.actions ?? [],
+    oauthScopes: d.oauthScopes ?? [],
   };
 }
 

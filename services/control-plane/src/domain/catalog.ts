@@ -18,6 +18,8 @@ export interface CatalogEntryDefinition {
   settingsSchema: SettingsJsonSchema;
   supportedCallTypes: string[];
   warehouse: boolean;
+  /** The scopes of an OAuth connection, when instances can connect with OAuth. */
+  oauthScopes?: string[];
   /** Destinations (not warehouses): their presets, and the check of an instance's mappings. */
   mappings?: MappingRules;
   /** Destinations (not warehouses): the actions mappings can run, with their fields. */

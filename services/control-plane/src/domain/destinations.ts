@@ -29,6 +29,7 @@ import { resolveSource } from './sources';
 import { checkName, checkSyncInterval } from './validation';
 import { initialStatus, statusChange, statusUpdate } from './status-change';
 import { resolveWorkspace } from './workspaces';
+import { oauthSummary } from '../oauth/oauth-summary';
 import type { DestinationDoc, DestinationFilterDoc, WorkspaceDoc } from '../store/documents';
 import { listPage, type ListFields } from '../store/list-query';
 import type { Store } from '../store/store';
@@ -113,6 +114,7 @@ export class Destinations {
       changedFields: [],
       mappings: currentMappings(doc, this.catalog).map(mappingMessage),
       mappingsVersion: doc.mappingsVersion ?? 0,
+      ...optional('oauth', oauthSummary(doc, (this.catalog.get(doc.catalogId)?.oauthScopes?.length ?? 0) > 0)),
     };
   }
 
@@ -311,6 +313,7 @@ export class Destinations {
     const doc = await resolveDestination(this.store, workspace, destinationKey);
     await this.store.destinations.deleteOne({ _id: doc._id });
     await this.store.mappingVersions.deleteMany({ destinationId: doc._id });
+    await this.store.oauthConnections.deleteOne({ _id: doc._id });
     await refreshSourceLinks(this.store, doc.sourceIds, now);
     await this.onChange();
   }
@@ -355,4 +358,9 @@ export class Destinations {
     await this.onChange();
     return this.get(workspace._id, destination._id);
   }
+}
+
+/** `{ [key]: value }` when there is a value, else nothing: optional message fields stay absent. */
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }

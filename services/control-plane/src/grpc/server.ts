@@ -11,6 +11,7 @@ import {
   type GrpcServerTls,
   DestinationServiceService,
   EventTraceServiceService,
+  OAuthServiceService,
   ReplayServiceService,
   SourceServiceService,
   WorkspaceServiceService,
@@ -21,6 +22,7 @@ import {
   catalogService,
   configService,
   destinationService,
+  oauthService,
   sourceService,
   workspaceService,
   type Domain,
@@ -35,6 +37,7 @@ const SERVICE_NAMES = [
   'manifold.controlplane.v1.DeadLetterService',
   'manifold.controlplane.v1.ReplayService',
   'manifold.controlplane.v1.EventTraceService',
+  'manifold.controlplane.v1.OAuthService',
 ];
 
 export interface GrpcServer {
@@ -71,6 +74,7 @@ export async function startGrpcServer(
   server.addService(DeadLetterServiceService, deadLetterService(domain.operations, deps));
   server.addService(ReplayServiceService, replayService(domain.operations, deps));
   server.addService(EventTraceServiceService, eventTraceService(domain.operations, deps));
+  server.addService(OAuthServiceService, oauthService(domain, deps));
 
   const health = new HealthImplementation(
     Object.fromEntries([['', 'SERVING'], ...SERVICE_NAMES.map((name) => [name, 'SERVING'])]),

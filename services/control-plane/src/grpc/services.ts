@@ -4,6 +4,7 @@ import type {
   ConfigServiceServer,
   ConfigUpdate,
   DestinationServiceServer,
+  OAuthServiceServer,
   SourceServiceServer,
   WatchConfigRequest,
   WorkspaceServiceServer,
@@ -18,6 +19,7 @@ import type { Sources } from '../domain/sources';
 import type { Workspaces } from '../domain/workspaces';
 import { resolveWorkspace } from '../domain/workspaces';
 import type { Observability } from '../domain/observability';
+import type { OAuthConnections } from '../oauth/oauth-connections';
 import type { Operations } from '../operations/start-operations';
 import type { Store } from '../store/store';
 import { authenticate, toServiceError, unary, type HandlerDeps } from './call-handler';
@@ -33,6 +35,8 @@ export interface Domain {
   catalog: CatalogQueries;
   observability: Observability;
   broadcaster: ConfigBroadcaster;
+  /** OAuth connections of destination instances: the console's connect flow, translators' access tokens. */
+  oauth: OAuthConnections;
   /** Dead letters, replays and traces: present when the control plane reads the data plane's Kafka. */
   operations?: Operations;
 }
@@ -95,6 +99,15 @@ export function destinationService(d: Domain, deps: HandlerDeps): DestinationSer
     listDeliveryErrors: unary('ListDeliveryErrors', deps, (req) => d.observability.deliveryErrors(req)),
     listWarehouseStatus: unary('ListWarehouseStatus', deps, (req) => d.observability.warehouseStatus(req)),
     syncWarehouse: unary('SyncWarehouse', deps, (req, ctx) => d.observability.syncWarehouse(req, ctx.now)),
+  };
+}
+
+export function oauthService(d: Domain, deps: HandlerDeps): OAuthServiceServer {
+  return {
+    startOAuthConnection: unary('StartOAuthConnection', deps, (req, ctx) => d.oauth.start(req, ctx)),
+    completeOAuthConnection: unary('CompleteOAuthConnection', deps, (req, ctx) => d.oauth.complete(req, ctx)),
+    disconnectOAuth: unary('DisconnectOAuth', deps, (req) => d.oauth.disconnect(req)),
+    getOAuthAccessToken: unary('GetOAuthAccessToken', deps, (req) => d.oauth.accessToken(req)),
   };
 }
 

@@ -87,6 +87,8 @@ export interface DestinationMappingVersionDoc {
 }
 
 export interface DestinationDoc {
+  /** Instances of a type that connects with OAuth, once connected. */
+  oauth?: OAuthSummaryDoc;
   _id: string;
   workspaceId: string;
   name: string;
@@ -135,4 +137,57 @@ export interface IntegrationRequestDoc {
 export interface ConfigVersionDoc {
   _id: 'config';
   version: number;
+}
+
+/** What reads show of an instance's OAuth connection (never a token). */
+export interface OAuthSummaryDoc {
+  state: 'connected' | 'reconnect_needed';
+  connectedAt: Date;
+  connectedBy: string;
+  problem: string;
+  problemAt: Date | null;
+}
+
+/**
+ * One authorization in progress: `_id` is the SHA-256 of the `state` sent to the provider (the
+ * state itself is never stored), deleted when the callback uses it or when it expires.
+ */
+export interface OAuthStateDoc {
+  _id: string;
+  workspaceId: string;
+  destinationId: string;
+  catalogId: string;
+  /** SHA-256 of the console's session binding: the callback must come from the same session. */
+  sessionHash: string;
+  redirectUri: string;
+  createdBy: string;
+  expiresAt: Date;
+}
+
+/** The tokens of one connected instance (`_id` = destination id), sealed with the control plane's key. */
+export interface OAuthConnectionDoc {
+  _id: string;
+  workspaceId: string;
+  catalogId: string;
+  refreshToken: string;
+  accessToken: string;
+  expiresAt: Date;
+  /** Translators are told to ask again from then on: a margin before `expiresAt`. */
+  refreshAfter: Date;
+  /** Incremented by every refresh: refresh leases are per version. */
+  version: number;
+  state: 'connected' | 'reconnect_needed';
+}
+
+/**
+ * Who refreshes one version of an instance's access token: `_id` = `<destination>:<version>`, so
+ * an insert is the lease (a unique-key insert is atomic on MongoDB and FerretDB alike). A lease
+ * whose refresh succeeded stays (the version moved on); a failed one is deleted; an abandoned one
+ * may be taken over after `until`.
+ */
+export interface OAuthRefreshLeaseDoc {
+  _id: string;
+  holder: string;
+  takenAt: Date;
+  until: Date;
 }

@@ -4,6 +4,9 @@ import type {
   DestinationDoc,
   DestinationMappingVersionDoc,
   IntegrationRequestDoc,
+  OAuthConnectionDoc,
+  OAuthRefreshLeaseDoc,
+  OAuthStateDoc,
   SourceDoc,
   WorkspaceDoc,
   WriteKeyDoc,
@@ -21,6 +24,9 @@ export class Store {
   readonly configVersion: Collection<ConfigVersionDoc>;
   /** One document per auto-disable action taken, so replicas never act twice. */
   readonly autoDisableClaims: Collection<{ _id: string; claimedAt: Date }>;
+  readonly oauthStates: Collection<OAuthStateDoc>;
+  readonly oauthConnections: Collection<OAuthConnectionDoc>;
+  readonly oauthRefreshLeases: Collection<OAuthRefreshLeaseDoc>;
 
   constructor(readonly db: Db) {
     this.workspaces = db.collection('workspaces');
@@ -31,6 +37,9 @@ export class Store {
     this.integrationRequests = db.collection('integration_requests');
     this.configVersion = db.collection('config_version');
     this.autoDisableClaims = db.collection('auto_disable_claims');
+    this.oauthStates = db.collection('oauth_states');
+    this.oauthConnections = db.collection('oauth_connections');
+    this.oauthRefreshLeases = db.collection('oauth_refresh_leases');
   }
 
   async ensureIndexes(): Promise<void> {

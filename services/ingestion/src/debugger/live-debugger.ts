@@ -1,3 +1,4 @@
+import { isoTime } from '../iso-time';
 import type { Rejection } from '../http/errors';
 
 export type DebuggerStatus = 'accepted' | 'rejected' | 'failed';
@@ -62,8 +63,6 @@ export interface DebuggerView {
 export class LiveDebugger implements DebuggerView {
   private readonly rings = new Map<string, Ring>();
   private readonly listeners = new Map<string, Set<Listener>>();
-  private lastMs = 0;
-  private lastIso = '';
 
   /**
    * @param nextSeq where entry ids come from when several workers' entries are merged (ids
@@ -73,16 +72,6 @@ export class LiveDebugger implements DebuggerView {
     private readonly capacity: number,
     private readonly nextSeq?: () => number,
   ) {}
-
-  /** The current time as ISO-8601, formatted once per millisecond however many events share it. */
-  private now(): string {
-    const ms = Date.now();
-    if (ms !== this.lastMs) {
-      this.lastMs = ms;
-      this.lastIso = new Date(ms).toISOString();
-    }
-    return this.lastIso;
-  }
 
   /** How many entries of a request are worth recording: all while someone watches live, else the buffer's size. */
   entriesWanted(sourceId: string): number {
@@ -96,7 +85,12 @@ export class LiveDebugger implements DebuggerView {
       ring = new Ring(Math.max(1, this.capacity));
       this.rings.set(sourceId, ring);
     }
-    const full: DebuggerEntry = { seq: this.nextSeq ? this.nextSeq() : ++ring.seq, sourceId, at: this.now(), ...entry };
+    const full: DebuggerEntry = {
+      seq: this.nextSeq ? this.nextSeq() : ++ring.seq,
+      sourceId,
+      at: isoTime(Date.now()),
+      ...entry,
+    };
     ring.push(full);
     const listeners = this.listeners.get(sourceId);
     if (listeners) for (const listener of listeners) listener(full);

@@ -34,15 +34,14 @@ function answerFor(route: TrackingRoute, { accepted, rejected }: Ingested): stri
     const only = rejected[0] as (typeof rejected)[number];
     return new IngestionError(400, only.code, only.message);
   }
-  const items = rejected.map(({ index, code, message }) => ({ index, code, message }));
-  if (accepted.length === 0) {
-    return new IngestionError(400, 'empty_batch_result', 'no call in the batch was valid', {}, { rejected: items });
+  if (accepted === 0) {
+    return new IngestionError(400, 'empty_batch_result', 'no call in the batch was valid', {}, { rejected });
   }
   return JSON.stringify({
     success: true,
     code: 'multi_user_error',
-    message: `${rejected.length} of ${rejected.length + accepted.length} calls were rejected; the others were accepted`,
-    rejected: items,
+    message: `${rejected.length} of ${rejected.length + accepted} calls were rejected; the others were accepted`,
+    rejected,
   });
 }
 
@@ -59,7 +58,7 @@ export function createTrackingHandler(deps: TrackingHandlerDeps) {
     const startedAt = performance.now();
     const receivedAtMs = Date.now();
     const requestSpan = startRequestSpan(tracer, req.headers, 'POST', route.name);
-    const { span, parent } = requestSpan;
+    const { span } = requestSpan;
     const bodyLimit = route.kind === 'batch' ? limits.maxBatchBytes : limits.maxCallBytes;
 
     const finish = (status: number, message?: string): void => {
@@ -87,7 +86,7 @@ export function createTrackingHandler(deps: TrackingHandlerDeps) {
           authorization: req.headers.authorization,
           receivedAtMs,
           clientIp: proxyTrust.clientIp(req),
-          trace: { span, parent },
+          trace: requestSpan,
         })
         .then((ingested) => {
           const answer = answerFor(route, ingested);

@@ -1,10 +1,12 @@
 import type { ConfigView, SourceConfig } from '@manifold/config-client';
-import { encodeEventMessage, isCallType, type CallType, type SpecEvent } from '@manifold/events';
-import { KafkaUnavailableError } from '@manifold/kafka';
+import { encodeEventMessage, EVENT_HEADERS, isCallType, type CallType, type SpecEvent } from '@manifold/events';
+import { KafkaUnavailableError, type OutgoingMessage } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
-import { injectTraceContext, trace, type extractTraceContext, type Span } from '@manifold/telemetry';
-import type { LiveDebugger } from '../debugger/live-debugger';
+import { injectTraceContext, type extractTraceContext, type Span } from '@manifold/telemetry';
+import type { DebuggerEntry, LiveDebugger } from '../debugger/live-debugger';
+import { StoredEventJson } from '../debugger/stored-event-json';
 import { IngestionError } from '../http/errors';
+import { isoTime } from '../iso-time';
 import { takeWriteKey } from '../http/write-key';
 import type { IngestionMetrics } from '../metrics';
 import type { PublishQueue } from '../publish/publish-queue';
@@ -35,19 +37,38 @@ export interface IngestRequest {
   clientIp: string | undefined;
   /**
    * The request's server span, when the entry point traces it: it is given the source and the
-   * event counts, and its context goes into the Kafka headers (else the active context does).
+   * event counts, and its context (the span in it) goes into the Kafka headers (else the active
+   * context does).
    */
-  trace?: { span: Span; parent: TraceContext } | undefined;
+  trace?: { span: Span; context: TraceContext } | undefined;
 }
+
+/** A call refused on its own, as the answer lists it (what was sent is only for the debugger). */
+export type RejectedCall = Pick<RejectedItem, 'index' | 'code' | 'message'>;
 
 /** What became of a request's events; the accepted ones are in Kafka. */
 export interface Ingested {
-  accepted: readonly SpecEvent[];
+  /** How many events Kafka acknowledged. */
+  accepted: number;
   /** The calls refused one by one (a batch's bad items, or a single call's reason). */
-  rejected: readonly RejectedItem[];
+  rejected: readonly RejectedCall[];
 }
 
-const NOTHING_INGESTED: Ingested = { accepted: [], rejected: [] };
+const NOTHING_INGESTED: Ingested = { accepted: 0, rejected: [] };
+
+/**
+ * What a request keeps while Kafka is awaited: its events as Kafka messages, and nothing of the
+ * body they came from. Under load hundreds of requests wait at once, each for a produce round
+ * trip; what they hold then lives through young-generation collections and is promoted, so the
+ * parsed calls (several times the size of their JSON) and the body are let go before the wait.
+ */
+interface Handover {
+  source: SourceConfig;
+  messages: OutgoingMessage[];
+  /** Accepted events per call type, counted once Kafka acknowledged them. */
+  types: Map<string, number>;
+  rejected: RejectedCall[];
+}
 
 export interface IngestorDeps {
   configView: ConfigView;
@@ -73,20 +94,44 @@ export class Ingestor {
    * Resolves once Kafka acknowledged every accepted event. Throws an IngestionError when the
    * request is refused as a whole (already counted) or Kafka did not take its events (503).
    */
-  async ingest(request: IngestRequest): Promise<Ingested> {
+  ingest(request: IngestRequest): Promise<Ingested> {
+    let type: CallType | undefined;
+    let body: Buffer | Promise<Buffer>;
+    try {
+      if (request.shape.kind === 'call') {
+        if (!isCallType(request.shape.type)) throw IngestionError.badRequest(`unknown call type ${request.shape.type}`);
+        type = request.shape.type;
+      }
+      body = request.readBody();
+    } catch (error) {
+      return Promise.reject(this.refused(error, undefined, undefined));
+    }
+    // Chained rather than awaited in one async function, whose frame would keep the body and the
+    // parsed calls until Kafka answers.
+    return Promise.resolve(body).then(
+      (json) => {
+        const handover = this.judge(request, type, json);
+        return 'messages' in handover ? this.publish(handover) : handover;
+      },
+      (error: unknown) => {
+        throw this.refused(error, undefined, undefined);
+      },
+    );
+  }
+
+  /**
+   * Everything between the body and the wait for Kafka, in one synchronous step: parse, take the
+   * write key out, authenticate, rate limit, check the queue's room, judge and enrich the calls,
+   * and encode the accepted ones as Kafka messages. Returns the outcome when nothing is to be
+   * published; throws (after reporting) when the request is refused as a whole.
+   */
+  private judge(request: IngestRequest, type: CallType | undefined, json: Buffer): Handover | Ingested {
     const { shape, trace: traced } = request;
     // What is known of the request, to report a refusal against.
     let source: SourceConfig | undefined;
     let body: Record<string, unknown> | undefined;
-    // Once the events are handed to publish, it reports their outcome itself.
-    let handedOver = false;
+    let processed: ProcessedBody;
     try {
-      let type: CallType | undefined;
-      if (shape.kind === 'call') {
-        if (!isCallType(shape.type)) throw IngestionError.badRequest(`unknown call type ${shape.type}`);
-        type = shape.type;
-      }
-      const json = await request.readBody();
       body = parseJsonObject(json);
       if (shape.kind === 'client-metrics') {
         recordClientMetrics(body, this.deps.metrics);
@@ -104,25 +149,49 @@ export class Ingestor {
       traced?.span.setAttribute('manifold.source_id', source.id);
       this.checkRateLimit(writeKey);
       this.checkCapacity();
-
       const { receivedAtMs } = request;
-      const facts = { receivedAtMs, receivedAt: new Date(receivedAtMs).toISOString(), ip: request.clientIp };
-      const processed: ProcessedBody =
+      const facts = { receivedAtMs, receivedAt: isoTime(receivedAtMs), ip: request.clientIp };
+      processed =
         type !== undefined
           ? processCall(body, json.length, type, facts)
           : processBatch(body, json.length, this.deps.batchLimits, facts);
-      traced?.span.setAttribute('manifold.events.accepted', processed.accepted.length);
-      traced?.span.setAttribute('manifold.events.rejected', processed.rejected.length);
-
-      const traceHeaders: Record<string, string> = {};
-      injectTraceContext(traceHeaders, traced ? trace.setSpan(traced.parent, traced.span) : undefined);
-      handedOver = true;
-      await this.publish(source, processed, traceHeaders);
-      return processed;
     } catch (error) {
-      if (!handedOver && error instanceof IngestionError) this.reportRefused(error, source, body);
-      throw error;
+      throw this.refused(error, source, body);
     }
+    traced?.span.setAttribute('manifold.events.accepted', processed.accepted.length);
+    traced?.span.setAttribute('manifold.events.rejected', processed.rejected.length);
+    const rejected = this.recordRejected(source, processed.rejected);
+    const { accepted } = processed;
+    if (accepted.length === 0) return { accepted: 0, rejected };
+
+    // Events the queue would refuse are not built: building them is what takes the memory.
+    if (!this.deps.publisher.hasRoomFor(processed.bytes)) {
+      const error = new KafkaUnavailableError('too many events are waiting for Kafka already');
+      const events = accepted.map((event) => ({ type: event.type, messageId: event.messageId, event }));
+      throw this.failed(source, events, error);
+    }
+    const traceHeaders: Record<string, string> = {};
+    injectTraceContext(traceHeaders, traced?.context);
+    const metadata = { sourceId: source.id, workspaceId: source.workspaceId };
+    const messages = accepted.map((event) => encodeEventMessage(event, metadata, traceHeaders));
+    return { source, messages, types: countTypes(accepted), rejected };
+  }
+
+  /** Resolves once Kafka acknowledged the messages; throws a 503 IngestionError when it did not. */
+  private async publish({ source, messages, types, rejected }: Handover): Promise<Ingested> {
+    try {
+      await this.deps.publisher.publish(messages);
+    } catch (error) {
+      throw this.failed(source, messages.map(shownEvent), error);
+    }
+    for (const [type, count] of types) this.deps.metrics.eventsAccepted.add(count, type);
+    // Entries beyond the buffer would be overwritten at once: skip them unless someone watches live.
+    const { liveDebugger } = this.deps;
+    const shown = liveDebugger.entriesWanted(source.id);
+    for (let i = Math.max(0, messages.length - shown); i < messages.length; i++) {
+      liveDebugger.record(source.id, { status: 'accepted', ...shownEvent(messages[i] as OutgoingMessage) });
+    }
+    return { accepted: messages.length, rejected };
   }
 
   /** The source of a write key, from the in-memory config snapshot (never a network call). */
@@ -155,17 +224,19 @@ export class Ingestor {
   /**
    * Counts (and, when the source is known, shows in the debugger) a request refused as a whole
    * before its events were judged one by one: bad JSON, unknown key, disabled source, rate limit.
-   * The body, if any, no longer holds its write key (`takeWriteKey` ran before the source was known).
+   * The body, if any, no longer holds its write key (`takeWriteKey` ran before the source was
+   * known). Returns the error, to be thrown.
    */
-  private reportRefused(
-    error: IngestionError,
+  private refused(
+    error: unknown,
     source: SourceConfig | undefined,
     body: Record<string, unknown> | undefined,
-  ): void {
+  ): unknown {
+    if (!(error instanceof IngestionError)) return error;
     const batch = body?.['batch'];
     const events = Array.isArray(batch) ? Math.max(1, batch.length) : 1;
     this.deps.metrics.eventsRejected.add(events, error.code);
-    if (!source) return;
+    if (!source) return error;
     this.deps.liveDebugger.record(source.id, {
       status: 'rejected',
       type: typeof body?.['type'] === 'string' ? body['type'] : undefined,
@@ -173,19 +244,13 @@ export class Ingestor {
       // Items of a batch are two levels down. Deeper bodies would overflow the debugger's JSON.
       event: nestedDeeperThan(body, MAX_NESTING_DEPTH + 2) ? undefined : body,
     });
+    return error;
   }
 
-  /**
-   * Publishes the accepted events and resolves once Kafka acknowledged all of them; throws a 503
-   * IngestionError when it did not. Rejected items are recorded either way.
-   */
-  private async publish(
-    source: SourceConfig,
-    processed: ProcessedBody,
-    traceHeaders: Record<string, string>,
-  ): Promise<void> {
+  /** Counts and shows the calls refused one by one; returns them as the answer lists them. */
+  private recordRejected(source: SourceConfig, items: readonly RejectedItem[]): RejectedCall[] {
     const { liveDebugger, metrics } = this.deps;
-    for (const item of processed.rejected) {
+    return items.map((item) => {
       metrics.eventsRejected.add(1, item.code);
       liveDebugger.record(source.id, {
         status: 'rejected',
@@ -193,51 +258,44 @@ export class Ingestor {
         reason: { code: item.code, message: item.message },
         event: item.input,
       });
-    }
-    const { accepted } = processed;
-    if (accepted.length === 0) return;
-    const metadata = { sourceId: source.id, workspaceId: source.workspaceId };
-    // Events the queue would refuse are not built: building them is what takes the memory.
-    const messages = this.deps.publisher.hasRoomFor(processed.bytes)
-      ? accepted.map((event) => encodeEventMessage(event, metadata, traceHeaders))
-      : undefined;
-    try {
-      if (!messages) throw new KafkaUnavailableError('too many events are waiting for Kafka already');
-      await this.deps.publisher.publish(messages);
-    } catch (error) {
-      const message = 'events could not be stored in Kafka; retry later';
-      this.deps.logger.warn({ err: error, sourceId: source.id, events: accepted.length }, message);
-      metrics.eventsRejected.add(accepted.length, 'unavailable');
-      for (const event of accepted) {
-        liveDebugger.record(source.id, {
-          status: 'failed',
-          type: event.type,
-          messageId: event.messageId,
-          reason: { code: 'unavailable', message },
-          event,
-        });
-      }
-      throw IngestionError.unavailable(message);
-    }
-    this.countAccepted(accepted);
-    // Entries beyond the buffer would be overwritten at once: skip them unless someone watches live.
-    const shown = liveDebugger.entriesWanted(source.id);
-    for (let i = Math.max(0, accepted.length - shown); i < accepted.length; i++) {
-      const event = accepted[i] as SpecEvent;
-      liveDebugger.record(source.id, { status: 'accepted', type: event.type, messageId: event.messageId, event });
-    }
+      return { index: item.index, code: item.code, message: item.message };
+    });
   }
 
-  /** One counter update per call type and request rather than per event. */
-  private countAccepted(accepted: readonly SpecEvent[]): void {
-    const first = accepted[0];
-    if (!first) return;
-    if (accepted.every((event) => event.type === first.type)) {
-      this.deps.metrics.eventsAccepted.add(accepted.length, first.type);
-      return;
+  /** Counts and shows accepted events Kafka did not take; returns the 503 to throw. */
+  private failed(source: SourceConfig, events: readonly ShownEvent[], error: unknown): IngestionError {
+    const { liveDebugger, metrics, logger } = this.deps;
+    const message = 'events could not be stored in Kafka; retry later';
+    logger.warn({ err: error, sourceId: source.id, events: events.length }, message);
+    metrics.eventsRejected.add(events.length, 'unavailable');
+    for (const { type, messageId, event } of events) {
+      liveDebugger.record(source.id, {
+        status: 'failed',
+        type,
+        messageId,
+        reason: { code: 'unavailable', message },
+        event,
+      });
     }
-    const byType = new Map<string, number>();
-    for (const event of accepted) byType.set(event.type, (byType.get(event.type) ?? 0) + 1);
-    for (const [type, count] of byType) this.deps.metrics.eventsAccepted.add(count, type);
+    return IngestionError.unavailable(message);
   }
+}
+
+/** An accepted event as the debugger shows it, whether Kafka took it or not. */
+type ShownEvent = Pick<DebuggerEntry, 'type' | 'messageId' | 'event'>;
+
+/** An event message as the debugger shows it: its type and id from its headers, its body as stored. */
+function shownEvent(message: OutgoingMessage): ShownEvent {
+  return {
+    type: message.headers?.[EVENT_HEADERS.type],
+    messageId: message.headers?.[EVENT_HEADERS.messageId],
+    event: new StoredEventJson(message.value),
+  };
+}
+
+/** Accepted events per call type: one counter update per type and request rather than per event. */
+function countTypes(accepted: readonly SpecEvent[]): Map<string, number> {
+  const types = new Map<string, number>();
+  for (const event of accepted) types.set(event.type, (types.get(event.type) ?? 0) + 1);
+  return types;
 }

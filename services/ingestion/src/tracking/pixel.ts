@@ -37,7 +37,7 @@ export function pixelRoutes(options: PixelRoutesOptions): Router {
 
   router.get('/v1/pixel/:type', (req, res) => {
     const requestSpan = startRequestSpan(tracer, req.headers, 'GET', '/v1/pixel');
-    const { span, parent } = requestSpan;
+    const { span } = requestSpan;
     requestSpan.run(() =>
       ingestor
         .ingest({
@@ -46,7 +46,7 @@ export function pixelRoutes(options: PixelRoutesOptions): Router {
           authorization: req.headers.authorization,
           receivedAtMs: Date.now(),
           clientIp: proxyTrust.clientIp(req),
-          trace: { span, parent },
+          trace: requestSpan,
         })
         .catch((error: unknown) => {
           if (!(error instanceof IngestionError)) logger.error({ err: error }, 'pixel call failed');

@@ -6,7 +6,8 @@ type TraceContext = ReturnType<typeof extractTraceContext>;
 /** A tracking request's server span, child of the caller's trace context when it sent one. */
 export interface RequestSpan {
   span: Span;
-  parent: TraceContext;
+  /** The caller's context with this span in it: what goes into the Kafka headers. */
+  context: TraceContext;
   /**
    * Runs the request's handling with the span active: every log line written meanwhile carries
    * its trace_id and span_id (the logger's mixin reads the active span), and so does anything
@@ -28,5 +29,5 @@ export function startRequestSpan(
     parent,
   );
   const active = trace.setSpan(parent, span);
-  return { span, parent, run: (handle) => context.with(active, handle) };
+  return { span, context: active, run: (handle) => context.with(active, handle) };
 }

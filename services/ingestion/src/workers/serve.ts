@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { createLogger } from '@manifold/logger';
 import type { IngestionConfig } from '../config';
+import { limitHeapGrowth } from '../heap-growth';
 import { runIngestion } from '../run-ingestion';
 import { WORKER_SLOT_ENV, type PrimaryMessage } from './messages';
 import { runPrimary } from './primary';
@@ -23,6 +24,7 @@ export function workerCount(config: IngestionConfig): number {
  * or a primary and its workers. Resolves once the Tracking API serves.
  */
 export async function serveIngestion(config: IngestionConfig): Promise<Serving> {
+  limitHeapGrowth();
   if (cluster.isWorker) return serveAsWorker(config);
   const workers = workerCount(config);
   if (workers === 1) {

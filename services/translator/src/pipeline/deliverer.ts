@@ -5,7 +5,9 @@ import {
   drop,
   outcomeOfError,
   outcomesPerEvent,
+  isTokenRejected,
   noticesOf,
+  withAccessToken,
   Notices,
   type DeliveryOutcome,
   type DropOutcome,
@@ -15,6 +17,7 @@ import {
   type RequestSender,
 } from '@manifold/destination-kit';
 import { attemptRequest, sendFlow, type Attempt, type FlowResult } from '@manifold/destination-http';
+import type { AccessTokens } from '../oauth/access-tokens';
 import type { KeyedLimiter } from '../http/keyed-limiter';
 import { inheritMapping, mappingOfRequest, tagRequests } from '../trace/request-mapping';
 import { NOT_RESPONDING, type SlowInstances } from './slow-instances';
@@ -39,6 +42,8 @@ export interface DelivererOptions {
   limiter: KeyedLimiter;
   /** Instances that stopped answering; every attempt's answer or timeout is recorded there. */
   slow: SlowInstances;
+  /** Access tokens of instances connected with OAuth (the destination declares `oauth`). */
+  tokens?: AccessTokens;
   /** Called after each response or network failure (metrics). */
   onRequest?(info: { status: number | undefined; durationMs: number }): void;
 }
@@ -229,14 +234,21 @@ export class Deliverer {
     admit: (() => boolean) | undefined,
     notices: Notices,
   ): Promise<FlowResult> {
+    const oauth = this.options.destination.oauth?.uses(task.settings) ?? false;
     return sendFlow(this.options.destination, request, task.settings, notices, (step) => {
       inheritMapping(step, request);
-      return this.send(task, step, admit);
+      return this.send(task, step, admit, oauth);
     });
   }
 
-  private send(task: DeliveryTask, request: RequestDescriptor, admit?: () => boolean): Promise<Attempt> {
+  /**
+   * Sends one request. An instance connected with OAuth gets its access token put on the request
+   * as it leaves (the exchange keeps the request without it); a 401 gets a fresh token and one
+   * more try, as Segment's Actions framework does. No token to be had → the event waits (retry).
+   */
+  private send(task: DeliveryTask, request: RequestDescriptor, admit?: () => boolean, oauth = false): Promise<Attempt> {
     const instanceId = task.instance.id;
+    const context = { instanceId, settings: task.settings };
     return this.options.limiter.run(instanceId, async () => {
       if (admit && !admit()) {
         return {
@@ -244,10 +256,26 @@ export class Deliverer {
           exchange: { request, error: 'not attempted: the destination stopped answering' },
         };
       }
-      const attempt = await attemptRequest(this.options.sender, this.options.destination, request, {
-        instanceId,
-        settings: task.settings,
-      });
+      let token: string | undefined;
+      if (oauth) {
+        const got = await this.tokenFor(instanceId);
+        if (!got.ok) return got.failed(request);
+        token = got.token;
+      }
+      const { sender, destination } = this.options;
+      let attempt = await attemptRequest(
+        sender,
+        destination,
+        request,
+        context,
+        token ? withAccessToken(request, token) : request,
+      );
+      const answer = attempt.exchange.response;
+      if (token && answer && isTokenRejected(answer)) {
+        const again = await this.tokenFor(instanceId, token);
+        if (!again.ok) return again.failed(request);
+        attempt = await attemptRequest(sender, destination, request, context, withAccessToken(request, again.token));
+      }
       const { response, durationMs = 0 } = attempt.exchange;
       this.options.onRequest?.({ status: response?.status, durationMs });
       // Recorded before the slot is released, so the next queued request already knows.
@@ -255,6 +283,25 @@ export class Deliverer {
       else if (attempt.outcome.kind === 'retry') this.options.slow.failed(instanceId, attempt.outcome.reason);
       return attempt;
     });
+  }
+
+  /** The instance's token (a fresh one when `rejected` was refused), or the retry outcome of having none. */
+  private async tokenFor(
+    instanceId: string,
+    rejected?: string,
+  ): Promise<{ ok: true; token: string } | { ok: false; failed(request: RequestDescriptor): Attempt }> {
+    const tokens = this.options.tokens;
+    const got = tokens
+      ? await (rejected ? tokens.replace(instanceId, rejected) : tokens.token(instanceId))
+      : { ok: false as const, reason: 'OAUTH_UNAVAILABLE', message: 'no access tokens in this translator' };
+    if (got.ok) return got;
+    return {
+      ok: false,
+      failed: (request) => ({
+        outcome: { kind: 'retry', reason: got.reason },
+        exchange: { request, error: `not sent: ${got.message}` },
+      }),
+    };
   }
 }
 

@@ -1,5 +1,6 @@
 // Assertions shared by the end-to-end tests of several destination types at once.
 import type { Emulator } from '@manifold/emulators';
+import { countsUnder } from './harness';
 
 /**
  * Per destination type (instance `dest-<type>`): every one of `total` events delivered except the
@@ -21,11 +22,7 @@ export function expectOnlyWhatApisCannotTake(
       (k) => k.startsWith(`${instance}|failed|`) || k.startsWith(`${instance}|retried|`),
     );
     expect({ type, failed }).toEqual({ type, failed: [] });
-    const filtered = Object.fromEntries(
-      Object.entries(counts)
-        .filter(([key]) => key.startsWith(`${instance}|filtered|`))
-        .map(([key, n]) => [key.slice(`${instance}|filtered|`.length), n]),
-    );
+    const filtered = countsUnder(counts, `${instance}|filtered|`);
     expect({ type, filtered }).toEqual({ type, filtered: drops });
     const refused = emulator.requests.filter((r) => r.status < 200 || r.status > 299);
     expect({ type, refused }).toEqual({ type, refused: [] });

@@ -2,6 +2,7 @@
 import {
   AmplitudeEmulator,
   BrazeEmulator,
+  HubspotEmulator,
   CustomerioEmulator,
   Ga4Emulator,
   IntercomEmulator,
@@ -10,6 +11,10 @@ import {
   MetaEmulator,
   MixpanelEmulator,
   PosthogEmulator,
+  SlackEmulator,
+  KissmetricsEmulator,
+  KeenEmulator,
+  HeapEmulator,
   WebhookEmulator,
   type Emulator,
 } from '@manifold/emulators';
@@ -69,5 +74,31 @@ export const EMULATOR_SETUPS: Record<string, () => Promise<EmulatorSetup>> = {
     const emulator = await new IterableEmulator({ apiKey: 'it-key' }).start();
     // One event per request, so paths compare with single-event translations.
     return { emulator, settings: { apiKey: 'it-key', apiBaseUrl: emulator.baseUrl, batchSize: 1 } };
+  },
+  slack: async () => {
+    const hook = '/services/T0E2E/B0E2E/Sl4ckE2eT0ken';
+    const emulator = await new SlackEmulator({ hooks: [hook] }).start();
+    return { emulator, settings: { webhookUrl: `${emulator.baseUrl}${hook}` } };
+  },
+  heap: async () => {
+    const emulator = await new HeapEmulator({ appId: 'heap-app' }).start();
+    return { emulator, settings: { appId: 'heap-app', apiBaseUrl: emulator.baseUrl } };
+  },
+  keen: async () => {
+    const emulator = await new KeenEmulator({ projectId: 'keenproject1', writeKey: 'keen-write' }).start();
+    return { emulator, settings: { projectId: 'keenproject1', writeKey: 'keen-write', apiBaseUrl: emulator.baseUrl } };
+  },
+  kissmetrics: async () => {
+    const emulator = await new KissmetricsEmulator({ apiKey: 'km-key' }).start();
+    return { emulator, settings: { apiKey: 'km-key', apiBaseUrl: emulator.baseUrl } };
+  },
+  hubspot: async () => {
+    const emulator = await new HubspotEmulator({
+      portalId: '4242',
+      privateAppTokens: ['pat-hs-token'],
+      companyUniqueProperties: ['segment_group_id'],
+      burstPer10s: 100_000,
+    }).start();
+    return { emulator, settings: { privateAppToken: 'pat-hs-token', portalId: '4242', apiBaseUrl: emulator.baseUrl } };
   },
 };

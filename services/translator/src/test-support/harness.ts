@@ -203,6 +203,15 @@ export function sumReports(messages: readonly ConsumedMessage[]): {
   return { counts, latencies };
 }
 
+/** The report counts whose key starts with `prefix` (e.g. `dest-x|filtered|`), keyed by the rest. */
+export function countsUnder(counts: Record<string, number>, prefix: string): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(counts)
+      .filter(([key]) => key.startsWith(prefix))
+      .map(([key, n]) => [key.slice(prefix.length), n]),
+  );
+}
+
 /** Reads delivery reports until `condition` holds on their sums (or the time is up). */
 export async function waitForReports(
   kafka: KafkaClient,

@@ -39,6 +39,7 @@ export async function startTranslatorOnControlPlane(
   const configView = await connectConfigStream({ address: cp.controlPlane.address, token: cp.token, logger });
   const eventsTopic = new KafkaNames(namespace).events;
   const translator = await startTranslator({
+    accessTokens: (request) => cp.client.oauth.getOAuthAccessToken(request),
     kafka,
     db: mongo.db,
     configView,

@@ -9,7 +9,10 @@ import {
 import type { EventProducer, OutgoingMessage } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import type { Meter } from '@manifold/telemetry';
+import { maskerOf } from '@manifold/destination-kit';
+import type { SecretMasker } from '@manifold/secrets';
 import type { Exchange } from '../pipeline/task';
+import { bodilessExchangeKey } from './exchange-key';
 import { traceExchange } from './trace-exchange';
 import type { PendingTraceEntry, TraceRecorder } from './trace-recorder';
 
@@ -45,7 +48,7 @@ export interface TraceWriterOptions {
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** Distinct bodiless exchanges remembered for sharing (a few per instance in practice). */
+/** Distinct bodiless exchanges remembered (a few per instance in practice). */
 const MAX_INTERNED = 10_000;
 
 /** Entries per trace record: a lookup reads whole records, so they stay small. */
@@ -67,12 +70,21 @@ const WARN_INTERVAL_MS = 60_000;
 export class TraceWriter implements TraceRecorder {
   private pending: WaitingEntry[] = [];
   /**
-   * Each exchange masked once, when its first entry is recorded: the entry then holds only the
-   * masked copy, and the request (with its body) dies with its batch instead of living until the
-   * next write, which would carry it into the old generation.
+   * Exchanges traced with their request body, or whose answer is too long to key: masked once
+   * each, when their first entry is recorded (a batch request's events share one). The entry then
+   * holds only the masked copy, and the request (with its body) dies with its batch instead of
+   * living until the next write, which would carry it into the old generation.
    */
-  private readonly masked = new WeakMap<Exchange, TraceExchange>();
-  private readonly internedExchanges = new Map<string, TraceExchange>();
+  private readonly maskedOnce = new WeakMap<Exchange, TraceExchange>();
+  /**
+   * Bodiless exchanges by what they read (`bodilessExchangeKey`): a healthy instance's requests
+   * and answers are mostly those of the one before, so each distinct one is masked once, not once
+   * per event, and a record holds it once for all its entries.
+   */
+  private readonly bodiless = new Map<string, TraceExchange>();
+  /** A number per masker (per instance's credentials) for the keys. */
+  private readonly maskerIds = new WeakMap<SecretMasker, number>();
+  private maskers = 0;
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   private partition: number;
@@ -114,39 +126,34 @@ export class TraceWriter implements TraceRecorder {
 
   /**
    * The exchange as the trace keeps it. Its request body is kept when TRACE_REQUEST_BODIES says
-   * all, or when an event of it did not get through (then it is masked again with the body if a
-   * delivered event of the same batch came first).
+   * all, or when an event of it did not get through.
    */
   private mask(exchange: Exchange, unsuccessful: boolean): TraceExchange {
-    const withBody = this.options.requestBodies === 'all' || unsuccessful;
-    let traced = this.masked.get(exchange);
-    if (!traced || (withBody && traced.request.body === undefined && exchange.request.body !== undefined)) {
-      traced = traceExchange(exchange, this.options.bodyChars, withBody);
-      if (traced.request.body === undefined) traced = this.interned(traced);
-      this.masked.set(exchange, traced);
+    const { bodyChars } = this.options;
+    const withBody = (this.options.requestBodies === 'all' || unsuccessful) && exchange.request.body !== undefined;
+    const key = withBody ? undefined : bodilessExchangeKey(exchange, this.maskerId(maskerOf(exchange.request)));
+    if (key === undefined) {
+      let traced = this.maskedOnce.get(exchange);
+      // Masked again with the body when a delivered event of the same batch came first.
+      if (!traced || (withBody && traced.request.body === undefined)) {
+        traced = traceExchange(exchange, bodyChars, withBody);
+        this.maskedOnce.set(exchange, traced);
+      }
+      return traced;
+    }
+    let traced = this.bodiless.get(key);
+    if (!traced) {
+      traced = traceExchange(exchange, bodyChars, false);
+      if (this.bodiless.size >= MAX_INTERNED) this.bodiless.clear();
+      this.bodiless.set(key, traced);
     }
     return traced;
   }
 
-  /**
-   * One object for exchanges that read the same (a delivered event's request line, headers and
-   * answer are mostly those of the one before): a record then holds it once, and its entries point
-   * to it. Only bodiless exchanges: a body makes an exchange its own.
-   */
-  private interned(traced: TraceExchange): TraceExchange {
-    const { request, response } = traced;
-    let key = `${request.method} ${request.url}`;
-    for (const name in request.headers) key += `\n${name}: ${request.headers[name]}`;
-    if (response) {
-      key += `\n\n${response.status}\n${response.body}`;
-      for (const name in response.headers) key += `\n${name}: ${response.headers[name]}`;
-    }
-    if (traced.error !== undefined) key += `\n\n${traced.error}`;
-    const known = this.internedExchanges.get(key);
-    if (known) return known;
-    if (this.internedExchanges.size >= MAX_INTERNED) this.internedExchanges.clear();
-    this.internedExchanges.set(key, traced);
-    return traced;
+  private maskerId(masker: SecretMasker): number {
+    let id = this.maskerIds.get(masker);
+    if (id === undefined) this.maskerIds.set(masker, (id = ++this.maskers));
+    return id;
   }
 
   /** Writes what waits; resolves once Kafka has it (or it was dropped). */

@@ -6,6 +6,7 @@ import { deliveryRoutes } from './delivery';
 import { destinationMappingRoutes } from './destination-mappings';
 import { destinationTestRoutes } from './destination-test';
 import { destinationRoutes } from './destinations';
+import { destinationOAuthRoutes } from './destination-oauth';
 import { invitationRoutes } from './invitations';
 import { replayRoutes } from './replays';
 import { sourceRoutes } from './sources';
@@ -19,6 +20,7 @@ export const apiRoutes: RouteDefinition[] = [
   ...invitationRoutes,
   ...sourceRoutes,
   ...destinationRoutes,
+  ...destinationOAuthRoutes,
   ...destinationMappingRoutes,
   ...destinationTestRoutes,
   ...deadLetterRoutes,

@@ -11,6 +11,7 @@ import { useCanWrite, useWorkspace } from '../components/WorkspaceLayout';
 import { DeliveryCard } from './DeliveryCard';
 import { MappingsCard } from './mappings/MappingsCard';
 import { NotFoundPage } from './NotFoundPage';
+import { OAuthConnectionCard } from './OAuthConnectionCard';
 import { LoadHistory, WarehouseSyncCard } from './WarehousesPage';
 
 function SettingsCard({ destination, path, canWrite }: { destination: Destination; path: string; canWrite: boolean }) {
@@ -171,6 +172,12 @@ export function DestinationPage() {
       ) : (
         <DeliveryCard path={path} />
       )}
+      <OAuthConnectionCard
+        destination={d}
+        path={path}
+        canWrite={canWrite}
+        onUpdate={() => void queryClient.invalidateQueries({ queryKey: ['destination', path] })}
+      />
       <div className="grid-2">
         <SettingsCard key={d.id} destination={d} path={path} canWrite={canWrite} />
         <section className="card" aria-label="Connected sources">

@@ -18,6 +18,10 @@ const row = (d: Destination) => ({
   category: d.categories,
   sources: d.sourceNames,
   ...(d.warehouse ? { sync_interval_seconds: d.syncIntervalSeconds } : {}),
+  // Types that connect with OAuth: not_connected, connected, or reconnect_needed with the provider's reason.
+  ...(d.oauth
+    ? { connection: d.oauth.state, ...(d.oauth.problem ? { connection_problem: d.oauth.problem } : {}) }
+    : {}),
   settings: d.settings ?? {},
   created_at: d.createdAt ?? null,
   created_by: d.createdBy,

@@ -42,6 +42,8 @@ export interface CatalogEntry {
   warehouse: boolean;
   /** The destination's actions (none for warehouses): what its mappings can run, with their fields. */
   actions: CatalogAction[];
+  /** The scopes an OAuth connection asks for; empty when instances cannot connect with OAuth. */
+  oauthScopes: string[];
 }
 
 /** One operation of a destination's API that a mapping runs (e.g. Mixpanel "Track event"). */
@@ -136,6 +138,7 @@ function createBaseCatalogEntry(): CatalogEntry {
     supportedCallTypes: [],
     warehouse: false,
     actions: [],
+    oauthScopes: [],
   };
 }
 
@@ -164,6 +167,9 @@ export const CatalogEntry: MessageFns<CatalogEntry> = {
     }
     for (const v of message.actions) {
       CatalogAction.encode(v!, writer.uint32(66).fork()).join();
+    }
+    for (const v of message.oauthScopes) {
+      writer.uint32(74).string(v!);
     }
     return writer;
   },
@@ -245,6 +251,14 @@ export const CatalogEntry: MessageFns<CatalogEntry> = {
             message.actions.push(CatalogAction.decode(reader, reader.uint32()));
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.oauthScopes.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -279,6 +293,11 @@ export const CatalogEntry: MessageFns<CatalogEntry> = {
       actions: globalThis.Array.isArray(object?.actions)
         ? object.actions.map((e: any) => CatalogAction.fromJSON(e))
         : [],
+      oauthScopes: globalThis.Array.isArray(object?.oauthScopes)
+        ? object.oauthScopes.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.oauth_scopes)
+        ? object.oauth_scopes.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -308,6 +327,9 @@ export const CatalogEntry: MessageFns<CatalogEntry> = {
     if (message.actions?.length) {
       obj.actions = message.actions.map((e) => CatalogAction.toJSON(e));
     }
+    if (message.oauthScopes?.length) {
+      obj.oauthScopes = message.oauthScopes;
+    }
     return obj;
   },
 
@@ -324,6 +346,7 @@ export const CatalogEntry: MessageFns<CatalogEntry> = {
     message.supportedCallTypes = object.supportedCallTypes?.map((e) => e) || [];
     message.warehouse = object.warehouse ?? false;
     message.actions = object.actions?.map((e) => CatalogAction.fromPartial(e)) || [];
+    message.oauthScopes = object.oauthScopes?.map((e) => e) || [];
     return message;
   },
 };

@@ -21,6 +21,7 @@ import {
 import { ListValue, Struct } from "../../../google/protobuf/struct";
 import { Timestamp } from "../../../google/protobuf/timestamp";
 import { PageInfo, PageRequest, StatusChange } from "./common";
+import { OAuthConnection } from "./oauth";
 
 export const protobufPackage = "manifold.controlplane.v1";
 
@@ -91,6 +92,8 @@ export interface Destination {
   mappings: DestinationMapping[];
   /** Incremented by every change of the mappings; ListDestinationMappingVersions has each one. */
   mappingsVersion: number;
+  /** Present when the catalog entry connects with OAuth: whether this instance is connected. */
+  oauth?: OAuthConnection | undefined;
 }
 
 export interface CreateDestinationRequest {
@@ -877,6 +880,7 @@ function createBaseDestination(): Destination {
     changedFields: [],
     mappings: [],
     mappingsVersion: 0,
+    oauth: undefined,
   };
 }
 
@@ -938,6 +942,9 @@ export const Destination: MessageFns<Destination> = {
     }
     if (message.mappingsVersion !== 0) {
       writer.uint32(152).int32(message.mappingsVersion);
+    }
+    if (message.oauth !== undefined) {
+      OAuthConnection.encode(message.oauth, writer.uint32(162).fork()).join();
     }
     return writer;
   },
@@ -1107,6 +1114,14 @@ export const Destination: MessageFns<Destination> = {
             message.mappingsVersion = reader.int32();
             continue;
           }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.oauth = OAuthConnection.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1182,6 +1197,7 @@ export const Destination: MessageFns<Destination> = {
         : isSet(object.mappings_version)
         ? globalThis.Number(object.mappings_version)
         : 0,
+      oauth: isSet(object.oauth) ? OAuthConnection.fromJSON(object.oauth) : undefined,
     };
   },
 
@@ -1244,6 +1260,9 @@ export const Destination: MessageFns<Destination> = {
     if (message.mappingsVersion !== 0) {
       obj.mappingsVersion = Math.round(message.mappingsVersion);
     }
+    if (message.oauth !== undefined) {
+      obj.oauth = OAuthConnection.toJSON(message.oauth);
+    }
     return obj;
   },
 
@@ -1273,6 +1292,9 @@ export const Destination: MessageFns<Destination> = {
     message.changedFields = object.changedFields?.map((e) => e) || [];
     message.mappings = object.mappings?.map((e) => DestinationMapping.fromPartial(e)) || [];
     message.mappingsVersion = object.mappingsVersion ?? 0;
+    message.oauth = (object.oauth !== undefined && object.oauth !== null)
+      ? OAuthConnection.fromPartial(object.oauth)
+      : undefined;
     return message;
   },
 };

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 
 // PostHog keeps one copy of events that share their uuid (with the same event name, distinct_id
-// and day), so a retried event must carry the same uuid: it is derived from the messageId.
+// and day), and HubSpot one occurrence of a custom event per uuid, so a retried event must carry
+// the same uuid: it is derived from the messageId.
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** UUIDv5 namespace of Manifold message ids (a fixed random UUID). */

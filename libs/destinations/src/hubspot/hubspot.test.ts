@@ -1,0 +1,311 @@
+import { buildRequests, catalogEntry, outcomesPerEvent, prepareEvent, translateEvent } from '@manifold/destination-kit';
+import { validateDefinition } from '@manifold/destination-kit/testing';
+import { HubspotEmulator } from '@manifold/emulators';
+import { hubspot } from './index';
+import { deliverAll, parsed, runTranslationCases, specEvent, type TranslationCase } from '../test-support/harness';
+
+const TOKEN = 'pat-na1-11111111-2222-3333-4444-555555555555';
+const PORTAL = '4242';
+const HAPPENED = '2026-06-01T11:59:00.000Z';
+const auth = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
+const contacts = (...inputs: unknown[]) => ({
+  method: 'POST',
+  path: '/crm/v3/objects/contacts/batch/upsert',
+  headers: auth,
+  json: { inputs },
+});
+const companies = (...inputs: unknown[]) => ({
+  method: 'POST',
+  path: '/crm/v3/objects/companies/batch/upsert',
+  headers: auth,
+  json: { inputs },
+});
+const sendEvent = (body: Record<string, unknown>) => ({
+  method: 'POST',
+  path: '/events/v3/send',
+  headers: auth,
+  json: { occurredAt: HAPPENED, uuid: 'bfe96192-0b1d-531f-823f-dc78f25b8e08', ...body },
+});
+
+const cases: TranslationCase[] = [
+  {
+    name: 'identify: contact upserted by email, standard fields from the traits, other traits as properties',
+    event: specEvent({
+      type: 'identify',
+      traits: {
+        email: 'ann@example.com',
+        firstName: 'Ann',
+        last_name: 'Lee',
+        phone: '+33 1 23 45 67 89',
+        company: { name: 'Acme' },
+        website: 'https://ann.example.com',
+        address: { street: '1 rue de Rivoli', city: 'Paris', postalCode: '75001', country: 'France' },
+        lifecyclestage: 'Lead',
+        plan: 'pro',
+        seats: 3,
+        beta: true,
+      },
+    }),
+    expect: {
+      requests: [
+        contacts({
+          idProperty: 'email',
+          id: 'ann@example.com',
+          properties: {
+            plan: 'pro',
+            seats: 3,
+            beta: true,
+            firstname: 'Ann',
+            lastname: 'Lee',
+            phone: '+33 1 23 45 67 89',
+            company: 'Acme',
+            website: 'https://ann.example.com',
+            address: '1 rue de Rivoli',
+            city: 'Paris',
+            zip: '75001',
+            country: 'France',
+            email: 'ann@example.com',
+            lifecyclestage: 'lead',
+          },
+        }),
+      ],
+    },
+  },
+  {
+    name: 'identify: trait names made HubSpot names, lists joined with ";", objects as JSON, null clears, each with a notice',
+    event: specEvent({
+      type: 'identify',
+      traits: { email: 'bo@example.com', planType: 'team', tags: ['a', 'b'], prefs: { dark: true }, nickname: null },
+    }),
+    expect: {
+      requests: [
+        contacts({
+          idProperty: 'email',
+          id: 'bo@example.com',
+          properties: {
+            plan_type: 'team',
+            tags: 'a;b',
+            prefs: '{"dark":true}',
+            nickname: '',
+            email: 'bo@example.com',
+          },
+        }),
+      ],
+      notices: [
+        {
+          kind: 'converted',
+          field: 'traits.planType',
+          reason: 'renamed plan_type (HubSpot property names are lower-case snake case)',
+        },
+        { kind: 'converted', field: 'traits.tags', reason: 'list joined with ";" (multiple-checkbox value)' },
+        { kind: 'converted', field: 'traits.prefs', reason: 'object sent as JSON text' },
+        { kind: 'converted', field: 'traits.nickname', reason: 'null sent as "" (clears the property)' },
+      ],
+    },
+  },
+  {
+    name: 'identify with the email only in context.traits',
+    event: specEvent({ type: 'identify', context: { traits: { email: 'cy@example.com' } }, traits: { plan: 'free' } }),
+    expect: {
+      requests: [
+        contacts({ idProperty: 'email', id: 'cy@example.com', properties: { plan: 'free', email: 'cy@example.com' } }),
+      ],
+    },
+  },
+  {
+    name: 'identify without an email: dropped, HubSpot upserts contacts by email',
+    event: specEvent({ type: 'identify', traits: { plan: 'free' } }),
+    expect: { drop: 'INVALID_PAYLOAD', message: 'email' },
+  },
+  {
+    name: 'group: company upserted by its id property, standard fields, other traits as properties',
+    event: specEvent({
+      type: 'group',
+      groupId: 'g-77',
+      traits: { name: 'Acme', website: 'acme.example', industry: 'Retail', employees: '120', plan: 'enterprise' },
+    }),
+    expect: {
+      requests: [
+        companies({
+          idProperty: 'segment_group_id',
+          id: 'g-77',
+          properties: {
+            plan: 'enterprise',
+            name: 'Acme',
+            website: 'acme.example',
+            industry: 'Retail',
+            numberofemployees: 120,
+          },
+        }),
+      ],
+      notices: [{ kind: 'converted', field: 'numberofemployees', reason: 'string to number' }],
+    },
+  },
+  {
+    name: 'track: a custom event occurrence pe<HubID>_<snake case>, uuid from the messageId, properties as they are',
+    event: specEvent({
+      type: 'track',
+      event: 'Plan Upgraded',
+      context: { traits: { email: 'ann@example.com' } },
+      properties: { plan: 'pro', seats: 5, annual: true },
+    }),
+    expect: {
+      requests: [
+        sendEvent({
+          eventName: `pe${PORTAL}_plan_upgraded`,
+          email: 'ann@example.com',
+          properties: { plan: 'pro', seats: 5, annual: true },
+        }),
+      ],
+    },
+  },
+  {
+    name: 'track: long values cut to HubSpot limits (50, URLs 200) with a notice; a qualified name kept',
+    event: specEvent({
+      type: 'track',
+      event: `pe${PORTAL}_clicked`,
+      properties: { email: 'ann@example.com', note: 'x'.repeat(60), url: `https://a.example/${'p'.repeat(190)}` },
+    }),
+    expect: {
+      requests: [
+        sendEvent({
+          eventName: `pe${PORTAL}_clicked`,
+          email: 'ann@example.com',
+          properties: {
+            email: 'ann@example.com',
+            note: 'x'.repeat(50),
+            url: `https://a.example/${'p'.repeat(190)}`.slice(0, 200),
+          },
+        }),
+      ],
+      notices: [
+        { kind: 'converted', field: 'properties.note', reason: "cut to HubSpot's 50 characters" },
+        { kind: 'converted', field: 'properties.url', reason: "cut to HubSpot's 200 characters" },
+      ],
+    },
+  },
+  {
+    name: 'track without an email: dropped, HubSpot needs the contact',
+    event: specEvent({ type: 'track', event: 'Plan Upgraded', properties: {} }),
+    expect: { drop: 'INVALID_PAYLOAD', message: 'email, a utk or an objectId' },
+  },
+  {
+    name: 'page: not supported',
+    event: specEvent({ type: 'page', name: 'Home' }),
+    expect: { drop: 'UNSUPPORTED_EVENT_TYPE' },
+  },
+];
+
+describe('HubSpot', () => {
+  let emulator: HubspotEmulator;
+  beforeAll(async () => {
+    emulator = await new HubspotEmulator({
+      portalId: PORTAL,
+      privateAppTokens: [TOKEN],
+      companyUniqueProperties: ['segment_group_id'],
+      burstPer10s: 1000,
+    }).start();
+  });
+  afterAll(() => emulator.close());
+  const base = () => ({ privateAppToken: TOKEN, portalId: PORTAL, apiBaseUrl: emulator.baseUrl });
+
+  it('is a valid definition, with an OAuth connection in its catalog entry', () => {
+    expect(validateDefinition(hubspot)).toEqual([]);
+    const entry = catalogEntry(hubspot);
+    expect(entry.secrets).toMatchObject({ privateAppToken: 'whole' });
+    expect(entry.oauth?.scopes).toContain('crm.objects.contacts.write');
+    expect(entry.supportedCallTypes).toEqual(['identify', 'track', 'group']);
+  });
+
+  runTranslationCases(hubspot, cases, () => ({ baseSettings: base(), baseUrl: emulator.baseUrl }));
+
+  it('with the OAuth connection, requests carry no credential (the translator adds the access token)', () => {
+    const settings = parsed(hubspot, { portalId: PORTAL, apiBaseUrl: emulator.baseUrl });
+    expect(hubspot.oauth?.uses(settings)).toBe(true);
+    expect(hubspot.oauth?.uses(parsed(hubspot, base()))).toBe(false);
+    const translation = translateEvent(hubspot, specEvent({ type: 'identify', traits: { email: 'a@b.co' } }), settings);
+    if (translation.kind !== 'requests') throw new Error('no requests');
+    expect(translation.requests[0]?.headers['authorization']).toBeUndefined();
+  });
+
+  it('batches contacts, puts a second input for the same email in its own request, maps a refused input to its event', async () => {
+    emulator.reset();
+    const settings = parsed(hubspot, base());
+    const emails = ['a@x.io', 'b@x.io', 'A@x.io', 'c@x.io'];
+    const payloads = emails.map((email, i) => {
+      const prepared = prepareEvent(
+        hubspot,
+        specEvent({ type: 'identify', messageId: `m-${i}`, traits: { email, n: i } }),
+        settings,
+      );
+      if (!('payload' in prepared)) throw new Error(prepared.message);
+      return prepared.payload;
+    });
+    const requests = buildRequests(hubspot, 'upsertContact', payloads, settings);
+    expect(requests.map((r) => r.itemEvents)).toEqual([[0, 1, 3], [2]]);
+    const answers = await deliverAll(hubspot, requests);
+    expect(answers.map((a) => a.outcome.kind)).toEqual(['delivered', 'delivered']);
+    expect(emulator.contacts.get('a@x.io')?.properties).toMatchObject({ n: '2' });
+
+    // An input HubSpot refuses (the kit never builds one with a bad email): rejected alone.
+    const bad = buildRequests(
+      hubspot,
+      'upsertContact',
+      [payloads[1]!, { ...payloads[3]!, email: 'not-an-email' }],
+      settings,
+    );
+    const [answer] = await deliverAll(hubspot, bad);
+    expect(answer?.response.status).toBe(207);
+    expect(outcomesPerEvent(bad[0]!, answer!.outcome, 2)).toMatchObject([
+      { kind: 'delivered' },
+      { kind: 'dead-letter', reason: 'REJECTED', message: expect.stringContaining('not-an-email') },
+    ]);
+  });
+
+  it('HubSpot refuses what the real API refuses, in its error body shape; 429 and 477 are retried', async () => {
+    emulator.reset();
+    const wrong = translateEvent(
+      hubspot,
+      specEvent({ type: 'track', event: 'X', properties: { email: 'a@b.co' } }),
+      parsed(hubspot, { ...base(), privateAppToken: 'pat-na1-wrong' }),
+    );
+    if (wrong.kind !== 'requests') throw new Error('no requests');
+    const [unauthorised] = await deliverAll(hubspot, wrong.requests);
+    expect(unauthorised?.outcome).toMatchObject({ kind: 'dead-letter', reason: 'REJECTED', status: 401 });
+    expect(JSON.parse(unauthorised!.response.body)).toMatchObject({
+      status: 'error',
+      category: 'INVALID_AUTHENTICATION',
+      correlationId: expect.any(String),
+    });
+
+    const otherPortal = translateEvent(
+      hubspot,
+      specEvent({ type: 'track', event: 'X', properties: { email: 'a@b.co' } }),
+      parsed(hubspot, { ...base(), portalId: '999' }),
+    );
+    if (otherPortal.kind !== 'requests') throw new Error('no requests');
+    const [refused] = await deliverAll(hubspot, otherPortal.requests);
+    expect(refused?.outcome).toMatchObject({ kind: 'dead-letter', status: 400 });
+    expect(JSON.parse(refused!.response.body)).toMatchObject({ category: 'VALIDATION_ERROR' });
+
+    const good = translateEvent(
+      hubspot,
+      specEvent({ type: 'track', event: 'X', properties: { email: 'a@b.co' } }),
+      parsed(hubspot, base()),
+    );
+    if (good.kind !== 'requests') throw new Error('no requests');
+    emulator.failNext(1, { status: 477, retryAfterSeconds: 3 });
+    emulator.failNext(1, { status: 429, body: { status: 'error', policyName: 'TEN_SECONDLY_ROLLING' } });
+    const outcomes = [];
+    for (let i = 0; i < 4; i++) outcomes.push((await deliverAll(hubspot, good.requests))[0]?.outcome);
+    expect(outcomes).toMatchObject([
+      { kind: 'retry', status: 477, retryAfterMs: 3000 },
+      { kind: 'retry', status: 429 },
+      { kind: 'delivered', status: 204 },
+      { kind: 'delivered', status: 204 },
+    ]);
+    // The retried occurrence carries the same uuid: HubSpot counts it once.
+    expect(emulator.events).toHaveLength(1);
+    expect(emulator.duplicatesIgnored).toBe(1);
+  });
+});

@@ -1,0 +1,164 @@
+import { HubspotEmulator } from './hubspot';
+import { form, json, send } from './test-http';
+
+const CLIENT = { clientId: 'client-1', clientSecret: 'client-secret-1' };
+const REDIRECT = 'http://127.0.0.1:3000/oauth/callback';
+
+describe('HubspotEmulator', () => {
+  let hs: HubspotEmulator;
+  beforeAll(async () => {
+    hs = await new HubspotEmulator({
+      portalId: '77',
+      privateAppTokens: ['pat-1'],
+      eventNames: ['pe77_signed_up'],
+      burstPer10s: 3,
+      oauth: { ...CLIENT, scopes: ['oauth', 'crm.objects.contacts.write'], accessTokenTtlSeconds: 60 },
+    }).start();
+  });
+  afterAll(() => hs.close());
+  beforeEach(() => hs.reset());
+
+  /** The authorize page's "Grant access", then the code exchanged: the token answer. */
+  async function connect(): Promise<Record<string, unknown>> {
+    const query = new URLSearchParams({
+      client_id: CLIENT.clientId,
+      redirect_uri: REDIRECT,
+      scope: 'oauth crm.objects.contacts.write',
+      state: 'st-1',
+      response_type: 'code',
+    });
+    const page = await send(`${hs.baseUrl}/oauth/authorize?${query}`, { method: 'GET' });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Grant access');
+    const granted = await send(
+      `${hs.baseUrl}/oauth/authorize`,
+      form({ ...Object.fromEntries(query), decision: 'allow' }),
+    );
+    expect(granted.status).toBe(302);
+    const back = new URL(String(granted.headers.location));
+    expect(`${back.origin}${back.pathname}`).toBe(REDIRECT);
+    expect(back.searchParams.get('state')).toBe('st-1');
+    const exchange = {
+      grant_type: 'authorization_code',
+      code: back.searchParams.get('code'),
+      redirect_uri: REDIRECT,
+      ...{ client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret },
+    };
+    const answer = await send(`${hs.baseUrl}/oauth/token`, form(exchange));
+    expect(answer.status).toBe(200);
+    // A code works once.
+    expect((await send(`${hs.baseUrl}/oauth/token`, form(exchange))).status).toBe(400);
+    return answer.json() as Record<string, unknown>;
+  }
+
+  const contact = (token: string) =>
+    send(
+      `${hs.baseUrl}/crm/v3/objects/contacts/batch/upsert`,
+      json(
+        { inputs: [{ idProperty: 'email', id: 'a@b.co', properties: { plan: 'pro' } }] },
+        { authorization: `Bearer ${token}` },
+      ),
+    );
+
+  it('authorization code → tokens; access tokens work until they expire; refresh gives a new one; revocation → invalid_grant', async () => {
+    const tokens = await connect();
+    expect(tokens).toMatchObject({ token_type: 'bearer', expires_in: 60, refresh_token: expect.any(String) });
+    expect((await contact(String(tokens['access_token']))).status).toBe(200);
+    hs.oauth?.expireAccessTokens();
+    const expired = await contact(String(tokens['access_token']));
+    expect(expired.status).toBe(401);
+    expect(expired.json()).toMatchObject({ status: 'error', category: 'EXPIRED_AUTHENTICATION' });
+    const refresh = form({
+      grant_type: 'refresh_token',
+      refresh_token: tokens['refresh_token'],
+      ...{ client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret },
+    });
+    const refreshed = await send(`${hs.baseUrl}/oauth/token`, refresh);
+    expect(refreshed.status).toBe(200);
+    expect((await contact(String((refreshed.json() as Record<string, unknown>)['access_token']))).status).toBe(200);
+    expect(hs.oauth?.refreshCount()).toBe(1);
+    hs.oauth?.revokeAll();
+    const revoked = await send(`${hs.baseUrl}/oauth/token`, refresh);
+    expect(revoked.status).toBe(400);
+    expect(revoked.json()).toMatchObject({ error: 'invalid_grant' });
+    const wrongClient = await send(
+      `${hs.baseUrl}/oauth/token`,
+      form({ grant_type: 'refresh_token', refresh_token: 'x', client_id: 'client-1', client_secret: 'nope' }),
+    );
+    expect(wrongClient.status).toBe(401);
+  });
+
+  it('a denied consent redirects with error=access_denied', async () => {
+    const params = {
+      client_id: CLIENT.clientId,
+      redirect_uri: REDIRECT,
+      scope: 'oauth',
+      state: 's',
+      response_type: 'code',
+      decision: 'deny',
+    };
+    const denied = await send(`${hs.baseUrl}/oauth/authorize`, form(params));
+    expect(new URL(String(denied.headers.location)).searchParams.get('error')).toBe('access_denied');
+  });
+
+  it('contacts: unknown token 401; duplicate ids 400; a bad email refused alone in a 207', async () => {
+    expect((await contact('pat-unknown')).json()).toMatchObject({ category: 'INVALID_AUTHENTICATION' });
+    const auth = { authorization: 'Bearer pat-1' };
+    const dup = await send(
+      `${hs.baseUrl}/crm/v3/objects/contacts/batch/upsert`,
+      json(
+        {
+          inputs: [
+            { idProperty: 'email', id: 'a@b.co' },
+            { idProperty: 'email', id: 'a@b.co' },
+          ],
+        },
+        auth,
+      ),
+    );
+    expect(dup.status).toBe(400);
+    expect(dup.json()).toMatchObject({
+      category: 'VALIDATION_ERROR',
+      message: expect.stringContaining('Duplicate IDs'),
+    });
+    const partial = await send(
+      `${hs.baseUrl}/crm/v3/objects/contacts/batch/upsert`,
+      json(
+        {
+          inputs: [
+            { idProperty: 'email', id: 'a@b.co' },
+            { idProperty: 'email', id: 'nope' },
+          ],
+        },
+        auth,
+      ),
+    );
+    expect(partial.status).toBe(207);
+    expect(partial.json()).toMatchObject({ numErrors: 1, errors: [{ context: { ids: ['nope'] } }] });
+    expect([...hs.contacts.keys()]).toEqual(['a@b.co']);
+  });
+
+  it('events: defined names of this portal, a contact, property limits; 204; the 10-second window → 429', async () => {
+    const auth = { authorization: 'Bearer pat-1' };
+    const post = (body: unknown) => send(`${hs.baseUrl}/events/v3/send`, json(body, auth));
+    expect((await post({ eventName: 'pe77_signed_up', email: 'a@b.co', properties: { plan: 'pro' } })).status).toBe(
+      204,
+    );
+    expect((await post({ eventName: 'pe77_other', email: 'a@b.co' })).json()).toMatchObject({
+      message: expect.stringContaining('Event definition not found'),
+    });
+    expect((await post({ eventName: 'pe77_signed_up', properties: {} })).json()).toMatchObject({
+      message: expect.stringContaining('One of email, utk or objectId'),
+    });
+    expect((await post({ eventName: 'pe77_signed_up', email: 'a@b.co' })).json()).toMatchObject({
+      policyName: 'TEN_SECONDLY_ROLLING',
+    });
+    hs.reset();
+    expect(
+      (await post({ eventName: 'pe77_signed_up', email: 'a@b.co', properties: { note: 'x'.repeat(51) } })).status,
+    ).toBe(400);
+    expect((await post({ eventName: 'pe77_signed_up', email: 'a@b.co', properties: { Bad: 1 } })).status).toBe(400);
+    expect(hs.events).toHaveLength(0);
+    expect(hs.requests.map((r) => r.status)).toEqual([400, 400]);
+  });
+});

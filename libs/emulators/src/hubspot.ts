@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import { isPlainObject } from '@manifold/json';
+import {
+  Emulator,
+  mediaType,
+  parseJson,
+  type EmulatorOptions,
+  type EmulatorRequest,
+  type EmulatorResponse,
+} from './emulator';
+import { eventProblem, MAX_BATCH_INPUTS, upsertInputProblem } from './hubspot-validation';
+import { OAuthProvider, type OAuthProviderOptions } from './oauth-provider';
+
+// HubSpot's CRM v3 batch upserts (contacts, companies) and custom behavioural events, with
+// private-app tokens or OAuth access tokens (the OAuth provider is served on the same port,
+// standing in for both app.hubspot.com's authorize page and api.hubapi.com's token endpoint).
+
+export interface HubspotEmulatorOptions extends EmulatorOptions {
+  /** The account's HubID: event names are `pe<portalId>_<name>`. */
+  portalId: string;
+  /** Private-app tokens the account accepts. */
+  privateAppTokens?: readonly string[];
+  /** A public app's OAuth client: its access tokens are accepted too. */
+  oauth?: OAuthProviderOptions;
+  /** Custom event definitions that exist; every well-formed name when absent. */
+  eventNames?: readonly string[];
+  /** Company properties with unique values that upserts may name as `idProperty`. */
+  companyUniqueProperties?: readonly string[];
+  /** Requests per token per rolling 10 s (190: a private app on Professional). */
+  burstPer10s?: number;
+}
+
+export interface HubspotRecord {
+  id: string;
+  properties: Record<string, unknown>;
+}
+
+export interface HubspotEventOccurrence {
+  eventName: string;
+  email?: string;
+  utk?: string;
+  objectId?: string;
+  occurredAt?: string;
+  uuid?: string;
+  properties: Record<string, unknown>;
+}
+
+const OBJECTS = {
+  '/crm/v3/objects/contacts/batch/upsert': 'contacts',
+  '/crm/v3/objects/companies/batch/upsert': 'companies',
+} as const;
+
+export class HubspotEmulator extends Emulator {
+  /** The OAuth authorization server, when the emulator has an OAuth client. */
+  readonly oauth: OAuthProvider | undefined;
+  /** Contacts by email. */
+  readonly contacts = new Map<string, HubspotRecord>();
+  /** Companies by `<idProperty>:<value>`. */
+  readonly companies = new Map<string, HubspotRecord>();
+  /** Event occurrences accepted, one per `uuid` (repeats are counted in `duplicatesIgnored`). */
+  readonly events: HubspotEventOccurrence[] = [];
+  duplicatesIgnored = 0;
+  private readonly uuids = new Set<string>();
+  private readonly window = new Map<string, number[]>();
+  private nextId = 101;
+
+  constructor(private readonly options: HubspotEmulatorOptions) {
+    super(options);
+    this.oauth = options.oauth ? new OAuthProvider(options.oauth, this.now) : undefined;
+  }
+
+  protected clearAccepted(): void {
+    this.contacts.clear();
+    this.companies.clear();
+    this.events.length = 0;
+    this.uuids.clear();
+    this.duplicatesIgnored = 0;
+    this.window.clear();
+  }
+
+  protected handle(request: EmulatorRequest): EmulatorResponse {
+    const oauth = this.oauth?.handle(request);
+    if (oauth) return oauth;
+    const object = OBJECTS[request.path as keyof typeof OBJECTS];
+    const known = object !== undefined || request.path === '/events/v3/send';
+    if (!known) return error(404, 'OBJECT_NOT_FOUND', `No route for ${request.method} ${request.path}`);
+    const auth = this.authenticate(request.headers.authorization);
+    if (auth) return auth;
+    if (request.method !== 'POST') return error(405, 'VALIDATION_ERROR', 'Method not allowed');
+    if (mediaType(request.headers) !== 'application/json') {
+      return error(415, 'VALIDATION_ERROR', 'Content-Type must be application/json');
+    }
+    const body = parseJson(request.body);
+    if (body === undefined) return error(400, 'VALIDATION_ERROR', 'Invalid input JSON on line 1');
+    return object ? this.upsert(object, body) : this.sendEvent(body);
+  }
+
+  /** 401 for a missing or unknown token, 429 past the 10-second window; undefined when let through. */
+  private authenticate(authorization: string | undefined): EmulatorResponse | undefined {
+    const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+    const privateApp = token !== undefined && (this.options.privateAppTokens ?? []).includes(token);
+    const check = privateApp ? 'valid' : (this.oauth?.checkBearer(authorization) ?? 'unknown');
+    if (check === 'expired') {
+      return error(401, 'EXPIRED_AUTHENTICATION', 'The OAuth token used to make this call expired.');
+    }
+    if (check !== 'valid' || token === undefined) {
+      return error(
+        401,
+        'INVALID_AUTHENTICATION',
+        'Authentication credentials not found. This API supports OAuth 2.0 authentication.',
+      );
+    }
+    const limit = this.options.burstPer10s ?? 190;
+    const now = this.now();
+    const recent = (this.window.get(token) ?? []).filter((at) => at > now - 10_000);
+    if (recent.length >= limit) {
+      return {
+        status: 429,
+        body: {
+          status: 'error',
+          message: 'You have reached your ten_secondly_rolling limit.',
+          errorType: 'RATE_LIMIT',
+          correlationId: randomUUID(),
+          policyName: 'TEN_SECONDLY_ROLLING',
+        },
+      };
+    }
+    recent.push(now);
+    this.window.set(token, recent);
+    return undefined;
+  }
+
+  private upsert(object: 'contacts' | 'companies', body: unknown): EmulatorResponse {
+    const inputs = isPlainObject(body) ? body['inputs'] : undefined;
+    if (!Array.isArray(inputs) || inputs.length === 0) {
+      return error(400, 'VALIDATION_ERROR', 'inputs must be a non-empty array');
+    }
+    if (inputs.length > MAX_BATCH_INPUTS) {
+      return error(400, 'VALIDATION_ERROR', `Batch input cannot have more than ${MAX_BATCH_INPUTS} inputs`);
+    }
+    const ids = inputs.map((input) => (isPlainObject(input) ? input['id'] : undefined));
+    const duplicates = ids.filter((id, i) => ids.indexOf(id) !== i);
+    if (duplicates.length > 0) {
+      return error(400, 'VALIDATION_ERROR', `Duplicate IDs found in batch input: ${JSON.stringify(duplicates)}`);
+    }
+    const unique = object === 'contacts' ? ['email'] : (this.options.companyUniqueProperties ?? []);
+    const results: unknown[] = [];
+    const errors: unknown[] = [];
+    const at = new Date(this.now()).toISOString();
+    for (const input of inputs) {
+      const problem = upsertInputProblem(input, unique, object);
+      const id = isPlainObject(input) ? String(input['id']) : '';
+      if (problem) {
+        errors.push({ status: 'error', category: 'VALIDATION_ERROR', message: problem, context: { ids: [id] } });
+        continue;
+      }
+      const { idProperty, properties } = input as { idProperty: string; properties?: Record<string, unknown> };
+      const store = object === 'contacts' ? this.contacts : this.companies;
+      const key = object === 'contacts' ? id.toLowerCase() : `${idProperty}:${id}`;
+      const existing = store.get(key);
+      const record = existing ?? { id: String(this.nextId++), properties: { [idProperty]: id } };
+      for (const [name, value] of Object.entries(properties ?? {})) {
+        // HubSpot stores property values as strings; an empty string clears one.
+        if (value === null || value === '') delete record.properties[name];
+        else record.properties[name] = String(value);
+      }
+      store.set(key, record);
+      results.push({ id: record.id, new: !existing, properties: record.properties, createdAt: at, updatedAt: at });
+    }
+    const summary = { status: 'COMPLETE', results, requestedAt: at, startedAt: at, completedAt: at };
+    if (errors.length === 0) return { status: 200, body: summary };
+    return { status: 207, body: { ...summary, numErrors: errors.length, errors } };
+  }
+
+  private sendEvent(body: unknown): EmulatorResponse {
+    const problem = eventProblem(body, this.options.portalId, this.options.eventNames);
+    if (problem) return error(400, 'VALIDATION_ERROR', problem);
+    const occurrence = body as unknown as HubspotEventOccurrence & { properties?: Record<string, unknown> };
+    if (occurrence.uuid !== undefined) {
+      if (this.uuids.has(occurrence.uuid)) {
+        this.duplicatesIgnored++;
+        return { status: 204 };
+      }
+      this.uuids.add(occurrence.uuid);
+    }
+    this.events.push({ ...occurrence, properties: occurrence.properties ?? {} });
+    return { status: 204 };
+  }
+}
+
+/** HubSpot's error body, the same on every endpoint. */
+function error(status: number, category: string, message: string): EmulatorResponse {
+  return { status, body: { status: 'error', message, correlationId: randomUUID(), category } };
+}

@@ -1,0 +1,35 @@
+import type { DestinationConfig } from '@manifold/config-client';
+import { destinationById } from '@manifold/destinations';
+import type { Emulator } from '@manifold/emulators';
+import { startPipeline, type Pipeline } from './e2e';
+import { EMULATOR_SETUPS } from './emulator-setups';
+import { destination, snapshot } from './harness';
+
+/** The whole data path to one instance of each destination type (`dest-<type>`), each at its emulator. */
+export interface EmulatedPipeline {
+  pipeline: Pipeline;
+  emulators: Record<string, Emulator>;
+  close(): Promise<void>;
+}
+
+export async function startEmulatedPipeline(types: readonly string[]): Promise<EmulatedPipeline> {
+  const emulators: Record<string, Emulator> = {};
+  const instances: DestinationConfig[] = [];
+  for (const type of types) {
+    const definition = destinationById(type);
+    const setup = EMULATOR_SETUPS[type];
+    if (!definition || !setup) throw new Error(`no ${type} destination or emulator`);
+    const { emulator, settings } = await setup();
+    emulators[type] = emulator;
+    instances.push(destination({ id: `dest-${type}`, catalogId: type, catalogName: definition.name, settings }));
+  }
+  const pipeline = await startPipeline({ snapshot: snapshot(instances), settings: { destinationTypes: [...types] } });
+  return {
+    pipeline,
+    emulators,
+    async close() {
+      await pipeline.close();
+      await Promise.all(Object.values(emulators).map((e) => e.close()));
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import { SecretMasker } from '@manifold/secrets';
+import type { Exchange } from '../pipeline/task';
+
+/** Answers with longer bodies are not keyed: they are masked each time rather than remembered. */
+const KEYED_BODY_CHARS = 512;
+
+/**
+ * What decides how an exchange reads once traced without its request body, as one string: the
+ * request line and headers, the answer's status and body (and its headers unless it is a 2xx,
+ * whose headers the trace leaves out), the error. Header values masked whatever they hold
+ * (credential-named: a signature, a token) are left out, so requests that differ only there share
+ * a key. `scope` tells the instances' credentials apart (the same request masks differently with
+ * other secrets). Undefined for an answer body too long to be worth remembering.
+ *
+ * The key holds unmasked values: it is compared in memory, never stored or shown.
+ */
+export function bodilessExchangeKey(exchange: Exchange, scope: number): string | undefined {
+  const { request, response } = exchange;
+  let key = `${scope} ${request.method} ${request.url}`;
+  for (const name in request.headers) {
+    const value: string | undefined = request.headers[name];
+    // As the masker does: a header without a value is not sent, nor shown.
+    if (value === undefined) continue;
+    // Lengths make the key unambiguous whatever a value holds.
+    key += SecretMasker.isCredentialHeader(name) ? `\n${name}` : `\n${name}:${value.length}:${value}`;
+  }
+  if (response) {
+    if (response.body.length > KEYED_BODY_CHARS) return undefined;
+    key += `\n\n${response.status}:${response.body.length}:${response.body}`;
+    if (response.status < 200 || response.status >= 300) key += JSON.stringify(response.headers);
+  }
+  if (exchange.error !== undefined) key += `\n\n!${exchange.error}`;
+  return key;
+}
