@@ -179,7 +179,7 @@ describe('Kafka destination over SASL_SSL', () => {
           specEvent({ type: 'track' }),
           settingsFor(topic, { password: wrong }),
         );
-        expect(response.status).toBe(400);
+        expect(response.status).toBe(401);
         expect(outcome).toMatchObject({ kind: 'dead-letter', reason: 'REJECTED' });
         expect(outcome.kind === 'dead-letter' && outcome.message).toContain(
           'Kafka SASL_AUTHENTICATION_FAILED: the brokers refused the SASL login',

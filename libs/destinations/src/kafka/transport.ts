@@ -19,7 +19,17 @@ import { armoured, brokersOf, type kafkaSettings, type KafkaSettings } from './s
  */
 export const KAFKA_WRITTEN = 200;
 export const KAFKA_TRY_LATER = 503;
-export const KAFKA_REFUSED = 400;
+/**
+ * Refusals by the HTTP status that means the same, so delivery stats (which count a dead letter
+ * by its status) tell a bad login from a missing topic; 400 for Kafka's other final errors.
+ */
+const REFUSAL_STATUS: Record<string, number> = {
+  SASL_AUTHENTICATION_FAILED: 401,
+  TLS_CERTIFICATE_NOT_TRUSTED: 401,
+  TOPIC_AUTHORIZATION_FAILED: 403,
+  UNKNOWN_TOPIC_OR_PARTITION: 404,
+  MESSAGE_TOO_LARGE: 413,
+};
 
 /** How long a send may wait for the brokers' acknowledgement before it is retried later. */
 const SEND_TIMEOUT_MS = 30_000;
@@ -91,7 +101,7 @@ export class KafkaTransport implements RequestSender {
       const mask = secretMasker(this.destination, settings);
       const message = mask.text(explain(failure.code, failure.message));
       return {
-        status: failure.retriable ? KAFKA_TRY_LATER : KAFKA_REFUSED,
+        status: failure.retriable ? KAFKA_TRY_LATER : (REFUSAL_STATUS[failure.code] ?? 400),
         headers: {},
         body: JSON.stringify({ error: failure.code, message }),
       };

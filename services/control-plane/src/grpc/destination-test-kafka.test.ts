@@ -67,7 +67,7 @@ describe('TestDestination on the Kafka destination (real Kafka, real FerretDB)',
       dryRun: false,
     });
     const sent = await test(true);
-    expect(sent.sent.map((s) => [s.outcome, s.response?.status])).toEqual([['dead-letter', 400]]);
+    expect(sent.sent.map((s) => [s.outcome, s.response?.status])).toEqual([['dead-letter', 404]]);
     expect(sent.sent[0]?.reason).toContain('Kafka UNKNOWN_TOPIC_OR_PARTITION');
   });
 });
