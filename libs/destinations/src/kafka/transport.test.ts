@@ -161,6 +161,27 @@ describe('Kafka destination over SASL_SSL', () => {
     });
   });
 
+  it('records sent concurrently to one instance are written one at a time, in the order asked', async () => {
+    const topic = await newTopic(3);
+    const transport = new KafkaTransport({ logger }, kafka);
+    try {
+      const events = Array.from({ length: 40 }, (_, n) =>
+        specEvent({ type: 'track', userId: `u-${n % 2}`, messageId: `c-${n}` }),
+      );
+      const sent = await Promise.all(events.map((event) => sendEvent(transport, event, settingsFor(topic))));
+      expect(sent.every((s) => s.outcome.kind === 'delivered')).toBe(true);
+      const records = await readTopic(admin, topic, events.length);
+      for (const user of ['u-0', 'u-1']) {
+        const mine = records.filter((r) => r.key?.toString() === user);
+        expect(mine.map((r) => eventOf(r).messageId)).toEqual(
+          events.filter((e) => e.userId === user).map((e) => e.messageId),
+        );
+      }
+    } finally {
+      await transport.close();
+    }
+  });
+
   describe('failures', () => {
     it('a wrong password: a dead letter saying the login was refused, the password nowhere', async () => {
       const topic = await newTopic();
@@ -285,8 +306,18 @@ describe('Kafka destination while the brokers are down', () => {
       const down = await sendEvent(transport, specEvent({ type: 'track', messageId: 'm-1' }), settings);
       expect(down.response.status).toBe(503);
       expect(down.outcome).toEqual({ kind: 'retry', reason: 'kafka_broker_not_available' });
+      // The next record is not tried for a few seconds: answered at once, the same way.
+      const started = Date.now();
+      const paused = await sendEvent(transport, specEvent({ type: 'track', messageId: 'm-1' }), settings);
+      expect(Date.now() - started).toBeLessThan(1000);
+      expect(paused.response).toEqual(down.response);
       await broker.start();
-      const back = await sendEvent(transport, specEvent({ type: 'track', messageId: 'm-1' }), settings);
+      // As the retry tiers would: again until written.
+      let back = paused;
+      for (const deadline = Date.now() + 60_000; back.outcome.kind !== 'delivered' && Date.now() < deadline;) {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        back = await sendEvent(transport, specEvent({ type: 'track', messageId: 'm-1' }), settings);
+      }
       expect(back.outcome.kind).toBe('delivered');
       const records = await readTopic(admin, topic, 3, 15_000);
       expect(records.map((r) => eventOf(r).messageId)).toEqual(['m-0', 'm-1']);

@@ -40,6 +40,12 @@ const PARTITIONS_TTL_MS = 60_000;
  * next record connects again). The translator has no "instance removed" signal to wait for.
  */
 const IDLE_CLOSE_MS = 10 * 60_000;
+/**
+ * After the brokers did not answer, the instance's next records are answered "try later" without
+ * a try for this long: records queue one at a time per instance, and each would otherwise wait out
+ * its own connection timeout while the brokers are down.
+ */
+const UNAVAILABLE_PAUSE_MS = 5000;
 
 const RECONNECT_AFTER = new Set([
   'BROKER_NOT_AVAILABLE',
@@ -55,6 +61,8 @@ interface InstanceProducer {
   partitions?: { topic: string; count: number; at: number };
   nextPartition: number;
   lastUsedAt: number;
+  /** Settles when the instance's previous record is answered: records go one at a time, in order. */
+  tail: Promise<void>;
 }
 
 /**
@@ -65,6 +73,8 @@ interface InstanceProducer {
  */
 export class KafkaTransport implements RequestSender {
   private readonly instances = new Map<string, InstanceProducer>();
+  /** Per instance: the brokers did not answer; until when records are not tried. */
+  private readonly unavailable = new Map<string, { until: number; body: string }>();
   private readonly logger: Logger;
   private readonly sweeper: NodeJS.Timeout;
 
@@ -84,6 +94,31 @@ export class KafkaTransport implements RequestSender {
     const { key, value } = JSON.parse(request.body ?? '{}') as KafkaRecordBody;
     const { 'content-type': _type, ...headers } = request.headers;
     const instance = this.instance(context.instanceId, settings);
+    // One record at a time per instance, in the order asked: the idempotent producer takes one
+    // request at a time anyway (concurrent sends only contend for it: half the throughput), and
+    // a user's records keep their order even when the translator sends them concurrently.
+    const previous = instance.tail;
+    let done: () => void = () => undefined;
+    instance.tail = new Promise<void>((resolve) => (done = resolve));
+    try {
+      await previous;
+      return await this.write(instance, key, value, headers, settings, context.instanceId);
+    } finally {
+      done();
+    }
+  }
+
+  private async write(
+    instance: InstanceProducer,
+    key: string | null,
+    value: Record<string, unknown>,
+    headers: Record<string, string>,
+    settings: KafkaSettings,
+    instanceId: string,
+  ): Promise<HttpResponseInfo> {
+    const paused = this.unavailable.get(instanceId);
+    if (paused && paused.until > Date.now()) return { status: KAFKA_TRY_LATER, headers: {}, body: paused.body };
+    this.unavailable.delete(instanceId);
     try {
       const producer = await instance.producer;
       const partition = await this.partitionFor(instance, settings);
@@ -97,13 +132,16 @@ export class KafkaTransport implements RequestSender {
     } catch (error) {
       const failure = kafkaFailure(error);
       // A connection in doubt, or refused, is not reused: the next record starts from a new producer.
-      if (RECONNECT_AFTER.has(failure.code)) await this.release(context.instanceId);
+      if (RECONNECT_AFTER.has(failure.code)) await this.release(instanceId);
       const mask = secretMasker(this.destination, settings);
-      const message = mask.text(explain(failure.code, failure.message));
+      const body = JSON.stringify({ error: failure.code, message: mask.text(explain(failure.code, failure.message)) });
+      if (failure.code === 'BROKER_NOT_AVAILABLE' || failure.code === 'REQUEST_TIMED_OUT') {
+        this.unavailable.set(instanceId, { until: Date.now() + UNAVAILABLE_PAUSE_MS, body });
+      }
       return {
         status: failure.retriable ? KAFKA_TRY_LATER : (REFUSAL_STATUS[failure.code] ?? 400),
         headers: {},
-        body: JSON.stringify({ error: failure.code, message }),
+        body,
       };
     }
   }
@@ -127,7 +165,14 @@ export class KafkaTransport implements RequestSender {
     const producer = client.producer();
     // A failed connect is answered by the send that awaits it; the next send tries again.
     producer.catch(() => undefined);
-    const made: InstanceProducer = { fingerprint, client, producer, nextPartition: 0, lastUsedAt: Date.now() };
+    const made: InstanceProducer = {
+      fingerprint,
+      client,
+      producer,
+      nextPartition: 0,
+      lastUsedAt: Date.now(),
+      tail: Promise.resolve(),
+    };
     this.instances.set(instanceId, made);
     return made;
   }
