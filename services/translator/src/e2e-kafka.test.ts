@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { ConfigSnapshot, DestinationConfig } from '@manifold/config-client';
 import { KafkaClient, type ConsumedMessage } from '@manifold/kafka';
-import { PrivateKafka, readTopicUntil, testLogger, uniqueName } from '@manifold/testing';
+import { eventually, PrivateKafka, readTopicUntil, testLogger, uniqueName } from '@manifold/testing';
 import { destination, snapshot, source, waitForReports } from './test-support/harness';
 import { startPipeline, type Pipeline } from './test-support/e2e';
 
@@ -41,7 +41,16 @@ describe('end to end: the Kafka destination', () => {
     await customer.start();
     const env = customer.saslSslClientEnv();
     reader = new KafkaClient({ brokers: customer.brokers, clientId: 'e2e-kafka-reader', logger: testLogger('reader') });
-    await reader.ensureTopics([{ topic, partitions: 3 }]);
+    // A broker just started on a busy machine may not answer metadata requests in time yet.
+    await eventually(
+      () =>
+        reader.ensureTopics([{ topic, partitions: 3 }]).then(
+          () => true,
+          () => false,
+        ),
+      (created) => created,
+      90_000,
+    );
     const settings = {
       brokers: customer.saslSslBrokers.join(','),
       topic,

@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { classifyResponse, translateEvent, type RequestDescriptor } from '@manifold/destination-kit';
 import { KafkaClient, type ConsumedMessage } from '@manifold/kafka';
 import { createLogger } from '@manifold/logger';
-import { PrivateKafka, readTopic, testLogger, uniqueName } from '@manifold/testing';
+import { eventually, PrivateKafka, readTopic, testLogger, uniqueName } from '@manifold/testing';
 import type { SpecEvent } from '@manifold/events';
 import { kafka } from './index';
 import { KafkaTransport } from './transport';
@@ -32,6 +32,16 @@ beforeAll(async () => {
     ca: readFileSync(env['KAFKA_TLS_CA_FILE'] as string, 'utf8'),
   };
   admin = new KafkaClient({ brokers: broker.brokers, clientId: 'kafka-destination-test', logger });
+  // A broker just started on a busy machine may not answer metadata requests in time yet.
+  await eventually(
+    () =>
+      admin.ping().then(
+        () => true,
+        () => false,
+      ),
+    (up) => up,
+    90_000,
+  );
 });
 
 afterAll(async () => {
