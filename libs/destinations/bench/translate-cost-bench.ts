@@ -22,6 +22,7 @@ const SETTINGS: Record<string, Record<string, unknown>> = {
   'meta-conversions-api': { accessToken: 'tok', pixelId: '1234567890' },
   klaviyo: { apiKey: 'pk_key' },
   iterable: { apiKey: 'key' },
+  sendgrid: { apiKey: 'key' },
 };
 
 const context = {

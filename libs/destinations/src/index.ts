@@ -11,6 +11,7 @@ import { klaviyo } from './klaviyo';
 import { meta } from './meta';
 import { mixpanel } from './mixpanel';
 import { posthog } from './posthog';
+import { sendgrid } from './sendgrid';
 import { webhook } from './webhook';
 
 /** All destination definitions, by catalog id. */
@@ -26,6 +27,7 @@ export const DESTINATIONS: readonly DestinationDefinition[] = [
   meta,
   klaviyo,
   iterable,
+  sendgrid,
 ];
 
 const byId = new Map(DESTINATIONS.map((d) => [d.id, d]));
@@ -56,3 +58,4 @@ export { braze, brazeSettings, type BrazeSettings } from './braze';
 export { meta, metaSettings, metaSha256, type MetaSettings } from './meta';
 export { klaviyo, klaviyoSettings, type KlaviyoSettings } from './klaviyo';
 export { iterable, iterableSettings, type IterableSettings } from './iterable';
+export { sendgrid, sendgridSettings, type SendgridSettings } from './sendgrid';

@@ -64,6 +64,7 @@ const SAMPLE_SETTINGS: Record<string, Record<string, unknown>> = {
   },
   klaviyo: { apiKey: secretValue('klaviyo', 'apiKey'), apiBaseUrl: baseUrl('klaviyo'), listId: 'Xy12Ab' },
   iterable: { apiKey: secretValue('iterable', 'apiKey'), apiBaseUrl: baseUrl('iterable'), batchSize: 10 },
+  sendgrid: { apiKey: secretValue('sendgrid', 'apiKey'), apiBaseUrl: baseUrl('sendgrid'), batchSize: 10 },
 };
 
 const products = [

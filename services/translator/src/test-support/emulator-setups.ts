@@ -10,6 +10,7 @@ import {
   MetaEmulator,
   MixpanelEmulator,
   PosthogEmulator,
+  SendgridEmulator,
   WebhookEmulator,
   type Emulator,
 } from '@manifold/emulators';
@@ -69,5 +70,9 @@ export const EMULATOR_SETUPS: Record<string, () => Promise<EmulatorSetup>> = {
     const emulator = await new IterableEmulator({ apiKey: 'it-key' }).start();
     // One event per request, so paths compare with single-event translations.
     return { emulator, settings: { apiKey: 'it-key', apiBaseUrl: emulator.baseUrl, batchSize: 1 } };
+  },
+  sendgrid: async () => {
+    const emulator = await new SendgridEmulator({ apiKey: 'SG.test-key' }).start();
+    return { emulator, settings: { apiKey: 'SG.test-key', apiBaseUrl: emulator.baseUrl } };
   },
 };
