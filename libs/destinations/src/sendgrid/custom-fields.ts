@@ -9,7 +9,8 @@ import type { SendgridSettings } from './settings';
 // name (case-insensitively, as Segment does), its value converted to the field's type when that
 // is lossless; names with no field are created first (Text, or Number for a number, when
 // `createCustomFields` is on) and the definitions listed again. A value that still cannot be
-// sent is left out with a notice; the contact goes with the rest.
+// sent is left out with a notice (on its own event's notices in a batch); the contact goes with
+// the rest.
 
 export const FIELDS_STEP = 'field-definitions';
 
@@ -94,16 +95,17 @@ export function fieldsFollowUp(
   const why = settings.createCustomFields
     ? 'SendGrid did not create this custom field'
     : 'no such custom field in SendGrid (creating them is turned off)';
-  const contacts = flow.planned.map(({ contact, custom }) => {
+  const contacts = flow.planned.map(({ contact, custom }, item) => {
+    const notes = notices.forEvent(flow.itemEvents[item] ?? item);
     const byId: Record<string, CustomValue> = {};
     for (const [name, value] of Object.entries(custom)) {
       const field = `custom_fields.${name}`;
       const definition = defined.get(name.toLowerCase());
       if (!definition) {
-        notices.dropped(field, why);
+        notes.dropped(field, why);
         continue;
       }
-      const converted = asFieldType(value, definition.fieldType, field, notices);
+      const converted = asFieldType(value, definition.fieldType, field, notes);
       if (converted !== undefined) byId[definition.id] = converted;
     }
     return Object.keys(byId).length > 0 ? { ...contact, custom_fields: byId } : contact;

@@ -267,11 +267,19 @@ describe('SendGrid Marketing Campaigns', () => {
     const events = [0, 1].map((i) =>
       specEvent({ type: 'identify', userId: `v-${i}`, traits: { email: `v${i}@example.com`, tier: i } }),
     );
+    events.push(specEvent({ type: 'identify', userId: 'v-2', traits: { email: 'v2@example.com', seats: 'all' } }));
     const requests = buildRequests(sendgrid, 'upsertContact', payloadsOf(events, settings), settings);
-    const { sent, outcome } = await runFlow(sendgrid, requests, settings);
+    const perEvent = events.map(() => new Notices());
+    const { sent, outcome } = await runFlow(sendgrid, requests, settings, new Notices(perEvent));
     expect(sent.map((r) => r.method)).toEqual(['GET', 'POST', 'GET', 'PUT']);
     expect(outcome).toMatchObject({ kind: 'delivered' });
     expect(emulator.contactBy('email', 'v1@example.com')?.custom_fields).toEqual({ e4_N: 1 });
+    // What the step left out is counted against the one event it came from.
+    expect(perEvent.map((n) => n.list)).toEqual([
+      [],
+      [],
+      [{ kind: 'dropped', field: 'custom_fields.seats', reason: 'not a number' }],
+    ]);
   });
 
   it('a wrong key is final; 429 waits until X-RateLimit-Reset; 5xx is retried', async () => {
