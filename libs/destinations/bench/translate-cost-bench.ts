@@ -23,6 +23,7 @@ const SETTINGS: Record<string, Record<string, unknown>> = {
   klaviyo: { apiKey: 'pk_key' },
   iterable: { apiKey: 'key' },
   sendgrid: { apiKey: 'key' },
+  mailchimp: { apiKey: 'key-us6', listId: 'list' },
 };
 
 const context = {

@@ -8,6 +8,7 @@ import { ga4 } from './ga4';
 import { intercom } from './intercom';
 import { iterable } from './iterable';
 import { klaviyo } from './klaviyo';
+import { mailchimp } from './mailchimp';
 import { meta } from './meta';
 import { mixpanel } from './mixpanel';
 import { posthog } from './posthog';
@@ -28,6 +29,7 @@ export const DESTINATIONS: readonly DestinationDefinition[] = [
   klaviyo,
   iterable,
   sendgrid,
+  mailchimp,
 ];
 
 const byId = new Map(DESTINATIONS.map((d) => [d.id, d]));
@@ -59,3 +61,4 @@ export { meta, metaSettings, metaSha256, type MetaSettings } from './meta';
 export { klaviyo, klaviyoSettings, type KlaviyoSettings } from './klaviyo';
 export { iterable, iterableSettings, type IterableSettings } from './iterable';
 export { sendgrid, sendgridSettings, type SendgridSettings } from './sendgrid';
+export { mailchimp, mailchimpSettings, type MailchimpSettings } from './mailchimp';

@@ -65,6 +65,11 @@ const SAMPLE_SETTINGS: Record<string, Record<string, unknown>> = {
   klaviyo: { apiKey: secretValue('klaviyo', 'apiKey'), apiBaseUrl: baseUrl('klaviyo'), listId: 'Xy12Ab' },
   iterable: { apiKey: secretValue('iterable', 'apiKey'), apiBaseUrl: baseUrl('iterable'), batchSize: 10 },
   sendgrid: { apiKey: secretValue('sendgrid', 'apiKey'), apiBaseUrl: baseUrl('sendgrid'), batchSize: 10 },
+  mailchimp: {
+    apiKey: `${secretValue('mailchimp', 'apiKey')}-us6`,
+    listId: 'a1b2c3d4e5',
+    apiBaseUrl: baseUrl('mailchimp'),
+  },
 };
 
 const products = [

@@ -44,9 +44,6 @@ export { type Customer as MetaCustomer, type MatchResult as MetaMatchResult } fr
 export { KlaviyoEmulator, type KlaviyoEmulatorOptions, type KlaviyoProfile, type KlaviyoEvent } from './klaviyo';
 export { IterableEmulator, type IterableEmulatorOptions, type IterableUser, type IterablePurchase } from './iterable';
 export { type WindowLimit } from './fixed-windows';
-export {
-  SendgridEmulator,
-  type SendgridEmulatorOptions,
-  type SendgridContact,
-  type SendgridJob,
-} from './sendgrid';
+export { SendgridEmulator, type SendgridEmulatorOptions, type SendgridContact, type SendgridJob } from './sendgrid';
+export { MailchimpEmulator, type MailchimpEmulatorOptions, type MailchimpMember } from './mailchimp';
+export { type MergeField as MailchimpMergeField } from './mailchimp-validation';

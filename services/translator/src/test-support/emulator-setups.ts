@@ -7,6 +7,7 @@ import {
   IntercomEmulator,
   IterableEmulator,
   KlaviyoEmulator,
+  MailchimpEmulator,
   MetaEmulator,
   MixpanelEmulator,
   PosthogEmulator,
@@ -74,5 +75,9 @@ export const EMULATOR_SETUPS: Record<string, () => Promise<EmulatorSetup>> = {
   sendgrid: async () => {
     const emulator = await new SendgridEmulator({ apiKey: 'SG.test-key' }).start();
     return { emulator, settings: { apiKey: 'SG.test-key', apiBaseUrl: emulator.baseUrl } };
+  },
+  mailchimp: async () => {
+    const emulator = await new MailchimpEmulator({ apiKey: 'mc-key-us6', listIds: ['list-1'] }).start();
+    return { emulator, settings: { apiKey: 'mc-key-us6', listId: 'list-1', apiBaseUrl: `${emulator.baseUrl}/3.0` } };
   },
 };

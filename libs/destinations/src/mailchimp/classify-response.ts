@@ -1,0 +1,34 @@
+import {
+  classifyHttpResponse,
+  isPlainObject,
+  parseJsonBody,
+  type HttpResponseInfo,
+  type RequestDescriptor,
+  type ResponseOutcome,
+} from '@manifold/destination-kit';
+
+// Mailchimp answers errors as problem+json `{title, status, detail, errors?[{field, message}]}`.
+// Throttling is 429, and at high volume sometimes a bare 403 without a JSON body: that one is
+// retried like a 429 (a real 403 — a disabled user, a forbidden resource — has its JSON body). A
+// merge field created meanwhile by another request ("already exists") is what the flow needs.
+
+export function classifyMailchimpResponse(response: HttpResponseInfo, request: RequestDescriptor): ResponseOutcome {
+  const generic = classifyHttpResponse(response);
+  if (generic.kind !== 'dead-letter') return generic;
+  const problem = parseJsonBody(response.body);
+  if (response.status === 403 && !isPlainObject(problem)) {
+    return { kind: 'retry', status: 403, reason: 'Mailchimp throttled the connection (403 without a body)' };
+  }
+  if (!isPlainObject(problem)) return generic;
+  const detail = String(problem['detail'] ?? '');
+  if (request.method === 'POST' && request.url.includes('/merge-fields') && /already exists/i.test(detail)) {
+    return { kind: 'delivered', status: response.status };
+  }
+  const errors = Array.isArray(problem['errors'])
+    ? (problem['errors'] as unknown[])
+        .filter(isPlainObject)
+        .map((e) => `${String(e['field'] ?? '')}: ${String(e['message'] ?? '')}`)
+    : [];
+  const message = [`Mailchimp ${String(problem['title'] ?? response.status)}: ${detail}`, ...errors].join('; ');
+  return { ...generic, message };
+}
