@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { catalogEntry, Notices, translateEvent, type FieldNotice } from '@manifold/destination-kit';
 import { validateDefinition } from '@manifold/destination-kit/testing';
 import { MailchimpEmulator } from '@manifold/emulators';
