@@ -24,6 +24,7 @@ const SETTINGS: Record<string, Record<string, unknown>> = {
   iterable: { apiKey: 'key' },
   sendgrid: { apiKey: 'key' },
   mailchimp: { apiKey: 'key-us6', listId: 'list' },
+  zendesk: { subdomain: 'acme', email: 'admin@acme.test', apiToken: 'tok' },
 };
 
 const context = {

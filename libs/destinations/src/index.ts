@@ -14,6 +14,7 @@ import { mixpanel } from './mixpanel';
 import { posthog } from './posthog';
 import { sendgrid } from './sendgrid';
 import { webhook } from './webhook';
+import { zendesk } from './zendesk';
 
 /** All destination definitions, by catalog id. */
 export const DESTINATIONS: readonly DestinationDefinition[] = [
@@ -30,6 +31,7 @@ export const DESTINATIONS: readonly DestinationDefinition[] = [
   iterable,
   sendgrid,
   mailchimp,
+  zendesk,
 ];
 
 const byId = new Map(DESTINATIONS.map((d) => [d.id, d]));
@@ -62,3 +64,4 @@ export { klaviyo, klaviyoSettings, type KlaviyoSettings } from './klaviyo';
 export { iterable, iterableSettings, type IterableSettings } from './iterable';
 export { sendgrid, sendgridSettings, type SendgridSettings } from './sendgrid';
 export { mailchimp, mailchimpSettings, type MailchimpSettings } from './mailchimp';
+export { zendesk, zendeskSettings, type ZendeskSettings } from './zendesk';

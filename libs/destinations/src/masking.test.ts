@@ -70,6 +70,12 @@ const SAMPLE_SETTINGS: Record<string, Record<string, unknown>> = {
     listId: 'a1b2c3d4e5',
     apiBaseUrl: baseUrl('mailchimp'),
   },
+  zendesk: {
+    subdomain: 'acme',
+    email: 'admin@acme.test',
+    apiToken: secretValue('zendesk', 'apiToken'),
+    apiBaseUrl: baseUrl('zendesk'),
+  },
 };
 
 const products = [

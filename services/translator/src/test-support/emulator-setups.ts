@@ -13,6 +13,7 @@ import {
   PosthogEmulator,
   SendgridEmulator,
   WebhookEmulator,
+  ZendeskEmulator,
   type Emulator,
 } from '@manifold/emulators';
 
@@ -79,5 +80,12 @@ export const EMULATOR_SETUPS: Record<string, () => Promise<EmulatorSetup>> = {
   mailchimp: async () => {
     const emulator = await new MailchimpEmulator({ apiKey: 'mc-key-us6', listIds: ['list-1'] }).start();
     return { emulator, settings: { apiKey: 'mc-key-us6', listId: 'list-1', apiBaseUrl: `${emulator.baseUrl}/3.0` } };
+  },
+  zendesk: async () => {
+    const emulator = await new ZendeskEmulator({ agentEmail: 'admin@acme.test', apiToken: 'zd-token' }).start();
+    return {
+      emulator,
+      settings: { subdomain: 'acme', email: 'admin@acme.test', apiToken: 'zd-token', apiBaseUrl: emulator.baseUrl },
+    };
   },
 };

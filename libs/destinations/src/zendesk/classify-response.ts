@@ -1,0 +1,32 @@
+import {
+  classifyHttpResponse,
+  isPlainObject,
+  parseJsonBody,
+  type HttpResponseInfo,
+  type RequestDescriptor,
+  type ResponseOutcome,
+} from '@manifold/destination-kit';
+
+// Zendesk's errors: `{error, description?, details?}` (422 RecordInvalid lists the fields at
+// fault under `details`). 409 (concurrent writes to one record) is retried with 429 and 5xx. A
+// membership or field that already exists is what the flow wanted: counted as done.
+
+export function classifyZendeskResponse(response: HttpResponseInfo, request: RequestDescriptor): ResponseOutcome {
+  const generic = classifyHttpResponse(response);
+  if (response.status === 409) return { kind: 'retry', status: 409, reason: 'Zendesk: conflicting concurrent update' };
+  if (generic.kind !== 'dead-letter') return generic;
+  const body = parseJsonBody(response.body);
+  if (!isPlainObject(body)) return generic;
+  const details = isPlainObject(body['details']) ? body['details'] : {};
+  const text = JSON.stringify(details);
+  const creates = /\/(organization_memberships|user_fields|organization_fields)$/.test(request.url.split('?')[0] ?? '');
+  if (response.status === 422 && creates && /DuplicateValue|already|taken/i.test(text)) {
+    return { kind: 'delivered', status: response.status };
+  }
+  const fields = Object.entries(details).map(([field, problems]) => {
+    const list = Array.isArray(problems) ? problems.filter(isPlainObject) : [];
+    return `${field}: ${list.map((p) => String(p['description'] ?? p['error'] ?? '')).join(', ')}`;
+  });
+  const head = `Zendesk ${String(body['error'] ?? response.status)}${body['description'] ? `: ${String(body['description'])}` : ''}`;
+  return { ...generic, message: [head, ...fields].join('; ') };
+}
