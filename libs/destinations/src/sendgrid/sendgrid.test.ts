@@ -10,6 +10,7 @@ import {
 import { validateDefinition } from '@manifold/destination-kit/testing';
 import { SendgridEmulator } from '@manifold/emulators';
 import type { SpecEvent } from '@manifold/events';
+import { classifySendgridResponse } from './classify-response';
 import { sendgrid } from './index';
 import {
   deliverAll,
@@ -293,7 +294,6 @@ describe('SendGrid Marketing Campaigns', () => {
     const reset = Math.ceil(Date.now() / 1000) + 30;
     emulator.failNext(1, { status: 429, body: { errors: [{ field: null, message: 'too many requests' }] } });
     const requests = requestsOf(sendgrid, event, base());
-    const { classifySendgridResponse } = await import('./classify-response');
     const throttled = classifySendgridResponse(
       { status: 429, headers: { 'x-ratelimit-reset': String(reset) }, body: '' },
       requests[0]!,
