@@ -29,14 +29,17 @@ export function mailchimpRequest(
 }
 
 /** The member path of an email in the audience. */
-export const memberPath = (settings: MailchimpSettings, email: string) =>
-  `/lists/${encodeURIComponent(settings.listId)}/members/${subscriberHash(email)}`;
+export const memberPath = (listId: string, email: string) =>
+  `/lists/${encodeURIComponent(listId)}/members/${subscriberHash(email)}`;
 
-export const mergeFieldsPath = (settings: MailchimpSettings) =>
-  `/lists/${encodeURIComponent(settings.listId)}/merge-fields`;
+export const mergeFieldsPath = (listId: string) => `/lists/${encodeURIComponent(listId)}/merge-fields`;
 
 /** GET the audience's merge fields (all of them: Mailchimp allows at most a few hundred). */
-export function listMergeFields(settings: MailchimpSettings, followUp: FollowUpStep): RequestDescriptor {
-  const url = joinUrl(mailchimpBaseUrl(settings), mergeFieldsPath(settings), { count: '1000' });
+export function listMergeFields(
+  settings: MailchimpSettings,
+  listId: string,
+  followUp: FollowUpStep,
+): RequestDescriptor {
+  const url = joinUrl(mailchimpBaseUrl(settings), mergeFieldsPath(listId), { count: '1000' });
   return { method: 'GET', url, headers: { ...headers(settings), 'user-agent': USER_AGENT }, followUp };
 }

@@ -18,6 +18,7 @@ import { requestsOf, unsupportedCases } from '../test-support/cases';
 
 const KEY = 'f00dfeedf00dfeedf00dfeedf00dfeed-us6';
 const LIST = 'a1b2c3d4e5';
+const OTHER_LIST = 'f6e5d4c3b2';
 const ANN = 'ann@example.com';
 const members = (email: string) => `/3.0/lists/${LIST}/members/${subscriberHash(email)}`;
 const auth = { authorization: `Basic ${Buffer.from(`manifold:${KEY}`).toString('base64')}` };
@@ -48,6 +49,22 @@ const cases: TranslationCase[] = [
     event: specEvent({ type: 'identify', traits: { email: 'bo@example.com' } }),
     settings: { doubleOptIn: true },
     expect: { requests: [put('bo@example.com', { email_address: 'bo@example.com', status_if_new: 'pending' })] },
+  },
+  {
+    name: 'integrations.MailChimp.listId sends the member to that audience instead (Segment’s per-call override)',
+    event: specEvent({
+      type: 'identify',
+      traits: { email: 'cy@example.com' },
+      integrations: { MailChimp: { listId: OTHER_LIST } },
+    }),
+    expect: {
+      requests: [
+        {
+          ...put('cy@example.com', { email_address: 'cy@example.com', status_if_new: 'subscribed' }),
+          path: `/3.0/lists/${OTHER_LIST}/members/${subscriberHash('cy@example.com')}`,
+        },
+      ],
+    },
   },
   {
     name: 'identify without email is dropped, naming it',
@@ -209,7 +226,7 @@ describe('Mailchimp', () => {
     { tag: 'LEVEL', name: 'level', type: 'number' as const },
   ];
   beforeAll(async () => {
-    emulator = await new MailchimpEmulator({ apiKey: KEY, listIds: [LIST], now: () => NOW }).start();
+    emulator = await new MailchimpEmulator({ apiKey: KEY, listIds: [LIST, OTHER_LIST], now: () => NOW }).start();
   });
   afterAll(() => emulator.close());
 

@@ -23,6 +23,8 @@ export interface AddressValue {
 }
 
 export interface PlannedMember {
+  /** The audience: the event's `integrations.MailChimp.listId`, else the setting. */
+  listId: string;
   email: string;
   statusIfNew: 'subscribed' | 'pending';
   /** Merge values by tag, with the trait each came from. */
@@ -43,13 +45,15 @@ function upsert(member: PlannedMember, merge: Record<string, unknown>, settings:
     ...(Object.keys(merge).length > 0 ? { merge_fields: merge } : {}),
   };
   const followUp =
-    member.tags.length > 0 ? { step: MEMBER_SAVED_STEP, state: { email: member.email, tags: member.tags } } : undefined;
-  return [mailchimpRequest(settings, 'PUT', memberPath(settings, member.email), body, followUp)];
+    member.tags.length > 0
+      ? { step: MEMBER_SAVED_STEP, state: { listId: member.listId, email: member.email, tags: member.tags } }
+      : undefined;
+  return [mailchimpRequest(settings, 'PUT', memberPath(member.listId, member.email), body, followUp)];
 }
 
 export function memberRequests(member: PlannedMember, settings: MailchimpSettings): RequestDescriptor[] {
   if (Object.keys(member.merge).length === 0) return upsert(member, {}, settings);
-  return [listMergeFields(settings, { step: MERGE_STEP, state: { member } satisfies MergeState })];
+  return [listMergeFields(settings, member.listId, { step: MERGE_STEP, state: { member } satisfies MergeState })];
 }
 
 /** The audience's merge field types by tag. */
@@ -97,13 +101,16 @@ export function mergeFollowUp(
   if (missing.length > 0 && settings.createMergeFields && !created) {
     return [
       ...missing.map(([tag, { name, value }]) =>
-        mailchimpRequest(settings, 'POST', mergeFieldsPath(settings), {
+        mailchimpRequest(settings, 'POST', mergeFieldsPath(member.listId), {
           tag,
           name: name.slice(0, 50),
           type: typeof value === 'number' ? 'number' : 'text',
         }),
       ),
-      listMergeFields(settings, { step: MERGE_STEP, state: { member, created: true } satisfies MergeState }),
+      listMergeFields(settings, member.listId, {
+        step: MERGE_STEP,
+        state: { member, created: true } satisfies MergeState,
+      }),
     ];
   }
   const why = settings.createMergeFields
@@ -125,9 +132,9 @@ export function mergeFollowUp(
 
 /** After the member is saved: add its tags. */
 export function memberSavedFollowUp(state: unknown, settings: MailchimpSettings): RequestDescriptor[] {
-  const { email, tags } = state as { email: string; tags: string[] };
+  const { listId, email, tags } = state as { listId: string; email: string; tags: string[] };
   return [
-    mailchimpRequest(settings, 'POST', `${memberPath(settings, email)}/tags`, {
+    mailchimpRequest(settings, 'POST', `${memberPath(listId, email)}/tags`, {
       tags: tags.map((name) => ({ name, status: 'active' })),
       is_syncing: false,
     }),

@@ -7,7 +7,7 @@ import {
   valueType,
   type Notices,
 } from '@manifold/destination-kit';
-import { coalesce, isoDateTime, record } from '../common/fields';
+import { coalesce, isoDateTime, optionalText, record } from '../common/fields';
 import { mailchimpRequest, memberPath } from './api';
 import { mailchimpSettings } from './settings';
 
@@ -20,6 +20,7 @@ import { mailchimpSettings } from './settings';
 const NAME_MAX = 30;
 
 const fields = z.object({
+  listId: optionalText(),
   email: lenient.email(),
   name: z.string().min(1),
   occurredAt: isoDateTime(),
@@ -57,6 +58,7 @@ export const trackEvent = defineAction(mailchimpSettings, {
   description: 'Track: an event of the audience member with this email.',
   fields,
   defaultMapping: {
+    listId: { '@path': '$.integrations.MailChimp.listId' },
     email: coalesce('$.properties.email', '$.context.traits.email'),
     name: { '@path': '$.event' },
     occurredAt: { '@path': '$.timestamp' },
@@ -72,7 +74,7 @@ export const trackEvent = defineAction(mailchimpSettings, {
     }
     const { email: _email, isSyncing: _isSyncing, ...properties } = payload.properties;
     return [
-      mailchimpRequest(settings, 'POST', `${memberPath(settings, payload.email)}/events`, {
+      mailchimpRequest(settings, 'POST', `${memberPath(payload.listId ?? settings.listId, payload.email)}/events`, {
         name: eventName(payload.name, notices),
         properties: textProperties(properties, notices),
         occurred_at: new Date(Date.parse(payload.occurredAt)).toISOString(),

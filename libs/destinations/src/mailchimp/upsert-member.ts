@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { coerce, defineAction, DropEventError, lenient, type Notices } from '@manifold/destination-kit';
-import { coalesce, compact, record } from '../common/fields';
+import { coalesce, compact, optionalText, record } from '../common/fields';
 import { mergeValues, type MergeValue } from './merge-values';
 import { memberRequests, type AddressValue, type PlannedMember } from './member-flow';
 import { mailchimpSettings, type MailchimpSettings } from './settings';
@@ -10,6 +10,7 @@ import { mailchimpSettings, type MailchimpSettings } from './settings';
 // merge fields (created when missing, member-flow.ts), then its `tags` added.
 
 const fields = z.object({
+  listId: optionalText(),
   email: lenient.email(),
   firstName: lenient.string(),
   lastName: lenient.string(),
@@ -87,6 +88,7 @@ function plan(payload: MemberPayload, settings: MailchimpSettings, notices: Noti
     }
   }
   return {
+    listId: payload.listId ?? settings.listId,
     email: payload.email,
     statusIfNew: settings.doubleOptIn ? 'pending' : 'subscribed',
     merge: { ...custom, ...(compact(standard) as PlannedMember['merge']) },
@@ -99,6 +101,7 @@ export const upsertMember = defineAction(mailchimpSettings, {
   description: 'Identify: adds or updates the audience member, traits as merge fields, and adds its tags.',
   fields,
   defaultMapping: {
+    listId: { '@path': '$.integrations.MailChimp.listId' },
     email: { '@path': '$.traits.email' },
     firstName: coalesce('$.traits.firstName', '$.traits.first_name'),
     lastName: coalesce('$.traits.lastName', '$.traits.last_name'),
