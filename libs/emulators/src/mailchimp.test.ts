@@ -114,6 +114,22 @@ describe('MailchimpEmulator', () => {
     });
   });
 
+  it('more than 10 simultaneous requests: the ones beyond get 429 Too Many Requests', async () => {
+    api.setResponseDelay(300);
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, (_v, i) =>
+          put(`c${i}@b.co`, { email_address: `c${i}@b.co`, status_if_new: 'subscribed' }),
+        ),
+      );
+      const statuses = answers.map((a) => a.status).sort();
+      expect(statuses).toEqual([...Array(10).fill(200), 429, 429]);
+      expect(answers.find((a) => a.status === 429)?.json()).toMatchObject({ title: 'Too Many Requests' });
+    } finally {
+      api.setResponseDelay(0);
+    }
+  });
+
   it('merge fields: created once per tag, listed', async () => {
     const url = `${api.baseUrl}/3.0/lists/list-1/merge-fields`;
     expect((await send(url, json({ tag: 'PLAN', name: 'plan', type: 'text' }, auth))).status).toBe(200);

@@ -16,7 +16,8 @@ import { eventProblems, memberProblems, type MailchimpFieldError, type MergeFiel
 // `/lists/{id}/members/{subscriber_hash}` where the hash is the MD5 of the lower-cased email (or
 // the email itself): PUT upserts (`status_if_new` needed for a new member; an unsubscribed member
 // cannot be set back to subscribed), `/tags` and `/events` answer 204. Merge fields are listed and
-// created under `/lists/{id}/merge-fields`. Errors are problem+json.
+// created under `/lists/{id}/merge-fields`. More than 10 requests at once → 429. Errors are
+// problem+json.
 
 export interface MailchimpEmulatorOptions extends EmulatorOptions {
   apiKey: string;
@@ -24,6 +25,8 @@ export interface MailchimpEmulatorOptions extends EmulatorOptions {
   listIds?: string[];
   /** The audiences' merge fields (default: Mailchimp's FNAME, LNAME, ADDRESS, PHONE, BIRTHDAY). */
   mergeFields?: MergeField[];
+  /** Simultaneous connections per key before 429 (Mailchimp's: 10). */
+  maxConnections?: number;
 }
 
 export interface MailchimpMember {
@@ -91,6 +94,11 @@ export class MailchimpEmulator extends Emulator {
   }
 
   protected handle(request: EmulatorRequest): EmulatorResponse {
+    // Requests received and not yet answered (this one included): Mailchimp's connection cap.
+    const inFlight = this.requests.filter((r) => r.answeredAt === undefined && !r.injected).length;
+    if (inFlight > (this.options.maxConnections ?? 10)) {
+      return problem(429, 'Too Many Requests', 'You have exceeded the limit of 10 simultaneous connections.');
+    }
     if (!this.authorized(request)) {
       return problem(
         401,
