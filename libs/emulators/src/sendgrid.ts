@@ -22,6 +22,8 @@ export interface SendgridEmulatorOptions extends EmulatorOptions {
   customFields?: CustomFieldDefinition[];
   /** Marketing lists that exist (any list id is accepted when absent). */
   listIds?: string[];
+  /** Custom fields an account may have (SendGrid's: 500). */
+  maxCustomFields?: number;
 }
 
 export interface SendgridContact {
@@ -120,6 +122,9 @@ export class SendgridEmulator extends Emulator {
     const taken = [...this.fieldDefinitions.values()].some((f) => f.name.toLowerCase() === name.toLowerCase());
     if (taken || IDENTIFIERS.includes(name.toLowerCase() as (typeof IDENTIFIERS)[number])) {
       return error(400, `a field named ${name} already exists`, 'name');
+    }
+    if (this.fieldDefinitions.size >= (this.options.maxCustomFields ?? 500)) {
+      return error(400, 'the maximum number of custom fields has been reached', 'name');
     }
     const field: CustomFieldDefinition = {
       id: `e${++this.nextId}_${type[0]}`,

@@ -288,6 +288,17 @@ describe('Mailchimp', () => {
     });
   });
 
+  it('a merge field Mailchimp refuses to create does not stop the member (the flow reads the fields again)', () => {
+    const create = {
+      method: 'POST' as const,
+      url: `${emulator.baseUrl}/3.0/lists/${LIST}/merge-fields`,
+      headers: {},
+      body: '{"tag":"X","name":"x","type":"text"}',
+    };
+    const refused = { status: 400, headers: {}, body: '{"title":"Invalid Resource","status":400,"detail":"limit"}' };
+    expect(mailchimp.classifyResponse?.(refused, create)).toEqual({ kind: 'delivered', status: 400 });
+  });
+
   it('429, a bare 403 (Mailchimp’s throttling) and 5xx are retried; a 403 with a body is final', async () => {
     const requests = requestsOf(mailchimp, specEvent({ type: 'identify', traits: { email: ANN } }), base());
     emulator.failNext(1, { status: 429, body: { title: 'Too Many Requests', status: 429 } });

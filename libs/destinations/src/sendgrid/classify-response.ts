@@ -13,8 +13,9 @@ import { FIELD_DEFINITIONS_PATH } from './api';
 // SendGrid answers an upsert with 202 and a job id: queued, not yet applied. A 400 refuses the
 // whole request and names the fields at fault (`contacts[3].email`): the contacts named are
 // rejected, the others retried (nothing of the request was queued). A 429 says when the limit
-// resets in `X-RateLimit-Reset`, as epoch seconds. Creating a custom field that another request
-// created meanwhile is refused as a duplicate: the field exists, which is what the flow needs.
+// resets in `X-RateLimit-Reset`, as epoch seconds. A custom field SendGrid refuses to create (a
+// duplicate made meanwhile by another request, a name or count it does not take) does not stop
+// the upsert: the flow lists the fields again and leaves out, with a notice, what is still missing.
 
 interface SendgridError {
   field?: unknown;
@@ -43,9 +44,7 @@ export function classifySendgridResponse(response: HttpResponseInfo, request: Re
   if (generic.kind !== 'dead-letter') return generic;
   const errors = errorsOf(response.body);
   if (request.method === 'POST' && request.url.endsWith(FIELD_DEFINITIONS_PATH)) {
-    if (errors.some((e) => /already exists|duplicate/i.test(String(e.message)))) {
-      return { kind: 'delivered', status: response.status };
-    }
+    return { kind: 'delivered', status: response.status };
   }
   if (errors.length === 0) return generic;
   const message = `SendGrid: ${errors.map(describe).join('; ')}`;

@@ -283,6 +283,34 @@ describe('SendGrid Marketing Campaigns', () => {
     ]);
   });
 
+  it('a custom field SendGrid refuses to create is left out with a notice; the contact still goes', async () => {
+    const full = await new SendgridEmulator({
+      apiKey: KEY,
+      customFields: [{ id: 'e1_T', name: 'plan', field_type: 'Text' }],
+      maxCustomFields: 1,
+    }).start();
+    try {
+      const settings = parsed(sendgrid, { ...base(), apiBaseUrl: full.baseUrl });
+      const event = specEvent({ type: 'identify', traits: { email: 'dee@example.com', plan: 'pro', color: 'red' } });
+      const notices = new Notices();
+      const { sent, outcome } = await runFlow(sendgrid, requestsOf(sendgrid, event, settings), settings, notices);
+      expect(sent.map((r) => `${r.method} ${r.url.slice(full.baseUrl.length)}`)).toEqual([
+        `GET ${FIELDS}`,
+        `POST ${FIELDS}`,
+        `GET ${FIELDS}`,
+        'PUT /v3/marketing/contacts',
+      ]);
+      expect(full.requests[1]?.status).toBe(400);
+      expect(outcome).toMatchObject({ kind: 'delivered', status: 202 });
+      expect(notices.list).toEqual([
+        { kind: 'dropped', field: 'custom_fields.color', reason: 'SendGrid did not create this custom field' },
+      ]);
+      expect(full.contactBy('email', 'dee@example.com')?.custom_fields).toEqual({ e1_T: 'pro' });
+    } finally {
+      await full.close();
+    }
+  });
+
   it('a wrong key is final; 429 waits until X-RateLimit-Reset; 5xx is retried', async () => {
     const event = specEvent({ type: 'identify', traits: { email: 'ann@example.com' } });
     const [bad] = await deliverAll(sendgrid, requestsOf(sendgrid, event, { ...base(), apiKey: 'nope' }));

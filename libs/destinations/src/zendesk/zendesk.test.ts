@@ -235,6 +235,31 @@ describe('Zendesk', () => {
     expect(emulator.ignoredFields).toEqual([]); // nothing sent that Zendesk would drop silently
   });
 
+  it('a field Zendesk refuses to create does not stop the record; a membership that exists counts as made', () => {
+    const post = (path: string) => ({
+      method: 'POST' as const,
+      url: `${emulator.baseUrl}${path}`,
+      headers: {},
+      body: '{}',
+    });
+    const invalid = (details: unknown) => ({
+      status: 422,
+      headers: {},
+      body: JSON.stringify({ error: 'RecordInvalid', description: 'Record validation errors', details }),
+    });
+    const taken = invalid({ key: [{ description: 'Key: has already been taken', error: 'DuplicateValue' }] });
+    expect(zendesk.classifyResponse?.(taken, post('/api/v2/user_fields'))).toEqual({ kind: 'delivered', status: 422 });
+    const member = invalid({ user_id: [{ description: 'already a member', error: 'DuplicateValue' }] });
+    expect(zendesk.classifyResponse?.(member, post('/api/v2/organization_memberships'))).toEqual({
+      kind: 'delivered',
+      status: 422,
+    });
+    expect(zendesk.classifyResponse?.(taken, post('/api/v2/users/create_or_update'))).toMatchObject({
+      kind: 'dead-letter',
+      message: 'Zendesk RecordInvalid: Record validation errors; key: Key: has already been taken',
+    });
+  });
+
   it('a new user without a name is rejected with Zendesk’s reason; a wrong token is final; 409, 429 and 5xx retried', async () => {
     emulator.reset();
     const event = specEvent({ type: 'identify', userId: 'new-1', traits: { email: 'new@example.com' } });
