@@ -11,13 +11,16 @@ import { intercom } from './intercom';
 import { iterable } from './iterable';
 import { kafka } from './kafka';
 import { klaviyo } from './klaviyo';
+import { mailchimp } from './mailchimp';
 import { meta } from './meta';
 import { keen } from './keen';
 import { kissmetrics } from './kissmetrics';
 import { mixpanel } from './mixpanel';
 import { posthog } from './posthog';
 import { slack } from './slack';
+import { sendgrid } from './sendgrid';
 import { webhook } from './webhook';
+import { zendesk } from './zendesk';
 
 /** All destination definitions, by catalog id. */
 export const DESTINATIONS: readonly DestinationDefinition[] = [
@@ -37,6 +40,9 @@ export const DESTINATIONS: readonly DestinationDefinition[] = [
   keen,
   kissmetrics,
   hubspot,
+  sendgrid,
+  mailchimp,
+  zendesk,
   kafka,
 ];
 
@@ -73,4 +79,7 @@ export { heap, heapSettings, type HeapSettings } from './heap';
 export { keen, keenSettings, keenUniquenessToken, type KeenSettings } from './keen';
 export { kissmetrics, kissmetricsSettings, type KissmetricsSettings } from './kissmetrics';
 export { hubspot, hubspotSettings, type HubspotSettings } from './hubspot';
+export { sendgrid, sendgridSettings, type SendgridSettings } from './sendgrid';
+export { mailchimp, mailchimpSettings, type MailchimpSettings } from './mailchimp';
+export { zendesk, zendeskSettings, type ZendeskSettings } from './zendesk';
 export { kafka, kafkaSettings, KafkaTransport, type KafkaSettings } from './kafka';

@@ -73,6 +73,18 @@ const SAMPLE_SETTINGS: Record<string, Record<string, unknown>> = {
     portalId: '4242',
     apiBaseUrl: baseUrl('hubspot'),
   },
+  sendgrid: { apiKey: secretValue('sendgrid', 'apiKey'), apiBaseUrl: baseUrl('sendgrid'), batchSize: 10 },
+  mailchimp: {
+    apiKey: `${secretValue('mailchimp', 'apiKey')}-us6`,
+    listId: 'a1b2c3d4e5',
+    apiBaseUrl: baseUrl('mailchimp'),
+  },
+  zendesk: {
+    subdomain: 'acme',
+    email: 'admin@acme.test',
+    apiToken: secretValue('zendesk', 'apiToken'),
+    apiBaseUrl: baseUrl('zendesk'),
+  },
   kafka: {
     brokers: 'kafka-1.example.test:9093',
     topic: 'events',

@@ -66,3 +66,8 @@ export {
   type BearerCheck,
   type TokenRequestRecord,
 } from './oauth-provider';
+export { SendgridEmulator, type SendgridEmulatorOptions, type SendgridContact, type SendgridJob } from './sendgrid';
+export { MailchimpEmulator, type MailchimpEmulatorOptions, type MailchimpMember } from './mailchimp';
+export { type MergeField as MailchimpMergeField } from './mailchimp-validation';
+export { ZendeskEmulator, type ZendeskEmulatorOptions, type ZendeskRecord } from './zendesk';
+export { type ZendeskField } from './zendesk-validation';

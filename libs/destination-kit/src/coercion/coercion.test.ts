@@ -122,6 +122,15 @@ describe('notices', () => {
       { kind: 'dropped', field: 'params.cart', reason: 'nested object' },
     ]);
   });
+
+  it('a batched flow reaches each event’s notices through forEvent; a single event’s are its own', () => {
+    const perEvent = [new Notices(), new Notices()];
+    const batch = new Notices(perEvent);
+    batch.forEvent(1).dropped('custom_fields.seats', 'not a number');
+    expect(perEvent.map((n) => n.size)).toEqual([0, 1]);
+    const single = new Notices();
+    expect(single.forEvent(3)).toBe(single);
+  });
 });
 
 describe('lenient fields and notices through translateEvent', () => {

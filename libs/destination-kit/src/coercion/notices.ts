@@ -23,6 +23,18 @@ const MAX_NOTICES_PER_EVENT = 100;
 export class Notices {
   private readonly byKey = new Map<string, FieldNotice>();
 
+  /**
+   * `perEvent`: for a multi-request flow of a batch, the notices of each event of the batch (by
+   * its index in the batch, as `itemEvents` gives it), so a follow-up step records what it leaves
+   * out of one item against that item's event (`forEvent`).
+   */
+  constructor(private readonly perEvent?: readonly Notices[]) {}
+
+  /** The notices of the batch's event `index` in a batched flow; these notices otherwise. */
+  forEvent(index: number): Notices {
+    return this.perEvent?.[index] ?? this;
+  }
+
   /** `field` could not be sent and was left out; the rest of the event is delivered. */
   dropped(field: string, reason: string): void {
     this.add({ kind: 'dropped', field: fieldPath(field), reason });

@@ -3,6 +3,10 @@
 import { request as undiciRequest } from 'undici';
 import {
   classifyResponse,
+  followUpRequests,
+  Notices,
+  outcomeOfError,
+  type Outcome,
   parseSettings,
   prepareEvent,
   translateEvent,
@@ -181,4 +185,39 @@ export function runTranslationCases<S extends DestinationSettingsSchema>(
       });
     }
   });
+}
+
+/**
+ * Sends requests as the translator does, following multi-request flows: each 2xx answer to a
+ * step feeds `followUpRequests`, all but the last follow-up must succeed, and the last one's
+ * outcome is the flow's. Returns every request sent and the outcome of the last.
+ */
+export async function runFlow<S extends DestinationSettingsSchema>(
+  destination: DestinationDefinition<S>,
+  requests: RequestDescriptor[],
+  settings: ParsedSettings<S>,
+  notices = new Notices(),
+): Promise<{ sent: RequestDescriptor[]; outcome: Outcome | ResponseOutcome }> {
+  const sent: RequestDescriptor[] = [];
+  const send = async (request: RequestDescriptor): Promise<Outcome | ResponseOutcome> => {
+    sent.push(request);
+    const response = await deliver(request);
+    const outcome = classifyResponse(destination as DestinationDefinition, request, response);
+    if (outcome.kind !== 'delivered') return outcome;
+    let next: RequestDescriptor[];
+    try {
+      next = followUpRequests(destination, request, response, settings, notices);
+    } catch (error) {
+      return outcomeOfError(error);
+    }
+    let last: Outcome | ResponseOutcome = outcome;
+    for (const followUp of next) {
+      last = await send(followUp);
+      if (last.kind !== 'delivered') break;
+    }
+    return last;
+  };
+  let outcome: Outcome | ResponseOutcome = { kind: 'delivered', status: 200 };
+  for (const request of requests) outcome = await send(request);
+  return { sent, outcome };
 }

@@ -176,8 +176,8 @@ export class Deliverer {
     const byMapping = first.more ? new Map<string, boolean>() : undefined;
     await Promise.all(
       requests.map(async (request) => {
-        // Flows are never batched: a flow's notices belong to the one event of its group.
-        const flowNotices = group.length === 1 ? (performed[0] as Notices) : new Notices();
+        // A batched flow records its notices per item, through `forEvent` (itemEvents' indexes).
+        const flowNotices = group.length === 1 ? (performed[0] as Notices) : new Notices(performed);
         const { outcome, exchange } = await this.sendFlow(first, request, admit, flowNotices);
         const mappingId = byMapping && mappingOfRequest(request)?.id;
         if (outcome.kind === 'drop') {

@@ -8,6 +8,7 @@ import {
   IntercomEmulator,
   IterableEmulator,
   KlaviyoEmulator,
+  MailchimpEmulator,
   MetaEmulator,
   MixpanelEmulator,
   PosthogEmulator,
@@ -15,7 +16,9 @@ import {
   KissmetricsEmulator,
   KeenEmulator,
   HeapEmulator,
+  SendgridEmulator,
   WebhookEmulator,
+  ZendeskEmulator,
   type Emulator,
 } from '@manifold/emulators';
 
@@ -100,5 +103,20 @@ export const EMULATOR_SETUPS: Record<string, () => Promise<EmulatorSetup>> = {
       burstPer10s: 100_000,
     }).start();
     return { emulator, settings: { privateAppToken: 'pat-hs-token', portalId: '4242', apiBaseUrl: emulator.baseUrl } };
+  },
+  sendgrid: async () => {
+    const emulator = await new SendgridEmulator({ apiKey: 'SG.test-key' }).start();
+    return { emulator, settings: { apiKey: 'SG.test-key', apiBaseUrl: emulator.baseUrl } };
+  },
+  mailchimp: async () => {
+    const emulator = await new MailchimpEmulator({ apiKey: 'mc-key-us6', listIds: ['list-1'] }).start();
+    return { emulator, settings: { apiKey: 'mc-key-us6', listId: 'list-1', apiBaseUrl: `${emulator.baseUrl}/3.0` } };
+  },
+  zendesk: async () => {
+    const emulator = await new ZendeskEmulator({ agentEmail: 'admin@acme.test', apiToken: 'zd-token' }).start();
+    return {
+      emulator,
+      settings: { subdomain: 'acme', email: 'admin@acme.test', apiToken: 'zd-token', apiBaseUrl: emulator.baseUrl },
+    };
   },
 };
