@@ -15,6 +15,7 @@ import { keen } from './keen';
 import { kissmetrics } from './kissmetrics';
 import { mixpanel } from './mixpanel';
 import { posthog } from './posthog';
+import { salesforce } from './salesforce';
 import { slack } from './slack';
 import { webhook } from './webhook';
 
@@ -36,6 +37,7 @@ export const DESTINATIONS: readonly DestinationDefinition[] = [
   keen,
   kissmetrics,
   hubspot,
+  salesforce,
 ];
 
 const byId = new Map(DESTINATIONS.map((d) => [d.id, d]));
@@ -71,3 +73,4 @@ export { heap, heapSettings, type HeapSettings } from './heap';
 export { keen, keenSettings, keenUniquenessToken, type KeenSettings } from './keen';
 export { kissmetrics, kissmetricsSettings, type KissmetricsSettings } from './kissmetrics';
 export { hubspot, hubspotSettings, type HubspotSettings } from './hubspot';
+export { salesforce, salesforceSettings, type SalesforceSettings } from './salesforce';

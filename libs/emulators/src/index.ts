@@ -59,6 +59,8 @@ export {
   type HubspotRecord,
   type HubspotEventOccurrence,
 } from './hubspot';
+export { SalesforceEmulator, type SalesforceEmulatorOptions, type SalesforceRecord } from './salesforce';
+export { type SalesforceObject, type SalesforceError } from './salesforce-validation';
 export {
   OAuthProvider,
   type OAuthProviderOptions,

@@ -20,8 +20,8 @@ export interface OAuthProviderOptions extends OAuthClient {
   accessTokenTtlSeconds?: number;
   /** Scopes the client may ask for; others are refused at the authorize page. */
   scopes?: readonly string[];
-  /** Fields added to every token answer (Salesforce's `instance_url`). */
-  tokenAnswerFields?: Record<string, unknown>;
+  /** Fields added to every token answer (Salesforce's `instance_url`), or a function giving them when asked. */
+  tokenAnswerFields?: Record<string, unknown> | (() => Record<string, unknown>);
   /** The body of a refused grant (`invalid_grant`); RFC 6749's shape unless a vendor differs. */
   grantErrorBody?: (error: 'invalid_grant' | 'invalid_client' | 'invalid_request', description: string) => unknown;
 }
@@ -189,7 +189,9 @@ export class OAuthProvider {
         expires_in: Math.round(this.accessTtlMs / 1000),
         scope: grant.scopes.join(' '),
         ...(withRefreshToken ? { refresh_token: grant.refreshToken } : {}),
-        ...this.options.tokenAnswerFields,
+        ...(typeof this.options.tokenAnswerFields === 'function'
+          ? this.options.tokenAnswerFields()
+          : this.options.tokenAnswerFields),
       },
     };
   }
