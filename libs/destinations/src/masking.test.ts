@@ -73,6 +73,7 @@ const SAMPLE_SETTINGS: Record<string, Record<string, unknown>> = {
     portalId: '4242',
     apiBaseUrl: baseUrl('hubspot'),
   },
+  salesforce: { instanceUrl: baseUrl('salesforce'), identifyExternalIdField: 'Segment_Id__c' },
 };
 
 const products = [

@@ -87,6 +87,18 @@ export class OAuthProvider {
     return [...this.accessTokens.keys()];
   }
 
+  /**
+   * A grant made as if a user had clicked through the consent page: its access and refresh
+   * tokens, for tests of an API that need a token but not the flow (the flow has its own tests).
+   */
+  grant(scopes: readonly string[] = this.options.scopes ?? []): { accessToken: string; refreshToken: string } {
+    const grant: Grant = { refreshToken: token('rt'), scopes: [...scopes], revoked: false };
+    this.grants.set(grant.refreshToken, grant);
+    const accessToken = token('at');
+    this.accessTokens.set(accessToken, { grant, expiresAt: this.now() + this.accessTtlMs });
+    return { accessToken, refreshToken: grant.refreshToken };
+  }
+
   /** Whether a request's `Authorization: Bearer` names a live access token. */
   checkBearer(authorization: string | undefined): BearerCheck {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');

@@ -94,7 +94,11 @@ export function recordProblems(
         fields: [field],
       });
     } else if (field.endsWith('Email') && typeof value === 'string' && !EMAIL.test(value)) {
-      problems.push({ message: `Email: invalid email address: ${value}`, errorCode: 'INVALID_EMAIL_ADDRESS', fields: [field] });
+      problems.push({
+        message: `Email: invalid email address: ${value}`,
+        errorCode: 'INVALID_EMAIL_ADDRESS',
+        fields: [field],
+      });
     } else if (INTEGER_FIELDS.has(field) && value !== null && !Number.isInteger(value)) {
       problems.push({
         message: `Cannot deserialize instance of int from ${typeof value} value`,
@@ -105,7 +109,9 @@ export function recordProblems(
   }
   if (problems.length > 0) return problems;
   const merged = { ...existing, ...body };
-  const missing = creating ? REQUIRED[object].filter((f) => merged[f] === undefined || merged[f] === null || merged[f] === '') : [];
+  const missing = creating
+    ? REQUIRED[object].filter((f) => merged[f] === undefined || merged[f] === null || merged[f] === '')
+    : [];
   if (missing.length > 0) {
     problems.push({
       message: `Required fields are missing: [${missing.join(', ')}]`,

@@ -103,7 +103,9 @@ export class SalesforceEmulator extends Emulator {
     }
     const limit = this.options.dailyApiLimit ?? 100_000;
     if (this.apiCalls >= limit) {
-      return errors(403, [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED', fields: [] }]);
+      return errors(403, [
+        { message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED', fields: [] },
+      ]);
     }
     this.apiCalls++;
     const answer = this.route(request, match[2]!.split('/').map(decodeURIComponent));
@@ -117,10 +119,14 @@ export class SalesforceEmulator extends Emulator {
       return errors(404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist', fields: [] }]);
     }
     if (request.method !== 'POST' && request.method !== 'PATCH') {
-      return errors(405, [{ errorCode: 'METHOD_NOT_ALLOWED', message: `HTTP Method '${request.method}' not allowed`, fields: [] }]);
+      return errors(405, [
+        { errorCode: 'METHOD_NOT_ALLOWED', message: `HTTP Method '${request.method}' not allowed`, fields: [] },
+      ]);
     }
     if (mediaType(request.headers) !== 'application/json') {
-      return errors(415, [{ errorCode: 'UNSUPPORTED_MEDIA_TYPE', message: 'Content-Type must be application/json', fields: [] }]);
+      return errors(415, [
+        { errorCode: 'UNSUPPORTED_MEDIA_TYPE', message: 'Content-Type must be application/json', fields: [] },
+      ]);
     }
     const body = parseJson(request.body);
     if (body === undefined) {
@@ -140,7 +146,11 @@ export class SalesforceEmulator extends Emulator {
     }
     if (parsed.field !== 'Id' && !this.knows(parsed.object, parsed.field)) {
       return errors(400, [
-        { errorCode: 'INVALID_FIELD', message: `No such column '${parsed.field}' on entity '${parsed.object}'`, fields: [] },
+        {
+          errorCode: 'INVALID_FIELD',
+          message: `No such column '${parsed.field}' on entity '${parsed.object}'`,
+          fields: [],
+        },
       ]);
     }
     const found =
@@ -176,7 +186,11 @@ export class SalesforceEmulator extends Emulator {
   private upsert(object: SalesforceObject, field: string, value: string, body: unknown): EmulatorResponse {
     if (!(this.options.externalIdFields?.[object] ?? []).includes(field)) {
       return errors(404, [
-        { errorCode: 'NOT_FOUND', message: `Provided external ID field does not exist or is not accessible: ${field}`, fields: [] },
+        {
+          errorCode: 'NOT_FOUND',
+          message: `Provided external ID field does not exist or is not accessible: ${field}`,
+          fields: [],
+        },
       ]);
     }
     if (typeof body === 'object' && body !== null && field in body) {
@@ -216,7 +230,10 @@ export class SalesforceEmulator extends Emulator {
   }
 
   private customFields(object: SalesforceObject): ReadonlySet<string> {
-    return new Set([...(this.options.customFields?.[object] ?? []), ...(this.options.externalIdFields?.[object] ?? [])]);
+    return new Set([
+      ...(this.options.customFields?.[object] ?? []),
+      ...(this.options.externalIdFields?.[object] ?? []),
+    ]);
   }
 
   private newId(object: SalesforceObject): string {

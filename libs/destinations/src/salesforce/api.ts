@@ -68,7 +68,9 @@ export function writeFound(responseBody: string, state: FindState, settings: Sal
   }
   if (ids.length === 0) return [jsonRequest('POST', dataUrl(settings, `sobjects/${state.object}`), state.fields)];
   if (ids.length === 1) {
-    return [jsonRequest('PATCH', dataUrl(settings, `sobjects/${state.object}/${encodeURIComponent(ids[0]!)}`), state.fields)];
+    return [
+      jsonRequest('PATCH', dataUrl(settings, `sobjects/${state.object}/${encodeURIComponent(ids[0]!)}`), state.fields),
+    ];
   }
   throw new DeadLetterError(
     'REJECTED',

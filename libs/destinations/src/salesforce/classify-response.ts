@@ -16,7 +16,11 @@ export function classifySalesforceResponse(response: HttpResponseInfo): Response
   const errors = parseJsonBody(response.body);
   const list = Array.isArray(errors) ? (errors as { errorCode?: unknown; message?: unknown }[]) : [];
   if (response.status === 403 && list.some((e) => e.errorCode === 'REQUEST_LIMIT_EXCEEDED')) {
-    return { kind: 'retry', reason: 'HTTP 403 REQUEST_LIMIT_EXCEEDED: the org used its daily API allocation', status: 403 };
+    return {
+      kind: 'retry',
+      reason: 'HTTP 403 REQUEST_LIMIT_EXCEEDED: the org used its daily API allocation',
+      status: 403,
+    };
   }
   if (list.length === 0) return generic;
   const message = list.map((e) => `${String(e.errorCode)}: ${String(e.message)}`).join('; ');

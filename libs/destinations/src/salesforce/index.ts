@@ -32,7 +32,9 @@ export const salesforce = defineDestination({
   },
   classifyResponse: classifySalesforceResponse,
   followUp: (response: HttpResponseInfo, request: RequestDescriptor, settings: SalesforceSettings) =>
-    request.followUp?.step === FIND_STEP ? writeFound(response.body, request.followUp.state as FindState, settings) : [],
+    request.followUp?.step === FIND_STEP
+      ? writeFound(response.body, request.followUp.state as FindState, settings)
+      : [],
   oauth: {
     ...endpoints(LOGIN.production),
     scopes: ['api', 'refresh_token'],

@@ -90,7 +90,11 @@ export function recordFields(
   for (const [key, value] of Object.entries(traits)) {
     if (used.has(key) || value === undefined) continue;
     if (CUSTOM_FIELD.test(key)) out[key] = fieldValue(value, `traits.${key}`, notices);
-    else notices.dropped(`traits.${key}`, `no ${object} field is named ${key} (send it as a custom field, e.g. ${customName(key)})`);
+    else
+      notices.dropped(
+        `traits.${key}`,
+        `no ${object} field is named ${key} (send it as a custom field, e.g. ${customName(key)})`,
+      );
   }
   for (const [key, value] of Object.entries(extra)) {
     if (value === undefined) continue;
@@ -139,7 +143,8 @@ function addressTrait(
   for (const [field, parts] of Object.entries(ADDRESS_PARTS)) {
     const part = parts.find((p) => address[p] !== undefined);
     parts.forEach((p) => known.add(p));
-    if (part !== undefined) out[`${shape.addressPrefix}${field}`] = fieldValue(address[part], `traits.address.${part}`, notices);
+    if (part !== undefined)
+      out[`${shape.addressPrefix}${field}`] = fieldValue(address[part], `traits.address.${part}`, notices);
   }
   for (const part of Object.keys(address)) {
     if (!known.has(part)) notices.dropped(`traits.address.${part}`, 'Salesforce addresses have no such part');

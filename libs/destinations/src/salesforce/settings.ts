@@ -26,24 +26,16 @@ export const salesforceSettings = z.object({
     title: 'Object for identify',
     description: 'Identify creates or updates a Lead or a Contact.',
   }),
-  identifyExternalIdField: z
-    .string()
-    .regex(API_NAME)
-    .optional()
-    .meta({
-      title: 'External id field (identify)',
-      description:
-        "An external id field of the Lead or Contact (e.g. Segment_User_Id__c) holding the userId: identify upserts by it. Empty: the record is found by email.",
-    }),
-  accountExternalIdField: z
-    .string()
-    .regex(API_NAME)
-    .optional()
-    .meta({
-      title: 'External id field (group)',
-      description:
-        'An external id field of Account (e.g. Segment_Group_Id__c) holding the groupId: group upserts by it. Empty: the Account is found by AccountNumber = groupId.',
-    }),
+  identifyExternalIdField: z.string().regex(API_NAME).optional().meta({
+    title: 'External id field (identify)',
+    description:
+      'An external id field of the Lead or Contact (e.g. Segment_User_Id__c) holding the userId: identify upserts by it. Empty: the record is found by email.',
+  }),
+  accountExternalIdField: z.string().regex(API_NAME).optional().meta({
+    title: 'External id field (group)',
+    description:
+      'An external id field of Account (e.g. Segment_Group_Id__c) holding the groupId: group upserts by it. Empty: the Account is found by AccountNumber = groupId.',
+  }),
 });
 
 export type SalesforceSettings = z.output<typeof salesforceSettings>;

@@ -16,12 +16,23 @@ const fields = z.object({
 
 type AccountPayload = z.output<typeof fields>;
 
-export function accountRequests(payload: AccountPayload, settings: SalesforceSettings, notices: Notices): RequestDescriptor[] {
+export function accountRequests(
+  payload: AccountPayload,
+  settings: SalesforceSettings,
+  notices: Notices,
+): RequestDescriptor[] {
   const values = recordFields('Account', payload.traits, payload.customFields, notices);
   const externalField = settings.accountExternalIdField;
   if (externalField) return [upsertByExternalId(settings, 'Account', externalField, payload.groupId, values)];
   values['AccountNumber'] = payload.groupId;
-  return [findRecord(settings, { object: 'Account', matchField: 'AccountNumber', matchValue: payload.groupId, fields: values })];
+  return [
+    findRecord(settings, {
+      object: 'Account',
+      matchField: 'AccountNumber',
+      matchValue: payload.groupId,
+      fields: values,
+    }),
+  ];
 }
 
 export const upsertAccount = defineAction(salesforceSettings, {

@@ -19,14 +19,21 @@ const fields = z.object({
 
 type PersonPayload = z.output<typeof fields>;
 
-export function personRequests(payload: PersonPayload, settings: SalesforceSettings, notices: Notices): RequestDescriptor[] {
+export function personRequests(
+  payload: PersonPayload,
+  settings: SalesforceSettings,
+  notices: Notices,
+): RequestDescriptor[] {
   const object = settings.identifyObject;
   const values = recordFields(object, payload.traits, payload.customFields, notices);
   if (payload.email) values['Email'] = payload.email;
   const externalField = settings.identifyExternalIdField;
   if (externalField) {
     if (!payload.userId) {
-      throw new DropEventError('INVALID_PAYLOAD', `a ${object} is upserted by ${externalField}: the identify needs a userId`);
+      throw new DropEventError(
+        'INVALID_PAYLOAD',
+        `a ${object} is upserted by ${externalField}: the identify needs a userId`,
+      );
     }
     return [upsertByExternalId(settings, object, externalField, payload.userId, values)];
   }
