@@ -4,6 +4,7 @@ import {
   jsonRequest,
   USER_AGENT,
   type FollowUpStep,
+  type Notices,
   type RequestDescriptor,
 } from '@manifold/destination-kit';
 import type { SalesforceSettings } from './settings';
@@ -60,13 +61,37 @@ export function findRecord(settings: SalesforceSettings, state: FindState): Requ
   return { method: 'GET', url, headers: { accept: 'application/json', 'user-agent': USER_AGENT }, followUp };
 }
 
+/** Fields Salesforce requires to create each object. */
+const REQUIRED_TO_CREATE: Record<SObject, readonly string[]> = {
+  Lead: ['LastName', 'Company'],
+  Contact: ['LastName'],
+  Account: ['Name'],
+};
+
+/** Salesforce's own filler for a required field a web form left empty (its Web-to-Lead does the same). */
+export const NOT_PROVIDED = '[not provided]';
+
 /** After the lookup: create when none matched, update the one that did, refuse when several did. */
-export function writeFound(responseBody: string, state: FindState, settings: SalesforceSettings): RequestDescriptor[] {
+export function writeFound(
+  responseBody: string,
+  state: FindState,
+  settings: SalesforceSettings,
+  notices: Notices,
+): RequestDescriptor[] {
   const ids = recordIds(responseBody);
   if (ids === undefined) {
     throw new DeadLetterError('REJECTED', `the ${state.object} lookup answered without a record list`);
   }
-  if (ids.length === 0) return [jsonRequest('POST', dataUrl(settings, `sobjects/${state.object}`), state.fields)];
+  if (ids.length === 0) {
+    // A new record needs its required fields; an update does not (it keeps the ones it has).
+    const fields = { ...state.fields };
+    for (const field of REQUIRED_TO_CREATE[state.object]) {
+      if (fields[field] !== undefined && fields[field] !== null && fields[field] !== '') continue;
+      fields[field] = NOT_PROVIDED;
+      notices.reshaped(field, `set to "${NOT_PROVIDED}": a new ${state.object} needs it and the call has none`);
+    }
+    return [jsonRequest('POST', dataUrl(settings, `sobjects/${state.object}`), fields)];
+  }
   if (ids.length === 1) {
     return [
       jsonRequest('PATCH', dataUrl(settings, `sobjects/${state.object}/${encodeURIComponent(ids[0]!)}`), state.fields),

@@ -1,4 +1,9 @@
-import { defineDestination, type HttpResponseInfo, type RequestDescriptor } from '@manifold/destination-kit';
+import {
+  defineDestination,
+  type HttpResponseInfo,
+  type Notices,
+  type RequestDescriptor,
+} from '@manifold/destination-kit';
 import { FIND_STEP, writeFound, type FindState } from './api';
 import { classifySalesforceResponse } from './classify-response';
 import { salesforceSettings, type SalesforceSettings } from './settings';
@@ -31,9 +36,9 @@ export const salesforce = defineDestination({
     alias: { unsupported: 'Salesforce merges records only in its own interface' },
   },
   classifyResponse: classifySalesforceResponse,
-  followUp: (response: HttpResponseInfo, request: RequestDescriptor, settings: SalesforceSettings) =>
+  followUp: (response: HttpResponseInfo, request: RequestDescriptor, settings: SalesforceSettings, notices: Notices) =>
     request.followUp?.step === FIND_STEP
-      ? writeFound(response.body, request.followUp.state as FindState, settings)
+      ? writeFound(response.body, request.followUp.state as FindState, settings, notices)
       : [],
   oauth: {
     ...endpoints(LOGIN.production),

@@ -85,6 +85,7 @@ export function recordFields(
       out['NumberOfEmployees'] = employees;
     }
   }
+  if (object !== 'Account') nameTrait(traits, out, used, notices);
   companyTrait(object, traits, out, used, notices);
   addressTrait(shape, traits, out, used, notices);
   for (const [key, value] of Object.entries(traits)) {
@@ -102,6 +103,24 @@ export function recordFields(
     else notices.dropped(`customFields.${key}`, 'not a Salesforce field API name');
   }
   return out;
+}
+
+/**
+ * A person's `name` when no first or last name is given: the last word the LastName, the words
+ * before it the FirstName (Leads and Contacts have no single name field to write).
+ */
+function nameTrait(traits: Record<string, unknown>, out: FieldValues, used: Set<string>, notices: Notices): void {
+  const name = traits['name'];
+  if (name === undefined) return;
+  used.add('name');
+  const words = typeof name === 'string' ? name.trim().split(/\s+/).filter(Boolean) : [];
+  if (out['FirstName'] !== undefined || out['LastName'] !== undefined || words.length === 0) {
+    notices.dropped('traits.name', 'the first and last names are given apart (or the name is not text)');
+    return;
+  }
+  out['LastName'] = words[words.length - 1]!;
+  if (words.length > 1) out['FirstName'] = words.slice(0, -1).join(' ');
+  notices.reshaped('traits.name', 'split into FirstName and LastName');
 }
 
 /** A Lead's Company from `company.name` or a text `company`; Contacts and Accounts have no such field. */

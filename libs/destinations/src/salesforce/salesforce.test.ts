@@ -203,6 +203,20 @@ const cases: SalesforceCase[] = [
     },
   },
   {
+    name: 'identify of a new Lead with a name and no company: name split, Company "[not provided]" as Salesforce fills it',
+    event: specEvent({ type: 'identify', traits: { email: 'ada@example.com', name: 'Ada King Lovelace' } }),
+    expect: {
+      requests: [{ method: 'GET', path: query("SELECT Id FROM Lead WHERE Email = 'ada@example.com' LIMIT 2") }],
+      notices: [{ kind: 'converted', field: 'traits.name', reason: 'split into FirstName and LastName' }],
+      flow: ['GET /query', 'POST /sobjects/Lead'],
+      record: {
+        object: 'Lead',
+        match: ['Email', 'ada@example.com'],
+        fields: { FirstName: 'Ada King', LastName: 'Lovelace', Company: '[not provided]', Email: 'ada@example.com' },
+      },
+    },
+  },
+  {
     name: 'identify without an email (found by email): dropped',
     event: specEvent({ type: 'identify', traits: { last_name: 'Lee' } }),
     expect: { drop: 'INVALID_PAYLOAD', message: 'needs an email' },
@@ -296,18 +310,30 @@ describe('Salesforce', () => {
 
   it('Salesforce refuses what the real API refuses, in its error array; the flow ends with the reason', async () => {
     sf.reset();
-    // A new Lead without Company: REQUIRED_FIELD_MISSING, final.
+    // A Lead upserted by external id without Company (a new one needs it): REQUIRED_FIELD_MISSING, final.
+    const s = settings({ identifyExternalIdField: 'Segment_Id__c' });
     const noCompany = translateEvent(
       salesforce,
-      specEvent({ type: 'identify', traits: { email: 'x@y.co', last_name: 'X' } }),
-      settings(),
+      specEvent({ type: 'identify', userId: 'u-7', traits: { email: 'x@y.co', last_name: 'X' } }),
+      s,
     );
     if (noCompany.kind !== 'requests') throw new Error('no requests');
-    expect((await runFlow(noCompany.requests, settings())).outcome).toMatchObject({
+    expect((await runFlow(noCompany.requests, s)).outcome).toMatchObject({
       kind: 'dead-letter',
       reason: 'REJECTED',
       status: 400,
       message: 'HTTP 400: REQUIRED_FIELD_MISSING: Required fields are missing: [Company]',
+    });
+    // An unknown field: INVALID_FIELD, final.
+    const unknown = translateEvent(
+      salesforce,
+      specEvent({ type: 'identify', userId: 'u-8', traits: { last_name: 'X', company: 'C', Nope__c: 1 } }),
+      s,
+    );
+    if (unknown.kind !== 'requests') throw new Error('no requests');
+    expect((await runFlow(unknown.requests, s)).outcome).toMatchObject({
+      status: 400,
+      message: "HTTP 400: INVALID_FIELD: No such column 'Nope__c' on sobject of type Lead",
     });
     // Two Leads with one email: none updated (Segment's rule), final.
     sf.addRecord('Lead', { LastName: 'A', Company: 'C', Email: 'twin@y.co' });
