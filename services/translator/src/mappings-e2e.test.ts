@@ -227,7 +227,7 @@ describe('mappings per destination instance, end to end', () => {
     }
     // Probes published while the translator was slow to answer may still arrive: wait until a
     // second passes without a request, so none lands among the click's.
-    for (let seen = -1; seen !== custom.requests.length; ) {
+    for (let seen = -1; seen !== custom.requests.length;) {
       seen = custom.requests.length;
       await new Promise((r) => setTimeout(r, 1000));
     }

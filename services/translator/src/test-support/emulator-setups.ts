@@ -3,6 +3,7 @@ import {
   AmplitudeEmulator,
   BrazeEmulator,
   HubspotEmulator,
+  SalesforceEmulator,
   CustomerioEmulator,
   Ga4Emulator,
   IntercomEmulator,
@@ -18,10 +19,28 @@ import {
   WebhookEmulator,
   type Emulator,
 } from '@manifold/emulators';
+import type { AccessTokenSource } from '../oauth/access-tokens';
 
 export interface EmulatorSetup {
   emulator: Emulator;
   settings: Record<string, unknown>;
+  /** For a type that connects only with OAuth: a fresh access token from the emulator's authorization server. */
+  grantAccessToken?: () => string;
+}
+
+/**
+ * The translator's access-token source for instances (by id) whose setup grants tokens: one token
+ * each, a new one when the API refused the current one (the control plane's part, without it).
+ */
+export function emulatorAccessTokens(setups: ReadonlyMap<string, EmulatorSetup>): AccessTokenSource {
+  const current = new Map<string, string>();
+  return ({ destinationId, rejectedToken }) => {
+    const grant = setups.get(destinationId)?.grantAccessToken;
+    if (!grant) return Promise.reject(new Error(`${destinationId} has no OAuth connection`));
+    let token = current.get(destinationId);
+    if (!token || token === rejectedToken) current.set(destinationId, (token = grant()));
+    return Promise.resolve({ accessToken: token });
+  };
 }
 
 /** How to stand up each destination's emulator and point an instance's settings at it. */
@@ -100,5 +119,14 @@ export const EMULATOR_SETUPS: Record<string, () => Promise<EmulatorSetup>> = {
       burstPer10s: 100_000,
     }).start();
     return { emulator, settings: { privateAppToken: 'pat-hs-token', portalId: '4242', apiBaseUrl: emulator.baseUrl } };
+  },
+  salesforce: async () => {
+    const emulator = await new SalesforceEmulator({ oauth: { clientId: 'sf-app', clientSecret: 'sf-secret' } }).start();
+    // The instance URL the connection would have kept from the token answer.
+    return {
+      emulator,
+      settings: { instanceUrl: emulator.baseUrl },
+      grantAccessToken: () => emulator.oauth.grant().accessToken,
+    };
   },
 };
