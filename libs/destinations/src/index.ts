@@ -5,6 +5,7 @@ import { amplitude } from './amplitude';
 import { braze } from './braze';
 import { customerio } from './customerio';
 import { ga4 } from './ga4';
+import { googleAds } from './google-ads';
 import { heap } from './heap';
 import { hubspot } from './hubspot';
 import { intercom } from './intercom';
@@ -38,6 +39,7 @@ export const DESTINATIONS: readonly DestinationDefinition[] = [
   kissmetrics,
   hubspot,
   salesforce,
+  googleAds,
 ];
 
 const byId = new Map(DESTINATIONS.map((d) => [d.id, d]));
@@ -74,3 +76,4 @@ export { keen, keenSettings, keenUniquenessToken, type KeenSettings } from './ke
 export { kissmetrics, kissmetricsSettings, type KissmetricsSettings } from './kissmetrics';
 export { hubspot, hubspotSettings, type HubspotSettings } from './hubspot';
 export { salesforce, salesforceSettings, type SalesforceSettings } from './salesforce';
+export { googleAds, googleAdsSettings, type GoogleAdsSettings } from './google-ads';
