@@ -73,6 +73,12 @@ const SAMPLE_SETTINGS: Record<string, Record<string, unknown>> = {
     portalId: '4242',
     apiBaseUrl: baseUrl('hubspot'),
   },
+  'google-ads': {
+    customerId: '1234567890',
+    developerToken: secretValue('google-ads', 'developerToken'),
+    conversionActionId: '987654321',
+    apiBaseUrl: baseUrl('google-ads'),
+  },
   salesforce: { instanceUrl: baseUrl('salesforce'), identifyExternalIdField: 'Segment_Id__c' },
 };
 
