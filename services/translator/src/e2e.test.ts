@@ -3,7 +3,13 @@
 import type { DestinationConfig } from '@manifold/config-client';
 import { parseSettings, translateEvent, type DestinationDefinition } from '@manifold/destination-kit';
 import { destinationById } from '@manifold/destinations';
-import type { Emulator, IntercomEmulator, SalesforceEmulator, WebhookEmulator } from '@manifold/emulators';
+import type {
+  Emulator,
+  GoogleAdsEmulator,
+  IntercomEmulator,
+  SalesforceEmulator,
+  WebhookEmulator,
+} from '@manifold/emulators';
 import { decodeEventMessage, type SpecEvent } from '@manifold/events';
 import { destination, readTopic, snapshot, waitForReports } from './test-support/harness';
 import { startPipeline, type Pipeline } from './test-support/e2e';
@@ -30,6 +36,7 @@ const CALLS = [
     event: 'Order Completed',
     properties: {
       order_id: 'o-1',
+      gclid: 'Cj0KCQ-e2e',
       revenue: 39.98,
       currency: 'USD',
       products: [{ product_id: 'p-1', price: 19.99, quantity: 2, name: 'Lamp' }],
@@ -169,6 +176,13 @@ describe('end to end: every call type reaches each destination that takes it', (
       ]);
       expect(salesforce.find('Account', 'AccountNumber', 'acme').map((r) => r.fields)).toEqual([
         { Name: 'Acme', AccountNumber: 'acme' },
+      ]);
+    }
+
+    // Google Ads took the order as a click conversion, with the translator's access token.
+    if (emulators['google-ads']) {
+      expect((emulators['google-ads'] as GoogleAdsEmulator).conversions.map((c) => c.conversion)).toMatchObject([
+        { gclid: 'Cj0KCQ-e2e', orderId: 'o-1', conversionValue: 39.98, currencyCode: 'USD' },
       ]);
     }
 

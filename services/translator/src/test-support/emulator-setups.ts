@@ -4,6 +4,7 @@ import {
   BrazeEmulator,
   HubspotEmulator,
   SalesforceEmulator,
+  GoogleAdsEmulator,
   CustomerioEmulator,
   Ga4Emulator,
   IntercomEmulator,
@@ -126,6 +127,24 @@ export const EMULATOR_SETUPS: Record<string, () => Promise<EmulatorSetup>> = {
     return {
       emulator,
       settings: { instanceUrl: emulator.baseUrl },
+      grantAccessToken: () => emulator.oauth.grant().accessToken,
+    };
+  },
+  'google-ads': async () => {
+    const emulator = await new GoogleAdsEmulator({
+      oauth: { clientId: 'g-app', clientSecret: 'g-secret' },
+      developerToken: 'dev-token',
+      customerIds: ['1234567890'],
+      conversionActions: ['987654321'],
+    }).start();
+    return {
+      emulator,
+      settings: {
+        customerId: '1234567890',
+        developerToken: 'dev-token',
+        conversionActionId: '987654321',
+        apiBaseUrl: emulator.baseUrl,
+      },
       grantAccessToken: () => emulator.oauth.grant().accessToken,
     };
   },
