@@ -8,6 +8,8 @@ import { isPlainObject } from '@manifold/json';
 export const MAX_CONVERSIONS = 2000;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/;
 const SHA256 = /^[0-9a-f]{64}$/;
+/** ISO 4217 codes (the runtime's list, from ICU). */
+const CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
 
 export interface ConversionProblem {
   /** `{ <error enum>: <value> }`, as Google's `errorCode`. */
@@ -80,7 +82,7 @@ export function conversionProblem(
     return problem('fieldError', 'INVALID_VALUE', 'conversionValue must be a number.');
   }
   const currency = conversion['currencyCode'];
-  if (currency !== undefined && !/^[A-Z]{3}$/.test(String(currency))) {
+  if (currency !== undefined && !CURRENCIES.has(String(currency))) {
     return problem('conversionUploadError', 'INVALID_CURRENCY_CODE', 'currencyCode must be an ISO 4217 code.');
   }
   return undefined;
