@@ -5,7 +5,7 @@
 // is rejected alone.
 import { GoogleAdsEmulator } from '@manifold/emulators';
 import { waitFor, waitForReports } from './test-support/harness';
-import { startOAuthPipeline, type OAuthPipeline } from './test-support/oauth-pipeline';
+import { expireHeldTokens, startOAuthPipeline, type OAuthPipeline } from './test-support/oauth-pipeline';
 
 const CLIENT = { clientId: 'g-web-client', clientSecret: 'g-web-client-secret-1234' };
 const CUSTOMER = '1234567890';
@@ -69,14 +69,8 @@ describe('OAuth-connected Google Ads, end to end', () => {
       });
     for (let round = 0; round < 6; round++) {
       await p.send(orders(round));
-      if (round === 2) {
-        // A long-lived token (refreshed once the current one is due), then every token issued
-        // expired at once: the next uploads meet 401 UNAUTHENTICATED and go again with a fresh one.
-        ads.oauth.setAccessTokenTtl(600);
-        await new Promise((resolve) => setTimeout(resolve, 2500));
-        await p.cp.client.oauth.getOAuthAccessToken({ destinationId: p.destinationId });
-        ads.oauth.expireAccessTokens();
-      }
+      // Tokens the translators hold expired at once: 401, a fresh token, the call again.
+      if (round === 2) await expireHeldTokens(p, ads.oauth);
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
     const uploaded = () =>

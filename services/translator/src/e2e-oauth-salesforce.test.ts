@@ -5,7 +5,7 @@
 // identify and group still lands once, as one record each.
 import { SalesforceEmulator } from '@manifold/emulators';
 import { waitFor, waitForReports } from './test-support/harness';
-import { startOAuthPipeline, type OAuthPipeline } from './test-support/oauth-pipeline';
+import { expireHeldTokens, startOAuthPipeline, type OAuthPipeline } from './test-support/oauth-pipeline';
 
 const CLIENT = { clientId: 'sf-connected-app', clientSecret: 'sf-connected-app-secret-1234' };
 const PEOPLE = 12;
@@ -65,15 +65,8 @@ describe('OAuth-connected Salesforce, end to end', () => {
           traits: { name: `G${round}` },
         },
       ]);
-      if (round === 2) {
-        // A long-lived token (the control plane refreshes once the current one is due), then
-        // every token issued expired at once: the translators' next calls meet 401
-        // INVALID_SESSION_ID, not a timely refresh, and go again with a fresh token.
-        sf.oauth.setAccessTokenTtl(600);
-        await new Promise((resolve) => setTimeout(resolve, 2500));
-        await p.cp.client.oauth.getOAuthAccessToken({ destinationId: p.destinationId });
-        sf.oauth.expireAccessTokens();
-      }
+      // Tokens the translators hold expired at once: 401, a fresh token, the call again.
+      if (round === 2) await expireHeldTokens(p, sf.oauth);
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
     const leadsDone = () =>

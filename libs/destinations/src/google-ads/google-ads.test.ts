@@ -11,7 +11,15 @@ import { validateDefinition } from '@manifold/destination-kit/testing';
 import { GoogleAdsEmulator } from '@manifold/emulators';
 import { e164, normalisedEmail } from './identifiers';
 import { googleAds } from './index';
-import { deliver, expectRequests, parsed, prepareAll, specEvent, type TranslationCase } from '../test-support/harness';
+import {
+  deliver,
+  expectRequests,
+  parsed,
+  prepareAll,
+  runTranslationCases,
+  specEvent,
+  type TranslationCase,
+} from '../test-support/harness';
 
 // Table cases: the exact upload out of each event, then posted to the Google Ads emulator with an
 // access token from its authorization server and the developer token, which must take it.
@@ -24,6 +32,7 @@ const WHEN = '2026-06-01 11:59:00+00:00';
 // Digests of the reference's vectors.
 const JANEDOE_GMAIL = 'd6117306485ed0e50afab3ac871e98f81699151f30281527d63ff5f233656c69';
 const PHONE_16505551212 = '1e231c66011e7a2d867a9cfae267a6aff103cf4913640b6e71a99850fc0ffbc8';
+const BASE = { customerId: '123-456-7890', developerToken: DEV, conversionActionId: '987654321' };
 const upload = (...conversions: Record<string, unknown>[]) => ({
   method: 'POST',
   path: PATH,
@@ -116,14 +125,7 @@ describe('Google Ads conversions', () => {
     token = ads.oauth.grant().accessToken;
   });
   afterAll(() => ads.close());
-  const base = (raw: Record<string, unknown> = {}) =>
-    parsed(googleAds, {
-      customerId: '123-456-7890',
-      developerToken: DEV,
-      conversionActionId: '987654321',
-      apiBaseUrl: ads.baseUrl,
-      ...raw,
-    });
+  const base = (raw: Record<string, unknown> = {}) => parsed(googleAds, { ...BASE, apiBaseUrl: ads.baseUrl, ...raw });
   const send = (request: RequestDescriptor, accessToken = token) => deliver(withAccessToken(request, accessToken));
 
   it('is a valid definition: OAuth with offline access, the developer token a secret', () => {
@@ -144,26 +146,11 @@ describe('Google Ads conversions', () => {
     expect(e164('123', '1')).toBeUndefined();
   });
 
-  it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, testCase) => {
-    const translation = translateEvent(googleAds, testCase.event, base(testCase.settings));
-    if ('drop' in testCase.expect) {
-      expect(translation).toMatchObject({ kind: 'drop', reason: testCase.expect.drop });
-      if (testCase.expect.message && translation.kind === 'drop') {
-        expect(translation.message).toContain(testCase.expect.message);
-      }
-      return;
-    }
-    if (translation.kind !== 'requests') throw new Error(`expected requests, got ${JSON.stringify(translation)}`);
-    expectRequests(translation.requests, testCase.expect.requests, ads.baseUrl);
-    expect(translation.requests[0]?.headers['authorization']).toBeUndefined();
-    expect(translation.notices).toEqual(testCase.expect.notices ?? []);
-    for (const request of translation.requests) {
-      const response = await send(request);
-      expect({ body: response.body, outcome: classifyResponse(googleAds, request, response) }).toMatchObject({
-        outcome: { kind: 'delivered' },
-      });
-    }
-  });
+  runTranslationCases(googleAds, cases, () => ({
+    baseSettings: { ...BASE, apiBaseUrl: ads.baseUrl },
+    baseUrl: ads.baseUrl,
+    authorize: (request) => withAccessToken(request, token),
+  }));
 
   it('a route mapping names another conversion action; a login customer id is sent without dashes', async () => {
     const routed = {

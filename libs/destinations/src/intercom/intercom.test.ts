@@ -1,11 +1,7 @@
 import {
   catalogEntry,
-  classifyResponse,
-  followUpRequests,
   Notices,
-  outcomeOfError,
   translateEvent,
-  type DeliveryOutcome,
   type FieldNotice,
   type Outcome,
   type RequestDescriptor,
@@ -15,7 +11,15 @@ import type { SpecEvent } from '@manifold/events';
 import { IntercomEmulator } from '@manifold/emulators';
 import { classifyIntercomResponse } from './classify-response';
 import { intercom, type IntercomSettings } from './index';
-import { deliver, expectRequests, NOW, parsed, specEvent, type ExpectedRequest } from '../test-support/harness';
+import {
+  deliver,
+  expectRequests,
+  NOW,
+  parsed,
+  runFlow as sendFlow,
+  specEvent,
+  type ExpectedRequest,
+} from '../test-support/harness';
 
 const TOKEN = 'ic-access-token';
 const T = 1780315140; // TIMESTAMP in Unix seconds
@@ -497,32 +501,8 @@ describe('Intercom', () => {
   const settings = (raw: Record<string, unknown> = {}) =>
     parsed(intercom, { accessToken: TOKEN, apiBaseUrl: ic.baseUrl, ...raw }) as IntercomSettings;
 
-  /** Sends a flow as the translator does: each 2xx answer to a step feeds `followUpRequests`. */
-  async function runFlow(requests: RequestDescriptor[], s: IntercomSettings, notices = new Notices()) {
-    const sent: RequestDescriptor[] = [];
-    const send = async (request: RequestDescriptor): Promise<Outcome> => {
-      sent.push(request);
-      const response = await deliver(request);
-      const outcome = classifyResponse(intercom, request, response) as DeliveryOutcome;
-      if (outcome.kind !== 'delivered') return outcome;
-      let next: RequestDescriptor[];
-      try {
-        next = followUpRequests(intercom, request, response, s, notices);
-      } catch (error) {
-        return outcomeOfError(error);
-      }
-      // As the translator: all but the last follow-up must succeed; the last one's outcome is the flow's.
-      let last: Outcome = outcome;
-      for (const request of next) {
-        last = await send(request);
-        if (last.kind !== 'delivered') break;
-      }
-      return last;
-    };
-    let outcome: Outcome = { kind: 'delivered', status: 200 };
-    for (const request of requests) outcome = await send(request);
-    return { sent, outcome };
-  }
+  const runFlow = (requests: RequestDescriptor[], s: IntercomSettings, notices = new Notices()) =>
+    sendFlow(intercom, requests, s, notices);
 
   async function seed(contacts: Record<string, unknown>[], attributes: Record<string, unknown>[] = []) {
     for (const attribute of attributes) {

@@ -1,20 +1,23 @@
 import {
   catalogEntry,
   classifyResponse,
-  followUpRequests,
   Notices,
-  outcomeOfError,
   translateEvent,
   withAccessToken,
-  type DeliveryOutcome,
-  type Outcome,
   type RequestDescriptor,
 } from '@manifold/destination-kit';
 import { validateDefinition } from '@manifold/destination-kit/testing';
 import { SalesforceEmulator } from '@manifold/emulators';
 import type { SpecEvent } from '@manifold/events';
 import { salesforce, type SalesforceSettings } from './index';
-import { deliver, expectRequests, parsed, specEvent, type ExpectedRequest } from '../test-support/harness';
+import {
+  deliver,
+  expectRequests,
+  parsed,
+  runFlow as sendFlow,
+  specEvent,
+  type ExpectedRequest,
+} from '../test-support/harness';
 
 // Table cases: the exact requests out of each event, then the whole flow (lookup, create or
 // update) sent to the Salesforce emulator with an OAuth access token, which must take it.
@@ -250,27 +253,13 @@ describe('Salesforce', () => {
   const settings = (raw: Record<string, unknown> = {}) =>
     parsed(salesforce, { instanceUrl: sf.baseUrl, ...raw }) as SalesforceSettings;
 
-  /** Sends a flow as the translator does: the access token on each request, each 2xx answer fed to `followUpRequests`. */
-  async function runFlow(requests: RequestDescriptor[], s: SalesforceSettings, accessToken = token) {
-    const sent: string[] = [];
-    const send = async (request: RequestDescriptor): Promise<Outcome> => {
-      const response = await deliver(withAccessToken(request, accessToken));
-      sent.push(
-        `${request.method} ${new URL(request.url).pathname.replace(V, '').replace(/\/(00Q|003|001)\w+$/, '/:id')}`,
-      );
-      const outcome = classifyResponse(salesforce, request, response) as DeliveryOutcome;
-      if (outcome.kind !== 'delivered') return outcome;
-      try {
-        let last: Outcome = outcome;
-        for (const next of followUpRequests(salesforce, request, response, s, new Notices())) last = await send(next);
-        return last;
-      } catch (error) {
-        return outcomeOfError(error);
-      }
-    };
-    let outcome: Outcome = { kind: 'delivered', status: 200 };
-    for (const request of requests) outcome = await send(request);
-    return { sent, outcome };
+  /** A flow sent with the access token; the method and path of each request as sent (Ids as `:id`). */
+  async function runFlow(requests: RequestDescriptor[], s: SalesforceSettings) {
+    const flow = await sendFlow(salesforce, requests, s, new Notices(), (r) => withAccessToken(r, token));
+    const sent = flow.sent.map(
+      (r) => `${r.method} ${new URL(r.url).pathname.replace(V, '').replace(/\/(00Q|003|001)\w+$/, '/:id')}`,
+    );
+    return { sent, outcome: flow.outcome };
   }
 
   it('is a valid definition, connected with OAuth only, with no secret setting', () => {

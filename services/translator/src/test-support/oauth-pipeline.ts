@@ -1,4 +1,5 @@
 import { connectConfigStream, type ConfigStreamClient } from '@manifold/config-client';
+import type { OAuthProvider } from '@manifold/emulators';
 import { KafkaNames } from '@manifold/events';
 import { startIngestion, ingestionSettings, type RunningIngestion } from '@manifold/ingestion';
 import { KafkaClient } from '@manifold/kafka';
@@ -155,4 +156,17 @@ export async function startOAuthPipeline(options: OAuthPipelineOptions): Promise
       await cp.stop();
     },
   };
+}
+
+/**
+ * Every token the provider issued expired at once while the translators hold one they think good
+ * for long: the next calls meet the API's 401, not a timely refresh. The provider first issues
+ * long-lived tokens, the control plane refreshes once the current short one is due, and then all
+ * are expired.
+ */
+export async function expireHeldTokens(p: OAuthPipeline, provider: OAuthProvider, dueInMs = 2500): Promise<void> {
+  provider.setAccessTokenTtl(600);
+  await new Promise((resolve) => setTimeout(resolve, dueInMs));
+  await p.cp.client.oauth.getOAuthAccessToken({ destinationId: p.destinationId });
+  provider.expireAccessTokens();
 }
