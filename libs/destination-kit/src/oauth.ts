@@ -24,6 +24,16 @@ export interface OAuthConnectionDefinition<Settings = Record<string, unknown>> {
    * Salesforce's `{ instance_url: 'instanceUrl' }`, where every API call of that org must go.
    */
   keep?: Readonly<Record<string, string>>;
+  /**
+   * Other endpoints an instance picks by one of its settings (Salesforce's `environment: sandbox`
+   * logs in at test.salesforce.com): the setting's stored value → endpoints; any other value, or
+   * none, uses `authorizeUrl`/`tokenUrl`. The hosts are the definition's, never a setting's text,
+   * so no instance can send the operator's client secret elsewhere.
+   */
+  endpointsBySetting?: {
+    setting: string;
+    values: Readonly<Record<string, { authorizeUrl: string; tokenUrl: string }>>;
+  };
   /** Whether an instance with these settings uses the connection (HubSpot: when no private-app token is set). */
   uses(settings: Settings): boolean;
   /**

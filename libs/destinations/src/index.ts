@@ -5,6 +5,7 @@ import { amplitude } from './amplitude';
 import { braze } from './braze';
 import { customerio } from './customerio';
 import { ga4 } from './ga4';
+import { googleAds } from './google-ads';
 import { heap } from './heap';
 import { hubspot } from './hubspot';
 import { intercom } from './intercom';
@@ -17,6 +18,7 @@ import { keen } from './keen';
 import { kissmetrics } from './kissmetrics';
 import { mixpanel } from './mixpanel';
 import { posthog } from './posthog';
+import { salesforce } from './salesforce';
 import { slack } from './slack';
 import { sendgrid } from './sendgrid';
 import { webhook } from './webhook';
@@ -44,6 +46,8 @@ export const DESTINATIONS: readonly DestinationDefinition[] = [
   mailchimp,
   zendesk,
   kafka,
+  salesforce,
+  googleAds,
 ];
 
 const byId = new Map(DESTINATIONS.map((d) => [d.id, d]));
@@ -83,3 +87,5 @@ export { sendgrid, sendgridSettings, type SendgridSettings } from './sendgrid';
 export { mailchimp, mailchimpSettings, type MailchimpSettings } from './mailchimp';
 export { zendesk, zendeskSettings, type ZendeskSettings } from './zendesk';
 export { kafka, kafkaSettings, KafkaTransport, type KafkaSettings } from './kafka';
+export { salesforce, salesforceSettings, type SalesforceSettings } from './salesforce';
+export { googleAds, googleAdsSettings, type GoogleAdsSettings } from './google-ads';

@@ -94,6 +94,13 @@ const SAMPLE_SETTINGS: Record<string, Record<string, unknown>> = {
     clientCertificate: 'MIIBcertificatebody',
     clientKey: secretValue('kafka', 'clientKey'),
   },
+  'google-ads': {
+    customerId: '1234567890',
+    developerToken: secretValue('google-ads', 'developerToken'),
+    conversionActionId: '987654321',
+    apiBaseUrl: baseUrl('google-ads'),
+  },
+  salesforce: { instanceUrl: baseUrl('salesforce'), identifyExternalIdField: 'Segment_Id__c' },
 };
 
 const products = [

@@ -59,6 +59,9 @@ export {
   type HubspotRecord,
   type HubspotEventOccurrence,
 } from './hubspot';
+export { GoogleAdsEmulator, type GoogleAdsEmulatorOptions, type GoogleAdsConversion } from './google-ads';
+export { SalesforceEmulator, type SalesforceEmulatorOptions, type SalesforceRecord } from './salesforce';
+export { type SalesforceObject, type SalesforceError } from './salesforce-validation';
 export {
   OAuthProvider,
   type OAuthProviderOptions,

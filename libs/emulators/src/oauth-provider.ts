@@ -20,8 +20,8 @@ export interface OAuthProviderOptions extends OAuthClient {
   accessTokenTtlSeconds?: number;
   /** Scopes the client may ask for; others are refused at the authorize page. */
   scopes?: readonly string[];
-  /** Fields added to every token answer (Salesforce's `instance_url`). */
-  tokenAnswerFields?: Record<string, unknown>;
+  /** Fields added to every token answer (Salesforce's `instance_url`), or a function giving them when asked. */
+  tokenAnswerFields?: Record<string, unknown> | (() => Record<string, unknown>);
   /** The body of a refused grant (`invalid_grant`); RFC 6749's shape unless a vendor differs. */
   grantErrorBody?: (error: 'invalid_grant' | 'invalid_client' | 'invalid_request', description: string) => unknown;
 }
@@ -85,6 +85,18 @@ export class OAuthProvider {
   /** Every access token issued so far (tests look for them where they must not be). */
   issuedAccessTokens(): string[] {
     return [...this.accessTokens.keys()];
+  }
+
+  /**
+   * A grant made as if a user had clicked through the consent page: its access and refresh
+   * tokens, for tests of an API that need a token but not the flow (the flow has its own tests).
+   */
+  grant(scopes: readonly string[] = this.options.scopes ?? []): { accessToken: string; refreshToken: string } {
+    const grant: Grant = { refreshToken: token('rt'), scopes: [...scopes], revoked: false };
+    this.grants.set(grant.refreshToken, grant);
+    const accessToken = token('at');
+    this.accessTokens.set(accessToken, { grant, expiresAt: this.now() + this.accessTtlMs });
+    return { accessToken, refreshToken: grant.refreshToken };
   }
 
   /** Whether a request's `Authorization: Bearer` names a live access token. */
@@ -189,7 +201,9 @@ export class OAuthProvider {
         expires_in: Math.round(this.accessTtlMs / 1000),
         scope: grant.scopes.join(' '),
         ...(withRefreshToken ? { refresh_token: grant.refreshToken } : {}),
-        ...this.options.tokenAnswerFields,
+        ...(typeof this.options.tokenAnswerFields === 'function'
+          ? this.options.tokenAnswerFields()
+          : this.options.tokenAnswerFields),
       },
     };
   }

@@ -3,148 +3,37 @@
 // tokens expire mid-run (by their lifetime, and all at once) and every event is delivered once;
 // a revoked grant shows "reconnect needed" and its events wait in the retry tiers until the user
 // connects again, then arrive, once each.
-import { connectConfigStream, type ConfigStreamClient } from '@manifold/config-client';
 import { HubspotEmulator } from '@manifold/emulators';
-import { startIngestion, ingestionSettings, type RunningIngestion } from '@manifold/ingestion';
-import { KafkaNames } from '@manifold/events';
-import { KafkaClient } from '@manifold/kafka';
-import { connectMongo, type MongoConnection } from '@manifold/mongo';
-import { metrics, trace } from '@manifold/telemetry';
-import { requireKafka, testInfrastructure, testLogger, testTopicPrefix, uniqueName } from '@manifold/testing';
-import { request } from 'undici';
-import { defaultCatalog } from '../../control-plane/src/default-catalog';
-import { startTestControlPlane, type Harness } from '../../control-plane/src/test-support/harness';
-import { connectWithOAuth, emulatorOAuthClients } from '../../control-plane/src/test-support/oauth-consent';
 import { readTopicUntil, waitFor, waitForReports } from './test-support/harness';
-import { translatorSettings } from './settings';
-import { startTranslator, type RunningTranslator } from './start-translator';
+import { connectWithOAuth } from '../../control-plane/src/test-support/oauth-consent';
+import { RETRY_DELAYS_MS, startOAuthPipeline, type OAuthPipeline } from './test-support/oauth-pipeline';
 
 const CLIENT = { clientId: 'manifold-app', clientSecret: 'manifold-app-secret-1234' };
-const TARGET = { workspace: 'crm', destination: 'HubSpot' };
 
 describe('OAuth-connected HubSpot, end to end', () => {
   let hs: HubspotEmulator;
-  let cp: Harness;
-  let kafka: KafkaClient;
-  let mongo: MongoConnection;
-  const views: ConfigStreamClient[] = [];
-  const translators: RunningTranslator[] = [];
-  let ingestion: RunningIngestion;
-  let writeKey: string;
-  let destinationId: string;
-  let reportsTopic: string;
+  let p: OAuthPipeline;
 
   beforeAll(async () => {
-    const { kafkaBrokers, mongoUrl } = testInfrastructure();
-    await requireKafka(kafkaBrokers);
     hs = await new HubspotEmulator({
       portalId: '4242',
       burstPer10s: 100_000,
       // Tokens that lapse every 3 s: several refreshes happen during the run.
       oauth: { ...CLIENT, accessTokenTtlSeconds: 3 },
     }).start();
-    const namespace = testTopicPrefix();
-    cp = await startTestControlPlane({
-      catalog: defaultCatalog(),
-      kafkaBrokers,
-      kafkaTopicPrefix: namespace,
-      oauthClients: emulatorOAuthClients('hubspot', hs.baseUrl, CLIENT),
-    });
-    await cp.client.workspaces.createWorkspace({ slug: 'crm', name: 'CRM', ownerEmail: 'o@crm.test', members: [] });
-    const web = await cp.client.sources.createSource({
-      workspace: 'crm',
-      slug: 'web',
-      name: 'Web',
-      environment: 'prod',
-      type: 'javascript',
-      category: 'website',
-    });
-    writeKey = web.writeKeys[0]?.key ?? '';
-    destinationId = (
-      await cp.client.destinations.createDestination({
-        workspace: 'crm',
-        name: 'HubSpot',
-        catalogId: 'hubspot',
-        settings: { portalId: '4242', apiBaseUrl: hs.baseUrl },
-        sources: ['web'],
-      })
-    ).id;
-    await connectWithOAuth(cp.client, TARGET);
-
-    const logger = testLogger('e2e-oauth');
-    kafka = new KafkaClient({ brokers: kafkaBrokers, clientId: uniqueName('e2e-oauth'), logger });
-    mongo = await connectMongo({
-      url: mongoUrl,
-      database: uniqueName('e2eoauth').replace(/[^a-z0-9]/gi, ''),
-      appName: 'e2e-oauth',
-      logger,
-    });
-    const names = new KafkaNames(namespace);
-    const settings = translatorSettings({
-      destinationTypes: ['hubspot'],
-      eventsTopic: names.events,
-      namespace,
-      eventsTopicPartitions: 4,
-      topicPartitions: 2,
-      retryDelaysMs: [300, 1000, 2000],
-      reportIntervalMs: 200,
-    });
-    // Two replicas of one translator group, each with its own config stream, as two pods.
-    for (let i = 0; i < 2; i++) {
-      const view = await connectConfigStream({ address: cp.controlPlane.address, token: cp.token, logger });
-      views.push(view);
-      await waitFor(() => !!view.destination(destinationId), 10_000, 'the instance in the config stream');
-      translators.push(
-        await startTranslator({
-          kafka,
-          db: mongo.db,
-          configView: view,
-          logger,
-          meter: metrics.getMeter(`e2e-oauth-${i}`),
-          settings,
-          accessTokens: (req) => cp.client.oauth.getOAuthAccessToken(req),
-        }),
-      );
-    }
-    reportsTopic = translators[0]!.names.deliveryReports;
-    ingestion = await startIngestion({
-      kafka,
-      configView: views[0]!,
-      logger,
-      meter: metrics.getMeter('e2e-oauth-ingestion'),
-      tracer: trace.getTracer('e2e-oauth-ingestion'),
-      settings: ingestionSettings({ topic: names.events }),
-      port: 0,
-      host: '127.0.0.1',
-      partitions: 4,
-      replicationFactor: 1,
-      drainTimeoutMs: 2000,
+    p = await startOAuthPipeline({
+      catalogId: 'hubspot',
+      name: 'HubSpot',
+      settings: { portalId: '4242', apiBaseUrl: hs.baseUrl },
+      emulatorUrl: hs.baseUrl,
+      client: CLIENT,
     });
   }, 90_000);
 
   afterAll(async () => {
-    await ingestion?.close();
-    await Promise.all(translators.map((t) => t.stop()));
-    await Promise.all(views.map((v) => v.close()));
-    await mongo?.db.dropDatabase().catch(() => undefined);
-    await mongo?.close();
-    await kafka?.disconnect();
-    await cp?.stop();
+    await p?.close();
     await hs?.close();
   });
-
-  async function send(batch: unknown[]): Promise<void> {
-    const response = await request(`${ingestion.url}/v1/batch`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
-      },
-      body: JSON.stringify({ batch }),
-    });
-    await response.body.text();
-    expect(response.statusCode).toBe(200);
-  }
 
   const events = (from: number, count: number) =>
     Array.from({ length: count }, (_v, i) => ({
@@ -161,7 +50,7 @@ describe('OAuth-connected HubSpot, end to end', () => {
     const started = Date.now();
     // Eight rounds over about 8 s: tokens lapse by their 3-s lifetime, and once all at once (a 401).
     for (let round = 0; round < 8; round++) {
-      await send(events(round * 10, 10));
+      await p.send(events(round * 10, 10));
       if (round === 4) hs.oauth?.expireAccessTokens();
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
@@ -177,33 +66,41 @@ describe('OAuth-connected HubSpot, end to end', () => {
     expect(refreshes).toBeLessThanOrEqual(Math.ceil((lastDelivery - started) / 2250) + 1);
     // The forced expiry was met by a 401, one fresh token, and the request again.
     expect(hs.requests.filter((r) => r.status === 401).length).toBeGreaterThanOrEqual(1);
-    const { counts } = await waitForReports(kafka, reportsTopic, (c) => (c[`${destinationId}|delivered|`] ?? 0) >= 80);
-    expect(counts[`${destinationId}|delivered|`]).toBe(80);
+    const { counts } = await waitForReports(
+      p.kafka,
+      p.reportsTopic,
+      (c) => (c[`${p.destinationId}|delivered|`] ?? 0) >= 80,
+    );
+    expect(counts[`${p.destinationId}|delivered|`]).toBe(80);
     expect(Object.keys(counts).filter((k) => k.includes('|failed|'))).toEqual([]);
   }, 90_000);
 
   it('a revoked grant: reconnect needed, events wait (none lost), and arrive once after reconnecting', async () => {
     hs.oauth?.revokeAll();
     hs.oauth?.expireAccessTokens();
-    await send(events(100, 10));
+    await p.send(events(100, 10));
     await waitFor(
-      async () => (await cp.client.destinations.getDestination(TARGET)).oauth?.state === 'reconnect_needed',
+      async () => (await p.cp.client.destinations.getDestination(p.target)).oauth?.state === 'reconnect_needed',
       20_000,
       'the reconnect-needed state',
     );
-    const read = await cp.client.destinations.getDestination(TARGET);
+    const read = await p.cp.client.destinations.getDestination(p.target);
     expect(read.oauth?.problem).toContain('invalid_grant');
-    await waitForReports(kafka, reportsTopic, (c) => (c[`${destinationId}|retrying|OAUTH_RECONNECT_NEEDED`] ?? 0) >= 1);
+    await waitForReports(
+      p.kafka,
+      p.reportsTopic,
+      (c) => (c[`${p.destinationId}|retrying|OAUTH_RECONNECT_NEEDED`] ?? 0) >= 1,
+    );
     expect(hs.events.filter((e) => Number(e.properties['n']) >= 100)).toEqual([]);
 
-    await connectWithOAuth(cp.client, TARGET);
+    await connectWithOAuth(p.cp.client, p.target);
     await waitFor(() => hs.events.length >= 90, 30_000, 'the waiting events after reconnecting');
     // What the translators wrote to Kafka (retries, traces) holds no access token.
-    const names = translators[0]!.names;
-    const topics = [names.eventTraces, ...names.retryTiers('hubspot', [300, 1000, 2000]).map((t) => t.topic)];
+    const names = p.translators[0]!.names;
+    const topics = [names.eventTraces, ...names.retryTiers('hubspot', RETRY_DELAYS_MS).map((t) => t.topic)];
     const written: string[] = [];
     for (const topic of topics) {
-      for (const message of await readTopicUntil(kafka, topic, () => false, 2000)) {
+      for (const message of await readTopicUntil(p.kafka, topic, () => false, 2000)) {
         written.push((message.value ?? Buffer.alloc(0)).toString('utf8'));
       }
     }

@@ -3,11 +3,17 @@
 import type { DestinationConfig } from '@manifold/config-client';
 import { parseSettings, translateEvent, type DestinationDefinition } from '@manifold/destination-kit';
 import { destinationById } from '@manifold/destinations';
-import type { Emulator, IntercomEmulator, WebhookEmulator } from '@manifold/emulators';
+import type {
+  Emulator,
+  GoogleAdsEmulator,
+  IntercomEmulator,
+  SalesforceEmulator,
+  WebhookEmulator,
+} from '@manifold/emulators';
 import { decodeEventMessage, type SpecEvent } from '@manifold/events';
 import { destination, readTopic, snapshot, waitForReports } from './test-support/harness';
 import { startPipeline, type Pipeline } from './test-support/e2e';
-import { EMULATOR_SETUPS as SETUPS } from './test-support/emulator-setups';
+import { EMULATOR_SETUPS as SETUPS, emulatorAccessTokens, type EmulatorSetup } from './test-support/emulator-setups';
 
 const CALLS = [
   {
@@ -30,6 +36,7 @@ const CALLS = [
     event: 'Order Completed',
     properties: {
       order_id: 'o-1',
+      gclid: 'Cj0KCQ-e2e',
       revenue: 39.98,
       currency: 'USD',
       products: [{ product_id: 'p-1', price: 19.99, quantity: 2, name: 'Lamp' }],
@@ -53,13 +60,16 @@ describe('end to end: every call type reaches each destination that takes it', (
   const emulators: Record<string, Emulator> = {};
   const instances: DestinationConfig[] = [];
   const definitions: Record<string, DestinationDefinition> = {};
+  const setups = new Map<string, EmulatorSetup>();
   let pipeline: Pipeline;
 
   beforeAll(async () => {
     for (const [type, setup] of Object.entries(SETUPS)) {
       const definition = destinationById(type);
       if (!definition) continue; // not registered yet: nothing to deliver to
-      const { emulator, settings } = await setup();
+      const started = await setup();
+      const { emulator, settings } = started;
+      setups.set(`dest-${type}`, started);
       emulators[type] = emulator;
       definitions[type] = definition;
       instances.push(destination({ id: `dest-${type}`, catalogId: type, catalogName: definition.name, settings }));
@@ -67,6 +77,7 @@ describe('end to end: every call type reaches each destination that takes it', (
     pipeline = await startPipeline({
       snapshot: snapshot(instances),
       settings: { destinationTypes: Object.keys(definitions) },
+      accessTokens: emulatorAccessTokens(setups),
     });
   }, 60000);
 
@@ -155,6 +166,24 @@ describe('end to end: every call type reaches each destination that takes it', (
       for (const [reason, n] of Object.entries(filtered)) {
         expect({ type, reason, n: counts[`${instance.id}|filtered|${reason}`] }).toEqual({ type, reason, n });
       }
+    }
+
+    // Salesforce's lookup-then-create flows ran to the end, with the translator's access token.
+    if (emulators['salesforce']) {
+      const salesforce = emulators['salesforce'] as SalesforceEmulator;
+      expect(salesforce.find('Lead', 'Email', 'ada@example.com').map((r) => r.fields)).toEqual([
+        { FirstName: 'Ada', LastName: 'Lovelace', Company: '[not provided]', Email: 'ada@example.com' },
+      ]);
+      expect(salesforce.find('Account', 'AccountNumber', 'acme').map((r) => r.fields)).toEqual([
+        { Name: 'Acme', AccountNumber: 'acme' },
+      ]);
+    }
+
+    // Google Ads took the order as a click conversion, with the translator's access token.
+    if (emulators['google-ads']) {
+      expect((emulators['google-ads'] as GoogleAdsEmulator).conversions.map((c) => c.conversion)).toMatchObject([
+        { gclid: 'Cj0KCQ-e2e', orderId: 'o-1', conversionValue: 39.98, currencyCode: 'USD' },
+      ]);
     }
 
     // Intercom's multi-request flows ran to the end: the contact was searched, then created; the

@@ -128,6 +128,13 @@ Secret template encodes them.
 {{- end -}}
 {{- if has .service (list "ingestion" "console") -}}{{- $_ := set $d "INGESTION_ADMIN_TOKEN" $s.ingestionAdminToken -}}{{- end -}}
 {{- if eq .service "control-plane" -}}{{- $_ := set $d "CONTROL_PLANE_SECRET_KEY" $s.controlPlaneSecretKey -}}{{- end -}}
+{{- if eq .service "control-plane" -}}
+{{- range $type, $client := $s.oauthClients -}}
+{{- $prefix := printf "OAUTH_%s" (regexReplaceAll "[^A-Z0-9]" (upper $type) "_") -}}
+{{- $_ := set $d (printf "%s_CLIENT_ID" $prefix) (required (printf "secrets.oauthClients.%s.clientId is required" $type) $client.clientId) -}}
+{{- $_ := set $d (printf "%s_CLIENT_SECRET" $prefix) (required (printf "secrets.oauthClients.%s.clientSecret is required" $type) $client.clientSecret) -}}
+{{- end -}}
+{{- end -}}
 {{- if and (has .service (list "control-plane" "console")) $s.smtpUrl -}}{{- $_ := set $d "SMTP_URL" $s.smtpUrl -}}{{- end -}}
 {{- toJson $d -}}
 {{- end -}}

@@ -16,7 +16,7 @@ import {
   expectRequests,
   NOW,
   parsed,
-  runFlow as runSharedFlow,
+  runFlow as sendFlow,
   specEvent,
   type ExpectedRequest,
 } from '../test-support/harness';
@@ -501,9 +501,8 @@ describe('Intercom', () => {
   const settings = (raw: Record<string, unknown> = {}) =>
     parsed(intercom, { accessToken: TOKEN, apiBaseUrl: ic.baseUrl, ...raw }) as IntercomSettings;
 
-  /** Sends a flow as the translator does (the shared harness's `runFlow`). */
   const runFlow = (requests: RequestDescriptor[], s: IntercomSettings, notices = new Notices()) =>
-    runSharedFlow(intercom, requests, s, notices);
+    sendFlow(intercom, requests, s, notices);
 
   async function seed(contacts: Record<string, unknown>[], attributes: Record<string, unknown>[] = []) {
     for (const attribute of attributes) {

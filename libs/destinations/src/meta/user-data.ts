@@ -1,5 +1,5 @@
-import { hash } from 'node:crypto';
 import { coerce, type Notices } from '@manifold/destination-kit';
+import { SHA256_HEX, sha256Hex } from '../common/sha256';
 import { alphanumeric, countryCode, stateCode } from './places';
 
 // Meta's customer information parameters: each identifying value normalised the way Meta
@@ -9,7 +9,6 @@ import { alphanumeric, countryCode, stateCode } from './places';
 // as it is (lower-cased), never hashed twice. A value that cannot be normalised is left out with
 // a notice; empty values are never hashed.
 
-const SHA256_HEX = /^[0-9a-f]{64}$/i;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** The identifying inputs of an event, as mapped (strings, numbers or lists of them). */
@@ -84,8 +83,7 @@ const NORMALISERS: Record<HashedKey, Normaliser> = {
   external_id: (value) => value.trim(),
 };
 
-/** SHA-256 of the UTF-8 bytes, lowercase hex (the one-shot hash: a few µs less per value than a Hash object). */
-export const sha256Hex = (value: string): string => hash('sha256', value, 'hex');
+export { sha256Hex };
 
 /** The texts of a mapped value: a string, a number (as its digits), or a list of them. */
 function texts(field: string, value: unknown, notices: Notices): string[] {

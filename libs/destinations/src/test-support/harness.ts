@@ -6,12 +6,13 @@ import {
   followUpRequests,
   Notices,
   outcomeOfError,
-  type Outcome,
   parseSettings,
   prepareEvent,
   translateEvent,
+  type DeliveryOutcome,
   type DestinationDefinition,
   type DropReason,
+  type Outcome,
   type FieldNotice,
   type HttpResponseInfo,
   type RequestDescriptor,
@@ -142,14 +143,18 @@ export async function deliver(request: RequestDescriptor): Promise<HttpResponseI
   return { status: response.statusCode, headers: response.headers, body: await response.body.text() };
 }
 
+/** What a request gets just before it leaves (an OAuth destination's access token); nothing by default. */
+export type Authorize = (request: RequestDescriptor) => RequestDescriptor;
+
 /** Sends every request and returns the destination's reading of each answer. */
 export async function deliverAll(
   destination: DestinationDefinition,
   requests: RequestDescriptor[],
+  authorize: Authorize = (request) => request,
 ): Promise<{ response: HttpResponseInfo; outcome: ResponseOutcome }[]> {
   const results = [];
   for (const request of requests) {
-    const response = await deliver(request);
+    const response = await deliver(authorize(request));
     results.push({ response, outcome: classifyResponse(destination, request, response) });
   }
   return results;
@@ -162,10 +167,10 @@ export async function deliverAll(
 export function runTranslationCases<S extends DestinationSettingsSchema>(
   destination: DestinationDefinition<S>,
   cases: TranslationCase[],
-  context: () => { baseSettings: Record<string, unknown>; baseUrl: string },
+  context: () => { baseSettings: Record<string, unknown>; baseUrl: string; authorize?: Authorize },
 ): void {
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, testCase) => {
-    const { baseSettings, baseUrl } = context();
+    const { baseSettings, baseUrl, authorize } = context();
     const settings = parsed(destination, { ...baseSettings, ...testCase.settings });
     const translation = translateEvent(destination, testCase.event, settings);
     if ('drop' in testCase.expect) {
@@ -178,7 +183,7 @@ export function runTranslationCases<S extends DestinationSettingsSchema>(
     if (translation.kind !== 'requests') throw new Error(`expected requests, got ${JSON.stringify(translation)}`);
     expectRequests(translation.requests, testCase.expect.requests, baseUrl);
     expect(translation.notices).toEqual(testCase.expect.notices ?? []);
-    const results = await deliverAll(destination as DestinationDefinition, translation.requests);
+    const results = await deliverAll(destination as DestinationDefinition, translation.requests, authorize);
     for (const { response, outcome } of results) {
       expect({ status: response.status, body: response.body, outcome: outcome.kind }).toMatchObject({
         outcome: 'delivered',
@@ -188,21 +193,21 @@ export function runTranslationCases<S extends DestinationSettingsSchema>(
 }
 
 /**
- * Sends requests as the translator does, following multi-request flows: each 2xx answer to a
- * step feeds `followUpRequests`, all but the last follow-up must succeed, and the last one's
- * outcome is the flow's. Returns every request sent and the outcome of the last.
+ * Sends a multi-request flow as the translator does: each 2xx answer to a step feeds
+ * `followUpRequests`; all but the last follow-up must succeed, the last one's outcome is the flow's.
  */
 export async function runFlow<S extends DestinationSettingsSchema>(
   destination: DestinationDefinition<S>,
   requests: RequestDescriptor[],
   settings: ParsedSettings<S>,
   notices = new Notices(),
-): Promise<{ sent: RequestDescriptor[]; outcome: Outcome | ResponseOutcome }> {
+  authorize: Authorize = (request) => request,
+): Promise<{ sent: RequestDescriptor[]; outcome: Outcome }> {
   const sent: RequestDescriptor[] = [];
-  const send = async (request: RequestDescriptor): Promise<Outcome | ResponseOutcome> => {
+  const send = async (request: RequestDescriptor): Promise<Outcome> => {
     sent.push(request);
-    const response = await deliver(request);
-    const outcome = classifyResponse(destination as DestinationDefinition, request, response);
+    const response = await deliver(authorize(request));
+    const outcome = classifyResponse(destination, request, response) as DeliveryOutcome;
     if (outcome.kind !== 'delivered') return outcome;
     let next: RequestDescriptor[];
     try {
@@ -210,14 +215,14 @@ export async function runFlow<S extends DestinationSettingsSchema>(
     } catch (error) {
       return outcomeOfError(error);
     }
-    let last: Outcome | ResponseOutcome = outcome;
-    for (const followUp of next) {
-      last = await send(followUp);
+    let last: Outcome = outcome;
+    for (const step of next) {
+      last = await send(step);
       if (last.kind !== 'delivered') break;
     }
     return last;
   };
-  let outcome: Outcome | ResponseOutcome = { kind: 'delivered', status: 200 };
+  let outcome: Outcome = { kind: 'delivered', status: 200 };
   for (const request of requests) outcome = await send(request);
   return { sent, outcome };
 }

@@ -71,18 +71,24 @@ export function oauthClientsConfig(
 export class OAuthApps {
   constructor(private readonly clients: ReadonlyMap<string, OAuthClientConfig> = new Map()) {}
 
-  /** The app of a destination type: undefined when the type has no OAuth, or the operator configured none. */
-  get(catalogId: string): OAuthApp | undefined {
+  /**
+   * The app of a destination type, with the endpoints an instance's stored `settings` pick (see
+   * `endpointsBySetting`): undefined when the type has no OAuth, or the operator configured none.
+   */
+  get(catalogId: string, settings: Readonly<Record<string, unknown>> = {}): OAuthApp | undefined {
     const definition = destinationById(catalogId)?.oauth as OAuthConnectionDefinition<never> | undefined;
     const client = this.clients.get(catalogId);
     if (!definition || !client) return undefined;
+    const picked = definition.endpointsBySetting;
+    const value = picked ? settings[picked.setting] : undefined;
+    const endpoints = (picked && typeof value === 'string' ? picked.values[value] : undefined) ?? definition;
     return {
       catalogId,
       definition,
       clientId: client.clientId,
       clientSecret: client.clientSecret,
-      authorizeUrl: client.authorizeUrl ?? definition.authorizeUrl,
-      tokenUrl: client.tokenUrl ?? definition.tokenUrl,
+      authorizeUrl: client.authorizeUrl ?? endpoints.authorizeUrl,
+      tokenUrl: client.tokenUrl ?? endpoints.tokenUrl,
     };
   }
 }

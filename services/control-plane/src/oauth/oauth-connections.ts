@@ -52,7 +52,7 @@ export class OAuthConnections {
   async start(req: StartOAuthConnectionRequest, ctx: CallContext): Promise<StartOAuthConnectionResponse> {
     const workspace = await resolveWorkspace(this.store, req.workspace);
     const destination = await resolveDestination(this.store, workspace, req.destination);
-    const app = this.appOf(destination.catalogId);
+    const app = this.appOf(destination.catalogId, destination.settings);
     if (!/^https?:\/\/[^\s#]+$/.test(req.redirectUri)) {
       throw ControlPlaneError.invalid([{ field: 'redirect_uri', message: 'must be an absolute http(s) URL' }]);
     }
@@ -98,7 +98,7 @@ export class OAuthConnections {
         `the provider did not grant access (${req.error || 'no code'}): nothing was changed`,
       );
     }
-    const app = this.appOf(pending.catalogId);
+    const app = this.appOf(pending.catalogId, await this.storedSettings(pending.destinationId));
     const result = await requestTokens(app, {
       grant_type: 'authorization_code',
       code: req.code,
@@ -181,7 +181,7 @@ export class OAuthConnections {
   }
 
   private async refresh(connection: OAuthConnectionDoc, lease: string): Promise<GetOAuthAccessTokenResponse> {
-    const app = this.appOf(connection.catalogId);
+    const app = this.appOf(connection.catalogId, await this.storedSettings(connection._id));
     const result = await requestTokens(app, {
       grant_type: 'refresh_token',
       refresh_token: this.box.open(connection.refreshToken),
@@ -279,8 +279,14 @@ export class OAuthConnections {
     return set;
   }
 
-  private appOf(catalogId: string): OAuthApp {
-    const app = this.apps.get(catalogId);
+  /** An instance's stored settings: the endpoints it uses may depend on them (a Salesforce sandbox). */
+  private async storedSettings(destinationId: string): Promise<Record<string, unknown>> {
+    const doc = await this.store.destinations.findOne({ _id: destinationId }, { projection: { settings: 1 } });
+    return doc?.settings ?? {};
+  }
+
+  private appOf(catalogId: string, settings: Readonly<Record<string, unknown>>): OAuthApp {
+    const app = this.apps.get(catalogId, settings);
     if (!app) {
       throw ControlPlaneError.failedPrecondition(
         `${catalogId} has no OAuth app configured on the control plane (${oauthEnvPrefix(catalogId)}_CLIENT_ID and _CLIENT_SECRET)`,

@@ -43,12 +43,13 @@ export function emulatorOAuthClients(
   catalogId: string,
   emulatorUrl: string,
   client: { clientId: string; clientSecret: string },
+  paths: { authorize: string; token: string } = { authorize: '/oauth/authorize', token: '/oauth/token' },
 ): Map<string, OAuthClientConfig> {
   const prefix = oauthEnvPrefix(catalogId);
   return oauthClientsConfig([catalogId], {
     [`${prefix}_CLIENT_ID`]: client.clientId,
     [`${prefix}_CLIENT_SECRET`]: client.clientSecret,
-    [`${prefix}_AUTHORIZE_URL`]: `${emulatorUrl}/oauth/authorize`,
-    [`${prefix}_TOKEN_URL`]: `${emulatorUrl}/oauth/token`,
+    [`${prefix}_AUTHORIZE_URL`]: `${emulatorUrl}${paths.authorize}`,
+    [`${prefix}_TOKEN_URL`]: `${emulatorUrl}${paths.token}`,
   });
 }

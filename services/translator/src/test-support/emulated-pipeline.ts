@@ -2,7 +2,7 @@ import type { DestinationConfig } from '@manifold/config-client';
 import { destinationById } from '@manifold/destinations';
 import type { Emulator } from '@manifold/emulators';
 import { startPipeline, type Pipeline } from './e2e';
-import { EMULATOR_SETUPS } from './emulator-setups';
+import { EMULATOR_SETUPS, emulatorAccessTokens, type EmulatorSetup } from './emulator-setups';
 import { destination, snapshot } from './harness';
 
 /** The whole data path to one instance of each destination type (`dest-<type>`), each at its emulator. */
@@ -15,15 +15,22 @@ export interface EmulatedPipeline {
 export async function startEmulatedPipeline(types: readonly string[]): Promise<EmulatedPipeline> {
   const emulators: Record<string, Emulator> = {};
   const instances: DestinationConfig[] = [];
+  const setups = new Map<string, EmulatorSetup>();
   for (const type of types) {
     const definition = destinationById(type);
     const setup = EMULATOR_SETUPS[type];
     if (!definition || !setup) throw new Error(`no ${type} destination or emulator`);
-    const { emulator, settings } = await setup();
+    const started = await setup();
+    const { emulator, settings } = started;
+    setups.set(`dest-${type}`, started);
     emulators[type] = emulator;
     instances.push(destination({ id: `dest-${type}`, catalogId: type, catalogName: definition.name, settings }));
   }
-  const pipeline = await startPipeline({ snapshot: snapshot(instances), settings: { destinationTypes: [...types] } });
+  const pipeline = await startPipeline({
+    snapshot: snapshot(instances),
+    settings: { destinationTypes: [...types] },
+    accessTokens: emulatorAccessTokens(setups),
+  });
   return {
     pipeline,
     emulators,

@@ -3,6 +3,8 @@ import {
   AmplitudeEmulator,
   BrazeEmulator,
   HubspotEmulator,
+  SalesforceEmulator,
+  GoogleAdsEmulator,
   CustomerioEmulator,
   Ga4Emulator,
   IntercomEmulator,
@@ -21,10 +23,28 @@ import {
   ZendeskEmulator,
   type Emulator,
 } from '@manifold/emulators';
+import type { AccessTokenSource } from '../oauth/access-tokens';
 
 export interface EmulatorSetup {
   emulator: Emulator;
   settings: Record<string, unknown>;
+  /** For a type that connects only with OAuth: a fresh access token from the emulator's authorization server. */
+  grantAccessToken?: () => string;
+}
+
+/**
+ * The translator's access-token source for instances (by id) whose setup grants tokens: one token
+ * each, a new one when the API refused the current one (the control plane's part, without it).
+ */
+export function emulatorAccessTokens(setups: ReadonlyMap<string, EmulatorSetup>): AccessTokenSource {
+  const current = new Map<string, string>();
+  return ({ destinationId, rejectedToken }) => {
+    const grant = setups.get(destinationId)?.grantAccessToken;
+    if (!grant) return Promise.reject(new Error(`${destinationId} has no OAuth connection`));
+    let token = current.get(destinationId);
+    if (!token || token === rejectedToken) current.set(destinationId, (token = grant()));
+    return Promise.resolve({ accessToken: token });
+  };
 }
 
 /** How to stand up each destination's emulator and point an instance's settings at it. */
@@ -117,6 +137,33 @@ export const EMULATOR_SETUPS: Record<string, () => Promise<EmulatorSetup>> = {
     return {
       emulator,
       settings: { subdomain: 'acme', email: 'admin@acme.test', apiToken: 'zd-token', apiBaseUrl: emulator.baseUrl },
+    };
+  },
+  salesforce: async () => {
+    const emulator = await new SalesforceEmulator({ oauth: { clientId: 'sf-app', clientSecret: 'sf-secret' } }).start();
+    // The instance URL the connection would have kept from the token answer.
+    return {
+      emulator,
+      settings: { instanceUrl: emulator.baseUrl },
+      grantAccessToken: () => emulator.oauth.grant().accessToken,
+    };
+  },
+  'google-ads': async () => {
+    const emulator = await new GoogleAdsEmulator({
+      oauth: { clientId: 'g-app', clientSecret: 'g-secret' },
+      developerToken: 'dev-token',
+      customerIds: ['1234567890'],
+      conversionActions: ['987654321'],
+    }).start();
+    return {
+      emulator,
+      settings: {
+        customerId: '1234567890',
+        developerToken: 'dev-token',
+        conversionActionId: '987654321',
+        apiBaseUrl: emulator.baseUrl,
+      },
+      grantAccessToken: () => emulator.oauth.grant().accessToken,
     };
   },
 };

@@ -14,6 +14,7 @@ import {
   testLogger,
   uniqueName,
 } from '@manifold/testing';
+import type { AccessTokenSource } from '../oauth/access-tokens';
 import { translatorSettings, type TranslatorSettings } from '../settings';
 import { startTranslator, type RunningTranslator } from '../start-translator';
 
@@ -69,6 +70,8 @@ export interface TestTranslatorOptions {
   mongoUrl?: string;
   settings?: Partial<TranslatorSettings>;
   destinations?: (id: string) => DestinationDefinition | undefined;
+  /** Access tokens of instances connected with OAuth (the control plane's answers). */
+  accessTokens?: AccessTokenSource;
 }
 
 /** A translator on fresh topics, consumer groups and claim database of the test Kafka and FerretDB. */
@@ -109,6 +112,7 @@ export async function startTestTranslator(options: TestTranslatorOptions): Promi
       meter: metrics.getMeter('translator-test'),
       settings,
       ...(options.destinations ? { destinations: options.destinations } : {}),
+      ...(options.accessTokens ? { accessTokens: options.accessTokens } : {}),
     });
   const running: RunningTranslator[] = [await start()];
   return {

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { defineAction, DropEventError, lenient, type Notices, type RequestDescriptor } from '@manifold/destination-kit';
+import { coalesce, optionalText, record } from '../common/fields';
+import { findRecord, upsertByExternalId } from './api';
+import { recordFields } from './record-fields';
+import { salesforceSettings, type SalesforceSettings } from './settings';
+
+// Identify → the Lead or Contact (setting `identifyObject`) of this person, created or updated.
+// With an external id field (setting), one upsert call by the userId; otherwise the record is
+// looked up by email first (Segment's record matcher), then created or updated.
+
+const fields = z.object({
+  email: lenient.email(),
+  userId: optionalText(),
+  traits: record(),
+  /** Further fields by API name (a mapping can fill it); they win over the traits'. */
+  customFields: record(),
+});
+
+type PersonPayload = z.output<typeof fields>;
+
+export function personRequests(
+  payload: PersonPayload,
+  settings: SalesforceSettings,
+  notices: Notices,
+): RequestDescriptor[] {
+  const object = settings.identifyObject;
+  const values = recordFields(object, payload.traits, payload.customFields, notices);
+  if (payload.email) values['Email'] = payload.email;
+  const externalField = settings.identifyExternalIdField;
+  if (externalField) {
+    if (!payload.userId) {
+      throw new DropEventError(
+        'INVALID_PAYLOAD',
+        `a ${object} is upserted by ${externalField}: the identify needs a userId`,
+      );
+    }
+    return [upsertByExternalId(settings, object, externalField, payload.userId, values)];
+  }
+  if (!payload.email) {
+    throw new DropEventError('INVALID_PAYLOAD', `a ${object} is found by email: the identify needs an email`);
+  }
+  return [findRecord(settings, { object, matchField: 'Email', matchValue: payload.email, fields: values })];
+}
+
+export const upsertPerson = defineAction(salesforceSettings, {
+  title: 'Upsert Lead or Contact',
+  description: 'Identify: creates or updates the Lead or Contact of this person, by email or by an external id field.',
+  fields,
+  defaultMapping: {
+    email: coalesce('$.traits.email', '$.context.traits.email'),
+    userId: { '@path': '$.userId' },
+    traits: { '@path': '$.traits' },
+  },
+  perform: personRequests,
+});

@@ -1,0 +1,107 @@
+import { GoogleAdsEmulator } from './google-ads';
+import { json, send } from './test-http';
+
+const CUSTOMER = '1234567890';
+const ACTION = `customers/${CUSTOMER}/conversionActions/42`;
+const HASH = 'd6117306485ed0e50afab3ac871e98f81699151f30281527d63ff5f233656c69';
+
+describe('GoogleAdsEmulator', () => {
+  let ads: GoogleAdsEmulator;
+  let token: string;
+  beforeAll(async () => {
+    ads = await new GoogleAdsEmulator({
+      oauth: { clientId: 'g', clientSecret: 'g-secret' },
+      developerToken: 'dev',
+      customerIds: [CUSTOMER],
+      conversionActions: ['42'],
+    }).start();
+  });
+  afterAll(() => ads.close());
+  beforeEach(() => {
+    ads.reset();
+    token = ads.oauth.grant().accessToken;
+  });
+  const upload = (body: unknown, headers: Record<string, string> = {}, customer = CUSTOMER) =>
+    send(
+      `${ads.baseUrl}/v22/customers/${customer}:uploadClickConversions`,
+      json(body, { authorization: `Bearer ${token}`, 'developer-token': 'dev', ...headers }),
+    );
+  const conversion = (extra: Record<string, unknown> = {}) => ({
+    conversionAction: ACTION,
+    conversionDateTime: '2026-11-30 14:05:09+00:00',
+    gclid: 'G-1',
+    ...extra,
+  });
+  const errorStatus = (r: { json: () => unknown }) => (r.json() as { error: { status: string } }).error.status;
+
+  it('request-level checks: Bearer, developer token, login-customer-id and customer id digits, partialFailure', async () => {
+    expect((await upload({ conversions: [conversion()], partialFailure: true })).status).toBe(200);
+    const noDev = await upload({ conversions: [conversion()], partialFailure: true }, { 'developer-token': 'x' });
+    expect([noDev.status, errorStatus(noDev)]).toEqual([403, 'PERMISSION_DENIED']);
+    const login = await upload(
+      { conversions: [conversion()], partialFailure: true },
+      { 'login-customer-id': '111-222-3333' },
+    );
+    expect([login.status, errorStatus(login)]).toEqual([400, 'INVALID_ARGUMENT']);
+    expect((await upload({ conversions: [conversion()], partialFailure: true }, {}, '123-456-7890')).status).toBe(400);
+    const strict = await upload({ conversions: [conversion()] });
+    expect(JSON.stringify(strict.json())).toContain('PARTIAL_FAILURE_MODE_REQUIRED');
+    const tooMany = await upload({
+      conversions: Array.from({ length: 2001 }, () => conversion()),
+      partialFailure: true,
+    });
+    expect(JSON.stringify(tooMany.json())).toContain('TOO_MANY_CONVERSIONS_IN_REQUEST');
+    ads.oauth.expireAccessTokens();
+    const expired = await upload({ conversions: [conversion()], partialFailure: true });
+    expect([expired.status, errorStatus(expired)]).toEqual([401, 'UNAUTHENTICATED']);
+  });
+
+  it('per conversion: refusals at their index in a 200 partialFailureError, the others recorded; duplicates refused', async () => {
+    const answer = await upload({
+      partialFailure: true,
+      conversions: [
+        conversion(),
+        conversion({ conversionDateTime: '2026-11-30T14:05:09Z' }),
+        conversion({ gclid: undefined, userIdentifiers: [{ hashedEmail: 'jane@example.com' }] }),
+        conversion({ gclid: undefined, userIdentifiers: [{ hashedEmail: HASH }] }),
+        conversion({ gclid: 'G-2', gbraid: 'B-2' }),
+        conversion({ conversionAction: 'customers/9999999999/conversionActions/42', gclid: 'G-3' }),
+        conversion({ gclid: undefined }),
+      ],
+    });
+    expect(answer.status).toBe(200);
+    const body = answer.json() as {
+      partialFailureError: {
+        code: number;
+        details: { errors: { errorCode: object; location: { fieldPathElements: { index: number }[] } }[] }[];
+      };
+      results: object[];
+    };
+    expect(body.partialFailureError.code).toBe(3);
+    expect(
+      body.partialFailureError.details[0]!.errors.map((e) => [
+        e.location.fieldPathElements[0]!.index,
+        Object.values(e.errorCode)[0],
+      ]),
+    ).toEqual([
+      [1, 'INVALID_FIELD_VALUES_IN_DATE_TIME'],
+      [2, 'INVALID_VALUE'],
+      [4, 'MULTIPLE_CLICK_IDS'],
+      [5, 'INVALID_CONVERSION_ACTION'],
+      [6, 'REQUIRED'],
+    ]);
+    expect(body.results[1]).toEqual({});
+    expect(ads.conversions).toHaveLength(2);
+    const again = await upload({
+      partialFailure: true,
+      conversions: [
+        conversion(),
+        conversion({ gclid: 'G-9', orderId: 'O' }),
+        conversion({ gclid: 'G-10', orderId: 'O' }),
+      ],
+    });
+    expect(JSON.stringify(again.json())).toContain('CLICK_CONVERSION_ALREADY_EXISTS');
+    expect(JSON.stringify(again.json())).toContain('DUPLICATE_ORDER_ID');
+    expect(ads.conversions).toHaveLength(3);
+  });
+});
