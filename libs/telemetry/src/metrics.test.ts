@@ -97,10 +97,11 @@ describe('metrics every service exports', () => {
     expect(sampleValue(text, `${name}_count`, ok)).toBe(2);
     expect(sampleValue(text, `${name}_count`, { ...ok, status: '404' })).toBe(1);
     expect(sampleValue(text, `${name}_count`, { method: 'GET', route: 'other', status: '200' })).toBe(1);
-    // each took at least the 30 ms the handler waited
+    // each took about the 30 ms the handler waited (a timer may fire up to a millisecond early
+    // as the clock measuring the request counts it)
     expect(sampleValue(text, `${name}_bucket`, { ...ok, le: '0.025' })).toBe(0);
     expect(sampleValue(text, `${name}_bucket`, { ...ok, le: '+Inf' })).toBe(2);
-    expect(sampleValue(text, `${name}_sum`, ok)).toBeGreaterThanOrEqual(0.06);
+    expect(sampleValue(text, `${name}_sum`, ok)).toBeGreaterThanOrEqual(0.058);
   });
 
   it('serves hot-path counters with _total, and refuses one name for two kinds', async () => {
