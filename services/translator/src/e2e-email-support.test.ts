@@ -6,14 +6,12 @@
 // members with merge fields, tags and events, Zendesk users, an organization and the membership).
 // Then the three APIs answer 5xx and then 429 for a while: every event is still accepted exactly
 // once, and a client resending part of a batch changes nothing.
-import type { DestinationConfig } from '@manifold/config-client';
-import { destinationById } from '@manifold/destinations';
 import type { Emulator, MailchimpEmulator, SendgridEmulator, ZendeskEmulator } from '@manifold/emulators';
 import { uniqueName, waitFor } from '@manifold/testing';
-import { startPipeline, type Pipeline } from './test-support/e2e';
+import type { Pipeline } from './test-support/e2e';
+import { startEmulatedPipeline } from './test-support/emulated-pipeline';
 import { expectOnlyWhatApisCannotTake } from './test-support/delivery-expectations';
-import { EMULATOR_SETUPS } from './test-support/emulator-setups';
-import { destination, snapshot, waitForReports } from './test-support/harness';
+import { waitForReports } from './test-support/harness';
 
 const TYPES = ['sendgrid', 'mailchimp', 'zendesk'] as const;
 const run = uniqueName('email-support');
@@ -93,26 +91,15 @@ const CANNOT_TAKE: Record<string, Record<string, number>> = {
 };
 
 describe('end to end: email and support tools get everything their APIs take, once', () => {
-  const emulators: Record<string, Emulator> = {};
+  let emulators: Record<string, Emulator> = {};
   let pipeline: Pipeline;
+  let close = async (): Promise<void> => {};
 
   beforeAll(async () => {
-    const instances: DestinationConfig[] = [];
-    for (const type of TYPES) {
-      const definition = destinationById(type);
-      const setup = EMULATOR_SETUPS[type];
-      if (!definition || !setup) throw new Error(`no ${type} destination or emulator`);
-      const { emulator, settings } = await setup();
-      emulators[type] = emulator;
-      instances.push(destination({ id: `dest-${type}`, catalogId: type, catalogName: definition.name, settings }));
-    }
-    pipeline = await startPipeline({ snapshot: snapshot(instances), settings: { destinationTypes: [...TYPES] } });
+    ({ pipeline, emulators, close } = await startEmulatedPipeline(TYPES));
   }, 60000);
 
-  afterAll(async () => {
-    await pipeline?.close();
-    await Promise.all(Object.values(emulators).map((e) => e.close()));
-  });
+  afterAll(() => close());
 
   const sendgrid = () => emulators['sendgrid'] as SendgridEmulator;
   const mailchimp = () => emulators['mailchimp'] as MailchimpEmulator;

@@ -7,14 +7,12 @@
 // still arrives exactly once (Meta event_id, Klaviyo unique_id and Iterable event id each seen
 // once), and a client resending part of a batch changes nothing.
 import { createHash } from 'node:crypto';
-import type { DestinationConfig } from '@manifold/config-client';
-import { destinationById } from '@manifold/destinations';
 import type { Emulator, IterableEmulator, KlaviyoEmulator, MetaEmulator } from '@manifold/emulators';
 import { uniqueName, waitFor } from '@manifold/testing';
-import { startPipeline, type Pipeline } from './test-support/e2e';
+import type { Pipeline } from './test-support/e2e';
+import { startEmulatedPipeline } from './test-support/emulated-pipeline';
 import { expectOnlyWhatApisCannotTake } from './test-support/delivery-expectations';
-import { EMULATOR_SETUPS } from './test-support/emulator-setups';
-import { destination, snapshot, waitForReports } from './test-support/harness';
+import { waitForReports } from './test-support/harness';
 
 const TYPES = ['meta-conversions-api', 'klaviyo', 'iterable'] as const;
 const run = uniqueName('marketing');
@@ -117,30 +115,15 @@ const CANNOT_TAKE: Record<string, Record<string, number>> = {
 };
 
 describe('end to end: ads and marketing tools get everything their APIs take, once', () => {
-  const emulators: Record<string, Emulator> = {};
+  let emulators: Record<string, Emulator> = {};
   let pipeline: Pipeline;
+  let close = async (): Promise<void> => {};
 
   beforeAll(async () => {
-    const instances: DestinationConfig[] = [];
-    for (const type of TYPES) {
-      const definition = destinationById(type);
-      const setup = EMULATOR_SETUPS[type];
-      if (!definition || !setup) throw new Error(`no ${type} destination or emulator`);
-      const { emulator, settings } = await setup();
-      emulators[type] = emulator;
-      // Iterable batched through its bulk endpoints here (the setup sends one by one).
-      const batched = type === 'iterable' ? { ...settings, batchSize: 100 } : settings;
-      instances.push(
-        destination({ id: `dest-${type}`, catalogId: type, catalogName: definition.name, settings: batched }),
-      );
-    }
-    pipeline = await startPipeline({ snapshot: snapshot(instances), settings: { destinationTypes: [...TYPES] } });
+    ({ pipeline, emulators, close } = await startEmulatedPipeline(TYPES));
   }, 60000);
 
-  afterAll(async () => {
-    await pipeline?.close();
-    await Promise.all(Object.values(emulators).map((e) => e.close()));
-  });
+  afterAll(() => close());
 
   const meta = () => emulators['meta-conversions-api'] as MetaEmulator;
   const klaviyo = () => emulators['klaviyo'] as KlaviyoEmulator;
