@@ -36,6 +36,17 @@ const levelNames: Record<logLevel, 'error' | 'warn' | 'info' | 'debug' | undefin
   [logLevel.DEBUG]: 'debug',
 };
 
+/**
+ * kafkajs lines that report what this wrapper expects and handles, logged at debug instead of
+ * warn/error so that operators' alerts on error lines stay meaningful: the producer's retry limit
+ * is deliberate (see EventProducer), and a topic another process created first is an answer
+ * ensureTopics handles (a refusal it cannot handle is thrown as KafkaTopicCreationError).
+ */
+const expectedLines = new Set([
+  'Limiting retries for the idempotent producer may invalidate EoS guarantees',
+  'Topic creation errors',
+]);
+
 /** A connection to one Kafka cluster: makes producers and consumers, and manages topics. */
 export class KafkaClient {
   private readonly kafka: Kafka;
@@ -64,9 +75,10 @@ export class KafkaClient {
       logCreator:
         () =>
         ({ level, log: entry }: LogEntry) => {
-          const name = levelNames[level];
-          if (!name) return;
           const { message, ...rest } = entry;
+          const name =
+            expectedLines.has(message) || expectedLines.has(String(rest['error'])) ? 'debug' : levelNames[level];
+          if (!name) return;
           log[name](rest, mask ? mask.text(message) : message);
         },
     });
