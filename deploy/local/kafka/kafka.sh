@@ -57,7 +57,7 @@ start() {
       { cat "$LOGS/kafka-format.log" >&2; die "formatting the Kafka storage failed"; }
   fi
   [ -f "$LOGS/kafka.log" ] && mv -f "$LOGS/kafka.log" "$LOGS/kafka.log.previous"
-  nohup java -Xms256m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+ExitOnOutOfMemoryError \
+  nohup java -Xms256m -Xmx1g -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+ExitOnOutOfMemoryError \
     -XX:TieredStopAtLevel=1 -Djava.awt.headless=true "${LOGOPTS[@]}" -cp "$LIBS/*" \
     kafka.Kafka "$CONF" >"$LOGS/kafka.stdout.log" 2>&1 </dev/null &
   echo $! >"$(pid_file kafka)"
