@@ -1,6 +1,6 @@
 // A produce request as the broker reads it: each partition's record batch in send order, its
 // checksum right, and every record decoding back to the message sent.
-import { crc32C, Decoder, groupMessagesPerPartition, murmur2, requireFromKafkajs } from './kafkajs-modules';
+import { crc32C, Decoder, encodeRecord, groupMessagesPerPartition, murmur2, requireFromKafkajs } from './kafkajs-modules';
 
 interface Message {
   key: string;
@@ -71,6 +71,71 @@ describe('produce request (@manifold/kafkajs-protocol)', () => {
     }
     expect(at).toBe(bytes.length);
     expect(seen.sort()).toEqual(messages.map((m) => m.headers['manifold-message-id']).sort());
+  });
+});
+
+interface Batch {
+  partition: number;
+  records: unknown[];
+  firstTimestamp: number;
+  maxTimestamp: number;
+  producerId: unknown;
+  producerEpoch: number;
+  firstSequence: number;
+  transactional: boolean;
+  lastOffsetDelta: number;
+}
+interface SizedEncoder {
+  buffer: Buffer;
+  size(): number;
+}
+// Ours, written at its exact size, and kafkajs's own record batch (not replaced), which it stands
+// for when the batch is not compressed.
+const { encodePartitionBatch } = produceRequest as unknown as {
+  encodePartitionBatch(batch: Batch): SizedEncoder;
+};
+const { RecordBatch } = requireFromKafkajs('./src/protocol/recordBatch/v0') as {
+  RecordBatch(batch: Batch & { compression: number }): Promise<SizedEncoder>;
+};
+const KafkaEncoder = requireFromKafkajs('./src/protocol/encoder') as new (size: number) => {
+  writeInt32(value: number): { writeInt32(value: number): { writeEncoder(value: SizedEncoder): SizedEncoder } };
+};
+const Long = requireFromKafkajs('./src/utils/long') as { fromValue(value: number | string): unknown };
+
+describe('uncompressed record batch (@manifold/kafkajs-protocol)', () => {
+  it('writes the same bytes as kafkajs’s record batch in a partition entry', async () => {
+    for (const [count, transactional] of [
+      [1, false],
+      [37, true],
+      [500, false],
+    ] as const) {
+      const records = Array.from({ length: count }, (_, i) =>
+        encodeRecord({
+          offsetDelta: i,
+          timestampDelta: i * 3,
+          key: Buffer.from(`user-${i}`),
+          value: Buffer.from(JSON.stringify({ i, text: 'ü'.repeat(i % 40) })),
+          headers: { 'manifold-message-id': `m-${i}`, traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01` },
+        }),
+      );
+      const batch: Batch = {
+        partition: 4,
+        records,
+        firstTimestamp: 1764672000123,
+        maxTimestamp: 1764672000999,
+        producerId: Long.fromValue('9007199254740993'),
+        producerEpoch: 3,
+        firstSequence: 1234,
+        transactional,
+        lastOffsetDelta: count - 1,
+      };
+      const theirs = await RecordBatch({ ...batch, compression: 0 });
+      const expected = new KafkaEncoder(theirs.size() + 8).writeInt32(4).writeInt32(theirs.size()).writeEncoder(theirs);
+      const ours = encodePartitionBatch(batch);
+      expect(ours.buffer.equals(expected.buffer)).toBe(true);
+      // Exactly the size written: no slack kept alive with it.
+      expect(ours.size()).toBe(ours.buffer.length);
+    }
   });
 });
 
