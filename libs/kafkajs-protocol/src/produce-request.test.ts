@@ -1,6 +1,13 @@
 // A produce request as the broker reads it: each partition's record batch in send order, its
 // checksum right, and every record decoding back to the message sent.
-import { crc32C, Decoder, encodeRecord, groupMessagesPerPartition, murmur2, requireFromKafkajs } from './kafkajs-modules';
+import {
+  crc32C,
+  Decoder,
+  encodeRecord,
+  groupMessagesPerPartition,
+  murmur2,
+  requireFromKafkajs,
+} from './kafkajs-modules';
 
 interface Message {
   key: string;
