@@ -39,6 +39,10 @@ module.exports = ({
   apiName: 'Produce',
   expectResponse: () => acks !== 0,
   encode: async () => {
+    // Uncompressed (ingestion's sends): the whole request written once, at its exact size.
+    if (compression === Types.None) {
+      return encodeUncompressed({ acks, timeout, transactionalId, producerId, producerEpoch, topicData })
+    }
     const encodeTopic = topicEncoder(compression)
     const encodedTopicData = []
 
@@ -88,6 +92,27 @@ const partitionsEncoder = compression => async ({
   producerId,
   producerEpoch,
 }) => {
+  const { records, firstTimestamp, maxTimestamp } = encodeRecords(messages)
+  const recordBatch = await RecordBatch({
+    compression,
+    records,
+    firstTimestamp,
+    maxTimestamp,
+    producerId,
+    producerEpoch,
+    firstSequence,
+    transactional: !!transactionalId,
+    lastOffsetDelta: records.length - 1,
+  })
+
+  return new Encoder(recordBatch.size() + 8)
+    .writeInt32(partition)
+    .writeInt32(recordBatch.size())
+    .writeEncoder(recordBatch)
+}
+
+/** A partition's messages as encoded records, with the batch's first and last timestamps. */
+const encodeRecords = messages => {
   const dateNow = Date.now()
   const messageTimestamps = messages
     .map(m => m.timestamp)
@@ -108,28 +133,50 @@ const partitionsEncoder = compression => async ({
       timestampDelta: (message.timestamp || dateNow) - firstTimestamp,
     })
   )
-
-  const batch = {
-    partition,
-    records,
-    firstTimestamp,
-    maxTimestamp,
-    producerId,
-    producerEpoch,
-    firstSequence,
-    transactional: !!transactionalId,
-    lastOffsetDelta: records.length - 1,
-  }
-  // Uncompressed (ingestion's sends): the entry written once, at its exact size.
-  if (compression === Types.None) return encodePartitionBatch(batch)
-
-  const recordBatch = await RecordBatch({ ...batch, compression })
-
-  return new Encoder(recordBatch.size() + 8)
-    .writeInt32(partition)
-    .writeInt32(recordBatch.size())
-    .writeEncoder(recordBatch)
+  return { records, firstTimestamp, maxTimestamp }
 }
+
+/**
+ * An uncompressed produce request, written once into a buffer of its exact size: the same bytes
+ * as the levels above with kafkajs's `recordBatch/v0`, which built each record batch through three
+ * encoders that grew by doubling and copied what the one before held, then copied it into the
+ * partition's level, the topic's and the request's (each rounded up to a power of two). That was
+ * about eleven times the request's bytes in buffers per send, garbage outside the JavaScript heap
+ * that only a collection frees; here it is the records and this one buffer.
+ */
+const encodeUncompressed = ({ acks, timeout, transactionalId, producerId, producerEpoch, topicData }) => {
+  const transactional = !!transactionalId
+  let size = stringSize(transactionalId) + 2 + 4 + 4
+  const topics = topicData.map(({ topic, partitions }) => {
+    size += stringSize(topic) + 4
+    const batches = partitions.map(({ partition, messages, firstSequence = 0 }) => {
+      const batch = {
+        partition,
+        ...encodeRecords(messages),
+        producerId,
+        producerEpoch,
+        firstSequence,
+        transactional,
+      }
+      size += 4 + 4 + batchSize(batch.records)
+      return batch
+    })
+    return { topic, batches }
+  })
+
+  const encoder = Encoder.ofSize(size)
+    .writeString(transactionalId)
+    .writeInt16(acks)
+    .writeInt32(timeout)
+    .writeInt32(topics.length)
+  for (const { topic, batches } of topics) {
+    encoder.writeString(topic).writeInt32(batches.length)
+    for (const batch of batches) writePartitionBatch(encoder, batch)
+  }
+  return encoder
+}
+
+const stringSize = value => (value == null ? 2 : 2 + Buffer.byteLength(value, 'utf8'))
 
 const MAGIC_BYTE = 2
 const TRANSACTIONAL_MASK = 16
@@ -141,52 +188,34 @@ const CRC_OFFSET = 8 + 4 + 4 + 1
 const BODY_HEADER_SIZE = 2 + 4 + 8 + 8 + 8 + 2 + 4 + 4
 const BATCH_HEADER_SIZE = CRC_OFFSET + 4 + BODY_HEADER_SIZE
 
+const batchSize = records => {
+  let size = BATCH_HEADER_SIZE
+  for (const record of records) size += record.size()
+  return size
+}
+
 /**
- * A partition's entry in a produce request (Partition int32, RecordSet size int32, then the
- * uncompressed record batch v2 of kafkajs's `recordBatch/v0`), written once into a buffer of its
- * exact size, the same bytes kafkajs writes.
- *
- * kafkajs built the batch through three encoders that each grew by doubling and copied what the
- * previous one held, and then copied the batch once more into the partition's entry: about eight
- * times the batch's bytes in buffers per send, garbage outside the JavaScript heap that only a
- * collection frees. Here the records are copied once.
- *
- * @param {object} args
- * @param {number} args.partition
- * @param {Encoder[]} args.records encoded records (`recordBatch/record/v0`)
- * @param {number} args.firstTimestamp
- * @param {number} args.maxTimestamp
- * @param {import('kafkajs/src/utils/long')} args.producerId
- * @param {number} args.producerEpoch
- * @param {number} args.firstSequence
- * @param {boolean} args.transactional
- * @param {number} args.lastOffsetDelta
+ * Writes a partition's entry (Partition int32, RecordSet size int32, then the uncompressed record
+ * batch v2 of kafkajs's `recordBatch/v0`, the same bytes), its records copied once.
  */
-const encodePartitionBatch = ({
-  partition,
-  records,
-  firstTimestamp,
-  maxTimestamp,
-  producerId,
-  producerEpoch,
-  firstSequence,
-  transactional,
-  lastOffsetDelta,
-}) => {
-  let recordsSize = 0
-  for (const record of records) recordsSize += record.size()
-  const batchSize = BATCH_HEADER_SIZE + recordsSize
-  const encoder = Encoder.ofSize(4 + 4 + batchSize)
+const writePartitionBatch = (
+  encoder,
+  { partition, records, firstTimestamp, maxTimestamp, producerId, producerEpoch, firstSequence, transactional }
+) => {
+  const size = batchSize(records)
+  encoder
     .writeInt32(partition)
-    .writeInt32(batchSize)
+    .writeInt32(size)
     // FirstOffset, then Length: the bytes after it.
     .writeInt64(0)
-    .writeInt32(batchSize - 8 - 4)
+    .writeInt32(size - 8 - 4)
     .writeInt32(0) // PartitionLeaderEpoch
     .writeInt8(MAGIC_BYTE)
+  const crcAt = encoder.offset
+  encoder
     .writeUInt32(0) // the CRC, once the bytes it covers are written
     .writeInt16(transactional ? TRANSACTIONAL_MASK : 0) // no compression, create time
-    .writeInt32(lastOffsetDelta)
+    .writeInt32(records.length - 1) // LastOffsetDelta
     .writeInt64(firstTimestamp)
     .writeInt64(maxTimestamp)
     .writeInt64(producerId)
@@ -194,10 +223,5 @@ const encodePartitionBatch = ({
     .writeInt32(firstSequence)
     .writeInt32(records.length)
   for (const record of records) encoder.writeEncoder(record)
-  const crcAt = 8 + CRC_OFFSET
   encoder.buf.writeUInt32BE(crc32C(encoder.buf.subarray(crcAt + 4, encoder.offset)) >>> 0, crcAt)
-  return encoder
 }
-
-// For its test, which holds it to kafkajs's own record batch.
-module.exports.encodePartitionBatch = encodePartitionBatch
