@@ -73,7 +73,7 @@ service_env() {
       echo "PORT=$INGESTION_PORT"
       echo "PUBLIC_BASE_URL=http://127.0.0.1:$INGESTION_PORT"
       echo "CONFIG_CACHE_FILE=/tmp/config.json"
-      echo "NODE_OPTIONS=--max-semi-space-size=4"
+      echo "NODE_OPTIONS=--max-semi-space-size=16"
       ;;
     translator)
       echo "DESTINATION_TYPES=webhook"

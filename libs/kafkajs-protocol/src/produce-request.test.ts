@@ -1,6 +1,13 @@
 // A produce request as the broker reads it: each partition's record batch in send order, its
 // checksum right, and every record decoding back to the message sent.
-import { crc32C, Decoder, groupMessagesPerPartition, murmur2, requireFromKafkajs } from './kafkajs-modules';
+import {
+  crc32C,
+  Decoder,
+  encodeRecord,
+  groupMessagesPerPartition,
+  murmur2,
+  requireFromKafkajs,
+} from './kafkajs-modules';
 
 interface Message {
   key: string;
@@ -71,6 +78,102 @@ describe('produce request (@manifold/kafkajs-protocol)', () => {
     }
     expect(at).toBe(bytes.length);
     expect(seen.sort()).toEqual(messages.map((m) => m.headers['manifold-message-id']).sort());
+  });
+});
+
+interface Batch {
+  records: unknown[];
+  firstTimestamp: number;
+  maxTimestamp: number;
+  producerId: unknown;
+  producerEpoch: number;
+  firstSequence: number;
+  transactional: boolean;
+  lastOffsetDelta: number;
+}
+interface SizedEncoder {
+  buffer: Buffer;
+  size(): number;
+}
+interface KafkaEncoder extends SizedEncoder {
+  writeInt16(value: number): KafkaEncoder;
+  writeInt32(value: number): KafkaEncoder;
+  writeString(value: string | null): KafkaEncoder;
+  writeEncoder(value: SizedEncoder): KafkaEncoder;
+}
+// kafkajs's own record batch (not replaced), which the request stands for when it does not compress.
+const { RecordBatch } = requireFromKafkajs('./src/protocol/recordBatch/v0') as {
+  RecordBatch(batch: Batch & { compression: number }): Promise<SizedEncoder>;
+};
+const KafkaEncoder = requireFromKafkajs('./src/protocol/encoder') as new (size?: number) => KafkaEncoder;
+const Long = requireFromKafkajs('./src/utils/long') as { fromValue(value: number | string): unknown };
+
+describe('uncompressed produce request (@manifold/kafkajs-protocol)', () => {
+  it('writes the same bytes as kafkajs’s levels around its own record batch', async () => {
+    const producerId = Long.fromValue('9007199254740993');
+    const at = 1764672000123;
+    const messagesOf = (count: number, seed: number) =>
+      Array.from({ length: count }, (_, i) => ({
+        key: `user-${seed}-${i}`,
+        value: JSON.stringify({ i, seed, text: 'ü'.repeat(i % 40) }),
+        headers: { 'manifold-message-id': `m-${seed}-${i}`, traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01` },
+        timestamp: String(at + i * 3),
+      }));
+    for (const transactionalId of [null, 'tx-1']) {
+      const topicData = [
+        {
+          topic: 'manifold.events.v1',
+          partitions: [
+            { partition: 0, firstSequence: 1234, messages: messagesOf(1, 1) },
+            { partition: 4, firstSequence: 7, messages: messagesOf(500, 2) },
+          ],
+        },
+        { topic: 'ünïcode', partitions: [{ partition: 2, firstSequence: 0, messages: messagesOf(37, 3) }] },
+      ];
+      const ours = await produceRequest({
+        acks: -1,
+        timeout: 30000,
+        transactionalId,
+        producerId,
+        producerEpoch: 3,
+        topicData,
+      } as Parameters<ProduceRequest>[0]).encode();
+
+      const expected = new KafkaEncoder()
+        .writeString(transactionalId)
+        .writeInt16(-1)
+        .writeInt32(30000)
+        .writeInt32(topicData.length);
+      for (const { topic, partitions } of topicData) {
+        expected.writeString(topic).writeInt32(partitions.length);
+        for (const { partition, firstSequence, messages } of partitions) {
+          const records = messages.map((m, i) =>
+            encodeRecord({
+              offsetDelta: i,
+              timestampDelta: Number(m.timestamp) - at,
+              key: Buffer.from(m.key),
+              value: Buffer.from(m.value),
+              headers: m.headers,
+            }),
+          );
+          const theirs = await RecordBatch({
+            compression: 0,
+            records,
+            firstTimestamp: at,
+            maxTimestamp: Number(messages.at(-1)?.timestamp),
+            producerId,
+            producerEpoch: 3,
+            firstSequence,
+            transactional: transactionalId !== null,
+            lastOffsetDelta: records.length - 1,
+          });
+          expected.writeInt32(partition).writeInt32(theirs.size()).writeEncoder(theirs);
+        }
+      }
+      expect(ours.buffer.equals(expected.buffer)).toBe(true);
+      // Exactly the size written: no slack kept alive with it.
+      expect((ours as unknown as SizedEncoder).size()).toBe(ours.buffer.length);
+    }
   });
 });
 

@@ -10,7 +10,7 @@
 //   BATCH_CONNECTIONS  concurrent clients for batches (default 10,40)
 //   WORKERS            the workers of the workers-mode run (default 2; 0 skips it)
 //   BARE               0 skips the bare server and the diagnostic
-//   INGEST_NODE_FLAGS  node flags of the ingestion (default those of its start script)
+//   INGEST_NODE_FLAGS  node flags of the ingestion and the diagnostic (default those of its start script)
 //   RATE, BATCH_RATE   requests/s offered in all (autocannon's overallRate) for single events and
 //                      for batches instead of as many as answered: on a busy machine, CPU per event
 //                      then compares between runs at the same load, whatever share of the cores the
@@ -137,13 +137,17 @@ const batch = JSON.stringify({
   sentAt: new Date().toISOString(),
 });
 
+/** The node flags of the service's start script (package.json): its young generation's size. */
+const startFlags = /node((?: --[^ ]+)*) dist\/main\.js/
+  .exec(JSON.parse(readFileSync(join(here, '..', 'package.json'), 'utf8')).scripts.start)?.[1]
+  ?.trim();
+const ingestNodeFlags = (process.env.INGEST_NODE_FLAGS ?? startFlags ?? '').split(' ').filter(Boolean);
+
 /** The service as bench:ingest runs it (the built package, real Kafka, telemetry on). */
 function startIngestionChild(extraEnv = {}) {
-  // The same V8 flags as the service's start script (package.json): a small young generation
-  // keeps the resident set under its budget at the same CPU cost.
   return startChild(join(here, 'serve-ingestion.mjs'), {
     env: { BENCH_WRITE_KEY: writeKey, ...extraEnv },
-    nodeFlags: (process.env.INGEST_NODE_FLAGS ?? '--max-semi-space-size=4').split(' ').filter(Boolean),
+    nodeFlags: ingestNodeFlags,
   });
 }
 
@@ -164,7 +168,7 @@ async function sweep(label, url, pid) {
 
 const rows = [];
 process.stderr.write(
-  `bench: ${duration}s per scenario; single events at ${connectionLevels.join(', ')} connections, ` +
+  `bench: node flags ${ingestNodeFlags.join(' ')}; ${duration}s per scenario; single events at ${connectionLevels.join(', ')} connections, ` +
     `batches at ${batchLevels.join(', ')}; workers mode with ${workers} workers\n`,
 );
 
@@ -204,7 +208,7 @@ if (withBare) {
   // Diagnostic: the same HTTP path with a Kafka sender that acknowledges at once.
   const withoutKafka = await startChild(join(here, 'serve-without-kafka.mjs'), {
     env: { BENCH_WRITE_KEY: writeKey },
-    nodeFlags: ['--max-semi-space-size=4'],
+    nodeFlags: ingestNodeFlags,
   });
   try {
     await warmUp(`${withoutKafka.info.url}/v1/track`, single, auth);

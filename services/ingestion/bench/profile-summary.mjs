@@ -1,12 +1,15 @@
 // @ts-check
-// Where a CPU profile's time went, by part: `node profile-summary.mjs <a.cpuprofile> [events]`.
+// Where a CPU profile's time went, by part:
+//   node profile-summary.mjs <a.cpuprofile> [events] [seconds]
 // Profiles come from `BENCH_CPU_PROF=<dir> pnpm bench:ingest` (node --cpu-prof on every child).
 // With the number of events the process handled while profiled, it prints µs per event too.
+// With `seconds`, only the samples of that many seconds before the profile's last second count
+// (one scenario of a run of one scenario: start-up, warm-up and shutdown left out).
 import { readFileSync } from 'node:fs';
 
-const [file, eventsArg] = process.argv.slice(2);
-if (!file) throw new Error('usage: node profile-summary.mjs <file.cpuprofile> [events]');
-/** @type {{nodes: Array<{id: number, callFrame: {functionName: string, url: string, lineNumber: number}, children?: number[]}>, samples: number[], timeDeltas: number[]}} */
+const [file, eventsArg, secondsArg] = process.argv.slice(2);
+if (!file) throw new Error('usage: node profile-summary.mjs <file.cpuprofile> [events] [seconds]');
+/** @type {{nodes: Array<{id: number, callFrame: {functionName: string, url: string, lineNumber: number}, children?: number[]}>, samples: number[], timeDeltas: number[], startTime: number, endTime: number}} */
 const profile = JSON.parse(readFileSync(file, 'utf8'));
 const events = Number(eventsArg ?? 0);
 
@@ -39,9 +42,16 @@ function part(frame) {
 }
 
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const windowUs = Number(secondsArg ?? 0) * 1e6;
+// The window ends a second before the profile does, when the process is stopping.
+const windowEnd = profile.endTime - 1e6;
+const windowStart = windowUs > 0 ? windowEnd - windowUs : -Infinity;
 const selfUs = new Map();
+let at = profile.startTime;
 for (let i = 0; i < profile.samples.length; i++) {
   const id = profile.samples[i];
+  at += profile.timeDeltas[i] ?? 0;
+  if (windowUs > 0 && (at < windowStart || at > windowEnd)) continue;
   selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
 }
 const parts = new Map();

@@ -44,7 +44,7 @@ export async function startIngestionProcess(env: Record<string, string> = {}): P
   const topic = uniqueName('ingestion-child');
   const brokers = testInfrastructure().kafkaBrokers;
   const { child, info } = await startChild(join(__dirname, 'serve-process.ts'), {
-    nodeFlags: ['--max-semi-space-size=4', '--import', pathToFileURL(require.resolve('tsx')).href],
+    nodeFlags: ['--max-semi-space-size=16', '--import', pathToFileURL(require.resolve('tsx')).href],
     env: {
       TSX_TSCONFIG_PATH: join(repoRoot, 'tsconfig.json'),
       PORT: '0',
