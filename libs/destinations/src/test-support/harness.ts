@@ -208,7 +208,8 @@ export async function runFlow<S extends DestinationSettingsSchema>(
     sent.push(request);
     const response = await deliver(authorize(request));
     const outcome = classifyResponse(destination, request, response) as DeliveryOutcome;
-    if (outcome.kind !== 'delivered') return outcome;
+    // As the translator: a 2xx answer (a partial one too, read per item) goes on to its follow-ups.
+    if (outcome.kind !== 'delivered' && (outcome as ResponseOutcome).kind !== 'per-item') return outcome;
     let next: RequestDescriptor[];
     try {
       next = followUpRequests(destination, request, response, settings, notices);

@@ -27,7 +27,9 @@ describe('OAuth connections', () => {
         ...CLIENT,
         scopes: [
           'oauth',
+          'crm.objects.contacts.read',
           'crm.objects.contacts.write',
+          'crm.objects.companies.read',
           'crm.objects.companies.write',
           'analytics.behavioral_events.send',
         ],
@@ -73,7 +75,7 @@ describe('OAuth connections', () => {
     });
     const authorize = new URL(started.authorizeUrl);
     expect(authorize.searchParams.get('scope')).toBe(
-      'oauth crm.objects.contacts.write crm.objects.companies.write analytics.behavioral_events.send',
+      'oauth crm.objects.contacts.read crm.objects.contacts.write crm.objects.companies.read crm.objects.companies.write analytics.behavioral_events.send',
     );
     expect(authorize.searchParams.get('client_id')).toBe(CLIENT.clientId);
     expect(authorize.searchParams.get('state')?.length).toBeGreaterThanOrEqual(40);
