@@ -152,7 +152,9 @@ export class HubspotEmulator extends Emulator {
         missing.push(id);
         continue;
       }
-      const shown = Object.fromEntries(wanted.filter((p) => p in record.properties).map((p) => [p, record.properties[p]]));
+      const shown = Object.fromEntries(
+        wanted.filter((p) => p in record.properties).map((p) => [p, record.properties[p]]),
+      );
       results.push({ id: record.id, properties: { ...shown, hs_object_id: record.id }, archived: false });
     }
     const at = new Date(this.now()).toISOString();

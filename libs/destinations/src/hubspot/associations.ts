@@ -96,7 +96,8 @@ export function associationFollowUp(
   notices: Notices,
 ): RequestDescriptor[] {
   const { idProperty, links } = request.followUp?.state as FlowState;
-  const skip = (link: Link, why: string) => notices.forEvent(link.event).dropped('contact', `${NOT_ASSOCIATED}: ${why}`);
+  const skip = (link: Link, why: string) =>
+    notices.forEvent(link.event).dropped('contact', `${NOT_ASSOCIATED}: ${why}`);
   switch (request.followUp?.step) {
     case COMPANY_SAVED: {
       // Some companies refused (a 207): those events are rejected by the upsert's answer, which

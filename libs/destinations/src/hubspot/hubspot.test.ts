@@ -364,7 +364,12 @@ describe('HubSpot', () => {
       );
       const groups = prepareAll(
         hubspot,
-        [group('g-1', 'Ann@x.io', 0), group('g-2', 'bob@x.io', 1), group('g-3', 'nobody@x.io', 2), group('g-4', undefined, 3)],
+        [
+          group('g-1', 'Ann@x.io', 0),
+          group('g-2', 'bob@x.io', 1),
+          group('g-3', 'nobody@x.io', 2),
+          group('g-4', undefined, 3),
+        ],
         settings,
       );
       const perEvent = groups.map(() => new Notices());
@@ -425,7 +430,13 @@ describe('HubSpot', () => {
       const groups = prepareAll(hubspot, [group('g-5', 'ann@x.io', 0), group('g-6', 'ann@x.io', 1)], settings);
       const perEvent = groups.map(() => new Notices());
       // A value HubSpot refuses (the kit never sends an object as a property value).
-      const [request] = buildRequests(hubspot, 'upsertCompany', groups.map((g) => g.payload), settings, perEvent);
+      const [request] = buildRequests(
+        hubspot,
+        'upsertCompany',
+        groups.map((g) => g.payload),
+        settings,
+        perEvent,
+      );
       const body = decodeBody(request!).json as { inputs: { properties: Record<string, unknown> }[] };
       body.inputs[1]!.properties['name'] = { not: 'text' };
       const broken = { ...request!, body: JSON.stringify(body) };
@@ -456,7 +467,10 @@ describe('HubSpot', () => {
       const pair = { from: { id: '999999' }, to: { id: '888888' } };
       const [unknown] = await deliverAll(hubspot, [post([pair])]);
       expect(unknown?.response.status).toBe(207);
-      expect(JSON.parse(unknown!.response.body)).toMatchObject({ numErrors: 1, errors: [{ category: 'OBJECT_NOT_FOUND' }] });
+      expect(JSON.parse(unknown!.response.body)).toMatchObject({
+        numErrors: 1,
+        errors: [{ category: 'OBJECT_NOT_FOUND' }],
+      });
       const [tooMany] = await deliverAll(hubspot, [post(Array.from({ length: 101 }, () => pair))]);
       expect(tooMany?.response.status).toBe(400);
       expect(settings.companyIdProperty).toBe('segment_group_id');

@@ -45,11 +45,10 @@ function perEvent(rejected: DeliveryOutcome, index: number, request: RequestDesc
   if (!items || items.length < 2 || index >= items.length) return rejected;
   return {
     kind: 'per-item',
-    items: items.map(
-      (_event, at): DeliveryOutcome =>
-        at === index
-          ? rejected
-          : { kind: 'retry', reason: `Meta refused the request for another of its events (data[${index}])` },
+    items: items.map((_event, at): DeliveryOutcome =>
+      at === index
+        ? rejected
+        : { kind: 'retry', reason: `Meta refused the request for another of its events (data[${index}])` },
     ),
   };
 }
@@ -74,7 +73,12 @@ export function classifyMetaResponse(response: HttpResponseInfo, request?: Reque
     };
   }
   if (generic.kind === 'retry') return generic;
-  const rejected: DeliveryOutcome = { kind: 'dead-letter', reason: 'REJECTED', status: response.status, message: reason };
+  const rejected: DeliveryOutcome = {
+    kind: 'dead-letter',
+    reason: 'REJECTED',
+    status: response.status,
+    message: reason,
+  };
   const index = namedEvent(error);
   return index !== undefined && request ? perEvent(rejected, index, request) : rejected;
 }

@@ -627,10 +627,7 @@ describe('Meta Conversions API', () => {
         headers: {},
         body: JSON.stringify({ error: { message, type: 'OAuthException', code: 100 } }),
       });
-      const named = meta.classifyResponse!(
-        answer(`Unexpected key "x" on param "$['data'][1]".`),
-        request!,
-      );
+      const named = meta.classifyResponse!(answer(`Unexpected key "x" on param "$['data'][1]".`), request!);
       expect(outcomesPerEvent(request!, named, 2).map((o) => o.kind)).toEqual(['retry', 'dead-letter']);
       const unnamed = meta.classifyResponse!(answer('Invalid parameter'), request!);
       expect(outcomesPerEvent(request!, unnamed, 2).map((o) => o.kind)).toEqual(['dead-letter', 'dead-letter']);
