@@ -1,4 +1,5 @@
 import { status } from '@grpc/grpc-js';
+import { hubspot } from '@manifold/destinations';
 import { HubspotEmulator } from '@manifold/emulators';
 import { connectControlPlane } from '@manifold/proto';
 import { testInfrastructure, testLogger } from '@manifold/testing';
@@ -25,14 +26,8 @@ describe('OAuth connections', () => {
       portalId: '4242',
       oauth: {
         ...CLIENT,
-        scopes: [
-          'oauth',
-          'crm.objects.contacts.read',
-          'crm.objects.contacts.write',
-          'crm.objects.companies.read',
-          'crm.objects.companies.write',
-          'analytics.behavioral_events.send',
-        ],
+        // The app is registered with the scopes the destination asks for.
+        scopes: hubspot.oauth?.scopes ?? [],
       },
     }).start();
     const oauthClients = emulatorOAuthClients('hubspot', hs.baseUrl, CLIENT);
