@@ -5,6 +5,7 @@ import {
   outcomesPerEvent,
   prepareEvent,
   translateEvent,
+  type ResponseOutcome,
 } from '@manifold/destination-kit';
 import { validateDefinition } from '@manifold/destination-kit/testing';
 import { HubspotEmulator } from '@manifold/emulators';
@@ -442,7 +443,7 @@ describe('HubSpot', () => {
       const broken = { ...request!, body: JSON.stringify(body) };
       const { sent, outcome } = await runFlow(hubspot, [broken], settings, new Notices(perEvent));
       expect(sent).toHaveLength(1);
-      expect(outcomesPerEvent(broken, outcome as never, 2)).toMatchObject([
+      expect(outcomesPerEvent(broken, outcome as ResponseOutcome, 2)).toMatchObject([
         { kind: 'delivered' },
         { kind: 'dead-letter', reason: 'REJECTED' },
       ]);

@@ -53,7 +53,7 @@ function perEvent(rejected: DeliveryOutcome, index: number, request: RequestDesc
   };
 }
 
-export function classifyMetaResponse(response: HttpResponseInfo, request?: RequestDescriptor): ResponseOutcome {
+export function classifyMetaResponse(response: HttpResponseInfo, request: RequestDescriptor): ResponseOutcome {
   const generic = classifyHttpResponse(response);
   if (generic.kind === 'delivered') return generic;
   const error = (parseJsonBody(response.body) as { error?: GraphError } | undefined)?.error;
@@ -80,5 +80,5 @@ export function classifyMetaResponse(response: HttpResponseInfo, request?: Reque
     message: reason,
   };
   const index = namedEvent(error);
-  return index !== undefined && request ? perEvent(rejected, index, request) : rejected;
+  return index !== undefined ? perEvent(rejected, index, request) : rejected;
 }
