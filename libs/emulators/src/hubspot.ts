@@ -11,7 +11,8 @@ import {
 import { eventProblem, MAX_BATCH_INPUTS, upsertInputProblem } from './hubspot-validation';
 import { OAuthProvider, type OAuthProviderOptions } from './oauth-provider';
 
-// HubSpot's CRM v3 batch upserts (contacts, companies) and custom behavioural events, with
+// HubSpot's CRM v3 batch upserts and reads (contacts, companies), the v4 default association of
+// companies with contacts, and custom behavioural events, with
 // private-app tokens or OAuth access tokens (the OAuth provider is served on the same port,
 // standing in for both app.hubspot.com's authorize page and api.hubapi.com's token endpoint).
 
@@ -49,6 +50,13 @@ const OBJECTS = {
   '/crm/v3/objects/contacts/batch/upsert': 'contacts',
   '/crm/v3/objects/companies/batch/upsert': 'companies',
 } as const;
+const READS = {
+  '/crm/v3/objects/contacts/batch/read': 'contacts',
+  '/crm/v3/objects/companies/batch/read': 'companies',
+} as const;
+const ASSOCIATE_DEFAULT = '/crm/v4/associations/companies/contacts/batch/associate/default';
+/** HubSpot's default (unlabelled) company → contact association type. */
+const COMPANY_TO_CONTACT = 280;
 
 export class HubspotEmulator extends Emulator {
   /** The OAuth authorization server, when the emulator has an OAuth client. */
@@ -57,6 +65,8 @@ export class HubspotEmulator extends Emulator {
   readonly contacts = new Map<string, HubspotRecord>();
   /** Companies by `<idProperty>:<value>`. */
   readonly companies = new Map<string, HubspotRecord>();
+  /** Company → contact associations, as `<companyId>-><contactId>`. */
+  readonly associations = new Set<string>();
   /** Event occurrences accepted, one per `uuid` (repeats are counted in `duplicatesIgnored`). */
   readonly events: HubspotEventOccurrence[] = [];
   duplicatesIgnored = 0;
@@ -72,6 +82,7 @@ export class HubspotEmulator extends Emulator {
   protected clearAccepted(): void {
     this.contacts.clear();
     this.companies.clear();
+    this.associations.clear();
     this.events.length = 0;
     this.uuids.clear();
     this.duplicatesIgnored = 0;
@@ -82,7 +93,12 @@ export class HubspotEmulator extends Emulator {
     const oauth = this.oauth?.handle(request);
     if (oauth) return oauth;
     const object = OBJECTS[request.path as keyof typeof OBJECTS];
-    const known = object !== undefined || request.path === '/events/v3/send';
+    const read = READS[request.path as keyof typeof READS];
+    const known =
+      object !== undefined ||
+      read !== undefined ||
+      request.path === ASSOCIATE_DEFAULT ||
+      request.path === '/events/v3/send';
     if (!known) return error(404, 'OBJECT_NOT_FOUND', `No route for ${request.method} ${request.path}`);
     const auth = this.authenticate(request.headers.authorization);
     if (auth) return auth;
@@ -92,7 +108,103 @@ export class HubspotEmulator extends Emulator {
     }
     const body = parseJson(request.body);
     if (body === undefined) return error(400, 'VALIDATION_ERROR', 'Invalid input JSON on line 1');
-    return object ? this.upsert(object, body) : this.sendEvent(body);
+    if (object) return this.upsert(object, body);
+    if (read) return this.read(read, body);
+    if (request.path === ASSOCIATE_DEFAULT) return this.associate(body);
+    return this.sendEvent(body);
+  }
+
+  /** The `inputs` of a batch body (1 to 100), or the error answer. */
+  private batchInputs(body: unknown): unknown[] | EmulatorResponse {
+    const inputs = isPlainObject(body) ? body['inputs'] : undefined;
+    if (!Array.isArray(inputs) || inputs.length === 0) {
+      return error(400, 'VALIDATION_ERROR', 'inputs must be a non-empty array');
+    }
+    if (inputs.length > MAX_BATCH_INPUTS) {
+      return error(400, 'VALIDATION_ERROR', `Batch input cannot have more than ${MAX_BATCH_INPUTS} inputs`);
+    }
+    return inputs;
+  }
+
+  /** POST …/batch/read: records by id, or by a unique property (`idProperty`); 207 names those not found. */
+  private read(object: 'contacts' | 'companies', body: unknown): EmulatorResponse {
+    const inputs = this.batchInputs(body);
+    if (!Array.isArray(inputs)) return inputs;
+    const { idProperty, properties } = body as { idProperty?: unknown; properties?: unknown };
+    const unique = object === 'contacts' ? ['email'] : (this.options.companyUniqueProperties ?? []);
+    if (idProperty !== undefined && (typeof idProperty !== 'string' || !unique.includes(idProperty))) {
+      return error(400, 'VALIDATION_ERROR', `Property "${String(idProperty)}" is not a unique identifier property`);
+    }
+    if (properties !== undefined && (!Array.isArray(properties) || properties.some((p) => typeof p !== 'string'))) {
+      return error(400, 'VALIDATION_ERROR', 'properties must be a list of property names');
+    }
+    const store = object === 'contacts' ? this.contacts : this.companies;
+    const wanted = (properties as string[] | undefined) ?? [];
+    const results: unknown[] = [];
+    const missing: string[] = [];
+    for (const input of inputs) {
+      const id = isPlainObject(input) && typeof input['id'] === 'string' ? input['id'] : undefined;
+      if (id === undefined) return error(400, 'VALIDATION_ERROR', 'Each input needs a string id');
+      const record = idProperty
+        ? store.get(object === 'contacts' ? id.toLowerCase() : `${String(idProperty)}:${id}`)
+        : [...store.values()].find((r) => r.id === id);
+      if (!record) {
+        missing.push(id);
+        continue;
+      }
+      const shown = Object.fromEntries(
+        wanted.filter((p) => p in record.properties).map((p) => [p, record.properties[p]]),
+      );
+      results.push({ id: record.id, properties: { ...shown, hs_object_id: record.id }, archived: false });
+    }
+    const at = new Date(this.now()).toISOString();
+    const summary = { status: 'COMPLETE', results, requestedAt: at, startedAt: at, completedAt: at };
+    if (missing.length === 0) return { status: 200, body: summary };
+    const kind = object === 'contacts' ? 'CONTACT' : 'COMPANY';
+    const notFound = {
+      status: 'error',
+      category: 'OBJECT_NOT_FOUND',
+      message: `Could not get some ${kind} objects, they may be deleted or not exist. Check that ids are valid.`,
+      context: { ids: missing },
+    };
+    return { status: 207, body: { ...summary, numErrors: 1, errors: [notFound] } };
+  }
+
+  /** POST /crm/v4/associations/companies/contacts/batch/associate/default: record ids must exist. */
+  private associate(body: unknown): EmulatorResponse {
+    const inputs = this.batchInputs(body);
+    if (!Array.isArray(inputs)) return inputs;
+    const idOf = (side: unknown) => (isPlainObject(side) && typeof side['id'] === 'string' ? side['id'] : undefined);
+    const companyIds = new Set([...this.companies.values()].map((r) => r.id));
+    const contactIds = new Set([...this.contacts.values()].map((r) => r.id));
+    const results: unknown[] = [];
+    const errors: unknown[] = [];
+    for (const input of inputs) {
+      const from = isPlainObject(input) ? idOf(input['from']) : undefined;
+      const to = isPlainObject(input) ? idOf(input['to']) : undefined;
+      if (from === undefined || to === undefined) {
+        return error(400, 'VALIDATION_ERROR', 'Each input needs from.id and to.id');
+      }
+      if (!companyIds.has(from) || !contactIds.has(to)) {
+        errors.push({
+          status: 'error',
+          category: 'OBJECT_NOT_FOUND',
+          message: `No ${companyIds.has(from) ? 'contact' : 'company'} with id ${companyIds.has(from) ? to : from}`,
+          context: { fromObjectId: [from], toObjectId: [to] },
+        });
+        continue;
+      }
+      this.associations.add(`${from}->${to}`);
+      results.push({
+        from: { id: from },
+        to: { id: to },
+        associationSpec: { associationCategory: 'HUBSPOT_DEFINED', associationTypeId: COMPANY_TO_CONTACT },
+      });
+    }
+    const at = new Date(this.now()).toISOString();
+    const summary = { status: 'COMPLETE', results, requestedAt: at, startedAt: at, completedAt: at };
+    if (errors.length === 0) return { status: 200, body: summary };
+    return { status: 207, body: { ...summary, numErrors: errors.length, errors } };
   }
 
   /** 401 for a missing or unknown token, 429 past the 10-second window; undefined when let through. */
@@ -131,13 +243,8 @@ export class HubspotEmulator extends Emulator {
   }
 
   private upsert(object: 'contacts' | 'companies', body: unknown): EmulatorResponse {
-    const inputs = isPlainObject(body) ? body['inputs'] : undefined;
-    if (!Array.isArray(inputs) || inputs.length === 0) {
-      return error(400, 'VALIDATION_ERROR', 'inputs must be a non-empty array');
-    }
-    if (inputs.length > MAX_BATCH_INPUTS) {
-      return error(400, 'VALIDATION_ERROR', `Batch input cannot have more than ${MAX_BATCH_INPUTS} inputs`);
-    }
+    const inputs = this.batchInputs(body);
+    if (!Array.isArray(inputs)) return inputs;
     const ids = inputs.map((input) => (isPlainObject(input) ? input['id'] : undefined));
     const duplicates = ids.filter((id, i) => ids.indexOf(id) !== i);
     if (duplicates.length > 0) {

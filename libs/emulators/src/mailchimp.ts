@@ -16,7 +16,9 @@ import { eventProblems, memberProblems, type MailchimpFieldError, type MergeFiel
 // `/lists/{id}/members/{subscriber_hash}` where the hash is the MD5 of the lower-cased email (or
 // the email itself): PUT upserts (`status_if_new` needed for a new member; an unsubscribed member
 // cannot be set back to subscribed), `/tags` and `/events` answer 204. Merge fields are listed and
-// created under `/lists/{id}/merge-fields`. More than 10 requests at once → 429. Errors are
+// created under `/lists/{id}/merge-fields`. `POST /lists/{id}` batch-subscribes up to 500
+// members (`update_existing` to update those already there, status included), answering 200 with
+// an `errors` entry per member it refused. More than 10 requests at once → 429. Errors are
 // problem+json.
 
 export interface MailchimpEmulatorOptions extends EmulatorOptions {
@@ -45,6 +47,8 @@ const DEFAULT_FIELDS: MergeField[] = [
   { tag: 'BIRTHDAY', name: 'Birthday', type: 'birthday' },
 ];
 const TYPES = ['text', 'number', 'address', 'phone', 'date', 'birthday', 'url', 'imageurl', 'zip'];
+/** Members one batch subscribe takes. */
+const MAX_BATCH_MEMBERS = 500;
 
 const problem = (status: number, title: string, detail: string, errors?: MailchimpFieldError[]): EmulatorResponse => ({
   status,
@@ -110,7 +114,7 @@ export class MailchimpEmulator extends Emulator {
       request.path,
     );
     const [, list, kind, hash, sub] = match ?? [];
-    if (!list || !kind) return problem(404, 'Resource Not Found', 'The requested resource could not be found.');
+    if (!list) return problem(404, 'Resource Not Found', 'The requested resource could not be found.');
     const fields = this.mergeFields.get(decodeURIComponent(list));
     if (!fields) return problem(404, 'Resource Not Found', 'The requested resource could not be found.');
     const body = request.method === 'GET' ? {} : parseJson(request.body);
@@ -118,6 +122,8 @@ export class MailchimpEmulator extends Emulator {
       return problem(400, 'JSON Schema Validation Failed', 'The request body is not valid JSON.');
     }
     const json = body as Record<string, unknown>;
+    if (!kind && request.method === 'POST') return this.batchSubscribe(decodeURIComponent(list), json, fields, request);
+    if (!kind) return problem(405, 'Method Not Allowed', `${request.method} is not allowed here.`);
     if (kind === 'merge-fields' && !hash) {
       if (request.method === 'GET')
         return { status: 200, body: { merge_fields: [...fields.values()], total_items: fields.size } };
@@ -192,6 +198,93 @@ export class MailchimpEmulator extends Emulator {
     if (isPlainObject(body['merge_fields'])) Object.assign(member.merge_fields, body['merge_fields']);
     this.members.set(key, member);
     return { status: 200, body: { id: key.split('/')[1], ...member } };
+  }
+
+  /** POST /lists/{id}: up to 500 members; each one refused is an `errors` entry, the others saved. */
+  private batchSubscribe(
+    list: string,
+    body: Record<string, unknown>,
+    fields: ReadonlyMap<string, MergeField>,
+    request: EmulatorRequest,
+  ): EmulatorResponse {
+    const { members, update_existing: updateExisting, sync_tags: syncTags } = body;
+    if (!Array.isArray(members) || members.length === 0 || members.length > MAX_BATCH_MEMBERS) {
+      return problem(400, 'Invalid Resource', `members must be a list of 1 to ${MAX_BATCH_MEMBERS} members.`, [
+        { field: 'members', message: `1 to ${MAX_BATCH_MEMBERS} members` },
+      ]);
+    }
+    for (const [name, value] of [
+      ['update_existing', updateExisting],
+      ['sync_tags', syncTags],
+    ] as const) {
+      if (value !== undefined && typeof value !== 'boolean') {
+        return problem(400, 'Invalid Resource', `${name} must be a boolean.`, [{ field: name, message: 'boolean' }]);
+      }
+    }
+    const skipMerge = request.query.get('skip_merge_validation') === 'true';
+    const skipDuplicates = request.query.get('skip_duplicate_check') === 'true';
+    const created: unknown[] = [];
+    const updated: unknown[] = [];
+    const errors: unknown[] = [];
+    const seen = new Set<string>();
+    const refuse = (email: unknown, error: string, code: string, field = '', fieldMessage = '') =>
+      errors.push({ email_address: email, error, error_code: code, field, field_message: fieldMessage });
+    for (const raw of members) {
+      const member = isPlainObject(raw) ? raw : {};
+      const email = member['email_address'];
+      const found = memberProblems(member, fields, skipMerge);
+      if (member['status'] === undefined) found.push({ field: 'status', message: 'status is required' });
+      if (
+        member['tags'] !== undefined &&
+        !(Array.isArray(member['tags']) && member['tags'].every((t) => typeof t === 'string'))
+      ) {
+        found.push({ field: 'tags', message: 'tags must be a list of names' });
+      }
+      if (found.length > 0) {
+        const first = found[0] as MailchimpFieldError;
+        refuse(email, `${String(email)} looks invalid: ${first.message}`, 'ERROR_GENERIC', first.field, first.message);
+        continue;
+      }
+      const address = email as string;
+      const key = `${list}/${md5(address.toLowerCase())}`;
+      if (seen.has(key)) {
+        if (!skipDuplicates) refuse(address, `${address} appears more than once in this batch`, 'ERROR_DUPLICATE');
+        continue;
+      }
+      seen.add(key);
+      const existing = this.members.get(key);
+      const status = member['status'] as string;
+      if (existing && updateExisting !== true) {
+        refuse(
+          address,
+          `${address} is already a list member. Use PUT to insert or update list members.`,
+          'ERROR_CONTACT_EXISTS',
+        );
+        continue;
+      }
+      if (existing && ['unsubscribed', 'cleaned'].includes(existing.status) && status === 'subscribed') {
+        refuse(address, `${address} is in a compliance state and cannot be subscribed; use pending.`, 'ERROR_GENERIC');
+        continue;
+      }
+      const saved = existing ?? { email_address: address, status, merge_fields: {}, tags: [], events: [] };
+      saved.status = status;
+      if (isPlainObject(member['merge_fields'])) Object.assign(saved.merge_fields, member['merge_fields']);
+      const tags = (member['tags'] as string[] | undefined) ?? [];
+      saved.tags = syncTags === true ? [...tags] : [...new Set([...saved.tags, ...tags])];
+      this.members.set(key, saved);
+      (existing ? updated : created).push({ id: key.split('/')[1], ...saved });
+    }
+    return {
+      status: 200,
+      body: {
+        new_members: created,
+        updated_members: updated,
+        errors,
+        total_created: created.length,
+        total_updated: updated.length,
+        error_count: errors.length,
+      },
+    };
   }
 
   private memberAction(key: string, sub: string, body: Record<string, unknown>): EmulatorResponse {

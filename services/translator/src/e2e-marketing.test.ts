@@ -260,6 +260,13 @@ describe('end to end: ads and marketing tools get everything their APIs take, on
 
     // Accepted once each: no second copy reached any API (not even one it would have deduplicated).
     expect(burst(meta().events.map((e) => e.event['event_id']))).toEqual(ids);
+    // Meta took them in batches: some request carried several events in `data`.
+    const metaBatch = meta()
+      .requests.slice(before['meta-conversions-api'])
+      .filter((r) => r.status === 200)
+      .map((r) => (JSON.parse(r.body) as { data: unknown[] }).data.length);
+    expect(Math.max(...metaBatch)).toBeGreaterThan(1);
+    expect(metaBatch.reduce((sum, n) => sum + n, 0)).toBe(30);
     expect(burst(klaviyo().events.map((e) => e.attributes['unique_id']))).toEqual(ids);
     expect(klaviyo().duplicatesIgnored).toBe(0);
     expect(burst([...iterable().events.keys()])).toEqual(ids);
@@ -285,4 +292,42 @@ describe('end to end: ads and marketing tools get everything their APIs take, on
       });
     }
   }, 120000);
+
+  it('Meta: an event it refuses inside a batch is dead-lettered alone; the others of the request arrive', async () => {
+    const page = (n: number, timestamp?: string) => ({
+      type: 'track',
+      messageId: id(`late-batch-${n}`),
+      userId: 'user-3',
+      event: 'Coupon Applied',
+      properties: { coupon: `c-${n}` },
+      context: web('/cart'),
+      ...(timestamp ? { timestamp } : {}),
+    });
+    // Ten days old: Meta refuses it (more than 7 days) and, with it, the request it is in.
+    const old = new Date(Date.now() - 10 * 24 * 3600 * 1000).toISOString();
+    const batch = [page(0), page(1), page(2, old), page(3), page(4)];
+    expect(await pipeline.track('/v1/batch', { batch })).toBe(200);
+    const late = (values: unknown[]) =>
+      values
+        .map(String)
+        .filter((v) => v.includes('-late-batch-'))
+        .sort();
+    await waitFor(() => late(meta().events.map((e) => e.event['event_id'])).length >= 4, 45000, 'the four events');
+    const { counts } = await waitForReports(
+      pipeline.translator.kafka,
+      reportsTopic(),
+      (c) => (c['dest-meta-conversions-api|failed|http_400'] ?? 0) >= 1,
+      45000,
+    );
+    expect(counts['dest-meta-conversions-api|failed|http_400']).toBe(1);
+    expect(late(meta().events.map((e) => e.event['event_id']))).toEqual(
+      [0, 1, 3, 4].map((n) => id(`late-batch-${n}`)).sort(),
+    );
+    // Meta named it by its place in data (2804003, too old): no other event was refused with it.
+    const refused = meta().requests.filter((r) => r.status === 400 && r.body.includes(id('late-batch-2')));
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+    // Published together under one key, the five were read together and shared a request.
+    expect((JSON.parse(refused[0]!.body) as { data: unknown[] }).data.length).toBeGreaterThan(1);
+    expect(refused.every((r) => r.responseBody.includes('2804003'))).toBe(true);
+  }, 90000);
 });

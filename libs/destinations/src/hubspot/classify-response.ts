@@ -30,7 +30,8 @@ export function classifyHubspotResponse(response: HttpResponseInfo, request: Req
     };
   }
   const generic = classifyHttpResponse(response);
-  if (generic.kind !== 'delivered' || response.status !== 207) return generic;
+  // Only an upsert's 207 is per input; a read's or an association's is read by the flow's steps.
+  if (generic.kind !== 'delivered' || response.status !== 207 || !request.url.includes('/batch/upsert')) return generic;
   const errors = (parseJsonBody(response.body) as { errors?: unknown } | undefined)?.errors;
   const inputs = (parseJsonBody(request.body ?? '') as { inputs?: { id?: unknown }[] } | undefined)?.inputs;
   if (!Array.isArray(errors) || !Array.isArray(inputs)) return generic;

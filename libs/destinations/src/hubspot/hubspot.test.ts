@@ -1,8 +1,25 @@
-import { buildRequests, catalogEntry, outcomesPerEvent, prepareEvent, translateEvent } from '@manifold/destination-kit';
+import {
+  buildRequests,
+  catalogEntry,
+  Notices,
+  outcomesPerEvent,
+  prepareEvent,
+  translateEvent,
+  type ResponseOutcome,
+} from '@manifold/destination-kit';
 import { validateDefinition } from '@manifold/destination-kit/testing';
 import { HubspotEmulator } from '@manifold/emulators';
 import { hubspot } from './index';
-import { deliverAll, parsed, runTranslationCases, specEvent, type TranslationCase } from '../test-support/harness';
+import {
+  decodeBody,
+  deliverAll,
+  parsed,
+  prepareAll,
+  runFlow,
+  runTranslationCases,
+  specEvent,
+  type TranslationCase,
+} from '../test-support/harness';
 
 const TOKEN = 'pat-na1-11111111-2222-3333-4444-555555555555';
 const PORTAL = '4242';
@@ -139,6 +156,18 @@ const cases: TranslationCase[] = [
         }),
       ],
       notices: [{ kind: 'converted', field: 'numberofemployees', reason: 'string to number' }],
+    },
+  },
+  {
+    name: 'group with the contact’s email (context.traits.email): the company upsert, then the association flow',
+    event: specEvent({
+      type: 'group',
+      groupId: 'g-78',
+      context: { traits: { email: 'ann@example.com' } },
+      traits: { name: 'Beta' },
+    }),
+    expect: {
+      requests: [companies({ idProperty: 'segment_group_id', id: 'g-78', properties: { name: 'Beta' } })],
     },
   },
   {
@@ -307,5 +336,145 @@ describe('HubSpot', () => {
     // The retried occurrence carries the same uuid: HubSpot counts it once.
     expect(emulator.events).toHaveLength(1);
     expect(emulator.duplicatesIgnored).toBe(1);
+  });
+
+  describe('group: the company associated with the contact of the call', () => {
+    const identify = (email: string, i: number) =>
+      specEvent({ type: 'identify', messageId: `i-${i}`, traits: { email } });
+    const group = (groupId: string, email: string | undefined, i: number) =>
+      specEvent({
+        type: 'group',
+        groupId,
+        messageId: `g-${i}`,
+        traits: { name: groupId },
+        ...(email ? { context: { traits: { email } } } : {}),
+      });
+
+    it('a batch: upsert, read the companies and the contacts, associate each pair; a contact not there yet is a notice', async () => {
+      emulator.reset();
+      const settings = parsed(hubspot, base());
+      const people = prepareAll(hubspot, [identify('ann@x.io', 0), identify('bob@x.io', 1)], settings);
+      await deliverAll(
+        hubspot,
+        buildRequests(
+          hubspot,
+          'upsertContact',
+          people.map((p) => p.payload),
+          settings,
+        ),
+      );
+      const groups = prepareAll(
+        hubspot,
+        [
+          group('g-1', 'Ann@x.io', 0),
+          group('g-2', 'bob@x.io', 1),
+          group('g-3', 'nobody@x.io', 2),
+          group('g-4', undefined, 3),
+        ],
+        settings,
+      );
+      const perEvent = groups.map(() => new Notices());
+      const requests = buildRequests(
+        hubspot,
+        'upsertCompany',
+        groups.map((g) => g.payload),
+        settings,
+        perEvent,
+      );
+      expect(requests).toHaveLength(1);
+      const { sent, outcome } = await runFlow(hubspot, requests, settings, new Notices(perEvent));
+      expect(outcome).toMatchObject({ kind: 'delivered', status: 200 });
+      expect(sent.map((r) => `${r.method} ${r.url.slice(emulator.baseUrl.length)}`)).toEqual([
+        'POST /crm/v3/objects/companies/batch/upsert',
+        'POST /crm/v3/objects/companies/batch/read',
+        'POST /crm/v3/objects/contacts/batch/read',
+        'POST /crm/v4/associations/companies/contacts/batch/associate/default',
+      ]);
+      const id = (key: string, store: Map<string, { id: string }>) => store.get(key)?.id;
+      const [g1, g2, g3] = ['g-1', 'g-2', 'g-3'].map((g) => id(`segment_group_id:${g}`, emulator.companies));
+      const [ann, bob] = [id('ann@x.io', emulator.contacts), id('bob@x.io', emulator.contacts)];
+      expect(decodeBody(sent[1]!).json).toEqual({
+        idProperty: 'segment_group_id',
+        properties: ['segment_group_id'],
+        inputs: [{ id: 'g-1' }, { id: 'g-2' }, { id: 'g-3' }],
+      });
+      expect(decodeBody(sent[2]!).json).toEqual({
+        idProperty: 'email',
+        properties: ['email'],
+        inputs: [{ id: 'ann@x.io' }, { id: 'bob@x.io' }, { id: 'nobody@x.io' }],
+      });
+      expect(decodeBody(sent[3]!).json).toEqual({
+        inputs: [
+          { from: { id: g1 }, to: { id: ann } },
+          { from: { id: g2 }, to: { id: bob } },
+        ],
+      });
+      expect([...emulator.associations]).toEqual([`${g1}->${ann}`, `${g2}->${bob}`]);
+      expect(g3).toBeDefined();
+      expect(perEvent.map((n) => n.list)).toEqual([
+        [],
+        [],
+        [
+          {
+            kind: 'dropped',
+            field: 'contact',
+            reason:
+              'the company is not associated with the contact: no HubSpot contact has the email nobody@x.io (identify creates contacts)',
+          },
+        ],
+        [],
+      ]);
+    });
+
+    it('a company HubSpot refuses is rejected alone (the upsert’s 207 stays the outcome); the others go unassociated, with a notice', async () => {
+      const settings = parsed(hubspot, base());
+      const groups = prepareAll(hubspot, [group('g-5', 'ann@x.io', 0), group('g-6', 'ann@x.io', 1)], settings);
+      const perEvent = groups.map(() => new Notices());
+      // A value HubSpot refuses (the kit never sends an object as a property value).
+      const [request] = buildRequests(
+        hubspot,
+        'upsertCompany',
+        groups.map((g) => g.payload),
+        settings,
+        perEvent,
+      );
+      const body = decodeBody(request!).json as { inputs: { properties: Record<string, unknown> }[] };
+      body.inputs[1]!.properties['name'] = { not: 'text' };
+      const broken = { ...request!, body: JSON.stringify(body) };
+      const { sent, outcome } = await runFlow(hubspot, [broken], settings, new Notices(perEvent));
+      expect(sent).toHaveLength(1);
+      expect(outcomesPerEvent(broken, outcome as ResponseOutcome, 2)).toMatchObject([
+        { kind: 'delivered' },
+        { kind: 'dead-letter', reason: 'REJECTED' },
+      ]);
+      expect(perEvent[0]?.list).toEqual([
+        {
+          kind: 'dropped',
+          field: 'contact',
+          reason: 'the company is not associated with the contact: HubSpot refused a company of the same batch',
+        },
+      ]);
+    });
+
+    it('the emulator checks the association inputs: unknown record ids are named in a 207, more than 100 inputs refused', async () => {
+      const settings = parsed(hubspot, base());
+      const url = `${emulator.baseUrl}/crm/v4/associations/companies/contacts/batch/associate/default`;
+      const post = (inputs: unknown[]) => ({
+        method: 'POST' as const,
+        url,
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ inputs }),
+      });
+      const pair = { from: { id: '999999' }, to: { id: '888888' } };
+      const [unknown] = await deliverAll(hubspot, [post([pair])]);
+      expect(unknown?.response.status).toBe(207);
+      expect(JSON.parse(unknown!.response.body)).toMatchObject({
+        numErrors: 1,
+        errors: [{ category: 'OBJECT_NOT_FOUND' }],
+      });
+      const [tooMany] = await deliverAll(hubspot, [post(Array.from({ length: 101 }, () => pair))]);
+      expect(tooMany?.response.status).toBe(400);
+      expect(settings.companyIdProperty).toBe('segment_group_id');
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { defineDestination, isPlainObject } from '@manifold/destination-kit';
+import { associationFollowUp } from './associations';
 import { classifyHubspotResponse } from './classify-response';
 import { sendEvent } from './send-event';
 import { hubspotSettings } from './settings';
@@ -6,7 +7,8 @@ import { upsertCompany } from './upsert-company';
 import { upsertContact } from './upsert-contact';
 
 // HubSpot CRM v3 and custom behavioural events, with Segment's default subscriptions:
-// identify → contact upsert by email, group → company upsert, track → custom event occurrence.
+// identify → contact upsert by email, group → company upsert (and its association with the
+// contact of the call), track → custom event occurrence.
 // Authenticated by a private-app token in the settings, or by an OAuth connection.
 
 export const hubspot = defineDestination({
@@ -25,10 +27,18 @@ export const hubspot = defineDestination({
     alias: { unsupported: 'HubSpot merges contacts only in its own interface' },
   },
   classifyResponse: classifyHubspotResponse,
+  followUp: associationFollowUp,
   oauth: {
     authorizeUrl: 'https://app.hubspot.com/oauth/authorize',
     tokenUrl: 'https://api.hubapi.com/oauth/v1/token',
-    scopes: ['oauth', 'crm.objects.contacts.write', 'crm.objects.companies.write', 'analytics.behavioral_events.send'],
+    scopes: [
+      'oauth',
+      'crm.objects.contacts.read',
+      'crm.objects.contacts.write',
+      'crm.objects.companies.read',
+      'crm.objects.companies.write',
+      'analytics.behavioral_events.send',
+    ],
     uses: (settings) => !settings.privateAppToken,
     // HubSpot refuses a revoked or unknown refresh token with its own status names, as well as RFC 6749's.
     grantRevoked: (status, body) =>

@@ -4,7 +4,7 @@ import { secret } from '@manifold/destination-kit';
 export const hubspotSettings = z.object({
   privateAppToken: secret(
     z.string().min(1),
-    'Private-app token (pat-…) with the crm.objects.contacts.write, crm.objects.companies.write and analytics.behavioral_events.send scopes. Leave it empty to connect the destination with OAuth instead.',
+    'Private-app token (pat-…) with the crm.objects.contacts.read and .write, crm.objects.companies.read and .write and analytics.behavioral_events.send scopes (the reads find the records a group call associates). Leave it empty to connect the destination with OAuth instead.',
   ).optional(),
   portalId: z
     .string()

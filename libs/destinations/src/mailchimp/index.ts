@@ -4,6 +4,7 @@ import {
   type Notices,
   type RequestDescriptor,
 } from '@manifold/destination-kit';
+import { BATCH_MERGE_STEP, batchMergeFollowUp } from './batch-subscribe';
 import { classifyMailchimpResponse } from './classify-response';
 import { MEMBER_SAVED_STEP, MERGE_STEP, memberSavedFollowUp, mergeFollowUp } from './member-flow';
 import { mailchimpSettings, type MailchimpSettings } from './settings';
@@ -23,6 +24,8 @@ function followUp(
   switch (request.followUp?.step) {
     case MERGE_STEP:
       return mergeFollowUp(response.body, request.followUp.state, settings, notices);
+    case BATCH_MERGE_STEP:
+      return batchMergeFollowUp(response.body, request.followUp.state, settings, notices);
     case MEMBER_SAVED_STEP:
       return memberSavedFollowUp(request.followUp.state, settings);
     default:

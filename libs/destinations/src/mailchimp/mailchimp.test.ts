@@ -1,13 +1,23 @@
-import { catalogEntry, Notices, translateEvent, type FieldNotice } from '@manifold/destination-kit';
+import {
+  batchSize,
+  buildRequests,
+  catalogEntry,
+  Notices,
+  outcomesPerEvent,
+  translateEvent,
+  type FieldNotice,
+} from '@manifold/destination-kit';
 import { validateDefinition } from '@manifold/destination-kit/testing';
 import { MailchimpEmulator } from '@manifold/emulators';
 import type { SpecEvent } from '@manifold/events';
 import { mailchimp } from './index';
 import { subscriberHash } from './api';
 import {
+  decodeBody,
   deliverAll,
   NOW,
   parsed,
+  prepareAll,
   runFlow,
   runTranslationCases,
   specEvent,
@@ -308,5 +318,120 @@ describe('Mailchimp', () => {
     const outcomes = [];
     for (let i = 0; i < 5; i++) outcomes.push((await deliverAll(mailchimp, requests))[0]?.outcome.kind);
     expect(outcomes).toEqual(['retry', 'retry', 'retry', 'dead-letter', 'delivered']);
+  });
+
+  describe('batches: identifies through the batch subscribe (batchSize > 1)', () => {
+    const batched = () => parsed(mailchimp, { ...base(), batchSize: 500 });
+    const person = (email: string, i: number, traits: Record<string, unknown> = {}) =>
+      specEvent({ type: 'identify', messageId: `b-${i}`, traits: { email, ...traits } });
+    const build = (events: SpecEvent[], settings = batched(), notices?: Notices[]) =>
+      buildRequests(
+        mailchimp,
+        'upsertMember',
+        prepareAll(mailchimp, events, settings).map((p) => p.payload),
+        settings,
+        notices,
+      );
+
+    it('members without merge values: one POST /lists/{id}, exactly, each member subscribed, tags included', async () => {
+      const requests = build([person('b1@example.com', 0, { tags: ['vip'] }), person('b2@example.com', 1)]);
+      expect(requests).toHaveLength(1);
+      expect(`${requests[0]?.method} ${requests[0]?.url}`).toBe(`POST ${emulator.baseUrl}/3.0/lists/${LIST}`);
+      expect(requests[0]?.headers).toMatchObject(auth);
+      expect(requests[0]?.itemEvents).toEqual([0, 1]);
+      expect(decodeBody(requests[0]!).json).toEqual({
+        members: [
+          { email_address: 'b1@example.com', status: 'subscribed', tags: ['vip'] },
+          { email_address: 'b2@example.com', status: 'subscribed' },
+        ],
+        update_existing: true,
+        sync_tags: false,
+      });
+      const [answer] = await deliverAll(mailchimp, requests);
+      expect(answer?.outcome).toMatchObject({ kind: 'delivered', status: 200 });
+      expect(emulator.member(LIST, 'b1@example.com')).toMatchObject({ status: 'subscribed', tags: ['vip'] });
+    });
+
+    it('with merge values: the fields read, the missing one created, read again, then the batch with converted values', async () => {
+      const settings = batched();
+      const perEvent = [new Notices(), new Notices()];
+      const requests = build(
+        [person('b3@example.com', 0, { firstName: 'Bea', team: 'red' }), person('b4@example.com', 1, { team: 7 })],
+        settings,
+        perEvent,
+      );
+      expect(requests.map((r) => `${r.method} ${new URL(r.url).pathname}`)).toEqual([
+        `GET /3.0/lists/${LIST}/merge-fields`,
+      ]);
+      const { sent, outcome } = await runFlow(mailchimp, requests, settings, new Notices(perEvent));
+      expect(outcome).toMatchObject({ kind: 'delivered', status: 200 });
+      expect(sent.map((r) => `${r.method} ${new URL(r.url).pathname}`)).toEqual([
+        `GET /3.0/lists/${LIST}/merge-fields`,
+        `POST /3.0/lists/${LIST}/merge-fields`,
+        `GET /3.0/lists/${LIST}/merge-fields`,
+        `POST /3.0/lists/${LIST}`,
+      ]);
+      expect(decodeBody(sent[1]!).json).toEqual({ tag: 'TEAM', name: 'team', type: 'text' });
+      expect(decodeBody(sent[3]!).json).toEqual({
+        members: [
+          { email_address: 'b3@example.com', status: 'subscribed', merge_fields: { FNAME: 'Bea', TEAM: 'red' } },
+          { email_address: 'b4@example.com', status: 'subscribed', merge_fields: { TEAM: '7' } },
+        ],
+        update_existing: true,
+        sync_tags: false,
+      });
+      expect(perEvent.map((n) => n.list)).toEqual([
+        [],
+        [{ kind: 'converted', field: 'merge_fields.TEAM', reason: 'number to string' }],
+      ]);
+      expect(emulator.member(LIST, 'b4@example.com')?.merge_fields).toEqual({ TEAM: '7' });
+    });
+
+    it('a member Mailchimp refuses is rejected alone, the others delivered (one bad member is not a failed batch)', async () => {
+      const settings = batched();
+      await deliverAll(mailchimp, build([person('gone@example.com', 0)], settings));
+      emulator.member(LIST, 'gone@example.com')!.status = 'unsubscribed';
+      const requests = build(
+        [person('b5@example.com', 0), person('gone@example.com', 1), person('b6@example.com', 2)],
+        settings,
+      );
+      const [answer] = await deliverAll(mailchimp, requests);
+      expect(answer?.response.status).toBe(200);
+      const outcomes = outcomesPerEvent(requests[0]!, answer!.outcome, 3);
+      expect(outcomes).toMatchObject([
+        { kind: 'delivered' },
+        { kind: 'dead-letter', reason: 'REJECTED', status: 400 },
+        { kind: 'delivered' },
+      ]);
+      expect(outcomes[1]?.kind === 'dead-letter' && outcomes[1].message).toContain('compliance state');
+      expect(emulator.member(LIST, 'gone@example.com')?.status).toBe('unsubscribed');
+      expect(emulator.member(LIST, 'b6@example.com')?.status).toBe('subscribed');
+    });
+
+    it('the same email twice goes in two requests; at most 500 per request, which the emulator checks; off with double opt-in', async () => {
+      const twice = build([person('b7@example.com', 0), person('B7@example.com', 1), person('b8@example.com', 2)]);
+      expect(twice.map((r) => r.itemEvents)).toEqual([[0, 2], [1]]);
+      // One event alone takes the single-member path: two make a batch.
+      const [one] = build([person('b9@example.com', 0), person('b10@example.com', 1)]);
+      const body = decodeBody(one!).json as { members: unknown[] };
+      const tooMany = {
+        ...one!,
+        body: JSON.stringify({
+          ...body,
+          members: Array.from({ length: 501 }, (_v, i) => ({
+            email_address: `m${i}@example.com`,
+            status: 'subscribed',
+          })),
+        }),
+      };
+      const [refused] = await deliverAll(mailchimp, [tooMany]);
+      expect(refused?.response.status).toBe(400);
+      expect(refused?.outcome).toMatchObject({ kind: 'dead-letter', reason: 'REJECTED' });
+      expect(batchSize(mailchimp, 'upsertMember', batched())).toBe(500);
+      expect(batchSize(mailchimp, 'upsertMember', parsed(mailchimp, base()))).toBe(1);
+      expect(
+        batchSize(mailchimp, 'upsertMember', parsed(mailchimp, { ...base(), batchSize: 500, doubleOptIn: true })),
+      ).toBe(1);
+    });
   });
 });

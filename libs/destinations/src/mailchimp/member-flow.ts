@@ -89,6 +89,62 @@ function asMergeType(value: MergeValue | AddressValue, type: string, field: stri
   return notices.coerce(field, value, coerce.string);
 }
 
+/**
+ * After the audience's merge fields are read: the requests creating the tags the members need and
+ * the audience lacks (then a read again, `reread`), or, once there is nothing more to create, each
+ * member's merge values converted to their fields' types (what does not fit left out with a notice
+ * of that member's event).
+ */
+export function resolveMerge(
+  answer: string,
+  members: readonly PlannedMember[],
+  created: boolean,
+  settings: MailchimpSettings,
+  noticesOf: (index: number) => Notices,
+  reread: () => RequestDescriptor,
+): { create: RequestDescriptor[] } | { merges: Record<string, unknown>[] } {
+  const types = mergeTypes(answer);
+  const missing = new Map<string, { listId: string; name: string; value: MergeValue | AddressValue }>();
+  for (const member of members) {
+    for (const [tag, { name, value }] of Object.entries(member.merge)) {
+      if (!types.has(tag) && !missing.has(tag)) missing.set(tag, { listId: member.listId, name, value });
+    }
+  }
+  if (missing.size > 0 && settings.createMergeFields && !created) {
+    return {
+      create: [
+        ...[...missing].map(([tag, { listId, name, value }]) =>
+          mailchimpRequest(settings, 'POST', mergeFieldsPath(listId), {
+            tag,
+            name: name.slice(0, 50),
+            type: typeof value === 'number' ? 'number' : 'text',
+          }),
+        ),
+        reread(),
+      ],
+    };
+  }
+  const why = settings.createMergeFields
+    ? 'Mailchimp did not create this merge field'
+    : 'no such merge field in the audience (creating them is turned off)';
+  const merges = members.map((member, index) => {
+    const notices = noticesOf(index);
+    const merge: Record<string, unknown> = {};
+    for (const [tag, { value }] of Object.entries(member.merge)) {
+      const field = `merge_fields.${tag}`;
+      const type = types.get(tag);
+      if (type === undefined) {
+        notices.dropped(field, why);
+        continue;
+      }
+      const converted = asMergeType(value, type, field, notices);
+      if (converted !== undefined) merge[tag] = converted;
+    }
+    return merge;
+  });
+  return { merges };
+}
+
 export function mergeFollowUp(
   answer: string,
   state: unknown,
@@ -96,38 +152,19 @@ export function mergeFollowUp(
   notices: Notices,
 ): RequestDescriptor[] {
   const { member, created } = state as MergeState;
-  const types = mergeTypes(answer);
-  const missing = Object.entries(member.merge).filter(([tag]) => !types.has(tag));
-  if (missing.length > 0 && settings.createMergeFields && !created) {
-    return [
-      ...missing.map(([tag, { name, value }]) =>
-        mailchimpRequest(settings, 'POST', mergeFieldsPath(member.listId), {
-          tag,
-          name: name.slice(0, 50),
-          type: typeof value === 'number' ? 'number' : 'text',
-        }),
-      ),
+  const next = resolveMerge(
+    answer,
+    [member],
+    created === true,
+    settings,
+    () => notices,
+    () =>
       listMergeFields(settings, member.listId, {
         step: MERGE_STEP,
         state: { member, created: true } satisfies MergeState,
       }),
-    ];
-  }
-  const why = settings.createMergeFields
-    ? 'Mailchimp did not create this merge field'
-    : 'no such merge field in the audience (creating them is turned off)';
-  const merge: Record<string, unknown> = {};
-  for (const [tag, { value }] of Object.entries(member.merge)) {
-    const field = `merge_fields.${tag}`;
-    const type = types.get(tag);
-    if (type === undefined) {
-      notices.dropped(field, why);
-      continue;
-    }
-    const converted = asMergeType(value, type, field, notices);
-    if (converted !== undefined) merge[tag] = converted;
-  }
-  return upsert(member, merge, settings);
+  );
+  return 'create' in next ? next.create : upsert(member, next.merges[0] ?? {}, settings);
 }
 
 /** After the member is saved: add its tags. */

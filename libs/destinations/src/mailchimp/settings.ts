@@ -19,6 +19,11 @@ export const mailchimpSettings = z.object({
     description:
       'Creates a merge field (text, or number for a number) for a trait the audience has none for. Off: such traits are left out with a notice.',
   }),
+  batchSize: z.number().int().min(1).max(500).default(1).meta({
+    title: 'Batch size',
+    description:
+      'Identifies per batch subscribe (at most 500). 1 (the default) upserts each member alone and never changes an existing member’s status; above 1, Mailchimp’s batch sets every member to subscribed, and refuses that for members who unsubscribed. Not used with double opt-in.',
+  }),
   apiBaseUrl: z
     .url({ protocol: /^https?$/ })
     .optional()

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { coerce, defineAction, DropEventError, lenient, type Notices } from '@manifold/destination-kit';
+import { coerce, defineAction, DropEventError, lenient, Notices } from '@manifold/destination-kit';
+import { batchSubscribeRequests, MAX_BATCH_MEMBERS } from './batch-subscribe';
 import { coalesce, compact, optionalText, record } from '../common/fields';
 import { mergeValues, type MergeValue } from './merge-values';
 import { memberRequests, type AddressValue, type PlannedMember } from './member-flow';
@@ -7,7 +8,8 @@ import { mailchimpSettings, type MailchimpSettings } from './settings';
 
 // Identify → PUT /lists/{list}/members/{md5(email)}: the member upserted (subscribed, or pending
 // with double opt-in, when new; an existing member's status is never changed), its traits as
-// merge fields (created when missing, member-flow.ts), then its `tags` added.
+// merge fields (created when missing, member-flow.ts), then its `tags` added. With a batch size
+// above 1, identifies of one audience go together through the batch subscribe (batch-subscribe.ts).
 
 const fields = z.object({
   listId: optionalText(),
@@ -112,4 +114,16 @@ export const upsertMember = defineAction(mailchimpSettings, {
     traits: { '@path': '$.traits' },
   },
   perform: (payload, settings, notices) => memberRequests(plan(payload, settings, notices), settings),
+  batch: {
+    maxEvents: MAX_BATCH_MEMBERS,
+    // Mailchimp's batch sets each member's status: with double opt-in that would ask members
+    // already subscribed to confirm again, so those instances upsert members one by one.
+    size: (settings) => (settings.doubleOptIn ? 1 : settings.batchSize),
+    key: (payload, settings) => payload.listId ?? settings.listId,
+    perform: (payloads, settings, notices) =>
+      batchSubscribeRequests(
+        payloads.map((payload, index) => plan(payload, settings, notices[index] ?? new Notices())),
+        settings,
+      ),
+  },
 });

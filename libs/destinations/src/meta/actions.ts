@@ -1,11 +1,12 @@
-import { defineAction, type Notices } from '@manifold/destination-kit';
+import { defineAction, Notices } from '@manifold/destination-kit';
 import { checkoutData, plainData, productData, purchaseData, searchData } from './custom-data';
 import { eventsRequest, serverEvent, serverEventMapping, serverEventSchema } from './server-event';
-import { metaSettings } from './settings';
+import { MAX_EVENTS, metaSettings } from './settings';
 
 // The actions of Segment's Conversions API destination: the standard events for Segment's
-// e-commerce events and pages, and a custom event for every other track. Each sends one server
-// event; they differ in the event name and how custom_data is built.
+// e-commerce events and pages, and a custom event for every other track. Each event is one server
+// event; they differ in the event name and how custom_data is built. Events of one action share a
+// request, up to Meta's 1000 per `data` (the `batchSize` setting).
 
 type CustomData = (properties: Record<string, unknown>, notices: Notices) => Record<string, unknown>;
 
@@ -21,6 +22,17 @@ function serverEventAction(title: string, description: string, eventName: string
     perform: (payload, settings, notices) => [
       eventsRequest([serverEvent(payload, customData(payload.properties, notices), settings, notices)], settings),
     ],
+    batch: {
+      maxEvents: MAX_EVENTS,
+      size: (settings) => settings.batchSize,
+      perform: (payloads, settings, notices) => {
+        const events = payloads.map((payload, index) => {
+          const eventNotices = notices[index] ?? new Notices();
+          return serverEvent(payload, customData(payload.properties, eventNotices), settings, eventNotices);
+        });
+        return [eventsRequest(events, settings)];
+      },
+    },
   });
 }
 

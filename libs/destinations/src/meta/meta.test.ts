@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
-import { catalogEntry } from '@manifold/destination-kit';
+import { buildRequests, catalogEntry, outcomesPerEvent } from '@manifold/destination-kit';
 import { validateDefinition } from '@manifold/destination-kit/testing';
 import { MetaEmulator } from '@manifold/emulators';
 import { meta } from './index';
 import {
   deliverAll,
+  expectRequests,
   NOW,
+  parsed,
+  prepareAll,
   runTranslationCases,
   specEvent,
   TIMESTAMP_MS,
@@ -536,5 +539,98 @@ describe('Meta Conversions API', () => {
       { kind: 'retry', status: 429, retryAfterMs: 3000 },
       { kind: 'delivered', status: 200 },
     ]);
+  });
+
+  describe('batches: several events per request', () => {
+    const track = (event: string, index: number, extra: Record<string, unknown> = {}) =>
+      specEvent({ type: 'track', event, messageId: `m-${index}`, ...extra });
+    const batch = (events: ReturnType<typeof track>[], settings = parsed(meta, base())) => {
+      const prepared = prepareAll(meta, events, settings);
+      return buildRequests(
+        meta,
+        'customEvent',
+        prepared.map((p) => p.payload),
+        settings,
+      );
+    };
+
+    it('sends the events of one action in one request, data[i] being event i (exactly)', async () => {
+      emulator.reset();
+      const requests = batch([track('Signed Up', 0), track('Plan Chosen', 1), track('Invited', 2)]);
+      expect(requests).toHaveLength(1);
+      expect(requests[0]?.itemEvents).toEqual([0, 1, 2]);
+      expectRequests(
+        requests,
+        [
+          events(
+            serverEvent({ event_name: 'Signed Up', event_id: 'm-0' }),
+            serverEvent({ event_name: 'Plan Chosen', event_id: 'm-1' }),
+            serverEvent({ event_name: 'Invited', event_id: 'm-2' }),
+          ),
+        ],
+        emulator.baseUrl,
+      );
+      const [result] = await deliverAll(meta, requests);
+      expect(JSON.parse(result?.response.body ?? '{}')).toMatchObject({ events_received: 3 });
+      expect(outcomesPerEvent(requests[0]!, result!.outcome, 3).map((o) => o.kind)).toEqual([
+        'delivered',
+        'delivered',
+        'delivered',
+      ]);
+      expect(emulator.events.map((e) => e.event['event_id'])).toEqual(['m-0', 'm-1', 'm-2']);
+    });
+
+    it('a batch of 1000 is taken; the batch size setting caps it (1 to 1000)', async () => {
+      emulator.reset();
+      const thousand = Array.from({ length: 1000 }, (_v, i) => track('Tick', i));
+      const requests = batch(thousand);
+      expect(requests).toHaveLength(1);
+      const [result] = await deliverAll(meta, requests);
+      expect(result?.outcome).toMatchObject({ kind: 'delivered', status: 200 });
+      expect(emulator.events).toHaveLength(1000);
+      expect(parsed(meta, { ...base(), batchSize: 1 }).batchSize).toBe(1);
+      expect(() => parsed(meta, { ...base(), batchSize: 1001 })).toThrow();
+    });
+
+    it('the emulator refuses more than 1000 events in one request, as Meta does', async () => {
+      const [request] = batch([track('Tick', 0)]);
+      const body = JSON.parse(request!.body!) as { data: unknown[] };
+      const tooMany = { ...request!, body: JSON.stringify({ data: Array.from({ length: 1001 }, () => body.data[0]) }) };
+      const [result] = await deliverAll(meta, [tooMany]);
+      expect(result?.response.status).toBe(400);
+      expect(result?.outcome).toMatchObject({ kind: 'dead-letter', reason: 'REJECTED' });
+    });
+
+    it('one event Meta refuses (named as data[i]) is rejected; the others, which Meta did not take, go again', async () => {
+      emulator.reset();
+      const old = track('Late', 1, { timestamp: '2026-05-20T00:00:00.000Z' });
+      const requests = batch([track('Fine', 0), old, track('Fine', 2)]);
+      const [result] = await deliverAll(meta, requests);
+      expect(result?.response.status).toBe(400);
+      expect(emulator.events).toHaveLength(0);
+      expect(outcomesPerEvent(requests[0]!, result!.outcome, 3)).toMatchObject([
+        { kind: 'retry' },
+        { kind: 'dead-letter', reason: 'REJECTED', status: 400 },
+        { kind: 'retry' },
+      ]);
+      // Sent again without it, the others are taken.
+      const again = batch([track('Fine', 0), track('Fine', 2)]);
+      const [second] = await deliverAll(meta, again);
+      expect(second?.outcome).toMatchObject({ kind: 'delivered' });
+      expect(emulator.events.map((e) => e.event['event_id'])).toEqual(['m-0', 'm-2']);
+    });
+
+    it("Graph's parameter path ($['data'][i]) names the event too; an answer naming none rejects the request", () => {
+      const [request] = batch([track('A', 0), track('B', 1)]);
+      const answer = (message: string) => ({
+        status: 400,
+        headers: {},
+        body: JSON.stringify({ error: { message, type: 'OAuthException', code: 100 } }),
+      });
+      const named = meta.classifyResponse!(answer(`Unexpected key "x" on param "$['data'][1]".`), request!);
+      expect(outcomesPerEvent(request!, named, 2).map((o) => o.kind)).toEqual(['retry', 'dead-letter']);
+      const unnamed = meta.classifyResponse!(answer('Invalid parameter'), request!);
+      expect(outcomesPerEvent(request!, unnamed, 2).map((o) => o.kind)).toEqual(['dead-letter', 'dead-letter']);
+    });
   });
 });

@@ -128,14 +128,19 @@ export function serverEvent(
   });
 }
 
-/** POST /{version}/{pixel}/events with the events as `data`; the token as a Bearer header (kept out of URLs). */
+/**
+ * POST /{version}/{pixel}/events with the events as `data` (element i is event i of the batch, which
+ * `itemEvents` says, so an error naming `data[i]` finds its event); the token as a Bearer header
+ * (kept out of URLs).
+ */
 export function eventsRequest(events: Record<string, unknown>[], settings: MetaSettings): RequestDescriptor {
-  return jsonRequest(
+  const request = jsonRequest(
     'POST',
     joinUrl(settings.apiBaseUrl, `/${settings.apiVersion}/${settings.pixelId}/events`),
     compact({ data: events, test_event_code: settings.testEventCode }),
     { authorization: `Bearer ${settings.accessToken}` },
   );
+  return events.length > 1 ? { ...request, itemEvents: events.map((_event, index) => index) } : request;
 }
 
 /** The properties left for custom_data: all but those read into user_data. */

@@ -15,6 +15,9 @@ export const ACTION_SOURCES = [
 ] as const;
 export type ActionSource = (typeof ACTION_SOURCES)[number];
 
+/** Meta's documented maximum of server events in one request's `data`. */
+export const MAX_EVENTS = 1000;
+
 export const metaSettings = z.object({
   accessToken: secret(
     z.string().min(1),
@@ -43,6 +46,16 @@ export const metaSettings = z.object({
     .regex(/^v\d+\.0$/)
     .default('v24.0')
     .meta({ title: 'Graph API version', description: 'e.g. v24.0 (Conversions API versions stay for two years).' }),
+  batchSize: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_EVENTS)
+    .default(MAX_EVENTS)
+    .meta({
+      title: 'Batch size',
+      description: `Server events per request (Meta takes at most ${MAX_EVENTS}); 1 sends each event alone.`,
+    }),
   apiBaseUrl: z
     .url({ protocol: /^https?$/ })
     .default('https://graph.facebook.com')

@@ -9,7 +9,6 @@ import {
   parseSettings,
   prepareEvent,
   translateEvent,
-  type DeliveryOutcome,
   type DestinationDefinition,
   type DropReason,
   type Outcome,
@@ -202,27 +201,28 @@ export async function runFlow<S extends DestinationSettingsSchema>(
   settings: ParsedSettings<S>,
   notices = new Notices(),
   authorize: Authorize = (request) => request,
-): Promise<{ sent: RequestDescriptor[]; outcome: Outcome }> {
+): Promise<{ sent: RequestDescriptor[]; outcome: Outcome | ResponseOutcome }> {
   const sent: RequestDescriptor[] = [];
-  const send = async (request: RequestDescriptor): Promise<Outcome> => {
+  const send = async (request: RequestDescriptor): Promise<Outcome | ResponseOutcome> => {
     sent.push(request);
     const response = await deliver(authorize(request));
-    const outcome = classifyResponse(destination, request, response) as DeliveryOutcome;
-    if (outcome.kind !== 'delivered') return outcome;
+    const outcome = classifyResponse(destination, request, response);
+    // As the translator: a 2xx answer (a partial one too, read per item) goes on to its follow-ups.
+    if (outcome.kind !== 'delivered' && outcome.kind !== 'per-item') return outcome;
     let next: RequestDescriptor[];
     try {
       next = followUpRequests(destination, request, response, settings, notices);
     } catch (error) {
       return outcomeOfError(error);
     }
-    let last: Outcome = outcome;
+    let last: Outcome | ResponseOutcome = outcome;
     for (const step of next) {
       last = await send(step);
       if (last.kind !== 'delivered') break;
     }
     return last;
   };
-  let outcome: Outcome = { kind: 'delivered', status: 200 };
+  let outcome: Outcome | ResponseOutcome = { kind: 'delivered', status: 200 };
   for (const request of requests) outcome = await send(request);
   return { sent, outcome };
 }

@@ -1,4 +1,5 @@
 import { status } from '@grpc/grpc-js';
+import { hubspot } from '@manifold/destinations';
 import { HubspotEmulator } from '@manifold/emulators';
 import { connectControlPlane } from '@manifold/proto';
 import { testInfrastructure, testLogger } from '@manifold/testing';
@@ -25,12 +26,8 @@ describe('OAuth connections', () => {
       portalId: '4242',
       oauth: {
         ...CLIENT,
-        scopes: [
-          'oauth',
-          'crm.objects.contacts.write',
-          'crm.objects.companies.write',
-          'analytics.behavioral_events.send',
-        ],
+        // The app is registered with the scopes the destination asks for.
+        scopes: hubspot.oauth?.scopes ?? [],
       },
     }).start();
     const oauthClients = emulatorOAuthClients('hubspot', hs.baseUrl, CLIENT);
@@ -73,7 +70,7 @@ describe('OAuth connections', () => {
     });
     const authorize = new URL(started.authorizeUrl);
     expect(authorize.searchParams.get('scope')).toBe(
-      'oauth crm.objects.contacts.write crm.objects.companies.write analytics.behavioral_events.send',
+      'oauth crm.objects.contacts.read crm.objects.contacts.write crm.objects.companies.read crm.objects.companies.write analytics.behavioral_events.send',
     );
     expect(authorize.searchParams.get('client_id')).toBe(CLIENT.clientId);
     expect(authorize.searchParams.get('state')?.length).toBeGreaterThanOrEqual(40);

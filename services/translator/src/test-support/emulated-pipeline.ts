@@ -12,7 +12,11 @@ export interface EmulatedPipeline {
   close(): Promise<void>;
 }
 
-export async function startEmulatedPipeline(types: readonly string[]): Promise<EmulatedPipeline> {
+/** `settings`: per type, settings that replace the emulator setup's (e.g. a batch size). */
+export async function startEmulatedPipeline(
+  types: readonly string[],
+  settings: Record<string, Record<string, unknown>> = {},
+): Promise<EmulatedPipeline> {
   const emulators: Record<string, Emulator> = {};
   const instances: DestinationConfig[] = [];
   const setups = new Map<string, EmulatorSetup>();
@@ -21,10 +25,13 @@ export async function startEmulatedPipeline(types: readonly string[]): Promise<E
     const setup = EMULATOR_SETUPS[type];
     if (!definition || !setup) throw new Error(`no ${type} destination or emulator`);
     const started = await setup();
-    const { emulator, settings } = started;
+    const { emulator } = started;
     setups.set(`dest-${type}`, started);
     emulators[type] = emulator;
-    instances.push(destination({ id: `dest-${type}`, catalogId: type, catalogName: definition.name, settings }));
+    const instanceSettings = { ...started.settings, ...settings[type] };
+    instances.push(
+      destination({ id: `dest-${type}`, catalogId: type, catalogName: definition.name, settings: instanceSettings }),
+    );
   }
   const pipeline = await startPipeline({
     snapshot: snapshot(instances),

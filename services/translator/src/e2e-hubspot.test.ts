@@ -1,0 +1,129 @@
+// End to end, HubSpot's batches: ingestion (Tracking API, in-process) → Kafka → the hubspot
+// translator → the emulator. Identifies become contact batch upserts; group calls become company
+// batch upserts, each company then associated with the contact the call names (batch reads of the
+// companies and contacts, then one association batch). A group whose contact does not exist is
+// delivered with a notice. Then HubSpot answers 500 and then 429 for a while: every contact,
+// company and association is there once, and every event is counted delivered once.
+import type { Emulator, HubspotEmulator } from '@manifold/emulators';
+import { uniqueName, waitFor } from '@manifold/testing';
+import type { Pipeline } from './test-support/e2e';
+import { startEmulatedPipeline } from './test-support/emulated-pipeline';
+import { waitForReports } from './test-support/harness';
+
+const run = uniqueName('hubspot');
+const INSTANCE = 'dest-hubspot';
+const email = (n: number) => `${run}-p${n}@example.com`;
+const identify = (n: number) => ({
+  type: 'identify',
+  messageId: `${run}-identify-${n}`,
+  userId: `user-${n}`,
+  traits: { email: email(n), firstName: `P${n}`, plan: n % 2 ? 'pro' : 'free' },
+});
+const group = (n: number, contact: string) => ({
+  type: 'group',
+  messageId: `${run}-group-${n}`,
+  userId: `user-${n}`,
+  groupId: `${run}-co-${n}`,
+  traits: { name: `Company ${n}`, employees: 10 + n },
+  context: { traits: { email: contact } },
+});
+
+describe('end to end: HubSpot contacts and companies in batches, companies associated with their contacts', () => {
+  let emulators: Record<string, Emulator> = {};
+  let pipeline: Pipeline;
+  let close = async (): Promise<void> => {};
+
+  beforeAll(async () => {
+    ({ pipeline, emulators, close } = await startEmulatedPipeline(['hubspot']));
+  }, 60000);
+
+  afterAll(() => close());
+
+  const hs = () => emulators['hubspot'] as HubspotEmulator;
+  const reportsTopic = () => pipeline.translator.translator.names.deliveryReports;
+  const companyId = (n: number) => hs().companies.get(`segment_group_id:${run}-co-${n}`)?.id;
+  const contactId = (n: number) => hs().contacts.get(email(n).toLowerCase())?.id;
+  const associated = (n: number) => hs().associations.has(`${companyId(n)}->${contactId(n)}`);
+
+  it('upserts contacts and companies in batches and associates each company with its contact', async () => {
+    const people = Array.from({ length: 20 }, (_v, n) => identify(n));
+    expect(await pipeline.track('/v1/batch', { batch: people })).toBe(200);
+    await waitFor(() => people.every((_p, n) => contactId(n) !== undefined), 30000, 'the 20 contacts');
+    const groups = [...people.map((_p, n) => group(n, email(n))), group(20, `${run}-nobody@example.com`)];
+    expect(await pipeline.track('/v1/batch', { batch: groups })).toBe(200);
+    await waitFor(() => people.every((_p, n) => associated(n)), 30000, 'the 20 associations');
+
+    const { counts } = await waitForReports(
+      pipeline.translator.kafka,
+      reportsTopic(),
+      (c) => (c[`${INSTANCE}|delivered|`] ?? 0) >= 41,
+      30000,
+    );
+    expect(counts[`${INSTANCE}|delivered|`]).toBe(41);
+    expect(Object.keys(counts).filter((k) => k.includes('|failed|'))).toEqual([]);
+    // The company whose contact HubSpot does not have: upserted, not associated, said so.
+    expect(companyId(20)).toBeDefined();
+    expect(
+      counts[
+        `${INSTANCE}|field_dropped|contact: the company is not associated with the contact: no HubSpot contact has the email ${run}-nobody@example.com (identify creates contacts)`
+      ],
+    ).toBe(1);
+    expect(hs().companies.get(`segment_group_id:${run}-co-3`)?.properties).toMatchObject({
+      name: 'Company 3',
+      numberofemployees: '13',
+    });
+    // Batched: fewer upsert requests than events (each at most 100 inputs, which the emulator checks).
+    const upserts = hs().requests.filter((r) => r.path.endsWith('/batch/upsert'));
+    expect(upserts.length).toBeLessThan(41);
+    expect(hs().requests.filter((r) => r.path.includes('/associations/')).length).toBeLessThan(20);
+  }, 90000);
+
+  it('answering 500 and then 429 for a while, every contact, company and association arrives, each event once', async () => {
+    const before = hs().requests.length;
+    const people = Array.from({ length: 15 }, (_v, i) => identify(100 + i));
+    const groups = people.map((_p, i) => group(100 + i, email(100 + i)));
+    hs().failFor(1500, { status: 500 });
+    hs().failNext(4, {
+      status: 429,
+      retryAfterSeconds: 1,
+      body: {
+        status: 'error',
+        message: 'You have reached your ten_secondly_rolling limit.',
+        policyName: 'TEN_SECONDLY_ROLLING',
+      },
+    });
+    expect(await pipeline.track('/v1/batch', { batch: people })).toBe(200);
+    await waitFor(() => people.every((_p, i) => contactId(100 + i) !== undefined), 45000, 'the 15 contacts');
+    expect(await pipeline.track('/v1/batch', { batch: groups })).toBe(200);
+    // A client resending part of a batch: the same messageIds again.
+    expect(await pipeline.track('/v1/batch', { batch: groups.slice(0, 5) })).toBe(200);
+    await waitFor(() => people.every((_p, i) => associated(100 + i)), 45000, 'the 15 associations');
+
+    const { counts } = await waitForReports(
+      pipeline.translator.kafka,
+      reportsTopic(),
+      (c) => (c[`${INSTANCE}|delivered|`] ?? 0) >= 71 && (c[`${INSTANCE}|filtered|DUPLICATE_MESSAGE_ID`] ?? 0) >= 5,
+      45000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // time for any second copy to show up
+    const again = await waitForReports(
+      pipeline.translator.kafka,
+      reportsTopic(),
+      (c) => (c[`${INSTANCE}|delivered|`] ?? 0) >= 71,
+      10000,
+    );
+    expect(again.counts[`${INSTANCE}|delivered|`]).toBe(71);
+    expect(again.counts[`${INSTANCE}|filtered|DUPLICATE_MESSAGE_ID`]).toBe(5);
+    expect(Object.keys(counts).filter((k) => k.includes('|failed|'))).toEqual([]);
+    const requests = hs().requests.slice(before);
+    expect(requests.some((r) => r.status === 500)).toBe(true);
+    expect(requests.filter((r) => r.status === 429 && r.injected).length).toBe(4);
+    expect(
+      (counts[`${INSTANCE}|retried|http_429`] ?? 0) + (counts[`${INSTANCE}|retried|http_500`] ?? 0),
+    ).toBeGreaterThan(0);
+    // One record each, whatever the retries.
+    expect(hs().contacts.size).toBe(35);
+    expect(hs().companies.size).toBe(36);
+    expect(hs().associations.size).toBe(35);
+  }, 120000);
+});
