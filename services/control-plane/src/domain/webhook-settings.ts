@@ -38,12 +38,16 @@ export function webhookSettingsDoc(
       mapping = JSON.stringify(given.mapping);
     }
   } else if (isPlainObject(given.mapping) && Object.keys(given.mapping).length > 0) {
-    v.add('webhook.mapping', `is only for generic sources: ${given.kind} deliveries are read by a built-in translation`);
+    v.add(
+      'webhook.mapping',
+      `is only for generic sources: ${given.kind} deliveries are read by a built-in translation`,
+    );
   }
   const secret = given.signingSecret;
   let signingSecret: string | null;
   if (secret === undefined || secret === SECRET_MASK) {
-    if (secret === SECRET_MASK && !saved?.signingSecret) v.add('webhook.signing_secret', 'is masked, but none is saved');
+    if (secret === SECRET_MASK && !saved?.signingSecret)
+      v.add('webhook.signing_secret', 'is masked, but none is saved');
     signingSecret = saved?.signingSecret ?? null;
   } else if (secret === '') signingSecret = null;
   else signingSecret = box.seal(secret);
