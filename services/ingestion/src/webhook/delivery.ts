@@ -65,3 +65,25 @@ export function defined(fields: Record<string, unknown>): Record<string, unknown
   for (const [key, value] of Object.entries(fields)) if (value !== undefined) out[key] = value;
   return out;
 }
+
+/**
+ * An app's postal address as the Spec's `address` trait; `lines` are its street lines (empty
+ * ones left out), the other parts are read from the app's own field names.
+ */
+export function specAddress(
+  address: unknown,
+  fields: { lines: [string, string]; city: string; state: string; postalCode: string; country: string },
+): Record<string, unknown> | undefined {
+  if (!isPlainObject(address)) return undefined;
+  const street = fields.lines
+    .map((name) => address[name])
+    .filter((line) => typeof line === 'string' && line !== '')
+    .join(', ');
+  return defined({
+    street: street || undefined,
+    city: address[fields.city] ?? undefined,
+    state: address[fields.state] ?? undefined,
+    postalCode: address[fields.postalCode] ?? undefined,
+    country: address[fields.country] ?? undefined,
+  });
+}

@@ -1,5 +1,14 @@
 import { isPlainObject } from '@manifold/json';
-import { defined, header, idText, objectAt, type Translation, type WebhookApp, type WebhookCall } from '../delivery';
+import {
+  defined,
+  header,
+  idText,
+  objectAt,
+  specAddress,
+  type Translation,
+  type WebhookApp,
+  type WebhookCall,
+} from '../delivery';
 import { verifyShopify } from '../signatures';
 
 // Shopify deliveries: the topic is X-Shopify-Topic, the delivery's id X-Shopify-Webhook-Id (kept
@@ -63,18 +72,13 @@ function orderCompleted(order: Payload): WebhookCall {
   });
 }
 
-function address(value: unknown): Record<string, unknown> | undefined {
-  if (!isPlainObject(value)) return undefined;
-  return defined({
-    street:
-      [value['address1'], value['address2']].filter((line) => typeof line === 'string' && line !== '').join(', ') ||
-      undefined,
-    city: value['city'] ?? undefined,
-    state: value['province'] ?? undefined,
-    postalCode: value['zip'] ?? undefined,
-    country: value['country'] ?? undefined,
-  });
-}
+const SHOPIFY_ADDRESS = {
+  lines: ['address1', 'address2'],
+  city: 'city',
+  state: 'province',
+  postalCode: 'zip',
+  country: 'country',
+} as const satisfies Parameters<typeof specAddress>[1];
 
 function customerIdentify(customer: Payload): WebhookCall {
   return defined({
@@ -85,7 +89,7 @@ function customerIdentify(customer: Payload): WebhookCall {
       firstName: customer['first_name'] ?? undefined,
       lastName: customer['last_name'] ?? undefined,
       phone: customer['phone'] ?? undefined,
-      address: address(customer['default_address']),
+      address: specAddress(customer['default_address'], SHOPIFY_ADDRESS),
       createdAt: customer['created_at'] ?? undefined,
       state: customer['state'] ?? undefined,
       tags: customer['tags'] || undefined,

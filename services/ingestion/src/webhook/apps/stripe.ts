@@ -1,5 +1,14 @@
 import { isPlainObject } from '@manifold/json';
-import { defined, header, idText, titleCase, unixTime, type Translation, type WebhookApp } from '../delivery';
+import {
+  defined,
+  header,
+  idText,
+  specAddress,
+  titleCase,
+  unixTime,
+  type Translation,
+  type WebhookApp,
+} from '../delivery';
 import { verifyStripe } from '../signatures';
 
 // Stripe events: `{id: "evt_…", type, created, data: {object}}`. Customers become identify calls;
@@ -9,25 +18,19 @@ import { verifyStripe } from '../signatures';
 
 const TRACKED = /^(charge\.succeeded|invoice\.paid|customer\.subscription\.[a-z_]+)$/;
 
-/** A Stripe address as the Spec's `address` trait. */
-function address(value: unknown): Record<string, unknown> | undefined {
-  if (!isPlainObject(value)) return undefined;
-  return defined({
-    street:
-      [value['line1'], value['line2']].filter((line) => typeof line === 'string' && line !== '').join(', ') ||
-      undefined,
-    city: value['city'] ?? undefined,
-    state: value['state'] ?? undefined,
-    postalCode: value['postal_code'] ?? undefined,
-    country: value['country'] ?? undefined,
-  });
-}
+const STRIPE_ADDRESS = {
+  lines: ['line1', 'line2'],
+  city: 'city',
+  state: 'state',
+  postalCode: 'postal_code',
+  country: 'country',
+} as const satisfies Parameters<typeof specAddress>[1];
 
 function customerTraits(customer: Record<string, unknown>): Record<string, unknown> {
   const { id: _id, object: _object, created, address: stripeAddress, ...rest } = customer;
   return defined({
     ...rest,
-    address: address(stripeAddress),
+    address: specAddress(stripeAddress, STRIPE_ADDRESS),
     createdAt: unixTime(created),
   });
 }
