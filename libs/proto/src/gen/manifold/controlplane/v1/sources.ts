@@ -65,7 +65,7 @@ export interface Source {
   statusHistory: StatusChange[];
   /** prod, dev, staging, ... */
   environment: string;
-  /** javascript, node, python, go, ios, android, http, warehouse, reverse-etl, ... */
+  /** javascript, node, python, go, ios, android, http, warehouse, reverse-etl, webhook, ... */
   type: string;
   /** website, server, mobile, cloud app, warehouse */
   category: string;
