@@ -159,6 +159,15 @@ describe('metrics of the running system', () => {
       category: 'server',
     });
     const writeKey = source.writeKeys[0]?.key as string;
+    const repos = await client.sources.createSource({
+      workspace: 'obs',
+      slug: 'repos',
+      name: 'Repos',
+      environment: 'prod',
+      type: 'webhook',
+      category: 'cloud app',
+      webhook: { kind: 'github' },
+    });
     await client.destinations.createDestination({
       workspace: 'obs',
       name: 'Hook',
@@ -198,6 +207,17 @@ describe('metrics of the running system', () => {
       (await post('/v1/m', { series: [{ type: 'Counter', metric: 'analytics_js.invoke', value: 1 }] })).status,
     ).toBe(200);
     expect((await fetch(`${consoleUrl}/api/openapi.json`)).status).toBe(200);
+    // A webhook source's delivery of a kind no translation reads: counted, not stored.
+    await until(
+      'ingestion to take the webhook source',
+      () =>
+        fetch(`${ingestionUrl}/v1/webhook/${repos.writeKeys[0]?.key as string}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-github-event': 'ping', 'x-github-delivery': 'd-obs' },
+          body: JSON.stringify({ zen: 'Keep it logically awesome.' }),
+        }),
+      (r) => r.status === 200,
+    );
 
     await until(
       'the webhook to get both events',

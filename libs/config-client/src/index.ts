@@ -3,6 +3,7 @@
 export type {
   ConfigSnapshot,
   SourceConfig,
+  WebhookSourceConfig,
   DestinationConfig,
   DestinationFilterConfig,
   DestinationMappingConfig,

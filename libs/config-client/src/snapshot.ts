@@ -9,6 +9,18 @@ export interface SourceConfig {
   writeKeys: string[];
   /** javascript, node, http, ... */
   type: string;
+  /** Sources of type "webhook" only: how ingestion reads and verifies the app's deliveries. */
+  webhook?: WebhookSourceConfig | undefined;
+}
+
+/** A webhook source's settings as the data plane gets them (services/ingestion/README.md#webhook-sources). */
+export interface WebhookSourceConfig {
+  /** stripe, github, shopify or generic. */
+  kind: string;
+  /** In clear; empty when deliveries are not verified. */
+  signingSecret: string;
+  /** Generic sources: mapping-kit directives from a delivery's JSON to a Spec call. */
+  mapping?: Record<string, unknown> | undefined;
 }
 
 export type DestinationFilterAction =

@@ -123,7 +123,7 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
     const domain: Domain = {
       store,
       workspaces: new Workspaces(store),
-      sources: new Sources(store, onChange, { ...DEFAULT_AUTO_DISABLE_POLICY, ...options.autoDisable }),
+      sources: new Sources(store, box, onChange, { ...DEFAULT_AUTO_DISABLE_POLICY, ...options.autoDisable }),
       destinations,
       mappings,
       tester: new DestinationTester(catalog, box, mappings, observability.counters, testSender, logger),

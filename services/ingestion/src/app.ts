@@ -7,6 +7,7 @@ import { AnalyticsJsBundle } from './analytics-js/bundle';
 import { analyticsJsRoutes } from './analytics-js/routes';
 import { LiveDebugger, type DebuggerView } from './debugger/live-debugger';
 import { DEBUGGER_PATH, debuggerRoutes } from './debugger/routes';
+import { ByteBudget } from './http/byte-budget';
 import { IngestionError } from './http/errors';
 import { createProxyTrust } from './http/proxy-trust';
 import { answerPreflight, corsHeaders, sendError } from './http/respond';
@@ -18,6 +19,7 @@ import { createTrackingHandler } from './tracking/handler';
 import { Ingestor } from './tracking/ingestor';
 import { pixelRoutes } from './tracking/pixel';
 import { trackingRoute } from './tracking/routes';
+import { createWebhookHandler, webhookKey } from './webhook/handler';
 
 export interface IngestionAppDeps {
   configView: ConfigView;
@@ -77,6 +79,7 @@ export function createIngestionApp(deps: IngestionAppDeps): IngestionApp {
       maxEventBytes: settings.limits.maxBatchEventBytes,
     },
   });
+  const receiving = new ByteBudget(settings.limits.maxReceivingBytes);
   const handleTracking = createTrackingHandler({
     ingestor,
     proxyTrust,
@@ -84,6 +87,17 @@ export function createIngestionApp(deps: IngestionAppDeps): IngestionApp {
     tracer: deps.tracer,
     logger,
     limits: settings.limits,
+    receiving,
+  });
+  const handleWebhook = createWebhookHandler({
+    configView,
+    ingestor,
+    liveDebugger,
+    metrics,
+    tracer: deps.tracer,
+    logger,
+    maxBodyBytes: settings.limits.maxBatchBytes,
+    receiving,
   });
   const debug = debuggerRoutes({
     liveDebugger: deps.shared?.debuggerView ?? liveDebugger,
@@ -127,8 +141,11 @@ export function createIngestionApp(deps: IngestionAppDeps): IngestionApp {
 
   const handler: RequestListener = (req, res) => {
     if (req.method === 'POST') {
-      const route = trackingRoute(req.url ?? '/');
+      const url = req.url ?? '/';
+      const route = trackingRoute(url);
       if (route) return handleTracking(req, res, route);
+      const webhookSource = webhookKey(url);
+      if (webhookSource !== undefined) return handleWebhook(req, res, webhookSource);
     } else if (req.method === 'OPTIONS') {
       return answerPreflight(req, res);
     }

@@ -18,6 +18,10 @@ export function createIngestionMetrics(meter: Meter) {
     'manifold_ingestion_client_metrics',
     'Telemetry counters reported by analytics.js to /v1/m, by metric name',
   );
+  const webhooks = hotPathMetrics.counter(
+    'manifold_ingestion_webhook_deliveries',
+    'Deliveries to webhook sources, by app and outcome (accepted, ignored: an event kind no translation reads, refused)',
+  );
   return {
     /** manifold_ingestion_http_server_request_duration_seconds{method,route,status} */
     http: new HttpServerMetrics(metricPrefix('ingestion')),
@@ -26,6 +30,10 @@ export function createIngestionMetrics(meter: Meter) {
     },
     eventsRejected: {
       add: (count: number, reason: string) => rejected.add(reason, { reason }, count),
+    },
+    webhookDeliveries: {
+      add: (kind: string, outcome: 'accepted' | 'ignored' | 'refused') =>
+        webhooks.add(`${kind}|${outcome}`, { kind, outcome }, 1),
     },
     clientMetrics: {
       add: (count: number, metric: string) => clientMetrics.add(metric, { metric }, count),

@@ -75,6 +75,21 @@ export const WriteKey = model(
   }),
 );
 
+export const WebhookSettings = model(
+  'WebhookSettings',
+  z.object({
+    kind: z.enum(['stripe', 'github', 'shopify', 'generic']).describe('The app whose deliveries the source reads'),
+    signingSecret: z
+      .string()
+      .optional()
+      .describe('Reads show it masked; sent back masked, the saved one is kept; an empty string removes it'),
+    mapping: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('Generic sources: mapping-kit directives from a delivery to a Spec call'),
+  }),
+);
+
 export const Source = model(
   'Source',
   z.object({
@@ -98,6 +113,9 @@ export const Source = model(
     autoDisableWarnedAt: optionalTimestamp,
     autoDisableDueAt: optionalTimestamp.describe(
       'When the source is disabled for having no enabled destination, at the earliest (null while it has one, is disabled or is an exception)',
+    ),
+    webhook: WebhookSettings.optional().describe(
+      'Sources of type webhook: deliveries go to /v1/webhook/<write key> on ingestion',
     ),
   }),
 );

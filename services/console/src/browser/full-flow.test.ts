@@ -1,5 +1,6 @@
 // The console in a real browser (Debian's Chromium via playwright-core) against a real control
 // plane, the real ingestion service with analytics.js, Kafka and FerretDB.
+import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -351,6 +352,45 @@ describe('console in a browser', () => {
     await shot(page, 'settings');
     await page.goto(`${consoleUrl}/nobody-here/sources`);
     await expectText(page, 'h1', 'Not found');
+  });
+
+  it('creates a Stripe webhook source with its secret, shows its URL, and shows a forged delivery as rejected', async () => {
+    const secret = 'whsec_console_flow_3Jk8';
+    await page.goto(`${consoleUrl}/acme/sources`);
+    await page.getByRole('button', { name: 'Add source' }).click();
+    await page.fill('#source-name', 'Stripe');
+    await page.selectOption('#source-type', 'webhook');
+    await page.selectOption('#source-webhook-kind', 'stripe');
+    await page.fill('#source-signing-secret', secret);
+    await page.getByRole('button', { name: 'Create source' }).click();
+    await page.waitForURL('**/acme/sources/stripe');
+    const key = (await page.textContent('[data-testid=write-key]')) ?? '';
+    expect(await page.textContent('[data-testid=webhook-url]')).toBe(`${stack.dataPlane!.url}/v1/webhook/${key}`);
+    await expectText(page, '[aria-label="Webhook URL"]', 'checked against the signing secret');
+    expect(await page.content()).not.toContain(secret);
+    await expectText(page, '[data-testid=debugger-state]', 'live');
+
+    // Signed with another secret: refused once ingestion has the source, and shown with the reason.
+    const forged = async () => {
+      const body = JSON.stringify({ id: 'evt_forged', type: 'charge.succeeded', data: { object: { id: 'ch_1' } } });
+      const t = Math.floor(Date.now() / 1000);
+      const v1 = createHmac('sha256', 'whsec_someone_else').update(`${t}.${body}`).digest('hex');
+      const response = await fetch(`${stack.dataPlane!.url}/v1/webhook/${key}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'stripe-signature': `t=${t},v1=${v1}` },
+        body,
+      });
+      return (await response.json()) as { code?: string };
+    };
+    for (const deadline = Date.now() + 20_000; (await forged()).code !== 'invalid_signature';) {
+      if (Date.now() > deadline) throw new Error('ingestion did not take the webhook source within 20 s');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await expectText(
+      page,
+      '[data-testid=debugger-events] li[data-status=rejected] [data-testid=debugger-reason]',
+      'invalid_signature',
+    );
   });
 
   it('invites a member without SMTP: the link is shown once to the owner, and the invitee chooses a password', async () => {

@@ -2,6 +2,7 @@ import type { ConfigSnapshot, DestinationConfig, SourceConfig, WarehouseConfig }
 import type { Catalog } from '../domain/catalog';
 import { openSettings, type SecretBox } from '@manifold/secrets';
 import { mappingFromDoc, mappingMessage } from '../domain/mapping-docs';
+import { webhookSourceConfig } from '../domain/webhook-settings';
 import type { Store } from '../store/store';
 
 export interface BuiltSnapshot {
@@ -43,6 +44,7 @@ export async function buildSnapshot(
     enabled: s.enabled,
     writeKeys: (keysBySource.get(s._id) ?? []).sort(),
     type: s.type,
+    ...(s.webhook ? { webhook: webhookSourceConfig(s.webhook, box) } : {}),
   }));
   const destinationConfigs: DestinationConfig[] = [];
   const warehouseConfigs: WarehouseConfig[] = [];

@@ -5,8 +5,10 @@ import type {
   RotateWriteKeyRequest,
   Source,
   UpdateSourceRequest,
+  WebhookSettings,
 } from '@manifold/proto';
 import { isDuplicateKeyError } from '@manifold/mongo';
+import type { SecretBox } from '@manifold/secrets';
 import { autoDisableDueAt, DEFAULT_AUTO_DISABLE_POLICY, type AutoDisablePolicy } from '../auto-disable/policy';
 import type { CallContext } from './context';
 import { ControlPlaneError, Violations } from './errors';
@@ -14,8 +16,9 @@ import { newId, newWriteKey } from './ids';
 import { refreshDestinationSourceNames } from './links';
 import { checkEnvironment, checkName, checkOneOf, checkSlug, SOURCE_CATEGORIES, SOURCE_TYPES } from './validation';
 import { initialStatus, statusChange, statusUpdate } from './status-change';
+import { webhookSettingsDoc, webhookSettingsView } from './webhook-settings';
 import { resolveWorkspace } from './workspaces';
-import type { SourceDoc, WorkspaceDoc, WriteKeyDoc } from '../store/documents';
+import type { SourceDoc, WebhookSettingsDoc, WorkspaceDoc, WriteKeyDoc } from '../store/documents';
 import { listPage, type ListFields } from '../store/list-query';
 import type { Store } from '../store/store';
 
@@ -67,6 +70,7 @@ export function toSource(
     withoutDestinationSince: doc.withoutDestinationSince ?? undefined,
     autoDisableWarnedAt: doc.autoDisableWarnedAt ?? undefined,
     autoDisableDueAt: doc.enabled && !exempt ? autoDisableDueAt(doc, policy) : undefined,
+    webhook: doc.webhook ? webhookSettingsView(doc.webhook) : undefined,
   };
 }
 
@@ -87,6 +91,8 @@ function duplicateSourceError(slug: string, name: string): ControlPlaneError {
 export class Sources {
   constructor(
     private readonly store: Store,
+    /** Seals webhook sources' signing secrets. */
+    private readonly box: SecretBox,
     private readonly onChange: () => Promise<void>,
     /** The auto-disable job's policy, for the due date reads show. */
     private readonly autoDisable: AutoDisablePolicy = DEFAULT_AUTO_DISABLE_POLICY,
@@ -105,6 +111,7 @@ export class Sources {
     checkEnvironment(v, 'environment', req.environment);
     checkOneOf(v, 'type', req.type, SOURCE_TYPES);
     checkOneOf(v, 'category', req.category, SOURCE_CATEGORIES);
+    const webhook = this.webhookSettings(v, req.type, req.webhook, undefined);
     v.throwIfAny();
     const enabled = req.enabled ?? true;
     const status = initialStatus(enabled, ctx);
@@ -128,6 +135,7 @@ export class Sources {
       // A new source has no destination yet: its 14 days start now.
       withoutDestinationSince: ctx.now,
       autoDisableWarnedAt: null,
+      ...(webhook ? { webhook } : {}),
     };
     try {
       await this.store.sources.insertOne(doc);
@@ -144,6 +152,27 @@ export class Sources {
     });
     await this.onChange();
     return this.view(doc, workspace, ctx.now);
+  }
+
+  /**
+   * A webhook source's settings to store: required for type "webhook" (on create), refused for
+   * any other type. Problems go to `v`.
+   */
+  private webhookSettings(
+    v: Violations,
+    type: string,
+    given: WebhookSettings | undefined,
+    saved: WebhookSettingsDoc | undefined,
+  ): WebhookSettingsDoc | undefined {
+    if (type !== 'webhook') {
+      if (given) v.add('webhook', 'is only for sources of type webhook');
+      return undefined;
+    }
+    if (!given) {
+      v.add('webhook', 'is required for a webhook source (its kind: stripe, github, shopify or generic)');
+      return undefined;
+    }
+    return webhookSettingsDoc(v, given, saved, this.box);
   }
 
   async get(workspaceKey: string, sourceKey: string, now: Date): Promise<Source> {
@@ -180,6 +209,7 @@ export class Sources {
     if (req.slug !== undefined) checkSlug(v, 'slug', req.slug);
     if (req.environment !== undefined) checkEnvironment(v, 'environment', req.environment);
     if (req.category !== undefined) checkOneOf(v, 'category', req.category, SOURCE_CATEGORIES);
+    const webhook = req.webhook ? this.webhookSettings(v, doc.type, req.webhook, doc.webhook) : undefined;
     v.throwIfAny();
     const set: Partial<SourceDoc> = {};
     if (req.name !== undefined) {
@@ -189,6 +219,7 @@ export class Sources {
     if (req.slug !== undefined) set.slug = req.slug;
     if (req.environment !== undefined) set.environment = req.environment;
     if (req.category !== undefined) set.category = req.category;
+    if (webhook) set.webhook = webhook;
     const change = statusChange(doc.enabled, req.enabled, req.reason, ctx);
     const status = statusUpdate(change);
     let updated: SourceDoc | null;

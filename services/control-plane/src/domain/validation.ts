@@ -20,6 +20,7 @@ export const SOURCE_TYPES = [
   'pixel',
   'warehouse',
   'reverse-etl',
+  'webhook',
 ] as const;
 
 export function checkSlug(v: Violations, field: string, value: string | undefined): void {

@@ -40,6 +40,17 @@ export interface SourceDoc {
   destinationCount: number;
   withoutDestinationSince: Date | null;
   autoDisableWarnedAt: Date | null;
+  /** Sources of type "webhook" only. */
+  webhook?: WebhookSettingsDoc;
+}
+
+/** How a webhook source reads its app's deliveries (domain/webhook-settings.ts). */
+export interface WebhookSettingsDoc {
+  kind: string;
+  /** Sealed (`enc:v1:…`); null when deliveries are not verified. */
+  signingSecret: string | null;
+  /** Generic sources: the mapping as JSON text. */
+  mapping: string | null;
 }
 
 /** One document per write key: _id is the key itself, so uniqueness across workspaces is free. */

@@ -24,6 +24,9 @@ export const REASON_CODES = [
   'unavailable',
   'not_found',
   'unauthorized',
+  // Webhook sources: a delivery whose signature is missing or wrong, a key that is no webhook source's.
+  'invalid_signature',
+  'not_webhook_source',
 ] as const;
 
 export type ReasonCode = (typeof REASON_CODES)[number];

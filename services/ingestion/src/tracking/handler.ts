@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@manifold/logger';
 import { SpanStatusCode, type Tracer } from '@manifold/telemetry';
-import { ByteBudget } from '../http/byte-budget';
+import type { ByteBudget } from '../http/byte-budget';
 import { IngestionError } from '../http/errors';
 import type { ProxyTrust } from '../http/proxy-trust';
 import { readBody } from '../http/read-body';
@@ -19,6 +19,8 @@ export interface TrackingHandlerDeps {
   tracer: Tracer;
   logger: Logger;
   limits: RequestLimits;
+  /** The bytes of every body being received at once (`limits.maxReceivingBytes`), shared with the webhook route. */
+  receiving: ByteBudget;
 }
 
 const OK_BODY = '{"success":true}';
@@ -51,8 +53,7 @@ function answerFor(route: TrackingRoute, { accepted, rejected }: Ingested): stri
  * turns the outcome into the answer. A 200 is sent only once Kafka acknowledged every accepted event.
  */
 export function createTrackingHandler(deps: TrackingHandlerDeps) {
-  const { ingestor, proxyTrust, metrics, tracer, logger, limits } = deps;
-  const receiving = new ByteBudget(limits.maxReceivingBytes);
+  const { ingestor, proxyTrust, metrics, tracer, logger, limits, receiving } = deps;
 
   return function handleTracking(req: IncomingMessage, res: ServerResponse, route: TrackingRoute): void {
     const startedAt = performance.now();

@@ -31,6 +31,8 @@ export interface IngestRequest {
   readBody(): Buffer | Promise<Buffer>;
   /** The `Authorization` header: a write key given by Basic auth comes before the body's. */
   authorization: string | undefined;
+  /** A write key the entry point already has (a webhook source's URL holds it): comes before both. */
+  writeKey?: string | undefined;
   /** Server clock when the request arrived. */
   receivedAtMs: number;
   /** The caller's address, for `context.ip`. */
@@ -137,7 +139,7 @@ export class Ingestor {
         recordClientMetrics(body, this.deps.metrics);
         return NOTHING_INGESTED;
       }
-      const writeKey = takeWriteKey(request.authorization, body);
+      const writeKey = request.writeKey ?? takeWriteKey(request.authorization, body);
       if (writeKey === undefined) {
         throw new IngestionError(
           401,

@@ -14,6 +14,34 @@ import { useCanWrite, useWorkspace } from '../components/WorkspaceLayout';
 import { useConsoleConfig } from '../session';
 import { NotFoundPage } from './NotFoundPage';
 
+const APP_NAMES: Record<string, string> = {
+  stripe: 'Stripe',
+  github: 'GitHub',
+  shopify: 'Shopify',
+  generic: 'your app',
+};
+
+/** Where a webhook source's app delivers, in place of the snippet other sources show. */
+function WebhookUrlCard({ kind, url, verified }: { kind: string; url: string; verified: boolean }) {
+  return (
+    <section className="card" aria-label="Webhook URL">
+      <div className="section-header">
+        <h2>Webhook URL</h2>
+        <CopyButton text={url} label="Copy webhook URL" />
+      </div>
+      <p className="muted">
+        Give this URL to {APP_NAMES[kind] ?? kind} as its webhook endpoint.{' '}
+        {verified
+          ? 'Deliveries are checked against the signing secret; a missing or wrong signature is refused and shows below as rejected.'
+          : 'No signing secret is set: deliveries are not verified.'}
+      </p>
+      <pre className="snippet" data-testid="webhook-url">
+        {url}
+      </pre>
+    </section>
+  );
+}
+
 function AutoDisableNotice({
   source,
   onToggle,
@@ -184,18 +212,26 @@ export function SourcePage() {
         </section>
       </div>
 
-      <section className="card" aria-label="Snippet">
-        <div className="section-header">
-          <h2>analytics.js snippet</h2>
-          <CopyButton text={snippet} label="Copy snippet" />
-        </div>
-        <p className="muted">
-          Paste it into the &lt;head&gt; of your site. It loads analytics.js from this installation.
-        </p>
-        <pre className="snippet" data-testid="snippet">
-          {snippet}
-        </pre>
-      </section>
+      {s.webhook ? (
+        <WebhookUrlCard
+          kind={s.webhook.kind}
+          url={config.data ? `${config.data.ingestionPublicUrl.replace(/\/$/, '')}/v1/webhook/${currentKey}` : ''}
+          verified={Boolean(s.webhook.signingSecret)}
+        />
+      ) : (
+        <section className="card" aria-label="Snippet">
+          <div className="section-header">
+            <h2>analytics.js snippet</h2>
+            <CopyButton text={snippet} label="Copy snippet" />
+          </div>
+          <p className="muted">
+            Paste it into the &lt;head&gt; of your site. It loads analytics.js from this installation.
+          </p>
+          <pre className="snippet" data-testid="snippet">
+            {snippet}
+          </pre>
+        </section>
+      )}
 
       <LiveDebugger
         streamUrl={`${path}/debugger`}

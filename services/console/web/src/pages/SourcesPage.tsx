@@ -38,6 +38,14 @@ const SOURCE_TYPES: Array<[string, string]> = [
   ['http', 'server'],
   ['ios', 'mobile'],
   ['android', 'mobile'],
+  ['webhook', 'cloud app'],
+];
+
+/** The apps a webhook source can be made for here (a generic one needs a mapping: CLI or API). */
+const WEBHOOK_APPS: Array<[string, string]> = [
+  ['stripe', 'Stripe'],
+  ['github', 'GitHub'],
+  ['shopify', 'Shopify'],
 ];
 
 function NewSourceForm({ onDone }: { onDone(): void }) {
@@ -45,11 +53,20 @@ function NewSourceForm({ onDone }: { onDone(): void }) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [form, setForm] = useState({ name: '', slug: '', environment: 'prod', type: 'javascript' });
+  const [webhook, setWebhook] = useState({ kind: 'stripe', signingSecret: '' });
   const create = useMutation({
     mutationFn: () =>
       api.post<Source>(wsPath(workspace.slug, 'sources'), {
         ...form,
         category: SOURCE_TYPES.find(([t]) => t === form.type)?.[1] ?? 'server',
+        ...(form.type === 'webhook'
+          ? {
+              webhook: {
+                kind: webhook.kind,
+                ...(webhook.signingSecret ? { signingSecret: webhook.signingSecret } : {}),
+              },
+            }
+          : {}),
       }),
     onSuccess: async (source) => {
       await queryClient.invalidateQueries({ queryKey: ['list'] });
@@ -111,6 +128,37 @@ function NewSourceForm({ onDone }: { onDone(): void }) {
             ))}
           </select>
         </FormField>
+        {form.type === 'webhook' ? (
+          <>
+            <FormField label="App" htmlFor="source-webhook-kind" error={error?.fieldMessage('webhook.kind')}>
+              <select
+                id="source-webhook-kind"
+                value={webhook.kind}
+                onChange={(e) => setWebhook({ ...webhook, kind: e.target.value })}
+              >
+                {WEBHOOK_APPS.map(([kind, name]) => (
+                  <option key={kind} value={kind}>
+                    {name}
+                  </option>
+                ))}
+              </select>
+            </FormField>
+            <FormField
+              label="Signing secret"
+              htmlFor="source-signing-secret"
+              error={error?.fieldMessage('webhook.signing_secret')}
+            >
+              <input
+                id="source-signing-secret"
+                type="password"
+                autoComplete="off"
+                placeholder="from the app's webhook settings"
+                value={webhook.signingSecret}
+                onChange={(e) => setWebhook({ ...webhook, signingSecret: e.target.value })}
+              />
+            </FormField>
+          </>
+        ) : null}
       </div>
       {error && error.fields.length === 0 ? <ErrorNotice error={error} /> : null}
       <div className="actions">

@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
-import type { Source, WriteKey } from '@manifold/proto';
+import { readFile } from 'node:fs/promises';
+import type { Source, WebhookSettings, WriteKey } from '@manifold/proto';
+import { CliError } from '../connection';
+import { readDocument } from '../read-document';
 import { printDone, printRecord, printTable, type Io } from '../output';
 import type { Runner } from '../program';
 import { collect, pageRequest, type ListOptions } from './list-options';
@@ -19,7 +22,57 @@ const row = (s: Source) => ({
   auto_disable_exempt: s.autoDisableExempt,
   created_at: s.createdAt ?? null,
   created_by: s.createdBy,
+  // Where the app delivers: ingestion's address followed by this path.
+  ...(s.webhook
+    ? {
+        webhook_kind: s.webhook.kind,
+        webhook_path: `/v1/webhook/${s.writeKeys[0]?.key ?? ''}`,
+        signing_secret: s.webhook.signingSecret ?? null,
+        mapping: s.webhook.mapping ?? null,
+      }
+    : {}),
 });
+
+interface WebhookOptions {
+  webhookKind?: string;
+  signingSecretFile?: string;
+  removeSigningSecret?: boolean;
+  mapping?: string;
+}
+
+/**
+ * A webhook source's settings from the options, or undefined when none is given. The secret is
+ * read from a file, never taken on the command line (where `ps` and shell history would show it).
+ */
+async function webhookSettings(o: WebhookOptions, kindRequired: boolean): Promise<WebhookSettings | undefined> {
+  if (!o.webhookKind && !o.signingSecretFile && !o.removeSigningSecret && !o.mapping) return undefined;
+  if (!o.webhookKind) {
+    if (kindRequired) throw new CliError('--webhook-kind is required with the other webhook options');
+    throw new CliError('--webhook-kind is required to change a webhook source (give its kind again)');
+  }
+  let signingSecret: string | undefined;
+  if (o.removeSigningSecret) signingSecret = '';
+  else if (o.signingSecretFile) {
+    try {
+      signingSecret = (await readFile(o.signingSecretFile, 'utf8')).trim();
+    } catch {
+      throw new CliError(`cannot read ${o.signingSecretFile}`);
+    }
+  }
+  const mapping = o.mapping ? await readDocument(o.mapping) : undefined;
+  if (mapping !== undefined && (typeof mapping !== 'object' || mapping === null || Array.isArray(mapping))) {
+    throw new CliError(`${o.mapping} must hold one object: the mapping of a delivery to a Spec call`);
+  }
+  return {
+    kind: o.webhookKind,
+    ...(signingSecret !== undefined ? { signingSecret } : {}),
+    ...(mapping ? { mapping: mapping as Record<string, unknown> } : {}),
+  };
+}
+
+const WEBHOOK_KIND_HELP = 'type webhook: stripe, github, shopify or generic';
+const SECRET_FILE_HELP = "type webhook: a file holding the app's signing secret";
+const MAPPING_HELP = 'type generic: a JSON or YAML file mapping a delivery to a Spec call';
 
 const writeKey = (k: WriteKey) => ({ key: k.key, created_at: k.createdAt ?? null, expires_at: k.expiresAt ?? null });
 
@@ -32,18 +85,28 @@ export function sourceCommands(program: Command, run: Runner, io: Io): void {
     .requiredOption('--type <type>', 'javascript, node, python, go, ios, android, http, ...')
     .requiredOption('--category <category>', 'website, server, mobile, cloud app, warehouse')
     .option('--env <environment>', 'environment label', 'prod')
-    .action((workspace: string, slug: string, o: { name: string; type: string; category: string; env: string }) =>
-      run(async (c, g) => {
-        const s = await c.sources.createSource({
-          workspace,
-          slug,
-          name: o.name,
-          type: o.type,
-          category: o.category,
-          environment: o.env,
-        });
-        printRecord(io, row(s), g.json);
-      }),
+    .option('--webhook-kind <kind>', WEBHOOK_KIND_HELP)
+    .option('--signing-secret-file <path>', SECRET_FILE_HELP)
+    .option('--mapping <file>', MAPPING_HELP)
+    .action(
+      (
+        workspace: string,
+        slug: string,
+        o: { name: string; type: string; category: string; env: string } & WebhookOptions,
+      ) =>
+        run(async (c, g) => {
+          const webhook = await webhookSettings(o, true);
+          const s = await c.sources.createSource({
+            workspace,
+            slug,
+            name: o.name,
+            type: o.type,
+            category: o.category,
+            environment: o.env,
+            ...(webhook ? { webhook } : {}),
+          });
+          printRecord(io, row(s), g.json);
+        }),
     );
   src
     .command('list <workspace>')
@@ -78,6 +141,10 @@ export function sourceCommands(program: Command, run: Runner, io: Io): void {
     .option('--enable')
     .option('--disable')
     .option('--reason <why>', 'recorded with a status change', '')
+    .option('--webhook-kind <kind>', WEBHOOK_KIND_HELP)
+    .option('--signing-secret-file <path>', SECRET_FILE_HELP)
+    .option('--remove-signing-secret', 'type webhook: stop verifying deliveries')
+    .option('--mapping <file>', MAPPING_HELP)
     .action(
       (
         workspace: string,
@@ -90,10 +157,11 @@ export function sourceCommands(program: Command, run: Runner, io: Io): void {
           enable?: boolean;
           disable?: boolean;
           reason: string;
-        },
+        } & WebhookOptions,
       ) =>
         run(async (c, g) => {
           const enabled = o.enable ? true : o.disable ? false : undefined;
+          const webhook = await webhookSettings(o, false);
           const s = await c.sources.updateSource({
             workspace,
             source,
@@ -103,6 +171,7 @@ export function sourceCommands(program: Command, run: Runner, io: Io): void {
             category: o.category,
             enabled,
             reason: o.reason,
+            ...(webhook ? { webhook } : {}),
           });
           printRecord(io, row(s), g.json);
         }),

@@ -33,6 +33,15 @@ export interface SourceConfig {
   enabled: boolean;
   writeKeys: string[];
   type: string;
+  /** Sources of type "webhook" only, with the signing secret decrypted. */
+  webhook?: WebhookSourceConfig | undefined;
+}
+
+export interface WebhookSourceConfig {
+  kind: string;
+  /** Empty: deliveries are not verified. */
+  signingSecret: string;
+  mapping?: { [key: string]: any } | undefined;
 }
 
 export interface DestinationFilterConfig {
@@ -115,7 +124,17 @@ export interface ConfigUpdate {
 }
 
 function createBaseSourceConfig(): SourceConfig {
-  return { id: "", workspaceId: "", workspaceSlug: "", slug: "", name: "", enabled: false, writeKeys: [], type: "" };
+  return {
+    id: "",
+    workspaceId: "",
+    workspaceSlug: "",
+    slug: "",
+    name: "",
+    enabled: false,
+    writeKeys: [],
+    type: "",
+    webhook: undefined,
+  };
 }
 
 export const SourceConfig: MessageFns<SourceConfig> = {
@@ -143,6 +162,9 @@ export const SourceConfig: MessageFns<SourceConfig> = {
     }
     if (message.type !== "") {
       writer.uint32(66).string(message.type);
+    }
+    if (message.webhook !== undefined) {
+      WebhookSourceConfig.encode(message.webhook, writer.uint32(242).fork()).join();
     }
     return writer;
   },
@@ -224,6 +246,14 @@ export const SourceConfig: MessageFns<SourceConfig> = {
             message.type = reader.string();
             continue;
           }
+          case 30: {
+            if (tag !== 242) {
+              break;
+            }
+
+            message.webhook = WebhookSourceConfig.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -258,6 +288,7 @@ export const SourceConfig: MessageFns<SourceConfig> = {
         ? object.write_keys.map((e: any) => globalThis.String(e))
         : [],
       type: isSet(object.type) ? globalThis.String(object.type) : "",
+      webhook: isSet(object.webhook) ? WebhookSourceConfig.fromJSON(object.webhook) : undefined,
     };
   },
 
@@ -287,6 +318,9 @@ export const SourceConfig: MessageFns<SourceConfig> = {
     if (message.type !== "") {
       obj.type = message.type;
     }
+    if (message.webhook !== undefined) {
+      obj.webhook = WebhookSourceConfig.toJSON(message.webhook);
+    }
     return obj;
   },
 
@@ -303,6 +337,114 @@ export const SourceConfig: MessageFns<SourceConfig> = {
     message.enabled = object.enabled ?? false;
     message.writeKeys = object.writeKeys?.map((e) => e) || [];
     message.type = object.type ?? "";
+    message.webhook = (object.webhook !== undefined && object.webhook !== null)
+      ? WebhookSourceConfig.fromPartial(object.webhook)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseWebhookSourceConfig(): WebhookSourceConfig {
+  return { kind: "", signingSecret: "", mapping: undefined };
+}
+
+export const WebhookSourceConfig: MessageFns<WebhookSourceConfig> = {
+  encode(message: WebhookSourceConfig, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.kind !== "") {
+      writer.uint32(10).string(message.kind);
+    }
+    if (message.signingSecret !== "") {
+      writer.uint32(18).string(message.signingSecret);
+    }
+    if (message.mapping !== undefined) {
+      Struct.encode(Struct.wrap(message.mapping), writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WebhookSourceConfig {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWebhookSourceConfig();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.signingSecret = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.mapping = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WebhookSourceConfig {
+    return {
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      signingSecret: isSet(object.signingSecret)
+        ? globalThis.String(object.signingSecret)
+        : isSet(object.signing_secret)
+        ? globalThis.String(object.signing_secret)
+        : "",
+      mapping: isObject(object.mapping) ? object.mapping : undefined,
+    };
+  },
+
+  toJSON(message: WebhookSourceConfig): unknown {
+    const obj: any = {};
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.signingSecret !== "") {
+      obj.signingSecret = message.signingSecret;
+    }
+    if (message.mapping !== undefined) {
+      obj.mapping = message.mapping;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<WebhookSourceConfig>): WebhookSourceConfig {
+    return WebhookSourceConfig.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<WebhookSourceConfig>): WebhookSourceConfig {
+    const message = createBaseWebhookSourceConfig();
+    message.kind = object.kind ?? "";
+    message.signingSecret = object.signingSecret ?? "";
+    message.mapping = object.mapping ?? undefined;
     return message;
   },
 };

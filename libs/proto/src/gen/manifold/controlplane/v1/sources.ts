@@ -18,6 +18,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { Struct } from "../../../google/protobuf/struct";
 import { Timestamp } from "../../../google/protobuf/timestamp";
 import { PageInfo, PageRequest, StatusChange } from "./common";
 
@@ -34,6 +35,24 @@ export interface WriteKey {
   expiresAt?: Date | undefined;
 }
 
+/** How a source of type "webhook" reads a cloud app's deliveries at /v1/webhook/<write key>. */
+export interface WebhookSettings {
+  /** stripe, github, shopify or generic. */
+  kind: string;
+  /**
+   * The app's signing secret. Reads show it masked; sent back masked, the saved one is kept;
+   * an empty string (in an update) removes it. Unset: deliveries are not verified.
+   */
+  signingSecret?:
+    | string
+    | undefined;
+  /**
+   * Generic sources: mapping-kit directives from the delivery's JSON to a Spec call
+   * (type, event, userId, anonymousId, properties, traits, messageId, timestamp).
+   */
+  mapping?: { [key: string]: any } | undefined;
+}
+
 export interface Source {
   id: string;
   workspaceId: string;
@@ -46,7 +65,7 @@ export interface Source {
   statusHistory: StatusChange[];
   /** prod, dev, staging, ... */
   environment: string;
-  /** javascript, node, python, go, ios, android, http, warehouse, reverse-etl, ... */
+  /** javascript, node, python, go, ios, android, http, warehouse, reverse-etl, webhook, ... */
   type: string;
   /** website, server, mobile, cloud app, warehouse */
   category: string;
@@ -70,7 +89,11 @@ export interface Source {
    * When the auto-disable job disables the source at the earliest, as it computes it (unset while
    * the source has an enabled destination, is disabled, or is an exception).
    */
-  autoDisableDueAt?: Date | undefined;
+  autoDisableDueAt?:
+    | Date
+    | undefined;
+  /** Sources of type "webhook": the app and how its deliveries are verified and read. */
+  webhook?: WebhookSettings | undefined;
 }
 
 export interface CreateSourceRequest {
@@ -81,7 +104,11 @@ export interface CreateSourceRequest {
   type: string;
   category: string;
   /** Defaults to true. */
-  enabled?: boolean | undefined;
+  enabled?:
+    | boolean
+    | undefined;
+  /** Required for type "webhook", refused for any other. */
+  webhook?: WebhookSettings | undefined;
 }
 
 export interface GetSourceRequest {
@@ -116,6 +143,8 @@ export interface UpdateSourceRequest {
     | undefined;
   /** Why the status changed, recorded in the history. */
   reason: string;
+  /** Sources of type "webhook": replaces the kind and mapping; the secret as WebhookSettings says. */
+  webhook?: WebhookSettings | undefined;
 }
 
 export interface DeleteSourceRequest {
@@ -242,6 +271,111 @@ export const WriteKey: MessageFns<WriteKey> = {
   },
 };
 
+function createBaseWebhookSettings(): WebhookSettings {
+  return { kind: "", signingSecret: undefined, mapping: undefined };
+}
+
+export const WebhookSettings: MessageFns<WebhookSettings> = {
+  encode(message: WebhookSettings, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.kind !== "") {
+      writer.uint32(10).string(message.kind);
+    }
+    if (message.signingSecret !== undefined) {
+      writer.uint32(18).string(message.signingSecret);
+    }
+    if (message.mapping !== undefined) {
+      Struct.encode(Struct.wrap(message.mapping), writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WebhookSettings {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWebhookSettings();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.signingSecret = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.mapping = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WebhookSettings {
+    return {
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      signingSecret: isSet(object.signingSecret)
+        ? globalThis.String(object.signingSecret)
+        : isSet(object.signing_secret)
+        ? globalThis.String(object.signing_secret)
+        : undefined,
+      mapping: isObject(object.mapping) ? object.mapping : undefined,
+    };
+  },
+
+  toJSON(message: WebhookSettings): unknown {
+    const obj: any = {};
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.signingSecret !== undefined) {
+      obj.signingSecret = message.signingSecret;
+    }
+    if (message.mapping !== undefined) {
+      obj.mapping = message.mapping;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<WebhookSettings>): WebhookSettings {
+    return WebhookSettings.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<WebhookSettings>): WebhookSettings {
+    const message = createBaseWebhookSettings();
+    message.kind = object.kind ?? "";
+    message.signingSecret = object.signingSecret ?? undefined;
+    message.mapping = object.mapping ?? undefined;
+    return message;
+  },
+};
+
 function createBaseSource(): Source {
   return {
     id: "",
@@ -263,6 +397,7 @@ function createBaseSource(): Source {
     autoDisableWarnedAt: undefined,
     destinationNames: [],
     autoDisableDueAt: undefined,
+    webhook: undefined,
   };
 }
 
@@ -324,6 +459,9 @@ export const Source: MessageFns<Source> = {
     }
     if (message.autoDisableDueAt !== undefined) {
       Timestamp.encode(toTimestamp(message.autoDisableDueAt), writer.uint32(154).fork()).join();
+    }
+    if (message.webhook !== undefined) {
+      WebhookSettings.encode(message.webhook, writer.uint32(242).fork()).join();
     }
     return writer;
   },
@@ -493,6 +631,14 @@ export const Source: MessageFns<Source> = {
             message.autoDisableDueAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 30: {
+            if (tag !== 242) {
+              break;
+            }
+
+            message.webhook = WebhookSettings.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -570,6 +716,7 @@ export const Source: MessageFns<Source> = {
         : isSet(object.auto_disable_due_at)
         ? fromJsonTimestamp(object.auto_disable_due_at)
         : undefined,
+      webhook: isSet(object.webhook) ? WebhookSettings.fromJSON(object.webhook) : undefined,
     };
   },
 
@@ -632,6 +779,9 @@ export const Source: MessageFns<Source> = {
     if (message.autoDisableDueAt !== undefined) {
       obj.autoDisableDueAt = message.autoDisableDueAt.toISOString();
     }
+    if (message.webhook !== undefined) {
+      obj.webhook = WebhookSettings.toJSON(message.webhook);
+    }
     return obj;
   },
 
@@ -661,12 +811,24 @@ export const Source: MessageFns<Source> = {
     message.autoDisableWarnedAt = object.autoDisableWarnedAt ?? undefined;
     message.destinationNames = object.destinationNames?.map((e) => e) || [];
     message.autoDisableDueAt = object.autoDisableDueAt ?? undefined;
+    message.webhook = (object.webhook !== undefined && object.webhook !== null)
+      ? WebhookSettings.fromPartial(object.webhook)
+      : undefined;
     return message;
   },
 };
 
 function createBaseCreateSourceRequest(): CreateSourceRequest {
-  return { workspace: "", slug: "", name: "", environment: "", type: "", category: "", enabled: undefined };
+  return {
+    workspace: "",
+    slug: "",
+    name: "",
+    environment: "",
+    type: "",
+    category: "",
+    enabled: undefined,
+    webhook: undefined,
+  };
 }
 
 export const CreateSourceRequest: MessageFns<CreateSourceRequest> = {
@@ -691,6 +853,9 @@ export const CreateSourceRequest: MessageFns<CreateSourceRequest> = {
     }
     if (message.enabled !== undefined) {
       writer.uint32(56).bool(message.enabled);
+    }
+    if (message.webhook !== undefined) {
+      WebhookSettings.encode(message.webhook, writer.uint32(242).fork()).join();
     }
     return writer;
   },
@@ -764,6 +929,14 @@ export const CreateSourceRequest: MessageFns<CreateSourceRequest> = {
             message.enabled = reader.bool();
             continue;
           }
+          case 30: {
+            if (tag !== 242) {
+              break;
+            }
+
+            message.webhook = WebhookSettings.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -785,6 +958,7 @@ export const CreateSourceRequest: MessageFns<CreateSourceRequest> = {
       type: isSet(object.type) ? globalThis.String(object.type) : "",
       category: isSet(object.category) ? globalThis.String(object.category) : "",
       enabled: isSet(object.enabled) ? globalThis.Boolean(object.enabled) : undefined,
+      webhook: isSet(object.webhook) ? WebhookSettings.fromJSON(object.webhook) : undefined,
     };
   },
 
@@ -811,6 +985,9 @@ export const CreateSourceRequest: MessageFns<CreateSourceRequest> = {
     if (message.enabled !== undefined) {
       obj.enabled = message.enabled;
     }
+    if (message.webhook !== undefined) {
+      obj.webhook = WebhookSettings.toJSON(message.webhook);
+    }
     return obj;
   },
 
@@ -826,6 +1003,9 @@ export const CreateSourceRequest: MessageFns<CreateSourceRequest> = {
     message.type = object.type ?? "";
     message.category = object.category ?? "";
     message.enabled = object.enabled ?? undefined;
+    message.webhook = (object.webhook !== undefined && object.webhook !== null)
+      ? WebhookSettings.fromPartial(object.webhook)
+      : undefined;
     return message;
   },
 };
@@ -1097,6 +1277,7 @@ function createBaseUpdateSourceRequest(): UpdateSourceRequest {
     category: undefined,
     enabled: undefined,
     reason: "",
+    webhook: undefined,
   };
 }
 
@@ -1125,6 +1306,9 @@ export const UpdateSourceRequest: MessageFns<UpdateSourceRequest> = {
     }
     if (message.reason !== "") {
       writer.uint32(66).string(message.reason);
+    }
+    if (message.webhook !== undefined) {
+      WebhookSettings.encode(message.webhook, writer.uint32(242).fork()).join();
     }
     return writer;
   },
@@ -1206,6 +1390,14 @@ export const UpdateSourceRequest: MessageFns<UpdateSourceRequest> = {
             message.reason = reader.string();
             continue;
           }
+          case 30: {
+            if (tag !== 242) {
+              break;
+            }
+
+            message.webhook = WebhookSettings.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1228,6 +1420,7 @@ export const UpdateSourceRequest: MessageFns<UpdateSourceRequest> = {
       category: isSet(object.category) ? globalThis.String(object.category) : undefined,
       enabled: isSet(object.enabled) ? globalThis.Boolean(object.enabled) : undefined,
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      webhook: isSet(object.webhook) ? WebhookSettings.fromJSON(object.webhook) : undefined,
     };
   },
 
@@ -1257,6 +1450,9 @@ export const UpdateSourceRequest: MessageFns<UpdateSourceRequest> = {
     if (message.reason !== "") {
       obj.reason = message.reason;
     }
+    if (message.webhook !== undefined) {
+      obj.webhook = WebhookSettings.toJSON(message.webhook);
+    }
     return obj;
   },
 
@@ -1273,6 +1469,9 @@ export const UpdateSourceRequest: MessageFns<UpdateSourceRequest> = {
     message.category = object.category ?? undefined;
     message.enabled = object.enabled ?? undefined;
     message.reason = object.reason ?? "";
+    message.webhook = (object.webhook !== undefined && object.webhook !== null)
+      ? WebhookSettings.fromPartial(object.webhook)
+      : undefined;
     return message;
   },
 };
@@ -1775,6 +1974,10 @@ function fromJsonTimestamp(o: any): Date {
   } else {
     return fromTimestamp(Timestamp.fromJSON(o));
   }
+}
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
 }
 
 function isSet(value: any): boolean {
