@@ -5,6 +5,8 @@ import type { ChangeKind } from '@manifold/warehouse';
 import type { ReverseEtlConnection, ReverseEtlModel, ReverseEtlRun } from './records';
 
 type Doc<T extends { id: string }> = Omit<T, 'id'> & { _id: string };
+/** A connection's field mapping is kept as JSON text: its keys may hold "." or "$", which FerretDB refuses in stored keys. */
+type ConnectionDoc = Omit<Doc<ReverseEtlConnection>, 'fields'> & { fieldsJson: string };
 
 interface LeaseDoc {
   _id: string;
@@ -22,7 +24,7 @@ const toDoc = <T extends { id: string }>({ id, ...rest }: T): Doc<T> => ({ _id: 
  */
 export class ReverseEtlStore {
   private readonly models: Collection<Doc<ReverseEtlModel>>;
-  private readonly connections: Collection<Doc<ReverseEtlConnection>>;
+  private readonly connections: Collection<ConnectionDoc>;
   private readonly runs: Collection<Doc<ReverseEtlRun>>;
   private readonly leases: Collection<LeaseDoc>;
 
@@ -64,12 +66,18 @@ export class ReverseEtlStore {
   }
 
   async saveConnection(connection: ReverseEtlConnection): Promise<void> {
-    await this.connections.replaceOne({ _id: connection.id }, toDoc(connection), { upsert: true });
+    const { id, fields, ...rest } = connection;
+    const doc: ConnectionDoc = { _id: id, ...rest, fieldsJson: JSON.stringify(fields) };
+    await this.connections.replaceOne({ _id: id }, doc, { upsert: true });
   }
 
   async connectionsOf(modelId: string): Promise<ReverseEtlConnection[]> {
-    return (await this.connections.find({ modelId }).sort({ _id: 1 }).toArray()).map((d) =>
-      fromDoc<ReverseEtlConnection>(d),
+    return (await this.connections.find({ modelId }).sort({ _id: 1 }).toArray()).map(
+      ({ _id, fieldsJson, ...rest }) => ({
+        id: _id,
+        ...rest,
+        fields: JSON.parse(fieldsJson) as Record<string, unknown>,
+      }),
     );
   }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { validateInstanceMappings, type DestinationDefinition } from '@manifold/destination-kit';
+import type { MappingsValidation } from '@manifold/destination-kit';
 import { CHANGE_KINDS } from '@manifold/warehouse';
 import { connectionMapping } from './connection-mapping';
 import { parseCron } from './schedule';
@@ -83,14 +83,15 @@ const connectionInput = z.strictObject({
 });
 
 /**
- * A new connection from what a user gave, its action and field mapping checked against the
- * destination's definition as any instance mapping is; throws InvalidReverseEtlInputError.
+ * A new connection from what a user gave, its action and field mapping checked as any instance
+ * mapping of the destination is (`validateMappings`: the destination's validateInstanceMappings,
+ * given a list of one); throws InvalidReverseEtlInputError.
  */
 export function parseConnectionInput(
   raw: unknown,
   id: string,
   model: Pick<ReverseEtlModel, 'id' | 'name'>,
-  destination: DestinationDefinition,
+  validateMappings: (mappings: unknown[]) => MappingsValidation,
 ): ReverseEtlConnection {
   const parsed = connectionInput.safeParse(raw);
   if (!parsed.success) throw new InvalidReverseEtlInputError(problemsOf(parsed.error));
@@ -98,10 +99,11 @@ export function parseConnectionInput(
   if (connection.modelId !== model.id) {
     throw new InvalidReverseEtlInputError([{ path: 'modelId', message: `is not the model ${model.id}` }]);
   }
-  const checked = validateInstanceMappings(destination, [connectionMapping(connection, model.name)], 'connection');
+  const checked = validateMappings([connectionMapping(connection, model.name)]);
   if (!checked.ok) {
     throw new InvalidReverseEtlInputError(
-      checked.problems.map((p) => ({ path: p.path.replace(/^connection\[0\]\.?/, ''), message: p.message })),
+      // Paths as the connection has them: `mappings[0].fields.x` is its `fields.x`.
+      checked.problems.map((p) => ({ path: p.path.replace(/^[a-z]+\[0\]\.?/i, ''), message: p.message })),
     );
   }
   return connection;
