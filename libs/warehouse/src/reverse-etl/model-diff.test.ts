@@ -2,12 +2,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
-import pg from 'pg';
 import { requirePostgres, testInfrastructure, testLogger, uniqueName, rejectionOf } from '@manifold/testing';
 import { DuckdbEngine } from '../engines/duckdb/duckdb-engine';
 import type { WarehouseEngine } from '../engines/engine';
 import { PostgresEngine } from '../engines/postgres/postgres-engine';
+import { runWarehouseSql } from '../testing';
 import { ModelRunError, type ModelQuery, type RowChange } from './model-diff';
 
 const logger = testLogger('model-diff');
@@ -38,25 +37,9 @@ const engines: Array<[string, () => WarehouseEngine]> = [
 ];
 
 /** Runs the customer's side of a test (their tables) straight on the warehouse, as they would. */
-async function exec(engine: WarehouseEngine, sql: string): Promise<void> {
-  if (engine instanceof PostgresEngine) {
-    const client = new pg.Client({ connectionString: testInfrastructure().warehousePostgresUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-    return;
-  }
-  const instance = await DuckDBInstance.create(duckdbPaths.get(engine) as string);
-  const connection = await instance.connect();
-  try {
-    await connection.run(sql);
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
+function exec(engine: WarehouseEngine, sql: string): Promise<void> {
+  const duckdbPath = duckdbPaths.get(engine);
+  return runWarehouseSql(duckdbPath ? { duckdbPath } : { postgresUrl: testInfrastructure().warehousePostgresUrl }, sql);
 }
 
 async function allChanges(engine: WarehouseEngine, modelId: string, pageSize = 2): Promise<RowChange[]> {

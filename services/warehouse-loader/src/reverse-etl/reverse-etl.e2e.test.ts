@@ -4,8 +4,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
-import pg from 'pg';
 import { InMemoryConfigView, type WarehouseConfig } from '@manifold/config-client';
 import { WebhookEmulator } from '@manifold/emulators';
 import type { EventProducer } from '@manifold/kafka';
@@ -16,6 +14,7 @@ import {
   type ReverseEtlModel,
   type ReverseEtlRun,
 } from '@manifold/reverse-etl';
+import { runWarehouseSql } from '@manifold/warehouse/testing';
 import { eventually, waitFor, requirePostgres, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
 import { connectTestDatabase, type TestDatabase } from '../../../translator/src/test-support/test-database';
 import {
@@ -85,15 +84,7 @@ const warehouses: Array<[string, () => Warehouse]> = [
     'postgres',
     () => ({
       config: warehouseConfig('postgres', { url: testInfrastructure().warehousePostgresUrl }),
-      async exec(sql) {
-        const client = new pg.Client({ connectionString: testInfrastructure().warehousePostgresUrl });
-        await client.connect();
-        try {
-          await client.query(sql);
-        } finally {
-          await client.end();
-        }
-      },
+      exec: (sql) => runWarehouseSql({ postgresUrl: testInfrastructure().warehousePostgresUrl }, sql),
     }),
   ],
   [
@@ -102,16 +93,7 @@ const warehouses: Array<[string, () => Warehouse]> = [
       const path = join(tempDir, `${uniqueName('wh')}.duckdb`);
       return {
         config: warehouseConfig('duckdb', { path }),
-        async exec(sql) {
-          const instance = await DuckDBInstance.create(path);
-          const connection = await instance.connect();
-          try {
-            await connection.run(sql);
-          } finally {
-            connection.closeSync();
-            instance.closeSync();
-          }
-        },
+        exec: (sql) => runWarehouseSql({ duckdbPath: path }, sql),
       };
     },
   ],
