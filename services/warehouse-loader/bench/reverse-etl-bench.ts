@@ -12,7 +12,13 @@ import { join } from 'node:path';
 import { KafkaClient } from '@manifold/kafka';
 import { createLogger } from '@manifold/logger';
 import { connectMongo } from '@manifold/mongo';
-import { ReverseEtlStore, type ReverseEtlConnection, type ReverseEtlModel } from '@manifold/reverse-etl';
+import {
+  ReverseEtlStore,
+  zeroCounts,
+  type ReverseEtlConnection,
+  type ReverseEtlModel,
+  type ReverseEtlRun,
+} from '@manifold/reverse-etl';
 import { DuckdbEngine, PostgresEngine, type WarehouseEngine } from '@manifold/warehouse';
 import { runWarehouseSql } from '@manifold/warehouse/testing';
 import { runModel } from '../src/reverse-etl';
@@ -59,7 +65,6 @@ async function bench(target: Target, store: ReverseEtlStore, kafka: KafkaClient,
     mark = performance.now();
     const prepared = await target.engine.models.prepare(query);
     const diffMs = performance.now() - mark;
-    await target.engine.models.discard(modelId);
 
     const now = new Date().toISOString();
     const model: ReverseEtlModel = {
@@ -85,6 +90,20 @@ async function bench(target: Target, store: ReverseEtlStore, kafka: KafkaClient,
       enabled: true,
       rowsPerSecond: 1_000_000,
     };
+    // The diff is done: the runner takes the run up at its publishing phase, as after a restart.
+    const unfinished: ReverseEtlRun = {
+      id: `bench-${target.kind}-${runId}`,
+      modelId,
+      workspaceId: 'bench',
+      trigger: 'manual',
+      status: 'running',
+      phase: 'publishing',
+      startedAt: now,
+      counts: prepared.counts,
+      published: zeroCounts(),
+      skipped: zeroCounts(),
+    };
+    await store.insertRun(unfinished);
     const producer = await kafka.producer();
     const rssBefore = process.memoryUsage().rss;
     mark = performance.now();
@@ -93,18 +112,16 @@ async function bench(target: Target, store: ReverseEtlStore, kafka: KafkaClient,
       model,
       [connection],
       target.engine,
-      { trigger: 'manual', unfinished: undefined },
+      { trigger: 'manual', unfinished },
     );
-    const runMs = performance.now() - mark;
+    const publishMs = performance.now() - mark;
     await producer.disconnect();
     const published = run.published.added + run.published.updated + run.published.deleted;
-    const publishMs = runMs - diffMs;
     console.log(
       [
         `${target.kind}: ${rows.toLocaleString('en')} rows (table made in ${(createMs / 1000).toFixed(1)} s; first snapshot, start from now: ${(snapshotMs / 1000).toFixed(1)} s)`,
         `  diff in the warehouse: ${(diffMs / 1000).toFixed(2)} s → added ${prepared.counts.added}, updated ${prepared.counts.updated}, deleted ${prepared.counts.deleted}`,
-        `  run (diff + publish + promote): ${(runMs / 1000).toFixed(2)} s, ${run.status}; published ${published} row changes`,
-        `  publishing: ~${Math.round(published / (publishMs / 1000)).toLocaleString('en')} row changes/s (run time less the diff measured alone)`,
+        `  publish (pages of 1,000, each recorded in MongoDB) + promote: ${(publishMs / 1000).toFixed(2)} s, ${run.status}; ${published} row changes, ${Math.round(published / (publishMs / 1000)).toLocaleString('en')}/s`,
         `  RSS during the run: ${Math.round(rssBefore / 2 ** 20)} MiB before, ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB after`,
       ].join('\n'),
     );
