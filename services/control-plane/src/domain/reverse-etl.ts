@@ -122,6 +122,10 @@ export class ReverseEtlModels {
   async runNow(req: RunModelNowRequest, ctx: CallContext): Promise<ModelMessage> {
     const model = await this.model(req.workspace, req.model);
     if (!model.enabled) throw ControlPlaneError.failedPrecondition(`model ${model.name} is disabled`);
+    // Runners take up only models with somewhere to send to: say so rather than wait in vain.
+    if (!(await this.records.connectionsOf(model.id)).some((c) => c.enabled)) {
+      throw ControlPlaneError.failedPrecondition(`model ${model.name} has no enabled connection to run for`);
+    }
     await this.records.requestRun(model.id, ctx.now.toISOString());
     return modelMessage({ ...model, runRequestedAt: ctx.now.toISOString() });
   }

@@ -137,6 +137,19 @@ describe('reverse ETL over gRPC (real FerretDB)', () => {
 
   it('asks for a run now and lists the runs the runners record', async () => {
     const model = await h.client.reverseEtl.createModel({ ...modelRequest, name: 'Tiers' });
+    const unconnected = await grpcError(h.client.reverseEtl.runModelNow({ workspace: 'retl', model: 'Tiers' }));
+    expect(unconnected.code).toBe(status.FAILED_PRECONDITION);
+    expect(unconnected.details).toBe('model Tiers has no enabled connection to run for');
+    await h.client.reverseEtl.createConnection({
+      workspace: 'retl',
+      model: model.id,
+      destination: 'Hook',
+      changeKinds: ['deleted'],
+      action: 'send',
+      fields: { data: { id: { '@path': '$.properties.id' } } },
+      enabled: true,
+      rowsPerSecond: 10,
+    });
     const asked = await h.client.reverseEtl.runModelNow({ workspace: 'retl', model: 'Tiers' });
     expect(asked.runRequestedAt).toBeInstanceOf(Date);
     const records = new ReverseEtlStore(h.controlPlane.domain.store.db);

@@ -60,14 +60,14 @@ afterAll(async () => {
   await rm(tempDir, { recursive: true, force: true });
 });
 
-function startRunner(): ReverseEtlRunner {
+function startRunner(checkIntervalMs = 3600000): ReverseEtlRunner {
   const runner = startReverseEtlRunner({
     store,
     config,
     producer,
     eventsTopic: translator.settings.eventsTopic,
     logger,
-    checkIntervalMs: 3600000,
+    checkIntervalMs,
     pageSize: 5,
   });
   runners.push(runner);
@@ -126,7 +126,11 @@ interface ModelSetup {
  * webhook instance, deleted rows to another (each a destination instance whose mapping the
  * connection becomes, as the control plane saves it).
  */
-async function setUpModel(warehouse: Warehouse, rowsPerSecond = 1000): Promise<ModelSetup> {
+async function setUpModel(
+  warehouse: Warehouse,
+  rowsPerSecond = 1000,
+  schedule: ReverseEtlModel['schedule'] = { kind: 'manual' },
+): Promise<ModelSetup> {
   const table = uniqueName('customers').replace(/[^a-z0-9_]/g, '_');
   await warehouse.exec('CREATE SCHEMA IF NOT EXISTS crm');
   await warehouse.exec(`CREATE TABLE crm.${table} (id INTEGER, email VARCHAR, ltv DOUBLE PRECISION)`);
@@ -138,7 +142,7 @@ async function setUpModel(warehouse: Warehouse, rowsPerSecond = 1000): Promise<M
     warehouseId: warehouse.config.id,
     sql: `SELECT id, email, ltv FROM crm.${table}`,
     identifierColumn: 'id',
-    schedule: { kind: 'manual' },
+    schedule,
     enabled: true,
     startFromNow: false,
     createdAt: now,
@@ -338,5 +342,27 @@ describe.each(warehouses)('reverse ETL from %s', (_kind, makeWarehouse) => {
     await allConsumed();
     const customers = received(upserts).map((b) => b.customer as number);
     expect(customers.sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+  });
+
+  it('runs an interval model on its schedule: at once, then each interval after the last start', async () => {
+    const warehouse = makeWarehouse();
+    // Shorter than the API allows (60 s), so that the test sees two runs; checks every 250 ms.
+    const { model, table, upserts } = await setUpModel(warehouse, 1000, { kind: 'interval', seconds: 2 });
+    await warehouse.exec(`INSERT INTO crm.${table} VALUES (1, 'a@x.io', 1)`);
+    const started = Date.now();
+    const scheduled = startRunner(250);
+    const runs = await eventually(
+      () => store.runsOf(model.id, 5),
+      (list) => list.length >= 2 && list.every((r) => r.status === 'succeeded'),
+      20000,
+    ).finally(() => scheduled.stop());
+    const [second, first] = runs.map((r) => Date.parse(r.startedAt)) as [number, number];
+    expect(first - started).toBeLessThan(2000);
+    // Due 2 s after the first start; seen at the next check (250 ms), with room for a busy machine.
+    expect(second - first).toBeGreaterThanOrEqual(2000);
+    expect(second - first).toBeLessThan(3500);
+    expect(runs.at(-1)).toMatchObject({ trigger: 'schedule', counts: { added: 1, updated: 0, deleted: 0 } });
+    expect(runs.at(-2)).toMatchObject({ trigger: 'schedule', counts: { added: 0, updated: 0, deleted: 0 } });
+    expect((await deliveries(upserts, 1)).map((b) => b.customer)).toEqual([1]);
   });
 });
