@@ -81,36 +81,12 @@ describe('manifold CLI: Reverse ETL models', () => {
   });
 
   it('names what is wrong', async () => {
-    const refused = await cli(
-      'models',
-      'create',
-      'acme',
-      'Bad',
-      '--warehouse',
-      'Hook',
-      '--sql',
-      'SELECT 1',
-      '--identifier',
-      'id',
-      '--every',
-      '30',
-      '--cron',
-      '* * * * *',
-    );
+    const createBad = (...more: string[]) =>
+      cli('models', 'create', 'acme', 'Bad', '--warehouse', 'Hook', '--sql', 'SELECT 1', '--identifier', 'id', ...more);
+    const refused = await createBad('--every', '30', '--cron', '* * * * *');
     expect(refused.code).toBe(1);
     expect(refused.err).toContain('give --every or --cron, not both');
-    const notWarehouse = await cli(
-      'models',
-      'create',
-      'acme',
-      'Bad',
-      '--warehouse',
-      'Hook',
-      '--sql',
-      'SELECT 1',
-      '--identifier',
-      'id',
-    );
+    const notWarehouse = await createBad();
     expect(notWarehouse.code).toBe(1);
     expect(notWarehouse.err).toContain('warehouse: Hook is not a warehouse');
   });
