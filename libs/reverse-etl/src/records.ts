@@ -21,6 +21,11 @@ export interface ReverseEtlModel {
   startFromNow: boolean;
   /** The latest "run now" (ISO-8601): a runner starts a run when no run started after it. */
   runRequestedAt?: string;
+  /**
+   * The latest "reset" (ISO-8601): the next run forgets the last result (every row is added, or
+   * none with start from now), e.g. after the query's columns changed.
+   */
+  resetRequestedAt?: string;
   createdAt: string;
   updatedAt: string;
 }

@@ -65,6 +65,14 @@ export class ReverseEtlStore {
     return (await this.models.updateOne({ _id: modelId }, { $set: { runRequestedAt: at } })).matchedCount === 1;
   }
 
+  /** "Reset": the model's next run starts from no previous result. */
+  async requestReset(modelId: string, at: string): Promise<boolean> {
+    return (
+      (await this.models.updateOne({ _id: modelId }, { $set: { resetRequestedAt: at, runRequestedAt: at } }))
+        .matchedCount === 1
+    );
+  }
+
   async saveConnection(connection: ReverseEtlConnection): Promise<void> {
     const { id, fields, ...rest } = connection;
     const doc: ConnectionDoc = { _id: id, ...rest, fieldsJson: JSON.stringify(fields) };

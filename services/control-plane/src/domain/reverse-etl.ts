@@ -11,6 +11,7 @@ import type {
   ReverseEtlConnection as ConnectionMessage,
   ReverseEtlModel as ModelMessage,
   ReverseEtlRun as RunMessage,
+  ResetModelRequest,
   RunModelNowRequest,
   UpdateModelRequest,
   GetModelRequest,
@@ -114,20 +115,34 @@ export class ReverseEtlModels {
       ...next,
       createdAt: current.createdAt,
       ...(current.runRequestedAt ? { runRequestedAt: current.runRequestedAt } : {}),
+      ...(current.resetRequestedAt ? { resetRequestedAt: current.resetRequestedAt } : {}),
     };
     await this.records.saveModel(model);
     return modelMessage(model);
   }
 
   async runNow(req: RunModelNowRequest, ctx: CallContext): Promise<ModelMessage> {
+    const model = await this.runnable(req);
+    await this.records.requestRun(model.id, ctx.now.toISOString());
+    return modelMessage({ ...model, runRequestedAt: ctx.now.toISOString() });
+  }
+
+  async reset(req: ResetModelRequest, ctx: CallContext): Promise<ModelMessage> {
+    const model = await this.runnable(req);
+    const at = ctx.now.toISOString();
+    await this.records.requestReset(model.id, at);
+    return modelMessage({ ...model, runRequestedAt: at, resetRequestedAt: at });
+  }
+
+  /** A model a runner will take up: enabled, with an enabled connection. */
+  private async runnable(req: { workspace: string; model: string }): Promise<ReverseEtlModel> {
     const model = await this.model(req.workspace, req.model);
     if (!model.enabled) throw ControlPlaneError.failedPrecondition(`model ${model.name} is disabled`);
     // Runners take up only models with somewhere to send to: say so rather than wait in vain.
     if (!(await this.records.connectionsOf(model.id)).some((c) => c.enabled)) {
       throw ControlPlaneError.failedPrecondition(`model ${model.name} has no enabled connection to run for`);
     }
-    await this.records.requestRun(model.id, ctx.now.toISOString());
-    return modelMessage({ ...model, runRequestedAt: ctx.now.toISOString() });
+    return model;
   }
 
   async createConnection(req: CreateConnectionRequest, ctx: CallContext): Promise<ConnectionMessage> {
@@ -223,6 +238,7 @@ function modelMessage(model: ReverseEtlModel): ModelMessage {
     enabled: model.enabled,
     startFromNow: model.startFromNow,
     ...(model.runRequestedAt ? { runRequestedAt: new Date(model.runRequestedAt) } : {}),
+    ...(model.resetRequestedAt ? { resetRequestedAt: new Date(model.resetRequestedAt) } : {}),
     createdAt: new Date(model.createdAt),
     updatedAt: new Date(model.updatedAt),
   };

@@ -152,6 +152,12 @@ describe('reverse ETL over gRPC (real FerretDB)', () => {
     });
     const asked = await h.client.reverseEtl.runModelNow({ workspace: 'retl', model: 'Tiers' });
     expect(asked.runRequestedAt).toBeInstanceOf(Date);
+    const reset = await h.client.reverseEtl.resetModel({ workspace: 'retl', model: 'Tiers' });
+    expect(reset.resetRequestedAt).toBeInstanceOf(Date);
+    expect(reset.runRequestedAt).toEqual(reset.resetRequestedAt);
+    expect((await h.client.reverseEtl.getModel({ workspace: 'retl', model: 'Tiers' })).resetRequestedAt).toEqual(
+      reset.resetRequestedAt,
+    );
     const records = new ReverseEtlStore(h.controlPlane.domain.store.db);
     await records.insertRun({
       id: 'run-1',

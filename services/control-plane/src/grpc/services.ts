@@ -122,6 +122,7 @@ export function reverseEtlService(d: Domain, deps: HandlerDeps): ReverseEtlServi
     listModels: unary('ListModels', deps, (req) => d.reverseEtl.list(req)),
     updateModel: unary('UpdateModel', deps, (req, ctx) => d.reverseEtl.update(req, ctx)),
     runModelNow: unary('RunModelNow', deps, (req, ctx) => d.reverseEtl.runNow(req, ctx)),
+    resetModel: unary('ResetModel', deps, (req, ctx) => d.reverseEtl.reset(req, ctx)),
     createConnection: unary('CreateConnection', deps, (req, ctx) => d.reverseEtl.createConnection(req, ctx)),
     listConnections: unary('ListConnections', deps, (req) => d.reverseEtl.listConnections(req)),
     listRuns: unary('ListRuns', deps, (req) => d.reverseEtl.listRuns(req)),

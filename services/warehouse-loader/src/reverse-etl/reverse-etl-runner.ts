@@ -42,7 +42,8 @@ export function startReverseEtlRunner(options: ReverseEtlRunnerOptions): Reverse
   const runWithLease = async (
     model: ReverseEtlModel,
     trigger: ReverseEtlRun['trigger'],
-    unfinished?: ReverseEtlRun,
+    unfinished: ReverseEtlRun | undefined,
+    reset: boolean,
   ) => {
     const renew = setInterval(() => {
       options.store.acquireLease(model.id, holder, leaseMs).catch((error: unknown) => {
@@ -55,6 +56,19 @@ export function startReverseEtlRunner(options: ReverseEtlRunnerOptions): Reverse
       const { engine } = createEngine(warehouse.kind, warehouse.settings, log);
       try {
         const connections = await options.store.connectionsOf(model.id);
+        if (reset) {
+          // What a run in progress would have sent is abandoned with the result it came from.
+          if (unfinished) {
+            await options.store.updateRun(unfinished.id, {
+              status: 'failed',
+              phase: 'done',
+              finishedAt: new Date().toISOString(),
+              error: { code: 'RESET', message: 'the model was reset before this run finished' },
+            });
+          }
+          await engine.models.reset(model.id);
+          log.info({ modelId: model.id }, 'model reset: its next run starts from no previous result');
+        }
         await runModel(
           {
             store: options.store,
@@ -67,7 +81,7 @@ export function startReverseEtlRunner(options: ReverseEtlRunnerOptions): Reverse
           model,
           connections,
           engine,
-          { trigger, unfinished },
+          { trigger, unfinished: reset ? undefined : unfinished },
         );
       } finally {
         await engine.close();
@@ -93,6 +107,7 @@ export function startReverseEtlRunner(options: ReverseEtlRunnerOptions): Reverse
       const unfinished = await options.store.unfinishedRun(model.id);
       const [last] = unfinished ? [unfinished] : await options.store.runsOf(model.id, 1);
       const manual = model.runRequestedAt !== undefined && (!last || model.runRequestedAt > last.startedAt);
+      const reset = model.resetRequestedAt !== undefined && (!last || model.resetRequestedAt > last.startedAt);
       const scheduled = scheduleDue(
         model.schedule,
         last ? new Date(last.startedAt) : undefined,
@@ -103,7 +118,7 @@ export function startReverseEtlRunner(options: ReverseEtlRunnerOptions): Reverse
       const connections = await options.store.connectionsOf(model.id);
       if (!unfinished && !connections.some((c) => c.enabled)) continue;
       if (!(await options.store.acquireLease(model.id, holder, leaseMs))) continue;
-      const running = runWithLease(model, manual ? 'manual' : 'schedule', unfinished).finally(() =>
+      const running = runWithLease(model, manual ? 'manual' : 'schedule', unfinished, reset).finally(() =>
         active.delete(model.id),
       );
       active.set(model.id, running);

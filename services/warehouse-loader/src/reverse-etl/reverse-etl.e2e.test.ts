@@ -311,6 +311,30 @@ describe.each(warehouses)('reverse ETL from %s', (_kind, makeWarehouse) => {
     expect([...received(upserts), ...received(removals)]).toEqual([]);
   });
 
+  it('fails a run whose columns changed, sending nothing; after a reset every row is sent as added', async () => {
+    const warehouse = makeWarehouse();
+    const { model, table, upserts } = await setUpModel(warehouse);
+    const runner = startRunner();
+    await warehouse.exec(`INSERT INTO crm.${table} VALUES (1, 'a@x.io', 1), (2, 'b@x.io', 2)`);
+    expect((await runNow(runner, model)).status).toBe('succeeded');
+    await deliveries(upserts, 2);
+
+    const widened = { ...model, sql: `SELECT id, email, ltv, 'x' AS segment FROM crm.${table}` };
+    await store.saveModel(widened);
+    const changed = await runNow(runner, widened);
+    expect(changed).toMatchObject({ status: 'failed', error: { code: 'COLUMNS_CHANGED' } });
+    expect(changed.error?.message).toMatch(/added segment/);
+
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    await store.requestReset(model.id, new Date().toISOString());
+    await runner.checkNow();
+    const [afterReset] = await store.runsOf(model.id, 1);
+    expect(afterReset).toMatchObject({ status: 'succeeded', published: { added: 2, updated: 0, deleted: 0 } });
+    await deliveries(upserts, 4);
+    await allConsumed();
+    expect(received(upserts).map((b) => b.customer)).toHaveLength(4);
+  });
+
   it('resumes a run stopped half-way from its last page: the remaining rows are sent, each once', async () => {
     const warehouse = makeWarehouse();
     // 10 rows per second, pages of 5: 30 rows take 3 s, so the run is stopped in the middle.

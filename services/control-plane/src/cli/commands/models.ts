@@ -159,6 +159,12 @@ export function modelCommands(program: Command, run: Runner, io: Io): void {
       run(async (c, g) => printRecord(io, modelRow(await c.reverseEtl.runModelNow({ workspace, model })), g.json)),
     );
   cmd
+    .command('reset <workspace> <model>')
+    .description('forget its last result and run it: every row is added (the way on after its columns changed)')
+    .action((workspace: string, model: string) =>
+      run(async (c, g) => printRecord(io, modelRow(await c.reverseEtl.resetModel({ workspace, model })), g.json)),
+    );
+  cmd
     .command('runs <workspace> <model>')
     .description('its runs, latest first: published/found per change kind, and why a run failed')
     .option('--limit <n>', 'at most this many', '20')

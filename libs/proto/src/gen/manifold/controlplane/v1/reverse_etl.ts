@@ -53,7 +53,11 @@ export interface ReverseEtlModel {
   /** The latest "run now". */
   runRequestedAt?: Date | undefined;
   createdAt?: Date | undefined;
-  updatedAt?: Date | undefined;
+  updatedAt?:
+    | Date
+    | undefined;
+  /** The latest "reset". */
+  resetRequestedAt?: Date | undefined;
 }
 
 export interface CreateModelRequest {
@@ -94,6 +98,11 @@ export interface UpdateModelRequest {
 }
 
 export interface RunModelNowRequest {
+  workspace: string;
+  model: string;
+}
+
+export interface ResetModelRequest {
   workspace: string;
   model: string;
 }
@@ -288,6 +297,7 @@ function createBaseReverseEtlModel(): ReverseEtlModel {
     runRequestedAt: undefined,
     createdAt: undefined,
     updatedAt: undefined,
+    resetRequestedAt: undefined,
   };
 }
 
@@ -328,6 +338,9 @@ export const ReverseEtlModel: MessageFns<ReverseEtlModel> = {
     }
     if (message.updatedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(98).fork()).join();
+    }
+    if (message.resetRequestedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.resetRequestedAt), writer.uint32(106).fork()).join();
     }
     return writer;
   },
@@ -441,6 +454,14 @@ export const ReverseEtlModel: MessageFns<ReverseEtlModel> = {
             message.updatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.resetRequestedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -495,6 +516,11 @@ export const ReverseEtlModel: MessageFns<ReverseEtlModel> = {
         : isSet(object.updated_at)
         ? fromJsonTimestamp(object.updated_at)
         : undefined,
+      resetRequestedAt: isSet(object.resetRequestedAt)
+        ? fromJsonTimestamp(object.resetRequestedAt)
+        : isSet(object.reset_requested_at)
+        ? fromJsonTimestamp(object.reset_requested_at)
+        : undefined,
     };
   },
 
@@ -536,6 +562,9 @@ export const ReverseEtlModel: MessageFns<ReverseEtlModel> = {
     if (message.updatedAt !== undefined) {
       obj.updatedAt = message.updatedAt.toISOString();
     }
+    if (message.resetRequestedAt !== undefined) {
+      obj.resetRequestedAt = message.resetRequestedAt.toISOString();
+    }
     return obj;
   },
 
@@ -558,6 +587,7 @@ export const ReverseEtlModel: MessageFns<ReverseEtlModel> = {
     message.runRequestedAt = object.runRequestedAt ?? undefined;
     message.createdAt = object.createdAt ?? undefined;
     message.updatedAt = object.updatedAt ?? undefined;
+    message.resetRequestedAt = object.resetRequestedAt ?? undefined;
     return message;
   },
 };
@@ -1264,6 +1294,91 @@ export const RunModelNowRequest: MessageFns<RunModelNowRequest> = {
   },
   fromPartial(object: DeepPartial<RunModelNowRequest>): RunModelNowRequest {
     const message = createBaseRunModelNowRequest();
+    message.workspace = object.workspace ?? "";
+    message.model = object.model ?? "";
+    return message;
+  },
+};
+
+function createBaseResetModelRequest(): ResetModelRequest {
+  return { workspace: "", model: "" };
+}
+
+export const ResetModelRequest: MessageFns<ResetModelRequest> = {
+  encode(message: ResetModelRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workspace !== "") {
+      writer.uint32(10).string(message.workspace);
+    }
+    if (message.model !== "") {
+      writer.uint32(18).string(message.model);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResetModelRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResetModelRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workspace = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.model = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResetModelRequest {
+    return {
+      workspace: isSet(object.workspace) ? globalThis.String(object.workspace) : "",
+      model: isSet(object.model) ? globalThis.String(object.model) : "",
+    };
+  },
+
+  toJSON(message: ResetModelRequest): unknown {
+    const obj: any = {};
+    if (message.workspace !== "") {
+      obj.workspace = message.workspace;
+    }
+    if (message.model !== "") {
+      obj.model = message.model;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ResetModelRequest>): ResetModelRequest {
+    return ResetModelRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ResetModelRequest>): ResetModelRequest {
+    const message = createBaseResetModelRequest();
     message.workspace = object.workspace ?? "";
     message.model = object.model ?? "";
     return message;
@@ -2519,6 +2634,18 @@ export const ReverseEtlServiceDefinition = {
       responseStream: false,
       options: {},
     },
+    /**
+     * Forgets the model's last result and runs it: every row is added (none with start from now).
+     * What a run in progress had not sent is abandoned. The way on after the query's columns changed.
+     */
+    resetModel: {
+      name: "ResetModel",
+      requestType: ResetModelRequest as typeof ResetModelRequest,
+      requestStream: false,
+      responseType: ReverseEtlModel as typeof ReverseEtlModel,
+      responseStream: false,
+      options: {},
+    },
     createConnection: {
       name: "CreateConnection",
       requestType: CreateConnectionRequest as typeof CreateConnectionRequest,
@@ -2598,6 +2725,19 @@ export const ReverseEtlServiceService = {
     responseSerialize: (value: ReverseEtlModel): Buffer => Buffer.from(ReverseEtlModel.encode(value).finish()),
     responseDeserialize: (value: Buffer): ReverseEtlModel => ReverseEtlModel.decode(value),
   },
+  /**
+   * Forgets the model's last result and runs it: every row is added (none with start from now).
+   * What a run in progress had not sent is abandoned. The way on after the query's columns changed.
+   */
+  resetModel: {
+    path: "/manifold.controlplane.v1.ReverseEtlService/ResetModel" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ResetModelRequest): Buffer => Buffer.from(ResetModelRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ResetModelRequest => ResetModelRequest.decode(value),
+    responseSerialize: (value: ReverseEtlModel): Buffer => Buffer.from(ReverseEtlModel.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ReverseEtlModel => ReverseEtlModel.decode(value),
+  },
   createConnection: {
     path: "/manifold.controlplane.v1.ReverseEtlService/CreateConnection" as const,
     requestStream: false as const,
@@ -2638,6 +2778,11 @@ export interface ReverseEtlServiceServer extends UntypedServiceImplementation {
   updateModel: handleUnaryCall<UpdateModelRequest, ReverseEtlModel>;
   /** Asks for a run now; the run itself shows in ListRuns once a loader starts it. */
   runModelNow: handleUnaryCall<RunModelNowRequest, ReverseEtlModel>;
+  /**
+   * Forgets the model's last result and runs it: every row is added (none with start from now).
+   * What a run in progress had not sent is abandoned. The way on after the query's columns changed.
+   */
+  resetModel: handleUnaryCall<ResetModelRequest, ReverseEtlModel>;
   createConnection: handleUnaryCall<CreateConnectionRequest, ReverseEtlConnection>;
   listConnections: handleUnaryCall<ListConnectionsRequest, ListConnectionsResponse>;
   listRuns: handleUnaryCall<ListRunsRequest, ListRunsResponse>;
@@ -2716,6 +2861,25 @@ export interface ReverseEtlServiceClient extends Client {
   ): ClientUnaryCall;
   runModelNow(
     request: RunModelNowRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ReverseEtlModel) => void,
+  ): ClientUnaryCall;
+  /**
+   * Forgets the model's last result and runs it: every row is added (none with start from now).
+   * What a run in progress had not sent is abandoned. The way on after the query's columns changed.
+   */
+  resetModel(
+    request: ResetModelRequest,
+    callback: (error: ServiceError | null, response: ReverseEtlModel) => void,
+  ): ClientUnaryCall;
+  resetModel(
+    request: ResetModelRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ReverseEtlModel) => void,
+  ): ClientUnaryCall;
+  resetModel(
+    request: ResetModelRequest,
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ReverseEtlModel) => void,
