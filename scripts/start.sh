@@ -51,7 +51,7 @@ service_env() {
     control-plane) echo "GRPC_PORT=$CONTROL_PLANE_PORT MONGO_DATABASE=manifold" ;;
     ingestion) echo "NODE_OPTIONS=--max-semi-space-size=16 INGESTION_WORKERS=1 PORT=$INGESTION_PORT PUBLIC_BASE_URL=http://127.0.0.1:$INGESTION_PORT CONFIG_CACHE_FILE=$MANIFOLD_RUN_DIR/ingestion-config.json" ;;
     translator) echo "DESTINATION_TYPES=all CONFIG_CACHE_FILE=$MANIFOLD_RUN_DIR/translator-config.json MONGO_URL=${MONGO_URL}manifold_translator" ;;
-    warehouse-loader) echo "CONFIG_CACHE_FILE=$MANIFOLD_RUN_DIR/loader-config.json NODE_OPTIONS=--max-semi-space-size=64" ;;
+    warehouse-loader) echo "CONFIG_CACHE_FILE=$MANIFOLD_RUN_DIR/loader-config.json NODE_OPTIONS=--max-semi-space-size=64 MONGO_URL=${MONGO_URL}manifold" ;;
     console) echo "PORT=$CONSOLE_PORT PUBLIC_URL=http://127.0.0.1:$CONSOLE_PORT INGESTION_URL=http://127.0.0.1:$INGESTION_PORT INGESTION_PUBLIC_URL=http://127.0.0.1:$INGESTION_PORT" ;;
   esac
 }

@@ -7,6 +7,7 @@ import { DestinationServiceClient, DestinationServiceDefinition } from './gen/ma
 import { EventTraceServiceClient, EventTraceServiceDefinition } from './gen/manifold/controlplane/v1/event_trace';
 import { OAuthServiceClient, OAuthServiceDefinition } from './gen/manifold/controlplane/v1/oauth';
 import { ReplayServiceClient, ReplayServiceDefinition } from './gen/manifold/controlplane/v1/replay';
+import { ReverseEtlServiceClient, ReverseEtlServiceDefinition } from './gen/manifold/controlplane/v1/reverse_etl';
 import { SourceServiceClient, SourceServiceDefinition } from './gen/manifold/controlplane/v1/sources';
 import { WorkspaceServiceClient, WorkspaceServiceDefinition } from './gen/manifold/controlplane/v1/workspaces';
 import { controlPlaneCredentials, type ControlPlaneTls } from './tls';
@@ -52,6 +53,7 @@ export interface ControlPlaneClients {
   replays: PromiseClient<typeof ReplayServiceDefinition>;
   traces: PromiseClient<typeof EventTraceServiceDefinition>;
   oauth: PromiseClient<typeof OAuthServiceDefinition>;
+  reverseEtl: PromiseClient<typeof ReverseEtlServiceDefinition>;
   /** The streaming config client, used raw (see libs/config-client). */
   config: ConfigServiceClient;
   metadata(actor?: string): Metadata;
@@ -77,6 +79,7 @@ export function connectControlPlane(options: ConnectControlPlaneOptions): Contro
     replays: new ReplayServiceClient(options.address, creds),
     traces: new EventTraceServiceClient(options.address, creds),
     oauth: new OAuthServiceClient(options.address, creds),
+    reverseEtl: new ReverseEtlServiceClient(options.address, creds),
     config: new ConfigServiceClient(options.address, creds),
   };
   return {
@@ -88,6 +91,7 @@ export function connectControlPlane(options: ConnectControlPlaneOptions): Contro
     replays: promisify(raw.replays, ReplayServiceDefinition, metadata),
     traces: promisify(raw.traces, EventTraceServiceDefinition, metadata),
     oauth: promisify(raw.oauth, OAuthServiceDefinition, metadata),
+    reverseEtl: promisify(raw.reverseEtl, ReverseEtlServiceDefinition, metadata),
     config: raw.config,
     metadata,
     close: () => Object.values(raw).forEach((c: Client) => c.close()),

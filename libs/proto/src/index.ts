@@ -9,6 +9,7 @@ export * from './gen/manifold/controlplane/v1/runs';
 export * from './gen/manifold/controlplane/v1/dead_letters';
 export * from './gen/manifold/controlplane/v1/replay';
 export * from './gen/manifold/controlplane/v1/event_trace';
+export * from './gen/manifold/controlplane/v1/reverse_etl';
 export * from './gen/manifold/controlplane/v1/oauth';
 // Helpers every generated file declares; re-exported once to settle the name clash.
 export { protobufPackage, type DeepPartial, type MessageFns } from './gen/manifold/controlplane/v1/common';

@@ -28,3 +28,17 @@ export {
 } from './load-record';
 export { encodeStatusRecord, decodeStatusRecord, type WarehouseStatusRecord } from './status-record';
 export { warehouseAllowed } from './integrations';
+export {
+  CHANGE_KINDS,
+  ModelRunError,
+  RETL_SCHEMA,
+  modelTables,
+  type ChangeKind,
+  type ModelDiffEngine,
+  type ModelQuery,
+  type ModelRunErrorCode,
+  type PrepareOptions,
+  type PreparedChanges,
+  type RowChange,
+  type RowValue,
+} from './reverse-etl/model-diff';

@@ -11,6 +11,7 @@ import { Catalog, type CatalogEntryDefinition } from './domain/catalog';
 import { CatalogQueries } from './domain/catalog-service';
 import { Destinations } from './domain/destinations';
 import { DestinationMappings } from './domain/mappings';
+import { ReverseEtlModels } from './domain/reverse-etl';
 import { Observability } from './domain/observability';
 import { startRetentionSweep } from './domain/retention-sweep';
 import { startReportConsumer } from './domain/report-consumer';
@@ -118,6 +119,8 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
     if (sealed > 0) logger.info({ destinations: sealed }, 'credentials stored in clear are now encrypted');
     const mappings = new DestinationMappings(store, catalog, (doc) => destinations.toDestination(doc), onChange);
     // The mapping tester's test sends: a few connections per destination host, the translator's timeout.
+    const reverseEtl = new ReverseEtlModels(store, mappings, onChange);
+    await reverseEtl.ensureIndexes();
     const testSender = new HttpSender({ timeoutMs: 10_000, connectionsPerOrigin: 4 });
     stops.push(() => testSender.close());
     const domain: Domain = {
@@ -131,6 +134,7 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
       observability,
       broadcaster,
       oauth: new OAuthConnections(store, new OAuthApps(options.oauthClients), box, logger, onChange, now),
+      reverseEtl,
     };
     await broadcaster.start();
     stops.push(() => broadcaster.stop());

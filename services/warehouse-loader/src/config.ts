@@ -1,5 +1,6 @@
 import { env, loadConfig } from '@manifold/config';
 import { checkKafkaConnectionConfig, kafkaConnectionConfigShape } from '@manifold/kafka';
+import { checkMongoConnectionConfig, mongoConnectionConfigShape } from '@manifold/mongo';
 import { checkControlPlaneTlsConfig, controlPlaneTlsConfigShape } from '@manifold/proto';
 
 export function loadLoaderConfig(source: Record<string, string | undefined> = process.env) {
@@ -31,9 +32,25 @@ export function loadLoaderConfig(source: Record<string, string | undefined> = pr
       /** A warehouse is stalled once events waited this many sync intervals without a load. */
       STALL_AFTER_INTERVALS: env.int(5, 2),
       OTEL_EXPORTER_OTLP_ENDPOINT: env.string().optional(),
+      /**
+       * The control plane's MongoDB: where Reverse ETL models, connections and runs are. Unset:
+       * this loader runs no models.
+       */
+      MONGO_URL: env
+        .string()
+        .regex(
+          /^mongodb(\+srv)?:\/\/[^/?#]+(\/[^?#]*)?(\?.*)?$/,
+          'expected a mongodb:// or mongodb+srv:// connection string',
+        )
+        .optional(),
+      ...mongoConnectionConfigShape,
+      /** How often models are looked at for a run due (schedule, "run now", an unfinished run). */
+      REVERSE_ETL_CHECK_INTERVAL_SECONDS: env.int(5, 1),
+      /** Row changes read from the warehouse and published at a time. */
+      REVERSE_ETL_PAGE_SIZE: env.int(1000, 1),
     },
     source,
-    [checkKafkaConnectionConfig, checkControlPlaneTlsConfig],
+    [checkKafkaConnectionConfig, checkControlPlaneTlsConfig, checkMongoConnectionConfig],
   );
 }
 

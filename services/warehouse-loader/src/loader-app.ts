@@ -2,12 +2,14 @@ import type { ConfigView } from '@manifold/config-client';
 import { KafkaNames } from '@manifold/events';
 import { KafkaClient, type KafkaClientSettings } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
+import type { ReverseEtlStore } from '@manifold/reverse-etl';
 import type { ReadinessRegistry } from '@manifold/service';
 import { metricPrefix, type Meter } from '@manifold/telemetry';
 import { KafkaLoadHistory } from './load-history';
 import { LoaderSupervisor } from './loader-supervisor';
 import { registerLoaderMetrics } from './metrics';
 import type { WarehouseLoaderOptions } from './warehouse-loader';
+import { startReverseEtlRunner, type ReverseEtlRunner } from './reverse-etl';
 
 export interface LoaderAppOptions {
   config: ConfigView;
@@ -28,10 +30,13 @@ export interface LoaderAppOptions {
   readiness?: ReadinessRegistry;
   /** Where the loader's metrics go (the service's meter; none in tests). */
   meter?: Meter;
+  /** Runs Reverse ETL models (src/reverse-etl) when given. */
+  reverseEtl?: { store: ReverseEtlStore; checkIntervalMs?: number; pageSize?: number };
 }
 
 export interface LoaderApp {
   supervisor: LoaderSupervisor;
+  reverseEtl?: ReverseEtlRunner;
   /** Finishes loads in progress, commits, and disconnects; in that order. */
   stop(): Promise<void>;
 }
@@ -87,9 +92,23 @@ export async function startLoaderApp(options: LoaderAppOptions): Promise<LoaderA
   });
   await supervisor.start();
   if (options.meter) registerLoaderMetrics(options.meter, supervisor);
+  const reverseEtl =
+    options.reverseEtl &&
+    startReverseEtlRunner({
+      store: options.reverseEtl.store,
+      config: options.config,
+      producer,
+      eventsTopic: options.eventsTopic ?? names.events,
+      logger: options.logger,
+      ...(options.reverseEtl.checkIntervalMs ? { checkIntervalMs: options.reverseEtl.checkIntervalMs } : {}),
+      ...(options.reverseEtl.pageSize ? { pageSize: options.reverseEtl.pageSize } : {}),
+    });
   return {
     supervisor,
+    ...(reverseEtl ? { reverseEtl } : {}),
     stop: async () => {
+      // A run stops between pages; the next runner takes it up from the last page recorded.
+      await reverseEtl?.stop();
       await supervisor.stop();
       await producer.disconnect();
       await kafka.disconnect();

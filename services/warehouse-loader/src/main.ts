@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import { ConfigError } from '@manifold/config';
 import { InMemoryConfigView, connectConfigStream, type ConfigSnapshot, type ConfigView } from '@manifold/config-client';
 import { kafkaClientSettings } from '@manifold/kafka';
+import { connectMongo, mongoSecurity } from '@manifold/mongo';
+import { ReverseEtlStore } from '@manifold/reverse-etl';
 import { controlPlaneTls } from '@manifold/proto';
 import { runService } from '@manifold/service';
 import { loadLoaderConfig } from './config';
@@ -47,6 +49,24 @@ async function main(): Promise<void> {
           syncIntervalSeconds: config.EMBEDDED_SYNC_INTERVAL_SECONDS,
         });
       }
+      let reverseEtl: { store: ReverseEtlStore; checkIntervalMs: number; pageSize: number } | undefined;
+      if (config.MONGO_URL) {
+        const mongo = await connectMongo({
+          url: config.MONGO_URL,
+          appName: 'warehouse-loader',
+          logger: context.logger,
+          security: mongoSecurity(config),
+        });
+        context.onShutdown('mongodb', () => mongo.close());
+        context.readiness.add('mongodb', () => mongo.ping());
+        const store = new ReverseEtlStore(mongo.db);
+        await store.ensureIndexes();
+        reverseEtl = {
+          store,
+          checkIntervalMs: config.REVERSE_ETL_CHECK_INTERVAL_SECONDS * 1000,
+          pageSize: config.REVERSE_ETL_PAGE_SIZE,
+        };
+      }
       const app = await startLoaderApp({
         config: view,
         kafkaBrokers: config.KAFKA_BROKERS,
@@ -57,6 +77,7 @@ async function main(): Promise<void> {
         topicPrefix: config.KAFKA_TOPIC_PREFIX,
         ...(config.EVENTS_TOPIC ? { eventsTopic: config.EVENTS_TOPIC } : {}),
         ...(config.WAREHOUSE_LOADS_TOPIC ? { loadsTopic: config.WAREHOUSE_LOADS_TOPIC } : {}),
+        ...(reverseEtl ? { reverseEtl } : {}),
         loaderOptions: {
           backoff: { initialMs: config.RETRY_INITIAL_MS, maxMs: config.RETRY_MAX_MS },
           stallAfterIntervals: config.STALL_AFTER_INTERVALS,

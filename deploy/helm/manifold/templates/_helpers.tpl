@@ -120,7 +120,7 @@ Secret template encodes them.
 {{- $s := $v.secrets -}}
 {{- $d := dict "CONTROL_PLANE_TOKEN" $s.controlPlaneToken -}}
 {{- $kafka := has .service (list "ingestion" "translator" "warehouse-loader" "control-plane") -}}
-{{- $mongo := has .service (list "translator" "control-plane" "console") -}}
+{{- $mongo := has .service (list "translator" "control-plane" "console" "warehouse-loader") -}}
 {{- if and $kafka $v.kafka.sasl.mechanism -}}{{- $_ := set $d "KAFKA_SASL_PASSWORD" $v.kafka.sasl.password -}}{{- end -}}
 {{- if and $mongo $v.mongodb.username -}}{{- $_ := set $d "MONGO_PASSWORD" $v.mongodb.password -}}{{- end -}}
 {{- if and (has .service (list "ingestion" "translator" "warehouse-loader")) $s.configCacheKey -}}
@@ -163,7 +163,7 @@ Secret template encodes them.
 {{- end -}}
 {{- end -}}
 {{- end -}}
-{{- if has .service (list "translator" "control-plane" "console") -}}
+{{- if has .service (list "translator" "control-plane" "console" "warehouse-loader") -}}
 {{- $_ := set $d "MONGO_URL" (required "mongodb.url is required" $v.mongodb.url) -}}
 {{- with $v.mongodb.username -}}{{- $_ := set $d "MONGO_USERNAME" . -}}{{- end -}}
 {{- if $v.mongodb.tls.enabled -}}
@@ -237,7 +237,7 @@ Secret template encodes them.
 {{- if and $v.kafka.tls.enabled $v.kafka.tls.secretName (has .service (list "ingestion" "translator" "warehouse-loader" "control-plane")) -}}
 {{- $_ := set $m "kafka-tls" $v.kafka.tls.secretName -}}
 {{- end -}}
-{{- if and $v.mongodb.tls.enabled $v.mongodb.tls.secretName (has .service (list "translator" "control-plane" "console")) -}}
+{{- if and $v.mongodb.tls.enabled $v.mongodb.tls.secretName (has .service (list "translator" "control-plane" "console" "warehouse-loader")) -}}
 {{- $_ := set $m "mongo-tls" $v.mongodb.tls.secretName -}}
 {{- end -}}
 {{- if $v.grpcTls.enabled -}}

@@ -1,6 +1,8 @@
 import type { SecretMasker } from '@manifold/secrets';
 import type { CellValue, SchemaCatalog, SourceBatch } from '../layout';
 import type { SourceLoadResult, WarehouseEngine } from './engine';
+import type { ModelDiffEngine } from '../reverse-etl/model-diff';
+import { maskedModelDiff } from '../reverse-etl/masked-model-diff';
 
 /**
  * An engine whose error descriptions are masked with its warehouse's credentials: a driver may
@@ -8,10 +10,14 @@ import type { SourceLoadResult, WarehouseEngine } from './engine';
  * returns goes into load records, logs and readiness reports.
  */
 export class CredentialMaskingEngine implements WarehouseEngine {
+  readonly models: ModelDiffEngine;
+
   constructor(
     private readonly engine: WarehouseEngine,
     private readonly masker: SecretMasker,
-  ) {}
+  ) {
+    this.models = maskedModelDiff(engine.models, masker);
+  }
 
   get kind(): string {
     return this.engine.kind;

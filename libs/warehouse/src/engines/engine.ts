@@ -1,3 +1,4 @@
+import type { ModelDiffEngine } from '../reverse-etl/model-diff';
 import type { CellValue, LoadPlan, SchemaCatalog, SourceBatch } from '../layout';
 
 export interface SourceLoadResult {
@@ -16,6 +17,8 @@ export interface SourceLoadResult {
  */
 export interface WarehouseEngine {
   readonly kind: string;
+  /** Reverse ETL: a model's query diffed against its last result, in this warehouse. */
+  readonly models: ModelDiffEngine;
   /** Connects and runs a trivial query; throws when the warehouse cannot be reached. */
   ping(): Promise<void>;
   load(batch: SourceBatch): Promise<SourceLoadResult>;

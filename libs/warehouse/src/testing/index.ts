@@ -1,6 +1,8 @@
 // Events for tests and benchmarks: one of each call type, with nested, array and oddly named
 // properties. `@manifold/warehouse/testing`, apart from the package's API, so the loader's tests
 // and benchmark use the same shapes without test fixtures in the public index.
+import { DuckDBInstance } from '@duckdb/node-api';
+import pg from 'pg';
 import type { SpecEvent } from '@manifold/events';
 
 // The SQL pieces the loader's benchmark uses to COPY the same rows into identical tables itself,
@@ -45,4 +47,32 @@ export const sampleEvents = {
 /** `count` numeric properties `metric_<i>` = i + 0.5: wide rows of fixed-width columns. */
 export function numericProperties(count: number): Record<string, number> {
   return Object.fromEntries(Array.from({ length: count }, (_, i) => [`metric_${i}`, i + 0.5]));
+}
+
+/**
+ * Runs a statement on a warehouse as its owner would (a customer's own tables, for Reverse ETL
+ * tests): on PostgreSQL at `postgresUrl`, or in the DuckDB file at `duckdbPath`.
+ */
+export async function runWarehouseSql(
+  target: { postgresUrl: string } | { duckdbPath: string },
+  sql: string,
+): Promise<void> {
+  if ('postgresUrl' in target) {
+    const client = new pg.Client({ connectionString: target.postgresUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+    return;
+  }
+  const instance = await DuckDBInstance.create(target.duckdbPath);
+  const connection = await instance.connect();
+  try {
+    await connection.run(sql);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
 }

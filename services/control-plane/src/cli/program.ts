@@ -10,6 +10,7 @@ import {
 import { applyCommand } from './apply/apply-command';
 import { catalogCommands } from './commands/catalog';
 import { deadLetterCommands } from './commands/dead-letters';
+import { modelCommands } from './commands/models';
 import { replayCommands } from './commands/replays';
 import { traceCommands } from './commands/trace';
 import { destinationCommands } from './commands/destinations';
@@ -62,6 +63,7 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
   deadLetterCommands(program, run, io);
   replayCommands(program, run, io);
   traceCommands(program, run, io);
+  modelCommands(program, run, io);
   applyCommand(program, run, io);
 
   try {

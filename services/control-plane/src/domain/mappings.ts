@@ -66,6 +66,27 @@ export class DestinationMappings {
     return { doc, mappings };
   }
 
+  /**
+   * Adds one mapping to the instance's current ones, or replaces the one with its id (a Reverse
+   * ETL connection's mapping), checked and versioned as any save is.
+   */
+  async putMapping(
+    workspaceKey: string,
+    destinationKey: string,
+    mapping: InstanceMapping,
+    ctx: CallContext,
+  ): Promise<Destination> {
+    const { doc, rules } = await this.destination(workspaceKey, destinationKey);
+    const others = currentMappings(doc, this.catalog).filter((m) => m.id !== mapping.id);
+    const mappings = this.validated(rules, [...others, mapping]);
+    return this.save(doc, mappings, `mapping ${mapping.id}`, ctx);
+  }
+
+  /** The mapping checks of a destination instance, for input that becomes one of its mappings. */
+  async rulesOf(workspaceKey: string, destinationKey: string): Promise<{ doc: DestinationDoc; rules: MappingRules }> {
+    return this.destination(workspaceKey, destinationKey);
+  }
+
   async reset(req: ResetDestinationMappingsRequest, ctx: CallContext): Promise<Destination> {
     const { doc, rules } = await this.destination(req.workspace, req.destination);
     const presets = rules.presets();

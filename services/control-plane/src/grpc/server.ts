@@ -13,6 +13,7 @@ import {
   EventTraceServiceService,
   OAuthServiceService,
   ReplayServiceService,
+  ReverseEtlServiceService,
   SourceServiceService,
   WorkspaceServiceService,
 } from '@manifold/proto';
@@ -23,6 +24,7 @@ import {
   configService,
   destinationService,
   oauthService,
+  reverseEtlService,
   sourceService,
   workspaceService,
   type Domain,
@@ -38,6 +40,7 @@ const SERVICE_NAMES = [
   'manifold.controlplane.v1.ReplayService',
   'manifold.controlplane.v1.EventTraceService',
   'manifold.controlplane.v1.OAuthService',
+  'manifold.controlplane.v1.ReverseEtlService',
 ];
 
 export interface GrpcServer {
@@ -75,6 +78,7 @@ export async function startGrpcServer(
   server.addService(ReplayServiceService, replayService(domain.operations, deps));
   server.addService(EventTraceServiceService, eventTraceService(domain.operations, deps));
   server.addService(OAuthServiceService, oauthService(domain, deps));
+  server.addService(ReverseEtlServiceService, reverseEtlService(domain, deps));
 
   const health = new HealthImplementation(
     Object.fromEntries([['', 'SERVING'], ...SERVICE_NAMES.map((name) => [name, 'SERVING'])]),

@@ -5,6 +5,7 @@ import type {
   ConfigUpdate,
   DestinationServiceServer,
   OAuthServiceServer,
+  ReverseEtlServiceServer,
   SourceServiceServer,
   WatchConfigRequest,
   WorkspaceServiceServer,
@@ -21,6 +22,7 @@ import { resolveWorkspace } from '../domain/workspaces';
 import type { Observability } from '../domain/observability';
 import type { OAuthConnections } from '../oauth/oauth-connections';
 import type { Operations } from '../operations/start-operations';
+import type { ReverseEtlModels } from '../domain/reverse-etl';
 import type { Store } from '../store/store';
 import { authenticate, toServiceError, unary, type HandlerDeps } from './call-handler';
 
@@ -37,6 +39,8 @@ export interface Domain {
   broadcaster: ConfigBroadcaster;
   /** OAuth connections of destination instances: the console's connect flow, translators' access tokens. */
   oauth: OAuthConnections;
+  /** Reverse ETL models, connections and runs. */
+  reverseEtl: ReverseEtlModels;
   /** Dead letters, replays and traces: present when the control plane reads the data plane's Kafka. */
   operations?: Operations;
 }
@@ -108,6 +112,20 @@ export function oauthService(d: Domain, deps: HandlerDeps): OAuthServiceServer {
     completeOAuthConnection: unary('CompleteOAuthConnection', deps, (req, ctx) => d.oauth.complete(req, ctx)),
     disconnectOAuth: unary('DisconnectOAuth', deps, (req) => d.oauth.disconnect(req)),
     getOAuthAccessToken: unary('GetOAuthAccessToken', deps, (req) => d.oauth.accessToken(req)),
+  };
+}
+
+export function reverseEtlService(d: Domain, deps: HandlerDeps): ReverseEtlServiceServer {
+  return {
+    createModel: unary('CreateModel', deps, (req, ctx) => d.reverseEtl.create(req, ctx)),
+    getModel: unary('GetModel', deps, (req) => d.reverseEtl.get(req)),
+    listModels: unary('ListModels', deps, (req) => d.reverseEtl.list(req)),
+    updateModel: unary('UpdateModel', deps, (req, ctx) => d.reverseEtl.update(req, ctx)),
+    runModelNow: unary('RunModelNow', deps, (req, ctx) => d.reverseEtl.runNow(req, ctx)),
+    resetModel: unary('ResetModel', deps, (req, ctx) => d.reverseEtl.reset(req, ctx)),
+    createConnection: unary('CreateConnection', deps, (req, ctx) => d.reverseEtl.createConnection(req, ctx)),
+    listConnections: unary('ListConnections', deps, (req) => d.reverseEtl.listConnections(req)),
+    listRuns: unary('ListRuns', deps, (req) => d.reverseEtl.listRuns(req)),
   };
 }
 

@@ -13,6 +13,9 @@ import {
 import type { SourceLoadResult, WarehouseEngine } from '../engine';
 import { catalogFromColumns, ddlStatements, qualified, quoteIdent, readTableSql, usersMergeAssignments } from '../sql';
 import { DUCKDB_DIALECT, DUCKDB_TYPES } from './types';
+import { DUCKDB_DIFF_DIALECT, duckdbSession } from './duckdb-model-diff';
+import { SqlModelDiff } from '../../reverse-etl/sql-model-diff';
+import type { ModelDiffEngine } from '../../reverse-etl/model-diff';
 
 export interface DuckdbEngineOptions {
   /** The database file; created (with its folder) on first load. */
@@ -30,6 +33,11 @@ export interface DuckdbEngineOptions {
 export class DuckdbEngine implements WarehouseEngine {
   readonly kind = 'duckdb';
   private queue: Promise<unknown> = Promise.resolve();
+  readonly models: ModelDiffEngine = new SqlModelDiff(
+    (work) => this.withConnection((connection) => work(duckdbSession(connection))),
+    DUCKDB_DIFF_DIALECT,
+    (error) => this.describeError(error),
+  );
 
   constructor(private readonly options: DuckdbEngineOptions) {}
 

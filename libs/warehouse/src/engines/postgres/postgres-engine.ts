@@ -16,6 +16,9 @@ import { catalogFromColumns, ddlStatements, qualified, quoteIdent, readTableSql,
 import { copyChunks } from './copy-text';
 import { postgresLimits } from './limits';
 import { withPooledClient } from './pooled-client';
+import { POSTGRES_DIFF_DIALECT, postgresSession } from './postgres-model-diff';
+import { SqlModelDiff } from '../../reverse-etl/sql-model-diff';
+import type { ModelDiffEngine } from '../../reverse-etl/model-diff';
 import { POSTGRES_DIALECT, POSTGRES_TYPES } from './types';
 
 export interface PostgresConnection {
@@ -47,6 +50,7 @@ export class PostgresEngine implements WarehouseEngine {
   readonly kind = 'postgres';
   private readonly pool: pg.Pool;
   private readonly log: Logger;
+  readonly models: ModelDiffEngine;
 
   constructor(options: PostgresEngineOptions) {
     const c = options.connection;
@@ -71,6 +75,11 @@ export class PostgresEngine implements WarehouseEngine {
     // An idle connection that breaks (warehouse restarted, network cut) must not crash the
     // process; the next load simply gets a new connection.
     this.pool.on('error', (error) => this.log.warn({ err: error }, 'idle warehouse connection failed'));
+    this.models = new SqlModelDiff(
+      (work) => withPooledClient(this.pool, this.log, (client) => work(postgresSession(client))),
+      POSTGRES_DIFF_DIALECT,
+      (error) => this.describeError(error),
+    );
   }
 
   async ping(): Promise<void> {

@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import type { Collection, Db } from 'mongodb';
+import { isDuplicateKeyError } from '@manifold/mongo';
+import type { ChangeKind } from '@manifold/warehouse';
+import type { ReverseEtlConnection, ReverseEtlModel, ReverseEtlRun } from './records';
+
+type Doc<T extends { id: string }> = Omit<T, 'id'> & { _id: string };
+/** A connection's field mapping is kept as JSON text: its keys may hold "." or "$", which FerretDB refuses in stored keys. */
+type ConnectionDoc = Omit<Doc<ReverseEtlConnection>, 'fields'> & { fieldsJson: string };
+
+interface LeaseDoc {
+  _id: string;
+  holder: string;
+  expiresAt: number;
+}
+
+const fromDoc = <T extends { id: string }>({ _id, ...rest }: Doc<T>): T => ({ id: _id, ...rest }) as unknown as T;
+const toDoc = <T extends { id: string }>({ id, ...rest }: T): Doc<T> => ({ _id: id, ...rest }) as unknown as Doc<T>;
+
+/**
+ * Models, connections, runs and runner leases in MongoDB (plain CRUD and unique `_id`s, which
+ * FerretDB and MongoDB both have). The control plane writes models and connections; runners read
+ * them and write runs and leases.
+ */
+export class ReverseEtlStore {
+  private readonly models: Collection<Doc<ReverseEtlModel>>;
+  private readonly connections: Collection<ConnectionDoc>;
+  private readonly runs: Collection<Doc<ReverseEtlRun>>;
+  private readonly leases: Collection<LeaseDoc>;
+
+  constructor(db: Db) {
+    this.models = db.collection('reverse_etl_models');
+    this.connections = db.collection('reverse_etl_connections');
+    this.runs = db.collection('reverse_etl_runs');
+    this.leases = db.collection('reverse_etl_leases');
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.runs.createIndex({ modelId: 1, startedAt: -1 });
+    await this.connections.createIndex({ modelId: 1 });
+  }
+
+  newId(): string {
+    return randomUUID();
+  }
+
+  async saveModel(model: ReverseEtlModel): Promise<void> {
+    await this.models.replaceOne({ _id: model.id }, toDoc(model), { upsert: true });
+  }
+
+  async model(id: string): Promise<ReverseEtlModel | undefined> {
+    const doc = await this.models.findOne({ _id: id });
+    return doc ? fromDoc<ReverseEtlModel>(doc) : undefined;
+  }
+
+  async listModels(filter: { workspaceId?: string; enabled?: boolean } = {}): Promise<ReverseEtlModel[]> {
+    const query: Record<string, unknown> = {};
+    if (filter.workspaceId !== undefined) query.workspaceId = filter.workspaceId;
+    if (filter.enabled !== undefined) query.enabled = filter.enabled;
+    return (await this.models.find(query).sort({ _id: 1 }).toArray()).map((d) => fromDoc<ReverseEtlModel>(d));
+  }
+
+  /** "Run now": the model's next runner check starts a run. */
+  async requestRun(modelId: string, at: string): Promise<boolean> {
+    return (await this.models.updateOne({ _id: modelId }, { $set: { runRequestedAt: at } })).matchedCount === 1;
+  }
+
+  /** "Reset": the model's next run starts from no previous result. */
+  async requestReset(modelId: string, at: string): Promise<boolean> {
+    return (
+      (await this.models.updateOne({ _id: modelId }, { $set: { resetRequestedAt: at, runRequestedAt: at } }))
+        .matchedCount === 1
+    );
+  }
+
+  async saveConnection(connection: ReverseEtlConnection): Promise<void> {
+    const { id, fields, ...rest } = connection;
+    const doc: ConnectionDoc = { _id: id, ...rest, fieldsJson: JSON.stringify(fields) };
+    await this.connections.replaceOne({ _id: id }, doc, { upsert: true });
+  }
+
+  async connectionsOf(modelId: string): Promise<ReverseEtlConnection[]> {
+    return (await this.connections.find({ modelId }).sort({ _id: 1 }).toArray()).map(
+      ({ _id, fieldsJson, ...rest }) => ({
+        id: _id,
+        ...rest,
+        fields: JSON.parse(fieldsJson) as Record<string, unknown>,
+      }),
+    );
+  }
+
+  async insertRun(run: ReverseEtlRun): Promise<void> {
+    await this.runs.insertOne(toDoc(run));
+  }
+
+  async run(id: string): Promise<ReverseEtlRun | undefined> {
+    const doc = await this.runs.findOne({ _id: id });
+    return doc ? fromDoc<ReverseEtlRun>(doc) : undefined;
+  }
+
+  /** The model's runs, latest first. */
+  async runsOf(modelId: string, limit = 50): Promise<ReverseEtlRun[]> {
+    return (await this.runs.find({ modelId }).sort({ startedAt: -1 }).limit(limit).toArray()).map((d) =>
+      fromDoc<ReverseEtlRun>(d),
+    );
+  }
+
+  /** The model's run that did not finish (a runner stopped during it), if any. */
+  async unfinishedRun(modelId: string): Promise<ReverseEtlRun | undefined> {
+    const doc = await this.runs.findOne({ modelId, status: 'running' }, { sort: { startedAt: -1 } });
+    return doc ? fromDoc<ReverseEtlRun>(doc) : undefined;
+  }
+
+  async updateRun(id: string, set: Partial<Omit<ReverseEtlRun, 'id'>>): Promise<void> {
+    await this.runs.updateOne({ _id: id }, { $set: set });
+  }
+
+  /**
+   * Records a page as published: its last key and what it held, in one update that only applies
+   * while the run's last key is still `previousKey` (so a page is never counted twice).
+   */
+  async recordPage(
+    id: string,
+    previousKey: string | undefined,
+    lastKey: string,
+    published: Partial<Record<ChangeKind, number>>,
+    skipped: Partial<Record<ChangeKind, number>>,
+  ): Promise<void> {
+    const inc: Record<string, number> = {};
+    for (const [kind, n] of Object.entries(published)) if (n) inc[`published.${kind}`] = n;
+    for (const [kind, n] of Object.entries(skipped)) if (n) inc[`skipped.${kind}`] = n;
+    await this.runs.updateOne(
+      { _id: id, lastKey: previousKey === undefined ? { $exists: false } : previousKey },
+      { $set: { lastKey }, ...(Object.keys(inc).length > 0 ? { $inc: inc } : {}) },
+    );
+  }
+
+  /**
+   * Takes or renews the model's lease for `ttlMs`: true when `holder` has it. One runner per model
+   * across replicas: a lease held by another runner and not expired is left alone.
+   */
+  async acquireLease(modelId: string, holder: string, ttlMs: number, now = Date.now()): Promise<boolean> {
+    const expiresAt = now + ttlMs;
+    const taken = await this.leases.updateOne(
+      { _id: modelId, $or: [{ holder }, { expiresAt: { $lt: now } }] },
+      { $set: { holder, expiresAt } },
+    );
+    if (taken.matchedCount === 1) return true;
+    try {
+      await this.leases.insertOne({ _id: modelId, holder, expiresAt });
+      return true;
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return false;
+      throw error;
+    }
+  }
+
+  async releaseLease(modelId: string, holder: string): Promise<void> {
+    await this.leases.deleteOne({ _id: modelId, holder });
+  }
+}

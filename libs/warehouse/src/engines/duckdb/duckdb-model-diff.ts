@@ -1,0 +1,23 @@
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import type { DiffDialect, SqlSession } from '../../reverse-etl/sql-model-diff';
+
+/** DuckDB's side of the model diff (libs/warehouse/src/reverse-etl). */
+export const DUCKDB_DIFF_DIALECT: DiffDialect = {
+  text: (expression) => `CAST(${expression} AS VARCHAR)`,
+  // DuckDB compares strings byte-wise unless told otherwise.
+  byteOrder: (expression) => expression,
+  rowJson: (alias) => `CAST(to_json(${alias}) AS VARCHAR)`,
+  begin: 'BEGIN TRANSACTION',
+};
+
+export function duckdbSession(connection: DuckDBConnection): SqlSession {
+  return {
+    async run(sql) {
+      await connection.run(sql);
+    },
+    async rows<T extends Record<string, unknown>>(sql: string, params: unknown[] = []) {
+      const result = await connection.runAndReadAll(sql, params as DuckDBValue[]);
+      return result.getRowObjectsJS() as T[];
+    },
+  };
+}

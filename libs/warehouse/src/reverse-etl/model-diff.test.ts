@@ -1,0 +1,201 @@
+// The model diff on a real PostgreSQL (a source table per test) and real DuckDB files.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { requirePostgres, testInfrastructure, testLogger, uniqueName, rejectionOf } from '@manifold/testing';
+import { DuckdbEngine } from '../engines/duckdb/duckdb-engine';
+import type { WarehouseEngine } from '../engines/engine';
+import { PostgresEngine } from '../engines/postgres/postgres-engine';
+import { runWarehouseSql } from '../testing';
+import { ModelRunError, type ModelQuery, type RowChange } from './model-diff';
+
+const logger = testLogger('model-diff');
+let tempDir: string;
+
+beforeAll(async () => {
+  await requirePostgres(testInfrastructure().warehousePostgresUrl);
+  tempDir = await mkdtemp(join(tmpdir(), 'manifold-retl-'));
+});
+
+afterAll(async () => {
+  await rm(tempDir, { recursive: true, force: true });
+});
+
+const duckdbPaths = new WeakMap<WarehouseEngine, string>();
+
+const engines: Array<[string, () => WarehouseEngine]> = [
+  ['postgres', () => new PostgresEngine({ connection: { url: testInfrastructure().warehousePostgresUrl }, logger })],
+  [
+    'duckdb',
+    () => {
+      const path = join(tempDir, `${uniqueName('wh')}.duckdb`);
+      const engine = new DuckdbEngine({ path, logger });
+      duckdbPaths.set(engine, path);
+      return engine;
+    },
+  ],
+];
+
+/** Runs the customer's side of a test (their tables) straight on the warehouse, as they would. */
+function exec(engine: WarehouseEngine, sql: string): Promise<void> {
+  const duckdbPath = duckdbPaths.get(engine);
+  return runWarehouseSql(duckdbPath ? { duckdbPath } : { postgresUrl: testInfrastructure().warehousePostgresUrl }, sql);
+}
+
+async function allChanges(engine: WarehouseEngine, modelId: string, pageSize = 2): Promise<RowChange[]> {
+  const all: RowChange[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const page = await engine.models.readChanges(modelId, after, pageSize);
+    if (page.length === 0) return all;
+    all.push(...page);
+    after = page.at(-1)?.key;
+  }
+}
+
+const summary = (changes: RowChange[]) => changes.map((c) => `${c.kind}:${c.key}`).sort();
+
+describe.each(engines)('%s model diff', (_kind, makeEngine) => {
+  let engine: WarehouseEngine;
+  let table: string;
+  let model: ModelQuery;
+
+  beforeEach(async () => {
+    engine = makeEngine();
+    table = uniqueName('customers').replace(/[^a-z0-9_]/g, '_');
+    model = {
+      modelId: uniqueName('model'),
+      sql: `SELECT id, email, ltv, tier FROM crm.${table};`,
+      identifierColumn: 'id',
+    };
+    await exec(engine, 'CREATE SCHEMA IF NOT EXISTS crm');
+    await exec(engine, `CREATE TABLE crm.${table} (id INTEGER, email VARCHAR, ltv DOUBLE PRECISION, tier VARCHAR)`);
+    await exec(
+      engine,
+      `INSERT INTO crm.${table} VALUES (1, 'a@x.io', 10.5, 'gold'), (2, 'b@x.io', NULL, 'silver'), (3, 'c@x.io', 3, NULL)`,
+    );
+  });
+
+  afterEach(async () => {
+    await engine.models.reset(model.modelId);
+    await exec(engine, `DROP TABLE IF EXISTS crm.${table}`);
+    await engine.close();
+  });
+
+  it('sees every row as added on the first run, in pages by key, with the row as JSON', async () => {
+    const prepared = await engine.models.prepare(model);
+    expect(prepared).toEqual({
+      counts: { added: 3, updated: 0, deleted: 0 },
+      columns: ['id', 'email', 'ltv', 'tier'],
+      firstRun: true,
+    });
+    const changes = await allChanges(engine, model.modelId);
+    expect(changes).toEqual([
+      { kind: 'added', key: '1', row: { id: 1, email: 'a@x.io', ltv: 10.5, tier: 'gold' } },
+      { kind: 'added', key: '2', row: { id: 2, email: 'b@x.io', ltv: null, tier: 'silver' } },
+      { kind: 'added', key: '3', row: { id: 3, email: 'c@x.io', ltv: 3, tier: null } },
+    ]);
+    await engine.models.promote(model.modelId);
+    expect(await engine.models.hasPrepared(model.modelId)).toBe(false);
+  });
+
+  it('finds added, updated (a null becoming a value too) and deleted rows against the last completed run', async () => {
+    await engine.models.prepare(model);
+    await engine.models.promote(model.modelId);
+    await exec(engine, `UPDATE crm.${table} SET ltv = 11 WHERE id = 2`);
+    await exec(engine, `UPDATE crm.${table} SET email = 'a2@x.io' WHERE id = 1`);
+    await exec(engine, `DELETE FROM crm.${table} WHERE id = 3`);
+    await exec(engine, `INSERT INTO crm.${table} VALUES (4, 'd@x.io', 1, 'bronze')`);
+    const prepared = await engine.models.prepare(model);
+    expect(prepared.counts).toEqual({ added: 1, updated: 2, deleted: 1 });
+    const changes = await allChanges(engine, model.modelId, 3);
+    expect(summary(changes)).toEqual(['added:4', 'deleted:3', 'updated:1', 'updated:2']);
+    expect(changes.find((c) => c.kind === 'deleted')?.row).toEqual({ id: 3, email: 'c@x.io', ltv: 3, tier: null });
+    expect(changes.find((c) => c.key === '2')?.row.ltv).toBe(11);
+    await engine.models.promote(model.modelId);
+
+    const again = await engine.models.prepare(model);
+    expect(again.counts).toEqual({ added: 0, updated: 0, deleted: 0 });
+    expect(await allChanges(engine, model.modelId)).toEqual([]);
+  });
+
+  it('keeps the snapshot when a run is not promoted: the same changes come again', async () => {
+    await engine.models.prepare(model);
+    await engine.models.promote(model.modelId);
+    await exec(engine, `UPDATE crm.${table} SET tier = 'gold' WHERE id = 3`);
+    await engine.models.prepare(model);
+    expect(await engine.models.hasPrepared(model.modelId)).toBe(true);
+    const firstPage = await engine.models.readChanges(model.modelId, undefined, 10);
+    expect(summary(firstPage)).toEqual(['updated:3']);
+    // The run stops here; the next one (after a crash, say) reads from where it was or prepares again.
+    expect(await engine.models.readChanges(model.modelId, '3', 10)).toEqual([]);
+    await engine.models.discard(model.modelId);
+    expect((await engine.models.prepare(model)).counts).toEqual({ added: 0, updated: 1, deleted: 0 });
+  });
+
+  it('starts from now: the first result becomes the snapshot and nothing is sent', async () => {
+    const prepared = await engine.models.prepare(model, { startFromNow: true });
+    expect(prepared.counts).toEqual({ added: 0, updated: 0, deleted: 0 });
+    await engine.models.promote(model.modelId);
+    await exec(engine, `INSERT INTO crm.${table} VALUES (5, 'e@x.io', 2, 'gold')`);
+    expect((await engine.models.prepare(model, { startFromNow: true })).counts).toEqual({
+      added: 1,
+      updated: 0,
+      deleted: 0,
+    });
+  });
+
+  it('reports a query error, a missing, null or repeated identifier and changed columns, preparing nothing', async () => {
+    const failure = async (query: ModelQuery): Promise<ModelRunError> => {
+      const error = await rejectionOf(() => engine.models.prepare(query));
+      expect(error).toBeInstanceOf(ModelRunError);
+      expect(await engine.models.hasPrepared(query.modelId)).toBe(false);
+      return error as ModelRunError;
+    };
+    const broken = await failure({ ...model, sql: `SELECT id, nope FROM crm.${table}` });
+    expect(broken.code).toBe('QUERY_FAILED');
+    expect(broken.message).toMatch(/^the model's query failed: .*nope/);
+
+    const missing = await failure({ ...model, identifierColumn: 'user_id' });
+    expect(missing.code).toBe('IDENTIFIER_MISSING');
+    expect(missing.message).toBe(
+      `the unique identifier column "user_id" is not among the query's columns (id, email, ltv, tier)`,
+    );
+
+    await exec(engine, `INSERT INTO crm.${table} VALUES (2, 'dup@x.io', 1, 'gold'), (NULL, 'none@x.io', 1, NULL)`);
+    const nulls = await failure(model);
+    expect(nulls).toMatchObject({
+      code: 'IDENTIFIER_NULL',
+      message: `1 row has no value in the unique identifier column "id"`,
+    });
+    await exec(engine, `DELETE FROM crm.${table} WHERE id IS NULL`);
+    const repeated = await failure(model);
+    expect(repeated).toMatchObject({
+      code: 'IDENTIFIER_NOT_UNIQUE',
+      message: `the unique identifier column "id" repeats values, e.g. "2" (2 rows)`,
+    });
+    await exec(engine, `DELETE FROM crm.${table} WHERE email = 'dup@x.io'`);
+
+    await engine.models.prepare(model);
+    await engine.models.promote(model.modelId);
+    const changed = await failure({
+      ...model,
+      sql: `SELECT id, email, CAST(ltv AS VARCHAR) AS ltv, 1 AS extra FROM crm.${table}`,
+    });
+    expect(changed.code).toBe('COLUMNS_CHANGED');
+    expect(changed.message).toMatch(/added extra; removed tier; changed type ltv \(/);
+    // The snapshot survived every failure: nothing changed since it was taken.
+    expect((await engine.models.prepare(model)).counts).toEqual({ added: 0, updated: 0, deleted: 0 });
+  });
+
+  it('previews the first rows of a query and counts them all', async () => {
+    const preview = await engine.models.preview(`SELECT id, tier FROM crm.${table} ORDER BY id`, 2);
+    expect(preview).toEqual({
+      rows: [
+        { id: 1, tier: 'gold' },
+        { id: 2, tier: 'silver' },
+      ],
+      rowCount: 3,
+    });
+  });
+});

@@ -1,0 +1,285 @@
+import { qualified, quoteIdent } from '../engines/sql';
+import {
+  CHANGE_KINDS,
+  ModelRunError,
+  RETL_SCHEMA,
+  modelStatement,
+  modelTables,
+  type ChangeKind,
+  type ModelDiffEngine,
+  type ModelQuery,
+  type PrepareOptions,
+  type PreparedChanges,
+  type RowChange,
+  type RowValue,
+} from './model-diff';
+
+/** One connection's worth of statements, as each engine runs them. Parameters are `$1`, `$2`, … */
+export interface SqlSession {
+  run(sql: string): Promise<void>;
+  rows<T extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
+/** What differs between PostgreSQL's and DuckDB's SQL here. */
+export interface DiffDialect {
+  /** A column cast to text (the form rows are compared and keys are ordered in). */
+  text(expression: string): string;
+  /** A key expression ordered byte-wise, whatever the database's collation. */
+  byteOrder(expression: string): string;
+  /** A table alias's whole row as JSON text. */
+  rowJson(alias: string): string;
+  /** The statement that opens a transaction. */
+  begin: string;
+}
+
+/** Runs a unit of work on one session of the engine (a pooled client; an opened DuckDB file). */
+export type WithSession = <T>(work: (session: SqlSession) => Promise<T>) => Promise<T>;
+
+interface Column {
+  name: string;
+  type: string;
+}
+
+/**
+ * The model diff of ModelDiffEngine, in SQL both engines run. `describe` turns a warehouse error
+ * into the reason recorded on the run (the engine's describeError, credentials masked).
+ */
+export class SqlModelDiff implements ModelDiffEngine {
+  constructor(
+    private readonly withSession: WithSession,
+    private readonly dialect: DiffDialect,
+    private readonly describe: (error: unknown) => string,
+  ) {}
+
+  prepare(model: ModelQuery, options: PrepareOptions = {}): Promise<PreparedChanges> {
+    return this.withSession(async (session) => {
+      const t = modelTables(model.modelId);
+      const stage = qualified(RETL_SCHEMA, t.stage);
+      const changes = qualified(RETL_SCHEMA, t.changes);
+      await session.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(RETL_SCHEMA)}`);
+      await session.run(`DROP TABLE IF EXISTS ${changes}`);
+      await session.run(`DROP TABLE IF EXISTS ${stage}`);
+      try {
+        await session.run(`CREATE TABLE ${stage} AS SELECT * FROM (${modelStatement(model.sql)}) AS manifold_model`);
+      } catch (error) {
+        throw new ModelRunError('QUERY_FAILED', `the model's query failed: ${this.describe(error)}`);
+      }
+      try {
+        const columns = await tableColumns(session, t.stage);
+        await checkIdentifier(session, stage, columns, model.identifierColumn, this.dialect);
+        const previous = await tableColumns(session, t.snapshot);
+        if (previous.length > 0) checkSameColumns(previous, columns);
+        const firstRun = previous.length === 0;
+        await session.run(
+          firstRun && options.startFromNow
+            ? `CREATE TABLE ${changes} AS SELECT CAST('added' AS VARCHAR) AS change_kind, CAST('' AS VARCHAR) AS row_key, CAST('' AS VARCHAR) AS row_json WHERE 1 = 0`
+            : changesSql(model, t, firstRun ? undefined : previous, this.dialect),
+        );
+        // Pages are read in key order from the last key read (keyset), never by offset.
+        await session.run(
+          `CREATE INDEX ${quoteIdent(`${t.changes}_key`)} ON ${changes} (${this.dialect.byteOrder('row_key')})`,
+        );
+        const counts = await countChanges(session, changes);
+        return { counts, columns: columns.map((c) => c.name), firstRun };
+      } catch (error) {
+        await session.run(`DROP TABLE IF EXISTS ${changes}`);
+        await session.run(`DROP TABLE IF EXISTS ${stage}`);
+        throw error;
+      }
+    });
+  }
+
+  hasPrepared(modelId: string): Promise<boolean> {
+    return this.withSession(async (session) => (await tableColumns(session, modelTables(modelId).changes)).length > 0);
+  }
+
+  readChanges(modelId: string, afterKey: string | undefined, limit: number): Promise<RowChange[]> {
+    return this.withSession(async (session) => {
+      const t = modelTables(modelId);
+      if ((await tableColumns(session, t.changes)).length === 0) {
+        throw new ModelRunError('NO_PREPARED_CHANGES', `model ${modelId} has no prepared changes`);
+      }
+      const key = this.dialect.byteOrder('row_key');
+      const rows = await session.rows<{ change_kind: string; row_key: string; row_json: string }>(
+        `SELECT change_kind, row_key, row_json FROM ${qualified(RETL_SCHEMA, t.changes)}
+          ${afterKey === undefined ? '' : `WHERE ${key} > $1`}
+          ORDER BY ${key} LIMIT ${Math.max(1, Math.floor(limit))}`,
+        afterKey === undefined ? [] : [afterKey],
+      );
+      return rows.map((r) => ({
+        kind: r.change_kind as ChangeKind,
+        key: r.row_key,
+        row: JSON.parse(r.row_json) as Record<string, RowValue>,
+      }));
+    });
+  }
+
+  promote(modelId: string): Promise<void> {
+    return this.withSession(async (session) => {
+      const t = modelTables(modelId);
+      if ((await tableColumns(session, t.stage)).length === 0) {
+        throw new ModelRunError('NO_PREPARED_CHANGES', `model ${modelId} has no staged result to promote`);
+      }
+      await inTransaction(session, this.dialect, [
+        `DROP TABLE IF EXISTS ${qualified(RETL_SCHEMA, t.snapshot)}`,
+        `ALTER TABLE ${qualified(RETL_SCHEMA, t.stage)} RENAME TO ${quoteIdent(t.snapshot)}`,
+        `DROP TABLE IF EXISTS ${qualified(RETL_SCHEMA, t.changes)}`,
+      ]);
+    });
+  }
+
+  discard(modelId: string): Promise<void> {
+    return this.withSession(async (session) => {
+      const t = modelTables(modelId);
+      await session.run(`DROP TABLE IF EXISTS ${qualified(RETL_SCHEMA, t.changes)}`);
+      await session.run(`DROP TABLE IF EXISTS ${qualified(RETL_SCHEMA, t.stage)}`);
+    });
+  }
+
+  async reset(modelId: string): Promise<void> {
+    await this.discard(modelId);
+    await this.withSession((session) =>
+      session.run(`DROP TABLE IF EXISTS ${qualified(RETL_SCHEMA, modelTables(modelId).snapshot)}`),
+    );
+  }
+
+  preview(sql: string, limit: number): Promise<{ rows: Array<Record<string, RowValue>>; rowCount: number }> {
+    return this.withSession(async (session) => {
+      const statement = modelStatement(sql);
+      try {
+        const rows = await session.rows<{ row_json: string }>(
+          `SELECT ${this.dialect.rowJson('m')} AS row_json FROM (${statement}) AS m LIMIT ${Math.max(0, Math.floor(limit))}`,
+        );
+        const [count] = await session.rows<{ n: string | number | bigint }>(
+          `SELECT count(*) AS n FROM (${statement}) AS m`,
+        );
+        return {
+          rows: rows.map((r) => JSON.parse(r.row_json) as Record<string, RowValue>),
+          rowCount: Number(count?.n ?? 0),
+        };
+      } catch (error) {
+        throw new ModelRunError('QUERY_FAILED', `the model's query failed: ${this.describe(error)}`);
+      }
+    });
+  }
+}
+
+/** Statements run together, all or nothing. */
+async function inTransaction(session: SqlSession, dialect: DiffDialect, statements: string[]): Promise<void> {
+  await session.run(dialect.begin);
+  try {
+    for (const statement of statements) await session.run(statement);
+    await session.run('COMMIT');
+  } catch (error) {
+    await session.run('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+/** A table's columns in the Manifold schema, in order; none when the table does not exist. */
+async function tableColumns(session: SqlSession, table: string): Promise<Column[]> {
+  const rows = await session.rows<{ column_name: string; data_type: string }>(
+    `SELECT column_name, data_type FROM information_schema.columns
+      WHERE table_catalog = current_database() AND table_schema = $1 AND table_name = $2
+      ORDER BY ordinal_position`,
+    [RETL_SCHEMA, table],
+  );
+  return rows.map((r) => ({ name: r.column_name, type: r.data_type }));
+}
+
+async function checkIdentifier(
+  session: SqlSession,
+  stage: string,
+  columns: Column[],
+  identifier: string,
+  dialect: DiffDialect,
+): Promise<void> {
+  if (!columns.some((c) => c.name === identifier)) {
+    throw new ModelRunError(
+      'IDENTIFIER_MISSING',
+      `the unique identifier column "${identifier}" is not among the query's columns (${columns.map((c) => c.name).join(', ')})`,
+    );
+  }
+  const id = quoteIdent(identifier);
+  const [nulls] = await session.rows<{ n: string | number | bigint }>(
+    `SELECT count(*) AS n FROM ${stage} WHERE ${id} IS NULL`,
+  );
+  const nullCount = Number(nulls?.n ?? 0);
+  if (nullCount > 0) {
+    throw new ModelRunError(
+      'IDENTIFIER_NULL',
+      `${nullCount === 1 ? '1 row has' : `${nullCount} rows have`} no value in the unique identifier column "${identifier}"`,
+    );
+  }
+  const repeated = await session.rows<{ k: string; n: string | number | bigint }>(
+    `SELECT ${dialect.text(id)} AS k, count(*) AS n FROM ${stage} GROUP BY ${id} HAVING count(*) > 1 ORDER BY count(*) DESC, k LIMIT 5`,
+  );
+  if (repeated.length > 0) {
+    const examples = repeated.map((r) => `${JSON.stringify(r.k)} (${Number(r.n)} rows)`).join(', ');
+    throw new ModelRunError(
+      'IDENTIFIER_NOT_UNIQUE',
+      `the unique identifier column "${identifier}" repeats values, e.g. ${examples}`,
+    );
+  }
+}
+
+function checkSameColumns(previous: Column[], current: Column[]): void {
+  const before = new Map(previous.map((c) => [c.name, c.type]));
+  const now = new Map(current.map((c) => [c.name, c.type]));
+  const added = current.filter((c) => !before.has(c.name)).map((c) => c.name);
+  const removed = previous.filter((c) => !now.has(c.name)).map((c) => c.name);
+  const retyped = current
+    .filter((c) => before.has(c.name) && before.get(c.name) !== c.type)
+    .map((c) => `${c.name} (${before.get(c.name)} → ${c.type})`);
+  if (added.length + removed.length + retyped.length === 0) return;
+  const parts = [
+    added.length ? `added ${added.join(', ')}` : '',
+    removed.length ? `removed ${removed.join(', ')}` : '',
+    retyped.length ? `changed type ${retyped.join(', ')}` : '',
+  ].filter(Boolean);
+  throw new ModelRunError(
+    'COLUMNS_CHANGED',
+    `the query's columns differ from the last run's (${parts.join('; ')}); reset the model to start again from its new columns`,
+  );
+}
+
+/**
+ * The changes table: staged rows whose identifier the snapshot lacks (added), staged rows whose
+ * identifier it has with any column different (updated: compared as text, which every type has
+ * and which is null-safe with IS DISTINCT FROM), snapshot rows whose identifier is no longer
+ * staged (deleted, with their last values). Without a snapshot every staged row is added.
+ */
+function changesSql(
+  model: ModelQuery,
+  t: ReturnType<typeof modelTables>,
+  snapshotColumns: Column[] | undefined,
+  dialect: DiffDialect,
+): string {
+  const stage = qualified(RETL_SCHEMA, t.stage);
+  const changes = qualified(RETL_SCHEMA, t.changes);
+  const id = quoteIdent(model.identifierColumn);
+  const pick = (kind: ChangeKind, alias: string) =>
+    `SELECT CAST('${kind}' AS VARCHAR) AS change_kind, ${dialect.text(`${alias}.${id}`)} AS row_key, ${dialect.rowJson(alias)} AS row_json`;
+  if (!snapshotColumns) return `CREATE TABLE ${changes} AS ${pick('added', 's')} FROM ${stage} s`;
+  const snapshot = qualified(RETL_SCHEMA, t.snapshot);
+  const differs = snapshotColumns
+    .map(
+      (c) => `${dialect.text(`s.${quoteIdent(c.name)}`)} IS DISTINCT FROM ${dialect.text(`p.${quoteIdent(c.name)}`)}`,
+    )
+    .join(' OR ');
+  return `CREATE TABLE ${changes} AS
+    ${pick('added', 's')} FROM ${stage} s WHERE NOT EXISTS (SELECT 1 FROM ${snapshot} p WHERE p.${id} = s.${id})
+    UNION ALL
+    ${pick('updated', 's')} FROM ${stage} s JOIN ${snapshot} p ON p.${id} = s.${id} WHERE ${differs}
+    UNION ALL
+    ${pick('deleted', 'p')} FROM ${snapshot} p WHERE NOT EXISTS (SELECT 1 FROM ${stage} s WHERE s.${id} = p.${id})`;
+}
+
+async function countChanges(session: SqlSession, changes: string): Promise<Record<ChangeKind, number>> {
+  const rows = await session.rows<{ change_kind: string; n: string | number | bigint }>(
+    `SELECT change_kind, count(*) AS n FROM ${changes} GROUP BY change_kind`,
+  );
+  const counts = Object.fromEntries(CHANGE_KINDS.map((k) => [k, 0])) as Record<ChangeKind, number>;
+  for (const r of rows) counts[r.change_kind as ChangeKind] = Number(r.n);
+  return counts;
+}

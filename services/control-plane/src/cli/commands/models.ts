@@ -1,0 +1,182 @@
+import type { Command } from 'commander';
+import type { ReverseEtlConnection, ReverseEtlModel, ReverseEtlRun } from '@manifold/proto';
+import { CliError } from '../connection';
+import { printRecord, printTable, type Io } from '../output';
+import type { Runner } from '../program';
+import { readDocument } from '../read-document';
+import { parseRate } from './run-options';
+
+const modelRow = (m: ReverseEtlModel) => ({
+  id: m.id,
+  name: m.name,
+  warehouse_id: m.warehouseId,
+  identifier_column: m.identifierColumn,
+  schedule: m.schedule?.cron
+    ? `cron ${m.schedule.cron}`
+    : m.schedule?.intervalSeconds
+      ? `every ${m.schedule.intervalSeconds}s`
+      : 'manual',
+  enabled: m.enabled,
+  start_from_now: m.startFromNow,
+  run_requested_at: m.runRequestedAt ?? null,
+  sql: m.sql,
+});
+
+const connectionRow = (c: ReverseEtlConnection) => ({
+  id: c.id,
+  destination_id: c.destinationId,
+  change_kinds: c.changeKinds.join(','),
+  action: c.action,
+  rows_per_second: c.rowsPerSecond,
+  enabled: c.enabled,
+  mapping_id: c.mappingId,
+  fields: c.fields ?? {},
+});
+
+const runRow = (r: ReverseEtlRun) => ({
+  id: r.id,
+  trigger: r.trigger,
+  status: r.status,
+  phase: r.phase,
+  started_at: r.startedAt ?? null,
+  duration_ms: r.durationMs,
+  added: `${r.published?.added ?? 0}/${r.counts?.added ?? 0}`,
+  updated: `${r.published?.updated ?? 0}/${r.counts?.updated ?? 0}`,
+  deleted: `${r.published?.deleted ?? 0}/${r.counts?.deleted ?? 0}`,
+  error: r.errorCode ? `${r.errorCode}: ${r.errorMessage}` : '',
+  last_attempt_error: r.lastAttemptError,
+});
+
+interface ModelOptions {
+  warehouse: string;
+  sql: string;
+  identifier: string;
+  every?: string;
+  cron?: string;
+  startFromNow?: boolean;
+  disabled?: boolean;
+}
+
+function schedule(o: { every?: string; cron?: string }): { intervalSeconds: number; cron: string } {
+  if (o.every !== undefined && o.cron !== undefined) throw new CliError('give --every or --cron, not both');
+  const seconds = o.every === undefined ? 0 : Number(o.every);
+  if (!Number.isInteger(seconds) || seconds < 0) throw new CliError('--every must be a whole number of seconds');
+  return { intervalSeconds: seconds, cron: o.cron ?? '' };
+}
+
+/** `manifold models ...`: Reverse ETL models (warehouse queries as sources), their connections and runs. */
+export function modelCommands(program: Command, run: Runner, io: Io): void {
+  const cmd = program
+    .command('models')
+    .alias('model')
+    .description("Reverse ETL: warehouse queries whose rows' changes are sent to destinations");
+  cmd
+    .command('create <workspace> <name>')
+    .requiredOption('--warehouse <warehouse>', 'the warehouse the query runs in (id or name)')
+    .requiredOption('--sql <sql>', 'one SQL statement')
+    .requiredOption('--identifier <column>', 'the column that identifies a row from one run to the next')
+    .option('--every <seconds>', 'run every so many seconds (at least 60)')
+    .option('--cron <expression>', 'run on a five-field cron expression, in UTC')
+    .option('--start-from-now', 'the first run sends nothing, only takes the result as it is')
+    .option('--disabled', 'create it disabled')
+    .action((workspace: string, name: string, o: ModelOptions) =>
+      run(async (c, g) => {
+        const created = await c.reverseEtl.createModel({
+          workspace,
+          name,
+          warehouse: o.warehouse,
+          sql: o.sql,
+          identifierColumn: o.identifier,
+          schedule: schedule(o),
+          enabled: !o.disabled,
+          startFromNow: o.startFromNow === true,
+        });
+        printRecord(io, modelRow(created), g.json);
+      }),
+    );
+  cmd.command('list <workspace>').action((workspace: string) =>
+    run(async (c, g) => {
+      const { models } = await c.reverseEtl.listModels({ workspace });
+      printTable(io, models.map(modelRow), ['id', 'name', 'schedule', 'enabled', 'identifier_column'], g.json);
+    }),
+  );
+  cmd
+    .command('show <workspace> <model>')
+    .action((workspace: string, model: string) =>
+      run(async (c, g) => printRecord(io, modelRow(await c.reverseEtl.getModel({ workspace, model })), g.json)),
+    );
+  cmd
+    .command('connect <workspace> <model> <destination>')
+    .description("send the model's changes of some kinds to a destination instance, running one of its actions")
+    .requiredOption('--kinds <kinds>', 'comma-separated: added, updated, deleted')
+    .requiredOption('--action <action>', "the destination's action (see `manifold catalog show <type>`)")
+    .requiredOption(
+      '--fields <file>',
+      "the action's field mapping, JSON or YAML (the row's columns are $.properties.*)",
+    )
+    .option('--rate <n>', 'row changes per second at most (default 100)')
+    .option('--disabled', 'create it disabled')
+    .action(
+      (
+        workspace: string,
+        model: string,
+        destination: string,
+        o: { kinds: string; action: string; fields: string; rate?: string; disabled?: boolean },
+      ) =>
+        run(async (c, g) => {
+          const fields = await readDocument(o.fields);
+          if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) {
+            throw new CliError(`${o.fields} must hold an object: field → value or directive`);
+          }
+          const connection = await c.reverseEtl.createConnection({
+            workspace,
+            model,
+            destination,
+            changeKinds: o.kinds.split(',').map((k) => k.trim()),
+            action: o.action,
+            fields: fields as Record<string, unknown>,
+            enabled: !o.disabled,
+            rowsPerSecond: parseRate(o.rate),
+          });
+          printRecord(io, connectionRow(connection), g.json);
+        }),
+    );
+  cmd.command('connections <workspace> <model>').action((workspace: string, model: string) =>
+    run(async (c, g) => {
+      const { connections } = await c.reverseEtl.listConnections({ workspace, model });
+      printTable(
+        io,
+        connections.map(connectionRow),
+        ['id', 'destination_id', 'change_kinds', 'action', 'rows_per_second', 'enabled'],
+        g.json,
+      );
+    }),
+  );
+  cmd
+    .command('run <workspace> <model>')
+    .description('run it now (a warehouse loader starts the run at its next check)')
+    .action((workspace: string, model: string) =>
+      run(async (c, g) => printRecord(io, modelRow(await c.reverseEtl.runModelNow({ workspace, model })), g.json)),
+    );
+  cmd
+    .command('reset <workspace> <model>')
+    .description('forget its last result and run it: every row is added (the way on after its columns changed)')
+    .action((workspace: string, model: string) =>
+      run(async (c, g) => printRecord(io, modelRow(await c.reverseEtl.resetModel({ workspace, model })), g.json)),
+    );
+  cmd
+    .command('runs <workspace> <model>')
+    .description('its runs, latest first: published/found per change kind, and why a run failed')
+    .option('--limit <n>', 'at most this many', '20')
+    .action((workspace: string, model: string, o: { limit?: string }) =>
+      run(async (c, g) => {
+        const { runs } = await c.reverseEtl.listRuns({ workspace, model, limit: Number(o.limit ?? 20) });
+        printTable(
+          io,
+          runs.map(runRow),
+          ['id', 'trigger', 'status', 'started_at', 'duration_ms', 'added', 'updated', 'deleted', 'error'],
+          g.json,
+        );
+      }),
+    );
+}

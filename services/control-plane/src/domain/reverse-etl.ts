@@ -1,0 +1,279 @@
+import type {
+  CreateConnectionRequest,
+  CreateModelRequest,
+  ListConnectionsRequest,
+  ListConnectionsResponse,
+  ListModelsRequest,
+  ListModelsResponse,
+  ListRunsRequest,
+  ListRunsResponse,
+  ModelSchedule as ScheduleMessage,
+  ReverseEtlConnection as ConnectionMessage,
+  ReverseEtlModel as ModelMessage,
+  ReverseEtlRun as RunMessage,
+  ResetModelRequest,
+  RunModelNowRequest,
+  UpdateModelRequest,
+  GetModelRequest,
+} from '@manifold/proto';
+import {
+  connectionMapping,
+  connectionMappingId,
+  InvalidReverseEtlInputError,
+  parseConnectionInput,
+  parseModelInput,
+  ReverseEtlStore,
+  type ModelSchedule,
+  type ReverseEtlConnection,
+  type ReverseEtlModel,
+  type ReverseEtlRun,
+} from '@manifold/reverse-etl';
+import type { CallContext } from './context';
+import { resolveDestination } from './destinations';
+import { ControlPlaneError } from './errors';
+import { newId } from './ids';
+import type { DestinationMappings } from './mappings';
+import { resolveWorkspace } from './workspaces';
+import type { WorkspaceDoc } from '../store/documents';
+import type { Store } from '../store/store';
+
+/**
+ * Reverse ETL models, their connections and runs (libs/reverse-etl): what the API writes is what
+ * the warehouse loaders' runners read. A connection is also a mapping of its destination instance
+ * (`retl-<connection id>`), and the model one of the instance's sources, so translators deliver
+ * the model's row changes as they deliver any source's events.
+ */
+export class ReverseEtlModels {
+  private readonly records: ReverseEtlStore;
+
+  constructor(
+    private readonly store: Store,
+    private readonly mappings: DestinationMappings,
+    private readonly onChange: () => Promise<void>,
+  ) {
+    this.records = new ReverseEtlStore(store.db);
+  }
+
+  ensureIndexes(): Promise<void> {
+    return this.records.ensureIndexes();
+  }
+
+  async create(req: CreateModelRequest, ctx: CallContext): Promise<ModelMessage> {
+    const workspace = await resolveWorkspace(this.store, req.workspace);
+    const warehouse = await resolveDestination(this.store, workspace, req.warehouse);
+    if (!warehouse.warehouse) {
+      throw ControlPlaneError.invalid([{ field: 'warehouse', message: `${warehouse.name} is not a warehouse` }]);
+    }
+    const model = parsed(() =>
+      parseModelInput(
+        {
+          workspaceId: workspace._id,
+          name: req.name,
+          warehouseId: warehouse._id,
+          sql: req.sql,
+          identifierColumn: req.identifierColumn,
+          schedule: scheduleFromMessage(req.schedule),
+          enabled: req.enabled,
+          startFromNow: req.startFromNow,
+        },
+        newId('mdl'),
+        ctx.now.toISOString(),
+      ),
+    );
+    await this.records.saveModel(model);
+    return modelMessage(model);
+  }
+
+  async get(req: GetModelRequest): Promise<ModelMessage> {
+    return modelMessage(await this.model(req.workspace, req.model));
+  }
+
+  async list(req: ListModelsRequest): Promise<ListModelsResponse> {
+    const workspace = await resolveWorkspace(this.store, req.workspace);
+    return { models: (await this.records.listModels({ workspaceId: workspace._id })).map(modelMessage) };
+  }
+
+  async update(req: UpdateModelRequest, ctx: CallContext): Promise<ModelMessage> {
+    const current = await this.model(req.workspace, req.model);
+    const next = parsed(() =>
+      parseModelInput(
+        {
+          workspaceId: current.workspaceId,
+          name: req.name,
+          warehouseId: current.warehouseId,
+          sql: req.sql,
+          identifierColumn: req.identifierColumn,
+          schedule: scheduleFromMessage(req.schedule),
+          enabled: req.enabled,
+          startFromNow: req.startFromNow,
+        },
+        current.id,
+        ctx.now.toISOString(),
+      ),
+    );
+    const model: ReverseEtlModel = {
+      ...next,
+      createdAt: current.createdAt,
+      ...(current.runRequestedAt ? { runRequestedAt: current.runRequestedAt } : {}),
+      ...(current.resetRequestedAt ? { resetRequestedAt: current.resetRequestedAt } : {}),
+    };
+    await this.records.saveModel(model);
+    return modelMessage(model);
+  }
+
+  async runNow(req: RunModelNowRequest, ctx: CallContext): Promise<ModelMessage> {
+    const model = await this.runnable(req);
+    await this.records.requestRun(model.id, ctx.now.toISOString());
+    return modelMessage({ ...model, runRequestedAt: ctx.now.toISOString() });
+  }
+
+  async reset(req: ResetModelRequest, ctx: CallContext): Promise<ModelMessage> {
+    const model = await this.runnable(req);
+    const at = ctx.now.toISOString();
+    await this.records.requestReset(model.id, at);
+    return modelMessage({ ...model, runRequestedAt: at, resetRequestedAt: at });
+  }
+
+  /** A model a runner will take up: enabled, with an enabled connection. */
+  private async runnable(req: { workspace: string; model: string }): Promise<ReverseEtlModel> {
+    const model = await this.model(req.workspace, req.model);
+    if (!model.enabled) throw ControlPlaneError.failedPrecondition(`model ${model.name} is disabled`);
+    // Runners take up only models with somewhere to send to: say so rather than wait in vain.
+    if (!(await this.records.connectionsOf(model.id)).some((c) => c.enabled)) {
+      throw ControlPlaneError.failedPrecondition(`model ${model.name} has no enabled connection to run for`);
+    }
+    return model;
+  }
+
+  async createConnection(req: CreateConnectionRequest, ctx: CallContext): Promise<ConnectionMessage> {
+    const model = await this.model(req.workspace, req.model);
+    const { doc: destination, rules } = await this.mappings.rulesOf(req.workspace, req.destination);
+    const connection = parsed(() =>
+      parseConnectionInput(
+        {
+          workspaceId: model.workspaceId,
+          modelId: model.id,
+          destinationId: destination._id,
+          changeKinds: req.changeKinds,
+          action: req.action,
+          fields: req.fields ?? {},
+          enabled: req.enabled,
+          ...(req.rowsPerSecond ? { rowsPerSecond: req.rowsPerSecond } : {}),
+        },
+        newId('con'),
+        model,
+        (raw) => rules.validate(raw),
+      ),
+    );
+    await this.mappings.putMapping(req.workspace, destination._id, connectionMapping(connection, model.name), ctx);
+    // The model becomes one of the instance's sources: translators route its events there.
+    await this.store.destinations.updateOne({ _id: destination._id }, { $addToSet: { sourceIds: model.id } });
+    await this.records.saveConnection(connection);
+    await this.onChange();
+    return connectionMessage(connection);
+  }
+
+  async listConnections(req: ListConnectionsRequest): Promise<ListConnectionsResponse> {
+    const model = await this.model(req.workspace, req.model);
+    return { connections: (await this.records.connectionsOf(model.id)).map(connectionMessage) };
+  }
+
+  async listRuns(req: ListRunsRequest): Promise<ListRunsResponse> {
+    const model = await this.model(req.workspace, req.model);
+    return {
+      runs: (await this.records.runsOf(model.id, req.limit > 0 ? Math.min(req.limit, 500) : 50)).map(runMessage),
+    };
+  }
+
+  private async model(workspaceKey: string, key: string): Promise<ReverseEtlModel> {
+    const workspace: WorkspaceDoc = await resolveWorkspace(this.store, workspaceKey);
+    if (!key) throw ControlPlaneError.invalid([{ field: 'model', message: 'is required (id or name)' }]);
+    const model =
+      (await this.records.model(key)) ??
+      (await this.records.listModels({ workspaceId: workspace._id })).find((m) => m.name === key);
+    if (!model || model.workspaceId !== workspace._id) throw ControlPlaneError.notFound('model', key);
+    return model;
+  }
+}
+
+/** Input problems as the API's field violations (INVALID_ARGUMENT naming every field). */
+function parsed<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof InvalidReverseEtlInputError) {
+      throw ControlPlaneError.invalid(error.problems.map((p) => ({ field: snakeCase(p.path), message: p.message })));
+    }
+    throw error;
+  }
+}
+
+/** The API's field names are the proto's (identifier_column), the records' camelCase. */
+function snakeCase(path: string): string {
+  return path.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+function scheduleFromMessage(schedule: ScheduleMessage | undefined): ModelSchedule | { kind: 'invalid' } {
+  const interval = schedule?.intervalSeconds ?? 0;
+  const cron = schedule?.cron ?? '';
+  if (interval > 0 && cron) return { kind: 'invalid' };
+  if (interval > 0) return { kind: 'interval', seconds: interval };
+  if (cron) return { kind: 'cron', expression: cron };
+  return { kind: 'manual' };
+}
+
+function modelMessage(model: ReverseEtlModel): ModelMessage {
+  const s = model.schedule;
+  return {
+    id: model.id,
+    workspaceId: model.workspaceId,
+    name: model.name,
+    warehouseId: model.warehouseId,
+    sql: model.sql,
+    identifierColumn: model.identifierColumn,
+    schedule: {
+      intervalSeconds: s.kind === 'interval' ? s.seconds : 0,
+      cron: s.kind === 'cron' ? s.expression : '',
+    },
+    enabled: model.enabled,
+    startFromNow: model.startFromNow,
+    ...(model.runRequestedAt ? { runRequestedAt: new Date(model.runRequestedAt) } : {}),
+    ...(model.resetRequestedAt ? { resetRequestedAt: new Date(model.resetRequestedAt) } : {}),
+    createdAt: new Date(model.createdAt),
+    updatedAt: new Date(model.updatedAt),
+  };
+}
+
+function connectionMessage(c: ReverseEtlConnection): ConnectionMessage {
+  return {
+    id: c.id,
+    workspaceId: c.workspaceId,
+    modelId: c.modelId,
+    destinationId: c.destinationId,
+    changeKinds: c.changeKinds,
+    action: c.action,
+    fields: c.fields,
+    enabled: c.enabled,
+    rowsPerSecond: c.rowsPerSecond,
+    mappingId: connectionMappingId(c.id),
+  };
+}
+
+function runMessage(run: ReverseEtlRun): RunMessage {
+  return {
+    id: run.id,
+    modelId: run.modelId,
+    trigger: run.trigger,
+    status: run.status,
+    phase: run.phase,
+    startedAt: new Date(run.startedAt),
+    ...(run.finishedAt ? { finishedAt: new Date(run.finishedAt) } : {}),
+    durationMs: run.durationMs ?? 0,
+    counts: run.counts,
+    published: run.published,
+    skipped: run.skipped,
+    errorCode: run.error?.code ?? '',
+    errorMessage: run.error?.message ?? '',
+    lastAttemptError: run.lastAttemptError ?? '',
+  };
+}

@@ -1,0 +1,181 @@
+// pnpm bench:reverse-etl — a Reverse ETL model over a table of BENCH_ROWS rows (default 1,000,000)
+// in PostgreSQL and in DuckDB, 1 % of them changed since the last run (0.5 % updated, 0.25 %
+// deleted, 0.25 % added): how long the diff takes in the warehouse, and how many row changes per
+// second the runner publishes to Kafka (a run with the diff, pages of 1,000, no rate limit).
+//
+// Env: KAFKA_BROKERS (default 127.0.0.1:9092), MONGO_URL (default mongodb://127.0.0.1:27017/),
+// WAREHOUSE_POSTGRES_URL (default postgres://postgres@127.0.0.1:5433/postgres), BENCH_ROWS.
+// Uses its own table, model, topic and MongoDB database, and drops them.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KafkaClient } from '@manifold/kafka';
+import { createLogger } from '@manifold/logger';
+import { connectMongo } from '@manifold/mongo';
+import {
+  ReverseEtlStore,
+  zeroCounts,
+  type ReverseEtlConnection,
+  type ReverseEtlModel,
+  type ReverseEtlRun,
+} from '@manifold/reverse-etl';
+import { DuckdbEngine, PostgresEngine, type WarehouseEngine } from '@manifold/warehouse';
+import { runWarehouseSql } from '@manifold/warehouse/testing';
+import { runModel } from '../src/reverse-etl';
+
+const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
+const mongoUrl = process.env['MONGO_URL'] ?? 'mongodb://127.0.0.1:27017/';
+const pgUrl = process.env['WAREHOUSE_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5433/postgres';
+const rows = Number(process.env['BENCH_ROWS'] ?? 1_000_000);
+const logger = createLogger('reverse-etl-bench', process.env['LOG_LEVEL'] ?? 'warn');
+const runId = Date.now().toString(36);
+
+interface Target {
+  kind: string;
+  engine: WarehouseEngine;
+  exec(sql: string): Promise<void>;
+  /** The warehouse's integer sequence 1..n as a FROM item with column g. */
+  series(n: number): string;
+}
+
+async function bench(target: Target, store: ReverseEtlStore, kafka: KafkaClient, topic: string): Promise<void> {
+  const table = `bench_retl.customers_${runId}`;
+  const modelId = `bench_${target.kind}_${runId}`;
+  await target.exec('CREATE SCHEMA IF NOT EXISTS bench_retl');
+  let mark = performance.now();
+  await target.exec(
+    `CREATE TABLE ${table} AS SELECT g AS id, 'user' || CAST(g AS VARCHAR) || '@example.com' AS email,
+       g * 1.5 AS ltv, CAST(g % 5 AS VARCHAR) AS tier FROM ${target.series(rows)}`,
+  );
+  const createMs = performance.now() - mark;
+  const query = { modelId, sql: `SELECT id, email, ltv, tier FROM ${table}`, identifierColumn: 'id' };
+  try {
+    mark = performance.now();
+    await target.engine.models.prepare(query, { startFromNow: true });
+    await target.engine.models.promote(modelId);
+    const snapshotMs = performance.now() - mark;
+
+    await target.exec(`UPDATE ${table} SET ltv = ltv + 1 WHERE id % 200 = 0`);
+    await target.exec(`DELETE FROM ${table} WHERE id % 400 = 1`);
+    await target.exec(
+      `INSERT INTO ${table} SELECT g + ${rows} AS id, 'new' || CAST(g AS VARCHAR) || '@example.com', 1.0, '0'
+         FROM ${target.series(rows / 400)}`,
+    );
+
+    mark = performance.now();
+    const prepared = await target.engine.models.prepare(query);
+    const diffMs = performance.now() - mark;
+
+    const now = new Date().toISOString();
+    const model: ReverseEtlModel = {
+      id: modelId,
+      workspaceId: 'bench',
+      name: 'bench',
+      warehouseId: 'bench',
+      ...query,
+      schedule: { kind: 'manual' },
+      enabled: true,
+      startFromNow: false,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const connection: ReverseEtlConnection = {
+      id: 'bench',
+      workspaceId: 'bench',
+      modelId,
+      destinationId: 'bench',
+      changeKinds: ['added', 'updated', 'deleted'],
+      action: 'send',
+      fields: {},
+      enabled: true,
+      rowsPerSecond: 1_000_000,
+    };
+    // The diff is done: the runner takes the run up at its publishing phase, as after a restart.
+    const unfinished: ReverseEtlRun = {
+      id: `bench-${target.kind}-${runId}`,
+      modelId,
+      workspaceId: 'bench',
+      trigger: 'manual',
+      status: 'running',
+      phase: 'publishing',
+      startedAt: now,
+      counts: prepared.counts,
+      published: zeroCounts(),
+      skipped: zeroCounts(),
+    };
+    await store.insertRun(unfinished);
+    const producer = await kafka.producer();
+    const rssBefore = process.memoryUsage().rss;
+    mark = performance.now();
+    const run = await runModel(
+      { store, producer, eventsTopic: topic, logger, pageSize: 1000, signal: new AbortController().signal },
+      model,
+      [connection],
+      target.engine,
+      { trigger: 'manual', unfinished },
+    );
+    const publishMs = performance.now() - mark;
+    await producer.disconnect();
+    const published = run.published.added + run.published.updated + run.published.deleted;
+    console.log(
+      [
+        `${target.kind}: ${rows.toLocaleString('en')} rows (table made in ${(createMs / 1000).toFixed(1)} s; first snapshot, start from now: ${(snapshotMs / 1000).toFixed(1)} s)`,
+        `  diff in the warehouse: ${(diffMs / 1000).toFixed(2)} s → added ${prepared.counts.added}, updated ${prepared.counts.updated}, deleted ${prepared.counts.deleted}`,
+        `  publish (pages of 1,000, each recorded in MongoDB) + promote: ${(publishMs / 1000).toFixed(2)} s, ${run.status}; ${published} row changes, ${Math.round(published / (publishMs / 1000)).toLocaleString('en')}/s`,
+        `  RSS during the run: ${Math.round(rssBefore / 2 ** 20)} MiB before, ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB after`,
+      ].join('\n'),
+    );
+  } finally {
+    await target.engine.models.reset(modelId);
+    await target.exec(`DROP TABLE IF EXISTS ${table}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const kafka = new KafkaClient({ brokers, clientId: 'reverse-etl-bench', logger });
+  const topic = `bench.retl.${runId}`;
+  await kafka.ensureTopics([{ topic, partitions: 6 }]);
+  const mongo = await connectMongo({
+    url: mongoUrl,
+    database: `benchretl${runId}`,
+    appName: 'reverse-etl-bench',
+    logger,
+  });
+  const store = new ReverseEtlStore(mongo.db);
+  const dir = await mkdtemp(join(tmpdir(), 'retl-bench-'));
+  const duckdbPath = join(dir, 'bench.duckdb');
+  const targets: Target[] = [
+    {
+      kind: 'postgres',
+      engine: new PostgresEngine({ connection: { url: pgUrl }, logger }),
+      exec: (sql) => runWarehouseSql({ postgresUrl: pgUrl }, sql),
+      series: (n) => `generate_series(1, ${n}) AS s(g)`,
+    },
+    {
+      kind: 'duckdb',
+      engine: new DuckdbEngine({ path: duckdbPath, logger }),
+      exec: (sql) => runWarehouseSql({ duckdbPath }, sql),
+      series: (n) => `range(1, ${n + 1}) AS s(g)`,
+    },
+  ];
+  try {
+    for (const target of targets) {
+      try {
+        await bench(target, store, kafka, topic);
+      } finally {
+        await target.engine.close();
+      }
+    }
+  } finally {
+    await kafka.deleteTopics([topic]).catch(() => undefined);
+    await kafka.disconnect();
+    await mongo.db.dropDatabase();
+    await mongo.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

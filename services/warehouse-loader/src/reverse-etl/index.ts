@@ -1,0 +1,2 @@
+export { startReverseEtlRunner, type ReverseEtlRunner, type ReverseEtlRunnerOptions } from './reverse-etl-runner';
+export { runModel, type ModelRunDeps } from './model-run';

@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import type { ConfigView } from '@manifold/config-client';
+import type { EventProducer } from '@manifold/kafka';
+import type { Logger } from '@manifold/logger';
+import { scheduleDue, type ReverseEtlModel, type ReverseEtlRun, type ReverseEtlStore } from '@manifold/reverse-etl';
+import { createEngine } from '@manifold/warehouse';
+import { runModel } from './model-run';
+
+export interface ReverseEtlRunnerOptions {
+  store: ReverseEtlStore;
+  /** Where the models' warehouses (and their settings) are. */
+  config: ConfigView;
+  producer: EventProducer;
+  eventsTopic: string;
+  logger: Logger;
+  /** How often models are looked at for a due run. Default 5 s. */
+  checkIntervalMs?: number;
+  /** How long a model's lease lasts unless renewed (it is renewed at a third of it). Default 60 s. */
+  leaseMs?: number;
+  /** Row changes per page. Default 1,000. */
+  pageSize?: number;
+}
+
+export interface ReverseEtlRunner {
+  /** Looks at every enabled model once now (besides the periodic checks); resolves when the runs it started end. */
+  checkNow(): Promise<void>;
+  /** Stops between pages: a run in progress is left to be resumed by the next runner. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs models on their schedule or on "run now", one runner per model at a time across replicas
+ * (a lease in MongoDB), and takes up runs a stopped runner left unfinished.
+ */
+export function startReverseEtlRunner(options: ReverseEtlRunnerOptions): ReverseEtlRunner {
+  const log = options.logger.child({ component: 'reverse-etl' });
+  const holder = randomUUID();
+  const leaseMs = options.leaseMs ?? 60000;
+  const stopping = new AbortController();
+  const active = new Map<string, Promise<void>>();
+
+  const runWithLease = async (
+    model: ReverseEtlModel,
+    trigger: ReverseEtlRun['trigger'],
+    unfinished: ReverseEtlRun | undefined,
+    reset: boolean,
+  ) => {
+    const renew = setInterval(() => {
+      options.store.acquireLease(model.id, holder, leaseMs).catch((error: unknown) => {
+        log.warn({ err: error, modelId: model.id }, 'could not renew the model lease');
+      });
+    }, leaseMs / 3);
+    const warehouse = options.config.warehouses().find((w) => w.id === model.warehouseId);
+    try {
+      if (!warehouse) throw new Error(`warehouse ${model.warehouseId} is not configured or is disabled`);
+      const { engine } = createEngine(warehouse.kind, warehouse.settings, log);
+      try {
+        const connections = await options.store.connectionsOf(model.id);
+        if (reset) {
+          // What a run in progress would have sent is abandoned with the result it came from.
+          if (unfinished) {
+            await options.store.updateRun(unfinished.id, {
+              status: 'failed',
+              phase: 'done',
+              finishedAt: new Date().toISOString(),
+              error: { code: 'RESET', message: 'the model was reset before this run finished' },
+            });
+          }
+          await engine.models.reset(model.id);
+          log.info({ modelId: model.id }, 'model reset: its next run starts from no previous result');
+        }
+        await runModel(
+          {
+            store: options.store,
+            producer: options.producer,
+            eventsTopic: options.eventsTopic,
+            logger: log,
+            pageSize: options.pageSize ?? 1000,
+            signal: stopping.signal,
+          },
+          model,
+          connections,
+          engine,
+          { trigger, unfinished: reset ? undefined : unfinished },
+        );
+      } finally {
+        await engine.close();
+      }
+    } catch (error) {
+      // Left as it is (running, at its last page): the next check takes it up again.
+      const message = error instanceof Error ? error.message : String(error);
+      log.warn({ err: error, modelId: model.id }, 'model run interrupted; it resumes at the next check');
+      const current = unfinished ?? (await options.store.unfinishedRun(model.id).catch(() => undefined));
+      if (current) await options.store.updateRun(current.id, { lastAttemptError: message }).catch(() => undefined);
+    } finally {
+      clearInterval(renew);
+      await options.store.releaseLease(model.id, holder).catch(() => undefined);
+    }
+  };
+
+  /** Starts the runs due; resolves with them once started (the checks do not wait for runs). */
+  const check = async (): Promise<Array<Promise<void>>> => {
+    const now = new Date();
+    const started: Array<Promise<void>> = [];
+    for (const model of await options.store.listModels({ enabled: true })) {
+      if (active.has(model.id) || stopping.signal.aborted) continue;
+      const unfinished = await options.store.unfinishedRun(model.id);
+      const [last] = unfinished ? [unfinished] : await options.store.runsOf(model.id, 1);
+      const manual = model.runRequestedAt !== undefined && (!last || model.runRequestedAt > last.startedAt);
+      const reset = model.resetRequestedAt !== undefined && (!last || model.resetRequestedAt > last.startedAt);
+      const scheduled = scheduleDue(
+        model.schedule,
+        last ? new Date(last.startedAt) : undefined,
+        now,
+        new Date(model.createdAt),
+      );
+      if (!unfinished && !manual && !scheduled) continue;
+      const connections = await options.store.connectionsOf(model.id);
+      if (!unfinished && !connections.some((c) => c.enabled)) continue;
+      if (!(await options.store.acquireLease(model.id, holder, leaseMs))) continue;
+      const running = runWithLease(model, manual ? 'manual' : 'schedule', unfinished, reset).finally(() =>
+        active.delete(model.id),
+      );
+      active.set(model.id, running);
+      started.push(running);
+    }
+    return started;
+  };
+
+  // One check at a time: each waits for the one before it.
+  let checking: Promise<Array<Promise<void>>> = Promise.resolve([]);
+  const tick = (): Promise<Array<Promise<void>>> => {
+    checking = checking.then(check).catch((error: unknown) => {
+      log.warn({ err: error }, 'reverse ETL check failed; trying again at the next');
+      return [];
+    });
+    return checking;
+  };
+  const timer = setInterval(() => void tick(), options.checkIntervalMs ?? 5000);
+
+  return {
+    async checkNow() {
+      await Promise.all(await tick());
+    },
+    async stop() {
+      clearInterval(timer);
+      stopping.abort();
+      await Promise.allSettled([...active.values()]);
+    },
+  };
+}

@@ -1,0 +1,392 @@
+// Reverse ETL end to end: a model's query in a real warehouse (PostgreSQL, DuckDB) diffed by the
+// runner, its row changes published to real Kafka as events of the model, delivered by a real
+// translator to webhook emulators through the instance mappings the connections become.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InMemoryConfigView, type WarehouseConfig } from '@manifold/config-client';
+import { WebhookEmulator } from '@manifold/emulators';
+import type { EventProducer } from '@manifold/kafka';
+import {
+  connectionMapping,
+  ReverseEtlStore,
+  type ReverseEtlConnection,
+  type ReverseEtlModel,
+  type ReverseEtlRun,
+} from '@manifold/reverse-etl';
+import { runWarehouseSql } from '@manifold/warehouse/testing';
+import { eventually, waitFor, requirePostgres, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
+import { connectTestDatabase, type TestDatabase } from '../../../translator/src/test-support/test-database';
+import {
+  destination,
+  snapshot,
+  startTestTranslator,
+  type TestTranslator,
+} from '../../../translator/src/test-support/harness';
+import { startReverseEtlRunner, type ReverseEtlRunner } from './reverse-etl-runner';
+
+const logger = testLogger('reverse-etl-e2e');
+const WORKSPACE = 'ws-acme';
+
+let translator: TestTranslator;
+let db: TestDatabase;
+let store: ReverseEtlStore;
+let producer: EventProducer;
+const emulators: WebhookEmulator[] = [];
+let tempDir: string;
+const config = new InMemoryConfigView({ version: 1, sources: [], destinations: [], warehouses: [] });
+const runners: ReverseEtlRunner[] = [];
+
+/** What the two webhook instances got, batches unrolled: each row change as its mapping made it. */
+const received = (hook: WebhookEmulator) =>
+  hook.deliveries.flatMap((d) => (Array.isArray(d.body) ? d.body : [d.body])) as Array<Record<string, unknown>>;
+
+beforeAll(async () => {
+  await requirePostgres(testInfrastructure().warehousePostgresUrl);
+  tempDir = await mkdtemp(join(tmpdir(), 'manifold-retl-e2e-'));
+  translator = await startTestTranslator({ snapshot: snapshot([]) });
+  producer = await translator.kafka.producer();
+  db = await connectTestDatabase('retle2e');
+  store = new ReverseEtlStore(db.db);
+  await store.ensureIndexes();
+}, 60000);
+
+afterAll(async () => {
+  await Promise.all(runners.map((r) => r.stop()));
+  await producer?.disconnect();
+  await translator?.close();
+  await db?.drop();
+  await Promise.all(emulators.map((e) => e.close()));
+  await rm(tempDir, { recursive: true, force: true });
+});
+
+function startRunner(checkIntervalMs = 3600000): ReverseEtlRunner {
+  const runner = startReverseEtlRunner({
+    store,
+    config,
+    producer,
+    eventsTopic: translator.settings.eventsTopic,
+    logger,
+    checkIntervalMs,
+    pageSize: 5,
+  });
+  runners.push(runner);
+  return runner;
+}
+
+interface Warehouse {
+  config: WarehouseConfig;
+  exec(sql: string): Promise<void>;
+}
+
+const warehouses: Array<[string, () => Warehouse]> = [
+  [
+    'postgres',
+    () => ({
+      config: warehouseConfig('postgres', { url: testInfrastructure().warehousePostgresUrl }),
+      exec: (sql) => runWarehouseSql({ postgresUrl: testInfrastructure().warehousePostgresUrl }, sql),
+    }),
+  ],
+  [
+    'duckdb',
+    () => {
+      const path = join(tempDir, `${uniqueName('wh')}.duckdb`);
+      return {
+        config: warehouseConfig('duckdb', { path }),
+        exec: (sql) => runWarehouseSql({ duckdbPath: path }, sql),
+      };
+    },
+  ],
+];
+
+function warehouseConfig(kind: string, settings: Record<string, unknown>): WarehouseConfig {
+  return {
+    id: uniqueName(`wh-${kind}`),
+    workspaceId: WORKSPACE,
+    name: kind,
+    enabled: true,
+    kind,
+    settings,
+    syncIntervalSeconds: 3600,
+    sourceIds: [],
+  };
+}
+
+interface ModelSetup {
+  model: ReverseEtlModel;
+  table: string;
+  /** Receives added and updated rows (mapped as "upsert"). */
+  upserts: WebhookEmulator;
+  /** Receives deleted rows (mapped as "remove"). */
+  removals: WebhookEmulator;
+}
+
+/**
+ * A model on a customers table of its own, with two connections: added and updated rows to one
+ * webhook instance, deleted rows to another (each a destination instance whose mapping the
+ * connection becomes, as the control plane saves it).
+ */
+async function setUpModel(
+  warehouse: Warehouse,
+  rowsPerSecond = 1000,
+  schedule: ReverseEtlModel['schedule'] = { kind: 'manual' },
+): Promise<ModelSetup> {
+  const table = uniqueName('customers').replace(/[^a-z0-9_]/g, '_');
+  await warehouse.exec('CREATE SCHEMA IF NOT EXISTS crm');
+  await warehouse.exec(`CREATE TABLE crm.${table} (id INTEGER, email VARCHAR, ltv DOUBLE PRECISION)`);
+  const now = new Date().toISOString();
+  const model: ReverseEtlModel = {
+    id: uniqueName('model'),
+    workspaceId: WORKSPACE,
+    name: 'Customers',
+    warehouseId: warehouse.config.id,
+    sql: `SELECT id, email, ltv FROM crm.${table}`,
+    identifierColumn: 'id',
+    schedule,
+    enabled: true,
+    startFromNow: false,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const connection = (
+    name: string,
+    kinds: ReverseEtlConnection['changeKinds'],
+    kind: string,
+  ): ReverseEtlConnection => ({
+    id: uniqueName(name),
+    workspaceId: WORKSPACE,
+    modelId: model.id,
+    destinationId: uniqueName(`dest-${name}`),
+    changeKinds: kinds,
+    action: 'send',
+    fields: {
+      data: {
+        kind,
+        change: { '@path': '$.event' },
+        customer: { '@path': '$.properties.id' },
+        email: { '@path': '$.properties.email' },
+        ltv: { '@path': '$.properties.ltv' },
+        messageId: { '@path': '$.messageId' },
+      },
+    },
+    enabled: true,
+    rowsPerSecond,
+  });
+  const upserts = await new WebhookEmulator().start();
+  const removals = await new WebhookEmulator().start();
+  emulators.push(upserts, removals);
+  const toUpserts = connection('upserts', ['added', 'updated'], 'upsert');
+  const toRemovals = connection('removals', ['deleted'], 'remove');
+  await store.saveModel(model);
+  await store.saveConnection(toUpserts);
+  await store.saveConnection(toRemovals);
+  const instance = (c: ReverseEtlConnection, hook: WebhookEmulator) =>
+    destination({
+      id: c.destinationId,
+      catalogId: 'webhook',
+      catalogName: 'Webhook',
+      settings: { url: `${hook.baseUrl}/in` },
+      sourceIds: [model.id],
+      mappings: [connectionMapping(c, model.name)],
+    });
+  const current = config.snapshot();
+  const next = {
+    version: current.version + 1,
+    sources: current.sources,
+    destinations: [...current.destinations, instance(toUpserts, upserts), instance(toRemovals, removals)],
+    warehouses: [...current.warehouses.filter((w) => w.id !== warehouse.config.id), warehouse.config],
+  };
+  config.replace(next);
+  translator.configView.replace(next);
+  return { model, table, upserts, removals };
+}
+
+async function runNow(runner: ReverseEtlRunner, model: ReverseEtlModel): Promise<ReverseEtlRun> {
+  const before = (await store.runsOf(model.id, 1))[0]?.startedAt ?? '';
+  // "Run now" must be later than the last run's start, to the millisecond.
+  await new Promise((resolve) => setTimeout(resolve, 2));
+  await store.requestRun(model.id, new Date().toISOString());
+  await runner.checkNow();
+  const [run] = await store.runsOf(model.id, 1);
+  if (!run || run.startedAt <= before) throw new Error('no run started');
+  return run;
+}
+
+/** Resolves once the translator consumed everything published so far (nothing more can arrive). */
+async function allConsumed(): Promise<void> {
+  await waitFor(
+    async () => (await translator.kafka.consumerLag()).every((l) => l.lag === 0),
+    20000,
+    'the translator to consume every published row change',
+  );
+}
+
+async function deliveries(hook: WebhookEmulator, count: number): Promise<Array<Record<string, unknown>>> {
+  return eventually(
+    async () => received(hook),
+    (bodies) => bodies.length >= count,
+    20000,
+  );
+}
+
+describe.each(warehouses)('reverse ETL from %s', (_kind, makeWarehouse) => {
+  it('sends added, updated and deleted rows to their connection once each, and nothing when nothing changed', async () => {
+    const warehouse = makeWarehouse();
+    const { model, table, upserts, removals } = await setUpModel(warehouse);
+    const runner = startRunner();
+    await warehouse.exec(`INSERT INTO crm.${table} VALUES (1, 'a@x.io', 10.5), (2, 'b@x.io', NULL), (3, 'c@x.io', 3)`);
+
+    const first = await runNow(runner, model);
+    expect(first).toMatchObject({
+      status: 'succeeded',
+      trigger: 'manual',
+      counts: { added: 3, updated: 0, deleted: 0 },
+      published: { added: 3, updated: 0, deleted: 0 },
+    });
+    const added = await deliveries(upserts, 3);
+    expect(
+      added
+        .map(({ kind, change, customer, email, ltv }) => ({ kind, change, customer, email, ltv }))
+        .sort((a, b) => (a.customer as number) - (b.customer as number)),
+    ).toEqual([
+      { kind: 'upsert', change: 'new', customer: 1, email: 'a@x.io', ltv: 10.5 },
+      { kind: 'upsert', change: 'new', customer: 2, email: 'b@x.io', ltv: null },
+      { kind: 'upsert', change: 'new', customer: 3, email: 'c@x.io', ltv: 3 },
+    ]);
+
+    await warehouse.exec(`UPDATE crm.${table} SET ltv = 20 WHERE id = 2`);
+    await warehouse.exec(`DELETE FROM crm.${table} WHERE id = 3`);
+    await warehouse.exec(`INSERT INTO crm.${table} VALUES (4, 'd@x.io', 1)`);
+    const second = await runNow(runner, model);
+    expect(second).toMatchObject({ status: 'succeeded', counts: { added: 1, updated: 1, deleted: 1 } });
+    const changed = await deliveries(upserts, 5);
+    const removed = await deliveries(removals, 1);
+    expect(
+      changed
+        .slice(3)
+        .map((b) => [b.change, b.customer, b.ltv])
+        .sort(),
+    ).toEqual([
+      ['new', 4, 1],
+      ['updated', 2, 20],
+    ]);
+    expect(removed.map(({ kind, change, customer, email }) => ({ kind, change, customer, email }))).toEqual([
+      { kind: 'remove', change: 'deleted', customer: 3, email: 'c@x.io' },
+    ]);
+
+    const third = await runNow(runner, model);
+    expect(third).toMatchObject({
+      status: 'succeeded',
+      counts: { added: 0, updated: 0, deleted: 0 },
+      published: { added: 0, updated: 0, deleted: 0 },
+    });
+    await allConsumed();
+    expect(received(upserts)).toHaveLength(5);
+    expect(received(removals)).toHaveLength(1);
+    expect(new Set(received(upserts).map((b) => b.messageId)).size).toBe(5);
+  });
+
+  it('reports a repeated identifier and a query error on the run, and sends nothing', async () => {
+    const warehouse = makeWarehouse();
+    const { model, table, upserts, removals } = await setUpModel(warehouse);
+    const runner = startRunner();
+    await warehouse.exec(`INSERT INTO crm.${table} VALUES (1, 'a@x.io', 1), (1, 'again@x.io', 2), (2, 'b@x.io', 3)`);
+    const repeated = await runNow(runner, model);
+    expect(repeated).toMatchObject({
+      status: 'failed',
+      phase: 'done',
+      published: { added: 0, updated: 0, deleted: 0 },
+      error: {
+        code: 'IDENTIFIER_NOT_UNIQUE',
+        message: 'the unique identifier column "id" repeats values, e.g. "1" (2 rows)',
+      },
+    });
+
+    await store.saveModel({ ...model, sql: `SELECT id, email, lifetime_value FROM crm.${table}` });
+    const broken = await runNow(runner, model);
+    expect(broken).toMatchObject({ status: 'failed', published: { added: 0, updated: 0, deleted: 0 } });
+    expect(broken.error?.code).toBe('QUERY_FAILED');
+    expect(broken.error?.message).toMatch(/lifetime_value/);
+    await allConsumed();
+    expect([...received(upserts), ...received(removals)]).toEqual([]);
+  });
+
+  it('fails a run whose columns changed, sending nothing; after a reset every row is sent as added', async () => {
+    const warehouse = makeWarehouse();
+    const { model, table, upserts } = await setUpModel(warehouse);
+    const runner = startRunner();
+    await warehouse.exec(`INSERT INTO crm.${table} VALUES (1, 'a@x.io', 1), (2, 'b@x.io', 2)`);
+    expect((await runNow(runner, model)).status).toBe('succeeded');
+    await deliveries(upserts, 2);
+
+    const widened = { ...model, sql: `SELECT id, email, ltv, 'x' AS segment FROM crm.${table}` };
+    await store.saveModel(widened);
+    const changed = await runNow(runner, widened);
+    expect(changed).toMatchObject({ status: 'failed', error: { code: 'COLUMNS_CHANGED' } });
+    expect(changed.error?.message).toMatch(/added segment/);
+
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    await store.requestReset(model.id, new Date().toISOString());
+    await runner.checkNow();
+    const [afterReset] = await store.runsOf(model.id, 1);
+    expect(afterReset).toMatchObject({ status: 'succeeded', published: { added: 2, updated: 0, deleted: 0 } });
+    await deliveries(upserts, 4);
+    await allConsumed();
+    expect(received(upserts).map((b) => b.customer)).toHaveLength(4);
+  });
+
+  it('resumes a run stopped half-way from its last page: the remaining rows are sent, each once', async () => {
+    const warehouse = makeWarehouse();
+    // 10 rows per second, pages of 5: 30 rows take 3 s, so the run is stopped in the middle.
+    const { model, table, upserts } = await setUpModel(warehouse, 10);
+    const values = Array.from({ length: 30 }, (_, i) => `(${i + 1}, 'c${i + 1}@x.io', ${i})`).join(', ');
+    await warehouse.exec(`INSERT INTO crm.${table} VALUES ${values}`);
+    const first = startRunner();
+    await store.requestRun(model.id, new Date().toISOString());
+    const firstChecks = first.checkNow();
+    const midway = await eventually(
+      async () => (await store.runsOf(model.id, 1))[0],
+      (run) => (run?.published.added ?? 0) >= 10,
+      20000,
+    );
+    await first.stop();
+    await firstChecks;
+    const stopped = await store.run(midway?.id as string);
+    expect(stopped).toMatchObject({ status: 'running', phase: 'publishing' });
+    expect(stopped?.published.added).toBeLessThan(30);
+
+    const second = startRunner();
+    await second.checkNow();
+    expect(await store.run(stopped?.id as string)).toMatchObject({
+      status: 'succeeded',
+      counts: { added: 30, updated: 0, deleted: 0 },
+      published: { added: 30, updated: 0, deleted: 0 },
+    });
+    await deliveries(upserts, 30);
+    await allConsumed();
+    const customers = received(upserts).map((b) => b.customer as number);
+    expect(customers.sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+  });
+
+  it('runs an interval model on its schedule: at once, then each interval after the last start', async () => {
+    const warehouse = makeWarehouse();
+    // Shorter than the API allows (60 s), so that the test sees two runs; checks every 250 ms.
+    const { model, table, upserts } = await setUpModel(warehouse, 1000, { kind: 'interval', seconds: 2 });
+    await warehouse.exec(`INSERT INTO crm.${table} VALUES (1, 'a@x.io', 1)`);
+    const started = Date.now();
+    const scheduled = startRunner(250);
+    const runs = await eventually(
+      () => store.runsOf(model.id, 5),
+      (list) => list.length >= 2 && list.every((r) => r.status === 'succeeded'),
+      20000,
+    ).finally(() => scheduled.stop());
+    const [second, first] = runs.map((r) => Date.parse(r.startedAt)) as [number, number];
+    expect(first - started).toBeLessThan(2000);
+    // Due 2 s after the first start; seen at the next check (250 ms), with room for a busy machine.
+    expect(second - first).toBeGreaterThanOrEqual(2000);
+    expect(second - first).toBeLessThan(3500);
+    expect(runs.at(-1)).toMatchObject({ trigger: 'schedule', counts: { added: 1, updated: 0, deleted: 0 } });
+    expect(runs.at(-2)).toMatchObject({ trigger: 'schedule', counts: { added: 0, updated: 0, deleted: 0 } });
+    expect((await deliveries(upserts, 1)).map((b) => b.customer)).toEqual([1]);
+  });
+});
