@@ -254,6 +254,7 @@ describe('Zendesk', () => {
       const requests = buildRequests(zendesk, 'identifyUser', payloads, settings, perEvent);
       expect(requests).toHaveLength(1);
       const { sent, outcome } = await runFlow(zendesk, requests, settings, new Notices(perEvent));
+      if (outcome.kind === 'drop') throw new Error(`dropped: ${outcome.message}`);
       return {
         requests,
         steps: sent.map((r) => `${r.method} ${r.url.slice(api.baseUrl.length).replace(/J\d+$/, ':job')}`),
