@@ -17,6 +17,13 @@ export interface RequestDescriptor {
    */
   itemEvents?: number[];
   /**
+   * For an API that refuses the same record twice in one request, a batch merges the events of one
+   * record into one body item: then `itemEvents` lists every event, and this, for each of its
+   * entries, the index of the body item carrying that event. The destination's classifier reads it
+   * to answer each event with its item's outcome; nothing else does.
+   */
+  itemBodyIndex?: number[];
+  /**
    * Set on a step of a multi-request flow whose answer decides what to send next (e.g. search a
    * contact, then update or create it). After a 2xx answer the translator calls `followUpRequests`
    * and sends what it returns, in order. Plain JSON, so it can be logged with the request.

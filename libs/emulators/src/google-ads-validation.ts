@@ -22,10 +22,43 @@ const problem = (kind: string, code: string, message: string): ConversionProblem
   message,
 });
 
+const CONSENT_STATUSES = ['GRANTED', 'DENIED', 'UNSPECIFIED', 'UNKNOWN'];
+
+/**
+ * Fields whose JSON Google cannot even parse into a ClickConversion (an enum value it does not
+ * have, a custom variable that is not `{conversionCustomVariable, value}` text): the whole request
+ * fails with 400 INVALID_ARGUMENT, as proto JSON parsing does, before any conversion is looked at.
+ */
+export function unparseableField(conversions: readonly unknown[]): string | undefined {
+  for (const [index, conversion] of conversions.entries()) {
+    if (!isPlainObject(conversion)) continue;
+    const consent = conversion['consent'];
+    if (consent !== undefined) {
+      if (!isPlainObject(consent)) return `conversions[${index}].consent`;
+      for (const [key, value] of Object.entries(consent)) {
+        if (!['adUserData', 'adPersonalization'].includes(key)) return `conversions[${index}].consent.${key}`;
+        if (!CONSENT_STATUSES.includes(String(value))) return `conversions[${index}].consent.${key}`;
+      }
+    }
+    const variables = conversion['customVariables'];
+    if (variables === undefined) continue;
+    if (!Array.isArray(variables)) return `conversions[${index}].customVariables`;
+    for (const variable of variables) {
+      const ok =
+        isPlainObject(variable) &&
+        typeof variable['conversionCustomVariable'] === 'string' &&
+        typeof variable['value'] === 'string';
+      if (!ok) return `conversions[${index}].customVariables`;
+    }
+  }
+  return undefined;
+}
+
 export function conversionProblem(
   conversion: unknown,
   customerId: string,
   conversionActions: readonly string[],
+  customVariables: readonly string[] = [],
 ): ConversionProblem | undefined {
   if (!isPlainObject(conversion)) return problem('requestError', 'BAD_RESOURCE_ID', 'A conversion must be an object.');
   const action = /^customers\/(\d{10})\/conversionActions\/(\d+)$/.exec(String(conversion['conversionAction'] ?? ''));
@@ -84,6 +117,14 @@ export function conversionProblem(
   const currency = conversion['currencyCode'];
   if (currency !== undefined && !CURRENCIES.has(String(currency))) {
     return problem('conversionUploadError', 'INVALID_CURRENCY_CODE', 'currencyCode must be an ISO 4217 code.');
+  }
+  for (const variable of (conversion['customVariables'] as Record<string, unknown>[] | undefined) ?? []) {
+    // Google validates the variable by its id alone (the customer id in the name is ignored).
+    const id = /^customers\/\d+\/conversionCustomVariables\/(\d+)$/.exec(String(variable['conversionCustomVariable']));
+    if (!id || !customVariables.includes(id[1]!)) {
+      // The exact enum for an unknown custom variable is not documented; this is the emulator's choice.
+      return problem('mutateError', 'RESOURCE_NOT_FOUND', 'The conversion custom variable does not exist.');
+    }
   }
   return undefined;
 }

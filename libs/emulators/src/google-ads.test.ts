@@ -14,6 +14,7 @@ describe('GoogleAdsEmulator', () => {
       developerToken: 'dev',
       customerIds: [CUSTOMER],
       conversionActions: ['42'],
+      customVariables: ['55'],
     }).start();
   });
   afterAll(() => ads.close());
@@ -103,5 +104,44 @@ describe('GoogleAdsEmulator', () => {
     expect(JSON.stringify(again.json())).toContain('CLICK_CONVERSION_ALREADY_EXISTS');
     expect(JSON.stringify(again.json())).toContain('DUPLICATE_ORDER_ID');
     expect(ads.conversions).toHaveLength(3);
+  });
+
+  it('consent and custom variables: a value Google has no enum for fails the request; an unknown variable only its conversion', async () => {
+    const variable = (id: string, value: unknown = 'gold') => ({
+      conversionCustomVariable: `customers/${CUSTOMER}/conversionCustomVariables/${id}`,
+      value,
+    });
+    const good = conversion({
+      consent: { adUserData: 'GRANTED', adPersonalization: 'DENIED' },
+      customVariables: [variable('55')],
+    });
+    const ok = await upload({ conversions: [good], partialFailure: true });
+    expect(ok.status).toBe(200);
+    expect(ads.conversions[0]?.conversion).toMatchObject({ consent: { adUserData: 'GRANTED' } });
+    const badEnum = await upload({
+      conversions: [conversion({ gclid: 'G-2', consent: { adUserData: 'YES' } })],
+      partialFailure: true,
+    });
+    expect([badEnum.status, errorStatus(badEnum)]).toEqual([400, 'INVALID_ARGUMENT']);
+    const notText = await upload({
+      conversions: [conversion({ gclid: 'G-3', customVariables: [variable('55', 7)] })],
+      partialFailure: true,
+    });
+    expect(notText.status).toBe(400);
+    const unknown = await upload({
+      conversions: [conversion({ gclid: 'G-4', customVariables: [variable('99')] }), conversion({ gclid: 'G-5' })],
+      partialFailure: true,
+    });
+    expect(unknown.status).toBe(200);
+    const answer = unknown.json() as {
+      partialFailureError: { details: { errors: { errorCode: unknown; location: unknown }[] }[] };
+    };
+    expect(answer.partialFailureError.details[0]?.errors).toMatchObject([
+      {
+        errorCode: { mutateError: 'RESOURCE_NOT_FOUND' },
+        location: { fieldPathElements: [{ fieldName: 'conversions', index: 0 }] },
+      },
+    ]);
+    expect(ads.conversions.map((c) => c.conversion['gclid'])).toEqual(['G-1', 'G-5']);
   });
 });

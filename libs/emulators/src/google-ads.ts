@@ -8,7 +8,7 @@ import {
   type EmulatorRequest,
   type EmulatorResponse,
 } from './emulator';
-import { conversionProblem, MAX_CONVERSIONS, type ConversionProblem } from './google-ads-validation';
+import { conversionProblem, MAX_CONVERSIONS, unparseableField, type ConversionProblem } from './google-ads-validation';
 import { OAuthProvider, type OAuthProviderOptions } from './oauth-provider';
 
 // The Google Ads API's click conversion uploads (`POST /vNN/customers/{id}:uploadClickConversions`)
@@ -24,6 +24,8 @@ export interface GoogleAdsEmulatorOptions extends EmulatorOptions {
   customerIds: readonly string[];
   /** Ids of the "Import from clicks" conversion actions (of every customer). */
   conversionActions: readonly string[];
+  /** Ids of the conversion custom variables (of every customer); none unless told. */
+  customVariables?: readonly string[];
   /** Versions served (v22–v26 unless told). */
   versions?: readonly string[];
 }
@@ -108,6 +110,10 @@ export class GoogleAdsEmulator extends Emulator {
         conversionUploadError: 'TOO_MANY_CONVERSIONS_IN_REQUEST',
       });
     }
+    const unparseable = unparseableField(conversions);
+    if (unparseable) {
+      return rpcError(400, 'INVALID_ARGUMENT', `Invalid value at '${unparseable}'.`, { requestError: 'INVALID_INPUT' });
+    }
     return this.upload(customerId, conversions, body['validateOnly'] === true);
   }
 
@@ -116,7 +122,8 @@ export class GoogleAdsEmulator extends Emulator {
     const results: Record<string, unknown>[] = [];
     conversions.forEach((conversion, index) => {
       const found =
-        conversionProblem(conversion, customerId, this.options.conversionActions) ?? this.duplicate(conversion);
+        conversionProblem(conversion, customerId, this.options.conversionActions, this.options.customVariables) ??
+        this.duplicate(conversion);
       if (found) {
         errors.push({ ...found, location: { fieldPathElements: [{ fieldName: 'conversions', index }] } });
         results.push({});

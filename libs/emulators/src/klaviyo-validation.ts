@@ -138,7 +138,7 @@ export function eventProblem(data: unknown, nowMs: number): KlaviyoError | undef
 }
 
 /** `data` of POST /api/profile-subscription-bulk-create-jobs. */
-export function subscriptionJobProblem(data: unknown): KlaviyoError | undefined {
+export function subscriptionJobProblem(data: unknown, now = Date.now()): KlaviyoError | undefined {
   if (!isPlainObject(data) || data['type'] !== 'profile-subscription-bulk-create-job') {
     return invalid('/data/type', "type must be 'profile-subscription-bulk-create-job'");
   }
@@ -148,6 +148,7 @@ export function subscriptionJobProblem(data: unknown): KlaviyoError | undefined 
   if (!Array.isArray(profiles) || profiles.length === 0 || profiles.length > 1000) {
     return invalid('/data/attributes/profiles/data', 'between 1 and 1000 profiles');
   }
+  const historical = isPlainObject(attributes) && attributes['historical_import'] === true;
   for (const [index, profile] of profiles.entries()) {
     const pointer = `/data/attributes/profiles/data/${index}/attributes`;
     const profileAttributes = isPlainObject(profile) ? profile['attributes'] : undefined;
@@ -165,6 +166,20 @@ export function subscriptionJobProblem(data: unknown): KlaviyoError | undefined 
       const marketing = isPlainObject(subscription) ? subscription['marketing'] : undefined;
       if (!isPlainObject(marketing) || marketing['consent'] !== 'SUBSCRIBED') {
         return invalid(`${pointer}/subscriptions/${channel}`, "marketing.consent must be 'SUBSCRIBED'");
+      }
+      // A consent date belongs to historical imports only, and those need one in the past.
+      const consentedAt = marketing['consented_at'];
+      if (historical !== (consentedAt !== undefined)) {
+        return invalid(
+          `${pointer}/subscriptions/${channel}/marketing/consented_at`,
+          'consented_at is required with historical_import, and allowed only with it',
+        );
+      }
+      if (historical && !(Date.parse(String(consentedAt)) <= now)) {
+        return invalid(
+          `${pointer}/subscriptions/${channel}/marketing/consented_at`,
+          'consented_at must be in the past',
+        );
       }
       if (typeof profileAttributes[identifier] !== 'string') {
         return invalid(`${pointer}/${identifier}`, `${identifier} is required to subscribe to ${channel}`);

@@ -90,6 +90,23 @@ describe('KlaviyoEmulator', () => {
       job({ email: 'a@b.co', subscriptions: email }, 'L9'),
     );
     expect(unknownList.status).toBe(404);
+    const dated = { email: { marketing: { consent: 'SUBSCRIBED', consented_at: '2026-01-01T00:00:00Z' } } };
+    const notHistorical = await post(
+      '/api/profile-subscription-bulk-create-jobs',
+      job({ email: 'a@b.co', subscriptions: dated }),
+    );
+    expect(notHistorical.status).toBe(400);
+    const historical = job({ email: 'a@b.co', subscriptions: dated });
+    const imported = { ...historical, attributes: { ...historical.attributes, historical_import: true } };
+    expect((await post('/api/profile-subscription-bulk-create-jobs', imported)).status).toBe(202);
+    const undated = {
+      ...imported,
+      attributes: {
+        ...imported.attributes,
+        profiles: job({ email: 'a@b.co', subscriptions: email }).attributes.profiles,
+      },
+    };
+    expect((await post('/api/profile-subscription-bulk-create-jobs', undated)).status).toBe(400);
   });
 
   it('throttles per endpoint in fixed windows: 429 throttled with Retry-After', async () => {

@@ -233,7 +233,7 @@ export class KlaviyoEmulator extends Emulator {
   }
 
   private subscribe(data: unknown): EmulatorResponse {
-    const problem = subscriptionJobProblem(data);
+    const problem = subscriptionJobProblem(data, this.now());
     if (problem) return errors(problem);
     const job = data as {
       attributes: { profiles: { data: { attributes: Record<string, unknown> }[] } };

@@ -116,6 +116,65 @@ describe('SalesforceEmulator', () => {
     expect((await call('PATCH', '/sobjects/Lead/Ext_Id__c/twin', { Title: 'x' })).status).toBe(300);
   });
 
+  it('collections upsert: up to 200 records of the type in the path, one UpsertResult each, in order', async () => {
+    const lead = (ext: string, fields: Record<string, unknown> = {}) => ({
+      attributes: { type: 'Lead' },
+      Ext_Id__c: ext,
+      ...fields,
+    });
+    sf.addRecord('Lead', { LastName: 'Old', Company: 'C', Ext_Id__c: 'u-2' });
+    sf.addRecord('Lead', { LastName: 'A', Company: 'C', Ext_Id__c: 'twin' });
+    sf.addRecord('Lead', { LastName: 'B', Company: 'C', Ext_Id__c: 'twin' });
+    const answer = await call('PATCH', '/composite/sobjects/Lead/Ext_Id__c', {
+      allOrNone: false,
+      records: [
+        lead('u-1', { LastName: 'New', Company: 'C' }),
+        lead('u-2', { Title: 'CTO' }),
+        lead('u-3', { Company: 'C' }),
+        lead('twin', { Title: 'x' }),
+        lead('dup', { LastName: 'D', Company: 'C' }),
+        lead('DUP', { LastName: 'E', Company: 'C' }),
+      ],
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.json()).toMatchObject([
+      { success: true, created: true },
+      { success: true, created: false },
+      { success: false, errors: [{ statusCode: 'REQUIRED_FIELD_MISSING', fields: ['LastName'] }] },
+      { success: false, errors: [{ statusCode: 'DUPLICATE_EXTERNAL_ID' }] },
+      { success: false, errors: [{ statusCode: 'DUPLICATE_VALUE' }] },
+      { success: false, errors: [{ statusCode: 'DUPLICATE_VALUE' }] },
+    ]);
+    expect(sf.find('Lead', 'Ext_Id__c', 'u-2')[0]?.fields).toMatchObject({ LastName: 'Old', Title: 'CTO' });
+    expect(sf.find('Lead', 'Ext_Id__c', 'u-3')).toEqual([]);
+    // All or none: one refusal rolls the others back.
+    const rolled = await call('PATCH', '/composite/sobjects/Lead/Ext_Id__c', {
+      allOrNone: true,
+      records: [lead('u-4', { LastName: 'L', Company: 'C' }), lead('u-5', { Company: 'C' })],
+    });
+    expect(rolled.json()).toMatchObject([
+      { success: false, errors: [{ statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK' }] },
+      { success: false, errors: [{ statusCode: 'REQUIRED_FIELD_MISSING' }] },
+    ]);
+    expect(sf.find('Lead', 'Ext_Id__c', 'u-4')).toEqual([]);
+    // Not well formed: the whole request.
+    const many = Array.from({ length: 201 }, (_, i) => lead(`m-${i}`, { LastName: 'L', Company: 'C' }));
+    const tooMany = await call('PATCH', '/composite/sobjects/Lead/Ext_Id__c', { records: many });
+    expect([tooMany.status, tooMany.json()]).toEqual([
+      400,
+      [expect.objectContaining({ errorCode: 'EXCEEDED_ID_LIMIT' })],
+    ]);
+    const untyped = await call('PATCH', '/composite/sobjects/Lead/Ext_Id__c', {
+      records: [{ Ext_Id__c: 'x', LastName: 'L' }],
+    });
+    expect(untyped.status).toBe(400);
+    const otherType = await call('PATCH', '/composite/sobjects/Lead/Ext_Id__c', {
+      records: [{ attributes: { type: 'Contact' }, Ext_Id__c: 'x', LastName: 'L' }],
+    });
+    expect(otherType.status).toBe(400);
+    expect((await call('PATCH', '/composite/sobjects/Lead/Email', { records: [lead('x')] })).status).toBe(404);
+  });
+
   it('SOQL: the simple lookup (escaped quotes, case-insensitive text); anything else MALFORMED_QUERY; unknown versions 404', async () => {
     sf.addRecord('Lead', { LastName: "O'Neil", Company: 'C', Email: "O'Neil@B.co" });
     const q = (soql: string) => call('GET', `/query?${new URLSearchParams({ q: soql }).toString()}`);

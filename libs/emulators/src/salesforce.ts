@@ -17,7 +17,7 @@ import {
 } from './salesforce-validation';
 
 // Salesforce's REST API for Leads, Contacts and Accounts (SOQL lookup, create, update by Id,
-// upsert by external id), with its OAuth 2.0 web-server flow on the same port standing in for
+// upsert by external id, and the sObject Collections upsert of up to 200 records by external id), with its OAuth 2.0 web-server flow on the same port standing in for
 // login.salesforce.com: the token answer's `instance_url` is this emulator. Every error is
 // Salesforce's JSON array `[{message, errorCode, fields}]`; an expired or unknown access token is
 // 401 INVALID_SESSION_ID; the org's daily API allocation is counted (`Sforce-Limit-Info`).
@@ -115,6 +115,9 @@ export class SalesforceEmulator extends Emulator {
   private route(request: EmulatorRequest, parts: string[]): EmulatorResponse {
     const [resource, object, second, third] = parts;
     if (resource === 'query' && parts.length === 1 && request.method === 'GET') return this.query(request);
+    if (resource === 'composite' && object === 'sobjects' && parts.length === 4 && isSalesforceObject(second ?? '')) {
+      return this.collectionUpsert(request, second as SalesforceObject, third!);
+    }
     if (resource !== 'sobjects' || object === undefined || !isSalesforceObject(object)) {
       return errors(404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist', fields: [] }]);
     }
@@ -217,6 +220,127 @@ export class SalesforceEmulator extends Emulator {
     return { status: 201, body: { id: record.Id, success: true, errors: [], created: true } };
   }
 
+  /**
+   * PATCH /composite/sobjects/{object}/{field}: 1–200 records of that type, each with its
+   * `attributes.type` and the external id value in the field; 400 for a request that is not well
+   * formed, else 200 with one UpsertResult per record, in order. With `allOrNone` false each record
+   * stands alone; with true one refusal rolls every record back.
+   */
+  private collectionUpsert(request: EmulatorRequest, object: SalesforceObject, field: string): EmulatorResponse {
+    const unsupported = this.collectionRequestProblem(request, object, field);
+    if (unsupported) return unsupported;
+    const body = parseJson(request.body) as { allOrNone?: unknown; records: Record<string, unknown>[] };
+    const values = body.records.map((r) => String(r[field] ?? '').toLowerCase());
+    const results = body.records.map((record, index) => {
+      const value = record[field];
+      if (typeof value !== 'string' || value === '') {
+        return itemError('MISSING_ARGUMENT', `${field} not specified`, [field]);
+      }
+      // The emulator's reading of a value given twice in one request: Salesforce refuses both.
+      if (values.indexOf(value.toLowerCase()) !== values.lastIndexOf(value.toLowerCase())) {
+        return itemError('DUPLICATE_VALUE', `Duplicate external id specified: ${value}`, [field]);
+      }
+      const matches = this.find(object, field, value);
+      if (matches.length > 1) {
+        return itemError('DUPLICATE_EXTERNAL_ID', `${field}: more than one record found for external id field`, [
+          field,
+        ]);
+      }
+      const { attributes: _type, ...fields } = record;
+      const existing = matches[0];
+      const problems = recordProblems(object, fields, this.customFields(object), !existing, existing?.fields);
+      if (problems.length > 0) {
+        return {
+          success: false,
+          errors: problems.map((p) => ({ statusCode: p.errorCode, message: p.message, fields: p.fields })),
+        };
+      }
+      return { index, existing, fields };
+    });
+    const refused = results.some((r) => 'success' in r);
+    if (body.allOrNone === true && refused) {
+      return {
+        status: 200,
+        body: results.map((r) =>
+          'success' in r
+            ? r
+            : itemError(
+                'ALL_OR_NONE_OPERATION_ROLLED_BACK',
+                'Record rolled back because not all records were valid and the request was using AllOrNone header',
+                [],
+              ),
+        ),
+      };
+    }
+    return {
+      status: 200,
+      body: results.map((r) => {
+        if ('success' in r) return r;
+        if (r.existing) {
+          this.write(r.existing, r.fields);
+          return { id: r.existing.Id, success: true, errors: [], created: false };
+        }
+        const created = this.addRecord(object, r.fields);
+        return { id: created.Id, success: true, errors: [], created: true };
+      }),
+    };
+  }
+
+  private collectionRequestProblem(
+    request: EmulatorRequest,
+    object: SalesforceObject,
+    field: string,
+  ): EmulatorResponse | undefined {
+    if (request.method !== 'PATCH') {
+      return errors(405, [
+        { errorCode: 'METHOD_NOT_ALLOWED', message: `HTTP Method '${request.method}' not allowed`, fields: [] },
+      ]);
+    }
+    if (mediaType(request.headers) !== 'application/json') {
+      return errors(415, [
+        { errorCode: 'UNSUPPORTED_MEDIA_TYPE', message: 'Content-Type must be application/json', fields: [] },
+      ]);
+    }
+    if (!(this.options.externalIdFields?.[object] ?? []).includes(field)) {
+      return errors(404, [
+        {
+          errorCode: 'NOT_FOUND',
+          message: `Provided external ID field does not exist or is not accessible: ${field}`,
+          fields: [],
+        },
+      ]);
+    }
+    const body = parseJson(request.body);
+    const records = typeof body === 'object' && body !== null ? (body as { records?: unknown }).records : undefined;
+    if (!Array.isArray(records) || records.length === 0) {
+      return errors(400, [{ errorCode: 'INVALID_FIELD', message: 'records is required', fields: ['records'] }]);
+    }
+    if (records.length > 200) {
+      return errors(400, [
+        {
+          errorCode: 'EXCEEDED_ID_LIMIT',
+          message: 'record limit reached. cannot submit more than 200 records into this call',
+          fields: [],
+        },
+      ]);
+    }
+    for (const record of records) {
+      const type =
+        typeof record === 'object' && record !== null
+          ? (record as { attributes?: { type?: unknown } }).attributes?.type
+          : undefined;
+      if (type === undefined) {
+        return errors(400, [{ errorCode: 'INVALID_TYPE', message: 'Must send a concrete entity type.', fields: [] }]);
+      }
+      if (type !== object) {
+        return errors(400, [
+          { errorCode: 'INVALID_TYPE', message: `Records must all be of type ${object}`, fields: [] },
+        ]);
+      }
+    }
+    return undefined;
+  }
+
   private write(record: SalesforceRecord, body: Record<string, unknown>): void {
     for (const [field, value] of Object.entries(body)) {
       // null clears a field, as in Salesforce.
@@ -239,6 +363,11 @@ export class SalesforceEmulator extends Emulator {
   private newId(object: SalesforceObject): string {
     return `${ID_PREFIX[object]}${randomBytes(8).toString('hex').slice(0, 12).toUpperCase()}AAA`;
   }
+}
+
+/** One refused record of a collection: Salesforce's UpsertResult with `statusCode` errors. */
+function itemError(statusCode: string, message: string, fields: string[]) {
+  return { success: false as const, errors: [{ statusCode, message, fields }] };
 }
 
 function errors(status: number, list: SalesforceError[]): EmulatorResponse {

@@ -98,4 +98,33 @@ describe('ZendeskEmulator', () => {
     expect(last?.status).toBe(429);
     expect(Number(last?.headers['retry-after'])).toBeGreaterThan(0);
   });
+
+  it('create_or_update_many: 1–100 users, a queued job, then its status lists each result in order', async () => {
+    await upsertUser({ name: 'Old', external_id: 'u-2' });
+    const users = [
+      { name: 'One', external_id: 'u-1' },
+      { external_id: 'u-2', user_fields: { plan: 'pro' } },
+      { external_id: 'u-3' },
+    ];
+    const queued = await post('/api/v2/users/create_or_update_many', { users });
+    expect(queued.status).toBe(200);
+    const job = (queued.json() as { job_status: { id: string; status: string; results: unknown } }).job_status;
+    expect(job).toMatchObject({ status: 'queued', results: null });
+    const read = await send(`${api.baseUrl}/api/v2/job_statuses/${job.id}.json`, { method: 'GET', headers: auth });
+    expect(read.json()).toMatchObject({
+      job_status: {
+        status: 'completed',
+        total: 3,
+        results: [
+          { index: 0, status: 'Created' },
+          { index: 1, status: 'Updated' },
+          { index: 2, status: 'Failed', error: 'RecordInvalid', details: 'Name: cannot be blank' },
+        ],
+      },
+    });
+    expect(api.userBy('external_id', 'u-2')?.custom).toEqual({ plan: 'pro' });
+    const tooMany = Array.from({ length: 101 }, (_v, i) => ({ name: `N${i}`, external_id: `n-${i}` }));
+    expect((await post('/api/v2/users/create_or_update_many', { users: tooMany })).status).toBe(400);
+    expect((await send(`${api.baseUrl}/api/v2/job_statuses/nope`, { method: 'GET', headers: auth })).status).toBe(404);
+  });
 });

@@ -23,8 +23,11 @@ import {
 // 201 + Location (a name is needed); organizations/create_or_update matches by id or external_id
 // only (a name is needed and unique). Custom field values must be of their field's type (422);
 // keys without a field are ignored by Zendesk (recorded in `ignoredFields`). Memberships,
-// users/search by external_id, field listing and creation. An account-wide per-minute limit
-// answers 429 with Retry-After. `.json` suffixes are accepted.
+// users/search by external_id, field listing and creation. users/create_or_update_many (1–100
+// users) answers 200 with a queued job; the users are upserted one by one as the single call
+// would, and GET /api/v2/job_statuses/{id} lists one result per user in the order sent (Created,
+// Updated, or Failed with error and details). An account-wide per-minute limit answers 429 with
+// Retry-After. `.json` suffixes are accepted.
 
 export interface ZendeskEmulatorOptions extends EmulatorOptions {
   agentEmail: string;
@@ -33,7 +36,22 @@ export interface ZendeskEmulatorOptions extends EmulatorOptions {
   organizationFields?: ZendeskField[];
   /** Requests per minute for the account (Zendesk's plans: 200 to 2500; default 700, Enterprise). */
   ratePerMinute?: number;
+  /**
+   * Reads of a bulk job's status that still find it queued (no results) before it shows completed
+   * (0 unless told): a real job runs later. Its users are upserted when the job is made either way.
+   */
+  jobQueuedReads?: number;
 }
+
+/** A bulk job: its results, and how many more status reads find it queued. */
+interface ZendeskJob {
+  id: string;
+  total: number;
+  results: Record<string, unknown>[];
+  queuedReads: number;
+}
+
+export const MAX_BULK_RECORDS = 100;
 
 export interface ZendeskRecord {
   id: number;
@@ -55,6 +73,8 @@ export class ZendeskEmulator extends Emulator {
   readonly fields = { user: new Map<string, ZendeskField>(), organization: new Map<string, ZendeskField>() };
   /** Custom field keys Zendesk ignored because no field has them. */
   readonly ignoredFields: string[] = [];
+  /** Bulk jobs by id. */
+  readonly jobs = new Map<string, ZendeskJob>();
   private nextId = 1000;
   private readonly rates = new FixedWindows();
 
@@ -68,6 +88,7 @@ export class ZendeskEmulator extends Emulator {
     this.organizations.length = 0;
     this.memberships.length = 0;
     this.ignoredFields.length = 0;
+    this.jobs.clear();
     this.rates.clear();
     for (const model of ['user', 'organization'] as const) {
       this.fields[model].clear();
@@ -104,6 +125,8 @@ export class ZendeskEmulator extends Emulator {
       const found = this.userBy('external_id', externalId);
       return { status: 200, body: { users: found ? [this.view(found)] : [], count: found ? 1 : 0 } };
     }
+    const job = /^GET \/api\/v2\/job_statuses\/([^/]+)$/.exec(route);
+    if (job) return this.jobStatus(job[1]!);
     if (route === 'GET /api/v2/user_fields')
       return { status: 200, body: { user_fields: [...this.fields.user.values()] } };
     if (route === 'GET /api/v2/organization_fields') {
@@ -117,6 +140,8 @@ export class ZendeskEmulator extends Emulator {
     switch (path) {
       case '/api/v2/users/create_or_update':
         return this.upsertUser(body['user']);
+      case '/api/v2/users/create_or_update_many':
+        return this.upsertUsers(body['users']);
       case '/api/v2/organizations/create_or_update':
         return this.upsertOrganization(body['organization']);
       case '/api/v2/organization_memberships':
@@ -189,6 +214,59 @@ export class ZendeskEmulator extends Emulator {
       status: existing ? 200 : 201,
       ...(existing ? {} : { headers: { location: url } }),
       body: { user: { ...this.view(record), user_fields: record.custom, url } },
+    };
+  }
+
+  /** The users one by one, as the single call would take each; a job that lists the outcomes. */
+  private upsertUsers(users: unknown): EmulatorResponse {
+    if (!Array.isArray(users) || users.length === 0) return answer(400, 'InvalidParams', 'users is required');
+    if (users.length > MAX_BULK_RECORDS) {
+      // Zendesk's exact wording for too many records is not documented; this is the emulator's.
+      return answer(400, 'TooManyValues', `users: at most ${MAX_BULK_RECORDS} per request`);
+    }
+    const results = users.map((user, index) => {
+      const upserted = this.upsertUser(user);
+      const body = upserted.body as { user?: { id: number; email?: unknown }; error?: string; details?: Details };
+      if (body.user) {
+        return {
+          index,
+          id: body.user.id,
+          status: upserted.status === 201 ? 'Created' : 'Updated',
+          email: body.user.email,
+        };
+      }
+      const details = Object.values(body.details ?? {})
+        .flat()
+        .map((d) => d.description)
+        .join('; ');
+      return { index, status: 'Failed', error: body.error ?? 'Failed', details: details || body.error };
+    });
+    const id = `J${++this.nextId}`;
+    const job: ZendeskJob = { id, total: users.length, results, queuedReads: this.options.jobQueuedReads ?? 0 };
+    this.jobs.set(id, job);
+    return { status: 200, body: { job_status: this.jobView(job, 'queued') } };
+  }
+
+  private jobStatus(id: string): EmulatorResponse {
+    const job = this.jobs.get(id);
+    if (!job) return answer(404, 'RecordNotFound', 'Not found');
+    if (job.queuedReads > 0) {
+      job.queuedReads--;
+      return { status: 200, body: { job_status: this.jobView(job, 'queued') } };
+    }
+    return { status: 200, body: { job_status: this.jobView(job, 'completed') } };
+  }
+
+  private jobView(job: ZendeskJob, status: 'queued' | 'completed') {
+    const done = status === 'completed';
+    return {
+      id: job.id,
+      url: `https://emulated.zendesk.com/api/v2/job_statuses/${job.id}.json`,
+      status,
+      total: job.total,
+      progress: done ? job.total : 0,
+      message: done ? 'Completed at ' + new Date(this.now()).toISOString() : null,
+      results: done ? job.results : null,
     };
   }
 

@@ -30,3 +30,4 @@ export {
   type KafkaSaslMechanism,
 } from './connection-config';
 export type { PartitionLag, ConsumerLagTelemetry } from './consumer-lag';
+export { keyPartition } from './key-partition';

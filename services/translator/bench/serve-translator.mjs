@@ -1,7 +1,9 @@
 // @ts-check
 // One translator process as the benchmark runs it: the built package, real Kafka and FerretDB,
-// telemetry on, and an in-memory configuration with one webhook instance on the bench source.
-//   BENCH_NAMESPACE, BENCH_EVENTS_TOPIC, BENCH_WEBHOOK_URL, BENCH_SOURCE_ID (set by the bench),
+// telemetry on, and an in-memory configuration with one instance of BENCH_DESTINATION (webhook
+// unless told) on the bench source.
+//   BENCH_NAMESPACE, BENCH_EVENTS_TOPIC, BENCH_SETTINGS (the instance's settings, JSON),
+//   BENCH_SOURCE_ID (set by the bench),
 //   BENCH_TRACE (on or off: the per-event trace, on by default as in production),
 //   BENCH_TRACE_REQUEST_BODIES (failures, the default, or all)
 import { createRequire } from 'node:module';
@@ -13,6 +15,7 @@ const { KafkaClient } = require('@manifold/kafka');
 const { connectMongo } = require('@manifold/mongo');
 const { createLogger } = require('@manifold/logger');
 const { startTelemetry } = require('@manifold/telemetry');
+const { benchDestination } = await import('./bench-destinations.mjs');
 
 const env = (name, fallback) => {
   const value = process.env[name] ?? fallback;
@@ -22,6 +25,7 @@ const env = (name, fallback) => {
 const brokers = env('KAFKA_BROKERS', '127.0.0.1:9092').split(',');
 const namespace = env('BENCH_NAMESPACE');
 const sourceId = env('BENCH_SOURCE_ID', 'src-bench');
+const destination = benchDestination();
 
 const telemetry = startTelemetry({ serviceName: 'translator-bench' });
 const logger = createLogger('translator-bench', process.env.LOG_LEVEL ?? 'warn');
@@ -48,13 +52,13 @@ const configView = new InMemoryConfigView({
   ],
   destinations: [
     {
-      id: 'hook-bench',
+      id: 'dest-bench',
       workspaceId: 'ws-bench',
-      catalogId: 'webhook',
-      catalogName: 'Webhook',
-      name: 'Bench webhook',
+      catalogId: destination.catalogId,
+      catalogName: destination.catalogName,
+      name: `Bench ${destination.catalogName}`,
       enabled: true,
-      settings: { url: env('BENCH_WEBHOOK_URL') },
+      settings: JSON.parse(env('BENCH_SETTINGS')),
       sourceIds: [sourceId],
       filters: [],
     },
@@ -69,7 +73,7 @@ const translator = await startTranslator({
   logger,
   meter: telemetry.meter,
   settings: translatorSettings({
-    destinationTypes: ['webhook'],
+    destinationTypes: [destination.catalogId],
     eventsTopic: env('BENCH_EVENTS_TOPIC'),
     namespace,
     eventsTopicPartitions: Number(env('BENCH_PARTITIONS', '6')),

@@ -5,26 +5,29 @@
 //  1. Throughput, in ROUNDS rounds of 1 then 2 (so a change in the shared machine's speed during
 //     one phase weighs less; the rates are each phase's events over its time, all rounds added):
 //     EVENTS events are put on a fresh events topic, then one translator process
-//     (the built package, in its own process, real Kafka and FerretDB) delivers them to a webhook
-//     emulator in another process: events/s from its WARMUP-th to its last delivery. Twice per
+//     (the built package, in its own process, real Kafka and FerretDB) delivers them to the
+//     emulator of BENCH_DESTINATION (webhook by default; iterable and keen too, batched as their
+//     settings batch by default: bench-destinations.mjs) in another process: events/s from its WARMUP-th to its last delivery. Twice per
 //     round, with the per-event trace off and on (in turns: off first in odd rounds, on first in
 //     even ones); with it on, the control plane's trace indexer runs too (its own process).
-//  2. In the same run, the same events already translated (the webhook's requests, computed up
-//     front) are posted straight to the same emulator with undici at the translator's per-instance
+//  2. In the same run, the same events already translated (the destination's requests, batched
+//     as the translator batches them, computed up front) are posted straight to the same emulator with undici at the translator's per-instance
 //     concurrency: events/s after the first WARMUP. The ratio 1/2 is the translator's cost
 //     (target ≥ 0.5). The emulator serves WARMUP requests before each, so both meet it warm.
 //  3. End to end: RATE events/s for SECONDS through a real ingestion process (Tracking API, 10
 //     events per /v1/batch request) → Kafka → a translator process → the emulator; latency from
-//     ingestion's receivedAt to the emulator's receipt, p50/p95/p99 (target p99 < 1 s).
+//     ingestion's receivedAt to the emulator's receipt (iterable and keen: from the client's post,
+//     a `bench_sent_ms` property, as their requests carry no receivedAt), p50/p95/p99 (target p99 < 1 s).
 //
 //  Both throughput figures come with the CPU each process spent per event meanwhile (read from
 //  /proc, on Linux): with every core busy in both phases, the ratio is about the direct phase's
 //  CPU per event over the translator phase's, which shows what the ratio can be on this machine.
 //
-//   TRACE_REQUEST_BODIES (failures: the trace's default; all: every request body traced),
+//   BENCH_DESTINATION (webhook, iterable, keen), TRACE_REQUEST_BODIES (failures: the trace's default; all: every request body traced),
 //   KAFKA_BROKERS (127.0.0.1:9092), MONGO_URL (mongodb://127.0.0.1:27017/), EVENTS (30000),
 //   ROUNDS (2), CONCURRENCY (20), WARMUP (2000), RATE (1000), SECONDS (10), BENCH_VERBOSE=1 to see the children's logs.
 import { createRequire } from 'node:module';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
@@ -34,7 +37,7 @@ const require = createRequire(import.meta.url);
 const { startChild, stopChild, processCpuSeconds, pidCpuSeconds } = require('@manifold/testing');
 const { KafkaClient } = require('@manifold/kafka');
 const { encodeEventMessage } = require('@manifold/events');
-const { parseSettings, translateEvent } = require('@manifold/destination-kit');
+const { batchSize, buildRequests, parseSettings, prepareEvent } = require('@manifold/destination-kit');
 const { destinationById } = require('@manifold/destinations');
 const { createLogger } = require('@manifold/logger');
 
@@ -50,6 +53,7 @@ const WRITE_KEY = 'bench-write-key-0123456789';
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const namespace = `bench-${Date.now().toString(36)}.`;
 const VERBOSE = Boolean(process.env.BENCH_VERBOSE);
+const DESTINATION = process.env.BENCH_DESTINATION ?? 'webhook';
 
 const logger = createLogger('translate-bench', process.env.LOG_LEVEL ?? 'warn');
 const kafka = new KafkaClient({ brokers, clientId: 'translate-bench', logger });
@@ -64,7 +68,13 @@ function event(n, round) {
     messageId: `${namespace}r${round}.${n}`,
     userId: `user-${n % 5000}`,
     anonymousId: `anon-${n % 5000}`,
-    properties: { product_id: `p-${n}`, price: 19.99, currency: 'USD', category: 'Games', name: 'Monopoly' },
+    properties: {
+      product_id: `p-${n}`,
+      price: 19.99,
+      currency: 'USD',
+      category: 'Games',
+      name: 'Monopoly',
+    },
     context: {
       library: { name: 'bench', version: '1.0.0' },
       ip: '203.0.113.7',
@@ -171,15 +181,47 @@ async function resetEmulator(statsUrl) {
 
 const children = [];
 try {
-  const emulator = await startChild(join(here, 'serve-emulator.mjs'), { echo: VERBOSE });
+  const emulator = await startChild(join(here, 'serve-emulator.mjs'), {
+    env: { BENCH_DESTINATION: DESTINATION },
+    echo: VERBOSE,
+  });
   children.push(emulator.child);
   measuredPids.emulator = emulator.child.pid;
-  const hookUrl = `${emulator.info.url}/hook`;
+  const destinationSettings = JSON.stringify(emulator.info.settings);
   const stats = emulator.info.stats;
 
-  const webhook = destinationById('webhook');
-  const settings = parseSettings(webhook, { url: hookUrl });
+  const destination = destinationById(DESTINATION);
+  const settings = parseSettings(destination, emulator.info.settings);
   if (!settings.ok) throw new Error(settings.outcome.message);
+  /**
+   * The requests of `events`, batched as the translator batches a steady stream: consecutive
+   * events of one action and batch key, up to the action's batch size.
+   * @param {object[]} events
+   */
+  const requestsOf = (events) => {
+    const requests = [];
+    /** @type {{ key: string, action: string, payloads: object[] } | undefined} */
+    let open;
+    const flush = () => {
+      if (open) requests.push(...buildRequests(destination, open.action, open.payloads, settings.settings));
+      open = undefined;
+    };
+    for (const event of events) {
+      const prepared = prepareEvent(destination, event, settings.settings);
+      if (prepared.kind !== 'prepared') throw new Error(`${DESTINATION} did not take a bench event: ${prepared.kind}`);
+      const key = `${prepared.action}\u0000${prepared.batchKey ?? ''}`;
+      if (open && open.key !== key) flush();
+      open ??= { key, action: prepared.action, payloads: [] };
+      open.payloads.push(prepared.payload);
+      if (
+        prepared.batchKey === undefined ||
+        open.payloads.length >= batchSize(destination, prepared.action, settings.settings)
+      )
+        flush();
+    }
+    flush();
+    return requests;
+  };
   const agent = new Agent({ connections: CONCURRENCY, keepAliveTimeout: 30_000 });
   /**
    * Posts `list` with CONCURRENCY workers.
@@ -198,7 +240,9 @@ try {
             body: descriptor.body,
           });
           await response.body.text();
-          if (response.statusCode !== 200) throw new Error(`direct post answered ${response.statusCode}`);
+          if (response.statusCode < 200 || response.statusCode > 299) {
+            throw new Error(`direct post answered ${response.statusCode}`);
+          }
         }
       }),
     );
@@ -235,7 +279,8 @@ try {
       env: {
         BENCH_NAMESPACE: phaseNamespace,
         BENCH_EVENTS_TOPIC: eventsTopic,
-        BENCH_WEBHOOK_URL: hookUrl,
+        BENCH_DESTINATION: DESTINATION,
+        BENCH_SETTINGS: destinationSettings,
         BENCH_SOURCE_ID: SOURCE_ID,
         INSTANCE_CONCURRENCY: String(CONCURRENCY),
         BENCH_TRACE: trace ? 'on' : 'off',
@@ -260,7 +305,7 @@ try {
         ])
       : undefined;
     const cpu = micros ? describeCpu(micros) : 'n/a';
-    return { events: EVENTS - WARMUP - 1, seconds: (through.last - through.first) / 1000, cpu, micros };
+    return { events: through.measured, seconds: (through.last - through.first) / 1000, cpu, micros };
   };
 
   /**
@@ -268,9 +313,11 @@ try {
    * @param {object[]} events
    */
   const postedDirect = async (events) => {
-    const requests = events.flatMap((e) => translateEvent(webhook, e, settings.settings).requests ?? []);
+    // Warmed up on the requests of the first WARMUP events, measured on those of the rest.
+    const warmRequests = requestsOf(events.slice(0, WARMUP));
+    const requests = requestsOf(events.slice(WARMUP));
     await resetEmulator(stats);
-    await postAll(requests.slice(0, WARMUP));
+    await postAll(warmRequests);
     await resetEmulator(stats);
     const start = cpuMark();
     const started = performance.now();
@@ -282,10 +329,10 @@ try {
         await sleep(200);
       }
     })();
-    await postAll(requests.slice(WARMUP)).finally(() => (posting = false));
+    await postAll(requests).finally(() => (posting = false));
     await polling;
     const seconds = (performance.now() - started) / 1000;
-    const posted = requests.length - WARMUP;
+    const posted = events.length - WARMUP;
     return { events: posted, seconds, cpu: cpuPerEvent(start, cpuMark(), posted, ['bench', 'emulator']) };
   };
 
@@ -329,7 +376,8 @@ try {
     env: {
       BENCH_NAMESPACE: `${namespace}e2e.`,
       BENCH_EVENTS_TOPIC: e2eTopic,
-      BENCH_WEBHOOK_URL: hookUrl,
+      BENCH_DESTINATION: DESTINATION,
+      BENCH_SETTINGS: destinationSettings,
       BENCH_SOURCE_ID: SOURCE_ID,
       INSTANCE_CONCURRENCY: String(CONCURRENCY),
     },
@@ -350,7 +398,7 @@ try {
     if (response.statusCode !== 200) throw new Error(`ingestion answered ${response.statusCode}`);
   };
   // Warm-up: the translator's consumer group joins, connections open.
-  await post([{ type: 'track', userId: 'warm', event: 'Warm Up' }]);
+  await post([{ type: 'track', userId: 'warm', event: 'Warm Up', properties: { bench_sent_ms: Date.now() } }]);
   await waitForEvents(stats, 1, 60_000);
   await resetEmulator(stats);
 
@@ -367,7 +415,7 @@ try {
           type: 'track',
           userId: `user-${(sent + i) % 5000}`,
           event: 'Product Viewed',
-          properties: { product_id: `p-${sent + i}`, price: 19.99, currency: 'USD' },
+          properties: { product_id: `p-${sent + i}`, price: 19.99, currency: 'USD', bench_sent_ms: Date.now() },
         })),
       ),
     );
@@ -381,7 +429,9 @@ try {
   const fmt = (n) => Math.round(n).toLocaleString('en-US');
   const ratio = translatedPerSecond / directPerSecond;
   console.log(
-    `translator benchmark (${ROUNDS} rounds of ${EVENTS} events, webhook emulator, ${CONCURRENCY} requests in flight)`,
+    `translator benchmark (${ROUNDS} rounds of ${EVENTS} events, ${DESTINATION} emulator, ${CONCURRENCY} requests in flight; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')})`,
   );
   rounds.forEach(({ translated, untraced, direct }, i) => {
     const rate = (/** @type {{ events: number, seconds: number }} */ p) => fmt(p.events / p.seconds);

@@ -2,7 +2,7 @@
 // Google Ads emulator, with the real control plane (in-process) holding the connection. The
 // consent URL asks for offline access; access tokens lapse mid-run (by their lifetime, and all at
 // once: 401 UNAUTHENTICATED) and every conversion is uploaded once; a conversion Google refuses
-// is rejected alone.
+// is rejected alone. Every conversion carries the user's consent and a conversion custom variable.
 import { GoogleAdsEmulator } from '@manifold/emulators';
 import { waitFor, waitForReports } from './test-support/harness';
 import { expireHeldTokens, startOAuthPipeline, type OAuthPipeline } from './test-support/oauth-pipeline';
@@ -21,6 +21,7 @@ describe('OAuth-connected Google Ads, end to end', () => {
       developerToken: 'dev-token-e2e',
       customerIds: [CUSTOMER],
       conversionActions: ['987654321'],
+      customVariables: ['55'],
     }).start();
     p = await startOAuthPipeline({
       catalogId: 'google-ads',
@@ -31,6 +32,7 @@ describe('OAuth-connected Google Ads, end to end', () => {
         conversionActionId: '987654321',
         apiBaseUrl: ads.baseUrl,
         batchSize: 20,
+        customVariables: { tier: '55' },
       },
       emulatorUrl: ads.baseUrl,
       client: CLIENT,
@@ -64,7 +66,14 @@ describe('OAuth-connected Google Ads, end to end', () => {
           // Order 33 repeats order 32's order id (Google refuses it: one conversion per order id
           // and action); same user as 32, so it leaves after 32.
           userId: `user-${(n === 33 ? 32 : n) % 7}`,
-          properties: { gclid: `Cj0-${n}`, order_id: `O-${n === 33 ? 32 : n}`, total: n, currency: 'EUR' },
+          properties: {
+            gclid: `Cj0-${n}`,
+            order_id: `O-${n === 33 ? 32 : n}`,
+            total: n,
+            currency: 'EUR',
+            tier: n % 2 ? 'gold' : 'silver',
+          },
+          context: { consent: { ad_user_data: 'GRANTED', ad_personalization: n % 2 === 0 } },
         };
       });
     for (let round = 0; round < 6; round++) {
@@ -77,6 +86,18 @@ describe('OAuth-connected Google Ads, end to end', () => {
       ads.conversions.map((c) => Number(String(c.conversion['gclid']).slice(4))).sort((a, b) => a - b);
     await waitFor(() => ads.conversions.length >= 59, 30_000, 'all 59 good conversions at Google Ads');
     expect(uploaded()).toEqual(Array.from({ length: 60 }, (_v, i) => i).filter((n) => n !== 33));
+    for (const { conversion } of ads.conversions) {
+      const n = Number(String(conversion['gclid']).slice(4));
+      expect(conversion).toMatchObject({
+        consent: { adUserData: 'GRANTED', adPersonalization: n % 2 === 0 ? 'GRANTED' : 'DENIED' },
+        customVariables: [
+          {
+            conversionCustomVariable: `customers/${CUSTOMER}/conversionCustomVariables/55`,
+            value: n % 2 ? 'gold' : 'silver',
+          },
+        ],
+      });
+    }
     expect(ads.oauth.refreshCount() - before).toBeGreaterThanOrEqual(2);
     expect(ads.requests.some((r) => r.status === 401 && r.responseBody.includes('UNAUTHENTICATED'))).toBe(true);
     // The refused row came back inside Google's 200 (partialFailureError): reported by that answer's status.

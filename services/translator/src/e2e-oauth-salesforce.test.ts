@@ -2,7 +2,9 @@
 // Salesforce emulator, with the real control plane (in-process) holding the connection. The
 // instance URL every call goes to is the one the token answer gave (kept as a setting); access
 // tokens lapse mid-run (by their lifetime, and all at once: 401 INVALID_SESSION_ID) and every
-// identify and group still lands once, as one record each.
+// identify and group still lands once, as one record each. Then, groups batched into sObject
+// Collections upserts while Salesforce answers 503 and then 403 REQUEST_LIMIT_EXCEEDED for a
+// while: each Account is accepted exactly once.
 import { SalesforceEmulator } from '@manifold/emulators';
 import { waitFor, waitForReports } from './test-support/harness';
 import { expireHeldTokens, startOAuthPipeline, type OAuthPipeline } from './test-support/oauth-pipeline';
@@ -93,5 +95,53 @@ describe('OAuth-connected Salesforce, end to end', () => {
     );
     expect(counts[`${p.destinationId}|delivered|`]).toBe(total);
     expect(Object.keys(counts).filter((k) => k.includes('|failed|'))).toEqual([]);
+  }, 90_000);
+
+  it('answering 503 and then REQUEST_LIMIT_EXCEEDED for a while, batched Account upserts land exactly once each', async () => {
+    const before = sf.requests.length;
+    const groups = Array.from({ length: 30 }, (_v, n) => ({
+      type: 'group',
+      messageId: `sfb-${n}`,
+      // Several users, so the groups spread over partitions and both replicas.
+      userId: `burst-user-${n % 5}`,
+      groupId: `burst-${n}`,
+      traits: { name: `Burst ${n}`, employees: n },
+    }));
+    sf.failFor(1500, { status: 503, body: [{ errorCode: 'SERVER_UNAVAILABLE', message: 'Server busy' }] });
+    sf.failNext(2, {
+      status: 403,
+      body: [{ errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' }],
+    });
+    for (let i = 0; i < groups.length; i += 10) await p.send(groups.slice(i, i + 10));
+    // A client resending part of a batch: the same messageIds again.
+    await p.send(groups.slice(0, 5));
+    const sent = () => sf.requests.slice(before).filter((r) => !r.injected && r.status < 300);
+    /**
+     * Each burst groupId Salesforce accepted, as many times as it was accepted: in collections
+     * (a batch) or in single upserts (an event that came alone).
+     */
+    const accepted = () =>
+      [
+        ...sent()
+          .filter((r) => r.path.includes('/composite/sobjects/Account/'))
+          .flatMap((r) =>
+            (JSON.parse(r.body) as { records: Record<string, unknown>[] }).records.map((a) =>
+              String(a['Segment_Group_Id__c']),
+            ),
+          ),
+        ...sent()
+          .filter((r) => r.path.includes('/sobjects/Account/Segment_Group_Id__c/burst-'))
+          .map((r) => decodeURIComponent(r.path.split('/').pop() ?? '')),
+      ].sort();
+    await waitFor(() => accepted().length >= groups.length, 45_000, 'every burst Account accepted');
+    expect(accepted()).toEqual(groups.map((g) => g.groupId).sort());
+    expect(sf.requests.slice(before).some((r) => r.injected && r.status === 503)).toBe(true);
+    // Most went batched.
+    expect(sent().filter((r) => r.path.includes('/composite/')).length).toBeLessThan(groups.length);
+    for (const g of groups) {
+      expect(sf.find('Account', 'Segment_Group_Id__c', g.groupId).map((a) => a.fields['Name'])).toEqual([
+        g.traits.name,
+      ]);
+    }
   }, 90_000);
 });

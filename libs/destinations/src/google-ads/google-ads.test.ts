@@ -32,6 +32,7 @@ const WHEN = '2026-06-01 11:59:00+00:00';
 // Digests of the reference's vectors.
 const JANEDOE_GMAIL = 'd6117306485ed0e50afab3ac871e98f81699151f30281527d63ff5f233656c69';
 const PHONE_16505551212 = '1e231c66011e7a2d867a9cfae267a6aff103cf4913640b6e71a99850fc0ffbc8';
+const VARIABLES = { tier: '701', channel: '702' };
 const BASE = { customerId: '123-456-7890', developerToken: DEV, conversionActionId: '987654321' };
 const upload = (...conversions: Record<string, unknown>[]) => ({
   method: 'POST',
@@ -96,6 +97,42 @@ const cases: TranslationCase[] = [
     },
   },
   {
+    name: 'consent from context.consent, converted from booleans; the custom variables the settings name, as text',
+    event: order(
+      { gclid: 'G-9', tier: 'gold', channel: 3, other: 'not a variable' },
+      { context: { consent: { ad_user_data: true, ad_personalization: 'denied' } } },
+    ),
+    expect: {
+      requests: [
+        upload({
+          conversionAction: ACTION,
+          conversionDateTime: WHEN,
+          gclid: 'G-9',
+          consent: { adUserData: 'GRANTED', adPersonalization: 'DENIED' },
+          customVariables: [
+            { conversionCustomVariable: `customers/${CUSTOMER}/conversionCustomVariables/701`, value: 'gold' },
+            { conversionCustomVariable: `customers/${CUSTOMER}/conversionCustomVariables/702`, value: '3' },
+          ],
+        }),
+      ],
+      notices: [
+        { kind: 'converted', field: 'consent.adUserData', reason: 'boolean to string' },
+        { kind: 'converted', field: 'customVariables[channel]', reason: 'number to string' },
+      ],
+    },
+  },
+  {
+    name: 'a consent value Google has no status for and a custom variable that is an object: each left out with a notice',
+    event: order({ gclid: 'G-10', ad_user_data_consent: 'maybe', tier: { level: 1 } }),
+    expect: {
+      requests: [upload({ conversionAction: ACTION, conversionDateTime: WHEN, gclid: 'G-10' })],
+      notices: [
+        { kind: 'dropped', field: 'consent.adUserData', reason: 'not GRANTED, DENIED or UNSPECIFIED' },
+        { kind: 'dropped', field: 'customVariables[tier]', reason: expect.any(String) as unknown as string },
+      ],
+    },
+  },
+  {
     name: 'neither a click id nor an email or phone: dropped, nothing to match',
     event: order({ order_id: 'O-3', total: 5 }),
     expect: { drop: 'INVALID_PAYLOAD', message: 'click id' },
@@ -121,6 +158,7 @@ describe('Google Ads conversions', () => {
       developerToken: DEV,
       customerIds: [CUSTOMER],
       conversionActions: ['987654321', '55'],
+      customVariables: ['701', '702'],
     }).start();
     token = ads.oauth.grant().accessToken;
   });
@@ -147,7 +185,7 @@ describe('Google Ads conversions', () => {
   });
 
   runTranslationCases(googleAds, cases, () => ({
-    baseSettings: { ...BASE, apiBaseUrl: ads.baseUrl },
+    baseSettings: { ...BASE, apiBaseUrl: ads.baseUrl, customVariables: VARIABLES },
     baseUrl: ads.baseUrl,
     authorize: (request) => withAccessToken(request, token),
   }));

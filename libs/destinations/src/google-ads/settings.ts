@@ -26,6 +26,14 @@ export const googleAdsSettings = z.object({
     description:
       'The "Import from clicks" conversion action the uploads count against (a route mapping may name another).',
   }),
+  customVariables: z
+    .record(z.string().min(1), z.string().regex(/^\d+$/, 'the numeric id of a conversion custom variable'))
+    .default({})
+    .meta({
+      title: 'Conversion custom variables',
+      description:
+        'Property name → id of the account’s conversion custom variable: each named property of a conversion event is sent as that variable’s value.',
+    }),
   defaultPhoneCountryCode: z
     .string()
     .regex(/^\d{1,3}$/)

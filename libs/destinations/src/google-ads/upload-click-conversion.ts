@@ -8,7 +8,8 @@ import {
   Notices,
   type RequestDescriptor,
 } from '@manifold/destination-kit';
-import { coalesce, isoDateTime, optionalText } from '../common/fields';
+import { coalesce, isoDateTime, optionalText, record } from '../common/fields';
+import { consent, customVariables } from './conversion-extras';
 import { userIdentifiers } from './identifiers';
 import { googleAdsSettings, type GoogleAdsSettings } from './settings';
 
@@ -31,6 +32,9 @@ const fields = z.object({
   orderId: optionalText(),
   value: lenient.number(),
   currency: lenient.currency(),
+  adUserDataConsent: z.unknown().optional(),
+  adPersonalizationConsent: z.unknown().optional(),
+  customVariables: record(),
 });
 
 type ConversionPayload = z.output<typeof fields>;
@@ -68,6 +72,10 @@ export function clickConversion(
   if (payload.orderId) conversion['orderId'] = payload.orderId;
   if (payload.value !== undefined) conversion['conversionValue'] = payload.value;
   if (payload.currency !== undefined) conversion['currencyCode'] = payload.currency;
+  const consents = consent(payload.adUserDataConsent, payload.adPersonalizationConsent, notices);
+  if (consents) conversion['consent'] = consents;
+  const variables = customVariables(payload.customVariables, settings.customVariables, settings.customerId, notices);
+  if (variables) conversion['customVariables'] = variables;
   return conversion;
 }
 
@@ -113,6 +121,12 @@ export const uploadClickConversion = defineAction(googleAdsSettings, {
     orderId: coalesce('$.properties.order_id', '$.properties.orderId'),
     value: coalesce('$.properties.total', '$.properties.revenue'),
     currency: { '@path': '$.properties.currency' },
+    adUserDataConsent: coalesce('$.properties.ad_user_data_consent', '$.context.consent.ad_user_data'),
+    adPersonalizationConsent: coalesce(
+      '$.properties.ad_personalization_consent',
+      '$.context.consent.ad_personalization',
+    ),
+    customVariables: { '@path': '$.properties' },
   },
   perform: (payload, settings, notices) => uploadRequests([clickConversion(payload, settings, notices)], [0], settings),
   batch: {

@@ -48,6 +48,10 @@ export const kafkaSettings = z
       description:
         'key: by the record key (murmur2, as the Java client; keyless records round-robin); random; round-robin.',
     }),
+    batchSize: z.number().int().min(1).max(1000).default(100).meta({
+      title: 'Batch size',
+      description: 'Events written per batch (each partition’s records in one send). 1 writes each event on its own.',
+    }),
     clientId: z.string().min(1).default('manifold-kafka-destination').meta({ title: 'Client id' }),
     saslMechanism: z
       .enum(['none', ...KAFKA_SASL_MECHANISMS])

@@ -3,7 +3,14 @@
 // of its own) that the destination logs in to, as to a customer's cluster.
 import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
-import { classifyResponse, translateEvent, type RequestDescriptor } from '@manifold/destination-kit';
+import {
+  buildRequests,
+  classifyResponse,
+  outcomesPerEvent,
+  prepareEvent,
+  translateEvent,
+  type RequestDescriptor,
+} from '@manifold/destination-kit';
 import { KafkaClient, type ConsumedMessage } from '@manifold/kafka';
 import { createLogger } from '@manifold/logger';
 import { eventually, PrivateKafka, readTopic, testLogger, uniqueName } from '@manifold/testing';
@@ -79,6 +86,19 @@ async function sendEvent(
   const request = translation.requests[0] as RequestDescriptor;
   const response = await transport.send(request, { instanceId, settings });
   return { response, outcome: classifyResponse(kafka, request, response) };
+}
+
+/** Several events as one batched request through the transport; each event's outcome. */
+async function sendBatch(transport: KafkaTransport, events: SpecEvent[], settings: ReturnType<typeof settingsFor>) {
+  const payloads = events.map((event) => {
+    const prepared = prepareEvent(kafka, event, settings);
+    if (prepared.kind !== 'prepared') throw new Error(`not prepared: ${prepared.kind}`);
+    return prepared.payload;
+  });
+  const [request, ...more] = buildRequests(kafka, 'send', payloads, settings);
+  expect(more).toEqual([]);
+  const response = await transport.send(request!, { instanceId: 'instance-1', settings });
+  return { response, outcomes: outcomesPerEvent(request!, classifyResponse(kafka, request!, response), events.length) };
 }
 
 const eventOf = (m: ConsumedMessage) => JSON.parse(m.value?.toString() ?? 'null') as SpecEvent;
@@ -168,6 +188,78 @@ describe('Kafka destination over SASL_SSL', () => {
       const byMessage = new Map(records.map((r) => [eventOf(r).messageId, r]));
       expect(events.map((e) => byMessage.get(e.messageId)?.partition)).toEqual(events.map((_e, i) => i % 3));
       expect(records.every((r) => r.key === null)).toBe(true);
+    });
+  });
+
+  describe("batches: one request, each partition's records in one send", () => {
+    it("by key: each user's records on the partition a single record of theirs goes to, in order", async () => {
+      const topic = await newTopic(3);
+      const settings = settingsFor(topic, { key: 'userId', partitioning: 'key' });
+      const transport = new KafkaTransport({ logger }, kafka);
+      try {
+        const users = ['ann', 'bo', 'cy', 'di', 'ed'];
+        // One record each on its own first: the producer's own choice of partition.
+        for (const user of users)
+          await sendEvent(transport, specEvent({ type: 'track', userId: user, messageId: `${user}-0` }), settings);
+        const batch = [1, 2, 3].flatMap((n) =>
+          users.map((user) => specEvent({ type: 'track', userId: user, messageId: `${user}-${n}` })),
+        );
+        const { response, outcomes } = await sendBatch(transport, batch, settings);
+        expect(outcomes.map((o) => o.kind)).toEqual(batch.map(() => 'delivered'));
+        const answered = JSON.parse(response.body) as { records: { partition: number; offset: string }[] };
+        expect(answered.records).toHaveLength(batch.length);
+        const records = await readTopic(admin, topic, users.length * 4);
+        for (const user of users) {
+          const mine = records.filter((r) => r.key?.toString() === user);
+          expect(new Set(mine.map((r) => r.partition)).size).toBe(1);
+          expect(mine.map((r) => eventOf(r).messageId)).toEqual([0, 1, 2, 3].map((n) => `${user}-${n}`));
+          // The answer names where each record went.
+          const at = answered.records[batch.findIndex((e) => e.userId === user)];
+          expect(at?.partition).toBe(mine[0]?.partition);
+          expect(mine.map((r) => r.offset)).toContain(at?.offset);
+        }
+        expect(records.every((r) => r.headers?.['manifold-message-id'] === eventOf(r).messageId)).toBe(true);
+      } finally {
+        await transport.close();
+      }
+    });
+
+    it('a record larger than the topic takes: only its event is refused, the others written once', async () => {
+      const topic = await newTopic(1, { 'max.message.bytes': '3000' });
+      const settings = settingsFor(topic);
+      const transport = new KafkaTransport({ logger }, kafka);
+      try {
+        const batch = [
+          specEvent({ type: 'track', messageId: 'small-1' }),
+          specEvent({ type: 'track', messageId: 'big', properties: { blob: 'x'.repeat(5000) } }),
+          specEvent({ type: 'track', messageId: 'small-2' }),
+        ];
+        const { outcomes } = await sendBatch(transport, batch, settings);
+        expect(outcomes).toMatchObject([
+          { kind: 'delivered' },
+          { kind: 'dead-letter', reason: 'REJECTED', message: expect.stringContaining('Kafka MESSAGE_TOO_LARGE') },
+          { kind: 'delivered' },
+        ]);
+        const records = await readTopic(admin, topic, 2);
+        expect(records.map((r) => eventOf(r).messageId)).toEqual(['small-1', 'small-2']);
+      } finally {
+        await transport.close();
+      }
+    });
+
+    it('a topic that does not exist: every event of the batch refused (404), nothing written', async () => {
+      const transport = new KafkaTransport({ logger }, kafka);
+      try {
+        const { response, outcomes } = await sendBatch(
+          transport,
+          [specEvent({ type: 'track', messageId: 'a' }), specEvent({ type: 'track', messageId: 'b' })],
+          settingsFor(uniqueName('missing-topic')),
+        );
+        expect(response.status).toBe(404);
+        expect(outcomes.map((o) => o.kind)).toEqual(['dead-letter', 'dead-letter']);
+      } finally {
+        await transport.close();
+      }
     });
   });
 

@@ -8,9 +8,9 @@ import {
   type SendContext,
   type TransportContext,
 } from '@manifold/destination-kit';
-import { KafkaClient, kafkaFailure, type EventProducer, type KafkaSecurity } from '@manifold/kafka';
+import { KafkaClient, kafkaFailure, keyPartition, type EventProducer, type KafkaSecurity } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
-import type { KafkaRecordBody } from './send';
+import type { KafkaBatchRecord, KafkaRecordBody } from './send';
 import { armoured, brokersOf, type kafkaSettings, type KafkaSettings } from './settings';
 
 /**
@@ -91,8 +91,7 @@ export class KafkaTransport implements RequestSender {
 
   async send(request: RequestDescriptor, context: SendContext): Promise<HttpResponseInfo> {
     const settings = context.settings as KafkaSettings;
-    const { key, value } = JSON.parse(request.body ?? '{}') as KafkaRecordBody;
-    const { 'content-type': _type, ...headers } = request.headers;
+    const parsed = JSON.parse(request.body ?? '{}') as KafkaRecordBody | KafkaBatchRecord[];
     const instance = this.instance(context.instanceId, settings);
     // One record at a time per instance, in the order asked: the idempotent producer takes one
     // request at a time anyway (concurrent sends only contend for it: half the throughput), and
@@ -102,10 +101,120 @@ export class KafkaTransport implements RequestSender {
     instance.tail = new Promise<void>((resolve) => (done = resolve));
     try {
       await previous;
-      return await this.write(instance, key, value, headers, settings, context.instanceId);
+      if (Array.isArray(parsed)) return await this.writeBatch(instance, parsed, settings, context.instanceId);
+      const { 'content-type': _type, ...headers } = request.headers;
+      return await this.write(instance, parsed.key, parsed.value, headers, settings, context.instanceId);
     } finally {
       done();
     }
+  }
+
+  /**
+   * A batch: each record's partition worked out first (the key's as the producer would pick it,
+   * random or round-robin), then one send per partition, in order. Kafka writes one partition's
+   * records of a send whole or not at all, so each record's answer is exact: written (partition,
+   * offset) or its partition's error. Answered 200 with one result per record, in order; an error
+   * before any send (no connection, no metadata) answers for the whole batch, as for one record.
+   */
+  private async writeBatch(
+    instance: InstanceProducer,
+    records: KafkaBatchRecord[],
+    settings: KafkaSettings,
+    instanceId: string,
+  ): Promise<HttpResponseInfo> {
+    const paused = this.stopped(instanceId);
+    if (paused) return paused;
+    this.unavailable.delete(instanceId);
+    let producer: EventProducer;
+    const groups = new Map<number, number[]>();
+    try {
+      producer = await instance.producer;
+      for (const [index, record] of records.entries()) {
+        const partition = await this.batchPartition(instance, settings, record.key);
+        const group = groups.get(partition);
+        if (group) group.push(index);
+        else groups.set(partition, [index]);
+      }
+    } catch (error) {
+      return this.failed(error, settings, instanceId);
+    }
+    const results: Record<string, unknown>[] = records.map(() => ({}));
+    const write = { producer, records, results, settings, instanceId };
+    for (const [partition, indexes] of groups) await this.writePartition(write, partition, indexes);
+    return { status: KAFKA_WRITTEN, headers: {}, body: JSON.stringify({ topic: settings.topic, records: results }) };
+  }
+
+  /** The answer for records not tried because the brokers did not answer a moment ago (the pause). */
+  private stopped(instanceId: string): HttpResponseInfo | undefined {
+    const paused = this.unavailable.get(instanceId);
+    return paused && paused.until > Date.now()
+      ? { status: KAFKA_TRY_LATER, headers: {}, body: paused.body }
+      : undefined;
+  }
+
+  /**
+   * One partition's records of a batch, in order, in sends of at most SEND_BYTES (below the
+   * brokers' default record batch limit). A send refused as too large writes nothing (one
+   * partition's batch is taken whole or not at all), so its records are tried one by one: only
+   * the one at fault is refused.
+   */
+  private async writePartition(write: BatchWrite, partition: number, indexes: number[]): Promise<void> {
+    for (const chunk of byBytes(indexes, (i) => recordBytes(write.records[i] as KafkaBatchRecord))) {
+      // The brokers did not answer a moment ago: not tried now (retried later), as a single record.
+      const stopped = this.stopped(write.instanceId);
+      if (stopped) {
+        chunk.forEach((i) => (write.results[i] = { status: stopped.status, ...JSON.parse(stopped.body) }));
+        continue;
+      }
+      try {
+        const [written] = await write.producer.send(
+          write.settings.topic,
+          chunk.map((i) => {
+            const { key, value, headers } = write.records[i] as KafkaBatchRecord;
+            return { key, value: JSON.stringify(value), headers, partition };
+          }),
+          { timeoutMs: SEND_TIMEOUT_MS },
+        );
+        chunk.forEach((i, n) => {
+          write.results[i] = { status: KAFKA_WRITTEN, partition, offset: offsetAfter(written?.baseOffset, n) };
+        });
+      } catch (error) {
+        if (chunk.length > 1 && kafkaFailure(error).code === 'MESSAGE_TOO_LARGE') {
+          for (const one of chunk) await this.writePartition(write, partition, [one]);
+          continue;
+        }
+        const answer = await this.failed(error, write.settings, write.instanceId);
+        chunk.forEach((i) => (write.results[i] = { status: answer.status, ...JSON.parse(answer.body) }));
+      }
+    }
+  }
+
+  /** The partition of a batched record (the producer never picks it: each partition is sent alone). */
+  private async batchPartition(instance: InstanceProducer, settings: KafkaSettings, key: string | null) {
+    const count = await this.partitionCount(instance, settings);
+    if (settings.partitioning === 'key' && key !== null) return keyPartition(key, count);
+    if (settings.partitioning === 'random') return Math.floor(this.random() * count);
+    // Round-robin, and keyless records under key partitioning (as the producer spreads them).
+    const partition = instance.nextPartition % count;
+    instance.nextPartition = partition + 1;
+    return partition;
+  }
+
+  /** A failed send's answer: a connection in doubt dropped, the brokers' silence remembered, secrets masked. */
+  private async failed(error: unknown, settings: KafkaSettings, instanceId: string): Promise<HttpResponseInfo> {
+    const failure = kafkaFailure(error);
+    // A connection in doubt, or refused, is not reused: the next record starts from a new producer.
+    if (RECONNECT_AFTER.has(failure.code)) await this.release(instanceId);
+    const mask = secretMasker(this.destination, settings);
+    const body = JSON.stringify({ error: failure.code, message: mask.text(explain(failure.code, failure.message)) });
+    if (failure.code === 'BROKER_NOT_AVAILABLE' || failure.code === 'REQUEST_TIMED_OUT') {
+      this.unavailable.set(instanceId, { until: Date.now() + UNAVAILABLE_PAUSE_MS, body });
+    }
+    return {
+      status: failure.retriable ? KAFKA_TRY_LATER : (REFUSAL_STATUS[failure.code] ?? 400),
+      headers: {},
+      body,
+    };
   }
 
   private async write(
@@ -130,19 +239,7 @@ export class KafkaTransport implements RequestSender {
       const body = { topic: settings.topic, partition: written?.partition, offset: written?.baseOffset };
       return { status: KAFKA_WRITTEN, headers: {}, body: JSON.stringify(body) };
     } catch (error) {
-      const failure = kafkaFailure(error);
-      // A connection in doubt, or refused, is not reused: the next record starts from a new producer.
-      if (RECONNECT_AFTER.has(failure.code)) await this.release(instanceId);
-      const mask = secretMasker(this.destination, settings);
-      const body = JSON.stringify({ error: failure.code, message: mask.text(explain(failure.code, failure.message)) });
-      if (failure.code === 'BROKER_NOT_AVAILABLE' || failure.code === 'REQUEST_TIMED_OUT') {
-        this.unavailable.set(instanceId, { until: Date.now() + UNAVAILABLE_PAUSE_MS, body });
-      }
-      return {
-        status: failure.retriable ? KAFKA_TRY_LATER : (REFUSAL_STATUS[failure.code] ?? 400),
-        headers: {},
-        body,
-      };
+      return this.failed(error, settings, instanceId);
     }
   }
 
@@ -180,17 +277,23 @@ export class KafkaTransport implements RequestSender {
   /** An explicit partition for random and round-robin partitioning; the key's otherwise. */
   private async partitionFor(instance: InstanceProducer, settings: KafkaSettings): Promise<number | undefined> {
     if (settings.partitioning === 'key') return undefined;
+    const count = await this.partitionCount(instance, settings);
+    if (settings.partitioning === 'random') return Math.floor(this.random() * count);
+    const partition = instance.nextPartition % count;
+    instance.nextPartition = partition + 1;
+    return partition;
+  }
+
+  /** The topic's partition count, known for PARTITIONS_TTL_MS; a topic without partitions is Kafka's refusal. */
+  private async partitionCount(instance: InstanceProducer, settings: KafkaSettings): Promise<number> {
     const now = Date.now();
     let known = instance.partitions;
     if (!known || known.topic !== settings.topic || now - known.at > PARTITIONS_TTL_MS) {
       const count = await instance.client.partitionCount(settings.topic);
       known = instance.partitions = { topic: settings.topic, count, at: now };
     }
-    if (known.count <= 0) return undefined;
-    if (settings.partitioning === 'random') return Math.floor(this.random() * known.count);
-    const partition = instance.nextPartition % known.count;
-    instance.nextPartition = partition + 1;
-    return partition;
+    if (known.count <= 0) throw unknownTopic(settings.topic);
+    return known.count;
   }
 
   /** Closes the producers of instances that sent nothing for IDLE_CLOSE_MS. */
@@ -224,6 +327,56 @@ export class KafkaTransport implements RequestSender {
     clearInterval(this.sweeper);
     await Promise.all([...this.instances.keys()].map((id) => this.release(id)));
   }
+}
+
+/** A batch being written: its records and, filled in as they are answered, their results. */
+interface BatchWrite {
+  producer: EventProducer;
+  records: KafkaBatchRecord[];
+  results: Record<string, unknown>[];
+  settings: KafkaSettings;
+  instanceId: string;
+}
+
+/** Most bytes of records in one send: below the brokers' default 1 MB record batch limit. */
+const SEND_BYTES = 900_000;
+
+function recordBytes(record: KafkaBatchRecord): number {
+  return Buffer.byteLength(JSON.stringify(record)) + 64;
+}
+
+/** Consecutive runs of the indexes, each at most SEND_BYTES (a larger record alone). */
+function byBytes(indexes: number[], size: (index: number) => number): number[][] {
+  const chunks: number[][] = [];
+  let current: number[] = [];
+  let bytes = 0;
+  for (const index of indexes) {
+    const n = size(index);
+    if (current.length > 0 && bytes + n > SEND_BYTES) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(index);
+    bytes += n;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+/** The offset of the n-th record of a send from its base offset (Kafka gives offsets as decimal text). */
+function offsetAfter(base: string | undefined, n: number): string | undefined {
+  return base === undefined || base === '-1' ? base : (BigInt(base) + BigInt(n)).toString();
+}
+
+/** What Kafka says of a topic it does not have, for a topic whose metadata lists no partition. */
+function unknownTopic(topic: string): Error {
+  return Object.assign(new Error(`This server does not host this topic-partition: ${topic}`), {
+    name: 'KafkaJSProtocolError',
+    type: 'UNKNOWN_TOPIC_OR_PARTITION',
+    code: 3,
+    retriable: false,
+  });
 }
 
 /** libs/kafka's security options from the settings; certificates wrapped in PEM armour when pasted bare. */

@@ -230,6 +230,87 @@ const cases: TranslationCase[] = [
     },
   },
   {
+    name: 'identify giving consent (subscribe: true, consent: [sms]) → the profile, then an SMS subscription to the list it names',
+    event: specEvent({
+      type: 'identify',
+      userId: 'user-3003',
+      anonymousId: 'anon-user-3003',
+      traits: {
+        email: 'cy@example.com',
+        phone: '+1 415 555 0100',
+        subscribe: true,
+        consent: ['sms'],
+        listId: 'Xy12Ab',
+      },
+    }),
+    expect: {
+      requests: [
+        profile({
+          external_id: 'user-3003',
+          anonymous_id: 'anon-user-3003',
+          email: 'cy@example.com',
+          phone_number: '+14155550100',
+          locale: 'en-US',
+          location: { timezone: 'Europe/Paris', ip: '203.0.113.7' },
+          properties: { subscribe: true, consent: ['sms'], listId: 'Xy12Ab' },
+        }),
+        subscriptionJob({ phone_number: '+14155550100' }, ['sms'], 'Xy12Ab'),
+      ],
+    },
+  },
+  {
+    name: "identify with RudderStack's traits.properties.subscribe and no channel named: email, to the settings' list",
+    event: specEvent({
+      type: 'identify',
+      userId: 'user-3004',
+      anonymousId: 'anon-user-3004',
+      traits: { email: 'di@example.com', properties: { subscribe: 'true' } },
+    }),
+    settings: { listId: 'Xy12Ab' },
+    expect: {
+      requests: [
+        profile({
+          external_id: 'user-3004',
+          anonymous_id: 'anon-user-3004',
+          email: 'di@example.com',
+          locale: 'en-US',
+          location: { timezone: 'Europe/Paris', ip: '203.0.113.7' },
+          properties: { properties: { subscribe: 'true' } },
+        }),
+        subscriptionJob({ email: 'di@example.com' }, ['email'], 'Xy12Ab'),
+      ],
+      notices: [{ kind: 'converted', field: 'subscribe', reason: 'string to boolean' }],
+    },
+  },
+  {
+    name: 'identify giving consent without an identifier for the channel: the profile alone, the subscription left out with a notice',
+    event: specEvent({
+      type: 'identify',
+      userId: 'user-3005',
+      anonymousId: 'anon-user-3005',
+      traits: { email: 'ed@example.com', subscribe: true, consent: 'sms' },
+    }),
+    expect: {
+      requests: [
+        profile({
+          external_id: 'user-3005',
+          anonymous_id: 'anon-user-3005',
+          email: 'ed@example.com',
+          locale: 'en-US',
+          location: { timezone: 'Europe/Paris', ip: '203.0.113.7' },
+          properties: { subscribe: true, consent: 'sms' },
+        }),
+      ],
+      notices: [
+        {
+          kind: 'dropped',
+          field: 'subscriptions',
+          reason: 'consent given without an email or E.164 phone for the channels named',
+        },
+      ],
+    },
+  },
+  {
     name: 'User Subscribed (consent given) → an email marketing subscription to the list, and the event',
     event: specEvent({
       type: 'track',
@@ -305,6 +386,11 @@ describe('Klaviyo', () => {
     const ann = emulator.profileBy({ email: 'ann@example.com' });
     expect(ann?.attributes).toMatchObject({ first_name: 'Ann', last_name: 'Lee', external_id: 'user-1001' });
     expect(ann?.subscriptions).toEqual([{ channel: 'email', listId: 'Xy12Ab' }]);
+    // Consent given on identify.
+    expect(emulator.profileBy({ email: 'cy@example.com' })?.subscriptions).toEqual([
+      { channel: 'sms', listId: 'Xy12Ab' },
+    ]);
+    expect(emulator.profileBy({ email: 'ed@example.com' })?.subscriptions).toEqual([]);
     expect(emulator.profileBy({ email: 'bo@example.com' })?.subscriptions.map((s) => s.channel)).toEqual([
       'email',
       'sms',

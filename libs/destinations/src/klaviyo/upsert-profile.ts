@@ -5,10 +5,14 @@ import { identityFields, profileIdentity } from './identity';
 import { klaviyoRequest } from './json-api';
 import { klaviyoProperties } from './properties';
 import { klaviyoSettings, type KlaviyoSettings } from './settings';
+import { subscriptionJob } from './subscription';
 
 // Identify → POST /api/profile-import: one call that creates the profile or updates the one its
 // identifiers name (Segment's preset tries POST /api/profiles and PATCHes on a 409, two calls).
 // Klaviyo's standard fields from the traits and context, every other trait as a custom property.
+// Traits that give consent (`subscribe: true`, as RudderStack reads them) also subscribe the
+// profile to marketing on the channels `consent` names, to the list `listId` names or the
+// settings' list: a second request, a subscription job (subscription.ts).
 
 const fields = z.object({
   ...identityFields,
@@ -24,6 +28,9 @@ const fields = z.object({
   timezone: lenient.string(),
   ip: lenient.string(),
   traits: record(),
+  subscribe: lenient.boolean(),
+  consentChannels: z.unknown().optional(),
+  listId: lenient.string(),
 });
 
 type ProfilePayload = z.output<typeof fields>;
@@ -94,6 +101,26 @@ function profileData(payload: ProfilePayload, settings: KlaviyoSettings, notices
   };
 }
 
+/** The subscription job of traits that give consent; nothing otherwise. */
+function consentRequests(payload: ProfilePayload, settings: KlaviyoSettings, notices: Notices) {
+  if (payload.subscribe !== true) return [];
+  const job = subscriptionJob(
+    {
+      email: payload.email ?? undefined,
+      phone: payload.phone ?? undefined,
+      channels: payload.consentChannels,
+      listId: payload.listId ?? undefined,
+    },
+    settings,
+    notices,
+  );
+  if (!job) {
+    notices.dropped('subscriptions', 'consent given without an email or E.164 phone for the channels named');
+    return [];
+  }
+  return [klaviyoRequest('/api/profile-subscription-bulk-create-jobs', job, settings)];
+}
+
 export const upsertProfile = defineAction(klaviyoSettings, {
   title: 'Upsert profile',
   description: 'Identify: creates or updates the profile with the traits.',
@@ -115,8 +142,12 @@ export const upsertProfile = defineAction(klaviyoSettings, {
     timezone: { '@path': '$.context.timezone' },
     ip: { '@path': '$.context.ip' },
     traits: { '@path': '$.traits' },
+    subscribe: coalesce('$.traits.subscribe', '$.traits.properties.subscribe'),
+    consentChannels: coalesce('$.traits.consent', '$.traits.properties.consent'),
+    listId: coalesce('$.traits.listId', '$.traits.properties.listId'),
   },
   perform: (payload, settings, notices) => [
     klaviyoRequest('/api/profile-import', profileData(payload, settings, notices), settings),
+    ...consentRequests(payload, settings, notices),
   ],
 });

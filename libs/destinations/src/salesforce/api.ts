@@ -25,7 +25,7 @@ export interface FindState {
   fields: FieldValues;
 }
 
-function dataUrl(settings: SalesforceSettings, path: string, query: Record<string, string> = {}): string {
+export function dataUrl(settings: SalesforceSettings, path: string, query: Record<string, string> = {}): string {
   if (!settings.instanceUrl) {
     throw new DeadLetterError(
       'INVALID_SETTINGS',

@@ -1,7 +1,10 @@
 import {
   classifyHttpResponse,
+  isPlainObject,
   parseJsonBody,
+  type DeliveryOutcome,
   type HttpResponseInfo,
+  type RequestDescriptor,
   type ResponseOutcome,
 } from '@manifold/destination-kit';
 
@@ -10,7 +13,7 @@ import {
  * 24-hour API allocation is used up) is retried later, other 403s (permissions) are final; and a
  * refusal's message is the error array's `errorCode: message` pairs.
  */
-export function classifySalesforceResponse(response: HttpResponseInfo): ResponseOutcome {
+function classifyWhole(response: HttpResponseInfo): DeliveryOutcome {
   const generic = classifyHttpResponse(response);
   if (generic.kind !== 'dead-letter') return generic;
   const errors = parseJsonBody(response.body);
@@ -25,4 +28,39 @@ export function classifySalesforceResponse(response: HttpResponseInfo): Response
   if (list.length === 0) return generic;
   const message = list.map((e) => `${String(e.errorCode)}: ${String(e.message)}`).join('; ');
   return { ...generic, message: `HTTP ${response.status}: ${message}` };
+}
+
+/** Errors of one record that a later try may get through: a locked row, the daily allocation. */
+const TRANSIENT_ITEM_ERRORS = new Set(['UNABLE_TO_LOCK_ROW', 'REQUEST_LIMIT_EXCEEDED', 'SERVER_UNAVAILABLE']);
+
+/** One UpsertResult of a collection: `{id, success, created}` or `{success: false, errors: [{statusCode, message, fields}]}`. */
+function itemOutcome(result: unknown, status: number): DeliveryOutcome {
+  if (isPlainObject(result) && result['success'] === true) return { kind: 'delivered', status };
+  const errors = isPlainObject(result) && Array.isArray(result['errors']) ? result['errors'].filter(isPlainObject) : [];
+  const codes = errors.map((e) => String(e['statusCode']));
+  const message = `Salesforce refused the record: ${errors.map((e) => `${String(e['statusCode'])}: ${String(e['message'])}`).join('; ') || 'no UpsertResult'}`;
+  if (codes.length > 0 && codes.every((code) => TRANSIENT_ITEM_ERRORS.has(code))) {
+    return { kind: 'retry', status, reason: message };
+  }
+  return { kind: 'dead-letter', reason: 'REJECTED', status, message };
+}
+
+/**
+ * A collection (a batch: it has `itemEvents`) is answered per event: its 200 is one UpsertResult
+ * per record, and each event gets its record's (`itemBodyIndex`); any other answer (a refusal of
+ * the whole request, a 5xx) counts for each of its events.
+ */
+export function classifySalesforceResponse(response: HttpResponseInfo, request?: RequestDescriptor): ResponseOutcome {
+  const whole = classifyWhole(response);
+  const events = request?.itemEvents;
+  if (!events) return whole;
+  const answer = parseJsonBody(response.body);
+  if (whole.kind === 'delivered' && /\/composite\/sobjects\//.test(request.url) && Array.isArray(answer)) {
+    const bodyIndex = request.itemBodyIndex;
+    return {
+      kind: 'per-item',
+      items: events.map((_event, index) => itemOutcome(answer[bodyIndex?.[index] ?? index], response.status)),
+    };
+  }
+  return { kind: 'per-item', items: events.map(() => whole) };
 }

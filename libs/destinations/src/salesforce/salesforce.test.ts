@@ -1,7 +1,11 @@
 import {
+  batchSize,
+  buildRequests,
   catalogEntry,
   classifyResponse,
+  combineOutcomes,
   Notices,
+  outcomesPerEvent,
   translateEvent,
   withAccessToken,
   type RequestDescriptor,
@@ -14,6 +18,7 @@ import {
   deliver,
   expectRequests,
   parsed,
+  prepareAll,
   runFlow as sendFlow,
   specEvent,
   type ExpectedRequest,
@@ -343,6 +348,110 @@ describe('Salesforce', () => {
     const expired = await runFlow(twin.requests, settings());
     expect(expired.outcome).toMatchObject({ status: 401, message: expect.stringContaining('INVALID_SESSION_ID') });
     token = sf.oauth.grant().accessToken;
+  });
+
+  it('batched upserts by external id: one sObject Collections request, each event its own UpsertResult', async () => {
+    sf.reset();
+    sf.addRecord('Lead', { LastName: 'Old', Company: 'C', Segment_Id__c: 'u-2' });
+    const s = settings({ identifyExternalIdField: 'Segment_Id__c' });
+    expect(batchSize(salesforce, 'upsertPerson', s)).toBe(200);
+    // A lookup by email is never batched.
+    expect(batchSize(salesforce, 'upsertPerson', settings())).toBe(1);
+    const identify = (userId: string, traits: Record<string, unknown>) =>
+      specEvent({ type: 'identify', userId, traits });
+    const events = [
+      identify('u-1', { email: 'a@x.co', last_name: 'A', company: 'Acme' }),
+      identify('u-2', { title: 'CTO' }),
+      identify('u-3', { last_name: 'C' }),
+      identify('U-1', { title: 'CEO' }),
+    ];
+    const prepared = prepareAll(salesforce, events, s);
+    const payloads = prepared.map((p) => p.payload as Record<string, unknown>);
+    const requests = buildRequests(salesforce, 'upsertPerson', payloads, s);
+    expectRequests(
+      requests,
+      [
+        {
+          method: 'PATCH',
+          path: `${V}/composite/sobjects/Lead/Segment_Id__c`,
+          json: {
+            allOrNone: false,
+            records: [
+              // The same external id twice (Salesforce compares them without case): one record,
+              // the later event's values winning.
+              {
+                attributes: { type: 'Lead' },
+                Email: 'a@x.co',
+                LastName: 'A',
+                Company: 'Acme',
+                Title: 'CEO',
+                Segment_Id__c: 'U-1',
+              },
+              { attributes: { type: 'Lead' }, Title: 'CTO', Segment_Id__c: 'u-2' },
+              { attributes: { type: 'Lead' }, LastName: 'C', Segment_Id__c: 'u-3' },
+            ],
+          },
+        },
+      ],
+      sf.baseUrl,
+    );
+    expect(requests.map((r) => [r.itemEvents, r.itemBodyIndex])).toEqual([
+      [
+        [0, 1, 2, 3],
+        [0, 1, 2, 0],
+      ],
+    ]);
+    const perEvent: ReturnType<typeof outcomesPerEvent>[] = [];
+    for (const request of requests) {
+      const response = await deliver(withAccessToken(request, token));
+      perEvent.push(outcomesPerEvent(request, classifyResponse(salesforce, request, response), events.length));
+    }
+    const outcomes = events.map((_e, i) => combineOutcomes(perEvent.map((list) => list[i]!)));
+    expect(outcomes).toMatchObject([
+      { kind: 'delivered' },
+      { kind: 'delivered' },
+      {
+        kind: 'dead-letter',
+        reason: 'REJECTED',
+        message: expect.stringContaining('REQUIRED_FIELD_MISSING: Required fields are missing: [Company]'),
+      },
+      { kind: 'delivered' },
+    ]);
+    expect(sf.find('Lead', 'Segment_Id__c', 'U-1')[0]?.fields).toMatchObject({ LastName: 'A', Title: 'CEO' });
+    expect(sf.find('Lead', 'Segment_Id__c', 'u-2')[0]?.fields).toMatchObject({ LastName: 'Old', Title: 'CTO' });
+    expect(sf.find('Lead', 'Segment_Id__c', 'u-3')).toEqual([]);
+  });
+
+  it('batched Accounts by external id; a 5xx or a refusal of the whole collection reaches only its own events', async () => {
+    sf.reset();
+    const s = settings({ accountExternalIdField: 'Segment_Group_Id__c' });
+    const events = [
+      specEvent({ type: 'group', groupId: 'g-1', traits: { name: 'Acme', employees: 12 } }),
+      specEvent({ type: 'group', groupId: 'g-2', traits: { name: 'Beta', Tier__c: 'gold' } }),
+    ];
+    const payloads = prepareAll(salesforce, events, s).map((p) => p.payload as Record<string, unknown>);
+    const [request] = buildRequests(salesforce, 'upsertAccount', payloads, s);
+    expect(JSON.parse(request!.body!)).toEqual({
+      allOrNone: false,
+      records: [
+        { attributes: { type: 'Account' }, Name: 'Acme', NumberOfEmployees: 12, Segment_Group_Id__c: 'g-1' },
+        { attributes: { type: 'Account' }, Name: 'Beta', Tier__c: 'gold', Segment_Group_Id__c: 'g-2' },
+      ],
+    });
+    const response = await deliver(withAccessToken(request!, token));
+    expect(outcomesPerEvent(request!, classifyResponse(salesforce, request!, response), 2).map((o) => o.kind)).toEqual([
+      'delivered',
+      'delivered',
+    ]);
+    expect(sf.find('Account', 'Segment_Group_Id__c', 'g-2')[0]?.fields).toMatchObject({
+      Name: 'Beta',
+      Tier__c: 'gold',
+    });
+    // An answer to the whole request counts for its events only (here events 0 and 1 of a batch of 3).
+    const unavailable = { status: 503, headers: {}, body: '[{"errorCode":"SERVER_UNAVAILABLE","message":"busy"}]' };
+    expect(
+      outcomesPerEvent(request!, classifyResponse(salesforce, request!, unavailable), 3).map((o) => o.kind),
+    ).toEqual(['retry', 'retry', 'delivered']);
   });
 
   it('a used-up daily API allocation (403 REQUEST_LIMIT_EXCEEDED) is retried; Sforce-Limit-Info counts the calls', async () => {

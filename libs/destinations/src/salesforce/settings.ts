@@ -36,6 +36,11 @@ export const salesforceSettings = z.object({
     description:
       'An external id field of Account (e.g. Segment_Group_Id__c) holding the groupId: group upserts by it. Empty: the Account is found by AccountNumber = groupId.',
   }),
+  batchSize: z.number().int().min(1).max(200).default(200).meta({
+    title: 'Batch size',
+    description:
+      'Records per sObject Collections upsert when an external id field is set (Salesforce takes at most 200). 1 sends each on its own; lookups by email or AccountNumber are never batched.',
+  }),
 });
 
 export type SalesforceSettings = z.output<typeof salesforceSettings>;

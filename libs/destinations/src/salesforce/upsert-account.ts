@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineAction, type Notices, type RequestDescriptor } from '@manifold/destination-kit';
 import { record } from '../common/fields';
 import { findRecord, upsertByExternalId } from './api';
+import { collectionUpsert, MAX_COLLECTION_RECORDS } from './collections';
 import { recordFields } from './record-fields';
 import { salesforceSettings, type SalesforceSettings } from './settings';
 
@@ -44,4 +45,20 @@ export const upsertAccount = defineAction(salesforceSettings, {
     traits: { '@path': '$.traits' },
   },
   perform: accountRequests,
+  // Only upserts by an external id batch (a lookup by AccountNumber is a flow of its own per event).
+  batch: {
+    maxEvents: MAX_COLLECTION_RECORDS,
+    size: (settings) => (settings.accountExternalIdField ? settings.batchSize : 1),
+    perform: (payloads, settings, notices) => [
+      collectionUpsert(
+        settings,
+        'Account',
+        settings.accountExternalIdField as string,
+        payloads.map((payload, i) => ({
+          value: payload.groupId,
+          fields: recordFields('Account', payload.traits, payload.customFields, notices[i] as Notices),
+        })),
+      ),
+    ],
+  },
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineAction, DropEventError, lenient, type Notices, type RequestDescriptor } from '@manifold/destination-kit';
 import { coalesce, optionalText, record } from '../common/fields';
 import { findRecord, upsertByExternalId } from './api';
+import { collectionUpsert, MAX_COLLECTION_RECORDS } from './collections';
 import { recordFields } from './record-fields';
 import { salesforceSettings, type SalesforceSettings } from './settings';
 
@@ -19,23 +20,34 @@ const fields = z.object({
 
 type PersonPayload = z.output<typeof fields>;
 
+function personValues(payload: PersonPayload, settings: SalesforceSettings, notices: Notices) {
+  const values = recordFields(settings.identifyObject, payload.traits, payload.customFields, notices);
+  if (payload.email) values['Email'] = payload.email;
+  return values;
+}
+
+function externalIdOf(payload: PersonPayload, settings: SalesforceSettings, field: string): string {
+  if (!payload.userId) {
+    throw new DropEventError(
+      'INVALID_PAYLOAD',
+      `a ${settings.identifyObject} is upserted by ${field}: the identify needs a userId`,
+    );
+  }
+  return payload.userId;
+}
+
 export function personRequests(
   payload: PersonPayload,
   settings: SalesforceSettings,
   notices: Notices,
 ): RequestDescriptor[] {
   const object = settings.identifyObject;
-  const values = recordFields(object, payload.traits, payload.customFields, notices);
-  if (payload.email) values['Email'] = payload.email;
+  const values = personValues(payload, settings, notices);
   const externalField = settings.identifyExternalIdField;
   if (externalField) {
-    if (!payload.userId) {
-      throw new DropEventError(
-        'INVALID_PAYLOAD',
-        `a ${object} is upserted by ${externalField}: the identify needs a userId`,
-      );
-    }
-    return [upsertByExternalId(settings, object, externalField, payload.userId, values)];
+    return [
+      upsertByExternalId(settings, object, externalField, externalIdOf(payload, settings, externalField), values),
+    ];
   }
   if (!payload.email) {
     throw new DropEventError('INVALID_PAYLOAD', `a ${object} is found by email: the identify needs an email`);
@@ -53,4 +65,17 @@ export const upsertPerson = defineAction(salesforceSettings, {
     traits: { '@path': '$.traits' },
   },
   perform: personRequests,
+  // Only upserts by an external id batch (a lookup by email is a flow of its own per event).
+  batch: {
+    maxEvents: MAX_COLLECTION_RECORDS,
+    size: (settings) => (settings.identifyExternalIdField ? settings.batchSize : 1),
+    perform: (payloads, settings, notices) => {
+      const field = settings.identifyExternalIdField as string;
+      const records = payloads.map((payload, i) => ({
+        value: externalIdOf(payload, settings, field),
+        fields: personValues(payload, settings, notices[i] as Notices),
+      }));
+      return [collectionUpsert(settings, settings.identifyObject, field, records)];
+    },
+  },
 });

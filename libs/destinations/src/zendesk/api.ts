@@ -28,8 +28,13 @@ export function zendeskGet(
   settings: ZendeskSettings,
   path: string,
   query: Record<string, string>,
-  followUp: FollowUpStep,
+  followUp?: FollowUpStep,
 ): RequestDescriptor {
   const url = joinUrl(zendeskBaseUrl(settings), path, query);
-  return { method: 'GET', url, headers: { ...headers(settings), 'user-agent': USER_AGENT }, followUp };
+  const request: RequestDescriptor = {
+    method: 'GET',
+    url,
+    headers: { ...headers(settings), 'user-agent': USER_AGENT },
+  };
+  return followUp ? { ...request, followUp } : request;
 }

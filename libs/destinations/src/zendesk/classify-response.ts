@@ -6,6 +6,7 @@ import {
   type RequestDescriptor,
   type ResponseOutcome,
 } from '@manifold/destination-kit';
+import { classifyJobStatus, isJobStatusRead } from './job-status';
 
 // Zendesk's errors: `{error, description?, details?}` (422 RecordInvalid lists the fields at
 // fault under `details`). 409 (concurrent writes to one record) is retried with 429 and 5xx. A
@@ -15,6 +16,7 @@ import {
 
 export function classifyZendeskResponse(response: HttpResponseInfo, request: RequestDescriptor): ResponseOutcome {
   const generic = classifyHttpResponse(response);
+  if (isJobStatusRead(request)) return classifyJobStatus(response, generic);
   if (response.status === 409) return { kind: 'retry', status: 409, reason: 'Zendesk: conflicting concurrent update' };
   if (generic.kind !== 'dead-letter') return generic;
   const path = request.url.split('?')[0] ?? '';

@@ -15,19 +15,27 @@ import type { ZendeskSettings } from './settings';
 // the fields (GET /api/v2/user_fields or organization_fields); keys Zendesk lacks are created
 // (decimal for a number, checkbox for a boolean, else text; when `createCustomFields` is on) and
 // the fields listed again; each value is converted to its field's type when that is lossless,
-// else left out with a notice. Then `send` goes with the fields that passed.
+// else left out with a notice. Then the record goes with the fields that passed: one record
+// (`{user}`), or a batch's (`{users: [...]}`, record i being event i, its notices that event's).
 
 export const FIELDS_STEP = 'custom-fields';
 
 export type Model = 'user' | 'organization';
 export type FieldValue = string | number | boolean;
 
-/** What to send once the fields are known: the record (without custom fields) and its follow-up. */
+/** One record to send: its attributes (without custom fields) and its custom values. */
+export interface PendingRecord {
+  body: Record<string, unknown>;
+  custom: Record<string, FieldValue>;
+}
+
+/** What to send once the fields are known: the records and the follow-up of their request. */
 export interface Pending {
   model: Model;
   path: string;
-  body: Record<string, unknown>;
-  custom: Record<string, FieldValue>;
+  /** Several records (a batch: `{users: [...]}`), else one (`{user}`). */
+  many?: boolean;
+  records: PendingRecord[];
   /** The follow-up of the create_or_update request (e.g. link the user to the organization). */
   then?: { step: string; state: unknown };
   created?: boolean;
@@ -82,16 +90,24 @@ export function customValues(
   return out;
 }
 
-/** The create_or_update request of `pending`: straight away, or after the fields are listed. */
+/**
+ * The create_or_update request of `pending`: straight away, or after the fields are listed. A
+ * batch's first request maps its answer back to the events (`itemEvents`: record i is event i).
+ */
 export function sendWithFields(pending: Pending, settings: ZendeskSettings): RequestDescriptor {
-  if (Object.keys(pending.custom).length === 0) return createOrUpdate(pending, {}, settings);
-  return zendeskGet(settings, fieldsPath(pending.model), {}, { step: FIELDS_STEP, state: pending });
+  const request = pending.records.every((r) => Object.keys(r.custom).length === 0)
+    ? createOrUpdate(pending, [], settings)
+    : zendeskGet(settings, fieldsPath(pending.model), {}, { step: FIELDS_STEP, state: pending });
+  return pending.many ? { ...request, itemEvents: pending.records.map((_r, i) => i) } : request;
 }
 
-function createOrUpdate(pending: Pending, custom: Record<string, unknown>, settings: ZendeskSettings) {
-  const record =
-    Object.keys(custom).length > 0 ? { ...pending.body, [fieldsKey(pending.model)]: custom } : pending.body;
-  return zendeskRequest(settings, pending.path, { [pending.model]: record }, pending.then);
+function createOrUpdate(pending: Pending, customs: Record<string, unknown>[], settings: ZendeskSettings) {
+  const records = pending.records.map((record, i) => {
+    const custom = customs[i] ?? {};
+    return Object.keys(custom).length > 0 ? { ...record.body, [fieldsKey(pending.model)]: custom } : record.body;
+  });
+  const body = pending.many ? { [`${pending.model}s`]: records } : { [pending.model]: records[0] };
+  return zendeskRequest(settings, pending.path, body, pending.then);
 }
 
 /** The field types by key, from a listing. */
@@ -143,10 +159,16 @@ export function fieldsFollowUp(
 ): RequestDescriptor[] {
   const pending = state as Pending;
   const types = fieldTypes(answer, pending.model);
-  const missing = Object.entries(pending.custom).filter(([key]) => !types.has(key));
-  if (missing.length > 0 && settings.createCustomFields && !pending.created) {
+  // Each missing key once, typed by the first value given for it.
+  const missing = new Map<string, FieldValue>();
+  for (const record of pending.records) {
+    for (const [key, value] of Object.entries(record.custom)) {
+      if (!types.has(key) && !missing.has(key)) missing.set(key, value);
+    }
+  }
+  if (missing.size > 0 && settings.createCustomFields && !pending.created) {
     return [
-      ...missing.map(([key, value]) =>
+      ...[...missing].map(([key, value]) =>
         zendeskRequest(settings, fieldsPath(pending.model), {
           [`${pending.model}_field`]: { type: newFieldType(value), key, title: key },
         }),
@@ -157,16 +179,20 @@ export function fieldsFollowUp(
   const why = settings.createCustomFields
     ? 'Zendesk did not create this field'
     : `no such ${pending.model} field in Zendesk (creating them is turned off)`;
-  const custom: Record<string, FieldValue> = {};
-  for (const [key, value] of Object.entries(pending.custom)) {
-    const field = `${fieldsKey(pending.model)}.${key}`;
-    const type = types.get(key);
-    if (type === undefined) {
-      notices.dropped(field, why);
-      continue;
+  const customs = pending.records.map((record, i) => {
+    const mine = pending.many ? notices.forEvent(i) : notices;
+    const custom: Record<string, FieldValue> = {};
+    for (const [key, value] of Object.entries(record.custom)) {
+      const field = `${fieldsKey(pending.model)}.${key}`;
+      const type = types.get(key);
+      if (type === undefined) {
+        mine.dropped(field, why);
+        continue;
+      }
+      const converted = asFieldType(value, type, field, mine);
+      if (converted !== undefined) custom[key] = converted;
     }
-    const converted = asFieldType(value, type, field, notices);
-    if (converted !== undefined) custom[key] = converted;
-  }
-  return [createOrUpdate(pending, custom, settings)];
+    return custom;
+  });
+  return [createOrUpdate(pending, customs, settings)];
 }

@@ -75,8 +75,12 @@ export const groupOrganization = defineAction(zendeskSettings, {
       {
         model: 'organization',
         path: '/api/v2/organizations/create_or_update',
-        body: organizationBody(payload, notices),
-        custom: customValues(payload.traits, MOVED, 'organization_fields', notices),
+        records: [
+          {
+            body: organizationBody(payload, notices),
+            custom: customValues(payload.traits, MOVED, 'organization_fields', notices),
+          },
+        ],
         ...(payload.userId ? { then: { step: ORGANIZATION_SAVED_STEP, state: { userId: payload.userId } } } : {}),
       },
       settings,

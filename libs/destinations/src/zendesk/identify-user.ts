@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineAction, DropEventError, lenient, type Notices } from '@manifold/destination-kit';
 import { coalesce, compact, optionalText, record, soft } from '../common/fields';
-import { customValues, sendWithFields } from './custom-fields';
+import { customValues, sendWithFields, type PendingRecord } from './custom-fields';
+import { JOB_STEP } from './job-status';
 import { zendeskSettings, type ZendeskSettings } from './settings';
 
 // Identify → POST /api/v2/users/create_or_update, as Segment's classic destination: the user
@@ -54,6 +55,13 @@ function userBody(payload: UserPayload, settings: ZendeskSettings): Record<strin
   });
 }
 
+function userRecord(payload: UserPayload, settings: ZendeskSettings, notices: Notices): PendingRecord {
+  return { body: userBody(payload, settings), custom: customValues(payload.traits, MOVED, 'user_fields', notices) };
+}
+
+/** Zendesk's cap on users per create_or_update_many. */
+export const MAX_BULK_USERS = 100;
+
 export const identifyUser = defineAction(zendeskSettings, {
   title: 'Create or update user',
   description: 'Identify: creates or updates the Zendesk user matched by email or external id, traits as user fields.',
@@ -74,10 +82,26 @@ export const identifyUser = defineAction(zendeskSettings, {
       {
         model: 'user',
         path: '/api/v2/users/create_or_update',
-        body: userBody(payload, settings),
-        custom: customValues(payload.traits, MOVED, 'user_fields', notices),
+        records: [userRecord(payload, settings, notices)],
       },
       settings,
     ),
   ],
+  // Several users: one create_or_update_many (a job), whose status is read once it is queued.
+  batch: {
+    maxEvents: MAX_BULK_USERS,
+    size: (settings) => settings.batchSize,
+    perform: (payloads, settings, notices) => [
+      sendWithFields(
+        {
+          model: 'user',
+          path: '/api/v2/users/create_or_update_many',
+          many: true,
+          records: payloads.map((payload, i) => userRecord(payload, settings, notices[i] as Notices)),
+          then: { step: JOB_STEP, state: {} },
+        },
+        settings,
+      ),
+    ],
+  },
 });

@@ -14,6 +14,7 @@ import {
   userFoundFollowUp,
 } from './group-organization';
 import { identifyUser } from './identify-user';
+import { JOB_STEP, jobQueuedFollowUp } from './job-status';
 import { zendeskSettings, type ZendeskSettings } from './settings';
 
 // Zendesk Support API v2 (libs/destinations/src/zendesk/README.md), as Segment's classic
@@ -29,6 +30,8 @@ function followUp(response: HttpResponseInfo, request: RequestDescriptor, settin
       return organizationSavedFollowUp(response.body, request.followUp.state, settings);
     case USER_FOUND_STEP:
       return userFoundFollowUp(response.body, request.followUp.state, settings, notices);
+    case JOB_STEP:
+      return jobQueuedFollowUp(response.body, settings);
     default:
       return [];
   }
@@ -44,7 +47,10 @@ export const zendesk = defineDestination({
   routes: {
     identify: [{ action: 'identifyUser' }],
     group: [{ action: 'groupOrganization' }],
-    track: { unsupported: 'Zendesk Support keeps users and organizations; user events need the Sunshine profiles API' },
+    track: {
+      unsupported:
+        'Zendesk Support keeps users and organizations; user events need the separate Sunshine profiles API and plan',
+    },
     page: { unsupported: 'Zendesk Support has no page views' },
     screen: { unsupported: 'Zendesk Support has no screen views' },
     alias: { unsupported: 'Zendesk merges users only by their Zendesk ids' },

@@ -20,6 +20,11 @@ export const zendeskSettings = z.object({
     description:
       'Creates a user or organization field (text, decimal or checkbox, after the first value) for a trait Zendesk has no field for. Off: such traits are left out with a notice.',
   }),
+  batchSize: z.number().int().min(1).max(100).default(1).meta({
+    title: 'Users per request',
+    description:
+      'Above 1, identifies go together through users/create_or_update_many (at most 100), answered by a job: see the README for what is known at delivery time. 1 (default) sends each user on its own.',
+  }),
   apiBaseUrl: z
     .url({ protocol: /^https?$/ })
     .optional()
