@@ -2,12 +2,13 @@ import type { ConsumedMessage, KafkaClient } from '@manifold/kafka';
 import { uniqueName } from './names';
 
 /**
- * Reads a topic from the start, in a consumer group of its own, until `done(messages so far)`
- * or `timeoutMs` passed; then returns what came, so the caller's assertion says what is missing.
+ * Reads a topic (or several: e.g. every retry tier of a type) from the start, in a consumer group
+ * of its own, until `done(messages so far)` or `timeoutMs` passed; then returns what came, so the
+ * caller's assertion says what is missing.
  */
 export async function readTopicUntil(
   kafka: KafkaClient,
-  topic: string,
+  topic: string | readonly string[],
   done: (messages: readonly ConsumedMessage[]) => boolean,
   timeoutMs = 20000,
 ): Promise<ConsumedMessage[]> {
@@ -16,7 +17,7 @@ export async function readTopicUntil(
   const finished = new Promise<void>((resolve) => (finish = resolve));
   const consumer = kafka.consumer({
     groupId: uniqueName('test-reader'),
-    topics: [topic],
+    topics: typeof topic === 'string' ? [topic] : topic,
     fromBeginning: true,
     maxWaitTimeMs: 200,
     handleBatch: async (batch) => {

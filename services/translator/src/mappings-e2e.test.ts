@@ -8,7 +8,7 @@ import type { SpecEvent } from '@manifold/events';
 import type { KafkaClient } from '@manifold/kafka';
 import type { DestinationMapping } from '@manifold/proto';
 import type { Harness } from '../../control-plane/src/test-support/harness';
-import { publishEvents, trackEvent, waitFor } from './test-support/harness';
+import { publishEvents, trackEvent, TEST_RETRY_DELAYS, waitFor } from './test-support/harness';
 import { startTranslatorOnControlPlane, type TranslatorOnControlPlane } from './test-support/with-control-plane';
 
 const renamedSignup: DestinationMapping = {
@@ -52,7 +52,9 @@ describe('mappings per destination instance, end to end', () => {
   beforeAll(async () => {
     custom = await new WebhookEmulator().start();
     presets = await new WebhookEmulator().start();
-    stack = await startTranslatorOnControlPlane('translator-mappings');
+    // Short retry tiers: the retried mapping is awaited. With the default tiers (5 s, 30 s, ...) the
+    // backoff's random factor sends half of the first retries to the 30 s tier, past the wait.
+    stack = await startTranslatorOnControlPlane('translator-mappings', { retryDelaysMs: TEST_RETRY_DELAYS });
     ({ cp, kafka, configView, eventsTopic } = stack);
     const ws = await cp.client.workspaces.createWorkspace({
       slug: 'maps',
