@@ -75,7 +75,12 @@ describe('trace records on the wire (version 3)', () => {
 
   it('keep times exact, counted from the record base', () => {
     const record: TraceRecord = {
-      exchanges: [{ request: { method: 'POST', url: 'http://x/in', headers: {} }, response: { status: 200, headers: {}, body: 'ok' } }],
+      exchanges: [
+        {
+          request: { method: 'POST', url: 'http://x/in', headers: {} },
+          response: { status: 200, headers: {}, body: 'ok' },
+        },
+      ],
       entries: [
         entry('m-1', 'e/0/1', { exchange: 0, sentAt: AT - 37, durationMs: 12 }),
         entry('m-2', 'e/0/2', { at: AT + 86_400_000 * 3, exchange: 0, sentAt: AT + 86_400_000 * 3 - 5, durationMs: 0 }),
@@ -114,8 +119,42 @@ describe('trace records written before (version 2)', () => {
       v: 2,
       x: [{ request: { method: 'POST', url: 'http://x/in', headers: {} } }],
       e: [
-        ['m-1', 'w-1', 's-1', 'd-1', 'webhook', 'events/0/7', '2026-01-01T00:00:01.000Z', 'track', 'Signed Up', 'delivered', null, null, 1, AT, 0, null, AT - 9, 9],
-        ['m-2', null, null, null, null, 'events/0/8', '2026-01-01T00:00:02.000Z', 'page', null, 'filtered', 'FILTERED_BY_RULES', null, 0, AT],
+        [
+          'm-1',
+          'w-1',
+          's-1',
+          'd-1',
+          'webhook',
+          'events/0/7',
+          '2026-01-01T00:00:01.000Z',
+          'track',
+          'Signed Up',
+          'delivered',
+          null,
+          null,
+          1,
+          AT,
+          0,
+          null,
+          AT - 9,
+          9,
+        ],
+        [
+          'm-2',
+          null,
+          null,
+          null,
+          null,
+          'events/0/8',
+          '2026-01-01T00:00:02.000Z',
+          'page',
+          null,
+          'filtered',
+          'FILTERED_BY_RULES',
+          null,
+          0,
+          AT,
+        ],
       ],
     });
     expect(decodeTraceRecord(wire).entries).toEqual([

@@ -100,7 +100,9 @@ const FIELDS = [
 type Field = (typeof FIELDS)[number];
 const ORIGIN = FIELDS.indexOf('origin');
 /** The fields that hold numbers; the others hold strings. */
-const NUMBERS = new Set<number>(['attempt', 'at', 'exchange', 'sentAt', 'durationMs'].map((f) => FIELDS.indexOf(f as Field)));
+const NUMBERS = new Set<number>(
+  ['attempt', 'at', 'exchange', 'sentAt', 'durationMs'].map((f) => FIELDS.indexOf(f as Field)),
+);
 /** Times written as milliseconds after the record's `t` (version 3). */
 const TIMES = new Set<number>(['at', 'sentAt'].map((f) => FIELDS.indexOf(f as Field)));
 
@@ -240,7 +242,8 @@ export function decodeTraceRecord(value: Buffer | string): TraceRecord {
   if ((parsed.v !== WIRE_VERSION && parsed.v !== 2) || !Array.isArray(parsed.e) || !Array.isArray(parsed.x)) {
     throw new Error('not a trace record');
   }
-  const entries = parsed.v === 2 ? decodeRowsV2(parsed.e) : decodeRows(parsed.e, typeof parsed.t === 'number' ? parsed.t : 0);
+  const entries =
+    parsed.v === 2 ? decodeRowsV2(parsed.e) : decodeRows(parsed.e, typeof parsed.t === 'number' ? parsed.t : 0);
   return { exchanges: parsed.x, entries };
 }
 

@@ -32,9 +32,21 @@ function variant(
 const long = 'x'.repeat(600);
 
 const cases: Array<[string, Exchange, boolean]> = [
-  ['another body and another signature (a credential-named header)', variant({ body: '{"n":2}', headers: { ...base.request.headers, 'x-signature': 'bb22' } }), true],
-  ['the same, its answer with other headers (a 2xx: not kept)', variant({}, { headers: { 'x-request-id': '7' } }), true],
-  ['a header without a value (not sent)', variant({ headers: { ...base.request.headers, 'x-empty': undefined as unknown as string } }), true],
+  [
+    'another body and another signature (a credential-named header)',
+    variant({ body: '{"n":2}', headers: { ...base.request.headers, 'x-signature': 'bb22' } }),
+    true,
+  ],
+  [
+    'the same, its answer with other headers (a 2xx: not kept)',
+    variant({}, { headers: { 'x-request-id': '7' } }),
+    true,
+  ],
+  [
+    'a header without a value (not sent)',
+    variant({ headers: { ...base.request.headers, 'x-empty': undefined as unknown as string } }),
+    true,
+  ],
   ['another URL', variant({ url: 'https://hooks.example.com/in?team=red' }), false],
   ['another method', variant({ method: 'PUT' }), false],
   ['another header value', variant({ headers: { ...base.request.headers, 'content-type': 'text/plain' } }), false],
