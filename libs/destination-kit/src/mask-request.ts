@@ -55,7 +55,9 @@ export function rememberSettings<S extends DestinationSettingsSchema>(
   destination: DestinationDefinition<S>,
   settings: z.output<S>,
 ): RequestDescriptor[] {
-  const masker = () => secretMasker(destination, settings);
+  // Kept once built: traces ask for the masker of every request.
+  let built: SecretMasker | undefined;
+  const masker = (): SecretMasker => (built ??= secretMasker(destination, settings));
   for (const request of requests) maskerByRequest.set(request, masker);
   return requests;
 }

@@ -27,6 +27,7 @@ export {
   traceKeyHash,
   encodeTraceRecord,
   decodeTraceRecord,
+  TraceRecordBuilder,
   type TraceEntry,
   type TraceExchange,
   type TraceIndexMessage,

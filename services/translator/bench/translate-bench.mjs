@@ -25,7 +25,8 @@
 //
 //   BENCH_DESTINATION (webhook, iterable, keen), TRACE_REQUEST_BODIES (failures: the trace's default; all: every request body traced),
 //   KAFKA_BROKERS (127.0.0.1:9092), MONGO_URL (mongodb://127.0.0.1:27017/), EVENTS (30000),
-//   ROUNDS (2), CONCURRENCY (20), WARMUP (2000), RATE (1000), SECONDS (10), BENCH_VERBOSE=1 to see the children's logs.
+//   ROUNDS (2), CONCURRENCY (20), WARMUP (2000), RATE (1000), SECONDS (10), BENCH_VERBOSE=1 to see the children's logs,
+//   BENCH_TRANSLATOR_FLAGS (Node flags of the measured translators, e.g. `--trace-gc`).
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -54,6 +55,8 @@ const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const namespace = `bench-${Date.now().toString(36)}.`;
 const VERBOSE = Boolean(process.env.BENCH_VERBOSE);
 const DESTINATION = process.env.BENCH_DESTINATION ?? 'webhook';
+/** Node flags for the measured translator processes only (e.g. `--trace-gc`, seen with BENCH_VERBOSE=1). */
+const TRANSLATOR_FLAGS = (process.env.BENCH_TRANSLATOR_FLAGS ?? '').split(' ').filter(Boolean);
 
 const logger = createLogger('translate-bench', process.env.LOG_LEVEL ?? 'warn');
 const kafka = new KafkaClient({ brokers, clientId: 'translate-bench', logger });
@@ -276,6 +279,7 @@ try {
     if (indexer) children.push(indexer.child);
     measuredPids.indexer = indexer?.child.pid;
     const translator = await startChild(join(here, 'serve-translator.mjs'), {
+      nodeFlags: TRANSLATOR_FLAGS,
       env: {
         BENCH_NAMESPACE: phaseNamespace,
         BENCH_EVENTS_TOPIC: eventsTopic,

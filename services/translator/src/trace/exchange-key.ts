@@ -32,3 +32,36 @@ export function bodilessExchangeKey(exchange: Exchange, scope: number): string |
   if (exchange.error !== undefined) key += `\n\n!${exchange.error}`;
   return key;
 }
+
+/**
+ * Whether two exchanges built with the same credentials read the same once traced without their
+ * request body: what `bodilessExchangeKey` compares, compared in place (no key string to build
+ * and hash), for the common case of an instance's exchange reading like its previous one. Header
+ * order aside, it holds exactly when their keys are equal.
+ */
+export function readSameBodiless(a: Exchange, b: Exchange): boolean {
+  if (a.error !== b.error) return false;
+  const ra = a.request;
+  const rb = b.request;
+  if (ra.method !== rb.method || ra.url !== rb.url || !sameHeaders(ra.headers, rb.headers)) return false;
+  const pa = a.response;
+  const pb = b.response;
+  if (!pa || !pb) return pa === pb;
+  if (pa.status !== pb.status || pa.body !== pb.body || pa.body.length > KEYED_BODY_CHARS) return false;
+  return (pa.status >= 200 && pa.status < 300) || JSON.stringify(pa.headers) === JSON.stringify(pb.headers);
+}
+
+/** The same headers, credential-named ones compared by name only (as the key leaves their values out). */
+function sameHeaders(a: Record<string, string | undefined>, b: Record<string, string | undefined>): boolean {
+  if (a === b) return true;
+  let count = 0;
+  for (const name in a) {
+    const value = a[name];
+    if (value === undefined) continue;
+    const other = b[name];
+    if (other === undefined || (value !== other && !SecretMasker.isCredentialHeader(name))) return false;
+    count++;
+  }
+  for (const name in b) if (b[name] !== undefined) count--;
+  return count === 0;
+}

@@ -1,25 +1,19 @@
-import {
-  encodeTraceRecord,
-  traceKeyHash,
-  type TraceEntry,
-  type TraceExchange,
-  type TraceIndexMessage,
-  type TraceRecord,
-} from '@manifold/events';
+import { traceKeyHash, TraceRecordBuilder, type TraceExchange, type TraceIndexMessage } from '@manifold/events';
 import type { EventProducer, OutgoingMessage } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import type { Meter } from '@manifold/telemetry';
 import { maskerOf } from '@manifold/destination-kit';
 import type { SecretMasker } from '@manifold/secrets';
 import type { Exchange } from '../pipeline/task';
-import { bodilessExchangeKey } from './exchange-key';
+import { bodilessExchangeKey, readSameBodiless } from './exchange-key';
 import { traceExchange } from './trace-exchange';
 import type { PendingTraceEntry, TraceRecorder } from './trace-recorder';
 
-/** An entry waiting to be written, its exchange masked already. */
-interface WaitingEntry {
-  entry: TraceEntry;
-  exchange?: TraceExchange;
+/** Records of one write: their wire text, and which events each holds (pairs: key hash, record number). */
+interface WaitingWrite {
+  records: string[];
+  keys: number[];
+  entries: number;
 }
 
 export interface TraceWriterOptions {
@@ -46,8 +40,6 @@ export interface TraceWriterOptions {
   meter: Meter;
 }
 
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
 /** Distinct bodiless exchanges remembered (a few per instance in practice). */
 const MAX_INTERNED = 10_000;
 
@@ -60,15 +52,20 @@ const PRODUCE_TIMEOUT_MS = 10_000;
 const WARN_INTERVAL_MS = 60_000;
 
 /**
- * Writes the trace entries the translator records: every so often (or once enough wait) they
- * become trace records, all sent to one partition of the traces topic (the next one each time),
- * then one index message says which events each record holds (their key hashes and the record's
- * offset). Requests are masked once each, here, off the delivery path's critical section.
+ * Writes the trace entries the translator records: each becomes a row of the trace record being
+ * built as it is recorded (its exchange masked once per distinct exchange, below), and every so
+ * often (or once enough wait) the records built are sent to one partition of the traces topic
+ * (the next one each time), then one index message says which events each record holds (their
+ * key hashes and the record's offset).
  * A trace is observability, not data: a write Kafka refuses is dropped and counted, never retried
  * at the expense of deliveries, and a crash loses at most the entries of one interval.
  */
 export class TraceWriter implements TraceRecorder {
-  private pending: WaitingEntry[] = [];
+  /** The records of the next write, the last one still being built. */
+  private pending: WaitingWrite = { records: [], keys: [], entries: 0 };
+  private building: TraceRecordBuilder | undefined;
+  /** The events of the record being built (an event at several instances is indexed once). */
+  private buildingKeys = new Set<number>();
   /**
    * Exchanges traced with their request body, or whose answer is too long to key: masked once
    * each, when their first entry is recorded (a batch request's events share one). The entry then
@@ -82,6 +79,8 @@ export class TraceWriter implements TraceRecorder {
    * per event, and a record holds it once for all its entries.
    */
   private readonly bodiless = new Map<string, TraceExchange>();
+  /** Per masker (an instance's credentials), its last bodiless exchange and how it was traced. */
+  private readonly lastBodiless = new WeakMap<SecretMasker, { exchange: Exchange; traced: TraceExchange }>();
   /** A number per masker (per instance's credentials) for the keys. */
   private readonly maskerIds = new WeakMap<SecretMasker, number>();
   private maskers = 0;
@@ -109,19 +108,35 @@ export class TraceWriter implements TraceRecorder {
   }
 
   record({ entry, exchange }: PendingTraceEntry): void {
-    if (this.pending.length >= this.maxPending) {
+    if (this.pending.entries >= this.maxPending) {
       this.entries.add(1, { result: 'dropped' });
       return;
     }
-    if (!exchange) {
-      this.pending.push({ entry });
-    } else {
+    let traced: TraceExchange | undefined;
+    if (exchange) {
       const durationMs = exchange.durationMs ?? 0;
       entry.sentAt = Math.round((exchange.answeredAt ?? Date.now()) - durationMs);
       entry.durationMs = Math.round(durationMs);
-      this.pending.push({ entry, exchange: this.mask(exchange, entry.outcome !== 'delivered') });
+      traced = this.mask(exchange, entry.outcome !== 'delivered');
     }
-    if (this.pending.length >= this.flushEntries) void this.flush();
+    let record = this.building;
+    if (!record || record.size >= ENTRIES_PER_RECORD || record.bodyChars >= BODY_CHARS_PER_RECORD) {
+      this.closeRecord();
+      record = this.building = new TraceRecordBuilder();
+    }
+    record.add(entry, traced);
+    this.buildingKeys.add(traceKeyHash(entry.workspaceId, entry.messageId));
+    if (++this.pending.entries >= this.flushEntries) void this.flush();
+  }
+
+  /** The record being built joins the next write's. */
+  private closeRecord(): void {
+    if (!this.building) return;
+    const { records, keys } = this.pending;
+    for (const hash of this.buildingKeys) keys.push(hash, records.length);
+    records.push(this.building.finish());
+    this.building = undefined;
+    this.buildingKeys = new Set();
   }
 
   /**
@@ -131,21 +146,28 @@ export class TraceWriter implements TraceRecorder {
   private mask(exchange: Exchange, unsuccessful: boolean): TraceExchange {
     const { bodyChars } = this.options;
     const withBody = (this.options.requestBodies === 'all' || unsuccessful) && exchange.request.body !== undefined;
-    const key = withBody ? undefined : bodilessExchangeKey(exchange, this.maskerId(maskerOf(exchange.request)));
-    if (key === undefined) {
-      let traced = this.maskedOnce.get(exchange);
-      // Masked again with the body when a delivered event of the same batch came first.
-      if (!traced || (withBody && traced.request.body === undefined)) {
-        traced = traceExchange(exchange, bodyChars, withBody);
-        this.maskedOnce.set(exchange, traced);
+    if (!withBody) {
+      const masker = maskerOf(exchange.request);
+      // Most often this instance's exchange reads like its previous one: no key to build.
+      const last = this.lastBodiless.get(masker);
+      if (last && readSameBodiless(exchange, last.exchange)) return last.traced;
+      const key = bodilessExchangeKey(exchange, this.maskerId(masker));
+      if (key !== undefined) {
+        let traced = this.bodiless.get(key);
+        if (!traced) {
+          traced = traceExchange(exchange, bodyChars, false);
+          if (this.bodiless.size >= MAX_INTERNED) this.bodiless.clear();
+          this.bodiless.set(key, traced);
+        }
+        this.lastBodiless.set(masker, { exchange, traced });
+        return traced;
       }
-      return traced;
     }
-    let traced = this.bodiless.get(key);
-    if (!traced) {
-      traced = traceExchange(exchange, bodyChars, false);
-      if (this.bodiless.size >= MAX_INTERNED) this.bodiless.clear();
-      this.bodiless.set(key, traced);
+    let traced = this.maskedOnce.get(exchange);
+    // Masked again with the body when a delivered event of the same batch came first.
+    if (!traced || (withBody && traced.request.body === undefined)) {
+      traced = traceExchange(exchange, bodyChars, withBody);
+      this.maskedOnce.set(exchange, traced);
     }
     return traced;
   }
@@ -158,9 +180,10 @@ export class TraceWriter implements TraceRecorder {
 
   /** Writes what waits; resolves once Kafka has it (or it was dropped). */
   flush(): Promise<void> {
-    if (this.pending.length === 0) return this.writing;
+    if (this.pending.entries === 0) return this.writing;
+    this.closeRecord();
     const batch = this.pending;
-    this.pending = [];
+    this.pending = { records: [], keys: [], entries: 0 };
     this.writing = this.writing.then(() => this.write(batch));
     return this.writing;
   }
@@ -171,15 +194,10 @@ export class TraceWriter implements TraceRecorder {
     await this.flush();
   }
 
-  private async write(batch: WaitingEntry[]): Promise<void> {
-    const { records, keys } = await this.pack(batch);
+  private async write({ records, keys, entries }: WaitingWrite): Promise<void> {
     const partition = this.partition;
     this.partition = (this.partition + 1) % this.options.partitions;
-    const messages: OutgoingMessage[] = [];
-    for (const record of records) {
-      messages.push({ value: encodeTraceRecord(record), partition });
-      await yieldToEventLoop();
-    }
+    const messages: OutgoingMessage[] = records.map((value) => ({ value, partition }));
     try {
       const sent = await this.options.producer.send(this.options.topic, messages, { timeoutMs: PRODUCE_TIMEOUT_MS });
       const baseOffset = sent.find((s) => s.partition === partition)?.baseOffset;
@@ -196,56 +214,14 @@ export class TraceWriter implements TraceRecorder {
       await this.options.producer.send(this.options.indexTopic, [{ value: JSON.stringify(index) }], {
         timeoutMs: PRODUCE_TIMEOUT_MS,
       });
-      this.entries.add(batch.length, { result: 'written' });
+      this.entries.add(entries, { result: 'written' });
     } catch (error) {
-      this.entries.add(batch.length, { result: 'dropped' });
+      this.entries.add(entries, { result: 'dropped' });
       const now = Date.now();
       if (now - this.lastWarning > WARN_INTERVAL_MS) {
         this.lastWarning = now;
-        this.options.logger.warn({ err: error, entries: batch.length }, 'trace entries not written; dropped');
+        this.options.logger.warn({ err: error, entries }, 'trace entries not written; dropped');
       }
     }
-  }
-
-  /**
-   * Records of at most ENTRIES_PER_RECORD entries, each exchange once per record. Deliveries go on
-   * meanwhile: the loop yields to them after each record's worth of entries.
-   */
-  private async pack(batch: readonly WaitingEntry[]): Promise<{ records: TraceRecord[]; keys: number[] }> {
-    const records: TraceRecord[] = [];
-    const keys: number[] = [];
-    let record: TraceRecord | undefined;
-    let indexes = new Map<TraceExchange, number>();
-    let hashes = new Set<number>();
-    let bodyChars = 0;
-    const close = (): void => {
-      if (!record) return;
-      for (const hash of hashes) keys.push(hash, records.length);
-      records.push(record);
-      record = undefined;
-    };
-    for (const { entry, exchange } of batch) {
-      if (!record || record.entries.length >= ENTRIES_PER_RECORD || bodyChars >= BODY_CHARS_PER_RECORD) {
-        if (record) await yieldToEventLoop();
-        close();
-        record = { exchanges: [], entries: [] };
-        indexes = new Map();
-        hashes = new Set();
-        bodyChars = 0;
-      }
-      if (exchange) {
-        let index = indexes.get(exchange);
-        if (index === undefined) {
-          index = record.exchanges.push(exchange) - 1;
-          indexes.set(exchange, index);
-          bodyChars += (exchange.request.body?.length ?? 0) + (exchange.response?.body.length ?? 0);
-        }
-        entry.exchange = index;
-      }
-      record.entries.push(entry);
-      hashes.add(traceKeyHash(entry.workspaceId, entry.messageId));
-    }
-    close();
-    return { records, keys };
   }
 }
