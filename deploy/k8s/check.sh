@@ -235,7 +235,7 @@ expect_rolled "$ns" "$before" "$after" "manifold-ingestion"
 "$HELM" upgrade manifold "$CHART" -n "$ns" --reuse-values --set mongodb.url=mongodb://mongodb.other:27017/ >/dev/null
 again="$(template_hashes "$ns")"
 translators="$(for t in webhook mixpanel amplitude google-analytics-4 customerio posthog intercom braze meta-conversions-api klaviyo iterable slack heap keen kissmetrics hubspot sendgrid mailchimp zendesk kafka salesforce google-ads; do echo "manifold-translator-$t"; done | sort | tr '\n' ' ')"
-expect_rolled "$ns" "$after" "$again" "manifold-console manifold-control-plane ${translators% }"
+expect_rolled "$ns" "$after" "$again" "manifold-console manifold-control-plane ${translators% } manifold-warehouse-loader"
 log "$ns: config changes rolled exactly the Deployments that read them"
 
 # The kustomize overlays (each brings its Namespace, labelled restricted).
