@@ -299,9 +299,15 @@ function parsed<T>(parse: () => T): T {
   }
 }
 
+/** The records' schedule fields as the proto names them. */
+const SCHEDULE_FIELDS: Record<string, string> = {
+  'schedule.seconds': 'schedule.interval_seconds',
+  'schedule.expression': 'schedule.cron',
+};
+
 /** The API's field names are the proto's (identifier_column), the records' camelCase. */
 function snakeCase(path: string): string {
-  return path.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  return SCHEDULE_FIELDS[path] ?? path.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
 function scheduleFromMessage(schedule: ScheduleMessage | undefined): ModelSchedule | { kind: 'invalid' } {
