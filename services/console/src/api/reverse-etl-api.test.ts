@@ -5,11 +5,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KafkaNames } from '@manifold/events';
-import { ReverseEtlStore } from '@manifold/reverse-etl';
-import { eventually, testInfrastructure, testLogger, testTopicPrefix } from '@manifold/testing';
-import { startLoaderApp, type LoaderApp } from '@manifold/warehouse-loader';
+import { eventually } from '@manifold/testing';
+import type { LoaderApp } from '@manifold/warehouse-loader';
 import { ConsoleClient } from '../testing/http-client';
+import { startReverseEtlLoader } from '../testing/reverse-etl-loader';
 import { startConsoleStack, type ConsoleStack } from '../testing/stack';
 
 interface Problem {
@@ -60,17 +59,7 @@ describe('console Public API: Reverse ETL', () => {
       settings: { url: 'https://hooks.example.com/in' },
     });
     expect(hook.status).toBe(201);
-    // The loader reads its warehouses from the control plane's configuration stream, and models
-    // from the records the control plane writes.
-    const topicPrefix = testTopicPrefix();
-    await stack.dataPlane!.kafka.ensureTopics([{ topic: new KafkaNames(topicPrefix).events, partitions: 1 }]);
-    loader = await startLoaderApp({
-      config: stack.dataPlane!.configView,
-      kafkaBrokers: testInfrastructure().kafkaBrokers,
-      logger: testLogger('console-retl-loader'),
-      topicPrefix,
-      reverseEtl: { store: new ReverseEtlStore(stack.controlPlane.domain.store.db), checkIntervalMs: 200 },
-    });
+    loader = await startReverseEtlLoader(stack);
   }, 90000);
 
   afterAll(async () => {
