@@ -37,6 +37,32 @@ const connectionFields = {
   rowsPerSecond: z.number().int().min(0).default(0).describe('0 means 100'),
 };
 
+/** A route that answers the model after one call naming it: read it, "run now", "reset". */
+function modelRoute(
+  method: 'get' | 'post',
+  suffix: string,
+  operationId: string,
+  summary: string,
+  access: 'read' | 'write',
+  call: 'getModel' | 'runModelNow' | 'resetModel',
+) {
+  return defineRoute({
+    method,
+    path: `/workspaces/:workspace/reverse-etl/models/:model${suffix}`,
+    operationId,
+    summary,
+    tag: TAG,
+    access,
+    params: modelParams,
+    response: ReverseEtlModel,
+    async handler({ controlPlane, email, workspace, params }) {
+      return presentModel(
+        await controlPlane.reverseEtl[call]({ workspace: workspace!.id, model: params.model }, { actor: email }),
+      );
+    },
+  });
+}
+
 export const reverseEtlRoutes = [
   defineRoute({
     method: 'get',
@@ -92,21 +118,7 @@ export const reverseEtlRoutes = [
       return { rows: preview.rows, rowCount: preview.rowCount };
     },
   }),
-  defineRoute({
-    method: 'get',
-    path: '/workspaces/:workspace/reverse-etl/models/:model',
-    operationId: 'getModel',
-    summary: 'A Reverse ETL model',
-    tag: TAG,
-    access: 'read',
-    params: modelParams,
-    response: ReverseEtlModel,
-    async handler({ controlPlane, email, workspace, params }) {
-      return presentModel(
-        await controlPlane.reverseEtl.getModel({ workspace: workspace!.id, model: params.model }, { actor: email }),
-      );
-    },
-  }),
+  modelRoute('get', '', 'getModel', 'A Reverse ETL model', 'read', 'getModel'),
   defineRoute({
     method: 'patch',
     path: '/workspaces/:workspace/reverse-etl/models/:model',
@@ -159,36 +171,22 @@ export const reverseEtlRoutes = [
       return {};
     },
   }),
-  defineRoute({
-    method: 'post',
-    path: '/workspaces/:workspace/reverse-etl/models/:model/run',
-    operationId: 'runModelNow',
-    summary: 'Ask for a run now; it shows in the runs once a warehouse loader starts it',
-    tag: TAG,
-    access: 'write',
-    params: modelParams,
-    response: ReverseEtlModel,
-    async handler({ controlPlane, email, workspace, params }) {
-      return presentModel(
-        await controlPlane.reverseEtl.runModelNow({ workspace: workspace!.id, model: params.model }, { actor: email }),
-      );
-    },
-  }),
-  defineRoute({
-    method: 'post',
-    path: '/workspaces/:workspace/reverse-etl/models/:model/reset',
-    operationId: 'resetModel',
-    summary: "Forget the model's last result and run it: every row is added (none with start from now)",
-    tag: TAG,
-    access: 'write',
-    params: modelParams,
-    response: ReverseEtlModel,
-    async handler({ controlPlane, email, workspace, params }) {
-      return presentModel(
-        await controlPlane.reverseEtl.resetModel({ workspace: workspace!.id, model: params.model }, { actor: email }),
-      );
-    },
-  }),
+  modelRoute(
+    'post',
+    '/run',
+    'runModelNow',
+    'Ask for a run now; it shows in the runs once a warehouse loader starts it',
+    'write',
+    'runModelNow',
+  ),
+  modelRoute(
+    'post',
+    '/reset',
+    'resetModel',
+    "Forget the model's last result and run it: every row is added (none with start from now)",
+    'write',
+    'resetModel',
+  ),
   defineRoute({
     method: 'get',
     path: '/workspaces/:workspace/reverse-etl/models/:model/runs',
