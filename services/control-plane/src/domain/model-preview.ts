@@ -1,5 +1,5 @@
 import type { Logger } from '@manifold/logger';
-import { createEngine, ModelRunError, type RowValue } from '@manifold/warehouse';
+import { createEngine, ModelRunError, type RowValue, type WarehouseEngine } from '@manifold/warehouse';
 import { ControlPlaneError } from './errors';
 import type { DestinationDoc } from '../store/documents';
 
@@ -25,7 +25,13 @@ export class ModelPreviewer {
   async preview(warehouse: DestinationDoc, sql: string, limit: number): Promise<ModelPreview> {
     if (!sql.trim()) throw ControlPlaneError.invalid([{ field: 'sql', message: 'is required' }]);
     const rows = limit > 0 ? Math.min(limit, PREVIEW_ROW_LIMIT) : PREVIEW_ROW_LIMIT;
-    const { engine } = createEngine(warehouse.catalogId, this.openSettings(warehouse), this.logger);
+    let engine: WarehouseEngine;
+    try {
+      engine = createEngine(warehouse.catalogId, this.openSettings(warehouse), this.logger).engine;
+    } catch {
+      // The settings' problems are the warehouse page's to show; their text could quote a secret.
+      throw ControlPlaneError.failedPrecondition(`the settings of the warehouse ${warehouse.name} are not valid`);
+    }
     try {
       return await engine.models.preview(sql, rows);
     } catch (error) {
