@@ -83,6 +83,12 @@ describe('the Reverse ETL page in a browser', () => {
     await page.waitForSelector('[data-testid=model-run]:has-text("succeeded")', { timeout: 60_000 });
     await expectText(page, '[data-testid=model-run]', '+75 ~0 −0');
 
+    // Disabled, then enabled again: the connection is changed in place.
+    await page.click('[aria-label=Connections] tbody button:has-text("Disable")');
+    await expectText(page, '[aria-label=Connections] tbody', 'disabled');
+    await page.click('[aria-label=Connections] tbody button:has-text("Enable")');
+    await expectText(page, '[aria-label=Connections] tbody td[data-label=Status]', 'enabled');
+
     await page.goto(`${stack.console.url}/crm/sources`);
     await expectText(page, '[aria-label="Reverse ETL sources"]', 'Accounts');
     await expectText(page, '[aria-label="Reverse ETL sources"]', 'Reverse ETL');

@@ -136,6 +136,11 @@ export function ModelConnections({ model }: { model: ReverseEtlModel }) {
     mutationFn: (id: string) => api.delete(`${modelPath}/connections/${encodeURIComponent(id)}`),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['retl-connections', workspace.slug, model.id] }),
   });
+  const toggle = useMutation({
+    mutationFn: (c: ReverseEtlConnection) =>
+      api.patch<ReverseEtlConnection>(`${modelPath}/connections/${encodeURIComponent(c.id)}`, { enabled: !c.enabled }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['retl-connections', workspace.slug, model.id] }),
+  });
   const runNow = useMutation({
     mutationFn: () => api.post<ReverseEtlModel>(`${modelPath}/run`),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['retl-runs', workspace.slug, model.id] }),
@@ -152,7 +157,7 @@ export function ModelConnections({ model }: { model: ReverseEtlModel }) {
         ) : null}
       </div>
       {runNow.isSuccess ? <p className="muted">Run requested: it shows below once a loader starts it.</p> : null}
-      <ErrorNotice error={runNow.error ?? connections.error ?? remove.error} />
+      <ErrorNotice error={runNow.error ?? connections.error ?? remove.error ?? toggle.error} />
       {list.length === 0 ? <p className="muted">Not connected to any destination yet.</p> : null}
       {list.length > 0 ? (
         <table className="data-table compact">
@@ -163,6 +168,7 @@ export function ModelConnections({ model }: { model: ReverseEtlModel }) {
               <th>Action</th>
               <th>Fields</th>
               <th>Rows/s</th>
+              <th>Status</th>
               <th />
             </tr>
           </thead>
@@ -176,7 +182,13 @@ export function ModelConnections({ model }: { model: ReverseEtlModel }) {
                   <code>{JSON.stringify(c.fields)}</code>
                 </td>
                 <td data-label="Rows/s">{c.rowsPerSecond}</td>
+                <td data-label="Status">{c.enabled ? 'enabled' : 'disabled'}</td>
                 <td>
+                  {canWrite ? (
+                    <button className="link" onClick={() => toggle.mutate(c)}>
+                      {c.enabled ? 'Disable' : 'Enable'}
+                    </button>
+                  ) : null}
                   {canWrite ? (
                     <button className="link" onClick={() => remove.mutate(c.id)}>
                       Disconnect
