@@ -79,6 +79,17 @@ export class ReverseEtlStore {
     await this.connections.replaceOne({ _id: id }, doc, { upsert: true });
   }
 
+  async deleteConnection(id: string): Promise<void> {
+    await this.connections.deleteOne({ _id: id });
+  }
+
+  /** The model with its connections and runs (its lease expires by itself). */
+  async deleteModel(id: string): Promise<void> {
+    await this.connections.deleteMany({ modelId: id });
+    await this.runs.deleteMany({ modelId: id });
+    await this.models.deleteOne({ _id: id });
+  }
+
   async connectionsOf(modelId: string): Promise<ReverseEtlConnection[]> {
     return (await this.connections.find({ modelId }).sort({ _id: 1 }).toArray()).map(
       ({ _id, fieldsJson, ...rest }) => ({

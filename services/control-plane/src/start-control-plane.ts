@@ -12,6 +12,7 @@ import { CatalogQueries } from './domain/catalog-service';
 import { Destinations } from './domain/destinations';
 import { DestinationMappings } from './domain/mappings';
 import { ReverseEtlModels } from './domain/reverse-etl';
+import { ModelPreviewer } from './domain/model-preview';
 import { Observability } from './domain/observability';
 import { startRetentionSweep } from './domain/retention-sweep';
 import { startReportConsumer } from './domain/report-consumer';
@@ -118,9 +119,10 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
     const sealed = await destinations.sealStoredSecrets();
     if (sealed > 0) logger.info({ destinations: sealed }, 'credentials stored in clear are now encrypted');
     const mappings = new DestinationMappings(store, catalog, (doc) => destinations.toDestination(doc), onChange);
-    // The mapping tester's test sends: a few connections per destination host, the translator's timeout.
-    const reverseEtl = new ReverseEtlModels(store, mappings, onChange);
+    const previewer = new ModelPreviewer((doc) => destinations.openSettings(doc), logger);
+    const reverseEtl = new ReverseEtlModels(store, mappings, onChange, previewer);
     await reverseEtl.ensureIndexes();
+    // The mapping tester's test sends: a few connections per destination host, the translator's timeout.
     const testSender = new HttpSender({ timeoutMs: 10_000, connectionsPerOrigin: 4 });
     stops.push(() => testSender.close());
     const domain: Domain = {

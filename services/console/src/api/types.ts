@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type * as models from './models';
 import type * as operations from './operations-models';
 import type * as tests from './destination-test-models';
+import type * as retl from './reverse-etl-models';
 
 export type ApiErrorBody = z.output<typeof models.ErrorBody>;
 export type PageInfo = z.output<typeof models.PageInfo>;
@@ -34,6 +35,10 @@ export type EventTrace = z.output<typeof operations.EventTrace>;
 export type RunOutcomes = z.output<typeof operations.RunOutcomes>;
 export type HttpRequestSample = z.output<typeof models.RequestSample>;
 export type HttpResponseSample = z.output<typeof models.ResponseSample>;
+export type ReverseEtlModel = z.output<typeof retl.ReverseEtlModel>;
+export type ReverseEtlConnection = z.output<typeof retl.ReverseEtlConnection>;
+export type ReverseEtlRun = z.output<typeof retl.ReverseEtlRun>;
+export type ModelPreview = z.output<typeof retl.ModelPreview>;
 
 /** A workspace made outside the console (e.g. by `pnpm start` or `manifold apply`) that first-run setup can take over. */
 export interface AdoptableWorkspace {

@@ -8,6 +8,7 @@ import {
   type EventTraceServiceClient,
   type OAuthServiceClient,
   type ReplayServiceClient,
+  type ReverseEtlServiceClient,
   type SourceServiceClient,
   type WorkspaceServiceClient,
 } from '@manifold/proto';
@@ -38,6 +39,7 @@ export interface ControlPlane {
   replays: PromiseClient<ReplayServiceClient>;
   traces: PromiseClient<EventTraceServiceClient>;
   oauth: PromiseClient<OAuthServiceClient>;
+  reverseEtl: PromiseClient<ReverseEtlServiceClient>;
   close(): void;
 }
 

@@ -12,6 +12,7 @@ import { HomePage } from './pages/HomePage';
 import { InvitePage } from './pages/InvitePage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { ReplaysPage } from './pages/ReplaysPage';
+import { ReverseEtlPage } from './pages/reverse-etl/ReverseEtlPage';
 import { RequestsPage } from './pages/RequestsPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { SetupPage } from './pages/SetupPage';
@@ -56,6 +57,8 @@ createRoot(document.getElementById('root')!).render(
             <Route path="catalog" element={<CatalogPage />} />
             <Route path="warehouses" element={<WarehousesPage />} />
             <Route path="warehouses/:destination" element={<DestinationPage />} />
+            <Route path="reverse-etl" element={<ReverseEtlPage />} />
+            <Route path="reverse-etl/:model" element={<ReverseEtlPage />} />
             <Route path="requests" element={<RequestsPage />} />
             <Route path="settings" element={<SettingsPage />} />
             <Route path="*" element={<NotFoundPage />} />

@@ -82,6 +82,20 @@ export class DestinationMappings {
     return this.save(doc, mappings, `mapping ${mapping.id}`, ctx);
   }
 
+  /** Removes one mapping (a Reverse ETL connection's) from the instance's current ones, if there. */
+  async removeMapping(
+    workspaceKey: string,
+    destinationKey: string,
+    mappingId: string,
+    ctx: CallContext,
+  ): Promise<void> {
+    const { doc } = await this.destination(workspaceKey, destinationKey);
+    const current = currentMappings(doc, this.catalog);
+    const others = current.filter((m) => m.id !== mappingId);
+    if (others.length === current.length) return;
+    await this.save(doc, others, `mapping ${mappingId} removed`, ctx);
+  }
+
   /** The mapping checks of a destination instance, for input that becomes one of its mappings. */
   async rulesOf(workspaceKey: string, destinationKey: string): Promise<{ doc: DestinationDoc; rules: MappingRules }> {
     return this.destination(workspaceKey, destinationKey);

@@ -15,6 +15,13 @@ import type {
   RunModelNowRequest,
   UpdateModelRequest,
   GetModelRequest,
+  UpdateConnectionRequest,
+  DeleteConnectionRequest,
+  DeleteConnectionResponse,
+  DeleteModelRequest,
+  DeleteModelResponse,
+  PreviewModelRequest,
+  PreviewModelResponse,
 } from '@manifold/proto';
 import {
   connectionMapping,
@@ -33,6 +40,7 @@ import { resolveDestination } from './destinations';
 import { ControlPlaneError } from './errors';
 import { newId } from './ids';
 import type { DestinationMappings } from './mappings';
+import type { ModelPreviewer } from './model-preview';
 import { resolveWorkspace } from './workspaces';
 import type { WorkspaceDoc } from '../store/documents';
 import type { Store } from '../store/store';
@@ -50,6 +58,7 @@ export class ReverseEtlModels {
     private readonly store: Store,
     private readonly mappings: DestinationMappings,
     private readonly onChange: () => Promise<void>,
+    private readonly previewer: ModelPreviewer,
   ) {
     this.records = new ReverseEtlStore(store.db);
   }
@@ -173,6 +182,88 @@ export class ReverseEtlModels {
     return connectionMessage(connection);
   }
 
+  async updateConnection(req: UpdateConnectionRequest, ctx: CallContext): Promise<ConnectionMessage> {
+    const model = await this.model(req.workspace, req.model);
+    const current = await this.connection(model, req.connection);
+    const { rules } = await this.mappings.rulesOf(req.workspace, current.destinationId);
+    const connection = parsed(() =>
+      parseConnectionInput(
+        {
+          workspaceId: model.workspaceId,
+          modelId: model.id,
+          destinationId: current.destinationId,
+          changeKinds: req.changeKinds,
+          action: req.action,
+          fields: req.fields ?? {},
+          enabled: req.enabled,
+          ...(req.rowsPerSecond ? { rowsPerSecond: req.rowsPerSecond } : {}),
+        },
+        current.id,
+        model,
+        (raw) => rules.validate(raw),
+      ),
+    );
+    await this.mappings.putMapping(
+      req.workspace,
+      current.destinationId,
+      connectionMapping(connection, model.name),
+      ctx,
+    );
+    await this.records.saveConnection(connection);
+    await this.onChange();
+    return connectionMessage(connection);
+  }
+
+  async deleteConnection(req: DeleteConnectionRequest, ctx: CallContext): Promise<DeleteConnectionResponse> {
+    const model = await this.model(req.workspace, req.model);
+    await this.disconnect(model, await this.connection(model, req.connection), ctx);
+    await this.onChange();
+    return {};
+  }
+
+  async deleteModel(req: DeleteModelRequest, ctx: CallContext): Promise<DeleteModelResponse> {
+    const model = await this.model(req.workspace, req.model);
+    for (const connection of await this.records.connectionsOf(model.id)) await this.disconnect(model, connection, ctx);
+    await this.records.deleteModel(model.id);
+    await this.onChange();
+    return {};
+  }
+
+  async preview(req: PreviewModelRequest): Promise<PreviewModelResponse> {
+    const workspace = await resolveWorkspace(this.store, req.workspace);
+    const warehouse = await resolveDestination(this.store, workspace, req.warehouse);
+    if (!warehouse.warehouse) {
+      throw ControlPlaneError.invalid([{ field: 'warehouse', message: `${warehouse.name} is not a warehouse` }]);
+    }
+    const preview = await this.previewer.preview(warehouse, req.sql, req.limit);
+    return { rows: preview.rows, rowCount: preview.rowCount };
+  }
+
+  /**
+   * Takes the connection's mapping off its destination instance, and the model off the instance's
+   * sources when no other connection of the model goes there, then forgets the connection.
+   */
+  private async disconnect(model: ReverseEtlModel, connection: ReverseEtlConnection, ctx: CallContext): Promise<void> {
+    const workspace = model.workspaceId;
+    if (await this.store.destinations.findOne({ _id: connection.destinationId })) {
+      await this.mappings.removeMapping(workspace, connection.destinationId, connectionMappingId(connection.id), ctx);
+      const others = (await this.records.connectionsOf(model.id)).filter(
+        (c) => c.id !== connection.id && c.destinationId === connection.destinationId,
+      );
+      if (others.length === 0) {
+        await this.store.destinations.updateOne({ _id: connection.destinationId }, { $pull: { sourceIds: model.id } });
+      }
+    }
+    await this.records.deleteConnection(connection.id);
+  }
+
+  private async connection(model: ReverseEtlModel, id: string): Promise<ReverseEtlConnection> {
+    if (!id) throw ControlPlaneError.invalid([{ field: 'connection', message: 'is required' }]);
+    const connection = (await this.records.connectionsOf(model.id)).find((c) => c.id === id);
+    if (!connection) throw ControlPlaneError.notFound('connection', id);
+    return connection;
+  }
+
   async listConnections(req: ListConnectionsRequest): Promise<ListConnectionsResponse> {
     const model = await this.model(req.workspace, req.model);
     return { connections: (await this.records.connectionsOf(model.id)).map(connectionMessage) };
@@ -208,9 +299,15 @@ function parsed<T>(parse: () => T): T {
   }
 }
 
+/** The records' schedule fields as the proto names them. */
+const SCHEDULE_FIELDS: Record<string, string> = {
+  'schedule.seconds': 'schedule.interval_seconds',
+  'schedule.expression': 'schedule.cron',
+};
+
 /** The API's field names are the proto's (identifier_column), the records' camelCase. */
 function snakeCase(path: string): string {
-  return path.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  return SCHEDULE_FIELDS[path] ?? path.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
 function scheduleFromMessage(schedule: ScheduleMessage | undefined): ModelSchedule | { kind: 'invalid' } {

@@ -86,7 +86,7 @@ describe('reverse ETL over gRPC (real FerretDB)', () => {
     );
     expect(refused.code).toBe(status.INVALID_ARGUMENT);
     expect(refused.details).toBe(
-      'invalid input: sql: must be one SQL statement (a trailing ; is allowed); identifier_column: is required; schedule.seconds: must be at least 60',
+      'invalid input: sql: must be one SQL statement (a trailing ; is allowed); identifier_column: is required; schedule.interval_seconds: must be at least 60',
     );
     const notWarehouse = await grpcError(h.client.reverseEtl.createModel({ ...modelRequest, warehouse: 'Hook' }));
     expect(notWarehouse.details).toBe('invalid input: warehouse: Hook is not a warehouse');

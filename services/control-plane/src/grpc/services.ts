@@ -125,6 +125,10 @@ export function reverseEtlService(d: Domain, deps: HandlerDeps): ReverseEtlServi
     resetModel: unary('ResetModel', deps, (req, ctx) => d.reverseEtl.reset(req, ctx)),
     createConnection: unary('CreateConnection', deps, (req, ctx) => d.reverseEtl.createConnection(req, ctx)),
     listConnections: unary('ListConnections', deps, (req) => d.reverseEtl.listConnections(req)),
+    updateConnection: unary('UpdateConnection', deps, (req, ctx) => d.reverseEtl.updateConnection(req, ctx)),
+    deleteConnection: unary('DeleteConnection', deps, (req, ctx) => d.reverseEtl.deleteConnection(req, ctx)),
+    deleteModel: unary('DeleteModel', deps, (req, ctx) => d.reverseEtl.deleteModel(req, ctx)),
+    previewModel: unary('PreviewModel', deps, (req) => d.reverseEtl.preview(req)),
     listRuns: unary('ListRuns', deps, (req) => d.reverseEtl.listRuns(req)),
   };
 }

@@ -9,6 +9,7 @@ import { destinationRoutes } from './destinations';
 import { destinationOAuthRoutes } from './destination-oauth';
 import { invitationRoutes } from './invitations';
 import { replayRoutes } from './replays';
+import { reverseEtlRoutes } from './reverse-etl';
 import { sourceRoutes } from './sources';
 import { traceRoutes } from './traces';
 import { warehouseRoutes } from './warehouses';
@@ -28,6 +29,7 @@ export const apiRoutes: RouteDefinition[] = [
   ...traceRoutes,
   ...deliveryRoutes,
   ...warehouseRoutes,
+  ...reverseEtlRoutes,
   ...catalogRoutes,
   ...accountRoutes,
 ];

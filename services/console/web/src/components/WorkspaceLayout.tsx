@@ -80,6 +80,7 @@ export function WorkspaceLayout() {
     ['sources', 'Sources'],
     ['destinations', 'Destinations'],
     ['warehouses', 'Warehouses'],
+    ['reverse-etl', 'Reverse ETL'],
     ['replays', 'Replays'],
     ['traces', 'Event trace'],
     ['catalog', 'Catalog'],

@@ -7,6 +7,7 @@ import { ErrorNotice, FormField } from '../components/FormField';
 import { PropertyTable } from '../components/PropertyTable';
 import { usePageTitle } from '../components/usePageTitle';
 import { useCanWrite, useWorkspace } from '../components/WorkspaceLayout';
+import { ModelSources } from './reverse-etl/ModelSources';
 
 export function sourceValues(source: Source, field: string): string[] {
   switch (field) {
@@ -199,6 +200,7 @@ export function SourcesPage() {
         valuesOf={sourceValues}
         emptyText="No sources yet: add one to get its write key and snippet."
       />
+      <ModelSources />
     </>
   );
 }

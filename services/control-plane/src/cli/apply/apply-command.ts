@@ -6,7 +6,7 @@ import type { Runner } from '../program';
 import { catalogFrom, checkSpec } from './check-spec';
 import { formatPath, loadSpec } from './load-spec';
 import { isChange, planApply, type Step } from './plan';
-import { readWorkspaceState } from './workspace-state';
+import { emptyState, readWorkspaceState } from './workspace-state';
 
 export function applyCommand(program: Command, run: Runner, io: Io): void {
   program
@@ -14,7 +14,7 @@ export function applyCommand(program: Command, run: Runner, io: Io): void {
     .description('make a workspace match a YAML file (idempotent); checks the whole file first')
     .requiredOption('-f, --file <path>', 'workspace file')
     .option('--dry-run', 'check the file and print what would change, change nothing')
-    .option('--prune', 'delete sources and destinations that the file does not list')
+    .option('--prune', 'delete sources, destinations, models and connections that the file does not list')
     .action((o: { file: string; dryRun?: boolean; prune?: boolean }) =>
       run(async (c) => {
         let text: string;
@@ -26,9 +26,7 @@ export function applyCommand(program: Command, run: Runner, io: Io): void {
         const prune = o.prune ?? false;
         const { spec, parts, problems, locate } = loadSpec(text, o.file, process.env);
         const catalog = catalogFrom((await c.catalog.listCatalog({ search: '', category: '' })).entries);
-        const state = parts.workspace
-          ? await readWorkspaceState(c, parts.workspace.slug)
-          : { workspace: undefined, sources: [], destinations: [] };
+        const state = parts.workspace ? await readWorkspaceState(c, parts.workspace.slug) : emptyState();
         problems.push(...checkSpec(parts, catalog, state, prune));
         const plan = parts.workspace ? await planApply(c, parts.workspace, parts, state, prune) : undefined;
         problems.push(...(plan?.problems ?? []));

@@ -2,6 +2,7 @@ import { status, type ServiceError } from '@grpc/grpc-js';
 import { fieldViolations, type ControlPlaneClients, type DestinationMapping, type Workspace } from '@manifold/proto';
 import { wantedDestinations, type WantedDestination } from './check-spec';
 import { pathOfField, type PathSegment, type Problem } from './load-spec';
+import { planModels } from './plan-models';
 import type { SpecParts, WorkspaceSpec } from './workspace-spec';
 import type { WorkspaceState } from './workspace-state';
 
@@ -23,15 +24,26 @@ const sameMembers = (a: Workspace['members'], b: Workspace['members']) =>
   JSON.stringify([...a].sort((x, y) => x.email.localeCompare(y.email))) ===
   JSON.stringify([...b].sort((x, y) => x.email.localeCompare(y.email)));
 
+/**
+ * A Reverse ETL connection's mapping (`retl-<id>`) belongs to its connection, which the file's
+ * models declare: a destination's mappings in the file leave those alone.
+ */
+const isConnectionMapping = (m: DestinationMapping) => m.id.startsWith('retl-');
+
 /** Mappings compared on what a user writes, in order. */
 const mappingsText = (mappings: readonly DestinationMapping[]) =>
   JSON.stringify(mappings.map((m) => [m.id, m.name, m.enabled, m.trigger, m.action, m.fields ?? {}]));
 
-const setMappings = (c: ControlPlaneClients, workspace: string, want: WantedDestination) =>
+const setMappings = (
+  c: ControlPlaneClients,
+  workspace: string,
+  want: WantedDestination,
+  kept: readonly DestinationMapping[] = [],
+) =>
   c.destinations.setDestinationMappings({
     workspace,
     destination: want.name,
-    mappings: want.mappings ?? [],
+    mappings: [...(want.mappings ?? []), ...kept],
     comment: 'manifold apply',
     dryRun: false,
   });
@@ -85,6 +97,7 @@ export async function planApply(
 
   const { sources, destinations } = state;
   const sourceSlugById = new Map(sources.map((s) => [s.id, s.slug]));
+  const modelIds = new Set(state.models.map((m) => m.model.id));
 
   parts.sources.forEach((want, i) => {
     if (!want) return;
@@ -182,14 +195,19 @@ export async function planApply(
         problems.push({ path: [...want.path, ...pathOfField(FILE_FIELDS[field] ?? field)], message });
       }
     }
-    if (want.mappings && mappingsText(have.mappings) !== mappingsText(want.mappings)) {
+    const connectionMappings = have.mappings.filter(isConnectionMapping);
+    const ownMappings = have.mappings.filter((m) => !isConnectionMapping(m));
+    if (want.mappings && mappingsText(ownMappings) !== mappingsText(want.mappings)) {
       steps.push({
         description: `~ update mappings of ${want.name} (${want.mappings.length})`,
         path: [...want.path, 'mappings'],
-        run: () => done(setMappings(c, ws.slug, want)),
+        run: () => done(setMappings(c, ws.slug, want, connectionMappings)),
       });
     }
-    const connected = new Set(have.sourceIds.map((id) => sourceSlugById.get(id) ?? id));
+    // A model connected to the destination is one of its sources too; the file's models declare those.
+    const connected = new Set(
+      have.sourceIds.filter((id) => !modelIds.has(id)).map((id) => sourceSlugById.get(id) ?? id),
+    );
     for (const slug of want.sources.filter((s) => !connected.has(s))) {
       steps.push({
         description: `+ connect ${slug} -> ${want.name}`,
@@ -240,7 +258,9 @@ export async function planApply(
           },
     );
   }
-  return { steps, problems };
+  // Models after the destinations: a model may use a warehouse and destinations created above.
+  const models = planModels(ws.slug, parts, state, prune);
+  return { steps: [...steps, ...models.steps], problems: [...problems, ...models.problems] };
 }
 
 /** Steps that change something (the "kept" notes change nothing). */

@@ -48,11 +48,39 @@ export const warehouseSpecSchema = z.strictObject({
   sources: z.array(z.string()).default([]),
 });
 
+/**
+ * A connection of a model to a destination instance. It has no name of its own: within a model,
+ * a destination and an action name one connection, so a second apply finds the same one.
+ */
+export const modelConnectionSpecSchema = z.strictObject({
+  destination: z.string().min(1),
+  action: z.string().min(1),
+  changes: z.array(z.enum(['added', 'updated', 'deleted'])).min(1),
+  fields: z.record(z.string(), z.json()).default({}),
+  enabled: z.boolean().default(true),
+  rowsPerSecond: z.number().int().positive().default(100),
+});
+
+/** A Reverse ETL model: a warehouse query as a source; no schedule means manual ("run now"). */
+export const modelSpecSchema = z.strictObject({
+  name: z.string().min(1),
+  warehouse: z.string().min(1),
+  sql: z.string().min(1),
+  identifier: z.string().min(1),
+  schedule: z
+    .union([z.strictObject({ interval: z.number().int().positive() }), z.strictObject({ cron: z.string().min(1) })])
+    .optional(),
+  enabled: z.boolean().default(true),
+  startFromNow: z.boolean().default(false),
+  connections: z.array(modelConnectionSpecSchema).default([]),
+});
+
 export const workspaceSpecSchema = z.strictObject({
   workspace: workspacePartSchema,
   sources: z.array(sourceSpecSchema).default([]),
   destinations: z.array(destinationSpecSchema).default([]),
   warehouses: z.array(warehouseSpecSchema).default([]),
+  models: z.array(modelSpecSchema).default([]),
 });
 
 export type WorkspaceSpec = z.infer<typeof workspaceSpecSchema>;
@@ -60,6 +88,8 @@ export type SourceSpec = z.infer<typeof sourceSpecSchema>;
 export type DestinationSpec = z.infer<typeof destinationSpecSchema>;
 export type MappingSpec = z.infer<typeof mappingSpecSchema>;
 export type WarehouseSpec = z.infer<typeof warehouseSpecSchema>;
+export type ModelSpec = z.infer<typeof modelSpecSchema>;
+export type ModelConnectionSpec = z.infer<typeof modelConnectionSpecSchema>;
 
 /** The parts of a file that are well-formed on their own; a bad part is `undefined`. */
 export interface SpecParts {
@@ -67,6 +97,7 @@ export interface SpecParts {
   sources: Array<SourceSpec | undefined>;
   destinations: Array<DestinationSpec | undefined>;
   warehouses: Array<WarehouseSpec | undefined>;
+  models: Array<ModelSpec | undefined>;
 }
 
 export function specParts(raw: unknown): SpecParts {
@@ -78,5 +109,6 @@ export function specParts(raw: unknown): SpecParts {
     sources: items(top['sources'], sourceSpecSchema),
     destinations: items(top['destinations'], destinationSpecSchema),
     warehouses: items(top['warehouses'], warehouseSpecSchema),
+    models: items(top['models'], modelSpecSchema),
   };
 }

@@ -1,12 +1,23 @@
 import { status, type ServiceError } from '@grpc/grpc-js';
-import type { ControlPlaneClients, Destination, Source, Workspace } from '@manifold/proto';
+import type {
+  ControlPlaneClients,
+  Destination,
+  ReverseEtlConnection,
+  ReverseEtlModel,
+  Source,
+  Workspace,
+} from '@manifold/proto';
 
 /** What the control plane holds for the workspace a file describes. */
 export interface WorkspaceState {
   workspace: Workspace | undefined;
   sources: Source[];
   destinations: Destination[];
+  /** Reverse ETL models, each with its connections. */
+  models: Array<{ model: ReverseEtlModel; connections: ReverseEtlConnection[] }>;
 }
+
+export const emptyState = (): WorkspaceState => ({ workspace: undefined, sources: [], destinations: [], models: [] });
 
 const isNotFound = (e: unknown) => (e as Partial<ServiceError>).code === status.NOT_FOUND;
 
@@ -16,11 +27,18 @@ export async function readWorkspaceState(c: ControlPlaneClients, slug: string): 
     workspace = await c.workspaces.getWorkspace({ workspace: slug });
   } catch (error) {
     if (!isNotFound(error)) throw error;
-    return { workspace: undefined, sources: [], destinations: [] };
+    return emptyState();
   }
-  const [{ sources }, { destinations }] = await Promise.all([
+  const [{ sources }, { destinations }, { models }] = await Promise.all([
     c.sources.listSources({ workspace: slug, page: { pageSize: 500 } }),
     c.destinations.listDestinations({ workspace: slug, page: { pageSize: 500 } }),
+    c.reverseEtl.listModels({ workspace: slug }),
   ]);
-  return { workspace, sources, destinations };
+  const withConnections = await Promise.all(
+    models.map(async (model) => ({
+      model,
+      connections: (await c.reverseEtl.listConnections({ workspace: slug, model: model.id })).connections,
+    })),
+  );
+  return { workspace, sources, destinations, models: withConnections };
 }

@@ -183,6 +183,55 @@ export interface ReverseEtlRun {
   lastAttemptError: string;
 }
 
+/** Replaces the connection's editable fields (the model and the destination instance stay). */
+export interface UpdateConnectionRequest {
+  workspace: string;
+  model: string;
+  connection: string;
+  changeKinds: string[];
+  action: string;
+  fields?: { [key: string]: any } | undefined;
+  enabled: boolean;
+  rowsPerSecond: number;
+}
+
+/** Removes the connection and its mapping from the destination instance. */
+export interface DeleteConnectionRequest {
+  workspace: string;
+  model: string;
+  connection: string;
+}
+
+export interface DeleteConnectionResponse {
+}
+
+/** Removes the model, its connections (and their mappings) and its runs. */
+export interface DeleteModelRequest {
+  workspace: string;
+  model: string;
+}
+
+export interface DeleteModelResponse {
+}
+
+/**
+ * Runs a query (a saved model's or a draft) in a warehouse of the workspace: its first rows and its
+ * row count, changing nothing.
+ */
+export interface PreviewModelRequest {
+  workspace: string;
+  /** The warehouse destination (id or name). */
+  warehouse: string;
+  sql: string;
+  /** 0 means 50; at most 50. */
+  limit: number;
+}
+
+export interface PreviewModelResponse {
+  rows: { [key: string]: any }[];
+  rowCount: number;
+}
+
 export interface ListRunsRequest {
   workspace: string;
   model: string;
@@ -2414,6 +2463,700 @@ export const ReverseEtlRun: MessageFns<ReverseEtlRun> = {
   },
 };
 
+function createBaseUpdateConnectionRequest(): UpdateConnectionRequest {
+  return {
+    workspace: "",
+    model: "",
+    connection: "",
+    changeKinds: [],
+    action: "",
+    fields: undefined,
+    enabled: false,
+    rowsPerSecond: 0,
+  };
+}
+
+export const UpdateConnectionRequest: MessageFns<UpdateConnectionRequest> = {
+  encode(message: UpdateConnectionRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workspace !== "") {
+      writer.uint32(10).string(message.workspace);
+    }
+    if (message.model !== "") {
+      writer.uint32(18).string(message.model);
+    }
+    if (message.connection !== "") {
+      writer.uint32(26).string(message.connection);
+    }
+    for (const v of message.changeKinds) {
+      writer.uint32(34).string(v!);
+    }
+    if (message.action !== "") {
+      writer.uint32(42).string(message.action);
+    }
+    if (message.fields !== undefined) {
+      Struct.encode(Struct.wrap(message.fields), writer.uint32(50).fork()).join();
+    }
+    if (message.enabled !== false) {
+      writer.uint32(56).bool(message.enabled);
+    }
+    if (message.rowsPerSecond !== 0) {
+      writer.uint32(64).int32(message.rowsPerSecond);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateConnectionRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateConnectionRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workspace = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.model = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.connection = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.changeKinds.push(reader.string());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.fields = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.enabled = reader.bool();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.rowsPerSecond = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateConnectionRequest {
+    return {
+      workspace: isSet(object.workspace) ? globalThis.String(object.workspace) : "",
+      model: isSet(object.model) ? globalThis.String(object.model) : "",
+      connection: isSet(object.connection) ? globalThis.String(object.connection) : "",
+      changeKinds: globalThis.Array.isArray(object?.changeKinds)
+        ? object.changeKinds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.change_kinds)
+        ? object.change_kinds.map((e: any) => globalThis.String(e))
+        : [],
+      action: isSet(object.action) ? globalThis.String(object.action) : "",
+      fields: isObject(object.fields) ? object.fields : undefined,
+      enabled: isSet(object.enabled) ? globalThis.Boolean(object.enabled) : false,
+      rowsPerSecond: isSet(object.rowsPerSecond)
+        ? globalThis.Number(object.rowsPerSecond)
+        : isSet(object.rows_per_second)
+        ? globalThis.Number(object.rows_per_second)
+        : 0,
+    };
+  },
+
+  toJSON(message: UpdateConnectionRequest): unknown {
+    const obj: any = {};
+    if (message.workspace !== "") {
+      obj.workspace = message.workspace;
+    }
+    if (message.model !== "") {
+      obj.model = message.model;
+    }
+    if (message.connection !== "") {
+      obj.connection = message.connection;
+    }
+    if (message.changeKinds?.length) {
+      obj.changeKinds = message.changeKinds;
+    }
+    if (message.action !== "") {
+      obj.action = message.action;
+    }
+    if (message.fields !== undefined) {
+      obj.fields = message.fields;
+    }
+    if (message.enabled !== false) {
+      obj.enabled = message.enabled;
+    }
+    if (message.rowsPerSecond !== 0) {
+      obj.rowsPerSecond = Math.round(message.rowsPerSecond);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<UpdateConnectionRequest>): UpdateConnectionRequest {
+    return UpdateConnectionRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<UpdateConnectionRequest>): UpdateConnectionRequest {
+    const message = createBaseUpdateConnectionRequest();
+    message.workspace = object.workspace ?? "";
+    message.model = object.model ?? "";
+    message.connection = object.connection ?? "";
+    message.changeKinds = object.changeKinds?.map((e) => e) || [];
+    message.action = object.action ?? "";
+    message.fields = object.fields ?? undefined;
+    message.enabled = object.enabled ?? false;
+    message.rowsPerSecond = object.rowsPerSecond ?? 0;
+    return message;
+  },
+};
+
+function createBaseDeleteConnectionRequest(): DeleteConnectionRequest {
+  return { workspace: "", model: "", connection: "" };
+}
+
+export const DeleteConnectionRequest: MessageFns<DeleteConnectionRequest> = {
+  encode(message: DeleteConnectionRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workspace !== "") {
+      writer.uint32(10).string(message.workspace);
+    }
+    if (message.model !== "") {
+      writer.uint32(18).string(message.model);
+    }
+    if (message.connection !== "") {
+      writer.uint32(26).string(message.connection);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteConnectionRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteConnectionRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workspace = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.model = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.connection = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteConnectionRequest {
+    return {
+      workspace: isSet(object.workspace) ? globalThis.String(object.workspace) : "",
+      model: isSet(object.model) ? globalThis.String(object.model) : "",
+      connection: isSet(object.connection) ? globalThis.String(object.connection) : "",
+    };
+  },
+
+  toJSON(message: DeleteConnectionRequest): unknown {
+    const obj: any = {};
+    if (message.workspace !== "") {
+      obj.workspace = message.workspace;
+    }
+    if (message.model !== "") {
+      obj.model = message.model;
+    }
+    if (message.connection !== "") {
+      obj.connection = message.connection;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<DeleteConnectionRequest>): DeleteConnectionRequest {
+    return DeleteConnectionRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<DeleteConnectionRequest>): DeleteConnectionRequest {
+    const message = createBaseDeleteConnectionRequest();
+    message.workspace = object.workspace ?? "";
+    message.model = object.model ?? "";
+    message.connection = object.connection ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteConnectionResponse(): DeleteConnectionResponse {
+  return {};
+}
+
+export const DeleteConnectionResponse: MessageFns<DeleteConnectionResponse> = {
+  encode(_: DeleteConnectionResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteConnectionResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteConnectionResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): DeleteConnectionResponse {
+    return {};
+  },
+
+  toJSON(_: DeleteConnectionResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create(base?: DeepPartial<DeleteConnectionResponse>): DeleteConnectionResponse {
+    return DeleteConnectionResponse.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<DeleteConnectionResponse>): DeleteConnectionResponse {
+    const message = createBaseDeleteConnectionResponse();
+    return message;
+  },
+};
+
+function createBaseDeleteModelRequest(): DeleteModelRequest {
+  return { workspace: "", model: "" };
+}
+
+export const DeleteModelRequest: MessageFns<DeleteModelRequest> = {
+  encode(message: DeleteModelRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workspace !== "") {
+      writer.uint32(10).string(message.workspace);
+    }
+    if (message.model !== "") {
+      writer.uint32(18).string(message.model);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteModelRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteModelRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workspace = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.model = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteModelRequest {
+    return {
+      workspace: isSet(object.workspace) ? globalThis.String(object.workspace) : "",
+      model: isSet(object.model) ? globalThis.String(object.model) : "",
+    };
+  },
+
+  toJSON(message: DeleteModelRequest): unknown {
+    const obj: any = {};
+    if (message.workspace !== "") {
+      obj.workspace = message.workspace;
+    }
+    if (message.model !== "") {
+      obj.model = message.model;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<DeleteModelRequest>): DeleteModelRequest {
+    return DeleteModelRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<DeleteModelRequest>): DeleteModelRequest {
+    const message = createBaseDeleteModelRequest();
+    message.workspace = object.workspace ?? "";
+    message.model = object.model ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteModelResponse(): DeleteModelResponse {
+  return {};
+}
+
+export const DeleteModelResponse: MessageFns<DeleteModelResponse> = {
+  encode(_: DeleteModelResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteModelResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteModelResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): DeleteModelResponse {
+    return {};
+  },
+
+  toJSON(_: DeleteModelResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create(base?: DeepPartial<DeleteModelResponse>): DeleteModelResponse {
+    return DeleteModelResponse.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<DeleteModelResponse>): DeleteModelResponse {
+    const message = createBaseDeleteModelResponse();
+    return message;
+  },
+};
+
+function createBasePreviewModelRequest(): PreviewModelRequest {
+  return { workspace: "", warehouse: "", sql: "", limit: 0 };
+}
+
+export const PreviewModelRequest: MessageFns<PreviewModelRequest> = {
+  encode(message: PreviewModelRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workspace !== "") {
+      writer.uint32(10).string(message.workspace);
+    }
+    if (message.warehouse !== "") {
+      writer.uint32(18).string(message.warehouse);
+    }
+    if (message.sql !== "") {
+      writer.uint32(26).string(message.sql);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(32).int32(message.limit);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PreviewModelRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePreviewModelRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workspace = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.warehouse = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.sql = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.limit = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PreviewModelRequest {
+    return {
+      workspace: isSet(object.workspace) ? globalThis.String(object.workspace) : "",
+      warehouse: isSet(object.warehouse) ? globalThis.String(object.warehouse) : "",
+      sql: isSet(object.sql) ? globalThis.String(object.sql) : "",
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+    };
+  },
+
+  toJSON(message: PreviewModelRequest): unknown {
+    const obj: any = {};
+    if (message.workspace !== "") {
+      obj.workspace = message.workspace;
+    }
+    if (message.warehouse !== "") {
+      obj.warehouse = message.warehouse;
+    }
+    if (message.sql !== "") {
+      obj.sql = message.sql;
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<PreviewModelRequest>): PreviewModelRequest {
+    return PreviewModelRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<PreviewModelRequest>): PreviewModelRequest {
+    const message = createBasePreviewModelRequest();
+    message.workspace = object.workspace ?? "";
+    message.warehouse = object.warehouse ?? "";
+    message.sql = object.sql ?? "";
+    message.limit = object.limit ?? 0;
+    return message;
+  },
+};
+
+function createBasePreviewModelResponse(): PreviewModelResponse {
+  return { rows: [], rowCount: 0 };
+}
+
+export const PreviewModelResponse: MessageFns<PreviewModelResponse> = {
+  encode(message: PreviewModelResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.rows) {
+      Struct.encode(Struct.wrap(v!), writer.uint32(10).fork()).join();
+    }
+    if (message.rowCount !== 0) {
+      writer.uint32(16).int64(message.rowCount);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PreviewModelResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePreviewModelResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.rows.push(Struct.unwrap(Struct.decode(reader, reader.uint32())));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.rowCount = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PreviewModelResponse {
+    return {
+      rows: globalThis.Array.isArray(object?.rows) ? [...object.rows] : [],
+      rowCount: isSet(object.rowCount)
+        ? globalThis.Number(object.rowCount)
+        : isSet(object.row_count)
+        ? globalThis.Number(object.row_count)
+        : 0,
+    };
+  },
+
+  toJSON(message: PreviewModelResponse): unknown {
+    const obj: any = {};
+    if (message.rows?.length) {
+      obj.rows = message.rows;
+    }
+    if (message.rowCount !== 0) {
+      obj.rowCount = Math.round(message.rowCount);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<PreviewModelResponse>): PreviewModelResponse {
+    return PreviewModelResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<PreviewModelResponse>): PreviewModelResponse {
+    const message = createBasePreviewModelResponse();
+    message.rows = object.rows?.map((e) => e) || [];
+    message.rowCount = object.rowCount ?? 0;
+    return message;
+  },
+};
+
 function createBaseListRunsRequest(): ListRunsRequest {
   return { workspace: "", model: "", limit: 0 };
 }
@@ -2662,6 +3405,39 @@ export const ReverseEtlServiceDefinition = {
       responseStream: false,
       options: {},
     },
+    updateConnection: {
+      name: "UpdateConnection",
+      requestType: UpdateConnectionRequest as typeof UpdateConnectionRequest,
+      requestStream: false,
+      responseType: ReverseEtlConnection as typeof ReverseEtlConnection,
+      responseStream: false,
+      options: {},
+    },
+    deleteConnection: {
+      name: "DeleteConnection",
+      requestType: DeleteConnectionRequest as typeof DeleteConnectionRequest,
+      requestStream: false,
+      responseType: DeleteConnectionResponse as typeof DeleteConnectionResponse,
+      responseStream: false,
+      options: {},
+    },
+    deleteModel: {
+      name: "DeleteModel",
+      requestType: DeleteModelRequest as typeof DeleteModelRequest,
+      requestStream: false,
+      responseType: DeleteModelResponse as typeof DeleteModelResponse,
+      responseStream: false,
+      options: {},
+    },
+    /** A query failing answers FAILED_PRECONDITION with the warehouse's message (credentials masked). */
+    previewModel: {
+      name: "PreviewModel",
+      requestType: PreviewModelRequest as typeof PreviewModelRequest,
+      requestStream: false,
+      responseType: PreviewModelResponse as typeof PreviewModelResponse,
+      responseStream: false,
+      options: {},
+    },
     listRuns: {
       name: "ListRuns",
       requestType: ListRunsRequest as typeof ListRunsRequest,
@@ -2760,6 +3536,48 @@ export const ReverseEtlServiceService = {
       Buffer.from(ListConnectionsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListConnectionsResponse => ListConnectionsResponse.decode(value),
   },
+  updateConnection: {
+    path: "/manifold.controlplane.v1.ReverseEtlService/UpdateConnection" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateConnectionRequest): Buffer =>
+      Buffer.from(UpdateConnectionRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateConnectionRequest => UpdateConnectionRequest.decode(value),
+    responseSerialize: (value: ReverseEtlConnection): Buffer =>
+      Buffer.from(ReverseEtlConnection.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ReverseEtlConnection => ReverseEtlConnection.decode(value),
+  },
+  deleteConnection: {
+    path: "/manifold.controlplane.v1.ReverseEtlService/DeleteConnection" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteConnectionRequest): Buffer =>
+      Buffer.from(DeleteConnectionRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteConnectionRequest => DeleteConnectionRequest.decode(value),
+    responseSerialize: (value: DeleteConnectionResponse): Buffer =>
+      Buffer.from(DeleteConnectionResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteConnectionResponse => DeleteConnectionResponse.decode(value),
+  },
+  deleteModel: {
+    path: "/manifold.controlplane.v1.ReverseEtlService/DeleteModel" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteModelRequest): Buffer => Buffer.from(DeleteModelRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteModelRequest => DeleteModelRequest.decode(value),
+    responseSerialize: (value: DeleteModelResponse): Buffer => Buffer.from(DeleteModelResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteModelResponse => DeleteModelResponse.decode(value),
+  },
+  /** A query failing answers FAILED_PRECONDITION with the warehouse's message (credentials masked). */
+  previewModel: {
+    path: "/manifold.controlplane.v1.ReverseEtlService/PreviewModel" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: PreviewModelRequest): Buffer => Buffer.from(PreviewModelRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): PreviewModelRequest => PreviewModelRequest.decode(value),
+    responseSerialize: (value: PreviewModelResponse): Buffer =>
+      Buffer.from(PreviewModelResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): PreviewModelResponse => PreviewModelResponse.decode(value),
+  },
   listRuns: {
     path: "/manifold.controlplane.v1.ReverseEtlService/ListRuns" as const,
     requestStream: false as const,
@@ -2785,6 +3603,11 @@ export interface ReverseEtlServiceServer extends UntypedServiceImplementation {
   resetModel: handleUnaryCall<ResetModelRequest, ReverseEtlModel>;
   createConnection: handleUnaryCall<CreateConnectionRequest, ReverseEtlConnection>;
   listConnections: handleUnaryCall<ListConnectionsRequest, ListConnectionsResponse>;
+  updateConnection: handleUnaryCall<UpdateConnectionRequest, ReverseEtlConnection>;
+  deleteConnection: handleUnaryCall<DeleteConnectionRequest, DeleteConnectionResponse>;
+  deleteModel: handleUnaryCall<DeleteModelRequest, DeleteModelResponse>;
+  /** A query failing answers FAILED_PRECONDITION with the warehouse's message (credentials masked). */
+  previewModel: handleUnaryCall<PreviewModelRequest, PreviewModelResponse>;
   listRuns: handleUnaryCall<ListRunsRequest, ListRunsResponse>;
 }
 
@@ -2913,6 +3736,67 @@ export interface ReverseEtlServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListConnectionsResponse) => void,
+  ): ClientUnaryCall;
+  updateConnection(
+    request: UpdateConnectionRequest,
+    callback: (error: ServiceError | null, response: ReverseEtlConnection) => void,
+  ): ClientUnaryCall;
+  updateConnection(
+    request: UpdateConnectionRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ReverseEtlConnection) => void,
+  ): ClientUnaryCall;
+  updateConnection(
+    request: UpdateConnectionRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ReverseEtlConnection) => void,
+  ): ClientUnaryCall;
+  deleteConnection(
+    request: DeleteConnectionRequest,
+    callback: (error: ServiceError | null, response: DeleteConnectionResponse) => void,
+  ): ClientUnaryCall;
+  deleteConnection(
+    request: DeleteConnectionRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteConnectionResponse) => void,
+  ): ClientUnaryCall;
+  deleteConnection(
+    request: DeleteConnectionRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteConnectionResponse) => void,
+  ): ClientUnaryCall;
+  deleteModel(
+    request: DeleteModelRequest,
+    callback: (error: ServiceError | null, response: DeleteModelResponse) => void,
+  ): ClientUnaryCall;
+  deleteModel(
+    request: DeleteModelRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteModelResponse) => void,
+  ): ClientUnaryCall;
+  deleteModel(
+    request: DeleteModelRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteModelResponse) => void,
+  ): ClientUnaryCall;
+  /** A query failing answers FAILED_PRECONDITION with the warehouse's message (credentials masked). */
+  previewModel(
+    request: PreviewModelRequest,
+    callback: (error: ServiceError | null, response: PreviewModelResponse) => void,
+  ): ClientUnaryCall;
+  previewModel(
+    request: PreviewModelRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: PreviewModelResponse) => void,
+  ): ClientUnaryCall;
+  previewModel(
+    request: PreviewModelRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: PreviewModelResponse) => void,
   ): ClientUnaryCall;
   listRuns(
     request: ListRunsRequest,

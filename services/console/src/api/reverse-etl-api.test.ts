@@ -1,0 +1,177 @@
+// Reverse ETL through the Public API against a real control plane, FerretDB, Kafka and a DuckDB
+// warehouse, with a real warehouse loader running the models: a model created (problems named
+// per field), previewed, connected, changed, run now and its run listed with its counts; then
+// disconnected and deleted, its destination mapping going with it.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eventually } from '@manifold/testing';
+import type { LoaderApp } from '@manifold/warehouse-loader';
+import { ConsoleClient } from '../testing/http-client';
+import { startReverseEtlLoader } from '../testing/reverse-etl-loader';
+import { startConsoleStack, type ConsoleStack } from '../testing/stack';
+
+interface Problem {
+  error: { code: string; message: string; fields: Array<{ field: string; message: string }> };
+}
+interface Model {
+  id: string;
+  name: string;
+  sql: string;
+  schedule: { intervalSeconds: number; cron: string };
+  runRequestedAt: string | null;
+}
+interface Connection {
+  id: string;
+  mappingId: string;
+  changeKinds: string[];
+  enabled: boolean;
+}
+interface Run {
+  status: string;
+  trigger: string;
+  counts: Record<string, number>;
+  published: Record<string, number>;
+  errorCode: string;
+}
+
+describe('console Public API: Reverse ETL', () => {
+  let stack: ConsoleStack;
+  let owner: ConsoleClient;
+  let loader: LoaderApp | undefined;
+  const base = '/api/v1/workspaces/retl/reverse-etl';
+
+  beforeAll(async () => {
+    stack = await startConsoleStack({ catalog: 'default', dataPlane: {} });
+    owner = new ConsoleClient(stack.console.url);
+    expect((await owner.setup('owner@retl.test', 'correct horse battery', 'retl', 'Retl')).status).toBe(201);
+    const warehouse = await owner.call('POST', '/api/v1/workspaces/retl/destinations', {
+      name: 'Lake',
+      catalogId: 'duckdb',
+      settings: { path: join(mkdtempSync(join(tmpdir(), 'console-retl-')), 'lake.duckdb') },
+      // Nothing to load into it: only the Reverse ETL runner opens it.
+      enabled: false,
+    });
+    expect(warehouse.status).toBe(201);
+    const hook = await owner.call('POST', '/api/v1/workspaces/retl/destinations', {
+      name: 'Hook',
+      catalogId: 'webhook',
+      settings: { url: 'https://hooks.example.com/in' },
+    });
+    expect(hook.status).toBe(201);
+    loader = await startReverseEtlLoader(stack);
+  }, 90000);
+
+  afterAll(async () => {
+    await loader?.stop();
+    await stack?.stop();
+  });
+
+  const sql = "SELECT i AS id, 'user' || i || '@retl.test' AS email FROM range(3) AS t(i)";
+
+  it('creates, previews, connects, runs now, lists runs, then disconnects and deletes', async () => {
+    const refused = await owner.call<Problem>('POST', `${base}/models`, {
+      name: 'Users',
+      warehouse: 'Hook',
+      sql,
+      identifierColumn: 'id',
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.fields).toEqual([{ field: 'warehouse', message: 'Hook is not a warehouse' }]);
+    const badSchedule = await owner.call<Problem>('POST', `${base}/models`, {
+      name: 'Users',
+      warehouse: 'Lake',
+      sql,
+      identifierColumn: 'id',
+      schedule: { intervalSeconds: 5 },
+    });
+    expect(badSchedule.status).toBe(400);
+    expect(badSchedule.body.error.fields.map((f) => f.field)).toEqual(['schedule.interval_seconds']);
+
+    const created = await owner.call<Model>('POST', `${base}/models`, {
+      name: 'Users',
+      warehouse: 'Lake',
+      sql,
+      identifierColumn: 'id',
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      name: 'Users',
+      schedule: { intervalSeconds: 0, cron: '' },
+      runRequestedAt: null,
+    });
+    const model = `${base}/models/${created.body.id}`;
+    expect((await owner.call<{ models: Model[] }>('GET', `${base}/models`)).body.models.map((m) => m.id)).toEqual([
+      created.body.id,
+    ]);
+
+    const preview = await owner.call<{ rows: unknown[]; rowCount: number }>('POST', `${base}/preview`, {
+      warehouse: 'Lake',
+      sql,
+    });
+    expect(preview.status).toBe(200);
+    expect(preview.body).toEqual({
+      rows: [
+        { id: 0, email: 'user0@retl.test' },
+        { id: 1, email: 'user1@retl.test' },
+        { id: 2, email: 'user2@retl.test' },
+      ],
+      rowCount: 3,
+    });
+    const failing = await owner.call<Problem>('POST', `${base}/preview`, {
+      warehouse: 'Lake',
+      sql: 'SELECT * FROM x.y',
+    });
+    expect(failing.status).toBe(400);
+    expect(failing.body.error.message).toMatch(/^the model's query failed/);
+
+    const patched = await owner.call<Model>('PATCH', model, { schedule: { cron: '0 6 * * *' } });
+    expect(patched.body).toMatchObject({ name: 'Users', sql, schedule: { intervalSeconds: 0, cron: '0 6 * * *' } });
+    const notYet = await owner.call<Problem>('POST', `${model}/run`);
+    expect(notYet.status).toBe(400);
+    expect(notYet.body.error.message).toBe('model Users has no enabled connection to run for');
+
+    const badConnection = await owner.call<Problem>('POST', `${model}/connections`, {
+      destination: 'Hook',
+      changeKinds: ['added'],
+      action: 'send',
+      fields: { data: { '@case': { operator: 'title' } } },
+    });
+    expect(badConnection.status).toBe(400);
+    const connected = await owner.call<Connection>('POST', `${model}/connections`, {
+      destination: 'Hook',
+      changeKinds: ['added'],
+      action: 'send',
+      fields: { data: { email: { '@path': '$.properties.email' } } },
+    });
+    expect(connected.status).toBe(201);
+    const connection = `${model}/connections/${connected.body.id}`;
+    const changed = await owner.call<Connection>('PATCH', connection, { changeKinds: ['added', 'updated'] });
+    expect(changed.body).toMatchObject({ changeKinds: ['added', 'updated'], enabled: true });
+
+    const asked = await owner.call<Model>('POST', `${model}/run`);
+    expect(asked.status).toBe(200);
+    expect(asked.body.runRequestedAt).not.toBeNull();
+    const runs = await eventually(
+      async () => (await owner.call<{ runs: Run[] }>('GET', `${model}/runs`)).body.runs,
+      (r) => r[0]?.status === 'succeeded',
+      30000,
+    );
+    expect(runs[0]).toMatchObject({
+      trigger: 'manual',
+      errorCode: '',
+      counts: { added: 3, updated: 0, deleted: 0 },
+      published: { added: 3, updated: 0, deleted: 0 },
+    });
+    expect((await owner.call('POST', `${model}/reset`)).status).toBe(200);
+
+    expect((await owner.call('DELETE', connection)).status).toBe(200);
+    const hook = await owner.call<{ mappings: Array<{ id: string }> }>(
+      'GET',
+      '/api/v1/workspaces/retl/destinations/Hook',
+    );
+    expect(hook.body.mappings.map((m) => m.id)).not.toContain(connected.body.mappingId);
+    expect((await owner.call('DELETE', model)).status).toBe(200);
+    expect((await owner.call<Problem>('GET', model)).status).toBe(404);
+  }, 90000);
+});

@@ -1,0 +1,97 @@
+// The Reverse ETL page in Chromium, against a real control plane, Kafka, a DuckDB warehouse and a
+// real warehouse loader running the models: a model written and previewed (its first rows and
+// count), created, connected to a destination, run now, and its run shown with its counts; the
+// Sources page lists it as a source of category "Reverse ETL".
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { requireKafka, testInfrastructure } from '@manifold/testing';
+import type { LoaderApp } from '@manifold/warehouse-loader';
+import { ConsoleClient } from '../testing/http-client';
+import { buildWebApp, collectCspViolations, expectText, launchChromium, signInAs } from '../testing/browser';
+import { startReverseEtlLoader } from '../testing/reverse-etl-loader';
+import { startConsoleStack, type ConsoleStack } from '../testing/stack';
+
+const OWNER = 'owner@retl-ui.test';
+const PASSWORD = 'a long passphrase';
+
+jest.setTimeout(240_000);
+
+describe('the Reverse ETL page in a browser', () => {
+  let stack: ConsoleStack;
+  let browser: Browser;
+  let page: Page;
+  let webRoot: string;
+  let loader: LoaderApp | undefined;
+  let cspViolations: string[];
+
+  beforeAll(async () => {
+    await requireKafka(testInfrastructure().kafkaBrokers);
+    webRoot = buildWebApp();
+    stack = await startConsoleStack({ catalog: 'default', dataPlane: {}, webRoot });
+    const api = new ConsoleClient(stack.console.url);
+    expect((await api.setup(OWNER, PASSWORD, 'crm', 'CRM')).status).toBe(201);
+    for (const body of [
+      {
+        name: 'Lake',
+        catalogId: 'duckdb',
+        settings: { path: join(mkdtempSync(join(tmpdir(), 'console-retl-ui-')), 'lake.duckdb') },
+        enabled: false,
+      },
+      { name: 'Hook', catalogId: 'webhook', settings: { url: 'https://hooks.example.com/in' } },
+    ]) {
+      expect((await api.call('POST', '/api/v1/workspaces/crm/destinations', body)).status).toBe(201);
+    }
+    loader = await startReverseEtlLoader(stack);
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    cspViolations = collectCspViolations(context);
+    page = await context.newPage();
+    await signInAs(page, stack.console.url, OWNER, PASSWORD);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await loader?.stop();
+    await stack?.stop();
+    if (webRoot) rmSync(webRoot, { recursive: true, force: true });
+  });
+
+  it('creates a model, previews it, connects it, runs it now and shows the run', async () => {
+    await page.goto(`${stack.console.url}/crm/reverse-etl`);
+    await expectText(page, 'main', 'No models yet.');
+    await page.click('text=New model');
+    await page.fill('#model-name', 'Accounts');
+    await page.fill('#model-sql', "SELECT i AS id, 'tier-' || (i % 3) AS tier FROM range(75) AS t(i) ORDER BY i");
+    await page.fill('#model-identifier', 'id');
+    await page.click('button:has-text("Preview")');
+    await expectText(page, '[data-testid=preview-count]', '75 rows (the first 50 shown)');
+    expect(await page.locator('[aria-label=Preview] tbody tr').count()).toBe(50);
+    await expectText(page, '[aria-label=Preview] tbody tr:nth-child(2)', 'tier-1');
+
+    await page.click('button:has-text("Create model")');
+    await page.waitForURL(/\/crm\/reverse-etl\/mdl_/);
+    await expectText(page, 'h1', 'Accounts');
+
+    await page.fill('#connection-fields', '{ "data": { "@path": "$.properties" } }');
+    await page.click('[aria-label="New connection"] button:has-text("Connect")');
+    await expectText(page, '[aria-label=Connections] tbody', 'added, updated');
+    await expectText(page, '[aria-label=Connections] tbody', 'Hook');
+
+    await page.click('button:has-text("Run now")');
+    await page.waitForSelector('[data-testid=model-run]:has-text("succeeded")', { timeout: 60_000 });
+    await expectText(page, '[data-testid=model-run]', '+75 ~0 −0');
+
+    // Disabled, then enabled again: the connection is changed in place.
+    await page.click('[aria-label=Connections] tbody button:has-text("Disable")');
+    await expectText(page, '[aria-label=Connections] tbody', 'disabled');
+    await page.click('[aria-label=Connections] tbody button:has-text("Enable")');
+    await expectText(page, '[aria-label=Connections] tbody td[data-label=Status]', 'enabled');
+
+    await page.goto(`${stack.console.url}/crm/sources`);
+    await expectText(page, '[aria-label="Reverse ETL sources"]', 'Accounts');
+    await expectText(page, '[aria-label="Reverse ETL sources"]', 'Reverse ETL');
+    expect(cspViolations).toEqual([]);
+  });
+});
