@@ -25,6 +25,8 @@ export interface CompiledPlan {
   readonly version: number;
   /** Holds an event to the plan: drops properties in place per policy, and says what it found. */
   check(event: CheckedEvent): PlanVerdict;
+  /** Whether the plan lists this track event name (counts per event use only planned names). */
+  plans(eventName: string | undefined): boolean;
 }
 
 /** Compiles every schema of a plan version (throws on a schema ajv refuses: check plans at save time). */
@@ -43,6 +45,7 @@ export function compilePlan(plan: TrackingPlan): CompiledPlan {
   return {
     planId: plan.id,
     version: plan.version,
+    plans: (eventName) => eventName !== undefined && events.has(eventName),
     check(event) {
       let schema: CompiledSchema | undefined;
       let field: 'properties' | 'traits' = 'properties';
