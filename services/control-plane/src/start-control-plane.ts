@@ -31,6 +31,7 @@ import { AutoDisableJob, type AutoDisableOptions } from './auto-disable/auto-dis
 import { DEFAULT_AUTO_DISABLE_POLICY } from './auto-disable/policy';
 import { createMailer, type SmtpSettings } from '@manifold/mail';
 import { OAuthApps, type OAuthClientConfig } from './oauth/oauth-clients';
+import { TrackingPlans } from './domain/tracking-plans';
 import { OAuthConnections } from './oauth/oauth-connections';
 
 export interface StartControlPlaneOptions {
@@ -121,6 +122,8 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
     // The mapping tester's test sends: a few connections per destination host, the translator's timeout.
     const reverseEtl = new ReverseEtlModels(store, mappings, onChange);
     await reverseEtl.ensureIndexes();
+    const trackingPlans = new TrackingPlans(store, onChange);
+    await trackingPlans.ensureIndexes();
     const testSender = new HttpSender({ timeoutMs: 10_000, connectionsPerOrigin: 4 });
     stops.push(() => testSender.close());
     const domain: Domain = {
@@ -135,6 +138,7 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
       broadcaster,
       oauth: new OAuthConnections(store, new OAuthApps(options.oauthClients), box, logger, onChange, now),
       reverseEtl,
+      trackingPlans,
     };
     await broadcaster.start();
     stops.push(() => broadcaster.stop());

@@ -1,0 +1,138 @@
+// Tracking plans over gRPC, on a real FerretDB: every bad schema named with its path, each save a
+// new version with a diff, one plan per source, and the latest version on each connected source
+// of the configuration ingestion receives.
+import { status } from '@grpc/grpc-js';
+import { eventually } from '@manifold/testing';
+import { grpcError, startTestControlPlane, type Harness } from '../test-support/harness';
+
+const orderCompleted = {
+  type: 'object',
+  properties: { orderId: { type: 'string' }, total: { type: 'number' } },
+  required: ['orderId'],
+};
+
+describe('tracking plans over gRPC (real FerretDB)', () => {
+  let h: Harness;
+  let webId: string;
+  let appId: string;
+
+  beforeAll(async () => {
+    h = await startTestControlPlane();
+    await h.client.workspaces.createWorkspace({
+      slug: 'plans',
+      name: 'Plans',
+      ownerEmail: 'o@plans.test',
+      members: [],
+    });
+    webId = (
+      await h.client.sources.createSource({
+        workspace: 'plans',
+        slug: 'web',
+        name: 'Web',
+        environment: 'prod',
+        type: 'javascript',
+        category: 'website',
+      })
+    ).id;
+    appId = (
+      await h.client.sources.createSource({
+        workspace: 'plans',
+        slug: 'app',
+        name: 'App',
+        environment: 'prod',
+        type: 'http',
+        category: 'server',
+      })
+    ).id;
+  });
+
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('refuses bad schemas and policies, naming each with its path', async () => {
+    const error = await grpcError(
+      h.client.trackingPlans.saveTrackingPlan({
+        workspaceId: 'plans',
+        id: '',
+        name: 'Broken',
+        sourceIds: ['src_nope'],
+        rules: {
+          events: { Good: orderCompleted, Bad: { type: 'object', properties: { total: { type: 'money' } } } },
+          policies: { violations: 'explode' },
+        },
+      }),
+    );
+    expect(error.code).toBe(status.INVALID_ARGUMENT);
+    expect(error.violations.map((v) => v.field)).toEqual(
+      expect.arrayContaining(['rules.events.Bad/properties/total/type', 'rules.policies.violations', 'source_ids']),
+    );
+    expect(error.violations.some((v) => v.field.startsWith('rules.events.Good'))).toBe(false);
+  });
+
+  it('versions each save, diffs versions, and streams the latest to connected sources', async () => {
+    const v1 = await h.client.trackingPlans.saveTrackingPlan({
+      workspaceId: 'plans',
+      id: '',
+      name: 'Web plan',
+      sourceIds: [webId],
+      rules: { events: { 'Order Completed': orderCompleted }, policies: { unplannedEvents: 'block' } },
+    });
+    expect(v1).toMatchObject({ name: 'Web plan', version: 1, sourceIds: [webId] });
+    expect(v1.rules?.['policies']).toEqual({
+      unplannedEvents: 'block',
+      unplannedProperties: 'allow',
+      violations: 'allow',
+    });
+
+    const v2 = await h.client.trackingPlans.saveTrackingPlan({
+      workspaceId: 'plans',
+      id: v1.id,
+      name: 'Web plan',
+      sourceIds: [webId],
+      rules: {
+        events: { 'Order Completed': orderCompleted, 'Cart Viewed': { type: 'object' } },
+        policies: { unplannedEvents: 'block', violations: 'drop_property' },
+      },
+    });
+    expect(v2).toMatchObject({ id: v1.id, version: 2 });
+    expect((await h.client.trackingPlans.getTrackingPlan({ id: v1.id, version: 1 })).rules).toEqual(v1.rules);
+    expect((await h.client.trackingPlans.getTrackingPlan({ id: v1.id, version: 0 })).version).toBe(2);
+
+    const { changes } = await h.client.trackingPlans.diffTrackingPlan({ id: v1.id, fromVersion: 1, toVersion: 2 });
+    expect(changes.map((c) => `${c.change} ${c.path}`)).toEqual([
+      'added events.Cart Viewed',
+      'changed policies.violations',
+    ]);
+    expect(changes[1]).toMatchObject({ before: 'allow', after: 'drop_property' });
+
+    expect(
+      (await h.client.trackingPlans.listTrackingPlans({ workspaceId: 'plans' })).plans.map((p) => p.version),
+    ).toEqual([2]);
+
+    const sources = await eventually(
+      () => Promise.resolve(h.controlPlane.domain.broadcaster.current().sources),
+      (all) => all.find((s) => s.id === webId)?.trackingPlan?.version === 2,
+    );
+    expect(sources.find((s) => s.id === webId)?.trackingPlan).toMatchObject({
+      id: v1.id,
+      version: 2,
+      rules: { events: { 'Cart Viewed': { type: 'object' } } },
+    });
+    expect(sources.find((s) => s.id === appId)?.trackingPlan).toBeUndefined();
+  });
+
+  it('holds a source to one plan', async () => {
+    const error = await grpcError(
+      h.client.trackingPlans.saveTrackingPlan({
+        workspaceId: 'plans',
+        id: '',
+        name: 'Second',
+        sourceIds: [webId, appId],
+        rules: { events: {} },
+      }),
+    );
+    expect(error.code).toBe(status.FAILED_PRECONDITION);
+    expect(error.details).toContain('already connected to tracking plan Web plan');
+  });
+});
