@@ -1,9 +1,12 @@
 // Tracking plans over gRPC, on a real FerretDB: every bad schema named with its path, each save a
 // new version with a diff, one plan per source, and the latest version on each connected source
 // of the configuration ingestion receives.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { eventually } from '@manifold/testing';
-import { grpcError, startTestControlPlane, type Harness } from '../test-support/harness';
+import { cliRunner, grpcError, startTestControlPlane, type Harness } from '../test-support/harness';
 
 const orderCompleted = {
   type: 'object',
@@ -134,5 +137,29 @@ describe('tracking plans over gRPC (real FerretDB)', () => {
     );
     expect(error.code).toBe(status.FAILED_PRECONDITION);
     expect(error.details).toContain('already connected to tracking plan Web plan');
+  });
+
+  it('saves, lists, shows and diffs plans from the CLI (YAML rules)', async () => {
+    const cli = cliRunner(h);
+    const dir = await mkdtemp(join(tmpdir(), 'manifold-plans-'));
+    const rules = join(dir, 'rules.yaml');
+    await writeFile(rules, 'events:\n  Signed Up:\n    type: object\n    properties:\n      plan: { type: string }\n');
+    const saved = await cli('--json', 'plans', 'save', 'plans', 'App plan', '--rules', rules, '--sources', appId);
+    expect(saved.code).toBe(0);
+    const { id } = JSON.parse(saved.out) as { id: string };
+    await writeFile(rules, 'events:\n  Signed Up:\n    type: object\npolicies:\n  unplannedEvents: block\n');
+    expect((await cli('plans', 'save', 'plans', 'App plan', '--id', id, '--rules', rules)).code).toBe(0);
+    expect((await cli('plans', 'list', 'plans')).out).toContain('App plan');
+    expect((await cli('plans', 'show', id, '--version', '1')).out).toMatch(/version:\s+1/);
+    const diff = await cli('--json', 'plans', 'diff', id, '1', '2');
+    expect((JSON.parse(diff.out) as Array<{ path: string }>).map((c) => c.path)).toEqual([
+      'events.Signed Up',
+      'policies.unplannedEvents',
+    ]);
+    const bad = join(dir, 'bad.yaml');
+    await writeFile(bad, 'events:\n  Broken:\n    type: nothing\n');
+    const refused = await cli('plans', 'save', 'plans', 'Broken', '--rules', bad);
+    expect(refused.code).not.toBe(0);
+    expect(refused.err).toContain('rules.events.Broken/type');
   });
 });
