@@ -7,15 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebhookEmulator } from '@manifold/emulators';
 import { EVENT_HEADERS } from '@manifold/events';
-import { ingestionSettings, startIngestion, type RunningIngestion } from '@manifold/ingestion';
-import { metrics, trace } from '@manifold/telemetry';
-import { readTopicUntil, requirePostgres, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
+import type { RunningIngestion } from '@manifold/ingestion';
+import { readTopicUntil, requirePostgres, testInfrastructure, uniqueName } from '@manifold/testing';
 import { Client } from 'pg';
 import {
   eventually,
   startOperationsStack,
   type OperationsStack,
 } from '../../services/control-plane/src/test-support/operations-stack';
+import { startStackIngestion } from '../stack-ingestion';
 
 const ADMIN_TOKEN = 'plans-e2e-admin-token-0123456789';
 const { warehousePostgresUrl } = testInfrastructure();
@@ -103,23 +103,7 @@ describe('tracking plans end to end', () => {
       (ready) => ready,
       30_000,
     );
-    ingestion = await startIngestion({
-      kafka: stack.kafka,
-      configView: stack.configView,
-      logger: testLogger('plans-e2e-ingestion'),
-      meter: metrics.getMeter('plans-e2e-ingestion'),
-      tracer: trace.getTracer('plans-e2e-ingestion'),
-      settings: ingestionSettings({
-        topic: stack.names.events,
-        quarantineTopic: stack.names.quarantine,
-        adminToken: ADMIN_TOKEN,
-      }),
-      port: 0,
-      host: '127.0.0.1',
-      partitions: 2,
-      replicationFactor: 1,
-      drainTimeoutMs: 2000,
-    });
+    ingestion = await startStackIngestion(stack, 'plans-e2e-ingestion', ADMIN_TOKEN);
   }, 120_000);
 
   afterAll(async () => {
