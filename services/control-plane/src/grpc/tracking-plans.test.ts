@@ -5,6 +5,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
+import { parse } from 'yaml';
 import { eventually } from '@manifold/testing';
 import { cliRunner, grpcError, startTestControlPlane, type Harness } from '../test-support/harness';
 
@@ -156,6 +157,21 @@ describe('tracking plans over gRPC (real FerretDB)', () => {
       'events.Signed Up',
       'policies.unplannedEvents',
     ]);
+    const sample = join(dir, 'debugger.json');
+    const events = [
+      { status: 'accepted', event: { type: 'track', event: 'Signed Up', properties: { plan: 'pro', seats: 2 } } },
+      { status: 'rejected', event: { type: 'track', properties: {} } },
+    ];
+    await writeFile(sample, JSON.stringify({ events }));
+    const generated = await cli('plans', 'generate', sample);
+    expect(generated.code).toBe(0);
+    expect(parse(generated.out)).toMatchObject({
+      events: {
+        'Signed Up': { type: 'object', properties: { plan: { type: 'string' }, seats: { type: 'number' } } },
+      },
+      policies: { unplannedEvents: 'allow' },
+    });
+
     const bad = join(dir, 'bad.yaml');
     await writeFile(bad, 'events:\n  Broken:\n    type: nothing\n');
     const refused = await cli('plans', 'save', 'plans', 'Broken', '--rules', bad);

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import type { TrackingPlan } from '@manifold/proto';
+import { generatePlanRules, type CheckedEvent } from '@manifold/tracking-plans';
+import { stringify } from 'yaml';
 import { CliError } from '../connection';
 import { printRecord, printTable, type Io } from '../output';
 import type { Runner } from '../program';
@@ -58,6 +60,17 @@ export function planCommands(program: Command, run: Runner, io: Io): void {
       }),
     );
   cmd
+    .command('generate <events-file>')
+    .description(
+      "print a starting plan (YAML) from sample events: a JSON array of events, or the live debugger's answer " +
+        '(GET /debugger/sources/<id>/events); save it with `plans save`',
+    )
+    .action((file: string) =>
+      run(async () => {
+        io.stdout(stringify(generatePlanRules(sampleEvents(await readDocument(file), file))));
+      }),
+    );
+  cmd
     .command('diff <plan> <from> <to>')
     .description('what changed between two versions')
     .action((id: string, from: string, to: string) =>
@@ -71,4 +84,20 @@ export function planCommands(program: Command, run: Runner, io: Io): void {
         printTable(io, rows, ['change', 'path', 'before', 'after'], g.json);
       }),
     );
+}
+
+/** The events of a JSON array, or of the debugger's `{events: [{status, event}]}` (accepted ones). */
+function sampleEvents(document: unknown, file: string): CheckedEvent[] {
+  const entries = Array.isArray(document)
+    ? document
+    : typeof document === 'object' && document !== null && Array.isArray((document as { events?: unknown }).events)
+      ? ((document as { events: unknown[] }).events as Array<{ status?: unknown; event?: unknown }>)
+          .filter((entry) => entry.status === 'accepted')
+          .map((entry) => entry.event)
+      : undefined;
+  if (!entries) throw new CliError(`${file} must hold an array of events or the debugger's {events: [...]}`);
+  return entries.filter(
+    (event): event is CheckedEvent =>
+      typeof event === 'object' && event !== null && typeof (event as CheckedEvent).type === 'string',
+  );
 }
