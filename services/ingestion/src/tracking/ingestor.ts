@@ -225,7 +225,7 @@ export class Ingestor {
     for (let i = Math.max(0, messages.length - shown); i < messages.length; i++) {
       liveDebugger.record(source.id, { status: 'accepted', ...shownEvent(messages[i] as OutgoingMessage) });
     }
-    for (const message of quarantined.slice(-shown)) {
+    for (const message of quarantined.slice(Math.max(0, quarantined.length - shown))) {
       liveDebugger.record(source.id, { status: 'blocked', ...shownEvent(message) });
     }
     return { accepted: messages.length + quarantined.length, rejected };
