@@ -7,15 +7,15 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebhookEmulator } from '@manifold/emulators';
-import { ingestionSettings, startIngestion, type RunningIngestion } from '@manifold/ingestion';
-import { metrics, trace } from '@manifold/telemetry';
-import { requirePostgres, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
+import type { RunningIngestion } from '@manifold/ingestion';
+import { requirePostgres, testInfrastructure, uniqueName } from '@manifold/testing';
 import { Client } from 'pg';
 import {
   eventually,
   startOperationsStack,
   type OperationsStack,
 } from '../../services/control-plane/src/test-support/operations-stack';
+import { startStackIngestion } from '../stack-ingestion';
 import {
   GITHUB_PING,
   GITHUB_PUSH,
@@ -142,19 +142,7 @@ describe('webhook sources', () => {
       signingSecret: STRIPE_SECRET,
     });
 
-    ingestion = await startIngestion({
-      kafka: stack.kafka,
-      configView: stack.configView,
-      logger: testLogger('webhook-e2e-ingestion'),
-      meter: metrics.getMeter('webhook-e2e-ingestion'),
-      tracer: trace.getTracer('webhook-e2e-ingestion'),
-      settings: ingestionSettings({ topic: stack.names.events, adminToken: ADMIN_TOKEN }),
-      port: 0,
-      host: '127.0.0.1',
-      partitions: 2,
-      replicationFactor: 1,
-      drainTimeoutMs: 2000,
-    });
+    ingestion = await startStackIngestion(stack, 'webhook-e2e-ingestion', ADMIN_TOKEN);
   }, 120_000);
 
   afterAll(async () => {

@@ -1,3 +1,4 @@
+import { DEFAULT_POLICIES, type TrackingPlanRules } from '@manifold/tracking-plans';
 import type {
   ConfigDelta,
   ConfigSnapshot as ProtoSnapshot,
@@ -16,7 +17,19 @@ import type {
 // The wire types come from ts-proto (settings as untyped JSON objects); this is the one place
 // they become the data plane's typed snapshot.
 
-const source = (s: ProtoSource): SourceConfig => ({ ...s });
+const source = ({ trackingPlan, ...s }: ProtoSource): SourceConfig => ({
+  ...s,
+  ...(trackingPlan
+    ? {
+        trackingPlan: {
+          id: trackingPlan.id,
+          version: trackingPlan.version,
+          // Checked with checkPlanRules when saved (services/control-plane/src/domain/tracking-plans.ts).
+          rules: (trackingPlan.rules ?? { events: {}, policies: DEFAULT_POLICIES }) as unknown as TrackingPlanRules,
+        },
+      }
+    : {}),
+});
 
 const destination = (d: ProtoDestination): DestinationConfig => ({
   id: d.id,

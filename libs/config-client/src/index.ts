@@ -4,6 +4,7 @@ export type {
   ConfigSnapshot,
   SourceConfig,
   WebhookSourceConfig,
+  SourceTrackingPlan,
   DestinationConfig,
   DestinationFilterConfig,
   DestinationMappingConfig,

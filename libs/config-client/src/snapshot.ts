@@ -1,3 +1,5 @@
+import type { TrackingPlanRules } from '@manifold/tracking-plans';
+
 export interface SourceConfig {
   id: string;
   workspaceId: string;
@@ -11,6 +13,15 @@ export interface SourceConfig {
   type: string;
   /** Sources of type "webhook" only: how ingestion reads and verifies the app's deliveries. */
   webhook?: WebhookSourceConfig | undefined;
+  /** The tracking plan version the source's events are held to at ingestion, if any. */
+  trackingPlan?: SourceTrackingPlan | undefined;
+}
+
+/** A plan version on a source (libs/tracking-plans/README.md); rules as the control plane checked them. */
+export interface SourceTrackingPlan {
+  id: string;
+  version: number;
+  rules: TrackingPlanRules;
 }
 
 /** A webhook source's settings as the data plane gets them (services/ingestion/README.md#webhook-sources). */

@@ -6,6 +6,11 @@
 export const TOPICS = {
   /** Accepted, enriched events from every source. Key: userId ?? anonymousId. */
   events: 'manifold.events.v1',
+  /**
+   * Events a tracking plan blocked (accepted from the sender, kept out of the events topic), with
+   * their violations in a header, to be replayed once fixed. Key: as the events topic.
+   */
+  quarantine: 'manifold.quarantine.v1',
   /** Per destination type: events waiting for a later delivery attempt. */
   retry: (destinationType: string) => `manifold.retry.${destinationType}.v1`,
   /** Per destination type: events that will not be delivered, with the reason. */
@@ -56,6 +61,10 @@ export class KafkaNames {
 
   deadLetter(destinationType: string): string {
     return this.prefix + TOPICS.deadLetter(destinationType);
+  }
+
+  get quarantine(): string {
+    return this.prefix + TOPICS.quarantine;
   }
 
   get deliveryReports(): string {
@@ -133,4 +142,6 @@ export const EVENT_HEADERS = {
   messageId: 'manifold-message-id',
   type: 'manifold-type',
   receivedAt: 'manifold-received-at',
+  /** What the source's tracking plan found (JSON PlanVerdict minus `blocked`); absent when it passed. */
+  planViolations: 'manifold-plan-violations',
 } as const;

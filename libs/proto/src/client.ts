@@ -8,6 +8,10 @@ import { EventTraceServiceClient, EventTraceServiceDefinition } from './gen/mani
 import { OAuthServiceClient, OAuthServiceDefinition } from './gen/manifold/controlplane/v1/oauth';
 import { ReplayServiceClient, ReplayServiceDefinition } from './gen/manifold/controlplane/v1/replay';
 import { ReverseEtlServiceClient, ReverseEtlServiceDefinition } from './gen/manifold/controlplane/v1/reverse_etl';
+import {
+  TrackingPlanServiceClient,
+  TrackingPlanServiceDefinition,
+} from './gen/manifold/controlplane/v1/tracking_plans';
 import { SourceServiceClient, SourceServiceDefinition } from './gen/manifold/controlplane/v1/sources';
 import { WorkspaceServiceClient, WorkspaceServiceDefinition } from './gen/manifold/controlplane/v1/workspaces';
 import { controlPlaneCredentials, type ControlPlaneTls } from './tls';
@@ -54,6 +58,7 @@ export interface ControlPlaneClients {
   traces: PromiseClient<typeof EventTraceServiceDefinition>;
   oauth: PromiseClient<typeof OAuthServiceDefinition>;
   reverseEtl: PromiseClient<typeof ReverseEtlServiceDefinition>;
+  trackingPlans: PromiseClient<typeof TrackingPlanServiceDefinition>;
   /** The streaming config client, used raw (see libs/config-client). */
   config: ConfigServiceClient;
   metadata(actor?: string): Metadata;
@@ -80,6 +85,7 @@ export function connectControlPlane(options: ConnectControlPlaneOptions): Contro
     traces: new EventTraceServiceClient(options.address, creds),
     oauth: new OAuthServiceClient(options.address, creds),
     reverseEtl: new ReverseEtlServiceClient(options.address, creds),
+    trackingPlans: new TrackingPlanServiceClient(options.address, creds),
     config: new ConfigServiceClient(options.address, creds),
   };
   return {
@@ -92,6 +98,7 @@ export function connectControlPlane(options: ConnectControlPlaneOptions): Contro
     traces: promisify(raw.traces, EventTraceServiceDefinition, metadata),
     oauth: promisify(raw.oauth, OAuthServiceDefinition, metadata),
     reverseEtl: promisify(raw.reverseEtl, ReverseEtlServiceDefinition, metadata),
+    trackingPlans: promisify(raw.trackingPlans, TrackingPlanServiceDefinition, metadata),
     config: raw.config,
     metadata,
     close: () => Object.values(raw).forEach((c: Client) => c.close()),

@@ -11,6 +11,7 @@ export * from './gen/manifold/controlplane/v1/replay';
 export * from './gen/manifold/controlplane/v1/event_trace';
 export * from './gen/manifold/controlplane/v1/reverse_etl';
 export * from './gen/manifold/controlplane/v1/oauth';
+export * from './gen/manifold/controlplane/v1/tracking_plans';
 // Helpers every generated file declares; re-exported once to settle the name clash.
 export { protobufPackage, type DeepPartial, type MessageFns } from './gen/manifold/controlplane/v1/common';
 export { protobufFileName } from './gen/manifold/controlplane/v1/config_stream';

@@ -32,6 +32,7 @@ import { AutoDisableJob, type AutoDisableOptions } from './auto-disable/auto-dis
 import { DEFAULT_AUTO_DISABLE_POLICY } from './auto-disable/policy';
 import { createMailer, type SmtpSettings } from '@manifold/mail';
 import { OAuthApps, type OAuthClientConfig } from './oauth/oauth-clients';
+import { TrackingPlans } from './domain/tracking-plans';
 import { OAuthConnections } from './oauth/oauth-connections';
 
 export interface StartControlPlaneOptions {
@@ -122,6 +123,8 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
     const previewer = new ModelPreviewer((doc) => destinations.openSettings(doc), logger);
     const reverseEtl = new ReverseEtlModels(store, mappings, onChange, previewer);
     await reverseEtl.ensureIndexes();
+    const trackingPlans = new TrackingPlans(store, onChange);
+    await trackingPlans.ensureIndexes();
     // The mapping tester's test sends: a few connections per destination host, the translator's timeout.
     const testSender = new HttpSender({ timeoutMs: 10_000, connectionsPerOrigin: 4 });
     stops.push(() => testSender.close());
@@ -137,6 +140,7 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
       broadcaster,
       oauth: new OAuthConnections(store, new OAuthApps(options.oauthClients), box, logger, onChange, now),
       reverseEtl,
+      trackingPlans,
     };
     await broadcaster.start();
     stops.push(() => broadcaster.stop());

@@ -12,7 +12,8 @@ import { IngestionError } from './http/errors';
 import { createProxyTrust } from './http/proxy-trust';
 import { answerPreflight, corsHeaders, sendError } from './http/respond';
 import { createIngestionMetrics } from './metrics';
-import { PublishQueue, type MessageSender } from './publish/publish-queue';
+import { PublishQueue, type MessageSender, type PublishQueueOptions } from './publish/publish-queue';
+import { TrackingPlans } from './tracking/tracking-plans';
 import { RateLimiter } from './rate-limit';
 import type { IngestionSettings } from './settings';
 import { createTrackingHandler } from './tracking/handler';
@@ -57,18 +58,19 @@ export function createIngestionApp(deps: IngestionAppDeps): IngestionApp {
   const metrics = createIngestionMetrics(deps.meter);
   const proxyTrust = createProxyTrust(settings.trustedProxies);
   const liveDebugger = deps.shared?.liveDebugger ?? new LiveDebugger(settings.debuggerBufferSize);
-  const publisher = new PublishQueue(deps.producer, {
-    topic: settings.topic,
-    ...settings.publish,
-    onSend: ({ messages, durationMs, ok }) => {
-      const outcome = ok ? 'ok' : 'error';
-      metrics.publishDuration.record(durationMs / 1000, { outcome });
-      metrics.publishBatchSize.record(messages, { outcome });
-    },
-  });
+  const onSend: PublishQueueOptions['onSend'] = ({ messages, durationMs, ok }) => {
+    const outcome = ok ? 'ok' : 'error';
+    metrics.publishDuration.record(durationMs / 1000, { outcome });
+    metrics.publishBatchSize.record(messages, { outcome });
+  };
+  const publisher = new PublishQueue(deps.producer, { topic: settings.topic, ...settings.publish, onSend });
+  // Blocked events are few; their own queue keeps them from ever sharing a send with accepted ones.
+  const quarantine = new PublishQueue(deps.producer, { topic: settings.quarantineTopic, ...settings.publish, onSend });
   const ingestor = new Ingestor({
     configView,
     publisher,
+    quarantine,
+    trackingPlans: new TrackingPlans(logger),
     rateLimiter: deps.shared?.rateLimiter ?? new RateLimiter(settings.rateLimit),
     liveDebugger,
     metrics,
@@ -158,7 +160,7 @@ export function createIngestionApp(deps: IngestionAppDeps): IngestionApp {
     publisher,
     async drain() {
       debug.closeStreams();
-      await publisher.drain();
+      await Promise.all([publisher.drain(), quarantine.drain()]);
     },
   };
 }

@@ -73,6 +73,7 @@ export function loadIngestionConfig(source: Record<string, string | undefined> =
 export function settingsFromConfig(config: IngestionConfig): IngestionSettings {
   return {
     topic: config.KAFKA_EVENTS_TOPIC ?? new KafkaNames(config.KAFKA_TOPIC_PREFIX).events,
+    quarantineTopic: new KafkaNames(config.KAFKA_TOPIC_PREFIX).quarantine,
     limits: {
       maxCallBytes: config.MAX_CALL_BYTES,
       maxBatchBytes: config.MAX_BATCH_BYTES,

@@ -22,7 +22,15 @@ export function createIngestionMetrics(meter: Meter) {
     'manifold_ingestion_webhook_deliveries',
     'Deliveries to webhook sources, by app and outcome (accepted, ignored: an event kind no translation reads, refused)',
   );
+  const planViolations = hotPathMetrics.counter(
+    'manifold_ingestion_plan_violations',
+    'Tracking plan violations, by event (planned names only; "(unplanned)" otherwise), rule and outcome (allowed, dropped, blocked)',
+  );
   return {
+    planViolations: {
+      add: (event: string, rule: string, outcome: string) =>
+        planViolations.add(`${event}|${rule}|${outcome}`, { event, rule, outcome }, 1),
+    },
     /** manifold_ingestion_http_server_request_duration_seconds{method,route,status} */
     http: new HttpServerMetrics(metricPrefix('ingestion')),
     eventsAccepted: {

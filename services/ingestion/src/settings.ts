@@ -15,6 +15,8 @@ export interface PublishSettings {
 export interface IngestionSettings {
   /** The Kafka topic of accepted events. */
   topic: string;
+  /** The Kafka topic of events a tracking plan blocked. */
+  quarantineTopic: string;
   limits: RequestLimits;
   publish: PublishSettings;
   /** Per write key, per replica; 0 requests per second turns it off. */
@@ -32,6 +34,7 @@ export interface IngestionSettings {
 /** Segment's limits (docs/event-spec.md#limits) and publishing tuned for one small broker. */
 export const DEFAULT_SETTINGS: IngestionSettings = {
   topic: TOPICS.events,
+  quarantineTopic: TOPICS.quarantine,
   limits: {
     maxCallBytes: 32 * 1024,
     maxBatchBytes: 500 * 1024,

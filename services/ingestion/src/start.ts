@@ -45,6 +45,12 @@ export async function startIngestion(options: StartIngestionOptions): Promise<Ru
       replicationFactor: options.replicationFactor,
       config: { 'max.message.bytes': EVENTS_TOPIC_MAX_MESSAGE_BYTES },
     },
+    {
+      topic: settings.quarantineTopic,
+      partitions: options.partitions,
+      replicationFactor: options.replicationFactor,
+      config: { 'max.message.bytes': EVENTS_TOPIC_MAX_MESSAGE_BYTES },
+    },
   ]);
   const producer = new RecoveringSender(() => kafka.producer(), logger);
   await producer.start();

@@ -11,6 +11,7 @@ import { applyCommand } from './apply/apply-command';
 import { catalogCommands } from './commands/catalog';
 import { deadLetterCommands } from './commands/dead-letters';
 import { modelCommands } from './commands/models';
+import { planCommands } from './commands/plans';
 import { replayCommands } from './commands/replays';
 import { traceCommands } from './commands/trace';
 import { destinationCommands } from './commands/destinations';
@@ -64,6 +65,7 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
   replayCommands(program, run, io);
   traceCommands(program, run, io);
   modelCommands(program, run, io);
+  planCommands(program, run, io);
   applyCommand(program, run, io);
 
   try {

@@ -3,6 +3,7 @@ import type { Catalog } from '../domain/catalog';
 import { openSettings, type SecretBox } from '@manifold/secrets';
 import { mappingFromDoc, mappingMessage } from '../domain/mapping-docs';
 import { webhookSourceConfig } from '../domain/webhook-settings';
+import { trackingPlansBySource } from '../domain/tracking-plans';
 import type { Store } from '../store/store';
 
 export interface BuiltSnapshot {
@@ -19,11 +20,12 @@ export async function buildSnapshot(
   version: number,
   now: Date,
 ): Promise<BuiltSnapshot> {
-  const [workspaces, sources, keys, destinations] = await Promise.all([
+  const [workspaces, sources, keys, destinations, plans] = await Promise.all([
     store.workspaces.find({}, { projection: { _id: 1, slug: 1 } }).toArray(),
     store.sources.find({}).toArray(),
     store.writeKeys.find({}).toArray(),
     store.destinations.find({}).toArray(),
+    trackingPlansBySource(store.db),
   ]);
   const slugs = new Map(workspaces.map((w) => [w._id, w.slug]));
   const keysBySource = new Map<string, string[]>();
@@ -45,6 +47,7 @@ export async function buildSnapshot(
     writeKeys: (keysBySource.get(s._id) ?? []).sort(),
     type: s.type,
     ...(s.webhook ? { webhook: webhookSourceConfig(s.webhook, box) } : {}),
+    ...(plans.has(s._id) ? { trackingPlan: plans.get(s._id) } : {}),
   }));
   const destinationConfigs: DestinationConfig[] = [];
   const warehouseConfigs: WarehouseConfig[] = [];

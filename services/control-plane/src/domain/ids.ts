@@ -13,7 +13,7 @@ export function randomAlphanumeric(length: number): string {
   return out;
 }
 
-export const newId = (prefix: 'ws' | 'src' | 'dst' | 'req' | 'flt' | 'map' | 'mdl' | 'con'): string =>
+export const newId = (prefix: 'ws' | 'src' | 'dst' | 'req' | 'flt' | 'map' | 'mdl' | 'con' | 'tp'): string =>
   `${prefix}_${randomAlphanumeric(20)}`;
 
 /** Write keys: 32 random alphanumeric characters (about 190 bits), like Segment's. */

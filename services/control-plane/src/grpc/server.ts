@@ -15,9 +15,11 @@ import {
   ReplayServiceService,
   ReverseEtlServiceService,
   SourceServiceService,
+  TrackingPlanServiceService,
   WorkspaceServiceService,
 } from '@manifold/proto';
 import { deadLetterService, eventTraceService, replayService } from './operations-services';
+import { trackingPlanService } from './tracking-plan-service';
 import type { HandlerDeps } from './call-handler';
 import {
   catalogService,
@@ -41,6 +43,7 @@ const SERVICE_NAMES = [
   'manifold.controlplane.v1.EventTraceService',
   'manifold.controlplane.v1.OAuthService',
   'manifold.controlplane.v1.ReverseEtlService',
+  'manifold.controlplane.v1.TrackingPlanService',
 ];
 
 export interface GrpcServer {
@@ -79,6 +82,7 @@ export async function startGrpcServer(
   server.addService(EventTraceServiceService, eventTraceService(domain.operations, deps));
   server.addService(OAuthServiceService, oauthService(domain, deps));
   server.addService(ReverseEtlServiceService, reverseEtlService(domain, deps));
+  server.addService(TrackingPlanServiceService, trackingPlanService(domain.trackingPlans, deps));
 
   const health = new HealthImplementation(
     Object.fromEntries([['', 'SERVING'], ...SERVICE_NAMES.map((name) => [name, 'SERVING'])]),

@@ -24,6 +24,7 @@ import type { OAuthConnections } from '../oauth/oauth-connections';
 import type { Operations } from '../operations/start-operations';
 import type { ReverseEtlModels } from '../domain/reverse-etl';
 import type { Store } from '../store/store';
+import type { TrackingPlans } from '../domain/tracking-plans';
 import { authenticate, toServiceError, unary, type HandlerDeps } from './call-handler';
 
 export interface Domain {
@@ -41,6 +42,8 @@ export interface Domain {
   oauth: OAuthConnections;
   /** Reverse ETL models, connections and runs. */
   reverseEtl: ReverseEtlModels;
+  /** Tracking plans: schemas per event, checked at ingestion. */
+  trackingPlans: TrackingPlans;
   /** Dead letters, replays and traces: present when the control plane reads the data plane's Kafka. */
   operations?: Operations;
 }

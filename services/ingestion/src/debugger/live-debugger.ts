@@ -1,7 +1,16 @@
 import { isoTime } from '../iso-time';
 import type { Rejection } from '../http/errors';
 
-export type DebuggerStatus = 'accepted' | 'rejected' | 'failed';
+import type { PlanVerdict } from '@manifold/tracking-plans';
+
+/** blocked: accepted from the sender, but its tracking plan sent it to the quarantine topic. */
+export type DebuggerStatus = 'accepted' | 'rejected' | 'failed' | 'blocked';
+
+/** What an event's tracking plan found, as its Kafka header and the debugger carry it. */
+export interface PlanFindings extends PlanVerdict {
+  planId: string;
+  version: number;
+}
 
 /** One event as the console's debugger shows it. */
 export interface DebuggerEntry {
@@ -17,6 +26,8 @@ export interface DebuggerEntry {
   reason?: Rejection | undefined;
   /** The stored event when accepted; what was sent (without the write key) otherwise. */
   event: unknown;
+  /** What the source's tracking plan found: each violation's property (path) and rule. */
+  plan?: PlanFindings | undefined;
 }
 
 export type NewDebuggerEntry = Omit<DebuggerEntry, 'seq' | 'sourceId' | 'at'>;

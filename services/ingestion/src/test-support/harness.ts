@@ -36,6 +36,8 @@ export interface TestIngestion {
   running: RunningIngestion;
   url: string;
   topic: string;
+  /** Where events a tracking plan blocked go. */
+  quarantineTopic: string;
   kafka: KafkaClient;
   configView: InMemoryConfigView;
   close(): Promise<void>;
@@ -50,6 +52,7 @@ export async function startTestIngestion(
 ): Promise<TestIngestion> {
   const kafka = new KafkaClient({ brokers, clientId: uniqueName('ingestion-test'), logger });
   const topic = overrides.topic ?? uniqueName('ingestion-events');
+  const quarantineTopic = overrides.quarantineTopic ?? uniqueName('ingestion-quarantine');
   const configView = new InMemoryConfigView(testSnapshot());
   const running = await startIngestion({
     kafka,
@@ -57,7 +60,7 @@ export async function startTestIngestion(
     logger,
     meter: metrics.getMeter('ingestion-test'),
     tracer: trace.getTracer('ingestion-test'),
-    settings: ingestionSettings({ ...overrides, topic }),
+    settings: ingestionSettings({ ...overrides, topic, quarantineTopic }),
     port: 0,
     host: '127.0.0.1',
     partitions: 3,
@@ -69,6 +72,7 @@ export async function startTestIngestion(
     running,
     url: running.url,
     topic,
+    quarantineTopic,
     kafka,
     configView,
     async close() {

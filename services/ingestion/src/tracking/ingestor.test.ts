@@ -12,6 +12,7 @@ import { RateLimiter } from '../rate-limit';
 import { DEFAULT_SETTINGS } from '../settings';
 import { basicAuth, parseValue, readTopic, SOURCE_ID, testSnapshot, WRITE_KEY } from '../test-support/harness';
 import { Ingestor, type IngestRequest, type IngestShape } from './ingestor';
+import { TrackingPlans } from './tracking-plans';
 
 const logger = testLogger('ingestor-test');
 const { kafkaBrokers } = testInfrastructure();
@@ -41,6 +42,8 @@ async function setUp(rateLimit = { requestsPerSecond: 0, burst: 0 }) {
   const ingestor = new Ingestor({
     configView: new InMemoryConfigView(testSnapshot()),
     publisher: new PublishQueue(producer, { topic, ...DEFAULT_SETTINGS.publish }),
+    quarantine: new PublishQueue(producer, { topic: `${topic}-quarantine`, ...DEFAULT_SETTINGS.publish }),
+    trackingPlans: new TrackingPlans(logger),
     rateLimiter: new RateLimiter(rateLimit),
     liveDebugger,
     metrics: counters,

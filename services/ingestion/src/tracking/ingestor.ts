@@ -3,7 +3,8 @@ import { encodeEventMessage, EVENT_HEADERS, isCallType, type CallType, type Spec
 import { KafkaUnavailableError, type OutgoingMessage } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import { injectTraceContext, type extractTraceContext, type Span } from '@manifold/telemetry';
-import type { DebuggerEntry, LiveDebugger } from '../debugger/live-debugger';
+import type { CheckedEvent, CompiledPlan, PlanVerdict } from '@manifold/tracking-plans';
+import type { DebuggerEntry, LiveDebugger, PlanFindings } from '../debugger/live-debugger';
 import { StoredEventJson } from '../debugger/stored-event-json';
 import { IngestionError } from '../http/errors';
 import { isoTime } from '../iso-time';
@@ -11,6 +12,7 @@ import { takeWriteKey } from '../http/write-key';
 import type { IngestionMetrics } from '../metrics';
 import type { PublishQueue } from '../publish/publish-queue';
 import type { RateLimiter } from '../rate-limit';
+import type { TrackingPlans } from './tracking-plans';
 import { recordClientMetrics } from './client-metrics';
 import { MAX_NESTING_DEPTH, nestedDeeperThan } from './nesting';
 import { parseJsonObject } from './parse-json-object';
@@ -67,6 +69,8 @@ const NOTHING_INGESTED: Ingested = { accepted: 0, rejected: [] };
 interface Handover {
   source: SourceConfig;
   messages: OutgoingMessage[];
+  /** Accepted events the source's tracking plan blocked: for the quarantine topic. */
+  quarantined: OutgoingMessage[];
   /** Accepted events per call type, counted once Kafka acknowledged them. */
   types: Map<string, number>;
   rejected: RejectedCall[];
@@ -75,6 +79,9 @@ interface Handover {
 export interface IngestorDeps {
   configView: ConfigView;
   publisher: PublishQueue;
+  /** Publishes to the quarantine topic. */
+  quarantine: PublishQueue;
+  trackingPlans: TrackingPlans;
   rateLimiter: RateLimiter;
   liveDebugger: LiveDebugger;
   metrics: IngestionMetrics;
@@ -175,16 +182,41 @@ export class Ingestor {
     const traceHeaders: Record<string, string> = {};
     injectTraceContext(traceHeaders, traced?.context);
     const metadata = { sourceId: source.id, workspaceId: source.workspaceId };
-    const messages = accepted.map((event) => encodeEventMessage(event, metadata, traceHeaders));
-    return { source, messages, types: countTypes(accepted), rejected };
+    const plan = this.deps.trackingPlans.forSource(source);
+    if (!plan) {
+      const messages = accepted.map((event) => encodeEventMessage(event, metadata, traceHeaders));
+      return { source, messages, quarantined: [], types: countTypes(accepted), rejected };
+    }
+    const messages: OutgoingMessage[] = [];
+    const quarantined: OutgoingMessage[] = [];
+    for (const event of accepted) {
+      const verdict = plan.check(event as CheckedEvent);
+      if (verdict.violations.length === 0) {
+        messages.push(encodeEventMessage(event, metadata, traceHeaders));
+        continue;
+      }
+      this.countViolations(plan, event, verdict);
+      const found: PlanFindings = { planId: plan.planId, version: plan.version, ...verdict };
+      const headers = { ...traceHeaders, [EVENT_HEADERS.planViolations]: JSON.stringify(found) };
+      (verdict.blocked ? quarantined : messages).push(encodeEventMessage(event, metadata, headers));
+    }
+    return { source, messages, quarantined, types: countTypes(accepted), rejected };
+  }
+
+  private countViolations(plan: CompiledPlan, event: SpecEvent, verdict: PlanVerdict): void {
+    const outcome = verdict.blocked ? 'blocked' : verdict.dropped.length > 0 ? 'dropped' : 'allowed';
+    const name =
+      event.type !== 'track' ? event.type : plan.plans(event.event) ? (event.event as string) : '(unplanned)';
+    for (const violation of verdict.violations) this.deps.metrics.planViolations.add(name, violation.rule, outcome);
   }
 
   /** Resolves once Kafka acknowledged the messages; throws a 503 IngestionError when it did not. */
-  private async publish({ source, messages, types, rejected }: Handover): Promise<Ingested> {
+  private async publish({ source, messages, quarantined, types, rejected }: Handover): Promise<Ingested> {
     try {
-      await this.deps.publisher.publish(messages);
+      if (quarantined.length === 0) await this.deps.publisher.publish(messages);
+      else await Promise.all([this.deps.publisher.publish(messages), this.deps.quarantine.publish(quarantined)]);
     } catch (error) {
-      throw this.failed(source, messages.map(shownEvent), error);
+      throw this.failed(source, [...messages, ...quarantined].map(shownEvent), error);
     }
     for (const [type, count] of types) this.deps.metrics.eventsAccepted.add(count, type);
     // Entries beyond the buffer would be overwritten at once: skip them unless someone watches live.
@@ -193,7 +225,10 @@ export class Ingestor {
     for (let i = Math.max(0, messages.length - shown); i < messages.length; i++) {
       liveDebugger.record(source.id, { status: 'accepted', ...shownEvent(messages[i] as OutgoingMessage) });
     }
-    return { accepted: messages.length, rejected };
+    for (const message of quarantined.slice(Math.max(0, quarantined.length - shown))) {
+      liveDebugger.record(source.id, { status: 'blocked', ...shownEvent(message) });
+    }
+    return { accepted: messages.length + quarantined.length, rejected };
   }
 
   /** The source of a write key, from the in-memory config snapshot (never a network call). */
@@ -284,14 +319,19 @@ export class Ingestor {
 }
 
 /** An accepted event as the debugger shows it, whether Kafka took it or not. */
-type ShownEvent = Pick<DebuggerEntry, 'type' | 'messageId' | 'event'>;
+type ShownEvent = Pick<DebuggerEntry, 'type' | 'messageId' | 'event' | 'plan'>;
 
-/** An event message as the debugger shows it: its type and id from its headers, its body as stored. */
+/**
+ * An event message as the debugger shows it: its type and id from its headers, what its tracking
+ * plan found (from its header), its body as stored.
+ */
 function shownEvent(message: OutgoingMessage): ShownEvent {
+  const found = message.headers?.[EVENT_HEADERS.planViolations];
   return {
     type: message.headers?.[EVENT_HEADERS.type],
     messageId: message.headers?.[EVENT_HEADERS.messageId],
     event: new StoredEventJson(message.value),
+    ...(found !== undefined ? { plan: JSON.parse(found) as PlanFindings } : {}),
   };
 }
 

@@ -19,6 +19,7 @@ import {
 } from "@grpc/grpc-js";
 import { ListValue, Struct } from "../../../google/protobuf/struct";
 import { Timestamp } from "../../../google/protobuf/timestamp";
+import { TrackingPlanConfig } from "./tracking_plans";
 
 export const protobufPackage = "manifold.controlplane.v1";
 
@@ -34,7 +35,11 @@ export interface SourceConfig {
   writeKeys: string[];
   type: string;
   /** Sources of type "webhook" only, with the signing secret decrypted. */
-  webhook?: WebhookSourceConfig | undefined;
+  webhook?:
+    | WebhookSourceConfig
+    | undefined;
+  /** The tracking plan connected to the source, if any. */
+  trackingPlan?: TrackingPlanConfig | undefined;
 }
 
 export interface WebhookSourceConfig {
@@ -134,6 +139,7 @@ function createBaseSourceConfig(): SourceConfig {
     writeKeys: [],
     type: "",
     webhook: undefined,
+    trackingPlan: undefined,
   };
 }
 
@@ -165,6 +171,9 @@ export const SourceConfig: MessageFns<SourceConfig> = {
     }
     if (message.webhook !== undefined) {
       WebhookSourceConfig.encode(message.webhook, writer.uint32(242).fork()).join();
+    }
+    if (message.trackingPlan !== undefined) {
+      TrackingPlanConfig.encode(message.trackingPlan, writer.uint32(250).fork()).join();
     }
     return writer;
   },
@@ -254,6 +263,14 @@ export const SourceConfig: MessageFns<SourceConfig> = {
             message.webhook = WebhookSourceConfig.decode(reader, reader.uint32());
             continue;
           }
+          case 31: {
+            if (tag !== 250) {
+              break;
+            }
+
+            message.trackingPlan = TrackingPlanConfig.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -289,6 +306,11 @@ export const SourceConfig: MessageFns<SourceConfig> = {
         : [],
       type: isSet(object.type) ? globalThis.String(object.type) : "",
       webhook: isSet(object.webhook) ? WebhookSourceConfig.fromJSON(object.webhook) : undefined,
+      trackingPlan: isSet(object.trackingPlan)
+        ? TrackingPlanConfig.fromJSON(object.trackingPlan)
+        : isSet(object.tracking_plan)
+        ? TrackingPlanConfig.fromJSON(object.tracking_plan)
+        : undefined,
     };
   },
 
@@ -321,6 +343,9 @@ export const SourceConfig: MessageFns<SourceConfig> = {
     if (message.webhook !== undefined) {
       obj.webhook = WebhookSourceConfig.toJSON(message.webhook);
     }
+    if (message.trackingPlan !== undefined) {
+      obj.trackingPlan = TrackingPlanConfig.toJSON(message.trackingPlan);
+    }
     return obj;
   },
 
@@ -339,6 +364,9 @@ export const SourceConfig: MessageFns<SourceConfig> = {
     message.type = object.type ?? "";
     message.webhook = (object.webhook !== undefined && object.webhook !== null)
       ? WebhookSourceConfig.fromPartial(object.webhook)
+      : undefined;
+    message.trackingPlan = (object.trackingPlan !== undefined && object.trackingPlan !== null)
+      ? TrackingPlanConfig.fromPartial(object.trackingPlan)
       : undefined;
     return message;
   },

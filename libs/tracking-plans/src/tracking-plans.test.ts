@@ -1,0 +1,168 @@
+import {
+  checkPlanRules,
+  compilePlan,
+  diffPlans,
+  generatePlanRules,
+  type TrackingPlan,
+  type PlanPolicies,
+} from './index';
+
+const orderCompleted = {
+  type: 'object',
+  properties: { orderId: { type: 'string' }, total: { type: 'number' }, coupon: { type: 'string' } },
+  required: ['orderId', 'total'],
+};
+
+function plan(policies: Partial<PlanPolicies> = {}): TrackingPlan {
+  return {
+    id: 'tp_1',
+    workspaceId: 'ws_1',
+    name: 'Web',
+    version: 3,
+    sourceIds: ['src_1'],
+    events: { 'Order Completed': orderCompleted },
+    identifyTraits: { type: 'object', properties: { email: { type: 'string', format: 'email' } } },
+    policies: { unplannedEvents: 'allow', unplannedProperties: 'allow', violations: 'allow', ...policies },
+  };
+}
+
+describe('compilePlan', () => {
+  it('passes a planned event that follows its schema', () => {
+    const verdict = compilePlan(plan()).check({
+      type: 'track',
+      event: 'Order Completed',
+      properties: { orderId: 'o1', total: 10 },
+    });
+    expect(verdict).toEqual({ violations: [], blocked: false, dropped: [] });
+  });
+
+  it('reports an unplanned event, and blocks it when the policy says so', () => {
+    const event = { type: 'track', event: 'Cart Viewed', properties: {} };
+    expect(compilePlan(plan()).check(event)).toEqual({
+      violations: [{ rule: 'unplanned_event', path: '', message: 'event "Cart Viewed" is not in the plan' }],
+      blocked: false,
+      dropped: [],
+    });
+    expect(compilePlan(plan({ unplannedEvents: 'block' })).check(event).blocked).toBe(true);
+  });
+
+  it('names the property and the rule of each violation', () => {
+    const verdict = compilePlan(plan()).check({
+      type: 'track',
+      event: 'Order Completed',
+      properties: { total: 'ten' },
+    });
+    expect(verdict.violations).toEqual([
+      { rule: 'required', path: '/orderId', message: '/orderId is required' },
+      { rule: 'type', path: '/total', message: '/total must be a number' },
+    ]);
+    expect(verdict.blocked).toBe(false);
+  });
+
+  it('drops only the offending property under drop_property, and nothing else', () => {
+    const properties = { orderId: 'o1', total: 'ten', coupon: 'X', extra: 1 };
+    const verdict = compilePlan(plan({ violations: 'drop_property' })).check({
+      type: 'track',
+      event: 'Order Completed',
+      properties,
+    });
+    expect(verdict.dropped).toEqual(['total']);
+    expect(properties).toEqual({ orderId: 'o1', coupon: 'X', extra: 1 });
+    expect(verdict.violations.map((v) => v.rule)).toEqual(['unplanned_property', 'type']);
+  });
+
+  it('drops unplanned properties when that policy says so', () => {
+    const properties = { orderId: 'o1', total: 1, extra: 1 };
+    const verdict = compilePlan(plan({ unplannedProperties: 'drop_property' })).check({
+      type: 'track',
+      event: 'Order Completed',
+      properties,
+    });
+    expect(verdict.dropped).toEqual(['extra']);
+    expect(properties).toEqual({ orderId: 'o1', total: 1 });
+  });
+
+  it('blocks a missing required property under block (nothing to drop)', () => {
+    const verdict = compilePlan(plan({ violations: 'block' })).check({
+      type: 'track',
+      event: 'Order Completed',
+      properties: { total: 1 },
+    });
+    expect(verdict.blocked).toBe(true);
+  });
+
+  it('checks identify traits, and leaves calls without a schema alone', () => {
+    const compiled = compilePlan(plan());
+    expect(compiled.check({ type: 'identify', traits: { email: 'nope' } }).violations[0]?.rule).toBe('format');
+    expect(compiled.check({ type: 'page', properties: { anything: 1 } }).violations).toEqual([]);
+    expect(compiled.check({ type: 'alias' }).violations).toEqual([]);
+  });
+});
+
+describe('checkPlanRules', () => {
+  it('lists every bad schema and policy with its path', () => {
+    const problems = checkPlanRules({
+      events: { Good: orderCompleted, Bad: { type: 'object', properties: { total: { type: 'money' } } } },
+      policies: { unplannedEvents: 'allow', unplannedProperties: 'explode' as 'allow', violations: 'block' },
+    });
+    expect(problems.map((p) => p.path)).toEqual(
+      expect.arrayContaining(['events.Bad/properties/total/type', 'policies.unplannedProperties']),
+    );
+    expect(problems.every((p) => !p.path.startsWith('events.Good'))).toBe(true);
+  });
+
+  it('accepts a valid plan', () => {
+    expect(checkPlanRules(plan())).toEqual([]);
+  });
+});
+
+describe('diffPlans', () => {
+  it('lists added, removed and changed events and policies', () => {
+    const before = plan();
+    const after = {
+      ...plan({ violations: 'block' }),
+      events: { 'Order Completed': { ...orderCompleted, required: ['orderId'] }, 'Cart Viewed': { type: 'object' } },
+      identifyTraits: undefined,
+    };
+    expect(diffPlans(before, after).map(({ path, change }) => `${change} ${path}`)).toEqual([
+      'added events.Cart Viewed',
+      'changed events.Order Completed',
+      'removed identifyTraits',
+      'changed policies.violations',
+    ]);
+  });
+});
+
+describe('generatePlanRules', () => {
+  it('gives a plan that the events it was generated from pass', () => {
+    const events = [
+      { type: 'track', event: 'Signed Up', properties: { plan: 'pro', seats: 3, address: { city: 'Oslo' } } },
+      { type: 'track', event: 'Signed Up', properties: { plan: 'free', seats: null, referrer: 'ad' } },
+      { type: 'identify', traits: { email: 'a@b.c', age: 40 } },
+      { type: 'page', properties: { path: '/' } },
+    ];
+    const rules = generatePlanRules(events);
+    expect(rules.events['Signed Up']).toEqual({
+      type: 'object',
+      properties: {
+        address: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+        plan: { type: 'string' },
+        referrer: { type: 'string' },
+        seats: { type: ['null', 'number'] },
+      },
+      required: ['plan', 'seats'],
+    });
+    const strict = compilePlan({
+      ...rules,
+      id: 'tp',
+      workspaceId: 'ws',
+      name: 'generated',
+      version: 1,
+      sourceIds: [],
+      policies: { unplannedEvents: 'block', unplannedProperties: 'block', violations: 'block' },
+    });
+    for (const event of events)
+      expect(strict.check(structuredClone(event))).toEqual({ violations: [], blocked: false, dropped: [] });
+    expect(strict.check({ type: 'track', event: 'Signed Up', properties: { plan: 1, seats: 1 } }).blocked).toBe(true);
+  });
+});

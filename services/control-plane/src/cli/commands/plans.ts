@@ -1,0 +1,103 @@
+import type { Command } from 'commander';
+import type { TrackingPlan } from '@manifold/proto';
+import { generatePlanRules, type CheckedEvent } from '@manifold/tracking-plans';
+import { stringify } from 'yaml';
+import { CliError } from '../connection';
+import { printRecord, printTable, type Io } from '../output';
+import type { Runner } from '../program';
+import { readDocument } from '../read-document';
+
+const planRow = (p: TrackingPlan) => ({
+  id: p.id,
+  name: p.name,
+  version: p.version,
+  source_ids: p.sourceIds.join(','),
+  saved_at: p.savedAt ?? null,
+  rules: p.rules ?? {},
+});
+
+/** `manifold plans ...`: tracking plans (libs/tracking-plans/README.md), versioned. */
+export function planCommands(program: Command, run: Runner, io: Io): void {
+  const cmd = program
+    .command('plans')
+    .alias('plan')
+    .description('tracking plans: a JSON Schema per event, held to at ingestion');
+  cmd
+    .command('save <workspace> <name>')
+    .description('save a new plan, or (with --id) the next version of one')
+    .requiredOption('--rules <file>', 'events, identifyTraits, groupTraits, pageProperties, policies: JSON or YAML')
+    .option('--id <plan>', 'the plan to save a new version of')
+    .option('--sources <ids>', 'comma-separated source ids held to the plan')
+    .action((workspace: string, name: string, o: { rules: string; id?: string; sources?: string }) =>
+      run(async (c, g) => {
+        const rules = await readDocument(o.rules);
+        if (typeof rules !== 'object' || rules === null || Array.isArray(rules)) {
+          throw new CliError(`${o.rules} must hold an object: events, policies, ...`);
+        }
+        const saved = await c.trackingPlans.saveTrackingPlan({
+          workspaceId: workspace,
+          id: o.id ?? '',
+          name,
+          sourceIds: (o.sources ?? '').split(',').filter(Boolean),
+          rules: rules as Record<string, unknown>,
+        });
+        printRecord(io, planRow(saved), g.json);
+      }),
+    );
+  cmd.command('list <workspace>').action((workspace: string) =>
+    run(async (c, g) => {
+      const { plans } = await c.trackingPlans.listTrackingPlans({ workspaceId: workspace });
+      printTable(io, plans.map(planRow), ['id', 'name', 'version', 'source_ids', 'saved_at'], g.json);
+    }),
+  );
+  cmd
+    .command('show <plan>')
+    .option('--version <n>', 'a version (default: the latest)')
+    .action((id: string, o: { version?: string }) =>
+      run(async (c, g) => {
+        const plan = await c.trackingPlans.getTrackingPlan({ id, version: Number(o.version ?? 0) });
+        printRecord(io, planRow(plan), g.json);
+      }),
+    );
+  cmd
+    .command('generate <events-file>')
+    .description(
+      "print a starting plan (YAML) from sample events: a JSON array of events, or the live debugger's answer " +
+        '(GET /debugger/sources/<id>/events); save it with `plans save`',
+    )
+    .action((file: string) =>
+      run(async () => {
+        io.stdout(stringify(generatePlanRules(sampleEvents(await readDocument(file), file))));
+      }),
+    );
+  cmd
+    .command('diff <plan> <from> <to>')
+    .description('what changed between two versions')
+    .action((id: string, from: string, to: string) =>
+      run(async (c, g) => {
+        const { changes } = await c.trackingPlans.diffTrackingPlan({
+          id,
+          fromVersion: Number(from),
+          toVersion: Number(to),
+        });
+        const rows = changes.map((ch) => ({ change: ch.change, path: ch.path, before: ch.before, after: ch.after }));
+        printTable(io, rows, ['change', 'path', 'before', 'after'], g.json);
+      }),
+    );
+}
+
+/** The events of a JSON array, or of the debugger's `{events: [{status, event}]}` (accepted ones). */
+function sampleEvents(document: unknown, file: string): CheckedEvent[] {
+  const entries = Array.isArray(document)
+    ? document
+    : typeof document === 'object' && document !== null && Array.isArray((document as { events?: unknown }).events)
+      ? ((document as { events: unknown[] }).events as Array<{ status?: unknown; event?: unknown }>)
+          .filter((entry) => entry.status === 'accepted')
+          .map((entry) => entry.event)
+      : undefined;
+  if (!entries) throw new CliError(`${file} must hold an array of events or the debugger's {events: [...]}`);
+  return entries.filter(
+    (event): event is CheckedEvent =>
+      typeof event === 'object' && event !== null && typeof (event as CheckedEvent).type === 'string',
+  );
+}

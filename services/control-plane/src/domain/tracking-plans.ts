@@ -1,0 +1,190 @@
+import type { Db } from 'mongodb';
+import type {
+  DiffTrackingPlanRequest,
+  DiffTrackingPlanResponse,
+  SaveTrackingPlanRequest,
+  TrackingPlan,
+  TrackingPlanConfig,
+} from '@manifold/proto';
+import {
+  checkPlanRules,
+  DEFAULT_POLICIES,
+  diffPlans,
+  type JsonSchema,
+  type PlanPolicies,
+  type TrackingPlanRules,
+} from '@manifold/tracking-plans';
+import type { CallContext } from './context';
+import { ControlPlaneError, type FieldViolation } from './errors';
+import { newId } from './ids';
+import { resolveWorkspace } from './workspaces';
+import type { Store } from '../store/store';
+
+/** One saved version of a plan (never changed once written). */
+interface TrackingPlanVersionDoc {
+  /** `<plan id>:<version>`: a second save of the same version fails, so concurrent saves cannot both win. */
+  _id: string;
+  planId: string;
+  workspaceId: string;
+  name: string;
+  version: number;
+  sourceIds: string[];
+  rules: TrackingPlanRules;
+  savedAt: Date;
+  savedBy: string;
+}
+
+/** The latest version of each plan: what the config stream reads. `_id` is the plan id. */
+type TrackingPlanHeadDoc = Omit<TrackingPlanVersionDoc, 'planId'>;
+
+function collections(db: Db) {
+  return {
+    versions: db.collection<TrackingPlanVersionDoc>('tracking_plan_versions'),
+    heads: db.collection<TrackingPlanHeadDoc>('tracking_plans'),
+  };
+}
+
+/** Per source id, the latest version of the plan connected to it, for the config stream. */
+export async function trackingPlansBySource(db: Db): Promise<Map<string, TrackingPlanConfig>> {
+  const bySource = new Map<string, TrackingPlanConfig>();
+  for (const head of await collections(db).heads.find({}).toArray()) {
+    const config = { id: head._id, version: head.version, rules: head.rules as unknown as Record<string, unknown> };
+    for (const sourceId of head.sourceIds) bySource.set(sourceId, config);
+  }
+  return bySource;
+}
+
+/**
+ * Tracking plans (libs/tracking-plans/README.md): each save checks every schema (ajv compiles it)
+ * and writes a new version; the latest reaches ingestion through the config stream.
+ */
+export class TrackingPlans {
+  private readonly versions;
+  private readonly heads;
+
+  constructor(
+    private readonly store: Store,
+    private readonly onChange: () => Promise<void>,
+  ) {
+    ({ versions: this.versions, heads: this.heads } = collections(store.db));
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await Promise.all([
+      this.versions.createIndex({ planId: 1, version: -1 }, { name: 'by_plan' }),
+      this.heads.createIndex({ workspaceId: 1, name: 1 }, { unique: true, name: 'workspace_name_unique' }),
+      this.heads.createIndex({ sourceIds: 1 }, { name: 'by_source' }),
+    ]);
+  }
+
+  async save(req: SaveTrackingPlanRequest, ctx: CallContext): Promise<TrackingPlan> {
+    const workspace = await resolveWorkspace(this.store, req.workspaceId);
+    const rules = parseRules(req.rules);
+    const violations: FieldViolation[] = [];
+    if (!req.name.trim()) violations.push({ field: 'name', message: 'is required' });
+    for (const problem of checkPlanRules(rules))
+      violations.push({ field: `rules.${problem.path}`, message: problem.message });
+    const sourceIds = [...new Set(req.sourceIds)].sort();
+    const sources = await this.store.sources.find({ workspaceId: workspace._id, _id: { $in: sourceIds } }).toArray();
+    for (const id of sourceIds) {
+      if (!sources.some((s) => s._id === id))
+        violations.push({ field: 'source_ids', message: `no source ${id} in this workspace` });
+    }
+    if (violations.length > 0) throw ControlPlaneError.invalid(violations);
+
+    const previous = req.id ? await this.heads.findOne({ _id: req.id, workspaceId: workspace._id }) : null;
+    if (req.id && !previous) throw ControlPlaneError.notFound('tracking plan', req.id);
+    const planId = previous?._id ?? newId('tp');
+    // A source is held to one plan: the config stream gives it one.
+    const taken = await this.heads.findOne({ _id: { $ne: planId }, sourceIds: { $in: sourceIds } });
+    if (taken) {
+      const shared = sourceIds.filter((id) => taken.sourceIds.includes(id));
+      throw ControlPlaneError.failedPrecondition(
+        `source ${shared.join(', ')} is already connected to tracking plan ${taken.name}: disconnect it there first`,
+      );
+    }
+    const version = (previous?.version ?? 0) + 1;
+    const doc: TrackingPlanVersionDoc = {
+      _id: `${planId}:${version}`,
+      planId,
+      workspaceId: workspace._id,
+      name: req.name.trim(),
+      version,
+      sourceIds,
+      rules,
+      savedAt: ctx.now,
+      savedBy: ctx.actor,
+    };
+    try {
+      await this.versions.insertOne(doc);
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 11000) {
+        throw ControlPlaneError.conflict(`tracking plan ${planId} was saved meanwhile; reload it and save again`);
+      }
+      throw error;
+    }
+    const { _id: _versionId, planId: _planId, ...head } = doc;
+    await this.heads.replaceOne({ _id: planId }, head, { upsert: true });
+    await this.onChange();
+    return toTrackingPlan(doc);
+  }
+
+  /** A version of a plan; version 0: the latest. */
+  async get(id: string, version: number): Promise<TrackingPlan> {
+    const doc =
+      version > 0
+        ? await this.versions.findOne({ planId: id, version })
+        : await this.versions.find({ planId: id }).sort({ version: -1 }).limit(1).next();
+    if (!doc) throw ControlPlaneError.notFound('tracking plan', version > 0 ? `${id} version ${version}` : id);
+    return toTrackingPlan(doc);
+  }
+
+  async list(workspaceKey: string): Promise<TrackingPlan[]> {
+    const workspace = await resolveWorkspace(this.store, workspaceKey);
+    const heads = await this.heads.find({ workspaceId: workspace._id }).sort({ name: 1 }).toArray();
+    return heads.map((head) => toTrackingPlan({ ...head, planId: head._id }));
+  }
+
+  async diff(req: DiffTrackingPlanRequest): Promise<DiffTrackingPlanResponse> {
+    const [from, to] = await Promise.all([this.get(req.id, req.fromVersion), this.get(req.id, req.toVersion)]);
+    const changes = diffPlans(parseRules(from.rules), parseRules(to.rules));
+    return { changes: changes.map((c) => ({ path: c.path, change: c.change, before: c.before, after: c.after })) };
+  }
+}
+
+function toTrackingPlan(doc: TrackingPlanVersionDoc): TrackingPlan {
+  return {
+    id: doc.planId,
+    workspaceId: doc.workspaceId,
+    name: doc.name,
+    version: doc.version,
+    sourceIds: doc.sourceIds,
+    rules: doc.rules as unknown as Record<string, unknown>,
+    savedAt: doc.savedAt,
+  };
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * A request's rules in the plan's shape; the schemas themselves and the policy names are checked by
+ * checkPlanRules. Policies left out are `allow`.
+ */
+function parseRules(raw: Record<string, unknown> | undefined): TrackingPlanRules {
+  const violations: FieldViolation[] = [];
+  const events = raw?.['events'] ?? {};
+  if (!isObject(events))
+    violations.push({ field: 'rules.events', message: 'must be an object of event name → JSON Schema' });
+  const policies = raw?.['policies'] ?? {};
+  if (!isObject(policies)) violations.push({ field: 'rules.policies', message: 'must be an object' });
+  if (violations.length > 0) throw ControlPlaneError.invalid(violations);
+  const rules: TrackingPlanRules = {
+    events: events as Record<string, JsonSchema>,
+    policies: { ...DEFAULT_POLICIES, ...(policies as Partial<PlanPolicies>) },
+  };
+  for (const key of ['identifyTraits', 'groupTraits', 'pageProperties'] as const) {
+    if (raw?.[key] !== undefined) rules[key] = raw[key] as JsonSchema;
+  }
+  return rules;
+}

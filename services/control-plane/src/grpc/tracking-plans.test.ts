@@ -1,0 +1,181 @@
+// Tracking plans over gRPC, on a real FerretDB: every bad schema named with its path, each save a
+// new version with a diff, one plan per source, and the latest version on each connected source
+// of the configuration ingestion receives.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { status } from '@grpc/grpc-js';
+import { parse } from 'yaml';
+import { eventually } from '@manifold/testing';
+import { cliRunner, grpcError, startTestControlPlane, type Harness } from '../test-support/harness';
+
+const orderCompleted = {
+  type: 'object',
+  properties: { orderId: { type: 'string' }, total: { type: 'number' } },
+  required: ['orderId'],
+};
+
+describe('tracking plans over gRPC (real FerretDB)', () => {
+  let h: Harness;
+  let webId: string;
+  let appId: string;
+
+  beforeAll(async () => {
+    h = await startTestControlPlane();
+    await h.client.workspaces.createWorkspace({
+      slug: 'plans',
+      name: 'Plans',
+      ownerEmail: 'o@plans.test',
+      members: [],
+    });
+    webId = (
+      await h.client.sources.createSource({
+        workspace: 'plans',
+        slug: 'web',
+        name: 'Web',
+        environment: 'prod',
+        type: 'javascript',
+        category: 'website',
+      })
+    ).id;
+    appId = (
+      await h.client.sources.createSource({
+        workspace: 'plans',
+        slug: 'app',
+        name: 'App',
+        environment: 'prod',
+        type: 'http',
+        category: 'server',
+      })
+    ).id;
+  });
+
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('refuses bad schemas and policies, naming each with its path', async () => {
+    const error = await grpcError(
+      h.client.trackingPlans.saveTrackingPlan({
+        workspaceId: 'plans',
+        id: '',
+        name: 'Broken',
+        sourceIds: ['src_nope'],
+        rules: {
+          events: { Good: orderCompleted, Bad: { type: 'object', properties: { total: { type: 'money' } } } },
+          policies: { violations: 'explode' },
+        },
+      }),
+    );
+    expect(error.code).toBe(status.INVALID_ARGUMENT);
+    expect(error.violations.map((v) => v.field)).toEqual(
+      expect.arrayContaining(['rules.events.Bad/properties/total/type', 'rules.policies.violations', 'source_ids']),
+    );
+    expect(error.violations.some((v) => v.field.startsWith('rules.events.Good'))).toBe(false);
+  });
+
+  it('versions each save, diffs versions, and streams the latest to connected sources', async () => {
+    const v1 = await h.client.trackingPlans.saveTrackingPlan({
+      workspaceId: 'plans',
+      id: '',
+      name: 'Web plan',
+      sourceIds: [webId],
+      rules: { events: { 'Order Completed': orderCompleted }, policies: { unplannedEvents: 'block' } },
+    });
+    expect(v1).toMatchObject({ name: 'Web plan', version: 1, sourceIds: [webId] });
+    expect(v1.rules?.['policies']).toEqual({
+      unplannedEvents: 'block',
+      unplannedProperties: 'allow',
+      violations: 'allow',
+    });
+
+    const v2 = await h.client.trackingPlans.saveTrackingPlan({
+      workspaceId: 'plans',
+      id: v1.id,
+      name: 'Web plan',
+      sourceIds: [webId],
+      rules: {
+        events: { 'Order Completed': orderCompleted, 'Cart Viewed': { type: 'object' } },
+        policies: { unplannedEvents: 'block', violations: 'drop_property' },
+      },
+    });
+    expect(v2).toMatchObject({ id: v1.id, version: 2 });
+    expect((await h.client.trackingPlans.getTrackingPlan({ id: v1.id, version: 1 })).rules).toEqual(v1.rules);
+    expect((await h.client.trackingPlans.getTrackingPlan({ id: v1.id, version: 0 })).version).toBe(2);
+
+    const { changes } = await h.client.trackingPlans.diffTrackingPlan({ id: v1.id, fromVersion: 1, toVersion: 2 });
+    expect(changes.map((c) => `${c.change} ${c.path}`)).toEqual([
+      'added events.Cart Viewed',
+      'changed policies.violations',
+    ]);
+    expect(changes[1]).toMatchObject({ before: 'allow', after: 'drop_property' });
+
+    expect(
+      (await h.client.trackingPlans.listTrackingPlans({ workspaceId: 'plans' })).plans.map((p) => p.version),
+    ).toEqual([2]);
+
+    const sources = await eventually(
+      () => Promise.resolve(h.controlPlane.domain.broadcaster.current().sources),
+      (all) => all.find((s) => s.id === webId)?.trackingPlan?.version === 2,
+    );
+    expect(sources.find((s) => s.id === webId)?.trackingPlan).toMatchObject({
+      id: v1.id,
+      version: 2,
+      rules: { events: { 'Cart Viewed': { type: 'object' } } },
+    });
+    expect(sources.find((s) => s.id === appId)?.trackingPlan).toBeUndefined();
+  });
+
+  it('holds a source to one plan', async () => {
+    const error = await grpcError(
+      h.client.trackingPlans.saveTrackingPlan({
+        workspaceId: 'plans',
+        id: '',
+        name: 'Second',
+        sourceIds: [webId, appId],
+        rules: { events: {} },
+      }),
+    );
+    expect(error.code).toBe(status.FAILED_PRECONDITION);
+    expect(error.details).toContain('already connected to tracking plan Web plan');
+  });
+
+  it('saves, lists, shows and diffs plans from the CLI (YAML rules)', async () => {
+    const cli = cliRunner(h);
+    const dir = await mkdtemp(join(tmpdir(), 'manifold-plans-'));
+    const rules = join(dir, 'rules.yaml');
+    await writeFile(rules, 'events:\n  Signed Up:\n    type: object\n    properties:\n      plan: { type: string }\n');
+    const saved = await cli('--json', 'plans', 'save', 'plans', 'App plan', '--rules', rules, '--sources', appId);
+    expect(saved.code).toBe(0);
+    const { id } = JSON.parse(saved.out) as { id: string };
+    await writeFile(rules, 'events:\n  Signed Up:\n    type: object\npolicies:\n  unplannedEvents: block\n');
+    expect((await cli('plans', 'save', 'plans', 'App plan', '--id', id, '--rules', rules)).code).toBe(0);
+    expect((await cli('plans', 'list', 'plans')).out).toContain('App plan');
+    expect((await cli('plans', 'show', id, '--version', '1')).out).toMatch(/version:\s+1/);
+    const diff = await cli('--json', 'plans', 'diff', id, '1', '2');
+    expect((JSON.parse(diff.out) as Array<{ path: string }>).map((c) => c.path)).toEqual([
+      'events.Signed Up',
+      'policies.unplannedEvents',
+    ]);
+    const sample = join(dir, 'debugger.json');
+    const events = [
+      { status: 'accepted', event: { type: 'track', event: 'Signed Up', properties: { plan: 'pro', seats: 2 } } },
+      { status: 'rejected', event: { type: 'track', properties: {} } },
+    ];
+    await writeFile(sample, JSON.stringify({ events }));
+    const generated = await cli('plans', 'generate', sample);
+    expect(generated.code).toBe(0);
+    expect(parse(generated.out)).toMatchObject({
+      events: {
+        'Signed Up': { type: 'object', properties: { plan: { type: 'string' }, seats: { type: 'number' } } },
+      },
+      policies: { unplannedEvents: 'allow' },
+    });
+
+    const bad = join(dir, 'bad.yaml');
+    await writeFile(bad, 'events:\n  Broken:\n    type: nothing\n');
+    const refused = await cli('plans', 'save', 'plans', 'Broken', '--rules', bad);
+    expect(refused.code).not.toBe(0);
+    expect(refused.err).toContain('rules.events.Broken/type');
+  });
+});
