@@ -219,6 +219,43 @@ describe('metrics of the running system', () => {
       (r) => r.status === 200,
     );
 
+    // A source held to a tracking plan: an event breaking it (allowed, and reported) is counted.
+    const planned = await client.sources.createSource({
+      workspace: 'obs',
+      slug: 'planned',
+      name: 'Planned',
+      environment: 'prod',
+      type: 'node',
+      category: 'server',
+    });
+    await client.trackingPlans.saveTrackingPlan({
+      workspaceId: 'obs',
+      id: '',
+      name: 'Obs plan',
+      sourceIds: [planned.id],
+      rules: {
+        events: { 'Signed Up': { type: 'object', properties: { plan: { type: 'string' } } } },
+        policies: { violations: 'allow' },
+      },
+    });
+    const plannedKey = planned.writeKeys[0]?.key as string;
+    const ingestionProcess = processes.get('ingestion') as ServiceProcess;
+    await until(
+      'ingestion to count a tracking plan violation',
+      async () => {
+        await fetch(`${ingestionUrl}/v1/track`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Basic ${Buffer.from(`${plannedKey}:`).toString('base64')}`,
+          },
+          body: JSON.stringify({ userId: 'u2', event: 'Signed Up', properties: { plan: 5 } }),
+        });
+        return ingestionProcess.metrics();
+      },
+      (text) => text.includes('manifold_ingestion_plan_violations_total{'),
+    );
+
     await until(
       'the webhook to get both events',
       async () => webhook.deliveries.length,
