@@ -113,7 +113,8 @@ export const trackingPlanRoutes = [
       "A starting plan's rules from sample events (e.g. a source's recent events from its debugger): every track " +
       'event with its observed property types, policies all allow; nothing is saved',
     tag: TAG,
-    access: 'read',
+    // Only those who may save a plan need a draft of one (every write of the API is a member's).
+    access: 'write',
     params: workspaceParams,
     body: z.object({
       events: z
@@ -174,7 +175,7 @@ export const trackingPlanRoutes = [
     operationId: 'previewTrackingPlan',
     summary: "A draft's changes from the latest version and the problems a save would be refused for; nothing saved",
     tag: TAG,
-    access: 'read',
+    access: 'write',
     params: planParams,
     body: z.object({ rules: PlanRules }),
     response: PlanPreview,
