@@ -1,7 +1,7 @@
 import { useState, type InputHTMLAttributes } from 'react';
 
 /**
- * A text input that hands its value over when it loses focus or on Enter, not on each keystroke:
+ * A text input that hands its value over when it loses focus (changed) or on Enter, not on each keystroke:
  * a value read as it is typed ("1," as allowed numbers) would be rewritten under the cursor.
  */
 export function CommitInput(
@@ -27,9 +27,10 @@ export function CommitInput(
         if (text !== value) onCommit(text);
       }}
       onKeyDown={(e) => {
+        // Enter hands the value over even unchanged, so a refused value typed again is checked again.
         if (e.key === 'Enter') {
           e.preventDefault();
-          if (text !== value) onCommit(text);
+          onCommit(text);
         }
       }}
     />
