@@ -24,6 +24,12 @@ const PASSWORD = 'a long passphrase';
 
 jest.setTimeout(240_000);
 
+/** PLANS_SCREENSHOTS=<dir> keeps what the page looked like (the whole page). */
+async function shot(page: Page, name: string): Promise<void> {
+  const dir = process.env['PLANS_SCREENSHOTS'];
+  if (dir) await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
+}
+
 interface DebuggerEvents {
   events: Array<{ status: string; messageId?: string; plan?: { violations: Array<{ rule: string }> } }>;
 }
@@ -142,12 +148,14 @@ describe('the Tracking plans pages in a browser', () => {
     await expectText(page, '[aria-label="Draft changes"]', 'events.Order Completed');
     await expectText(page, '[aria-label="Draft changes"]', 'policies.violations');
     expect(await page.locator('[aria-label="Draft changes"] > li').count()).toBe(2);
+    await shot(page, 'plan-review');
     await page.getByRole('button', { name: 'Save as version 2' }).click();
     await expectText(page, '[aria-label=Plan]', 'Version 2');
 
     // The history: version 2's changes, then version 1 restored as version 3.
     await page.getByRole('button', { name: 'Changes in version 2' }).click();
     await expectText(page, '[aria-label="Changes in version 2"]', 'policies.violations');
+    await shot(page, 'plan-history');
     await page.getByRole('button', { name: 'Restore version 1' }).click();
     await expectText(page, '[aria-label=Plan]', 'Version 3');
     expect(await page.inputValue('#plan-policy-violations')).toBe('allow');
@@ -185,10 +193,14 @@ describe('the Tracking plans pages in a browser', () => {
     await page.goto(`${stack.console.url}/shop/tracking-plans`);
     await expectText(page, '[aria-label="Tracking plans"] tbody', 'Storefront');
     await expectText(page, '[aria-label="Tracking plans"] tbody', 'Website');
+    await shot(page, 'plans');
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('link', { name: 'Storefront' }).click();
-    await page.locator('[data-event="Order Completed"] summary').first().click();
+    // A schema's table scrolls in its own box; nothing else is wider than the screen.
+    await page.locator('[data-event="Product Viewed"] summary').first().click();
+    await expectText(page, '[aria-label="Properties of Product Viewed"] tbody', 'price');
     await expectNoSideScroll(page, 'the plan page');
+    await shot(page, 'plan-phone');
     expect(cspViolations).toEqual([]);
   });
 });

@@ -61,7 +61,7 @@ export function GeneratePlan(props: { rules: TrackingPlanRules; onGenerated(rule
   });
   if (all.length === 0) return null;
   return (
-    <details className="card plan-generate">
+    <details className="card plan-generate disclosure">
       <summary>Generate from a source</summary>
       <p className="muted">
         A starting point from the source's recent events: each event seen, with its properties' types. Events the draft

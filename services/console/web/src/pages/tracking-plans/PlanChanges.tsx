@@ -14,7 +14,7 @@ export function PlanChanges({ changes, label }: { changes: TrackingPlanChange[];
           <span className={`badge plan-change-${c.change}`}>{c.change}</span>{' '}
           <code className="wrap-anywhere">{c.path}</code>
           {c.before !== undefined || c.after !== undefined ? (
-            <details>
+            <details className="disclosure">
               <summary>Before and after</summary>
               <div className="plan-change-values">
                 <pre className="json" aria-label="Before">

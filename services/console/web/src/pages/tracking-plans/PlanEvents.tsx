@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState, type SyntheticEvent } from 'react';
 import type { TrackingPlanRules } from '../../../../src/api/types';
 import type { FieldError } from '../../api';
 import { FormField } from '../../components/FormField';
@@ -50,8 +50,35 @@ export function PlanEvents(props: {
   const { rules, canWrite } = props;
   const [name, setName] = useState('');
   const [error, setError] = useState<string | undefined>();
-  const [opened, setOpened] = useState<string | undefined>();
+  // Which schemas are open (by rules path): the user's choice, plus any the server found a problem in.
+  const [opened, setOpened] = useState<ReadonlySet<string>>(new Set());
   const names = Object.keys(rules.events);
+  const { problems } = props;
+  useEffect(() => {
+    if (problems.length === 0) return;
+    setOpened((current) => {
+      const next = new Set(current);
+      for (const path of [...names.map((n) => `events.${n}`), ...CALL_SCHEMAS.map(([key]) => key)]) {
+        if (problemsAt(problems, path).length > 0) next.add(path);
+      }
+      return next;
+    });
+    // Only new problems open schemas (names come with the same rules).
+  }, [problems]);
+  const disclosure = (path: string) => ({
+    className: 'disclosure',
+    open: opened.has(path),
+    onToggle: (e: SyntheticEvent<HTMLDetailsElement>) => {
+      const isOpen = e.currentTarget.open;
+      setOpened((current) => {
+        if (current.has(path) === isOpen) return current;
+        const next = new Set(current);
+        if (isOpen) next.add(path);
+        else next.delete(path);
+        return next;
+      });
+    },
+  });
 
   const setEvent = (event: string, schema: JsonSchema) =>
     props.onChange({ ...rules, events: { ...rules.events, [event]: schema } });
@@ -66,7 +93,7 @@ export function PlanEvents(props: {
     if (trimmed in rules.events) return setError(`${trimmed} is planned already.`);
     setError(undefined);
     setName('');
-    setOpened(trimmed);
+    setOpened((current) => new Set(current).add(`events.${trimmed}`));
     setEvent(trimmed, NEW_EVENT_SCHEMA);
   };
 
@@ -80,7 +107,7 @@ export function PlanEvents(props: {
           const problems = problemsAt(props.problems, `events.${event}`);
           return (
             <li key={event} data-event={event}>
-              <details open={opened === event || problems.length > 0 || undefined}>
+              <details {...disclosure(`events.${event}`)}>
                 <Summary title={event} schema={rules.events[event] ?? {}} problems={problems.length} />
                 <SchemaEditor
                   label={event}
@@ -139,7 +166,7 @@ export function PlanEvents(props: {
                 Check {title.toLowerCase()}
               </label>
               {schema ? (
-                <details open={problems.length > 0 || undefined}>
+                <details {...disclosure(key)}>
                   <Summary title={title} schema={schema} problems={problems.length} />
                   <SchemaEditor
                     label={title}

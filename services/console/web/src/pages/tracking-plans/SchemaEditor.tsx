@@ -299,7 +299,7 @@ function RawSchema(props: {
     props.onChange(parsed as JsonSchema);
   };
   return (
-    <details className="raw-schema">
+    <details className="raw-schema disclosure">
       <summary>JSON Schema of {props.label}</summary>
       <FormField
         label={`JSON Schema of ${props.label}`}
