@@ -20,7 +20,7 @@ export const PlanPolicies = model(
 export const PlanRules = model(
   'TrackingPlanRules',
   z.object({
-    events: z.record(z.string(), JsonSchema).default({}).describe("Track event name → JSON Schema of its properties"),
+    events: z.record(z.string(), JsonSchema).default({}).describe('Track event name → JSON Schema of its properties'),
     identifyTraits: JsonSchema.optional().describe('Identify calls’ traits; left out: not checked'),
     groupTraits: JsonSchema.optional().describe('Group calls’ traits; left out: not checked'),
     pageProperties: JsonSchema.optional().describe('Page calls’ properties; left out: not checked'),

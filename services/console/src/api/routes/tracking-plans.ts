@@ -202,7 +202,10 @@ export const trackingPlanRoutes = [
     async handler({ controlPlane, email, workspace, params }) {
       const latest = await planIn(controlPlane, workspace!, params.plan, 0, email);
       // The control plane answers one version per call; a plan's versions are few and small.
-      const older = Array.from({ length: Math.min(latest.version, VERSIONS_LISTED) - 1 }, (_, i) => latest.version - 1 - i);
+      const older = Array.from(
+        { length: Math.min(latest.version, VERSIONS_LISTED) - 1 },
+        (_, i) => latest.version - 1 - i,
+      );
       const versions = await Promise.all(
         older.map((v) => controlPlane.trackingPlans.getTrackingPlan({ id: latest.id, version: v }, { actor: email })),
       );

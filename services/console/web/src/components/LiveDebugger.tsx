@@ -56,7 +56,8 @@ export function LiveDebugger({ streamUrl, traceUrl }: { streamUrl: string; trace
     };
     source.onopen = () => setState('live');
     source.onerror = () => setState(source.readyState === EventSource.CLOSED ? 'error' : 'connecting');
-    for (const name of ['accepted', 'rejected', 'failed', 'blocked']) source.addEventListener(name, onEntry as EventListener);
+    for (const name of ['accepted', 'rejected', 'failed', 'blocked'])
+      source.addEventListener(name, onEntry as EventListener);
     return () => source.close();
   }, [streamUrl]);
 
