@@ -175,6 +175,11 @@ describe('console Public API: tracking plans', () => {
       properties: { plan: { type: 'string' }, seats: { type: 'number' } },
     });
     expect(generated.body.rules.identifyTraits).toBeDefined();
+    const refused = await owner.call<Problem>('POST', `${base}/generate`, {
+      events: [{ type: 'track', event: 'Signed Up', properties: 'pro' }],
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.fields?.map((f) => f.field)).toEqual(['events.0.properties']);
     expect(generated.body.rules.policies).toEqual({
       unplannedEvents: 'allow',
       unplannedProperties: 'allow',

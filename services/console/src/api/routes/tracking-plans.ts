@@ -118,7 +118,16 @@ export const trackingPlanRoutes = [
     params: workspaceParams,
     body: z.object({
       events: z
-        .array(z.object({ type: z.string() }).loose())
+        .array(
+          z
+            .object({
+              type: z.string(),
+              event: z.string().optional(),
+              properties: z.record(z.string(), z.unknown()).optional(),
+              traits: z.record(z.string(), z.unknown()).optional(),
+            })
+            .loose(),
+        )
         .max(1000)
         .describe('Spec events: type, event, properties, traits'),
     }),
