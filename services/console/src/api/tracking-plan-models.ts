@@ -1,11 +1,12 @@
 // The Public API's shapes for tracking plans (libs/tracking-plans/README.md): per event a JSON
 // Schema, the policies for what the plan does not describe or what breaks it, versions and diffs.
 import { z } from 'zod';
-import { PLAN_POLICIES } from '@manifold/tracking-plans';
+import { PLAN_POLICIES, type PlanPolicy } from '@manifold/tracking-plans';
 import { model, optionalTimestamp } from './models';
 
 const JsonSchema = z.record(z.string(), z.unknown()).describe('A JSON Schema (draft 2020-12)');
-const Policy = z.enum(PLAN_POLICIES as unknown as ['allow', 'drop_property', 'block']);
+// The lib's list of policies (never empty), so a policy added there is accepted here too.
+const Policy = z.enum(PLAN_POLICIES as [PlanPolicy, ...PlanPolicy[]]);
 
 export const PlanPolicies = model(
   'TrackingPlanPolicies',
