@@ -12,6 +12,7 @@ import { replayRoutes } from './replays';
 import { reverseEtlRoutes } from './reverse-etl';
 import { sourceRoutes } from './sources';
 import { traceRoutes } from './traces';
+import { trackingPlanRoutes } from './tracking-plans';
 import { warehouseRoutes } from './warehouses';
 import { workspaceRoutes } from './workspaces';
 
@@ -30,6 +31,7 @@ export const apiRoutes: RouteDefinition[] = [
   ...deliveryRoutes,
   ...warehouseRoutes,
   ...reverseEtlRoutes,
+  ...trackingPlanRoutes,
   ...catalogRoutes,
   ...accountRoutes,
 ];
