@@ -122,7 +122,11 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
     const sealed = await destinations.sealStoredSecrets();
     if (sealed > 0) logger.info({ destinations: sealed }, 'credentials stored in clear are now encrypted');
     const mappings = new DestinationMappings(store, catalog, (doc) => destinations.toDestination(doc), onChange);
-    const modelWarehouse = new ModelWarehouse((doc) => destinations.openSettings(doc), logger, options.previewTimeoutMs);
+    const modelWarehouse = new ModelWarehouse(
+      (doc) => destinations.openSettings(doc),
+      logger,
+      options.previewTimeoutMs,
+    );
     const reverseEtl = new ReverseEtlModels(store, mappings, onChange, modelWarehouse);
     await reverseEtl.ensureIndexes();
     const trackingPlans = new TrackingPlans(store, onChange);
