@@ -1,6 +1,6 @@
 // The Reverse ETL page in Chromium, against a real control plane, Kafka, a DuckDB warehouse and a
-// real warehouse loader running the models: a model written and previewed (its first rows and
-// count), created, connected to a destination in the mapping editor (the model's columns offered,
+// real warehouse loader running the models: a model written and previewed (a query too heavy for
+// the preview's time limit stopped, then its first rows and count), created, connected to a destination in the mapping editor (the model's columns offered,
 // the server's and the editor's problems on their field), run now, and its run shown with its
 // counts; the connection changed in the same editor; the Sources page lists the model in its one
 // table as a source of category "Reverse ETL".
@@ -31,7 +31,8 @@ describe('the Reverse ETL page in a browser', () => {
   beforeAll(async () => {
     await requireKafka(testInfrastructure().kafkaBrokers);
     webRoot = buildWebApp();
-    stack = await startConsoleStack({ catalog: 'default', dataPlane: {}, webRoot });
+    // A preview limit short enough for the heavy query below; the others take milliseconds.
+    stack = await startConsoleStack({ catalog: 'default', dataPlane: {}, webRoot, previewTimeoutMs: 5000 });
     const api = new ConsoleClient(stack.console.url);
     expect((await api.setup(OWNER, PASSWORD, 'crm', 'CRM')).status).toBe(201);
     for (const body of [
@@ -65,6 +66,15 @@ describe('the Reverse ETL page in a browser', () => {
     await expectText(page, 'main', 'No models yet.');
     await page.click('text=New model');
     await page.fill('#model-name', 'Accounts');
+    // A query with no end in sight is stopped by the warehouse, and the editor says why.
+    await page.fill('#model-sql', 'SELECT a.range AS id FROM range(1000000) a, range(1000000) b');
+    await page.click('button:has-text("Preview")');
+    await expectText(
+      page,
+      '[aria-label=Model]',
+      "the query ran longer than the preview's limit of 5 s and was stopped",
+    );
+
     await page.fill('#model-sql', "SELECT i AS id, 'tier-' || (i % 3) AS tier FROM range(75) AS t(i) ORDER BY i");
     await page.fill('#model-identifier', 'id');
     await page.click('button:has-text("Preview")');
