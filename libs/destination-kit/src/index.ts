@@ -78,6 +78,8 @@ export {
   classifyNetworkError,
   isRetryableStatus,
   retryAfterMs,
+  eventsOfRequest,
+  outcomesOfRequest,
   outcomesPerEvent,
   parseJsonBody,
   truncate,

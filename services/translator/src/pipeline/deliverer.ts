@@ -4,6 +4,8 @@ import {
   combineEventOutcome,
   drop,
   outcomeOfError,
+  eventsOfRequest,
+  outcomesOfRequest,
   outcomesPerEvent,
   isTokenRejected,
   noticesOf,
@@ -180,25 +182,28 @@ export class Deliverer {
         const flowNotices = group.length === 1 ? (performed[0] as Notices) : new Notices(performed);
         const { outcome, exchange } = await this.sendFlow(first, request, admit, flowNotices);
         const mappingId = byMapping && mappingOfRequest(request)?.id;
+        // What a request's answer says is about the events that request carries, not the batch's others.
         if (outcome.kind === 'drop') {
           if (mappingId) byMapping.set(mappingId, false);
-          group.forEach((_, index) => (ended[index] = outcome));
+          for (const index of eventsOfRequest(request, group.length)) ended[index] = outcome;
           return;
         }
-        outcomesPerEvent(request, outcome, group.length).forEach((perEvent, index) => {
+        for (const [index, perEvent] of outcomesOfRequest(request, outcome, group.length)) {
           outcomes[index]?.push(perEvent);
           if (mappingId) byMapping.set(mappingId, (byMapping.get(mappingId) ?? true) && perEvent.kind === 'delivered');
           // Keep the exchange that explains a failure; any one for a success.
           if (perEvent.kind !== 'delivered' || exchanges[index] === undefined) exchanges[index] = exchange;
-        });
+        }
       }),
     );
     return group.map((task, index) => {
       const exchange = exchanges[index];
-      const outcome = combineEventOutcome(outcomes[index] ?? [], ended[index]);
+      const outcome =
+        combineEventOutcome(outcomes[index] ?? [], ended[index]) ??
+        drop('NOTHING_TO_SEND', `${this.options.destination.name} ${task.prepared.action}: no request carried this event`);
       return {
         task,
-        outcome: outcome as Outcome,
+        outcome,
         ...(exchange ? { exchange } : {}),
         ...noticesAt(index),
         ...(outcome?.kind === 'retry' && byMapping ? deliveredSoFar(task, byMapping) : {}),
