@@ -93,6 +93,8 @@ async function sendParts(
   const results = await Promise.all(parts.map((part) => sendFlow(destination, part, settings, notices, send)));
   return results.flatMap(
     (result, index) =>
-      result.parts ?? [{ request: parts[index] as RequestDescriptor, outcome: result.outcome, exchange: result.exchange }],
+      result.parts ?? [
+        { request: parts[index] as RequestDescriptor, outcome: result.outcome, exchange: result.exchange },
+      ],
   );
 }

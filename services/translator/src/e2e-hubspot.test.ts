@@ -154,10 +154,19 @@ describe('end to end: HubSpot contacts and companies in batches, companies assoc
     expect(counts[`${INSTANCE}|delivered|`]).toBe(71 + 28);
     expect(counts[`${INSTANCE}|failed|http_400`]).toBe(2);
     // Each occurrence once, whatever the halving sent again.
-    expect(ours().map((e) => e.email).sort()).toEqual(
-      tracks.filter((_t, n) => !undefinedAt.has(n)).map((t) => t.properties.email).sort(),
+    expect(
+      ours()
+        .map((e) => e.email)
+        .sort(),
+    ).toEqual(
+      tracks
+        .filter((_t, n) => !undefinedAt.has(n))
+        .map((t) => t.properties.email)
+        .sort(),
     );
-    const sent = hs().requests.slice(before).filter((r) => r.path.startsWith('/events/'));
+    const sent = hs()
+      .requests.slice(before)
+      .filter((r) => r.path.startsWith('/events/'));
     // Batched: at least one batch of several occurrences taken whole, and fewer requests than events.
     expect(sent.some((r) => r.path === '/events/v3/send/batch' && r.status === 204)).toBe(true);
     expect(sent.filter((r) => r.status === 204).length).toBeLessThan(28);

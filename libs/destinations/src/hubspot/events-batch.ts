@@ -35,7 +35,13 @@ export function eventBatchRequests(occurrences: readonly unknown[], settings: Hu
   const requests: RequestDescriptor[] = [];
   for (let start = 0; start < occurrences.length; start += MAX_EVENT_INPUTS) {
     const chunk = occurrences.slice(start, start + MAX_EVENT_INPUTS);
-    requests.push(occurrencesRequest(chunk, chunk.map((_o, i) => start + i), settings));
+    requests.push(
+      occurrencesRequest(
+        chunk,
+        chunk.map((_o, i) => start + i),
+        settings,
+      ),
+    );
   }
   return requests;
 }

@@ -446,12 +446,18 @@ describe('HubSpot', () => {
         });
         // A single send is not split further; neither is a refusal every part would get (a wrong token).
         expect(refusedRequestParts(hubspot, quarters[1]!, alone!.response, alone!.outcome, settings)).toEqual([]);
-        const unauthorised = { status: 401, headers: {}, body: '{"status":"error","category":"INVALID_AUTHENTICATION"}' };
+        const unauthorised = {
+          status: 401,
+          headers: {},
+          body: '{"status":"error","category":"INVALID_AUTHENTICATION"}',
+        };
         expect(refusedRequestParts(hubspot, request!, unauthorised, refused!.outcome, settings)).toEqual([]);
         // Nor is a batch that went through or must be retried.
         expect(refusedRequestParts(hubspot, request!, answers[1]!.response, answers[1]!.outcome, settings)).toEqual([]);
         const busy = { status: 429, headers: {}, body: '' };
-        expect(refusedRequestParts(hubspot, request!, busy, { kind: 'retry', reason: 'HTTP 429' }, settings)).toEqual([]);
+        expect(refusedRequestParts(hubspot, request!, busy, { kind: 'retry', reason: 'HTTP 429' }, settings)).toEqual(
+          [],
+        );
         expect(emulator.events.map((e) => e.email).sort()).toEqual(['p1@x.io', 'p2@x.io', 'p4@x.io', 'p5@x.io']);
       } finally {
         emulator.defineEvents(undefined);

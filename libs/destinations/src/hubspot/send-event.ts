@@ -98,7 +98,9 @@ export const sendEvent = defineAction(hubspotSettings, {
     uuid: { '@path': '$.messageId' },
     properties: { '@path': '$.properties' },
   },
-  perform: (payload, settings, notices) => [occurrencesRequest([eventOccurrence(payload, settings, notices)], [0], settings)],
+  perform: (payload, settings, notices) => [
+    occurrencesRequest([eventOccurrence(payload, settings, notices)], [0], settings),
+  ],
   batch: {
     maxEvents: MAX_EVENT_INPUTS,
     size: (settings) => settings.eventBatchSize,

@@ -108,20 +108,34 @@ describe('Deliverer: a batch sent as several requests', () => {
     hs.reset();
     hs.defineEvents([`pe${PORTAL}_plan_upgraded`]);
     try {
-      const events = Array.from({ length: 8 }, (_v, n) => track(n, n === 2 || n === 6 ? 'Never Defined' : 'Plan Upgraded'));
+      const events = Array.from({ length: 8 }, (_v, n) =>
+        track(n, n === 2 || n === 6 ? 'Never Defined' : 'Plan Upgraded'),
+      );
       const results = await deliverer.deliver(tasks(events));
       const byMessage = new Map(results.map((r) => [r.task.event.messageId, r]));
       const resultOf = (n: number) => byMessage.get(events[n]!.messageId);
 
       const refused = `HTTP 400 VALIDATION_ERROR: Event definition not found for pe${PORTAL}_never_defined`;
       for (const n of [2, 6]) {
-        expect(resultOf(n)?.outcome).toEqual({ kind: 'dead-letter', reason: 'REJECTED', status: 400, message: refused });
+        expect(resultOf(n)?.outcome).toEqual({
+          kind: 'dead-letter',
+          reason: 'REJECTED',
+          status: 400,
+          message: refused,
+        });
         // The exchange kept with the dead letter is the occurrence's own single send.
         expect(resultOf(n)?.exchange?.request.url).toBe(`${hs.baseUrl}/events/v3/send`);
         expect(JSON.parse(resultOf(n)?.exchange?.request.body ?? '{}')).toMatchObject({ email: `p${n}@x.io` });
       }
       for (const n of [0, 1, 3, 4, 5, 7]) expect(resultOf(n)?.outcome).toEqual({ kind: 'delivered', status: 204 });
-      expect(hs.events.map((e) => e.email).sort()).toEqual(['p0@x.io', 'p1@x.io', 'p3@x.io', 'p4@x.io', 'p5@x.io', 'p7@x.io']);
+      expect(hs.events.map((e) => e.email).sort()).toEqual([
+        'p0@x.io',
+        'p1@x.io',
+        'p3@x.io',
+        'p4@x.io',
+        'p5@x.io',
+        'p7@x.io',
+      ]);
 
       // 8 → 4 + 4 → 2 + 2 + 2 + 2 → the refused pairs' single sends: 11 requests.
       const sent = hs.requests.map((r) => `${r.status} ${r.path} ${occurrenceCount(r.body)}`);
@@ -144,7 +158,9 @@ describe('Deliverer: a batch sent as several requests', () => {
     hs.failNext(1, { status: 503 });
     const events = Array.from({ length: 4 }, (_v, n) => track(10 + n, 'Plan Upgraded'));
     const results = await deliverer.deliver(tasks(events));
-    expect(results.map((r) => r.outcome)).toEqual(events.map(() => ({ kind: 'retry', reason: 'HTTP 503', status: 503 })));
+    expect(results.map((r) => r.outcome)).toEqual(
+      events.map(() => ({ kind: 'retry', reason: 'HTTP 503', status: 503 })),
+    );
     expect(hs.requests).toHaveLength(1);
     // Sent again, the same occurrences (the same uuids): each recorded once.
     await deliverer.deliver(tasks(events));

@@ -172,7 +172,11 @@ export class Deliverer {
         const single = outcome.kind === 'drop' ? outcome : outcomesPerEvent(request, outcome, 1)[0];
         return [{ task: first, outcome: single as Outcome, exchange, ...noticesAt(0) }];
       }
-      return this.fold(group, parts.map((part) => ({ ...part, sent: request })), noticesAt);
+      return this.fold(
+        group,
+        parts.map((part) => ({ ...part, sent: request })),
+        noticesAt,
+      );
     }
     const answers = await Promise.all(
       requests.map(async (request) => {
@@ -216,7 +220,10 @@ export class Deliverer {
       const exchange = exchanges[index];
       const outcome =
         combineEventOutcome(outcomes[index] ?? [], ended[index]) ??
-        drop('NOTHING_TO_SEND', `${this.options.destination.name} ${task.prepared.action}: no request carried this event`);
+        drop(
+          'NOTHING_TO_SEND',
+          `${this.options.destination.name} ${task.prepared.action}: no request carried this event`,
+        );
       return {
         task,
         outcome,
