@@ -1,6 +1,7 @@
 import {
   followUpRequests,
   outcomeOfError,
+  refusedRequestParts,
   type DestinationDefinition,
   type DestinationSettingsSchema,
   type DropOutcome,
@@ -18,11 +19,26 @@ export interface FlowResult {
   outcome: ResponseOutcome | DropOutcome;
   /** The last exchange of the flow: the one its outcome is about. */
   exchange: Exchange;
+  /**
+   * When the destination split a batch the API refused whole (`refusedRequestParts`): the parts
+   * sent in its place, split again as long as they were refused, each with its own result. Then
+   * they, not `outcome` (the first refusal), say what became of the request's events, each part
+   * for the events its `itemEvents` name.
+   */
+  parts?: FlowPart[];
+}
+
+/** One part of a refused batch and what its flow came to. */
+export interface FlowPart {
+  request: RequestDescriptor;
+  outcome: ResponseOutcome | DropOutcome;
+  exchange: Exchange;
 }
 
 /**
  * One request, and the follow-up requests its 2xx answer calls for (multi-request flows such as
- * search-then-update), each sent with `send`; the outcome is that of the last request sent.
+ * search-then-update), each sent with `send`; the outcome is that of the last request sent. A
+ * batch the API refused whole is sent again in the parts its destination splits it into (`parts`).
  * What the steps leave out or convert goes to `notices`, the event's.
  */
 export async function sendFlow(
@@ -36,6 +52,8 @@ export async function sendFlow(
   for (let step = 0; ; step++) {
     const sent = await send(current);
     const response = sent.exchange.response;
+    const parts = response ? refusedRequestParts(destination, current, response, sent.outcome, settings) : [];
+    if (parts.length > 0) return { ...sent, parts: await sendParts(destination, parts, settings, notices, send) };
     if (!response || !current.followUp) return sent;
     let next: RequestDescriptor[];
     try {
@@ -62,4 +80,21 @@ export async function sendFlow(
     }
     current = next[next.length - 1] as RequestDescriptor;
   }
+}
+
+/** The parts of a refused batch, each a flow of its own (split again when refused), at once. */
+async function sendParts(
+  destination: DestinationDefinition,
+  parts: readonly RequestDescriptor[],
+  settings: ParsedSettings<DestinationSettingsSchema>,
+  notices: Notices,
+  send: (request: RequestDescriptor) => Promise<Attempt>,
+): Promise<FlowPart[]> {
+  const results = await Promise.all(parts.map((part) => sendFlow(destination, part, settings, notices, send)));
+  return results.flatMap(
+    (result, index) =>
+      result.parts ?? [
+        { request: parts[index] as RequestDescriptor, outcome: result.outcome, exchange: result.exchange },
+      ],
+  );
 }

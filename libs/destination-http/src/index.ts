@@ -3,4 +3,4 @@
 export { HttpSender, type HttpSenderOptions } from './http-sender';
 export { redirectedRequest, MAX_REDIRECTIONS } from './redirects';
 export { attemptRequest, type Attempt, type Exchange } from './attempt';
-export { sendFlow, MAX_FLOW_STEPS, type FlowResult } from './flow';
+export { sendFlow, MAX_FLOW_STEPS, type FlowResult, type FlowPart } from './flow';

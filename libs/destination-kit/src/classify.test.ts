@@ -1,4 +1,10 @@
-import { classifyHttpResponse, classifyNetworkError, outcomesPerEvent, retryAfterMs } from './classify';
+import {
+  classifyHttpResponse,
+  classifyNetworkError,
+  outcomesOfRequest,
+  outcomesPerEvent,
+  retryAfterMs,
+} from './classify';
 import { combineEventOutcome, combineOutcomes, drop, DropEventError, outcomeOfError } from './outcome';
 
 const response = (status: number, headers: Record<string, string> = {}, body = '') => ({ status, headers, body });
@@ -87,6 +93,24 @@ describe('outcomes', () => {
     );
     expect(outcomes.map((o) => o.kind)).toEqual(['delivered', 'dead-letter', 'retry']);
     expect(outcomesPerEvent(request, { kind: 'delivered', status: 200 }, 2)).toHaveLength(2);
+  });
+
+  it('an answer to a whole request counts for the events that request carries, not for the batch’s others', () => {
+    const first = { method: 'POST' as const, url: 'http://x', headers: {}, itemEvents: [0, 2] };
+    const second = { method: 'POST' as const, url: 'http://x', headers: {}, itemEvents: [1, 3] };
+    const refused = { kind: 'dead-letter' as const, reason: 'REJECTED' as const, message: 'HTTP 400', status: 400 };
+    expect([...outcomesOfRequest(first, refused, 4)]).toEqual([
+      [0, refused],
+      [2, refused],
+    ]);
+    const perEvent = [first, second].map((request, i) =>
+      outcomesPerEvent(request, i === 0 ? refused : { kind: 'delivered', status: 200 }, 4),
+    );
+    const combined = [0, 1, 2, 3].map((event) => combineOutcomes(perEvent.map((list) => list[event]!)));
+    expect(combined.map((o) => o.kind)).toEqual(['dead-letter', 'delivered', 'dead-letter', 'delivered']);
+    // A request that names no items carries every event of its batch.
+    const plain = { method: 'POST' as const, url: 'http://x', headers: {} };
+    expect([...outcomesOfRequest(plain, refused, 2).keys()]).toEqual([0, 1]);
   });
 
   it('combines: retry beats dead-letter beats delivered, keeping the longest wait', () => {

@@ -95,22 +95,50 @@ function errorCode(error: unknown): string | undefined {
  */
 export type ResponseOutcome = DeliveryOutcome | { kind: 'per-item'; items: DeliveryOutcome[] };
 
+/** The events of a batch of `eventCount` that `request` carries: those its `itemEvents` name, else every one. */
+export function eventsOfRequest(request: RequestDescriptor, eventCount: number): number[] {
+  if (!request.itemEvents) return Array.from({ length: eventCount }, (_v, index) => index);
+  return [...new Set(request.itemEvents)].filter((event) => event >= 0 && event < eventCount);
+}
+
 /**
- * Outcome per event of a batch: `eventCount` events went into `request`. A per-item outcome is
- * mapped back through `request.itemEvents`; an event with several items gets the combination.
+ * The outcome of each event `request` carries (`eventsOfRequest`), by its index in the batch. A
+ * per-item outcome is mapped back through `request.itemEvents` (an event with several items gets
+ * their combination); an answer to the whole request (a 400, a 5xx) counts for the events of this
+ * request only: a batch split into several requests has its other events in the others, which
+ * answer for them.
+ */
+export function outcomesOfRequest(
+  request: RequestDescriptor,
+  outcome: ResponseOutcome,
+  eventCount: number,
+): Map<number, DeliveryOutcome> {
+  const carried = eventsOfRequest(request, eventCount);
+  if (outcome.kind !== 'per-item') return new Map(carried.map((event) => [event, outcome]));
+  const byEvent = new Map<number, DeliveryOutcome[]>(carried.map((event) => [event, []]));
+  outcome.items.forEach((item, index) => {
+    const eventIndex = request.itemEvents?.[index] ?? (eventCount === 1 ? 0 : index);
+    byEvent.get(eventIndex)?.push(item);
+  });
+  const result = new Map<number, DeliveryOutcome>();
+  for (const [event, items] of byEvent) {
+    result.set(event, items.length > 0 ? combineOutcomes(items) : { kind: 'delivered', status: 200 });
+  }
+  return result;
+}
+
+/**
+ * `outcomesOfRequest` as one outcome per event of the batch: an event this request does not
+ * carry reads as delivered here (its own request answers for it, and any other outcome outweighs
+ * this one in `combineOutcomes`).
  */
 export function outcomesPerEvent(
   request: RequestDescriptor,
   outcome: ResponseOutcome,
   eventCount: number,
 ): DeliveryOutcome[] {
-  if (outcome.kind !== 'per-item') return Array.from({ length: eventCount }, () => outcome);
-  const byEvent: DeliveryOutcome[][] = Array.from({ length: eventCount }, () => []);
-  outcome.items.forEach((item, index) => {
-    const eventIndex = request.itemEvents?.[index] ?? (eventCount === 1 ? 0 : index);
-    byEvent[eventIndex]?.push(item);
-  });
-  return byEvent.map((items) => (items.length > 0 ? combineOutcomes(items) : { kind: 'delivered', status: 200 }));
+  const carried = outcomesOfRequest(request, outcome, eventCount);
+  return Array.from({ length: eventCount }, (_v, event) => carried.get(event) ?? { kind: 'delivered', status: 200 });
 }
 
 export function truncate(text: string, max: number): string {

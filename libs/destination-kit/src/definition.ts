@@ -101,6 +101,14 @@ export interface DestinationDefinition<S extends DestinationSettingsSchema = Des
     notices: Notices,
   ): RequestDescriptor[];
   /**
+   * For a batch endpoint that refuses the whole request for one item it cannot take, without
+   * saying which (HubSpot's events batch): the parts to send instead after `response` refused
+   * `request` for good, each with its share of `itemEvents` (e.g. its two halves, and a single
+   * item as the API's one-item request). Empty to keep the refusal (one item left, or an answer
+   * every part would get too: a wrong token). See `refusedRequestParts`. Pure like `perform`.
+   */
+  splitRefused?(request: RequestDescriptor, response: HttpResponseInfo, settings: z.output<S>): RequestDescriptor[];
+  /**
    * For a destination that is not an HTTP API: the sender of its requests (e.g. a Kafka
    * producer per instance). Its answers are read like HTTP ones (`classifyResponse`), so retries,
    * dead letters and traces work as for the others. HTTP destinations leave it out.

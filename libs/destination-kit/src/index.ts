@@ -39,6 +39,7 @@ export {
 export { catalogEntry, type CatalogEntry, type CatalogAction } from './catalog';
 export { actionFields, type CatalogActionField } from './action-fields';
 export { followUpRequests } from './follow-up';
+export { refusedRequestParts } from './refused-parts';
 export type { RequestSender, SendContext, TransportContext, TransportFactory } from './transport';
 export {
   isGrantRevoked,
@@ -78,6 +79,8 @@ export {
   classifyNetworkError,
   isRetryableStatus,
   retryAfterMs,
+  eventsOfRequest,
+  outcomesOfRequest,
   outcomesPerEvent,
   parseJsonBody,
   truncate,

@@ -6,6 +6,7 @@ import {
   followUpRequests,
   maskRequest,
   prepareEvent,
+  refusedRequestParts,
   translateEvent,
   type DestinationDefinition,
   type MaskedRequest,
@@ -125,6 +126,8 @@ const EVENTS: SpecEvent[] = [
 ];
 
 /** What a search or create answers in the flows that need several requests (Intercom). */
+const REFUSAL = { status: 400, headers: { 'content-type': 'application/json' }, body: '{"message":"invalid"}' };
+const REFUSED = { kind: 'dead-letter' as const, reason: 'REJECTED' as const, message: 'HTTP 400', status: 400 };
 const FLOW_ANSWER = {
   status: 200,
   headers: { 'content-type': 'application/json' },
@@ -186,7 +189,9 @@ function requestsFor(destination: DestinationDefinition, raw: Record<string, unk
   const prepared: PreparedEvent[] = [];
   for (const event of EVENTS) {
     const translation = translateEvent(destination, event, settings);
-    if (translation.kind === 'requests') requests.push(...translation.requests);
+    if (translation.kind !== 'requests') continue;
+    requests.push(...translation.requests);
+    // Batched with the events that translate alone (the translator sends one the API cannot take by itself).
     const one = prepareEvent(destination, event, settings);
     if (one.kind === 'prepared' && one.batchKey !== undefined) prepared.push(one);
   }
@@ -213,6 +218,10 @@ function requestsFor(destination: DestinationDefinition, raw: Record<string, unk
     requests.push(...next);
     flows.push(...next);
   }
+  // The parts of a batch refused whole, for a destination that splits one (HubSpot's events batch).
+  requests.push(
+    ...requests.flatMap((request) => refusedRequestParts(destination, request, REFUSAL, REFUSED, settings)),
+  );
   return requests;
 }
 

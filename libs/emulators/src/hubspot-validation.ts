@@ -4,6 +4,8 @@ import { isPlainObject } from '@manifold/json';
 // from HubSpot's API reference (independently of the destination that sends to it).
 
 export const MAX_BATCH_INPUTS = 100;
+/** Occurrences per `/events/v3/send/batch` request. */
+export const MAX_EVENT_BATCH_INPUTS = 500;
 export const MAX_EVENT_PROPERTIES = 50;
 export const MAX_EVENT_PROPERTY_NAME = 50;
 /** Custom event property values: 50 characters, 200 for URLs (HubSpot's 2021 limits). */

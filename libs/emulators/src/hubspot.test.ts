@@ -161,4 +161,60 @@ describe('HubspotEmulator', () => {
     expect(hs.events).toHaveLength(0);
     expect(hs.requests.map((r) => r.status)).toEqual([400, 400]);
   });
+
+  it('events batch: every occurrence checked as a single send; one invalid fails the whole batch with a 400; 204 records each uuid once', async () => {
+    const auth = { authorization: 'Bearer pat-1' };
+    const post = (inputs: unknown) => send(`${hs.baseUrl}/events/v3/send/batch`, json({ inputs }, auth));
+    const occurrence = (n: number, extra: Record<string, unknown> = {}) => ({
+      eventName: 'pe77_signed_up',
+      email: `p${n}@b.co`,
+      occurredAt: '2026-06-01T11:59:00.000Z',
+      uuid: `00000000-0000-4000-8000-00000000000${n}`,
+      properties: { n: String(n) },
+      ...extra,
+    });
+    const refused = await post([occurrence(1), occurrence(2, { eventName: 'pe77_other' }), occurrence(3)]);
+    expect(refused.status).toBe(400);
+    // The whole batch: nothing recorded, and the answer does not say which occurrence it was.
+    expect(refused.json()).toMatchObject({
+      status: 'error',
+      category: 'VALIDATION_ERROR',
+      message: expect.stringContaining('Event definition not found'),
+    });
+    expect(JSON.stringify(refused.json())).not.toMatch(/inputs\[|index/);
+    expect(hs.events).toHaveLength(0);
+    expect((await post([occurrence(1), occurrence(2, { properties: { Bad: 1 } })])).status).toBe(400);
+    expect((await post([occurrence(1), { eventName: 'pe77_signed_up' }])).status).toBe(400);
+    hs.reset();
+
+    const taken = await post([occurrence(1), occurrence(2), occurrence(3)]);
+    expect(taken.status).toBe(204);
+    expect(taken.text).toBe('');
+    expect(hs.events.map((e) => e.email)).toEqual(['p1@b.co', 'p2@b.co', 'p3@b.co']);
+    // The same uuids again, in a batch or alone: counted once.
+    hs.reset();
+    expect((await post([occurrence(4), occurrence(4)])).status).toBe(204);
+    expect((await send(`${hs.baseUrl}/events/v3/send`, json(occurrence(4), auth))).status).toBe(204);
+    expect(hs.events).toHaveLength(1);
+    expect(hs.duplicatesIgnored).toBe(2);
+  });
+
+  it('events batch: 1 to 500 inputs; event definitions can change while it runs', async () => {
+    const auth = { authorization: 'Bearer pat-1' };
+    const post = (inputs: unknown) => send(`${hs.baseUrl}/events/v3/send/batch`, json({ inputs }, auth));
+    const occurrence = { eventName: 'pe77_later', email: 'a@b.co', properties: {} };
+    expect((await post([])).status).toBe(400);
+    expect((await post(Array.from({ length: 501 }, () => occurrence))).json()).toMatchObject({
+      message: expect.stringContaining('500'),
+    });
+    expect((await post([occurrence])).status).toBe(400);
+    hs.reset();
+    hs.defineEvents(['pe77_signed_up', 'pe77_later']);
+    try {
+      expect((await post(Array.from({ length: 500 }, () => occurrence))).status).toBe(204);
+      expect(hs.events).toHaveLength(500);
+    } finally {
+      hs.defineEvents(['pe77_signed_up']);
+    }
+  });
 });

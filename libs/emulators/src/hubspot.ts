@@ -8,7 +8,7 @@ import {
   type EmulatorRequest,
   type EmulatorResponse,
 } from './emulator';
-import { eventProblem, MAX_BATCH_INPUTS, upsertInputProblem } from './hubspot-validation';
+import { eventProblem, MAX_BATCH_INPUTS, MAX_EVENT_BATCH_INPUTS, upsertInputProblem } from './hubspot-validation';
 import { OAuthProvider, type OAuthProviderOptions } from './oauth-provider';
 
 // HubSpot's CRM v3 batch upserts and reads (contacts, companies), the v4 default association of
@@ -55,6 +55,8 @@ const READS = {
   '/crm/v3/objects/companies/batch/read': 'companies',
 } as const;
 const ASSOCIATE_DEFAULT = '/crm/v4/associations/companies/contacts/batch/associate/default';
+const SEND_EVENT = '/events/v3/send';
+const SEND_EVENTS_BATCH = '/events/v3/send/batch';
 /** HubSpot's default (unlabelled) company → contact association type. */
 const COMPANY_TO_CONTACT = 280;
 
@@ -73,9 +75,11 @@ export class HubspotEmulator extends Emulator {
   private readonly uuids = new Set<string>();
   private readonly window = new Map<string, number[]>();
   private nextId = 101;
+  private eventNames: readonly string[] | undefined;
 
   constructor(private readonly options: HubspotEmulatorOptions) {
     super(options);
+    this.eventNames = options.eventNames;
     this.oauth = options.oauth ? new OAuthProvider(options.oauth, this.now) : undefined;
   }
 
@@ -98,7 +102,8 @@ export class HubspotEmulator extends Emulator {
       object !== undefined ||
       read !== undefined ||
       request.path === ASSOCIATE_DEFAULT ||
-      request.path === '/events/v3/send';
+      request.path === SEND_EVENT ||
+      request.path === SEND_EVENTS_BATCH;
     if (!known) return error(404, 'OBJECT_NOT_FOUND', `No route for ${request.method} ${request.path}`);
     const auth = this.authenticate(request.headers.authorization);
     if (auth) return auth;
@@ -111,6 +116,7 @@ export class HubspotEmulator extends Emulator {
     if (object) return this.upsert(object, body);
     if (read) return this.read(read, body);
     if (request.path === ASSOCIATE_DEFAULT) return this.associate(body);
+    if (request.path === SEND_EVENTS_BATCH) return this.sendEvents(body);
     return this.sendEvent(body);
   }
 
@@ -279,19 +285,49 @@ export class HubspotEmulator extends Emulator {
     return { status: 207, body: { ...summary, numErrors: errors.length, errors } };
   }
 
+  /** Custom event definitions that exist from now on (every well-formed name when undefined). */
+  defineEvents(names: readonly string[] | undefined): void {
+    this.eventNames = names;
+  }
+
   private sendEvent(body: unknown): EmulatorResponse {
-    const problem = eventProblem(body, this.options.portalId, this.options.eventNames);
+    const problem = eventProblem(body, this.options.portalId, this.eventNames);
     if (problem) return error(400, 'VALIDATION_ERROR', problem);
-    const occurrence = body as unknown as HubspotEventOccurrence & { properties?: Record<string, unknown> };
+    this.record(body as HubspotEventOccurrence);
+    return { status: 204 };
+  }
+
+  /**
+   * POST /events/v3/send/batch: 1 to 500 occurrences, each checked as `/events/v3/send` checks
+   * one; one invalid occurrence fails the whole batch with a 400 that does not say which (nothing
+   * of the batch is recorded). 204 with no body.
+   */
+  private sendEvents(body: unknown): EmulatorResponse {
+    const inputs = isPlainObject(body) ? body['inputs'] : undefined;
+    if (!Array.isArray(inputs) || inputs.length === 0) {
+      return error(400, 'VALIDATION_ERROR', 'inputs must be a non-empty array');
+    }
+    if (inputs.length > MAX_EVENT_BATCH_INPUTS) {
+      return error(400, 'VALIDATION_ERROR', `Batch input cannot have more than ${MAX_EVENT_BATCH_INPUTS} inputs`);
+    }
+    const problem = inputs
+      .map((input) => eventProblem(input, this.options.portalId, this.eventNames))
+      .find((p) => p !== undefined);
+    if (problem) return error(400, 'VALIDATION_ERROR', `Invalid event in batch: ${problem}`);
+    for (const input of inputs) this.record(input as HubspotEventOccurrence);
+    return { status: 204 };
+  }
+
+  /** An occurrence taken: kept once per `uuid`. */
+  private record(occurrence: HubspotEventOccurrence & { properties?: Record<string, unknown> }): void {
     if (occurrence.uuid !== undefined) {
       if (this.uuids.has(occurrence.uuid)) {
         this.duplicatesIgnored++;
-        return { status: 204 };
+        return;
       }
       this.uuids.add(occurrence.uuid);
     }
     this.events.push({ ...occurrence, properties: occurrence.properties ?? {} });
-    return { status: 204 };
   }
 }
 

@@ -3,9 +3,12 @@
 // batch upserts, each company then associated with the contact the call names (batch reads of the
 // companies and contacts, then one association batch). A group whose contact does not exist is
 // delivered with a notice. Then HubSpot answers 500 and then 429 for a while: every contact,
-// company and association is there once, and every event is counted delivered once.
+// company and association is there once, and every event is counted delivered once. Last, tracks:
+// their occurrences go in events batches; HubSpot refusing a batch for an occurrence of an event
+// it has no definition for, the batch is halved until that occurrence is found, which alone is
+// dead-lettered with HubSpot's message while the others are recorded once each.
 import type { Emulator, HubspotEmulator } from '@manifold/emulators';
-import { uniqueName, waitFor } from '@manifold/testing';
+import { readTopicUntil, uniqueName, waitFor } from '@manifold/testing';
 import type { Pipeline } from './test-support/e2e';
 import { startEmulatedPipeline } from './test-support/emulated-pipeline';
 import { waitForReports } from './test-support/harness';
@@ -125,5 +128,64 @@ describe('end to end: HubSpot contacts and companies in batches, companies assoc
     expect(hs().contacts.size).toBe(35);
     expect(hs().companies.size).toBe(36);
     expect(hs().associations.size).toBe(35);
+  }, 120000);
+
+  it('tracks go in events batches; an occurrence HubSpot refuses is found by halving its batch and dead-lettered alone', async () => {
+    const before = hs().requests.length;
+    hs().defineEvents(['pe4242_plan_upgraded']);
+    const undefinedAt = new Set([7, 23]);
+    const tracks = Array.from({ length: 30 }, (_v, n) => ({
+      type: 'track',
+      messageId: `${run}-track-${n}`,
+      userId: `user-${n}`,
+      event: undefinedAt.has(n) ? 'Never Defined' : 'Plan Upgraded',
+      properties: { email: email(200 + n), seats: n },
+    }));
+    expect(await pipeline.track('/v1/batch', { batch: tracks })).toBe(200);
+    const ours = () => hs().events.filter((e) => e.email?.startsWith(`${run}-p2`));
+    await waitFor(() => ours().length >= 28, 45000, 'the 28 occurrences of a defined event');
+
+    const { counts } = await waitForReports(
+      pipeline.translator.kafka,
+      reportsTopic(),
+      (c) => (c[`${INSTANCE}|delivered|`] ?? 0) >= 71 + 28 && (c[`${INSTANCE}|failed|http_400`] ?? 0) >= 2,
+      45000,
+    );
+    expect(counts[`${INSTANCE}|delivered|`]).toBe(71 + 28);
+    expect(counts[`${INSTANCE}|failed|http_400`]).toBe(2);
+    // Each occurrence once, whatever the halving sent again.
+    expect(
+      ours()
+        .map((e) => e.email)
+        .sort(),
+    ).toEqual(
+      tracks
+        .filter((_t, n) => !undefinedAt.has(n))
+        .map((t) => t.properties.email)
+        .sort(),
+    );
+    const sent = hs()
+      .requests.slice(before)
+      .filter((r) => r.path.startsWith('/events/'));
+    // Batched: at least one batch of several occurrences taken whole, and fewer requests than events.
+    expect(sent.some((r) => r.path === '/events/v3/send/batch' && r.status === 204)).toBe(true);
+    expect(sent.filter((r) => r.status === 204).length).toBeLessThan(28);
+    // The refused occurrences were each sent alone in the end, and refused alone.
+    const alone = sent.filter((r) => r.path === '/events/v3/send' && r.status === 400);
+    expect(alone.map((r) => (JSON.parse(r.body) as { email: string }).email).sort()).toEqual([email(207), email(223)]);
+
+    const deadLetters = await readTopicUntil(
+      pipeline.translator.kafka,
+      pipeline.translator.translator.names.deadLetter('hubspot'),
+      (got) => got.length >= 2,
+      30000,
+    );
+    const refused = deadLetters.map(
+      (m) => JSON.parse(m.value?.toString() ?? '{}') as { event: { messageId: string }; message: string },
+    );
+    expect(refused.map((d) => d.event.messageId).sort()).toEqual([`${run}-track-23`, `${run}-track-7`]);
+    for (const letter of refused) {
+      expect(letter.message).toBe('HTTP 400 VALIDATION_ERROR: Event definition not found for pe4242_never_defined');
+    }
   }, 120000);
 });

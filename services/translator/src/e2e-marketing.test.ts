@@ -5,7 +5,9 @@
 // (hashed user data at Meta, profiles and a consented subscription at Klaviyo, users, events and
 // a purchase at Iterable). Then the three APIs answer 5xx and then 429 for a while: every event
 // still arrives exactly once (Meta event_id, Klaviyo unique_id and Iterable event id each seen
-// once), and a client resending part of a batch changes nothing.
+// once), and a client resending part of a batch changes nothing. Last, Klaviyo's consent on
+// identify: the profile of an identify giving consent is subscribed (email and SMS), those of
+// identifies without consent are imported alone.
 import { createHash } from 'node:crypto';
 import type { Emulator, IterableEmulator, KlaviyoEmulator, MetaEmulator } from '@manifold/emulators';
 import { uniqueName, waitFor } from '@manifold/testing';
@@ -329,5 +331,53 @@ describe('end to end: ads and marketing tools get everything their APIs take, on
     // Published together under one key, the five were read together and shared a request.
     expect((JSON.parse(refused[0]!.body) as { data: unknown[] }).data.length).toBeGreaterThan(1);
     expect(refused.every((r) => r.responseBody.includes('2804003'))).toBe(true);
+  }, 90000);
+
+  it('Klaviyo: an identify giving consent subscribes its profile; identifies without consent import the profile alone', async () => {
+    const before = klaviyo().requests.length;
+    const person = (name: string) => `${run}-${name}@example.com`;
+    const identify = (name: string, traits: Record<string, unknown>) => ({
+      type: 'identify',
+      messageId: id(`consent-${name}`),
+      userId: `user-${name}`,
+      traits: { email: person(name), ...traits },
+      context: { library: { name: 'analytics-node', version: '2.2.0' } },
+    });
+    const batch = [
+      // Consent for both channels, with the phone SMS needs.
+      identify('cy', { phone: '+447700900456', subscribe: true, consent: ['email', 'sms'] }),
+      // No consent given: nothing to subscribe.
+      identify('di', { plan: 'free' }),
+      // Consent refused: not a subscription (nor an unsubscription).
+      identify('ed', { subscribe: false, consent: 'email' }),
+    ];
+    expect(await pipeline.track('/v1/batch', { batch })).toBe(200);
+    const profile = (name: string) => klaviyo().profileBy({ email: person(name) });
+    await waitFor(() => ['cy', 'di', 'ed'].every((name) => profile(name) !== undefined), 45000, 'the three profiles');
+    await waitFor(() => (profile('cy')?.subscriptions.length ?? 0) >= 2, 45000, 'the consented subscriptions');
+    // Everything Klaviyo was sent in this file: the first batches, the burst and its 5 resent, Meta's 5, these 3.
+    const { counts } = await waitForReports(
+      pipeline.translator.kafka,
+      reportsTopic(),
+      (c) => processed(c, 'dest-klaviyo') >= IDENTIFIES.length + EVENTS.length + 30 + 5 + 5 + 3,
+      45000,
+    );
+    expect(Object.keys(counts).filter((k) => k.startsWith('dest-klaviyo|failed|'))).toEqual([]);
+
+    // The emulator holds the subscriptions: email and SMS marketing at account level (no list set).
+    expect(profile('cy')?.subscriptions).toEqual([
+      { channel: 'email', listId: '' },
+      { channel: 'sms', listId: '' },
+    ]);
+    expect(profile('cy')?.attributes['phone_number']).toBe('+447700900456');
+    expect(profile('di')?.subscriptions).toEqual([]);
+    expect(profile('ed')?.subscriptions).toEqual([]);
+    // One subscription job, naming cy alone; the other two were profile imports only.
+    const jobs = klaviyo()
+      .requests.slice(before)
+      .filter((r) => r.path === '/api/profile-subscription-bulk-create-jobs');
+    expect(jobs.map((r) => r.status)).toEqual([202]);
+    expect(jobs[0]?.body).toContain(person('cy'));
+    expect(jobs.some((r) => r.body.includes(person('di')) || r.body.includes(person('ed')))).toBe(false);
   }, 90000);
 });

@@ -2,6 +2,7 @@ import {
   classifyHttpResponse,
   headerValue,
   parseJsonBody,
+  truncate,
   type DeliveryOutcome,
   type HttpResponseInfo,
   type RequestDescriptor,
@@ -14,8 +15,16 @@ interface HubspotItemError {
   context?: { ids?: unknown };
 }
 
+/** A refusal in HubSpot's words: `HTTP 400 VALIDATION_ERROR: <message>`, from its error body. */
+function refusalMessage(response: HttpResponseInfo): string | undefined {
+  const body = parseJsonBody(response.body) as { message?: unknown; category?: unknown } | undefined;
+  if (typeof body?.message !== 'string') return undefined;
+  const category = typeof body.category === 'string' ? ` ${body.category}` : '';
+  return `HTTP ${response.status}${category}: ${truncate(body.message, 500)}`;
+}
+
 /**
- * HubSpot's readings beyond the generic rule: a batch upsert answers 207 when some inputs were
+ * HubSpot's readings beyond the generic rule: a refusal's message is HubSpot's, a batch upsert answers 207 when some inputs were
  * refused, naming them in `errors[].context.ids` (those events are rejected, the others
  * delivered), and 477 (a portal migration in progress) is retried after its Retry-After.
  */
@@ -30,6 +39,7 @@ export function classifyHubspotResponse(response: HttpResponseInfo, request: Req
     };
   }
   const generic = classifyHttpResponse(response);
+  if (generic.kind === 'dead-letter') return { ...generic, message: refusalMessage(response) ?? generic.message };
   // Only an upsert's 207 is per input; a read's or an association's is read by the flow's steps.
   if (generic.kind !== 'delivered' || response.status !== 207 || !request.url.includes('/batch/upsert')) return generic;
   const errors = (parseJsonBody(response.body) as { errors?: unknown } | undefined)?.errors;

@@ -1,9 +1,12 @@
 import {
+  batchSize,
   buildRequests,
   catalogEntry,
   Notices,
   outcomesPerEvent,
+  parseSettings,
   prepareEvent,
+  refusedRequestParts,
   translateEvent,
   type ResponseOutcome,
 } from '@manifold/destination-kit';
@@ -13,6 +16,7 @@ import { hubspot } from './index';
 import {
   decodeBody,
   deliverAll,
+  expectRequests,
   parsed,
   prepareAll,
   runFlow,
@@ -336,6 +340,129 @@ describe('HubSpot', () => {
     // The retried occurrence carries the same uuid: HubSpot counts it once.
     expect(emulator.events).toHaveLength(1);
     expect(emulator.duplicatesIgnored).toBe(1);
+  });
+
+  describe('track: occurrences in batches', () => {
+    const track = (n: number, event = 'Plan Upgraded') =>
+      specEvent({
+        type: 'track',
+        event,
+        messageId: `t-${n}`,
+        context: { traits: { email: `p${n}@x.io` } },
+        properties: { n, note: n === 2 ? 'y'.repeat(60) : 'ok' },
+      });
+    const occurrence = (n: number, name = 'plan_upgraded') => ({
+      eventName: `pe${PORTAL}_${name}`,
+      email: `p${n}@x.io`,
+      occurredAt: HAPPENED,
+      uuid: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      properties: { n, note: n === 2 ? 'y'.repeat(50) : 'ok' },
+    });
+
+    it('a batch is one POST /events/v3/send/batch of every occurrence (at most eventBatchSize), answered 204', async () => {
+      emulator.reset();
+      const settings = parsed(hubspot, { ...base(), eventBatchSize: 3 });
+      expect(batchSize(hubspot, 'sendEvent', settings)).toBe(3);
+      expect(batchSize(hubspot, 'sendEvent', parsed(hubspot, base()))).toBe(100);
+      expect(batchSize(hubspot, 'sendEvent', parsed(hubspot, { ...base(), eventBatchSize: 500 }))).toBe(500);
+      expect(parseSettings(hubspot, { ...base(), eventBatchSize: 501 }).ok).toBe(false);
+      const events = [track(1), track(2), track(3)];
+      const notices = events.map(() => new Notices());
+      const requests = buildRequests(
+        hubspot,
+        'sendEvent',
+        prepareAll(hubspot, events, settings).map((p) => p.payload),
+        settings,
+        notices,
+      );
+      expectRequests(
+        requests,
+        [
+          {
+            method: 'POST',
+            path: '/events/v3/send/batch',
+            headers: auth,
+            json: { inputs: [occurrence(1), occurrence(2), occurrence(3)] },
+          },
+        ],
+        emulator.baseUrl,
+      );
+      expect(requests[0]?.itemEvents).toEqual([0, 1, 2]);
+      // What each occurrence lost is its event's notice.
+      expect(notices.map((n) => n.list.length)).toEqual([0, 1, 0]);
+      const [answer] = await deliverAll(hubspot, requests);
+      expect(answer?.response).toMatchObject({ status: 204, body: '' });
+      expect(answer?.outcome).toEqual({ kind: 'delivered', status: 204 });
+      expect(emulator.events.map((e) => e.email)).toEqual(['p1@x.io', 'p2@x.io', 'p3@x.io']);
+      // The uuids are the single sends' (from the messageIds): an occurrence sent again counts once.
+      const single = translateEvent(hubspot, track(2), settings);
+      if (single.kind !== 'requests') throw new Error('no requests');
+      expect(single.requests.map((r) => r.url)).toEqual([`${emulator.baseUrl}/events/v3/send`]);
+      await deliverAll(hubspot, single.requests);
+      expect(emulator.events).toHaveLength(3);
+      expect(emulator.duplicatesIgnored).toBe(1);
+    });
+
+    it('a batch HubSpot refuses whole is split in halves, a half of one occurrence sent alone, with HubSpot’s message', async () => {
+      emulator.reset();
+      emulator.defineEvents([`pe${PORTAL}_plan_upgraded`]);
+      try {
+        const settings = parsed(hubspot, base());
+        const events = [track(1), track(2), track(3, 'Never Defined'), track(4), track(5)];
+        const [request] = buildRequests(
+          hubspot,
+          'sendEvent',
+          prepareAll(hubspot, events, settings).map((p) => p.payload),
+          settings,
+        );
+        const [refused] = await deliverAll(hubspot, [request!]);
+        expect(refused?.response.status).toBe(400);
+        expect(refused?.outcome).toMatchObject({
+          kind: 'dead-letter',
+          reason: 'REJECTED',
+          status: 400,
+          message: `HTTP 400 VALIDATION_ERROR: Invalid event in batch: Event definition not found for pe${PORTAL}_never_defined`,
+        });
+        expect(emulator.events).toHaveLength(0);
+        const parts = refusedRequestParts(hubspot, request!, refused!.response, refused!.outcome, settings);
+        expect(parts.map((p) => [p.url.slice(emulator.baseUrl.length), p.itemEvents])).toEqual([
+          ['/events/v3/send/batch', [0, 1, 2]],
+          ['/events/v3/send/batch', [3, 4]],
+        ]);
+        expect(parts.every((p) => p.headers['authorization'] === `Bearer ${TOKEN}`)).toBe(true);
+        const answers = await deliverAll(hubspot, parts);
+        expect(answers.map((a) => a.response.status)).toEqual([400, 204]);
+        const quarters = refusedRequestParts(hubspot, parts[0]!, answers[0]!.response, answers[0]!.outcome, settings);
+        expect(quarters.map((p) => [p.url.slice(emulator.baseUrl.length), p.itemEvents])).toEqual([
+          ['/events/v3/send/batch', [0, 1]],
+          ['/events/v3/send', [2]],
+        ]);
+        expect(decodeBody(quarters[1]!).json).toEqual(occurrence(3, 'never_defined'));
+        const [pair, alone] = await deliverAll(hubspot, quarters);
+        expect(pair?.outcome.kind).toBe('delivered');
+        expect(alone?.outcome).toMatchObject({
+          kind: 'dead-letter',
+          message: `HTTP 400 VALIDATION_ERROR: Event definition not found for pe${PORTAL}_never_defined`,
+        });
+        // A single send is not split further; neither is a refusal every part would get (a wrong token).
+        expect(refusedRequestParts(hubspot, quarters[1]!, alone!.response, alone!.outcome, settings)).toEqual([]);
+        const unauthorised = {
+          status: 401,
+          headers: {},
+          body: '{"status":"error","category":"INVALID_AUTHENTICATION"}',
+        };
+        expect(refusedRequestParts(hubspot, request!, unauthorised, refused!.outcome, settings)).toEqual([]);
+        // Nor is a batch that went through or must be retried.
+        expect(refusedRequestParts(hubspot, request!, answers[1]!.response, answers[1]!.outcome, settings)).toEqual([]);
+        const busy = { status: 429, headers: {}, body: '' };
+        expect(refusedRequestParts(hubspot, request!, busy, { kind: 'retry', reason: 'HTTP 429' }, settings)).toEqual(
+          [],
+        );
+        expect(emulator.events.map((e) => e.email).sort()).toEqual(['p1@x.io', 'p2@x.io', 'p4@x.io', 'p5@x.io']);
+      } finally {
+        emulator.defineEvents(undefined);
+      }
+    });
   });
 
   describe('group: the company associated with the contact of the call', () => {

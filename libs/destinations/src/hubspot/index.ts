@@ -1,6 +1,7 @@
 import { defineDestination, isPlainObject } from '@manifold/destination-kit';
 import { associationFollowUp } from './associations';
 import { classifyHubspotResponse } from './classify-response';
+import { splitRefusedEvents } from './events-batch';
 import { sendEvent } from './send-event';
 import { hubspotSettings } from './settings';
 import { upsertCompany } from './upsert-company';
@@ -27,6 +28,8 @@ export const hubspot = defineDestination({
     alias: { unsupported: 'HubSpot merges contacts only in its own interface' },
   },
   classifyResponse: classifyHubspotResponse,
+  // One invalid occurrence fails a whole events batch, without saying which: found by halving it.
+  splitRefused: splitRefusedEvents,
   followUp: associationFollowUp,
   oauth: {
     authorizeUrl: 'https://app.hubspot.com/oauth/authorize',

@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import { snakeCase } from '@manifold/events';
-import { defineAction, DropEventError, joinUrl, jsonRequest, lenient, type Notices } from '@manifold/destination-kit';
+import { defineAction, DropEventError, lenient, Notices } from '@manifold/destination-kit';
 import { eventUuid } from '../common/event-uuid';
 import { coalesce, isoDateTime, optionalText, record } from '../common/fields';
 import { propertyName, propertyValue } from './properties';
-import { authHeaders, hubspotSettings, type HubspotSettings } from './settings';
+import { eventBatchRequests, MAX_EVENT_INPUTS, occurrencesRequest } from './events-batch';
+import { hubspotSettings, type HubspotSettings } from './settings';
 
 // Track → one occurrence of a custom behavioural event (POST /events/v3/send, Segment's
-// sendCustomBehavioralEvent preset). The event must be defined in HubSpot under its fully
+// sendCustomBehavioralEvent preset; several events' occurrences in one POST /events/v3/send/batch,
+// see events-batch.ts). The event must be defined in HubSpot under its fully
 // qualified name `pe<HubID>_<name>`: the Spec name in snake case ("Order Completed" →
 // pe123_order_completed) unless the mapping gives a qualified one. `uuid` (from the messageId)
 // makes a retried occurrence count once.
@@ -64,7 +66,8 @@ function eventProperties(properties: Record<string, unknown>, notices: Notices):
   return out;
 }
 
-export function sendEventRequest(payload: EventPayload, settings: HubspotSettings, notices: Notices) {
+/** The occurrence HubSpot records for one event: its qualified name, the contact, time, uuid, properties. */
+export function eventOccurrence(payload: EventPayload, settings: HubspotSettings, notices: Notices) {
   const identity = payload.email
     ? { email: payload.email }
     : payload.utk
@@ -75,18 +78,13 @@ export function sendEventRequest(payload: EventPayload, settings: HubspotSetting
   if (!identity) {
     throw new DropEventError('INVALID_PAYLOAD', 'a HubSpot event needs the contact: an email, a utk or an objectId');
   }
-  return jsonRequest(
-    'POST',
-    joinUrl(settings.apiBaseUrl, '/events/v3/send'),
-    {
-      eventName: qualifiedEventName(payload.eventName, settings.portalId),
-      ...identity,
-      occurredAt: new Date(payload.occurredAt).toISOString(),
-      uuid: eventUuid(payload.uuid),
-      properties: eventProperties(payload.properties, notices),
-    },
-    authHeaders(settings),
-  );
+  return {
+    eventName: qualifiedEventName(payload.eventName, settings.portalId),
+    ...identity,
+    occurredAt: new Date(payload.occurredAt).toISOString(),
+    uuid: eventUuid(payload.uuid),
+    properties: eventProperties(payload.properties, notices),
+  };
 }
 
 export const sendEvent = defineAction(hubspotSettings, {
@@ -100,5 +98,16 @@ export const sendEvent = defineAction(hubspotSettings, {
     uuid: { '@path': '$.messageId' },
     properties: { '@path': '$.properties' },
   },
-  perform: (payload, settings, notices) => [sendEventRequest(payload, settings, notices)],
+  perform: (payload, settings, notices) => [
+    occurrencesRequest([eventOccurrence(payload, settings, notices)], [0], settings),
+  ],
+  batch: {
+    maxEvents: MAX_EVENT_INPUTS,
+    size: (settings) => settings.eventBatchSize,
+    perform: (payloads, settings, notices) =>
+      eventBatchRequests(
+        payloads.map((payload, i) => eventOccurrence(payload, settings, notices[i] ?? new Notices())),
+        settings,
+      ),
+  },
 });

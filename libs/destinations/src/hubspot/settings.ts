@@ -27,6 +27,11 @@ export const hubspotSettings = z.object({
     title: 'Batch size',
     description: 'Contacts or companies per batch upsert (HubSpot takes at most 100).',
   }),
+  eventBatchSize: z.number().int().min(1).max(500).default(100).meta({
+    title: 'Event batch size',
+    description:
+      'Custom event occurrences per batch send (HubSpot takes at most 500; 1 sends each alone). HubSpot refuses a whole batch for one invalid occurrence: it is then split in halves until the refused ones are found, which costs requests.',
+  }),
 });
 
 export type HubspotSettings = z.output<typeof hubspotSettings>;

@@ -47,20 +47,18 @@ function itemOutcome(result: unknown, status: number): DeliveryOutcome {
 
 /**
  * A collection (a batch: it has `itemEvents`) is answered per event: its 200 is one UpsertResult
- * per record, and each event gets its record's (`itemBodyIndex`); any other answer (a refusal of
- * the whole request, a 5xx) counts for each of its events.
+ * per record, and each event gets its record's (`itemBodyIndex`). Any other answer (a refusal of
+ * the whole request, a 5xx) is the request's: the kit applies it to this request's events only.
  */
 export function classifySalesforceResponse(response: HttpResponseInfo, request?: RequestDescriptor): ResponseOutcome {
   const whole = classifyWhole(response);
   const events = request?.itemEvents;
-  if (!events) return whole;
+  if (!events || whole.kind !== 'delivered' || !/\/composite\/sobjects\//.test(request.url)) return whole;
   const answer = parseJsonBody(response.body);
-  if (whole.kind === 'delivered' && /\/composite\/sobjects\//.test(request.url) && Array.isArray(answer)) {
-    const bodyIndex = request.itemBodyIndex;
-    return {
-      kind: 'per-item',
-      items: events.map((_event, index) => itemOutcome(answer[bodyIndex?.[index] ?? index], response.status)),
-    };
-  }
-  return { kind: 'per-item', items: events.map(() => whole) };
+  if (!Array.isArray(answer)) return whole;
+  const bodyIndex = request.itemBodyIndex;
+  return {
+    kind: 'per-item',
+    items: events.map((_event, index) => itemOutcome(answer[bodyIndex?.[index] ?? index], response.status)),
+  };
 }

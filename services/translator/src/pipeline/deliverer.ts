@@ -4,6 +4,8 @@ import {
   combineEventOutcome,
   drop,
   outcomeOfError,
+  eventsOfRequest,
+  outcomesOfRequest,
   outcomesPerEvent,
   isTokenRejected,
   noticesOf,
@@ -16,12 +18,17 @@ import {
   type RequestDescriptor,
   type RequestSender,
 } from '@manifold/destination-kit';
-import { attemptRequest, sendFlow, type Attempt, type FlowResult } from '@manifold/destination-http';
+import { attemptRequest, sendFlow, type Attempt, type FlowPart, type FlowResult } from '@manifold/destination-http';
 import type { AccessTokens } from '../oauth/access-tokens';
 import type { KeyedLimiter } from '../http/keyed-limiter';
 import { inheritMapping, mappingOfRequest, tagRequests } from '../trace/request-mapping';
 import { NOT_RESPONDING, type SlowInstances } from './slow-instances';
 import type { DeliveryTask, Exchange, TaskResult } from './task';
+
+/** One request's answer (or one part's, for a refused batch split), and the request of the batch it came from. */
+interface Answer extends FlowPart {
+  sent: RequestDescriptor;
+}
 
 export interface DeliveryHooks {
   /**
@@ -159,49 +166,70 @@ export class Deliverer {
 
     if (group.length === 1 && requests.length === 1) {
       // The common case (one event, one request) without the bookkeeping of batches.
-      const { outcome, exchange } = await this.sendFlow(
-        first,
-        requests[0] as RequestDescriptor,
-        admit,
-        performed[0] as Notices,
+      const request = requests[0] as RequestDescriptor;
+      const { outcome, exchange, parts } = await this.sendFlow(first, request, admit, performed[0] as Notices);
+      if (!parts) {
+        const single = outcome.kind === 'drop' ? outcome : outcomesPerEvent(request, outcome, 1)[0];
+        return [{ task: first, outcome: single as Outcome, exchange, ...noticesAt(0) }];
+      }
+      return this.fold(
+        group,
+        parts.map((part) => ({ ...part, sent: request })),
+        noticesAt,
       );
-      const single =
-        outcome.kind === 'drop' ? outcome : outcomesPerEvent(requests[0] as RequestDescriptor, outcome, 1)[0];
-      return [{ task: first, outcome: single as Outcome, exchange, ...noticesAt(0) }];
     }
+    const answers = await Promise.all(
+      requests.map(async (request) => {
+        // A batched flow records its notices per item, through `forEvent` (itemEvents' indexes).
+        const flowNotices = group.length === 1 ? (performed[0] as Notices) : new Notices(performed);
+        const { outcome, exchange, parts } = await this.sendFlow(first, request, admit, flowNotices);
+        // A batch the API refused whole and the destination split: each part answers for its events.
+        return (parts ?? [{ request, outcome, exchange }]).map((part) => ({ ...part, sent: request }));
+      }),
+    );
+    return this.fold(group, answers.flat(), noticesAt);
+  }
+
+  /** Each event's outcome from the answers to the requests that carried it. */
+  private fold(
+    group: readonly DeliveryTask[],
+    answers: readonly Answer[],
+    noticesAt: (index: number) => Pick<TaskResult, 'notices'>,
+  ): TaskResult[] {
     const outcomes: DeliveryOutcome[][] = group.map(() => []);
     const ended: Array<DropOutcome | undefined> = group.map(() => undefined);
     const exchanges: Array<Exchange | undefined> = group.map(() => undefined);
     // One event that matched several mappings: whether each mapping's requests all went through.
-    const byMapping = first.more ? new Map<string, boolean>() : undefined;
-    await Promise.all(
-      requests.map(async (request) => {
-        // A batched flow records its notices per item, through `forEvent` (itemEvents' indexes).
-        const flowNotices = group.length === 1 ? (performed[0] as Notices) : new Notices(performed);
-        const { outcome, exchange } = await this.sendFlow(first, request, admit, flowNotices);
-        const mappingId = byMapping && mappingOfRequest(request)?.id;
-        if (outcome.kind === 'drop') {
-          if (mappingId) byMapping.set(mappingId, false);
-          group.forEach((_, index) => (ended[index] = outcome));
-          return;
-        }
-        outcomesPerEvent(request, outcome, group.length).forEach((perEvent, index) => {
-          outcomes[index]?.push(perEvent);
-          if (mappingId) byMapping.set(mappingId, (byMapping.get(mappingId) ?? true) && perEvent.kind === 'delivered');
-          // Keep the exchange that explains a failure; any one for a success.
-          if (perEvent.kind !== 'delivered' || exchanges[index] === undefined) exchanges[index] = exchange;
-        });
-      }),
-    );
+    const byMapping = group[0]?.more ? new Map<string, boolean>() : undefined;
+    for (const { request, outcome, exchange, sent } of answers) {
+      const mappingId = byMapping && mappingOfRequest(sent)?.id;
+      // What a request's answer says is about the events that request carries, not the batch's others.
+      if (outcome.kind === 'drop') {
+        if (mappingId) byMapping.set(mappingId, false);
+        for (const index of eventsOfRequest(request, group.length)) ended[index] = outcome;
+        continue;
+      }
+      for (const [index, perEvent] of outcomesOfRequest(request, outcome, group.length)) {
+        outcomes[index]?.push(perEvent);
+        if (mappingId) byMapping.set(mappingId, (byMapping.get(mappingId) ?? true) && perEvent.kind === 'delivered');
+        // Keep the exchange that explains a failure; any one for a success.
+        if (perEvent.kind !== 'delivered' || exchanges[index] === undefined) exchanges[index] = exchange;
+      }
+    }
     return group.map((task, index) => {
       const exchange = exchanges[index];
-      const outcome = combineEventOutcome(outcomes[index] ?? [], ended[index]);
+      const outcome =
+        combineEventOutcome(outcomes[index] ?? [], ended[index]) ??
+        drop(
+          'NOTHING_TO_SEND',
+          `${this.options.destination.name} ${task.prepared.action}: no request carried this event`,
+        );
       return {
         task,
-        outcome: outcome as Outcome,
+        outcome,
         ...(exchange ? { exchange } : {}),
         ...noticesAt(index),
-        ...(outcome?.kind === 'retry' && byMapping ? deliveredSoFar(task, byMapping) : {}),
+        ...(outcome.kind === 'retry' && byMapping ? deliveredSoFar(task, byMapping) : {}),
       };
     });
   }
