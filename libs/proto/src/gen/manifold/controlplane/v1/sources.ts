@@ -93,7 +93,14 @@ export interface Source {
     | Date
     | undefined;
   /** Sources of type "webhook": the app and how its deliveries are verified and read. */
-  webhook?: WebhookSettings | undefined;
+  webhook?:
+    | WebhookSettings
+    | undefined;
+  /**
+   * Set by UpdateSource: the fields the update changed (or would change, on a dry run), the
+   * signing secret compared in clear on the server, e.g. ["name", "webhook.signing_secret"].
+   */
+  changedFields: string[];
 }
 
 export interface CreateSourceRequest {
@@ -144,7 +151,11 @@ export interface UpdateSourceRequest {
   /** Why the status changed, recorded in the history. */
   reason: string;
   /** Sources of type "webhook": replaces the kind and mapping; the secret as WebhookSettings says. */
-  webhook?: WebhookSettings | undefined;
+  webhook?:
+    | WebhookSettings
+    | undefined;
+  /** Validate and report changed_fields without saving anything. */
+  dryRun: boolean;
 }
 
 export interface DeleteSourceRequest {
@@ -398,6 +409,7 @@ function createBaseSource(): Source {
     destinationNames: [],
     autoDisableDueAt: undefined,
     webhook: undefined,
+    changedFields: [],
   };
 }
 
@@ -462,6 +474,9 @@ export const Source: MessageFns<Source> = {
     }
     if (message.webhook !== undefined) {
       WebhookSettings.encode(message.webhook, writer.uint32(242).fork()).join();
+    }
+    for (const v of message.changedFields) {
+      writer.uint32(250).string(v!);
     }
     return writer;
   },
@@ -639,6 +654,14 @@ export const Source: MessageFns<Source> = {
             message.webhook = WebhookSettings.decode(reader, reader.uint32());
             continue;
           }
+          case 31: {
+            if (tag !== 250) {
+              break;
+            }
+
+            message.changedFields.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -717,6 +740,11 @@ export const Source: MessageFns<Source> = {
         ? fromJsonTimestamp(object.auto_disable_due_at)
         : undefined,
       webhook: isSet(object.webhook) ? WebhookSettings.fromJSON(object.webhook) : undefined,
+      changedFields: globalThis.Array.isArray(object?.changedFields)
+        ? object.changedFields.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.changed_fields)
+        ? object.changed_fields.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -782,6 +810,9 @@ export const Source: MessageFns<Source> = {
     if (message.webhook !== undefined) {
       obj.webhook = WebhookSettings.toJSON(message.webhook);
     }
+    if (message.changedFields?.length) {
+      obj.changedFields = message.changedFields;
+    }
     return obj;
   },
 
@@ -814,6 +845,7 @@ export const Source: MessageFns<Source> = {
     message.webhook = (object.webhook !== undefined && object.webhook !== null)
       ? WebhookSettings.fromPartial(object.webhook)
       : undefined;
+    message.changedFields = object.changedFields?.map((e) => e) || [];
     return message;
   },
 };
@@ -1278,6 +1310,7 @@ function createBaseUpdateSourceRequest(): UpdateSourceRequest {
     enabled: undefined,
     reason: "",
     webhook: undefined,
+    dryRun: false,
   };
 }
 
@@ -1309,6 +1342,9 @@ export const UpdateSourceRequest: MessageFns<UpdateSourceRequest> = {
     }
     if (message.webhook !== undefined) {
       WebhookSettings.encode(message.webhook, writer.uint32(242).fork()).join();
+    }
+    if (message.dryRun !== false) {
+      writer.uint32(72).bool(message.dryRun);
     }
     return writer;
   },
@@ -1398,6 +1434,14 @@ export const UpdateSourceRequest: MessageFns<UpdateSourceRequest> = {
             message.webhook = WebhookSettings.decode(reader, reader.uint32());
             continue;
           }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.dryRun = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1421,6 +1465,11 @@ export const UpdateSourceRequest: MessageFns<UpdateSourceRequest> = {
       enabled: isSet(object.enabled) ? globalThis.Boolean(object.enabled) : undefined,
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
       webhook: isSet(object.webhook) ? WebhookSettings.fromJSON(object.webhook) : undefined,
+      dryRun: isSet(object.dryRun)
+        ? globalThis.Boolean(object.dryRun)
+        : isSet(object.dry_run)
+        ? globalThis.Boolean(object.dry_run)
+        : false,
     };
   },
 
@@ -1453,6 +1502,9 @@ export const UpdateSourceRequest: MessageFns<UpdateSourceRequest> = {
     if (message.webhook !== undefined) {
       obj.webhook = WebhookSettings.toJSON(message.webhook);
     }
+    if (message.dryRun !== false) {
+      obj.dryRun = message.dryRun;
+    }
     return obj;
   },
 
@@ -1472,6 +1524,7 @@ export const UpdateSourceRequest: MessageFns<UpdateSourceRequest> = {
     message.webhook = (object.webhook !== undefined && object.webhook !== null)
       ? WebhookSettings.fromPartial(object.webhook)
       : undefined;
+    message.dryRun = object.dryRun ?? false;
     return message;
   },
 };
