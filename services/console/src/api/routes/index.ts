@@ -8,6 +8,7 @@ import { destinationTestRoutes } from './destination-test';
 import { destinationRoutes } from './destinations';
 import { destinationOAuthRoutes } from './destination-oauth';
 import { invitationRoutes } from './invitations';
+import { quarantineReplayRoutes } from './quarantine-replays';
 import { replayRoutes } from './replays';
 import { reverseEtlRoutes } from './reverse-etl';
 import { sourceRoutes } from './sources';
@@ -26,6 +27,7 @@ export const apiRoutes: RouteDefinition[] = [
   ...destinationTestRoutes,
   ...deadLetterRoutes,
   ...replayRoutes,
+  ...quarantineReplayRoutes,
   ...traceRoutes,
   ...deliveryRoutes,
   ...warehouseRoutes,

@@ -12,6 +12,8 @@ import { resolveWorkspace } from '../../domain/workspaces';
 import type { Store } from '../../store/store';
 import type { RunOutcomes } from '../runs/run-outcomes';
 import { Pacer, RunWorker, type RunDoc, type RunLease } from '../runs/run-worker';
+import { SerialWrites } from '../runs/serial-writes';
+import { topicRanges, type PartitionRange } from '../runs/topic-ranges';
 
 interface ReplayDoc extends RunDoc {
   sourceId: string;
@@ -24,7 +26,7 @@ interface ReplayDoc extends RunDoc {
   to: Date;
   ratePerSecond: number;
   /** The range on the events topic, per partition, set when the replay starts reading. */
-  ranges?: Array<{ partition: number; from: string; to: string }>;
+  ranges?: PartitionRange[];
   /** p<partition> → the next offset to read. */
   positions: Record<string, string>;
   total: number;
@@ -51,8 +53,7 @@ const MAX_RATE = 100_000;
 export class Replays {
   readonly runs: Collection<ReplayDoc>;
   readonly worker: RunWorker<ReplayDoc>;
-  /** Per replay, the end of its queue of writes (see serially). */
-  private readonly writes = new Map<string, Promise<void>>();
+  private readonly writes = new SerialWrites();
 
   constructor(
     db: Db,
@@ -191,19 +192,8 @@ export class Replays {
   }
 
   /** The range on the events topic, per partition: offsets for the two times, within what Kafka still holds. */
-  private async plan(run: ReplayDoc): Promise<NonNullable<ReplayDoc['ranges']>> {
-    const { kafka, eventsTopic } = this.deps;
-    const [from, to, start] = await Promise.all([
-      kafka.offsetsForTimes(eventsTopic, run.from.getTime()),
-      kafka.offsetsForTimes(eventsTopic, run.to.getTime()),
-      kafka.startOffsets(eventsTopic),
-    ]);
-    const ranges = [...from].map(([partition, offset]) => {
-      const low = BigInt(start.get(partition) ?? '0');
-      const first = BigInt(offset) > low ? BigInt(offset) : low;
-      return { partition, from: first.toString(), to: to.get(partition) ?? first.toString() };
-    });
-    const total = ranges.reduce((sum, r) => sum + Math.max(0, Number(BigInt(r.to) - BigInt(r.from))), 0);
+  private async plan(run: ReplayDoc): Promise<PartitionRange[]> {
+    const { ranges, total } = await topicRanges(this.deps.kafka, this.deps.eventsTopic, run.from, run.to);
     const positions = Object.fromEntries(ranges.map((r) => [`p${r.partition}`, r.from]));
     await this.serially(run._id, () => this.runs.updateOne({ _id: run._id }, { $set: { ranges, total, positions } }));
     run.positions = positions;
@@ -356,25 +346,9 @@ export class Replays {
     });
   }
 
-  /**
-   * Runs one write of a replay's document after the ones queued before it. FerretDB rewrites the
-   * whole document on each update, so two updates of one document at once can lose one of them
-   * (MongoDB applies each atomically): one partition's progress written while another partition
-   * renewed the lease lost its $inc (a replay reported fewer events sent than it sent), and a
-   * cancel written next to either could be undone. Every write of a replay's document in this
-   * process (plan, progress, lease, cancel, end) goes through here, the next after the last.
-   */
+  /** Every write of a replay's document, one after another (see SerialWrites). */
   private serially<T>(runId: string, write: () => Promise<T>): Promise<T> {
-    const next = (this.writes.get(runId) ?? Promise.resolve()).then(write);
-    const settled = next.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.writes.set(runId, settled);
-    void settled.then(() => {
-      if (this.writes.get(runId) === settled) this.writes.delete(runId);
-    });
-    return next;
+    return this.writes.run(runId, write);
   }
 
   /** Forgets replays that finished before `before`. */
