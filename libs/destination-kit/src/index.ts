@@ -100,6 +100,7 @@ export {
   resolveMapping,
   validateMapping,
   mappingProblems,
+  webhookCall,
   getPath,
   MappingError,
   DIRECTIVES,

@@ -4,6 +4,7 @@ import type * as models from './models';
 import type * as operations from './operations-models';
 import type * as tests from './destination-test-models';
 import type * as retl from './reverse-etl-models';
+import type * as webhookMapping from './webhook-mapping-models';
 
 export type ApiErrorBody = z.output<typeof models.ErrorBody>;
 export type PageInfo = z.output<typeof models.PageInfo>;
@@ -39,6 +40,7 @@ export type ReverseEtlModel = z.output<typeof retl.ReverseEtlModel>;
 export type ReverseEtlConnection = z.output<typeof retl.ReverseEtlConnection>;
 export type ReverseEtlRun = z.output<typeof retl.ReverseEtlRun>;
 export type ModelPreview = z.output<typeof retl.ModelPreview>;
+export type WebhookMappingPreview = z.output<typeof webhookMapping.WebhookMappingPreview>;
 
 /** A workspace made outside the console (e.g. by `pnpm start` or `manifold apply`) that first-run setup can take over. */
 export interface AdoptableWorkspace {

@@ -1,9 +1,20 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { WebhookSettings, WebhookSourceConfig } from '@manifold/proto';
-import { isPlainObject, mappingProblems, type MappingValue } from '@manifold/destination-kit';
+import type {
+  PreviewWebhookMappingRequest,
+  PreviewWebhookMappingResponse,
+  WebhookSettings,
+  WebhookSourceConfig,
+} from '@manifold/proto';
+import {
+  isPlainObject,
+  MappingError,
+  mappingProblems,
+  webhookCall,
+  type MappingValue,
+} from '@manifold/destination-kit';
 import { SECRET_MASK, type SecretBox } from '@manifold/secrets';
 import type { WebhookSettingsDoc } from '../store/documents';
-import type { Violations } from './errors';
+import { Violations } from './errors';
 
 /** The cloud apps ingestion reads natively, and `generic` (a mapping the user writes). */
 export const WEBHOOK_KINDS = ['stripe', 'github', 'shopify', 'generic'] as const;
@@ -100,4 +111,28 @@ export function webhookChangedFields(
   const mapping = (doc: WebhookSettingsDoc | undefined): unknown => (doc?.mapping ? JSON.parse(doc.mapping) : null);
   if (!isDeepStrictEqual(mapping(before), mapping(after))) changed.push('webhook.mapping');
   return changed;
+}
+
+/**
+ * What a generic source's mapping makes of a sample delivery, by the code ingestion runs on every
+ * delivery (`webhookCall`): the mapping checked as a save checks it, the payload a JSON object.
+ * A directive that fails on this payload is an answer (`error`), not a refused request.
+ */
+export function previewWebhookMapping(req: PreviewWebhookMappingRequest): PreviewWebhookMappingResponse {
+  const v = new Violations();
+  checkWebhookSettings(v, { kind: 'generic', mapping: req.mapping });
+  let payload: unknown;
+  try {
+    payload = JSON.parse(req.payload);
+  } catch (error) {
+    v.add('payload', `is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (payload !== undefined && !isPlainObject(payload)) v.add('payload', 'must be a JSON object');
+  v.throwIfAny();
+  try {
+    return { call: webhookCall(req.mapping as MappingValue, payload as Record<string, unknown>, req.payload), error: '' };
+  } catch (error) {
+    if (error instanceof MappingError) return { call: undefined, error: error.message };
+    throw error;
+  }
 }

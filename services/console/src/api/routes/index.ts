@@ -14,12 +14,15 @@ import { reverseEtlRoutes } from './reverse-etl';
 import { sourceRoutes } from './sources';
 import { traceRoutes } from './traces';
 import { warehouseRoutes } from './warehouses';
+import { webhookMappingPreviewRoutes } from './webhook-mapping-preview';
 import { workspaceRoutes } from './workspaces';
 
 /** Every Public API route; the web app uses the same ones. */
 export const apiRoutes: RouteDefinition[] = [
   ...workspaceRoutes,
   ...invitationRoutes,
+  // Before the source routes: its path would otherwise read as a source's slug.
+  ...webhookMappingPreviewRoutes,
   ...sourceRoutes,
   ...destinationRoutes,
   ...destinationOAuthRoutes,

@@ -173,6 +173,25 @@ export interface RotateWriteKeyRequest {
   gracePeriodSeconds: number;
 }
 
+export interface PreviewWebhookMappingRequest {
+  workspace: string;
+  /** A generic webhook source's mapping (WebhookSettings.mapping), checked as CreateSource checks it. */
+  mapping?:
+    | { [key: string]: any }
+    | undefined;
+  /** A sample delivery's body: a JSON object, as the app would send it. */
+  payload: string;
+}
+
+export interface PreviewWebhookMappingResponse {
+  /** The Spec call ingestion would make of the delivery (before it adds receivedAt, context, ...). */
+  call?:
+    | { [key: string]: any }
+    | undefined;
+  /** Why the mapping failed on this payload (a directive's error); empty when it gave a call. */
+  error: string;
+}
+
 function createBaseWriteKey(): WriteKey {
   return { key: "", createdAt: undefined, expiresAt: undefined };
 }
@@ -1771,6 +1790,192 @@ export const RotateWriteKeyRequest: MessageFns<RotateWriteKeyRequest> = {
   },
 };
 
+function createBasePreviewWebhookMappingRequest(): PreviewWebhookMappingRequest {
+  return { workspace: "", mapping: undefined, payload: "" };
+}
+
+export const PreviewWebhookMappingRequest: MessageFns<PreviewWebhookMappingRequest> = {
+  encode(message: PreviewWebhookMappingRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workspace !== "") {
+      writer.uint32(10).string(message.workspace);
+    }
+    if (message.mapping !== undefined) {
+      Struct.encode(Struct.wrap(message.mapping), writer.uint32(18).fork()).join();
+    }
+    if (message.payload !== "") {
+      writer.uint32(26).string(message.payload);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PreviewWebhookMappingRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePreviewWebhookMappingRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workspace = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.mapping = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.payload = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PreviewWebhookMappingRequest {
+    return {
+      workspace: isSet(object.workspace) ? globalThis.String(object.workspace) : "",
+      mapping: isObject(object.mapping) ? object.mapping : undefined,
+      payload: isSet(object.payload) ? globalThis.String(object.payload) : "",
+    };
+  },
+
+  toJSON(message: PreviewWebhookMappingRequest): unknown {
+    const obj: any = {};
+    if (message.workspace !== "") {
+      obj.workspace = message.workspace;
+    }
+    if (message.mapping !== undefined) {
+      obj.mapping = message.mapping;
+    }
+    if (message.payload !== "") {
+      obj.payload = message.payload;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<PreviewWebhookMappingRequest>): PreviewWebhookMappingRequest {
+    return PreviewWebhookMappingRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<PreviewWebhookMappingRequest>): PreviewWebhookMappingRequest {
+    const message = createBasePreviewWebhookMappingRequest();
+    message.workspace = object.workspace ?? "";
+    message.mapping = object.mapping ?? undefined;
+    message.payload = object.payload ?? "";
+    return message;
+  },
+};
+
+function createBasePreviewWebhookMappingResponse(): PreviewWebhookMappingResponse {
+  return { call: undefined, error: "" };
+}
+
+export const PreviewWebhookMappingResponse: MessageFns<PreviewWebhookMappingResponse> = {
+  encode(message: PreviewWebhookMappingResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.call !== undefined) {
+      Struct.encode(Struct.wrap(message.call), writer.uint32(10).fork()).join();
+    }
+    if (message.error !== "") {
+      writer.uint32(18).string(message.error);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PreviewWebhookMappingResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePreviewWebhookMappingResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.call = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.error = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PreviewWebhookMappingResponse {
+    return {
+      call: isObject(object.call) ? object.call : undefined,
+      error: isSet(object.error) ? globalThis.String(object.error) : "",
+    };
+  },
+
+  toJSON(message: PreviewWebhookMappingResponse): unknown {
+    const obj: any = {};
+    if (message.call !== undefined) {
+      obj.call = message.call;
+    }
+    if (message.error !== "") {
+      obj.error = message.error;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<PreviewWebhookMappingResponse>): PreviewWebhookMappingResponse {
+    return PreviewWebhookMappingResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<PreviewWebhookMappingResponse>): PreviewWebhookMappingResponse {
+    const message = createBasePreviewWebhookMappingResponse();
+    message.call = object.call ?? undefined;
+    message.error = object.error ?? "";
+    return message;
+  },
+};
+
 export type SourceServiceDefinition = typeof SourceServiceDefinition;
 export const SourceServiceDefinition = {
   name: "SourceService",
@@ -1821,6 +2026,15 @@ export const SourceServiceDefinition = {
       requestType: RotateWriteKeyRequest as typeof RotateWriteKeyRequest,
       requestStream: false,
       responseType: Source as typeof Source,
+      responseStream: false,
+      options: {},
+    },
+    /** What a generic webhook source's mapping makes of a sample delivery, by the code ingestion runs. */
+    previewWebhookMapping: {
+      name: "PreviewWebhookMapping",
+      requestType: PreviewWebhookMappingRequest as typeof PreviewWebhookMappingRequest,
+      requestStream: false,
+      responseType: PreviewWebhookMappingResponse as typeof PreviewWebhookMappingResponse,
       responseStream: false,
       options: {},
     },
@@ -1885,6 +2099,18 @@ export const SourceServiceService = {
     responseSerialize: (value: Source): Buffer => Buffer.from(Source.encode(value).finish()),
     responseDeserialize: (value: Buffer): Source => Source.decode(value),
   },
+  /** What a generic webhook source's mapping makes of a sample delivery, by the code ingestion runs. */
+  previewWebhookMapping: {
+    path: "/manifold.controlplane.v1.SourceService/PreviewWebhookMapping" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: PreviewWebhookMappingRequest): Buffer =>
+      Buffer.from(PreviewWebhookMappingRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): PreviewWebhookMappingRequest => PreviewWebhookMappingRequest.decode(value),
+    responseSerialize: (value: PreviewWebhookMappingResponse): Buffer =>
+      Buffer.from(PreviewWebhookMappingResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): PreviewWebhookMappingResponse => PreviewWebhookMappingResponse.decode(value),
+  },
 } as const;
 
 export interface SourceServiceServer extends UntypedServiceImplementation {
@@ -1894,6 +2120,8 @@ export interface SourceServiceServer extends UntypedServiceImplementation {
   updateSource: handleUnaryCall<UpdateSourceRequest, Source>;
   deleteSource: handleUnaryCall<DeleteSourceRequest, DeleteSourceResponse>;
   rotateWriteKey: handleUnaryCall<RotateWriteKeyRequest, Source>;
+  /** What a generic webhook source's mapping makes of a sample delivery, by the code ingestion runs. */
+  previewWebhookMapping: handleUnaryCall<PreviewWebhookMappingRequest, PreviewWebhookMappingResponse>;
 }
 
 export interface SourceServiceClient extends Client {
@@ -1986,6 +2214,22 @@ export interface SourceServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: Source) => void,
+  ): ClientUnaryCall;
+  /** What a generic webhook source's mapping makes of a sample delivery, by the code ingestion runs. */
+  previewWebhookMapping(
+    request: PreviewWebhookMappingRequest,
+    callback: (error: ServiceError | null, response: PreviewWebhookMappingResponse) => void,
+  ): ClientUnaryCall;
+  previewWebhookMapping(
+    request: PreviewWebhookMappingRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: PreviewWebhookMappingResponse) => void,
+  ): ClientUnaryCall;
+  previewWebhookMapping(
+    request: PreviewWebhookMappingRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: PreviewWebhookMappingResponse) => void,
   ): ClientUnaryCall;
 }
 
