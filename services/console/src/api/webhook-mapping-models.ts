@@ -8,7 +8,10 @@ export const WebhookMappingPreviewBody = model(
     mapping: z
       .record(z.string(), z.unknown())
       .describe("The mapping (mapping-kit directives) from a delivery's JSON to a Spec call, as webhook.mapping"),
-    payload: z.string().max(1 << 20).describe("A sample delivery's body: a JSON object, as the app sends it"),
+    payload: z
+      .string()
+      .max(1 << 20)
+      .describe("A sample delivery's body: a JSON object, as the app sends it"),
   }),
 );
 

@@ -12,7 +12,11 @@ import { startConsoleStack, type ConsoleStack } from '../testing/stack';
 
 const OWNER = 'owner@helpdesk.test';
 const PASSWORD = 'a long passphrase';
-const SAMPLE = JSON.stringify({ type: 'Ticket Created', requester: { id: 'r-9' }, ticket: { id: 7, priority: 'high' } });
+const SAMPLE = JSON.stringify({
+  type: 'Ticket Created',
+  requester: { id: 'r-9' },
+  ticket: { id: 7, priority: 'high' },
+});
 
 jest.setTimeout(120_000);
 
@@ -84,10 +88,10 @@ describe('a generic webhook source from the console', () => {
 
     await page.getByRole('button', { name: 'Create source' }).click();
     await page.waitForURL('**/acme/sources/helpdesk');
-    const saved = await api.call<{ webhook: { kind: string; mapping: Record<string, unknown> }; writeKeys: Array<{ key: string }> }>(
-      'GET',
-      '/api/v1/workspaces/acme/sources/helpdesk',
-    );
+    const saved = await api.call<{
+      webhook: { kind: string; mapping: Record<string, unknown> };
+      writeKeys: Array<{ key: string }>;
+    }>('GET', '/api/v1/workspaces/acme/sources/helpdesk');
     expect(saved.body.webhook).toEqual({
       kind: 'generic',
       mapping: {
@@ -108,7 +112,7 @@ describe('a generic webhook source from the console', () => {
         headers: { 'content-type': 'application/json' },
         body: SAMPLE,
       }).then((r) => r.json())) as { success?: boolean };
-    for (const deadline = Date.now() + 20_000; !(await deliver()).success; ) {
+    for (const deadline = Date.now() + 20_000; !(await deliver()).success;) {
       if (Date.now() > deadline) throw new Error('ingestion did not take the webhook source within 20 s');
       await new Promise((resolve) => setTimeout(resolve, 200));
     }

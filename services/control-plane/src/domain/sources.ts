@@ -222,7 +222,9 @@ export class Sources {
     if (req.category !== undefined) set.category = req.category;
     if (webhook) set.webhook = webhook;
     const changedFields = [
-      ...(['name', 'slug', 'environment', 'category'] as const).filter((k) => set[k] !== undefined && set[k] !== doc[k]),
+      ...(['name', 'slug', 'environment', 'category'] as const).filter(
+        (k) => set[k] !== undefined && set[k] !== doc[k],
+      ),
       ...(req.enabled !== undefined && req.enabled !== doc.enabled ? ['enabled'] : []),
       ...(webhook ? webhookChangedFields(doc.webhook, webhook, this.box) : []),
     ];

@@ -67,7 +67,14 @@ export async function heldPlanVersion(db: Db, planId: string, version: number): 
   return doc ? heldPlan(doc) : undefined;
 }
 
-function heldPlan({ planId, rules, workspaceId, name, version, sourceIds }: Omit<TrackingPlanVersionDoc, '_id'>): HeldPlan {
+function heldPlan({
+  planId,
+  rules,
+  workspaceId,
+  name,
+  version,
+  sourceIds,
+}: Omit<TrackingPlanVersionDoc, '_id'>): HeldPlan {
   return { id: planId, workspaceId, name, version, sourceIds, ...rules };
 }
 

@@ -130,7 +130,10 @@ export function previewWebhookMapping(req: PreviewWebhookMappingRequest): Previe
   if (payload !== undefined && !isPlainObject(payload)) v.add('payload', 'must be a JSON object');
   v.throwIfAny();
   try {
-    return { call: webhookCall(req.mapping as MappingValue, payload as Record<string, unknown>, req.payload), error: '' };
+    return {
+      call: webhookCall(req.mapping as MappingValue, payload as Record<string, unknown>, req.payload),
+      error: '',
+    };
   } catch (error) {
     if (error instanceof MappingError) return { call: undefined, error: error.message };
     throw error;

@@ -21,7 +21,9 @@ export function trackingPlanService(
     getQuarantineReplay: unary('GetQuarantineReplay', deps, (req) =>
       needed(operations).quarantineReplays.get(req.workspace, req.id),
     ),
-    listQuarantineReplays: unary('ListQuarantineReplays', deps, (req) => needed(operations).quarantineReplays.list(req)),
+    listQuarantineReplays: unary('ListQuarantineReplays', deps, (req) =>
+      needed(operations).quarantineReplays.list(req),
+    ),
     cancelQuarantineReplay: unary('CancelQuarantineReplay', deps, (req, ctx) =>
       needed(operations).quarantineReplays.cancel(req.workspace, req.id, ctx),
     ),

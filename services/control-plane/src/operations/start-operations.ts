@@ -116,7 +116,9 @@ export async function startOperations(options: {
       eventsTopic: names.events,
       retentionMs: settings.traceRetentionMs,
     });
-    await Promise.all([deadLetters, outcomes, index, redrives, replays, quarantineReplays].map((s) => s.ensureIndexes()));
+    await Promise.all(
+      [deadLetters, outcomes, index, redrives, replays, quarantineReplays].map((s) => s.ensureIndexes()),
+    );
     await kafka.ensureTopics(
       options.destinationTypes.map((type) => ({
         topic: names.redeliver(type),

@@ -74,7 +74,10 @@ export const quarantineReplayRoutes = [
     response: QuarantineReplay,
     async handler({ controlPlane, email, workspace, params }) {
       return present(
-        await controlPlane.trackingPlans.getQuarantineReplay({ workspace: workspace!.id, id: params.id }, { actor: email }),
+        await controlPlane.trackingPlans.getQuarantineReplay(
+          { workspace: workspace!.id, id: params.id },
+          { actor: email },
+        ),
       );
     },
   }),

@@ -15,7 +15,10 @@ export function applyCommand(program: Command, run: Runner, io: Io): void {
     .description('make a workspace match a YAML file (idempotent); checks the whole file first')
     .requiredOption('-f, --file <path>', 'workspace file')
     .option('--dry-run', 'check the file and print what would change, change nothing')
-    .option('--prune', 'delete sources, destinations, models and connections that the file does not list (tracking plans are kept)')
+    .option(
+      '--prune',
+      'delete sources, destinations, models and connections that the file does not list (tracking plans are kept)',
+    )
     .action((o: { file: string; dryRun?: boolean; prune?: boolean }) =>
       run(async (c) => {
         let text: string;

@@ -43,7 +43,8 @@ export function checkTrackingPlans(parts: SpecParts, reachable: ReadonlySet<stri
     if (first !== undefined) {
       problems.push({ path: [...base, 'name'], message: `trackingPlans[${first}] already has the name ${name}` });
     } else names.set(name, i);
-    for (const problem of checkPlanRules(planRules(plan))) problems.push(fileProblem(base, problem.path, problem.message));
+    for (const problem of checkPlanRules(planRules(plan)))
+      problems.push(fileProblem(base, problem.path, problem.message));
     plan.sources.forEach((slug, k) => {
       const at = [...base, 'sources', k];
       if (!reachable.has(slug)) problems.push({ path: at, message: `no source ${slug} in the file or the workspace` });

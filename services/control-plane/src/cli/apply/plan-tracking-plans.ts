@@ -103,7 +103,14 @@ export function planTrackingPlans(workspace: string, parts: SpecParts, state: Wo
     if (!have) {
       const lines = describePlanChanges(diffPlans(EMPTY_RULES, rules));
       const sources = want.sources.length > 0 ? ` (sources: ${want.sources.join(', ')})` : '';
-      const step = saveStep(workspace, i, want, undefined, state, [`+ create tracking plan ${want.name}${sources}`, ...lines.map((l) => `    ${l}`)].join('\n'));
+      const step = saveStep(
+        workspace,
+        i,
+        want,
+        undefined,
+        state,
+        [`+ create tracking plan ${want.name}${sources}`, ...lines.map((l) => `    ${l}`)].join('\n'),
+      );
       (want.sources.length > 0 ? taking : releasing).push(step);
       return;
     }

@@ -43,7 +43,11 @@ export function quarantineCommands(plans: Command, run: Runner, io: Io): void {
     .option('--rate <n>', 'events per second at most (default 500)')
     .option('--wait', 'wait until it is done, printing its progress')
     .action(
-      (workspace: string, source: string, o: { from?: string; to?: string; event?: string; rate?: string; wait?: boolean }) =>
+      (
+        workspace: string,
+        source: string,
+        o: { from?: string; to?: string; event?: string; rate?: string; wait?: boolean },
+      ) =>
         run(async (c, g) => {
           const now = Date.now();
           const from = o.from === undefined ? undefined : parseTime(o.from, '--from', now);
@@ -85,13 +89,17 @@ export function quarantineCommands(plans: Command, run: Runner, io: Io): void {
         );
       }),
     );
-  runs.command('show <workspace> <id>').action((workspace: string, id: string) =>
-    run(async (c, g) => printRecord(io, row(await c.trackingPlans.getQuarantineReplay({ workspace, id })), g.json)),
-  );
+  runs
+    .command('show <workspace> <id>')
+    .action((workspace: string, id: string) =>
+      run(async (c, g) => printRecord(io, row(await c.trackingPlans.getQuarantineReplay({ workspace, id })), g.json)),
+    );
   runs
     .command('cancel <workspace> <id>')
     .description('stop it after the events in hand; what it released stays released')
     .action((workspace: string, id: string) =>
-      run(async (c, g) => printRecord(io, row(await c.trackingPlans.cancelQuarantineReplay({ workspace, id })), g.json)),
+      run(async (c, g) =>
+        printRecord(io, row(await c.trackingPlans.cancelQuarantineReplay({ workspace, id })), g.json),
+      ),
     );
 }

@@ -194,7 +194,10 @@ export class QuarantineReplays {
     await this.writes.run(run._id, () =>
       this.runs.updateOne({ _id: run._id }, { $set: { status, finishedAt: this.deps.now() } }),
     );
-    logger.info({ runId: run._id, status, released: run.released, stillBlocked: run.stillBlocked }, 'quarantine replay finished');
+    logger.info(
+      { runId: run._id, status, released: run.released, stillBlocked: run.stillBlocked },
+      'quarantine replay finished',
+    );
   }
 
   /** The plan version the run keeps to, compiled (a run taken over by another replica keeps to the same). */

@@ -6,7 +6,8 @@ import { ErrorNotice, FormField } from '../../components/FormField';
 import { useWorkspace } from '../../components/WorkspaceLayout';
 import { genericMapping, PATH_FIELDS, type GenericMappingDraft } from './generic-webhook-mapping';
 
-const SAMPLE_PAYLOAD = '{\n  "type": "Ticket Created",\n  "user": { "id": "u-1" },\n  "data": { "priority": "high" }\n}';
+const SAMPLE_PAYLOAD =
+  '{\n  "type": "Ticket Created",\n  "user": { "id": "u-1" },\n  "data": { "priority": "high" }\n}';
 
 /**
  * The generic webhook source's part of the new-source form: which JSON path of a delivery gives
@@ -36,7 +37,10 @@ export function GenericWebhookMapping(props: {
   const otherMappingError = [props.fieldError('webhook.mapping'), previewError?.fieldMessage('webhook.mapping')]
     .concat(
       [...(previewError?.fields ?? [])]
-        .filter((f) => f.field.startsWith('webhook.mapping.') && !PATH_FIELDS.some(([k]) => f.field === `webhook.mapping.${k}`))
+        .filter(
+          (f) =>
+            f.field.startsWith('webhook.mapping.') && !PATH_FIELDS.some(([k]) => f.field === `webhook.mapping.${k}`),
+        )
         .map((f) => `${f.field.slice('webhook.mapping.'.length)}: ${f.message}`),
     )
     .filter(Boolean)
