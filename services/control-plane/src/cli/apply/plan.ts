@@ -60,6 +60,27 @@ const FILE_FIELDS: Record<string, string> = {
   'webhook.signing_secret': 'webhook.signingSecret',
 };
 
+/**
+ * What an update would change, asked of the server (a dry run: secrets are compared there), or
+ * what it refuses, each at its place in the file under `base`.
+ */
+async function changedOnServer(
+  dryRun: () => Promise<{ changedFields: string[] }>,
+  base: PathSegment[],
+): Promise<{ fields: string[] } | { problems: Problem[] }> {
+  try {
+    return { fields: (await dryRun()).changedFields };
+  } catch (error) {
+    if ((error as Partial<ServiceError>).code !== status.INVALID_ARGUMENT) throw error;
+    return {
+      problems: fieldViolations(error).map(({ field, message }) => ({
+        path: [...base, ...pathOfField(FILE_FIELDS[field] ?? field)],
+        message,
+      })),
+    };
+  }
+}
+
 /** A webhook source's settings as the control plane takes them; a secret the file leaves out is kept. */
 const webhookOf = (want: SourceSpec, secret: string | undefined) =>
   want.webhook
@@ -151,20 +172,14 @@ export async function planApply(
       reason: 'manifold apply',
       ...webhook,
     };
-    try {
-      const preview = await c.sources.updateSource({ ...update, dryRun: true });
-      if (preview.changedFields.length > 0) {
-        steps.push({
-          description: `~ update source ${want.slug}: ${preview.changedFields.join(', ')}`,
-          path: ['sources', i],
-          run: () => done(c.sources.updateSource(update)),
-        });
-      }
-    } catch (error) {
-      if ((error as Partial<ServiceError>).code !== status.INVALID_ARGUMENT) throw error;
-      for (const { field, message } of fieldViolations(error)) {
-        problems.push({ path: ['sources', i, ...pathOfField(FILE_FIELDS[field] ?? field)], message });
-      }
+    const changed = await changedOnServer(() => c.sources.updateSource({ ...update, dryRun: true }), ['sources', i]);
+    if ('problems' in changed) problems.push(...changed.problems);
+    else if (changed.fields.length > 0) {
+      steps.push({
+        description: `~ update source ${want.slug}: ${changed.fields.join(', ')}`,
+        path: ['sources', i],
+        run: () => done(c.sources.updateSource(update)),
+      });
     }
   }
 
@@ -207,20 +222,17 @@ export async function planApply(
       syncIntervalSeconds: want.kind === 'warehouse' ? want.interval : undefined,
       reason: 'manifold apply',
     };
-    try {
-      const preview = await c.destinations.updateDestination({ ...update, dryRun: true });
-      if (preview.changedFields.length > 0) {
-        steps.push({
-          description: `~ update ${want.kind} ${want.name}: ${preview.changedFields.join(', ')}`,
-          path: want.path,
-          run: () => done(c.destinations.updateDestination(update)),
-        });
-      }
-    } catch (error) {
-      if ((error as Partial<ServiceError>).code !== status.INVALID_ARGUMENT) throw error;
-      for (const { field, message } of fieldViolations(error)) {
-        problems.push({ path: [...want.path, ...pathOfField(FILE_FIELDS[field] ?? field)], message });
-      }
+    const changed = await changedOnServer(
+      () => c.destinations.updateDestination({ ...update, dryRun: true }),
+      want.path,
+    );
+    if ('problems' in changed) problems.push(...changed.problems);
+    else if (changed.fields.length > 0) {
+      steps.push({
+        description: `~ update ${want.kind} ${want.name}: ${changed.fields.join(', ')}`,
+        path: want.path,
+        run: () => done(c.destinations.updateDestination(update)),
+      });
     }
     const connectionMappings = have.mappings.filter(isConnectionMapping);
     const ownMappings = have.mappings.filter((m) => !isConnectionMapping(m));

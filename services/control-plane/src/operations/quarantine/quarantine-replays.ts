@@ -17,7 +17,7 @@ import { currentPlanOf, heldPlanVersion } from '../../domain/tracking-plans';
 import { resolveWorkspace } from '../../domain/workspaces';
 import type { Store } from '../../store/store';
 import { inChunks, Pacer, RunWorker, type RunDoc, type RunLease } from '../runs/run-worker';
-import { SerialWrites } from '../runs/serial-writes';
+import { RunRecords } from '../runs/run-records';
 import { topicRanges, type PartitionRange } from '../runs/topic-ranges';
 
 interface QuarantineReplayDoc extends RunDoc {
@@ -56,7 +56,7 @@ const MAX_RATE = 100_000;
 export class QuarantineReplays {
   readonly runs: Collection<QuarantineReplayDoc>;
   readonly worker: RunWorker<QuarantineReplayDoc>;
-  private readonly writes = new SerialWrites();
+  private readonly records: RunRecords<QuarantineReplayDoc>;
 
   constructor(
     private readonly db: Db,
@@ -71,6 +71,7 @@ export class QuarantineReplays {
     },
   ) {
     this.runs = db.collection('quarantine_replays');
+    this.records = new RunRecords(this.runs, 'quarantine replay');
     this.worker = new RunWorker(this.runs, {
       process: (run, lease) => this.process(run, lease),
       logger: deps.logger.child({ component: 'quarantine-replays' }),
@@ -78,8 +79,8 @@ export class QuarantineReplays {
     });
   }
 
-  async ensureIndexes(): Promise<void> {
-    await this.runs.createIndex({ workspaceId: 1, requestedAt: -1 }, { name: 'by_workspace_time' });
+  ensureIndexes(): Promise<void> {
+    return this.records.ensureIndexes();
   }
 
   async start(req: StartQuarantineReplayRequest, ctx: CallContext): Promise<QuarantineReplay> {
@@ -123,29 +124,17 @@ export class QuarantineReplays {
 
   async get(workspaceKey: string, id: string): Promise<QuarantineReplay> {
     const workspace = await resolveWorkspace(this.deps.store, workspaceKey);
-    const run = await this.runs.findOne({ _id: id, workspaceId: workspace._id });
-    if (!run) throw ControlPlaneError.notFound('quarantine replay', id);
-    return present(run);
+    return present(await this.records.one(workspace._id, id));
   }
 
   async list(req: ListQuarantineReplaysRequest): Promise<ListQuarantineReplaysResponse> {
     const workspace = await resolveWorkspace(this.deps.store, req.workspace);
-    const runs = await this.runs
-      .find({ workspaceId: workspace._id })
-      .sort({ requestedAt: -1 })
-      .limit(Math.min(Math.max(req.limit || 20, 1), 100))
-      .toArray();
-    return { replays: runs.map(present) };
+    return { replays: (await this.records.latest(workspace._id, req.limit)).map(present) };
   }
 
   async cancel(workspaceKey: string, id: string, ctx: CallContext): Promise<QuarantineReplay> {
     const workspace = await resolveWorkspace(this.deps.store, workspaceKey);
-    await this.writes.run(id, () =>
-      this.runs.updateOne(
-        { _id: id, workspaceId: workspace._id, status: 'running' },
-        { $set: { status: 'stopping', stoppedBy: ctx.actor } },
-      ),
-    );
+    await this.records.requestStop(workspace._id, id, ctx.actor);
     this.deps.logger.info({ runId: id, actor: ctx.actor }, 'quarantine replay cancel requested');
     return this.get(workspaceKey, id);
   }
@@ -164,34 +153,22 @@ export class QuarantineReplays {
     const plan = await this.planOf(run);
     const ranges = run.ranges ?? (await this.rangesOf(run));
     const pacer = new Pacer(run.ratePerSecond);
-    let stopping = run.status === 'stopping';
-    let lost = false;
-    let lastCheck = 0;
-    /** Renews the lease about once a second; true when the run must end here. */
-    const interrupted = async (): Promise<boolean> => {
-      if (Date.now() - lastCheck >= 1000) {
-        lastCheck = Date.now();
-        const current = await this.writes.run(run._id, () => lease.renew());
-        if (!current) lost = true;
-        else if (current.status === 'stopping') stopping = true;
-      }
-      return stopping || lost || lease.closing;
-    };
+    const watch = this.records.watch(run, lease);
     const result = await kafka.readRanges({
       topic: this.deps.quarantineTopic,
       ranges: ranges.map((r) => ({ ...r, from: run.positions[`p${r.partition}`] ?? r.from })),
-      keepGoing: () => !stopping && !lost && !lease.closing,
+      keepGoing: () => !watch.over,
       handleBatch: async (messages, { heartbeat }) => {
         for (const chunk of inChunks(messages, pacer.chunk)) {
-          if (await interrupted()) break;
+          if (await watch.interrupted()) break;
           await this.release(run, plan, chunk, pacer);
         }
         await heartbeat();
       },
     });
-    if (lost || lease.closing) return;
-    const status = result.complete && !stopping ? 'done' : 'stopped';
-    await this.writes.run(run._id, () =>
+    if (watch.lost || lease.closing) return;
+    const status = result.complete && !watch.stopping ? 'done' : 'stopped';
+    await this.records.writes.run(run._id, () =>
       this.runs.updateOne({ _id: run._id }, { $set: { status, finishedAt: this.deps.now() } }),
     );
     logger.info(
@@ -211,7 +188,9 @@ export class QuarantineReplays {
   private async rangesOf(run: QuarantineReplayDoc): Promise<PartitionRange[]> {
     const { ranges, total } = await topicRanges(this.deps.kafka, this.deps.quarantineTopic, run.from, run.to);
     const positions = Object.fromEntries(ranges.map((r) => [`p${r.partition}`, r.from]));
-    await this.writes.run(run._id, () => this.runs.updateOne({ _id: run._id }, { $set: { ranges, total, positions } }));
+    await this.records.writes.run(run._id, () =>
+      this.runs.updateOne({ _id: run._id }, { $set: { ranges, total, positions } }),
+    );
     run.positions = positions;
     run.total = total;
     return ranges;
@@ -245,7 +224,7 @@ export class QuarantineReplays {
     const inc = { scanned: messages.length, matched, released: out.length, stillBlocked: matched - out.length };
     run.positions[`p${last.partition}`] = next;
     for (const [key, count] of Object.entries(inc)) run[key as keyof typeof inc] += count;
-    await this.writes.run(run._id, () =>
+    await this.records.writes.run(run._id, () =>
       this.runs.updateOne({ _id: run._id }, { $set: { [`positions.p${last.partition}`]: next }, $inc: inc }),
     );
   }

@@ -12,7 +12,7 @@ import { resolveWorkspace } from '../../domain/workspaces';
 import type { Store } from '../../store/store';
 import type { RunOutcomes } from '../runs/run-outcomes';
 import { Pacer, RunWorker, type RunDoc, type RunLease } from '../runs/run-worker';
-import { SerialWrites } from '../runs/serial-writes';
+import { RunRecords } from '../runs/run-records';
 import { topicRanges, type PartitionRange } from '../runs/topic-ranges';
 
 interface ReplayDoc extends RunDoc {
@@ -53,7 +53,7 @@ const MAX_RATE = 100_000;
 export class Replays {
   readonly runs: Collection<ReplayDoc>;
   readonly worker: RunWorker<ReplayDoc>;
-  private readonly writes = new SerialWrites();
+  private readonly records: RunRecords<ReplayDoc>;
 
   constructor(
     db: Db,
@@ -69,6 +69,7 @@ export class Replays {
     },
   ) {
     this.runs = db.collection('replays');
+    this.records = new RunRecords(this.runs, 'replay');
     this.worker = new RunWorker(this.runs, {
       process: (run, lease) => this.process(run, lease),
       logger: deps.logger.child({ component: 'replays' }),
@@ -76,8 +77,8 @@ export class Replays {
     });
   }
 
-  async ensureIndexes(): Promise<void> {
-    await this.runs.createIndex({ workspaceId: 1, requestedAt: -1 }, { name: 'by_workspace_time' });
+  ensureIndexes(): Promise<void> {
+    return this.records.ensureIndexes();
   }
 
   async start(req: StartReplayRequest, ctx: CallContext): Promise<Replay> {
@@ -132,29 +133,18 @@ export class Replays {
 
   async get(workspaceKey: string, id: string): Promise<Replay> {
     const workspace = await resolveWorkspace(this.deps.store, workspaceKey);
-    const run = await this.runs.findOne({ _id: id, workspaceId: workspace._id });
-    if (!run) throw ControlPlaneError.notFound('replay', id);
-    return this.present(run);
+    return this.present(await this.records.one(workspace._id, id));
   }
 
   async list(req: ListReplaysRequest): Promise<ListReplaysResponse> {
     const workspace = await resolveWorkspace(this.deps.store, req.workspace);
-    const runs = await this.runs
-      .find({ workspaceId: workspace._id })
-      .sort({ requestedAt: -1 })
-      .limit(Math.min(Math.max(req.limit || 20, 1), 100))
-      .toArray();
+    const runs = await this.records.latest(workspace._id, req.limit);
     return { replays: await Promise.all(runs.map((r) => this.present(r))) };
   }
 
   async cancel(workspaceKey: string, id: string, ctx: CallContext): Promise<Replay> {
     const workspace = await resolveWorkspace(this.deps.store, workspaceKey);
-    await this.serially(id, () =>
-      this.runs.updateOne(
-        { _id: id, workspaceId: workspace._id, status: 'running' },
-        { $set: { status: 'stopping', stoppedBy: ctx.actor } },
-      ),
-    );
+    await this.records.requestStop(workspace._id, id, ctx.actor);
     this.deps.logger.info({ runId: id, actor: ctx.actor }, 'replay cancel requested');
     return this.get(workspaceKey, id);
   }
@@ -207,19 +197,7 @@ export class Replays {
     const ranges = run.ranges ?? (await this.plan(run));
     const topic = run.warehouse ? names.warehouseReplay : names.redeliver(run.destinationType);
     const pacer = new Pacer(run.ratePerSecond);
-    let stopping = run.status === 'stopping';
-    let lost = false;
-    let lastCheck = 0;
-    /** Renews the lease about once a second; true when the replay must end here. */
-    const interrupted = async (): Promise<boolean> => {
-      if (Date.now() - lastCheck >= 1000) {
-        lastCheck = Date.now();
-        const current = await this.serially(run._id, () => lease.renew());
-        if (!current) lost = true;
-        else if (current.status === 'stopping') stopping = true;
-      }
-      return stopping || lost || lease.closing;
-    };
+    const watch = this.records.watch(run, lease);
     const open = ranges.map((r) => ({
       partition: r.partition,
       from: run.positions[`p${r.partition}`] ?? r.from,
@@ -228,14 +206,14 @@ export class Replays {
     const result = await kafka.readRanges({
       topic: this.deps.eventsTopic,
       ranges: open,
-      keepGoing: () => !stopping && !lost && !lease.closing,
+      keepGoing: () => !watch.over,
       handleBatch: async (messages, { heartbeat }) => {
-        await this.take(run, topic, messages, pacer, ranges, interrupted);
+        await this.take(run, topic, messages, pacer, ranges, () => watch.interrupted());
         await heartbeat();
       },
     });
-    if (lost || lease.closing) return;
-    const status = result.complete && !stopping ? 'done' : 'stopped';
+    if (watch.lost || lease.closing) return;
+    const status = result.complete && !watch.stopping ? 'done' : 'stopped';
     await this.serially(run._id, () =>
       this.runs.updateOne({ _id: run._id }, { $set: { status, finishedAt: this.deps.now() } }),
     );
@@ -348,7 +326,7 @@ export class Replays {
 
   /** Every write of a replay's document, one after another (see SerialWrites). */
   private serially<T>(runId: string, write: () => Promise<T>): Promise<T> {
-    return this.writes.run(runId, write);
+    return this.records.writes.run(runId, write);
   }
 
   /** Forgets replays that finished before `before`. */
