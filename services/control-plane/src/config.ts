@@ -26,6 +26,7 @@ export function controlPlaneConfig(source: NodeJS.ProcessEnv = process.env) {
       KAFKA_TOPIC_PREFIX: env.kafkaTopicPrefix(),
       TRACE_RETENTION_HOURS: env.int(168, 1),
       DEAD_LETTER_RETENTION_HOURS: env.int(168, 1),
+      REVERSE_ETL_PREVIEW_TIMEOUT_SECONDS: env.int(30, 1),
       OTEL_EXPORTER_OTLP_ENDPOINT: env.url(['http', 'https']).optional(),
     } satisfies z.ZodRawShape,
     source,

@@ -12,7 +12,7 @@ import { CatalogQueries } from './domain/catalog-service';
 import { Destinations } from './domain/destinations';
 import { DestinationMappings } from './domain/mappings';
 import { ReverseEtlModels } from './domain/reverse-etl';
-import { ModelPreviewer } from './domain/model-preview';
+import { ModelWarehouse } from './domain/model-warehouse';
 import { Observability } from './domain/observability';
 import { startRetentionSweep } from './domain/retention-sweep';
 import { startReportConsumer } from './domain/report-consumer';
@@ -55,6 +55,8 @@ export interface StartControlPlaneOptions {
   catalog?: readonly CatalogEntryDefinition[];
   /** How often to notice writes made through other replicas (ms). */
   configPollIntervalMs?: number;
+  /** How long a Reverse ETL preview may run in the warehouse (ms; default 30 s). */
+  previewTimeoutMs?: number;
   /** Mail for auto-disable warnings; without it, warnings are only recorded and logged. */
   smtp?: SmtpSettings;
   autoDisable?: Partial<AutoDisableOptions> & { enabled?: boolean };
@@ -120,8 +122,12 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
     const sealed = await destinations.sealStoredSecrets();
     if (sealed > 0) logger.info({ destinations: sealed }, 'credentials stored in clear are now encrypted');
     const mappings = new DestinationMappings(store, catalog, (doc) => destinations.toDestination(doc), onChange);
-    const previewer = new ModelPreviewer((doc) => destinations.openSettings(doc), logger);
-    const reverseEtl = new ReverseEtlModels(store, mappings, onChange, previewer);
+    const modelWarehouse = new ModelWarehouse(
+      (doc) => destinations.openSettings(doc),
+      logger,
+      options.previewTimeoutMs,
+    );
+    const reverseEtl = new ReverseEtlModels(store, mappings, onChange, modelWarehouse);
     await reverseEtl.ensureIndexes();
     const trackingPlans = new TrackingPlans(store, onChange);
     await trackingPlans.ensureIndexes();

@@ -10,7 +10,9 @@ import { createRequire } from 'node:module';
 import { benchConfigView } from './bench-config-view.mjs';
 
 const require = createRequire(import.meta.url);
-const { startIngestion, ingestionSettings, runPrimary, WorkerLink, limitHeapGrowth } = require('../dist/index.js');
+// Before anything else loads, as the service's entry point does.
+require('../dist/limit-heap-growth-first.js');
+const { startIngestion, ingestionSettings, runPrimary, WorkerLink } = require('../dist/index.js');
 const { KafkaClient } = require('@manifold/kafka');
 const { createLogger } = require('@manifold/logger');
 const { startTelemetry } = require('@manifold/telemetry');
@@ -19,8 +21,6 @@ const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const writeKey = process.env.BENCH_WRITE_KEY ?? 'bench-write-key';
 const topic = process.env.BENCH_TOPIC ?? `manifold.bench.${Date.now().toString(36)}`;
 const workers = Number(process.env.BENCH_WORKERS ?? 1);
-// As serveIngestion does for the service itself.
-limitHeapGrowth();
 
 if (workers > 1 && cluster.isPrimary) {
   // The workers run this script too, with the same topic.

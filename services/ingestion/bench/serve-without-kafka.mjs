@@ -7,9 +7,9 @@ import { createRequire } from 'node:module';
 import { benchConfigView } from './bench-config-view.mjs';
 
 const require = createRequire(import.meta.url);
-const { createIngestionApp, ingestionSettings, limitHeapGrowth } = require('../dist/index.js');
-// As serveIngestion does for the service itself.
-limitHeapGrowth();
+// Before anything else loads, as the service's entry point does.
+require('../dist/limit-heap-growth-first.js');
+const { createIngestionApp, ingestionSettings } = require('../dist/index.js');
 const { createLogger } = require('@manifold/logger');
 const { startTelemetry } = require('@manifold/telemetry');
 

@@ -1,4 +1,6 @@
 // The ingestion process entry point: `node dist/main.js`, configured by environment variables.
+// Must stay the first import (see the module).
+import './limit-heap-growth-first';
 import { ConfigError } from '@manifold/config';
 import { loadIngestionConfig } from './config';
 import { serveIngestion } from './workers/serve';

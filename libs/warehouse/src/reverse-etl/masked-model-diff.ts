@@ -21,6 +21,6 @@ export function maskedModelDiff(models: ModelDiffEngine, masker: SecretMasker): 
     promote: (modelId) => masked(models.promote(modelId)),
     discard: (modelId) => masked(models.discard(modelId)),
     reset: (modelId) => masked(models.reset(modelId)),
-    preview: (sql, limit) => masked(models.preview(sql, limit)),
+    preview: (sql, limit, options) => masked(models.preview(sql, limit, options)),
   };
 }

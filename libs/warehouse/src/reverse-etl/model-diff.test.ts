@@ -198,4 +198,15 @@ describe.each(engines)('%s model diff', (_kind, makeEngine) => {
       rowCount: 3,
     });
   });
+
+  it('stops a preview that runs past its time, with a clear error', async () => {
+    // A query with no end in sight (a huge cross join counted): the warehouse must stop it.
+    const heavy = `SELECT a.id FROM crm.${table} a, crm.${table} b, generate_series(1, 10000000000) g(n)`;
+    const error = await rejectionOf(() => engine.models.preview(heavy, 50, { timeoutMs: 300 }));
+    expect(error).toBeInstanceOf(ModelRunError);
+    expect((error as ModelRunError).code).toBe('QUERY_TIMEOUT');
+    expect((error as ModelRunError).message).toContain("longer than the preview's limit of 0.3 s");
+    // The engine is usable afterwards.
+    expect((await engine.models.preview(`SELECT id FROM crm.${table} ORDER BY id`, 1)).rowCount).toBe(3);
+  });
 });

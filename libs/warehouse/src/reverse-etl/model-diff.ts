@@ -32,6 +32,20 @@ export interface PreparedChanges {
   firstRun: boolean;
 }
 
+/** How long a preview may run in the warehouse, both of its statements together. */
+export interface PreviewOptions {
+  timeoutMs?: number;
+}
+
+/** The default of PreviewOptions.timeoutMs. */
+export const PREVIEW_TIMEOUT_MS = 30_000;
+
+export interface ModelPreview {
+  rows: Array<Record<string, RowValue>>;
+  /** Every row of the query, not only those shown. */
+  rowCount: number;
+}
+
 export interface RowChange {
   kind: ChangeKind;
   /** The identifier as text: the paging key (changes are read in the byte order of keys). */
@@ -46,7 +60,8 @@ export type ModelRunErrorCode =
   | 'IDENTIFIER_NULL'
   | 'IDENTIFIER_NOT_UNIQUE'
   | 'COLUMNS_CHANGED'
-  | 'NO_PREPARED_CHANGES';
+  | 'NO_PREPARED_CHANGES'
+  | 'QUERY_TIMEOUT';
 
 /** Why a model's run sends nothing: what the user must change, in words. */
 export class ModelRunError extends Error {
@@ -79,8 +94,12 @@ export interface ModelDiffEngine {
   discard(modelId: string): Promise<void>;
   /** Forgets the snapshot too: the next run sees every row as added. */
   reset(modelId: string): Promise<void>;
-  /** The first `limit` rows of a query and its row count, for a model editor's preview. */
-  preview(sql: string, limit: number): Promise<{ rows: Array<Record<string, RowValue>>; rowCount: number }>;
+  /**
+   * The first `limit` rows of a query and its row count, for a model editor's preview. The
+   * warehouse stops the query after `timeoutMs` (QUERY_TIMEOUT), so a heavy query cannot hold
+   * the editor or the warehouse.
+   */
+  preview(sql: string, limit: number, options?: PreviewOptions): Promise<ModelPreview>;
 }
 
 export const RETL_SCHEMA = 'manifold_retl';

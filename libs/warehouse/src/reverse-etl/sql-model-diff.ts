@@ -2,12 +2,15 @@ import { qualified, quoteIdent } from '../engines/sql';
 import {
   CHANGE_KINDS,
   ModelRunError,
+  PREVIEW_TIMEOUT_MS,
   RETL_SCHEMA,
   modelStatement,
   modelTables,
   type ChangeKind,
   type ModelDiffEngine,
+  type ModelPreview,
   type ModelQuery,
+  type PreviewOptions,
   type PrepareOptions,
   type PreparedChanges,
   type RowChange,
@@ -18,6 +21,19 @@ import {
 export interface SqlSession {
   run(sql: string): Promise<void>;
   rows<T extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * A read-only query the warehouse stops after `timeoutMs`: it then throws StatementTimeoutError
+   * (the session stays usable).
+   */
+  rowsWithin<T extends Record<string, unknown>>(sql: string, timeoutMs: number): Promise<T[]>;
+}
+
+/** A statement the warehouse stopped because it ran past its time (SqlSession.rowsWithin). */
+export class StatementTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`the statement ran longer than ${timeoutMs} ms and was stopped`);
+    this.name = 'StatementTimeoutError';
+  }
 }
 
 /** What differs between PostgreSQL's and DuckDB's SQL here. */
@@ -143,25 +159,42 @@ export class SqlModelDiff implements ModelDiffEngine {
     );
   }
 
-  preview(sql: string, limit: number): Promise<{ rows: Array<Record<string, RowValue>>; rowCount: number }> {
+  preview(sql: string, limit: number, options: PreviewOptions = {}): Promise<ModelPreview> {
+    const timeoutMs = Math.max(1, Math.floor(options.timeoutMs ?? PREVIEW_TIMEOUT_MS));
     return this.withSession(async (session) => {
       const statement = modelStatement(sql);
+      // One budget for both statements: the count gets what the rows left of it.
+      const deadline = Date.now() + timeoutMs;
+      const left = () => Math.max(1, deadline - Date.now());
       try {
-        const rows = await session.rows<{ row_json: string }>(
+        const rows = await session.rowsWithin<{ row_json: string }>(
           `SELECT ${this.dialect.rowJson('m')} AS row_json FROM (${statement}) AS m LIMIT ${Math.max(0, Math.floor(limit))}`,
+          left(),
         );
-        const [count] = await session.rows<{ n: string | number | bigint }>(
+        const [count] = await session.rowsWithin<{ n: string | number | bigint }>(
           `SELECT count(*) AS n FROM (${statement}) AS m`,
+          left(),
         );
         return {
           rows: rows.map((r) => JSON.parse(r.row_json) as Record<string, RowValue>),
           rowCount: Number(count?.n ?? 0),
         };
       } catch (error) {
+        if (error instanceof StatementTimeoutError) {
+          throw new ModelRunError(
+            'QUERY_TIMEOUT',
+            `the query ran longer than the preview's limit of ${seconds(timeoutMs)} and was stopped: preview a lighter query (a LIMIT, fewer joins) or check it in the warehouse itself`,
+          );
+        }
         throw new ModelRunError('QUERY_FAILED', `the model's query failed: ${this.describe(error)}`);
       }
     });
   }
+}
+
+/** "30 s", "0.5 s". */
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))} s`;
 }
 
 /** Statements run together, all or nothing. */

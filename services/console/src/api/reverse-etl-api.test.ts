@@ -1,7 +1,8 @@
 // Reverse ETL through the Public API against a real control plane, FerretDB, Kafka and a DuckDB
 // warehouse, with a real warehouse loader running the models: a model created (problems named
 // per field), previewed, connected, changed, run now and its run listed with its counts; then
-// disconnected and deleted, its destination mapping going with it.
+// disconnected and deleted, its destination mapping going with it; meanwhile listed among the
+// sources (include_models) as a source of category "Reverse ETL".
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,6 +105,27 @@ describe('console Public API: Reverse ETL', () => {
     expect((await owner.call<{ models: Model[] }>('GET', `${base}/models`)).body.models.map((m) => m.id)).toEqual([
       created.body.id,
     ]);
+    // The Sources list has it as a source of category "Reverse ETL" when asked (the Sources page asks).
+    const sources = '/api/v1/workspaces/retl/sources';
+    const listed = await owner.call<{ sources: Array<Record<string, unknown>>; page: { totalCount: number } }>(
+      'GET',
+      `${sources}?include_models=true&category=Reverse%20ETL`,
+    );
+    expect(listed.status).toBe(200);
+    expect(listed.body.sources).toEqual([
+      expect.objectContaining({
+        id: created.body.id,
+        name: 'Users',
+        type: 'reverse-etl',
+        category: 'Reverse ETL',
+        enabled: true,
+        writeKeys: [],
+      }),
+    ]);
+    expect(listed.body.page.totalCount).toBe(1);
+    const plain = await owner.call<{ sources: Array<{ id: string }> }>('GET', sources);
+    expect(plain.body.sources.map((x) => x.id)).not.toContain(created.body.id);
+    expect((await owner.call<Problem>('GET', `${sources}?include_models=yes`)).status).toBe(400);
 
     const preview = await owner.call<{ rows: unknown[]; rowCount: number }>('POST', `${base}/preview`, {
       warehouse: 'Lake',
@@ -173,5 +195,10 @@ describe('console Public API: Reverse ETL', () => {
     expect(hook.body.mappings.map((m) => m.id)).not.toContain(connected.body.mappingId);
     expect((await owner.call('DELETE', model)).status).toBe(200);
     expect((await owner.call<Problem>('GET', model)).status).toBe(404);
+    const afterDelete = await owner.call<{ sources: Array<{ id: string }> }>(
+      'GET',
+      '/api/v1/workspaces/retl/sources?include_models=true',
+    );
+    expect(afterDelete.body.sources.map((x) => x.id)).not.toContain(created.body.id);
   }, 90000);
 });

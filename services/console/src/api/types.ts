@@ -5,6 +5,7 @@ import type * as operations from './operations-models';
 import type * as tests from './destination-test-models';
 import type * as retl from './reverse-etl-models';
 import type * as webhookMapping from './webhook-mapping-models';
+import type * as plans from './tracking-plan-models';
 
 export type ApiErrorBody = z.output<typeof models.ErrorBody>;
 export type PageInfo = z.output<typeof models.PageInfo>;
@@ -41,6 +42,11 @@ export type ReverseEtlConnection = z.output<typeof retl.ReverseEtlConnection>;
 export type ReverseEtlRun = z.output<typeof retl.ReverseEtlRun>;
 export type ModelPreview = z.output<typeof retl.ModelPreview>;
 export type WebhookMappingPreview = z.output<typeof webhookMapping.WebhookMappingPreview>;
+export type TrackingPlan = z.output<typeof plans.TrackingPlan>;
+export type TrackingPlanRules = z.output<typeof plans.PlanRules>;
+export type TrackingPlanVersion = z.output<typeof plans.TrackingPlanVersion>;
+export type TrackingPlanChange = z.output<typeof plans.PlanChange>;
+export type TrackingPlanPreview = z.output<typeof plans.PlanPreview>;
 
 /** A workspace made outside the console (e.g. by `pnpm start` or `manifold apply`) that first-run setup can take over. */
 export interface AdoptableWorkspace {

@@ -97,6 +97,8 @@ export async function startConsoleStack(
     localWorkspace?: boolean;
     /** The control plane's OAuth apps (the emulators' clients), for destinations that connect with OAuth. */
     oauthClients?: Parameters<typeof startControlPlane>[0]['oauthClients'];
+    /** How long a Reverse ETL preview may run in the warehouse (the control plane's; 30 s by default). */
+    previewTimeoutMs?: number;
     /** More console settings: SMTP, sign-in limits, proxies. */
     console?: Partial<
       Pick<StartConsoleOptions, 'smtp' | 'lockout' | 'throttleLimits' | 'trustProxy' | 'publicUrl' | 'port'>
@@ -123,6 +125,7 @@ export async function startConsoleStack(
     autoDisable: { enabled: false },
     ...(options.dataPlane ? { kafkaBrokers, kafkaTopicPrefix: topicPrefix } : {}),
     ...(options.oauthClients ? { oauthClients: options.oauthClients } : {}),
+    ...(options.previewTimeoutMs ? { previewTimeoutMs: options.previewTimeoutMs } : {}),
   });
   const runDir = options.localWorkspace ? mkdtempSync(join(tmpdir(), 'console-local-')) : undefined;
   if (runDir) await applyLocalWorkspace(controlPlane.address, controlPlaneToken, runDir);

@@ -20,6 +20,7 @@ import { SignInPage } from './pages/SignInPage';
 import { SourcePage } from './pages/SourcePage';
 import { SourcesPage } from './pages/SourcesPage';
 import { TracePage } from './pages/TracePage';
+import { TrackingPlansPage } from './pages/tracking-plans/TrackingPlansPage';
 import { WarehousesPage } from './pages/WarehousesPage';
 import { WorkspaceLayout } from './components/WorkspaceLayout';
 import './styles.css';
@@ -59,6 +60,8 @@ createRoot(document.getElementById('root')!).render(
             <Route path="warehouses/:destination" element={<DestinationPage />} />
             <Route path="reverse-etl" element={<ReverseEtlPage />} />
             <Route path="reverse-etl/:model" element={<ReverseEtlPage />} />
+            <Route path="tracking-plans" element={<TrackingPlansPage />} />
+            <Route path="tracking-plans/:plan" element={<TrackingPlansPage />} />
             <Route path="requests" element={<RequestsPage />} />
             <Route path="settings" element={<SettingsPage />} />
             <Route path="*" element={<NotFoundPage />} />

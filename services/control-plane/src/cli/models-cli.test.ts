@@ -1,7 +1,11 @@
-// Reverse ETL models through the `manifold` CLI against a real control plane (FerretDB).
+// Reverse ETL models through the `manifold` CLI against a real control plane (FerretDB) and, for
+// previews and deletions, a real PostgreSQL warehouse.
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { requirePostgres, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
+import { createEngine } from '@manifold/warehouse';
+import { runWarehouseSql } from '@manifold/warehouse/testing';
 import { defaultCatalog } from '../default-catalog';
 import { cliRunner, startTestControlPlane, type Harness } from '../test-support/harness';
 
@@ -89,5 +93,188 @@ describe('manifold CLI: Reverse ETL models', () => {
     const notWarehouse = await createBad();
     expect(notWarehouse.code).toBe(1);
     expect(notWarehouse.err).toContain('warehouse: Hook is not a warehouse');
+  });
+});
+
+// Preview, disconnect and delete on a real PostgreSQL warehouse: the model's tables there are made
+// by the engine a loader runs models with, and must be gone after `models delete`.
+describe('manifold CLI: previewing, disconnecting and deleting Reverse ETL models (PostgreSQL)', () => {
+  const { warehousePostgresUrl } = testInfrastructure();
+  const crm = uniqueName('crm')
+    .replace(/[^a-z0-9_]/gi, '_')
+    .toLowerCase();
+  const engine = createEngine('postgres', { url: warehousePostgresUrl }, testLogger('models-cli')).engine;
+  let h: Harness;
+  let cli: ReturnType<typeof cliRunner>;
+
+  beforeAll(async () => {
+    await requirePostgres(warehousePostgresUrl);
+    // A short limit so that the heavy query below is stopped soon; the others take milliseconds.
+    h = await startTestControlPlane({ catalog: defaultCatalog(), previewTimeoutMs: 3000 });
+    cli = cliRunner(h);
+    await runWarehouseSql(
+      { postgresUrl: warehousePostgresUrl },
+      `CREATE SCHEMA ${crm};
+       CREATE TABLE ${crm}.customers AS SELECT i AS id, 'u' || i || '@example.com' AS email FROM generate_series(1, 75) AS i`,
+    );
+    await h.client.workspaces.createWorkspace({ slug: 'pg', name: 'PG', ownerEmail: 'o@pg.test', members: [] });
+    for (const [name, catalogId, settings] of [
+      ['Warehouse', 'postgres', { url: warehousePostgresUrl }],
+      ['Hook', 'webhook', { url: 'https://hooks.example.com/in' }],
+      ['Other hook', 'webhook', { url: 'https://hooks.example.com/other' }],
+    ] as const) {
+      await h.client.destinations.createDestination({
+        workspace: 'pg',
+        name,
+        catalogId,
+        settings,
+        sources: [],
+        syncIntervalSeconds: catalogId === 'postgres' ? 3600 : 0,
+      });
+    }
+  });
+
+  afterAll(async () => {
+    await runWarehouseSql({ postgresUrl: warehousePostgresUrl }, `DROP SCHEMA IF EXISTS ${crm} CASCADE`).catch(
+      () => undefined,
+    );
+    await engine.close();
+    await h?.stop();
+  });
+
+  const createModel = async (name: string) => {
+    const created = await cli(
+      '--json',
+      'models',
+      'create',
+      'pg',
+      name,
+      '--warehouse',
+      'Warehouse',
+      '--sql',
+      `SELECT id, email FROM ${crm}.customers ORDER BY id`,
+      '--identifier',
+      'id',
+    );
+    expect(created).toMatchObject({ code: 0, err: '' });
+    return JSON.parse(created.out) as { id: string };
+  };
+
+  it('previews a saved model and a draft: the first rows and the count, with --json', async () => {
+    await createModel('Preview');
+    const json = await cli('--json', 'models', 'preview', 'pg', 'Preview');
+    expect(json).toMatchObject({ code: 0, err: '' });
+    const preview = JSON.parse(json.out) as { rows: unknown[]; rowCount: number };
+    expect(preview.rowCount).toBe(75);
+    expect(preview.rows).toHaveLength(50);
+    expect(preview.rows[0]).toEqual({ id: 1, email: 'u1@example.com' });
+
+    const table = await cli('models', 'preview', 'pg', 'Preview', '--limit', '2');
+    expect(table.code).toBe(0);
+    expect(table.out).toBe(
+      ['ID  EMAIL', '1   "u1@example.com"', '2   "u2@example.com"', '75 rows in all, 2 shown', ''].join('\n'),
+    );
+
+    const draft = await cli(
+      '--json',
+      'models',
+      'preview',
+      'pg',
+      '--warehouse',
+      'Warehouse',
+      '--sql',
+      'SELECT 1 AS one',
+    );
+    expect(JSON.parse(draft.out)).toEqual({ rows: [{ one: 1 }], rowCount: 1 });
+  });
+
+  it('says why a preview failed: a bad query, one past the time limit, a bad limit', async () => {
+    const bad = await cli(
+      'models',
+      'preview',
+      'pg',
+      '--warehouse',
+      'Warehouse',
+      '--sql',
+      `SELECT * FROM ${crm}.nowhere`,
+    );
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/the model's query failed: .*nowhere/);
+    const slow = await cli('models', 'preview', 'pg', '--warehouse', 'Warehouse', '--sql', 'SELECT pg_sleep(60) AS s');
+    expect(slow.code).toBe(1);
+    expect(slow.err).toContain("the query ran longer than the preview's limit of 3 s and was stopped");
+    const limit = await cli('models', 'preview', 'pg', 'Preview', '--limit', '51');
+    expect(limit).toMatchObject({ code: 1 });
+    expect(limit.err).toContain('--limit must be 1 to 50');
+    const nothing = await cli('models', 'preview', 'pg', '--sql', 'SELECT 1');
+    expect(nothing.err).toContain('name a model, or give --sql and --warehouse for a draft');
+  });
+
+  it('disconnects a destination by its name, or a connection by its id when several go there', async () => {
+    await createModel('Disconnect');
+    const fields = join(tmpdir(), `${uniqueName('fields')}.json`);
+    await writeFile(fields, JSON.stringify({ data: { email: { '@path': '$.properties.email' } } }));
+    const connect = async (destination: string, kinds: string) => {
+      const result = await cli(
+        '--json',
+        'models',
+        'connect',
+        'pg',
+        'Disconnect',
+        destination,
+        '--kinds',
+        kinds,
+        '--action',
+        'send',
+        '--fields',
+        fields,
+      );
+      expect(result).toMatchObject({ code: 0, err: '' });
+      return JSON.parse(result.out) as { id: string };
+    };
+    const other = await connect('Other hook', 'added');
+    const first = await connect('Hook', 'added');
+    const second = await connect('Hook', 'deleted');
+
+    const ambiguous = await cli('models', 'disconnect', 'pg', 'Disconnect', 'Hook');
+    expect(ambiguous.code).toBe(1);
+    expect(ambiguous.err).toContain(`Disconnect has 2 connections to Hook: name one by its id (`);
+    expect(ambiguous.err).toContain(first.id);
+
+    const byId = await cli('--json', 'models', 'disconnect', 'pg', 'Disconnect', second.id);
+    expect(byId).toMatchObject({ code: 0, err: '' });
+    expect(JSON.parse(byId.out)).toMatchObject({ disconnected: 'connection', id: second.id });
+    const byName = await cli('models', 'disconnect', 'pg', 'Disconnect', 'Other hook');
+    expect(byName).toMatchObject({ code: 0, err: '' });
+    expect(byName.out).toContain(`disconnected ${other.id}`);
+    const left = await cli('--json', 'models', 'connections', 'pg', 'Disconnect');
+    expect((JSON.parse(left.out) as Array<{ id: string }>).map((c) => c.id)).toEqual([first.id]);
+    // The destination instances follow: the connection's mapping is gone from the one disconnected.
+    const otherHook = await h.client.destinations.getDestination({ workspace: 'pg', destination: 'Other hook' });
+    expect(otherHook.mappings.map((m) => m.id)).not.toContain(`retl-${other.id}`);
+    const none = await cli('models', 'disconnect', 'pg', 'Disconnect', 'Other hook');
+    expect(none.code).toBe(1);
+    expect(none.err).toContain('Disconnect has no connection to Other hook');
+  });
+
+  it('deletes a model with its connections and its tables in the warehouse', async () => {
+    const model = await createModel('Delete');
+    const query = { modelId: model.id, sql: `SELECT id, email FROM ${crm}.customers`, identifierColumn: 'id' };
+    // A completed run, as a loader's runner makes it: the result becomes the model's snapshot.
+    expect((await engine.models.prepare(query)).firstRun).toBe(true);
+    await engine.models.promote(model.id);
+    expect((await engine.models.prepare(query)).firstRun).toBe(false);
+    await engine.models.discard(model.id);
+
+    const deleted = await cli('--json', 'models', 'delete', 'pg', 'Delete');
+    expect(deleted).toMatchObject({ code: 0, err: '' });
+    expect(JSON.parse(deleted.out)).toEqual({ deleted: 'model', workspace: 'pg', id: model.id, name: 'Delete' });
+    expect((await cli('models', 'show', 'pg', 'Delete')).code).toBe(1);
+    // The snapshot is gone: the same id would start from nothing.
+    expect((await engine.models.prepare(query)).firstRun).toBe(true);
+    await engine.models.reset(model.id);
+    const again = await cli('models', 'delete', 'pg', 'Delete');
+    expect(again.code).toBe(1);
+    expect(again.err).toMatch(/model.*Delete/i);
   });
 });

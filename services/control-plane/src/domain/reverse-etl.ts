@@ -40,7 +40,7 @@ import { resolveDestination } from './destinations';
 import { ControlPlaneError } from './errors';
 import { newId } from './ids';
 import type { DestinationMappings } from './mappings';
-import type { ModelPreviewer } from './model-preview';
+import type { ModelWarehouse } from './model-warehouse';
 import { resolveWorkspace } from './workspaces';
 import type { WorkspaceDoc } from '../store/documents';
 import type { Store } from '../store/store';
@@ -58,7 +58,7 @@ export class ReverseEtlModels {
     private readonly store: Store,
     private readonly mappings: DestinationMappings,
     private readonly onChange: () => Promise<void>,
-    private readonly previewer: ModelPreviewer,
+    private readonly warehouse: ModelWarehouse,
   ) {
     this.records = new ReverseEtlStore(store.db);
   }
@@ -223,6 +223,10 @@ export class ReverseEtlModels {
 
   async deleteModel(req: DeleteModelRequest, ctx: CallContext): Promise<DeleteModelResponse> {
     const model = await this.model(req.workspace, req.model);
+    // Its tables first: when the warehouse cannot drop them, nothing is deleted and the caller is
+    // told why, rather than leaving tables no model names. A warehouse deleted since has none.
+    const warehouse = await this.store.destinations.findOne({ _id: model.warehouseId });
+    if (warehouse?.warehouse) await this.warehouse.dropTables(warehouse, model.id);
     for (const connection of await this.records.connectionsOf(model.id)) await this.disconnect(model, connection, ctx);
     await this.records.deleteModel(model.id);
     await this.onChange();
@@ -235,7 +239,7 @@ export class ReverseEtlModels {
     if (!warehouse.warehouse) {
       throw ControlPlaneError.invalid([{ field: 'warehouse', message: `${warehouse.name} is not a warehouse` }]);
     }
-    const preview = await this.previewer.preview(warehouse, req.sql, req.limit);
+    const preview = await this.warehouse.preview(warehouse, req.sql, req.limit);
     return { rows: preview.rows, rowCount: preview.rowCount };
   }
 

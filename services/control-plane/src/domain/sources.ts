@@ -8,11 +8,13 @@ import type {
   WebhookSettings,
 } from '@manifold/proto';
 import { isDuplicateKeyError } from '@manifold/mongo';
+import { ReverseEtlStore } from '@manifold/reverse-etl';
 import type { SecretBox } from '@manifold/secrets';
 import { autoDisableDueAt, DEFAULT_AUTO_DISABLE_POLICY, type AutoDisablePolicy } from '../auto-disable/policy';
 import type { CallContext } from './context';
 import { ControlPlaneError, Violations } from './errors';
 import { newId, newWriteKey } from './ids';
+import { listSourcesWithModels } from './model-sources';
 import { refreshDestinationSourceNames } from './links';
 import { checkEnvironment, checkName, checkOneOf, checkSlug, SOURCE_CATEGORIES, SOURCE_TYPES } from './validation';
 import { initialStatus, statusChange, statusUpdate } from './status-change';
@@ -97,7 +99,12 @@ export class Sources {
     private readonly onChange: () => Promise<void>,
     /** The auto-disable job's policy, for the due date reads show. */
     private readonly autoDisable: AutoDisablePolicy = DEFAULT_AUTO_DISABLE_POLICY,
-  ) {}
+  ) {
+    this.models = new ReverseEtlStore(store.db);
+  }
+
+  /** Reverse ETL models, listed with the sources when asked (ListSources' include_models). */
+  private readonly models: ReverseEtlStore;
 
   private async view(doc: SourceDoc, workspace: WorkspaceDoc, now: Date): Promise<Source> {
     const keys = await this.store.writeKeys.find({ sourceId: doc._id }).toArray();
@@ -183,6 +190,10 @@ export class Sources {
 
   async list(req: ListSourcesRequest, now: Date): Promise<ListSourcesResponse> {
     const workspace = await resolveWorkspace(this.store, req.workspace);
+    const views = (docs: SourceDoc[]) => this.views(docs, workspace, now);
+    if (req.includeModels) {
+      return listSourcesWithModels(this.store, this.models, workspace, req, SOURCE_LIST_FIELDS, views);
+    }
     const { docs, page } = await listPage(
       this.store.sources,
       req.page,
@@ -193,13 +204,15 @@ export class Sources {
         _id: 1,
       },
     );
+    return { sources: await views(docs), page };
+  }
+
+  /** Sources as read, their write keys fetched in one query. */
+  private async views(docs: SourceDoc[], workspace: WorkspaceDoc, now: Date): Promise<Source[]> {
     const keys = docs.length
       ? await this.store.writeKeys.find({ sourceId: { $in: docs.map((d) => d._id) } }).toArray()
       : [];
-    return {
-      sources: docs.map((d) => toSource(d, keys, workspace, now, this.autoDisable)),
-      page,
-    };
+    return docs.map((d) => toSource(d, keys, workspace, now, this.autoDisable));
   }
 
   async update(req: UpdateSourceRequest, ctx: CallContext): Promise<Source> {

@@ -41,10 +41,10 @@ const cases: Array<[string, Outcome, { attempts: number; firstAttemptAt: number 
     { kind: 'retry', attempts: 1, reason: 'ECONNRESET', message: 'ECONNRESET' },
   ],
   [
-    'the wait doubles per attempt: the fourth waits 40 s, in the 2 min tier',
+    'the wait doubles per attempt: the fifth wants 80 s, nearest the 2 min tier',
     http503,
-    { attempts: 3, firstAttemptAt: now - 10 * M },
-    { kind: 'retry', attempts: 4, dueAt: now + 2 * M, notBefore: now + 2 * M },
+    { attempts: 4, firstAttemptAt: now - 10 * M },
+    { kind: 'retry', attempts: 5, dueAt: now + 2 * M, notBefore: now + 2 * M },
   ],
   [
     'Retry-After longer than the longest tier sets a not-before time beyond it',
@@ -92,7 +92,7 @@ describe('decideDelivery', () => {
   });
 
   it('names the tier it publishes a retry to', () => {
-    const decision = decideDelivery(http503, { attempts: 1, firstAttemptAt: now - M }, policy);
+    const decision = decideDelivery(http503, { attempts: 2, firstAttemptAt: now - M }, policy);
     expect(decision.kind === 'retry' && decision.tier.topic).toBe(topic('30s'));
   });
 

@@ -1,5 +1,5 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
-import type { DiffDialect, SqlSession } from '../../reverse-etl/sql-model-diff';
+import { StatementTimeoutError, type DiffDialect, type SqlSession } from '../../reverse-etl/sql-model-diff';
 
 /** DuckDB's side of the model diff (libs/warehouse/src/reverse-etl). */
 export const DUCKDB_DIFF_DIALECT: DiffDialect = {
@@ -18,6 +18,23 @@ export function duckdbSession(connection: DuckDBConnection): SqlSession {
     async rows<T extends Record<string, unknown>>(sql: string, params: unknown[] = []) {
       const result = await connection.runAndReadAll(sql, params as DuckDBValue[]);
       return result.getRowObjectsJS() as T[];
+    },
+    async rowsWithin<T extends Record<string, unknown>>(sql: string, timeoutMs: number) {
+      // DuckDB has no statement timeout: the connection's query is interrupted when time is up.
+      let interrupted = false;
+      const timer = setTimeout(() => {
+        interrupted = true;
+        connection.interrupt();
+      }, timeoutMs);
+      try {
+        const result = await connection.runAndReadAll(sql);
+        return result.getRowObjectsJS() as T[];
+      } catch (error) {
+        if (interrupted) throw new StatementTimeoutError(timeoutMs);
+        throw error;
+      } finally {
+        clearTimeout(timer);
+      }
     },
   };
 }

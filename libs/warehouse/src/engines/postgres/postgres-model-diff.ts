@@ -1,5 +1,8 @@
 import type pg from 'pg';
-import type { DiffDialect, SqlSession } from '../../reverse-etl/sql-model-diff';
+import { StatementTimeoutError, type DiffDialect, type SqlSession } from '../../reverse-etl/sql-model-diff';
+
+/** PostgreSQL's SQLSTATE for a statement cancelled by statement_timeout (query_canceled). */
+const QUERY_CANCELED = '57014';
 
 /** PostgreSQL's side of the model diff (libs/warehouse/src/reverse-etl). */
 export const POSTGRES_DIFF_DIALECT: DiffDialect = {
@@ -17,6 +20,20 @@ export function postgresSession(client: pg.PoolClient): SqlSession {
     },
     async rows<T extends Record<string, unknown>>(sql: string, params: unknown[] = []) {
       return (await client.query<T>(sql, params)).rows;
+    },
+    async rowsWithin<T extends Record<string, unknown>>(sql: string, timeoutMs: number) {
+      // A read-only transaction whose own statement_timeout ends with it (SET LOCAL).
+      await client.query('BEGIN READ ONLY');
+      try {
+        await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(timeoutMs))}`);
+        const rows = (await client.query<T>(sql)).rows;
+        await client.query('COMMIT');
+        return rows;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        if ((error as { code?: unknown }).code === QUERY_CANCELED) throw new StatementTimeoutError(timeoutMs);
+        throw error;
+      }
     },
   };
 }

@@ -13,6 +13,7 @@ import { replayRoutes } from './replays';
 import { reverseEtlRoutes } from './reverse-etl';
 import { sourceRoutes } from './sources';
 import { traceRoutes } from './traces';
+import { trackingPlanRoutes } from './tracking-plans';
 import { warehouseRoutes } from './warehouses';
 import { webhookMappingPreviewRoutes } from './webhook-mapping-preview';
 import { workspaceRoutes } from './workspaces';
@@ -35,6 +36,7 @@ export const apiRoutes: RouteDefinition[] = [
   ...deliveryRoutes,
   ...warehouseRoutes,
   ...reverseEtlRoutes,
+  ...trackingPlanRoutes,
   ...catalogRoutes,
   ...accountRoutes,
 ];

@@ -20,11 +20,22 @@ export const sourceRoutes = [
     tag: 'Sources',
     access: 'read',
     params: workspaceParams,
-    query: listQuery(VALUE_FIELDS, TIME_FIELDS),
+    query: listQuery(VALUE_FIELDS, TIME_FIELDS).extend({
+      include_models: z
+        .enum(['true', 'false'])
+        .optional()
+        .describe(
+          'true: the Reverse ETL models too, as sources of type "reverse-etl" and category "Reverse ETL" (their id is the model\'s: /reverse-etl/models/{id}), sorted, filtered and paged with the sources',
+        ),
+    }),
     response: z.object({ sources: z.array(Source), page: PageInfo }),
     async handler({ controlPlane, email, workspace, query }) {
       const result = await controlPlane.sources.listSources(
-        { workspace: workspace!.id, page: toPageRequest(query, VALUE_FIELDS, TIME_FIELDS) },
+        {
+          workspace: workspace!.id,
+          page: toPageRequest(query, VALUE_FIELDS, TIME_FIELDS),
+          includeModels: query.include_models === 'true',
+        },
         { actor: email },
       );
       return {

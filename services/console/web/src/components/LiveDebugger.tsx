@@ -5,7 +5,8 @@ import { Link } from 'react-router';
 export interface DebuggerEntry {
   seq: number;
   at: string;
-  status: 'accepted' | 'rejected' | 'failed';
+  /** blocked: accepted from the sender, but its source's tracking plan sent it to quarantine. */
+  status: 'accepted' | 'rejected' | 'failed' | 'blocked';
   type?: string;
   messageId?: string;
   reason?: { code: string; message: string };
@@ -55,7 +56,8 @@ export function LiveDebugger({ streamUrl, traceUrl }: { streamUrl: string; trace
     };
     source.onopen = () => setState('live');
     source.onerror = () => setState(source.readyState === EventSource.CLOSED ? 'error' : 'connecting');
-    for (const name of ['accepted', 'rejected', 'failed']) source.addEventListener(name, onEntry as EventListener);
+    for (const name of ['accepted', 'rejected', 'failed', 'blocked'])
+      source.addEventListener(name, onEntry as EventListener);
     return () => source.close();
   }, [streamUrl]);
 

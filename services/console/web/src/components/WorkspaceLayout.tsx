@@ -81,6 +81,7 @@ export function WorkspaceLayout() {
     ['destinations', 'Destinations'],
     ['warehouses', 'Warehouses'],
     ['reverse-etl', 'Reverse ETL'],
+    ['tracking-plans', 'Tracking plans'],
     ['replays', 'Replays'],
     ['traces', 'Event trace'],
     ['catalog', 'Catalog'],

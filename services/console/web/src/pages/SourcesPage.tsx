@@ -7,7 +7,6 @@ import { ErrorNotice, FormField } from '../components/FormField';
 import { PropertyTable } from '../components/PropertyTable';
 import { usePageTitle } from '../components/usePageTitle';
 import { useCanWrite, useWorkspace } from '../components/WorkspaceLayout';
-import { ModelSources } from './reverse-etl/ModelSources';
 import { GenericWebhookMapping } from './sources/GenericWebhookMapping';
 import { genericMapping, NEW_GENERIC_MAPPING } from './sources/generic-webhook-mapping';
 
@@ -16,7 +15,8 @@ export function sourceValues(source: Source, field: string): string[] {
     case 'status':
       return [source.enabled ? 'enabled' : 'disabled'];
     case 'environment':
-      return [source.environment];
+      // Reverse ETL models belong to no environment.
+      return source.environment ? [source.environment] : [];
     case 'destinations':
       return source.destinationNames;
     case 'type':
@@ -26,11 +26,14 @@ export function sourceValues(source: Source, field: string): string[] {
     case 'created_at':
       return source.createdAt ? [source.createdAt] : [];
     case 'created_by':
-      return [source.createdBy];
+      return source.createdBy ? [source.createdBy] : [];
     default:
       return [];
   }
 }
+
+/** The type the REST list gives Reverse ETL models, listed here as sources (`include_models`). */
+export const MODEL_SOURCE_TYPE = 'reverse-etl';
 
 const SOURCE_TYPES: Array<[string, string]> = [
   ['javascript', 'website'],
@@ -207,13 +210,19 @@ export function SourcesPage() {
         page="sources"
         noun="sources"
         listPath={wsPath(workspace.slug, 'sources')}
+        fixedQuery={{ include_models: 'true' }}
         rowsOf={(response) => (response as { sources: Source[] }).sources}
         rowKey={(source) => source.id}
-        nameCell={(source) => <Link to={`/${workspace.slug}/sources/${source.slug}`}>{source.name}</Link>}
+        nameCell={(source) =>
+          source.type === MODEL_SOURCE_TYPE ? (
+            <Link to={`/${workspace.slug}/reverse-etl/${source.id}`}>{source.name}</Link>
+          ) : (
+            <Link to={`/${workspace.slug}/sources/${source.slug}`}>{source.name}</Link>
+          )
+        }
         valuesOf={sourceValues}
-        emptyText="No sources yet: add one to get its write key and snippet."
+        emptyText="No sources yet: add one to get its write key and snippet, or make a Reverse ETL model."
       />
-      <ModelSources />
     </>
   );
 }

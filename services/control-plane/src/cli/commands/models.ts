@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { ReverseEtlConnection, ReverseEtlModel, ReverseEtlRun } from '@manifold/proto';
 import { CliError } from '../connection';
-import { printRecord, printTable, type Io } from '../output';
+import { printDone, printRecord, printTable, type Io } from '../output';
 import type { Runner } from '../program';
 import { readDocument } from '../read-document';
 import { parseRate } from './run-options';
@@ -62,6 +62,19 @@ function schedule(o: { every?: string; cron?: string }): { intervalSeconds: numb
   const seconds = o.every === undefined ? 0 : Number(o.every);
   if (!Number.isInteger(seconds) || seconds < 0) throw new CliError('--every must be a whole number of seconds');
   return { intervalSeconds: seconds, cron: o.cron ?? '' };
+}
+
+/** A preview's rows as a table: every column any shown row has, in the order they first appear. */
+function printPreview(io: Io, preview: { rows: Array<Record<string, unknown>>; rowCount: number }, json?: boolean) {
+  if (json) return io.stdout(`${JSON.stringify({ rows: preview.rows, rowCount: preview.rowCount }, null, 2)}\n`);
+  const columns = [...new Set(preview.rows.flatMap((row) => Object.keys(row)))];
+  // Cells as JSON (a null reads null, an object its JSON), so what is printed is what a run sends.
+  printTable(
+    io,
+    preview.rows,
+    columns.map((name) => ({ name, cell: (row: Record<string, unknown>) => JSON.stringify(row[name] ?? null) })),
+  );
+  io.stdout(`${preview.rowCount} ${preview.rowCount === 1 ? 'row' : 'rows'} in all, ${preview.rows.length} shown\n`);
 }
 
 /** `manifold models ...`: Reverse ETL models (warehouse queries as sources), their connections and runs. */
@@ -163,6 +176,69 @@ export function modelCommands(program: Command, run: Runner, io: Io): void {
     .description('forget its last result and run it: every row is added (the way on after its columns changed)')
     .action((workspace: string, model: string) =>
       run(async (c, g) => printRecord(io, modelRow(await c.reverseEtl.resetModel({ workspace, model })), g.json)),
+    );
+  cmd
+    .command('preview <workspace> [model]')
+    .description("a model's query (or --sql in --warehouse) run in its warehouse: the first rows and the row count")
+    .option('--sql <sql>', 'a draft query instead of the saved one')
+    .option('--warehouse <warehouse>', "the warehouse a draft runs in (id or name; default: the model's)")
+    .option('--limit <n>', 'rows shown, at most 50', '50')
+    .action((workspace: string, model: string | undefined, o: { sql?: string; warehouse?: string; limit: string }) =>
+      run(async (c, g) => {
+        const limit = Number(o.limit);
+        if (!Number.isInteger(limit) || limit < 1 || limit > 50) throw new CliError('--limit must be 1 to 50');
+        const saved = model === undefined ? undefined : await c.reverseEtl.getModel({ workspace, model });
+        const sql = o.sql ?? saved?.sql;
+        const warehouse = o.warehouse ?? saved?.warehouseId;
+        if (sql === undefined || warehouse === undefined) {
+          throw new CliError('name a model, or give --sql and --warehouse for a draft');
+        }
+        printPreview(io, await c.reverseEtl.previewModel({ workspace, warehouse, sql, limit }), g.json);
+      }),
+    );
+  cmd
+    .command('disconnect <workspace> <model> <connection>')
+    .description(
+      "stop sending to a destination: the connection's id, or the destination (id or name) when one connection goes there",
+    )
+    .action((workspace: string, model: string, key: string) =>
+      run(async (c, g) => {
+        const { connections } = await c.reverseEtl.listConnections({ workspace, model });
+        let connection = connections.find((x) => x.id === key);
+        if (!connection) {
+          const destination = await c.destinations.getDestination({ workspace, destination: key });
+          const there = connections.filter((x) => x.destinationId === destination.id);
+          if (there.length === 0) throw new CliError(`${model} has no connection to ${destination.name}`);
+          if (there.length > 1) {
+            throw new CliError(
+              `${model} has ${there.length} connections to ${destination.name}: name one by its id (${there.map((x) => x.id).join(', ')})`,
+            );
+          }
+          connection = there[0]!;
+        }
+        await c.reverseEtl.deleteConnection({ workspace, model, connection: connection.id });
+        printDone(
+          io,
+          `disconnected ${connection.id} (${connection.action} on ${connection.destinationId})`,
+          { disconnected: 'connection', workspace, model, id: connection.id, destinationId: connection.destinationId },
+          g.json,
+        );
+      }),
+    );
+  cmd
+    .command('delete <workspace> <model>')
+    .description('delete it with its connections, its runs and its tables in the warehouse')
+    .action((workspace: string, model: string) =>
+      run(async (c, g) => {
+        const found = await c.reverseEtl.getModel({ workspace, model });
+        await c.reverseEtl.deleteModel({ workspace, model: found.id });
+        printDone(
+          io,
+          `deleted model ${found.name} (${found.id})`,
+          { deleted: 'model', workspace, id: found.id, name: found.name },
+          g.json,
+        );
+      }),
     );
   cmd
     .command('runs <workspace> <model>')

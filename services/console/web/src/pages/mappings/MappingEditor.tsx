@@ -1,21 +1,10 @@
-import { useState, type KeyboardEvent, type ReactNode } from 'react';
-import type { CatalogAction, CatalogActionField } from '../../../../src/api/types';
-import { sourceOf } from '../../../../src/shared/mappings/field-source';
+import type { KeyboardEvent, ReactNode } from 'react';
+import type { CatalogAction } from '../../../../src/api/types';
 import { FormField } from '../../components/FormField';
-import { FieldSourceControl } from './FieldSourceControl';
+import { ActionFields } from './ActionFields';
+import { ActionSelect } from './ActionSelect';
 import { TriggerBuilder } from './TriggerBuilder';
 import { withAction, type DraftMapping, type MappingProblems } from './draft';
-
-/** A field the mapping sets that its action does not have (the server names it; it can only be removed). */
-function unknownField(name: string): CatalogActionField {
-  return {
-    name,
-    label: name,
-    type: 'any',
-    description: 'Not a field of this action: choose “Not mapped” to remove it.',
-    required: false,
-  };
-}
 
 /**
  * One mapping: its name, whether it runs, its action, its trigger and where each of the action's
@@ -43,23 +32,8 @@ export function MappingEditor(props: {
   const { draft, problems } = props;
   const id = `mapping-${draft.key}`;
   const action = props.actions.find((a) => a.id === draft.action);
-  const fields = [
-    ...(action?.fields ?? []),
-    ...Object.keys(draft.sources)
-      .filter((name) => !action?.fields.some((f) => f.name === name))
-      .map(unknownField),
-  ];
   const disabled = !props.canWrite;
-  const [find, setFind] = useState('');
-  const [mappedOnly, setMappedOnly] = useState(false);
-  const errorOf = (name: string) => props.typed[name] ?? problems?.fields[name];
-  // A field with a problem is always listed, whatever the filter.
-  const shown = fields.filter(
-    (f) =>
-      errorOf(f.name) !== undefined ||
-      ((!mappedOnly || f.required || f.name in draft.sources) &&
-        (!find.trim() || `${f.name} ${f.label}`.toLowerCase().includes(find.trim().toLowerCase()))),
-  );
+  const errors = { ...problems?.fields, ...props.typed };
   const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
     if (event.key !== 'Escape' || event.defaultPrevented) return;
     event.preventDefault();
@@ -96,29 +70,14 @@ export function MappingEditor(props: {
               onChange={(e) => props.onChange({ ...draft, name: e.target.value })}
             />
           </FormField>
-          <FormField
-            label="Action"
-            htmlFor={`${id}-action`}
+          <ActionSelect
+            id={`${id}-action`}
+            actions={props.actions}
+            value={draft.action}
+            onChange={(next) => props.onChange(withAction(draft, next))}
             error={problems?.parts['action']}
-            hint={action?.description}
-          >
-            <select
-              id={`${id}-action`}
-              value={draft.action}
-              disabled={disabled}
-              onChange={(e) => {
-                const next = props.actions.find((a) => a.id === e.target.value);
-                if (next) props.onChange(withAction(draft, next));
-              }}
-            >
-              {action ? null : <option value={draft.action}>{draft.action} (unknown)</option>}
-              {props.actions.map((a) => (
-                <option key={a.id} value={a.id}>
-                  {a.title}
-                </option>
-              ))}
-            </select>
-          </FormField>
+            disabled={disabled}
+          />
           <label className="checkbox-label">
             <input
               type="checkbox"
@@ -138,52 +97,23 @@ export function MappingEditor(props: {
           error={problems?.parts['trigger']}
           disabled={disabled}
         />
-        <fieldset className="mapping-fields">
-          <legend>Fields of {action?.title ?? draft.action}</legend>
-          <p className="hint">
-            * required. “Event field” takes a path of the event (suggested from recent events); a template fills{' '}
-            <code>{'{{path}}'}</code> from the event; “Mapping (JSON)” takes any mapping directive (@if, @case,
-            @replace…).
-          </p>
-          <div className="row">
-            <FormField label="Find a field" htmlFor={`${id}-find`}>
-              <input
-                id={`${id}-find`}
-                type="search"
-                value={find}
-                onChange={(e) => setFind(e.target.value)}
-                onKeyDown={(e) => {
-                  // Enter here filters; it does not save.
-                  if (e.key === 'Enter') e.preventDefault();
-                }}
-              />
-            </FormField>
-            <label className="checkbox-label field-button">
-              <input type="checkbox" checked={mappedOnly} onChange={(e) => setMappedOnly(e.target.checked)} />
-              Only mapped and required fields
-            </label>
-          </div>
-          <p className="hint" aria-live="polite">
-            {shown.length === fields.length ? `${fields.length} fields` : `${shown.length} of ${fields.length} fields`}
-          </p>
-          {shown.map((field) => (
-            <FieldSourceControl
-              key={field.name}
-              idPrefix={`${id}-field-${field.name}`}
-              field={field}
-              source={draft.sources[field.name] ?? sourceOf(undefined)}
-              onChange={(source) => {
-                const sources = { ...draft.sources };
-                if (source.kind === 'none') delete sources[field.name];
-                else sources[field.name] = source;
-                props.onChange({ ...draft, sources });
-              }}
-              pathsList={props.pathsList}
-              error={errorOf(field.name)}
-              disabled={disabled}
-            />
-          ))}
-        </fieldset>
+        <ActionFields
+          idPrefix={id}
+          action={action}
+          actionId={draft.action}
+          sources={draft.sources}
+          onChange={(sources) => props.onChange({ ...draft, sources })}
+          errors={errors}
+          pathsList={props.pathsList}
+          hint={
+            <>
+              * required. “Event field” takes a path of the event (suggested from recent events); a template fills{' '}
+              <code>{'{{path}}'}</code> from the event; “Mapping (JSON)” takes any mapping directive (@if, @case,
+              @replace…).
+            </>
+          }
+          disabled={disabled}
+        />
         {props.canWrite ? (
           <div className="actions">
             <button type="submit" className="primary" disabled={props.saving}>

@@ -17,10 +17,6 @@ export interface DraftMapping {
 let keys = 0;
 const newKey = () => `draft-${++keys}`;
 
-function sourcesOf(fields: Record<string, unknown>): Record<string, FieldSource> {
-  return Object.fromEntries(Object.entries(fields).map(([name, value]) => [name, sourceOf(value)]));
-}
-
 /** The action's preset field mapping, as a new mapping of it starts. */
 function presetSources(action: CatalogAction): Record<string, FieldSource> {
   const sources: Record<string, FieldSource> = {};
@@ -50,17 +46,31 @@ export function withAction(draft: DraftMapping, action: CatalogAction): DraftMap
   return { ...draft, action: action.id, sources: presetSources(action) };
 }
 
-/** The mapping to send, or the fields whose typed value is not one (field → why). */
-export function mappingOf(draft: DraftMapping): { mapping: DestinationMapping; problems: Record<string, string> } {
+/** The field mapping the sources make, or the fields whose typed value is not one (field → why). */
+export function fieldsOf(sources: Record<string, FieldSource>): {
+  fields: Record<string, unknown>;
+  problems: Record<string, string>;
+} {
   const fields: Record<string, unknown> = {};
   const problems: Record<string, string> = {};
-  for (const [name, source] of Object.entries(draft.sources)) {
+  for (const [name, source] of Object.entries(sources)) {
     const value = valueOf(source);
     if (!value.ok) problems[name] = value.error;
     else if (value.value !== undefined) fields[name] = value.value;
   }
+  return { fields, problems };
+}
+
+/** The mapping to send, or the fields whose typed value is not one (field → why). */
+export function mappingOf(draft: DraftMapping): { mapping: DestinationMapping; problems: Record<string, string> } {
+  const { fields, problems } = fieldsOf(draft.sources);
   const { id, name, enabled, trigger, action } = draft;
   return { mapping: { id, name, enabled, trigger, action, fields }, problems };
+}
+
+/** The editor's view of a saved field mapping (a mapping's, a Reverse ETL connection's). */
+export function sourcesOf(fields: Record<string, unknown>): Record<string, FieldSource> {
+  return Object.fromEntries(Object.entries(fields).map(([name, value]) => [name, sourceOf(value)]));
 }
 
 /** What the server refused in one mapping: per field of the action, and per part of the mapping (trigger, action, name). */
@@ -69,27 +79,43 @@ export interface MappingProblems {
   parts: Record<string, string>;
 }
 
+/**
+ * Adds a problem the server found at a path inside one mapping (`fields.data.@case.operator`,
+ * `trigger`): a field's under its field with the rest of its path, anything else under its part.
+ */
+function addProblem(problems: MappingProblems, path: string, message: string): void {
+  const field = /^fields\.([^.[]+)(.*)$/.exec(path);
+  if (field) append(problems.fields, field[1]!, field[2] ? `${field[2].replace(/^\./, '')}: ${message}` : message);
+  else append(problems.parts, path.split(/[.[]/)[0] ?? '', message);
+}
+
+/** A field with several problems shows them all, each with the rest of its path. */
+function append(record: Record<string, string>, key: string, text: string): void {
+  record[key] = record[key] ? `${record[key]}; ${text}` : text;
+}
+
+/** The server's problems with one mapping-like thing whose paths start at it (a Reverse ETL connection). */
+export function problemsOfOne(errors: readonly FieldError[]): MappingProblems {
+  const problems: MappingProblems = { fields: {}, parts: {} };
+  for (const error of errors) addProblem(problems, error.field, error.message);
+  return problems;
+}
+
 /** The server's problems (`mappings[1].fields.data.@case.operator: ...`) by mapping index; others under -1. */
 export function problemsByMapping(errors: readonly FieldError[]): Map<number, MappingProblems> {
   const byIndex = new Map<number, MappingProblems>();
-  const add = (index: number, kind: keyof MappingProblems, key: string, message: string) => {
+  const of = (index: number) => {
     const problems = byIndex.get(index) ?? { fields: {}, parts: {} };
-    // A field with several problems shows them all, each with the rest of its path.
-    problems[kind][key] = problems[kind][key] ? `${problems[kind][key]}; ${message}` : message;
     byIndex.set(index, problems);
+    return problems;
   };
   for (const error of errors) {
     const match = /^mappings\[(\d+)\]\.?(.*)$/.exec(error.field);
     if (!match) {
-      add(-1, 'parts', error.field, error.message);
+      append(of(-1).parts, error.field, error.message);
       continue;
     }
-    const index = Number(match[1]);
-    const rest = match[2] ?? '';
-    const field = /^fields\.([^.[]+)(.*)$/.exec(rest);
-    if (field)
-      add(index, 'fields', field[1]!, field[2] ? `${field[2].replace(/^\./, '')}: ${error.message}` : error.message);
-    else add(index, 'parts', rest.split(/[.[]/)[0] ?? '', error.message);
+    addProblem(of(Number(match[1])), match[2] ?? '', error.message);
   }
   return byIndex;
 }

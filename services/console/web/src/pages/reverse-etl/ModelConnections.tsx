@@ -1,128 +1,16 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { CatalogEntry, ReverseEtlConnection, ReverseEtlModel } from '../../../../src/api/types';
-import { api, ApiError, wsPath } from '../../api';
-import { ErrorNotice, FormField } from '../../components/FormField';
+import type { ReverseEtlConnection, ReverseEtlModel } from '../../../../src/api/types';
+import { api, wsPath } from '../../api';
+import { ErrorNotice } from '../../components/FormField';
 import { useCanWrite, useWorkspace } from '../../components/WorkspaceLayout';
+import { ConnectionForm } from './ConnectionForm';
 import { useDestinations } from './ReverseEtlPage';
 
-const CHANGE_KINDS = ['added', 'updated', 'deleted'] as const;
-
-/** The fields of a failed save, one line each (field paths are the server's: fields.data.@case.operator). */
-function problems(error: unknown): string[] {
-  if (!(error instanceof ApiError) || error.fields.length === 0) return [];
-  return error.fields.map((f) => `${f.field}: ${f.message}`);
-}
-
-/** A form for a new connection: destination, change kinds, action and field mapping (mapping-kit JSON). */
-function NewConnection({ model }: { model: ReverseEtlModel }) {
-  const workspace = useWorkspace();
-  const queryClient = useQueryClient();
-  const destinations = useDestinations(workspace.slug);
-  const targets = destinations.data?.destinations.filter((d) => !d.warehouse) ?? [];
-  const [destination, setDestination] = useState('');
-  const [kinds, setKinds] = useState<string[]>(['added', 'updated']);
-  const [action, setAction] = useState('');
-  const [fields, setFields] = useState('{}');
-  const [rowsPerSecond, setRowsPerSecond] = useState('100');
-  const chosen = targets.find((d) => d.id === destination) ?? targets[0];
-  const entry = useQuery({
-    queryKey: ['catalog-entry', workspace.slug, chosen?.catalogId],
-    queryFn: () => api.get<CatalogEntry>(wsPath(workspace.slug, 'catalog', chosen!.catalogId)),
-    enabled: chosen !== undefined,
-  });
-  const actions = entry.data?.actions ?? [];
-  const chosenAction = action || actions[0]?.id || '';
-  const create = useMutation({
-    mutationFn: () => {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(fields);
-      } catch {
-        throw new Error('The field mapping is not valid JSON');
-      }
-      return api.post<ReverseEtlConnection>(wsPath(workspace.slug, 'reverse-etl', 'models', model.id, 'connections'), {
-        destination: chosen?.id ?? '',
-        changeKinds: kinds,
-        action: chosenAction,
-        fields: parsed,
-        rowsPerSecond: Number(rowsPerSecond),
-      });
-    },
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['retl-connections', workspace.slug, model.id] }),
-  });
-  return (
-    <form
-      aria-label="New connection"
-      onSubmit={(e) => {
-        e.preventDefault();
-        create.mutate();
-      }}
-    >
-      <h3>Connect a destination</h3>
-      <FormField label="Destination" htmlFor="connection-destination">
-        <select id="connection-destination" value={chosen?.id ?? ''} onChange={(e) => setDestination(e.target.value)}>
-          {targets.map((d) => (
-            <option key={d.id} value={d.id}>
-              {d.name}
-            </option>
-          ))}
-        </select>
-      </FormField>
-      <fieldset>
-        <legend>Row changes sent</legend>
-        {CHANGE_KINDS.map((kind) => (
-          <label key={kind} className="checkbox">
-            <input
-              type="checkbox"
-              checked={kinds.includes(kind)}
-              onChange={(e) => setKinds(e.target.checked ? [...kinds, kind] : kinds.filter((k) => k !== kind))}
-            />{' '}
-            {kind}
-          </label>
-        ))}
-      </fieldset>
-      <FormField label="Action" htmlFor="connection-action">
-        <select id="connection-action" value={chosenAction} onChange={(e) => setAction(e.target.value)}>
-          {actions.map((a) => (
-            <option key={a.id} value={a.id}>
-              {a.title}
-            </option>
-          ))}
-        </select>
-      </FormField>
-      <FormField
-        label="Field mapping"
-        htmlFor="connection-fields"
-        hint='Mapping directives as JSON; the row is under $.properties, e.g. { "email": { "@path": "$.properties.email" } }'
-      >
-        <textarea id="connection-fields" rows={5} value={fields} onChange={(e) => setFields(e.target.value)} />
-      </FormField>
-      <FormField label="Rows per second" htmlFor="connection-rate">
-        <input
-          id="connection-rate"
-          type="number"
-          min={1}
-          value={rowsPerSecond}
-          onChange={(e) => setRowsPerSecond(e.target.value)}
-        />
-      </FormField>
-      <ul className="plain-list field-error" role="alert">
-        {problems(create.error).map((p) => (
-          <li key={p}>{p}</li>
-        ))}
-      </ul>
-      {problems(create.error).length === 0 ? <ErrorNotice error={create.error} /> : null}
-      <button type="submit" className="primary" disabled={create.isPending || !chosen || kinds.length === 0}>
-        Connect
-      </button>
-    </form>
-  );
-}
-
-/** A model's connections: which destination, which row changes, which action; "Run now" and removal. */
+/** A model's connections: which destination, which row changes, which action; "Run now", changes and removal. */
 export function ModelConnections({ model }: { model: ReverseEtlModel }) {
   const workspace = useWorkspace();
+  const [editing, setEditing] = useState<string | null>(null);
   const canWrite = useCanWrite();
   const queryClient = useQueryClient();
   const destinations = useDestinations(workspace.slug);
@@ -146,6 +34,7 @@ export function ModelConnections({ model }: { model: ReverseEtlModel }) {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['retl-runs', workspace.slug, model.id] }),
   });
   const list = connections.data?.connections ?? [];
+  const editingConnection = list.find((c) => c.id === editing);
   return (
     <section className="card" aria-label="Connections">
       <div className="section-header">
@@ -185,6 +74,11 @@ export function ModelConnections({ model }: { model: ReverseEtlModel }) {
                 <td data-label="Status">{c.enabled ? 'enabled' : 'disabled'}</td>
                 <td>
                   {canWrite ? (
+                    <button className="link" onClick={() => setEditing(c.id)}>
+                      Edit
+                    </button>
+                  ) : null}
+                  {canWrite ? (
                     <button className="link" onClick={() => toggle.mutate(c)}>
                       {c.enabled ? 'Disable' : 'Enable'}
                     </button>
@@ -200,7 +94,15 @@ export function ModelConnections({ model }: { model: ReverseEtlModel }) {
           </tbody>
         </table>
       ) : null}
-      {canWrite ? <NewConnection model={model} /> : null}
+      {canWrite && editingConnection ? (
+        <ConnectionForm
+          key={editingConnection.id}
+          model={model}
+          connection={editingConnection}
+          onDone={() => setEditing(null)}
+        />
+      ) : null}
+      {canWrite && !editingConnection ? <ConnectionForm key={model.id} model={model} /> : null}
     </section>
   );
 }

@@ -6,6 +6,7 @@ import { api, ApiError, wsPath } from '../../api';
 import { ErrorNotice, FormField } from '../../components/FormField';
 import { useCanWrite, useWorkspace } from '../../components/WorkspaceLayout';
 import { useDestinations } from './ReverseEtlPage';
+import { columnsKey, previewColumns } from './useModelColumns';
 
 type ScheduleKind = 'manual' | 'interval' | 'cron';
 
@@ -68,10 +69,16 @@ export function ModelEditor({ model }: { model: ReverseEtlModel | undefined }) {
     },
   });
   const preview = useMutation({
-    mutationFn: () =>
-      api.post<ModelPreview>(wsPath(workspace.slug, 'reverse-etl', 'preview'), { warehouse: chosenWarehouse, sql }),
+    mutationFn: (sent: { warehouse: string; sql: string }) =>
+      api.post<ModelPreview>(wsPath(workspace.slug, 'reverse-etl', 'preview'), sent),
+    onSuccess: (data, sent) => {
+      // A preview of the saved query gives the connection editor its columns.
+      if (model && sent.sql === model.sql && sent.warehouse === model.warehouseId) {
+        queryClient.setQueryData(columnsKey(workspace.slug, model), previewColumns(data));
+      }
+    },
   });
-  const columns = preview.data ? [...new Set(preview.data.rows.flatMap((r) => Object.keys(r)))] : [];
+  const columns = preview.data ? previewColumns(preview.data) : [];
 
   return (
     <section className="card" aria-label="Model">
@@ -158,7 +165,7 @@ export function ModelEditor({ model }: { model: ReverseEtlModel | undefined }) {
         <div className="actions">
           <button
             type="button"
-            onClick={() => preview.mutate()}
+            onClick={() => preview.mutate({ warehouse: chosenWarehouse, sql })}
             disabled={!sql.trim() || !chosenWarehouse || preview.isPending}
           >
             Preview

@@ -205,7 +205,10 @@ export interface DeleteConnectionRequest {
 export interface DeleteConnectionResponse {
 }
 
-/** Removes the model, its connections (and their mappings) and its runs. */
+/**
+ * Removes the model, its connections (and their mappings), its runs and its tables in the
+ * warehouse (dropped first: when the warehouse cannot drop them, nothing is removed).
+ */
 export interface DeleteModelRequest {
   workspace: string;
   model: string;
@@ -216,7 +219,7 @@ export interface DeleteModelResponse {
 
 /**
  * Runs a query (a saved model's or a draft) in a warehouse of the workspace: its first rows and its
- * row count, changing nothing.
+ * row count, changing nothing, within the control plane's preview time limit.
  */
 export interface PreviewModelRequest {
   workspace: string;

@@ -130,7 +130,15 @@ export interface ListSourcesRequest {
    * Sortable and filterable fields: status, environment, destinations, type, category,
    * created_at, created_by, name, slug.
    */
-  page?: PageRequest | undefined;
+  page?:
+    | PageRequest
+    | undefined;
+  /**
+   * Also list the workspace's Reverse ETL models, as sources of type "reverse-etl" and category
+   * "Reverse ETL" (id and slug: the model's id; no write keys), sorted, filtered and paged with the
+   * sources. Off by default: callers that manage sources (apply, the CLI) see sources only.
+   */
+  includeModels: boolean;
 }
 
 export interface ListSourcesResponse {
@@ -1147,7 +1155,7 @@ export const GetSourceRequest: MessageFns<GetSourceRequest> = {
 };
 
 function createBaseListSourcesRequest(): ListSourcesRequest {
-  return { workspace: "", page: undefined };
+  return { workspace: "", page: undefined, includeModels: false };
 }
 
 export const ListSourcesRequest: MessageFns<ListSourcesRequest> = {
@@ -1157,6 +1165,9 @@ export const ListSourcesRequest: MessageFns<ListSourcesRequest> = {
     }
     if (message.page !== undefined) {
       PageRequest.encode(message.page, writer.uint32(18).fork()).join();
+    }
+    if (message.includeModels !== false) {
+      writer.uint32(24).bool(message.includeModels);
     }
     return writer;
   },
@@ -1190,6 +1201,14 @@ export const ListSourcesRequest: MessageFns<ListSourcesRequest> = {
             message.page = PageRequest.decode(reader, reader.uint32());
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.includeModels = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1206,6 +1225,11 @@ export const ListSourcesRequest: MessageFns<ListSourcesRequest> = {
     return {
       workspace: isSet(object.workspace) ? globalThis.String(object.workspace) : "",
       page: isSet(object.page) ? PageRequest.fromJSON(object.page) : undefined,
+      includeModels: isSet(object.includeModels)
+        ? globalThis.Boolean(object.includeModels)
+        : isSet(object.include_models)
+        ? globalThis.Boolean(object.include_models)
+        : false,
     };
   },
 
@@ -1216,6 +1240,9 @@ export const ListSourcesRequest: MessageFns<ListSourcesRequest> = {
     }
     if (message.page !== undefined) {
       obj.page = PageRequest.toJSON(message.page);
+    }
+    if (message.includeModels !== false) {
+      obj.includeModels = message.includeModels;
     }
     return obj;
   },
@@ -1229,6 +1256,7 @@ export const ListSourcesRequest: MessageFns<ListSourcesRequest> = {
     message.page = (object.page !== undefined && object.page !== null)
       ? PageRequest.fromPartial(object.page)
       : undefined;
+    message.includeModels = object.includeModels ?? false;
     return message;
   },
 };
