@@ -13,7 +13,8 @@ export const webhookMappingPreviewRoutes = [
     summary:
       "Try a generic webhook source's mapping on a sample delivery: the Spec call ingestion would make of it, or why the mapping fails",
     tag: 'Sources',
-    access: 'read',
+    // Only those who can create a source use it; like every other POST it is a member's.
+    access: 'write',
     params: z.object({ workspace: z.string().describe('Workspace slug or id') }),
     body: WebhookMappingPreviewBody,
     response: WebhookMappingPreview,
