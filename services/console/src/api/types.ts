@@ -33,6 +33,7 @@ export type DeadLetter = z.output<typeof operations.DeadLetter>;
 export type DeadLetterPage = z.output<typeof operations.DeadLetterPage>;
 export type Redrive = z.output<typeof operations.Redrive>;
 export type Replay = z.output<typeof operations.Replay>;
+export type QuarantineReplay = z.output<typeof operations.QuarantineReplay>;
 export type EventTrace = z.output<typeof operations.EventTrace>;
 export type RunOutcomes = z.output<typeof operations.RunOutcomes>;
 export type HttpRequestSample = z.output<typeof models.RequestSample>;
