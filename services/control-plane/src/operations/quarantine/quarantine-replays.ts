@@ -16,7 +16,7 @@ import { resolveSource } from '../../domain/sources';
 import { currentPlanOf, heldPlanVersion } from '../../domain/tracking-plans';
 import { resolveWorkspace } from '../../domain/workspaces';
 import type { Store } from '../../store/store';
-import { inChunks, Pacer, RunWorker, type RunDoc, type RunLease } from '../runs/run-worker';
+import { inChunks, Pacer, type RunWorker, type RunDoc, type RunLease } from '../runs/run-worker';
 import { RunRecords } from '../runs/run-records';
 import { topicRanges, type PartitionRange } from '../runs/topic-ranges';
 
@@ -71,12 +71,14 @@ export class QuarantineReplays {
     },
   ) {
     this.runs = db.collection('quarantine_replays');
-    this.records = new RunRecords(this.runs, 'quarantine replay');
-    this.worker = new RunWorker(this.runs, {
+    this.records = new RunRecords(this.runs, {
+      store: deps.store,
+      noun: 'quarantine replay',
       process: (run, lease) => this.process(run, lease),
-      logger: deps.logger.child({ component: 'quarantine-replays' }),
+      logger: deps.logger,
       now: deps.now,
     });
+    this.worker = this.records.worker;
   }
 
   ensureIndexes(): Promise<void> {
@@ -123,20 +125,15 @@ export class QuarantineReplays {
   }
 
   async get(workspaceKey: string, id: string): Promise<QuarantineReplay> {
-    const workspace = await resolveWorkspace(this.deps.store, workspaceKey);
-    return present(await this.records.one(workspace._id, id));
+    return present(await this.records.one(workspaceKey, id));
   }
 
   async list(req: ListQuarantineReplaysRequest): Promise<ListQuarantineReplaysResponse> {
-    const workspace = await resolveWorkspace(this.deps.store, req.workspace);
-    return { replays: (await this.records.latest(workspace._id, req.limit)).map(present) };
+    return { replays: (await this.records.latest(req.workspace, req.limit)).map(present) };
   }
 
   async cancel(workspaceKey: string, id: string, ctx: CallContext): Promise<QuarantineReplay> {
-    const workspace = await resolveWorkspace(this.deps.store, workspaceKey);
-    await this.records.requestStop(workspace._id, id, ctx.actor);
-    this.deps.logger.info({ runId: id, actor: ctx.actor }, 'quarantine replay cancel requested');
-    return this.get(workspaceKey, id);
+    return present(await this.records.requestStop(workspaceKey, id, ctx.actor));
   }
 
   /** Forgets quarantine replays that finished before `before`. */

@@ -11,7 +11,7 @@ import { resolveSource } from '../../domain/sources';
 import { resolveWorkspace } from '../../domain/workspaces';
 import type { Store } from '../../store/store';
 import type { RunOutcomes } from '../runs/run-outcomes';
-import { Pacer, RunWorker, type RunDoc, type RunLease } from '../runs/run-worker';
+import { Pacer, type RunWorker, type RunDoc, type RunLease } from '../runs/run-worker';
 import { RunRecords } from '../runs/run-records';
 import { topicRanges, type PartitionRange } from '../runs/topic-ranges';
 
@@ -69,12 +69,14 @@ export class Replays {
     },
   ) {
     this.runs = db.collection('replays');
-    this.records = new RunRecords(this.runs, 'replay');
-    this.worker = new RunWorker(this.runs, {
+    this.records = new RunRecords(this.runs, {
+      store: deps.store,
+      noun: 'replay',
       process: (run, lease) => this.process(run, lease),
-      logger: deps.logger.child({ component: 'replays' }),
+      logger: deps.logger,
       now: deps.now,
     });
+    this.worker = this.records.worker;
   }
 
   ensureIndexes(): Promise<void> {
@@ -132,21 +134,16 @@ export class Replays {
   }
 
   async get(workspaceKey: string, id: string): Promise<Replay> {
-    const workspace = await resolveWorkspace(this.deps.store, workspaceKey);
-    return this.present(await this.records.one(workspace._id, id));
+    return this.present(await this.records.one(workspaceKey, id));
   }
 
   async list(req: ListReplaysRequest): Promise<ListReplaysResponse> {
-    const workspace = await resolveWorkspace(this.deps.store, req.workspace);
-    const runs = await this.records.latest(workspace._id, req.limit);
+    const runs = await this.records.latest(req.workspace, req.limit);
     return { replays: await Promise.all(runs.map((r) => this.present(r))) };
   }
 
   async cancel(workspaceKey: string, id: string, ctx: CallContext): Promise<Replay> {
-    const workspace = await resolveWorkspace(this.deps.store, workspaceKey);
-    await this.records.requestStop(workspace._id, id, ctx.actor);
-    this.deps.logger.info({ runId: id, actor: ctx.actor }, 'replay cancel requested');
-    return this.get(workspaceKey, id);
+    return this.present(await this.records.requestStop(workspaceKey, id, ctx.actor));
   }
 
   private async present(run: ReplayDoc): Promise<Replay> {
