@@ -114,9 +114,11 @@ export function planTrackingPlans(workspace: string, parts: SpecParts, state: Wo
       (want.sources.length > 0 ? taking : releasing).push(step);
       return;
     }
+    // Compared by slug: a file may name a source by its id too.
     const held = have.sourceIds.map((id) => slugOf.get(id) ?? id);
-    const added = want.sources.filter((s) => !held.includes(s));
-    const removed = held.filter((s) => !want.sources.includes(s));
+    const wanted = want.sources.map((s) => slugOf.get(s) ?? s);
+    const added = wanted.filter((s) => !held.includes(s));
+    const removed = held.filter((s) => !wanted.includes(s));
     const lines = [
       ...describePlanChanges(diffPlans(savedRules(have), rules)),
       ...added.map((s) => `+ source ${s}`),
