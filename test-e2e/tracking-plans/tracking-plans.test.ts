@@ -1,13 +1,17 @@
 // Tracking plans end to end: a plan saved with the CLI on a real control plane reaches ingestion
 // through the config stream; an unplanned event it blocks never reaches the webhook destination
 // (emulator) nor the PostgreSQL warehouse, and goes to the quarantine topic; a violation the plan
-// allows reaches both, shown in the debugger.
+// allows reaches both, shown in the debugger. Then a quarantine replay: the plan changed to allow
+// one of the blocked names, a replay of that name (`plans replay-quarantine --event`) delivers those
+// events once to both; a second replay of everything delivers nothing twice (the translator refuses
+// messageIds it delivered, the warehouse merges on them) and counts what the plan still blocks.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebhookEmulator } from '@manifold/emulators';
 import { EVENT_HEADERS } from '@manifold/events';
 import type { RunningIngestion } from '@manifold/ingestion';
+import type { QuarantineReplay } from '@manifold/proto';
 import { readTopicUntil, requirePostgres, testInfrastructure, uniqueName } from '@manifold/testing';
 import { Client } from 'pg';
 import {
@@ -27,10 +31,83 @@ describe('tracking plans end to end', () => {
   let dir: string;
   let writeKey = '';
   let sourceId = '';
+  let planId = '';
   const slug = `plans${uniqueName('e2e')
     .replace(/[^a-z0-9]/gi, '')
     .toLowerCase()
     .slice(-10)}`;
+
+  /** Saves the plan (its next version once saved): Order Completed, the events named, the rest blocked. */
+  const savePlan = async (alsoPlanned: string[]): Promise<string> => {
+    const rules = join(dir, 'plan.yaml');
+    await writeFile(
+      rules,
+      [
+        'events:',
+        '  Order Completed:',
+        '    type: object',
+        '    properties:',
+        '      orderId: { type: string }',
+        '      total: { type: number }',
+        '    required: [orderId]',
+        ...alsoPlanned.map((name) => `  ${name}: { type: object }`),
+        'policies:',
+        '  unplannedEvents: block',
+        '  violations: allow',
+        '',
+      ].join('\n'),
+    );
+    const saved = await stack.cli(
+      '--json',
+      'plans',
+      'save',
+      'planned',
+      'Web plan',
+      '--rules',
+      rules,
+      '--sources',
+      sourceId,
+      ...(planId ? ['--id', planId] : []),
+    );
+    expect(saved.err).toBe('');
+    return (JSON.parse(saved.out) as { id: string }).id;
+  };
+
+  const send = async (batch: Array<Record<string, unknown>>) => {
+    const response = await fetch(`${ingestion.url}/v1/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ writeKey, batch }),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ success: true });
+  };
+
+  /** Every messageId the webhook destination got, once the one named has arrived. */
+  const deliveredThrough = (messageId: string) =>
+    eventually(
+      async () => hook.deliveries.map((d) => String((d.body as Record<string, unknown>)['messageId'])),
+      (ids) => ids.includes(messageId),
+      60_000,
+    );
+
+  /** The warehouse's track ids, once the one named is loaded. */
+  const loadedThrough = async (messageId: string) => {
+    const pg = new Client({ connectionString: warehousePostgresUrl });
+    await pg.connect();
+    try {
+      const rows = await eventually(
+        async () =>
+          ((await pg.query(`SELECT id FROM "${slug}".tracks ORDER BY id`).catch(() => ({ rows: [] }))).rows ??
+            []) as Array<{ id: string }>,
+        (all) => all.some((r) => r.id === messageId),
+        60_000,
+      );
+      return rows.map((r) => r.id);
+    } finally {
+      await pg.end();
+    }
+  };
 
   beforeAll(async () => {
     await requirePostgres(warehousePostgresUrl);
@@ -65,35 +142,7 @@ describe('tracking plans end to end', () => {
     });
 
     dir = await mkdtemp(join(tmpdir(), 'plans-e2e-'));
-    const rules = join(dir, 'plan.yaml');
-    await writeFile(
-      rules,
-      [
-        'events:',
-        '  Order Completed:',
-        '    type: object',
-        '    properties:',
-        '      orderId: { type: string }',
-        '      total: { type: number }',
-        '    required: [orderId]',
-        'policies:',
-        '  unplannedEvents: block',
-        '  violations: allow',
-        '',
-      ].join('\n'),
-    );
-    const saved = await stack.cli(
-      '--json',
-      'plans',
-      'save',
-      'planned',
-      'Web plan',
-      '--rules',
-      rules,
-      '--sources',
-      sourceId,
-    );
-    expect(saved.err).toBe('');
+    planId = await savePlan([]);
 
     await eventually(
       async () =>
@@ -118,50 +167,23 @@ describe('tracking plans end to end', () => {
   });
 
   it('keeps blocked events out of destinations and warehouses, and lets allowed violations through', async () => {
-    const response = await fetch(`${ingestion.url}/v1/batch`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      // One user: one partition, so the last event arrives after the others everywhere.
-      body: JSON.stringify({
-        writeKey,
-        batch: [
-          { type: 'track', userId: 'u1', event: 'Order Completed', messageId: 'e2e-ok', properties: { orderId: 'o1' } },
-          { type: 'track', userId: 'u1', event: 'Hacked Event', messageId: 'e2e-blocked', properties: { x: 1 } },
-          {
-            type: 'track',
-            userId: 'u1',
-            event: 'Order Completed',
-            messageId: 'e2e-allowed',
-            properties: { total: 'ten' },
-          },
-        ],
-      }),
-    });
-    expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ success: true });
+    // One user: one partition, so the last event arrives after the others everywhere.
+    await send([
+      { type: 'track', userId: 'u1', event: 'Order Completed', messageId: 'e2e-ok', properties: { orderId: 'o1' } },
+      { type: 'track', userId: 'u1', event: 'Hacked Event', messageId: 'e2e-blocked', properties: { x: 1 } },
+      {
+        type: 'track',
+        userId: 'u1',
+        event: 'Order Completed',
+        messageId: 'e2e-allowed',
+        properties: { total: 'ten' },
+      },
+    ]);
 
-    const delivered = await eventually(
-      async () => hook.deliveries.map((d) => (d.body as Record<string, unknown>)['messageId']),
-      (ids) => ids.includes('e2e-allowed'),
-      60_000,
-    );
+    const delivered = await deliveredThrough('e2e-allowed');
     expect(delivered).toContain('e2e-ok');
     expect(delivered).not.toContain('e2e-blocked');
-
-    const pg = new Client({ connectionString: warehousePostgresUrl });
-    await pg.connect();
-    try {
-      const tracks = await eventually(
-        async () =>
-          ((await pg.query(`SELECT id, event FROM "${slug}".tracks ORDER BY id`).catch(() => ({ rows: [] }))).rows ??
-            []) as Array<{ id: string; event: string }>,
-        (rows) => rows.some((r) => r.id === 'e2e-allowed'),
-        60_000,
-      );
-      expect(tracks.map((r) => r.id).sort()).toEqual(['e2e-allowed', 'e2e-ok']);
-    } finally {
-      await pg.end();
-    }
+    expect((await loadedThrough('e2e-allowed')).sort()).toEqual(['e2e-allowed', 'e2e-ok']);
 
     const quarantined = await readTopicUntil(stack.kafka, stack.names.quarantine, (all) => all.length > 0);
     expect(quarantined.map((m) => m.headers[EVENT_HEADERS.messageId])).toEqual(['e2e-blocked']);
@@ -185,4 +207,46 @@ describe('tracking plans end to end', () => {
       },
     });
   }, 120_000);
+
+  it('replays quarantined events once the plan allows them, once, and leaves the rest quarantined', async () => {
+    const track = (messageId: string, event: string) => ({
+      type: 'track',
+      userId: 'u1',
+      event,
+      messageId,
+      properties: { orderId: messageId },
+    });
+    await send([
+      track('q-cart-1', 'Cart Viewed'),
+      track('q-cart-2', 'Cart Viewed'),
+      track('q-secret', 'Secret Event'),
+      track('ok-1', 'Order Completed'),
+    ]);
+    expect((await deliveredThrough('ok-1')).filter((id) => id.startsWith('q-'))).toEqual([]);
+
+    // The plan now lists Cart Viewed; Secret Event (and Hacked Event, above) stay unplanned: blocked.
+    expect(await savePlan(['Cart Viewed'])).toBe(planId);
+    const replay = async (...options: string[]) => {
+      const r = await stack.cli('--json', 'plans', 'replay-quarantine', 'planned', slug, '--wait', ...options);
+      expect(r).toMatchObject({ code: 0, err: '' });
+      return JSON.parse(r.out) as QuarantineReplay & Record<string, unknown>;
+    };
+    const first = await replay('--event', 'Cart Viewed');
+    expect(first).toMatchObject({ status: 'done', matched: 2, released: 2, still_blocked: 0, plan: `${planId} v2` });
+    const replayed = (ids: string[]) => ids.filter((id) => id.startsWith('q-')).sort();
+    expect(replayed(await deliveredThrough('q-cart-2'))).toEqual(['q-cart-1', 'q-cart-2']);
+
+    const second = await replay();
+    expect(second).toMatchObject({ status: 'done', matched: 4, released: 2, still_blocked: 2 });
+    // Sent after the second replay's events, on their partition: once it is delivered, they were read.
+    await send([track('ok-2', 'Order Completed')]);
+    expect(replayed(await deliveredThrough('ok-2'))).toEqual(['q-cart-1', 'q-cart-2']);
+    expect(replayed(await loadedThrough('ok-2'))).toEqual(['q-cart-1', 'q-cart-2']);
+
+    const { replays } = await stack.cp.client.trackingPlans.listQuarantineReplays({ workspace: 'planned' });
+    expect(replays.map((r) => [r.eventName, r.released, r.stillBlocked])).toEqual([
+      ['', 2, 2],
+      ['Cart Viewed', 2, 0],
+    ]);
+  }, 180_000);
 });

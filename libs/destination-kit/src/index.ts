@@ -103,6 +103,7 @@ export {
   resolveMapping,
   validateMapping,
   mappingProblems,
+  webhookCall,
   getPath,
   MappingError,
   DIRECTIVES,

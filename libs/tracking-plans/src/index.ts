@@ -4,3 +4,4 @@ export { compilePlan, type CheckedEvent, type CompiledPlan } from './compile-pla
 export { checkPlanRules, type PlanProblem } from './check-plan';
 export { diffPlans, type PlanChange } from './diff-plans';
 export { generatePlanRules } from './generate-plan';
+export { schemaChanges, type SchemaChange } from './schema-diff';

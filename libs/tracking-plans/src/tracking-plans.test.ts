@@ -3,6 +3,7 @@ import {
   compilePlan,
   diffPlans,
   generatePlanRules,
+  schemaChanges,
   type TrackingPlan,
   type PlanPolicies,
 } from './index';
@@ -130,6 +131,24 @@ describe('diffPlans', () => {
       'removed identifyTraits',
       'changed policies.violations',
     ]);
+  });
+});
+
+describe('schemaChanges', () => {
+  it('names the smallest parts of a schema that changed, arrays whole', () => {
+    const after = {
+      ...orderCompleted,
+      properties: { ...orderCompleted.properties, total: { type: 'string' }, 'a/b': { type: 'boolean' } },
+      required: ['orderId'],
+    };
+    delete (after.properties as Record<string, unknown>)['coupon'];
+    expect(schemaChanges(orderCompleted, after)).toEqual([
+      { pointer: '/properties/a~1b', change: 'added', after: { type: 'boolean' } },
+      { pointer: '/properties/coupon', change: 'removed', before: { type: 'string' } },
+      { pointer: '/properties/total/type', change: 'changed', before: 'number', after: 'string' },
+      { pointer: '/required', change: 'changed', before: ['orderId', 'total'], after: ['orderId'] },
+    ]);
+    expect(schemaChanges(orderCompleted, structuredClone(orderCompleted))).toEqual([]);
   });
 });
 

@@ -11,3 +11,4 @@ export {
   type MappingProblem,
 } from './resolve';
 export { getPath, parsePath } from './path';
+export { webhookCall } from './webhook-call';

@@ -1,10 +1,11 @@
-// Dead letters, redrives, replays and traces through the Public API: the real console, control
-// plane, ingestion and translator, a webhook emulator that rejects and is then healed; roles.
+// Dead letters, redrives, replays, quarantine replays and traces through the Public API: the real
+// console, control plane, ingestion and translator, a webhook emulator that rejects and is then
+// healed; roles.
 import { WebhookEmulator } from '@manifold/emulators';
 import { eventually } from '@manifold/testing';
 import { ConsoleClient, joinByInvitation, sendBatch } from '../testing/http-client';
 import { startConsoleStack, type ConsoleStack } from '../testing/stack';
-import type { DeadLetterPage, EventTrace, Redrive, Replay } from './types';
+import type { DeadLetterPage, EventTrace, QuarantineReplay, Redrive, Replay, TrackingPlan } from './types';
 
 const PASSWORD = 'correct horse battery';
 const SECRET = 'api-test-signing-secret';
@@ -129,4 +130,54 @@ describe('dead letters, redrives, replays and traces in the Public API', () => {
     expect(invalid.status).toBe(400);
     expect(invalid.body.error.fields.map((f) => f.field)).toEqual(['to']);
   }, 120_000);
+
+  it('replays quarantined events once the plan allows them; only members and owners start one', async () => {
+    const rules = (events: string[]) => ({
+      events: Object.fromEntries(events.map((name) => [name, { type: 'object' }])),
+      policies: { unplannedEvents: 'block' },
+    });
+    const plans = '/api/v1/workspaces/ops/tracking-plans';
+    const plan = await owner.call<TrackingPlan>('POST', plans, {
+      name: 'Ops plan',
+      rules: rules(['Order Completed']),
+      sources: ['web'],
+    });
+    expect(plan.status).toBe(201);
+    await eventually(
+      async () => stack.dataPlane!.configView.sourceForWriteKey(writeKey)?.trackingPlan?.version,
+      (v) => v === 1,
+    );
+    const [blocked, ok] = ['qr-blocked', 'qr-ok'].map((id) => `${id}-${Date.now()}`) as [string, string];
+    await send([
+      { type: 'track', event: 'Ticket Escalated', userId: 'u9', messageId: blocked },
+      { type: 'track', event: 'Order Completed', userId: 'u9', messageId: ok },
+    ]);
+    await eventually(
+      async () => delivered(),
+      (ids) => ids.includes(ok),
+    );
+    expect(delivered()).not.toContain(blocked);
+
+    const saved = await owner.call<TrackingPlan>('PUT', `${plans}/${plan.body.id}`, {
+      rules: rules(['Order Completed', 'Ticket Escalated']),
+    });
+    expect(saved.body.version).toBe(2);
+    const path = '/api/v1/workspaces/ops/quarantine-replays';
+    const body = { source: 'web', eventName: 'Ticket Escalated' };
+    expect((await reader.call('POST', path, body)).status).toBe(403);
+    const started = await member.call<QuarantineReplay>('POST', path, body);
+    expect(started.status).toBe(201);
+    expect(started.body).toMatchObject({ sourceName: 'Web', planId: plan.body.id, planVersion: 2 });
+    const done = await eventually(
+      () => reader.call<QuarantineReplay>('GET', `${path}/${started.body.id}`),
+      (r) => r.body.status === 'done',
+    );
+    expect(done.body).toMatchObject({ matched: 1, released: 1, stillBlocked: 0, progress: 1 });
+    await eventually(
+      async () => delivered(),
+      (ids) => ids.includes(blocked),
+    );
+    const list = await reader.call<{ replays: QuarantineReplay[] }>('GET', path);
+    expect(list.body.replays.map((r) => r.id)).toEqual([started.body.id]);
+  });
 });

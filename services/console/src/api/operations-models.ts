@@ -73,6 +73,18 @@ export const Redrive = model(
   'Dead letters of one destination sent again through the normal delivery path, each at most once',
 );
 
+/** What every replay (of the events topic, of the quarantine topic) says of its range and its run. */
+const runFields = {
+  from: optionalTimestamp,
+  to: optionalTimestamp,
+  ratePerSecond: z.number().int(),
+  status: z.enum(['running', 'stopping', 'stopped', 'done', 'failed']),
+  requestedBy: z.string(),
+  requestedAt: optionalTimestamp,
+  finishedAt: optionalTimestamp,
+  cancelledBy: z.string(),
+};
+
 export const Replay = model(
   'Replay',
   z.object({
@@ -82,14 +94,7 @@ export const Replay = model(
     destinationId: z.string(),
     destinationName: z.string(),
     warehouse: z.boolean(),
-    from: optionalTimestamp,
-    to: optionalTimestamp,
-    ratePerSecond: z.number().int(),
-    status: z.enum(['running', 'stopping', 'stopped', 'done', 'failed']),
-    requestedBy: z.string(),
-    requestedAt: optionalTimestamp,
-    finishedAt: optionalTimestamp,
-    cancelledBy: z.string(),
+    ...runFields,
     total: z.number().int().describe('Messages of the events topic in the range (every source)'),
     scanned: z.number().int(),
     progress: z.number().describe('0 to 1'),
@@ -104,6 +109,28 @@ export const Replay = model(
     error: z.string(),
   }),
   "A time range of one source's events sent again to one destination or warehouse",
+);
+
+export const QuarantineReplay = model(
+  'QuarantineReplay',
+  z.object({
+    id: z.string(),
+    workspaceId: z.string(),
+    sourceId: z.string(),
+    sourceName: z.string(),
+    eventName: z.string().describe('Only track events of this name; empty: every event'),
+    ...runFields,
+    planId: z.string().describe("The source's tracking plan when the replay was asked for; empty: none (all pass)"),
+    planVersion: z.number().int(),
+    total: z.number().int().describe('Messages of the quarantine topic in the range (every source)'),
+    scanned: z.number().int(),
+    progress: z.number().describe('0 to 1'),
+    matched: z.number().int().describe("The source's quarantined events in the range (of the event name)"),
+    released: z.number().int().describe('Passed the plan and published to the events topic'),
+    stillBlocked: z.number().int().describe('Still blocked: left in quarantine'),
+    error: z.string(),
+  }),
+  "A source's quarantined events checked again against its tracking plan; those that pass go on with their own messageIds",
 );
 
 const TraceStep = z.object({

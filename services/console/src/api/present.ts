@@ -17,8 +17,9 @@ export function presentWorkspace(workspace: proto.Workspace, role: Role): z.inpu
   return fromMessage(models.Workspace, { ...workspace, role });
 }
 
+/** `changedFields` answers an update (`manifold apply` reads it); it is not part of the resource. */
 export function presentSource(source: proto.Source): z.input<typeof models.Source> {
-  return fromMessage(models.Source, source);
+  return fromMessage<typeof models.Source, Omit<proto.Source, 'changedFields'>>(models.Source, source);
 }
 
 /** `changedFields` answers an update (the CLI prints it); it is not part of the resource. */

@@ -69,7 +69,8 @@ export async function startTestDataPlane(
     logger,
     meter: metrics.getMeter('console-test-ingestion'),
     tracer: trace.getTracer('console-test-ingestion'),
-    settings: ingestionSettings({ topic: eventsTopic, adminToken }),
+    // Blocked events under the same prefix too, where the control plane's quarantine replays read them.
+    settings: ingestionSettings({ topic: eventsTopic, quarantineTopic: names.quarantine, adminToken }),
     port: 0,
     host: '127.0.0.1',
     partitions: 1,

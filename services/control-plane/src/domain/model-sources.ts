@@ -116,5 +116,6 @@ function modelSource(row: ModelRow): Source {
     autoDisableWarnedAt: undefined,
     autoDisableDueAt: undefined,
     webhook: undefined,
+    changedFields: [],
   };
 }

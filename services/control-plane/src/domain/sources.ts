@@ -18,7 +18,7 @@ import { listSourcesWithModels } from './model-sources';
 import { refreshDestinationSourceNames } from './links';
 import { checkEnvironment, checkName, checkOneOf, checkSlug, SOURCE_CATEGORIES, SOURCE_TYPES } from './validation';
 import { initialStatus, statusChange, statusUpdate } from './status-change';
-import { webhookSettingsDoc, webhookSettingsView } from './webhook-settings';
+import { webhookChangedFields, webhookSettingsDoc, webhookSettingsView } from './webhook-settings';
 import { resolveWorkspace } from './workspaces';
 import type { SourceDoc, WebhookSettingsDoc, WorkspaceDoc, WriteKeyDoc } from '../store/documents';
 import { listPage, type ListFields } from '../store/list-query';
@@ -73,6 +73,7 @@ export function toSource(
     autoDisableWarnedAt: doc.autoDisableWarnedAt ?? undefined,
     autoDisableDueAt: doc.enabled && !exempt ? autoDisableDueAt(doc, policy) : undefined,
     webhook: doc.webhook ? webhookSettingsView(doc.webhook) : undefined,
+    changedFields: [],
   };
 }
 
@@ -233,6 +234,14 @@ export class Sources {
     if (req.environment !== undefined) set.environment = req.environment;
     if (req.category !== undefined) set.category = req.category;
     if (webhook) set.webhook = webhook;
+    const changedFields = [
+      ...(['name', 'slug', 'environment', 'category'] as const).filter(
+        (k) => set[k] !== undefined && set[k] !== doc[k],
+      ),
+      ...(req.enabled !== undefined && req.enabled !== doc.enabled ? ['enabled'] : []),
+      ...(webhook ? webhookChangedFields(doc.webhook, webhook, this.box) : []),
+    ];
+    if (req.dryRun) return { ...(await this.view(doc, workspace, ctx.now)), changedFields };
     const change = statusChange(doc.enabled, req.enabled, req.reason, ctx);
     const status = statusUpdate(change);
     let updated: SourceDoc | null;
@@ -249,7 +258,7 @@ export class Sources {
     if (!updated) throw ControlPlaneError.notFound('source', req.source);
     if (set.name !== undefined) await refreshDestinationSourceNames(this.store, updated.destinationIds);
     await this.onChange();
-    return this.view(updated, workspace, ctx.now);
+    return { ...(await this.view(updated, workspace, ctx.now)), changedFields };
   }
 
   async delete(workspaceKey: string, sourceKey: string): Promise<void> {

@@ -12,6 +12,7 @@ import {
   diffPlans,
   type JsonSchema,
   type PlanPolicies,
+  type TrackingPlan as HeldPlan,
   type TrackingPlanRules,
 } from '@manifold/tracking-plans';
 import type { CallContext } from './context';
@@ -52,6 +53,29 @@ export async function trackingPlansBySource(db: Db): Promise<Map<string, Trackin
     for (const sourceId of head.sourceIds) bySource.set(sourceId, config);
   }
   return bySource;
+}
+
+/** The latest version of the plan a source is held to now (undefined: none), as ingestion holds it. */
+export async function currentPlanOf(db: Db, sourceId: string): Promise<HeldPlan | undefined> {
+  const head = await collections(db).heads.findOne({ sourceIds: sourceId });
+  return head ? heldPlan({ ...head, planId: head._id }) : undefined;
+}
+
+/** One saved version of a plan, as ingestion would hold it (a run that must keep to one version). */
+export async function heldPlanVersion(db: Db, planId: string, version: number): Promise<HeldPlan | undefined> {
+  const doc = await collections(db).versions.findOne({ planId, version });
+  return doc ? heldPlan(doc) : undefined;
+}
+
+function heldPlan({
+  planId,
+  rules,
+  workspaceId,
+  name,
+  version,
+  sourceIds,
+}: Omit<TrackingPlanVersionDoc, '_id'>): HeldPlan {
+  return { id: planId, workspaceId, name, version, sourceIds, ...rules };
 }
 
 /**

@@ -1,8 +1,20 @@
-import type { WebhookSettings, WebhookSourceConfig } from '@manifold/proto';
-import { isPlainObject, mappingProblems, type MappingValue } from '@manifold/destination-kit';
+import { isDeepStrictEqual } from 'node:util';
+import type {
+  PreviewWebhookMappingRequest,
+  PreviewWebhookMappingResponse,
+  WebhookSettings,
+  WebhookSourceConfig,
+} from '@manifold/proto';
+import {
+  isPlainObject,
+  MappingError,
+  mappingProblems,
+  webhookCall,
+  type MappingValue,
+} from '@manifold/destination-kit';
 import { SECRET_MASK, type SecretBox } from '@manifold/secrets';
 import type { WebhookSettingsDoc } from '../store/documents';
-import type { Violations } from './errors';
+import { Violations } from './errors';
 
 /** The cloud apps ingestion reads natively, and `generic` (a mapping the user writes). */
 export const WEBHOOK_KINDS = ['stripe', 'github', 'shopify', 'generic'] as const;
@@ -20,6 +32,24 @@ export function webhookSettingsDoc(
   saved: WebhookSettingsDoc | undefined,
   box: SecretBox,
 ): WebhookSettingsDoc {
+  const mapping = checkWebhookSettings(v, given);
+  const secret = given.signingSecret;
+  let signingSecret: string | null;
+  if (secret === undefined || secret === SECRET_MASK) {
+    if (secret === SECRET_MASK && !saved?.signingSecret)
+      v.add('webhook.signing_secret', 'is masked, but none is saved');
+    signingSecret = saved?.signingSecret ?? null;
+  } else if (secret === '') signingSecret = null;
+  else signingSecret = box.seal(secret);
+  return { kind: given.kind, signingSecret, mapping };
+}
+
+/**
+ * The kind and the generic mapping checked (problems added to `v`, at `webhook.kind`,
+ * `webhook.mapping.<path>`); the mapping as it is stored, JSON text, or null. `manifold apply`
+ * runs the same checks on a file before it changes anything.
+ */
+export function checkWebhookSettings(v: Violations, given: Pick<WebhookSettings, 'kind' | 'mapping'>): string | null {
   if (!(WEBHOOK_KINDS as readonly string[]).includes(given.kind)) {
     v.add('webhook.kind', `must be one of ${WEBHOOK_KINDS.join(', ')}`);
   }
@@ -43,15 +73,7 @@ export function webhookSettingsDoc(
       `is only for generic sources: ${given.kind} deliveries are read by a built-in translation`,
     );
   }
-  const secret = given.signingSecret;
-  let signingSecret: string | null;
-  if (secret === undefined || secret === SECRET_MASK) {
-    if (secret === SECRET_MASK && !saved?.signingSecret)
-      v.add('webhook.signing_secret', 'is masked, but none is saved');
-    signingSecret = saved?.signingSecret ?? null;
-  } else if (secret === '') signingSecret = null;
-  else signingSecret = box.seal(secret);
-  return { kind: given.kind, signingSecret, mapping };
+  return mapping;
 }
 
 /** The settings as every read shows them: the secret masked. */
@@ -70,4 +92,50 @@ export function webhookSourceConfig(doc: WebhookSettingsDoc, box: SecretBox): We
     signingSecret: doc.signingSecret ? box.open(doc.signingSecret) : '',
     ...(doc.mapping ? { mapping: JSON.parse(doc.mapping) as Record<string, unknown> } : {}),
   };
+}
+
+/**
+ * Which of a webhook source's settings an update changes (`webhook.kind`, `webhook.signing_secret`,
+ * `webhook.mapping`): the secrets are compared opened, so a secret sent again unchanged is not a
+ * change, and a second `manifold apply` has nothing to do.
+ */
+export function webhookChangedFields(
+  before: WebhookSettingsDoc | undefined,
+  after: WebhookSettingsDoc,
+  box: SecretBox,
+): string[] {
+  const changed: string[] = [];
+  if (before?.kind !== after.kind) changed.push('webhook.kind');
+  const secret = (doc: WebhookSettingsDoc | undefined) => (doc?.signingSecret ? box.open(doc.signingSecret) : null);
+  if (secret(before) !== secret(after)) changed.push('webhook.signing_secret');
+  const mapping = (doc: WebhookSettingsDoc | undefined): unknown => (doc?.mapping ? JSON.parse(doc.mapping) : null);
+  if (!isDeepStrictEqual(mapping(before), mapping(after))) changed.push('webhook.mapping');
+  return changed;
+}
+
+/**
+ * What a generic source's mapping makes of a sample delivery, by the code ingestion runs on every
+ * delivery (`webhookCall`): the mapping checked as a save checks it, the payload a JSON object.
+ * A directive that fails on this payload is an answer (`error`), not a refused request.
+ */
+export function previewWebhookMapping(req: PreviewWebhookMappingRequest): PreviewWebhookMappingResponse {
+  const v = new Violations();
+  checkWebhookSettings(v, { kind: 'generic', mapping: req.mapping });
+  let payload: unknown;
+  try {
+    payload = JSON.parse(req.payload);
+  } catch (error) {
+    v.add('payload', `is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (payload !== undefined && !isPlainObject(payload)) v.add('payload', 'must be a JSON object');
+  v.throwIfAny();
+  try {
+    return {
+      call: webhookCall(req.mapping as MappingValue, payload as Record<string, unknown>, req.payload),
+      error: '',
+    };
+  } catch (error) {
+    if (error instanceof MappingError) return { call: undefined, error: error.message };
+    throw error;
+  }
 }

@@ -4,7 +4,7 @@ import type { Operations } from '../operations/start-operations';
 import { unary, type HandlerDeps } from './call-handler';
 
 /** Dead letters, replays and traces read the data plane's Kafka: without KAFKA_BROKERS they answer this. */
-function needed(operations: Operations | undefined): Operations {
+export function needed(operations: Operations | undefined): Operations {
   if (!operations) {
     throw ControlPlaneError.failedPrecondition(
       'dead letters, replays and traces need the data plane: start the control plane with KAFKA_BROKERS',

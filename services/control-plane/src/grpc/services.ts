@@ -18,6 +18,7 @@ import type { DestinationTester } from '../domain/destination-test';
 import { resolveSource } from '../domain/sources';
 import type { Sources } from '../domain/sources';
 import type { Workspaces } from '../domain/workspaces';
+import { previewWebhookMapping } from '../domain/webhook-settings';
 import { resolveWorkspace } from '../domain/workspaces';
 import type { Observability } from '../domain/observability';
 import type { OAuthConnections } from '../oauth/oauth-connections';
@@ -77,6 +78,10 @@ export function sourceService(d: Domain, deps: HandlerDeps): SourceServiceServer
       return {};
     }),
     rotateWriteKey: unary('RotateWriteKey', deps, (req, ctx) => d.sources.rotateWriteKey(req, ctx)),
+    previewWebhookMapping: unary('PreviewWebhookMapping', deps, async (req) => {
+      await resolveWorkspace(d.store, req.workspace);
+      return previewWebhookMapping(req);
+    }),
   };
 }
 

@@ -7,6 +7,7 @@ import type { Store } from '../store/store';
 import { DeadLetterStore } from './dead-letters/dead-letter-store';
 import { startDeadLetterIndexer } from './dead-letters/dead-letter-indexer';
 import { Redrives } from './dead-letters/redrives';
+import { QuarantineReplays } from './quarantine/quarantine-replays';
 import { Replays } from './replays/replays';
 import { RunOutcomes } from './runs/run-outcomes';
 import { startRunReportConsumer } from './runs/run-report-consumer';
@@ -32,10 +33,11 @@ export const DEFAULT_OPERATIONS_SETTINGS: OperationsSettings = {
   sweepIntervalMs: 10 * 60_000,
 };
 
-/** Dead letters and redrives, replays, and per-event traces: what the control plane does with the data plane's Kafka. */
+/** Dead letters and redrives, replays (of the events topic and of the quarantine topic), and per-event traces: what the control plane does with the data plane's Kafka. */
 export interface Operations {
   redrives: Redrives;
   replays: Replays;
+  quarantineReplays: QuarantineReplays;
   traces: EventTraces;
   /** Deletes what is past its retention (also run every sweepIntervalMs). */
   sweep(): Promise<void>;
@@ -96,6 +98,15 @@ export async function startOperations(options: {
       logger,
       now,
     });
+    const quarantineReplays = new QuarantineReplays(db, {
+      store: options.store,
+      kafka,
+      producer,
+      quarantineTopic: names.quarantine,
+      eventsTopic: names.events,
+      logger,
+      now,
+    });
     const traces = new EventTraces({
       store: options.store,
       index,
@@ -105,7 +116,9 @@ export async function startOperations(options: {
       eventsTopic: names.events,
       retentionMs: settings.traceRetentionMs,
     });
-    await Promise.all([deadLetters, outcomes, index, redrives, replays].map((s) => s.ensureIndexes()));
+    await Promise.all(
+      [deadLetters, outcomes, index, redrives, replays, quarantineReplays].map((s) => s.ensureIndexes()),
+    );
     await kafka.ensureTopics(
       options.destinationTypes.map((type) => ({
         topic: names.redeliver(type),
@@ -115,6 +128,8 @@ export async function startOperations(options: {
     );
     await kafka.ensureTopics([
       { topic: names.warehouseReplay, partitions: 3, config: { 'max.message.bytes': String(8 << 20) } },
+      // Ingestion creates it too; a quarantine replay may be asked for before ingestion ever ran.
+      { topic: names.quarantine, partitions: 3, config: { 'max.message.bytes': String(8 << 20) } },
     ]);
 
     for (const start of [
@@ -136,6 +151,8 @@ export async function startOperations(options: {
     stops.push(() => redrives.worker.stop());
     replays.worker.start();
     stops.push(() => replays.worker.stop());
+    quarantineReplays.worker.start();
+    stops.push(() => quarantineReplays.worker.stop());
 
     const sweep = async (): Promise<void> => {
       const at = now().getTime();
@@ -144,6 +161,7 @@ export async function startOperations(options: {
         traceIndex: await index.sweep(new Date(at - settings.traceRetentionMs)),
         redrives: await redrives.sweep(new Date(at - settings.runRetentionMs)),
         replays: await replays.sweep(new Date(at - settings.runRetentionMs)),
+        quarantineReplays: await quarantineReplays.sweep(new Date(at - settings.runRetentionMs)),
       };
       if (Object.values(deleted).some((n) => n > 0))
         logger.debug(deleted, 'operations data past its retention deleted');
@@ -159,7 +177,7 @@ export async function startOperations(options: {
       clearInterval(timer);
       await sweeping;
     });
-    return { redrives, replays, traces, sweep, stop: stopAll };
+    return { redrives, replays, quarantineReplays, traces, sweep, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -105,7 +105,7 @@ export const sourceRoutes = [
     async handler({ controlPlane, email, workspace, params, body }) {
       return presentSource(
         await controlPlane.sources.updateSource(
-          { workspace: workspace!.id, source: params.source, ...body },
+          { workspace: workspace!.id, source: params.source, ...body, dryRun: false },
           { actor: email },
         ),
       );

@@ -7,6 +7,8 @@ import { ErrorNotice, FormField } from '../components/FormField';
 import { PropertyTable } from '../components/PropertyTable';
 import { usePageTitle } from '../components/usePageTitle';
 import { useCanWrite, useWorkspace } from '../components/WorkspaceLayout';
+import { GenericWebhookMapping } from './sources/GenericWebhookMapping';
+import { genericMapping, NEW_GENERIC_MAPPING } from './sources/generic-webhook-mapping';
 
 export function sourceValues(source: Source, field: string): string[] {
   switch (field) {
@@ -45,11 +47,12 @@ const SOURCE_TYPES: Array<[string, string]> = [
   ['webhook', 'cloud app'],
 ];
 
-/** The apps a webhook source can be made for here (a generic one needs a mapping: CLI or API). */
+/** The apps a webhook source can be made for (a generic one with its mapping: GenericWebhookMapping). */
 const WEBHOOK_APPS: Array<[string, string]> = [
   ['stripe', 'Stripe'],
   ['github', 'GitHub'],
   ['shopify', 'Shopify'],
+  ['generic', 'Generic (your own JSON)'],
 ];
 
 function NewSourceForm({ onDone }: { onDone(): void }) {
@@ -58,6 +61,8 @@ function NewSourceForm({ onDone }: { onDone(): void }) {
   const queryClient = useQueryClient();
   const [form, setForm] = useState({ name: '', slug: '', environment: 'prod', type: 'javascript' });
   const [webhook, setWebhook] = useState({ kind: 'stripe', signingSecret: '' });
+  const [generic, setGeneric] = useState(NEW_GENERIC_MAPPING);
+  const built = genericMapping(generic);
   const create = useMutation({
     mutationFn: () =>
       api.post<Source>(wsPath(workspace.slug, 'sources'), {
@@ -68,6 +73,7 @@ function NewSourceForm({ onDone }: { onDone(): void }) {
               webhook: {
                 kind: webhook.kind,
                 ...(webhook.signingSecret ? { signingSecret: webhook.signingSecret } : {}),
+                ...(webhook.kind === 'generic' && 'mapping' in built ? { mapping: built.mapping } : {}),
               },
             }
           : {}),
@@ -164,9 +170,16 @@ function NewSourceForm({ onDone }: { onDone(): void }) {
           </>
         ) : null}
       </div>
+      {form.type === 'webhook' && webhook.kind === 'generic' ? (
+        <GenericWebhookMapping value={generic} onChange={setGeneric} fieldError={(f) => error?.fieldMessage(f)} />
+      ) : null}
       {error && error.fields.length === 0 ? <ErrorNotice error={error} /> : null}
       <div className="actions">
-        <button type="submit" className="primary" disabled={create.isPending}>
+        <button
+          type="submit"
+          className="primary"
+          disabled={create.isPending || (form.type === 'webhook' && webhook.kind === 'generic' && 'error' in built)}
+        >
           Create source
         </button>
         <button type="button" onClick={onDone}>

@@ -6,6 +6,7 @@ import type { Runner } from '../program';
 import { catalogFrom, checkSpec } from './check-spec';
 import { formatPath, loadSpec } from './load-spec';
 import { isChange, planApply, type Step } from './plan';
+import { readSigningSecrets } from './signing-secrets';
 import { emptyState, readWorkspaceState } from './workspace-state';
 
 export function applyCommand(program: Command, run: Runner, io: Io): void {
@@ -14,7 +15,10 @@ export function applyCommand(program: Command, run: Runner, io: Io): void {
     .description('make a workspace match a YAML file (idempotent); checks the whole file first')
     .requiredOption('-f, --file <path>', 'workspace file')
     .option('--dry-run', 'check the file and print what would change, change nothing')
-    .option('--prune', 'delete sources, destinations, models and connections that the file does not list')
+    .option(
+      '--prune',
+      'delete sources, destinations, models and connections that the file does not list (tracking plans are kept)',
+    )
     .action((o: { file: string; dryRun?: boolean; prune?: boolean }) =>
       run(async (c) => {
         let text: string;
@@ -28,7 +32,11 @@ export function applyCommand(program: Command, run: Runner, io: Io): void {
         const catalog = catalogFrom((await c.catalog.listCatalog({ search: '', category: '' })).entries);
         const state = parts.workspace ? await readWorkspaceState(c, parts.workspace.slug) : emptyState();
         problems.push(...checkSpec(parts, catalog, state, prune));
-        const plan = parts.workspace ? await planApply(c, parts.workspace, parts, state, prune) : undefined;
+        const signing = await readSigningSecrets(parts, o.file);
+        problems.push(...signing.problems);
+        const plan = parts.workspace
+          ? await planApply(c, parts.workspace, parts, state, prune, signing.secrets)
+          : undefined;
         problems.push(...(plan?.problems ?? []));
         if (problems.length > 0 || !spec || !plan) {
           throw new CliError(

@@ -14,6 +14,8 @@ import {
 } from '../../domain/validation';
 import { mappingRules } from '../../default-catalog';
 import { mappingViolations } from '../../domain/catalog';
+import { checkWebhookSettings } from '../../domain/webhook-settings';
+import { checkTrackingPlans } from './check-tracking-plans';
 import { formatPath, pathOfField, type PathSegment, type Problem } from './load-spec';
 import type { MappingSpec, SpecParts } from './workspace-spec';
 import type { WorkspaceState } from './workspace-state';
@@ -78,6 +80,11 @@ export function checkSpec(parts: SpecParts, catalog: Catalog, state: WorkspaceSt
       checkEnvironment(v, 'environment', s.environment);
       checkOneOf(v, 'type', s.type, SOURCE_TYPES);
       checkOneOf(v, 'category', s.category, SOURCE_CATEGORIES);
+      // The control plane's own checks of a webhook source's kind and generic mapping.
+      if (s.type === 'webhook' && !s.webhook) {
+        v.add('webhook', 'is required for a webhook source (its kind: stripe, github, shopify or generic)');
+      } else if (s.webhook && s.type !== 'webhook') v.add('webhook', 'is only for sources of type webhook');
+      else if (s.webhook) checkWebhookSettings(v, { kind: s.webhook.kind, mapping: s.webhook.mapping });
     });
     const first = sourceSlugs.get(s.slug);
     if (first !== undefined) {
@@ -142,6 +149,7 @@ export function checkSpec(parts: SpecParts, catalog: Catalog, state: WorkspaceSt
       });
     });
   }
+  problems.push(...checkTrackingPlans(parts, reachable));
   return problems;
 }
 

@@ -3,7 +3,8 @@ import { fieldViolations, type ControlPlaneClients, type DestinationMapping, typ
 import { wantedDestinations, type WantedDestination } from './check-spec';
 import { pathOfField, type PathSegment, type Problem } from './load-spec';
 import { planModels } from './plan-models';
-import type { SpecParts, WorkspaceSpec } from './workspace-spec';
+import { planTrackingPlans } from './plan-tracking-plans';
+import type { SourceSpec, SpecParts, WorkspaceSpec } from './workspace-spec';
 import type { WorkspaceState } from './workspace-state';
 
 /** One change apply would make; `path` says which part of the file asked for it. */
@@ -54,7 +55,43 @@ const done = async (call: Promise<unknown>): Promise<undefined> => {
 };
 
 /** The control plane's request field names, as the file names them. */
-const FILE_FIELDS: Record<string, string> = { sync_interval_seconds: 'interval' };
+const FILE_FIELDS: Record<string, string> = {
+  sync_interval_seconds: 'interval',
+  'webhook.signing_secret': 'webhook.signingSecret',
+};
+
+/**
+ * What an update would change, asked of the server (a dry run: secrets are compared there), or
+ * what it refuses, each at its place in the file under `base`.
+ */
+async function changedOnServer(
+  dryRun: () => Promise<{ changedFields: string[] }>,
+  base: PathSegment[],
+): Promise<{ fields: string[] } | { problems: Problem[] }> {
+  try {
+    return { fields: (await dryRun()).changedFields };
+  } catch (error) {
+    if ((error as Partial<ServiceError>).code !== status.INVALID_ARGUMENT) throw error;
+    return {
+      problems: fieldViolations(error).map(({ field, message }) => ({
+        path: [...base, ...pathOfField(FILE_FIELDS[field] ?? field)],
+        message,
+      })),
+    };
+  }
+}
+
+/** A webhook source's settings as the control plane takes them; a secret the file leaves out is kept. */
+const webhookOf = (want: SourceSpec, secret: string | undefined) =>
+  want.webhook
+    ? {
+        webhook: {
+          kind: want.webhook.kind,
+          ...(secret !== undefined ? { signingSecret: secret } : {}),
+          ...(want.webhook.mapping ? { mapping: want.webhook.mapping as Record<string, unknown> } : {}),
+        },
+      }
+    : {};
 
 /**
  * Compares the file with the control plane and lists the steps that make them match. Secret
@@ -67,6 +104,8 @@ export async function planApply(
   parts: SpecParts,
   state: WorkspaceState,
   prune: boolean,
+  /** Webhook sources' signing secrets, by index in the file (signing-secrets.ts). */
+  secrets: ReadonlyMap<number, string> = new Map(),
 ): Promise<Plan> {
   const steps: Step[] = [];
   const problems: Problem[] = [];
@@ -99,47 +138,50 @@ export async function planApply(
   const sourceSlugById = new Map(sources.map((s) => [s.id, s.slug]));
   const modelIds = new Set(state.models.map((m) => m.model.id));
 
-  parts.sources.forEach((want, i) => {
-    if (!want) return;
+  for (const [i, want] of parts.sources.entries()) {
+    if (!want) continue;
+    const { webhook: _webhook, ...fields } = want;
+    const webhook = webhookOf(want, secrets.get(i));
     const have = sources.find((s) => s.slug === want.slug);
     if (!have) {
       steps.push({
-        description: `+ create source ${want.slug}`,
+        description: `+ create source ${want.slug}${want.webhook ? ` (webhook ${want.webhook.kind})` : ''}`,
         path: ['sources', i],
         run: async () => {
-          const created = await c.sources.createSource({ workspace: ws.slug, ...want });
+          const created = await c.sources.createSource({ workspace: ws.slug, ...fields, ...webhook });
           return `source ${want.slug} write key: ${created.writeKeys[0]?.key ?? '(none)'}`;
         },
       });
-      return;
+      continue;
     }
     if (have.type !== want.type) {
       problems.push({
         path: ['sources', i, 'type'],
         message: `source ${want.slug} is of type ${have.type} and cannot change to ${want.type}; create a new source`,
       });
-      return;
+      continue;
     }
-    const changes = (['name', 'environment', 'category', 'enabled'] as const).filter((k) => have[k] !== want[k]);
-    if (changes.length > 0) {
+    // Compared on the server (a dry run), so an unchanged signing secret is not a change.
+    const update = {
+      workspace: ws.slug,
+      source: want.slug,
+      name: want.name,
+      environment: want.environment,
+      category: want.category,
+      enabled: want.enabled,
+      reason: 'manifold apply',
+      ...webhook,
+    };
+    const changed = await changedOnServer(() => c.sources.updateSource({ ...update, dryRun: true }), ['sources', i]);
+    if ('problems' in changed) problems.push(...changed.problems);
+    else if (changed.fields.length > 0) {
       steps.push({
-        description: `~ update source ${want.slug}: ${changes.join(', ')}`,
+        description: `~ update source ${want.slug}: ${changed.fields.join(', ')}`,
         path: ['sources', i],
-        run: () =>
-          done(
-            c.sources.updateSource({
-              workspace: ws.slug,
-              source: want.slug,
-              name: want.name,
-              environment: want.environment,
-              category: want.category,
-              enabled: want.enabled,
-              reason: 'manifold apply',
-            }),
-          ),
+        run: () => done(c.sources.updateSource(update)),
       });
     }
-  });
+  }
 
   const wanted = wantedDestinations(parts);
   for (const want of wanted) {
@@ -180,20 +222,17 @@ export async function planApply(
       syncIntervalSeconds: want.kind === 'warehouse' ? want.interval : undefined,
       reason: 'manifold apply',
     };
-    try {
-      const preview = await c.destinations.updateDestination({ ...update, dryRun: true });
-      if (preview.changedFields.length > 0) {
-        steps.push({
-          description: `~ update ${want.kind} ${want.name}: ${preview.changedFields.join(', ')}`,
-          path: want.path,
-          run: () => done(c.destinations.updateDestination(update)),
-        });
-      }
-    } catch (error) {
-      if ((error as Partial<ServiceError>).code !== status.INVALID_ARGUMENT) throw error;
-      for (const { field, message } of fieldViolations(error)) {
-        problems.push({ path: [...want.path, ...pathOfField(FILE_FIELDS[field] ?? field)], message });
-      }
+    const changed = await changedOnServer(
+      () => c.destinations.updateDestination({ ...update, dryRun: true }),
+      want.path,
+    );
+    if ('problems' in changed) problems.push(...changed.problems);
+    else if (changed.fields.length > 0) {
+      steps.push({
+        description: `~ update ${want.kind} ${want.name}: ${changed.fields.join(', ')}`,
+        path: want.path,
+        run: () => done(c.destinations.updateDestination(update)),
+      });
     }
     const connectionMappings = have.mappings.filter(isConnectionMapping);
     const ownMappings = have.mappings.filter((m) => !isConnectionMapping(m));
@@ -260,7 +299,9 @@ export async function planApply(
   }
   // Models after the destinations: a model may use a warehouse and destinations created above.
   const models = planModels(ws.slug, parts, state, prune);
-  return { steps: [...steps, ...models.steps], problems: [...problems, ...models.problems] };
+  // Tracking plans last: a plan holds sources by id, and those the file creates exist by then.
+  const plans = planTrackingPlans(ws.slug, parts, state);
+  return { steps: [...steps, ...models.steps, ...plans], problems: [...problems, ...models.problems] };
 }
 
 /** Steps that change something (the "kept" notes change nothing). */

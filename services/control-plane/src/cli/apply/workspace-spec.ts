@@ -10,6 +10,23 @@ export const workspacePartSchema = z.strictObject({
   members: z.array(z.strictObject({ email: z.email(), role: z.enum(['owner', 'member', 'read-only']) })).default([]),
 });
 
+/**
+ * A webhook source's app and how its deliveries are read. The signing secret comes from the
+ * environment (`signingSecret: ${STRIPE_SECRET}`) or from a file (`signingSecretFile`, read when
+ * the file is applied); neither: deliveries are not verified.
+ */
+export const webhookSpecSchema = z
+  .strictObject({
+    kind: z.string().min(1),
+    signingSecret: z.string().min(1).optional(),
+    signingSecretFile: z.string().min(1).optional(),
+    /** Generic sources: mapping-kit directives from a delivery's JSON to a Spec call. */
+    mapping: z.record(z.string(), z.json()).optional(),
+  })
+  .refine((w) => !(w.signingSecret && w.signingSecretFile), {
+    message: 'give signingSecret or signingSecretFile, not both',
+  });
+
 export const sourceSpecSchema = z.strictObject({
   slug: z.string().min(1),
   name: z.string().min(1),
@@ -17,6 +34,8 @@ export const sourceSpecSchema = z.strictObject({
   category: z.string().min(1),
   environment: z.string().min(1).default('prod'),
   enabled: z.boolean().default(true),
+  /** Sources of type `webhook` only. */
+  webhook: webhookSpecSchema.optional(),
 });
 
 /** One mapping of a destination; ids are required in a file, so a second apply finds the same ones. */
@@ -75,12 +94,36 @@ export const modelSpecSchema = z.strictObject({
   connections: z.array(modelConnectionSpecSchema).default([]),
 });
 
+const planPolicy = z.enum(['allow', 'drop_property', 'block']);
+const jsonSchema = z.record(z.string(), z.json());
+
+/**
+ * A tracking plan (libs/tracking-plans), found by its name: a JSON Schema per track event, what
+ * to do with what it does not plan or what breaks it, and the sources (slugs) held to it.
+ */
+export const trackingPlanSpecSchema = z.strictObject({
+  name: z.string().min(1),
+  sources: z.array(z.string().min(1)).default([]),
+  events: z.record(z.string(), jsonSchema).default({}),
+  identifyTraits: jsonSchema.optional(),
+  groupTraits: jsonSchema.optional(),
+  pageProperties: jsonSchema.optional(),
+  policies: z
+    .strictObject({
+      unplannedEvents: planPolicy.default('allow'),
+      unplannedProperties: planPolicy.default('allow'),
+      violations: planPolicy.default('allow'),
+    })
+    .default({ unplannedEvents: 'allow', unplannedProperties: 'allow', violations: 'allow' }),
+});
+
 export const workspaceSpecSchema = z.strictObject({
   workspace: workspacePartSchema,
   sources: z.array(sourceSpecSchema).default([]),
   destinations: z.array(destinationSpecSchema).default([]),
   warehouses: z.array(warehouseSpecSchema).default([]),
   models: z.array(modelSpecSchema).default([]),
+  trackingPlans: z.array(trackingPlanSpecSchema).default([]),
 });
 
 export type WorkspaceSpec = z.infer<typeof workspaceSpecSchema>;
@@ -90,6 +133,8 @@ export type MappingSpec = z.infer<typeof mappingSpecSchema>;
 export type WarehouseSpec = z.infer<typeof warehouseSpecSchema>;
 export type ModelSpec = z.infer<typeof modelSpecSchema>;
 export type ModelConnectionSpec = z.infer<typeof modelConnectionSpecSchema>;
+export type WebhookSpec = z.infer<typeof webhookSpecSchema>;
+export type TrackingPlanSpec = z.infer<typeof trackingPlanSpecSchema>;
 
 /** The parts of a file that are well-formed on their own; a bad part is `undefined`. */
 export interface SpecParts {
@@ -98,6 +143,7 @@ export interface SpecParts {
   destinations: Array<DestinationSpec | undefined>;
   warehouses: Array<WarehouseSpec | undefined>;
   models: Array<ModelSpec | undefined>;
+  trackingPlans: Array<TrackingPlanSpec | undefined>;
 }
 
 export function specParts(raw: unknown): SpecParts {
@@ -110,5 +156,6 @@ export function specParts(raw: unknown): SpecParts {
     destinations: items(top['destinations'], destinationSpecSchema),
     warehouses: items(top['warehouses'], warehouseSpecSchema),
     models: items(top['models'], modelSpecSchema),
+    trackingPlans: items(top['trackingPlans'], trackingPlanSpecSchema),
   };
 }

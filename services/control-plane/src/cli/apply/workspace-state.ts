@@ -5,6 +5,7 @@ import type {
   ReverseEtlConnection,
   ReverseEtlModel,
   Source,
+  TrackingPlan,
   Workspace,
 } from '@manifold/proto';
 
@@ -15,9 +16,17 @@ export interface WorkspaceState {
   destinations: Destination[];
   /** Reverse ETL models, each with its connections. */
   models: Array<{ model: ReverseEtlModel; connections: ReverseEtlConnection[] }>;
+  /** The latest version of each tracking plan. */
+  trackingPlans: TrackingPlan[];
 }
 
-export const emptyState = (): WorkspaceState => ({ workspace: undefined, sources: [], destinations: [], models: [] });
+export const emptyState = (): WorkspaceState => ({
+  workspace: undefined,
+  sources: [],
+  destinations: [],
+  models: [],
+  trackingPlans: [],
+});
 
 const isNotFound = (e: unknown) => (e as Partial<ServiceError>).code === status.NOT_FOUND;
 
@@ -29,10 +38,11 @@ export async function readWorkspaceState(c: ControlPlaneClients, slug: string): 
     if (!isNotFound(error)) throw error;
     return emptyState();
   }
-  const [{ sources }, { destinations }, { models }] = await Promise.all([
+  const [{ sources }, { destinations }, { models }, { plans }] = await Promise.all([
     c.sources.listSources({ workspace: slug, page: { pageSize: 500 } }),
     c.destinations.listDestinations({ workspace: slug, page: { pageSize: 500 } }),
     c.reverseEtl.listModels({ workspace: slug }),
+    c.trackingPlans.listTrackingPlans({ workspaceId: slug }),
   ]);
   const withConnections = await Promise.all(
     models.map(async (model) => ({
@@ -40,5 +50,5 @@ export async function readWorkspaceState(c: ControlPlaneClients, slug: string): 
       connections: (await c.reverseEtl.listConnections({ workspace: slug, model: model.id })).connections,
     })),
   );
-  return { workspace, sources, destinations, models: withConnections };
+  return { workspace, sources, destinations, models: withConnections, trackingPlans: plans };
 }

@@ -6,6 +6,7 @@ import { CliError } from '../connection';
 import { printRecord, printTable, type Io } from '../output';
 import type { Runner } from '../program';
 import { readDocument } from '../read-document';
+import { quarantineCommands } from './quarantine';
 
 const planRow = (p: TrackingPlan) => ({
   id: p.id,
@@ -84,6 +85,7 @@ export function planCommands(program: Command, run: Runner, io: Io): void {
         printTable(io, rows, ['change', 'path', 'before', 'after'], g.json);
       }),
     );
+  quarantineCommands(cmd, run, io);
 }
 
 /** The events of a JSON array, or of the debugger's `{events: [{status, event}]}` (accepted ones). */

@@ -11,7 +11,9 @@ import { resolveSource } from '../../domain/sources';
 import { resolveWorkspace } from '../../domain/workspaces';
 import type { Store } from '../../store/store';
 import type { RunOutcomes } from '../runs/run-outcomes';
-import { Pacer, RunWorker, type RunDoc, type RunLease } from '../runs/run-worker';
+import { Pacer, type RunWorker, type RunDoc, type RunLease } from '../runs/run-worker';
+import { RunRecords } from '../runs/run-records';
+import { topicRanges, type PartitionRange } from '../runs/topic-ranges';
 
 interface ReplayDoc extends RunDoc {
   sourceId: string;
@@ -24,7 +26,7 @@ interface ReplayDoc extends RunDoc {
   to: Date;
   ratePerSecond: number;
   /** The range on the events topic, per partition, set when the replay starts reading. */
-  ranges?: Array<{ partition: number; from: string; to: string }>;
+  ranges?: PartitionRange[];
   /** p<partition> → the next offset to read. */
   positions: Record<string, string>;
   total: number;
@@ -51,8 +53,7 @@ const MAX_RATE = 100_000;
 export class Replays {
   readonly runs: Collection<ReplayDoc>;
   readonly worker: RunWorker<ReplayDoc>;
-  /** Per replay, the end of its queue of writes (see serially). */
-  private readonly writes = new Map<string, Promise<void>>();
+  private readonly records: RunRecords<ReplayDoc>;
 
   constructor(
     db: Db,
@@ -68,15 +69,18 @@ export class Replays {
     },
   ) {
     this.runs = db.collection('replays');
-    this.worker = new RunWorker(this.runs, {
+    this.records = new RunRecords(this.runs, {
+      store: deps.store,
+      noun: 'replay',
       process: (run, lease) => this.process(run, lease),
-      logger: deps.logger.child({ component: 'replays' }),
+      logger: deps.logger,
       now: deps.now,
     });
+    this.worker = this.records.worker;
   }
 
-  async ensureIndexes(): Promise<void> {
-    await this.runs.createIndex({ workspaceId: 1, requestedAt: -1 }, { name: 'by_workspace_time' });
+  ensureIndexes(): Promise<void> {
+    return this.records.ensureIndexes();
   }
 
   async start(req: StartReplayRequest, ctx: CallContext): Promise<Replay> {
@@ -130,32 +134,16 @@ export class Replays {
   }
 
   async get(workspaceKey: string, id: string): Promise<Replay> {
-    const workspace = await resolveWorkspace(this.deps.store, workspaceKey);
-    const run = await this.runs.findOne({ _id: id, workspaceId: workspace._id });
-    if (!run) throw ControlPlaneError.notFound('replay', id);
-    return this.present(run);
+    return this.present(await this.records.one(workspaceKey, id));
   }
 
   async list(req: ListReplaysRequest): Promise<ListReplaysResponse> {
-    const workspace = await resolveWorkspace(this.deps.store, req.workspace);
-    const runs = await this.runs
-      .find({ workspaceId: workspace._id })
-      .sort({ requestedAt: -1 })
-      .limit(Math.min(Math.max(req.limit || 20, 1), 100))
-      .toArray();
+    const runs = await this.records.latest(req.workspace, req.limit);
     return { replays: await Promise.all(runs.map((r) => this.present(r))) };
   }
 
   async cancel(workspaceKey: string, id: string, ctx: CallContext): Promise<Replay> {
-    const workspace = await resolveWorkspace(this.deps.store, workspaceKey);
-    await this.serially(id, () =>
-      this.runs.updateOne(
-        { _id: id, workspaceId: workspace._id, status: 'running' },
-        { $set: { status: 'stopping', stoppedBy: ctx.actor } },
-      ),
-    );
-    this.deps.logger.info({ runId: id, actor: ctx.actor }, 'replay cancel requested');
-    return this.get(workspaceKey, id);
+    return this.present(await this.records.requestStop(workspaceKey, id, ctx.actor));
   }
 
   private async present(run: ReplayDoc): Promise<Replay> {
@@ -191,19 +179,8 @@ export class Replays {
   }
 
   /** The range on the events topic, per partition: offsets for the two times, within what Kafka still holds. */
-  private async plan(run: ReplayDoc): Promise<NonNullable<ReplayDoc['ranges']>> {
-    const { kafka, eventsTopic } = this.deps;
-    const [from, to, start] = await Promise.all([
-      kafka.offsetsForTimes(eventsTopic, run.from.getTime()),
-      kafka.offsetsForTimes(eventsTopic, run.to.getTime()),
-      kafka.startOffsets(eventsTopic),
-    ]);
-    const ranges = [...from].map(([partition, offset]) => {
-      const low = BigInt(start.get(partition) ?? '0');
-      const first = BigInt(offset) > low ? BigInt(offset) : low;
-      return { partition, from: first.toString(), to: to.get(partition) ?? first.toString() };
-    });
-    const total = ranges.reduce((sum, r) => sum + Math.max(0, Number(BigInt(r.to) - BigInt(r.from))), 0);
+  private async plan(run: ReplayDoc): Promise<PartitionRange[]> {
+    const { ranges, total } = await topicRanges(this.deps.kafka, this.deps.eventsTopic, run.from, run.to);
     const positions = Object.fromEntries(ranges.map((r) => [`p${r.partition}`, r.from]));
     await this.serially(run._id, () => this.runs.updateOne({ _id: run._id }, { $set: { ranges, total, positions } }));
     run.positions = positions;
@@ -217,19 +194,7 @@ export class Replays {
     const ranges = run.ranges ?? (await this.plan(run));
     const topic = run.warehouse ? names.warehouseReplay : names.redeliver(run.destinationType);
     const pacer = new Pacer(run.ratePerSecond);
-    let stopping = run.status === 'stopping';
-    let lost = false;
-    let lastCheck = 0;
-    /** Renews the lease about once a second; true when the replay must end here. */
-    const interrupted = async (): Promise<boolean> => {
-      if (Date.now() - lastCheck >= 1000) {
-        lastCheck = Date.now();
-        const current = await this.serially(run._id, () => lease.renew());
-        if (!current) lost = true;
-        else if (current.status === 'stopping') stopping = true;
-      }
-      return stopping || lost || lease.closing;
-    };
+    const watch = this.records.watch(run, lease);
     const open = ranges.map((r) => ({
       partition: r.partition,
       from: run.positions[`p${r.partition}`] ?? r.from,
@@ -238,14 +203,14 @@ export class Replays {
     const result = await kafka.readRanges({
       topic: this.deps.eventsTopic,
       ranges: open,
-      keepGoing: () => !stopping && !lost && !lease.closing,
+      keepGoing: () => !watch.over,
       handleBatch: async (messages, { heartbeat }) => {
-        await this.take(run, topic, messages, pacer, ranges, interrupted);
+        await this.take(run, topic, messages, pacer, ranges, () => watch.interrupted());
         await heartbeat();
       },
     });
-    if (lost || lease.closing) return;
-    const status = result.complete && !stopping ? 'done' : 'stopped';
+    if (watch.lost || lease.closing) return;
+    const status = result.complete && !watch.stopping ? 'done' : 'stopped';
     await this.serially(run._id, () =>
       this.runs.updateOne({ _id: run._id }, { $set: { status, finishedAt: this.deps.now() } }),
     );
@@ -356,25 +321,9 @@ export class Replays {
     });
   }
 
-  /**
-   * Runs one write of a replay's document after the ones queued before it. FerretDB rewrites the
-   * whole document on each update, so two updates of one document at once can lose one of them
-   * (MongoDB applies each atomically): one partition's progress written while another partition
-   * renewed the lease lost its $inc (a replay reported fewer events sent than it sent), and a
-   * cancel written next to either could be undone. Every write of a replay's document in this
-   * process (plan, progress, lease, cancel, end) goes through here, the next after the last.
-   */
+  /** Every write of a replay's document, one after another (see SerialWrites). */
   private serially<T>(runId: string, write: () => Promise<T>): Promise<T> {
-    const next = (this.writes.get(runId) ?? Promise.resolve()).then(write);
-    const settled = next.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.writes.set(runId, settled);
-    void settled.then(() => {
-      if (this.writes.get(runId) === settled) this.writes.delete(runId);
-    });
-    return next;
+    return this.records.writes.run(runId, write);
   }
 
   /** Forgets replays that finished before `before`. */

@@ -93,7 +93,14 @@ export interface Source {
     | Date
     | undefined;
   /** Sources of type "webhook": the app and how its deliveries are verified and read. */
-  webhook?: WebhookSettings | undefined;
+  webhook?:
+    | WebhookSettings
+    | undefined;
+  /**
+   * Set by UpdateSource: the fields the update changed (or would change, on a dry run), the
+   * signing secret compared in clear on the server, e.g. ["name", "webhook.signing_secret"].
+   */
+  changedFields: string[];
 }
 
 export interface CreateSourceRequest {
@@ -152,7 +159,11 @@ export interface UpdateSourceRequest {
   /** Why the status changed, recorded in the history. */
   reason: string;
   /** Sources of type "webhook": replaces the kind and mapping; the secret as WebhookSettings says. */
-  webhook?: WebhookSettings | undefined;
+  webhook?:
+    | WebhookSettings
+    | undefined;
+  /** Validate and report changed_fields without saving anything. */
+  dryRun: boolean;
 }
 
 export interface DeleteSourceRequest {
@@ -168,6 +179,25 @@ export interface RotateWriteKeyRequest {
   source: string;
   /** How long the old key keeps working; 0 means 24 hours, negative revokes it at once. */
   gracePeriodSeconds: number;
+}
+
+export interface PreviewWebhookMappingRequest {
+  workspace: string;
+  /** A generic webhook source's mapping (WebhookSettings.mapping), checked as CreateSource checks it. */
+  mapping?:
+    | { [key: string]: any }
+    | undefined;
+  /** A sample delivery's body: a JSON object, as the app would send it. */
+  payload: string;
+}
+
+export interface PreviewWebhookMappingResponse {
+  /** The Spec call ingestion would make of the delivery (before it adds receivedAt, context, ...). */
+  call?:
+    | { [key: string]: any }
+    | undefined;
+  /** Why the mapping failed on this payload (a directive's error); empty when it gave a call. */
+  error: string;
 }
 
 function createBaseWriteKey(): WriteKey {
@@ -406,6 +436,7 @@ function createBaseSource(): Source {
     destinationNames: [],
     autoDisableDueAt: undefined,
     webhook: undefined,
+    changedFields: [],
   };
 }
 
@@ -470,6 +501,9 @@ export const Source: MessageFns<Source> = {
     }
     if (message.webhook !== undefined) {
       WebhookSettings.encode(message.webhook, writer.uint32(242).fork()).join();
+    }
+    for (const v of message.changedFields) {
+      writer.uint32(250).string(v!);
     }
     return writer;
   },
@@ -647,6 +681,14 @@ export const Source: MessageFns<Source> = {
             message.webhook = WebhookSettings.decode(reader, reader.uint32());
             continue;
           }
+          case 31: {
+            if (tag !== 250) {
+              break;
+            }
+
+            message.changedFields.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -725,6 +767,11 @@ export const Source: MessageFns<Source> = {
         ? fromJsonTimestamp(object.auto_disable_due_at)
         : undefined,
       webhook: isSet(object.webhook) ? WebhookSettings.fromJSON(object.webhook) : undefined,
+      changedFields: globalThis.Array.isArray(object?.changedFields)
+        ? object.changedFields.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.changed_fields)
+        ? object.changed_fields.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -790,6 +837,9 @@ export const Source: MessageFns<Source> = {
     if (message.webhook !== undefined) {
       obj.webhook = WebhookSettings.toJSON(message.webhook);
     }
+    if (message.changedFields?.length) {
+      obj.changedFields = message.changedFields;
+    }
     return obj;
   },
 
@@ -822,6 +872,7 @@ export const Source: MessageFns<Source> = {
     message.webhook = (object.webhook !== undefined && object.webhook !== null)
       ? WebhookSettings.fromPartial(object.webhook)
       : undefined;
+    message.changedFields = object.changedFields?.map((e) => e) || [];
     return message;
   },
 };
@@ -1306,6 +1357,7 @@ function createBaseUpdateSourceRequest(): UpdateSourceRequest {
     enabled: undefined,
     reason: "",
     webhook: undefined,
+    dryRun: false,
   };
 }
 
@@ -1337,6 +1389,9 @@ export const UpdateSourceRequest: MessageFns<UpdateSourceRequest> = {
     }
     if (message.webhook !== undefined) {
       WebhookSettings.encode(message.webhook, writer.uint32(242).fork()).join();
+    }
+    if (message.dryRun !== false) {
+      writer.uint32(72).bool(message.dryRun);
     }
     return writer;
   },
@@ -1426,6 +1481,14 @@ export const UpdateSourceRequest: MessageFns<UpdateSourceRequest> = {
             message.webhook = WebhookSettings.decode(reader, reader.uint32());
             continue;
           }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.dryRun = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1449,6 +1512,11 @@ export const UpdateSourceRequest: MessageFns<UpdateSourceRequest> = {
       enabled: isSet(object.enabled) ? globalThis.Boolean(object.enabled) : undefined,
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
       webhook: isSet(object.webhook) ? WebhookSettings.fromJSON(object.webhook) : undefined,
+      dryRun: isSet(object.dryRun)
+        ? globalThis.Boolean(object.dryRun)
+        : isSet(object.dry_run)
+        ? globalThis.Boolean(object.dry_run)
+        : false,
     };
   },
 
@@ -1481,6 +1549,9 @@ export const UpdateSourceRequest: MessageFns<UpdateSourceRequest> = {
     if (message.webhook !== undefined) {
       obj.webhook = WebhookSettings.toJSON(message.webhook);
     }
+    if (message.dryRun !== false) {
+      obj.dryRun = message.dryRun;
+    }
     return obj;
   },
 
@@ -1500,6 +1571,7 @@ export const UpdateSourceRequest: MessageFns<UpdateSourceRequest> = {
     message.webhook = (object.webhook !== undefined && object.webhook !== null)
       ? WebhookSettings.fromPartial(object.webhook)
       : undefined;
+    message.dryRun = object.dryRun ?? false;
     return message;
   },
 };
@@ -1746,6 +1818,192 @@ export const RotateWriteKeyRequest: MessageFns<RotateWriteKeyRequest> = {
   },
 };
 
+function createBasePreviewWebhookMappingRequest(): PreviewWebhookMappingRequest {
+  return { workspace: "", mapping: undefined, payload: "" };
+}
+
+export const PreviewWebhookMappingRequest: MessageFns<PreviewWebhookMappingRequest> = {
+  encode(message: PreviewWebhookMappingRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workspace !== "") {
+      writer.uint32(10).string(message.workspace);
+    }
+    if (message.mapping !== undefined) {
+      Struct.encode(Struct.wrap(message.mapping), writer.uint32(18).fork()).join();
+    }
+    if (message.payload !== "") {
+      writer.uint32(26).string(message.payload);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PreviewWebhookMappingRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePreviewWebhookMappingRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workspace = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.mapping = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.payload = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PreviewWebhookMappingRequest {
+    return {
+      workspace: isSet(object.workspace) ? globalThis.String(object.workspace) : "",
+      mapping: isObject(object.mapping) ? object.mapping : undefined,
+      payload: isSet(object.payload) ? globalThis.String(object.payload) : "",
+    };
+  },
+
+  toJSON(message: PreviewWebhookMappingRequest): unknown {
+    const obj: any = {};
+    if (message.workspace !== "") {
+      obj.workspace = message.workspace;
+    }
+    if (message.mapping !== undefined) {
+      obj.mapping = message.mapping;
+    }
+    if (message.payload !== "") {
+      obj.payload = message.payload;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<PreviewWebhookMappingRequest>): PreviewWebhookMappingRequest {
+    return PreviewWebhookMappingRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<PreviewWebhookMappingRequest>): PreviewWebhookMappingRequest {
+    const message = createBasePreviewWebhookMappingRequest();
+    message.workspace = object.workspace ?? "";
+    message.mapping = object.mapping ?? undefined;
+    message.payload = object.payload ?? "";
+    return message;
+  },
+};
+
+function createBasePreviewWebhookMappingResponse(): PreviewWebhookMappingResponse {
+  return { call: undefined, error: "" };
+}
+
+export const PreviewWebhookMappingResponse: MessageFns<PreviewWebhookMappingResponse> = {
+  encode(message: PreviewWebhookMappingResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.call !== undefined) {
+      Struct.encode(Struct.wrap(message.call), writer.uint32(10).fork()).join();
+    }
+    if (message.error !== "") {
+      writer.uint32(18).string(message.error);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PreviewWebhookMappingResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePreviewWebhookMappingResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.call = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.error = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PreviewWebhookMappingResponse {
+    return {
+      call: isObject(object.call) ? object.call : undefined,
+      error: isSet(object.error) ? globalThis.String(object.error) : "",
+    };
+  },
+
+  toJSON(message: PreviewWebhookMappingResponse): unknown {
+    const obj: any = {};
+    if (message.call !== undefined) {
+      obj.call = message.call;
+    }
+    if (message.error !== "") {
+      obj.error = message.error;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<PreviewWebhookMappingResponse>): PreviewWebhookMappingResponse {
+    return PreviewWebhookMappingResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<PreviewWebhookMappingResponse>): PreviewWebhookMappingResponse {
+    const message = createBasePreviewWebhookMappingResponse();
+    message.call = object.call ?? undefined;
+    message.error = object.error ?? "";
+    return message;
+  },
+};
+
 export type SourceServiceDefinition = typeof SourceServiceDefinition;
 export const SourceServiceDefinition = {
   name: "SourceService",
@@ -1796,6 +2054,15 @@ export const SourceServiceDefinition = {
       requestType: RotateWriteKeyRequest as typeof RotateWriteKeyRequest,
       requestStream: false,
       responseType: Source as typeof Source,
+      responseStream: false,
+      options: {},
+    },
+    /** What a generic webhook source's mapping makes of a sample delivery, by the code ingestion runs. */
+    previewWebhookMapping: {
+      name: "PreviewWebhookMapping",
+      requestType: PreviewWebhookMappingRequest as typeof PreviewWebhookMappingRequest,
+      requestStream: false,
+      responseType: PreviewWebhookMappingResponse as typeof PreviewWebhookMappingResponse,
       responseStream: false,
       options: {},
     },
@@ -1860,6 +2127,18 @@ export const SourceServiceService = {
     responseSerialize: (value: Source): Buffer => Buffer.from(Source.encode(value).finish()),
     responseDeserialize: (value: Buffer): Source => Source.decode(value),
   },
+  /** What a generic webhook source's mapping makes of a sample delivery, by the code ingestion runs. */
+  previewWebhookMapping: {
+    path: "/manifold.controlplane.v1.SourceService/PreviewWebhookMapping" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: PreviewWebhookMappingRequest): Buffer =>
+      Buffer.from(PreviewWebhookMappingRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): PreviewWebhookMappingRequest => PreviewWebhookMappingRequest.decode(value),
+    responseSerialize: (value: PreviewWebhookMappingResponse): Buffer =>
+      Buffer.from(PreviewWebhookMappingResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): PreviewWebhookMappingResponse => PreviewWebhookMappingResponse.decode(value),
+  },
 } as const;
 
 export interface SourceServiceServer extends UntypedServiceImplementation {
@@ -1869,6 +2148,8 @@ export interface SourceServiceServer extends UntypedServiceImplementation {
   updateSource: handleUnaryCall<UpdateSourceRequest, Source>;
   deleteSource: handleUnaryCall<DeleteSourceRequest, DeleteSourceResponse>;
   rotateWriteKey: handleUnaryCall<RotateWriteKeyRequest, Source>;
+  /** What a generic webhook source's mapping makes of a sample delivery, by the code ingestion runs. */
+  previewWebhookMapping: handleUnaryCall<PreviewWebhookMappingRequest, PreviewWebhookMappingResponse>;
 }
 
 export interface SourceServiceClient extends Client {
@@ -1961,6 +2242,22 @@ export interface SourceServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: Source) => void,
+  ): ClientUnaryCall;
+  /** What a generic webhook source's mapping makes of a sample delivery, by the code ingestion runs. */
+  previewWebhookMapping(
+    request: PreviewWebhookMappingRequest,
+    callback: (error: ServiceError | null, response: PreviewWebhookMappingResponse) => void,
+  ): ClientUnaryCall;
+  previewWebhookMapping(
+    request: PreviewWebhookMappingRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: PreviewWebhookMappingResponse) => void,
+  ): ClientUnaryCall;
+  previewWebhookMapping(
+    request: PreviewWebhookMappingRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: PreviewWebhookMappingResponse) => void,
   ): ClientUnaryCall;
 }
 

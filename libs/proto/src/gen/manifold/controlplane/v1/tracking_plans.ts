@@ -84,6 +84,86 @@ export interface DiffTrackingPlanResponse {
   changes: TrackingPlanChange[];
 }
 
+export interface StartQuarantineReplayRequest {
+  workspace: string;
+  /** The source whose quarantined events are checked again (id or slug). */
+  source: string;
+  /**
+   * Events quarantined from `from` (included) to `to` (excluded); unset: from the oldest the
+   * quarantine topic holds, to the time of the request.
+   */
+  from?: Date | undefined;
+  to?:
+    | Date
+    | undefined;
+  /** Only track events of this name; empty: every quarantined event of the source. */
+  eventName: string;
+  /** Events published per second at most; 0 means 500. */
+  ratePerSecond: number;
+}
+
+/**
+ * A quarantine replay: a source's events that its tracking plan blocked, read again from the
+ * quarantine topic, checked against the source's plan as it is now, and those that pass published
+ * to the events topic with their own messageIds (so a repeated replay delivers nothing twice:
+ * consumers refuse a messageId they delivered in the last 24 hours). Those still blocked stay in
+ * the quarantine topic and are counted.
+ */
+export interface QuarantineReplay {
+  id: string;
+  workspaceId: string;
+  sourceId: string;
+  sourceName: string;
+  eventName: string;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  ratePerSecond: number;
+  /** running, stopping, stopped, done or failed. */
+  status: string;
+  requestedBy: string;
+  requestedAt?: Date | undefined;
+  finishedAt?: Date | undefined;
+  cancelledBy: string;
+  /**
+   * The plan version the events are checked against: the source's when the replay was asked for
+   * (empty id: the source had none, so every event passes).
+   */
+  planId: string;
+  planVersion: number;
+  /** Messages of the quarantine topic in the range (every source), and read so far. */
+  total: number;
+  scanned: number;
+  /** 0 to 1. */
+  progress: number;
+  /** The source's quarantined events in the range (of the event name, when given). */
+  matched: number;
+  /** Published to the events topic. */
+  released: number;
+  /** Still blocked by the plan: left in quarantine. */
+  stillBlocked: number;
+  error: string;
+}
+
+export interface GetQuarantineReplayRequest {
+  workspace: string;
+  id: string;
+}
+
+export interface ListQuarantineReplaysRequest {
+  workspace: string;
+  /** 1..100; 0 means 20. Newest first. */
+  limit: number;
+}
+
+export interface ListQuarantineReplaysResponse {
+  replays: QuarantineReplay[];
+}
+
+export interface CancelQuarantineReplayRequest {
+  workspace: string;
+  id: string;
+}
+
 function createBaseTrackingPlanConfig(): TrackingPlanConfig {
   return { id: "", version: 0, rules: undefined };
 }
@@ -1027,6 +1107,965 @@ export const DiffTrackingPlanResponse: MessageFns<DiffTrackingPlanResponse> = {
   },
 };
 
+function createBaseStartQuarantineReplayRequest(): StartQuarantineReplayRequest {
+  return { workspace: "", source: "", from: undefined, to: undefined, eventName: "", ratePerSecond: 0 };
+}
+
+export const StartQuarantineReplayRequest: MessageFns<StartQuarantineReplayRequest> = {
+  encode(message: StartQuarantineReplayRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workspace !== "") {
+      writer.uint32(10).string(message.workspace);
+    }
+    if (message.source !== "") {
+      writer.uint32(18).string(message.source);
+    }
+    if (message.from !== undefined) {
+      Timestamp.encode(toTimestamp(message.from), writer.uint32(26).fork()).join();
+    }
+    if (message.to !== undefined) {
+      Timestamp.encode(toTimestamp(message.to), writer.uint32(34).fork()).join();
+    }
+    if (message.eventName !== "") {
+      writer.uint32(42).string(message.eventName);
+    }
+    if (message.ratePerSecond !== 0) {
+      writer.uint32(48).int32(message.ratePerSecond);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StartQuarantineReplayRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStartQuarantineReplayRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workspace = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.source = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.from = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.to = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.eventName = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.ratePerSecond = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StartQuarantineReplayRequest {
+    return {
+      workspace: isSet(object.workspace) ? globalThis.String(object.workspace) : "",
+      source: isSet(object.source) ? globalThis.String(object.source) : "",
+      from: isSet(object.from) ? fromJsonTimestamp(object.from) : undefined,
+      to: isSet(object.to) ? fromJsonTimestamp(object.to) : undefined,
+      eventName: isSet(object.eventName)
+        ? globalThis.String(object.eventName)
+        : isSet(object.event_name)
+        ? globalThis.String(object.event_name)
+        : "",
+      ratePerSecond: isSet(object.ratePerSecond)
+        ? globalThis.Number(object.ratePerSecond)
+        : isSet(object.rate_per_second)
+        ? globalThis.Number(object.rate_per_second)
+        : 0,
+    };
+  },
+
+  toJSON(message: StartQuarantineReplayRequest): unknown {
+    const obj: any = {};
+    if (message.workspace !== "") {
+      obj.workspace = message.workspace;
+    }
+    if (message.source !== "") {
+      obj.source = message.source;
+    }
+    if (message.from !== undefined) {
+      obj.from = message.from.toISOString();
+    }
+    if (message.to !== undefined) {
+      obj.to = message.to.toISOString();
+    }
+    if (message.eventName !== "") {
+      obj.eventName = message.eventName;
+    }
+    if (message.ratePerSecond !== 0) {
+      obj.ratePerSecond = Math.round(message.ratePerSecond);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<StartQuarantineReplayRequest>): StartQuarantineReplayRequest {
+    return StartQuarantineReplayRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<StartQuarantineReplayRequest>): StartQuarantineReplayRequest {
+    const message = createBaseStartQuarantineReplayRequest();
+    message.workspace = object.workspace ?? "";
+    message.source = object.source ?? "";
+    message.from = object.from ?? undefined;
+    message.to = object.to ?? undefined;
+    message.eventName = object.eventName ?? "";
+    message.ratePerSecond = object.ratePerSecond ?? 0;
+    return message;
+  },
+};
+
+function createBaseQuarantineReplay(): QuarantineReplay {
+  return {
+    id: "",
+    workspaceId: "",
+    sourceId: "",
+    sourceName: "",
+    eventName: "",
+    from: undefined,
+    to: undefined,
+    ratePerSecond: 0,
+    status: "",
+    requestedBy: "",
+    requestedAt: undefined,
+    finishedAt: undefined,
+    cancelledBy: "",
+    planId: "",
+    planVersion: 0,
+    total: 0,
+    scanned: 0,
+    progress: 0,
+    matched: 0,
+    released: 0,
+    stillBlocked: 0,
+    error: "",
+  };
+}
+
+export const QuarantineReplay: MessageFns<QuarantineReplay> = {
+  encode(message: QuarantineReplay, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.workspaceId !== "") {
+      writer.uint32(18).string(message.workspaceId);
+    }
+    if (message.sourceId !== "") {
+      writer.uint32(26).string(message.sourceId);
+    }
+    if (message.sourceName !== "") {
+      writer.uint32(34).string(message.sourceName);
+    }
+    if (message.eventName !== "") {
+      writer.uint32(42).string(message.eventName);
+    }
+    if (message.from !== undefined) {
+      Timestamp.encode(toTimestamp(message.from), writer.uint32(50).fork()).join();
+    }
+    if (message.to !== undefined) {
+      Timestamp.encode(toTimestamp(message.to), writer.uint32(58).fork()).join();
+    }
+    if (message.ratePerSecond !== 0) {
+      writer.uint32(64).int32(message.ratePerSecond);
+    }
+    if (message.status !== "") {
+      writer.uint32(74).string(message.status);
+    }
+    if (message.requestedBy !== "") {
+      writer.uint32(82).string(message.requestedBy);
+    }
+    if (message.requestedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.requestedAt), writer.uint32(90).fork()).join();
+    }
+    if (message.finishedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.finishedAt), writer.uint32(98).fork()).join();
+    }
+    if (message.cancelledBy !== "") {
+      writer.uint32(106).string(message.cancelledBy);
+    }
+    if (message.planId !== "") {
+      writer.uint32(114).string(message.planId);
+    }
+    if (message.planVersion !== 0) {
+      writer.uint32(120).int64(message.planVersion);
+    }
+    if (message.total !== 0) {
+      writer.uint32(128).int64(message.total);
+    }
+    if (message.scanned !== 0) {
+      writer.uint32(136).int64(message.scanned);
+    }
+    if (message.progress !== 0) {
+      writer.uint32(145).double(message.progress);
+    }
+    if (message.matched !== 0) {
+      writer.uint32(152).int64(message.matched);
+    }
+    if (message.released !== 0) {
+      writer.uint32(160).int64(message.released);
+    }
+    if (message.stillBlocked !== 0) {
+      writer.uint32(168).int64(message.stillBlocked);
+    }
+    if (message.error !== "") {
+      writer.uint32(178).string(message.error);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QuarantineReplay {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQuarantineReplay();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.workspaceId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.sourceId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.sourceName = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.eventName = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.from = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.to = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.ratePerSecond = reader.int32();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.requestedBy = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.requestedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.finishedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.cancelledBy = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.planId = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 120) {
+              break;
+            }
+
+            message.planVersion = longToNumber(reader.int64());
+            continue;
+          }
+          case 16: {
+            if (tag !== 128) {
+              break;
+            }
+
+            message.total = longToNumber(reader.int64());
+            continue;
+          }
+          case 17: {
+            if (tag !== 136) {
+              break;
+            }
+
+            message.scanned = longToNumber(reader.int64());
+            continue;
+          }
+          case 18: {
+            if (tag !== 145) {
+              break;
+            }
+
+            message.progress = reader.double();
+            continue;
+          }
+          case 19: {
+            if (tag !== 152) {
+              break;
+            }
+
+            message.matched = longToNumber(reader.int64());
+            continue;
+          }
+          case 20: {
+            if (tag !== 160) {
+              break;
+            }
+
+            message.released = longToNumber(reader.int64());
+            continue;
+          }
+          case 21: {
+            if (tag !== 168) {
+              break;
+            }
+
+            message.stillBlocked = longToNumber(reader.int64());
+            continue;
+          }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.error = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QuarantineReplay {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      workspaceId: isSet(object.workspaceId)
+        ? globalThis.String(object.workspaceId)
+        : isSet(object.workspace_id)
+        ? globalThis.String(object.workspace_id)
+        : "",
+      sourceId: isSet(object.sourceId)
+        ? globalThis.String(object.sourceId)
+        : isSet(object.source_id)
+        ? globalThis.String(object.source_id)
+        : "",
+      sourceName: isSet(object.sourceName)
+        ? globalThis.String(object.sourceName)
+        : isSet(object.source_name)
+        ? globalThis.String(object.source_name)
+        : "",
+      eventName: isSet(object.eventName)
+        ? globalThis.String(object.eventName)
+        : isSet(object.event_name)
+        ? globalThis.String(object.event_name)
+        : "",
+      from: isSet(object.from) ? fromJsonTimestamp(object.from) : undefined,
+      to: isSet(object.to) ? fromJsonTimestamp(object.to) : undefined,
+      ratePerSecond: isSet(object.ratePerSecond)
+        ? globalThis.Number(object.ratePerSecond)
+        : isSet(object.rate_per_second)
+        ? globalThis.Number(object.rate_per_second)
+        : 0,
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      requestedBy: isSet(object.requestedBy)
+        ? globalThis.String(object.requestedBy)
+        : isSet(object.requested_by)
+        ? globalThis.String(object.requested_by)
+        : "",
+      requestedAt: isSet(object.requestedAt)
+        ? fromJsonTimestamp(object.requestedAt)
+        : isSet(object.requested_at)
+        ? fromJsonTimestamp(object.requested_at)
+        : undefined,
+      finishedAt: isSet(object.finishedAt)
+        ? fromJsonTimestamp(object.finishedAt)
+        : isSet(object.finished_at)
+        ? fromJsonTimestamp(object.finished_at)
+        : undefined,
+      cancelledBy: isSet(object.cancelledBy)
+        ? globalThis.String(object.cancelledBy)
+        : isSet(object.cancelled_by)
+        ? globalThis.String(object.cancelled_by)
+        : "",
+      planId: isSet(object.planId)
+        ? globalThis.String(object.planId)
+        : isSet(object.plan_id)
+        ? globalThis.String(object.plan_id)
+        : "",
+      planVersion: isSet(object.planVersion)
+        ? globalThis.Number(object.planVersion)
+        : isSet(object.plan_version)
+        ? globalThis.Number(object.plan_version)
+        : 0,
+      total: isSet(object.total) ? globalThis.Number(object.total) : 0,
+      scanned: isSet(object.scanned) ? globalThis.Number(object.scanned) : 0,
+      progress: isSet(object.progress) ? globalThis.Number(object.progress) : 0,
+      matched: isSet(object.matched) ? globalThis.Number(object.matched) : 0,
+      released: isSet(object.released) ? globalThis.Number(object.released) : 0,
+      stillBlocked: isSet(object.stillBlocked)
+        ? globalThis.Number(object.stillBlocked)
+        : isSet(object.still_blocked)
+        ? globalThis.Number(object.still_blocked)
+        : 0,
+      error: isSet(object.error) ? globalThis.String(object.error) : "",
+    };
+  },
+
+  toJSON(message: QuarantineReplay): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.workspaceId !== "") {
+      obj.workspaceId = message.workspaceId;
+    }
+    if (message.sourceId !== "") {
+      obj.sourceId = message.sourceId;
+    }
+    if (message.sourceName !== "") {
+      obj.sourceName = message.sourceName;
+    }
+    if (message.eventName !== "") {
+      obj.eventName = message.eventName;
+    }
+    if (message.from !== undefined) {
+      obj.from = message.from.toISOString();
+    }
+    if (message.to !== undefined) {
+      obj.to = message.to.toISOString();
+    }
+    if (message.ratePerSecond !== 0) {
+      obj.ratePerSecond = Math.round(message.ratePerSecond);
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.requestedBy !== "") {
+      obj.requestedBy = message.requestedBy;
+    }
+    if (message.requestedAt !== undefined) {
+      obj.requestedAt = message.requestedAt.toISOString();
+    }
+    if (message.finishedAt !== undefined) {
+      obj.finishedAt = message.finishedAt.toISOString();
+    }
+    if (message.cancelledBy !== "") {
+      obj.cancelledBy = message.cancelledBy;
+    }
+    if (message.planId !== "") {
+      obj.planId = message.planId;
+    }
+    if (message.planVersion !== 0) {
+      obj.planVersion = Math.round(message.planVersion);
+    }
+    if (message.total !== 0) {
+      obj.total = Math.round(message.total);
+    }
+    if (message.scanned !== 0) {
+      obj.scanned = Math.round(message.scanned);
+    }
+    if (message.progress !== 0) {
+      obj.progress = floatToJson(message.progress);
+    }
+    if (message.matched !== 0) {
+      obj.matched = Math.round(message.matched);
+    }
+    if (message.released !== 0) {
+      obj.released = Math.round(message.released);
+    }
+    if (message.stillBlocked !== 0) {
+      obj.stillBlocked = Math.round(message.stillBlocked);
+    }
+    if (message.error !== "") {
+      obj.error = message.error;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<QuarantineReplay>): QuarantineReplay {
+    return QuarantineReplay.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<QuarantineReplay>): QuarantineReplay {
+    const message = createBaseQuarantineReplay();
+    message.id = object.id ?? "";
+    message.workspaceId = object.workspaceId ?? "";
+    message.sourceId = object.sourceId ?? "";
+    message.sourceName = object.sourceName ?? "";
+    message.eventName = object.eventName ?? "";
+    message.from = object.from ?? undefined;
+    message.to = object.to ?? undefined;
+    message.ratePerSecond = object.ratePerSecond ?? 0;
+    message.status = object.status ?? "";
+    message.requestedBy = object.requestedBy ?? "";
+    message.requestedAt = object.requestedAt ?? undefined;
+    message.finishedAt = object.finishedAt ?? undefined;
+    message.cancelledBy = object.cancelledBy ?? "";
+    message.planId = object.planId ?? "";
+    message.planVersion = object.planVersion ?? 0;
+    message.total = object.total ?? 0;
+    message.scanned = object.scanned ?? 0;
+    message.progress = object.progress ?? 0;
+    message.matched = object.matched ?? 0;
+    message.released = object.released ?? 0;
+    message.stillBlocked = object.stillBlocked ?? 0;
+    message.error = object.error ?? "";
+    return message;
+  },
+};
+
+function createBaseGetQuarantineReplayRequest(): GetQuarantineReplayRequest {
+  return { workspace: "", id: "" };
+}
+
+export const GetQuarantineReplayRequest: MessageFns<GetQuarantineReplayRequest> = {
+  encode(message: GetQuarantineReplayRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workspace !== "") {
+      writer.uint32(10).string(message.workspace);
+    }
+    if (message.id !== "") {
+      writer.uint32(18).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetQuarantineReplayRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetQuarantineReplayRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workspace = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetQuarantineReplayRequest {
+    return {
+      workspace: isSet(object.workspace) ? globalThis.String(object.workspace) : "",
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+    };
+  },
+
+  toJSON(message: GetQuarantineReplayRequest): unknown {
+    const obj: any = {};
+    if (message.workspace !== "") {
+      obj.workspace = message.workspace;
+    }
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetQuarantineReplayRequest>): GetQuarantineReplayRequest {
+    return GetQuarantineReplayRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetQuarantineReplayRequest>): GetQuarantineReplayRequest {
+    const message = createBaseGetQuarantineReplayRequest();
+    message.workspace = object.workspace ?? "";
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseListQuarantineReplaysRequest(): ListQuarantineReplaysRequest {
+  return { workspace: "", limit: 0 };
+}
+
+export const ListQuarantineReplaysRequest: MessageFns<ListQuarantineReplaysRequest> = {
+  encode(message: ListQuarantineReplaysRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workspace !== "") {
+      writer.uint32(10).string(message.workspace);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(16).int32(message.limit);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListQuarantineReplaysRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListQuarantineReplaysRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workspace = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.limit = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListQuarantineReplaysRequest {
+    return {
+      workspace: isSet(object.workspace) ? globalThis.String(object.workspace) : "",
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+    };
+  },
+
+  toJSON(message: ListQuarantineReplaysRequest): unknown {
+    const obj: any = {};
+    if (message.workspace !== "") {
+      obj.workspace = message.workspace;
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListQuarantineReplaysRequest>): ListQuarantineReplaysRequest {
+    return ListQuarantineReplaysRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListQuarantineReplaysRequest>): ListQuarantineReplaysRequest {
+    const message = createBaseListQuarantineReplaysRequest();
+    message.workspace = object.workspace ?? "";
+    message.limit = object.limit ?? 0;
+    return message;
+  },
+};
+
+function createBaseListQuarantineReplaysResponse(): ListQuarantineReplaysResponse {
+  return { replays: [] };
+}
+
+export const ListQuarantineReplaysResponse: MessageFns<ListQuarantineReplaysResponse> = {
+  encode(message: ListQuarantineReplaysResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.replays) {
+      QuarantineReplay.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListQuarantineReplaysResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListQuarantineReplaysResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.replays.push(QuarantineReplay.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListQuarantineReplaysResponse {
+    return {
+      replays: globalThis.Array.isArray(object?.replays)
+        ? object.replays.map((e: any) => QuarantineReplay.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListQuarantineReplaysResponse): unknown {
+    const obj: any = {};
+    if (message.replays?.length) {
+      obj.replays = message.replays.map((e) => QuarantineReplay.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListQuarantineReplaysResponse>): ListQuarantineReplaysResponse {
+    return ListQuarantineReplaysResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListQuarantineReplaysResponse>): ListQuarantineReplaysResponse {
+    const message = createBaseListQuarantineReplaysResponse();
+    message.replays = object.replays?.map((e) => QuarantineReplay.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseCancelQuarantineReplayRequest(): CancelQuarantineReplayRequest {
+  return { workspace: "", id: "" };
+}
+
+export const CancelQuarantineReplayRequest: MessageFns<CancelQuarantineReplayRequest> = {
+  encode(message: CancelQuarantineReplayRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workspace !== "") {
+      writer.uint32(10).string(message.workspace);
+    }
+    if (message.id !== "") {
+      writer.uint32(18).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CancelQuarantineReplayRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCancelQuarantineReplayRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workspace = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CancelQuarantineReplayRequest {
+    return {
+      workspace: isSet(object.workspace) ? globalThis.String(object.workspace) : "",
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+    };
+  },
+
+  toJSON(message: CancelQuarantineReplayRequest): unknown {
+    const obj: any = {};
+    if (message.workspace !== "") {
+      obj.workspace = message.workspace;
+    }
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CancelQuarantineReplayRequest>): CancelQuarantineReplayRequest {
+    return CancelQuarantineReplayRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CancelQuarantineReplayRequest>): CancelQuarantineReplayRequest {
+    const message = createBaseCancelQuarantineReplayRequest();
+    message.workspace = object.workspace ?? "";
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
 export type TrackingPlanServiceDefinition = typeof TrackingPlanServiceDefinition;
 export const TrackingPlanServiceDefinition = {
   name: "TrackingPlanService",
@@ -1062,6 +2101,40 @@ export const TrackingPlanServiceDefinition = {
       requestType: DiffTrackingPlanRequest as typeof DiffTrackingPlanRequest,
       requestStream: false,
       responseType: DiffTrackingPlanResponse as typeof DiffTrackingPlanResponse,
+      responseStream: false,
+      options: {},
+    },
+    /** Quarantined events checked again against the source's current plan; those that pass go on. */
+    startQuarantineReplay: {
+      name: "StartQuarantineReplay",
+      requestType: StartQuarantineReplayRequest as typeof StartQuarantineReplayRequest,
+      requestStream: false,
+      responseType: QuarantineReplay as typeof QuarantineReplay,
+      responseStream: false,
+      options: {},
+    },
+    getQuarantineReplay: {
+      name: "GetQuarantineReplay",
+      requestType: GetQuarantineReplayRequest as typeof GetQuarantineReplayRequest,
+      requestStream: false,
+      responseType: QuarantineReplay as typeof QuarantineReplay,
+      responseStream: false,
+      options: {},
+    },
+    listQuarantineReplays: {
+      name: "ListQuarantineReplays",
+      requestType: ListQuarantineReplaysRequest as typeof ListQuarantineReplaysRequest,
+      requestStream: false,
+      responseType: ListQuarantineReplaysResponse as typeof ListQuarantineReplaysResponse,
+      responseStream: false,
+      options: {},
+    },
+    /** Stops a running quarantine replay after the events in hand; what it released stays released. */
+    cancelQuarantineReplay: {
+      name: "CancelQuarantineReplay",
+      requestType: CancelQuarantineReplayRequest as typeof CancelQuarantineReplayRequest,
+      requestStream: false,
+      responseType: QuarantineReplay as typeof QuarantineReplay,
       responseStream: false,
       options: {},
     },
@@ -1113,6 +2186,49 @@ export const TrackingPlanServiceService = {
       Buffer.from(DiffTrackingPlanResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): DiffTrackingPlanResponse => DiffTrackingPlanResponse.decode(value),
   },
+  /** Quarantined events checked again against the source's current plan; those that pass go on. */
+  startQuarantineReplay: {
+    path: "/manifold.controlplane.v1.TrackingPlanService/StartQuarantineReplay" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: StartQuarantineReplayRequest): Buffer =>
+      Buffer.from(StartQuarantineReplayRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): StartQuarantineReplayRequest => StartQuarantineReplayRequest.decode(value),
+    responseSerialize: (value: QuarantineReplay): Buffer => Buffer.from(QuarantineReplay.encode(value).finish()),
+    responseDeserialize: (value: Buffer): QuarantineReplay => QuarantineReplay.decode(value),
+  },
+  getQuarantineReplay: {
+    path: "/manifold.controlplane.v1.TrackingPlanService/GetQuarantineReplay" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetQuarantineReplayRequest): Buffer =>
+      Buffer.from(GetQuarantineReplayRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetQuarantineReplayRequest => GetQuarantineReplayRequest.decode(value),
+    responseSerialize: (value: QuarantineReplay): Buffer => Buffer.from(QuarantineReplay.encode(value).finish()),
+    responseDeserialize: (value: Buffer): QuarantineReplay => QuarantineReplay.decode(value),
+  },
+  listQuarantineReplays: {
+    path: "/manifold.controlplane.v1.TrackingPlanService/ListQuarantineReplays" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListQuarantineReplaysRequest): Buffer =>
+      Buffer.from(ListQuarantineReplaysRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListQuarantineReplaysRequest => ListQuarantineReplaysRequest.decode(value),
+    responseSerialize: (value: ListQuarantineReplaysResponse): Buffer =>
+      Buffer.from(ListQuarantineReplaysResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListQuarantineReplaysResponse => ListQuarantineReplaysResponse.decode(value),
+  },
+  /** Stops a running quarantine replay after the events in hand; what it released stays released. */
+  cancelQuarantineReplay: {
+    path: "/manifold.controlplane.v1.TrackingPlanService/CancelQuarantineReplay" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CancelQuarantineReplayRequest): Buffer =>
+      Buffer.from(CancelQuarantineReplayRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CancelQuarantineReplayRequest => CancelQuarantineReplayRequest.decode(value),
+    responseSerialize: (value: QuarantineReplay): Buffer => Buffer.from(QuarantineReplay.encode(value).finish()),
+    responseDeserialize: (value: Buffer): QuarantineReplay => QuarantineReplay.decode(value),
+  },
 } as const;
 
 export interface TrackingPlanServiceServer extends UntypedServiceImplementation {
@@ -1121,6 +2237,12 @@ export interface TrackingPlanServiceServer extends UntypedServiceImplementation 
   getTrackingPlan: handleUnaryCall<GetTrackingPlanRequest, TrackingPlan>;
   listTrackingPlans: handleUnaryCall<ListTrackingPlansRequest, ListTrackingPlansResponse>;
   diffTrackingPlan: handleUnaryCall<DiffTrackingPlanRequest, DiffTrackingPlanResponse>;
+  /** Quarantined events checked again against the source's current plan; those that pass go on. */
+  startQuarantineReplay: handleUnaryCall<StartQuarantineReplayRequest, QuarantineReplay>;
+  getQuarantineReplay: handleUnaryCall<GetQuarantineReplayRequest, QuarantineReplay>;
+  listQuarantineReplays: handleUnaryCall<ListQuarantineReplaysRequest, ListQuarantineReplaysResponse>;
+  /** Stops a running quarantine replay after the events in hand; what it released stays released. */
+  cancelQuarantineReplay: handleUnaryCall<CancelQuarantineReplayRequest, QuarantineReplay>;
 }
 
 export interface TrackingPlanServiceClient extends Client {
@@ -1185,6 +2307,68 @@ export interface TrackingPlanServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: DiffTrackingPlanResponse) => void,
   ): ClientUnaryCall;
+  /** Quarantined events checked again against the source's current plan; those that pass go on. */
+  startQuarantineReplay(
+    request: StartQuarantineReplayRequest,
+    callback: (error: ServiceError | null, response: QuarantineReplay) => void,
+  ): ClientUnaryCall;
+  startQuarantineReplay(
+    request: StartQuarantineReplayRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: QuarantineReplay) => void,
+  ): ClientUnaryCall;
+  startQuarantineReplay(
+    request: StartQuarantineReplayRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: QuarantineReplay) => void,
+  ): ClientUnaryCall;
+  getQuarantineReplay(
+    request: GetQuarantineReplayRequest,
+    callback: (error: ServiceError | null, response: QuarantineReplay) => void,
+  ): ClientUnaryCall;
+  getQuarantineReplay(
+    request: GetQuarantineReplayRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: QuarantineReplay) => void,
+  ): ClientUnaryCall;
+  getQuarantineReplay(
+    request: GetQuarantineReplayRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: QuarantineReplay) => void,
+  ): ClientUnaryCall;
+  listQuarantineReplays(
+    request: ListQuarantineReplaysRequest,
+    callback: (error: ServiceError | null, response: ListQuarantineReplaysResponse) => void,
+  ): ClientUnaryCall;
+  listQuarantineReplays(
+    request: ListQuarantineReplaysRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListQuarantineReplaysResponse) => void,
+  ): ClientUnaryCall;
+  listQuarantineReplays(
+    request: ListQuarantineReplaysRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListQuarantineReplaysResponse) => void,
+  ): ClientUnaryCall;
+  /** Stops a running quarantine replay after the events in hand; what it released stays released. */
+  cancelQuarantineReplay(
+    request: CancelQuarantineReplayRequest,
+    callback: (error: ServiceError | null, response: QuarantineReplay) => void,
+  ): ClientUnaryCall;
+  cancelQuarantineReplay(
+    request: CancelQuarantineReplayRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: QuarantineReplay) => void,
+  ): ClientUnaryCall;
+  cancelQuarantineReplay(
+    request: CancelQuarantineReplayRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: QuarantineReplay) => void,
+  ): ClientUnaryCall;
 }
 
 export const TrackingPlanServiceClient = makeGenericClientConstructor(
@@ -1195,6 +2379,10 @@ export const TrackingPlanServiceClient = makeGenericClientConstructor(
   service: typeof TrackingPlanServiceService;
   serviceName: string;
 };
+
+function floatToJson(value: number | null | undefined): number | string | null | undefined {
+  return typeof value === "number" && !globalThis.Number.isFinite(value) ? globalThis.String(value) : value;
+}
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
