@@ -80,7 +80,8 @@ async function sendBatch(
 }
 
 const idOf = (m: ConsumedMessage) => m.headers[EVENT_HEADERS.messageId];
-const findingsOf = (m: ConsumedMessage) => JSON.parse(m.headers[EVENT_HEADERS.planViolations] ?? 'null') as PlanFindings;
+const findingsOf = (m: ConsumedMessage) =>
+  JSON.parse(m.headers[EVENT_HEADERS.planViolations] ?? 'null') as PlanFindings;
 
 /** A topic's messages up to (and with) the one whose id is `lastId`. */
 async function until(to: TestIngestion, topic: string, lastId: string): Promise<ConsumedMessage[]> {
@@ -123,7 +124,10 @@ describe('tracking plan outcomes at ingestion', () => {
     ]);
     expect(answer).toEqual({
       status: 200,
-      body: expect.objectContaining({ code: 'multi_user_error', message: '1 of 4 calls were rejected; the others were accepted' }),
+      body: expect.objectContaining({
+        code: 'multi_user_error',
+        message: '1 of 4 calls were rejected; the others were accepted',
+      }),
     });
     const after = await counters();
     expect(after.accepted - before.accepted).toBe(1);
@@ -191,7 +195,9 @@ describe('tracking plan outcomes at ingestion', () => {
       // A replica whose quarantine topic takes no record (each is larger than 64 bytes): the broker
       // refuses every send to it, and only to it.
       const quarantineTopic = uniqueName('ingestion-quarantine-refusing');
-      await ingestion.kafka.ensureTopics([{ topic: quarantineTopic, partitions: 1, config: { 'max.message.bytes': '64' } }]);
+      await ingestion.kafka.ensureTopics([
+        { topic: quarantineTopic, partitions: 1, config: { 'max.message.bytes': '64' } },
+      ]);
       refusing = await startTestIngestion({ adminToken: ADMIN_TOKEN, topic: ingestion.topic, quarantineTopic });
     });
 

@@ -208,6 +208,8 @@ export class Ingestor {
       messages.push(message);
       if (verdict.blocked) blocked.add(message);
     }
+    // The plan's blocked events are valid but not accepted: the span counts them apart.
+    traced?.span.setAttribute('manifold.events.accepted', messages.length - blocked.size);
     traced?.span.setAttribute('manifold.events.blocked', blocked.size);
     return { source, messages, blocked, rejected };
   }
