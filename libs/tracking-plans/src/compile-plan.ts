@@ -1,6 +1,7 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { jsonSchemaErrorInWords } from '@manifold/validation-messages';
 import { planAjv } from './ajv';
+import { pointerTo, removeAtPointers } from './json-pointer';
 import type { JsonSchema, PlanPolicy, TrackingPlan } from './plan';
 import { PASSED, type PlanVerdict, type Violation } from './violation';
 
@@ -61,20 +62,20 @@ export function compilePlan(plan: TrackingPlan): CompiledPlan {
       if (!schema) return PASSED;
       const object = event[field] ?? {};
       const violations: Violation[] = [];
+      // Per JSON pointer of an offending value, the strictest policy met there; '' is the event itself.
       const offending = new Map<string, PlanPolicy>();
       if (schema.planned) {
         for (const name of Object.keys(object)) {
           if (schema.planned.has(name)) continue;
-          violations.push({ rule: 'unplanned_property', path: pointer(name), message: `${name} is not in the plan` });
-          offending.set(name, policies.unplannedProperties);
+          const path = pointerTo(name);
+          violations.push({ rule: 'unplanned_property', path, message: `${name} is not in the plan` });
+          offending.set(path, policies.unplannedProperties);
         }
       }
       if (!schema.validate(object)) {
         for (const error of schema.validate.errors ?? []) {
-          violations.push(schemaViolation(error));
-          const name = topLevelName(error);
-          // A missing required property has nothing to drop: it is filed under the event itself.
-          const key = name !== undefined && name in object ? name : '';
+          const key = offendingValue(error);
+          violations.push(schemaViolation(error, key));
           offending.set(key, stricter(offending.get(key), policies.violations));
         }
       }
@@ -89,19 +90,19 @@ function unplannedEvent(name: string, policy: PlanPolicy): PlanVerdict {
   return { violations, blocked: policy === 'block', dropped: [] };
 }
 
-/** Blocks when any offence's policy blocks; else drops the properties whose policy drops them. */
+/**
+ * Blocks when any offence's policy blocks; else removes the values whose policy drops them, each
+ * at its own pointer (a nested field, an array item), never the property around it.
+ */
 function applyPolicies(
   object: Record<string, unknown>,
   violations: Violation[],
   offending: ReadonlyMap<string, PlanPolicy>,
 ): PlanVerdict {
   for (const policy of offending.values()) if (policy === 'block') return { violations, blocked: true, dropped: [] };
-  const dropped: string[] = [];
-  for (const [name, policy] of offending) {
-    if (policy !== 'drop_property' || name === '') continue;
-    delete object[name];
-    dropped.push(name);
-  }
+  const toDrop: string[] = [];
+  for (const [path, policy] of offending) if (policy === 'drop_property' && path !== '') toDrop.push(path);
+  const dropped = toDrop.length === 0 ? [] : removeAtPointers(object, toDrop);
   return { violations, blocked: false, dropped };
 }
 
@@ -111,24 +112,40 @@ function stricter(a: PlanPolicy | undefined, b: PlanPolicy): PlanPolicy {
   return a !== undefined && SEVERITY[a] > SEVERITY[b] ? a : b;
 }
 
-function schemaViolation(error: ErrorObject): Violation {
+/** A schema error as a violation, at the path of the value it is about (`offending`, or a missing one). */
+function schemaViolation(error: ErrorObject, offending: string): Violation {
   const missing = error.keyword === 'required' ? String(error.params['missingProperty']) : undefined;
-  const path = missing === undefined ? error.instancePath : `${error.instancePath}${pointer(missing)}`;
+  const path = missing !== undefined ? pointerTo(missing, error.instancePath) : offending || error.instancePath;
   const message = missing === undefined ? jsonSchemaErrorInWords(error) : 'is required';
   return { rule: error.keyword, path, message: `${path || '(root)'} ${message}` };
 }
 
-/** The top-level property an error is about (a missing required one included), if any. */
-function topLevelName(error: ErrorObject): string | undefined {
-  if (error.instancePath === '') {
-    return error.keyword === 'required' ? String(error.params['missingProperty']) : undefined;
+/**
+ * The pointer of the value an error is about, the one `drop_property` removes; '' when there is
+ * none to remove. A missing property (`required`, `dependentRequired`) has nothing to remove, and
+ * an `if` failure is detailed by the `then`/`else` errors beside it, which name the values. A
+ * property the schema does not allow is named in the error's params; every other keyword is about
+ * the value at its instance path (so a rule on an array as a whole, such as `maxItems`, is about
+ * the array, and a rule on one item about that item).
+ */
+function offendingValue(error: ErrorObject): string {
+  // A keyword of `propertyNames`' schema (`pattern`, `maxLength`...) is about a name, not the object.
+  if (error.propertyName !== undefined) return pointerTo(error.propertyName, error.instancePath);
+  switch (error.keyword) {
+    case 'required':
+    case 'dependentRequired':
+    case 'dependencies':
+    case 'if':
+      return '';
+    case 'additionalProperties':
+      return pointerTo(String(error.params['additionalProperty']), error.instancePath);
+    case 'unevaluatedProperties':
+      return pointerTo(String(error.params['unevaluatedProperty']), error.instancePath);
+    case 'propertyNames':
+      return pointerTo(String(error.params['propertyName']), error.instancePath);
+    default:
+      return error.instancePath;
   }
-  const first = error.instancePath.split('/')[1];
-  return first === undefined ? undefined : first.replace(/~1/g, '/').replace(/~0/g, '~');
-}
-
-function pointer(name: string): string {
-  return `/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
 }
 
 function plannedNames(schema: JsonSchema): ReadonlySet<string> | undefined {

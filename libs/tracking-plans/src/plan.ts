@@ -9,7 +9,8 @@ export type JsonSchema = Record<string, unknown>;
 
 /**
  * - `allow`: the event goes through unchanged; the violation is reported.
- * - `drop_property`: the offending top-level property is removed (with a notice); the event goes through.
+ * - `drop_property`: the offending value is removed, however deep (with a notice naming its JSON
+ *   pointer); the event goes through.
  * - `block`: the event goes to the quarantine topic instead of the events topic.
  */
 export type PlanPolicy = 'allow' | 'drop_property' | 'block';

@@ -67,7 +67,7 @@ describe('compilePlan', () => {
       event: 'Order Completed',
       properties,
     });
-    expect(verdict.dropped).toEqual(['total']);
+    expect(verdict.dropped).toEqual(['/total']);
     expect(properties).toEqual({ orderId: 'o1', coupon: 'X', extra: 1 });
     expect(verdict.violations.map((v) => v.rule)).toEqual(['unplanned_property', 'type']);
   });
@@ -79,7 +79,7 @@ describe('compilePlan', () => {
       event: 'Order Completed',
       properties,
     });
-    expect(verdict.dropped).toEqual(['extra']);
+    expect(verdict.dropped).toEqual(['/extra']);
     expect(properties).toEqual({ orderId: 'o1', total: 1 });
   });
 

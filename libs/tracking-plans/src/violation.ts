@@ -14,7 +14,10 @@ export interface PlanVerdict {
   violations: Violation[];
   /** The event goes to the quarantine topic instead of the events topic. */
   blocked: boolean;
-  /** Top-level properties (traits) removed from the event, by the `drop_property` policy. */
+  /**
+   * What the `drop_property` policy removed from the event: the JSON pointer of each value, as
+   * deep as the offence (`/address/zip`, `/items/0/price`; an unplanned property is top-level).
+   */
   dropped: string[];
 }
 

@@ -26,23 +26,25 @@ export interface TrackingHandlerDeps {
 const OK_BODY = '{"success":true}';
 
 /**
- * The 200 body for a request whose accepted events are in Kafka, or the error to answer when none
- * of its calls was accepted. A batch with only some calls refused is a 200 (so that SDKs do not
- * send the accepted ones again) listing what was dropped.
+ * The 200 body for a request whose valid events are in Kafka, or the error to answer when none
+ * of its calls was valid. A batch with only some calls refused is a 200 (so that SDKs do not
+ * send the accepted ones again) listing what was dropped. Events a tracking plan blocked were
+ * valid and are stored (in quarantine): the sender has nothing to fix or resend for them.
  */
-function answerFor(route: TrackingRoute, { accepted, rejected }: Ingested): string | IngestionError {
+function answerFor(route: TrackingRoute, { accepted, blocked, rejected }: Ingested): string | IngestionError {
   if (rejected.length === 0) return OK_BODY;
   if (route.kind === 'call') {
     const only = rejected[0] as (typeof rejected)[number];
     return new IngestionError(400, only.code, only.message);
   }
-  if (accepted === 0) {
+  const valid = accepted + blocked;
+  if (valid === 0) {
     return new IngestionError(400, 'empty_batch_result', 'no call in the batch was valid', {}, { rejected });
   }
   return JSON.stringify({
     success: true,
     code: 'multi_user_error',
-    message: `${rejected.length} of ${rejected.length + accepted} calls were rejected; the others were accepted`,
+    message: `${rejected.length} of ${rejected.length + valid} calls were rejected; the others were accepted`,
     rejected,
   });
 }

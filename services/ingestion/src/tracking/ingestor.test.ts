@@ -141,7 +141,7 @@ describe('Ingestor', () => {
     const ingested = await ingestor.ingest(
       request({ kind: 'client-metrics' }, { series: [{ metric: 'analytics_js.invoke', value: 1 }] }),
     );
-    expect(ingested).toEqual({ accepted: 0, rejected: [] });
+    expect(ingested).toEqual({ accepted: 0, blocked: 0, rejected: [] });
     expect(liveDebugger.recent(SOURCE_ID)).toEqual([]);
   });
 });

@@ -50,15 +50,20 @@ export interface IngestRequest {
 /** A call refused on its own, as the answer lists it (what was sent is only for the debugger). */
 export type RejectedCall = Pick<RejectedItem, 'index' | 'code' | 'message'>;
 
-/** What became of a request's events; the accepted ones are in Kafka. */
+/** What became of a request's events; the accepted ones are in Kafka, the blocked ones in quarantine. */
 export interface Ingested {
-  /** How many events Kafka acknowledged. */
+  /** How many events Kafka acknowledged on the events topic. */
   accepted: number;
+  /**
+   * How many valid events the source's tracking plan blocked, acknowledged on the quarantine
+   * topic: not accepted, yet nothing the sender should send again.
+   */
+  blocked: number;
   /** The calls refused one by one (a batch's bad items, or a single call's reason). */
   rejected: readonly RejectedCall[];
 }
 
-const NOTHING_INGESTED: Ingested = { accepted: 0, rejected: [] };
+const NOTHING_INGESTED: Ingested = { accepted: 0, blocked: 0, rejected: [] };
 
 /**
  * What a request keeps while Kafka is awaited: its events as Kafka messages, and nothing of the
@@ -68,13 +73,14 @@ const NOTHING_INGESTED: Ingested = { accepted: 0, rejected: [] };
  */
 interface Handover {
   source: SourceConfig;
+  /** Every valid event's message, in the request's order (the debugger shows them so). */
   messages: OutgoingMessage[];
-  /** Accepted events the source's tracking plan blocked: for the quarantine topic. */
-  quarantined: OutgoingMessage[];
-  /** Accepted events per call type, counted once Kafka acknowledged them. */
-  types: Map<string, number>;
+  /** Those of `messages` the source's tracking plan blocked: for the quarantine topic, not the events topic. */
+  blocked: ReadonlySet<OutgoingMessage>;
   rejected: RejectedCall[];
 }
+
+const NONE_BLOCKED: ReadonlySet<OutgoingMessage> = new Set();
 
 export interface IngestorDeps {
   configView: ConfigView;
@@ -171,7 +177,7 @@ export class Ingestor {
     traced?.span.setAttribute('manifold.events.rejected', processed.rejected.length);
     const rejected = this.recordRejected(source, processed.rejected);
     const { accepted } = processed;
-    if (accepted.length === 0) return { accepted: 0, rejected };
+    if (accepted.length === 0) return { accepted: 0, blocked: 0, rejected };
 
     // Events the queue would refuse are not built: building them is what takes the memory.
     if (!this.deps.publisher.hasRoomFor(processed.bytes)) {
@@ -185,10 +191,10 @@ export class Ingestor {
     const plan = this.deps.trackingPlans.forSource(source);
     if (!plan) {
       const messages = accepted.map((event) => encodeEventMessage(event, metadata, traceHeaders));
-      return { source, messages, quarantined: [], types: countTypes(accepted), rejected };
+      return { source, messages, blocked: NONE_BLOCKED, rejected };
     }
     const messages: OutgoingMessage[] = [];
-    const quarantined: OutgoingMessage[] = [];
+    const blocked = new Set<OutgoingMessage>();
     for (const event of accepted) {
       const verdict = plan.check(event as CheckedEvent);
       if (verdict.violations.length === 0) {
@@ -198,9 +204,14 @@ export class Ingestor {
       this.countViolations(plan, event, verdict);
       const found: PlanFindings = { planId: plan.planId, version: plan.version, ...verdict };
       const headers = { ...traceHeaders, [EVENT_HEADERS.planViolations]: JSON.stringify(found) };
-      (verdict.blocked ? quarantined : messages).push(encodeEventMessage(event, metadata, headers));
+      const message = encodeEventMessage(event, metadata, headers);
+      messages.push(message);
+      if (verdict.blocked) blocked.add(message);
     }
-    return { source, messages, quarantined, types: countTypes(accepted), rejected };
+    // The plan's blocked events are valid but not accepted: the span counts them apart.
+    traced?.span.setAttribute('manifold.events.accepted', messages.length - blocked.size);
+    traced?.span.setAttribute('manifold.events.blocked', blocked.size);
+    return { source, messages, blocked, rejected };
   }
 
   private countViolations(plan: CompiledPlan, event: SpecEvent, verdict: PlanVerdict): void {
@@ -210,25 +221,32 @@ export class Ingestor {
     for (const violation of verdict.violations) this.deps.metrics.planViolations.add(name, violation.rule, outcome);
   }
 
-  /** Resolves once Kafka acknowledged the messages; throws a 503 IngestionError when it did not. */
-  private async publish({ source, messages, quarantined, types, rejected }: Handover): Promise<Ingested> {
+  /**
+   * Resolves once Kafka acknowledged the messages; throws a 503 IngestionError when it did not.
+   * Blocked events go to the quarantine topic first, and the others to the events topic only once
+   * the quarantine took them: when the quarantine refuses, the 503 comes before anything of the
+   * request reached the events topic, so the sender's retry duplicates nothing there. (The other
+   * way round, the retry would publish the accepted events again.) A retry after the events topic
+   * refused can only repeat a blocked event in the quarantine, where its messageId tells it apart.
+   */
+  private async publish({ source, messages, blocked, rejected }: Handover): Promise<Ingested> {
+    const passed = blocked.size === 0 ? messages : messages.filter((message) => !blocked.has(message));
     try {
-      if (quarantined.length === 0) await this.deps.publisher.publish(messages);
-      else await Promise.all([this.deps.publisher.publish(messages), this.deps.quarantine.publish(quarantined)]);
+      if (blocked.size > 0) await this.deps.quarantine.publish([...blocked]);
+      await this.deps.publisher.publish(passed);
     } catch (error) {
-      throw this.failed(source, [...messages, ...quarantined].map(shownEvent), error);
+      throw this.failed(source, messages.map(shownEvent), error);
     }
-    for (const [type, count] of types) this.deps.metrics.eventsAccepted.add(count, type);
+    const { liveDebugger, metrics } = this.deps;
+    for (const [type, count] of countTypes(passed)) metrics.eventsAccepted.add(count, type);
+    if (blocked.size > 0) metrics.eventsRejected.add(blocked.size, 'blocked');
     // Entries beyond the buffer would be overwritten at once: skip them unless someone watches live.
-    const { liveDebugger } = this.deps;
     const shown = liveDebugger.entriesWanted(source.id);
     for (let i = Math.max(0, messages.length - shown); i < messages.length; i++) {
-      liveDebugger.record(source.id, { status: 'accepted', ...shownEvent(messages[i] as OutgoingMessage) });
+      const message = messages[i] as OutgoingMessage;
+      liveDebugger.record(source.id, { status: blocked.has(message) ? 'blocked' : 'accepted', ...shownEvent(message) });
     }
-    for (const message of quarantined.slice(Math.max(0, quarantined.length - shown))) {
-      liveDebugger.record(source.id, { status: 'blocked', ...shownEvent(message) });
-    }
-    return { accepted: messages.length + quarantined.length, rejected };
+    return { accepted: passed.length, blocked: blocked.size, rejected };
   }
 
   /** The source of a write key, from the in-memory config snapshot (never a network call). */
@@ -335,9 +353,12 @@ function shownEvent(message: OutgoingMessage): ShownEvent {
   };
 }
 
-/** Accepted events per call type: one counter update per type and request rather than per event. */
-function countTypes(accepted: readonly SpecEvent[]): Map<string, number> {
+/** Events per call type (from their header): one counter update per type and request rather than per event. */
+function countTypes(messages: readonly OutgoingMessage[]): Map<string, number> {
   const types = new Map<string, number>();
-  for (const event of accepted) types.set(event.type, (types.get(event.type) ?? 0) + 1);
+  for (const message of messages) {
+    const type = message.headers?.[EVENT_HEADERS.type] ?? 'unknown';
+    types.set(type, (types.get(type) ?? 0) + 1);
+  }
   return types;
 }

@@ -105,7 +105,8 @@ export function createWebhookHandler(deps: WebhookHandlerDeps) {
       // The app's server is no user's address: events get no context.ip from it.
       clientIp: undefined,
     });
-    if (ingested.accepted === 0 && ingested.rejected.length > 0) {
+    // Events a tracking plan blocked were valid (stored in quarantine): not the app's error.
+    if (ingested.accepted + ingested.blocked === 0 && ingested.rejected.length > 0) {
       const first = ingested.rejected[0] as (typeof ingested.rejected)[number];
       throw new IngestionError(400, first.code, first.message);
     }
