@@ -69,7 +69,13 @@ export async function startTestDataPlane(
     logger,
     meter: metrics.getMeter('console-test-ingestion'),
     tracer: trace.getTracer('console-test-ingestion'),
-    settings: ingestionSettings({ topic: eventsTopic, adminToken }),
+    // Plan reports every half second: tests read violation counts soon after sending.
+    settings: ingestionSettings({
+      topic: eventsTopic,
+      quarantineTopic: names.quarantine,
+      planReports: { topic: names.planReports, intervalMs: 500 },
+      adminToken,
+    }),
     port: 0,
     host: '127.0.0.1',
     partitions: 1,
