@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import type { TrackingPlan } from '@manifold/proto';
-import { generatePlanRules, type CheckedEvent } from '@manifold/tracking-plans';
 import { stringify } from 'yaml';
 import { CliError } from '../connection';
 import { printRecord, printTable, type Io } from '../output';
@@ -60,14 +59,23 @@ export function planCommands(program: Command, run: Runner, io: Io): void {
       }),
     );
   cmd
-    .command('generate <events-file>')
+    .command('generate <workspace> <source>')
     .description(
-      "print a starting plan (YAML) from sample events: a JSON array of events, or the live debugger's answer " +
-        '(GET /debugger/sources/<id>/events); save it with `plans save`',
+      'print a starting plan (YAML) from the property paths and types ingestion observed on the ' +
+        "source's events in the last days; save it with `plans save`",
     )
-    .action((file: string) =>
-      run(async () => {
-        io.stdout(stringify(generatePlanRules(sampleEvents(await readDocument(file), file))));
+    .option('--days <n>', 'days of observations (1 to 30)', '7')
+    .action((workspace: string, source: string, o: { days: string }) =>
+      run(async (c) => {
+        const generated = await c.trackingPlans.generateTrackingPlan({ workspace, source, days: Number(o.days) });
+        if (generated.eventsObserved === 0) io.stderr(`no events of ${source} observed in the last ${o.days} days\n`);
+        if (generated.eventsCut > 0 || generated.pathsCut > 0) {
+          io.stderr(
+            `incomplete: ${generated.eventsCut} events of kinds and ${generated.pathsCut} property paths beyond ` +
+              "ingestion's bounds were not observed\n",
+          );
+        }
+        io.stdout(stringify(generated.rules ?? {}));
       }),
     );
   cmd
@@ -84,20 +92,4 @@ export function planCommands(program: Command, run: Runner, io: Io): void {
         printTable(io, rows, ['change', 'path', 'before', 'after'], g.json);
       }),
     );
-}
-
-/** The events of a JSON array, or of the debugger's `{events: [{status, event}]}` (accepted ones). */
-function sampleEvents(document: unknown, file: string): CheckedEvent[] {
-  const entries = Array.isArray(document)
-    ? document
-    : typeof document === 'object' && document !== null && Array.isArray((document as { events?: unknown }).events)
-      ? ((document as { events: unknown[] }).events as Array<{ status?: unknown; event?: unknown }>)
-          .filter((entry) => entry.status === 'accepted')
-          .map((entry) => entry.event)
-      : undefined;
-  if (!entries) throw new CliError(`${file} must hold an array of events or the debugger's {events: [...]}`);
-  return entries.filter(
-    (event): event is CheckedEvent =>
-      typeof event === 'object' && event !== null && typeof (event as CheckedEvent).type === 'string',
-  );
 }
