@@ -10,6 +10,7 @@ import {
   type ReplayServiceClient,
   type ReverseEtlServiceClient,
   type SourceServiceClient,
+  type TrackingPlanServiceClient,
   type WorkspaceServiceClient,
 } from '@manifold/proto';
 
@@ -40,6 +41,7 @@ export interface ControlPlane {
   traces: PromiseClient<EventTraceServiceClient>;
   oauth: PromiseClient<OAuthServiceClient>;
   reverseEtl: PromiseClient<ReverseEtlServiceClient>;
+  trackingPlans: PromiseClient<TrackingPlanServiceClient>;
   close(): void;
 }
 

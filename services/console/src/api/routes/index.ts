@@ -12,6 +12,7 @@ import { replayRoutes } from './replays';
 import { reverseEtlRoutes } from './reverse-etl';
 import { sourceRoutes } from './sources';
 import { traceRoutes } from './traces';
+import { planViolationRoutes } from './plan-violations';
 import { warehouseRoutes } from './warehouses';
 import { workspaceRoutes } from './workspaces';
 
@@ -27,6 +28,7 @@ export const apiRoutes: RouteDefinition[] = [
   ...deadLetterRoutes,
   ...replayRoutes,
   ...traceRoutes,
+  ...planViolationRoutes,
   ...deliveryRoutes,
   ...warehouseRoutes,
   ...reverseEtlRoutes,

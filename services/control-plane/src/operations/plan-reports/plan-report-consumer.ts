@@ -18,7 +18,9 @@ export async function startPlanReportConsumer(options: {
   logger: Logger;
 }): Promise<{ stop(): Promise<void> }> {
   const { kafka, names, violations, observed, logger } = options;
-  await kafka.ensureTopics([{ topic: names.planReports, partitions: 3, config: { 'max.message.bytes': String(8 << 20) } }]);
+  await kafka.ensureTopics([
+    { topic: names.planReports, partitions: 3, config: { 'max.message.bytes': String(8 << 20) } },
+  ]);
   const consumer = kafka.consumer({
     groupId: names.controlPlanePlanReportsGroup,
     topics: [names.planReports],
@@ -31,7 +33,11 @@ export async function startPlanReportConsumer(options: {
           logger.warn({ offset: message.offset }, 'skipping a tracking-plan report that is not JSON');
           continue;
         }
-        if (typeof report?.sourceId !== 'string' || !Array.isArray(report.violations) || !Array.isArray(report.observed)) {
+        if (
+          typeof report?.sourceId !== 'string' ||
+          !Array.isArray(report.violations) ||
+          !Array.isArray(report.observed)
+        ) {
           logger.warn({ offset: message.offset }, 'skipping a tracking-plan report of another shape');
           continue;
         }

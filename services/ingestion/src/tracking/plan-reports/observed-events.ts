@@ -58,7 +58,14 @@ export class SourceObservations {
         this.cutEvents++;
         return;
       }
-      kind = { type: event.type, event: track ? key : '', known: new Set(), fresh: new Map(), unreported: true, walked: 0 };
+      kind = {
+        type: event.type,
+        event: track ? key : '',
+        known: new Set(),
+        fresh: new Map(),
+        unreported: true,
+        walked: 0,
+      };
       kinds.set(key, kind);
     }
     if (kind.walked >= this.limits.walkedPerInterval) return;

@@ -55,7 +55,10 @@ export class PlanReporter {
     if (!state) {
       state = {
         tally: new ViolationTally(),
-        observations: new SourceObservations(source.workspaceId, this.options.observed ?? DEFAULT_OBSERVED_EVENTS_LIMITS),
+        observations: new SourceObservations(
+          source.workspaceId,
+          this.options.observed ?? DEFAULT_OBSERVED_EVENTS_LIMITS,
+        ),
       };
       this.sources.set(source.id, state);
     }
