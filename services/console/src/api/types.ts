@@ -4,6 +4,7 @@ import type * as models from './models';
 import type * as operations from './operations-models';
 import type * as tests from './destination-test-models';
 import type * as retl from './reverse-etl-models';
+import type * as plans from './plan-violation-models';
 
 export type ApiErrorBody = z.output<typeof models.ErrorBody>;
 export type PageInfo = z.output<typeof models.PageInfo>;
@@ -67,3 +68,5 @@ export interface InvitationDetails {
 }
 export type TestDestinationRequest = z.input<typeof tests.TestDestinationBody>;
 export type TestDestinationResult = z.output<typeof tests.TestDestinationResult>;
+export type PlanViolations = z.output<typeof plans.PlanViolations>;
+export type PlanViolationGroup = z.output<typeof plans.PlanViolationGroup>;
