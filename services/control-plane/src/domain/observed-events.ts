@@ -65,20 +65,27 @@ export class ObservedEvents {
     // Each path is in one report per ingestion process and day: a few writes, not one per event.
     for (const event of report.observed) {
       await record(event, '', '');
-      for (const [path, types] of Object.entries(event.paths)) for (const type of types) await record(event, path, type);
+      for (const [path, types] of Object.entries(event.paths))
+        for (const type of types) await record(event, path, type);
     }
     if (report.cut.events > 0 || report.cut.paths > 0) {
       // A report read again after a crash counts its cuts twice, which only overstates a warning.
       await upsert(
         this.cuts,
         { _id: `${report.sourceId}|${day.toISOString()}` },
-        { $inc: { events: report.cut.events, paths: report.cut.paths }, $setOnInsert: { sourceId: report.sourceId, day } },
+        {
+          $inc: { events: report.cut.events, paths: report.cut.paths },
+          $setOnInsert: { sourceId: report.sourceId, day },
+        },
       );
     }
   }
 
   /** Every event kind of the source seen since `since`, with its paths and their types; and what was cut. */
-  async since(sourceId: string, since: Date): Promise<{ observed: ObservedEvent[]; cut: { events: number; paths: number } }> {
+  async since(
+    sourceId: string,
+    since: Date,
+  ): Promise<{ observed: ObservedEvent[]; cut: { events: number; paths: number } }> {
     const byKind = new Map<string, ObservedEvent>();
     for await (const doc of this.paths.find({ sourceId, lastSeen: { $gte: since } })) {
       const key = `${doc.eventType}|${doc.eventName}`;
@@ -87,7 +94,10 @@ export class ObservedEvents {
       if (doc.path !== '') (event.paths[doc.path] ??= []).push(doc.jsonType);
     }
     const cut = { events: 0, paths: 0 };
-    for await (const doc of this.cuts.find({ sourceId, day: { $gte: new Date(Math.floor(since.getTime() / DAY_MS) * DAY_MS) } })) {
+    for await (const doc of this.cuts.find({
+      sourceId,
+      day: { $gte: new Date(Math.floor(since.getTime() / DAY_MS) * DAY_MS) },
+    })) {
       cut.events += doc.events;
       cut.paths += doc.paths;
     }

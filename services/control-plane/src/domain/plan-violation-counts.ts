@@ -83,7 +83,9 @@ export class PlanViolationCounts {
     for (const violation of report.violations) {
       const key = keyOf(report, violation);
       const { sourceId, planId, planVersion, eventType, eventName, rule, path, outcome } = key;
-      const _id = [sourceId, planId, planVersion, hour.toISOString(), eventType, eventName, rule, path, outcome].join('|');
+      const _id = [sourceId, planId, planVersion, hour.toISOString(), eventType, eventName, rule, path, outcome].join(
+        '|',
+      );
       const filter = { _id, $or: [{ [mark]: { $exists: false } }, { [mark]: { $lt: offset } }] };
       const update = { $inc: { count: violation.count }, $set: { [mark]: offset }, $setOnInsert: { ...key, hour } };
       await upsert(this.counts, filter, update);

@@ -168,7 +168,9 @@ describe('tracking plans over gRPC (real FerretDB)', () => {
       observed: [{ type: 'track', event: 'Signed Up', paths }],
       cut,
     });
-    await observed.record(report(new Date(), { '/plan': ['string'], '/seats': ['number', 'null'] }, { events: 2, paths: 0 }));
+    await observed.record(
+      report(new Date(), { '/plan': ['string'], '/seats': ['number', 'null'] }, { events: 2, paths: 0 }),
+    );
     // Seen only 9 days ago: not in a 7-day plan.
     await observed.record(report(new Date(Date.now() - 9 * 86_400_000), { '/legacy': ['boolean'] }));
     const generated = await cli('plans', 'generate', 'plans', 'app');
@@ -184,11 +186,9 @@ describe('tracking plans over gRPC (real FerretDB)', () => {
     });
     expect(generated.err).toContain('incomplete: 2 events');
     const longer = await h.client.trackingPlans.generateTrackingPlan({ workspace: 'plans', source: appId, days: 10 });
-    expect(Object.keys((longer.rules?.['events'] as Record<string, { properties: object }>)['Signed Up']!.properties)).toEqual([
-      'legacy',
-      'plan',
-      'seats',
-    ]);
+    expect(
+      Object.keys((longer.rules?.['events'] as Record<string, { properties: object }>)['Signed Up']!.properties),
+    ).toEqual(['legacy', 'plan', 'seats']);
     expect((await cli('plans', 'generate', 'plans', 'web')).err).toContain('no events of web observed');
 
     const bad = join(dir, 'bad.yaml');
