@@ -8,6 +8,7 @@ import { status } from '@grpc/grpc-js';
 import { parse } from 'yaml';
 import { eventually } from '@manifold/testing';
 import { ObservedEvents } from '../domain/observed-events';
+import { PlanViolationCounts } from '../domain/plan-violation-counts';
 import { cliRunner, grpcError, startTestControlPlane, type Harness } from '../test-support/harness';
 
 const orderCompleted = {
@@ -160,8 +161,9 @@ describe('tracking plans over gRPC (real FerretDB)', () => {
     ]);
     // What the plan-report consumer files from ingestion's reports (its Kafka side: test-e2e/tracking-plans).
     const observed = new ObservedEvents(h.controlPlane.domain.store.db);
+    const workspaceId = (await h.controlPlane.domain.store.workspaces.findOne({ slug: 'plans' }))!._id;
     const report = (at: Date, paths: Record<string, string[]>, cut = { events: 0, paths: 0 }) => ({
-      workspaceId: 'ws',
+      workspaceId,
       sourceId: appId,
       at: at.toISOString(),
       violations: [],
@@ -190,6 +192,43 @@ describe('tracking plans over gRPC (real FerretDB)', () => {
       Object.keys((longer.rules?.['events'] as Record<string, { properties: object }>)['Signed Up']!.properties),
     ).toEqual(['legacy', 'plan', 'seats']);
     expect((await cli('plans', 'generate', 'plans', 'web')).err).toContain('no events of web observed');
+
+    const counts = new PlanViolationCounts(h.controlPlane.domain.store.db);
+    const violation = {
+      planId: id,
+      planVersion: 2,
+      eventType: 'track',
+      eventName: 'Signed Up',
+      rule: 'type',
+      path: '/seats',
+      outcome: 'allowed' as const,
+      count: 3,
+      samples: [
+        {
+          messageId: 'm-1',
+          path: '/seats',
+          message: '/seats must be number',
+          value: '"two"',
+          at: new Date().toISOString(),
+        },
+      ],
+    };
+    const violated = { ...report(new Date(), {}), violations: [violation], observed: [] };
+    await counts.record(violated, { partition: 0, offset: '7' });
+    // Read again (a redelivered Kafka message): not counted twice.
+    await counts.record(violated, { partition: 0, offset: '7' });
+    const listed = await cli('--json', 'plans', 'violations', 'plans', '--source', 'app', '--since', '2h');
+    expect(JSON.parse(listed.out)).toEqual([
+      {
+        event: 'Signed Up',
+        rule: 'type',
+        path: '/seats',
+        outcome: 'allowed',
+        count: 3,
+        sample: 'm-1: /seats must be number',
+      },
+    ]);
+    expect((await cli('plans', 'violations', 'plans')).code).not.toBe(0);
 
     const bad = join(dir, 'bad.yaml');
     await writeFile(bad, 'events:\n  Broken:\n    type: nothing\n');

@@ -5,6 +5,7 @@ import { CliError } from '../connection';
 import { printRecord, printTable, type Io } from '../output';
 import type { Runner } from '../program';
 import { readDocument } from '../read-document';
+import { parseTime } from './run-options';
 
 const planRow = (p: TrackingPlan) => ({
   id: p.id,
@@ -76,6 +77,31 @@ export function planCommands(program: Command, run: Runner, io: Io): void {
           );
         }
         io.stdout(stringify(generated.rules ?? {}));
+      }),
+    );
+  cmd
+    .command('violations <workspace>')
+    .description("violations per event, rule and property path (a plan's or a source's), with a sample each")
+    .option('--plan <id>', "the plan's violations (every version and source)")
+    .option('--source <source>', "one source's violations (id or slug)")
+    .option('--since <time>', 'ISO-8601 or how long ago (90m, 2h, 7d)', '24h')
+    .action((workspace: string, o: { plan?: string; source?: string; since: string }) =>
+      run(async (c, g) => {
+        const found = await c.trackingPlans.listPlanViolations({
+          workspace,
+          planId: o.plan ?? '',
+          sourceId: o.source ?? '',
+          from: parseTime(o.since, '--since'),
+        });
+        const rows = found.groups.map((v) => ({
+          event: v.eventName || v.eventType,
+          rule: v.rule,
+          path: v.path,
+          outcome: v.outcome,
+          count: v.count,
+          sample: v.samples[0] ? `${v.samples[0].messageId}: ${v.samples[0].message}` : '',
+        }));
+        printTable(io, rows, ['event', 'rule', 'path', 'outcome', 'count', 'sample'], g.json);
       }),
     );
   cmd
