@@ -67,6 +67,7 @@ async function serve() {
     settings: ingestionSettings({
       topic,
       quarantineTopic: `${topic}.quarantine`,
+      planReports: { topic: `${topic}.plan-reports` },
       publish: {
         ...(process.env.PUBLISH_LINGER_MS ? { lingerMs: Number(process.env.PUBLISH_LINGER_MS) } : {}),
         ...(process.env.PUBLISH_MAX_CONCURRENT_SENDS
