@@ -71,7 +71,7 @@ export class SourceObservations {
     if (kind.walked >= this.limits.walkedPerInterval) return;
     kind.walked++;
     const seen = kind;
-    this.cutPaths += observeEvent(event as CheckedEvent, this.limits.pathsPerEvent, (path, type) => {
+    const beyondWalk = observeEvent(event as CheckedEvent, this.limits.pathsPerEvent, (path, type) => {
       const pair = `${path} ${type}`;
       if (seen.known.has(pair)) return;
       if (seen.known.size >= this.limits.pathsPerEvent) {
@@ -83,6 +83,8 @@ export class SourceObservations {
       if (types) types.push(type);
       else seen.fresh.set(path, [type]);
     });
+    // Added after the walk: the callback above counts into it too.
+    this.cutPaths += beyondWalk;
   }
 
   /** What is new since the last call, and what the bounds cut since then; undefined: nothing. */
