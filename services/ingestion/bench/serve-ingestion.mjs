@@ -40,7 +40,7 @@ if (workers > 1 && cluster.isPrimary) {
       clientId: 'ingestion-bench',
       logger: createLogger('ingestion-bench', 'warn'),
     });
-    await kafka.deleteTopics([topic, `${topic}.quarantine`]).catch(() => undefined);
+    await kafka.deleteTopics([topic, `${topic}.quarantine`, `${topic}.plan-reports`]).catch(() => undefined);
     await kafka.disconnect();
     process.exit(0);
   });
@@ -91,7 +91,7 @@ async function serve() {
   process.on('SIGTERM', async () => {
     await running.close();
     link?.close();
-    if (!link) await kafka.deleteTopics([topic, `${topic}.quarantine`]).catch(() => undefined);
+    if (!link) await kafka.deleteTopics([topic, `${topic}.quarantine`, `${topic}.plan-reports`]).catch(() => undefined);
     await kafka.disconnect();
     await telemetry.shutdown();
     process.exit(0);
