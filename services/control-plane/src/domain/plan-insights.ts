@@ -19,6 +19,8 @@ const DAY_MS = 24 * HOUR_MS;
 /** Violations are kept this long; a longer window would only find nothing more. */
 export const PLAN_REPORT_RETENTION_MS = 30 * DAY_MS;
 const MAX_GENERATE_DAYS = 30;
+/** Groups answered with their samples, the most violated first; the others come with counts only. */
+const MAX_SAMPLED_GROUPS = 100;
 
 /**
  * What ingestion reported of tracking plans, as the API serves it: violations per hour, event
@@ -64,15 +66,27 @@ export class PlanInsights {
       const hour = doc.hour.getTime();
       group.byHour.set(hour, (group.byHour.get(hour) ?? 0) + doc.count);
     }
-    const samples = await this.violations.samples
-      .find({ ...scope, at: { $gte: from, $lte: to } })
-      .sort({ at: -1 })
-      .limit(groups.size * SAMPLES_PER_RULE)
-      .toArray();
-    for (const sample of samples) {
-      const group = groups.get(keyOf(sample));
-      if (!group || group.samples.length >= SAMPLES_PER_RULE) continue;
-      group.samples.push({
+    // Each group's own latest samples (one indexed query per group, the most violated first), so
+    // a rule that breaks often cannot crowd the samples of the others out.
+    const sampled = [...groups.values()].sort((a, b) => b.count - a.count).slice(0, MAX_SAMPLED_GROUPS);
+    for (const group of sampled) {
+      const { eventType, eventName, rule, path, outcome } = group;
+      // A group without a path (an unplanned event, or counted past ingestion's bound) takes its
+      // samples whatever their path.
+      const samples = await this.violations.samples
+        .find({
+          ...scope,
+          eventType,
+          eventName,
+          rule,
+          outcome,
+          ...(path ? { path } : {}),
+          at: { $gte: from, $lte: to },
+        })
+        .sort({ at: -1 })
+        .limit(SAMPLES_PER_RULE)
+        .toArray();
+      group.samples = samples.map((sample) => ({
         messageId: sample.messageId,
         path: sample.path,
         message: sample.message,
@@ -80,7 +94,7 @@ export class PlanInsights {
         at: sample.at,
         sourceId: sample.sourceId,
         planVersion: sample.planVersion,
-      });
+      }));
     }
     const listed = [...groups.values()]
       .map(({ byHour, ...group }) => ({
