@@ -16,7 +16,12 @@ export function startStackIngestion(
     logger: testLogger(name),
     meter: metrics.getMeter(name),
     tracer: trace.getTracer(name),
-    settings: ingestionSettings({ topic: stack.names.events, quarantineTopic: stack.names.quarantine, adminToken }),
+    settings: ingestionSettings({
+      topic: stack.names.events,
+      quarantineTopic: stack.names.quarantine,
+      planReports: { topic: stack.names.planReports, intervalMs: 500 },
+      adminToken,
+    }),
     port: 0,
     host: '127.0.0.1',
     partitions: 2,

@@ -71,7 +71,7 @@ describe('the standard analytics.js snippet over http', () => {
       logger,
       meter: metrics.getMeter('e2e-ingestion'),
       tracer: trace.getTracer('e2e-ingestion'),
-      settings: ingestionSettings({ topic: eventsTopic }),
+      settings: ingestionSettings({ topic: eventsTopic, planReports: { topic: `${eventsTopic}.plan-reports` } }),
       port: 0,
       host: '127.0.0.1',
       partitions: 1,

@@ -31,6 +31,8 @@ describe('Kafka names', () => {
       names.translatorRedeliverGroup('mixpanel'),
       names.controlPlaneDeadLettersGroup,
       names.controlPlaneTraceIndexGroup,
+      names.planReports,
+      names.controlPlanePlanReportsGroup,
     ];
     for (const name of all) expect(name.startsWith('ci-7.manifold')).toBe(true);
     expect(new Set(all).size).toBe(all.length);

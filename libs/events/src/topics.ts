@@ -11,6 +11,11 @@ export const TOPICS = {
    * their violations in a header, to be replayed once fixed. Key: as the events topic.
    */
   quarantine: 'manifold.quarantine.v1',
+  /**
+   * PlanReport JSON (libs/tracking-plans) from ingestion, keyed by source id: tracking plan
+   * violations counted per interval with samples, and the property paths its events carry.
+   */
+  planReports: 'manifold.plan-reports.v1',
   /** Per destination type: events waiting for a later delivery attempt. */
   retry: (destinationType: string) => `manifold.retry.${destinationType}.v1`,
   /** Per destination type: events that will not be delivered, with the reason. */
@@ -65,6 +70,10 @@ export class KafkaNames {
 
   get quarantine(): string {
     return this.prefix + TOPICS.quarantine;
+  }
+
+  get planReports(): string {
+    return this.prefix + TOPICS.planReports;
   }
 
   get deliveryReports(): string {
@@ -122,6 +131,11 @@ export class KafkaNames {
   /** The group of the control plane's replicas indexing where each event's trace is. */
   get controlPlaneTraceIndexGroup(): string {
     return `${this.prefix}manifold-control-plane-trace-index`;
+  }
+
+  /** The group of the control plane's replicas reading tracking-plan reports. */
+  get controlPlanePlanReportsGroup(): string {
+    return `${this.prefix}manifold-control-plane-plan-reports`;
   }
 
   /** The group of the loader of one warehouse. */

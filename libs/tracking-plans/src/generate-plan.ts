@@ -1,76 +1,69 @@
-import type { CheckedEvent } from './compile-plan';
 import { DEFAULT_POLICIES, type JsonSchema, type TrackingPlanRules } from './plan';
+import type { ObservedEvent } from './observe-event';
+
+/** One object's properties as observed: per name its JSON types and what was seen inside it. */
+type ObservedObject = Map<string, { types: Set<string>; nested: ObservedObject }>;
 
 /**
- * What was seen of an object's values across samples: per property, its JSON types, how many
- * samples had it, and (for objects) what was seen inside.
+ * A starting plan from what was observed of a source's events (ingestion reports each event's
+ * property paths and their JSON types; see observeEvent): every track event name seen, with its
+ * properties and their types, nested objects described too. Identify, group and page calls give
+ * the traits / properties schemas. Observations do not say how often a property was there, so
+ * nothing is required. Policies are all `allow`, so the first version only reports.
  */
-interface Observed {
-  samples: number;
-  properties: Map<string, { types: Set<string>; seen: number; nested?: Observed }>;
-}
-
-const observed = (): Observed => ({ samples: 0, properties: new Map() });
-
-/**
- * A starting plan from sample events: every track event name seen, with its property paths and
- * the JSON types observed; a property is required when every sample of the event had it. Identify,
- * group and page calls give the traits / properties schemas. Policies are all `allow`, so the
- * first version only reports.
- */
-export function generatePlanRules(events: Iterable<CheckedEvent>): TrackingPlanRules {
-  const byEvent = new Map<string, Observed>();
-  const identify = observed();
-  const group = observed();
-  const page = observed();
-  for (const event of events) {
-    if (event.type === 'track' && typeof event.event === 'string') {
-      let seen = byEvent.get(event.event);
-      if (!seen) byEvent.set(event.event, (seen = observed()));
-      observe(seen, event.properties ?? {});
-    } else if (event.type === 'identify') observe(identify, event.traits ?? {});
-    else if (event.type === 'group') observe(group, event.traits ?? {});
-    else if (event.type === 'page') observe(page, event.properties ?? {});
+export function generatePlanRules(observed: Iterable<ObservedEvent>): TrackingPlanRules {
+  const byEvent = new Map<string, ObservedObject>();
+  const byCall = new Map<string, ObservedObject>();
+  for (const { type, event, paths } of observed) {
+    let object: ObservedObject | undefined;
+    if (type === 'track') {
+      object = byEvent.get(event);
+      if (!object) byEvent.set(event, (object = new Map()));
+    } else if (type === 'identify' || type === 'group' || type === 'page') {
+      object = byCall.get(type);
+      if (!object) byCall.set(type, (object = new Map()));
+    } else continue;
+    for (const [path, types] of Object.entries(paths)) addPath(object, path, types);
   }
   const rules: TrackingPlanRules = {
     events: Object.fromEntries(
-      [...byEvent].sort(([a], [b]) => a.localeCompare(b)).map(([name, seen]) => [name, schemaOf(seen)]),
+      [...byEvent].sort(([a], [b]) => a.localeCompare(b)).map(([name, object]) => [name, schemaOf(object)]),
     ),
     policies: { ...DEFAULT_POLICIES },
   };
-  if (identify.samples > 0) rules.identifyTraits = schemaOf(identify);
-  if (group.samples > 0) rules.groupTraits = schemaOf(group);
-  if (page.samples > 0) rules.pageProperties = schemaOf(page);
+  const identify = byCall.get('identify');
+  const group = byCall.get('group');
+  const page = byCall.get('page');
+  if (identify) rules.identifyTraits = schemaOf(identify);
+  if (group) rules.groupTraits = schemaOf(group);
+  if (page) rules.pageProperties = schemaOf(page);
   return rules;
 }
 
-function observe(into: Observed, object: Record<string, unknown>): void {
-  into.samples++;
-  for (const [name, value] of Object.entries(object)) {
-    let property = into.properties.get(name);
-    if (!property) into.properties.set(name, (property = { types: new Set(), seen: 0 }));
-    property.seen++;
-    const type = jsonType(value);
-    property.types.add(type);
-    if (type === 'object') observe((property.nested ??= observed()), value as Record<string, unknown>);
-  }
+function addPath(into: ObservedObject, path: string, types: readonly string[]): void {
+  const names = path
+    .split('/')
+    .slice(1)
+    .map((name) => name.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let object = into;
+  names.forEach((name, i) => {
+    let property = object.get(name);
+    if (!property) object.set(name, (property = { types: new Set(), nested: new Map() }));
+    // A parent of a deeper path was an object, whatever else was seen of it.
+    if (i < names.length - 1) property.types.add('object');
+    else for (const type of types) property.types.add(type);
+    object = property.nested;
+  });
 }
 
-function schemaOf(seen: Observed): JsonSchema {
+function schemaOf(object: ObservedObject): JsonSchema {
   const properties: Record<string, JsonSchema> = {};
-  const required: string[] = [];
-  for (const [name, property] of [...seen.properties].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [name, property] of [...object].sort(([a], [b]) => a.localeCompare(b))) {
     const types = [...property.types].sort();
     const schema: JsonSchema = { type: types.length === 1 ? types[0] : types };
-    if (property.nested && types.length === 1) Object.assign(schema, schemaOf(property.nested));
+    // `properties` applies only to the values that are objects, so it holds beside other types.
+    if (property.types.has('object')) schema['properties'] = schemaOf(property.nested)['properties'];
     properties[name] = schema;
-    if (property.seen === seen.samples) required.push(name);
   }
-  return { type: 'object', properties, ...(required.length > 0 ? { required } : {}) };
-}
-
-function jsonType(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  return typeof value === 'number' ? 'number' : typeof value === 'object' ? 'object' : typeof value;
+  return { type: 'object', properties };
 }

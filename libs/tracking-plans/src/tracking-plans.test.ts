@@ -4,6 +4,7 @@ import {
   diffPlans,
   generatePlanRules,
   schemaChanges,
+  observeEvent,
   type TrackingPlan,
   type PlanPolicies,
 } from './index';
@@ -153,24 +154,32 @@ describe('schemaChanges', () => {
 });
 
 describe('generatePlanRules', () => {
-  it('gives a plan that the events it was generated from pass', () => {
+  it('gives a plan that the events it was observed from pass', () => {
     const events = [
       { type: 'track', event: 'Signed Up', properties: { plan: 'pro', seats: 3, address: { city: 'Oslo' } } },
-      { type: 'track', event: 'Signed Up', properties: { plan: 'free', seats: null, referrer: 'ad' } },
+      { type: 'track', event: 'Signed Up', properties: { plan: 'free', seats: null, 'a/b~c': 'ad', address: 'x' } },
+      { type: 'track', event: 'Logged Out', properties: {} },
       { type: 'identify', traits: { email: 'a@b.c', age: 40 } },
       { type: 'page', properties: { path: '/' } },
+      { type: 'screen', properties: { name: 'Home' } },
     ];
-    const rules = generatePlanRules(events);
+    const observed = events.map((event) => {
+      const paths: Record<string, string[]> = {};
+      observeEvent(event, 100, (path, type) => (paths[path] ??= []).push(type));
+      return { type: event.type, event: event.type === 'track' ? (event.event ?? '') : '', paths };
+    });
+    const rules = generatePlanRules(observed);
     expect(rules.events['Signed Up']).toEqual({
       type: 'object',
       properties: {
-        address: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+        'a/b~c': { type: 'string' },
+        address: { type: ['object', 'string'], properties: { city: { type: 'string' } } },
         plan: { type: 'string' },
-        referrer: { type: 'string' },
         seats: { type: ['null', 'number'] },
       },
-      required: ['plan', 'seats'],
     });
+    expect(rules.events['Logged Out']).toEqual({ type: 'object', properties: {} });
+    expect(Object.keys(rules)).not.toContain('groupTraits');
     const strict = compilePlan({
       ...rules,
       id: 'tp',
@@ -183,5 +192,16 @@ describe('generatePlanRules', () => {
     for (const event of events)
       expect(strict.check(structuredClone(event))).toEqual({ violations: [], blocked: false, dropped: [] });
     expect(strict.check({ type: 'track', event: 'Signed Up', properties: { plan: 1, seats: 1 } }).blocked).toBe(true);
+    expect(strict.check({ type: 'identify', traits: { name: 'new' } }).blocked).toBe(true);
+  });
+
+  it('observes at most so many paths of an event, and counts the others', () => {
+    const seen: string[] = [];
+    const cut = observeEvent({ type: 'track', event: 'E', properties: { a: { b: 1, c: 2 }, d: 3 } }, 2, (path) =>
+      seen.push(path),
+    );
+    expect(seen).toEqual(['/a', '/a/b']);
+    expect(cut).toBe(2);
+    expect(observeEvent({ type: 'alias' }, 10, () => undefined)).toBe(0);
   });
 });

@@ -33,6 +33,9 @@ import { DEFAULT_AUTO_DISABLE_POLICY } from './auto-disable/policy';
 import { createMailer, type SmtpSettings } from '@manifold/mail';
 import { OAuthApps, type OAuthClientConfig } from './oauth/oauth-clients';
 import { TrackingPlans } from './domain/tracking-plans';
+import { PlanInsights } from './domain/plan-insights';
+import { PlanViolationCounts } from './domain/plan-violation-counts';
+import { ObservedEvents } from './domain/observed-events';
 import { OAuthConnections } from './oauth/oauth-connections';
 
 export interface StartControlPlaneOptions {
@@ -131,6 +134,9 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
     await reverseEtl.ensureIndexes();
     const trackingPlans = new TrackingPlans(store, onChange);
     await trackingPlans.ensureIndexes();
+    const planReports = { violations: new PlanViolationCounts(mongo.db), observed: new ObservedEvents(mongo.db) };
+    await planReports.violations.ensureIndexes();
+    await planReports.observed.ensureIndexes();
     // The mapping tester's test sends: a few connections per destination host, the translator's timeout.
     const testSender = new HttpSender({ timeoutMs: 10_000, connectionsPerOrigin: 4 });
     stops.push(() => testSender.close());
@@ -147,6 +153,7 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
       oauth: new OAuthConnections(store, new OAuthApps(options.oauthClients), box, logger, onChange, now),
       reverseEtl,
       trackingPlans,
+      planInsights: new PlanInsights(store, planReports.violations, planReports.observed),
     };
     await broadcaster.start();
     stops.push(() => broadcaster.stop());
@@ -170,6 +177,7 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
         db: mongo.db,
         store,
         observability,
+        planReports,
         destinationTypes: catalog
           .list()
           .filter((entry) => !entry.warehouse)

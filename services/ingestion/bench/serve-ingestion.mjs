@@ -40,7 +40,7 @@ if (workers > 1 && cluster.isPrimary) {
       clientId: 'ingestion-bench',
       logger: createLogger('ingestion-bench', 'warn'),
     });
-    await kafka.deleteTopics([topic, `${topic}.quarantine`]).catch(() => undefined);
+    await kafka.deleteTopics([topic, `${topic}.quarantine`, `${topic}.plan-reports`]).catch(() => undefined);
     await kafka.disconnect();
     process.exit(0);
   });
@@ -67,6 +67,7 @@ async function serve() {
     settings: ingestionSettings({
       topic,
       quarantineTopic: `${topic}.quarantine`,
+      planReports: { topic: `${topic}.plan-reports` },
       publish: {
         ...(process.env.PUBLISH_LINGER_MS ? { lingerMs: Number(process.env.PUBLISH_LINGER_MS) } : {}),
         ...(process.env.PUBLISH_MAX_CONCURRENT_SENDS
@@ -90,7 +91,7 @@ async function serve() {
   process.on('SIGTERM', async () => {
     await running.close();
     link?.close();
-    if (!link) await kafka.deleteTopics([topic, `${topic}.quarantine`]).catch(() => undefined);
+    if (!link) await kafka.deleteTopics([topic, `${topic}.quarantine`, `${topic}.plan-reports`]).catch(() => undefined);
     await kafka.disconnect();
     await telemetry.shutdown();
     process.exit(0);

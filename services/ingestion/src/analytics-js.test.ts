@@ -78,7 +78,7 @@ describe.each(['http', 'https'] as const)('analytics.js in headless Chromium ove
       logger,
       meter: metrics.getMeter('ingestion-browser-test'),
       tracer: trace.getTracer('ingestion-browser-test'),
-      settings: ingestionSettings({ topic }),
+      settings: ingestionSettings({ topic, planReports: { topic: `${topic}.plan-reports` } }),
     });
     const tls = { key: readFileSync(join(certDir, 'key.pem')), cert: readFileSync(join(certDir, 'cert.pem')) };
     const serve = (handler: RequestListener): Server =>

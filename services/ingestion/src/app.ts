@@ -14,6 +14,7 @@ import { answerPreflight, corsHeaders, sendError } from './http/respond';
 import { createIngestionMetrics } from './metrics';
 import { PublishQueue, type MessageSender, type PublishQueueOptions } from './publish/publish-queue';
 import { TrackingPlans } from './tracking/tracking-plans';
+import { PlanReporter } from './tracking/plan-reports/plan-reporter';
 import { RateLimiter } from './rate-limit';
 import type { IngestionSettings } from './settings';
 import { createTrackingHandler } from './tracking/handler';
@@ -44,6 +45,8 @@ export interface IngestionApp {
   handler: RequestListener;
   liveDebugger: LiveDebugger;
   publisher: PublishQueue;
+  /** Tracking-plan reports; `flush()` sends what was counted now rather than at the interval. */
+  planReporter: PlanReporter;
   /** Ends debugger streams and waits until every queued event is acknowledged or failed. */
   drain(): Promise<void>;
 }
@@ -66,11 +69,14 @@ export function createIngestionApp(deps: IngestionAppDeps): IngestionApp {
   const publisher = new PublishQueue(deps.producer, { topic: settings.topic, ...settings.publish, onSend });
   // Blocked events are few; their own queue keeps them from ever sharing a send with accepted ones.
   const quarantine = new PublishQueue(deps.producer, { topic: settings.quarantineTopic, ...settings.publish, onSend });
+  const planReporter = new PlanReporter(deps.producer, settings.planReports, logger);
+  planReporter.start();
   const ingestor = new Ingestor({
     configView,
     publisher,
     quarantine,
     trackingPlans: new TrackingPlans(logger),
+    planReporter,
     rateLimiter: deps.shared?.rateLimiter ?? new RateLimiter(settings.rateLimit),
     liveDebugger,
     metrics,
@@ -160,7 +166,8 @@ export function createIngestionApp(deps: IngestionAppDeps): IngestionApp {
     publisher,
     async drain() {
       debug.closeStreams();
-      await Promise.all([publisher.drain(), quarantine.drain()]);
+      await Promise.all([publisher.drain(), quarantine.drain(), planReporter.stop()]);
     },
+    planReporter,
   };
 }

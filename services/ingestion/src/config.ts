@@ -57,6 +57,8 @@ export const ingestionConfigShape = {
    * process (its container's CPU and memory limits respected), at most 8. 1: one process, no cluster.
    */
   INGESTION_WORKERS: env.int(0, 0),
+  /** How often tracking-plan violation counts and observed event shapes go to the control plane (ms). */
+  PLAN_REPORT_INTERVAL_MS: env.int(10_000, 100),
   /** On SIGTERM, keep serving this long (readiness already failing) before closing the listener. */
   SHUTDOWN_DELAY_MS: env.int(0, 0),
 };
@@ -74,6 +76,10 @@ export function settingsFromConfig(config: IngestionConfig): IngestionSettings {
   return {
     topic: config.KAFKA_EVENTS_TOPIC ?? new KafkaNames(config.KAFKA_TOPIC_PREFIX).events,
     quarantineTopic: new KafkaNames(config.KAFKA_TOPIC_PREFIX).quarantine,
+    planReports: {
+      topic: new KafkaNames(config.KAFKA_TOPIC_PREFIX).planReports,
+      intervalMs: config.PLAN_REPORT_INTERVAL_MS,
+    },
     limits: {
       maxCallBytes: config.MAX_CALL_BYTES,
       maxBatchBytes: config.MAX_BATCH_BYTES,

@@ -17,6 +17,8 @@ export interface IngestionSettings {
   topic: string;
   /** The Kafka topic of events a tracking plan blocked. */
   quarantineTopic: string;
+  /** Tracking-plan reports (violation counts, observed property paths): their topic and how often they go out (ms). */
+  planReports: { topic: string; intervalMs: number };
   limits: RequestLimits;
   publish: PublishSettings;
   /** Per write key, per replica; 0 requests per second turns it off. */
@@ -35,6 +37,7 @@ export interface IngestionSettings {
 export const DEFAULT_SETTINGS: IngestionSettings = {
   topic: TOPICS.events,
   quarantineTopic: TOPICS.quarantine,
+  planReports: { topic: TOPICS.planReports, intervalMs: 10_000 },
   limits: {
     maxCallBytes: 32 * 1024,
     maxBatchBytes: 500 * 1024,
@@ -58,8 +61,9 @@ export const DEFAULT_SETTINGS: IngestionSettings = {
 };
 
 export interface IngestionSettingsOverrides extends Partial<
-  Omit<IngestionSettings, 'limits' | 'publish' | 'rateLimit'>
+  Omit<IngestionSettings, 'limits' | 'publish' | 'rateLimit' | 'planReports'>
 > {
+  planReports?: Partial<IngestionSettings['planReports']>;
   limits?: Partial<RequestLimits>;
   publish?: Partial<PublishSettings>;
   rateLimit?: Partial<IngestionSettings['rateLimit']>;
@@ -73,5 +77,6 @@ export function ingestionSettings(overrides: IngestionSettingsOverrides = {}): I
     limits: { ...DEFAULT_SETTINGS.limits, ...overrides.limits },
     publish: { ...DEFAULT_SETTINGS.publish, ...overrides.publish },
     rateLimit: { ...DEFAULT_SETTINGS.rateLimit, ...overrides.rateLimit },
+    planReports: { ...DEFAULT_SETTINGS.planReports, ...overrides.planReports },
   };
 }

@@ -51,6 +51,12 @@ export async function startIngestion(options: StartIngestionOptions): Promise<Ru
       replicationFactor: options.replicationFactor,
       config: { 'max.message.bytes': EVENTS_TOPIC_MAX_MESSAGE_BYTES },
     },
+    {
+      topic: settings.planReports.topic,
+      partitions: 3,
+      replicationFactor: options.replicationFactor,
+      config: { 'max.message.bytes': EVENTS_TOPIC_MAX_MESSAGE_BYTES },
+    },
   ]);
   const producer = new RecoveringSender(() => kafka.producer(), logger);
   await producer.start();

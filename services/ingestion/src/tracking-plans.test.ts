@@ -4,7 +4,7 @@ import type { SourceTrackingPlan } from '@manifold/config-client';
 import { EVENT_HEADERS } from '@manifold/events';
 import type { ConsumedMessage } from '@manifold/kafka';
 import { readTopicUntil, requireKafka, testInfrastructure } from '@manifold/testing';
-import { generatePlanRules, type CheckedEvent, type PlanPolicies } from '@manifold/tracking-plans';
+import { generatePlanRules, type PlanPolicies, type PlanReport } from '@manifold/tracking-plans';
 import type { PlanFindings } from './debugger/live-debugger';
 import {
   parseValue,
@@ -70,6 +70,12 @@ const findingsOf = (m: ConsumedMessage) => {
   const header = m.headers[EVENT_HEADERS.planViolations];
   return header === undefined ? undefined : (JSON.parse(header) as PlanFindings);
 };
+
+/** The plan reports sent so far, once `done` holds of them. */
+async function planReports(done: (reports: PlanReport[]) => boolean): Promise<PlanReport[]> {
+  const parse = (m: ConsumedMessage) => parseValue(m) as unknown as PlanReport;
+  return (await readTopicUntil(ingestion.kafka, ingestion.planReportsTopic, (all) => done(all.map(parse)))).map(parse);
+}
 
 async function debuggerEvents(): Promise<Array<Record<string, unknown>>> {
   const res = await fetch(`${ingestion.url}/debugger/sources/${SOURCE_ID}/events`, {
@@ -138,7 +144,60 @@ describe('tracking plans at ingestion', () => {
     expect(findingsOf(event as ConsumedMessage)).toMatchObject({ blocked: false, dropped: ['/total'] });
   });
 
-  it('a plan generated from the debugger’s recent events is passed by the same events', async () => {
+  it('counts violations per rule and path with samples, and reports them without blocking what it allows', async () => {
+    usePlan({ events: { 'Order Completed': orderCompleted } }, { violations: 'allow', unplannedEvents: 'block' });
+    const version = planVersion;
+    await sendBatch([
+      { type: 'track', event: 'Order Completed', messageId: 'count-1', properties: { orderId: 'o1', total: 'ten' } },
+      {
+        type: 'track',
+        event: 'Order Completed',
+        messageId: 'count-2',
+        properties: { orderId: 'o2', total: 'x'.repeat(100) },
+      },
+      {
+        type: 'track',
+        event: 'Order Completed',
+        messageId: 'count-3',
+        properties: { orderId: 'o3', total: 3, password: 'hunter2' },
+      },
+      { type: 'track', event: 'Cart Viewed', messageId: 'count-4', properties: {} },
+    ]);
+    // Allowed violations are published; the unplanned event is blocked.
+    const published = (await eventsUntil(ingestion.topic, 'count-3')).map(idOf);
+    expect(published).toEqual(expect.arrayContaining(['count-1', 'count-2', 'count-3']));
+    expect(published).not.toContain('count-4');
+    await ingestion.running.app.planReporter.flush();
+    const counts = (await planReports((all) => all.some((r) => r.violations.some((v) => v.planVersion === version))))
+      .flatMap((r) => r.violations)
+      .filter((v) => v.planVersion === version);
+    expect(counts).toHaveLength(3);
+    const typeErrors = counts.find((v) => v.rule === 'type');
+    expect(typeErrors).toMatchObject({
+      planId: 'tp-web',
+      eventType: 'track',
+      eventName: 'Order Completed',
+      path: '/total',
+      outcome: 'allowed',
+      count: 2,
+    });
+    expect(typeErrors?.samples.map((s) => s.messageId)).toEqual(['count-1', 'count-2']);
+    expect(typeErrors?.samples[0]).toMatchObject({ value: '"ten"', path: '/total' });
+    expect(typeErrors?.samples[0]?.message).toContain('number');
+    // Long values are cut.
+    expect(typeErrors?.samples[1]?.value?.length).toBeLessThan(70);
+    expect(counts.find((v) => v.rule === 'unplanned_event')).toMatchObject({
+      eventName: 'Cart Viewed',
+      outcome: 'blocked',
+      count: 1,
+    });
+    const unplanned = counts.find((v) => v.rule === 'unplanned_property');
+    expect(unplanned).toMatchObject({ path: '/password', count: 1, outcome: 'allowed' });
+    expect(unplanned?.samples[0]?.value).toBe('********');
+    expect(JSON.stringify(counts)).not.toContain('hunter2');
+  });
+
+  it('a plan generated from the observed property paths is passed by the same events', async () => {
     const sent = [
       { type: 'track', event: 'Signed Up', messageId: 'gen-1', properties: { plan: 'pro', seats: 3 } },
       { type: 'track', event: 'Signed Up', messageId: 'gen-2', properties: { plan: 'free', seats: 1, ref: 'ad' } },
@@ -147,11 +206,17 @@ describe('tracking plans at ingestion', () => {
     ];
     usePlan({ events: {} }, {});
     await sendBatch(sent);
-    const recent = (await debuggerEvents())
-      .filter((e) => String(e['messageId']).startsWith('gen-'))
-      .map((e) => e['event'] as CheckedEvent);
-    expect(recent).toHaveLength(4);
-    usePlan(generatePlanRules(recent), { unplannedEvents: 'block', unplannedProperties: 'block', violations: 'block' });
+    await ingestion.running.app.planReporter.flush();
+    const reports = await planReports((all) =>
+      all.some((r) => r.observed.some((o) => o.event === 'Signed Up' && o.paths['/ref'])),
+    );
+    const observed = reports.flatMap((r) => r.observed);
+    expect(observed.find((o) => o.type === 'identify')?.paths).toMatchObject({ '/address/city': ['string'] });
+    usePlan(generatePlanRules(observed), {
+      unplannedEvents: 'block',
+      unplannedProperties: 'block',
+      violations: 'block',
+    });
 
     await sendBatch(sent.map((call) => ({ ...call, messageId: `again-${call.messageId}` })));
     const again = (await eventsUntil(ingestion.topic, 'again-gen-4')).filter((m) => idOf(m)?.startsWith('again-'));

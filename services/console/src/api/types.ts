@@ -6,6 +6,7 @@ import type * as tests from './destination-test-models';
 import type * as retl from './reverse-etl-models';
 import type * as webhookMapping from './webhook-mapping-models';
 import type * as plans from './tracking-plan-models';
+import type * as planViolations from './plan-violation-models';
 
 export type ApiErrorBody = z.output<typeof models.ErrorBody>;
 export type PageInfo = z.output<typeof models.PageInfo>;
@@ -76,3 +77,5 @@ export interface InvitationDetails {
 }
 export type TestDestinationRequest = z.input<typeof tests.TestDestinationBody>;
 export type TestDestinationResult = z.output<typeof tests.TestDestinationResult>;
+export type PlanViolations = z.output<typeof planViolations.PlanViolations>;
+export type PlanViolationGroup = z.output<typeof planViolations.PlanViolationGroup>;

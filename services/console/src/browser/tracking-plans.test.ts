@@ -1,5 +1,5 @@
 // The Tracking plans pages in Chromium, against a real control plane and ingestion (Kafka, FerretDB):
-// a plan started from a source's recent events (generate), an event added and created as version
+// a plan started from the paths observed on a source's events (generate), an event added and created as version
 // 1; its schema edited in the table (a required number) and as JSON (a refused schema shown on its
 // event, then fixed), the draft's diff reviewed and saved as version 2; version 2's changes shown in
 // the history and version 1 restored (version 3); the source connected; then ingestion blocks an
@@ -88,13 +88,19 @@ describe('the Tracking plans pages in a browser', () => {
   });
 
   it('creates, edits, reviews, saves, restores and connects a plan, which ingestion then holds events to', async () => {
-    // A recent event of the source, for "Generate from a source"; ingestion learns the source from the config stream.
+    // An event of the source, for "Generate from a source"; ingestion learns the source from the config
+    // stream, and reports the paths it observed to the control plane (every half second here).
     await eventually(
       async () => {
         await track(`seen-${Date.now()}`, 'Product Viewed', { sku: 'A1', price: 3 });
-        return debuggerEvents();
+        return (
+          await api.call<{ eventsObserved: number }>(
+            'GET',
+            `/api/v1/workspaces/shop/sources/${sourceId}/generated-plan?days=7`,
+          )
+        ).body;
       },
-      (events) => events.some((e) => e.status === 'accepted'),
+      (generated) => generated.eventsObserved > 0,
     );
 
     await page.goto(`${stack.console.url}/shop/tracking-plans`);

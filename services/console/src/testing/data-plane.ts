@@ -69,8 +69,14 @@ export async function startTestDataPlane(
     logger,
     meter: metrics.getMeter('console-test-ingestion'),
     tracer: trace.getTracer('console-test-ingestion'),
-    // Blocked events under the same prefix too, where the control plane's quarantine replays read them.
-    settings: ingestionSettings({ topic: eventsTopic, quarantineTopic: names.quarantine, adminToken }),
+    // Blocked events under the same prefix too, where the control plane's quarantine replays read them;
+    // plan reports every half second: tests read violation counts soon after sending.
+    settings: ingestionSettings({
+      topic: eventsTopic,
+      quarantineTopic: names.quarantine,
+      planReports: { topic: names.planReports, intervalMs: 500 },
+      adminToken,
+    }),
     port: 0,
     host: '127.0.0.1',
     partitions: 1,

@@ -82,7 +82,10 @@ export async function startGrpcServer(
   server.addService(EventTraceServiceService, eventTraceService(domain.operations, deps));
   server.addService(OAuthServiceService, oauthService(domain, deps));
   server.addService(ReverseEtlServiceService, reverseEtlService(domain, deps));
-  server.addService(TrackingPlanServiceService, trackingPlanService(domain.trackingPlans, domain.operations, deps));
+  server.addService(
+    TrackingPlanServiceService,
+    trackingPlanService(domain.trackingPlans, domain.planInsights, domain.operations, deps),
+  );
 
   const health = new HealthImplementation(
     Object.fromEntries([['', 'SERVING'], ...SERVICE_NAMES.map((name) => [name, 'SERVING'])]),

@@ -26,6 +26,7 @@ import type { Operations } from '../operations/start-operations';
 import type { ReverseEtlModels } from '../domain/reverse-etl';
 import type { Store } from '../store/store';
 import type { TrackingPlans } from '../domain/tracking-plans';
+import type { PlanInsights } from '../domain/plan-insights';
 import { authenticate, toServiceError, unary, type HandlerDeps } from './call-handler';
 
 export interface Domain {
@@ -45,6 +46,8 @@ export interface Domain {
   reverseEtl: ReverseEtlModels;
   /** Tracking plans: schemas per event, checked at ingestion. */
   trackingPlans: TrackingPlans;
+  /** Tracking-plan violations and starting plans, from what ingestion reports. */
+  planInsights: PlanInsights;
   /** Dead letters, replays and traces: present when the control plane reads the data plane's Kafka. */
   operations?: Operations;
 }

@@ -1,4 +1,5 @@
 import type { TrackingPlanServiceServer } from '@manifold/proto';
+import type { PlanInsights } from '../domain/plan-insights';
 import type { TrackingPlans } from '../domain/tracking-plans';
 import type { Operations } from '../operations/start-operations';
 import { unary, type HandlerDeps } from './call-handler';
@@ -6,6 +7,7 @@ import { needed } from './operations-services';
 
 export function trackingPlanService(
   plans: TrackingPlans,
+  insights: PlanInsights,
   operations: Operations | undefined,
   deps: HandlerDeps,
 ): TrackingPlanServiceServer {
@@ -27,5 +29,7 @@ export function trackingPlanService(
     cancelQuarantineReplay: unary('CancelQuarantineReplay', deps, (req, ctx) =>
       needed(operations).quarantineReplays.cancel(req.workspace, req.id, ctx),
     ),
+    listPlanViolations: unary('ListPlanViolations', deps, (req, ctx) => insights.listViolations(req, ctx)),
+    generateTrackingPlan: unary('GenerateTrackingPlan', deps, (req, ctx) => insights.generate(req, ctx)),
   };
 }

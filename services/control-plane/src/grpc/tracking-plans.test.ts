@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { parse } from 'yaml';
 import { eventually } from '@manifold/testing';
+import { ObservedEvents } from '../domain/observed-events';
+import { PlanViolationCounts } from '../domain/plan-violation-counts';
 import { cliRunner, grpcError, startTestControlPlane, type Harness } from '../test-support/harness';
 
 const orderCompleted = {
@@ -157,20 +159,76 @@ describe('tracking plans over gRPC (real FerretDB)', () => {
       'events.Signed Up',
       'policies.unplannedEvents',
     ]);
-    const sample = join(dir, 'debugger.json');
-    const events = [
-      { status: 'accepted', event: { type: 'track', event: 'Signed Up', properties: { plan: 'pro', seats: 2 } } },
-      { status: 'rejected', event: { type: 'track', properties: {} } },
-    ];
-    await writeFile(sample, JSON.stringify({ events }));
-    const generated = await cli('plans', 'generate', sample);
-    expect(generated.code).toBe(0);
-    expect(parse(generated.out)).toMatchObject({
-      events: {
-        'Signed Up': { type: 'object', properties: { plan: { type: 'string' }, seats: { type: 'number' } } },
-      },
-      policies: { unplannedEvents: 'allow' },
+    // What the plan-report consumer files from ingestion's reports (its Kafka side: test-e2e/tracking-plans).
+    const observed = new ObservedEvents(h.controlPlane.domain.store.db);
+    const workspaceId = (await h.controlPlane.domain.store.workspaces.findOne({ slug: 'plans' }))!._id;
+    const report = (at: Date, paths: Record<string, string[]>, cut = { events: 0, paths: 0 }) => ({
+      workspaceId,
+      sourceId: appId,
+      at: at.toISOString(),
+      violations: [],
+      observed: [{ type: 'track', event: 'Signed Up', paths }],
+      cut,
     });
+    await observed.record(
+      report(new Date(), { '/plan': ['string'], '/seats': ['number', 'null'] }, { events: 2, paths: 0 }),
+    );
+    // Seen only 9 days ago: not in a 7-day plan.
+    await observed.record(report(new Date(Date.now() - 9 * 86_400_000), { '/legacy': ['boolean'] }));
+    const generated = await cli('plans', 'generate', 'plans', 'app');
+    expect(generated.code).toBe(0);
+    expect(parse(generated.out)).toEqual({
+      events: {
+        'Signed Up': {
+          type: 'object',
+          properties: { plan: { type: 'string' }, seats: { type: ['null', 'number'] } },
+        },
+      },
+      policies: { unplannedEvents: 'allow', unplannedProperties: 'allow', violations: 'allow' },
+    });
+    expect(generated.err).toContain('incomplete: 2 events');
+    const longer = await h.client.trackingPlans.generateTrackingPlan({ workspace: 'plans', source: appId, days: 10 });
+    expect(
+      Object.keys((longer.rules?.['events'] as Record<string, { properties: object }>)['Signed Up']!.properties),
+    ).toEqual(['legacy', 'plan', 'seats']);
+    expect((await cli('plans', 'generate', 'plans', 'web')).err).toContain('no events of web observed');
+
+    const counts = new PlanViolationCounts(h.controlPlane.domain.store.db);
+    const violation = {
+      planId: id,
+      planVersion: 2,
+      eventType: 'track',
+      eventName: 'Signed Up',
+      rule: 'type',
+      path: '/seats',
+      outcome: 'allowed' as const,
+      count: 3,
+      samples: [
+        {
+          messageId: 'm-1',
+          path: '/seats',
+          message: '/seats must be number',
+          value: '"two"',
+          at: new Date().toISOString(),
+        },
+      ],
+    };
+    const violated = { ...report(new Date(), {}), violations: [violation], observed: [] };
+    await counts.record(violated, { partition: 0, offset: '7' });
+    // Read again (a redelivered Kafka message): not counted twice.
+    await counts.record(violated, { partition: 0, offset: '7' });
+    const listed = await cli('--json', 'plans', 'violations', 'plans', '--source', 'app', '--since', '2h');
+    expect(JSON.parse(listed.out)).toEqual([
+      {
+        event: 'Signed Up',
+        rule: 'type',
+        path: '/seats',
+        outcome: 'allowed',
+        count: 3,
+        sample: 'm-1: /seats must be number',
+      },
+    ]);
+    expect((await cli('plans', 'violations', 'plans')).code).not.toBe(0);
 
     const bad = join(dir, 'bad.yaml');
     await writeFile(bad, 'events:\n  Broken:\n    type: nothing\n');

@@ -3,6 +3,9 @@ import { KafkaClient, type KafkaClientSettings } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import type { Db } from 'mongodb';
 import type { Observability } from '../domain/observability';
+import type { ObservedEvents } from '../domain/observed-events';
+import { PLAN_REPORT_RETENTION_MS } from '../domain/plan-insights';
+import type { PlanViolationCounts } from '../domain/plan-violation-counts';
 import type { Store } from '../store/store';
 import { DeadLetterStore } from './dead-letters/dead-letter-store';
 import { startDeadLetterIndexer } from './dead-letters/dead-letter-indexer';
@@ -11,6 +14,7 @@ import { QuarantineReplays } from './quarantine/quarantine-replays';
 import { Replays } from './replays/replays';
 import { RunOutcomes } from './runs/run-outcomes';
 import { startRunReportConsumer } from './runs/run-report-consumer';
+import { startPlanReportConsumer } from './plan-reports/plan-report-consumer';
 import { EventTraces } from './trace/event-traces';
 import { TraceIndex } from './trace/trace-index';
 import { startTraceIndexConsumer } from './trace/trace-index-consumer';
@@ -22,6 +26,8 @@ export interface OperationsSettings {
   deadLetterRetentionMs: number;
   /** How long finished redrives and replays are listed. */
   runRetentionMs: number;
+  /** How long tracking-plan violation counts, samples and observed event shapes are kept. */
+  planReportRetentionMs: number;
   /** How often what is past its retention is deleted. */
   sweepIntervalMs: number;
 }
@@ -30,6 +36,7 @@ export const DEFAULT_OPERATIONS_SETTINGS: OperationsSettings = {
   traceRetentionMs: 7 * 86_400_000,
   deadLetterRetentionMs: 7 * 86_400_000,
   runRetentionMs: 30 * 86_400_000,
+  planReportRetentionMs: PLAN_REPORT_RETENTION_MS,
   sweepIntervalMs: 10 * 60_000,
 };
 
@@ -46,7 +53,8 @@ export interface Operations {
 
 /**
  * Starts the control plane's data-plane operations on one replica: the dead-letter index and
- * the redrive worker, the replay worker, the trace index, and the tally of each run's outcomes.
+ * the redrive worker, the replay worker, the trace index, the tally of each run's outcomes, and
+ * the filing of tracking-plan reports.
  * Replicas share the consumer groups; a run is worked on by one replica at a time (its lease).
  */
 export async function startOperations(options: {
@@ -56,6 +64,8 @@ export async function startOperations(options: {
   db: Db;
   store: Store;
   observability: Observability;
+  /** Where ingestion's tracking-plan reports are filed. */
+  planReports: { violations: PlanViolationCounts; observed: ObservedEvents };
   destinationTypes: readonly string[];
   logger: Logger;
   now: () => Date;
@@ -143,6 +153,7 @@ export async function startOperations(options: {
         }),
       () => startTraceIndexConsumer({ kafka, names, index, retentionMs: settings.traceRetentionMs, logger }),
       () => startRunReportConsumer({ kafka, names, outcomes, logger }),
+      () => startPlanReportConsumer({ kafka, names, ...options.planReports, logger }),
     ]) {
       const consumer = await start();
       stops.push(() => consumer.stop());
@@ -162,6 +173,8 @@ export async function startOperations(options: {
         redrives: await redrives.sweep(new Date(at - settings.runRetentionMs)),
         replays: await replays.sweep(new Date(at - settings.runRetentionMs)),
         quarantineReplays: await quarantineReplays.sweep(new Date(at - settings.runRetentionMs)),
+        planViolations: await options.planReports.violations.sweep(new Date(at - settings.planReportRetentionMs)),
+        observedEvents: await options.planReports.observed.sweep(new Date(at - settings.planReportRetentionMs)),
       };
       if (Object.values(deleted).some((n) => n > 0))
         logger.debug(deleted, 'operations data past its retention deleted');

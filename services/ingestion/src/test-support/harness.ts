@@ -38,6 +38,8 @@ export interface TestIngestion {
   topic: string;
   /** Where events a tracking plan blocked go. */
   quarantineTopic: string;
+  /** Where tracking-plan reports go. */
+  planReportsTopic: string;
   kafka: KafkaClient;
   configView: InMemoryConfigView;
   close(): Promise<void>;
@@ -53,6 +55,7 @@ export async function startTestIngestion(
   const kafka = new KafkaClient({ brokers, clientId: uniqueName('ingestion-test'), logger });
   const topic = overrides.topic ?? uniqueName('ingestion-events');
   const quarantineTopic = overrides.quarantineTopic ?? uniqueName('ingestion-quarantine');
+  const planReportsTopic = overrides.planReports?.topic ?? uniqueName('ingestion-plan-reports');
   const configView = new InMemoryConfigView(testSnapshot());
   const running = await startIngestion({
     kafka,
@@ -60,7 +63,12 @@ export async function startTestIngestion(
     logger,
     meter: metrics.getMeter('ingestion-test'),
     tracer: trace.getTracer('ingestion-test'),
-    settings: ingestionSettings({ ...overrides, topic, quarantineTopic }),
+    settings: ingestionSettings({
+      ...overrides,
+      topic,
+      quarantineTopic,
+      planReports: { ...overrides.planReports, topic: planReportsTopic },
+    }),
     port: 0,
     host: '127.0.0.1',
     partitions: 3,
@@ -73,6 +81,7 @@ export async function startTestIngestion(
     url: running.url,
     topic,
     quarantineTopic,
+    planReportsTopic,
     kafka,
     configView,
     async close() {

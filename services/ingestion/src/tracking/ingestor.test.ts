@@ -13,6 +13,7 @@ import { DEFAULT_SETTINGS } from '../settings';
 import { basicAuth, parseValue, readTopic, SOURCE_ID, testSnapshot, WRITE_KEY } from '../test-support/harness';
 import { Ingestor, type IngestRequest, type IngestShape } from './ingestor';
 import { TrackingPlans } from './tracking-plans';
+import { PlanReporter } from './plan-reports/plan-reporter';
 
 const logger = testLogger('ingestor-test');
 const { kafkaBrokers } = testInfrastructure();
@@ -44,6 +45,8 @@ async function setUp(rateLimit = { requestsPerSecond: 0, burst: 0 }) {
     publisher: new PublishQueue(producer, { topic, ...DEFAULT_SETTINGS.publish }),
     quarantine: new PublishQueue(producer, { topic: `${topic}-quarantine`, ...DEFAULT_SETTINGS.publish }),
     trackingPlans: new TrackingPlans(logger),
+    // Never started: nothing is sent from it here.
+    planReporter: new PlanReporter(producer, { topic: `${topic}-plan-reports`, intervalMs: 60_000 }, logger),
     rateLimiter: new RateLimiter(rateLimit),
     liveDebugger,
     metrics: counters,

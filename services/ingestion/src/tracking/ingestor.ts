@@ -13,6 +13,7 @@ import type { IngestionMetrics } from '../metrics';
 import type { PublishQueue } from '../publish/publish-queue';
 import type { RateLimiter } from '../rate-limit';
 import type { TrackingPlans } from './tracking-plans';
+import type { PlanReporter } from './plan-reports/plan-reporter';
 import { recordClientMetrics } from './client-metrics';
 import { MAX_NESTING_DEPTH, nestedDeeperThan } from './nesting';
 import { parseJsonObject } from './parse-json-object';
@@ -88,6 +89,8 @@ export interface IngestorDeps {
   /** Publishes to the quarantine topic. */
   quarantine: PublishQueue;
   trackingPlans: TrackingPlans;
+  /** Counts plan violations and observes event shapes, for the control plane. */
+  planReporter: PlanReporter;
   rateLimiter: RateLimiter;
   liveDebugger: LiveDebugger;
   metrics: IngestionMetrics;
@@ -189,19 +192,25 @@ export class Ingestor {
     injectTraceContext(traceHeaders, traced?.context);
     const metadata = { sourceId: source.id, workspaceId: source.workspaceId };
     const plan = this.deps.trackingPlans.forSource(source);
+    const reports = this.deps.planReporter.forSource(source);
     if (!plan) {
+      for (const event of accepted) reports.observations.see(event);
       const messages = accepted.map((event) => encodeEventMessage(event, metadata, traceHeaders));
       return { source, messages, blocked: NONE_BLOCKED, rejected };
     }
     const messages: OutgoingMessage[] = [];
     const blocked = new Set<OutgoingMessage>();
     for (const event of accepted) {
+      // Before the check: the shapes as sent, not as a `drop_property` policy left them.
+      reports.observations.see(event);
       const verdict = plan.check(event as CheckedEvent);
       if (verdict.violations.length === 0) {
         messages.push(encodeEventMessage(event, metadata, traceHeaders));
         continue;
       }
       this.countViolations(plan, event, verdict);
+      const checked = event.type === 'identify' || event.type === 'group' ? event.traits : event.properties;
+      reports.tally.add(plan, event, verdict, checked, event.receivedAt);
       const found: PlanFindings = { planId: plan.planId, version: plan.version, ...verdict };
       const headers = { ...traceHeaders, [EVENT_HEADERS.planViolations]: JSON.stringify(found) };
       const message = encodeEventMessage(event, metadata, headers);

@@ -25,7 +25,10 @@ export async function startPipeline(options: TestTranslatorOptions): Promise<Pip
     logger,
     meter: metrics.getMeter('ingestion-e2e'),
     tracer: trace.getTracer('ingestion-e2e'),
-    settings: ingestionSettings({ topic: translator.settings.eventsTopic }),
+    settings: ingestionSettings({
+      topic: translator.settings.eventsTopic,
+      planReports: { topic: `${translator.settings.eventsTopic}.plan-reports` },
+    }),
     port: 0,
     host: '127.0.0.1',
     partitions: translator.settings.eventsTopicPartitions,

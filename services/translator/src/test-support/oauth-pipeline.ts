@@ -119,7 +119,7 @@ export async function startOAuthPipeline(options: OAuthPipelineOptions): Promise
     logger,
     meter: metrics.getMeter('e2e-oauth-ingestion'),
     tracer: trace.getTracer('e2e-oauth-ingestion'),
-    settings: ingestionSettings({ topic: names.events }),
+    settings: ingestionSettings({ topic: names.events, planReports: { topic: names.planReports } }),
     port: 0,
     host: '127.0.0.1',
     partitions: 4,

@@ -14,6 +14,7 @@ import { reverseEtlRoutes } from './reverse-etl';
 import { sourceRoutes } from './sources';
 import { traceRoutes } from './traces';
 import { trackingPlanRoutes } from './tracking-plans';
+import { planViolationRoutes } from './plan-violations';
 import { warehouseRoutes } from './warehouses';
 import { webhookMappingPreviewRoutes } from './webhook-mapping-preview';
 import { workspaceRoutes } from './workspaces';
@@ -33,6 +34,7 @@ export const apiRoutes: RouteDefinition[] = [
   ...replayRoutes,
   ...quarantineReplayRoutes,
   ...traceRoutes,
+  ...planViolationRoutes,
   ...deliveryRoutes,
   ...warehouseRoutes,
   ...reverseEtlRoutes,

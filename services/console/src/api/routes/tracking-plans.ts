@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { TrackingPlan as PlanMessage, Workspace } from '@manifold/proto';
-import { checkPlanRules, diffPlans, generatePlanRules, type TrackingPlanRules } from '@manifold/tracking-plans';
+import { checkPlanRules, diffPlans, type TrackingPlanRules } from '@manifold/tracking-plans';
 import type { ControlPlane } from '../../control-plane/clients';
 import { HttpError, notFound } from '../../server/http-error';
 import { presentPlanChange, presentPlanVersion, presentTrackingPlan } from '../present-tracking-plans';
@@ -103,37 +103,6 @@ export const trackingPlanRoutes = [
           { actor: email },
         ),
       );
-    },
-  }),
-  defineRoute({
-    method: 'post',
-    path: '/workspaces/:workspace/tracking-plans/generate',
-    operationId: 'generateTrackingPlan',
-    summary:
-      "A starting plan's rules from sample events (e.g. a source's recent events from its debugger): every track " +
-      'event with its observed property types, policies all allow; nothing is saved',
-    tag: TAG,
-    // Only those who may save a plan need a draft of one (every write of the API is a member's).
-    access: 'write',
-    params: workspaceParams,
-    body: z.object({
-      events: z
-        .array(
-          z
-            .object({
-              type: z.string(),
-              event: z.string().optional(),
-              properties: z.record(z.string(), z.unknown()).optional(),
-              traits: z.record(z.string(), z.unknown()).optional(),
-            })
-            .loose(),
-        )
-        .max(1000)
-        .describe('Spec events: type, event, properties, traits'),
-    }),
-    response: z.object({ rules: PlanRules }),
-    async handler({ body }) {
-      return { rules: generatePlanRules(body.events) };
     },
   }),
   defineRoute({

@@ -9,6 +9,7 @@ import { DataTable } from '../components/DataTable';
 import { ErrorNotice } from '../components/FormField';
 import { LiveDebugger } from '../components/LiveDebugger';
 import { Loading } from '../components/Loading';
+import { PlanViolationsPanel } from '../components/PlanViolationsPanel';
 import { usePageTitle } from '../components/usePageTitle';
 import { useCanWrite, useWorkspace } from '../components/WorkspaceLayout';
 import { useConsoleConfig } from '../session';
@@ -237,6 +238,8 @@ export function SourcePage() {
         streamUrl={`${path}/debugger`}
         traceUrl={(messageId) => `/${workspace.slug}/traces/${encodeURIComponent(messageId)}`}
       />
+
+      <PlanViolationsPanel violationsUrl={`${path}/plan-violations`} />
 
       <AutoDisableNotice source={s} canWrite={canWrite} onToggle={(value) => exempt.mutate(value)} />
 

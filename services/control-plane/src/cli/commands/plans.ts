@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import type { TrackingPlan } from '@manifold/proto';
-import { generatePlanRules, type CheckedEvent } from '@manifold/tracking-plans';
 import { stringify } from 'yaml';
 import { CliError } from '../connection';
 import { printRecord, printTable, type Io } from '../output';
 import type { Runner } from '../program';
 import { readDocument } from '../read-document';
 import { quarantineCommands } from './quarantine';
+import { parseTime } from './run-options';
 
 const planRow = (p: TrackingPlan) => ({
   id: p.id,
@@ -61,14 +61,48 @@ export function planCommands(program: Command, run: Runner, io: Io): void {
       }),
     );
   cmd
-    .command('generate <events-file>')
+    .command('generate <workspace> <source>')
     .description(
-      "print a starting plan (YAML) from sample events: a JSON array of events, or the live debugger's answer " +
-        '(GET /debugger/sources/<id>/events); save it with `plans save`',
+      'print a starting plan (YAML) from the property paths and types ingestion observed on the ' +
+        "source's events in the last days; save it with `plans save`",
     )
-    .action((file: string) =>
-      run(async () => {
-        io.stdout(stringify(generatePlanRules(sampleEvents(await readDocument(file), file))));
+    .option('--days <n>', 'days of observations (1 to 30)', '7')
+    .action((workspace: string, source: string, o: { days: string }) =>
+      run(async (c) => {
+        const generated = await c.trackingPlans.generateTrackingPlan({ workspace, source, days: Number(o.days) });
+        if (generated.eventsObserved === 0) io.stderr(`no events of ${source} observed in the last ${o.days} days\n`);
+        if (generated.eventsCut > 0 || generated.pathsCut > 0) {
+          io.stderr(
+            `incomplete: ${generated.eventsCut} events of kinds and ${generated.pathsCut} property paths beyond ` +
+              "ingestion's bounds were not observed\n",
+          );
+        }
+        io.stdout(stringify(generated.rules ?? {}));
+      }),
+    );
+  cmd
+    .command('violations <workspace>')
+    .description("violations per event, rule and property path (a plan's or a source's), with a sample each")
+    .option('--plan <id>', "the plan's violations (every version and source)")
+    .option('--source <source>', "one source's violations (id or slug)")
+    .option('--since <time>', 'ISO-8601 or how long ago (90m, 2h, 7d)', '24h')
+    .action((workspace: string, o: { plan?: string; source?: string; since: string }) =>
+      run(async (c, g) => {
+        const found = await c.trackingPlans.listPlanViolations({
+          workspace,
+          planId: o.plan ?? '',
+          sourceId: o.source ?? '',
+          from: parseTime(o.since, '--since'),
+        });
+        const rows = found.groups.map((v) => ({
+          event: v.eventName || v.eventType,
+          rule: v.rule,
+          path: v.path,
+          outcome: v.outcome,
+          count: v.count,
+          sample: v.samples[0] ? `${v.samples[0].messageId}: ${v.samples[0].message}` : '',
+        }));
+        printTable(io, rows, ['event', 'rule', 'path', 'outcome', 'count', 'sample'], g.json);
       }),
     );
   cmd
@@ -86,20 +120,4 @@ export function planCommands(program: Command, run: Runner, io: Io): void {
       }),
     );
   quarantineCommands(cmd, run, io);
-}
-
-/** The events of a JSON array, or of the debugger's `{events: [{status, event}]}` (accepted ones). */
-function sampleEvents(document: unknown, file: string): CheckedEvent[] {
-  const entries = Array.isArray(document)
-    ? document
-    : typeof document === 'object' && document !== null && Array.isArray((document as { events?: unknown }).events)
-      ? ((document as { events: unknown[] }).events as Array<{ status?: unknown; event?: unknown }>)
-          .filter((entry) => entry.status === 'accepted')
-          .map((entry) => entry.event)
-      : undefined;
-  if (!entries) throw new CliError(`${file} must hold an array of events or the debugger's {events: [...]}`);
-  return entries.filter(
-    (event): event is CheckedEvent =>
-      typeof event === 'object' && event !== null && typeof (event as CheckedEvent).type === 'string',
-  );
 }

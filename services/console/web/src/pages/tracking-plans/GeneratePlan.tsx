@@ -2,13 +2,19 @@ import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { TrackingPlanRules } from '../../../../src/api/types';
 import { api, wsPath } from '../../api';
-import type { DebuggerEntry } from '../../components/LiveDebugger';
 import { ErrorNotice, FormField } from '../../components/FormField';
 import { useWorkspace } from '../../components/WorkspaceLayout';
 import { useWorkspaceSources } from './plan-queries';
 
-/** The live debugger keeps at most this many recent events per source. */
-const SAMPLE_EVENTS = 200;
+/** How far back the observed property paths go (the control plane keeps 30 days). */
+const DAYS = 7;
+
+interface GeneratedPlan {
+  rules: TrackingPlanRules;
+  eventsObserved: number;
+  eventsCut: number;
+  pathsCut: number;
+}
 
 /**
  * The draft with a generated plan's schemas added: events not planned yet, and identify, group
@@ -25,8 +31,9 @@ export function withGenerated(draft: TrackingPlanRules, generated: TrackingPlanR
 }
 
 /**
- * "Generate from a source": a starting plan from a source's recent events (the live debugger's),
- * each track event with the property types seen, added to the draft. Nothing is saved.
+ * "Generate from a source": a starting plan from the property paths and types ingestion observed
+ * on a source's events in the last 7 days, each track event with its properties, added to the
+ * draft. Nothing is saved.
  */
 export function GeneratePlan(props: { rules: TrackingPlanRules; onGenerated(rules: TrackingPlanRules): void }) {
   const workspace = useWorkspace();
@@ -36,26 +43,19 @@ export function GeneratePlan(props: { rules: TrackingPlanRules; onGenerated(rule
   const all = sources.data?.sources ?? [];
   const pick = chosen || all[0]?.id || '';
   const generate = useMutation({
-    mutationFn: async () => {
-      const { events } = await api.get<{ events: DebuggerEntry[] }>(
-        `${wsPath(workspace.slug, 'sources', pick, 'debugger', 'events')}?limit=${SAMPLE_EVENTS}`,
-      );
-      const accepted = events.filter((e) => e.status === 'accepted').map((e) => e.event);
-      const { rules } = await api.post<{ rules: TrackingPlanRules }>(
-        wsPath(workspace.slug, 'tracking-plans', 'generate'),
-        {
-          events: accepted,
-        },
-      );
-      return { rules, sampled: accepted.length };
-    },
-    onSuccess: ({ rules, sampled }) => {
-      const added = Object.keys(rules.events).filter((name) => !(name in props.rules.events));
-      props.onGenerated(withGenerated(props.rules, rules));
+    mutationFn: () =>
+      api.get<GeneratedPlan>(`${wsPath(workspace.slug, 'sources', pick, 'generated-plan')}?days=${DAYS}`),
+    onSuccess: (generated) => {
+      const added = Object.keys(generated.rules.events ?? {}).filter((name) => !(name in props.rules.events));
+      props.onGenerated(withGenerated(props.rules, generated.rules));
+      const cut =
+        generated.eventsCut + generated.pathsCut > 0
+          ? ` Ingestion's bounds left ${generated.eventsCut} event kinds and ${generated.pathsCut} property paths unobserved: the plan is incomplete.`
+          : '';
       setSummary(
-        sampled === 0
-          ? 'This source has no recent events to start from.'
-          : `${sampled} recent event${sampled === 1 ? '' : 's'} read; ${added.length} event${added.length === 1 ? '' : 's'} added to the draft${added.length ? `: ${added.join(', ')}` : ''}.`,
+        generated.eventsObserved === 0
+          ? `No events of this source were observed in the last ${DAYS} days.`
+          : `${generated.eventsObserved} event kind${generated.eventsObserved === 1 ? '' : 's'} observed in the last ${DAYS} days; ${added.length} event${added.length === 1 ? '' : 's'} added to the draft${added.length ? `: ${added.join(', ')}` : ''}.${cut}`,
       );
     },
   });
@@ -64,8 +64,8 @@ export function GeneratePlan(props: { rules: TrackingPlanRules; onGenerated(rule
     <details className="card plan-generate disclosure">
       <summary>Generate from a source</summary>
       <p className="muted">
-        A starting point from the source's recent events: each event seen, with its properties' types. Events the draft
-        plans already stay as they are; nothing is saved until you save.
+        A starting point from the source's events of the last {DAYS} days: each event seen, with its properties' types.
+        Events the draft plans already stay as they are; nothing is saved until you save.
       </p>
       <div className="row">
         <FormField label="Source to sample" htmlFor="plan-generate-source">

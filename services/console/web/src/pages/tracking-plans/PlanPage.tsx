@@ -5,6 +5,7 @@ import type { TrackingPlan, TrackingPlanRules } from '../../../../src/api/types'
 import { api, ApiError, wsPath, type FieldError } from '../../api';
 import { ErrorNotice, FormField } from '../../components/FormField';
 import { Loading } from '../../components/Loading';
+import { PlanViolationsPanel } from '../../components/PlanViolationsPanel';
 import { usePageTitle } from '../../components/usePageTitle';
 import { useCanWrite, useWorkspace } from '../../components/WorkspaceLayout';
 import { GeneratePlan } from './GeneratePlan';
@@ -127,10 +128,9 @@ function PlanDraft({ plan }: { plan: TrackingPlan | undefined }) {
         />
       ) : null}
       {plan ? <PlanSources plan={plan} canWrite={canWrite} onChanged={(saved) => void showSaved(saved)} /> : null}
-      {/*
-        The plan's violations (what ingestion reported against it) go here, in a panel of their
-        own file (helper plans-observe), given `plan`: <section id="plan-violations">…</section>.
-      */}
+      {plan ? (
+        <PlanViolationsPanel violationsUrl={wsPath(workspace.slug, 'tracking-plans', plan.id, 'violations')} />
+      ) : null}
       {plan ? <PlanVersions plan={plan} canWrite={canWrite} onRestored={(saved) => void showSaved(saved)} /> : null}
     </>
   );

@@ -164,6 +164,86 @@ export interface CancelQuarantineReplayRequest {
   id: string;
 }
 
+export interface ListPlanViolationsRequest {
+  /** Workspace slug or id. */
+  workspace: string;
+  /** The plan's violations (every version, every connected source), or... */
+  planId: string;
+  /** ...one source's (whatever plan it was held to); one of the two is required. */
+  sourceId: string;
+  /** Hours from `from` to `to`; unset: the last 24 hours up to now. */
+  from?: Date | undefined;
+  to?: Date | undefined;
+}
+
+/** One violation as an example: the event, where, why, and its value shortened (credentials masked). */
+export interface PlanViolationSample {
+  messageId: string;
+  path: string;
+  message: string;
+  /** Empty when nothing was there (a missing required property, a dropped one, an unplanned event). */
+  value: string;
+  at?: Date | undefined;
+  sourceId: string;
+  planVersion: number;
+}
+
+export interface PlanViolationHour {
+  /** Start of the hour (UTC). */
+  hour?: Date | undefined;
+  count: number;
+}
+
+/** The violations of one rule at one path of one event, with one outcome. */
+export interface PlanViolationGroup {
+  /** track, identify, group or page; the track event's name ('' for other calls). */
+  eventType: string;
+  eventName: string;
+  /** unplanned_event, unplanned_property, or the JSON Schema keyword that failed. */
+  rule: string;
+  /** JSON pointer into properties / traits. */
+  path: string;
+  /** allowed, dropped or blocked. */
+  outcome: string;
+  count: number;
+  /** Hours with violations, oldest first. */
+  hours: PlanViolationHour[];
+  /** The latest ones (at most 20 per source, plan, event and rule), newest first. */
+  samples: PlanViolationSample[];
+}
+
+export interface ListPlanViolationsResponse {
+  /** Most violations first. */
+  groups: PlanViolationGroup[];
+  total: number;
+  from?: Date | undefined;
+  to?: Date | undefined;
+}
+
+export interface GenerateTrackingPlanRequest {
+  /** Workspace slug or id. */
+  workspace: string;
+  /** Source id or slug. */
+  source: string;
+  /** Property paths seen on these last days (UTC); 0: 7. */
+  days: number;
+}
+
+export interface GenerateTrackingPlanResponse {
+  /** A starting plan (policies all allow): save it with SaveTrackingPlan. */
+  rules?:
+    | { [key: string]: any }
+    | undefined;
+  /** Event kinds (track names, identify, group, page) the rules come from. */
+  eventsObserved: number;
+  /**
+   * What ingestion's bounds left unobserved in those days: events of kinds beyond the per-source
+   * cap, property paths beyond the per-event cap. Non-zero: the plan is incomplete.
+   */
+  eventsCut: number;
+  pathsCut: number;
+}
+
 function createBaseTrackingPlanConfig(): TrackingPlanConfig {
   return { id: "", version: 0, rules: undefined };
 }
@@ -2066,6 +2146,949 @@ export const CancelQuarantineReplayRequest: MessageFns<CancelQuarantineReplayReq
   },
 };
 
+function createBaseListPlanViolationsRequest(): ListPlanViolationsRequest {
+  return { workspace: "", planId: "", sourceId: "", from: undefined, to: undefined };
+}
+
+export const ListPlanViolationsRequest: MessageFns<ListPlanViolationsRequest> = {
+  encode(message: ListPlanViolationsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workspace !== "") {
+      writer.uint32(10).string(message.workspace);
+    }
+    if (message.planId !== "") {
+      writer.uint32(18).string(message.planId);
+    }
+    if (message.sourceId !== "") {
+      writer.uint32(26).string(message.sourceId);
+    }
+    if (message.from !== undefined) {
+      Timestamp.encode(toTimestamp(message.from), writer.uint32(34).fork()).join();
+    }
+    if (message.to !== undefined) {
+      Timestamp.encode(toTimestamp(message.to), writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListPlanViolationsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListPlanViolationsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workspace = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.planId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.sourceId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.from = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.to = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListPlanViolationsRequest {
+    return {
+      workspace: isSet(object.workspace) ? globalThis.String(object.workspace) : "",
+      planId: isSet(object.planId)
+        ? globalThis.String(object.planId)
+        : isSet(object.plan_id)
+        ? globalThis.String(object.plan_id)
+        : "",
+      sourceId: isSet(object.sourceId)
+        ? globalThis.String(object.sourceId)
+        : isSet(object.source_id)
+        ? globalThis.String(object.source_id)
+        : "",
+      from: isSet(object.from) ? fromJsonTimestamp(object.from) : undefined,
+      to: isSet(object.to) ? fromJsonTimestamp(object.to) : undefined,
+    };
+  },
+
+  toJSON(message: ListPlanViolationsRequest): unknown {
+    const obj: any = {};
+    if (message.workspace !== "") {
+      obj.workspace = message.workspace;
+    }
+    if (message.planId !== "") {
+      obj.planId = message.planId;
+    }
+    if (message.sourceId !== "") {
+      obj.sourceId = message.sourceId;
+    }
+    if (message.from !== undefined) {
+      obj.from = message.from.toISOString();
+    }
+    if (message.to !== undefined) {
+      obj.to = message.to.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListPlanViolationsRequest>): ListPlanViolationsRequest {
+    return ListPlanViolationsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListPlanViolationsRequest>): ListPlanViolationsRequest {
+    const message = createBaseListPlanViolationsRequest();
+    message.workspace = object.workspace ?? "";
+    message.planId = object.planId ?? "";
+    message.sourceId = object.sourceId ?? "";
+    message.from = object.from ?? undefined;
+    message.to = object.to ?? undefined;
+    return message;
+  },
+};
+
+function createBasePlanViolationSample(): PlanViolationSample {
+  return { messageId: "", path: "", message: "", value: "", at: undefined, sourceId: "", planVersion: 0 };
+}
+
+export const PlanViolationSample: MessageFns<PlanViolationSample> = {
+  encode(message: PlanViolationSample, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.messageId !== "") {
+      writer.uint32(10).string(message.messageId);
+    }
+    if (message.path !== "") {
+      writer.uint32(18).string(message.path);
+    }
+    if (message.message !== "") {
+      writer.uint32(26).string(message.message);
+    }
+    if (message.value !== "") {
+      writer.uint32(34).string(message.value);
+    }
+    if (message.at !== undefined) {
+      Timestamp.encode(toTimestamp(message.at), writer.uint32(42).fork()).join();
+    }
+    if (message.sourceId !== "") {
+      writer.uint32(50).string(message.sourceId);
+    }
+    if (message.planVersion !== 0) {
+      writer.uint32(56).int64(message.planVersion);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PlanViolationSample {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePlanViolationSample();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.messageId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.path = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.message = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.at = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.sourceId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.planVersion = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PlanViolationSample {
+    return {
+      messageId: isSet(object.messageId)
+        ? globalThis.String(object.messageId)
+        : isSet(object.message_id)
+        ? globalThis.String(object.message_id)
+        : "",
+      path: isSet(object.path) ? globalThis.String(object.path) : "",
+      message: isSet(object.message) ? globalThis.String(object.message) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+      at: isSet(object.at) ? fromJsonTimestamp(object.at) : undefined,
+      sourceId: isSet(object.sourceId)
+        ? globalThis.String(object.sourceId)
+        : isSet(object.source_id)
+        ? globalThis.String(object.source_id)
+        : "",
+      planVersion: isSet(object.planVersion)
+        ? globalThis.Number(object.planVersion)
+        : isSet(object.plan_version)
+        ? globalThis.Number(object.plan_version)
+        : 0,
+    };
+  },
+
+  toJSON(message: PlanViolationSample): unknown {
+    const obj: any = {};
+    if (message.messageId !== "") {
+      obj.messageId = message.messageId;
+    }
+    if (message.path !== "") {
+      obj.path = message.path;
+    }
+    if (message.message !== "") {
+      obj.message = message.message;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    if (message.at !== undefined) {
+      obj.at = message.at.toISOString();
+    }
+    if (message.sourceId !== "") {
+      obj.sourceId = message.sourceId;
+    }
+    if (message.planVersion !== 0) {
+      obj.planVersion = Math.round(message.planVersion);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<PlanViolationSample>): PlanViolationSample {
+    return PlanViolationSample.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<PlanViolationSample>): PlanViolationSample {
+    const message = createBasePlanViolationSample();
+    message.messageId = object.messageId ?? "";
+    message.path = object.path ?? "";
+    message.message = object.message ?? "";
+    message.value = object.value ?? "";
+    message.at = object.at ?? undefined;
+    message.sourceId = object.sourceId ?? "";
+    message.planVersion = object.planVersion ?? 0;
+    return message;
+  },
+};
+
+function createBasePlanViolationHour(): PlanViolationHour {
+  return { hour: undefined, count: 0 };
+}
+
+export const PlanViolationHour: MessageFns<PlanViolationHour> = {
+  encode(message: PlanViolationHour, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.hour !== undefined) {
+      Timestamp.encode(toTimestamp(message.hour), writer.uint32(10).fork()).join();
+    }
+    if (message.count !== 0) {
+      writer.uint32(16).int64(message.count);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PlanViolationHour {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePlanViolationHour();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.hour = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.count = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PlanViolationHour {
+    return {
+      hour: isSet(object.hour) ? fromJsonTimestamp(object.hour) : undefined,
+      count: isSet(object.count) ? globalThis.Number(object.count) : 0,
+    };
+  },
+
+  toJSON(message: PlanViolationHour): unknown {
+    const obj: any = {};
+    if (message.hour !== undefined) {
+      obj.hour = message.hour.toISOString();
+    }
+    if (message.count !== 0) {
+      obj.count = Math.round(message.count);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<PlanViolationHour>): PlanViolationHour {
+    return PlanViolationHour.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<PlanViolationHour>): PlanViolationHour {
+    const message = createBasePlanViolationHour();
+    message.hour = object.hour ?? undefined;
+    message.count = object.count ?? 0;
+    return message;
+  },
+};
+
+function createBasePlanViolationGroup(): PlanViolationGroup {
+  return { eventType: "", eventName: "", rule: "", path: "", outcome: "", count: 0, hours: [], samples: [] };
+}
+
+export const PlanViolationGroup: MessageFns<PlanViolationGroup> = {
+  encode(message: PlanViolationGroup, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.eventType !== "") {
+      writer.uint32(10).string(message.eventType);
+    }
+    if (message.eventName !== "") {
+      writer.uint32(18).string(message.eventName);
+    }
+    if (message.rule !== "") {
+      writer.uint32(26).string(message.rule);
+    }
+    if (message.path !== "") {
+      writer.uint32(34).string(message.path);
+    }
+    if (message.outcome !== "") {
+      writer.uint32(42).string(message.outcome);
+    }
+    if (message.count !== 0) {
+      writer.uint32(48).int64(message.count);
+    }
+    for (const v of message.hours) {
+      PlanViolationHour.encode(v!, writer.uint32(58).fork()).join();
+    }
+    for (const v of message.samples) {
+      PlanViolationSample.encode(v!, writer.uint32(66).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PlanViolationGroup {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePlanViolationGroup();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.eventType = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.eventName = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.rule = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.path = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.outcome = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.count = longToNumber(reader.int64());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.hours.push(PlanViolationHour.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.samples.push(PlanViolationSample.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PlanViolationGroup {
+    return {
+      eventType: isSet(object.eventType)
+        ? globalThis.String(object.eventType)
+        : isSet(object.event_type)
+        ? globalThis.String(object.event_type)
+        : "",
+      eventName: isSet(object.eventName)
+        ? globalThis.String(object.eventName)
+        : isSet(object.event_name)
+        ? globalThis.String(object.event_name)
+        : "",
+      rule: isSet(object.rule) ? globalThis.String(object.rule) : "",
+      path: isSet(object.path) ? globalThis.String(object.path) : "",
+      outcome: isSet(object.outcome) ? globalThis.String(object.outcome) : "",
+      count: isSet(object.count) ? globalThis.Number(object.count) : 0,
+      hours: globalThis.Array.isArray(object?.hours) ? object.hours.map((e: any) => PlanViolationHour.fromJSON(e)) : [],
+      samples: globalThis.Array.isArray(object?.samples)
+        ? object.samples.map((e: any) => PlanViolationSample.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: PlanViolationGroup): unknown {
+    const obj: any = {};
+    if (message.eventType !== "") {
+      obj.eventType = message.eventType;
+    }
+    if (message.eventName !== "") {
+      obj.eventName = message.eventName;
+    }
+    if (message.rule !== "") {
+      obj.rule = message.rule;
+    }
+    if (message.path !== "") {
+      obj.path = message.path;
+    }
+    if (message.outcome !== "") {
+      obj.outcome = message.outcome;
+    }
+    if (message.count !== 0) {
+      obj.count = Math.round(message.count);
+    }
+    if (message.hours?.length) {
+      obj.hours = message.hours.map((e) => PlanViolationHour.toJSON(e));
+    }
+    if (message.samples?.length) {
+      obj.samples = message.samples.map((e) => PlanViolationSample.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<PlanViolationGroup>): PlanViolationGroup {
+    return PlanViolationGroup.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<PlanViolationGroup>): PlanViolationGroup {
+    const message = createBasePlanViolationGroup();
+    message.eventType = object.eventType ?? "";
+    message.eventName = object.eventName ?? "";
+    message.rule = object.rule ?? "";
+    message.path = object.path ?? "";
+    message.outcome = object.outcome ?? "";
+    message.count = object.count ?? 0;
+    message.hours = object.hours?.map((e) => PlanViolationHour.fromPartial(e)) || [];
+    message.samples = object.samples?.map((e) => PlanViolationSample.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseListPlanViolationsResponse(): ListPlanViolationsResponse {
+  return { groups: [], total: 0, from: undefined, to: undefined };
+}
+
+export const ListPlanViolationsResponse: MessageFns<ListPlanViolationsResponse> = {
+  encode(message: ListPlanViolationsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.groups) {
+      PlanViolationGroup.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.total !== 0) {
+      writer.uint32(16).int64(message.total);
+    }
+    if (message.from !== undefined) {
+      Timestamp.encode(toTimestamp(message.from), writer.uint32(26).fork()).join();
+    }
+    if (message.to !== undefined) {
+      Timestamp.encode(toTimestamp(message.to), writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListPlanViolationsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListPlanViolationsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.groups.push(PlanViolationGroup.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.total = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.from = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.to = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListPlanViolationsResponse {
+    return {
+      groups: globalThis.Array.isArray(object?.groups)
+        ? object.groups.map((e: any) => PlanViolationGroup.fromJSON(e))
+        : [],
+      total: isSet(object.total) ? globalThis.Number(object.total) : 0,
+      from: isSet(object.from) ? fromJsonTimestamp(object.from) : undefined,
+      to: isSet(object.to) ? fromJsonTimestamp(object.to) : undefined,
+    };
+  },
+
+  toJSON(message: ListPlanViolationsResponse): unknown {
+    const obj: any = {};
+    if (message.groups?.length) {
+      obj.groups = message.groups.map((e) => PlanViolationGroup.toJSON(e));
+    }
+    if (message.total !== 0) {
+      obj.total = Math.round(message.total);
+    }
+    if (message.from !== undefined) {
+      obj.from = message.from.toISOString();
+    }
+    if (message.to !== undefined) {
+      obj.to = message.to.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ListPlanViolationsResponse>): ListPlanViolationsResponse {
+    return ListPlanViolationsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListPlanViolationsResponse>): ListPlanViolationsResponse {
+    const message = createBaseListPlanViolationsResponse();
+    message.groups = object.groups?.map((e) => PlanViolationGroup.fromPartial(e)) || [];
+    message.total = object.total ?? 0;
+    message.from = object.from ?? undefined;
+    message.to = object.to ?? undefined;
+    return message;
+  },
+};
+
+function createBaseGenerateTrackingPlanRequest(): GenerateTrackingPlanRequest {
+  return { workspace: "", source: "", days: 0 };
+}
+
+export const GenerateTrackingPlanRequest: MessageFns<GenerateTrackingPlanRequest> = {
+  encode(message: GenerateTrackingPlanRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workspace !== "") {
+      writer.uint32(10).string(message.workspace);
+    }
+    if (message.source !== "") {
+      writer.uint32(18).string(message.source);
+    }
+    if (message.days !== 0) {
+      writer.uint32(24).int32(message.days);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GenerateTrackingPlanRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGenerateTrackingPlanRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workspace = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.source = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.days = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GenerateTrackingPlanRequest {
+    return {
+      workspace: isSet(object.workspace) ? globalThis.String(object.workspace) : "",
+      source: isSet(object.source) ? globalThis.String(object.source) : "",
+      days: isSet(object.days) ? globalThis.Number(object.days) : 0,
+    };
+  },
+
+  toJSON(message: GenerateTrackingPlanRequest): unknown {
+    const obj: any = {};
+    if (message.workspace !== "") {
+      obj.workspace = message.workspace;
+    }
+    if (message.source !== "") {
+      obj.source = message.source;
+    }
+    if (message.days !== 0) {
+      obj.days = Math.round(message.days);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GenerateTrackingPlanRequest>): GenerateTrackingPlanRequest {
+    return GenerateTrackingPlanRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GenerateTrackingPlanRequest>): GenerateTrackingPlanRequest {
+    const message = createBaseGenerateTrackingPlanRequest();
+    message.workspace = object.workspace ?? "";
+    message.source = object.source ?? "";
+    message.days = object.days ?? 0;
+    return message;
+  },
+};
+
+function createBaseGenerateTrackingPlanResponse(): GenerateTrackingPlanResponse {
+  return { rules: undefined, eventsObserved: 0, eventsCut: 0, pathsCut: 0 };
+}
+
+export const GenerateTrackingPlanResponse: MessageFns<GenerateTrackingPlanResponse> = {
+  encode(message: GenerateTrackingPlanResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.rules !== undefined) {
+      Struct.encode(Struct.wrap(message.rules), writer.uint32(10).fork()).join();
+    }
+    if (message.eventsObserved !== 0) {
+      writer.uint32(16).int64(message.eventsObserved);
+    }
+    if (message.eventsCut !== 0) {
+      writer.uint32(24).int64(message.eventsCut);
+    }
+    if (message.pathsCut !== 0) {
+      writer.uint32(32).int64(message.pathsCut);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GenerateTrackingPlanResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGenerateTrackingPlanResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.rules = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.eventsObserved = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.eventsCut = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.pathsCut = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GenerateTrackingPlanResponse {
+    return {
+      rules: isObject(object.rules) ? object.rules : undefined,
+      eventsObserved: isSet(object.eventsObserved)
+        ? globalThis.Number(object.eventsObserved)
+        : isSet(object.events_observed)
+        ? globalThis.Number(object.events_observed)
+        : 0,
+      eventsCut: isSet(object.eventsCut)
+        ? globalThis.Number(object.eventsCut)
+        : isSet(object.events_cut)
+        ? globalThis.Number(object.events_cut)
+        : 0,
+      pathsCut: isSet(object.pathsCut)
+        ? globalThis.Number(object.pathsCut)
+        : isSet(object.paths_cut)
+        ? globalThis.Number(object.paths_cut)
+        : 0,
+    };
+  },
+
+  toJSON(message: GenerateTrackingPlanResponse): unknown {
+    const obj: any = {};
+    if (message.rules !== undefined) {
+      obj.rules = message.rules;
+    }
+    if (message.eventsObserved !== 0) {
+      obj.eventsObserved = Math.round(message.eventsObserved);
+    }
+    if (message.eventsCut !== 0) {
+      obj.eventsCut = Math.round(message.eventsCut);
+    }
+    if (message.pathsCut !== 0) {
+      obj.pathsCut = Math.round(message.pathsCut);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GenerateTrackingPlanResponse>): GenerateTrackingPlanResponse {
+    return GenerateTrackingPlanResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GenerateTrackingPlanResponse>): GenerateTrackingPlanResponse {
+    const message = createBaseGenerateTrackingPlanResponse();
+    message.rules = object.rules ?? undefined;
+    message.eventsObserved = object.eventsObserved ?? 0;
+    message.eventsCut = object.eventsCut ?? 0;
+    message.pathsCut = object.pathsCut ?? 0;
+    return message;
+  },
+};
+
 export type TrackingPlanServiceDefinition = typeof TrackingPlanServiceDefinition;
 export const TrackingPlanServiceDefinition = {
   name: "TrackingPlanService",
@@ -2135,6 +3158,24 @@ export const TrackingPlanServiceDefinition = {
       requestType: CancelQuarantineReplayRequest as typeof CancelQuarantineReplayRequest,
       requestStream: false,
       responseType: QuarantineReplay as typeof QuarantineReplay,
+      responseStream: false,
+      options: {},
+    },
+    /** Violations counted per hour, event, rule and path, with samples (ingestion reports them every 10 s). */
+    listPlanViolations: {
+      name: "ListPlanViolations",
+      requestType: ListPlanViolationsRequest as typeof ListPlanViolationsRequest,
+      requestStream: false,
+      responseType: ListPlanViolationsResponse as typeof ListPlanViolationsResponse,
+      responseStream: false,
+      options: {},
+    },
+    /** A starting plan from the property paths and types ingestion observed on a source's events. */
+    generateTrackingPlan: {
+      name: "GenerateTrackingPlan",
+      requestType: GenerateTrackingPlanRequest as typeof GenerateTrackingPlanRequest,
+      requestStream: false,
+      responseType: GenerateTrackingPlanResponse as typeof GenerateTrackingPlanResponse,
       responseStream: false,
       options: {},
     },
@@ -2229,6 +3270,30 @@ export const TrackingPlanServiceService = {
     responseSerialize: (value: QuarantineReplay): Buffer => Buffer.from(QuarantineReplay.encode(value).finish()),
     responseDeserialize: (value: Buffer): QuarantineReplay => QuarantineReplay.decode(value),
   },
+  /** Violations counted per hour, event, rule and path, with samples (ingestion reports them every 10 s). */
+  listPlanViolations: {
+    path: "/manifold.controlplane.v1.TrackingPlanService/ListPlanViolations" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListPlanViolationsRequest): Buffer =>
+      Buffer.from(ListPlanViolationsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListPlanViolationsRequest => ListPlanViolationsRequest.decode(value),
+    responseSerialize: (value: ListPlanViolationsResponse): Buffer =>
+      Buffer.from(ListPlanViolationsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListPlanViolationsResponse => ListPlanViolationsResponse.decode(value),
+  },
+  /** A starting plan from the property paths and types ingestion observed on a source's events. */
+  generateTrackingPlan: {
+    path: "/manifold.controlplane.v1.TrackingPlanService/GenerateTrackingPlan" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GenerateTrackingPlanRequest): Buffer =>
+      Buffer.from(GenerateTrackingPlanRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GenerateTrackingPlanRequest => GenerateTrackingPlanRequest.decode(value),
+    responseSerialize: (value: GenerateTrackingPlanResponse): Buffer =>
+      Buffer.from(GenerateTrackingPlanResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GenerateTrackingPlanResponse => GenerateTrackingPlanResponse.decode(value),
+  },
 } as const;
 
 export interface TrackingPlanServiceServer extends UntypedServiceImplementation {
@@ -2243,6 +3308,10 @@ export interface TrackingPlanServiceServer extends UntypedServiceImplementation 
   listQuarantineReplays: handleUnaryCall<ListQuarantineReplaysRequest, ListQuarantineReplaysResponse>;
   /** Stops a running quarantine replay after the events in hand; what it released stays released. */
   cancelQuarantineReplay: handleUnaryCall<CancelQuarantineReplayRequest, QuarantineReplay>;
+  /** Violations counted per hour, event, rule and path, with samples (ingestion reports them every 10 s). */
+  listPlanViolations: handleUnaryCall<ListPlanViolationsRequest, ListPlanViolationsResponse>;
+  /** A starting plan from the property paths and types ingestion observed on a source's events. */
+  generateTrackingPlan: handleUnaryCall<GenerateTrackingPlanRequest, GenerateTrackingPlanResponse>;
 }
 
 export interface TrackingPlanServiceClient extends Client {
@@ -2368,6 +3437,38 @@ export interface TrackingPlanServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: QuarantineReplay) => void,
+  ): ClientUnaryCall;
+  /** Violations counted per hour, event, rule and path, with samples (ingestion reports them every 10 s). */
+  listPlanViolations(
+    request: ListPlanViolationsRequest,
+    callback: (error: ServiceError | null, response: ListPlanViolationsResponse) => void,
+  ): ClientUnaryCall;
+  listPlanViolations(
+    request: ListPlanViolationsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListPlanViolationsResponse) => void,
+  ): ClientUnaryCall;
+  listPlanViolations(
+    request: ListPlanViolationsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListPlanViolationsResponse) => void,
+  ): ClientUnaryCall;
+  /** A starting plan from the property paths and types ingestion observed on a source's events. */
+  generateTrackingPlan(
+    request: GenerateTrackingPlanRequest,
+    callback: (error: ServiceError | null, response: GenerateTrackingPlanResponse) => void,
+  ): ClientUnaryCall;
+  generateTrackingPlan(
+    request: GenerateTrackingPlanRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GenerateTrackingPlanResponse) => void,
+  ): ClientUnaryCall;
+  generateTrackingPlan(
+    request: GenerateTrackingPlanRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GenerateTrackingPlanResponse) => void,
   ): ClientUnaryCall;
 }
 
