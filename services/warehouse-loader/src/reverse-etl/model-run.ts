@@ -8,7 +8,8 @@ import {
   type ReverseEtlRun,
   type ReverseEtlStore,
 } from '@manifold/reverse-etl';
-import { ModelRunError, type ChangeKind, type WarehouseEngine } from '@manifold/warehouse';
+import { ModelRunError, type ChangeKind, type RowChange, type WarehouseEngine } from '@manifold/warehouse';
+import { changePages } from './change-pages';
 import { Pacer } from './pacer';
 
 export interface ModelRunDeps {
@@ -114,7 +115,17 @@ async function startRun(
   return run;
 }
 
-/** Publishes the pages after the run's last key; false when the runner stopped before the end. */
+/** Warehouse reads per run are this many pages each (see changePages). */
+const PAGES_PER_READ = 5;
+
+/**
+ * Publishes the pages after the run's last key; false when the runner stopped before the end.
+ * Pipelined, in order: while page N's record is written to MongoDB, page N+1 is built and sent
+ * to Kafka, and the warehouse read after them is under way. Page N+1 is recorded only once page
+ * N is, so a crash leaves the run at a page whose every predecessor was published; the resumed
+ * run republishes at most the two pages after it (same messageIds, so translators deliver each
+ * row once) and counts each page once (recordPage applies only from the key the run is at).
+ */
 async function publishChanges(
   deps: ModelRunDeps,
   model: ReverseEtlModel,
@@ -130,26 +141,36 @@ async function publishChanges(
   const pageSize = Math.max(1, Math.min(deps.pageSize, rate));
   const context = { modelId: model.id, workspaceId: model.workspaceId, runId: run.id, runStartedAt: run.startedAt };
   let lastKey = run.lastKey;
-  for (;;) {
-    if (deps.signal.aborted) return false;
-    const page = await engine.models.readChanges(model.id, lastKey, pageSize);
-    if (page.length === 0) return true;
-    const published = zeroCounts();
-    const skipped = zeroCounts();
-    const now = new Date().toISOString();
-    const messages = [];
-    for (const change of page) {
-      if (!kinds.has(change.kind)) {
-        skipped[change.kind]++;
-        continue;
+  // The last page's record, written while the next page is sent.
+  let recording: Promise<void> = Promise.resolve();
+  try {
+    for await (const page of changePages(engine.models, model.id, lastKey, pageSize, PAGES_PER_READ)) {
+      if (deps.signal.aborted) return false;
+      const published = zeroCounts();
+      const skipped = zeroCounts();
+      const now = new Date().toISOString();
+      const messages = [];
+      for (const change of page) {
+        if (!kinds.has(change.kind)) {
+          skipped[change.kind]++;
+          continue;
+        }
+        published[change.kind]++;
+        messages.push(rowChangeMessage(context, change, now));
       }
-      published[change.kind]++;
-      messages.push(rowChangeMessage(context, change, now));
+      await pacer.take(messages.length);
+      if (messages.length > 0) await deps.producer.send(deps.eventsTopic, messages);
+      await recording;
+      const previousKey = lastKey;
+      lastKey = (page.at(-1) as RowChange).key;
+      recording = deps.store.recordPage(run.id, previousKey, lastKey, published, skipped);
+      // Its failure is seen at the next page or at the end: not an unhandled rejection meanwhile.
+      recording.catch(() => undefined);
     }
-    await pacer.take(messages.length);
-    if (messages.length > 0) await deps.producer.send(deps.eventsTopic, messages);
-    const pageLastKey = (page.at(-1) as { key: string }).key;
-    await deps.store.recordPage(run.id, lastKey, pageLastKey, published, skipped);
-    lastKey = pageLastKey;
+    await recording;
+    return true;
+  } finally {
+    // A stop or a failure waits for the record under way: the run is left where MongoDB says.
+    await recording.catch(() => undefined);
   }
 }

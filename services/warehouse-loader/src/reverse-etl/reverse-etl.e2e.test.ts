@@ -368,6 +368,65 @@ describe.each(warehouses)('reverse ETL from %s', (_kind, makeWarehouse) => {
     expect(customers.sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
   });
 
+  it('resumes a run that died after sending the page after the one it was recording: each row arrives once, counted once', async () => {
+    const warehouse = makeWarehouse();
+    const { model, table, upserts } = await setUpModel(warehouse);
+    const values = Array.from({ length: 30 }, (_, i) => `(${i + 1}, 'c${i + 1}@x.io', ${i})`).join(', ');
+    await warehouse.exec(`INSERT INTO crm.${table} VALUES ${values}`);
+    // Pages are sent while the page before is recorded: this runner's MongoDB write of page 2
+    // lasts until Kafka acknowledged page 3, then fails, as if the process died at that moment.
+    const sending = await translator.kafka.producer();
+    let acknowledged = 0;
+    const send = sending.send.bind(sending);
+    sending.send = async (...args: Parameters<EventProducer['send']>) => {
+      const sent = await send(...args);
+      acknowledged++;
+      return sent;
+    };
+    let recorded = 0;
+    class DyingStore extends ReverseEtlStore {
+      override async recordPage(...args: Parameters<ReverseEtlStore['recordPage']>): Promise<void> {
+        if (++recorded < 2) return super.recordPage(...args);
+        await waitFor(async () => acknowledged >= 3, 10000, 'page 3 to be sent while page 2 is recorded');
+        throw new Error('the runner died while recording page 2');
+      }
+    }
+    const dying = startReverseEtlRunner({
+      store: new DyingStore(db.db),
+      config,
+      producer: sending,
+      eventsTopic: translator.settings.eventsTopic,
+      logger,
+      checkIntervalMs: 3600000,
+      pageSize: 5,
+    });
+    runners.push(dying);
+    const left = await runNow(dying, model);
+    await dying.stop();
+    await sending.disconnect();
+    expect(acknowledged).toBe(3);
+    // Left at page 1: pages 2 and 3 were published but not counted.
+    expect(await store.run(left.id)).toMatchObject({
+      status: 'running',
+      phase: 'publishing',
+      published: { added: 5, updated: 0, deleted: 0 },
+      lastAttemptError: 'the runner died while recording page 2',
+    });
+
+    const next = startRunner();
+    await next.checkNow();
+    expect(await store.run(left.id)).toMatchObject({
+      status: 'succeeded',
+      counts: { added: 30, updated: 0, deleted: 0 },
+      published: { added: 30, updated: 0, deleted: 0 },
+    });
+    await deliveries(upserts, 30);
+    await allConsumed();
+    // Pages 2 and 3 went to Kafka twice with the same messageIds: the translator delivered them once.
+    const customers = received(upserts).map((b) => b.customer as number);
+    expect(customers.sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+  });
+
   it('runs an interval model on its schedule: at once, then each interval after the last start', async () => {
     const warehouse = makeWarehouse();
     // Shorter than the API allows (60 s), so that the test sees two runs; checks every 250 ms.
