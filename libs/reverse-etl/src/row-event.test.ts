@@ -3,7 +3,7 @@
 // so that a run resumed across an upgrade republishes its page with the same ids.
 import { encodeEventMessage } from '@manifold/events';
 import type { RowChange } from '@manifold/warehouse';
-import { rowChangeEvent, rowChangeMessage, rowChangeMessageId } from './row-event';
+import { rowChangeEncoder, rowChangeEvent, rowChangeMessage, rowChangeMessageId } from './row-event';
 
 const context = {
   modelId: 'mdl_customers',
@@ -31,6 +31,7 @@ describe('row change messages', () => {
   it('have the body JSON.stringify gives of the event, and encodeEventMessage’s headers', () => {
     for (const kind of ['added', 'updated', 'deleted'] as const) {
       const message = rowChangeMessage(context, { ...change, kind }, now);
+      expect(rowChangeEncoder(context, now)({ ...change, kind })).toEqual(message);
       const event = rowChangeEvent(context, { ...change, kind }, now);
       expect(message.value).toBe(JSON.stringify(event));
       const encoded = encodeEventMessage(event, { sourceId: context.modelId, workspaceId: context.workspaceId });

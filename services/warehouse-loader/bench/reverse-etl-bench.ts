@@ -39,6 +39,16 @@ const step = Math.max(4, Math.round((rows * 4) / changed / 2) * 2);
 const logger = createLogger('reverse-etl-bench', process.env['LOG_LEVEL'] ?? 'warn');
 const runId = Date.now().toString(36);
 
+const mib = (bytes: number): number => Math.round(bytes / 2 ** 20);
+
+/** The heap in use after a full collection (what the run kept), when node runs with --expose-gc. */
+function settledHeap(): number | undefined {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return undefined;
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
 interface Target {
   kind: string;
   engine: WarehouseEngine;
@@ -114,7 +124,15 @@ async function bench(target: Target, store: ReverseEtlStore, kafka: KafkaClient,
     };
     await store.insertRun(unfinished);
     const producer = await kafka.producer();
+    const heapBefore = settledHeap();
     const rssBefore = process.memoryUsage().rss;
+    const peak = { rss: rssBefore, heapTotal: 0, external: 0 };
+    const sampling = setInterval(() => {
+      const usage = process.memoryUsage();
+      peak.rss = Math.max(peak.rss, usage.rss);
+      peak.heapTotal = Math.max(peak.heapTotal, usage.heapTotal);
+      peak.external = Math.max(peak.external, usage.external);
+    }, 20);
     const cpuBefore = process.cpuUsage();
     mark = performance.now();
     const run = await runModel(
@@ -126,7 +144,9 @@ async function bench(target: Target, store: ReverseEtlStore, kafka: KafkaClient,
     );
     const publishMs = performance.now() - mark;
     const cpu = process.cpuUsage(cpuBefore);
+    clearInterval(sampling);
     const rssAfter = process.memoryUsage().rss;
+    const heapAfter = settledHeap();
     await producer.disconnect();
     const published = run.published.added + run.published.updated + run.published.deleted;
     const cpuPerRow = (cpu.user + cpu.system) / Math.max(1, published);
@@ -136,7 +156,8 @@ async function bench(target: Target, store: ReverseEtlStore, kafka: KafkaClient,
         `  diff in the warehouse: ${(diffMs / 1000).toFixed(2)} s → added ${prepared.counts.added}, updated ${prepared.counts.updated}, deleted ${prepared.counts.deleted}`,
         `  publish (pages of ${pageSize.toLocaleString('en')}, each recorded in MongoDB) + promote: ${(publishMs / 1000).toFixed(2)} s, ${run.status}; ${published} row changes, ${Math.round(published / (publishMs / 1000)).toLocaleString('en')}/s`,
         `  CPU of this process while publishing: ${cpuPerRow.toFixed(1)} µs per published row (user ${(cpu.user / 1000).toFixed(0)} ms, system ${(cpu.system / 1000).toFixed(0)} ms)`,
-        `  RSS during the run: ${Math.round(rssBefore / 2 ** 20)} MiB before, ${Math.round(rssAfter / 2 ** 20)} MiB after`,
+        `  RSS during the run: ${mib(rssBefore)} MiB before, ${mib(peak.rss)} MiB at most (V8 heap ${mib(peak.heapTotal)}, external ${mib(peak.external)} at most), ${mib(rssAfter)} MiB after` +
+          (heapBefore === undefined ? '' : `; heap after a full GC ${mib(heapBefore)} → ${mib(heapAfter ?? 0)} MiB`),
       ].join('\n'),
     );
   } finally {

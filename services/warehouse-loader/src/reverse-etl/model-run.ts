@@ -1,7 +1,7 @@
 import type { EventProducer } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import {
-  rowChangeMessage,
+  rowChangeEncoder,
   zeroCounts,
   type ReverseEtlConnection,
   type ReverseEtlModel,
@@ -148,7 +148,7 @@ async function publishChanges(
       if (deps.signal.aborted) return false;
       const published = zeroCounts();
       const skipped = zeroCounts();
-      const now = new Date().toISOString();
+      const encode = rowChangeEncoder(context, new Date().toISOString());
       const messages = [];
       for (const change of page) {
         if (!kinds.has(change.kind)) {
@@ -156,7 +156,7 @@ async function publishChanges(
           continue;
         }
         published[change.kind]++;
-        messages.push(rowChangeMessage(context, change, now));
+        messages.push(encode(change));
       }
       await pacer.take(messages.length);
       if (messages.length > 0) await deps.producer.send(deps.eventsTopic, messages);
