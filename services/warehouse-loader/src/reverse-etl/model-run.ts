@@ -10,6 +10,7 @@ import {
 } from '@manifold/reverse-etl';
 import { ModelRunError, type ChangeKind, type RowChange, type WarehouseEngine } from '@manifold/warehouse';
 import { changePages } from './change-pages';
+import { PagePipeline } from './page-pipeline';
 import { Pacer } from './pacer';
 
 export interface ModelRunDeps {
@@ -115,16 +116,19 @@ async function startRun(
   return run;
 }
 
-/** Warehouse reads per run are this many pages each (see changePages). */
+/** Warehouse reads are this many pages each (see changePages). */
 const PAGES_PER_READ = 5;
+/** Kafka sends awaiting acknowledgement while the next page is built (see PagePipeline). */
+const SENDS_IN_FLIGHT = 2;
 
 /**
  * Publishes the pages after the run's last key; false when the runner stopped before the end.
- * Pipelined, in order: while page N's record is written to MongoDB, page N+1 is built and sent
- * to Kafka, and the warehouse read after them is under way. Page N+1 is recorded only once page
- * N is, so a crash leaves the run at a page whose every predecessor was published; the resumed
- * run republishes at most the two pages after it (same messageIds, so translators deliver each
- * row once) and counts each page once (recordPage applies only from the key the run is at).
+ * Pipelined, in key order: the warehouse read after the current one is under way, page N+1 is
+ * built and sent while page N awaits Kafka's acknowledgement, and page N is recorded in MongoDB
+ * while later pages go out. Page N+1 is recorded only once page N is, so a crash leaves the run
+ * at a page whose every predecessor was published; the resumed run republishes the pages that
+ * were in flight (at most SENDS_IN_FLIGHT + 1; same messageIds, so translators deliver each row
+ * once) and counts each page once (recordPage applies only from the key the run is at).
  */
 async function publishChanges(
   deps: ModelRunDeps,
@@ -140,12 +144,11 @@ async function publishChanges(
   const pacer = new Pacer(rate, deps.signal);
   const pageSize = Math.max(1, Math.min(deps.pageSize, rate));
   const context = { modelId: model.id, workspaceId: model.workspaceId, runId: run.id, runStartedAt: run.startedAt };
+  const pipeline = new PagePipeline(SENDS_IN_FLIGHT);
   let lastKey = run.lastKey;
-  // The last page's record, written while the next page is sent.
-  let recording: Promise<void> = Promise.resolve();
   try {
     for await (const page of changePages(engine.models, model.id, lastKey, pageSize, PAGES_PER_READ)) {
-      if (deps.signal.aborted) return false;
+      if (deps.signal.aborted) break;
       const published = zeroCounts();
       const skipped = zeroCounts();
       const encode = rowChangeEncoder(context, new Date().toISOString());
@@ -159,18 +162,18 @@ async function publishChanges(
         messages.push(encode(change));
       }
       await pacer.take(messages.length);
-      if (messages.length > 0) await deps.producer.send(deps.eventsTopic, messages);
-      await recording;
       const previousKey = lastKey;
-      lastKey = (page.at(-1) as RowChange).key;
-      recording = deps.store.recordPage(run.id, previousKey, lastKey, published, skipped);
-      // Its failure is seen at the next page or at the end: not an unhandled rejection meanwhile.
-      recording.catch(() => undefined);
+      const pageLastKey = (page.at(-1) as RowChange).key;
+      lastKey = pageLastKey;
+      await pipeline.add(messages.length > 0 ? deps.producer.send(deps.eventsTopic, messages) : Promise.resolve(), () =>
+        deps.store.recordPage(run.id, previousKey, pageLastKey, published, skipped),
+      );
     }
-    await recording;
-    return true;
-  } finally {
-    // A stop or a failure waits for the record under way: the run is left where MongoDB says.
-    await recording.catch(() => undefined);
+    // Stopped or at the end: what was sent is recorded before the run is left or promoted.
+    await pipeline.drain();
+    return !deps.signal.aborted;
+  } catch (error) {
+    await pipeline.abandon();
+    throw error;
   }
 }
