@@ -18,7 +18,7 @@ export interface ModelRunDeps {
   producer: EventProducer;
   eventsTopic: string;
   logger: Logger;
-  /** Row changes read and published at a time; a page is also what a resumed run may publish twice. */
+  /** Row changes published and recorded at a time; a resumed run may publish the pages in flight again (three at most). */
   pageSize: number;
   /** Set when the runner stops: the run stops between pages, to be resumed by the next runner. */
   signal: AbortSignal;
