@@ -5,6 +5,7 @@ export { snakeCase, nameWords } from './snake-case';
 export { TOPICS, EVENT_HEADERS, KafkaNames } from './topics';
 export {
   encodeEventMessage,
+  eventMessageHeaders,
   decodeEventMessage,
   decodeEventHeaders,
   parseEventBody,

@@ -7,6 +7,7 @@ export {
   CHANGE_EVENT_NAMES,
   rowChangeEvent,
   rowChangeMessage,
+  rowChangeEncoder,
   rowChangeMessageId,
   type RowEventContext,
 } from './row-event';

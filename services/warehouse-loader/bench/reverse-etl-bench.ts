@@ -1,10 +1,14 @@
 // pnpm bench:reverse-etl — a Reverse ETL model over a table of BENCH_ROWS rows (default 1,000,000)
-// in PostgreSQL and in DuckDB, 1 % of them changed since the last run (0.5 % updated, 0.25 %
-// deleted, 0.25 % added): how long the diff takes in the warehouse, and how many row changes per
-// second the runner publishes to Kafka (a run with the diff, pages of 1,000, no rate limit).
+// in PostgreSQL and in DuckDB, RETL_BENCH_CHANGED of them changed since the last run (default 1 %:
+// half updated, a quarter deleted, a quarter added): how long the diff takes in the warehouse, and
+// how many row changes per second the runner publishes to Kafka (a run with the diff, no rate
+// limit), with the CPU time this process spends per published row (wall time means little on a
+// shared machine) and its RSS before and after.
 //
 // Env: KAFKA_BROKERS (default 127.0.0.1:9092), MONGO_URL (default mongodb://127.0.0.1:27017/),
-// WAREHOUSE_POSTGRES_URL (default postgres://postgres@127.0.0.1:5433/postgres), BENCH_ROWS.
+// WAREHOUSE_POSTGRES_URL (default postgres://postgres@127.0.0.1:5433/postgres), BENCH_ROWS,
+// RETL_BENCH_CHANGED (e.g. 100000, so that a run's fixed costs do not dominate),
+// RETL_BENCH_PAGE_SIZE (default the runner's, 1,000), RETL_BENCH_TARGETS (default postgres,duckdb).
 // Uses its own table, model, topic and MongoDB database, and drops them.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,7 +23,7 @@ import {
   type ReverseEtlModel,
   type ReverseEtlRun,
 } from '@manifold/reverse-etl';
-import { DuckdbEngine, PostgresEngine, type WarehouseEngine } from '@manifold/warehouse';
+import { DuckdbEngine, PostgresEngine, type ModelDiffEngine, type WarehouseEngine } from '@manifold/warehouse';
 import { runWarehouseSql } from '@manifold/warehouse/testing';
 import { runModel } from '../src/reverse-etl';
 
@@ -27,8 +31,23 @@ const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
 const mongoUrl = process.env['MONGO_URL'] ?? 'mongodb://127.0.0.1:27017/';
 const pgUrl = process.env['WAREHOUSE_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5433/postgres';
 const rows = Number(process.env['BENCH_ROWS'] ?? 1_000_000);
+const changed = Number(process.env['RETL_BENCH_CHANGED'] ?? rows / 100);
+const pageSize = Number(process.env['RETL_BENCH_PAGE_SIZE'] ?? 1000);
+const targetKinds = (process.env['RETL_BENCH_TARGETS'] ?? 'postgres,duckdb').split(',');
+// Every `step`-th row is deleted, every `step / 2`-th updated, and rows / step added: changed in all.
+const step = Math.max(4, Math.round((rows * 4) / changed / 2) * 2);
 const logger = createLogger('reverse-etl-bench', process.env['LOG_LEVEL'] ?? 'warn');
 const runId = Date.now().toString(36);
+
+const mib = (bytes: number): number => Math.round(bytes / 2 ** 20);
+
+/** The heap in use after a full collection (what the run kept), when node runs with --expose-gc. */
+function settledHeap(): number | undefined {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return undefined;
+  gc();
+  return process.memoryUsage().heapUsed;
+}
 
 interface Target {
   kind: string;
@@ -55,11 +74,11 @@ async function bench(target: Target, store: ReverseEtlStore, kafka: KafkaClient,
     await target.engine.models.promote(modelId);
     const snapshotMs = performance.now() - mark;
 
-    await target.exec(`UPDATE ${table} SET ltv = ltv + 1 WHERE id % 200 = 0`);
-    await target.exec(`DELETE FROM ${table} WHERE id % 400 = 1`);
+    await target.exec(`UPDATE ${table} SET ltv = ltv + 1 WHERE id % ${step / 2} = 0`);
+    await target.exec(`DELETE FROM ${table} WHERE id % ${step} = 1`);
     await target.exec(
       `INSERT INTO ${table} SELECT g + ${rows} AS id, 'new' || CAST(g AS VARCHAR) || '@example.com', 1.0, '0'
-         FROM ${target.series(rows / 400)}`,
+         FROM ${target.series(Math.floor(rows / step))}`,
     );
 
     mark = performance.now();
@@ -105,24 +124,53 @@ async function bench(target: Target, store: ReverseEtlStore, kafka: KafkaClient,
     };
     await store.insertRun(unfinished);
     const producer = await kafka.producer();
+    // The promotion timed apart (it is part of the run): the engine as the runner sees it, but for that.
+    let promoteMs = 0;
+    const models = target.engine.models;
+    const timedModels: ModelDiffEngine = Object.assign(Object.create(models) as ModelDiffEngine, {
+      async promote(id: string) {
+        const start = performance.now();
+        await models.promote(id);
+        promoteMs = performance.now() - start;
+      },
+    });
+    const engine: WarehouseEngine = Object.assign(Object.create(target.engine) as WarehouseEngine, {
+      models: timedModels,
+    });
+    const heapBefore = settledHeap();
     const rssBefore = process.memoryUsage().rss;
+    const peak = { rss: rssBefore, heapTotal: 0, external: 0 };
+    const sampling = setInterval(() => {
+      const usage = process.memoryUsage();
+      peak.rss = Math.max(peak.rss, usage.rss);
+      peak.heapTotal = Math.max(peak.heapTotal, usage.heapTotal);
+      peak.external = Math.max(peak.external, usage.external);
+    }, 20);
+    const cpuBefore = process.cpuUsage();
     mark = performance.now();
     const run = await runModel(
-      { store, producer, eventsTopic: topic, logger, pageSize: 1000, signal: new AbortController().signal },
+      { store, producer, eventsTopic: topic, logger, pageSize, signal: new AbortController().signal },
       model,
       [connection],
-      target.engine,
+      engine,
       { trigger: 'manual', unfinished },
     );
     const publishMs = performance.now() - mark;
+    const cpu = process.cpuUsage(cpuBefore);
+    clearInterval(sampling);
+    const rssAfter = process.memoryUsage().rss;
+    const heapAfter = settledHeap();
     await producer.disconnect();
     const published = run.published.added + run.published.updated + run.published.deleted;
+    const cpuPerRow = (cpu.user + cpu.system) / Math.max(1, published);
     console.log(
       [
         `${target.kind}: ${rows.toLocaleString('en')} rows (table made in ${(createMs / 1000).toFixed(1)} s; first snapshot, start from now: ${(snapshotMs / 1000).toFixed(1)} s)`,
         `  diff in the warehouse: ${(diffMs / 1000).toFixed(2)} s → added ${prepared.counts.added}, updated ${prepared.counts.updated}, deleted ${prepared.counts.deleted}`,
-        `  publish (pages of 1,000, each recorded in MongoDB) + promote: ${(publishMs / 1000).toFixed(2)} s, ${run.status}; ${published} row changes, ${Math.round(published / (publishMs / 1000)).toLocaleString('en')}/s`,
-        `  RSS during the run: ${Math.round(rssBefore / 2 ** 20)} MiB before, ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB after`,
+        `  publish (pages of ${pageSize.toLocaleString('en')}, each recorded in MongoDB) + promote: ${(publishMs / 1000).toFixed(2)} s (the promotion ${Math.round(promoteMs)} ms), ${run.status}; ${published} row changes, ${Math.round(published / (publishMs / 1000)).toLocaleString('en')}/s`,
+        `  CPU of this process while publishing: ${cpuPerRow.toFixed(1)} µs per published row (user ${(cpu.user / 1000).toFixed(0)} ms, system ${(cpu.system / 1000).toFixed(0)} ms)`,
+        `  RSS during the run: ${mib(rssBefore)} MiB before, ${mib(peak.rss)} MiB at most (V8 heap ${mib(peak.heapTotal)}, external ${mib(peak.external)} at most), ${mib(rssAfter)} MiB after` +
+          (heapBefore === undefined ? '' : `; heap after a full GC ${mib(heapBefore)} → ${mib(heapAfter ?? 0)} MiB`),
       ].join('\n'),
     );
   } finally {
@@ -144,7 +192,7 @@ async function main(): Promise<void> {
   const store = new ReverseEtlStore(mongo.db);
   const dir = await mkdtemp(join(tmpdir(), 'retl-bench-'));
   const duckdbPath = join(dir, 'bench.duckdb');
-  const targets: Target[] = [
+  const allTargets: Target[] = [
     {
       kind: 'postgres',
       engine: new PostgresEngine({ connection: { url: pgUrl }, logger }),
@@ -158,7 +206,9 @@ async function main(): Promise<void> {
       series: (n) => `range(1, ${n + 1}) AS s(g)`,
     },
   ];
+  const targets = allTargets.filter((t) => targetKinds.includes(t.kind));
   try {
+    for (const target of allTargets.filter((t) => !targets.includes(t))) await target.engine.close();
     for (const target of targets) {
       try {
         await bench(target, store, kafka, topic);

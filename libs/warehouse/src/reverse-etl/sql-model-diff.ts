@@ -112,16 +112,22 @@ export class SqlModelDiff implements ModelDiffEngine {
   readChanges(modelId: string, afterKey: string | undefined, limit: number): Promise<RowChange[]> {
     return this.withSession(async (session) => {
       const t = modelTables(modelId);
-      if ((await tableColumns(session, t.changes)).length === 0) {
-        throw new ModelRunError('NO_PREPARED_CHANGES', `model ${modelId} has no prepared changes`);
-      }
       const key = this.dialect.byteOrder('row_key');
-      const rows = await session.rows<{ change_kind: string; row_key: string; row_json: string }>(
-        `SELECT change_kind, row_key, row_json FROM ${qualified(RETL_SCHEMA, t.changes)}
-          ${afterKey === undefined ? '' : `WHERE ${key} > $1`}
-          ORDER BY ${key} LIMIT ${Math.max(1, Math.floor(limit))}`,
-        afterKey === undefined ? [] : [afterKey],
-      );
+      let rows: Array<{ change_kind: string; row_key: string; row_json: string }>;
+      try {
+        rows = await session.rows(
+          `SELECT change_kind, row_key, row_json FROM ${qualified(RETL_SCHEMA, t.changes)}
+            ${afterKey === undefined ? '' : `WHERE ${key} > $1`}
+            ORDER BY ${key} LIMIT ${Math.max(1, Math.floor(limit))}`,
+          afterKey === undefined ? [] : [afterKey],
+        );
+      } catch (error) {
+        // Looked up only when the read fails: a run reads many pages, and a missing table is rare.
+        if ((await tableColumns(session, t.changes)).length === 0) {
+          throw new ModelRunError('NO_PREPARED_CHANGES', `model ${modelId} has no prepared changes`);
+        }
+        throw error;
+      }
       return rows.map((r) => ({
         kind: r.change_kind as ChangeKind,
         key: r.row_key,

@@ -1,14 +1,16 @@
 import type { EventProducer } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import {
-  rowChangeMessage,
+  rowChangeEncoder,
   zeroCounts,
   type ReverseEtlConnection,
   type ReverseEtlModel,
   type ReverseEtlRun,
   type ReverseEtlStore,
 } from '@manifold/reverse-etl';
-import { ModelRunError, type ChangeKind, type WarehouseEngine } from '@manifold/warehouse';
+import { ModelRunError, type ChangeKind, type RowChange, type WarehouseEngine } from '@manifold/warehouse';
+import { changePages } from './change-pages';
+import { PagePipeline } from './page-pipeline';
 import { Pacer } from './pacer';
 
 export interface ModelRunDeps {
@@ -16,7 +18,7 @@ export interface ModelRunDeps {
   producer: EventProducer;
   eventsTopic: string;
   logger: Logger;
-  /** Row changes read and published at a time; a page is also what a resumed run may publish twice. */
+  /** Row changes published and recorded at a time; a resumed run may publish the pages in flight again (three at most). */
   pageSize: number;
   /** Set when the runner stops: the run stops between pages, to be resumed by the next runner. */
   signal: AbortSignal;
@@ -114,7 +116,20 @@ async function startRun(
   return run;
 }
 
-/** Publishes the pages after the run's last key; false when the runner stopped before the end. */
+/** Warehouse reads are this many pages each (see changePages). */
+const PAGES_PER_READ = 5;
+/** Kafka sends awaiting acknowledgement while the next page is built (see PagePipeline). */
+const SENDS_IN_FLIGHT = 2;
+
+/**
+ * Publishes the pages after the run's last key; false when the runner stopped before the end.
+ * Pipelined, in key order: the warehouse read after the current one is under way, page N+1 is
+ * built and sent while page N awaits Kafka's acknowledgement, and page N is recorded in MongoDB
+ * while later pages go out. Page N+1 is recorded only once page N is, so a crash leaves the run
+ * at a page whose every predecessor was published; the resumed run republishes the pages that
+ * were in flight (at most SENDS_IN_FLIGHT + 1; same messageIds, so translators deliver each row
+ * once) and counts each page once (recordPage applies only from the key the run is at).
+ */
 async function publishChanges(
   deps: ModelRunDeps,
   model: ReverseEtlModel,
@@ -129,27 +144,36 @@ async function publishChanges(
   const pacer = new Pacer(rate, deps.signal);
   const pageSize = Math.max(1, Math.min(deps.pageSize, rate));
   const context = { modelId: model.id, workspaceId: model.workspaceId, runId: run.id, runStartedAt: run.startedAt };
+  const pipeline = new PagePipeline(SENDS_IN_FLIGHT);
   let lastKey = run.lastKey;
-  for (;;) {
-    if (deps.signal.aborted) return false;
-    const page = await engine.models.readChanges(model.id, lastKey, pageSize);
-    if (page.length === 0) return true;
-    const published = zeroCounts();
-    const skipped = zeroCounts();
-    const now = new Date().toISOString();
-    const messages = [];
-    for (const change of page) {
-      if (!kinds.has(change.kind)) {
-        skipped[change.kind]++;
-        continue;
+  try {
+    for await (const page of changePages(engine.models, model.id, lastKey, pageSize, PAGES_PER_READ)) {
+      if (deps.signal.aborted) break;
+      const published = zeroCounts();
+      const skipped = zeroCounts();
+      const encode = rowChangeEncoder(context, new Date().toISOString());
+      const messages = [];
+      for (const change of page) {
+        if (!kinds.has(change.kind)) {
+          skipped[change.kind]++;
+          continue;
+        }
+        published[change.kind]++;
+        messages.push(encode(change));
       }
-      published[change.kind]++;
-      messages.push(rowChangeMessage(context, change, now));
+      await pacer.take(messages.length);
+      const previousKey = lastKey;
+      const pageLastKey = (page.at(-1) as RowChange).key;
+      lastKey = pageLastKey;
+      await pipeline.add(messages.length > 0 ? deps.producer.send(deps.eventsTopic, messages) : Promise.resolve(), () =>
+        deps.store.recordPage(run.id, previousKey, pageLastKey, published, skipped),
+      );
     }
-    await pacer.take(messages.length);
-    if (messages.length > 0) await deps.producer.send(deps.eventsTopic, messages);
-    const pageLastKey = (page.at(-1) as { key: string }).key;
-    await deps.store.recordPage(run.id, lastKey, pageLastKey, published, skipped);
-    lastKey = pageLastKey;
+    // Stopped or at the end: what was sent is recorded before the run is left or promoted.
+    await pipeline.drain();
+    return !deps.signal.aborted;
+  } catch (error) {
+    await pipeline.abandon();
+    throw error;
   }
 }
