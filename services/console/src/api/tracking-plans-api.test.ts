@@ -155,36 +155,6 @@ describe('console Public API: tracking plans', () => {
     ]);
   });
 
-  it('generates a starting plan from sample events without saving it', async () => {
-    const generated = await owner.call<{ rules: Plan['rules'] & { identifyTraits?: unknown } }>(
-      'POST',
-      `${base}/generate`,
-      {
-        events: [
-          { type: 'track', event: 'Signed Up', properties: { plan: 'pro', seats: 3 } },
-          { type: 'track', event: 'Signed Up', properties: { plan: 'free' } },
-          { type: 'identify', traits: { email: 'a@b.test' } },
-        ],
-      },
-    );
-    expect(generated.status).toBe(200);
-    expect(Object.keys(generated.body.rules.events)).toEqual(['Signed Up']);
-    expect(generated.body.rules.events['Signed Up']).toMatchObject({
-      type: 'object',
-      required: ['plan'],
-      properties: { plan: { type: 'string' }, seats: { type: 'number' } },
-    });
-    expect(generated.body.rules.identifyTraits).toBeDefined();
-    const refused = await owner.call<Problem>('POST', `${base}/generate`, {
-      events: [{ type: 'track', event: 'Signed Up', properties: 'pro' }],
-    });
-    expect(refused.status).toBe(400);
-    expect(refused.body.error.fields?.map((f) => f.field)).toEqual(['events.0.properties']);
-    expect(generated.body.rules.policies).toEqual({
-      unplannedEvents: 'allow',
-      unplannedProperties: 'allow',
-      violations: 'allow',
-    });
   });
 
   it('lets read-only members read but not save, and keeps plans inside their workspace', async () => {
