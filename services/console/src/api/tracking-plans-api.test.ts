@@ -1,8 +1,8 @@
 // Tracking plans through the Public API against a real control plane and FerretDB: a plan refused
 // with its schema problem on its path, created on a source, a draft previewed (diff and problems,
 // nothing saved), saved as version 2 (a stale expectedVersion refused), versions listed and
-// diffed, version 1 restored, its source disconnected and connected again, a plan generated from
-// events; read-only members read but do not save, and another workspace's plan is not found.
+// diffed, version 1 restored, its source disconnected and connected again; read-only members
+// read but do not save, and another workspace's plan is not found.
 import { ConsoleClient, joinByInvitation } from '../testing/http-client';
 import { startConsoleStack, type ConsoleStack } from '../testing/stack';
 
@@ -153,8 +153,6 @@ describe('console Public API: tracking plans', () => {
       ['Other plan', 1],
       ['Shop', 5],
     ]);
-  });
-
   });
 
   it('lets read-only members read but not save, and keeps plans inside their workspace', async () => {
