@@ -2,9 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import { isDuplicateKeyError } from '@manifold/mongo';
 import type { ChangeKind } from '@manifold/warehouse';
-import type { ReverseEtlConnection, ReverseEtlModel, ReverseEtlRun } from './records';
+import {
+  MAX_FAILED_ROW_SAMPLES,
+  outcomesReported,
+  type ReverseEtlConnection,
+  type ReverseEtlModel,
+  type ReverseEtlRun,
+} from './records';
+import type { RunDeliveryTally } from './run-deliveries';
 
 type Doc<T extends { id: string }> = Omit<T, 'id'> & { _id: string };
+/** A run as stored: with the last reports-topic offset its deliveries took, per partition (`p<n>`). */
+type RunDoc = Doc<ReverseEtlRun> & { appliedReports?: Record<string, number> };
 /** A connection's field mapping is kept as JSON text: its keys may hold "." or "$", which FerretDB refuses in stored keys. */
 type ConnectionDoc = Omit<Doc<ReverseEtlConnection>, 'fields'> & { fieldsJson: string };
 
@@ -15,6 +24,7 @@ interface LeaseDoc {
 }
 
 const fromDoc = <T extends { id: string }>({ _id, ...rest }: Doc<T>): T => ({ id: _id, ...rest }) as unknown as T;
+const runOf = ({ appliedReports: _applied, ...doc }: RunDoc): ReverseEtlRun => fromDoc<ReverseEtlRun>(doc);
 const toDoc = <T extends { id: string }>({ id, ...rest }: T): Doc<T> => ({ _id: id, ...rest }) as unknown as Doc<T>;
 
 /**
@@ -25,7 +35,7 @@ const toDoc = <T extends { id: string }>({ id, ...rest }: T): Doc<T> => ({ _id: 
 export class ReverseEtlStore {
   private readonly models: Collection<Doc<ReverseEtlModel>>;
   private readonly connections: Collection<ConnectionDoc>;
-  private readonly runs: Collection<Doc<ReverseEtlRun>>;
+  private readonly runs: Collection<RunDoc>;
   private readonly leases: Collection<LeaseDoc>;
 
   constructor(db: Db) {
@@ -37,6 +47,7 @@ export class ReverseEtlStore {
 
   async ensureIndexes(): Promise<void> {
     await this.runs.createIndex({ modelId: 1, startedAt: -1 });
+    await this.runs.createIndex({ status: 1 });
     await this.connections.createIndex({ modelId: 1 });
   }
 
@@ -106,20 +117,18 @@ export class ReverseEtlStore {
 
   async run(id: string): Promise<ReverseEtlRun | undefined> {
     const doc = await this.runs.findOne({ _id: id });
-    return doc ? fromDoc<ReverseEtlRun>(doc) : undefined;
+    return doc ? runOf(doc) : undefined;
   }
 
   /** The model's runs, latest first. */
   async runsOf(modelId: string, limit = 50): Promise<ReverseEtlRun[]> {
-    return (await this.runs.find({ modelId }).sort({ startedAt: -1 }).limit(limit).toArray()).map((d) =>
-      fromDoc<ReverseEtlRun>(d),
-    );
+    return (await this.runs.find({ modelId }).sort({ startedAt: -1 }).limit(limit).toArray()).map(runOf);
   }
 
   /** The model's run that did not finish (a runner stopped during it), if any. */
   async unfinishedRun(modelId: string): Promise<ReverseEtlRun | undefined> {
     const doc = await this.runs.findOne({ modelId, status: 'running' }, { sort: { startedAt: -1 } });
-    return doc ? fromDoc<ReverseEtlRun>(doc) : undefined;
+    return doc ? runOf(doc) : undefined;
   }
 
   async updateRun(id: string, set: Partial<Omit<ReverseEtlRun, 'id'>>): Promise<void> {
@@ -144,6 +153,81 @@ export class ReverseEtlStore {
       { _id: id, lastKey: previousKey === undefined ? { $exists: false } : previousKey },
       { $set: { lastKey }, ...(Object.keys(inc).length > 0 ? { $inc: inc } : {}) },
     );
+  }
+
+  /**
+   * Counts what one reports-topic message says about a run's deliveries, once: the update applies
+   * only while the run's mark for that partition is below the message's offset, so a report read
+   * again (a consumer restart, a rebalance) is not counted twice. Failed-row samples fill up to
+   * MAX_FAILED_ROW_SAMPLES (room is read first: FerretDB ignores `$slice`; two partitions adding at
+   * once may overshoot, and readers show the first MAX_FAILED_ROW_SAMPLES).
+   */
+  async recordDeliveries(
+    runId: string,
+    tally: RunDeliveryTally,
+    position: { partition: number; offset: string },
+  ): Promise<void> {
+    const current = await this.runs.findOne({ _id: runId }, { projection: { failedRows: 1 } });
+    if (!current) return; // the model (and its runs) was deleted meanwhile
+    const inc: Record<string, number> = {};
+    for (const [kind, outcomes] of Object.entries(tally.counts)) {
+      for (const [outcome, n] of Object.entries(outcomes)) if (n) inc[`deliveries.${kind}.${outcome}`] = n;
+    }
+    const room = Math.max(0, MAX_FAILED_ROW_SAMPLES - (current.failedRows?.length ?? 0));
+    const samples = tally.failedRows.slice(0, room);
+    const mark = `appliedReports.p${position.partition}`;
+    const offset = Number(position.offset);
+    await this.runs.updateOne(
+      { _id: runId, $or: [{ [mark]: { $exists: false } }, { [mark]: { $lt: offset } }] },
+      {
+        $set: { [mark]: offset },
+        ...(Object.keys(inc).length > 0 ? { $inc: inc } : {}),
+        ...(samples.length > 0 ? { $push: { failedRows: { $each: samples } } } : {}),
+      },
+    );
+  }
+
+  /**
+   * Ends a delivering run whose every expected delivery has an outcome (succeeded); true when
+   * this call ended it. Called after its deliveries are counted, and when it starts delivering.
+   */
+  async completeIfDelivered(runId: string, now = new Date()): Promise<boolean> {
+    const run = await this.run(runId);
+    if (run?.status !== 'delivering' || outcomesReported(run) < (run.expectedDeliveries ?? 0)) return false;
+    return this.endDelivering(run, now, {});
+  }
+
+  /** Runs waiting for their deliveries' outcomes. */
+  async deliveringRuns(): Promise<ReverseEtlRun[]> {
+    return (await this.runs.find({ status: 'delivering' }).toArray()).map(runOf);
+  }
+
+  /**
+   * Stops waiting for a delivering run's outcomes (its delivery timeout passed): it succeeds with
+   * the deliveries still without an outcome counted as missing. True when this call ended it.
+   */
+  async stopWaiting(runId: string, now = new Date()): Promise<boolean> {
+    const run = await this.run(runId);
+    if (run?.status !== 'delivering') return false;
+    const missing = Math.max(0, (run.expectedDeliveries ?? 0) - outcomesReported(run));
+    return this.endDelivering(run, now, { missingDeliveries: missing });
+  }
+
+  private async endDelivering(run: ReverseEtlRun, now: Date, set: Partial<ReverseEtlRun>): Promise<boolean> {
+    const finishedAt = now.toISOString();
+    const ended = await this.runs.updateOne(
+      { _id: run.id, status: 'delivering' },
+      {
+        $set: {
+          ...set,
+          status: 'succeeded',
+          phase: 'done',
+          finishedAt,
+          durationMs: Date.parse(finishedAt) - Date.parse(run.startedAt),
+        },
+      },
+    );
+    return ended.modifiedCount === 1;
   }
 
   /**

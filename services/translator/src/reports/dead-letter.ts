@@ -70,3 +70,17 @@ export function encodeDeadLetter(record: DeadLetterRecord): OutgoingMessage {
     },
   };
 }
+
+/** How much of the answer a failed Reverse ETL row's message quotes. */
+const FAILED_ROW_ANSWER_CHARS = 300;
+
+/**
+ * Why a dead-lettered Reverse ETL row failed, for its run's failed-row samples: the message and
+ * the start of the destination's answer, masked as the dead letter itself is (the instance's
+ * credentials, then any URL userinfo).
+ */
+export function failedRowMessage(record: DeadLetterRecord, exchange: Exchange | undefined): string {
+  const message = SecretMasker.generic.text(exchange ? maskerOf(exchange.request).text(record.message) : record.message);
+  const answer = record.lastResponse && 'status' in record.lastResponse ? record.lastResponse.bodyExcerpt.trim() : '';
+  return answer === '' ? message : `${message}: ${answer.slice(0, FAILED_ROW_ANSWER_CHARS)}`;
+}
