@@ -71,16 +71,15 @@ export function encodeDeadLetter(record: DeadLetterRecord): OutgoingMessage {
   };
 }
 
-/** How much of the answer a failed Reverse ETL row's message quotes. */
-const FAILED_ROW_ANSWER_CHARS = 300;
+/** How much of a failed Reverse ETL row's message its run keeps. */
+const FAILED_ROW_MESSAGE_CHARS = 500;
 
 /**
- * Why a dead-lettered Reverse ETL row failed, for its run's failed-row samples: the message and
- * the start of the destination's answer, masked as the dead letter itself is (the instance's
- * credentials, then any URL userinfo).
+ * Why a dead-lettered Reverse ETL row failed, for its run's failed-row samples (a refusal's
+ * message quotes the answer): masked as the dead letter is (the instance's credentials, then any
+ * URL userinfo), and shortened.
  */
 export function failedRowMessage(record: DeadLetterRecord, exchange: Exchange | undefined): string {
   const message = SecretMasker.generic.text(exchange ? maskerOf(exchange.request).text(record.message) : record.message);
-  const answer = record.lastResponse && 'status' in record.lastResponse ? record.lastResponse.bodyExcerpt.trim() : '';
-  return answer === '' ? message : `${message}: ${answer.slice(0, FAILED_ROW_ANSWER_CHARS)}`;
+  return message.length > FAILED_ROW_MESSAGE_CHARS ? `${message.slice(0, FAILED_ROW_MESSAGE_CHARS)}…` : message;
 }
