@@ -3,17 +3,17 @@ import type { Collection, Db } from 'mongodb';
 import { isDuplicateKeyError } from '@manifold/mongo';
 import type { ChangeKind } from '@manifold/warehouse';
 import {
-  MAX_FAILED_ROW_SAMPLES,
   outcomesReported,
   type ReverseEtlConnection,
   type ReverseEtlModel,
   type ReverseEtlRun,
 } from './records';
 import type { RunDeliveryTally } from './run-deliveries';
+import { RunDeliveryRecords } from './run-delivery-records';
 
 type Doc<T extends { id: string }> = Omit<T, 'id'> & { _id: string };
-/** A run as stored: with the last reports-topic offset its deliveries took, per partition (`p<n>`). */
-type RunDoc = Doc<ReverseEtlRun> & { appliedReports?: Record<string, number> };
+/** A run as stored: its deliveries are counted apart (RunDeliveryRecords). */
+type RunDoc = Omit<Doc<ReverseEtlRun>, 'deliveries' | 'failedRows'>;
 /** A connection's field mapping is kept as JSON text: its keys may hold "." or "$", which FerretDB refuses in stored keys. */
 type ConnectionDoc = Omit<Doc<ReverseEtlConnection>, 'fields'> & { fieldsJson: string };
 
@@ -24,7 +24,6 @@ interface LeaseDoc {
 }
 
 const fromDoc = <T extends { id: string }>({ _id, ...rest }: Doc<T>): T => ({ id: _id, ...rest }) as unknown as T;
-const runOf = ({ appliedReports: _applied, ...doc }: RunDoc): ReverseEtlRun => fromDoc<ReverseEtlRun>(doc);
 const toDoc = <T extends { id: string }>({ id, ...rest }: T): Doc<T> => ({ _id: id, ...rest }) as unknown as Doc<T>;
 
 /**
@@ -37,8 +36,10 @@ export class ReverseEtlStore {
   private readonly connections: Collection<ConnectionDoc>;
   private readonly runs: Collection<RunDoc>;
   private readonly leases: Collection<LeaseDoc>;
+  private readonly deliveries: RunDeliveryRecords;
 
   constructor(db: Db) {
+    this.deliveries = new RunDeliveryRecords(db);
     this.models = db.collection('reverse_etl_models');
     this.connections = db.collection('reverse_etl_connections');
     this.runs = db.collection('reverse_etl_runs');
@@ -48,6 +49,7 @@ export class ReverseEtlStore {
   async ensureIndexes(): Promise<void> {
     await this.runs.createIndex({ modelId: 1, startedAt: -1 });
     await this.runs.createIndex({ status: 1 });
+    await this.deliveries.ensureIndexes();
     await this.connections.createIndex({ modelId: 1 });
   }
 
@@ -97,6 +99,7 @@ export class ReverseEtlStore {
   /** The model with its connections and runs (its lease expires by itself). */
   async deleteModel(id: string): Promise<void> {
     await this.connections.deleteMany({ modelId: id });
+    await this.deliveries.forget((await this.runs.find({ modelId: id }).project({ _id: 1 }).toArray()).map((d) => d._id));
     await this.runs.deleteMany({ modelId: id });
     await this.models.deleteOne({ _id: id });
   }
@@ -112,26 +115,33 @@ export class ReverseEtlStore {
   }
 
   async insertRun(run: ReverseEtlRun): Promise<void> {
-    await this.runs.insertOne(toDoc(run));
+    const { deliveries: _deliveries, failedRows: _failedRows, ...doc } = toDoc(run);
+    await this.runs.insertOne(doc);
+  }
+
+  /** Runs as stored, with what their deliveries came to so far. */
+  private async withDeliveries(docs: readonly RunDoc[]): Promise<ReverseEtlRun[]> {
+    const totals = await this.deliveries.totals(docs.map((d) => d._id));
+    return docs.map((doc) => ({ ...fromDoc<ReverseEtlRun>(doc), ...totals.get(doc._id) }));
   }
 
   async run(id: string): Promise<ReverseEtlRun | undefined> {
     const doc = await this.runs.findOne({ _id: id });
-    return doc ? runOf(doc) : undefined;
+    return doc ? (await this.withDeliveries([doc]))[0] : undefined;
   }
 
   /** The model's runs, latest first. */
   async runsOf(modelId: string, limit = 50): Promise<ReverseEtlRun[]> {
-    return (await this.runs.find({ modelId }).sort({ startedAt: -1 }).limit(limit).toArray()).map(runOf);
+    return this.withDeliveries(await this.runs.find({ modelId }).sort({ startedAt: -1 }).limit(limit).toArray());
   }
 
   /** The model's run that did not finish (a runner stopped during it), if any. */
   async unfinishedRun(modelId: string): Promise<ReverseEtlRun | undefined> {
     const doc = await this.runs.findOne({ modelId, status: 'running' }, { sort: { startedAt: -1 } });
-    return doc ? runOf(doc) : undefined;
+    return doc ? (await this.withDeliveries([doc]))[0] : undefined;
   }
 
-  async updateRun(id: string, set: Partial<Omit<ReverseEtlRun, 'id'>>): Promise<void> {
+  async updateRun(id: string, set: Partial<Omit<ReverseEtlRun, 'id' | 'deliveries' | 'failedRows'>>): Promise<void> {
     await this.runs.updateOne({ _id: id }, { $set: set });
   }
 
@@ -155,36 +165,13 @@ export class ReverseEtlStore {
     );
   }
 
-  /**
-   * Counts what one reports-topic message says about a run's deliveries, once: the update applies
-   * only while the run's mark for that partition is below the message's offset, so a report read
-   * again (a consumer restart, a rebalance) is not counted twice. Failed-row samples fill up to
-   * MAX_FAILED_ROW_SAMPLES (room is read first: FerretDB ignores `$slice`; two partitions adding at
-   * once may overshoot, and readers show the first MAX_FAILED_ROW_SAMPLES).
-   */
+  /** Counts what one reports-topic message says about a run's deliveries, once (see RunDeliveryRecords). */
   async recordDeliveries(
     runId: string,
     tally: RunDeliveryTally,
     position: { partition: number; offset: string },
   ): Promise<void> {
-    const current = await this.runs.findOne({ _id: runId }, { projection: { failedRows: 1 } });
-    if (!current) return; // the model (and its runs) was deleted meanwhile
-    const inc: Record<string, number> = {};
-    for (const [kind, outcomes] of Object.entries(tally.counts)) {
-      for (const [outcome, n] of Object.entries(outcomes)) if (n) inc[`deliveries.${kind}.${outcome}`] = n;
-    }
-    const room = Math.max(0, MAX_FAILED_ROW_SAMPLES - (current.failedRows?.length ?? 0));
-    const samples = tally.failedRows.slice(0, room);
-    const mark = `appliedReports.p${position.partition}`;
-    const offset = Number(position.offset);
-    await this.runs.updateOne(
-      { _id: runId, $or: [{ [mark]: { $exists: false } }, { [mark]: { $lt: offset } }] },
-      {
-        $set: { [mark]: offset },
-        ...(Object.keys(inc).length > 0 ? { $inc: inc } : {}),
-        ...(samples.length > 0 ? { $push: { failedRows: { $each: samples } } } : {}),
-      },
-    );
+    await this.deliveries.record(runId, tally, position);
   }
 
   /**
@@ -199,7 +186,7 @@ export class ReverseEtlStore {
 
   /** Runs waiting for their deliveries' outcomes. */
   async deliveringRuns(): Promise<ReverseEtlRun[]> {
-    return (await this.runs.find({ status: 'delivering' }).toArray()).map(runOf);
+    return this.withDeliveries(await this.runs.find({ status: 'delivering' }).toArray());
   }
 
   /**

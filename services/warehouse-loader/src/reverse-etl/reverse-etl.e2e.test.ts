@@ -237,7 +237,7 @@ async function ended(runId: string): Promise<ReverseEtlRun> {
   const run = await eventually(
     () => store.run(runId),
     (r) => r !== undefined && r.status !== 'delivering' && r.status !== 'running',
-    30000,
+    20000,
   );
   return run as ReverseEtlRun;
 }
