@@ -96,7 +96,7 @@ describe('delivery outcomes', () => {
 
   it('counts a report once however often it is read, keeps 20 failed rows, and ends the run at its last outcome', async () => {
     const run = await delivering(31);
-    const reports = [
+    const reports: DeliveryReport[] = [
       report(run.id, { count: 5 }),
       report(run.id, { outcome: 'failed', reason: 'http_400', count: 15, failedRows: refused(15) }),
       report(run.id, { outcome: 'failed', reason: 'RETRIES_EXHAUSTED', count: 9, failedRows: refused(9) }),
