@@ -2,12 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import { isDuplicateKeyError } from '@manifold/mongo';
 import type { ChangeKind } from '@manifold/warehouse';
-import {
-  outcomesReported,
-  type ReverseEtlConnection,
-  type ReverseEtlModel,
-  type ReverseEtlRun,
-} from './records';
+import { outcomesReported, type ReverseEtlConnection, type ReverseEtlModel, type ReverseEtlRun } from './records';
 import type { RunDeliveryTally } from './run-deliveries';
 import { RunDeliveryRecords } from './run-delivery-records';
 
@@ -99,7 +94,9 @@ export class ReverseEtlStore {
   /** The model with its connections and runs (its lease expires by itself). */
   async deleteModel(id: string): Promise<void> {
     await this.connections.deleteMany({ modelId: id });
-    await this.deliveries.forget((await this.runs.find({ modelId: id }).project({ _id: 1 }).toArray()).map((d) => d._id));
+    await this.deliveries.forget(
+      (await this.runs.find({ modelId: id }).project({ _id: 1 }).toArray()).map((d) => d._id),
+    );
     await this.runs.deleteMany({ modelId: id });
     await this.models.deleteOne({ _id: id });
   }

@@ -399,5 +399,10 @@ function deliveriesMessage(run: ReverseEtlRun): RunMessage['deliveries'] {
     updated: all.updated[outcome],
     deleted: all.deleted[outcome],
   });
-  return { delivered: of('delivered'), failed: of('failed'), deadLettered: of('deadLettered'), filtered: of('filtered') };
+  return {
+    delivered: of('delivered'),
+    failed: of('failed'),
+    deadLettered: of('deadLettered'),
+    filtered: of('filtered'),
+  };
 }

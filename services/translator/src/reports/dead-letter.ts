@@ -80,6 +80,8 @@ const FAILED_ROW_MESSAGE_CHARS = 500;
  * URL userinfo), and shortened.
  */
 export function failedRowMessage(record: DeadLetterRecord, exchange: Exchange | undefined): string {
-  const message = SecretMasker.generic.text(exchange ? maskerOf(exchange.request).text(record.message) : record.message);
+  const message = SecretMasker.generic.text(
+    exchange ? maskerOf(exchange.request).text(record.message) : record.message,
+  );
   return message.length > FAILED_ROW_MESSAGE_CHARS ? `${message.slice(0, FAILED_ROW_MESSAGE_CHARS)}…` : message;
 }

@@ -443,14 +443,19 @@ describe('reverse ETL delivery outcomes', () => {
     const warehouse = postgres();
     // The receiver refuses customers 2 and 4 (HTTP 400, final), and answers slowly: the run
     // published everything long before its deliveries are all answered.
-    const { model, table, upserts, removals } = await setUpModel(warehouse, 1000, { kind: 'manual' }, {
-      upserts: {
-        refuse: (body) => {
-          const customer = (body as { customer?: unknown }).customer;
-          return customer === 2 || customer === 4 ? `customer ${customer} is on the blocklist` : undefined;
+    const { model, table, upserts, removals } = await setUpModel(
+      warehouse,
+      1000,
+      { kind: 'manual' },
+      {
+        upserts: {
+          refuse: (body) => {
+            const customer = (body as { customer?: unknown }).customer;
+            return customer === 2 || customer === 4 ? `customer ${customer} is on the blocklist` : undefined;
+          },
         },
       },
-    });
+    );
     upserts.setResponseDelay(1500);
     const runner = startRunner();
     const values = [1, 2, 3, 4, 5].map((id) => `(${id}, 'c${id}@x.io', ${id})`).join(', ');
@@ -481,7 +486,11 @@ describe('reverse ETL delivery outcomes', () => {
     // Ended when the last outcome came, after the slow answers: the duration covers the deliveries.
     expect(Date.parse(run.finishedAt as string)).toBeGreaterThanOrEqual(Date.parse(run.deliveringSince as string));
     expect(run.durationMs).toBe(Date.parse(run.finishedAt as string) - Date.parse(run.startedAt));
-    expect(received(upserts).map((b) => b.customer).sort()).toEqual([1, 3, 5]);
+    expect(
+      received(upserts)
+        .map((b) => b.customer)
+        .sort(),
+    ).toEqual([1, 3, 5]);
 
     // A second run: an update (delivered) and a delete (to the other instance), counted per kind.
     upserts.setResponseDelay(0);
@@ -509,7 +518,9 @@ describe('reverse ETL delivery outcomes', () => {
     expect(run).toMatchObject({ status: 'succeeded', phase: 'done', missingDeliveries: 2 });
     expect(runDeliveries(run).added.delivered).toBe(0);
     // Not before the timeout: 2 s after it began waiting.
-    expect(Date.parse(run.finishedAt as string) - Date.parse(run.deliveringSince as string)).toBeGreaterThanOrEqual(2000);
+    expect(Date.parse(run.finishedAt as string) - Date.parse(run.deliveringSince as string)).toBeGreaterThanOrEqual(
+      2000,
+    );
     await runner.stop();
   });
 });
