@@ -58,7 +58,7 @@ describe('Reverse ETL run deliveries', () => {
       expect((await api.call('POST', '/api/v1/workspaces/crm/destinations', body)).status).toBe(201);
     }
     // Waits for the deliveries (the translator answers within seconds).
-    loader = await startReverseEtlLoader(stack, { deliveryTimeoutMs: 180_000 });
+    loader = await startReverseEtlLoader(stack, { delivered: true, deliveryTimeoutMs: 180_000 });
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
     cspViolations = collectCspViolations(context);

@@ -40,7 +40,7 @@ export function ModelRuns({ model }: { model: ReverseEtlModel }) {
             </tr>
           </thead>
           <tbody>
-            {runs.data.runs.map((run) => (
+            {runs.data.runs.flatMap((run) => [
               <tr key={run.id} data-testid="model-run">
                 <td data-label="Started">{formatSecond(run.startedAt)}</td>
                 <td data-label="Trigger">{run.trigger}</td>
@@ -59,10 +59,17 @@ export function ModelRuns({ model }: { model: ReverseEtlModel }) {
                 </td>
                 <td data-label="Error" className="wrap-anywhere">
                   {run.errorCode ? `${run.errorCode}: ${run.errorMessage}` : run.lastAttemptError || '—'}
-                  {run.failedRows.length > 0 ? <FailedRows run={run} /> : null}
                 </td>
-              </tr>
-            ))}
+              </tr>,
+              // The failed rows under their run, across the table.
+              run.failedRows.length > 0 ? (
+                <tr key={`${run.id}-failed`}>
+                  <td colSpan={8}>
+                    <FailedRows run={run} />
+                  </td>
+                </tr>
+              ) : null,
+            ])}
           </tbody>
         </table>
       ) : null}
