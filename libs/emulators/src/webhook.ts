@@ -16,6 +16,11 @@ export interface WebhookEmulatorOptions extends EmulatorOptions {
   requiredHeaders?: Record<string, string>;
   /** Status of an accepted delivery; 200 by default. */
   status?: number;
+  /**
+   * A receiver that refuses some deliveries: why it refuses this body (answered 400 with that
+   * error, and not counted as delivered), or undefined to accept it.
+   */
+  refuse?: (body: unknown) => string | undefined;
 }
 
 export interface WebhookDelivery {
@@ -67,6 +72,8 @@ export class WebhookEmulator extends Emulator {
         return { status: 401, body: { error: 'invalid X-Signature' } };
       }
     }
+    const refused = this.options.refuse?.(body);
+    if (refused !== undefined) return { status: 400, body: { error: refused } };
     this.deliveries.push({ method: request.method, path: request.path, headers: request.headers, body });
     return { status: this.options.status ?? 200, body: { ok: true } };
   }

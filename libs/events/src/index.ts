@@ -13,8 +13,15 @@ export {
   type EventMetadata,
   type DecodedEvent,
 } from './event-message';
-export type { DeliveryReport, DeliveryOutcome, DeliverySample, FieldNoticeOutcome } from './reports';
-export { DROPPED_REASONS, FIELD_NOTICE_OUTCOMES } from './reports';
+export type { DeliveryReport, DeliveryOutcome, DeliverySample, FailedRow, FieldNoticeOutcome } from './reports';
+export {
+  CHANGE_KINDS,
+  reverseEtlContextOf,
+  type ChangeKind,
+  type ReverseEtlContext,
+  type ReverseEtlTag,
+} from './reverse-etl-tag';
+export { DROPPED_REASONS, FIELD_NOTICE_OUTCOMES, MAX_FAILED_ROWS_PER_REPORT } from './reports';
 export { DEAD_LETTER_HEADERS, decodeDeadLetter, type DeadLetterRecord } from './dead-letter';
 export {
   REDELIVERY_HEADERS,

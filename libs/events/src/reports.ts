@@ -1,3 +1,5 @@
+import type { ReverseEtlTag } from './reverse-etl-tag';
+
 // Reports the translators publish about their deliveries; the control plane aggregates them so
 // the console can show delivery stats. (Warehouse load records are defined in libs/warehouse.)
 
@@ -57,6 +59,24 @@ export interface DeliveryReport {
    * other, and for the run's own tally.
    */
   runId?: string;
+  /**
+   * Reverse ETL row changes (first deliveries, not redrives): the model run and change kind these
+   * final outcomes (delivered, failed, filtered) count for. Absent on every other event's report.
+   */
+  reverseEtl?: ReverseEtlTag;
+  /** Failed Reverse ETL rows of this report, at most `MAX_FAILED_ROWS_PER_REPORT`, reasons masked. */
+  failedRows?: FailedRow[];
+}
+
+/** Failed rows a report carries at most (its count stays exact). */
+export const MAX_FAILED_ROWS_PER_REPORT = 20;
+
+/** A Reverse ETL row change that was not delivered, and why. */
+export interface FailedRow {
+  /** The row's identifier value. */
+  key: string;
+  /** What went wrong, in words, every credential masked. */
+  message: string;
 }
 
 /**

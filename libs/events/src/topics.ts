@@ -143,6 +143,11 @@ export class KafkaNames {
     return `${this.prefix}manifold-warehouse-${warehouseId}`;
   }
 
+  /** The group of the warehouse loaders counting Reverse ETL deliveries into their runs. */
+  get reverseEtlDeliveriesGroup(): string {
+    return `${this.prefix}manifold-reverse-etl-deliveries`;
+  }
+
   /** The group of the control plane's replicas reading delivery reports and load records. */
   get controlPlaneReportsGroup(): string {
     return `${this.prefix}manifold-control-plane-reports`;

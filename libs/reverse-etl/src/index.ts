@@ -13,4 +13,5 @@ export {
 } from './row-event';
 export { connectionMapping, connectionMappingId } from './connection-mapping';
 export { ReverseEtlStore } from './store';
+export { tallyRunDeliveries, type RunDeliveryTally } from './run-deliveries';
 export { parseModelInput, parseConnectionInput, InvalidReverseEtlInputError, type InputProblem } from './validation';

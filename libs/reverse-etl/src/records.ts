@@ -1,4 +1,4 @@
-import type { ChangeKind } from '@manifold/warehouse';
+import { CHANGE_KINDS, type ChangeKind } from '@manifold/warehouse';
 
 /** When a model runs by itself: never (only "run now"), every so many seconds, or on a cron expression (UTC). */
 export type ModelSchedule =
@@ -48,9 +48,42 @@ export interface ReverseEtlConnection {
   rowsPerSecond: number;
 }
 
-export type RunStatus = 'running' | 'succeeded' | 'failed';
-/** Where a running run is, so that a runner taking it over knows what is left. */
-export type RunPhase = 'preparing' | 'publishing' | 'promoting' | 'done';
+/**
+ * running → delivering (every change published; waiting for each delivery's outcome) →
+ * succeeded; or failed (nothing more was sent).
+ */
+export type RunStatus = 'running' | 'delivering' | 'succeeded' | 'failed';
+/** Where a run is, so that a runner taking it over knows what is left. */
+export type RunPhase = 'preparing' | 'publishing' | 'promoting' | 'delivering' | 'done';
+
+/**
+ * What became of a row change at one destination instance: delivered; failed (retried until the
+ * retry window ended, then dead-lettered); dead-lettered (refused outright, e.g. an HTTP 4xx, or
+ * not translatable); filtered (not sent: a destination filter, a disabled instance, ...).
+ */
+export type RunDeliveryOutcome = 'delivered' | 'failed' | 'deadLettered' | 'filtered';
+export const RUN_DELIVERY_OUTCOMES: readonly RunDeliveryOutcome[] = ['delivered', 'failed', 'deadLettered', 'filtered'];
+
+/** Deliveries per change kind and outcome. */
+export type RunDeliveries = Record<ChangeKind, Record<RunDeliveryOutcome, number>>;
+
+/** Failed-row samples a run keeps (the first ones reported). */
+export const MAX_FAILED_ROW_SAMPLES = 20;
+
+/** A row change that was not delivered to a destination instance, and why (masked). */
+export interface RunFailedRow {
+  /** The row's identifier value. */
+  key: string;
+  changeKind: ChangeKind;
+  destinationId: string;
+  outcome: 'failed' | 'deadLettered';
+  /** The reason it is counted under (`http_400`, `RETRIES_EXHAUSTED`, ...). */
+  reason: string;
+  /** What went wrong, in words, credentials masked. */
+  message: string;
+  /** When the translator reported it (ISO-8601). */
+  at: string;
+}
 
 export interface ReverseEtlRun {
   id: string;
@@ -74,8 +107,38 @@ export interface ReverseEtlRun {
   error?: { code: string; message: string };
   /** The latest failure while publishing (Kafka unreachable, …): the run goes on from its last page. */
   lastAttemptError?: string;
+  /** When every change was published and the run began waiting for their deliveries (ISO-8601). */
+  deliveringSince?: string;
+  /**
+   * Outcomes the run waits for: each published change once per destination instance that takes
+   * its kind (through an enabled connection, when publishing ended).
+   */
+  expectedDeliveries?: number;
+  /** Outcomes reported so far, per change kind and outcome (stored sparse: see `runDeliveries`). */
+  deliveries?: Partial<Record<ChangeKind, Partial<Record<RunDeliveryOutcome, number>>>>;
+  /** The first failed rows, at most MAX_FAILED_ROW_SAMPLES. */
+  failedRows?: RunFailedRow[];
+  /** Deliveries still without an outcome when the run stopped waiting for them (the delivery timeout). */
+  missingDeliveries?: number;
 }
 
 export function zeroCounts(): Record<ChangeKind, number> {
   return { added: 0, updated: 0, deleted: 0 };
+}
+
+/** A run's deliveries with every kind and outcome present (0 when none was reported). */
+export function runDeliveries(run: Pick<ReverseEtlRun, 'deliveries'>): RunDeliveries {
+  const all = {} as RunDeliveries;
+  for (const kind of CHANGE_KINDS) {
+    const reported = run.deliveries?.[kind] ?? {};
+    all[kind] = { delivered: 0, failed: 0, deadLettered: 0, filtered: 0 };
+    for (const outcome of RUN_DELIVERY_OUTCOMES) all[kind][outcome] = reported[outcome] ?? 0;
+  }
+  return all;
+}
+
+/** Outcomes reported so far, all kinds together. */
+export function outcomesReported(run: Pick<ReverseEtlRun, 'deliveries'>): number {
+  const all = runDeliveries(run);
+  return CHANGE_KINDS.reduce((sum, kind) => sum + RUN_DELIVERY_OUTCOMES.reduce((n, o) => n + all[kind][o], 0), 0);
 }

@@ -2,9 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import { isDuplicateKeyError } from '@manifold/mongo';
 import type { ChangeKind } from '@manifold/warehouse';
-import type { ReverseEtlConnection, ReverseEtlModel, ReverseEtlRun } from './records';
+import { outcomesReported, type ReverseEtlConnection, type ReverseEtlModel, type ReverseEtlRun } from './records';
+import type { RunDeliveryTally } from './run-deliveries';
+import { RunDeliveryRecords } from './run-delivery-records';
 
 type Doc<T extends { id: string }> = Omit<T, 'id'> & { _id: string };
+/** A run as stored: its deliveries are counted apart (RunDeliveryRecords). */
+type RunDoc = Omit<Doc<ReverseEtlRun>, 'deliveries' | 'failedRows'>;
 /** A connection's field mapping is kept as JSON text: its keys may hold "." or "$", which FerretDB refuses in stored keys. */
 type ConnectionDoc = Omit<Doc<ReverseEtlConnection>, 'fields'> & { fieldsJson: string };
 
@@ -25,10 +29,12 @@ const toDoc = <T extends { id: string }>({ id, ...rest }: T): Doc<T> => ({ _id: 
 export class ReverseEtlStore {
   private readonly models: Collection<Doc<ReverseEtlModel>>;
   private readonly connections: Collection<ConnectionDoc>;
-  private readonly runs: Collection<Doc<ReverseEtlRun>>;
+  private readonly runs: Collection<RunDoc>;
   private readonly leases: Collection<LeaseDoc>;
+  private readonly deliveries: RunDeliveryRecords;
 
   constructor(db: Db) {
+    this.deliveries = new RunDeliveryRecords(db);
     this.models = db.collection('reverse_etl_models');
     this.connections = db.collection('reverse_etl_connections');
     this.runs = db.collection('reverse_etl_runs');
@@ -37,6 +43,8 @@ export class ReverseEtlStore {
 
   async ensureIndexes(): Promise<void> {
     await this.runs.createIndex({ modelId: 1, startedAt: -1 });
+    await this.runs.createIndex({ status: 1 });
+    await this.deliveries.ensureIndexes();
     await this.connections.createIndex({ modelId: 1 });
   }
 
@@ -86,6 +94,9 @@ export class ReverseEtlStore {
   /** The model with its connections and runs (its lease expires by itself). */
   async deleteModel(id: string): Promise<void> {
     await this.connections.deleteMany({ modelId: id });
+    await this.deliveries.forget(
+      (await this.runs.find({ modelId: id }).project({ _id: 1 }).toArray()).map((d) => d._id),
+    );
     await this.runs.deleteMany({ modelId: id });
     await this.models.deleteOne({ _id: id });
   }
@@ -101,28 +112,33 @@ export class ReverseEtlStore {
   }
 
   async insertRun(run: ReverseEtlRun): Promise<void> {
-    await this.runs.insertOne(toDoc(run));
+    const { deliveries: _deliveries, failedRows: _failedRows, ...doc } = toDoc(run);
+    await this.runs.insertOne(doc);
+  }
+
+  /** Runs as stored, with what their deliveries came to so far. */
+  private async withDeliveries(docs: readonly RunDoc[]): Promise<ReverseEtlRun[]> {
+    const totals = await this.deliveries.totals(docs.map((d) => d._id));
+    return docs.map((doc) => ({ ...fromDoc<ReverseEtlRun>(doc), ...totals.get(doc._id) }));
   }
 
   async run(id: string): Promise<ReverseEtlRun | undefined> {
     const doc = await this.runs.findOne({ _id: id });
-    return doc ? fromDoc<ReverseEtlRun>(doc) : undefined;
+    return doc ? (await this.withDeliveries([doc]))[0] : undefined;
   }
 
   /** The model's runs, latest first. */
   async runsOf(modelId: string, limit = 50): Promise<ReverseEtlRun[]> {
-    return (await this.runs.find({ modelId }).sort({ startedAt: -1 }).limit(limit).toArray()).map((d) =>
-      fromDoc<ReverseEtlRun>(d),
-    );
+    return this.withDeliveries(await this.runs.find({ modelId }).sort({ startedAt: -1 }).limit(limit).toArray());
   }
 
   /** The model's run that did not finish (a runner stopped during it), if any. */
   async unfinishedRun(modelId: string): Promise<ReverseEtlRun | undefined> {
     const doc = await this.runs.findOne({ modelId, status: 'running' }, { sort: { startedAt: -1 } });
-    return doc ? fromDoc<ReverseEtlRun>(doc) : undefined;
+    return doc ? (await this.withDeliveries([doc]))[0] : undefined;
   }
 
-  async updateRun(id: string, set: Partial<Omit<ReverseEtlRun, 'id'>>): Promise<void> {
+  async updateRun(id: string, set: Partial<Omit<ReverseEtlRun, 'id' | 'deliveries' | 'failedRows'>>): Promise<void> {
     await this.runs.updateOne({ _id: id }, { $set: set });
   }
 
@@ -144,6 +160,58 @@ export class ReverseEtlStore {
       { _id: id, lastKey: previousKey === undefined ? { $exists: false } : previousKey },
       { $set: { lastKey }, ...(Object.keys(inc).length > 0 ? { $inc: inc } : {}) },
     );
+  }
+
+  /** Counts what one reports-topic message says about a run's deliveries, once (see RunDeliveryRecords). */
+  async recordDeliveries(
+    runId: string,
+    tally: RunDeliveryTally,
+    position: { partition: number; offset: string },
+  ): Promise<void> {
+    await this.deliveries.record(runId, tally, position);
+  }
+
+  /**
+   * Ends a delivering run whose every expected delivery has an outcome (succeeded); true when
+   * this call ended it. Called after its deliveries are counted, and when it starts delivering.
+   */
+  async completeIfDelivered(runId: string, now = new Date()): Promise<boolean> {
+    const run = await this.run(runId);
+    if (run?.status !== 'delivering' || outcomesReported(run) < (run.expectedDeliveries ?? 0)) return false;
+    return this.endDelivering(run, now, {});
+  }
+
+  /** Runs waiting for their deliveries' outcomes. */
+  async deliveringRuns(): Promise<ReverseEtlRun[]> {
+    return this.withDeliveries(await this.runs.find({ status: 'delivering' }).toArray());
+  }
+
+  /**
+   * Stops waiting for a delivering run's outcomes (its delivery timeout passed): it succeeds with
+   * the deliveries still without an outcome counted as missing. True when this call ended it.
+   */
+  async stopWaiting(runId: string, now = new Date()): Promise<boolean> {
+    const run = await this.run(runId);
+    if (run?.status !== 'delivering') return false;
+    const missing = Math.max(0, (run.expectedDeliveries ?? 0) - outcomesReported(run));
+    return this.endDelivering(run, now, { missingDeliveries: missing });
+  }
+
+  private async endDelivering(run: ReverseEtlRun, now: Date, set: Partial<ReverseEtlRun>): Promise<boolean> {
+    const finishedAt = now.toISOString();
+    const ended = await this.runs.updateOne(
+      { _id: run.id, status: 'delivering' },
+      {
+        $set: {
+          ...set,
+          status: 'succeeded',
+          phase: 'done',
+          finishedAt,
+          durationMs: Date.parse(finishedAt) - Date.parse(run.startedAt),
+        },
+      },
+    );
+    return ended.modifiedCount === 1;
   }
 
   /**

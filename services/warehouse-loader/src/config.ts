@@ -48,6 +48,11 @@ export function loadLoaderConfig(source: Record<string, string | undefined> = pr
       REVERSE_ETL_CHECK_INTERVAL_SECONDS: env.int(5, 1),
       /** Row changes read from the warehouse and published at a time. */
       REVERSE_ETL_PAGE_SIZE: env.int(1000, 1),
+      /**
+       * How long a run waits for its deliveries' outcomes once every change is published, then
+       * ends with the rest counted missing. Longer than the translators' retry window (4 h).
+       */
+      REVERSE_ETL_DELIVERY_TIMEOUT_SECONDS: env.int(5 * 3600, 1),
     },
     source,
     [checkKafkaConnectionConfig, checkControlPlaneTlsConfig, checkMongoConnectionConfig],

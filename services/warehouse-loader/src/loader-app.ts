@@ -9,7 +9,7 @@ import { KafkaLoadHistory } from './load-history';
 import { LoaderSupervisor } from './loader-supervisor';
 import { registerLoaderMetrics } from './metrics';
 import type { WarehouseLoaderOptions } from './warehouse-loader';
-import { startReverseEtlRunner, type ReverseEtlRunner } from './reverse-etl';
+import { startReverseEtlRunner, startRunDeliveriesConsumer, type ReverseEtlRunner } from './reverse-etl';
 
 export interface LoaderAppOptions {
   config: ConfigView;
@@ -31,7 +31,13 @@ export interface LoaderAppOptions {
   /** Where the loader's metrics go (the service's meter; none in tests). */
   meter?: Meter;
   /** Runs Reverse ETL models (src/reverse-etl) when given. */
-  reverseEtl?: { store: ReverseEtlStore; checkIntervalMs?: number; pageSize?: number };
+  reverseEtl?: {
+    store: ReverseEtlStore;
+    checkIntervalMs?: number;
+    pageSize?: number;
+    /** How long a run waits for its deliveries' outcomes (see ReverseEtlRunnerOptions). */
+    deliveryTimeoutMs?: number;
+  };
 }
 
 export interface LoaderApp {
@@ -102,13 +108,24 @@ export async function startLoaderApp(options: LoaderAppOptions): Promise<LoaderA
       logger: options.logger,
       ...(options.reverseEtl.checkIntervalMs ? { checkIntervalMs: options.reverseEtl.checkIntervalMs } : {}),
       ...(options.reverseEtl.pageSize ? { pageSize: options.reverseEtl.pageSize } : {}),
+      ...(options.reverseEtl.deliveryTimeoutMs ? { deliveryTimeoutMs: options.reverseEtl.deliveryTimeoutMs } : {}),
     });
+  // The runs' delivery outcomes, from the translators' reports: a run ends once each has one.
+  const runDeliveries =
+    options.reverseEtl &&
+    (await startRunDeliveriesConsumer({
+      kafka,
+      names,
+      store: options.reverseEtl.store,
+      logger: options.logger.child({ component: 'reverse-etl-deliveries' }),
+    }));
   return {
     supervisor,
     ...(reverseEtl ? { reverseEtl } : {}),
     stop: async () => {
       // A run stops between pages; the next runner takes it up from the last page recorded.
       await reverseEtl?.stop();
+      await runDeliveries?.stop();
       await supervisor.stop();
       await producer.disconnect();
       await kafka.disconnect();

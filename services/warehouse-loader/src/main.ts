@@ -9,7 +9,7 @@ import { controlPlaneTls } from '@manifold/proto';
 import { runService } from '@manifold/service';
 import { loadLoaderConfig } from './config';
 import { WithEmbeddedWarehouse } from './embedded-warehouse';
-import { startLoaderApp } from './loader-app';
+import { startLoaderApp, type LoaderAppOptions } from './loader-app';
 
 async function main(): Promise<void> {
   const config = loadLoaderConfig();
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
           syncIntervalSeconds: config.EMBEDDED_SYNC_INTERVAL_SECONDS,
         });
       }
-      let reverseEtl: { store: ReverseEtlStore; checkIntervalMs: number; pageSize: number } | undefined;
+      let reverseEtl: LoaderAppOptions['reverseEtl'];
       if (config.MONGO_URL) {
         const mongo = await connectMongo({
           url: config.MONGO_URL,
@@ -65,6 +65,7 @@ async function main(): Promise<void> {
           store,
           checkIntervalMs: config.REVERSE_ETL_CHECK_INTERVAL_SECONDS * 1000,
           pageSize: config.REVERSE_ETL_PAGE_SIZE,
+          deliveryTimeoutMs: config.REVERSE_ETL_DELIVERY_TIMEOUT_SECONDS * 1000,
         };
       }
       const app = await startLoaderApp({

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
+import type { ChangeKind } from '@manifold/events';
 
-/** What a row change is, by comparison with the previous run's result on the unique identifier. */
-export type ChangeKind = 'added' | 'updated' | 'deleted';
-export const CHANGE_KINDS: readonly ChangeKind[] = ['added', 'updated', 'deleted'];
+// The change kinds are the events library's: delivery reports name them too.
+export { CHANGE_KINDS, type ChangeKind } from '@manifold/events';
 
 /** A JSON value as a row's cell reads back (numbers beyond 2^53 lose precision, as in JSON.parse). */
 export type RowValue = string | number | boolean | null | RowValue[] | { [key: string]: RowValue };

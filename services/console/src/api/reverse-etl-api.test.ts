@@ -34,6 +34,10 @@ interface Run {
   counts: Record<string, number>;
   published: Record<string, number>;
   errorCode: string;
+  expectedDeliveries: number;
+  missingDeliveries: number;
+  deliveries: Record<string, Record<string, number>>;
+  failedRows: unknown[];
 }
 
 describe('console Public API: Reverse ETL', () => {
@@ -184,7 +188,12 @@ describe('console Public API: Reverse ETL', () => {
       errorCode: '',
       counts: { added: 3, updated: 0, deleted: 0 },
       published: { added: 3, updated: 0, deleted: 0 },
+      // No translator in this stack: the run stopped waiting at the loader's delivery timeout.
+      expectedDeliveries: 3,
+      missingDeliveries: 3,
+      failedRows: [],
     });
+    expect(runs[0]?.deliveries.delivered).toEqual({ added: 0, updated: 0, deleted: 0 });
     expect((await owner.call('POST', `${model}/reset`)).status).toBe(200);
 
     expect((await owner.call('DELETE', connection)).status).toBe(200);

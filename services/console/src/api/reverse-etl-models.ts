@@ -58,14 +58,39 @@ const ChangeCounts = model(
   z.object({ added: z.number().int(), updated: z.number().int(), deleted: z.number().int() }),
 );
 
+export const RunDeliveries = model(
+  'RunDeliveries',
+  z.object({
+    delivered: ChangeCounts,
+    failed: ChangeCounts.describe('Retried until the retry window ended, then dead-lettered'),
+    deadLettered: ChangeCounts.describe('Refused outright (e.g. an HTTP 4xx) or not translatable'),
+    filtered: ChangeCounts.describe('Not sent: a destination filter, a disabled instance, an invalid payload'),
+  }),
+).describe("What became of the run's row changes at their destination instances, per change kind");
+
+export const FailedRow = model(
+  'FailedRow',
+  z.object({
+    key: z.string().describe("The row's identifier value"),
+    changeKind: z.string().describe('added, updated or deleted'),
+    destinationId: z.string(),
+    outcome: z.string().describe('failed or dead_lettered'),
+    reason: z.string().describe('http_400, RETRIES_EXHAUSTED, ...'),
+    message: z.string().describe('In words, credentials masked'),
+    at: timestamp,
+  }),
+);
+
 export const ReverseEtlRun = model(
   'ReverseEtlRun',
   z.object({
     id: z.string(),
     modelId: z.string(),
     trigger: z.string().describe('schedule or manual'),
-    status: z.string().describe('running, succeeded or failed'),
-    phase: z.string().describe('preparing, publishing, promoting or done'),
+    status: z
+      .string()
+      .describe('running, delivering (every change published, waiting for their outcomes), succeeded or failed'),
+    phase: z.string().describe('preparing, publishing, promoting, delivering or done'),
     startedAt: timestamp,
     finishedAt: optionalTimestamp,
     durationMs: z.number().int(),
@@ -75,6 +100,19 @@ export const ReverseEtlRun = model(
     errorCode: z.string().describe('Why the run failed, sending nothing more; empty when it did not'),
     errorMessage: z.string(),
     lastAttemptError: z.string().describe('The latest failure of a run that goes on from its last page'),
+    deliveringSince: optionalTimestamp.describe(
+      "When every change was published and the run began waiting for its deliveries' outcomes",
+    ),
+    expectedDeliveries: z
+      .number()
+      .int()
+      .describe('Outcomes the run waits for: each published change once per destination instance taking its kind'),
+    deliveries: RunDeliveries,
+    failedRows: z.array(FailedRow).describe('The first failed rows (at most 20)'),
+    missingDeliveries: z
+      .number()
+      .int()
+      .describe('Deliveries still without an outcome when the run stopped waiting (the delivery timeout)'),
   }),
 );
 

@@ -15,6 +15,8 @@ export interface TestDataPlane {
   adminToken: string;
   configView: ConfigStreamClient;
   kafka: KafkaClient;
+  /** The prefix of its topics and consumer groups (the control plane's too). */
+  topicPrefix: string;
   translator: RunningTranslator | undefined;
   close(): Promise<void>;
 }
@@ -89,6 +91,7 @@ export async function startTestDataPlane(
     adminToken,
     configView,
     kafka,
+    topicPrefix: options.topicPrefix,
     translator,
     async close() {
       await ingestion.close();

@@ -7,17 +7,29 @@ import { testInfrastructure, testLogger, testTopicPrefix } from '@manifold/testi
 import { startLoaderApp, type LoaderApp } from '@manifold/warehouse-loader';
 import type { ConsoleStack } from './stack';
 
-/** Needs a stack started with `dataPlane` (its configuration stream and Kafka client). */
-export async function startReverseEtlLoader(stack: ConsoleStack): Promise<LoaderApp> {
+/**
+ * Needs a stack started with `dataPlane` (its configuration stream and Kafka client). A run waits
+ * `deliveryTimeoutMs` for its deliveries' outcomes: 2 s by default, for stacks with no translator
+ * (their runs then end with every delivery missing). `delivered`: the row changes go to the data
+ * plane's topics, for its translator to deliver and report on (give a long timeout then).
+ */
+export async function startReverseEtlLoader(
+  stack: ConsoleStack,
+  options: { deliveryTimeoutMs?: number; delivered?: boolean } = {},
+): Promise<LoaderApp> {
   const dataPlane = stack.dataPlane;
   if (!dataPlane) throw new Error('the Reverse ETL loader needs a console stack started with dataPlane');
-  const topicPrefix = testTopicPrefix();
+  const topicPrefix = options.delivered ? dataPlane.topicPrefix : testTopicPrefix();
   await dataPlane.kafka.ensureTopics([{ topic: new KafkaNames(topicPrefix).events, partitions: 1 }]);
   return startLoaderApp({
     config: dataPlane.configView,
     kafkaBrokers: testInfrastructure().kafkaBrokers,
     logger: testLogger('console-reverse-etl-loader'),
     topicPrefix,
-    reverseEtl: { store: new ReverseEtlStore(stack.controlPlane.domain.store.db), checkIntervalMs: 200 },
+    reverseEtl: {
+      store: new ReverseEtlStore(stack.controlPlane.domain.store.db),
+      checkIntervalMs: 200,
+      deliveryTimeoutMs: options.deliveryTimeoutMs ?? 2000,
+    },
   });
 }

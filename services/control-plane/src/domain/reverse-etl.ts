@@ -27,10 +27,13 @@ import {
   connectionMapping,
   connectionMappingId,
   InvalidReverseEtlInputError,
+  MAX_FAILED_ROW_SAMPLES,
   parseConnectionInput,
   parseModelInput,
   ReverseEtlStore,
+  runDeliveries,
   type ModelSchedule,
+  type RunDeliveryOutcome,
   type ReverseEtlConnection,
   type ReverseEtlModel,
   type ReverseEtlRun,
@@ -376,5 +379,34 @@ function runMessage(run: ReverseEtlRun): RunMessage {
     errorCode: run.error?.code ?? '',
     errorMessage: run.error?.message ?? '',
     lastAttemptError: run.lastAttemptError ?? '',
+    ...(run.deliveringSince ? { deliveringSince: new Date(run.deliveringSince) } : {}),
+    expectedDeliveries: run.expectedDeliveries ?? 0,
+    deliveries: deliveriesMessage(run),
+    failedRows: (run.failedRows ?? []).slice(0, MAX_FAILED_ROW_SAMPLES).map((row) => ({
+      key: row.key,
+      changeKind: row.changeKind,
+      destinationId: row.destinationId,
+      outcome: row.outcome === 'deadLettered' ? 'dead_lettered' : row.outcome,
+      reason: row.reason,
+      message: row.message,
+      at: new Date(row.at),
+    })),
+    missingDeliveries: run.missingDeliveries ?? 0,
+  };
+}
+
+/** Per outcome, the counts per change kind (the record keeps them per kind, then outcome). */
+function deliveriesMessage(run: ReverseEtlRun): RunMessage['deliveries'] {
+  const all = runDeliveries(run);
+  const of = (outcome: RunDeliveryOutcome) => ({
+    added: all.added[outcome],
+    updated: all.updated[outcome],
+    deleted: all.deleted[outcome],
+  });
+  return {
+    delivered: of('delivered'),
+    failed: of('failed'),
+    deadLettered: of('deadLettered'),
+    filtered: of('filtered'),
   };
 }

@@ -1,9 +1,15 @@
 import type { DestinationConfig } from '@manifold/config-client';
 import { describeNotice, type FieldNotice, type Outcome } from '@manifold/destination-kit';
-import type { DeliveryReport, TraceOutcome } from '@manifold/events';
+import {
+  reverseEtlContextOf,
+  type DeliveryReport,
+  type ReverseEtlContext,
+  type SpecEvent,
+  type TraceOutcome,
+} from '@manifold/events';
 import type { EventProducer, OutgoingMessage } from '@manifold/kafka';
 import { encodeRetryMessage, type PendingRetry } from '../retry/retry-message';
-import { encodeDeadLetter, exchangeDetails, type DeadLetterRecord } from '../reports/dead-letter';
+import { encodeDeadLetter, exchangeDetails, failedRowMessage, type DeadLetterRecord } from '../reports/dead-letter';
 import type { DeliveryRecord, DeliveryReporter } from '../reports/delivery-reporter';
 import type { FailureSampler } from '../reports/failure-sampler';
 import type { TranslatorMetrics } from '../reports/metrics';
@@ -65,7 +71,8 @@ export class BatchOutcomes {
 
   /** Not sent to `instance`, deliberately (integrations object, filters, disabled, duplicate, ...). */
   filtered(instance: Pick<DestinationConfig, 'id' | 'workspaceId'>, reason: string, subject?: OutcomeSubject): void {
-    this.count(instance, 'filtered', reason, undefined, { runId: subject?.runId });
+    const row = subject && rowChangeOf(subject.event, subject.metadata.sourceId, subject.runId);
+    this.count(instance, 'filtered', reason, undefined, { runId: subject?.runId, row });
     if (subject) this.trace(subject, instance, 'filtered', { reason, message: subject.message, attempt: 0 });
   }
 
@@ -80,7 +87,13 @@ export class BatchOutcomes {
     if (record.destinationId && workspaceId) {
       const instance = { id: record.destinationId, workspaceId };
       const reason = failureReason(record);
-      this.count(instance, 'failed', reason, undefined, { attempts: attemptsOf(exchange), runId });
+      const row = record.event && record.sourceId ? rowChangeOf(record.event, record.sourceId, runId) : undefined;
+      this.count(instance, 'failed', reason, undefined, {
+        attempts: attemptsOf(exchange),
+        runId,
+        row,
+        ...(row ? { failedRow: { key: row.key, message: failedRowMessage(record, exchange) } } : {}),
+      });
       if (record.event) {
         this.options.failures?.failed({
           instance,
@@ -167,7 +180,11 @@ export class BatchOutcomes {
         // Ingestion to the destination's answer (not to when the batch was done with).
         const latencyMs = (exchange?.answeredAt ?? now) - Date.parse(task.event.receivedAt);
         const latency = Number.isFinite(latencyMs) ? latencyMs : undefined;
-        this.count(instance, 'delivered', undefined, latency, { attempts: 1, runId: task.runId });
+        this.count(instance, 'delivered', undefined, latency, {
+          attempts: 1,
+          runId: task.runId,
+          row: rowChangeOf(task.event, task.metadata.sourceId, task.runId),
+        });
         this.trace(task, instance, 'delivered', { attempt: task.attempts + 1 }, exchange);
         // What was left out of or converted in the event, counted once it reached the destination.
         for (const notice of notices ?? []) this.count(instance, noticeOutcome(notice), describeNotice(notice));
@@ -283,9 +300,15 @@ export class BatchOutcomes {
     outcome: DeliveryReport['outcome'],
     reason?: string,
     latencyMs?: number,
-    extra: { attempts?: number | undefined; runId?: string | undefined } = {},
+    extra: {
+      attempts?: number | undefined;
+      runId?: string | undefined;
+      /** A Reverse ETL row change's final outcome: counted for its model run too. */
+      row?: ReverseEtlContext | undefined;
+      failedRow?: DeliveryRecord['failedRow'];
+    } = {},
   ): void {
-    const { attempts, runId } = extra;
+    const { attempts, runId, row, failedRow } = extra;
     this.records.push({
       destinationId: instance.id,
       workspaceId: instance.workspaceId,
@@ -294,6 +317,8 @@ export class BatchOutcomes {
       ...(latencyMs !== undefined ? { latencyMs } : {}),
       ...(attempts ? { attempts } : {}),
       ...(runId !== undefined ? { runId } : {}),
+      ...(row ? { reverseEtl: { modelId: row.modelId, runId: row.runId, changeKind: row.changeKind } } : {}),
+      ...(failedRow ? { failedRow } : {}),
     });
   }
 
@@ -323,6 +348,14 @@ export class BatchOutcomes {
     }
     list.push(message);
   }
+}
+
+/**
+ * The Reverse ETL row change an event is, when its final outcome counts for a model run: a first
+ * delivery (a redrive or replay counts for its own run instead, and the model run is over by then).
+ */
+function rowChangeOf(event: SpecEvent, sourceId: string, redeliveryRunId: string | undefined) {
+  return redeliveryRunId === undefined ? reverseEtlContextOf(event, sourceId) : undefined;
 }
 
 /** The reason a failure is counted under: the status of a rejection (`http_400`), else the dead-letter reason. */

@@ -70,3 +70,18 @@ export function encodeDeadLetter(record: DeadLetterRecord): OutgoingMessage {
     },
   };
 }
+
+/** How much of a failed Reverse ETL row's message its run keeps. */
+const FAILED_ROW_MESSAGE_CHARS = 500;
+
+/**
+ * Why a dead-lettered Reverse ETL row failed, for its run's failed-row samples (a refusal's
+ * message quotes the answer): masked as the dead letter is (the instance's credentials, then any
+ * URL userinfo), and shortened.
+ */
+export function failedRowMessage(record: DeadLetterRecord, exchange: Exchange | undefined): string {
+  const message = SecretMasker.generic.text(
+    exchange ? maskerOf(exchange.request).text(record.message) : record.message,
+  );
+  return message.length > FAILED_ROW_MESSAGE_CHARS ? `${message.slice(0, FAILED_ROW_MESSAGE_CHARS)}…` : message;
+}

@@ -1,4 +1,4 @@
-import type { DeliveryReport } from '@manifold/events';
+import { MAX_FAILED_ROWS_PER_REPORT, type DeliveryReport, type FailedRow, type ReverseEtlTag } from '@manifold/events';
 import type { EventProducer } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 
@@ -25,6 +25,10 @@ export interface DeliveryRecord {
   runId?: string;
   /** Requests made (see DeliveryReport.attempts). */
   attempts?: number;
+  /** A Reverse ETL row change's final outcome: reported per model run and change kind. */
+  reverseEtl?: ReverseEtlTag;
+  /** A failed Reverse ETL row: which, and why (masked). */
+  failedRow?: FailedRow;
 }
 
 const MAX_LATENCIES_PER_REPORT = 10_000;
@@ -51,7 +55,10 @@ export class DeliveryReporter {
   }
 
   record(record: DeliveryRecord): void {
-    const key = `${record.destinationId}\u0000${record.outcome}\u0000${record.reason ?? ''}\u0000${record.runId ?? ''}`;
+    const retl = record.reverseEtl;
+    const key =
+      `${record.destinationId}\u0000${record.outcome}\u0000${record.reason ?? ''}\u0000${record.runId ?? ''}` +
+      (retl ? `\u0000${retl.runId}\u0000${retl.changeKind}` : '');
     let aggregate = this.pending.get(key);
     if (!aggregate) {
       aggregate = {
@@ -61,6 +68,7 @@ export class DeliveryReporter {
           outcome: record.outcome,
           ...(record.reason !== undefined ? { reason: record.reason } : {}),
           ...(record.runId !== undefined ? { runId: record.runId } : {}),
+          ...(retl ? { reverseEtl: retl } : {}),
           count: 0,
           at: '',
         },
@@ -69,6 +77,7 @@ export class DeliveryReporter {
     }
     aggregate.report.count += record.count ?? 1;
     if (record.attempts) aggregate.report.attempts = (aggregate.report.attempts ?? 0) + record.attempts;
+    if (record.failedRow) addFailedRows(aggregate.report, [record.failedRow]);
     if (record.latencyMs !== undefined) {
       const latencies = (aggregate.report.latenciesMs ??= []);
       // Bounded: the count stays exact, the latency sample stops growing.
@@ -119,6 +128,7 @@ export class DeliveryReporter {
       if (aggregate.report.attempts) {
         current.report.attempts = (current.report.attempts ?? 0) + aggregate.report.attempts;
       }
+      if (aggregate.report.failedRows) addFailedRows(current.report, aggregate.report.failedRows);
       if (aggregate.report.latenciesMs) {
         current.report.latenciesMs = [...aggregate.report.latenciesMs, ...(current.report.latenciesMs ?? [])];
       }
@@ -129,5 +139,14 @@ export class DeliveryReporter {
       for (const key of [...this.pending.keys()].slice(0, excess)) this.pending.delete(key);
       this.options.logger.error({ dropped: excess }, 'delivery report backlog too large; oldest counts dropped');
     }
+  }
+}
+
+/** Keeps the first failed rows of a report, up to its bound (the count stays exact). */
+function addFailedRows(report: DeliveryReport, rows: readonly FailedRow[]): void {
+  const kept = (report.failedRows ??= []);
+  for (const row of rows) {
+    if (kept.length >= MAX_FAILED_ROWS_PER_REPORT) return;
+    kept.push(row);
   }
 }

@@ -102,12 +102,18 @@ it('runs a model asked to run now and publishes its rows as events of the model'
     reverseEtl: { store, checkIntervalMs: 200 },
   });
 
+  // No translator here: every change published, the run waits for the two deliveries' outcomes.
   const [run] = await eventually(
     () => store.runsOf(model.id, 1),
-    (runs) => runs[0]?.status === 'succeeded',
+    (runs) => runs[0]?.status === 'delivering',
     20000,
   );
-  expect(run).toMatchObject({ trigger: 'manual', published: { added: 2, updated: 0, deleted: 0 } });
+  expect(run).toMatchObject({
+    trigger: 'manual',
+    phase: 'delivering',
+    published: { added: 2, updated: 0, deleted: 0 },
+    expectedDeliveries: 2,
+  });
   const messages = await readTopicUntil(kafka, eventsTopic, (m) => m.length >= 2);
   const events = messages.map((m) => decodeEventMessage(m));
   expect(events.map((e) => e.metadata)).toEqual([

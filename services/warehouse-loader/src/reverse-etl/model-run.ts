@@ -27,9 +27,9 @@ export interface ModelRunDeps {
 /**
  * One run of a model, or the rest of one a runner did not finish: diff in the warehouse, publish
  * each row change of a kind some connection takes as an event of the model, page by page in key
- * order (each page recorded once Kafka holds it), then promote the result to the snapshot.
- * Resolves with the run as recorded; a run left `running` (stopped, or Kafka failing) is taken up
- * again from its last recorded page.
+ * order (each page recorded once Kafka holds it), then promote the result to the snapshot and
+ * wait (`delivering`) for the deliveries' outcomes. Resolves with the run as recorded; a run left
+ * `running` (stopped, or Kafka failing) is taken up again from its last recorded page.
  */
 export async function runModel(
   deps: ModelRunDeps,
@@ -91,8 +91,53 @@ export async function runModel(
   }
   // 'promoting': the changes table goes with the promotion, so its absence means it happened.
   if (await engine.models.hasPrepared(model.id)) await engine.models.promote(model.id);
+  return startDelivering(store, run, connections, log);
+}
+
+/**
+ * Every change is out: the run waits for each delivery's outcome (the delivery-report consumer
+ * counts them and ends it; the runner's checks end it at the delivery timeout). A run that
+ * expects none ends at once.
+ */
+async function startDelivering(
+  store: ReverseEtlStore,
+  run: ReverseEtlRun,
+  connections: readonly ReverseEtlConnection[],
+  log: Logger,
+): Promise<ReverseEtlRun> {
   const recorded = (await store.run(run.id)) ?? run;
-  return finish({ status: 'succeeded', published: recorded.published, skipped: recorded.skipped });
+  const fields: Partial<ReverseEtlRun> = {
+    status: 'delivering',
+    phase: 'delivering',
+    deliveringSince: new Date().toISOString(),
+    expectedDeliveries: expectedDeliveries(recorded.published, connections),
+    published: recorded.published,
+    skipped: recorded.skipped,
+  };
+  await store.updateRun(run.id, fields);
+  await store.completeIfDelivered(run.id);
+  const now = (await store.run(run.id)) ?? { ...recorded, ...fields };
+  log.info({ runId: run.id, status: now.status, published: now.published }, 'model run published every change');
+  return now;
+}
+
+/**
+ * One outcome per published change and destination instance that takes its kind (two
+ * connections to one instance are one mapping match: one outcome).
+ */
+export function expectedDeliveries(
+  published: Record<ChangeKind, number>,
+  connections: readonly ReverseEtlConnection[],
+): number {
+  const kindsPerInstance = new Map<string, Set<ChangeKind>>();
+  for (const connection of connections.filter((c) => c.enabled)) {
+    const kinds = kindsPerInstance.get(connection.destinationId) ?? new Set<ChangeKind>();
+    for (const kind of connection.changeKinds) kinds.add(kind);
+    kindsPerInstance.set(connection.destinationId, kinds);
+  }
+  let expected = 0;
+  for (const kinds of kindsPerInstance.values()) for (const kind of kinds) expected += published[kind];
+  return expected;
 }
 
 async function startRun(

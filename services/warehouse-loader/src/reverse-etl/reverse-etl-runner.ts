@@ -19,6 +19,12 @@ export interface ReverseEtlRunnerOptions {
   leaseMs?: number;
   /** Row changes per page. Default 1,000. */
   pageSize?: number;
+  /**
+   * How long a run waits for its deliveries' outcomes once every change is published; then it
+   * succeeds with the deliveries still without one counted as missing (e.g. a translator down).
+   * Default 5 h: longer than the translators' default retry window (4 h).
+   */
+  deliveryTimeoutMs?: number;
 }
 
 export interface ReverseEtlRunner {
@@ -98,9 +104,26 @@ export function startReverseEtlRunner(options: ReverseEtlRunnerOptions): Reverse
     }
   };
 
+  const deliveryTimeoutMs = options.deliveryTimeoutMs ?? 5 * 3600 * 1000;
+  /** Stops waiting for the deliveries of runs whose delivery timeout passed. */
+  const endOverdueDeliveries = async (now: Date): Promise<void> => {
+    for (const run of await options.store.deliveringRuns()) {
+      const since = Date.parse(run.deliveringSince ?? run.startedAt);
+      if (now.getTime() - since < deliveryTimeoutMs) continue;
+      if (await options.store.stopWaiting(run.id, now)) {
+        const ended = await options.store.run(run.id);
+        log.warn(
+          { modelId: run.modelId, runId: run.id, missingDeliveries: ended?.missingDeliveries },
+          'model run stopped waiting for its deliveries (delivery timeout); the rest are counted missing',
+        );
+      }
+    }
+  };
+
   /** Starts the runs due; resolves with them once started (the checks do not wait for runs). */
   const check = async (): Promise<Array<Promise<void>>> => {
     const now = new Date();
+    await endOverdueDeliveries(now);
     const started: Array<Promise<void>> = [];
     for (const model of await options.store.listModels({ enabled: true })) {
       if (active.has(model.id) || stopping.signal.aborted) continue;

@@ -5,11 +5,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InMemoryConfigView, type WarehouseConfig } from '@manifold/config-client';
-import { WebhookEmulator } from '@manifold/emulators';
+import { WebhookEmulator, type WebhookEmulatorOptions } from '@manifold/emulators';
+import { KafkaNames } from '@manifold/events';
 import type { EventProducer } from '@manifold/kafka';
 import {
   connectionMapping,
   ReverseEtlStore,
+  runDeliveries,
   type ReverseEtlConnection,
   type ReverseEtlModel,
   type ReverseEtlRun,
@@ -24,6 +26,7 @@ import {
   type TestTranslator,
 } from '../../../translator/src/test-support/harness';
 import { startReverseEtlRunner, type ReverseEtlRunner } from './reverse-etl-runner';
+import { startRunDeliveriesConsumer } from './run-deliveries-consumer';
 
 const logger = testLogger('reverse-etl-e2e');
 const WORKSPACE = 'ws-acme';
@@ -36,6 +39,7 @@ const emulators: WebhookEmulator[] = [];
 let tempDir: string;
 const config = new InMemoryConfigView({ version: 1, sources: [], destinations: [], warehouses: [] });
 const runners: ReverseEtlRunner[] = [];
+let runDeliveriesConsumer: { stop(): Promise<void> };
 
 /** What the two webhook instances got, batches unrolled: each row change as its mapping made it. */
 const received = (hook: WebhookEmulator) =>
@@ -49,10 +53,18 @@ beforeAll(async () => {
   db = await connectTestDatabase('retle2e');
   store = new ReverseEtlStore(db.db);
   await store.ensureIndexes();
+  // As the loader runs it: the translator's delivery reports counted into the runs.
+  runDeliveriesConsumer = await startRunDeliveriesConsumer({
+    kafka: translator.kafka,
+    names: new KafkaNames(translator.settings.namespace),
+    store,
+    logger,
+  });
 }, 60000);
 
 afterAll(async () => {
   await Promise.all(runners.map((r) => r.stop()));
+  await runDeliveriesConsumer?.stop();
   await producer?.disconnect();
   await translator?.close();
   await db?.drop();
@@ -60,7 +72,7 @@ afterAll(async () => {
   await rm(tempDir, { recursive: true, force: true });
 });
 
-function startRunner(checkIntervalMs = 3600000): ReverseEtlRunner {
+function startRunner(checkIntervalMs = 3600000, deliveryTimeoutMs?: number): ReverseEtlRunner {
   const runner = startReverseEtlRunner({
     store,
     config,
@@ -69,6 +81,7 @@ function startRunner(checkIntervalMs = 3600000): ReverseEtlRunner {
     logger,
     checkIntervalMs,
     pageSize: 5,
+    ...(deliveryTimeoutMs !== undefined ? { deliveryTimeoutMs } : {}),
   });
   runners.push(runner);
   return runner;
@@ -130,6 +143,12 @@ async function setUpModel(
   warehouse: Warehouse,
   rowsPerSecond = 1000,
   schedule: ReverseEtlModel['schedule'] = { kind: 'manual' },
+  options: {
+    /** How the upserts receiver answers (e.g. refusing some rows). */
+    upserts?: WebhookEmulatorOptions;
+    /** False: the translator is not told of the instances (as if their translator were down). */
+    delivered?: boolean;
+  } = {},
 ): Promise<ModelSetup> {
   const table = uniqueName('customers').replace(/[^a-z0-9_]/g, '_');
   await warehouse.exec('CREATE SCHEMA IF NOT EXISTS crm');
@@ -172,7 +191,7 @@ async function setUpModel(
     enabled: true,
     rowsPerSecond,
   });
-  const upserts = await new WebhookEmulator().start();
+  const upserts = await new WebhookEmulator(options.upserts).start();
   const removals = await new WebhookEmulator().start();
   emulators.push(upserts, removals);
   const toUpserts = connection('upserts', ['added', 'updated'], 'upsert');
@@ -197,11 +216,12 @@ async function setUpModel(
     warehouses: [...current.warehouses.filter((w) => w.id !== warehouse.config.id), warehouse.config],
   };
   config.replace(next);
-  translator.configView.replace(next);
+  if (options.delivered !== false) translator.configView.replace(next);
   return { model, table, upserts, removals };
 }
 
-async function runNow(runner: ReverseEtlRunner, model: ReverseEtlModel): Promise<ReverseEtlRun> {
+/** Starts a run and resolves once it published every change (it may still be delivering them). */
+async function startRun(runner: ReverseEtlRunner, model: ReverseEtlModel): Promise<ReverseEtlRun> {
   const before = (await store.runsOf(model.id, 1))[0]?.startedAt ?? '';
   // "Run now" must be later than the last run's start, to the millisecond.
   await new Promise((resolve) => setTimeout(resolve, 2));
@@ -210,6 +230,21 @@ async function runNow(runner: ReverseEtlRunner, model: ReverseEtlModel): Promise
   const [run] = await store.runsOf(model.id, 1);
   if (!run || run.startedAt <= before) throw new Error('no run started');
   return run;
+}
+
+/** The run once it has ended: every delivery has an outcome (or it failed). */
+async function ended(runId: string): Promise<ReverseEtlRun> {
+  const run = await eventually(
+    () => store.run(runId),
+    (r) => r !== undefined && r.status !== 'delivering' && r.status !== 'running',
+    20000,
+  );
+  return run as ReverseEtlRun;
+}
+
+/** A run from "run now" to its end. */
+async function runNow(runner: ReverseEtlRunner, model: ReverseEtlModel): Promise<ReverseEtlRun> {
+  return ended((await startRun(runner, model)).id);
 }
 
 /** Resolves once the translator consumed everything published so far (nothing more can arrive). */
@@ -259,6 +294,16 @@ describe.each(warehouses)('reverse ETL from %s', (_kind, makeWarehouse) => {
     await warehouse.exec(`INSERT INTO crm.${table} VALUES (4, 'd@x.io', 1)`);
     const second = await runNow(runner, model);
     expect(second).toMatchObject({ status: 'succeeded', counts: { added: 1, updated: 1, deleted: 1 } });
+    // Each change once at the instance taking its kind (the other instance's "no mapping" is no outcome).
+    expect(second).toMatchObject({ expectedDeliveries: 3 });
+    expect(second.failedRows ?? []).toEqual([]);
+    expect(second.missingDeliveries).toBeUndefined();
+    const none = { failed: 0, deadLettered: 0, filtered: 0 };
+    expect(runDeliveries(second)).toEqual({
+      added: { delivered: 1, ...none },
+      updated: { delivered: 1, ...none },
+      deleted: { delivered: 1, ...none },
+    });
     const changed = await deliveries(upserts, 5);
     const removed = await deliveries(removals, 1);
     expect(
@@ -328,7 +373,7 @@ describe.each(warehouses)('reverse ETL from %s', (_kind, makeWarehouse) => {
     await new Promise((resolve) => setTimeout(resolve, 2));
     await store.requestReset(model.id, new Date().toISOString());
     await runner.checkNow();
-    const [afterReset] = await store.runsOf(model.id, 1);
+    const afterReset = await ended(((await store.runsOf(model.id, 1))[0] as ReverseEtlRun).id);
     expect(afterReset).toMatchObject({ status: 'succeeded', published: { added: 2, updated: 0, deleted: 0 } });
     await deliveries(upserts, 4);
     await allConsumed();
@@ -357,7 +402,7 @@ describe.each(warehouses)('reverse ETL from %s', (_kind, makeWarehouse) => {
 
     const second = startRunner();
     await second.checkNow();
-    expect(await store.run(stopped?.id as string)).toMatchObject({
+    expect(await ended(stopped?.id as string)).toMatchObject({
       status: 'succeeded',
       counts: { added: 30, updated: 0, deleted: 0 },
       published: { added: 30, updated: 0, deleted: 0 },
@@ -451,5 +496,94 @@ describe.each(warehouses)('reverse ETL from %s', (_kind, makeWarehouse) => {
     expect(runs.at(-1)).toMatchObject({ trigger: 'schedule', counts: { added: 1, updated: 0, deleted: 0 } });
     expect(runs.at(-2)).toMatchObject({ trigger: 'schedule', counts: { added: 0, updated: 0, deleted: 0 } });
     expect((await deliveries(upserts, 1)).map((b) => b.customer)).toEqual([1]);
+  });
+});
+
+describe('reverse ETL delivery outcomes', () => {
+  const postgres = (warehouses[0] as [string, () => Warehouse])[1];
+
+  it('ends a run only when every row has an outcome: refused rows are dead-lettered and named with the reason', async () => {
+    const warehouse = postgres();
+    // The receiver refuses customers 2 and 4 (HTTP 400, final), and answers slowly: the run
+    // published everything long before its deliveries are all answered.
+    const { model, table, upserts, removals } = await setUpModel(
+      warehouse,
+      1000,
+      { kind: 'manual' },
+      {
+        upserts: {
+          refuse: (body) => {
+            const customer = (body as { customer?: unknown }).customer;
+            return customer === 2 || customer === 4 ? `customer ${customer} is on the blocklist` : undefined;
+          },
+        },
+      },
+    );
+    upserts.setResponseDelay(1500);
+    const runner = startRunner();
+    const values = [1, 2, 3, 4, 5].map((id) => `(${id}, 'c${id}@x.io', ${id})`).join(', ');
+    await warehouse.exec(`INSERT INTO crm.${table} VALUES ${values}`);
+
+    const published = await startRun(runner, model);
+    expect(published).toMatchObject({
+      status: 'delivering',
+      phase: 'delivering',
+      expectedDeliveries: 5,
+      published: { added: 5, updated: 0, deleted: 0 },
+    });
+    expect(published.finishedAt).toBeUndefined();
+    expect(published.deliveringSince).toBeDefined();
+
+    const run = await ended(published.id);
+    expect(run).toMatchObject({ status: 'succeeded', phase: 'done', expectedDeliveries: 5 });
+    expect(run.missingDeliveries).toBeUndefined();
+    expect(runDeliveries(run).added).toEqual({ delivered: 3, failed: 0, deadLettered: 2, filtered: 0 });
+    expect(runDeliveries(run).updated).toEqual({ delivered: 0, failed: 0, deadLettered: 0, filtered: 0 });
+    const failed = [...(run.failedRows ?? [])].sort((a, b) => a.key.localeCompare(b.key));
+    expect(failed.map(({ key, changeKind, outcome, reason }) => ({ key, changeKind, outcome, reason }))).toEqual([
+      { key: '2', changeKind: 'added', outcome: 'deadLettered', reason: 'http_400' },
+      { key: '4', changeKind: 'added', outcome: 'deadLettered', reason: 'http_400' },
+    ]);
+    expect(failed[0]?.message).toMatch(/HTTP 400.*customer 2 is on the blocklist/);
+    expect(failed[1]?.message).toMatch(/customer 4 is on the blocklist/);
+    // Ended when the last outcome came, after the slow answers: the duration covers the deliveries.
+    expect(Date.parse(run.finishedAt as string)).toBeGreaterThanOrEqual(Date.parse(run.deliveringSince as string));
+    expect(run.durationMs).toBe(Date.parse(run.finishedAt as string) - Date.parse(run.startedAt));
+    expect(
+      received(upserts)
+        .map((b) => b.customer)
+        .sort(),
+    ).toEqual([1, 3, 5]);
+
+    // A second run: an update (delivered) and a delete (to the other instance), counted per kind.
+    upserts.setResponseDelay(0);
+    await warehouse.exec(`UPDATE crm.${table} SET ltv = 50 WHERE id = 1`);
+    await warehouse.exec(`DELETE FROM crm.${table} WHERE id = 3`);
+    const second = await runNow(runner, model);
+    expect(second).toMatchObject({ status: 'succeeded', expectedDeliveries: 2 });
+    expect(second.failedRows ?? []).toEqual([]);
+    const deliveriesOf = runDeliveries(second);
+    expect([deliveriesOf.added.delivered, deliveriesOf.updated.delivered, deliveriesOf.deleted.delivered]).toEqual([
+      0, 1, 1,
+    ]);
+    expect((await deliveries(removals, 1)).map((b) => b.customer)).toEqual([3]);
+  });
+
+  it('waits for deliveries that never come until the delivery timeout, then ends with the missing count', async () => {
+    const warehouse = postgres();
+    // The translator does not know the instances: as if their translator were down.
+    const { model, table } = await setUpModel(warehouse, 1000, { kind: 'manual' }, { delivered: false });
+    const runner = startRunner(250, 2000);
+    await warehouse.exec(`INSERT INTO crm.${table} VALUES (1, 'a@x.io', 1), (2, 'b@x.io', 2)`);
+    const published = await startRun(runner, model);
+    expect(published).toMatchObject({ status: 'delivering', expectedDeliveries: 2 });
+    const run = await ended(published.id);
+    expect(run).toMatchObject({ status: 'succeeded', phase: 'done', missingDeliveries: 2 });
+    expect(runDeliveries(run).added.delivered).toBe(0);
+    // Not before the timeout: 2 s after it began waiting.
+    expect(Date.parse(run.finishedAt as string) - Date.parse(run.deliveringSince as string)).toBeGreaterThanOrEqual(
+      2000,
+    );
+    await runner.stop();
   });
 });

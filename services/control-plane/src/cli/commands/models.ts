@@ -45,7 +45,27 @@ const runRow = (r: ReverseEtlRun) => ({
   deleted: `${r.published?.deleted ?? 0}/${r.counts?.deleted ?? 0}`,
   error: r.errorCode ? `${r.errorCode}: ${r.errorMessage}` : '',
   last_attempt_error: r.lastAttemptError,
+  // Deliveries' outcomes, each as added/updated/deleted.
+  delivered: perKind(r.deliveries?.delivered),
+  failed: perKind(r.deliveries?.failed),
+  dead_lettered: perKind(r.deliveries?.deadLettered),
+  filtered: perKind(r.deliveries?.filtered),
+  expected_deliveries: r.expectedDeliveries,
+  missing: r.missingDeliveries,
+  failed_rows: r.failedRows.map((f) => ({
+    key: f.key,
+    change_kind: f.changeKind,
+    destination_id: f.destinationId,
+    outcome: f.outcome,
+    reason: f.reason,
+    message: f.message,
+  })),
 });
+
+/** added/updated/deleted */
+function perKind(counts: { added: number; updated: number; deleted: number } | undefined): string {
+  return `${counts?.added ?? 0}/${counts?.updated ?? 0}/${counts?.deleted ?? 0}`;
+}
 
 interface ModelOptions {
   warehouse: string;
@@ -242,17 +262,40 @@ export function modelCommands(program: Command, run: Runner, io: Io): void {
     );
   cmd
     .command('runs <workspace> <model>')
-    .description('its runs, latest first: published/found per change kind, and why a run failed')
+    .description(
+      'its runs, latest first: published/found per change kind, the deliveries per outcome ' +
+        '(added/updated/deleted), the failed rows with their reasons, and why a run failed',
+    )
     .option('--limit <n>', 'at most this many', '20')
     .action((workspace: string, model: string, o: { limit?: string }) =>
       run(async (c, g) => {
         const { runs } = await c.reverseEtl.listRuns({ workspace, model, limit: Number(o.limit ?? 20) });
+        const rows = runs.map(runRow);
         printTable(
           io,
-          runs.map(runRow),
-          ['id', 'trigger', 'status', 'started_at', 'duration_ms', 'added', 'updated', 'deleted', 'error'],
+          rows,
+          [
+            'id',
+            'trigger',
+            'status',
+            'started_at',
+            'duration_ms',
+            'added',
+            'updated',
+            'deleted',
+            'delivered',
+            'failed',
+            'dead_lettered',
+            'missing',
+            'error',
+          ],
           g.json,
         );
+        if (g.json) return;
+        for (const row of rows.filter((r) => r.failed_rows.length > 0)) {
+          io.stdout(`\nfailed rows of run ${row.id}:\n`);
+          printTable(io, row.failed_rows, ['key', 'change_kind', 'destination_id', 'outcome', 'reason', 'message']);
+        }
       }),
     );
 }

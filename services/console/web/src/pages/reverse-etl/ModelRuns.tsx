@@ -4,10 +4,14 @@ import { api, formatSecond, wsPath } from '../../api';
 import { ErrorNotice } from '../../components/FormField';
 import { useWorkspace } from '../../components/WorkspaceLayout';
 import { formatDuration } from '../WarehousesPage';
+import { FailedRows, RunDeliveries } from './RunDeliveries';
 
 const counts = (c: ReverseEtlRun['counts']) => `+${c.added} ~${c.updated} −${c.deleted}`;
 
-/** A model's runs, latest first: what the diff found, what was published, and why a run failed. */
+/**
+ * A model's runs, latest first: what the diff found, what was published, what the deliveries came
+ * to (per outcome and change kind, with the failed rows and their reasons), and why a run failed.
+ */
 export function ModelRuns({ model }: { model: ReverseEtlModel }) {
   const workspace = useWorkspace();
   const runs = useQuery({
@@ -31,26 +35,41 @@ export function ModelRuns({ model }: { model: ReverseEtlModel }) {
               <th>Duration</th>
               <th title="added, updated, deleted">Found</th>
               <th>Published</th>
+              <th title="added, updated, deleted">Deliveries</th>
               <th>Error</th>
             </tr>
           </thead>
           <tbody>
-            {runs.data.runs.map((run) => (
+            {runs.data.runs.flatMap((run) => [
               <tr key={run.id} data-testid="model-run">
                 <td data-label="Started">{formatSecond(run.startedAt)}</td>
                 <td data-label="Trigger">{run.trigger}</td>
                 <td data-label="Status">
                   <span className={`badge badge-${run.status}`}>{run.status}</span>
                   {run.status === 'running' ? ` (${run.phase})` : ''}
+                  {run.status === 'delivering' && run.deliveringSince
+                    ? ` since ${formatSecond(run.deliveringSince)}`
+                    : ''}
                 </td>
                 <td data-label="Duration">{run.finishedAt ? formatDuration(run.durationMs) : '—'}</td>
                 <td data-label="Found">{counts(run.counts)}</td>
                 <td data-label="Published">{counts(run.published)}</td>
+                <td data-label="Deliveries">
+                  <RunDeliveries run={run} />
+                </td>
                 <td data-label="Error" className="wrap-anywhere">
                   {run.errorCode ? `${run.errorCode}: ${run.errorMessage}` : run.lastAttemptError || '—'}
                 </td>
-              </tr>
-            ))}
+              </tr>,
+              // The failed rows under their run, across the table.
+              run.failedRows.length > 0 ? (
+                <tr key={`${run.id}-failed`}>
+                  <td colSpan={8}>
+                    <FailedRows run={run} />
+                  </td>
+                </tr>
+              ) : null,
+            ])}
           </tbody>
         </table>
       ) : null}

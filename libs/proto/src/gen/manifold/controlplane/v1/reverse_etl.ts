@@ -160,9 +160,9 @@ export interface ReverseEtlRun {
   modelId: string;
   /** schedule or manual. */
   trigger: string;
-  /** running, succeeded or failed. */
+  /** running, delivering (every change published, waiting for their outcomes), succeeded or failed. */
   status: string;
-  /** preparing, publishing, promoting or done. */
+  /** preparing, publishing, promoting, delivering or done. */
   phase: string;
   startedAt?: Date | undefined;
   finishedAt?: Date | undefined;
@@ -181,6 +181,56 @@ export interface ReverseEtlRun {
   errorMessage: string;
   /** The latest failure of a run that goes on (it resumes from its last page). */
   lastAttemptError: string;
+  /**
+   * When every change was published and the run began waiting for their deliveries' outcomes
+   * (status delivering until each has one, or until the loader's delivery timeout).
+   */
+  deliveringSince?:
+    | Date
+    | undefined;
+  /** Outcomes the run waits for: each published change once per destination instance taking its kind. */
+  expectedDeliveries: number;
+  /** Outcomes reported so far, per outcome and change kind. */
+  deliveries?:
+    | RunDeliveries
+    | undefined;
+  /** The first failed rows (at most 20), reasons masked. */
+  failedRows: FailedRow[];
+  /** Deliveries still without an outcome when the run stopped waiting (the delivery timeout). */
+  missingDeliveries: number;
+}
+
+/** What became of a run's row changes at their destination instances, per change kind. */
+export interface RunDeliveries {
+  delivered?:
+    | ChangeCounts
+    | undefined;
+  /** Retried until the retry window ended, then dead-lettered. */
+  failed?:
+    | ChangeCounts
+    | undefined;
+  /** Refused outright (e.g. an HTTP 4xx) or not translatable: dead-lettered at once. */
+  deadLettered?:
+    | ChangeCounts
+    | undefined;
+  /** Not sent: a destination filter, a disabled instance, an invalid payload. */
+  filtered?: ChangeCounts | undefined;
+}
+
+/** A row change that was not delivered, and why. */
+export interface FailedRow {
+  /** The row's identifier value. */
+  key: string;
+  /** added, updated or deleted. */
+  changeKind: string;
+  destinationId: string;
+  /** failed or dead_lettered. */
+  outcome: string;
+  /** http_400, RETRIES_EXHAUSTED, ... */
+  reason: string;
+  /** In words, credentials masked. */
+  message: string;
+  at?: Date | undefined;
 }
 
 /** Replaces the connection's editable fields (the model and the destination instance stay). */
@@ -2156,6 +2206,11 @@ function createBaseReverseEtlRun(): ReverseEtlRun {
     errorCode: "",
     errorMessage: "",
     lastAttemptError: "",
+    deliveringSince: undefined,
+    expectedDeliveries: 0,
+    deliveries: undefined,
+    failedRows: [],
+    missingDeliveries: 0,
   };
 }
 
@@ -2202,6 +2257,21 @@ export const ReverseEtlRun: MessageFns<ReverseEtlRun> = {
     }
     if (message.lastAttemptError !== "") {
       writer.uint32(114).string(message.lastAttemptError);
+    }
+    if (message.deliveringSince !== undefined) {
+      Timestamp.encode(toTimestamp(message.deliveringSince), writer.uint32(122).fork()).join();
+    }
+    if (message.expectedDeliveries !== 0) {
+      writer.uint32(128).int64(message.expectedDeliveries);
+    }
+    if (message.deliveries !== undefined) {
+      RunDeliveries.encode(message.deliveries, writer.uint32(138).fork()).join();
+    }
+    for (const v of message.failedRows) {
+      FailedRow.encode(v!, writer.uint32(146).fork()).join();
+    }
+    if (message.missingDeliveries !== 0) {
+      writer.uint32(152).int64(message.missingDeliveries);
     }
     return writer;
   },
@@ -2331,6 +2401,46 @@ export const ReverseEtlRun: MessageFns<ReverseEtlRun> = {
             message.lastAttemptError = reader.string();
             continue;
           }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.deliveringSince = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 16: {
+            if (tag !== 128) {
+              break;
+            }
+
+            message.expectedDeliveries = longToNumber(reader.int64());
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.deliveries = RunDeliveries.decode(reader, reader.uint32());
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.failedRows.push(FailedRow.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 19: {
+            if (tag !== 152) {
+              break;
+            }
+
+            message.missingDeliveries = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2387,6 +2497,27 @@ export const ReverseEtlRun: MessageFns<ReverseEtlRun> = {
         : isSet(object.last_attempt_error)
         ? globalThis.String(object.last_attempt_error)
         : "",
+      deliveringSince: isSet(object.deliveringSince)
+        ? fromJsonTimestamp(object.deliveringSince)
+        : isSet(object.delivering_since)
+        ? fromJsonTimestamp(object.delivering_since)
+        : undefined,
+      expectedDeliveries: isSet(object.expectedDeliveries)
+        ? globalThis.Number(object.expectedDeliveries)
+        : isSet(object.expected_deliveries)
+        ? globalThis.Number(object.expected_deliveries)
+        : 0,
+      deliveries: isSet(object.deliveries) ? RunDeliveries.fromJSON(object.deliveries) : undefined,
+      failedRows: globalThis.Array.isArray(object?.failedRows)
+        ? object.failedRows.map((e: any) => FailedRow.fromJSON(e))
+        : globalThis.Array.isArray(object?.failed_rows)
+        ? object.failed_rows.map((e: any) => FailedRow.fromJSON(e))
+        : [],
+      missingDeliveries: isSet(object.missingDeliveries)
+        ? globalThis.Number(object.missingDeliveries)
+        : isSet(object.missing_deliveries)
+        ? globalThis.Number(object.missing_deliveries)
+        : 0,
     };
   },
 
@@ -2434,6 +2565,21 @@ export const ReverseEtlRun: MessageFns<ReverseEtlRun> = {
     if (message.lastAttemptError !== "") {
       obj.lastAttemptError = message.lastAttemptError;
     }
+    if (message.deliveringSince !== undefined) {
+      obj.deliveringSince = message.deliveringSince.toISOString();
+    }
+    if (message.expectedDeliveries !== 0) {
+      obj.expectedDeliveries = Math.round(message.expectedDeliveries);
+    }
+    if (message.deliveries !== undefined) {
+      obj.deliveries = RunDeliveries.toJSON(message.deliveries);
+    }
+    if (message.failedRows?.length) {
+      obj.failedRows = message.failedRows.map((e) => FailedRow.toJSON(e));
+    }
+    if (message.missingDeliveries !== 0) {
+      obj.missingDeliveries = Math.round(message.missingDeliveries);
+    }
     return obj;
   },
 
@@ -2462,6 +2608,315 @@ export const ReverseEtlRun: MessageFns<ReverseEtlRun> = {
     message.errorCode = object.errorCode ?? "";
     message.errorMessage = object.errorMessage ?? "";
     message.lastAttemptError = object.lastAttemptError ?? "";
+    message.deliveringSince = object.deliveringSince ?? undefined;
+    message.expectedDeliveries = object.expectedDeliveries ?? 0;
+    message.deliveries = (object.deliveries !== undefined && object.deliveries !== null)
+      ? RunDeliveries.fromPartial(object.deliveries)
+      : undefined;
+    message.failedRows = object.failedRows?.map((e) => FailedRow.fromPartial(e)) || [];
+    message.missingDeliveries = object.missingDeliveries ?? 0;
+    return message;
+  },
+};
+
+function createBaseRunDeliveries(): RunDeliveries {
+  return { delivered: undefined, failed: undefined, deadLettered: undefined, filtered: undefined };
+}
+
+export const RunDeliveries: MessageFns<RunDeliveries> = {
+  encode(message: RunDeliveries, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.delivered !== undefined) {
+      ChangeCounts.encode(message.delivered, writer.uint32(10).fork()).join();
+    }
+    if (message.failed !== undefined) {
+      ChangeCounts.encode(message.failed, writer.uint32(18).fork()).join();
+    }
+    if (message.deadLettered !== undefined) {
+      ChangeCounts.encode(message.deadLettered, writer.uint32(26).fork()).join();
+    }
+    if (message.filtered !== undefined) {
+      ChangeCounts.encode(message.filtered, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RunDeliveries {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRunDeliveries();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.delivered = ChangeCounts.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.failed = ChangeCounts.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.deadLettered = ChangeCounts.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.filtered = ChangeCounts.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RunDeliveries {
+    return {
+      delivered: isSet(object.delivered) ? ChangeCounts.fromJSON(object.delivered) : undefined,
+      failed: isSet(object.failed) ? ChangeCounts.fromJSON(object.failed) : undefined,
+      deadLettered: isSet(object.deadLettered)
+        ? ChangeCounts.fromJSON(object.deadLettered)
+        : isSet(object.dead_lettered)
+        ? ChangeCounts.fromJSON(object.dead_lettered)
+        : undefined,
+      filtered: isSet(object.filtered) ? ChangeCounts.fromJSON(object.filtered) : undefined,
+    };
+  },
+
+  toJSON(message: RunDeliveries): unknown {
+    const obj: any = {};
+    if (message.delivered !== undefined) {
+      obj.delivered = ChangeCounts.toJSON(message.delivered);
+    }
+    if (message.failed !== undefined) {
+      obj.failed = ChangeCounts.toJSON(message.failed);
+    }
+    if (message.deadLettered !== undefined) {
+      obj.deadLettered = ChangeCounts.toJSON(message.deadLettered);
+    }
+    if (message.filtered !== undefined) {
+      obj.filtered = ChangeCounts.toJSON(message.filtered);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<RunDeliveries>): RunDeliveries {
+    return RunDeliveries.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RunDeliveries>): RunDeliveries {
+    const message = createBaseRunDeliveries();
+    message.delivered = (object.delivered !== undefined && object.delivered !== null)
+      ? ChangeCounts.fromPartial(object.delivered)
+      : undefined;
+    message.failed = (object.failed !== undefined && object.failed !== null)
+      ? ChangeCounts.fromPartial(object.failed)
+      : undefined;
+    message.deadLettered = (object.deadLettered !== undefined && object.deadLettered !== null)
+      ? ChangeCounts.fromPartial(object.deadLettered)
+      : undefined;
+    message.filtered = (object.filtered !== undefined && object.filtered !== null)
+      ? ChangeCounts.fromPartial(object.filtered)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseFailedRow(): FailedRow {
+  return { key: "", changeKind: "", destinationId: "", outcome: "", reason: "", message: "", at: undefined };
+}
+
+export const FailedRow: MessageFns<FailedRow> = {
+  encode(message: FailedRow, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.changeKind !== "") {
+      writer.uint32(18).string(message.changeKind);
+    }
+    if (message.destinationId !== "") {
+      writer.uint32(26).string(message.destinationId);
+    }
+    if (message.outcome !== "") {
+      writer.uint32(34).string(message.outcome);
+    }
+    if (message.reason !== "") {
+      writer.uint32(42).string(message.reason);
+    }
+    if (message.message !== "") {
+      writer.uint32(50).string(message.message);
+    }
+    if (message.at !== undefined) {
+      Timestamp.encode(toTimestamp(message.at), writer.uint32(58).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FailedRow {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFailedRow();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.changeKind = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.destinationId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.outcome = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.message = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.at = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FailedRow {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      changeKind: isSet(object.changeKind)
+        ? globalThis.String(object.changeKind)
+        : isSet(object.change_kind)
+        ? globalThis.String(object.change_kind)
+        : "",
+      destinationId: isSet(object.destinationId)
+        ? globalThis.String(object.destinationId)
+        : isSet(object.destination_id)
+        ? globalThis.String(object.destination_id)
+        : "",
+      outcome: isSet(object.outcome) ? globalThis.String(object.outcome) : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      message: isSet(object.message) ? globalThis.String(object.message) : "",
+      at: isSet(object.at) ? fromJsonTimestamp(object.at) : undefined,
+    };
+  },
+
+  toJSON(message: FailedRow): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.changeKind !== "") {
+      obj.changeKind = message.changeKind;
+    }
+    if (message.destinationId !== "") {
+      obj.destinationId = message.destinationId;
+    }
+    if (message.outcome !== "") {
+      obj.outcome = message.outcome;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.message !== "") {
+      obj.message = message.message;
+    }
+    if (message.at !== undefined) {
+      obj.at = message.at.toISOString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<FailedRow>): FailedRow {
+    return FailedRow.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<FailedRow>): FailedRow {
+    const message = createBaseFailedRow();
+    message.key = object.key ?? "";
+    message.changeKind = object.changeKind ?? "";
+    message.destinationId = object.destinationId ?? "";
+    message.outcome = object.outcome ?? "";
+    message.reason = object.reason ?? "";
+    message.message = object.message ?? "";
+    message.at = object.at ?? undefined;
     return message;
   },
 };
