@@ -4,7 +4,7 @@ import { KafkaUnavailableError, type OutgoingMessage } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import { injectTraceContext, type extractTraceContext, type Span } from '@manifold/telemetry';
 import type { CheckedEvent, CompiledPlan, PlanVerdict } from '@manifold/tracking-plans';
-import type { DebuggerEntry, LiveDebugger, PlanFindings } from '../debugger/live-debugger';
+import type { DebuggerEntry, LiveDebugger, PlanFindings, WebhookFacts } from '../debugger/live-debugger';
 import { StoredEventJson } from '../debugger/stored-event-json';
 import { IngestionError } from '../http/errors';
 import { isoTime } from '../iso-time';
@@ -45,6 +45,8 @@ export interface IngestRequest {
    * context does).
    */
   trace?: { span: Span; context: TraceContext } | undefined;
+  /** A webhook delivery's facts, shown with each of its events in the live debugger. */
+  webhook?: WebhookFacts | undefined;
 }
 
 /** A call refused on its own, as the answer lists it (what was sent is only for the debugger). */
@@ -120,7 +122,7 @@ export class Ingestor {
     return Promise.resolve(body).then(
       (json) => {
         const handover = this.judge(request, type, json);
-        return 'messages' in handover ? this.publish(handover) : handover;
+        return 'messages' in handover ? this.publish(handover, request.webhook) : handover;
       },
       (error: unknown) => {
         throw this.refused(error, undefined, undefined);
@@ -211,7 +213,10 @@ export class Ingestor {
   }
 
   /** Resolves once Kafka acknowledged the messages; throws a 503 IngestionError when it did not. */
-  private async publish({ source, messages, quarantined, types, rejected }: Handover): Promise<Ingested> {
+  private async publish(
+    { source, messages, quarantined, types, rejected }: Handover,
+    webhook: WebhookFacts | undefined,
+  ): Promise<Ingested> {
     try {
       if (quarantined.length === 0) await this.deps.publisher.publish(messages);
       else await Promise.all([this.deps.publisher.publish(messages), this.deps.quarantine.publish(quarantined)]);
@@ -223,10 +228,14 @@ export class Ingestor {
     const { liveDebugger } = this.deps;
     const shown = liveDebugger.entriesWanted(source.id);
     for (let i = Math.max(0, messages.length - shown); i < messages.length; i++) {
-      liveDebugger.record(source.id, { status: 'accepted', ...shownEvent(messages[i] as OutgoingMessage) });
+      liveDebugger.record(source.id, {
+        status: 'accepted',
+        ...shownEvent(messages[i] as OutgoingMessage),
+        ...(webhook ? { webhook } : {}),
+      });
     }
     for (const message of quarantined.slice(Math.max(0, quarantined.length - shown))) {
-      liveDebugger.record(source.id, { status: 'blocked', ...shownEvent(message) });
+      liveDebugger.record(source.id, { status: 'blocked', ...shownEvent(message), ...(webhook ? { webhook } : {}) });
     }
     return { accepted: messages.length + quarantined.length, rejected };
   }
