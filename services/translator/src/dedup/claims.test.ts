@@ -124,7 +124,9 @@ describe('MessageClaims', () => {
   it('gives claims written before each carried its expiry one, a window from the start', async () => {
     const collection = uniqueName('claims');
     const claimedAt = new Date(Date.now() - 1000);
-    await mongo.db.collection<{ _id: string }>(collection).insertOne({ _id: 'd1|legacy', origin: 'events/0/1', claimedAt });
+    await mongo.db
+      .collection<{ _id: string; origin: string; claimedAt: Date }>(collection)
+      .insertOne({ _id: 'd1|legacy', origin: 'events/0/1', claimedAt });
     const store = new MessageClaims(mongo.db, {
       windowMs: 60_000,
       sweepIntervalMs: 60_000,
