@@ -377,7 +377,11 @@ describe('webhook sources', () => {
 
     // Rotating the write key, revoking the old one at once, leaves the stable URL as it was.
     const { client } = stack.cp;
-    const rekeyed = await client.sources.rotateWriteKey({ workspace: 'apps', source: slugs.github, gracePeriodSeconds: -1 });
+    const rekeyed = await client.sources.rotateWriteKey({
+      workspace: 'apps',
+      source: slugs.github,
+      gracePeriodSeconds: -1,
+    });
     await eventually(
       async () => stack.configView.source(ids.github)?.writeKeys,
       (writeKeys) => writeKeys?.length === 1 && writeKeys[0] === rekeyed.writeKeys[0]?.key,

@@ -32,7 +32,12 @@ describe('webhook sources: duplicates within the app’s window', () => {
       slug: 'stripe',
       type: 'webhook',
       writeKeys: ['wk-stripe-0123456789abcdef'],
-      webhook: { kind: 'stripe', signingSecret: 'whsec_x', previousSigningSecret: '', duplicateWindowSeconds: 96 * 3600 },
+      webhook: {
+        kind: 'stripe',
+        signingSecret: 'whsec_x',
+        previousSigningSecret: '',
+        duplicateWindowSeconds: 96 * 3600,
+      },
     });
     const hookInstance = destination({
       id: 'hook-dups',

@@ -116,7 +116,9 @@ export const WebhookSettings = model(
     path: z
       .string()
       .optional()
-      .describe("Read only: the stable URL path on ingestion, /v1/webhook/<source id>; rotating the write key does not change it"),
+      .describe(
+        'Read only: the stable URL path on ingestion, /v1/webhook/<source id>; rotating the write key does not change it',
+      ),
   }),
 );
 

@@ -41,7 +41,12 @@ describe('console Public API: webhook sources', () => {
 
     const before = Date.now();
     const rotated = await owner.call<Source>('PATCH', path, {
-      webhook: { kind: 'stripe', signingSecret: NEW, previousSecretGraceSeconds: 7200, duplicateWindowSeconds: 5 * 86400 },
+      webhook: {
+        kind: 'stripe',
+        signingSecret: NEW,
+        previousSecretGraceSeconds: 7200,
+        duplicateWindowSeconds: 5 * 86400,
+      },
     });
     expect(rotated.status).toBe(200);
     expect(rotated.body.webhook).toMatchObject({

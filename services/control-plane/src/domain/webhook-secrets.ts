@@ -58,7 +58,8 @@ export function webhookSecretsDoc(
 
   let signingSecret: string | null;
   if (secret === undefined || secret === SECRET_MASK) {
-    if (secret === SECRET_MASK && !saved?.signingSecret) v.add('webhook.signing_secret', 'is masked, but none is saved');
+    if (secret === SECRET_MASK && !saved?.signingSecret)
+      v.add('webhook.signing_secret', 'is masked, but none is saved');
     signingSecret = saved?.signingSecret ?? null;
   } else if (secret === '') signingSecret = null;
   else signingSecret = box.seal(secret);

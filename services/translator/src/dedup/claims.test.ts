@@ -135,7 +135,9 @@ describe('MessageClaims', () => {
       collection,
     });
     await store.start();
-    const legacy = await mongo.db.collection<{ _id: string; expiresAt?: Date }>(collection).findOne({ _id: 'd1|legacy' });
+    const legacy = await mongo.db
+      .collection<{ _id: string; expiresAt?: Date }>(collection)
+      .findOne({ _id: 'd1|legacy' });
     expect(legacy?.expiresAt?.getTime()).toBeGreaterThanOrEqual(claimedAt.getTime() + 60_000);
     await store.sweep();
     expect(

@@ -226,7 +226,7 @@ export function sourceCommands(program: Command, run: Runner, io: Io): void {
     );
   src
     .command('rotate-signing-secret <workspace> <source>')
-    .description("type webhook: a new signing secret; the old one is still accepted for the grace period")
+    .description('type webhook: a new signing secret; the old one is still accepted for the grace period')
     .requiredOption('--signing-secret-file <path>', "a file holding the app's new signing secret")
     .option('--grace <seconds>', 'seconds the old secret is still accepted (0 = 24 h, -1 = none)', '0')
     .action((workspace: string, source: string, o: { signingSecretFile: string; grace: string }) =>
