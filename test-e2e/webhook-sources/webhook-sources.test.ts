@@ -1,8 +1,11 @@
 // Webhook sources end to end: Stripe, GitHub and Shopify deliveries, signed as each app signs
-// them, sent to ingestion's /v1/webhook/<write key>; the sources are made with the CLI and gRPC
+// them, sent to ingestion's /v1/webhook/<source id> (Stripe, GitHub: the stable URL) and
+// /v1/webhook/<write key> (Shopify: the first form); the sources are made with the CLI and gRPC
 // on a real control plane, whose config stream hands ingestion their secrets. The events reach a
 // webhook destination (emulator) and a PostgreSQL warehouse through Kafka, the translator and the
-// loader; a wrong signature is refused and shown in the debugger; a retried delivery is one event.
+// loader; a wrong signature is refused and shown in the debugger; a retried delivery is one event;
+// a signing secret rotated with the CLI keeps the old one accepted for its grace period, and a
+// rotated write key leaves the stable URL working.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,8 +51,10 @@ describe('webhook sources', () => {
   const keys: Record<keyof typeof slugs, string> = { stripe: '', github: '', shopify: '' };
   const ids: Record<keyof typeof slugs, string> = { stripe: '', github: '', shopify: '' };
 
+  // The stable URL for Stripe and GitHub; Shopify keeps the write-key URL of before.
+  const webhookToken = (app: keyof typeof slugs) => (app === 'shopify' ? keys[app] : ids[app]);
   const deliver = async (app: keyof typeof slugs, body: string, headers: Record<string, string>) => {
-    const response = await fetch(`${ingestion.url}/v1/webhook/${keys[app]}`, {
+    const response = await fetch(`${ingestion.url}/v1/webhook/${webhookToken(app)}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
       body,
@@ -92,7 +97,9 @@ describe('webhook sources', () => {
     expect(stripeSource).toMatchObject({ type: 'webhook', webhook_kind: 'stripe', signing_secret: '********' });
     keys.stripe = String(stripeSource['write_key']);
     ids.stripe = String(stripeSource['id']);
-    expect(stripeSource['webhook_path']).toBe(`/v1/webhook/${keys.stripe}`);
+    expect(stripeSource['webhook_path']).toBe(`/v1/webhook/${ids.stripe}`);
+    expect(stripeSource['webhook_write_key_path']).toBe(`/v1/webhook/${keys.stripe}`);
+    expect(stripeSource['duplicate_window_seconds']).toBe(96 * 3600);
 
     for (const [app, secret] of [
       ['github', GITHUB_SECRET],
@@ -108,7 +115,8 @@ describe('webhook sources', () => {
         webhook: { kind: app, signingSecret: secret },
       });
       // Reads mask the secret.
-      expect(source.webhook).toEqual({ kind: app, signingSecret: '********' });
+      expect(source.webhook).toMatchObject({ kind: app, signingSecret: '********', path: `/v1/webhook/${source.id}` });
+      expect(source.webhook?.previousSigningSecret).toBeUndefined();
       keys[app] = source.writeKeys[0]!.key;
       ids[app] = source.id;
     }
@@ -140,6 +148,8 @@ describe('webhook sources', () => {
     expect(stack.configView.sourceForWriteKey(keys.stripe)?.webhook).toEqual({
       kind: 'stripe',
       signingSecret: STRIPE_SECRET,
+      previousSigningSecret: '',
+      duplicateWindowSeconds: 96 * 3600,
     });
 
     ingestion = await startStackIngestion(stack, 'webhook-e2e-ingestion', ADMIN_TOKEN);
@@ -317,4 +327,73 @@ describe('webhook sources', () => {
     // Nothing of them reached the destination.
     expect(byMessageId('stripe-evt_forged')).toEqual([]);
   });
+
+  it('rotates GitHub’s secret with the CLI: both are accepted for the grace period, the debugger says which matched', async () => {
+    const rotatedSecret = 'gh-hook-secret-rotated-8Pz';
+    await writeFile(join(dir, 'github-secret'), `${rotatedSecret}\n`);
+    const rotated = await stack.cli(
+      '--json',
+      'sources',
+      'rotate-signing-secret',
+      'apps',
+      slugs.github,
+      '--signing-secret-file',
+      join(dir, 'github-secret'),
+      '--grace',
+      '3600',
+    );
+    expect(rotated.err).toBe('');
+    expect(rotated.out).not.toContain(rotatedSecret);
+    expect(rotated.out).not.toContain(GITHUB_SECRET);
+    const shownSource = JSON.parse(rotated.out) as Record<string, unknown>;
+    expect(shownSource).toMatchObject({ signing_secret: '********', previous_signing_secret: '********' });
+    expect(Date.parse(String(shownSource['previous_signing_secret_expires_at']))).toBeGreaterThan(Date.now());
+    await eventually(
+      async () => stack.configView.source(ids.github)?.webhook?.signingSecret,
+      (secret) => secret === rotatedSecret,
+      30_000,
+    );
+
+    const star = (n: number) => JSON.stringify({ ...GITHUB_PUSH, after: `after-${n}` });
+    const oldSigned = await deliver('github', star(1), githubHeaders(star(1), 'push', `old-${run}`));
+    const newSigned = await deliver('github', star(2), githubHeaders(star(2), 'push', `new-${run}`, rotatedSecret));
+    expect([oldSigned.status, newSigned.status]).toEqual([200, 200]);
+    await eventually(
+      async () => byMessageId(`github-new-${run}`).length + byMessageId(`github-old-${run}`).length,
+      (n) => n === 2,
+      60_000,
+    );
+    const response = await fetch(`${ingestion.url}/debugger/sources/${ids.github}/events`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    const entries = ((await response.json()) as { events: Array<Record<string, unknown>> }).events;
+    const signedWith = (messageId: string) =>
+      (entries.find((e) => e['messageId'] === messageId)?.['webhook'] as Record<string, unknown> | undefined)?.[
+        'signedWith'
+      ];
+    expect(signedWith(`github-old-${run}`)).toBe('previous');
+    expect(signedWith(`github-new-${run}`)).toBe('current');
+    expect(JSON.stringify(entries)).not.toContain(rotatedSecret);
+
+    // Rotating the write key, revoking the old one at once, leaves the stable URL as it was.
+    const { client } = stack.cp;
+    const rekeyed = await client.sources.rotateWriteKey({
+      workspace: 'apps',
+      source: slugs.github,
+      gracePeriodSeconds: -1,
+    });
+    await eventually(
+      async () => stack.configView.source(ids.github)?.writeKeys,
+      (writeKeys) => writeKeys?.length === 1 && writeKeys[0] === rekeyed.writeKeys[0]?.key,
+      30_000,
+    );
+    const later = await deliver('github', star(3), githubHeaders(star(3), 'push', `rekeyed-${run}`, rotatedSecret));
+    expect(later).toEqual({ status: 200, body: { success: true, accepted: 1 } });
+    const byOldKey = await fetch(`${ingestion.url}/v1/webhook/${keys.github}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...githubHeaders(star(4), 'push', `k-${run}`, rotatedSecret) },
+      body: star(4),
+    });
+    expect(byOldKey.status).toBe(401);
+  }, 120_000);
 });

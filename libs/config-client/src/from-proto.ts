@@ -5,6 +5,7 @@ import type {
   DestinationConfig as ProtoDestination,
   SourceConfig as ProtoSource,
   WarehouseConfig as ProtoWarehouse,
+  WebhookSourceConfig as ProtoWebhookSource,
 } from '@manifold/proto';
 import type {
   ConfigSnapshot,
@@ -12,13 +13,15 @@ import type {
   DestinationFilterAction,
   SourceConfig,
   WarehouseConfig,
+  WebhookSourceConfig,
 } from './snapshot';
 
 // The wire types come from ts-proto (settings as untyped JSON objects); this is the one place
 // they become the data plane's typed snapshot.
 
-const source = ({ trackingPlan, ...s }: ProtoSource): SourceConfig => ({
+const source = ({ trackingPlan, webhook, ...s }: ProtoSource): SourceConfig => ({
   ...s,
+  ...(webhook ? { webhook: webhookSource(webhook) } : {}),
   ...(trackingPlan
     ? {
         trackingPlan: {
@@ -28,6 +31,13 @@ const source = ({ trackingPlan, ...s }: ProtoSource): SourceConfig => ({
           rules: (trackingPlan.rules ?? { events: {}, policies: DEFAULT_POLICIES }) as unknown as TrackingPlanRules,
         },
       }
+    : {}),
+});
+
+const webhookSource = ({ previousSigningSecretExpiresAt, ...w }: ProtoWebhookSource): WebhookSourceConfig => ({
+  ...w,
+  ...(previousSigningSecretExpiresAt
+    ? { previousSigningSecretExpiresAt: previousSigningSecretExpiresAt.toISOString() }
     : {}),
 });
 

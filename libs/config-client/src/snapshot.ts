@@ -32,6 +32,12 @@ export interface WebhookSourceConfig {
   signingSecret: string;
   /** Generic sources: mapping-kit directives from a delivery's JSON to a Spec call. */
   mapping?: Record<string, unknown> | undefined;
+  /** The secret a rotation replaced, in clear; empty when none. Accepted until its expiry. */
+  previousSigningSecret: string;
+  /** When the previous secret stops being accepted (ISO-8601); absent with no previous secret. */
+  previousSigningSecretExpiresAt?: string | undefined;
+  /** How long a delivery's messageId is remembered (seconds; the app's default applied). */
+  duplicateWindowSeconds: number;
 }
 
 export type DestinationFilterAction =

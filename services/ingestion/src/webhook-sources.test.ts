@@ -1,6 +1,7 @@
-// POST /v1/webhook/<write key> against real Kafka: which requests are refused before the source's
-// app reads them, a generic source's mapping, and that kinds of events no translation reads are
-// answered 200 without an event.
+// POST /v1/webhook/<source id or write key> against real Kafka: which requests are refused before
+// the source's app reads them, a generic source's mapping, that kinds of events no translation
+// reads are answered 200 without an event, the stable URL, and a rotated signing secret.
+import type { WebhookSourceConfig } from '@manifold/config-client';
 import { sourceConfig } from '@manifold/config-client/testing';
 import { requireKafka, testInfrastructure } from '@manifold/testing';
 import { githubHeaders, GITHUB_PING, GITHUB_PUSH, GITHUB_SECRET } from './test-support/webhook-deliveries';
@@ -16,6 +17,20 @@ import {
 const GENERIC_KEY = 'wk-generic-0123456789abcdef';
 const GITHUB_KEY = 'wk-github-0123456789abcdef';
 const OFF_KEY = 'wk-github-off-0123456789ab';
+const ROTATED_KEY = 'wk-rotated-0123456789abcdef';
+const EXPIRED_KEY = 'wk-expired-0123456789abcdef';
+const NEW_SECRET = 'gh-hook-secret-new-7Rm2';
+const ADMIN_TOKEN = 'console-service-token-webhooks-01';
+const HOUR_MS = 3600_000;
+
+/** A webhook source's settings as the config stream gives them (no previous secret by default). */
+const webhookSettings = (kind: string, signingSecret: string, more: Partial<WebhookSourceConfig> = {}) => ({
+  kind,
+  signingSecret,
+  previousSigningSecret: '',
+  duplicateWindowSeconds: 86_400,
+  ...more,
+});
 
 describe('webhook sources at ingestion', () => {
   let ingestion: TestIngestion;
@@ -30,9 +45,10 @@ describe('webhook sources at ingestion', () => {
 
   beforeAll(async () => {
     await requireKafka(testInfrastructure().kafkaBrokers);
-    ingestion = await startTestIngestion();
+    ingestion = await startTestIngestion({ adminToken: ADMIN_TOKEN });
     const snapshot = testSnapshot();
-    const github = { kind: 'github', signingSecret: GITHUB_SECRET };
+    const github = webhookSettings('github', GITHUB_SECRET);
+    const rotatedUntil = (ms: number) => new Date(Date.now() + ms).toISOString();
     ingestion.configView.replace({
       ...snapshot,
       version: 2,
@@ -52,16 +68,36 @@ describe('webhook sources at ingestion', () => {
           slug: 'tickets',
           type: 'webhook',
           writeKeys: [GENERIC_KEY],
-          webhook: {
-            kind: 'generic',
-            signingSecret: '',
+          webhook: webhookSettings('generic', '', {
             mapping: {
               event: { '@template': 'Ticket {{status}}' },
               userId: { '@path': '$.requester.id' },
               properties: { ticket: { '@path': '$.id' } },
               timestamp: { '@path': '$.updated_at' },
             },
-          },
+          }),
+        }),
+        // Rotated to NEW_SECRET an hour ago; the old one is still accepted for another hour.
+        sourceConfig({
+          id: 'src_rotated',
+          slug: 'rotated',
+          type: 'webhook',
+          writeKeys: [ROTATED_KEY],
+          webhook: webhookSettings('github', NEW_SECRET, {
+            previousSigningSecret: GITHUB_SECRET,
+            previousSigningSecretExpiresAt: rotatedUntil(HOUR_MS),
+          }),
+        }),
+        // Its previous secret expired a second ago (the snapshot was not rebuilt since).
+        sourceConfig({
+          id: 'src_expired',
+          slug: 'expired',
+          type: 'webhook',
+          writeKeys: [EXPIRED_KEY],
+          webhook: webhookSettings('github', NEW_SECRET, {
+            previousSigningSecret: GITHUB_SECRET,
+            previousSigningSecretExpiresAt: rotatedUntil(-1000),
+          }),
         }),
       ],
     });
@@ -120,6 +156,61 @@ describe('webhook sources at ingestion', () => {
       properties: { ticket: 'T-1' },
       timestamp: '2026-12-02T10:00:00.000Z',
       messageId: expect.stringMatching(/^webhook-[0-9a-f]{32}$/),
+    });
+  });
+
+  const debuggerEntries = async (sourceId: string) => {
+    const response = await fetch(`${ingestion.url}/debugger/sources/${sourceId}/events`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    return ((await response.json()) as { events: Array<Record<string, unknown>> }).events;
+  };
+
+  it('takes deliveries at /v1/webhook/<source id>, the URL no write-key rotation changes', async () => {
+    const push = JSON.stringify(GITHUB_PUSH);
+    expect(await post('src_rotated', push, githubHeaders(push, 'push', 'd-by-id', NEW_SECRET))).toEqual({
+      status: 200,
+      body: { success: true, accepted: 1 },
+    });
+    // The write-key form still works; the id of a source that is not a webhook source is no URL.
+    expect(await post(ROTATED_KEY, push, githubHeaders(push, 'push', 'd-by-key', NEW_SECRET))).toMatchObject({
+      status: 200,
+    });
+    expect(await post('src-web', push, githubHeaders(push, 'push', 'd-web'))).toMatchObject({
+      status: 401,
+      body: { code: 'unknown_source' },
+    });
+    const stored = await readTopic(ingestion.kafka, ingestion.topic, 3);
+    const ids = stored
+      .filter((m) => m.headers?.['manifold-source-id']?.toString() === 'src_rotated')
+      .map((m) => parseValue(m)['messageId']);
+    expect(ids).toEqual(['github-d-by-id', 'github-d-by-key']);
+  });
+
+  it('accepts the previous secret until it expires, and shows which secret matched (never a secret)', async () => {
+    const push = JSON.stringify(GITHUB_PUSH);
+    const current = await post(ROTATED_KEY, push, githubHeaders(push, 'push', 'd-current', NEW_SECRET));
+    const previous = await post(ROTATED_KEY, push, githubHeaders(push, 'push', 'd-previous', GITHUB_SECRET));
+    const other = await post(ROTATED_KEY, push, githubHeaders(push, 'push', 'd-other', 'some-other-secret'));
+    expect([current.status, previous.status, other.status]).toEqual([200, 200, 401]);
+    expect(other.body).toMatchObject({ code: 'invalid_signature' });
+
+    const entries = await debuggerEntries('src_rotated');
+    const byMessageId = new Map(entries.map((e) => [e['messageId'], e]));
+    expect(byMessageId.get('github-d-current')?.['webhook']).toEqual({ kind: 'github', signedWith: 'current' });
+    expect(byMessageId.get('github-d-previous')?.['webhook']).toEqual({ kind: 'github', signedWith: 'previous' });
+    expect(entries.at(-1)).toMatchObject({ status: 'rejected', reason: { code: 'invalid_signature' } });
+    const shown = JSON.stringify(entries);
+    expect(shown).not.toContain(NEW_SECRET);
+    expect(shown).not.toContain(GITHUB_SECRET);
+
+    // Expired a second ago: refused although the snapshot still holds it.
+    expect(await post(EXPIRED_KEY, push, githubHeaders(push, 'push', 'd-late', GITHUB_SECRET))).toMatchObject({
+      status: 401,
+      body: { code: 'invalid_signature' },
+    });
+    expect(await post(EXPIRED_KEY, push, githubHeaders(push, 'push', 'd-new', NEW_SECRET))).toMatchObject({
+      status: 200,
     });
   });
 });

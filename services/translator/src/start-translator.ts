@@ -97,6 +97,7 @@ export async function startTranslator(options: StartTranslatorOptions): Promise<
     observeDeliveryPause(options.meter, () => waiter.pausedSince);
     const claims = new MessageClaims(options.db, {
       windowMs: settings.dedupWindowMs,
+      ...(options.now ? { now: options.now } : {}),
       sweepIntervalMs: settings.claimSweepIntervalMs,
       waiter,
       logger,

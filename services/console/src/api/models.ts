@@ -87,8 +87,43 @@ export const WebhookSettings = model(
       .record(z.string(), z.unknown())
       .optional()
       .describe('Generic sources: mapping-kit directives from a delivery to a Spec call'),
+    previousSigningSecret: z
+      .string()
+      .optional()
+      .describe(
+        'The secret a rotation replaced, still accepted until previousSigningSecretExpiresAt; reads show it masked; an empty string removes it',
+      ),
+    previousSigningSecretExpiresAt: optionalTimestamp
+      .optional()
+      .describe('Read only: when the previous secret stops being accepted'),
+    previousSecretGraceSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 24 * 3600)
+      .optional()
+      .describe(
+        'With a new signingSecret: rotate, keeping the saved secret accepted for this many seconds (0: 24 hours); without it the new secret replaces the old at once',
+      ),
+    duplicateWindowSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe(
+        "How long a delivery's id is remembered so that the app's retries reach each destination once: 3600 to 2592000, or 0 for the app's default (stripe and github 96 h, shopify 72 h, generic 24 h); reads show the window in force",
+      ),
+    path: z
+      .string()
+      .optional()
+      .describe(
+        'Read only: the stable URL path on ingestion, /v1/webhook/<source id>; rotating the write key does not change it',
+      ),
   }),
 );
+
+/** What a create or an update may send: the read-only fields left out. */
+export const WebhookSettingsInput = WebhookSettings.omit({ path: true, previousSigningSecretExpiresAt: true });
 
 export const Source = model(
   'Source',
@@ -115,7 +150,7 @@ export const Source = model(
       'When the source is disabled for having no enabled destination, at the earliest (null while it has one, is disabled or is an exception)',
     ),
     webhook: WebhookSettings.optional().describe(
-      'Sources of type webhook: deliveries go to /v1/webhook/<write key> on ingestion',
+      'Sources of type webhook: deliveries go to /v1/webhook/<source id> on ingestion (/v1/webhook/<write key> also works)',
     ),
   }),
 );

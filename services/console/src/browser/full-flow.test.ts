@@ -364,8 +364,11 @@ describe('console in a browser', () => {
     await page.fill('#source-signing-secret', secret);
     await page.getByRole('button', { name: 'Create source' }).click();
     await page.waitForURL('**/acme/sources/stripe');
+    // The stable URL: the source's id, not its write key (which a rotation changes).
     const key = (await page.textContent('[data-testid=write-key]')) ?? '';
-    expect(await page.textContent('[data-testid=webhook-url]')).toBe(`${stack.dataPlane!.url}/v1/webhook/${key}`);
+    const webhookUrl = (await page.textContent('[data-testid=webhook-url]')) ?? '';
+    expect(webhookUrl).toMatch(new RegExp(`^${stack.dataPlane!.url}/v1/webhook/src_[A-Za-z0-9]+$`));
+    expect(webhookUrl).not.toContain(key);
     await expectText(page, '[aria-label="Webhook URL"]', 'checked against the signing secret');
     expect(await page.content()).not.toContain(secret);
     await expectText(page, '[data-testid=debugger-state]', 'live');
@@ -375,7 +378,7 @@ describe('console in a browser', () => {
       const body = JSON.stringify({ id: 'evt_forged', type: 'charge.succeeded', data: { object: { id: 'ch_1' } } });
       const t = Math.floor(Date.now() / 1000);
       const v1 = createHmac('sha256', 'whsec_someone_else').update(`${t}.${body}`).digest('hex');
-      const response = await fetch(`${stack.dataPlane!.url}/v1/webhook/${key}`, {
+      const response = await fetch(webhookUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'stripe-signature': `t=${t},v1=${v1}` },
         body,

@@ -46,7 +46,7 @@ export async function buildSnapshot(
     enabled: s.enabled,
     writeKeys: (keysBySource.get(s._id) ?? []).sort(),
     type: s.type,
-    ...(s.webhook ? { webhook: webhookSourceConfig(s.webhook, box) } : {}),
+    ...(s.webhook ? { webhook: webhookSourceConfig(s.webhook, box, now) } : {}),
     ...(plans.has(s._id) ? { trackingPlan: plans.get(s._id) } : {}),
   }));
   const destinationConfigs: DestinationConfig[] = [];

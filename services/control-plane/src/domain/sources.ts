@@ -72,7 +72,7 @@ export function toSource(
     withoutDestinationSince: doc.withoutDestinationSince ?? undefined,
     autoDisableWarnedAt: doc.autoDisableWarnedAt ?? undefined,
     autoDisableDueAt: doc.enabled && !exempt ? autoDisableDueAt(doc, policy) : undefined,
-    webhook: doc.webhook ? webhookSettingsView(doc.webhook) : undefined,
+    webhook: doc.webhook ? webhookSettingsView(doc.webhook, doc._id, now) : undefined,
     changedFields: [],
   };
 }
@@ -119,7 +119,7 @@ export class Sources {
     checkEnvironment(v, 'environment', req.environment);
     checkOneOf(v, 'type', req.type, SOURCE_TYPES);
     checkOneOf(v, 'category', req.category, SOURCE_CATEGORIES);
-    const webhook = this.webhookSettings(v, req.type, req.webhook, undefined);
+    const webhook = this.webhookSettings(v, req.type, req.webhook, undefined, ctx.now);
     v.throwIfAny();
     const enabled = req.enabled ?? true;
     const status = initialStatus(enabled, ctx);
@@ -171,6 +171,7 @@ export class Sources {
     type: string,
     given: WebhookSettings | undefined,
     saved: WebhookSettingsDoc | undefined,
+    now: Date,
   ): WebhookSettingsDoc | undefined {
     if (type !== 'webhook') {
       if (given) v.add('webhook', 'is only for sources of type webhook');
@@ -180,7 +181,7 @@ export class Sources {
       v.add('webhook', 'is required for a webhook source (its kind: stripe, github, shopify or generic)');
       return undefined;
     }
-    return webhookSettingsDoc(v, given, saved, this.box);
+    return webhookSettingsDoc(v, given, saved, this.box, now);
   }
 
   async get(workspaceKey: string, sourceKey: string, now: Date): Promise<Source> {
@@ -223,7 +224,7 @@ export class Sources {
     if (req.slug !== undefined) checkSlug(v, 'slug', req.slug);
     if (req.environment !== undefined) checkEnvironment(v, 'environment', req.environment);
     if (req.category !== undefined) checkOneOf(v, 'category', req.category, SOURCE_CATEGORIES);
-    const webhook = req.webhook ? this.webhookSettings(v, doc.type, req.webhook, doc.webhook) : undefined;
+    const webhook = req.webhook ? this.webhookSettings(v, doc.type, req.webhook, doc.webhook, ctx.now) : undefined;
     v.throwIfAny();
     const set: Partial<SourceDoc> = {};
     if (req.name !== undefined) {

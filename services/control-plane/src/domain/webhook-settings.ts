@@ -12,18 +12,44 @@ import {
   webhookCall,
   type MappingValue,
 } from '@manifold/destination-kit';
-import { SECRET_MASK, type SecretBox } from '@manifold/secrets';
+import type { SecretBox } from '@manifold/secrets';
 import type { WebhookSettingsDoc } from '../store/documents';
 import { Violations } from './errors';
+import { livePrevious, webhookSecretsDoc, webhookSecretsView } from './webhook-secrets';
 
 /** The cloud apps ingestion reads natively, and `generic` (a mapping the user writes). */
 export const WEBHOOK_KINDS = ['stripe', 'github', 'shopify', 'generic'] as const;
 
+const HOUR = 60 * 60;
+
+/**
+ * How long each app's delivery ids are remembered by default, so that its retries reach each
+ * destination once: at least as long as the app sends a delivery again. Stripe retries for up to
+ * 3 days; GitHub redelivers (by hand) deliveries of the last 3 days; Shopify retries for 48 h at
+ * most; a generic app's habits are unknown, so it gets the Tracking API's 24 h.
+ */
+export const DEFAULT_DUPLICATE_WINDOW_SECONDS: Readonly<Record<string, number>> = {
+  stripe: 96 * HOUR,
+  github: 96 * HOUR,
+  shopify: 72 * HOUR,
+  generic: 24 * HOUR,
+};
+const MIN_DUPLICATE_WINDOW_SECONDS = HOUR;
+const MAX_DUPLICATE_WINDOW_SECONDS = 30 * 24 * HOUR;
+
+/** The path an app delivers to: the source's id, which no rotation changes. */
+export const webhookPath = (sourceId: string): string => `/v1/webhook/${sourceId}`;
+
+/** The window a source's deliveries get: its own, else its app's default. */
+export function duplicateWindowSeconds(doc: WebhookSettingsDoc): number {
+  return doc.duplicateWindowSeconds ?? DEFAULT_DUPLICATE_WINDOW_SECONDS[doc.kind] ?? 24 * HOUR;
+}
+
 /**
  * A webhook source's settings to store: the kind, the signing secret sealed (never stored in
  * clear), the generic mapping as JSON text (its keys are the user's, and may hold `.` or start
- * with `$`, which FerretDB refuses as stored keys). `saved` is what an update starts from: a secret
- * sent back masked keeps it, an empty one removes it, an absent one keeps it.
+ * with `$`, which FerretDB refuses as stored keys), the duplicate window when not the app's default.
+ * `saved` is what an update starts from; the secrets follow webhookSecretsDoc.
  * Problems are added to `v`; the result is only meaningful when there are none.
  */
 export function webhookSettingsDoc(
@@ -31,17 +57,27 @@ export function webhookSettingsDoc(
   given: WebhookSettings,
   saved: WebhookSettingsDoc | undefined,
   box: SecretBox,
+  now: Date,
 ): WebhookSettingsDoc {
   const mapping = checkWebhookSettings(v, given);
-  const secret = given.signingSecret;
-  let signingSecret: string | null;
-  if (secret === undefined || secret === SECRET_MASK) {
-    if (secret === SECRET_MASK && !saved?.signingSecret)
-      v.add('webhook.signing_secret', 'is masked, but none is saved');
-    signingSecret = saved?.signingSecret ?? null;
-  } else if (secret === '') signingSecret = null;
-  else signingSecret = box.seal(secret);
-  return { kind: given.kind, signingSecret, mapping };
+  const window = given.duplicateWindowSeconds;
+  if (
+    window !== undefined &&
+    window !== 0 &&
+    (!Number.isInteger(window) || window < MIN_DUPLICATE_WINDOW_SECONDS || window > MAX_DUPLICATE_WINDOW_SECONDS)
+  ) {
+    v.add(
+      'webhook.duplicate_window_seconds',
+      `must be 0 (the app's default) or between ${MIN_DUPLICATE_WINDOW_SECONDS} (1 hour) and ${MAX_DUPLICATE_WINDOW_SECONDS} (30 days)`,
+    );
+  }
+  return {
+    kind: given.kind,
+    ...webhookSecretsDoc(v, given, saved, box, now),
+    mapping,
+    // Unset keeps the saved window; 0 goes back to the app's default.
+    duplicateWindowSeconds: window === undefined ? (saved?.duplicateWindowSeconds ?? null) : window || null,
+  };
 }
 
 /**
@@ -76,21 +112,27 @@ export function checkWebhookSettings(v: Violations, given: Pick<WebhookSettings,
   return mapping;
 }
 
-/** The settings as every read shows them: the secret masked. */
-export function webhookSettingsView(doc: WebhookSettingsDoc): WebhookSettings {
+/** The settings as every read shows them: the secrets masked, the stable path, the window in force. */
+export function webhookSettingsView(doc: WebhookSettingsDoc, sourceId: string, now: Date): WebhookSettings {
   return {
     kind: doc.kind,
-    ...(doc.signingSecret ? { signingSecret: SECRET_MASK } : {}),
+    ...webhookSecretsView(doc, now),
     ...(doc.mapping ? { mapping: JSON.parse(doc.mapping) as Record<string, unknown> } : {}),
+    duplicateWindowSeconds: duplicateWindowSeconds(doc),
+    path: webhookPath(sourceId),
   };
 }
 
-/** The settings as the data plane gets them: the secret in clear. */
-export function webhookSourceConfig(doc: WebhookSettingsDoc, box: SecretBox): WebhookSourceConfig {
+/** The settings as the data plane gets them: the secrets in clear (the previous one while it lasts). */
+export function webhookSourceConfig(doc: WebhookSettingsDoc, box: SecretBox, now: Date): WebhookSourceConfig {
+  const previous = livePrevious(doc, now);
   return {
     kind: doc.kind,
     signingSecret: doc.signingSecret ? box.open(doc.signingSecret) : '',
     ...(doc.mapping ? { mapping: JSON.parse(doc.mapping) as Record<string, unknown> } : {}),
+    previousSigningSecret: previous ? box.open(previous.sealed) : '',
+    ...(previous ? { previousSigningSecretExpiresAt: previous.expiresAt } : {}),
+    duplicateWindowSeconds: duplicateWindowSeconds(doc),
   };
 }
 
@@ -110,6 +152,8 @@ export function webhookChangedFields(
   if (secret(before) !== secret(after)) changed.push('webhook.signing_secret');
   const mapping = (doc: WebhookSettingsDoc | undefined): unknown => (doc?.mapping ? JSON.parse(doc.mapping) : null);
   if (!isDeepStrictEqual(mapping(before), mapping(after))) changed.push('webhook.mapping');
+  if ((before?.duplicateWindowSeconds ?? null) !== (after.duplicateWindowSeconds ?? null))
+    changed.push('webhook.duplicate_window_seconds');
   return changed;
 }
 

@@ -1,6 +1,7 @@
 // Webhook sources in the control plane (real FerretDB): the kind and mapping checked, the signing
 // secret sealed at rest, masked in every read, kept when sent back masked, and given in clear only
-// to the data plane's config stream.
+// to the data plane's config stream; rotation to a new secret with the old one kept for a while;
+// the duplicate window; the stable webhook path.
 import { status } from '@grpc/grpc-js';
 import { connectConfigStream, type ConfigStreamClient } from '@manifold/config-client';
 import { eventually, testLogger } from '@manifold/testing';
@@ -35,7 +36,12 @@ describe('webhook sources (real FerretDB)', () => {
       slug: 'stripe',
       webhook: { kind: 'stripe', signingSecret: SECRET },
     });
-    expect(created.webhook).toEqual({ kind: 'stripe', signingSecret: '********' });
+    expect(created.webhook).toEqual({
+      kind: 'stripe',
+      signingSecret: '********',
+      duplicateWindowSeconds: 96 * 3600,
+      path: `/v1/webhook/${created.id}`,
+    });
     expect(JSON.stringify(await h.client.sources.getSource({ workspace: 'hooks', source: 'stripe' }))).not.toContain(
       SECRET,
     );
@@ -49,7 +55,12 @@ describe('webhook sources (real FerretDB)', () => {
       async () => stream.source(created.id)?.webhook,
       (w) => w !== undefined,
     );
-    expect(streamed).toEqual({ kind: 'stripe', signingSecret: SECRET });
+    expect(streamed).toEqual({
+      kind: 'stripe',
+      signingSecret: SECRET,
+      previousSigningSecret: '',
+      duplicateWindowSeconds: 96 * 3600,
+    });
   });
 
   it('keeps a secret sent back masked, replaces or removes it on request', async () => {
@@ -84,8 +95,116 @@ describe('webhook sources (real FerretDB)', () => {
       webhook: { kind: 'github', signingSecret: '' },
       reason: '',
     });
-    expect(removed.webhook).toEqual({ kind: 'github' });
+    expect(removed.webhook).toMatchObject({ kind: 'github' });
+    expect(removed.webhook?.signingSecret).toBeUndefined();
     await eventually(secretOf, (s) => s === '');
+  });
+
+  it('rotates to a new secret, accepting the old one until its grace period ends, masked in every read', async () => {
+    const source = await h.client.sources.createSource({
+      ...base,
+      slug: 'rolled',
+      name: 'Rolled',
+      webhook: { kind: 'stripe', signingSecret: 'whsec_old_Q1' },
+    });
+    const before = Date.now();
+    const rotated = await h.client.sources.updateSource({
+      workspace: 'hooks',
+      source: 'rolled',
+      webhook: { kind: 'stripe', signingSecret: 'whsec_new_Q2', previousSecretGraceSeconds: 3600 },
+      reason: '',
+    });
+    expect(rotated.webhook).toMatchObject({ signingSecret: '********', previousSigningSecret: '********' });
+    const expiresAt = rotated.webhook?.previousSigningSecretExpiresAt?.getTime() ?? 0;
+    expect(expiresAt).toBeGreaterThanOrEqual(before + 3600_000 - 5000);
+    expect(expiresAt).toBeLessThanOrEqual(Date.now() + 3600_000 + 5000);
+    const read = JSON.stringify(await h.client.sources.getSource({ workspace: 'hooks', source: 'rolled' }));
+    expect(read).not.toContain('whsec_old_Q1');
+    expect(read).not.toContain('whsec_new_Q2');
+    const stored = await h.controlPlane.domain.store.sources.findOne({ _id: source.id });
+    expect(stored?.webhook?.previousSigningSecret).toMatch(/^enc:v1:/);
+
+    const streamed = await eventually(
+      async () => stream.source(source.id)?.webhook,
+      (w) => w?.signingSecret === 'whsec_new_Q2',
+    );
+    expect(streamed).toMatchObject({
+      previousSigningSecret: 'whsec_old_Q1',
+      previousSigningSecretExpiresAt: new Date(expiresAt).toISOString(),
+    });
+
+    // Sent back as read (masked), both are kept; an update without a rotation keeps the previous one.
+    const kept = await h.client.sources.updateSource({
+      workspace: 'hooks',
+      source: 'rolled',
+      webhook: { kind: 'stripe', signingSecret: '********', previousSigningSecret: '********' },
+      reason: '',
+    });
+    expect(kept.webhook?.previousSigningSecretExpiresAt?.getTime()).toBe(expiresAt);
+
+    // Once expired, it is gone from reads and from the stream.
+    await h.controlPlane.domain.store.sources.updateOne(
+      { _id: source.id },
+      { $set: { 'webhook.previousSigningSecretExpiresAt': new Date(Date.now() - 1000) } },
+    );
+    const expired = await h.client.sources.getSource({ workspace: 'hooks', source: 'rolled' });
+    expect(expired.webhook?.previousSigningSecret).toBeUndefined();
+
+    // A rotation with the default grace (0: 24 h), then the previous secret removed on request.
+    const again = await h.client.sources.updateSource({
+      workspace: 'hooks',
+      source: 'rolled',
+      webhook: { kind: 'stripe', signingSecret: 'whsec_newer_Q3', previousSecretGraceSeconds: 0 },
+      reason: '',
+    });
+    const day = (again.webhook?.previousSigningSecretExpiresAt?.getTime() ?? 0) - Date.now();
+    expect(day).toBeGreaterThan(23 * 3600_000);
+    expect(day).toBeLessThanOrEqual(24 * 3600_000);
+    await eventually(
+      async () => stream.source(source.id)?.webhook?.previousSigningSecret,
+      (s) => s === 'whsec_new_Q2',
+    );
+    const removed = await h.client.sources.updateSource({
+      workspace: 'hooks',
+      source: 'rolled',
+      webhook: { kind: 'stripe', previousSigningSecret: '' },
+      reason: '',
+    });
+    expect(removed.webhook?.previousSigningSecret).toBeUndefined();
+    expect(removed.webhook?.signingSecret).toBe('********');
+    await eventually(
+      async () => stream.source(source.id)?.webhook,
+      (w) => w?.previousSigningSecret === '' && w.signingSecret === 'whsec_newer_Q3',
+    );
+  });
+
+  it('takes a duplicate window per source, the app’s default otherwise', async () => {
+    const source = await h.client.sources.createSource({
+      ...base,
+      slug: 'shop',
+      name: 'Shop',
+      webhook: { kind: 'shopify', duplicateWindowSeconds: 5 * 24 * 3600 },
+    });
+    expect(source.webhook?.duplicateWindowSeconds).toBe(5 * 24 * 3600);
+    await eventually(
+      async () => stream.source(source.id)?.webhook?.duplicateWindowSeconds,
+      (w) => w === 5 * 24 * 3600,
+    );
+    // Unset keeps it; 0 goes back to Shopify's default.
+    const kept = await h.client.sources.updateSource({
+      workspace: 'hooks',
+      source: 'shop',
+      webhook: { kind: 'shopify' },
+      reason: '',
+    });
+    expect(kept.webhook?.duplicateWindowSeconds).toBe(5 * 24 * 3600);
+    const reset = await h.client.sources.updateSource({
+      workspace: 'hooks',
+      source: 'shop',
+      webhook: { kind: 'shopify', duplicateWindowSeconds: 0 },
+      reason: '',
+    });
+    expect(reset.webhook?.duplicateWindowSeconds).toBe(72 * 3600);
   });
 
   it('keeps a generic source’s mapping, keys with dots and dollars included', async () => {
@@ -101,12 +220,18 @@ describe('webhook sources (real FerretDB)', () => {
       name: 'Tickets',
       webhook: { kind: 'generic', mapping },
     });
-    expect(source.webhook).toEqual({ kind: 'generic', mapping });
+    expect(source.webhook).toMatchObject({ kind: 'generic', mapping, duplicateWindowSeconds: 24 * 3600 });
     const streamed = await eventually(
       async () => stream.source(source.id)?.webhook,
       (w) => w !== undefined,
     );
-    expect(streamed).toEqual({ kind: 'generic', signingSecret: '', mapping });
+    expect(streamed).toEqual({
+      kind: 'generic',
+      signingSecret: '',
+      mapping,
+      previousSigningSecret: '',
+      duplicateWindowSeconds: 24 * 3600,
+    });
   });
 
   it.each([
@@ -127,6 +252,26 @@ describe('webhook sources (real FerretDB)', () => {
       'a masked secret with none saved',
       { webhook: { kind: 'stripe', signingSecret: '********' } },
       [['webhook.signing_secret', /masked/]],
+    ],
+    [
+      'a previous secret given as a value',
+      { webhook: { kind: 'stripe', signingSecret: 's', previousSigningSecret: 'old' } },
+      [['webhook.previous_signing_secret', /set by a rotation/]],
+    ],
+    [
+      'a grace period without a new secret',
+      { webhook: { kind: 'stripe', previousSecretGraceSeconds: 60 } },
+      [['webhook.previous_secret_grace_seconds', /new signing_secret/]],
+    ],
+    [
+      'a grace period over 7 days',
+      { webhook: { kind: 'stripe', signingSecret: 's', previousSecretGraceSeconds: 8 * 24 * 3600 } },
+      [['webhook.previous_secret_grace_seconds', /between 0/]],
+    ],
+    [
+      'a duplicate window under an hour',
+      { webhook: { kind: 'stripe', duplicateWindowSeconds: 60 } },
+      [['webhook.duplicate_window_seconds', /between 3600/]],
     ],
   ])('refuses %s', async (_what, fields, expected) => {
     const e = await grpcError(h.client.sources.createSource({ ...base, slug: 'bad', name: 'Bad', ...fields }));

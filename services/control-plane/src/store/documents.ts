@@ -51,6 +51,11 @@ export interface WebhookSettingsDoc {
   signingSecret: string | null;
   /** Generic sources: the mapping as JSON text. */
   mapping: string | null;
+  /** Sealed; the secret a rotation replaced, accepted until `previousSigningSecretExpiresAt`. */
+  previousSigningSecret?: string | null;
+  previousSigningSecretExpiresAt?: Date | null;
+  /** Seconds a delivery's messageId is remembered; null or absent: the app's default. */
+  duplicateWindowSeconds?: number | null;
 }
 
 /** One document per write key: _id is the key itself, so uniqueness across workspaces is free. */

@@ -28,6 +28,19 @@ export interface DebuggerEntry {
   event: unknown;
   /** What the source's tracking plan found: each violation's property (path) and rule. */
   plan?: PlanFindings | undefined;
+  /** Events of a webhook delivery: the app, and which signing secret verified it (never the secret). */
+  webhook?: WebhookFacts | undefined;
+}
+
+/**
+ * Which of a webhook source's signing secrets matched a delivery: `current`, `previous` (the one
+ * a rotation replaced, while it is still accepted), or `unverified` (the source has no secret).
+ */
+export type SignedWith = 'current' | 'previous' | 'unverified';
+
+export interface WebhookFacts {
+  kind: string;
+  signedWith: SignedWith;
 }
 
 export type NewDebuggerEntry = Omit<DebuggerEntry, 'seq' | 'sourceId' | 'at'>;

@@ -4,7 +4,7 @@ import { KafkaUnavailableError, type OutgoingMessage } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import { injectTraceContext, type extractTraceContext, type Span } from '@manifold/telemetry';
 import type { CheckedEvent, CompiledPlan, PlanVerdict } from '@manifold/tracking-plans';
-import type { DebuggerEntry, LiveDebugger, PlanFindings } from '../debugger/live-debugger';
+import type { DebuggerEntry, LiveDebugger, PlanFindings, WebhookFacts } from '../debugger/live-debugger';
 import { StoredEventJson } from '../debugger/stored-event-json';
 import { IngestionError } from '../http/errors';
 import { isoTime } from '../iso-time';
@@ -46,6 +46,8 @@ export interface IngestRequest {
    * context does).
    */
   trace?: { span: Span; context: TraceContext } | undefined;
+  /** A webhook delivery's facts, shown with each of its events in the live debugger. */
+  webhook?: WebhookFacts | undefined;
 }
 
 /** A call refused on its own, as the answer lists it (what was sent is only for the debugger). */
@@ -129,7 +131,7 @@ export class Ingestor {
     return Promise.resolve(body).then(
       (json) => {
         const handover = this.judge(request, type, json);
-        return 'messages' in handover ? this.publish(handover) : handover;
+        return 'messages' in handover ? this.publish(handover, request.webhook) : handover;
       },
       (error: unknown) => {
         throw this.refused(error, undefined, undefined);
@@ -238,7 +240,10 @@ export class Ingestor {
    * way round, the retry would publish the accepted events again.) A retry after the events topic
    * refused can only repeat a blocked event in the quarantine, where its messageId tells it apart.
    */
-  private async publish({ source, messages, blocked, rejected }: Handover): Promise<Ingested> {
+  private async publish(
+    { source, messages, blocked, rejected }: Handover,
+    webhook: WebhookFacts | undefined,
+  ): Promise<Ingested> {
     const passed = blocked.size === 0 ? messages : messages.filter((message) => !blocked.has(message));
     try {
       if (blocked.size > 0) await this.deps.quarantine.publish([...blocked]);
@@ -253,7 +258,11 @@ export class Ingestor {
     const shown = liveDebugger.entriesWanted(source.id);
     for (let i = Math.max(0, messages.length - shown); i < messages.length; i++) {
       const message = messages[i] as OutgoingMessage;
-      liveDebugger.record(source.id, { status: blocked.has(message) ? 'blocked' : 'accepted', ...shownEvent(message) });
+      liveDebugger.record(source.id, {
+        status: blocked.has(message) ? 'blocked' : 'accepted',
+        ...shownEvent(message),
+        ...(webhook ? { webhook } : {}),
+      });
     }
     return { accepted: passed.length, blocked: blocked.size, rejected };
   }

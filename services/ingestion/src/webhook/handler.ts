@@ -14,6 +14,8 @@ import { parseJsonObject } from '../tracking/parse-json-object';
 import { startRequestSpan } from '../tracking/request-span';
 import { WEBHOOK_APPS } from './apps';
 import type { WebhookApp } from './delivery';
+import { verifyDelivery } from './verify-delivery';
+import { webhookSource } from './webhook-source';
 
 export const WEBHOOK_PATH = '/v1/webhook/';
 const ROUTE_NAME = '/v1/webhook';
@@ -31,7 +33,10 @@ export interface WebhookHandlerDeps {
   receiving: ByteBudget;
 }
 
-/** The write key of `/v1/webhook/<write key>` (query string and one trailing slash ignored). */
+/**
+ * The token of `/v1/webhook/<token>` (query string and one trailing slash ignored): a source id
+ * (the stable URL) or a write key (the first form).
+ */
 export function webhookKey(url: string): string | undefined {
   if (!url.startsWith(WEBHOOK_PATH)) return undefined;
   const query = url.indexOf('?');
@@ -46,7 +51,7 @@ export function webhookKey(url: string): string | undefined {
 }
 
 /**
- * `POST /v1/webhook/<write key>`: a cloud app's own delivery. The source is found by the key in
+ * `POST /v1/webhook/<source id or write key>`: a cloud app's own delivery. The source is found by
  * the URL (apps cannot send a write key of their own), the signature checked on the bytes
  * received, and the delivery translated into Spec calls, which then take the Tracking API's path
  * (validation, enrichment, rate limit, Kafka, debugger) as a batch. A delivery of a kind no
@@ -69,19 +74,19 @@ export function createWebhookHandler(deps: WebhookHandlerDeps) {
   };
 
   const handle = async (req: IncomingMessage, key: string, receivedAtMs: number): Promise<string> => {
-    const source = configView.sourceForWriteKey(key);
-    if (!source) throw new IngestionError(401, 'unknown_source', 'no source has this write key');
+    const source = webhookSource(configView, key);
+    if (!source) throw new IngestionError(401, 'unknown_source', 'no source has this webhook URL');
+    // The ingestor authenticates by write key: the source's current one when the URL holds its id.
+    const writeKey = source.writeKeys.includes(key) ? key : source.writeKeys[0];
+    if (writeKey === undefined) throw new IngestionError(401, 'unknown_source', 'the source has no write key');
     const settings = source.webhook;
     const app: WebhookApp | undefined = settings ? WEBHOOK_APPS[settings.kind] : undefined;
     if (!settings || !app) {
       throw new IngestionError(404, 'not_webhook_source', `source ${source.id} is not a webhook source`);
     }
     const raw = await readBody(req, deps.maxBodyBytes, deps.receiving);
-    if (settings.signingSecret !== '') {
-      const verdict = app.verify(req.headers, raw, settings.signingSecret, receivedAtMs);
-      if (!verdict.ok)
-        throw refuse(source, settings.kind, new IngestionError(401, 'invalid_signature', verdict.reason));
-    }
+    const verdict = verifyDelivery(app, settings, req.headers, raw, receivedAtMs);
+    if (!verdict.ok) throw refuse(source, settings.kind, new IngestionError(401, 'invalid_signature', verdict.reason));
     let translation;
     try {
       translation = app.translate({ headers: req.headers, payload: parseJsonObject(raw), raw }, settings.mapping);
@@ -100,10 +105,11 @@ export function createWebhookHandler(deps: WebhookHandlerDeps) {
       shape: { kind: 'batch' },
       readBody: () => Buffer.from(JSON.stringify({ batch: translation.calls })),
       authorization: undefined,
-      writeKey: key,
+      writeKey,
       receivedAtMs,
       // The app's server is no user's address: events get no context.ip from it.
       clientIp: undefined,
+      webhook: { kind: settings.kind, signedWith: verdict.signedWith },
     });
     // Events a tracking plan blocked were valid (stored in quarantine): not the app's error.
     if (ingested.accepted + ingested.blocked === 0 && ingested.rejected.length > 0) {

@@ -38,6 +38,7 @@ describe('MessageClaims with 300,000 claims', () => {
           _id: `hook|msg-${start + i}`,
           origin: `events/0/${start + i}`,
           claimedAt,
+          expiresAt: new Date(claimedAt.getTime() + 24 * 3600_000),
         })),
         { ordered: false },
       );

@@ -83,6 +83,69 @@ describe('MessageClaims', () => {
     await store.stop();
   });
 
+  it('keeps a claim with a window of its own (a webhook source’s) past the store’s window', async () => {
+    const HOUR = 3600_000;
+    let now = Date.UTC(2026, 11, 1, 12);
+    const store = new MessageClaims(mongo.db, {
+      windowMs: 24 * HOUR,
+      sweepIntervalMs: 60_000,
+      now: () => now,
+      waiter: new StoreWaiter({ logger: testLogger('claims') }),
+      logger: testLogger('claims'),
+      collection: uniqueName('claims'),
+    });
+    await store.start();
+    const stripe = { destinationId: 'd1', messageId: 'stripe-evt_1', windowMs: 96 * HOUR, fresh: true };
+    const tracked = { destinationId: 'd1', messageId: 'api-1', fresh: true };
+    expect(
+      await store.claim([
+        { ...stripe, origin: 'events/0/1' },
+        { ...tracked, origin: 'events/0/2' },
+      ]),
+    ).toEqual(['new', 'new']);
+
+    // Stripe sends the event again 25 hours later: the Tracking API's claim is gone, Stripe's is not.
+    now += 25 * HOUR;
+    await store.sweep();
+    expect(
+      await store.claim([
+        { ...stripe, origin: 'events/1/7' },
+        { ...tracked, origin: 'events/1/8' },
+      ]),
+    ).toEqual(['other', 'new']);
+
+    // And 71 hours after that (96 in all) Stripe's is forgotten too.
+    now += 71 * HOUR + 1000;
+    await store.sweep();
+    expect(await store.claim([{ ...stripe, origin: 'events/2/3' }])).toEqual(['new']);
+    await store.stop();
+  });
+
+  it('gives claims written before each carried its expiry one, a window from the start', async () => {
+    const collection = uniqueName('claims');
+    const claimedAt = new Date(Date.now() - 1000);
+    await mongo.db
+      .collection<{ _id: string; origin: string; claimedAt: Date }>(collection)
+      .insertOne({ _id: 'd1|legacy', origin: 'events/0/1', claimedAt });
+    const store = new MessageClaims(mongo.db, {
+      windowMs: 60_000,
+      sweepIntervalMs: 60_000,
+      waiter: new StoreWaiter({ logger: testLogger('claims') }),
+      logger: testLogger('claims'),
+      collection,
+    });
+    await store.start();
+    const legacy = await mongo.db
+      .collection<{ _id: string; expiresAt?: Date }>(collection)
+      .findOne({ _id: 'd1|legacy' });
+    expect(legacy?.expiresAt?.getTime()).toBeGreaterThanOrEqual(claimedAt.getTime() + 60_000);
+    await store.sweep();
+    expect(
+      await store.claim([{ destinationId: 'd1', messageId: 'legacy', origin: 'events/0/2', fresh: true }]),
+    ).toEqual(['other']);
+    await store.stop();
+  });
+
   it('claims a large batch in one call', async () => {
     const store = claims();
     await store.start();

@@ -18,6 +18,8 @@ interface ClaimDocument {
   /** The claim() call that made it (its retries after a lost answer share it). */
   call?: string;
   claimedAt: Date;
+  /** When the claim is forgotten: claimedAt plus the claim's window. */
+  expiresAt: Date;
 }
 
 /**
@@ -48,11 +50,21 @@ export interface ClaimRequest {
    * again, a retry): the stored claim's origin decides.
    */
   fresh?: boolean;
+  /**
+   * How long this claim is kept, when not the store's window: a webhook source's (its app retries
+   * for days), so that a retry after the store's window is still refused.
+   */
+  windowMs?: number;
 }
 
 export interface MessageClaimsOptions {
-  /** How long a claim is kept: a repeated messageId within this window is not delivered again. */
+  /**
+   * How long a claim is kept: a repeated messageId within this window is not delivered again.
+   * Claims may ask for a window of their own (ClaimRequest.windowMs).
+   */
   windowMs: number;
+  /** The clock (tests move it). */
+  now?: () => number;
   /** How often expired claims are deleted. */
   sweepIntervalMs: number;
   /** Retries claims that cannot be made until they can (deliveries wait meanwhile). */
@@ -75,11 +87,12 @@ export interface MessageClaimsOptions {
  *
  * A claim whose outcome is not known (MongoDB unreachable, a timeout) is never taken as granted:
  * it is tried again until the store answers, and the caller's delivery waits. Claims expire after
- * the window.
+ * their window (each carries its expiry: a webhook source's claims outlive the store's window).
  */
 export class MessageClaims {
   private readonly claims: Collection<ClaimDocument>;
   private readonly expiry: Expiry;
+  private readonly now: () => number;
 
   constructor(
     db: Db,
@@ -87,11 +100,14 @@ export class MessageClaims {
   ) {
     this.claims = db.collection<ClaimDocument>(options.collection ?? 'translator_message_claims');
     // FerretDB then keeps no secondary index on the claims: each costs it about half as much.
+    this.now = options.now ?? Date.now;
     this.expiry = new Expiry(this.claims as unknown as Collection<Document>, {
       windowMs: options.windowMs,
       sweepIntervalMs: options.sweepIntervalMs,
       field: 'claimedAt',
-      indexName: 'claimed_at_ttl',
+      expiresAtField: 'expiresAt',
+      now: this.now,
+      indexName: 'expires_at_ttl',
       what: 'messageId claims',
       logger: options.logger,
     });
@@ -132,8 +148,15 @@ export class MessageClaims {
     call: string,
     triedBefore: boolean,
   ): Promise<ClaimAnswer[]> {
-    const claimedAt = new Date();
-    const documents = requests.map((r) => ({ _id: claimId(r), origin: r.origin, call, claimedAt }));
+    const now = this.now();
+    const claimedAt = new Date(now);
+    const documents = requests.map((r) => ({
+      _id: claimId(r),
+      origin: r.origin,
+      call,
+      claimedAt,
+      expiresAt: new Date(now + (r.windowMs ?? this.options.windowMs)),
+    }));
     const duplicates: number[] = [];
     try {
       await this.claims.insertMany(documents, { ordered: false });

@@ -18,6 +18,14 @@ export interface ExpiryOptions {
   /** What the documents are, for the log. */
   what: string;
   logger: Logger;
+  /**
+   * A date field holding each document's own expiry, when documents differ in how long they are
+   * kept: the TTL index and the sweep then use it, and `windowMs` only serves documents written
+   * before it existed (given an expiry one window from the start).
+   */
+  expiresAtField?: string;
+  /** The clock (tests move it). */
+  now?: () => number;
 }
 
 /**
@@ -28,13 +36,17 @@ export class Expiry {
   private sweeper: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
   private ttl = false;
+  private readonly now: () => number;
 
   constructor(
     private readonly collection: Collection<Document>,
     private readonly options: ExpiryOptions,
-  ) {}
+  ) {
+    this.now = options.now ?? Date.now;
+  }
 
   async start(): Promise<void> {
+    await this.dateLegacyDocuments();
     if (await this.createTtlIndex()) return;
     await this.sweep();
     this.sweeper = setInterval(() => void this.sweep(), this.options.sweepIntervalMs);
@@ -56,8 +68,11 @@ export class Expiry {
   async sweep(): Promise<void> {
     const run = (async () => {
       try {
-        const cutoff = new Date(Date.now() - this.options.windowMs);
-        const { deletedCount } = await this.collection.deleteMany({ [this.options.field]: { $lt: cutoff } });
+        const { expiresAtField, field, windowMs } = this.options;
+        const filter = expiresAtField
+          ? { [expiresAtField]: { $lt: new Date(this.now()) } }
+          : { [field]: { $lt: new Date(this.now() - windowMs) } };
+        const { deletedCount } = await this.collection.deleteMany(filter);
         if (deletedCount > 0) this.options.logger.debug({ deletedCount }, `expired ${this.options.what} deleted`);
       } catch (error) {
         this.options.logger.warn({ err: error }, `could not delete expired ${this.options.what}`);
@@ -67,9 +82,28 @@ export class Expiry {
     await run;
   }
 
+  /**
+   * Documents of the time before they carried their own expiry are given one, a window from now
+   * (at least as long as they had left), so that the sweep and the TTL index on the expiry field
+   * see them; the TTL index on their age, which would delete the longer-lived ones early, goes.
+   */
+  private async dateLegacyDocuments(): Promise<void> {
+    const { expiresAtField, field, windowMs } = this.options;
+    if (!expiresAtField) return;
+    await this.collection.updateMany(
+      { [expiresAtField]: { $exists: false } },
+      { $set: { [expiresAtField]: new Date(this.now() + windowMs) } },
+    );
+    const indexes = await this.collection.indexes().catch(() => []);
+    const ageIndex = indexes.find((index) => index.key[field] === 1 && index.expireAfterSeconds !== undefined);
+    if (ageIndex?.name) await this.collection.dropIndex(ageIndex.name);
+  }
+
   private async createTtlIndex(): Promise<boolean> {
-    const { field, indexName } = this.options;
-    const expireAfterSeconds = Math.ceil(this.options.windowMs / 1000);
+    const { expiresAtField, indexName } = this.options;
+    const field = expiresAtField ?? this.options.field;
+    // With an expiry per document, each is deleted at its own time.
+    const expireAfterSeconds = expiresAtField ? 0 : Math.ceil(this.options.windowMs / 1000);
     try {
       await this.collection.createIndex({ [field]: 1 }, { name: indexName, expireAfterSeconds });
       this.ttl = true;

@@ -35,6 +35,8 @@ export interface BatchGuardOptions {
   from: string;
   to: string;
   keepGoing: () => boolean;
+  /** A messageId claim's window when its event's source asks for one (webhook sources); else the store's. */
+  claimWindowMs?: (sourceId: string) => number | undefined;
 }
 
 /**
@@ -115,10 +117,21 @@ export class BatchGuard {
 
   private requests(task: DeliveryTask): ClaimRequest[] {
     const fresh = !this.ledger.takenBefore(task.offset);
-    const messageId = { destinationId: task.instance.id, messageId: task.event.messageId };
+    const windowMs = this.options.claimWindowMs?.(task.metadata.sourceId);
+    const messageId = {
+      destinationId: task.instance.id,
+      messageId: task.event.messageId,
+      ...(windowMs !== undefined ? { windowMs } : {}),
+    };
     if (this.options.source === 'events') return [{ ...messageId, origin: task.origin, fresh }];
     if (this.options.source === 'redeliveries') return [{ ...messageId, origin: task.origin, fresh: false }];
-    const continuation = { ...messageId, origin: task.readAt, after: task.from ?? task.origin, fresh };
+    const continuation = {
+      destinationId: task.instance.id,
+      messageId: task.event.messageId,
+      origin: task.readAt,
+      after: task.from ?? task.origin,
+      fresh,
+    };
     // The messageId claim may be the retry's own first attempt's: its origin decides.
     return this.options.reclaim ? [continuation, { ...messageId, origin: task.origin, fresh: false }] : [continuation];
   }

@@ -134,8 +134,15 @@ export class TypeProcessor {
       from,
       to,
       keepGoing: source.keepGoing,
+      claimWindowMs: this.claimWindowMs,
     });
   }
+
+  /** A webhook source's duplicate window (its app retries for days); other sources take the store's. */
+  private readonly claimWindowMs = (sourceId: string): number | undefined => {
+    const seconds = this.options.configView.source(sourceId)?.webhook?.duplicateWindowSeconds;
+    return seconds ? seconds * 1000 : undefined;
+  };
 
   private async prepareEvents(outcomes: BatchOutcomes, messages: readonly ConsumedMessage[]): Promise<DeliveryTask[]> {
     const { configView, destinationType } = this.options;

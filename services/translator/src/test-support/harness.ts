@@ -72,6 +72,8 @@ export interface TestTranslatorOptions {
   destinations?: (id: string) => DestinationDefinition | undefined;
   /** Access tokens of instances connected with OAuth (the control plane's answers). */
   accessTokens?: AccessTokenSource;
+  /** The translator's clock (tests move it). */
+  now?: () => number;
 }
 
 /** A translator on fresh topics, consumer groups and claim database of the test Kafka and FerretDB. */
@@ -113,6 +115,7 @@ export async function startTestTranslator(options: TestTranslatorOptions): Promi
       settings,
       ...(options.destinations ? { destinations: options.destinations } : {}),
       ...(options.accessTokens ? { accessTokens: options.accessTokens } : {}),
+      ...(options.now ? { now: options.now } : {}),
     });
   const running: RunningTranslator[] = [await start()];
   return {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { listQuery, toPageRequest } from '../list-query';
-import { Empty, PageInfo, Source, WebhookSettings } from '../models';
+import { Empty, PageInfo, Source, WebhookSettingsInput } from '../models';
 import { presentSource } from '../present';
 import { defineRoute } from '../route';
 import { slugSchema } from './workspaces';
@@ -60,7 +60,7 @@ export const sourceRoutes = [
       type: z.string().min(1).max(40).default('javascript'),
       category: z.string().min(1).max(40).default('website'),
       enabled: z.boolean().optional(),
-      webhook: WebhookSettings.optional(),
+      webhook: WebhookSettingsInput.optional(),
     }),
     response: Source,
     async handler({ controlPlane, email, workspace, body }) {
@@ -98,7 +98,7 @@ export const sourceRoutes = [
       environment: z.string().min(1).max(40).optional(),
       category: z.string().min(1).max(40).optional(),
       enabled: z.boolean().optional(),
-      webhook: WebhookSettings.optional(),
+      webhook: WebhookSettingsInput.optional(),
       reason: z.string().max(200).default('').describe('Why the status changed, kept in the history'),
     }),
     response: Source,

@@ -11,6 +11,8 @@ export interface DebuggerEntry {
   messageId?: string;
   reason?: { code: string; message: string };
   event: unknown;
+  /** A webhook delivery's events: which signing secret matched (never the secret). */
+  webhook?: { kind: string; signedWith: 'current' | 'previous' | 'unverified' };
 }
 
 const MAX_ENTRIES = 500;
@@ -95,6 +97,11 @@ export function LiveDebugger({ streamUrl, traceUrl }: { streamUrl: string; trace
                 >
                   {who ? `${who.kind === 'user' ? 'user' : 'anon'} ${who.id}` : '—'}
                 </span>
+                {entry.webhook && entry.webhook.signedWith !== 'current' ? (
+                  <span className="muted" data-testid="debugger-signed-with">
+                    {entry.webhook.signedWith === 'previous' ? 'signed with the previous secret' : 'not verified'}
+                  </span>
+                ) : null}
                 {entry.reason ? (
                   <span className="debugger-reason" data-testid="debugger-reason">
                     {entry.reason.code}: {entry.reason.message}

@@ -22,8 +22,21 @@ const APP_NAMES: Record<string, string> = {
   generic: 'your app',
 };
 
-/** Where a webhook source's app delivers, in place of the snippet other sources show. */
-function WebhookUrlCard({ kind, url, verified }: { kind: string; url: string; verified: boolean }) {
+/**
+ * Where a webhook source's app delivers, in place of the snippet other sources show: the stable
+ * URL (the source's id), which rotating the write key does not change.
+ */
+function WebhookUrlCard({
+  kind,
+  url,
+  verified,
+  previousSecretUntil,
+}: {
+  kind: string;
+  url: string;
+  verified: boolean;
+  previousSecretUntil: string | null | undefined;
+}) {
   return (
     <section className="card" aria-label="Webhook URL">
       <div className="section-header">
@@ -35,6 +48,12 @@ function WebhookUrlCard({ kind, url, verified }: { kind: string; url: string; ve
         {verified
           ? 'Deliveries are checked against the signing secret; a missing or wrong signature is refused and shows below as rejected.'
           : 'No signing secret is set: deliveries are not verified.'}
+        {previousSecretUntil ? (
+          <span data-testid="previous-secret">
+            {' '}
+            The secret replaced by the last rotation is still accepted until {formatTime(previousSecretUntil)}.
+          </span>
+        ) : null}
       </p>
       <pre className="snippet" data-testid="webhook-url">
         {url}
@@ -216,8 +235,13 @@ export function SourcePage() {
       {s.webhook ? (
         <WebhookUrlCard
           kind={s.webhook.kind}
-          url={config.data ? `${config.data.ingestionPublicUrl.replace(/\/$/, '')}/v1/webhook/${currentKey}` : ''}
+          url={
+            config.data
+              ? `${config.data.ingestionPublicUrl.replace(/\/$/, '')}${s.webhook.path ?? `/v1/webhook/${s.id}`}`
+              : ''
+          }
           verified={Boolean(s.webhook.signingSecret)}
+          previousSecretUntil={s.webhook.previousSigningSecretExpiresAt}
         />
       ) : (
         <section className="card" aria-label="Snippet">

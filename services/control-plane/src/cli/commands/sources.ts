@@ -26,8 +26,13 @@ const row = (s: Source) => ({
   ...(s.webhook
     ? {
         webhook_kind: s.webhook.kind,
-        webhook_path: `/v1/webhook/${s.writeKeys[0]?.key ?? ''}`,
+        // The stable path (the source's id); the write-key form keeps working but moves with the key.
+        webhook_path: s.webhook.path ?? `/v1/webhook/${s.id}`,
+        webhook_write_key_path: `/v1/webhook/${s.writeKeys[0]?.key ?? ''}`,
         signing_secret: s.webhook.signingSecret ?? null,
+        previous_signing_secret: s.webhook.previousSigningSecret ?? null,
+        previous_signing_secret_expires_at: s.webhook.previousSigningSecretExpiresAt ?? null,
+        duplicate_window_seconds: s.webhook.duplicateWindowSeconds ?? null,
         mapping: s.webhook.mapping ?? null,
       }
     : {}),
@@ -37,7 +42,25 @@ interface WebhookOptions {
   webhookKind?: string;
   signingSecretFile?: string;
   removeSigningSecret?: boolean;
+  removePreviousSigningSecret?: boolean;
+  duplicateWindow?: string;
   mapping?: string;
+}
+
+/** A secret from a file, never from the command line (where `ps` and shell history would show it). */
+async function readSecretFile(path: string): Promise<string> {
+  try {
+    return (await readFile(path, 'utf8')).trim();
+  } catch {
+    throw new CliError(`cannot read ${path}`);
+  }
+}
+
+/** A whole number of seconds from an option, or a CliError naming the option. */
+function seconds(option: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new CliError(`${option} must be a whole number of seconds`);
+  return n;
 }
 
 /**
@@ -45,20 +68,21 @@ interface WebhookOptions {
  * read from a file, never taken on the command line (where `ps` and shell history would show it).
  */
 async function webhookSettings(o: WebhookOptions, kindRequired: boolean): Promise<WebhookSettings | undefined> {
-  if (!o.webhookKind && !o.signingSecretFile && !o.removeSigningSecret && !o.mapping) return undefined;
+  const given =
+    o.webhookKind ??
+    o.signingSecretFile ??
+    o.removeSigningSecret ??
+    o.removePreviousSigningSecret ??
+    o.duplicateWindow ??
+    o.mapping;
+  if (given === undefined) return undefined;
   if (!o.webhookKind) {
     if (kindRequired) throw new CliError('--webhook-kind is required with the other webhook options');
     throw new CliError('--webhook-kind is required to change a webhook source (give its kind again)');
   }
   let signingSecret: string | undefined;
   if (o.removeSigningSecret) signingSecret = '';
-  else if (o.signingSecretFile) {
-    try {
-      signingSecret = (await readFile(o.signingSecretFile, 'utf8')).trim();
-    } catch {
-      throw new CliError(`cannot read ${o.signingSecretFile}`);
-    }
-  }
+  else if (o.signingSecretFile) signingSecret = await readSecretFile(o.signingSecretFile);
   const mapping = o.mapping ? await readDocument(o.mapping) : undefined;
   if (mapping !== undefined && (typeof mapping !== 'object' || mapping === null || Array.isArray(mapping))) {
     throw new CliError(`${o.mapping} must hold one object: the mapping of a delivery to a Spec call`);
@@ -66,6 +90,10 @@ async function webhookSettings(o: WebhookOptions, kindRequired: boolean): Promis
   return {
     kind: o.webhookKind,
     ...(signingSecret !== undefined ? { signingSecret } : {}),
+    ...(o.removePreviousSigningSecret ? { previousSigningSecret: '' } : {}),
+    ...(o.duplicateWindow !== undefined
+      ? { duplicateWindowSeconds: seconds('--duplicate-window', o.duplicateWindow) }
+      : {}),
     ...(mapping ? { mapping: mapping as Record<string, unknown> } : {}),
   };
 }
@@ -73,6 +101,8 @@ async function webhookSettings(o: WebhookOptions, kindRequired: boolean): Promis
 const WEBHOOK_KIND_HELP = 'type webhook: stripe, github, shopify or generic';
 const SECRET_FILE_HELP = "type webhook: a file holding the app's signing secret";
 const MAPPING_HELP = 'type generic: a JSON or YAML file mapping a delivery to a Spec call';
+const WINDOW_HELP =
+  "type webhook: seconds a delivery's id is remembered, so retries arrive once (0 = the app's default)";
 
 const writeKey = (k: WriteKey) => ({ key: k.key, created_at: k.createdAt ?? null, expires_at: k.expiresAt ?? null });
 
@@ -87,6 +117,7 @@ export function sourceCommands(program: Command, run: Runner, io: Io): void {
     .option('--env <environment>', 'environment label', 'prod')
     .option('--webhook-kind <kind>', WEBHOOK_KIND_HELP)
     .option('--signing-secret-file <path>', SECRET_FILE_HELP)
+    .option('--duplicate-window <seconds>', WINDOW_HELP)
     .option('--mapping <file>', MAPPING_HELP)
     .action(
       (
@@ -144,6 +175,8 @@ export function sourceCommands(program: Command, run: Runner, io: Io): void {
     .option('--webhook-kind <kind>', WEBHOOK_KIND_HELP)
     .option('--signing-secret-file <path>', SECRET_FILE_HELP)
     .option('--remove-signing-secret', 'type webhook: stop verifying deliveries')
+    .option('--remove-previous-signing-secret', 'type webhook: stop accepting the secret a rotation replaced')
+    .option('--duplicate-window <seconds>', WINDOW_HELP)
     .option('--mapping <file>', MAPPING_HELP)
     .action(
       (
@@ -189,6 +222,33 @@ export function sourceCommands(program: Command, run: Runner, io: Io): void {
           ['key', { name: 'expires_at', cell: (k) => k.expires_at ?? 'never' }],
           g.json,
         );
+      }),
+    );
+  src
+    .command('rotate-signing-secret <workspace> <source>')
+    .description('type webhook: a new signing secret; the old one is still accepted for the grace period')
+    .requiredOption('--signing-secret-file <path>', "a file holding the app's new signing secret")
+    .option('--grace <seconds>', 'seconds the old secret is still accepted (0 = 24 h, -1 = none)', '0')
+    .action((workspace: string, source: string, o: { signingSecretFile: string; grace: string }) =>
+      run(async (c, g) => {
+        const grace = seconds('--grace', o.grace);
+        const signingSecret = await readSecretFile(o.signingSecretFile);
+        const saved = await c.sources.getSource({ workspace, source });
+        if (!saved.webhook) throw new CliError(`${source} is not a webhook source`);
+        // The kind and mapping as saved: an update replaces them.
+        const { kind, mapping } = saved.webhook;
+        const s = await c.sources.updateSource({
+          workspace,
+          source,
+          reason: '',
+          webhook: {
+            kind,
+            ...(mapping ? { mapping } : {}),
+            signingSecret,
+            ...(grace >= 0 ? { previousSecretGraceSeconds: grace } : {}),
+          },
+        });
+        printRecord(io, row(s), g.json);
       }),
     );
   src.command('delete <workspace> <source>').action((workspace: string, source: string) =>

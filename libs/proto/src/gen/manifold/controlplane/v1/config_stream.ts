@@ -46,7 +46,16 @@ export interface WebhookSourceConfig {
   kind: string;
   /** Empty: deliveries are not verified. */
   signingSecret: string;
-  mapping?: { [key: string]: any } | undefined;
+  mapping?:
+    | { [key: string]: any }
+    | undefined;
+  /** The secret a rotation replaced (empty: none), accepted until previous_signing_secret_expires_at. */
+  previousSigningSecret: string;
+  previousSigningSecretExpiresAt?:
+    | Date
+    | undefined;
+  /** How long a delivery's messageId is remembered (the app's default applied). */
+  duplicateWindowSeconds: number;
 }
 
 export interface DestinationFilterConfig {
@@ -373,7 +382,14 @@ export const SourceConfig: MessageFns<SourceConfig> = {
 };
 
 function createBaseWebhookSourceConfig(): WebhookSourceConfig {
-  return { kind: "", signingSecret: "", mapping: undefined };
+  return {
+    kind: "",
+    signingSecret: "",
+    mapping: undefined,
+    previousSigningSecret: "",
+    previousSigningSecretExpiresAt: undefined,
+    duplicateWindowSeconds: 0,
+  };
 }
 
 export const WebhookSourceConfig: MessageFns<WebhookSourceConfig> = {
@@ -386,6 +402,15 @@ export const WebhookSourceConfig: MessageFns<WebhookSourceConfig> = {
     }
     if (message.mapping !== undefined) {
       Struct.encode(Struct.wrap(message.mapping), writer.uint32(26).fork()).join();
+    }
+    if (message.previousSigningSecret !== "") {
+      writer.uint32(34).string(message.previousSigningSecret);
+    }
+    if (message.previousSigningSecretExpiresAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.previousSigningSecretExpiresAt), writer.uint32(42).fork()).join();
+    }
+    if (message.duplicateWindowSeconds !== 0) {
+      writer.uint32(48).int32(message.duplicateWindowSeconds);
     }
     return writer;
   },
@@ -427,6 +452,30 @@ export const WebhookSourceConfig: MessageFns<WebhookSourceConfig> = {
             message.mapping = Struct.unwrap(Struct.decode(reader, reader.uint32()));
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.previousSigningSecret = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.previousSigningSecretExpiresAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.duplicateWindowSeconds = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -448,6 +497,21 @@ export const WebhookSourceConfig: MessageFns<WebhookSourceConfig> = {
         ? globalThis.String(object.signing_secret)
         : "",
       mapping: isObject(object.mapping) ? object.mapping : undefined,
+      previousSigningSecret: isSet(object.previousSigningSecret)
+        ? globalThis.String(object.previousSigningSecret)
+        : isSet(object.previous_signing_secret)
+        ? globalThis.String(object.previous_signing_secret)
+        : "",
+      previousSigningSecretExpiresAt: isSet(object.previousSigningSecretExpiresAt)
+        ? fromJsonTimestamp(object.previousSigningSecretExpiresAt)
+        : isSet(object.previous_signing_secret_expires_at)
+        ? fromJsonTimestamp(object.previous_signing_secret_expires_at)
+        : undefined,
+      duplicateWindowSeconds: isSet(object.duplicateWindowSeconds)
+        ? globalThis.Number(object.duplicateWindowSeconds)
+        : isSet(object.duplicate_window_seconds)
+        ? globalThis.Number(object.duplicate_window_seconds)
+        : 0,
     };
   },
 
@@ -462,6 +526,15 @@ export const WebhookSourceConfig: MessageFns<WebhookSourceConfig> = {
     if (message.mapping !== undefined) {
       obj.mapping = message.mapping;
     }
+    if (message.previousSigningSecret !== "") {
+      obj.previousSigningSecret = message.previousSigningSecret;
+    }
+    if (message.previousSigningSecretExpiresAt !== undefined) {
+      obj.previousSigningSecretExpiresAt = message.previousSigningSecretExpiresAt.toISOString();
+    }
+    if (message.duplicateWindowSeconds !== 0) {
+      obj.duplicateWindowSeconds = Math.round(message.duplicateWindowSeconds);
+    }
     return obj;
   },
 
@@ -473,6 +546,9 @@ export const WebhookSourceConfig: MessageFns<WebhookSourceConfig> = {
     message.kind = object.kind ?? "";
     message.signingSecret = object.signingSecret ?? "";
     message.mapping = object.mapping ?? undefined;
+    message.previousSigningSecret = object.previousSigningSecret ?? "";
+    message.previousSigningSecretExpiresAt = object.previousSigningSecretExpiresAt ?? undefined;
+    message.duplicateWindowSeconds = object.duplicateWindowSeconds ?? 0;
     return message;
   },
 };

@@ -35,7 +35,10 @@ export interface WriteKey {
   expiresAt?: Date | undefined;
 }
 
-/** How a source of type "webhook" reads a cloud app's deliveries at /v1/webhook/<write key>. */
+/**
+ * How a source of type "webhook" reads a cloud app's deliveries at /v1/webhook/<source id> (the
+ * stable URL) or /v1/webhook/<write key> (the first form, kept working).
+ */
 export interface WebhookSettings {
   /** stripe, github, shopify or generic. */
   kind: string;
@@ -50,7 +53,42 @@ export interface WebhookSettings {
    * Generic sources: mapping-kit directives from the delivery's JSON to a Spec call
    * (type, event, userId, anonymousId, properties, traits, messageId, timestamp).
    */
-  mapping?: { [key: string]: any } | undefined;
+  mapping?:
+    | { [key: string]: any }
+    | undefined;
+  /**
+   * The secret a rotation replaced, still accepted until previous_signing_secret_expires_at. Reads
+   * show it masked; in an update, an empty string removes it, masked or unset keeps it (a new one
+   * is only made by a rotation, below).
+   */
+  previousSigningSecret?:
+    | string
+    | undefined;
+  /** Read only: when the previous secret stops being accepted. */
+  previousSigningSecretExpiresAt?:
+    | Date
+    | undefined;
+  /**
+   * In an update that gives a new signing_secret: the saved secret becomes the previous one, still
+   * accepted for this many seconds (0: 24 hours, Stripe's longest). Unset: the new secret replaces
+   * the old at once (and any previous one is kept until it expires).
+   */
+  previousSecretGraceSeconds?:
+    | number
+    | undefined;
+  /**
+   * How long a delivery's messageId is remembered, so that the app's retries reach each destination
+   * once: between 1 hour and 30 days, or 0 for the app's default (stripe 96 h, github 96 h,
+   * shopify 72 h, generic 24 h). Reads show the window in force; unset in an update keeps it.
+   */
+  duplicateWindowSeconds?:
+    | number
+    | undefined;
+  /**
+   * Read only: the URL path the app delivers to, /v1/webhook/<source id>; it does not change when
+   * the write key is rotated.
+   */
+  path?: string | undefined;
 }
 
 export interface Source {
@@ -310,7 +348,16 @@ export const WriteKey: MessageFns<WriteKey> = {
 };
 
 function createBaseWebhookSettings(): WebhookSettings {
-  return { kind: "", signingSecret: undefined, mapping: undefined };
+  return {
+    kind: "",
+    signingSecret: undefined,
+    mapping: undefined,
+    previousSigningSecret: undefined,
+    previousSigningSecretExpiresAt: undefined,
+    previousSecretGraceSeconds: undefined,
+    duplicateWindowSeconds: undefined,
+    path: undefined,
+  };
 }
 
 export const WebhookSettings: MessageFns<WebhookSettings> = {
@@ -323,6 +370,21 @@ export const WebhookSettings: MessageFns<WebhookSettings> = {
     }
     if (message.mapping !== undefined) {
       Struct.encode(Struct.wrap(message.mapping), writer.uint32(26).fork()).join();
+    }
+    if (message.previousSigningSecret !== undefined) {
+      writer.uint32(34).string(message.previousSigningSecret);
+    }
+    if (message.previousSigningSecretExpiresAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.previousSigningSecretExpiresAt), writer.uint32(42).fork()).join();
+    }
+    if (message.previousSecretGraceSeconds !== undefined) {
+      writer.uint32(48).int32(message.previousSecretGraceSeconds);
+    }
+    if (message.duplicateWindowSeconds !== undefined) {
+      writer.uint32(56).int32(message.duplicateWindowSeconds);
+    }
+    if (message.path !== undefined) {
+      writer.uint32(66).string(message.path);
     }
     return writer;
   },
@@ -364,6 +426,46 @@ export const WebhookSettings: MessageFns<WebhookSettings> = {
             message.mapping = Struct.unwrap(Struct.decode(reader, reader.uint32()));
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.previousSigningSecret = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.previousSigningSecretExpiresAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.previousSecretGraceSeconds = reader.int32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.duplicateWindowSeconds = reader.int32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.path = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -385,6 +487,27 @@ export const WebhookSettings: MessageFns<WebhookSettings> = {
         ? globalThis.String(object.signing_secret)
         : undefined,
       mapping: isObject(object.mapping) ? object.mapping : undefined,
+      previousSigningSecret: isSet(object.previousSigningSecret)
+        ? globalThis.String(object.previousSigningSecret)
+        : isSet(object.previous_signing_secret)
+        ? globalThis.String(object.previous_signing_secret)
+        : undefined,
+      previousSigningSecretExpiresAt: isSet(object.previousSigningSecretExpiresAt)
+        ? fromJsonTimestamp(object.previousSigningSecretExpiresAt)
+        : isSet(object.previous_signing_secret_expires_at)
+        ? fromJsonTimestamp(object.previous_signing_secret_expires_at)
+        : undefined,
+      previousSecretGraceSeconds: isSet(object.previousSecretGraceSeconds)
+        ? globalThis.Number(object.previousSecretGraceSeconds)
+        : isSet(object.previous_secret_grace_seconds)
+        ? globalThis.Number(object.previous_secret_grace_seconds)
+        : undefined,
+      duplicateWindowSeconds: isSet(object.duplicateWindowSeconds)
+        ? globalThis.Number(object.duplicateWindowSeconds)
+        : isSet(object.duplicate_window_seconds)
+        ? globalThis.Number(object.duplicate_window_seconds)
+        : undefined,
+      path: isSet(object.path) ? globalThis.String(object.path) : undefined,
     };
   },
 
@@ -399,6 +522,21 @@ export const WebhookSettings: MessageFns<WebhookSettings> = {
     if (message.mapping !== undefined) {
       obj.mapping = message.mapping;
     }
+    if (message.previousSigningSecret !== undefined) {
+      obj.previousSigningSecret = message.previousSigningSecret;
+    }
+    if (message.previousSigningSecretExpiresAt !== undefined) {
+      obj.previousSigningSecretExpiresAt = message.previousSigningSecretExpiresAt.toISOString();
+    }
+    if (message.previousSecretGraceSeconds !== undefined) {
+      obj.previousSecretGraceSeconds = Math.round(message.previousSecretGraceSeconds);
+    }
+    if (message.duplicateWindowSeconds !== undefined) {
+      obj.duplicateWindowSeconds = Math.round(message.duplicateWindowSeconds);
+    }
+    if (message.path !== undefined) {
+      obj.path = message.path;
+    }
     return obj;
   },
 
@@ -410,6 +548,11 @@ export const WebhookSettings: MessageFns<WebhookSettings> = {
     message.kind = object.kind ?? "";
     message.signingSecret = object.signingSecret ?? undefined;
     message.mapping = object.mapping ?? undefined;
+    message.previousSigningSecret = object.previousSigningSecret ?? undefined;
+    message.previousSigningSecretExpiresAt = object.previousSigningSecretExpiresAt ?? undefined;
+    message.previousSecretGraceSeconds = object.previousSecretGraceSeconds ?? undefined;
+    message.duplicateWindowSeconds = object.duplicateWindowSeconds ?? undefined;
+    message.path = object.path ?? undefined;
     return message;
   },
 };
