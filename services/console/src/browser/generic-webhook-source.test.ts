@@ -89,11 +89,14 @@ describe('a generic webhook source from the console', () => {
     await page.getByRole('button', { name: 'Create source' }).click();
     await page.waitForURL('**/acme/sources/helpdesk');
     const saved = await api.call<{
-      webhook: { kind: string; mapping: Record<string, unknown> };
-      writeKeys: Array<{ key: string }>;
+      id: string;
+      webhook: { kind: string; mapping: Record<string, unknown>; path: string };
     }>('GET', '/api/v1/workspaces/acme/sources/helpdesk');
     expect(saved.body.webhook).toEqual({
       kind: 'generic',
+      // A generic app's retries are unknown: the Tracking API's 24 h.
+      duplicateWindowSeconds: 86_400,
+      path: `/v1/webhook/${saved.body.id}`,
       mapping: {
         event: { '@path': '$.type' },
         userId: { '@path': '$.requester.id' },
@@ -105,9 +108,8 @@ describe('a generic webhook source from the console', () => {
     await expectText(page, '[data-testid=debugger-state]', 'live');
 
     // The sample itself, delivered: ingestion makes the event the preview showed (same messageId).
-    const key = saved.body.writeKeys[0]!.key;
     const deliver = async () =>
-      (await fetch(`${stack.dataPlane!.url}/v1/webhook/${key}`, {
+      (await fetch(`${stack.dataPlane!.url}${saved.body.webhook.path}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: SAMPLE,

@@ -82,7 +82,11 @@ describe('manifold apply: webhook sources and tracking plans', () => {
     expect(first.out).not.toContain(GITHUB_SECRET);
 
     const stripe = await h.client.sources.getSource({ workspace: 'hooks', source: 'stripe' });
-    expect(stripe.webhook).toEqual({ kind: 'stripe', signingSecret: '********' });
+    expect(stripe.webhook).toMatchObject({
+      kind: 'stripe',
+      signingSecret: '********',
+      duplicateWindowSeconds: 96 * 3600,
+    });
     const forms = await h.client.sources.getSource({ workspace: 'hooks', source: 'forms' });
     expect(forms.webhook?.mapping).toMatchObject({ type: 'track', event: { '@path': '$.kind' } });
     // The secrets saved are the file's: sending them again changes nothing, another one would.
