@@ -447,7 +447,7 @@ describe.each(warehouses)('reverse ETL from %s', (_kind, makeWarehouse) => {
       pageSize: 5,
     });
     runners.push(dying);
-    const left = await runNow(dying, model);
+    const left = await startRun(dying, model);
     await dying.stop();
     await sending.disconnect();
     // Page 3 and perhaps 4 and 5 (two sends in flight while a page is built) were published
@@ -464,7 +464,7 @@ describe.each(warehouses)('reverse ETL from %s', (_kind, makeWarehouse) => {
 
     const next = startRunner();
     await next.checkNow();
-    expect(await store.run(left.id)).toMatchObject({
+    expect(await ended(left.id)).toMatchObject({
       status: 'succeeded',
       counts: { added: 30, updated: 0, deleted: 0 },
       published: { added: 30, updated: 0, deleted: 0 },
