@@ -14,7 +14,16 @@ export interface PlanReporterOptions {
   observed?: ObservedEventsLimits;
   /** Reports kept for another try while Kafka refuses them; older ones are given up (logged). */
   maxPending?: number;
+  /**
+   * How long stopping waits for the last reports to be sent (ms, default 5000). They are counts
+   * for the console, not events: a Kafka slow to answer must not hold a shutdown up to its
+   * deadline (which exits without the orderly stop).
+   */
+  stopTimeoutMs?: number;
 }
+
+/** How long one send of reports may take before they wait for the next interval. */
+const SEND_TIMEOUT_MS = 10_000;
 
 /** One source's state: its violations this interval and the shape of its events today. */
 interface SourceState {
@@ -71,11 +80,18 @@ export class PlanReporter {
     return this.flushing;
   }
 
-  /** Stops the timer and sends what is left. */
+  /** Stops the timer and sends what is left, waiting for it at most `stopTimeoutMs`. */
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
-    await this.flush();
+    const timeoutMs = this.options.stopTimeoutMs ?? 5000;
+    let timer: NodeJS.Timeout | undefined;
+    const sent = await Promise.race([
+      this.flush().then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    if (!sent) this.logger.warn({ timeoutMs }, 'the last tracking-plan reports were not sent before stopping');
   }
 
   private async send(): Promise<void> {
@@ -104,7 +120,8 @@ export class PlanReporter {
     }
     if (messages.length === 0) return;
     try {
-      await this.producer.send(this.options.topic, messages);
+      // Bounded like every other send: a report not sent in time waits for the next interval.
+      await this.producer.send(this.options.topic, messages, { timeoutMs: SEND_TIMEOUT_MS });
     } catch (error) {
       const max = this.options.maxPending ?? 1000;
       const given = Math.max(0, messages.length - max);
