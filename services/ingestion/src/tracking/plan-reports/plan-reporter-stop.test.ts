@@ -10,7 +10,7 @@ import { PlanReporter } from './plan-reporter';
 
 describe('PlanReporter.stop', () => {
   it('gives up the last reports after stopTimeoutMs when Kafka does not answer', async () => {
-    const logger = testLogger();
+    const logger = testLogger('plan-reporter-stop');
     const kafka = new KafkaClient({ brokers: ['127.0.0.1:1'], clientId: 'plan-reporter-stop', logger });
     const sender = new RecoveringSender(() => kafka.producer(), logger);
     const reporter = new PlanReporter(
