@@ -193,9 +193,15 @@ for ((i = ${#started[@]} - 1; i >= 0; i--)); do
   podman_ stop --time 40 "$name" >/dev/null
   code="$(podman_ inspect --format '{{.State.ExitCode}}' "$name")"
   [ "$code" = 0 ] || die "$service exited with $code on SIGTERM"
-  podman_ logs "$name" 2>&1 | grep -q '"msg":"stopped"' || die "$service did not log its orderly stop"
+  # Read whole, then searched: under pipefail, `podman logs | grep -q` fails whenever grep's early
+  # exit cuts podman off mid-write (SIGPIPE), found or not.
+  logs="$(podman_ logs "$name" 2>&1)"
+  grep -q '"msg":"stopped"' <<<"$logs" || {
+    tail -n 30 <<<"$logs" >&2
+    die "$service did not log its orderly stop"
+  }
   # A warning Node printed (a deprecation, a negative timer) is outside the JSON log: none expected.
-  if podman_ logs "$name" 2>&1 | grep -E '^\(node:[0-9]+\) ' >&2; then die "$service: Node printed a warning"; fi
+  if grep -E '^\(node:[0-9]+\) ' <<<"$logs" >&2; then die "$service: Node printed a warning"; fi
   log "$service stopped on SIGTERM in $((SECONDS - t0))s (exit code 0)"
 done
 log "all images ran"
