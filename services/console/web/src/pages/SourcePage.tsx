@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { analyticsSnippet } from '../../../src/shared/snippet';
 import type { Source } from '../../../src/api/types';
@@ -10,6 +10,7 @@ import { ErrorNotice } from '../components/FormField';
 import { LiveDebugger } from '../components/LiveDebugger';
 import { Loading } from '../components/Loading';
 import { PlanViolationsPanel } from '../components/PlanViolationsPanel';
+import { SigningSecretForm } from '../components/SigningSecretForm';
 import { usePageTitle } from '../components/usePageTitle';
 import { useCanWrite, useWorkspace } from '../components/WorkspaceLayout';
 import { useConsoleConfig } from '../session';
@@ -31,11 +32,14 @@ function WebhookUrlCard({
   url,
   verified,
   previousSecretUntil,
+  children,
 }: {
   kind: string;
   url: string;
   verified: boolean;
   previousSecretUntil: string | null | undefined;
+  /** The signing-secret form, for those who may change the source. */
+  children?: ReactNode;
 }) {
   return (
     <section className="card" aria-label="Webhook URL">
@@ -58,6 +62,7 @@ function WebhookUrlCard({
       <pre className="snippet" data-testid="webhook-url">
         {url}
       </pre>
+      {children}
     </section>
   );
 }
@@ -124,6 +129,26 @@ export function SourcePage() {
   });
   const rotate = useMutation({
     mutationFn: () => api.post<Source>(`${path}/write-keys/rotate`, {}),
+    onSuccess: update,
+  });
+  // The kind and a generic source's mapping go with the secret: an update of `webhook` replaces them.
+  const setSigningSecret = useMutation({
+    mutationFn: ({ secret, graceSeconds }: { secret: string; graceSeconds: number | undefined }) => {
+      const saved = source.data?.webhook;
+      if (!saved) throw new Error('not a webhook source');
+      return api.patch<Source>(path, {
+        webhook: {
+          kind: saved.kind,
+          ...(saved.mapping ? { mapping: saved.mapping } : {}),
+          signingSecret: secret,
+          // No grace period: the secret it replaces stops at once, and so does one an earlier
+          // rotation kept (a leaked secret is why one would choose this).
+          ...(graceSeconds !== undefined
+            ? { previousSecretGraceSeconds: graceSeconds }
+            : { previousSigningSecret: '' }),
+        },
+      });
+    },
     onSuccess: update,
   });
   const key = ['source', workspace.slug, slug];
@@ -242,7 +267,16 @@ export function SourcePage() {
           }
           verified={Boolean(s.webhook.signingSecret)}
           previousSecretUntil={s.webhook.previousSigningSecretExpiresAt}
-        />
+        >
+          {canWrite ? (
+            <SigningSecretForm
+              hasSecret={Boolean(s.webhook.signingSecret)}
+              busy={setSigningSecret.isPending}
+              error={setSigningSecret.error}
+              onSubmit={(secret, graceSeconds) => setSigningSecret.mutate({ secret, graceSeconds })}
+            />
+          ) : null}
+        </WebhookUrlCard>
       ) : (
         <section className="card" aria-label="Snippet">
           <div className="section-header">
