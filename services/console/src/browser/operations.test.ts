@@ -163,8 +163,10 @@ describe('dead letters, replays and traces in a browser', () => {
     const before = delivered().length;
     await page.getByRole('link', { name: 'Replays' }).click();
     await page.waitForURL('**/ops/replays');
-    await page.getByLabel('Source').selectOption({ label: 'Web' });
-    await page.getByLabel('Destination or warehouse').selectOption({ label: 'Hook' });
+    // The page also has the quarantine replays' form: the replay's own is the one meant.
+    const form = page.getByRole('region', { name: 'New replay' });
+    await form.getByLabel('Source').selectOption({ label: 'Web' });
+    await form.getByLabel('Destination or warehouse').selectOption({ label: 'Hook' });
     await page.getByRole('button', { name: 'Start replay' }).click();
     await expectText(page, '[data-testid=replay-status]', 'done');
     await expectText(page, '[data-testid=replay]', '4 not sent');
@@ -185,7 +187,7 @@ describe('dead letters, replays and traces in a browser', () => {
       async () => delivered().length,
       (n) => n === before + 15,
     );
-    await page.getByLabel('Events per second at most').fill('1');
+    await form.getByLabel('Events per second at most').fill('1');
     await page.getByRole('button', { name: 'Start replay' }).click();
     await page.locator('[data-testid=replay]').first().getByRole('button', { name: 'Cancel' }).click();
     await page.waitForFunction(

@@ -2,15 +2,11 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { Destination, Replay, Source } from '../../../src/api/types';
 import { api, ApiError, formatTime, wsPath } from '../api';
+import { localValue } from '../components/datetime-local';
 import { ErrorNotice, FormField } from '../components/FormField';
 import { RunOutcomesLine, runBadge } from '../components/RunOutcomesLine';
 import { useCanWrite, useWorkspace } from '../components/WorkspaceLayout';
-
-/** `Date` as a datetime-local value (to the second) in the browser's time zone. */
-function localValue(date: Date): string {
-  const shifted = new Date(date.getTime() - date.getTimezoneOffset() * 60_000);
-  return shifted.toISOString().slice(0, 19);
-}
+import { QuarantineReplays } from './replays/QuarantineReplays';
 
 function StartReplay() {
   const workspace = useWorkspace();
@@ -212,6 +208,7 @@ export function ReplaysPage() {
           ) : null}
         </tbody>
       </table>
+      <QuarantineReplays />
     </>
   );
 }
