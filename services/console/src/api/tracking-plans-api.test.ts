@@ -166,4 +166,20 @@ describe('console Public API: tracking plans', () => {
     expect(elsewhere.status).toBe(404);
     expect((await owner.call('GET', '/api/v1/workspaces/other/tracking-plans')).body).toEqual({ plans: [] });
   });
+
+  it('deletes a plan for writers only, and only in its own workspace', async () => {
+    const { body } = await owner.call<{ plans: Plan[] }>('GET', base);
+    const shop = body.plans.find((p) => p.name === 'Shop')!;
+    expect((await reader.call('DELETE', `${base}/${shop.id}`)).status).toBe(403);
+    expect((await owner.call('DELETE', `/api/v1/workspaces/other/tracking-plans/${shop.id}`)).status).toBe(404);
+    const deleted = await owner.call<{ releasedSourceIds: string[] }>('DELETE', `${base}/${shop.id}`);
+    expect(deleted).toMatchObject({ status: 200, body: { releasedSourceIds: shop.sourceIds } });
+    expect(shop.sourceIds).toHaveLength(1);
+    expect((await owner.call('GET', `${base}/${shop.id}`)).status).toBe(404);
+    expect((await owner.call('GET', `${base}/${shop.id}?version=1`)).status).toBe(404);
+    expect((await owner.call<{ plans: Plan[] }>('GET', base)).body.plans.map((p) => p.name)).toEqual(['Other plan']);
+    // The source it held may join another plan now.
+    const other = body.plans.find((p) => p.name === 'Other plan')!;
+    expect((await owner.call<Plan>('POST', `${base}/${other.id}/sources`, { source: 'web' })).status).toBe(200);
+  });
 });

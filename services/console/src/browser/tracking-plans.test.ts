@@ -209,4 +209,29 @@ describe('the Tracking plans pages in a browser', () => {
     await shot(page, 'plan-phone');
     expect(cspViolations).toEqual([]);
   });
+
+  it('deletes the plan, after which ingestion checks the source against nothing', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${stack.console.url}/shop/tracking-plans`);
+    await page.getByRole('link', { name: 'Storefront' }).click();
+    await expectText(page, '[aria-label="Delete plan"]', 'no longer checked');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Delete plan' }).click();
+    await page.waitForURL('**/shop/tracking-plans');
+    await page.locator('[aria-label="Tracking plans"] tbody', { hasText: 'Storefront' }).waitFor({ state: 'detached' });
+    expect((await api.call<{ plans: unknown[] }>('GET', '/api/v1/workspaces/shop/tracking-plans')).body.plans).toEqual(
+      [],
+    );
+
+    // The event version 4 blocked is now accepted as it is.
+    await eventually(
+      async () => {
+        const stamp = Date.now();
+        await track(`after-delete-${stamp}`, 'Hacked Event', {});
+        return (await debuggerEvents()).find((e) => e.messageId === `after-delete-${stamp}`);
+      },
+      (event) => event?.status === 'accepted',
+    );
+    expect(cspViolations).toEqual([]);
+  });
 });

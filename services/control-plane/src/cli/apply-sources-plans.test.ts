@@ -120,6 +120,43 @@ describe('manifold apply: webhook sources and tracking plans', () => {
     expect((await cli('apply', '-f', path)).out).toMatch(/^no changes/);
   });
 
+  it('keeps a plan the file no longer lists, and deletes it with --prune, freeing its sources for another', async () => {
+    const path = join(dir, 'hooks.yaml');
+    const sourcesOnly = file().split('trackingPlans:')[0] ?? '';
+    await writeFile(path, sourcesOnly);
+    const kept = await cli('apply', '-f', path);
+    expect(kept).toMatchObject({ code: 0, err: '' });
+    expect(kept.out).toContain('(not in the file, kept: tracking plan Web plan; --prune deletes it)');
+    const [old] = (await h.client.trackingPlans.listTrackingPlans({ workspaceId: 'hooks' })).plans;
+    expect(old).toMatchObject({ name: 'Web plan' });
+
+    // Another plan takes the source the deleted one held, in the same apply.
+    await writeFile(
+      path,
+      [
+        sourcesOnly.trimEnd(),
+        'trackingPlans:',
+        '  - name: Checkout plan',
+        '    sources: [web]',
+        '    events: { Checkout Started: { type: object } }',
+        '',
+      ].join('\n'),
+    );
+    const pruned = await cli('apply', '--prune', '-f', path);
+    expect(pruned).toMatchObject({ code: 0, err: '' });
+    expect(pruned.out).toContain('- delete tracking plan Web plan');
+    expect(pruned.out).toContain('+ create tracking plan Checkout plan (sources: web)');
+    expect(pruned.out.indexOf('- delete tracking plan Web plan')).toBeLessThan(
+      pruned.out.indexOf('+ create tracking plan Checkout plan'),
+    );
+    const web = await h.client.sources.getSource({ workspace: 'hooks', source: 'web' });
+    const { plans } = await h.client.trackingPlans.listTrackingPlans({ workspaceId: 'hooks' });
+    expect(plans).toEqual([expect.objectContaining({ name: 'Checkout plan', version: 1, sourceIds: [web.id] })]);
+    // Every version of the deleted plan is gone.
+    await expect(h.client.trackingPlans.getTrackingPlan({ id: old!.id, version: 1 })).rejects.toThrow(/not found/i);
+    expect((await cli('apply', '--prune', '-f', path)).out).toMatch(/^no changes/);
+  });
+
   it('refuses a bad file with every problem and changes nothing', async () => {
     const path = join(dir, 'bad.yaml');
     await writeFile(

@@ -1,5 +1,7 @@
 import type { Db } from 'mongodb';
 import type {
+  DeleteTrackingPlanRequest,
+  DeleteTrackingPlanResponse,
   DiffTrackingPlanRequest,
   DiffTrackingPlanResponse,
   SaveTrackingPlanRequest,
@@ -167,6 +169,19 @@ export class TrackingPlans {
     const workspace = await resolveWorkspace(this.store, workspaceKey);
     const heads = await this.heads.find({ workspaceId: workspace._id }).sort({ name: 1 }).toArray();
     return heads.map((head) => toTrackingPlan({ ...head, planId: head._id }));
+  }
+
+  /**
+   * Deletes a plan of the workspace with every version of it. The head goes first: from then on
+   * the config stream holds its sources to no plan, whatever becomes of the versions.
+   */
+  async delete(req: DeleteTrackingPlanRequest): Promise<DeleteTrackingPlanResponse> {
+    const workspace = await resolveWorkspace(this.store, req.workspaceId);
+    const head = await this.heads.findOneAndDelete({ _id: req.id, workspaceId: workspace._id });
+    if (!head) throw ControlPlaneError.notFound('tracking plan', req.id);
+    await this.versions.deleteMany({ planId: head._id });
+    await this.onChange();
+    return { releasedSourceIds: head.sourceIds };
   }
 
   async diff(req: DiffTrackingPlanRequest): Promise<DiffTrackingPlanResponse> {

@@ -16,6 +16,7 @@ export function trackingPlanService(
     getTrackingPlan: unary('GetTrackingPlan', deps, (req) => plans.get(req.id, req.version)),
     listTrackingPlans: unary('ListTrackingPlans', deps, async (req) => ({ plans: await plans.list(req.workspaceId) })),
     diffTrackingPlan: unary('DiffTrackingPlan', deps, (req) => plans.diff(req)),
+    deleteTrackingPlan: unary('DeleteTrackingPlan', deps, (req) => plans.delete(req)),
     // Quarantine replays read and write the data plane's Kafka (operations/quarantine).
     startQuarantineReplay: unary('StartQuarantineReplay', deps, (req, ctx) =>
       needed(operations).quarantineReplays.start(req, ctx),

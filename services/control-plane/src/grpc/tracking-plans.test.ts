@@ -236,4 +236,53 @@ describe('tracking plans over gRPC (real FerretDB)', () => {
     expect(refused.code).not.toBe(0);
     expect(refused.err).toContain('rules.events.Broken/type');
   });
+
+  it('deletes a plan with its versions (CLI, by name), leaving its source held to no plan', async () => {
+    const cli = cliRunner(h);
+    const saved = (await h.client.trackingPlans.listTrackingPlans({ workspaceId: 'plans' })).plans.find(
+      (p) => p.name === 'App plan',
+    )!;
+    // Version 3 holds the app source again (the CLI's second save above left it without sources).
+    const plan = await h.client.trackingPlans.saveTrackingPlan({
+      ...saved,
+      sourceIds: [appId],
+      rules: saved.rules ?? {},
+    });
+    expect(plan).toMatchObject({ version: 3, sourceIds: [appId] });
+    await eventually(
+      () => Promise.resolve(h.controlPlane.domain.broadcaster.current().sources),
+      (all) => all.find((s) => s.id === appId)?.trackingPlan?.version === 3,
+    );
+    // Another workspace's plan is not found from this one.
+    await h.client.workspaces.createWorkspace({
+      slug: 'elsewhere',
+      name: 'Elsewhere',
+      ownerEmail: 'o@else.test',
+      members: [],
+    });
+    const foreign = await grpcError(
+      h.client.trackingPlans.deleteTrackingPlan({ workspaceId: 'elsewhere', id: plan.id }),
+    );
+    expect(foreign.code).toBe(status.NOT_FOUND);
+
+    const deleted = await cli('plans', 'delete', 'plans', 'App plan');
+    expect(deleted).toMatchObject({ code: 0, err: '' });
+    expect(deleted.out).toContain(`deleted tracking plan App plan; sources no longer held: ${appId}`);
+    const sources = await eventually(
+      () => Promise.resolve(h.controlPlane.domain.broadcaster.current().sources),
+      (all) => all.find((s) => s.id === appId)?.trackingPlan === undefined,
+    );
+    // The other plan's source keeps its plan.
+    expect(sources.find((s) => s.id === webId)?.trackingPlan?.version).toBe(2);
+    for (const version of [0, 1, 2, 3]) {
+      const gone = await grpcError(h.client.trackingPlans.getTrackingPlan({ id: plan.id, version }));
+      expect(gone.code).toBe(status.NOT_FOUND);
+    }
+    expect((await h.client.trackingPlans.listTrackingPlans({ workspaceId: 'plans' })).plans.map((p) => p.name)).toEqual(
+      ['Web plan'],
+    );
+    const again = await cli('plans', 'delete', 'plans', 'App plan');
+    expect(again.code).not.toBe(0);
+    expect(again.err).toContain('no tracking plan App plan in plans');
+  });
 });

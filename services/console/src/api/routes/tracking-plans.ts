@@ -120,6 +120,24 @@ export const trackingPlanRoutes = [
     },
   }),
   defineRoute({
+    method: 'delete',
+    path: '/workspaces/:workspace/tracking-plans/:plan',
+    operationId: 'deleteTrackingPlan',
+    summary:
+      'Delete a plan and all its versions: its sources are held to no plan from then on (what it quarantined stays, for a quarantine replay)',
+    tag: TAG,
+    access: 'write',
+    params: planParams,
+    response: z.object({ releasedSourceIds: z.array(z.string()).describe('The sources the plan held') }),
+    async handler({ controlPlane, email, workspace, params }) {
+      const { releasedSourceIds } = await controlPlane.trackingPlans.deleteTrackingPlan(
+        { workspaceId: workspace!.id, id: params.plan },
+        { actor: email },
+      );
+      return { releasedSourceIds };
+    },
+  }),
+  defineRoute({
     method: 'put',
     path: '/workspaces/:workspace/tracking-plans/:plan',
     operationId: 'saveTrackingPlan',

@@ -17,7 +17,7 @@ export function applyCommand(program: Command, run: Runner, io: Io): void {
     .option('--dry-run', 'check the file and print what would change, change nothing')
     .option(
       '--prune',
-      'delete sources, destinations, models and connections that the file does not list (tracking plans are kept)',
+      'delete sources, destinations, models, connections and tracking plans that the file does not list',
     )
     .action((o: { file: string; dryRun?: boolean; prune?: boolean }) =>
       run(async (c) => {

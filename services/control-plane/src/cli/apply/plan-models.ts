@@ -1,17 +1,13 @@
-import type { ControlPlaneClients, ModelSchedule, ReverseEtlConnection, ReverseEtlModel } from '@manifold/proto';
+import type { ModelSchedule, ReverseEtlConnection, ReverseEtlModel } from '@manifold/proto';
 import type { Problem } from './load-spec';
 import type { Step } from './plan';
+import { done, removal } from './steps';
 import type { ModelConnectionSpec, ModelSpec, SpecParts } from './workspace-spec';
 import type { WorkspaceState } from './workspace-state';
 
 // The Reverse ETL part of `manifold apply`: models by name, and within a model its connections by
 // destination and action. Runs after the destinations' steps, so a model can use a warehouse and
 // destinations the same file creates.
-
-const done = async (call: Promise<unknown>): Promise<undefined> => {
-  await call;
-  return undefined;
-};
 
 const scheduleOf = (want: ModelSpec): ModelSchedule => ({
   intervalSeconds: want.schedule && 'interval' in want.schedule ? want.schedule.interval : 0,
@@ -183,11 +179,4 @@ export function planModels(
     );
   }
   return { steps, problems };
-}
-
-/** With --prune, a deletion; without, a note that changes nothing. */
-function removal(prune: boolean, what: string, remove: (c: ControlPlaneClients) => Promise<unknown>): Step {
-  return prune
-    ? { description: `- delete ${what}`, path: [], run: (c) => done(remove(c)) }
-    : { description: `  (not in the file, kept: ${what}; --prune deletes it)`, path: [], run: async () => undefined };
 }

@@ -10,6 +10,7 @@ import {
 } from '@manifold/tracking-plans';
 import { planRules } from './check-tracking-plans';
 import type { Step } from './plan';
+import { removal } from './steps';
 import type { SpecParts, TrackingPlanSpec } from './workspace-spec';
 import type { WorkspaceState } from './workspace-state';
 
@@ -87,12 +88,12 @@ function saveStep(
 
 /**
  * The steps that make the workspace's tracking plans match the file's: a new plan, or a new
- * version when its rules or sources differ (each change listed under the step). Plans that
- * release sources are saved before plans that take sources, so a source can move from one plan
- * to another in one apply. Plans the file does not list are kept (the control plane has no
- * deletion of a plan: disconnect its sources instead).
+ * version when its rules or sources differ (each change listed under the step). Plans the file
+ * does not list are deleted with --prune (first: a source they release may be taken by a plan of
+ * the file), and kept otherwise. Plans that release sources are saved before plans that take
+ * sources, so a source can move from one plan to another in one apply.
  */
-export function planTrackingPlans(workspace: string, parts: SpecParts, state: WorkspaceState): Step[] {
+export function planTrackingPlans(workspace: string, parts: SpecParts, state: WorkspaceState, prune: boolean): Step[] {
   const releasing: Step[] = [];
   const taking: Step[] = [];
   const slugOf = new Map(state.sources.map((s) => [s.id, s.slug]));
@@ -130,12 +131,12 @@ export function planTrackingPlans(workspace: string, parts: SpecParts, state: Wo
     (added.length > 0 ? taking : releasing).push(step);
   });
   const listed = new Set(parts.trackingPlans.flatMap((p) => (p ? [p.name.trim()] : [])));
-  const kept: Step[] = state.trackingPlans
+  const extra = state.trackingPlans
     .filter((p) => !listed.has(p.name))
-    .map((p) => ({
-      description: `  (not in the file, kept: tracking plan ${p.name}; plans are not deleted by apply)`,
-      path: [],
-      run: async () => undefined,
-    }));
-  return [...releasing, ...taking, ...kept];
+    .map((p) =>
+      removal(prune, `tracking plan ${p.name}`, (c) =>
+        c.trackingPlans.deleteTrackingPlan({ workspaceId: workspace, id: p.id }),
+      ),
+    );
+  return [...extra, ...releasing, ...taking];
 }

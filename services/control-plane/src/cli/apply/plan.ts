@@ -4,6 +4,7 @@ import { wantedDestinations, type WantedDestination } from './check-spec';
 import { pathOfField, type PathSegment, type Problem } from './load-spec';
 import { planModels } from './plan-models';
 import { planTrackingPlans } from './plan-tracking-plans';
+import { done, removal } from './steps';
 import type { SourceSpec, SpecParts, WorkspaceSpec } from './workspace-spec';
 import type { WorkspaceState } from './workspace-state';
 
@@ -48,11 +49,6 @@ const setMappings = (
     comment: 'manifold apply',
     dryRun: false,
   });
-
-const done = async (call: Promise<unknown>): Promise<undefined> => {
-  await call;
-  return undefined;
-};
 
 /** The control plane's request field names, as the file names them. */
 const FILE_FIELDS: Record<string, string> = {
@@ -269,38 +265,16 @@ export async function planApply(
   for (const d of extraDestinations) {
     const what = `${d.warehouse ? 'warehouse' : 'destination'} ${d.name}`;
     steps.push(
-      prune
-        ? {
-            description: `- delete ${what}`,
-            path: [],
-            run: () => done(c.destinations.deleteDestination({ workspace: ws.slug, destination: d.id })),
-          }
-        : {
-            description: `  (not in the file, kept: ${what}; --prune deletes it)`,
-            path: [],
-            run: async () => undefined,
-          },
+      removal(prune, what, (c) => c.destinations.deleteDestination({ workspace: ws.slug, destination: d.id })),
     );
   }
   for (const s of extraSources) {
-    steps.push(
-      prune
-        ? {
-            description: `- delete source ${s.slug}`,
-            path: [],
-            run: () => done(c.sources.deleteSource({ workspace: ws.slug, source: s.id })),
-          }
-        : {
-            description: `  (not in the file, kept: source ${s.slug}; --prune deletes it)`,
-            path: [],
-            run: async () => undefined,
-          },
-    );
+    steps.push(removal(prune, `source ${s.slug}`, (c) => c.sources.deleteSource({ workspace: ws.slug, source: s.id })));
   }
   // Models after the destinations: a model may use a warehouse and destinations created above.
   const models = planModels(ws.slug, parts, state, prune);
   // Tracking plans last: a plan holds sources by id, and those the file creates exist by then.
-  const plans = planTrackingPlans(ws.slug, parts, state);
+  const plans = planTrackingPlans(ws.slug, parts, state, prune);
   return { steps: [...steps, ...models.steps, ...plans], problems: [...problems, ...models.problems] };
 }
 

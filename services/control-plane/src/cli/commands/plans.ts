@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { TrackingPlan } from '@manifold/proto';
 import { stringify } from 'yaml';
 import { CliError } from '../connection';
-import { printRecord, printTable, type Io } from '../output';
+import { printDone, printRecord, printTable, type Io } from '../output';
 import type { Runner } from '../program';
 import { readDocument } from '../read-document';
 import { quarantineCommands } from './quarantine';
@@ -51,6 +51,28 @@ export function planCommands(program: Command, run: Runner, io: Io): void {
       printTable(io, plans.map(planRow), ['id', 'name', 'version', 'source_ids', 'saved_at'], g.json);
     }),
   );
+  cmd
+    .command('delete <workspace> <plan>')
+    .description('delete a plan (id or name) and all its versions; its sources are held to no plan from then on')
+    .action((workspace: string, plan: string) =>
+      run(async (c, g) => {
+        const { plans } = await c.trackingPlans.listTrackingPlans({ workspaceId: workspace });
+        const found = plans.find((p) => p.id === plan) ?? plans.find((p) => p.name === plan);
+        if (!found) throw new CliError(`no tracking plan ${plan} in ${workspace}`);
+        const { releasedSourceIds } = await c.trackingPlans.deleteTrackingPlan({
+          workspaceId: workspace,
+          id: found.id,
+        });
+        const released =
+          releasedSourceIds.length > 0 ? `; sources no longer held: ${releasedSourceIds.join(', ')}` : '';
+        printDone(
+          io,
+          `deleted tracking plan ${found.name}${released}`,
+          { deleted: 'tracking plan', workspace, id: found.id, released_source_ids: releasedSourceIds },
+          g.json,
+        );
+      }),
+    );
   cmd
     .command('show <plan>')
     .option('--version <n>', 'a version (default: the latest)')

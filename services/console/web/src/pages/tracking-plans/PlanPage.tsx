@@ -8,6 +8,7 @@ import { Loading } from '../../components/Loading';
 import { PlanViolationsPanel } from '../../components/PlanViolationsPanel';
 import { usePageTitle } from '../../components/usePageTitle';
 import { useCanWrite, useWorkspace } from '../../components/WorkspaceLayout';
+import { DeletePlan } from './DeletePlan';
 import { GeneratePlan } from './GeneratePlan';
 import { EMPTY_RULES, plansKey } from './plan-queries';
 import { PlanEvents } from './PlanEvents';
@@ -132,6 +133,7 @@ function PlanDraft({ plan }: { plan: TrackingPlan | undefined }) {
         <PlanViolationsPanel violationsUrl={wsPath(workspace.slug, 'tracking-plans', plan.id, 'violations')} />
       ) : null}
       {plan ? <PlanVersions plan={plan} canWrite={canWrite} onRestored={(saved) => void showSaved(saved)} /> : null}
+      {plan && canWrite ? <DeletePlan plan={plan} /> : null}
     </>
   );
 }

@@ -58,6 +58,16 @@ export interface GetTrackingPlanRequest {
   version: number;
 }
 
+export interface DeleteTrackingPlanRequest {
+  workspaceId: string;
+  id: string;
+}
+
+export interface DeleteTrackingPlanResponse {
+  /** The sources the plan held, now held to no plan (their events are no longer checked). */
+  releasedSourceIds: string[];
+}
+
 export interface ListTrackingPlansRequest {
   workspaceId: string;
 }
@@ -744,6 +754,168 @@ export const GetTrackingPlanRequest: MessageFns<GetTrackingPlanRequest> = {
     const message = createBaseGetTrackingPlanRequest();
     message.id = object.id ?? "";
     message.version = object.version ?? 0;
+    return message;
+  },
+};
+
+function createBaseDeleteTrackingPlanRequest(): DeleteTrackingPlanRequest {
+  return { workspaceId: "", id: "" };
+}
+
+export const DeleteTrackingPlanRequest: MessageFns<DeleteTrackingPlanRequest> = {
+  encode(message: DeleteTrackingPlanRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workspaceId !== "") {
+      writer.uint32(10).string(message.workspaceId);
+    }
+    if (message.id !== "") {
+      writer.uint32(18).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteTrackingPlanRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteTrackingPlanRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workspaceId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteTrackingPlanRequest {
+    return {
+      workspaceId: isSet(object.workspaceId)
+        ? globalThis.String(object.workspaceId)
+        : isSet(object.workspace_id)
+        ? globalThis.String(object.workspace_id)
+        : "",
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+    };
+  },
+
+  toJSON(message: DeleteTrackingPlanRequest): unknown {
+    const obj: any = {};
+    if (message.workspaceId !== "") {
+      obj.workspaceId = message.workspaceId;
+    }
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<DeleteTrackingPlanRequest>): DeleteTrackingPlanRequest {
+    return DeleteTrackingPlanRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<DeleteTrackingPlanRequest>): DeleteTrackingPlanRequest {
+    const message = createBaseDeleteTrackingPlanRequest();
+    message.workspaceId = object.workspaceId ?? "";
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteTrackingPlanResponse(): DeleteTrackingPlanResponse {
+  return { releasedSourceIds: [] };
+}
+
+export const DeleteTrackingPlanResponse: MessageFns<DeleteTrackingPlanResponse> = {
+  encode(message: DeleteTrackingPlanResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.releasedSourceIds) {
+      writer.uint32(10).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteTrackingPlanResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteTrackingPlanResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.releasedSourceIds.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteTrackingPlanResponse {
+    return {
+      releasedSourceIds: globalThis.Array.isArray(object?.releasedSourceIds)
+        ? object.releasedSourceIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.released_source_ids)
+        ? object.released_source_ids.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: DeleteTrackingPlanResponse): unknown {
+    const obj: any = {};
+    if (message.releasedSourceIds?.length) {
+      obj.releasedSourceIds = message.releasedSourceIds;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<DeleteTrackingPlanResponse>): DeleteTrackingPlanResponse {
+    return DeleteTrackingPlanResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<DeleteTrackingPlanResponse>): DeleteTrackingPlanResponse {
+    const message = createBaseDeleteTrackingPlanResponse();
+    message.releasedSourceIds = object.releasedSourceIds?.map((e) => e) || [];
     return message;
   },
 };
@@ -3127,6 +3299,18 @@ export const TrackingPlanServiceDefinition = {
       responseStream: false,
       options: {},
     },
+    /**
+     * The plan and every version of it; its sources are held to no plan from then on. Events it
+     * quarantined stay in the quarantine topic (a quarantine replay then lets them all pass).
+     */
+    deleteTrackingPlan: {
+      name: "DeleteTrackingPlan",
+      requestType: DeleteTrackingPlanRequest as typeof DeleteTrackingPlanRequest,
+      requestStream: false,
+      responseType: DeleteTrackingPlanResponse as typeof DeleteTrackingPlanResponse,
+      responseStream: false,
+      options: {},
+    },
     /** Quarantined events checked again against the source's current plan; those that pass go on. */
     startQuarantineReplay: {
       name: "StartQuarantineReplay",
@@ -3227,6 +3411,21 @@ export const TrackingPlanServiceService = {
       Buffer.from(DiffTrackingPlanResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): DiffTrackingPlanResponse => DiffTrackingPlanResponse.decode(value),
   },
+  /**
+   * The plan and every version of it; its sources are held to no plan from then on. Events it
+   * quarantined stay in the quarantine topic (a quarantine replay then lets them all pass).
+   */
+  deleteTrackingPlan: {
+    path: "/manifold.controlplane.v1.TrackingPlanService/DeleteTrackingPlan" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteTrackingPlanRequest): Buffer =>
+      Buffer.from(DeleteTrackingPlanRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteTrackingPlanRequest => DeleteTrackingPlanRequest.decode(value),
+    responseSerialize: (value: DeleteTrackingPlanResponse): Buffer =>
+      Buffer.from(DeleteTrackingPlanResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteTrackingPlanResponse => DeleteTrackingPlanResponse.decode(value),
+  },
   /** Quarantined events checked again against the source's current plan; those that pass go on. */
   startQuarantineReplay: {
     path: "/manifold.controlplane.v1.TrackingPlanService/StartQuarantineReplay" as const,
@@ -3302,6 +3501,11 @@ export interface TrackingPlanServiceServer extends UntypedServiceImplementation 
   getTrackingPlan: handleUnaryCall<GetTrackingPlanRequest, TrackingPlan>;
   listTrackingPlans: handleUnaryCall<ListTrackingPlansRequest, ListTrackingPlansResponse>;
   diffTrackingPlan: handleUnaryCall<DiffTrackingPlanRequest, DiffTrackingPlanResponse>;
+  /**
+   * The plan and every version of it; its sources are held to no plan from then on. Events it
+   * quarantined stay in the quarantine topic (a quarantine replay then lets them all pass).
+   */
+  deleteTrackingPlan: handleUnaryCall<DeleteTrackingPlanRequest, DeleteTrackingPlanResponse>;
   /** Quarantined events checked again against the source's current plan; those that pass go on. */
   startQuarantineReplay: handleUnaryCall<StartQuarantineReplayRequest, QuarantineReplay>;
   getQuarantineReplay: handleUnaryCall<GetQuarantineReplayRequest, QuarantineReplay>;
@@ -3375,6 +3579,25 @@ export interface TrackingPlanServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: DiffTrackingPlanResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * The plan and every version of it; its sources are held to no plan from then on. Events it
+   * quarantined stay in the quarantine topic (a quarantine replay then lets them all pass).
+   */
+  deleteTrackingPlan(
+    request: DeleteTrackingPlanRequest,
+    callback: (error: ServiceError | null, response: DeleteTrackingPlanResponse) => void,
+  ): ClientUnaryCall;
+  deleteTrackingPlan(
+    request: DeleteTrackingPlanRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteTrackingPlanResponse) => void,
+  ): ClientUnaryCall;
+  deleteTrackingPlan(
+    request: DeleteTrackingPlanRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteTrackingPlanResponse) => void,
   ): ClientUnaryCall;
   /** Quarantined events checked again against the source's current plan; those that pass go on. */
   startQuarantineReplay(
