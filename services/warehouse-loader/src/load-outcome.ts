@@ -1,5 +1,6 @@
 import {
   MAX_LISTED_SKIPPED,
+  type LoadNotice,
   NoticeCounter,
   type SkippedEvent,
   type SourceLoadResult,
@@ -20,11 +21,17 @@ export type LoadRecordBase = Pick<
 export class LoadOutcome {
   private readonly results: SourceLoadResult[] = [];
   private readonly skipped: SkippedEvent[] = [];
+  /** Notices of the loader's own, beside the plans' (values the warehouse refused). */
+  private readonly notices: LoadNotice[] = [];
   private loadedEvents = 0;
 
   loaded(result: SourceLoadResult, events: number): void {
     this.results.push(result);
     this.loadedEvents += events;
+  }
+
+  notice(notice: LoadNotice): void {
+    this.notices.push(notice);
   }
 
   skip(messageId: string, reason: string): void {
@@ -59,6 +66,7 @@ export class LoadOutcome {
         for (const c of table.addColumns) columnsAdded.push({ table: table.name, column: c.name, type: c.type });
       }
     }
+    notices.addAll(this.notices);
     const noticeList = notices.list();
     return {
       ...base,

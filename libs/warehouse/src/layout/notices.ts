@@ -59,6 +59,18 @@ export type LoadNotice =
       valueType: ColumnType;
       action: 'cast' | 'dropped';
       count: number;
+    }
+  | {
+      kind: 'value_refused';
+      /**
+       * The warehouse refused this event's value for good (a column narrowed or constrained by
+       * hand, …): the event was loaded without it (null in this column), the warehouse's reason kept.
+       */
+      table: string;
+      column: string;
+      messageId: string;
+      reason: string;
+      count: number;
     };
 
 type WithoutCount<T> = T extends unknown ? Omit<T, 'count'> : never;
