@@ -142,7 +142,9 @@ describe.each(['postgres', 'duckdb'] as const)('%s warehouse', (kind) => {
       connection.closeSync();
       instance.closeSync();
     }
-    const good = Array.from({ length: 20 }, (_, i) => sampleEvents.track({ properties: { quantity: i, sku: `A-${i}` } }));
+    const good = Array.from({ length: 20 }, (_, i) =>
+      sampleEvents.track({ properties: { quantity: i, sku: `A-${i}` } }),
+    );
     const bad = sampleEvents.track({ properties: { quantity: 3_000_000_000, sku: 'A-bad' } });
     const { history, supervisor } = startSupervisor(topic, config, [web]);
     await supervisor.start();

@@ -94,7 +94,10 @@ async function loadWithoutRefusedValues(
     return setAside(failure);
   }
   const columns = search.found.map((value) => `${value.table}.${value.column}`);
-  logger.warn({ sourceId, messageId, columns }, 'the warehouse refused values of an event for good; loaded without them');
+  logger.warn(
+    { sourceId, messageId, columns },
+    'the warehouse refused values of an event for good; loaded without them',
+  );
   outcome.loaded(result, part.batch.events);
   for (const { table, column, reason } of search.found) {
     outcome.notice({ kind: 'value_refused', table, column, messageId, reason, count: 1 });

@@ -73,12 +73,13 @@ describe.each(engines)('%s engine', (_kind, make) => {
     expect((await engine.readTable(schema, 'order_completed')).map((r) => r['id'])).toEqual([stored.messageId]);
   });
 
-  it("names the column of a value the warehouse refuses from its error, and nothing for other errors", async () => {
+  it('names the column of a value the warehouse refuses from its error, and nothing for other errors', async () => {
     await engine.load(batch([sampleEvents.track({ properties: { quantity: 1 } })]));
     await runWarehouseSql(target, `ALTER TABLE "${schema}"."order_completed" ALTER COLUMN quantity TYPE integer`);
-    const refusal = await engine
-      .load(batch([sampleEvents.track({ properties: { quantity: 3_000_000_000 } })]))
-      .then(() => undefined, (error: unknown) => error);
+    const refusal = await engine.load(batch([sampleEvents.track({ properties: { quantity: 3_000_000_000 } })])).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     expect(engine.classifyError(refusal)).toBe('data');
     expect(engine.refusedColumn(refusal)).toBe('quantity');
     expect(engine.refusedColumn(new Error('connection reset'))).toBeUndefined();

@@ -19,7 +19,10 @@ describe('droppableCells', () => {
 
 describe('batchWithoutCells', () => {
   it("leaves out the values' columns in their table only, and the batch it copies unchanged for the next try", () => {
-    const batch = buildSourceBatch([sampleEvents.identify({ userId: 'u-1', traits: { logins: 3, plan: 'pro' } })], options);
+    const batch = buildSourceBatch(
+      [sampleEvents.identify({ userId: 'u-1', traits: { logins: 3, plan: 'pro' } })],
+      options,
+    );
     const without = batchWithoutCells(batch, [{ table: 'users', column: 'logins' }]);
     const plan = planLoad(without, undefined);
     const users = plan.tables.find((t) => t.name === 'users');
