@@ -23,6 +23,7 @@ export class LoadOutcome {
   private readonly skipped: SkippedEvent[] = [];
   /** Notices of the loader's own, beside the plans' (values the warehouse refused). */
   private readonly notices: LoadNotice[] = [];
+  private listedValues = 0;
   private loadedEvents = 0;
 
   loaded(result: SourceLoadResult, events: number): void {
@@ -30,8 +31,17 @@ export class LoadOutcome {
     this.loadedEvents += events;
   }
 
-  notice(notice: LoadNotice): void {
-    this.notices.push(notice);
+  /**
+   * A value the warehouse refused, left out of its event. The first MAX_LISTED_SKIPPED are listed
+   * each (event and reason); the rest only counted per table and column, so that a record stays a
+   * small Kafka message whatever a load meets.
+   */
+  refusedValue(table: string, column: string, messageId: string, reason: string): void {
+    this.notices.push(
+      this.listedValues++ < MAX_LISTED_SKIPPED
+        ? { kind: 'value_refused', table, column, messageId, reason, count: 1 }
+        : { kind: 'value_refused', table, column, count: 1 },
+    );
   }
 
   skip(messageId: string, reason: string): void {

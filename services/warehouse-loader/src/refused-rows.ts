@@ -99,9 +99,7 @@ async function loadWithoutRefusedValues(
     'the warehouse refused values of an event for good; loaded without them',
   );
   outcome.loaded(result, part.batch.events);
-  for (const { table, column, reason } of search.found) {
-    outcome.notice({ kind: 'value_refused', table, column, messageId, reason, count: 1 });
-  }
+  for (const { table, column, reason } of search.found) outcome.refusedValue(table, column, messageId, reason);
   steps.loaded(part, result);
   return undefined;
 }
