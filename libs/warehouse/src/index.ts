@@ -1,7 +1,7 @@
 // The Segment warehouse layout (libs/warehouse/README.md#layout) as pure data, and the engines that load it:
 // PostgreSQL (COPY into staging, then merge) and DuckDB (embedded default).
 export * from './layout';
-export type { WarehouseEngine, SourceLoadResult } from './engines/engine';
+export type { WarehouseEngine, SourceLoadResult, LoadOptions } from './engines/engine';
 export {
   PostgresEngine,
   type PostgresConnection,

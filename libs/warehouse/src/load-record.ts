@@ -37,9 +37,11 @@ export interface WarehouseLoadRecord {
   /** Why the load failed; empty on success. Secrets are never included. */
   errors: string[];
   /**
-   * Events the warehouse refused for good (a value it cannot store, a row too big), isolated by
-   * splitting the load and set aside with the warehouse's reason: they are not retried. At most
-   * MAX_LISTED_SKIPPED are listed; `skippedEvents` counts them all. Absent in older records.
+   * Events the warehouse refused for good even without every value the layout can spare (a fault
+   * in the id or the users key, a row too big), isolated by splitting the load and set aside with
+   * the warehouse's reason: they are not retried. An event refused for some values only is loaded
+   * without them instead, each a `value_refused` notice. At most MAX_LISTED_SKIPPED are listed;
+   * `skippedEvents` counts them all. Absent in older records.
    */
   skipped?: SkippedEvent[];
   skippedEvents?: number;

@@ -1,5 +1,6 @@
-// One bad event must never wedge a warehouse: events the warehouse can never store are set aside
-// with their reason while the rest loads, events past its limits are kept in _overflow, and a
+// One bad event must never wedge a warehouse: an event with a value the warehouse can never store
+// loads without that value (a notice says which and why), an event it refuses whole is set aside
+// with its reason, while the rest loads; events past its limits are kept in _overflow, and a
 // warehouse that stops loading says so. Against a real Kafka, PostgreSQL and DuckDB files.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -113,7 +114,7 @@ describe.each(['postgres', 'duckdb'] as const)('%s warehouse', (kind) => {
     }
   }, 90000);
 
-  it('sets aside an event with a value the warehouse refuses, records why, and loads the rest', async () => {
+  it('loads an event without the value the warehouse refuses, records which and why, and loads the rest', async () => {
     const topic = await eventsTopic(kafka, 1);
     const web = source();
     const config = make([web.id]);
@@ -121,7 +122,7 @@ describe.each(['postgres', 'duckdb'] as const)('%s warehouse', (kind) => {
     const first = startSupervisor(topic, config, [web]);
     await first.supervisor.start();
     try {
-      await produce(producer, topic, web, [sampleEvents.track({ properties: { quantity: 1 } })]);
+      await produce(producer, topic, web, [sampleEvents.track({ properties: { quantity: 1, sku: 'A-0' } })]);
       const groupId = first.supervisor.loader(config.id)?.groupId ?? '';
       await waitFor(() => caughtUp(kafka, groupId, topic), 30000, 'the first load');
     } finally {
@@ -141,31 +142,44 @@ describe.each(['postgres', 'duckdb'] as const)('%s warehouse', (kind) => {
       connection.closeSync();
       instance.closeSync();
     }
-    const good = Array.from({ length: 20 }, (_, i) => sampleEvents.track({ properties: { quantity: i } }));
-    const bad = sampleEvents.track({ properties: { quantity: 3_000_000_000 } });
+    const good = Array.from({ length: 20 }, (_, i) =>
+      sampleEvents.track({ properties: { quantity: i, sku: `A-${i}` } }),
+    );
+    const bad = sampleEvents.track({ properties: { quantity: 3_000_000_000, sku: 'A-bad' } });
     const { history, supervisor } = startSupervisor(topic, config, [web]);
     await supervisor.start();
     try {
       await produce(producer, topic, web, [...good.slice(0, 13), bad, ...good.slice(13)]);
       const groupId = supervisor.loader(config.id)?.groupId ?? '';
       await waitFor(() => caughtUp(kafka, groupId, topic), 30000, 'every event handled');
-      const loaded = await ids(config, schema, 'order_completed');
-      expect(loaded).toHaveLength(21);
-      expect(loaded).not.toContain(bad.messageId);
-      expect(supervisor.loader(config.id)?.stats.skippedEvents).toBe(1);
-      // The batch's record lists the event set aside with the warehouse's reason; nothing failed.
+      const reader = readerFor(config);
+      let rows;
+      try {
+        rows = new Map((await reader.readTable(schema, 'order_completed')).map((r) => [r['id'], r]));
+      } finally {
+        await reader.close();
+      }
+      expect(rows.size).toBe(22);
+      // The event is there without its refused value; its neighbours are untouched.
+      expect(rows.get(bad.messageId)).toMatchObject({ quantity: null, sku: 'A-bad' });
+      for (const [i, event] of good.entries()) expect(rows.get(event.messageId)).toMatchObject({ quantity: i });
+      expect(supervisor.loader(config.id)?.stats.skippedEvents).toBe(0);
+      // The batch's record names the value left out, with the warehouse's reason; nothing failed.
       expect(history.records.filter((r) => r.status === 'failure')).toEqual([]);
       expect(history.records.reduce((sum, r) => sum + r.events, 0)).toBe(21);
-      const withSkipped = history.records.filter((r) => (r.skippedEvents ?? 0) > 0);
-      expect(withSkipped).toEqual([
-        expect.objectContaining({
-          status: 'partial',
-          errors: [],
-          skippedEvents: 1,
-          skipped: [{ messageId: bad.messageId, reason: expect.stringMatching(/out of range/i) as string }],
-        }),
+      expect(history.records.flatMap((r) => r.skipped ?? [])).toEqual([]);
+      const refused = history.records.flatMap((r) => r.notices.filter((n) => n.kind === 'value_refused'));
+      expect(refused).toEqual([
+        {
+          kind: 'value_refused',
+          table: 'order_completed',
+          column: 'quantity',
+          messageId: bad.messageId,
+          reason: expect.stringMatching(kind === 'postgres' ? /out of range.*SQLSTATE 22003/ : /conver/i) as string,
+          count: 1,
+        },
       ]);
-      if (kind === 'postgres') expect(withSkipped[0]?.skipped?.[0]?.reason).toContain('SQLSTATE 22003');
+      expect(history.records.find((r) => r.notices.length > 0)?.status).toBe('partial');
     } finally {
       await supervisor.stop();
     }

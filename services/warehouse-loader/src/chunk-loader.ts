@@ -74,7 +74,8 @@ export class ChunkLoader implements ChunkLoading<PreparedChunk> {
 
   /**
    * Loads a prepared chunk and records it; false when it failed and its events were given back.
-   * Events the warehouse refuses for good are set aside (see loadIsolatingRefusedRows).
+   * An event the warehouse refuses for good loads without the values at fault, or is set aside
+   * when that does not help (see loadIsolatingRefusedRows).
    */
   async load(prepared: PreparedChunk): Promise<boolean> {
     const { engine, stall } = this.options;

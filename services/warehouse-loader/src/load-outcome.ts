@@ -1,5 +1,6 @@
 import {
   MAX_LISTED_SKIPPED,
+  type LoadNotice,
   NoticeCounter,
   type SkippedEvent,
   type SourceLoadResult,
@@ -20,11 +21,27 @@ export type LoadRecordBase = Pick<
 export class LoadOutcome {
   private readonly results: SourceLoadResult[] = [];
   private readonly skipped: SkippedEvent[] = [];
+  /** Notices of the loader's own, beside the plans' (values the warehouse refused). */
+  private readonly notices: LoadNotice[] = [];
+  private listedValues = 0;
   private loadedEvents = 0;
 
   loaded(result: SourceLoadResult, events: number): void {
     this.results.push(result);
     this.loadedEvents += events;
+  }
+
+  /**
+   * A value the warehouse refused, left out of its event. The first MAX_LISTED_SKIPPED are listed
+   * each (event and reason); the rest only counted per table and column, so that a record stays a
+   * small Kafka message whatever a load meets.
+   */
+  refusedValue(table: string, column: string, messageId: string, reason: string): void {
+    this.notices.push(
+      this.listedValues++ < MAX_LISTED_SKIPPED
+        ? { kind: 'value_refused', table, column, messageId, reason, count: 1 }
+        : { kind: 'value_refused', table, column, count: 1 },
+    );
   }
 
   skip(messageId: string, reason: string): void {
@@ -59,6 +76,7 @@ export class LoadOutcome {
         for (const c of table.addColumns) columnsAdded.push({ table: table.name, column: c.name, type: c.type });
       }
     }
+    notices.addAll(this.notices);
     const noticeList = notices.list();
     return {
       ...base,

@@ -6,21 +6,13 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { Client as PgClient } from 'pg';
 import type { SourceConfig } from '@manifold/config-client';
-import type { SpecEvent } from '@manifold/events';
 import { requirePostgres, TcpProxy, testInfrastructure, testLogger } from '@manifold/testing';
-import {
-  DuckdbEngine,
-  PostgresEngine,
-  schemaNameForSource,
-  type SourceLoadResult,
-  type WarehouseEngine,
-} from '@manifold/warehouse';
+import { DuckdbEngine, PostgresEngine, schemaNameForSource, type WarehouseEngine } from '@manifold/warehouse';
 import { sampleEvents } from '@manifold/warehouse/testing';
-import { LoadOutcome, type LoadRecordBase } from './load-outcome';
-import type { PendingEvent } from './pending-events';
-import { prepareChunk, type PreparedChunk } from './prepare-chunk';
-import { loadIsolatingRefusedRows, type IsolationSteps } from './refused-rows';
+import { LoadOutcome } from './load-outcome';
+import { loadIsolatingRefusedRows } from './refused-rows';
 import { source } from './testing/harness';
+import { pendingOf, prepare, recordBase as base, stepsFor as isolationSteps } from './testing/isolation';
 
 const logger = testLogger('refused-rows');
 const { warehousePostgresUrl } = testInfrastructure();
@@ -34,60 +26,8 @@ afterAll(async () => {
   await rm(tempDir, { recursive: true, force: true });
 });
 
-function pendingOf(events: SpecEvent[]): PendingEvent[] {
-  return events.map((event, i) => ({
-    body: Buffer.from(JSON.stringify(event)),
-    messageId: event.messageId,
-    partition: 0,
-    offset: BigInt(i),
-    readAt: Date.now(),
-  }));
-}
-
-function prepare(web: SourceConfig, events: PendingEvent[]): Promise<PreparedChunk> {
-  return prepareChunk(web, events, {
-    attempt: 1,
-    maxStringLength: 512,
-    onUndecodable: () => {
-      throw new Error('every event here is one');
-    },
-  });
-}
-
-/**
- * The isolation's steps, recording each transaction that committed. `afterFirstLoad` runs before
- * the next part is laid out once a first transaction committed.
- */
-function stepsFor(engine: WarehouseEngine, web: SourceConfig, afterFirstLoad?: () => Promise<void>) {
-  const transactions: Array<{ events: string[]; result: SourceLoadResult }> = [];
-  const steps: IsolationSteps = {
-    engine,
-    logger,
-    prepare: async (events) => {
-      if (transactions.length === 1 && afterFirstLoad) {
-        await afterFirstLoad();
-        afterFirstLoad = undefined;
-      }
-      return prepare(web, events);
-    },
-    loaded: (part, result) => {
-      transactions.push({ events: part.events.map((e) => e.messageId), result });
-    },
-  };
-  return { steps, transactions };
-}
-
-function base(web: SourceConfig): LoadRecordBase {
-  return {
-    loadId: 'load-1',
-    warehouseId: 'wh-1',
-    workspaceId: web.workspaceId,
-    sourceId: web.id,
-    schema: schemaNameForSource(web.slug),
-    startedAt: new Date().toISOString(),
-    attempt: 1,
-  };
-}
+const stepsFor = (engine: WarehouseEngine, web: SourceConfig, afterFirstLoad?: () => Promise<void>) =>
+  isolationSteps(engine, web, logger, afterFirstLoad);
 
 const quantity = (n: number) => sampleEvents.track({ properties: { quantity: n } });
 
@@ -106,7 +46,7 @@ async function narrowedTable(engine: WarehouseEngine, web: SourceConfig, narrow:
 }
 
 describe('loadIsolatingRefusedRows', () => {
-  it('splits a chunk down to the event the warehouse refuses, sets it aside with the reason, and loads the rest (DuckDB)', async () => {
+  it('splits a chunk down to the event the warehouse refuses, loads it without the refused value with a notice, and the rest untouched (DuckDB)', async () => {
     const web = source();
     const path = join(tempDir, 'refused.duckdb');
     const engine = new DuckdbEngine({ path, logger });
@@ -118,7 +58,7 @@ describe('loadIsolatingRefusedRows', () => {
       instance.closeSync();
     });
     const good = Array.from({ length: 20 }, (_, i) => quantity(i));
-    const bad = quantity(3_000_000_000);
+    const bad = sampleEvents.track({ properties: { quantity: 3_000_000_000, sku: 'A-1' } });
     const events = pendingOf([...good.slice(0, 13), bad, ...good.slice(13)]);
     const outcome = new LoadOutcome();
     const { steps, transactions } = stepsFor(engine, web);
@@ -126,13 +66,27 @@ describe('loadIsolatingRefusedRows', () => {
     expect(await loadIsolatingRefusedRows(await prepare(web, events), outcome, steps)).toBeUndefined();
 
     const record = outcome.record(base(web));
-    expect(record).toMatchObject({ status: 'partial', events: 21, skippedEvents: 1, errors: [] });
-    expect(record.skipped).toEqual([{ messageId: bad.messageId, reason: expect.stringMatching(/out of range/i) }]);
-    // Each committed transaction is reported once, and together they hold every good event.
+    expect(record).toMatchObject({ status: 'partial', events: 21, skippedEvents: 0, skipped: [], errors: [] });
+    expect(record.notices).toEqual([
+      {
+        kind: 'value_refused',
+        table: 'order_completed',
+        column: 'quantity',
+        messageId: bad.messageId,
+        reason: expect.stringMatching(/conver/i) as string,
+        count: 1,
+      },
+    ]);
+    // Each committed transaction is reported once, and together they hold every event.
     expect(transactions.length).toBeGreaterThan(1);
-    expect(transactions.flatMap((t) => t.events).sort()).toEqual(good.map((e) => e.messageId).sort());
+    expect(transactions.flatMap((t) => t.events).sort()).toEqual([...good, bad].map((e) => e.messageId).sort());
     const rows = await engine.readTable(schemaNameForSource(web.slug), 'order_completed');
-    expect(rows.map((r) => r['id']).sort()).toEqual([first, ...good].map((e) => e.messageId).sort());
+    expect(rows.map((r) => r['id']).sort()).toEqual([first, ...good, bad].map((e) => e.messageId).sort());
+    const byId = new Map(rows.map((r) => [r['id'], r]));
+    // The refused value alone is missing: the event's other values are there, its neighbours untouched.
+    expect(byId.get(bad.messageId)).toMatchObject({ quantity: null, sku: 'A-1', user_id: 'user-1' });
+    for (const [i, event] of good.entries()) expect(byId.get(event.messageId)?.['quantity']).toBe(i);
+    expect(await engine.readTable(schemaNameForSource(web.slug), 'tracks')).toHaveLength(22);
     await engine.close();
   });
 

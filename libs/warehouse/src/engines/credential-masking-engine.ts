@@ -1,6 +1,6 @@
 import type { SecretMasker } from '@manifold/secrets';
 import type { CellValue, SchemaCatalog, SourceBatch } from '../layout';
-import type { SourceLoadResult, WarehouseEngine } from './engine';
+import type { LoadOptions, SourceLoadResult, WarehouseEngine } from './engine';
 import type { ModelDiffEngine } from '../reverse-etl/model-diff';
 import { maskedModelDiff } from '../reverse-etl/masked-model-diff';
 
@@ -27,8 +27,8 @@ export class CredentialMaskingEngine implements WarehouseEngine {
     return this.engine.ping();
   }
 
-  load(batch: SourceBatch): Promise<SourceLoadResult> {
-    return this.engine.load(batch);
+  load(batch: SourceBatch, options?: LoadOptions): Promise<SourceLoadResult> {
+    return this.engine.load(batch, options);
   }
 
   catalog(schema: string): Promise<SchemaCatalog | undefined> {
@@ -45,6 +45,10 @@ export class CredentialMaskingEngine implements WarehouseEngine {
 
   classifyError(error: unknown): 'data' | 'unavailable' {
     return this.engine.classifyError(error);
+  }
+
+  refusedColumn(error: unknown): string | undefined {
+    return this.engine.refusedColumn(error);
   }
 
   describeError(error: unknown): string {

@@ -10,6 +10,15 @@ export interface SourceLoadResult {
   timings: { planMs: number; ddlMs: number; copyMs: number; mergeMs: number };
 }
 
+export interface LoadOptions {
+  /**
+   * Run the whole load (DDL, rows, merge) and roll it back instead of committing: whether the
+   * warehouse would take this batch, leaving nothing behind. The loader tries which values of an
+   * event the warehouse refuses this way before it commits the event without them.
+   */
+  trial?: boolean;
+}
+
 /**
  * One warehouse engine: executes a source's load plan in a single transaction, so a load is
  * either entirely in the warehouse or not at all. The caller commits Kafka offsets only after
@@ -21,7 +30,7 @@ export interface WarehouseEngine {
   readonly models: ModelDiffEngine;
   /** Connects and runs a trivial query; throws when the warehouse cannot be reached. */
   ping(): Promise<void>;
-  load(batch: SourceBatch): Promise<SourceLoadResult>;
+  load(batch: SourceBatch, options?: LoadOptions): Promise<SourceLoadResult>;
   /** The tables and column types of a schema; undefined when the schema does not exist. */
   catalog(schema: string): Promise<SchemaCatalog | undefined>;
   /**
@@ -38,6 +47,12 @@ export interface WarehouseEngine {
    * resources): retried with backoff as it is.
    */
   classifyError(error: unknown): 'data' | 'unavailable';
+  /**
+   * The column whose value the warehouse refused, when its error names one (PostgreSQL's COPY
+   * context or not-null column, DuckDB's cast message); undefined otherwise. A hint only: the
+   * loader checks it with a trial load before it drops that column's value.
+   */
+  refusedColumn(error: unknown): string | undefined;
   /** The error as a reason people can act on (with the engine's error code when it has one). */
   describeError(error: unknown): string;
 }

@@ -21,6 +21,10 @@ export function describeLoadNotice(notice: LoadNotice): string {
       return notice.action === 'cast'
         ? `${notice.table}.${notice.column}: ${notice.valueType} values stored as ${notice.columnType} (${times(notice.count)})`
         : `${notice.table}.${notice.column}: ${notice.valueType} values that a ${notice.columnType} column cannot hold were stored as null (${times(notice.count)})`;
+    case 'value_refused':
+      return notice.messageId === undefined
+        ? `${notice.table}.${notice.column}: the warehouse refused the values of more events; they were loaded without them (${times(notice.count)})`
+        : `${notice.table}.${notice.column}: the warehouse refused the value of event ${notice.messageId}; the event was loaded without it (${notice.reason ?? 'no reason given'})`;
     default: {
       const unknown = notice as { kind?: unknown; count?: unknown };
       return `${String(unknown.kind)} (${String(unknown.count)})`;

@@ -23,3 +23,4 @@ export type { RowSizeLimit } from './row-fit';
 export { NoticeCounter, type LoadNotice } from './notices';
 export { describeLoadNotice } from './describe-notice';
 export { isReservedColumn, systemColumns, OVERFLOW_COLUMN } from './system-columns';
+export { droppableCells, batchWithoutCells, type CellRef } from './drop-cells';

@@ -59,6 +59,20 @@ export type LoadNotice =
       valueType: ColumnType;
       action: 'cast' | 'dropped';
       count: number;
+    }
+  | {
+      kind: 'value_refused';
+      /**
+       * The warehouse refused this event's value for good (a column narrowed or constrained by
+       * hand, …): the event was loaded without it (null in this column), the warehouse's reason
+       * kept. A load lists the first ones per event; past that many (MAX_LISTED_SKIPPED, as for
+       * events set aside) they are only counted per table and column, without messageId and reason.
+       */
+      table: string;
+      column: string;
+      messageId?: string;
+      reason?: string;
+      count: number;
     };
 
 type WithoutCount<T> = T extends unknown ? Omit<T, 'count'> : never;

@@ -10,7 +10,7 @@ import {
   type SourceBatch,
   type TablePlan,
 } from '../../layout';
-import type { SourceLoadResult, WarehouseEngine } from '../engine';
+import type { LoadOptions, SourceLoadResult, WarehouseEngine } from '../engine';
 import { catalogFromColumns, ddlStatements, qualified, quoteIdent, readTableSql, usersMergeAssignments } from '../sql';
 import { DUCKDB_DIALECT, DUCKDB_TYPES } from './types';
 import { DUCKDB_DIFF_DIALECT, duckdbSession } from './duckdb-model-diff';
@@ -47,7 +47,7 @@ export class DuckdbEngine implements WarehouseEngine {
     });
   }
 
-  load(batch: SourceBatch): Promise<SourceLoadResult> {
+  load(batch: SourceBatch, options: LoadOptions = {}): Promise<SourceLoadResult> {
     return this.withConnection(async (connection) => {
       await connection.run('BEGIN TRANSACTION');
       try {
@@ -63,7 +63,7 @@ export class DuckdbEngine implements WarehouseEngine {
         for (const [index, table] of plan.tables.entries()) {
           rowsByTable[table.name] = await loadTable(connection, plan.schema, table, index);
         }
-        await connection.run('COMMIT');
+        await connection.run(options.trial ? 'ROLLBACK' : 'COMMIT');
         // Appending and merging are not told apart here: DuckDB does both in-process.
         return { plan, rowsByTable, timings: { planMs, ddlMs, copyMs: 0, mergeMs: performance.now() - mark } };
       } catch (error) {
@@ -88,6 +88,11 @@ export class DuckdbEngine implements WarehouseEngine {
 
   classifyError(error: unknown): 'data' | 'unavailable' {
     return PERMANENT_ERRORS.test(duckdbMessage(error)) ? 'data' : 'unavailable';
+  }
+
+  refusedColumn(error: unknown): string | undefined {
+    // The INSERT casts each staged text column: `… when casting from source column <column>`.
+    return CAST_SOURCE_COLUMN.exec(duckdbMessage(error))?.[1];
   }
 
   describeError(error: unknown): string {
@@ -122,6 +127,8 @@ export class DuckdbEngine implements WarehouseEngine {
  * I/O, catalog, transaction and memory errors are outages: retried as they are.
  */
 const PERMANENT_ERRORS = /^(Conversion|Constraint|Out of Range|Invalid Input|Mismatch Type) Error/;
+
+const CAST_SOURCE_COLUMN = /when casting from source column (\w+)/;
 
 /**
  * The message of an error the addon threw. Read as a property: the addon's errors are not always

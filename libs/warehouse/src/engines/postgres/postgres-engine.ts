@@ -11,7 +11,7 @@ import {
   type SourceBatch,
   type TablePlan,
 } from '../../layout';
-import type { SourceLoadResult, WarehouseEngine } from '../engine';
+import type { LoadOptions, SourceLoadResult, WarehouseEngine } from '../engine';
 import { catalogFromColumns, ddlStatements, qualified, quoteIdent, readTableSql, usersMergeAssignments } from '../sql';
 import { copyChunks } from './copy-text';
 import { postgresLimits } from './limits';
@@ -86,7 +86,7 @@ export class PostgresEngine implements WarehouseEngine {
     await this.pool.query('select 1');
   }
 
-  async load(batch: SourceBatch): Promise<SourceLoadResult> {
+  async load(batch: SourceBatch, options: LoadOptions = {}): Promise<SourceLoadResult> {
     return withPooledClient(this.pool, this.log, async (client, markBroken) => {
       try {
         await client.query('BEGIN');
@@ -112,7 +112,7 @@ export class PostgresEngine implements WarehouseEngine {
           rowsByTable[table.name] = await loadTable(client, plan, table, index, keyed.has(table.name), timings);
         }
         mark = performance.now();
-        await client.query('COMMIT');
+        await client.query(options.trial ? 'ROLLBACK' : 'COMMIT');
         timings.mergeMs += lap();
         return { plan, rowsByTable, timings };
       } catch (error) {
@@ -140,6 +140,12 @@ export class PostgresEngine implements WarehouseEngine {
     return code !== undefined && PERMANENT_CLASSES.test(code) ? 'data' : 'unavailable';
   }
 
+  refusedColumn(error: unknown): string | undefined {
+    if (!(error instanceof pg.DatabaseError)) return undefined;
+    // A not-null violation names its column; a value COPY could not read is named in the context.
+    return error.column ?? COPY_CONTEXT_COLUMN.exec(error.where ?? '')?.[1];
+  }
+
   describeError(error: unknown): string {
     const message = error instanceof Error ? error.message : String(error);
     const code = sqlState(error);
@@ -159,6 +165,9 @@ export class PostgresEngine implements WarehouseEngine {
  * is an outage: retried as it is.
  */
 const PERMANENT_CLASSES = /^(22|23|54)/;
+
+/** PostgreSQL's context of a COPY error: `COPY <table>, line <n>, column <column>: "<value>"`. */
+const COPY_CONTEXT_COLUMN = /^COPY [^,]+, line \d+, column ([^:\n]+)/;
 
 /** The SQLSTATE of an error the server sent; undefined for client-side errors (ECONNRESET, …). */
 function sqlState(error: unknown): string | undefined {
