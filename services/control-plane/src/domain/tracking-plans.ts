@@ -155,6 +155,36 @@ export class TrackingPlans {
     return toTrackingPlan(doc);
   }
 
+  /**
+   * Takes a source off the plan holding it (a new version, saved by whoever asked), before the
+   * source is deleted: a plan never names a source that is gone. Nothing when none holds it.
+   */
+  async releaseSource(sourceId: string, ctx: CallContext): Promise<void> {
+    const head = await this.heads.findOne({ sourceIds: sourceId });
+    if (!head) return;
+    await this.save(
+      {
+        workspaceId: head.workspaceId,
+        id: head._id,
+        name: head.name,
+        sourceIds: head.sourceIds.filter((id) => id !== sourceId),
+        rules: head.rules as unknown as Record<string, unknown>,
+      },
+      ctx,
+    );
+  }
+
+  /** Refuses (FAILED_PRECONDITION) while the workspace has plans: it is deleted only once it has none. */
+  async ensureNoneIn(workspaceKey: string): Promise<void> {
+    const workspace = await resolveWorkspace(this.store, workspaceKey);
+    const plans = await this.heads.countDocuments({ workspaceId: workspace._id });
+    if (plans > 0) {
+      throw ControlPlaneError.failedPrecondition(
+        `workspace ${workspace.slug} still has ${plans} tracking plan(s); delete them first`,
+      );
+    }
+  }
+
   /** A version of a plan; version 0: the latest. */
   async get(id: string, version: number): Promise<TrackingPlan> {
     const doc =

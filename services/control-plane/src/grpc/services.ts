@@ -59,6 +59,7 @@ export function workspaceService(d: Domain, deps: HandlerDeps): WorkspaceService
     listWorkspaces: unary('ListWorkspaces', deps, (req) => d.workspaces.list(req)),
     updateWorkspace: unary('UpdateWorkspace', deps, (req) => d.workspaces.update(req)),
     deleteWorkspace: unary('DeleteWorkspace', deps, async (req) => {
+      await d.trackingPlans.ensureNoneIn(req.workspace);
       await d.workspaces.delete(req.workspace);
       return {};
     }),
@@ -76,7 +77,10 @@ export function sourceService(d: Domain, deps: HandlerDeps): SourceServiceServer
     getSource: unary('GetSource', deps, (req, ctx) => d.sources.get(req.workspace, req.source, ctx.now)),
     listSources: unary('ListSources', deps, (req, ctx) => d.sources.list(req, ctx.now)),
     updateSource: unary('UpdateSource', deps, (req, ctx) => d.sources.update(req, ctx)),
-    deleteSource: unary('DeleteSource', deps, async (req) => {
+    deleteSource: unary('DeleteSource', deps, async (req, ctx) => {
+      // Off its tracking plan first (a new version of the plan), while the source still exists.
+      const source = await d.sources.get(req.workspace, req.source, ctx.now);
+      await d.trackingPlans.releaseSource(source.id, ctx);
       await d.sources.delete(req.workspace, req.source);
       return {};
     }),

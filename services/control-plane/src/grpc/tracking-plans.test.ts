@@ -285,4 +285,28 @@ describe('tracking plans over gRPC (real FerretDB)', () => {
     expect(again.code).not.toBe(0);
     expect(again.err).toContain('no tracking plan App plan in plans');
   });
+
+  it('takes a deleted source off its plan (a new version), and keeps a workspace with plans from being deleted', async () => {
+    const web = (await h.client.trackingPlans.listTrackingPlans({ workspaceId: 'plans' })).plans[0]!;
+    expect(web).toMatchObject({ name: 'Web plan', version: 2, sourceIds: [webId] });
+    await h.client.sources.deleteSource({ workspace: 'plans', source: 'web' });
+    expect(await h.client.trackingPlans.getTrackingPlan({ id: web.id, version: 0 })).toMatchObject({
+      version: 3,
+      sourceIds: [],
+      rules: web.rules,
+    });
+
+    const plan = await h.client.trackingPlans.saveTrackingPlan({
+      workspaceId: 'elsewhere',
+      id: '',
+      name: 'Lonely',
+      sourceIds: [],
+      rules: { events: {} },
+    });
+    const refused = await grpcError(h.client.workspaces.deleteWorkspace({ workspace: 'elsewhere' }));
+    expect(refused.code).toBe(status.FAILED_PRECONDITION);
+    expect(refused.details).toContain('still has 1 tracking plan(s)');
+    await h.client.trackingPlans.deleteTrackingPlan({ workspaceId: 'elsewhere', id: plan.id });
+    await h.client.workspaces.deleteWorkspace({ workspace: 'elsewhere' });
+  });
 });
