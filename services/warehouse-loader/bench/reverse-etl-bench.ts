@@ -124,18 +124,35 @@ async function bench(target: Target, store: ReverseEtlStore, kafka: KafkaClient,
     };
     await store.insertRun(unfinished);
     const producer = await kafka.producer();
-    // The promotion timed apart (it is part of the run): the engine as the runner sees it, but for that.
-    let promoteMs = 0;
+    // The run's phases timed apart, on the engine and store as the runner sees them: publishing
+    // from the first read to the last page recorded (Kafka acknowledged it, MongoDB holds it), the
+    // promotion, then the switch to `delivering` (the run then waits for the translators' outcomes,
+    // which this bench does not run: that wait is not timed here).
+    const phases = { firstRead: 0, lastRecorded: 0, promoteStart: 0, promoteEnd: 0 };
+    let cpuBefore = process.cpuUsage();
+    let cpuPublishing: NodeJS.CpuUsage | undefined;
     const models = target.engine.models;
     const timedModels: ModelDiffEngine = Object.assign(Object.create(models) as ModelDiffEngine, {
+      readChanges(id: string, afterKey: string | undefined, limit: number) {
+        phases.firstRead ||= performance.now();
+        return models.readChanges(id, afterKey, limit);
+      },
       async promote(id: string) {
-        const start = performance.now();
+        // The CPU up to here is the publishing's (the last page was recorded just before).
+        cpuPublishing = process.cpuUsage(cpuBefore);
+        phases.promoteStart = performance.now();
         await models.promote(id);
-        promoteMs = performance.now() - start;
+        phases.promoteEnd = performance.now();
       },
     });
     const engine: WarehouseEngine = Object.assign(Object.create(target.engine) as WarehouseEngine, {
       models: timedModels,
+    });
+    const timedStore: ReverseEtlStore = Object.assign(Object.create(store) as ReverseEtlStore, {
+      async recordPage(...args: Parameters<ReverseEtlStore['recordPage']>) {
+        await store.recordPage(...args);
+        phases.lastRecorded = performance.now();
+      },
     });
     const heapBefore = settledHeap();
     const rssBefore = process.memoryUsage().rss;
@@ -146,29 +163,40 @@ async function bench(target: Target, store: ReverseEtlStore, kafka: KafkaClient,
       peak.heapTotal = Math.max(peak.heapTotal, usage.heapTotal);
       peak.external = Math.max(peak.external, usage.external);
     }, 20);
-    const cpuBefore = process.cpuUsage();
+    cpuBefore = process.cpuUsage();
     mark = performance.now();
     const run = await runModel(
-      { store, producer, eventsTopic: topic, logger, pageSize, signal: new AbortController().signal },
+      {
+        store: timedStore,
+        producer,
+        eventsTopic: topic,
+        logger,
+        pageSize,
+        signal: new AbortController().signal,
+      },
       model,
       [connection],
       engine,
       { trigger: 'manual', unfinished },
     );
-    const publishMs = performance.now() - mark;
-    const cpu = process.cpuUsage(cpuBefore);
+    const end = performance.now();
+    const cpuRun = process.cpuUsage(cpuBefore);
     clearInterval(sampling);
     const rssAfter = process.memoryUsage().rss;
     const heapAfter = settledHeap();
     await producer.disconnect();
     const published = run.published.added + run.published.updated + run.published.deleted;
+    const cpu = cpuPublishing ?? cpuRun;
     const cpuPerRow = (cpu.user + cpu.system) / Math.max(1, published);
+    const publishMs = phases.lastRecorded - phases.firstRead;
+    const seconds = (ms: number): string => `${(ms / 1000).toFixed(3)} s`;
     console.log(
       [
-        `${target.kind}: ${rows.toLocaleString('en')} rows (table made in ${(createMs / 1000).toFixed(1)} s; first snapshot, start from now: ${(snapshotMs / 1000).toFixed(1)} s)`,
+        `${target.kind}: ${rows.toLocaleString('en')} rows (table made in ${(createMs / 1000).toFixed(1)} s; first snapshot, start from now: ${(snapshotMs / 1000).toFixed(1)} s); node ${process.execArgv.filter((f) => f.startsWith('--max-') || f.startsWith('--heap')).join(' ') || '(default heap flags)'}`,
         `  diff in the warehouse: ${(diffMs / 1000).toFixed(2)} s → added ${prepared.counts.added}, updated ${prepared.counts.updated}, deleted ${prepared.counts.deleted}`,
-        `  publish (pages of ${pageSize.toLocaleString('en')}, each recorded in MongoDB) + promote: ${(publishMs / 1000).toFixed(2)} s (the promotion ${Math.round(promoteMs)} ms), ${run.status}; ${published} row changes, ${Math.round(published / (publishMs / 1000)).toLocaleString('en')}/s`,
-        `  CPU of this process while publishing: ${cpuPerRow.toFixed(1)} µs per published row (user ${(cpu.user / 1000).toFixed(0)} ms, system ${(cpu.system / 1000).toFixed(0)} ms)`,
+        `  published (first row read → last page acknowledged by Kafka and recorded in MongoDB, pages of ${pageSize.toLocaleString('en')}): ${seconds(publishMs)}, ${published} row changes, ${Math.round(published / (publishMs / 1000)).toLocaleString('en')} rows/s`,
+        `  before the first read ${seconds(phases.firstRead - mark)}; promote ${seconds(phases.promoteEnd - phases.promoteStart)}; to "${run.status}" (the wait for the translators' outcomes starts there, not run here) ${seconds(end - phases.promoteEnd)}; run in all ${seconds(end - mark)}`,
+        `  CPU of this process while publishing: ${cpuPerRow.toFixed(1)} µs per published row (user ${(cpu.user / 1000).toFixed(0)} ms, system ${(cpu.system / 1000).toFixed(0)} ms); whole run ${((cpuRun.user + cpuRun.system) / 1000).toFixed(0)} ms`,
         `  RSS during the run: ${mib(rssBefore)} MiB before, ${mib(peak.rss)} MiB at most (V8 heap ${mib(peak.heapTotal)}, external ${mib(peak.external)} at most), ${mib(rssAfter)} MiB after` +
           (heapBefore === undefined ? '' : `; heap after a full GC ${mib(heapBefore)} → ${mib(heapAfter ?? 0)} MiB`),
       ].join('\n'),
