@@ -27,8 +27,7 @@ export async function* changePages(
       const { rows, size } = await next;
       if (rows.length === 0) return;
       // A short read was the last: no read for an empty one after it.
-      next =
-        rows.length < size ? Promise.resolve({ rows: [], size }) : read((rows.at(-1) as RowChange).key, readSize);
+      next = rows.length < size ? Promise.resolve({ rows: [], size }) : read((rows.at(-1) as RowChange).key, readSize);
       for (let start = 0; start < rows.length; start += pageSize) yield rows.slice(start, start + pageSize);
     }
   } finally {
