@@ -35,7 +35,12 @@ const headerKeyBytes = key => {
 const headerValueBytes = value =>
   value == null ? null : Buffer.isBuffer(value) ? value : Buffer.from(String(value))
 
-module.exports = ({ offsetDelta = 0, timestampDelta = 0, key, value, headers = {} }) => {
+/**
+ * A record sized but not written yet: what `writeTo` writes. The uncompressed produce request
+ * writes its records straight into its own buffer with it, instead of each into a buffer of its
+ * own and then a copy.
+ */
+const plan = ({ offsetDelta = 0, timestampDelta = 0, key, value, headers = {} }) => {
   const headersArray = []
   for (const headerKey of Object.keys(headers)) {
     const keyBytes = headerKeyBytes(headerKey)
@@ -55,19 +60,38 @@ module.exports = ({ offsetDelta = 0, timestampDelta = 0, key, value, headers = {
     Encoder.sizeOfVarIntBytes(value) +
     sizeOfHeaders(headersArray)
 
-  // Sized once, headers written in place: no encoder (and buffer) per header, no regrowth. A
-  // header key is written as bytes: the same wire form as a varint string.
-  const encoder = new Encoder(Encoder.sizeOfVarInt(sizeOfBody) + sizeOfBody)
-    .writeVarInt(sizeOfBody)
+  return {
+    size: Encoder.sizeOfVarInt(sizeOfBody) + sizeOfBody,
+    sizeOfBody,
+    offsetDelta,
+    timestampDelta,
+    key,
+    value,
+    headersArray,
+  }
+}
+
+/** Writes a planned record at the encoder's offset. A header key is written as bytes: the same wire form as a varint string. */
+const writeTo = (encoder, record) => {
+  encoder
+    .writeVarInt(record.sizeOfBody)
     .writeInt8(0) // no used record attributes at the moment
-    .writeVarLong(timestampDelta)
-    .writeVarInt(offsetDelta)
-    .writeVarIntBytes(key)
-    .writeVarIntBytes(value)
-    .writeVarInt(headersArray.length)
-  for (const header of headersArray) encoder.writeVarIntBytes(header.key).writeVarIntBytes(header.value)
+    .writeVarLong(record.timestampDelta)
+    .writeVarInt(record.offsetDelta)
+    .writeVarIntBytes(record.key)
+    .writeVarIntBytes(record.value)
+    .writeVarInt(record.headersArray.length)
+  for (const header of record.headersArray) encoder.writeVarIntBytes(header.key).writeVarIntBytes(header.value)
   return encoder
 }
+
+// Sized once, headers written in place: no encoder (and buffer) per header, no regrowth.
+module.exports = fields => {
+  const record = plan(fields)
+  return writeTo(new Encoder(record.size), record)
+}
+module.exports.plan = plan
+module.exports.writeTo = writeTo
 
 const sizeOfHeaders = headersArray => {
   let size = Encoder.sizeOfVarInt(headersArray.length)
