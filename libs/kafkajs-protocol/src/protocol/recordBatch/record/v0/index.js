@@ -35,30 +35,39 @@ const headerKeyBytes = key => {
 const headerValueBytes = value =>
   value == null ? null : Buffer.isBuffer(value) ? value : Buffer.from(String(value))
 
+/** The byte length a key or value is written with (-1: null), as `Encoder.sizeOfVarIntBytes` measures it. */
+const bytesLength = value =>
+  value == null ? -1 : Buffer.isBuffer(value) ? value.length : Buffer.byteLength(String(value), 'utf8')
+
 /**
  * A record sized but not written yet: what `writeTo` writes. The uncompressed produce request
  * writes its records straight into its own buffer with it, instead of each into a buffer of its
- * own and then a copy.
+ * own and then a copy. The key's and value's byte lengths are measured once, for sizing and
+ * writing; headers are kept as a flat list of name and value bytes, not an object each.
  */
 const plan = ({ offsetDelta = 0, timestampDelta = 0, key, value, headers = {} }) => {
-  const headersArray = []
+  const headerBytes = []
   for (const headerKey of Object.keys(headers)) {
     const keyBytes = headerKeyBytes(headerKey)
     const headerValue = headers[headerKey]
     if (Array.isArray(headerValue)) {
-      for (const item of headerValue) headersArray.push({ key: keyBytes, value: headerValueBytes(item) })
+      for (const item of headerValue) headerBytes.push(keyBytes, headerValueBytes(item))
     } else {
-      headersArray.push({ key: keyBytes, value: headerValueBytes(headerValue) })
+      headerBytes.push(keyBytes, headerValueBytes(headerValue))
     }
   }
+  const keyLength = bytesLength(key)
+  const valueLength = bytesLength(value)
 
   const sizeOfBody =
     1 + // always one byte for attributes
     Encoder.sizeOfVarLong(timestampDelta) +
     Encoder.sizeOfVarInt(offsetDelta) +
-    Encoder.sizeOfVarIntBytes(key) +
-    Encoder.sizeOfVarIntBytes(value) +
-    sizeOfHeaders(headersArray)
+    Encoder.sizeOfVarInt(keyLength) +
+    Math.max(0, keyLength) +
+    Encoder.sizeOfVarInt(valueLength) +
+    Math.max(0, valueLength) +
+    sizeOfHeaders(headerBytes)
 
   return {
     size: Encoder.sizeOfVarInt(sizeOfBody) + sizeOfBody,
@@ -66,8 +75,10 @@ const plan = ({ offsetDelta = 0, timestampDelta = 0, key, value, headers = {} })
     offsetDelta,
     timestampDelta,
     key,
+    keyLength,
     value,
-    headersArray,
+    valueLength,
+    headerBytes,
   }
 }
 
@@ -78,10 +89,11 @@ const writeTo = (encoder, record) => {
     .writeInt8(0) // no used record attributes at the moment
     .writeVarLong(record.timestampDelta)
     .writeVarInt(record.offsetDelta)
-    .writeVarIntBytes(record.key)
-    .writeVarIntBytes(record.value)
-    .writeVarInt(record.headersArray.length)
-  for (const header of record.headersArray) encoder.writeVarIntBytes(header.key).writeVarIntBytes(header.value)
+    .writeVarIntBytesOfLength(record.key, record.keyLength)
+    .writeVarIntBytesOfLength(record.value, record.valueLength)
+    .writeVarInt(record.headerBytes.length / 2)
+  const headerBytes = record.headerBytes
+  for (let i = 0; i < headerBytes.length; i++) encoder.writeVarIntBytes(headerBytes[i])
   return encoder
 }
 
@@ -93,15 +105,11 @@ module.exports = fields => {
 module.exports.plan = plan
 module.exports.writeTo = writeTo
 
-const sizeOfHeaders = headersArray => {
-  let size = Encoder.sizeOfVarInt(headersArray.length)
+const sizeOfHeaders = headerBytes => {
+  let size = Encoder.sizeOfVarInt(headerBytes.length / 2)
 
-  for (const header of headersArray) {
-    size += Encoder.sizeOfVarInt(header.key.length) + header.key.length
-    size +=
-      header.value === null
-        ? Encoder.sizeOfVarInt(-1)
-        : Encoder.sizeOfVarInt(header.value.length) + header.value.length
+  for (const bytes of headerBytes) {
+    size += bytes === null ? Encoder.sizeOfVarInt(-1) : Encoder.sizeOfVarInt(bytes.length) + bytes.length
   }
 
   return size
