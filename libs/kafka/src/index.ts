@@ -7,6 +7,7 @@ export type {
   ConsumedBatch,
   TopicSpec,
   MessageHeaders,
+  SendableMessage,
   SentPartition,
 } from './types';
 export type { PartitionRange, RangeReadOptions, RangeReadResult } from './range-reader';

@@ -1,6 +1,6 @@
 import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import { connectError, KafkaUnavailableError } from './errors';
-import type { OutgoingMessage, SentPartition } from './types';
+import type { SendableMessage, SentPartition } from './types';
 
 export interface ProducerOptions {
   /** Compress batches on the wire and on disk. */
@@ -55,7 +55,7 @@ export class EventProducer {
    * Resolves with where the messages landed, per partition: one send's messages to one partition
    * are one record batch, so they have consecutive offsets in the order given.
    */
-  async send(topic: string, messages: readonly OutgoingMessage[], options: SendOptions = {}): Promise<SentPartition[]> {
+  async send(topic: string, messages: readonly SendableMessage[], options: SendOptions = {}): Promise<SentPartition[]> {
     const sending = this.producer
       .send({
         topic,
@@ -99,7 +99,7 @@ export class EventProducer {
 }
 
 /** Our message as kafkajs takes it; the hot path's common case (no partition, no time) adds nothing. */
-function toKafkaMessage(m: OutgoingMessage): Message {
+function toKafkaMessage(m: SendableMessage): Message {
   const message: Message = { key: m.key ?? null, value: m.value, headers: m.headers };
   if (m.partition !== undefined) message.partition = m.partition;
   if (m.timestamp !== undefined) message.timestamp = String(m.timestamp);

@@ -11,6 +11,16 @@ export interface OutgoingMessage {
   timestamp?: number;
 }
 
+/**
+ * What EventProducer.send takes: an OutgoingMessage whose header values may also be given as
+ * their UTF-8 bytes, written as they are. A caller that sends the same value in many messages
+ * (Reverse ETL: a run's source, workspace, type and time) turns it into bytes once instead of
+ * the producer doing it for every message.
+ */
+export interface SendableMessage extends Omit<OutgoingMessage, 'headers'> {
+  headers?: Record<string, string | Buffer>;
+}
+
 /** Where the messages of one send landed in one partition: offsets `baseOffset`, `baseOffset + 1`, ... in order. */
 export interface SentPartition {
   partition: number;

@@ -243,6 +243,23 @@ module.exports = class Encoder {
     return this
   }
 
+  /**
+   * writeVarIntBytes for a value whose byte length is already known (-1 for null): a string is
+   * not measured a second time.
+   */
+  writeVarIntBytesOfLength(value, byteLength) {
+    this.writeVarInt(byteLength)
+    if (byteLength < 0) return this
+    this.ensureAvailable(byteLength)
+    if (Buffer.isBuffer(value)) {
+      value.copy(this.buf, this.offset, 0)
+    } else {
+      this.buf.write(String(value), this.offset, byteLength, 'utf8')
+    }
+    this.offset += byteLength
+    return this
+  }
+
   writeUVarIntBytes(value) {
     if (value == null) {
       this.writeVarInt(0)

@@ -21,6 +21,8 @@ import {
 export interface SqlSession {
   run(sql: string): Promise<void>;
   rows<T extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Rows as arrays of their columns' values in the statement's order: no object per row (a run's pages). */
+  arrays(sql: string, params?: unknown[]): Promise<unknown[][]>;
   /**
    * A read-only query the warehouse stops after `timeoutMs`: it then throws StatementTimeoutError
    * (the session stays usable).
@@ -113,9 +115,9 @@ export class SqlModelDiff implements ModelDiffEngine {
     return this.withSession(async (session) => {
       const t = modelTables(modelId);
       const key = this.dialect.byteOrder('row_key');
-      let rows: Array<{ change_kind: string; row_key: string; row_json: string }>;
+      let rows: unknown[][];
       try {
-        rows = await session.rows(
+        rows = await session.arrays(
           `SELECT change_kind, row_key, row_json FROM ${qualified(RETL_SCHEMA, t.changes)}
             ${afterKey === undefined ? '' : `WHERE ${key} > $1`}
             ORDER BY ${key} LIMIT ${Math.max(1, Math.floor(limit))}`,
@@ -128,11 +130,12 @@ export class SqlModelDiff implements ModelDiffEngine {
         }
         throw error;
       }
-      return rows.map((r) => ({
-        kind: r.change_kind as ChangeKind,
-        key: r.row_key,
-        row: JSON.parse(r.row_json) as Record<string, RowValue>,
-      }));
+      const changes = new Array<RowChange>(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const [kind, key, json] = rows[i] as [string, string, string];
+        changes[i] = { kind: kind as ChangeKind, key, row: JSON.parse(json) as Record<string, RowValue> };
+      }
+      return changes;
     });
   }
 

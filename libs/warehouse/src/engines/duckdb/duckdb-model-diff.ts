@@ -19,6 +19,9 @@ export function duckdbSession(connection: DuckDBConnection): SqlSession {
       const result = await connection.runAndReadAll(sql, params as DuckDBValue[]);
       return result.getRowObjectsJS() as T[];
     },
+    async arrays(sql, params = []) {
+      return (await connection.runAndReadAll(sql, params as DuckDBValue[])).getRowsJS();
+    },
     async rowsWithin<T extends Record<string, unknown>>(sql: string, timeoutMs: number) {
       // DuckDB has no statement timeout: the connection's query is interrupted when time is up.
       let interrupted = false;

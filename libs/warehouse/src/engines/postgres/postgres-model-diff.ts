@@ -21,6 +21,9 @@ export function postgresSession(client: pg.PoolClient): SqlSession {
     async rows<T extends Record<string, unknown>>(sql: string, params: unknown[] = []) {
       return (await client.query<T>(sql, params)).rows;
     },
+    async arrays(sql, params = []) {
+      return (await client.query<unknown[]>({ text: sql, values: params, rowMode: 'array' })).rows;
+    },
     async rowsWithin<T extends Record<string, unknown>>(sql: string, timeoutMs: number) {
       // A read-only transaction whose own statement_timeout ends with it (SET LOCAL).
       await client.query('BEGIN READ ONLY');

@@ -111,8 +111,8 @@ const partitionsEncoder = compression => async ({
     .writeEncoder(recordBatch)
 }
 
-/** A partition's messages as encoded records, with the batch's first and last timestamps. */
-const encodeRecords = messages => {
+/** A partition's messages as records (`make` encodes or plans each), with the batch's first and last timestamps. */
+const recordsOf = (messages, make) => {
   const dateNow = Date.now()
   const messageTimestamps = messages
     .map(m => m.timestamp)
@@ -125,7 +125,7 @@ const encodeRecords = messages => {
 
   // Only the fields Record reads (a spread copied every property of every message).
   const records = messages.map((message, i) =>
-    Record({
+    make({
       key: message.key,
       value: message.value,
       headers: message.headers,
@@ -136,13 +136,17 @@ const encodeRecords = messages => {
   return { records, firstTimestamp, maxTimestamp }
 }
 
+/** A partition's messages as encoded records (kafkajs's record batch, for compressed batches). */
+const encodeRecords = messages => recordsOf(messages, Record)
+
 /**
  * An uncompressed produce request, written once into a buffer of its exact size: the same bytes
  * as the levels above with kafkajs's `recordBatch/v0`, which built each record batch through three
  * encoders that grew by doubling and copied what the one before held, then copied it into the
  * partition's level, the topic's and the request's (each rounded up to a power of two). That was
  * about eleven times the request's bytes in buffers per send, garbage outside the JavaScript heap
- * that only a collection frees; here it is the records and this one buffer.
+ * that only a collection frees; here it is this one buffer, each record sized first (`Record.plan`)
+ * and then written straight into it (`Record.writeTo`), not into a buffer of its own and copied.
  */
 const encodeUncompressed = ({ acks, timeout, transactionalId, producerId, producerEpoch, topicData }) => {
   const transactional = !!transactionalId
@@ -152,7 +156,7 @@ const encodeUncompressed = ({ acks, timeout, transactionalId, producerId, produc
     const batches = partitions.map(({ partition, messages, firstSequence = 0 }) => {
       const batch = {
         partition,
-        ...encodeRecords(messages),
+        ...recordsOf(messages, Record.plan),
         producerId,
         producerEpoch,
         firstSequence,
@@ -190,7 +194,7 @@ const BATCH_HEADER_SIZE = CRC_OFFSET + 4 + BODY_HEADER_SIZE
 
 const batchSize = records => {
   let size = BATCH_HEADER_SIZE
-  for (const record of records) size += record.size()
+  for (const record of records) size += record.size
   return size
 }
 
@@ -222,6 +226,6 @@ const writePartitionBatch = (
     .writeInt16(producerEpoch)
     .writeInt32(firstSequence)
     .writeInt32(records.length)
-  for (const record of records) encoder.writeEncoder(record)
+  for (const record of records) Record.writeTo(encoder, record)
   encoder.buf.writeUInt32BE(crc32C(encoder.buf.subarray(crcAt + 4, encoder.offset)) >>> 0, crcAt)
 }
