@@ -74,6 +74,7 @@ export const FailedRow = model(
     key: z.string().describe("The row's identifier value"),
     changeKind: z.string().describe('added, updated or deleted'),
     destinationId: z.string(),
+    destinationName: z.string().describe("The destination instance's name (empty when it was deleted since)"),
     outcome: z.string().describe('failed or dead_lettered'),
     reason: z.string().describe('http_400, RETRIES_EXHAUSTED, ...'),
     message: z.string().describe('In words, credentials masked'),

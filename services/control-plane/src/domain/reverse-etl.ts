@@ -278,9 +278,21 @@ export class ReverseEtlModels {
 
   async listRuns(req: ListRunsRequest): Promise<ListRunsResponse> {
     const model = await this.model(req.workspace, req.model);
-    return {
-      runs: (await this.records.runsOf(model.id, req.limit > 0 ? Math.min(req.limit, 500) : 50)).map(runMessage),
-    };
+    const runs = await this.records.runsOf(model.id, req.limit > 0 ? Math.min(req.limit, 500) : 50);
+    const names = await this.destinationNames(
+      model.workspaceId,
+      runs.flatMap((run) => (run.failedRows ?? []).map((row) => row.destinationId)),
+    );
+    return { runs: runs.map((run) => runMessage(run, names)) };
+  }
+
+  /** The names of the workspace's destination instances among `ids`, by id (a deleted one has none). */
+  private async destinationNames(workspaceId: string, ids: readonly string[]): Promise<ReadonlyMap<string, string>> {
+    if (ids.length === 0) return new Map();
+    const docs = await this.store.destinations
+      .find({ workspaceId, _id: { $in: [...new Set(ids)] } }, { projection: { _id: 1, name: 1 } })
+      .toArray();
+    return new Map(docs.map((d) => [d._id, d.name]));
   }
 
   private async model(workspaceKey: string, key: string): Promise<ReverseEtlModel> {
@@ -363,7 +375,8 @@ function connectionMessage(c: ReverseEtlConnection): ConnectionMessage {
   };
 }
 
-function runMessage(run: ReverseEtlRun): RunMessage {
+/** A run as the API shows it; its failed rows name their destination (`destinationNames`, by id). */
+function runMessage(run: ReverseEtlRun, destinationNames: ReadonlyMap<string, string>): RunMessage {
   return {
     id: run.id,
     modelId: run.modelId,
@@ -386,6 +399,7 @@ function runMessage(run: ReverseEtlRun): RunMessage {
       key: row.key,
       changeKind: row.changeKind,
       destinationId: row.destinationId,
+      destinationName: destinationNames.get(row.destinationId) ?? '',
       outcome: row.outcome === 'deadLettered' ? 'dead_lettered' : row.outcome,
       reason: row.reason,
       message: row.message,

@@ -55,6 +55,7 @@ const runRow = (r: ReverseEtlRun) => ({
   failed_rows: r.failedRows.map((f) => ({
     key: f.key,
     change_kind: f.changeKind,
+    destination: f.destinationName || f.destinationId,
     destination_id: f.destinationId,
     outcome: f.outcome,
     reason: f.reason,
@@ -294,7 +295,15 @@ export function modelCommands(program: Command, run: Runner, io: Io): void {
         if (g.json) return;
         for (const row of rows.filter((r) => r.failed_rows.length > 0)) {
           io.stdout(`\nfailed rows of run ${row.id}:\n`);
-          printTable(io, row.failed_rows, ['key', 'change_kind', 'destination_id', 'outcome', 'reason', 'message']);
+          printTable(io, row.failed_rows, [
+            'key',
+            'change_kind',
+            'destination',
+            'destination_id',
+            'outcome',
+            'reason',
+            'message',
+          ]);
         }
       }),
     );

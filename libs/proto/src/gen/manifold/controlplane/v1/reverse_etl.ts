@@ -230,7 +230,11 @@ export interface FailedRow {
   reason: string;
   /** In words, credentials masked. */
   message: string;
-  at?: Date | undefined;
+  at?:
+    | Date
+    | undefined;
+  /** The destination instance's name as the run is read (empty when it was deleted since). */
+  destinationName: string;
 }
 
 /** Replaces the connection's editable fields (the model and the destination instance stay). */
@@ -2749,7 +2753,16 @@ export const RunDeliveries: MessageFns<RunDeliveries> = {
 };
 
 function createBaseFailedRow(): FailedRow {
-  return { key: "", changeKind: "", destinationId: "", outcome: "", reason: "", message: "", at: undefined };
+  return {
+    key: "",
+    changeKind: "",
+    destinationId: "",
+    outcome: "",
+    reason: "",
+    message: "",
+    at: undefined,
+    destinationName: "",
+  };
 }
 
 export const FailedRow: MessageFns<FailedRow> = {
@@ -2774,6 +2787,9 @@ export const FailedRow: MessageFns<FailedRow> = {
     }
     if (message.at !== undefined) {
       Timestamp.encode(toTimestamp(message.at), writer.uint32(58).fork()).join();
+    }
+    if (message.destinationName !== "") {
+      writer.uint32(66).string(message.destinationName);
     }
     return writer;
   },
@@ -2847,6 +2863,14 @@ export const FailedRow: MessageFns<FailedRow> = {
             message.at = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.destinationName = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2876,6 +2900,11 @@ export const FailedRow: MessageFns<FailedRow> = {
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
       message: isSet(object.message) ? globalThis.String(object.message) : "",
       at: isSet(object.at) ? fromJsonTimestamp(object.at) : undefined,
+      destinationName: isSet(object.destinationName)
+        ? globalThis.String(object.destinationName)
+        : isSet(object.destination_name)
+        ? globalThis.String(object.destination_name)
+        : "",
     };
   },
 
@@ -2902,6 +2931,9 @@ export const FailedRow: MessageFns<FailedRow> = {
     if (message.at !== undefined) {
       obj.at = message.at.toISOString();
     }
+    if (message.destinationName !== "") {
+      obj.destinationName = message.destinationName;
+    }
     return obj;
   },
 
@@ -2917,6 +2949,7 @@ export const FailedRow: MessageFns<FailedRow> = {
     message.reason = object.reason ?? "";
     message.message = object.message ?? "";
     message.at = object.at ?? undefined;
+    message.destinationName = object.destinationName ?? "";
     return message;
   },
 };
