@@ -29,6 +29,7 @@ interface Connection {
   enabled: boolean;
 }
 interface Run {
+  id: string;
   status: string;
   trigger: string;
   counts: Record<string, number>;
@@ -209,5 +210,41 @@ describe('console Public API: Reverse ETL', () => {
       '/api/v1/workspaces/retl/sources?include_models=true',
     );
     expect(afterDelete.body.sources.map((x) => x.id)).not.toContain(created.body.id);
+  }, 90000);
+
+  it('deletes a model while it runs: the run stops between pages, canceled, then the model goes', async () => {
+    const created = await owner.call<Model>('POST', `${base}/models`, {
+      name: 'Busy',
+      warehouse: 'Lake',
+      sql: "SELECT i AS id, 'user' || i || '@retl.test' AS email FROM range(500) AS t(i)",
+      identifierColumn: 'id',
+    });
+    expect(created.status).toBe(201);
+    const model = `${base}/models/${created.body.id}`;
+    // 10 rows a second: 500 rows take 50 s, so the deletion comes in the middle.
+    const connected = await owner.call<Connection>('POST', `${model}/connections`, {
+      destination: 'Hook',
+      changeKinds: ['added'],
+      action: 'send',
+      fields: { data: { email: { '@path': '$.properties.email' } } },
+      rowsPerSecond: 10,
+    });
+    expect(connected.status).toBe(201);
+    expect((await owner.call('POST', `${model}/run`)).status).toBe(200);
+    const [running] = await eventually(
+      async () => (await owner.call<{ runs: Run[] }>('GET', `${model}/runs`)).body.runs,
+      (r) => r[0]?.status === 'running' && (r[0].published.added ?? 0) >= 10,
+      30000,
+    );
+
+    const deleted = await owner.call<{ canceledRunId: string }>('DELETE', model);
+    expect(deleted.status).toBe(200);
+    expect(deleted.body).toEqual({ canceledRunId: running?.id });
+    expect((await owner.call<Problem>('GET', model)).status).toBe(404);
+    const hook = await owner.call<{ mappings: Array<{ id: string }> }>(
+      'GET',
+      '/api/v1/workspaces/retl/destinations/Hook',
+    );
+    expect(hook.body.mappings.map((m) => m.id)).not.toContain(connected.body.mappingId);
   }, 90000);
 });

@@ -124,3 +124,12 @@ export const ModelPreview = model(
     rowCount: z.number().int().describe('Every row of the result'),
   }),
 );
+
+export const DeletedModel = model(
+  'DeletedModel',
+  z.object({
+    canceledRunId: z
+      .string()
+      .describe('The run that was in progress, stopped between pages and marked canceled; empty when none was'),
+  }),
+);

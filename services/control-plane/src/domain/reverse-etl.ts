@@ -48,6 +48,10 @@ import { resolveWorkspace } from './workspaces';
 import type { WorkspaceDoc } from '../store/documents';
 import type { Store } from '../store/store';
 
+/** How long deleting a model waits for its runner to cancel the run in progress. */
+const DELETE_WAIT_MS = 30_000;
+const DELETE_POLL_MS = 250;
+
 /**
  * Reverse ETL models, their connections and runs (libs/reverse-etl): what the API writes is what
  * the warehouse loaders' runners read. A connection is also a mapping of its destination instance
@@ -226,14 +230,40 @@ export class ReverseEtlModels {
 
   async deleteModel(req: DeleteModelRequest, ctx: CallContext): Promise<DeleteModelResponse> {
     const model = await this.model(req.workspace, req.model);
+    // A run in progress is stopped between pages and canceled first: its tables are about to go.
+    await this.records.requestDelete(model.id, ctx.now.toISOString());
+    const canceled = await this.cancelRun(model);
     // Its tables first: when the warehouse cannot drop them, nothing is deleted and the caller is
     // told why, rather than leaving tables no model names. A warehouse deleted since has none.
     const warehouse = await this.store.destinations.findOne({ _id: model.warehouseId });
-    if (warehouse?.warehouse) await this.warehouse.dropTables(warehouse, model.id);
+    try {
+      if (warehouse?.warehouse) await this.warehouse.dropTables(warehouse, model.id);
+    } catch (error) {
+      await this.records.requestDelete(model.id, undefined);
+      throw error;
+    }
     for (const connection of await this.records.connectionsOf(model.id)) await this.disconnect(model, connection, ctx);
     await this.records.deleteModel(model.id);
     await this.onChange();
-    return {};
+    return { canceledRunId: canceled ?? '' };
+  }
+
+  /**
+   * Ends the model's run in progress, if any, for its deletion; its id. The runner holding the
+   * model stops it between pages and marks it canceled (it looks every second); with no runner
+   * on it (no live lease), or one that did not within DELETE_WAIT_MS, it is marked canceled here.
+   */
+  private async cancelRun(model: ReverseEtlModel): Promise<string | undefined> {
+    const run = await this.records.unfinishedRun(model.id);
+    if (!run) return undefined;
+    const until = Date.now() + DELETE_WAIT_MS;
+    while (Date.now() < until && (await this.records.leaseHeld(model.id))) {
+      if ((await this.records.run(run.id))?.status !== 'running') break;
+      await new Promise((resolve) => setTimeout(resolve, DELETE_POLL_MS));
+    }
+    // Not running any more (canceled, or it published its last page meanwhile), or canceled here.
+    await this.records.cancelRun(run);
+    return (await this.records.run(run.id))?.status === 'canceled' ? run.id : undefined;
   }
 
   async preview(req: PreviewModelRequest): Promise<PreviewModelResponse> {

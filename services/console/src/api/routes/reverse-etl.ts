@@ -3,6 +3,7 @@ import { Empty } from '../models';
 import { presentConnection, presentModel, presentRun } from '../present-reverse-etl';
 import {
   ChangeKind,
+  DeletedModel,
   ModelPreview,
   ModelSchedule,
   ReverseEtlConnection,
@@ -161,14 +162,14 @@ export const reverseEtlRoutes = [
     method: 'delete',
     path: '/workspaces/:workspace/reverse-etl/models/:model',
     operationId: 'deleteModel',
-    summary: 'Delete a model with its connections (their destination mappings go too) and its runs',
+    summary:
+      'Delete a model with its connections (their destination mappings go too) and its runs; a run in progress is stopped between pages and canceled first',
     tag: TAG,
     access: 'write',
     params: modelParams,
-    response: Empty,
+    response: DeletedModel,
     async handler({ controlPlane, email, workspace, params }) {
-      await controlPlane.reverseEtl.deleteModel({ workspace: workspace!.id, model: params.model }, { actor: email });
-      return {};
+      return controlPlane.reverseEtl.deleteModel({ workspace: workspace!.id, model: params.model }, { actor: email });
     },
   }),
   modelRoute(

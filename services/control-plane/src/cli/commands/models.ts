@@ -252,11 +252,11 @@ export function modelCommands(program: Command, run: Runner, io: Io): void {
     .action((workspace: string, model: string) =>
       run(async (c, g) => {
         const found = await c.reverseEtl.getModel({ workspace, model });
-        await c.reverseEtl.deleteModel({ workspace, model: found.id });
+        const { canceledRunId } = await c.reverseEtl.deleteModel({ workspace, model: found.id });
         printDone(
           io,
-          `deleted model ${found.name} (${found.id})`,
-          { deleted: 'model', workspace, id: found.id, name: found.name },
+          `deleted model ${found.name} (${found.id})${canceledRunId ? `; its run ${canceledRunId} was canceled` : ''}`,
+          { deleted: 'model', workspace, id: found.id, name: found.name, canceledRunId },
           g.json,
         );
       }),

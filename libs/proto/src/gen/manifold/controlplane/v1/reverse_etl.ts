@@ -269,6 +269,11 @@ export interface DeleteModelRequest {
 }
 
 export interface DeleteModelResponse {
+  /**
+   * The run that was in progress, stopped between pages and marked canceled before the model
+   * was deleted; empty when none was.
+   */
+  canceledRunId: string;
 }
 
 /**
@@ -3391,11 +3396,14 @@ export const DeleteModelRequest: MessageFns<DeleteModelRequest> = {
 };
 
 function createBaseDeleteModelResponse(): DeleteModelResponse {
-  return {};
+  return { canceledRunId: "" };
 }
 
 export const DeleteModelResponse: MessageFns<DeleteModelResponse> = {
-  encode(_: DeleteModelResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+  encode(message: DeleteModelResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.canceledRunId !== "") {
+      writer.uint32(10).string(message.canceledRunId);
+    }
     return writer;
   },
 
@@ -3412,6 +3420,14 @@ export const DeleteModelResponse: MessageFns<DeleteModelResponse> = {
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.canceledRunId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3424,20 +3440,30 @@ export const DeleteModelResponse: MessageFns<DeleteModelResponse> = {
     }
   },
 
-  fromJSON(_: any): DeleteModelResponse {
-    return {};
+  fromJSON(object: any): DeleteModelResponse {
+    return {
+      canceledRunId: isSet(object.canceledRunId)
+        ? globalThis.String(object.canceledRunId)
+        : isSet(object.canceled_run_id)
+        ? globalThis.String(object.canceled_run_id)
+        : "",
+    };
   },
 
-  toJSON(_: DeleteModelResponse): unknown {
+  toJSON(message: DeleteModelResponse): unknown {
     const obj: any = {};
+    if (message.canceledRunId !== "") {
+      obj.canceledRunId = message.canceledRunId;
+    }
     return obj;
   },
 
   create(base?: DeepPartial<DeleteModelResponse>): DeleteModelResponse {
     return DeleteModelResponse.fromPartial(base ?? {});
   },
-  fromPartial(_: DeepPartial<DeleteModelResponse>): DeleteModelResponse {
+  fromPartial(object: DeepPartial<DeleteModelResponse>): DeleteModelResponse {
     const message = createBaseDeleteModelResponse();
+    message.canceledRunId = object.canceledRunId ?? "";
     return message;
   },
 };
