@@ -90,7 +90,9 @@ export const ReverseEtlRun = model(
     trigger: z.string().describe('schedule or manual'),
     status: z
       .string()
-      .describe('running, delivering (every change published, waiting for their outcomes), succeeded or failed'),
+      .describe(
+        'running, delivering (every change published, waiting for their outcomes), succeeded, failed, or canceled (its model was deleted while it ran)',
+      ),
     phase: z.string().describe('preparing, publishing, promoting, delivering or done'),
     startedAt: timestamp,
     finishedAt: optionalTimestamp,

@@ -160,7 +160,10 @@ export interface ReverseEtlRun {
   modelId: string;
   /** schedule or manual. */
   trigger: string;
-  /** running, delivering (every change published, waiting for their outcomes), succeeded or failed. */
+  /**
+   * running, delivering (every change published, waiting for their outcomes), succeeded, failed, or
+   * canceled (its model was deleted while it ran: stopped between pages).
+   */
   status: string;
   /** preparing, publishing, promoting, delivering or done. */
   phase: string;
