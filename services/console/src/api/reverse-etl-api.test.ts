@@ -212,6 +212,44 @@ describe('console Public API: Reverse ETL', () => {
     expect(afterDelete.body.sources.map((x) => x.id)).not.toContain(created.body.id);
   }, 90000);
 
+  it("starts a new connection with no fields mapped from the model's columns of the same names", async () => {
+    const list = await owner.call('POST', '/api/v1/workspaces/retl/destinations', {
+      name: 'Users list',
+      catalogId: 'iterable',
+      settings: { apiKey: 'it-key-0123456789' },
+    });
+    expect(list.status).toBe(201);
+    const created = await owner.call<Model>('POST', `${base}/models`, {
+      name: 'Members',
+      warehouse: 'Lake',
+      sql: "SELECT i AS id, 'm' || i || '@retl.test' AS Email, '+1555000000' || i AS phone_number, 'gold' AS plan FROM range(2) AS t(i)",
+      identifierColumn: 'id',
+    });
+    expect(created.status).toBe(201);
+    const connections = `${base}/models/${created.body.id}/connections`;
+    const suggested = await owner.call<Connection & { fields: unknown }>('POST', connections, {
+      destination: 'Users list',
+      changeKinds: ['added', 'updated'],
+      action: 'updateUser',
+    });
+    expect(suggested.status).toBe(201);
+    // email ← Email, phoneNumber ← phone_number; userId and traits have no column of their name.
+    expect(suggested.body.fields).toEqual({
+      email: { '@path': '$.properties.Email' },
+      phoneNumber: { '@path': '$.properties.phone_number' },
+    });
+    // Still the user's to change.
+    const edited = await owner.call<Connection & { fields: unknown }>('PATCH', `${connections}/${suggested.body.id}`, {
+      fields: { email: { '@path': '$.properties.Email' }, traits: { plan: { '@path': '$.properties.plan' } } },
+    });
+    expect(edited.status).toBe(200);
+    expect(edited.body.fields).toEqual({
+      email: { '@path': '$.properties.Email' },
+      traits: { plan: { '@path': '$.properties.plan' } },
+    });
+    expect((await owner.call('DELETE', `${base}/models/${created.body.id}`)).status).toBe(200);
+  }, 90000);
+
   it('deletes a model while it runs: the run stops between pages, canceled, then the model goes', async () => {
     const created = await owner.call<Model>('POST', `${base}/models`, {
       name: 'Busy',

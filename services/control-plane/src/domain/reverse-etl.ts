@@ -32,12 +32,14 @@ import {
   parseModelInput,
   ReverseEtlStore,
   runDeliveries,
+  suggestedFields,
   type ModelSchedule,
   type RunDeliveryOutcome,
   type ReverseEtlConnection,
   type ReverseEtlModel,
   type ReverseEtlRun,
 } from '@manifold/reverse-etl';
+import { destinationById } from '@manifold/destinations';
 import type { CallContext } from './context';
 import { resolveDestination } from './destinations';
 import { ControlPlaneError } from './errors';
@@ -45,7 +47,7 @@ import { newId } from './ids';
 import type { DestinationMappings } from './mappings';
 import type { ModelWarehouse } from './model-warehouse';
 import { resolveWorkspace } from './workspaces';
-import type { WorkspaceDoc } from '../store/documents';
+import type { DestinationDoc, WorkspaceDoc } from '../store/documents';
 import type { Store } from '../store/store';
 
 /** How long deleting a model waits for its runner to cancel the run in progress. */
@@ -164,6 +166,9 @@ export class ReverseEtlModels {
   async createConnection(req: CreateConnectionRequest, ctx: CallContext): Promise<ConnectionMessage> {
     const model = await this.model(req.workspace, req.model);
     const { doc: destination, rules } = await this.mappings.rulesOf(req.workspace, req.destination);
+    const given = req.fields ?? {};
+    // None mapped: the fields named as a column of the model start mapped from it.
+    const fields = Object.keys(given).length > 0 ? given : await this.suggestedFields(model, destination, req.action);
     const connection = parsed(() =>
       parseConnectionInput(
         {
@@ -172,7 +177,7 @@ export class ReverseEtlModels {
           destinationId: destination._id,
           changeKinds: req.changeKinds,
           action: req.action,
-          fields: req.fields ?? {},
+          fields,
           enabled: req.enabled,
           ...(req.rowsPerSecond ? { rowsPerSecond: req.rowsPerSecond } : {}),
         },
@@ -187,6 +192,24 @@ export class ReverseEtlModels {
     await this.records.saveConnection(connection);
     await this.onChange();
     return connectionMessage(connection);
+  }
+
+  /**
+   * The suggested mapping of a new connection's action (`suggestedFields`), from the model's
+   * columns as a one-row preview of its query gives them. A query with no rows, or failing now,
+   * suggests nothing: the connection is checked as given, required fields named.
+   */
+  private async suggestedFields(
+    model: ReverseEtlModel,
+    destination: DestinationDoc,
+    actionKey: string,
+  ): Promise<Record<string, unknown>> {
+    const action = destinationById(destination.catalogId)?.actions[actionKey];
+    const warehouse = await this.store.destinations.findOne({ _id: model.warehouseId });
+    if (!action || !warehouse?.warehouse) return {};
+    const preview = await this.warehouse.preview(warehouse, model.sql, 1).catch(() => undefined);
+    const columns = Object.keys(preview?.rows[0] ?? {});
+    return suggestedFields(Object.keys(action.fields.shape), columns);
   }
 
   async updateConnection(req: UpdateConnectionRequest, ctx: CallContext): Promise<ConnectionMessage> {

@@ -40,7 +40,7 @@ export function chooseInstanceActions<S extends DestinationSettingsSchema>(
   rowChange = false,
 ): InstanceActions | DropOutcome | DeadLetterOutcome {
   if (!instance.mappings) {
-    if (rowChange) return drop('NO_MATCHING_MAPPING', 'a Reverse ETL row change runs only its connections\' mappings');
+    if (rowChange) return drop('NO_MATCHING_MAPPING', "a Reverse ETL row change runs only its connections' mappings");
     const prepared = prepareEvent(destination, event, settings);
     return prepared.kind === 'prepared' ? { kind: 'prepared', prepared, more: [] } : prepared;
   }

@@ -33,7 +33,12 @@ const modelFields = {
 const connectionFields = {
   changeKinds: z.array(ChangeKind).min(1),
   action: z.string().min(1),
-  fields: z.record(z.string(), z.unknown()).default({}),
+  fields: z
+    .record(z.string(), z.unknown())
+    .default({})
+    .describe(
+      "The action's field mapping; on a new connection, none mapped: each field named as a model column is mapped from it",
+    ),
   enabled: z.boolean().default(true),
   rowsPerSecond: z.number().int().min(0).default(0).describe('0 means 100'),
 };

@@ -26,7 +26,6 @@ const sameMembers = (a: Workspace['members'], b: Workspace['members']) =>
   JSON.stringify([...a].sort((x, y) => x.email.localeCompare(y.email))) ===
   JSON.stringify([...b].sort((x, y) => x.email.localeCompare(y.email)));
 
-
 /** Mappings compared on what a user writes, in order. */
 const mappingsText = (mappings: readonly DestinationMapping[]) =>
   JSON.stringify(mappings.map((m) => [m.id, m.name, m.enabled, m.trigger, m.action, m.fields ?? {}]));
