@@ -12,6 +12,7 @@ export {
   type RowEventContext,
 } from './row-event';
 export { connectionMapping, connectionMappingId } from './connection-mapping';
+export { suggestedFields, normalizedName } from './suggested-fields';
 export { ReverseEtlStore } from './store';
 export { tallyRunDeliveries, type RunDeliveryTally } from './run-deliveries';
 export { parseModelInput, parseConnectionInput, InvalidReverseEtlInputError, type InputProblem } from './validation';

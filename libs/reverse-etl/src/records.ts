@@ -26,6 +26,11 @@ export interface ReverseEtlModel {
    * none with start from now), e.g. after the query's columns changed.
    */
   resetRequestedAt?: string;
+  /**
+   * When deleting the model began (ISO-8601): a run in progress stops between pages, `canceled`,
+   * and no run starts; the control plane deletes the model once no run is in progress.
+   */
+  deleteRequestedAt?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -50,9 +55,10 @@ export interface ReverseEtlConnection {
 
 /**
  * running → delivering (every change published; waiting for each delivery's outcome) →
- * succeeded; or failed (nothing more was sent).
+ * succeeded; or failed (nothing more was sent); or canceled (the model was being deleted: the
+ * run stopped between pages, what it published before stays published).
  */
-export type RunStatus = 'running' | 'delivering' | 'succeeded' | 'failed';
+export type RunStatus = 'running' | 'delivering' | 'succeeded' | 'failed' | 'canceled';
 /** Where a run is, so that a runner taking it over knows what is left. */
 export type RunPhase = 'preparing' | 'publishing' | 'promoting' | 'delivering' | 'done';
 

@@ -81,6 +81,32 @@ export class ReverseEtlStore {
     );
   }
 
+  /**
+   * Deleting the model begins (`at`), or (undefined) is given up (the warehouse could not drop
+   * its tables): while set, runners start no run of it and stop the one in progress.
+   */
+  async requestDelete(modelId: string, at: string | undefined): Promise<void> {
+    await this.models.updateOne(
+      { _id: modelId },
+      at === undefined ? { $unset: { deleteRequestedAt: '' } } : { $set: { deleteRequestedAt: at } },
+    );
+  }
+
+  /**
+   * Ends a run still `running` as `canceled` (between pages: what it published stays published);
+   * false when it was no longer running.
+   */
+  async cancelRun(run: Pick<ReverseEtlRun, 'id' | 'startedAt'>, now = new Date()): Promise<boolean> {
+    const finishedAt = now.toISOString();
+    const set: Partial<RunDoc> = {
+      status: 'canceled',
+      phase: 'done',
+      finishedAt,
+      durationMs: now.getTime() - Date.parse(run.startedAt),
+    };
+    return (await this.runs.updateOne({ _id: run.id, status: 'running' }, { $set: set })).matchedCount === 1;
+  }
+
   async saveConnection(connection: ReverseEtlConnection): Promise<void> {
     const { id, fields, ...rest } = connection;
     const doc: ConnectionDoc = { _id: id, ...rest, fieldsJson: JSON.stringify(fields) };
@@ -232,6 +258,11 @@ export class ReverseEtlStore {
       if (isDuplicateKeyError(error)) return false;
       throw error;
     }
+  }
+
+  /** Whether a runner holds the model's lease now (it is running the model, or just was). */
+  async leaseHeld(modelId: string, now = Date.now()): Promise<boolean> {
+    return (await this.leases.findOne({ _id: modelId, expiresAt: { $gte: now } })) !== null;
   }
 
   async releaseLease(modelId: string, holder: string): Promise<void> {

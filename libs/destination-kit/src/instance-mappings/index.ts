@@ -1,6 +1,8 @@
 export {
   instanceMappingSchema,
   instanceMappingsSchema,
+  isReverseEtlMapping,
+  REVERSE_ETL_MAPPING_PREFIX,
   MAX_INSTANCE_MAPPINGS,
   type InstanceMapping,
 } from './instance-mapping';

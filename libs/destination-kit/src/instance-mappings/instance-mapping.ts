@@ -23,6 +23,18 @@ export interface InstanceMapping {
   fields: Mapping;
 }
 
+/**
+ * How a Reverse ETL connection's mapping id starts (`retl-<connection id>`). Such a mapping takes
+ * only its model's row changes and every other mapping (the presets included) only the event
+ * stream: a model's rows reach an instance through their connection alone, as in Segment, where
+ * Reverse ETL mappings are the model's own.
+ */
+export const REVERSE_ETL_MAPPING_PREFIX = 'retl-';
+
+/** Whether a mapping is a Reverse ETL connection's (see REVERSE_ETL_MAPPING_PREFIX). */
+export const isReverseEtlMapping = (mapping: Pick<InstanceMapping, 'id'>): boolean =>
+  mapping.id.startsWith(REVERSE_ETL_MAPPING_PREFIX);
+
 /** The shape of a mapping (types only); `validateInstanceMappings` checks it against the destination. */
 export const instanceMappingSchema = z.object({
   id: z.string().trim().min(1, 'is required').max(64, 'must be at most 64 characters'),

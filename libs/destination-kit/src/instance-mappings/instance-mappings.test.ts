@@ -253,6 +253,24 @@ describe('prepareMappedEvents', () => {
     });
   });
 
+  it("runs a row change through the connections' mappings only, and other events never through them", () => {
+    const connection: InstanceMapping = { ...everyTrack, id: 'retl-c1', trigger: 'type = "track"' };
+    const row = event({ type: 'track', event: 'new', userId: 'u' });
+    // The presets (and any other mapping) match the row change too, but run for the event stream only.
+    expect(prepareMappedEvents(example, row, parsedSettings, [everyTrack, connection], true)).toMatchObject({
+      kind: 'mapped',
+      mapped: [{ mappingId: 'retl-c1' }],
+    });
+    expect(prepareMappedEvents(example, row, parsedSettings, presetMappings(example), true)).toMatchObject({
+      kind: 'drop',
+      reason: 'NO_MATCHING_MAPPING',
+    });
+    expect(prepareMappedEvents(example, signup, parsedSettings, [connection, everyTrack])).toMatchObject({
+      kind: 'mapped',
+      mapped: [{ mappingId: 'all' }],
+    });
+  });
+
   it('keeps a payload failure to its own mapping', () => {
     const noUser = event({ type: 'track', event: 'Signed Up' });
     const result = prepareMappedEvents(example, noUser, parsedSettings, [renamed]);

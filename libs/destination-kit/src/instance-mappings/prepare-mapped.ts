@@ -5,6 +5,7 @@ import { compileFql } from '../fql';
 import { drop, outcomeOfError, type DeadLetterOutcome, type DropOutcome } from '../outcome';
 import { mapForAction, type ParsedSettings, type PreparedEvent } from '../translate';
 import type { Mapping } from '../mapping';
+import { isReverseEtlMapping } from './instance-mapping';
 
 /** An event prepared by one of an instance's mappings. */
 export interface MappedEvent {
@@ -21,17 +22,21 @@ export type MappedEvents = { kind: 'mapped'; mapped: MappedEvent[] } | DropOutco
  * None matching drops the event as NO_MATCHING_MAPPING ("no mapping matched"), or as
  * UNSUPPORTED_EVENT_TYPE for a call type the destination declares it cannot take. Mappings are
  * expected to be valid (`validateInstanceMappings`); one that is not yields a TRANSLATION_ERROR
- * for its own part only. Pure.
+ * for its own part only. A Reverse ETL row change (`rowChange`: its source is the model its
+ * `context.reverseEtl` names) runs only the connections' mappings (`retl-…`), and every other
+ * event only the others: a model's row is not also sent by the presets that match every track,
+ * and an event that only claims to be a row change is not sent by a connection. Pure.
  */
 export function prepareMappedEvents<S extends DestinationSettingsSchema>(
   destination: DestinationDefinition<S>,
   event: SpecEvent,
   settings: ParsedSettings<S>,
   mappings: readonly DestinationMappingConfig[],
+  rowChange = false,
 ): MappedEvents {
   const mapped: MappedEvent[] = [];
   for (const mapping of mappings) {
-    if (!mapping.enabled) continue;
+    if (!mapping.enabled || isReverseEtlMapping(mapping) !== rowChange) continue;
     let result: MappedEvent['result'];
     try {
       const trigger = compileFql(mapping.trigger);

@@ -50,7 +50,7 @@ export interface RowChange {
   kind: ChangeKind;
   /** The identifier as text: the paging key (changes are read in the byte order of keys). */
   key: string;
-  /** Every column of the row; for a deleted row, its values in the previous result. */
+  /** Every column of the row; for a deleted row, its identifier and every other column null. */
   row: Record<string, RowValue>;
 }
 

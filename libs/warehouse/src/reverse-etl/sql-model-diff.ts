@@ -289,7 +289,8 @@ function checkSameColumns(previous: Column[], current: Column[]): void {
  * The changes table: staged rows whose identifier the snapshot lacks (added), staged rows whose
  * identifier it has with any column different (updated: compared as text, which every type has
  * and which is null-safe with IS DISTINCT FROM), snapshot rows whose identifier is no longer
- * staged (deleted, with their last values). Without a snapshot every staged row is added.
+ * staged (deleted: the identifier, the other columns null). Without a snapshot every staged row
+ * is added.
  */
 function changesSql(
   model: ModelQuery,
@@ -309,12 +310,18 @@ function changesSql(
       (c) => `${dialect.text(`s.${quoteIdent(c.name)}`)} IS DISTINCT FROM ${dialect.text(`p.${quoteIdent(c.name)}`)}`,
     )
     .join(' OR ');
+  // A deleted row as Segment sends it: its identifier, every other column null (its last values
+  // are gone from the source, and a destination told them again would take them for current).
+  const deletedColumns = snapshotColumns
+    .map((c) => (c.name === model.identifierColumn ? `q.${id}` : `NULL AS ${quoteIdent(c.name)}`))
+    .join(', ');
+  const deletedRows = `SELECT ${deletedColumns} FROM ${snapshot} q WHERE NOT EXISTS (SELECT 1 FROM ${stage} s WHERE s.${id} = q.${id})`;
   return `CREATE TABLE ${changes} AS
     ${pick('added', 's')} FROM ${stage} s WHERE NOT EXISTS (SELECT 1 FROM ${snapshot} p WHERE p.${id} = s.${id})
     UNION ALL
     ${pick('updated', 's')} FROM ${stage} s JOIN ${snapshot} p ON p.${id} = s.${id} WHERE ${differs}
     UNION ALL
-    ${pick('deleted', 'p')} FROM ${snapshot} p WHERE NOT EXISTS (SELECT 1 FROM ${stage} s WHERE s.${id} = p.${id})`;
+    ${pick('deleted', 'p')} FROM (${deletedRows}) p`;
 }
 
 async function countChanges(session: SqlSession, changes: string): Promise<Record<ChangeKind, number>> {

@@ -29,6 +29,7 @@ interface Connection {
   enabled: boolean;
 }
 interface Run {
+  id: string;
   status: string;
   trigger: string;
   counts: Record<string, number>;
@@ -209,5 +210,79 @@ describe('console Public API: Reverse ETL', () => {
       '/api/v1/workspaces/retl/sources?include_models=true',
     );
     expect(afterDelete.body.sources.map((x) => x.id)).not.toContain(created.body.id);
+  }, 90000);
+
+  it("starts a new connection with no fields mapped from the model's columns of the same names", async () => {
+    const list = await owner.call('POST', '/api/v1/workspaces/retl/destinations', {
+      name: 'Users list',
+      catalogId: 'iterable',
+      settings: { apiKey: 'it-key-0123456789' },
+    });
+    expect(list.status).toBe(201);
+    const created = await owner.call<Model>('POST', `${base}/models`, {
+      name: 'Members',
+      warehouse: 'Lake',
+      sql: "SELECT i AS id, 'm' || i || '@retl.test' AS Email, '+1555000000' || i AS phone_number, 'gold' AS plan FROM range(2) AS t(i)",
+      identifierColumn: 'id',
+    });
+    expect(created.status).toBe(201);
+    const connections = `${base}/models/${created.body.id}/connections`;
+    const suggested = await owner.call<Connection & { fields: unknown }>('POST', connections, {
+      destination: 'Users list',
+      changeKinds: ['added', 'updated'],
+      action: 'updateUser',
+    });
+    expect(suggested.status).toBe(201);
+    // email ← Email, phoneNumber ← phone_number; userId and traits have no column of their name.
+    expect(suggested.body.fields).toEqual({
+      email: { '@path': '$.properties.Email' },
+      phoneNumber: { '@path': '$.properties.phone_number' },
+    });
+    // Still the user's to change.
+    const edited = await owner.call<Connection & { fields: unknown }>('PATCH', `${connections}/${suggested.body.id}`, {
+      fields: { email: { '@path': '$.properties.Email' }, traits: { plan: { '@path': '$.properties.plan' } } },
+    });
+    expect(edited.status).toBe(200);
+    expect(edited.body.fields).toEqual({
+      email: { '@path': '$.properties.Email' },
+      traits: { plan: { '@path': '$.properties.plan' } },
+    });
+    expect((await owner.call('DELETE', `${base}/models/${created.body.id}`)).status).toBe(200);
+  }, 90000);
+
+  it('deletes a model while it runs: the run stops between pages, canceled, then the model goes', async () => {
+    const created = await owner.call<Model>('POST', `${base}/models`, {
+      name: 'Busy',
+      warehouse: 'Lake',
+      sql: "SELECT i AS id, 'user' || i || '@retl.test' AS email FROM range(500) AS t(i)",
+      identifierColumn: 'id',
+    });
+    expect(created.status).toBe(201);
+    const model = `${base}/models/${created.body.id}`;
+    // 10 rows a second: 500 rows take 50 s, so the deletion comes in the middle.
+    const connected = await owner.call<Connection>('POST', `${model}/connections`, {
+      destination: 'Hook',
+      changeKinds: ['added'],
+      action: 'send',
+      fields: { data: { email: { '@path': '$.properties.email' } } },
+      rowsPerSecond: 10,
+    });
+    expect(connected.status).toBe(201);
+    expect((await owner.call('POST', `${model}/run`)).status).toBe(200);
+    const [running] = await eventually(
+      async () => (await owner.call<{ runs: Run[] }>('GET', `${model}/runs`)).body.runs,
+      (r) => r[0]?.status === 'running' && (r[0].published.added ?? 0) >= 10,
+      30000,
+    );
+
+    const deleted = await owner.call<{ canceledRunId: string }>('DELETE', model);
+    expect(deleted.status).toBe(200);
+    expect(deleted.body).toEqual({ canceledRunId: running?.id });
+    expect((await owner.call<Problem>('GET', model)).status).toBe(404);
+    const hook = await owner.call<{ mappings: Array<{ id: string }> }>(
+      'GET',
+      '/api/v1/workspaces/retl/destinations/Hook',
+    );
+    expect(hook.body.mappings.map((m) => m.id)).not.toContain(connected.body.mappingId);
   }, 90000);
 });

@@ -74,6 +74,7 @@ export const FailedRow = model(
     key: z.string().describe("The row's identifier value"),
     changeKind: z.string().describe('added, updated or deleted'),
     destinationId: z.string(),
+    destinationName: z.string().describe("The destination instance's name (empty when it was deleted since)"),
     outcome: z.string().describe('failed or dead_lettered'),
     reason: z.string().describe('http_400, RETRIES_EXHAUSTED, ...'),
     message: z.string().describe('In words, credentials masked'),
@@ -89,7 +90,9 @@ export const ReverseEtlRun = model(
     trigger: z.string().describe('schedule or manual'),
     status: z
       .string()
-      .describe('running, delivering (every change published, waiting for their outcomes), succeeded or failed'),
+      .describe(
+        'running, delivering (every change published, waiting for their outcomes), succeeded, failed, or canceled (its model was deleted while it ran)',
+      ),
     phase: z.string().describe('preparing, publishing, promoting, delivering or done'),
     startedAt: timestamp,
     finishedAt: optionalTimestamp,
@@ -121,5 +124,14 @@ export const ModelPreview = model(
   z.object({
     rows: z.array(z.record(z.string(), z.unknown())).describe('The first rows of the result (at most 50)'),
     rowCount: z.number().int().describe('Every row of the result'),
+  }),
+);
+
+export const DeletedModel = model(
+  'DeletedModel',
+  z.object({
+    canceledRunId: z
+      .string()
+      .describe('The run that was in progress, stopped between pages and marked canceled; empty when none was'),
   }),
 );

@@ -121,9 +121,13 @@ describe('Reverse ETL run deliveries', () => {
       { key: '7', changeKind: 'added', outcome: 'dead_lettered', reason: 'http_400' },
     ]);
     expect(failed[0]?.message).toContain('account 3 is closed');
+    // Named as the rest of the product names destinations: by name, with the id.
+    expect(failed[0]?.destinationName).toBe('Hook');
+    expect(failed[0]?.destinationId).toMatch(/\S/);
     expect(JSON.stringify(run)).not.toContain(SECRET);
-    // The connection's requests (the rows); the instance's preset mapping sends the events as well.
-    const rows = receiver.deliveries.map((d) => d.body as { id?: number }).filter((b) => b.id !== undefined);
+    // Only the connection's requests (the rows): the instance's preset mappings, which match every
+    // track, take no row change (the receiver keeps what it accepted: each row but the refused, once).
+    const rows = receiver.deliveries.map((d) => d.body as { id?: number });
     expect(rows.map((b) => b.id).sort((x, y) => (x as number) - (y as number))).toEqual([0, 1, 2, 4, 5, 6, 8, 9]);
 
     await page.goto(`${stack.console.url}/crm/reverse-etl/${created.body.id}`);
@@ -139,6 +143,7 @@ describe('Reverse ETL run deliveries', () => {
     expect(shown).toMatch(/7\s+added/);
     expect(shown).toContain('http_400');
     expect(shown).toContain('account 7 is closed');
+    expect(shown).toContain(`Hook (${failed[0]?.destinationId})`);
     expect(shown).not.toContain(SECRET);
     expect(cspViolations).toEqual([]);
   });

@@ -43,6 +43,7 @@ describe('the Reverse ETL page in a browser', () => {
         enabled: false,
       },
       { name: 'Hook', catalogId: 'webhook', settings: { url: 'https://hooks.example.com/in' } },
+      { name: 'Members', catalogId: 'iterable', settings: { apiKey: 'it-key-0123456789' } },
     ]) {
       expect((await api.call('POST', '/api/v1/workspaces/crm/destinations', body)).status).toBe(201);
     }
@@ -75,7 +76,10 @@ describe('the Reverse ETL page in a browser', () => {
       "the query ran longer than the preview's limit of 5 s and was stopped",
     );
 
-    await page.fill('#model-sql', "SELECT i AS id, 'tier-' || (i % 3) AS tier FROM range(75) AS t(i) ORDER BY i");
+    await page.fill(
+      '#model-sql',
+      "SELECT i AS id, 'tier-' || (i % 3) AS tier, 'u' || i AS user_id FROM range(75) AS t(i) ORDER BY i",
+    );
     await page.fill('#model-identifier', 'id');
     await page.click('button:has-text("Preview")');
     await expectText(page, '[data-testid=preview-count]', '75 rows (the first 50 shown)');
@@ -142,6 +146,16 @@ describe('the Reverse ETL page in a browser', () => {
     await expectText(page, '[aria-label=Connections] tbody', 'added, updated, deleted');
     await expectText(page, '[aria-label=Connections] tbody td[data-label=Fields]', '$.properties.tier');
     expect(await page.locator(edit).count()).toBe(0);
+
+    // Connected with no field mapped: each field named as a column (userId ~ user_id) reads it.
+    await page.selectOption('#connection-new-destination', { label: 'Members' });
+    await page.selectOption('#connection-new-action', 'updateUser');
+    await page.click(`${form} button:has-text("Connect")`);
+    await expectText(
+      page,
+      '[aria-label=Connections] tbody td[data-label=Fields]',
+      '{"userId":{"@path":"$.properties.user_id"}}',
+    );
 
     // The Sources page: the model is a source of category "Reverse ETL" in its one list, found by
     // the category filter, linked to the model's page.

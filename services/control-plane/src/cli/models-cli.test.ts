@@ -87,6 +87,11 @@ describe('manifold CLI: Reverse ETL models', () => {
 
   it("lists a run's deliveries per outcome and kind, and its failed rows", async () => {
     const shown = JSON.parse((await cli('--json', 'models', 'show', 'acme', 'Customers')).out) as { id: string };
+    // The failed rows name their destination (by name, with its id), as everywhere else.
+    const [connection] = JSON.parse((await cli('--json', 'models', 'connections', 'acme', 'Customers')).out) as Array<{
+      destination_id: string;
+    }>;
+    const hook = connection?.destination_id as string;
     // A run as a loader records it, its outcomes as its delivery consumer counts them.
     const records = new ReverseEtlStore(h.controlPlane.domain.store.db);
     await records.insertRun({
@@ -107,10 +112,10 @@ describe('manifold CLI: Reverse ETL models', () => {
     const tag = (changeKind: 'added' | 'updated') => ({ modelId: shown.id, runId: 'run-d1', changeKind });
     const at = '2026-01-01T00:00:02.000Z';
     const tallies = tallyRunDeliveries([
-      { destinationId: 'dst-1', workspaceId: 'acme', outcome: 'delivered', count: 3, at, reverseEtl: tag('added') },
-      { destinationId: 'dst-1', workspaceId: 'acme', outcome: 'delivered', count: 1, at, reverseEtl: tag('updated') },
+      { destinationId: hook, workspaceId: 'acme', outcome: 'delivered', count: 3, at, reverseEtl: tag('added') },
+      { destinationId: hook, workspaceId: 'acme', outcome: 'delivered', count: 1, at, reverseEtl: tag('updated') },
       {
-        destinationId: 'dst-1',
+        destinationId: hook,
         workspaceId: 'acme',
         outcome: 'failed',
         reason: 'http_422',
@@ -129,7 +134,9 @@ describe('manifold CLI: Reverse ETL models', () => {
       /run-d1\s+manual\s+succeeded\s+\S+\s+3000\s+4\/4\s+1\/1\s+0\/0\s+3\/1\/0\s+0\/0\/0\s+1\/0\/0\s+0/,
     );
     expect(table.out).toContain('failed rows of run run-d1:');
-    expect(table.out).toMatch(/c-17\s+added\s+dst-1\s+dead_lettered\s+http_422\s+HTTP 422: email is invalid/);
+    expect(table.out).toMatch(
+      new RegExp(`c-17\\s+added\\s+Hook\\s+${hook}\\s+dead_lettered\\s+http_422\\s+HTTP 422: email is invalid`),
+    );
     const [json] = JSON.parse((await cli('--json', 'models', 'runs', 'acme', 'Customers')).out) as Array<
       Record<string, unknown>
     >;
@@ -138,7 +145,16 @@ describe('manifold CLI: Reverse ETL models', () => {
       dead_lettered: '1/0/0',
       expected_deliveries: 5,
       missing: 0,
-      failed_rows: [{ key: 'c-17', change_kind: 'added', outcome: 'dead_lettered', reason: 'http_422' }],
+      failed_rows: [
+        {
+          key: 'c-17',
+          change_kind: 'added',
+          destination: 'Hook',
+          destination_id: hook,
+          outcome: 'dead_lettered',
+          reason: 'http_422',
+        },
+      ],
     });
   });
 

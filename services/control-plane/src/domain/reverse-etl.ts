@@ -32,12 +32,14 @@ import {
   parseModelInput,
   ReverseEtlStore,
   runDeliveries,
+  suggestedFields,
   type ModelSchedule,
   type RunDeliveryOutcome,
   type ReverseEtlConnection,
   type ReverseEtlModel,
   type ReverseEtlRun,
 } from '@manifold/reverse-etl';
+import { destinationById } from '@manifold/destinations';
 import type { CallContext } from './context';
 import { resolveDestination } from './destinations';
 import { ControlPlaneError } from './errors';
@@ -45,8 +47,12 @@ import { newId } from './ids';
 import type { DestinationMappings } from './mappings';
 import type { ModelWarehouse } from './model-warehouse';
 import { resolveWorkspace } from './workspaces';
-import type { WorkspaceDoc } from '../store/documents';
+import type { DestinationDoc, WorkspaceDoc } from '../store/documents';
 import type { Store } from '../store/store';
+
+/** How long deleting a model waits for its runner to cancel the run in progress. */
+const DELETE_WAIT_MS = 30_000;
+const DELETE_POLL_MS = 250;
 
 /**
  * Reverse ETL models, their connections and runs (libs/reverse-etl): what the API writes is what
@@ -160,6 +166,9 @@ export class ReverseEtlModels {
   async createConnection(req: CreateConnectionRequest, ctx: CallContext): Promise<ConnectionMessage> {
     const model = await this.model(req.workspace, req.model);
     const { doc: destination, rules } = await this.mappings.rulesOf(req.workspace, req.destination);
+    const given = req.fields ?? {};
+    // None mapped: the fields named as a column of the model start mapped from it.
+    const fields = Object.keys(given).length > 0 ? given : await this.suggestedFields(model, destination, req.action);
     const connection = parsed(() =>
       parseConnectionInput(
         {
@@ -168,7 +177,7 @@ export class ReverseEtlModels {
           destinationId: destination._id,
           changeKinds: req.changeKinds,
           action: req.action,
-          fields: req.fields ?? {},
+          fields,
           enabled: req.enabled,
           ...(req.rowsPerSecond ? { rowsPerSecond: req.rowsPerSecond } : {}),
         },
@@ -183,6 +192,24 @@ export class ReverseEtlModels {
     await this.records.saveConnection(connection);
     await this.onChange();
     return connectionMessage(connection);
+  }
+
+  /**
+   * The suggested mapping of a new connection's action (`suggestedFields`), from the model's
+   * columns as a one-row preview of its query gives them. A query with no rows, or failing now,
+   * suggests nothing: the connection is checked as given, required fields named.
+   */
+  private async suggestedFields(
+    model: ReverseEtlModel,
+    destination: DestinationDoc,
+    actionKey: string,
+  ): Promise<Record<string, unknown>> {
+    const action = destinationById(destination.catalogId)?.actions[actionKey];
+    const warehouse = await this.store.destinations.findOne({ _id: model.warehouseId });
+    if (!action || !warehouse?.warehouse) return {};
+    const preview = await this.warehouse.preview(warehouse, model.sql, 1).catch(() => undefined);
+    const columns = Object.keys(preview?.rows[0] ?? {});
+    return suggestedFields(Object.keys(action.fields.shape), columns);
   }
 
   async updateConnection(req: UpdateConnectionRequest, ctx: CallContext): Promise<ConnectionMessage> {
@@ -226,14 +253,40 @@ export class ReverseEtlModels {
 
   async deleteModel(req: DeleteModelRequest, ctx: CallContext): Promise<DeleteModelResponse> {
     const model = await this.model(req.workspace, req.model);
+    // A run in progress is stopped between pages and canceled first: its tables are about to go.
+    await this.records.requestDelete(model.id, ctx.now.toISOString());
+    const canceled = await this.cancelRun(model);
     // Its tables first: when the warehouse cannot drop them, nothing is deleted and the caller is
     // told why, rather than leaving tables no model names. A warehouse deleted since has none.
     const warehouse = await this.store.destinations.findOne({ _id: model.warehouseId });
-    if (warehouse?.warehouse) await this.warehouse.dropTables(warehouse, model.id);
+    try {
+      if (warehouse?.warehouse) await this.warehouse.dropTables(warehouse, model.id);
+    } catch (error) {
+      await this.records.requestDelete(model.id, undefined);
+      throw error;
+    }
     for (const connection of await this.records.connectionsOf(model.id)) await this.disconnect(model, connection, ctx);
     await this.records.deleteModel(model.id);
     await this.onChange();
-    return {};
+    return { canceledRunId: canceled ?? '' };
+  }
+
+  /**
+   * Ends the model's run in progress, if any, for its deletion; its id. The runner holding the
+   * model stops it between pages and marks it canceled (it looks every second); with no runner
+   * on it (no live lease), or one that did not within DELETE_WAIT_MS, it is marked canceled here.
+   */
+  private async cancelRun(model: ReverseEtlModel): Promise<string | undefined> {
+    const run = await this.records.unfinishedRun(model.id);
+    if (!run) return undefined;
+    const until = Date.now() + DELETE_WAIT_MS;
+    while (Date.now() < until && (await this.records.leaseHeld(model.id))) {
+      if ((await this.records.run(run.id))?.status !== 'running') break;
+      await new Promise((resolve) => setTimeout(resolve, DELETE_POLL_MS));
+    }
+    // Not running any more (canceled, or it published its last page meanwhile), or canceled here.
+    await this.records.cancelRun(run);
+    return (await this.records.run(run.id))?.status === 'canceled' ? run.id : undefined;
   }
 
   async preview(req: PreviewModelRequest): Promise<PreviewModelResponse> {
@@ -278,9 +331,21 @@ export class ReverseEtlModels {
 
   async listRuns(req: ListRunsRequest): Promise<ListRunsResponse> {
     const model = await this.model(req.workspace, req.model);
-    return {
-      runs: (await this.records.runsOf(model.id, req.limit > 0 ? Math.min(req.limit, 500) : 50)).map(runMessage),
-    };
+    const runs = await this.records.runsOf(model.id, req.limit > 0 ? Math.min(req.limit, 500) : 50);
+    const names = await this.destinationNames(
+      model.workspaceId,
+      runs.flatMap((run) => (run.failedRows ?? []).map((row) => row.destinationId)),
+    );
+    return { runs: runs.map((run) => runMessage(run, names)) };
+  }
+
+  /** The names of the workspace's destination instances among `ids`, by id (a deleted one has none). */
+  private async destinationNames(workspaceId: string, ids: readonly string[]): Promise<ReadonlyMap<string, string>> {
+    if (ids.length === 0) return new Map();
+    const docs = await this.store.destinations
+      .find({ workspaceId, _id: { $in: [...new Set(ids)] } }, { projection: { _id: 1, name: 1 } })
+      .toArray();
+    return new Map(docs.map((d) => [d._id, d.name]));
   }
 
   private async model(workspaceKey: string, key: string): Promise<ReverseEtlModel> {
@@ -363,7 +428,8 @@ function connectionMessage(c: ReverseEtlConnection): ConnectionMessage {
   };
 }
 
-function runMessage(run: ReverseEtlRun): RunMessage {
+/** A run as the API shows it; its failed rows name their destination (`destinationNames`, by id). */
+function runMessage(run: ReverseEtlRun, destinationNames: ReadonlyMap<string, string>): RunMessage {
   return {
     id: run.id,
     modelId: run.modelId,
@@ -386,6 +452,7 @@ function runMessage(run: ReverseEtlRun): RunMessage {
       key: row.key,
       changeKind: row.changeKind,
       destinationId: row.destinationId,
+      destinationName: destinationNames.get(row.destinationId) ?? '',
       outcome: row.outcome === 'deadLettered' ? 'dead_lettered' : row.outcome,
       reason: row.reason,
       message: row.message,

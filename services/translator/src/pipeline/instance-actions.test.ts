@@ -34,6 +34,13 @@ describe('chooseInstanceActions', () => {
     });
   });
 
+  it('sends a row change with no connection mapping at the instance nowhere, not by the presets', () => {
+    expect(chooseInstanceActions(webhook, {}, event, settings, [], true)).toMatchObject({
+      kind: 'drop',
+      reason: 'NO_MATCHING_MAPPING',
+    });
+  });
+
   it('leaves out, on a retry, the mappings an earlier attempt delivered', () => {
     const mappings = [mapping('a', 'all', { n: 1 }), mapping('b', 'all', { n: 2 }), mapping('c', 'all', { n: 3 })];
     expect(chooseInstanceActions(webhook, { mappings }, event, settings, ['a', 'c'])).toMatchObject({

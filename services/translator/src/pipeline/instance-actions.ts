@@ -1,5 +1,6 @@
 import type { DestinationConfig } from '@manifold/config-client';
 import {
+  drop,
   prepareEvent,
   prepareMappedEvents,
   type DeadLetterOutcome,
@@ -27,6 +28,8 @@ export interface InstanceActions {
  * not stop the others; it is recorded as a notice on the event (`mapping <id>`), and only when
  * no matched mapping has anything to send does the event stop, with the first one's reason.
  * A retry leaves out the mappings an earlier attempt delivered (`delivered`, their ids).
+ * A Reverse ETL row change (`rowChange`) runs only its connections' mappings, never the presets
+ * (`prepareMappedEvents`).
  */
 export function chooseInstanceActions<S extends DestinationSettingsSchema>(
   destination: DestinationDefinition<S>,
@@ -34,14 +37,16 @@ export function chooseInstanceActions<S extends DestinationSettingsSchema>(
   event: SpecEvent,
   settings: ParsedSettings<S>,
   delivered: readonly string[] = [],
+  rowChange = false,
 ): InstanceActions | DropOutcome | DeadLetterOutcome {
   if (!instance.mappings) {
+    if (rowChange) return drop('NO_MATCHING_MAPPING', "a Reverse ETL row change runs only its connections' mappings");
     const prepared = prepareEvent(destination, event, settings);
     return prepared.kind === 'prepared' ? { kind: 'prepared', prepared, more: [] } : prepared;
   }
   const mappings =
     delivered.length > 0 ? instance.mappings.filter((m) => !delivered.includes(m.id)) : instance.mappings;
-  const result = prepareMappedEvents(destination, event, settings, mappings);
+  const result = prepareMappedEvents(destination, event, settings, mappings, rowChange);
   if (result.kind !== 'mapped') return result;
   const prepared: PreparedEvent[] = [];
   const refused: FieldNotice[] = [];

@@ -9,6 +9,7 @@ import {
 import {
   decodeEventMessage,
   decodeRedelivery,
+  reverseEtlContextOf,
   type EventMetadata,
   type Redelivery,
   type SpecEvent,
@@ -326,6 +327,7 @@ export class TypeProcessor {
       event,
       settings.settings,
       attempt.deliveredMappings,
+      reverseEtlContextOf(event, metadata.sourceId) !== undefined,
     );
     if (chosen.kind !== 'prepared') {
       outcomes.stopped({ instance, event, metadata, ...attempt }, chosen);

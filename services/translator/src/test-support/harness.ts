@@ -1,6 +1,7 @@
 import { InMemoryConfigView, type ConfigSnapshot, type DestinationConfig } from '@manifold/config-client';
 import { sourceConfig } from '@manifold/config-client/testing';
-import type { DestinationDefinition } from '@manifold/destination-kit';
+import { presetMappings, type DestinationDefinition, type InstanceMapping } from '@manifold/destination-kit';
+import { destinationById } from '@manifold/destinations';
 import { encodeEventMessage, type DeliveryReport, type EventMetadata, type SpecEvent } from '@manifold/events';
 import { KafkaClient, type ConsumedMessage } from '@manifold/kafka';
 import { connectMongo, type MongoConnection } from '@manifold/mongo';
@@ -37,6 +38,13 @@ export function destination(
     filters: [],
     ...partial,
   };
+}
+
+/** The mappings an instance created in the console starts with: its destination's presets. */
+export function presetsOf(catalogId: string): InstanceMapping[] {
+  const definition = destinationById(catalogId);
+  if (!definition) throw new Error(`no destination ${catalogId}`);
+  return presetMappings(definition);
 }
 
 export function snapshot(

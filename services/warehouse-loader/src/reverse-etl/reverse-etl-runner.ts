@@ -25,6 +25,8 @@ export interface ReverseEtlRunnerOptions {
    * Default 5 h: longer than the translators' default retry window (4 h).
    */
   deliveryTimeoutMs?: number;
+  /** How often a run looks whether its model is being deleted (then it stops between pages). Default 1 s. */
+  deleteCheckMs?: number;
 }
 
 export interface ReverseEtlRunner {
@@ -56,6 +58,16 @@ export function startReverseEtlRunner(options: ReverseEtlRunnerOptions): Reverse
         log.warn({ err: error, modelId: model.id }, 'could not renew the model lease');
       });
     }, leaseMs / 3);
+    // Deleting the model cancels its run between pages (the control plane waits for it, then deletes).
+    const deleting = new AbortController();
+    const watchDelete = setInterval(() => {
+      options.store
+        .model(model.id)
+        .then((now) => {
+          if (!now || now.deleteRequestedAt !== undefined) deleting.abort();
+        })
+        .catch(() => undefined);
+    }, options.deleteCheckMs ?? 1000);
     const warehouse = options.config.warehouses().find((w) => w.id === model.warehouseId);
     try {
       if (!warehouse) throw new Error(`warehouse ${model.warehouseId} is not configured or is disabled`);
@@ -75,20 +87,29 @@ export function startReverseEtlRunner(options: ReverseEtlRunnerOptions): Reverse
           await engine.models.reset(model.id);
           log.info({ modelId: model.id }, 'model reset: its next run starts from no previous result');
         }
-        await runModel(
+        const run = await runModel(
           {
             store: options.store,
             producer: options.producer,
             eventsTopic: options.eventsTopic,
             logger: log,
             pageSize: options.pageSize ?? 1000,
-            signal: stopping.signal,
+            signal: AbortSignal.any([stopping.signal, deleting.signal]),
           },
           model,
           connections,
           engine,
           { trigger, unfinished: reset ? undefined : unfinished },
         );
+        if (run.status === 'running' && deleting.signal.aborted && !stopping.signal.aborted) {
+          await options.store.cancelRun(run);
+          await engine.models.discard(model.id);
+          const canceled = await options.store.run(run.id);
+          log.info(
+            { modelId: model.id, runId: run.id, published: canceled?.published },
+            'model run canceled: the model is being deleted',
+          );
+        }
       } finally {
         await engine.close();
       }
@@ -100,6 +121,7 @@ export function startReverseEtlRunner(options: ReverseEtlRunnerOptions): Reverse
       if (current) await options.store.updateRun(current.id, { lastAttemptError: message }).catch(() => undefined);
     } finally {
       clearInterval(renew);
+      clearInterval(watchDelete);
       await options.store.releaseLease(model.id, holder).catch(() => undefined);
     }
   };
@@ -126,7 +148,7 @@ export function startReverseEtlRunner(options: ReverseEtlRunnerOptions): Reverse
     await endOverdueDeliveries(now);
     const started: Array<Promise<void>> = [];
     for (const model of await options.store.listModels({ enabled: true })) {
-      if (active.has(model.id) || stopping.signal.aborted) continue;
+      if (active.has(model.id) || stopping.signal.aborted || model.deleteRequestedAt !== undefined) continue;
       const unfinished = await options.store.unfinishedRun(model.id);
       const [last] = unfinished ? [unfinished] : await options.store.runsOf(model.id, 1);
       const manual = model.runRequestedAt !== undefined && (!last || model.runRequestedAt > last.startedAt);

@@ -21,6 +21,7 @@ import { eventually, waitFor, requirePostgres, testInfrastructure, testLogger, u
 import { connectTestDatabase, type TestDatabase } from '../../../translator/src/test-support/test-database';
 import {
   destination,
+  presetsOf,
   snapshot,
   startTestTranslator,
   type TestTranslator,
@@ -148,6 +149,8 @@ async function setUpModel(
     upserts?: WebhookEmulatorOptions;
     /** False: the translator is not told of the instances (as if their translator were down). */
     delivered?: boolean;
+    /** The instances also have the webhook's presets, as one created in the console does. */
+    presets?: boolean;
   } = {},
 ): Promise<ModelSetup> {
   const table = uniqueName('customers').replace(/[^a-z0-9_]/g, '_');
@@ -206,7 +209,7 @@ async function setUpModel(
       catalogName: 'Webhook',
       settings: { url: `${hook.baseUrl}/in` },
       sourceIds: [model.id],
-      mappings: [connectionMapping(c, model.name)],
+      mappings: [...(options.presets ? presetsOf('webhook') : []), connectionMapping(c, model.name)],
     });
   const current = config.snapshot();
   const next = {
@@ -315,8 +318,9 @@ describe.each(warehouses)('reverse ETL from %s', (_kind, makeWarehouse) => {
       ['new', 4, 1],
       ['updated', 2, 20],
     ]);
-    expect(removed.map(({ kind, change, customer, email }) => ({ kind, change, customer, email }))).toEqual([
-      { kind: 'remove', change: 'deleted', customer: 3, email: 'c@x.io' },
+    // A deleted row: its identifier, its other columns null (not its last values).
+    expect(removed.map(({ kind, change, customer, email, ltv }) => ({ kind, change, customer, email, ltv }))).toEqual([
+      { kind: 'remove', change: 'deleted', customer: 3, email: null, ltv: null },
     ]);
 
     const third = await runNow(runner, model);
@@ -329,6 +333,69 @@ describe.each(warehouses)('reverse ETL from %s', (_kind, makeWarehouse) => {
     expect(received(upserts)).toHaveLength(5);
     expect(received(removals)).toHaveLength(1);
     expect(new Set(received(upserts).map((b) => b.messageId)).size).toBe(5);
+  });
+
+  it("sends each row change once to instances that also have the presets: only their connection's mapping takes it", async () => {
+    const warehouse = makeWarehouse();
+    const { model, table, upserts, removals } = await setUpModel(
+      warehouse,
+      1000,
+      { kind: 'manual' },
+      { presets: true },
+    );
+    const runner = startRunner();
+    await warehouse.exec(`INSERT INTO crm.${table} VALUES (1, 'a@x.io', 1), (2, 'b@x.io', 2)`);
+    expect(await runNow(runner, model)).toMatchObject({ status: 'succeeded', expectedDeliveries: 2 });
+    await warehouse.exec(`DELETE FROM crm.${table} WHERE id = 1`);
+    expect(await runNow(runner, model)).toMatchObject({ status: 'succeeded', expectedDeliveries: 1 });
+    await allConsumed();
+    // One request per row change, each the connection's (the presets would send the whole event).
+    expect(upserts.deliveries).toHaveLength(2);
+    expect(
+      received(upserts)
+        .map((b) => [b.kind, b.customer])
+        .sort(),
+    ).toEqual([
+      ['upsert', 1],
+      ['upsert', 2],
+    ]);
+    expect(removals.deliveries).toHaveLength(1);
+    expect(received(removals).map((b) => [b.kind, b.customer])).toEqual([['remove', 1]]);
+  });
+
+  it('cancels a run between pages when its model is being deleted, and starts no run of it after', async () => {
+    const warehouse = makeWarehouse();
+    // 10 rows per second, pages of 5: 60 rows take 6 s, so the deletion comes in the middle.
+    const { model, table, upserts } = await setUpModel(warehouse, 10);
+    const values = Array.from({ length: 60 }, (_, i) => `(${i + 1}, 'c${i + 1}@x.io', ${i})`).join(', ');
+    await warehouse.exec(`INSERT INTO crm.${table} VALUES ${values}`);
+    const runner = startRunner();
+    await store.requestRun(model.id, new Date().toISOString());
+    const checks = runner.checkNow();
+    const midway = await eventually(
+      async () => (await store.runsOf(model.id, 1))[0],
+      (run) => (run?.published.added ?? 0) >= 10,
+      20000,
+    );
+    await store.requestDelete(model.id, new Date().toISOString());
+    await checks;
+    const canceled = (await store.run(midway?.id as string)) as ReverseEtlRun;
+    expect(canceled).toMatchObject({ status: 'canceled', phase: 'done' });
+    expect(canceled.error).toBeUndefined();
+    expect(canceled.lastAttemptError).toBeUndefined();
+    expect(canceled.finishedAt).toBeDefined();
+    expect(canceled.published.added).toBeLessThan(60);
+    expect(await store.leaseHeld(model.id)).toBe(false);
+
+    // Being deleted: asked to run again, it does not.
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    await store.requestRun(model.id, new Date().toISOString());
+    await runner.checkNow();
+    expect((await store.runsOf(model.id, 5)).map((r) => r.id)).toEqual([canceled.id]);
+    // What it published before it stopped is delivered, and nothing after.
+    await deliveries(upserts, canceled.published.added);
+    await allConsumed();
+    expect(received(upserts)).toHaveLength(canceled.published.added);
   });
 
   it('reports a repeated identifier and a query error on the run, and sends nothing', async () => {

@@ -3,6 +3,7 @@ import { Empty } from '../models';
 import { presentConnection, presentModel, presentRun } from '../present-reverse-etl';
 import {
   ChangeKind,
+  DeletedModel,
   ModelPreview,
   ModelSchedule,
   ReverseEtlConnection,
@@ -32,7 +33,12 @@ const modelFields = {
 const connectionFields = {
   changeKinds: z.array(ChangeKind).min(1),
   action: z.string().min(1),
-  fields: z.record(z.string(), z.unknown()).default({}),
+  fields: z
+    .record(z.string(), z.unknown())
+    .default({})
+    .describe(
+      "The action's field mapping; on a new connection, none mapped: each field named as a model column is mapped from it",
+    ),
   enabled: z.boolean().default(true),
   rowsPerSecond: z.number().int().min(0).default(0).describe('0 means 100'),
 };
@@ -161,14 +167,14 @@ export const reverseEtlRoutes = [
     method: 'delete',
     path: '/workspaces/:workspace/reverse-etl/models/:model',
     operationId: 'deleteModel',
-    summary: 'Delete a model with its connections (their destination mappings go too) and its runs',
+    summary:
+      'Delete a model with its connections (their destination mappings go too) and its runs; a run in progress is stopped between pages and canceled first',
     tag: TAG,
     access: 'write',
     params: modelParams,
-    response: Empty,
+    response: DeletedModel,
     async handler({ controlPlane, email, workspace, params }) {
-      await controlPlane.reverseEtl.deleteModel({ workspace: workspace!.id, model: params.model }, { actor: email });
-      return {};
+      return controlPlane.reverseEtl.deleteModel({ workspace: workspace!.id, model: params.model }, { actor: email });
     },
   }),
   modelRoute(

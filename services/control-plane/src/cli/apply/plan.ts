@@ -1,4 +1,5 @@
 import { status, type ServiceError } from '@grpc/grpc-js';
+import { isReverseEtlMapping } from '@manifold/destination-kit';
 import { fieldViolations, type ControlPlaneClients, type DestinationMapping, type Workspace } from '@manifold/proto';
 import { wantedDestinations, type WantedDestination } from './check-spec';
 import { pathOfField, type PathSegment, type Problem } from './load-spec';
@@ -25,12 +26,6 @@ export interface Plan {
 const sameMembers = (a: Workspace['members'], b: Workspace['members']) =>
   JSON.stringify([...a].sort((x, y) => x.email.localeCompare(y.email))) ===
   JSON.stringify([...b].sort((x, y) => x.email.localeCompare(y.email)));
-
-/**
- * A Reverse ETL connection's mapping (`retl-<id>`) belongs to its connection, which the file's
- * models declare: a destination's mappings in the file leave those alone.
- */
-const isConnectionMapping = (m: DestinationMapping) => m.id.startsWith('retl-');
 
 /** Mappings compared on what a user writes, in order. */
 const mappingsText = (mappings: readonly DestinationMapping[]) =>
@@ -230,8 +225,10 @@ export async function planApply(
         run: () => done(c.destinations.updateDestination(update)),
       });
     }
-    const connectionMappings = have.mappings.filter(isConnectionMapping);
-    const ownMappings = have.mappings.filter((m) => !isConnectionMapping(m));
+    // A Reverse ETL connection's mapping (`retl-<id>`) belongs to its connection, which the file's
+    // models declare: a destination's mappings in the file leave those alone.
+    const connectionMappings = have.mappings.filter(isReverseEtlMapping);
+    const ownMappings = have.mappings.filter((m) => !isReverseEtlMapping(m));
     if (want.mappings && mappingsText(ownMappings) !== mappingsText(want.mappings)) {
       steps.push({
         description: `~ update mappings of ${want.name} (${want.mappings.length})`,

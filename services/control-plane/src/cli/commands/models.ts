@@ -55,6 +55,7 @@ const runRow = (r: ReverseEtlRun) => ({
   failed_rows: r.failedRows.map((f) => ({
     key: f.key,
     change_kind: f.changeKind,
+    destination: f.destinationName || f.destinationId,
     destination_id: f.destinationId,
     outcome: f.outcome,
     reason: f.reason,
@@ -143,9 +144,9 @@ export function modelCommands(program: Command, run: Runner, io: Io): void {
     .description("send the model's changes of some kinds to a destination instance, running one of its actions")
     .requiredOption('--kinds <kinds>', 'comma-separated: added, updated, deleted')
     .requiredOption('--action <action>', "the destination's action (see `manifold catalog show <type>`)")
-    .requiredOption(
+    .option(
       '--fields <file>',
-      "the action's field mapping, JSON or YAML (the row's columns are $.properties.*)",
+      "the action's field mapping, JSON or YAML (the row's columns are $.properties.*); without it, each field named as a column (first_name = firstName) is mapped from it",
     )
     .option('--rate <n>', 'row changes per second at most (default 100)')
     .option('--disabled', 'create it disabled')
@@ -154,10 +155,10 @@ export function modelCommands(program: Command, run: Runner, io: Io): void {
         workspace: string,
         model: string,
         destination: string,
-        o: { kinds: string; action: string; fields: string; rate?: string; disabled?: boolean },
+        o: { kinds: string; action: string; fields?: string; rate?: string; disabled?: boolean },
       ) =>
         run(async (c, g) => {
-          const fields = await readDocument(o.fields);
+          const fields = o.fields === undefined ? {} : await readDocument(o.fields);
           if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) {
             throw new CliError(`${o.fields} must hold an object: field → value or directive`);
           }
@@ -251,11 +252,11 @@ export function modelCommands(program: Command, run: Runner, io: Io): void {
     .action((workspace: string, model: string) =>
       run(async (c, g) => {
         const found = await c.reverseEtl.getModel({ workspace, model });
-        await c.reverseEtl.deleteModel({ workspace, model: found.id });
+        const { canceledRunId } = await c.reverseEtl.deleteModel({ workspace, model: found.id });
         printDone(
           io,
-          `deleted model ${found.name} (${found.id})`,
-          { deleted: 'model', workspace, id: found.id, name: found.name },
+          `deleted model ${found.name} (${found.id})${canceledRunId ? `; its run ${canceledRunId} was canceled` : ''}`,
+          { deleted: 'model', workspace, id: found.id, name: found.name, ...(canceledRunId ? { canceledRunId } : {}) },
           g.json,
         );
       }),
@@ -294,7 +295,15 @@ export function modelCommands(program: Command, run: Runner, io: Io): void {
         if (g.json) return;
         for (const row of rows.filter((r) => r.failed_rows.length > 0)) {
           io.stdout(`\nfailed rows of run ${row.id}:\n`);
-          printTable(io, row.failed_rows, ['key', 'change_kind', 'destination_id', 'outcome', 'reason', 'message']);
+          printTable(io, row.failed_rows, [
+            'key',
+            'change_kind',
+            'destination',
+            'destination_id',
+            'outcome',
+            'reason',
+            'message',
+          ]);
         }
       }),
     );

@@ -178,6 +178,9 @@ export function ConnectionForm(props: {
             , and <code>$.event</code> is new, updated or deleted; a template fills{' '}
             <code>{'{{properties.column}}'}</code>; “Mapping (JSON)” takes any mapping directive (@if, @case,
             @replace…).
+            {connection
+              ? null
+              : ' Connected with no field mapped, each field named as a column (first_name = firstName) is mapped from it: edit the connection to change that.'}
           </>
         }
         disabled={false}

@@ -65,7 +65,16 @@ export function FailedRows({ run }: { run: ReverseEtlRun }) {
             <tr key={`${row.key}-${row.destinationId}-${i}`} data-testid="run-failed-row">
               <td data-label="Row">{row.key}</td>
               <td data-label="Change">{row.changeKind}</td>
-              <td data-label="Destination">{row.destinationId}</td>
+              <td data-label="Destination">
+                {/* By name, as everywhere else; its id beside it (alone when the instance is gone). */}
+                {row.destinationName ? (
+                  <>
+                    {row.destinationName} <span className="muted">({row.destinationId})</span>
+                  </>
+                ) : (
+                  row.destinationId
+                )}
+              </td>
               <td data-label="Outcome">{row.outcome.replace('_', '-')}</td>
               <td data-label="Reason" className="wrap-anywhere">
                 {row.reason}: {row.message}

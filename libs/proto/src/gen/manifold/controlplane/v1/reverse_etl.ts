@@ -160,7 +160,10 @@ export interface ReverseEtlRun {
   modelId: string;
   /** schedule or manual. */
   trigger: string;
-  /** running, delivering (every change published, waiting for their outcomes), succeeded or failed. */
+  /**
+   * running, delivering (every change published, waiting for their outcomes), succeeded, failed, or
+   * canceled (its model was deleted while it ran: stopped between pages).
+   */
   status: string;
   /** preparing, publishing, promoting, delivering or done. */
   phase: string;
@@ -230,7 +233,11 @@ export interface FailedRow {
   reason: string;
   /** In words, credentials masked. */
   message: string;
-  at?: Date | undefined;
+  at?:
+    | Date
+    | undefined;
+  /** The destination instance's name as the run is read (empty when it was deleted since). */
+  destinationName: string;
 }
 
 /** Replaces the connection's editable fields (the model and the destination instance stay). */
@@ -265,6 +272,11 @@ export interface DeleteModelRequest {
 }
 
 export interface DeleteModelResponse {
+  /**
+   * The run that was in progress, stopped between pages and marked canceled before the model
+   * was deleted; empty when none was.
+   */
+  canceledRunId: string;
 }
 
 /**
@@ -2749,7 +2761,16 @@ export const RunDeliveries: MessageFns<RunDeliveries> = {
 };
 
 function createBaseFailedRow(): FailedRow {
-  return { key: "", changeKind: "", destinationId: "", outcome: "", reason: "", message: "", at: undefined };
+  return {
+    key: "",
+    changeKind: "",
+    destinationId: "",
+    outcome: "",
+    reason: "",
+    message: "",
+    at: undefined,
+    destinationName: "",
+  };
 }
 
 export const FailedRow: MessageFns<FailedRow> = {
@@ -2774,6 +2795,9 @@ export const FailedRow: MessageFns<FailedRow> = {
     }
     if (message.at !== undefined) {
       Timestamp.encode(toTimestamp(message.at), writer.uint32(58).fork()).join();
+    }
+    if (message.destinationName !== "") {
+      writer.uint32(66).string(message.destinationName);
     }
     return writer;
   },
@@ -2847,6 +2871,14 @@ export const FailedRow: MessageFns<FailedRow> = {
             message.at = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.destinationName = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2876,6 +2908,11 @@ export const FailedRow: MessageFns<FailedRow> = {
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
       message: isSet(object.message) ? globalThis.String(object.message) : "",
       at: isSet(object.at) ? fromJsonTimestamp(object.at) : undefined,
+      destinationName: isSet(object.destinationName)
+        ? globalThis.String(object.destinationName)
+        : isSet(object.destination_name)
+        ? globalThis.String(object.destination_name)
+        : "",
     };
   },
 
@@ -2902,6 +2939,9 @@ export const FailedRow: MessageFns<FailedRow> = {
     if (message.at !== undefined) {
       obj.at = message.at.toISOString();
     }
+    if (message.destinationName !== "") {
+      obj.destinationName = message.destinationName;
+    }
     return obj;
   },
 
@@ -2917,6 +2957,7 @@ export const FailedRow: MessageFns<FailedRow> = {
     message.reason = object.reason ?? "";
     message.message = object.message ?? "";
     message.at = object.at ?? undefined;
+    message.destinationName = object.destinationName ?? "";
     return message;
   },
 };
@@ -3358,11 +3399,14 @@ export const DeleteModelRequest: MessageFns<DeleteModelRequest> = {
 };
 
 function createBaseDeleteModelResponse(): DeleteModelResponse {
-  return {};
+  return { canceledRunId: "" };
 }
 
 export const DeleteModelResponse: MessageFns<DeleteModelResponse> = {
-  encode(_: DeleteModelResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+  encode(message: DeleteModelResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.canceledRunId !== "") {
+      writer.uint32(10).string(message.canceledRunId);
+    }
     return writer;
   },
 
@@ -3379,6 +3423,14 @@ export const DeleteModelResponse: MessageFns<DeleteModelResponse> = {
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.canceledRunId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3391,20 +3443,30 @@ export const DeleteModelResponse: MessageFns<DeleteModelResponse> = {
     }
   },
 
-  fromJSON(_: any): DeleteModelResponse {
-    return {};
+  fromJSON(object: any): DeleteModelResponse {
+    return {
+      canceledRunId: isSet(object.canceledRunId)
+        ? globalThis.String(object.canceledRunId)
+        : isSet(object.canceled_run_id)
+        ? globalThis.String(object.canceled_run_id)
+        : "",
+    };
   },
 
-  toJSON(_: DeleteModelResponse): unknown {
+  toJSON(message: DeleteModelResponse): unknown {
     const obj: any = {};
+    if (message.canceledRunId !== "") {
+      obj.canceledRunId = message.canceledRunId;
+    }
     return obj;
   },
 
   create(base?: DeepPartial<DeleteModelResponse>): DeleteModelResponse {
     return DeleteModelResponse.fromPartial(base ?? {});
   },
-  fromPartial(_: DeepPartial<DeleteModelResponse>): DeleteModelResponse {
+  fromPartial(object: DeepPartial<DeleteModelResponse>): DeleteModelResponse {
     const message = createBaseDeleteModelResponse();
+    message.canceledRunId = object.canceledRunId ?? "";
     return message;
   },
 };
