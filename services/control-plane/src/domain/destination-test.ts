@@ -3,6 +3,7 @@ import {
   compileFql,
   describeNotice,
   integrationsDrop,
+  isReverseEtlMapping,
   isUnsupported,
   mapPayload,
   maskRequest,
@@ -20,6 +21,7 @@ import {
 import type { Logger } from '@manifold/logger';
 import type { HttpSender } from '@manifold/destination-http';
 import { destinationById } from '@manifold/destinations';
+import { reverseEtlContextOf, type SpecEvent } from '@manifold/events';
 import { openSettings, type SecretBox } from '@manifold/secrets';
 import type { TestDestinationRequest, TestDestinationResponse, TestedMapping, TestProblem } from '@manifold/proto';
 import type { Catalog } from './catalog';
@@ -69,7 +71,8 @@ export class DestinationTester {
       openSettings(doc.settings, this.catalog.secrets(doc.catalogId), this.box),
     );
     const parsed = settings.ok ? settings.settings : undefined;
-    const tried = mappings.map((mapping, index) => tryMapping(destination, mapping, index, event, parsed));
+    const rowChange = isRowChange(event);
+    const tried = mappings.map((mapping, index) => tryMapping(destination, mapping, index, event, parsed, rowChange));
     for (const t of tried) notices.push(...t.notices);
     const response: TestDestinationResponse = {
       mappings: tried.map((t) => t.tested),
@@ -107,13 +110,27 @@ interface TriedMapping extends TestedRequests {
   notices: TestProblem[];
 }
 
-/** One mapping against the event: trigger, payload, requests; problems at their paths. */
+/**
+ * Whether the translator would take the event as a Reverse ETL row change. The tester has no
+ * source: an event tagged as a model's row change (`context.reverseEtl`) is taken as that model's.
+ */
+function isRowChange(event: SpecEvent): boolean {
+  const tag = event.context.reverseEtl;
+  const modelId = typeof tag === 'object' && tag !== null ? (tag as Record<string, unknown>)['modelId'] : undefined;
+  return typeof modelId === 'string' && reverseEtlContextOf(event, modelId) !== undefined;
+}
+
+/**
+ * One mapping against the event: trigger, payload, requests; problems at their paths. As in the
+ * translator, a row change runs only Reverse ETL connections' mappings, and those run nothing else.
+ */
 function tryMapping<S extends DestinationSettingsSchema>(
   destination: DestinationDefinition<S>,
   mapping: InstanceMapping,
   index: number,
   event: ReturnType<typeof testEvent>,
   settings: ParsedSettings<S> | undefined,
+  rowChange: boolean,
 ): TriedMapping {
   const tested: TestedMapping = {
     index,
@@ -126,6 +143,15 @@ function tryMapping<S extends DestinationSettingsSchema>(
     requests: [],
   };
   const tried: TriedMapping = { tested, notices: [], requests: [], performed: new Notices() };
+  if (isReverseEtlMapping(mapping) !== rowChange) {
+    tried.notices.push({
+      path: `mappings[${index}]`,
+      message: rowChange
+        ? "not run: a Reverse ETL row change runs only its connections' mappings"
+        : "not run: a Reverse ETL connection's mapping runs only its model's row changes",
+    });
+    return tried;
+  }
   const trigger = compileFql(mapping.trigger);
   if (!trigger.ok) {
     tested.errors.push({ path: 'trigger', message: trigger.error });

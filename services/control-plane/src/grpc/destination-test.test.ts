@@ -189,4 +189,33 @@ describe('TestDestination over gRPC (real FerretDB, webhook emulator)', () => {
     expect(noType.code).toBe(status.INVALID_ARGUMENT);
     expect(noType.violations.map((v) => v.field)).toEqual(['event.type']);
   });
+
+  it("runs a Reverse ETL connection's mapping only for its model's row changes, and other mappings only for other events", async () => {
+    const everyTrack: DestinationMapping = { ...signup, id: 'tracks', name: 'Every track', trigger: 'type = "track"' };
+    const connection: DestinationMapping = { ...everyTrack, id: 'retl-conn1', name: 'Customers → Hook' };
+    const plain = await test({ mappings: [everyTrack, connection] });
+    expect(plain.mappings.map((m) => [m.id, m.matched])).toEqual([
+      ['tracks', true],
+      ['retl-conn1', false],
+    ]);
+    expect(plain.notices).toContainEqual({
+      path: 'mappings[1]',
+      message: "not run: a Reverse ETL connection's mapping runs only its model's row changes",
+    });
+    const row = {
+      ...event,
+      event: 'new',
+      context: { reverseEtl: { modelId: 'mdl_1', runId: 'run_1', changeKind: 'added', key: 'c-1' } },
+    };
+    const changed = await test({ mappings: [everyTrack, connection], event: row });
+    expect(changed.mappings.map((m) => [m.id, m.matched])).toEqual([
+      ['tracks', false],
+      ['retl-conn1', true],
+    ]);
+    expect(changed.notices).toContainEqual({
+      path: 'mappings[0]',
+      message: "not run: a Reverse ETL row change runs only its connections' mappings",
+    });
+    expect(changed.filteredReason).toBeUndefined();
+  });
 });
