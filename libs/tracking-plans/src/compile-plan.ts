@@ -102,8 +102,10 @@ function applyPolicies(
   for (const policy of offending.values()) if (policy === 'block') return { violations, blocked: true, dropped: [] };
   const toDrop: string[] = [];
   for (const [path, policy] of offending) if (policy === 'drop_property' && path !== '') toDrop.push(path);
-  const dropped = toDrop.length === 0 ? [] : removeAtPointers(object, toDrop);
-  return { violations, blocked: false, dropped };
+  if (toDrop.length === 0) return { violations, blocked: false, dropped: [] };
+  const droppedValues = new Map<string, unknown>();
+  const dropped = removeAtPointers(object, toDrop, droppedValues);
+  return { violations, blocked: false, dropped, droppedValues };
 }
 
 const SEVERITY: Record<PlanPolicy, number> = { allow: 0, drop_property: 1, block: 2 };

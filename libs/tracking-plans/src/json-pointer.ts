@@ -29,7 +29,12 @@ function isWithin(pointer: string, ancestor: string): boolean {
  * is left out: its value goes with its ancestor. Pointers to nothing are left out too. Items of one array are taken out from the last
  * one back, so each pointer still names the item it was about.
  */
-export function removeAtPointers(root: Record<string, unknown>, pointers: Iterable<string>): string[] {
+export function removeAtPointers(
+  root: Record<string, unknown>,
+  pointers: Iterable<string>,
+  /** Given, it is told each value removed, by its pointer (what a sample of the violation shows). */
+  removedValues?: Map<string, unknown>,
+): string[] {
   const unique = [...new Set(pointers)].filter((p) => p !== '');
   const outermost = unique.filter((p) => !unique.some((other) => other !== p && isWithin(p, other)));
   // Later array items first: removing one shifts the indexes of those after it, never before.
@@ -38,7 +43,12 @@ export function removeAtPointers(root: Record<string, unknown>, pointers: Iterab
     .sort((a, b) => compareTokens(b.tokens, a.tokens));
   const removed = new Set<string>();
   for (const { pointer, tokens } of ordered) {
-    if (removeAt(root, tokens)) removed.add(pointer);
+    let value: unknown = root;
+    if (removedValues) for (const token of tokens) value = childOf(value, token);
+    if (removeAt(root, tokens)) {
+      removed.add(pointer);
+      removedValues?.set(pointer, value);
+    }
   }
   // In the order given (the violations' order), not the order of removal.
   return outermost.filter((pointer) => removed.has(pointer));

@@ -19,6 +19,8 @@ export interface PlanVerdict {
    * deep as the offence (`/address/zip`, `/items/0/price`; an unplanned property is top-level).
    */
   dropped: string[];
+  /** The values `dropped` removed, by pointer: what samples of those violations show. */
+  droppedValues?: ReadonlyMap<string, unknown>;
 }
 
 export const PASSED: PlanVerdict = Object.freeze({ violations: [], blocked: false, dropped: [] }) as PlanVerdict;

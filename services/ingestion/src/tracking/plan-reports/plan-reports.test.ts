@@ -61,4 +61,35 @@ describe('violation counters', () => {
     expect(counters).toHaveLength(1001);
     expect(counters.find((c) => c.eventName === OTHERS)).toMatchObject({ rule: 'unplanned_event', count: 5 });
   });
+
+  it('samples the values a drop_property policy removed, as the sender sent them (credentials masked)', () => {
+    const dropping = compilePlan({
+      id: 'tp',
+      version: 4,
+      workspaceId: 'ws',
+      name: 'p',
+      sourceIds: [],
+      events: {
+        Known: {
+          type: 'object',
+          properties: { n: { type: 'number' }, address: { type: 'object', properties: { zip: { type: 'string' } } } },
+        },
+      },
+      policies: { unplannedEvents: 'allow', unplannedProperties: 'drop_property', violations: 'drop_property' },
+    });
+    const tally = new ViolationTally();
+    const event = track('Known', { n: 'seven', address: { zip: 12345 }, apiToken: 'tok_1', extra: [1, 2] });
+    const verdict = dropping.check(event as never);
+    expect(verdict.dropped.sort()).toEqual(['/address/zip', '/apiToken', '/extra', '/n']);
+    // Gone from the event, yet each sample shows what was sent.
+    expect(event.properties).toEqual({ address: {} });
+    tally.add(dropping, event, verdict, event.properties, event.receivedAt);
+    const samples = Object.fromEntries(tally.take().map((c) => [c.path, c.samples[0]?.value]));
+    expect(samples).toEqual({
+      '/n': '"seven"',
+      '/address/zip': '12345',
+      '/apiToken': '********',
+      '/extra': '[2 items]',
+    });
+  });
 });

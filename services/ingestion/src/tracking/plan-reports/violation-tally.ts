@@ -15,7 +15,8 @@ export class ViolationTally {
 
   /**
    * Counts each violation of one event: a map increment, and for the first few of a counter in
-   * the interval a sample (`checked` is the object the plan checked, before it dropped anything).
+   * the interval a sample (`checked` is the object the plan checked, as it left it: what it
+   * dropped is in `verdict.droppedValues`).
    */
   add(
     plan: CompiledPlan,
@@ -58,7 +59,7 @@ export class ViolationTally {
           message: violation.message,
           at: receivedAt,
         };
-        const value = sampleValue(checked, violation.path);
+        const value = sampleValue(checked, violation.path, verdict.droppedValues);
         if (value !== undefined) sample.value = value;
         counter.samples.push(sample);
       }
