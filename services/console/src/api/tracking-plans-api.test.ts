@@ -142,6 +142,9 @@ describe('console Public API: tracking plans', () => {
     expect(disconnected.body).toMatchObject({ version: 4, sourceIds: [] });
     const connected = await owner.call<Plan>('POST', `${plan}/sources`, { source: 'web' });
     expect(connected.body).toMatchObject({ version: 5, sourceIds: [sourceId] });
+    // Connecting and disconnecting are changes of their versions, by source name.
+    const connectDiff = await owner.call<{ changes: Change[] }>('GET', `${plan}/diff?from=4&to=5`);
+    expect(connectDiff.body.changes).toEqual([{ path: `sources.${sourceId}`, change: 'added', after: 'Website' }]);
     // A source is held to one plan at most.
     const second = await owner.call<Plan>('POST', base, { name: 'Other plan', rules: { events: {} } });
     const taken = await owner.call<Problem>('POST', `${base}/${second.body.id}/sources`, { source: 'web' });

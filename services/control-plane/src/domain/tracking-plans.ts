@@ -216,8 +216,30 @@ export class TrackingPlans {
 
   async diff(req: DiffTrackingPlanRequest): Promise<DiffTrackingPlanResponse> {
     const [from, to] = await Promise.all([this.get(req.id, req.fromVersion), this.get(req.id, req.toVersion)]);
-    const changes = diffPlans(parseRules(from.rules), parseRules(to.rules));
-    return { changes: changes.map((c) => ({ path: c.path, change: c.change, before: c.before, after: c.after })) };
+    const changes = diffPlans(parseRules(from.rules), parseRules(to.rules)).map((c) => ({
+      path: c.path,
+      change: c.change,
+      before: c.before,
+      after: c.after,
+    }));
+    return { changes: [...changes, ...(await this.sourceChanges(from.sourceIds, to.sourceIds))] };
+  }
+
+  /**
+   * Sources connected or disconnected between two versions, as changes of their own
+   * (`sources.<id>`, the source's name as the value; its id once it is gone), so that a version
+   * made by connecting a source does not read as "no changes".
+   */
+  private async sourceChanges(before: readonly string[], after: readonly string[]) {
+    const added = after.filter((id) => !before.includes(id));
+    const removed = before.filter((id) => !after.includes(id));
+    if (added.length + removed.length === 0) return [];
+    const docs = await this.store.sources.find({ _id: { $in: [...added, ...removed] } }).toArray();
+    const nameOf = (id: string) => docs.find((d) => d._id === id)?.name ?? id;
+    return [
+      ...added.map((id) => ({ path: `sources.${id}`, change: 'added', before: undefined, after: nameOf(id) })),
+      ...removed.map((id) => ({ path: `sources.${id}`, change: 'removed', before: nameOf(id), after: undefined })),
+    ];
   }
 }
 

@@ -152,6 +152,8 @@ describe('tracking plans over gRPC (real FerretDB)', () => {
     const { id } = JSON.parse(saved.out) as { id: string };
     await writeFile(rules, 'events:\n  Signed Up:\n    type: object\npolicies:\n  unplannedEvents: block\n');
     expect((await cli('plans', 'save', 'plans', 'App plan', '--id', id, '--rules', rules)).code).toBe(0);
+    // A new version saved without --sources keeps the plan's sources.
+    expect(await h.client.trackingPlans.getTrackingPlan({ id, version: 2 })).toMatchObject({ sourceIds: [appId] });
     expect((await cli('plans', 'list', 'plans')).out).toContain('App plan');
     expect((await cli('plans', 'show', id, '--version', '1')).out).toMatch(/version:\s+1/);
     const diff = await cli('--json', 'plans', 'diff', id, '1', '2');
@@ -242,7 +244,7 @@ describe('tracking plans over gRPC (real FerretDB)', () => {
     const saved = (await h.client.trackingPlans.listTrackingPlans({ workspaceId: 'plans' })).plans.find(
       (p) => p.name === 'App plan',
     )!;
-    // Version 3 holds the app source again (the CLI's second save above left it without sources).
+    // Version 3 connects the app source once more: a save names its sources.
     const plan = await h.client.trackingPlans.saveTrackingPlan({
       ...saved,
       sourceIds: [appId],
@@ -295,6 +297,9 @@ describe('tracking plans over gRPC (real FerretDB)', () => {
       sourceIds: [],
       rules: web.rules,
     });
+    // The version's diff says what it changed: the source (named by its id, now that it is gone).
+    const { changes } = await h.client.trackingPlans.diffTrackingPlan({ id: web.id, fromVersion: 2, toVersion: 3 });
+    expect(changes).toEqual([{ path: `sources.${webId}`, change: 'removed', before: webId }]);
 
     const plan = await h.client.trackingPlans.saveTrackingPlan({
       workspaceId: 'elsewhere',

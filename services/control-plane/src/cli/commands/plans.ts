@@ -28,18 +28,25 @@ export function planCommands(program: Command, run: Runner, io: Io): void {
     .description('save a new plan, or (with --id) the next version of one')
     .requiredOption('--rules <file>', 'events, identifyTraits, groupTraits, pageProperties, policies: JSON or YAML')
     .option('--id <plan>', 'the plan to save a new version of')
-    .option('--sources <ids>', 'comma-separated source ids held to the plan')
+    .option('--sources <ids>', "comma-separated source ids held to the plan (with --id, left out: the plan's own)")
     .action((workspace: string, name: string, o: { rules: string; id?: string; sources?: string }) =>
       run(async (c, g) => {
         const rules = await readDocument(o.rules);
         if (typeof rules !== 'object' || rules === null || Array.isArray(rules)) {
           throw new CliError(`${o.rules} must hold an object: events, policies, ...`);
         }
+        // A new version without --sources keeps the plan's sources (a save holds the sources it names).
+        const sourceIds =
+          o.sources !== undefined
+            ? o.sources.split(',').filter(Boolean)
+            : o.id
+              ? (await c.trackingPlans.getTrackingPlan({ id: o.id, version: 0 })).sourceIds
+              : [];
         const saved = await c.trackingPlans.saveTrackingPlan({
           workspaceId: workspace,
           id: o.id ?? '',
           name,
-          sourceIds: (o.sources ?? '').split(',').filter(Boolean),
+          sourceIds,
           rules: rules as Record<string, unknown>,
         });
         printRecord(io, planRow(saved), g.json);
