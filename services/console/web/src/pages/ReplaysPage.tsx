@@ -4,6 +4,7 @@ import type { Destination, Replay, Source } from '../../../src/api/types';
 import { api, ApiError, formatTime, wsPath } from '../api';
 import { localValue } from '../components/datetime-local';
 import { ErrorNotice, FormField } from '../components/FormField';
+import { RunRangeFields } from '../components/RunRangeFields';
 import { RunOutcomesLine, runBadge } from '../components/RunOutcomesLine';
 import { useCanWrite, useWorkspace } from '../components/WorkspaceLayout';
 import { QuarantineReplays } from './replays/QuarantineReplays';
@@ -80,31 +81,14 @@ function StartReplay() {
             ))}
           </select>
         </FormField>
-        <FormField label="From" htmlFor="replay-from" error={error?.fieldMessage('from')}>
-          <input
-            id="replay-from"
-            type="datetime-local"
-            value={form.from}
-            onChange={(e) => setForm({ ...form, from: e.target.value })}
-          />
-        </FormField>
-        <FormField label="To" htmlFor="replay-to" error={error?.fieldMessage('to')}>
-          <input
-            id="replay-to"
-            type="datetime-local"
-            value={form.to}
-            onChange={(e) => setForm({ ...form, to: e.target.value })}
-          />
-        </FormField>
-        <FormField label="Events per second at most" htmlFor="replay-rate" error={error?.fieldMessage('ratePerSecond')}>
-          <input
-            id="replay-rate"
-            type="number"
-            min={1}
-            value={form.rate}
-            onChange={(e) => setForm({ ...form, rate: Number(e.target.value) })}
-          />
-        </FormField>
+        <RunRangeFields
+          idPrefix="replay"
+          fromLabel="From"
+          toLabel="To"
+          range={form}
+          onChange={(range) => setForm({ ...form, ...range })}
+          error={error}
+        />
       </div>
       <ErrorNotice error={start.error && !error?.fields.length ? start.error : undefined} />
       <button

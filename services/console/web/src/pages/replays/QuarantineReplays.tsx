@@ -4,6 +4,7 @@ import type { QuarantineReplay, Source } from '../../../../src/api/types';
 import { api, ApiError, formatTime, wsPath } from '../../api';
 import { localValue } from '../../components/datetime-local';
 import { ErrorNotice, FormField } from '../../components/FormField';
+import { RunRangeFields } from '../../components/RunRangeFields';
 import { runBadge } from '../../components/RunOutcomesLine';
 import { useCanWrite, useWorkspace } from '../../components/WorkspaceLayout';
 
@@ -71,35 +72,14 @@ function StartQuarantineReplay() {
             onChange={(e) => setForm({ ...form, eventName: e.target.value })}
           />
         </FormField>
-        <FormField label="Quarantined from" htmlFor="quarantine-from" error={error?.fieldMessage('from')}>
-          <input
-            id="quarantine-from"
-            type="datetime-local"
-            value={form.from}
-            onChange={(e) => setForm({ ...form, from: e.target.value })}
-          />
-        </FormField>
-        <FormField label="Quarantined before" htmlFor="quarantine-to" error={error?.fieldMessage('to')}>
-          <input
-            id="quarantine-to"
-            type="datetime-local"
-            value={form.to}
-            onChange={(e) => setForm({ ...form, to: e.target.value })}
-          />
-        </FormField>
-        <FormField
-          label="Events per second at most"
-          htmlFor="quarantine-rate"
-          error={error?.fieldMessage('ratePerSecond') ?? error?.fieldMessage('rate_per_second')}
-        >
-          <input
-            id="quarantine-rate"
-            type="number"
-            min={1}
-            value={form.rate}
-            onChange={(e) => setForm({ ...form, rate: Number(e.target.value) })}
-          />
-        </FormField>
+        <RunRangeFields
+          idPrefix="quarantine"
+          fromLabel="Quarantined from"
+          toLabel="Quarantined before"
+          range={form}
+          onChange={(range) => setForm({ ...form, ...range })}
+          error={error}
+        />
       </div>
       <ErrorNotice error={start.error && !error?.fields.length ? start.error : undefined} />
       <button className="primary" disabled={!form.source || start.isPending} onClick={() => start.mutate()}>
