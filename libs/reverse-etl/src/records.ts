@@ -109,6 +109,8 @@ export interface ReverseEtlRun {
   skipped: Record<ChangeKind, number>;
   /** The key of the last row change of the last page published (pages go in key order). */
   lastKey?: string;
+  /** How the run's events carry each row; absent on runs started before it was recorded. */
+  rowText?: RowText;
   /** Why the run failed and sent nothing more: the diff's code (QUERY_FAILED, …) and the reason. */
   error?: { code: string; message: string };
   /** The latest failure while publishing (Kafka unreachable, …): the run goes on from its last page. */
@@ -127,6 +129,15 @@ export interface ReverseEtlRun {
   /** Deliveries still without an outcome when the run stopped waiting for them (the delivery timeout). */
   missingDeliveries?: number;
 }
+
+/**
+ * How a run's events carry each row, recorded on the run when it starts. 'warehouse': the JSON
+ * text the warehouse wrote, as it is (runs started by this version on). Absent (runs started
+ * before): that text parsed and written again with JSON.stringify, as those versions did, so that
+ * a run resumed across the upgrade republishes its last pages with the messageIds and bodies it
+ * first sent them with.
+ */
+export type RowText = 'warehouse';
 
 export function zeroCounts(): Record<ChangeKind, number> {
   return { added: 0, updated: 0, deleted: 0 };

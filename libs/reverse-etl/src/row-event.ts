@@ -2,6 +2,7 @@ import { hash } from 'node:crypto';
 import { EVENT_HEADERS, type SpecEvent } from '@manifold/events';
 import type { SendableMessage } from '@manifold/kafka';
 import type { ChangeKind, RowChange } from '@manifold/warehouse';
+import type { RowText } from './records';
 
 /**
  * The track event name of each change kind, Segment's own, so that mappings written for its
@@ -19,6 +20,13 @@ export interface RowEventContext {
   runId: string;
   /** When the run started: the events' timestamp. */
   runStartedAt: string;
+  /** How the run's events carry each row (ReverseEtlRun.rowText): absent for runs begun before. */
+  rowText?: RowText;
+}
+
+/** The row as the run's events carry it (see RowText). */
+function rowJsonOf(context: RowEventContext, change: RowChange): string {
+  return context.rowText === 'warehouse' ? change.rowJson : JSON.stringify(JSON.parse(change.rowJson));
 }
 
 /**
@@ -27,7 +35,7 @@ export interface RowEventContext {
  * in another run, so a row that goes A → B → A across runs is sent each time.
  */
 export function rowChangeMessageId(context: RowEventContext, change: RowChange): string {
-  return messageIdOf(runIdPrefix(context), json(change.kind), json(change.key), JSON.stringify(change.row));
+  return messageIdOf(runIdPrefix(context), KIND_JSON[change.kind], json(change.key), rowJsonOf(context, change));
 }
 
 /** JSON text of a value, as JSON.stringify writes it inside a larger document. */
@@ -37,9 +45,8 @@ const json = JSON.stringify;
 const runIdPrefix = (context: RowEventContext): string => `[${json(context.modelId)},${json(context.runId)},`;
 
 /**
- * The hash of the bytes of JSON.stringify([modelId, runId, kind, key, row]), written from parts
- * already serialised: the ids stay those earlier versions gave, so a run resumed across an
- * upgrade republishes its pages with the ids it first sent them with.
+ * The hash of the bytes of [modelId, runId, kind, key, row] as JSON text, written from parts
+ * already serialised (the ids of runs begun before RowText stay those earlier versions gave).
  */
 function messageIdOf(runPrefix: string, kindJson: string, keyJson: string, rowJson: string): string {
   // The one-shot hash: a third of the CPU of a Hash object per row.
@@ -52,7 +59,7 @@ export function rowChangeEvent(context: RowEventContext, change: RowChange, now:
     type: 'track',
     event: CHANGE_EVENT_NAMES[change.kind],
     messageId: rowChangeMessageId(context, change),
-    properties: change.row,
+    properties: JSON.parse(rowJsonOf(context, change)) as SpecEvent['properties'],
     timestamp: context.runStartedAt,
     originalTimestamp: context.runStartedAt,
     sentAt: now,
@@ -75,12 +82,14 @@ export function rowChangeMessage(context: RowEventContext, change: RowChange, no
 
 /**
  * rowChangeMessage for the row changes of one run published at `now` (a page), with what they
- * share written once. The body is JSON.stringify(rowChangeEvent(…)) byte for byte, and the
- * headers those of encodeEventMessage (row-event.test.ts), written out so that the row, by far
- * the body's largest part, is serialised once for both the messageId and the body, and the
- * headers every message of the page shares are turned into bytes once (the producer did it for
- * each message): this is the publish hot path. The body stays a string: as a Buffer of its own it
- * cost as much CPU and held more memory outside the heap until a collection (the bench).
+ * share written once. The body is JSON.stringify(rowChangeEvent(…)) byte for byte but for the
+ * row, which goes in as the run carries it (RowText: for the runs of this version, the
+ * warehouse's own text, neither parsed nor written again), and the headers those of
+ * encodeEventMessage (row-event.test.ts), written out so that the row, by far the body's largest
+ * part, is written once for both the messageId and the body, and the headers every message of
+ * the page shares are turned into bytes once (the producer did it for each message): this is the
+ * publish hot path. The body stays a string: as a Buffer of its own it cost as much CPU and held
+ * more memory outside the heap until a collection (the bench).
  */
 export function rowChangeEncoder(context: RowEventContext, now: string): (change: RowChange) => SendableMessage {
   const runPrefix = runIdPrefix(context);
@@ -96,9 +105,10 @@ export function rowChangeEncoder(context: RowEventContext, now: string): (change
   const type = Buffer.from('track');
   const receivedAt = Buffer.from(now);
   const keyPrefix = `${context.modelId}:`;
+  const asRead = context.rowText === 'warehouse';
   return (change) => {
-    const rowJson = JSON.stringify(change.row);
-    const kindJson = json(change.kind);
+    const rowJson = asRead ? change.rowJson : JSON.stringify(JSON.parse(change.rowJson));
+    const kindJson = KIND_JSON[change.kind];
     const keyJson = json(change.key);
     const messageId = messageIdOf(runPrefix, kindJson, keyJson, rowJson);
     // A messageId is "retl-" and hex digits: nothing in it to escape.
@@ -123,4 +133,11 @@ const EVENT_NAMES_JSON: Readonly<Record<ChangeKind, string>> = {
   added: json(CHANGE_EVENT_NAMES.added),
   updated: json(CHANGE_EVENT_NAMES.updated),
   deleted: json(CHANGE_EVENT_NAMES.deleted),
+};
+
+/** Each change kind as JSON text. */
+const KIND_JSON: Readonly<Record<ChangeKind, string>> = {
+  added: '"added"',
+  updated: '"updated"',
+  deleted: '"deleted"',
 };

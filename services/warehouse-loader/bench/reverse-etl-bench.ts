@@ -17,7 +17,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KafkaClient } from '@manifold/kafka';
+import { KafkaClient, type EventProducer } from '@manifold/kafka';
 import { createLogger } from '@manifold/logger';
 import { connectMongo } from '@manifold/mongo';
 import {
@@ -62,7 +62,7 @@ interface Target {
   series(n: number): string;
 }
 
-async function bench(target: Target, store: ReverseEtlStore, kafka: KafkaClient, topic: string): Promise<void> {
+async function bench(target: Target, store: ReverseEtlStore, producer: EventProducer, topic: string): Promise<void> {
   const table = `bench_retl.customers_${runId}`;
   const modelId = `bench_${target.kind}_${runId}`;
   await target.exec('CREATE SCHEMA IF NOT EXISTS bench_retl');
@@ -83,7 +83,7 @@ async function bench(target: Target, store: ReverseEtlStore, kafka: KafkaClient,
       `${target.kind}: ${rows.toLocaleString('en')} rows (table made in ${(createMs / 1000).toFixed(1)} s; first snapshot, start from now: ${(snapshotMs / 1000).toFixed(1)} s); node ${process.execArgv.filter((f) => f.startsWith('--max-') || f.startsWith('--heap')).join(' ') || '(default heap flags)'}`,
     );
     for (let round = 1; round <= runsPerTarget; round++)
-      await benchRun(target, store, kafka, topic, query, table, round);
+      await benchRun(target, store, producer, topic, query, table, round);
   } finally {
     await target.engine.models.reset(modelId);
     await target.exec(`DROP TABLE IF EXISTS ${table}`);
@@ -94,7 +94,7 @@ async function bench(target: Target, store: ReverseEtlStore, kafka: KafkaClient,
 async function benchRun(
   target: Target,
   store: ReverseEtlStore,
-  kafka: KafkaClient,
+  producer: EventProducer,
   topic: string,
   query: { modelId: string; sql: string; identifierColumn: string },
   table: string,
@@ -145,12 +145,12 @@ async function benchRun(
     status: 'running',
     phase: 'publishing',
     startedAt: now,
+    rowText: 'warehouse',
     counts: prepared.counts,
     published: zeroCounts(),
     skipped: zeroCounts(),
   };
   await store.insertRun(unfinished);
-  const producer = await kafka.producer();
   // The run's phases timed apart, on the engine and store as the runner sees them: publishing
   // from the first read to the last page recorded (Kafka acknowledged it, MongoDB holds it), the
   // promotion, then the switch to `delivering` (the run then waits for the translators' outcomes,
@@ -211,7 +211,6 @@ async function benchRun(
   clearInterval(sampling);
   const rssAfter = process.memoryUsage().rss;
   const heapAfter = settledHeap();
-  await producer.disconnect();
   const published = run.published.added + run.published.updated + run.published.deleted;
   const cpu = cpuPublishing ?? cpuRun;
   const cpuPerRow = (cpu.user + cpu.system) / Math.max(1, published);
@@ -258,16 +257,19 @@ async function main(): Promise<void> {
     },
   ];
   const targets = allTargets.filter((t) => targetKinds.includes(t.kind));
+  // One producer for every run, connected before the first, as the loader's runner has.
+  const producer = await kafka.producer();
   try {
     for (const target of allTargets.filter((t) => !targets.includes(t))) await target.engine.close();
     for (const target of targets) {
       try {
-        await bench(target, store, kafka, topic);
+        await bench(target, store, producer, topic);
       } finally {
         await target.engine.close();
       }
     }
   } finally {
+    await producer.disconnect();
     await kafka.deleteTopics([topic]).catch(() => undefined);
     await kafka.disconnect();
     await mongo.db.dropDatabase();

@@ -90,11 +90,13 @@ describe.each(engines)('%s model diff', (_kind, makeEngine) => {
       firstRun: true,
     });
     const changes = await allChanges(engine, model.modelId);
-    expect(changes).toEqual([
+    expect(changes.map(({ kind, key, rowJson }) => ({ kind, key, row: JSON.parse(rowJson) as unknown }))).toEqual([
       { kind: 'added', key: '1', row: { id: 1, email: 'a@x.io', ltv: 10.5, tier: 'gold' } },
       { kind: 'added', key: '2', row: { id: 2, email: 'b@x.io', ltv: null, tier: 'silver' } },
       { kind: 'added', key: '3', row: { id: 3, email: 'c@x.io', ltv: 3, tier: null } },
     ]);
+    // The warehouse's own text, published as it is: compact, the columns in the query's order.
+    expect(changes[0]?.rowJson).toBe('{"id":1,"email":"a@x.io","ltv":10.5,"tier":"gold"}');
     await engine.models.promote(model.modelId);
     expect(await engine.models.hasPrepared(model.modelId)).toBe(false);
   });
@@ -110,13 +112,49 @@ describe.each(engines)('%s model diff', (_kind, makeEngine) => {
     expect(prepared.counts).toEqual({ added: 1, updated: 2, deleted: 1 });
     const changes = await allChanges(engine, model.modelId, 3);
     expect(summary(changes)).toEqual(['added:4', 'deleted:3', 'updated:1', 'updated:2']);
-    expect(changes.find((c) => c.kind === 'deleted')?.row).toEqual({ id: 3, email: null, ltv: null, tier: null });
-    expect(changes.find((c) => c.key === '2')?.row.ltv).toBe(11);
+    const row = (change: RowChange | undefined): unknown => JSON.parse(change?.rowJson ?? 'null');
+    expect(row(changes.find((c) => c.kind === 'deleted'))).toEqual({ id: 3, email: null, ltv: null, tier: null });
+    expect(row(changes.find((c) => c.key === '2'))).toMatchObject({ ltv: 11 });
     await engine.models.promote(model.modelId);
 
     const again = await engine.models.prepare(model);
     expect(again.counts).toEqual({ added: 0, updated: 0, deleted: 0 });
     expect(await allChanges(engine, model.modelId)).toEqual([]);
+  });
+
+  it('keeps every digit of a number JavaScript cannot hold, and each value as the warehouse wrote it', async () => {
+    const bigModel = {
+      ...model,
+      sql: `SELECT id, CAST(9007199254740993 + id AS BIGINT) AS big, 'é "q"' AS txt FROM crm.${table} WHERE id = 1`,
+    };
+    await engine.models.prepare(bigModel);
+    const [change] = await allChanges(engine, model.modelId);
+    expect(change?.rowJson).toBe('{"id":1,"big":9007199254740994,"txt":"é \\"q\\""}');
+  });
+
+  it('takes whole rows right whatever the columns are named (no column is taken for the row)', async () => {
+    // Columns named as the diff's table aliases were before, and as one it uses now.
+    const named = {
+      ...model,
+      sql: `SELECT id, tier AS s, email AS p, ltv AS q, id AS manifold_stage FROM crm.${table}`,
+    };
+    await engine.models.prepare(named);
+    await engine.models.promote(named.modelId);
+    await exec(engine, `UPDATE crm.${table} SET tier = 'platinum' WHERE id = 1`);
+    await exec(engine, `DELETE FROM crm.${table} WHERE id = 3`);
+    await engine.models.prepare(named);
+    const changes = await allChanges(engine, named.modelId);
+    expect(changes.map(({ kind, key, rowJson }) => ({ kind, key, row: JSON.parse(rowJson) as unknown }))).toEqual([
+      { kind: 'updated', key: '1', row: { id: 1, s: 'platinum', p: 'a@x.io', q: 10.5, manifold_stage: 1 } },
+      { kind: 'deleted', key: '3', row: { id: 3, s: null, p: null, q: null, manifold_stage: null } },
+    ]);
+    const preview = await engine.models.preview(`SELECT id, tier AS m FROM crm.${table} ORDER BY id`, 1);
+    expect(preview.rows).toEqual([{ id: 1, m: 'platinum' }]);
+    const reserved = await rejectionOf(() =>
+      engine.models.preview(`SELECT id, tier AS manifold_preview_row FROM crm.${table}`, 1),
+    );
+    expect(reserved).toBeInstanceOf(ModelRunError);
+    expect((reserved as Error).message).toMatch(/named manifold_preview_row, a name Manifold keeps/);
   });
 
   it('keeps the snapshot when a run is not promoted: the same changes come again', async () => {

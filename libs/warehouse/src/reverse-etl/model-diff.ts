@@ -50,8 +50,12 @@ export interface RowChange {
   kind: ChangeKind;
   /** The identifier as text: the paging key (changes are read in the byte order of keys). */
   key: string;
-  /** Every column of the row; for a deleted row, its identifier and every other column null. */
-  row: Record<string, RowValue>;
+  /**
+   * Every column of the row as one JSON object, the text the warehouse wrote (columns in the
+   * query's order; numbers with every digit the warehouse holds); for a deleted row, its
+   * identifier and every other column null. Kept as text: the runner publishes it as it is.
+   */
+  rowJson: string;
 }
 
 export type ModelRunErrorCode =

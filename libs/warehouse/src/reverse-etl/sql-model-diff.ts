@@ -91,7 +91,7 @@ export class SqlModelDiff implements ModelDiffEngine {
         await session.run(
           firstRun && options.startFromNow
             ? `CREATE TABLE ${changes} AS SELECT CAST('added' AS VARCHAR) AS change_kind, CAST('' AS VARCHAR) AS row_key, CAST('' AS VARCHAR) AS row_json WHERE 1 = 0`
-            : changesSql(model, t, firstRun ? undefined : previous, this.dialect),
+            : changesSql(model, t, columns, firstRun ? undefined : previous, this.dialect),
         );
         // Pages are read in key order from the last key read (keyset), never by offset.
         await session.run(
@@ -132,8 +132,8 @@ export class SqlModelDiff implements ModelDiffEngine {
       }
       const changes = new Array<RowChange>(rows.length);
       for (let i = 0; i < rows.length; i++) {
-        const [kind, key, json] = rows[i] as [string, string, string];
-        changes[i] = { kind: kind as ChangeKind, key, row: JSON.parse(json) as Record<string, RowValue> };
+        const [kind, key, rowJson] = rows[i] as [string, string, string];
+        changes[i] = { kind: kind as ChangeKind, key, rowJson };
       }
       return changes;
     });
@@ -176,19 +176,26 @@ export class SqlModelDiff implements ModelDiffEngine {
       const deadline = Date.now() + timeoutMs;
       const left = () => Math.max(1, deadline - Date.now());
       try {
+        // The query's columns are not known before it runs: a column named as the alias would be
+        // taken for the whole row, which is then not an object (checked below).
         const rows = await session.rowsWithin<{ row_json: string }>(
-          `SELECT ${this.dialect.rowJson('m')} AS row_json FROM (${statement}) AS m LIMIT ${Math.max(0, Math.floor(limit))}`,
+          `SELECT ${this.dialect.rowJson(PREVIEW_ALIAS)} AS row_json FROM (${statement}) AS ${PREVIEW_ALIAS} LIMIT ${Math.max(0, Math.floor(limit))}`,
           left(),
         );
         const [count] = await session.rowsWithin<{ n: string | number | bigint }>(
           `SELECT count(*) AS n FROM (${statement}) AS m`,
           left(),
         );
-        return {
-          rows: rows.map((r) => JSON.parse(r.row_json) as Record<string, RowValue>),
-          rowCount: Number(count?.n ?? 0),
-        };
+        const parsed = rows.map((r) => JSON.parse(r.row_json) as unknown);
+        if (parsed.some((row) => typeof row !== 'object' || row === null || Array.isArray(row))) {
+          throw new ModelRunError(
+            'QUERY_FAILED',
+            `a column of the query is named ${PREVIEW_ALIAS}, a name Manifold keeps for its own use: rename it`,
+          );
+        }
+        return { rows: parsed as Array<Record<string, RowValue>>, rowCount: Number(count?.n ?? 0) };
       } catch (error) {
+        if (error instanceof ModelRunError) throw error;
         if (error instanceof StatementTimeoutError) {
           throw new ModelRunError(
             'QUERY_TIMEOUT',
@@ -200,6 +207,9 @@ export class SqlModelDiff implements ModelDiffEngine {
     });
   }
 }
+
+/** The preview's alias of the query's rows. */
+const PREVIEW_ALIAS = 'manifold_preview_row';
 
 /** "30 s", "0.5 s". */
 function seconds(ms: number): string {
@@ -295,33 +305,49 @@ function checkSameColumns(previous: Column[], current: Column[]): void {
 function changesSql(
   model: ModelQuery,
   t: ReturnType<typeof modelTables>,
+  columns: Column[],
   snapshotColumns: Column[] | undefined,
   dialect: DiffDialect,
 ): string {
   const stage = qualified(RETL_SCHEMA, t.stage);
   const changes = qualified(RETL_SCHEMA, t.changes);
   const id = quoteIdent(model.identifierColumn);
+  // The whole row is taken by its table's alias, and a column of that name would be taken instead
+  // (both engines look for a column first): the aliases are names no column of the model has.
+  const taken = [...columns, ...(snapshotColumns ?? [])];
+  const s = freeAlias('manifold_stage', taken);
+  const p = freeAlias('manifold_prev', taken);
+  const q = freeAlias('manifold_gone', taken);
   const pick = (kind: ChangeKind, alias: string) =>
     `SELECT CAST('${kind}' AS VARCHAR) AS change_kind, ${dialect.text(`${alias}.${id}`)} AS row_key, ${dialect.rowJson(alias)} AS row_json`;
-  if (!snapshotColumns) return `CREATE TABLE ${changes} AS ${pick('added', 's')} FROM ${stage} s`;
+  if (!snapshotColumns) return `CREATE TABLE ${changes} AS ${pick('added', s)} FROM ${stage} ${s}`;
   const snapshot = qualified(RETL_SCHEMA, t.snapshot);
   const differs = snapshotColumns
     .map(
-      (c) => `${dialect.text(`s.${quoteIdent(c.name)}`)} IS DISTINCT FROM ${dialect.text(`p.${quoteIdent(c.name)}`)}`,
+      (c) =>
+        `${dialect.text(`${s}.${quoteIdent(c.name)}`)} IS DISTINCT FROM ${dialect.text(`${p}.${quoteIdent(c.name)}`)}`,
     )
     .join(' OR ');
   // A deleted row as Segment sends it: its identifier, every other column null (its last values
   // are gone from the source, and a destination told them again would take them for current).
   const deletedColumns = snapshotColumns
-    .map((c) => (c.name === model.identifierColumn ? `q.${id}` : `NULL AS ${quoteIdent(c.name)}`))
+    .map((c) => (c.name === model.identifierColumn ? `${q}.${id}` : `NULL AS ${quoteIdent(c.name)}`))
     .join(', ');
-  const deletedRows = `SELECT ${deletedColumns} FROM ${snapshot} q WHERE NOT EXISTS (SELECT 1 FROM ${stage} s WHERE s.${id} = q.${id})`;
+  const deletedRows = `SELECT ${deletedColumns} FROM ${snapshot} ${q} WHERE NOT EXISTS (SELECT 1 FROM ${stage} ${s} WHERE ${s}.${id} = ${q}.${id})`;
   return `CREATE TABLE ${changes} AS
-    ${pick('added', 's')} FROM ${stage} s WHERE NOT EXISTS (SELECT 1 FROM ${snapshot} p WHERE p.${id} = s.${id})
+    ${pick('added', s)} FROM ${stage} ${s} WHERE NOT EXISTS (SELECT 1 FROM ${snapshot} ${p} WHERE ${p}.${id} = ${s}.${id})
     UNION ALL
-    ${pick('updated', 's')} FROM ${stage} s JOIN ${snapshot} p ON p.${id} = s.${id} WHERE ${differs}
+    ${pick('updated', s)} FROM ${stage} ${s} JOIN ${snapshot} ${p} ON ${p}.${id} = ${s}.${id} WHERE ${differs}
     UNION ALL
-    ${pick('deleted', 'p')} FROM (${deletedRows}) p`;
+    ${pick('deleted', p)} FROM (${deletedRows}) ${p}`;
+}
+
+/** `base`, or `base_2`, `base_3`…: the first no column is named (compared as the engines fold unquoted names). */
+function freeAlias(base: string, columns: Column[]): string {
+  const names = new Set(columns.map((c) => c.name.toLowerCase()));
+  let alias = base;
+  for (let n = 2; names.has(alias); n++) alias = `${base}_${n}`;
+  return alias;
 }
 
 async function countChanges(session: SqlSession, changes: string): Promise<Record<ChangeKind, number>> {

@@ -56,7 +56,7 @@ describe('changePages', () => {
     const keys = pages.flat().map((c) => c.key);
     expect(keys).toEqual(Array.from({ length: 23 }, (_, i) => `k${String(i + 1).padStart(2, '0')}`));
     expect(pages.flat().every((c) => c.kind === 'added')).toBe(true);
-    expect(pages[0]?.[0]?.row).toEqual({ id: 'k01', n: 1 });
+    expect(JSON.parse(pages[0]?.[0]?.rowJson ?? 'null')).toEqual({ id: 'k01', n: 1 });
     // One page (3), then reads of four pages (12); the third, short, is the last: no empty read after it.
     expect(limits).toEqual([3, 12, 12]);
   });

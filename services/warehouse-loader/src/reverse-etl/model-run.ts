@@ -4,11 +4,18 @@ import {
   rowChangeEncoder,
   zeroCounts,
   type ReverseEtlConnection,
+  type RowEventContext,
   type ReverseEtlModel,
   type ReverseEtlRun,
   type ReverseEtlStore,
 } from '@manifold/reverse-etl';
-import { ModelRunError, type ChangeKind, type RowChange, type WarehouseEngine } from '@manifold/warehouse';
+import {
+  CHANGE_KINDS,
+  ModelRunError,
+  type ChangeKind,
+  type RowChange,
+  type WarehouseEngine,
+} from '@manifold/warehouse';
 import { changePages } from './change-pages';
 import { PagePipeline } from './page-pipeline';
 import { Pacer } from './pacer';
@@ -18,7 +25,7 @@ export interface ModelRunDeps {
   producer: EventProducer;
   eventsTopic: string;
   logger: Logger;
-  /** Row changes published and recorded at a time; a resumed run may publish the pages in flight again (three at most). */
+  /** Row changes published at a time; a resumed run may publish the pages sent unrecorded again (five at most). */
   pageSize: number;
   /** Set when the runner stops: the run stops between pages, to be resumed by the next runner. */
   signal: AbortSignal;
@@ -153,6 +160,7 @@ async function startRun(
     status: 'running',
     phase: 'preparing',
     startedAt: new Date().toISOString(),
+    rowText: 'warehouse',
     counts: zeroCounts(),
     published: zeroCounts(),
     skipped: zeroCounts(),
@@ -163,17 +171,22 @@ async function startRun(
 
 /** Warehouse reads are this many pages each (see changePages). */
 const PAGES_PER_READ = 5;
-/** Kafka sends awaiting acknowledgement while the next page is built (see PagePipeline). */
-const SENDS_IN_FLIGHT = 2;
+/**
+ * Pages sent and not yet recorded, at most (see PagePipeline): Kafka acknowledges a page in 10–50
+ * ms on a busy broker, and a MongoDB write takes as long, so this many pages keep both busy. It
+ * is also what a resumed run may publish again.
+ */
+const MAX_UNRECORDED_PAGES = 4;
 
 /**
  * Publishes the pages after the run's last key; false when the runner stopped before the end.
- * Pipelined, in key order: the warehouse read after the current one is under way, page N+1 is
- * built and sent while page N awaits Kafka's acknowledgement, and page N is recorded in MongoDB
- * while later pages go out. Page N+1 is recorded only once page N is, so a crash leaves the run
- * at a page whose every predecessor was published; the resumed run republishes the pages that
- * were in flight (at most SENDS_IN_FLIGHT + 1; same messageIds, so translators deliver each row
- * once) and counts each page once (recordPage applies only from the key the run is at).
+ * Pipelined, in key order: the warehouse read after the current one is under way, later pages are
+ * built and sent while earlier ones await Kafka's acknowledgement, and acknowledged pages are
+ * recorded in MongoDB (several in one write) while later pages go out. A page is recorded only
+ * with or after every page before it, so a crash leaves the run at a page whose every predecessor
+ * was published; the resumed run republishes the pages that were unrecorded (at most
+ * MAX_UNRECORDED_PAGES + 1; same messageIds, so translators deliver each row once) and counts each
+ * page once (recordPage applies only from the key the run is at).
  */
 async function publishChanges(
   deps: ModelRunDeps,
@@ -188,8 +201,26 @@ async function publishChanges(
   const rate = Math.min(...enabled.map((c) => c.rowsPerSecond));
   const pacer = new Pacer(rate, deps.signal);
   const pageSize = Math.max(1, Math.min(deps.pageSize, rate));
-  const context = { modelId: model.id, workspaceId: model.workspaceId, runId: run.id, runStartedAt: run.startedAt };
-  const pipeline = new PagePipeline(SENDS_IN_FLIGHT);
+  const context: RowEventContext = {
+    modelId: model.id,
+    workspaceId: model.workspaceId,
+    runId: run.id,
+    runStartedAt: run.startedAt,
+    ...(run.rowText ? { rowText: run.rowText } : {}),
+  };
+  const pipeline = new PagePipeline<SentPage>(MAX_UNRECORDED_PAGES, (pages) => {
+    const published = zeroCounts();
+    const skipped = zeroCounts();
+    for (const page of pages) {
+      for (const kind of CHANGE_KINDS) {
+        published[kind] += page.published[kind];
+        skipped[kind] += page.skipped[kind];
+      }
+    }
+    const first = pages[0] as SentPage;
+    const last = pages.at(-1) as SentPage;
+    return deps.store.recordPage(run.id, first.previousKey, last.lastKey, published, skipped);
+  });
   let lastKey = run.lastKey;
   try {
     for await (const page of changePages(engine.models, model.id, lastKey, pageSize, PAGES_PER_READ)) {
@@ -210,9 +241,12 @@ async function publishChanges(
       const previousKey = lastKey;
       const pageLastKey = (page.at(-1) as RowChange).key;
       lastKey = pageLastKey;
-      await pipeline.add(messages.length > 0 ? deps.producer.send(deps.eventsTopic, messages) : Promise.resolve(), () =>
-        deps.store.recordPage(run.id, previousKey, pageLastKey, published, skipped),
-      );
+      await pipeline.add(messages.length > 0 ? deps.producer.send(deps.eventsTopic, messages) : Promise.resolve(), {
+        previousKey,
+        lastKey: pageLastKey,
+        published,
+        skipped,
+      });
     }
     // Stopped or at the end: what was sent is recorded before the run is left or promoted.
     await pipeline.drain();
@@ -221,4 +255,12 @@ async function publishChanges(
     await pipeline.abandon();
     throw error;
   }
+}
+
+/** A page sent: where it starts and ends in key order, and what it held (recorded once Kafka holds it). */
+interface SentPage {
+  previousKey: string | undefined;
+  lastKey: string;
+  published: Record<ChangeKind, number>;
+  skipped: Record<ChangeKind, number>;
 }

@@ -9,7 +9,9 @@ export const POSTGRES_DIFF_DIALECT: DiffDialect = {
   text: (expression) => `CAST(${expression} AS text)`,
   // Keys are compared byte-wise so that paging does not depend on the database's collation.
   byteOrder: (expression) => `${expression} COLLATE "C"`,
-  rowJson: (alias) => `CAST(to_jsonb(${alias}) AS text)`,
+  // json, not jsonb: compact text with the columns in the query's order (jsonb's text puts a space
+  // after each colon and comma and orders keys by length), which the runner publishes as it is.
+  rowJson: (alias) => `CAST(to_json(${alias}) AS text)`,
   begin: 'BEGIN',
 };
 
