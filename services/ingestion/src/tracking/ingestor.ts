@@ -126,17 +126,25 @@ export class Ingestor {
     } catch (error) {
       return Promise.reject(this.refused(error, undefined, undefined));
     }
-    // Chained rather than awaited in one async function, whose frame would keep the body and the
-    // parsed calls until Kafka answers.
-    return Promise.resolve(body).then(
-      (json) => {
-        const handover = this.judge(request, type, json);
-        return 'messages' in handover ? this.publish(handover, request.webhook) : handover;
-      },
-      (error: unknown) => {
-        throw this.refused(error, undefined, undefined);
-      },
-    );
+    // Settled from callbacks rather than through a chain of promises or an async function: an
+    // async frame would keep the body and the parsed calls until Kafka answers, and a chain adds a
+    // promise and microtask turns per link to every request resumed when Kafka acknowledges a
+    // send (hundreds at once under load).
+    return new Promise<Ingested>((resolve, reject) => {
+      const proceed = (json: Buffer): void => {
+        let handover: Handover | Ingested;
+        try {
+          handover = this.judge(request, type, json);
+        } catch (error) {
+          reject(error as Error);
+          return;
+        }
+        if ('messages' in handover) this.publish(handover, request.webhook, resolve, reject);
+        else resolve(handover);
+      };
+      if (Buffer.isBuffer(body)) proceed(body);
+      else body.then(proceed, (error: unknown) => reject(this.refused(error, undefined, undefined)));
+    });
   }
 
   /**
@@ -233,26 +241,48 @@ export class Ingestor {
   }
 
   /**
-   * Resolves once Kafka acknowledged the messages; throws a 503 IngestionError when it did not.
-   * Blocked events go to the quarantine topic first, and the others to the events topic only once
+   * Calls `resolve` once Kafka acknowledged the messages, `reject` with a 503 IngestionError when
+   * it did not. Blocked events go to the quarantine topic first, and the others to the events topic only once
    * the quarantine took them: when the quarantine refuses, the 503 comes before anything of the
    * request reached the events topic, so the sender's retry duplicates nothing there. (The other
    * way round, the retry would publish the accepted events again.) A retry after the events topic
    * refused can only repeat a blocked event in the quarantine, where its messageId tells it apart.
    */
-  private async publish(
-    { source, messages, blocked, rejected }: Handover,
+  private publish(
+    handover: Handover,
     webhook: WebhookFacts | undefined,
-  ): Promise<Ingested> {
+    resolve: (ingested: Ingested) => void,
+    reject: (error: Error) => void,
+  ): void {
+    const { source, messages, blocked } = handover;
     const passed = blocked.size === 0 ? messages : messages.filter((message) => !blocked.has(message));
-    try {
-      if (blocked.size > 0) await this.deps.quarantine.publish([...blocked]);
-      await this.deps.publisher.publish(passed);
-    } catch (error) {
-      throw this.failed(source, messages.map(shownEvent), error);
-    }
+    const refuse = (error: unknown): void => reject(this.failed(source, messages.map(shownEvent), error));
+    const publishPassed = (): void => {
+      this.deps.publisher.publish(passed).then(() => {
+        try {
+          resolve(this.published(handover, passed, webhook));
+        } catch (error) {
+          reject(error as Error);
+        }
+      }, refuse);
+    };
+    if (blocked.size > 0) this.deps.quarantine.publish([...blocked]).then(publishPassed, refuse);
+    else publishPassed();
+  }
+
+  /** Counts and shows a request's events once Kafka acknowledged them. */
+  private published(
+    { source, messages, blocked, rejected }: Handover,
+    passed: readonly OutgoingMessage[],
+    webhook: WebhookFacts | undefined,
+  ): Ingested {
     const { liveDebugger, metrics } = this.deps;
-    for (const [type, count] of countTypes(passed)) metrics.eventsAccepted.add(count, type);
+    if (passed.length === 1) {
+      // A single call, the common case: one counter update without a map.
+      metrics.eventsAccepted.add(1, (passed[0] as OutgoingMessage).headers?.[EVENT_HEADERS.type] ?? 'unknown');
+    } else {
+      for (const [type, count] of countTypes(passed)) metrics.eventsAccepted.add(count, type);
+    }
     if (blocked.size > 0) metrics.eventsRejected.add(blocked.size, 'blocked');
     // Entries beyond the buffer would be overwritten at once: skip them unless someone watches live.
     const shown = liveDebugger.entriesWanted(source.id);
