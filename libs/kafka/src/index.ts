@@ -32,3 +32,4 @@ export {
 } from './connection-config';
 export type { PartitionLag, ConsumerLagTelemetry } from './consumer-lag';
 export { keyPartition } from './key-partition';
+export { approximateMessageBytes, groupByBytes } from './message-size';

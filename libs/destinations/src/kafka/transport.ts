@@ -8,7 +8,14 @@ import {
   type SendContext,
   type TransportContext,
 } from '@manifold/destination-kit';
-import { KafkaClient, kafkaFailure, keyPartition, type EventProducer, type KafkaSecurity } from '@manifold/kafka';
+import {
+  groupByBytes,
+  KafkaClient,
+  kafkaFailure,
+  keyPartition,
+  type EventProducer,
+  type KafkaSecurity,
+} from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import type { KafkaBatchRecord, KafkaRecordBody } from './send';
 import { armoured, brokersOf, type kafkaSettings, type KafkaSettings } from './settings';
@@ -159,7 +166,7 @@ export class KafkaTransport implements RequestSender {
    * the one at fault is refused.
    */
   private async writePartition(write: BatchWrite, partition: number, indexes: number[]): Promise<void> {
-    for (const chunk of byBytes(indexes, (i) => recordBytes(write.records[i] as KafkaBatchRecord))) {
+    for (const chunk of groupByBytes(indexes, SEND_BYTES, (i) => recordBytes(write.records[i] as KafkaBatchRecord))) {
       // The brokers did not answer a moment ago: not tried now (retried later), as a single record.
       const stopped = this.stopped(write.instanceId);
       if (stopped) {
@@ -343,25 +350,6 @@ const SEND_BYTES = 900_000;
 
 function recordBytes(record: KafkaBatchRecord): number {
   return Buffer.byteLength(JSON.stringify(record)) + 64;
-}
-
-/** Consecutive runs of the indexes, each at most SEND_BYTES (a larger record alone). */
-function byBytes(indexes: number[], size: (index: number) => number): number[][] {
-  const chunks: number[][] = [];
-  let current: number[] = [];
-  let bytes = 0;
-  for (const index of indexes) {
-    const n = size(index);
-    if (current.length > 0 && bytes + n > SEND_BYTES) {
-      chunks.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(index);
-    bytes += n;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
 }
 
 /** The offset of the n-th record of a send from its base offset (Kafka gives offsets as decimal text). */

@@ -1,4 +1,9 @@
-import { KafkaUnavailableError, type OutgoingMessage, type SendOptions } from '@manifold/kafka';
+import {
+  approximateMessageBytes,
+  KafkaUnavailableError,
+  type OutgoingMessage,
+  type SendOptions,
+} from '@manifold/kafka';
 
 /** What the queue needs of a producer; `EventProducer` from @manifold/kafka is one. */
 export interface MessageSender {
@@ -47,12 +52,6 @@ interface Part {
   bytes: number;
 }
 
-function messageBytes(message: OutgoingMessage): number {
-  let bytes = message.value.length + (message.key?.length ?? 0) + 24;
-  if (message.headers) for (const name in message.headers) bytes += name.length + (message.headers[name]?.length ?? 0);
-  return bytes;
-}
-
 /**
  * Gathers the messages of concurrent requests into few Kafka sends, so the broker sees one
  * request per few milliseconds instead of one per HTTP call, and tells each caller when its own
@@ -97,7 +96,7 @@ export class PublishQueue {
   publish(messages: readonly OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return Promise.resolve();
     let total = 0;
-    for (const message of messages) total += messageBytes(message);
+    for (const message of messages) total += approximateMessageBytes(message);
     if (!this.hasRoomFor(total)) {
       return Promise.reject(
         new KafkaUnavailableError(
@@ -109,7 +108,7 @@ export class PublishQueue {
       const publication: Publication = { partsLeft: 0, enqueuedAt: Date.now(), settled: false, resolve, reject };
       let part: Part = { publication, messages: [], bytes: 0 };
       for (const message of messages) {
-        const bytes = messageBytes(message);
+        const bytes = approximateMessageBytes(message);
         if (part.messages.length > 0 && part.bytes + bytes > this.options.maxBatchBytes) {
           this.enqueue(part);
           part = { publication, messages: [], bytes: 0 };

@@ -1,4 +1,4 @@
-import type { EventProducer } from '@manifold/kafka';
+import { approximateMessageBytes, groupByBytes, type EventProducer, type SendableMessage } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import {
   rowChangeEncoder,
@@ -172,6 +172,29 @@ async function startRun(
 /** Warehouse reads are this many pages each (see changePages). */
 const PAGES_PER_READ = 5;
 /**
+ * A produce request's messages, at most (approximateMessageBytes). The events topic takes record
+ * batches of up to 8 MiB (`max.message.bytes`, set by the services that create it) and refuses a
+ * larger one whole, which would leave the run retrying that page forever. Half of it holds even if
+ * every message of a request went to one partition and its text weighed twice its length (text
+ * other than ASCII). A page of typical rows goes in one request, a page of wide rows in several;
+ * a single event larger than the topic takes still fails (the run keeps `lastAttemptError`).
+ */
+const MAX_SEND_BYTES = 4 * 1024 * 1024;
+
+/** Sends a page's messages, in order, in requests the broker takes; resolves once all are acknowledged. */
+function sendPage(deps: ModelRunDeps, messages: SendableMessage[]): Promise<unknown> {
+  if (messages.length === 0) return Promise.resolve();
+  const groups = groupByBytes(messages, MAX_SEND_BYTES, approximateMessageBytes);
+  if (groups.length === 1) return deps.producer.send(deps.eventsTopic, messages);
+  // Each request settles before the page does, so that nothing of a failed page is still in
+  // flight once the run stops (they go out in order: one request in flight per broker).
+  return Promise.allSettled(groups.map((group) => deps.producer.send(deps.eventsTopic, group))).then((results) => {
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+  });
+}
+
+/**
  * Pages sent and not yet recorded, at most (see PagePipeline): Kafka acknowledges a page in 10–50
  * ms on a busy broker, and a MongoDB write takes as long, so this many pages keep both busy. It
  * is also what a resumed run may publish again.
@@ -241,7 +264,7 @@ async function publishChanges(
       const previousKey = lastKey;
       const pageLastKey = (page.at(-1) as RowChange).key;
       lastKey = pageLastKey;
-      await pipeline.add(messages.length > 0 ? deps.producer.send(deps.eventsTopic, messages) : Promise.resolve(), {
+      await pipeline.add(sendPage(deps, messages), {
         previousKey,
         lastKey: pageLastKey,
         published,

@@ -559,6 +559,36 @@ describe.each(warehouses)('reverse ETL from %s', (_kind, makeWarehouse) => {
     expect(customers.sort((a, b) => a - b)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
   });
 
+  it('publishes a page of wide rows in requests the topic takes (over 8 MiB per partition in one would be refused)', async () => {
+    const warehouse = makeWarehouse();
+    const { model, table, upserts } = await setUpModel(warehouse);
+    // 30 rows with a column of 1 MB that the mapping does not send: 30 MB in one page, over the
+    // events topic's three partitions (at least 10 MB in one of them).
+    await store.saveModel({
+      ...model,
+      sql: `SELECT id, email, ltv, repeat('x', 1000000) AS notes FROM crm.${table}`,
+    });
+    const values = Array.from({ length: 30 }, (_, i) => `(${i + 1}, 'c${i + 1}@x.io', ${i})`).join(', ');
+    await warehouse.exec(`INSERT INTO crm.${table} VALUES ${values}`);
+    const wide = startReverseEtlRunner({
+      store,
+      config,
+      producer,
+      eventsTopic: translator.settings.eventsTopic,
+      logger,
+      checkIntervalMs: 3600000,
+      pageSize: 1000,
+    });
+    runners.push(wide);
+    const run = await runNow(wide, model);
+    expect(run).toMatchObject({ status: 'succeeded', published: { added: 30, updated: 0, deleted: 0 } });
+    expect(run.lastAttemptError).toBeUndefined();
+    const received = await deliveries(upserts, 30);
+    expect(received.map((b) => b.customer as number).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 30 }, (_, i) => i + 1),
+    );
+  });
+
   it('runs an interval model on its schedule: at once, then each interval after the last start', async () => {
     const warehouse = makeWarehouse();
     // Shorter than the API allows (60 s), so that the test sees two runs; checks every 250 ms.
