@@ -105,9 +105,8 @@ export function rowChangeEncoder(context: RowEventContext, now: string): (change
   const type = Buffer.from('track');
   const receivedAt = Buffer.from(now);
   const keyPrefix = `${context.modelId}:`;
-  const asRead = context.rowText === 'warehouse';
   return (change) => {
-    const rowJson = asRead ? change.rowJson : JSON.stringify(JSON.parse(change.rowJson));
+    const rowJson = rowJsonOf(context, change);
     const kindJson = KIND_JSON[change.kind];
     const keyJson = json(change.key);
     const messageId = messageIdOf(runPrefix, kindJson, keyJson, rowJson);
