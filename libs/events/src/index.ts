@@ -2,7 +2,7 @@ export type { SpecEvent, CallType, EventContext, IntegrationsObject } from './sp
 export { CALL_TYPES, isCallType } from './spec';
 export { sampleEvent } from './sample-event';
 export { snakeCase, nameWords } from './snake-case';
-export { TOPICS, EVENT_HEADERS, KafkaNames } from './topics';
+export { TOPICS, EVENT_HEADERS, EVENTS_TOPIC_MAX_MESSAGE_BYTES, KafkaNames } from './topics';
 export {
   encodeEventMessage,
   eventMessageHeaders,

@@ -41,6 +41,14 @@ export const TOPICS = {
   eventTraceIndex: 'manifold.event-trace-index.v1',
 } as const;
 
+/**
+ * `max.message.bytes` of the events topic (and the quarantine and plan-reports topics created
+ * beside it): the largest record batch the broker takes there. Above the broker's 1 MB default so
+ * that a full publishing batch of one partition is never refused; a single event larger than it
+ * can never be published (Reverse ETL sets such a row aside with the reason).
+ */
+export const EVENTS_TOPIC_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+
 const PREFIX = /^[A-Za-z0-9._-]*$/;
 
 /**

@@ -32,4 +32,4 @@ export {
 } from './connection-config';
 export type { PartitionLag, ConsumerLagTelemetry } from './consumer-lag';
 export { keyPartition } from './key-partition';
-export { approximateMessageBytes, groupByBytes } from './message-size';
+export { approximateMessageBytes, fitsOneRecordBatch, groupByBytes, messageBytes } from './message-size';

@@ -1,5 +1,5 @@
 // Sizes of messages and their grouping into sends under a byte limit (no broker needed).
-import { approximateMessageBytes, groupByBytes } from './message-size';
+import { approximateMessageBytes, fitsOneRecordBatch, groupByBytes, messageBytes } from './message-size';
 
 describe('message sizes', () => {
   it('counts value, key, header names and values, and a record’s framing', () => {
@@ -20,5 +20,19 @@ describe('message sizes', () => {
       sizes(groupByBytes([message(40), message(250), message(40), message(60)], 100, approximateMessageBytes)),
     ).toEqual([[40], [250], [40, 60]]);
     expect(groupByBytes([], 100, approximateMessageBytes)).toEqual([]);
+  });
+
+  it('counts UTF-8 bytes exactly, and says whether a message fits a record batch under a limit', () => {
+    // 'é' is 2 bytes in UTF-8, '€' 3, a character outside the BMP 4 (two UTF-16 units).
+    expect(messageBytes({ key: 'é', value: '€😀', headers: { h: Buffer.from([1, 2]), ü: 'x' } })).toBe(
+      2 + 3 + 4 + (1 + 2) + (2 + 1),
+    );
+    const limit = 10_000;
+    // Within the framing margin by length, but over it in bytes: 3,000 × '€' is 9,000 bytes.
+    expect(fitsOneRecordBatch({ value: '€'.repeat(3000) }, limit)).toBe(false);
+    expect(fitsOneRecordBatch({ value: 'x'.repeat(3000) }, limit)).toBe(true);
+    expect(fitsOneRecordBatch({ value: 'x'.repeat(limit - 1024) }, limit)).toBe(true);
+    expect(fitsOneRecordBatch({ value: 'x'.repeat(limit - 1024), key: 'k' }, limit)).toBe(false);
+    expect(fitsOneRecordBatch({ value: Buffer.alloc(limit) }, limit)).toBe(false);
   });
 });

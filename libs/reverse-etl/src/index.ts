@@ -14,5 +14,6 @@ export {
 export { connectionMapping, connectionMappingId } from './connection-mapping';
 export { suggestedFields, normalizedName } from './suggested-fields';
 export { ReverseEtlStore } from './store';
+export type { RefusedRowChange } from './run-delivery-records';
 export { tallyRunDeliveries, type RunDeliveryTally } from './run-deliveries';
 export { parseModelInput, parseConnectionInput, InvalidReverseEtlInputError, type InputProblem } from './validation';

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import { isDuplicateKeyError } from '@manifold/mongo';
+import type { ChangeKind } from '@manifold/warehouse';
 import { MAX_FAILED_ROW_SAMPLES, type ReverseEtlRun, type RunFailedRow } from './records';
 import type { RunDeliveryTally } from './run-deliveries';
 
@@ -12,10 +14,26 @@ import type { RunDeliveryTally } from './run-deliveries';
 interface RunDeliveriesDoc {
   _id: string;
   runId: string;
-  /** The last reports-topic offset of this partition counted here. */
-  offset: number;
+  /** The last reports-topic offset of this partition counted here (absent on a refused row's document). */
+  offset?: number;
+  /** A row change the runner could not publish (RefusedRowChange), counted by the runner itself. */
+  refused?: true;
   counts?: ReverseEtlRun['deliveries'];
   failedRows?: RunFailedRow[];
+}
+
+/**
+ * A row change the runner could not publish at all (its event is larger than the events topic
+ * takes): dead-lettered at once at every destination instance that takes its kind, with the
+ * reason, and never retried.
+ */
+export interface RefusedRowChange {
+  key: string;
+  changeKind: ChangeKind;
+  destinationIds: readonly string[];
+  reason: string;
+  message: string;
+  at: string;
 }
 
 /** What a run's deliveries came to, all partitions together. */
@@ -62,6 +80,43 @@ export class RunDeliveryRecords {
       if (!isDuplicateKeyError(error)) throw error;
       await this.docs.updateOne(filter, update);
     }
+  }
+
+  /**
+   * Counts refused row changes as dead-lettered, each once however often its page is published
+   * again (a resumed run refuses the same rows again): one document per run and row change.
+   */
+  async recordRefused(runId: string, rows: readonly RefusedRowChange[]): Promise<void> {
+    for (const row of rows) {
+      const { key, changeKind, reason, message, at } = row;
+      const id = createHash('sha256')
+        .update(JSON.stringify([changeKind, key]))
+        .digest('hex')
+        .slice(0, 32);
+      const doc: RunDeliveriesDoc = {
+        _id: `${runId}|refused|${id}`,
+        runId,
+        refused: true,
+        counts: { [changeKind]: { deadLettered: row.destinationIds.length } },
+        failedRows: row.destinationIds
+          .slice(0, MAX_FAILED_ROW_SAMPLES)
+          .map((destinationId) => ({ key, changeKind, destinationId, outcome: 'deadLettered', reason, message, at })),
+      };
+      try {
+        await this.docs.insertOne(doc);
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+      }
+    }
+  }
+
+  /** The outcomes recordRefused counted for a run, all kinds together. */
+  async refusedOutcomes(runId: string): Promise<number> {
+    let outcomes = 0;
+    for (const doc of await this.docs.find({ runId, refused: true }).toArray()) {
+      for (const counts of Object.values(doc.counts ?? {})) outcomes += counts.deadLettered ?? 0;
+    }
+    return outcomes;
   }
 
   /** The totals of each of the runs (those with no outcome yet are absent). */

@@ -142,6 +142,36 @@ describe('delivery outcomes', () => {
     expect(ended.missingDeliveries).toBeUndefined();
   });
 
+  it('counts a row change the runner refused once per instance, however often its page is published again', async () => {
+    const run = await delivering(3);
+    const tooLarge = (key: string, destinationIds: string[]) => ({
+      key,
+      changeKind: 'added' as const,
+      destinationIds,
+      reason: 'EVENT_TOO_LARGE',
+      message: `row ${key} is too large`,
+      at: new Date().toISOString(),
+    });
+    await store.recordRefusedRows(run.id, [tooLarge('k1', ['d1', 'd2'])]);
+    // The page again (a resumed run), and the next page's refused row.
+    await store.recordRefusedRows(run.id, [tooLarge('k1', ['d1', 'd2']), tooLarge('k2', ['d1'])]);
+    expect(await store.refusedOutcomes(run.id)).toBe(3);
+    const counted = (await store.run(run.id)) as ReverseEtlRun;
+    expect(runDeliveries(counted).added).toEqual({ delivered: 0, failed: 0, deadLettered: 3, filtered: 0 });
+    expect(
+      (counted.failedRows ?? []).map((r) => `${r.key}@${r.destinationId}:${r.outcome}:${r.reason}`).sort(),
+    ).toEqual([
+      'k1@d1:deadLettered:EVENT_TOO_LARGE',
+      'k1@d2:deadLettered:EVENT_TOO_LARGE',
+      'k2@d1:deadLettered:EVENT_TOO_LARGE',
+    ]);
+    // Outcomes the translators report are not refused ones.
+    const tally = tallyRunDeliveries([report(run.id, { count: 1 })]).get(run.id);
+    await store.recordDeliveries(run.id, tally as RunDeliveryTally, { partition: 0, offset: '1' });
+    expect(await store.refusedOutcomes(run.id)).toBe(3);
+    expect(await store.completeIfDelivered(run.id)).toBe(true);
+  });
+
   it('stops waiting with the deliveries still without an outcome counted missing', async () => {
     const run = await delivering(4);
     const tally = tallyRunDeliveries([report(run.id, { count: 1 })]).get(run.id);

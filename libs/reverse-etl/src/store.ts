@@ -4,7 +4,7 @@ import { isDuplicateKeyError } from '@manifold/mongo';
 import type { ChangeKind } from '@manifold/warehouse';
 import { outcomesReported, type ReverseEtlConnection, type ReverseEtlModel, type ReverseEtlRun } from './records';
 import type { RunDeliveryTally } from './run-deliveries';
-import { RunDeliveryRecords } from './run-delivery-records';
+import { RunDeliveryRecords, type RefusedRowChange } from './run-delivery-records';
 
 type Doc<T extends { id: string }> = Omit<T, 'id'> & { _id: string };
 /** A run as stored: its deliveries are counted apart (RunDeliveryRecords). */
@@ -195,6 +195,16 @@ export class ReverseEtlStore {
     position: { partition: number; offset: string },
   ): Promise<void> {
     await this.deliveries.record(runId, tally, position);
+  }
+
+  /** Counts row changes the runner could not publish as dead-lettered, once each (see RunDeliveryRecords). */
+  async recordRefusedRows(runId: string, rows: readonly RefusedRowChange[]): Promise<void> {
+    await this.deliveries.recordRefused(runId, rows);
+  }
+
+  /** The outcomes recordRefusedRows counted for a run: a run expects them beside its published changes'. */
+  async refusedOutcomes(runId: string): Promise<number> {
+    return this.deliveries.refusedOutcomes(runId);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { EVENTS_TOPIC_MAX_MESSAGE_BYTES } from '@manifold/events';
 import type { KafkaClient } from '@manifold/kafka';
 import { createIngestionApp, type IngestionApp, type IngestionAppDeps } from './app';
 import { RecoveringSender } from './publish/recovering-sender';
@@ -30,11 +31,8 @@ export interface RunningIngestion {
   close(): Promise<void>;
 }
 
-/**
- * A record batch of one send can hold up to PublishSettings.maxBatchBytes of one partition's
- * events; the topic allows more than the broker's 1 MB default so a full batch is never refused.
- */
-const EVENTS_TOPIC_MAX_MESSAGE_BYTES = String(8 * 1024 * 1024);
+/** A record batch of one send holds up to PublishSettings.maxBatchBytes of one partition's events. */
+const EVENTS_TOPIC_CONFIG = { 'max.message.bytes': String(EVENTS_TOPIC_MAX_MESSAGE_BYTES) };
 
 export async function startIngestion(options: StartIngestionOptions): Promise<RunningIngestion> {
   const { kafka, settings, logger } = options;
@@ -43,19 +41,19 @@ export async function startIngestion(options: StartIngestionOptions): Promise<Ru
       topic: settings.topic,
       partitions: options.partitions,
       replicationFactor: options.replicationFactor,
-      config: { 'max.message.bytes': EVENTS_TOPIC_MAX_MESSAGE_BYTES },
+      config: EVENTS_TOPIC_CONFIG,
     },
     {
       topic: settings.quarantineTopic,
       partitions: options.partitions,
       replicationFactor: options.replicationFactor,
-      config: { 'max.message.bytes': EVENTS_TOPIC_MAX_MESSAGE_BYTES },
+      config: EVENTS_TOPIC_CONFIG,
     },
     {
       topic: settings.planReports.topic,
       partitions: 3,
       replicationFactor: options.replicationFactor,
-      config: { 'max.message.bytes': EVENTS_TOPIC_MAX_MESSAGE_BYTES },
+      config: EVENTS_TOPIC_CONFIG,
     },
   ]);
   const producer = new RecoveringSender(() => kafka.producer(), logger);

@@ -1,8 +1,17 @@
-import { approximateMessageBytes, groupByBytes, type EventProducer, type SendableMessage } from '@manifold/kafka';
+import { EVENTS_TOPIC_MAX_MESSAGE_BYTES } from '@manifold/events';
+import {
+  approximateMessageBytes,
+  fitsOneRecordBatch,
+  groupByBytes,
+  messageBytes,
+  type EventProducer,
+  type SendableMessage,
+} from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
 import {
   rowChangeEncoder,
   zeroCounts,
+  type RefusedRowChange,
   type ReverseEtlConnection,
   type RowEventContext,
   type ReverseEtlModel,
@@ -101,6 +110,9 @@ export async function runModel(
   return startDelivering(store, run, connections, log);
 }
 
+/** The events topic's limit on a record batch, which a row's event must fit alone. */
+const MAX_EVENT_BYTES = EVENTS_TOPIC_MAX_MESSAGE_BYTES;
+
 /**
  * Every change is out: the run waits for each delivery's outcome (the delivery-report consumer
  * counts them and ends it; the runner's checks end it at the delivery timeout). A run that
@@ -117,7 +129,8 @@ async function startDelivering(
     status: 'delivering',
     phase: 'delivering',
     deliveringSince: new Date().toISOString(),
-    expectedDeliveries: expectedDeliveries(recorded.published, connections),
+    // The refused rows' outcomes were counted when their pages were recorded.
+    expectedDeliveries: expectedDeliveries(recorded.published, connections) + (await store.refusedOutcomes(run.id)),
     published: recorded.published,
     skipped: recorded.skipped,
   };
@@ -177,7 +190,7 @@ const PAGES_PER_READ = 5;
  * larger one whole, which would leave the run retrying that page forever. Half of it holds even if
  * every message of a request went to one partition and its text weighed twice its length (text
  * other than ASCII). A page of typical rows goes in one request, a page of wide rows in several;
- * a single event larger than the topic takes still fails (the run keeps `lastAttemptError`).
+ * a single event larger than the topic takes is refused before (refusedRow).
  */
 const MAX_SEND_BYTES = 4 * 1024 * 1024;
 
@@ -220,6 +233,9 @@ async function publishChanges(
 ): Promise<boolean> {
   const enabled = connections.filter((c) => c.enabled);
   const kinds = new Set<ChangeKind>(enabled.flatMap((c) => c.changeKinds));
+  const instancesTaking = (kind: ChangeKind): string[] => [
+    ...new Set(enabled.filter((c) => c.changeKinds.includes(kind)).map((c) => c.destinationId)),
+  ];
   // One event per row change serves every connection: the slowest instance sets the pace.
   const rate = Math.min(...enabled.map((c) => c.rowsPerSecond));
   const pacer = new Pacer(rate, deps.signal);
@@ -231,7 +247,10 @@ async function publishChanges(
     runStartedAt: run.startedAt,
     ...(run.rowText ? { rowText: run.rowText } : {}),
   };
-  const pipeline = new PagePipeline<SentPage>(MAX_UNRECORDED_PAGES, (pages) => {
+  const pipeline = new PagePipeline<SentPage>(MAX_UNRECORDED_PAGES, async (pages) => {
+    // Before the pages: a crash in between refuses the same rows again, counted once.
+    const refused = pages.flatMap((page) => page.refused);
+    if (refused.length > 0) await deps.store.recordRefusedRows(run.id, refused);
     const published = zeroCounts();
     const skipped = zeroCounts();
     for (const page of pages) {
@@ -252,13 +271,25 @@ async function publishChanges(
       const skipped = zeroCounts();
       const encode = rowChangeEncoder(context, new Date().toISOString());
       const messages = [];
+      const refused: RefusedRowChange[] = [];
       for (const change of page) {
         if (!kinds.has(change.kind)) {
           skipped[change.kind]++;
           continue;
         }
+        const message = encode(change);
+        if (!fitsOneRecordBatch(message, MAX_EVENT_BYTES)) {
+          refused.push(refusedRow(change, messageBytes(message), instancesTaking(change.kind)));
+          continue;
+        }
         published[change.kind]++;
-        messages.push(encode(change));
+        messages.push(message);
+      }
+      if (refused.length > 0) {
+        deps.logger.warn(
+          { modelId: model.id, runId: run.id, rows: refused.length },
+          'row changes too large for the events topic were not published; each is dead-lettered with the reason',
+        );
       }
       await pacer.take(messages.length);
       const previousKey = lastKey;
@@ -269,6 +300,7 @@ async function publishChanges(
         lastKey: pageLastKey,
         published,
         skipped,
+        refused,
       });
     }
     // Stopped or at the end: what was sent is recorded before the run is left or promoted.
@@ -286,4 +318,24 @@ interface SentPage {
   lastKey: string;
   published: Record<ChangeKind, number>;
   skipped: Record<ChangeKind, number>;
+  /** Row changes of the page that could not be published (each dead-lettered at once). */
+  refused: RefusedRowChange[];
+}
+
+/**
+ * A row change whose event the events topic cannot take (the broker refuses a record batch over
+ * its `max.message.bytes` whole, so publishing it again would fail forever): dead-lettered at
+ * every instance that takes its kind, with the reason, while the rest of the run goes on.
+ */
+function refusedRow(change: RowChange, bytes: number, destinationIds: string[]): RefusedRowChange {
+  return {
+    key: change.key,
+    changeKind: change.kind,
+    destinationIds,
+    reason: 'EVENT_TOO_LARGE',
+    message:
+      `the row's event is ${bytes} bytes, more than the events topic takes (${MAX_EVENT_BYTES} bytes with its ` +
+      `framing, max.message.bytes): it was not published; leave the widest columns out of the model's query or shorten them`,
+    at: new Date().toISOString(),
+  };
 }

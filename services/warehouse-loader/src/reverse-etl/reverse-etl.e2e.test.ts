@@ -559,16 +559,17 @@ describe.each(warehouses)('reverse ETL from %s', (_kind, makeWarehouse) => {
     expect(customers.sort((a, b) => a - b)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
   });
 
-  it('publishes a page of wide rows in requests the topic takes (over 8 MiB per partition in one would be refused)', async () => {
+  it('publishes a page of wide rows in requests the topic takes, and dead-letters a row too large to publish at all', async () => {
     const warehouse = makeWarehouse();
     const { model, table, upserts } = await setUpModel(warehouse);
     // 30 rows with a column of 1 MB that the mapping does not send: 30 MB in one page, over the
-    // events topic's three partitions (at least 10 MB in one of them).
+    // events topic's three partitions (at least 10 MB in one of them, over the 8 MiB a record
+    // batch may hold). Row 31's column is 9 MB: no request can carry its event.
     await store.saveModel({
       ...model,
-      sql: `SELECT id, email, ltv, repeat('x', 1000000) AS notes FROM crm.${table}`,
+      sql: `SELECT id, email, ltv, repeat('x', CASE WHEN id = 31 THEN 9000000 ELSE 1000000 END) AS notes FROM crm.${table}`,
     });
-    const values = Array.from({ length: 30 }, (_, i) => `(${i + 1}, 'c${i + 1}@x.io', ${i})`).join(', ');
+    const values = Array.from({ length: 31 }, (_, i) => `(${i + 1}, 'c${i + 1}@x.io', ${i})`).join(', ');
     await warehouse.exec(`INSERT INTO crm.${table} VALUES ${values}`);
     const wide = startReverseEtlRunner({
       store,
@@ -581,8 +582,20 @@ describe.each(warehouses)('reverse ETL from %s', (_kind, makeWarehouse) => {
     });
     runners.push(wide);
     const run = await runNow(wide, model);
-    expect(run).toMatchObject({ status: 'succeeded', published: { added: 30, updated: 0, deleted: 0 } });
+    expect(run).toMatchObject({
+      status: 'succeeded',
+      counts: { added: 31, updated: 0, deleted: 0 },
+      published: { added: 30, updated: 0, deleted: 0 },
+      // 30 deliveries, and the refused row's outcome at the one instance taking added rows.
+      expectedDeliveries: 31,
+    });
     expect(run.lastAttemptError).toBeUndefined();
+    expect(run.missingDeliveries).toBeUndefined();
+    expect(runDeliveries(run).added).toEqual({ delivered: 30, failed: 0, deadLettered: 1, filtered: 0 });
+    expect(run.failedRows).toEqual([
+      expect.objectContaining({ key: '31', changeKind: 'added', outcome: 'deadLettered', reason: 'EVENT_TOO_LARGE' }),
+    ]);
+    expect(run.failedRows?.[0]?.message).toMatch(/the row's event is 9\d{6} bytes, more than the events topic takes/);
     const received = await deliveries(upserts, 30);
     expect(received.map((b) => b.customer as number).sort((a, b) => a - b)).toEqual(
       Array.from({ length: 30 }, (_, i) => i + 1),

@@ -229,7 +229,7 @@ export interface FailedRow {
   destinationId: string;
   /** failed or dead_lettered. */
   outcome: string;
-  /** http_400, RETRIES_EXHAUSTED, ... */
+  /** http_400, RETRIES_EXHAUSTED, EVENT_TOO_LARGE (the row's event exceeds what the events topic takes: never published), ... */
   reason: string;
   /** In words, credentials masked. */
   message: string;
