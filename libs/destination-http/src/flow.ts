@@ -1,5 +1,6 @@
 import {
   followUpRequests,
+  isOptionalStepRefusal,
   outcomeOfError,
   refusedRequestParts,
   type DestinationDefinition,
@@ -37,9 +38,11 @@ export interface FlowPart {
 
 /**
  * One request, and the follow-up requests its 2xx answer calls for (multi-request flows such as
- * search-then-update), each sent with `send`; the outcome is that of the last request sent. A
- * batch the API refused whole is sent again in the parts its destination splits it into (`parts`).
- * What the steps leave out or convert goes to `notices`, the event's.
+ * search-then-update), each sent with `send`; the outcome is that of the last request sent, or,
+ * when an optional step is refused for good (FollowUpStep.optional: an association after an
+ * upsert), that of the last required step. A batch the API refused whole is sent again in the
+ * parts its destination splits it into (`parts`). What the steps leave out or convert goes to
+ * `notices`, the event's.
  */
 export async function sendFlow(
   destination: DestinationDefinition,
@@ -49,6 +52,9 @@ export async function sendFlow(
   send: (request: RequestDescriptor) => Promise<Attempt>,
 ): Promise<FlowResult> {
   let current = request;
+  /** The last required step's attempt that went through: the flow's result if an optional step is refused. */
+  let required: Attempt | undefined;
+  const wentThrough = (attempt: Attempt) => attempt.outcome.kind === 'delivered' || attempt.outcome.kind === 'per-item';
   for (let step = 0; ; step++) {
     const sent = await send(current);
     const response = sent.exchange.response;
@@ -62,6 +68,8 @@ export async function sendFlow(
       // The answer ends the flow (e.g. no unique contact): a drop or dead letter with this exchange.
       return { outcome: outcomeOfError(error), exchange: sent.exchange };
     }
+    if (isOptionalStepRefusal(current, sent.outcome)) return required ?? sent;
+    if (!current.followUp.optional && wentThrough(sent)) required = sent;
     if (next.length === 0) return sent;
     if (step >= MAX_FLOW_STEPS) {
       return {
@@ -76,7 +84,17 @@ export async function sendFlow(
     // Follow-ups go in order; all but the last must succeed for the flow to go on.
     for (const followUp of next.slice(0, -1)) {
       const result = await send(followUp);
-      if (result.outcome.kind !== 'delivered') return result;
+      if (result.outcome.kind === 'delivered') {
+        if (!followUp.followUp?.optional) required = result;
+        continue;
+      }
+      if (!isOptionalStepRefusal(followUp, result.outcome) || !result.exchange.response) return result;
+      // Refused for good but optional: the destination records what it left out, and the flow goes on.
+      try {
+        followUpRequests(destination, followUp, result.exchange.response, settings, notices);
+      } catch (error) {
+        return { outcome: outcomeOfError(error), exchange: result.exchange };
+      }
     }
     current = next[next.length - 1] as RequestDescriptor;
   }

@@ -38,7 +38,7 @@ export {
 } from './translate';
 export { catalogEntry, type CatalogEntry, type CatalogAction } from './catalog';
 export { actionFields, type CatalogActionField } from './action-fields';
-export { followUpRequests } from './follow-up';
+export { followUpRequests, isOptionalStepRefusal } from './follow-up';
 export { refusedRequestParts } from './refused-parts';
 export type { RequestSender, SendContext, TransportContext, TransportFactory } from './transport';
 export {

@@ -35,6 +35,14 @@ export interface RequestDescriptor {
 export interface FollowUpStep {
   step: string;
   state?: unknown;
+  /**
+   * The request adds to what the steps before it did (e.g. associating records after their
+   * upsert) and its refusal for good undoes none of it: then the flow's outcome is that of its
+   * last required step, and the destination's `followUp` is called with the refusal to record in
+   * the events' notices what was left out (see `isOptionalStepRefusal`). A retryable answer still
+   * retries the whole flow.
+   */
+  optional?: boolean;
 }
 
 /** What the translator saw of a response, enough for the classifiers. */

@@ -9,7 +9,8 @@ describe('HubspotEmulator', () => {
   beforeAll(async () => {
     hs = await new HubspotEmulator({
       portalId: '77',
-      privateAppTokens: ['pat-1'],
+      privateAppTokens: ['pat-1', 'pat-writes-only'],
+      privateAppScopes: { 'pat-writes-only': ['crm.objects.contacts.write', 'crm.objects.companies.write'] },
       eventNames: ['pe77_signed_up'],
       burstPer10s: 3,
       oauth: { ...CLIENT, scopes: ['oauth', 'crm.objects.contacts.write'], accessTokenTtlSeconds: 60 },
@@ -136,6 +137,33 @@ describe('HubspotEmulator', () => {
     expect(partial.status).toBe(207);
     expect(partial.json()).toMatchObject({ numErrors: 1, errors: [{ context: { ids: ['nope'] } }] });
     expect([...hs.contacts.keys()]).toEqual(['a@b.co']);
+  });
+
+  it('a token with listed scopes: calls needing one it lacks are 403 MISSING_SCOPES, naming the scopes', async () => {
+    const auth = { authorization: 'Bearer pat-writes-only' };
+    const upsert = await send(
+      `${hs.baseUrl}/crm/v3/objects/contacts/batch/upsert`,
+      json({ inputs: [{ idProperty: 'email', id: 'a@b.co', properties: {} }] }, auth),
+    );
+    expect(upsert.status).toBe(200);
+    const read = await send(
+      `${hs.baseUrl}/crm/v3/objects/contacts/batch/read`,
+      json({ idProperty: 'email', properties: ['email'], inputs: [{ id: 'a@b.co' }] }, auth),
+    );
+    expect(read.status).toBe(403);
+    expect(read.json()).toMatchObject({
+      category: 'MISSING_SCOPES',
+      errors: [{ context: { requiredGranularScopes: ['crm.objects.contacts.read'] } }],
+    });
+    // A token without a scope list (pat-1) reads.
+    const unrestricted = await send(
+      `${hs.baseUrl}/crm/v3/objects/contacts/batch/read`,
+      json(
+        { idProperty: 'email', properties: ['email'], inputs: [{ id: 'a@b.co' }] },
+        { authorization: 'Bearer pat-1' },
+      ),
+    );
+    expect(unrestricted.status).toBe(200);
   });
 
   it('events: defined names of this portal, a contact, property limits; 204; the 10-second window → 429', async () => {

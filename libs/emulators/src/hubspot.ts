@@ -21,6 +21,11 @@ export interface HubspotEmulatorOptions extends EmulatorOptions {
   portalId: string;
   /** Private-app tokens the account accepts. */
   privateAppTokens?: readonly string[];
+  /**
+   * The scopes granted to some of those tokens: a call needing one they lack is answered 403
+   * `MISSING_SCOPES` (REQUIRED_SCOPES). A token not listed here may call every endpoint.
+   */
+  privateAppScopes?: Readonly<Record<string, readonly string[]>>;
   /** A public app's OAuth client: its access tokens are accepted too. */
   oauth?: OAuthProviderOptions;
   /** Custom event definitions that exist; every well-formed name when absent. */
@@ -57,6 +62,16 @@ const READS = {
 const ASSOCIATE_DEFAULT = '/crm/v4/associations/companies/contacts/batch/associate/default';
 const SEND_EVENT = '/events/v3/send';
 const SEND_EVENTS_BATCH = '/events/v3/send/batch';
+/** The scopes each endpoint needs (a call needs every one of them). */
+const REQUIRED_SCOPES: Readonly<Record<string, readonly string[]>> = {
+  '/crm/v3/objects/contacts/batch/upsert': ['crm.objects.contacts.write'],
+  '/crm/v3/objects/companies/batch/upsert': ['crm.objects.companies.write'],
+  '/crm/v3/objects/contacts/batch/read': ['crm.objects.contacts.read'],
+  '/crm/v3/objects/companies/batch/read': ['crm.objects.companies.read'],
+  [ASSOCIATE_DEFAULT]: ['crm.objects.companies.write', 'crm.objects.contacts.write'],
+  [SEND_EVENT]: ['analytics.behavioral_events.send'],
+  [SEND_EVENTS_BATCH]: ['analytics.behavioral_events.send'],
+};
 /** HubSpot's default (unlabelled) company → contact association type. */
 const COMPANY_TO_CONTACT = 280;
 
@@ -76,10 +91,12 @@ export class HubspotEmulator extends Emulator {
   private readonly window = new Map<string, number[]>();
   private nextId = 101;
   private eventNames: readonly string[] | undefined;
+  private readonly scopes: Map<string, readonly string[]>;
 
   constructor(private readonly options: HubspotEmulatorOptions) {
     super(options);
     this.eventNames = options.eventNames;
+    this.scopes = new Map(Object.entries(options.privateAppScopes ?? {}));
     this.oauth = options.oauth ? new OAuthProvider(options.oauth, this.now) : undefined;
   }
 
@@ -105,7 +122,7 @@ export class HubspotEmulator extends Emulator {
       request.path === SEND_EVENT ||
       request.path === SEND_EVENTS_BATCH;
     if (!known) return error(404, 'OBJECT_NOT_FOUND', `No route for ${request.method} ${request.path}`);
-    const auth = this.authenticate(request.headers.authorization);
+    const auth = this.authenticate(request.headers.authorization) ?? this.authorizeScopes(request);
     if (auth) return auth;
     if (request.method !== 'POST') return error(405, 'VALIDATION_ERROR', 'Method not allowed');
     if (mediaType(request.headers) !== 'application/json') {
@@ -246,6 +263,37 @@ export class HubspotEmulator extends Emulator {
     recent.push(now);
     this.window.set(token, recent);
     return undefined;
+  }
+
+  /** Lists the scopes of a private-app token (see privateAppScopes); undefined lets it call every endpoint again. */
+  grantScopes(token: string, scopes: readonly string[] | undefined): void {
+    if (scopes) this.scopes.set(token, scopes);
+    else this.scopes.delete(token);
+  }
+
+  /** 403 MISSING_SCOPES when the private-app token has listed scopes and lacks one the endpoint needs. */
+  private authorizeScopes(request: EmulatorRequest): EmulatorResponse | undefined {
+    const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
+    const granted = this.scopes.get(token);
+    if (!granted) return undefined;
+    const missing = (REQUIRED_SCOPES[request.path] ?? []).filter((scope) => !granted.includes(scope));
+    if (missing.length === 0) return undefined;
+    return {
+      status: 403,
+      body: {
+        status: 'error',
+        message:
+          "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
+        correlationId: randomUUID(),
+        errors: [
+          {
+            message: 'One or more of the following scopes are required.',
+            context: { requiredGranularScopes: missing },
+          },
+        ],
+        category: 'MISSING_SCOPES',
+      },
+    };
   }
 
   private upsert(object: 'contacts' | 'companies', body: unknown): EmulatorResponse {

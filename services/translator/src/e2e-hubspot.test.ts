@@ -188,4 +188,39 @@ describe('end to end: HubSpot contacts and companies in batches, companies assoc
       expect(letter.message).toBe('HTTP 400 VALIDATION_ERROR: Event definition not found for pe4242_never_defined');
     }
   }, 120000);
+
+  it('a token without the read scopes: the companies are upserted and delivered, each unassociated with the reason', async () => {
+    // Every earlier test waited for its own reports: what is counted now is theirs.
+    const delivered = (c: Record<string, number>) => c[`${INSTANCE}|delivered|`] ?? 0;
+    const earlier = (await waitForReports(pipeline.translator.kafka, reportsTopic(), () => true, 1000)).counts;
+    const before = delivered(earlier);
+    const failures = (c: Record<string, number>) => Object.entries(c).filter(([key]) => key.includes('|failed|'));
+    const people = [identify(50), identify(51)];
+    expect(await pipeline.track('/v1/batch', { batch: people })).toBe(200);
+    await waitFor(() => [50, 51].every((n) => contactId(n) !== undefined), 30000, 'the 2 contacts');
+    hs().grantScopes('pat-hs-token', ['crm.objects.contacts.write', 'crm.objects.companies.write']);
+    try {
+      expect(await pipeline.track('/v1/batch', { batch: [group(50, email(50)), group(51, email(51))] })).toBe(200);
+      const reason =
+        "contact: the company is not associated with the contact: HubSpot refused reading the companies: HTTP 403 MISSING_SCOPES: This app hasn't been granted all required scopes to make this call.";
+      const dropped = (c: Record<string, number>) =>
+        Object.entries(c)
+          .filter(([key]) => key.startsWith(`${INSTANCE}|field_dropped|${reason}`))
+          .reduce((sum, [, n]) => sum + n, 0);
+      const { counts } = await waitForReports(
+        pipeline.translator.kafka,
+        reportsTopic(),
+        (c) => dropped(c) >= 2 && delivered(c) >= before + 4,
+        30000,
+      );
+      expect(dropped(counts)).toBe(2);
+      // The two identifies and both groups: a refused association step dead-lettered the batch before.
+      expect(delivered(counts)).toBe(before + 4);
+      expect(failures(counts)).toEqual(failures(earlier));
+      expect([companyId(50), companyId(51)].every((id) => id !== undefined)).toBe(true);
+      expect(associated(50) || associated(51)).toBe(false);
+    } finally {
+      hs().grantScopes('pat-hs-token', undefined);
+    }
+  }, 90000);
 });

@@ -7,6 +7,7 @@ import {
   type Notices,
   type RequestDescriptor,
 } from '@manifold/destination-kit';
+import { refusalMessage } from './classify-response';
 import { authHeaders, type HubspotSettings } from './settings';
 
 // A group call's company associated with the contact of the call (Segment's upsertCompany does
@@ -15,7 +16,10 @@ import { authHeaders, type HubspotSettings } from './settings';
 // then creates the default company → contact association of each pair in one batch
 // (POST /crm/v4/associations/companies/contacts/batch/associate/default). A contact that does not
 // exist yet is not created here (identify creates contacts): its event is delivered with a notice.
-// Every step is a read or an idempotent write, so a retry may start the flow over.
+// Every step is a read or an idempotent write, so a retry may start the flow over. The steps after
+// the upsert are optional (FollowUpStep.optional): one HubSpot refuses for good (a token without
+// the read scopes: 403 MISSING_SCOPES) leaves the companies saved and their events delivered, each
+// with a notice that its company was not associated, rather than dead-lettering the batch.
 
 export const COMPANY_SAVED = 'company-saved';
 export const COMPANIES_READ = 'companies-read';
@@ -82,9 +86,16 @@ function batchRead(
       body,
       authHeaders(settings),
     ),
-    followUp: { step, state },
+    followUp: { step, state, optional: true },
   };
 }
+
+/** What each step after the upsert asks of HubSpot, for a notice when it refuses. */
+const STEP_REQUESTS: Readonly<Record<string, string>> = {
+  [COMPANIES_READ]: 'reading the companies',
+  [CONTACTS_READ]: 'reading the contacts',
+  [ASSOCIATED]: 'the association',
+};
 
 const unique = (values: string[]) => [...new Set(values)];
 
@@ -98,7 +109,14 @@ export function associationFollowUp(
   const { idProperty, links } = request.followUp?.state as FlowState;
   const skip = (link: Link, why: string) =>
     notices.forEvent(link.event).dropped('contact', `${NOT_ASSOCIATED}: ${why}`);
-  switch (request.followUp?.step) {
+  const step = request.followUp?.step ?? '';
+  if (response.status < 200 || response.status > 299) {
+    // An optional step refused for good (the kit calls this only then): the flow ends here.
+    const refusal = refusalMessage(response) ?? `HTTP ${response.status}`;
+    for (const link of links) skip(link, `HubSpot refused ${STEP_REQUESTS[step] ?? step}: ${refusal}`);
+    return [];
+  }
+  switch (step) {
     case COMPANY_SAVED: {
       // Some companies refused (a 207): those events are rejected by the upsert's answer, which
       // stays the flow's outcome; the others go without their association.
@@ -142,7 +160,7 @@ export function associationFollowUp(
             { inputs },
             authHeaders(settings),
           ),
-          followUp: { step: ASSOCIATED, state: { idProperty, links: pairs } satisfies FlowState },
+          followUp: { step: ASSOCIATED, state: { idProperty, links: pairs } satisfies FlowState, optional: true },
         },
       ];
     }

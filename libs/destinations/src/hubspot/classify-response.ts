@@ -16,7 +16,7 @@ interface HubspotItemError {
 }
 
 /** A refusal in HubSpot's words: `HTTP 400 VALIDATION_ERROR: <message>`, from its error body. */
-function refusalMessage(response: HttpResponseInfo): string | undefined {
+export function refusalMessage(response: HttpResponseInfo): string | undefined {
   const body = parseJsonBody(response.body) as { message?: unknown; category?: unknown } | undefined;
   if (typeof body?.message !== 'string') return undefined;
   const category = typeof body.category === 'string' ? ` ${body.category}` : '';

@@ -26,6 +26,7 @@ import {
 } from '../test-support/harness';
 
 const TOKEN = 'pat-na1-11111111-2222-3333-4444-555555555555';
+const WRITES_ONLY_TOKEN = 'pat-na1-66666666-7777-8888-9999-000000000000';
 const PORTAL = '4242';
 const HAPPENED = '2026-06-01T11:59:00.000Z';
 const auth = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
@@ -234,7 +235,11 @@ describe('HubSpot', () => {
   beforeAll(async () => {
     emulator = await new HubspotEmulator({
       portalId: PORTAL,
-      privateAppTokens: [TOKEN],
+      privateAppTokens: [TOKEN, WRITES_ONLY_TOKEN],
+      // A private app made without the read scopes the association needs.
+      privateAppScopes: {
+        [WRITES_ONLY_TOKEN]: ['crm.objects.contacts.write', 'crm.objects.companies.write'],
+      },
       companyUniqueProperties: ['segment_group_id'],
       burstPer10s: 1000,
     }).start();
@@ -580,6 +585,35 @@ describe('HubSpot', () => {
           field: 'contact',
           reason: 'the company is not associated with the contact: HubSpot refused a company of the same batch',
         },
+      ]);
+    });
+
+    it('a step after the upsert HubSpot refuses for good (no read scope): the companies are delivered, each unassociated with a notice', async () => {
+      const settings = parsed(hubspot, { ...base(), privateAppToken: WRITES_ONLY_TOKEN });
+      const events = [group('g-7', 'ann@x.io', 0), group('g-8', undefined, 1)];
+      const perEvent = events.map(() => new Notices());
+      const upsert = (e: typeof events) => prepareAll(hubspot, e, settings).map((g) => g.payload);
+      const requests = buildRequests(hubspot, 'upsertCompany', upsert(events), settings, perEvent);
+      const { sent, outcome } = await runFlow(hubspot, requests, settings, new Notices(perEvent));
+      expect(sent.map((r) => r.url.slice(emulator.baseUrl.length))).toEqual([
+        '/crm/v3/objects/companies/batch/upsert',
+        '/crm/v3/objects/companies/batch/read',
+      ]);
+      // The upsert's outcome: both companies are saved, neither event is dead-lettered.
+      expect(outcome).toMatchObject({ kind: 'delivered', status: 200 });
+      expect(emulator.companies.has('segment_group_id:g-7')).toBe(true);
+      expect(emulator.companies.has('segment_group_id:g-8')).toBe(true);
+      expect(perEvent.map((n) => n.list)).toEqual([
+        [
+          {
+            kind: 'dropped',
+            field: 'contact',
+            reason: expect.stringMatching(
+              /^the company is not associated with the contact: HubSpot refused reading the companies: HTTP 403 MISSING_SCOPES: This app hasn't been granted/,
+            ),
+          },
+        ],
+        [],
       ]);
     });
 

@@ -4,6 +4,7 @@ import { request as undiciRequest } from 'undici';
 import {
   classifyResponse,
   followUpRequests,
+  isOptionalStepRefusal,
   Notices,
   outcomeOfError,
   parseSettings,
@@ -193,7 +194,8 @@ export function runTranslationCases<S extends DestinationSettingsSchema>(
 
 /**
  * Sends a multi-request flow as the translator does: each 2xx answer to a step feeds
- * `followUpRequests`; all but the last follow-up must succeed, the last one's outcome is the flow's.
+ * `followUpRequests`; all but the last follow-up must succeed, the last one's outcome is the flow's
+ * (an optional step refused for good: the last required step's, its notices recorded).
  */
 export async function runFlow<S extends DestinationSettingsSchema>(
   destination: DestinationDefinition<S>,
@@ -203,10 +205,21 @@ export async function runFlow<S extends DestinationSettingsSchema>(
   authorize: Authorize = (request) => request,
 ): Promise<{ sent: RequestDescriptor[]; outcome: Outcome | ResponseOutcome }> {
   const sent: RequestDescriptor[] = [];
-  const send = async (request: RequestDescriptor): Promise<Outcome | ResponseOutcome> => {
+  const send = async (
+    request: RequestDescriptor,
+    required: Outcome | ResponseOutcome,
+  ): Promise<Outcome | ResponseOutcome> => {
     sent.push(request);
     const response = await deliver(authorize(request));
     const outcome = classifyResponse(destination, request, response);
+    if (isOptionalStepRefusal(request, outcome)) {
+      try {
+        followUpRequests(destination, request, response, settings, notices);
+      } catch (error) {
+        return outcomeOfError(error);
+      }
+      return required;
+    }
     // As the translator: a 2xx answer (a partial one too, read per item) goes on to its follow-ups.
     if (outcome.kind !== 'delivered' && outcome.kind !== 'per-item') return outcome;
     let next: RequestDescriptor[];
@@ -216,13 +229,14 @@ export async function runFlow<S extends DestinationSettingsSchema>(
       return outcomeOfError(error);
     }
     let last: Outcome | ResponseOutcome = outcome;
+    const lastRequired = request.followUp?.optional ? required : outcome;
     for (const step of next) {
-      last = await send(step);
+      last = await send(step, lastRequired);
       if (last.kind !== 'delivered') break;
     }
     return last;
   };
   let outcome: Outcome | ResponseOutcome = { kind: 'delivered', status: 200 };
-  for (const request of requests) outcome = await send(request);
+  for (const request of requests) outcome = await send(request, outcome);
   return { sent, outcome };
 }
