@@ -254,8 +254,9 @@ export class ReverseEtlModels {
   async deleteModel(req: DeleteModelRequest, ctx: CallContext): Promise<DeleteModelResponse> {
     const model = await this.model(req.workspace, req.model);
     // A run in progress is stopped between pages and canceled first: its tables are about to go.
-    await this.records.requestDelete(model.id, ctx.now.toISOString());
-    const canceled = await this.cancelRun(model);
+    const markedAt = ctx.now.toISOString();
+    await this.records.requestDelete(model.id, markedAt);
+    const canceled = await this.cancelRun(model, markedAt);
     // Its tables first: when the warehouse cannot drop them, nothing is deleted and the caller is
     // told why, rather than leaving tables no model names. A warehouse deleted since has none.
     const warehouse = await this.store.destinations.findOne({ _id: model.warehouseId });
@@ -275,18 +276,22 @@ export class ReverseEtlModels {
    * Ends the model's run in progress, if any, for its deletion; its id. The runner holding the
    * model stops it between pages and marks it canceled (it looks every second); with no runner
    * on it (no live lease), or one that did not within DELETE_WAIT_MS, it is marked canceled here.
+   * A runner holding the lease without a run yet is waited for too: it took the lease before the
+   * delete mark, and may be about to start a run whose tables would outlive the model (a runner
+   * that takes the lease after the mark sees it and starts nothing).
    */
-  private async cancelRun(model: ReverseEtlModel): Promise<string | undefined> {
-    const run = await this.records.unfinishedRun(model.id);
-    if (!run) return undefined;
+  private async cancelRun(model: ReverseEtlModel, markedAt: string): Promise<string | undefined> {
     const until = Date.now() + DELETE_WAIT_MS;
+    // The runner releases the lease once its run is canceled (or finished publishing).
     while (Date.now() < until && (await this.records.leaseHeld(model.id))) {
-      if ((await this.records.run(run.id))?.status !== 'running') break;
       await new Promise((resolve) => setTimeout(resolve, DELETE_POLL_MS));
     }
-    // Not running any more (canceled, or it published its last page meanwhile), or canceled here.
+    // Still running (no runner on it, or one too slow), or the latest run, which a runner may have canceled.
+    const run = (await this.records.unfinishedRun(model.id)) ?? (await this.records.runsOf(model.id, 1))[0];
+    if (!run) return undefined;
     await this.records.cancelRun(run);
-    return (await this.records.run(run.id))?.status === 'canceled' ? run.id : undefined;
+    const now = await this.records.run(run.id);
+    return now?.status === 'canceled' && (now.finishedAt ?? '') >= markedAt ? run.id : undefined;
   }
 
   async preview(req: PreviewModelRequest): Promise<PreviewModelResponse> {

@@ -5,6 +5,7 @@ import { status } from '@grpc/grpc-js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ReverseEtlStore } from '@manifold/reverse-etl';
 import { defaultCatalog } from '../default-catalog';
 import { grpcError, startTestControlPlane, type Harness } from '../test-support/harness';
 
@@ -116,6 +117,24 @@ describe('reverse ETL edits and preview over gRPC (real FerretDB, DuckDB)', () =
     expect((await grpcError(h.client.reverseEtl.getModel({ workspace: 'edits', model: 'Tiers' }))).code).toBe(
       status.NOT_FOUND,
     );
+  });
+
+  it('waits for a runner holding the model (about to start a run) before deleting it', async () => {
+    const m = await model('Held');
+    const records = new ReverseEtlStore(h.controlPlane.domain.store.db);
+    expect(await records.acquireLease(m.id, 'a-runner', 60000)).toBe(true);
+    let deleted = false;
+    const deleting = h.client.reverseEtl.deleteModel({ workspace: 'edits', model: 'Held' }).then((answer) => {
+      deleted = true;
+      return answer;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    // Marked, and not deleted while the lease is held.
+    expect(deleted).toBe(false);
+    expect((await records.model(m.id))?.deleteRequestedAt).toBeDefined();
+    await records.releaseLease(m.id, 'a-runner');
+    expect(await deleting).toEqual({ canceledRunId: '' });
+    expect(await records.model(m.id)).toBeUndefined();
   });
 
   it('previews a query in the warehouse: at most 50 rows and the full count', async () => {

@@ -163,7 +163,14 @@ export function startReverseEtlRunner(options: ReverseEtlRunnerOptions): Reverse
       const connections = await options.store.connectionsOf(model.id);
       if (!unfinished && !connections.some((c) => c.enabled)) continue;
       if (!(await options.store.acquireLease(model.id, holder, leaseMs))) continue;
-      const running = runWithLease(model, manual ? 'manual' : 'schedule', unfinished, reset).finally(() =>
+      // Read again under the lease: a delete marked since the list waits for this lease to end,
+      // so a model not marked now is not deleted under the run (see the control plane's delete).
+      const current = await options.store.model(model.id);
+      if (!current || current.deleteRequestedAt !== undefined || !current.enabled) {
+        await options.store.releaseLease(model.id, holder);
+        continue;
+      }
+      const running = runWithLease(current, manual ? 'manual' : 'schedule', unfinished, reset).finally(() =>
         active.delete(model.id),
       );
       active.set(model.id, running);

@@ -398,6 +398,33 @@ describe.each(warehouses)('reverse ETL from %s', (_kind, makeWarehouse) => {
     expect(received(upserts)).toHaveLength(canceled.published.added);
   });
 
+  it('starts no run of a model whose deletion was asked for after the runner listed it', async () => {
+    const warehouse = makeWarehouse();
+    const { model, table } = await setUpModel(warehouse);
+    await warehouse.exec(`INSERT INTO crm.${table} VALUES (1, 'a@x.io', 1)`);
+    await store.requestRun(model.id, new Date().toISOString());
+    // The delete comes between the runner's list of models and its lease on this one.
+    const racing = Object.assign(Object.create(store) as ReverseEtlStore, {
+      acquireLease: async (modelId: string, holder: string, ttlMs: number) => {
+        if (modelId === model.id) await store.requestDelete(model.id, new Date().toISOString());
+        return store.acquireLease(modelId, holder, ttlMs);
+      },
+    });
+    const runner = startReverseEtlRunner({
+      store: racing,
+      config,
+      producer,
+      eventsTopic: translator.settings.eventsTopic,
+      logger,
+      checkIntervalMs: 3600000,
+    });
+    runners.push(runner);
+    await runner.checkNow();
+    expect(await store.runsOf(model.id, 5)).toEqual([]);
+    // The lease is given back, so the control plane's delete does not wait for it.
+    expect(await store.leaseHeld(model.id)).toBe(false);
+  });
+
   it('reports a repeated identifier and a query error on the run, and sends nothing', async () => {
     const warehouse = makeWarehouse();
     const { model, table, upserts, removals } = await setUpModel(warehouse);
