@@ -3,6 +3,8 @@
 // with its reason, while the rest loads; events past its limits are kept in _overflow, and a
 // warehouse that stops loading says so. Against a real Kafka, PostgreSQL and DuckDB files.
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,10 +13,21 @@ import { Client as PgClient } from 'pg';
 import { InMemoryConfigView, type WarehouseConfig } from '@manifold/config-client';
 import { KafkaClient, type EventProducer } from '@manifold/kafka';
 import { ReadinessRegistry } from '@manifold/service';
-import { requireKafka, requirePostgres, TcpProxy, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
+import { startTelemetry } from '@manifold/telemetry';
+import {
+  requireKafka,
+  requirePostgres,
+  sampleValue,
+  TcpProxy,
+  testInfrastructure,
+  testLogger,
+  uniqueName,
+} from '@manifold/testing';
 import { DuckdbEngine, PostgresEngine, schemaNameForSource, type WarehouseEngine } from '@manifold/warehouse';
 import { numericProperties, sampleEvents } from '@manifold/warehouse/testing';
 import { startLoaderApp } from './loader-app';
+import type { LoaderSupervisor } from './loader-supervisor';
+import { registerLoaderMetrics } from './metrics';
 import {
   caughtUp,
   eventsTopic,
@@ -45,6 +58,20 @@ afterAll(async () => {
   await kafka?.disconnect();
   await rm(tempDir, { recursive: true, force: true });
 });
+
+/** The loader's metrics as Prometheus scrapes them, for the warehouses `supervisor` runs. */
+async function scrapeLoaderMetrics(supervisor: LoaderSupervisor): Promise<string> {
+  const telemetry = startTelemetry({ serviceName: 'warehouse-loader' });
+  registerLoaderMetrics(telemetry.meter, supervisor);
+  const server = createServer((req, res) => telemetry.handleMetricsRequest(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    return await (await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`)).text();
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+    await telemetry.shutdown();
+  }
+}
 
 function readerFor(config: WarehouseConfig): WarehouseEngine {
   return config.kind === 'postgres'
@@ -108,6 +135,7 @@ describe.each(['postgres', 'duckdb'] as const)('%s warehouse', (kind) => {
         expect(history.records.flatMap((r) => r.notices)).toContainEqual(
           expect.objectContaining({ kind: 'overflow', table: 'telemetry', reason: 'row_size' }),
         );
+        expect(supervisor.loader(config.id)?.stats.valueNotices.converted['overflow']).toBeGreaterThan(0);
       }
     } finally {
       await supervisor.stop();
@@ -180,6 +208,18 @@ describe.each(['postgres', 'duckdb'] as const)('%s warehouse', (kind) => {
         },
       ]);
       expect(history.records.find((r) => r.notices.length > 0)?.status).toBe('partial');
+      // Operators see it without reading records: the loader's metrics count it by kind.
+      expect(supervisor.loader(config.id)?.stats.valueNotices).toEqual({
+        dropped: { value_refused: 1 },
+        converted: {},
+      });
+      const metrics = await scrapeLoaderMetrics(supervisor);
+      expect(
+        sampleValue(metrics, 'manifold_warehouse_loader_values_dropped_total', {
+          warehouse_id: config.id,
+          kind: 'value_refused',
+        }),
+      ).toBe(1);
     } finally {
       await supervisor.stop();
     }

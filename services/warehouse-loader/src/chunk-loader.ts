@@ -9,6 +9,7 @@ import type { PendingEvent, PendingEvents } from './pending-events';
 import { prepareChunk, type PreparedChunk } from './prepare-chunk';
 import { loadIsolatingRefusedRows } from './refused-rows';
 import type { StallWatch } from './stall-watch';
+import { countValueNotices, noValueNotices, type ValueNoticeCounts } from './value-notices';
 
 export interface ChunkLoaderOptions {
   warehouseId: string;
@@ -50,6 +51,8 @@ export interface LoadTimings {
 export class ChunkLoader implements ChunkLoading<PreparedChunk> {
   readonly counters: LoadCounters = { loads: 0, failedLoads: 0, rowsLoaded: 0, skippedEvents: 0 };
   readonly timings: LoadTimings = { layoutMs: 0, planMs: 0, ddlMs: 0, copyMs: 0, mergeMs: 0 };
+  /** Values the committed loads dropped or converted, from their records' notices. */
+  readonly valueNotices: ValueNoticeCounts = noValueNotices();
   /** Per source, the attempt its last failed load was (cleared once one succeeds). */
   private readonly attempts = new Map<string, number>();
   private readonly log: Logger;
@@ -113,7 +116,9 @@ export class ChunkLoader implements ChunkLoading<PreparedChunk> {
     if (outcome.settled) {
       stall.loaded(source.id);
       this.counters.skippedEvents += outcome.skippedCount;
-      await this.record(outcome.record(base));
+      const record = outcome.record(base);
+      countValueNotices(record.notices, this.valueNotices);
+      await this.record(record);
     }
     if (unloaded) {
       // Part of the chunk may be in already (recorded above): the rest is a failure of its own.

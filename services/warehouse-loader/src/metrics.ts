@@ -2,14 +2,14 @@ import type { Meter } from '@manifold/telemetry';
 import type { LoaderSupervisor } from './loader-supervisor';
 import type { WarehouseLoaderStats } from './warehouse-loader';
 
-type NumericStat = Exclude<keyof WarehouseLoaderStats, 'timings'>;
+type NumericStat = Exclude<keyof WarehouseLoaderStats, 'timings' | 'valueNotices'>;
 
 /**
  * The loader's instruments, `manifold_warehouse_loader_...`, read from each warehouse loader's
  * counters when metrics are collected, per warehouse_id (the Prometheus exporter adds `_total`
  * to counters).
  */
-export function registerLoaderMetrics(meter: Meter, supervisor: LoaderSupervisor): void {
+export function registerLoaderMetrics(meter: Meter, supervisor: Pick<LoaderSupervisor, 'running' | 'loader'>): void {
   const observe =
     (stat: NumericStat) => (result: { observe(value: number, attributes: Record<string, string>): void }) => {
       for (const id of supervisor.running) {
@@ -34,6 +34,26 @@ export function registerLoaderMetrics(meter: Meter, supervisor: LoaderSupervisor
   ];
   for (const [name, stat, description] of counters) {
     meter.createObservableCounter(name, { description }).addCallback(observe(stat));
+  }
+  const values: Array<[string, keyof WarehouseLoaderStats['valueNotices'], string]> = [
+    [
+      'manifold_warehouse_loader_values_dropped',
+      'dropped',
+      'Values left out of their events, by notice kind (reserved or unusable name, no column left, type that does not cast, refused by the warehouse)',
+    ],
+    [
+      'manifold_warehouse_loader_values_converted',
+      'converted',
+      'Values stored otherwise than sent, by notice kind (cast to the column type, moved to _overflow)',
+    ],
+  ];
+  for (const [name, outcome, description] of values) {
+    meter.createObservableCounter(name, { description }).addCallback((result) => {
+      for (const id of supervisor.running) {
+        const counts = supervisor.loader(id)?.stats.valueNotices[outcome] ?? {};
+        for (const [kind, n] of Object.entries(counts)) result.observe(n, { warehouse_id: id, kind });
+      }
+    });
   }
   meter
     .createObservableGauge('manifold_warehouse_loader_pending_events', {

@@ -5,6 +5,7 @@ import { maskedLogger, type Logger } from '@manifold/logger';
 import { createEngine, warehouseMasker, type EngineSettings, type WarehouseEngine } from '@manifold/warehouse';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import { ChunkLoader, type LoadCounters, type LoadTimings } from './chunk-loader';
+import { noValueNotices, type ValueNoticeCounts } from './value-notices';
 import { EventIntake } from './intake';
 import type { LoadHistory } from './load-history';
 import { runLoadRound } from './load-round';
@@ -53,6 +54,7 @@ export interface WarehouseLoaderStats extends LoadCounters {
   /** 1 while that exceeds stallAfterIntervals sync intervals, else 0. */
   stalled: number;
   timings: LoadTimings;
+  valueNotices: ValueNoticeCounts;
 }
 
 const NO_LOADS: LoadCounters = { loads: 0, failedLoads: 0, rowsLoaded: 0, skippedEvents: 0 };
@@ -131,6 +133,7 @@ export class WarehouseLoader {
       secondsSinceLastLoad: Math.floor(this.stall.delayMs(now) / 1000),
       stalled: this.stall.report(now) === undefined ? 0 : 1,
       timings: { ...(this.chunks?.timings ?? NO_TIMINGS) },
+      valueNotices: this.chunks?.valueNotices ?? noValueNotices(),
     };
   }
 

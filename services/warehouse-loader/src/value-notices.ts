@@ -1,0 +1,26 @@
+import type { LoadNotice } from '@manifold/warehouse';
+
+/**
+ * Values the loads of a warehouse did not store as their events sent them, by notice kind (the
+ * loader's metrics): `dropped`, left out of their event (a reserved or unusable name, no column
+ * left, a type that does not cast, a value the warehouse refused; a track whose name gives no
+ * table, whose properties go nowhere); `converted`, stored otherwise (cast to the column's type,
+ * moved to the `_overflow` column). Each is also a notice on its load record.
+ */
+export interface ValueNoticeCounts {
+  dropped: Record<string, number>;
+  converted: Record<string, number>;
+}
+
+export function noValueNotices(): ValueNoticeCounts {
+  return { dropped: {}, converted: {} };
+}
+
+/** Adds a load record's notices to `counts`. */
+export function countValueNotices(notices: readonly LoadNotice[], counts: ValueNoticeCounts): void {
+  for (const notice of notices) {
+    const converted = notice.kind === 'overflow' || (notice.kind === 'type_conflict' && notice.action === 'cast');
+    const by = converted ? counts.converted : counts.dropped;
+    by[notice.kind] = (by[notice.kind] ?? 0) + notice.count;
+  }
+}
