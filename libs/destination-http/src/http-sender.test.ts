@@ -1,11 +1,16 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { classifyNetworkError } from '@manifold/destination-kit';
+import { AddressPolicy, BlockedAddressError } from './address-policy';
 import { HttpSender } from './http-sender';
 
 describe('HttpSender', () => {
   let server: Server;
   let base: string;
   let otherOrigin: string;
+  let blockedOrigin: string;
+  let blockedServer: Server;
+  const blockedSeen: string[] = [];
   const seen: Array<{ method: string; url: string; body: string; auth: string | undefined }> = [];
 
   beforeAll(async () => {
@@ -18,6 +23,7 @@ describe('HttpSender', () => {
         else if (req.url === '/see-other') res.writeHead(303, { location: '/here' }).end('see there');
         else if (req.url === '/elsewhere') res.writeHead(308, { location: `${otherOrigin}/here` }).end();
         else if (req.url === '/loop') res.writeHead(302, { location: '/loop' }).end();
+        else if (req.url === '/to-blocked') res.writeHead(307, { location: `${blockedOrigin}/here` }).end();
         else if (req.url === '/silent')
           return; // never answers
         else if (req.url === '/big') res.writeHead(200).end('x'.repeat(100_000));
@@ -28,11 +34,20 @@ describe('HttpSender', () => {
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     // The same server under another origin.
     otherOrigin = `http://localhost:${(server.address() as AddressInfo).port}`;
+    // Another loopback address, which the blocking sender below may not reach.
+    blockedServer = createServer((req, res) => {
+      blockedSeen.push(req.url ?? '');
+      res.writeHead(200).end('reached');
+    });
+    await new Promise<void>((resolve) => blockedServer.listen(0, '127.0.0.2', resolve));
+    blockedOrigin = `http://127.0.0.2:${(blockedServer.address() as AddressInfo).port}`;
   });
 
   afterAll(async () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
+    blockedServer.closeAllConnections();
+    await new Promise((resolve) => blockedServer.close(resolve));
   });
 
   const sender = new HttpSender({ timeoutMs: 500, connectionsPerOrigin: 4, maxBodyBytes: 1000 });
@@ -91,6 +106,39 @@ describe('HttpSender', () => {
     });
     await expect(sender.send({ method: 'POST', url: 'not a url', headers: {} })).rejects.toMatchObject({
       code: 'ERR_INVALID_URL',
+    });
+  });
+
+  describe('with blocked networks', () => {
+    const blocking = (networks: string[]) =>
+      new HttpSender({ timeoutMs: 500, connectionsPerOrigin: 4, addressPolicy: AddressPolicy.blocking(networks) });
+
+    it('refuses an IP literal, a name resolving to a blocked address, and a redirect to one, sending nothing there', async () => {
+      const sender = blocking(['127.0.0.2/32']);
+      const loopback = blocking(['127.0.0.0/8', '::1/128']);
+      try {
+        await expect(sender.send({ method: 'GET', url: `${blockedOrigin}/direct`, headers: {} })).rejects.toThrow(
+          BlockedAddressError,
+        );
+        const before = seen.length;
+        const redirected = sender.send({ method: 'GET', url: `${base}/to-blocked`, headers: {} });
+        await expect(redirected).rejects.toThrow(/127\.0\.0\.2 is in a network destinations may not reach/);
+        // The first hop was allowed and answered the redirect.
+        expect(seen.slice(before).map((s) => s.url)).toEqual(['/to-blocked']);
+        const error = await loopback
+          .send({ method: 'GET', url: `${otherOrigin}/by-name`, headers: {} })
+          .catch((e) => e);
+        expect(classifyNetworkError(error)).toMatchObject({
+          kind: 'dead-letter',
+          reason: 'INVALID_SETTINGS',
+          message: expect.stringMatching(/^cannot send: localhost \((127\.0\.0\.1|::1)\) is in a network/),
+        });
+        expect(blockedSeen).toEqual([]);
+        // Allowed addresses still go.
+        expect((await sender.send({ method: 'GET', url: `${base}/ok`, headers: {} })).status).toBe(201);
+      } finally {
+        await Promise.all([sender.close(), loopback.close()]);
+      }
     });
   });
 });

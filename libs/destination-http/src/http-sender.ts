@@ -1,5 +1,6 @@
 import { Agent, type Dispatcher } from 'undici';
 import type { HttpResponseInfo, RequestDescriptor } from '@manifold/destination-kit';
+import type { AddressPolicy } from './address-policy';
 import { MAX_REDIRECTIONS, redirectedRequest } from './redirects';
 
 export interface HttpSenderOptions {
@@ -9,6 +10,8 @@ export interface HttpSenderOptions {
   connectionsPerOrigin: number;
   /** Most of a response body kept (the classifiers and dead letters need only the start). */
   maxBodyBytes?: number;
+  /** Addresses requests may not reach (BlockedAddressError); none blocked when absent. */
+  addressPolicy?: AddressPolicy;
 }
 
 /** Parsed URLs kept: destinations send to a handful of URLs each, so this is never reached in practice. */
@@ -39,6 +42,7 @@ export class HttpSender {
       keepAliveTimeout: 30_000,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
+      ...(options.addressPolicy ? { connect: { lookup: options.addressPolicy.lookup } } : {}),
     });
     this.maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
   }
@@ -51,6 +55,8 @@ export class HttpSender {
     let current = descriptor;
     for (let redirects = 0; ; redirects += 1) {
       const target = this.target(current.url);
+      // An IP literal is connected to without a lookup: checked here, as each redirect is.
+      this.options.addressPolicy?.checkHost(target.url.hostname);
       const response = await this.sendOnce(current, target);
       if (redirects === MAX_REDIRECTIONS) return response;
       const next = redirectedRequest(current, target.url, response.status, response.headers.location);

@@ -4,3 +4,5 @@ export { HttpSender, type HttpSenderOptions } from './http-sender';
 export { redirectedRequest, MAX_REDIRECTIONS } from './redirects';
 export { attemptRequest, type Attempt, type Exchange } from './attempt';
 export { sendFlow, MAX_FLOW_STEPS, type FlowResult, type FlowPart } from './flow';
+export { AddressPolicy, BlockedAddressError, DEFAULT_BLOCKED_NETWORKS } from './address-policy';
+export { destinationNetworkConfigShape } from './network-config';

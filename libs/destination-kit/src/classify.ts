@@ -64,14 +64,22 @@ const NETWORK_CODES = new Set([
 ]);
 
 /**
+ * The `code` of the error a sender fails with when a destination's address is in a network the
+ * deployment blocks (destination-http's AddressPolicy): the settings point where requests may not
+ * go, which a retry does not change.
+ */
+export const BLOCKED_ADDRESS_CODE = 'ERR_DESTINATION_ADDRESS_BLOCKED';
+
+/**
  * A request that got no response. Timeouts and connection failures are retried; an error that
- * will recur identically (an invalid URL in the settings) goes to the dead-letter topic.
+ * will recur identically (an invalid URL in the settings, an address the deployment blocks) goes
+ * to the dead-letter topic.
  */
 export function classifyNetworkError(error: unknown): DeliveryOutcome {
   const code = errorCode(error);
   // No request here to know the instance's secrets: at least a URL's userinfo never goes on.
   const message = SecretMasker.generic.text(error instanceof Error ? error.message : String(error));
-  if (code === 'ERR_INVALID_URL' || code === 'UND_ERR_INVALID_ARG') {
+  if (code === 'ERR_INVALID_URL' || code === 'UND_ERR_INVALID_ARG' || code === BLOCKED_ADDRESS_CODE) {
     return { kind: 'dead-letter', reason: 'INVALID_SETTINGS', message: `cannot send: ${message}` };
   }
   if (code && NETWORK_CODES.has(code)) return { kind: 'retry', reason: code };

@@ -76,6 +76,7 @@ export {
 } from './outcome';
 export {
   classifyHttpResponse,
+  BLOCKED_ADDRESS_CODE,
   classifyNetworkError,
   isRetryableStatus,
   retryAfterMs,

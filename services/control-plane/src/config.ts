@@ -1,4 +1,5 @@
 import { env, loadConfig } from '@manifold/config';
+import { destinationNetworkConfigShape } from '@manifold/destination-http';
 import { checkKafkaConnectionConfig, kafkaConnectionConfigShape } from '@manifold/kafka';
 import { checkMongoConnectionConfig, mongoConnectionConfigShape } from '@manifold/mongo';
 import { checkGrpcServerTlsConfig, grpcServerTlsConfigShape } from '@manifold/proto';
@@ -27,6 +28,8 @@ export function controlPlaneConfig(source: NodeJS.ProcessEnv = process.env) {
       TRACE_RETENTION_HOURS: env.int(168, 1),
       DEAD_LETTER_RETENTION_HOURS: env.int(168, 1),
       REVERSE_ETL_PREVIEW_TIMEOUT_SECONDS: env.int(30, 1),
+      /** Where the mapping tester's sends may not go, as the translators' (see @manifold/destination-http). */
+      ...destinationNetworkConfigShape,
       OTEL_EXPORTER_OTLP_ENDPOINT: env.url(['http', 'https']).optional(),
     } satisfies z.ZodRawShape,
     source,

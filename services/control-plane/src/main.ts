@@ -27,6 +27,7 @@ void runService({
       logger: ctx.logger,
       configPollIntervalMs: config.CONFIG_POLL_INTERVAL_MS,
       previewTimeoutMs: config.REVERSE_ETL_PREVIEW_TIMEOUT_SECONDS * 1000,
+      destinationAddressPolicy: config.DESTINATION_BLOCKED_NETWORKS,
       smtp: config.SMTP_URL ? { url: config.SMTP_URL, from: config.MAIL_FROM } : undefined,
       autoDisable: { intervalMs: config.AUTO_DISABLE_INTERVAL_MS },
       kafkaBrokers: config.KAFKA_BROKERS,

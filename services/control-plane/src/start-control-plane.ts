@@ -25,7 +25,7 @@ import { grpcServerMetrics } from './grpc/server-metrics';
 import { registerControlPlaneMetrics } from './metrics';
 import type { Domain } from './grpc/services';
 import { DestinationTester } from './domain/destination-test';
-import { HttpSender } from '@manifold/destination-http';
+import { AddressPolicy, DEFAULT_BLOCKED_NETWORKS, HttpSender } from '@manifold/destination-http';
 import { Store } from './store/store';
 import { defaultCatalog } from './default-catalog';
 import { AutoDisableJob, type AutoDisableOptions } from './auto-disable/auto-disable-job';
@@ -58,6 +58,11 @@ export interface StartControlPlaneOptions {
   catalog?: readonly CatalogEntryDefinition[];
   /** How often to notice writes made through other replicas (ms). */
   configPollIntervalMs?: number;
+  /**
+   * Addresses the mapping tester's sends may not reach, as the translators' (DESTINATION_BLOCKED_NETWORKS;
+   * default DEFAULT_BLOCKED_NETWORKS): a tester send is a destination request made from here.
+   */
+  destinationAddressPolicy?: AddressPolicy;
   /** How long a Reverse ETL preview may run in the warehouse (ms; default 30 s). */
   previewTimeoutMs?: number;
   /** Mail for auto-disable warnings; without it, warnings are only recorded and logged. */
@@ -138,7 +143,11 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
     await planReports.violations.ensureIndexes();
     await planReports.observed.ensureIndexes();
     // The mapping tester's test sends: a few connections per destination host, the translator's timeout.
-    const testSender = new HttpSender({ timeoutMs: 10_000, connectionsPerOrigin: 4 });
+    const testSender = new HttpSender({
+      timeoutMs: 10_000,
+      connectionsPerOrigin: 4,
+      addressPolicy: options.destinationAddressPolicy ?? AddressPolicy.blocking(DEFAULT_BLOCKED_NETWORKS),
+    });
     stops.push(() => testSender.close());
     const domain: Domain = {
       store,

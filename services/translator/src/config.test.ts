@@ -47,6 +47,26 @@ describe('translator configuration', () => {
     ).toThrow('unknown types nope');
   });
 
+  it('blocks link-local destination addresses by default; DESTINATION_BLOCKED_NETWORKS sets the networks, a bad one named', () => {
+    const byDefault = settingsFromConfig(loadTranslatorConfig(base), ['webhook']).addressPolicy;
+    expect(byDefault.allows('169.254.169.254')).toBe(false);
+    expect(byDefault.allows('10.0.0.5')).toBe(true);
+    const strict = settingsFromConfig(
+      loadTranslatorConfig({ ...base, DESTINATION_BLOCKED_NETWORKS: '169.254.0.0/16, 10.0.0.0/8' }),
+      ['webhook'],
+    ).addressPolicy;
+    expect(strict.allows('10.0.0.5')).toBe(false);
+    expect(
+      settingsFromConfig(
+        loadTranslatorConfig({ ...base, DESTINATION_BLOCKED_NETWORKS: 'none' }),
+        [],
+      ).addressPolicy.allows('169.254.169.254'),
+    ).toBe(true);
+    expect(() => loadTranslatorConfig({ ...base, DESTINATION_BLOCKED_NETWORKS: '10.0.0.0/8,intranet' })).toThrow(
+      /DESTINATION_BLOCKED_NETWORKS.*"intranet" is not an IP address or a network in CIDR notation/,
+    );
+  });
+
   it('takes replica-set connection strings, which are not WHATWG URLs', () => {
     const url = 'mongodb://mongodb-0.mongodb:27017,mongodb-1.mongodb:27017/?replicaSet=rs0';
     expect(loadTranslatorConfig({ ...base, MONGO_URL: url }).MONGO_URL).toBe(url);

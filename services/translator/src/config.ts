@@ -1,4 +1,5 @@
 import { env, loadConfig } from '@manifold/config';
+import { destinationNetworkConfigShape } from '@manifold/destination-http';
 import { KafkaNames } from '@manifold/events';
 import { checkKafkaConnectionConfig, kafkaConnectionConfigShape } from '@manifold/kafka';
 import { checkMongoConnectionConfig, mongoConnectionConfigShape } from '@manifold/mongo';
@@ -85,6 +86,7 @@ export const translatorConfigShape = {
   SLOW_INSTANCE_TIMEOUTS: env.int(d.slowInstanceTimeouts, 1),
   INSTANCE_CONCURRENCY: env.int(d.instanceConcurrency, 1),
   CONNECTIONS_PER_ORIGIN: env.int(d.connectionsPerOrigin, 1),
+  ...destinationNetworkConfigShape,
   DEDUP_WINDOW: duration('24h'),
   CLAIM_SWEEP_INTERVAL: duration('10m'),
   REPORT_INTERVAL: duration('1s'),
@@ -135,6 +137,7 @@ export function settingsFromConfig(config: TranslatorConfig, knownTypes: readonl
     slowInstanceTimeouts: config.SLOW_INSTANCE_TIMEOUTS,
     instanceConcurrency: config.INSTANCE_CONCURRENCY,
     connectionsPerOrigin: config.CONNECTIONS_PER_ORIGIN,
+    addressPolicy: config.DESTINATION_BLOCKED_NETWORKS,
     dedupWindowMs: config.DEDUP_WINDOW,
     claimSweepIntervalMs: config.CLAIM_SWEEP_INTERVAL,
     reportIntervalMs: config.REPORT_INTERVAL,

@@ -56,6 +56,8 @@ describe('translator retries and dead letters', () => {
         webhook('hook-slow', `${hooks['slow']!.baseUrl}/in`, 'src-slow'),
         webhook('hook-dead', `http://127.0.0.1:${deadPort}/in`, 'src-dead'),
         webhook('hook-bad-settings', 'not a url', 'src-bad'),
+        // Cloud instance metadata: a network destinations may not reach by default.
+        webhook('hook-metadata', 'http://169.254.169.254/latest/meta-data/iam', 'src-metadata'),
       ]),
       settings: { retryWindowMs: 4000, requestTimeoutMs: 1000 },
     });
@@ -65,6 +67,17 @@ describe('translator retries and dead letters', () => {
     await t?.close();
     await Promise.all(Object.values(hooks).map((h) => h.close()));
   });
+
+  /** The first dead letter of an instance, once there is one. */
+  async function deadLetterOf(destinationId: string): Promise<DeadLetterRecord | undefined> {
+    const letters = await readTopicUntil(
+      t.kafka,
+      t.translator.names.deadLetter('webhook'),
+      (messages) => messages.some((m) => json<DeadLetterRecord>(m).destinationId === destinationId),
+      30000,
+    );
+    return letters.map((m) => json<DeadLetterRecord>(m)).find((l) => l.destinationId === destinationId);
+  }
 
   it('delivers every event exactly once per messageId after 500s and 429s, duplicates included', async () => {
     const hook = hooks['flaky']!;
@@ -162,16 +175,20 @@ describe('translator retries and dead letters', () => {
     expect(hook.deliveries).toHaveLength(0);
   }, 30000);
 
+  it('dead-letters at once an event for an address destinations may not reach, without connecting', async () => {
+    const event = trackEvent(6);
+    await publishEvents(t.kafka, t.settings.eventsTopic, [event], from('src-metadata'));
+    const refused = await deadLetterOf('hook-metadata');
+    expect(refused).toMatchObject({ reason: 'INVALID_SETTINGS', attempts: 1, event: { messageId: event.messageId } });
+    expect(refused?.message).toContain(
+      '169.254.169.254 is in a network destinations may not reach (DESTINATION_BLOCKED_NETWORKS)',
+    );
+  }, 30000);
+
   it('gives up after the retry window and dead-letters the last error', async () => {
     const event = trackEvent(5);
     await publishEvents(t.kafka, t.settings.eventsTopic, [event], from('src-dead'));
-    const letters = await readTopicUntil(
-      t.kafka,
-      t.translator.names.deadLetter('webhook'),
-      (messages) => messages.some((m) => json<DeadLetterRecord>(m).destinationId === 'hook-dead'),
-      30000,
-    );
-    const exhausted = letters.map((m) => json<DeadLetterRecord>(m)).find((l) => l.destinationId === 'hook-dead');
+    const exhausted = await deadLetterOf('hook-dead');
     expect(exhausted).toMatchObject({
       reason: 'RETRIES_EXHAUSTED',
       event: { messageId: event.messageId },

@@ -1,3 +1,4 @@
+import { AddressPolicy, DEFAULT_BLOCKED_NETWORKS } from '@manifold/destination-http';
 import { TOPICS } from '@manifold/events';
 import { parseDuration } from './duration';
 
@@ -31,6 +32,8 @@ export interface TranslatorSettings {
   instanceConcurrency: number;
   /** Keep-alive connections per destination origin (host:port). */
   connectionsPerOrigin: number;
+  /** Addresses destination requests may not reach (DESTINATION_BLOCKED_NETWORKS): such a request is dead-lettered. */
+  addressPolicy: AddressPolicy;
   /** How long a messageId is remembered per destination instance (at most one delivery in this window). */
   dedupWindowMs: number;
   /** How often expired messageId claims and read-progress records are deleted (servers without TTL indexes). */
@@ -72,6 +75,7 @@ export const DEFAULT_SETTINGS: TranslatorSettings = {
   slowInstanceTimeouts: 1,
   instanceConcurrency: 20,
   connectionsPerOrigin: 50,
+  addressPolicy: AddressPolicy.blocking(DEFAULT_BLOCKED_NETWORKS),
   dedupWindowMs: parseDuration('24h'),
   claimSweepIntervalMs: parseDuration('10m'),
   reportIntervalMs: 1000,

@@ -117,6 +117,7 @@ export async function startTranslator(options: StartTranslatorOptions): Promise<
     const sender = new HttpSender({
       timeoutMs: settings.requestTimeoutMs,
       connectionsPerOrigin: settings.connectionsPerOrigin,
+      addressPolicy: settings.addressPolicy,
     });
     cleanup.push(() => sender.close());
     const disabled = new DisabledInstances(configView);

@@ -218,4 +218,30 @@ describe('TestDestination over gRPC (real FerretDB, webhook emulator)', () => {
     });
     expect(changed.filteredReason).toBeUndefined();
   });
+
+  it('refuses to send where destinations may not reach (cloud metadata by default), at once and for good', async () => {
+    await h.client.destinations.createDestination({
+      workspace: 'try',
+      name: 'Metadata',
+      catalogId: 'webhook',
+      settings: { url: 'http://169.254.169.254/latest/meta-data/iam' },
+      sources: [],
+      syncIntervalSeconds: 0,
+    });
+    const started = Date.now();
+    const result = await h.client.destinations.testDestination({
+      workspace: 'try',
+      destination: 'Metadata',
+      event,
+      mappings: [signup],
+      draft: true,
+      send: true,
+    });
+    expect(result.sent.map((s) => [s.outcome, s.response])).toEqual([['dead-letter', undefined]]);
+    expect(`${result.sent[0]?.reason} ${result.sent[0]?.error}`).toMatch(
+      /INVALID_SETTINGS.*169\.254\.169\.254 is in a network destinations may not reach \(DESTINATION_BLOCKED_NETWORKS\)/,
+    );
+    // Refused before connecting: no connection timeout waited for.
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
 });
