@@ -24,6 +24,11 @@ export interface DeadLetterRecord {
   raw?: string;
   /** The messageId claim's origin: the events-topic message (`topic/partition/offset`) or a redelivery's. */
   origin: string;
+  /**
+   * The instance's mappings whose requests for this event went through before it was
+   * dead-lettered (the event matched several): a redrive sends it through the others only.
+   */
+  deliveredMappings?: string[];
   attempts: number;
   firstAttemptAt?: string;
   failedAt: string;

@@ -8,6 +8,7 @@ export const REDELIVERY_HEADERS = {
   kind: 'manifold-redeliver-kind',
   origin: 'manifold-redeliver-origin',
   runId: 'manifold-redeliver-run-id',
+  deliveredMappings: 'manifold-redeliver-delivered-mappings',
 } as const;
 
 /**
@@ -30,6 +31,8 @@ export interface Redelivery {
   origin: string;
   /** The redrive or replay it belongs to: outcomes are counted per run. */
   runId: string;
+  /** A redrive's: the mappings that delivered the event before (its dead letter's), not sent again. */
+  deliveredMappings?: readonly string[];
 }
 
 export function encodeRedelivery(redelivery: Redelivery): OutgoingMessage {
@@ -38,6 +41,9 @@ export function encodeRedelivery(redelivery: Redelivery): OutgoingMessage {
     [REDELIVERY_HEADERS.kind]: redelivery.kind,
     [REDELIVERY_HEADERS.origin]: redelivery.origin,
     [REDELIVERY_HEADERS.runId]: redelivery.runId,
+    ...(redelivery.deliveredMappings?.length
+      ? { [REDELIVERY_HEADERS.deliveredMappings]: JSON.stringify(redelivery.deliveredMappings) }
+      : {}),
   });
 }
 
@@ -51,7 +57,29 @@ export function decodeRedelivery(message: ConsumedMessage): Redelivery {
   const origin = h[REDELIVERY_HEADERS.origin];
   const runId = h[REDELIVERY_HEADERS.runId];
   if (!destinationId || !origin || !runId) throw new Error('redelivery without destination, origin or run header');
-  return { kind, event, metadata, destinationId, origin, runId };
+  const delivered = h[REDELIVERY_HEADERS.deliveredMappings];
+  return {
+    kind,
+    event,
+    metadata,
+    destinationId,
+    origin,
+    runId,
+    ...(delivered === undefined ? {} : { deliveredMappings: mappingIds(delivered) }),
+  };
+}
+
+function mappingIds(header: string): string[] {
+  let ids: unknown;
+  try {
+    ids = JSON.parse(header);
+  } catch {
+    ids = undefined;
+  }
+  if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) {
+    throw new Error(`redelivery with a malformed ${REDELIVERY_HEADERS.deliveredMappings} header`);
+  }
+  return ids;
 }
 
 /** The claim origin of a replayed event: the replay's own, so an earlier delivery's claim refuses it. */

@@ -39,12 +39,24 @@ describe('redeliveries and traces', () => {
   let t: TestTranslator;
 
   beforeAll(async () => {
-    for (const name of ['a', 'b', 'c']) hooks[name] = await new WebhookEmulator({ sharedSecret: SECRET }).start();
+    for (const name of ['a', 'b', 'c', 'd']) hooks[name] = await new WebhookEmulator({ sharedSecret: SECRET }).start();
     t = await startTestTranslator({
       snapshot: snapshot([
         webhook('hook-a', `${hooks['a']!.baseUrl}/in`),
         webhook('hook-b', `${hooks['b']!.baseUrl}/in`),
         webhook('hook-c', `${hooks['c']!.baseUrl}/in`),
+        // Two mappings: each event is two requests, one per mapping.
+        {
+          ...webhook('hook-d', `${hooks['d']!.baseUrl}/in`),
+          mappings: ['orders', 'audit'].map((id) => ({
+            id,
+            name: id,
+            enabled: true,
+            trigger: 'type = "track"',
+            action: 'send',
+            fields: { data: { mapping: id, messageId: { '@path': '$.messageId' } } },
+          })),
+        },
       ]),
       settings: { traceFlushIntervalMs: 200 },
     });
@@ -175,6 +187,46 @@ describe('redeliveries and traces', () => {
       },
     });
     expect(entriesOf(named, wanted).filter((e) => e.entry.destinationId === 'hook-c')).toHaveLength(2);
+  });
+
+  it('redrives a dead letter through the mappings that had not delivered it, not the ones that had', async () => {
+    const hook = hooks['d']!;
+    hook.reset();
+    // The first of the event's two requests is refused for good; the other goes through.
+    hook.failNext(1, { status: 400, body: { error: 'not now' } });
+    const event = trackEvent(40);
+    await publishEvents(t.kafka, t.settings.eventsTopic, [event]);
+    const letters = await readTopicUntil(
+      t.kafka,
+      t.translator.names.deadLetter('webhook'),
+      (messages) => messages.some((m) => json<DeadLetterRecord>(m).destinationId === 'hook-d'),
+      20000,
+    );
+    const letter = letters.map((m) => json<DeadLetterRecord>(m)).find((r) => r.destinationId === 'hook-d')!;
+    const mappingsOf = () => hook.deliveries.map((d) => (d.body as { mapping: string }).mapping);
+    await waitFor(() => mappingsOf().length === 1, 10000, 'the mapping that went through');
+    const [first] = mappingsOf();
+    expect(letter.deliveredMappings).toEqual([first]);
+
+    await redeliver([
+      {
+        kind: 'redrive',
+        event: letter.event!,
+        metadata: { sourceId: letter.sourceId!, workspaceId: letter.workspaceId! },
+        destinationId: 'hook-d',
+        origin: letter.origin,
+        runId: 'run-redrive-mappings',
+        deliveredMappings: letter.deliveredMappings!,
+      },
+    ]);
+    await waitFor(() => mappingsOf().length >= 2, 20000, 'the redriven mapping');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Each mapping's request delivered once: the redrive did not send the first one again.
+    expect(mappingsOf().sort()).toEqual(['audit', 'orders']);
+    expect(hook.deliveries.map((d) => (d.body as { messageId: string }).messageId)).toEqual([
+      event.messageId,
+      event.messageId,
+    ]);
   });
 });
 

@@ -134,6 +134,62 @@ describe('dead letters and redrive', () => {
     expect(history.redrives.map((r) => r.id)).toEqual([byId.id, again.id, redrive.id]);
   }, 120_000);
 
+  it('redrives a dead letter only through the mappings that had not delivered it', async () => {
+    const two = await new WebhookEmulator({ sharedSecret: SECRET }).start();
+    try {
+      const { client } = stack.cp;
+      const created = await client.destinations.createDestination({
+        workspace: 'dlq',
+        name: 'Two mappings',
+        catalogId: 'webhook',
+        settings: { url: `${two.baseUrl}/in`, sharedSecret: SECRET },
+        sources: ['web'],
+      });
+      const mapping = (id: string) => ({
+        id,
+        name: id,
+        enabled: true,
+        trigger: 'type = "track"',
+        action: 'send',
+        fields: { data: { mapping: id, messageId: { '@path': '$.messageId' } } },
+      });
+      const saved = await client.destinations.setDestinationMappings({
+        workspace: 'dlq',
+        destination: 'Two mappings',
+        mappings: [mapping('orders'), mapping('audit')],
+        comment: 'two requests per event',
+      });
+      await eventually(
+        async () => stack.configView.destination(created.id)?.mappings?.length,
+        (n) => n === saved.mappings.length,
+      );
+      // The first of the event's two requests is refused; the other mapping's goes through.
+      two.failNext(1, { status: 400, body: { error: 'not now' } });
+      const sent = event(90);
+      await stack.publish([sent], { sourceId: ids.source, workspaceId: ids.workspace });
+      await eventually(
+        () => client.deadLetters.listDeadLetters({ workspace: 'dlq', destination: 'Two mappings' }),
+        (r) => r.totalCount === 1,
+      );
+      const mappingsOf = () => two.deliveries.map((d) => (d.body as { mapping: string }).mapping);
+      expect(mappingsOf()).toHaveLength(1);
+      const redrive = await client.deadLetters.startRedrive({
+        workspace: 'dlq',
+        destination: 'Two mappings',
+        all: true,
+      });
+      await eventually(
+        () => client.deadLetters.getRedrive({ workspace: 'dlq', id: redrive.id }),
+        (r) => r.status === 'done' && (r.outcomes?.delivered ?? 0) >= 1,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      // Each mapping delivered the event once: the redrive sent only the one that had failed.
+      expect(mappingsOf().sort()).toEqual(['audit', 'orders']);
+    } finally {
+      await two.close();
+    }
+  }, 60_000);
+
   it('stops a redrive on request: what it sent stays sent, the rest waits', async () => {
     hook.failFor(600_000, { status: 400, body: { error: 'no' } });
     const before = deliveredIds(hook).length;

@@ -197,6 +197,7 @@ export class BatchOutcomes {
             reason: decision.reason,
             message: decision.message,
             attempts: decision.attempts,
+            ...(deliveredMappings?.length ? { deliveredMappings: [...deliveredMappings] } : {}),
             ...exchangeDetails(exchange),
           },
           instance.workspaceId,

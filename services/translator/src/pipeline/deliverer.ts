@@ -229,7 +229,10 @@ export class Deliverer {
         outcome,
         ...(exchange ? { exchange } : {}),
         ...noticesAt(index),
-        ...(outcome.kind === 'retry' && byMapping ? deliveredSoFar(task, byMapping) : {}),
+        // For its retry, or a redrive of its dead letter: what went through is not sent again.
+        ...((outcome.kind === 'retry' || outcome.kind === 'dead-letter') && byMapping
+          ? deliveredSoFar(task, byMapping)
+          : {}),
       };
     });
   }
@@ -334,9 +337,9 @@ export class Deliverer {
 }
 
 /**
- * A retried event that matched several mappings: the mappings delivered by this attempt and the
- * ones before, which its retry leaves out (each mapping's requests are sent until they succeed,
- * not again once they have).
+ * A retried or dead-lettered event that matched several mappings: the mappings delivered by this
+ * attempt and the ones before, which its retry (or the redrive of its dead letter) leaves out
+ * (each mapping's requests are sent until they succeed, not again once they have).
  */
 function deliveredSoFar(
   task: DeliveryTask,

@@ -300,6 +300,8 @@ export class TypeProcessor {
         attempts: 0,
         firstAttemptAt: now,
         runId,
+        // A redrive: what the dead-lettered attempt delivered already is not sent again.
+        ...(redelivery.deliveredMappings ? { deliveredMappings: redelivery.deliveredMappings } : {}),
       });
       if (task) tasks.push(task);
     }

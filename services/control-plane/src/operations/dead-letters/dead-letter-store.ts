@@ -33,6 +33,8 @@ export interface DeadLetterDoc {
   eventJson: string;
   /** The messageId claim's origin (see Redelivery). */
   origin: string;
+  /** The mappings that had delivered the event (see DeadLetterRecord): a redrive skips them. */
+  deliveredMappings?: string[];
   /** Set when a redrive takes it; `sent` once it was published. */
   redrive?: { runId: string; at: Date; sent: boolean };
 }
@@ -95,6 +97,7 @@ export class DeadLetterStore {
         : {}),
       eventJson: JSON.stringify(event),
       origin: record.origin,
+      ...(record.deliveredMappings?.length ? { deliveredMappings: record.deliveredMappings } : {}),
     };
     try {
       await this.docs.insertOne(doc);

@@ -291,6 +291,7 @@ export class Redrives {
           destinationId: doc.destinationId,
           origin: doc.origin,
           runId: run._id,
+          ...(doc.deliveredMappings?.length ? { deliveredMappings: doc.deliveredMappings } : {}),
         }),
       );
       await this.deps.producer.send(topic, messages, { timeoutMs: 10_000 });
