@@ -1,5 +1,6 @@
 import type { Meter } from '@manifold/telemetry';
 import type { LoaderSupervisor } from './loader-supervisor';
+import { VALUE_NOTICE_KINDS } from './value-notices';
 import type { WarehouseLoaderStats } from './warehouse-loader';
 
 type NumericStat = Exclude<keyof WarehouseLoaderStats, 'timings' | 'valueNotices'>;
@@ -50,8 +51,9 @@ export function registerLoaderMetrics(meter: Meter, supervisor: Pick<LoaderSuper
   for (const [name, outcome, description] of values) {
     meter.createObservableCounter(name, { description }).addCallback((result) => {
       for (const id of supervisor.running) {
-        const counts = supervisor.loader(id)?.stats.valueNotices[outcome] ?? {};
-        for (const [kind, n] of Object.entries(counts)) result.observe(n, { warehouse_id: id, kind });
+        const counts = supervisor.loader(id)?.stats.valueNotices[outcome];
+        if (!counts) continue;
+        for (const kind of VALUE_NOTICE_KINDS[outcome]) result.observe(counts[kind] ?? 0, { warehouse_id: id, kind });
       }
     });
   }

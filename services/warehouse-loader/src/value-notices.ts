@@ -12,6 +12,33 @@ export interface ValueNoticeCounts {
   converted: Record<string, number>;
 }
 
+/** What each notice kind can count as: a Record, so that a new kind is placed here before it compiles. */
+const OUTCOMES_OF_KIND: Readonly<Record<LoadNotice['kind'], readonly (keyof ValueNoticeCounts)[]>> = {
+  reserved_name: ['dropped'],
+  unusable_name: ['dropped'],
+  unusable_event_name: ['dropped'],
+  column_limit: ['dropped'],
+  value_refused: ['dropped'],
+  // Dropped when it cannot be cast, converted when it can.
+  type_conflict: ['dropped', 'converted'],
+  overflow: ['converted'],
+};
+
+/**
+ * The kinds of each, all counted from 0 (so that the metrics' series exist before the first
+ * value, and a rate over them starts from there).
+ */
+export const VALUE_NOTICE_KINDS: { readonly [O in keyof ValueNoticeCounts]: readonly string[] } = {
+  dropped: kindsCountedAs('dropped'),
+  converted: kindsCountedAs('converted'),
+};
+
+function kindsCountedAs(outcome: keyof ValueNoticeCounts): string[] {
+  return Object.entries(OUTCOMES_OF_KIND)
+    .filter(([, outcomes]) => outcomes.includes(outcome))
+    .map(([kind]) => kind);
+}
+
 export function noValueNotices(): ValueNoticeCounts {
   return { dropped: {}, converted: {} };
 }
