@@ -134,8 +134,9 @@ describe('HttpSender', () => {
           message: expect.stringMatching(/^cannot send: localhost \((127\.0\.0\.1|::1)\) is in a network/),
         });
         expect(blockedSeen).toEqual([]);
-        // Allowed addresses still go.
+        // Allowed addresses still go, by literal and by name (the policy's lookup answering undici).
         expect((await sender.send({ method: 'GET', url: `${base}/ok`, headers: {} })).status).toBe(201);
+        expect((await sender.send({ method: 'GET', url: `${otherOrigin}/ok`, headers: {} })).status).toBe(201);
       } finally {
         await Promise.all([sender.close(), loopback.close()]);
       }
