@@ -120,6 +120,11 @@ export class HttpSender {
     });
   }
 
+  /** The addresses its requests may not reach: a destination's own transport (Kafka) goes by it too. */
+  get addressPolicy(): AddressPolicy | undefined {
+    return this.options.addressPolicy;
+  }
+
   async close(): Promise<void> {
     await this.agent.close();
   }

@@ -2,6 +2,7 @@
 // their requests with its one HTTP client; a destination that is not an HTTP API (a Kafka
 // cluster of the customer's) brings a transport of its own, which answers the same way, so
 // classification, retries, dead letters, traces and the mapping tester stay one path.
+import type { LookupFunction } from 'node:net';
 import type { Logger } from '@manifold/logger';
 import type { HttpResponseInfo, RequestDescriptor } from './request';
 
@@ -24,6 +25,11 @@ export interface RequestSender {
 
 export interface TransportContext {
   logger: Logger;
+  /**
+   * Addresses the destination's own connections may not reach (destination-http's AddressPolicy,
+   * from DESTINATION_BLOCKED_NETWORKS): a refusal fails with BLOCKED_ADDRESS_CODE.
+   */
+  addressPolicy?: { lookup: LookupFunction; checkHost(host: string): void };
 }
 
 /** Makes a destination's own sender; one per translator process (or mapping tester), closed with it. */

@@ -8,6 +8,7 @@ import { connectError, KafkaTopicCreationError, KafkaUnavailableError } from './
 import type { KafkaSecurity } from './connection-config';
 import { readRanges, type RangeReadOptions, type RangeReadResult } from './range-reader';
 import type { TopicSpec } from './types';
+import { policySocketFactory, type BrokerAddressPolicy } from './socket-factory';
 
 export interface KafkaClientOptions {
   brokers: readonly string[];
@@ -26,6 +27,8 @@ export interface KafkaClientOptions {
   security?: KafkaSecurity;
   /** Of the topics ensureTopics creates, unless a spec says otherwise (KAFKA_REPLICATION_FACTOR). Default 1. */
   replicationFactor?: number;
+  /** Addresses the brokers may not be at (a destination's brokers); any when absent. */
+  addressPolicy?: BrokerAddressPolicy;
 }
 
 const levelNames: Record<logLevel, 'error' | 'warn' | 'info' | 'debug' | undefined> = {
@@ -68,6 +71,7 @@ export class KafkaClient {
       brokers: [...options.brokers],
       ...(tls && { ssl: { ca: tls.ca, cert: tls.cert, key: tls.key, rejectUnauthorized: true } }),
       ...(sasl && { sasl: saslOptions(sasl) }),
+      ...(options.addressPolicy && { socketFactory: policySocketFactory(options.addressPolicy) }),
       connectionTimeout: options.connectionTimeoutMs ?? 3000,
       requestTimeout: options.requestTimeoutMs ?? 10000,
       retry: { initialRetryTime: 100, retries: 5 },

@@ -62,7 +62,8 @@ export function connectError(what: string, brokers: readonly string[], error: un
   return new KafkaUnavailableError(what, error);
 }
 
-function* causes(error: unknown): Generator<Error> {
+/** An error and what it wraps (kafkajs's `originalError`, `cause`), outermost first. */
+export function* causes(error: unknown): Generator<Error> {
   const seen = new Set<unknown>();
   let current: unknown = error;
   while (current instanceof Error && !seen.has(current)) {

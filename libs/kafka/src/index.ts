@@ -18,8 +18,10 @@ export {
   KafkaAuthenticationError,
   KafkaTopicCreationError,
   kafkaFailure,
+  causes,
   type KafkaFailure,
 } from './errors';
+export type { BrokerAddressPolicy } from './socket-factory';
 export {
   kafkaConnectionConfigShape,
   checkKafkaConnectionConfig,

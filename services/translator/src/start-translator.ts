@@ -160,7 +160,10 @@ export async function startTranslator(options: StartTranslatorOptions): Promise<
       cleanup.splice(cleanup.length - 1, 0, () => failures.stop());
       const limiter = new KeyedLimiter(settings.instanceConcurrency);
       // A destination that is not an HTTP API sends through its own client (one per type here).
-      const transport = destination.transport?.({ logger: logger.child({ destinationType: type }) });
+      const transport = destination.transport?.({
+        logger: logger.child({ destinationType: type }),
+        addressPolicy: settings.addressPolicy,
+      });
       if (transport) cleanup.push(() => transport.close());
       const processor = new TypeProcessor({
         destinationType: type,

@@ -11,6 +11,7 @@ import {
   translateEvent,
   type RequestDescriptor,
 } from '@manifold/destination-kit';
+import { AddressPolicy } from '@manifold/destination-http';
 import { KafkaClient, type ConsumedMessage } from '@manifold/kafka';
 import { createLogger } from '@manifold/logger';
 import { eventually, PrivateKafka, readTopic, testLogger, uniqueName } from '@manifold/testing';
@@ -311,6 +312,30 @@ describe('Kafka destination over SASL_SSL', () => {
         expect(lines.join('')).not.toContain(wrong);
       } finally {
         await transport.close();
+      }
+    });
+
+    it('brokers in a network destinations may not reach: a dead letter saying so, nothing written; others connect', async () => {
+      const topic = await newTopic();
+      const blocked = new KafkaTransport(
+        { logger, addressPolicy: AddressPolicy.blocking(['127.0.0.0/8', '::1/128']) },
+        kafka,
+      );
+      const allowed = new KafkaTransport({ logger, addressPolicy: AddressPolicy.blocking(['169.254.0.0/16']) }, kafka);
+      try {
+        const refused = await sendEvent(blocked, specEvent({ type: 'track' }), settingsFor(topic));
+        expect(refused.outcome).toMatchObject({ kind: 'dead-letter', reason: 'REJECTED' });
+        expect(refused.outcome.kind === 'dead-letter' && refused.outcome.message).toMatch(
+          /^Kafka ADDRESS_BLOCKED: .*is in a network destinations may not reach \(DESTINATION_BLOCKED_NETWORKS\)/,
+        );
+        // The same brokers under a policy that allows them: written (over SASL_SSL, through the policy's socket).
+        const event = specEvent({ type: 'track' });
+        const written = await sendEvent(allowed, event, settingsFor(topic));
+        expect(written.outcome).toMatchObject({ kind: 'delivered' });
+        const messages = await readTopic(admin, topic, 1);
+        expect(messages.map((m) => eventOf(m).messageId)).toEqual([event.messageId]);
+      } finally {
+        await Promise.all([blocked.close(), allowed.close()]);
       }
     });
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  BLOCKED_ADDRESS_CODE,
   secretMasker,
   type DestinationDefinition,
   type HttpResponseInfo,
@@ -9,11 +10,14 @@ import {
   type TransportContext,
 } from '@manifold/destination-kit';
 import {
+  causes,
   groupByBytes,
   KafkaClient,
   kafkaFailure,
   keyPartition,
+  type BrokerAddressPolicy,
   type EventProducer,
+  type KafkaFailure,
   type KafkaSecurity,
 } from '@manifold/kafka';
 import type { Logger } from '@manifold/logger';
@@ -85,6 +89,9 @@ export class KafkaTransport implements RequestSender {
   private readonly logger: Logger;
   private readonly sweeper: NodeJS.Timeout;
 
+  /** Where the instances' brokers may not be (TransportContext.addressPolicy). */
+  private readonly addressPolicy: BrokerAddressPolicy | undefined;
+
   constructor(
     context: TransportContext,
     /** The Kafka destination, whose secrets are masked in the errors it answers with. */
@@ -92,6 +99,7 @@ export class KafkaTransport implements RequestSender {
     private readonly random: () => number = Math.random,
   ) {
     this.logger = context.logger.child({ component: 'kafka-destination' });
+    this.addressPolicy = context.addressPolicy;
     this.sweeper = setInterval(() => void this.closeIdle(Date.now()), IDLE_CLOSE_MS / 10);
     this.sweeper.unref();
   }
@@ -209,7 +217,7 @@ export class KafkaTransport implements RequestSender {
 
   /** A failed send's answer: a connection in doubt dropped, the brokers' silence remembered, secrets masked. */
   private async failed(error: unknown, settings: KafkaSettings, instanceId: string): Promise<HttpResponseInfo> {
-    const failure = kafkaFailure(error);
+    const failure = addressRefusal(error) ?? kafkaFailure(error);
     // A connection in doubt, or refused, is not reused: the next record starts from a new producer.
     if (RECONNECT_AFTER.has(failure.code)) await this.release(instanceId);
     const mask = secretMasker(this.destination, settings);
@@ -265,6 +273,7 @@ export class KafkaTransport implements RequestSender {
       logger: this.logger.child({ destinationInstance: instanceId }),
       connectionTimeoutMs: 5000,
       ...security(settings),
+      ...(this.addressPolicy && { addressPolicy: this.addressPolicy }),
     });
     const producer = client.producer();
     // A failed connect is answered by the send that awaits it; the next send tries again.
@@ -390,6 +399,16 @@ function connectionFingerprint(s: KafkaSettings): string {
   return createHash('sha256')
     .update(JSON.stringify([...parts, s.clientCertificate, s.clientKey]))
     .digest('hex');
+}
+
+/** A broker address the deployment blocks (DESTINATION_BLOCKED_NETWORKS): final, as a settings error is. */
+function addressRefusal(error: unknown): KafkaFailure | undefined {
+  for (const cause of causes(error)) {
+    if ((cause as { code?: unknown }).code === BLOCKED_ADDRESS_CODE) {
+      return { code: 'ADDRESS_BLOCKED', retriable: false, message: cause.message };
+    }
+  }
+  return undefined;
 }
 
 /** What to check, for the errors a customer's configuration causes. */

@@ -90,7 +90,8 @@ export class DestinationTester {
     if (req.send && parsed && !filtered) {
       const shown = tried.map((t) => t.performed.size);
       // A destination with its own transport (Kafka) connects for this test alone.
-      const transport = destination.transport?.({ logger: this.logger });
+      const policy = this.sender.addressPolicy;
+      const transport = destination.transport?.({ logger: this.logger, ...(policy && { addressPolicy: policy }) });
       try {
         const context = { instanceId: String(doc._id), settings: parsed };
         response.sent = await sendTestRequests(transport ?? this.sender, destination, parsed, tried, context);
