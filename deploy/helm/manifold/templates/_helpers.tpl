@@ -163,6 +163,9 @@ Secret template encodes them.
 {{- end -}}
 {{- end -}}
 {{- end -}}
+{{- if has .service (list "translator" "control-plane") -}}
+{{- with $v.destinationBlockedNetworks -}}{{- $_ := set $d "DESTINATION_BLOCKED_NETWORKS" . -}}{{- end -}}
+{{- end -}}
 {{- if has .service (list "translator" "control-plane" "console" "warehouse-loader") -}}
 {{- $_ := set $d "MONGO_URL" (required "mongodb.url is required" $v.mongodb.url) -}}
 {{- with $v.mongodb.username -}}{{- $_ := set $d "MONGO_USERNAME" . -}}{{- end -}}
