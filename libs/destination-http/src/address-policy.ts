@@ -39,11 +39,7 @@ export class BlockedAddressError extends Error {
  * count as their IPv4 address.
  */
 export class AddressPolicy {
-  private constructor(
-    private readonly blocked: BlockList,
-    /** The networks as given, for logs and errors. */
-    readonly networks: readonly string[],
-  ) {}
+  private constructor(private readonly blocked: BlockList) {}
 
   /** A policy blocking `networks` (CIDRs such as `10.0.0.0/8`, or single addresses); throws naming a bad one. */
   static blocking(networks: readonly string[]): AddressPolicy {
@@ -65,7 +61,7 @@ export class AddressPolicy {
       }
       list.addSubnet(address, length, family === 4 ? 'ipv4' : 'ipv6');
     }
-    return new AddressPolicy(list, [...networks]);
+    return new AddressPolicy(list);
   }
 
   /** Whether requests may go to this IP address. */

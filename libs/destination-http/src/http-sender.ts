@@ -55,8 +55,6 @@ export class HttpSender {
     let current = descriptor;
     for (let redirects = 0; ; redirects += 1) {
       const target = this.target(current.url);
-      // An IP literal is connected to without a lookup: checked here, as each redirect is.
-      this.options.addressPolicy?.checkHost(target.url.hostname);
       const response = await this.sendOnce(current, target);
       if (redirects === MAX_REDIRECTIONS) return response;
       const next = redirectedRequest(current, target.url, response.status, response.headers.location);
@@ -69,6 +67,9 @@ export class HttpSender {
     let target = this.urls.get(href);
     if (!target) {
       const url = new URL(href);
+      // An IP literal is connected to without a lookup: checked here, once per URL (redirects
+      // included); a blocked one is never cached, so it is refused each time.
+      this.options.addressPolicy?.checkHost(url.hostname);
       target = { url, origin: url.origin, path: `${url.pathname}${url.search}` };
       if (this.urls.size >= MAX_CACHED_URLS) this.urls.clear();
       this.urls.set(href, target);

@@ -3,6 +3,7 @@ export { CALL_TYPES, isCallType } from './spec';
 export { sampleEvent } from './sample-event';
 export { snakeCase, nameWords } from './snake-case';
 export { TOPICS, EVENT_HEADERS, EVENTS_TOPIC_MAX_MESSAGE_BYTES, KafkaNames } from './topics';
+export { encodeMappingIds, decodeMappingIds } from './mapping-ids-header';
 export {
   encodeEventMessage,
   eventMessageHeaders,

@@ -1,6 +1,7 @@
 import type { ConsumedMessage, OutgoingMessage } from '@manifold/kafka';
 import { decodeEventMessage, encodeEventMessage, type EventMetadata } from './event-message';
 import type { SpecEvent } from './spec';
+import { decodeMappingIds, encodeMappingIds } from './mapping-ids-header';
 
 /** Headers of a redelivery, beside the event's own headers. */
 export const REDELIVERY_HEADERS = {
@@ -42,7 +43,7 @@ export function encodeRedelivery(redelivery: Redelivery): OutgoingMessage {
     [REDELIVERY_HEADERS.origin]: redelivery.origin,
     [REDELIVERY_HEADERS.runId]: redelivery.runId,
     ...(redelivery.deliveredMappings?.length
-      ? { [REDELIVERY_HEADERS.deliveredMappings]: JSON.stringify(redelivery.deliveredMappings) }
+      ? { [REDELIVERY_HEADERS.deliveredMappings]: encodeMappingIds(redelivery.deliveredMappings) }
       : {}),
   });
 }
@@ -65,21 +66,10 @@ export function decodeRedelivery(message: ConsumedMessage): Redelivery {
     destinationId,
     origin,
     runId,
-    ...(delivered === undefined ? {} : { deliveredMappings: mappingIds(delivered) }),
+    ...(delivered === undefined
+      ? {}
+      : { deliveredMappings: decodeMappingIds(delivered, REDELIVERY_HEADERS.deliveredMappings) }),
   };
-}
-
-function mappingIds(header: string): string[] {
-  let ids: unknown;
-  try {
-    ids = JSON.parse(header);
-  } catch {
-    ids = undefined;
-  }
-  if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) {
-    throw new Error(`redelivery with a malformed ${REDELIVERY_HEADERS.deliveredMappings} header`);
-  }
-  return ids;
 }
 
 /** The claim origin of a replayed event: the replay's own, so an earlier delivery's claim refuses it. */

@@ -1,5 +1,12 @@
 import type { ConsumedMessage, OutgoingMessage } from '@manifold/kafka';
-import { EVENT_HEADERS, partitionKey, type EventMetadata, type SpecEvent } from '@manifold/events';
+import {
+  decodeMappingIds,
+  encodeMappingIds,
+  EVENT_HEADERS,
+  partitionKey,
+  type EventMetadata,
+  type SpecEvent,
+} from '@manifold/events';
 
 /** Headers of a message waiting in a retry tier, next to the event's own headers. */
 export const RETRY_HEADERS = {
@@ -57,9 +64,8 @@ export function encodeRetryMessage(retry: PendingRetry): OutgoingMessage {
       [RETRY_HEADERS.origin]: retry.origin,
       [RETRY_HEADERS.from]: retry.from,
       [RETRY_HEADERS.reason]: retry.reason,
-      // Mapping ids are the user's: a JSON list, whatever characters they hold.
       ...(retry.deliveredMappings?.length
-        ? { [RETRY_HEADERS.deliveredMappings]: JSON.stringify(retry.deliveredMappings) }
+        ? { [RETRY_HEADERS.deliveredMappings]: encodeMappingIds(retry.deliveredMappings) }
         : {}),
     },
   };
@@ -106,9 +112,5 @@ export function decodeRetryMessage(message: ConsumedMessage): PendingRetry {
 
 function deliveredMappings(header: string | undefined): Pick<PendingRetry, 'deliveredMappings'> {
   if (!header) return {};
-  const ids = JSON.parse(header) as unknown;
-  if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) {
-    throw new Error(`retry message with a malformed ${RETRY_HEADERS.deliveredMappings} header`);
-  }
-  return { deliveredMappings: ids };
+  return { deliveredMappings: decodeMappingIds(header, RETRY_HEADERS.deliveredMappings) };
 }

@@ -110,9 +110,6 @@ export async function runModel(
   return startDelivering(store, run, connections, log);
 }
 
-/** The events topic's limit on a record batch, which a row's event must fit alone. */
-const MAX_EVENT_BYTES = EVENTS_TOPIC_MAX_MESSAGE_BYTES;
-
 /**
  * Every change is out: the run waits for each delivery's outcome (the delivery-report consumer
  * counts them and ends it; the runner's checks end it at the delivery timeout). A run that
@@ -186,13 +183,13 @@ async function startRun(
 const PAGES_PER_READ = 5;
 /**
  * A produce request's messages, at most (approximateMessageBytes). The events topic takes record
- * batches of up to 8 MiB (`max.message.bytes`, set by the services that create it) and refuses a
- * larger one whole, which would leave the run retrying that page forever. Half of it holds even if
+ * batches of up to EVENTS_TOPIC_MAX_MESSAGE_BYTES (8 MiB) and refuses a larger one whole, which
+ * would leave the run retrying that page forever. Half of it holds even if
  * every message of a request went to one partition and its text weighed twice its length (text
  * other than ASCII). A page of typical rows goes in one request, a page of wide rows in several;
  * a single event larger than the topic takes is refused before (refusedRow).
  */
-const MAX_SEND_BYTES = 4 * 1024 * 1024;
+const MAX_SEND_BYTES = EVENTS_TOPIC_MAX_MESSAGE_BYTES / 2;
 
 /** Sends a page's messages, in order, in requests the broker takes; resolves once all are acknowledged. */
 function sendPage(deps: ModelRunDeps, messages: SendableMessage[]): Promise<unknown> {
@@ -278,7 +275,7 @@ async function publishChanges(
           continue;
         }
         const message = encode(change);
-        if (!fitsOneRecordBatch(message, MAX_EVENT_BYTES)) {
+        if (!fitsOneRecordBatch(message, EVENTS_TOPIC_MAX_MESSAGE_BYTES)) {
           refused.push(refusedRow(change, messageBytes(message), instancesTaking(change.kind)));
           continue;
         }
@@ -334,7 +331,7 @@ function refusedRow(change: RowChange, bytes: number, destinationIds: string[]):
     destinationIds,
     reason: 'EVENT_TOO_LARGE',
     message:
-      `the row's event is ${bytes} bytes, more than the events topic takes (${MAX_EVENT_BYTES} bytes with its ` +
+      `the row's event is ${bytes} bytes, more than the events topic takes (${EVENTS_TOPIC_MAX_MESSAGE_BYTES} bytes with its ` +
       `framing, max.message.bytes): it was not published; leave the widest columns out of the model's query or shorten them`,
     at: new Date().toISOString(),
   };
