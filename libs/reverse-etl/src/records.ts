@@ -32,6 +32,8 @@ export interface ReverseEtlModel {
    */
   deleteRequestedAt?: string;
   createdAt: string;
+  /** Who created it: the caller the control plane was given (a console user's email, a CLI's actor, `api`); absent on models created before it was kept. */
+  createdBy?: string;
   updatedAt: string;
 }
 

@@ -105,6 +105,7 @@ describe('console Public API: Reverse ETL', () => {
       name: 'Users',
       schedule: { intervalSeconds: 0, cron: '' },
       runRequestedAt: null,
+      createdBy: 'owner@retl.test',
     });
     const model = `${base}/models/${created.body.id}`;
     expect((await owner.call<{ models: Model[] }>('GET', `${base}/models`)).body.models.map((m) => m.id)).toEqual([
@@ -125,6 +126,7 @@ describe('console Public API: Reverse ETL', () => {
         category: 'Reverse ETL',
         enabled: true,
         writeKeys: [],
+        createdBy: 'owner@retl.test',
       }),
     ]);
     expect(listed.body.page.totalCount).toBe(1);

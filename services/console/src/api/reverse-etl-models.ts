@@ -27,6 +27,9 @@ export const ReverseEtlModel = model(
     runRequestedAt: optionalTimestamp.describe('The latest "run now"'),
     resetRequestedAt: optionalTimestamp.describe('The latest "reset"'),
     createdAt: optionalTimestamp,
+    createdBy: z
+      .string()
+      .describe('Who created it (the console user, or the API caller); empty for models created before it was kept'),
     updatedAt: optionalTimestamp,
   }),
   'A warehouse query whose changes from run to run (added, updated, deleted rows) become events',

@@ -56,7 +56,13 @@ describe('manifold CLI: Reverse ETL models', () => {
       '0 6 * * *',
     );
     expect(created).toMatchObject({ code: 0, err: '' });
-    expect(JSON.parse(created.out)).toMatchObject({ name: 'Customers', schedule: 'cron 0 6 * * *', enabled: true });
+    expect(JSON.parse(created.out)).toMatchObject({
+      name: 'Customers',
+      schedule: 'cron 0 6 * * *',
+      enabled: true,
+      // The CLI's actor (MANIFOLD_ACTOR).
+      created_by: 'cli-test',
+    });
 
     const fields = join(dir, 'fields.yaml');
     await writeFile(fields, 'data:\n  email: { "@path": "$.properties.email" }\n');

@@ -74,12 +74,12 @@ async function modelRows(store: Store, workspace: WorkspaceDoc, models: ReverseE
       name: model.name,
       nameSort: model.name.trim().toLowerCase(),
       enabled: model.enabled,
-      // Models belong to no environment and are made by no one the model records.
+      // A model belongs to no environment: it reads a warehouse, which serves them all.
       environment: '',
       type: MODEL_SOURCE_TYPE,
       category: MODEL_SOURCE_CATEGORY,
       createdAt: new Date(model.createdAt),
-      createdBy: '',
+      createdBy: model.createdBy ?? '',
       destinationIds: connected.map((d) => d._id),
       destinationNames: connected.map((d) => d.name),
       destinationCount: connected.length,

@@ -98,6 +98,7 @@ export class ReverseEtlModels {
         ctx.now.toISOString(),
       ),
     );
+    model.createdBy = ctx.actor;
     await this.records.saveModel(model);
     return modelMessage(model);
   }
@@ -132,6 +133,7 @@ export class ReverseEtlModels {
     const model: ReverseEtlModel = {
       ...next,
       createdAt: current.createdAt,
+      ...(current.createdBy !== undefined ? { createdBy: current.createdBy } : {}),
       ...(current.runRequestedAt ? { runRequestedAt: current.runRequestedAt } : {}),
       ...(current.resetRequestedAt ? { resetRequestedAt: current.resetRequestedAt } : {}),
     };
@@ -414,6 +416,7 @@ function modelMessage(model: ReverseEtlModel): ModelMessage {
     ...(model.runRequestedAt ? { runRequestedAt: new Date(model.runRequestedAt) } : {}),
     ...(model.resetRequestedAt ? { resetRequestedAt: new Date(model.resetRequestedAt) } : {}),
     createdAt: new Date(model.createdAt),
+    createdBy: model.createdBy ?? '',
     updatedAt: new Date(model.updatedAt),
   };
 }

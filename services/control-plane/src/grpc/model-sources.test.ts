@@ -99,6 +99,9 @@ describe('ListSources with Reverse ETL models (real FerretDB)', () => {
       enabled: true,
       destinationNames: ['Hook'],
       writeKeys: [],
+      // Who created the model; a model belongs to no environment.
+      createdBy: 'tester@example.com',
+      environment: '',
     });
     expect(all.sources.find((s) => s.name === 'VIP customers')).toMatchObject({ enabled: false, destinationNames: [] });
     // Without include_models (apply, the CLI, older callers): sources only.

@@ -2,6 +2,7 @@
 // problem named, a connection becoming its destination's mapping (and the model its source) in
 // the configuration translators receive, and runs as the loaders' runners record them.
 import { status } from '@grpc/grpc-js';
+import { connectControlPlane } from '@manifold/proto';
 import { ReverseEtlStore, zeroCounts } from '@manifold/reverse-etl';
 import { defaultCatalog } from '../default-catalog';
 import { grpcError, startTestControlPlane, type Harness } from '../test-support/harness';
@@ -58,9 +59,17 @@ describe('reverse ETL over gRPC (real FerretDB)', () => {
       warehouseId,
       schedule: { intervalSeconds: 3600, cron: '' },
       enabled: true,
+      // The caller the harness's client names (x-manifold-actor).
+      createdBy: 'tester@example.com',
     });
     expect(await h.client.reverseEtl.getModel({ workspace: 'retl', model: 'Customers' })).toEqual(created);
-    const updated = await h.client.reverseEtl.updateModel({
+    // Someone else's update leaves who created it.
+    const editor = connectControlPlane({
+      address: h.controlPlane.address,
+      token: h.token,
+      actor: 'editor@example.com',
+    });
+    const updated = await editor.reverseEtl.updateModel({
       workspace: 'retl',
       model: created.id,
       name: 'Customers',
@@ -70,7 +79,12 @@ describe('reverse ETL over gRPC (real FerretDB)', () => {
       enabled: true,
       startFromNow: true,
     });
-    expect(updated).toMatchObject({ sql: 'SELECT id, email, ltv FROM crm.customers', schedule: { cron: '0 6 * * *' } });
+    editor.close();
+    expect(updated).toMatchObject({
+      sql: 'SELECT id, email, ltv FROM crm.customers',
+      schedule: { cron: '0 6 * * *' },
+      createdBy: 'tester@example.com',
+    });
     expect((await h.client.reverseEtl.listModels({ workspace: 'retl' })).models.map((m) => m.id)).toContain(created.id);
   });
 

@@ -19,6 +19,7 @@ const modelRow = (m: ReverseEtlModel) => ({
   enabled: m.enabled,
   start_from_now: m.startFromNow,
   run_requested_at: m.runRequestedAt ?? null,
+  created_by: m.createdBy,
   sql: m.sql,
 });
 

@@ -57,7 +57,11 @@ export interface ReverseEtlModel {
     | Date
     | undefined;
   /** The latest "reset". */
-  resetRequestedAt?: Date | undefined;
+  resetRequestedAt?:
+    | Date
+    | undefined;
+  /** Who created it (the caller's actor); empty for models created before it was kept. */
+  createdBy: string;
 }
 
 export interface CreateModelRequest {
@@ -412,6 +416,7 @@ function createBaseReverseEtlModel(): ReverseEtlModel {
     createdAt: undefined,
     updatedAt: undefined,
     resetRequestedAt: undefined,
+    createdBy: "",
   };
 }
 
@@ -455,6 +460,9 @@ export const ReverseEtlModel: MessageFns<ReverseEtlModel> = {
     }
     if (message.resetRequestedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.resetRequestedAt), writer.uint32(106).fork()).join();
+    }
+    if (message.createdBy !== "") {
+      writer.uint32(114).string(message.createdBy);
     }
     return writer;
   },
@@ -576,6 +584,14 @@ export const ReverseEtlModel: MessageFns<ReverseEtlModel> = {
             message.resetRequestedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.createdBy = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -635,6 +651,11 @@ export const ReverseEtlModel: MessageFns<ReverseEtlModel> = {
         : isSet(object.reset_requested_at)
         ? fromJsonTimestamp(object.reset_requested_at)
         : undefined,
+      createdBy: isSet(object.createdBy)
+        ? globalThis.String(object.createdBy)
+        : isSet(object.created_by)
+        ? globalThis.String(object.created_by)
+        : "",
     };
   },
 
@@ -679,6 +700,9 @@ export const ReverseEtlModel: MessageFns<ReverseEtlModel> = {
     if (message.resetRequestedAt !== undefined) {
       obj.resetRequestedAt = message.resetRequestedAt.toISOString();
     }
+    if (message.createdBy !== "") {
+      obj.createdBy = message.createdBy;
+    }
     return obj;
   },
 
@@ -702,6 +726,7 @@ export const ReverseEtlModel: MessageFns<ReverseEtlModel> = {
     message.createdAt = object.createdAt ?? undefined;
     message.updatedAt = object.updatedAt ?? undefined;
     message.resetRequestedAt = object.resetRequestedAt ?? undefined;
+    message.createdBy = object.createdBy ?? "";
     return message;
   },
 };
