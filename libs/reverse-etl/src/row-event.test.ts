@@ -53,17 +53,37 @@ describe('row change messages', () => {
   });
 
   it('carry the warehouse’s text of the row as it is in the runs this version starts, every digit kept', () => {
-    const rowJson = '{"id":"k\\"1","big":9007199254740993,"price":1.50}';
+    // Its longest number has 15 digits, fewer than any integer a double cannot hold: taken as it is.
+    const rowJson = '{"id":"k\\"1","big":123456789012345,"price":1.50}';
     const message = rowChangeEncoder(warehouse, now)({ ...change, rowJson });
     expect(message.value).toContain(`"properties":${rowJson},`);
     expect(JSON.parse(String(message.value))).toMatchObject({ type: 'track', event: 'updated' });
     // The row's text is what is hashed: another text of the same values is another change.
     expect(rowChangeMessageId(warehouse, { ...change, rowJson })).not.toBe(
-      rowChangeMessageId(warehouse, { ...change, rowJson: '{"id":"k\\"1","big":9007199254740992,"price":1.5}' }),
+      rowChangeMessageId(warehouse, { ...change, rowJson: '{"id":"k\\"1","big":123456789012345,"price":1.5}' }),
     );
     // Runs begun before this version re-serialise it, as they did.
     expect(String(rowChangeEncoder(context, now)({ ...change, rowJson }).value)).toContain(
-      '"properties":{"id":"k\\"1","big":9007199254740992,"price":1.5},',
+      '"properties":{"id":"k\\"1","big":123456789012345,"price":1.5},',
     );
+  });
+
+  it('send an integer beyond 2^53 as its digits, which a translator parsing the event would otherwise round', () => {
+    // A BIGINT id as the warehouse writes it: JSON.parse, as translators read events, makes it another number.
+    const rowJson = '{"id":1234567890123456789,"exact":9007199254740992,"list":[-98765432109876543210],"price":1.50}';
+    expect(JSON.parse(rowJson)).toMatchObject({ id: 1234567890123456800 });
+    const bigChange = { ...change, key: '1234567890123456789', rowJson };
+    const message = rowChangeEncoder(warehouse, now)(bigChange);
+    const event = JSON.parse(String(message.value)) as { properties: Record<string, unknown>; messageId: string };
+    expect(event.properties).toEqual({
+      id: '1234567890123456789',
+      exact: 9007199254740992,
+      list: ['-98765432109876543210'],
+      price: 1.5,
+    });
+    // The same body as the event it encodes, and the same messageId each time the row is published.
+    expect(message.value).toBe(JSON.stringify(rowChangeEvent(warehouse, bigChange, now)));
+    expect(event.messageId).toBe(rowChangeMessageId(warehouse, bigChange));
+    expect(rowChangeEncoder(warehouse, now)(bigChange).value).toBe(message.value);
   });
 });

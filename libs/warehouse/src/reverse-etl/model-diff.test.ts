@@ -235,6 +235,12 @@ describe.each(engines)('%s model diff', (_kind, makeEngine) => {
       ],
       rowCount: 3,
     });
+    // An integer beyond 2^53 (a BIGINT id) as its digits, as the runner sends it, not rounded.
+    const big = await engine.models.preview(
+      `SELECT CAST(id AS BIGINT) * 1000000000000000000 + 234567890123456789 AS id FROM crm.${table} WHERE id = 1`,
+      1,
+    );
+    expect(big.rows).toEqual([{ id: '1234567890123456789' }]);
   });
 
   it('stops a preview that runs past its time, with a clear error', async () => {

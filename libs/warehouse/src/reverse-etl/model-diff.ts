@@ -4,7 +4,7 @@ import type { ChangeKind } from '@manifold/events';
 // The change kinds are the events library's: delivery reports name them too.
 export { CHANGE_KINDS, type ChangeKind } from '@manifold/events';
 
-/** A JSON value as a row's cell reads back (numbers beyond 2^53 lose precision, as in JSON.parse). */
+/** A JSON value as a row's cell reads back (an integer beyond 2^53 as a string of its digits: parseJsonExact). */
 export type RowValue = string | number | boolean | null | RowValue[] | { [key: string]: RowValue };
 
 export interface ModelQuery {

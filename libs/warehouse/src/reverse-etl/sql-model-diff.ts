@@ -1,3 +1,4 @@
+import { parseJsonExact } from '@manifold/json';
 import { qualified, quoteIdent } from '../engines/sql';
 import {
   CHANGE_KINDS,
@@ -186,7 +187,8 @@ export class SqlModelDiff implements ModelDiffEngine {
           `SELECT count(*) AS n FROM (${statement}) AS m`,
           left(),
         );
-        const parsed = rows.map((r) => JSON.parse(r.row_json) as unknown);
+        // As the runner publishes them: integers beyond 2^53 as their digits (parseJsonExact).
+        const parsed = rows.map((r) => parseJsonExact(r.row_json));
         if (parsed.some((row) => typeof row !== 'object' || row === null || Array.isArray(row))) {
           throw new ModelRunError(
             'QUERY_FAILED',

@@ -335,6 +335,24 @@ describe.each(warehouses)('reverse ETL from %s', (_kind, makeWarehouse) => {
     expect(new Set(received(upserts).map((b) => b.messageId)).size).toBe(5);
   });
 
+  it('sends an integer identifier beyond 2^53 digit for digit, which a translator would otherwise round', async () => {
+    const warehouse = makeWarehouse();
+    const { model, table, upserts } = await setUpModel(warehouse);
+    // A BIGINT id as warehouses hold them (snowflake-style): 1 → 1234567890123456789.
+    const bigIds = {
+      ...model,
+      sql: `SELECT CAST(id AS BIGINT) * 1000000000000000000 + 234567890123456789 AS id, email, ltv FROM crm.${table}`,
+    };
+    await store.saveModel(bigIds);
+    await warehouse.exec(`INSERT INTO crm.${table} VALUES (1, 'a@x.io', 10.5), (2, 'b@x.io', 2)`);
+    const run = await runNow(startRunner(), bigIds);
+    expect(run).toMatchObject({ status: 'succeeded', counts: { added: 2 } });
+    const added = await deliveries(upserts, 2);
+    // As strings of their digits: as numbers, the webhook would have got 1234567890123456800.
+    expect(added.map((b) => b.customer).sort()).toEqual(['1234567890123456789', '2234567890123456789']);
+    expect(added.map((b) => b.ltv).sort()).toEqual([10.5, 2]);
+  });
+
   it("sends each row change once to instances that also have the presets: only their connection's mapping takes it", async () => {
     const warehouse = makeWarehouse();
     const { model, table, upserts, removals } = await setUpModel(
