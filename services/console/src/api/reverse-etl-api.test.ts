@@ -228,6 +228,23 @@ describe('console Public API: Reverse ETL', () => {
       identifierColumn: 'id',
     });
     expect(created.status).toBe(201);
+    // Before anything is saved (the Connect form shows it): the same suggestion, with the columns.
+    const suggestion = await owner.call<{ fields: unknown; columns: string[] }>(
+      'POST',
+      `${base}/models/${created.body.id}/suggested-fields`,
+      { destination: 'Users list', action: 'updateUser' },
+    );
+    expect(suggestion.status).toBe(200);
+    expect(suggestion.body).toEqual({
+      fields: { email: { '@path': '$.properties.Email' }, phoneNumber: { '@path': '$.properties.phone_number' } },
+      columns: ['id', 'Email', 'phone_number', 'plan'],
+    });
+    const unknownAction = await owner.call<Problem>('POST', `${base}/models/${created.body.id}/suggested-fields`, {
+      destination: 'Users list',
+      action: 'sendCarrierPigeon',
+    });
+    expect(unknownAction.status).toBe(400);
+    expect(JSON.stringify(unknownAction.body)).toContain('is not an action of Users list (iterable)');
     const connections = `${base}/models/${created.body.id}/connections`;
     const suggested = await owner.call<Connection & { fields: unknown }>('POST', connections, {
       destination: 'Users list',

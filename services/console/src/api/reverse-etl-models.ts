@@ -37,6 +37,19 @@ export const ReverseEtlModel = model(
 
 export const ChangeKind = z.enum(['added', 'updated', 'deleted']);
 
+export const SuggestedConnectionFields = model(
+  'SuggestedConnectionFields',
+  z.object({
+    fields: z
+      .record(z.string(), z.unknown())
+      .describe("The action's fields named as a column of the model, each mapped from it ($.properties.<column>)"),
+    columns: z
+      .array(z.string())
+      .describe("The model's columns, from a one-row preview of its query; empty when it has no rows or failed"),
+  }),
+  'What a new connection with no field mapped starts with, to show before it is saved',
+);
+
 export const ReverseEtlConnection = model(
   'ReverseEtlConnection',
   z.object({

@@ -43,6 +43,7 @@ export type ReverseEtlModel = z.output<typeof retl.ReverseEtlModel>;
 export type ReverseEtlConnection = z.output<typeof retl.ReverseEtlConnection>;
 export type ReverseEtlRun = z.output<typeof retl.ReverseEtlRun>;
 export type ModelPreview = z.output<typeof retl.ModelPreview>;
+export type SuggestedConnectionFields = z.output<typeof retl.SuggestedConnectionFields>;
 export type WebhookMappingPreview = z.output<typeof webhookMapping.WebhookMappingPreview>;
 export type TrackingPlan = z.output<typeof plans.TrackingPlan>;
 export type TrackingPlanRules = z.output<typeof plans.PlanRules>;

@@ -147,9 +147,16 @@ describe('the Reverse ETL page in a browser', () => {
     await expectText(page, '[aria-label=Connections] tbody td[data-label=Fields]', '$.properties.tier');
     expect(await page.locator(edit).count()).toBe(0);
 
-    // Connected with no field mapped: each field named as a column (userId ~ user_id) reads it.
+    // Each field named as a column (userId ~ user_id) starts mapped from it, shown before saving.
     await page.selectOption('#connection-new-destination', { label: 'Members' });
     await page.selectOption('#connection-new-action', 'updateUser');
+    await page.waitForFunction(() => {
+      const input = (
+        globalThis as unknown as { document: { querySelector(s: string): { value: string } | null } }
+      ).document.querySelector('#connection-new-field-userId-value');
+      return input?.value === '$.properties.user_id';
+    });
+    expect(await page.inputValue('#connection-new-field-userId-kind')).toBe('path');
     await page.click(`${form} button:has-text("Connect")`);
     await expectText(
       page,

@@ -22,6 +22,8 @@ import type {
   DeleteModelResponse,
   PreviewModelRequest,
   PreviewModelResponse,
+  SuggestConnectionFieldsRequest,
+  SuggestConnectionFieldsResponse,
 } from '@manifold/proto';
 import {
   connectionMapping,
@@ -170,7 +172,8 @@ export class ReverseEtlModels {
     const { doc: destination, rules } = await this.mappings.rulesOf(req.workspace, req.destination);
     const given = req.fields ?? {};
     // None mapped: the fields named as a column of the model start mapped from it.
-    const fields = Object.keys(given).length > 0 ? given : await this.suggestedFields(model, destination, req.action);
+    const fields =
+      Object.keys(given).length > 0 ? given : (await this.suggestion(model, destination, req.action)).fields;
     const connection = parsed(() =>
       parseConnectionInput(
         {
@@ -197,21 +200,37 @@ export class ReverseEtlModels {
   }
 
   /**
+   * What createConnection maps when given no fields, so that a form can show it before saving:
+   * the same suggestion, from the same one-row preview.
+   */
+  async suggestConnectionFields(req: SuggestConnectionFieldsRequest): Promise<SuggestConnectionFieldsResponse> {
+    const model = await this.model(req.workspace, req.model);
+    const workspace = await resolveWorkspace(this.store, req.workspace);
+    const destination = await resolveDestination(this.store, workspace, req.destination);
+    if (!destinationById(destination.catalogId)?.actions[req.action]) {
+      throw ControlPlaneError.invalid([
+        { field: 'action', message: `is not an action of ${destination.name} (${destination.catalogId})` },
+      ]);
+    }
+    return this.suggestion(model, destination, req.action);
+  }
+
+  /**
    * The suggested mapping of a new connection's action (`suggestedFields`), from the model's
    * columns as a one-row preview of its query gives them. A query with no rows, or failing now,
    * suggests nothing: the connection is checked as given, required fields named.
    */
-  private async suggestedFields(
+  private async suggestion(
     model: ReverseEtlModel,
     destination: DestinationDoc,
     actionKey: string,
-  ): Promise<Record<string, unknown>> {
+  ): Promise<{ fields: Record<string, unknown>; columns: string[] }> {
     const action = destinationById(destination.catalogId)?.actions[actionKey];
     const warehouse = await this.store.destinations.findOne({ _id: model.warehouseId });
-    if (!action || !warehouse?.warehouse) return {};
+    if (!action || !warehouse?.warehouse) return { fields: {}, columns: [] };
     const preview = await this.warehouse.preview(warehouse, model.sql, 1).catch(() => undefined);
     const columns = Object.keys(preview?.rows[0] ?? {});
-    return suggestedFields(Object.keys(action.fields.shape), columns);
+    return { fields: suggestedFields(Object.keys(action.fields.shape), columns), columns };
   }
 
   async updateConnection(req: UpdateConnectionRequest, ctx: CallContext): Promise<ConnectionMessage> {

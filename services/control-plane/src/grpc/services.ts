@@ -139,6 +139,7 @@ export function reverseEtlService(d: Domain, deps: HandlerDeps): ReverseEtlServi
     runModelNow: unary('RunModelNow', deps, (req, ctx) => d.reverseEtl.runNow(req, ctx)),
     resetModel: unary('ResetModel', deps, (req, ctx) => d.reverseEtl.reset(req, ctx)),
     createConnection: unary('CreateConnection', deps, (req, ctx) => d.reverseEtl.createConnection(req, ctx)),
+    suggestConnectionFields: unary('SuggestConnectionFields', deps, (req) => d.reverseEtl.suggestConnectionFields(req)),
     listConnections: unary('ListConnections', deps, (req) => d.reverseEtl.listConnections(req)),
     updateConnection: unary('UpdateConnection', deps, (req, ctx) => d.reverseEtl.updateConnection(req, ctx)),
     deleteConnection: unary('DeleteConnection', deps, (req, ctx) => d.reverseEtl.deleteConnection(req, ctx)),

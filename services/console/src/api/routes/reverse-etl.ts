@@ -9,6 +9,7 @@ import {
   ReverseEtlConnection,
   ReverseEtlModel,
   ReverseEtlRun,
+  SuggestedConnectionFields,
 } from '../reverse-etl-models';
 import { defineRoute } from '../route';
 import { workspaceParams } from './destinations';
@@ -246,6 +247,29 @@ export const reverseEtlRoutes = [
           { actor: email },
         ),
       );
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/workspaces/:workspace/reverse-etl/models/:model/suggested-fields',
+    operationId: 'suggestModelConnectionFields',
+    summary:
+      "The field mapping a new connection to the destination's action would start with when given none (the console's Connect form shows it before saving)",
+    tag: TAG,
+    // It runs the model's query in the warehouse (one row): members only, as a preview.
+    access: 'write',
+    params: modelParams,
+    body: z.object({
+      destination: z.string().min(1).describe('Destination id or name'),
+      action: z.string().min(1),
+    }),
+    response: SuggestedConnectionFields,
+    async handler({ controlPlane, email, workspace, params, body }) {
+      const suggestion = await controlPlane.reverseEtl.suggestConnectionFields(
+        { workspace: workspace!.id, model: params.model, ...body },
+        { actor: email, deadlineMs: 60_000 },
+      );
+      return { fields: suggestion.fields ?? {}, columns: suggestion.columns };
     },
   }),
   defineRoute({

@@ -1,6 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
-import type { CatalogEntry, ReverseEtlConnection, ReverseEtlModel } from '../../../../src/api/types';
+import { useEffect, useState } from 'react';
+import type {
+  CatalogEntry,
+  ReverseEtlConnection,
+  ReverseEtlModel,
+  SuggestedConnectionFields,
+} from '../../../../src/api/types';
 import type { FieldSource } from '../../../../src/shared/mappings/field-source';
 import { api, ApiError, wsPath } from '../../api';
 import { ErrorNotice, FormField } from '../../components/FormField';
@@ -43,6 +48,9 @@ export function ConnectionForm(props: {
   const [sources, setSources] = useState<Record<string, FieldSource>>(sourcesOf(connection?.fields ?? {}));
   const [rowsPerSecond, setRowsPerSecond] = useState(String(connection?.rowsPerSecond ?? 100));
   const [typed, setTyped] = useState<Record<string, string>>({});
+  // Whether the user changed a field since the destination or action was chosen: until then a new
+  // connection's fields show the server's suggestion.
+  const [touched, setTouched] = useState(false);
   const chosen = targets.find((d) => d.id === destination) ?? (connection ? undefined : targets[0]);
   const entry = useQuery({
     queryKey: ['catalog-entry', workspace.slug, chosen?.catalogId],
@@ -54,6 +62,22 @@ export function ConnectionForm(props: {
   const chosenAction = action || actions[0]?.id || '';
   const idPrefix = connection ? `connection-${connection.id}` : 'connection-new';
   const modelPath = wsPath(workspace.slug, 'reverse-etl', 'models', model.id);
+  // A new connection starts with the fields named as a column mapped from it, shown before saving
+  // (the same suggestion the server applies to a connection saved with none).
+  const suggestion = useQuery({
+    queryKey: ['retl-suggested-fields', workspace.slug, model.id, model.sql, chosen?.id, chosenAction],
+    queryFn: () =>
+      api.post<SuggestedConnectionFields>(`${modelPath}/suggested-fields`, {
+        destination: chosen!.id,
+        action: chosenAction,
+      }),
+    enabled: connection === undefined && chosen !== undefined && chosenAction !== '',
+    staleTime: Infinity,
+    retry: false,
+  });
+  useEffect(() => {
+    if (connection === undefined && !touched && suggestion.data) setSources(sourcesOf(suggestion.data.fields));
+  }, [connection, touched, suggestion.data]);
 
   const save = useMutation({
     mutationFn: (fields: Record<string, unknown>) => {
@@ -67,6 +91,7 @@ export function ConnectionForm(props: {
       if (!connection) {
         setSources({});
         setAction('');
+        setTouched(false);
       }
       props.onDone?.();
     },
@@ -103,9 +128,10 @@ export function ConnectionForm(props: {
             disabled={connection !== undefined}
             onChange={(e) => {
               setDestination(e.target.value);
-              // Another destination has other actions: its fields start unmapped.
+              // Another destination has other actions: its fields start again (from its suggestion).
               setAction('');
               setSources({});
+              setTouched(false);
             }}
           >
             {chosen ? null : <option value={destination}>{destination}</option>}
@@ -123,6 +149,7 @@ export function ConnectionForm(props: {
           onChange={(next) => {
             setAction(next.id);
             setSources({});
+            setTouched(false);
           }}
           error={server.parts['action']}
           disabled={false}
@@ -163,6 +190,7 @@ export function ConnectionForm(props: {
         onChange={(next) => {
           setSources(next);
           setTyped({});
+          setTouched(true);
         }}
         errors={{ ...server.fields, ...typed }}
         pathsList={`${idPrefix}-paths`}
@@ -180,7 +208,7 @@ export function ConnectionForm(props: {
             @replace…).
             {connection
               ? null
-              : ' Connected with no field mapped, each field named as a column (first_name = firstName) is mapped from it: edit the connection to change that.'}
+              : ' Each field named as a column (first_name = firstName) starts mapped from it: change it before connecting.'}
           </>
         }
         disabled={false}

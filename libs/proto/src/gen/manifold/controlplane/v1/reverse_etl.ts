@@ -144,6 +144,27 @@ export interface CreateConnectionRequest {
   rowsPerSecond: number;
 }
 
+/**
+ * The field mapping a new connection of the model to the destination would start with when
+ * created with none: each of the action's fields named as a column of the model (compared in
+ * lower case, letters and digits only) reads that column.
+ */
+export interface SuggestConnectionFieldsRequest {
+  workspace: string;
+  model: string;
+  /** The destination instance (id or name). */
+  destination: string;
+  action: string;
+}
+
+export interface SuggestConnectionFieldsResponse {
+  fields?:
+    | { [key: string]: any }
+    | undefined;
+  /** The model's columns, from a one-row preview of its query; empty when it has no rows or fails. */
+  columns: string[];
+}
+
 export interface ListConnectionsRequest {
   workspace: string;
   model: string;
@@ -1966,6 +1987,208 @@ export const CreateConnectionRequest: MessageFns<CreateConnectionRequest> = {
     message.fields = object.fields ?? undefined;
     message.enabled = object.enabled ?? false;
     message.rowsPerSecond = object.rowsPerSecond ?? 0;
+    return message;
+  },
+};
+
+function createBaseSuggestConnectionFieldsRequest(): SuggestConnectionFieldsRequest {
+  return { workspace: "", model: "", destination: "", action: "" };
+}
+
+export const SuggestConnectionFieldsRequest: MessageFns<SuggestConnectionFieldsRequest> = {
+  encode(message: SuggestConnectionFieldsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workspace !== "") {
+      writer.uint32(10).string(message.workspace);
+    }
+    if (message.model !== "") {
+      writer.uint32(18).string(message.model);
+    }
+    if (message.destination !== "") {
+      writer.uint32(26).string(message.destination);
+    }
+    if (message.action !== "") {
+      writer.uint32(34).string(message.action);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SuggestConnectionFieldsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSuggestConnectionFieldsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workspace = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.model = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.destination = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SuggestConnectionFieldsRequest {
+    return {
+      workspace: isSet(object.workspace) ? globalThis.String(object.workspace) : "",
+      model: isSet(object.model) ? globalThis.String(object.model) : "",
+      destination: isSet(object.destination) ? globalThis.String(object.destination) : "",
+      action: isSet(object.action) ? globalThis.String(object.action) : "",
+    };
+  },
+
+  toJSON(message: SuggestConnectionFieldsRequest): unknown {
+    const obj: any = {};
+    if (message.workspace !== "") {
+      obj.workspace = message.workspace;
+    }
+    if (message.model !== "") {
+      obj.model = message.model;
+    }
+    if (message.destination !== "") {
+      obj.destination = message.destination;
+    }
+    if (message.action !== "") {
+      obj.action = message.action;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SuggestConnectionFieldsRequest>): SuggestConnectionFieldsRequest {
+    return SuggestConnectionFieldsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SuggestConnectionFieldsRequest>): SuggestConnectionFieldsRequest {
+    const message = createBaseSuggestConnectionFieldsRequest();
+    message.workspace = object.workspace ?? "";
+    message.model = object.model ?? "";
+    message.destination = object.destination ?? "";
+    message.action = object.action ?? "";
+    return message;
+  },
+};
+
+function createBaseSuggestConnectionFieldsResponse(): SuggestConnectionFieldsResponse {
+  return { fields: undefined, columns: [] };
+}
+
+export const SuggestConnectionFieldsResponse: MessageFns<SuggestConnectionFieldsResponse> = {
+  encode(message: SuggestConnectionFieldsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.fields !== undefined) {
+      Struct.encode(Struct.wrap(message.fields), writer.uint32(10).fork()).join();
+    }
+    for (const v of message.columns) {
+      writer.uint32(18).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SuggestConnectionFieldsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSuggestConnectionFieldsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.fields = Struct.unwrap(Struct.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.columns.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SuggestConnectionFieldsResponse {
+    return {
+      fields: isObject(object.fields) ? object.fields : undefined,
+      columns: globalThis.Array.isArray(object?.columns) ? object.columns.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: SuggestConnectionFieldsResponse): unknown {
+    const obj: any = {};
+    if (message.fields !== undefined) {
+      obj.fields = message.fields;
+    }
+    if (message.columns?.length) {
+      obj.columns = message.columns;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SuggestConnectionFieldsResponse>): SuggestConnectionFieldsResponse {
+    return SuggestConnectionFieldsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SuggestConnectionFieldsResponse>): SuggestConnectionFieldsResponse {
+    const message = createBaseSuggestConnectionFieldsResponse();
+    message.fields = object.fields ?? undefined;
+    message.columns = object.columns?.map((e) => e) || [];
     return message;
   },
 };
@@ -3942,6 +4165,15 @@ export const ReverseEtlServiceDefinition = {
       responseStream: false,
       options: {},
     },
+    /** What CreateConnection maps when given no fields, for a form to show before anything is saved. */
+    suggestConnectionFields: {
+      name: "SuggestConnectionFields",
+      requestType: SuggestConnectionFieldsRequest as typeof SuggestConnectionFieldsRequest,
+      requestStream: false,
+      responseType: SuggestConnectionFieldsResponse as typeof SuggestConnectionFieldsResponse,
+      responseStream: false,
+      options: {},
+    },
     listConnections: {
       name: "ListConnections",
       requestType: ListConnectionsRequest as typeof ListConnectionsRequest,
@@ -4070,6 +4302,19 @@ export const ReverseEtlServiceService = {
       Buffer.from(ReverseEtlConnection.encode(value).finish()),
     responseDeserialize: (value: Buffer): ReverseEtlConnection => ReverseEtlConnection.decode(value),
   },
+  /** What CreateConnection maps when given no fields, for a form to show before anything is saved. */
+  suggestConnectionFields: {
+    path: "/manifold.controlplane.v1.ReverseEtlService/SuggestConnectionFields" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SuggestConnectionFieldsRequest): Buffer =>
+      Buffer.from(SuggestConnectionFieldsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SuggestConnectionFieldsRequest => SuggestConnectionFieldsRequest.decode(value),
+    responseSerialize: (value: SuggestConnectionFieldsResponse): Buffer =>
+      Buffer.from(SuggestConnectionFieldsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SuggestConnectionFieldsResponse =>
+      SuggestConnectionFieldsResponse.decode(value),
+  },
   listConnections: {
     path: "/manifold.controlplane.v1.ReverseEtlService/ListConnections" as const,
     requestStream: false as const,
@@ -4147,6 +4392,8 @@ export interface ReverseEtlServiceServer extends UntypedServiceImplementation {
    */
   resetModel: handleUnaryCall<ResetModelRequest, ReverseEtlModel>;
   createConnection: handleUnaryCall<CreateConnectionRequest, ReverseEtlConnection>;
+  /** What CreateConnection maps when given no fields, for a form to show before anything is saved. */
+  suggestConnectionFields: handleUnaryCall<SuggestConnectionFieldsRequest, SuggestConnectionFieldsResponse>;
   listConnections: handleUnaryCall<ListConnectionsRequest, ListConnectionsResponse>;
   updateConnection: handleUnaryCall<UpdateConnectionRequest, ReverseEtlConnection>;
   deleteConnection: handleUnaryCall<DeleteConnectionRequest, DeleteConnectionResponse>;
@@ -4266,6 +4513,22 @@ export interface ReverseEtlServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ReverseEtlConnection) => void,
+  ): ClientUnaryCall;
+  /** What CreateConnection maps when given no fields, for a form to show before anything is saved. */
+  suggestConnectionFields(
+    request: SuggestConnectionFieldsRequest,
+    callback: (error: ServiceError | null, response: SuggestConnectionFieldsResponse) => void,
+  ): ClientUnaryCall;
+  suggestConnectionFields(
+    request: SuggestConnectionFieldsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SuggestConnectionFieldsResponse) => void,
+  ): ClientUnaryCall;
+  suggestConnectionFields(
+    request: SuggestConnectionFieldsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SuggestConnectionFieldsResponse) => void,
   ): ClientUnaryCall;
   listConnections(
     request: ListConnectionsRequest,
