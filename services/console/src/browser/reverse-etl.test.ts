@@ -166,14 +166,18 @@ describe('the Reverse ETL page in a browser', () => {
 
     // The Sources page: the model is a source of category "Reverse ETL" in its one list, found by
     // the category filter, linked to the model's page.
-    await page.goto(`${stack.console.url}/crm/sources?columns=category,destinations&category=Reverse%20ETL`);
+    await page.goto(`${stack.console.url}/crm/sources?columns=category,destinations,created_by&category=Reverse%20ETL`);
     await expectText(page, 'tbody td[data-column=name]', 'Accounts');
     await expectText(page, 'tbody td[data-column=category]', 'Reverse ETL');
     await expectText(page, 'tbody td[data-column=destinations]', 'Hook');
+    // Who created the model, as for any source.
+    await expectText(page, 'tbody td[data-column=created_by]', OWNER);
     await expectText(page, '[data-testid=row-count]', '1 row');
     await page.click('tbody td[data-column=name] a:has-text("Accounts")');
     await page.waitForURL(/\/crm\/reverse-etl\/mdl_/);
     await expectText(page, 'h1', 'Accounts');
+    await page.goto(`${stack.console.url}/crm/reverse-etl`);
+    await expectText(page, '[aria-label=Models] tbody td[data-label="Created by"]', OWNER);
     expect(cspViolations).toEqual([]);
   });
 });

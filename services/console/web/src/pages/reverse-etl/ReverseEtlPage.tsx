@@ -80,6 +80,7 @@ export function ReverseEtlPage() {
               <th>Warehouse</th>
               <th>Schedule</th>
               <th>Status</th>
+              <th>Created by</th>
             </tr>
           </thead>
           <tbody>
@@ -91,6 +92,7 @@ export function ReverseEtlPage() {
                 <td data-label="Warehouse">{warehouseName(m.warehouseId)}</td>
                 <td data-label="Schedule">{scheduleText(m)}</td>
                 <td data-label="Status">{m.enabled ? 'enabled' : 'disabled'}</td>
+                <td data-label="Created by">{m.createdBy || '—'}</td>
               </tr>
             ))}
           </tbody>
