@@ -243,6 +243,16 @@ describe('console Public API: Reverse ETL', () => {
       destination: 'Users list',
       action: 'sendCarrierPigeon',
     });
+    // With the columns the caller has (the Connect form's preview): no query of the warehouse.
+    const given = await owner.call<{ fields: unknown; columns: string[] }>(
+      'POST',
+      `${base}/models/${created.body.id}/suggested-fields`,
+      { destination: 'Users list', action: 'updateUser', columns: ['user_id', 'PHONE_NUMBER'] },
+    );
+    expect(given.body).toEqual({
+      fields: { userId: { '@path': '$.properties.user_id' }, phoneNumber: { '@path': '$.properties.PHONE_NUMBER' } },
+      columns: ['user_id', 'PHONE_NUMBER'],
+    });
     expect(unknownAction.status).toBe(400);
     expect(JSON.stringify(unknownAction.body)).toContain('is not an action of Users list (iterable)');
     const connections = `${base}/models/${created.body.id}/connections`;

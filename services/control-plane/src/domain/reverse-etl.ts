@@ -201,18 +201,21 @@ export class ReverseEtlModels {
 
   /**
    * What createConnection maps when given no fields, so that a form can show it before saving:
-   * the same suggestion, from the same one-row preview.
+   * the same suggestion, from the columns the caller has (the form's preview of the model), or
+   * else from the same one-row preview.
    */
   async suggestConnectionFields(req: SuggestConnectionFieldsRequest): Promise<SuggestConnectionFieldsResponse> {
     const model = await this.model(req.workspace, req.model);
     const workspace = await resolveWorkspace(this.store, req.workspace);
     const destination = await resolveDestination(this.store, workspace, req.destination);
-    if (!destinationById(destination.catalogId)?.actions[req.action]) {
+    const action = destinationById(destination.catalogId)?.actions[req.action];
+    if (!action) {
       throw ControlPlaneError.invalid([
         { field: 'action', message: `is not an action of ${destination.name} (${destination.catalogId})` },
       ]);
     }
-    return this.suggestion(model, destination, req.action);
+    if (req.columns.length === 0) return this.suggestion(model, destination, req.action);
+    return { fields: suggestedFields(Object.keys(action.fields.shape), req.columns), columns: req.columns };
   }
 
   /**

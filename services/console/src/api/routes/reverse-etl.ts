@@ -262,6 +262,13 @@ export const reverseEtlRoutes = [
     body: z.object({
       destination: z.string().min(1).describe('Destination id or name'),
       action: z.string().min(1),
+      columns: z
+        .array(z.string().max(300))
+        .max(1000)
+        .default([])
+        .describe(
+          "The model's columns when the caller has them (a preview it ran); none: a one-row preview gives them",
+        ),
     }),
     response: SuggestedConnectionFields,
     async handler({ controlPlane, email, workspace, params, body }) {

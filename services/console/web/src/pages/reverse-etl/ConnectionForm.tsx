@@ -63,15 +63,17 @@ export function ConnectionForm(props: {
   const idPrefix = connection ? `connection-${connection.id}` : 'connection-new';
   const modelPath = wsPath(workspace.slug, 'reverse-etl', 'models', model.id);
   // A new connection starts with the fields named as a column mapped from it, shown before saving
-  // (the same suggestion the server applies to a connection saved with none).
+  // (the same suggestion the server applies to a connection saved with none), from the columns the
+  // form already has: no second query of the warehouse. A query with no rows suggests nothing.
   const suggestion = useQuery({
-    queryKey: ['retl-suggested-fields', workspace.slug, model.id, model.sql, chosen?.id, chosenAction],
+    queryKey: ['retl-suggested-fields', workspace.slug, model.id, chosen?.id, chosenAction, columns.data],
     queryFn: () =>
       api.post<SuggestedConnectionFields>(`${modelPath}/suggested-fields`, {
         destination: chosen!.id,
         action: chosenAction,
+        columns: columns.data,
       }),
-    enabled: connection === undefined && chosen !== undefined && chosenAction !== '',
+    enabled: connection === undefined && chosen !== undefined && chosenAction !== '' && (columns.data?.length ?? 0) > 0,
     staleTime: Infinity,
     retry: false,
   });

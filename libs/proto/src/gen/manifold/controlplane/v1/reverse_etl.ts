@@ -155,13 +155,21 @@ export interface SuggestConnectionFieldsRequest {
   /** The destination instance (id or name). */
   destination: string;
   action: string;
+  /**
+   * The model's columns when the caller has them (from a preview it ran); none: a one-row preview
+   * of the model's query gives them.
+   */
+  columns: string[];
 }
 
 export interface SuggestConnectionFieldsResponse {
   fields?:
     | { [key: string]: any }
     | undefined;
-  /** The model's columns, from a one-row preview of its query; empty when it has no rows or fails. */
+  /**
+   * The columns compared: those given, or from a one-row preview of the model's query (empty when
+   * it has no rows or fails).
+   */
   columns: string[];
 }
 
@@ -1992,7 +2000,7 @@ export const CreateConnectionRequest: MessageFns<CreateConnectionRequest> = {
 };
 
 function createBaseSuggestConnectionFieldsRequest(): SuggestConnectionFieldsRequest {
-  return { workspace: "", model: "", destination: "", action: "" };
+  return { workspace: "", model: "", destination: "", action: "", columns: [] };
 }
 
 export const SuggestConnectionFieldsRequest: MessageFns<SuggestConnectionFieldsRequest> = {
@@ -2008,6 +2016,9 @@ export const SuggestConnectionFieldsRequest: MessageFns<SuggestConnectionFieldsR
     }
     if (message.action !== "") {
       writer.uint32(34).string(message.action);
+    }
+    for (const v of message.columns) {
+      writer.uint32(42).string(v!);
     }
     return writer;
   },
@@ -2057,6 +2068,14 @@ export const SuggestConnectionFieldsRequest: MessageFns<SuggestConnectionFieldsR
             message.action = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.columns.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2075,6 +2094,7 @@ export const SuggestConnectionFieldsRequest: MessageFns<SuggestConnectionFieldsR
       model: isSet(object.model) ? globalThis.String(object.model) : "",
       destination: isSet(object.destination) ? globalThis.String(object.destination) : "",
       action: isSet(object.action) ? globalThis.String(object.action) : "",
+      columns: globalThis.Array.isArray(object?.columns) ? object.columns.map((e: any) => globalThis.String(e)) : [],
     };
   },
 
@@ -2092,6 +2112,9 @@ export const SuggestConnectionFieldsRequest: MessageFns<SuggestConnectionFieldsR
     if (message.action !== "") {
       obj.action = message.action;
     }
+    if (message.columns?.length) {
+      obj.columns = message.columns;
+    }
     return obj;
   },
 
@@ -2104,6 +2127,7 @@ export const SuggestConnectionFieldsRequest: MessageFns<SuggestConnectionFieldsR
     message.model = object.model ?? "";
     message.destination = object.destination ?? "";
     message.action = object.action ?? "";
+    message.columns = object.columns?.map((e) => e) || [];
     return message;
   },
 };
