@@ -1,4 +1,4 @@
-import { parseJsonExact } from './exact-integers';
+import { exactJsonText, parseJsonExact } from './exact-integers';
 
 describe('parseJsonExact', () => {
   it('keeps an integer a double cannot hold as its digits, wherever it is', () => {
@@ -24,6 +24,13 @@ describe('parseJsonExact', () => {
     expect(parseJsonExact('[12345678901234567.5, 1.2345678901234567e+30]')).toEqual([
       12345678901234568, 1.2345678901234567e30,
     ]);
+  });
+
+  it('writes such integers as strings in JSON text, and leaves text that cannot hold one as it is', () => {
+    expect(exactJsonText('{"id":1234567890123456789,"price":1.50}')).toBe('{"id":"1234567890123456789","price":1.5}');
+    // Not parsed nor written again: its 1.50 stays.
+    const safe = '{"id":123456789012345,"price":1.50}';
+    expect(exactJsonText(safe)).toBe(safe);
   });
 
   it('fails on text that is not JSON, as JSON.parse does', () => {

@@ -15,10 +15,19 @@ export function parseJsonExact(text: string): unknown {
 }
 
 /**
+ * The same JSON text with each integer a double cannot hold written as a string of its digits
+ * (parseJsonExact), for text others will parse with JSON.parse: the text itself, not parsed or
+ * written again, when it has no run of 16 digits.
+ */
+export function exactJsonText(text: string): string {
+  return MAYBE_UNSAFE_INTEGER.test(text) ? JSON.stringify(JSON.parse(text, keepUnsafeIntegers)) : text;
+}
+
+/**
  * Whether JSON text may hold an integer a double cannot: 2^53 has 16 digits, so an integer with
  * fewer is safe. Digits inside strings match too (harmless: they take the slow path).
  */
-export const MAYBE_UNSAFE_INTEGER = /\d{16}/;
+const MAYBE_UNSAFE_INTEGER = /\d{16}/;
 const INTEGER_LITERAL = /^-?\d+$/;
 
 /** What JSON.parse gives a reviver as its third argument (ES2025's JSON.parse source text access). */

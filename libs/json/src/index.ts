@@ -1,2 +1,2 @@
-export { MAYBE_UNSAFE_INTEGER, parseJsonExact } from './exact-integers';
+export { exactJsonText, parseJsonExact } from './exact-integers';
 export { isPlainObject } from './plain-object';

@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import { EVENT_HEADERS, type SpecEvent } from '@manifold/events';
-import { MAYBE_UNSAFE_INTEGER, parseJsonExact } from '@manifold/json';
+import { exactJsonText } from '@manifold/json';
 import type { SendableMessage } from '@manifold/kafka';
 import type { ChangeKind, RowChange } from '@manifold/warehouse';
 import type { RowText } from './records';
@@ -29,11 +29,11 @@ export interface RowEventContext {
  * The row as the run's events carry it (see RowText). Translators parse events as JavaScript
  * does, where an integer beyond 2^53 becomes another one (a BIGINT id 1234567890123456789 would
  * reach the destination as 1234567890123456800): such an integer goes as a string of its digits
- * (parseJsonExact), the row written again only when it may hold one.
+ * (exactJsonText), the row written again only when it may hold one.
  */
 function rowJsonOf(context: RowEventContext, change: RowChange): string {
   if (context.rowText !== 'warehouse') return JSON.stringify(JSON.parse(change.rowJson));
-  return MAYBE_UNSAFE_INTEGER.test(change.rowJson) ? JSON.stringify(parseJsonExact(change.rowJson)) : change.rowJson;
+  return exactJsonText(change.rowJson);
 }
 
 /**

@@ -45,7 +45,9 @@ export const SuggestedConnectionFields = model(
       .describe("The action's fields named as a column of the model, each mapped from it ($.properties.<column>)"),
     columns: z
       .array(z.string())
-      .describe("The model's columns, from a one-row preview of its query; empty when it has no rows or failed"),
+      .describe(
+        "The columns compared: those given, or else from a one-row preview of the model's query (empty when it has no rows or failed)",
+      ),
   }),
   'What a new connection with no field mapped starts with, to show before it is saved',
 );
