@@ -1,5 +1,8 @@
 // One Jest run for the whole workspace. Tests import workspace libraries from their sources,
 // so no build is needed first; @swc/jest strips types (tsc -b does the type checking).
+const os = require('node:os');
+const path = require('node:path');
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -21,6 +24,12 @@ module.exports = {
   globalTeardown: '<rootDir>/libs/testing/src/jest-global-teardown.ts',
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
   testTimeout: 30000,
-  // Two cores: more workers only contend with Kafka and FerretDB for CPU.
+  // Two cores: more workers only contend with Kafka and FerretDB for CPU. Measured 2026-12-03:
+  // with three, the suites ran slower each (a browser suite 43 s against 27) and the translator's
+  // latency test failed from the contention alone.
   maxWorkers: 2,
+  // With every other download, under ~/.cache (which CI keeps), not /tmp: Jest runs the suites
+  // that took longest last time first, and without their durations it orders by file size, which
+  // can leave a 100-second restart test to start last on one worker while the other idles.
+  cacheDirectory: path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'manifold-jest'),
 };
