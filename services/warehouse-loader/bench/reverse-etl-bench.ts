@@ -10,11 +10,14 @@
 // RETL_BENCH_CHANGED (e.g. 100000, so that a run's fixed costs do not dominate),
 // RETL_BENCH_PAGE_SIZE (default the runner's, 1,000), RETL_BENCH_TARGETS (default postgres,duckdb),
 // RETL_BENCH_RUNS (runs per target, default 2: the first in a process runs code V8 has not optimised
-// yet, the second as in a loader that ran one before; each changes the table again first).
+// yet, the second as in a loader that ran one before; each changes the table again first),
+// RETL_BENCH_CPU_PROF (a folder: a CPU profile of the main thread during each run, from its first
+// read to its switch to `delivering`, as <target>-run-<n>.cpuprofile; the diff is left out).
 // Run with the loader's heap flags (package.json: --max-semi-space-size=64, as k8s/ and deploy/ give
 // it), so that its resident set is the loader's.
 // Uses its own table, model, topic and MongoDB database, and drops them.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KafkaClient, type EventProducer } from '@manifold/kafka';
@@ -43,6 +46,23 @@ const targetKinds = (process.env['RETL_BENCH_TARGETS'] ?? 'postgres,duckdb').spl
 const step = Math.max(4, Math.round((rows * 4) / changed / 2) * 2);
 const logger = createLogger('reverse-etl-bench', process.env['LOG_LEVEL'] ?? 'warn');
 const runId = Date.now().toString(36);
+
+const profileDir = process.env['RETL_BENCH_CPU_PROF'];
+
+/** Starts profiling this thread when RETL_BENCH_CPU_PROF is set; the function returned writes the profile. */
+async function startCpuProfile(): Promise<(name: string) => Promise<void>> {
+  if (!profileDir) return async () => undefined;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+  return async (name) => {
+    const { profile } = await session.post('Profiler.stop');
+    session.disconnect();
+    await writeFile(join(profileDir, `${name}.cpuprofile`), JSON.stringify(profile));
+  };
+}
 
 const mib = (bytes: number): number => Math.round(bytes / 2 ** 20);
 
@@ -190,6 +210,7 @@ async function benchRun(
     peak.heapTotal = Math.max(peak.heapTotal, usage.heapTotal);
     peak.external = Math.max(peak.external, usage.external);
   }, 20);
+  const writeProfile = await startCpuProfile();
   cpuBefore = process.cpuUsage();
   mark = performance.now();
   const run = await runModel(
@@ -208,6 +229,7 @@ async function benchRun(
   );
   const end = performance.now();
   const cpuRun = process.cpuUsage(cpuBefore);
+  await writeProfile(`${target.kind}-run-${round}`);
   clearInterval(sampling);
   const rssAfter = process.memoryUsage().rss;
   const heapAfter = settledHeap();
