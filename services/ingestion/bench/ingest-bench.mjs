@@ -15,6 +15,10 @@
 //                      for batches instead of as many as answered: on a busy machine, CPU per event
 //                      then compares between runs at the same load, whatever share of the cores the
 //                      server gets (its figures are not saturation's)
+//   ROUNDS             the single-event levels run this many times in turn against the same process
+//                      (default 1); with more than one, a closing summary pairs each round's levels
+//                      with the first level's: the judgement "no more CPU per event at 400
+//                      connections than at 100" rests on pairs taken minutes apart, not on one run
 //   INGEST_URL         target an ingestion that is already running instead of starting one
 //                      (then WRITE_KEY names a source of it, and INGEST_PID lets CPU and RSS be read)
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -38,6 +42,7 @@ const workers = Number(process.env.WORKERS ?? 2);
 const withBare = process.env.BARE !== '0';
 const singleRate = Number(process.env.RATE ?? 0);
 const batchRate = Number(process.env.BATCH_RATE ?? 0);
+const rounds = Math.max(1, Number(process.env.ROUNDS ?? 1));
 
 /** A process and its children (the workers of workers mode). */
 function family(pid) {
@@ -151,12 +156,29 @@ function startIngestionChild(extraEnv = {}) {
   });
 }
 
-/** Single events at every level, then batches at every level, against one target. */
+/** Each single-event measurement by target, round and level, for the paired summary. */
+const perRound = [];
+
+/** Single events at every level (ROUNDS times), then batches at every level, against one target. */
 async function sweep(label, url, pid) {
   const rows = [];
   await warmUp(`${url}/v1/track`, single, auth);
-  for (const conns of connectionLevels) {
-    rows.push(await load(`${label} /v1/track ×${conns}`, `${url}/v1/track`, single, conns, 1, auth, pid, singleRate));
+  for (let round = 1; round <= rounds; round++) {
+    const suffix = rounds > 1 ? ` (round ${round})` : '';
+    for (const conns of connectionLevels) {
+      const row = await load(
+        `${label} /v1/track ×${conns}${suffix}`,
+        `${url}/v1/track`,
+        single,
+        conns,
+        1,
+        auth,
+        pid,
+        singleRate,
+      );
+      rows.push(row);
+      perRound.push({ label, round, conns, cpu: row['server CPU µs/event'] });
+    }
   }
   for (const conns of batchLevels) {
     rows.push(
@@ -230,5 +252,28 @@ if (withBare) {
 }
 
 console.table(rows);
+if (rounds > 1) {
+  // Per target: each level against the first in the same round (CPU µs per event).
+  for (const label of new Set(perRound.map((r) => r.label))) {
+    const [base, ...others] = connectionLevels;
+    for (const conns of others) {
+      const diffs = [];
+      for (let round = 1; round <= rounds; round++) {
+        const at = (level) => perRound.find((r) => r.label === label && r.round === round && r.conns === level)?.cpu;
+        const [a, b] = [at(base), at(conns)];
+        if (typeof a === 'number' && typeof b === 'number') diffs.push(b - a);
+      }
+      if (diffs.length === 0) continue;
+      const sorted = [...diffs].sort((x, y) => x - y);
+      const middle = sorted.length / 2;
+      const median =
+        sorted.length % 2 ? sorted[Math.floor(middle)] : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+      console.log(
+        `${label}: ×${conns} against ×${base}, CPU µs per event, round by round: ${diffs.map((d) => (d > 0 ? `+${d}` : `${d}`)).join(', ')}; ` +
+          `higher in ${diffs.filter((d) => d > 0).length} of ${diffs.length} rounds, median ${median > 0 ? '+' : ''}${median}`,
+      );
+    }
+  }
+}
 const loadAverage = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 console.log(`load average at the end: ${loadAverage} (the broker and the load generator share the machine)`);
