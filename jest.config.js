@@ -28,8 +28,8 @@ module.exports = {
   // with three, the suites ran slower each (a browser suite 43 s against 27) and the translator's
   // latency test failed from the contention alone.
   maxWorkers: 2,
-  // With every other download, under ~/.cache (which CI keeps), not /tmp: Jest runs the suites
-  // that took longest last time first, and without their durations it orders by file size, which
-  // can leave a 100-second restart test to start last on one worker while the other idles.
+  // With every other download, under ~/.cache (which CI keeps), not /tmp: Jest starts the suites
+  // that took longest last time first, so that no long one is left to run alone at the end (without
+  // their durations it orders by file size).
   cacheDirectory: path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'manifold-jest'),
 };
