@@ -3,7 +3,8 @@
 // half updated, a quarter deleted, a quarter added): how long the diff takes in the warehouse, and
 // how many row changes per second the runner publishes to Kafka (a run with the diff, no rate
 // limit), with the CPU time this process spends per published row (wall time means little on a
-// shared machine) and its RSS before and after.
+// shared machine), the cores the machine, this process and the runner's thread kept busy, and its
+// RSS before and after.
 //
 // Env: KAFKA_BROKERS (default 127.0.0.1:9092), MONGO_URL (default mongodb://127.0.0.1:27017/),
 // WAREHOUSE_POSTGRES_URL (default postgres://postgres@127.0.0.1:5433/postgres), BENCH_ROWS,
@@ -33,6 +34,7 @@ import {
 import { DuckdbEngine, PostgresEngine, type ModelDiffEngine, type WarehouseEngine } from '@manifold/warehouse';
 import { runWarehouseSql } from '@manifold/warehouse/testing';
 import { runModel } from '../src/reverse-etl';
+import { busyCores, sampleMachineCpu, type MachineCpuSample } from './machine-cpu';
 
 const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
 const mongoUrl = process.env['MONGO_URL'] ?? 'mongodb://127.0.0.1:27017/';
@@ -65,6 +67,9 @@ async function startCpuProfile(): Promise<(name: string) => Promise<void>> {
 }
 
 const mib = (bytes: number): number => Math.round(bytes / 2 ** 20);
+
+/** CPU time over a stretch of wall time, as cores kept busy. */
+const coresOf = (cpu: NodeJS.CpuUsage, wallMs: number): string => ((cpu.user + cpu.system) / 1000 / wallMs).toFixed(2);
 
 /** The heap in use after a full collection (what the run kept), when node runs with --expose-gc. */
 function settledHeap(): number | undefined {
@@ -178,6 +183,12 @@ async function benchRun(
   const phases = { firstRead: 0, lastRecorded: 0, promoteStart: 0, promoteEnd: 0 };
   let cpuBefore = process.cpuUsage();
   let cpuPublishing: NodeJS.CpuUsage | undefined;
+  // The runner's own thread (the process's CPU adds V8's compiler and collector threads, DuckDB's).
+  let threadBefore = process.threadCpuUsage();
+  let threadPublishing: NodeJS.CpuUsage | undefined;
+  // The whole machine over the same stretch: the runner's rate is bound by its thread, or by cores
+  // the broker, the warehouse and MongoDB take meanwhile (this machine has two for all of them).
+  let machinePublishing: MachineCpuSample | undefined;
   const models = target.engine.models;
   const timedModels: ModelDiffEngine = Object.assign(Object.create(models) as ModelDiffEngine, {
     readChanges(id: string, afterKey: string | undefined, limit: number) {
@@ -187,6 +198,8 @@ async function benchRun(
     async promote(id: string) {
       // The CPU up to here is the publishing's (the last page was recorded just before).
       cpuPublishing = process.cpuUsage(cpuBefore);
+      threadPublishing = process.threadCpuUsage(threadBefore);
+      machinePublishing = sampleMachineCpu();
       phases.promoteStart = performance.now();
       await models.promote(id);
       phases.promoteEnd = performance.now();
@@ -212,6 +225,8 @@ async function benchRun(
   }, 20);
   const writeProfile = await startCpuProfile();
   cpuBefore = process.cpuUsage();
+  threadBefore = process.threadCpuUsage();
+  const machineBefore = sampleMachineCpu();
   mark = performance.now();
   const run = await runModel(
     {
@@ -245,6 +260,7 @@ async function benchRun(
       `  published (first row read → last page acknowledged by Kafka and recorded in MongoDB, pages of ${pageSize.toLocaleString('en')}): ${seconds(publishMs)}, ${published} row changes, ${Math.round(published / (publishMs / 1000)).toLocaleString('en')} rows/s`,
       `  before the first read ${seconds(phases.firstRead - mark)}; promote ${seconds(phases.promoteEnd - phases.promoteStart)}; to "${run.status}" (the wait for the translators' outcomes starts there, not run here) ${seconds(end - phases.promoteEnd)}; run in all ${seconds(end - mark)}`,
       `  CPU of this process while publishing: ${cpuPerRow.toFixed(1)} µs per published row (user ${(cpu.user / 1000).toFixed(0)} ms, system ${(cpu.system / 1000).toFixed(0)} ms); whole run ${((cpuRun.user + cpuRun.system) / 1000).toFixed(0)} ms`,
+      `  cores while publishing (from the start of the run to the promotion): the machine ${busyCores(machineBefore, machinePublishing)} busy; this process ${coresOf(cpu, phases.promoteStart - mark)}, its main thread (the runner) ${threadPublishing ? coresOf(threadPublishing, phases.promoteStart - mark) : 'not measured'}`,
       `  RSS during the run: ${mib(rssBefore)} MiB before, ${mib(peak.rss)} MiB at most (V8 heap ${mib(peak.heapTotal)}, external ${mib(peak.external)} at most), ${mib(rssAfter)} MiB after` +
         (heapBefore === undefined ? '' : `; heap after a full GC ${mib(heapBefore)} → ${mib(heapAfter ?? 0)} MiB`),
     ].join('\n'),
