@@ -179,7 +179,7 @@ apply_strict() {
 }
 # Every Deployment of a namespace rolls out (all replicas updated and available): the conditions
 # `kubectl rollout status` waits for, read for all of them from one listing a second, rather than
-# one `rollout status` per Deployment in turn (26 kubectl runs per check at the least).
+# one `rollout status` per Deployment in turn (26 kubectl runs per namespace at the least).
 rolled_out() {
   local ns="$1" waiting=""
   for _ in $(seq 1 180); do
