@@ -149,34 +149,80 @@ export function startReverseEtlRunner(options: ReverseEtlRunnerOptions): Reverse
     const started: Array<Promise<void>> = [];
     for (const model of await options.store.listModels({ enabled: true })) {
       if (active.has(model.id) || stopping.signal.aborted || model.deleteRequestedAt !== undefined) continue;
-      const unfinished = await options.store.unfinishedRun(model.id);
-      const [last] = unfinished ? [unfinished] : await options.store.runsOf(model.id, 1);
-      const manual = model.runRequestedAt !== undefined && (!last || model.runRequestedAt > last.startedAt);
-      const reset = model.resetRequestedAt !== undefined && (!last || model.resetRequestedAt > last.startedAt);
-      const scheduled = scheduleDue(
+      // One model that cannot be looked at (a record of an older shape, say) is skipped and said
+      // once: it must not hold up the models listed after it.
+      try {
+        const running = await startIfDue(model, now);
+        if (running) started.push(running);
+        said.delete(`check:${model.id}`);
+      } catch (error) {
+        sayOnce(`check:${model.id}`, String(error), () =>
+          log.error(
+            { err: error, modelId: model.id },
+            'reverse ETL model skipped: it could not be checked for a due run',
+          ),
+        );
+      }
+    }
+    return started;
+  };
+
+  /** What was last logged of a problem that persists from check to check, so that it is logged once. */
+  const said = new Map<string, string>();
+  const sayOnce = (key: string, reason: string, report: () => void): void => {
+    if (said.get(key) === reason) return;
+    said.set(key, reason);
+    report();
+  };
+
+  /**
+   * Whether the model's schedule has a run due. A schedule that does not parse (saved by hand, or
+   * by a version that read it differently; the API refuses one) is never due, and said once: "run
+   * now" and an unfinished run still go ahead.
+   */
+  const scheduledRunDue = (model: ReverseEtlModel, last: ReverseEtlRun | undefined, now: Date): boolean => {
+    try {
+      const due = scheduleDue(
         model.schedule,
         last ? new Date(last.startedAt) : undefined,
         now,
         new Date(model.createdAt),
       );
-      if (!unfinished && !manual && !scheduled) continue;
-      const connections = await options.store.connectionsOf(model.id);
-      if (!unfinished && !connections.some((c) => c.enabled)) continue;
-      if (!(await options.store.acquireLease(model.id, holder, leaseMs))) continue;
-      // Read again under the lease: a delete marked since the list waits for this lease to end,
-      // so a model not marked now is not deleted under the run (see the control plane's delete).
-      const current = await options.store.model(model.id);
-      if (!current || current.deleteRequestedAt !== undefined || !current.enabled) {
-        await options.store.releaseLease(model.id, holder);
-        continue;
-      }
-      const running = runWithLease(current, manual ? 'manual' : 'schedule', unfinished, reset).finally(() =>
-        active.delete(model.id),
+      said.delete(`schedule:${model.id}`);
+      return due;
+    } catch (error) {
+      sayOnce(`schedule:${model.id}`, String(error), () =>
+        log.error(
+          { err: error, modelId: model.id, schedule: model.schedule },
+          'reverse ETL model has a schedule that cannot be read: it runs only when asked to, until its schedule is saved again',
+        ),
       );
-      active.set(model.id, running);
-      started.push(running);
+      return false;
     }
-    return started;
+  };
+
+  /** Starts a run of the model if one is due (or unfinished) and this runner gets its lease. */
+  const startIfDue = async (model: ReverseEtlModel, now: Date): Promise<Promise<void> | undefined> => {
+    const unfinished = await options.store.unfinishedRun(model.id);
+    const [last] = unfinished ? [unfinished] : await options.store.runsOf(model.id, 1);
+    const manual = model.runRequestedAt !== undefined && (!last || model.runRequestedAt > last.startedAt);
+    const reset = model.resetRequestedAt !== undefined && (!last || model.resetRequestedAt > last.startedAt);
+    if (!unfinished && !manual && !scheduledRunDue(model, last, now)) return undefined;
+    const connections = await options.store.connectionsOf(model.id);
+    if (!unfinished && !connections.some((c) => c.enabled)) return undefined;
+    if (!(await options.store.acquireLease(model.id, holder, leaseMs))) return undefined;
+    // Read again under the lease: a delete marked since the list waits for this lease to end,
+    // so a model not marked now is not deleted under the run (see the control plane's delete).
+    const current = await options.store.model(model.id);
+    if (!current || current.deleteRequestedAt !== undefined || !current.enabled) {
+      await options.store.releaseLease(model.id, holder);
+      return undefined;
+    }
+    const running = runWithLease(current, manual ? 'manual' : 'schedule', unfinished, reset).finally(() =>
+      active.delete(model.id),
+    );
+    active.set(model.id, running);
+    return running;
   };
 
   // One check at a time: each waits for the one before it.

@@ -668,6 +668,26 @@ describe.each(warehouses)('reverse ETL from %s', (_kind, makeWarehouse) => {
     expect(runs.at(-2)).toMatchObject({ trigger: 'schedule', counts: { added: 0, updated: 0, deleted: 0 } });
     expect((await deliveries(upserts, 1)).map((b) => b.customer)).toEqual([1]);
   });
+
+  it('skips a model whose schedule cannot be read without holding up the models after it; "run now" still runs it', async () => {
+    const warehouse = makeWarehouse();
+    // Saved past the API (which refuses it), as a record edited by hand would be; listed first.
+    const broken = await setUpModel(warehouse, 1000, { kind: 'cron', expression: 'every day at noon' });
+    const sound = await setUpModel(warehouse, 1000, { kind: 'interval', seconds: 3600 });
+    await warehouse.exec(`INSERT INTO crm.${broken.table} VALUES (1, 'a@x.io', 1)`);
+    await warehouse.exec(`INSERT INTO crm.${sound.table} VALUES (2, 'b@x.io', 2)`);
+    const runner = startRunner();
+    await runner.checkNow();
+    await runner.checkNow();
+    const [scheduled] = await store.runsOf(sound.model.id, 5);
+    expect(scheduled).toMatchObject({ trigger: 'schedule' });
+    expect((await ended(scheduled!.id)).counts).toMatchObject({ added: 1 });
+    expect(await store.runsOf(broken.model.id, 5)).toEqual([]);
+
+    const asked = await runNow(runner, broken.model);
+    expect(asked).toMatchObject({ trigger: 'manual', status: 'succeeded', counts: { added: 1 } });
+    expect((await deliveries(broken.upserts, 1)).map((b) => b.customer)).toEqual([1]);
+  });
 });
 
 describe('reverse ETL delivery outcomes', () => {
