@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks Manifold's Kubernetes packaging, the Helm chart (deploy/helm/manifold) and the kustomize
-# overlays (k8s/overlays/dev, k8s/overlays/production):
+# overlays (k8s/overlays/dev, k8s/overlays/production, and production with the ServiceMonitor component):
 #  1. `helm lint --strict`, with the default values and with every option on;
 #  2. what they render, validated strictly against Kubernetes' own schemas (kubernetes-validate);
 #  3. kube-score, with the exceptions written down in kube-score-exceptions.txt;
@@ -61,7 +61,29 @@ cp -r "$ROOT/k8s" "$work/k8s"
 for example in "$work"/k8s/overlays/production/secrets/*.env.example; do cp "$example" "${example%.example}"; done
 "$KUBECTL" kustomize "$work/k8s/overlays/dev" >"$work/kustomize-dev.yaml"
 "$KUBECTL" kustomize "$work/k8s/overlays/production" >"$work/kustomize-production.yaml"
-rendered=("$work/helm-default.yaml" "$work/helm-full.yaml" "$work/kustomize-dev.yaml" "$work/kustomize-production.yaml")
+# The ServiceMonitor component, as an operator adds it to an overlay: rendered and checked
+# statically only (the control plane below has no Prometheus Operator CRDs).
+cp -r "$work/k8s/overlays/production" "$work/k8s/overlays/production-monitored"
+printf 'components:\n  - ../../components/service-monitor\n' >>"$work/k8s/overlays/production-monitored/kustomization.yaml"
+"$KUBECTL" kustomize "$work/k8s/overlays/production-monitored" >"$work/kustomize-monitored.yaml"
+# Its selector must pick every Service, and each of them must have the port it scrapes.
+"$venv/bin/python" - "$work/kustomize-monitored.yaml" <<'PY' || die "the service-monitor component does not select every service's admin port"
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+monitors = [d for d in docs if d["kind"] == "ServiceMonitor"]
+services = [d for d in docs if d["kind"] == "Service"]
+assert len(monitors) == 1 and services, "one ServiceMonitor and some Services expected"
+monitor = monitors[0]["spec"]
+wanted = monitor["selector"]["matchLabels"].items()
+ports = {e["port"] for e in monitor["endpoints"]}
+for service in services:
+    name, labels = service["metadata"]["name"], service["metadata"].get("labels", {})
+    assert all(labels.get(k) == v for k, v in wanted), f"{name} is not selected"
+    assert ports & {p.get("name") for p in service["spec"]["ports"]}, f"{name} has no port {ports}"
+print(f"ServiceMonitor selects all {len(services)} Services' admin ports")
+PY
+rendered=("$work/helm-default.yaml" "$work/helm-full.yaml" "$work/kustomize-dev.yaml" "$work/kustomize-production.yaml"
+  "$work/kustomize-monitored.yaml")
 
 "$KUBERNETES_VALIDATE" --strict -k "$KUBERNETES_VALIDATE_VERSION" --quiet "${rendered[@]}" >"$work/validate.out" 2>&1 || {
   cat "$work/validate.out" >&2
