@@ -37,4 +37,13 @@ describe('parseCron', () => {
     expect(() => parseCron('* * * jan *')).toThrow('the month field "jan" is not a cron field');
     expect(parseCron('0 0 1,15 * 7').dayOfWeek).toEqual(new Set([0]));
   });
+
+  it('refuses days no month it names has, which would never fire', () => {
+    expect(() => parseCron('0 0 30 2 *')).toThrow('the expression never fires: no month it names has day 30');
+    expect(() => parseCron('0 0 31 4,6,9,11 *')).toThrow('no month it names has day 31');
+    // February 29th comes every four years; a weekday restricted too fires on that weekday.
+    expect(parseCron('0 0 29 2 *').dayOfMonth).toEqual(new Set([29]));
+    expect(parseCron('0 0 30 2 1').dayOfWeek).toEqual(new Set([1]));
+    expect(parseCron('0 0 31 2,3 *').month).toEqual(new Set([2, 3]));
+  });
 });

@@ -72,16 +72,18 @@ export function parseCron(expression: string): Cron {
     CronField,
     CronField,
   ];
-  return {
-    minute,
-    hour,
-    dayOfMonth,
-    month,
-    dayOfWeek,
-    anyDayOfMonth: parts[2] === '*',
-    anyDayOfWeek: parts[4] === '*',
-  };
+  const anyDayOfMonth = parts[2] === '*';
+  const anyDayOfWeek = parts[4] === '*';
+  // Days named for months that never have them ("0 0 30 2 *") would be a schedule that is
+  // accepted and silently never runs. With the weekday restricted too, either matching is enough.
+  if (anyDayOfWeek && ![...month].some((m) => [...dayOfMonth].some((d) => d <= (DAYS_IN_MONTH[m - 1] as number)))) {
+    throw new Error(`the expression never fires: no month it names has day ${[...dayOfMonth].join(', ')}`);
+  }
+  return { minute, hour, dayOfMonth, month, dayOfWeek, anyDayOfMonth, anyDayOfWeek };
 }
+
+/** The most days each month can have (February in a leap year). */
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function matches(cron: Cron, at: Date): boolean {
   if (
