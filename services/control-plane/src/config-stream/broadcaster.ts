@@ -1,6 +1,6 @@
 import type { ConfigSnapshot, ConfigUpdate } from '@manifold/proto';
 import type { Logger } from '@manifold/logger';
-import type { BuiltSnapshot } from './build-snapshot';
+import type { BuiltSnapshot, SkippedItem } from './build-snapshot';
 import { diffSnapshots } from './diff';
 
 export interface BroadcasterOptions {
@@ -25,6 +25,8 @@ export class ConfigBroadcaster {
   private readonly listeners = new Set<Listener>();
   private timer: NodeJS.Timeout | undefined;
   private chain: Promise<void> = Promise.resolve();
+  /** What was last said of each item left out of the snapshot, so that a rebuild says it again only when it changed. */
+  private said = new Map<string, string>();
 
   constructor(private readonly options: BroadcasterOptions) {}
 
@@ -68,6 +70,7 @@ export class ConfigBroadcaster {
     if (previous && previous.snapshot.version === version && !expired) return;
     const built = await this.options.build(version, now);
     this.built = built;
+    this.reportSkipped(built.skipped);
     if (!previous) return;
     const delta = diffSnapshots(previous.snapshot, built.snapshot);
     if (!delta) return;
@@ -76,5 +79,26 @@ export class ConfigBroadcaster {
       'configuration changed',
     );
     for (const listener of this.listeners) listener({ update: { $case: 'delta', value: delta } });
+  }
+
+  /**
+   * Logs each item left out of the snapshot once per reason (every write anywhere rebuilds it,
+   * and the item stays out until its document can be read), and forgets those built again.
+   */
+  private reportSkipped(skipped: readonly SkippedItem[]): void {
+    const said = new Map<string, string>();
+    for (const item of skipped) {
+      const key = `${item.kind}:${item.id}`;
+      said.set(key, item.reason);
+      if (this.said.get(key) === item.reason) continue;
+      const id = item.kind === 'source webhook' ? { sourceId: item.id } : { [`${item.kind}Id`]: item.id };
+      this.options.logger.error(
+        { ...id, reason: item.reason },
+        item.kind === 'source webhook'
+          ? "a source's webhook settings cannot be read: its webhook deliveries are refused until they can be"
+          : `a ${item.kind} cannot be read: it is left out of the data plane's configuration until it can be`,
+      );
+    }
+    this.said = said;
   }
 }
