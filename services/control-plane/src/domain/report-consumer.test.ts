@@ -156,4 +156,82 @@ describe('report consumer (real Kafka)', () => {
       errors: ['event m-1 set aside: row is too big (SQLSTATE 54000)', 'and 1 more events set aside'],
     });
   }, 60000);
+
+  it('skips a report or load record of another shape; those after it on its partition are still counted', async () => {
+    await h.client.workspaces.createWorkspace({ slug: 'shapes', name: 'Shapes', ownerEmail: 'o@shapes.test' });
+    const src = await h.client.sources.createSource({
+      workspace: 'shapes',
+      slug: 'web',
+      name: 'Web',
+      environment: 'prod',
+      type: 'javascript',
+      category: 'website',
+    });
+    const dest = await h.client.destinations.createDestination({
+      workspace: 'shapes',
+      name: 'A',
+      catalogId: 'test-analytics',
+      settings: { apiKey: '12345678' },
+      sources: ['web'],
+    });
+    const dw = await h.client.destinations.createDestination({
+      workspace: 'shapes',
+      name: 'DW',
+      catalogId: 'test-warehouse',
+      settings: { url: 'x' },
+      sources: ['web'],
+      syncIntervalSeconds: 60,
+    });
+    const at = new Date().toISOString();
+    const report = { destinationId: dest.id, workspaceId: dest.workspaceId, outcome: 'delivered', count: 2, at };
+    const load = {
+      loadId: uniqueName('load'),
+      warehouseId: dw.id,
+      workspaceId: dw.workspaceId,
+      sourceId: src.id,
+      schema: 'web',
+      status: 'success',
+      startedAt: at,
+      finishedAt: at,
+      events: 2,
+      rowsByTable: { tracks: 2 },
+      rows: 2,
+      tablesCreated: [],
+      columnsAdded: [],
+      notices: [],
+      errors: [],
+      attempt: 1,
+    };
+    const producer = await kafka.producer();
+    // The same key as the good ones: the same partition, ahead of them.
+    await producer.send(names.deliveryReports, [
+      { key: dest.id, value: 'null' },
+      {
+        key: dest.id,
+        value: JSON.stringify([
+          { ...report, at: 'yesterday' },
+          { ...report, count: 3 },
+        ]),
+      },
+      { key: dest.id, value: JSON.stringify(report) },
+    ]);
+    const { rowsByTable: _rows, ...withoutRows } = load;
+    await producer.send(names.warehouseLoads, [
+      { key: dw.id, value: JSON.stringify({ ...withoutRows, loadId: uniqueName('old-load') }) },
+      { key: dw.id, value: JSON.stringify(load) },
+    ]);
+    await producer.disconnect();
+
+    await eventually(
+      () => h.client.destinations.getDeliveryStats({ workspace: 'shapes', destination: 'A' }),
+      (s) => s.delivered === 5,
+      20000,
+    );
+    const loads = await eventually(
+      () => h.client.destinations.listWarehouseLoads({ workspace: 'shapes', destination: 'DW', limit: 5 }),
+      (l) => l.loads.length > 0,
+      20000,
+    );
+    expect(loads.loads.map((l) => l.id)).toEqual([load.loadId]);
+  }, 60000);
 });

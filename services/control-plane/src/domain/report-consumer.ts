@@ -44,15 +44,39 @@ export async function startReportConsumer(
           logger.warn({ topic: batch.topic, offset: message.offset }, 'skipping a report that is not JSON');
           continue;
         }
-        const items = Array.isArray(parsed) ? parsed : [parsed];
-        if (batch.topic === names.warehouseLoads) {
-          for (const item of items) await observability.recordLoad(item as WarehouseLoadRecord);
-        } else if (batch.topic === names.warehouseStatus) {
+        if (batch.topic === names.warehouseStatus) {
           const record = message.value ? decodeStatusRecord(message.value) : undefined;
           if (record) await observability.recordWarehouseStatus(record);
+          continue;
+        }
+        const all: unknown[] = Array.isArray(parsed) ? parsed : [parsed];
+        // A report of another shape (an older data plane's, one produced by hand) is skipped: thrown
+        // out of here it failed the batch, which Kafka then gave again and again, so nothing after it
+        // on its partition was ever counted. Only the store's own failures fail the batch (retried).
+        const shaped =
+          batch.topic === names.warehouseLoads
+            ? isLoadRecord
+            : batch.topic === names.deliverySamples
+              ? isObject
+              : isDeliveryReport;
+        const items = all.filter(shaped);
+        if (items.length < all.length) {
+          logger.warn(
+            {
+              topic: batch.topic,
+              partition: message.partition,
+              offset: message.offset,
+              skipped: all.length - items.length,
+            },
+            'skipping reports of another shape',
+          );
+        }
+        if (batch.topic === names.warehouseLoads) {
+          for (const item of items) await observability.recordLoad(item as WarehouseLoadRecord);
         } else if (batch.topic === names.deliverySamples) {
+          // The store skips a sample without a destination, reason or time itself.
           for (const item of items) await observability.recordSample(item as DeliverySample);
-        } else {
+        } else if (items.length > 0) {
           await observability.recordDelivery(items as DeliveryReport[], {
             partition: message.partition,
             offset: message.offset,
@@ -68,4 +92,35 @@ export async function startReportConsumer(
       await kafka.disconnect();
     },
   };
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const isTime = (value: unknown): boolean => typeof value === 'string' && !Number.isNaN(Date.parse(value));
+
+/** What the delivery counters read of a report (delivery-counters.ts). */
+function isDeliveryReport(value: unknown): boolean {
+  return (
+    isObject(value) &&
+    typeof value['destinationId'] === 'string' &&
+    typeof value['outcome'] === 'string' &&
+    typeof value['count'] === 'number' &&
+    isTime(value['at']) &&
+    (value['latenciesMs'] === undefined || Array.isArray(value['latenciesMs']))
+  );
+}
+
+/** What the load history reads of a load record (warehouse-syncs.ts). */
+function isLoadRecord(value: unknown): boolean {
+  return (
+    isObject(value) &&
+    typeof value['loadId'] === 'string' &&
+    typeof value['warehouseId'] === 'string' &&
+    isTime(value['startedAt']) &&
+    isTime(value['finishedAt']) &&
+    isObject(value['rowsByTable']) &&
+    Array.isArray(value['errors']) &&
+    (value['skipped'] === undefined || Array.isArray(value['skipped']))
+  );
 }
