@@ -30,6 +30,8 @@ export class AutoDisableJob {
   private readonly options: AutoDisableOptions;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
+  /** Why each source last failed, so that a failure repeated at every sweep is logged once. */
+  private readonly said = new Map<string, string>();
 
   constructor(
     private readonly store: Store,
@@ -65,25 +67,45 @@ export class AutoDisableJob {
       .find({ enabled: true, withoutDestinationSince: { $ne: null, $lte: warnFrom } })
       .toArray();
     for (const candidate of candidates) {
-      // The links may be stale after a crash between writes: recompute before acting.
-      await refreshSourceLinks(this.store, [candidate._id], now);
-      const source = await this.store.sources.findOne({ _id: candidate._id });
-      if (!source?.enabled || !source.withoutDestinationSince || source.withoutDestinationSince > warnFrom) continue;
-      const workspace = await this.store.workspaces.findOne({ _id: source.workspaceId });
-      if (!workspace || workspace.autoDisableExceptions.includes(source._id)) continue;
-
-      if (!source.autoDisableWarnedAt) {
-        // Warned now, the disable date is never less than the warning period away.
-        const disableOn = autoDisableDueAt({ ...source, autoDisableWarnedAt: now }, this.options);
-        if (disableOn && (await this.warn(source, workspace.ownerEmail, workspace.slug, disableOn, now)))
-          result.warned.push(source._id);
-        continue;
+      // One source that cannot be handled (its workspace's document of another shape, a failed
+      // write) is logged and skipped: thrown out of here it held up every source listed after it,
+      // at every sweep, and the config change for those disabled before it was never made.
+      try {
+        await this.sweepOne(candidate._id, now, warnFrom, result);
+        this.said.delete(candidate._id);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        if (this.said.get(candidate._id) !== reason) {
+          this.said.set(candidate._id, reason);
+          this.logger.error(
+            { err: error, sourceId: candidate._id },
+            'auto-disable skipped a source it could not handle',
+          );
+        }
       }
-      const dueAt = autoDisableDueAt(source, this.options);
-      if (dueAt && now >= dueAt && (await this.disable(source, now))) result.disabled.push(source._id);
     }
     if (result.disabled.length > 0) await this.onChange();
     return result;
+  }
+
+  /** Warns about or disables one candidate source, when it is (still) due. */
+  private async sweepOne(sourceId: string, now: Date, warnFrom: Date, result: SweepResult): Promise<void> {
+    // The links may be stale after a crash between writes: recompute before acting.
+    await refreshSourceLinks(this.store, [sourceId], now);
+    const source = await this.store.sources.findOne({ _id: sourceId });
+    if (!source?.enabled || !source.withoutDestinationSince || source.withoutDestinationSince > warnFrom) return;
+    const workspace = await this.store.workspaces.findOne({ _id: source.workspaceId });
+    if (!workspace || workspace.autoDisableExceptions.includes(source._id)) return;
+
+    if (!source.autoDisableWarnedAt) {
+      // Warned now, the disable date is never less than the warning period away.
+      const disableOn = autoDisableDueAt({ ...source, autoDisableWarnedAt: now }, this.options);
+      if (disableOn && (await this.warn(source, workspace.ownerEmail, workspace.slug, disableOn, now)))
+        result.warned.push(source._id);
+      return;
+    }
+    const dueAt = autoDisableDueAt(source, this.options);
+    if (dueAt && now >= dueAt && (await this.disable(source, now))) result.disabled.push(source._id);
   }
 
   private async warn(

@@ -201,4 +201,43 @@ describe('auto-disable of sources without an enabled destination', () => {
     s = await h.client.sources.getSource({ workspace: 'ad3', source: 'srv' });
     expect(s.enabled).toBe(true);
   });
+
+  it('skips a source it cannot handle without holding up the sources after it', async () => {
+    const t0 = clock;
+    const create = async (workspace: string) => {
+      await h.client.workspaces.createWorkspace({
+        slug: workspace,
+        name: workspace,
+        ownerEmail: `o@${workspace}.test`,
+      });
+      return h.client.sources.createSource({
+        workspace,
+        slug: 'srv',
+        name: 'Srv',
+        environment: 'prod',
+        type: 'node',
+        category: 'server',
+      });
+    };
+    // Listed first; its workspace's document of another shape (no exception list), as one written
+    // by hand or by an older version would be.
+    const odd = await create('ad4');
+    const sound = await create('ad5');
+    const store = h.controlPlane.domain.store;
+    await store.workspaces.updateOne({ slug: 'ad4' }, { $unset: { autoDisableExceptions: '' } });
+    const sent: string[] = [];
+    const job = new AutoDisableJob(
+      store,
+      { delivers: true, send: async (mail) => void sent.push(String(mail.to)), close: () => undefined },
+      testLogger('ad-odd'),
+      () => clock,
+      async () => undefined,
+    );
+    advanceTo(11, t0);
+    const { warned } = await job.runOnce();
+    expect(warned).toContain(sound.id);
+    expect(warned).not.toContain(odd.id);
+    expect(sent).toContain('o@ad5.test');
+    expect((await store.sources.findOne({ _id: odd.id }))?.autoDisableWarnedAt).toBeNull();
+  });
 });
