@@ -24,9 +24,24 @@ const renamedSignup: DestinationMapping = {
       userId: { '@path': '$.userId' },
       // A trait into a custom property.
       properties: { plan: { '@case': { operator: 'upper', value: { '@path': '$.context.traits.plan' } } } },
+      // A Liquid template, as Segment's mappings write them: saved through the control plane's
+      // validation, rendered by the translator.
+      summary: {
+        '@liquid':
+          '{{ userId | upcase }}: {% if context.traits.plan %}{{ context.traits.plan }}{% else %}free{% endif %}',
+      },
     },
   },
 };
+
+/** What `renamedSignup` makes of a signup whose user's plan is "pro". */
+const signupBody = (signup: SpecEvent) => ({
+  event: 'signup',
+  messageId: signup.messageId,
+  userId: signup.userId,
+  properties: { plan: 'PRO' },
+  summary: `${String(signup.userId).toUpperCase()}: pro`,
+});
 
 const clicked: DestinationMapping = {
   id: 'clicked',
@@ -139,9 +154,7 @@ describe('mappings per destination instance, end to end', () => {
     });
     // The custom instance: only the signup, renamed, with the trait as a property, and nothing else.
     const customStats = await stats(customId, (s) => s.delivered >= 1 && s.filtered >= 2);
-    expect(bodies(custom)).toEqual([
-      { event: 'signup', messageId: signup.messageId, userId: signup.userId, properties: { plan: 'PRO' } },
-    ]);
+    expect(bodies(custom)).toEqual([signupBody(signup)]);
     expect(customStats).toMatchObject({ delivered: 1, filtered: 2, failed: 0 });
     expect(customStats.filteredByReason).toEqual([{ reason: 'NO_MATCHING_MAPPING', count: 2 }]);
   }, 60000);
@@ -202,9 +215,7 @@ describe('mappings per destination instance, end to end', () => {
     await publishEvents(kafka, eventsTopic, [event(301, { event: 'Clicked' }), signup], metadata);
     await waitFor(() => custom.deliveries.length >= 1, 20000, 'the signup after the rollback');
     await new Promise((r) => setTimeout(r, 1000));
-    expect(bodies(custom)).toEqual([
-      { event: 'signup', messageId: signup.messageId, userId: signup.userId, properties: { plan: 'PRO' } },
-    ]);
+    expect(bodies(custom)).toEqual([signupBody(signup)]);
   }, 90000);
 
   it('retries only the mapping whose request failed, not the one already delivered', async () => {

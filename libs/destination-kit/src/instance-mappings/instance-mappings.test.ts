@@ -142,14 +142,14 @@ describe('validateInstanceMappings', () => {
           fields: {
             event: { '@case': { operator: 'title', value: { '@path': '$.event' } } },
             userId: { '@replace': { value: { '@path': '$.userId' }, pattern: 3 } },
-            properties: { a: { '@liquid': '{{x}}' }, b: { '@path': '$.a', extra: 1 } },
+            properties: { a: { '@coalesce': ['$.x'] }, b: { '@path': '$.a', extra: 1 } },
           },
         },
       ],
       [
         { path: 'mappings[0].fields.event.@case.operator', message: 'must be "lower" or "upper"' },
         { path: 'mappings[0].fields.userId.@replace.pattern', message: 'is required: the text to replace' },
-        { path: 'mappings[0].fields.properties.a', message: 'unknown directive @liquid' },
+        { path: 'mappings[0].fields.properties.a', message: 'unknown directive @coalesce' },
         {
           path: 'mappings[0].fields.properties.b',
           message: 'a directive must be alone in its object (keys @path, extra)',

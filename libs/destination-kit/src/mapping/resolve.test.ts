@@ -132,7 +132,7 @@ describe('resolveMapping', () => {
 
   it('refuses a directive beside raw keys, and unknown directives', () => {
     expect(() => resolveMapping({ '@path': '$.a', other: 1 }, event)).toThrow(MappingError);
-    expect(() => resolveMapping({ '@liquid': '{{ x }}' }, event)).toThrow('unknown directive @liquid');
+    expect(() => resolveMapping({ '@coalesce': ['$.a'] }, event)).toThrow('unknown directive @coalesce');
   });
 });
 
@@ -142,7 +142,7 @@ describe('validateMapping', () => {
     expect(validateMapping({ a: { '@path': '$.x', raw: 1 } })).toEqual([
       '$.a: a directive must be alone in its object (keys @path, raw)',
     ]);
-    expect(validateMapping({ a: [{ '@liquid': 'x' }] })).toEqual(['$.a[0]: unknown directive @liquid']);
+    expect(validateMapping({ a: [{ '@concat': 'x' }] })).toEqual(['$.a[0]: unknown directive @concat']);
     expect(validateMapping({ a: { '@path': 3 } })).toEqual(['$.a.@path: @path takes a string']);
   });
 });

@@ -1,4 +1,6 @@
 import { isPlainObject } from '@manifold/json';
+import { renderLiquid, liquidProblem } from './liquid';
+import { MappingError } from './mapping-error';
 import { getPath } from './path';
 
 // Segment's mapping-kit directives
@@ -10,12 +12,7 @@ export type JsonPrimitive = string | number | boolean | null;
 export type MappingValue = JsonPrimitive | MappingValue[] | { [key: string]: MappingValue };
 export type Mapping = Record<string, MappingValue>;
 
-export class MappingError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MappingError';
-  }
-}
+export { MappingError };
 
 export const DIRECTIVES = [
   '@path',
@@ -30,6 +27,7 @@ export const DIRECTIVES = [
   '@flatten',
   '@json',
   '@excludeWhenNull',
+  '@liquid',
 ] as const;
 export type DirectiveName = (typeof DIRECTIVES)[number];
 
@@ -150,6 +148,8 @@ const resolvers: Record<DirectiveName, Resolver> = {
     const value = resolveMapping(argument, data);
     return value === null ? undefined : value;
   },
+
+  '@liquid': (argument, data) => renderLiquid(expectString('@liquid', argument), data),
 };
 
 /** Resolves a mapping against data (usually the Spec event). Throws MappingError on a malformed mapping. */
@@ -217,6 +217,11 @@ function directiveProblems(name: DirectiveName, argument: MappingValue, at: stri
     return typeof argument === 'string' ? [] : problem(at, `${name} takes a string`);
   }
   if (name === '@excludeWhenNull') return mappingProblems(argument, at);
+  if (name === '@liquid') {
+    if (typeof argument !== 'string') return problem(at, '@liquid takes a string');
+    const reason = liquidProblem(argument);
+    return reason === undefined ? [] : problem(at, reason);
+  }
   if (name === '@arrayPath') {
     if (!Array.isArray(argument) || typeof argument[0] !== 'string' || argument.length > 2) {
       return problem(at, '@arrayPath takes [path, itemShape?]');

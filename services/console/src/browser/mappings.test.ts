@@ -159,6 +159,9 @@ describe('the mapping editor in a browser', () => {
         },
       }),
     );
+    // The distinct id from a Liquid template, as a mapping written for Segment may take it.
+    await page.selectOption(`${field('distinct_id')} select[aria-label$=": value from"]`, 'liquid');
+    await page.fill(`${field('distinct_id')} textarea`, '{{ userId | downcase }}');
     await page.click(`${editor} button[type=submit]`);
     await expectText(page, `${field('event')} .field-error`, 'Too small');
     expect(await page.getAttribute(`${field('event')} input`, 'aria-invalid')).toBe('true');
@@ -176,6 +179,7 @@ describe('the mapping editor in a browser', () => {
     const mapping = saved.mappings.find((m) => m.name === EDITED)!;
     expect(mapping.trigger).toBe('type = "track" and event = "Signed Up"');
     expect(mapping.fields['event']).toBe('Account Created');
+    expect(mapping.fields['distinct_id']).toEqual({ '@liquid': '{{ userId | downcase }}' });
     expect(mapping.fields['properties']).toEqual({
       '@merge': {
         objects: [{ '@path': '$.properties' }, { plan: { '@path': '$.context.traits.plan' } }],

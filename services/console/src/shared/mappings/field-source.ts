@@ -4,6 +4,7 @@
 export const SOURCE_KINDS = [
   { id: 'path', label: 'Event field' },
   { id: 'template', label: 'Template' },
+  { id: 'liquid', label: 'Liquid template' },
   { id: 'text', label: 'Fixed text' },
   { id: 'number', label: 'Fixed number' },
   { id: 'boolean', label: 'Fixed true/false' },
@@ -35,6 +36,7 @@ export function sourceOf(value: unknown): FieldSource {
     if (only === '@template' && typeof value['@template'] === 'string') {
       return { kind: 'template', text: value['@template'] };
     }
+    if (only === '@liquid' && typeof value['@liquid'] === 'string') return { kind: 'liquid', text: value['@liquid'] };
   }
   return { kind: 'json', text: JSON.stringify(value, null, 2) };
 }
@@ -54,6 +56,8 @@ export function valueOf(source: FieldSource): SourceValue {
     }
     case 'template':
       return { ok: true, value: { '@template': text } };
+    case 'liquid':
+      return { ok: true, value: { '@liquid': text } };
     case 'text':
       return { ok: true, value: text };
     case 'number': {

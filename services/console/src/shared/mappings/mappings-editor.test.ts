@@ -85,6 +85,9 @@ describe("a field's source", () => {
     expect(resolved({ kind: 'path', text: '$.traits.plan' })).toBe('pro');
     expect(resolved({ kind: 'path', text: 'properties.products[0].sku' })).toBe('a');
     expect(resolved({ kind: 'template', text: 'Bought for {{properties.total}}' })).toBe('Bought for 42');
+    expect(
+      resolved({ kind: 'liquid', text: '{{ traits.plan | upcase }}{% if properties.total > 40 %}+{% endif %}' }),
+    ).toBe('PRO+');
     expect(resolved({ kind: 'text', text: 'Purchase' })).toBe('Purchase');
     expect(resolved({ kind: 'number', text: '2.5' })).toBe(2.5);
     expect(resolved({ kind: 'boolean', text: 'false' })).toBe(false);
@@ -92,7 +95,15 @@ describe("a field's source", () => {
       'PRO',
     );
     expect(valueOf({ kind: 'none', text: 'ignored' })).toEqual({ ok: true, value: undefined });
-    for (const value of [{ '@path': '$.userId' }, { '@template': '{{event}}' }, 'x', 3, true, { '@if': {} }]) {
+    for (const value of [
+      { '@path': '$.userId' },
+      { '@template': '{{event}}' },
+      { '@liquid': '{{ event | downcase }}' },
+      'x',
+      3,
+      true,
+      { '@if': {} },
+    ]) {
       expect(valueOf(sourceOf(value))).toEqual({ ok: true, value });
     }
     expect(sourceOf(undefined)).toEqual({ kind: 'none', text: '' });
@@ -109,6 +120,10 @@ describe("a field's source", () => {
 
   it('keeps what was typed when switching between kinds that can take it', () => {
     expect(switchKind({ kind: 'path', text: '$.event' }, 'template')).toEqual({ kind: 'template', text: '$.event' });
+    expect(switchKind({ kind: 'template', text: 'Hi {{userId}}' }, 'liquid')).toEqual({
+      kind: 'liquid',
+      text: 'Hi {{userId}}',
+    });
     expect(switchKind({ kind: 'path', text: '$.event' }, 'json')).toEqual({
       kind: 'json',
       text: JSON.stringify({ '@path': '$.event' }, null, 2),

@@ -5,13 +5,14 @@ import { FormField } from '../../components/FormField';
 const PLACEHOLDERS: Partial<Record<FieldSource['kind'], string>> = {
   path: '$.properties.plan',
   template: 'Viewed {{properties.name}}',
+  liquid: '{{ properties.plan | upcase }}{% if properties.trial %} (trial){% endif %}',
   number: '0',
 };
 
 /**
  * One field of an action: its label, type, whether it is required and its description, and
- * where its value comes from: an event field (suggested from recent events), a template, a fixed
- * value, or a mapping in JSON for any other directive. `error` is the server's or the editor's
+ * where its value comes from: an event field (suggested from recent events), a template, a Liquid
+ * template, a fixed value, or a mapping in JSON for any other directive. `error` is the server's or the editor's
  * problem with it.
  */
 export function FieldSourceControl(props: {
@@ -57,11 +58,13 @@ export function FieldSourceControl(props: {
       );
       break;
     case 'json':
+    case 'liquid':
       value = (
         <textarea
           {...valueProps}
           rows={Math.min(8, source.text.split('\n').length + 1)}
           spellCheck={false}
+          placeholder={PLACEHOLDERS[source.kind]}
           value={source.text}
           onChange={(e) => props.onChange({ ...source, text: e.target.value })}
         />

@@ -108,8 +108,9 @@ export function MappingEditor(props: {
           hint={
             <>
               * required. “Event field” takes a path of the event (suggested from recent events); a template fills{' '}
-              <code>{'{{path}}'}</code> from the event; “Mapping (JSON)” takes any mapping directive (@if, @case,
-              @replace…).
+              <code>{'{{path}}'}</code> from the event; a Liquid template renders with filters and conditions (
+              <code>{'{{ properties.plan | upcase }}'}</code>); “Mapping (JSON)” takes any mapping directive (@if,
+              @case, @replace…).
             </>
           }
           disabled={disabled}

@@ -206,7 +206,8 @@ export function ConnectionForm(props: {
                 : ' (from a preview of its query)'
               : ''}
             , and <code>$.event</code> is new, updated or deleted; a template fills{' '}
-            <code>{'{{properties.column}}'}</code>; “Mapping (JSON)” takes any mapping directive (@if, @case,
+            <code>{'{{properties.column}}'}</code>; a Liquid template renders with filters and conditions (
+            <code>{'{{ properties.plan | upcase }}'}</code>); “Mapping (JSON)” takes any mapping directive (@if, @case,
             @replace…).
             {connection
               ? null
