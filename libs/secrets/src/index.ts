@@ -8,6 +8,8 @@ export { SECRET_MASK, SecretMasker } from './masker';
 export {
   sealSettings,
   openSettings,
+  openReadableSettings,
+  type ReadableSettings,
   hasUnsealedSecrets,
   maskSettings,
   settingsMasker,

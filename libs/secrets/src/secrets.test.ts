@@ -5,6 +5,7 @@ import {
   hasUnsealedSecrets,
   maskSettings,
   mergeSettingsUpdate,
+  openReadableSettings,
   openSettings,
   parseKey,
   sealSettings,
@@ -63,6 +64,23 @@ describe('SecretBox', () => {
     expect(box.open('never sealed')).toBe('never sealed');
     expect(() => new SecretBox(randomBytes(32)).open(sealed)).toThrow();
     expect(() => parseKey('c2hvcnQ=')).toThrow('32 bytes');
+  });
+
+  it('opens what it can of stored settings, naming the credentials sealed with another key', () => {
+    const box = new SecretBox(randomBytes(32).toString('base64'));
+    const other = new SecretBox(randomBytes(32).toString('base64'));
+    const secrets: SettingSecrets = { apiKey: 'whole', token: 'whole', headers: 'values', unset: 'whole' };
+    const stored = {
+      apiKey: other.seal('k-1'),
+      token: box.seal('t-1'),
+      headers: { Authorization: other.seal('Bearer x'), 'X-Team': box.seal('growth'), Empty: '' },
+      region: 'eu',
+    };
+    expect(openReadableSettings(stored, secrets, box)).toEqual({
+      settings: { token: 't-1', headers: { 'X-Team': 'growth', Empty: '' }, region: 'eu' },
+      unreadable: ['apiKey', 'headers.Authorization'],
+    });
+    expect(() => openSettings(stored, secrets, box)).toThrow();
   });
 
   it('derives a stable key per purpose, and key ids tell keys apart', () => {

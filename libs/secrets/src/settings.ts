@@ -18,6 +18,47 @@ export function openSettings(settings: Settings, secrets: SettingSecrets, box: S
   return mapSecrets(settings, secrets, (value) => box.open(value));
 }
 
+export interface ReadableSettings {
+  settings: Settings;
+  /** Credentials (`name`, or `name.key` of secret values) that could not be opened, and are left out of `settings`. */
+  unreadable: string[];
+}
+
+/**
+ * Stored settings in clear, leaving out each credential that cannot be opened (sealed with
+ * another key, as in a database restored under another CONTROL_PLANE_SECRET_KEY, or malformed):
+ * what an update starts from, so that sending such a credential again repairs the settings.
+ */
+export function openReadableSettings(settings: Settings, secrets: SettingSecrets, box: SecretBox): ReadableSettings {
+  const out: Settings = { ...settings };
+  const unreadable: string[] = [];
+  const open = (value: unknown, name: string): { ok: true; value: unknown } | { ok: false } => {
+    if (typeof value !== 'string' || value === '') return { ok: true, value };
+    try {
+      return { ok: true, value: box.open(value) };
+    } catch {
+      unreadable.push(name);
+      return { ok: false };
+    }
+  };
+  for (const [name, kind] of Object.entries(secrets)) {
+    const value = out[name];
+    if (kind === 'values' && isPlainObject(value)) {
+      const opened: Record<string, unknown> = {};
+      for (const [key, v] of Object.entries(value)) {
+        const result = open(v, `${name}.${key}`);
+        if (result.ok) opened[key] = result.value;
+      }
+      out[name] = opened;
+    } else if (typeof value === 'string' && value !== '') {
+      const result = open(value, name);
+      if (result.ok) out[name] = result.value;
+      else delete out[name];
+    }
+  }
+  return { settings: out, unreadable };
+}
+
 /** True when a credential of these stored settings is not sealed (stored before it was declared one). */
 export function hasUnsealedSecrets(settings: Settings, secrets: SettingSecrets): boolean {
   let unsealed = false;

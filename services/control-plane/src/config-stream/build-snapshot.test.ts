@@ -132,4 +132,56 @@ describe('config snapshot: an item that cannot be read', () => {
     });
     expect(leftOut()).toHaveLength(3);
   });
+
+  it('is repaired by sending its unreadable credentials again; an update that leaves them out is refused', async () => {
+    const repaired = await h.client.destinations.createDestination({
+      workspace: 'acme',
+      name: 'Repaired',
+      catalogId: 'webhook',
+      settings: {
+        url: 'https://hooks.example.test/repaired',
+        headers: { Authorization: 'Bearer old-token-1234', 'X-Team': 'growth' },
+      },
+      sources: ['web'],
+      syncIntervalSeconds: 0,
+    });
+    const { store } = h.controlPlane.domain;
+    await store.destinations.updateOne(
+      { _id: repaired.id },
+      { $set: { 'settings.url': FOREIGN, 'settings.headers.Authorization': FOREIGN } },
+    );
+    const update = (settings: Record<string, unknown>) =>
+      h.client.destinations.updateDestination({
+        workspace: 'acme',
+        destination: 'Repaired',
+        settings,
+        reason: 'credentials again',
+      });
+
+    // Another setting alone: the unreadable ones would be lost, so the update says which to send.
+    await expect(update({ batchSize: 10 })).rejects.toMatchObject({
+      code: 3,
+      details: expect.stringMatching(
+        /settings\.url: cannot be read with this control plane's secret key: send it again/,
+      ),
+    });
+    await expect(update({ batchSize: 10 })).rejects.toMatchObject({
+      details: expect.stringMatching(/settings\.headers\.Authorization: cannot be read/),
+    });
+
+    // Both sent again (the readable header kept as the read shows it, masked): streamed again.
+    const read = await h.client.destinations.getDestination({ workspace: 'acme', destination: 'Repaired' });
+    const shownHeaders = (read.settings as Record<string, Record<string, string>>)['headers'];
+    const after = await update({
+      url: 'https://hooks.example.test/repaired-again',
+      headers: { Authorization: 'Bearer new-token-5678', 'X-Team': shownHeaders?.['X-Team'] as string },
+    });
+    expect(after.changedFields).toEqual(expect.arrayContaining(['settings.url', 'settings.headers']));
+    expect(h.controlPlane.domain.broadcaster.current().destinations.find((d) => d.id === repaired.id)).toMatchObject({
+      settings: {
+        url: 'https://hooks.example.test/repaired-again',
+        headers: { Authorization: 'Bearer new-token-5678', 'X-Team': 'growth' },
+      },
+    });
+  });
 });

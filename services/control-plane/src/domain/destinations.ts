@@ -14,6 +14,7 @@ import {
   maskSettings,
   mergeSettingsUpdate,
   openSettings,
+  openReadableSettings,
   sealSettings,
   SECRET_MASK,
   type SecretBox,
@@ -253,11 +254,21 @@ export class Destinations {
     const v = new Violations();
     if (req.name !== undefined) checkName(v, 'name', req.name);
     let settings: Settings | undefined;
+    let stored: Settings | undefined;
     if (req.settings) {
-      // Validate the merged result in clear, as the data plane will see it.
-      const merged = mergeSettingsUpdate(this.openSettings(doc), req.settings, secrets);
+      // Validate the merged result in clear, as the data plane will see it. A credential that
+      // cannot be opened (sealed with another key) is not kept: the update must send it again,
+      // which is how such a destination is repaired.
+      const readable = openReadableSettings(doc.settings, secrets, this.box);
+      stored = readable.settings;
+      const merged = mergeSettingsUpdate(readable.settings, req.settings, secrets);
       settings = merged.settings;
       maskedViolations(v, merged.unresolved);
+      for (const name of readable.unreadable) {
+        if (!((name.split('.')[0] as string) in req.settings)) {
+          v.add(`settings.${name}`, "cannot be read with this control plane's secret key: send it again");
+        }
+      }
       v.addAll(this.catalog.validateSettings(doc.catalogId, settings));
     }
     if (req.syncIntervalSeconds !== undefined) {
@@ -265,7 +276,7 @@ export class Destinations {
       else checkSyncInterval(v, 'sync_interval_seconds', req.syncIntervalSeconds);
     }
     v.throwIfAny();
-    const changedFields = this.changedFields(doc, req, settings);
+    const changedFields = this.changedFields(doc, req, settings, stored);
     if (req.dryRun || changedFields.length === 0) {
       return { ...this.toDestination(doc), changedFields };
     }
@@ -293,14 +304,19 @@ export class Destinations {
   }
 
   /** What an update would change, comparing settings in clear (so secrets count too). */
-  private changedFields(doc: DestinationDoc, req: UpdateDestinationRequest, settings: Settings | undefined): string[] {
+  private changedFields(
+    doc: DestinationDoc,
+    req: UpdateDestinationRequest,
+    settings: Settings | undefined,
+    stored: Settings | undefined,
+  ): string[] {
     const changed: string[] = [];
     if (req.name !== undefined && req.name.trim() !== doc.name) changed.push('name');
     if (req.enabled !== undefined && req.enabled !== doc.enabled) changed.push('enabled');
     if (req.syncIntervalSeconds !== undefined && req.syncIntervalSeconds !== doc.syncIntervalSeconds)
       changed.push('sync_interval_seconds');
-    if (settings) {
-      const current = this.openSettings(doc);
+    if (settings && stored) {
+      const current = stored;
       for (const key of new Set([...Object.keys(current), ...Object.keys(settings)])) {
         if (JSON.stringify(current[key]) !== JSON.stringify(settings[key])) changed.push(`settings.${key}`);
       }
