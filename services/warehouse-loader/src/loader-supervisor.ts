@@ -69,8 +69,11 @@ export class LoaderSupervisor {
     this.stopped = true;
     this.unsubscribe?.();
     await this.reconciling;
-    await Promise.all([...this.loaders.values()].map(({ loader }) => loader.stop()));
+    // Every loader is stopped (flushing what it holds) even when one of them fails to.
+    const stops = await Promise.allSettled([...this.loaders.values()].map(({ loader }) => loader.stop()));
     this.loaders.clear();
+    const failed = stops.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   private async apply(): Promise<void> {
@@ -85,7 +88,11 @@ export class LoaderSupervisor {
       const warehouse = wanted.get(id);
       if (!warehouse || fingerprint(warehouse) !== this.loaders.get(id)?.fingerprint) {
         this.loaders.delete(id);
-        await loader.stop();
+        // A loader that fails to stop (its consumer or engine failing to close) is let go: thrown
+        // from here, it would leave the warehouses after it unchanged until the next change.
+        await loader.stop().catch((error: unknown) => {
+          this.options.logger.warn({ err: error, warehouseId: id }, 'warehouse loader did not stop cleanly');
+        });
       } else {
         loader.requestSync(warehouse.syncRequestedAt);
       }

@@ -6,7 +6,13 @@ import { InMemoryConfigView } from '@manifold/config-client';
 import type { IntegrationsObject } from '@manifold/events';
 import { KafkaClient, type EventProducer } from '@manifold/kafka';
 import { requireKafka, requirePostgres, TcpProxy, testInfrastructure, testLogger, uniqueName } from '@manifold/testing';
-import { DuckdbEngine, PostgresEngine, schemaNameForSource, type WarehouseLoadRecord } from '@manifold/warehouse';
+import {
+  createEngine,
+  DuckdbEngine,
+  PostgresEngine,
+  schemaNameForSource,
+  type WarehouseLoadRecord,
+} from '@manifold/warehouse';
 import { sampleEvents } from '@manifold/warehouse/testing';
 import { startLoaderApp } from './loader-app';
 import { LoaderSupervisor } from './loader-supervisor';
@@ -274,6 +280,45 @@ describe('warehouse loader', () => {
       await supervisor.reconcile();
       expect(supervisor.running).toEqual([fixed.id]);
       await waitFor(() => history.rowsLoaded(fixed.id, 'tracks') === 1, 20000, 'the fixed warehouse to load');
+    } finally {
+      await supervisor.stop();
+    }
+  }, 60000);
+
+  it('applies the rest of a configuration change when one loader fails to stop', async () => {
+    const topic = await eventsTopic(kafka, 1);
+    const web = source();
+    const duck = (name: string) => warehouse('duckdb', { path: join(tempDir, `${uniqueName(name)}.duckdb`) }, [web.id]);
+    const [stuck, kept, added] = [duck('stuck'), duck('kept'), duck('added')];
+    const view = new InMemoryConfigView(snapshot([web], [stuck, kept]));
+    const supervisor = new LoaderSupervisor({
+      config: view,
+      kafka,
+      history: new MemoryHistory(),
+      logger,
+      loaderOptions: {
+        eventsTopic: topic,
+        // The first warehouse's engine fails to close, as one whose file or connection broke would.
+        createEngine: (kind, settings, log) => {
+          const made = createEngine(kind, settings, log);
+          if (settings['path'] !== stuck.settings['path']) return made;
+          const close = made.engine.close.bind(made.engine);
+          made.engine.close = async () => {
+            await close();
+            throw new Error('the engine could not be closed');
+          };
+          return made;
+        },
+      },
+    });
+    await supervisor.start();
+    try {
+      expect(supervisor.running).toEqual([stuck.id, kept.id]);
+      // The change as the config stream brings it (one reconcile): the warehouse listed after the
+      // loader that fails to stop is still started.
+      view.replace(snapshot([web], [{ ...stuck, enabled: false }, kept, added], 2));
+      await waitFor(() => supervisor.running.includes(added.id), 15000, 'the added warehouse to start');
+      expect(supervisor.running).toEqual([kept.id, added.id]);
     } finally {
       await supervisor.stop();
     }
