@@ -95,7 +95,7 @@ export class AutoDisableJob {
     const source = await this.store.sources.findOne({ _id: sourceId });
     if (!source?.enabled || !source.withoutDestinationSince || source.withoutDestinationSince > warnFrom) return;
     const workspace = await this.store.workspaces.findOne({ _id: source.workspaceId });
-    if (!workspace || workspace.autoDisableExceptions.includes(source._id)) return;
+    if (!workspace || (workspace.autoDisableExceptions ?? []).includes(source._id)) return;
 
     if (!source.autoDisableWarnedAt) {
       // Warned now, the disable date is never less than the warning period away.

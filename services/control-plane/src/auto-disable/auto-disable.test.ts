@@ -219,12 +219,15 @@ describe('auto-disable of sources without an enabled destination', () => {
         category: 'server',
       });
     };
-    // Listed first; its workspace's document of another shape (no exception list), as one written
-    // by hand or by an older version would be.
+    // Listed first; its workspace's document of another shape (an exception list that is not a
+    // list), as one written by hand would be. The third's workspace was stored before auto-disable
+    // existed (no list at all): it has no exceptions.
     const odd = await create('ad4');
     const sound = await create('ad5');
+    const older = await create('ad6');
     const store = h.controlPlane.domain.store;
-    await store.workspaces.updateOne({ slug: 'ad4' }, { $unset: { autoDisableExceptions: '' } });
+    await store.workspaces.updateOne({ slug: 'ad4' }, { $set: { autoDisableExceptions: 5 as unknown as string[] } });
+    await store.workspaces.updateOne({ slug: 'ad6' }, { $unset: { autoDisableExceptions: '' } });
     const sent: string[] = [];
     const job = new AutoDisableJob(
       store,
@@ -236,8 +239,12 @@ describe('auto-disable of sources without an enabled destination', () => {
     advanceTo(11, t0);
     const { warned } = await job.runOnce();
     expect(warned).toContain(sound.id);
+    expect(warned).toContain(older.id);
     expect(warned).not.toContain(odd.id);
     expect(sent).toContain('o@ad5.test');
+    // The older workspace's source reads as any other: exempt from nothing.
+    const read = await h.client.sources.getSource({ workspace: 'ad6', source: 'srv' });
+    expect(read).toMatchObject({ id: older.id, autoDisableExempt: false });
     expect((await store.sources.findOne({ _id: odd.id }))?.autoDisableWarnedAt).toBeNull();
   });
 });

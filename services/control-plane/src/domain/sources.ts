@@ -47,7 +47,7 @@ export function toSource(
   now: Date,
   policy: AutoDisablePolicy = DEFAULT_AUTO_DISABLE_POLICY,
 ): Source {
-  const exempt = workspace.autoDisableExceptions.includes(doc._id);
+  const exempt = (workspace.autoDisableExceptions ?? []).includes(doc._id);
   const live = keys
     .filter((k) => k.sourceId === doc._id && (!k.expiresAt || k.expiresAt > now))
     // The current key (no expiry) first, then keys in their grace period, newest first.

@@ -31,7 +31,7 @@ export function toWorkspace(doc: WorkspaceDoc): Workspace {
     members: doc.members,
     createdAt: doc.createdAt,
     createdBy: doc.createdBy,
-    autoDisableExceptions: doc.autoDisableExceptions,
+    autoDisableExceptions: doc.autoDisableExceptions ?? [],
   };
 }
 

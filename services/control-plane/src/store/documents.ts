@@ -16,7 +16,8 @@ export interface WorkspaceDoc {
   members: Array<{ email: string; role: string }>;
   createdAt: Date;
   createdBy: string;
-  autoDisableExceptions: string[];
+  /** Absent in workspaces stored before auto-disable existed: none. */
+  autoDisableExceptions?: string[];
 }
 
 export interface SourceDoc {
