@@ -30,10 +30,11 @@ describe('report consumer (real Kafka)', () => {
     await kafka?.disconnect();
   });
 
-  it('turns delivery reports and load records from Kafka into stats and load history', async () => {
-    await h.client.workspaces.createWorkspace({ slug: 'r', name: 'R', ownerEmail: 'o@r.test' });
+  /** A workspace with a source, a destination and a warehouse connected to it. */
+  async function setUpWorkspace(slug: string, name: string) {
+    await h.client.workspaces.createWorkspace({ slug, name, ownerEmail: `o@${slug}.test` });
     const src = await h.client.sources.createSource({
-      workspace: 'r',
+      workspace: slug,
       slug: 'web',
       name: 'Web',
       environment: 'prod',
@@ -41,20 +42,25 @@ describe('report consumer (real Kafka)', () => {
       category: 'website',
     });
     const dest = await h.client.destinations.createDestination({
-      workspace: 'r',
+      workspace: slug,
       name: 'A',
       catalogId: 'test-analytics',
       settings: { apiKey: '12345678' },
       sources: ['web'],
     });
     const dw = await h.client.destinations.createDestination({
-      workspace: 'r',
+      workspace: slug,
       name: 'DW',
       catalogId: 'test-warehouse',
       settings: { url: 'x' },
       sources: ['web'],
       syncIntervalSeconds: 60,
     });
+    return { src, dest, dw };
+  }
+
+  it('turns delivery reports and load records from Kafka into stats and load history', async () => {
+    const { src, dest, dw } = await setUpWorkspace('r', 'R');
 
     const producer = await kafka.producer();
     const at = new Date().toISOString();
@@ -158,30 +164,7 @@ describe('report consumer (real Kafka)', () => {
   }, 60000);
 
   it('skips a report or load record of another shape; those after it on its partition are still counted', async () => {
-    await h.client.workspaces.createWorkspace({ slug: 'shapes', name: 'Shapes', ownerEmail: 'o@shapes.test' });
-    const src = await h.client.sources.createSource({
-      workspace: 'shapes',
-      slug: 'web',
-      name: 'Web',
-      environment: 'prod',
-      type: 'javascript',
-      category: 'website',
-    });
-    const dest = await h.client.destinations.createDestination({
-      workspace: 'shapes',
-      name: 'A',
-      catalogId: 'test-analytics',
-      settings: { apiKey: '12345678' },
-      sources: ['web'],
-    });
-    const dw = await h.client.destinations.createDestination({
-      workspace: 'shapes',
-      name: 'DW',
-      catalogId: 'test-warehouse',
-      settings: { url: 'x' },
-      sources: ['web'],
-      syncIntervalSeconds: 60,
-    });
+    const { src, dest, dw } = await setUpWorkspace('shapes', 'Shapes');
     const at = new Date().toISOString();
     const report = { destinationId: dest.id, workspaceId: dest.workspaceId, outcome: 'delivered', count: 2, at };
     const load = {
