@@ -1,4 +1,5 @@
 import { KafkaClient, type ConsumerLagTelemetry, type ConsumerRunner, type KafkaClientSettings } from '@manifold/kafka';
+import { isPlainObject } from '@manifold/destination-kit';
 import type { Logger } from '@manifold/logger';
 import { KafkaNames, type DeliveryReport, type DeliverySample } from '@manifold/events';
 import { decodeStatusRecord, type WarehouseLoadRecord } from '@manifold/warehouse';
@@ -57,7 +58,7 @@ export async function startReportConsumer(
           batch.topic === names.warehouseLoads
             ? isLoadRecord
             : batch.topic === names.deliverySamples
-              ? isObject
+              ? isPlainObject
               : isDeliveryReport;
         const items = all.filter(shaped);
         if (items.length < all.length) {
@@ -94,15 +95,12 @@ export async function startReportConsumer(
   };
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 const isTime = (value: unknown): boolean => typeof value === 'string' && !Number.isNaN(Date.parse(value));
 
 /** What the delivery counters read of a report (delivery-counters.ts). */
 function isDeliveryReport(value: unknown): boolean {
   return (
-    isObject(value) &&
+    isPlainObject(value) &&
     typeof value['destinationId'] === 'string' &&
     typeof value['outcome'] === 'string' &&
     typeof value['count'] === 'number' &&
@@ -114,12 +112,12 @@ function isDeliveryReport(value: unknown): boolean {
 /** What the load history reads of a load record (warehouse-syncs.ts). */
 function isLoadRecord(value: unknown): boolean {
   return (
-    isObject(value) &&
+    isPlainObject(value) &&
     typeof value['loadId'] === 'string' &&
     typeof value['warehouseId'] === 'string' &&
     isTime(value['startedAt']) &&
     isTime(value['finishedAt']) &&
-    isObject(value['rowsByTable']) &&
+    isPlainObject(value['rowsByTable']) &&
     Array.isArray(value['errors']) &&
     (value['skipped'] === undefined || Array.isArray(value['skipped']))
   );
