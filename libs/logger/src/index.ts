@@ -4,6 +4,7 @@ import { activeTraceIds } from '@manifold/telemetry';
 
 export type { Logger };
 export { maskedLogger } from './masked-logger';
+export { SaidOnce } from './said-once';
 
 /**
  * The one logger of every Manifold process: JSON lines on stdout, level from LOG_LEVEL.

@@ -1,4 +1,4 @@
-import type { Logger } from '@manifold/logger';
+import { SaidOnce, type Logger } from '@manifold/logger';
 import { isDuplicateKeyError } from '@manifold/mongo';
 import { refreshSourceLinks } from '../domain/links';
 import type { SourceDoc, StatusChangeDoc } from '../store/documents';
@@ -31,7 +31,7 @@ export class AutoDisableJob {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
   /** Why each source last failed, so that a failure repeated at every sweep is logged once. */
-  private readonly said = new Map<string, string>();
+  private readonly said = new SaidOnce();
 
   constructor(
     private readonly store: Store,
@@ -72,11 +72,10 @@ export class AutoDisableJob {
       // at every sweep, and the config change for those disabled before it was never made.
       try {
         await this.sweepOne(candidate._id, now, warnFrom, result);
-        this.said.delete(candidate._id);
+        this.said.gone(candidate._id);
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        if (this.said.get(candidate._id) !== reason) {
-          this.said.set(candidate._id, reason);
+        if (this.said.first(candidate._id, reason)) {
           this.logger.error(
             { err: error, sourceId: candidate._id },
             'auto-disable skipped a source it could not handle',

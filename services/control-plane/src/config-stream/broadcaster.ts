@@ -1,5 +1,5 @@
 import type { ConfigSnapshot, ConfigUpdate } from '@manifold/proto';
-import type { Logger } from '@manifold/logger';
+import { SaidOnce, type Logger } from '@manifold/logger';
 import type { BuiltSnapshot, SkippedItem } from './build-snapshot';
 import { diffSnapshots } from './diff';
 
@@ -26,7 +26,7 @@ export class ConfigBroadcaster {
   private timer: NodeJS.Timeout | undefined;
   private chain: Promise<void> = Promise.resolve();
   /** What was last said of each item left out of the snapshot, so that a rebuild says it again only when it changed. */
-  private said = new Map<string, string>();
+  private readonly said = new SaidOnce();
 
   constructor(private readonly options: BroadcasterOptions) {}
 
@@ -86,11 +86,11 @@ export class ConfigBroadcaster {
    * and the item stays out until its document can be read), and forgets those built again.
    */
   private reportSkipped(skipped: readonly SkippedItem[]): void {
-    const said = new Map<string, string>();
+    const seen = new Set<string>();
     for (const item of skipped) {
       const key = `${item.kind}:${item.id}`;
-      said.set(key, item.reason);
-      if (this.said.get(key) === item.reason) continue;
+      seen.add(key);
+      if (!this.said.first(key, item.reason)) continue;
       const id = item.kind === 'source webhook' ? { sourceId: item.id } : { [`${item.kind}Id`]: item.id };
       this.options.logger.error(
         { ...id, reason: item.reason },
@@ -99,6 +99,6 @@ export class ConfigBroadcaster {
           : `a ${item.kind} cannot be read: it is left out of the data plane's configuration until it can be`,
       );
     }
-    this.said = said;
+    this.said.keepOnly(seen);
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ConfigView } from '@manifold/config-client';
 import type { EventProducer } from '@manifold/kafka';
-import type { Logger } from '@manifold/logger';
+import { SaidOnce, type Logger } from '@manifold/logger';
 import { scheduleDue, type ReverseEtlModel, type ReverseEtlRun, type ReverseEtlStore } from '@manifold/reverse-etl';
 import { createEngine } from '@manifold/warehouse';
 import { runModel } from './model-run';
@@ -154,26 +154,21 @@ export function startReverseEtlRunner(options: ReverseEtlRunnerOptions): Reverse
       try {
         const running = await startIfDue(model, now);
         if (running) started.push(running);
-        said.delete(`check:${model.id}`);
+        said.gone(`check:${model.id}`);
       } catch (error) {
-        sayOnce(`check:${model.id}`, String(error), () =>
+        if (said.first(`check:${model.id}`, String(error))) {
           log.error(
             { err: error, modelId: model.id },
             'reverse ETL model skipped: it could not be checked for a due run',
-          ),
-        );
+          );
+        }
       }
     }
     return started;
   };
 
-  /** What was last logged of a problem that persists from check to check, so that it is logged once. */
-  const said = new Map<string, string>();
-  const sayOnce = (key: string, reason: string, report: () => void): void => {
-    if (said.get(key) === reason) return;
-    said.set(key, reason);
-    report();
-  };
+  /** Problems that persist from check to check, logged once each. */
+  const said = new SaidOnce();
 
   /**
    * Whether the model's schedule has a run due. A schedule that does not parse (saved by hand, or
@@ -188,15 +183,15 @@ export function startReverseEtlRunner(options: ReverseEtlRunnerOptions): Reverse
         now,
         new Date(model.createdAt),
       );
-      said.delete(`schedule:${model.id}`);
+      said.gone(`schedule:${model.id}`);
       return due;
     } catch (error) {
-      sayOnce(`schedule:${model.id}`, String(error), () =>
+      if (said.first(`schedule:${model.id}`, String(error))) {
         log.error(
           { err: error, modelId: model.id, schedule: model.schedule },
           'reverse ETL model has a schedule that cannot be read: it runs only when asked to, until its schedule is saved again',
-        ),
-      );
+        );
+      }
       return false;
     }
   };
