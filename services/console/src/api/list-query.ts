@@ -29,7 +29,9 @@ export function listQuery(valueFields: readonly string[], timeFields: readonly s
     shape[`${field}_from`] = z.iso.datetime().optional().describe(`Only rows with ${field} at or after this time`);
     shape[`${field}_to`] = z.iso.datetime().optional().describe(`Only rows with ${field} at or before this time`);
   }
-  return z.object(shape);
+  // Strict: an unknown filter or a misspelt parameter answers 400 naming it, instead of being
+  // dropped and answering every row as if it matched.
+  return z.strictObject(shape);
 }
 
 /** The control plane's PageRequest for a parsed list query. */

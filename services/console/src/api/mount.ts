@@ -11,21 +11,36 @@ import { toHttpError } from '../control-plane/grpc-errors';
 import { authorizeWorkspace } from './access';
 import type { RouteDefinition } from './route';
 import { sessionBinding } from '../server/session-binding';
+import { valueProblem } from '../server/json-body';
 
-function parse<T extends z.ZodType>(schema: T | undefined, input: unknown, where: string): z.output<T> {
-  if (!schema) return {} as z.output<T>;
-  const result = schema.safeParse(input ?? {}, { error: zodIssueInWords });
-  if (result.success) return result.data;
-  const fields: FieldViolation[] = result.error.issues.map((issue) => ({
-    field: issue.path.map(String).join('.') || where,
-    message: issue.message,
-  }));
-  throw new HttpError(
+function invalid(where: string, fields: FieldViolation[]): HttpError {
+  return new HttpError(
     400,
     'invalid_argument',
     `invalid ${where}: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`,
     fields,
   );
+}
+
+function parse<T extends z.ZodType>(schema: T | undefined, input: unknown, where: string): z.output<T> {
+  if (!schema) return {} as z.output<T>;
+  // Path and query text reaches the control plane as ids and filters: the same refusals as bodies' (json-body.ts).
+  if (where !== 'body') {
+    const problem = valueProblem(input, where, 3);
+    if (problem) throw invalid(where, [problem]);
+  }
+  const result = schema.safeParse(input ?? {}, { error: zodIssueInWords });
+  if (result.success) return result.data;
+  const fields: FieldViolation[] = result.error.issues.flatMap((issue) => {
+    const path = issue.path.map(String).join('.');
+    // A strict object's unknown keys, each on its own name rather than all on the object's.
+    if (issue.code === 'unrecognized_keys') {
+      const message = where === 'query' ? 'is not a parameter of this route' : issue.message;
+      return issue.keys.map((key) => ({ field: path ? `${path}.${key}` : key, message }));
+    }
+    return [{ field: path || where, message: issue.message }];
+  });
+  throw invalid(where, fields);
 }
 
 /** Serves each route under /api/v1: authenticate, guard against CSRF, validate, authorize, run. */
@@ -87,6 +102,8 @@ export function sendError(res: Response, error: unknown, context: Pick<ConsoleCo
   }
   const mapped = toHttpError(error);
   if (mapped instanceof HttpError) {
+    // A 5xx answer says little (no gRPC or database text): the log keeps the cause.
+    if (mapped.status >= 500) context.logger.error({ err: error }, 'request failed');
     res.status(mapped.status).json(mapped.toJSON());
     return;
   }

@@ -9,6 +9,7 @@ import type { ConsoleContext } from './context';
 import { mountDebuggerProxy } from './debugger-proxy';
 import { HttpError } from './http-error';
 import { mountInvitationRoutes } from './invitation-routes';
+import { jsonBody } from './json-body';
 import { mountOAuthCallback } from './oauth-callback';
 import { securityHeaders } from './security-headers';
 import { mountSignInRoute } from './sign-in-route';
@@ -45,16 +46,18 @@ export function createConsoleApp(context: ConsoleContext, options: ConsoleAppOpt
   app.get('/api/v1/config', (_req, res) => {
     res.json({ ingestionPublicUrl: context.ingestionPublicUrl });
   });
-  app.use('/api/v1', express.json({ limit: '1mb' }));
+  app.use('/api/v1', jsonBody());
   mountApiRoutes(app, apiRoutes, context);
   app.use('/api', (_req, res) => {
     res.status(404).json(new HttpError(404, 'not_found', 'no such API route').toJSON());
   });
   mountWebApp(app, context, options.webRoot);
 
-  // Body-parser errors (bad JSON, too large) and anything else thrown outside a route.
+  // The API's body errors (bad JSON, too large: jsonBody), other body parsers' and anything else thrown outside a route.
   app.use((error: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
     if (res.headersSent) return next(error);
+    // Ours already say which field is at fault: answered as they are, fields included.
+    if (error instanceof HttpError) return sendError(res, error, context);
     const status = (error as { status?: unknown }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       const message = error instanceof Error ? error.message : 'bad request';

@@ -47,10 +47,11 @@ export const destinationRoutes = [
     params: workspaceParams,
     body: z.object({
       name: z.string().min(1).max(100),
-      catalogId: z.string().min(1),
+      // Ids and names are short; a huge one was echoed into the control plane's error trailer, which gRPC refused (502).
+      catalogId: z.string().min(1).max(200),
       settings: settings.default({}),
       enabled: z.boolean().optional(),
-      sources: z.array(z.string()).default([]).describe('Source ids or slugs to connect at once'),
+      sources: z.array(z.string().max(200)).default([]).describe('Source ids or slugs to connect at once'),
       syncIntervalSeconds: z.number().int().min(0).default(0).describe('Warehouses only; 0 means 3600'),
     }),
     response: Destination,

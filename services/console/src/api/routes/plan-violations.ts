@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ListPlanViolationsResponse } from '@manifold/proto';
 import { GeneratedPlan, PlanViolations } from '../plan-violation-models';
+import { notFound } from '../../server/http-error';
 import { defineRoute } from '../route';
 import { workspaceParams } from './destinations';
 
@@ -65,6 +66,9 @@ export const planViolationRoutes = [
     query: window,
     response: PlanViolations,
     async handler({ controlPlane, email, workspace, params, query }) {
+      // An unknown plan answers 404, as a source's route does, not an empty list of violations.
+      const plan = await controlPlane.trackingPlans.getTrackingPlan({ id: params.plan, version: 0 }, { actor: email });
+      if (plan.workspaceId !== workspace!.id) throw notFound('tracking plan');
       return presentViolations(
         await controlPlane.trackingPlans.listPlanViolations(
           {

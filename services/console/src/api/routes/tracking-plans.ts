@@ -92,7 +92,7 @@ export const trackingPlanRoutes = [
     params: workspaceParams,
     body: z.object({
       ...saveFields,
-      sources: z.array(z.string().min(1)).default([]).describe('Source ids or names held to the plan'),
+      sources: z.array(z.string().min(1).max(200)).default([]).describe('Source ids or names held to the plan'),
     }),
     response: TrackingPlan,
     async handler({ controlPlane, email, workspace, body }) {
@@ -254,7 +254,8 @@ export const trackingPlanRoutes = [
     tag: TAG,
     access: 'write',
     params: planParams,
-    body: z.object({ source: z.string().min(1).describe('Source id or name') }),
+    // Ids and names are short; a huge one was echoed into the control plane's error trailer, which gRPC refused (502).
+    body: z.object({ source: z.string().min(1).max(200).describe('Source id or name') }),
     response: TrackingPlan,
     async handler({ controlPlane, email, workspace, params, body }) {
       const latest = await planIn(controlPlane, workspace!, params.plan, 0, email);
