@@ -85,8 +85,9 @@ export function jsonBody(): RequestHandler {
   const parse = express.json({ limit: LIMIT });
   return (req: Request, res: Response, next: NextFunction) => {
     // `req.is` is null without a body. A body of another type was ignored, so a route ran as if
-    // it had been sent `{}`: a PATCH answered 200 having changed nothing.
-    if (req.is('application/json') === false) {
+    // it had been sent `{}`: a PATCH answered 200 having changed nothing. An empty body (a POST
+    // of an action such as "run now", `Content-Length: 0`, often with no or another type) is none.
+    if (req.headers['content-length'] !== '0' && req.is('application/json') === false) {
       next(bodyError(415, 'body', 'must be sent as JSON (content-type: application/json)'));
       return;
     }
