@@ -276,11 +276,7 @@ describe('bad input to the Public API', () => {
         }
       }
     }
-    // Left to the control plane (not a console boundary): a second plan of the same name, sent
-    // with rules it strips to the same ones, sometimes answers INTERNAL instead of a conflict.
-    const leftUnfixed = (problem: string) =>
-      problem.startsWith('createTrackingPlan: rules=') && / answered 502: /.test(problem);
-    expect((await run(cases)).filter((problem) => !leftUnfixed(problem))).toEqual([]);
+    expect(await run(cases)).toEqual([]);
   }, 300000);
 
   it('answers 400 or 404 to unknown, malformed or traversing ids in the path', async () => {

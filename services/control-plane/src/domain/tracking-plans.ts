@@ -18,6 +18,7 @@ import {
   type TrackingPlanRules,
 } from '@manifold/tracking-plans';
 import type { CallContext } from './context';
+import { isDuplicateKeyError } from '@manifold/mongo';
 import { ControlPlaneError, type FieldViolation } from './errors';
 import { newId } from './ids';
 import { resolveWorkspace } from './workspaces';
@@ -129,12 +130,18 @@ export class TrackingPlans {
         `source ${shared.join(', ')} is already connected to tracking plan ${taken.name}: disconnect it there first`,
       );
     }
+    // Names are unique in a workspace (an index): checked before the version is written, so that
+    // a refused save leaves no version behind. (Found by the index only, it answered INTERNAL.)
+    const name = req.name.trim();
+    const nameTaken = () =>
+      ControlPlaneError.alreadyExists(`a tracking plan named ${JSON.stringify(name)} already exists in this workspace`);
+    if (await this.heads.findOne({ workspaceId: workspace._id, name, _id: { $ne: planId } })) throw nameTaken();
     const version = (previous?.version ?? 0) + 1;
     const doc: TrackingPlanVersionDoc = {
       _id: `${planId}:${version}`,
       planId,
       workspaceId: workspace._id,
-      name: req.name.trim(),
+      name,
       version,
       sourceIds,
       rules,
@@ -144,13 +151,20 @@ export class TrackingPlans {
     try {
       await this.versions.insertOne(doc);
     } catch (error) {
-      if ((error as { code?: unknown }).code === 11000) {
+      if (isDuplicateKeyError(error)) {
         throw ControlPlaneError.conflict(`tracking plan ${planId} was saved meanwhile; reload it and save again`);
       }
       throw error;
     }
     const { _id: _versionId, planId: _planId, ...head } = doc;
-    await this.heads.replaceOne({ _id: planId }, head, { upsert: true });
+    try {
+      await this.heads.replaceOne({ _id: planId }, head, { upsert: true });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      // Another save took the name meanwhile: this version is withdrawn, as if refused above.
+      await this.versions.deleteOne({ _id: doc._id });
+      throw nameTaken();
+    }
     await this.onChange();
     return toTrackingPlan(doc);
   }

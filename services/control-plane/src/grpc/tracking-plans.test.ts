@@ -142,6 +142,30 @@ describe('tracking plans over gRPC (real FerretDB)', () => {
     expect(error.details).toContain('already connected to tracking plan Web plan');
   });
 
+  it('refuses a second plan of the same name in a workspace, saving no version of it', async () => {
+    const save = (id: string) =>
+      h.client.trackingPlans.saveTrackingPlan({
+        workspaceId: 'plans',
+        id,
+        name: ' Web plan ',
+        sourceIds: [],
+        rules: { events: {} },
+      });
+    const error = await grpcError(save(''));
+    expect(error.code).toBe(status.ALREADY_EXISTS);
+    expect(error.details).toBe('a tracking plan named "Web plan" already exists in this workspace');
+    const plans = await h.controlPlane.domain.store.db
+      .collection('tracking_plans')
+      .find({ name: 'Web plan' })
+      .toArray();
+    expect(plans).toHaveLength(1);
+    const versions = await h.controlPlane.domain.store.db
+      .collection('tracking_plan_versions')
+      .find({ planId: { $ne: plans[0]?._id }, name: 'Web plan' })
+      .toArray();
+    expect(versions).toEqual([]);
+  });
+
   it('saves, lists, shows and diffs plans from the CLI (YAML rules)', async () => {
     const cli = cliRunner(h);
     const dir = await mkdtemp(join(tmpdir(), 'manifold-plans-'));
