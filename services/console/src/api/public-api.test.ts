@@ -53,6 +53,7 @@ describe('console Public API', () => {
     // The outsider owns workspace beta, made by alpha's owner, who then leaves it.
     expect((await owner.call('POST', '/api/v1/workspaces', { slug: 'beta', name: 'Beta' })).status).toBe(201);
     outsider = await joinByInvitation(owner, 'beta', OUTSIDER, 'owner', PASSWORD);
+    expect((await owner.call('DELETE', `/api/v1/workspaces/beta/members/nobody@beta.test`)).status).toBe(404);
     expect((await owner.call('DELETE', `/api/v1/workspaces/beta/members/${OWNER}`)).status).toBe(200);
     reader = await joinByInvitation(owner, 'alpha', READER, 'read-only', PASSWORD);
 

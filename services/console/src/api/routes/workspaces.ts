@@ -105,7 +105,12 @@ export const workspaceRoutes = [
     params: workspaceParams.extend({ email: z.email() }),
     response: Empty,
     async handler({ controlPlane, email, workspace, params }) {
-      const members = workspace!.members.filter((m) => m.email.toLowerCase() !== params.email.toLowerCase());
+      const memberEmail = normalizeEmail(params.email);
+      const members = workspace!.members.filter((m) => normalizeEmail(m.email) !== memberEmail);
+      // As every other delete of something that is not there (a mistyped address said nothing).
+      if (members.length === workspace!.members.length) {
+        throw new HttpError(404, 'not_found', `${memberEmail} is not a member of this workspace`);
+      }
       ensureAnOwner(members);
       await controlPlane.workspaces.updateWorkspace(
         { workspace: workspace!.id, updateMembers: true, members },
