@@ -14,14 +14,15 @@ export const FIELD_VIOLATIONS_TRAILER = 'x-field-violations';
 /** The metadata of an error that names these fields. */
 export function fieldViolationsMetadata(violations: readonly FieldViolation[]): Metadata {
   const metadata = new Metadata();
-  // ASCII only (other characters as JSON's \uXXXX escapes, which the reader's JSON.parse undoes):
-  // an HTTP/2 header holding others, e.g. a refused filter value quoted back, was never sent, so
-  // the call hung until its deadline.
+  if (violations.length === 0) return metadata;
+  // ASCII only: other characters go as JSON's own \u escapes (the reader's JSON.parse undoes
+  // them). An HTTP/2 header holding others, e.g. a refused filter value quoted back, was never
+  // sent, so the call hung until its deadline.
   const json = JSON.stringify(violations).replace(
     /[^\x20-\x7e]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
-  if (violations.length > 0) metadata.set(FIELD_VIOLATIONS_TRAILER, json);
+  metadata.set(FIELD_VIOLATIONS_TRAILER, json);
   return metadata;
 }
 

@@ -30,33 +30,16 @@ export interface ReadableSettings {
  * what an update starts from, so that sending such a credential again repairs the settings.
  */
 export function openReadableSettings(settings: Settings, secrets: SettingSecrets, box: SecretBox): ReadableSettings {
-  const out: Settings = { ...settings };
   const unreadable: string[] = [];
-  const open = (value: unknown, name: string): { ok: true; value: unknown } | { ok: false } => {
-    if (typeof value !== 'string' || value === '') return { ok: true, value };
+  const opened = mapSecrets(settings, secrets, (value, name) => {
     try {
-      return { ok: true, value: box.open(value) };
+      return box.open(value);
     } catch {
       unreadable.push(name);
-      return { ok: false };
+      return undefined;
     }
-  };
-  for (const [name, kind] of Object.entries(secrets)) {
-    const value = out[name];
-    if (kind === 'values' && isPlainObject(value)) {
-      const opened: Record<string, unknown> = {};
-      for (const [key, v] of Object.entries(value)) {
-        const result = open(v, `${name}.${key}`);
-        if (result.ok) opened[key] = result.value;
-      }
-      out[name] = opened;
-    } else if (typeof value === 'string' && value !== '') {
-      const result = open(value, name);
-      if (result.ok) out[name] = result.value;
-      else delete out[name];
-    }
-  }
-  return { settings: out, unreadable };
+  });
+  return { settings: opened, unreadable };
 }
 
 /** True when a credential of these stored settings is not sealed (stored before it was declared one). */
@@ -148,17 +131,29 @@ function tokensOf(value: string): string[] {
   return value.split(/[\s,;]+/).filter((word) => word.length >= 8 && word !== value);
 }
 
-/** Applies `fn` to every credential string of the settings (each value of a `values` object). */
-function mapSecrets(settings: Settings, secrets: SettingSecrets, fn: (value: string) => string): Settings {
+/**
+ * Applies `fn` to every credential string of the settings (each value of a `values` object),
+ * named as `name` or `name.key`; a credential for which it returns undefined is left out.
+ */
+function mapSecrets(
+  settings: Settings,
+  secrets: SettingSecrets,
+  fn: (value: string, name: string) => string | undefined,
+): Settings {
   const out: Settings = { ...settings };
   for (const [name, kind] of Object.entries(secrets)) {
     const value = out[name];
     if (kind === 'values' && isPlainObject(value)) {
-      out[name] = Object.fromEntries(
-        Object.entries(value).map(([key, v]) => [key, typeof v === 'string' && v !== '' ? fn(v) : v]),
-      );
+      const mapped: Record<string, unknown> = {};
+      for (const [key, v] of Object.entries(value)) {
+        const result = typeof v === 'string' && v !== '' ? fn(v, `${name}.${key}`) : v;
+        if (result !== undefined) mapped[key] = result;
+      }
+      out[name] = mapped;
     } else if (typeof value === 'string' && value !== '') {
-      out[name] = fn(value);
+      const result = fn(value, name);
+      if (result === undefined) delete out[name];
+      else out[name] = result;
     }
   }
   return out;

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { ListPlanViolationsResponse } from '@manifold/proto';
 import { GeneratedPlan, PlanViolations } from '../plan-violation-models';
-import { notFound } from '../../server/http-error';
 import { defineRoute } from '../route';
 import { workspaceParams } from './destinations';
+import { planIn } from './tracking-plans';
 
 const sourceParams = workspaceParams.extend({ source: z.string().describe('Source slug or id') });
 
@@ -67,8 +67,7 @@ export const planViolationRoutes = [
     response: PlanViolations,
     async handler({ controlPlane, email, workspace, params, query }) {
       // An unknown plan answers 404, as a source's route does, not an empty list of violations.
-      const plan = await controlPlane.trackingPlans.getTrackingPlan({ id: params.plan, version: 0 }, { actor: email });
-      if (plan.workspaceId !== workspace!.id) throw notFound('tracking plan');
+      await planIn(controlPlane, workspace!, params.plan, 0, email);
       return presentViolations(
         await controlPlane.trackingPlans.listPlanViolations(
           {

@@ -19,7 +19,7 @@ const planParams = workspaceParams.extend({ plan: z.string().describe('Tracking 
 const VERSIONS_LISTED = 100;
 
 /** A version of a plan (0: the latest), answered 404 like a missing one when it is another workspace's. */
-async function planIn(
+export async function planIn(
   controlPlane: ControlPlane,
   workspace: Workspace,
   id: string,
