@@ -31,6 +31,21 @@ async function upstreamFor(req: Request, context: ConsoleContext, tail: string):
   return new URL(`/debugger/sources/${encodeURIComponent(source.id)}/${tail}`, context.ingestionUrl);
 }
 
+/**
+ * `?limit=`: how many recent events to answer, 50 when absent, at most RECENT_EVENTS_MAX. Anything
+ * but one whole number from 1 is refused, naming the parameter, rather than read as the default.
+ */
+function recentEventsLimit(asked: unknown): number {
+  if (asked === undefined) return 50;
+  const limit = typeof asked === 'string' && /^[0-9]+$/.test(asked) ? Number(asked) : 0;
+  if (limit < 1) {
+    throw new HttpError(400, 'invalid_argument', 'limit: give one whole number from 1', [
+      { field: 'limit', message: `give one whole number from 1 (at most ${RECENT_EVENTS_MAX} are answered)` },
+    ]);
+  }
+  return Math.min(limit, RECENT_EVENTS_MAX);
+}
+
 function unreachable(context: ConsoleContext, error: unknown): never {
   context.logger.warn({ err: error }, 'ingestion debugger unreachable');
   throw new HttpError(503, 'unavailable', 'the ingestion service is not reachable for the live debugger');
@@ -45,9 +60,7 @@ export function mountDebuggerProxy(app: Express, context: ConsoleContext): void 
   app.get('/api/v1/workspaces/:workspace/sources/:source/debugger/events', async (req: Request, res: Response) => {
     try {
       const url = await upstreamFor(req, context, 'events');
-      const asked = Number(req.query['limit']);
-      const limit = Number.isInteger(asked) && asked > 0 ? Math.min(asked, RECENT_EVENTS_MAX) : 50;
-      url.searchParams.set('limit', String(limit));
+      url.searchParams.set('limit', String(recentEventsLimit(req.query['limit'])));
       const upstream = await request(url, {
         method: 'GET',
         headers: { authorization: `Bearer ${context.ingestionAdminToken}`, accept: 'application/json' },
