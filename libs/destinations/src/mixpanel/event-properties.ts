@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { isPlainObject, type Notices } from '@manifold/destination-kit';
 import { coalesce, compact, epochMs, isoDateTime, record, soft } from '../common/fields';
 import { osOf, parseUserAgent } from '../common/user-agent';
 
@@ -139,14 +140,83 @@ function deviceProperties(payload: EventPayload): Record<string, unknown> {
   };
 }
 
+/** Mixpanel refuses (strict) an event of 255 properties or more, and so objects or lists of 255 keys or items. */
+const MAX_KEYS = 254;
+/** Objects nested deeper than this (the properties object being level 1) are refused too. */
+const MAX_DEPTH = 3;
+
+/**
+ * A property value within Mixpanel's nesting limits, `depth` being its level: an object nested
+ * deeper than 3 levels is left out, objects and lists are cut to 254 keys or items, each with a
+ * notice; undefined when nothing of it can be sent.
+ */
+function nestedValue(value: unknown, depth: number, field: string, notices: Notices): unknown {
+  if (Array.isArray(value)) {
+    if (value.length > MAX_KEYS) notices.reshaped(field, `cut to ${MAX_KEYS} items`);
+    const items: unknown[] = [];
+    value.slice(0, MAX_KEYS).forEach((item, i) => {
+      const shaped = nestedValue(item, depth + 1, `${field}[${i}]`, notices);
+      if (shaped !== undefined) items.push(shaped);
+    });
+    return items;
+  }
+  if (!isPlainObject(value)) return value;
+  if (depth > MAX_DEPTH) {
+    notices.dropped(field, `object nested deeper than Mixpanel's ${MAX_DEPTH} levels`);
+    return undefined;
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    if (Object.keys(out).length >= MAX_KEYS) {
+      notices.dropped(`${field}.${key}`, `more than ${MAX_KEYS} keys in one object`);
+      continue;
+    }
+    const shaped = nestedValue(inner, depth + 1, `${field}.${key}`, notices);
+    if (shaped !== undefined) out[key] = shaped;
+  }
+  return out;
+}
+
+/**
+ * An event's properties within Mixpanel's limits (libs/destinations/src/mixpanel/README.md#the-api),
+ * which would otherwise refuse the whole event: `required` (Mixpanel's own) all, then `properties`
+ * (which win on a clash) as far as 254 properties go, each nested within the limits. What is left
+ * out or cut gets a notice under `<field>.<name>`.
+ */
+export function limitedProperties(
+  required: Record<string, unknown>,
+  properties: Record<string, unknown>,
+  field: string,
+  notices: Notices,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...required };
+  let count = Object.keys(out).length;
+  for (const [key, value] of Object.entries(properties)) {
+    if (!(key in out)) {
+      if (count >= MAX_KEYS) {
+        notices.dropped(`${field}.${key}`, `more than ${MAX_KEYS} properties in one event`);
+        continue;
+      }
+      count += 1;
+    }
+    const shaped = nestedValue(value, 2, `${field}.${key}`, notices);
+    if (shaped === undefined) {
+      if (!(key in required)) count -= 1;
+      continue;
+    }
+    out[key] = shaped;
+  }
+  return out;
+}
+
 /** One /import event from a mapped payload (Segment's trackEvent property layout). */
-export function importEvent(payload: EventPayload, eventName = payload.event): MixpanelImportEvent {
+export function importEvent(payload: EventPayload, notices: Notices): MixpanelImportEvent {
   const own: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(payload.properties)) if (!RESERVED.has(key)) own[key] = value;
   return {
-    event: eventName,
-    properties: {
-      ...compact({
+    event: payload.event,
+    properties: limitedProperties(
+      compact({
         time: epochMs(payload.timestamp),
         distinct_id: payload.distinct_id,
         $device_id: payload.anonymous_id,
@@ -181,7 +251,9 @@ export function importEvent(payload: EventPayload, eventName = payload.event): M
         utm_term: payload.utm_term,
         utm_content: payload.utm_content,
       }),
-      ...own,
-    },
+      own,
+      'properties',
+      notices,
+    ),
   };
 }

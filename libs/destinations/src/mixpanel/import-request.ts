@@ -3,15 +3,18 @@ import type { MixpanelImportEvent } from './event-properties';
 import type { MixpanelSettings } from './settings';
 
 const MAX_EVENTS_PER_REQUEST = 2000;
+/** Mixpanel refuses a whole /import request of more than 10 MB (413); requests are cut below. */
+const MAX_BODY_BYTES = 10 * 1024 * 1024 - 64 * 1024;
 
 /**
  * /import requests for the events of several Spec events (`perEvent[i]` are the Mixpanel events
- * of payload i), split so none carries more than Mixpanel's 2000 events.
+ * of payload i), split so none carries more than Mixpanel's 2000 events or 10 MB.
  */
 export function importRequests(perEvent: MixpanelImportEvent[][], settings: MixpanelSettings): RequestDescriptor[] {
   const requests: RequestDescriptor[] = [];
   let events: MixpanelImportEvent[] = [];
   let itemEvents: number[] = [];
+  let bytes = 2;
   const flush = () => {
     if (events.length === 0) return;
     requests.push({
@@ -25,11 +28,15 @@ export function importRequests(perEvent: MixpanelImportEvent[][], settings: Mixp
     });
     events = [];
     itemEvents = [];
+    bytes = 2;
   };
   perEvent.forEach((list, index) => {
     for (const event of list) {
-      if (events.length === MAX_EVENTS_PER_REQUEST) flush();
+      // An event over Mixpanel's 1 MB per event is refused alone, as a failed record of its request.
+      const size = Buffer.byteLength(JSON.stringify(event)) + 1;
+      if (events.length === MAX_EVENTS_PER_REQUEST || bytes + size > MAX_BODY_BYTES) flush();
       events.push(event);
+      bytes += size;
       itemEvents.push(index);
     }
   });

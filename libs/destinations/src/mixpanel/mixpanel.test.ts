@@ -99,6 +99,81 @@ const cases: TranslationCase[] = [
     },
   },
   {
+    name: 'properties beyond Mixpanel nesting limits: the too-deep object and the list tail alone are left out',
+    event: specEvent({
+      type: 'track',
+      messageId: 'm-deep',
+      event: 'Shipped',
+      properties: {
+        order: { shipping: { address: { city: 'Paris' }, method: 'post' } },
+        tags: Array.from({ length: 300 }, (_v, i) => i),
+        plan: 'pro',
+      },
+    }),
+    expect: {
+      requests: [
+        {
+          method: 'POST',
+          path: '/import?strict=1',
+          json: [
+            {
+              event: 'Shipped',
+              properties: {
+                ...common,
+                $insert_id: 'm-deep',
+                order: { shipping: { method: 'post' } },
+                tags: Array.from({ length: 254 }, (_v, i) => i),
+                plan: 'pro',
+              },
+            },
+          ],
+        },
+      ],
+      notices: [
+        {
+          kind: 'dropped',
+          field: 'properties.order.shipping.address',
+          reason: "object nested deeper than Mixpanel's 3 levels",
+        },
+        { kind: 'converted', field: 'properties.tags', reason: 'cut to 254 items' },
+      ],
+    },
+  },
+  {
+    name: 'an event of 300 properties keeps Mixpanel own and the first ones up to 254, the rest left out with notices',
+    event: specEvent({
+      type: 'track',
+      messageId: 'm-wide',
+      event: 'Wide',
+      properties: Object.fromEntries(Array.from({ length: 300 }, (_v, i) => [`p${i}`, i])),
+    }),
+    expect: {
+      requests: [
+        {
+          method: 'POST',
+          path: '/import?strict=1',
+          json: [
+            {
+              event: 'Wide',
+              properties: {
+                ...common,
+                $insert_id: 'm-wide',
+                ...Object.fromEntries(
+                  Array.from({ length: 254 - Object.keys(common).length - 1 }, (_v, i) => [`p${i}`, i]),
+                ),
+              },
+            },
+          ],
+        },
+      ],
+      notices: Array.from({ length: 300 - (254 - Object.keys(common).length - 1) }, (_v, i) => ({
+        kind: 'dropped' as const,
+        field: `properties.p${254 - Object.keys(common).length - 1 + i}`,
+        reason: 'more than 254 properties in one event',
+      })).slice(0, 100),
+    },
+  },
+  {
     name: 'anonymous track: distinct_id is the anonymousId; the token authenticates without a secret',
     event: specEvent({ type: 'track', messageId: 'm-2', event: 'Clicked', userId: null, properties: {} }),
     settings: { apiSecret: undefined },
@@ -477,6 +552,28 @@ describe('Mixpanel', () => {
     expect(outcomes.map((o) => o.kind)).toEqual(['delivered', 'dead-letter']);
     expect(outcomes[1]).toMatchObject({ reason: 'REJECTED', message: expect.stringContaining('distinct_id') });
     expect(mp.events.map((e) => e.event)).toEqual(['A']);
+  });
+
+  it('cuts /import requests below 10 MB, so a batch of large events is not refused whole (413)', async () => {
+    const settings = parsed(mixpanel, baseSettings());
+    const note = 'x'.repeat(12_000);
+    const payloads = Array.from({ length: 1000 }, (_v, i) => {
+      const prepared = prepareEvent(
+        mixpanel,
+        specEvent({ type: 'track', messageId: `big-${i}`, event: 'Big', properties: { note } }),
+        settings,
+      );
+      if (prepared.kind !== 'prepared') throw new Error(prepared.message);
+      return prepared.payload;
+    });
+    const requests = buildRequests(mixpanel, 'trackEvent', payloads, settings);
+    expect(requests.length).toBeGreaterThan(1);
+    for (const request of requests) expect(Buffer.byteLength(request.body ?? '')).toBeLessThan(10 * 1024 * 1024);
+    expect(requests.flatMap((r) => r.itemEvents)).toEqual(payloads.map((_p, i) => i));
+    mp.reset();
+    const results = await deliverAll(mixpanel, requests);
+    expect(results.map((r) => r.outcome.kind)).toEqual(requests.map(() => 'delivered'));
+    expect(mp.events).toHaveLength(1000);
   });
 
   it('reads an error inside a 200 from /engage as a rejection, and retries 429 and 5xx', async () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineAction } from '@manifold/destination-kit';
+import { defineAction, type Notices } from '@manifold/destination-kit';
 import { eventFields, eventMapping, importEvent } from './event-properties';
 import { importRequests } from './import-request';
 import { mixpanelSettings } from './settings';
@@ -9,12 +9,12 @@ export const trackEvent = defineAction(mixpanelSettings, {
   description: 'Imports track, page and screen calls as Mixpanel events (/import).',
   fields: z.object(eventFields),
   defaultMapping: eventMapping,
-  perform: (payload, settings) => importRequests([[importEvent(payload)]], settings),
+  perform: (payload, settings, notices) => importRequests([[importEvent(payload, notices)]], settings),
   batch: {
     maxEvents: 1000,
-    perform: (payloads, settings) =>
+    perform: (payloads, settings, notices) =>
       importRequests(
-        payloads.map((p) => [importEvent(p)]),
+        payloads.map((p, i) => [importEvent(p, notices[i] as Notices)]),
         settings,
       ),
   },

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { defineAction } from '@manifold/destination-kit';
-import { isPlainObject } from '@manifold/destination-kit';
+import { defineAction, isPlainObject, type Notices } from '@manifold/destination-kit';
 import {
   eventFields,
   eventMapping,
   importEvent,
+  limitedProperties,
   mixpanelInsertId,
   type EventPayload,
   type MixpanelImportEvent,
@@ -39,8 +39,9 @@ const fields = z.object({
 function purchaseEvents(
   payload: EventPayload & { products?: Record<string, unknown>[] | null },
   settings: MixpanelSettings,
+  notices: Notices,
 ): MixpanelImportEvent[] {
-  const order = importEvent(payload);
+  const order = importEvent(payload, notices);
   if (!settings.productPurchasedEvents) return [order];
   const shared: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(order.properties)) if (!ORDER_ONLY.has(key)) shared[key] = value;
@@ -51,8 +52,7 @@ function purchaseEvents(
     ...products.map((product, i) => ({
       event: 'Product Purchased',
       properties: {
-        ...shared,
-        ...product,
+        ...limitedProperties(shared, product, `properties.products[${i}]`, notices),
         time: time - (i + 1),
         distinct_id: order.properties['distinct_id'],
         $insert_id: mixpanelInsertId(`${payload.insert_id}-product-${i}`),
@@ -66,12 +66,12 @@ export const trackPurchase = defineAction(mixpanelSettings, {
   description: 'Imports an "Order Completed" and, per product, a "Product Purchased" event (/import).',
   fields,
   defaultMapping: { ...eventMapping, products: { '@path': '$.properties.products' } },
-  perform: (payload, settings) => importRequests([purchaseEvents(payload, settings)], settings),
+  perform: (payload, settings, notices) => importRequests([purchaseEvents(payload, settings, notices)], settings),
   batch: {
     maxEvents: 1000,
-    perform: (payloads, settings) =>
+    perform: (payloads, settings, notices) =>
       importRequests(
-        payloads.map((p) => purchaseEvents(p, settings)),
+        payloads.map((p, i) => purchaseEvents(p, settings, notices[i] as Notices)),
         settings,
       ),
   },
