@@ -603,6 +603,38 @@ describe('Amplitude', () => {
     ]);
   });
 
+  it('cuts event requests below 1 MB and 2000 events, so a batch is never refused whole as too large (413)', async () => {
+    const settings = parsed(amplitude, baseSettings());
+    const prepare = (event: Parameters<typeof specEvent>[0]) => {
+      const prepared = prepareEvent(amplitude, specEvent(event), settings);
+      if (prepared.kind !== 'prepared') throw new Error(prepared.message);
+      return prepared.payload;
+    };
+    const note = 'x'.repeat(15_000);
+    const large = Array.from({ length: 100 }, (_v, i) =>
+      prepare({ type: 'track', messageId: `big-${i}`, event: 'Big', properties: { note } }),
+    );
+    // 100 orders of 25 products: 2600 events in all.
+    const products = Array.from({ length: 25 }, (_v, i) => ({ product_id: `p${i}`, price: 1 }));
+    const orders = Array.from({ length: 100 }, (_v, i) =>
+      prepare({ type: 'track', messageId: `order-${i}`, event: 'Order Completed', properties: { products } }),
+    );
+    amp.reset();
+    for (const [action, payloads, events] of [
+      ['logEvent', large, 100],
+      ['logPurchase', orders, 2600],
+    ] as const) {
+      const requests = buildRequests(amplitude, action, [...payloads], settings);
+      expect(requests.length).toBeGreaterThan(1);
+      for (const request of requests) expect(Buffer.byteLength(request.body ?? '')).toBeLessThan(1024 * 1024);
+      const results = await deliverAll(amplitude, requests);
+      expect(results.map((r) => r.outcome.kind)).toEqual(requests.map(() => 'delivered'));
+      expect([...new Set(requests.flatMap((r) => r.itemEvents))]).toEqual(payloads.map((_p, i) => i));
+      expect(amp.events.length).toBeGreaterThanOrEqual(events);
+    }
+    expect(amp.events).toHaveLength(2700);
+  });
+
   it('429 pauses 30 s unless Retry-After says otherwise; a wrong key is rejected', async () => {
     const settings = parsed(amplitude, baseSettings());
     const prepared = prepareEvent(amplitude, specEvent({ type: 'track', event: 'x' }), settings);

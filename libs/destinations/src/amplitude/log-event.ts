@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineAction } from '@manifold/destination-kit';
 import { amplitudeEvent, eventFields, eventMapping } from './event-fields';
-import { eventsRequest } from './requests';
+import { eventsRequests } from './requests';
 import { amplitudeSettings } from './settings';
 
 export const logEvent = defineAction(amplitudeSettings, {
@@ -9,15 +9,14 @@ export const logEvent = defineAction(amplitudeSettings, {
   description: 'Sends track, page and screen calls as Amplitude events (/2/httpapi).',
   fields: z.object(eventFields),
   defaultMapping: eventMapping,
-  perform: (payload, settings) => [eventsRequest([[amplitudeEvent(payload)]], settings)],
+  perform: (payload, settings) => eventsRequests([[amplitudeEvent(payload)]], settings),
   batch: {
     // Amplitude refuses a whole request for one bad event, so batches stay small (limit 2000).
     maxEvents: 100,
-    perform: (payloads, settings) => [
-      eventsRequest(
+    perform: (payloads, settings) =>
+      eventsRequests(
         payloads.map((p) => [amplitudeEvent(p)]),
         settings,
       ),
-    ],
   },
 });

@@ -8,7 +8,7 @@ import {
   type AmplitudeEvent,
   type EventPayload,
 } from './event-fields';
-import { eventsRequest } from './requests';
+import { eventsRequests } from './requests';
 import { amplitudeSettings } from './settings';
 
 const fields = z.object({
@@ -58,9 +58,9 @@ export const logPurchase = defineAction(amplitudeSettings, {
   description: 'Sends an "Order Completed" with its revenue, and a "Product Purchased" event per product.',
   fields,
   defaultMapping: { ...eventMapping, ...revenueMapping, products: { '@path': '$.properties.products' } },
-  perform: (payload, settings) => [eventsRequest([purchaseEvents(payload)], settings)],
+  perform: (payload, settings) => eventsRequests([purchaseEvents(payload)], settings),
   batch: {
     maxEvents: 100,
-    perform: (payloads, settings) => [eventsRequest(payloads.map(purchaseEvents), settings)],
+    perform: (payloads, settings) => eventsRequests(payloads.map(purchaseEvents), settings),
   },
 });
