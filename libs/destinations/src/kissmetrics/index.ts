@@ -1,5 +1,5 @@
 import { defineDestination } from '@manifold/destination-kit';
-import { propertiesWith } from '../common/fields';
+import { coalesce, propertiesWith } from '../common/fields';
 import { recordEvent } from './record-event';
 import { alias, setProperties } from './set-properties';
 import { kissmetricsSettings } from './settings';
@@ -36,7 +36,15 @@ export const kissmetrics = defineDestination({
   settings: kissmetricsSettings,
   actions: { recordEvent, setProperties, alias },
   routes: {
-    track: [{ action: 'recordEvent' }],
+    track: [
+      // An order's revenue is its total when it names no revenue, as Segment's integration read it.
+      {
+        if: 'event = "Order Completed"',
+        action: 'recordEvent',
+        mapping: { revenue: coalesce('$.properties.revenue', '$.properties.total') },
+      },
+      { action: 'recordEvent' },
+    ],
     page: [{ action: 'recordEvent', mapping: viewMapping('Page') }],
     screen: [{ action: 'recordEvent', mapping: viewMapping('Screen') }],
     identify: [

@@ -118,6 +118,27 @@ const cases: TranslationCase[] = [
     },
   },
   {
+    name: 'Order Completed without revenue: its total is the Billing Amount, as Segment did',
+    event: specEvent({ type: 'track', event: 'Order Completed', properties: { order_id: 'o-2', total: 42.5 } }),
+    expect: {
+      requests: [
+        get('/e', {
+          _p: 'user-1001',
+          _n: 'Order Completed',
+          ...at(),
+          order_id: 'o-2',
+          total: 42.5,
+          'Billing Amount': 42.5,
+        }),
+      ],
+    },
+  },
+  {
+    name: 'another event with a total but no revenue books no Billing Amount',
+    event: specEvent({ type: 'track', event: 'Checkout Started', properties: { total: 42.5 } }),
+    expect: { requests: [get('/e', { _p: 'user-1001', _n: 'Checkout Started', ...at(), total: 42.5 })] },
+  },
+  {
     name: 'other events keep their products as text',
     event: specEvent({ type: 'track', event: 'Cart Viewed', properties: { products: [{ sku: 'S-1' }] } }),
     expect: {
