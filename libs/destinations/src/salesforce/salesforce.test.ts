@@ -162,6 +162,31 @@ const cases: SalesforceCase[] = [
     },
   },
   {
+    name: 'identify by external id with an email that is not an address: Email left out (noticed), the Lead still upserted',
+    settings: { identifyExternalIdField: 'Segment_Id__c' },
+    event: specEvent({
+      type: 'identify',
+      userId: 'u-43',
+      traits: { email: 'not an email', last_name: 'Lee', company: 'Acme' },
+    }),
+    expect: {
+      requests: [
+        {
+          method: 'PATCH',
+          path: `${V}/sobjects/Lead/Segment_Id__c/u-43`,
+          json: { LastName: 'Lee', Company: 'Acme' },
+        },
+      ],
+      notices: [{ kind: 'dropped', field: 'email', reason: 'not an email address' }],
+      flow: ['PATCH /sobjects/Lead/Segment_Id__c/u-43'],
+      record: {
+        object: 'Lead',
+        match: ['Segment_Id__c', 'u-43'],
+        fields: { LastName: 'Lee', Company: 'Acme', Segment_Id__c: 'u-43' },
+      },
+    },
+  },
+  {
     name: 'group: Account found by AccountNumber = groupId, created with billing address and employees as a number',
     event: specEvent({
       type: 'group',

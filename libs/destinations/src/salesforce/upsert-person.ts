@@ -22,7 +22,10 @@ type PersonPayload = z.output<typeof fields>;
 
 function personValues(payload: PersonPayload, settings: SalesforceSettings, notices: Notices) {
   const values = recordFields(settings.identifyObject, payload.traits, payload.customFields, notices);
+  // Email is the checked field's: an address it left out (with a notice) is not sent as the raw
+  // trait, which Salesforce would refuse with the whole record (INVALID_EMAIL_ADDRESS).
   if (payload.email) values['Email'] = payload.email;
+  else if (payload.customFields['Email'] === undefined) delete values['Email'];
   return values;
 }
 
