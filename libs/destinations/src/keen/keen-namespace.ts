@@ -9,6 +9,16 @@ import type { KeenSettings } from './settings';
 
 const MAX_TOKEN_CHARS = 64;
 const USER_KEYS = new Set(['timestamp', 'uniqueness_token', 'location', 'addons']);
+/** Keen reads `keen.timestamp` as ISO-8601 only (a zone-less time is UTC); other forms refuse the event. */
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+/** Keen's add-ons and the input parameters each needs, every one naming a property of the event. */
+const ADDON_INPUTS: Record<string, string[]> = {
+  'keen:ip_to_geo': ['ip'],
+  'keen:ua_parser': ['ua_string'],
+  'keen:url_parser': ['url'],
+  'keen:referrer_parser': ['referrer_url', 'page_url'],
+  'keen:date_time_parser': ['date_time'],
+};
 
 /** The messageId when it fits Keen's 64 characters, else its SHA-256 (64 hex digits), stable across retries. */
 export function uniquenessToken(messageId: string): string {
@@ -41,8 +51,40 @@ export function addons(event: Record<string, unknown>, settings: KeenSettings): 
   return out;
 }
 
+/** Whether a dotted path (`a.b`) names a property of the event. */
+function hasPath(event: Record<string, unknown>, path: string): boolean {
+  let node: unknown = event;
+  for (const part of path.split('.')) {
+    if (!isPlainObject(node) || !(part in node)) return false;
+    node = node[part];
+  }
+  return true;
+}
+
+/** The user's add-ons Keen takes (a known name, an output, inputs naming properties of the event); the others left out. */
+function usersAddons(addons: unknown[], event: Record<string, unknown>, notices: Notices): unknown[] {
+  return addons.filter((addon, i) => {
+    const field = `properties.keen.addons[${i}]`;
+    const inputs = isPlainObject(addon) && typeof addon['name'] === 'string' ? ADDON_INPUTS[addon['name']] : undefined;
+    if (!isPlainObject(addon) || !inputs) {
+      notices.dropped(field, 'not an add-on Keen knows');
+      return false;
+    }
+    const input = addon['input'];
+    if (!isPlainObject(input) || typeof addon['output'] !== 'string' || addon['output'] === '') {
+      notices.dropped(field, 'an add-on needs an input object and an output name');
+      return false;
+    }
+    if (!inputs.every((param) => typeof input[param] === 'string' && hasPath(event, input[param]))) {
+      notices.dropped(field, 'an input of the add-on names no property of the event');
+      return false;
+    }
+    return true;
+  });
+}
+
 /** The user's own `keen` object, without what Keen would refuse in it. */
-function usersKeen(value: unknown, notices: Notices): Record<string, unknown> {
+function usersKeen(value: unknown, event: Record<string, unknown>, notices: Notices): Record<string, unknown> {
   if (value === undefined || value === null) return {};
   if (!isPlainObject(value)) {
     notices.dropped('properties.keen', 'not an object (Keen reserves the name for its own settings)');
@@ -52,11 +94,12 @@ function usersKeen(value: unknown, notices: Notices): Record<string, unknown> {
   for (const [key, v] of Object.entries(value)) {
     const field = `properties.keen.${key}`;
     if (!USER_KEYS.has(key)) notices.dropped(field, 'set by Keen itself');
-    else if (key === 'timestamp' && (typeof v !== 'string' || Number.isNaN(Date.parse(v))))
+    else if (key === 'timestamp' && (typeof v !== 'string' || !ISO_8601.test(v) || Number.isNaN(Date.parse(v))))
       notices.dropped(field, 'not an ISO-8601 date-time');
     else if (key === 'uniqueness_token' && (typeof v !== 'string' || v.length > MAX_TOKEN_CHARS))
       notices.dropped(field, `not text of at most ${MAX_TOKEN_CHARS} characters`);
     else if (key === 'addons' && !Array.isArray(v)) notices.dropped(field, 'not a list');
+    else if (key === 'addons') out[key] = usersAddons(v as unknown[], event, notices);
     else out[key] = v;
   }
   return out;
@@ -70,7 +113,7 @@ export function keenNamespace(
   settings: KeenSettings,
   notices: Notices,
 ): Record<string, unknown> {
-  const own = usersKeen(userKeen, notices);
+  const own = usersKeen(userKeen, event, notices);
   return {
     ...own,
     timestamp: own['timestamp'] ?? new Date(Date.parse(timestamp)).toISOString(),

@@ -176,6 +176,48 @@ const cases: TranslationCase[] = [
     },
   },
   {
+    name: "the user's own keen object: a time that is not ISO-8601 and add-ons Keen would refuse are left out alone",
+    event: specEvent({
+      type: 'track',
+      event: 'Checked In',
+      context: {},
+      properties: {
+        ip: '198.51.100.4',
+        keen: {
+          timestamp: '2026-05-31 10:00',
+          addons: [
+            { name: 'keen:ip_to_geo', input: { ip: 'ip' }, output: 'geo' },
+            { name: 'keen:weather', input: { ip: 'ip' }, output: 'weather' },
+            { name: 'keen:ua_parser', input: { ua_string: 'browser' }, output: 'ua' },
+          ],
+        },
+      },
+    }),
+    expect: {
+      requests: [
+        events({
+          'Checked In': [
+            {
+              ip: '198.51.100.4',
+              userId: 'user-1001',
+              anonymousId: 'anon-4d2b9c',
+              ...keenOf({ addons: [{ name: 'keen:ip_to_geo', input: { ip: 'ip' }, output: 'geo' }] }),
+            },
+          ],
+        }),
+      ],
+      notices: [
+        { kind: 'dropped', field: 'properties.keen.timestamp', reason: 'not an ISO-8601 date-time' },
+        { kind: 'dropped', field: 'properties.keen.addons[]', reason: 'not an add-on Keen knows' },
+        {
+          kind: 'dropped',
+          field: 'properties.keen.addons[]',
+          reason: 'an input of the add-on names no property of the event',
+        },
+      ],
+    },
+  },
+  {
     name: 'an event name Keen refuses as a collection name is made valid, with a notice',
     event: specEvent({ type: 'track', event: '_$Big Order – Ünïcode', context: {}, properties: {} }),
     expect: {
