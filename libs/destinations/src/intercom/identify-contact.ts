@@ -28,6 +28,8 @@ const MAPPED_TRAITS = [
   'avatar',
   'createdAt',
   'created_at',
+  'owner_id',
+  'unsubscribed_from_emails',
   'company',
 ];
 
@@ -122,6 +124,9 @@ export const identifyContact = defineAction(intercomSettings, {
     avatar: { '@path': '$.traits.avatar' },
     signedUpAt: coalesce('$.traits.createdAt', '$.traits.created_at'),
     lastSeenAt: { '@path': '$.timestamp' },
+    // Intercom's own field names: standard contact fields, so never custom attributes.
+    ownerId: { '@path': '$.traits.owner_id' },
+    unsubscribedFromEmails: { '@path': '$.traits.unsubscribed_from_emails' },
     traits: { '@path': '$.traits' },
   },
   perform,

@@ -112,6 +112,25 @@ const cases: FlowCase[] = [
     },
   },
   {
+    name: 'identify: traits named as Intercom contact fields (owner_id, unsubscribed_from_emails) set those fields',
+    event: specEvent({ type: 'identify', traits: { owner_id: '5017691', unsubscribed_from_emails: true } }),
+    contacts: [{ role: 'user', external_id: 'user-1001' }],
+    expect: {
+      outcome: 'delivered',
+      requests: [
+        search('external_id', 'user-1001'),
+        call('PUT', `/contacts/${FIRST_ID}`, {
+          role: 'user',
+          external_id: 'user-1001',
+          last_seen_at: T,
+          owner_id: 5017691,
+          unsubscribed_from_emails: true,
+        }),
+      ],
+      notices: [{ kind: 'converted', field: 'ownerId', reason: 'string to number' }],
+    },
+  },
+  {
     name: 'identify without userId: a lead, searched and created by email, without external_id',
     event: specEvent({ type: 'identify', userId: null, traits: { email: 'visitor@example.com' } }),
     expect: {
