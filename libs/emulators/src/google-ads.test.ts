@@ -106,6 +106,49 @@ describe('GoogleAdsEmulator', () => {
     expect(ads.conversions).toHaveLength(3);
   });
 
+  it('a conversion of a click less than 6 hours old: TOO_RECENT_EVENT at its index; taken once 6 hours have passed', async () => {
+    let now = Date.parse('2026-11-30T18:00:00Z');
+    const recent = await new GoogleAdsEmulator({
+      oauth: { clientId: 'g', clientSecret: 'g-secret' },
+      developerToken: 'dev',
+      customerIds: [CUSTOMER],
+      conversionActions: ['42'],
+      clickTimes: { 'G-NEW': Date.parse('2026-11-30T14:00:00Z'), 'G-OLD': Date.parse('2026-11-29T14:00:00Z') },
+      now: () => now,
+    }).start();
+    try {
+      // A token granted now: the clock moves past an hour's lifetime below.
+      const post = (access = recent.oauth.grant().accessToken) =>
+        send(
+          `${recent.baseUrl}/v22/customers/${CUSTOMER}:uploadClickConversions`,
+          json(
+            { partialFailure: true, conversions: [conversion({ gclid: 'G-OLD' }), conversion({ gclid: 'G-NEW' })] },
+            { authorization: `Bearer ${access}`, 'developer-token': 'dev' },
+          ),
+        );
+      const refusals = async () => {
+        const answer = await post();
+        expect(answer.status).toBe(200);
+        const errors = (
+          answer.json() as {
+            partialFailureError: {
+              details: { errors: { errorCode: object; location: { fieldPathElements: { index: number }[] } }[] }[];
+            };
+          }
+        ).partialFailureError.details[0]!.errors;
+        return errors.map((e) => [e.location.fieldPathElements[0]!.index, Object.values(e.errorCode)[0]]);
+      };
+      expect(await refusals()).toEqual([[1, 'TOO_RECENT_EVENT']]);
+      expect(recent.conversions.map((c) => c.conversion['gclid'])).toEqual(['G-OLD']);
+      now += 2 * 3600 * 1000;
+      // Sent again: the first is there already, the second is taken now.
+      expect(await refusals()).toEqual([[0, 'CLICK_CONVERSION_ALREADY_EXISTS']]);
+      expect(recent.conversions.map((c) => c.conversion['gclid'])).toEqual(['G-OLD', 'G-NEW']);
+    } finally {
+      await recent.close();
+    }
+  });
+
   it('consent and custom variables: a value Google has no enum for fails the request; an unknown variable only its conversion', async () => {
     const variable = (id: string, value: unknown = 'gold') => ({
       conversionCustomVariable: `customers/${CUSTOMER}/conversionCustomVariables/${id}`,

@@ -28,7 +28,16 @@ export interface GoogleAdsEmulatorOptions extends EmulatorOptions {
   customVariables?: readonly string[];
   /** Versions served (v22–v26 unless told). */
   versions?: readonly string[];
+  /**
+   * When the clicks the test knows were made (click id → ms since the epoch, on the emulator's
+   * clock): a conversion of a click less than 6 hours old is refused with TOO_RECENT_EVENT, as
+   * Google does (uploaded again once 6 hours have passed, it is taken).
+   */
+  clickTimes?: Readonly<Record<string, number>>;
 }
+
+/** How old a click must be before Google takes a conversion of it. */
+const CLICK_PROCESSING_MS = 6 * 3600 * 1000;
 
 export interface GoogleAdsConversion {
   customerId: string;
@@ -123,6 +132,7 @@ export class GoogleAdsEmulator extends Emulator {
     conversions.forEach((conversion, index) => {
       const found =
         conversionProblem(conversion, customerId, this.options.conversionActions, this.options.customVariables) ??
+        this.tooRecent(conversion) ??
         this.duplicate(conversion);
       if (found) {
         errors.push({ ...found, location: { fieldPathElements: [{ fieldName: 'conversions', index }] } });
@@ -162,6 +172,18 @@ export class GoogleAdsEmulator extends Emulator {
         ...(validateOnly ? {} : { results }),
         jobId: String(2 ** 31 + randomInt(1e9)),
       },
+    };
+  }
+
+  /** A click Google has not processed yet (less than 6 hours old): refused for now, not for good. */
+  private tooRecent(conversion: unknown): ConversionProblem | undefined {
+    const c = conversion as Record<string, unknown>;
+    const click = c['gclid'] ?? c['gbraid'] ?? c['wbraid'];
+    const clickedAt = typeof click === 'string' ? this.options.clickTimes?.[click] : undefined;
+    if (clickedAt === undefined || this.now() - clickedAt >= CLICK_PROCESSING_MS) return undefined;
+    return {
+      errorCode: { conversionUploadError: 'TOO_RECENT_EVENT' },
+      message: 'The click associated with the given identifier occurred less than 6 hours ago, retry after 6 hours.',
     };
   }
 

@@ -14,11 +14,18 @@ interface GoogleAdsError {
 }
 
 /**
+ * A click Google has not processed yet (less than 6 hours old) refuses its conversions for now:
+ * tried again an hour later at the soonest (the click's age is not known here), within the retry
+ * window like any retry.
+ */
+const TOO_RECENT_RETRY_MS = 3_600_000;
+
+/**
  * Google Ads' readings beyond the generic rule. A 200 may carry `partialFailureError`: its
  * errors name the refused conversions by `conversions[index]`; those events are rejected, the
  * others delivered, except `CLICK_CONVERSION_ALREADY_EXISTS` (this conversion was uploaded before:
- * a retried event already there, delivered). Request-level errors are `{error: {code, message,
- * status}}`: their message goes into the dead letter.
+ * a retried event already there, delivered) and `TOO_RECENT_EVENT` (retried later). Request-level
+ * errors are `{error: {code, message, status}}`: their message goes into the dead letter.
  */
 export function classifyGoogleAdsResponse(response: HttpResponseInfo, request: RequestDescriptor): ResponseOutcome {
   const generic = classifyHttpResponse(response);
@@ -43,6 +50,15 @@ export function classifyGoogleAdsResponse(response: HttpResponseInfo, request: R
       if (typeof index !== 'number' || index < 0 || index >= items.length) continue;
       const code = Object.values(error.errorCode ?? {})[0];
       if (code === 'CLICK_CONVERSION_ALREADY_EXISTS') continue;
+      if (code === 'TOO_RECENT_EVENT') {
+        items[index] = {
+          kind: 'retry',
+          status: response.status,
+          retryAfterMs: TOO_RECENT_RETRY_MS,
+          reason: `Google Ads has not processed the click of conversion ${index} yet: TOO_RECENT_EVENT: ${String(error.message ?? '')}`,
+        };
+        continue;
+      }
       items[index] = {
         kind: 'dead-letter',
         reason: 'REJECTED',

@@ -159,6 +159,8 @@ describe('Google Ads conversions', () => {
       customerIds: [CUSTOMER],
       conversionActions: ['987654321', '55'],
       customVariables: ['701', '702'],
+      // A click made as the tests start: Google takes no conversion of it for 6 hours.
+      clickTimes: { 'C-RECENT': Date.now() },
     }).start();
     token = ads.oauth.grant().accessToken;
   });
@@ -256,6 +258,29 @@ describe('Google Ads conversions', () => {
       outcomesPerEvent(requests[0]!, classifyResponse(googleAds, requests[0]!, again), 3).map((o) => o.kind),
     ).toEqual(['delivered', 'delivered', 'delivered']);
     expect(ads.conversions).toHaveLength(3);
+  });
+
+  it('a conversion of a click Google has not processed yet (TOO_RECENT_EVENT) is retried later, the others delivered', async () => {
+    ads.reset();
+    const settings = base();
+    const events = [
+      order({ gclid: 'C-10', order_id: 'R-1' }, { messageId: 'm10' }),
+      order({ gclid: 'C-RECENT', order_id: 'R-2' }, { messageId: 'm11' }),
+    ];
+    const payloads = prepareAll(googleAds, events, settings).map((p) => p.payload as Record<string, unknown>);
+    const [request] = buildRequests(googleAds, 'uploadClickConversion', payloads, settings);
+    const response = await send(request!);
+    expect(response.body).toContain('TOO_RECENT_EVENT');
+    expect(outcomesPerEvent(request!, classifyResponse(googleAds, request!, response), 2)).toEqual([
+      { kind: 'delivered', status: 200 },
+      {
+        kind: 'retry',
+        status: 200,
+        retryAfterMs: 3_600_000,
+        reason: expect.stringContaining('TOO_RECENT_EVENT'),
+      },
+    ]);
+    expect(ads.conversions.map((c) => c.conversion['gclid'])).toEqual(['C-10']);
   });
 
   it('refuses what the real API refuses: expired token 401, wrong developer token 403, unknown customer', async () => {
