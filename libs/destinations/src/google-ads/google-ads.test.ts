@@ -79,6 +79,20 @@ const cases: TranslationCase[] = [
     },
   },
   {
+    name: 'a US phone written with its country code but no "+" (1 650 …): the code is not put before it a second time',
+    event: order({ order_id: 'O-3', phone: '1 (650) 555-1212' }),
+    expect: {
+      requests: [
+        upload({
+          conversionAction: ACTION,
+          conversionDateTime: WHEN,
+          userIdentifiers: [{ hashedPhoneNumber: PHONE_16505551212 }],
+          orderId: 'O-3',
+        }),
+      ],
+    },
+  },
+  {
     name: 'pre-hashed email passed through (lower-cased); a second click id left out with a notice; a bad phone left out',
     event: order({ gclid: 'G-1', wbraid: 'W-1', email: JANEDOE_GMAIL.toUpperCase(), phone: '12' }),
     expect: {
@@ -183,6 +197,8 @@ describe('Google Ads conversions', () => {
     expect(e164('+33 1 23 45 67 89', '1')).toBe('+33123456789');
     expect(e164('0044 20 7946 0958', '1')).toBe('+442079460958');
     expect(e164('650-555-1212', '1')).toBe('+16505551212');
+    expect(e164('1-650-555-1212', '1')).toBe('+16505551212');
+    expect(e164('16505551212', '1')).toBe('+16505551212');
     expect(e164('123', '1')).toBeUndefined();
   });
 

@@ -20,12 +20,24 @@ export function normalisedEmail(raw: string): string | undefined {
   return domain === 'gmail.com' || domain === 'googlemail.com' ? `${local.replace(/\./g, '')}@${domain}` : email;
 }
 
+/**
+ * A North American number (country code 1) written with its country code but without `+`
+ * (`1 650 555 1212`): national numbers there are 10 digits and never start with 1, so 11 digits
+ * starting with 1 already carry the code. Elsewhere national lengths vary, and a number without
+ * `+` or `00` is read as national.
+ */
+const NANP_WITH_CODE = /^1[2-9]\d{9}$/;
+
 /** The E.164 form of a phone number, or undefined when none can be made of it. */
 export function e164(raw: string, defaultCountryCode: string): string | undefined {
   const trimmed = raw.trim();
   const digits = trimmed.replace(/\D/g, '');
   const international = trimmed.startsWith('+') || trimmed.startsWith('00');
-  const full = international ? digits.replace(/^00/, '') : `${defaultCountryCode}${digits.replace(/^0/, '')}`;
+  const full = international
+    ? digits.replace(/^00/, '')
+    : defaultCountryCode === '1' && NANP_WITH_CODE.test(digits)
+      ? digits
+      : `${defaultCountryCode}${digits.replace(/^0/, '')}`;
   return /^[1-9]\d{7,14}$/.test(full) ? `+${full}` : undefined;
 }
 
