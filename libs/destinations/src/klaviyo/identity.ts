@@ -39,6 +39,16 @@ export function e164(phone: string, settings: KlaviyoSettings, notices: Notices)
   return `+${number}`;
 }
 
+/** Klaviyo refuses a profile whose external_id is longer than this (in characters). */
+export const MAX_EXTERNAL_ID_CHARS = 255;
+
+/** The external id, unless it is longer than Klaviyo takes (then left out with a notice). */
+function externalId(value: string | undefined, notices: Notices): string | undefined {
+  if (value === undefined || value.length <= MAX_EXTERNAL_ID_CHARS) return value;
+  notices.dropped('external_id', `longer than Klaviyo’s ${MAX_EXTERNAL_ID_CHARS} characters`);
+  return undefined;
+}
+
 /** The identifier attributes of a profile; drops the event when there is none. */
 export function profileIdentity(
   payload: Identity,
@@ -48,7 +58,7 @@ export function profileIdentity(
   const identity = compact({
     email: payload.email ?? undefined,
     phone_number: payload.phone ? e164(payload.phone, settings, notices) : undefined,
-    external_id: payload.externalId,
+    external_id: externalId(payload.externalId, notices),
     anonymous_id: payload.anonymousId,
   }) as Record<string, string>;
   if (Object.keys(identity).length === 0) {

@@ -160,6 +160,22 @@ const cases: TranslationCase[] = [
     expect: { requests: [event('Viewed Pricing', {}, { anonymous_id: 'anon-4d2b9c' })] },
   },
   {
+    name: 'track with a userId over Klaviyo’s 255 characters: external_id left out with a notice, the event goes by the other identifiers',
+    event: specEvent({ type: 'track', event: 'Viewed Pricing', userId: 'u'.repeat(256) }),
+    expect: {
+      requests: [event('Viewed Pricing', {}, { anonymous_id: 'anon-4d2b9c' })],
+      notices: [{ kind: 'dropped', field: 'external_id', reason: 'longer than Klaviyo’s 255 characters' }],
+    },
+  },
+  {
+    name: 'identify with only a userId over 255 characters is dropped: no identifier Klaviyo takes',
+    event: specEvent({ type: 'identify', userId: 'u'.repeat(256), anonymousId: null, traits: {} }),
+    expect: {
+      drop: 'INVALID_PAYLOAD',
+      message: 'Klaviyo needs a profile identifier: email, phone_number, external_id or anonymous_id',
+    },
+  },
+  {
     name: 'track with an unknown currency: the value is sent, the currency left out with a notice',
     event: specEvent({ type: 'track', event: 'Tipped', properties: { value: 3, currency: 'bitcoins' } }),
     expect: {
