@@ -51,4 +51,32 @@ describe('console configuration', () => {
       SIGN_IN_GLOBAL_MAX_FAILURES_PER_MINUTE: 100,
     });
   });
+
+  it('takes an optional setup token of 16 characters or more, and never quotes a bad one', () => {
+    const base = { MONGO_URL: 'mongodb://127.0.0.1:27017', CONTROL_PLANE_TOKEN: 'a'.repeat(32) };
+    expect(loadConsoleConfig(base).CONSOLE_SETUP_TOKEN).toBeUndefined();
+    expect(loadConsoleConfig({ ...base, CONSOLE_SETUP_TOKEN: '' }).CONSOLE_SETUP_TOKEN).toBeUndefined();
+    const token = 'a-setup-token-of-32-characters!!';
+    expect(loadConsoleConfig({ ...base, CONSOLE_SETUP_TOKEN: token }).CONSOLE_SETUP_TOKEN).toBe(token);
+
+    const problem = (value: string): string => {
+      try {
+        loadConsoleConfig({ ...base, CONSOLE_SETUP_TOKEN: value });
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        return (error as ConfigError).message;
+      }
+      throw new Error(`CONSOLE_SETUP_TOKEN=${value.length} characters was accepted`);
+    };
+    const short = problem('sh0rt-s3cret');
+    expect(short).toContain(
+      'CONSOLE_SETUP_TOKEN=(12 characters, not shown): expected the setup token, 16 characters or more (openssl rand -hex 24 makes one)',
+    );
+    expect(short).not.toContain('s3cret');
+    const newline = problem(`${token}\n`);
+    expect(newline).toContain(
+      'CONSOLE_SETUP_TOKEN=(33 characters, not shown): must not begin or end with white space (a newline left in a file?)',
+    );
+    expect(newline).not.toContain(token);
+  });
 });

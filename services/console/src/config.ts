@@ -33,6 +33,16 @@ export const consoleConfigShape = {
   SIGN_IN_LOCKOUT_MINUTES: env.int(15, 1),
   /** Wrong passwords per minute across all accounts after which sign-in pauses for everyone until the minute ends. */
   SIGN_IN_GLOBAL_MAX_FAILURES_PER_MINUTE: env.int(100, 1),
+  /**
+   * First-run setup (the first owner's account, taking over workspaces made with the CLI) asks for
+   * this token when set; unset, setup is open to whoever reaches the console first. A secret: its
+   * name says TOKEN, so a configuration error never quotes it.
+   */
+  CONSOLE_SETUP_TOKEN: env
+    .string()
+    .min(16, 'expected the setup token, 16 characters or more (openssl rand -hex 24 makes one)')
+    .refine((v) => v === v.trim(), 'must not begin or end with white space (a newline left in a file?)')
+    .optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: env.url(['http', 'https']).optional(),
 };
 

@@ -33,6 +33,7 @@ async function main(): Promise<void> {
           maxFailures: config.SIGN_IN_ACCOUNT_MAX_FAILURES,
           lockMs: config.SIGN_IN_LOCKOUT_MINUTES * 60 * 1000,
         },
+        setupToken: config.CONSOLE_SETUP_TOKEN,
         throttleLimits: {
           ...DEFAULT_THROTTLE_LIMITS,
           maxFailuresGlobal: config.SIGN_IN_GLOBAL_MAX_FAILURES_PER_MINUTE,

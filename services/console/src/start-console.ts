@@ -10,6 +10,7 @@ import { connectConsoleControlPlane } from './control-plane/clients';
 import { smtpMailer, type SmtpSettings } from '@manifold/mail';
 import { createConsoleApp } from './server/app';
 import { openStores } from './server/stores';
+import { SetupToken } from './setup/setup-token';
 import type { LockoutPolicy } from './store/sign-in-failures';
 
 export interface StartConsoleOptions {
@@ -39,8 +40,10 @@ export interface StartConsoleOptions {
   smtp?: SmtpSettings | undefined;
   /** Per-account lockout after wrong passwords (default: 10 within 15 min lock for 15 min). */
   lockout?: LockoutPolicy;
-  /** In-memory sign-in throttling per email and address and console-wide. */
+  /** In-memory sign-in throttling per email and address and console-wide (wrong setup tokens too, counted apart). */
   throttleLimits?: ThrottleLimits;
+  /** CONSOLE_SETUP_TOKEN: first-run setup asks for it; unset, setup is open to whoever comes first. */
+  setupToken?: string | undefined;
 }
 
 export interface RunningConsole {
@@ -78,6 +81,12 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
       sessionTtlMs,
       ...(options.lockout ? { lockout: options.lockout } : {}),
     });
+    if (!options.setupToken && !(await stores.accounts.firstRunDone())) {
+      options.logger.warn(
+        'first-run setup is open to the first visitor: whoever reaches the console first becomes its owner ' +
+          'and can take over the workspaces made with the CLI; set CONSOLE_SETUP_TOKEN to require a token for it',
+      );
+    }
     const app = createConsoleApp(
       {
         controlPlane,
@@ -88,6 +97,7 @@ export async function startConsole(options: StartConsoleOptions): Promise<Runnin
         ingestionUrl: options.ingestionUrl,
         ingestionAdminToken: options.ingestionAdminToken,
         mailer,
+        setupToken: options.setupToken ? new SetupToken(options.setupToken) : undefined,
       },
       {
         sessionTtlMs,

@@ -62,8 +62,13 @@ export interface AuthState {
   user: { email: string } | null;
   csrfToken: string | null;
   setupNeeded: boolean;
-  /** While setup is due: workspaces made outside the console that the first owner can take over. */
+  /**
+   * While setup is due and the console has no setup token: workspaces made outside the console
+   * that the first owner can take over. With a token, `POST /auth/setup/adoptable` lists them.
+   */
   adoptable?: AdoptableWorkspace[];
+  /** While setup is due: true when it asks for the setup token (CONSOLE_SETUP_TOKEN). */
+  setupTokenRequired?: boolean;
 }
 
 /** What the invitation page learns from its link (POST /auth/invitations/lookup). */

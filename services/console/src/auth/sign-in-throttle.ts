@@ -29,7 +29,8 @@ interface Window {
  * Slows password guessing in memory (each console replica counts on its own): one email from one
  * address may get `maxFailuresPerAddress` wrong within its window, and the whole console
  * `maxFailuresGlobal` within its window, so guessing spread over many emails and addresses is
- * slowed too. Per-account lockout, shared by replicas, is SignInFailureStore's job.
+ * slowed too. Per-account lockout, shared by replicas, is SignInFailureStore's job. First-run
+ * setup counts wrong setup tokens in an instance of its own, under one fixed "email" for all.
  */
 export class SignInThrottle {
   private readonly failures = new Map<string, Window>();

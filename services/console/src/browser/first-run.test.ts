@@ -124,3 +124,62 @@ describe('first run that does not take the workspace over', () => {
     expect(listed.body.workspaces.map((w) => w.slug)).toEqual(['acme']);
   });
 });
+
+describe('first run behind a setup token', () => {
+  const TOKEN = 'browser-setup-token-5e8d1c7a90';
+  let stack: ConsoleStack;
+  let browser: Browser;
+  let page: Page;
+  let webRoot: string;
+  let cspViolations: string[] = [];
+
+  beforeAll(async () => {
+    webRoot = buildWebApp();
+    stack = await startConsoleStack({
+      catalog: 'default',
+      localWorkspace: true,
+      webRoot,
+      console: { setupToken: TOKEN },
+    });
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    cspViolations = collectCspViolations(context);
+    page = await context.newPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+    if (webRoot) rmSync(webRoot, { recursive: true, force: true });
+  });
+
+  it('asks for the token first, then offers the workspace to take over, and sets up the owner', async () => {
+    await page.goto(stack.console.url);
+    await page.waitForURL('**/setup');
+    // Only the token, with where to find it: no account fields, no workspace named yet.
+    await expectText(page, 'form', 'CONSOLE_SETUP_TOKEN');
+    expect(await page.locator('#email').count()).toBe(0);
+    expect(await page.locator('input[name=adopt-local]').count()).toBe(0);
+    expect(await page.textContent('form')).not.toContain('Local');
+
+    await page.fill('#setupToken', 'not-the-setup-token');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expectText(page, '#setupToken-error', "not this console's setup token");
+    expect(await page.locator('input[name=adopt-local]').count()).toBe(0);
+
+    await page.fill('#setupToken', TOKEN);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForSelector('input[name=adopt-local]');
+    expect(await page.isChecked('input[name=adopt-local]')).toBe(true);
+    await page.fill('#email', OWNER);
+    await page.fill('#password', PASSWORD);
+    await page.getByRole('button', { name: 'Create owner account' }).click();
+    await page.waitForURL('**/local/sources');
+    await expectText(page, 'tbody td[data-column=name]', 'Website');
+    expect(cspViolations).toEqual([]);
+
+    const api = new ConsoleClient(stack.console.url);
+    expect((await api.signIn(OWNER, PASSWORD)).status).toBe(200);
+    expect((await api.call<{ role: string }>('GET', '/api/v1/workspaces/local')).body.role).toBe('owner');
+  });
+});

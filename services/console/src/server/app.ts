@@ -20,7 +20,10 @@ export interface ConsoleAppOptions {
   webRoot: string;
   /** Express's `trust proxy` (e.g. 1 behind one TLS-terminating proxy), so Secure cookies follow https. */
   trustProxy: boolean | number | string;
-  /** Sign-in throttling in memory (per email and address, and console-wide); defaults when unset. */
+  /**
+   * Sign-in throttling in memory (per email and address, and console-wide); defaults when unset.
+   * Wrong setup tokens are throttled with the same limits, counted apart.
+   */
   throttleLimits?: ThrottleLimits;
 }
 
@@ -38,7 +41,7 @@ export function createConsoleApp(context: ConsoleContext, options: ConsoleAppOpt
     res.json(openApi);
   });
 
-  mountAuthRoutes(app, context, options.sessionTtlMs);
+  mountAuthRoutes(app, context, options.sessionTtlMs, new SignInThrottle(options.throttleLimits));
   mountSignInRoute(app, context, options.sessionTtlMs, new SignInThrottle(options.throttleLimits));
   mountInvitationRoutes(app, context, options.sessionTtlMs);
   mountDebuggerProxy(app, context);

@@ -1,6 +1,7 @@
 import type { Logger } from '@manifold/logger';
 import type { ControlPlane } from '../control-plane/clients';
 import type { Mailer } from '@manifold/mail';
+import type { SetupToken } from '../setup/setup-token';
 import type { ConsoleStores } from './stores';
 
 /** What the console's HTTP handlers share. */
@@ -17,4 +18,6 @@ export interface ConsoleContext {
   ingestionAdminToken: string | undefined;
   /** SMTP for invitations and lockout notices; unset: invitation links are shown to the inviter instead. */
   mailer: Mailer | undefined;
+  /** CONSOLE_SETUP_TOKEN: first-run setup asks for it; unset, setup is open to the first visitor. */
+  setupToken: SetupToken | undefined;
 }

@@ -99,9 +99,12 @@ export async function startConsoleStack(
     oauthClients?: Parameters<typeof startControlPlane>[0]['oauthClients'];
     /** How long a Reverse ETL preview may run in the warehouse (the control plane's; 30 s by default). */
     previewTimeoutMs?: number;
-    /** More console settings: SMTP, sign-in limits, proxies. */
+    /** More console settings: SMTP, sign-in limits, proxies, the setup token, a logger that keeps what it is given. */
     console?: Partial<
-      Pick<StartConsoleOptions, 'smtp' | 'lockout' | 'throttleLimits' | 'trustProxy' | 'publicUrl' | 'port'>
+      Pick<
+        StartConsoleOptions,
+        'smtp' | 'lockout' | 'throttleLimits' | 'trustProxy' | 'publicUrl' | 'port' | 'setupToken' | 'logger'
+      >
     >;
   } = {},
 ): Promise<ConsoleStack> {
