@@ -2,14 +2,15 @@
 # Checks Manifold's Kubernetes packaging, the Helm chart (deploy/helm/manifold) and the kustomize
 # overlays (k8s/overlays/dev, k8s/overlays/production, and production with the ServiceMonitor component):
 #  1. `helm lint --strict`, with the default values and with every option on;
-#  2. what they render, validated strictly against Kubernetes' own schemas (kubernetes-validate);
+#  2. what they render, validated strictly against Kubernetes' own schemas (kubernetes-validate),
+#     and the console's setup token given to the console alone, from a Secret;
 #  3. kube-score, with the exceptions written down in kube-score-exceptions.txt;
 #  4. on a real control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, with
 #     kwok's fake nodes), in namespaces that enforce PodSecurity "restricted": the chart and both
 #     overlays are applied and every Deployment rolls out; `helm test`'s pod is admitted; a config
 #     change rolls exactly the Deployments that read it (chart: `helm upgrade --set`; kustomize:
 #     a changed generated ConfigMap); a re-render with unchanged values rolls nothing (the
-#     chart's generated secrets are kept across upgrades).
+#     chart's generated secrets, the console's setup token among them, are kept across upgrades).
 # Every tool is built once into ~/.cache/manifold (install-tools.sh); the first run is slow.
 set -euo pipefail
 COMPONENT=k8s-check
@@ -81,6 +82,37 @@ for service in services:
     assert all(labels.get(k) == v for k, v in wanted), f"{name} is not selected"
     assert ports & {p.get("name") for p in service["spec"]["ports"]}, f"{name} has no port {ports}"
 print(f"ServiceMonitor selects all {len(services)} Services' admin ports")
+PY
+# The console's setup token reaches the console alone: from the chart's Secret by default, from
+# the named Secret with console.setupToken.existingSecret (full values), from an optional key
+# with kustomize; it is never a plain value.
+"$venv/bin/python" - "$work/helm-default.yaml" "$work/helm-full.yaml" "$work/kustomize-dev.yaml" \
+  "$work/kustomize-production.yaml" <<'PY' || die "the console's setup token is not wired as it should be"
+import base64, sys, yaml
+def load(path): return [d for d in yaml.safe_load_all(open(path)) if d]
+def token_env(docs):
+    found = {}
+    for d in docs:
+        if d["kind"] != "Deployment": continue
+        for e in d["spec"]["template"]["spec"]["containers"][0].get("env", []):
+            if e["name"] == "CONSOLE_SETUP_TOKEN":
+                assert "value" not in e, f'{d["metadata"]["name"]}: CONSOLE_SETUP_TOKEN as a plain value'
+                found[d["metadata"]["name"]] = e["valueFrom"]["secretKeyRef"]
+    return found
+def secrets_with_token(docs):
+    return [d["metadata"]["name"] for d in docs if d["kind"] == "Secret" and "CONSOLE_SETUP_TOKEN" in (d.get("data") or {})]
+default, full, dev, production = (load(p) for p in sys.argv[1:])
+assert secrets_with_token(default) == ["manifold-console"], secrets_with_token(default)
+token = base64.b64decode(next(d for d in default if d["kind"] == "Secret" and d["metadata"]["name"] == "manifold-console")["data"]["CONSOLE_SETUP_TOKEN"])
+assert len(token) >= 16, "the generated setup token is too short"
+assert token_env(default) == {}, token_env(default)
+assert secrets_with_token(full) == [], secrets_with_token(full)
+assert token_env(full) == {"manifold-console": {"name": "console-setup", "key": "token"}}, token_env(full)
+for name, docs in (("dev", dev), ("production", production)):
+    refs = token_env(docs)
+    assert list(refs) == ["console"], f"{name}: {refs}"
+    assert refs["console"]["key"] == "CONSOLE_SETUP_TOKEN" and refs["console"].get("optional") is True, f"{name}: {refs}"
+print("the console's setup token: in the chart's console Secret, or an existing Secret, or an optional key (kustomize)")
 PY
 rendered=("$work/helm-default.yaml" "$work/helm-full.yaml" "$work/kustomize-dev.yaml" "$work/kustomize-production.yaml"
   "$work/kustomize-monitored.yaml")
@@ -264,10 +296,14 @@ rolled_out "$ns"
 "$HELM" get hooks manifold -n "$ns" >"$work/hooks.yaml"
 "$KUBECTL" -n "$ns" apply --dry-run=server -f "$work/hooks.yaml" >/dev/null 2>"$work/apply.err" ||
   { cat "$work/apply.err" >&2; fail "helm test's pod is not admitted"; }
+setup_token() { "$KUBECTL" -n "$ns" get secret manifold-console -o jsonpath='{.data.CONSOLE_SETUP_TOKEN}' | base64 -d; }
+installed_token="$(setup_token)"
+[ "${#installed_token}" -ge 16 ] || fail "$ns: the console's generated setup token is missing or short"
 before="$(template_hashes "$ns")"
 "$HELM" upgrade manifold "$CHART" -n "$ns" --reuse-values >/dev/null
 same="$(template_hashes "$ns")"
 [ -z "$(changed "$before" "$same")" ] || fail "$ns: an upgrade without changes rolled [$(changed "$before" "$same")]"
+[ "$(setup_token)" = "$installed_token" ] || fail "$ns: an upgrade changed the console's setup token"
 "$HELM" upgrade manifold "$CHART" -n "$ns" --reuse-values --set ingestion.shutdownDelayMs=7000 >/dev/null
 after="$(template_hashes "$ns")"
 expect_rolled "$ns" "$before" "$after" "manifold-ingestion"

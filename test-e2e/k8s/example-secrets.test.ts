@@ -32,7 +32,14 @@ describe.each(['dev', 'production'])('the %s overlay', (overlay) => {
         if (!values) throw new Error(`${service} reads ${name}, which ${overlay} does not generate`);
         return values;
       }),
-      ...(c.env ?? []).map((e) => ({ [e.name]: e.value })),
+      ...(c.env ?? []).map((e) => {
+        const ref = e.valueFrom?.secretKeyRef;
+        if (!ref) return { [e.name]: e.value };
+        const value = data.get(ref.name)?.[ref.key];
+        if (value === undefined && !ref.optional)
+          throw new Error(`${service} reads ${ref.name}, which ${overlay} lacks`);
+        return value === undefined ? {} : { [e.name]: value };
+      }),
     ) as Record<string, string>;
     if (service === 'translator') env.DESTINATION_TYPES = 'webhook';
     expect(() => checks[service]?.(env)).not.toThrow();

@@ -11,7 +11,11 @@ export const base = join(root, 'k8s/base');
 export interface Container {
   name: string;
   image?: string;
-  env?: Array<{ name: string; value?: string }>;
+  env?: Array<{
+    name: string;
+    value?: string;
+    valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } };
+  }>;
   envFrom?: Array<{ configMapRef?: { name: string }; secretRef?: { name: string } }>;
   ports?: Array<{ name: string; containerPort: number }>;
 }

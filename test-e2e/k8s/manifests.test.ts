@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { destinationIds } from '@manifold/destinations';
-import { base, baseManifests, containerOf, envFile, kustomization } from './kustomize-files';
+import { base, baseManifests, containerOf, envFile, kustomization, root } from './kustomize-files';
 
 const deployments = baseManifests().filter((m) => m.kind === 'Deployment');
 const services = ['control-plane', 'ingestion', 'translator', 'warehouse-loader', 'console'];
@@ -31,6 +31,21 @@ describe('Kubernetes manifests (kustomize)', () => {
       expect(envFile(join(base, 'config', `${service}.env`)).ADMIN_PORT).toBe(String(admin?.containerPort));
       expect(d.spec?.template?.spec?.terminationGracePeriodSeconds).toBeGreaterThan(budgetSeconds[service] ?? 25);
     }
+  });
+
+  it('give the console its setup token from an optional Secret key, so setup asks for it once that Secret exists', () => {
+    const consoleDeployment = deployments.find((m) => containerOf(m).image === 'manifold/console');
+    const env = containerOf(consoleDeployment!).env ?? [];
+    expect(env.find((e) => e.name === 'CONSOLE_SETUP_TOKEN')).toEqual({
+      name: 'CONSOLE_SETUP_TOKEN',
+      valueFrom: { secretKeyRef: { name: 'manifold-console-setup', key: 'CONSOLE_SETUP_TOKEN', optional: true } },
+    });
+    // The production overlay generates it from secrets/console-setup.env, as its other Secrets.
+    const production = kustomization(join(root, 'k8s/overlays/production'));
+    expect(production.secretGenerator).toContainEqual({
+      name: 'manifold-console-setup',
+      envs: ['secrets/console-setup.env'],
+    });
   });
 
   it('probe every Deployment on the admin port, with timeouts above the 2 s a readiness check may take', () => {

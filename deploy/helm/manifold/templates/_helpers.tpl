@@ -105,8 +105,23 @@ holds the same control plane token.
 {{- if not $s.ingestionAdminToken -}}
 {{- $_ := set $s "ingestionAdminToken" (ternary (get $ing "INGESTION_ADMIN_TOKEN" | b64dec) (randAlphaNum 40) (hasKey $ing "INGESTION_ADMIN_TOKEN")) -}}
 {{- end -}}
+{{- if (include "manifold.setupTokenInSecret" .) -}}
+{{- $console := (lookup "v1" "Secret" .Release.Namespace (printf "%s-console" $fullname)).data | default dict -}}
+{{- if not $s.consoleSetupToken -}}
+{{- $_ := set $s "consoleSetupToken" (ternary (get $console "CONSOLE_SETUP_TOKEN" | b64dec) (randAlphaNum 40) (hasKey $console "CONSOLE_SETUP_TOKEN")) -}}
+{{- end -}}
+{{- if lt (len $s.consoleSetupToken) 16 -}}
+{{- fail "secrets.consoleSetupToken must be 16 characters or more" -}}
+{{- end -}}
+{{- end -}}
 {{- $_ := set $s "_resolved" true -}}
 {{- end -}}
+{{- end -}}
+
+{{/* Non-empty when the console's setup token is the chart's to keep in the console's Secret (not the user's existing Secret). */}}
+{{- define "manifold.setupTokenInSecret" -}}
+{{- $t := .Values.console.setupToken -}}
+{{- if and $t.enabled (not $t.existingSecret) -}}true{{- end -}}
 {{- end -}}
 
 {{/*
@@ -128,6 +143,9 @@ Secret template encodes them.
 {{- end -}}
 {{- if has .service (list "ingestion" "console") -}}{{- $_ := set $d "INGESTION_ADMIN_TOKEN" $s.ingestionAdminToken -}}{{- end -}}
 {{- if eq .service "control-plane" -}}{{- $_ := set $d "CONTROL_PLANE_SECRET_KEY" $s.controlPlaneSecretKey -}}{{- end -}}
+{{- if and (eq .service "console") (include "manifold.setupTokenInSecret" $ctx) -}}
+{{- $_ := set $d "CONSOLE_SETUP_TOKEN" $s.consoleSetupToken -}}
+{{- end -}}
 {{- if eq .service "control-plane" -}}
 {{- range $type, $client := $s.oauthClients -}}
 {{- $prefix := printf "OAUTH_%s" (regexReplaceAll "[^A-Z0-9]" (upper $type) "_") -}}
