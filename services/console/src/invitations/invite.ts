@@ -7,6 +7,7 @@ import { HttpError } from '../server/http-error';
 import type { ConsoleStores } from '../server/stores';
 import { normalizeEmail } from '../store/accounts';
 import type { Invitation } from '../store/invitations';
+import { invitationLimiter } from './invitation-limits';
 
 export interface CreatedInvitation {
   invitation: Invitation;
@@ -36,12 +37,23 @@ export async function inviteMember(
       { field: 'email', message: 'is a member already' },
     ]);
   }
-  const { token, invitation } = await deps.stores.invitations.create({
-    workspaceId: input.workspace.id,
-    email,
-    role: input.role,
-    invitedBy: input.invitedBy,
-  });
+  // With SMTP, each invitation is an email to an address the inviter chose: limited (invitation-limits.ts).
+  const limits = deps.mailer ? invitationLimiter(deps.mailer) : undefined;
+  const counted = { workspaceId: input.workspace.id, inviter: input.invitedBy, email };
+  limits?.take(counted);
+  let created: { token: string; invitation: Invitation };
+  try {
+    created = await deps.stores.invitations.create({
+      workspaceId: input.workspace.id,
+      email,
+      role: input.role,
+      invitedBy: input.invitedBy,
+    });
+  } catch (error) {
+    limits?.unsent(counted);
+    throw error;
+  }
+  const { token, invitation } = created;
   const link = invitationLink(input.origin, token);
   if (!deps.mailer) return { invitation, mailed: false, link };
   try {
@@ -56,6 +68,7 @@ export async function inviteMember(
       }),
     );
   } catch (error) {
+    limits?.unsent(counted);
     await deps.stores.invitations.discard(invitation.id);
     deps.logger.warn({ err: error, invitation: invitation.id }, 'invitation mail not sent');
     throw new HttpError(

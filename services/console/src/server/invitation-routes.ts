@@ -1,8 +1,17 @@
-import express, { type Express } from 'express';
+import express, { type Express, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { InvitationDetails } from '../api/types';
+import { INVITATIONS_PATH } from '../api/routes/invitations';
 import { MIN_PASSWORD_LENGTH } from '../auth/password';
+import { SignInThrottle } from '../auth/sign-in-throttle';
 import { acceptInvitation, findInvitation } from '../invitations/accept';
+import {
+  invitationClock,
+  RateLimitedError,
+  retryAfterOf,
+  waitInWords,
+  WRONG_LINK_LIMITS,
+} from '../invitations/invitation-limits';
 import { authenticate } from './authenticate';
 import type { ConsoleContext } from './context';
 import { checkCsrf, checkOrigin } from './csrf';
@@ -16,20 +25,62 @@ const acceptBody = tokenBody.extend({
   password: z.string().min(MIN_PASSWORD_LENGTH, `use at least ${MIN_PASSWORD_LENGTH} characters`).optional(),
 });
 
+/** What links that match no usable invitation count as in the throttle, which counts them per address. */
+const WRONG_LINK = '(invitation link)';
+
+/**
+ * Runs `use` unless this address tried too many links that do not work lately (429 with
+ * Retry-After); a link that matches no usable invitation (404) counts. Right links (even expired or
+ * used ones) reset nothing, so a valid link of one's own cannot clear the count.
+ */
+async function guardLinks<T>(throttle: SignInThrottle, req: Request, res: Response, use: () => Promise<T>): Promise<T> {
+  const address = req.ip ?? '';
+  const wait = throttle.wait(WRONG_LINK, address);
+  if (wait) {
+    res.set('retry-after', String(wait.seconds));
+    throw new RateLimitedError(
+      `too many invitation links that do not work were tried from your address: try again in ${waitInWords(wait.seconds)}`,
+      wait.seconds,
+    );
+  }
+  try {
+    return await use();
+  } catch (error) {
+    if (error instanceof HttpError && error.status === 404) throttle.recordFailure(WRONG_LINK, address);
+    throw error;
+  }
+}
+
 /**
  * The invitation page's calls. The token travels in JSON bodies only (the page reads it from the
- * link's fragment), so it appears in no URL, log or Referer.
+ * link's fragment), so it appears in no URL, log or Referer. Links that do not work are throttled
+ * per address (WRONG_LINK_LIMITS, in memory, per replica).
+ *
+ * Also gives the Public API's POST .../invitations its Retry-After when an invitation limit refuses
+ * it: the API answers errors without headers, so the answer's body says it (retryAfterOf).
  */
 export function mountInvitationRoutes(app: Express, context: ConsoleContext, sessionTtlMs: number): void {
+  const links = new SignInThrottle(WRONG_LINK_LIMITS, invitationClock);
+
+  app.post(`/api/v1${INVITATIONS_PATH}`, (_req, res, next) => {
+    const json = res.json.bind(res);
+    res.json = (body: unknown) => {
+      const seconds = retryAfterOf(body);
+      if (seconds !== undefined) res.set('retry-after', String(seconds));
+      return json(body);
+    };
+    next();
+  });
+
   app.post(
     '/auth/invitations/lookup',
     express.json(),
-    jsonRoute(context, async (req): Promise<InvitationDetails> => {
+    jsonRoute(context, async (req, res): Promise<InvitationDetails> => {
       requireJson(req);
       checkOrigin(req, context.publicUrl);
-      const { invitation, workspace, accountExists } = await findInvitation(
-        context,
-        parseBody(tokenBody, req.body).token,
+      const { token } = parseBody(tokenBody, req.body);
+      const { invitation, workspace, accountExists } = await guardLinks(links, req, res, () =>
+        findInvitation(context, token),
       );
       return {
         email: invitation.email,
@@ -49,41 +100,49 @@ export function mountInvitationRoutes(app: Express, context: ConsoleContext, ses
       requireJson(req);
       checkOrigin(req, context.publicUrl);
       const body = parseBody(acceptBody, req.body);
-      const principal = await authenticate(req, context.stores);
-      if (principal?.via === 'token') {
-        throw new HttpError(403, 'forbidden', 'accept invitations in the console, not with an API token');
-      }
-      if (principal) {
-        checkCsrf(req, principal.session.csrfToken, context.publicUrl);
-        if (body.password !== undefined) {
-          throw new HttpError(400, 'invalid_argument', 'you are signed in: accept without a password', [
-            { field: 'password', message: 'not needed when signed in' },
+      return guardLinks(links, req, res, async () => {
+        const principal = await authenticate(req, context.stores);
+        if (principal?.via === 'token') {
+          throw new HttpError(403, 'forbidden', 'accept invitations in the console, not with an API token');
+        }
+        if (principal) {
+          checkCsrf(req, principal.session.csrfToken, context.publicUrl);
+          if (body.password !== undefined) {
+            throw new HttpError(400, 'invalid_argument', 'you are signed in: accept without a password', [
+              { field: 'password', message: 'not needed when signed in' },
+            ]);
+          }
+          const { workspace } = await acceptInvitation(context, body.token, {
+            kind: 'signed-in',
+            email: principal.email,
+          });
+          context.logger.info({ email: principal.email, workspace: workspace.slug }, 'invitation accepted');
+          const state: AuthState = {
+            user: { email: principal.email },
+            csrfToken: principal.session.csrfToken,
+            setupNeeded: false,
+          };
+          return { ...state, workspace: workspace.slug };
+        }
+        if (body.password === undefined) {
+          throw new HttpError(400, 'invalid_argument', 'choose a password for your new account', [
+            { field: 'password', message: 'choose a password' },
           ]);
         }
-        const { workspace } = await acceptInvitation(context, body.token, {
-          kind: 'signed-in',
-          email: principal.email,
+        const { invitation, workspace } = await acceptInvitation(context, body.token, {
+          kind: 'new-account',
+          password: body.password,
         });
-        context.logger.info({ email: principal.email, workspace: workspace.slug }, 'invitation accepted');
-        const state: AuthState = {
-          user: { email: principal.email },
-          csrfToken: principal.session.csrfToken,
-          setupNeeded: false,
+        context.logger.info(
+          { email: invitation.email, workspace: workspace.slug },
+          'invitation accepted, account made',
+        );
+        res.status(201);
+        return {
+          ...(await startSession(context, sessionTtlMs, req, res, invitation.email)),
+          workspace: workspace.slug,
         };
-        return { ...state, workspace: workspace.slug };
-      }
-      if (body.password === undefined) {
-        throw new HttpError(400, 'invalid_argument', 'choose a password for your new account', [
-          { field: 'password', message: 'choose a password' },
-        ]);
-      }
-      const { invitation, workspace } = await acceptInvitation(context, body.token, {
-        kind: 'new-account',
-        password: body.password,
       });
-      context.logger.info({ email: invitation.email, workspace: workspace.slug }, 'invitation accepted, account made');
-      res.status(201);
-      return { ...(await startSession(context, sessionTtlMs, req, res, invitation.email)), workspace: workspace.slug };
     }),
   );
 }

@@ -7,14 +7,18 @@ import { presentInvitation } from '../present';
 import { defineRoute } from '../route';
 import { workspaceParams } from './workspaces';
 
+/** Below /api/v1. server/invitation-routes.ts gives its POST's refusals by an invitation limit their Retry-After. */
+export const INVITATIONS_PATH = '/workspaces/:workspace/invitations';
+
 export const invitationRoutes = [
   defineRoute({
     method: 'post',
-    path: '/workspaces/:workspace/invitations',
+    path: INVITATIONS_PATH,
     operationId: 'inviteMember',
     summary:
       'Invite someone (owners only). They join through a single-use link that expires in 7 days, choosing their ' +
-      'own password or signing in to their account. The link is mailed when the console has SMTP, else returned here once.',
+      'own password or signing in to their account. The link is mailed when the console has SMTP, else returned here once. ' +
+      'Mailed invitations are limited per workspace, per inviter and per address (429 rate_limited with Retry-After).',
     tag: 'Workspaces',
     access: 'owner',
     status: 201,
@@ -31,7 +35,7 @@ export const invitationRoutes = [
   }),
   defineRoute({
     method: 'get',
-    path: '/workspaces/:workspace/invitations',
+    path: INVITATIONS_PATH,
     operationId: 'listInvitations',
     summary: 'Invitations not used yet, expired ones included (owners only); never their links',
     tag: 'Workspaces',
