@@ -42,10 +42,3 @@ export function flatProperties<V>(
   for (const [key, value] of Object.entries(object)) visit(value, key, `${field}.${key}`, false);
   return out;
 }
-
-/** Text cut to `max` characters, with a notice when it was longer. */
-export function cutText(text: string, max: number, field: string, notices: Notices): string {
-  if (text.length <= max) return text;
-  notices.reshaped(field, `cut to ${max} characters`);
-  return text.slice(0, max);
-}

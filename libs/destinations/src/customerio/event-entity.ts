@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DropEventError, type Notices } from '@manifold/destination-kit';
+import { cutText } from '../common/cut-text';
 import { isoDateTime, record, optionalText } from '../common/fields';
 import type { Entity } from './entity';
 import { isAnonymous, personIdentifiers } from './identifiers';
@@ -34,14 +35,7 @@ export const occurrenceName = nonBlank;
 
 /** The name cut to Customer.io's 100 bytes (at a character boundary), with a notice when it was. */
 function eventName(name: string, notices: Notices): string {
-  if (Buffer.byteLength(name) <= MAX_NAME_BYTES) return name;
-  let cut = '';
-  for (const character of name) {
-    if (Buffer.byteLength(cut + character) > MAX_NAME_BYTES) break;
-    cut += character;
-  }
-  notices.reshaped('name', `cut to ${MAX_NAME_BYTES} bytes`);
-  return cut;
+  return cutText(name, MAX_NAME_BYTES, 'name', notices, 'utf8');
 }
 
 export interface Occurrence {

@@ -295,6 +295,35 @@ const cases: TranslationCase[] = [
     },
   },
   {
+    name: 'an emoji straddling a length limit is left out whole, never cut in half (param at 100, user property at 36)',
+    event: specEvent({
+      type: 'track',
+      event: 'Reviewed',
+      // 99 characters then 👍 (two UTF-16 units): the 100-unit limit falls inside the emoji.
+      properties: { comment: `${'a'.repeat(99)}\u{1F44D}`, short: `${'b'.repeat(98)}\u{1F44D}` },
+      context: {
+        ...specEvent({ type: 'track' }).context,
+        traits: { mood: `${'m'.repeat(35)}\u{1F600}` },
+      },
+    }),
+    expect: {
+      requests: [
+        {
+          method: 'POST',
+          path,
+          json: {
+            ...one('Reviewed', { comment: 'a'.repeat(99), short: `${'b'.repeat(98)}\u{1F44D}` }),
+            user_properties: { mood: { value: 'm'.repeat(35) } },
+          },
+        },
+      ],
+      notices: [
+        { kind: 'converted', field: 'params.comment', reason: 'cut to 100 characters' },
+        { kind: 'converted', field: 'user_properties.mood', reason: 'cut to 36 characters' },
+      ],
+    },
+  },
+  {
     name: 'identify → the traits as user properties, with one event named by identifyEventName',
     event: specEvent({ type: 'identify', traits: { email: 'ann@example.com', plan: 'pro', seats: 3 } }),
     expect: {

@@ -1,4 +1,5 @@
 import { DropEventError, isPlainObject, type Notices } from '@manifold/destination-kit';
+import { cutToLimit } from '../common/cut-text';
 
 // The Measurement Protocol's naming and size rules (libs/destinations/src/ga4/README.md#the-api). /mp/collect
 // accepts anything with a 2xx and silently ignores what breaks them, so the translator applies
@@ -101,7 +102,7 @@ export function shapeParams(params: Record<string, unknown>, where: string, noti
       const max = LONG_PARAMS[key] ?? MAX_PARAM_LENGTH;
       if (value.length <= max) return value;
       notices.reshaped(field, `cut to ${max} characters`);
-      return value.slice(0, max);
+      return cutToLimit(value, max);
     }
     if (typeof value === 'number' || typeof value === 'boolean') return value;
     if (isPlainObject(value)) {

@@ -1,4 +1,5 @@
 import { coerce, isPlainObject, type Notices } from '@manifold/destination-kit';
+import { cutToLimit } from '../common/cut-text';
 
 // GA4 user properties from Spec traits, within the Measurement Protocol's limits: at most 25,
 // names of at most 24 characters (letter first, then letters, digits, underscores), not reserved,
@@ -61,7 +62,7 @@ export function userPropertiesOf(traits: Record<string, unknown>, notices: Notic
     if (shaped === undefined) return;
     if (typeof shaped === 'string' && shaped.length > MAX_VALUE_LENGTH) {
       notices.reshaped(field, `cut to ${MAX_VALUE_LENGTH} characters`);
-      out[name] = { value: shaped.slice(0, MAX_VALUE_LENGTH) };
+      out[name] = { value: cutToLimit(shaped, MAX_VALUE_LENGTH) };
       return;
     }
     out[name] = { value: shaped };

@@ -1,5 +1,6 @@
 import type { Notices } from '@manifold/destination-kit';
-import { cutText, flatProperties } from '../common/flat-properties';
+import { cutText } from '../common/cut-text';
+import { flatProperties } from '../common/flat-properties';
 
 // What Heap takes as a property value: a number, or text shorter than 1024 characters; a list of
 // those is stored joined with "||" (and cut like text). Objects are flattened into dotted names,

@@ -219,6 +219,24 @@ const cases: TranslationCase[] = [
     },
   },
   {
+    name: "track: an emoji straddling HubSpot's 50 characters is left out whole, not cut in half",
+    event: specEvent({
+      type: 'track',
+      event: `pe${PORTAL}_clicked`,
+      properties: { email: 'ann@example.com', note: `${'x'.repeat(49)}\u{1F389} party` },
+    }),
+    expect: {
+      requests: [
+        sendEvent({
+          eventName: `pe${PORTAL}_clicked`,
+          email: 'ann@example.com',
+          properties: { email: 'ann@example.com', note: 'x'.repeat(49) },
+        }),
+      ],
+      notices: [{ kind: 'converted', field: 'properties.note', reason: "cut to HubSpot's 50 characters" }],
+    },
+  },
+  {
     name: 'track without an email: dropped, HubSpot needs the contact',
     event: specEvent({ type: 'track', event: 'Plan Upgraded', properties: {} }),
     expect: { drop: 'INVALID_PAYLOAD', message: 'email, a utk or an objectId' },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { snakeCase } from '@manifold/events';
 import { defineAction, DropEventError, lenient, Notices } from '@manifold/destination-kit';
+import { cutToLimit } from '../common/cut-text';
 import { eventUuid } from '../common/event-uuid';
 import { coalesce, isoDateTime, optionalText, record } from '../common/fields';
 import { propertyName, propertyValue } from './properties';
@@ -59,7 +60,7 @@ function eventProperties(properties: Record<string, unknown>, notices: Notices):
     const limit = typeof value === 'string' && /^https?:\/\//i.test(value) ? MAX_URL_VALUE : MAX_VALUE;
     if (typeof value === 'string' && value.length > limit) {
       notices.reshaped(`properties.${key}`, `cut to HubSpot's ${limit} characters`);
-      value = value.slice(0, limit);
+      value = cutToLimit(value, limit);
     }
     out[name] = value;
   }

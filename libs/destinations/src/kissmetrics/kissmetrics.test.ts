@@ -71,6 +71,14 @@ const cases: TranslationCase[] = [
     },
   },
   {
+    name: 'track: an emoji straddling the 512-character cut is left out whole, not sent as half a character',
+    event: specEvent({ type: 'track', event: 'Profile Saved', properties: { bio: `${'b'.repeat(511)}\u{1F600}!` } }),
+    expect: {
+      requests: [get('/e', { _p: 'user-1001', _n: 'Profile Saved', ...at(), bio: 'b'.repeat(511) })],
+      notices: [{ kind: 'converted', field: 'properties.bio', reason: 'cut to 512 characters' }],
+    },
+  },
+  {
     name: 'track with revenue: also "Billing Amount"; prefixed properties when the setting is on (never Billing Amount)',
     event: specEvent({ type: 'track', event: 'Upgraded', properties: { revenue: '24.5', plan: 'team' } }),
     settings: { prefixProperties: true },

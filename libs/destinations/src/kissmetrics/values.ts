@@ -1,5 +1,6 @@
 import type { Notices } from '@manifold/destination-kit';
-import { cutText, flatProperties } from '../common/flat-properties';
+import { cutText } from '../common/cut-text';
+import { flatProperties } from '../common/flat-properties';
 
 // Kissmetrics stores every value as text or a number it reads from the text, of at most 512
 // characters, under names of at most 255 (case-insensitive). So: nested objects are flattened into

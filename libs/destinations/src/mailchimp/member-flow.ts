@@ -1,4 +1,5 @@
 import { coerce, isPlainObject, parseJsonBody, type Notices, type RequestDescriptor } from '@manifold/destination-kit';
+import { cutToLimit } from '../common/cut-text';
 import { listMergeFields, mailchimpRequest, memberPath, mergeFieldsPath } from './api';
 import type { MergeValue } from './merge-values';
 import type { MailchimpSettings } from './settings';
@@ -116,7 +117,7 @@ export function resolveMerge(
         ...[...missing].map(([tag, { listId, name, value }]) =>
           mailchimpRequest(settings, 'POST', mergeFieldsPath(listId), {
             tag,
-            name: name.slice(0, 50),
+            name: cutToLimit(name, 50),
             type: typeof value === 'number' ? 'number' : 'text',
           }),
         ),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { coerce, defineAction, DropEventError, lenient, Notices } from '@manifold/destination-kit';
 import { batchSubscribeRequests, MAX_BATCH_MEMBERS } from './batch-subscribe';
+import { cutText } from '../common/cut-text';
 import { coalesce, compact, optionalText, record } from '../common/fields';
 import { mergeValues, type MergeValue } from './merge-values';
 import { memberRequests, type AddressValue, type PlannedMember } from './member-flow';
@@ -67,7 +68,7 @@ function tags(value: unknown, notices: Notices): string[] {
   const out: string[] = [];
   list.forEach((tag: unknown) => {
     const name = notices.coerce('tags[]', tag, coerce.string)?.trim();
-    if (name) out.push(name.slice(0, 100));
+    if (name) out.push(cutText(name, 100, 'tags[]', notices));
   });
   return out;
 }

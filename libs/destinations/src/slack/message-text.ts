@@ -1,5 +1,5 @@
 import type { Notices } from '@manifold/destination-kit';
-import { cutText } from '../common/flat-properties';
+import { cutText } from '../common/cut-text';
 
 // The text of one Slack message: the mapped template, then one line per detail (the event's
 // properties or traits by default). Slack reads `<…>` as links and mentions (`<!channel>` would
