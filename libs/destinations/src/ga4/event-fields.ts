@@ -1,7 +1,16 @@
 import { z } from 'zod';
 import { DropEventError, jsonRequest, joinUrl, type Notices, type RequestDescriptor } from '@manifold/destination-kit';
 import { coalesce, compact, epochMs, isoDateTime, record, soft } from '../common/fields';
-import { checkEventName, customEventName, limitParams, MAX_CUSTOM_ITEM_PARAMS, MAX_PARAMS, shapeParams } from './rules';
+import {
+  checkEventAge,
+  checkEventName,
+  customEventName,
+  eventTimeParam,
+  limitParams,
+  MAX_CUSTOM_ITEM_PARAMS,
+  MAX_PARAMS,
+  shapeParams,
+} from './rules';
 import type { Ga4Settings } from './settings';
 import { userPropertiesOf } from './user-properties';
 
@@ -57,6 +66,8 @@ export const commonFields = {
   app_instance_id: soft.string(),
   user_id: soft.string(),
   timestamp: isoDateTime(),
+  /** When Manifold received the event: GA4's 72-hour rule is checked against it (no clock is read). */
+  received_at: isoDateTime().optional(),
   name: z.string().min(1),
   params: record(),
   engagement_time_msec: z.number().int().min(0).default(1),
@@ -69,6 +80,7 @@ export const commonMapping = {
   app_instance_id: { '@path': '$.integrations.Google Analytics 4.app_instance_id' },
   user_id: { '@path': '$.userId' },
   timestamp: coalesce('$.timestamp', '$.receivedAt'),
+  received_at: { '@path': '$.receivedAt' },
   name: { '@path': '$.event' },
   params: { '@path': '$.properties' },
   engagement_time_msec: { '@literal': 1 },
@@ -94,13 +106,23 @@ export function collectRequest(
   const name = options.custom ? customEventName(payload.name, settings.lowercaseEventNames) : payload.name;
   const app = settings.firebaseAppId !== undefined;
   checkEventName(name, app ? 'app' : 'web');
+  checkEventAge(payload.timestamp, payload.received_at);
   const required: Record<string, unknown> = {
     ...shapeParams(standardParams, 'params', notices),
     ...compact({ engagement_time_msec: payload.engagement_time_msec, session_id: payload.session_id }),
   };
   const items = options.items?.map((i, index) => itemParams(i, `params.items[${index}]`, notices));
   if (items && items.length > 0) required['items'] = items;
-  const params = limitParams(required, shapeParams(payload.params, 'params', notices), MAX_PARAMS, 'params', notices);
+  const own = { ...payload.params };
+  if ('timestamp_micros' in own) {
+    own['timestamp_micros'] = eventTimeParam(
+      own['timestamp_micros'],
+      payload.received_at,
+      'params.timestamp_micros',
+      notices,
+    );
+  }
+  const params = limitParams(required, shapeParams(own, 'params', notices), MAX_PARAMS, 'params', notices);
   const id = app ? payload.app_instance_id : payload.client_id;
   if (!id) {
     throw new DropEventError(

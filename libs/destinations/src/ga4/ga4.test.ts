@@ -353,6 +353,57 @@ const cases: TranslationCase[] = [
     expect: { drop: 'INVALID_PAYLOAD', message: 'item_id or item_name' },
   },
   {
+    name: 'an event more than 72 hours older than its receipt is dropped with the reason (GA4 would ignore it)',
+    event: specEvent({
+      type: 'track',
+      event: 'Clicked',
+      timestamp: '2026-05-29T11:59:00.000Z',
+      receivedAt: '2026-06-01T11:59:00.120Z',
+    }),
+    expect: { drop: 'INVALID_PAYLOAD', message: 'more than 72 hours' },
+  },
+  {
+    name: 'an identify more than 72 hours older than its receipt is dropped too (its user properties travel with an event)',
+    event: specEvent({
+      type: 'identify',
+      traits: { plan: 'pro' },
+      timestamp: '2026-05-20T00:00:00.000Z',
+      receivedAt: '2026-06-01T11:59:00.120Z',
+    }),
+    expect: { drop: 'INVALID_PAYLOAD', message: 'more than 72 hours' },
+  },
+  {
+    name: "a timestamp_micros property GA4 would ignore the event for is left out (the event's own time is sent)",
+    event: specEvent({
+      type: 'track',
+      event: 'Clicked',
+      properties: { label: 'Buy', timestamp_micros: TIMESTAMP_MS },
+    }),
+    expect: {
+      requests: [{ method: 'POST', path, json: one('Clicked', { label: 'Buy' }) }],
+      notices: [
+        {
+          kind: 'dropped',
+          field: 'params.timestamp_micros',
+          reason:
+            'more than 72 hours before the event was received (is it in microseconds?): GA4 would ignore the event',
+        },
+      ],
+    },
+  },
+  {
+    name: 'a timestamp_micros property within 72 hours is sent, a numeric text as a number',
+    event: specEvent({
+      type: 'track',
+      event: 'Clicked',
+      properties: { timestamp_micros: String((TIMESTAMP_MS - 60_000) * 1000) },
+    }),
+    expect: {
+      requests: [{ method: 'POST', path, json: one('Clicked', { timestamp_micros: (TIMESTAMP_MS - 60_000) * 1000 }) }],
+      notices: [{ kind: 'converted', field: 'params.timestamp_micros', reason: 'string to number' }],
+    },
+  },
+  {
     name: 'group is not a GA4 call',
     event: specEvent({ type: 'group', groupId: 'g' }),
     expect: { drop: 'UNSUPPORTED_EVENT_TYPE' },
@@ -470,6 +521,36 @@ describe('Google Analytics 4', () => {
         expect({ stream, name, kind: translate(name).kind }).toEqual({ stream, name, kind: 'requests' });
       }
     }
+  });
+
+  it('keeps an event exactly 72 hours older than its receipt, drops one a millisecond older; no clock is read', () => {
+    const settings = parsed(ga4, baseSettings());
+    const at = (timestamp: string) =>
+      translateEvent(
+        ga4,
+        specEvent({ type: 'track', event: 'x', timestamp, receivedAt: '2026-06-01T12:00:00.000Z' }),
+        settings,
+      );
+    expect(at('2026-05-29T12:00:00.000Z').kind).toBe('requests');
+    expect(at('2026-05-29T11:59:59.999Z')).toMatchObject({
+      kind: 'drop',
+      reason: 'INVALID_PAYLOAD',
+      message:
+        'GA4 ignores events more than 72 hours old: timestamp 2026-05-29T11:59:59.999Z is more than 72 hours before the event was received (2026-06-01T12:00:00.000Z)',
+    });
+    // An event from years ago, received years ago (a replay): judged by its own receipt, not today.
+    expect(
+      translateEvent(
+        ga4,
+        specEvent({
+          type: 'track',
+          event: 'x',
+          timestamp: '2020-01-01T00:00:00.000Z',
+          receivedAt: '2020-01-01T00:00:01.000Z',
+        }),
+        settings,
+      ).kind,
+    ).toBe('requests');
   });
 
   it('the emulator catches a translation GA would silently drop (milliseconds as timestamp_micros)', async () => {

@@ -68,6 +68,55 @@ export function checkEventName(name: string, stream: 'web' | 'app'): void {
   }
 }
 
+/**
+ * GA4 ignores an event whose time (`timestamp_micros`, the request's or the event's own) is more
+ * than 72 hours in the past when it arrives. `perform` reads no clock, so the age is taken from the
+ * event itself: its time against when Manifold received it.
+ */
+const MAX_EVENT_AGE_MS = 72 * 3600 * 1000;
+
+/** Throws DropEventError when the event happened more than 72 hours before Manifold received it. */
+export function checkEventAge(timestamp: string, receivedAt: string | undefined): void {
+  if (receivedAt === undefined) return;
+  if (Date.parse(receivedAt) - Date.parse(timestamp) <= MAX_EVENT_AGE_MS) return;
+  throw new DropEventError(
+    'INVALID_PAYLOAD',
+    `GA4 ignores events more than 72 hours old: timestamp ${timestamp} is more than 72 hours before the event was received (${receivedAt})`,
+  );
+}
+
+/**
+ * An event's own `timestamp_micros` param (from its properties) as GA4 takes it: a whole number
+ * of microseconds (digits as text converted) not more than 72 hours before the event was received;
+ * otherwise undefined with a notice, and the event goes with the request's time.
+ */
+export function eventTimeParam(
+  value: unknown,
+  receivedAt: string | undefined,
+  field: string,
+  notices: Notices,
+): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  let micros: number | undefined;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) micros = value;
+  else if (typeof value === 'string' && /^\d{1,16}$/.test(value)) {
+    micros = Number(value);
+    notices.converted(field, 'string', 'number');
+  }
+  if (micros === undefined) {
+    notices.dropped(field, 'not a whole number of microseconds');
+    return undefined;
+  }
+  if (receivedAt !== undefined && Date.parse(receivedAt) * 1000 - micros > MAX_EVENT_AGE_MS * 1000) {
+    notices.dropped(
+      field,
+      'more than 72 hours before the event was received (is it in microseconds?): GA4 would ignore the event',
+    );
+    return undefined;
+  }
+  return micros;
+}
+
 /** Why GA4 refuses a param name, or undefined when it takes it. */
 export function paramNameProblem(key: string): string | undefined {
   if (key === 'firebase_conversion' || RESERVED_PARAM_PREFIXES.some((p) => key.startsWith(p))) return 'reserved name';
