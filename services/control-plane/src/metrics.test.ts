@@ -5,7 +5,6 @@ import { connectControlPlane } from '@manifold/proto';
 import { startTelemetry, type Telemetry } from '@manifold/telemetry';
 import { eventually, sampleValue, testLogger } from '@manifold/testing';
 import { AutoDisableJob } from './auto-disable/auto-disable-job';
-import { createMailer } from '@manifold/mail';
 import { grpcError, startTestControlPlane, type Harness } from './test-support/harness';
 
 const DAY = 86_400_000;
@@ -77,7 +76,8 @@ describe('control plane metrics', () => {
     const store = h.controlPlane.domain.store;
     const job = new AutoDisableJob(
       store,
-      createMailer(undefined, testLogger('mail')),
+      // A mailer that delivers (auto-disable warns nobody without one); the mail itself is not looked at.
+      { delivers: true, send: () => Promise.resolve(), close: () => undefined },
       testLogger('auto-disable'),
       () => clock,
       () => Promise.resolve(),

@@ -65,7 +65,7 @@ export interface StartControlPlaneOptions {
   destinationAddressPolicy?: AddressPolicy;
   /** How long a Reverse ETL preview may run in the warehouse (ms; default 30 s). */
   previewTimeoutMs?: number;
-  /** Mail for auto-disable warnings; without it, warnings are only recorded and logged. */
+  /** Mail for auto-disable warnings; without it, auto-disable is off (no owner could be warned first). */
   smtp?: SmtpSettings;
   autoDisable?: Partial<AutoDisableOptions> & { enabled?: boolean };
   /** When set, delivery reports and warehouse load records are read from these brokers. */
@@ -149,10 +149,18 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
       addressPolicy: options.destinationAddressPolicy ?? AddressPolicy.blocking(DEFAULT_BLOCKED_NETWORKS),
     });
     stops.push(() => testSender.close());
+    // Before the domain: without mail to warn owners with, auto-disable is off and reads give no date.
+    const mailer = createMailer(options.smtp, logger);
+    stops.push(() => mailer.close());
     const domain: Domain = {
       store,
       workspaces: new Workspaces(store),
-      sources: new Sources(store, box, onChange, { ...DEFAULT_AUTO_DISABLE_POLICY, ...options.autoDisable }),
+      sources: new Sources(
+        store,
+        box,
+        onChange,
+        mailer.delivers ? { ...DEFAULT_AUTO_DISABLE_POLICY, ...options.autoDisable } : null,
+      ),
       destinations,
       mappings,
       tester: new DestinationTester(catalog, box, mappings, observability.counters, testSender, logger),
@@ -199,8 +207,6 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
       stops.push(() => operations.stop());
     }
 
-    const mailer = createMailer(options.smtp, logger);
-    stops.push(() => mailer.close());
     const autoDisable = new AutoDisableJob(store, mailer, logger, now, onChange, options.autoDisable);
     if (options.autoDisable?.enabled ?? true) {
       autoDisable.start();

@@ -1,7 +1,7 @@
 import { SaidOnce, type Logger } from '@manifold/logger';
 import { isDuplicateKeyError } from '@manifold/mongo';
 import { refreshSourceLinks } from '../domain/links';
-import type { SourceDoc, StatusChangeDoc } from '../store/documents';
+import type { SourceDoc, StatusChangeDoc, WorkspaceDoc } from '../store/documents';
 import type { Store } from '../store/store';
 import type { Mailer } from '@manifold/mail';
 import { autoDisableDueAt, DEFAULT_AUTO_DISABLE_POLICY, type AutoDisablePolicy } from './policy';
@@ -13,6 +13,12 @@ export interface AutoDisableOptions extends AutoDisablePolicy {
 
 const DAY = 86_400_000;
 const ACTOR = 'manifold (auto-disable)';
+/**
+ * A claim older than this whose work is still undone (no warning recorded, the source still
+ * enabled) was left by a replica that died holding it; another replica takes it over. Far longer
+ * than a mail send or a write takes, so a live holder is never overtaken.
+ */
+export const CLAIM_TAKEOVER_MS = 60 * 60 * 1000;
 
 export interface SweepResult {
   warned: string[];
@@ -25,6 +31,9 @@ export interface SweepResult {
  * each disable is first claimed by inserting a document with a unique _id, so only one replica
  * acts on it. (A conditional findOneAndUpdate is not enough: FerretDB does not make it atomic
  * across concurrent callers, while a unique _id insert is atomic in both it and MongoDB.)
+ * A warning is recorded only once its mail has gone, so a replica that dies mid-send leaves a
+ * source unwarned (its claim is taken over later), never warned on record without a mail.
+ * Without a mailer that delivers, no owner can be warned, so nothing is warned or disabled.
  */
 export class AutoDisableJob {
   private readonly options: AutoDisableOptions;
@@ -45,6 +54,11 @@ export class AutoDisableJob {
   }
 
   start(): void {
+    if (!this.mailer.delivers) {
+      this.logger.warn(
+        'auto-disable is off: no SMTP_URL to warn workspace owners with, so no source is disabled for lacking a destination',
+      );
+    }
     this.timer = setInterval(() => {
       this.running = this.runOnce().catch((error: unknown) =>
         this.logger.error({ err: error }, 'auto-disable sweep failed'),
@@ -63,6 +77,8 @@ export class AutoDisableJob {
     const { afterDays, warnDaysBefore } = this.options;
     const warnFrom = new Date(now.getTime() - (afterDays - warnDaysBefore) * DAY);
     const result: SweepResult = { warned: [], disabled: [] };
+    // No source is disabled without its owner having been mailed first.
+    if (!this.mailer.delivers) return result;
     const candidates = await this.store.sources
       .find({ enabled: true, withoutDestinationSince: { $ne: null, $lte: warnFrom } })
       .toArray();
@@ -96,57 +112,62 @@ export class AutoDisableJob {
     const workspace = await this.store.workspaces.findOne({ _id: source.workspaceId });
     if (!workspace || (workspace.autoDisableExceptions ?? []).includes(source._id)) return;
 
-    if (!source.autoDisableWarnedAt) {
+    const warnedAt = source.autoDisableWarnedAt;
+    if (warnedAt && source.status.status === 'enabled' && source.status.changedAt > warnedAt) {
+      // Enabled again after its warning (auto-disabled, then turned on, before enabling restarted
+      // the clock): its 14 days start from that, with a new warning; never a disable at once.
+      await this.store.sources.updateOne(
+        { _id: source._id, autoDisableWarnedAt: warnedAt },
+        { $set: { withoutDestinationSince: source.status.changedAt, autoDisableWarnedAt: null } },
+      );
+      return;
+    }
+    if (!warnedAt) {
       // Warned now, the disable date is never less than the warning period away.
       const disableOn = autoDisableDueAt({ ...source, autoDisableWarnedAt: now }, this.options);
-      if (disableOn && (await this.warn(source, workspace.ownerEmail, workspace.slug, disableOn, now)))
-        result.warned.push(source._id);
+      if (disableOn && (await this.warn(source, workspace, disableOn, now))) result.warned.push(source._id);
       return;
     }
     const dueAt = autoDisableDueAt(source, this.options);
     if (dueAt && now >= dueAt && (await this.disable(source, now))) result.disabled.push(source._id);
   }
 
-  private async warn(
-    source: SourceDoc,
-    ownerEmail: string,
-    workspaceSlug: string,
-    disableOn: Date,
-    now: Date,
-  ): Promise<boolean> {
+  private async warn(source: SourceDoc, workspace: WorkspaceDoc, disableOn: Date, now: Date): Promise<boolean> {
+    const ownerEmail = workspace.ownerEmail;
+    const since = source.withoutDestinationSince?.toISOString();
     const entry: StatusChangeDoc = {
       status: 'warned',
       changedBy: ACTOR,
       changedAt: now,
-      reason: `no enabled destination since ${source.withoutDestinationSince?.toISOString()}; will be disabled on ${disableOn.toISOString()}; owner ${ownerEmail} notified`,
+      reason: `no enabled destination since ${since}; will be disabled on ${disableOn.toISOString()}; owner ${ownerEmail} notified`,
     };
-    const claim = `${source._id}|warn|${source.withoutDestinationSince?.toISOString()}`;
-    if (!(await this.claim(claim, now))) return false; // another replica warned first
-    await this.store.sources.updateOne(
-      { _id: source._id },
-      { $set: { autoDisableWarnedAt: now }, $push: { statusHistory: entry } },
-    );
+    const claim = `${source._id}|warn|${since}`;
+    const claimedAt = await this.claim(claim, now);
+    if (!claimedAt) return false; // another replica is warning, or has
     try {
       await this.mailer.send({
         to: ownerEmail,
         subject: `Manifold: source "${source.name}" will be disabled on ${disableOn.toISOString().slice(0, 10)}`,
         text:
-          `The source "${source.name}" (/${workspaceSlug}/sources/${source.slug}) has had no enabled destination ` +
-          `since ${source.withoutDestinationSince?.toISOString()}.\n\n` +
+          `The source "${source.name}" of the workspace "${workspace.name}" (/${workspace.slug}/sources/${source.slug}) ` +
+          `has had no enabled destination since ${since}.\n\n` +
           `Manifold disables sources without an enabled destination after ${this.options.afterDays} days, so it will be ` +
           `disabled on ${disableOn.toISOString()} and its events will be dropped from then on.\n\n` +
-          `To keep it: connect an enabled destination, or add the source to the workspace's auto-disable exception list.\n`,
+          `To keep it: connect an enabled destination, or add the source to the workspace's auto-disable exception list ` +
+          `(manifold workspaces exempt ${workspace.slug} ${source.slug}).\n`,
       });
     } catch (error) {
-      // Undo the claim so the next sweep tries again; no disable happens without a warning.
-      await this.store.sources.updateOne(
-        { _id: source._id },
-        { $set: { autoDisableWarnedAt: null, statusHistory: source.statusHistory } },
-      );
-      await this.store.autoDisableClaims.deleteOne({ _id: claim });
+      // Give the claim back so the next sweep tries again; nothing was recorded, so no disable
+      // happens without a warning.
+      await this.store.autoDisableClaims.deleteOne({ _id: claim, claimedAt });
       this.logger.error({ err: error, sourceId: source._id }, 'auto-disable warning mail failed; will retry');
       return false;
     }
+    // Recorded only now that the owner has been mailed. The disable date counts from here.
+    await this.store.sources.updateOne(
+      { _id: source._id },
+      { $set: { autoDisableWarnedAt: now }, $push: { statusHistory: entry } },
+    );
     this.logger.info({ sourceId: source._id, to: ownerEmail, disableOn }, 'auto-disable warning sent');
     return true;
   }
@@ -158,8 +179,9 @@ export class AutoDisableJob {
       changedAt: now,
       reason: `auto-disabled: no enabled destination since ${source.withoutDestinationSince?.toISOString()} (${this.options.afterDays} days)`,
     };
-    if (!(await this.claim(`${source._id}|disable|${source.withoutDestinationSince?.toISOString()}`, now)))
-      return false;
+    const claim = `${source._id}|disable|${source.withoutDestinationSince?.toISOString()}`;
+    // A claim that some status change followed was done (or overtaken by a user): never taken over.
+    if (!(await this.claim(claim, now, (claimedAt) => source.status.changedAt >= claimedAt))) return false;
     const updated = await this.store.sources.updateOne(
       { _id: source._id, enabled: true },
       { $set: { enabled: false, status }, $push: { statusHistory: status } },
@@ -169,14 +191,26 @@ export class AutoDisableJob {
     return true;
   }
 
-  /** True for the one replica whose insert of this claim succeeds. */
-  private async claim(id: string, now: Date): Promise<boolean> {
-    try {
-      await this.store.autoDisableClaims.insertOne({ _id: id, claimedAt: now });
-      return true;
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
+  /**
+   * The claim's time for the one replica whose insert of it succeeds, undefined for the others.
+   * A claim left longer than CLAIM_TAKEOVER_MS, whose work the source shows undone (`done` says
+   * otherwise), is one whose holder died before finishing: it is deleted by its time, so of
+   * several replicas taking it over only one deletes it and one inserts it again.
+   */
+  private async claim(id: string, now: Date, done?: (claimedAt: Date) => boolean): Promise<Date | undefined> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        await this.store.autoDisableClaims.insertOne({ _id: id, claimedAt: now });
+        return now;
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+      }
+      const held = await this.store.autoDisableClaims.findOne({ _id: id });
+      if (!held || now.getTime() - held.claimedAt.getTime() < CLAIM_TAKEOVER_MS || done?.(held.claimedAt))
+        return undefined;
+      await this.store.autoDisableClaims.deleteOne({ _id: id, claimedAt: held.claimedAt });
+      this.logger.warn({ claim: id, claimedAt: held.claimedAt }, 'auto-disable takes over a claim left unfinished');
     }
+    return undefined;
   }
 }

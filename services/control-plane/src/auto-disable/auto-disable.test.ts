@@ -90,6 +90,8 @@ describe('auto-disable of sources without an enabled destination', () => {
     expect(mail?.to).toEqual(['owner@ad.test']);
     expect(mail?.subject).toBe('Manifold: source "Lonely" will be disabled on 2026-03-15');
     expect(mail?.text).toContain('(/ad/sources/lonely) has had no enabled destination since 2026-03-01T12:00:00.000Z');
+    expect(mail?.text).toContain('The source "Lonely" of the workspace "AD"');
+    expect(mail?.text).toContain('(manifold workspaces exempt ad lonely)');
     const warnedSource = await h.client.sources.getSource({ workspace: 'ad', source: 'lonely' });
     expect(warnedSource.autoDisableWarnedAt).toEqual(clock);
     expect(warnedSource.autoDisableDueAt).toEqual(new Date('2026-03-15T12:00:00.000Z'));
@@ -200,6 +202,162 @@ describe('auto-disable of sources without an enabled destination', () => {
     expect((await h.controlPlane.autoDisable.runOnce()).warned).toEqual([src.id]);
     s = await h.client.sources.getSource({ workspace: 'ad3', source: 'srv' });
     expect(s.enabled).toBe(true);
+  });
+
+  it('restarts the clock when an auto-disabled source is enabled again, and warns before disabling it again', async () => {
+    const t0 = clock;
+    await h.client.workspaces.createWorkspace({ slug: 'ad7', name: 'AD7', ownerEmail: 'owner7@ad.test' });
+    const src = await h.client.sources.createSource({
+      workspace: 'ad7',
+      slug: 'app',
+      name: 'App',
+      environment: 'prod',
+      type: 'node',
+      category: 'server',
+    });
+    const job = h.controlPlane.autoDisable;
+    const mailsTo = () => smtp.mails.filter((m) => m.to.includes('owner7@ad.test')).length;
+    advanceTo(11, t0);
+    expect((await job.runOnce()).warned).toEqual([src.id]);
+    advanceTo(14, t0);
+    expect((await job.runOnce()).disabled).toEqual([src.id]);
+    expect(mailsTo()).toBe(1);
+
+    // The user turns it on again on day 20, still without a destination: a new 14 days from then,
+    // never a date already past.
+    advanceTo(20, t0);
+    let s = await h.client.sources.updateSource({ workspace: 'ad7', source: 'app', enabled: true });
+    expect(s.enabled).toBe(true);
+    expect(s.withoutDestinationSince).toEqual(clock);
+    expect(s.autoDisableWarnedAt).toBeUndefined();
+    expect(s.autoDisableDueAt).toEqual(new Date(t0.getTime() + 34 * DAY));
+    advanceTo(30.9, t0);
+    expect(await job.runOnce()).toEqual({ warned: [], disabled: [] });
+    // Warned again (a second mail) 3 days ahead, then disabled again.
+    advanceTo(31, t0);
+    expect(await job.runOnce()).toEqual({ warned: [src.id], disabled: [] });
+    expect(mailsTo()).toBe(2);
+    advanceTo(34, t0);
+    expect(await job.runOnce()).toEqual({ warned: [], disabled: [src.id] });
+    s = await h.client.sources.getSource({ workspace: 'ad7', source: 'app' });
+    expect(s.statusHistory.map((x) => x.status)).toEqual([
+      'enabled',
+      'warned',
+      'disabled',
+      'enabled',
+      'warned',
+      'disabled',
+    ]);
+  });
+
+  it('gives a source enabled again before enabling restarted the clock new 14 days, not a disable at once', async () => {
+    const t0 = clock;
+    await h.client.workspaces.createWorkspace({ slug: 'ad9', name: 'AD9', ownerEmail: 'owner9@ad.test' });
+    const src = await h.client.sources.createSource({
+      workspace: 'ad9',
+      slug: 'app',
+      name: 'App',
+      environment: 'prod',
+      type: 'node',
+      category: 'server',
+    });
+    const job = h.controlPlane.autoDisable;
+    advanceTo(11, t0);
+    await job.runOnce();
+    advanceTo(14, t0);
+    expect((await job.runOnce()).disabled).toEqual([src.id]);
+    // Turned on again on day 20 as earlier versions left it: the old clock and warning kept.
+    advanceTo(20, t0);
+    const store = h.controlPlane.domain.store;
+    const enabled = { status: 'enabled', changedBy: 'someone@ad.test', changedAt: clock, reason: 'enabled by a user' };
+    await store.sources.updateOne(
+      { _id: src.id },
+      { $set: { enabled: true, status: enabled }, $push: { statusHistory: enabled } },
+    );
+    advanceTo(21, t0);
+    expect(await job.runOnce()).toEqual({ warned: [], disabled: [] });
+    const s = await h.client.sources.getSource({ workspace: 'ad9', source: 'app' });
+    expect(s).toMatchObject({ enabled: true, autoDisableWarnedAt: undefined });
+    expect(s.autoDisableDueAt).toEqual(new Date(t0.getTime() + 34 * DAY));
+    advanceTo(31, t0);
+    expect(await job.runOnce()).toEqual({ warned: [src.id], disabled: [] });
+  });
+
+  it('never disables a source whose warning a replica claimed but did not mail (it died mid-send)', async () => {
+    const t0 = clock;
+    await h.client.workspaces.createWorkspace({ slug: 'ad8', name: 'AD8', ownerEmail: 'owner8@ad.test' });
+    const src = await h.client.sources.createSource({
+      workspace: 'ad8',
+      slug: 'srv',
+      name: 'Srv',
+      environment: 'prod',
+      type: 'node',
+      category: 'server',
+    });
+    // A replica whose mail never leaves: its SMTP hangs, then the process is killed.
+    let sending!: () => void;
+    const inSend = new Promise<void>((resolve) => (sending = resolve));
+    const dying = new AutoDisableJob(
+      h.controlPlane.domain.store,
+      {
+        delivers: true,
+        send: () => {
+          sending();
+          return new Promise<void>(() => undefined);
+        },
+        close: () => undefined,
+      },
+      testLogger('ad-dying'),
+      () => clock,
+      async () => undefined,
+    );
+    advanceTo(11, t0);
+    void dying.runOnce();
+    await inSend;
+    const mailsTo = () => smtp.mails.filter((m) => m.to.includes('owner8@ad.test'));
+    const job = h.controlPlane.autoDisable;
+    // Minutes later another replica leaves the claim to the one holding it (no second mail).
+    advanceTo(11.01, t0);
+    expect(await job.runOnce()).toEqual({ warned: [], disabled: [] });
+    let s = await h.client.sources.getSource({ workspace: 'ad8', source: 'srv' });
+    expect(s.autoDisableWarnedAt).toBeUndefined();
+    expect(s.statusHistory.map((x) => x.status)).toEqual(['enabled']);
+    // Past its due date, the other replica takes the abandoned claim over and warns: no disable yet.
+    advanceTo(17, t0);
+    expect(await job.runOnce()).toEqual({ warned: [src.id], disabled: [] });
+    expect(mailsTo()).toHaveLength(1);
+    s = await h.client.sources.getSource({ workspace: 'ad8', source: 'srv' });
+    expect(s.enabled).toBe(true);
+    expect(s.autoDisableDueAt).toEqual(new Date(t0.getTime() + 20 * DAY));
+    advanceTo(20, t0);
+    expect((await job.runOnce()).disabled).toEqual([src.id]);
+  });
+
+  it('without mail to warn owners with, warns and disables nothing, and reads give no date', async () => {
+    const noMail = await startTestControlPlane({ now: () => clock });
+    try {
+      const t0 = clock;
+      await noMail.client.workspaces.createWorkspace({ slug: 'nm', name: 'NM', ownerEmail: 'owner@nm.test' });
+      const src = await noMail.client.sources.createSource({
+        workspace: 'nm',
+        slug: 'srv',
+        name: 'Srv',
+        environment: 'prod',
+        type: 'node',
+        category: 'server',
+      });
+      expect(src.autoDisableDueAt).toBeUndefined();
+      expect(src.withoutDestinationSince).toEqual(t0);
+      advanceTo(11, t0);
+      expect(await noMail.controlPlane.autoDisable.runOnce()).toEqual({ warned: [], disabled: [] });
+      advanceTo(40, t0);
+      expect(await noMail.controlPlane.autoDisable.runOnce()).toEqual({ warned: [], disabled: [] });
+      const s = await noMail.client.sources.getSource({ workspace: 'nm', source: 'srv' });
+      expect(s).toMatchObject({ enabled: true, autoDisableDueAt: undefined, autoDisableWarnedAt: undefined });
+      expect(s.statusHistory.map((x) => x.status)).toEqual(['enabled']);
+    } finally {
+      await noMail.stop();
+    }
   });
 
   it('skips a source it cannot handle without holding up the sources after it', async () => {

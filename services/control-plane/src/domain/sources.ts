@@ -45,7 +45,8 @@ export function toSource(
   keys: WriteKeyDoc[],
   workspace: WorkspaceDoc,
   now: Date,
-  policy: AutoDisablePolicy = DEFAULT_AUTO_DISABLE_POLICY,
+  /** Null: auto-disable is off (no mail to warn owners with), so no source has a date. */
+  policy: AutoDisablePolicy | null = DEFAULT_AUTO_DISABLE_POLICY,
 ): Source {
   const exempt = (workspace.autoDisableExceptions ?? []).includes(doc._id);
   const live = keys
@@ -71,7 +72,7 @@ export function toSource(
     autoDisableExempt: exempt,
     withoutDestinationSince: doc.withoutDestinationSince ?? undefined,
     autoDisableWarnedAt: doc.autoDisableWarnedAt ?? undefined,
-    autoDisableDueAt: doc.enabled && !exempt ? autoDisableDueAt(doc, policy) : undefined,
+    autoDisableDueAt: doc.enabled && !exempt && policy ? autoDisableDueAt(doc, policy) : undefined,
     webhook: doc.webhook ? webhookSettingsView(doc.webhook, doc._id, now) : undefined,
     changedFields: [],
   };
@@ -97,8 +98,8 @@ export class Sources {
     /** Seals webhook sources' signing secrets. */
     private readonly box: SecretBox,
     private readonly onChange: () => Promise<void>,
-    /** The auto-disable job's policy, for the due date reads show. */
-    private readonly autoDisable: AutoDisablePolicy = DEFAULT_AUTO_DISABLE_POLICY,
+    /** The auto-disable job's policy, for the due date reads show; null when the job is off. */
+    private readonly autoDisable: AutoDisablePolicy | null = DEFAULT_AUTO_DISABLE_POLICY,
   ) {
     this.models = new ReverseEtlStore(store.db);
   }
@@ -245,11 +246,17 @@ export class Sources {
     if (req.dryRun) return { ...(await this.view(doc, workspace, ctx.now)), changedFields };
     const change = statusChange(doc.enabled, req.enabled, req.reason, ctx);
     const status = statusUpdate(change);
+    // Enabled again without an enabled destination (auto-disabled, or turned off by a user): its
+    // 14 days start now, and a warning given before is forgotten, so it is warned again first.
+    const clock =
+      change?.status === 'enabled' && doc.withoutDestinationSince
+        ? { withoutDestinationSince: ctx.now, autoDisableWarnedAt: null }
+        : {};
     let updated: SourceDoc | null;
     try {
       updated = await this.store.sources.findOneAndUpdate(
         { _id: doc._id },
-        { $set: { ...set, ...status.set }, ...status.push },
+        { $set: { ...set, ...status.set, ...clock }, ...status.push },
         { returnDocument: 'after' },
       );
     } catch (error) {
