@@ -360,6 +360,40 @@ describe('auto-disable of sources without an enabled destination', () => {
     }
   });
 
+  it('warns again before disabling a source taken off the exception list after its warning', async () => {
+    const t0 = clock;
+    await h.client.workspaces.createWorkspace({ slug: 'ad10', name: 'AD10', ownerEmail: 'owner10@ad.test' });
+    const src = await h.client.sources.createSource({
+      workspace: 'ad10',
+      slug: 'app',
+      name: 'App',
+      environment: 'prod',
+      type: 'node',
+      category: 'server',
+    });
+    const job = h.controlPlane.autoDisable;
+    const mailsTo = () => smtp.mails.filter((m) => m.to.includes('owner10@ad.test')).length;
+    advanceTo(11, t0);
+    expect((await job.runOnce()).warned).toEqual([src.id]);
+    // The owner answers the warning by exempting it; weeks later the exception is removed.
+    await h.client.workspaces.setAutoDisableException({ workspace: 'ad10', source: 'app', exempt: true });
+    advanceTo(30, t0);
+    expect(await job.runOnce()).toEqual({ warned: [], disabled: [] });
+    await h.client.workspaces.setAutoDisableException({ workspace: 'ad10', source: 'app', exempt: false });
+    let s = await h.client.sources.getSource({ workspace: 'ad10', source: 'app' });
+    expect(s.autoDisableWarnedAt).toBeUndefined();
+    expect(s.autoDisableDueAt!.getTime()).toBeGreaterThan(clock.getTime());
+    // A new warning with 3 days' notice, not a disable at the next sweep.
+    expect(await job.runOnce()).toEqual({ warned: [src.id], disabled: [] });
+    expect(mailsTo()).toBe(2);
+    advanceTo(32.9, t0);
+    expect((await job.runOnce()).disabled).toEqual([]);
+    advanceTo(33, t0);
+    expect((await job.runOnce()).disabled).toEqual([src.id]);
+    s = await h.client.sources.getSource({ workspace: 'ad10', source: 'app' });
+    expect(s.enabled).toBe(false);
+  });
+
   it('skips a source it cannot handle without holding up the sources after it', async () => {
     const t0 = clock;
     const create = async (workspace: string) => {

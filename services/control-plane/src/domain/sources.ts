@@ -72,7 +72,11 @@ export function toSource(
     autoDisableExempt: exempt,
     withoutDestinationSince: doc.withoutDestinationSince ?? undefined,
     autoDisableWarnedAt: doc.autoDisableWarnedAt ?? undefined,
-    autoDisableDueAt: doc.enabled && !exempt && policy ? autoDisableDueAt(doc, policy) : undefined,
+    // Not warned yet, it cannot be disabled before the warning period from now: never a past date.
+    autoDisableDueAt:
+      doc.enabled && !exempt && policy
+        ? autoDisableDueAt({ ...doc, autoDisableWarnedAt: doc.autoDisableWarnedAt ?? now }, policy)
+        : undefined,
     webhook: doc.webhook ? webhookSettingsView(doc.webhook, doc._id, now) : undefined,
     changedFields: [],
   };

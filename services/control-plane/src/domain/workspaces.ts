@@ -132,6 +132,11 @@ export class Workspaces {
       : { $pull: { autoDisableExceptions: sourceId } };
     const updated = await this.store.workspaces.findOneAndUpdate({ _id: doc._id }, update, { returnDocument: 'after' });
     if (!updated) throw ControlPlaneError.notFound('workspace', req.workspace);
+    if ((doc.autoDisableExceptions ?? []).includes(sourceId) !== req.exempt) {
+      // A warning given before the source went on (or off) the list no longer holds: taken off
+      // it, the source is warned again, with the full notice, before any disable.
+      await this.store.sources.updateOne({ _id: sourceId }, { $set: { autoDisableWarnedAt: null } });
+    }
     return toWorkspace(updated);
   }
 }
