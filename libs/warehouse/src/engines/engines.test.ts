@@ -285,6 +285,24 @@ describe.each(engines)('%s engine', (_kind, makeEngine) => {
     ]);
   });
 
+  it('cuts long text to the string length without splitting a character in two', async () => {
+    // 511 units then an emoji (two UTF-16 units): cutting at 512 would keep half of it, which
+    // reaches the warehouse as U+FFFD. The whole character goes; the text stays within 512.
+    const text = `${'x'.repeat(511)}😀 and more`;
+    // An array's JSON text is cut the same way: `["` and 509 units, then the emoji.
+    const list = [`${'x'.repeat(509)}😀`];
+    // The top-level name is kept whole; the same name in properties is no conflict.
+    const page = sampleEvents.page({ name: text, properties: { name: text, note: text, list } });
+    const result = await load([page]);
+    expect(result.plan.notices).toEqual([]);
+    const [row] = await engine.readTable(schema, 'pages');
+    expect(row).toMatchObject({ name: text, note: 'x'.repeat(511), list: `["${'x'.repeat(509)}` });
+    // An emoji that fits whole is kept.
+    const fits = sampleEvents.track({ event: 'Emoji', properties: { note: `${'x'.repeat(510)}😀!` } });
+    await load([fits]);
+    expect((await engine.readTable(schema, 'emoji'))[0]).toMatchObject({ note: `${'x'.repeat(510)}😀` });
+  });
+
   it('keeps text with tabs, newlines, backslashes and quotes intact', async () => {
     const odd = 'tab\there\nnew "line" \\ back\\slash \r end';
     const event = sampleEvents.track({ event: 'Note "Saved"', properties: { body: odd } });

@@ -1,6 +1,6 @@
 import { snakeCase, type CallType, type SpecEvent } from '@manifold/events';
 import type { CellValue } from './column-types';
-import { flatten, stripNul, type FlattenOptions } from './flatten';
+import { cutString, flatten, stripNul, type FlattenOptions } from './flatten';
 import { tableNameForEvent } from './names';
 import type { NoticeCounter } from './notices';
 import { isReservedColumn } from './system-columns';
@@ -202,7 +202,7 @@ function sharedField(cells: RowCells, column: string, value: CellValue, maxStrin
   }
   const current = cells.values[at];
   // Top-level strings are kept whole; properties are cut to the longest text value.
-  return current === value || (typeof current === 'string' && current.slice(0, maxStringLength) === value);
+  return current === value || (typeof current === 'string' && cutString(current, maxStringLength) === value);
 }
 
 /** Sets a top-level field's value; strings without NUL, as flatten does for properties. */

@@ -105,13 +105,13 @@ function finalName(column: string): string {
 function toCell(value: unknown, maxStringLength: number): CellValue | undefined {
   switch (typeof value) {
     case 'string':
-      return stripNul(value).slice(0, maxStringLength);
+      return cutString(stripNul(value), maxStringLength);
     case 'number':
       return Number.isFinite(value) ? value : undefined;
     case 'boolean':
       return value;
     case 'object':
-      return stripNul(JSON.stringify(value)).slice(0, maxStringLength);
+      return cutString(stripNul(JSON.stringify(value)), maxStringLength);
     default:
       return undefined;
   }
@@ -120,4 +120,15 @@ function toCell(value: unknown, maxStringLength: number): CellValue | undefined 
 /** PostgreSQL text cannot hold NUL (SQLSTATE 22021); no warehouse user wants it either. */
 export function stripNul(value: string): string {
   return value.includes('\u0000') ? value.replaceAll('\u0000', '') : value;
+}
+
+/**
+ * `value` cut to at most `max` UTF-16 units, never between the two halves of a character outside
+ * the Basic Multilingual Plane (an emoji): the half left alone is no character, and would reach
+ * the warehouse as U+FFFD. Such a character at the limit goes whole.
+ */
+export function cutString(value: string, max: number): string {
+  if (value.length <= max) return value;
+  const last = value.charCodeAt(max - 1);
+  return value.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
 }
