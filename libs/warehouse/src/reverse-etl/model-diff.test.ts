@@ -132,6 +132,29 @@ describe.each(engines)('%s model diff', (_kind, makeEngine) => {
     expect(change?.rowJson).toBe('{"id":1,"big":9007199254740994,"txt":"é \\"q\\""}');
   });
 
+  it('sends NaN and infinities as valid JSON, as strings (DuckDB writes them bare), and sees them unchanged', async () => {
+    const special = {
+      ...model,
+      sql: `SELECT id, CAST('NaN' AS DOUBLE PRECISION) AS nan, CAST('Infinity' AS DOUBLE PRECISION) AS inf,
+              CAST('-Infinity' AS DOUBLE PRECISION) AS neg, ARRAY[CAST('NaN' AS DOUBLE PRECISION), 1.5] AS list,
+              'NaN, Infinity "-Infinity"' AS txt FROM crm.${table} WHERE id = 1`,
+    };
+    await engine.models.prepare(special);
+    const [change] = await allChanges(engine, special.modelId);
+    expect(JSON.parse(change?.rowJson ?? '')).toEqual({
+      id: 1,
+      nan: 'NaN',
+      inf: 'Infinity',
+      neg: '-Infinity',
+      list: ['NaN', 1.5],
+      txt: 'NaN, Infinity "-Infinity"',
+    });
+    const preview = await engine.models.preview(special.sql, 1);
+    expect(preview.rows[0]).toMatchObject({ nan: 'NaN', inf: 'Infinity', neg: '-Infinity', list: ['NaN', 1.5] });
+    await engine.models.promote(special.modelId);
+    expect((await engine.models.prepare(special)).counts).toEqual({ added: 0, updated: 0, deleted: 0 });
+  });
+
   it('takes whole rows right whatever the columns are named (no column is taken for the row)', async () => {
     // Columns named as the diff's table aliases were before, and as one it uses now.
     const named = {

@@ -17,6 +17,7 @@ import {
   type RowChange,
   type RowValue,
 } from './model-diff';
+import { quoteNonFiniteNumbers } from './non-finite-json';
 
 /** One connection's worth of statements, as each engine runs them. Parameters are `$1`, `$2`, … */
 export interface SqlSession {
@@ -134,7 +135,7 @@ export class SqlModelDiff implements ModelDiffEngine {
       const changes = new Array<RowChange>(rows.length);
       for (let i = 0; i < rows.length; i++) {
         const [kind, key, rowJson] = rows[i] as [string, string, string];
-        changes[i] = { kind: kind as ChangeKind, key, rowJson };
+        changes[i] = { kind: kind as ChangeKind, key, rowJson: quoteNonFiniteNumbers(rowJson) };
       }
       return changes;
     });
@@ -188,7 +189,7 @@ export class SqlModelDiff implements ModelDiffEngine {
           left(),
         );
         // As the runner publishes them: integers beyond 2^53 as their digits (parseJsonExact).
-        const parsed = rows.map((r) => parseJsonExact(r.row_json));
+        const parsed = rows.map((r) => parseJsonExact(quoteNonFiniteNumbers(r.row_json)));
         if (parsed.some((row) => typeof row !== 'object' || row === null || Array.isArray(row))) {
           throw new ModelRunError(
             'QUERY_FAILED',
