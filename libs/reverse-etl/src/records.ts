@@ -17,7 +17,10 @@ export interface ReverseEtlModel {
   identifierColumn: string;
   schedule: ModelSchedule;
   enabled: boolean;
-  /** The first run takes the result as it is and sends nothing (instead of every row as added). */
+  /**
+   * The first run takes the result as it is and sends nothing (instead of every row as added).
+   * Only until a run completes: after a reset every row is added, as for any model.
+   */
   startFromNow: boolean;
   /** The latest "run now" (ISO-8601): a runner starts a run when no run started after it. */
   runRequestedAt?: string;

@@ -158,6 +158,14 @@ export class ReverseEtlStore {
     return this.withDeliveries(await this.runs.find({ modelId }).sort({ startedAt: -1 }).limit(limit).toArray());
   }
 
+  /**
+   * Whether a run of the model ever made its result the snapshot (it got to delivering): a model
+   * that "starts from now" does so on its first such run only, not after a reset.
+   */
+  async hasCompletedRun(modelId: string): Promise<boolean> {
+    return (await this.runs.findOne({ modelId, status: { $in: ['delivering', 'succeeded'] } })) !== null;
+  }
+
   /** The model's run that did not finish (a runner stopped during it), if any. */
   async unfinishedRun(modelId: string): Promise<ReverseEtlRun | undefined> {
     const doc = await this.runs.findOne({ modelId, status: 'running' }, { sort: { startedAt: -1 } });

@@ -82,9 +82,12 @@ export async function runModel(
   }
   if (run.phase === 'preparing') {
     try {
+      // "Start from now" is the model's first result only: a reset later (the snapshot forgotten)
+      // sends every row as added, as it does for any model.
+      const startFromNow = model.startFromNow && !(await store.hasCompletedRun(model.id));
       const prepared = await engine.models.prepare(
         { modelId: model.id, sql: model.sql, identifierColumn: model.identifierColumn },
-        { startFromNow: model.startFromNow },
+        { startFromNow },
       );
       await store.updateRun(run.id, { phase: 'publishing', counts: prepared.counts });
       run = { ...run, phase: 'publishing', counts: prepared.counts };

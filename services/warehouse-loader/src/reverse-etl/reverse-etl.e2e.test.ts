@@ -492,6 +492,33 @@ describe.each(warehouses)('reverse ETL from %s', (_kind, makeWarehouse) => {
     expect(received(upserts).map((b) => b.customer)).toHaveLength(4);
   });
 
+  it('starts from now on its first run only: after a reset every row is sent as added', async () => {
+    const warehouse = makeWarehouse();
+    const setup = await setUpModel(warehouse);
+    const { table, upserts } = setup;
+    const model = { ...setup.model, startFromNow: true };
+    await store.saveModel(model);
+    const runner = startRunner();
+    await warehouse.exec(`INSERT INTO crm.${table} VALUES (1, 'a@x.io', 1), (2, 'b@x.io', 2)`);
+    expect(await runNow(runner, model)).toMatchObject({ status: 'succeeded', counts: { added: 0 } });
+    await warehouse.exec(`INSERT INTO crm.${table} VALUES (3, 'c@x.io', 3)`);
+    expect(await runNow(runner, model)).toMatchObject({ status: 'succeeded', counts: { added: 1 } });
+    await deliveries(upserts, 1);
+
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    await store.requestReset(model.id, new Date().toISOString());
+    await runner.checkNow();
+    const afterReset = await ended(((await store.runsOf(model.id, 1))[0] as ReverseEtlRun).id);
+    expect(afterReset).toMatchObject({ status: 'succeeded', published: { added: 3, updated: 0, deleted: 0 } });
+    await deliveries(upserts, 4);
+    await allConsumed();
+    expect(
+      received(upserts)
+        .map((b) => b.customer)
+        .sort(),
+    ).toEqual([1, 2, 3, 3]);
+  });
+
   it('resumes a run stopped half-way from its last page: the remaining rows are sent, each once', async () => {
     const warehouse = makeWarehouse();
     // 10 rows per second, pages of 5: 30 rows take 3 s, so the run is stopped in the middle.
