@@ -104,6 +104,10 @@ export function fitsType(value: CellValue, type: ColumnType): boolean {
 
 export type Coercion = { ok: true; value: CellValue; cast: boolean } | { ok: false };
 
+// A date followed by a time, and a text that ends with a zone (Z, an offset, a name like UTC).
+const TIMED = /^\d{4}-\d{2}-\d{2}[T ]\d/;
+const ZONED = /(?:Z|[+-]\d{1,2}(?::?\d{2})?|[a-z]{3,})$/i;
+
 const NUMERIC = /^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/;
 
 /**
@@ -139,8 +143,11 @@ export function coerce(value: CellValue, valueType: ColumnType, columnType: Colu
       return { ok: false };
     case 'timestamp':
       if (typeof value === 'string') {
-        const ms = Date.parse(value);
-        if (!Number.isNaN(ms) && /^\d{4}-\d{2}-\d{2}/.test(value.trim())) {
+        // A date and time naming no zone is UTC, as every Spec timestamp is (Date.parse would
+        // read it in the loader host's zone).
+        const text = value.trim();
+        const ms = Date.parse(TIMED.test(text) && !ZONED.test(text) ? `${text}Z` : text);
+        if (!Number.isNaN(ms) && /^\d{4}-\d{2}-\d{2}/.test(text)) {
           // Years 1 to 9999 only: PostgreSQL refuses year 0, and the rest is no real moment.
           const iso = new Date(ms).toISOString();
           return isTimestampString(iso) ? { ok: true, value: iso, cast: true } : { ok: false };

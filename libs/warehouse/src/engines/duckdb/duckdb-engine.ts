@@ -49,6 +49,9 @@ export class DuckdbEngine implements WarehouseEngine {
 
   load(batch: SourceBatch, options: LoadOptions = {}): Promise<SourceLoadResult> {
     return this.withConnection(async (connection) => {
+      // A timestamp that names no zone is UTC, as every Spec timestamp is, not in the host's zone
+      // (DuckDB's default). The instance is this load's own: nothing else sees the setting.
+      await connection.run("SET TimeZone = 'UTC'");
       await connection.run('BEGIN TRANSACTION');
       try {
         const catalog = await readCatalog(connection, batch.schema);

@@ -90,6 +90,9 @@ export class PostgresEngine implements WarehouseEngine {
     return withPooledClient(this.pool, this.log, async (client, markBroken) => {
       try {
         await client.query('BEGIN');
+        // A timestamp that names no zone is UTC, as every Spec timestamp is, whatever zone the
+        // server or the role is set to (for this transaction only).
+        await client.query("SET LOCAL TIME ZONE 'UTC'");
         // One load per schema at a time, whichever loader process runs it.
         await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`manifold-warehouse:${batch.schema}`]);
         const catalog = await readCatalog(client, batch.schema);
