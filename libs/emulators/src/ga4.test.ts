@@ -93,6 +93,30 @@ describe('Ga4Emulator', () => {
     expect(messages.map((m) => m.validationCode)).toContain(code);
   });
 
+  it('flags a body of 130,000 bytes or more (GA4 ignores it silently), answering 204 as GA4 does', async () => {
+    const sized = (bytes: number) => {
+      const base = JSON.stringify(body({ user_id: '' }));
+      const payload = body({ user_id: 'u'.repeat(bytes - Buffer.byteLength(base)) });
+      expect(Buffer.byteLength(JSON.stringify(payload))).toBe(bytes);
+      return payload;
+    };
+    expect((await send(collect(), json(sized(129_999)))).status).toBe(204);
+    expect((await send(collect(), json(sized(130_000)))).status).toBe(204);
+    expect(ga.collected.map((c) => c.validationMessages)).toEqual([
+      [],
+      [
+        {
+          fieldPath: '',
+          validationCode: 'VALUE_OUT_OF_BOUNDS',
+          description: 'Payload exceeds 130 kB (130,000 bytes).',
+        },
+      ],
+    ]);
+    expect(ga.acceptedPayloads()).toEqual([sized(129_999)]);
+    const debug = await send(collect('/debug/mp/collect'), json(sized(130_000)));
+    expect(debug.json()).toMatchObject({ validationMessages: [{ validationCode: 'VALUE_OUT_OF_BOUNDS' }] });
+  });
+
   it('validates app streams by app_instance_id', async () => {
     const url = `${ga.baseUrl}/debug/mp/collect?firebase_app_id=1:1:android:a&api_secret=sec`;
     const noId = await send(url, json(body()));

@@ -11,6 +11,7 @@ import {
   MAX_PARAMS,
   shapeParams,
 } from './rules';
+import { fitBody, MAX_BODY_BYTES, type Ga4Body } from './body-limit';
 import type { Ga4Settings } from './settings';
 import { userPropertiesOf } from './user-properties';
 
@@ -134,7 +135,7 @@ export function collectRequest(
   if (options.userPropertiesRequired && Object.keys(userProperties).length === 0) {
     throw new DropEventError('NOTHING_TO_SEND', 'GA4: no trait can be a user property');
   }
-  const body = {
+  const body: Ga4Body = {
     ...(app ? { app_instance_id: id } : { client_id: id }),
     ...compact({ user_id: payload.user_id }),
     timestamp_micros: epochMs(payload.timestamp) * 1000,
@@ -147,7 +148,14 @@ export function collectRequest(
   // Firebase ids contain ":" and go unencoded, as Segment sends them
   // (libs/destinations/src/ga4/README.md#the-api).
   const url = `${joinUrl(settings.apiBaseUrl, '/mp/collect')}?${stream}&api_secret=${encodeURIComponent(settings.apiSecret)}`;
-  return [jsonRequest('POST', url, body)];
+  const request = jsonRequest('POST', url, body);
+  const size = Buffer.byteLength(request.body ?? '');
+  if (size < MAX_BODY_BYTES) return [request];
+  const optional = {
+    params: Object.keys(params).filter((key) => !(key in required)),
+    userProperties: !options.userPropertiesRequired,
+  };
+  return [jsonRequest('POST', url, fitBody(body, size, optional, notices))];
 }
 
 /** One item's params: GA4's own, then the product's other fields as custom params (at most 10). */

@@ -553,6 +553,97 @@ describe('Google Analytics 4', () => {
     ).toBe('requests');
   });
 
+  describe("GA4's 130 kB body limit", () => {
+    const GA4_BODY_LIMIT = 130_000;
+    const manyProducts = (count: number) =>
+      Array.from({ length: count }, (_v, i) => ({
+        product_id: `sku-${i}`,
+        name: `Product number ${i} of a very large order`,
+        price: 9.99,
+        quantity: 1,
+        url: `https://shop.example.com/products/${i}`,
+      }));
+    const order = (count: number, extra: Partial<Parameters<typeof specEvent>[0]> = {}) =>
+      specEvent({
+        type: 'track',
+        event: 'Order Completed',
+        properties: { order_id: 'o-big', total: 9.99 * count, products: manyProducts(count) },
+        ...extra,
+      });
+    const bodyOf = (translation: ReturnType<typeof translateEvent>) => {
+      if (translation.kind !== 'requests') throw new Error(JSON.stringify(translation));
+      const raw = translation.requests[0]?.body ?? '';
+      return { raw, json: JSON.parse(raw) as { user_id?: string; events: { params: { items: unknown[] } }[] } };
+    };
+
+    it('an order with very many items: the trailing items are left out, with a notice saying how many', async () => {
+      const settings = parsed(ga4, baseSettings());
+      const translation = translateEvent(ga4, order(2000), settings);
+      const { raw, json } = bodyOf(translation);
+      expect(Buffer.byteLength(raw)).toBeLessThan(GA4_BODY_LIMIT);
+      const sent = json.events[0]?.params.items ?? [];
+      expect(sent.length).toBeGreaterThan(100);
+      expect(sent.length).toBeLessThan(2000);
+      // The first items, in order, and as many as fit: one more would pass the limit.
+      expect(sent).toEqual(
+        manyProducts(sent.length).map((p) => ({
+          item_id: p.product_id,
+          item_name: p.name,
+          price: p.price,
+          quantity: p.quantity,
+          url: p.url,
+        })),
+      );
+      const [next] = manyProducts(sent.length + 1)
+        .slice(sent.length)
+        .map((p) => ({ item_id: p.product_id, item_name: p.name, price: p.price, quantity: p.quantity, url: p.url }));
+      expect(Buffer.byteLength(raw) + 1 + JSON.stringify(next).length).toBeGreaterThanOrEqual(GA4_BODY_LIMIT);
+      if (translation.kind !== 'requests') throw new Error('no requests');
+      expect(translation.notices).toEqual([
+        {
+          kind: 'dropped',
+          field: 'params.items',
+          reason: `${2000 - sent.length} of 2000 items left out (the last ones): the body would pass GA4's 130 kB limit`,
+        },
+      ]);
+      expect((await deliverAll(ga4, translation.requests))[0]?.outcome.kind).toBe('delivered');
+      expect(ga.collected[0]?.validationMessages).toEqual([]);
+    });
+
+    it('an order that fits is sent whole, without a notice', () => {
+      const settings = parsed(ga4, baseSettings());
+      const translation = translateEvent(ga4, order(300), settings);
+      expect(bodyOf(translation).json.events[0]?.params.items).toHaveLength(300);
+      expect(translation).toMatchObject({ notices: [] });
+    });
+
+    it('with the items at one and still too big, the largest optional part goes next (here user_id)', async () => {
+      const settings = parsed(ga4, baseSettings());
+      // client_id and user_id are both the userId: 70,000 characters twice pass the limit, once does not.
+      const long = 'u'.repeat(70_000);
+      const translation = translateEvent(ga4, order(1, { userId: long }), settings);
+      const { raw, json } = bodyOf(translation);
+      expect(Buffer.byteLength(raw)).toBeLessThan(GA4_BODY_LIMIT);
+      expect(json).toMatchObject({ client_id: long });
+      expect(json.user_id).toBeUndefined();
+      expect(translation).toMatchObject({
+        notices: [{ kind: 'dropped', field: 'user_id', reason: "the body would pass GA4's 130 kB limit" }],
+      });
+      if (translation.kind !== 'requests') throw new Error('no requests');
+      expect((await deliverAll(ga4, translation.requests))[0]?.outcome.kind).toBe('delivered');
+    });
+
+    it('an event that cannot be brought under the limit is dropped with the reason', () => {
+      const settings = parsed(ga4, baseSettings());
+      const translation = translateEvent(ga4, order(1, { userId: 'u'.repeat(140_000) }), settings);
+      expect(translation).toMatchObject({
+        kind: 'drop',
+        reason: 'INVALID_PAYLOAD',
+        message: expect.stringContaining('GA4 ignores bodies of 130 kB or more') as unknown as string,
+      });
+    });
+  });
+
   it('the emulator catches a translation GA would silently drop (milliseconds as timestamp_micros)', async () => {
     const settings = parsed(ga4, baseSettings());
     const translation = translateEvent(ga4, specEvent({ type: 'track', event: 'x' }), settings);
