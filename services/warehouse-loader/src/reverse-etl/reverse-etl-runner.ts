@@ -197,22 +197,33 @@ export function startReverseEtlRunner(options: ReverseEtlRunnerOptions): Reverse
   };
 
   /** Starts a run of the model if one is due (or unfinished) and this runner gets its lease. */
-  const startIfDue = async (model: ReverseEtlModel, now: Date): Promise<Promise<void> | undefined> => {
+  /** What the model's runs so far make due now: nothing, its unfinished run, or a new run. */
+  const dueRun = async (model: ReverseEtlModel, now: Date) => {
     const unfinished = await options.store.unfinishedRun(model.id);
     const [last] = unfinished ? [unfinished] : await options.store.runsOf(model.id, 1);
     const manual = model.runRequestedAt !== undefined && (!last || model.runRequestedAt > last.startedAt);
     const reset = model.resetRequestedAt !== undefined && (!last || model.resetRequestedAt > last.startedAt);
-    if (!unfinished && !manual && !scheduledRunDue(model, last, now)) return undefined;
+    const due = unfinished !== undefined || manual || scheduledRunDue(model, last, now);
+    return { due, unfinished, manual, reset };
+  };
+
+  const startIfDue = async (model: ReverseEtlModel, now: Date): Promise<Promise<void> | undefined> => {
+    const seen = await dueRun(model, now);
+    if (!seen.due) return undefined;
     const connections = await options.store.connectionsOf(model.id);
-    if (!unfinished && !connections.some((c) => c.enabled)) return undefined;
+    if (!seen.unfinished && !connections.some((c) => c.enabled)) return undefined;
     if (!(await options.store.acquireLease(model.id, holder, leaseMs))) return undefined;
     // Read again under the lease: a delete marked since the list waits for this lease to end,
     // so a model not marked now is not deleted under the run (see the control plane's delete).
     const current = await options.store.model(model.id);
-    if (!current || current.deleteRequestedAt !== undefined || !current.enabled) {
+    // And its runs: another replica may have run it between the look above and this lease (its
+    // run started and ended meanwhile), and the schedule or "run now" it served is not due twice.
+    const taken = current ? await dueRun(current, now) : undefined;
+    if (!current || current.deleteRequestedAt !== undefined || !current.enabled || !taken?.due) {
       await options.store.releaseLease(model.id, holder);
       return undefined;
     }
+    const { unfinished, manual, reset } = taken;
     const running = runWithLease(current, manual ? 'manual' : 'schedule', unfinished, reset).finally(() =>
       active.delete(model.id),
     );

@@ -443,6 +443,37 @@ describe.each(warehouses)('reverse ETL from %s', (_kind, makeWarehouse) => {
     expect(await store.leaseHeld(model.id)).toBe(false);
   });
 
+  it('runs a due model once when another runner ran it between its look and its lease', async () => {
+    const warehouse = makeWarehouse();
+    const { model, table, upserts } = await setUpModel(warehouse, 1000, { kind: 'interval', seconds: 3600 });
+    await warehouse.exec(`INSERT INTO crm.${table} VALUES (1, 'a@x.io', 1)`);
+    const other = startRunner();
+    // This runner finds the model due (it never ran); before it takes the lease, the other runner
+    // runs it from start to end and gives the lease back.
+    const late = Object.assign(Object.create(store) as ReverseEtlStore, {
+      acquireLease: async (modelId: string, holder: string, ttlMs: number) => {
+        if (modelId === model.id) await other.checkNow();
+        return store.acquireLease(modelId, holder, ttlMs);
+      },
+    });
+    const runner = startReverseEtlRunner({
+      store: late,
+      config,
+      producer,
+      eventsTopic: translator.settings.eventsTopic,
+      logger,
+      checkIntervalMs: 3600000,
+    });
+    runners.push(runner);
+    await runner.checkNow();
+    const runs = await store.runsOf(model.id, 5);
+    expect(runs).toHaveLength(1);
+    await ended((runs[0] as ReverseEtlRun).id);
+    await deliveries(upserts, 1);
+    await allConsumed();
+    expect(received(upserts)).toHaveLength(1);
+  });
+
   it('reports a repeated identifier and a query error on the run, and sends nothing', async () => {
     const warehouse = makeWarehouse();
     const { model, table, upserts, removals } = await setUpModel(warehouse);
