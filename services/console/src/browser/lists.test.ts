@@ -204,6 +204,96 @@ describe('console lists in a browser', () => {
     }
   });
 
+  const headers = (p: Page) => p.$$eval('thead th', (ths) => ths.map((th) => th.getAttribute('data-column')));
+
+  it("shows at most five of a link's columns, each once, and only the page's own", async () => {
+    await page.goto(
+      `${url}/acme/sources?columns=status,bogus,status,environment,destinations,type,category,created_at,created_by`,
+    );
+    await page.waitForSelector('th[data-column=category]');
+    expect(await headers(page)).toEqual(['name', 'status', 'environment', 'destinations', 'type', 'category']);
+    await expectText(page, '.column-picker summary', 'Columns (5/5)');
+    // The picker still refuses a sixth.
+    await page.click('.column-picker summary');
+    await page.click('input[name=column-created_by]');
+    await expectText(page, '[data-testid=column-limit-message]', 'at most 5 columns');
+    expect(await page.isChecked('input[name=column-created_by]')).toBe(false);
+  });
+
+  it('breaks ties of a sort by name, so the rows of one value come in name order', async () => {
+    await page.goto(`${url}/acme/sources?columns=environment&sort=environment`);
+    await expectText(page, '[data-testid=page-range]', '1–25 of 30');
+    const dev = ['Site 03', 'Site 06', 'Site 09', 'Site 12', 'Site 15', 'Site 18', 'Site 21', 'Site 24', 'Site 27'];
+    expect((await names(page)).slice(0, 10)).toEqual([...dev, 'Site 30']);
+    expect((await names(page)).slice(10, 13)).toEqual(['Site 01', 'Site 02', 'Site 04']);
+  });
+
+  it("lists a link's filter value that no row has, so it can be unchecked", async () => {
+    await page.goto(`${url}/acme/sources?columns=status,type&type=python`);
+    await expectText(page, 'td[data-state=empty]', 'No sources match.');
+    await page.click('[data-testid=filter-type] summary');
+    expect(await page.isChecked('[data-testid=filter-type] input[value=python]')).toBe(true);
+    // Unchecked, it goes from the menu with the filter (no row has it).
+    await page.click('[data-testid=filter-type] input[value=python]');
+    await expectText(page, '[data-testid=row-count]', '30 rows');
+    expect(new URL(page.url()).searchParams.getAll('type')).toEqual([]);
+  });
+
+  it('says a page past the end is empty (not that there are no sources) and leads back to the first', async () => {
+    const past = Buffer.from(JSON.stringify({ offset: 1000 })).toString('base64url');
+    await page.goto(`${url}/acme/sources?pages=${past}`);
+    await expectText(page, 'td[data-state=empty]', 'No sources on this page.');
+    await page.getByRole('button', { name: 'Go to the first page' }).click();
+    await expectText(page, '[data-testid=page-range]', '1–25 of 30');
+  });
+
+  it('offers the filter values of every source, past the first 500 too', async () => {
+    // 506 sources: the only python one comes last by name, past the list API's largest page.
+    for (let batch = 0; batch < 476; batch += 28) {
+      const created = await Promise.all(
+        Array.from({ length: Math.min(28, 476 - batch) }, (_, j) => {
+          const i = batch + j;
+          const last = i === 475;
+          return api.call('POST', '/api/v1/workspaces/acme/sources', {
+            slug: last ? 'zz-last' : `zone-${String(i).padStart(3, '0')}`,
+            name: last ? 'Zz last' : `Zone ${String(i).padStart(3, '0')}`,
+            environment: 'prod',
+            type: last ? 'python' : 'node',
+            category: 'server',
+          });
+        }),
+      );
+      expect(created.map((c) => c.status).filter((s) => s !== 201)).toEqual([]);
+    }
+    await page.goto(`${url}/acme/sources?columns=status,type`);
+    await expectText(page, '[data-testid=row-count]', '506 rows');
+    await page.click('[data-testid=filter-type] summary');
+    await page.waitForSelector('[data-testid=filter-type] input[value=python]');
+    await page.check('[data-testid=filter-type] input[value=python]');
+    await expectText(page, '[data-testid=row-count]', '1 row');
+    expect(await names(page)).toEqual(['Zz last']);
+  });
+
+  it('offers filter values in the order names sort, case aside', async () => {
+    for (const name of ['Beta mail', 'apple mail', 'Apple Mail']) {
+      const created = await api.call('POST', '/api/v1/workspaces/acme/destinations', {
+        name,
+        catalogId: 'mail-blaster',
+        settings: { token: 'a token' },
+        sources: ['site-01'],
+      });
+      expect(created.status).toBe(201);
+    }
+    await page.goto(`${url}/acme/sources?columns=destinations`);
+    await page.click('[data-testid=filter-destinations] summary');
+    await page.waitForSelector('[data-testid=filter-destinations] input[value="Beta mail"]');
+    expect(
+      await page.$$eval('[data-testid=filter-destinations] input', (inputs) =>
+        inputs.map((i) => (i as unknown as { value: string }).value),
+      ),
+    ).toEqual(['Apple Mail', 'apple mail', 'Beta mail']);
+  });
+
   it("ran under the console's Content-Security-Policy without a violation", () => {
     expect(cspViolations).toEqual([]);
   });

@@ -35,6 +35,10 @@ export interface PropertyTableProps<Row> {
   emptyText: ReactNode;
 }
 
+/** Values in the order a name sort gives rows: case aside (apple before Beta), then exactly. */
+const byText = (a: string, b: string) =>
+  a.localeCompare(b, undefined, { sensitivity: 'base' }) || (a < b ? -1 : a > b ? 1 : 0);
+
 function ValueFilter(props: {
   field: string;
   label: string;
@@ -42,6 +46,8 @@ function ValueFilter(props: {
   value: string[];
   onChange(v: string[]): void;
 }) {
+  // A value chosen in the link that no row has (any more) is still listed, so it can be unchecked.
+  const options = [...props.options, ...props.value.filter((v) => !props.options.includes(v)).sort(byText)];
   return (
     <Popover
       className="column-filter"
@@ -51,8 +57,8 @@ function ValueFilter(props: {
       summary={props.value.length > 0 ? `${props.value.length} selected` : 'Filter'}
     >
       <div className="column-filter-menu">
-        {props.options.length === 0 ? <span className="muted">No values</span> : null}
-        {props.options.map((option) => (
+        {options.length === 0 ? <span className="muted">No values</span> : null}
+        {options.map((option) => (
           <label key={option}>
             <input
               type="checkbox"
@@ -111,6 +117,9 @@ function SearchBox(props: { noun: string; value: string; onChange(value: string)
   );
 }
 
+/** The largest page the list API gives (page_size 1..500). */
+const FACET_PAGE_SIZE = 500;
+
 const apply = <T,>(updater: Updater<T>, current: T): T =>
   typeof updater === 'function' ? (updater as (old: T) => T)(current) : updater;
 
@@ -150,13 +159,22 @@ export function PropertyTable<Row>(props: PropertyTableProps<Row>) {
     queryFn: () => api.get<{ page: PageInfo }>(`${props.listPath}?${query.toString()}`),
     placeholderData: keepPreviousData,
   });
-  // Every row, unfiltered, for the values each filter offers.
+  // Every row, unfiltered, for the values each filter offers: all pages, so a value only rows past
+  // the first 500 have is offered too.
   const facetSource = useQuery({
     queryKey: ['list', props.listPath, 'facets', JSON.stringify(props.fixedQuery ?? {})],
-    queryFn: () =>
-      api.get<unknown>(
-        `${props.listPath}?${new URLSearchParams({ ...props.fixedQuery, page_size: '500' }).toString()}`,
-      ),
+    queryFn: async () => {
+      const rows: Row[] = [];
+      let token = '';
+      do {
+        const params = new URLSearchParams({ ...props.fixedQuery, page_size: String(FACET_PAGE_SIZE) });
+        if (token) params.set('page_token', token);
+        const response = await api.get<{ page: PageInfo }>(`${props.listPath}?${params.toString()}`);
+        rows.push(...props.rowsOf(response));
+        token = response.page.nextPageToken;
+      } while (token);
+      return rows;
+    },
   });
 
   const definitions = chosenFields
@@ -164,11 +182,11 @@ export function PropertyTable<Row>(props: PropertyTableProps<Row>) {
     .filter((c): c is ColumnDefinition => c !== undefined);
 
   const facets = useMemo(() => {
-    const rows = facetSource.data ? props.rowsOf(facetSource.data) : [];
+    const rows = facetSource.data ?? [];
     const map = new Map<string, string[]>();
     for (const column of TABLE_COLUMNS[props.page]) {
       const values = new Set(rows.flatMap((row) => props.valuesOf(row, column.field)));
-      map.set(column.field, [...values].sort());
+      map.set(column.field, [...values].sort(byText));
     }
     return map;
   }, [facetSource.data, props.page]);
@@ -279,7 +297,19 @@ export function PropertyTable<Row>(props: PropertyTableProps<Row>) {
             {list.isPending ? <StateRow span={columns.length} state="loading" /> : null}
             {list.data && data.length === 0 ? (
               <StateRow span={columns.length} state="empty">
-                {narrowed ? `No ${props.noun} match.` : props.emptyText}
+                {total > 0 ? (
+                  // A link to a page past the end (rows removed since): the rows are on earlier pages.
+                  <>
+                    No {props.noun} on this page.{' '}
+                    <button className="link-button" onClick={() => update({ pages: [] })}>
+                      Go to the first page
+                    </button>
+                  </>
+                ) : narrowed ? (
+                  `No ${props.noun} match.`
+                ) : (
+                  props.emptyText
+                )}
               </StateRow>
             ) : null}
           </tbody>

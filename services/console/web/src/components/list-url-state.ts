@@ -2,7 +2,7 @@ import type { ColumnFiltersState, SortingState } from '@tanstack/react-table';
 import { useEffect, useMemo, useState } from 'react';
 
 import { useSearchParams } from 'react-router';
-import { TABLE_COLUMNS, type TablePage } from '../../../src/shared/columns';
+import { MAX_CHOSEN_COLUMNS, TABLE_COLUMNS, type TablePage } from '../../../src/shared/columns';
 
 /** A day range as the date inputs give it (YYYY-MM-DD, the user's own time zone). */
 export type TimeRange = { from?: string; to?: string };
@@ -53,10 +53,20 @@ export function readListState(params: URLSearchParams, page: TablePage): ListSta
       .filter(Boolean)
       .map((s) => ({ id: s.replace(/^-/, ''), desc: s.startsWith('-') })),
     filters,
-    columns: columns === null ? undefined : columns.split(',').filter(Boolean),
+    columns: columns === null ? undefined : linkColumns(columns, page),
     pageSize: (PAGE_SIZES as readonly number[]).includes(pageSize) ? pageSize : DEFAULT_PAGE_SIZE,
     pages: (params.get('pages') ?? '').split(',').filter(Boolean),
   };
+}
+
+/**
+ * A link's columns as the table can show them: the page's own, each once, at most five (a longer
+ * or hand-made list keeps its first five), so no link shows more than a user can choose.
+ */
+function linkColumns(text: string, page: TablePage): string[] {
+  const known = new Set(TABLE_COLUMNS[page].map((c) => c.field));
+  const columns = [...new Set(text.split(',').filter((field) => known.has(field)))];
+  return columns.slice(0, MAX_CHOSEN_COLUMNS);
 }
 
 /** Adds search, sort and filters to `params`; `day` writes a range's ends (a day, or an instant). */
