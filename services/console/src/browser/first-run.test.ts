@@ -17,30 +17,51 @@ interface SetupState {
   adoptable?: Array<{ slug: string; name: string }>;
 }
 
-describe('first run on a stack made by pnpm start', () => {
-  let stack: ConsoleStack;
-  let browser: Browser;
-  let page: Page;
-  let webRoot: string;
-  let cspViolations: string[] = [];
+interface BrowserOnStack {
+  stack: ConsoleStack;
+  page: Page;
+  /** Content-Security-Policy violations the page reported. */
+  cspViolations: string[];
+}
+
+/**
+ * Registers the hooks of a describe block: the stack `pnpm start` makes (the `local` workspace, no
+ * account yet) with the web app built, and a Chromium page; what they made is read from the object
+ * returned, once the tests run.
+ */
+function firstRunInBrowser(consoleOptions: { setupToken?: string } = {}): BrowserOnStack {
+  const made = {} as BrowserOnStack;
+  let browser: Browser | undefined;
+  let webRoot: string | undefined;
 
   beforeAll(async () => {
     webRoot = buildWebApp();
-    stack = await startConsoleStack({ catalog: 'default', localWorkspace: true, webRoot });
+    made.stack = await startConsoleStack({
+      catalog: 'default',
+      localWorkspace: true,
+      webRoot,
+      console: consoleOptions,
+    });
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    cspViolations = collectCspViolations(context);
-    page = await context.newPage();
+    made.cspViolations = collectCspViolations(context);
+    made.page = await context.newPage();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await stack?.stop();
+    await made.stack?.stop();
     if (webRoot) rmSync(webRoot, { recursive: true, force: true });
   });
 
+  return made;
+}
+
+describe('first run on a stack made by pnpm start', () => {
+  const made = firstRunInBrowser();
+
   it('offers the workspace made outside the console, and refuses to take over one it does not offer', async () => {
-    const api = new ConsoleClient(stack.console.url);
+    const api = new ConsoleClient(made.stack.console.url);
     const state = await api.call<SetupState>('GET', '/auth/state');
     expect(state.body).toMatchObject({ setupNeeded: true, adoptable: [{ slug: 'local', name: 'Local' }] });
 
@@ -54,25 +75,25 @@ describe('first run on a stack made by pnpm start', () => {
   });
 
   it('sets up the first owner, who takes over the workspace and lands on its website source', async () => {
-    await page.goto(stack.console.url);
-    await page.waitForURL('**/setup');
-    expect(await page.isChecked('input[name=adopt-local]')).toBe(true);
-    await page.fill('#email', OWNER);
-    await page.fill('#password', PASSWORD);
-    await page.getByRole('button', { name: 'Create owner account' }).click();
+    await made.page.goto(made.stack.console.url);
+    await made.page.waitForURL('**/setup');
+    expect(await made.page.isChecked('input[name=adopt-local]')).toBe(true);
+    await made.page.fill('#email', OWNER);
+    await made.page.fill('#password', PASSWORD);
+    await made.page.getByRole('button', { name: 'Create owner account' }).click();
     // Straight into the workspace, not a picker.
-    await page.waitForURL('**/local/sources');
-    await expectText(page, 'tbody td[data-column=name]', 'Website');
-    await page.click('tbody td[data-column=name] a');
-    await page.waitForURL('**/local/sources/website');
-    expect(((await page.textContent('[data-testid=write-key]')) ?? '').length).toBeGreaterThan(10);
-    await page.goto(`${stack.console.url}/local/warehouses`);
-    await expectText(page, 'tbody', 'Local DuckDB');
-    expect(cspViolations).toEqual([]);
+    await made.page.waitForURL('**/local/sources');
+    await expectText(made.page, 'tbody td[data-column=name]', 'Website');
+    await made.page.click('tbody td[data-column=name] a');
+    await made.page.waitForURL('**/local/sources/website');
+    expect(((await made.page.textContent('[data-testid=write-key]')) ?? '').length).toBeGreaterThan(10);
+    await made.page.goto(`${made.stack.console.url}/local/warehouses`);
+    await expectText(made.page, 'tbody', 'Local DuckDB');
+    expect(made.cspViolations).toEqual([]);
   });
 
   it('made the first owner the owner of the workspace and kept its members; setup is then closed', async () => {
-    const api = new ConsoleClient(stack.console.url);
+    const api = new ConsoleClient(made.stack.console.url);
     expect((await api.signIn(OWNER, PASSWORD)).status).toBe(200);
     const workspace = await api.call<{ role: string; members: Array<{ email: string; role: string }> }>(
       'GET',
@@ -85,10 +106,10 @@ describe('first run on a stack made by pnpm start', () => {
         { email: 'owner@localhost.localdomain', role: 'owner' },
       ]),
     );
-    const state = await new ConsoleClient(stack.console.url).call<SetupState>('GET', '/auth/state');
+    const state = await new ConsoleClient(made.stack.console.url).call<SetupState>('GET', '/auth/state');
     expect(state.body.setupNeeded).toBe(false);
     expect(state.body.adoptable).toBeUndefined();
-    const again = await new ConsoleClient(stack.console.url).call('POST', '/auth/setup', {
+    const again = await new ConsoleClient(made.stack.console.url).call('POST', '/auth/setup', {
       email: 'late@acme.test',
       password: PASSWORD,
       adopt: ['local'],
@@ -127,58 +148,34 @@ describe('first run that does not take the workspace over', () => {
 
 describe('first run behind a setup token', () => {
   const TOKEN = 'browser-setup-token-5e8d1c7a90';
-  let stack: ConsoleStack;
-  let browser: Browser;
-  let page: Page;
-  let webRoot: string;
-  let cspViolations: string[] = [];
-
-  beforeAll(async () => {
-    webRoot = buildWebApp();
-    stack = await startConsoleStack({
-      catalog: 'default',
-      localWorkspace: true,
-      webRoot,
-      console: { setupToken: TOKEN },
-    });
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    cspViolations = collectCspViolations(context);
-    page = await context.newPage();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-    if (webRoot) rmSync(webRoot, { recursive: true, force: true });
-  });
+  const made = firstRunInBrowser({ setupToken: TOKEN });
 
   it('asks for the token first, then offers the workspace to take over, and sets up the owner', async () => {
-    await page.goto(stack.console.url);
-    await page.waitForURL('**/setup');
+    await made.page.goto(made.stack.console.url);
+    await made.page.waitForURL('**/setup');
     // Only the token, with where to find it: no account fields, no workspace named yet.
-    await expectText(page, 'form', 'CONSOLE_SETUP_TOKEN');
-    expect(await page.locator('#email').count()).toBe(0);
-    expect(await page.locator('input[name=adopt-local]').count()).toBe(0);
-    expect(await page.textContent('form')).not.toContain('Local');
+    await expectText(made.page, 'form', 'CONSOLE_SETUP_TOKEN');
+    expect(await made.page.locator('#email').count()).toBe(0);
+    expect(await made.page.locator('input[name=adopt-local]').count()).toBe(0);
+    expect(await made.page.textContent('form')).not.toContain('Local');
 
-    await page.fill('#setupToken', 'not-the-setup-token');
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await expectText(page, '#setupToken-error', "not this console's setup token");
-    expect(await page.locator('input[name=adopt-local]').count()).toBe(0);
+    await made.page.fill('#setupToken', 'not-the-setup-token');
+    await made.page.getByRole('button', { name: 'Continue' }).click();
+    await expectText(made.page, '#setupToken-error', "not this console's setup token");
+    expect(await made.page.locator('input[name=adopt-local]').count()).toBe(0);
 
-    await page.fill('#setupToken', TOKEN);
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.waitForSelector('input[name=adopt-local]');
-    expect(await page.isChecked('input[name=adopt-local]')).toBe(true);
-    await page.fill('#email', OWNER);
-    await page.fill('#password', PASSWORD);
-    await page.getByRole('button', { name: 'Create owner account' }).click();
-    await page.waitForURL('**/local/sources');
-    await expectText(page, 'tbody td[data-column=name]', 'Website');
-    expect(cspViolations).toEqual([]);
+    await made.page.fill('#setupToken', TOKEN);
+    await made.page.getByRole('button', { name: 'Continue' }).click();
+    await made.page.waitForSelector('input[name=adopt-local]');
+    expect(await made.page.isChecked('input[name=adopt-local]')).toBe(true);
+    await made.page.fill('#email', OWNER);
+    await made.page.fill('#password', PASSWORD);
+    await made.page.getByRole('button', { name: 'Create owner account' }).click();
+    await made.page.waitForURL('**/local/sources');
+    await expectText(made.page, 'tbody td[data-column=name]', 'Website');
+    expect(made.cspViolations).toEqual([]);
 
-    const api = new ConsoleClient(stack.console.url);
+    const api = new ConsoleClient(made.stack.console.url);
     expect((await api.signIn(OWNER, PASSWORD)).status).toBe(200);
     expect((await api.call<{ role: string }>('GET', '/api/v1/workspaces/local')).body.role).toBe('owner');
   });

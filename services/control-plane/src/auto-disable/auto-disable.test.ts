@@ -25,17 +25,22 @@ describe('auto-disable of sources without an enabled destination', () => {
 
   const advanceTo = (days: number, start: Date) => (clock = new Date(start.getTime() + days * DAY));
 
-  it('warns the owner 3 days ahead, disables after 14 days, honours exceptions, and never acts twice', async () => {
-    const t0 = clock;
-    await h.client.workspaces.createWorkspace({ slug: 'ad', name: 'AD', ownerEmail: 'owner@ad.test' });
-    const lonely = await h.client.sources.createSource({
-      workspace: 'ad',
-      slug: 'lonely',
-      name: 'Lonely',
+  /** A new workspace of its own with one server source and no destination: what the sweep is after. */
+  async function serverSourceIn(workspace: string, ownerEmail: string, slug: string) {
+    await h.client.workspaces.createWorkspace({ slug: workspace, name: workspace.toUpperCase(), ownerEmail });
+    return h.client.sources.createSource({
+      workspace,
+      slug,
+      name: slug.charAt(0).toUpperCase() + slug.slice(1),
       environment: 'prod',
       type: 'node',
       category: 'server',
     });
+  }
+
+  it('warns the owner 3 days ahead, disables after 14 days, honours exceptions, and never acts twice', async () => {
+    const t0 = clock;
+    const lonely = await serverSourceIn('ad', 'owner@ad.test', 'lonely');
     const kept = await h.client.sources.createSource({
       workspace: 'ad',
       slug: 'kept',
@@ -176,15 +181,7 @@ describe('auto-disable of sources without an enabled destination', () => {
 
   it('does not record a warning whose mail could not be sent, and retries it', async () => {
     const t0 = clock;
-    await h.client.workspaces.createWorkspace({ slug: 'ad3', name: 'AD3', ownerEmail: 'owner3@ad.test' });
-    const src = await h.client.sources.createSource({
-      workspace: 'ad3',
-      slug: 'srv',
-      name: 'Srv',
-      environment: 'prod',
-      type: 'node',
-      category: 'server',
-    });
+    const src = await serverSourceIn('ad3', 'owner3@ad.test', 'srv');
     const broken = new AutoDisableJob(
       h.controlPlane.domain.store,
       { delivers: true, send: () => Promise.reject(new Error('SMTP down')), close: () => undefined },
@@ -206,15 +203,7 @@ describe('auto-disable of sources without an enabled destination', () => {
 
   it('restarts the clock when an auto-disabled source is enabled again, and warns before disabling it again', async () => {
     const t0 = clock;
-    await h.client.workspaces.createWorkspace({ slug: 'ad7', name: 'AD7', ownerEmail: 'owner7@ad.test' });
-    const src = await h.client.sources.createSource({
-      workspace: 'ad7',
-      slug: 'app',
-      name: 'App',
-      environment: 'prod',
-      type: 'node',
-      category: 'server',
-    });
+    const src = await serverSourceIn('ad7', 'owner7@ad.test', 'app');
     const job = h.controlPlane.autoDisable;
     const mailsTo = () => smtp.mails.filter((m) => m.to.includes('owner7@ad.test')).length;
     advanceTo(11, t0);
@@ -252,15 +241,7 @@ describe('auto-disable of sources without an enabled destination', () => {
 
   it('gives a source enabled again before enabling restarted the clock new 14 days, not a disable at once', async () => {
     const t0 = clock;
-    await h.client.workspaces.createWorkspace({ slug: 'ad9', name: 'AD9', ownerEmail: 'owner9@ad.test' });
-    const src = await h.client.sources.createSource({
-      workspace: 'ad9',
-      slug: 'app',
-      name: 'App',
-      environment: 'prod',
-      type: 'node',
-      category: 'server',
-    });
+    const src = await serverSourceIn('ad9', 'owner9@ad.test', 'app');
     const job = h.controlPlane.autoDisable;
     advanceTo(11, t0);
     await job.runOnce();
@@ -285,15 +266,7 @@ describe('auto-disable of sources without an enabled destination', () => {
 
   it('never disables a source whose warning a replica claimed but did not mail (it died mid-send)', async () => {
     const t0 = clock;
-    await h.client.workspaces.createWorkspace({ slug: 'ad8', name: 'AD8', ownerEmail: 'owner8@ad.test' });
-    const src = await h.client.sources.createSource({
-      workspace: 'ad8',
-      slug: 'srv',
-      name: 'Srv',
-      environment: 'prod',
-      type: 'node',
-      category: 'server',
-    });
+    const src = await serverSourceIn('ad8', 'owner8@ad.test', 'srv');
     // A replica whose mail never leaves: its SMTP hangs, then the process is killed.
     let sending!: () => void;
     const inSend = new Promise<void>((resolve) => (sending = resolve));
@@ -362,15 +335,7 @@ describe('auto-disable of sources without an enabled destination', () => {
 
   it('warns again before disabling a source taken off the exception list after its warning', async () => {
     const t0 = clock;
-    await h.client.workspaces.createWorkspace({ slug: 'ad10', name: 'AD10', ownerEmail: 'owner10@ad.test' });
-    const src = await h.client.sources.createSource({
-      workspace: 'ad10',
-      slug: 'app',
-      name: 'App',
-      environment: 'prod',
-      type: 'node',
-      category: 'server',
-    });
+    const src = await serverSourceIn('ad10', 'owner10@ad.test', 'app');
     const job = h.controlPlane.autoDisable;
     const mailsTo = () => smtp.mails.filter((m) => m.to.includes('owner10@ad.test')).length;
     advanceTo(11, t0);
