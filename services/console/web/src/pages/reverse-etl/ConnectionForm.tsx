@@ -129,6 +129,7 @@ export function ConnectionForm(props: {
             value={chosen?.id ?? destination}
             disabled={connection !== undefined}
             onChange={(e) => {
+              if (e.target.value === (chosen?.id ?? destination)) return;
               setDestination(e.target.value);
               // Another destination has other actions: its fields start again (from its suggestion).
               setAction('');
@@ -149,6 +150,9 @@ export function ConnectionForm(props: {
           actions={actions}
           value={chosenAction}
           onChange={(next) => {
+            // The action already chosen (the destination's first, by default) keeps its fields: its
+            // suggestion may have arrived already, and would not be applied again.
+            if (next.id === chosenAction) return;
             setAction(next.id);
             setSources({});
             setTouched(false);
