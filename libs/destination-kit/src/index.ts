@@ -115,7 +115,7 @@ export {
 // An instance's own mappings (trigger, action, field mapping), its presets and their validation.
 export * from './instance-mappings';
 // Destinations read their payloads with the same test of "a JSON object" as the kit.
-export { isPlainObject } from '@manifold/json';
+export { hasDottedPath, isPlainObject } from '@manifold/json';
 export { compileFql } from './fql';
 export {
   integrationsDrop,

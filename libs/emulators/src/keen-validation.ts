@@ -1,4 +1,4 @@
-import { isPlainObject } from '@manifold/json';
+import { hasDottedPath, isPlainObject } from '@manifold/json';
 
 // What Keen refuses in a collection name or an event (libs/destinations/src/keen/README.md#the-api),
 // as the error name and description it answers with.
@@ -61,16 +61,6 @@ function namesProblem(value: unknown, path: string): KeenError | undefined {
   return undefined;
 }
 
-/** Whether a dotted path names a property of the event. */
-function hasPath(event: Record<string, unknown>, path: string): boolean {
-  let node: unknown = event;
-  for (const part of path.split('.')) {
-    if (!isPlainObject(node) || !(part in node)) return false;
-    node = node[part];
-  }
-  return true;
-}
-
 function keenProblem(event: Record<string, unknown>): KeenError | undefined {
   const keen = event['keen'];
   if (keen === undefined) return undefined;
@@ -101,7 +91,7 @@ function keenProblem(event: Record<string, unknown>): KeenError | undefined {
     }
     for (const param of ADDON_INPUTS[addon['name']] ?? []) {
       const source = input[param];
-      if (typeof source !== 'string' || !hasPath(event, source)) {
+      if (typeof source !== 'string' || !hasDottedPath(event, source)) {
         return namespace(`add-on ${addon['name']}: input ${param} must name a property of the event`);
       }
     }

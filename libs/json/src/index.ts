@@ -1,2 +1,2 @@
 export { exactJsonText, parseJsonExact } from './exact-integers';
-export { isPlainObject } from './plain-object';
+export { hasDottedPath, isPlainObject } from './plain-object';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isPlainObject, type Notices } from '@manifold/destination-kit';
+import { hasDottedPath, isPlainObject, type Notices } from '@manifold/destination-kit';
 import type { KeenSettings } from './settings';
 
 // The `keen` object of an event: the event time, a uniqueness token (Keen keeps the first event
@@ -51,16 +51,6 @@ export function addons(event: Record<string, unknown>, settings: KeenSettings): 
   return out;
 }
 
-/** Whether a dotted path (`a.b`) names a property of the event. */
-function hasPath(event: Record<string, unknown>, path: string): boolean {
-  let node: unknown = event;
-  for (const part of path.split('.')) {
-    if (!isPlainObject(node) || !(part in node)) return false;
-    node = node[part];
-  }
-  return true;
-}
-
 /** The user's add-ons Keen takes (a known name, an output, inputs naming properties of the event); the others left out. */
 function usersAddons(addons: unknown[], event: Record<string, unknown>, notices: Notices): unknown[] {
   return addons.filter((addon, i) => {
@@ -75,7 +65,7 @@ function usersAddons(addons: unknown[], event: Record<string, unknown>, notices:
       notices.dropped(field, 'an add-on needs an input object and an output name');
       return false;
     }
-    if (!inputs.every((param) => typeof input[param] === 'string' && hasPath(event, input[param]))) {
+    if (!inputs.every((param) => typeof input[param] === 'string' && hasDottedPath(event, input[param]))) {
       notices.dropped(field, 'an input of the add-on names no property of the event');
       return false;
     }
