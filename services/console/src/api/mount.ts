@@ -104,6 +104,7 @@ export function sendError(res: Response, error: unknown, context: Pick<ConsoleCo
   if (mapped instanceof HttpError) {
     // A 5xx answer says little (no gRPC or database text): the log keeps the cause.
     if (mapped.status >= 500) context.logger.error({ err: error }, 'request failed');
+    if (mapped.retryAfterSeconds !== undefined) res.set('retry-after', String(mapped.retryAfterSeconds));
     res.status(mapped.status).json(mapped.toJSON());
     return;
   }

@@ -43,32 +43,13 @@ export function waitInWords(seconds: number): string {
   return seconds < 60 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
 }
 
-/** The answers' Retry-After, by answer body: see retryAfterOf. */
-const retryAfters = new WeakMap<object, number>();
-
 /** 429 `rate_limited`, carrying how long to wait (the answer's Retry-After). */
 export class RateLimitedError extends HttpError {
-  constructor(
-    message: string,
-    readonly retryAfterSeconds: number,
-    fields: FieldViolation[] = [],
-  ) {
-    super(429, 'rate_limited', message, fields);
-  }
+  declare readonly retryAfterSeconds: number;
 
-  override toJSON(): ReturnType<HttpError['toJSON']> {
-    const body = super.toJSON();
-    retryAfters.set(body, this.retryAfterSeconds);
-    return body;
+  constructor(message: string, retryAfterSeconds: number, fields: FieldViolation[] = []) {
+    super(429, 'rate_limited', message, fields, retryAfterSeconds);
   }
-}
-
-/**
- * The seconds to put in Retry-After when `body` is a RateLimitedError's answer. The Public API's
- * error answers (sendError) carry no headers of their own; the invitation route reads it here.
- */
-export function retryAfterOf(body: unknown): number | undefined {
-  return typeof body === 'object' && body !== null ? retryAfters.get(body) : undefined;
 }
 
 /** A counter of `max` within `windowMs` per key: the sign-in throttle's windows, without its console-wide one. */

@@ -1,4 +1,4 @@
-import express, { type Express, type Request, type Response } from 'express';
+import express, { type Express, type Request } from 'express';
 import { z } from 'zod';
 import { MIN_PASSWORD_LENGTH } from '../auth/password';
 import type { SignInThrottle } from '../auth/sign-in-throttle';
@@ -42,17 +42,16 @@ const SETUP_TOKEN_GUESS = '(setup token)';
  * the token in the body (`setupToken`). Wrong ones are throttled as wrong passwords are: a few per
  * address, then that address waits, and a console-wide limit. The token is never logged or answered.
  */
-function checkSetupToken(context: ConsoleContext, throttle: SignInThrottle, req: Request, res: Response): void {
+function checkSetupToken(context: ConsoleContext, throttle: SignInThrottle, req: Request): void {
   if (!context.setupToken) return;
   const address = req.ip ?? '';
   const wait = throttle.wait(SETUP_TOKEN_GUESS, address);
   if (wait) {
-    res.set('retry-after', String(wait.seconds));
     const message =
       wait.scope === 'global'
         ? `setup is paused for everyone after many wrong setup tokens: try again in ${wait.seconds} s`
         : `too many wrong setup tokens: try again in ${Math.ceil(wait.seconds / 60)} min`;
-    throw new HttpError(429, 'rate_limited', message, [{ field: 'setupToken', message }]);
+    throw new HttpError(429, 'rate_limited', message, [{ field: 'setupToken', message }], wait.seconds);
   }
   const given: unknown = (req.body as { setupToken?: unknown } | undefined)?.setupToken;
   if (given === undefined || given === '') {
@@ -104,10 +103,10 @@ export function mountAuthRoutes(
   app.post(
     '/auth/setup/adoptable',
     express.json(),
-    jsonRoute(context, async (req, res): Promise<{ adoptable: AdoptableWorkspace[] }> => {
+    jsonRoute(context, async (req): Promise<{ adoptable: AdoptableWorkspace[] }> => {
       requireJson(req);
       checkOrigin(req, context.publicUrl);
-      checkSetupToken(context, setupThrottle, req, res);
+      checkSetupToken(context, setupThrottle, req);
       return { adoptable: await adoptableWorkspaces(context) };
     }),
   );
@@ -118,7 +117,7 @@ export function mountAuthRoutes(
     jsonRoute(context, async (req, res) => {
       requireJson(req);
       checkOrigin(req, context.publicUrl);
-      checkSetupToken(context, setupThrottle, req, res);
+      checkSetupToken(context, setupThrottle, req);
       const body = parseBody(setupBody, req.body);
       const email = normalizeEmail(body.email);
       const workspace = await runFirstRun(context, {

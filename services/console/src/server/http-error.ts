@@ -24,6 +24,8 @@ export class HttpError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly fields: FieldViolation[] = [],
+    /** How long the caller should wait before trying again: the answer's Retry-After (sendError). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'HttpError';

@@ -1,17 +1,10 @@
-import express, { type Express, type Request, type Response } from 'express';
+import express, { type Express, type Request } from 'express';
 import { z } from 'zod';
 import type { InvitationDetails } from '../api/types';
-import { INVITATIONS_PATH } from '../api/routes/invitations';
 import { MIN_PASSWORD_LENGTH } from '../auth/password';
 import { SignInThrottle } from '../auth/sign-in-throttle';
 import { acceptInvitation, findInvitation } from '../invitations/accept';
-import {
-  invitationClock,
-  RateLimitedError,
-  retryAfterOf,
-  waitInWords,
-  WRONG_LINK_LIMITS,
-} from '../invitations/invitation-limits';
+import { invitationClock, RateLimitedError, waitInWords, WRONG_LINK_LIMITS } from '../invitations/invitation-limits';
 import { authenticate } from './authenticate';
 import type { ConsoleContext } from './context';
 import { checkCsrf, checkOrigin } from './csrf';
@@ -33,11 +26,10 @@ const WRONG_LINK = '(invitation link)';
  * Retry-After); a link that matches no usable invitation (404) counts. Right links (even expired or
  * used ones) reset nothing, so a valid link of one's own cannot clear the count.
  */
-async function guardLinks<T>(throttle: SignInThrottle, req: Request, res: Response, use: () => Promise<T>): Promise<T> {
+async function guardLinks<T>(throttle: SignInThrottle, req: Request, use: () => Promise<T>): Promise<T> {
   const address = req.ip ?? '';
   const wait = throttle.wait(WRONG_LINK, address);
   if (wait) {
-    res.set('retry-after', String(wait.seconds));
     throw new RateLimitedError(
       `too many invitation links that do not work were tried from your address: try again in ${waitInWords(wait.seconds)}`,
       wait.seconds,
@@ -55,31 +47,18 @@ async function guardLinks<T>(throttle: SignInThrottle, req: Request, res: Respon
  * The invitation page's calls. The token travels in JSON bodies only (the page reads it from the
  * link's fragment), so it appears in no URL, log or Referer. Links that do not work are throttled
  * per address (WRONG_LINK_LIMITS, in memory, per replica).
- *
- * Also gives the Public API's POST .../invitations its Retry-After when an invitation limit refuses
- * it: the API answers errors without headers, so the answer's body says it (retryAfterOf).
  */
 export function mountInvitationRoutes(app: Express, context: ConsoleContext, sessionTtlMs: number): void {
   const links = new SignInThrottle(WRONG_LINK_LIMITS, invitationClock);
 
-  app.post(`/api/v1${INVITATIONS_PATH}`, (_req, res, next) => {
-    const json = res.json.bind(res);
-    res.json = (body: unknown) => {
-      const seconds = retryAfterOf(body);
-      if (seconds !== undefined) res.set('retry-after', String(seconds));
-      return json(body);
-    };
-    next();
-  });
-
   app.post(
     '/auth/invitations/lookup',
     express.json(),
-    jsonRoute(context, async (req, res): Promise<InvitationDetails> => {
+    jsonRoute(context, async (req): Promise<InvitationDetails> => {
       requireJson(req);
       checkOrigin(req, context.publicUrl);
       const { token } = parseBody(tokenBody, req.body);
-      const { invitation, workspace, accountExists } = await guardLinks(links, req, res, () =>
+      const { invitation, workspace, accountExists } = await guardLinks(links, req, () =>
         findInvitation(context, token),
       );
       return {
@@ -100,7 +79,7 @@ export function mountInvitationRoutes(app: Express, context: ConsoleContext, ses
       requireJson(req);
       checkOrigin(req, context.publicUrl);
       const body = parseBody(acceptBody, req.body);
-      return guardLinks(links, req, res, async () => {
+      return guardLinks(links, req, async () => {
         const principal = await authenticate(req, context.stores);
         if (principal?.via === 'token') {
           throw new HttpError(403, 'forbidden', 'accept invitations in the console, not with an API token');
