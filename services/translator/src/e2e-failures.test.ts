@@ -194,10 +194,12 @@ describe('end to end: failing destinations and filtered events', () => {
     // 114, then 66 under failures; another run 11 and 47, then 54), and a failure-free phase moves
     // as much from one second to the next (a p95 went from 15 to 167 in one local run). A floor of
     // 40 ms failed a CI run by 3 ms with nothing wrong; 100 stays a tenth of the second that the
-    // faults above would add.
+    // faults above would add. The p95 gets more: the tail is where another suite's burst lands (a
+    // CI run measured a p95 of 98 alone and 449 under failures, with nothing wrong), and 700 ms
+    // still stays under the second that a wait for Retry-After would add to every late event.
     const noise = Math.max(100, before.p50, before.p95 - before.p50);
     expect(after.p50).toBeLessThanOrEqual(before.p50 + noise);
-    expect(after.p95).toBeLessThanOrEqual(before.p95 + Math.max(300, 2 * noise));
+    expect(after.p95).toBeLessThanOrEqual(before.p95 + Math.max(700, 2 * noise));
 
     // And the failing webhook gets every event once it recovers.
     await waitFor(
