@@ -2,10 +2,11 @@ import type { LoadNotice } from '@manifold/warehouse';
 
 /**
  * Values the loads of a warehouse did not store as their events sent them, by notice kind (the
- * loader's metrics): `dropped`, left out of their event (a reserved or unusable name, no column
- * left, a type that does not cast, a value the warehouse refused; a track whose name gives no
- * table, whose properties go nowhere); `converted`, stored otherwise (cast to the column's type,
- * moved to the `_overflow` column). Each is also a notice on its load record.
+ * loader's metrics): `dropped`, left out of their event (a reserved or unusable name, a column
+ * an earlier key of the event took, no column left, a type that does not cast, a value the
+ * warehouse refused; a track whose name gives no table, whose properties go nowhere);
+ * `converted`, stored otherwise (cast to the column's type, moved to the `_overflow` column).
+ * Each is also a notice on its load record.
  */
 export interface ValueNoticeCounts {
   dropped: Record<string, number>;
@@ -16,6 +17,7 @@ export interface ValueNoticeCounts {
 const OUTCOMES_OF_KIND: Readonly<Record<LoadNotice['kind'], readonly (keyof ValueNoticeCounts)[]>> = {
   reserved_name: ['dropped'],
   unusable_name: ['dropped'],
+  name_collision: ['dropped'],
   unusable_event_name: ['dropped'],
   column_limit: ['dropped'],
   value_refused: ['dropped'],

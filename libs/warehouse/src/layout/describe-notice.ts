@@ -9,6 +9,8 @@ export function describeLoadNotice(notice: LoadNotice): string {
       return `${notice.table}: "${notice.path}" is named like the system column ${notice.column}; its value was left out (${times(notice.count)})`;
     case 'unusable_name':
       return `${notice.table}: "${notice.path}" leaves no letters or digits as a column name; its value was left out (${times(notice.count)})`;
+    case 'name_collision':
+      return `${notice.table}: "${notice.path}" is named ${notice.column} once snake_cased, like a key before it in the same event; its value was left out (${times(notice.count)})`;
     case 'unusable_event_name':
       return `tracks: the event name "${notice.event}" gives no table name; loaded into tracks only (${times(notice.count)})`;
     case 'column_limit':

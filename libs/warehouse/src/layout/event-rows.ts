@@ -10,12 +10,14 @@ export type Row = Map<string, CellValue>;
 
 /**
  * The cells of one event, as parallel lists of column names and values in the order they were
- * set (a column set twice: the later value wins). Reused from event to event by the caller, so
+ * set. eventRows sets each column once (see `has`). Reused from event to event by the caller, so
  * laying out an event allocates no row structure of its own.
  */
 export class RowCells {
   readonly names: string[] = [];
   readonly values: CellValue[] = [];
+  /** The names, to tell in constant time whether a column is taken (events can have thousands). */
+  private readonly taken = new Set<string>();
   /**
    * Per cell, whether its value is a timestamp string, once some table asked: a track's common
    * cells go to two tables, and the check is the costliest part of fitting a value to its column.
@@ -26,21 +28,30 @@ export class RowCells {
     return this.names.length;
   }
 
+  /**
+   * Whether a column is taken. Two keys of one event can give one column: `orderId` and
+   * `order_id`, `Plan` and `plan`, `a.b` and `a_b`, two long names alike up to the identifier
+   * limit. Segment's documentation says nothing of it, so the first key with a value keeps the
+   * column (in the order the object lists its keys: as sent, integer-like keys first) and each
+   * later one is dropped with a `name_collision` notice: the same event always loads the same
+   * way, and nothing is dropped unseen. (Before, the last key silently won.)
+   */
+  has(column: string): boolean {
+    return this.taken.has(column);
+  }
+
   set(column: string, value: CellValue): void {
     this.names.push(column);
     this.values.push(value);
+    this.taken.add(column);
   }
 
   clear(): void {
+    this.taken.clear();
     this.names.length = 0;
     this.values.length = 0;
     this.isTimestamp.length = 0;
   }
-}
-
-/** Anything cells can be set on: an event's cells, or a user's row. */
-interface CellTarget {
-  set(column: string, value: CellValue): unknown;
 }
 
 export interface EventRows {
@@ -81,16 +92,14 @@ export function eventRows(
 
   switch (call) {
     case 'identify': {
-      const targets: CellTarget[] = [cells];
       if (event.userId) {
         result.user = new Map<string, CellValue>([
           ['id', stripNul(event.userId)],
           ['received_at', event.receivedAt],
           ['uuid_ts', uuidTs],
         ]);
-        targets.push(result.user);
       }
-      custom(event.traits, call, table, options, notices, targets);
+      custom(event.traits, call, table, options, notices, cells, result.user);
       result.tables.push({ table, call, width: cells.size });
       break;
     }
@@ -101,7 +110,7 @@ export function eventRows(
       setIf(cells, 'event_text', name);
       if (eventTable) {
         const width = cells.size;
-        custom(event.properties, call, eventTable, options, notices, [cells]);
+        custom(event.properties, call, eventTable, options, notices, cells);
         result.tables.push({ table, call, width });
         result.tables.push({ table: eventTable, call, width: cells.size });
       } else {
@@ -117,7 +126,7 @@ export function eventRows(
       // the top level only; the Go SDK has no top-level category and sends it in properties.
       setIf(cells, 'name', event.name);
       setIf(cells, 'category', event.category);
-      custom(event.properties, call, table, options, notices, [cells], (column, value) =>
+      custom(event.properties, call, table, options, notices, cells, undefined, (column, value) =>
         sharedField(cells, column, value, options.maxStringLength),
       );
       result.tables.push({ table, call, width: cells.size });
@@ -125,7 +134,7 @@ export function eventRows(
     }
     case 'group': {
       setIf(cells, 'group_id', event.groupId);
-      custom(event.traits, call, table, options, notices, [cells]);
+      custom(event.traits, call, table, options, notices, cells);
       result.tables.push({ table, call, width: cells.size });
       break;
     }
@@ -155,16 +164,21 @@ function commonRow(
   row.set('uuid_ts', uuidTs);
   if (event.context && typeof event.context === 'object') {
     flatten(event.context, 'context', options, {
-      put: (column, value) => (row.set(column, value), true),
-      refused: () => undefined,
+      put: (column, value) => {
+        if (row.has(column)) return false;
+        row.set(column, value);
+        return true;
+      },
+      refused: (column, path) => notices.add({ kind: 'name_collision', table, column, path }),
       unnamed: (path) => notices.add({ kind: 'unusable_name', table, path }),
     });
   }
 }
 
 /**
- * Properties or traits as columns of each target row, minus names Segment reserves. `reserved`
- * may take a reserved one anyway (true), else it is discarded with a notice.
+ * Properties or traits as columns of the event's cells (and of the user's row, an identify's),
+ * minus names Segment reserves and columns an earlier key filled. `reserved` may take a reserved
+ * one anyway (true), else it is discarded with a notice.
  */
 function custom(
   object: Record<string, unknown> | undefined,
@@ -172,17 +186,25 @@ function custom(
   table: string,
   options: FlattenOptions,
   notices: NoticeCounter,
-  targets: CellTarget[],
+  cells: RowCells,
+  user?: Row,
   reserved?: (column: string, value: CellValue) => boolean,
 ): void {
   if (!object || typeof object !== 'object' || Array.isArray(object)) return;
   flatten(object, '', options, {
     put: (column, value) => {
       if (isReservedColumn(call, column)) return reserved?.(column, value) ?? false;
-      for (const row of targets) row.set(column, value);
+      if (cells.has(column)) return false;
+      cells.set(column, value);
+      user?.set(column, value);
       return true;
     },
-    refused: (column, path) => notices.add({ kind: 'reserved_name', table, column, path }),
+    refused: (column, path) =>
+      notices.add(
+        isReservedColumn(call, column)
+          ? { kind: 'reserved_name', table, column, path }
+          : { kind: 'name_collision', table, column, path },
+      ),
     unnamed: (path) => notices.add({ kind: 'unusable_name', table, path }),
   });
 }
@@ -206,7 +228,7 @@ function sharedField(cells: RowCells, column: string, value: CellValue, maxStrin
 }
 
 /** Sets a top-level field's value; strings without NUL, as flatten does for properties. */
-function setIf(row: CellTarget, column: string, value: unknown): void {
+function setIf(row: RowCells, column: string, value: unknown): void {
   if (typeof value === 'string') {
     const text = stripNul(value);
     if (text !== '') row.set(column, text);

@@ -1,5 +1,13 @@
 import { sampleEvents } from '../testing';
-import { buildSourceBatch, planLoad, type LoadPlan, type SchemaCatalog, type TablePlan } from './index';
+import {
+  buildSourceBatch,
+  describeLoadNotice,
+  MAX_IDENTIFIER_LENGTH,
+  planLoad,
+  type LoadPlan,
+  type SchemaCatalog,
+  type TablePlan,
+} from './index';
 
 const options = { schema: 'web', uuidTs: '2026-03-01T10:05:00.000Z', maxStringLength: 512 };
 
@@ -130,6 +138,54 @@ describe('warehouse layout (as data)', () => {
         { kind: 'reserved_name', table: '_3d_model_viewed', column: 'user_id', path: 'userID', count: 1 },
         { kind: 'reserved_name', table: '_3d_model_viewed', column: 'event', path: 'event', count: 1 },
       ]),
+    );
+  });
+
+  it('keeps the first value when keys of one event snake_case to the same column, with a notice for each other', () => {
+    const long = 'x'.repeat(MAX_IDENTIFIER_LENGTH);
+    const track = sampleEvents.track({
+      context: { pageInfo: { path: '/a' }, page_info_path: '/b', ip: '10.0.0.1' },
+      properties: {
+        orderId: 'o-1',
+        order_id: 'o-2',
+        a_b: 'flat',
+        a: { b: 'nested' },
+        [`${long}A`]: 1,
+        [`${long}B`]: 2,
+      },
+    });
+    const identify = sampleEvents.identify({ traits: { Plan: 'pro', plan: 'free', email: 'ada@example.com' } });
+    const plan = planLoad(buildSourceBatch([track, identify], options), undefined);
+
+    expect(rowsOf(table(plan, 'order_completed'))[0]).toMatchObject({
+      order_id: 'o-1',
+      a_b: 'flat',
+      [long]: 1,
+      context_page_info_path: '/a',
+    });
+    expect(rowsOf(table(plan, 'tracks'))[0]).toMatchObject({ context_page_info_path: '/a' });
+    expect(rowsOf(table(plan, 'identifies'))[0]).toMatchObject({ plan: 'pro' });
+    expect(rowsOf(table(plan, 'users'))[0]).toMatchObject({ plan: 'pro' });
+    expect(plan.notices).toEqual(
+      expect.arrayContaining([
+        { kind: 'name_collision', table: 'order_completed', column: 'order_id', path: 'order_id', count: 1 },
+        { kind: 'name_collision', table: 'order_completed', column: 'a_b', path: 'a.b', count: 1 },
+        { kind: 'name_collision', table: 'order_completed', column: long, path: `${long}B`, count: 1 },
+        {
+          kind: 'name_collision',
+          table: 'tracks',
+          column: 'context_page_info_path',
+          path: 'context.page_info_path',
+          count: 1,
+        },
+        { kind: 'name_collision', table: 'identifies', column: 'plan', path: 'plan', count: 1 },
+      ]),
+    );
+    expect(plan.notices.filter((n) => n.kind === 'name_collision')).toHaveLength(5);
+    expect(
+      describeLoadNotice({ kind: 'name_collision', table: 'identifies', column: 'plan', path: 'plan', count: 2 }),
+    ).toBe(
+      'identifies: "plan" is named plan once snake_cased, like a key before it in the same event; its value was left out (2 times)',
     );
   });
 

@@ -21,6 +21,18 @@ export type LoadNotice =
       count: number;
     }
   | {
+      kind: 'name_collision';
+      /**
+       * A property, trait or context key whose column an earlier key of the same event already
+       * filled (`orderId` and `order_id`, `Plan` and `plan`, `a.b` and `a_b`): its value was
+       * discarded, the earlier one kept (see eventRows). `path` is the discarded key as sent.
+       */
+      table: string;
+      column: string;
+      path: string;
+      count: number;
+    }
+  | {
       kind: 'unusable_event_name';
       /** A track whose event name gives no table name: loaded into `tracks` only. */
       table: 'tracks';
