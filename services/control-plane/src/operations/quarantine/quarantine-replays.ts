@@ -11,38 +11,25 @@ import { compilePlan, type CheckedEvent, type CompiledPlan } from '@manifold/tra
 import type { Collection, Db } from 'mongodb';
 import type { CallContext } from '../../domain/context';
 import { ControlPlaneError } from '../../domain/errors';
-import { randomAlphanumeric } from '../../domain/ids';
 import { resolveSource } from '../../domain/sources';
 import { currentPlanOf, heldPlanVersion } from '../../domain/tracking-plans';
 import { resolveWorkspace } from '../../domain/workspaces';
 import type { Store } from '../../store/store';
-import { inChunks, Pacer, type RunWorker, type RunDoc, type RunLease } from '../runs/run-worker';
+import { newRangeRun, presentRangeRun, rateViolations, type RangeRunDoc } from '../replays/range-run';
+import { readRange } from '../replays/read-range';
+import { inChunks, type Pacer, type RunWorker, type RunLease } from '../runs/run-worker';
 import { RunRecords } from '../runs/run-records';
-import { topicRanges, type PartitionRange } from '../runs/topic-ranges';
 
-interface QuarantineReplayDoc extends RunDoc {
-  sourceId: string;
-  sourceName: string;
+interface QuarantineReplayDoc extends RangeRunDoc {
   /** Empty: every event of the source. */
   eventName: string;
-  from: Date;
-  to: Date;
-  ratePerSecond: number;
   /** The plan version the events are checked against: the source's when the replay was asked for ('' and 0: none). */
   planId: string;
   planVersion: number;
-  ranges?: PartitionRange[];
-  /** p<partition> → the next offset to read. */
-  positions: Record<string, string>;
-  total: number;
-  scanned: number;
   matched: number;
   released: number;
   stillBlocked: number;
 }
-
-const DEFAULT_RATE = 500;
-const MAX_RATE = 100_000;
 
 /**
  * Quarantine replays: a source's events its tracking plan blocked, read again from the quarantine
@@ -88,32 +75,20 @@ export class QuarantineReplays {
   async start(req: StartQuarantineReplayRequest, ctx: CallContext): Promise<QuarantineReplay> {
     const workspace = await resolveWorkspace(this.deps.store, req.workspace);
     const source = await resolveSource(this.deps.store, workspace, req.source);
+    // Unlike a replay's, the range defaults to all that is quarantined (from the oldest Kafka
+    // keeps, until now): these events were never delivered, and a second run delivers none twice.
     const from = req.from ?? new Date(0);
     const to = req.to ?? ctx.now;
     const violations = [];
     if (from >= to) violations.push({ field: 'to', message: 'must be after from' });
-    if (req.ratePerSecond < 0 || req.ratePerSecond > MAX_RATE) {
-      violations.push({ field: 'rate_per_second', message: `must be from 1 to ${MAX_RATE} (0: ${DEFAULT_RATE})` });
-    }
+    violations.push(...rateViolations(req.ratePerSecond));
     if (violations.length > 0) throw ControlPlaneError.invalid(violations);
     const plan = await currentPlanOf(this.db, source._id);
     const run: QuarantineReplayDoc = {
-      _id: `qr_${randomAlphanumeric(20)}`,
-      workspaceId: workspace._id,
-      status: 'running',
-      requestedBy: ctx.actor,
-      requestedAt: ctx.now,
-      sourceId: source._id,
-      sourceName: source.name,
+      ...newRangeRun('qr', workspace._id, source, { from, to, ratePerSecond: req.ratePerSecond }, ctx),
       eventName: req.eventName,
       planId: plan?.id ?? '',
       planVersion: plan?.version ?? 0,
-      from,
-      to,
-      ratePerSecond: req.ratePerSecond || DEFAULT_RATE,
-      positions: {},
-      total: 0,
-      scanned: 0,
       matched: 0,
       released: 0,
       stillBlocked: 0,
@@ -136,38 +111,26 @@ export class QuarantineReplays {
     return present(await this.records.requestStop(workspaceKey, id, ctx.actor));
   }
 
-  /** Forgets quarantine replays that finished before `before`. */
+  /** Forgets quarantine replays that finished before `before` (unlike replays, they have no outcomes to forget). */
   async sweep(before: Date): Promise<number> {
     return (await this.runs.deleteMany({ finishedAt: { $lt: before } })).deletedCount;
   }
 
   /**
-   * The worker's part: the range of the quarantine topic (fixed at the first start, so a run taken
-   * over by another replica goes on with the same), then every batch, held to the run's plan version.
+   * The worker's part: the run's plan version (first: a run whose plan is missing fails before it
+   * reads), then the range of the quarantine topic, every batch held to that plan version.
    */
   private async process(run: QuarantineReplayDoc, lease: RunLease<QuarantineReplayDoc>): Promise<void> {
-    const { kafka, logger } = this.deps;
+    const { kafka, logger, now } = this.deps;
     const plan = await this.planOf(run);
-    const ranges = run.ranges ?? (await this.rangesOf(run));
-    const pacer = new Pacer(run.ratePerSecond);
-    const watch = this.records.watch(run, lease);
-    const result = await kafka.readRanges({
-      topic: this.deps.quarantineTopic,
-      ranges: ranges.map((r) => ({ ...r, from: run.positions[`p${r.partition}`] ?? r.from })),
-      keepGoing: () => !watch.over,
-      handleBatch: async (messages, { heartbeat }) => {
-        for (const chunk of inChunks(messages, pacer.chunk)) {
-          if (await watch.interrupted()) break;
-          await this.release(run, plan, chunk, pacer);
-        }
-        await heartbeat();
-      },
+    const reading = { kafka, topic: this.deps.quarantineTopic, records: this.records, now };
+    const status = await readRange(run, lease, reading, async (messages, { pacer, watch }) => {
+      for (const chunk of inChunks(messages, pacer.chunk)) {
+        if (await watch.interrupted()) break;
+        await this.release(run, plan, chunk, pacer);
+      }
     });
-    if (watch.lost || lease.closing) return;
-    const status = result.complete && !watch.stopping ? 'done' : 'stopped';
-    await this.records.writes.run(run._id, () =>
-      this.runs.updateOne({ _id: run._id }, { $set: { status, finishedAt: this.deps.now() } }),
-    );
+    if (!status) return;
     logger.info(
       { runId: run._id, status, released: run.released, stillBlocked: run.stillBlocked },
       'quarantine replay finished',
@@ -180,17 +143,6 @@ export class QuarantineReplays {
     const plan = await heldPlanVersion(this.db, run.planId, run.planVersion);
     if (!plan) throw new Error(`tracking plan ${run.planId} version ${run.planVersion} is missing`);
     return compilePlan(plan);
-  }
-
-  private async rangesOf(run: QuarantineReplayDoc): Promise<PartitionRange[]> {
-    const { ranges, total } = await topicRanges(this.deps.kafka, this.deps.quarantineTopic, run.from, run.to);
-    const positions = Object.fromEntries(ranges.map((r) => [`p${r.partition}`, r.from]));
-    await this.records.writes.run(run._id, () =>
-      this.runs.updateOne({ _id: run._id }, { $set: { ranges, total, positions } }),
-    );
-    run.positions = positions;
-    run.total = total;
-    return ranges;
   }
 
   /**
@@ -264,27 +216,12 @@ function recheck(
 
 function present(run: QuarantineReplayDoc): QuarantineReplay {
   return {
-    id: run._id,
-    workspaceId: run.workspaceId,
-    sourceId: run.sourceId,
-    sourceName: run.sourceName,
+    ...presentRangeRun(run),
     eventName: run.eventName,
-    from: run.from,
-    to: run.to,
-    ratePerSecond: run.ratePerSecond,
-    status: run.status,
-    requestedBy: run.requestedBy,
-    requestedAt: run.requestedAt,
-    finishedAt: run.finishedAt,
-    cancelledBy: run.stoppedBy ?? '',
     planId: run.planId,
     planVersion: run.planVersion,
-    total: run.total,
-    scanned: run.scanned,
-    progress: run.status === 'done' ? 1 : run.total > 0 ? Math.min(1, run.scanned / run.total) : 0,
     matched: run.matched,
     released: run.released,
     stillBlocked: run.stillBlocked,
-    error: run.error ?? '',
   };
 }

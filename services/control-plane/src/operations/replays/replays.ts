@@ -6,31 +6,21 @@ import type { Collection, Db } from 'mongodb';
 import type { CallContext } from '../../domain/context';
 import { resolveDestination } from '../../domain/destinations';
 import { ControlPlaneError } from '../../domain/errors';
-import { randomAlphanumeric } from '../../domain/ids';
 import { resolveSource } from '../../domain/sources';
 import { resolveWorkspace } from '../../domain/workspaces';
 import type { Store } from '../../store/store';
 import type { RunOutcomes } from '../runs/run-outcomes';
-import { Pacer, type RunWorker, type RunDoc, type RunLease } from '../runs/run-worker';
+import type { Pacer, RunWorker, RunLease } from '../runs/run-worker';
 import { RunRecords } from '../runs/run-records';
-import { topicRanges, type PartitionRange } from '../runs/topic-ranges';
+import type { PartitionRange } from '../runs/topic-ranges';
+import { newRangeRun, presentRangeRun, rateViolations, type RangeRunDoc } from './range-run';
+import { readRange } from './read-range';
 
-interface ReplayDoc extends RunDoc {
-  sourceId: string;
-  sourceName: string;
+interface ReplayDoc extends RangeRunDoc {
   destinationId: string;
   destinationName: string;
   destinationType: string;
   warehouse: boolean;
-  from: Date;
-  to: Date;
-  ratePerSecond: number;
-  /** The range on the events topic, per partition, set when the replay starts reading. */
-  ranges?: PartitionRange[];
-  /** p<partition> → the next offset to read. */
-  positions: Record<string, string>;
-  total: number;
-  scanned: number;
   sent: number;
   sentByType: Record<string, number>;
   firstMessageId?: string;
@@ -39,9 +29,6 @@ interface ReplayDoc extends RunDoc {
   lastReceivedAt?: Date;
   retainedFrom?: Date;
 }
-
-const DEFAULT_RATE = 500;
-const MAX_RATE = 100_000;
 
 /**
  * Replays: one source's events of a time range, read again from the events topic (offsets for
@@ -87,6 +74,8 @@ export class Replays {
     const workspace = await resolveWorkspace(this.deps.store, req.workspace);
     const source = await resolveSource(this.deps.store, workspace, req.source);
     const destination = await resolveDestination(this.deps.store, workspace, req.destination);
+    // The range must be given, unlike a quarantine replay's: these events were delivered once
+    // already, and only messageIds of the last 24 hours are refused as duplicates.
     const violations = [];
     if (!req.from) violations.push({ field: 'from', message: 'is required' });
     if (!req.to) violations.push({ field: 'to', message: 'is required' });
@@ -94,33 +83,20 @@ export class Replays {
     if (req.to && req.to > new Date(ctx.now.getTime() + 60_000)) {
       violations.push({ field: 'to', message: 'is in the future' });
     }
-    if (req.ratePerSecond < 0 || req.ratePerSecond > MAX_RATE) {
-      violations.push({ field: 'rate_per_second', message: `must be from 1 to ${MAX_RATE} (0: ${DEFAULT_RATE})` });
-    }
+    violations.push(...rateViolations(req.ratePerSecond));
     if (violations.length > 0) throw ControlPlaneError.invalid(violations);
     if (!destination.sourceIds.includes(source._id)) {
       throw ControlPlaneError.failedPrecondition(
         `${destination.name} is not connected to ${source.name}: connect it first (replayed events go to connected destinations only)`,
       );
     }
+    const range = { from: req.from as Date, to: req.to as Date, ratePerSecond: req.ratePerSecond };
     const run: ReplayDoc = {
-      _id: `rp_${randomAlphanumeric(20)}`,
-      workspaceId: workspace._id,
-      status: 'running',
-      requestedBy: ctx.actor,
-      requestedAt: ctx.now,
-      sourceId: source._id,
-      sourceName: source.name,
+      ...newRangeRun('rp', workspace._id, source, range, ctx),
       destinationId: destination._id,
       destinationName: destination.name,
       destinationType: destination.catalogId,
       warehouse: destination.warehouse,
-      from: req.from as Date,
-      to: req.to as Date,
-      ratePerSecond: req.ratePerSecond || DEFAULT_RATE,
-      positions: {},
-      total: 0,
-      scanned: 0,
       sent: 0,
       sentByType: {},
     };
@@ -148,24 +124,10 @@ export class Replays {
 
   private async present(run: ReplayDoc): Promise<Replay> {
     return {
-      id: run._id,
-      workspaceId: run.workspaceId,
-      sourceId: run.sourceId,
-      sourceName: run.sourceName,
+      ...presentRangeRun(run),
       destinationId: run.destinationId,
       destinationName: run.destinationName,
       warehouse: run.warehouse,
-      from: run.from,
-      to: run.to,
-      ratePerSecond: run.ratePerSecond,
-      status: run.status,
-      requestedBy: run.requestedBy,
-      requestedAt: run.requestedAt,
-      finishedAt: run.finishedAt,
-      cancelledBy: run.stoppedBy ?? '',
-      total: run.total,
-      scanned: run.scanned,
-      progress: run.status === 'done' ? 1 : run.total > 0 ? Math.min(1, run.scanned / run.total) : 0,
       sent: run.sent,
       sentByType: Object.entries(run.sentByType).map(([eventType, count]) => ({ eventType, count })),
       firstMessageId: run.firstMessageId ?? '',
@@ -174,59 +136,32 @@ export class Replays {
       lastReceivedAt: run.lastReceivedAt,
       outcomes: await this.deps.outcomes.of(run._id),
       retainedFrom: run.retainedFrom,
-      error: run.error ?? '',
     };
-  }
-
-  /** The range on the events topic, per partition: offsets for the two times, within what Kafka still holds. */
-  private async plan(run: ReplayDoc): Promise<PartitionRange[]> {
-    const { ranges, total } = await topicRanges(this.deps.kafka, this.deps.eventsTopic, run.from, run.to);
-    const positions = Object.fromEntries(ranges.map((r) => [`p${r.partition}`, r.from]));
-    await this.serially(run._id, () => this.runs.updateOne({ _id: run._id }, { $set: { ranges, total, positions } }));
-    run.positions = positions;
-    run.total = total;
-    return ranges;
   }
 
   /** The worker's part: read the range, publish this source's events at the rate, count, until done or cancelled. */
   private async process(run: ReplayDoc, lease: RunLease<ReplayDoc>): Promise<void> {
-    const { names, kafka, logger } = this.deps;
-    const ranges = run.ranges ?? (await this.plan(run));
+    const { names, kafka, logger, now } = this.deps;
     const topic = run.warehouse ? names.warehouseReplay : names.redeliver(run.destinationType);
-    const pacer = new Pacer(run.ratePerSecond);
-    const watch = this.records.watch(run, lease);
-    const open = ranges.map((r) => ({
-      partition: r.partition,
-      from: run.positions[`p${r.partition}`] ?? r.from,
-      to: r.to,
-    }));
-    const result = await kafka.readRanges({
-      topic: this.deps.eventsTopic,
-      ranges: open,
-      keepGoing: () => !watch.over,
-      handleBatch: async (messages, { heartbeat }) => {
-        await this.take(run, topic, messages, pacer, ranges, () => watch.interrupted());
-        await heartbeat();
-      },
-    });
-    if (watch.lost || lease.closing) return;
-    const status = result.complete && !watch.stopping ? 'done' : 'stopped';
-    await this.serially(run._id, () =>
-      this.runs.updateOne({ _id: run._id }, { $set: { status, finishedAt: this.deps.now() } }),
+    const reading = { kafka, topic: this.deps.eventsTopic, records: this.records, now };
+    const status = await readRange(run, lease, reading, (messages, { pacer, watch, ranges }) =>
+      this.take(run, topic, messages, pacer, ranges, () => watch.interrupted()),
     );
-    logger.info({ runId: run._id, status, sent: run.sent }, 'replay finished');
+    if (status) logger.info({ runId: run._id, status, sent: run.sent }, 'replay finished');
   }
 
   /**
    * One batch of one partition: the source's events published chunk by chunk at the rate, and
-   * after each chunk how far the replay got (a replay taken over resumes there).
+   * after each chunk how far the replay got (a replay taken over resumes there). A chunk counts
+   * events sent where a quarantine replay's counts messages read: the events topic holds every
+   * source's events, most of them not this replay's to send.
    */
   private async take(
     run: ReplayDoc,
     topic: string,
     messages: readonly ConsumedMessage[],
     pacer: Pacer,
-    ranges: NonNullable<ReplayDoc['ranges']>,
+    ranges: readonly PartitionRange[],
     interrupted: () => Promise<boolean>,
   ): Promise<void> {
     const first = messages[0] as ConsumedMessage;
@@ -326,7 +261,7 @@ export class Replays {
     return this.records.writes.run(runId, write);
   }
 
-  /** Forgets replays that finished before `before`. */
+  /** Forgets replays that finished before `before`, and what their deliveries came to. */
   async sweep(before: Date): Promise<number> {
     const old = await this.runs.find({ finishedAt: { $lt: before } }, { projection: { _id: 1 } }).toArray();
     if (old.length === 0) return 0;
