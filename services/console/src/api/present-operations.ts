@@ -1,4 +1,4 @@
-// Dead letters, redrives, replays and traces as the Public API shows them (dates as RFC 3339;
+// Dead letters, redrives and traces as the Public API shows them (dates as RFC 3339;
 // requests and answers as the delivery view's error samples show them).
 import type * as proto from '@manifold/proto';
 import type { z } from 'zod';
@@ -67,37 +67,6 @@ export function presentRedrive(r: proto.Redrive): Json<typeof models.Redrive> {
     sent: r.sent,
     skipped: r.skipped,
     outcomes: outcomes(r.outcomes),
-    error: r.error,
-  };
-}
-
-export function presentReplay(r: proto.Replay): Json<typeof models.Replay> {
-  return {
-    id: r.id,
-    sourceId: r.sourceId,
-    sourceName: r.sourceName,
-    destinationId: r.destinationId,
-    destinationName: r.destinationName,
-    warehouse: r.warehouse,
-    from: iso(r.from),
-    to: iso(r.to),
-    ratePerSecond: r.ratePerSecond,
-    status: r.status as Json<typeof models.Replay>['status'],
-    requestedBy: r.requestedBy,
-    requestedAt: iso(r.requestedAt),
-    finishedAt: iso(r.finishedAt),
-    cancelledBy: r.cancelledBy,
-    total: r.total,
-    scanned: r.scanned,
-    progress: r.progress,
-    sent: r.sent,
-    sentByType: r.sentByType.map((t) => ({ eventType: t.eventType, count: t.count })),
-    firstMessageId: r.firstMessageId,
-    lastMessageId: r.lastMessageId,
-    firstReceivedAt: iso(r.firstReceivedAt),
-    lastReceivedAt: iso(r.lastReceivedAt),
-    outcomes: outcomes(r.outcomes),
-    retainedFrom: iso(r.retainedFrom),
     error: r.error,
   };
 }

@@ -3,9 +3,7 @@ import type * as proto from '@manifold/proto';
 import { fromMessage } from '../from-message';
 import { QuarantineReplay } from '../operations-models';
 import { defineRoute } from '../route';
-
-const workspaceParams = z.object({ workspace: z.string().describe('Workspace slug or id') });
-const time = z.iso.datetime().describe('RFC 3339 time');
+import { listQuery, ratePerSecond, runParams, time, workspaceParams } from './replay-fields';
 
 const present = (r: proto.QuarantineReplay) => fromMessage(QuarantineReplay, r);
 
@@ -26,7 +24,7 @@ export const quarantineReplayRoutes = [
       from: time.optional().describe('Quarantined from (default: the oldest Kafka keeps)'),
       to: time.optional().describe('Quarantined before (default: now)'),
       eventName: z.string().default('').describe('Only track events of this name'),
-      ratePerSecond: z.number().int().min(0).max(100_000).default(0).describe('Events per second at most; 0 means 500'),
+      ratePerSecond,
     }),
     response: QuarantineReplay,
     async handler({ controlPlane, email, workspace, body }) {
@@ -53,7 +51,7 @@ export const quarantineReplayRoutes = [
     tag: 'Replays',
     access: 'read',
     params: workspaceParams,
-    query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }),
+    query: listQuery,
     response: z.object({ replays: z.array(QuarantineReplay) }),
     async handler({ controlPlane, email, workspace, query }) {
       const { replays } = await controlPlane.trackingPlans.listQuarantineReplays(
@@ -70,7 +68,7 @@ export const quarantineReplayRoutes = [
     summary: 'A quarantine replay: progress, events released and still blocked',
     tag: 'Replays',
     access: 'read',
-    params: workspaceParams.extend({ id: z.string() }),
+    params: runParams,
     response: QuarantineReplay,
     async handler({ controlPlane, email, workspace, params }) {
       return present(
@@ -88,7 +86,7 @@ export const quarantineReplayRoutes = [
     summary: 'Stop a running quarantine replay after the events in hand; what it released stays released',
     tag: 'Replays',
     access: 'write',
-    params: workspaceParams.extend({ id: z.string() }),
+    params: runParams,
     response: QuarantineReplay,
     async handler({ controlPlane, email, workspace, params }) {
       return present(

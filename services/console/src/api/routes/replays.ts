@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import type * as proto from '@manifold/proto';
+import { fromMessage } from '../from-message';
 import { Replay } from '../operations-models';
-import { presentReplay } from '../present-operations';
 import { defineRoute } from '../route';
+import { listQuery, ratePerSecond, runParams, time, workspaceParams } from './replay-fields';
 
-const workspaceParams = z.object({ workspace: z.string().describe('Workspace slug or id') });
-const time = z.iso.datetime().describe('RFC 3339 time');
+// The API's Replay has no workspaceId, unlike its QuarantineReplay: its answers stay as they were.
+const present = (r: Omit<proto.Replay, 'workspaceId'>) => fromMessage(Replay, r);
 
 export const replayRoutes = [
   defineRoute({
@@ -22,11 +24,11 @@ export const replayRoutes = [
       destination: z.string().min(1).describe('Destination or warehouse id'),
       from: time,
       to: time,
-      ratePerSecond: z.number().int().min(0).max(100_000).default(0).describe('Events per second at most; 0 means 500'),
+      ratePerSecond,
     }),
     response: Replay,
     async handler({ controlPlane, email, workspace, body }) {
-      return presentReplay(
+      return present(
         await controlPlane.replays.startReplay(
           {
             workspace: workspace!.id,
@@ -49,14 +51,14 @@ export const replayRoutes = [
     tag: 'Replays',
     access: 'read',
     params: workspaceParams,
-    query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }),
+    query: listQuery,
     response: z.object({ replays: z.array(Replay) }),
     async handler({ controlPlane, email, workspace, query }) {
       const { replays } = await controlPlane.replays.listReplays(
         { workspace: workspace!.id, limit: query.limit },
         { actor: email },
       );
-      return { replays: replays.map(presentReplay) };
+      return { replays: replays.map(present) };
     },
   }),
   defineRoute({
@@ -66,10 +68,10 @@ export const replayRoutes = [
     summary: 'A replay: progress, and the report of what was sent and what the deliveries came to',
     tag: 'Replays',
     access: 'read',
-    params: workspaceParams.extend({ id: z.string() }),
+    params: runParams,
     response: Replay,
     async handler({ controlPlane, email, workspace, params }) {
-      return presentReplay(
+      return present(
         await controlPlane.replays.getReplay({ workspace: workspace!.id, id: params.id }, { actor: email }),
       );
     },
@@ -81,10 +83,10 @@ export const replayRoutes = [
     summary: 'Stop a running replay after the events in hand; what it sent stays sent',
     tag: 'Replays',
     access: 'write',
-    params: workspaceParams.extend({ id: z.string() }),
+    params: runParams,
     response: Replay,
     async handler({ controlPlane, email, workspace, params }) {
-      return presentReplay(
+      return present(
         await controlPlane.replays.cancelReplay({ workspace: workspace!.id, id: params.id }, { actor: email }),
       );
     },
