@@ -155,6 +155,53 @@ describe.each(engines)('%s model diff', (_kind, makeEngine) => {
     expect((await engine.models.prepare(special)).counts).toEqual({ added: 0, updated: 0, deleted: 0 });
   });
 
+  it('writes dates and times as PostgreSQL does: timestamps in ISO 8601, a zone as UTC, on both engines', async () => {
+    // DuckDB's to_json writes its own text ("2026-01-01 00:00:00.5+00", a space and no minutes in
+    // the offset), which destinations' date-time checks refuse.
+    const temporal = {
+      ...model,
+      sql: `SELECT id,
+              CAST('2026-01-01 00:00:00.5+00' AS TIMESTAMP WITH TIME ZONE) AS at,
+              CAST('2026-01-01 11:30:00+02' AS TIMESTAMP WITH TIME ZONE) AS at_whole,
+              CAST('2026-01-02 03:04:05.123456' AS TIMESTAMP) AS local_at,
+              CAST('2026-01-03' AS DATE) AS day,
+              CAST('12:34:56.5' AS TIME) AS clock,
+              CAST('1 year 2 months 3 days 04:05:06' AS INTERVAL) AS span,
+              CAST('12.50' AS DECIMAL(10, 2)) AS price
+            FROM crm.${table} WHERE id <= 2`,
+    };
+    const expected =
+      '"at":"2026-01-01T00:00:00.5+00:00","at_whole":"2026-01-01T09:30:00+00:00","local_at":"2026-01-02T03:04:05.123456",' +
+      '"day":"2026-01-03","clock":"12:34:56.5","span":"1 year 2 mons 3 days 04:05:06"';
+    await engine.models.prepare(temporal);
+    const [first] = await allChanges(engine, temporal.modelId);
+    expect(first?.rowJson.replace(/,"price":.*\}$/, '}')).toBe(`{"id":1,${expected}}`);
+    // A decimal's trailing zeros are the engine's (12.50 on PostgreSQL, 12.5 on DuckDB): the same number.
+    expect(JSON.parse(first?.rowJson ?? '{}')).toMatchObject({ price: 12.5 });
+    const preview = await engine.models.preview(temporal.sql, 1);
+    expect(preview.rows[0]).toMatchObject(JSON.parse(`{${expected}}`) as Record<string, unknown>);
+    // Unchanged values are not updated; a deleted row keeps its identifier, and is written the same way.
+    await engine.models.promote(temporal.modelId);
+    await exec(engine, `DELETE FROM crm.${table} WHERE id = 2`);
+    expect((await engine.models.prepare(temporal)).counts).toEqual({ added: 0, updated: 0, deleted: 1 });
+    const byTime = {
+      ...temporal,
+      modelId: uniqueName('model'),
+      sql: `SELECT local_at AS id, day FROM (${temporal.sql}) m`,
+    };
+    try {
+      await engine.models.prepare(byTime);
+      await engine.models.promote(byTime.modelId);
+      await exec(engine, `DELETE FROM crm.${table} WHERE id = 1`);
+      await engine.models.prepare(byTime);
+      const [deleted] = await allChanges(engine, byTime.modelId);
+      expect(deleted?.kind).toBe('deleted');
+      expect(deleted?.rowJson).toBe('{"id":"2026-01-02T03:04:05.123456","day":null}');
+    } finally {
+      await engine.models.reset(byTime.modelId);
+    }
+  });
+
   it('takes whole rows right whatever the columns are named (no column is taken for the row)', async () => {
     // Columns named as the diff's table aliases were before, and as one it uses now.
     const named = {
@@ -206,7 +253,7 @@ describe.each(engines)('%s model diff', (_kind, makeEngine) => {
     });
   });
 
-  it('reports a query error, a missing, null or repeated identifier and changed columns, preparing nothing', async () => {
+  it('reports a query error, a missing, null, blank or repeated identifier and changed columns, preparing nothing', async () => {
     const failure = async (query: ModelQuery): Promise<ModelRunError> => {
       const error = await rejectionOf(() => engine.models.prepare(query));
       expect(error).toBeInstanceOf(ModelRunError);
@@ -230,6 +277,23 @@ describe.each(engines)('%s model diff', (_kind, makeEngine) => {
       message: `1 row has no value in the unique identifier column "id"`,
     });
     await exec(engine, `DELETE FROM crm.${table} WHERE id IS NULL`);
+    // An empty or blank identifier identifies nothing either: it is refused as a missing one.
+    const blankId = (sql: string): ModelQuery => ({
+      ...model,
+      sql: `SELECT CASE ${sql} ELSE CAST(id AS VARCHAR) END AS id, email FROM crm.${table}`,
+    });
+    expect(await failure(blankId(`WHEN id = 1 THEN ''`))).toMatchObject({
+      code: 'IDENTIFIER_NULL',
+      message: `1 row has an empty or blank value in the unique identifier column "id"`,
+    });
+    expect(await failure(blankId(`WHEN id = 1 THEN '  ' WHEN id = 3 THEN ' ' || chr(9) || chr(10)`))).toMatchObject({
+      code: 'IDENTIFIER_NULL',
+      message: `2 rows have an empty or blank value in the unique identifier column "id"`,
+    });
+    expect(await failure(blankId(`WHEN id = 1 THEN '' WHEN id = 3 THEN NULL`))).toMatchObject({
+      code: 'IDENTIFIER_NULL',
+      message: `2 rows have no value in the unique identifier column "id" (1 null, 1 empty or blank)`,
+    });
     const repeated = await failure(model);
     expect(repeated).toMatchObject({
       code: 'IDENTIFIER_NOT_UNIQUE',

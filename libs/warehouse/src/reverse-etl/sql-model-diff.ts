@@ -46,8 +46,16 @@ export interface DiffDialect {
   text(expression: string): string;
   /** A key expression ordered byte-wise, whatever the database's collation. */
   byteOrder(expression: string): string;
-  /** A table alias's whole row as JSON text. */
-  rowJson(alias: string): string;
+  /**
+   * A table alias's whole row as JSON text. `columns` are the row's columns with their types, when
+   * known: an engine whose to_json writes some types otherwise than PostgreSQL's writes them so.
+   */
+  rowJson(alias: string, columns?: readonly Column[]): string;
+  /**
+   * A statement whose rows name a query's columns and types (`column_name`, `column_type`), for a
+   * dialect whose rowJson needs them in a preview; without it the preview passes none.
+   */
+  describe?(statement: string): string;
   /** The statement that opens a transaction. */
   begin: string;
 }
@@ -55,7 +63,8 @@ export interface DiffDialect {
 /** Runs a unit of work on one session of the engine (a pooled client; an opened DuckDB file). */
 export type WithSession = <T>(work: (session: SqlSession) => Promise<T>) => Promise<T>;
 
-interface Column {
+/** A column as information_schema names it and its type. */
+export interface Column {
   name: string;
   type: string;
 }
@@ -178,10 +187,19 @@ export class SqlModelDiff implements ModelDiffEngine {
       const deadline = Date.now() + timeoutMs;
       const left = () => Math.max(1, deadline - Date.now());
       try {
-        // The query's columns are not known before it runs: a column named as the alias would be
-        // taken for the whole row, which is then not an object (checked below).
+        const columns = this.dialect.describe
+          ? (
+              await session.rowsWithin<{ column_name: string; column_type: string }>(
+                this.dialect.describe(statement),
+                left(),
+              )
+            ).map((c) => ({ name: c.column_name, type: c.column_type }))
+          : undefined;
+        if (columns?.some((c) => c.name.toLowerCase() === PREVIEW_ALIAS)) throw reservedPreviewAlias();
+        // Without the columns, a column named as the alias would be taken for the whole row, which
+        // is then not an object (checked below).
         const rows = await session.rowsWithin<{ row_json: string }>(
-          `SELECT ${this.dialect.rowJson(PREVIEW_ALIAS)} AS row_json FROM (${statement}) AS ${PREVIEW_ALIAS} LIMIT ${Math.max(0, Math.floor(limit))}`,
+          `SELECT ${this.dialect.rowJson(PREVIEW_ALIAS, columns)} AS row_json FROM (${statement}) AS ${PREVIEW_ALIAS} LIMIT ${Math.max(0, Math.floor(limit))}`,
           left(),
         );
         const [count] = await session.rowsWithin<{ n: string | number | bigint }>(
@@ -191,10 +209,7 @@ export class SqlModelDiff implements ModelDiffEngine {
         // As the runner publishes them: integers beyond 2^53 as their digits (parseJsonExact).
         const parsed = rows.map((r) => parseJsonExact(quoteNonFiniteNumbers(r.row_json)));
         if (parsed.some((row) => typeof row !== 'object' || row === null || Array.isArray(row))) {
-          throw new ModelRunError(
-            'QUERY_FAILED',
-            `a column of the query is named ${PREVIEW_ALIAS}, a name Manifold keeps for its own use: rename it`,
-          );
+          throw reservedPreviewAlias();
         }
         return { rows: parsed as Array<Record<string, RowValue>>, rowCount: Number(count?.n ?? 0) };
       } catch (error) {
@@ -213,6 +228,13 @@ export class SqlModelDiff implements ModelDiffEngine {
 
 /** The preview's alias of the query's rows. */
 const PREVIEW_ALIAS = 'manifold_preview_row';
+
+function reservedPreviewAlias(): ModelRunError {
+  return new ModelRunError(
+    'QUERY_FAILED',
+    `a column of the query is named ${PREVIEW_ALIAS}, a name Manifold keeps for its own use: rename it`,
+  );
+}
 
 /** "30 s", "0.5 s". */
 function seconds(ms: number): string {
@@ -242,6 +264,9 @@ async function tableColumns(session: SqlSession, table: string): Promise<Column[
   return rows.map((r) => ({ name: r.column_name, type: r.data_type }));
 }
 
+/** The characters a blank identifier is made of (ASCII white space), as SQL both engines read. */
+const BLANKS = `' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)`;
+
 async function checkIdentifier(
   session: SqlSession,
   stage: string,
@@ -256,14 +281,25 @@ async function checkIdentifier(
     );
   }
   const id = quoteIdent(identifier);
-  const [nulls] = await session.rows<{ n: string | number | bigint }>(
-    `SELECT count(*) AS n FROM ${stage} WHERE ${id} IS NULL`,
+  // An empty or blank identifier (text of spaces, tabs, line breaks) names no one either: a
+  // destination takes it for a missing id or refuses it, and every such row would be one key.
+  const [missing] = await session.rows<{ nulls: string | number | bigint; blanks: string | number | bigint }>(
+    `SELECT count(*) FILTER (WHERE ${id} IS NULL) AS nulls,
+        count(*) FILTER (WHERE TRIM(BOTH ${BLANKS} FROM ${dialect.text(id)}) = '') AS blanks
+      FROM ${stage}`,
   );
-  const nullCount = Number(nulls?.n ?? 0);
-  if (nullCount > 0) {
+  const nulls = Number(missing?.nulls ?? 0);
+  const blanks = Number(missing?.blanks ?? 0);
+  if (nulls + blanks > 0) {
+    const rows = (n: number) => (n === 1 ? '1 row has' : `${n} rows have`);
+    const column = `the unique identifier column "${identifier}"`;
     throw new ModelRunError(
       'IDENTIFIER_NULL',
-      `${nullCount === 1 ? '1 row has' : `${nullCount} rows have`} no value in the unique identifier column "${identifier}"`,
+      blanks === 0
+        ? `${rows(nulls)} no value in ${column}`
+        : nulls === 0
+          ? `${rows(blanks)} an empty or blank value in ${column}`
+          : `${rows(nulls + blanks)} no value in ${column} (${nulls} null, ${blanks} empty or blank)`,
     );
   }
   const repeated = await session.rows<{ k: string; n: string | number | bigint }>(
@@ -321,9 +357,9 @@ function changesSql(
   const s = freeAlias('manifold_stage', taken);
   const p = freeAlias('manifold_prev', taken);
   const q = freeAlias('manifold_gone', taken);
-  const pick = (kind: ChangeKind, alias: string) =>
-    `SELECT CAST('${kind}' AS VARCHAR) AS change_kind, ${dialect.text(`${alias}.${id}`)} AS row_key, ${dialect.rowJson(alias)} AS row_json`;
-  if (!snapshotColumns) return `CREATE TABLE ${changes} AS ${pick('added', s)} FROM ${stage} ${s}`;
+  const pick = (kind: ChangeKind, alias: string, rowColumns: readonly Column[]) =>
+    `SELECT CAST('${kind}' AS VARCHAR) AS change_kind, ${dialect.text(`${alias}.${id}`)} AS row_key, ${dialect.rowJson(alias, rowColumns)} AS row_json`;
+  if (!snapshotColumns) return `CREATE TABLE ${changes} AS ${pick('added', s, columns)} FROM ${stage} ${s}`;
   const snapshot = qualified(RETL_SCHEMA, t.snapshot);
   const differs = snapshotColumns
     .map(
@@ -336,13 +372,15 @@ function changesSql(
   const deletedColumns = snapshotColumns
     .map((c) => (c.name === model.identifierColumn ? `${q}.${id}` : `NULL AS ${quoteIdent(c.name)}`))
     .join(', ');
+  // Only the identifier keeps its type there (the other columns are untyped nulls).
+  const deletedTyped = snapshotColumns.filter((c) => c.name === model.identifierColumn);
   const deletedRows = `SELECT ${deletedColumns} FROM ${snapshot} ${q} WHERE NOT EXISTS (SELECT 1 FROM ${stage} ${s} WHERE ${s}.${id} = ${q}.${id})`;
   return `CREATE TABLE ${changes} AS
-    ${pick('added', s)} FROM ${stage} ${s} WHERE NOT EXISTS (SELECT 1 FROM ${snapshot} ${p} WHERE ${p}.${id} = ${s}.${id})
+    ${pick('added', s, columns)} FROM ${stage} ${s} WHERE NOT EXISTS (SELECT 1 FROM ${snapshot} ${p} WHERE ${p}.${id} = ${s}.${id})
     UNION ALL
-    ${pick('updated', s)} FROM ${stage} ${s} JOIN ${snapshot} ${p} ON ${p}.${id} = ${s}.${id} WHERE ${differs}
+    ${pick('updated', s, columns)} FROM ${stage} ${s} JOIN ${snapshot} ${p} ON ${p}.${id} = ${s}.${id} WHERE ${differs}
     UNION ALL
-    ${pick('deleted', p)} FROM (${deletedRows}) ${p}`;
+    ${pick('deleted', p, deletedTyped)} FROM (${deletedRows}) ${p}`;
 }
 
 /** `base`, or `base_2`, `base_3`…: the first no column is named (compared as the engines fold unquoted names). */

@@ -34,7 +34,13 @@ export class DuckdbEngine implements WarehouseEngine {
   readonly kind = 'duckdb';
   private queue: Promise<unknown> = Promise.resolve();
   readonly models: ModelDiffEngine = new SqlModelDiff(
-    (work) => this.withConnection((connection) => work(duckdbSession(connection))),
+    (work) =>
+      this.withConnection(async (connection) => {
+        // Timestamps with a zone as text (keys, comparisons, values in lists) in UTC, not in the
+        // loader host's zone, so that they are the same whatever host runs the model.
+        await connection.run("SET TimeZone = 'UTC'");
+        return work(duckdbSession(connection));
+      }),
     DUCKDB_DIFF_DIALECT,
     (error) => this.describeError(error),
   );
