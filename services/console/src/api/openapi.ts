@@ -12,6 +12,19 @@ const ERROR_RESPONSES: Record<string, string> = {
   '409': 'Already exists, or changed by someone else since the caller read it (read again, then retry)',
 };
 
+// Any route can meet its database down: 503 with Retry-After (sendError gives it).
+const UNAVAILABLE = "The console's database is unavailable; try again after Retry-After seconds";
+
+const retryAfterHeader: JsonObject = {
+  'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer', minimum: 1 } },
+};
+
+const errorResponse = (description: string, headers?: JsonObject): JsonObject => ({
+  description,
+  ...(headers ? { headers } : {}),
+  content: { 'application/json': { schema: schemaRef(ErrorBody, 'Error') } },
+});
+
 const toOpenApiPath = (path: string): string => path.replace(/:([A-Za-z_]+)/g, '{$1}');
 
 /** Named schema for a route's body or response: its model id, or one registered for the route. */
@@ -64,11 +77,10 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], serverU
           content: { 'application/json': { schema: schemaRef(route.response, `${capitalized}Response`) } },
         },
         ...Object.fromEntries(
-          Object.entries(ERROR_RESPONSES).map(([code, description]) => [
-            code,
-            { description, content: { 'application/json': { schema: schemaRef(ErrorBody, 'Error') } } },
-          ]),
+          Object.entries(ERROR_RESPONSES).map(([code, description]) => [code, errorResponse(description)]),
         ),
+        ...(route.rateLimited ? { '429': errorResponse(route.rateLimited, retryAfterHeader) } : {}),
+        '503': errorResponse(UNAVAILABLE, retryAfterHeader),
       },
       ...(route.access === 'user'
         ? {}

@@ -346,6 +346,14 @@ describe('console Public API', () => {
     expect(refs.length).toBeGreaterThan(20);
     for (const ref of refs) expect(doc.body.components.schemas).toHaveProperty(ref.split('/').pop()!);
     expect(doc.body.paths['/api/v1/workspaces/{workspace}/sources']?.['get']).toBeDefined();
+    // Rate limits are documented where a route has them; every route can answer 503 with Retry-After.
+    type Responses = Record<string, { headers?: Record<string, unknown> }>;
+    const responsesOf = (path: string, method: string) =>
+      (doc.body.paths[path]?.[method] as unknown as { responses: Responses }).responses;
+    const invite = responsesOf('/api/v1/workspaces/{workspace}/invitations', 'post');
+    expect(invite['429']?.headers).toHaveProperty('Retry-After');
+    expect(invite['503']?.headers).toHaveProperty('Retry-After');
+    expect(responsesOf('/api/v1/workspaces/{workspace}/sources', 'get')).not.toHaveProperty('429');
 
     // Valid against the OpenAPI 3.1 schema, checked by a validator made for it (ESM-only, so in a child process).
     const script =

@@ -59,6 +59,8 @@ export interface RouteDefinition<
   query?: Q;
   body?: B;
   response: R;
+  /** Set when the route has limits of its own: which ones, for its 429 `rate_limited` answer (with Retry-After). */
+  rateLimited?: string;
   /** 200 unless set (201 for creations, 204 for no content). */
   status?: number;
   handler(context: RouteContext<z.output<P>, z.output<Q>, z.output<B>>): Promise<z.input<R>>;

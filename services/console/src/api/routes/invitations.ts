@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { inviteMember } from '../../invitations/invite';
+import { DEFAULT_INVITATION_LIMITS as limits } from '../../invitations/invitation-limits';
 import { notFound } from '../../server/http-error';
 import { ROLES } from '../access';
 import { CreatedInvitation, Empty, Invitation } from '../models';
@@ -7,8 +8,7 @@ import { presentInvitation } from '../present';
 import { defineRoute } from '../route';
 import { workspaceParams } from './workspaces';
 
-/** Below /api/v1. server/invitation-routes.ts gives its POST's refusals by an invitation limit their Retry-After. */
-export const INVITATIONS_PATH = '/workspaces/:workspace/invitations';
+const INVITATIONS_PATH = '/workspaces/:workspace/invitations';
 
 export const invitationRoutes = [
   defineRoute({
@@ -17,8 +17,10 @@ export const invitationRoutes = [
     operationId: 'inviteMember',
     summary:
       'Invite someone (owners only). They join through a single-use link that expires in 7 days, choosing their ' +
-      'own password or signing in to their account. The link is mailed when the console has SMTP, else returned here once. ' +
-      'Mailed invitations are limited per workspace, per inviter and per address (429 rate_limited with Retry-After).',
+      'own password or signing in to their account. The link is mailed when the console has SMTP, else returned here once.',
+    rateLimited:
+      `Too many invitations mailed lately: per workspace (${limits.perWorkspace} an hour), per inviter ` +
+      `(${limits.perInviter} an hour) or to this address (one in ${limits.perAddressMs / 60_000} minutes)`,
     tag: 'Workspaces',
     access: 'owner',
     status: 201,
