@@ -32,6 +32,7 @@ export {
   type SettingsResult,
   type RouteResult,
   type PreparedEvent,
+  type MapOptions,
   type MappedPayload,
   type PayloadIssue,
   type Translation,

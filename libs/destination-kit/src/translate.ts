@@ -3,6 +3,7 @@ import type { SpecEvent } from '@manifold/events';
 import type { z } from 'zod';
 import { isPlainObject } from '@manifold/json';
 import { classifyHttpResponse, type ResponseOutcome } from './classify';
+import { actionFields } from './action-fields';
 import { applyLenientFields } from './coercion/lenient-fields';
 import { Notices, type FieldNotice } from './coercion/notices';
 import {
@@ -13,6 +14,7 @@ import {
 } from './definition';
 import { compileFql } from './fql';
 import { resolveMapping, type Mapping } from './mapping';
+import { jsonTextContainer } from './mapping/json-text';
 import { maskerOf, maskOutcome, rememberSettings } from './mask-request';
 import { drop, outcomeOfError, type DeadLetterOutcome, type DropOutcome, type Outcome } from './outcome';
 import type { HttpResponseInfo, RequestDescriptor } from './request';
@@ -96,6 +98,15 @@ export function prepareEvent<S extends DestinationSettingsSchema>(
   }
 }
 
+/** What kind of event a mapping maps. */
+export interface MapOptions {
+  /**
+   * A Reverse ETL row change: a warehouse's JSON columns arrive in its properties as text, and
+   * such text is read as the object or array it holds where the mapping wants one (see mapPayload).
+   */
+  reverseEtl?: boolean;
+}
+
 /**
  * Maps an event with one field mapping of `actionName` and validates the payload. Throws
  * MappingError on a malformed mapping (use `outcomeOfError`). Pure.
@@ -106,8 +117,9 @@ export function mapForAction<S extends DestinationSettingsSchema>(
   fields: Mapping,
   event: SpecEvent,
   settings: ParsedSettings<S>,
+  options: MapOptions = {},
 ): PreparedEvent | DropOutcome {
-  const mapped = mapPayload(destination, actionName, fields, event);
+  const mapped = mapPayload(destination, actionName, fields, event, options);
   if (!mapped.ok) {
     const action = actionOf(destination, actionName);
     return drop('INVALID_PAYLOAD', `${destination.name} ${action.title}: ${formatIssues(mapped.issues)}`);
@@ -134,17 +146,28 @@ export type MappedPayload =
  * The mapping step alone: resolves `fields` against the event, converts lenient fields and
  * validates the result with the action's fields. `mapForAction` reads the issues as one message;
  * the mapping tester shows each at its path. Throws MappingError on a malformed mapping. Pure.
+ *
+ * For a Reverse ETL row (`reverseEtl`), as in Segment, a warehouse's JSON column, which arrives as
+ * text, is the object or array it holds: a path reads into it (`$.properties.address.city`), and
+ * a field of type object or array given such text takes what it holds. Text that is not JSON of
+ * the field's kind stays as it is and meets the field's usual check. An ordinary event's string
+ * property is never parsed: its sender sent a string.
  */
 export function mapPayload<S extends DestinationSettingsSchema>(
   destination: DestinationDefinition<S>,
   actionName: string,
   fields: Mapping,
   event: SpecEvent,
+  options: MapOptions = {},
 ): MappedPayload {
   const action = actionOf(destination, actionName);
-  const mapped = resolveMapping(fields as Record<string, never>, event);
+  const reverseEtl = options.reverseEtl === true;
+  const mapped = resolveMapping(fields as Record<string, never>, event, { readJsonText: reverseEtl });
   const notices = new Notices();
-  if (isPlainObject(mapped)) applyLenientFields(action.fields, mapped, notices);
+  if (isPlainObject(mapped)) {
+    if (reverseEtl) readJsonTextFields(action, mapped);
+    applyLenientFields(action.fields, mapped, notices);
+  }
   const parsed = action.fields.safeParse(mapped);
   if (!parsed.success) {
     return {
@@ -250,6 +273,26 @@ export function classifyResponse(
 ): ResponseOutcome {
   const outcome = destination.classifyResponse?.(response, request) ?? classifyHttpResponse(response);
   return outcome.kind === 'delivered' ? outcome : maskOutcome(outcome, maskerOf(request));
+}
+
+/** The fields of type object or array of each action (the types the catalog lists), by action. */
+const containerFields = new WeakMap<AnyAction, ReadonlyMap<string, 'object' | 'array'>>();
+
+/** Each object or array field given JSON text of its kind takes the object or array instead. */
+function readJsonTextFields(action: AnyAction, mapped: Record<string, unknown>): void {
+  let fields = containerFields.get(action);
+  if (!fields) {
+    const kinds = new Map<string, 'object' | 'array'>();
+    for (const { name, type } of actionFields(action)) if (type === 'object' || type === 'array') kinds.set(name, type);
+    containerFields.set(action, kinds);
+    fields = kinds;
+  }
+  for (const [name, type] of fields) {
+    const value = mapped[name];
+    if (typeof value !== 'string') continue;
+    const held = jsonTextContainer(value);
+    if (held !== undefined && Array.isArray(held) === (type === 'array')) mapped[name] = held;
+  }
 }
 
 function triggerMatches(destination: DestinationDefinition, trigger: string, event: SpecEvent): boolean {

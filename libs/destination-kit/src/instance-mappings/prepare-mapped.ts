@@ -42,7 +42,9 @@ export function prepareMappedEvents<S extends DestinationSettingsSchema>(
       const trigger = compileFql(mapping.trigger);
       if (!trigger.ok) throw new Error(`mapping ${mapping.id}: invalid trigger: ${trigger.error}`);
       if (!trigger.matches(event)) continue;
-      result = mapForAction(destination, mapping.action, mapping.fields as Mapping, event, settings);
+      result = mapForAction(destination, mapping.action, mapping.fields as Mapping, event, settings, {
+        reverseEtl: rowChange,
+      });
       // Which mapping made it: the trace names it beside each request it becomes.
       if (result.kind === 'prepared') result.mapping = { id: mapping.id, name: mapping.name };
     } catch (error) {

@@ -9,6 +9,7 @@ export {
   type JsonPrimitive,
   type DirectiveName,
   type MappingProblem,
+  type ResolveOptions,
 } from './resolve';
 export { getPath, parsePath } from './path';
 export { webhookCall } from './webhook-call';

@@ -1,3 +1,5 @@
+import { jsonTextContainer } from './json-text';
+
 // Dot paths as mapping-kit writes them: `$.properties.products[0].price`, `$.` for the whole
 // event; the `$.` prefix is optional.
 
@@ -25,10 +27,15 @@ export function parsePath(path: string): Segment[] {
   return segments;
 }
 
-/** The value at `path`, or undefined when any step is missing. */
-export function getPath(data: unknown, path: string): unknown {
+/**
+ * The value at `path`, or undefined when any step is missing. With `readJsonText` (a Reverse ETL
+ * row), a step into a string that holds a JSON object or array reads that object or array: a
+ * warehouse's JSON column arrives as text, and `$.properties.address.city` picks a key out of it.
+ */
+export function getPath(data: unknown, path: string, readJsonText = false): unknown {
   let current: unknown = data;
   for (const segment of parsePath(path)) {
+    if (readJsonText && typeof current === 'string') current = jsonTextContainer(current);
     if (current === null || typeof current !== 'object') return undefined;
     current = (current as Record<string | number, unknown>)[segment];
   }

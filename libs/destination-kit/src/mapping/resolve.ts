@@ -1,6 +1,7 @@
 import { isPlainObject } from '@manifold/json';
 import { renderLiquid, liquidProblem } from './liquid';
 import { MappingError } from './mapping-error';
+import { jsonTextContainer } from './json-text';
 import { getPath } from './path';
 
 // Segment's mapping-kit directives
@@ -31,59 +32,71 @@ export const DIRECTIVES = [
 ] as const;
 export type DirectiveName = (typeof DIRECTIVES)[number];
 
-type Resolver = (argument: MappingValue, data: unknown) => unknown;
+/** How a mapping reads its data. */
+export interface ResolveOptions {
+  /**
+   * Paths read into strings that hold a JSON object or array (`getPath`), and `@arrayPath` takes
+   * such a string as its list: set for Reverse ETL rows, whose JSON columns arrive as text. Not for
+   * ordinary events, whose string properties are strings.
+   */
+  readJsonText?: boolean;
+}
+
+type Resolver = (argument: MappingValue, data: unknown, options: ResolveOptions) => unknown;
 
 const resolvers: Record<DirectiveName, Resolver> = {
-  '@path': (argument, data) => getPath(data, expectString('@path', argument)),
+  '@path': (argument, data, o) => getPath(data, expectString('@path', argument), o.readJsonText),
 
-  '@template': (argument, data) =>
+  '@template': (argument, data, o) =>
     expectString('@template', argument).replace(/\{\{\s*([^}]+?)\s*\}\}/g, (_match, path: string) =>
-      templateText(getPath(data, path)),
+      templateText(getPath(data, path, o.readJsonText)),
     ),
 
   '@literal': (argument) => argument,
 
-  '@if': (argument, data) => {
+  '@if': (argument, data, o) => {
     const options = expectObject('@if', argument);
     let condition: boolean;
     if ('exists' in options) {
-      const value = resolveMapping(options['exists'] ?? null, data);
+      const value = resolveMapping(options['exists'] ?? null, data, o);
       condition = value !== undefined && value !== null;
     } else if ('blank' in options) {
       // As Segment's mapping-kit: `then` when the value is NOT blank; '', 0 and false count as blank.
-      const value = resolveMapping(options['blank'] ?? null, data);
+      const value = resolveMapping(options['blank'] ?? null, data, o);
       condition = !(value === undefined || value === null || value === '' || value === 0 || value === false);
     } else {
       throw new MappingError('@if needs an `exists` or `blank` condition');
     }
     const branch = condition ? options['then'] : options['else'];
-    return branch === undefined ? undefined : resolveMapping(branch, data);
+    return branch === undefined ? undefined : resolveMapping(branch, data, o);
   },
 
-  '@arrayPath': (argument, data) => {
+  '@arrayPath': (argument, data, o) => {
     if (!Array.isArray(argument) || typeof argument[0] !== 'string') {
       throw new MappingError('@arrayPath takes [path, itemShape?]');
     }
-    const value = getPath(data, argument[0]);
     const shape = argument[1];
+    let value = getPath(data, argument[0], o.readJsonText);
+    // A shape picks keys out of each item: of the list a JSON column's text holds, too.
+    if (shape !== undefined && o.readJsonText && typeof value === 'string') value = jsonTextContainer(value) ?? value;
     // As Segment's mapping-kit: only a shape turns a single object into a one-item list.
     if (shape === undefined || value === null || typeof value !== 'object') return value;
     const items: unknown[] = Array.isArray(value) ? value : [value];
-    return items.map((item) => resolveMapping(shape, item));
+    return items.map((item) => resolveMapping(shape, item, o));
   },
 
-  '@case': (argument, data) => {
+  '@case': (argument, data, o) => {
     const options = expectObject('@case', argument);
-    const value = resolveMapping(options['value'] ?? null, data);
+    const value = resolveMapping(options['value'] ?? null, data, o);
     if (typeof value !== 'string') return value;
     if (options['operator'] === 'lower') return value.toLowerCase();
     if (options['operator'] === 'upper') return value.toUpperCase();
     throw new MappingError('@case operator must be "lower" or "upper"');
   },
 
-  '@replace': (argument, data) => {
+  '@replace': (argument, data, o) => {
     const options = expectObject('@replace', argument);
-    let value = resolveMapping(options['value'] ?? null, data);
+    let value = resolveMapping(options['value'] ?? null, data, o);
     if (typeof value === 'number' || typeof value === 'boolean') value = String(value);
     if (typeof value !== 'string') return value;
     const global = options['global'] !== false;
@@ -101,27 +114,27 @@ const resolvers: Record<DirectiveName, Resolver> = {
     return value;
   },
 
-  '@merge': (argument, data) => {
+  '@merge': (argument, data, o) => {
     const options = expectObject('@merge', argument);
     const objects = options['objects'];
     if (!Array.isArray(objects)) throw new MappingError('@merge needs `objects`: a list');
-    const resolved = objects.map((o) => resolveMapping(o, data)).filter(isPlainObject);
+    const resolved = objects.map((object) => resolveMapping(object, data, o)).filter(isPlainObject);
     const ordered = options['direction'] === 'left' ? resolved.reverse() : resolved;
     return Object.assign({}, ...ordered) as Record<string, unknown>;
   },
 
-  '@transform': (argument, data) => {
+  '@transform': (argument, data, o) => {
     const options = expectObject('@transform', argument);
     if (options['apply'] === undefined || options['mapping'] === undefined) {
       throw new MappingError('@transform needs `apply` and `mapping`');
     }
-    const first = resolveMapping(options['apply'], data);
-    return resolveMapping(options['mapping'], first);
+    const first = resolveMapping(options['apply'], data, o);
+    return resolveMapping(options['mapping'], first, o);
   },
 
-  '@flatten': (argument, data) => {
+  '@flatten': (argument, data, o) => {
     const options = expectObject('@flatten', argument);
-    const value = resolveMapping(options['value'] ?? null, data);
+    const value = resolveMapping(options['value'] ?? null, data, o);
     const separator = typeof options['separator'] === 'string' ? options['separator'] : '.';
     if (!isPlainObject(value) && !Array.isArray(value)) return value;
     const out: Record<string, unknown> = {};
@@ -129,9 +142,9 @@ const resolvers: Record<DirectiveName, Resolver> = {
     return out;
   },
 
-  '@json': (argument, data) => {
+  '@json': (argument, data, o) => {
     const options = expectObject('@json', argument);
-    const value = resolveMapping(options['value'] ?? null, data);
+    const value = resolveMapping(options['value'] ?? null, data, o);
     if (options['mode'] === 'encode') return value === undefined ? undefined : JSON.stringify(value);
     if (options['mode'] === 'decode') {
       if (typeof value !== 'string') return value;
@@ -144,8 +157,8 @@ const resolvers: Record<DirectiveName, Resolver> = {
     throw new MappingError('@json mode must be "encode" or "decode"');
   },
 
-  '@excludeWhenNull': (argument, data) => {
-    const value = resolveMapping(argument, data);
+  '@excludeWhenNull': (argument, data, o) => {
+    const value = resolveMapping(argument, data, o);
     return value === null ? undefined : value;
   },
 
@@ -153,10 +166,10 @@ const resolvers: Record<DirectiveName, Resolver> = {
 };
 
 /** Resolves a mapping against data (usually the Spec event). Throws MappingError on a malformed mapping. */
-export function resolveMapping(mapping: MappingValue, data: unknown): unknown {
+export function resolveMapping(mapping: MappingValue, data: unknown, options: ResolveOptions = {}): unknown {
   if (mapping === null || typeof mapping !== 'object') return mapping;
   if (Array.isArray(mapping)) {
-    return mapping.map((item) => resolveMapping(item, data)).filter((item) => item !== undefined);
+    return mapping.map((item) => resolveMapping(item, data, options)).filter((item) => item !== undefined);
   }
   const keys = Object.keys(mapping);
   const directiveKeys = keys.filter((key) => key.startsWith('@'));
@@ -167,11 +180,11 @@ export function resolveMapping(mapping: MappingValue, data: unknown): unknown {
     const name = keys[0] as string;
     const resolver = resolvers[name as DirectiveName];
     if (!resolver) throw new MappingError(`unknown directive ${name}`);
-    return resolver(mapping[name] as MappingValue, data);
+    return resolver(mapping[name] as MappingValue, data, options);
   }
   const out: Record<string, unknown> = {};
   for (const key of keys) {
-    const value = resolveMapping(mapping[key] as MappingValue, data);
+    const value = resolveMapping(mapping[key] as MappingValue, data, options);
     if (value !== undefined) out[key] = value;
   }
   return out;

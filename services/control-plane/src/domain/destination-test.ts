@@ -162,7 +162,7 @@ function tryMapping<S extends DestinationSettingsSchema>(
   if (!tested.matched) return tried;
   let mapped;
   try {
-    mapped = mapPayload(destination, mapping.action, mapping.fields, event);
+    mapped = mapPayload(destination, mapping.action, mapping.fields, event, { reverseEtl: rowChange });
   } catch (error) {
     tested.errors.push({ path: 'fields', message: error instanceof Error ? error.message : String(error) });
     return tried;

@@ -217,6 +217,10 @@ describe('TestDestination over gRPC (real FerretDB, webhook emulator)', () => {
       message: "not run: a Reverse ETL row change runs only its connections' mappings",
     });
     expect(changed.filteredReason).toBeUndefined();
+    // As the translator maps it: a JSON column's text reaches an object field as the object it holds.
+    const json = { ...connection, fields: { data: { '@path': '$.properties.address' } } };
+    const address = await test({ mappings: [json], event: { ...row, properties: { address: '{"city":"Paris"}' } } });
+    expect(address.mappings[0]?.payload).toEqual({ data: { city: 'Paris' } });
   });
 
   it('refuses to send where destinations may not reach (cloud metadata by default), at once and for good', async () => {
