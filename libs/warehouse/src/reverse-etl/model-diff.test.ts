@@ -2,6 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { requirePostgres, testInfrastructure, testLogger, uniqueName, rejectionOf } from '@manifold/testing';
 import { DuckdbEngine } from '../engines/duckdb/duckdb-engine';
 import type { WarehouseEngine } from '../engines/engine';
@@ -339,5 +340,47 @@ describe.each(engines)('%s model diff', (_kind, makeEngine) => {
     expect((error as ModelRunError).message).toContain("longer than the preview's limit of 0.3 s");
     // The engine is usable afterwards.
     expect((await engine.models.preview(`SELECT id FROM crm.${table} ORDER BY id`, 1)).rowCount).toBe(3);
+  });
+});
+
+describe('postgres model sessions', () => {
+  it('write timestamps with a zone in UTC whatever zone the database or role is set to', async () => {
+    // to_json writes a TIMESTAMPTZ in the session's zone: a server, database or role set to India
+    // would otherwise publish +05:30 offsets (and see every row updated when its zone changes).
+    const base = testInfrastructure().warehousePostgresUrl;
+    const database = uniqueName('retl_tz').replace(/[^a-z0-9_]/g, '_');
+    await runWarehouseSql({ postgresUrl: base }, `CREATE DATABASE ${database}`);
+    const url = new URL(base);
+    url.pathname = `/${database}`;
+    const engine = new PostgresEngine({ connection: { url: url.toString() }, logger });
+    try {
+      await runWarehouseSql({ postgresUrl: base }, `ALTER DATABASE ${database} SET timezone = 'Asia/Kolkata'`);
+      const query: ModelQuery = {
+        modelId: uniqueName('model'),
+        sql: `SELECT 1 AS id, CAST('2026-01-01 09:30:00+00' AS TIMESTAMPTZ) AS at,
+                current_setting('TimeZone') AS zone`,
+        identifierColumn: 'id',
+      };
+      // The database's own sessions are in India: the setting took.
+      const client = new pg.Client({ connectionString: url.toString() });
+      await client.connect();
+      try {
+        expect(
+          (await client.query("SELECT to_json(CAST('2026-01-01 09:30:00+00' AS TIMESTAMPTZ)) AS at")).rows,
+        ).toEqual([{ at: '2026-01-01T15:00:00+05:30' }]);
+      } finally {
+        await client.end();
+      }
+      await engine.models.prepare(query);
+      const [added] = await allChanges(engine, query.modelId);
+      expect(added?.rowJson).toBe('{"id":1,"at":"2026-01-01T09:30:00+00:00","zone":"UTC"}');
+      expect((await engine.models.preview(query.sql, 1)).rows).toEqual([
+        { id: 1, at: '2026-01-01T09:30:00+00:00', zone: 'UTC' },
+      ]);
+      await engine.models.reset(query.modelId);
+    } finally {
+      await engine.close();
+      await runWarehouseSql({ postgresUrl: base }, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    }
   });
 });

@@ -76,7 +76,15 @@ export class PostgresEngine implements WarehouseEngine {
     // process; the next load simply gets a new connection.
     this.pool.on('error', (error) => this.log.warn({ err: error }, 'idle warehouse connection failed'));
     this.models = new SqlModelDiff(
-      (work) => withPooledClient(this.pool, this.log, (client) => work(postgresSession(client))),
+      (work) =>
+        withPooledClient(this.pool, this.log, async (client) => {
+          // to_json writes a TIMESTAMPTZ in the session's zone, and the rows are published as it
+          // writes them: in UTC (+00:00), as DuckDB's model sessions are, whatever zone the
+          // server, database or role is set to. For the session, since a model's work spans
+          // several transactions; the pool's other work does not depend on it (a load sets its own).
+          await client.query("SET TIME ZONE 'UTC'");
+          return work(postgresSession(client));
+        }),
       POSTGRES_DIFF_DIALECT,
       (error) => this.describeError(error),
     );
