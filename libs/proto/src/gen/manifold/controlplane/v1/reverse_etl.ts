@@ -210,8 +210,9 @@ export interface ReverseEtlRun {
     | ChangeCounts
     | undefined;
   /**
-   * Why the run failed, sending nothing more: QUERY_FAILED, IDENTIFIER_MISSING, IDENTIFIER_NULL,
-   * IDENTIFIER_NOT_UNIQUE, COLUMNS_CHANGED, WAREHOUSE_UNAVAILABLE, NO_PREPARED_CHANGES.
+   * Why the run failed, sending nothing more: QUERY_FAILED, IDENTIFIER_MISSING, IDENTIFIER_NULL
+   * (identifiers that are null, empty or only blanks), IDENTIFIER_NOT_UNIQUE, COLUMNS_CHANGED,
+   * WAREHOUSE_UNAVAILABLE, NO_PREPARED_CHANGES.
    */
   errorCode: string;
   errorMessage: string;
