@@ -3,7 +3,7 @@ import type { QuarantineReplay } from '@manifold/proto';
 import { CliError } from '../connection';
 import { printRecord, printTable, type Io } from '../output';
 import type { Runner } from '../program';
-import { parseRate, parseTime, waitForRun } from './run-options';
+import { notCancelled, parseRate, parseTime, unfinished, waitForRun } from './run-options';
 
 const row = (r: QuarantineReplay) => ({
   id: r.id,
@@ -40,8 +40,8 @@ export function quarantineCommands(plans: Command, run: Runner, io: Io): void {
     .option('--from <time>', 'quarantined from (ISO-8601, or how long ago: 90m, 2h, 1d); default: the oldest kept')
     .option('--to <time>', 'quarantined before (default: now)')
     .option('--event <name>', 'only track events of this name')
-    .option('--rate <n>', 'events per second at most (default 500)')
-    .option('--wait', 'wait until it is done, printing its progress')
+    .option('--rate <n>', 'events per second at most, 1 to 100000 (default 500)')
+    .option('--wait', 'wait until it is done, printing its progress (exit code 1 when it is cancelled or fails)')
     .action(
       (
         workspace: string,
@@ -52,7 +52,10 @@ export function quarantineCommands(plans: Command, run: Runner, io: Io): void {
           const now = Date.now();
           const from = o.from === undefined ? undefined : parseTime(o.from, '--from', now);
           const to = o.to === undefined ? undefined : parseTime(o.to, '--to', now);
-          if (from && to && from >= to) throw new CliError('--from must be before --to');
+          // --to defaults to now: a --from after it is said so here, not as the control plane's `to`.
+          if (from && from >= (to ?? new Date(now))) {
+            throw new CliError(to ? '--from must be before --to' : '--from must be before --to (default: now)');
+          }
           const started = await c.trackingPlans.startQuarantineReplay({
             workspace,
             source,
@@ -72,6 +75,8 @@ export function quarantineCommands(plans: Command, run: Runner, io: Io): void {
               )
             : started;
           printRecord(io, row(result), g.json);
+          const stopped = o.wait ? unfinished('quarantine replay', result) : undefined;
+          if (stopped) throw stopped;
         }),
     );
   const runs = plans.command('quarantine-replays').description('quarantine replays: list, show, cancel');
@@ -98,8 +103,11 @@ export function quarantineCommands(plans: Command, run: Runner, io: Io): void {
     .command('cancel <workspace> <id>')
     .description('stop it after the events in hand; what it released stays released')
     .action((workspace: string, id: string) =>
-      run(async (c, g) =>
-        printRecord(io, row(await c.trackingPlans.cancelQuarantineReplay({ workspace, id })), g.json),
-      ),
+      run(async (c, g) => {
+        const r = await c.trackingPlans.cancelQuarantineReplay({ workspace, id });
+        printRecord(io, row(r), g.json);
+        const note = notCancelled('quarantine replay', r);
+        if (note) io.stderr(note);
+      }),
     );
 }

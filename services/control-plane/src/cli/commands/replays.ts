@@ -3,7 +3,7 @@ import type { Replay } from '@manifold/proto';
 import { CliError } from '../connection';
 import { printRecord, printTable, type Io } from '../output';
 import type { Runner } from '../program';
-import { parseRate, parseTime, waitForRun } from './run-options';
+import { notCancelled, parseRate, parseTime, unfinished, waitForRun } from './run-options';
 
 const replayRow = (r: Replay) => ({
   id: r.id,
@@ -44,8 +44,8 @@ export function replayCommands(program: Command, run: Runner, io: Io): void {
     .description('messageIds the destination received in the last 24 hours are not delivered again')
     .requiredOption('--from <time>', 'events received from (ISO-8601, or how long ago: 90m, 2h, 1d)')
     .requiredOption('--to <time>', 'events received before')
-    .option('--rate <n>', 'events per second at most (default 500)')
-    .option('--wait', 'wait until it is done, printing its progress')
+    .option('--rate <n>', 'events per second at most, 1 to 100000 (default 500)')
+    .option('--wait', 'wait until it is done, printing its progress (exit code 1 when it is cancelled or fails)')
     .action(
       (
         workspace: string,
@@ -73,6 +73,8 @@ export function replayCommands(program: Command, run: Runner, io: Io): void {
               )
             : started;
           printRecord(io, replayRow(result), g.json);
+          const stopped = o.wait ? unfinished('replay', result) : undefined;
+          if (stopped) throw stopped;
         }),
     );
   cmd
@@ -105,6 +107,8 @@ export function replayCommands(program: Command, run: Runner, io: Io): void {
       run(async (c, g) => {
         const r = await c.replays.cancelReplay({ workspace, id });
         printRecord(io, replayRow(r), g.json);
+        const note = notCancelled('replay', r);
+        if (note) io.stderr(note);
       }),
     );
 }

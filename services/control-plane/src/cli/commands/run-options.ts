@@ -1,3 +1,4 @@
+import { MAX_RATE } from '../../operations/replays/range-run';
 import { CliError } from '../connection';
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -18,12 +19,45 @@ export function parseTime(text: string, option: string, now = Date.now()): Date 
   return at;
 }
 
+/** --rate, within the control plane's bounds (0, the control plane's default, when not given). */
 export function parseRate(text: string | undefined): number {
   if (text === undefined) return 0;
   const rate = Number(text);
-  if (!Number.isInteger(rate) || rate < 1)
-    throw new CliError(`--rate must be a whole number of events per second, at least 1`);
+  if (!Number.isInteger(rate) || rate < 1 || rate > MAX_RATE) {
+    throw new CliError(`--rate must be a whole number of events per second, from 1 to ${MAX_RATE}`);
+  }
   return rate;
+}
+
+/** A run as the commands below read it: a replay or a quarantine replay. */
+interface RunState {
+  id: string;
+  status: string;
+  cancelledBy: string;
+  error: string;
+}
+
+/**
+ * After --wait: why the run did not finish (cancelled, or failed), as the error the command ends
+ * with (exit code 1), so that a script waiting for it can tell; undefined when it is done.
+ */
+export function unfinished(noun: string, run: RunState): CliError | undefined {
+  if (run.status === 'done') return undefined;
+  if (run.status === 'stopped') {
+    return new CliError(
+      `${noun} ${run.id} was cancelled${run.cancelledBy ? ` by ${run.cancelledBy}` : ''} before the end`,
+    );
+  }
+  return new CliError(`${noun} ${run.id} ${run.status}${run.error ? `: ${run.error}` : ''}`);
+}
+
+/**
+ * After a cancel: a note when the run had already finished or failed, so nothing was cancelled
+ * (undefined when it is stopping; one stopped already shows by whom).
+ */
+export function notCancelled(noun: string, run: RunState): string | undefined {
+  if (run.status !== 'done' && run.status !== 'failed') return undefined;
+  return `note: ${noun} ${run.id} had already ended (${run.status}); nothing was cancelled\n`;
 }
 
 /** Polls `read` until the run is no longer active, calling `progress` on each change. */
