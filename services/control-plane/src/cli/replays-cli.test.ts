@@ -302,6 +302,26 @@ describe('manifold CLI: replays and quarantine replays', () => {
           err: 'error: replay "rp_nope" not found\n',
         });
       }
+      // A list's --limit within the control plane's bounds, said as the option (a word was read as 0: the default).
+      for (const limit of ['0', 'ten', '2.5', '101']) {
+        expect({ limit, ...(await cli('replays', 'list', 'music', '--limit', limit)) }).toEqual({
+          limit,
+          code: 1,
+          out: '',
+          err: 'error: --limit must be a whole number from 1 to 100\n',
+        });
+      }
+      // The dead-letter lists read --limit the same way, within their own bounds.
+      expect(await cli('dead-letters', 'list', 'music', 'Hook', '--limit', '501')).toEqual({
+        code: 1,
+        out: '',
+        err: 'error: --limit must be a whole number from 1 to 500\n',
+      });
+      expect(await cli('redrives', 'list', 'music', '--limit', 'all')).toEqual({
+        code: 1,
+        out: '',
+        err: 'error: --limit must be a whole number from 1 to 100\n',
+      });
       expect(await cli('replays', 'list', 'nowhere')).toEqual({
         code: 1,
         out: '',
@@ -483,6 +503,11 @@ describe('manifold CLI: replays and quarantine replays', () => {
           err: 'error: quarantine replay "qr_nope" not found\n',
         });
       }
+      expect(await cli('plans', 'quarantine-replays', 'list', 'music', '--limit', '101')).toEqual({
+        code: 1,
+        out: '',
+        err: 'error: --limit must be a whole number from 1 to 100\n',
+      });
     });
   });
 });

@@ -3,7 +3,8 @@ import type { DeadLetter, Redrive } from '@manifold/proto';
 import { printRecord, printTable, type Io } from '../output';
 import { printExchange } from '../print-exchange';
 import type { Runner } from '../program';
-import { parseRate, parseTime, waitForRun } from './run-options';
+import { MAX_PAGE_SIZE, MAX_REDRIVES_LISTED } from '../../operations/dead-letters/redrives';
+import { parseLimit, parseRate, parseTime, waitForRun } from './run-options';
 
 const deadLetterRow = (d: DeadLetter) => ({
   id: d.id,
@@ -78,7 +79,7 @@ export function deadLetterCommands(program: Command, run: Runner, io: Io): void 
           ...(o.from ? { failedFrom: parseTime(o.from, '--from') } : {}),
           ...(o.to ? { failedTo: parseTime(o.to, '--to') } : {}),
           includeRedriven: o.redriven ?? false,
-          pageSize: Number(o.limit ?? 50),
+          pageSize: parseLimit(o.limit, 50, MAX_PAGE_SIZE),
           pageToken: o.page ?? '',
         });
         if (g.json) return printRecord(io, page, true);
@@ -158,7 +159,7 @@ export function deadLetterCommands(program: Command, run: Runner, io: Io): void 
         const { redrives: list } = await c.deadLetters.listRedrives({
           workspace,
           destination: o.destination ?? '',
-          limit: Number(o.limit ?? 20),
+          limit: parseLimit(o.limit, 20, MAX_REDRIVES_LISTED),
         });
         printTable(
           io,

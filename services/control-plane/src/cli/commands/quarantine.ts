@@ -3,7 +3,8 @@ import type { QuarantineReplay } from '@manifold/proto';
 import { CliError } from '../connection';
 import { printRecord, printTable, type Io } from '../output';
 import type { Runner } from '../program';
-import { notCancelled, parseRate, parseTime, unfinished, waitForRun } from './run-options';
+import { MAX_RUNS_LISTED } from '../../operations/runs/run-records';
+import { notCancelled, parseLimit, parseRate, parseTime, unfinished, waitForRun } from './run-options';
 
 const row = (r: QuarantineReplay) => ({
   id: r.id,
@@ -85,7 +86,10 @@ export function quarantineCommands(plans: Command, run: Runner, io: Io): void {
     .option('--limit <n>', 'at most this many, newest first', '20')
     .action((workspace: string, o: { limit?: string }) =>
       run(async (c, g) => {
-        const { replays } = await c.trackingPlans.listQuarantineReplays({ workspace, limit: Number(o.limit ?? 20) });
+        const { replays } = await c.trackingPlans.listQuarantineReplays({
+          workspace,
+          limit: parseLimit(o.limit, 20, MAX_RUNS_LISTED),
+        });
         printTable(
           io,
           replays.map(row),

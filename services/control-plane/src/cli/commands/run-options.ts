@@ -19,6 +19,19 @@ export function parseTime(text: string, option: string, now = Date.now()): Date 
   return at;
 }
 
+/**
+ * --limit of a list, a whole number within the control plane's bounds (which would otherwise
+ * answer a count it chose: a word read as 0 gave the default, 500 gave the maximum).
+ */
+export function parseLimit(text: string | undefined, fallback: number, max: number): number {
+  if (text === undefined) return fallback;
+  const limit = Number(text);
+  if (!Number.isInteger(limit) || limit < 1 || limit > max) {
+    throw new CliError(`--limit must be a whole number from 1 to ${max}`);
+  }
+  return limit;
+}
+
 /** --rate, within the control plane's bounds (0, the control plane's default, when not given). */
 export function parseRate(text: string | undefined): number {
   if (text === undefined) return 0;

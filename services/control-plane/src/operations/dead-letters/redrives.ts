@@ -41,7 +41,10 @@ interface RedriveDoc extends RunDoc {
 const PAGE = 100;
 const DEFAULT_RATE = 100;
 const MAX_IDS = 10_000;
-const MAX_PAGE_SIZE = 500;
+/** The most dead letters one page answers. */
+export const MAX_PAGE_SIZE = 500;
+/** The most redrives one list answers. */
+export const MAX_REDRIVES_LISTED = 100;
 
 /**
  * Browsing dead letters and redriving them: each dead letter a redrive takes is marked with the
@@ -173,7 +176,7 @@ export class Redrives {
     const runs = await this.runs
       .find({ workspaceId: workspace._id, ...(destinationId ? { destinationId } : {}) })
       .sort({ requestedAt: -1 })
-      .limit(Math.min(Math.max(req.limit || 20, 1), 100))
+      .limit(Math.min(Math.max(req.limit || 20, 1), MAX_REDRIVES_LISTED))
       .toArray();
     return { redrives: await Promise.all(runs.map((r) => this.present(r))) };
   }

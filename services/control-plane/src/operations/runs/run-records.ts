@@ -6,11 +6,15 @@ import type { Store } from '../../store/store';
 import { RunWorker, type RunDoc, type RunLease } from './run-worker';
 import { SerialWrites } from './serial-writes';
 
+/** The most runs one list answers. */
+export const MAX_RUNS_LISTED = 100;
+
 /**
  * The documents of one kind of run (replays, quarantine replays) and their worker: reading them
  * for the API (by workspace id or slug), asking one to stop, and every write of a run's document
  * one at a time (SerialWrites).
  */
+
 export class RunRecords<D extends RunDoc> {
   readonly writes = new SerialWrites();
   readonly worker: RunWorker<D>;
@@ -44,13 +48,13 @@ export class RunRecords<D extends RunDoc> {
     return run as D;
   }
 
-  /** Newest first; a limit of 0 means 20, at most 100. */
+  /** Newest first; a limit of 0 means 20, at most MAX_RUNS_LISTED. */
   async latest(workspaceKey: string, limit: number): Promise<D[]> {
     const workspace = await resolveWorkspace(this.deps.store, workspaceKey);
     const runs = await this.runs
       .find({ workspaceId: workspace._id } as Filter<D>)
       .sort({ requestedAt: -1 })
-      .limit(Math.min(Math.max(limit || 20, 1), 100))
+      .limit(Math.min(Math.max(limit || 20, 1), MAX_RUNS_LISTED))
       .toArray();
     return runs as D[];
   }
