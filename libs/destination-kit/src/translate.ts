@@ -13,7 +13,7 @@ import {
   type DestinationSettingsSchema,
 } from './definition';
 import { compileFql } from './fql';
-import { resolveMapping, type Mapping } from './mapping';
+import { resolveMapping, type Mapping, type ResolveOptions } from './mapping';
 import { jsonTextContainer } from './mapping/json-text';
 import { maskerOf, maskOutcome, rememberSettings } from './mask-request';
 import { drop, outcomeOfError, type DeadLetterOutcome, type DropOutcome, type Outcome } from './outcome';
@@ -162,7 +162,7 @@ export function mapPayload<S extends DestinationSettingsSchema>(
 ): MappedPayload {
   const action = actionOf(destination, actionName);
   const reverseEtl = options.reverseEtl === true;
-  const mapped = resolveMapping(fields as Record<string, never>, event, { readJsonText: reverseEtl });
+  const mapped = resolveMapping(fields as Record<string, never>, event, reverseEtl ? READ_JSON_TEXT : READ_AS_SENT);
   const notices = new Notices();
   if (isPlainObject(mapped)) {
     if (reverseEtl) readJsonTextFields(action, mapped);
@@ -274,6 +274,10 @@ export function classifyResponse(
   const outcome = destination.classifyResponse?.(response, request) ?? classifyHttpResponse(response);
   return outcome.kind === 'delivered' ? outcome : maskOutcome(outcome, maskerOf(request));
 }
+
+// One of each, not an object per event: mapPayload is on the translators' hot path.
+const READ_JSON_TEXT: ResolveOptions = Object.freeze({ readJsonText: true });
+const READ_AS_SENT: ResolveOptions = Object.freeze({});
 
 /** The fields of type object or array of each action (the types the catalog lists), by action. */
 const containerFields = new WeakMap<AnyAction, ReadonlyMap<string, 'object' | 'array'>>();
